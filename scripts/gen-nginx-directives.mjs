@@ -1,0 +1,19 @@
+// Derives the compact directive table the core needs (names, contexts, block-ness, defaults, modules)
+// from @nginx/reference-lib, so the core and the CLI do not load the 1.7 MB reference at start-up.
+// Run after bumping @nginx/reference-lib: node scripts/gen-nginx-directives.mjs
+import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
+const require = createRequire(import.meta.url);
+const { getDirectives } = require('@nginx/reference-lib');
+
+const table = {};
+for (const d of getDirectives()) {
+  const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [] });
+  for (const c of d.contexts) if (!e.contexts.includes(c)) e.contexts.push(c);
+  e.block ||= d.isBlock;
+  if (d.default) e.defaults[d.module] = d.default;
+  if (!e.modules.includes(d.module)) e.modules.push(d.module);
+}
+const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
+writeFileSync(new URL('../server/src/core/model/nginx-directives.json', import.meta.url), JSON.stringify(sorted) + '\n');
+console.log(`${Object.keys(sorted).length} directives`);

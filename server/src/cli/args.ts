@@ -1,0 +1,139 @@
+export type Format = 'text' | 'json' | 'sarif' | 'github';
+
+export interface CliArgs {
+  paths: string[];
+  format: Format;
+  fix: boolean;
+  fixDryRun: boolean;
+  config?: string;
+  maxWarnings?: number;
+  failOn: 'error' | 'warning' | 'info';
+  stdin: boolean;
+  stdinFilename?: string;
+  context?: string;
+  nginxVersion?: string;
+  maxFileSize?: number;
+  quiet: boolean;
+  help: boolean;
+  version: boolean;
+  listRules: boolean;
+}
+
+export class UsageError extends Error {}
+
+const FORMATS = ['text', 'json', 'sarif', 'github'];
+
+export const HELP = `Usage: proxylint [options] <file|dir|glob>...
+       proxylint lsp --stdio
+
+Finds nginx and Apache reverse-proxy settings that cause 502 and 504 errors.
+A folder is searched for nginx configs; files pulled in by an nginx.conf are
+checked in its context, the rest as fragments (context inferred or declared
+with "# proxylint: context http").
+
+Options:
+  -f, --format <text|json|sarif|github>  output format (default: text)
+      --fix                              apply safe fixes to the files
+      --fix-dry-run                      show what --fix would change, write nothing
+  -c, --config <file>                    use this .proxylintrc.json (default: nearest one up from each file)
+      --max-warnings <n>                 exit 1 when there are more than n warnings
+      --fail-on <error|warning|info>     lowest severity that makes the exit code 1 (default: warning)
+      --stdin                            read the config from standard input
+      --stdin-filename <path>            path to report (and resolve includes from) for --stdin
+      --context <ctx>                    context of the files' top level (main, http, server, location, ...)
+      --nginx-version <x.y.z>            target nginx version (overrides the config file)
+      --max-file-size <bytes>            skip files larger than this (default: 33554432)
+  -q, --quiet                            report errors only
+      --list-rules                       print the rules and exit
+  -h, --help                             show this help
+  -v, --version                          print the version
+
+Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
+2 usage or I/O error.`;
+
+export function parseArgs(argv: string[]): CliArgs {
+  const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, failOn: 'warning', stdin: false, quiet: false, help: false, version: false, listRules: false };
+  for (let i = 0; i < argv.length; i++) {
+    const raw = argv[i];
+    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
+    const flag = eq > 0 ? raw.slice(0, eq) : raw;
+    const value = (): string => {
+      if (eq > 0) return raw.slice(eq + 1);
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '-f':
+      case '--format': {
+        const f = value();
+        if (!FORMATS.includes(f)) throw new UsageError(`unknown format "${f}" (use ${FORMATS.join(', ')})`);
+        a.format = f as Format;
+        break;
+      }
+      case '--fix':
+        a.fix = true;
+        break;
+      case '--fix-dry-run':
+        a.fixDryRun = true;
+        break;
+      case '-c':
+      case '--config':
+        a.config = value();
+        break;
+      case '--max-warnings': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError('--max-warnings takes a whole number');
+        a.maxWarnings = Number(v);
+        break;
+      }
+      case '--fail-on': {
+        const v = value();
+        if (v !== 'error' && v !== 'warning' && v !== 'info') throw new UsageError('--fail-on takes error, warning or info');
+        a.failOn = v;
+        break;
+      }
+      case '--stdin':
+        a.stdin = true;
+        break;
+      case '--stdin-filename':
+        a.stdinFilename = value();
+        break;
+      case '--context':
+        a.context = value();
+        break;
+      case '--nginx-version':
+        a.nginxVersion = value();
+        break;
+      case '--max-file-size': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError('--max-file-size takes a number of bytes');
+        a.maxFileSize = Number(v);
+        break;
+      }
+      case '-q':
+      case '--quiet':
+        a.quiet = true;
+        break;
+      case '--list-rules':
+        a.listRules = true;
+        break;
+      case '-h':
+      case '--help':
+        a.help = true;
+        break;
+      case '-v':
+      case '--version':
+        a.version = true;
+        break;
+      default:
+        if (raw.startsWith('-') && raw !== '-') throw new UsageError(`unknown option "${raw}" (see --help)`);
+        a.paths.push(raw);
+    }
+  }
+  if (a.fix && a.fixDryRun) throw new UsageError('use either --fix or --fix-dry-run');
+  if (a.fix && a.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run');
+  if (a.stdinFilename && !a.stdin) throw new UsageError('--stdin-filename goes with --stdin');
+  if (!a.stdin && a.paths.length === 0 && !a.help && !a.version && !a.listRules) throw new UsageError('no files given (try "proxylint ." or --help)');
+  return a;
+}

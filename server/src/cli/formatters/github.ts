@@ -1,0 +1,17 @@
+import type { PositionedFinding } from '../positions';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'notice' } as const;
+
+/** Workflow commands escape %, CR and LF in the message, and also ":" and "," in properties. */
+const escData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+
+/** GitHub Actions annotations: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions */
+export function formatGithub(findings: PositionedFinding[], relPath: (p: string) => string): string {
+  return findings
+    .map((f) => {
+      const props = [`file=${escProp(relPath(f.path))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escProp(`proxylint ${f.ruleId}`)}`];
+      return `::${LEVEL[f.severity]} ${props.join(',')}::${escData(f.message + (f.docs ? `\n${f.docs}` : ''))}`;
+    })
+    .join('\n') + (findings.length ? '\n' : '');
+}

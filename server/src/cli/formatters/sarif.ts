@@ -1,0 +1,78 @@
+import type { RuleMeta } from '../../core/rules/rule';
+import { docsUrl } from '../../core/rules/rule';
+import type { PositionedFinding } from '../positions';
+import { LineIndex } from '../../core/text';
+
+const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
+ * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT%, and fixes as replacements.
+ */
+export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): string {
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const region = (path: string, start: number, end: number) => {
+    const idx = new LineIndex(textOf(path) ?? '');
+    const s = idx.positionAt(start);
+    const e = idx.positionAt(end);
+    return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+  };
+  const location = (path: string, start: number, end: number) => ({
+    physicalLocation: { artifactLocation: { uri: encodeURI(relPath(path)), uriBaseId: '%SRCROOT%' }, region: region(path, start, end) },
+  });
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'proxylint',
+            version,
+            informationUri: 'https://github.com/proxylint/proxylint',
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.summary },
+              fullDescription: { text: r.summary },
+              helpUri: docsUrl(r),
+              help: { text: `${r.summary} See ${docsUrl(r)}`, markdown: `${r.summary}\n\n[Rule documentation](${docsUrl(r)})` },
+              defaultConfiguration: { level: LEVEL[r.severity] },
+              properties: { tags: [r.server, `outcome:${r.outcome}`] },
+            })),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + encodeURI(cwd.endsWith('/') ? cwd : cwd + '/') } },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+          level: LEVEL[f.severity],
+          message: { text: f.message },
+          locations: [location(f.path, f.start, f.end)],
+          ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
+          partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${relPath(f.path)}:${f.message}` },
+          ...(f.fix
+            ? {
+                fixes: [
+                  {
+                    description: { text: f.fix.title },
+                    artifactChanges: groupEdits(f.fix.edits).map(([path, edits]) => ({
+                      artifactLocation: { uri: encodeURI(relPath(path)), uriBaseId: '%SRCROOT%' },
+                      replacements: edits.map((e) => ({ deletedRegion: region(path, e.start, e.end), insertedContent: { text: e.newText } })),
+                    })),
+                  },
+                ],
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(log, null, 2) + '\n';
+}
+
+function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {
+  const m = new Map<string, T[]>();
+  for (const e of edits) m.set(e.path, [...(m.get(e.path) ?? []), e]);
+  return [...m.entries()];
+}

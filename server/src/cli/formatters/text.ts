@@ -1,0 +1,47 @@
+import type { PositionedFinding } from '../positions';
+
+export interface Summary {
+  errors: number;
+  warnings: number;
+  infos: number;
+  fixable: number;
+  files: number;
+}
+
+export function summarize(findings: PositionedFinding[], files: number): Summary {
+  return {
+    errors: findings.filter((f) => f.severity === 'error').length,
+    warnings: findings.filter((f) => f.severity === 'warning').length,
+    infos: findings.filter((f) => f.severity === 'info').length,
+    fixable: findings.filter((f) => f.fix).length,
+    files,
+  };
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** Grouped by file; each finding shows where, what will happen, the rule id, and where to read why. */
+export function formatText(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string): string {
+  const out: string[] = [];
+  let current = '';
+  for (const f of findings) {
+    if (f.path !== current) {
+      if (current) out.push('');
+      current = f.path;
+      out.push(relPath(f.path));
+    }
+    const fixable = f.fix ? ' (fixable)' : f.suggestions.length ? ' (suggestion)' : '';
+    out.push(`  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.message}  [${f.ruleId}]${fixable}`);
+    for (const r of f.related) out.push(`      ↳ ${relPath(r.path)}: ${r.message}`);
+    if (f.docs) out.push(`      ${f.docs}`);
+  }
+  const total = summary.errors + summary.warnings + summary.infos;
+  if (out.length) out.push('');
+  out.push(
+    total === 0
+      ? `No problems found in ${plural(summary.files, 'file')}.`
+      : `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info) in ${plural(summary.files, 'file')} checked` +
+          (summary.fixable ? `; ${summary.fixable} fixable with --fix` : ''),
+  );
+  return out.join('\n') + '\n';
+}

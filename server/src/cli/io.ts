@@ -1,0 +1,24 @@
+import type { Host } from '../core/host';
+
+export interface DecodedText {
+  text: string;
+  /** Opaque to the CLI: handed back on write so the file keeps its encoding. */
+  encoding: unknown;
+}
+
+/** Everything the CLI needs from the process and the file system; node/cli-io.ts implements it. */
+export interface CliIo {
+  cwd: string;
+  version: string;
+  stdout(s: string): void;
+  stderr(s: string): void;
+  readStdin(): Promise<string>;
+  kind(p: string): 'file' | 'dir' | 'missing' | 'other';
+  /** Files under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
+  walk(dir: string): { files: string[]; errors: string[] };
+  glob(pattern: string): string[];
+  read(p: string): ({ ok: true } & DecodedText) | { ok: false; message: string };
+  write(p: string, text: string, like: DecodedText): string | undefined;
+  findUp(dir: string, name: string): string | undefined;
+  host(overlay: (p: string) => string | undefined): Host;
+}

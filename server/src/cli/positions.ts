@@ -1,0 +1,28 @@
+import type { Finding } from '../core/finding';
+import { LineIndex } from '../core/text';
+import { docsUrl, type RuleMeta } from '../core/rules/rule';
+import { ruleMeta } from '../core/rules/index';
+
+/** A finding with 1-based lines and columns, the way every CLI format shows positions. */
+export interface PositionedFinding extends Finding {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  docs?: string;
+}
+
+export function positionFindings(findings: Finding[], textOf: (path: string) => string | undefined): PositionedFinding[] {
+  const indexes = new Map<string, LineIndex>();
+  return findings.map((f) => {
+    let idx = indexes.get(f.path);
+    if (!idx) {
+      idx = new LineIndex(textOf(f.path) ?? '');
+      indexes.set(f.path, idx);
+    }
+    const s = idx.positionAt(f.start);
+    const e = idx.positionAt(f.end);
+    const meta: RuleMeta | undefined = ruleMeta(f.ruleId);
+    return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, docs: meta ? docsUrl(meta) : undefined };
+  });
+}

@@ -1,0 +1,285 @@
+import type { Finding } from '../core/finding';
+import { SEVERITY_RANK } from '../core/finding';
+import { applyEdits } from '../core/fix';
+import { INTERNAL_ERROR, lintNginx } from '../core/lint';
+import { FRAGMENT_CONTEXTS, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import { parseVersion } from '../core/model/version';
+import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
+import { allRuleIds, allRules } from '../core/rules/index';
+import { docsUrl } from '../core/rules/rule';
+import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
+import { HELP, parseArgs, UsageError, type CliArgs } from './args';
+import { classify, isCandidateName } from './classify';
+import { unifiedDiff } from './diff';
+import { formatGithub } from './formatters/github';
+import { formatJson } from './formatters/json';
+import { formatSarif } from './formatters/sarif';
+import { formatText, summarize } from './formatters/text';
+import type { CliIo, DecodedText } from './io';
+import { positionFindings } from './positions';
+
+export const CONFIG_FILE = '.proxylintrc.json';
+const MAX_FIX_PASSES = 10;
+
+interface Input {
+  path: string;
+  original: DecodedText;
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  let args: CliArgs;
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`proxylint: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (args.help) {
+    io.stdout(HELP + '\n');
+    return 0;
+  }
+  if (args.version) {
+    io.stdout(io.version + '\n');
+    return 0;
+  }
+  if (args.listRules) {
+    for (const r of allRules) io.stdout(`${r.id.padEnd(34)} ${r.server.padEnd(6)} ${r.severity.padEnd(7)} ${r.outcome.padEnd(16)} ${docsUrl(r)}\n`);
+    return 0;
+  }
+  if (args.context && !FRAGMENT_CONTEXTS.includes(args.context)) {
+    io.stderr(`proxylint: unknown context "${args.context}" (use ${FRAGMENT_CONTEXTS.join(', ')})\n`);
+    return 2;
+  }
+  if (args.nginxVersion && args.nginxVersion !== 'unknown' && !parseVersion(args.nginxVersion)) {
+    io.stderr(`proxylint: --nginx-version takes a version such as 1.22.1\n`);
+    return 2;
+  }
+
+  let ioFailed = false;
+  const fail = (msg: string) => {
+    io.stderr(`proxylint: ${msg}\n`);
+    ioFailed = true;
+  };
+
+  // Settings: one per config file, found upward from each linted file unless --config names one.
+  const settingsCache = new Map<string, Settings | null>();
+  const loadSettings = (configPath: string | undefined): Settings | null => {
+    const key = configPath ?? '';
+    if (settingsCache.has(key)) return settingsCache.get(key)!;
+    let settings: Settings | null = defaultSettings();
+    if (configPath) {
+      const r = io.read(configPath);
+      if (!r.ok) {
+        fail(`cannot read ${configPath}: ${r.message}`);
+        settings = null;
+      } else {
+        let json: unknown;
+        try {
+          json = JSON.parse(r.text);
+        } catch (e) {
+          fail(`${configPath} is not valid JSON: ${(e as Error).message}`);
+          settings = null;
+        }
+        if (settings) {
+          const read = readProjectConfig(json, dirname(configPath), allRuleIds());
+          for (const p of read.problems) fail(`${configPath}: ${p}`);
+          settings = read.problems.length ? null : read.settings;
+        }
+      }
+    }
+    if (settings && args.nginxVersion) settings.nginx.version = parseVersion(args.nginxVersion);
+    settingsCache.set(key, settings);
+    return settings;
+  };
+  const explicitConfig = args.config ? resolve(io.cwd, args.config) : undefined;
+  if (explicitConfig && io.kind(explicitConfig) !== 'file') {
+    io.stderr(`proxylint: config file ${args.config} not found\n`);
+    return 2;
+  }
+  const settingsFor = (file: string) => loadSettings(explicitConfig ?? io.findUp(dirname(file), CONFIG_FILE));
+
+  // Inputs.
+  const inputs: Input[] = [];
+  const skipped: { path: string; reason: string }[] = [];
+  if (args.stdin) {
+    const text = await io.readStdin();
+    inputs.push({ path: resolve(io.cwd, args.stdinFilename ?? 'stdin.conf'), original: { text, encoding: 'utf8' } });
+  } else {
+    const explicit = new Set<string>();
+    const found: string[] = [];
+    for (const arg of args.paths) {
+      const abs = resolve(io.cwd, arg);
+      const kind = io.kind(abs);
+      if (kind === 'file') {
+        explicit.add(abs);
+        found.push(abs);
+      } else if (kind === 'dir') {
+        const w = io.walk(abs);
+        w.errors.forEach((e) => fail(e));
+        found.push(...w.files.filter(isCandidateName));
+      } else if (kind === 'missing' && hasGlob(arg)) {
+        const matches = io.glob(abs);
+        if (matches.length === 0) fail(`no files match ${arg}`);
+        for (const m of matches) explicit.add(m);
+        found.push(...matches);
+      } else {
+        fail(kind === 'missing' ? `${arg}: no such file or folder` : `${arg}: not a file or folder`);
+      }
+    }
+    const seen = new Set<string>();
+    for (const p of found) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      const r = io.read(p);
+      if (!r.ok) {
+        if (explicit.has(p)) fail(`cannot read ${relative(io.cwd, p)}: ${r.message}`);
+        else skipped.push({ path: p, reason: r.message });
+        continue;
+      }
+      const dialect = classify(p, r.text);
+      if (dialect === 'apache') skipped.push({ path: p, reason: 'Apache httpd configuration (Apache rules are not available yet)' });
+      else if (dialect === 'unknown' && !explicit.has(p)) skipped.push({ path: p, reason: 'not recognised as an nginx configuration' });
+      else inputs.push({ path: p, original: r });
+    }
+  }
+  const ignored = (p: string, s: Settings, base: string) => s.ignore.some((g) => globToRegExp(g).test(relative(base, p)));
+
+  // Lint, then (for --fix / --fix-dry-run) apply safe fixes and lint again until nothing more applies.
+  const parseCache = new Map<string, SourceFile>();
+  const parse = (path: string, text: string): SourceFile => {
+    const hit = parseCache.get(path);
+    if (hit && hit.text === text) return hit;
+    const f = parseSourceFile(path, text);
+    parseCache.set(path, f);
+    return f;
+  };
+  const overlay = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
+  const host = io.host((p) => overlay.get(p));
+  const active = inputs.filter((i) => {
+    const s = settingsFor(i.path);
+    const base = explicitConfig ? dirname(explicitConfig) : dirname(io.findUp(dirname(i.path), CONFIG_FILE) ?? io.cwd + '/x');
+    return s && !ignored(i.path, s, base);
+  });
+  if (inputs.length > 0 && active.length === 0 && ioFailed) return 2;
+
+  const lintAll = (): { findings: Finding[]; files: Set<string> } => {
+    const entries: Input[] = [];
+    const fragments: Input[] = [];
+    for (const i of active) {
+      const f = parse(i.path, overlay.get(i.path)!);
+      const topNames = new Set(f.ast.directives.map((d) => d.name));
+      const isMain = basename(i.path).startsWith('nginx.conf') || topNames.has('http') || topNames.has('events') || topNames.has('stream');
+      (isMain && !args.context ? entries : fragments).push(i);
+    }
+    const covered = new Set<string>();
+    const findings: Finding[] = [];
+    const run = (i: Input, rootContext: string | undefined) => {
+      try {
+        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext });
+        r.config.files.forEach((f) => covered.add(f.path));
+        findings.push(...r.findings);
+      } catch (e) {
+        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
+      }
+    };
+    for (const i of entries) run(i, undefined);
+    // A file already checked inside an nginx.conf that includes it is not checked again out of context.
+    for (const i of fragments) if (!covered.has(i.path)) run(i, args.context);
+    const seen = new Set<string>();
+    const unique = findings.filter((f) => {
+      const k = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
+    return { findings: unique, files: covered };
+  };
+
+  let result = lintAll();
+  const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text;
+  if (args.fix || args.fixDryRun) {
+    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+      const byPath = new Map<string, Finding['suggestions'][number]['edits']>();
+      let applied = 0;
+      for (const f of result.findings) {
+        if (!f.fix) continue;
+        // A fix is applied whole or not at all, and never over an edit already taken in this pass.
+        const clashes = f.fix.edits.some((e) => (byPath.get(e.path) ?? []).some((o) => e.start < o.end && o.start < e.end) || textNow(e.path) === undefined);
+        if (clashes) continue;
+        for (const e of f.fix.edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+        applied++;
+      }
+      if (applied === 0) break;
+      for (const [p, edits] of byPath) overlay.set(p, applyEdits(textNow(p)!, edits).text);
+      result = lintAll();
+    }
+  }
+
+  const originals = new Map<string, DecodedText>(inputs.map((i) => [i.path, i.original]));
+  const outputs = new Map<string, string>();
+  for (const [p, text] of overlay) {
+    const before = originals.get(p)?.text ?? parseCache.get(p)?.text;
+    if (before !== undefined && before !== text) outputs.set(p, text);
+  }
+  if (args.fix) {
+    for (const [p, text] of outputs) {
+      const like = originals.get(p) ?? io.read(p);
+      if (!('text' in like)) {
+        fail(`cannot rewrite ${relative(io.cwd, p)}`);
+        continue;
+      }
+      const err = io.write(p, text, like);
+      if (err) fail(`cannot write ${relative(io.cwd, p)}: ${err}`);
+    }
+  }
+
+  let findings = positionFindings(result.findings, textNow);
+  if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
+  const fileCount = new Set([...active.map((i) => i.path), ...result.files]).size;
+  const summary = summarize(findings, fileCount);
+  const rel = (p: string) => relative(io.cwd, p);
+
+  switch (args.format) {
+    case 'json':
+      io.stdout(formatJson(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
+      break;
+    case 'sarif':
+      io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textNow));
+      break;
+    case 'github':
+      io.stdout(formatGithub(findings, rel));
+      break;
+    default:
+      if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), originals.get(p)?.text ?? '', text));
+      io.stdout(formatText(findings, summary, rel));
+      if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx configurations (see --format json for the list)\n`);
+  }
+  if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);
+
+  if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
+  const threshold = SEVERITY_RANK[args.failOn];
+  // With --max-warnings, warnings fail the run by their number rather than by their presence.
+  const counted = args.maxWarnings === undefined ? findings : findings.filter((f) => f.severity !== 'warning');
+  if (counted.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
+  if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings && SEVERITY_RANK.warning >= threshold) return 1;
+  return 0;
+}
+
+/** Ignore patterns: `**` spans folders, `*` and `?` stay within one; a pattern without "/" matches a name anywhere. */
+function globToRegExp(glob: string): RegExp {
+  let re = '';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (c === '*' && glob[i + 1] === '*') {
+      re += '.*';
+      i++;
+      if (glob[i + 1] === '/') i++;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+  }
+  return new RegExp(glob.includes('/') ? `^${re}$` : `(^|/)${re}(/|$)`);
+}

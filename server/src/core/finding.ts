@@ -1,0 +1,37 @@
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Replace [start, end) of the file at `path` with `newText`. Offsets index the text the finding was made from. */
+export interface TextEdit {
+  path: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  path: string;
+  start: number;
+  end: number;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  path: string;
+  start: number;
+  end: number;
+  /** A safe fix: applied by `--fix` and "fix all". */
+  fix?: Fix;
+  /** Offered in the editor, never applied without the user choosing it (they may change behaviour or need a value only the user knows). */
+  suggestions: Fix[];
+  related: RelatedLocation[];
+}
+
+export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

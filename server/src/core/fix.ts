@@ -1,0 +1,60 @@
+import type { ConfigNode, SourceFile } from './model/nginx-tree';
+import type { Fix, TextEdit } from './finding';
+import type { Span } from './syntax/nginx/ast';
+
+/** Applies edits to one text; overlapping edits after the first are skipped and returned so callers can retry. */
+export function applyEdits(text: string, edits: TextEdit[]): { text: string; skipped: TextEdit[] } {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const kept: TextEdit[] = [];
+  const skipped: TextEdit[] = [];
+  let lastEnd = -1;
+  for (const e of sorted) {
+    if (e.start < lastEnd || e.start < 0 || e.end > text.length || e.end < e.start) skipped.push(e);
+    else {
+      kept.push(e);
+      lastEnd = e.end;
+    }
+  }
+  let out = '';
+  let pos = 0;
+  for (const e of kept) {
+    out += text.slice(pos, e.start) + e.newText;
+    pos = e.end;
+  }
+  return { text: out + text.slice(pos), skipped };
+}
+
+export function replaceSpan(file: SourceFile, span: Span, newText: string): TextEdit {
+  return { path: file.path, start: span.start, end: span.end, newText };
+}
+
+/** The indentation of the line the offset is on. */
+export function indentAt(file: SourceFile, offset: number): string {
+  const line = file.lines.positionAt(offset).line;
+  return /^[ \t]*/.exec(file.lines.lineText(line))![0];
+}
+
+/** Inserts whole lines right after the line that holds `node`'s end, indented like `node`. */
+export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
+  const file = node.file;
+  const endLine = file.lines.positionAt(node.directive.end).line;
+  const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
+  const indent = indentAt(file, node.directive.start);
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
+  return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
+}
+
+/** Inserts lines as the first statements inside `block`'s braces, indented one level deeper than the block. */
+export function insertLinesInBlock(block: ConfigNode, lines: string[]): TextEdit {
+  const file = block.file;
+  const open = block.directive.block!.start;
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const first = block.children.find((c) => c.file === file);
+  const indent = first ? indentAt(file, first.directive.start) : indentAt(file, block.directive.start) + '    ';
+  return { path: file.path, start: open + 1, end: open + 1, newText: eol + lines.map((l) => indent + l).join(eol) };
+}
+
+export function fix(title: string, ...edits: TextEdit[]): Fix {
+  return { title, edits };
+}

@@ -1,0 +1,14 @@
+/**
+ * Everything the core needs from the outside world. The Node adapter implements it over `fs`; the
+ * language server wraps it so unsaved editor buffers win over the disk; tests use an in-memory map.
+ */
+export type ReadResult =
+  | { ok: true; text: string }
+  | { ok: false; reason: 'missing' | 'unreadable' | 'directory' | 'binary' | 'too-large' | 'outside-workspace'; message: string };
+
+export interface Host {
+  /** Reads a file as text (the adapter decides the encoding and size limits). */
+  readFile(path: string): ReadResult;
+  /** Absolute paths matching a glob (`*`, `?`, `[...]` per path segment, as glob(3)), sorted; never throws. */
+  glob(pattern: string): { paths: string[] } | { error: string };
+}

@@ -1,0 +1,173 @@
+import type { Finding, Severity } from './finding';
+import { SEVERITY_RANK } from './finding';
+import type { Host } from './host';
+import { effective } from './model/nginx-effective';
+import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
+import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
+import { allRuleIds, nginxRules } from './rules/index';
+import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
+import type { Settings } from './settings';
+import { findSuppressions } from './suppress';
+import { internalError } from './rules/common/internal-error';
+
+export interface LintOptions {
+  settings: Settings;
+  rules?: NginxRule[];
+  /** Context of the file's top level when it is a fragment (else declared by comment or inferred). */
+  rootContext?: string;
+  parse?: (path: string, text: string) => SourceFile;
+}
+
+export interface LintResult {
+  config: NginxConfig;
+  upstreams: UpstreamGraph;
+  findings: Finding[];
+}
+
+export const INTERNAL_ERROR = internalError.id;
+
+export function lintNginx(path: string, text: string, host: Host, options: LintOptions): LintResult {
+  const { settings } = options;
+  const config = loadNginxConfig(path, text, host, {
+    prefix: settings.nginx.prefix,
+    pathMap: settings.nginx.pathMap,
+    rootContext: options.rootContext,
+    parse: options.parse,
+  });
+  const upstreams = buildUpstreamGraph(config);
+  const byName = new Map<string, ConfigNode[]>();
+  for (const n of config.all) {
+    const list = byName.get(n.name);
+    if (list) list.push(n);
+    else byName.set(n.name, [n]);
+  }
+  const findings: Finding[] = [];
+  const ran = new Set<string>();
+
+  for (const rule of options.rules ?? nginxRules) {
+    const userLevel = settings.rules.get(rule.id)?.level;
+    if (userLevel === 'off') continue;
+    ran.add(rule.id);
+    const report = (r: Report) => {
+      const file = r.node?.file ?? r.at?.file ?? config.entry;
+      const span = r.node ? r.node.directive : r.at ?? { start: 0, end: 0 };
+      findings.push({
+        ruleId: rule.id,
+        severity: userLevel ?? mildest(rule.severity, r.severity),
+        message: r.message,
+        path: file.path,
+        start: span.start,
+        end: span.end,
+        fix: r.fix,
+        suggestions: r.suggestions ?? [],
+        related: r.related ?? [],
+      });
+    };
+    const ctx: NginxRuleContext = {
+      config,
+      target: settings.nginx,
+      settings,
+      upstreams,
+      options: settings.rules.get(rule.id)?.options ?? {},
+      nodes: (name) => byName.get(name) ?? [],
+      effective: (scope, name) => effective(config, scope, name, settings.nginx),
+      report,
+    };
+    try {
+      rule.check(ctx);
+    } catch (e) {
+      // One broken rule must not take the other findings (or the editor) down with it.
+      findings.push({
+        ruleId: INTERNAL_ERROR,
+        severity: 'error',
+        message: `proxylint bug: rule "${rule.id}" failed on this file (${e instanceof Error ? e.message : String(e)}); please report it`,
+        path: config.entry.path,
+        start: 0,
+        end: 0,
+        suggestions: [],
+        related: [],
+      });
+    }
+  }
+  return { config, upstreams, findings: applySuppressions(findings, config.files, settings, ran) };
+}
+
+function mildest(a: Severity, b: Severity | undefined): Severity {
+  return b && SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a;
+}
+
+function applySuppressions(findings: Finding[], files: SourceFile[], settings: Settings, ran: ReadonlySet<string>): Finding[] {
+  const known = allRuleIds();
+  const out: Finding[] = [];
+  const meta = (id: string, fallback: Severity) => {
+    const level = settings.rules.get(id)?.level;
+    return level === 'off' ? undefined : level ?? fallback;
+  };
+  const byFileLine = new Map<string, ReturnType<typeof findSuppressions>['suppressions']>();
+  const extra: Finding[] = [];
+  for (const file of files) {
+    const { suppressions, invalid } = findSuppressions(file, known);
+    for (const s of suppressions) {
+      const key = `${s.path}\0${s.line}`;
+      byFileLine.set(key, [...(byFileLine.get(key) ?? []), s]);
+    }
+    const sev = meta('invalid-suppression', 'warning');
+    if (sev) for (const inv of invalid) extra.push({ ruleId: 'invalid-suppression', severity: sev, message: inv.message, path: inv.path, start: inv.comment.start, end: inv.comment.end, suggestions: [], related: [] });
+  }
+  const lineOf = new Map(files.map((f) => [f.path, f]));
+  for (const f of findings) {
+    const file = lineOf.get(f.path);
+    const line = file ? file.lines.positionAt(f.start).line : -1;
+    const hits = byFileLine.get(`${f.path}\0${line}`)?.filter((s) => s.ruleIds.includes(f.ruleId)) ?? [];
+    if (hits.length && f.ruleId !== INTERNAL_ERROR) hits.forEach((s) => s.used.add(f.ruleId));
+    else out.push(f);
+  }
+  const unusedSev = meta('unused-suppression', 'warning');
+  if (unusedSev) {
+    for (const list of byFileLine.values()) {
+      for (const s of list) {
+        const unused = s.ruleIds.filter((id) => ran.has(id) && !s.used.has(id));
+        if (unused.length) {
+          extra.push({
+            ruleId: 'unused-suppression',
+            severity: unusedSev,
+            message: `unused suppression: ${unused.map((u) => `"${u}"`).join(', ')} reports nothing on line ${s.line + 1}; remove the comment or move it to the line it is meant for`,
+            path: s.path,
+            start: s.comment.start,
+            end: s.comment.end,
+            suggestions: [],
+            related: [],
+            fix: s.ruleIds.length === unused.length ? removeCommentFix(lineOf.get(s.path)!, s.comment) : undefined,
+          });
+        }
+      }
+    }
+  }
+  return dedupe([...out, ...extra]);
+}
+
+/** Removes a suppression comment: the whole line when the comment is alone on it. */
+function removeCommentFix(file: SourceFile, comment: { start: number; end: number }) {
+  const line = file.lines.positionAt(comment.start).line;
+  const lineStart = file.lines.lineStart(line);
+  const alone = file.text.slice(lineStart, comment.start).trim() === '';
+  const nextStart = line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) : file.text.length;
+  let start = comment.start;
+  while (!alone && start > lineStart && /[ \t]/.test(file.text[start - 1])) start--;
+  return {
+    title: 'Remove the unused suppression comment',
+    edits: [alone ? { path: file.path, start: lineStart, end: nextStart, newText: '' } : { path: file.path, start, end: comment.end, newText: '' }],
+  };
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    const key = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start || a.ruleId.localeCompare(b.ruleId)));
+}

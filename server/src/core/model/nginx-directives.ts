@@ -1,0 +1,31 @@
+import table from './nginx-directives.json';
+
+/** What the official reference says about one directive (merged across the modules that define it). */
+export interface DirectiveInfo {
+  contexts: string[];
+  block: boolean;
+  /** Default value per module, as written in the docs (e.g. "60s", "8 4k|8k"). */
+  defaults: Record<string, string>;
+  modules: string[];
+}
+
+const directives = table as Record<string, DirectiveInfo>;
+
+/** Third-party directives common enough in real configs that calling them unknown would be noise. */
+const THIRD_PARTY_BLOCKS = /_by_lua_block$/;
+
+export function nginxDirective(name: string): DirectiveInfo | undefined {
+  return Object.prototype.hasOwnProperty.call(directives, name) ? directives[name] : undefined;
+}
+
+export function isKnownNginxDirective(name: string): boolean {
+  return nginxDirective(name) !== undefined || THIRD_PARTY_BLOCKS.test(name);
+}
+
+export function isNginxBlockDirective(name: string): boolean {
+  return nginxDirective(name)?.block === true || THIRD_PARTY_BLOCKS.test(name);
+}
+
+export function allNginxDirectiveNames(): string[] {
+  return Object.keys(directives);
+}

@@ -1,0 +1,66 @@
+import { blockContext, type ConfigNode, type NginxConfig } from './nginx-tree';
+import { nginxDefault, type NginxTarget } from './nginx-defaults';
+
+/**
+ * Directives that apply only at the level where they are written: nginx does not merge them into
+ * nested levels (the rewrite module's statements, handlers such as the *_pass family, names and listens).
+ */
+const NOT_INHERITED = new Set([
+  'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass',
+  'return', 'rewrite', 'set', 'break', 'if', 'location', 'server', 'upstream', 'listen', 'server_name',
+  'include', 'limit_except', 'try_files', 'internal', 'health_check',
+]);
+
+/** Levels a directive value passes down through: http → server → location → nested location / if / limit_except. */
+const INHERITING_CONTEXTS = new Set(['http', 'server', 'location', 'if-location', 'if-server', 'limit_except', 'stream', 'stream-server', 'mail', 'mail-server']);
+
+export type Origin = 'here' | 'inherited' | 'default' | 'unset';
+
+export interface Effective {
+  /** All directives of that name at the level that decides the value (several for array-like directives such as proxy_set_header). */
+  nodes: ConfigNode[];
+  origin: Origin;
+  /** The built-in default, when origin is "default". */
+  defaultValue?: string;
+}
+
+export function childrenNamed(level: ConfigNode | null, config: NginxConfig, name: string): ConfigNode[] {
+  const list = level ? level.children : config.roots;
+  const out: ConfigNode[] = [];
+  for (const c of list) if (c.name === name) out.push(c);
+  return out;
+}
+
+/**
+ * The value of `name` in force inside block `scope` (null = top level). nginx resolves every level's
+ * value at start-up by taking the level's own directives if it has any, else the parent level's:
+ * that is why one `proxy_set_header` in a location hides all the ones written in `server`
+ * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header).
+ */
+export function effective(config: NginxConfig, scope: ConfigNode | null, name: string, target: NginxTarget): Effective {
+  let level = scope;
+  let first = true;
+  for (;;) {
+    const found = childrenNamed(level, config, name);
+    if (found.length) return { nodes: found, origin: first ? 'here' : 'inherited' };
+    if (NOT_INHERITED.has(name) || !level) break;
+    const ctx = blockContextOf(level);
+    // http, stream and mail are the outermost levels that hand values down; upstream and data blocks hand down nothing.
+    if (!INHERITING_CONTEXTS.has(ctx) || ctx === 'http' || ctx === 'stream' || ctx === 'mail') break;
+    level = level.parent;
+    first = false;
+  }
+  const def = nginxDefault(name, target);
+  return def === undefined ? { nodes: [], origin: 'unset' } : { nodes: [], origin: 'default', defaultValue: def };
+}
+
+/** The context a block node opens (its children's context). */
+export function blockContextOf(node: ConfigNode): string {
+  return blockContext(node.name, node.context);
+}
+
+/** The nearest enclosing block of one of the given kinds. */
+export function enclosing(node: ConfigNode, ...names: string[]): ConfigNode | null {
+  for (let p = node.parent; p; p = p.parent) if (names.includes(p.name)) return p;
+  return null;
+}

@@ -1,0 +1,270 @@
+import type { Host } from '../host';
+import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../paths';
+import { LineIndex } from '../text';
+import type { Directive, NginxAst, Span } from '../syntax/nginx/ast';
+import { parseNginx } from '../syntax/nginx/parser';
+import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective } from './nginx-directives';
+
+export interface SourceFile {
+  path: string;
+  text: string;
+  ast: NginxAst;
+  lines: LineIndex;
+}
+
+/** One directive placed in the effective configuration: included files are spliced in where `include` stands. */
+export interface ConfigNode {
+  directive: Directive;
+  name: string;
+  file: SourceFile;
+  /** The block directive this one sits in (null at the top level of the configuration). */
+  parent: ConfigNode | null;
+  /** Directives inside this one's block, with included files' directives in place. */
+  children: ConfigNode[];
+  /** The context this directive sits in: main, events, http, server, location, if-location, upstream, stream, stream-server, … */
+  context: string;
+  /** The `include` that brought this directive's file in, for directives at the top of an included file. */
+  via: ConfigNode | null;
+}
+
+export type LoadProblemKind = 'include-not-found' | 'include-unreadable' | 'include-cycle' | 'include-depth';
+
+export interface LoadProblem {
+  kind: LoadProblemKind;
+  file: SourceFile;
+  span: Span;
+  message: string;
+  /** True when the missing path is absolute and may well exist on the server itself. */
+  mayExistOnServer?: boolean;
+}
+
+export interface LoadOptions {
+  /** Folder relative include paths are resolved against (nginx's configuration prefix). Default: the entry's folder. */
+  prefix?: string;
+  /** Rewrites absolute path prefixes, e.g. { "/etc/nginx/": "/repo/nginx/" }, for trees checked out away from the server. */
+  pathMap?: Record<string, string>;
+  /** Context of the entry's top level: "main" for a full nginx.conf, else a fragment's context. */
+  rootContext?: string;
+  /** Reuses parses across loads (the language server keeps one per document version). */
+  parse?: (path: string, text: string) => SourceFile;
+  maxIncludeDepth?: number;
+}
+
+export interface NginxConfig {
+  entry: SourceFile;
+  rootContext: string;
+  /** How the root context was chosen. */
+  rootContextSource: 'main' | 'comment' | 'inferred' | 'option';
+  /** Every file read, entry first, each once. */
+  files: SourceFile[];
+  /** Top-level directives of the configuration (the entry's, with includes spliced in). */
+  roots: ConfigNode[];
+  /** Every node, in document order (pre-order). */
+  all: ConfigNode[];
+  problems: LoadProblem[];
+}
+
+export function parseSourceFile(path: string, text: string): SourceFile {
+  return {
+    path,
+    text,
+    ast: parseNginx(text, { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective }),
+    lines: new LineIndex(text),
+  };
+}
+
+/** The context a block directive opens, given the context it sits in. */
+export function blockContext(name: string, outer: string): string {
+  switch (name) {
+    case 'server':
+      return outer === 'stream' ? 'stream-server' : outer === 'mail' ? 'mail-server' : 'server';
+    case 'upstream':
+      return outer === 'stream' ? 'stream-upstream' : 'upstream';
+    case 'if':
+      return outer === 'server' ? 'if-server' : 'if-location';
+    default:
+      return name;
+  }
+}
+
+export const FRAGMENT_CONTEXTS = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream-server', 'stream-upstream', 'mail', 'mail-server'];
+const CONTEXT_COMMENT = /^\s*proxylint:\s*context\s+([\w-]+)\s*$/;
+
+/** `# proxylint: context http` anywhere in the file declares the context the file is meant for. */
+export function declaredContext(file: SourceFile): { context: string; span: Span } | undefined {
+  for (const c of file.ast.comments) {
+    const m = CONTEXT_COMMENT.exec(c.text);
+    if (m) return { context: m[1], span: c };
+  }
+  return undefined;
+}
+
+/** Reference contexts a directive may appear in, mapped to our context names. */
+function allowedIn(name: string): Set<string> | undefined {
+  const info = nginxDirective(name);
+  if (!info) return undefined;
+  const out = new Set<string>();
+  for (const c of info.contexts) {
+    if (c === 'if in location') out.add('if-location');
+    else if (c === 'if') out.add('if-server');
+    else out.add(c);
+  }
+  // The reference names the stream and mail server blocks "server"; a stream module directive is fine there.
+  if (out.has('server') && info.modules.some((m) => m.startsWith('ngx_stream'))) out.add('stream-server');
+  if (out.has('upstream') && info.modules.some((m) => m.startsWith('ngx_stream'))) out.add('stream-upstream');
+  if (out.has('server') && info.modules.some((m) => m.startsWith('ngx_mail'))) out.add('mail-server');
+  return out;
+}
+
+/**
+ * Picks the context a fragment is meant for: the outermost context in which every known top-level
+ * directive is allowed, or else the one that accepts the most of them. `main` wins for full configs.
+ */
+export function inferContext(file: SourceFile): string {
+  const names = file.ast.directives.map((d) => d.name);
+  if (names.length === 0 || names.some((n) => n === 'http' || n === 'events' || n === 'stream')) return 'main';
+  const candidates = ['main', 'http', 'server', 'location', 'stream', 'stream-server', 'upstream', 'stream-upstream'];
+  let best = 'main', bestScore = -1;
+  for (const ctx of candidates) {
+    let score = 0, known = 0;
+    for (const n of names) {
+      if (n === 'include') continue;
+      const allowed = allowedIn(n);
+      if (!allowed) continue;
+      known++;
+      if (allowed.has(ctx)) score++;
+    }
+    if (known > 0 && score === known) return ctx;
+    if (score > bestScore) {
+      best = ctx;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+export function loadNginxConfig(entryPath: string, entryText: string, host: Host, options: LoadOptions = {}): NginxConfig {
+  const parse = options.parse ?? parseSourceFile;
+  const prefix = options.prefix ?? dirname(entryPath);
+  const maxDepth = options.maxIncludeDepth ?? 64;
+  const entry = parse(entryPath, entryText);
+  const filesByPath = new Map<string, SourceFile>([[entryPath, entry]]);
+  const problems: LoadProblem[] = [];
+  const all: ConfigNode[] = [];
+
+  let rootContext = 'main';
+  let rootContextSource: NginxConfig['rootContextSource'] = 'main';
+  const declared = declaredContext(entry);
+  if (options.rootContext) {
+    rootContext = options.rootContext;
+    rootContextSource = 'option';
+  } else if (declared) {
+    rootContext = declared.context;
+    rootContextSource = 'comment';
+  } else {
+    const inferred = inferContext(entry);
+    if (inferred !== 'main') {
+      rootContext = inferred;
+      rootContextSource = 'inferred';
+    }
+  }
+
+  const mapPath = (p: string): string => {
+    for (const [from, to] of Object.entries(options.pathMap ?? {})) {
+      if (p === from || p.startsWith(from.endsWith('/') ? from : from + '/')) return normalize(to + '/' + p.slice(from.length));
+    }
+    return p;
+  };
+
+  /** For an absolute path that is not in the checkout, tries the entry's folder when it mirrors the path (…/etc/nginx). */
+  const rerooted = (p: string): string | undefined => {
+    const dir = dirname(entryPath).split('/').filter(Boolean);
+    const segs = p.split('/').filter(Boolean);
+    for (let k = Math.min(dir.length, segs.length - 1); k >= 1; k--) {
+      if (dir.slice(dir.length - k).join('/') === segs.slice(0, k).join('/')) return '/' + [...dir, ...segs.slice(k)].join('/');
+    }
+    return undefined;
+  };
+
+  const readInclude = (path: string): { file?: SourceFile; error?: string; missing?: boolean } => {
+    const known = filesByPath.get(path);
+    if (known) return { file: known };
+    const r = host.readFile(path);
+    if (!r.ok) return { error: r.message, missing: r.reason === 'missing' };
+    const f = parse(path, r.text);
+    filesByPath.set(path, f);
+    return { file: f };
+  };
+
+  const build = (dirs: Directive[], file: SourceFile, parent: ConfigNode | null, context: string, via: ConfigNode | null, stack: string[], out: ConfigNode[]) => {
+    for (const d of dirs) {
+      const node: ConfigNode = { directive: d, name: d.name, file, parent, children: [], context, via };
+      out.push(node);
+      all.push(node);
+      if (d.block && !d.block.opaque) build(d.block.children, file, node, blockContext(d.name, context), null, stack, node.children);
+      if (d.name === 'include' && d.args.length === 1) expandInclude(node, parent, context, stack, out);
+    }
+  };
+
+  const expandInclude = (node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
+    const arg = node.directive.args[0];
+    const file = node.file;
+    const pattern = mapPath(resolve(prefix, arg.value));
+    let targets: string[];
+    if (hasGlob(pattern)) {
+      const g = host.glob(pattern);
+      if ('error' in g) {
+        problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${pattern}": ${g.error}` });
+        return;
+      }
+      targets = g.paths;
+      if (targets.length === 0 && isAbsolute(arg.value)) {
+        const alt = rerooted(pattern);
+        if (alt) {
+          const ga = host.glob(alt);
+          if ('paths' in ga) targets = ga.paths;
+        }
+      }
+    } else {
+      targets = [pattern];
+    }
+    for (const target of targets) {
+      if (stack.includes(target)) {
+        const chain = [...stack.slice(stack.indexOf(target)), target].map(basename).join(' → ');
+        problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; nginx would recurse until it runs out of file descriptors` });
+        continue;
+      }
+      if (stack.length >= maxDepth) {
+        problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
+        continue;
+      }
+      let res = readInclude(target);
+      if (res.missing && isAbsolute(arg.value)) {
+        const alt = rerooted(target);
+        if (alt) {
+          const r2 = readInclude(alt);
+          if (r2.file) res = r2;
+        }
+      }
+      if (!res.file) {
+        if (res.missing) {
+          problems.push({
+            kind: 'include-not-found',
+            file,
+            span: arg,
+            message: `included file "${target}" does not exist; nginx refuses to start with: open() "${target}" failed (2: No such file or directory)`,
+            mayExistOnServer: isAbsolute(arg.value),
+          });
+        } else {
+          problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
+        }
+        continue;
+      }
+      build(res.file.ast.directives, res.file, parent, context, node, [...stack, target], out);
+    }
+  };
+
+  const roots: ConfigNode[] = [];
+  build(entry.ast.directives, entry, null, rootContext, null, [entryPath], roots);
+  return { entry, rootContext, rootContextSource, files: [...filesByPath.values()], roots, all, problems };
+}

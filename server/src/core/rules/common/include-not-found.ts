@@ -1,0 +1,22 @@
+import { defineNginxRule } from '../rule';
+
+export default defineNginxRule({
+  id: 'include-not-found',
+  server: 'any',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'An include names a file that does not exist: nginx refuses to start.',
+  check(ctx) {
+    for (const p of ctx.config.problems) {
+      if (p.kind !== 'include-not-found') continue;
+      ctx.report({
+        at: { file: p.file, ...p.span },
+        message: p.mayExistOnServer
+          ? `${p.message}. If the file exists only on the server, map the path to your checkout with "nginx.pathMap" in .proxylintrc.json so it is checked too`
+          : p.message,
+        // An absolute path may exist on the server and not in this checkout: that is worth a warning, not an error.
+        severity: p.mayExistOnServer ? 'warning' : undefined,
+      });
+    }
+  },
+});

@@ -1,0 +1,20 @@
+import { defineNginxRule } from '../rule';
+
+export default defineNginxRule({
+  id: 'syntax-error',
+  server: 'any',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'The file does not parse: nginx refuses to start or reload with this configuration.',
+  check(ctx) {
+    for (const file of ctx.config.files) {
+      for (const p of file.ast.problems) {
+        ctx.report({
+          at: { file, start: p.start, end: p.end },
+          message: p.message,
+          related: p.related ? [{ path: file.path, start: p.related.start, end: p.related.end, message: p.related.message }] : [],
+        });
+      }
+    }
+  },
+});

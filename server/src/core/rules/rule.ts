@@ -1,0 +1,60 @@
+import type { Fix, RelatedLocation, Severity } from '../finding';
+import type { Effective } from '../model/nginx-effective';
+import type { ConfigNode, NginxConfig, SourceFile } from '../model/nginx-tree';
+import type { UpstreamGraph } from '../model/nginx-upstreams';
+import type { NginxTarget } from '../model/nginx-defaults';
+import type { Settings } from '../settings';
+import type { Span } from '../syntax/nginx/ast';
+
+/** What a user sees when the problem bites. */
+export type Outcome = '502' | '503' | '504' | '500' | '502/504' | 'startup-failure' | 'silent' | 'wrong-backend-path' | 'lint';
+
+export const DOCS_BASE = 'https://github.com/proxylint/proxylint/blob/main/server/src/core/rules';
+
+export interface RuleMeta {
+  /** Stable kebab-case id that names the problem; never renamed or reused. */
+  id: string;
+  server: 'nginx' | 'apache' | 'any';
+  severity: Severity;
+  outcome: Outcome;
+  /** One line, shown in rule lists and SARIF. */
+  summary: string;
+}
+
+export function docsUrl(meta: Pick<RuleMeta, 'id' | 'server'>): string {
+  return `${DOCS_BASE}/${meta.server === 'any' ? 'common' : meta.server}/${meta.id}.md`;
+}
+
+export interface Report {
+  /** Where: a node (its whole directive), or a span in a file. */
+  node?: ConfigNode;
+  at?: { file: SourceFile } & Span;
+  message: string;
+  fix?: Fix;
+  suggestions?: Fix[];
+  related?: RelatedLocation[];
+  /** A finding may be milder than the rule's default (never harsher), e.g. a missing absolute include. */
+  severity?: Severity;
+}
+
+export interface NginxRuleContext {
+  config: NginxConfig;
+  target: NginxTarget;
+  settings: Settings;
+  upstreams: UpstreamGraph;
+  options: Record<string, unknown>;
+  /** Every node with this directive name, in document order. */
+  nodes(name: string): ConfigNode[];
+  /** The value in force inside block `scope` (null = top level), with its origin. */
+  effective(scope: ConfigNode | null, name: string): Effective;
+  report(r: Report): void;
+}
+
+export interface NginxRule extends RuleMeta {
+  server: 'nginx' | 'any';
+  check(ctx: NginxRuleContext): void;
+}
+
+export function defineNginxRule(rule: NginxRule): NginxRule {
+  return rule;
+}

@@ -1,0 +1,117 @@
+import type { Severity } from './finding';
+import { parseVersion } from './model/version';
+import type { NginxTarget } from './model/nginx-defaults';
+import { parseNginxSize, parseNginxTime } from './model/units';
+import { resolve } from './paths';
+
+export type RuleLevel = Severity | 'off';
+
+export interface RuleConfig {
+  level?: RuleLevel;
+  options: Record<string, unknown>;
+}
+
+export interface Settings {
+  nginx: NginxTarget & { prefix?: string; pathMap: Record<string, string> };
+  /** Facts about the world around the proxy that the config cannot show (e.g. an outer load balancer). */
+  environment: { outerIdleTimeoutMs?: number };
+  rules: Map<string, RuleConfig>;
+  ignore: string[];
+}
+
+export function defaultSettings(): Settings {
+  return {
+    nginx: { version: null, edition: 'unknown', pageSize: 4096, pathMap: {} },
+    environment: {},
+    rules: new Map(),
+    ignore: [],
+  };
+}
+
+const LEVELS = ['off', 'info', 'warning', 'error'];
+const TOP_KEYS = ['$schema', 'nginx', 'apache', 'environment', 'rules', 'ignore'];
+
+/**
+ * Reads a parsed `.proxylintrc.json` object. Problems are returned, not thrown: the CLI turns them into
+ * a usage error (exit 2) and the editor into a notification, and neither should die on a typo.
+ */
+export function readProjectConfig(json: unknown, configDir: string, knownRules: ReadonlySet<string>): { settings: Settings; problems: string[] } {
+  const settings = defaultSettings();
+  const problems: string[] = [];
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { settings, problems: ['the configuration must be a JSON object'] };
+  const o = json as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!TOP_KEYS.includes(k)) problems.push(`unknown key "${k}" (expected one of ${TOP_KEYS.join(', ')})`);
+
+  const nginx = objectAt(o, 'nginx', problems);
+  if (nginx) {
+    if (nginx.version !== undefined) {
+      if (typeof nginx.version !== 'string' || (nginx.version !== 'unknown' && !parseVersion(nginx.version))) problems.push('nginx.version must be "unknown" or a version such as "1.22.1"');
+      else settings.nginx.version = parseVersion(nginx.version);
+    }
+    if (nginx.edition !== undefined) {
+      if (nginx.edition === 'oss' || nginx.edition === 'plus' || nginx.edition === 'unknown') settings.nginx.edition = nginx.edition;
+      else problems.push('nginx.edition must be "oss", "plus" or "unknown"');
+    }
+    if (nginx.pageSize !== undefined) {
+      const size = typeof nginx.pageSize === 'string' ? parseNginxSize(nginx.pageSize) : typeof nginx.pageSize === 'number' ? nginx.pageSize : null;
+      if (!size) problems.push('nginx.pageSize must be a size such as "4k"');
+      else settings.nginx.pageSize = size;
+    }
+    if (nginx.prefix !== undefined) {
+      if (typeof nginx.prefix !== 'string') problems.push('nginx.prefix must be a path');
+      else settings.nginx.prefix = resolve(configDir, nginx.prefix);
+    }
+    if (nginx.pathMap !== undefined) {
+      const map = nginx.pathMap;
+      if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) problems.push('nginx.pathMap must map absolute path prefixes to folders');
+      else for (const [from, to] of Object.entries(map as Record<string, string>)) settings.nginx.pathMap[from] = resolve(configDir, to);
+    }
+    for (const k of Object.keys(nginx)) if (!['version', 'edition', 'pageSize', 'prefix', 'pathMap'].includes(k)) problems.push(`unknown key "nginx.${k}"`);
+  }
+
+  const env = objectAt(o, 'environment', problems);
+  if (env) {
+    if (env.outerIdleTimeout !== undefined) {
+      const ms = typeof env.outerIdleTimeout === 'string' ? parseNginxTime(env.outerIdleTimeout) : null;
+      if (ms === null) problems.push('environment.outerIdleTimeout must be a time such as "60s"');
+      else settings.environment.outerIdleTimeoutMs = ms;
+    }
+    for (const k of Object.keys(env)) if (k !== 'outerIdleTimeout') problems.push(`unknown key "environment.${k}"`);
+  }
+
+  const rules = objectAt(o, 'rules', problems);
+  if (rules) {
+    for (const [id, value] of Object.entries(rules)) {
+      if (!knownRules.has(id)) {
+        problems.push(`unknown rule "${id}"`);
+        continue;
+      }
+      const [level, options] = Array.isArray(value) ? value : [value, {}];
+      if (typeof level !== 'string' || !LEVELS.includes(level)) {
+        problems.push(`rules.${id}: use "off", "info", "warning" or "error" (optionally as [level, {options}])`);
+        continue;
+      }
+      if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+        problems.push(`rules.${id}: options must be an object`);
+        continue;
+      }
+      settings.rules.set(id, { level: level as RuleLevel, options: options as Record<string, unknown> });
+    }
+  }
+
+  if (o.ignore !== undefined) {
+    if (!Array.isArray(o.ignore) || o.ignore.some((g) => typeof g !== 'string')) problems.push('ignore must be a list of glob patterns');
+    else settings.ignore = o.ignore as string[];
+  }
+  return { settings, problems };
+}
+
+function objectAt(o: Record<string, unknown>, key: string, problems: string[]): Record<string, unknown> | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) {
+    problems.push(`"${key}" must be an object`);
+    return undefined;
+  }
+  return v as Record<string, unknown>;
+}

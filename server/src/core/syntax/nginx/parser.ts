@@ -1,0 +1,293 @@
+import type { Arg, Block, Comment, Directive, NginxAst, Quote, Span, SyntaxProblem } from './ast';
+import { scanLuaBlockBody } from './lua-body';
+
+/**
+ * A tolerant parser that follows nginx's own tokenizer (ngx_conf_read_token in src/core/ngx_conf_file.c)
+ * so that what nginx accepts parses without problems, and what nginx rejects is reported at the place
+ * nginx names, while still producing a tree an editor can use. It never throws and runs in one pass.
+ *
+ * Tokenizer facts that matter here:
+ * - `#` starts a comment only where a token could start; inside a word it is an ordinary character.
+ * - `{` ends a word unless it follows `$` (so `${var}` stays one word); `}` inside a word is ordinary.
+ * - After a closing quote only white space, `;`, `{` or `)` may follow.
+ * - A backslash escapes the next character both inside and outside quotes.
+ */
+
+const TAB = 9, LF = 10, CR = 13, SP = 32, DQ = 34, HASH = 35, DOLLAR = 36, SQ = 39, RPAREN = 41, SEMI = 59, BSLASH = 92, LBRACE = 123, RBRACE = 125;
+
+/** Blocks whose body nginx hands to a custom handler: entries there are data, and `{` is always an error. */
+export const HANDLER_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
+
+export interface ParseOptions {
+  /** Used only to recover from a missing `;` before a line that starts with a known directive name. */
+  isKnownDirective?: (name: string) => boolean;
+  /** Used to word the problem when a block directive got no `{`. */
+  isBlockDirective?: (name: string) => boolean;
+}
+
+interface OpenBlock {
+  directive: Directive | null;
+  block: Block | null;
+  handler: boolean;
+}
+
+export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
+  const n = text.length;
+  const top: Directive[] = [];
+  const comments: Comment[] = [];
+  const problems: SyntaxProblem[] = [];
+  const stack: OpenBlock[] = [];
+  let words: Arg[] = [];
+  let newlineSinceToken = false;
+  let i = 0;
+
+  const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']) =>
+    problems.push(related ? { start, end, message, related } : { start, end, message });
+
+  const currentChildren = (): Directive[] => {
+    for (let k = stack.length - 1; k >= 0; k--) {
+      const b = stack[k].block;
+      if (b) return b.children;
+    }
+    return top;
+  };
+  const currentParent = (): Directive | null => {
+    for (let k = stack.length - 1; k >= 0; k--) if (stack[k].directive) return stack[k].directive;
+    return null;
+  };
+  const inHandlerBlock = () => stack.length > 0 && stack[stack.length - 1].handler;
+
+  const makeDirective = (end: number, terminated: boolean): Directive => {
+    const [head, ...args] = words;
+    words = [];
+    const d: Directive = {
+      name: head.value,
+      nameSpan: { start: head.start, end: head.end },
+      args,
+      block: null,
+      terminated,
+      start: head.start,
+      end,
+      parent: currentParent(),
+    };
+    currentChildren().push(d);
+    return d;
+  };
+
+  /** Ends the pending statement without `;` (recovery), reporting why. */
+  const abandonStatement = (message: string) => {
+    const last = words[words.length - 1];
+    problem(last.start, last.end, message);
+    makeDirective(last.end, false);
+  };
+
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SP || c === TAB || c === CR || c === LF) {
+      if (c === LF) newlineSinceToken = true;
+      i++;
+      continue;
+    }
+    if (c === HASH) {
+      let e = i + 1;
+      while (e < n) {
+        const ch = text.charCodeAt(e);
+        if (ch === LF || ch === CR) break;
+        e++;
+      }
+      comments.push({ start: i, end: e, text: text.slice(i + 1, e) });
+      i = e;
+      continue;
+    }
+    if (c === SEMI) {
+      if (words.length === 0) problem(i, i + 1, 'unexpected ";": there is no directive before it');
+      else makeDirective(i + 1, true);
+      i++;
+      newlineSinceToken = false;
+      continue;
+    }
+    if (c === LBRACE) {
+      newlineSinceToken = false;
+      if (words.length === 0) {
+        problem(i, i + 1, 'unexpected "{": a block needs a directive name before it');
+        stack.push({ directive: null, block: null, handler: false });
+        i++;
+        continue;
+      }
+      if (inHandlerBlock()) {
+        const owner = stack[stack.length - 1].directive?.name ?? '';
+        problem(i, i + 1, `unexpected "{": entries of a "${owner}" block cannot open a block (quote a value that contains "{")`);
+      }
+      const d = makeDirective(i + 1, true);
+      if (d.name.endsWith('_by_lua_block')) {
+        const close = scanLuaBlockBody(text, i + 1);
+        const closed = close >= 0;
+        const end = closed ? close + 1 : n;
+        d.block = { start: i, end, closed, children: [], opaque: true };
+        d.end = end;
+        if (!closed) problem(n, n, `unexpected end of file, expecting "}" to close "${d.name}"`, { ...d.nameSpan, message: 'block opened here' });
+        i = end;
+        continue;
+      }
+      const block: Block = { start: i, end: n, closed: false, children: [], opaque: false };
+      d.block = block;
+      stack.push({ directive: d, block, handler: HANDLER_BLOCKS.has(d.name) });
+      i++;
+      continue;
+    }
+    if (c === RBRACE) {
+      newlineSinceToken = false;
+      if (words.length > 0) abandonStatement(`missing ";" before "}"`);
+      const open = stack.pop();
+      if (!open) {
+        problem(i, i + 1, 'unexpected "}": no block is open here');
+      } else if (open.block && open.directive) {
+        open.block.end = i + 1;
+        open.block.closed = true;
+        open.directive.end = i + 1;
+      }
+      i++;
+      continue;
+    }
+
+    // A word or a quoted string starts here.
+    if (words.length > 0 && newlineSinceToken && c !== DQ && c !== SQ && !inHandlerBlock() && options.isKnownDirective) {
+      const end = scanWordEnd(text, i);
+      const word = text.slice(i, end);
+      const pending = words[0].value;
+      // Continuation lines are indented deeper than their directive; a known directive name at the same
+      // or a shallower indentation is almost always a new statement after a forgotten `;`.
+      if (options.isKnownDirective(word) && options.isKnownDirective(pending) && indentOf(text, i) <= indentOf(text, words[0].start)) {
+        abandonStatement(
+          options.isBlockDirective?.(pending) && !options.isKnownDirective(words[words.length - 1].value)
+            ? `"${pending}" needs a "{ ... }" block here`
+            : `missing ";" after this: the next line starts the "${word}" directive`,
+        );
+      }
+    }
+    newlineSinceToken = false;
+
+    if (c === DQ || c === SQ) {
+      const close = scanQuoted(text, i, c);
+      if (close < 0) {
+        // nginx reads to the end of the file and fails there; recover at the end of this line instead,
+        // so one stray quote does not swallow the rest of the file in the editor.
+        let eol = i + 1;
+        while (eol < n && text.charCodeAt(eol) !== LF && text.charCodeAt(eol) !== CR) eol++;
+        problem(i, eol, `unterminated ${c === DQ ? 'double' : 'single'}-quoted string: nginx reads to the end of the file and stops there`, {
+          start: n,
+          end: n,
+          message: 'nginx reports "unexpected end of file" here',
+        });
+        words.push(makeArg(text, i, eol, c === DQ ? '"' : "'", i + 1, eol));
+        i = eol;
+        continue;
+      }
+      words.push(makeArg(text, i, close + 1, c === DQ ? '"' : "'", i + 1, close));
+      i = close + 1;
+      if (i < n) {
+        const after = text.charCodeAt(i);
+        if (!(after === SP || after === TAB || after === CR || after === LF || after === SEMI || after === LBRACE || after === RPAREN)) {
+          problem(i, i + 1, `unexpected "${text[i]}" right after a quoted string: nginx needs a space, ";" or "{" there`);
+        }
+      }
+      continue;
+    }
+
+    const end = scanWordEnd(text, i);
+    words.push(makeArg(text, i, end, null, i, end));
+    i = end;
+  }
+
+  if (words.length > 0) {
+    const last = words[words.length - 1];
+    problem(n, n, 'unexpected end of file, expecting ";" or "}"', { start: last.start, end: last.end, message: 'this directive is not terminated' });
+    makeDirective(last.end, false);
+  }
+  for (let k = stack.length - 1; k >= 0; k--) {
+    const open = stack[k];
+    const opener: Span = open.directive ? open.directive.nameSpan : { start: n, end: n };
+    problem(n, n, `unexpected end of file, expecting "}"${open.directive ? ` to close "${open.directive.name}"` : ''}`, {
+      ...opener,
+      message: 'block opened here',
+    });
+  }
+  return { directives: top, comments, problems };
+}
+
+function indentOf(text: string, offset: number): number {
+  let k = offset;
+  while (k > 0 && text.charCodeAt(k - 1) !== LF && text.charCodeAt(k - 1) !== CR) k--;
+  return offset - k;
+}
+
+/** End of a bare word starting at `i`, by nginx's rules. */
+function scanWordEnd(text: string, i: number): number {
+  const n = text.length;
+  let variable = false;
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if (ch === LBRACE && variable) {
+      variable = false;
+      i++;
+      continue;
+    }
+    variable = false;
+    if (ch === BSLASH) {
+      i += 2;
+      continue;
+    }
+    if (ch === DOLLAR) {
+      variable = true;
+      i++;
+      continue;
+    }
+    if (ch === SP || ch === TAB || ch === CR || ch === LF || ch === SEMI || ch === LBRACE) break;
+    i++;
+  }
+  return Math.min(i, n);
+}
+
+/** Offset of the closing quote for the quote at `i`, or -1 at the end of the file. */
+function scanQuoted(text: string, i: number, q: number): number {
+  const n = text.length;
+  i++;
+  while (i < n) {
+    const ch = text.charCodeAt(i);
+    if (ch === BSLASH) {
+      i += 2;
+      continue;
+    }
+    if (ch === q) return i;
+    i++;
+  }
+  return -1;
+}
+
+function makeArg(text: string, start: number, end: number, quote: Quote, innerStart: number, innerEnd: number): Arg {
+  const inner = text.slice(innerStart, innerEnd);
+  return { start, end, raw: text.slice(start, end), quote, value: inner.includes('\\') ? unescape(inner) : inner };
+}
+
+/** nginx unescapes these sequences in every word (quoted or not) and keeps any other backslash as is. */
+function unescape(s: string): string {
+  let out = '';
+  for (let k = 0; k < s.length; k++) {
+    const ch = s[k];
+    if (ch === '\\' && k + 1 < s.length) {
+      const nx = s[k + 1];
+      if (nx === '"' || nx === "'" || nx === '\\') {
+        out += nx;
+        k++;
+        continue;
+      }
+      if (nx === 't' || nx === 'r' || nx === 'n') {
+        out += nx === 't' ? '\t' : nx === 'r' ? '\r' : '\n';
+        k++;
+        continue;
+      }
+    }
+    out += ch;
+  }
+  return out;
+}

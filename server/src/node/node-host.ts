@@ -1,0 +1,188 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Host, ReadResult } from '../core/host';
+
+export type Encoding = 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
+
+export interface DecodedFile {
+  text: string;
+  encoding: Encoding;
+  /** True when the file started with a byte-order mark, which is kept out of `text` and restored on write. */
+  bom: boolean;
+}
+
+export interface NodeHostOptions {
+  /** Files larger than this are not read (default 32 MiB); see README "Limits". */
+  maxFileBytes?: number;
+  /** When set, files outside these folders are not read (untrusted workspaces). */
+  allowedRoots?: string[];
+}
+
+export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Decodes config bytes. nginx and Apache read bytes, not text: a Latin-1 comment is legal. We keep UTF-8
+ * when it is valid and fall back to Latin-1, which maps each byte to one character, so offsets stay
+ * meaningful and a rewrite in the same encoding gives back the same bytes.
+ */
+export function decode(buf: Buffer): DecodedFile | { binary: true } {
+  if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf16le', bom: true };
+  if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
+    const swapped = Buffer.from(buf.subarray(2));
+    swapped.swap16();
+    return { text: swapped.toString('utf16le'), encoding: 'utf16be', bom: true };
+  }
+  const probe = buf.subarray(0, 8192);
+  if (probe.includes(0)) return { binary: true };
+  const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
+  const body = bom ? buf.subarray(3) : buf;
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf8', bom };
+  } catch {
+    return { text: body.toString('latin1'), encoding: 'latin1', bom: false };
+  }
+}
+
+export function encode(file: DecodedFile): Buffer {
+  switch (file.encoding) {
+    case 'utf16le':
+      return Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(file.text, 'utf16le')]);
+    case 'utf16be': {
+      const b = Buffer.from(file.text, 'utf16le');
+      b.swap16();
+      return Buffer.concat([Buffer.from([0xfe, 0xff]), b]);
+    }
+    case 'latin1':
+      return Buffer.from(file.text, 'latin1');
+    default:
+      return Buffer.concat([file.bom ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0), Buffer.from(file.text, 'utf8')]);
+  }
+}
+
+export type ReadFileResult = ({ ok: true } & DecodedFile) | Extract<ReadResult, { ok: false }>;
+
+export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFileResult {
+  const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (options.allowedRoots && !options.allowedRoots.some((r) => isInside(r, p))) {
+    return { ok: false, reason: 'outside-workspace', message: 'outside the workspace (not followed in an untrusted workspace)' };
+  }
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(p, 'r');
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return { ok: false, reason: 'directory', message: 'is a folder, not a file (include "dir/*.conf" instead)' };
+    if (st.size > max) return { ok: false, reason: 'too-large', message: `is ${st.size} bytes, over the ${max}-byte limit (see --max-file-size)` };
+    // Read what is there now; a file that grows while we read is cut at the size we saw (never past the limit).
+    const buf = Buffer.alloc(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, buf, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    const d = decode(buf.subarray(0, got));
+    if ('binary' in d) return { ok: false, reason: 'binary', message: 'is a binary file (it contains NUL bytes), not a configuration' };
+    return { ok: true, ...d };
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return { ok: false, reason: 'missing', message: 'no such file' };
+    if (err.code === 'EISDIR') return { ok: false, reason: 'directory', message: 'is a folder, not a file' };
+    return { ok: false, reason: 'unreadable', message: `${err.code ?? 'error'}: ${err.message}` };
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+export function isInside(root: string, p: string): boolean {
+  const rel = path.relative(root, p);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Converts one glob(3) path segment to a RegExp: `*`, `?`, `[...]` (with `!` or `^` negation). */
+function segmentRegex(seg: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < seg.length; i++) {
+    const c = seg[i];
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const close = seg.indexOf(']', i + 2);
+      if (close < 0) re += '\\[';
+      else {
+        let body = seg.slice(i + 1, close);
+        if (body[0] === '!') body = '^' + body.slice(1);
+        re += '[' + body.replace(/\\/g, '\\\\') + ']';
+        i = close;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(re + '$');
+}
+
+/** glob(3) as nginx calls it: per-segment wildcards, no `**`, dot-files only when the pattern starts with a dot, sorted. */
+export function globSync(pattern: string, limit = 100_000): { paths: string[] } | { error: string } {
+  const abs = path.resolve(pattern);
+  const segs = abs.split('/').filter(Boolean);
+  let current = ['/'];
+  for (let k = 0; k < segs.length; k++) {
+    const seg = segs[k];
+    const next: string[] = [];
+    if (!/[*?[]/.test(seg)) {
+      for (const dir of current) {
+        const p = path.join(dir, seg);
+        if (k === segs.length - 1 ? fs.existsSync(p) : isDir(p)) next.push(p);
+      }
+    } else {
+      const re = segmentRegex(seg);
+      for (const dir of current) {
+        let names: string[];
+        try {
+          names = fs.readdirSync(dir);
+        } catch (e) {
+          const err = e as NodeJS.ErrnoException;
+          if (err.code === 'ENOENT' || err.code === 'ENOTDIR') continue;
+          return { error: `${err.code}: cannot list ${dir}` };
+        }
+        for (const name of names) {
+          if (name.startsWith('.') && !seg.startsWith('.')) continue;
+          if (!re.test(name)) continue;
+          const p = path.join(dir, name);
+          if (k === segs.length - 1 || isDir(p)) next.push(p);
+          if (next.length > limit) return { error: `more than ${limit} matches` };
+        }
+      }
+    }
+    current = next;
+    if (current.length === 0) break;
+  }
+  return { paths: current.sort() };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** A Host over the real file system; `overlay` (unsaved editor buffers) wins over the disk. */
+export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: string) => string | undefined): Host & { encodingOf(p: string): DecodedFile | undefined } {
+  const decoded = new Map<string, DecodedFile>();
+  return {
+    readFile(p) {
+      const over = overlay?.(p);
+      if (over !== undefined) return { ok: true, text: over };
+      const r = readConfigFile(p, options);
+      if (!r.ok) return r;
+      decoded.set(p, { text: r.text, encoding: r.encoding, bom: r.bom });
+      return { ok: true, text: r.text };
+    },
+    glob(pattern) {
+      const g = globSync(pattern);
+      if ('paths' in g && options.allowedRoots) return { paths: g.paths.filter((p) => options.allowedRoots!.some((r) => isInside(r, p))) };
+      return g;
+    },
+    encodingOf: (p) => decoded.get(p),
+  };
+}
