@@ -6,10 +6,17 @@ import { writeFileSync } from 'node:fs';
 const require = createRequire(import.meta.url);
 const { getDirectives } = require('@nginx/reference-lib');
 
+// The reference names the stream and mail modules' blocks "server" and "upstream" like http's; qualify them
+// so a stream-only directive is not taken as valid in an http server block.
+function qualify(module, contexts) {
+  const prefix = module.startsWith('ngx_stream_') ? 'stream-' : module.startsWith('ngx_mail_') ? 'mail-' : '';
+  return contexts.map((c) => (prefix && (c === 'server' || c === 'upstream') ? prefix + c : c));
+}
+
 const table = {};
 for (const d of getDirectives()) {
   const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [] });
-  for (const c of d.contexts) if (!e.contexts.includes(c)) e.contexts.push(c);
+  for (const c of qualify(d.module, d.contexts)) if (!e.contexts.includes(c)) e.contexts.push(c);
   e.block ||= d.isBlock;
   if (d.default) e.defaults[d.module] = d.default;
   if (!e.modules.includes(d.module)) e.modules.push(d.module);

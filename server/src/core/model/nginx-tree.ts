@@ -27,7 +27,7 @@ export interface ConfigNode {
   via: ConfigNode | null;
 }
 
-export type LoadProblemKind = 'include-not-found' | 'include-unreadable' | 'include-cycle' | 'include-depth';
+export type LoadProblemKind = 'include-not-found' | 'include-unreadable' | 'include-cycle' | 'include-depth' | 'bad-directive-name';
 
 export interface LoadProblem {
   kind: LoadProblemKind;
@@ -87,7 +87,11 @@ export function blockContext(name: string, outer: string): string {
   }
 }
 
-export const FRAGMENT_CONTEXTS = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream-server', 'stream-upstream', 'mail', 'mail-server'];
+export const FRAGMENT_CONTEXTS = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream-server', 'stream-upstream', 'mail', 'mail-server', 'map', 'geo', 'types', 'split_clients'];
+
+/** Blocks whose entries are data (keys and values), not directives. */
+export const DATA_CONTEXTS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
+const DIRECTIVE_NAME = /^[A-Za-z0-9_]+$/;
 const CONTEXT_COMMENT = /^\s*proxylint:\s*context\s+([\w-]+)\s*$/;
 
 /** `# proxylint: context http` anywhere in the file declares the context the file is meant for. */
@@ -109,10 +113,6 @@ function allowedIn(name: string): Set<string> | undefined {
     else if (c === 'if') out.add('if-server');
     else out.add(c);
   }
-  // The reference names the stream and mail server blocks "server"; a stream module directive is fine there.
-  if (out.has('server') && info.modules.some((m) => m.startsWith('ngx_stream'))) out.add('stream-server');
-  if (out.has('upstream') && info.modules.some((m) => m.startsWith('ngx_stream'))) out.add('stream-upstream');
-  if (out.has('server') && info.modules.some((m) => m.startsWith('ngx_mail'))) out.add('mail-server');
   return out;
 }
 
@@ -123,6 +123,9 @@ function allowedIn(name: string): Set<string> | undefined {
 export function inferContext(file: SourceFile): string {
   const names = file.ast.directives.map((d) => d.name);
   if (names.length === 0 || names.some((n) => n === 'http' || n === 'events' || n === 'stream')) return 'main';
+  // Keys such as "~*bot", "10.0.0.0/8" or "text/html" are entries of a map/geo/types file, not directives.
+  const entries = names.filter((n) => n !== 'include' && n !== 'default' && n !== 'hostnames' && n !== 'volatile');
+  if (entries.length > 0 && entries.filter((n) => !DIRECTIVE_NAME.test(n)).length * 2 >= entries.length) return 'map';
   const candidates = ['main', 'http', 'server', 'location', 'stream', 'stream-server', 'upstream', 'stream-upstream'];
   let best = 'main', bestScore = -1;
   for (const ctx of candidates) {
@@ -200,6 +203,12 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     for (const d of dirs) {
       const node: ConfigNode = { directive: d, name: d.name, file, parent, children: [], context, via };
       out.push(node);
+      // Directive names are identifiers; anything else is what is left of a value split by an unquoted "{"
+      // (a regex such as ^/v{1,3}/) or a stray token: nginx stops with 'unknown directive'.
+      if (!DIRECTIVE_NAME.test(d.name) && !DATA_CONTEXTS.has(context) && !(d.name === '' && d.args.length === 0)) {
+        const hint = /[},]/.test(d.name) ? ': an unquoted "{" ended the word before it (quote values such as regular expressions that contain "{")' : '';
+        problems.push({ kind: 'bad-directive-name', file, span: d.nameSpan, message: `unknown directive "${d.name}"${hint}` });
+      }
       all.push(node);
       if (d.block && !d.block.opaque) build(d.block.children, file, node, blockContext(d.name, context), null, stack, node.children);
       if (d.name === 'include' && d.args.length === 1) expandInclude(node, parent, context, stack, out);

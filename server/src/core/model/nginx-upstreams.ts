@@ -121,6 +121,8 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
   if (sep >= 0) {
     const scheme = value.slice(0, sep).toLowerCase();
     target.scheme = scheme;
+    // `$scheme://…` is chosen per request; nginx checks it only then.
+    if (scheme.includes('$')) return target;
     if (!allowed.includes(scheme)) {
       target.errorKind = 'scheme';
       target.error =

@@ -16,5 +16,6 @@ export default defineNginxRule({
         });
       }
     }
+    for (const p of ctx.config.problems) if (p.kind === 'bad-directive-name') ctx.report({ at: { file: p.file, ...p.span }, message: p.message });
   },
 });

@@ -15,6 +15,9 @@ import { scanLuaBlockBody } from './lua-body';
 
 const TAB = 9, LF = 10, CR = 13, SP = 32, DQ = 34, HASH = 35, DOLLAR = 36, SQ = 39, RPAREN = 41, SEMI = 59, BSLASH = 92, LBRACE = 123, RBRACE = 125;
 
+/** Directives that are blocks in every context (unlike `server`, which is a plain line inside `upstream`). */
+const ALWAYS_BLOCKS = new Set(['http', 'events', 'stream', 'mail', 'location', 'upstream', 'if', 'limit_except', 'map', 'geo', 'split_clients', 'types', 'charset_map']);
+
 /** Blocks whose body nginx hands to a custom handler: entries there are data, and `{` is always an error. */
 export const HANDLER_BLOCKS = new Set(['map', 'geo', 'types', 'split_clients', 'charset_map', 'match']);
 
@@ -74,10 +77,13 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
     return d;
   };
 
-  /** Ends the pending statement without `;` (recovery), reporting why. */
-  const abandonStatement = (message: string) => {
+  /**
+   * Ends the pending statement without `;` (recovery), reporting why at its last word, where the `;` belongs.
+   * nginx reads on and fails where the statement really ends (`nginxStop`): that place is the related location.
+   */
+  const abandonStatement = (message: string, nginxStop: number, nginxMessage: string) => {
     const last = words[words.length - 1];
-    problem(last.start, last.end, message);
+    problem(last.start, last.end, message, { start: nginxStop, end: Math.min(nginxStop + 1, n), message: nginxMessage });
     makeDirective(last.end, false);
   };
 
@@ -101,7 +107,14 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
     }
     if (c === SEMI) {
       if (words.length === 0) problem(i, i + 1, 'unexpected ";": there is no directive before it');
-      else makeDirective(i + 1, true);
+      else {
+        const d = makeDirective(i + 1, true);
+        if (ALWAYS_BLOCKS.has(d.name) && !inHandlerBlock()) {
+          const last = d.args[d.args.length - 1] ?? d.nameSpan;
+          // nginx: directive "location" has no opening "{" — reported on the line of the ";".
+          problem(last.start, i + 1, `"${d.name}" needs a "{ ... }" block, but ";" ends it here`);
+        }
+      }
       i++;
       newlineSinceToken = false;
       continue;
@@ -137,7 +150,7 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
     }
     if (c === RBRACE) {
       newlineSinceToken = false;
-      if (words.length > 0) abandonStatement(`missing ";" before "}"`);
+      if (words.length > 0) abandonStatement(`missing ";" before "}"`, i, 'nginx reports unexpected "}" here');
       const open = stack.pop();
       if (!open) {
         problem(i, i + 1, 'unexpected "}": no block is open here');
@@ -162,6 +175,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
           options.isBlockDirective?.(pending) && !options.isKnownDirective(words[words.length - 1].value)
             ? `"${pending}" needs a "{ ... }" block here`
             : `missing ";" after this: the next line starts the "${word}" directive`,
+          statementEnd(text, i),
+          `without the ";", nginx reads on as arguments of "${pending}" and the statement ends here`,
         );
       }
     }
@@ -213,6 +228,23 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
     });
   }
   return { directives: top, comments, problems };
+}
+
+/** Where nginx's tokenizer ends the statement that continues at `i`: the next `;`, `{` or `}`, or the end of the file. */
+function statementEnd(text: string, i: number): number {
+  const n = text.length;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === SEMI || c === LBRACE || c === RBRACE) return i;
+    if (c === SP || c === TAB || c === CR || c === LF) i++;
+    else if (c === HASH) while (i < n && text.charCodeAt(i) !== LF) i++;
+    else if (c === DQ || c === SQ) {
+      const close = scanQuoted(text, i, c);
+      if (close < 0) return n;
+      i = close + 1;
+    } else i = scanWordEnd(text, i);
+  }
+  return n;
 }
 
 function indentOf(text: string, offset: number): number {

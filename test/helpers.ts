@@ -1,0 +1,101 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Finding } from '../server/src/core/finding';
+import type { Host } from '../server/src/core/host';
+import { lintNginx, type LintResult } from '../server/src/core/lint';
+import { hasGlob } from '../server/src/core/paths';
+import { defaultSettings, type Settings } from '../server/src/core/settings';
+import { LineIndex } from '../server/src/core/text';
+
+export const ROOT = join(__dirname, '..');
+export const CLI = join(ROOT, 'bin', 'proxylint.js');
+export const SHARED = join(ROOT, '..', 'shared');
+
+/** An in-memory file system for the core: paths are absolute; a path that prefixes others is a folder. */
+export function memHost(files: Record<string, string>): Host {
+  const isDir = (p: string) => Object.keys(files).some((f) => f.startsWith(p.endsWith('/') ? p : p + '/'));
+  return {
+    readFile(p) {
+      if (Object.prototype.hasOwnProperty.call(files, p)) return { ok: true, text: files[p] };
+      if (isDir(p)) return { ok: false, reason: 'directory', message: 'is a folder, not a file' };
+      return { ok: false, reason: 'missing', message: 'no such file' };
+    },
+    glob(pattern) {
+      if (!hasGlob(pattern)) return { paths: Object.prototype.hasOwnProperty.call(files, pattern) ? [pattern] : [] };
+      const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      return { paths: Object.keys(files).filter((f) => re.test(f)).sort() };
+    },
+  };
+}
+
+export interface LintTextOptions {
+  /** Other files, by path relative to /cfg. */
+  files?: Record<string, string>;
+  settings?: Partial<Settings> | ((s: Settings) => void);
+  path?: string;
+  rootContext?: string;
+}
+
+/** Lints `text` as /cfg/<path> (default nginx.conf) with optional sibling files. */
+export function lintText(text: string, options: LintTextOptions = {}): LintResult & { at(f: Finding): { line: number; column: number } } {
+  const path = '/cfg/' + (options.path ?? 'nginx.conf');
+  const files: Record<string, string> = { [path]: text };
+  for (const [p, t] of Object.entries(options.files ?? {})) files['/cfg/' + p] = t;
+  const settings = defaultSettings();
+  if (typeof options.settings === 'function') options.settings(settings);
+  else Object.assign(settings, options.settings ?? {});
+  const r = lintNginx(path, text, memHost(files), { settings, rootContext: options.rootContext });
+  return {
+    ...r,
+    at(f) {
+      const p = new LineIndex(files[f.path]).positionAt(f.start);
+      return { line: p.line + 1, column: p.character + 1 };
+    },
+  };
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI bundle (npm test builds it first). */
+export function runCli(args: string[], opts: { cwd?: string; input?: string } = {}): CliRun {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary folder with the given files; removed by the returned cleanup. */
+export function tempTree(files: Record<string, string | Buffer>): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'proxylint-test-'));
+  for (const [p, t] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, p)), { recursive: true });
+    writeFileSync(join(dir, p), t);
+  }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+let unshareWorks: boolean | undefined;
+/** `nginx -t` opens its listen sockets; a private network namespace keeps tests off real ports when we may create one. */
+function netnsPrefix(): string[] {
+  if (unshareWorks === undefined) unshareWorks = spawnSync('unshare', ['-n', 'true']).status === 0;
+  return unshareWorks ? ['unshare', '-n'] : [];
+}
+
+export function requireBinary(name: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) {
+    throw new Error(`${name} is not installed: the real-server tests need Debian's nginx and apache2 (apt-get install -y nginx apache2, as .ci/run does)`);
+  }
+}
+
+/** Runs the real `nginx -t` on `confPath` with `prefix` as its prefix; returns its exit status and output. */
+export function nginxTest(prefix: string, confPath: string): { ok: boolean; output: string } {
+  requireBinary('nginx');
+  mkdirSync(join(prefix, 'logs'), { recursive: true });
+  const cmd = [...netnsPrefix(), 'nginx', '-t', '-q', '-p', prefix + '/', '-e', join(prefix, 'logs', 'error.log'), '-c', confPath];
+  const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 30_000 });
+  return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
+}

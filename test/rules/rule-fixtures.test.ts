@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { nginxRules } from '../../server/src/core/rules/index';
+import { nginxTest, tempTree } from '../helpers';
+import { applyRuleFixes, expectations, fixtureDir, lineOf, lintFixture } from './rule-harness';
+
+for (const rule of nginxRules) {
+  const dir = fixtureDir(rule);
+  test(`${rule.id}: bad.conf is flagged exactly on the lines marked "# expect:" (in it and the files it includes)`, () => {
+    const path = join(dir, 'bad.conf');
+    assert.ok(existsSync(path), `missing fixture ${path}`);
+    const { findings, files } = lintFixture(path);
+    const expected: string[] = [];
+    const got: string[] = [];
+    for (const f of files) {
+      expected.push(...expectations(f.text).filter((e) => e.ruleId === rule.id).map((e) => `${relative(dir, f.path)}:${e.line}`));
+      got.push(...findings.filter((x) => x.ruleId === rule.id && x.path === f.path).map((x) => `${relative(dir, f.path)}:${lineOf(f.text, x.start)}`));
+    }
+    assert.ok(expected.length > 0, 'bad.conf marks at least one line');
+    assert.deepEqual(got.sort(), expected.sort(), findings.filter((f) => f.ruleId === rule.id).map((f) => `${relative(dir, f.path)}:${lineOf(files.find((x) => x.path === f.path)!.text, f.start)}: ${f.message}`).join('\n'));
+  });
+
+  test(`${rule.id}: ok.conf (false-positive guard) is not flagged`, () => {
+    const path = join(dir, 'ok.conf');
+    assert.ok(existsSync(path), `missing fixture ${path}`);
+    const { findings } = lintFixture(path);
+    assert.deepEqual(findings.filter((f) => f.ruleId === rule.id).map((f) => f.message), []);
+  });
+
+  const fixIn = join(dir, 'fix.conf');
+  const hasFixes = existsSync(join(dir, 'bad.conf')) && lintFixture(join(dir, 'bad.conf')).findings.some((f) => f.ruleId === rule.id && f.fix);
+  if (!hasFixes && !existsSync(fixIn)) continue;
+  test(`${rule.id}: safe fixes turn fix.conf into fix.fixed.conf, which the real nginx -t accepts`, () => {
+    assert.ok(existsSync(fixIn), `the rule offers safe fixes in bad.conf, so ${fixIn} must exist`);
+    const expected = readFileSync(join(dir, 'fix.fixed.conf'), 'utf8');
+    const fixed = applyRuleFixes(fixIn, rule.id);
+    assert.equal(fixed, expected);
+    const before = lintFixture(fixIn).findings.filter((f) => f.ruleId === rule.id);
+    assert.ok(before.some((f) => f.fix), 'fix.conf has at least one fixable finding');
+    const prefix = tempTree({});
+    const t = nginxTest(prefix.dir, join(dir, 'fix.fixed.conf'));
+    prefix.cleanup();
+    assert.ok(t.ok, `nginx -t rejected the fixed config:\n${t.output}`);
+  });
+}

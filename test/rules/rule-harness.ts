@@ -1,0 +1,106 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../server/src/core/finding';
+import { applyEdits } from '../../server/src/core/fix';
+import { lintNginx } from '../../server/src/core/lint';
+import { defaultSettings, type Settings } from '../../server/src/core/settings';
+import { parseVersion } from '../../server/src/core/model/version';
+import { allRules } from '../../server/src/core/rules/index';
+import type { RuleMeta } from '../../server/src/core/rules/rule';
+import { createNodeHost } from '../../server/src/node/node-host';
+import { ROOT, memHost } from '../helpers';
+
+export const RULES_SRC = join(ROOT, 'server', 'src', 'core', 'rules');
+export const FIXTURES = join(ROOT, 'test', 'rules');
+
+export const folderOf = (r: Pick<RuleMeta, 'server'>) => (r.server === 'any' ? 'common' : r.server);
+export const docPath = (r: RuleMeta) => join(RULES_SRC, folderOf(r), `${r.id}.md`);
+export const fixtureDir = (r: RuleMeta) => join(FIXTURES, folderOf(r), r.id);
+
+/** Optional per-fixture settings: `# proxylint-test: nginx.version=1.22.1 edition=oss` on the first line. */
+export function fixtureSettings(text: string): Settings {
+  const s = defaultSettings();
+  const m = /^#\s*proxylint-test:(.*)$/m.exec(text);
+  if (m) {
+    for (const kv of m[1].trim().split(/\s+/)) {
+      const [k, v] = kv.split('=');
+      if (k === 'nginx.version') s.nginx.version = parseVersion(v);
+      else if (k === 'nginx.edition') s.nginx.edition = v as Settings['nginx']['edition'];
+      else if (k === 'outerIdleTimeout') s.environment.outerIdleTimeoutMs = Number(v) * 1000;
+    }
+  }
+  return s;
+}
+
+/** Lints a fixture file from disk (its includes resolve inside the fixture folder). */
+export function lintFixture(path: string): { findings: Finding[]; text: string; files: { path: string; text: string }[] } {
+  const text = readFileSync(path, 'utf8');
+  const r = lintNginx(path, text, createNodeHost(), { settings: fixtureSettings(text) });
+  return { findings: r.findings, text, files: r.config.files.map((f) => ({ path: f.path, text: f.text })) };
+}
+
+/** `# expect: rule-a, rule-b` at the end of a line: those rules must report on that line, and nothing else may. */
+export function expectations(text: string): { line: number; ruleId: string }[] {
+  const out: { line: number; ruleId: string }[] = [];
+  text.split(/\r?\n/).forEach((l, i) => {
+    const m = /#\s*expect:\s*([\w\-, ]+)\s*$/.exec(l);
+    if (m) for (const id of m[1].split(/[\s,]+/).filter(Boolean)) out.push({ line: i + 1, ruleId: id });
+  });
+  return out;
+}
+
+export function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
+}
+
+/** Applies the rule's safe fixes repeatedly (as --fix does) to one file. */
+export function applyRuleFixes(path: string, ruleId: string): string {
+  let text = readFileSync(path, 'utf8');
+  for (let pass = 0; pass < 10; pass++) {
+    const r = lintNginx(path, text, overlayHost(path, text), { settings: fixtureSettings(text) });
+    const edits = r.findings.filter((f) => f.ruleId === ruleId && f.fix).flatMap((f) => f.fix!.edits.filter((e) => e.path === path));
+    if (edits.length === 0) break;
+    text = applyEdits(text, edits).text;
+  }
+  return text;
+}
+
+function overlayHost(path: string, text: string) {
+  return createNodeHost({}, (p) => (p === path ? text : undefined));
+}
+
+/** A doc page split into its sections (## headings) and the nginx code blocks of each. */
+export function readDoc(r: RuleMeta): { text: string; sections: Map<string, string> } {
+  const text = readFileSync(docPath(r), 'utf8');
+  const sections = new Map<string, string>();
+  const parts = text.split(/^## /m);
+  for (const p of parts.slice(1)) {
+    const nl = p.indexOf('\n');
+    sections.set(p.slice(0, nl).trim(), p.slice(nl + 1));
+  }
+  return { text, sections };
+}
+
+export function nginxBlocks(section: string): string[] {
+  return [...section.matchAll(/```nginx\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/** A doc example may span files: `# file: name` lines start each file; the first file is linted. */
+export function lintExample(example: string, settingsLine = ''): Finding[] {
+  const files: Record<string, string> = {};
+  let current = 'nginx.conf';
+  const chunks: Record<string, string[]> = { [current]: [] };
+  for (const line of example.split('\n')) {
+    const m = /^# file: (\S+)\s*$/.exec(line);
+    if (m) {
+      current = m[1];
+      chunks[current] = [];
+    } else chunks[current].push(line);
+  }
+  for (const [name, lines] of Object.entries(chunks)) if (lines.join('').trim() || name !== 'nginx.conf') files['/doc/' + name] = lines.join('\n');
+  const entry = Object.keys(files)[0];
+  return lintNginx(entry, files[entry], memHost(files), { settings: fixtureSettings(settingsLine + '\n' + files[entry]) }).findings;
+}
+
+export const nginxRuleMetas = () => allRules.filter((r) => r.server !== 'apache');
+export const listFixtureFiles = (r: RuleMeta) => (existsSync(fixtureDir(r)) ? readdirSync(fixtureDir(r)) : []);
