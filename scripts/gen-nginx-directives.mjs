@@ -13,9 +13,50 @@ function qualify(module, contexts) {
   return contexts.map((c) => (prefix && (c === 'server' || c === 'upstream') ? prefix + c : c));
 }
 
+/**
+ * [min, max] argument counts from the reference's syntax lines ("name value [always]", "code … uri",
+ * "error | timeout …"): "[…]" is optional, "…" repeats, "a | b" is one argument; max -1 = unbounded.
+ */
+function arity(syntaxes) {
+  let min = Infinity, max = 0;
+  for (const raw of syntaxes) {
+    const text = raw
+      .replace(/<[^>]+>/g, '')
+      .replace(/\{\s*(\.\.\.|&hellip;|…)\s*\}/g, '')
+      .replace(/&hellip;|\.\.\./g, ' … ')
+      .replace(/\s*\|\s*/g, '|')
+      .trim();
+    const tokens = [];
+    let depth = 0, cur = '';
+    for (const ch of text) {
+      if (ch === '[') depth++;
+      if (ch === ']') depth--;
+      if (/\s/.test(ch) && depth === 0) {
+        if (cur) tokens.push(cur);
+        cur = '';
+      } else cur += ch;
+    }
+    if (cur) tokens.push(cur);
+    let lo = 0, hi = 0;
+    for (const t of tokens) {
+      if (t === '…' || t.endsWith('…')) hi = Infinity;
+      else if (t.startsWith('[')) hi += t.includes('…') ? Infinity : 1;
+      else {
+        lo++;
+        hi++;
+      }
+    }
+    min = Math.min(min, lo);
+    max = Math.max(max, hi);
+  }
+  return [min === Infinity ? 0 : min, max === Infinity ? -1 : max];
+}
+
 const table = {};
 for (const d of getDirectives()) {
-  const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [] });
+  const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [], args: [Infinity, 0] });
+  const [lo, hi] = arity(d.syntax);
+  e.args = [Math.min(e.args[0], lo), e.args[1] === -1 || hi === -1 ? -1 : Math.max(e.args[1], hi)];
   for (const c of qualify(d.module, d.contexts)) if (!e.contexts.includes(c)) e.contexts.push(c);
   e.block ||= d.isBlock;
   if (d.default) e.defaults[d.module] = d.default;

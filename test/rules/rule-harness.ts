@@ -27,6 +27,15 @@ export function fixtureSettings(text: string): Settings {
       if (k === 'nginx.version') s.nginx.version = parseVersion(v);
       else if (k === 'nginx.edition') s.nginx.edition = v as Settings['nginx']['edition'];
       else if (k === 'outerIdleTimeout') s.environment.outerIdleTimeoutMs = Number(v) * 1000;
+      else if (k === 'backendKeepaliveTimeout') s.environment.backendKeepaliveTimeoutMs = Number(v) * 1000;
+      else if (k === 'pageSize') s.nginx.pageSize = Number(v);
+      else if (k.startsWith('option.')) {
+        // option.<rule-id>.<name>=<value> sets a rule option for the fixture.
+        const [, rule, name] = k.split('.');
+        const cfg = s.rules.get(rule) ?? { options: {} };
+        cfg.options[name] = /^\d+$/.test(v) ? Number(v) : v;
+        s.rules.set(rule, cfg);
+      }
     }
   }
   return s;

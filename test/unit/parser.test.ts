@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNginx } from '../../server/src/core/syntax/nginx/parser';
-import { isKnownNginxDirective, isNginxBlockDirective } from '../../server/src/core/model/nginx-directives';
+import { NGINX_PARSE_OPTIONS } from '../../server/src/core/model/nginx-tree';
 import { LineIndex } from '../../server/src/core/text';
 import type { Directive } from '../../server/src/core/syntax/nginx/ast';
 
-const parse = (text: string) => parseNginx(text, { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective });
+const parse = (text: string) => parseNginx(text, NGINX_PARSE_OPTIONS);
 const lineOf = (text: string, offset: number) => new LineIndex(text).positionAt(offset).line + 1;
 const names = (ds: Directive[]): string[] => ds.map((d) => d.name);
 
@@ -87,6 +87,16 @@ test('recovers from a missing ";" when the next line starts a directive at the s
   assert.deepEqual(names(kids), ['proxy_pass', 'proxy_read_timeout', 'add_header']);
   // A deeper-indented continuation line is an argument, as nginx reads it.
   assert.deepEqual(kids[2].args.map((a) => a.value), ['X-Frame-Options', 'deny']);
+});
+
+test('a missing ";" that nginx accepts (the next line becomes arguments) is flagged as probable, not as a syntax error', () => {
+  const text = 'server {\n    server_name a.example\n    listen 127.0.0.1:80;\n}\n';
+  const ast = parse(text);
+  assert.equal(ast.problems.length, 1);
+  assert.equal(ast.problems[0].kind, 'probable-missing-semicolon');
+  assert.equal(lineOf(text, ast.problems[0].start), 2);
+  // proxy_pass takes one argument: nginx rejects the joined line, so that one stays a real syntax error.
+  assert.equal(parse('server {\n    proxy_pass http://a\n    proxy_read_timeout 5s;\n}\n').problems[0].kind, undefined);
 });
 
 test('a block directive without "{" is named as such', () => {

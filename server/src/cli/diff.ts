@@ -1,8 +1,8 @@
 /** A unified diff of two texts (3 lines of context), for --fix-dry-run. Small LCS over the changed middle. */
 export function unifiedDiff(path: string, before: string, after: string): string {
   if (before === after) return '';
-  const a = before.split('\n');
-  const b = after.split('\n');
+  const a = lines(before);
+  const b = lines(after);
   let pre = 0;
   while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
   let suf = 0;
@@ -22,8 +22,8 @@ export function unifiedDiff(path: string, before: string, after: string): string
       if (i < am.length && j < bm.length && am[i] === bm[j]) {
         ops.push({ t: ' ', s: am[i++] });
         j++;
-      } else if (j < bm.length && (i >= am.length || dp[i][j + 1] >= dp[i + 1][j])) ops.push({ t: '+', s: bm[j++] });
-      else ops.push({ t: '-', s: am[i++] });
+      } else if (i < am.length && (j >= bm.length || dp[i + 1][j] >= dp[i][j + 1])) ops.push({ t: '-', s: am[i++] });
+      else ops.push({ t: '+', s: bm[j++] });
     }
   }
   const ctx = 3;
@@ -57,8 +57,12 @@ export function unifiedDiff(path: string, before: string, after: string): string
     const hunk = full.slice(start, end);
     const aCount = hunk.filter((o) => o.t !== '+').length;
     const bCount = hunk.filter((o) => o.t !== '-').length;
-    out.push(`@@ -${aLine - back},${aCount} +${bLine - back},${bCount} @@`);
-    for (const o of hunk) out.push(o.t + o.s);
+    // An empty side is numbered by the line before it, as diff(1) does ("-0,0" for an empty file).
+    out.push(`@@ -${aLine - back - (aCount ? 0 : 1)},${aCount} +${bLine - back - (bCount ? 0 : 1)},${bCount} @@`);
+    for (const o of hunk) {
+      if (o.s.endsWith(NO_EOL)) out.push(o.t + o.s.slice(0, -NO_EOL.length), '\\ No newline at end of file');
+      else out.push(o.t + o.s);
+    }
     for (let m = k; m < end; m++) {
       if (full[m].t !== '+') aLine++;
       if (full[m].t !== '-') bLine++;
@@ -66,4 +70,16 @@ export function unifiedDiff(path: string, before: string, after: string): string
     k = end;
   }
   return out.join('\n') + '\n';
+}
+
+/** Marks a last line that has no newline, so it differs from the same line with one (as in diff(1)). */
+const NO_EOL = '\0no-eol';
+
+/** The lines of a text; the newline that ends the last line does not start another one. */
+function lines(text: string): string[] {
+  if (text === '') return [];
+  const l = text.split('\n');
+  if (l[l.length - 1] === '') l.pop();
+  else l[l.length - 1] += NO_EOL;
+  return l;
 }

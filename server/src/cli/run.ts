@@ -104,11 +104,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Inputs.
   const inputs: Input[] = [];
   const skipped: { path: string; reason: string }[] = [];
+  const explicit = new Set<string>();
   if (args.stdin) {
     const text = await io.readStdin();
     inputs.push({ path: resolve(io.cwd, args.stdinFilename ?? 'stdin.conf'), original: { text, encoding: 'utf8' } });
   } else {
-    const explicit = new Set<string>();
     const found: string[] = [];
     for (const arg of args.paths) {
       const abs = resolve(io.cwd, arg);
@@ -161,7 +161,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const active = inputs.filter((i) => {
     const s = settingsFor(i.path);
     const base = explicitConfig ? dirname(explicitConfig) : dirname(io.findUp(dirname(i.path), CONFIG_FILE) ?? io.cwd + '/x');
-    return s && !ignored(i.path, s, base);
+    const skip = !!s && ignored(i.path, s, base);
+    // Naming an ignored file explicitly is probably a mistake in the ignore list; say so instead of passing silently.
+    if (skip && explicit.has(i.path)) io.stderr(`proxylint: ${relative(io.cwd, i.path)} is ignored by the "ignore" list of the configuration\n`);
+    return s && !skip;
   });
   if (inputs.length > 0 && active.length === 0 && ioFailed) return 2;
 
@@ -200,6 +203,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   let result = lintAll();
   const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text;
+  // Each file's text before its first fix: inputs and files reached only through an include alike.
+  const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   if (args.fix || args.fixDryRun) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
       const byPath = new Map<string, Finding['suggestions'][number]['edits']>();
@@ -213,7 +218,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         applied++;
       }
       if (applied === 0) break;
-      for (const [p, edits] of byPath) overlay.set(p, applyEdits(textNow(p)!, edits).text);
+      for (const [p, edits] of byPath) {
+        const current = textNow(p)!;
+        if (!before.has(p)) before.set(p, current);
+        overlay.set(p, applyEdits(current, edits).text);
+      }
       result = lintAll();
     }
   }
@@ -221,8 +230,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const originals = new Map<string, DecodedText>(inputs.map((i) => [i.path, i.original]));
   const outputs = new Map<string, string>();
   for (const [p, text] of overlay) {
-    const before = originals.get(p)?.text ?? parseCache.get(p)?.text;
-    if (before !== undefined && before !== text) outputs.set(p, text);
+    const was = before.get(p);
+    if (was !== undefined && was !== text) outputs.set(p, text);
   }
   if (args.fix) {
     for (const [p, text] of outputs) {
@@ -253,7 +262,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(formatGithub(findings, rel));
       break;
     default:
-      if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), originals.get(p)?.text ?? '', text));
+      if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
       io.stdout(formatText(findings, summary, rel));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx configurations (see --format json for the list)\n`);
   }
@@ -264,7 +273,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // With --max-warnings, warnings fail the run by their number rather than by their presence.
   const counted = args.maxWarnings === undefined ? findings : findings.filter((f) => f.severity !== 'warning');
   if (counted.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
-  if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings && SEVERITY_RANK.warning >= threshold) return 1;
+  if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings) return 1;
   return 0;
 }
 

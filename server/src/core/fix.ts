@@ -58,3 +58,14 @@ export function insertLinesInBlock(block: ConfigNode, lines: string[]): TextEdit
 export function fix(title: string, ...edits: TextEdit[]): Fix {
   return { title, edits };
 }
+
+/**
+ * Lines to write at a level when adding a directive of an array-like family (proxy_set_header,
+ * add_header, …): nginx inherits such directives only while a level defines none, so the first one
+ * added there would silently drop every inherited line unless they are written out again.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
+ */
+export function withInheritedLines(inherited: ConfigNode[] | undefined, added: string[]): string[] {
+  const copies = (inherited ?? []).map((n) => n.file.text.slice(n.directive.start, n.directive.end).replace(/\s*\n\s*/g, ' '));
+  return [...copies, ...added];
+}

@@ -36,7 +36,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   });
   const upstreams = buildUpstreamGraph(config);
   const byName = new Map<string, ConfigNode[]>();
-  for (const n of config.all) {
+  for (let k = 0; k < config.all.length; k++) {
+    const n = config.all[k];
     const list = byName.get(n.name);
     if (list) list.push(n);
     else byName.set(n.name, [n]);

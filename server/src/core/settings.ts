@@ -14,7 +14,12 @@ export interface RuleConfig {
 export interface Settings {
   nginx: NginxTarget & { prefix?: string; pathMap: Record<string, string> };
   /** Facts about the world around the proxy that the config cannot show (e.g. an outer load balancer). */
-  environment: { outerIdleTimeoutMs?: number };
+  environment: {
+    /** Idle timeout of a load balancer in front of nginx (AWS ALB: 60 s): it answers 504 itself when nginx waits longer. */
+    outerIdleTimeoutMs?: number;
+    /** Idle keep-alive timeout of the backends (Node.js ≤ 25: 5 s, gunicorn: 2 s): pooled connections must close before it. */
+    backendKeepaliveTimeoutMs?: number;
+  };
   rules: Map<string, RuleConfig>;
   ignore: string[];
 }
@@ -71,12 +76,15 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
 
   const env = objectAt(o, 'environment', problems);
   if (env) {
-    if (env.outerIdleTimeout !== undefined) {
-      const ms = typeof env.outerIdleTimeout === 'string' ? parseNginxTime(env.outerIdleTimeout) : null;
-      if (ms === null) problems.push('environment.outerIdleTimeout must be a time such as "60s"');
-      else settings.environment.outerIdleTimeoutMs = ms;
-    }
-    for (const k of Object.keys(env)) if (k !== 'outerIdleTimeout') problems.push(`unknown key "environment.${k}"`);
+    const time = (key: string): number | undefined => {
+      if (env[key] === undefined) return undefined;
+      const ms = typeof env[key] === 'string' ? parseNginxTime(env[key] as string) : null;
+      if (ms === null) problems.push(`environment.${key} must be a time such as "60s"`);
+      return ms ?? undefined;
+    };
+    settings.environment.outerIdleTimeoutMs = time('outerIdleTimeout');
+    settings.environment.backendKeepaliveTimeoutMs = time('backendKeepaliveTimeout');
+    for (const k of Object.keys(env)) if (k !== 'outerIdleTimeout' && k !== 'backendKeepaliveTimeout') problems.push(`unknown key "environment.${k}"`);
   }
 
   const rules = objectAt(o, 'rules', problems);

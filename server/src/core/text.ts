@@ -6,9 +6,14 @@ export interface Position {
 
 /** Maps offsets to positions; a line ends at LF, CRLF or a lone CR. */
 export class LineIndex {
-  private readonly starts: number[];
+  // Built on first use: most files of a large configuration never need a position.
+  private lazyStarts: number[] | undefined;
 
-  constructor(private readonly text: string) {
+  constructor(private readonly text: string) {}
+
+  private get starts(): number[] {
+    if (this.lazyStarts) return this.lazyStarts;
+    const text = this.text;
     const starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
@@ -18,7 +23,7 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = starts;
+    return (this.lazyStarts = starts);
   }
 
   get lineCount(): number {
@@ -27,13 +32,14 @@ export class LineIndex {
 
   positionAt(offset: number): Position {
     const o = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0, hi = this.starts.length - 1;
+    const starts = this.starts;
+    let lo = 0, hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= o) lo = mid;
+      if (starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    return { line: lo, character: o - starts[lo] };
   }
 
   offsetAt(pos: Position): number {

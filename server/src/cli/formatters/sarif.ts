@@ -18,7 +18,7 @@ export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], ve
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
   const location = (path: string, start: number, end: number) => ({
-    physicalLocation: { artifactLocation: { uri: encodeURI(relPath(path)), uriBaseId: '%SRCROOT%' }, region: region(path, start, end) },
+    physicalLocation: { artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' }, region: region(path, start, end) },
   });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -42,7 +42,7 @@ export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], ve
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + encodeURI(cwd.endsWith('/') ? cwd : cwd + '/') } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(cwd.endsWith('/') ? cwd : cwd + '/') } },
         results: findings.map((f) => ({
           ruleId: f.ruleId,
           ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
@@ -57,7 +57,7 @@ export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], ve
                   {
                     description: { text: f.fix.title },
                     artifactChanges: groupEdits(f.fix.edits).map(([path, edits]) => ({
-                      artifactLocation: { uri: encodeURI(relPath(path)), uriBaseId: '%SRCROOT%' },
+                      artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' },
                       replacements: edits.map((e) => ({ deletedRegion: region(path, e.start, e.end), insertedContent: { text: e.newText } })),
                     })),
                   },
@@ -75,4 +75,9 @@ function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {
   const m = new Map<string, T[]>();
   for (const e of edits) m.set(e.path, [...(m.get(e.path) ?? []), e]);
   return [...m.entries()];
+}
+
+/** A path as a URI reference: every segment percent-encoded, so "#", "?" and ";" in a name stay part of the path. */
+function uriOf(p: string): string {
+  return p.split('/').map(encodeURIComponent).join('/');
 }

@@ -7,9 +7,11 @@ export interface DirectiveInfo {
   /** Default value per module, as written in the docs (e.g. "60s", "8 4k|8k"). */
   defaults: Record<string, string>;
   modules: string[];
+  /** [min, max] arguments over all of the directive's syntaxes; max -1 = unbounded. */
+  args: [number, number];
 }
 
-const directives = table as Record<string, DirectiveInfo>;
+const directives = table as unknown as Record<string, DirectiveInfo>;
 
 /** Third-party directives common enough in real configs that calling them unknown would be noise. */
 const THIRD_PARTY_BLOCKS = /_by_lua_block$/;
@@ -28,4 +30,10 @@ export function isNginxBlockDirective(name: string): boolean {
 
 export function allNginxDirectiveNames(): string[] {
   return Object.keys(directives);
+}
+
+/** Most arguments nginx accepts for the directive, in any module; Infinity when unbounded or unknown. */
+export function nginxMaxArgs(name: string): number {
+  const a = nginxDirective(name)?.args;
+  return !a || a[1] < 0 ? Infinity : a[1];
 }

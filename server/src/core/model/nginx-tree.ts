@@ -3,7 +3,7 @@ import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../p
 import { LineIndex } from '../text';
 import type { Directive, NginxAst, Span } from '../syntax/nginx/ast';
 import { parseNginx } from '../syntax/nginx/parser';
-import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective } from './nginx-directives';
+import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective, nginxMaxArgs } from './nginx-directives';
 
 export interface SourceFile {
   path: string;
@@ -64,11 +64,14 @@ export interface NginxConfig {
   problems: LoadProblem[];
 }
 
+/** What the parser needs to know about nginx's directives for recovery. */
+export const NGINX_PARSE_OPTIONS = { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective, maxArgs: nginxMaxArgs };
+
 export function parseSourceFile(path: string, text: string): SourceFile {
   return {
     path,
     text,
-    ast: parseNginx(text, { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective }),
+    ast: parseNginx(text, NGINX_PARSE_OPTIONS),
     lines: new LineIndex(text),
   };
 }
@@ -200,7 +203,8 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   };
 
   const build = (dirs: Directive[], file: SourceFile, parent: ConfigNode | null, context: string, via: ConfigNode | null, stack: string[], out: ConfigNode[]) => {
-    for (const d of dirs) {
+    for (let k = 0; k < dirs.length; k++) {
+      const d = dirs[k];
       const node: ConfigNode = { directive: d, name: d.name, file, parent, children: [], context, via };
       out.push(node);
       // Directive names are identifiers; anything else is what is left of a value split by an unquoted "{"

@@ -185,7 +185,10 @@ function parseServer(node: ConfigNode): UpstreamServer {
 export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
   const upstreams: Upstream[] = [];
   const passes: PassTarget[] = [];
-  for (const node of config.all) {
+  // Indexed loop: for…of allocates an iterator result per node until the loop is optimised.
+  const all = config.all;
+  for (let k = 0; k < all.length; k++) {
+    const node = all[k];
     if (node.name === 'upstream' && node.directive.block && node.directive.args[0]) {
       const up: Upstream = { name: node.directive.args[0].value, node, module: moduleOf(node), servers: [] };
       for (const c of node.children) if (c.name === 'server') up.servers.push(parseServer(c));
@@ -211,7 +214,9 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
       continue;
     }
     p.upstream = up;
-    users.set(up, [...(users.get(up) ?? []), p]);
+    const list = users.get(up);
+    if (list) list.push(p);
+    else users.set(up, [p]);
   }
   return {
     upstreams,

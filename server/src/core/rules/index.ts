@@ -3,13 +3,17 @@ import syntaxError from './common/syntax-error';
 import includeNotFound from './common/include-not-found';
 import includeUnreadable from './common/include-unreadable';
 import includeCycle from './common/include-cycle';
+import probableMissingSemicolon from './common/probable-missing-semicolon';
 import { invalidSuppression, unusedSuppression } from './common/suppressions';
 import { internalError } from './common/internal-error';
-import undefinedUpstream from './nginx/undefined-upstream';
-import invalidUpstreamAddress from './nginx/invalid-upstream-address';
-import passSchemeMismatch from './nginx/pass-scheme-mismatch';
+import { addressRules } from './families/addresses';
+import { failoverRules } from './families/failover';
+import { neighbourRules } from './families/neighbours';
+import { timeoutRules } from './families/timeouts';
 
-export const nginxRules: NginxRule[] = [syntaxError, includeNotFound, includeUnreadable, includeCycle, undefinedUpstream, invalidUpstreamAddress, passSchemeMismatch];
+const commonRules: NginxRule[] = [syntaxError, probableMissingSemicolon, includeNotFound, includeUnreadable, includeCycle];
+
+export const nginxRules: NginxRule[] = [...commonRules, ...timeoutRules, ...addressRules, ...failoverRules, ...neighbourRules];
 
 /** Every rule id a user can configure or suppress, including the ones the driver reports itself. */
 export const allRules: RuleMeta[] = [...nginxRules, invalidSuppression, unusedSuppression, internalError];

@@ -19,6 +19,10 @@ export interface RuleMeta {
   outcome: Outcome;
   /** One line, shown in rule lists and SARIF. */
   summary: string;
+  /** Directives the rule looks at; the corpus report measures how often it fires among files that use them. */
+  directives?: string[];
+  /** nginx versions the rule applies to, as stated on its doc page (e.g. "all", "< 1.29.7"). */
+  versions?: string;
 }
 
 export function docsUrl(meta: Pick<RuleMeta, 'id' | 'server'>): string {

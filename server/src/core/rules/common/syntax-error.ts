@@ -9,6 +9,7 @@ export default defineNginxRule({
   check(ctx) {
     for (const file of ctx.config.files) {
       for (const p of file.ast.problems) {
+        if (p.kind) continue;
         ctx.report({
           at: { file, start: p.start, end: p.end },
           message: p.message,

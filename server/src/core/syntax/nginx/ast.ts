@@ -42,6 +42,11 @@ export interface Comment extends Span {
 
 export interface SyntaxProblem extends Span {
   message: string;
+  /**
+   * Set when nginx itself accepts the text but it is almost certainly a mistake: a forgotten ";" whose next
+   * line nginx silently reads as extra arguments (e.g. a server named "listen").
+   */
+  kind?: 'probable-missing-semicolon';
   /** Where the construct the problem is about began (e.g. the unclosed block), if elsewhere. */
   related?: Span & { message: string };
 }

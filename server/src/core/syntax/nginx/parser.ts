@@ -26,6 +26,8 @@ export interface ParseOptions {
   isKnownDirective?: (name: string) => boolean;
   /** Used to word the problem when a block directive got no `{`. */
   isBlockDirective?: (name: string) => boolean;
+  /** Most arguments a directive takes (Infinity if unbounded): tells whether nginx would reject a merged statement. */
+  maxArgs?: (name: string) => number;
 }
 
 interface OpenBlock {
@@ -61,7 +63,9 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
   const inHandlerBlock = () => stack.length > 0 && stack[stack.length - 1].handler;
 
   const makeDirective = (end: number, terminated: boolean): Directive => {
-    const [head, ...args] = words;
+    const head = words[0];
+    // slice() makes an exactly-sized array: the `words` buffer, grown by push(), would keep its spare capacity in the tree.
+    const args = words.length > 1 ? words.slice(1) : [];
     words = [];
     const d: Directive = {
       name: head.value,
@@ -81,9 +85,9 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
    * Ends the pending statement without `;` (recovery), reporting why at its last word, where the `;` belongs.
    * nginx reads on and fails where the statement really ends (`nginxStop`): that place is the related location.
    */
-  const abandonStatement = (message: string, nginxStop: number, nginxMessage: string) => {
+  const abandonStatement = (message: string, nginxStop: number, nginxMessage: string, kind?: SyntaxProblem['kind']) => {
     const last = words[words.length - 1];
-    problem(last.start, last.end, message, { start: nginxStop, end: Math.min(nginxStop + 1, n), message: nginxMessage });
+    problems.push({ start: last.start, end: last.end, message, related: { start: nginxStop, end: Math.min(nginxStop + 1, n), message: nginxMessage }, ...(kind ? { kind } : {}) });
     makeDirective(last.end, false);
   };
 
@@ -171,13 +175,26 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
       // Continuation lines are indented deeper than their directive; a known directive name at the same
       // or a shallower indentation is almost always a new statement after a forgotten `;`.
       if (options.isKnownDirective(word) && options.isKnownDirective(pending) && indentOf(text, i) <= indentOf(text, words[0].start)) {
-        abandonStatement(
-          options.isBlockDirective?.(pending) && !options.isKnownDirective(words[words.length - 1].value)
-            ? `"${pending}" needs a "{ ... }" block here`
-            : `missing ";" after this: the next line starts the "${word}" directive`,
-          statementEnd(text, i),
-          `without the ";", nginx reads on as arguments of "${pending}" and the statement ends here`,
-        );
+        const rest = statementEnd(text, i);
+        const stopChar = text.charCodeAt(rest.end);
+        const isBlock = options.isBlockDirective?.(pending) ?? false;
+        // nginx joins the lines into one statement. It certainly refuses it when the joined statement has too many
+        // arguments, a block where none belongs, or a block directive without "{"; otherwise it depends on the
+        // values (add_header's third argument must be "always"; server_name takes anything), so that case is
+        // reported as probable rather than as a certain start-up failure.
+        const rejected = isBlock ? stopChar !== LBRACE : stopChar !== SEMI || words.length - 1 + rest.tokens > (options.maxArgs?.(pending) ?? Infinity);
+        if (isBlock && !options.isKnownDirective(words[words.length - 1].value)) {
+          abandonStatement(`"${pending}" needs a "{ ... }" block here`, rest.end, `nginx reads on to here and fails`);
+        } else if (rejected) {
+          abandonStatement(`missing ";" after this: the next line starts the "${word}" directive`, rest.end, `without the ";", nginx reads on as arguments of "${pending}" and fails where the statement ends`);
+        } else {
+          abandonStatement(
+            `missing ";" after this? nginx reads the next line as more arguments of "${pending}" (${words.length - 1 + rest.tokens} in all): it either refuses to start over them or accepts them as values, and "${word}" never takes effect`,
+            rest.end,
+            `nginx's statement ends here`,
+            'probable-missing-semicolon',
+          );
+        }
       }
     }
     newlineSinceToken = false;
@@ -231,20 +248,26 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
 }
 
 /** Where nginx's tokenizer ends the statement that continues at `i`: the next `;`, `{` or `}`, or the end of the file. */
-function statementEnd(text: string, i: number): number {
+/** Where nginx's statement starting at `i` ends (at `;`, `{`, `}` or the end of the file), and how many words it has. */
+function statementEnd(text: string, i: number): { end: number; tokens: number } {
   const n = text.length;
+  let tokens = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === SEMI || c === LBRACE || c === RBRACE) return i;
+    if (c === SEMI || c === LBRACE || c === RBRACE) return { end: i, tokens };
     if (c === SP || c === TAB || c === CR || c === LF) i++;
     else if (c === HASH) while (i < n && text.charCodeAt(i) !== LF) i++;
     else if (c === DQ || c === SQ) {
       const close = scanQuoted(text, i, c);
-      if (close < 0) return n;
+      if (close < 0) return { end: n, tokens };
+      tokens++;
       i = close + 1;
-    } else i = scanWordEnd(text, i);
+    } else {
+      tokens++;
+      i = scanWordEnd(text, i);
+    }
   }
-  return n;
+  return { end: n, tokens };
 }
 
 function indentOf(text: string, offset: number): number {
@@ -297,8 +320,10 @@ function scanQuoted(text: string, i: number, q: number): number {
 }
 
 function makeArg(text: string, start: number, end: number, quote: Quote, innerStart: number, innerEnd: number): Arg {
-  const inner = text.slice(innerStart, innerEnd);
-  return { start, end, raw: text.slice(start, end), quote, value: inner.includes('\\') ? unescape(inner) : inner };
+  const raw = text.slice(start, end);
+  // A bare word's value is its source text: one string, not two equal copies (unless it holds an escape).
+  const inner = quote === null ? raw : text.slice(innerStart, innerEnd);
+  return { start, end, raw, quote, value: inner.includes('\\') ? unescape(inner) : inner };
 }
 
 /** nginx unescapes these sequences in every word (quoted or not) and keeps any other backslash as is. */

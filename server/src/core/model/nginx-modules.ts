@@ -1,0 +1,43 @@
+import { parseNginxTime } from './units';
+import type { ConfigNode } from './nginx-tree';
+import type { Arg } from '../syntax/nginx/ast';
+
+/**
+ * The upstream modules that share the same timeout/buffer/retry directive families. Rules that
+ * apply "for every proxy module" iterate these instead of hard-coding proxy_*.
+ */
+export const HTTP_UPSTREAM_MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
+export type UpstreamModule = (typeof HTTP_UPSTREAM_MODULES)[number];
+
+/** The pass directive of each module. */
+export const PASS_OF: Record<UpstreamModule, string> = {
+  proxy: 'proxy_pass',
+  fastcgi: 'fastcgi_pass',
+  uwsgi: 'uwsgi_pass',
+  scgi: 'scgi_pass',
+  grpc: 'grpc_pass',
+};
+
+/** `proxy_read_timeout` → "proxy"; undefined for directives outside the families. */
+export function moduleOfDirective(name: string): UpstreamModule | undefined {
+  const prefix = name.slice(0, name.indexOf('_'));
+  return (HTTP_UPSTREAM_MODULES as readonly string[]).includes(prefix) ? (prefix as UpstreamModule) : undefined;
+}
+
+/** The official documentation anchor of a directive (http modules; stream/core where named). */
+export function nginxDocUrl(directive: string, module?: string): string {
+  const m = module ?? moduleOfDirective(directive);
+  if (m) return `https://nginx.org/en/docs/http/ngx_http_${m}_module.html#${directive}`;
+  return `https://nginx.org/en/docs/http/ngx_http_core_module.html#${directive}`;
+}
+
+/** Milliseconds of a time argument, or undefined when it is not a literal time (a variable, a typo). */
+export function timeMs(arg: Arg | undefined): number | undefined {
+  if (!arg || arg.value.includes('$')) return undefined;
+  return parseNginxTime(arg.value) ?? undefined;
+}
+
+/** The first argument of the first node, for scalar directives. */
+export function firstArg(nodes: ConfigNode[]): Arg | undefined {
+  return nodes[0]?.directive.args[0];
+}

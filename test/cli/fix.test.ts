@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { runCli } from '../helpers';
+import { applyUnifiedDiff, runJson, show, tree, where } from './util';
+
+/** CRLF line endings and a Latin-1 "é" (byte 0xE9, invalid as UTF-8) in a comment. */
+const lines = (fixed: boolean) => [
+  'http {',
+  '    # caf\u00e9 au lait',
+  '    upstream app {',
+  fixed ? '        server 127.0.0.1:9000;' : '        server http://127.0.0.1:9000;',
+  '    }',
+  '    server {',
+  '        listen 127.0.0.1:8080;',
+  '        location / {',
+  fixed ? '            proxy_pass http://127.0.0.1:8090;' : '            proxy_pass 127.0.0.1:8090;',
+  '        }',
+  '        location /b {',
+  '            proxy_pass http://ap;',
+  '        }',
+  '        location /c {',
+  fixed ? '            fastcgi_pass 127.0.0.1:9001;' : '            fastcgi_pass http://127.0.0.1:9001;',
+  '        }',
+  '    }',
+  '}',
+  '',
+];
+const BEFORE_TEXT = lines(false).join('\r\n');
+const AFTER_TEXT = lines(true).join('\r\n');
+const BEFORE = Buffer.from(BEFORE_TEXT, 'latin1');
+const AFTER = Buffer.from(AFTER_TEXT, 'latin1');
+
+test('fixture sanity: the file is not valid UTF-8 and uses CRLF', () => {
+  assert.ok(BEFORE.includes(0xe9));
+  assert.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(BEFORE));
+  assert.equal(BEFORE_TEXT.split('\r\n').length, 19);
+});
+
+/** The part of a --fix-dry-run text output before the findings report starts. */
+function diffPart(stdout: string, reportHeader: string): string {
+  const i = stdout.indexOf(`\n${reportHeader}\n`);
+  return i < 0 ? stdout : stdout.slice(0, i + 1);
+}
+
+describe('--fix', () => {
+  test('applies the safe fixes byte-exactly (CRLF and Latin-1 kept), leaves the suggestion, reports what remains', () => {
+    const { dir, cleanup } = tree({ 'site.conf': BEFORE });
+    try {
+      const r = runCli(['--fix', 'site.conf'], { cwd: dir });
+      assert.equal(r.code, 1, show(r));
+      assert.deepEqual(readFileSync(join(dir, 'site.conf')), AFTER);
+      assert.match(r.stderr, /^proxylint: fixed 1 file\(s\)$/m);
+      // Only the typo is left: "did you mean" is a suggestion, never applied by --fix.
+      const findings = r.stdout.split('\n').filter((l) => /^ {2}\d+:\d+ /.test(l));
+      assert.equal(findings.length, 1, show(r));
+      assert.match(findings[0], /^ {2}12:31 {2}error {4}no upstream "ap" is defined \(did you mean "app"\?\).*\[undefined-upstream\] \(suggestion\)$/);
+      assert.match(r.stdout, /1 problem \(1 error, 0 warnings, 0 info\) in 1 file checked\n$/);
+
+      // A second --fix has nothing left to do and leaves the bytes alone.
+      const again = runCli(['--fix', 'site.conf'], { cwd: dir });
+      assert.equal(again.code, 1);
+      assert.doesNotMatch(again.stderr, /fixed/);
+      assert.deepEqual(readFileSync(join(dir, 'site.conf')), AFTER);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a file with nothing to fix is not rewritten', () => {
+    const text = 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9000; }\n    server { location / { proxy_pass http://ap; } }\n}\n';
+    const { dir, cleanup } = tree({ 'nginx.conf': text });
+    try {
+      const r = runCli(['--fix', 'nginx.conf'], { cwd: dir });
+      assert.equal(r.code, 1, show(r));
+      assert.match(r.stdout, /\[undefined-upstream\] \(suggestion\)/);
+      assert.equal(r.stderr, '');
+      assert.equal(readFileSync(join(dir, 'nginx.conf'), 'utf8'), text);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('fixes a file that is reached only through an include of the file given', () => {
+    const { dir, cleanup } = tree({
+      'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+      'conf.d/site.conf': 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass 127.0.0.1:8090; }\n}\n',
+    });
+    try {
+      const r = runCli(['--fix', 'nginx.conf'], { cwd: dir });
+      assert.equal(readFileSync(join(dir, 'conf.d/site.conf'), 'utf8'), 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass http://127.0.0.1:8090; }\n}\n');
+      assert.equal(r.code, 0, show(r));
+      assert.equal(r.stdout, 'No problems found in 2 files.\n');
+      assert.match(r.stderr, /fixed 1 file\(s\)/);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('--fix-dry-run', () => {
+  test('text: writes nothing, prints a unified diff that turns the file into the fixed one, then the remaining findings', () => {
+    const { dir, cleanup } = tree({ 'site.conf': BEFORE });
+    try {
+      const r = runCli(['--fix-dry-run', 'site.conf'], { cwd: dir });
+      assert.equal(r.code, 1, show(r));
+      assert.deepEqual(readFileSync(join(dir, 'site.conf')), BEFORE, 'file untouched');
+      assert.doesNotMatch(r.stderr, /fixed/);
+      const diff = diffPart(r.stdout, 'site.conf');
+      const dl = diff.split('\n');
+      assert.equal(dl[0], '--- site.conf');
+      assert.equal(dl[1], '+++ site.conf (fixed)');
+      assert.match(dl[2], /^@@ -\d+,\d+ \+\d+,\d+ @@$/);
+      // Removed line first, then its replacement, CR kept as part of the line.
+      const minus = dl.indexOf('-            proxy_pass 127.0.0.1:8090;\r');
+      const plus = dl.indexOf('+            proxy_pass http://127.0.0.1:8090;\r');
+      assert.ok(minus > 0 && plus === minus + 1, diff);
+      assert.ok(dl.includes('-        server http://127.0.0.1:9000;\r'));
+      assert.ok(dl.includes('+            fastcgi_pass 127.0.0.1:9001;\r'));
+      assert.ok(!dl.some((l) => l.startsWith('+') && l.includes('http://app')), 'the suggestion is not in the diff');
+      assert.equal(applyUnifiedDiff(BEFORE_TEXT, diff), AFTER_TEXT);
+      // The findings are those left after the fixes.
+      assert.match(r.stdout, /\n {2}12:31 {2}error .*\[undefined-upstream\] \(suggestion\)\n/);
+      assert.match(r.stdout, /1 problem \(1 error, 0 warnings, 0 info\) in 1 file checked\n$/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('json: the fixed text is in "output", the file is unchanged', () => {
+    const { dir, cleanup } = tree({ 'site.conf': BEFORE });
+    try {
+      const { code, report } = runJson(['--fix-dry-run', 'site.conf'], { cwd: dir });
+      assert.equal(code, 1);
+      assert.deepEqual(readFileSync(join(dir, 'site.conf')), BEFORE);
+      assert.equal(report.files.length, 1);
+      assert.equal(report.files[0].output, AFTER_TEXT);
+      assert.deepEqual(where(report, join(dir, 'site.conf')), ['undefined-upstream@12:31']);
+      assert.deepEqual(report.summary, { errors: 1, warnings: 0, infos: 0, fixable: 0, files: 1 });
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('json without any fix has no "output"', () => {
+    const { dir, cleanup } = tree({ 'frag.conf': '# proxylint: context location\nproxy_pass http://127.0.0.1:8090;\n' });
+    try {
+      const { code, report } = runJson(['--fix-dry-run', 'frag.conf'], { cwd: dir });
+      assert.equal(code, 0);
+      assert.deepEqual(report.files, []);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a file reached through an include gets a diff against its real content and an "output" entry', () => {
+    const site = 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass 127.0.0.1:8090; }\n}\n';
+    const fixed = site.replace('proxy_pass 127.0.0.1', 'proxy_pass http://127.0.0.1');
+    const { dir, cleanup } = tree({ 'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n', 'conf.d/site.conf': site });
+    try {
+      const r = runCli(['--fix-dry-run', 'nginx.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(readFileSync(join(dir, 'conf.d/site.conf'), 'utf8'), site);
+      const diff = diffPart(r.stdout, 'No problems found in 2 files.');
+      assert.ok(diff.startsWith('--- conf.d/site.conf\n+++ conf.d/site.conf (fixed)\n@@ -1,4 +1,4 @@\n'), diff);
+      assert.equal(applyUnifiedDiff(site, diff), fixed);
+      const { report } = runJson(['--fix-dry-run', 'nginx.conf'], { cwd: dir });
+      assert.deepEqual(report.files.map((f) => [f.path, f.output]), [[join(dir, 'conf.d/site.conf'), fixed]]);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a last line without a newline is marked, and the diff still applies exactly', () => {
+    const text = '# proxylint: context location\nproxy_pass 127.0.0.1:8090;';
+    const { dir, cleanup } = tree({ 'frag.conf': text });
+    try {
+      const r = runCli(['--fix-dry-run', 'frag.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      const diff = diffPart(r.stdout, 'No problems found in 1 file.');
+      assert.equal(
+        diff,
+        '--- frag.conf\n+++ frag.conf (fixed)\n@@ -1,2 +1,2 @@\n # proxylint: context location\n-proxy_pass 127.0.0.1:8090;\n\\ No newline at end of file\n+proxy_pass http://127.0.0.1:8090;\n\\ No newline at end of file\n',
+      );
+      assert.equal(applyUnifiedDiff(text, diff), '# proxylint: context location\nproxy_pass http://127.0.0.1:8090;');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('hunks only cover the changed lines and their context, with exact counts', () => {
+    const body = Array.from({ length: 30 }, (_, i) => `    location /p${i} { proxy_pass http://127.0.0.1:${8100 + i}; }`);
+    body[4] = '    location /p4 { proxy_pass 127.0.0.1:8104; }';
+    body[25] = '    location /p25 { fastcgi_pass http://127.0.0.1:9025; }';
+    const text = ['server {', '    listen 127.0.0.1:8080;', ...body, '}', ''].join('\n');
+    const { dir, cleanup } = tree({ 'conf.d/site.conf': text });
+    try {
+      const r = runCli(['--fix-dry-run', 'conf.d/site.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      const diff = diffPart(r.stdout, 'No problems found in 1 file.');
+      const headers = diff.split('\n').filter((l) => l.startsWith('@@'));
+      assert.deepEqual(headers, ['@@ -4,7 +4,7 @@', '@@ -25,7 +25,7 @@']);
+      assert.equal(
+        applyUnifiedDiff(text, diff),
+        text.replace('proxy_pass 127.0.0.1:8104', 'proxy_pass http://127.0.0.1:8104').replace('fastcgi_pass http://127.0.0.1:9025', 'fastcgi_pass 127.0.0.1:9025'),
+      );
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('works with --stdin: the diff is labelled with --stdin-filename and nothing is written', () => {
+    const { dir, cleanup } = tree({ 'keep.conf': 'untouched\n' });
+    try {
+      const input = '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n';
+      const r = runCli(['--fix-dry-run', '--stdin', '--stdin-filename', 'keep.conf'], { cwd: dir, input });
+      assert.equal(r.code, 0, show(r));
+      assert.ok(r.stdout.startsWith('--- keep.conf\n+++ keep.conf (fixed)\n'), show(r));
+      assert.equal(applyUnifiedDiff(input, diffPart(r.stdout, 'No problems found in 1 file.')), input.replace('proxy_pass ', 'proxy_pass http://'));
+      assert.equal(readFileSync(join(dir, 'keep.conf'), 'utf8'), 'untouched\n');
+    } finally {
+      cleanup();
+    }
+  });
+});

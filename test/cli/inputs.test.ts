@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../helpers';
+import { allFindings, runJson, show, tree, where } from './util';
+
+describe('--stdin', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => {
+    ({ dir, cleanup } = tree({
+      'site/conf.d/upstreams.conf': 'upstream app {\n    server 127.0.0.1:9000;\n}\n',
+      // On disk the entry is clean; standard input is what gets checked.
+      'site/nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+    }));
+  });
+  after(() => cleanup());
+
+  const INPUT = `events {}
+http {
+    include conf.d/*.conf;
+    server {
+        listen 127.0.0.1:8080;
+        location / { proxy_pass http://ap; }
+        location /x { proxy_pass 127.0.0.1:8090; }
+    }
+}
+`;
+
+  test('findings are reported under --stdin-filename and includes resolve from its folder', () => {
+    const r = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+    assert.equal(r.code, 1, show(r));
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[0], 'site/nginx.conf');
+    assert.match(lines[1], /^ {2}6:40 {2}error {4}no upstream "ap" is defined \(did you mean "app"\?\)/);
+    // The upstream it suggests lives in the included file, found relative to site/nginx.conf.
+    assert.equal(lines[2], '      ↳ site/conf.d/upstreams.conf: upstream "app" is defined here');
+    assert.match(r.stdout, /^ {2}7:34 {2}error .*\[pass-scheme-mismatch\]/m);
+    assert.match(r.stdout, /2 problems \(2 errors, 0 warnings, 0 info\) in 2 files checked/);
+  });
+
+  test('json paths are absolute, resolved against the working folder', () => {
+    const { report } = runJson(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+    assert.deepEqual(where(report, join(dir, 'site/nginx.conf')), ['undefined-upstream@6:40', 'pass-scheme-mismatch@7:34']);
+    assert.equal(allFindings(report)[0].related[0].path, join(dir, 'site/conf.d/upstreams.conf'));
+  });
+
+  test('without --stdin-filename the input is "stdin.conf" in the working folder', () => {
+    const r = runCli(['--stdin'], { cwd: dir, input: '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n' });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^stdin\.conf\n {2}2:12 {2}error /);
+  });
+
+  test('a clean input exits 0', () => {
+    const r = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT.replace('http://ap;', 'http://app;').replace('proxy_pass 127', 'proxy_pass http://127') });
+    assert.equal(r.code, 0, show(r));
+    assert.equal(r.stdout, 'No problems found in 2 files.\n');
+  });
+});
+
+describe('a folder', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => {
+    ({ dir, cleanup } = tree({
+      'nginx.conf': `events {}
+http {
+    upstream app { server 127.0.0.1:9000; }
+    include conf.d/*.conf;
+}
+`,
+      // Only meaningful in nginx.conf's context: "ap" is a typo of the upstream defined there.
+      'conf.d/site.conf': `server {
+    listen 127.0.0.1:8080;
+    location / { proxy_pass 127.0.0.1:8090; }
+    location /a { proxy_pass http://ap; }
+}
+`,
+      'conf.d/other.conf': `server {
+    listen 127.0.0.1:8081;
+    location / { proxy_pass http://app; }
+}
+`,
+      // Included by nobody: checked on its own, so the same typo is not reported (no upstream in sight).
+      'snippets/extra.conf': `location /frag {
+    proxy_pass http://ap;
+    fastcgi_pass http://127.0.0.1:9001;
+}
+`,
+      'apache/site.conf': '<VirtualHost *:80>\n    ServerName example.test\n    ProxyPass / http://127.0.0.1:8081/\n    ProxyPassReverse / http://127.0.0.1:8081/\n</VirtualHost>\n',
+      'httpd.conf': 'ServerRoot "/etc/httpd"\nListen 127.0.0.1:8080\n',
+      'README.md': '# notes\nproxy_pass 127.0.0.1:1;\n',
+      'node_modules/pkg/x.conf': '# proxylint: context location\nproxy_pass 127.0.0.1:1;\n',
+    }));
+  });
+  after(() => cleanup());
+
+  test('included files are checked once, in context; an unincluded fragment alone; Apache files are skipped', () => {
+    const { code, report, stderr } = runJson(['.'], { cwd: dir });
+    assert.equal(code, 1);
+    assert.equal(stderr, '');
+    assert.deepEqual(
+      report.files.map((f) => [f.path, f.findings.map((x) => `${x.ruleId}@${x.line}:${x.column}`)]),
+      [
+        [join(dir, 'conf.d/site.conf'), ['pass-scheme-mismatch@3:29', 'undefined-upstream@4:37']],
+        [join(dir, 'snippets/extra.conf'), ['pass-scheme-mismatch@3:18']],
+      ],
+    );
+    const undef = report.files[0].findings[1];
+    assert.match(undef.message, /did you mean "app"/);
+    assert.equal(undef.related[0].path, join(dir, 'nginx.conf'));
+    // nginx.conf, conf.d/site.conf, conf.d/other.conf, snippets/extra.conf.
+    assert.equal(report.summary.files, 4);
+    assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 0, fixable: 2, files: 4 });
+    assert.deepEqual(
+      report.skipped.map((s) => s.path),
+      [join(dir, 'apache/site.conf'), join(dir, 'httpd.conf')],
+    );
+    for (const s of report.skipped) assert.match(s.reason, /Apache/);
+  });
+
+  test('text output: no duplicates, skipped files mentioned on stderr', () => {
+    const r = runCli(['.'], { cwd: dir });
+    assert.equal(r.code, 1, show(r));
+    assert.equal(r.stdout.match(/\[pass-scheme-mismatch\]/g)?.length, 2, show(r));
+    assert.equal(r.stdout.match(/\[undefined-upstream\]/g)?.length, 1, show(r));
+    assert.match(r.stderr, /^proxylint: skipped 2 file\(s\) that are not nginx configurations/m);
+  });
+
+  test('naming the folder and a file inside it still checks each file once', () => {
+    const { report } = runJson(['.', 'conf.d/site.conf', join(dir, 'conf.d')], { cwd: dir });
+    assert.equal(allFindings(report).length, 3);
+    assert.equal(report.summary.files, 4);
+  });
+
+  test('an explicit nginx.conf checks what it includes, not the fragment beside it', () => {
+    const { report } = runJson(['nginx.conf'], { cwd: dir });
+    assert.deepEqual(report.files.map((f) => f.path), [join(dir, 'conf.d/site.conf')]);
+    assert.equal(report.summary.files, 3);
+  });
+
+  test('a fragment given alone is checked alone, so context-only findings disappear', () => {
+    const { report } = runJson(['conf.d/site.conf'], { cwd: dir });
+    assert.deepEqual(where(report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29']);
+  });
+
+  test('an Apache file given by name is skipped, not linted as nginx', () => {
+    const { code, report } = runJson(['httpd.conf'], { cwd: dir });
+    assert.equal(code, 0);
+    assert.deepEqual(report.files, []);
+    assert.deepEqual(report.skipped.map((s) => s.path), [join(dir, 'httpd.conf')]);
+  });
+});
