@@ -1,0 +1,440 @@
+#!/usr/bin/env node
+// `npm run bench`: how fast, and how big, is a full proxylint CLI run, next to `nginx -t` on the same configuration?
+//
+//   node scripts/bench.mjs [--runs=N] [--skip-corpus] [--skip-nginx]
+//
+// 1. Generates (once; reused while the arguments and gen.js stay the same) the synthetic nginx trees of 1k, 10k and
+//    100k lines with the corpus generator into .bench/trees/ (git-ignored).
+// 2. Times `node bin/proxylint.js --format json <tree>/nginx.conf` as a child process: median wall time of N runs
+//    (7 for 1k/10k, 5 for 100k, 3 for the corpus; --runs=N overrides) after one untimed warm-up round; the child's
+//    peak RSS (process.resourceUsage().maxRSS, written to fd 3 by a preload script on exit); files/s and MiB/s
+//    over every file and byte in the tree.
+// 3. Times `nginx -t` on the same tree (inside a private network namespace when `unshare -n` works; peak RSS via
+//    /usr/bin/time when present) when nginx is installed, in turns with proxylint so both see the same machine load,
+//    checks that it passes (else prints its error and the ratio is n/a), and prints proxylint time / nginx -t time.
+// 4. Lints the real corpus folder (/work/shared/corpus/nginx, or $PROXYLINT_CORPUS/nginx) the same way.
+// 5. Times `node -e 0` (and `proxylint --version`) so readers can see how much of each CLI run is process start-up.
+// Prints a table and writes everything to .bench/results.json. The targets are reported, never asserted: the script
+// exits 0 whether or not they are met (it exits 1 only when it cannot measure at all, e.g. dist/ was not built).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BENCH_DIR = path.join(ROOT, '.bench');
+const TREES_DIR = path.join(BENCH_DIR, 'trees');
+const CLI = path.join(ROOT, 'bin', 'proxylint.js');
+const CORPUS = process.env.PROXYLINT_CORPUS ?? '/work/shared/corpus';
+const GEN = path.join(CORPUS, 'synthetic', 'gen.js');
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.some((a) => a === `--${name}`);
+const runsOverride = Number(argv.find((a) => a.startsWith('--runs='))?.split('=')[1]) || undefined;
+
+const SIZES = [
+  { name: 'nginx-1k', lines: 1000, runs: 7 },
+  { name: 'nginx-10k', lines: 10000, runs: 7 },
+  { name: 'nginx-100k', lines: 100000, runs: 5 },
+];
+const CORPUS_RUNS = 3;
+const STARTUP_RUNS = 9;
+const TARGET_RATIO = 1; // proxylint / nginx -t on the 100k-line tree
+const TARGET_RSS_MIB = 150;
+const MIB = 1024 * 1024;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Process helpers
+
+/** Preload for the proxylint child: reports its own peak RSS (kB) on fd 3 when it exits. */
+const RSS_PRELOAD = path.join(os.tmpdir(), `proxylint-bench-rss-${process.pid}.cjs`);
+fs.writeFileSync(
+  RSS_PRELOAD,
+  `'use strict';\nprocess.on('exit', () => { try { require('fs').writeSync(3, String(process.resourceUsage().maxRSS)); } catch {} });\n`,
+);
+process.on('exit', () => fs.rmSync(RSS_PRELOAD, { force: true }));
+
+/** Runs a command to completion, consuming (and keeping) its output; returns wall time in ms. */
+function run(cmd, args, { fd3 = false, cwd = ROOT } = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, {
+    cwd,
+    stdio: fd3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 512 * MIB,
+  });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return {
+    ms,
+    status: r.status,
+    signal: r.signal,
+    error: r.error,
+    stdout: r.stdout ?? Buffer.alloc(0),
+    stderr: r.stderr ? r.stderr.toString('utf8') : '',
+    fd3: fd3 && r.output?.[3] ? r.output[3].toString('utf8') : '',
+  };
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/** Full path of an executable: PATH first, then the sbin folders a non-root PATH often lacks. */
+function which(name) {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
+  for (const d of dirs) {
+    if (!d) continue;
+    const p = path.join(d, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      if (fs.statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Trees
+
+function gitDescribe() {
+  const head = run('git', ['rev-parse', '--short', 'HEAD']);
+  if (head.status !== 0) return null;
+  const dirty = run('git', ['status', '--porcelain', '--untracked-files=no']);
+  return { commit: head.stdout.toString().trim(), dirty: dirty.status === 0 ? dirty.stdout.length > 0 : null };
+}
+
+function walkFiles(dir) {
+  const out = [];
+  const stack = [dir];
+  while (stack.length) {
+    const d = stack.pop();
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) stack.push(p);
+      else if (e.isFile()) out.push(p);
+    }
+  }
+  return out.sort();
+}
+
+function treeStats(dir) {
+  let bytes = 0;
+  let lines = 0;
+  const files = walkFiles(dir);
+  for (const f of files) {
+    const b = fs.readFileSync(f);
+    bytes += b.length;
+    for (let i = 0; i < b.length; i++) if (b[i] === 10) lines++;
+  }
+  return { files: files.length, bytes, lines };
+}
+
+/** Generates <TREES_DIR>/<name> unless a tree made with the same arguments and the same gen.js is already there. */
+function ensureTree(size) {
+  const dir = path.join(TREES_DIR, size.name);
+  const stampPath = path.join(TREES_DIR, `${size.name}.stamp.json`);
+  const genArgs = ['nginx', String(size.lines)];
+  const stamp = { genArgs, genSha256: createHash('sha256').update(fs.readFileSync(GEN)).digest('hex') };
+  try {
+    const old = JSON.parse(fs.readFileSync(stampPath, 'utf8'));
+    if (JSON.stringify(old) === JSON.stringify(stamp) && fs.existsSync(path.join(dir, 'nginx.conf'))) return { dir, generated: false };
+  } catch {
+    // no stamp yet
+  }
+  fs.mkdirSync(TREES_DIR, { recursive: true });
+  fs.rmSync(stampPath, { force: true });
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  const r = run(process.execPath, [GEN, ...genArgs, tmp]);
+  if (r.status !== 0) throw new Error(`gen.js ${genArgs.join(' ')} failed (${r.status}): ${r.stderr}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir); // the generated includes are relative, so the tree can move
+  fs.writeFileSync(stampPath, JSON.stringify(stamp, null, 2) + '\n');
+  return { dir, generated: true };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Measurements
+
+/**
+ * Times several commands in turns (a, b, a, b, …) so that a slower or busier stretch of the machine hits all of them
+ * alike: one untimed warm-up round, then `runs` timed rounds. Each runner's once() returns { ms, rssKb } or
+ * { error }; a runner that fails is dropped from the remaining rounds and reported as { ok: false, error }.
+ */
+function measureInterleaved(runners, runs) {
+  const state = runners.map(() => ({ samples: [], rss: [], error: undefined }));
+  for (let round = 0; round <= runs; round++) {
+    runners.forEach((r, k) => {
+      const st = state[k];
+      if (st.error) return;
+      const res = r.once();
+      if (res.error) st.error = res.error;
+      else if (round > 0) {
+        st.samples.push(res.ms);
+        if (Number.isFinite(res.rssKb) && res.rssKb > 0) st.rss.push(res.rssKb);
+      }
+    });
+  }
+  return runners.map((r, k) => {
+    const st = state[k];
+    if (st.error) return { ok: false, error: st.error };
+    return {
+      ok: true,
+      medianMs: median(st.samples),
+      minMs: Math.min(...st.samples),
+      samplesMs: st.samples.map((x) => Math.round(x * 10) / 10),
+      peakRssMiB: st.rss.length ? Math.max(...st.rss) / 1024 : null,
+      ...(r.extra?.() ?? {}),
+    };
+  });
+}
+
+/** `node bin/proxylint.js --format json <target>`; exit 0 (clean) and 1 (findings) both count as a run. */
+function proxylintRunner(target) {
+  const args = ['-r', RSS_PRELOAD, CLI, '--format', 'json', target];
+  let report;
+  return {
+    once() {
+      const r = run(process.execPath, args, { fd3: true });
+      if (r.error || (r.status !== 0 && r.status !== 1)) {
+        return { error: `proxylint exited ${r.status ?? r.signal}: ${(r.error?.message ?? r.stderr).trim().slice(0, 2000)}` };
+      }
+      if (!report) {
+        try {
+          report = JSON.parse(r.stdout.toString('utf8'));
+        } catch (e) {
+          return { error: `proxylint printed no valid JSON (${e.message})` };
+        }
+      }
+      return { ms: r.ms, rssKb: Number(r.fd3) };
+    },
+    extra() {
+      const s = report?.summary ?? {};
+      return { findings: { errors: s.errors, warnings: s.warnings, infos: s.infos }, filesLinted: s.files, skipped: report?.skipped?.length ?? 0 };
+    },
+  };
+}
+
+function nginxSetup() {
+  const nginx = which('nginx');
+  if (!nginx) return { nginx: undefined, note: 'nginx not installed' };
+  const v = run(nginx, ['-v']);
+  const version = (v.stderr.match(/nginx\/(\S+)/) ?? [])[1] ?? 'unknown';
+  const unshare = which('unshare');
+  let netns = false;
+  if (unshare) {
+    const probe = run(unshare, ['-n', 'sh', '-c', 'ip link set lo up']);
+    netns = probe.status === 0;
+  }
+  const gnuTime = fs.existsSync('/usr/bin/time') && run('/usr/bin/time', ['-f', '%M', 'true']).status === 0 ? '/usr/bin/time' : undefined;
+  return { nginx, version, unshare: netns ? unshare : undefined, gnuTime };
+}
+
+/** `nginx -t` on the tree; it must exit 0, else its error is reported and no ratio is computed. */
+function nginxRunner(setup, treeDir) {
+  const conf = path.join(treeDir, 'nginx.conf');
+  let cmd = setup.nginx;
+  let args = ['-t', '-p', treeDir + '/', '-e', '/dev/null', '-c', conf];
+  if (setup.unshare) {
+    // nginx -t bind()s every listen address: do it in a private network namespace with only loopback up.
+    args = ['-n', 'sh', '-c', 'ip link set lo up; exec "$@"', 'sh', cmd, ...args];
+    cmd = setup.unshare;
+  }
+  // GNU time adds one fork+exec (about a millisecond) and gives the peak RSS, on the last line of stderr.
+  const MARK = '__proxylint_bench_rss_kb=';
+  if (setup.gnuTime) {
+    args = ['-f', `${MARK}%M`, cmd, ...args];
+    cmd = setup.gnuTime;
+  }
+  return {
+    once() {
+      const r = run(cmd, args);
+      const lines = r.stderr.split('\n').filter((l) => l.length);
+      const markLine = lines.findLast((l) => l.startsWith(MARK));
+      const text = lines.filter((l) => !l.startsWith(MARK) && !/^Command exited with non-zero status/.test(l)).join('\n');
+      if (r.error || r.status !== 0) return { error: `nginx -t exited ${r.status ?? r.signal}: ${(r.error?.message ?? text).trim().slice(0, 2000)}` };
+      return { ms: r.ms, rssKb: markLine ? Number(markLine.slice(MARK.length)) : NaN };
+    },
+    extra: () => ({ command: [cmd, ...args].join(' ') }),
+  };
+}
+
+function nodeRunner(args) {
+  return {
+    once() {
+      const r = run(process.execPath, args);
+      return r.status === 0 ? { ms: r.ms } : { error: `node ${args.join(' ')} exited ${r.status ?? r.signal}: ${r.stderr.trim()}` };
+    },
+  };
+}
+
+function benchStartup() {
+  const [nodeE0, proxylintVersion] = measureInterleaved([nodeRunner(['-e', '0']), nodeRunner([CLI, '--version'])], STARTUP_RUNS);
+  return { nodeE0, proxylintVersion };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+const fmtMs = (ms) => (ms == null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
+const fmtMiB = (m) => (m == null ? 'n/a' : `${m.toFixed(1)} MiB`);
+const fmtNum = (n, d = 0) => (n == null || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+
+function table(header, rows) {
+  const all = [header, ...rows].map((r) => r.map(String));
+  const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  return [line(all[0]), w.map((n) => '-'.repeat(n)).join('  '), ...all.slice(1).map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+function main() {
+  if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js'))) {
+    console.error('bench: dist/server/cli.js is missing; run `node esbuild.mjs` first (npm run bench does).');
+    process.exit(1);
+  }
+  const started = Date.now();
+  const log = (s) => process.stderr.write(`bench: ${s}\n`);
+  const results = {
+    date: new Date().toISOString(),
+    machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
+    git: gitDescribe(),
+    method: 'wall time = median of N timed child-process runs after 1 warm-up round, proxylint and nginx -t in turns; peak RSS = max over the timed runs',
+    targets: { ratio100k: `< ${TARGET_RATIO}`, peakRssMiB: `< ${TARGET_RSS_MIB}` },
+    startup: null,
+    nginx: null,
+    synthetic: [],
+    corpus: null,
+  };
+
+  log('node start-up baseline');
+  results.startup = benchStartup();
+
+  const ng = flag('skip-nginx') ? { note: 'skipped (--skip-nginx)' } : nginxSetup();
+  results.nginx = ng.nginx
+    ? { binary: ng.nginx, version: ng.version, netns: !!ng.unshare, rssVia: ng.gnuTime ? 'GNU time %M' : 'n/a' }
+    : { note: ng.note };
+
+  if (!fs.existsSync(GEN)) {
+    log(`${GEN} not found: synthetic trees skipped`);
+  } else {
+    for (const size of SIZES) {
+      const runs = runsOverride ?? size.runs;
+      const { dir, generated } = ensureTree(size);
+      const stats = treeStats(dir);
+      log(`${size.name}: ${generated ? 'generated' : 'reused'} ${path.relative(ROOT, dir)} (${stats.files} files, ${stats.lines} lines); proxylint${ng.nginx ? ' and nginx -t' : ''} x${runs}`);
+      const runners = [proxylintRunner(path.join(dir, 'nginx.conf'))];
+      if (ng.nginx) runners.push(nginxRunner(ng, dir));
+      const [pl, nx = null] = measureInterleaved(runners, runs);
+      const row = { name: size.name, tree: path.relative(ROOT, dir), ...stats, runs, proxylint: pl, nginx: nx ?? { ok: false, error: ng.note } };
+      if (pl.ok) {
+        row.filesPerSec = stats.files / (pl.medianMs / 1000);
+        row.mibPerSec = stats.bytes / MIB / (pl.medianMs / 1000);
+        row.linesPerSec = stats.lines / (pl.medianMs / 1000);
+      }
+      row.ratio = pl.ok && nx?.ok ? pl.medianMs / nx.medianMs : null;
+      results.synthetic.push(row);
+    }
+  }
+
+  const corpusDir = path.join(CORPUS, 'nginx');
+  if (flag('skip-corpus') || !fs.existsSync(corpusDir)) {
+    log(`corpus skipped (${flag('skip-corpus') ? '--skip-corpus' : `${corpusDir} not found`})`);
+  } else {
+    const runs = runsOverride ?? CORPUS_RUNS;
+    const stats = treeStats(corpusDir);
+    log(`corpus: ${stats.files} files; proxylint x${runs}`);
+    const [pl] = measureInterleaved([proxylintRunner(corpusDir)], runs);
+    results.corpus = { dir: corpusDir, ...stats, runs, proxylint: pl };
+    if (pl.ok) {
+      results.corpus.filesPerSec = stats.files / (pl.medianMs / 1000);
+      results.corpus.mibPerSec = stats.bytes / MIB / (pl.medianMs / 1000);
+      results.corpus.linesPerSec = stats.lines / (pl.medianMs / 1000);
+    }
+  }
+  results.totalSeconds = (Date.now() - started) / 1000;
+
+  // ---- report
+  const out = [];
+  const st = results.startup;
+  out.push('');
+  out.push(`proxylint bench — node ${process.version}, ${results.machine.platform}, ${results.machine.cpus} CPU(s)${ng.nginx ? `, nginx ${ng.version}${ng.unshare ? ' (in unshare -n)' : ''}` : ''}`);
+  out.push('wall time = median of N runs (each a fresh process, after 1 warm-up round, proxylint and nginx -t in turns); files/s, MiB/s and lines/s use the proxylint time; MiB = 2^20 bytes');
+  out.push('');
+  const startupMs = st.proxylintVersion.ok ? st.proxylintVersion.medianMs : null;
+  const row = (name, c, nx, ratio) => {
+    const pl = c.proxylint;
+    const s = pl.ok ? pl.medianMs / 1000 : NaN;
+    const rssMark = pl.ok && pl.peakRssMiB != null ? (pl.peakRssMiB < TARGET_RSS_MIB ? ' ok' : ' !!') : '';
+    return [
+      name,
+      fmtNum(c.files),
+      fmtNum(c.lines),
+      (c.bytes / MIB).toFixed(2),
+      String(c.runs),
+      pl.ok ? fmtMs(pl.medianMs) : 'FAILED',
+      pl.ok && startupMs != null ? fmtMs(Math.max(0, pl.medianMs - startupMs)) : 'n/a',
+      pl.ok ? fmtNum(c.files / s) : 'n/a',
+      pl.ok ? fmtNum(c.bytes / MIB / s, 2) : 'n/a',
+      pl.ok ? fmtNum(c.lines / s) : 'n/a',
+      pl.ok ? fmtMiB(pl.peakRssMiB) + rssMark : 'n/a',
+      nx === undefined ? '-' : nx?.ok ? fmtMs(nx.medianMs) : 'n/a',
+      nx === undefined ? '-' : nx?.ok ? fmtMiB(nx.peakRssMiB) : 'n/a',
+      nx === undefined ? '-' : ratio == null ? 'n/a' : ratio.toFixed(2),
+    ];
+  };
+  const rows = results.synthetic.map((r) => row(r.name, r, r.nginx, r.ratio));
+  if (results.corpus?.proxylint) rows.push(row('corpus/nginx', results.corpus, undefined, null));
+  out.push(
+    table(
+      ['case', 'files', 'lines', 'MiB', 'N', 'proxylint', 'lint work', 'files/s', 'MiB/s', 'lines/s', `peak RSS (<${TARGET_RSS_MIB})`, 'nginx -t', 'nginx RSS', 'ratio (<1)'],
+      rows,
+    ),
+  );
+  out.push('ratio = proxylint median / nginx -t median (both include process start-up); "!!" = over the RSS target');
+  out.push('');
+  out.push(
+    `node start-up: \`node -e 0\` ${st.nodeE0.ok ? fmtMs(st.nodeE0.medianMs) : 'n/a'}, \`proxylint --version\` (start-up + loading the bundle) ${st.proxylintVersion.ok ? fmtMs(st.proxylintVersion.medianMs) : 'n/a'} (medians of ${STARTUP_RUNS}); "lint work" = proxylint minus the latter`,
+  );
+  for (const r of results.synthetic) {
+    if (!r.proxylint.ok) out.push(`${r.name}: proxylint FAILED: ${r.proxylint.error}`);
+    else if (r.proxylint.filesLinted !== r.files) out.push(`${r.name}: note: proxylint reported ${r.proxylint.filesLinted} files checked, the tree has ${r.files}`);
+    if (r.nginx && !r.nginx.ok && r.nginx.error) out.push(`${r.name}: nginx -t n/a: ${r.nginx.error}`);
+  }
+  if (results.corpus?.proxylint?.ok) {
+    const pl = results.corpus.proxylint;
+    out.push(`corpus: ${pl.filesLinted} of ${results.corpus.files} files checked as nginx (${pl.skipped} skipped as not nginx, the rest not config-like names); findings: ${pl.findings.errors} errors, ${pl.findings.warnings} warnings`);
+  } else if (results.corpus?.proxylint) out.push(`corpus: proxylint FAILED: ${results.corpus.proxylint.error}`);
+  out.push('');
+  out.push('targets (reported, not asserted):');
+  const big = results.synthetic.find((r) => r.name === 'nginx-100k');
+  if (big) {
+    const met = big.ratio != null && big.ratio < TARGET_RATIO;
+    out.push(`  100k-line tree faster than nginx -t: ${big.ratio == null ? 'n/a (no nginx -t measurement)' : `${fmtMs(big.proxylint.medianMs)} vs ${fmtMs(big.nginx.medianMs)}, ratio ${big.ratio.toFixed(2)} -> ${met ? 'MET' : 'MISSED'}`}`);
+  }
+  const rssAll = [...results.synthetic.map((r) => [r.name, r.proxylint]), ...(results.corpus ? [['corpus/nginx', results.corpus.proxylint]] : [])].filter(
+    ([, p]) => p.ok && p.peakRssMiB != null,
+  );
+  if (rssAll.length) {
+    const worst = rssAll.reduce((a, b) => (b[1].peakRssMiB > a[1].peakRssMiB ? b : a));
+    out.push(`  peak RSS under ${TARGET_RSS_MIB} MiB: highest ${fmtMiB(worst[1].peakRssMiB)} (${worst[0]}) -> ${worst[1].peakRssMiB < TARGET_RSS_MIB ? 'MET' : 'MISSED'}`);
+  }
+  results.targetsMet = {
+    ratio100k: big?.ratio == null ? null : big.ratio < TARGET_RATIO,
+    peakRss: rssAll.length ? rssAll.every(([, p]) => p.peakRssMiB < TARGET_RSS_MIB) : null,
+  };
+  fs.mkdirSync(BENCH_DIR, { recursive: true });
+  const resultsPath = path.join(BENCH_DIR, 'results.json');
+  fs.writeFileSync(resultsPath, JSON.stringify(results, null, 2) + '\n');
+  out.push('');
+  out.push(`results: ${path.relative(ROOT, resultsPath)} (total ${results.totalSeconds.toFixed(1)} s)`);
+  console.log(out.join('\n'));
+}
+
+main();
