@@ -52,10 +52,21 @@ function arity(syntaxes) {
   return [min === Infinity ? 0 : min, max === Infinity ? -1 : max];
 }
 
+/** Literal keywords a directive accepts (`<code>on</code>` but not `<em><code>time</code></em>`), for value completion. */
+function literals(syntaxes) {
+  const out = new Set();
+  for (const raw of syntaxes) {
+    const plain = raw.replace(/<em><code>[^<]*<\/code><\/em>/g, '');
+    for (const m of plain.matchAll(/<code>([^<]+)<\/code>(=?)/g)) out.add(m[1] + m[2]);
+  }
+  return [...out];
+}
+
 const table = {};
 for (const d of getDirectives()) {
   const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [], args: [Infinity, 0] });
   const [lo, hi] = arity(d.syntax);
+  for (const v of literals(d.syntax)) if (!(e.values ??= []).includes(v)) e.values.push(v);
   e.args = [Math.min(e.args[0], lo), e.args[1] === -1 || hi === -1 ? -1 : Math.max(e.args[1], hi)];
   for (const c of qualify(d.module, d.contexts)) if (!e.contexts.includes(c)) e.contexts.push(c);
   e.block ||= d.isBlock;

@@ -2,7 +2,7 @@ import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { applyEdits } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx } from '../core/lint';
-import { FRAGMENT_CONTEXTS, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
 import { allRuleIds, allRules } from '../core/rules/index';
@@ -172,10 +172,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const entries: Input[] = [];
     const fragments: Input[] = [];
     for (const i of active) {
-      const f = parse(i.path, overlay.get(i.path)!);
-      const topNames = new Set(f.ast.directives.map((d) => d.name));
-      const isMain = basename(i.path).startsWith('nginx.conf') || topNames.has('http') || topNames.has('events') || topNames.has('stream');
-      (isMain && !args.context ? entries : fragments).push(i);
+      (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
     }
     const covered = new Set<string>();
     const findings: Finding[] = [];

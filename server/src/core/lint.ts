@@ -7,7 +7,7 @@ import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams'
 import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
-import { findSuppressions } from './suppress';
+import { findSuppressions, type SuppressibleFile } from './suppress';
 import { internalError } from './rules/common/internal-error';
 
 export interface LintOptions {
@@ -93,11 +93,12 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   return { config, upstreams, findings: applySuppressions(findings, config.files, settings, ran) };
 }
 
-function mildest(a: Severity, b: Severity | undefined): Severity {
+export function mildest(a: Severity, b: Severity | undefined): Severity {
   return b && SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a;
 }
 
-function applySuppressions(findings: Finding[], files: SourceFile[], settings: Settings, ran: ReadonlySet<string>): Finding[] {
+/** Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers. */
+export function applySuppressions(findings: Finding[], files: SuppressibleFile[], settings: Settings, ran: ReadonlySet<string>): Finding[] {
   const known = allRuleIds();
   const out: Finding[] = [];
   const meta = (id: string, fallback: Severity) => {
@@ -148,7 +149,7 @@ function applySuppressions(findings: Finding[], files: SourceFile[], settings: S
 }
 
 /** Removes a suppression comment: the whole line when the comment is alone on it. */
-function removeCommentFix(file: SourceFile, comment: { start: number; end: number }) {
+function removeCommentFix(file: SuppressibleFile, comment: { start: number; end: number }) {
   const line = file.lines.positionAt(comment.start).line;
   const lineStart = file.lines.lineStart(line);
   const alone = file.text.slice(lineStart, comment.start).trim() === '';

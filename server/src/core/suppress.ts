@@ -1,5 +1,13 @@
 import type { Comment } from './syntax/nginx/ast';
-import type { SourceFile } from './model/nginx-tree';
+import type { LineIndex } from './text';
+
+/** What suppression needs from a parsed file, nginx or Apache: its path, text, line index and comments. */
+export interface SuppressibleFile {
+  path: string;
+  text: string;
+  lines: LineIndex;
+  ast: { comments: Comment[] };
+}
 
 /**
  * `# proxylint-disable-next-line <rule-id>[, <rule-id>] -- <reason>` on its own line silences those rules
@@ -24,7 +32,7 @@ export interface InvalidSuppression {
 
 const DIRECTIVE = /^\s*proxylint-disable-(next-line|line)(?:\s+(.*))?$/;
 
-export function findSuppressions(file: SourceFile, knownRules: ReadonlySet<string>): { suppressions: Suppression[]; invalid: InvalidSuppression[] } {
+export function findSuppressions(file: SuppressibleFile, knownRules: ReadonlySet<string>): { suppressions: Suppression[]; invalid: InvalidSuppression[] } {
   const suppressions: Suppression[] = [];
   const invalid: InvalidSuppression[] = [];
   for (const comment of file.ast.comments) {
@@ -45,7 +53,8 @@ export function findSuppressions(file: SourceFile, knownRules: ReadonlySet<strin
       bad(`unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} in suppression comment`);
       continue;
     }
-    if (!reason) {
+    // The editor's "disable for this line" action writes "TODO: …" as a placeholder: it is not a reason yet.
+    if (!reason || /^TODO\b/i.test(reason)) {
       bad(`suppression needs a reason after "--", e.g. "# proxylint-disable-${m[1]} ${ruleIds.join(', ')} -- backend streams for up to 2 h"; it is ignored until it has one`);
       continue;
     }

@@ -1,9 +1,18 @@
 import type { Host } from '../core/host';
 import type { Settings } from '../core/settings';
 
+/**
+ * Settings from the editor, in the same shape as .proxylintrc.json (nginx, apache, environment, rules).
+ * The project file wins key by key: it is what CI reads, so the editor must not disagree with it.
+ */
+export type EditorSettings = Record<string, unknown>;
+
 /** What the language server needs from its surroundings; node/server-main.ts provides it over `fs`. */
 export interface ServerEnv {
-  createHost(overlay: (path: string) => string | undefined): Host;
-  /** Settings for a file: its nearest .proxylintrc.json, with any problems found reading it. */
-  settingsFor(path: string): { settings: Settings; configPath?: string; problems: string[] };
+  /** A host whose reads see unsaved buffers first; `allowedRoots` confines reads (untrusted workspaces). */
+  createHost(overlay: (path: string) => string | undefined, allowedRoots?: string[]): Host;
+  /** Settings for a file: editor settings overlaid by its nearest .proxylintrc.json, with any problems found. */
+  settingsFor(path: string, editor: EditorSettings): { settings: Settings; configPath?: string; problems: string[] };
+  /** nginx entry configs (nginx.conf, files with http/events at the top) under the workspace folders. */
+  findEntries(roots: string[]): string[];
 }

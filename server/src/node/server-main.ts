@@ -1,13 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { readProjectConfig, defaultSettings } from '../core/settings';
+import { isCandidateName } from '../cli/classify';
+import { mergeJson } from '../core/merge';
+import { isNginxEntry, parseSourceFile } from '../core/model/nginx-tree';
 import { allRuleIds } from '../core/rules/index';
+import { readProjectConfig } from '../core/settings';
 import { startServer } from '../lsp/server';
 import type { ServerEnv } from '../lsp/settings-source';
-import { createNodeHost } from './node-host';
+import { createCliIo } from './cli-io';
+import { createNodeHost, readConfigFile } from './node-host';
 
 const CONFIG_FILE = '.proxylintrc.json';
+const MAX_ENTRY_SCAN = 20_000;
 
 function findUp(dir: string): string | undefined {
   for (let d = dir; ; d = path.dirname(d)) {
@@ -18,16 +23,32 @@ function findUp(dir: string): string | undefined {
 }
 
 export const nodeServerEnv: ServerEnv = {
-  createHost: (overlay) => createNodeHost({}, overlay),
-  settingsFor(file) {
+  createHost: (overlay, allowedRoots) => createNodeHost({ allowedRoots }, overlay),
+  settingsFor(file, editor) {
     const configPath = findUp(path.dirname(file));
-    if (!configPath) return { settings: defaultSettings(), problems: [] };
-    try {
-      const r = readProjectConfig(JSON.parse(fs.readFileSync(configPath, 'utf8')), path.dirname(configPath), allRuleIds());
-      return { settings: r.settings, configPath, problems: r.problems };
-    } catch (e) {
-      return { settings: defaultSettings(), configPath, problems: [(e as Error).message] };
+    let project: unknown = {};
+    const problems: string[] = [];
+    if (configPath) {
+      try {
+        project = JSON.parse(fs.readFileSync(configPath, 'utf8'));
+      } catch (e) {
+        problems.push((e as Error).message);
+      }
     }
+    const r = readProjectConfig(mergeJson(editor, project), configPath ? path.dirname(configPath) : path.dirname(file), allRuleIds());
+    return { settings: r.settings, configPath, problems: [...problems, ...r.problems] };
+  },
+  findEntries(roots) {
+    const io = createCliIo('lsp');
+    const out: string[] = [];
+    for (const root of roots) {
+      const files = io.walk(root).files.filter(isCandidateName).slice(0, MAX_ENTRY_SCAN);
+      for (const f of files) {
+        const r = readConfigFile(f);
+        if (r.ok && isNginxEntry(parseSourceFile(f, r.text))) out.push(f);
+      }
+    }
+    return out;
   },
 };
 

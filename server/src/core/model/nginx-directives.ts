@@ -9,6 +9,8 @@ export interface DirectiveInfo {
   modules: string[];
   /** [min, max] arguments over all of the directive's syntaxes; max -1 = unbounded. */
   args: [number, number];
+  /** Literal keywords it accepts ("on", "off", "http_502", "local", "ssl", "setfib="). */
+  values?: string[];
 }
 
 const directives = table as unknown as Record<string, DirectiveInfo>;
@@ -36,4 +38,23 @@ export function allNginxDirectiveNames(): string[] {
 export function nginxMaxArgs(name: string): number {
   const a = nginxDirective(name)?.args;
   return !a || a[1] < 0 ? Infinity : a[1];
+}
+
+/** Our context names → the reference's ("if in location" …); stream/mail blocks were qualified at generation. */
+const REFERENCE_CONTEXT: Record<string, string> = { 'if-location': 'if in location', 'if-server': 'if' };
+
+let byContext: Map<string, string[]> | undefined;
+/** Directive names the reference allows in one of our contexts (main, http, server, location, if-location, upstream, stream-server …). */
+export function nginxDirectivesFor(context: string): string[] {
+  if (!byContext) {
+    byContext = new Map();
+    for (const [name, info] of Object.entries(directives)) {
+      for (const c of info.contexts) {
+        const list = byContext.get(c) ?? [];
+        list.push(name);
+        byContext.set(c, list);
+      }
+    }
+  }
+  return byContext.get(REFERENCE_CONTEXT[context] ?? context) ?? [];
 }

@@ -281,3 +281,9 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   build(entry.ast.directives, entry, null, rootContext, null, [entryPath], roots);
   return { entry, rootContext, rootContextSource, files: [...filesByPath.values()], roots, all, problems };
 }
+
+/** A main configuration (checked with its includes) rather than a fragment: nginx.conf, or a file with http/events/stream at its top. */
+export function isNginxEntry(file: SourceFile): boolean {
+  if (basename(file.path).startsWith('nginx.conf')) return true;
+  return file.ast.directives.some((d) => (d.name === 'http' || d.name === 'events' || d.name === 'stream') && d.block !== null);
+}

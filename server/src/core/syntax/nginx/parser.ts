@@ -173,8 +173,9 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
       const word = text.slice(i, end);
       const pending = words[0].value;
       // Continuation lines are indented deeper than their directive; a known directive name at the same
-      // or a shallower indentation is almost always a new statement after a forgotten `;`.
-      if (options.isKnownDirective(word) && options.isKnownDirective(pending) && indentOf(text, i) <= indentOf(text, words[0].start)) {
+      // or a shallower indentation is almost always a new statement after a forgotten `;` (also after a
+      // half-typed name, so the rest of the block keeps its shape while the user types).
+      if (options.isKnownDirective(word) && indentOf(text, i) <= indentOf(text, words[0].start)) {
         const rest = statementEnd(text, i);
         const stopChar = text.charCodeAt(rest.end);
         const isBlock = options.isBlockDirective?.(pending) ?? false;
@@ -182,7 +183,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
         // arguments, a block where none belongs, or a block directive without "{"; otherwise it depends on the
         // values (add_header's third argument must be "always"; server_name takes anything), so that case is
         // reported as probable rather than as a certain start-up failure.
-        const rejected = isBlock ? stopChar !== LBRACE : stopChar !== SEMI || words.length - 1 + rest.tokens > (options.maxArgs?.(pending) ?? Infinity);
+        // An unknown name (often half-typed, "proxy_rea") fails on its own: nginx says 'unknown directive'.
+        const rejected = !options.isKnownDirective(pending) || (isBlock ? stopChar !== LBRACE : stopChar !== SEMI || words.length - 1 + rest.tokens > (options.maxArgs?.(pending) ?? Infinity));
         if (isBlock && !options.isKnownDirective(words[words.length - 1].value)) {
           abandonStatement(`"${pending}" needs a "{ ... }" block here`, rest.end, `nginx reads on to here and fails`);
         } else if (rejected) {

@@ -1,0 +1,68 @@
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import type { Fix, Finding } from '../core/finding';
+import type { LintResult } from '../core/lint';
+import { ruleMeta } from '../core/rules/index';
+import { docsUrl } from '../core/rules/rule';
+import type { LineIndex } from '../core/text';
+import { pathToUri, SOURCE, toDiagnostic, toRange } from './convert';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
+
+function toWorkspaceEdit(edits: Fix['edits'], lines: Map<string, LineIndex>): WorkspaceEdit {
+  const changes: Record<string, LspTextEdit[]> = {};
+  for (const e of edits) {
+    const l = lines.get(e.path);
+    if (l) (changes[pathToUri(e.path)] ??= []).push({ range: toRange(l, e.start, e.end), newText: e.newText });
+  }
+  return { changes };
+}
+
+/** `# proxylint-disable-next-line <id> -- TODO: …` above the finding's line; the TODO keeps it flagged until a reason is written. */
+function disableAction(f: Finding, result: LintResult, diagnostic: Diagnostic): CodeAction | undefined {
+  const file = result.config.files.find((x) => x.path === f.path);
+  if (!file) return undefined;
+  const line = file.lines.positionAt(f.start).line;
+  const start = file.lines.lineStart(line);
+  const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  return {
+    title: `Disable ${f.ruleId} for this line`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: toWorkspaceEdit([{ path: f.path, start, end: start, newText: `${indent}# proxylint-disable-next-line ${f.ruleId} -- TODO: why this is safe${eol}` }], new Map([[f.path, file.lines]])),
+  };
+}
+
+export function codeActions(params: CodeActionParams, path: string, result: LintResult): CodeAction[] {
+  const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
+  const mine = result.findings.filter((f) => f.path === path);
+  const only = params.context.only;
+  const actions: CodeAction[] = [];
+
+  if (!only || only.some((k) => FIX_ALL_KIND.startsWith(k))) {
+    const edits: Fix['edits'] = [];
+    for (const f of mine) {
+      if (!f.fix) continue;
+      // Whole fixes only, and never two that touch the same text: the rest is picked up by the next run.
+      if (f.fix.edits.some((e) => edits.some((o) => o.path === e.path && e.start < o.end && o.start < e.end))) continue;
+      edits.push(...f.fix.edits);
+    }
+    if (edits.length) actions.push({ title: 'Fix all safe proxylint problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, lines) });
+  }
+  if (only && !only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix))) return actions;
+
+  const wanted = params.context.diagnostics.filter((d) => d.source === SOURCE);
+  for (const f of mine) {
+    const r = toRange(lines.get(path)!, f.start, f.end);
+    const diagnostic = wanted.find((d) => d.code === f.ruleId && d.range.start.line === r.start.line && d.range.start.character === r.start.character);
+    if (!diagnostic) continue;
+    const full = toDiagnostic(f, (p) => lines.get(p));
+    if (f.fix) actions.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [full], isPreferred: true, edit: toWorkspaceEdit(f.fix.edits, lines) });
+    for (const s of f.suggestions) actions.push({ title: s.title, kind: CodeActionKind.QuickFix, diagnostics: [full], edit: toWorkspaceEdit(s.edits, lines) });
+    const disable = disableAction(f, result, full);
+    if (disable && f.ruleId !== 'internal-error') actions.push(disable);
+    const meta = ruleMeta(f.ruleId);
+    if (meta) actions.push({ title: `Open the ${f.ruleId} documentation`, kind: CodeActionKind.QuickFix, diagnostics: [full], command: { title: 'Open documentation', command: 'proxylint.openRuleDoc', arguments: [docsUrl(meta)] } });
+  }
+  return actions;
+}

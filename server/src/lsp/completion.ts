@@ -1,0 +1,23 @@
+import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import { nginxCompletions } from '../core/features/completion';
+import type { LintResult } from '../core/lint';
+import { toRange } from './convert';
+
+const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, upstream: CompletionItemKind.Reference, snippet: CompletionItemKind.Snippet } as const;
+
+export function completionItems(result: LintResult, path: string, offset: number): CompletionItem[] {
+  const file = result.config.files.find((f) => f.path === path);
+  if (!file) return [];
+  const c = nginxCompletions(result.config, result.upstreams, path, file.text, offset);
+  const range = toRange(file.lines, c.start, c.end);
+  return c.items.map((item, i) => ({
+    label: item.label,
+    kind: KIND[item.kind],
+    detail: item.detail,
+    // Snippets sort after directive names so typing a name is never slowed down by templates.
+    sortText: `${item.kind === 'snippet' ? 1 : 0}${String(i).padStart(4, '0')}`,
+    filterText: item.kind === 'snippet' ? item.label.split(' ')[0] : item.label,
+    insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: { range, newText: item.insertText ?? item.label },
+  }));
+}

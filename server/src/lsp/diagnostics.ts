@@ -1,0 +1,69 @@
+import { LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToUri, toDiagnostic, uriToPath } from './convert';
+import type { Workspace } from './workspace';
+
+const DEBOUNCE_MS = 120;
+
+export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
+  const result = ws.resultFor(path);
+  if (!result) return [];
+  const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
+  return result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));
+}
+
+/**
+ * Push (publishDiagnostics) for clients without pull support, pull (textDocument/diagnostic) otherwise.
+ * Edits are debounced; an edit to a file re-checks every open file of the same configuration.
+ */
+export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean): { refreshAll(): void } {
+  const timers = new Map<string, NodeJS.Timeout>();
+
+  const publish = (path: string) => {
+    const doc = documents.all().find((d) => uriToPath(d.uri) === path);
+    if (doc) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsFor(ws, path) });
+  };
+
+  const changed = (doc: TextDocument, delay: number) => {
+    const path = uriToPath(doc.uri);
+    if (!path) return;
+    // Forget stale results at once, so hover, completion and code actions right after an edit see it;
+    // only the (more expensive) re-check and publishing wait for typing to pause.
+    const affected = ws.invalidate(path);
+    clearTimeout(timers.get(path));
+    const run = () => {
+      timers.delete(path);
+      if (pull()) {
+        // The client re-pulls the edited document itself; the others of its configuration need a nudge.
+        if (affected.some((p) => p !== path)) void connection.languages.diagnostics.refresh();
+      } else affected.forEach(publish);
+    };
+    if (delay === 0) run();
+    else timers.set(path, setTimeout(run, delay));
+  };
+
+  documents.onDidOpen((e) => changed(e.document, 0));
+  documents.onDidChangeContent((e) => changed(e.document, DEBOUNCE_MS));
+  documents.onDidClose((e) => {
+    const path = uriToPath(e.document.uri);
+    if (path) clearTimeout(timers.get(path));
+    if (path) ws.invalidate(path);
+    if (!pull()) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on((params, token) => {
+    const path = uriToPath(params.textDocument.uri);
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+    return { kind: 'full', items: path ? diagnosticsFor(ws, path) : [] };
+  });
+
+  return {
+    refreshAll() {
+      ws.reset();
+      if (pull()) void connection.languages.diagnostics.refresh();
+      else documents.all().forEach((d) => publish(uriToPath(d.uri) ?? ''));
+    },
+  };
+}
+
+export { pathToUri };

@@ -1,0 +1,38 @@
+import type { DocumentLink, LocationLink } from 'vscode-languageserver';
+import { definitions, includeTargets } from '../core/features/navigation';
+import { locate } from '../core/features/locate';
+import type { Host } from '../core/host';
+import type { LintResult } from '../core/lint';
+import { dirname } from '../core/paths';
+import type { Settings } from '../core/settings';
+import { LineIndex } from '../core/text';
+import { pathToUri, toRange } from './convert';
+
+const prefixOf = (result: LintResult, settings: Settings) => settings.nginx.prefix ?? dirname(result.config.entry.path);
+
+export function definitionLinks(result: LintResult, path: string, offset: number, host: Host, settings: Settings): LocationLink[] {
+  const file = result.config.files.find((f) => f.path === path);
+  if (!file) return [];
+  const loc = locate(result.config, path, offset);
+  return definitions(loc, result.config, result.upstreams, prefixOf(result, settings), host).map((t) => {
+    const target = result.config.files.find((f) => f.path === t.path);
+    const lines = target?.lines ?? new LineIndex('');
+    const range = toRange(lines, t.start, t.end);
+    return { originSelectionRange: toRange(file.lines, t.origin.start, t.origin.end), targetUri: pathToUri(t.path), targetRange: range, targetSelectionRange: range };
+  });
+}
+
+/** Every include path in the file, linked to the file it names (the first match for a glob). */
+export function documentLinks(result: LintResult, path: string, host: Host, settings: Settings): DocumentLink[] {
+  const file = result.config.files.find((f) => f.path === path);
+  if (!file) return [];
+  const links: DocumentLink[] = [];
+  for (const n of result.config.all) {
+    if (n.file !== file || n.name !== 'include' || !n.directive.args[0]) continue;
+    const [first] = includeTargets(n, prefixOf(result, settings), host);
+    const arg = n.directive.args[0];
+    // Only files that exist: a link to a missing include would just open an error.
+    if (first && result.config.files.some((f) => f.path === first)) links.push({ range: toRange(file.lines, arg.start, arg.end), target: pathToUri(first), tooltip: first });
+  }
+  return links;
+}

@@ -1,0 +1,135 @@
+import type { TextDocuments } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Host } from '../core/host';
+import { lintNginx, type LintResult } from '../core/lint';
+import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import { dirname } from '../core/paths';
+import type { Settings } from '../core/settings';
+import { uriToPath } from './convert';
+import type { EditorSettings, ServerEnv } from './settings-source';
+
+/**
+ * Which configuration each open file belongs to, and the lint results of those configurations.
+ *
+ * A file that an nginx.conf of the workspace includes is checked inside it, as the CLI does when it is
+ * given the folder; other files are checked on their own as fragments. Unsaved buffers win over the disk.
+ */
+export class Workspace {
+  private readonly parseCache = new Map<string, SourceFile>();
+  /** Entry config → every file its last lint read. */
+  private readonly closures = new Map<string, Set<string>>();
+  private readonly results = new Map<string, LintResult>();
+  private entriesIndexed = false;
+  editorSettings: EditorSettings = {};
+  roots: string[] = [];
+  trusted = true;
+
+  constructor(
+    private readonly env: ServerEnv,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  readonly parse = (path: string, text: string): SourceFile => {
+    const hit = this.parseCache.get(path);
+    if (hit && hit.text === text) return hit;
+    const f = parseSourceFile(path, text);
+    this.parseCache.set(path, f);
+    return f;
+  };
+
+  private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
+
+  host(): Host {
+    return this.env.createHost(this.openText, this.trusted ? undefined : this.roots);
+  }
+
+  /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
+  private readonly settingsCache = new Map<string, Settings>();
+
+  settingsFor(path: string): Settings {
+    const dir = dirname(path);
+    const hit = this.settingsCache.get(dir);
+    if (hit) return hit;
+    const { settings, problems, configPath } = this.env.settingsFor(path, this.editorSettings);
+    for (const p of problems) this.log(`${configPath ?? 'editor settings'}: ${p}`);
+    this.settingsCache.set(dir, settings);
+    return settings;
+  }
+
+  /** Finds the workspace's nginx entry configs once and learns what each includes. */
+  private indexEntries(): void {
+    if (this.entriesIndexed) return;
+    this.entriesIndexed = true;
+    for (const entry of this.env.findEntries(this.roots)) this.lintEntry(entry);
+  }
+
+  private lintEntry(entry: string): LintResult | undefined {
+    const text = this.openText(entry) ?? this.readDisk(entry);
+    if (text === undefined) return undefined;
+    const result = lintNginx(entry, text, this.host(), { settings: this.settingsFor(entry), parse: this.parse });
+    this.results.set(entry, result);
+    this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
+    return result;
+  }
+
+  private readDisk(path: string): string | undefined {
+    const r = this.host().readFile(path);
+    return r.ok ? r.text : undefined;
+  }
+
+  /** The config a file is checked in: an entry that includes it, the file itself if it is an entry, else the file alone. */
+  ownerOf(path: string): string {
+    this.indexEntries();
+    if (this.closures.has(path)) return path;
+    for (const [entry, files] of this.closures) if (files.has(path)) return entry;
+    return path;
+  }
+
+  /** The lint result for the configuration `path` belongs to (cached until something changes). */
+  resultFor(path: string): LintResult | undefined {
+    const owner = this.ownerOf(path);
+    const cached = this.results.get(owner);
+    if (cached) return cached;
+    if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
+    const text = this.openText(path) ?? this.readDisk(path);
+    if (text === undefined) return undefined;
+    const result = lintNginx(path, text, this.host(), { settings: this.settingsFor(path), parse: this.parse });
+    this.results.set(path, result);
+    return result;
+  }
+
+  private isEntryText(path: string): boolean {
+    const text = this.openText(path);
+    return text !== undefined && isNginxEntry(this.parse(path, text));
+  }
+
+  /** Forgets results that depend on `path`; returns the open documents whose findings may have changed. */
+  invalidate(path: string): string[] {
+    const affected = new Set<string>([path]);
+    for (const [owner, result] of this.results) {
+      const files = new Set(result.config.files.map((f) => f.path));
+      if (owner === path || files.has(path)) {
+        this.results.delete(owner);
+        files.forEach((f) => affected.add(f));
+      }
+    }
+    // A newly typed `http {` can make a fragment an entry, or an entry stop being one.
+    if (this.closures.has(path) !== this.isEntryText(path)) {
+      if (this.closures.has(path)) this.closures.delete(path);
+      else this.closures.set(path, new Set([path]));
+    }
+    return this.documents
+      .all()
+      .map((d) => uriToPath(d.uri))
+      .filter((p): p is string => !!p && affected.has(p));
+  }
+
+  /** Files changed on disk, settings changed or the workspace changed: start over. */
+  reset(): void {
+    this.results.clear();
+    this.closures.clear();
+    this.settingsCache.clear();
+    this.entriesIndexed = false;
+  }
+}

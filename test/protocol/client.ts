@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import { CLI } from '../helpers';
+
+export const uri = (p: string) => pathToFileURL(p).toString();
+
+/** A minimal LSP client over the real `proxylint lsp --stdio` process. */
+export class LspClient {
+  readonly connection: MessageConnection;
+  private readonly child: ChildProcess;
+  private readonly published = new Map<string, PublishDiagnosticsParams[]>();
+  private readonly waiters: { uri: string; pred: (d: Diagnostic[]) => boolean; resolve: (d: Diagnostic[]) => void }[] = [];
+  readonly versions = new Map<string, number>();
+  stderr = '';
+
+  constructor() {
+    this.child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (b) => (this.stderr += b));
+    this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+      this.published.set(p.uri, [...(this.published.get(p.uri) ?? []), p]);
+      for (const w of [...this.waiters]) {
+        if (w.uri === p.uri && w.pred(p.diagnostics)) {
+          this.waiters.splice(this.waiters.indexOf(w), 1);
+          w.resolve(p.diagnostics);
+        }
+      }
+    });
+    this.connection.onRequest('workspace/diagnostic/refresh', () => null);
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/configuration', () => []);
+    this.connection.listen();
+  }
+
+  async initialize(rootPath: string, opts: { pull?: boolean; initializationOptions?: unknown } = {}) {
+    const result = await this.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: uri(rootPath),
+      workspaceFolders: [{ uri: uri(rootPath), name: 'ws' }],
+      capabilities: {
+        textDocument: {
+          ...(opts.pull ? { diagnostic: { dynamicRegistration: false } } : {}),
+          publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
+          hover: { contentFormat: ['markdown'] },
+          completion: { completionItem: { snippetSupport: true } },
+        },
+        workspace: { workspaceFolders: true },
+      },
+      initializationOptions: opts.initializationOptions,
+    });
+    await this.connection.sendNotification('initialized', {});
+    return result as { capabilities: Record<string, unknown> };
+  }
+
+  open(path: string, text: string) {
+    this.versions.set(uri(path), 1);
+    return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId: 'nginx', version: 1, text } });
+  }
+
+  change(path: string, text: string) {
+    const v = (this.versions.get(uri(path)) ?? 1) + 1;
+    this.versions.set(uri(path), v);
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version: v }, contentChanges: [{ text }] });
+  }
+
+  /** Resolves with the first published diagnostics for `path` that satisfy `pred` (including ones already received). */
+  diagnostics(path: string, pred: (d: Diagnostic[]) => boolean = () => true, timeoutMs = 10_000): Promise<Diagnostic[]> {
+    const u = uri(path);
+    const last = this.published.get(u)?.at(-1);
+    if (last && pred(last.diagnostics)) return Promise.resolve(last.diagnostics);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${path} within ${timeoutMs} ms; last: ${JSON.stringify(this.published.get(u)?.at(-1)?.diagnostics)}\n${this.stderr}`)), timeoutMs);
+      this.waiters.push({ uri: u, pred, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+    });
+  }
+
+  request<T>(method: string, params: unknown): Promise<T> {
+    return this.connection.sendRequest(method, params) as Promise<T>;
+  }
+
+  async stop() {
+    try {
+      await this.connection.sendRequest('shutdown');
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The process may already be gone; it is killed below either way.
+    }
+    this.connection.dispose();
+    this.child.kill();
+  }
+}
