@@ -2,12 +2,15 @@ import { runCli } from '../cli/run';
 import { createCliIo } from './cli-io';
 
 declare const PROXYLINT_VERSION: string;
+/** A variable, so esbuild leaves the require alone instead of inlining the server into the CLI bundle. */
+const SERVER_BUNDLE = './server-main.js';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'lsp') {
-  // Loaded lazily: the CLI path should not pay for the language-server libraries.
+  // The language server is its own bundle (dist/server/server-main.js), loaded only for `lsp`: the CLI
+  // path should not parse the language-server libraries on every run.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  require('./server-main').startStdioServer(argv.slice(1));
+  (require(SERVER_BUNDLE) as typeof import('./server-main')).startStdioServer(argv.slice(1));
 } else {
   const sizeArg = argv.findIndex((a) => a === '--max-file-size' || a.startsWith('--max-file-size='));
   const size = sizeArg < 0 ? undefined : Number(argv[sizeArg].includes('=') ? argv[sizeArg].split('=')[1] : argv[sizeArg + 1]);

@@ -24,11 +24,26 @@ export interface Effective {
   defaultValue?: string;
 }
 
+/**
+ * Per level, its children grouped by name, built on first use. Without it every lookup scans a level's
+ * children, and the http level of a large configuration has thousands (every server block).
+ */
+const levelIndex = new WeakMap<ConfigNode | NginxConfig, Map<string, ConfigNode[]>>();
+const NONE: ConfigNode[] = [];
+
 export function childrenNamed(level: ConfigNode | null, config: NginxConfig, name: string): ConfigNode[] {
-  const list = level ? level.children : config.roots;
-  const out: ConfigNode[] = [];
-  for (const c of list) if (c.name === name) out.push(c);
-  return out;
+  const key = level ?? config;
+  let index = levelIndex.get(key);
+  if (!index) {
+    index = new Map();
+    for (const c of level ? level.children : config.roots) {
+      const list = index.get(c.name);
+      if (list) list.push(c);
+      else index.set(c.name, [c]);
+    }
+    levelIndex.set(key, index);
+  }
+  return index.get(name) ?? NONE;
 }
 
 /**

@@ -67,6 +67,8 @@ export interface NginxConfig {
 /** What the parser needs to know about nginx's directives for recovery. */
 export const NGINX_PARSE_OPTIONS = { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective, maxArgs: nginxMaxArgs };
 
+const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
+
 export function parseSourceFile(path: string, text: string): SourceFile {
   return {
     path,
@@ -205,7 +207,8 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   const build = (dirs: Directive[], file: SourceFile, parent: ConfigNode | null, context: string, via: ConfigNode | null, stack: string[], out: ConfigNode[]) => {
     for (let k = 0; k < dirs.length; k++) {
       const d = dirs[k];
-      const node: ConfigNode = { directive: d, name: d.name, file, parent, children: [], context, via };
+      // Leaves share one empty array: a 100k-line tree would otherwise allocate 100k of them for nothing.
+      const node: ConfigNode = { directive: d, name: d.name, file, parent, children: d.block ? [] : NO_CHILDREN, context, via };
       out.push(node);
       // Directive names are identifiers; anything else is what is left of a value split by an unquoted "{"
       // (a regex such as ^/v{1,3}/) or a stray token: nginx stops with 'unknown directive'.
