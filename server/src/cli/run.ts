@@ -2,6 +2,8 @@ import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { applyEdits } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx } from '../core/lint';
+import { lintApache } from '../core/lint-apache';
+import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
@@ -24,6 +26,8 @@ const MAX_FIX_PASSES = 10;
 interface Input {
   path: string;
   original: DecodedText;
+  /** Apache httpd configuration (classify() said so): linted by lintApache. */
+  apache?: boolean;
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -107,7 +111,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const explicit = new Set<string>();
   if (args.stdin) {
     const text = await io.readStdin();
-    inputs.push({ path: resolve(io.cwd, args.stdinFilename ?? 'stdin.conf'), original: { text, encoding: 'utf8' } });
+    const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
+    inputs.push({ path, original: { text, encoding: 'utf8' }, apache: classify(path, text) === 'apache' });
   } else {
     const found: string[] = [];
     for (const arg of args.paths) {
@@ -119,12 +124,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       } else if (kind === 'dir') {
         const w = io.walk(abs);
         w.errors.forEach((e) => fail(e));
-        found.push(...w.files.filter(isCandidateName));
+        for (const f of w.files) if (isCandidateName(f)) found.push(f);
       } else if (kind === 'missing' && hasGlob(arg)) {
         const matches = io.glob(abs);
         if (matches.length === 0) fail(`no files match ${arg}`);
         for (const m of matches) explicit.add(m);
-        found.push(...matches);
+        for (const m of matches) found.push(m);
       } else {
         fail(kind === 'missing' ? `${arg}: no such file or folder` : `${arg}: not a file or folder`);
       }
@@ -140,7 +145,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         continue;
       }
       const dialect = classify(p, r.text);
-      if (dialect === 'apache') skipped.push({ path: p, reason: 'Apache httpd configuration (Apache rules are not available yet)' });
+      if (dialect === 'apache') inputs.push({ path: p, original: r, apache: true });
       else if (dialect === 'unknown' && !explicit.has(p)) skipped.push({ path: p, reason: 'not recognised as an nginx configuration' });
       else inputs.push({ path: p, original: r });
     }
@@ -154,6 +159,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (hit && hit.text === text) return hit;
     const f = parseSourceFile(path, text);
     parseCache.set(path, f);
+    return f;
+  };
+  const apacheCache = new Map<string, ApacheSourceFile>();
+  const parseApache = (path: string, text: string): ApacheSourceFile => {
+    const hit = apacheCache.get(path);
+    if (hit && hit.text === text) return hit;
+    const f = parseApacheSourceFile(path, text);
+    apacheCache.set(path, f);
     return f;
   };
   const overlay = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
@@ -171,8 +184,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const lintAll = (): { findings: Finding[]; files: Set<string> } => {
     const entries: Input[] = [];
     const fragments: Input[] = [];
+    const apacheEntries: Input[] = [];
+    const apacheFragments: Input[] = [];
     for (const i of active) {
-      (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
+      if (i.apache) (isApacheEntry(parseApache(i.path, overlay.get(i.path)!)) ? apacheEntries : apacheFragments).push(i);
+      else (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
     }
     const covered = new Set<string>();
     const findings: Finding[] = [];
@@ -180,7 +196,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext });
         r.config.files.forEach((f) => covered.add(f.path));
-        findings.push(...r.findings);
+        for (const f of r.findings) findings.push(f);
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
       }
@@ -188,6 +204,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const i of entries) run(i, undefined);
     // A file already checked inside an nginx.conf that includes it is not checked again out of context.
     for (const i of fragments) if (!covered.has(i.path)) run(i, args.context);
+    // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
+    // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).
+    const runApache = (i: Input) => {
+      try {
+        const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache });
+        r.config.files.forEach((f) => covered.add(f.path));
+        for (const f of r.findings) findings.push(f);
+      } catch (e) {
+        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
+      }
+    };
+    for (const i of apacheEntries) runApache(i);
+    for (const i of apacheFragments) if (!covered.has(i.path)) runApache(i);
     const seen = new Set<string>();
     const unique = findings.filter((f) => {
       const k = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
@@ -199,7 +228,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
 
   let result = lintAll();
-  const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text;
+  const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text ?? apacheCache.get(p)?.text;
   // Each file's text before its first fix: inputs and files reached only through an include alike.
   const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   if (args.fix || args.fixDryRun) {
@@ -209,9 +238,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       for (const f of result.findings) {
         if (!f.fix) continue;
         // A fix is applied whole or not at all, and never over an edit already taken in this pass.
-        const clashes = f.fix.edits.some((e) => (byPath.get(e.path) ?? []).some((o) => e.start < o.end && o.start < e.end) || textNow(e.path) === undefined);
+        const clashes = f.fix.edits.some((e) => overlapsSorted(byPath.get(e.path) ?? [], e) || textNow(e.path) === undefined);
         if (clashes) continue;
-        for (const e of f.fix.edits) byPath.set(e.path, [...(byPath.get(e.path) ?? []), e]);
+        for (const e of f.fix.edits) {
+          const list = byPath.get(e.path);
+          if (list) insertSorted(list, e);
+          else byPath.set(e.path, [e]);
+        }
         applied++;
       }
       if (applied === 0) break;
@@ -261,7 +294,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     default:
       if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
       io.stdout(formatText(findings, summary, rel));
-      if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx configurations (see --format json for the list)\n`);
+      if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }
   if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);
 
@@ -272,6 +305,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (counted.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
   if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings) return 1;
   return 0;
+}
+
+type Span = { start: number; end: number };
+
+/** Index of the first span in `list` (sorted by start) that starts at or after `start`. */
+function lowerBound(list: Span[], start: number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether `e` overlaps an edit already accepted (a sorted, non-overlapping list): only its neighbours can. */
+function overlapsSorted(list: Span[], e: Span): boolean {
+  const k = lowerBound(list, e.start);
+  const prev = list[k - 1];
+  const next = list[k];
+  return (!!prev && prev.end > e.start) || (!!next && next.start < e.end) || (!!next && next.start === e.start && e.start === e.end);
+}
+
+function insertSorted<T extends Span>(list: T[], e: T): void {
+  list.splice(lowerBound(list, e.start), 0, e);
 }
 
 /** Ignore patterns: `**` spans folders, `*` and `?` stay within one; a pattern without "/" matches a name anywhere. */

@@ -28,6 +28,18 @@ export function replaceSpan(file: SourceFile, span: Span, newText: string): Text
   return { path: file.path, start: span.start, end: span.end, newText };
 }
 
+const eols = new WeakMap<SourceFile, string>();
+
+/** The file's line ending (CRLF if it uses any), computed once per parsed file: fixes are built by the thousand. */
+export function eolOf(file: SourceFile): string {
+  let eol = eols.get(file);
+  if (eol === undefined) {
+    eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+    eols.set(file, eol);
+  }
+  return eol;
+}
+
 /** The indentation of the line the offset is on. */
 export function indentAt(file: SourceFile, offset: number): string {
   const line = file.lines.positionAt(offset).line;
@@ -40,7 +52,7 @@ export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
   const endLine = file.lines.positionAt(node.directive.end).line;
   const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
   const indent = indentAt(file, node.directive.start);
-  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(file);
   const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
   return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
 }
@@ -49,7 +61,7 @@ export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
 export function insertLinesInBlock(block: ConfigNode, lines: string[]): TextEdit {
   const file = block.file;
   const open = block.directive.block!.start;
-  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(file);
   const first = block.children.find((c) => c.file === file);
   const indent = first ? indentAt(file, first.directive.start) : indentAt(file, block.directive.start) + '    ';
   return { path: file.path, start: open + 1, end: open + 1, newText: eol + lines.map((l) => indent + l).join(eol) };

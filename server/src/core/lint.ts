@@ -111,7 +111,9 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
     const { suppressions, invalid } = findSuppressions(file, known);
     for (const s of suppressions) {
       const key = `${s.path}\0${s.line}`;
-      byFileLine.set(key, [...(byFileLine.get(key) ?? []), s]);
+      const list = byFileLine.get(key);
+      if (list) list.push(s);
+      else byFileLine.set(key, [s]);
     }
     const sev = meta('invalid-suppression', 'warning');
     if (sev) for (const inv of invalid) extra.push({ ruleId: 'invalid-suppression', severity: sev, message: inv.message, path: inv.path, start: inv.comment.start, end: inv.comment.end, suggestions: [], related: [] });

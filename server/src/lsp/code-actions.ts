@@ -1,5 +1,6 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Fix, Finding } from '../core/finding';
+import { eolOf } from '../core/fix';
 import type { LintResult } from '../core/lint';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
@@ -24,7 +25,7 @@ function disableAction(f: Finding, result: LintResult, diagnostic: Diagnostic): 
   const line = file.lines.positionAt(f.start).line;
   const start = file.lines.lineStart(line);
   const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
-  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(file);
   return {
     title: `Disable ${f.ruleId} for this line`,
     kind: CodeActionKind.QuickFix,
@@ -45,7 +46,7 @@ export function codeActions(params: CodeActionParams, path: string, result: Lint
       if (!f.fix) continue;
       // Whole fixes only, and never two that touch the same text: the rest is picked up by the next run.
       if (f.fix.edits.some((e) => edits.some((o) => o.path === e.path && e.start < o.end && o.start < e.end))) continue;
-      edits.push(...f.fix.edits);
+      for (const e of f.fix.edits) edits.push(e);
     }
     if (edits.length) actions.push({ title: 'Fix all safe proxylint problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, lines) });
   }

@@ -4,7 +4,11 @@ import type { Summary } from './text';
 /** Stable machine-readable output: one entry per file with findings, fixes as offset edits. */
 export function formatJson(findings: PositionedFinding[], summary: Summary, outputs: Map<string, string>, skipped: { path: string; reason: string }[]): string {
   const byFile = new Map<string, PositionedFinding[]>();
-  for (const f of findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
+  for (const f of findings) {
+    const list = byFile.get(f.path);
+    if (list) list.push(f);
+    else byFile.set(f.path, [f]);
+  }
   for (const p of outputs.keys()) if (!byFile.has(p)) byFile.set(p, []);
   const files = [...byFile.entries()].map(([path, list]) => ({
     path,

@@ -73,7 +73,11 @@ export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], ve
 
 function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {
   const m = new Map<string, T[]>();
-  for (const e of edits) m.set(e.path, [...(m.get(e.path) ?? []), e]);
+  for (const e of edits) {
+    const list = m.get(e.path);
+    if (list) list.push(e);
+    else m.set(e.path, [e]);
+  }
   return [...m.entries()];
 }
 

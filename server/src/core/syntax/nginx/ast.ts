@@ -46,7 +46,7 @@ export interface SyntaxProblem extends Span {
    * Set when nginx itself accepts the text but it is almost certainly a mistake: a forgotten ";" whose next
    * line nginx silently reads as extra arguments (e.g. a server named "listen").
    */
-  kind?: 'probable-missing-semicolon';
+  kind?: 'probable-missing-semicolon' | 'limit';
   /** Where the construct the problem is about began (e.g. the unclosed block), if elsewhere. */
   related?: Span & { message: string };
 }

@@ -15,6 +15,9 @@ import { scanLuaBlockBody } from './lua-body';
 
 const TAB = 9, LF = 10, CR = 13, SP = 32, DQ = 34, HASH = 35, DOLLAR = 36, SQ = 39, RPAREN = 41, SEMI = 59, BSLASH = 92, LBRACE = 123, RBRACE = 125;
 
+/** Deeper blocks are not parsed into the tree (see the LBRACE case); real configurations nest a handful of levels. */
+export const MAX_DEPTH = 200;
+
 /** Directives that are blocks in every context (unlike `server`, which is a plain line inside `upstream`). */
 const ALWAYS_BLOCKS = new Set(['http', 'events', 'stream', 'mail', 'location', 'upstream', 'if', 'limit_except', 'map', 'geo', 'split_clients', 'types', 'charset_map']);
 
@@ -44,6 +47,7 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
   const stack: OpenBlock[] = [];
   let words: Arg[] = [];
   let newlineSinceToken = false;
+  let depthReported = false;
   let i = 0;
 
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']) =>
@@ -143,6 +147,19 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
         d.block = { start: i, end, closed, children: [], opaque: true };
         d.end = end;
         if (!closed) problem(n, n, `unexpected end of file, expecting "}" to close "${d.name}"`, { ...d.nameSpan, message: 'block opened here' });
+        i = end;
+        continue;
+      }
+      if (stack.length >= MAX_DEPTH) {
+        // Deeper blocks are kept as text: every consumer of the tree may then recurse without limits.
+        const close = skipNginxBlock(text, i + 1);
+        const end = close >= 0 ? close + 1 : n;
+        d.block = { start: i, end, closed: close >= 0, children: [], opaque: true };
+        d.end = end;
+        if (!depthReported) {
+          depthReported = true;
+          problems.push({ start: d.nameSpan.start, end: d.nameSpan.end, message: `blocks nest deeper than ${MAX_DEPTH} levels here; proxylint does not check inside deeper blocks`, kind: 'limit' });
+        }
         i = end;
         continue;
       }
@@ -276,6 +293,29 @@ function indentOf(text: string, offset: number): number {
   let k = offset;
   while (k > 0 && text.charCodeAt(k - 1) !== LF && text.charCodeAt(k - 1) !== CR) k--;
   return offset - k;
+}
+
+/** Offset of the `}` closing the block whose body starts at `i`, skipping quotes, escapes and comments; -1 if none. */
+function skipNginxBlock(text: string, i: number): number {
+  const n = text.length;
+  let depth = 1;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === BSLASH) i += 2;
+    else if (c === DQ || c === SQ) {
+      const close = scanQuoted(text, i, c);
+      if (close < 0) return -1;
+      i = close + 1;
+    } else if (c === HASH) {
+      while (i < n && text.charCodeAt(i) !== LF) i++;
+    } else if (c === DOLLAR && text.charCodeAt(i + 1) === LBRACE) i += 2;
+    else {
+      if (c === LBRACE) depth++;
+      else if (c === RBRACE && --depth === 0) return i;
+      i++;
+    }
+  }
+  return -1;
 }
 
 /** End of a bare word starting at `i`, by nginx's rules. */
