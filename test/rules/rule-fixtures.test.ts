@@ -2,11 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { nginxRules } from '../../server/src/core/rules/index';
-import { nginxTest, tempTree } from '../helpers';
+import { allRules, nginxRules } from '../../server/src/core/rules/index';
+import { apacheTest, nginxTest, tempTree } from '../helpers';
 import { applyRuleFixes, expectations, fixtureDir, lineOf, lintFixture } from './rule-harness';
 
-for (const rule of nginxRules) {
+// nginx rules (and the shared ones, with nginx fixtures under common/), then the Apache rules (fixtures under apache/).
+for (const rule of [...nginxRules, ...allRules.filter((r) => r.server === 'apache')]) {
   const dir = fixtureDir(rule);
   test(`${rule.id}: bad.conf is flagged exactly on the lines marked "# expect:" (in it and the files it includes)`, () => {
     const path = join(dir, 'bad.conf');
@@ -32,13 +33,19 @@ for (const rule of nginxRules) {
   const fixIn = join(dir, 'fix.conf');
   const hasFixes = existsSync(join(dir, 'bad.conf')) && lintFixture(join(dir, 'bad.conf')).findings.some((f) => f.ruleId === rule.id && f.fix);
   if (!hasFixes && !existsSync(fixIn)) continue;
-  test(`${rule.id}: safe fixes turn fix.conf into fix.fixed.conf, which the real nginx -t accepts`, () => {
+  const server = rule.server === 'apache' ? 'apache2' : 'nginx';
+  test(`${rule.id}: safe fixes turn fix.conf into fix.fixed.conf, which the real ${server} -t accepts`, () => {
     assert.ok(existsSync(fixIn), `the rule offers safe fixes in bad.conf, so ${fixIn} must exist`);
     const expected = readFileSync(join(dir, 'fix.fixed.conf'), 'utf8');
     const fixed = applyRuleFixes(fixIn, rule.id);
     assert.equal(fixed, expected);
     const before = lintFixture(fixIn).findings.filter((f) => f.ruleId === rule.id);
     assert.ok(before.some((f) => f.fix), 'fix.conf has at least one fixable finding');
+    if (rule.server === 'apache') {
+      const a = apacheTest(join(dir, 'fix.fixed.conf'));
+      assert.ok(a.ok, `apache2 -t rejected the fixed config:\n${a.output}`);
+      return;
+    }
     const prefix = tempTree({});
     const t = nginxTest(prefix.dir, join(dir, 'fix.fixed.conf'));
     prefix.cleanup();

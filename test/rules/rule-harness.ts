@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
 import { applyEdits } from '../../server/src/core/fix';
 import { lintNginx } from '../../server/src/core/lint';
+import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings, type Settings } from '../../server/src/core/settings';
 import { parseVersion } from '../../server/src/core/model/version';
 import { allRules } from '../../server/src/core/rules/index';
@@ -25,6 +26,7 @@ export function fixtureSettings(text: string): Settings {
     for (const kv of m[1].trim().split(/\s+/)) {
       const [k, v] = kv.split('=');
       if (k === 'nginx.version') s.nginx.version = parseVersion(v);
+      else if (k === 'apache.version') s.apache.version = parseVersion(v);
       else if (k === 'nginx.edition') s.nginx.edition = v as Settings['nginx']['edition'];
       else if (k === 'outerIdleTimeout') s.environment.outerIdleTimeoutMs = Number(v) * 1000;
       else if (k === 'backendKeepaliveTimeout') s.environment.backendKeepaliveTimeoutMs = Number(v) * 1000;
@@ -44,6 +46,10 @@ export function fixtureSettings(text: string): Settings {
 /** Lints a fixture file from disk (its includes resolve inside the fixture folder). */
 export function lintFixture(path: string): { findings: Finding[]; text: string; files: { path: string; text: string }[] } {
   const text = readFileSync(path, 'utf8');
+  if (isApacheFixture(path)) {
+    const a = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text), htaccess: htaccessFixture(text) || undefined });
+    return { findings: a.findings, text, files: a.config.files.map((f) => ({ path: f.path, text: f.text })) };
+  }
   const r = lintNginx(path, text, createNodeHost(), { settings: fixtureSettings(text) });
   return { findings: r.findings, text, files: r.config.files.map((f) => ({ path: f.path, text: f.text })) };
 }
@@ -54,6 +60,9 @@ export function expectations(text: string): { line: number; ruleId: string }[] {
   text.split(/\r?\n/).forEach((l, i) => {
     const m = /#\s*expect:\s*([\w\-, ]+)\s*$/.exec(l);
     if (m) for (const id of m[1].split(/[\s,]+/).filter(Boolean)) out.push({ line: i + 1, ruleId: id });
+    // httpd has no end-of-line comments: `# expect-next-line: <ids>` on its own line marks the line below.
+    const next = /^\s*#\s*expect-next-line:\s*([\w\-, ]+)\s*$/.exec(l);
+    if (next) for (const id of next[1].split(/[\s,]+/).filter(Boolean)) out.push({ line: i + 2, ruleId: id });
   });
   return out;
 }
@@ -66,7 +75,9 @@ export function lineOf(text: string, offset: number): number {
 export function applyRuleFixes(path: string, ruleId: string): string {
   let text = readFileSync(path, 'utf8');
   for (let pass = 0; pass < 10; pass++) {
-    const r = lintNginx(path, text, overlayHost(path, text), { settings: fixtureSettings(text) });
+    const r = isApacheFixture(path)
+      ? lintApache(path, text, overlayHost(path, text), { settings: fixtureSettings(text) })
+      : lintNginx(path, text, overlayHost(path, text), { settings: fixtureSettings(text) });
     const edits = r.findings.filter((f) => f.ruleId === ruleId && f.fix).flatMap((f) => f.fix!.edits.filter((e) => e.path === path));
     if (edits.length === 0) break;
     text = applyEdits(text, edits).text;
@@ -113,3 +124,34 @@ export function lintExample(example: string, settingsLine = ''): Finding[] {
 
 export const nginxRuleMetas = () => allRules.filter((r) => r.server !== 'apache');
 export const listFixtureFiles = (r: RuleMeta) => (existsSync(fixtureDir(r)) ? readdirSync(fixtureDir(r)) : []);
+
+/** Apache fixtures live under test/rules/apache/ (and .htaccess files anywhere). */
+export function isApacheFixture(path: string): boolean {
+  return /[\\/]rules[\\/]apache[\\/]/.test(path) || /(^|[\\/])\.htaccess$|htaccess\.conf$/.test(path);
+}
+
+export function apacheBlocks(section: string): string[] {
+  return [...section.matchAll(/```apache\n([\s\S]*?)```/g)].map((m) => m[1]);
+}
+
+/** An Apache doc example, linted like an nginx one (`# file: name` lines start each file; the first is the entry, httpd.conf by default). */
+export function lintApacheExample(example: string, settingsLine = ''): Finding[] {
+  const files: Record<string, string> = {};
+  let current = 'httpd.conf';
+  const chunks: Record<string, string[]> = { [current]: [] };
+  for (const line of example.split('\n')) {
+    const m = /^# file: (\S+)\s*$/.exec(line);
+    if (m) {
+      current = m[1];
+      chunks[current] = [];
+    } else chunks[current].push(line);
+  }
+  for (const [name, lines] of Object.entries(chunks)) if (lines.join('').trim() || name !== 'httpd.conf') files['/doc/' + name] = lines.join('\n');
+  const entry = Object.keys(files)[0];
+  return lintApache(entry, files[entry], memHost(files), { settings: fixtureSettings(settingsLine + '\n' + files[entry]), htaccess: htaccessFixture(files[entry]) || /\.htaccess$/.test(entry) || undefined }).findings;
+}
+
+/** `# proxylint-test: htaccess` lints an Apache fixture or doc example as an .htaccess file. */
+export function htaccessFixture(text: string): boolean {
+  return /^#\s*proxylint-test:.*\bhtaccess\b/m.test(text);
+}

@@ -1,5 +1,5 @@
 import type { Severity } from './finding';
-import { parseVersion } from './model/version';
+import { parseVersion, type Version } from './model/version';
 import type { NginxTarget } from './model/nginx-defaults';
 import { parseNginxSize, parseNginxTime } from './model/units';
 import { resolve } from './paths';
@@ -13,6 +13,8 @@ export interface RuleConfig {
 
 export interface Settings {
   nginx: NginxTarget & { prefix?: string; pathMap: Record<string, string> };
+  /** Apache httpd target: version (null = "unknown") and ServerRoot, against which relative Include paths resolve. */
+  apache: { version: Version; serverRoot?: string; pathMap: Record<string, string> };
   /** Facts about the world around the proxy that the config cannot show (e.g. an outer load balancer). */
   environment: {
     /** Idle timeout of a load balancer in front of nginx (AWS ALB: 60 s): it answers 504 itself when nginx waits longer. */
@@ -27,6 +29,7 @@ export interface Settings {
 export function defaultSettings(): Settings {
   return {
     nginx: { version: null, edition: 'unknown', pageSize: 4096, pathMap: {} },
+    apache: { version: null, pathMap: {} },
     environment: {},
     rules: new Map(),
     ignore: [],
@@ -72,6 +75,24 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
       else for (const [from, to] of Object.entries(map as Record<string, string>)) settings.nginx.pathMap[from] = resolve(configDir, to);
     }
     for (const k of Object.keys(nginx)) if (!['version', 'edition', 'pageSize', 'prefix', 'pathMap'].includes(k)) problems.push(`unknown key "nginx.${k}"`);
+  }
+
+  const apache = objectAt(o, 'apache', problems);
+  if (apache) {
+    if (apache.version !== undefined) {
+      if (typeof apache.version !== 'string' || (apache.version !== 'unknown' && !parseVersion(apache.version))) problems.push('apache.version must be "unknown" or a version such as "2.4.62"');
+      else settings.apache.version = parseVersion(apache.version);
+    }
+    if (apache.serverRoot !== undefined) {
+      if (typeof apache.serverRoot !== 'string') problems.push('apache.serverRoot must be a path');
+      else settings.apache.serverRoot = resolve(configDir, apache.serverRoot);
+    }
+    if (apache.pathMap !== undefined) {
+      const map = apache.pathMap;
+      if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) problems.push('apache.pathMap must map absolute path prefixes to folders');
+      else for (const [from, to] of Object.entries(map as Record<string, string>)) settings.apache.pathMap[from] = resolve(configDir, to);
+    }
+    for (const k of Object.keys(apache)) if (!['version', 'serverRoot', 'pathMap'].includes(k)) problems.push(`unknown key "apache.${k}"`);
   }
 
   const env = objectAt(o, 'environment', problems);

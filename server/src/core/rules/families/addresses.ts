@@ -2,6 +2,28 @@ import type { NginxRule } from '../rule';
 import undefinedUpstream from '../nginx/undefined-upstream';
 import invalidUpstreamAddress from '../nginx/invalid-upstream-address';
 import passSchemeMismatch from '../nginx/pass-scheme-mismatch';
+import variablePassWithoutResolver from '../nginx/variable-pass-without-resolver';
+import hostnameResolvedAtStartup from '../nginx/hostname-resolved-at-startup';
+import resolveWithoutPrerequisites from '../nginx/resolve-without-prerequisites';
+import localhostUpstream from '../nginx/localhost-upstream';
+import unixSocketPath from '../nginx/unix-socket-path';
+import tlsUpstreamWithoutSni from '../nginx/tls-upstream-without-sni';
+import tlsVerifyWithoutTrustedCertificate from '../nginx/tls-verify-without-trusted-certificate';
+import schemePortMismatch from '../nginx/scheme-port-mismatch';
+import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 
 /** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings. */
-export const addressRules: NginxRule[] = [undefinedUpstream, invalidUpstreamAddress, passSchemeMismatch];
+export const addressRules: NginxRule[] = [
+  undefinedUpstream,
+  invalidUpstreamAddress,
+  passSchemeMismatch,
+  uriPartNotAllowed,
+  variablePassWithoutResolver,
+  resolveWithoutPrerequisites,
+  hostnameResolvedAtStartup,
+  localhostUpstream,
+  unixSocketPath,
+  schemePortMismatch,
+  tlsVerifyWithoutTrustedCertificate,
+  tlsUpstreamWithoutSni,
+];

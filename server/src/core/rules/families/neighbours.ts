@@ -1,4 +1,27 @@
 import type { NginxRule } from '../rule';
+import upstreamKeepaliveIneffective from '../nginx/upstream-keepalive-ineffective';
+import keepaliveTimeoutRacesBackend from '../nginx/keepalive-timeout-races-backend';
+import fastcgiKeepaliveWithoutKeepConn from '../nginx/fastcgi-keepalive-without-keep-conn';
+import keepaliveBeforeBalancingMethod from '../nginx/keepalive-before-balancing-method';
+import keepaliveIgnoredForUwsgiScgi from '../nginx/keepalive-ignored-for-uwsgi-scgi';
+import bufferSizeArithmetic from '../nginx/buffer-size-arithmetic';
+import headerBufferTooSmall from '../nginx/header-buffer-too-small';
+import proxyBufferingOff from '../nginx/proxy-buffering-off';
+import websocketHeadersMissing from '../nginx/websocket-headers-missing';
+import connectionUpgradeOnEveryRequest from '../nginx/connection-upgrade-on-every-request';
+import cachedErrorResponses from '../nginx/cached-error-responses';
 
 /** Neighbours that produce the same errors: upstream keep-alive, header buffers, WebSocket, cached errors. */
-export const neighbourRules: NginxRule[] = [];
+export const neighbourRules: NginxRule[] = [
+  upstreamKeepaliveIneffective,
+  keepaliveTimeoutRacesBackend,
+  fastcgiKeepaliveWithoutKeepConn,
+  keepaliveBeforeBalancingMethod,
+  keepaliveIgnoredForUwsgiScgi,
+  bufferSizeArithmetic,
+  headerBufferTooSmall,
+  proxyBufferingOff,
+  websocketHeadersMissing,
+  connectionUpgradeOnEveryRequest,
+  cachedErrorResponses,
+];

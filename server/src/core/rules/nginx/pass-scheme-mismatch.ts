@@ -27,9 +27,12 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   summary: 'A pass directive has a scheme it does not accept (or lacks the one it needs): nginx refuses to start.',
+  directives: ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'],
+  versions: 'all',
   check(ctx) {
     for (const t of ctx.upstreams.passes) {
-      if (t.errorKind !== 'scheme') continue;
+      // `unix:///run/app.sock` is not a scheme: nginx reads "unix:" and then the absolute path "///run/app.sock".
+      if (t.errorKind !== 'scheme' || /^unix:\/\//i.test(t.arg.value)) continue;
       ctx.report({ at: { file: t.node.file, ...t.arg }, message: `nginx will not start: ${t.error}`, fix: schemeFix(t) });
     }
   },

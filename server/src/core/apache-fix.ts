@@ -1,0 +1,86 @@
+import type { Fix, TextEdit } from './finding';
+import type { ApacheNode, ApacheSourceFile } from './model/apache-tree';
+import type { WorkerParam } from './model/apache-workers';
+
+/** Edit helpers for Apache quick fixes. Lines are inserted whole, indented like their neighbours. */
+
+const eolOf = (file: ApacheSourceFile) => (file.text.includes('\r\n') ? '\r\n' : '\n');
+
+export function indentOf(file: ApacheSourceFile, offset: number): string {
+  const line = file.lines.positionAt(offset).line;
+  return /^[ \t]*/.exec(file.lines.lineText(line))![0];
+}
+
+/** Appends ` key=value` (or any words) at the end of a directive (after its last argument, continuation lines included). */
+export function appendToDirective(node: ApacheNode, words: string): TextEdit {
+  return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: ' ' + words };
+}
+
+/** Replaces a `key=value` parameter with a new value, keeping the key as written. */
+export function setParam(p: WorkerParam, value: string): TextEdit {
+  const raw = p.arg.raw;
+  const eq = raw.indexOf('=');
+  const quote = p.arg.quote ?? '';
+  return { path: p.node.file.path, start: p.arg.start, end: p.arg.end, newText: `${raw.slice(0, eq + 1)}${value}${quote && raw.endsWith(quote) ? quote : ''}` };
+}
+
+/** Inserts whole lines before the line where `node` starts, indented like it. */
+export function insertLinesBefore(node: ApacheNode, lines: string[]): TextEdit {
+  const file = node.file;
+  const line = file.lines.positionAt(node.directive.start).line;
+  const at = file.lines.lineStart(line);
+  const indent = indentOf(file, node.directive.start);
+  return { path: file.path, start: at, end: at, newText: lines.map((l) => indent + l + eolOf(file)).join('') };
+}
+
+/** Inserts whole lines after the line where `node` ends (after `</Section>` for a section), indented like it. */
+export function insertLinesAfter(node: ApacheNode, lines: string[]): TextEdit {
+  const file = node.file;
+  const endLine = file.lines.positionAt(node.directive.end).line;
+  const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
+  const indent = indentOf(file, node.directive.start);
+  const eol = eolOf(file);
+  const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
+  return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
+}
+
+/** Inserts lines as the first ones inside a section (after its opening line), indented like its first child. */
+export function insertLinesInSection(section: ApacheNode, lines: string[]): TextEdit {
+  const file = section.file;
+  const openLine = file.lines.positionAt(section.directive.nameSpan.start).line;
+  const at = file.lines.lineStart(openLine + 1);
+  const first = section.children.find((c) => c.file === file);
+  const indent = first ? indentOf(file, first.directive.start) : indentOf(file, section.directive.start) + '    ';
+  return { path: file.path, start: at, end: at, newText: lines.map((l) => indent + l + eolOf(file)).join('') };
+}
+
+/** The whole physical lines a node occupies, line breaks included. */
+export function lineRange(node: ApacheNode): { start: number; end: number } {
+  const file = node.file;
+  const first = file.lines.positionAt(node.directive.start).line;
+  const last = file.lines.positionAt(node.directive.end).line;
+  return { start: file.lines.lineStart(first), end: last + 1 < file.lines.lineCount ? file.lines.lineStart(last + 1) : file.text.length };
+}
+
+export function apacheFix(title: string, ...edits: TextEdit[]): Fix {
+  return { title, edits };
+}
+
+/**
+ * Adds LoadModule lines for `modules` after the last top-level LoadModule line, written like that one
+ * (same folder). Undefined when there is no such line to model on, or when modules are loaded through
+ * Debian's mods-enabled/*.load files (there the fix is `a2enmod`, not an edit).
+ */
+export function loadModuleFix(view: { loadLines: ApacheNode[]; loadModuleLine(m: string): string | undefined }, modules: string[]): Fix | undefined {
+  const anchor = [...view.loadLines].reverse().find((n) => n.parent === null && !/\/mods-(enabled|available)\//.test(n.file.path));
+  if (!anchor || modules.length === 0) return undefined;
+  const lines = modules.map((m) => view.loadModuleLine(m));
+  if (lines.some((l) => !l)) return undefined;
+  return apacheFix(`Load ${modules.map((m) => `mod_${m}`).join(', ')}`, insertLinesAfter(anchor, lines as string[]));
+}
+
+/** How a module is turned on: a2enmod on Debian's layout, a LoadModule line elsewhere. */
+export function enableHint(view: { loadLines: ApacheNode[] }, modules: string[]): string {
+  const debian = view.loadLines.some((n) => /\/mods-(enabled|available)\//.test(n.file.path));
+  return debian ? `run "a2enmod ${modules.join(' ')}"` : `load ${modules.map((m) => `mod_${m}`).join(' and ')} with LoadModule`;
+}

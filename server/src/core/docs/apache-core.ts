@@ -1,0 +1,221 @@
+import type { DirectiveDoc } from './directive-doc';
+import { APX_LOG } from './log-lines';
+import { APACHE_MOD, apache } from './apache-proxy';
+
+const TLS_502 =
+  'A failed check aborts the TLS handshake with the backend and the client gets **502**.';
+
+const DOCS: DirectiveDoc[] = [
+  apache('Timeout', 'core', {
+    summary: 'httpd\'s general I/O timeout: waits on clients, CGI scripts — and, through ProxyTimeout, on backends.',
+    failure:
+      'Unless `ProxyTimeout` or a worker `timeout=` is set, this is how long mod_proxy waits for a backend (502 from mod_proxy_http, 504 from mod_proxy_fcgi) and, without `connectiontimeout`, how long an unreachable backend holds a request before the **503**. ' +
+      'Raising it for slow uploads therefore also lengthens every backend wait, possibly past a load balancer\'s idle timeout (then the balancer answers 504). A request body that cannot be sent to the backend in time ends in **504**.',
+    statusCodes: ['502', '503', '504'],
+    logLines: [APX_LOG.readTimeout, APX_LOG.fcgiTimeout, APX_LOG.connectTimeout],
+    defaultValue: '60',
+    rules: ['proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout'],
+  }),
+  apache('KeepAlive', 'core', {
+    summary: 'Whether *clients* may send several requests over one connection to httpd.',
+    failure:
+      'Client side; it does not control connection reuse towards backends (that is the worker pool: `disablereuse`, `ttl`). Not a cause of 502/503/504 by itself.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'On',
+  }),
+  apache('KeepAliveTimeout', 'core', {
+    summary: 'How long httpd keeps an idle client connection open waiting for the next request.',
+    failure:
+      'Matters when httpd is the *backend* of another proxy: nginx ≥ 1.29.7 (keep-alive on, 60 s idle by default) or a load balancer (AWS ALB: 60 s) may reuse a connection that httpd closed after these 5 seconds, and the proxy in front answers **502** for that request. ' +
+      'Keep the front proxy\'s idle timeout below this value (or raise this above the front\'s).',
+    statusCodes: ['502'],
+    logLines: [],
+    defaultValue: '5',
+  }),
+  apache('RequestReadTimeout', 'mod_reqtimeout', {
+    summary: 'Time limits (and minimum data rates) for receiving the request header and body from clients.',
+    failure:
+      'Client side: when a limit expires the client gets **408 Request Timeout**, never a 502/504. It is often confused with proxy timeouts during slow uploads: a body that stalls for 20 s, or trickles in below 500 bytes/s, is ended by this directive, not by the backend.',
+    statusCodes: ['408'],
+    logLines: [],
+    defaultValue: 'handshake=0 header=20-40,MinRate=500 body=20,MinRate=500',
+  }),
+  apache('LimitRequestFieldSize', 'core', {
+    summary: 'Largest request header field a *client* may send.',
+    failure:
+      'Client side: a bigger header gets **400**. It does not limit *response* headers from backends — that is the worker parameter `responsefieldsize` (default 8192), which fails with 502.',
+    statusCodes: ['400'],
+    logLines: [],
+    defaultValue: '8190',
+    rules: ['response-field-size-too-small'],
+  }),
+  apache('SSLProxyEngine', 'mod_ssl', {
+    summary: 'Lets this server (or virtual host) use TLS towards backends — required for `https://`, `wss://` and `h2://` targets.',
+    failure:
+      'Off by default. A ProxyPass to an `https://` backend then fails on every request with **500** `AH00961: HTTPS: failed to enable ssl support …`. It must be On in the virtual host that holds the ProxyPass.',
+    statusCodes: ['500'],
+    logLines: [APX_LOG.noSsl],
+    defaultValue: 'off',
+    rules: ['https-backend-without-sslproxyengine'],
+  }),
+  apache('SSLProxyVerify', 'mod_ssl', {
+    summary: 'Whether httpd verifies the certificate chain of TLS backends: `none` (default), `optional`, `require`, `optional_no_ca`.',
+    failure:
+      `With \`require\`, the backend certificate must chain to a CA given by \`SSLProxyCACertificateFile\` or \`SSLProxyCACertificatePath\`. ${TLS_502} The name checks (SSLProxyCheckPeerName/CN) and the expiry check are separate directives.`,
+    statusCodes: ['502'],
+    logLines: [],
+    expectedLogLines: ['AH00898: Error during SSL Handshake with remote server returned by /app'],
+    defaultValue: 'none',
+  }),
+  apache('SSLProxyCheckPeerName', 'mod_ssl', {
+    summary: 'Checks that a TLS backend\'s certificate matches the host name of the backend URL.',
+    failure:
+      `On by default. Backends reached by IP, by an internal alias or by a name the certificate does not list fail the check. ${TLS_502} Prefer fixing the URL or certificate over turning the check off.`,
+    statusCodes: ['502'],
+    logLines: [],
+    expectedLogLines: ['AH00898: Error during SSL Handshake with remote server returned by /app'],
+    defaultValue: 'On',
+    versions: 'Since 2.4.5.',
+  }),
+  apache('SSLProxyCheckPeerCN', 'mod_ssl', {
+    summary: 'Older, CN-only form of the backend name check; SSLProxyCheckPeerName (2.4.5 and later) is the fuller check that also reads subjectAltName.',
+    failure: `On by default. A backend certificate whose CN does not match the backend host name fails it. ${TLS_502}`,
+    statusCodes: ['502'],
+    logLines: [],
+    defaultValue: 'On',
+  }),
+  apache('SSLProxyCheckPeerExpire', 'mod_ssl', {
+    summary: 'Checks that a TLS backend\'s certificate has not expired.',
+    failure: `On by default: the day a backend certificate expires, every proxied request fails. ${TLS_502}`,
+    statusCodes: ['502'],
+    logLines: [],
+    defaultValue: 'On',
+  }),
+  apache('SSLProxyCACertificateFile', 'mod_ssl', {
+    summary: 'PEM file of CA certificates used to verify TLS backends (with `SSLProxyVerify require`).',
+    failure: `If it lacks the CA (or intermediate) that signed the backend certificate, verification fails. ${TLS_502} An unreadable file stops httpd from starting.`,
+    statusCodes: ['502', 'startup-failure'],
+    logLines: [],
+  }),
+  apache('SetEnv', 'mod_env', {
+    summary: 'Sets an environment variable for requests; mod_proxy_http reads a few of them to change how it talks to backends.',
+    failure: [
+      'The proxy-related variables:',
+      '- `proxy-initial-not-pooled`: the first request of each client connection never uses a pooled backend connection, avoiding the race where the backend closed that connection just before reuse (502 `AH01102`), at a performance cost.',
+      '- `proxy-nokeepalive`: close the backend connection after every request (for backends with broken keep-alive).',
+      '- `force-proxy-request-1.0`: talk HTTP/1.0 to the backend.',
+      'Worker `ttl=` below the backend\'s idle timeout, or `disablereuse=On`, are the other ways to avoid the reuse race.',
+    ].join('\n'),
+    statusCodes: ['502'],
+    logLines: [APX_LOG.closedByBackend],
+    rules: ['pooled-connection-outlives-backend-keepalive'],
+  }),
+  apache('LoadModule', 'mod_so', {
+    summary: 'Loads a module; reverse proxying needs mod_proxy plus one module per backend scheme.',
+    failure: [
+      'httpd starts without the scheme modules and fails per request instead:',
+      '- `http://`/`https://` need mod_proxy_http, `fcgi://` mod_proxy_fcgi, `ws://`/`wss://` mod_proxy_wstunnel, `ajp://` mod_proxy_ajp, `uwsgi://` mod_proxy_uwsgi, `h2://`/`h2c://` mod_proxy_http2. Missing → **500** `AH01144: No protocol handler was valid for the URL …`.',
+      '- `balancer://` needs mod_proxy_balancer, an `lbmethod_*` module for the chosen method (byrequests by default) and mod_slotmem_shm.',
+      '- `hc*` worker parameters need mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.',
+      '- `https://` backends need mod_ssl with `SSLProxyEngine On`, else **500** `AH00961`.',
+      'Debian loads modules through `mods-enabled/*.load` and builds some (watchdog, unixd, log_config) into the binary.',
+    ].join('\n'),
+    statusCodes: ['500', 'startup-failure'],
+    logLines: [APX_LOG.noHandler, APX_LOG.noSsl, APX_LOG.unknownMemberParam],
+    rules: ['proxy-scheme-module-missing', 'apache-module-not-loaded', 'hcheck-params-without-module', 'https-backend-without-sslproxyengine'],
+  }),
+];
+
+export const APACHE_CORE_DOCS: DirectiveDoc[] = DOCS;
+
+function env(name: string, summary: string, failure: string, statusCodes: string[], rules?: string[]): DirectiveDoc {
+  return { name, server: 'apache', summary, failure, statusCodes, logLines: [], url: `${APACHE_MOD}mod_proxy_http.html#env`, variant: 'env', ...(rules ? { rules } : {}) };
+}
+
+export const APACHE_ENV_DOCS: Record<string, DirectiveDoc> = Object.fromEntries(
+  [
+    env(
+      'proxy-initial-not-pooled',
+      'The first request of each client connection is never sent over a pooled backend connection.',
+      'Avoids the race in which the backend closes an idle pooled connection just as httpd reuses it, which otherwise shows up as an occasional **502** with `AH01102: error reading status line from remote server`. It costs performance; a worker `ttl=` shorter than the backend\'s idle timeout is usually the better fix.',
+      ['502'],
+      ['pooled-connection-outlives-backend-keepalive'],
+    ),
+    env(
+      'proxy-nokeepalive',
+      'httpd closes the backend connection after each request instead of pooling it.',
+      'Use it for backends whose keep-alive handling is broken; it removes the reuse race (sporadic 502) at the price of a new connection per request.',
+      ['502'],
+      ['pooled-connection-outlives-backend-keepalive'],
+    ),
+    env(
+      'force-proxy-request-1.0',
+      'httpd talks HTTP/1.0 to the backend.',
+      'For backends that mishandle HTTP/1.1. It also gives up HTTP/1.1 features such as chunked request bodies and keep-alive, so it is a workaround, not a default.',
+      ['none'],
+    ),
+  ].map((d) => [d.name, d]),
+);
+
+function mod(id: string, page: string, summary: string, failure: string, statusCodes: string[], extra: Partial<DirectiveDoc> = {}): DirectiveDoc {
+  return { name: id, server: 'apache', summary, failure, statusCodes, logLines: [], url: `${APACHE_MOD}${page}.html`, variant: 'module', ...extra };
+}
+
+const MISSING_500 = 'Not loaded → configtest still passes, but every request to such a backend gets **500** `AH01144`.';
+
+export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntries(
+  [
+    mod('proxy_module', 'mod_proxy', 'The proxy core: ProxyPass, ProxyTimeout, BalancerMember and the other Proxy* directives.', 'Not loaded → httpd refuses to start at the first Proxy* directive ("Invalid command").', ['startup-failure'], {
+      expectedLogLines: ["Invalid command 'ProxyPass', perhaps misspelled or defined by a module not included in the server configuration"],
+      rules: ['apache-module-not-loaded'],
+    }),
+    mod('proxy_http_module', 'mod_proxy_http', 'Handles `http://` and `https://` backends (and WebSocket upgrades with `upgrade=` since 2.4.47).', `${MISSING_500} Slow backends through it give **502** (AH01102), not 504.`, ['500', '502'], {
+      logLines: [APX_LOG.noHandler, APX_LOG.readTimeout],
+      rules: ['proxy-scheme-module-missing'],
+    }),
+    mod('proxy_fcgi_module', 'mod_proxy_fcgi', 'Handles `fcgi://` backends such as PHP-FPM.', `${MISSING_500} Backend timeouts through it give **504** (AH01075).`, ['500', '504'], {
+      logLines: [APX_LOG.noHandler, APX_LOG.fcgiTimeout],
+      rules: ['proxy-scheme-module-missing'],
+    }),
+    mod('proxy_wstunnel_module', 'mod_proxy_wstunnel', 'Handles `ws://` and `wss://` backends (WebSocket tunnels).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'] }),
+    mod('proxy_ajp_module', 'mod_proxy_ajp', 'Handles `ajp://` backends (Tomcat AJP connectors).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
+    mod('proxy_uwsgi_module', 'mod_proxy_uwsgi', 'Handles `uwsgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], versions: 'Part of httpd since 2.4.30.', rules: ['proxy-scheme-module-missing'] }),
+    mod('proxy_scgi_module', 'mod_proxy_scgi', 'Handles `scgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
+    mod('proxy_http2_module', 'mod_proxy_http2', 'Handles `h2://` (TLS) and `h2c://` backends over HTTP/2.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
+    mod(
+      'proxy_balancer_module',
+      'mod_proxy_balancer',
+      'Handles `balancer://` groups of BalancerMember backends.',
+      `${MISSING_500} It needs mod_slotmem_shm and the \`lbmethod_*\` module of the balancer's method. When every member is in error state, requests get **503**.`,
+      ['500', '503'],
+      { logLines: [APX_LOG.noHandler, APX_LOG.workerDisabled], rules: ['proxy-scheme-module-missing', 'undefined-balancer'] },
+    ),
+    mod(
+      'proxy_hcheck_module',
+      'mod_proxy_hcheck',
+      'Active health checks for balancer members (`hcmethod`, `hcuri`, `hcinterval`, …).',
+      'Not loaded while members use `hc*` parameters → httpd refuses to start. Without active checks, a member that answers errors stays in rotation.',
+      ['startup-failure', '503'],
+      { logLines: [APX_LOG.unknownMemberParam, APX_LOG.hcDisabling], versions: 'Since 2.4.21; needs mod_watchdog.', rules: ['hcheck-params-without-module', 'balancer-member-without-health-check'] },
+    ),
+    mod('watchdog_module', 'mod_watchdog', 'Runs periodic tasks for other modules; mod_proxy_hcheck needs it.', 'Without it health checks cannot run. Debian builds it into the httpd binary, so its LoadModule line must be left out there.', ['startup-failure']),
+    mod('slotmem_shm_module', 'mod_slotmem_shm', 'Shared-memory slots that mod_proxy_balancer keeps member state in.', 'mod_proxy_balancer cannot work without it: httpd fails at start-up.', ['startup-failure'], {
+      expectedLogLines: ["AH01177: Failed to lookup provider 'shm' for 'slotmem': is mod_slotmem_shm loaded??"],
+    }),
+    ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) =>
+      mod(
+        `lbmethod_${m}_module`,
+        `mod_lbmethod_${m}`,
+        `The \`lbmethod=${m}\` scheduler for balancers${m === 'byrequests' ? ' (the default method)' : ''}.`,
+        `A balancer using \`${m}\` needs this module; without it httpd cannot set up the balancer and refuses to start.`,
+        ['startup-failure'],
+        { expectedLogLines: [`Can't find '${m}' lb method`] },
+      ),
+    ),
+    mod('ssl_module', 'mod_ssl', 'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).', 'Not loaded: SSLProxy* directives stop httpd from starting, and `https://` backends cannot be reached (**500**).', ['startup-failure', '500'], {
+      logLines: [APX_LOG.noSsl],
+      rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'],
+    }),
+  ].map((d) => [d.name, d]),
+);

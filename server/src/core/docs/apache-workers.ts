@@ -1,0 +1,355 @@
+import type { DirectiveDoc } from './directive-doc';
+import { APX_LOG } from './log-lines';
+import { APACHE_MOD } from './apache-proxy';
+
+type Body = Omit<DirectiveDoc, 'name' | 'server' | 'url'>;
+const WORKER_TABLE = `${APACHE_MOD}mod_proxy.html#proxypass`;
+const HCHECK = `${APACHE_MOD}mod_proxy_hcheck.html`;
+
+function p(name: string, body: Body, url = WORKER_TABLE): DirectiveDoc {
+  return { name, server: 'apache', ...body, url };
+}
+
+const hcNeedsModule = 'Needs mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.';
+
+const WORKER: DirectiveDoc[] = [
+  p('timeout', {
+    summary: 'This backend\'s I/O timeout: how long httpd waits for it to send or accept data (and to connect, unless `connectiontimeout` is set).',
+    failure: [
+      '- Silent longer than this before the status line: **502** through mod_proxy_http (`AH01102` + `AH00898`), **504** through mod_proxy_fcgi (`AH01075`).',
+      '- Stall after the header was sent: a truncated 200 (`AH01110`).',
+      '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60). Values below one second stop httpd from starting.',
+    ].join('\n'),
+    statusCodes: ['502', '504', 'truncated-200', 'startup-failure'],
+    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.timeoutTooSmall],
+    defaultValue: '`ProxyTimeout` (which defaults to `Timeout`, 60)',
+    variant: 'worker',
+    rules: ['proxy-timeout-too-low', 'apache-timeout-not-below-outer-timeout', 'proxytimeout-inherits-timeout'],
+  }),
+  p('connectiontimeout', {
+    summary: 'How long httpd waits for the connection to this backend to be established (seconds, or with an `ms` suffix).',
+    failure:
+      'It defaults to the worker timeout (ProxyTimeout → Timeout, 60 s), so a backend host that is down or firewalled holds each request that long before the **503** (`AH00957` + `AH01114`). A few seconds lets a balancer mark the member failed and move on quickly.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.connectTimeout, APX_LOG.noConnection],
+    defaultValue: 'the worker `timeout`',
+    rules: ['no-connectiontimeout'],
+  }),
+  p('retry', {
+    summary: 'How long a worker in error state is skipped before httpd tries it again; `0` means try again at once.',
+    failure:
+      'A balancer member that failed to connect is skipped for this long (`AH00959 … disabling worker … for 60s`); if every member is skipped, requests get **503**. In the lab a plain ProxyPass worker (no balancer) was tried again on every request instead. `retry=0` keeps hammering a dead backend; very large values keep a recovered one out of rotation.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.workerDisabled, APX_LOG.workerInError],
+    defaultValue: '60',
+    rules: ['worker-retry-extremes'],
+  }),
+  p('ttl', {
+    summary: 'Idle pooled connections to this backend older than this many seconds are not reused.',
+    failure:
+      'Without it, httpd may reuse a pooled connection that the backend has just closed for being idle (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s). The request then fails with **502** `AH01102: error reading status line` (`20014`); on a reused connection httpd may instead close the client connection so the browser retries. Set it below the backend\'s keep-alive timeout, e.g. `ttl=4` for Node.js.',
+    statusCodes: ['502'],
+    logLines: [APX_LOG.closedByBackend, APX_LOG.readError],
+    rules: ['pooled-connection-outlives-backend-keepalive'],
+  }),
+  p('keepalive', {
+    summary: 'Turns on TCP keepalive probes on connections to this backend (to keep firewalls from dropping idle connections).',
+    failure:
+      'Only OS-level TCP probes, at the interval the OS sets (possibly two hours). It does *not* switch HTTP keep-alive or connection reuse on or off — that is `disablereuse`/`enablereuse`, and the reuse race is handled with `ttl`.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'Off',
+    rules: ['keepalive-param-is-tcp-keepalive'],
+  }),
+  p('disablereuse', {
+    summary: 'With `On`, httpd closes the backend connection after each request instead of pooling it.',
+    failure:
+      'Pooling (the default) risks the reuse race — a backend closing an idle connection just as httpd reuses it (sporadic **502**, `AH01102`) — and resolves the backend name only once per child process (stale IP → **503** after the backend moves). `On` avoids both at the cost of a new connection per request.',
+    statusCodes: ['502', '503'],
+    logLines: [APX_LOG.closedByBackend],
+    defaultValue: 'Off',
+    rules: ['pooled-connection-outlives-backend-keepalive', 'backend-dns-cached-per-child'],
+  }),
+  p('enablereuse', {
+    summary: 'The inverse of `disablereuse`, for protocol handlers that pool only on request (such as mod_proxy_fcgi).',
+    failure: 'Turning reuse on brings the same trade-off as for HTTP: keep pooled connections shorter-lived than the backend\'s idle timeout (`ttl`), or reused connections fail with 502.',
+    statusCodes: ['502'],
+    logLines: [],
+    defaultValue: 'On',
+  }),
+  p('addressttl', {
+    summary: 'How long (seconds) a resolved backend address is cached; `-1` keeps it until the child process exits.',
+    failure:
+      'With pooling on, a backend host name is resolved once per child process. When the backend moves to another IP, connects go to the old address and fail with **503** (`AH00957` + `AH01114`) until the children are recycled. `addressttl=30` (or `disablereuse=On`) follows DNS changes.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.connectTimeout, APX_LOG.noConnection],
+    defaultValue: '-1',
+    versions: 'Since 2.4.59; earlier releases reject the parameter and refuse to start.',
+    rules: ['backend-dns-cached-per-child'],
+  }),
+  p(
+    'hcmethod',
+    {
+      summary: 'Active health-check method for this member: `None` (default), `TCP`, `OPTIONS`, `HEAD`, `GET`, `CPING` (AJP), `PROVIDER`, and `OPTIONS11`/`HEAD11`/`GET11`.',
+      failure:
+        `With \`None\` a member is ejected only when connecting to it fails; one that answers 500/503 or hangs stays in rotation and its errors reach clients. With a check, a failing member is disabled before clients hit it (\`AH03303 … DISABLING\`). ${hcNeedsModule} An unknown method stops the start too.`,
+      statusCodes: ['503', '502', 'startup-failure'],
+      logLines: [APX_LOG.hcDisabling, APX_LOG.unknownMemberParam, APX_LOG.unknownHcMethod],
+      defaultValue: 'None',
+      versions: 'mod_proxy_hcheck since 2.4.21; the `*11` (HTTP/1.1) methods since 2.4.55.',
+      rules: ['balancer-member-without-health-check', 'hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hcuri',
+    {
+      summary: 'Path appended to the member URL for `OPTIONS`/`HEAD`/`GET` health checks.',
+      failure: `Point it at an endpoint that fails when the application is unhealthy; a check of a static page keeps a broken member in rotation (its 502/503s reach clients). ${hcNeedsModule}`,
+      statusCodes: ['503', 'startup-failure'],
+      logLines: [APX_LOG.unknownMemberParam],
+      rules: ['balancer-member-without-health-check', 'hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hcinterval',
+    {
+      summary: 'Seconds between two health checks of this member.',
+      failure: `A member that breaks keeps receiving traffic for up to about \`hcinterval\` × \`hcfails\` before it is disabled; clients get its errors meanwhile. ${hcNeedsModule}`,
+      statusCodes: ['503', 'startup-failure'],
+      logLines: [APX_LOG.hcDisabling],
+      defaultValue: '30',
+      rules: ['hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hcpasses',
+    {
+      summary: 'Consecutive passed checks before a disabled member is used again.',
+      failure: `Higher values keep a flapping member out longer; with 1 it returns after a single good check. ${hcNeedsModule}`,
+      statusCodes: ['503', 'startup-failure'],
+      logLines: [],
+      defaultValue: '1',
+      rules: ['hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hcfails',
+    {
+      summary: 'Consecutive failed checks before a member is disabled.',
+      failure: `Higher values tolerate blips but leave a dead member in rotation longer (≈ hcinterval × hcfails), during which its requests fail. ${hcNeedsModule}`,
+      statusCodes: ['503', 'startup-failure'],
+      logLines: [APX_LOG.hcDisabling],
+      defaultValue: '1',
+      rules: ['hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hcexpr',
+    {
+      summary: 'Name of a `ProxyHCExpr` expression that decides whether a health-check response passes; without it a 2xx or 3xx status passes.',
+      failure: `A name that no ProxyHCExpr defines stops httpd from starting. ${hcNeedsModule}`,
+      statusCodes: ['startup-failure'],
+      logLines: [APX_LOG.unknownHcExpr],
+      rules: ['hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p(
+    'hctemplate',
+    {
+      summary: 'Name of a `ProxyHCTemplate` whose health-check parameters this member uses.',
+      failure: hcNeedsModule,
+      statusCodes: ['startup-failure'],
+      logLines: [APX_LOG.unknownMemberParam],
+      rules: ['hcheck-params-without-module'],
+    },
+    HCHECK,
+  ),
+  p('status', {
+    summary: 'Initial state flags of the worker: `D` disabled, `S` stopped, `I` ignore errors, `R` hot spare, `H` hot standby, `E` in error, `N` draining; `+`/`-` set or clear.',
+    failure:
+      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients. If every member is disabled, stopped or in error, requests get **503**.',
+    statusCodes: ['503'],
+    logLines: [],
+    rules: ['balancer-single-member'],
+  }),
+  p('upgrade', {
+    summary: 'Protocol that mod_proxy_http accepts in a client `Upgrade` request (e.g. `upgrade=websocket`); for `ws://` targets it names the protocol mod_proxy_wstunnel accepts.',
+    failure:
+      'Without it, WebSocket requests through an `http://` ProxyPass are not upgraded: the handshake fails or the client falls back to polling — not a gateway error, but the feature is down.',
+    statusCodes: ['none'],
+    logLines: [],
+    versions: 'Tunnelling through mod_proxy_http with this parameter since 2.4.47.',
+    rules: ['websocket-upgrade-not-enabled'],
+  }),
+  p('responsefieldsize', {
+    summary: 'The longest response header line (bytes) httpd accepts from this backend; `0` keeps the 8192 default.',
+    failure: 'A longer header line (large cookies, tokens, CSP) makes httpd reject the response with **502** (`AH10124` then `AH01106`).',
+    statusCodes: ['502'],
+    logLines: [APX_LOG.bigHeader, APX_LOG.bigHeaderBad],
+    defaultValue: '8192',
+    versions: 'Since 2.4.34; earlier releases reject the parameter.',
+    rules: ['response-field-size-too-small'],
+  }),
+  p('iobuffersize', {
+    summary: 'Per-worker override of `ProxyIOBufferSize` (the internal scratch buffer).',
+    failure: 'Not a cause of 502/503/504 in practice; with AJP it must match the connector\'s packet size.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: '8192',
+  }),
+  p('receivebuffersize', {
+    summary: 'Per-worker override of `ProxyReceiveBufferSize` (TCP receive buffer).',
+    failure: 'A throughput setting; not a cause of gateway errors.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: '0 (system default)',
+  }),
+  p('ping', {
+    summary: 'Probe the backend before sending the request: HTTP/1.1 backends get an `Expect: 100-continue` and must answer within this time; AJP backends get a CPING.',
+    failure:
+      'A hung or overloaded backend that misses the probe fails the request quickly instead of after the full timeout, at the cost of an extra round-trip on every request. For HTTP it only works with HTTP/1.1 backends.',
+    statusCodes: ['502', '503'],
+    logLines: [],
+    defaultValue: '0 (off)',
+  }),
+  p('max', {
+    summary: 'Most connections to this backend per child process (default: the MPM\'s threads per child; 1 with prefork).',
+    failure:
+      'The limit is per child process, not global, so the backend can see max × number of children connections. Lower values make requests wait for a free connection; with `acquire` set they get **503** when that wait runs out.',
+    statusCodes: ['503'],
+    logLines: [],
+    defaultValue: '`ThreadsPerChild` (1 with prefork)',
+  }),
+  p('smax', {
+    summary: 'Pooled connections above this number are closed once idle longer than `ttl`.',
+    failure: 'Only shapes the pool; together with `ttl` it decides how long idle connections survive — keep them shorter-lived than the backend\'s idle timeout, or reuse fails with 502.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'max',
+  }),
+  p('min', {
+    summary: 'Pool entries kept allocated even when idle (memory, not connections).',
+    failure: 'No effect on failures.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: '0',
+  }),
+  p('acquire', {
+    summary: 'Longest time (milliseconds) a request waits for a free pooled connection to this backend.',
+    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request.',
+    statusCodes: ['503'],
+    logLines: [],
+  }),
+  p('flushpackets', {
+    summary: 'Whether proxied output is flushed to the client after each chunk: `off`, `on`, or `auto` (when no data arrived for `flushwait` ms). Only mod_proxy_ajp and mod_proxy_fcgi honour it.',
+    failure: 'With `off`, streamed output (progress updates, event streams from PHP) reaches clients in bursts; not a 5xx, but clients with their own idle timeouts may give up.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'off',
+  }),
+  p('flushwait', {
+    summary: 'With `flushpackets=auto`, how long (ms) to wait for more data before flushing.',
+    failure: 'No effect on gateway errors.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: '10',
+  }),
+  p('lbset', {
+    summary: 'Balancer set of the member: members of lower-numbered sets are used first, higher sets only when all lower ones are unusable.',
+    failure: 'A higher set works as a fallback tier; if every set is unusable, requests get **503**.',
+    statusCodes: ['503'],
+    logLines: [],
+    defaultValue: '0',
+  }),
+  p('loadfactor', {
+    summary: 'The member\'s relative weight in the balancer.',
+    failure: 'Only shifts the share of requests; a heavier member that fails affects more requests until it is put in error state.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: '1',
+  }),
+  p('route', {
+    summary: 'Route name of the member, appended to session ids for sticky sessions.',
+    failure: 'With sticky sessions and `nofailover=On`, sessions routed to a failed member break (503) instead of moving.',
+    statusCodes: ['503'],
+    logLines: [],
+  }),
+];
+
+const BALANCER: DirectiveDoc[] = [
+  p('timeout', {
+    summary: 'On a balancer: how long a request may wait for a free member when all are busy; by default it does not wait.',
+    failure: 'With the default, a request that finds no usable member gets **503** immediately; a value lets it wait for a member to free up. (On a worker, `timeout` is the backend I/O timeout.)',
+    statusCodes: ['503'],
+    logLines: [],
+    defaultValue: '0 (do not wait)',
+    variant: 'balancer',
+  }),
+  p('lbmethod', {
+    summary: 'Scheduling method of the balancer: `byrequests` (default), `bytraffic`, `bybusyness`, `heartbeat`.',
+    failure:
+      'Each method needs its `lbmethod_*` module loaded, or the balancer cannot be set up and httpd refuses to start. `bybusyness` sends fewer requests to members that are slow to answer, which limits how many requests a struggling member can ruin.',
+    statusCodes: ['startup-failure'],
+    logLines: [],
+    expectedLogLines: ["Can't find 'byrequests' lb method"],
+    defaultValue: 'byrequests',
+  }),
+  p('maxattempts', {
+    summary: 'How many other members a request may fail over to before httpd gives up.',
+    failure: 'When the attempts are used up (or no member is usable), the client gets **503**.',
+    statusCodes: ['503'],
+    logLines: [],
+    defaultValue: 'one less than the number of members (`1` with a single member)',
+    rules: ['balancer-single-member'],
+  }),
+  p('failonstatus', {
+    summary: 'Status codes (comma-separated) that put a member into error state when it returns them, e.g. `failonstatus=502,503,504`.',
+    failure:
+      'Without it, a member that answers 503 (overloaded, deploying) stays in rotation and its errors keep reaching clients. With it, the member is skipped for `retry` seconds after such an answer; the request that received the status still gets it.',
+    statusCodes: ['502', '503', '504'],
+    logLines: [APX_LOG.failOnStatus],
+    rules: ['balancer-without-failonstatus'],
+  }),
+  p('failontimeout', {
+    summary: 'With `On`, a read timeout after the request was sent puts the member into error state.',
+    failure: 'Without it, a member that hangs keeps receiving requests, each of which waits the full timeout and ends in 502 (mod_proxy_http) or 504 (mod_proxy_fcgi).',
+    statusCodes: ['502', '504'],
+    logLines: [APX_LOG.failOnTimeout],
+    defaultValue: 'Off',
+    versions: 'Since 2.4.5.',
+    rules: ['balancer-without-failonstatus'],
+  }),
+  p('forcerecovery', {
+    summary: 'When every member is in error state, try them all again at once, ignoring `retry`.',
+    failure:
+      'On by default, so an all-failed balancer is retried on every request (each logging `AH00959` again) and requests get **503** while it stays down. `Off` protects an overloaded backend from the rush, at the cost of waiting out `retry`.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.workerDisabled],
+    defaultValue: 'On',
+    versions: 'Since 2.4.2.',
+  }),
+  p('nofailover', {
+    summary: 'With `On`, sticky sessions are not moved to another member when theirs fails.',
+    failure: 'Sessions bound to a failed or disabled member break: their requests fail (503) instead of failing over. Meant for backends without session replication.',
+    statusCodes: ['503'],
+    logLines: [],
+    defaultValue: 'Off',
+  }),
+  p('stickysession', {
+    summary: 'Name of the cookie or URL parameter holding the session route (e.g. `JSESSIONID|jsessionid`).',
+    failure: 'Sticky requests follow their member; when it fails they move to another unless `nofailover=On`, where they get 503.',
+    statusCodes: ['503'],
+    logLines: [],
+  }),
+];
+
+const byName = (docs: DirectiveDoc[]) => Object.fromEntries(docs.map((d) => [d.name, d]));
+
+export const APACHE_WORKER_PARAM_DOCS: Record<string, DirectiveDoc> = byName(WORKER);
+export const APACHE_BALANCER_PARAM_DOCS: Record<string, DirectiveDoc> = byName(BALANCER);

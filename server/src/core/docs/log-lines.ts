@@ -1,0 +1,72 @@
+/**
+ * Error-log lines exactly as the lab catalogue (/work/shared/reference/proxy-failure-catalogue.md)
+ * records them from nginx 1.22.1 and Apache 2.4.71. Addresses, ports, paths and names are the lab's own.
+ * The hover test checks that every one of these still occurs verbatim in the catalogue.
+ */
+export const NGX_LOG = {
+  connectTimeout: 'upstream timed out (110: Connection timed out) while connecting to upstream',
+  sendTimeout: 'upstream timed out (110: Connection timed out) while sending request to upstream',
+  headerTimeout: 'upstream timed out (110: Connection timed out) while reading response header from upstream',
+  bodyTimeout: 'upstream timed out (110: Connection timed out) while reading upstream',
+  refused: 'connect() failed (111: Connection refused) while connecting to upstream',
+  unixMissing: 'connect() to unix:… failed (2: No such file or directory)',
+  noLive: 'no live upstreams while connecting to upstream',
+  premature: 'upstream prematurely closed connection while reading response header from upstream',
+  tooBig: 'upstream sent too big header while reading response header from upstream',
+  invalidHeader: 'upstream sent invalid header: "This\\x20..." while reading response header from upstream',
+  noValidHeader: 'upstream sent no valid HTTP/1.0 header while reading response header from upstream',
+  noResolver: 'no resolver defined to resolve localhost.localdomain.invalid',
+  resolverRefused: 'send() failed (111: Connection refused) while resolving, resolver: 127.0.0.1:53',
+  resolveTimeout: 'svc.example.invalid could not be resolved (110: Operation timed out)',
+  sniMismatch: 'upstream SSL certificate does not match "app.internal" while SSL handshaking to upstream',
+  wrongVersion: 'SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream',
+  hostNotFound: '[emerg] host not found in upstream "no-such-host.invalid"',
+  invalidPort: 'invalid port in upstream "127.0.0.1:70000"',
+  invalidUrlPrefix: 'invalid URL prefix',
+  invalidHostScheme: 'invalid host in upstream "http://…"',
+  invalidHostPath: 'invalid host in upstream "127.0.0.1:8080/app"',
+  noServers: 'no servers are inside upstream',
+  uriPart: '"proxy_pass" cannot have URI part in location given by regular expression, or inside named location, or inside "if" statement, or inside "limit_except" block',
+  atLeastTwo: 'there must be at least 2 "proxy_buffers"',
+  busyTooBig: '"proxy_busy_buffers_size" must be less than the size of all "proxy_buffers" minus one buffer',
+  busyTooSmall: '"proxy_busy_buffers_size" must be equal to or greater than the maximum of the value of "proxy_buffer_size" and one of the "proxy_buffers"',
+  invalidResolve: 'invalid parameter "resolve"',
+  backupHash: 'balancing method does not support parameter "backup"',
+  healthCheckUnknown: '[emerg] unknown directive "health_check"',
+} as const;
+
+export const APX_LOG = {
+  connectTimeout: '(70007)The timeout specified has expired: AH00957: http: attempt to connect to 127.0.0.1:19008 (127.0.0.1:19008) failed',
+  refused: '(111)Connection refused: AH00957: …',
+  noConnection: 'AH01114: HTTP: failed to make connection to backend: 127.0.0.1',
+  readTimeout: '(70007)The timeout specified has expired: AH01102: error reading status line from remote server 127.0.0.1:19001',
+  readError: 'AH00898: Error reading from remote server returned by /slow',
+  closedByBackend: '(20014)Internal error (specific information not available): AH01102: error reading status line from remote server …',
+  fcgiTimeout: '(70007)The timeout specified has expired: AH01075: Error dispatching request to :18090: (polling)',
+  bodyStall: 'AH01110: error reading response',
+  bigHeader: 'AH10124: header size is over the limit allowed by ResponseFieldSize (8192 bytes)',
+  bigHeaderBad: 'AH01106: bad HTTP/1.1 header returned by /big (GET)',
+  badHeader: 'AH01106: bad HTTP/1.1 header returned by /badhdr (GET)',
+  workerDisabled: 'AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:19009) for 60s',
+  workerInError: 'AH00940 … disabled connection for',
+  dnsFailure: '(EAI 2)Name or service not known: AH00898: DNS lookup failure for: no-such-host.invalid returned by /nohost',
+  noHandler:
+    "AH01144: No protocol handler was valid for the URL /nomod (scheme 'fcgi'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
+  noSsl: 'AH00961: HTTPS: failed to enable ssl support for …',
+  hcDisabling: 'AH03303: Threaded Health check DISABLING http://127.0.0.1:19007',
+  failOnStatus: 'AH01174 … Forcing worker … into error state due to status code …',
+  failOnTimeout: "AH02460 … due to timeout and 'failontimeout' parameter being set",
+  unknownWorkerParam: 'ProxyPass unknown Worker parameter',
+  unknownMemberParam: 'BalancerMember unknown Worker parameter',
+  unknownHcMethod: 'BalancerMember Unknown method',
+  unknownHcExpr: 'BalancerMember Unknown health check condition expr: nope',
+  timeoutTooSmall: 'ProxyPass Timeout must be at least one second',
+  badUrl: 'ProxyPass Unable to parse URL: 127.0.0.1:8080/',
+} as const;
+
+/** The nginx status mapping every upstream-module doc repeats, in one place. */
+export const NGX_STATUS_RULE =
+  'nginx answers **504** only when a timer fires before the response header arrived (connect, send, read header); ' +
+  'refused or reset connections, a backend that closes early, an invalid or oversized header, "no live upstreams" ' +
+  'and DNS failures are **502**. A timeout *after* the header was sent cannot become a 504: the client gets a ' +
+  '200 whose body is cut short.';

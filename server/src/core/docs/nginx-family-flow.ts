@@ -1,0 +1,180 @@
+import { NGX_LOG, NGX_STATUS_RULE } from './log-lines';
+import { all, grpcNote, since, type Family, type ModuleInfo } from './nginx-modules-info';
+
+/** How each module writes its target. */
+const PASS_SYNTAX: Record<ModuleInfo['id'], string> = {
+  proxy: 'an `http://` or `https://` URL (host, IP, `unix:/path` or an `upstream` group name); a URI part after the host replaces the matched location prefix',
+  fastcgi: '`host:port`, `unix:/path/to.sock` or an `upstream` group name, written without a scheme',
+  uwsgi: '`host:port`, `unix:/path` or an `upstream` group, optionally prefixed with `uwsgi://` (or `suwsgi://` for uwsgi over TLS)',
+  scgi: '`host:port`, `unix:/path` or an `upstream` group, without a scheme (SCGI has no TLS variant)',
+  grpc: '`host:port`, `grpc://…`, `grpcs://…` (TLS), `unix:/path` or an `upstream` group',
+};
+
+/** Families about reaching the backend: the pass directive, the three timeouts and the retry settings. */
+export const FLOW_FAMILIES: Family[] = [
+  {
+    suffix: 'pass',
+    applies: all,
+    build: (m, d) => ({
+      summary: `Makes the location forward requests to ${m.article} ${m.backend}. The target is ${PASS_SYNTAX[m.id]}.`,
+      failure: [
+        NGX_STATUS_RULE,
+        '',
+        '- **502**: nothing listens at the address (wrong port, service stopped, socket file missing or not writable for the nginx user); the backend closes the connection without answering (crash, killed worker, keep-alive race); every server of the group is marked failed (`no live upstreams`); the target contains a variable and no `resolver` is set, or the lookup fails.',
+        `- **504**: the address exists but does not answer in time — a host that is down or firewalled (\`${d('connect_timeout')}\`), a backend that stops reading the request (\`${d('send_timeout')}\`) or is slow to start answering (\`${d('read_timeout')}\`); 60s each by default.`,
+        m.id === 'proxy'
+          ? '- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, a scheme other than `http`/`https` (`invalid URL prefix`), or a URI part inside a regex or named location, `if` or `limit_except`.'
+          : `- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, or a scheme the directive does not know (\`${d('pass')} http://…\` → \`invalid host in upstream\`).`,
+        '- A hostname written without variables is resolved once, when the configuration loads. If the backend later moves to another IP, nginx keeps connecting to the old one (502 or 504) until the next reload.',
+        m.id === 'proxy' ? '- `https://` to a plain-HTTP port fails the TLS handshake (502, `wrong version number`); `http://` to a TLS port gets the backend\'s own 400 relayed. A wrong URI part sends requests to the wrong backend path (404 from the backend, not a 5xx).' : null,
+        m.id === 'fastcgi' ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing mid-request closes the connection: **502**.' : null,
+      ]
+        .filter((line) => line !== null)
+        .join('\n') + grpcNote(m),
+      statusCodes: ['502', '504', 'startup-failure'],
+      logLines: [
+        NGX_LOG.refused,
+        NGX_LOG.unixMissing,
+        NGX_LOG.noLive,
+        NGX_LOG.premature,
+        NGX_LOG.connectTimeout,
+        NGX_LOG.headerTimeout,
+        NGX_LOG.noResolver,
+        NGX_LOG.hostNotFound,
+        ...(m.id === 'proxy' ? [NGX_LOG.invalidUrlPrefix, NGX_LOG.wrongVersion, NGX_LOG.uriPart] : [NGX_LOG.invalidHostScheme]),
+      ],
+      expectedLogLines: m.id === 'fastcgi' ? ['upstream prematurely closed FastCGI stdout while reading response header from upstream'] : undefined,
+      versions: m.id === 'grpc' ? 'The grpc module appeared in 1.13.10; variables in the address are accepted since 1.17.8.' : m.id === 'uwsgi' ? '`suwsgi://` (uwsgi over TLS) since 1.5.8.' : undefined,
+      rules: [
+        'undefined-upstream',
+        'invalid-upstream-address',
+        'pass-scheme-mismatch',
+        'variable-pass-without-resolver',
+        'hostname-resolved-at-startup',
+        'localhost-upstream',
+        'unix-socket-path',
+        ...(m.tls ? ['tls-upstream-without-sni'] : []),
+        ...(m.id === 'proxy' ? ['scheme-port-mismatch', 'uri-part-not-allowed'] : []),
+      ],
+    }),
+  },
+  {
+    suffix: 'connect_timeout',
+    applies: all,
+    build: (m, d) => ({
+      summary: `How long nginx may take to open a connection to one ${m.backend}${m.tls ? ` (for ${m.tlsScheme} targets the TLS handshake counts too)` : ''}.`,
+      failure:
+        `If the connection is not established in time, nginx logs the timeout and — because \`${d('next_upstream')}\` includes \`timeout\` by default — moves on to the next server of the group. When no server is left the client gets **504**. ` +
+        'A host that is down or drops packets produces this; a closed port is refused immediately and gives 502 instead. ' +
+        'The kernel usually abandons a TCP handshake after about 75 seconds, so values above 75s only delay failover; a few seconds is common. ' +
+        `Worst case for the client ≈ servers tried × (\`${d('connect_timeout')}\` + \`${d('read_timeout')}\`).` +
+        grpcNote(m),
+      statusCodes: ['504'],
+      logLines: [NGX_LOG.connectTimeout],
+      defaultValue: '60s',
+      versions: since(m, 'The nginx docs note that this timeout cannot usually exceed 75 seconds.'),
+      rules: ['connect-timeout-above-os-limit', 'connect-timeout-above-read-timeout', 'retry-budget-exceeds-outer-timeout'],
+    }),
+  },
+  {
+    suffix: 'read_timeout',
+    applies: all,
+    build: (m, d) => ({
+      summary: `The longest silence nginx accepts between two reads from the ${m.backend}. It bounds the wait for the first byte of the response and every later gap, not the total response time.`,
+      failure: [
+        `- The backend needs longer than this before its response header arrives → **504** \`…while reading response header from upstream\`. The request was already sent, so another server is tried only for idempotent methods (and only if \`${d('next_upstream')}\` includes \`timeout\`).`,
+        '- The backend goes quiet for longer *after* the header was sent → nginx drops the connection and the client gets a **truncated 200** (`…while reading upstream`). No retry and no 504 are possible at that point.',
+        m.id === 'fastcgi'
+          ? '- If the application gives up first (PHP-FPM `request_terminate_timeout`, or a worker killed for running too long), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed …` instead of 504.'
+          : '- If the application kills slow workers first (gunicorn does after 30 s by default), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed connection` instead of 504.',
+        '- A load balancer in front of nginx with a shorter idle timeout (AWS ALB/CLB: 60 s by default) gives up first and returns its own 504; nginx logs nothing.',
+        m.id === 'proxy' ? '- WebSocket, Server-Sent Events and long-poll connections are closed after this much silence (60 s by default) unless you raise it for that location.' : '',
+        m.id === 'grpc' ? '- Streaming RPCs that send nothing for this long are cut off; raise it in locations that serve long-lived streams.' : '',
+      ]
+        .filter(Boolean)
+        .join('\n') + grpcNote(m),
+      statusCodes: ['504', '502', 'truncated-200'],
+      logLines: [NGX_LOG.headerTimeout, NGX_LOG.bodyTimeout, NGX_LOG.premature],
+      expectedLogLines: m.id === 'proxy' ? ['upstream timed out (110: Connection timed out) while proxying upgraded connection'] : undefined,
+      defaultValue: '60s',
+      versions: since(m),
+      rules: [
+        'read-timeout-too-low',
+        'timeout-exceeds-outer-idle-timeout',
+        'retry-budget-exceeds-outer-timeout',
+        'connect-timeout-above-read-timeout',
+        ...(m.id === 'proxy' || m.id === 'grpc' ? ['long-lived-location-default-timeout'] : []),
+      ],
+    }),
+  },
+  {
+    suffix: 'send_timeout',
+    applies: all,
+    build: (m, d) => ({
+      summary: `The longest nginx waits for one write of the request to the ${m.backend} to make progress (measured between two successive writes, not over the whole request).`,
+      failure:
+        'If the backend stops reading the request for longer than this, nginx gives up with **504** `…while sending request to upstream`.' +
+        (m.buffering
+          ? ` With \`${d('request_buffering')} off\` the body is forwarded while the client is still uploading, so a slow client or a backend that reads slowly stalls the writes; keep this at least as long as \`client_body_timeout\` (60s). With request buffering on (the default) nginx has the whole body before it connects, and only a backend that stops reading trips this timer.`
+          : '') +
+        grpcNote(m),
+      statusCodes: ['504'],
+      logLines: [NGX_LOG.sendTimeout],
+      defaultValue: '60s',
+      versions: since(m),
+      rules: ['unbuffered-upload-send-timeout', 'read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout'],
+    }),
+  },
+  {
+    suffix: 'next_upstream',
+    applies: all,
+    build: (m, d) => ({
+      summary: `Which failures make nginx pass the request on to the next server of the group, and which of them count as a failed attempt for \`max_fails\`.`,
+      failure: [
+        'Default `error timeout`: a connect error, a timeout, or an error while sending the request or reading the header sends the request to the next server. When every try fails, the client receives the *last* result — 502 after errors, 504 after timeouts — and once all servers are marked failed, requests get 502 `no live upstreams` without any attempt.',
+        '- Answers such as 500/502/503/504 *from the backend* are relayed as they are and do not mark the server failed unless `http_500`, `http_502`, `http_503`, `http_504` are listed (`error`, `timeout` and `invalid_header` always count). A server that answers 503 during a deploy therefore stays in rotation.',
+        '- `off` disables retries: even with spare servers, one bad server becomes a client-visible 502/504.',
+        '- Once a request was sent, POST, LOCK and PATCH are not retried unless `non_idempotent` is listed — and listing it risks running a write twice.',
+        '- Nothing is retried after part of the response reached the client.',
+        `- Each retry can cost a full connect + read timeout; without \`${d('next_upstream_tries')}\` / \`${d('next_upstream_timeout')}\` the total can outlast a load balancer in front of nginx.`,
+      ].join('\n') + grpcNote(m),
+      statusCodes: ['502', '504'],
+      logLines: [NGX_LOG.noLive],
+      defaultValue: 'error timeout',
+      versions:
+        since(m) ??
+        ('Since 1.9.13 non-idempotent requests are no longer retried by default; `http_429` since 1.11.13' + (m.id === 'proxy' ? '; `denied` (NGINX Plus) since 1.29.3.' : '.')),
+      rules: ['failover-ignores-5xx', 'next-upstream-off-with-spare-servers', 'non-idempotent-retry', 'unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
+    }),
+  },
+  {
+    suffix: 'next_upstream_tries',
+    applies: all,
+    build: (m, d) => ({
+      summary: 'The most servers one request may be tried on, the first attempt included; `0` means no limit.',
+      failure:
+        `With \`0\` (the default) a failing request may walk through every server of the group before the client gets the last 502/504. Worst case ≈ servers × (\`${d('connect_timeout')}\` + \`${d('read_timeout')}\`): three servers at the 60s defaults is six minutes, long after a load balancer in front (AWS ALB: 60 s idle timeout) answered with its own 504. ` +
+        'A limit of 2–3 keeps failover and bounds the wait.',
+      statusCodes: ['502', '504'],
+      logLines: [],
+      defaultValue: '0 (unlimited)',
+      versions: since(m, 'Since 1.7.5.'),
+      rules: ['unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
+    }),
+  },
+  {
+    suffix: 'next_upstream_timeout',
+    applies: all,
+    build: () => ({
+      summary: 'How long nginx keeps passing one request on to further servers; `0` means no limit.',
+      failure:
+        'With `0` (the default) retries go on until every allowed server was tried, each costing up to connect + read timeout. Once this much time has passed since the first attempt nginx stops trying further servers and returns the last 502/504; it does not cut short the attempt in progress. ' +
+        'Set it below the timeout of whatever sits in front of nginx so that nginx, not the outer balancer, produces (and logs) the error.',
+      statusCodes: ['502', '504'],
+      logLines: [],
+      defaultValue: '0 (unlimited)',
+      versions: 'Since 1.7.5.',
+      rules: ['unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
+    }),
+  },
+];

@@ -1,0 +1,272 @@
+import { NGX_LOG } from './log-lines';
+import { all, buffered, grpcNote, since, tls, type Family, type ModuleInfo } from './nginx-modules-info';
+
+const tlsExample = (m: ModuleInfo) => (m.id === 'proxy' ? 'https://' : m.id === 'uwsgi' ? 'suwsgi://' : 'grpcs://');
+
+function busyTooBig(m: ModuleInfo): string {
+  return `"${m.id}_busy_buffers_size" must be less than the size of all "${m.id}_buffers" minus one buffer`;
+}
+
+/** Families about what travels over the connection: buffers, TLS, caching, error interception, sockets. */
+export const IO_FAMILIES: Family[] = [
+  {
+    suffix: 'buffer_size',
+    applies: all,
+    build: (m, d) => ({
+      summary:
+        `Size of the buffer for the first part of the ${m.backend}'s response, which holds the response header — the whole header must fit.` +
+        (m.buffering ? '' : ' For gRPC the rest of the response also streams through this buffer, straight to the client.'),
+      failure:
+        'A response header larger than this buffer (big `Set-Cookie` values, JWTs or session tokens, long CSP or `Link` headers) is treated as invalid: nginx answers **502** `upstream sent too big header …` and counts a failed attempt. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).' +
+        (m.id === 'proxy' ? ' Auth services behind `auth_request` are a frequent source.' : '') +
+        (m.buffering
+          ? ` Raising it *alone* can stop nginx from reloading: \`${d('busy_buffers_size')}\` then defaults to twice this size and must stay below all \`${d('buffers')}\` minus one — on 4 KiB pages \`${d('buffer_size')} 16k\` alone fails \`nginx -t\`. Change the three together, e.g. \`${d('buffer_size')} 16k; ${d('buffers')} 8 16k; ${d('busy_buffers_size')} 32k;\`.`
+          : '') +
+        grpcNote(m),
+      statusCodes: m.buffering ? ['502', 'startup-failure'] : ['502'],
+      logLines: [NGX_LOG.tooBig, ...(m.id === 'proxy' ? [NGX_LOG.busyTooBig] : [])],
+      expectedLogLines: m.buffering && m.id !== 'proxy' ? [busyTooBig(m)] : undefined,
+      defaultValue: '4k|8k (one memory page)',
+      versions: since(m),
+      rules: ['header-buffer-too-small', ...(m.buffering ? ['buffer-size-arithmetic'] : [])],
+    }),
+  },
+  {
+    suffix: 'buffers',
+    applies: buffered,
+    build: (m, d) => ({
+      summary: `Number and size of the buffers used to read one response from the ${m.backend} (per connection, allocated as needed).`,
+      failure:
+        `Not a direct cause of 502/504, but nginx checks the arithmetic when it loads the configuration: fewer than 2 buffers, or a \`${d('busy_buffers_size')}\` that is not below all buffers minus one, make \`nginx -t\` and reloads fail. ` +
+        `A response that does not fit in memory spills to a temporary file, up to \`${d('max_temp_file_size')}\`.`,
+      statusCodes: ['startup-failure'],
+      logLines: m.id === 'proxy' ? [NGX_LOG.atLeastTwo, NGX_LOG.busyTooBig] : [],
+      expectedLogLines: m.id === 'proxy' ? undefined : [`there must be at least 2 "${m.id}_buffers"`, busyTooBig(m)],
+      defaultValue: '8 4k|8k (one memory page each)',
+      rules: ['buffer-size-arithmetic'],
+    }),
+  },
+  {
+    suffix: 'busy_buffers_size',
+    applies: buffered,
+    build: (m, d) => ({
+      summary: `How much of a buffered response may be busy going out to the client while the rest is still being read from the ${m.backend}.`,
+      failure:
+        `Checked when the configuration loads: it must be at least the larger of \`${d('buffer_size')}\` and one \`${d('buffers')}\` buffer, and below the size of all \`${d('buffers')}\` minus one buffer; otherwise nginx refuses to start or reload. ` +
+        `Its default is twice the larger of \`${d('buffer_size')}\` and one buffer — which is why raising \`${d('buffer_size')}\` alone can break a reload.`,
+      statusCodes: ['startup-failure'],
+      logLines: m.id === 'proxy' ? [NGX_LOG.busyTooSmall, NGX_LOG.busyTooBig] : [],
+      expectedLogLines: m.id === 'proxy' ? undefined : [busyTooBig(m)],
+      defaultValue: '8k|16k (two buffers)',
+      rules: ['buffer-size-arithmetic'],
+    }),
+  },
+  {
+    suffix: 'buffering',
+    applies: buffered,
+    build: (m, d) => ({
+      summary: `Whether nginx reads the ${m.backend}'s response as fast as it can into buffers (\`on\`) or relays it to the client as it arrives (\`off\`).`,
+      failure:
+        'With `off`, a slow client holds the backend connection — and usually an application worker — for the whole download. Under load the application runs out of workers: new requests wait until ' +
+        `\`${d('read_timeout')}\` fires (**504**) or the backend refuses connections (**502**). Turn it off only where streaming matters (Server-Sent Events, long polling, progressive output). ` +
+        'The backend can also switch it per response with an `X-Accel-Buffering: yes|no` header.',
+      statusCodes: ['502', '504'],
+      logLines: [NGX_LOG.headerTimeout, NGX_LOG.refused],
+      defaultValue: 'on',
+      rules: ['proxy-buffering-off', ...(m.id === 'proxy' ? ['long-lived-location-default-timeout'] : [])],
+    }),
+  },
+  {
+    suffix: 'request_buffering',
+    applies: buffered,
+    build: (m, d) => ({
+      summary: `Whether nginx reads the whole request body before contacting the ${m.backend} (\`on\`) or forwards it while the client is still uploading (\`off\`).`,
+      failure: [
+        'With `off`:',
+        `- the body goes out as it arrives, so a slow upload can leave \`${d('send_timeout')}\` waiting → **504** \`…while sending request to upstream\`; keep \`${d('send_timeout')}\` ≥ \`client_body_timeout\`;`,
+        '- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group.',
+        'With `on` (the default) large bodies are spooled to disk first and the backend sees the request only after the upload completed.' +
+          (m.id === 'proxy' ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2.' : ''),
+      ].join('\n'),
+      statusCodes: ['504', '502'],
+      logLines: [NGX_LOG.sendTimeout],
+      defaultValue: 'on',
+      versions: 'Since 1.7.11.',
+      rules: ['unbuffered-upload-send-timeout', 'unbuffered-body-disables-retry'],
+    }),
+  },
+  {
+    suffix: 'ssl_server_name',
+    applies: tls,
+    build: (m, d) => ({
+      summary: `Whether nginx sends the server name (SNI) when it opens a TLS connection to the ${m.backend} (${m.tlsScheme} targets).`,
+      failure:
+        'Off by default. Backends that pick their certificate or site by SNI — CDNs, PaaS platforms, shared ingress controllers — then present a default certificate or reject the handshake. ' +
+        `With \`${d('ssl_verify')} on\` the name check fails and nginx answers **502** \`upstream SSL certificate does not match …\`; without verification the request may silently reach the wrong site. ` +
+        `The name sent is \`${d('ssl_name')}\`, which defaults to the host part of \`${d('pass')}\` — an upstream group's *name* when you pass to a group.` +
+        grpcNote(m),
+      statusCodes: ['502'],
+      logLines: [NGX_LOG.sniMismatch],
+      defaultValue: 'off',
+      versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
+      rules: ['tls-upstream-without-sni'],
+    }),
+  },
+  {
+    suffix: 'ssl_name',
+    applies: tls,
+    build: (m, d) => ({
+      summary: `The name nginx uses for SNI and for checking the certificate of a TLS ${m.backend}.`,
+      failure:
+        `By default it is the host part of \`${d('pass')}\`. When that is an upstream group (\`${d('pass')} ${tlsExample(m)}app_pool\`), the name is \`app_pool\`, which no real certificate carries: ` +
+        `with \`${d('ssl_verify')} on\` every handshake fails with **502**, and with SNI on the backend is asked for a site it does not know. Set it to the backend's real hostname.`,
+      statusCodes: ['502'],
+      logLines: [NGX_LOG.sniMismatch],
+      defaultValue: m.id === 'proxy' ? '$proxy_host' : `host from ${m.id}_pass`,
+      versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
+      rules: ['tls-upstream-without-sni'],
+    }),
+  },
+  {
+    suffix: 'ssl_verify',
+    applies: tls,
+    build: (m, d) => ({
+      summary: `Whether nginx verifies the certificate (chain and name) of a TLS ${m.backend}.`,
+      failure: [
+        'Off by default, so any certificate is accepted. When on:',
+        `- \`${d('ssl_trusted_certificate')}\` must be set, or nginx refuses to start (checked where the pass target uses ${m.tlsScheme});`,
+        `- a certificate that does not match \`${d('ssl_name')}\` (SNI off, or the name is an upstream group's name) or does not chain to the trusted CAs fails the handshake → **502**.`,
+      ].join('\n'),
+      statusCodes: ['502', 'startup-failure'],
+      logLines: [NGX_LOG.sniMismatch],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      defaultValue: 'off',
+      versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
+      rules: ['tls-verify-without-trusted-certificate', 'tls-upstream-without-sni'],
+    }),
+  },
+  {
+    suffix: 'ssl_trusted_certificate',
+    applies: tls,
+    build: (m, d) => ({
+      summary: `PEM file with the CA certificates used to verify the ${m.backend}'s certificate when \`${d('ssl_verify')}\` is on.`,
+      failure:
+        `Missing while \`${d('ssl_verify')} on\` → nginx will not start; an unreadable file stops the start too. ` +
+        'A file with the wrong CA, or without the intermediate the backend relies on, makes every handshake fail → **502**.',
+      statusCodes: ['502', 'startup-failure'],
+      logLines: [],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      versions: since(m),
+      rules: ['tls-verify-without-trusted-certificate'],
+    }),
+  },
+  {
+    suffix: 'cache_valid',
+    applies: buffered,
+    build: (_m, d) => ({
+      summary: 'How long cached responses with given status codes stay fresh. With only a time, just 200, 301 and 302 responses are cached; `any` caches every status.',
+      failure:
+        'With `any`, or with 500/502/503/504 listed, error responses *returned by the backend* — an application\'s 503 during a deploy, a 502/504 from another proxy behind this one — are stored and served to every client for that whole period, even after the backend recovered. ' +
+        `Cache errors for seconds at most, or not at all; to ride out backend failures use \`${d('cache_use_stale')}\` instead. Headers from the backend (\`X-Accel-Expires\`, \`Cache-Control\`, \`Expires\`) override this directive.`,
+      statusCodes: ['502', '503', '504'],
+      logLines: [],
+      rules: ['cached-error-responses'],
+    }),
+  },
+  {
+    suffix: 'cache_use_stale',
+    applies: buffered,
+    build: (_m, d) => ({
+      summary: 'In which failure cases nginx may answer from an expired cache entry instead of passing the backend error on.',
+      failure:
+        'With the default `off`, an expired entry is fetched again; if the backend is down or slow the client gets the **502/504** even though a usable copy sits in the cache. ' +
+        `Listing \`error timeout http_500 http_502 http_503 http_504\` (the same keywords as \`${d('next_upstream')}\`) serves the stale copy while the backend fails — users see older content and the failures show only in the error log. \`updating\` also avoids a stampede while an entry is refreshed.`,
+      statusCodes: ['502', '504'],
+      logLines: [],
+      defaultValue: 'off',
+      rules: ['cached-error-responses'],
+    }),
+  },
+  {
+    suffix: 'intercept_errors',
+    applies: all,
+    build: (m) => ({
+      summary: `Whether ${m.backend} responses with status 300 or higher go to the client unchanged (\`off\`) or are handled by nginx's \`error_page\` (\`on\`).`,
+      failure:
+        'With `on` and an `error_page` for the code, a 502/503/504 *sent by the backend* is replaced by nginx\'s page, and users or status checks can no longer tell whether nginx or the application failed. ' +
+        'Rule of thumb: a 502/504 that nginx produced always comes with an error-log line; a backend\'s own 502 does not (compare `$status` with `$upstream_status` in the access log). Without a matching `error_page` the response passes through unchanged.',
+      statusCodes: ['502', '503', '504'],
+      logLines: [],
+      defaultValue: 'off',
+      versions: since(m),
+    }),
+  },
+  {
+    suffix: 'socket_keepalive',
+    applies: all,
+    build: (m) => ({
+      summary: `Turns on TCP keepalive probes (\`SO_KEEPALIVE\`) for connections to the ${m.backend}.`,
+      failure:
+        'TCP-level only, not HTTP keep-alive, and the probe timing comes from the kernel (on Linux the first probe goes out after about two hours by default), so on its own it rarely keeps a firewall or NAT from dropping an idle pooled connection. ' +
+        'A silently dropped connection surfaces on the next request that uses it, as a reset (**502**) or a read timeout (**504**).',
+      statusCodes: ['502', '504'],
+      logLines: [],
+      expectedLogLines: ['recv() failed (104: Connection reset by peer) while reading response header from upstream'],
+      defaultValue: 'off',
+      versions: since(m, 'Since 1.15.6.'),
+    }),
+  },
+  {
+    suffix: 'bind',
+    applies: all,
+    build: (m) => ({
+      summary: `The local IP address (optionally with a port, or \`transparent\`) that connections to the ${m.backend} come from; \`off\` cancels an inherited value.`,
+      failure:
+        'If the address is not configured on this host, every connection attempt fails and clients get **502**. ' +
+        'With `transparent` (connections that carry the client\'s address) the backend\'s replies must be routed back through this host; if they are not, the handshake never completes and requests end as connect timeouts (**504**).',
+      statusCodes: ['502', '504'],
+      logLines: [],
+      versions: since(m),
+    }),
+  },
+  {
+    suffix: 'pass_request_body',
+    applies: buffered,
+    build: (m) => ({
+      summary: `Whether the client's request body is forwarded to the ${m.backend}.`,
+      failure:
+        m.id === 'proxy'
+          ? 'Meant for special locations (auth checks, `X-Accel-Redirect` targets). If the forwarded request still announces a body — `Content-Length` is passed unless you clear it with `proxy_set_header Content-Length "";` — the backend waits for bytes that never come until its own timeout or `proxy_read_timeout` fires (**504**), or answers 400/408 itself.'
+          : 'Meant for special locations. The application then receives no body even though the request parameters may still announce one; not a gateway error by itself, but easy to mistake for a broken backend.',
+      statusCodes: m.id === 'proxy' ? ['504'] : ['none'],
+      logLines: m.id === 'proxy' ? [NGX_LOG.headerTimeout] : [],
+      defaultValue: 'on',
+    }),
+  },
+  {
+    suffix: 'pass_request_headers',
+    applies: buffered,
+    build: (m) => ({
+      summary: `Whether the client's request header fields are forwarded to the ${m.backend}.`,
+      failure:
+        'With `off` only what you set explicitly' +
+        (m.id === 'proxy' ? ' with `proxy_set_header` (including the default `Host`)' : ` with \`${m.id}_param\``) +
+        ' reaches the backend: cookies, authorization and content headers are dropped, so the application answers 400/401/404 — not a gateway error, but easy to mistake for one when every request suddenly fails.',
+      statusCodes: ['none'],
+      logLines: [],
+      defaultValue: 'on',
+    }),
+  },
+  {
+    suffix: 'max_temp_file_size',
+    applies: buffered,
+    build: (m) => ({
+      summary: `The largest temporary file nginx may write when a buffered response from the ${m.backend} does not fit into the memory buffers; \`0\` disables temporary files.`,
+      failure:
+        'When the limit is reached (or with `0`), nginx stops reading ahead and passes the rest of the response at the client\'s pace, which keeps the backend connection busy for longer — for large downloads the same effect as turning buffering off (slow clients pin application workers, more 502/504 under load). Responses being cached or stored are not limited by it.',
+      statusCodes: ['none'],
+      logLines: [],
+      defaultValue: '1024m',
+    }),
+  },
+];

@@ -1,0 +1,63 @@
+import type { DirectiveDoc } from './directive-doc';
+import { moduleUrl } from './nginx-modules-info';
+
+/** Directives that exist in only one upstream module and so have no family template. */
+export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
+  proxy_http_version: {
+    name: 'proxy_http_version',
+    server: 'nginx',
+    summary: 'The HTTP version nginx speaks to the backend: `1.0`, `1.1`, or `2`.',
+    failure:
+      'With `1.0` — the default before 1.29.7 — nginx closes the backend connection after every request, so `keepalive` in the upstream block does nothing. ' +
+      'Under load the constant reconnects leave sockets in TIME_WAIT until no local port is free and `connect()` fails → **502**. WebSocket proxying needs 1.1 as well. ' +
+      'On nginx 1.29.7 and later the default is 1.1; writing `proxy_http_version 1.0` there turns connection reuse off again.',
+    statusCodes: ['502', 'startup-failure'],
+    logLines: [],
+    expectedLogLines: ['connect() failed (99: Cannot assign requested address) while connecting to upstream', '[emerg] invalid value "2"'],
+    defaultValue: '`1.1` since 1.29.7; `1.0` before',
+    versions: '1.29.7 made 1.1 the default (and turned upstream keepalive on by default). `2` is accepted since 1.29.4; older versions refuse to start with it.',
+    url: moduleUrl('proxy', 'proxy_http_version'),
+    rules: ['upstream-keepalive-ineffective', 'websocket-headers-missing'],
+  },
+  proxy_set_header: {
+    name: 'proxy_set_header',
+    server: 'nginx',
+    summary: 'Sets, overrides or (with an empty value) removes a request header sent to the backend.',
+    failure: [
+      '- **Inheritance**: a single `proxy_set_header` in a location discards *all* of them inherited from `server`/`http`. Headers such as `Host $host` or `X-Forwarded-Proto` silently disappear and the backend receives `Host: <upstream group name>` — it may pick the wrong virtual host (404/421, or a 502 of its own).',
+      '- **Keep-alive**: before 1.29.7 nginx sends `Connection: close` unless you add `proxy_set_header Connection "";`, so upstream keep-alive never happens; under load that ends in port exhaustion and **502**.',
+      '- **WebSocket**: `Upgrade` and `Connection` are hop-by-hop and not forwarded by themselves. Without `proxy_set_header Upgrade $http_upgrade;` and a `Connection` value carrying `upgrade` the handshake fails (the backend answers 400/426). Sending `Connection "upgrade"` on *every* request, on the other hand, prevents reuse of upstream connections — use a `map` on `$http_upgrade`.',
+    ].join('\n'),
+    statusCodes: ['502'],
+    logLines: [],
+    defaultValue: '`Host $proxy_host` (plus `Connection close` before 1.29.7)',
+    versions: 'Since 1.29.7 `Connection: close` is no longer sent by default, although the directive\'s doc page still lists it as a default.',
+    url: moduleUrl('proxy', 'proxy_set_header'),
+    rules: ['upstream-keepalive-ineffective', 'websocket-headers-missing', 'connection-upgrade-on-every-request'],
+  },
+  fastcgi_keep_conn: {
+    name: 'fastcgi_keep_conn',
+    server: 'nginx',
+    summary: 'Asks the FastCGI server to keep the connection open after a response, which upstream keep-alive to FastCGI requires.',
+    failure:
+      'Off by default: nginx tells the FastCGI server (PHP-FPM) to close the connection after each response, so `keepalive` in the upstream block has no effect and every request opens a new connection. ' +
+      'That is silent at low traffic; under heavy load the reconnect churn can exhaust local ports and end in `connect()` errors → **502**.',
+    statusCodes: ['502'],
+    logLines: [],
+    expectedLogLines: ['connect() failed (99: Cannot assign requested address) while connecting to upstream'],
+    defaultValue: 'off',
+    url: moduleUrl('fastcgi', 'fastcgi_keep_conn'),
+    rules: ['fastcgi-keepalive-without-keep-conn'],
+  },
+  grpc_set_header: {
+    name: 'grpc_set_header',
+    server: 'nginx',
+    summary: 'Sets, overrides or (with an empty value) removes a request header sent to the gRPC server.',
+    failure:
+      'Same inheritance trap as `proxy_set_header`: one `grpc_set_header` in a location drops every one inherited from `server`/`http`, so metadata the gRPC server relies on (authorization, routing headers) silently disappears and calls fail with the server\'s own error rather than a gateway error.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'Content-Length $content_length',
+    url: moduleUrl('grpc', 'grpc_set_header'),
+  },
+};

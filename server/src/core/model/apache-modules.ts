@@ -1,0 +1,102 @@
+import { basename, dirname } from '../paths';
+import { conditionsOf, type ApacheConfig, type ApacheNode } from './apache-tree';
+
+/**
+ * Modules Debian's apache2 2.4 builds into the binary (`apache2 -l`): their LoadModule lines must be
+ * left out, and they are always there. Other builds may compile more in; none compiles fewer.
+ */
+export const STATIC_MODULES = new Set(['core', 'so', 'watchdog', 'http', 'log_config', 'logio', 'version', 'unixd']);
+
+/** `mod_proxy_fcgi.c`, `proxy_fcgi_module` and `mod_proxy_fcgi.so` all name module "proxy_fcgi". */
+export function moduleKey(name: string): string {
+  let k = basename(name.trim().replace(/^!/, '')).toLowerCase();
+  k = k.replace(/\.(c|so)$/, '').replace(/_module$/, '').replace(/^mod_/, '');
+  if (k === 'http_core') return 'http';
+  return k;
+}
+
+/** The module a directive belongs to, for the directives the Apache rules care about (lower-case names). */
+const DIRECTIVE_MODULES: Record<string, string> = {};
+const add = (module: string, names: string) => names.split(/\s+/).filter(Boolean).forEach((n) => (DIRECTIVE_MODULES[n.toLowerCase()] = module));
+add('proxy', `ProxyPass ProxyPassMatch ProxyPassReverse ProxyPassReverseCookieDomain ProxyPassReverseCookiePath ProxyTimeout ProxySet BalancerMember
+  ProxyPreserveHost ProxyRequests ProxyBadHeader ProxyErrorOverride ProxyAddHeaders ProxyVia ProxyIOBufferSize ProxyMaxForwards
+  ProxyReceiveBufferSize ProxyStatus ProxySourceAddress ProxyPassInherit BalancerInherit BalancerPersist BalancerGrowth ProxyRemote
+  ProxyRemoteMatch NoProxy ProxyDomain ProxyBlock ProxyPassInterpolateEnv`);
+DIRECTIVE_MODULES['proxy'] = 'proxy';
+DIRECTIVE_MODULES['proxymatch'] = 'proxy';
+add('proxy_hcheck', 'ProxyHCExpr ProxyHCTemplate ProxyHCTPsize');
+add('ssl', `SSLProxyEngine SSLProxyVerify SSLProxyVerifyDepth SSLProxyCheckPeerName SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCACertificateFile
+  SSLProxyCACertificatePath SSLProxyMachineCertificateFile SSLProxyProtocol SSLProxyCipherSuite SSLEngine SSLCertificateFile SSLCertificateKeyFile`);
+add('reqtimeout', 'RequestReadTimeout');
+add('proxy_html', 'ProxyHTMLEnable ProxyHTMLURLMap');
+add('proxy_ftp', 'ProxyFtpDirCharset ProxyFtpEscapeWildcards ProxyFtpListOnWildcard');
+add('proxy_fcgi', 'ProxyFCGIBackendType ProxyFCGISetEnvIf');
+add('proxy_wstunnel', 'ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout ProxyWebsocketAsync ProxyWebsocketAsyncDelay');
+
+export function moduleOfDirective(lname: string): string | undefined {
+  return DIRECTIVE_MODULES[lname];
+}
+
+/** The module each backend scheme needs (besides mod_proxy). */
+export const SCHEME_MODULES: Record<string, string[]> = {
+  http: ['proxy_http'],
+  https: ['proxy_http'],
+  h2: ['proxy_http2'],
+  h2c: ['proxy_http2'],
+  fcgi: ['proxy_fcgi'],
+  ajp: ['proxy_ajp'],
+  scgi: ['proxy_scgi'],
+  uwsgi: ['proxy_uwsgi'],
+  ws: ['proxy_wstunnel'],
+  wss: ['proxy_wstunnel'],
+  ftp: ['proxy_ftp'],
+  balancer: ['proxy_balancer'],
+};
+
+export interface ModuleView {
+  /**
+   * True when the configuration shows the whole list of loaded modules: it loads an MPM or mod_authz_core
+   * (every complete configuration does) and no Include is missing that might load more. A lone vhost
+   * file says nothing about modules, and rules that need the list stay quiet on it.
+   */
+  known: boolean;
+  loaded: Map<string, ApacheNode | null>;
+  /** LoadModule lines, in order. */
+  loadLines: ApacheNode[];
+  isLoaded(module: string): boolean;
+  /** True when the node sits inside `<IfModule module>` (so it takes effect only when the module is there). */
+  guardedBy(node: ApacheNode, module: string): boolean;
+  /** The LoadModule line to add for `module`, modelled on an existing one, or undefined when no model exists. */
+  loadModuleLine(module: string): string | undefined;
+}
+
+export function buildModuleView(config: ApacheConfig): ModuleView {
+  const loaded = new Map<string, ApacheNode | null>([...STATIC_MODULES].map((m) => [m, null]));
+  const loadLines: ApacheNode[] = [];
+  for (const n of config.all) {
+    if (n.lname !== 'loadmodule' || n.args.length < 2) continue;
+    loadLines.push(n);
+    loaded.set(moduleKey(n.args[0]), n);
+  }
+  const anyMpm = loadLines.some((n) => moduleKey(n.args[0]).startsWith('mpm_'));
+  const core = loadLines.some((n) => moduleKey(n.args[0]) === 'authz_core');
+  const missingInclude = config.problems.some((p) => p.kind === 'include-not-found' || p.kind === 'include-unreadable') ||
+    config.all.some((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved);
+  const known = (anyMpm || core) && !missingInclude && !config.htaccess;
+  return {
+    known,
+    loaded,
+    loadLines,
+    isLoaded: (m) => loaded.has(m),
+    guardedBy(node, module) {
+      return conditionsOf(node).modules.some((c) => !c.negated && moduleKey(c.name) === module);
+    },
+    loadModuleLine(module) {
+      const model = loadLines.find((n) => n.args[1].includes('/mod_') && n.args[1].endsWith('.so'));
+      if (!model) return undefined;
+      const dir = dirname(model.args[1]);
+      const prefix = dir === '.' ? '' : dir + '/';
+      return `LoadModule ${module}_module ${prefix}mod_${module}.so`;
+    },
+  };
+}

@@ -1,0 +1,308 @@
+import type { ApacheArg } from '../syntax/apache/ast';
+import { contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
+import { parseApacheDuration, parseParams, type WorkerParam } from './apache-workers';
+
+/**
+ * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
+ * the workers (backends) they create, balancers and their members, and each worker's effective
+ * timeouts with the directive they come from.
+ * https://httpd.apache.org/docs/2.4/mod/mod_proxy.html
+ */
+
+export interface BackendUrl {
+  /** Lower-case scheme (`http`, `fcgi`, `balancer`, …), or '' when there is none. */
+  scheme: string;
+  host: string;
+  /** The port as written, or '' for the scheme's default. */
+  port: string;
+  path: string;
+  /** For `unix:/path|http://…` targets, the socket path. */
+  socket?: string;
+  /** Why httpd rejects the URL when it loads the configuration, in its own words. */
+  error?: string;
+}
+
+export function parseBackendUrl(url: string, directive = 'ProxyPass'): BackendUrl {
+  let rest = url;
+  let socket: string | undefined;
+  if (/^unix:/i.test(rest)) {
+    const bar = rest.indexOf('|');
+    if (bar < 0) return { scheme: '', host: '', port: '', path: '', socket: rest.slice(5), error: `${directive} URL must be absolute!: ${url}` };
+    socket = rest.slice(5, bar);
+    rest = rest.slice(bar + 1);
+  }
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?#]*)(?::([^/?#]*))?(.*)$/.exec(rest);
+  if (!m) return { scheme: '', host: '', port: '', path: '', socket, error: `${directive} Unable to parse URL: ${url}` };
+  return { scheme: m[1].toLowerCase(), host: m[2], port: m[3] ?? '', path: m[4], socket };
+}
+
+export interface ProxyPassRule {
+  node: ApacheNode;
+  /** ProxyPassMatch: the path is a regular expression. */
+  regex: boolean;
+  /** The URL-path (or regex) the rule matches; from the enclosing <Location> for the one-argument form. */
+  path: string;
+  /** The argument holding the path, when written on this line. */
+  pathArg?: ApacheArg;
+  /** The enclosing <Location>/<LocationMatch> for the one-argument form. */
+  location?: ApacheNode;
+  /** `!`: requests under the path are not proxied. */
+  exclusion: boolean;
+  url: string;
+  urlArg?: ApacheArg;
+  target?: BackendUrl;
+  params: WorkerParam[];
+  flags: ApacheArg[];
+  invalid: ApacheArg[];
+  vhost: ApacheNode | null;
+}
+
+export interface Worker {
+  /** The ProxyPass(Match) or BalancerMember line that defines it. */
+  node: ApacheNode;
+  kind: 'proxypass' | 'member';
+  url: string;
+  urlArg: ApacheArg;
+  target: BackendUrl;
+  /** Own parameters, plus ProxySet lines for the same URL (later ones win). */
+  params: Map<string, WorkerParam>;
+  balancer?: Balancer;
+  vhost: ApacheNode | null;
+}
+
+export interface Balancer {
+  /** `balancer://name`, lower-case, without a trailing slash. */
+  name: string;
+  /** The `<Proxy balancer://name>` section, when there is one. */
+  section: ApacheNode | null;
+  members: Worker[];
+  /** Balancer parameters from ProxySet and from ProxyPass lines that use the balancer. */
+  params: Map<string, WorkerParam>;
+  users: ProxyPassRule[];
+}
+
+export type TimeoutOrigin = 'worker' | 'ProxyTimeout' | 'Timeout' | 'default';
+
+export interface TimeoutValue {
+  ms: number;
+  origin: TimeoutOrigin;
+  /** The directive the value comes from (absent for the built-in default). */
+  node?: ApacheNode;
+  param?: WorkerParam;
+}
+
+export interface ProxyModel {
+  rules: ProxyPassRule[];
+  workers: Worker[];
+  balancers: Map<string, Balancer>;
+  /** ProxyPass rules in the order httpd tries them for requests to `vhost` (null = the main server). */
+  rulesFor(vhost: ApacheNode | null): ProxyPassRule[];
+  /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
+  serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
+  /** How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s. */
+  backendTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }): TimeoutValue;
+  /** How long httpd waits for a connection: worker connectiontimeout → the backend timeout chain. */
+  connectTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }): TimeoutValue;
+}
+
+export function balancerName(url: string): string {
+  const m = /^balancer:\/\/([^/]*)/i.exec(url);
+  return m ? `balancer://${m[1].toLowerCase()}` : url.toLowerCase();
+}
+
+/** `<Proxy url>`: the URL of the enclosing proxy section, if any. */
+function proxySectionOf(node: ApacheNode): ApacheNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.lname === 'proxy') return p;
+  return null;
+}
+
+function locationOf(node: ApacheNode): ApacheNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.lname === 'location' || p.lname === 'locationmatch') return p;
+  return null;
+}
+
+const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
+
+export function buildProxyModel(config: ApacheConfig): ProxyModel {
+  const rules: ProxyPassRule[] = [];
+  const workers: Worker[] = [];
+  const balancers = new Map<string, Balancer>();
+  const proxySets: { url: string; params: WorkerParam[] }[] = [];
+
+  const balancer = (name: string): Balancer => {
+    let b = balancers.get(name);
+    if (!b) balancers.set(name, (b = { name, section: null, members: [], params: new Map(), users: [] }));
+    return b;
+  };
+
+  for (const node of config.all) {
+    const a = node.directive.args;
+    if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') {
+      const location = locationOf(node);
+      const inLocation = location !== null && contextOf(node, config) === 'directory';
+      const urlIndex = inLocation ? 0 : 1;
+      if (a.length <= urlIndex) continue;
+      const url = node.args[urlIndex];
+      const exclusion = url === '!';
+      const { params, flags, invalid } = parseParams(node, urlIndex + 1);
+      const rule: ProxyPassRule = {
+        node,
+        regex: node.lname === 'proxypassmatch' || location?.lname === 'locationmatch',
+        path: inLocation ? location!.args[0] ?? '' : node.args[0],
+        pathArg: inLocation ? undefined : a[0],
+        location: inLocation ? location! : undefined,
+        exclusion,
+        url,
+        urlArg: a[urlIndex],
+        target: exclusion || node.unresolved ? undefined : parseBackendUrl(url, node.name),
+        params,
+        flags,
+        invalid,
+        vhost: virtualHostOf(node),
+      };
+      rules.push(rule);
+      if (rule.target && !rule.target.error) {
+        if (rule.target.scheme === 'balancer') {
+          const b = balancer(balancerName(url));
+          b.users.push(rule);
+          for (const p of params) b.params.set(p.key, p);
+        } else {
+          workers.push({ node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(params.map((p) => [p.key, p])), vhost: rule.vhost });
+        }
+      }
+    } else if (node.lname === 'balancermember') {
+      const section = proxySectionOf(node);
+      const inSection = section !== null && /^balancer:\/\//i.test(section.args[0] ?? '');
+      const name = inSection ? balancerName(section!.args[0]) : a.length >= 2 && /^balancer:\/\//i.test(node.args[0]) ? balancerName(node.args[0]) : undefined;
+      const urlIndex = inSection ? 0 : 1;
+      // Members with unresolved values still count as members (rules that read the URL skip them).
+      if (!name || a.length <= urlIndex) continue;
+      const b = balancer(name);
+      if (inSection) b.section ??= section;
+      const url = node.args[urlIndex];
+      const { params } = parseParams(node, urlIndex + 1);
+      const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(params.map((p) => [p.key, p])), balancer: b, vhost: virtualHostOf(node) };
+      b.members.push(w);
+      workers.push(w);
+    } else if (node.lname === 'proxyset') {
+      const section = proxySectionOf(node);
+      const urlFromLine = a.length >= 1 && /:\/\//.test(node.args[0]) && !node.args[0].includes('=');
+      const url = urlFromLine ? node.args[0] : section?.args[0];
+      if (!url) continue;
+      const { params } = parseParams(node, urlFromLine ? 1 : 0);
+      if (/^balancer:\/\//i.test(url)) {
+        const b = balancer(balancerName(url));
+        if (section && !urlFromLine) b.section ??= section;
+        for (const p of params) b.params.set(p.key, p);
+      } else proxySets.push({ url, params });
+    } else if (node.lname === 'proxy' && /^balancer:\/\//i.test(node.args[0] ?? '')) {
+      balancer(balancerName(node.args[0])).section ??= node;
+    }
+  }
+  for (const s of proxySets) {
+    for (const w of workers) if (workerKey(w.url) === workerKey(s.url)) for (const p of s.params) w.params.set(p.key, p);
+  }
+
+  // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
+  // main server or directly in a <VirtualHost> (conditional sections such as <IfModule> count as that level).
+  const serverLevel = new Map<string, ApacheNode[]>();
+  for (const node of config.all) {
+    if (contextOf(node, config) === 'directory') continue;
+    const key = `${node.lname}\0${config.htaccess ? 'h' : ''}`;
+    const list = serverLevel.get(key);
+    if (list) list.push(node);
+    else serverLevel.set(key, [node]);
+  }
+  const serverValue = (vhost: ApacheNode | null, lname: string): ApacheNode | undefined => {
+    const list = serverLevel.get(`${lname}\0${config.htaccess ? 'h' : ''}`) ?? [];
+    const own = list.filter((n) => virtualHostOf(n) === vhost);
+    if (own.length) return own[own.length - 1];
+    if (vhost) {
+      const main = list.filter((n) => virtualHostOf(n) === null);
+      if (main.length) return main[main.length - 1];
+    }
+    return undefined;
+  };
+
+  const backendTimeout: ProxyModel['backendTimeout'] = (w) => {
+    const p = w.params.get('timeout');
+    if (p) {
+      const n = parseInt(p.value, 10);
+      if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
+    }
+    const pt = serverValue(w.vhost, 'proxytimeout');
+    if (pt && pt.args.length === 1) {
+      const n = parseInt(pt.args[0], 10);
+      if (n >= 1) return { ms: n * 1000, origin: 'ProxyTimeout', node: pt };
+    }
+    const t = serverValue(w.vhost, 'timeout');
+    if (t && t.args.length === 1) {
+      const ms = parseApacheDuration(t.args[0]);
+      if (ms !== null && ms > 0) return { ms, origin: 'Timeout', node: t };
+    }
+    return { ms: 60_000, origin: 'default' };
+  };
+  const connectTimeout: ProxyModel['connectTimeout'] = (w) => {
+    const p = w.params.get('connectiontimeout');
+    if (p) {
+      const ms = parseApacheDuration(p.value);
+      if (ms !== null && ms >= 1) return { ms, origin: 'worker', node: p.node, param: p };
+    }
+    return backendTimeout(w);
+  };
+
+  const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
+    const server = (v: ApacheNode | null) => rules.filter((r) => !r.location && r.vhost === v);
+    // mod_proxy merges a virtual host's list after the main server's (unless ProxyPassInherit Off).
+    if (!vhost) return server(null);
+    const inherit = serverValue(vhost, 'proxypassinherit');
+    const own = server(vhost);
+    return inherit && /^off$/i.test(inherit.args[0] ?? '') ? own : [...server(null), ...own];
+  };
+
+  return { rules, workers, balancers, rulesFor, serverValue, backendTimeout, connectTimeout };
+}
+
+/** Describes where a timeout comes from, for messages: `timeout=5 on this line`, `ProxyTimeout 300 (line 12)`. */
+export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number): string {
+  const s = formatSeconds(t.ms);
+  switch (t.origin) {
+    case 'worker':
+      return `${s} (${t.param!.key}=${t.param!.value})`;
+    case 'ProxyTimeout':
+      return `${s} (ProxyTimeout ${t.node!.args[0]}, line ${lineOf(t.node!)})`;
+    case 'Timeout':
+      return `${s} (Timeout ${t.node!.args[0]} on line ${lineOf(t.node!)}, which ProxyTimeout inherits)`;
+    default:
+      return `${s} (the default Timeout, which ProxyTimeout inherits)`;
+  }
+}
+
+export function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
+
+/** A literal IPv4 or IPv6 address (httpd needs no DNS for it). */
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[[0-9a-fA-F:.]*\]$/.test(host);
+}
+
+/** Worker URL schemes that open TCP connections mod_proxy pools and reuses. */
+export const POOLED_SCHEMES = new Set(['http', 'https', 'h2', 'h2c', 'ajp', 'ws', 'wss']);
+
+/** Schemes that reach a backend over the network (everything but balancer://). */
+export const BACKEND_SCHEMES = new Set(['http', 'https', 'h2', 'h2c', 'ajp', 'fcgi', 'scgi', 'uwsgi', 'ws', 'wss', 'ftp']);
+
+/** On/Off parameter value, or undefined when not set. */
+export function onOff(p: WorkerParam | undefined): boolean | undefined {
+  if (!p) return undefined;
+  return /^on$/i.test(p.value) ? true : /^off$/i.test(p.value) ? false : undefined;
+}
+
+/** True when mod_proxy keeps this worker's connections open for reuse (the default for HTTP and AJP). */
+export function reusesConnections(w: Worker): boolean {
+  if (!POOLED_SCHEMES.has(w.target.scheme)) return false;
+  if (onOff(w.params.get('disablereuse')) === true) return false;
+  if (onOff(w.params.get('enablereuse')) === false) return false;
+  return true;
+}

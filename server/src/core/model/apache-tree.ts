@@ -1,0 +1,307 @@
+import type { Host } from '../host';
+import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../paths';
+import { LineIndex } from '../text';
+import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
+import { parseApache } from '../syntax/apache/parser';
+import type { LoadProblem as NginxLoadProblem } from './nginx-tree';
+
+export interface ApacheSourceFile {
+  path: string;
+  text: string;
+  ast: ApacheAst;
+  lines: LineIndex;
+}
+
+/** The scope kinds httpd knows: the main server, a virtual host, a per-directory section, an .htaccess file. */
+export type ApacheContext = 'server' | 'virtualhost' | 'directory' | 'htaccess';
+
+/** One directive placed in the effective configuration: included files are spliced in where `Include` stands. */
+export interface ApacheNode {
+  directive: ApacheDirective;
+  /** The name as written (sections without `<`). */
+  name: string;
+  /** Lower-case name, for matching. */
+  lname: string;
+  file: ApacheSourceFile;
+  parent: ApacheNode | null;
+  children: ApacheNode[];
+  /** The `Include` that brought this directive's file in, for directives at the top of an included file. */
+  via: ApacheNode | null;
+  /** Argument values with `${VAR}` replaced by `Define`d values; unknown variables are left as written. */
+  args: string[];
+  /** True when an argument still holds a `${VAR}` httpd would fill from the environment or a -D flag. */
+  unresolved: boolean;
+}
+
+export interface ApacheLoadProblem {
+  kind: NginxLoadProblem['kind'];
+  file: ApacheSourceFile;
+  span: Span;
+  message: string;
+  mayExistOnServer?: boolean;
+}
+
+export interface ApacheLoadOptions {
+  /** ServerRoot, against which relative Include paths resolve. Default: a ServerRoot directive, else the entry's folder (its parent for a sites-enabled/… file). */
+  serverRoot?: string;
+  pathMap?: Record<string, string>;
+  /** True for an .htaccess file (default: decided by the file name). */
+  htaccess?: boolean;
+  parse?: (path: string, text: string) => ApacheSourceFile;
+  maxIncludeDepth?: number;
+}
+
+export interface ApacheConfig {
+  entry: ApacheSourceFile;
+  /** Every file read, entry first, each once. */
+  files: ApacheSourceFile[];
+  roots: ApacheNode[];
+  /** Every node, in document order (pre-order). */
+  all: ApacheNode[];
+  problems: ApacheLoadProblem[];
+  serverRoot: string;
+  htaccess: boolean;
+  /** Variables set by `Define`, as they stand at the end of the configuration. */
+  defines: Map<string, string>;
+}
+
+export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
+  return { path, text, ast: parseApache(text), lines: new LineIndex(text) };
+}
+
+const LAYOUT_DIRS = /^(sites|conf|mods)-(available|enabled)$|^conf\.d$|^conf\.modules\.d$|^extra$|^vhosts?\.d$|^other$/;
+
+/** Where relative paths resolve when the configuration does not say: Debian and Red Hat keep snippets one level below ServerRoot. */
+export function guessServerRoot(entryPath: string): string {
+  const dir = dirname(entryPath);
+  return LAYOUT_DIRS.test(basename(dir)) ? dirname(dir) : dir;
+}
+
+const VAR = /\$\{([^}]*)\}/g;
+
+/** Template markup left in a value (autoconf @X@, Jinja/ERB/Go tags, %%X%%, <PLACEHOLDER>): the real value is unknown. */
+export const TEMPLATE_MARKUP = /@@?[A-Za-z_][A-Za-z0-9_]*@@?|\{\{|\{%|<%|%%[A-Za-z_]+%%|<[A-Z][A-Z0-9_]*>/;
+
+export function loadApacheConfig(entryPath: string, entryText: string, host: Host, options: ApacheLoadOptions = {}): ApacheConfig {
+  const parse = options.parse ?? parseApacheSourceFile;
+  const maxDepth = options.maxIncludeDepth ?? 64;
+  const entry = parse(entryPath, entryText);
+  const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
+  const problems: ApacheLoadProblem[] = [];
+  const all: ApacheNode[] = [];
+  const defines = new Map<string, string>();
+  let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
+  let serverRootFromConfig = false;
+  /**
+   * A ServerRoot such as /etc/httpd that is not in the checkout: use the entry's ancestor folder of the
+   * same name (…/centos7/httpd/conf/httpd.conf → …/centos7/httpd) when there is one.
+   */
+  const serverRootFor = (p: string): string => {
+    const probe = host.readFile(p);
+    if (!probe.ok && probe.reason === 'directory') return p;
+    const name = basename(p);
+    for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (basename(dir) === name) return dir;
+    return p;
+  };
+  const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
+
+  const mapPath = (p: string): string => {
+    for (const [from, to] of Object.entries(options.pathMap ?? {})) {
+      if (p === from || p.startsWith(from.endsWith('/') ? from : from + '/')) return normalize(to + '/' + p.slice(from.length));
+    }
+    return p;
+  };
+  /** For an absolute path missing from the checkout, tries the checkout folder that mirrors it (…/etc/apache2). */
+  const rerooted = (p: string): string | undefined => {
+    const dir = serverRoot.split('/').filter(Boolean);
+    const segs = p.split('/').filter(Boolean);
+    for (let k = Math.min(dir.length, segs.length - 1); k >= 1; k--) {
+      if (dir.slice(dir.length - k).join('/') === segs.slice(0, k).join('/')) return '/' + [...dir, ...segs.slice(k)].join('/');
+    }
+    return undefined;
+  };
+
+  const substitute = (v: string): { value: string; unresolved: boolean } => {
+    if (!v.includes('${')) return { value: v, unresolved: false };
+    let unresolved = false;
+    const value = v.replace(VAR, (m, name: string) => {
+      const d = defines.get(name);
+      if (d === undefined) {
+        unresolved = true;
+        return m;
+      }
+      return d;
+    });
+    return { value, unresolved };
+  };
+
+  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
+    for (const d of dirs) {
+      let unresolved = false;
+      const args = d.args.map((a) => {
+        const r = substitute(a.value);
+        unresolved ||= r.unresolved || TEMPLATE_MARKUP.test(a.value);
+        return r.value;
+      });
+      const node: ApacheNode = { directive: d, name: d.name, lname: d.lname, file, parent, children: [], via, args, unresolved };
+      out.push(node);
+      all.push(node);
+      if (d.lname === 'define' && args.length >= 1 && !unresolved) defines.set(args[0], args[1] ?? '');
+      else if (d.lname === 'undefine' && args.length >= 1) defines.delete(args[0]);
+      else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
+        serverRoot = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
+        serverRootFromConfig = true;
+      }
+      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children);
+      if ((d.lname === 'include' || d.lname === 'includeoptional') && args.length === 1 && !unresolved) expandInclude(node, parent, stack, out);
+    }
+  };
+
+  const readInclude = (path: string): { file?: ApacheSourceFile; error?: string; missing?: boolean; directory?: boolean } => {
+    const known = filesByPath.get(path);
+    if (known) return { file: known };
+    const r = host.readFile(path);
+    if (!r.ok) return { error: r.message, missing: r.reason === 'missing', directory: r.reason === 'directory' };
+    const f = parse(path, r.text);
+    filesByPath.set(path, f);
+    return { file: f };
+  };
+
+  const expandInclude = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
+    const optional = node.lname === 'includeoptional';
+    const arg = node.directive.args[0];
+    const file = node.file;
+    const written = node.args[0];
+    let pattern = mapPath(resolve(serverRoot, written));
+    let targets: string[];
+    // An absolute path, or one under a ServerRoot the configuration names, may exist on the server only.
+    // Relative paths are checked for sure only against a ServerRoot the settings give (apache.serverRoot);
+    // otherwise it is a guess, and the file may well exist under the server's real ServerRoot.
+    const mayExist = isAbsolute(written) || serverRootFromConfig || options.serverRoot === undefined;
+    if (hasGlob(pattern)) {
+      let g = host.glob(pattern);
+      if ('paths' in g && g.paths.length === 0 && mayExist) {
+        const alt = rerooted(pattern);
+        if (alt) {
+          const ga = host.glob(alt);
+          if ('paths' in ga && ga.paths.length) {
+            g = ga;
+            pattern = alt;
+          }
+        }
+      }
+      if ('error' in g) {
+        if (!optional) problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${pattern}": ${g.error}` });
+        return;
+      }
+      targets = g.paths;
+      if (targets.length === 0) {
+        if (!optional) {
+          problems.push({
+            kind: 'include-not-found',
+            file,
+            span: arg,
+            message: `no file matches "${pattern}"; httpd refuses to start: No matches for the wildcard '${basename(pattern)}' in '${dirname(pattern)}', failing (use IncludeOptional if none may exist)`,
+            mayExistOnServer: mayExist,
+          });
+        }
+        return;
+      }
+    } else targets = [pattern];
+
+    for (const target0 of targets) {
+      let target = target0;
+      if (stack.includes(target)) {
+        const chain = [...stack.slice(stack.indexOf(target)), target].map(basename).join(' → ');
+        problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; httpd refuses to start (it stops at a nesting depth of 128)` });
+        continue;
+      }
+      if (stack.length >= maxDepth) {
+        problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
+        continue;
+      }
+      let res = readInclude(target);
+      if (res.missing && mayExist) {
+        const alt = rerooted(target);
+        if (alt) {
+          const r2 = readInclude(alt);
+          if (r2.file || r2.directory) {
+            res = r2;
+            target = alt;
+          }
+        }
+      }
+      if (res.directory) {
+        // httpd reads every file in a named folder (and its subfolders), in sorted order.
+        const g = host.glob(target.replace(/\/+$/, '') + '/*');
+        const inner = 'paths' in g ? g.paths : [];
+        for (const p of inner) {
+          const r = readInclude(p);
+          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, p], out);
+        }
+        continue;
+      }
+      if (!res.file) {
+        if (optional && res.missing) continue;
+        if (res.missing) {
+          problems.push({
+            kind: 'include-not-found',
+            file,
+            span: arg,
+            message: `included file "${target}" does not exist; httpd refuses to start: Could not open configuration file ${target}: No such file or directory`,
+            mayExistOnServer: mayExist,
+          });
+        } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
+        continue;
+      }
+      build(res.file.ast.directives, res.file, parent, node, [...stack, target], out);
+    }
+  };
+
+  const roots: ApacheNode[] = [];
+  build(entry.ast.directives, entry, null, null, [entryPath], roots);
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines };
+}
+
+/** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */
+export function contextOf(node: ApacheNode, config: Pick<ApacheConfig, 'htaccess'>): ApacheContext {
+  if (config.htaccess) return 'htaccess';
+  for (let p = node.parent; p; p = p.parent) {
+    if (DIRECTORY_SECTIONS.has(p.lname)) return 'directory';
+    if (p.lname === 'virtualhost') return 'virtualhost';
+  }
+  return 'server';
+}
+
+export const DIRECTORY_SECTIONS = new Set(['directory', 'directorymatch', 'location', 'locationmatch', 'files', 'filesmatch', 'proxy', 'proxymatch', 'limit', 'limitexcept']);
+
+/** The <VirtualHost> a node belongs to, or null for the main server. */
+export function virtualHostOf(node: ApacheNode): ApacheNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.lname === 'virtualhost') return p;
+  return null;
+}
+
+/** Conditional sections around a node: what httpd must see for the node to take effect. */
+export function conditionsOf(node: ApacheNode): { modules: { name: string; negated: boolean }[]; defines: { name: string; negated: boolean }[]; version: boolean } {
+  const modules: { name: string; negated: boolean }[] = [];
+  const defines: { name: string; negated: boolean }[] = [];
+  let version = false;
+  for (let p = node.parent; p; p = p.parent) {
+    const a = p.args[0] ?? '';
+    const negated = a.startsWith('!');
+    if (p.lname === 'ifmodule') modules.push({ name: a.replace(/^!/, ''), negated });
+    else if (p.lname === 'ifdefine') defines.push({ name: a.replace(/^!/, ''), negated });
+    else if (p.lname === 'ifversion') version = true;
+  }
+  return { modules, defines, version };
+}
+
+/**
+ * True for a complete httpd configuration (linted with its Includes, before the files it includes):
+ * httpd.conf / apache2.conf by name, or a file that sets ServerRoot or loads an MPM.
+ */
+export function isApacheEntry(file: ApacheSourceFile): boolean {
+  const name = basename(file.path);
+  if (/^(httpd|apache2)\.conf$/.test(name)) return true;
+  return file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')));
+}

@@ -1,0 +1,21 @@
+import { defineApacheRule } from '../apache-rule';
+
+export default defineApacheRule({
+  id: 'balancer-single-member',
+  server: 'apache',
+  severity: 'info',
+  outcome: '503',
+  summary: 'A balancer has one member: there is nothing to fail over to, and every request gets 503 while it is down.',
+  directives: ['BalancerMember'],
+  versions: 'all 2.4',
+  check(ctx) {
+    for (const b of ctx.proxy.balancers.values()) {
+      if (b.members.length !== 1) continue;
+      const m = b.members[0];
+      ctx.report({
+        node: m.node,
+        message: `${b.name} has a single member (${m.url}): while it is down every request gets 503 ("AH01114: HTTP: failed to make connection to backend", then "AH00959 … disabling worker"), and with forcerecovery On (the default) httpd retries it on each request; add a second member or a hot standby (status=+H) on another host`,
+      });
+    }
+  },
+});

@@ -1,0 +1,53 @@
+import { apacheFix, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
+import type { ApacheNode } from '../../model/apache-tree';
+import { defineApacheRule } from '../apache-rule';
+
+const TLS_SCHEMES = new Set(['https', 'wss', 'h2']);
+
+export default defineApacheRule({
+  id: 'https-backend-without-sslproxyengine',
+  server: 'apache',
+  severity: 'error',
+  outcome: '500',
+  summary: 'A backend is reached over TLS (https://, wss://, h2://) but SSLProxyEngine is off for that server: every request to it gets 500.',
+  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'SSLProxyEngine'],
+  versions: 'all 2.4',
+  check(ctx) {
+    const on = (vhost: ApacheNode | null) => {
+      const v = ctx.proxy.serverValue(vhost, 'sslproxyengine');
+      return v !== undefined && /^on$/i.test(v.args[0] ?? '');
+    };
+    const fixedScopes = new Set<ApacheNode | null>();
+    let loadOffered = false;
+    for (const w of ctx.proxy.workers) {
+      if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
+      // Members are used from the virtual hosts whose ProxyPass names their balancer.
+      const scopes = w.balancer && w.balancer.users.length ? [...new Set(w.balancer.users.map((u) => u.vhost))] : [w.vhost];
+      const off = scopes.filter((s) => !on(s));
+      if (off.length === 0) continue;
+      const scope = off[0];
+      let fix;
+      const sslKnown = ctx.modules.known && ctx.modules.isLoaded('ssl');
+      if (!fixedScopes.has(scope)) {
+        fixedScopes.add(scope);
+        let top: ApacheNode = w.balancer?.section ?? w.node;
+        while (top.parent && top.parent !== scope) top = top.parent;
+        const edit = scope ? insertLinesInSection(scope, ['SSLProxyEngine On']) : insertLinesBefore(top, ['SSLProxyEngine On']);
+        fix = apacheFix(`Add "SSLProxyEngine On" ${scope ? 'to this <VirtualHost>' : 'to the server configuration'}`, edit);
+      }
+      // Without mod_ssl the new line would stop httpd ("Invalid command 'SSLProxyEngine'"): load it in the same fix, once.
+      let withModule;
+      if (fix && !sslKnown && ctx.modules.known && !loadOffered) {
+        const load = loadModuleFix(ctx.modules, ['ssl']);
+        if (load) withModule = apacheFix(`Load mod_ssl and ${fix.title[0].toLowerCase()}${fix.title.slice(1)}`, ...load.edits, ...fix.edits);
+        loadOffered = true;
+      }
+      ctx.report({
+        node: w.node,
+        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("AH00961: HTTPS: failed to enable ssl support for ${w.target.host}…"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        fix: sslKnown ? fix : withModule,
+        suggestions: !sslKnown && fix && !withModule ? [fix] : [],
+      });
+    }
+  },
+});

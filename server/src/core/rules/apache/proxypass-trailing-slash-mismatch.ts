@@ -1,0 +1,45 @@
+import { apacheFix } from '../../apache-fix';
+import type { TextEdit } from '../../finding';
+import type { ApacheArg } from '../../syntax/apache/ast';
+import { defineApacheRule } from '../apache-rule';
+
+/** The URL with its trailing slash added or removed, keeping quotes. */
+function retarget(arg: ApacheArg, url: string, slash: boolean): string {
+  const v = slash ? url + '/' : url.replace(/\/$/, '');
+  return arg.quote ? `${arg.quote}${v}${arg.quote}` : v;
+}
+
+export default defineApacheRule({
+  id: 'proxypass-trailing-slash-mismatch',
+  server: 'apache',
+  severity: 'warning',
+  outcome: 'wrong-backend-path',
+  summary: 'ProxyPass path and backend URL disagree on the trailing slash: the backend gets paths with a missing or doubled slash.',
+  directives: ['ProxyPass', 'ProxyPassReverse'],
+  versions: 'all 2.4',
+  check(ctx) {
+    const reverses = ctx.nodes('proxypassreverse');
+    for (const r of ctx.proxy.rules) {
+      if (r.regex || r.exclusion || !r.target || r.target.error || !r.urlArg || r.node.unresolved) continue;
+      if (r.url.includes('$') || r.url.includes('?') || r.path.includes('$')) continue;
+      const pathSlash = r.path.endsWith('/');
+      const urlSlash = r.url.endsWith('/');
+      if (pathSlash === urlSlash) continue;
+      // "ProxyPass /app http://host" and "/app/ http://host/" are fine; only the mismatched pairs are reported.
+      const example = pathSlash ? `${r.path}x to ${r.url}x` : `${r.path}/x to ${r.url}/x`;
+      const edits: TextEdit[] = [{ path: r.node.file.path, start: r.urlArg.start, end: r.urlArg.end, newText: retarget(r.urlArg, r.url, pathSlash) }];
+      for (const rev of reverses) {
+        const [p, u] = r.location ? [r.path, rev.args[0]] : [rev.args[0], rev.args[1]];
+        const uArg = r.location ? rev.directive.args[0] : rev.directive.args[1];
+        if (p === r.path && u === r.url && uArg && (r.location ? rev.parent === r.location : !rev.parent || rev.parent === r.node.parent)) {
+          edits.push({ path: rev.file.path, start: uArg.start, end: uArg.end, newText: retarget(uArg, u, pathSlash) });
+        }
+      }
+      ctx.report({
+        at: { file: r.node.file, start: r.urlArg.start, end: r.urlArg.end },
+        message: `"${r.path}" ${pathSlash ? 'ends' : 'does not end'} with a slash but "${r.url}" ${urlSlash ? 'does' : 'does not'}: httpd maps ${example}, so the backend sees ${pathSlash ? 'paths glued to the last segment' : 'a doubled slash'} and answers 404 or the wrong page; make both end the same way`,
+        fix: apacheFix(pathSlash ? 'Add the trailing slash to the backend URL' : 'Remove the trailing slash from the backend URL', ...edits),
+      });
+    }
+  },
+});

@@ -1,0 +1,23 @@
+import { apacheFix, setParam } from '../../apache-fix';
+import { defineApacheRule } from '../apache-rule';
+
+export default defineApacheRule({
+  id: 'response-field-size-too-small',
+  server: 'apache',
+  severity: 'info',
+  outcome: '502',
+  summary: 'responsefieldsize is set below its 8192-byte default: backend responses with a longer header line get 502.',
+  directives: ['ProxyPass', 'BalancerMember', 'ProxySet'],
+  versions: '2.4.34 and later',
+  check(ctx) {
+    for (const w of ctx.proxy.workers) {
+      const p = w.params.get('responsefieldsize');
+      if (!p || !/^\d+$/.test(p.value) || Number(p.value) >= 8192) continue;
+      ctx.report({
+        at: { file: p.node.file, start: p.arg.start, end: p.arg.end },
+        message: `responsefieldsize=${p.value}: a response header line from ${w.url} longer than ${p.value} bytes (a large Set-Cookie or a JWT) gets 502 ("AH10124: header size is over the limit allowed by ResponseFieldSize (${p.value} bytes)", then AH01106); the default is 8192`,
+        suggestions: [apacheFix('Set responsefieldsize=16384', setParam(p, '16384'))],
+      });
+    }
+  },
+});

@@ -1,0 +1,33 @@
+import { parseApacheDuration } from '../../model/apache-workers';
+import { defineApacheRule } from '../apache-rule';
+
+/** retry above this many seconds keeps a recovered member out too long (option "maxSeconds"). */
+const DEFAULT_MAX_SECONDS = 300;
+
+export default defineApacheRule({
+  id: 'worker-retry-extremes',
+  server: 'apache',
+  severity: 'info',
+  outcome: '503',
+  summary: 'retry=0 sends requests to a failed balancer member again at once; a very large retry keeps a recovered one out of rotation.',
+  directives: ['BalancerMember', 'ProxyPass', 'ProxySet'],
+  versions: 'all 2.4',
+  check(ctx) {
+    const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
+    for (const w of ctx.proxy.workers) {
+      const p = w.params.get('retry');
+      if (!p) continue;
+      const ms = parseApacheDuration(p.value);
+      if (ms === null) continue;
+      const at = { file: p.node.file, start: p.arg.start, end: p.arg.end };
+      if (ms === 0 && w.kind === 'member') {
+        ctx.report({ at, message: `retry=0: after ${w.url} fails, httpd sends it the very next request instead of waiting (the default is 60 s), so while it is down requests keep failing on it first (AH00957, then 503 when no member is left)` });
+      } else if (ms > max) {
+        ctx.report({
+          at,
+          message: `retry=${p.value}: once ${w.url} fails, httpd keeps it in error state for ${Math.round(ms / 1000)} s before trying it again, even if it recovers a second later${w.kind === 'proxypass' ? ' (httpd 2.4.71 was seen retrying a plain ProxyPass worker on every request regardless; the value matters most for balancer members)' : ''}`,
+        });
+      }
+    }
+  },
+});

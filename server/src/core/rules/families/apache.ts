@@ -1,0 +1,59 @@
+import type { ApacheRule } from '../apache-rule';
+import { apacheCommonRules } from '../common/apache-common';
+import proxytimeoutInheritsTimeout from '../apache/proxytimeout-inherits-timeout';
+import noConnectiontimeout from '../apache/no-connectiontimeout';
+import proxyTimeoutTooLow from '../apache/proxy-timeout-too-low';
+import apacheTimeoutNotBelowOuterTimeout from '../apache/apache-timeout-not-below-outer-timeout';
+import pooledConnectionOutlivesBackendKeepalive from '../apache/pooled-connection-outlives-backend-keepalive';
+import keepaliveParamIsTcpKeepalive from '../apache/keepalive-param-is-tcp-keepalive';
+import backendDnsCachedPerChild from '../apache/backend-dns-cached-per-child';
+import apacheModuleNotLoaded from '../apache/apache-module-not-loaded';
+import proxySchemeModuleMissing from '../apache/proxy-scheme-module-missing';
+import httpsBackendWithoutSslproxyengine from '../apache/https-backend-without-sslproxyengine';
+import invalidBackendUrl from '../apache/invalid-backend-url';
+import unixSocketTargetSyntax from '../apache/unix-socket-target-syntax';
+import invalidWorkerParameter from '../apache/invalid-worker-parameter';
+import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
+import proxypassShadowed from '../apache/proxypass-shadowed';
+import undefinedBalancer from '../apache/undefined-balancer';
+import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
+import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
+import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
+import balancerSingleMember from '../apache/balancer-single-member';
+import workerRetryExtremes from '../apache/worker-retry-extremes';
+import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
+import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled';
+import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
+import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
+
+/** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
+export const apacheOnlyRules: ApacheRule[] = [
+  proxytimeoutInheritsTimeout,
+  noConnectiontimeout,
+  proxyTimeoutTooLow,
+  apacheTimeoutNotBelowOuterTimeout,
+  pooledConnectionOutlivesBackendKeepalive,
+  keepaliveParamIsTcpKeepalive,
+  backendDnsCachedPerChild,
+  apacheModuleNotLoaded,
+  proxySchemeModuleMissing,
+  httpsBackendWithoutSslproxyengine,
+  invalidBackendUrl,
+  unixSocketTargetSyntax,
+  invalidWorkerParameter,
+  proxypassTrailingSlashMismatch,
+  proxypassShadowed,
+  undefinedBalancer,
+  balancerMemberWithoutHealthCheck,
+  hcheckParamsWithoutModule,
+  balancerWithoutFailonstatus,
+  balancerSingleMember,
+  workerRetryExtremes,
+  responseFieldSizeTooSmall,
+  websocketUpgradeNotEnabled,
+  inlineCommentIsArgument,
+  htaccessDirectiveNotAllowed,
+];
+
+/** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */
+export const apacheRules: ApacheRule[] = [...apacheCommonRules, ...apacheOnlyRules];

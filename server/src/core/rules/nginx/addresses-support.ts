@@ -1,0 +1,163 @@
+import type { TextEdit } from '../../finding';
+import { indentAt, insertLinesAfter } from '../../fix';
+import { blockContextOf, enclosing } from '../../model/nginx-effective';
+import type { ConfigNode, NginxConfig, SourceFile } from '../../model/nginx-tree';
+import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
+import type { Arg, Span } from '../../syntax/nginx/ast';
+import type { NginxRuleContext } from '../rule';
+
+/** Pass directives that take a host name nginx may have to look up (memcached_pass takes no variables and no TLS). */
+export const RESOLVING_PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
+
+export const IPV4 = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
+
+export function isIpLiteral(host: string): boolean {
+  return IPV4.test(host) || host.includes(':') || host.startsWith('[');
+}
+
+/** The span of `part` inside an argument's source text (the whole argument when it cannot be found). */
+export function spanIn(arg: Arg, part: string | undefined, from = 0): Span {
+  const i = part ? arg.raw.indexOf(part, from) : -1;
+  return i < 0 ? { start: arg.start, end: arg.end } : { start: arg.start + i, end: arg.start + i + part!.length };
+}
+
+/** Where a pass target's host is written (after the scheme), for findings about the host. */
+export function hostSpan(t: PassTarget): Span {
+  const a = t.address;
+  if (!a || a.unix) return { start: t.arg.start, end: t.arg.end };
+  const after = t.arg.raw.indexOf('://');
+  return spanIn(t.arg, a.host, after < 0 ? 0 : after + 3);
+}
+
+/** A flag directive (on/off) in force at `scope`, with the node that sets it when it is written down. */
+export function flag(ctx: NginxRuleContext, scope: ConfigNode | null, name: string): { on: boolean; node?: ConfigNode } {
+  const e = ctx.effective(scope, name);
+  const node = e.nodes[e.nodes.length - 1];
+  const value = node?.directive.args[0]?.value ?? e.defaultValue ?? 'off';
+  return { on: value.toLowerCase() === 'on', node };
+}
+
+/** The value of a single-argument directive in force at `scope`. */
+export function valueOf(ctx: NginxRuleContext, scope: ConfigNode | null, name: string): { value?: string; node?: ConfigNode } {
+  const e = ctx.effective(scope, name);
+  const node = e.nodes[e.nodes.length - 1];
+  return { value: node?.directive.args[0]?.value, node };
+}
+
+export type LocationKind = 'prefix' | 'exact' | 'regex' | 'named';
+
+/** How a `location` matches, as ngx_http_core_location reads its arguments (`~ re`, `~re`, `~* re`, `= /x`, `@name`, …). */
+export function locationMatch(loc: ConfigNode): { kind: LocationKind; pattern: string; caseless: boolean } {
+  const a = loc.directive.args.map((x) => x.value);
+  if (a.length >= 2) {
+    const mod = a[0];
+    if (mod === '~' || mod === '~*') return { kind: 'regex', pattern: a[1], caseless: mod === '~*' };
+    return { kind: mod === '=' ? 'exact' : 'prefix', pattern: a[1], caseless: false };
+  }
+  const name = a[0] ?? '';
+  if (name.startsWith('~*')) return { kind: 'regex', pattern: name.slice(2), caseless: true };
+  if (name.startsWith('~')) return { kind: 'regex', pattern: name.slice(1), caseless: false };
+  if (name.startsWith('=')) return { kind: 'exact', pattern: name.slice(1), caseless: false };
+  if (name.startsWith('@')) return { kind: 'named', pattern: name, caseless: false };
+  return { kind: 'prefix', pattern: name, caseless: false };
+}
+
+/**
+ * True when the level that hands values down to `node` (http for http modules, stream for stream) is not in
+ * the linted files: the file is a fragment included from an nginx.conf we have not seen, which may set
+ * resolvers and TLS defaults for it.
+ */
+export function outerLevelUnseen(config: NginxConfig, node: ConfigNode): boolean {
+  if (config.rootContext === 'main') return false;
+  return !enclosing(node, 'http', 'stream');
+}
+
+/** The nearest enclosing block (or `node` itself) where `directive` may be written, from the reference contexts. */
+export function levelFor(node: ConfigNode | null, allowed: string[]): ConfigNode | null {
+  for (let p = node; p; p = p.parent) if (allowed.includes(blockContextOf(p))) return p;
+  return null;
+}
+
+const eolOf = (file: SourceFile) => (file.text.includes('\r\n') ? '\r\n' : '\n');
+
+/** True when nothing but blanks (and a comment) follows the node on its last line. */
+function endsItsLine(node: ConfigNode): boolean {
+  const file = node.file;
+  const line = file.lines.positionAt(node.directive.end).line;
+  const rest = file.lines.lineText(line).slice(file.lines.positionAt(node.directive.end).character);
+  return /^\s*(#.*)?$/.test(rest);
+}
+
+/** True when nothing but blanks precede the node on its first line. */
+function startsItsLine(node: ConfigNode): boolean {
+  const file = node.file;
+  const p = file.lines.positionAt(node.directive.start);
+  return file.lines.lineText(p.line).slice(0, p.character).trim() === '';
+}
+
+/** Inserts statements right after `node`: on their own lines when the node ends its line, else inline (one-line blocks). */
+export function insertAfterNode(node: ConfigNode, lines: string[]): TextEdit {
+  if (endsItsLine(node)) return insertLinesAfter(node, lines);
+  return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: ' ' + lines.join(' ') };
+}
+
+/** Inserts statements right before `node`, at its indentation (inline when it shares its line with other text). */
+export function insertBeforeNode(node: ConfigNode, lines: string[]): TextEdit {
+  const file = node.file;
+  if (!startsItsLine(node)) return { path: file.path, start: node.directive.start, end: node.directive.start, newText: lines.join(' ') + ' ' };
+  const indent = indentAt(file, node.directive.start);
+  const lineStart = file.lines.lineStart(file.lines.positionAt(node.directive.start).line);
+  return { path: file.path, start: lineStart, end: lineStart, newText: lines.map((l) => indent + l + eolOf(file)).join('') };
+}
+
+/** Inserts statements as the first ones of `block` (or before `fallback` when there is no block in the file). */
+export function insertFirstIn(block: ConfigNode | null, fallback: ConfigNode, lines: string[]): TextEdit {
+  const first = block ? block.children.find((c) => c.file === block.file) : undefined;
+  if (first) return insertBeforeNode(first, lines);
+  return insertBeforeNode(fallback, lines);
+}
+
+/** The TLS directive family a pass target belongs to, when the target can speak TLS. */
+export function sslFamily(t: PassTarget): 'proxy' | 'grpc' | 'uwsgi' | undefined {
+  if (t.directive === 'proxy_pass') return 'proxy';
+  if (t.directive === 'grpc_pass' && t.module === 'http') return 'grpc';
+  if (t.directive === 'uwsgi_pass' && t.module === 'http') return 'uwsgi';
+  return undefined;
+}
+
+const TLS_SCHEMES = new Set(['https', 'grpcs', 'suwsgi']);
+
+/**
+ * Whether nginx sets up TLS to the upstream for this target: a TLS scheme, or (stream) `proxy_ssl on`.
+ * `variablesCount`: nginx 1.22.1 also prepares TLS for any http target with variables (the scheme may be
+ * https at run time), which is what makes `*_ssl_verify on` fail at start-up there [lab].
+ */
+export function tlsTarget(ctx: NginxRuleContext, t: PassTarget, variablesCount: boolean): boolean {
+  if (t.module === 'stream') return t.directive === 'proxy_pass' && flag(ctx, t.node.parent, 'proxy_ssl').on;
+  if (!sslFamily(t)) return false;
+  if (t.scheme && TLS_SCHEMES.has(t.scheme)) return true;
+  return variablesCount && t.hasVariables;
+}
+
+/** Upstream groups by module, for host names that may be group names. */
+export function groupNamed(ctx: NginxRuleContext, module: 'http' | 'stream', name: string): Upstream | undefined {
+  return ctx.upstreams.find(module, name);
+}
+
+/** The default port of a scheme (what nginx uses when none is written). */
+export function defaultPort(scheme: string | undefined): number {
+  return scheme === 'https' || scheme === 'grpcs' ? 443 : 80;
+}
+
+/**
+ * nginx turns every static pass target into an implicit upstream named by its host and port; at run time a
+ * variable target whose host and port match one is served by it without a resolver.
+ */
+export function implicitUpstream(ctx: NginxRuleContext, host: string, port: number): PassTarget | undefined {
+  return ctx.upstreams.passes.find(
+    (p) => p.module === 'http' && !p.hasVariables && !p.error && !p.upstream && p.address && !p.address.unix && p.address.host.toLowerCase() === host.toLowerCase() && (p.address.port ?? defaultPort(p.scheme)) === port,
+  );
+}
+
+/** A placeholder the user must replace, kept visible in the inserted line. */
+export const RESOLVER_LINE = 'resolver 127.0.0.11 valid=30s;  # TODO: your DNS server (127.0.0.11 is Docker\'s embedded DNS)';

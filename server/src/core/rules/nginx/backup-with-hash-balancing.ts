@@ -1,0 +1,73 @@
+import type { Fix } from '../../finding';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { defineNginxRule } from '../rule';
+import { isBackup } from './failover-support';
+
+/** Methods that do not accept `backup` (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#backup); ip_hash exists in http only. */
+const REFUSING = new Set(['hash', 'ip_hash', 'random']);
+/** Every balancing method: each one resets the parameters that the `server` lines after it may use. */
+const METHODS = new Set(['hash', 'ip_hash', 'random', 'least_conn', 'least_time']);
+
+/** Removes a directive: its whole lines when it stands alone on them (a trailing comment goes with it), else just its text. */
+function removeLine(n: ConfigNode) {
+  const { lines, text, path } = n.file;
+  const first = lines.positionAt(n.directive.start).line;
+  const last = lines.positionAt(n.directive.end).line;
+  const lineEnd = last + 1 < lines.lineCount ? lines.lineStart(last + 1) : text.length;
+  const alone = text.slice(lines.lineStart(first), n.directive.start).trim() === '' && /^\s*(#.*)?$/.test(text.slice(n.directive.end, lineEnd));
+  return alone ? { path, start: lines.lineStart(first), end: lineEnd, newText: '' } : { path, start: n.directive.start, end: n.directive.end, newText: '' };
+}
+
+function methodLabel(n: ConfigNode): string {
+  return [n.name, ...n.directive.args.map((a) => a.value)].join(' ');
+}
+
+/**
+ * nginx checks each `server` parameter against the balancing method declared so far: `backup` after
+ * `hash`, `ip_hash` or `random` stops start-up with `balancing method does not support parameter
+ * "backup"`. Written after the servers, the method is not checked against them and nginx starts
+ * (verified with nginx 1.22.1), but the combination stays undocumented: the hash and random methods
+ * choose among the primary servers and reach a backup only when their own choice has given up and
+ * they fall back to round robin (ngx_http_upstream_hash_module.c).
+ */
+export default defineNginxRule({
+  id: 'backup-with-hash-balancing',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A backup server in a group balanced by hash, ip_hash or random: nginx refuses to start (or, with the method written last, the backup is unsupported).',
+  directives: ['hash', 'ip_hash', 'random'],
+  versions: 'all',
+  check(ctx) {
+    const order = new Map(ctx.config.all.map((n, i) => [n, i]));
+    for (const up of ctx.upstreams.upstreams) {
+      const methods = up.node.children.filter((c) => METHODS.has(c.name) && (c.name !== 'ip_hash' || up.module === 'http'));
+      if (!methods.some((m) => REFUSING.has(m.name))) continue;
+      const finalMethod = methods[methods.length - 1];
+      for (const s of up.servers.filter(isBackup)) {
+        const arg = s.node.directive.args.find((a) => a.value === 'backup')!;
+        const before = methods.filter((m) => order.get(m)! < order.get(s.node)!).pop();
+        const suggestions: Fix[] = [{ title: 'Remove this backup server (keep the balancing method)', edits: [removeLine(s.node)] }];
+        if (before && REFUSING.has(before.name)) {
+          suggestions.push({ title: `Remove "${methodLabel(before)}" (round robin keeps the backup, but requests lose their affinity)`, edits: [removeLine(before)] });
+          ctx.report({
+            at: { file: s.node.file, start: arg.start, end: arg.end },
+            message: `nginx will not start: "${methodLabel(before)}" above does not support backup servers (nginx -t: balancing method does not support parameter "backup")`,
+            related: [{ path: before.file.path, start: before.directive.start, end: before.directive.end, message: 'balancing method declared here' }],
+            suggestions,
+          });
+        } else if (REFUSING.has(finalMethod.name) && order.get(finalMethod)! > order.get(s.node)!) {
+          const m = finalMethod;
+          suggestions.push({ title: `Remove "${methodLabel(m)}" (round robin keeps the backup, but requests lose their affinity)`, edits: [removeLine(m)] });
+          ctx.report({
+            at: { file: s.node.file, start: arg.start, end: arg.end },
+            severity: 'warning',
+            message: `backup is not supported with "${m.name}": nginx starts only because "${methodLabel(m)}" is written after the servers; moved above them, where it is usually written, it makes nginx refuse to start, and until then the backup is reached only through an undocumented fallback`,
+            related: [{ path: m.file.path, start: m.directive.start, end: m.directive.end, message: 'balancing method declared here' }],
+            suggestions,
+          });
+        }
+      }
+    }
+  },
+});

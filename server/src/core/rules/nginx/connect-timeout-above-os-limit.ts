@@ -1,0 +1,48 @@
+import { timeMs } from '../../model/nginx-modules';
+import { defineNginxRule } from '../rule';
+import { seconds, setValue } from './timeouts-support';
+
+const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_connect_timeout', 'scgi_connect_timeout', 'grpc_connect_timeout', 'memcached_connect_timeout'];
+
+/**
+ * "It should be noted that this timeout cannot usually exceed 75 seconds"
+ * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_connect_timeout): the kernel stops
+ * resending SYNs within about 70 s and gives the handshake up after 75 s (BSD, macOS) or about 130 s
+ * (Linux, tcp_syn_retries = 6). Up to the kernel's limit nginx's own timer fires (504); past it the
+ * kernel's ETIMEDOUT does (502, "connect() failed (110: Connection timed out)").
+ */
+const USEFUL_LIMIT_MS = 75_000;
+const LINUX_LIMIT_MS = 130_000;
+
+export default defineNginxRule({
+  id: 'connect-timeout-above-os-limit',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: '502/504',
+  summary: 'A connect timeout above 75 s only makes clients wait longer for a dead backend: the TCP handshake cannot usefully take that long.',
+  directives: DIRECTIVES,
+  versions: 'all',
+  check(ctx) {
+    for (const name of DIRECTIVES) {
+      for (const node of ctx.nodes(name)) {
+        const arg = node.directive.args[0];
+        const ms = timeMs(arg);
+        if (ms === undefined || ms <= USEFUL_LIMIT_MS) continue;
+        const stream = node.context.startsWith('stream');
+        const failure = stream ? 'nginx closes the client connection' : 'the client gets';
+        const message =
+          ms > LINUX_LIMIT_MS
+            ? `${name} ${arg.value} never takes effect: the operating system gives up on an unanswered TCP handshake first (after 75 s on BSD and macOS, about 130 s on Linux), so a request to a backend that does not answer (host down, SYNs dropped, listen queue full) hangs that long, then ${stream ? 'nginx closes the client connection' : 'the client gets 502'}, and only then is the next server tried`
+            : `${name} ${arg.value}: a request to a backend that does not answer the TCP handshake (host down, SYNs dropped, listen queue full) hangs up to ${seconds(ms)}, then ${failure}${stream ? '' : ' 504 (502 where the OS gives up first: after 75 s on BSD and macOS)'}, and only then is the next server tried; the kernel stops resending SYNs after about 70 s, so waiting past 75 s cannot save a connection`;
+        ctx.report({
+          node,
+          message,
+          // The kernel sends its last SYN within ~70 s; a handshake that has not completed 5 s later will not,
+          // so 75s keeps every connection that could succeed and only shortens the wait for a dead backend.
+          fix: { title: `Lower to 75s (the longest a TCP handshake can usefully take)`, edits: [setValue(node, '75s')] },
+          suggestions: [{ title: 'Use 10s: give up on a dead backend (and fail over) sooner; a reachable backend answers the handshake in milliseconds', edits: [setValue(node, '10s')] }],
+        });
+      }
+    }
+  },
+});

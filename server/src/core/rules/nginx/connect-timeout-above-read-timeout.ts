@@ -1,0 +1,61 @@
+import type { ConfigNode } from '../../model/nginx-tree';
+import { formatDuration } from '../../model/units';
+import { defineNginxRule } from '../rule';
+import { effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
+import { insertLinesAfter } from '../../fix';
+
+const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
+const SHORT_CONNECT_MS = 5_000;
+
+/** How deep a node sits: the more specific of two settings is the one that made them disagree. */
+function depth(node: ConfigNode | undefined): number {
+  let d = 0;
+  for (let p = node?.parent; p; p = p.parent) d++;
+  return node ? d : -1;
+}
+
+/** A stream server that listens on UDP connects without a handshake: its connect timeout never runs. */
+function listensUdp(server: ConfigNode): boolean {
+  return server.children.some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'udp'));
+}
+
+export default defineNginxRule({
+  id: 'connect-timeout-above-read-timeout',
+  server: 'nginx',
+  severity: 'info',
+  outcome: '504',
+  summary: 'The connect timeout is longer than the read timeout: a dead backend is noticed later than a slow one, so failures and failover take the longer of the two.',
+  directives: [...MODULES.flatMap((m) => [`${m}_connect_timeout`, `${m}_read_timeout`]), 'proxy_timeout'],
+  versions: 'all',
+  check(ctx) {
+    const seen = new Set<string>();
+    for (const site of passSites(ctx, { stream: true })) {
+      if (site.stream && listensUdp(site.scope)) continue;
+      const connectName = `${site.module}_connect_timeout`;
+      // The stream module has one idle timeout for both directions instead of a read timeout.
+      const readName = site.stream ? 'proxy_timeout' : `${site.module}_read_timeout`;
+      const connect = effectiveTime(ctx, site.scope, connectName);
+      const read = effectiveTime(ctx, site.scope, readName);
+      if (!connect || !read || connect.ms <= read.ms) continue;
+      // Report at the more specific of the two settings: that is where they were made to disagree.
+      const atConnect = !!connect.node && depth(connect.node) >= depth(read.node);
+      const at = (atConnect ? connect.node : read.node ?? connect.node) ?? site.pass.node;
+      const key = `${at.file.path}\0${at.directive.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const value = formatDuration(Math.min(SHORT_CONNECT_MS, read.ms));
+      const edit = atConnect ? setValue(connect.node!, value) : read.node ? insertLinesAfter(read.node, [`${connectName} ${value};`]) : undefined;
+      const failure = site.stream ? 'the client connection is closed' : 'the client gets 504';
+      const slow = site.stream ? `an idle connection is closed after ${seconds(read.ms)}` : `a slow response is cut off after ${seconds(read.ms)}`;
+      ctx.report({
+        node: at,
+        message: `${connectName} ${describe(connect)} is longer than ${readName} ${describe(read)}: a backend host that does not answer the TCP handshake (down, SYNs dropped) is given up on only after ${seconds(connect.ms)}, while ${slow}, so ${site.stream ? 'connections' : 'requests'} to such a server hang ${seconds(connect.ms)} before ${failure} or nginx tries the next server`,
+        suggestions: edit ? [{ title: `Set ${connectName} to ${value}`, edits: [edit] }] : [],
+      });
+    }
+  },
+});
+
+function describe(t: TimeValue): string {
+  return t.node ? t.text : `(default ${t.text})`;
+}

@@ -1,0 +1,42 @@
+import type { TextEdit } from '../../finding';
+import { replaceSpan } from '../../fix';
+import { moduleOf } from '../../model/nginx-upstreams';
+import { defineNginxRule } from '../rule';
+import { connectionMapEdit, mapDefining, wsPath } from './neighbours-support';
+
+/**
+ * A literal `Connection: upgrade` goes out with every request, not only with WebSocket handshakes. The
+ * upstream keepalive docs ask for the header to be cleared on reused connections, and the WebSocket docs
+ * derive it from $http_upgrade with a map; whether a backend keeps a connection that was asked to upgrade
+ * without an Upgrade header is up to the backend.
+ * https://nginx.org/en/docs/http/websocket.html
+ * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive
+ */
+export default defineNginxRule({
+  id: 'connection-upgrade-on-every-request',
+  server: 'nginx',
+  severity: 'info',
+  outcome: 'silent',
+  summary: 'proxy_set_header Connection "upgrade" is sent with every request, ordinary ones included, instead of only with WebSocket handshakes.',
+  directives: ['proxy_set_header'],
+  versions: 'all',
+  check(ctx) {
+    for (const node of ctx.nodes('proxy_set_header')) {
+      const [name, value] = node.directive.args;
+      if (!name || !value || name.value.toLowerCase() !== 'connection' || !/^upgrade$/i.test(value.value)) continue;
+      // A location that only serves WebSocket handshakes gets nothing but upgrades: the literal is right there.
+      if (moduleOf(node) !== 'http' || wsPath(node.parent)) continue;
+      const edits: TextEdit[] = [replaceSpan(node.file, value, '$connection_upgrade')];
+      if (!mapDefining(ctx, '$connection_upgrade')) {
+        const mapEdit = connectionMapEdit(ctx);
+        if (mapEdit) edits.push(mapEdit);
+      }
+      const complete = edits.length === 2 || mapDefining(ctx, '$connection_upgrade');
+      ctx.report({
+        node,
+        message: `every request proxied from here carries "Connection: ${value.value}", ordinary ones without an Upgrade header included; nginx's keep-alive docs ask for a cleared Connection header, and the WebSocket docs set it from $http_upgrade with a map so that only real upgrade requests ask for one`,
+        suggestions: complete ? [{ title: 'Send "upgrade" only when the client asks for it (map $http_upgrade $connection_upgrade)', edits }] : [],
+      });
+    }
+  },
+});

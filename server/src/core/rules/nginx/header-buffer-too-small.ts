@@ -1,0 +1,88 @@
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { PassTarget } from '../../model/nginx-upstreams';
+import { PASS_OF, HTTP_UPSTREAM_MODULES, type UpstreamModule } from '../../model/nginx-modules';
+import { formatSize, parseNginxSize } from '../../model/units';
+import { replaceSpan } from '../../fix';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { bufferEdits, bufferLines, bufferSet, consistentBuffers, locationPath, names, scopeOf, type BufferModule, insertAfter, settingsAnchor } from './neighbours-support';
+
+/** Identity providers and auth proxies: their responses carry session cookies and tokens in headers. */
+const IDP = /(?<![a-z0-9])(oauth2?(?:[-_]?proxy)?|oidc|keycloak|authelia|authentik|vouch|pomerium|sso|dex|okta|zitadel|gatekeeper|lemonldap|shibboleth|casdoor|kanidm)(?![a-z0-9])/i;
+/** auth_request_set lines that copy cookies or tokens out of the auth response show that response has big headers. */
+const TOKEN_VARS = /\$upstream_http_\w*(set_cookie|token|jwt|authorization|id_token)/i;
+const HEADER_SIZE = 16 * 1024;
+
+function moduleOfPass(t: PassTarget): UpstreamModule | undefined {
+  return HTTP_UPSTREAM_MODULES.find((m) => PASS_OF[m] === t.directive);
+}
+
+/** Locations that serve an auth_request whose answer is mined for cookies or tokens. */
+function tokenAuthTargets(ctx: NginxRuleContext): Set<string> {
+  const out = new Set<string>();
+  for (const ar of ctx.nodes('auth_request')) {
+    const uri = ar.directive.args[0]?.value;
+    if (!uri || uri === 'off') continue;
+    const scope = ar.parent;
+    const sets = ctx.nodes('auth_request_set').filter((s) => s.parent === scope || s.parent === scope?.parent);
+    if (sets.some((s) => TOKEN_VARS.test(s.directive.args[1]?.value ?? ''))) out.add(uri);
+  }
+  return out;
+}
+
+function evidence(t: PassTarget, authUris: Set<string>): string | undefined {
+  const name = t.upstream?.name ?? (t.address && !t.address.hasVariables ? t.address.host : undefined);
+  if (name && IDP.test(name)) return `"${name}" looks like an identity provider or auth proxy, whose responses carry session cookies and tokens in headers`;
+  const path = locationPath(scopeOf(t.node));
+  if (path && authUris.has(path)) return `this location answers auth_request subrequests whose response headers (cookies, tokens) are copied with auth_request_set`;
+  return undefined;
+}
+
+/**
+ * The first part of the response, headers included, must fit in *_buffer_size (one memory page by default);
+ * a bigger header is an invalid response and the client gets 502. Auth proxies are where headers grow.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_buffer_size
+ */
+export default defineNginxRule({
+  id: 'header-buffer-too-small',
+  server: 'nginx',
+  severity: 'info',
+  outcome: '502',
+  summary: 'A backend that sends large response headers (auth proxy, identity provider) is read with a one-page header buffer: a header over it gives 502.',
+  directives: [...HTTP_UPSTREAM_MODULES.map((m) => PASS_OF[m]), ...HTTP_UPSTREAM_MODULES.map((m) => `${m}_buffer_size`), 'auth_request'],
+  versions: 'all',
+  check(ctx) {
+    const authUris = tokenAuthTargets(ctx);
+    for (const t of ctx.upstreams.passes) {
+      const m = moduleOfPass(t);
+      if (!m || t.module !== 'http') continue;
+      const why = evidence(t, authUris);
+      if (!why) continue;
+      const scope = scopeOf(t.node);
+      const eff = ctx.effective(scope, `${m}_buffer_size`);
+      const set = eff.nodes[0];
+      const size = set ? parseNginxSize(set.directive.args[0]?.value ?? '') : ctx.target.pageSize;
+      if (size === null || size > 4096) continue;
+      const here = set && set.parent === scope ? set : undefined;
+      const anchor = settingsAnchor(t.node);
+      const fixScope = anchor.parent;
+      let suggestion;
+      if (m === 'grpc') {
+        const line = `grpc_buffer_size ${formatSize(HEADER_SIZE)};`;
+        suggestion = { title: `Use ${line}`, edits: [set && set.parent === fixScope ? replaceSpan(set.file, set.directive, line) : insertAfter(anchor, [line])] };
+      } else {
+        const b = bufferSet(ctx, fixScope, m as BufferModule);
+        if (b) {
+          const lines = bufferLines(m, consistentBuffers({ ...b, bufferSize: HEADER_SIZE }));
+          const hereNodes = [b.nodes.bufferSize, b.nodes.buffers, b.nodes.busy].map((n: ConfigNode | undefined) => (n && n.parent === fixScope ? n : undefined));
+          const edits = bufferEdits(lines, hereNodes, anchor, fixScope);
+          if (edits) suggestion = { title: `Raise the header buffer and keep the buffer arithmetic valid: ${lines.join(' ')}`, edits };
+        }
+      }
+      ctx.report({
+        node: here ?? t.node,
+        message: `${why}; ${names(m).bufferSize} is ${formatSize(size)} here${set ? '' : ' (the default: one memory page)'}, and a response header larger than that makes nginx answer 502 ("upstream sent too big header while reading response header from upstream")`,
+        suggestions: suggestion ? [suggestion] : [],
+      });
+    }
+  },
+});

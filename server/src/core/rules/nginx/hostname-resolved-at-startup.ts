@@ -1,0 +1,126 @@
+import type { Fix, TextEdit } from '../../finding';
+import { replaceSpan } from '../../fix';
+import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
+import { enclosing } from '../../model/nginx-effective';
+import { atLeast } from '../../model/version';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNode, insertFirstIn, levelFor, spanIn } from './addresses-support';
+
+/**
+ * nginx resolves the names in static pass targets and upstream `server` lines once, while loading the
+ * configuration, and keeps those addresses until the next reload
+ * (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server). Only `server … resolve`
+ * (open source since 1.27.3, NGINX Plus before) or a variable target with a `resolver` looks names up again.
+ */
+
+/**
+ * Names in zones an operator runs (dotless container/service names, .internal, .svc, …) tend to keep their
+ * address or change only on redeploys the same team controls: still worth knowing, but advice (info).
+ * Public names (cloud load balancers, SaaS APIs, CDNs) move without notice: warning.
+ */
+const PRIVATE_ZONE = /(^[^.]+$)|\.(local|internal|intranet|lan|home\.arpa|localdomain|corp|private|svc|cluster\.local|docker|test|example|invalid)$/i;
+
+/** Whether `server … resolve` exists on the target: true/false when known, undefined when the version is unknown. */
+function resolveAvailable(ctx: NginxRuleContext): boolean | undefined {
+  if (ctx.target.edition === 'plus') return true;
+  return atLeast(ctx.target.version, '1.27.3');
+}
+
+const requirement = (known: boolean | undefined) => (known === undefined ? ' (needs open-source nginx ≥ 1.27.3 or NGINX Plus)' : '');
+
+function zoneName(ctx: NginxRuleContext, base: string): string {
+  const used = new Set<string>();
+  for (const name of ['zone', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'fastcgi_cache_path', 'keyval_zone']) {
+    for (const n of ctx.nodes(name)) for (const a of n.directive.args) used.add(a.value.replace(/^(zone|keys_zone)=/, '').split(':')[0]);
+  }
+  let name = base.replace(/[^A-Za-z0-9_]/g, '_');
+  while (used.has(name)) name += '_upstream';
+  return name;
+}
+
+/** A resolver nginx would use for `server … resolve`: in the upstream block or at the http/stream level. */
+function hasUpstreamResolver(up: Upstream): boolean {
+  if (up.node.children.some((c) => c.name === 'resolver')) return true;
+  return (up.node.parent?.children ?? []).some((c) => c.name === 'resolver');
+}
+
+function serverSuggestions(ctx: NginxRuleContext, up: Upstream, s: UpstreamServer): Fix[] {
+  const known = resolveAvailable(ctx);
+  if (known === false) return [];
+  const args = s.node.directive.args;
+  const edits: TextEdit[] = [{ path: s.node.file.path, start: args[args.length - 1].end, end: args[args.length - 1].end, newText: ' resolve' }];
+  const pre: string[] = [];
+  if (!up.node.children.some((c) => c.name === 'zone')) pre.push(`zone ${zoneName(ctx, up.name)} 64k;`);
+  if (!hasUpstreamResolver(up)) pre.push(RESOLVER_LINE);
+  if (pre.length) edits.push(insertFirstIn(up.node, s.node, pre));
+  return [{ title: `Re-resolve the name while running: add "resolve"${pre.length ? ', a zone and a resolver' : ''}${requirement(known)}`, edits }];
+}
+
+function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
+  const a = t.address!;
+  const out: Fix[] = [];
+  const known = resolveAvailable(ctx);
+  const server = enclosing(t.node, 'server');
+  const http = server?.parent ?? null;
+  // Same-named group: the target text, $proxy_host, the Host header and the TLS name stay exactly as they are.
+  const clash = ctx.upstreams.passes.some(
+    (p) => p !== t && p.address?.host.toLowerCase() === a.host.toLowerCase() && (p.address.port !== undefined || defaultPort(p.scheme) !== defaultPort(t.scheme)),
+  );
+  if (known !== false && a.port === undefined && !clash && server && http && (http.name === 'http' || ctx.config.rootContext === 'http') && server.context !== 'stream') {
+    const lines = [`upstream ${a.host} {`, `    zone ${zoneName(ctx, a.host)} 64k;`, `    ${RESOLVER_LINE}`, `    server ${a.host} resolve;`, '}'];
+    if (t.scheme === 'https' || t.scheme === 'grpcs') lines[3] = `    server ${a.host}:443 resolve;`;
+    out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${requirement(known)}`, edits: [insertBeforeNode(server, lines)] });
+  }
+  // A variable makes nginx resolve per request on every version; with no URI part the path sent is unchanged.
+  const level = levelFor(t.node.parent, ['location', 'if-location', 'server']);
+  if (known !== true && t.module === 'http' && t.uri === undefined && level) {
+    // Short on purpose: long names overflow variables_hash_bucket_size (64) and nginx refuses to start.
+    const v = '$backend_' + a.host.split('.')[0].replace(/[^A-Za-z0-9]/g, '_').slice(0, 16);
+    const value = a.port === undefined ? a.host : `${a.host}:${a.port}`;
+    const host = hostSpan(t);
+    const portEnd = a.port === undefined ? host.end : spanIn(t.arg, `:${a.port}`, host.end - t.arg.start).end;
+    // First in the block: a `set` after `rewrite … break` or `return` would never run.
+    const edits: TextEdit[] = [insertFirstIn(t.node.parent, t.node, [`set ${v} ${value};`]), replaceSpan(t.node.file, { start: host.start, end: portEnd }, v)];
+    if (!ctx.effective(t.node.parent, 'resolver').nodes.length) edits.push(insertFirstIn(server, t.node, [RESOLVER_LINE]));
+    out.push({ title: `Resolve per request: put the address in a variable and add a resolver${known === undefined ? ' (works on every version)' : ''}`, edits });
+  }
+  return out;
+}
+
+function severityFor(host: string): 'info' | undefined {
+  return PRIVATE_ZONE.test(host.replace(/\.$/, '')) ? 'info' : undefined;
+}
+
+const consequence = (name: string, module: 'http' | 'stream') =>
+  `nginx looks "${name}" up only when it starts or reloads: if the address changes, it keeps connecting to the old one and ${module === 'stream' ? 'connections fail (refused or timed out)' : 'clients get 502 (refused) or 504 (timed out)'} until the next reload, and if the name does not resolve then, nginx refuses to start ("host not found in upstream")`;
+
+export default defineNginxRule({
+  id: 'hostname-resolved-at-startup',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: '502/504',
+  summary: 'A host name in a pass target or upstream server is resolved only at start-up: when its address changes, requests fail with 502/504 until a reload.',
+  directives: [...RESOLVING_PASSES, 'upstream'],
+  versions: 'all',
+  check(ctx) {
+    for (const t of ctx.upstreams.passes) {
+      const a = t.address;
+      if (!RESOLVING_PASSES.includes(t.directive) || t.hasVariables || t.error || t.upstream || !a || a.unix || a.isIp || a.hasVariables) continue;
+      if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
+      // A dotless name without a port may be a group defined in a file we do not see (undefined-upstream's business).
+      if (!a.host.includes('.') && a.port === undefined) continue;
+      ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
+    }
+    for (const up of ctx.upstreams.upstreams) {
+      // Third-party run-time resolution (Tengine's dynamic_resolve, jdomain) already does the job.
+      if (up.node.children.some((c) => c.name === 'dynamic_resolve' || c.name === 'jdomain')) continue;
+      for (const s of up.servers) {
+        const a = s.address;
+        if (s.error || !a || a.unix || a.isIp || a.hasVariables || s.params.has('resolve')) continue;
+        if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
+        const arg = s.node.directive.args[0];
+        ctx.report({ at: { file: s.node.file, ...spanIn(arg, a.host) }, message: `upstream "${up.name}" server ${arg.value}: ${consequence(a.host, up.module)}`, severity: severityFor(a.host), suggestions: serverSuggestions(ctx, up, s) });
+      }
+    }
+  },
+});

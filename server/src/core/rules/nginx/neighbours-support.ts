@@ -1,0 +1,312 @@
+import type { TextEdit } from '../../finding';
+import { indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, withInheritedLines } from '../../fix';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { enclosing } from '../../model/nginx-effective';
+import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
+import { parseNginxSize, formatSize } from '../../model/units';
+import { atLeast } from '../../model/version';
+import type { NginxRuleContext } from '../rule';
+
+export const KEEPALIVE_DOC = 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive';
+export const WEBSOCKET_DOC = 'https://nginx.org/en/docs/http/websocket.html';
+
+/** true when the target runs 1.29.7 or later (keep-alive and HTTP/1.1 to upstreams on by default), undefined when unknown. */
+export function newKeepaliveDefaults(ctx: NginxRuleContext): boolean | undefined {
+  return atLeast(ctx.target.version, '1.29.7');
+}
+
+/** The `keepalive N` line of an http upstream group when N is a positive count (the one that turns the cache on before 1.29.7). */
+export function explicitKeepalive(up: Upstream): ConfigNode | undefined {
+  if (up.module !== 'http') return undefined;
+  const node = up.node.children.find((c) => c.name === 'keepalive');
+  const n = node?.directive.args[0]?.value;
+  return node && n && /^\d+$/.test(n) && Number(n) > 0 ? node : undefined;
+}
+
+export function text(node: ConfigNode): string {
+  return node.file.text.slice(node.directive.start, node.directive.end);
+}
+
+/** The block a pass directive's settings are read in (its location, `if`, or the fragment's top level). */
+export const scopeOf = (node: ConfigNode): ConfigNode | null => node.parent;
+
+/**
+ * Where lines that configure a pass go: right after it, or, for a pass inside `if`, after that `if` block in
+ * the location, since proxy_http_version, *_set_header, *_buffer_size and the like are not allowed in `if`
+ * (the `if` inherits them from its location).
+ */
+export function settingsAnchor(pass: ConfigNode): ConfigNode {
+  let n = pass;
+  while (n.parent && (n.parent.name === 'if' || n.parent.name === 'limit_except')) n = n.parent;
+  return n;
+}
+
+export interface HeaderLine {
+  node: ConfigNode;
+  name: string;
+  value: string;
+}
+
+/** The `*_set_header` lines in force in `scope`, and whether they are written there or inherited. */
+export function headerLines(ctx: NginxRuleContext, scope: ConfigNode | null, directive = 'proxy_set_header') {
+  const eff = ctx.effective(scope, directive);
+  const lines: HeaderLine[] = [];
+  for (const node of eff.nodes) {
+    const [name, value] = node.directive.args;
+    if (name) lines.push({ node, name: name.value.toLowerCase(), value: value?.value ?? '' });
+  }
+  return { lines, origin: eff.origin, nodes: eff.nodes };
+}
+
+/** The `map` block that defines `$name` (maps are global to the http module). */
+export function mapDefining(ctx: NginxRuleContext, variable: string): ConfigNode | undefined {
+  return ctx.nodes('map').find((m) => moduleOf(m) === 'http' && m.directive.args[1]?.value === variable && m.directive.block);
+}
+
+/** Values a map yields for an empty source value: its '' entry, else its default (empty when none). */
+export function mapValueForEmpty(map: ConfigNode): { value: string; node?: ConfigNode } {
+  const empty = map.children.find((c) => c.name === '' && c.directive.args.length === 1);
+  if (empty) return { value: empty.directive.args[0].value, node: empty };
+  const def = map.children.find((c) => c.name === 'default');
+  return def ? { value: def.directive.args[0]?.value ?? '', node: def } : { value: '' };
+}
+
+export const isVariable = (v: string) => /^\$\w+$/.test(v);
+
+/** Effective proxy_http_version in `scope`: the value and the line that set it, or the version-dependent default. */
+export function httpVersion(ctx: NginxRuleContext, scope: ConfigNode | null): { value?: string; node?: ConfigNode; origin: string } {
+  const eff = ctx.effective(scope, 'proxy_http_version');
+  if (eff.nodes.length) return { value: eff.nodes[0].directive.args[0]?.value, node: eff.nodes[0], origin: eff.origin };
+  const newer = newKeepaliveDefaults(ctx);
+  return { value: newer === undefined ? undefined : newer ? '1.1' : '1.0', origin: eff.origin };
+}
+
+// ---- WebSocket heuristics (shared by the keep-alive and WebSocket rules) ----
+
+const WS_PATH = /(?<![a-z0-9])(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|signalr|graphql-ws|subscriptions)(?![a-z0-9])/i;
+const WS_NAME = /(?<![a-z0-9])(ws|wss|websockets?|socketio|socket-io|sockjs)(?![a-z0-9])/i;
+
+/** The path pattern of the location a node is in (its own when it is one). */
+export function locationPath(node: ConfigNode | null): string | undefined {
+  const loc = node && (node.name === 'location' ? node : enclosing(node, 'location'));
+  if (!loc) return undefined;
+  const args = loc.directive.args.map((a) => a.value);
+  return (args.length > 1 ? args[1] : args[0] ?? '').replace(/\\/g, '');
+}
+
+export function wsPath(node: ConfigNode | null): boolean {
+  const p = locationPath(node);
+  return !!p && WS_PATH.test(p);
+}
+
+export function wsTargetName(t: PassTarget): boolean {
+  const name = t.upstream?.name ?? t.address?.host ?? '';
+  return WS_NAME.test(name);
+}
+
+/** Does the Connection value ask for an upgrade (literally, or through a map/variable that can say "upgrade")? */
+export function connectionCarriesUpgrade(ctx: NginxRuleContext, value: string): boolean | undefined {
+  if (/(^|[\s,])upgrade($|[\s,])/i.test(value)) return true;
+  if (!value.includes('$')) return false;
+  if (!isVariable(value)) return undefined;
+  const map = mapDefining(ctx, value);
+  if (!map) return undefined; // $http_connection and friends pass the client's own header on
+  return map.children.some((c) => c.directive.args.some((a) => /upgrade/i.test(a.value)));
+}
+
+export interface WebSocketGap {
+  /** What is missing, for the message. */
+  missing: string[];
+  /** Only the version is missing and the target version is unknown. */
+  conditional: boolean;
+  evidence: string;
+  version: ReturnType<typeof httpVersion>;
+  headers: ReturnType<typeof headerLines>;
+  upgrade?: HeaderLine;
+  connection?: HeaderLine;
+}
+
+/**
+ * What a WebSocket-looking proxy_pass lacks for the upgrade to reach the backend: Upgrade and Connection are
+ * hop-by-hop headers nginx does not forward on its own, and before 1.29.7 it spoke HTTP/1.0 upstream.
+ * https://nginx.org/en/docs/http/websocket.html
+ */
+export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap | undefined {
+  if (t.directive !== 'proxy_pass' || t.module !== 'http') return undefined;
+  const scope = scopeOf(t.node);
+  const headers = headerLines(ctx, scope);
+  const upgrade = headers.lines.find((l) => l.name === 'upgrade');
+  const connection = headers.lines.find((l) => l.name === 'connection');
+  const connUpgrade = connection ? connectionCarriesUpgrade(ctx, connection.value) : false;
+  let evidence: string | undefined;
+  if (upgrade) evidence = 'it sets an Upgrade header';
+  else if (connUpgrade) evidence = 'its Connection header asks for an upgrade';
+  else if (wsPath(scope)) evidence = `path "${locationPath(scope)}"`;
+  else if (wsTargetName(t)) evidence = `backend named "${t.upstream?.name ?? t.address?.host}"`;
+  if (!evidence) return undefined;
+  const version = httpVersion(ctx, scope);
+  // An HTTP/2 upstream (1.29.4+) has no Upgrade mechanism of this kind; say nothing rather than guess.
+  if (version.value === '2') return undefined;
+  const missing: string[] = [];
+  // Any value the user wrote (a variable, "websocket") is taken as deliberate; only a missing or empty one is not.
+  const upgradeOk = upgrade && upgrade.value !== '';
+  if (!upgradeOk) missing.push('proxy_set_header Upgrade $http_upgrade');
+  if (connUpgrade === false) missing.push('a Connection header that carries "upgrade"');
+  let conditional = false;
+  if (version.value === '1.0') missing.push('proxy_http_version 1.1');
+  else if (version.value === undefined && version.origin !== 'here' && version.origin !== 'inherited') {
+    missing.push('proxy_http_version 1.1');
+    conditional = missing.length === 1;
+  }
+  if (!missing.length) return undefined;
+  return { missing, conditional, evidence, version, headers, upgrade, connection };
+}
+
+export const CONNECTION_MAP = ['map $http_upgrade $connection_upgrade {', '    default upgrade;', `    '' "";`, '}'];
+
+/**
+ * An edit that defines `$connection_upgrade` at the top of the http block. It replaces the "{" itself (not a
+ * zero-width insert) so that two findings offering it in one --fix pass clash and only one map is written.
+ */
+export function connectionMapEdit(ctx: NginxRuleContext): TextEdit | undefined {
+  const http = ctx.nodes('http').find((h) => !h.parent && h.directive.block && !h.directive.block.opaque);
+  if (!http) return undefined;
+  const file = http.file;
+  const first = http.children.find((c) => c.file === file);
+  const indent = first ? indentAt(file, first.directive.start) : indentAt(file, http.directive.start) + '    ';
+  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const open = http.directive.block!.start;
+  return { path: file.path, start: open, end: open + 1, newText: '{' + eol + CONNECTION_MAP.map((l) => indent + l).join(eol) };
+}
+
+/** Edits that put `added` header lines in `scope` right after `anchor`, copying inherited lines down (minus `drop`). */
+export function headerEdits(scopeHeaders: ReturnType<typeof headerLines>, anchor: ConfigNode, added: string[], drop: HeaderLine[] = [], extra: string[] = []): TextEdit[] {
+  const edits: TextEdit[] = [];
+  const dropped = new Set(drop.map((d) => d.node));
+  if (scopeHeaders.origin === 'inherited') {
+    const kept = scopeHeaders.nodes.filter((n) => !dropped.has(n));
+    edits.push(insertAfter(anchor, [...extra, ...withInheritedLines(kept, added)]));
+  } else {
+    for (const d of drop) edits.push(deleteLine(d.node));
+    edits.push(insertAfter(anchor, [...extra, ...added]));
+  }
+  return edits;
+}
+
+/**
+ * Inserts lines after a directive: on their own lines when the directive ends its line, else on the same
+ * line right after it (one-line blocks such as `location / { proxy_pass http://app; }`).
+ */
+export function insertAfter(node: ConfigNode, lines: string[]): TextEdit {
+  const f = node.file;
+  const line = f.lines.positionAt(node.directive.end).line;
+  const lineEnd = line + 1 < f.lines.lineCount ? f.lines.lineStart(line + 1) : f.text.length;
+  const rest = f.text.slice(node.directive.end, lineEnd).trim();
+  if (rest === '' || rest.startsWith('#')) return insertLinesAfter(node, lines);
+  return { path: f.path, start: node.directive.end, end: node.directive.end, newText: ' ' + lines.join(' ') };
+}
+
+/** Removes a directive's whole line when it is alone on it, else just the directive. */
+export function deleteLine(node: ConfigNode): TextEdit {
+  const f = node.file;
+  const line = f.lines.positionAt(node.directive.start).line;
+  const start = f.lines.lineStart(line);
+  const endLine = f.lines.positionAt(node.directive.end).line;
+  const next = endLine + 1 < f.lines.lineCount ? f.lines.lineStart(endLine + 1) : f.text.length;
+  const before = f.text.slice(start, node.directive.start);
+  const after = f.text.slice(node.directive.end, next);
+  if (before.trim() === '' && (after.trim() === '' || after.trim().startsWith('#'))) return { path: f.path, start, end: next, newText: '' };
+  return replaceSpan(f, node.directive, '');
+}
+
+// ---- Buffer arithmetic, as ngx_http_proxy_merge_loc_conf() and its fastcgi/uwsgi/scgi twins do it ----
+
+export const BUFFER_MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
+export type BufferModule = (typeof BUFFER_MODULES)[number];
+
+export interface BufferSet {
+  bufferSize: number;
+  num: number;
+  size: number;
+  /** Explicit busy size, or undefined for nginx's default 2 × max(buffer_size, one buffer). */
+  busy?: number;
+  nodes: { bufferSize?: ConfigNode; buffers?: ConfigNode; busy?: ConfigNode };
+}
+
+export const names = (m: string) => ({ bufferSize: `${m}_buffer_size`, buffers: `${m}_buffers`, busy: `${m}_busy_buffers_size` });
+
+/** The three values in force in `scope`, defaults from the page size; undefined when one is not a literal size. */
+export function bufferSet(ctx: NginxRuleContext, scope: ConfigNode | null, m: BufferModule): BufferSet | undefined {
+  const n = names(m);
+  const page = ctx.target.pageSize;
+  const bs = ctx.effective(scope, n.bufferSize).nodes[0];
+  const bufs = ctx.effective(scope, n.buffers).nodes[0];
+  const busy = ctx.effective(scope, n.busy).nodes[0];
+  const bufferSize = bs ? parseNginxSize(bs.directive.args[0]?.value ?? '') : page;
+  const num = bufs ? Number(/^\d+$/.test(bufs.directive.args[0]?.value ?? '') ? bufs.directive.args[0].value : NaN) : 8;
+  const size = bufs ? parseNginxSize(bufs.directive.args[1]?.value ?? '') : page;
+  const busyVal = busy ? parseNginxSize(busy.directive.args[0]?.value ?? '') : undefined;
+  if (bufferSize === null || size === null || !Number.isFinite(num) || busyVal === null) return undefined;
+  return { bufferSize, num, size, busy: busyVal, nodes: { bufferSize: bs, buffers: bufs, busy } };
+}
+
+export type BufferError = 'too-few' | 'busy-too-small' | 'busy-too-large';
+
+/** nginx's own start-up check, in its own order. */
+export function bufferError(b: BufferSet): BufferError | undefined {
+  if (b.num < 2) return 'too-few';
+  const max = Math.max(b.bufferSize, b.size);
+  const busy = b.busy ?? 2 * max;
+  if (busy < max) return 'busy-too-small';
+  if (busy > (b.num - 1) * b.size) return 'busy-too-large';
+  return undefined;
+}
+
+export function nginxBufferMessage(m: string, e: BufferError): string {
+  const n = names(m);
+  if (e === 'too-few') return `there must be at least 2 "${n.buffers}"`;
+  if (e === 'busy-too-small') return `"${n.busy}" must be equal to or greater than the maximum of the value of "${n.bufferSize}" and one of the "${n.buffers}"`;
+  return `"${n.busy}" must be less than the size of all "${n.buffers}" minus one buffer`;
+}
+
+/**
+ * The smallest change that satisfies every inequality: keep the header buffer, keep an explicit busy size
+ * when it is big enough, and grow the body buffers (to the header buffer's size, then in number) until
+ * (number − 1) × size holds the busy size.
+ */
+export function consistentBuffers(b: Pick<BufferSet, 'bufferSize' | 'num' | 'size' | 'busy'>): { bufferSize: number; num: number; size: number; busy: number } {
+  let num = Math.max(b.num, 2);
+  let size = b.size;
+  const max = Math.max(b.bufferSize, size);
+  const busy = Math.max(b.busy ?? 2 * max, max);
+  if (busy > (num - 1) * size) {
+    size = Math.max(size, b.bufferSize);
+    num = Math.max(num, Math.ceil(busy / size) + 1);
+  }
+  return { bufferSize: b.bufferSize, num, size, busy };
+}
+
+export function bufferLines(m: string, v: ReturnType<typeof consistentBuffers>): [string, string, string] {
+  const n = names(m);
+  return [`${n.bufferSize} ${formatSize(v.bufferSize)};`, `${n.buffers} ${v.num} ${formatSize(v.size)};`, `${n.busy} ${formatSize(v.busy)};`];
+}
+
+/**
+ * Edits writing the three buffer lines at one level: lines already there are replaced in place, the others
+ * are added after the last of them (or after `anchor`, or at the top of `block`).
+ */
+export function bufferEdits(lines: [string, string, string], here: (ConfigNode | undefined)[], anchor: ConfigNode | undefined, block: ConfigNode | null): TextEdit[] | undefined {
+  const edits: TextEdit[] = [];
+  const missing: string[] = [];
+  here.forEach((node, i) => {
+    if (node) edits.push(replaceSpan(node.file, node.directive, lines[i]));
+    else missing.push(lines[i]);
+  });
+  if (missing.length) {
+    const after = [...here].reverse().find((n) => n) ?? anchor;
+    if (after) edits.push(insertAfter(after, missing));
+    else if (block?.directive.block) edits.push(insertLinesInBlock(block, missing));
+    else return undefined;
+  }
+  return edits;
+}

@@ -1,0 +1,62 @@
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { PassTarget } from '../../model/nginx-upstreams';
+import { atLeast } from '../../model/version';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { familyOf, NEXT_UPSTREAM, removeArgEdit } from './failover-support';
+
+/** A pass that can only ever reach one server: nginx has no second server to send the request to. */
+function onlyOneServer(t: PassTarget): boolean {
+  const up = t.upstream;
+  if (up) {
+    const s = up.servers[0];
+    return up.servers.length === 1 && !!s.address && (s.address.isIp || !!s.address.unix) && !s.params.has('resolve');
+  }
+  const a = t.address;
+  return !!a && !a.hasVariables && (a.isIp || !!a.unix);
+}
+
+/** The http pass directives for which this *_next_upstream line is the one in force. */
+function passesUsing(ctx: NginxRuleContext, node: ConfigNode): PassTarget[] {
+  return ctx.upstreams.passes.filter((t) => {
+    const family = familyOf(t);
+    return family && t.module === 'http' && `${family}_next_upstream` === node.name && ctx.effective(t.node.parent, node.name).nodes.includes(node);
+  });
+}
+
+/**
+ * Since 1.9.13 nginx does not pass a POST, LOCK or PATCH request to the next server once it has been
+ * sent; `non_idempotent` turns that protection off
+ * (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream). A request the first
+ * server did process, but answered too slowly or with a dropped connection, is then sent again.
+ */
+export default defineNginxRule({
+  id: 'non-idempotent-retry',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: 'silent',
+  summary: '*_next_upstream … non_idempotent: a POST or PATCH that already reached one server is sent again to the next one, so it can be carried out twice.',
+  directives: NEXT_UPSTREAM,
+  versions: '>= 1.9.13',
+  check(ctx) {
+    // Before 1.9.13 the keyword does not exist (and non-idempotent requests were retried anyway).
+    if (atLeast(ctx.target.version, '1.9.13') === false) return;
+    for (const name of NEXT_UPSTREAM) {
+      for (const node of ctx.nodes(name)) {
+        if (node.context.startsWith('stream')) continue;
+        const arg = node.directive.args.find((a) => a.value === 'non_idempotent');
+        // Alone, the flag retries nothing: a retry also needs a failure condition (error, timeout, http_…).
+        if (!arg || !node.directive.args.some((a) => a.value !== 'non_idempotent' && a.value !== 'off')) continue;
+        const users = passesUsing(ctx, node);
+        if (users.length && users.every(onlyOneServer)) continue;
+        ctx.report({
+          at: { file: node.file, start: arg.start, end: arg.end },
+          message: `non_idempotent: a POST, PATCH or LOCK request that meets one of the listed failures (${node.directive.args
+            .filter((a) => a !== arg)
+            .map((a) => a.value)
+            .join(' ')}) after it was sent to one server is sent again to the next one, so the application can carry it out twice (a duplicate order, payment or message)`,
+          suggestions: [{ title: 'Remove non_idempotent (such requests then fail with 502/504 instead of being repeated)', edits: [removeArgEdit(node, 'non_idempotent')] }],
+        });
+      }
+    }
+  },
+});

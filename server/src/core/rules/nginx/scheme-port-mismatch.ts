@@ -1,0 +1,73 @@
+import type { Fix } from '../../finding';
+import { replaceSpan } from '../../fix';
+import type { PassTarget, UpstreamServer } from '../../model/nginx-upstreams';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { spanIn, tlsTarget } from './addresses-support';
+
+/**
+ * A heuristic on well-known ports: 80/8080 speak plain HTTP, 443/8443 speak TLS. nginx itself does not
+ * care, and uses port 80 for any upstream server written without one
+ * (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server), also behind https://.
+ */
+
+const PLAIN = new Set([80, 8080]);
+const TLS = new Set([443, 8443]);
+const SWAP: Record<number, number> = { 80: 443, 8080: 8443, 443: 80, 8443: 8080 };
+
+const handshake = (stream: boolean) =>
+  `the TLS handshake fails and ${stream ? 'the connection is closed' : 'clients get 502'} ("SSL_do_handshake() failed (… wrong version number) while SSL handshaking to upstream")`;
+const PLAINTEXT = 'a TLS backend cannot read it: an nginx backend answers 400 ("The plain HTTP request was sent to HTTPS port"), which nginx passes on to the client, and others close the connection (502)';
+
+function schemeFix(t: PassTarget, to: string): Fix {
+  const from = t.arg.raw.indexOf('://');
+  return { title: `Use ${to}:// (if the backend really listens for ${to === 'https' ? 'TLS' : 'plain HTTP'} there)`, edits: [replaceSpan(t.node.file, { start: t.arg.start, end: t.arg.start + from }, to)] };
+}
+
+function portFix(t: PassTarget, port: number): Fix | undefined {
+  const span = spanIn(t.arg, `:${port}`, t.arg.raw.indexOf('://') + 3);
+  if (span.end - span.start !== `:${port}`.length) return undefined;
+  return { title: `Use port ${SWAP[port]}`, edits: [replaceSpan(t.node.file, span, `:${SWAP[port]}`)] };
+}
+
+function serverPort(s: UpstreamServer): number | undefined {
+  return s.address && !s.address.unix ? s.address.port ?? 80 : undefined;
+}
+
+export default defineNginxRule({
+  id: 'scheme-port-mismatch',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: '502',
+  summary: 'TLS to a plain-HTTP port (80, 8080, or an upstream server without a port) or plain HTTP to a TLS port (443, 8443): the backend cannot understand the request.',
+  directives: ['proxy_pass', 'proxy_ssl', 'upstream'],
+  versions: 'all',
+  check(ctx: NginxRuleContext) {
+    for (const t of ctx.upstreams.passes) {
+      if (t.directive !== 'proxy_pass' || t.error || t.hasVariables || !t.address || t.address.unix) continue;
+      const tls = t.module === 'stream' ? tlsTarget(ctx, t, false) : t.scheme === 'https';
+      if (t.module === 'http' && t.scheme !== 'https' && t.scheme !== 'http') continue;
+      // Stream proxying without proxy_ssl to 443 is TLS passthrough: perfectly normal.
+      if (t.module === 'stream' && !tls) continue;
+      const what = t.module === 'stream' ? `proxy_pass ${t.arg.value} with proxy_ssl on` : `proxy_pass ${t.arg.value}`;
+      if (t.upstream) {
+        const bad = t.upstream.servers.filter((s) => {
+          const p = serverPort(s);
+          return p !== undefined && (tls ? PLAIN.has(p) : TLS.has(p));
+        });
+        if (!bad.length) continue;
+        const list = bad.slice(0, 3).map((s) => `${s.node.directive.args[0].value}${s.address!.port === undefined ? ' (no port: 80)' : ''}`).join(', ');
+        ctx.report({
+          at: { file: t.node.file, ...t.arg },
+          message: `${what}: upstream "${t.upstream.name}" sends it to ${list}; ${tls ? handshake(t.module === 'stream') : PLAINTEXT}`,
+          suggestions: t.module === 'http' ? [schemeFix(t, tls ? 'http' : 'https')] : [],
+          related: bad.map((s) => ({ path: s.node.file.path, start: s.node.directive.start, end: s.node.directive.end, message: `port ${serverPort(s)}` })),
+        });
+        continue;
+      }
+      const port = t.address.port;
+      if (port === undefined || !(tls ? PLAIN.has(port) : TLS.has(port))) continue;
+      const fixes = [t.module === 'http' ? schemeFix(t, tls ? 'http' : 'https') : undefined, portFix(t, port)].filter((f): f is Fix => !!f);
+      ctx.report({ at: { file: t.node.file, ...t.arg }, message: `${what}: ${tls ? `TLS to port ${port}, which normally speaks plain HTTP: ${handshake(t.module === 'stream')}` : `plain HTTP to port ${port}, which normally speaks TLS: ${PLAINTEXT}`}`, suggestions: fixes });
+    }
+  },
+});

@@ -1,0 +1,96 @@
+import { insertLinesInBlock } from '../../fix';
+import type { Fix, TextEdit } from '../../finding';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { formatDuration } from '../../model/units';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setValue, type PassSite, type TimeValue } from './timeouts-support';
+
+/** What to propose: a few seconds under the outer timeout, so nginx answers (and logs) first. */
+export function belowOuter(outerMs: number): number {
+  const margin = Math.max(1000, Math.min(5000, Math.floor(outerMs / 10 / 1000) * 1000));
+  return Math.max(1000, Math.floor((outerMs - margin) / 1000) * 1000);
+}
+
+interface Group {
+  /** The directive that sets the value, or (built-in default) the server block whose locations use it, or the lone pass. */
+  at: ConfigNode;
+  explicit: boolean;
+  items: { name: string; kind: 'read' | 'send'; t: TimeValue }[];
+  sites: PassSite[];
+}
+
+function enclosingServer(node: ConfigNode): ConfigNode | null {
+  for (let p = node.parent; p; p = p.parent) if (p.name === 'server' && p.context === 'http') return p;
+  return null;
+}
+
+export default defineNginxRule({
+  id: 'timeout-exceeds-outer-idle-timeout',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: '504',
+  summary: 'nginx waits for the backend at least as long as the load balancer in front of it allows an idle connection: the load balancer answers 504 first.',
+  directives: ['proxy_read_timeout', 'proxy_send_timeout', 'fastcgi_read_timeout', 'fastcgi_send_timeout', 'uwsgi_read_timeout', 'uwsgi_send_timeout', 'scgi_read_timeout', 'scgi_send_timeout', 'grpc_read_timeout', 'grpc_send_timeout'],
+  versions: 'all',
+  check(ctx) {
+    const outer = ctx.settings.environment.outerIdleTimeoutMs;
+    if (!outer) return;
+    // One finding per directive that sets a value (it is wrong for every location that inherits it);
+    // where the built-in default is in force, one per server block, since lines added to the server
+    // fix all its locations.
+    const groups = new Map<string, Group>();
+    for (const site of passSites(ctx)) {
+      for (const kind of ['read', 'send'] as const) {
+        const name = `${site.module}_${kind}_timeout`;
+        const t = effectiveTime(ctx, site.scope, name);
+        if (!t || t.ms < outer) continue;
+        const at = t.node ?? enclosingServer(site.pass.node) ?? site.pass.node;
+        const key = `${at.file.path}\0${at.directive.start}`;
+        const g = groups.get(key) ?? { at, explicit: !!t.node, items: [], sites: [] };
+        groups.set(key, g);
+        if (!g.items.some((i) => i.name === name)) g.items.push({ name, kind, t });
+        if (!g.sites.includes(site)) g.sites.push(site);
+      }
+    }
+    for (const g of groups.values()) report(ctx, outer, g);
+  },
+});
+
+function report(ctx: NginxRuleContext, outer: number, g: Group): void {
+  const { at, explicit, items, sites } = g;
+  const t = items[0].t;
+  const names = items.map((i) => i.name).join(' and ');
+  const inServer = !explicit && at.name === 'server';
+  const paths = [...new Set(sites.map((s) => locationPath(locationOf(s.pass.node))).filter(Boolean))];
+  const shown = paths.length > 3 ? [...paths.slice(0, 3), '…'] : paths;
+  const where = inServer ? ` in this server (location${paths.length > 1 ? 's' : ''} ${shown.join(', ')})` : ' here';
+  const what = explicit ? `${names} ${t.text} is` : `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text}${where}, which is`;
+  // A finding on a server block underlines its name only, not the whole block.
+  const place = inServer ? { at: { file: at.file, start: at.directive.nameSpan.start, end: at.directive.nameSpan.end } } : { node: at };
+
+  const kinds = sites.map((s) => longLivedKind(ctx, s));
+  if (kinds.every((k) => k)) {
+    // Lowering nginx's timeout cannot keep an idle WebSocket or event stream open behind the balancer.
+    ctx.report({
+      ...place,
+      message: `${what} not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx: the load balancer closes a ${kinds[0] === 'websocket' ? 'WebSocket' : 'stream'} that is idle for ${seconds(outer)} whatever nginx allows; raise the load balancer's idle timeout or have the application send something more often than that`,
+    });
+    return;
+  }
+  const value = formatDuration(belowOuter(outer));
+  const lines = items.map((i) => `${i.name} ${value};`);
+  let edit: TextEdit | undefined;
+  if (explicit) edit = setValue(at, value);
+  else if (inServer && at.directive.block) edit = insertLinesInBlock(at, lines);
+  else edit = insertAtPass(sites[0], lines);
+  const fix: Fix | undefined = edit && {
+    title: explicit ? `Set ${names} to ${value}, under the load balancer's ${seconds(outer)}` : `Add ${lines.map((l) => `"${l}"`).join(' and ')} (under the load balancer's ${seconds(outer)})`,
+    edits: [edit],
+  };
+  const idle = [...new Set(items.map((i) => (i.kind === 'read' ? 'sends nothing' : 'stops reading the request')))].join(' or ');
+  ctx.report({
+    ...place,
+    message: `${what} not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx: when the backend ${idle} for ${seconds(outer)}, the load balancer answers 504 itself while nginx keeps waiting, and nginx's error log shows nothing`,
+    suggestions: fix ? [fix] : [],
+  });
+}

@@ -1,0 +1,133 @@
+import type { Fix, RelatedLocation, TextEdit } from '../../finding';
+import { replaceSpan } from '../../fix';
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { PassTarget } from '../../model/nginx-upstreams';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { explicitKeepalive, headerEdits, headerLines, httpVersion, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+
+interface Problem {
+  /** What this location does that closes the connection after each request. */
+  says: string;
+  /** The line responsible, when one is written somewhere. */
+  node?: ConfigNode;
+  /** Only true on nginx before 1.29.7, and the target version is unknown. */
+  conditional: boolean;
+  /** Caused by a default (nothing written): adding lines fixes it safely. */
+  missing: boolean;
+}
+
+/**
+ * Why a location's requests to a keep-alive group still close the connection. nginx caches an upstream
+ * connection only when the response allows it: it must be HTTP/1.1 (or 2) and the request must not carry
+ * "Connection: close", which nginx sent by default before 1.29.7.
+ * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive
+ */
+export function keepaliveProblems(ctx: NginxRuleContext, t: PassTarget): { problems: Problem[]; emptyMapEntry?: ConfigNode } {
+  const scope = scopeOf(t.node);
+  const newer = newKeepaliveDefaults(ctx);
+  const problems: Problem[] = [];
+  const version = httpVersion(ctx, scope);
+  if (version.node && version.value === '1.0') problems.push({ says: 'talks HTTP/1.0 to it (proxy_http_version 1.0)', node: version.node, conditional: false, missing: false });
+  else if (!version.node && newer !== true) problems.push({ says: 'talks HTTP/1.0 to it', conditional: newer === undefined, missing: true });
+
+  const headers = headerLines(ctx, scope);
+  const connection = headers.lines.find((l) => l.name === 'connection');
+  let emptyMapEntry: ConfigNode | undefined;
+  // HTTP/2 has no Connection header: nginx never sends it to an HTTP/2 upstream.
+  if (version.value === '2') return { problems };
+  if (!connection) {
+    if (newer !== true) problems.push({ says: 'sends "Connection: close"', conditional: newer === undefined, missing: true });
+  } else if (/(^|[\s,])close($|[\s,])/i.test(connection.value)) {
+    problems.push({ says: `sends "Connection: ${connection.value}"`, node: connection.node, conditional: false, missing: false });
+  } else if (isVariable(connection.value)) {
+    // The WebSocket docs' map sends "close" for every ordinary request: keep-alive then works only for upgrades.
+    const map = mapDefining(ctx, connection.value);
+    const empty = map && map.directive.args[0]?.value === '$http_upgrade' ? mapValueForEmpty(map) : undefined;
+    if (empty && /^close$/i.test(empty.value)) {
+      emptyMapEntry = empty.node;
+      problems.push({ says: `sends "Connection: close" on every ordinary request (the map for ${connection.value} turns an empty Upgrade into "close")`, node: empty.node ?? map, conditional: false, missing: false });
+    }
+  }
+  return { problems, emptyMapEntry };
+}
+
+function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof keepaliveProblems>, wantVersion: boolean): Fix {
+  const anchor = settingsAnchor(t.node);
+  const scope = anchor.parent;
+  const headers = headerLines(ctx, scope);
+  const edits: TextEdit[] = [];
+  const extra: string[] = [];
+  const versionNode = r.problems.find((p) => p.node?.name === 'proxy_http_version')?.node;
+  if (versionNode && versionNode.parent === scope) edits.push(replaceSpan(versionNode.file, versionNode.directive, 'proxy_http_version 1.1;'));
+  else if (wantVersion) extra.push('proxy_http_version 1.1;');
+  const conn = headers.lines.find((l) => l.name === 'connection');
+  const connectionProblem = r.problems.some((p) => p.says.includes('Connection'));
+  if (r.emptyMapEntry) {
+    const e = r.emptyMapEntry;
+    edits.push(e.name === '' ? replaceSpan(e.file, e.directive, `'' "";`) : insertAfter(e, [`'' "";`]));
+  } else if (connectionProblem && conn && conn.node.parent === scope) {
+    edits.push(replaceSpan(conn.node.file, conn.node.directive, 'proxy_set_header Connection "";'));
+  } else if (connectionProblem) {
+    edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], conn ? [conn] : [], extra));
+    return { title: 'Use HTTP/1.1 and clear the Connection header', edits };
+  }
+  if (extra.length) edits.push(insertAfter(anchor, extra));
+  return { title: 'Use HTTP/1.1 and clear the Connection header', edits };
+}
+
+export default defineNginxRule({
+  id: 'upstream-keepalive-ineffective',
+  server: 'nginx',
+  severity: 'warning',
+  outcome: '502',
+  summary: 'An upstream group has keepalive, but a location that uses it talks HTTP/1.0 or sends "Connection: close", so no connection is ever reused.',
+  directives: ['keepalive', 'proxy_http_version', 'proxy_set_header'],
+  versions: 'all (the missing-lines case: < 1.29.7)',
+  check(ctx) {
+    // A pass inside `if` and the pass of its location share the level the lines go to: one fix per level and run.
+    const fixedLevels = new Set<ConfigNode | null>();
+    for (const up of ctx.upstreams.upstreams) {
+      const ka = explicitKeepalive(up);
+      if (!ka) continue;
+      for (const t of ctx.upstreams.usersOf(up)) {
+        if (t.directive !== 'proxy_pass') continue;
+        const r = keepaliveProblems(ctx, t);
+        if (!r.problems.length) continue;
+        const scope = scopeOf(t.node);
+        const conditional = r.problems.every((p) => p.conditional);
+        const written = r.problems.find((p) => p.node && p.node.parent === scope);
+        const related: RelatedLocation[] = [{ path: ka.file.path, start: ka.directive.start, end: ka.directive.end, message: `upstream "${up.name}" keeps idle connections here` }];
+        for (const p of r.problems) if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
+        const says = r.problems.map((p) => p.says).join(' and ');
+        const missing = r.problems.filter((p) => p.missing);
+        const lacking = `no ${missing.map((p) => (p.says.startsWith('talks') ? 'proxy_http_version 1.1' : 'proxy_set_header Connection ""')).join(' or ')} in effect here`;
+        const defaults = !missing.length ? '' : conditional ? ` (${lacking})` : ` (${missing.length > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${lacking})`;
+        const message = conditional
+          ? `upstream "${up.name}" has "${text(ka)}", but on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
+          : `upstream "${up.name}" has "${text(ka)}", but this location ${says}${defaults}: every request opens a new connection to the backend, and under heavy load nginx can run out of local ports ("connect() to … failed (99: Cannot assign requested address)") and clients get 502`;
+        const wantVersion = r.problems.some((p) => p.says.startsWith('talks HTTP/1.0'));
+        const allMissing = r.problems.every((p) => p.missing);
+        // A WebSocket location needs a different Connection value; its own rule writes both, so no competing safe fix here.
+        const ws = webSocketGap(ctx, t);
+        const fixLines = [...(wantVersion ? ['proxy_http_version 1.1;'] : [])];
+        const needsConnection = r.problems.some((p) => p.missing && p.says.includes('Connection'));
+        let fix: Fix | undefined;
+        const anchor = settingsAnchor(t.node);
+        const levelTaken = fixedLevels.has(anchor.parent);
+        if (allMissing && !ws && !levelTaken) {
+          fixedLevels.add(anchor.parent);
+          const edits = needsConnection ? headerEdits(headerLines(ctx, anchor.parent), anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
+          fix = { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits };
+        }
+        ctx.report({
+          node: written?.node ?? t.node,
+          message,
+          severity: conditional ? 'info' : undefined,
+          fix,
+          suggestions: fix || ws || (allMissing && levelTaken) ? [] : [suggestion(ctx, t, r, wantVersion)],
+          related,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,46 @@
+import type { Span, SyntaxProblem } from '../nginx/ast';
+
+export type { Span, SyntaxProblem };
+
+/** Offsets are UTF-16 code-unit offsets into the physical file text; `end` is exclusive. */
+export interface ApacheArg extends Span {
+  /** The word httpd sees: quotes removed, `\"` (or `\'`) inside quotes unescaped, `\`+newline continuations joined. */
+  value: string;
+  /** The source text of the word (a word split by a continuation spans several physical lines). */
+  raw: string;
+  quote: '"' | "'" | null;
+}
+
+export interface ApacheSection extends Span {
+  /** Offset just past the closing `</Name>`, or the end of the file when the section is never closed. */
+  end: number;
+  closed: boolean;
+  children: ApacheDirective[];
+  /** The `</Name>` line, when there is one. */
+  close?: Span;
+  /** `<Macro>` bodies are kept as text: httpd expands them only where `Use` names them. */
+  opaque: boolean;
+}
+
+export interface ApacheDirective extends Span {
+  /** The name as written, without `<` for sections (`VirtualHost`, `ProxyPass`). */
+  name: string;
+  /** Lower-case name: httpd matches directive names case-insensitively. */
+  lname: string;
+  nameSpan: Span;
+  args: ApacheArg[];
+  /** Set for `<Section …>` lines. */
+  section: ApacheSection | null;
+  parent: ApacheDirective | null;
+}
+
+export interface ApacheComment extends Span {
+  /** Text after `#`, untrimmed. */
+  text: string;
+}
+
+export interface ApacheAst {
+  directives: ApacheDirective[];
+  comments: ApacheComment[];
+  problems: SyntaxProblem[];
+}

@@ -1,0 +1,152 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { buildModuleView, moduleKey } from '../../server/src/core/model/apache-modules';
+import { buildProxyModel, parseBackendUrl } from '../../server/src/core/model/apache-proxy';
+import { loadApacheConfig } from '../../server/src/core/model/apache-tree';
+import { checkParamValue, parseApacheDuration, parseParams } from '../../server/src/core/model/apache-workers';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+const load = (files: Record<string, string>, entry = '/etc/apache2/apache2.conf', serverRoot?: string) =>
+  loadApacheConfig(entry, files[entry], memHost(files), { serverRoot });
+
+test('Include and IncludeOptional follow globs relative to ServerRoot, splice files in place, and report what is missing', () => {
+  const files = {
+    '/etc/apache2/apache2.conf': 'Define APP 127.0.0.1:8080\nIncludeOptional mods-enabled/*.load\nInclude ports.conf\nIncludeOptional conf-enabled/*.conf\n<VirtualHost *:80>\nInclude sites/*.conf\n</VirtualHost>\nInclude missing.conf\nInclude nothing/*.conf\n',
+    '/etc/apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+    '/etc/apache2/mods-enabled/proxy_http.load': 'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so\n',
+    '/etc/apache2/ports.conf': 'Listen 80\n',
+    '/etc/apache2/sites/a.conf': 'ProxyPass /a http://${APP}/\n',
+    '/etc/apache2/nothing/readme.txt': 'x',
+  };
+  const c = load(files, '/etc/apache2/apache2.conf', '/etc/apache2');
+  assert.deepEqual(c.files.map((f) => f.path.replace('/etc/apache2/', '')), ['apache2.conf', 'mods-enabled/proxy.load', 'mods-enabled/proxy_http.load', 'ports.conf', 'sites/a.conf']);
+  const pp = c.all.find((n) => n.lname === 'proxypass')!;
+  assert.equal(pp.parent?.lname, 'virtualhost', 'an Include inside a section splices the file into it');
+  assert.equal(pp.via?.lname, 'include');
+  assert.deepEqual(pp.args, ['/a', 'http://127.0.0.1:8080/'], '${VAR} is replaced by Define');
+  assert.deepEqual(c.problems.map((p) => [p.kind, p.message.slice(0, 40)]), [
+    ['include-not-found', 'included file "/etc/apache2/missing.conf'],
+    ['include-not-found', 'no file matches "/etc/apache2/nothing/*.'],
+  ]);
+});
+
+test('ServerRoot: relative Includes resolve against it; snippets in sites-*/conf.d resolve against the folder above', () => {
+  const files = { '/srv/x/httpd.conf': 'ServerRoot /srv/x\nInclude conf/extra.conf\n', '/srv/x/conf/extra.conf': 'Timeout 30\n' };
+  assert.deepEqual(load(files, '/srv/x/httpd.conf').all.map((n) => n.lname), ['serverroot', 'include', 'timeout']);
+  const debian = { '/etc/apache2/sites-enabled/app.conf': 'Include snippets/proxy.conf\n', '/etc/apache2/snippets/proxy.conf': 'ProxyTimeout 30\n' };
+  assert.deepEqual(load(debian, '/etc/apache2/sites-enabled/app.conf').all.map((n) => n.lname), ['include', 'proxytimeout']);
+  // A ServerRoot that only exists on the server maps to the checkout folder of the same name.
+  const centos = { '/repo/httpd/conf/httpd.conf': 'ServerRoot "/etc/httpd"\nInclude conf.d/*.conf\n', '/repo/httpd/conf.d/a.conf': 'Timeout 5\n' };
+  assert.deepEqual(load(centos, '/repo/httpd/conf/httpd.conf').all.map((n) => n.lname), ['serverroot', 'include', 'timeout']);
+});
+
+test('include cycles are reported and do not recurse', () => {
+  const files = { '/c/httpd.conf': 'Include a.conf\n', '/c/a.conf': 'Include httpd.conf\n' };
+  const c = load(files, '/c/httpd.conf', '/c');
+  assert.deepEqual(c.problems.map((p) => p.kind), ['include-cycle']);
+});
+
+test('modules: LoadModule lines, Debian mods-enabled, static modules, IfModule guards, and when the list is known', () => {
+  assert.equal(moduleKey('mod_proxy_fcgi.c'), 'proxy_fcgi');
+  assert.equal(moduleKey('proxy_fcgi_module'), 'proxy_fcgi');
+  assert.equal(moduleKey('/usr/lib/apache2/modules/mod_proxy_fcgi.so'), 'proxy_fcgi');
+  const files = {
+    '/etc/apache2/apache2.conf': 'IncludeOptional mods-enabled/*.load\n<IfModule mod_proxy_fcgi.c>\nProxyPass /php fcgi://127.0.0.1:9000/\n</IfModule>\n',
+    '/etc/apache2/mods-enabled/mpm_event.load': 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n',
+    '/etc/apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+  };
+  const m = buildModuleView(load(files));
+  assert.equal(m.known, true);
+  assert.ok(m.isLoaded('proxy') && m.isLoaded('mpm_event'));
+  assert.ok(m.isLoaded('watchdog') && m.isLoaded('log_config') && m.isLoaded('unixd'), 'built into Debian httpd');
+  assert.ok(!m.isLoaded('proxy_fcgi'));
+  const pp = load(files).all.find((n) => n.lname === 'proxypass')!;
+  assert.ok(m.guardedBy(pp, 'proxy_fcgi'));
+  assert.equal(m.loadModuleLine('proxy_fcgi'), 'LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so');
+  assert.equal(buildModuleView(load({ '/etc/apache2/sites-enabled/a.conf': 'ProxyPass /a http://b/\n' }, '/etc/apache2/sites-enabled/a.conf')).known, false, 'a vhost file says nothing about modules');
+});
+
+test('worker parameters are typed key=value pairs, checked as mod_proxy checks them', () => {
+  const c = load({ '/c/httpd.conf': 'ProxyPass /a http://b:8080/ timeout=5 connectiontimeout=500ms retry=0 ttl=0 keepalive=maybe nocanon junk status=+H failonstatus=500,503\n' }, '/c/httpd.conf');
+  const node = c.all[0];
+  const { params, flags, invalid } = parseParams(node, 2);
+  assert.deepEqual(params.map((p) => [p.key, p.value]), [['timeout', '5'], ['connectiontimeout', '500ms'], ['retry', '0'], ['ttl', '0'], ['keepalive', 'maybe'], ['status', '+H'], ['failonstatus', '500,503']]);
+  assert.deepEqual(flags.map((a) => a.value), ['nocanon']);
+  assert.deepEqual(invalid.map((a) => a.value), ['junk']);
+  assert.deepEqual(params.map((p) => checkParamValue(p) ?? 'ok'), ['ok', 'ok', 'ok', 'TTL must be at least one second', 'keepalive must be On or Off', 'ok', 'ok']);
+  assert.equal(parseApacheDuration('500ms'), 500);
+  assert.equal(parseApacheDuration('5'), 5000);
+  assert.equal(parseApacheDuration('2mi'), 120000);
+  assert.equal(parseApacheDuration('x'), null);
+});
+
+test('backend URLs: schemes, hosts, ports and UNIX sockets', () => {
+  assert.deepEqual(parseBackendUrl('http://127.0.0.1:8080/app'), { scheme: 'http', host: '127.0.0.1', port: '8080', path: '/app', socket: undefined });
+  assert.deepEqual(parseBackendUrl('unix:/run/a.sock|fcgi://localhost/x').socket, '/run/a.sock');
+  assert.match(parseBackendUrl('unix:/run/a.sock').error!, /URL must be absolute/);
+  assert.match(parseBackendUrl('127.0.0.1:8080').error!, /Unable to parse URL/);
+  assert.equal(parseBackendUrl('http://[::1]:80/').host, '[::1]');
+});
+
+test('ProxyPass order, balancers and members, and the timeout chain with its origin', () => {
+  const text = [
+    'Timeout 120',
+    'ProxyPass /main http://10.0.0.1/',
+    '<VirtualHost *:80>',
+    '  ProxyTimeout 30',
+    '  ProxyPass /a http://10.0.0.2/ timeout=7',
+    '  ProxyPass /b http://10.0.0.3/',
+    '  <Proxy balancer://app>',
+    '    BalancerMember http://10.0.0.4:8080 connectiontimeout=2',
+    '    ProxySet lbmethod=bytraffic',
+    '  </Proxy>',
+    '  ProxyPass /c balancer://app/ failonstatus=503',
+    '  <Location /d>',
+    '    ProxyPass http://10.0.0.5/',
+    '  </Location>',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const c = load({ '/c/httpd.conf': text }, '/c/httpd.conf');
+  const m = buildProxyModel(c);
+  const vh = c.all.find((n) => n.lname === 'virtualhost')!;
+  assert.deepEqual(m.rulesFor(vh).map((r) => r.path), ['/main', '/a', '/b', '/c'], 'the main server\'s rules come first');
+  assert.deepEqual(m.rulesFor(null).map((r) => r.path), ['/main']);
+  const loc = m.rules.find((r) => r.location)!;
+  assert.equal(loc.path, '/d');
+  const app = m.balancers.get('balancer://app')!;
+  assert.equal(app.members.length, 1);
+  assert.deepEqual([...app.params.keys()].sort(), ['failonstatus', 'lbmethod']);
+  const w = (url: string) => m.workers.find((x) => x.url === url)!;
+  const t = (url: string) => {
+    const v = m.backendTimeout(w(url));
+    return [v.ms, v.origin];
+  };
+  assert.deepEqual(t('http://10.0.0.1/'), [120000, 'Timeout']);
+  assert.deepEqual(t('http://10.0.0.2/'), [7000, 'worker']);
+  assert.deepEqual(t('http://10.0.0.3/'), [30000, 'ProxyTimeout']);
+  assert.deepEqual([m.connectTimeout(w('http://10.0.0.4:8080')).ms, m.connectTimeout(w('http://10.0.0.4:8080')).origin], [2000, 'worker']);
+  assert.deepEqual([m.connectTimeout(w('http://10.0.0.3/')).ms, m.connectTimeout(w('http://10.0.0.3/')).origin], [30000, 'ProxyTimeout']);
+  const bare = load({ '/c/httpd.conf': 'ProxyPass /x http://10.0.0.9/\n' }, '/c/httpd.conf');
+  assert.deepEqual(buildProxyModel(bare).backendTimeout(buildProxyModel(bare).workers[0]).origin, 'default');
+});
+
+test('lintApache: suppression comments work on the line before; a reason is required', () => {
+  const text = '# proxylint-disable-next-line no-connectiontimeout -- backend is on the same host\nProxyPass /a http://10.0.0.1/\n# proxylint-disable-next-line no-connectiontimeout\nProxyPass /b http://10.0.0.2/\n';
+  const r = lintApache('/c/app.conf', text, memHost({ '/c/app.conf': text }), { settings: defaultSettings() });
+  const ids = r.findings.map((f) => `${f.ruleId}:${text.slice(0, f.start).split('\n').length}`);
+  assert.ok(!ids.includes('no-connectiontimeout:2'));
+  assert.ok(ids.includes('no-connectiontimeout:4'));
+  assert.ok(ids.includes('invalid-suppression:3'));
+});
+
+test('lintApache: severity overrides and "off" apply to Apache rules', () => {
+  const settings = defaultSettings();
+  settings.rules.set('no-connectiontimeout', { level: 'off', options: {} });
+  settings.rules.set('proxypass-trailing-slash-mismatch', { level: 'error', options: {} });
+  const text = 'ProxyPass /a/ http://10.0.0.1/a\n';
+  const r = lintApache('/c/app.conf', text, memHost({ '/c/app.conf': text }), { settings });
+  assert.deepEqual(r.findings.map((f) => [f.ruleId, f.severity]), [['proxypass-trailing-slash-mismatch', 'error']]);
+});
