@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../server/src/core/finding';
@@ -98,4 +98,30 @@ export function nginxTest(prefix: string, confPath: string): { ok: boolean; outp
   const cmd = [...netnsPrefix(), 'nginx', '-t', '-q', '-p', prefix + '/', '-e', join(prefix, 'logs', 'error.log'), '-c', confPath];
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 30_000 });
   return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
+}
+
+/** Modules loaded around an Apache fragment so `apache2 -t` can check it on its own (Debian builds the rest in). */
+const APACHE_WRAPPER_MODULES = ['mpm_event', 'authz_core', 'proxy', 'proxy_http', 'proxy_fcgi', 'proxy_wstunnel', 'proxy_balancer', 'slotmem_shm', 'lbmethod_byrequests', 'proxy_hcheck', 'ssl', 'headers', 'rewrite', 'reqtimeout', 'alias'];
+
+/**
+ * Runs the real `apache2 -t` on `confPath` with a throw-away ServerRoot. A file that loads no MPM is a
+ * fragment: it is checked through a wrapper that loads the usual proxy modules and Includes it.
+ */
+export function apacheTest(confPath: string): { ok: boolean; output: string } {
+  requireBinary('apache2');
+  const root = mkdtempSync(join(tmpdir(), 'proxylint-apache-'));
+  try {
+    mkdirSync(join(root, 'logs'), { recursive: true });
+    const text = readFileSync(confPath, 'utf8');
+    let conf = confPath;
+    if (!/^\s*LoadModule\s+mpm_/im.test(text)) {
+      conf = join(root, 'wrapper.conf');
+      const lines = APACHE_WRAPPER_MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`);
+      writeFileSync(conf, [...lines, 'ServerName localhost', 'Listen 127.0.0.1:18499', `Include ${confPath}`, ''].join('\n'));
+    }
+    const r = spawnSync('apache2', ['-t', '-d', root, '-f', conf], { encoding: 'utf8', timeout: 30_000 });
+    return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }

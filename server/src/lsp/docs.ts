@@ -1,3 +1,5 @@
+import { nginxDirectiveDoc, nginxServerParamDoc } from '../core/docs/directive-doc';
+import { renderHover } from '../core/docs/render';
 import type { DocLookup } from '../core/features/hover';
 
 interface RefDirective {
@@ -44,4 +46,12 @@ export function referenceDoc(name: string): string | undefined {
     .join('\n\n---\n\n');
 }
 
-export const docLookup: DocLookup = (name) => (name.startsWith('server:') ? undefined : referenceDoc(name));
+export const docLookup: DocLookup = (name, context) => {
+  if (name.startsWith('server:')) {
+    const doc = nginxServerParamDoc(name.slice(7));
+    return doc && renderHover(doc);
+  }
+  const doc = nginxDirectiveDoc(name, context);
+  // proxylint's own text explains the 502/504 side; the reference covers every other directive.
+  return doc ? renderHover(doc) : referenceDoc(name);
+};

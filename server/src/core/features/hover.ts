@@ -13,8 +13,11 @@ export interface HoverResult {
   end: number;
 }
 
-/** Documentation for a directive (markdown), from the knowledge base or the reference; injected by the adapter. */
-export type DocLookup = (name: string) => string | undefined;
+/**
+ * Documentation for a directive (markdown) in a context: the proxylint knowledge base first, then the
+ * official reference (which the adapter loads lazily). `server:<param>` asks for an upstream server parameter.
+ */
+export type DocLookup = (name: string, context?: string) => string | undefined;
 
 const line = (n: ConfigNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const text = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
@@ -71,13 +74,13 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
     if (pass?.upstream) return { markdown: upstreamSummary(pass.upstream, path), start: loc.arg.start, end: loc.arg.end };
     if (node.name === 'server' && node.parent?.name === 'upstream') {
       const key = loc.arg.value.split('=')[0];
-      const doc = docFor(`server:${key}`);
+      const doc = docFor(`server:${key}`, node.context);
       if (doc) return { markdown: doc, start: loc.arg.start, end: loc.arg.end };
     }
   }
 
   const parts: string[] = [];
-  const doc = docFor(node.name);
+  const doc = docFor(node.name, node.context);
   if (doc) parts.push(doc);
   const scope = node.parent;
   if (!d.block && node.name !== 'include') {
