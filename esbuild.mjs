@@ -1,5 +1,5 @@
 // Bundles the extension client, the language server and the CLI. The published extension ships these
-// bundles only (no node_modules): see "files" in package.json and .vscodeignore.
+// bundles only (no node_modules): see .vscodeignore (the .vsix) and .npmignore (the npm package).
 import * as esbuild from 'esbuild';
 import { readFileSync } from 'node:fs';
 

@@ -31,7 +31,8 @@ function pageOf(module: string): string {
   return 'ngx_core_module.html';
 }
 
-const plain = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&hellip;/g, '…').trim();
+/** Syntax lines come as markdown ("*`time`*"); inside a code span only the words should remain. */
+const plain = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&hellip;/g, '…').replace(/[`*]/g, '').trim();
 
 /** The official reference text for any nginx directive the proxylint knowledge base does not cover. */
 export function referenceDoc(name: string): string | undefined {

@@ -1,0 +1,120 @@
+// UI test against a running code-server with the .vsix installed: what a user sees.
+//   1. opening nginx.conf from the Explorer puts a squiggle under the low proxy_read_timeout
+//   2. the Problems panel lists it with its rule id, linked to the rule page
+//   3. hovering the directive shows the explanation (504, effective value, origin)
+//   4. Ctrl+. offers the quick fix
+// Screenshots of each step go to <outDir>; look at them.
+//
+// usage: node ui-test.mjs <baseUrl> <workspaceFolder> <outDir>
+// env:   PW_MODULE (playwright-core), CHROMIUM (default /usr/bin/chromium)
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { launch } from './browser.mjs';
+
+const [baseUrl, folder, outDir] = process.argv.slice(2);
+if (!outDir) {
+  console.error('usage: node ui-test.mjs <baseUrl> <workspaceFolder> <outDir>');
+  process.exit(2);
+}
+mkdirSync(outDir, { recursive: true });
+
+const RULE = 'read-timeout-too-low';
+
+const t0 = Date.now();
+const stamp = (what) => console.log(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${what}`);
+let passed = 0;
+let failed = 0;
+const check = (name, ok, detail = '') => {
+  ok ? passed++ : failed++;
+  console.log(`${ok ? 'ok' : 'FAIL'} - ${name}${detail ? ': ' + detail : ''}`);
+};
+const flat = (s) => s.replace(/\s+/g, ' ').trim();
+
+const { page, close } = await launch();
+page.on('pageerror', (e) => console.log('[pageerror]', String(e).slice(0, 200)));
+
+/** Moves the mouse onto the characters of `word` in the editor (a DOM Range over its text node). */
+async function hoverWord(word) {
+  const box = await page.evaluate((w) => {
+    for (const span of document.querySelectorAll('.monaco-editor .view-lines span')) {
+      const tn = [...span.childNodes].find((n) => n.nodeType === 3 && n.textContent.includes(w));
+      if (!tn) continue;
+      const i = tn.textContent.indexOf(w);
+      const r = document.createRange();
+      r.setStart(tn, i + 2);
+      r.setEnd(tn, i + 8);
+      const b = r.getBoundingClientRect();
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    }
+    return null;
+  }, word);
+  if (!box) throw new Error(`"${word}" not found in the editor DOM`);
+  await page.mouse.move(box.x - 40, box.y - 40);
+  await page.mouse.move(box.x, box.y, { steps: 5 });
+  return box;
+}
+
+try {
+  await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  stamp('workbench visible');
+
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx.conf' });
+  await row.first().waitFor({ timeout: 30_000 });
+  await row.first().click();
+  await page.locator('.monaco-editor .view-lines', { hasText: 'proxy_read_timeout' }).first().waitFor({ timeout: 30_000 });
+  stamp('nginx.conf open in the editor');
+
+  // 1. the squiggle: the language server answered
+  await page.locator('.monaco-editor .squiggly-warning').first().waitFor({ timeout: 60_000 });
+  stamp('squiggle rendered');
+  const status = flat(await page.locator('.statusbar').innerText().catch(() => ''));
+  check('the status bar shows the nginx language mode', /\bnginx\b/i.test(status), JSON.stringify(status.slice(0, 160)));
+  await page.screenshot({ path: join(outDir, '1-editor.png') });
+
+  // 2. the Problems panel (View: Problems)
+  await page.keyboard.press('Control+Shift+M');
+  const problemRow = page.locator('.markers-panel .monaco-list-row', { hasText: RULE });
+  await problemRow.first().waitFor({ timeout: 30_000 });
+  // The panel renders "source(code)" with the code as a link: drop the line breaks around it.
+  const problems = flat(await page.locator('.markers-panel').innerText()).replace(/\s*([()])\s*/g, '$1');
+  check('the Problems panel lists the warning with its rule id', /proxylint\W*read-timeout-too-low/.test(problems), JSON.stringify(problems.slice(0, 400)));
+  const links = await problemRow.first().evaluate((el) => [...el.querySelectorAll('a')].map((a) => ({ text: a.textContent, href: a.getAttribute('href') || '', title: a.title || '' })));
+  const link = links.find((l) => /\.md$/.test(l.href) || /\.md$/.test(l.title));
+  check('the rule id in the Problems panel links to the rule page', !!link && link.text.includes(RULE) && (link.href + link.title).includes(`${RULE}.md`), JSON.stringify(link ?? links));
+  await page.screenshot({ path: join(outDir, '2-problems.png') });
+  stamp('Problems panel read');
+
+  // 3. hover over the directive: the finding and the server's explanation in one card
+  await hoverWord('proxy_read_timeout');
+  const hover = page.locator('.monaco-hover', { hasText: RULE });
+  await hover.first().waitFor({ state: 'visible', timeout: 30_000 });
+  // The diagnostic part can render before the server's hover arrives: give the card a moment to fill in.
+  await page.locator('.monaco-hover', { hasText: 'set here' }).first().waitFor({ state: 'visible', timeout: 10_000 }).catch(() => {});
+  const hoverText = flat(await hover.first().innerText());
+  check('the hover explains the 504 and shows the effective value and its origin', hoverText.includes('504') && hoverText.includes('1s') && hoverText.includes('set here'), JSON.stringify(hoverText.slice(0, 600)));
+  await page.screenshot({ path: join(outDir, '3-hover.png') });
+  stamp('hover read');
+
+  // 4. the quick fix menu (Ctrl+.) with the cursor on the directive
+  await page.keyboard.press('Escape');
+  const box = await hoverWord('proxy_read_timeout');
+  await page.mouse.click(box.x, box.y);
+  await page.keyboard.press('Control+.');
+  const menu = page.locator('.action-widget');
+  await menu.first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => {});
+  const menuText = flat(await menu.first().innerText().catch(() => ''));
+  check('Ctrl+. offers a quick fix', menuText.length > 0 && !/no code actions/i.test(menuText), JSON.stringify(menuText.slice(0, 300)));
+  await page.screenshot({ path: join(outDir, '4-quick-fix.png') });
+  await page.keyboard.press('Escape');
+  stamp('quick fix menu read');
+} catch (e) {
+  failed++;
+  console.log('FAIL - unexpected error:', e.message);
+  await page.screenshot({ path: join(outDir, 'failure.png') }).catch(() => {});
+} finally {
+  await close();
+}
+stamp('done');
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
