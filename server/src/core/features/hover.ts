@@ -79,9 +79,8 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
     }
   }
 
+  // The value in force here goes first: it is what differs from file to file, and the card is long.
   const parts: string[] = [];
-  const doc = docFor(node.name, node.context);
-  if (doc) parts.push(doc);
   const scope = node.parent;
   if (!d.block && node.name !== 'include') {
     const e = effective(config, scope, node.name, target);
@@ -92,6 +91,8 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   }
   const module = moduleOfDirective(node.name);
   if (module && node.name.endsWith('_pass')) parts.push(passTable(config, scope, module, target, path));
+  const doc = docFor(node.name, node.context);
+  if (doc) parts.push(doc);
   if (parts.length === 0) return undefined;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
 }
