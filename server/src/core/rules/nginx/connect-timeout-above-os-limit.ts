@@ -29,11 +29,11 @@ export default defineNginxRule({
         const ms = timeMs(arg);
         if (ms === undefined || ms <= USEFUL_LIMIT_MS) continue;
         const stream = node.context.startsWith('stream');
-        const failure = stream ? 'nginx closes the client connection' : 'the client gets';
+        const subject = stream ? 'a client connection' : 'a request';
         const message =
           ms > LINUX_LIMIT_MS
-            ? `${name} ${arg.value} never takes effect: the operating system gives up on an unanswered TCP handshake first (after 75 s on BSD and macOS, about 130 s on Linux), so a request to a backend that does not answer (host down, SYNs dropped, listen queue full) hangs that long, then ${stream ? 'nginx closes the client connection' : 'the client gets 502'}, and only then is the next server tried`
-            : `${name} ${arg.value}: a request to a backend that does not answer the TCP handshake (host down, SYNs dropped, listen queue full) hangs up to ${seconds(ms)}, then ${failure}${stream ? '' : ' 504 (502 where the OS gives up first: after 75 s on BSD and macOS)'}, and only then is the next server tried; the kernel stops resending SYNs after about 70 s, so waiting past 75 s cannot save a connection`;
+            ? `${name} ${arg.value} never takes effect: the operating system gives up on an unanswered TCP handshake first (after 75 s on BSD and macOS, about 130 s on Linux), so ${subject} to a backend that does not answer (host down, SYNs dropped, listen queue full) hangs that long before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 502'}`
+            : `${name} ${arg.value}: ${subject} to a backend that does not answer the TCP handshake (host down, SYNs dropped, listen queue full) hangs up to ${seconds(ms)} before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 504 (502 where the OS gives up first: after 75 s on BSD and macOS)'}; the kernel stops resending SYNs after about 70 s, so waiting past 75 s cannot save a connection`;
         ctx.report({
           node,
           message,

@@ -49,7 +49,7 @@ export default defineNginxRule({
       const slow = site.stream ? `an idle connection is closed after ${seconds(read.ms)}` : `a slow response is cut off after ${seconds(read.ms)}`;
       ctx.report({
         node: at,
-        message: `${connectName} ${describe(connect)} is longer than ${readName} ${describe(read)}: a backend host that does not answer the TCP handshake (down, SYNs dropped) is given up on only after ${seconds(connect.ms)}, while ${slow}, so ${site.stream ? 'connections' : 'requests'} to such a server hang ${seconds(connect.ms)} before ${failure} or nginx tries the next server`,
+        message: `${connectName} ${describe(connect)} is longer than ${readName} ${describe(read)}: a backend host that does not answer the TCP handshake (down, SYNs dropped) is given up on only after ${seconds(connect.ms)}, while ${slow}, so ${site.stream ? 'connections' : 'requests'} to such a server hang ${seconds(connect.ms)} before nginx tries the next server or, with none left, ${failure}`,
         suggestions: edit ? [{ title: `Set ${connectName} to ${value}`, edits: [edit] }] : [],
       });
     }

@@ -61,19 +61,21 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
   const out: Fix[] = [];
   const known = resolveAvailable(ctx);
   const server = enclosing(t.node, 'server');
-  const http = server?.parent ?? null;
+  // The group goes next to the server block: inside http, or at the top of a file included into http.
+  const atHttpLevel = !!server && (server.parent ? server.parent.name === 'http' : ctx.config.rootContext === 'http');
   // Same-named group: the target text, $proxy_host, the Host header and the TLS name stay exactly as they are.
   const clash = ctx.upstreams.passes.some(
     (p) => p !== t && p.address?.host.toLowerCase() === a.host.toLowerCase() && (p.address.port !== undefined || defaultPort(p.scheme) !== defaultPort(t.scheme)),
   );
-  if (known !== false && a.port === undefined && !clash && server && http && (http.name === 'http' || ctx.config.rootContext === 'http') && server.context !== 'stream') {
+  if (known !== false && a.port === undefined && !clash && server && atHttpLevel) {
     const lines = [`upstream ${a.host} {`, `    zone ${zoneName(ctx, a.host)} 64k;`, `    ${RESOLVER_LINE}`, `    server ${a.host} resolve;`, '}'];
     if (t.scheme === 'https' || t.scheme === 'grpcs') lines[3] = `    server ${a.host}:443 resolve;`;
     out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${requirement(known)}`, edits: [insertBeforeNode(server, lines)] });
   }
   // A variable makes nginx resolve per request on every version; with no URI part the path sent is unchanged.
-  const level = levelFor(t.node.parent, ['location', 'if-location', 'server']);
-  if (known !== true && t.module === 'http' && t.uri === undefined && level) {
+  // `set` is allowed in server, location and `if`, not in limit_except.
+  const settable = !!t.node.parent && levelFor(t.node.parent, ['location', 'if-location', 'server']) === t.node.parent;
+  if (known !== true && t.module === 'http' && t.uri === undefined && settable) {
     // Short on purpose: long names overflow variables_hash_bucket_size (64) and nginx refuses to start.
     const v = '$backend_' + a.host.split('.')[0].replace(/[^A-Za-z0-9]/g, '_').slice(0, 16);
     const value = a.port === undefined ? a.host : `${a.host}:${a.port}`;

@@ -7,9 +7,6 @@ import { parseNginxSize, formatSize } from '../../model/units';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
 
-export const KEEPALIVE_DOC = 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive';
-export const WEBSOCKET_DOC = 'https://nginx.org/en/docs/http/websocket.html';
-
 /** true when the target runs 1.29.7 or later (keep-alive and HTTP/1.1 to upstreams on by default), undefined when unknown. */
 export function newKeepaliveDefaults(ctx: NginxRuleContext): boolean | undefined {
   return atLeast(ctx.target.version, '1.29.7');
@@ -121,7 +118,6 @@ export interface WebSocketGap {
   conditional: boolean;
   evidence: string;
   version: ReturnType<typeof httpVersion>;
-  headers: ReturnType<typeof headerLines>;
   upgrade?: HeaderLine;
   connection?: HeaderLine;
 }
@@ -139,7 +135,7 @@ export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap
   const connection = headers.lines.find((l) => l.name === 'connection');
   const connUpgrade = connection ? connectionCarriesUpgrade(ctx, connection.value) : false;
   let evidence: string | undefined;
-  if (upgrade) evidence = 'it sets an Upgrade header';
+  if (upgrade && upgrade.value !== '') evidence = 'it sets an Upgrade header';
   else if (connUpgrade) evidence = 'its Connection header asks for an upgrade';
   else if (wsPath(scope)) evidence = `path "${locationPath(scope)}"`;
   else if (wsTargetName(t)) evidence = `backend named "${t.upstream?.name ?? t.address?.host}"`;
@@ -159,7 +155,7 @@ export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap
     conditional = missing.length === 1;
   }
   if (!missing.length) return undefined;
-  return { missing, conditional, evidence, version, headers, upgrade, connection };
+  return { missing, conditional, evidence, version, upgrade, connection };
 }
 
 export const CONNECTION_MAP = ['map $http_upgrade $connection_upgrade {', '    default upgrade;', `    '' "";`, '}'];

@@ -29,6 +29,17 @@ function portFix(t: PassTarget, port: number): Fix | undefined {
   return { title: `Use port ${SWAP[port]}`, edits: [replaceSpan(t.node.file, span, `:${SWAP[port]}`)] };
 }
 
+/** Moves the listed servers to the port that matches the scheme (a server without a port gets one written). */
+function serverPortsFix(bad: UpstreamServer[], tls: boolean): Fix {
+  const edits = bad.map((s) => {
+    const arg = s.node.directive.args[0];
+    const from = serverPort(s)!;
+    const to = tls ? (from === 8080 ? 8443 : 443) : SWAP[from];
+    return s.address!.port === undefined ? { path: s.node.file.path, start: arg.end, end: arg.end, newText: `:${to}` } : replaceSpan(s.node.file, spanIn(arg, `:${from}`), `:${to}`);
+  });
+  return { title: `Use the ${tls ? 'TLS' : 'plain-HTTP'} port on ${bad.length > 1 ? 'these servers' : 'this server'}`, edits };
+}
+
 function serverPort(s: UpstreamServer): number | undefined {
   return s.address && !s.address.unix ? s.address.port ?? 80 : undefined;
 }
@@ -59,7 +70,8 @@ export default defineNginxRule({
         ctx.report({
           at: { file: t.node.file, ...t.arg },
           message: `${what}: upstream "${t.upstream.name}" sends it to ${list}; ${tls ? handshake(t.module === 'stream') : PLAINTEXT}`,
-          suggestions: t.module === 'http' ? [schemeFix(t, tls ? 'http' : 'https')] : [],
+          // Switching the scheme only helps when every server of the group is on the other kind of port.
+          suggestions: [...(t.module === 'http' && bad.length === t.upstream.servers.length ? [schemeFix(t, tls ? 'http' : 'https')] : []), serverPortsFix(bad, tls)],
           related: bad.map((s) => ({ path: s.node.file.path, start: s.node.directive.start, end: s.node.directive.end, message: `port ${serverPort(s)}` })),
         });
         continue;

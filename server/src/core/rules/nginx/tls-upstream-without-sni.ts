@@ -46,11 +46,10 @@ export default defineNginxRule({
       // An explicit "off" is a decision, not an oversight.
       if (sni.on || sni.node) continue;
       const name = valueOf(ctx, t.node.parent, `${fam}_ssl_name`).value;
-      // A backend reached by IP address is one known machine, and nginx never sends an IP as SNI: only names point at shared TLS hosting.
-      const host = t.address?.host;
       // A host taken from a variable may be an IP address or a group name: nothing certain to say.
       if (!t.address || t.address.hasVariables) continue;
-      if (host && !t.upstream && isIpLiteral(host)) continue;
+      // A backend reached by IP address is one known machine, and nginx never sends an IP as SNI: only names point at shared TLS hosting.
+      if (!t.upstream && isIpLiteral(t.address.host)) continue;
       if (t.upstream && !t.upstream.servers.some((s) => s.address && !s.address.unix && !s.address.isIp)) continue;
       const sw = `${fam}_ssl_server_name on;`;
       const base = `${t.directive} ${t.arg.value}: nginx sends no server name (SNI) in the TLS handshake while ${fam}_ssl_server_name is off, so a backend that serves several names (CDN, PaaS, shared ingress) presents its default certificate or refuses the handshake: ${t.module === 'stream' ? 'connections fail' : 'clients get 502'} ("upstream SSL certificate does not match" when ${fam}_ssl_verify is on) or reach the wrong ${t.module === 'stream' ? 'service' : 'site'}`;

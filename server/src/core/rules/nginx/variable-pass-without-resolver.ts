@@ -33,7 +33,8 @@ function valuesOf(ctx: NginxRuleContext, at: ConfigNode, name: string): { values
   const sets = ctx.nodes('set').filter((n) => n.directive.args[0]?.value === '$' + name && inScope(n));
   // `set $x "";` placeholders are filled in later by Lua/njs: the value is not in the configuration.
   const setValues = sets.map((n) => n.directive.args[1]?.value ?? '').filter((v) => v !== '');
-  if (setValues.length) return { values: setValues, from: sets };
+  // A `set` inside `if` may not run: the variable can then hold something else (here: an unknown value).
+  if (setValues.length) return { values: sets.some((n) => n.parent?.name === 'if') ? [...setValues, '$'] : setValues, from: sets };
   if (sets.length) return undefined;
   const maps = ctx.nodes('map').filter((n) => n.directive.args[1]?.value === '$' + name && moduleOf(n) === moduleOf(at));
   if (maps.length !== 1) return undefined;
@@ -109,7 +110,9 @@ export default defineNginxRule({
       if (resolver.nodes.length) continue;
       const names = new Map<string, ConfigNode[]>();
       let fromRequest = false;
-      for (const c of expand(ctx, t)) {
+      const candidates = expand(ctx, t);
+      let named = 0;
+      for (const c of candidates) {
         const h = hostOf(c.text);
         if (!h || !h.host || h.host.includes(UNKNOWN)) continue;
         // proxy_pass needs a scheme; without one nginx fails on the URL ("invalid URL prefix"), before any lookup.
@@ -124,16 +127,17 @@ export default defineNginxRule({
         if (h.port === undefined && !h.host.includes('.') && ctx.config.rootContext !== 'main') continue;
         if (t.module === 'http' && implicitUpstream(ctx, h.host, h.port ?? defaultPort(h.scheme ?? t.scheme))) continue;
         names.set(h.host, [...(names.get(h.host) ?? []), ...c.from]);
+        named++;
       }
       // Routing by Host to groups named after sites (upstream example.com { … }) is deliberate: unknown hosts then fail on purpose.
       const siteGroups = ctx.upstreams.upstreams.some((u) => u.module === t.module && u.name.includes('.'));
       if (!names.size && (!fromRequest || siteGroups)) continue;
-      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())]);
+      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length);
     }
   },
 });
 
-function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[]) {
+function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[], always: boolean) {
   const unseen = outerLevelUnseen(ctx.config, t.node);
   const where = unseen ? `this file sets no resolver (ignore this if the ${t.module} block that includes it sets one)` : 'no resolver is in effect here';
   // The stream module has no error page to send: it closes the connection and logs $status 500.
@@ -142,7 +146,9 @@ function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: Con
     t.module === 'stream' ? `is closed at once, logged with $status 500 ("no resolver defined to resolve ${name}")` : `fails with 502 ("no resolver defined to resolve ${name}")`;
   const shown = names.slice(0, 3).map((n) => `"${n}"`).join(', ');
   const message = names.length
-    ? `${t.directive} ${t.arg.value} has variables, so nginx looks ${shown} up for every ${unit}, but ${where}: each one ${fails(names[0])}`
+    ? always
+      ? `${t.directive} ${t.arg.value} has variables, so nginx looks ${shown} up for every ${unit}, but ${where}: each one ${fails(names[0])}`
+      : `${t.directive} ${t.arg.value} has variables and can name ${shown}, which nginx must look up per ${unit}, but ${where}: each ${unit} that gets such a name ${fails(names[0])}`
     : `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address or an upstream group name, the ${unit} ${fails('…')}`;
   const server = enclosing(t.node, 'server');
   ctx.report({
