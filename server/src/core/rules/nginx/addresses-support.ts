@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { indentAt, insertLinesAfter } from '../../fix';
+import { eolOf, indentAt, insertLinesAfter } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
 import type { ConfigNode, NginxConfig, SourceFile } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
@@ -78,7 +78,6 @@ export function levelFor(node: ConfigNode | null, allowed: string[]): ConfigNode
   return null;
 }
 
-const eolOf = (file: SourceFile) => (file.text.includes('\r\n') ? '\r\n' : '\n');
 
 /** True when nothing but blanks (and a comment) follows the node on its last line. */
 function endsItsLine(node: ConfigNode): boolean {

@@ -1,7 +1,7 @@
 import type { ConfigNode } from '../../model/nginx-tree';
 import { moduleOf } from '../../model/nginx-upstreams';
 import { parseNginxTime, formatDuration } from '../../model/units';
-import { indentAt } from '../../fix';
+import { eolOf, indentAt } from '../../fix';
 import type { TextEdit } from '../../finding';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { text } from './neighbours-support';
@@ -67,7 +67,7 @@ export default defineNginxRule({
         const staleCovers = stale && stale.directive.args.some((a) => /^(error|timeout|http_502|http_504)$/.test(a.value));
         const first = list[0].node;
         const line = `${m}_cache_valid 502 504 0;`;
-        const eol = first.file.text.includes('\r\n') ? '\r\n' : '\n';
+        const eol = eolOf(first.file);
         const edits: TextEdit[] = [
           { path: first.file.path, start: first.directive.start, end: first.directive.start, newText: `${line}  # never keep nginx's own 502/504 (the first matching line wins)${eol}${indentAt(first.file, first.directive.start)}` },
         ];

@@ -1,5 +1,5 @@
 import type { Fix } from '../../finding';
-import { indentAt } from '../../fix';
+import { eolOf, indentAt } from '../../fix';
 import { defineNginxRule } from '../rule';
 import { deleteLine, newKeepaliveDefaults, text } from './neighbours-support';
 
@@ -33,7 +33,7 @@ export default defineNginxRule({
         if (m.file === ka.file && !sameLine) {
           const f = ka.file;
           const at = f.lines.lineStart(f.lines.positionAt(ka.directive.start).line);
-          const eol = f.text.includes('\r\n') ? '\r\n' : '\n';
+          const eol = eolOf(f);
           const del = deleteLine(m);
           // Carry a trailing comment along when the whole line moves.
           const moved = del.end > m.directive.end ? f.text.slice(m.directive.start, del.end).trimEnd() : text(m);

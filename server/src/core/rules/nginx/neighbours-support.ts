@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, withInheritedLines } from '../../fix';
+import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, withInheritedLines } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { enclosing } from '../../model/nginx-effective';
 import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
@@ -170,7 +170,7 @@ export function connectionMapEdit(ctx: NginxRuleContext): TextEdit | undefined {
   const file = http.file;
   const first = http.children.find((c) => c.file === file);
   const indent = first ? indentAt(file, first.directive.start) : indentAt(file, http.directive.start) + '    ';
-  const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+  const eol = eolOf(file);
   const open = http.directive.block!.start;
   return { path: file.path, start: open, end: open + 1, newText: '{' + eol + CONNECTION_MAP.map((l) => indent + l).join(eol) };
 }
