@@ -206,6 +206,10 @@ test('navigation: definition of an upstream name and an include, document links,
     await c.open(p('nginx.conf'), NGINX);
     const inc = await c.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: uri(p('nginx.conf')) }, position: pos(NGINX, 'conf.d/*.conf', 2) });
     assert.deepEqual(inc.map((l) => l.targetUri), [uri(file)]);
+    const named = 'server {\n    listen 127.0.0.1:18604;\n    location / { try_files $uri @backend; }\n    location @backend { proxy_pass http://app_backend; }\n}\n';
+    await c.open(p('frag/named.conf'), named);
+    const toNamed = await c.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: uri(p('frag/named.conf')) }, position: pos(named, '@backend', 2) });
+    assert.equal(toNamed[0].targetRange.start.line, 3);
     const links = await c.request<DocumentLink[]>('textDocument/documentLink', { textDocument: { uri: uri(p('nginx.conf')) } });
     assert.equal(links[0].target, uri(file));
     const symbols = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uri(file) } });
@@ -214,6 +218,19 @@ test('navigation: definition of an upstream name and an include, document links,
     const folds = await c.request<FoldingRange[]>('textDocument/foldingRange', { textDocument: { uri: uri(file) } });
     assert.ok(folds.some((f) => f.startLine === 0 && f.endLine === 14));
     assert.ok(folds.some((f) => f.kind === 'comment' && f.startLine === 2 && f.endLine === 3));
+  } finally {
+    await c.stop();
+  }
+});
+
+test('an unused suppression is tagged unnecessary', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    const file = p('frag/unused.conf');
+    await c.open(file, 'location / {\n    # proxylint-disable-next-line read-timeout-too-low -- fast health checks\n    proxy_read_timeout 30s;\n}\n');
+    const diags = await c.diagnostics(file, (d) => d.some((x) => x.code === 'unused-suppression'));
+    assert.deepEqual(diags.find((d) => d.code === 'unused-suppression')!.tags, [1]);
   } finally {
     await c.stop();
   }

@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, type Diagnostic, type Range } from 'vscode-languageserver';
+import { DiagnosticSeverity, DiagnosticTag, type Diagnostic, type Range } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { Finding } from '../core/finding';
 import { LineIndex } from '../core/text';
@@ -32,6 +32,8 @@ export function toDiagnostic(f: Finding, linesOf: (path: string) => LineIndex | 
     ...(meta ? { codeDescription: { href: docsUrl(meta) } } : {}),
     source: SOURCE,
     message: f.message,
+    // An unused suppression is dead text: editors fade it out, like an unused import.
+    ...(f.ruleId === 'unused-suppression' ? { tags: [DiagnosticTag.Unnecessary] } : {}),
     relatedInformation: f.related.flatMap((r) => {
       const rl = linesOf(r.path);
       return rl ? [{ location: { uri: pathToUri(r.path), range: toRange(rl, r.start, r.end) }, message: r.message }] : [];
