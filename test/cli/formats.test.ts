@@ -228,7 +228,7 @@ describe('sarif format', () => {
       assert.ok(ruleIds.includes(id), `rules include ${id}`);
     }
     for (const rule of run.tool.driver.rules) {
-      assert.match(rule.helpUri, new RegExp(`^${DOCS}/(common|nginx)/${rule.id}\\.md$`));
+      assert.match(rule.helpUri, new RegExp(`^${DOCS}/(common|nginx|apache)/${rule.id}\\.md$`));
       assert.ok(rule.shortDescription.text.length > 10);
     }
     assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, `file://${dir}/`);

@@ -95,7 +95,7 @@ http {
   });
   after(() => cleanup());
 
-  test('included files are checked once, in context; an unincluded fragment alone; Apache files are skipped', () => {
+  test('included files are checked once, in context; an unincluded fragment alone; Apache files get the Apache rules', () => {
     const { code, report, stderr } = runJson(['.'], { cwd: dir });
     assert.equal(code, 1);
     assert.equal(stderr, '');
@@ -104,19 +104,17 @@ http {
       [
         [join(dir, 'conf.d/site.conf'), ['pass-scheme-mismatch@3:29', 'undefined-upstream@4:37']],
         [join(dir, 'snippets/extra.conf'), ['pass-scheme-mismatch@3:18']],
+        // Apache files are linted after the nginx ones.
+        [join(dir, 'apache/site.conf'), ['no-connectiontimeout@3:5']],
       ],
     );
     const undef = report.files[0].findings[1];
     assert.match(undef.message, /did you mean "app"/);
     assert.equal(undef.related[0].path, join(dir, 'nginx.conf'));
-    // nginx.conf, conf.d/site.conf, conf.d/other.conf, snippets/extra.conf.
-    assert.equal(report.summary.files, 4);
-    assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 0, fixable: 2, files: 4 });
-    assert.deepEqual(
-      report.skipped.map((s) => s.path),
-      [join(dir, 'apache/site.conf'), join(dir, 'httpd.conf')],
-    );
-    for (const s of report.skipped) assert.match(s.reason, /Apache/);
+    // nginx.conf, conf.d/site.conf, conf.d/other.conf, snippets/extra.conf; apache/site.conf and httpd.conf (Apache).
+    assert.equal(report.summary.files, 6);
+    assert.deepEqual(report.summary, { errors: 3, warnings: 1, infos: 0, fixable: 3, files: 6 });
+    assert.deepEqual(report.skipped, []);
   });
 
   test('text output: no duplicates, skipped files mentioned on stderr', () => {
@@ -124,13 +122,14 @@ http {
     assert.equal(r.code, 1, show(r));
     assert.equal(r.stdout.match(/\[pass-scheme-mismatch\]/g)?.length, 2, show(r));
     assert.equal(r.stdout.match(/\[undefined-upstream\]/g)?.length, 1, show(r));
-    assert.match(r.stderr, /^proxylint: skipped 2 file\(s\) that are not nginx configurations/m);
+    assert.equal(r.stdout.match(/\[no-connectiontimeout\]/g)?.length, 1, show(r));
+    assert.doesNotMatch(r.stderr, /skipped/);
   });
 
   test('naming the folder and a file inside it still checks each file once', () => {
     const { report } = runJson(['.', 'conf.d/site.conf', join(dir, 'conf.d')], { cwd: dir });
-    assert.equal(allFindings(report).length, 3);
-    assert.equal(report.summary.files, 4);
+    assert.equal(allFindings(report).length, 4);
+    assert.equal(report.summary.files, 6);
   });
 
   test('an explicit nginx.conf checks what it includes, not the fragment beside it', () => {
@@ -144,10 +143,11 @@ http {
     assert.deepEqual(where(report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29']);
   });
 
-  test('an Apache file given by name is skipped, not linted as nginx', () => {
+  test('an Apache file given by name is linted with the Apache rules, not as nginx', () => {
     const { code, report } = runJson(['httpd.conf'], { cwd: dir });
     assert.equal(code, 0);
     assert.deepEqual(report.files, []);
-    assert.deepEqual(report.skipped.map((s) => s.path), [join(dir, 'httpd.conf')]);
+    assert.deepEqual(report.skipped, []);
+    assert.equal(report.summary.files, 1);
   });
 });

@@ -205,23 +205,18 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
   // main server or directly in a <VirtualHost> (conditional sections such as <IfModule> count as that level).
-  const serverLevel = new Map<string, ApacheNode[]>();
+  // Indexed once by name and virtual host: rules ask for every worker.
+  const serverLevel = new Map<string, Map<ApacheNode | null, ApacheNode>>();
   for (const node of config.all) {
     if (contextOf(node, config) === 'directory') continue;
-    const key = `${node.lname}\0${config.htaccess ? 'h' : ''}`;
-    const list = serverLevel.get(key);
-    if (list) list.push(node);
-    else serverLevel.set(key, [node]);
+    let byHost = serverLevel.get(node.lname);
+    if (!byHost) serverLevel.set(node.lname, (byHost = new Map()));
+    byHost.set(virtualHostOf(node), node);
   }
   const serverValue = (vhost: ApacheNode | null, lname: string): ApacheNode | undefined => {
-    const list = serverLevel.get(`${lname}\0${config.htaccess ? 'h' : ''}`) ?? [];
-    const own = list.filter((n) => virtualHostOf(n) === vhost);
-    if (own.length) return own[own.length - 1];
-    if (vhost) {
-      const main = list.filter((n) => virtualHostOf(n) === null);
-      if (main.length) return main[main.length - 1];
-    }
-    return undefined;
+    const byHost = serverLevel.get(lname);
+    if (!byHost) return undefined;
+    return byHost.get(vhost) ?? (vhost ? byHost.get(null) : undefined);
   };
 
   const backendTimeout: ProxyModel['backendTimeout'] = (w) => {
@@ -251,8 +246,15 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     return backendTimeout(w);
   };
 
+  const serverRules = new Map<ApacheNode | null, ProxyPassRule[]>();
+  for (const r of rules) {
+    if (r.location) continue;
+    const list = serverRules.get(r.vhost);
+    if (list) list.push(r);
+    else serverRules.set(r.vhost, [r]);
+  }
   const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
-    const server = (v: ApacheNode | null) => rules.filter((r) => !r.location && r.vhost === v);
+    const server = (v: ApacheNode | null) => serverRules.get(v) ?? [];
     // mod_proxy merges a virtual host's list after the main server's (unless ProxyPassInherit Off).
     if (!vhost) return server(null);
     const inherit = serverValue(vhost, 'proxypassinherit');
@@ -264,15 +266,16 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
 }
 
 /** Describes where a timeout comes from, for messages: `timeout=5 on this line`, `ProxyTimeout 300 (line 12)`. */
-export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number): string {
+export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number, from?: ApacheNode): string {
   const s = formatSeconds(t.ms);
+  const at = (n: ApacheNode) => (from && n.file !== from.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
   switch (t.origin) {
     case 'worker':
       return `${s} (${t.param!.key}=${t.param!.value})`;
     case 'ProxyTimeout':
-      return `${s} (ProxyTimeout ${t.node!.args[0]}, line ${lineOf(t.node!)})`;
+      return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)})`;
     case 'Timeout':
-      return `${s} (Timeout ${t.node!.args[0]} on line ${lineOf(t.node!)}, which ProxyTimeout inherits)`;
+      return `${s} (Timeout ${t.node!.args[0]} on ${at(t.node!)}, which ProxyTimeout inherits)`;
     default:
       return `${s} (the default Timeout, which ProxyTimeout inherits)`;
   }

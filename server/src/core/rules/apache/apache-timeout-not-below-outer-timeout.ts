@@ -24,7 +24,7 @@ export default defineApacheRule({
       ctx.report({
         node: t.param ? undefined : where,
         at: t.param ? { file: t.param.node.file, start: t.param.arg.start, end: t.param.arg.end } : undefined,
-        message: `httpd waits ${describeTimeout(t, ctx.lineOf)} for ${w.url}, not less than the ${formatSeconds(outer)} idle timeout of the load balancer in front (environment.outerIdleTimeout): on a slow request the load balancer answers 504 first and httpd's own 502 never reaches the client; keep the backend timeout a few seconds below it`,
+        message: `httpd waits ${describeTimeout(t, ctx.lineOf, w.node)} for ${w.url}, not less than the ${formatSeconds(outer)} idle timeout of the load balancer in front (environment.outerIdleTimeout): on a slow request the load balancer answers 504 first and httpd's own 502 never reaches the client; keep the backend timeout a few seconds below it`,
       });
     }
   },

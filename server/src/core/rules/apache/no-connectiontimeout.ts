@@ -22,7 +22,7 @@ export default defineApacheRule({
       if (t.ms <= max) continue;
       ctx.report({
         node: w.node,
-        message: `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, httpd waits ${describeTimeout(t, ctx.lineOf)} for the TCP connection, then answers 503 (AH00957 "attempt to connect … failed", AH01114); add connectiontimeout=5`,
+        message: `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, httpd waits ${describeTimeout(t, ctx.lineOf, w.node)} for the TCP connection, then answers 503 (AH00957 "attempt to connect … failed", AH01114); add connectiontimeout=5`,
         fix: apacheFix('Add "connectiontimeout=5"', appendToDirective(w.node, 'connectiontimeout=5')),
       });
     }

@@ -25,7 +25,7 @@ export default defineApacheRule({
       ctx.report({
         node: t.param ? undefined : t.node,
         at: t.param ? { file: t.param.node.file, start: t.param.arg.start, end: t.param.arg.end } : undefined,
-        message: `backends get ${describeTimeout(t, ctx.lineOf)} to answer: a slower answer gets ${fcgi ? '504 from mod_proxy_fcgi ("(70007)The timeout specified has expired: AH01075: Error dispatching request")' : '502 from mod_proxy_http ("(70007)The timeout specified has expired: AH01102: error reading status line from remote server", then AH00898)'}; raise it to what the slowest request needs`,
+        message: `backends get ${describeTimeout(t, ctx.lineOf, t.node)} to answer: a slower answer gets ${fcgi ? '504 from mod_proxy_fcgi ("(70007)The timeout specified has expired: AH01075: Error dispatching request")' : '502 from mod_proxy_http ("(70007)The timeout specified has expired: AH01102: error reading status line from remote server", then AH00898)'}; raise it to what the slowest request needs`,
         suggestions: t.param ? [apacheFix('Set timeout=60', setParam(t.param, '60'))] : [],
       });
     }
