@@ -1,10 +1,10 @@
+import { eolOf } from './fix';
 import type { Fix, TextEdit } from './finding';
 import type { ApacheNode, ApacheSourceFile } from './model/apache-tree';
 import type { WorkerParam } from './model/apache-workers';
 
 /** Edit helpers for Apache quick fixes. Lines are inserted whole, indented like their neighbours. */
 
-const eolOf = (file: ApacheSourceFile) => (file.text.includes('\r\n') ? '\r\n' : '\n');
 
 export function indentOf(file: ApacheSourceFile, offset: number): string {
   const line = file.lines.positionAt(offset).line;

@@ -1,5 +1,5 @@
 import type { ConfigNode, SourceFile } from './model/nginx-tree';
-import type { Fix, TextEdit } from './finding';
+import type { Finding, Fix, TextEdit } from './finding';
 import type { Span } from './syntax/nginx/ast';
 
 /** Applies edits to one text; overlapping edits after the first are skipped and returned so callers can retry. */
@@ -24,14 +24,61 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; ski
   return { text: out + text.slice(pos), skipped };
 }
 
+/**
+ * One pass of "apply every safe fix" (the CLI's --fix and the fuzz properties share it): fixes are taken whole, in
+ * finding order, and one that touches text an earlier one already edits (or a file `hasText` does not know) waits
+ * for the next pass. Returns the edits per file, sorted and non-overlapping, and how many fixes were taken.
+ */
+export function selectSafeFixes(findings: readonly Finding[], hasText: (path: string) => boolean): { byPath: Map<string, TextEdit[]>; applied: number } {
+  const byPath = new Map<string, TextEdit[]>();
+  let applied = 0;
+  for (const f of findings) {
+    if (!f.fix) continue;
+    const clashes = f.fix.edits.some((e) => overlapsSorted(byPath.get(e.path) ?? [], e) || !hasText(e.path));
+    if (clashes) continue;
+    for (const e of f.fix.edits) {
+      const list = byPath.get(e.path);
+      if (list) insertSorted(list, e);
+      else byPath.set(e.path, [e]);
+    }
+    applied++;
+  }
+  return { byPath, applied };
+}
+
+type OffsetSpan = { start: number; end: number };
+
+/** Index of the first span in `list` (sorted by start) that starts at or after `start`. */
+function lowerBound(list: OffsetSpan[], start: number): number {
+  let lo = 0, hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].start < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Whether `e` overlaps an edit already accepted (a sorted, non-overlapping list): only its neighbours can. */
+function overlapsSorted(list: OffsetSpan[], e: OffsetSpan): boolean {
+  const k = lowerBound(list, e.start);
+  const prev = list[k - 1];
+  const next = list[k];
+  return (!!prev && prev.end > e.start) || (!!next && next.start < e.end) || (!!next && next.start === e.start && e.start === e.end);
+}
+
+function insertSorted<T extends OffsetSpan>(list: T[], e: T): void {
+  list.splice(lowerBound(list, e.start), 0, e);
+}
+
 export function replaceSpan(file: SourceFile, span: Span, newText: string): TextEdit {
   return { path: file.path, start: span.start, end: span.end, newText };
 }
 
-const eols = new WeakMap<SourceFile, string>();
+const eols = new WeakMap<{ text: string }, string>();
 
 /** The file's line ending (CRLF if it uses any), computed once per parsed file: fixes are built by the thousand. */
-export function eolOf(file: SourceFile): string {
+export function eolOf(file: { text: string }): string {
   let eol = eols.get(file);
   if (eol === undefined) {
     eol = file.text.includes('\r\n') ? '\r\n' : '\n';

@@ -1,7 +1,11 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Fix, Finding } from '../core/finding';
 import { eolOf } from '../core/fix';
-import type { LintResult } from '../core/lint';
+/** What code actions need from either server's lint result. */
+interface Checked {
+  config: { files: { path: string; text: string; lines: LineIndex }[] };
+  findings: Finding[];
+}
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import type { LineIndex } from '../core/text';
@@ -19,7 +23,7 @@ function toWorkspaceEdit(edits: Fix['edits'], lines: Map<string, LineIndex>): Wo
 }
 
 /** `# proxylint-disable-next-line <id> -- TODO: …` above the finding's line; the TODO keeps it flagged until a reason is written. */
-function disableAction(f: Finding, result: LintResult, diagnostic: Diagnostic): CodeAction | undefined {
+function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): CodeAction | undefined {
   const file = result.config.files.find((x) => x.path === f.path);
   if (!file) return undefined;
   const line = file.lines.positionAt(f.start).line;
@@ -34,7 +38,7 @@ function disableAction(f: Finding, result: LintResult, diagnostic: Diagnostic): 
   };
 }
 
-export function codeActions(params: CodeActionParams, path: string, result: LintResult): CodeAction[] {
+export function codeActions(params: CodeActionParams, path: string, result: Checked): CodeAction[] {
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
   const mine = result.findings.filter((f) => f.path === path);
   const only = params.context.only;

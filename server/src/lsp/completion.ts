@@ -1,5 +1,6 @@
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
-import { nginxCompletions } from '../core/features/completion';
+import { nginxCompletions, type Completions } from '../core/features/completion';
+import type { LineIndex } from '../core/text';
 import type { LintResult } from '../core/lint';
 import { toRange } from './convert';
 
@@ -8,8 +9,11 @@ const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind
 export function completionItems(result: LintResult, path: string, offset: number): CompletionItem[] {
   const file = result.config.files.find((f) => f.path === path);
   if (!file) return [];
-  const c = nginxCompletions(result.config, result.upstreams, path, file.text, offset);
-  const range = toRange(file.lines, c.start, c.end);
+  return toCompletionItems(nginxCompletions(result.config, result.upstreams, path, file.text, offset), file.lines);
+}
+
+export function toCompletionItems(c: Completions, lines: LineIndex): CompletionItem[] {
+  const range = toRange(lines, c.start, c.end);
   return c.items.map((item, i) => ({
     label: item.label,
     kind: KIND[item.kind],

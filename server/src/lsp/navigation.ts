@@ -1,5 +1,5 @@
 import type { DocumentLink, LocationLink } from 'vscode-languageserver';
-import { definitions, includeTargets } from '../core/features/navigation';
+import { definitions, includeTargets, type Target } from '../core/features/navigation';
 import { locate } from '../core/features/locate';
 import type { Host } from '../core/host';
 import type { LintResult } from '../core/lint';
@@ -10,16 +10,18 @@ import { pathToUri, toRange } from './convert';
 
 const prefixOf = (result: LintResult, settings: Settings) => settings.nginx.prefix ?? dirname(result.config.entry.path);
 
+export function toLocationLinks(targets: Target[], lines: LineIndex, files: { path: string; lines: LineIndex }[]): LocationLink[] {
+  return targets.map((t) => {
+    const range = toRange(files.find((f) => f.path === t.path)?.lines ?? new LineIndex(''), t.start, t.end);
+    return { originSelectionRange: toRange(lines, t.origin.start, t.origin.end), targetUri: pathToUri(t.path), targetRange: range, targetSelectionRange: range };
+  });
+}
+
 export function definitionLinks(result: LintResult, path: string, offset: number, host: Host, settings: Settings): LocationLink[] {
   const file = result.config.files.find((f) => f.path === path);
   if (!file) return [];
   const loc = locate(result.config, path, offset);
-  return definitions(loc, result.config, result.upstreams, prefixOf(result, settings), host).map((t) => {
-    const target = result.config.files.find((f) => f.path === t.path);
-    const lines = target?.lines ?? new LineIndex('');
-    const range = toRange(lines, t.start, t.end);
-    return { originSelectionRange: toRange(file.lines, t.origin.start, t.origin.end), targetUri: pathToUri(t.path), targetRange: range, targetSelectionRange: range };
-  });
+  return toLocationLinks(definitions(loc, result.config, result.upstreams, prefixOf(result, settings), host), file.lines, result.config.files);
 }
 
 /** Every include path in the file, linked to the file it names (the first match for a glob). */

@@ -1,6 +1,6 @@
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
-import { nginxFolds, nginxOutline, type OutlineSymbol } from '../core/features/outline';
-import type { SourceFile } from '../core/model/nginx-tree';
+import type { Fold, OutlineSymbol } from '../core/features/outline';
+import type { LineIndex } from '../core/text';
 import { toRange } from './convert';
 
 const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
@@ -13,20 +13,20 @@ const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   event: SymbolKind.Event,
 };
 
-export function documentSymbols(file: SourceFile): DocumentSymbol[] {
+export function documentSymbols(symbols: OutlineSymbol[], lines: LineIndex): DocumentSymbol[] {
   const convert = (s: OutlineSymbol): DocumentSymbol => ({
     name: s.name,
     detail: s.detail,
     kind: KIND[s.kind],
-    range: toRange(file.lines, s.start, s.end),
-    selectionRange: toRange(file.lines, s.selection.start, s.selection.end),
+    range: toRange(lines, s.start, s.end),
+    selectionRange: toRange(lines, s.selection.start, s.selection.end),
     children: s.children.map(convert),
   });
-  return nginxOutline(file.ast).map(convert);
+  return symbols.map(convert);
 }
 
-export function foldingRanges(file: SourceFile): FoldingRange[] {
-  return nginxFolds(file.ast, (o) => file.lines.positionAt(o).line)
-    .map((f) => ({ startLine: file.lines.positionAt(f.start).line, endLine: file.lines.positionAt(f.end).line, kind: f.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region }))
+export function foldingRanges(folds: Fold[], lines: LineIndex): FoldingRange[] {
+  return folds
+    .map((f) => ({ startLine: lines.positionAt(f.start).line, endLine: lines.positionAt(f.end).line, kind: f.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region }))
     .filter((f) => f.endLine > f.startLine);
 }

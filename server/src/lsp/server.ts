@@ -8,13 +8,17 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { apacheCompletions, apacheDefinitions, apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
 import { nginxHover } from '../core/features/hover';
+import { nginxFolds, nginxOutline } from '../core/features/outline';
+import type { ApacheSourceFile } from '../core/model/apache-tree';
+import type { SourceFile } from '../core/model/nginx-tree';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
-import { completionItems } from './completion';
+import { completionItems, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
-import { definitionLinks, documentLinks } from './navigation';
+import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, foldingRanges } from './outline';
 import type { EditorSettings, ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
@@ -85,13 +89,15 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return null;
     const offset = c.file.lines.offsetAt(params.position);
-    const h = nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
+    const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
     return h ? { contents: { kind: 'markdown', value: h.markdown }, range: toRange(c.file.lines, h.start, h.end) } : null;
   });
 
   connection.onCompletion((params) => {
     const c = at(params.textDocument.uri);
-    return c ? completionItems(c.result, c.path, c.file.lines.offsetAt(params.position)) : [];
+    if (!c) return [];
+    const offset = c.file.lines.offsetAt(params.position);
+    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines) : completionItems(c.result, c.path, offset);
   });
 
   connection.onCodeAction((params) => {
@@ -101,22 +107,29 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onDocumentSymbol((params) => {
     const c = at(params.textDocument.uri);
-    return c ? documentSymbols(c.file) : [];
+    if (!c) return [];
+    return documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
   });
 
   connection.onFoldingRanges((params) => {
     const c = at(params.textDocument.uri);
-    return c ? foldingRanges(c.file) : [];
+    if (!c) return [];
+    if (c.result.dialect === 'apache') return foldingRanges(apacheFolds((c.file as ApacheSourceFile).ast), c.file.lines);
+    const ast = (c.file as SourceFile).ast;
+    return foldingRanges(nginxFolds(ast, (o) => c.file.lines.positionAt(o).line), c.file.lines);
   });
 
   connection.onDefinition((params) => {
     const c = at(params.textDocument.uri);
-    return c ? definitionLinks(c.result, c.path, c.file.lines.offsetAt(params.position), ws.host(), ws.settingsFor(c.path)) : [];
+    if (!c) return [];
+    const offset = c.file.lines.offsetAt(params.position);
+    if (c.result.dialect === 'apache') return toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files);
+    return definitionLinks(c.result, c.path, offset, ws.host(), ws.settingsFor(c.path));
   });
 
   connection.onDocumentLinks((params) => {
     const c = at(params.textDocument.uri);
-    return c ? documentLinks(c.result, c.path, ws.host(), ws.settingsFor(c.path)) : [];
+    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host(), ws.settingsFor(c.path)) : [];
   });
 
   documents.listen(connection);

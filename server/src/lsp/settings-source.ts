@@ -13,6 +13,6 @@ export interface ServerEnv {
   createHost(overlay: (path: string) => string | undefined, allowedRoots?: string[]): Host;
   /** Settings for a file: editor settings overlaid by its nearest .proxylintrc.json, with any problems found. */
   settingsFor(path: string, editor: EditorSettings): { settings: Settings; configPath?: string; problems: string[] };
-  /** nginx entry configs (nginx.conf, files with http/events at the top) under the workspace folders. */
+  /** Entry configs under the workspace folders: nginx.conf (or http/events at the top), httpd.conf/apache2.conf. */
   findEntries(roots: string[]): string[];
 }

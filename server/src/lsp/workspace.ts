@@ -1,12 +1,18 @@
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host';
+import { classify } from '../cli/classify';
 import { lintNginx, type LintResult } from '../core/lint';
+import { lintApache, type ApacheLintResult } from '../core/lint-apache';
+import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { dirname } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import type { EditorSettings, ServerEnv } from './settings-source';
+
+/** A lint result of either server's configuration; both carry `config.files` (path, text, lines) and findings. */
+export type Checked = (LintResult & { dialect: 'nginx' }) | (ApacheLintResult & { dialect: 'apache' });
 
 /**
  * Which configuration each open file belongs to, and the lint results of those configurations.
@@ -18,7 +24,8 @@ export class Workspace {
   private readonly parseCache = new Map<string, SourceFile>();
   /** Entry config → every file its last lint read. */
   private readonly closures = new Map<string, Set<string>>();
-  private readonly results = new Map<string, LintResult>();
+  private readonly results = new Map<string, Checked>();
+  private readonly apacheCache = new Map<string, ApacheSourceFile>();
   private entriesIndexed = false;
   editorSettings: EditorSettings = {};
   roots: string[] = [];
@@ -37,6 +44,25 @@ export class Workspace {
     this.parseCache.set(path, f);
     return f;
   };
+
+  readonly parseApache = (path: string, text: string): ApacheSourceFile => {
+    const hit = this.apacheCache.get(path);
+    if (hit && hit.text === text) return hit;
+    const f = parseApacheSourceFile(path, text);
+    this.apacheCache.set(path, f);
+    return f;
+  };
+
+  /** nginx or Apache, decided from the file's name and what it says, as the CLI decides. */
+  dialectOf(path: string, text: string): 'nginx' | 'apache' {
+    return classify(path, text) === 'apache' ? 'apache' : 'nginx';
+  }
+
+  private check(path: string, text: string): Checked {
+    const settings = this.settingsFor(path);
+    if (this.dialectOf(path, text) === 'apache') return { dialect: 'apache', ...lintApache(path, text, this.host(), { settings, parse: this.parseApache }) };
+    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse }) };
+  }
 
   private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
 
@@ -64,10 +90,10 @@ export class Workspace {
     for (const entry of this.env.findEntries(this.roots)) this.lintEntry(entry);
   }
 
-  private lintEntry(entry: string): LintResult | undefined {
+  private lintEntry(entry: string): Checked | undefined {
     const text = this.openText(entry) ?? this.readDisk(entry);
     if (text === undefined) return undefined;
-    const result = lintNginx(entry, text, this.host(), { settings: this.settingsFor(entry), parse: this.parse });
+    const result = this.check(entry, text);
     this.results.set(entry, result);
     this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
     return result;
@@ -87,21 +113,22 @@ export class Workspace {
   }
 
   /** The lint result for the configuration `path` belongs to (cached until something changes). */
-  resultFor(path: string): LintResult | undefined {
+  resultFor(path: string): Checked | undefined {
     const owner = this.ownerOf(path);
     const cached = this.results.get(owner);
     if (cached) return cached;
     if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
     const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return undefined;
-    const result = lintNginx(path, text, this.host(), { settings: this.settingsFor(path), parse: this.parse });
+    const result = this.check(path, text);
     this.results.set(path, result);
     return result;
   }
 
   private isEntryText(path: string): boolean {
     const text = this.openText(path);
-    return text !== undefined && isNginxEntry(this.parse(path, text));
+    if (text === undefined) return false;
+    return this.dialectOf(path, text) === 'apache' ? isApacheEntry(this.parseApache(path, text)) : isNginxEntry(this.parse(path, text));
   }
 
   /** Forgets results that depend on `path`; returns the open documents whose findings may have changed. */

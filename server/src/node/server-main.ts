@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { isCandidateName } from '../cli/classify';
+import { classify, isCandidateName } from '../cli/classify';
+import { isApacheEntry, parseApacheSourceFile } from '../core/model/apache-tree';
 import { mergeJson } from '../core/merge';
 import { isNginxEntry, parseSourceFile } from '../core/model/nginx-tree';
 import { allRuleIds } from '../core/rules/index';
@@ -45,7 +46,9 @@ export const nodeServerEnv: ServerEnv = {
       const files = io.walk(root).files.filter(isCandidateName).slice(0, MAX_ENTRY_SCAN);
       for (const f of files) {
         const r = readConfigFile(f);
-        if (r.ok && isNginxEntry(parseSourceFile(f, r.text))) out.push(f);
+        if (!r.ok) continue;
+        const entry = classify(f, r.text) === 'apache' ? isApacheEntry(parseApacheSourceFile(f, r.text)) : isNginxEntry(parseSourceFile(f, r.text));
+        if (entry) out.push(f);
       }
     }
     return out;

@@ -1,0 +1,140 @@
+import { allApacheDirectiveDocs, apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
+import { renderHover } from '../docs/render';
+import type { Host } from '../host';
+import type { ApacheLintResult } from '../lint-apache';
+import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
+import { balancerName, describeTimeout } from '../model/apache-proxy';
+import { PARAMS } from '../model/apache-workers';
+import { hasGlob, resolve } from '../paths';
+import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
+import type { Candidate, Completions } from './completion';
+import type { HoverResult } from './hover';
+import type { Target } from './navigation';
+import type { Fold, OutlineSymbol, SymbolKind } from './outline';
+
+/** The innermost directive or section line at `offset` in `path`, and the argument under it. */
+export function apacheLocate(config: ApacheConfig, path: string, offset: number): { node: ApacheNode | null; arg?: ApacheArg; onName: boolean } {
+  let node: ApacheNode | null = null;
+  for (const n of config.all) {
+    if (n.file.path !== path) continue;
+    const d = n.directive;
+    // A section's own line is its name and arguments; its body belongs to the children.
+    const end = d.section ? d.args.at(-1)?.end ?? d.nameSpan.end : d.end;
+    if (d.start <= offset && offset <= end) node = n;
+  }
+  if (!node) return { node: null, onName: false };
+  const d = node.directive;
+  return { node, onName: offset <= d.nameSpan.end, arg: d.args.find((a) => a.start <= offset && offset <= a.end) };
+}
+
+const WORKER_DIRECTIVES = new Set(['proxypass', 'proxypassmatch', 'balancermember', 'proxyset']);
+
+export function apacheHover(result: ApacheLintResult, path: string, offset: number): HoverResult | undefined {
+  const { node, arg, onName } = apacheLocate(result.config, path, offset);
+  if (!node) return undefined;
+  const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
+  const parts: string[] = [];
+  const worker = result.proxy.workers.find((w) => w.node === node);
+  if (worker) {
+    // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
+    parts.push(`**Backend timeout here:** ${describeTimeout(result.proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${describeTimeout(result.proxy.connectTimeout(worker), lineOf, node)}`);
+  }
+  if (arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=')) {
+    const key = arg.value.slice(0, arg.value.indexOf('=')).toLowerCase();
+    const doc = apacheWorkerParamDoc(key, node.lname === 'proxyset' && node.args[0]?.startsWith('balancer://') ? 'balancer' : 'worker');
+    if (doc) parts.push(renderHover(doc));
+    return parts.length ? { markdown: parts.join('\n\n---\n\n'), start: arg.start, end: arg.end } : undefined;
+  }
+  const doc = node.lname === 'loadmodule' && node.args[0] ? apacheModuleDoc(node.args[0].replace(/_module$/, '')) ?? apacheDirectiveDoc(node.name) : apacheDirectiveDoc(node.name);
+  if (doc) parts.push(renderHover(doc));
+  if (parts.length === 0) return undefined;
+  const d = node.directive;
+  return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+const SECTION_KIND: Record<string, SymbolKind> = {
+  virtualhost: 'class',
+  location: 'method',
+  locationmatch: 'method',
+  proxy: 'struct',
+  proxymatch: 'struct',
+  directory: 'object',
+  directorymatch: 'object',
+  files: 'object',
+  filesmatch: 'object',
+  ifmodule: 'namespace',
+  ifdefine: 'namespace',
+  ifversion: 'namespace',
+  macro: 'module',
+};
+
+export function apacheOutline(ast: ApacheAst): OutlineSymbol[] {
+  const walk = (ds: ApacheDirective[]): OutlineSymbol[] =>
+    ds.flatMap((d) => {
+      if (!d.section) return [];
+      return [
+        {
+          name: `<${d.name}${d.args.length ? ' ' + d.args.map((a) => a.raw).join(' ') : ''}>`,
+          detail: '',
+          kind: SECTION_KIND[d.lname] ?? 'object',
+          start: d.start,
+          end: d.section.end,
+          selection: d.nameSpan,
+          children: d.section.opaque ? [] : walk(d.section.children),
+        },
+      ];
+    });
+  return walk(ast.directives);
+}
+
+export function apacheFolds(ast: ApacheAst): Fold[] {
+  const out: Fold[] = [];
+  const walk = (ds: ApacheDirective[]) => {
+    for (const d of ds) {
+      if (!d.section) continue;
+      if (d.section.closed) out.push({ start: d.start, end: d.section.close?.start ?? d.section.end, kind: 'region' });
+      walk(d.section.children);
+    }
+  };
+  walk(ast.directives);
+  return out;
+}
+
+/** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
+export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number, host: Host): Target[] {
+  const { node, arg } = apacheLocate(result.config, path, offset);
+  if (!node || !arg) return [];
+  const origin = { start: arg.start, end: arg.end };
+  if (node.lname === 'include' || node.lname === 'includeoptional') {
+    const pattern = resolve(result.config.serverRoot, arg.value);
+    const g = hasGlob(pattern) ? host.glob(pattern) : { paths: [pattern] };
+    const paths = 'paths' in g ? g.paths : [];
+    return paths.map((p) => ({ path: p, start: 0, end: 0, origin }));
+  }
+  if (arg.value.toLowerCase().startsWith('balancer://')) {
+    const b = result.proxy.balancers.get(balancerName(arg.value));
+    const section = b?.section;
+    if (section && section.directive !== node.directive) return [{ path: section.file.path, start: section.directive.start, end: section.directive.nameSpan.end, origin }];
+  }
+  return [];
+}
+
+let directiveNames: string[] | undefined;
+
+/** Directive names (from proxylint's Apache knowledge base) and worker parameters after a ProxyPass URL. */
+export function apacheCompletions(text: string, offset: number): Completions {
+  let start = offset;
+  while (start > 0 && /[\w=-]/.test(text[start - 1])) start--;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(lineStart, start).trim();
+  const first = before.split(/\s+/)[0]?.toLowerCase() ?? '';
+  // After "ProxyPass /path url " or "BalancerMember url ": worker parameters.
+  const minArgs = first === 'balancermember' ? 1 : 2;
+  if (WORKER_DIRECTIVES.has(first) && before.split(/\s+/).length > minArgs) {
+    const items = Object.keys(PARAMS).map((k): Candidate => ({ label: `${k}=`, kind: 'value', detail: `${first === 'balancermember' ? 'BalancerMember' : 'ProxyPass'} worker parameter` }));
+    return { items, start, end: offset };
+  }
+  if (before !== '' && !before.startsWith('<')) return { items: [], start, end: offset };
+  directiveNames ??= [...new Set(allApacheDirectiveDocs().map((d) => d.name))];
+  return { items: directiveNames.map((n): Candidate => ({ label: n, kind: 'directive' })), start, end: offset };
+}
