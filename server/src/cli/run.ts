@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
-import { applyEdits } from '../core/fix';
+import { applyEdits, selectSafeFixes } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
@@ -21,7 +21,7 @@ import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
 
 export const CONFIG_FILE = '.proxylintrc.json';
-const MAX_FIX_PASSES = 10;
+export const MAX_FIX_PASSES = 10;
 
 interface Input {
   path: string;
@@ -50,7 +50,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (args.listRules) {
-    for (const r of allRules) io.stdout(`${r.id.padEnd(34)} ${r.server.padEnd(6)} ${r.severity.padEnd(7)} ${r.outcome.padEnd(16)} ${docsUrl(r)}\n`);
+    const width = Math.max(...allRules.map((r) => r.id.length));
+    for (const r of allRules) io.stdout(`${r.id.padEnd(width)}  ${r.server.padEnd(6)} ${r.severity.padEnd(7)} ${r.outcome.padEnd(18)} ${docsUrl(r)}\n`);
     return 0;
   }
   if (args.context && !FRAGMENT_CONTEXTS.includes(args.context)) {
@@ -84,7 +85,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         try {
           json = JSON.parse(r.text);
         } catch (e) {
-          fail(`${configPath} is not valid JSON: ${(e as Error).message}`);
+          fail(`${configPath} is not valid JSON: ${jsonErrorAt(r.text, (e as Error).message)}`);
           settings = null;
         }
         if (settings) {
@@ -228,25 +229,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
 
   let result = lintAll();
+  // --fix-dry-run changes nothing on disk, so it reports (and exits on) the files as they are.
+  const onDisk = result;
   const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text ?? apacheCache.get(p)?.text;
   // Each file's text before its first fix: inputs and files reached only through an include alike.
   const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   if (args.fix || args.fixDryRun) {
     for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      const byPath = new Map<string, Finding['suggestions'][number]['edits']>();
-      let applied = 0;
-      for (const f of result.findings) {
-        if (!f.fix) continue;
-        // A fix is applied whole or not at all, and never over an edit already taken in this pass.
-        const clashes = f.fix.edits.some((e) => overlapsSorted(byPath.get(e.path) ?? [], e) || textNow(e.path) === undefined);
-        if (clashes) continue;
-        for (const e of f.fix.edits) {
-          const list = byPath.get(e.path);
-          if (list) insertSorted(list, e);
-          else byPath.set(e.path, [e]);
-        }
-        applied++;
-      }
+      // A fix is applied whole or not at all, and never over an edit already taken in this pass.
+      const { byPath, applied } = selectSafeFixes(result.findings, (p) => textNow(p) !== undefined);
       if (applied === 0) break;
       for (const [p, edits] of byPath) {
         const current = textNow(p)!;
@@ -275,10 +266,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
-  let findings = positionFindings(result.findings, textNow);
+  const reported = args.fixDryRun ? onDisk : result;
+  const textReported = args.fixDryRun ? (p: string) => before.get(p) ?? textNow(p) : textNow;
+  let findings = positionFindings(reported.findings, textReported);
+  const hidden = args.quiet ? findings.filter((f) => f.severity !== 'error').length : 0;
   if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
-  const fileCount = new Set([...active.map((i) => i.path), ...result.files]).size;
-  const summary = summarize(findings, fileCount);
+  const fileCount = new Set([...active.map((i) => i.path), ...reported.files]).size;
+  const summary = { ...summarize(findings, fileCount), ...(args.quiet ? { hidden } : {}) };
   const rel = (p: string) => relative(io.cwd, p);
 
   switch (args.format) {
@@ -286,7 +280,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       io.stdout(formatJson(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
       break;
     case 'sarif':
-      io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textNow));
+      io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textReported));
       break;
     case 'github':
       io.stdout(formatGithub(findings, rel));
@@ -298,6 +292,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);
 
+  if (fileCount === 0 && !ioFailed) {
+    // A CI job pointed at the wrong or an empty folder must not pass as "clean".
+    io.stderr(`proxylint: no nginx or Apache configuration files found in ${args.paths.join(' ')}\n`);
+    return 2;
+  }
   if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
   const threshold = SEVERITY_RANK[args.failOn];
   // With --max-warnings, warnings fail the run by their number rather than by their presence.
@@ -307,29 +306,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-type Span = { start: number; end: number };
-
-/** Index of the first span in `list` (sorted by start) that starts at or after `start`. */
-function lowerBound(list: Span[], start: number): number {
-  let lo = 0, hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid].start < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Whether `e` overlaps an edit already accepted (a sorted, non-overlapping list): only its neighbours can. */
-function overlapsSorted(list: Span[], e: Span): boolean {
-  const k = lowerBound(list, e.start);
-  const prev = list[k - 1];
-  const next = list[k];
-  return (!!prev && prev.end > e.start) || (!!next && next.start < e.end) || (!!next && next.start === e.start && e.start === e.end);
-}
-
-function insertSorted<T extends Span>(list: T[], e: T): void {
-  list.splice(lowerBound(list, e.start), 0, e);
+/** JSON.parse names a character offset ("at position 57"); people look for a line and column. */
+function jsonErrorAt(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  if (!m) return message;
+  const before = text.slice(0, Number(m[1]));
+  const line = before.split('\n').length;
+  return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
 /** Ignore patterns: `**` spans folders, `*` and `?` stay within one; a pattern without "/" matches a name anywhere. */

@@ -80,6 +80,9 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     write(p, text, like) {
       const enc = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;
       try {
+        // sites-enabled/x is usually a link to sites-available/x: write the file it points to and keep the
+        // link, or --fix would replace the link with a copy that silently drifts from the original.
+        p = fs.realpathSync(p);
         // Write to a sibling and rename, so an interrupted --fix never leaves half a config behind.
         const tmp = `${p}.proxylint-${process.pid}.tmp`;
         fs.writeFileSync(tmp, encode({ ...enc, text }));

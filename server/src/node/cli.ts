@@ -6,6 +6,11 @@ declare const PROXYLINT_VERSION: string;
 const SERVER_BUNDLE = './server-main.js';
 
 const argv = process.argv.slice(2);
+// `proxylint --list-rules | head` closes the pipe early: that is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 if (argv[0] === 'lsp') {
   // The language server is its own bundle (dist/server/server-main.js), loaded only for `lsp`: the CLI
   // path should not parse the language-server libraries on every run.

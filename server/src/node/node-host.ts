@@ -25,7 +25,10 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
  * when it is valid and fall back to Latin-1, which maps each byte to one character, so offsets stay
  * meaningful and a rewrite in the same encoding gives back the same bytes.
  */
-export function decode(buf: Buffer): DecodedFile | { binary: true } {
+export function decode(buf: Buffer): DecodedFile | { binary: true; why: string } {
+  const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
+  // Half a UTF-16 code unit at the end: not text we could write back byte for byte.
+  if (utf16 && buf.length % 2 === 1) return { binary: true, why: 'starts with a UTF-16 byte-order mark but has an odd number of bytes: it is not UTF-16 text' };
   if (buf.length >= 2 && buf[0] === 0xff && buf[1] === 0xfe) return { text: buf.subarray(2).toString('utf16le'), encoding: 'utf16le', bom: true };
   if (buf.length >= 2 && buf[0] === 0xfe && buf[1] === 0xff) {
     const swapped = Buffer.from(buf.subarray(2));
@@ -33,13 +36,14 @@ export function decode(buf: Buffer): DecodedFile | { binary: true } {
     return { text: swapped.toString('utf16le'), encoding: 'utf16be', bom: true };
   }
   const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) return { binary: true };
+  if (probe.includes(0)) return { binary: true, why: 'is a binary file (it contains NUL bytes), not a configuration' };
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
   const body = bom ? buf.subarray(3) : buf;
   try {
     return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf8', bom };
   } catch {
-    return { text: body.toString('latin1'), encoding: 'latin1', bom: false };
+    // Not UTF-8: the bytes that looked like a byte-order mark are Latin-1 text like the rest (and written back as such).
+    return { text: buf.toString('latin1'), encoding: 'latin1', bom: false };
   }
 }
 
@@ -81,7 +85,7 @@ export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFi
       got += n;
     }
     const d = decode(buf.subarray(0, got));
-    if ('binary' in d) return { ok: false, reason: 'binary', message: 'is a binary file (it contains NUL bytes), not a configuration' };
+    if ('binary' in d) return { ok: false, reason: 'binary', message: d.why };
     return { ok: true, ...d };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;

@@ -6,6 +6,8 @@ export interface Summary {
   infos: number;
   fixable: number;
   files: number;
+  /** Findings left out by --quiet. */
+  hidden?: number;
 }
 
 export function summarize(findings: PositionedFinding[], files: number): Summary {
@@ -37,11 +39,17 @@ export function formatText(findings: PositionedFinding[], summary: Summary, relP
   }
   const total = summary.errors + summary.warnings + summary.infos;
   if (out.length) out.push('');
+  const hiddenNote = summary.hidden ? ` (${plural(summary.hidden, 'warning or info finding')} hidden by --quiet)` : '';
   out.push(
-    total === 0
-      ? `No problems found in ${plural(summary.files, 'file')}.`
+    summary.files === 0
+      ? 'No configuration files were checked.'
+      : total === 0
+      ? summary.hidden
+        ? `No errors in ${plural(summary.files, 'file')}${hiddenNote}.`
+        : `No problems found in ${plural(summary.files, 'file')}.`
       : `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info) in ${plural(summary.files, 'file')} checked` +
-          (summary.fixable ? `; ${summary.fixable} fixable with --fix` : ''),
+          (summary.fixable ? `; ${summary.fixable} fixable with --fix` : '') +
+          hiddenNote,
   );
   return out.join('\n') + '\n';
 }
