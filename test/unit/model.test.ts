@@ -172,3 +172,14 @@ test('address parsing mirrors nginx errors', () => {
   assert.equal(parseAddress('app:3000').address!.host, 'app');
   assert.equal(parseAddress('unix:/tmp/x.sock').address!.unix, '/tmp/x.sock');
 });
+
+test('a safe fix that edits a snippet included in several places is only offered, never applied by --fix', async () => {
+  const { lintText } = await import('../helpers');
+  const snippet = 'proxy_pass 127.0.0.1:18950;\n';
+  const shared = lintText('events {}\nhttp { server { listen 127.0.0.1:18951; location /a { include snip.conf; } location /b { include snip.conf; } } }\n', { files: { 'snip.conf': snippet } });
+  const f = shared.findings.find((x) => x.ruleId === 'pass-scheme-mismatch')!;
+  assert.equal(f.fix, undefined);
+  assert.match(f.suggestions[0].title, /edits snip\.conf, which is included in 2 places/);
+  const single = lintText('events {}\nhttp { server { listen 127.0.0.1:18951; location /a { include snip.conf; } } }\n', { files: { 'snip.conf': snippet } });
+  assert.ok(single.findings.find((x) => x.ruleId === 'pass-scheme-mismatch')!.fix, 'included once: the fix stays safe');
+});

@@ -1,6 +1,6 @@
 import type { Finding } from './finding';
 import type { Host } from './host';
-import { applySuppressions, INTERNAL_ERROR, mildest } from './lint';
+import { applySuppressions, INTERNAL_ERROR, mildest, demoteSharedFileFixes } from './lint';
 import { buildModuleView, type ModuleView } from './model/apache-modules';
 import { buildProxyModel, type ProxyModel } from './model/apache-proxy';
 import { loadApacheConfig, type ApacheConfig, type ApacheNode, type ApacheSourceFile } from './model/apache-tree';
@@ -90,5 +90,5 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       });
     }
   }
-  return { config, modules, proxy, findings: applySuppressions(findings, config.files, settings, ran) };
+  return { config, modules, proxy, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
 }

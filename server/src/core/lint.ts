@@ -8,6 +8,7 @@ import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
 import { findSuppressions, type SuppressibleFile } from './suppress';
+import { basename } from './paths';
 import { internalError } from './rules/common/internal-error';
 
 export interface LintOptions {
@@ -90,7 +91,27 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       });
     }
   }
-  return { config, upstreams, findings: applySuppressions(findings, config.files, settings, ran) };
+  return { config, upstreams, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
+}
+
+/**
+ * A fix that edits a file included in more than one place (a shared snippet) changes every place that
+ * includes it, not just the one the finding is about: it is offered as a suggestion, never applied by --fix.
+ */
+export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { file: { path: string }; via: unknown }[]): Finding[] {
+  const placements = new Map<string, Set<unknown>>();
+  for (const n of nodes) {
+    if (!n.via) continue;
+    const set = placements.get(n.file.path);
+    if (set) set.add(n.via);
+    else placements.set(n.file.path, new Set([n.via]));
+  }
+  return findings.map((f) => {
+    const shared = f.fix?.edits.map((e) => e.path).find((p) => (placements.get(p)?.size ?? 0) > 1);
+    if (!f.fix || !shared) return f;
+    const title = `${f.fix.title} (edits ${basename(shared)}, which is included in ${placements.get(shared)!.size} places)`;
+    return { ...f, fix: undefined, suggestions: [{ ...f.fix, title }, ...f.suggestions] };
+  });
 }
 
 export function mildest(a: Severity, b: Severity | undefined): Severity {
