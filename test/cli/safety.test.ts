@@ -67,3 +67,23 @@ test('a closed stdout pipe (proxylint --list-rules | head -1) ends quietly', () 
   assert.equal(r.stderr, '');
   assert.match(r.stdout, /^syntax-error /);
 });
+
+test('Debian layout: a linked site is reported once, and an unlinked site resolves includes against its nginx.conf', () => {
+  const t = tree({
+    'nginx.conf': NGINX,
+    'snippets/proxy.conf': 'proxy_set_header Host $host;\n',
+    'sites-available/app': BROKEN_SITE,
+    'sites-available/staging': 'server {\n    listen 127.0.0.1:18903;\n    location / {\n        include snippets/proxy.conf;\n        proxy_pass 127.0.0.1:18904;\n    }\n}\n',
+    'sites-enabled/.keep': '',
+  });
+  try {
+    symlinkSync('../sites-available/app', join(t.dir, 'sites-enabled', 'app'));
+    const r = runCli(['--format', 'json', '.'], { cwd: t.dir });
+    const report = JSON.parse(r.stdout) as { files: { path: string; findings: { ruleId: string; line: number }[] }[] };
+    const all = report.files.flatMap((f) => f.findings.map((x) => `${f.path.slice(t.dir.length + 1)}:${x.line}:${x.ruleId}`));
+    assert.deepEqual(all.filter((x) => x.endsWith('pass-scheme-mismatch')).sort(), ['sites-available/staging:5:pass-scheme-mismatch', 'sites-enabled/app:4:pass-scheme-mismatch']);
+    assert.ok(!all.some((x) => x.includes('include-not-found')), all.join('\n'));
+  } finally {
+    t.cleanup();
+  }
+});

@@ -20,5 +20,7 @@ export interface CliIo {
   read(p: string): ({ ok: true } & DecodedText) | { ok: false; message: string };
   write(p: string, text: string, like: DecodedText): string | undefined;
   findUp(dir: string, name: string): string | undefined;
+  /** The path with symbolic links resolved (the path itself when it cannot be resolved). */
+  realpath(p: string): string;
   host(overlay: (p: string) => string | undefined): Host;
 }

@@ -193,31 +193,46 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const covered = new Set<string>();
     const findings: Finding[] = [];
-    const run = (i: Input, rootContext: string | undefined) => {
+    // Checked files by real path too: sites-enabled/x is usually a link to sites-available/x, and both are in the folder.
+    const coveredReal = new Set<string>();
+    const cover = (p: string) => {
+      covered.add(p);
+      coveredReal.add(io.realpath(p));
+    };
+    const isCovered = (p: string) => covered.has(p) || coveredReal.has(io.realpath(p));
+    const run = (i: Input, rootContext: string | undefined, prefix?: string) => {
       try {
-        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext });
-        r.config.files.forEach((f) => covered.add(f.path));
+        const base = settingsFor(i.path)!;
+        const settings = prefix && !base.nginx.prefix ? { ...base, nginx: { ...base.nginx, prefix } } : base;
+        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings, parse, rootContext });
+        r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
       }
     };
     for (const i of entries) run(i, undefined);
-    // A file already checked inside an nginx.conf that includes it is not checked again out of context.
-    for (const i of fragments) if (!covered.has(i.path)) run(i, args.context);
+    // A file already checked inside an nginx.conf that includes it is not checked again out of context. One
+    // that no entry includes (sites-available/x not enabled) still belongs to the tree of the nginx.conf above
+    // it: nginx would resolve its relative includes against that configuration's prefix, so proxylint does too.
+    const entryDirs = entries.map((e) => dirname(e.path)).sort((a, b) => b.length - a.length);
+    for (const i of fragments) {
+      if (isCovered(i.path)) continue;
+      run(i, args.context, entryDirs.find((d) => i.path.startsWith(d + '/')));
+    }
     // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
     // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).
     const runApache = (i: Input) => {
       try {
         const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache });
-        r.config.files.forEach((f) => covered.add(f.path));
+        r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
       }
     };
     for (const i of apacheEntries) runApache(i);
-    for (const i of apacheFragments) if (!covered.has(i.path)) runApache(i);
+    for (const i of apacheFragments) if (!isCovered(i.path)) runApache(i);
     const seen = new Set<string>();
     const unique = findings.filter((f) => {
       const k = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;

@@ -102,5 +102,12 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
       }
     },
     host: (overlay) => createNodeHost({ maxFileBytes }, overlay),
+    realpath(p) {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return p;
+      }
+    },
   };
 }
