@@ -183,3 +183,17 @@ test('a safe fix that edits a snippet included in several places is only offered
   const single = lintText('events {}\nhttp { server { listen 127.0.0.1:18951; location /a { include snip.conf; } } }\n', { files: { 'snip.conf': snippet } });
   assert.ok(single.findings.find((x) => x.ruleId === 'pass-scheme-mismatch')!.fix, 'included once: the fix stays safe');
 });
+
+test('an absolute include prefers the checkout that mirrors it over the same path on this machine', () => {
+  const files = {
+    '/repo/nginx/nginx.conf': 'http { include /etc/nginx/sites-enabled/*.conf; include /etc/nginx/proxy.conf; }\n',
+    '/repo/nginx/sites-enabled/app.conf': 'server { listen 127.0.0.1:1; }\n',
+    '/repo/nginx/proxy.conf': 'proxy_read_timeout 5s;\n',
+    // What the CI runner happens to have installed: must not be read instead of the checkout.
+    '/etc/nginx/sites-enabled/default.conf': 'server { listen 80 default_server; }\n',
+    '/etc/nginx/proxy.conf': 'proxy_read_timeout 60s;\n',
+  };
+  const cfg = load(files, '/repo/nginx/nginx.conf');
+  assert.deepEqual(cfg.problems, []);
+  assert.deepEqual(cfg.files.map((f) => f.path).sort(), ['/repo/nginx/nginx.conf', '/repo/nginx/proxy.conf', '/repo/nginx/sites-enabled/app.conf']);
+});

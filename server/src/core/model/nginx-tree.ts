@@ -185,13 +185,19 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   };
 
   /** For an absolute path that is not in the checkout, tries the entry's folder when it mirrors the path (…/etc/nginx). */
+  /**
+   * For an absolute include, the same path inside a checkout that mirrors the server's folder: the entry's
+   * folder ends with the path's leading folders (repo/etc/nginx ↔ /etc/nginx) or is named like one of them
+   * (repo/nginx ↔ /etc/nginx).
+   */
   const rerooted = (p: string): string | undefined => {
     const dir = dirname(entryPath).split('/').filter(Boolean);
     const segs = p.split('/').filter(Boolean);
     for (let k = Math.min(dir.length, segs.length - 1); k >= 1; k--) {
       if (dir.slice(dir.length - k).join('/') === segs.slice(0, k).join('/')) return '/' + [...dir, ...segs.slice(k)].join('/');
     }
-    return undefined;
+    const j = segs.lastIndexOf(dir[dir.length - 1] ?? '', segs.length - 2);
+    return j >= 0 ? '/' + [...dir, ...segs.slice(j + 1)].join('/') : undefined;
   };
 
   const readInclude = (path: string): { file?: SourceFile; error?: string; missing?: boolean } => {
@@ -225,24 +231,25 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   const expandInclude = (node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
     const arg = node.directive.args[0];
     const file = node.file;
-    const pattern = mapPath(resolve(prefix, arg.value));
-    let targets: string[];
+    const resolved = resolve(prefix, arg.value);
+    const pattern = mapPath(resolved);
+    // The checkout's own copy wins over a file that happens to exist at that absolute path on this machine:
+    // linting a repository must not depend on what the CI runner has in its /etc/nginx.
+    const mirror = isAbsolute(arg.value) && pattern === resolved ? rerooted(pattern) : undefined;
+    const candidates = mirror && mirror !== pattern ? [mirror, pattern] : [pattern];
+    let targets: string[] = [];
     if (hasGlob(pattern)) {
-      const g = host.glob(pattern);
-      if ('error' in g) {
-        problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${pattern}": ${g.error}` });
-        return;
-      }
-      targets = g.paths;
-      if (targets.length === 0 && isAbsolute(arg.value)) {
-        const alt = rerooted(pattern);
-        if (alt) {
-          const ga = host.glob(alt);
-          if ('paths' in ga) targets = ga.paths;
+      for (const candidate of candidates) {
+        const g = host.glob(candidate);
+        if ('error' in g) {
+          problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${candidate}": ${g.error}` });
+          return;
         }
+        targets = g.paths;
+        if (targets.length) break;
       }
     } else {
-      targets = [pattern];
+      targets = [candidates.find((c) => filesByPath.has(c) || host.readFile(c).ok) ?? pattern];
     }
     for (const target of targets) {
       if (stack.includes(target)) {
@@ -254,14 +261,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
         problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
         continue;
       }
-      let res = readInclude(target);
-      if (res.missing && isAbsolute(arg.value)) {
-        const alt = rerooted(target);
-        if (alt) {
-          const r2 = readInclude(alt);
-          if (r2.file) res = r2;
-        }
-      }
+      const res = readInclude(target);
       if (!res.file) {
         if (res.missing) {
           problems.push({
