@@ -1,0 +1,105 @@
+import { defineScenario } from '../../scenario';
+
+const count = (xs: string[], x: string) => xs.filter((y) => y === x).length;
+const members: [string, string][] = [['10.0.0.11:8080', '{{sick}}'], ['10.0.0.12:8080', '{{good}}']];
+const sickAndGood = { sick: { kind: 'http', behaviour: 'ok', status: 503 }, good: { kind: 'http', behaviour: 'ok' } } as const;
+
+export default [
+  // One member answers 503 (up, but sick): without a health check it keeps its share of requests.
+  defineScenario({
+    rule: 'balancer-member-without-health-check',
+    server: 'apache',
+    claim: {
+      label: '503 for the sick member\'s share',
+      check: (o) => (count(o.statuses, '503') === 2 && count(o.statuses, '200') === 2 ? undefined : `statuses ${o.statuses.join(',')}`),
+      show: (o) => o.statuses.join(','),
+      doc: ['503'],
+    },
+    config: { fromDoc: { replace: members } },
+    standins: sickAndGood,
+    // The first check runs one hcinterval after start-up: the suggested 10 runs as 1, and requests start 2.5 s in.
+    request: { path: '/app/x', count: 4, before: () => new Promise((r) => setTimeout(r, 2500)) },
+    note: 'hcinterval scaled (10 → 1)',
+    fix: { use: 'suggestion', edit: (t) => t.replace(/hcinterval=10\b/g, 'hcinterval=1') },
+    logLevel: 'info',
+    afterFix: { status: 200, log: /AH03303: Threaded Health check DISABLING/ },
+  }),
+  defineScenario({
+    rule: 'balancer-without-failonstatus',
+    server: 'apache',
+    claim: {
+      label: '503 for the failing member\'s share',
+      check: (o) => (count(o.statuses, '503') === 2 && count(o.statuses, '200') === 2 ? undefined : `statuses ${o.statuses.join(',')}`),
+      show: (o) => o.statuses.join(','),
+      doc: ['503'],
+    },
+    config: { fromDoc: { replace: members } },
+    standins: sickAndGood,
+    request: { path: '/app/x', count: 4 },
+    fix: { use: 'suggestion' },
+    afterFix: {
+      statuses: ['503', '200', '200', '200'],
+      log: /AH01174: balancer:\/\/app: Forcing worker \(http:\/\/127\.0\.0\.1:\d+\) into error state due to status code 503 matching 'failonstatus' balancer parameter/,
+    },
+  }),
+  defineScenario({
+    rule: 'balancer-single-member',
+    server: 'apache',
+    claim: {
+      status: 503,
+      log: /\(111\)Connection refused: AH00957: http: attempt to connect to 127\.0\.0\.1:\d+ \(127\.0\.0\.1:\d+\) failed[\s\S]*AH00959: ap_proxy_connect_backend disabling worker for \(127\.0\.0\.1:\d+\) for 60s[\s\S]*AH01114: HTTP: failed to make connection to backend: 127\.0\.0\.1/,
+      doc: ['503', 'AH00959: ap_proxy_connect_backend disabling worker for', 'AH01114: HTTP: failed to make connection to backend'],
+    },
+    config: { fromDoc: { replace: [['10.0.0.11:8080', '{{down}}']] } },
+    standins: { down: { kind: 'refused' } },
+    request: { path: '/app/x', count: 3 },
+    fix: false,
+  }),
+  // retry=0: the dead member is tried again on every request (each time a refused connect).
+  defineScenario({
+    rule: 'worker-retry-extremes',
+    server: 'apache',
+    claim: {
+      label: 'dead member retried on every request',
+      check: (o) => ((o.errorLog.match(/AH00957/g) ?? []).length >= 3 ? undefined : `${(o.errorLog.match(/AH00957/g) ?? []).length} refused attempts for 6 requests`),
+      show: (o) => `${o.statuses.join(',')}; ${(o.errorLog.match(/AH00957/g) ?? []).length} refused attempts`,
+      log: 'AH00957',
+      doc: ['503'],
+    },
+    config: { fromDoc: { append: 'ProxyPass "/app/" "balancer://app/"\n', replace: [['10.0.0.11:8080', '{{down}}'], ['10.0.0.12:8080', '{{good}}']] } },
+    standins: { down: { kind: 'refused' }, good: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x', count: 6 },
+    fix: false,
+  }),
+  defineScenario({
+    rule: 'undefined-balancer',
+    server: 'apache',
+    claim: { status: 503, log: 'AH01171: balancer://app: No workers in balancer', doc: ['503', 'AH01171: balancer://app: No workers in balancer'] },
+    config: { fromDoc: {} },
+    request: { path: '/app/x' },
+    fix: false,
+  }),
+  defineScenario({
+    rule: 'response-field-size-too-small',
+    server: 'apache',
+    claim: {
+      status: 502,
+      log: /AH10124: header size is over the limit allowed by ResponseFieldSize \(4096 bytes\)[\s\S]*AH01106: bad HTTP\/1\.1 header returned by \/app\/login \(GET\)/,
+      doc: ['502', 'AH10124: header size is over the limit allowed by ResponseFieldSize (4096 bytes)', 'AH01106: bad HTTP/1.1 header returned by'],
+    },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'big-header', headerKiB: 6 } },
+    request: { path: '/app/login' },
+    fix: { use: 'suggestion' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
+    rule: 'websocket-upgrade-not-enabled',
+    server: 'apache',
+    claim: { status: 426, label: '426 (no Upgrade reaches the backend)', doc: ['426'] },
+    config: { fromDoc: { replace: [['127.0.0.1:3000', '{{ws}}']] } },
+    standins: { ws: { kind: 'http', behaviour: 'websocket' } },
+    request: { path: '/ws/chat', headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    afterFix: { status: 101 },
+  }),
+];

@@ -1,0 +1,83 @@
+import { defineScenario } from '../../scenario';
+
+// Rules whose doc says httpd will not start: the exact `apache2 -t` error, then the fix and a request.
+export default [
+  defineScenario({
+    rule: 'apache-module-not-loaded',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: "Invalid command 'SSLProxyEngine', perhaps misspelled or defined by a module not included in the server configuration",
+      doc: ["Invalid command 'SSLProxyEngine', perhaps misspelled or defined by a module not included in the server configuration"],
+    },
+    config: { fromDoc: { replace: [['https://10.0.0.7/', 'https://localhost:{{tls.port}}/']] } },
+    standins: { tls: { kind: 'tls', behaviour: 'ok' } },
+    request: { path: '/secure/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
+    rule: 'invalid-backend-url',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'ProxyPass Unable to parse URL: 127.0.0.1:', doc: ['ProxyPass Unable to parse URL: 127.0.0.1:8080'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
+    rule: 'unix-socket-target-syntax',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'ProxyPass URL must be absolute!: unix:', doc: ['ProxyPass URL must be absolute!: unix:'] },
+    config: { fromDoc: { replace: [['/run/app/app.sock', '{{dir}}/app.sock']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok', unix: 'app.sock' } },
+    request: { path: '/app/x' },
+    fix: { use: 'suggestion', title: /http/ },
+    afterFix: { status: 200 },
+  }),
+  // Debian's `a2enmod proxy proxy_http` set: no mod_proxy_hcheck.
+  defineScenario({
+    rule: 'invalid-worker-parameter',
+    server: 'apache',
+    variant: 'without mod_proxy_hcheck',
+    modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_http'],
+    claim: { status: 'startup-failure', log: 'ProxyPass unknown Worker parameter', doc: ['ProxyPass unknown Worker parameter'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  // With mod_proxy_hcheck loaded, httpd words the same error differently.
+  defineScenario({
+    rule: 'invalid-worker-parameter',
+    server: 'apache',
+    variant: 'with mod_proxy_hcheck',
+    claim: { status: 'startup-failure', log: 'ProxyPass unknown Worker hcheck parameter', doc: ['ProxyPass unknown Worker hcheck parameter'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
+    rule: 'hcheck-params-without-module',
+    server: 'apache',
+    modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_http'],
+    claim: { status: 'startup-failure', log: 'unknown Worker parameter', doc: ['unknown Worker parameter'] },
+    config: { fromDoc: { replace: [['10.0.0.11:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
+    rule: 'inline-comment-is-argument',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'Timeout takes one argument, Timeout duration (sec)', doc: ['Timeout takes one argument, Timeout duration (sec)'] },
+    config: { fromDoc: {} },
+    fix: { use: 'safe' },
+    afterFix: { status: 'config-ok' },
+  }),
+];
