@@ -254,7 +254,12 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     for (const target of targets) {
       if (stack.includes(target)) {
         const chain = [...stack.slice(stack.indexOf(target)), target].map(basename).join(' → ');
-        problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; nginx would recurse until it runs out of file descriptors` });
+        // What nginx does with a loop depends on its shape and the open-files limit (see include-cycle.md):
+        // it fails with "Too many open files", crashes, or, for a wildcard loop, may even pass -t.
+        const how = hasGlob(arg.value)
+          ? 'nginx reads these files hundreds of times over and, depending on its open-files limit, passes -t with a wrong configuration or crashes'
+          : 'nginx refuses to start ("Too many open files") or crashes';
+        problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; ${how}` });
         continue;
       }
       if (stack.length >= maxDepth) {
