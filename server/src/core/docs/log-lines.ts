@@ -35,14 +35,26 @@ export const NGX_LOG = {
   healthCheckUnknown: '[emerg] unknown directive "health_check"',
 } as const;
 
+/**
+ * Lines where the reference catalogue's copy differs from what httpd 2.4.71 logged in proxylint's own
+ * evidence runs (test/evidence): httpd writes "[client …]" between the errno text and the AH code, and
+ * AH00961 says "https:" in lower case. Each names the scenario that reproduces it.
+ */
+export const CORRECTED_BY_EVIDENCE: Record<string, string> = {
+  readTimeout: 'apache/proxy-timeout-too-low',
+  closedByBackend: 'apache/pooled-connection-outlives-backend-keepalive',
+  fcgiTimeout: 'apache/proxy-timeout-too-low',
+  noSsl: 'apache/runtime-500',
+};
+
 export const APX_LOG = {
   connectTimeout: '(70007)The timeout specified has expired: AH00957: http: attempt to connect to 127.0.0.1:19008 (127.0.0.1:19008) failed',
   refused: '(111)Connection refused: AH00957: …',
   noConnection: 'AH01114: HTTP: failed to make connection to backend: 127.0.0.1',
-  readTimeout: '(70007)The timeout specified has expired: AH01102: error reading status line from remote server 127.0.0.1:19001',
+  readTimeout: '(70007)The timeout specified has expired: [client 127.0.0.1:41822] AH01102: error reading status line from remote server 127.0.0.1:19001',
   readError: 'AH00898: Error reading from remote server returned by /slow',
-  closedByBackend: '(20014)Internal error (specific information not available): AH01102: error reading status line from remote server …',
-  fcgiTimeout: '(70007)The timeout specified has expired: AH01075: Error dispatching request to :18090: (polling)',
+  closedByBackend: '(20014)Internal error (specific information not available): [client 127.0.0.1:41822] AH01102: error reading status line from remote server …',
+  fcgiTimeout: '(70007)The timeout specified has expired: [client 127.0.0.1:41822] AH01075: Error dispatching request to :18090: (polling)',
   bodyStall: 'AH01110: error reading response',
   bigHeader: 'AH10124: header size is over the limit allowed by ResponseFieldSize (8192 bytes)',
   bigHeaderBad: 'AH01106: bad HTTP/1.1 header returned by /big (GET)',
@@ -52,7 +64,7 @@ export const APX_LOG = {
   dnsFailure: '(EAI 2)Name or service not known: AH00898: DNS lookup failure for: no-such-host.invalid returned by /nohost',
   noHandler:
     "AH01144: No protocol handler was valid for the URL /nomod (scheme 'fcgi'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
-  noSsl: 'AH00961: HTTPS: failed to enable ssl support for …',
+  noSsl: 'AH00961: https: failed to enable ssl support for …',
   hcDisabling: 'AH03303: Threaded Health check DISABLING http://127.0.0.1:19007',
   failOnStatus: 'AH01174 … Forcing worker … into error state due to status code …',
   failOnTimeout: "AH02460 … due to timeout and 'failontimeout' parameter being set",
