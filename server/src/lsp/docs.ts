@@ -32,7 +32,7 @@ function pageOf(module: string): string {
 }
 
 /** Syntax lines come as markdown ("*`time`*"); inside a code span only the words should remain. */
-const plain = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&hellip;/g, '…').replace(/[`*]/g, '').trim();
+const plain = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&hellip;/g, '…').replace(/\*(`[^`]*`)\*/g, '$1').replace(/`/g, '').trim();
 
 /** The official reference text for any nginx directive the proxylint knowledge base does not cover. */
 export function referenceDoc(name: string): string | undefined {
@@ -41,7 +41,7 @@ export function referenceDoc(name: string): string | undefined {
   return entries
     .map((d) => {
       const url = `https://nginx.org/en/docs/${pageOf(d.module)}#${d.name}`;
-      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.join(', ')}`].filter(Boolean);
+      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`].filter(Boolean);
       return [`**${d.name}** (${d.module})`, meta.join(' · '), d.description.trim(), `[nginx documentation ↗](${url})`].join('\n\n');
     })
     .join('\n\n---\n\n');

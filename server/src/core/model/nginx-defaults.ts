@@ -13,7 +13,7 @@ export interface NginxTarget {
  * ambiguous ("4k|8k") or changed (1.29.7 turned upstream keep-alive and HTTP/1.1 on by default).
  * Returns undefined when the default cannot be stated for the target (unknown version).
  */
-export function nginxDefault(name: string, target: NginxTarget): string | undefined {
+export function nginxDefault(name: string, target: NginxTarget, stream = false): string | undefined {
   const page = target.pageSize >= 8192 ? '8k' : '4k';
   const newKeepalive = atLeast(target.version, '1.29.7');
   switch (name) {
@@ -40,6 +40,9 @@ export function nginxDefault(name: string, target: NginxTarget): string | undefi
   }
   const info = nginxDirective(name);
   if (!info) return undefined;
-  const values = [...new Set(Object.values(info.defaults))];
+  // Directives shared by the http and stream modules can have different defaults (proxy_next_upstream is
+  // "error timeout" in http, "on" in stream): take the module of the context being asked about.
+  const own = Object.entries(info.defaults).filter(([m]) => m.startsWith(stream ? 'ngx_stream_' : 'ngx_http_') || (!stream && !m.startsWith('ngx_stream_') && !m.startsWith('ngx_mail_')));
+  const values = [...new Set((own.length ? own : Object.entries(info.defaults)).map(([, v]) => v))];
   return values.length === 1 ? values[0] : undefined;
 }

@@ -1,5 +1,6 @@
 import { blockContext, type ConfigNode, type NginxConfig } from './nginx-tree';
 import { nginxDefault, type NginxTarget } from './nginx-defaults';
+import { isKnownNginxDirective } from './nginx-directives';
 
 /**
  * Directives that apply only at the level where they are written: nginx does not merge them into
@@ -61,11 +62,14 @@ export function effective(config: NginxConfig, scope: ConfigNode | null, name: s
     if (NOT_INHERITED.has(name) || !level) break;
     const ctx = blockContextOf(level);
     // http, stream and mail are the outermost levels that hand values down; upstream and data blocks hand down nothing.
-    if (!INHERITING_CONTEXTS.has(ctx) || ctx === 'http' || ctx === 'stream' || ctx === 'mail') break;
+    // A block nginx does not know (a half-typed "locatio {", a third-party module) is looked through: nginx refuses
+    // it anyway, and rules that place a fix outside it must then see that fix from inside it, or --fix never settles.
+    if ((!INHERITING_CONTEXTS.has(ctx) && isKnownNginxDirective(level.name)) || ctx === 'http' || ctx === 'stream' || ctx === 'mail') break;
     level = level.parent;
     first = false;
   }
-  const def = nginxDefault(name, target);
+  const context = scope ? blockContextOf(scope) : config.rootContext;
+  const def = nginxDefault(name, target, context.startsWith('stream'));
   return def === undefined ? { nodes: [], origin: 'unset' } : { nodes: [], origin: 'default', defaultValue: def };
 }
 
