@@ -1,6 +1,7 @@
 import type { Finding } from './finding';
 import type { Host } from './host';
-import { applySuppressions, INTERNAL_ERROR, mildest, demoteSharedFileFixes } from './lint';
+import { applySuppressions, demoteSharedFileFixes } from './lint';
+import { runRules } from './run-rules';
 import { buildModuleView, type ModuleView } from './model/apache-modules';
 import { buildProxyModel, type ProxyModel } from './model/apache-proxy';
 import { loadApacheConfig, type ApacheConfig, type ApacheNode, type ApacheSourceFile } from './model/apache-tree';
@@ -31,6 +32,8 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     pathMap: settings.apache.pathMap,
     parse: options.parse,
     htaccess: options.htaccess,
+    maxIncludeDepth: settings.limits?.maxIncludeDepth,
+    maxDirectives: settings.limits?.maxDirectives,
   });
   const modules = buildModuleView(config);
   const proxy = buildProxyModel(config);
@@ -40,31 +43,12 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     if (list) list.push(n);
     else byName.set(n.lname, [n]);
   }
-  const findings: Finding[] = [];
-  const ran = new Set<string>();
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
-
-  for (const rule of options.rules ?? apacheRules) {
-    const userLevel = settings.rules.get(rule.id)?.level;
-    if (userLevel === 'off') continue;
-    ran.add(rule.id);
-    const report = (r: ApacheReport) => {
-      const file = r.node?.file ?? r.at?.file ?? config.entry;
-      // A section is reported on its opening line, not on everything up to its closing tag.
-      const span = r.node ? (r.node.directive.section ? { start: r.node.directive.start, end: r.node.directive.nameSpan.end } : r.node.directive) : r.at ?? { start: 0, end: 0 };
-      findings.push({
-        ruleId: rule.id,
-        severity: userLevel ?? mildest(rule.severity, r.severity),
-        message: r.message,
-        path: file.path,
-        start: span.start,
-        end: span.end,
-        fix: r.fix,
-        suggestions: r.suggestions ?? [],
-        related: r.related ?? [],
-      });
-    };
-    const ctx: ApacheRuleContext = {
+  const { findings, ran } = runRules(
+    options.rules ?? apacheRules,
+    settings,
+    config.entry.path,
+    (rule, place): ApacheRuleContext => ({
       config,
       version: settings.apache.version,
       settings,
@@ -73,22 +57,14 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       options: settings.rules.get(rule.id)?.options ?? {},
       nodes: (name) => byName.get(name) ?? [],
       lineOf,
-      report,
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      findings.push({
-        ruleId: INTERNAL_ERROR,
-        severity: 'error',
-        message: `proxylint bug: rule "${rule.id}" failed on this file (${e instanceof Error ? e.message : String(e)}); please report it`,
-        path: config.entry.path,
-        start: 0,
-        end: 0,
-        suggestions: [],
-        related: [],
-      });
-    }
-  }
+      report: (r: ApacheReport) => {
+        const file = r.node?.file ?? r.at?.file ?? config.entry;
+        // A section is reported on its opening line, not on everything up to its closing tag.
+        const span = r.node ? (r.node.directive.section ? { start: r.node.directive.start, end: r.node.directive.nameSpan.end } : r.node.directive) : r.at ?? { start: 0, end: 0 };
+        place({ ...r, path: file.path, start: span.start, end: span.end });
+      },
+    }),
+    (rule, ctx) => rule.check(ctx),
+  );
   return { config, modules, proxy, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
 }

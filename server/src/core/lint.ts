@@ -1,5 +1,4 @@
 import type { Finding, Severity } from './finding';
-import { SEVERITY_RANK } from './finding';
 import type { Host } from './host';
 import { effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
@@ -8,6 +7,7 @@ import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
 import { findSuppressions, type SuppressibleFile } from './suppress';
+import { runRules } from './run-rules';
 import { basename } from './paths';
 import { internalError } from './rules/common/internal-error';
 
@@ -34,6 +34,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     pathMap: settings.nginx.pathMap,
     rootContext: options.rootContext,
     parse: options.parse,
+    maxIncludeDepth: settings.limits?.maxIncludeDepth,
+    maxDirectives: settings.limits?.maxDirectives,
   });
   const upstreams = buildUpstreamGraph(config);
   const byName = new Map<string, ConfigNode[]>();
@@ -43,29 +45,11 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     if (list) list.push(n);
     else byName.set(n.name, [n]);
   }
-  const findings: Finding[] = [];
-  const ran = new Set<string>();
-
-  for (const rule of options.rules ?? nginxRules) {
-    const userLevel = settings.rules.get(rule.id)?.level;
-    if (userLevel === 'off') continue;
-    ran.add(rule.id);
-    const report = (r: Report) => {
-      const file = r.node?.file ?? r.at?.file ?? config.entry;
-      const span = r.node ? r.node.directive : r.at ?? { start: 0, end: 0 };
-      findings.push({
-        ruleId: rule.id,
-        severity: userLevel ?? mildest(rule.severity, r.severity),
-        message: r.message,
-        path: file.path,
-        start: span.start,
-        end: span.end,
-        fix: r.fix,
-        suggestions: r.suggestions ?? [],
-        related: r.related ?? [],
-      });
-    };
-    const ctx: NginxRuleContext = {
+  const { findings, ran } = runRules(
+    options.rules ?? nginxRules,
+    settings,
+    config.entry.path,
+    (rule, place): NginxRuleContext => ({
       config,
       target: settings.nginx,
       settings,
@@ -73,24 +57,14 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       options: settings.rules.get(rule.id)?.options ?? {},
       nodes: (name) => byName.get(name) ?? [],
       effective: (scope, name) => effective(config, scope, name, settings.nginx),
-      report,
-    };
-    try {
-      rule.check(ctx);
-    } catch (e) {
-      // One broken rule must not take the other findings (or the editor) down with it.
-      findings.push({
-        ruleId: INTERNAL_ERROR,
-        severity: 'error',
-        message: `proxylint bug: rule "${rule.id}" failed on this file (${e instanceof Error ? e.message : String(e)}); please report it`,
-        path: config.entry.path,
-        start: 0,
-        end: 0,
-        suggestions: [],
-        related: [],
-      });
-    }
-  }
+      report: (r: Report) => {
+        const file = r.node?.file ?? r.at?.file ?? config.entry;
+        const span = r.node ? r.node.directive : r.at ?? { start: 0, end: 0 };
+        place({ ...r, path: file.path, start: span.start, end: span.end });
+      },
+    }),
+    (rule, ctx) => rule.check(ctx),
+  );
   return { config, upstreams, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
 }
 
@@ -112,10 +86,6 @@ export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { fil
     const title = `${f.fix.title} (edits ${basename(shared)}, which is included in ${placements.get(shared)!.size} places)`;
     return { ...f, fix: undefined, suggestions: [{ ...f.fix, title }, ...f.suggestions] };
   });
-}
-
-export function mildest(a: Severity, b: Severity | undefined): Severity {
-  return b && SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a;
 }
 
 /** Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers. */
