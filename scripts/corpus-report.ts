@@ -2,7 +2,7 @@
 // through the same CLI code path users run, then
 // writes reports/corpus-report.md: per rule, how many findings, in how many files, what share of the
 // files that use the rule's directives it fires on (the noise measure), and a few samples.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { runCli } from '../server/src/cli/run';
 import { createCliIo } from '../server/src/node/cli-io';
@@ -20,6 +20,10 @@ interface JsonFinding { ruleId: string; severity: string; message: string; line:
 interface JsonOut { files: { path: string; findings: JsonFinding[] }[]; skipped: { path: string }[] }
 
 async function main() {
+  if (!existsSync(target)) {
+    console.error(`corpus-report: ${target} does not exist (the corpus is expected in ../shared/corpus next to the repository)`);
+    process.exit(2);
+  }
   let out = '';
   const io = createCliIo('report');
   io.stdout = (s) => {
