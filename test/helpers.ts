@@ -24,7 +24,13 @@ export function memHost(files: Record<string, string>): Host {
     },
     glob(pattern) {
       if (!hasGlob(pattern)) return { paths: Object.prototype.hasOwnProperty.call(files, pattern) ? [pattern] : [] };
-      const re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      let re: RegExp;
+      try {
+        re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      } catch {
+        // An unclosed "[" is a literal character in glob(3).
+        re = new RegExp('^' + pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
+      }
       return { paths: Object.keys(files).filter((f) => re.test(f)).sort() };
     },
   };

@@ -46,9 +46,10 @@ test('--fix applies the Apache fixes across passes and writes a file apache2 -t 
     const fixed = readFileSync(join(t.dir, 'httpd.conf'), 'utf8');
     assert.match(fixed, /^# seconds\nTimeout 60$/m);
     assert.match(fixed, /LoadModule proxy_fcgi_module \/usr\/lib\/apache2\/modules\/mod_proxy_fcgi\.so/);
-    assert.ok(fixed.indexOf('"/api/v2"') < fixed.indexOf('"/api" '), 'the shadowed rule moved up');
-    assert.match(fixed, /"\/api" "http:\/\/127\.0\.0\.1:8080\/api"/);
-    assert.match(fixed, /connectiontimeout=5/);
+    // Fixes that could change what a working server does are suggestions, never applied by --fix.
+    assert.ok(fixed.indexOf('"/api/v2"') > fixed.indexOf('"/api" '), 'the shadowed rule is not moved: that would reroute traffic');
+    assert.match(fixed, /"\/api" "http:\/\/127\.0\.0\.1:8080\/api\/"/, 'the backend path is not changed');
+    assert.doesNotMatch(fixed, /connectiontimeout=/, 'no connect limit that could fail slow handshakes');
     const check = apacheTest(join(t.dir, 'httpd.conf'));
     assert.ok(check.ok, check.output + '\n' + fixed);
     const again = runJson(['httpd.conf'], { cwd: t.dir });

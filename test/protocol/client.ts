@@ -15,8 +15,10 @@ export class LspClient {
   readonly versions = new Map<string, number>();
   stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** `command` replaces `node bin/proxylint.js lsp --stdio` (e.g. to run the server under strace). */
+  constructor(opts: { command?: string[] } = {}) {
+    const cmd = opts.command ?? [process.execPath, CLI, 'lsp', '--stdio'];
+    this.child = spawn(cmd[0], cmd.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (b) => (this.stderr += b));
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
@@ -74,6 +76,27 @@ export class LspClient {
       const timer = setTimeout(() => reject(new Error(`no matching diagnostics for ${path} within ${timeoutMs} ms; last: ${JSON.stringify(this.published.get(u)?.at(-1)?.diagnostics)}\n${this.stderr}`)), timeoutMs);
       this.waiters.push({ uri: u, pred, resolve: (d) => (clearTimeout(timer), resolve(d)) });
     });
+  }
+
+  /** The server's process id (for reading its memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  close(path: string) {
+    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uri(path) } });
+  }
+
+  /** An incremental change: replaces [start, end) (LSP positions) with `text`. */
+  edit(path: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }, text: string) {
+    const v = (this.versions.get(uri(path)) ?? 1) + 1;
+    this.versions.set(uri(path), v);
+    return this.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(path), version: v }, contentChanges: [{ range, text }] });
+  }
+
+  /** Every publishDiagnostics received for `path`, oldest first. */
+  publishedFor(path: string): PublishDiagnosticsParams[] {
+    return this.published.get(uri(path)) ?? [];
   }
 
   request<T>(method: string, params: unknown): Promise<T> {

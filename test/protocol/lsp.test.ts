@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { tempTree } from '../helpers';
 import { LspClient, uri } from './client';
@@ -248,6 +248,27 @@ test('a fragment opened alone is checked in its inferred context; an untrusted w
     const inc = diags.find((d) => d.code === 'include-unreadable')!;
     assert.ok(inc, JSON.stringify(diags));
     assert.match(inc.message, /outside the workspace/);
+
+    // Other ways out: a symbolic link inside the workspace, "..", a glob over an outside folder. None is read; in a
+    // trusted workspace the same includes are followed (the control below), so the refusal is the trust setting's doing.
+    const out = realpathSync(outside.dir);
+    symlinkSync(join(out, 'secret.conf'), p('frag/link.conf'));
+    const escapes = `# proxylint: context location\ninclude link.conf;\ninclude ../${relative(root, out)}/secret.conf;\ninclude ${out}/*.conf;\n`;
+    const file2 = p('frag/escapes.conf');
+    writeFileSync(file2, escapes);
+    await c.open(file2, escapes);
+    const refused = await c.diagnostics(file2, (d) => d.filter((x) => x.code === 'include-unreadable').length === 3);
+    assert.ok(refused.filter((d) => d.code === 'include-unreadable').every((d) => /outside the workspace/.test(d.message)), JSON.stringify(refused));
+    assert.ok(!refused.some((d) => d.code === 'pass-scheme-mismatch'), 'nothing from secret.conf was checked');
+    const trusted = new LspClient();
+    try {
+      await trusted.initialize(root, { initializationOptions: { trusted: true } });
+      await trusted.open(file2, escapes);
+      const followed = await trusted.diagnostics(file2);
+      assert.ok(!followed.some((d) => d.code === 'include-unreadable'), JSON.stringify(followed));
+    } finally {
+      await trusted.stop();
+    }
   } finally {
     await c.stop();
     outside.cleanup();

@@ -53,3 +53,50 @@ for (const rule of addressRules) {
     }
   });
 }
+
+// invalid-server-parameter quotes nginx's own message; each finding's `server` line, alone in an upstream, must make the
+// real nginx -t fail with exactly that message (http and stream alike).
+test('invalid-server-parameter: every finding in bad.conf quotes what the real nginx -t says about that server line', () => {
+  const path = join(fixtureDir({ server: 'nginx', id: 'invalid-server-parameter' } as never), 'bad.conf');
+  const text = readFileSync(path, 'utf8');
+  const r = lintNginx(path, text, createNodeHost(), { settings: fixtureSettings(text) });
+  const findings = r.findings.filter((f) => f.ruleId === 'invalid-server-parameter');
+  assert.ok(findings.length >= 10);
+  for (const f of findings) {
+    const node = r.config.all.find((n) => n.name === 'server' && n.context.endsWith('upstream') && n.directive.start <= f.start && f.end <= n.directive.end)!;
+    const arg = node.directive.args.find((a) => a.start === f.start)!;
+    const line = `server 127.0.0.1:1 ${arg.value};`;
+    const stream = node.context === 'stream-upstream';
+    const conf = stream
+      ? `load_module /usr/lib/nginx/modules/ngx_stream_module.so;\nevents {}\nstream { upstream u { ${line} } server { listen 127.0.0.1:18555; proxy_pass u; } }\n`
+      : `events {}\nhttp { upstream u { ${line} } server { listen 127.0.0.1:18555; location / { proxy_pass http://u; } } }\n`;
+    const tree = tempTree({ 'nginx.conf': conf });
+    try {
+      const t = nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
+      const said = /\[emerg\] (.*?) in \//.exec(t.output)?.[1];
+      assert.ok(!t.ok && said, `nginx -t accepted "${line}"`);
+      assert.ok(f.message.startsWith(`nginx will not start: ${said} in upstream`), `nginx says «${said}», the finding says «${f.message}»`);
+    } finally {
+      tree.cleanup();
+    }
+  }
+});
+
+// hostname-resolved-at-startup is a warning unless its doc page justifies info (Kubernetes Service names, reserved
+// example names): a `# severity: info` comment on the line above marks those in bad.conf; every other finding must be
+// a warning — Docker Compose names such as app:3000 included, since a re-created container gets a new address.
+test('hostname-resolved-at-startup: severities in bad.conf are warning, except the lines marked "# severity: info"', () => {
+  const path = join(fixtureDir({ server: 'nginx', id: 'hostname-resolved-at-startup' } as never), 'bad.conf');
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const got = lint(path, 'hostname-resolved-at-startup').map((f) => {
+    const line = text.slice(0, f.start).split('\n').length - 1;
+    return `${line + 1}: ${f.severity}`;
+  });
+  const want = got.map((g) => {
+    const line = Number(g.split(':')[0]) - 1;
+    return `${line + 1}: ${/#\s*severity:\s*info/.test(lines[line - 1]) ? 'info' : 'warning'}`;
+  });
+  assert.ok(want.some((w) => w.endsWith('info')) && want.some((w) => w.endsWith('warning')));
+  assert.deepEqual(got, want);
+});

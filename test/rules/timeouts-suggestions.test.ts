@@ -48,3 +48,33 @@ for (const rule of timeoutRules) {
     }
   });
 }
+
+// connect-timeout-above-read-timeout stays quiet where read-timeout-too-low or connect-timeout-above-os-limit already
+// reports the same line (its ok.conf has such lines); with those rules turned off, it reports them itself.
+test('connect-timeout-above-read-timeout: defers to read-timeout-too-low and connect-timeout-above-os-limit only while they are on', () => {
+  const path = join(fixtureDir({ server: 'nginx', id: 'connect-timeout-above-read-timeout' } as never), 'ok.conf');
+  const text = readFileSync(path, 'utf8');
+  const run = (off: string[]) => {
+    const settings = fixtureSettings(text);
+    for (const id of off) settings.rules.set(id, { level: 'off', options: {} });
+    const all = lintNginx(path, text, createNodeHost(), { settings }).findings;
+    const line = (f: { start: number }) => text.slice(0, f.start).split('\n').length;
+    return { mine: all.filter((f) => f.ruleId === 'connect-timeout-above-read-timeout').map(line), others: all.filter((f) => f.ruleId !== 'connect-timeout-above-read-timeout' && /timeout/.test(f.ruleId)).map((f) => `${f.ruleId}:${line(f)}`) };
+  };
+  const on = run([]);
+  assert.deepEqual(on.mine, []);
+  assert.ok(on.others.some((o) => o.startsWith('read-timeout-too-low')) && on.others.some((o) => o.startsWith('connect-timeout-above-os-limit')), on.others.join(' '));
+  const off = run(['read-timeout-too-low', 'connect-timeout-above-os-limit']);
+  assert.equal(off.mine.length, 3, 'each of the three lines is reported once the other rules are off');
+});
+
+// The finding for built-in defaults states exactly which directive is at its default in which location.
+test('timeout-exceeds-outer-idle-timeout: a default-value finding names each directive with the locations where it is at the default', () => {
+  const path = join(fixtureDir({ server: 'nginx', id: 'timeout-exceeds-outer-idle-timeout' } as never), 'defaults.conf');
+  const messages = lint(path, 'timeout-exceeds-outer-idle-timeout').map((f) => f.message);
+  assert.equal(messages.length, 2, messages.join('\n'));
+  const server = messages.find((m) => m.startsWith("nginx's default"))!;
+  assert.ok(server, messages.join('\n'));
+  assert.match(server, /proxy_send_timeout in locations \/, \/report, \/upload and for proxy_read_timeout in location \/upload,/);
+  assert.ok(messages.some((m) => m.startsWith('proxy_read_timeout 300s is not below')));
+});

@@ -13,6 +13,9 @@ export interface CliArgs {
   context?: string;
   nginxVersion?: string;
   maxFileSize?: number;
+  maxIncludeDepth?: number;
+  maxDirectives?: number;
+  maxFindingsPerRule?: number;
   quiet: boolean;
   help: boolean;
   version: boolean;
@@ -43,6 +46,9 @@ Options:
       --context <ctx>                    context of the files' top level (main, http, server, location, ...)
       --nginx-version <x.y.z>            target nginx version (overrides the config file)
       --max-file-size <bytes>            skip files larger than this (default: 33554432)
+      --max-include-depth <n>            follow includes at most n levels deep (default: 64)
+      --max-directives <n>               stop following includes past n directives (default: 2000000)
+      --max-findings-per-rule <n>        report at most n findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only
       --list-rules                       print the rules and exit
   -h, --help                             show this help
@@ -109,6 +115,16 @@ export function parseArgs(argv: string[]): CliArgs {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError('--max-file-size takes a number of bytes');
         a.maxFileSize = Number(v);
+        break;
+      }
+      case '--max-include-depth':
+      case '--max-directives':
+      case '--max-findings-per-rule': {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new UsageError(`${flag} takes a whole number`);
+        if (flag === '--max-include-depth') a.maxIncludeDepth = Number(v);
+        else if (flag === '--max-directives') a.maxDirectives = Number(v);
+        else a.maxFindingsPerRule = Number(v);
         break;
       }
       case '-q':

@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
-import { applyEdits, selectSafeFixes } from '../core/fix';
+import { fixUntilSettled } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
@@ -96,6 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     if (settings && args.nginxVersion) settings.nginx.version = parseVersion(args.nginxVersion);
+    if (settings) settings.limits = { maxIncludeDepth: args.maxIncludeDepth, maxDirectives: args.maxDirectives, maxFindingsPerRule: args.maxFindingsPerRule };
     settingsCache.set(key, settings);
     return settings;
   };
@@ -250,17 +251,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Each file's text before its first fix: inputs and files reached only through an include alike.
   const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   if (args.fix || args.fixDryRun) {
-    for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
-      // A fix is applied whole or not at all, and never over an edit already taken in this pass.
-      const { byPath, applied } = selectSafeFixes(result.findings, (p) => textNow(p) !== undefined);
-      if (applied === 0) break;
-      for (const [p, edits] of byPath) {
-        const current = textNow(p)!;
-        if (!before.has(p)) before.set(p, current);
-        overlay.set(p, applyEdits(current, edits).text);
-      }
-      result = lintAll();
-    }
+    // A fix is applied whole or not at all, never over an edit already taken in its pass, and not at all when it
+    // leaves its problem in place (see fixUntilSettled).
+    result = fixUntilSettled(
+      {
+        lint: lintAll,
+        findingsOf: (r) => r.findings,
+        textOf: textNow,
+        setText: (p, text) => {
+          if (!before.has(p)) before.set(p, textNow(p)!);
+          overlay.set(p, text);
+        },
+      },
+      MAX_FIX_PASSES,
+      result,
+    ).result;
   }
 
   const originals = new Map<string, DecodedText>(inputs.map((i) => [i.path, i.original]));

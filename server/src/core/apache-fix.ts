@@ -1,6 +1,7 @@
 import { eolOf } from './fix';
 import type { Fix, TextEdit } from './finding';
 import type { ApacheNode, ApacheSourceFile } from './model/apache-tree';
+import { moduleKey } from './model/apache-modules';
 import type { WorkerParam } from './model/apache-workers';
 
 /** Edit helpers for Apache quick fixes. Lines are inserted whole, indented like their neighbours. */
@@ -13,7 +14,11 @@ export function indentOf(file: ApacheSourceFile, offset: number): string {
 
 /** Appends ` key=value` (or any words) at the end of a directive (after its last argument, continuation lines included). */
 export function appendToDirective(node: ApacheNode, words: string): TextEdit {
-  return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: ' ' + words };
+  // After a quote that is never closed, httpd reads the rest of the line into that word: close it first (the word
+  // keeps its value, as the line's trailing blanks are not part of it), or the added words would vanish into it.
+  const last = node.directive.args[node.directive.args.length - 1];
+  const close = last?.unterminated ? last.quote! : '';
+  return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: close + ' ' + words };
 }
 
 /** Replaces a `key=value` parameter with a new value, keeping the key as written. */
@@ -77,6 +82,16 @@ export function loadModuleFix(view: { loadLines: ApacheNode[]; loadModuleLine(m:
   const lines = modules.map((m) => view.loadModuleLine(m));
   if (lines.some((l) => !l)) return undefined;
   return apacheFix(`Load ${modules.map((m) => `mod_${m}`).join(', ')}`, insertLinesAfter(anchor, lines as string[]));
+}
+
+/**
+ * The <IfModule> sections (either way, `<IfModule !m>` too) that test one of `modules`: loading the module
+ * switches them, which may change what a server that starts today does (a guarded /balancer-manager
+ * handler, a Listen 443, a php-fpm handler). A fix that loads a module into a server that starts is safe
+ * only when there are none.
+ */
+export function ifModuleSections(config: { all: ApacheNode[] }, modules: string[]): ApacheNode[] {
+  return config.all.filter((n) => n.lname === 'ifmodule' && n.args[0] !== undefined && modules.includes(moduleKey(n.args[0])));
 }
 
 /** How a module is turned on: a2enmod on Debian's layout, a LoadModule line elsewhere. */

@@ -29,9 +29,9 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; ski
  * finding order, and one that touches text an earlier one already edits (or a file `hasText` does not know) waits
  * for the next pass. Returns the edits per file, sorted and non-overlapping, and how many fixes were taken.
  */
-export function selectSafeFixes(findings: readonly Finding[], hasText: (path: string) => boolean): { byPath: Map<string, TextEdit[]>; applied: number } {
+export function selectSafeFixes(findings: readonly Finding[], hasText: (path: string) => boolean): { byPath: Map<string, TextEdit[]>; applied: number; taken: Finding[] } {
   const byPath = new Map<string, TextEdit[]>();
-  let applied = 0;
+  const taken: Finding[] = [];
   for (const f of findings) {
     if (!f.fix) continue;
     const clashes = f.fix.edits.some((e) => overlapsSorted(byPath.get(e.path) ?? [], e) || !hasText(e.path));
@@ -41,9 +41,62 @@ export function selectSafeFixes(findings: readonly Finding[], hasText: (path: st
       if (list) insertSorted(list, e);
       else byPath.set(e.path, [e]);
     }
-    applied++;
+    taken.push(f);
   }
-  return { byPath, applied };
+  return { byPath, applied: taken.length, taken };
+}
+
+export interface FixLoopIo<R> {
+  /** Lints the current texts. */
+  lint(): R;
+  findingsOf(result: R): Finding[];
+  textOf(path: string): string | undefined;
+  setText(path: string, text: string): void;
+}
+
+/**
+ * The --fix loop: take every safe fix that does not clash (selectSafeFixes), apply, lint again, until nothing applies
+ * or `maxPasses` passes. A fix that leaves its problem in place — after it, the same rule offers the same fix in the
+ * same file at least as often as before — did nothing useful and would be applied again on every pass (a rule bug, or
+ * a configuration so broken that the rule's idea of where the fix goes and where it looks disagree): that pass is
+ * undone and such fixes are not applied at all, so applying the fixes twice gives what applying them once gives.
+ */
+export function fixUntilSettled<R>(io: FixLoopIo<R>, maxPasses: number, first: R = io.lint()): { result: R; ineffective: number } {
+  let result = first;
+  const ineffective = new Set<string>();
+  const key = (f: Finding) => `${f.ruleId}\0${f.path}\0${f.fix!.title}\0${f.fix!.edits.map((e) => `${e.path}\0${e.newText}`).join('\0')}`;
+  const count = (findings: readonly Finding[]) => {
+    const m = new Map<string, number>();
+    for (const f of findings) {
+      if (!f.fix) continue;
+      const k = key(f);
+      m.set(k, (m.get(k) ?? 0) + 1);
+    }
+    return m;
+  };
+  for (let pass = 0; pass < maxPasses; pass++) {
+    const findings = io.findingsOf(result);
+    const candidates = ineffective.size ? findings.filter((f) => !f.fix || !ineffective.has(key(f))) : findings;
+    const { byPath, applied, taken } = selectSafeFixes(candidates, (p) => io.textOf(p) !== undefined);
+    if (applied === 0) break;
+    const previous = new Map<string, string>();
+    for (const [p, edits] of byPath) {
+      const current = io.textOf(p)!;
+      previous.set(p, current);
+      io.setText(p, applyEdits(current, edits).text);
+    }
+    const next = io.lint();
+    const was = count(findings);
+    const after = count(io.findingsOf(next));
+    const stuck = [...count(taken).keys()].filter((k) => (after.get(k) ?? 0) >= (was.get(k) ?? 0));
+    if (stuck.length) {
+      for (const k of stuck) ineffective.add(k);
+      for (const [p, t] of previous) io.setText(p, t);
+      continue;
+    }
+    result = next;
+  }
+  return { result, ineffective: ineffective.size };
 }
 
 type OffsetSpan = { start: number; end: number };

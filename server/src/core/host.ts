@@ -11,4 +11,6 @@ export interface Host {
   readFile(path: string): ReadResult;
   /** Absolute paths matching a glob (`*`, `?`, `[...]` per path segment, as glob(3)), sorted; never throws. */
   glob(pattern: string): { paths: string[] } | { error: string };
+  /** The file's real path with symbolic links resolved (the path itself when it cannot be resolved): include cycles through links are cycles too. */
+  realpath?(path: string): string;
 }

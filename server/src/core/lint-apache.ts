@@ -1,4 +1,5 @@
 import type { Finding } from './finding';
+import { validateFindings } from './validate';
 import type { Host } from './host';
 import { applySuppressions, demoteSharedFileFixes } from './lint';
 import { runRules } from './run-rules';
@@ -66,5 +67,5 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     }),
     (rule, ctx) => rule.check(ctx),
   );
-  return { config, modules, proxy, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
+  return { config, modules, proxy, findings: applySuppressions(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.files, settings, ran) };
 }

@@ -8,6 +8,8 @@ import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
 import { findSuppressions, type SuppressibleFile } from './suppress';
 import { runRules } from './run-rules';
+import { demoteMisplacedFixes } from './misplaced';
+import { validateFindings } from './validate';
 import { basename } from './paths';
 import { internalError } from './rules/common/internal-error';
 
@@ -65,7 +67,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     }),
     (rule, ctx) => rule.check(ctx),
   );
-  return { config, upstreams, findings: applySuppressions(demoteSharedFileFixes(findings, config.all), config.files, settings, ran) };
+  return { config, upstreams, findings: applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran) };
 }
 
 /**

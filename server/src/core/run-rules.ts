@@ -34,11 +34,21 @@ export function runRules<R extends RuleMeta, C>(
 ): { findings: Finding[]; ran: Set<string> } {
   const findings: Finding[] = [];
   const ran = new Set<string>();
+  const max = settings.limits?.maxFindingsPerRule ?? DEFAULT_MAX_FINDINGS_PER_RULE;
+  const limitLevel = settings.rules.get('analysis-limit')?.level;
   for (const rule of rules) {
     const userLevel = settings.rules.get(rule.id)?.level;
     if (userLevel === 'off') continue;
     ran.add(rule.id);
-    const report = (r: PlacedReport) =>
+    // Findings of this rule per file, and where the first one left out over the limit would have been.
+    const counts = new Map<string, { n: number; first?: PlacedReport }>();
+    const report = (r: PlacedReport) => {
+      let c = counts.get(r.path);
+      if (!c) counts.set(r.path, (c = { n: 0 }));
+      if (++c.n > max) {
+        c.first ??= r;
+        return;
+      }
       findings.push({
         ruleId: rule.id,
         severity: userLevel ?? mildest(rule.severity, r.severity),
@@ -50,6 +60,7 @@ export function runRules<R extends RuleMeta, C>(
         suggestions: r.suggestions ?? [],
         related: r.related ?? [],
       });
+    };
     try {
       check(rule, contextFor(rule, report));
     } catch (e) {
@@ -64,6 +75,27 @@ export function runRules<R extends RuleMeta, C>(
         related: [],
       });
     }
+    if (limitLevel === 'off') continue;
+    for (const [path, c] of counts) {
+      if (!c.first) continue;
+      findings.push({
+        ruleId: 'analysis-limit',
+        severity: limitLevel ?? 'info',
+        message: `"${rule.id}" found ${c.n} problems in this file; only the first ${max} are reported (--max-findings-per-rule)`,
+        path,
+        start: c.first.start,
+        end: c.first.end,
+        suggestions: [],
+        related: [],
+      });
+    }
   }
   return { findings, ran };
 }
+
+/**
+ * Default of --max-findings-per-rule (README "Limits"): a generated 20 MB file can yield hundreds of thousands of
+ * findings of one rule, which cost more to sort, position, print and send to an editor than to find. Past the limit
+ * one analysis-limit finding says how many there were.
+ */
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 1000;

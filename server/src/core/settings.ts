@@ -24,6 +24,8 @@ export interface Settings {
   };
   rules: Map<string, RuleConfig>;
   ignore: string[];
+  /** Analysis limits (README "Limits"): the CLI sets them from --max-include-depth, --max-directives and --max-findings-per-rule. */
+  limits?: { maxIncludeDepth?: number; maxDirectives?: number; maxFindingsPerRule?: number };
 }
 
 export function defaultSettings(): Settings {

@@ -14,5 +14,5 @@ export interface ServerEnv {
   /** Settings for a file: editor settings overlaid by its nearest .proxylintrc.json, with any problems found. */
   settingsFor(path: string, editor: EditorSettings): { settings: Settings; configPath?: string; problems: string[] };
   /** Entry configs under the workspace folders: nginx.conf (or http/events at the top), httpd.conf/apache2.conf. */
-  findEntries(roots: string[]): string[];
+  findEntries(roots: string[], allowedRoots?: string[]): string[];
 }

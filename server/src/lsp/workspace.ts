@@ -87,7 +87,7 @@ export class Workspace {
   private indexEntries(): void {
     if (this.entriesIndexed) return;
     this.entriesIndexed = true;
-    for (const entry of this.env.findEntries(this.roots)) this.lintEntry(entry);
+    for (const entry of this.env.findEntries(this.roots, this.trusted ? undefined : this.roots)) this.lintEntry(entry);
   }
 
   private lintEntry(entry: string): Checked | undefined {

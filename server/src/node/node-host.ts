@@ -67,14 +67,17 @@ export type ReadFileResult = ({ ok: true } & DecodedFile) | Extract<ReadResult, 
 
 export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFileResult {
   const max = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (options.allowedRoots && !options.allowedRoots.some((r) => isInside(r, p))) {
+  if (options.allowedRoots && !insideRoots(options.allowedRoots, p)) {
     return { ok: false, reason: 'outside-workspace', message: 'outside the workspace (not followed in an untrusted workspace)' };
   }
   let fd: number | undefined;
   try {
-    fd = fs.openSync(p, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer forever (an include of a named pipe).
+    fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
     const st = fs.fstatSync(fd);
     if (st.isDirectory()) return { ok: false, reason: 'directory', message: 'is a folder, not a file (include "dir/*.conf" instead)' };
+    // A FIFO, socket or device (/dev/zero, /dev/stdin) has no end or blocks: not a configuration file.
+    if (!st.isFile()) return { ok: false, reason: 'unreadable', message: `is not a regular file (${st.isFIFO() ? 'a named pipe' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : st.isSocket() ? 'a socket' : 'not a file'}); not read` };
     if (st.size > max) return { ok: false, reason: 'too-large', message: `is ${st.size} bytes, over the ${max}-byte limit (see --max-file-size)` };
     // Read what is there now; a file that grows while we read is cut at the size we saw (never past the limit).
     const buf = Buffer.alloc(st.size);
@@ -95,6 +98,23 @@ export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFi
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+function realOrSelf(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/**
+ * Whether `p` is inside one of the folders, both as written and after resolving symbolic links: a link inside the
+ * workspace that points outside it leads outside it.
+ */
+export function insideRoots(roots: string[], p: string): boolean {
+  const real = realOrSelf(p);
+  return roots.some((r) => isInside(r, p) || isInside(realOrSelf(r), p)) && roots.some((r) => isInside(realOrSelf(r), real) || isInside(r, real));
 }
 
 export function isInside(root: string, p: string): boolean {
@@ -183,9 +203,22 @@ export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: stri
       return { ok: true, text: r.text };
     },
     glob(pattern) {
-      const g = globSync(pattern);
-      if ('paths' in g && options.allowedRoots) return { paths: g.paths.filter((p) => options.allowedRoots!.some((r) => isInside(r, p))) };
-      return g;
+      if (options.allowedRoots) {
+        // Not even the names of files outside the workspace are listed.
+        const literal = pattern.split('/').findIndex((seg) => /[*?[]/.test(seg));
+        const dir = literal < 0 ? path.dirname(pattern) : pattern.split('/').slice(0, literal).join('/') || '/';
+        if (!insideRoots(options.allowedRoots, dir)) return { error: 'outside the workspace (not followed in an untrusted workspace)' };
+        const g = globSync(pattern);
+        return 'paths' in g ? { paths: g.paths.filter((p) => insideRoots(options.allowedRoots!, p)) } : g;
+      }
+      return globSync(pattern);
+    },
+    realpath(p) {
+      try {
+        return fs.realpathSync(p);
+      } catch {
+        return p;
+      }
     },
     encodingOf: (p) => decoded.get(p),
   };

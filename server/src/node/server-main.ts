@@ -39,13 +39,14 @@ export const nodeServerEnv: ServerEnv = {
     const r = readProjectConfig(mergeJson(editor, project), configPath ? path.dirname(configPath) : path.dirname(file), allRuleIds());
     return { settings: r.settings, configPath, problems: [...problems, ...r.problems] };
   },
-  findEntries(roots) {
+  findEntries(roots, allowedRoots) {
     const io = createCliIo('lsp');
     const out: string[] = [];
     for (const root of roots) {
       const files = io.walk(root).files.filter(isCandidateName).slice(0, MAX_ENTRY_SCAN);
       for (const f of files) {
-        const r = readConfigFile(f);
+        // In an untrusted workspace a link to a file outside it is not read, not even to see whether it is an entry.
+        const r = readConfigFile(f, { allowedRoots });
         if (!r.ok) continue;
         const entry = classify(f, r.text) === 'apache' ? isApacheEntry(parseApacheSourceFile(f, r.text)) : isNginxEntry(parseSourceFile(f, r.text));
         if (entry) out.push(f);

@@ -205,28 +205,31 @@ function param(name: string, body: Body): DirectiveDoc {
 const SERVER_PARAMS: DirectiveDoc[] = [
   param('weight', {
     summary: 'Relative share of requests this server receives.',
-    failure: 'Only shifts the share: a heavier server that fails takes a bigger share of the errors until it is marked unavailable.',
-    statusCodes: ['none'],
+    failure:
+      'Only shifts the share: a heavier server that fails takes a bigger share of the errors until it is marked unavailable. ' +
+      'It must be a whole number of at least 1: `weight=0` stops nginx (`invalid parameter "weight=0"`); a server taken out of rotation is written `down`.',
+    statusCodes: ['none', 'startup-failure'],
     logLines: [],
     defaultValue: '1',
+    rules: ['invalid-server-parameter'],
   }),
   param('max_fails', {
     summary: 'How many failed attempts within `fail_timeout` make nginx skip this server for `fail_timeout`.',
     failure:
-      'What counts as failed is set by `*_next_upstream`: errors, timeouts and invalid headers always, backend 5xx only if listed. `0` turns the accounting off — a dead server keeps receiving its share, and every attempt costs a connect error or timeout (then a retry, or a 502/504 for the client). Ignored when the group has a single server.',
-    statusCodes: ['502', '504'],
+      'What counts as failed is set by `*_next_upstream`: errors, timeouts and invalid headers always, backend 5xx only if listed. `0` turns the accounting off — a dead server keeps receiving its share, and every attempt costs a connect error or timeout (then a retry, or a 502/504 for the client). Ignored when the group has a single server. A negative or non-numeric value stops nginx (`invalid parameter "max_fails=-1"`).',
+    statusCodes: ['502', '504', 'startup-failure'],
     logLines: [NGX_LOG.refused, NGX_LOG.connectTimeout],
     defaultValue: '1',
-    rules: ['max-fails-zero', 'failover-ignores-5xx', 'single-server-upstream'],
+    rules: ['max-fails-zero', 'failover-ignores-5xx', 'single-server-upstream', 'invalid-server-parameter'],
   }),
   param('fail_timeout', {
     summary: 'Both the window in which `max_fails` failures are counted and how long the server is then skipped.',
-    failure: 'When every server of the group is being skipped, requests get **502** `no live upstreams` without any attempt until this time has passed. Ignored when the group has a single server.',
-    statusCodes: ['502'],
+    failure: 'When every server of the group is being skipped, requests get **502** `no live upstreams` without any attempt until this time has passed. Ignored when the group has a single server. Whole seconds or larger units only: `fail_timeout=500ms` stops nginx (`invalid parameter "fail_timeout=500ms"`).',
+    statusCodes: ['502', 'startup-failure'],
     logLines: [NGX_LOG.noLive],
     defaultValue: '10s',
     versions: 'Since 1.11.5 an all-failed group waits for fail_timeout instead of resetting immediately.',
-    rules: ['no-backup-server', 'single-server-upstream'],
+    rules: ['no-backup-server', 'single-server-upstream', 'invalid-server-parameter'],
   }),
   param('backup', {
     summary: 'Marks a server that gets requests only while all primary servers are unavailable.',
@@ -249,6 +252,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     logLines: [NGX_LOG.noLive],
     defaultValue: '0 (no limit)',
     versions: 'Open source since 1.11.5 (commercial before).',
+    rules: ['invalid-server-parameter'],
   }),
   param('resolve', {
     summary: 'Re-resolves the server\'s hostname while nginx runs and follows DNS changes without a reload.',
@@ -271,6 +275,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     expectedLogLines: ['invalid parameter "slow_start=10s"'],
     defaultValue: '0 (disabled)',
     versions: 'Commercial subscription (NGINX Plus) only.',
+    rules: ['invalid-server-parameter'],
   }),
   param('service', {
     summary: 'Resolves DNS SRV records for the server name instead of A/AAAA records.',

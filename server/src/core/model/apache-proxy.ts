@@ -1,5 +1,5 @@
 import type { ApacheArg } from '../syntax/apache/ast';
-import { contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
+import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, type WorkerParam } from './apache-workers';
 
 /**
@@ -86,6 +86,12 @@ export type TimeoutOrigin = 'worker' | 'ProxyTimeout' | 'Timeout' | 'default';
 export interface TimeoutValue {
   ms: number;
   origin: TimeoutOrigin;
+  /**
+   * The file linted is a fragment (a vhost file, a conf.d snippet), not a complete configuration, and the
+   * value comes from Timeout or its default: the main configuration, which is not visible, may set Timeout
+   * or ProxyTimeout for it (Debian's apache2.conf sets Timeout 300).
+   */
+  partial?: boolean;
   /** The directive the value comes from (absent for the built-in default). */
   node?: ApacheNode;
   param?: WorkerParam;
@@ -95,6 +101,12 @@ export interface ProxyModel {
   rules: ProxyPassRule[];
   workers: Worker[];
   balancers: Map<string, Balancer>;
+  /**
+   * True when the configuration linted is complete (httpd.conf/apache2.conf, or a file that sets ServerRoot or
+   * loads an MPM): server-wide values not found in it are httpd's defaults. A fragment inherits them from a
+   * main configuration that is not visible.
+   */
+  complete: boolean;
   /** ProxyPass rules in the order httpd tries them for requests to `vhost` (null = the main server). */
   rulesFor(vhost: ApacheNode | null): ProxyPassRule[];
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
@@ -124,6 +136,7 @@ function locationOf(node: ApacheNode): ApacheNode | null {
 const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
+  const complete = !config.htaccess && isApacheEntry(config.entry);
   const rules: ProxyPassRule[] = [];
   const workers: Worker[] = [];
   const balancers = new Map<string, Balancer>();
@@ -230,12 +243,13 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const n = parseInt(pt.args[0], 10);
       if (n >= 1) return { ms: n * 1000, origin: 'ProxyTimeout', node: pt };
     }
+    const partial = complete ? undefined : true;
     const t = serverValue(w.vhost, 'timeout');
     if (t && t.args.length === 1) {
       const ms = parseApacheDuration(t.args[0]);
-      if (ms !== null && ms > 0) return { ms, origin: 'Timeout', node: t };
+      if (ms !== null && ms > 0) return { ms, origin: 'Timeout', node: t, partial };
     }
-    return { ms: 60_000, origin: 'default' };
+    return { ms: 60_000, origin: 'default', partial };
   };
   const connectTimeout: ProxyModel['connectTimeout'] = (w) => {
     const p = w.params.get('connectiontimeout');
@@ -262,10 +276,14 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     return inherit && /^off$/i.test(inherit.args[0] ?? '') ? own : [...server(null), ...own];
   };
 
-  return { rules, workers, balancers, rulesFor, serverValue, backendTimeout, connectTimeout };
+  return { rules, workers, balancers, complete, rulesFor, serverValue, backendTimeout, connectTimeout };
 }
 
-/** Describes where a timeout comes from, for messages: `timeout=5 on this line`, `ProxyTimeout 300 (line 12)`. */
+/**
+ * Describes a timeout and where it comes from, for messages: `5 s (timeout=5)`, `300 s (ProxyTimeout 300, line 12)`.
+ * In a fragment linted alone, a value from Timeout or its default is stated as what it is: inherited from
+ * a main configuration proxylint does not see.
+ */
 export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number, from?: ApacheNode): string {
   const s = formatSeconds(t.ms);
   const at = (n: ApacheNode) => (from && n.file !== from.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
@@ -275,9 +293,11 @@ export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => numb
     case 'ProxyTimeout':
       return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)})`;
     case 'Timeout':
-      return `${s} (Timeout ${t.node!.args[0]} on ${at(t.node!)}, which ProxyTimeout inherits)`;
+      return t.partial
+        ? `${s} (Timeout ${t.node!.args[0]} on ${at(t.node!)}, which ProxyTimeout inherits unless the main configuration sets ProxyTimeout)`
+        : `${s} (Timeout ${t.node!.args[0]} on ${at(t.node!)}, which ProxyTimeout inherits)`;
     default:
-      return `${s} (the default Timeout, which ProxyTimeout inherits)`;
+      return t.partial ? 'the Timeout inherited from the main configuration (60 s unless set)' : `${s} (the default Timeout, which ProxyTimeout inherits)`;
   }
 }
 

@@ -3,7 +3,7 @@ import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../p
 import { LineIndex } from '../text';
 import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
 import { parseApache } from '../syntax/apache/parser';
-import type { LoadProblem as NginxLoadProblem } from './nginx-tree';
+import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
 
 export interface ApacheSourceFile {
   path: string;
@@ -49,6 +49,8 @@ export interface ApacheLoadOptions {
   htaccess?: boolean;
   parse?: (path: string, text: string) => ApacheSourceFile;
   maxIncludeDepth?: number;
+  /** Includes are not followed once the configuration has this many directives (an include fan-out can multiply them). */
+  maxDirectives?: number;
 }
 
 export interface ApacheConfig {
@@ -84,7 +86,11 @@ export const TEMPLATE_MARKUP = /@@?[A-Za-z_][A-Za-z0-9_]*@@?|\{\{|\{%|<%|%%[A-Za
 
 export function loadApacheConfig(entryPath: string, entryText: string, host: Host, options: ApacheLoadOptions = {}): ApacheConfig {
   const parse = options.parse ?? parseApacheSourceFile;
-  const maxDepth = options.maxIncludeDepth ?? 64;
+  const maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
+  const maxDirectives = options.maxDirectives ?? DEFAULT_MAX_DIRECTIVES;
+  const overLimit = new Set<string>();
+  /** What the include stack holds: real paths, so that a cycle through a symbolic link is found as one. */
+  const identity = (p: string) => host.realpath?.(p) ?? p;
   const entry = parse(entryPath, entryText);
   const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
   const problems: ApacheLoadProblem[] = [];
@@ -211,13 +217,23 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
     for (const target0 of targets) {
       let target = target0;
-      if (stack.includes(target)) {
-        const chain = [...stack.slice(stack.indexOf(target)), target].map(basename).join(' → ');
+      const id = identity(target);
+      if (stack.includes(id)) {
+        const chain = [...stack.slice(stack.indexOf(id)), id].map(basename).join(' → ');
         problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; httpd refuses to start (it stops at a nesting depth of 128)` });
         continue;
       }
       if (stack.length >= maxDepth) {
         problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
+        continue;
+      }
+      if (all.length >= maxDirectives) {
+        // Reported once per include line, however often an include fan-out reaches it.
+        const key = `${file.path}\0${arg.start}`;
+        if (!overLimit.has(key)) {
+          overLimit.add(key);
+          problems.push({ kind: 'include-depth', file, span: arg, message: `the configuration already has ${all.length} directives with its includes, over the limit of ${maxDirectives} (--max-directives); not following "${target}" or the includes after it` });
+        }
         continue;
       }
       let res = readInclude(target);
@@ -237,7 +253,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         const inner = 'paths' in g ? g.paths : [];
         for (const p of inner) {
           const r = readInclude(p);
-          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, p], out);
+          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, identity(p)], out);
         }
         continue;
       }
@@ -254,12 +270,12 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
         continue;
       }
-      build(res.file.ast.directives, res.file, parent, node, [...stack, target], out);
+      build(res.file.ast.directives, res.file, parent, node, [...stack, identity(target)], out);
     }
   };
 
   const roots: ApacheNode[] = [];
-  build(entry.ast.directives, entry, null, null, [entryPath], roots);
+  build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
   return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines };
 }
 

@@ -15,12 +15,15 @@ export interface NginxTarget {
  */
 export function nginxDefault(name: string, target: NginxTarget, stream = false): string | undefined {
   const page = target.pageSize >= 8192 ? '8k' : '4k';
-  const newKeepalive = atLeast(target.version, '1.29.7');
   switch (name) {
-    case 'proxy_http_version':
+    case 'proxy_http_version': {
+      const newKeepalive = atLeast(target.version, '1.29.7');
       return newKeepalive === undefined ? undefined : newKeepalive ? '1.1' : '1.0';
-    case 'keepalive':
+    }
+    case 'keepalive': {
+      const newKeepalive = atLeast(target.version, '1.29.7');
       return newKeepalive === undefined ? undefined : newKeepalive ? '32 local' : 'off';
+    }
     case 'proxy_buffer_size':
     case 'fastcgi_buffer_size':
     case 'uwsgi_buffer_size':
@@ -38,6 +41,17 @@ export function nginxDefault(name: string, target: NginxTarget, stream = false):
     case 'scgi_busy_buffers_size':
       return page === '8k' ? '16k' : '8k';
   }
+  // Rules ask for the same few defaults once per directive: computed once per name and kind of context.
+  const key = stream ? 's\0' + name : name;
+  if (referenceDefaults.has(key)) return referenceDefaults.get(key);
+  const value = referenceDefault(name, stream);
+  referenceDefaults.set(key, value);
+  return value;
+}
+
+const referenceDefaults = new Map<string, string | undefined>();
+
+function referenceDefault(name: string, stream: boolean): string | undefined {
   const info = nginxDirective(name);
   if (!info) return undefined;
   // Directives shared by the http and stream modules can have different defaults (proxy_next_upstream is

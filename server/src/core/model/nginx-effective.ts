@@ -32,7 +32,20 @@ export interface Effective {
 const levelIndex = new WeakMap<ConfigNode | NginxConfig, Map<string, ConfigNode[]>>();
 const NONE: ConfigNode[] = [];
 
+/** Levels with fewer children are scanned instead: most server and location blocks hold a handful of directives. */
+const INDEX_FROM = 24;
+
 export function childrenNamed(level: ConfigNode | null, config: NginxConfig, name: string): ConfigNode[] {
+  const children = level ? level.children : config.roots;
+  if (children.length < INDEX_FROM) {
+    // No map per level: a 20 MB configuration has hundreds of thousands of small levels, and the maps cost more
+    // memory (and garbage collection) than the scans they save.
+    let out: ConfigNode[] | undefined;
+    for (let k = 0; k < children.length; k++) {
+      if (children[k].name === name) (out ??= []).push(children[k]);
+    }
+    return out ?? NONE;
+  }
   const key = level ?? config;
   let index = levelIndex.get(key);
   if (!index) {

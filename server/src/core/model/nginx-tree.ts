@@ -48,6 +48,8 @@ export interface LoadOptions {
   /** Reuses parses across loads (the language server keeps one per document version). */
   parse?: (path: string, text: string) => SourceFile;
   maxIncludeDepth?: number;
+  /** Includes are not followed once the configuration has this many directives (an include fan-out can multiply them). */
+  maxDirectives?: number;
 }
 
 export interface NginxConfig {
@@ -66,6 +68,10 @@ export interface NginxConfig {
 
 /** What the parser needs to know about nginx's directives for recovery. */
 export const NGINX_PARSE_OPTIONS = { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective, maxArgs: nginxMaxArgs };
+
+/** Default limits; see README "Limits". */
+export const DEFAULT_MAX_INCLUDE_DEPTH = 64;
+export const DEFAULT_MAX_DIRECTIVES = 2_000_000;
 
 const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
 
@@ -109,7 +115,7 @@ export function declaredContext(file: SourceFile): { context: string; span: Span
 }
 
 /** Reference contexts a directive may appear in, mapped to our context names. */
-function allowedIn(name: string): Set<string> | undefined {
+export function allowedIn(name: string): Set<string> | undefined {
   const info = nginxDirective(name);
   if (!info) return undefined;
   const out = new Set<string>();
@@ -154,7 +160,11 @@ export function inferContext(file: SourceFile): string {
 export function loadNginxConfig(entryPath: string, entryText: string, host: Host, options: LoadOptions = {}): NginxConfig {
   const parse = options.parse ?? parseSourceFile;
   const prefix = options.prefix ?? dirname(entryPath);
-  const maxDepth = options.maxIncludeDepth ?? 64;
+  const maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
+  const maxDirectives = options.maxDirectives ?? DEFAULT_MAX_DIRECTIVES;
+  const overLimit = new Set<string>();
+  /** What the include stack holds: real paths, so that a cycle through a symbolic link is found as one. */
+  const identity = (p: string) => host.realpath?.(p) ?? p;
   const entry = parse(entryPath, entryText);
   const filesByPath = new Map<string, SourceFile>([[entryPath, entry]]);
   const problems: LoadProblem[] = [];
@@ -252,8 +262,9 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
       targets = [candidates.find((c) => filesByPath.has(c) || host.readFile(c).ok) ?? pattern];
     }
     for (const target of targets) {
-      if (stack.includes(target)) {
-        const chain = [...stack.slice(stack.indexOf(target)), target].map(basename).join(' → ');
+      const id = identity(target);
+      if (stack.includes(id)) {
+        const chain = [...stack.slice(stack.indexOf(id)), id].map(basename).join(' → ');
         // What nginx does with a loop depends on its shape and the open-files limit (see include-cycle.md):
         // it fails with "Too many open files", crashes, or, for a wildcard loop, may even pass -t.
         const how = hasGlob(arg.value)
@@ -264,6 +275,15 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
       }
       if (stack.length >= maxDepth) {
         problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
+        continue;
+      }
+      if (all.length >= maxDirectives) {
+        // Reported once per include line, however often an include fan-out reaches it.
+        const key = `${file.path}\0${arg.start}`;
+        if (!overLimit.has(key)) {
+          overLimit.add(key);
+          problems.push({ kind: 'include-depth', file, span: arg, message: `the configuration already has ${all.length} directives with its includes, over the limit of ${maxDirectives} (--max-directives); not following "${target}" or the includes after it` });
+        }
         continue;
       }
       const res = readInclude(target);
@@ -281,12 +301,12 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
         }
         continue;
       }
-      build(res.file.ast.directives, res.file, parent, context, node, [...stack, target], out);
+      build(res.file.ast.directives, res.file, parent, context, node, [...stack, id], out);
     }
   };
 
   const roots: ConfigNode[] = [];
-  build(entry.ast.directives, entry, null, rootContext, null, [entryPath], roots);
+  build(entry.ast.directives, entry, null, rootContext, null, [identity(entryPath)], roots);
   return { entry, rootContext, rootContextSource, files: [...filesByPath.values()], roots, all, problems };
 }
 

@@ -38,7 +38,7 @@ export default [
       count: 2,
     },
     note: 'addressttl scaled (30 → 1)',
-    fix: { use: 'safe', edit: (t) => t.replace('addressttl=30', 'addressttl=1') },
+    fix: { use: 'suggestion', edit: (t) => t.replace('addressttl=30', 'addressttl=1') },
     // After addressttl the name is looked up again: httpd now tries the new address (nothing listens there here).
     afterFix: { status: 503, label: '503, new address tried', log: CONNECT('127.0.0.2') },
   }),

@@ -20,6 +20,6 @@ export default defineScenario({
   config: { fromDoc: { replace: [['ProxyPass "/app/"', 'Timeout 2\nProxyPass "/app/"'], ['10.0.0.5:8080', '{{hole}}'], ['connectiontimeout=5', 'connectiontimeout=500ms', 'optional']] } },
   standins: { hole: { kind: 'blackhole' } },
   request: { path: '/app/x' },
-  fix: { use: 'safe' },
+  fix: { use: 'suggestion' },
   afterFix: { status: 503, log: 'AH00957', check: (o) => (o.times[0] < 1500 ? undefined : `still ${o.times[0]} ms`), show: (o) => `${o.statuses.join(',')} after ${(o.times[0] / 1000).toFixed(1)} s` },
 });

@@ -1,4 +1,4 @@
-import { apacheFix, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
+import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -28,25 +28,39 @@ export default defineApacheRule({
       const scope = off[0];
       let fix;
       const sslKnown = ctx.modules.known && ctx.modules.isLoaded('ssl');
-      if (!fixedScopes.has(scope)) {
+      // The last SSLProxyEngine of a scope decides: change that line rather than add one above it (which would
+      // never take effect). A line without its argument stops httpd anyway, and gets no fix here.
+      const existing = ctx.proxy.serverValue(scope, 'sslproxyengine');
+      const existingArg = existing?.directive.args[0];
+      if (!fixedScopes.has(scope) && (!existing || existingArg)) {
         fixedScopes.add(scope);
         let top: ApacheNode = w.balancer?.section ?? w.node;
         while (top.parent && top.parent !== scope) top = top.parent;
-        const edit = scope ? insertLinesInSection(scope, ['SSLProxyEngine On']) : insertLinesBefore(top, ['SSLProxyEngine On']);
-        fix = apacheFix(`Add "SSLProxyEngine On" ${scope ? 'to this <VirtualHost>' : 'to the server configuration'}`, edit);
+        const edit = existingArg
+          ? { path: existing!.file.path, start: existingArg.start, end: existingArg.end, newText: 'On' }
+          : scope
+            ? insertLinesInSection(scope, ['SSLProxyEngine On'])
+            : insertLinesBefore(top, ['SSLProxyEngine On']);
+        fix = apacheFix(existingArg ? `Turn SSLProxyEngine on (it is "${existingArg.value}" here)` : `Add "SSLProxyEngine On" ${scope ? 'to this <VirtualHost>' : 'to the server configuration'}`, edit);
       }
       // Without mod_ssl the new line would stop httpd ("Invalid command 'SSLProxyEngine'"): load it in the same fix, once.
+      // httpd starts today, so loading mod_ssl is safe only when no <IfModule mod_ssl> section would switch with it.
       let withModule;
+      let switches: ApacheNode[] = [];
       if (fix && !sslKnown && ctx.modules.known && !loadOffered) {
         const load = loadModuleFix(ctx.modules, ['ssl']);
-        if (load) withModule = apacheFix(`Load mod_ssl and ${fix.title[0].toLowerCase()}${fix.title.slice(1)}`, ...load.edits, ...fix.edits);
+        switches = ifModuleSections(ctx.config, ['ssl']);
+        if (load) {
+          const also = switches.length ? ` (also turns on the <IfModule ${switches[0].args[0]}> section${switches.length > 1 ? 's' : ''} on line ${switches.map((n) => ctx.lineOf(n)).join(', ')})` : '';
+          withModule = apacheFix(`Load mod_ssl and ${fix.title[0].toLowerCase()}${fix.title.slice(1)}${also}`, ...load.edits, ...fix.edits);
+        }
         loadOffered = true;
       }
       ctx.report({
         node: w.node,
         message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("AH00961: HTTPS: failed to enable ssl support for ${w.target.host}…"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
-        fix: sslKnown ? fix : withModule,
-        suggestions: !sslKnown && fix && !withModule ? [fix] : [],
+        fix: sslKnown ? fix : switches.length ? undefined : withModule,
+        suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });
     }
   },

@@ -1,16 +1,32 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
-import { BACKEND_SCHEMES, describeTimeout } from '../../model/apache-proxy';
+import { BACKEND_SCHEMES, describeTimeout, type TimeoutValue } from '../../model/apache-proxy';
+import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
 /** Connect waits above this many seconds are reported (option "maxSeconds"). */
 const DEFAULT_MAX_SECONDS = 10;
+
+/**
+ * Linux gives up on an unanswered handshake by itself after about 130 s (net.ipv4.tcp_syn_retries = 6:
+ * SYNs at 0, 1, 3, 7, 15, 31 and 63 s, then a last wait); httpd 2.4.71 with Timeout 300 answered 503
+ * after 133.7 s with "(110)Connection timed out: AH00957".
+ */
+const LINUX_CONNECT_GIVE_UP_MS = 130_000;
+
+/** How long a request waits for the TCP connection: the connect timeout, or the kernel's limit when that is shorter. */
+export function connectWait(t: TimeoutValue, lineOf: (n: ApacheNode) => number, from: ApacheNode): string {
+  const d = describeTimeout(t, lineOf, from);
+  if (t.origin === 'default' && t.partial) return `up to ${d}, and at most about 130 s on Linux, where the kernel gives up on an unanswered handshake`;
+  if (t.ms > LINUX_CONNECT_GIVE_UP_MS) return `up to about 130 s: the connect timeout is ${d}, but on Linux the kernel gives up on an unanswered handshake after about 130 s (net.ipv4.tcp_syn_retries = 6)`;
+  return `up to ${d}`;
+}
 
 export default defineApacheRule({
   id: 'no-connectiontimeout',
   server: 'apache',
   severity: 'warning',
   outcome: '503',
-  summary: 'A backend has no connectiontimeout: when its host stops answering, each request waits the whole backend timeout, then gets 503.',
+  summary: 'A backend has no connectiontimeout: when its host stops answering, each request waits the whole backend timeout (on Linux at most about 130 s), then gets 503.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember'],
   versions: 'all 2.4',
   check(ctx) {
@@ -22,8 +38,10 @@ export default defineApacheRule({
       if (t.ms <= max) continue;
       ctx.report({
         node: w.node,
-        message: `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, httpd waits ${describeTimeout(t, ctx.lineOf, w.node)} for the TCP connection, then answers 503 (AH00957 "attempt to connect … failed", AH01114); add connectiontimeout=5`,
-        fix: apacheFix('Add "connectiontimeout=5"', appendToDirective(w.node, 'connectiontimeout=5')),
+        message: `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
+        // Not a safe fix: a handshake that completes today after a few lost SYNs (the kernel resends after about
+        // 1, 3 and 7 s) would fail with a 5 s limit. Which value fits the network is the user's call.
+        suggestions: [apacheFix('Add "connectiontimeout=5" (a handshake slower than 5 s then fails)', appendToDirective(w.node, 'connectiontimeout=5'))],
       });
     }
   },

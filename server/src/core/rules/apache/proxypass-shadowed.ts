@@ -1,4 +1,5 @@
 import { apacheFix, lineRange } from '../../apache-fix';
+import type { Fix } from '../../finding';
 import type { ProxyPassRule } from '../../model/apache-proxy';
 import { TEMPLATE_MARKUP, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
@@ -16,40 +17,128 @@ export function covers(earlier: string, later: string): boolean {
   return e.endsWith('/') || l.length === e.length || l[e.length] === '/';
 }
 
+/**
+ * The literal text every match of a ProxyPassMatch regex starts with ("^/api/(.*)$" → "/api/"), or
+ * undefined when the regex is not anchored or has a top-level alternative. A character followed by a
+ * quantifier that allows zero of it ends the prefix before it.
+ */
+export function regexLiteralPrefix(re: string): string | undefined {
+  if (!re.startsWith('^')) return undefined;
+  let depth = 0;
+  for (let i = 0; i < re.length; i++) {
+    const c = re[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return undefined;
+  }
+  let out = '';
+  let i = 1;
+  while (i < re.length) {
+    let ch: string;
+    let len: number;
+    if (re[i] === '\\') {
+      const n = re[i + 1];
+      // \d, \w, \b, \1 …: a class, an assertion or a back-reference, not a literal.
+      if (n === undefined || /[A-Za-z0-9]/.test(n)) break;
+      ch = n;
+      len = 2;
+    } else if ('.[](){}*+?|^$'.includes(re[i])) break;
+    else {
+      ch = re[i];
+      len = 1;
+    }
+    const q = re[i + len];
+    if (q === '*' || q === '?' || q === '{') break;
+    out += ch;
+    if (q === '+') break;
+    i += len;
+  }
+  return out;
+}
+
+/** True for a ProxyPassMatch regex that matches every request path ("^/(.*)$", "^/", ".*", "^(/.*)$" …). */
+export function regexMatchesEverything(re: string): boolean {
+  let s = re.startsWith('^') ? re.slice(1) : re;
+  const endAnchored = s.endsWith('$') && !s.endsWith('\\$');
+  if (endAnchored) s = s.slice(0, -1);
+  const unwrap = (x: string) => {
+    while (x.startsWith('(') && x.endsWith(')') && !x.startsWith('(?')) {
+      let depth = 0;
+      let whole = true;
+      for (let i = 0; i < x.length - 1; i++) {
+        if (x[i] === '\\') i++;
+        else if (x[i] === '(') depth++;
+        else if (x[i] === ')' && --depth === 0) whole = false;
+      }
+      if (!whole) break;
+      x = x.slice(1, -1);
+    }
+    return x;
+  };
+  s = unwrap(s);
+  // Every request path starts with "/".
+  if (s.startsWith('/')) s = unwrap(s.slice(1));
+  return s === '.*' || (s === '' && !endAnchored);
+}
+
+/** True when every request that `later` would take is already taken by `earlier` (tried first). */
+function shadows(earlier: ProxyPassRule, later: ProxyPassRule): boolean {
+  if (earlier.regex) return regexMatchesEverything(earlier.path);
+  if (!later.regex) return covers(earlier.path, later.path);
+  // "ProxyPass /" takes every request path, so no regex after it is ever tried.
+  if (norm(earlier.path) === '/') return true;
+  const prefix = regexLiteralPrefix(later.path);
+  if (prefix === undefined) return false;
+  const e = norm(earlier.path), p = norm(prefix);
+  // The regex may match more after its literal prefix, so the prefix must end a path segment of `earlier`.
+  return p.startsWith(e) && (e.endsWith('/') || p[e.length] === '/');
+}
+
 export default defineApacheRule({
   id: 'proxypass-shadowed',
   server: 'apache',
   severity: 'warning',
   outcome: 'wrong-backend-path',
-  summary: 'A ProxyPass rule (or a "!" exclusion) comes after a shorter prefix that already matches it: the first match wins, so it is never used.',
-  directives: ['ProxyPass'],
+  summary: 'A ProxyPass or ProxyPassMatch rule (or a "!" exclusion) comes after one that already matches all its paths: the first match wins, so it is never used.',
+  directives: ['ProxyPass', 'ProxyPassMatch'],
   versions: 'all 2.4',
   check(ctx) {
     const scopes: (ApacheNode | null)[] = [null, ...ctx.nodes('virtualhost')];
     const reported = new Set<ProxyPassRule>();
+    // Only the path decides the order; a backend URL with template markup or ${VAR} does not matter here.
+    const known = (r: ProxyPassRule) => !TEMPLATE_MARKUP.test(r.path) && !r.path.includes('${');
+    const quote = (r: ProxyPassRule) => `${r.node.name} ${r.path}${r.exclusion ? ' !' : ''}`;
     for (const scope of scopes) {
-      // Only the path decides the order; a backend URL with template markup or ${VAR} does not matter here.
-      const list = ctx.proxy.rulesFor(scope).filter((r) => !r.regex && !TEMPLATE_MARKUP.test(r.path) && !r.path.includes('${'));
+      // <LocationMatch> rules are tried separately (rulesFor leaves out the <Location> forms).
+      const list = ctx.proxy.rulesFor(scope).filter(known);
       for (let j = 0; j < list.length; j++) {
         const later = list[j];
         if (reported.has(later)) continue;
-        const earlier = list.slice(0, j).find((e) => covers(e.path, later.path));
+        const earlier = list.slice(0, j).find((e) => shadows(e, later));
         if (!earlier) continue;
         reported.add(later);
-        const what = later.exclusion ? `the exclusion "ProxyPass ${later.path} !"` : `"ProxyPass ${later.path}"`;
+        const what = later.exclusion ? `the exclusion "${quote(later)}"` : `"${later.node.name} ${later.path}"`;
         const sameBlock = earlier.node.file === later.node.file && earlier.node.parent === later.node.parent;
-        let fix;
+        // Moving the line changes where requests go today (they reach the earlier rule's backend): the user decides.
+        const suggestions: Fix[] = [];
         if (sameBlock) {
           const from = lineRange(later.node);
           const to = lineRange(earlier.node);
           const text = later.node.file.text.slice(from.start, from.end);
-          fix = apacheFix(`Move this rule above "ProxyPass ${earlier.path}" (line ${ctx.lineOf(earlier.node)})`, { path: later.node.file.path, start: to.start, end: to.start, newText: /[\r\n]$/.test(text) ? text : text + '\n' }, { path: later.node.file.path, start: from.start, end: from.end, newText: '' });
+          const effect = later.exclusion
+            ? `requests it matches are then not proxied (today they go to ${earlier.url})`
+            : earlier.exclusion
+              ? `requests it matches then go to ${later.url} (today they are not proxied)`
+              : `requests it matches then go to ${later.url} instead of ${earlier.url}`;
+          suggestions.push(apacheFix(`Move this rule above "${earlier.node.name} ${earlier.path}" (line ${ctx.lineOf(earlier.node)}); ${effect}`, { path: later.node.file.path, start: to.start, end: to.start, newText: /[\r\n]$/.test(text) ? text : text + '\n' }, { path: later.node.file.path, start: from.start, end: from.end, newText: '' }));
         }
+        const under = later.regex ? `every path the regex "${later.path}" matches` : `every path under "${later.path}"`;
         ctx.report({
           node: later.node,
-          message: `${what} is never used: httpd tries ProxyPass rules in order and the first match wins, and "ProxyPass ${earlier.path}${earlier.exclusion ? ' !' : ''}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches every path under "${later.path}"; ${later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`}. Put longer paths and exclusions first`,
+          message: `${what} is never used: httpd tries ProxyPass and ProxyPassMatch rules in the order they are written and the first match wins, and "${quote(earlier)}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches ${under}; ${later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`}. Put longer paths, regexes and exclusions first (moving a rule reroutes the requests it matches: check which backend should get them)`,
           related: [{ path: earlier.node.file.path, start: earlier.node.directive.start, end: earlier.node.directive.end, message: 'this earlier rule matches first' }],
-          fix,
+          suggestions,
         });
       }
     }

@@ -38,7 +38,9 @@ export default defineApacheRule({
       ctx.report({
         at: { file: r.node.file, start: r.urlArg.start, end: r.urlArg.end },
         message: `"${r.path}" ${pathSlash ? 'ends' : 'does not end'} with a slash but "${r.url}" ${urlSlash ? 'does' : 'does not'}: httpd maps ${example}, so the backend sees ${pathSlash ? 'paths glued to the last segment' : 'a doubled slash'} and answers 404 or the wrong page; make both end the same way`,
-        fix: apacheFix(pathSlash ? 'Add the trailing slash to the backend URL' : 'Remove the trailing slash from the backend URL', ...edits),
+        // Not a safe fix: it changes the path every request under this rule reaches the backend with (a backend
+        // that serves the glued or doubled path today would start answering differently).
+        suggestions: [apacheFix(pathSlash ? 'Add the trailing slash to the backend URL (changes the backend paths)' : 'Remove the trailing slash from the backend URL (changes the backend paths)', ...edits)],
       });
     }
   },

@@ -19,7 +19,7 @@ export default defineApacheRule({
       seen.add(t.node);
       ctx.report({
         node: t.node,
-        message: `Timeout ${t.node.args[0]} is also how long httpd waits for backends here, because no ProxyTimeout is set: a stalled backend holds each request ${formatSeconds(t.ms)} before httpd answers 502 (mod_proxy_http, AH01102) or 504 (mod_proxy_fcgi); set ProxyTimeout to what the backends need`,
+        message: `Timeout ${t.node.args[0]} is also how long httpd waits for backends here, because no ProxyTimeout is set${t.partial ? ' in this file (unless the main configuration, not linted with it, sets one)' : ''}: a stalled backend holds each request ${formatSeconds(t.ms)} before httpd answers 502 (mod_proxy_http, AH01102) or 504 (mod_proxy_fcgi); set ProxyTimeout to what the backends need`,
         suggestions: [apacheFix('Add "ProxyTimeout 60" after this line (backend waits only)', insertLinesAfter(t.node, ['ProxyTimeout 60']))],
       });
     }

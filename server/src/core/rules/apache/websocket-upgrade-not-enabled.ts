@@ -27,12 +27,14 @@ export default defineApacheRule({
         const b = ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`);
         if (b && b.members.some((m) => m.target.scheme === 'ws' || m.target.scheme === 'wss' || m.params.has('upgrade'))) continue;
       }
-      const fix = newEnough ? apacheFix('Add "upgrade=websocket"', appendToDirective(r.node, 'upgrade=websocket')) : undefined;
+      // A suggestion, not a safe fix: the path is only a guess at a WebSocket endpoint, and where clients fall
+      // back to long polling today, the fix moves them to long-lived tunnels (each holds a connection to httpd
+      // and the backend, and ends after the idle timeout).
+      const fix = newEnough !== false ? apacheFix(newEnough ? 'Add "upgrade=websocket"' : 'Add "upgrade=websocket" (httpd 2.4.47 or later)', appendToDirective(r.node, 'upgrade=websocket')) : undefined;
       ctx.report({
         node: r.node,
-        message: `"${r.path}" looks like a WebSocket endpoint, but this rule has no upgrade=websocket: mod_proxy_http drops the Upgrade header, so the backend answers the handshake with 400/426 (or the client falls back to polling) and no WebSocket opens; ${newEnough === false ? 'on httpd before 2.4.47 proxy it to ws:// with mod_proxy_wstunnel' : newEnough ? 'add upgrade=websocket' : 'add upgrade=websocket (httpd 2.4.47 or later; set apache.version so the fix can be applied)'}`,
-        fix,
-        suggestions: fix ? [] : newEnough === false ? [] : [apacheFix('Add "upgrade=websocket" (httpd 2.4.47 or later)', appendToDirective(r.node, 'upgrade=websocket'))],
+        message: `"${r.path}" looks like a WebSocket endpoint, but this rule has no upgrade=websocket: mod_proxy_http drops the Upgrade header, so the backend answers the handshake with 400/426 (or the client falls back to polling) and no WebSocket opens; ${newEnough === false ? 'on httpd before 2.4.47 proxy it to ws:// with mod_proxy_wstunnel' : newEnough ? 'add upgrade=websocket' : 'add upgrade=websocket (httpd 2.4.47 or later)'}`,
+        suggestions: fix ? [fix] : [],
       });
     }
   },

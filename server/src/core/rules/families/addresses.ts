@@ -1,6 +1,7 @@
 import type { NginxRule } from '../rule';
 import undefinedUpstream from '../nginx/undefined-upstream';
 import invalidUpstreamAddress from '../nginx/invalid-upstream-address';
+import invalidServerParameter from '../nginx/invalid-server-parameter';
 import passSchemeMismatch from '../nginx/pass-scheme-mismatch';
 import variablePassWithoutResolver from '../nginx/variable-pass-without-resolver';
 import hostnameResolvedAtStartup from '../nginx/hostname-resolved-at-startup';
@@ -11,13 +12,18 @@ import tlsUpstreamWithoutSni from '../nginx/tls-upstream-without-sni';
 import tlsVerifyWithoutTrustedCertificate from '../nginx/tls-verify-without-trusted-certificate';
 import schemePortMismatch from '../nginx/scheme-port-mismatch';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
+import duplicateDirective from '../nginx/duplicate-directive';
+import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings. */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and directives nginx refuses twice at one level. */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
+  invalidServerParameter,
   passSchemeMismatch,
   uriPartNotAllowed,
+  duplicateDirective,
+  locationProxyPassSlashMismatch,
   variablePassWithoutResolver,
   resolveWithoutPrerequisites,
   hostnameResolvedAtStartup,

@@ -1,4 +1,5 @@
 import { timeMs } from '../../model/nginx-modules';
+import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule } from '../rule';
 import { seconds, setValue } from './timeouts-support';
 
@@ -13,6 +14,12 @@ const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_c
  */
 const USEFUL_LIMIT_MS = 75_000;
 const LINUX_LIMIT_MS = 130_000;
+
+/** Whether this rule reports this *_connect_timeout line (connect-timeout-above-read-timeout defers to it). */
+export function reportsAboveOsLimit(node: ConfigNode): boolean {
+  const ms = timeMs(node.directive.args[0]);
+  return DIRECTIVES.includes(node.name) && ms !== undefined && ms > USEFUL_LIMIT_MS;
+}
 
 export default defineNginxRule({
   id: 'connect-timeout-above-os-limit',

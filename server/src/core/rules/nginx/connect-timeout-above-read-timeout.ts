@@ -3,6 +3,8 @@ import { formatDuration } from '../../model/units';
 import { defineNginxRule } from '../rule';
 import { effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
 import { insertLinesAfter } from '../../fix';
+import { minimumOption, reportsTooLow } from './read-timeout-too-low';
+import { reportsAboveOsLimit } from './connect-timeout-above-os-limit';
 
 const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
 const SHORT_CONNECT_MS = 5_000;
@@ -29,6 +31,7 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     const seen = new Set<string>();
+    const enabled = (id: string) => ctx.settings.rules.get(id)?.level !== 'off';
     for (const site of passSites(ctx, { stream: true })) {
       if (site.stream && listensUdp(site.scope)) continue;
       const connectName = `${site.module}_connect_timeout`;
@@ -37,6 +40,10 @@ export default defineNginxRule({
       const connect = effectiveTime(ctx, site.scope, connectName);
       const read = effectiveTime(ctx, site.scope, readName);
       if (!connect || !read || connect.ms <= read.ms) continue;
+      // Same root cause, already reported on that line: a read timeout read-timeout-too-low calls too low, or a
+      // connect timeout above the OS limit. The other rule's finding says it; a second one on the line is noise.
+      if (read.node && enabled('read-timeout-too-low') && reportsTooLow(read.node, minimumOption(ctx.settings.rules.get('read-timeout-too-low')?.options ?? {}))) continue;
+      if (connect.node && enabled('connect-timeout-above-os-limit') && reportsAboveOsLimit(connect.node)) continue;
       // Report at the more specific of the two settings: that is where they were made to disagree.
       const atConnect = !!connect.node && depth(connect.node) >= depth(read.node);
       const at = (atConnect ? connect.node : read.node ?? connect.node) ?? site.pass.node;

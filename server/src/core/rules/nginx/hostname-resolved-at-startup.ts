@@ -14,11 +14,19 @@ import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNod
  */
 
 /**
- * Names in zones an operator runs (dotless container/service names, .internal, .svc, …) tend to keep their
- * address or change only on redeploys the same team controls: still worth knowing, but advice (info).
- * Public names (cloud load balancers, SaaS APIs, CDNs) move without notice: warning.
+ * Severity. A warning by default: public names (cloud load balancers, SaaS APIs) move without notice, and so do
+ * the names an operator runs: a Docker Compose service name (`web:3000`) points at a container, and a re-created
+ * container joins the network under a different address (https://docs.docker.com/compose/networking/) while nginx
+ * keeps the old one (the classic Docker 502); `.local`, `.lan`,
+ * `.internal` hosts get theirs from DHCP or a cloud's VM lifecycle. Info only where the address is stable by
+ * design or the name cannot be a deployment target:
+ * - a Kubernetes Service name (`<service>.<namespace>.svc[.cluster.local]`): it resolves to the Service's cluster
+ *   IP, which stays for the Service's lifetime (a headless Service is the exception: its name follows pod addresses);
+ * - names under the reserved `.example`, `.test`, `.invalid` and `.localhost` (RFC 2606, RFC 6761): placeholders
+ *   in examples and templates.
  */
-const PRIVATE_ZONE = /(^[^.]+$)|\.(local|internal|intranet|lan|home\.arpa|localdomain|corp|private|svc|cluster\.local|docker|test|example|invalid)$/i;
+const K8S_SERVICE = /^[^.]+\.[^.]+\.svc(\.cluster\.local)?$/i;
+const RESERVED = /\.(example|test|invalid|localhost)$/i;
 
 /** Whether `server … resolve` exists on the target: true/false when known, undefined when the version is unknown. */
 function resolveAvailable(ctx: NginxRuleContext): boolean | undefined {
@@ -90,7 +98,17 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
 }
 
 function severityFor(host: string): 'info' | undefined {
-  return PRIVATE_ZONE.test(host.replace(/\.$/, '')) ? 'info' : undefined;
+  const h = host.replace(/\.$/, '');
+  return K8S_SERVICE.test(h) || RESERVED.test(h) ? 'info' : undefined;
+}
+
+/** What a finding adds about this kind of name. */
+function note(host: string): string {
+  const h = host.replace(/\.$/, '');
+  if (K8S_SERVICE.test(h)) return ' (info: a Kubernetes Service name resolves to the cluster IP, which stays while the Service exists; for a headless Service it resolves to pod addresses, which change on every reschedule)';
+  if (RESERVED.test(h)) return ' (info: a reserved example name, probably a placeholder)';
+  if (!h.includes('.')) return `; a Docker Compose or container name such as "${h}" points at one container, and a re-created container joins the network under a new address (docker compose up after a change)`;
+  return '';
 }
 
 const consequence = (name: string, module: 'http' | 'stream') =>
@@ -111,7 +129,7 @@ export default defineNginxRule({
       if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
       // A dotless name without a port may be a group defined in a file we do not see (undefined-upstream's business).
       if (!a.host.includes('.') && a.port === undefined) continue;
-      ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
+      ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
     }
     for (const up of ctx.upstreams.upstreams) {
       // Third-party run-time resolution (Tengine's dynamic_resolve, jdomain) already does the job.
@@ -121,7 +139,7 @@ export default defineNginxRule({
         if (s.error || !a || a.unix || a.isIp || a.hasVariables || s.params.has('resolve')) continue;
         if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
         const arg = s.node.directive.args[0];
-        ctx.report({ at: { file: s.node.file, ...spanIn(arg, a.host) }, message: `upstream "${up.name}" server ${arg.value}: ${consequence(a.host, up.module)}`, severity: severityFor(a.host), suggestions: serverSuggestions(ctx, up, s) });
+        ctx.report({ at: { file: s.node.file, ...spanIn(arg, a.host) }, message: `upstream "${up.name}" server ${arg.value}: ${consequence(a.host, up.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: serverSuggestions(ctx, up, s) });
       }
     }
   },

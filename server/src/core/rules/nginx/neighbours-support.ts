@@ -118,8 +118,24 @@ export interface WebSocketGap {
   conditional: boolean;
   evidence: string;
   version: ReturnType<typeof httpVersion>;
+  /** The first Upgrade line in force that has a value, else the first (empty) one. */
   upgrade?: HeaderLine;
-  connection?: HeaderLine;
+  /** Every Upgrade / Connection line in force at the level (several when snippets each set one). */
+  upgrades: HeaderLine[];
+  connections: HeaderLine[];
+}
+
+/**
+ * What nginx does with several `proxy_set_header Connection …` lines at one level: it evaluates each, drops
+ * the ones whose value is empty and sends the others, all of them (checked on nginx 1.22.1: `Connection ""`
+ * from one snippet and `Connection $connection_upgrade` from another send only the map's value, in either
+ * order; two non-empty lines send two Connection headers). So the upgrade is asked for when any line can
+ * carry "upgrade".
+ */
+export function connectionsCarryUpgrade(ctx: NginxRuleContext, lines: HeaderLine[]): boolean | undefined {
+  const each = lines.map((l) => connectionCarriesUpgrade(ctx, l.value));
+  if (each.includes(true)) return true;
+  return each.includes(undefined) ? undefined : false;
 }
 
 /**
@@ -131,9 +147,11 @@ export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap
   if (t.directive !== 'proxy_pass' || t.module !== 'http') return undefined;
   const scope = scopeOf(t.node);
   const headers = headerLines(ctx, scope);
-  const upgrade = headers.lines.find((l) => l.name === 'upgrade');
-  const connection = headers.lines.find((l) => l.name === 'connection');
-  const connUpgrade = connection ? connectionCarriesUpgrade(ctx, connection.value) : false;
+  const upgrades = headers.lines.filter((l) => l.name === 'upgrade');
+  const connections = headers.lines.filter((l) => l.name === 'connection');
+  // An empty value is not sent: an `Upgrade ""` from a shared snippet next to `Upgrade $http_upgrade` still passes it on.
+  const upgrade = upgrades.find((l) => l.value !== '') ?? upgrades[0];
+  const connUpgrade = connectionsCarryUpgrade(ctx, connections);
   let evidence: string | undefined;
   if (upgrade && upgrade.value !== '') evidence = 'it sets an Upgrade header';
   else if (connUpgrade) evidence = 'its Connection header asks for an upgrade';
@@ -155,7 +173,7 @@ export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap
     conditional = missing.length === 1;
   }
   if (!missing.length) return undefined;
-  return { missing, conditional, evidence, version, upgrade, connection };
+  return { missing, conditional, evidence, version, upgrade, upgrades, connections };
 }
 
 export const CONNECTION_MAP = ['map $http_upgrade $connection_upgrade {', '    default upgrade;', `    '' "";`, '}'];

@@ -1,7 +1,9 @@
 import { HTTP_UPSTREAM_MODULES, timeMs } from '../../model/nginx-modules';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule } from '../rule';
-import { locationOf, locationPath, seconds, setValue, timeOption } from './timeouts-support';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { parseNginxTime } from '../../model/units';
+import { locationOf, locationPath, seconds, setValue } from './timeouts-support';
 
 const READ = HTTP_UPSTREAM_MODULES.map((m) => `${m}_read_timeout`);
 const SEND = HTTP_UPSTREAM_MODULES.map((m) => `${m}_send_timeout`);
@@ -13,6 +15,20 @@ const NGINX_DEFAULT_MS = 60_000;
 /** Health probes are meant to fail fast: a short timeout there is the point, not a mistake. */
 const PROBE_PATH = /(^|\/)(health|healthz|healthcheck|health-check|ping|ready|readyz|readiness|live|livez|liveness|heartbeat)\b/i;
 
+/** The rule's `minimum` option (seconds or an nginx time), 5 s by default. */
+export function minimumOption(options: Record<string, unknown>): number {
+  const v = options.minimum;
+  if (typeof v === 'number' && v >= 0) return v * 1000;
+  if (typeof v === 'string') return parseNginxTime(v) ?? DEFAULT_MINIMUM_MS;
+  return DEFAULT_MINIMUM_MS;
+}
+
+/** Whether this rule reports this *_read_timeout / *_send_timeout line (other timeout rules defer to it). */
+export function reportsTooLow(node: ConfigNode, minimum: number): boolean {
+  const ms = timeMs(node.directive.args[0]);
+  return ms !== undefined && ms < minimum && !PROBE_PATH.test(locationPath(locationOf(node)));
+}
+
 export default defineNginxRule({
   id: 'read-timeout-too-low',
   server: 'nginx',
@@ -22,13 +38,12 @@ export default defineNginxRule({
   directives: [...READ, ...SEND],
   versions: 'all',
   check(ctx) {
-    const minimum = timeOption(ctx, 'minimum', DEFAULT_MINIMUM_MS);
+    const minimum = minimumOption(ctx.options);
     for (const name of [...READ, ...SEND]) {
       for (const node of ctx.nodes(name)) {
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
-        if (ms === undefined || ms >= minimum) continue;
-        if (PROBE_PATH.test(locationPath(locationOf(node)))) continue;
+        if (ms === undefined || !reportsTooLow(node, minimum)) continue;
         // nginx arms these timers between two successive reads / writes, not for the whole exchange
         // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout).
         const message = name.endsWith('_read_timeout')

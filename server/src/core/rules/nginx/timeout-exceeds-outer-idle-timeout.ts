@@ -15,7 +15,8 @@ interface Group {
   /** The directive that sets the value, or (built-in default) the server block whose locations use it, or the lone pass. */
   at: ConfigNode;
   explicit: boolean;
-  items: { name: string; kind: 'read' | 'send'; t: TimeValue }[];
+  /** Each directive at this value, with the passes it is in force for (not every pass has every directive at the default). */
+  items: { name: string; kind: 'read' | 'send'; t: TimeValue; sites: PassSite[] }[];
   sites: PassSite[];
 }
 
@@ -48,7 +49,9 @@ export default defineNginxRule({
         const key = `${at.file.path}\0${at.directive.start}`;
         const g = groups.get(key) ?? { at, explicit: !!t.node, items: [], sites: [] };
         groups.set(key, g);
-        if (!g.items.some((i) => i.name === name)) g.items.push({ name, kind, t });
+        let item = g.items.find((i) => i.name === name);
+        if (!item) g.items.push((item = { name, kind, t, sites: [] }));
+        if (!item.sites.includes(site)) item.sites.push(site);
         if (!g.sites.includes(site)) g.sites.push(site);
       }
     }
@@ -61,10 +64,20 @@ function report(ctx: NginxRuleContext, outer: number, g: Group): void {
   const t = items[0].t;
   const names = items.map((i) => i.name).join(' and ');
   const inServer = !explicit && at.name === 'server';
-  const paths = [...new Set(sites.map((s) => locationPath(locationOf(s.pass.node))).filter(Boolean))];
-  const shown = paths.length > 3 ? [...paths.slice(0, 3), '…'] : paths;
-  const where = inServer ? ` in this server (location${paths.length > 1 ? 's' : ''} ${shown.join(', ')})` : ' here';
-  const what = explicit ? `${names} ${t.text} is` : `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text}${where}, which is`;
+  // Says exactly which directive is at the default in which locations: /report may set its own read timeout
+  // while it still has the default send timeout.
+  const locations = (list: PassSite[]) => {
+    const paths = [...new Set(list.map((s) => locationPath(locationOf(s.pass.node))).filter(Boolean))];
+    const shown = paths.length > 4 ? [...paths.slice(0, 4), `and ${paths.length - 4} more`] : paths;
+    return paths.length ? `location${paths.length > 1 ? 's' : ''} ${shown.join(', ')}` : 'this server';
+  };
+  const sameSites = items.every((i) => i.sites.length === items[0].sites.length && i.sites.every((x) => items[0].sites.includes(x)));
+  const inForce = !inServer
+    ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} here`
+    : sameSites
+      ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} in ${locations(items[0].sites)} of this server`
+      : `nginx's default ${t.text} is in force in this server for ${items.map((i) => `${i.name} in ${locations(i.sites)}`).join(' and for ')}`;
+  const what = explicit ? `${names} ${t.text} is` : `${inForce}, which is`;
   // A finding on a server block underlines its name only, not the whole block.
   const place = inServer ? { at: { file: at.file, start: at.directive.nameSpan.start, end: at.directive.nameSpan.end } } : { node: at };
 

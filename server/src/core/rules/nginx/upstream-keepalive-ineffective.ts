@@ -3,7 +3,8 @@ import { replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { explicitKeepalive, headerEdits, headerLines, httpVersion, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { deleteLine, explicitKeepalive, headerEdits, headerLines, httpVersion, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { isSharedFile, unlessShared } from './shared-files';
 
 interface Problem {
   /** What this location does that closes the connection after each request. */
@@ -14,6 +15,8 @@ interface Problem {
   conditional: boolean;
   /** Caused by a default (nothing written): adding lines fixes it safely. */
   missing: boolean;
+  /** The Connection line that uses the map, when `node` is the map's entry. */
+  via?: ConfigNode;
 }
 
 /**
@@ -31,48 +34,72 @@ export function keepaliveProblems(ctx: NginxRuleContext, t: PassTarget): { probl
   else if (!version.node && newer !== true) problems.push({ says: 'talks HTTP/1.0 to it', conditional: newer === undefined, missing: true });
 
   const headers = headerLines(ctx, scope);
-  const connection = headers.lines.find((l) => l.name === 'connection');
+  // Every Connection line at the level counts: nginx drops the empty ones and sends all the others
+  // (snippets/proxy-common.conf's `Connection ""` next to snippets/websocket.conf's `Connection $connection_upgrade`
+  // sends the map's value, "close" for ordinary requests with the WebSocket page's map).
+  const connections = headers.lines.filter((l) => l.name === 'connection');
   let emptyMapEntry: ConfigNode | undefined;
   // HTTP/2 has no Connection header: nginx never sends it to an HTTP/2 upstream.
   if (version.value === '2') return { problems };
-  if (!connection) {
+  if (!connections.length) {
+    // Any Connection line replaces nginx's own "Connection: close"; with none, the default is sent (before 1.29.7).
     if (newer !== true) problems.push({ says: 'sends "Connection: close"', conditional: newer === undefined, missing: true });
-  } else if (/(^|[\s,])close($|[\s,])/i.test(connection.value)) {
-    problems.push({ says: `sends "Connection: ${connection.value}"`, node: connection.node, conditional: false, missing: false });
-  } else if (isVariable(connection.value)) {
-    // The WebSocket docs' map sends "close" for every ordinary request: keep-alive then works only for upgrades.
-    const map = mapDefining(ctx, connection.value);
-    const empty = map && map.directive.args[0]?.value === '$http_upgrade' ? mapValueForEmpty(map) : undefined;
-    if (empty && /^close$/i.test(empty.value)) {
-      emptyMapEntry = empty.node;
-      problems.push({ says: `sends "Connection: close" on every ordinary request (the map for ${connection.value} turns an empty Upgrade into "close")`, node: empty.node ?? map, conditional: false, missing: false });
+  }
+  for (const connection of connections) {
+    if (/(^|[\s,])close($|[\s,])/i.test(connection.value)) {
+      problems.push({ says: `sends "Connection: ${connection.value}"`, node: connection.node, conditional: false, missing: false });
+    } else if (isVariable(connection.value)) {
+      // The WebSocket docs' map sends "close" for every ordinary request: keep-alive then works only for upgrades.
+      const map = mapDefining(ctx, connection.value);
+      const empty = map && map.directive.args[0]?.value === '$http_upgrade' ? mapValueForEmpty(map) : undefined;
+      if (empty && /^close$/i.test(empty.value) && !problems.some((p) => p.node === (empty.node ?? map))) {
+        emptyMapEntry = empty.node;
+        problems.push({ says: `sends "Connection: close" on every ordinary request (the map for ${connection.value} turns an empty Upgrade into "close")`, node: empty.node ?? map, conditional: false, missing: false, via: connection.node });
+      }
     }
   }
   return { problems, emptyMapEntry };
 }
 
-function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof keepaliveProblems>, wantVersion: boolean): Fix {
+/** The change that makes this location reuse connections; undefined when it would have to write into a shared file. */
+function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof keepaliveProblems>, wantVersion: boolean): Fix | undefined {
   const anchor = settingsAnchor(t.node);
   const scope = anchor.parent;
+  const shared = (n: ConfigNode) => isSharedFile(ctx.config, n.file.path);
+  if (shared(anchor)) return undefined;
   const headers = headerLines(ctx, scope);
+  const title = 'Use HTTP/1.1 and clear the Connection header';
   const edits: TextEdit[] = [];
   const extra: string[] = [];
   const versionNode = r.problems.find((p) => p.node?.name === 'proxy_http_version')?.node;
-  if (versionNode && versionNode.parent === scope) edits.push(replaceSpan(versionNode.file, versionNode.directive, 'proxy_http_version 1.1;'));
-  else if (wantVersion) extra.push('proxy_http_version 1.1;');
-  const conn = headers.lines.find((l) => l.name === 'connection');
-  const connectionProblem = r.problems.some((p) => p.says.includes('Connection'));
+  if (versionNode && versionNode.parent === scope) {
+    // A second proxy_http_version next to it would stop nginx ("directive is duplicate"): only rewriting it works.
+    if (shared(versionNode)) return undefined;
+    edits.push(replaceSpan(versionNode.file, versionNode.directive, 'proxy_http_version 1.1;'));
+  } else if (wantVersion) extra.push('proxy_http_version 1.1;');
   if (r.emptyMapEntry) {
     const e = r.emptyMapEntry;
     edits.push(e.name === '' ? replaceSpan(e.file, e.directive, `'' "";`) : insertAfter(e, [`'' "";`]));
-  } else if (connectionProblem && conn && conn.node.parent === scope) {
-    edits.push(replaceSpan(conn.node.file, conn.node.directive, 'proxy_set_header Connection "";'));
-  } else if (connectionProblem) {
-    edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], conn ? [conn] : [], extra));
-    return { title: 'Use HTTP/1.1 and clear the Connection header', edits };
+  }
+  const closeNodes = new Set(r.problems.filter((p) => p.node?.name === 'proxy_set_header').map((p) => p.node!));
+  const close = headers.lines.filter((l) => closeNodes.has(l.node));
+  const missingConnection = r.problems.some((p) => p.missing && p.says.includes('Connection'));
+  if (close.length || missingConnection) {
+    if (headers.origin === 'here') {
+      // Every non-empty Connection line is sent, so each "close" at this level must go; one becomes the empty value.
+      if (close.some((l) => shared(l.node))) return undefined;
+      const [first, ...rest] = close;
+      if (first) {
+        edits.push(replaceSpan(first.node.file, first.node.directive, 'proxy_set_header Connection "";'));
+        for (const l of rest) edits.push(deleteLine(l.node));
+      } else extra.push('proxy_set_header Connection "";');
+    } else {
+      edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], close, extra));
+      return unlessShared(ctx.config, { title, edits });
+    }
   }
   if (extra.length) edits.push(insertAfter(anchor, extra));
-  return { title: 'Use HTTP/1.1 and clear the Connection header', edits };
+  return edits.length ? unlessShared(ctx.config, { title, edits }) : undefined;
 }
 
 export default defineNginxRule({
@@ -97,7 +124,10 @@ export default defineNginxRule({
         const conditional = r.problems.every((p) => p.conditional);
         const written = r.problems.find((p) => p.node && p.node.parent === scope);
         const related: RelatedLocation[] = [{ path: ka.file.path, start: ka.directive.start, end: ka.directive.end, message: `upstream "${up.name}" keeps idle connections here` }];
-        for (const p of r.problems) if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
+        for (const p of r.problems) {
+          if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
+          if (p.via) related.push({ path: p.via.file.path, start: p.via.directive.start, end: p.via.directive.end, message: `this location sends it with: ${text(p.via)}` });
+        }
         const says = r.problems.map((p) => p.says).join(' and ');
         const missing = r.problems.filter((p) => p.missing);
         const lacking = `no ${missing.map((p) => (p.says.startsWith('talks') ? 'proxy_http_version 1.1' : 'proxy_set_header Connection ""')).join(' or ')} in effect here`;
@@ -115,16 +145,18 @@ export default defineNginxRule({
         const anchor = settingsAnchor(t.node);
         const levelTaken = fixedLevels.has(anchor.parent);
         if (allMissing && !ws && !levelTaken) {
-          fixedLevels.add(anchor.parent);
           const edits = needsConnection ? headerEdits(headerLines(ctx, anchor.parent), anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
-          fix = { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits };
+          // Never written into a snippet other locations include: they would get the lines too.
+          fix = unlessShared(ctx.config, { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits });
+          if (fix) fixedLevels.add(anchor.parent);
         }
+        const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion);
         ctx.report({
           node: written?.node ?? t.node,
           message,
           severity: conditional ? 'info' : undefined,
           fix,
-          suggestions: fix || ws || (allMissing && levelTaken) ? [] : [suggestion(ctx, t, r, wantVersion)],
+          suggestions: offered ? [offered] : [],
           related,
         });
       }

@@ -3,7 +3,8 @@ import { replaceSpan, withInheritedLines } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { connectionCarriesUpgrade, connectionMapEdit, headerLines, insertAfter, mapDefining, settingsAnchor, webSocketGap, type HeaderLine, type WebSocketGap } from './neighbours-support';
+import { connectionCarriesUpgrade, connectionMapEdit, deleteLine, headerLines, insertAfter, mapDefining, mapValueForEmpty, settingsAnchor, text, webSocketGap, type WebSocketGap } from './neighbours-support';
+import { isSharedFile, sharedNote } from './shared-files';
 
 /** The Connection value to write, and the edit that defines it when the map is not there yet. */
 function connectionValue(ctx: NginxRuleContext): { value: string; edit?: TextEdit } {
@@ -14,43 +15,78 @@ function connectionValue(ctx: NginxRuleContext): { value: string; edit?: TextEdi
   return edit ? { value: '$connection_upgrade', edit } : { value: '"upgrade"' };
 }
 
-function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): { fix: Fix; safe: boolean } {
+interface BuiltFix {
+  fix?: Fix;
+  safe: boolean;
+  /** Why no fix is offered: the line to change is in a file included from several places. */
+  blocked?: string;
+}
+
+function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): BuiltFix {
   const anchor = settingsAnchor(t.node);
   const scope = anchor.parent;
   const headers = headerLines(ctx, scope);
+  // Writing into a snippet that other locations include would change them too (and could cost them upstream keep-alive).
+  const shared = (n: ConfigNode) => isSharedFile(ctx.config, n.file.path);
+  const blocked = (n: ConfigNode, what: string): BuiltFix => ({ safe: false, blocked: `${what} is in ${sharedNote(ctx.config, n)}; no fix is offered, since changing it there changes every location that includes it` });
+  if (shared(anchor)) return blocked(anchor, `this ${t.directive}`);
   const edits: TextEdit[] = [];
   let safe = true;
   const extra: string[] = [];
   if (gap.missing.includes('proxy_http_version 1.1')) {
-    if (gap.version.node?.parent === scope) edits.push(replaceSpan(gap.version.node.file, gap.version.node.directive, 'proxy_http_version 1.1;'));
-    else extra.push('proxy_http_version 1.1;');
-    if (gap.version.node) safe = false;
+    const v = gap.version.node;
+    if (v && v.parent === scope) {
+      // A second proxy_http_version at the same level stops nginx ("directive is duplicate"): it can only be rewritten where it is.
+      if (shared(v)) return blocked(v, `"${text(v)}"`);
+      edits.push(replaceSpan(v.file, v.directive, 'proxy_http_version 1.1;'));
+    } else extra.push('proxy_http_version 1.1;');
+    if (v) safe = false;
   }
+  const inherited = headers.origin === 'inherited';
   const add: string[] = [];
-  const replaced: HeaderLine[] = [];
-  const put = (line: string, old: HeaderLine | undefined) => {
-    if (old && old.node.parent === scope) edits.push(replaceSpan(old.node.file, old.node.directive, line));
-    else {
-      if (old) replaced.push(old);
-      add.push(line);
-    }
-  };
+  // Inherited lines the copies leave out, because a new line takes their place.
+  const notCopied = new Set<ConfigNode>();
   if (gap.missing.includes('proxy_set_header Upgrade $http_upgrade')) {
+    // Every Upgrade line in force is empty (or there is none); an explicit `Upgrade ""` was deliberate (it keeps h2c upgrades away).
     if (gap.upgrade) safe = false;
-    put('proxy_set_header Upgrade $http_upgrade;', headers.lines.find((l) => l.name === 'upgrade'));
+    // Empty lines are not sent, so a new line next to them works; one of this location's own is rewritten instead.
+    const own = gap.upgrades.find((l) => l.node.parent === scope && !shared(l.node));
+    if (own) edits.push(replaceSpan(own.node.file, own.node.directive, 'proxy_set_header Upgrade $http_upgrade;'));
+    else add.push('proxy_set_header Upgrade $http_upgrade;');
+    for (const u of gap.upgrades) notCopied.add(u.node);
   }
   if (gap.missing.includes('a Connection header that carries "upgrade"')) {
     const c = connectionValue(ctx);
-    if (c.edit) edits.push(c.edit);
-    // An emptied Connection header (the keep-alive setting) is what the map yields for ordinary requests anyway.
-    if (gap.connection && gap.connection.value !== '') safe = false;
+    const line = `proxy_set_header Connection ${c.value};`;
+    // Lines nginx sends today (non-empty); empty ones (the keep-alive setting) are dropped by nginx and may stay.
+    const sent = gap.connections.filter((l) => l.value !== '');
+    if (sent.length) safe = false;
     if (!c.value.startsWith('$')) safe = false;
-    put(`proxy_set_header Connection ${c.value};`, headers.lines.find((l) => l.name === 'connection'));
+    // With the WebSocket page's map ('' close), ordinary requests that sent no Connection header would start sending "close".
+    const map = mapDefining(ctx, '$connection_upgrade');
+    if (c.value === '$connection_upgrade' && map && gap.connections.length && /^close$/i.test(mapValueForEmpty(map).value)) safe = false;
+    if (!inherited) {
+      // Lines at this level: a non-empty one would still be sent next to the new one, so it has to be rewritten or removed.
+      const inShared = sent.find((l) => shared(l.node));
+      if (inShared) return blocked(inShared.node, `"${text(inShared.node)}"`);
+      const [first, ...rest] = sent;
+      if (first) {
+        edits.push(replaceSpan(first.node.file, first.node.directive, line));
+        for (const r of rest) edits.push(deleteLine(r.node));
+      } else add.push(line);
+    } else {
+      add.push(line);
+      for (const l of gap.connections) notCopied.add(l.node);
+    }
+    if (c.edit) edits.push(c.edit);
   }
-  const inherited = headers.origin === 'inherited';
-  const lines = inherited && add.length ? withInheritedLines(headers.nodes.filter((n) => !replaced.some((r) => r.node === n)), add) : add;
+  const lines = inherited && add.length ? withInheritedLines(headers.nodes.filter((n) => !notCopied.has(n)), add) : add;
   if (extra.length || lines.length) edits.push(insertAfter(anchor, [...extra, ...lines]));
-  return { fix: { title: 'Pass the WebSocket upgrade on (HTTP/1.1, Upgrade and Connection headers; inherited headers kept)', edits }, safe };
+  const fix: Fix = { title: 'Pass the WebSocket upgrade on (HTTP/1.1, Upgrade and Connection headers; inherited headers kept)', edits };
+  // Last guard (the map goes into the http block's file): nothing is written into a file included from several places.
+  const sharedEdit = edits.find((e) => isSharedFile(ctx.config, e.path));
+  if (sharedEdit) return { safe: false, blocked: `the change would write into ${sharedEdit.path.split('/').slice(-2).join('/')}, which is included from several places; no fix is offered` };
+  return { fix, safe };
 }
 
 /**
@@ -75,7 +111,7 @@ export default defineNginxRule({
       if (!gap) continue;
       const built = buildFix(ctx, t, gap);
       const level = settingsAnchor(t.node).parent;
-      const safe = built.safe && !fixedLevels.has(level);
+      const safe = !!built.fix && built.safe && !fixedLevels.has(level);
       if (safe) fixedLevels.add(level);
       const fix = built.fix;
       const lacks = gap.missing.map((m) => (m === 'proxy_http_version 1.1' && gap.version.value === undefined ? `${m} (needed before nginx 1.29.7)` : m));
@@ -88,10 +124,10 @@ export default defineNginxRule({
       ].filter(Boolean).join('; ');
       ctx.report({
         node: t.node,
-        message: `this location looks like a WebSocket endpoint (${gap.evidence}) but lacks ${lacksText}: ${why}, so the WebSocket handshake fails (the backend answers 400/426, or clients fall back to polling)`,
+        message: `this location looks like a WebSocket endpoint (${gap.evidence}) but lacks ${lacksText}: ${why}, so the WebSocket handshake fails (the backend answers 400/426, or clients fall back to polling)${built.blocked ? ` (${built.blocked})` : ''}`,
         severity: gap.conditional ? 'info' : undefined,
         fix: safe ? fix : undefined,
-        suggestions: safe ? [] : [fix],
+        suggestions: safe || !fix ? [] : [fix],
       });
     }
   },

@@ -9,6 +9,8 @@ export interface ApacheArg extends Span {
   /** The source text of the word (a word split by a continuation spans several physical lines). */
   raw: string;
   quote: '"' | "'" | null;
+  /** Set when the quote is never closed: httpd then takes the rest of the line as the word. */
+  unterminated?: true;
 }
 
 export interface ApacheSection extends Span {

@@ -92,7 +92,9 @@ export function parseApache(text: string): ApacheAst {
         const inner = s.slice(p + 1, Math.min(j, to));
         const end = Math.min(j + 1, to);
         const sp = span(line, p, end);
-        out.push({ start: sp.start, end: sp.end, value: inner.includes('\\') ? inner.split('\\' + c).join(c) : inner, raw: text.slice(sp.start, sp.end), quote: c });
+        const arg: ApacheArg = { start: sp.start, end: sp.end, value: inner.includes('\\') ? inner.split('\\' + c).join(c) : inner, raw: text.slice(sp.start, sp.end), quote: c };
+        if (j >= to) arg.unterminated = true;
+        out.push(arg);
         p = end;
       } else {
         let j = p;
