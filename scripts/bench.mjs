@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: how fast, and how big, is a full proxylint CLI run, next to `nginx -t` on the same configuration?
 //
-//   node scripts/bench.mjs [--runs=N] [--skip-corpus] [--skip-nginx]
+//   node scripts/bench.mjs [--runs=N] [--skip-corpus] [--skip-nginx] [--skip-lsp] [--skip-cli]
 //
 // 1. Generates (once; reused while the arguments and gen.js stay the same) the synthetic nginx trees of 1k, 10k and
 //    100k lines with the corpus generator into .bench/trees/ (git-ignored).
@@ -14,14 +14,20 @@
 //    checks that it passes (else prints its error and the ratio is n/a), and prints proxylint time / nginx -t time.
 // 4. Lints the real corpus folder (/work/shared/corpus/nginx, or $PROXYLINT_CORPUS/nginx) the same way.
 // 5. Times `node -e 0` (and `proxylint --version`) so readers can see how much of each CLI run is process start-up.
+// 6. Per-keystroke latency of the language server (`proxylint lsp --stdio`, a real child process over stdio) on one
+//    document of 1k, 10k and 100k lines, and on a file of the 10k-line include tree: the time from a didChange (one
+//    edited character) to the diagnostics of that version — pulled (textDocument/diagnostic right after the change,
+//    what VS Code does) and pushed (publishDiagnostics, which waits for the server's 120 ms typing debounce) — as the
+//    median and 90th percentile of N edits, and the server's peak RSS (VmHWM). --skip-lsp leaves it out.
 // Prints a table and writes everything to .bench/results.json. The targets are reported, never asserted: the script
 // exits 0 whether or not they are met (it exits 1 only when it cannot measure at all, e.g. dist/ was not built).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = path.join(ROOT, '.bench');
@@ -278,6 +284,168 @@ function benchStartup() {
   return { nodeE0, proxylintVersion };
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// Language server: edit-to-diagnostics latency
+
+const LSP_DOCS = [
+  { name: 'doc-1k', lines: 1000, edits: 40 },
+  { name: 'doc-10k', lines: 10000, edits: 30 },
+  { name: 'doc-100k', lines: 100000, edits: 12 },
+];
+const TARGET_KEYSTROKE_MS = 50; // on the 10k-line document
+
+/** One nginx.conf of about `lines` lines: an http block of server blocks like the synthetic trees'. */
+function documentOf(lines) {
+  const head = ['events {}', 'http {', '    upstream app { server 10.0.0.1:8080; server 10.0.0.2:8080; keepalive 16; }'];
+  const out = [...head];
+  for (let i = 0; out.length < lines - 1; i++) {
+    out.push(
+      '    server {',
+      `        listen ${8000 + (i % 1000)};`,
+      `        server_name s${i}.example.com;`,
+      '        location / {',
+      '            proxy_pass http://app;',
+      '            proxy_read_timeout 30s;',
+      '            proxy_set_header Host $host;',
+      '        }',
+      '        location /api/ {',
+      `            proxy_pass http://10.0.1.${i % 250}:8080;`,
+      '            proxy_connect_timeout 5s;',
+      '        }',
+      '    }',
+    );
+  }
+  out.push('}');
+  return out.join('\n') + '\n';
+}
+
+/** Starts `proxylint lsp --stdio`, initialises it (pull or push diagnostics) with `root` as the workspace. */
+async function startServer(root, pull) {
+  const child = spawn(process.execPath, [CLI, 'lsp', '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const conn = createMessageConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
+  const waiters = [];
+  conn.onNotification('textDocument/publishDiagnostics', (p) => {
+    for (const w of [...waiters]) if (w.uri === p.uri && p.version === w.version) (waiters.splice(waiters.indexOf(w), 1), w.resolve(p));
+  });
+  conn.onRequest('workspace/diagnostic/refresh', () => null);
+  conn.onRequest('client/registerCapability', () => null);
+  conn.onRequest('workspace/configuration', () => []);
+  conn.listen();
+  const uri = pathToFileURL(root).toString();
+  await conn.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: uri,
+    workspaceFolders: [{ uri, name: 'bench' }],
+    capabilities: { textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}), publishDiagnostics: {} } },
+  });
+  await conn.sendNotification('initialized', {});
+  return {
+    conn,
+    pid: child.pid,
+    published: (u, version) => new Promise((resolve) => waiters.push({ uri: u, version, resolve })),
+    async stop() {
+      try {
+        await conn.sendRequest('shutdown');
+        await conn.sendNotification('exit');
+      } catch {
+        // already gone
+      }
+      conn.dispose();
+      child.kill();
+    },
+  };
+}
+
+function vmHwmMiB(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Opens `file` (text `text`) in a fresh server and types `edits` single characters into it, one at a time, each on a
+ * `proxy_read_timeout 30s;` line far apart (30s → 31s → 32s …): the time from the change to its diagnostics.
+ */
+async function keystrokes(root, file, text, edits, pull) {
+  const s = await startServer(root, pull);
+  const uri = pathToFileURL(file).toString();
+  try {
+    let version = 1;
+    const opened = pull ? null : s.published(uri, 1);
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version, text } });
+    const t0 = process.hrtime.bigint();
+    if (pull) await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    else await opened;
+    const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const lines = text.split('\n');
+    const targets = lines.map((l, k) => (l.includes('proxy_read_timeout 30s;') ? k : -1)).filter((k) => k >= 0);
+    const samples = [];
+    let count = 0;
+    for (let e = 0; e < edits; e++) {
+      const line = targets[Math.floor(((e + 0.5) * targets.length) / edits)];
+      const col = lines[line].indexOf('30s') + 1;
+      version++;
+      const change = { range: { start: { line, character: col }, end: { line, character: col + 1 } }, text: String((e % 9) + 1) };
+      const done = pull ? null : s.published(uri, version);
+      const t = process.hrtime.bigint();
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
+      if (pull) count = (await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).items.length;
+      else count = (await done).diagnostics.length;
+      samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    const sorted = [...samples].sort((a, b) => a - b);
+    return {
+      ok: true,
+      mode: pull ? 'pull' : 'push',
+      edits,
+      firstMs,
+      medianMs: median(samples),
+      p90Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))],
+      maxMs: sorted[sorted.length - 1],
+      diagnostics: count,
+      serverPeakRssMiB: vmHwmMiB(s.pid),
+    };
+  } catch (e) {
+    return { ok: false, error: String(e?.stack ?? e) };
+  } finally {
+    await s.stop();
+  }
+}
+
+async function benchLsp(log) {
+  const dir = path.join(BENCH_DIR, 'lsp');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const rows = [];
+  for (const d of LSP_DOCS) {
+    const sub = path.join(dir, d.name);
+    fs.mkdirSync(sub, { recursive: true });
+    const file = path.join(sub, 'nginx.conf');
+    const text = documentOf(d.lines);
+    fs.writeFileSync(file, text);
+    const edits = runsOverride ? Math.max(3, runsOverride * 3) : d.edits;
+    log(`lsp ${d.name}: ${text.split('\n').length - 1} lines, ${edits} edits, pull then push`);
+    rows.push({ name: d.name, lines: text.split('\n').length - 1, bytes: Buffer.byteLength(text), pull: await keystrokes(sub, file, text, edits, true), push: await keystrokes(sub, file, text, edits, false) });
+  }
+  // A file of the 10k-line include tree: the server re-checks the whole configuration the file belongs to.
+  const tree = path.join(TREES_DIR, 'nginx-10k');
+  if (fs.existsSync(tree)) {
+    const files = walkFiles(tree).filter((f) => f !== path.join(tree, 'nginx.conf'));
+    const file = files.map((f) => [f, fs.statSync(f).size]).sort((a, b) => b[1] - a[1])[0]?.[0];
+    const text = file && fs.readFileSync(file, 'utf8');
+    if (text && text.includes('proxy_read_timeout 30s;')) {
+      log(`lsp tree-10k: editing ${path.relative(ROOT, file)} inside .bench/trees/nginx-10k`);
+      rows.push({ name: 'tree-10k (one file of it)', lines: treeStats(tree).lines, bytes: treeStats(tree).bytes, pull: await keystrokes(tree, file, text, 20, true), push: await keystrokes(tree, file, text, 20, false) });
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  return rows;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Output
 
@@ -294,7 +462,7 @@ function table(header, rows) {
 
 // ---------------------------------------------------------------------------------------------------------------
 
-function main() {
+async function main() {
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'cli.js'))) {
     console.error('bench: dist/server/cli.js is missing; run `node esbuild.mjs` first (npm run bench does).');
     process.exit(1);
@@ -306,7 +474,7 @@ function main() {
     machine: { node: process.version, platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model },
     git: gitDescribe(),
     method: 'wall time = median of N timed child-process runs after 1 warm-up round, proxylint and nginx -t in turns; peak RSS = max over the timed runs',
-    targets: { ratio100k: `< ${TARGET_RATIO}`, peakRssMiB: `< ${TARGET_RSS_MIB}` },
+    targets: { ratio100k: `< ${TARGET_RATIO}`, peakRssMiB: `< ${TARGET_RSS_MIB}`, keystroke10kMs: `< ${TARGET_KEYSTROKE_MS}` },
     startup: null,
     nginx: null,
     synthetic: [],
@@ -321,7 +489,9 @@ function main() {
     ? { binary: ng.nginx, version: ng.version, netns: !!ng.unshare, rssVia: ng.gnuTime ? 'GNU time %M' : 'n/a' }
     : { note: ng.note };
 
-  if (!fs.existsSync(GEN)) {
+  if (flag('skip-cli')) {
+    log('CLI runs skipped (--skip-cli)');
+  } else if (!fs.existsSync(GEN)) {
     log(`${GEN} not found: synthetic trees skipped`);
   } else {
     for (const size of SIZES) {
@@ -344,7 +514,9 @@ function main() {
   }
 
   const corpusDir = path.join(CORPUS, 'nginx');
-  if (flag('skip-corpus') || !fs.existsSync(corpusDir)) {
+  if (flag('skip-cli')) {
+    // nothing
+  } else if (flag('skip-corpus') || !fs.existsSync(corpusDir)) {
     log(`corpus skipped (${flag('skip-corpus') ? '--skip-corpus' : `${corpusDir} not found`})`);
   } else {
     const runs = runsOverride ?? CORPUS_RUNS;
@@ -358,6 +530,8 @@ function main() {
       results.corpus.linesPerSec = stats.lines / (pl.medianMs / 1000);
     }
   }
+  if (flag('skip-lsp')) log('language server skipped (--skip-lsp)');
+  else results.lsp = await benchLsp(log);
   results.totalSeconds = (Date.now() - started) / 1000;
 
   // ---- report
@@ -425,9 +599,34 @@ function main() {
     const worst = rssAll.reduce((a, b) => (b[1].peakRssMiB > a[1].peakRssMiB ? b : a));
     out.push(`  peak RSS under ${TARGET_RSS_MIB} MiB: highest ${fmtMiB(worst[1].peakRssMiB)} (${worst[0]}) -> ${worst[1].peakRssMiB < TARGET_RSS_MIB ? 'MET' : 'MISSED'}`);
   }
+  if (results.lsp?.length) {
+    out.push('');
+    out.push('language server: edit-to-diagnostics per keystroke (median / p90 of N edits; pull = textDocument/diagnostic right after the change, push = publishDiagnostics after the 120 ms debounce)');
+    out.push(
+      table(
+        ['document', 'lines', 'N', 'first lint', 'pull median', 'pull p90', 'push median', 'push p90', 'diagnostics', 'server peak RSS'],
+        results.lsp.map((r) => [
+          r.name,
+          fmtNum(r.lines),
+          String(r.pull.edits ?? '-'),
+          r.pull.ok ? fmtMs(r.pull.firstMs) : 'FAILED',
+          r.pull.ok ? fmtMs(r.pull.medianMs) : 'FAILED',
+          r.pull.ok ? fmtMs(r.pull.p90Ms) : '-',
+          r.push.ok ? fmtMs(r.push.medianMs) : 'FAILED',
+          r.push.ok ? fmtMs(r.push.p90Ms) : '-',
+          r.pull.ok ? fmtNum(r.pull.diagnostics) : '-',
+          fmtMiB(Math.max(r.pull.serverPeakRssMiB ?? 0, r.push.serverPeakRssMiB ?? 0) || null),
+        ]),
+      ),
+    );
+    for (const r of results.lsp) for (const m of [r.pull, r.push]) if (!m.ok) out.push(`${r.name}: FAILED: ${m.error}`);
+    const ten = results.lsp.find((r) => r.name === 'doc-10k');
+    if (ten?.pull.ok) out.push(`  edit-to-diagnostics under ${TARGET_KEYSTROKE_MS} ms on 10k lines (pull): ${fmtMs(ten.pull.medianMs)} -> ${ten.pull.medianMs < TARGET_KEYSTROKE_MS ? 'MET' : 'MISSED'}`);
+  }
   results.targetsMet = {
     ratio100k: big?.ratio == null ? null : big.ratio < TARGET_RATIO,
     peakRss: rssAll.length ? rssAll.every(([, p]) => p.peakRssMiB < TARGET_RSS_MIB) : null,
+    keystroke10k: results.lsp?.find((r) => r.name === 'doc-10k')?.pull.ok ? results.lsp.find((r) => r.name === 'doc-10k').pull.medianMs < TARGET_KEYSTROKE_MS : null,
   };
   fs.mkdirSync(BENCH_DIR, { recursive: true });
   const resultsPath = path.join(BENCH_DIR, 'results.json');
@@ -437,4 +636,10 @@ function main() {
   console.log(out.join('\n'));
 }
 
-main();
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

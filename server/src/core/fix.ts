@@ -63,20 +63,25 @@ export interface FixLoopIo<R> {
  */
 export function fixUntilSettled<R>(io: FixLoopIo<R>, maxPasses: number, first: R = io.lint()): { result: R; ineffective: number } {
   let result = first;
-  const ineffective = new Set<string>();
   const key = (f: Finding) => `${f.ruleId}\0${f.path}\0${f.fix!.title}\0${f.fix!.edits.map((e) => `${e.path}\0${e.newText}`).join('\0')}`;
-  const count = (findings: readonly Finding[]) => {
-    const m = new Map<string, number>();
+  /** A finding's identity that survives edits elsewhere: its fix, the text it is about, and which of the alike it is. */
+  const identities = (findings: readonly Finding[]) => {
+    const seen = new Map<string, number>();
+    const ids = new Map<Finding, string>();
     for (const f of findings) {
       if (!f.fix) continue;
-      const k = key(f);
-      m.set(k, (m.get(k) ?? 0) + 1);
+      const base = `${key(f)}\0${io.textOf(f.path)?.slice(f.start, f.end) ?? ''}`;
+      const n = seen.get(base) ?? 0;
+      seen.set(base, n + 1);
+      ids.set(f, `${base}\0${n}`);
     }
-    return m;
+    return ids;
   };
+  const ineffective = new Set<string>();
   for (let pass = 0; pass < maxPasses; pass++) {
     const findings = io.findingsOf(result);
-    const candidates = ineffective.size ? findings.filter((f) => !f.fix || !ineffective.has(key(f))) : findings;
+    const ids = identities(findings);
+    const candidates = ineffective.size ? findings.filter((f) => !f.fix || !ineffective.has(ids.get(f)!)) : findings;
     const { byPath, applied, taken } = selectSafeFixes(candidates, (p) => io.textOf(p) !== undefined);
     if (applied === 0) break;
     const previous = new Map<string, string>();
@@ -86,11 +91,21 @@ export function fixUntilSettled<R>(io: FixLoopIo<R>, maxPasses: number, first: R
       io.setText(p, applyEdits(current, edits).text);
     }
     const next = io.lint();
-    const was = count(findings);
-    const after = count(io.findingsOf(next));
-    const stuck = [...count(taken).keys()].filter((k) => (after.get(k) ?? 0) >= (was.get(k) ?? 0));
+    // Where each taken finding's start is after the edits: the same fix offered there again did not help.
+    const mapped = (path: string, offset: number) => {
+      let shift = 0;
+      for (const e of byPath.get(path) ?? []) {
+        if (e.end <= offset && e.start < offset) shift += e.newText.length - (e.end - e.start);
+        else if (e.start <= offset && e.end === e.start && e.start === offset) shift += e.newText.length;
+        else break;
+      }
+      return offset + shift;
+    };
+    const offered = new Set(io.findingsOf(next).filter((g) => g.fix).map((g) => `${key(g)}\0${g.start}`));
+    const stuck = taken.filter((f) => offered.has(`${key(f)}\0${mapped(f.path, f.start)}`) || offered.has(`${key(f)}\0${f.start}`));
     if (stuck.length) {
-      for (const k of stuck) ineffective.add(k);
+      // Undo the pass, and do not take those fixes again; the others are taken in the next pass.
+      for (const f of stuck) ineffective.add(ids.get(f)!);
       for (const [p, t] of previous) io.setText(p, t);
       continue;
     }

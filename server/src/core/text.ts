@@ -42,6 +42,17 @@ export class LineIndex {
     return { line: lo, character: o - starts[lo] };
   }
 
+  /**
+   * positionAt for LSP clients, which cannot address the place between the CR and the LF of a CRLF line break: an
+   * offset there is reported at the end of its line (an edit up to there keeps the line break whole).
+   */
+  lspPositionAt(offset: number): Position {
+    const p = this.positionAt(offset);
+    const o = Math.max(0, Math.min(offset, this.text.length));
+    if (o > 0 && this.text.charCodeAt(o - 1) === 13 && this.text.charCodeAt(o) === 10) p.character--;
+    return p;
+  }
+
   offsetAt(pos: Position): number {
     if (pos.line >= this.starts.length) return this.text.length;
     if (pos.line < 0) return 0;

@@ -17,7 +17,7 @@ export function pathToUri(path: string): string {
 }
 
 export function toRange(lines: LineIndex, start: number, end: number): Range {
-  return { start: lines.positionAt(start), end: lines.positionAt(end) };
+  return { start: lines.lspPositionAt(start), end: lines.lspPositionAt(end) };
 }
 
 const SEVERITY = { error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information } as const;

@@ -82,8 +82,26 @@ export function effective(config: NginxConfig, scope: ConfigNode | null, name: s
     first = false;
   }
   const context = scope ? blockContextOf(scope) : config.rootContext;
-  const def = nginxDefault(name, target, context.startsWith('stream'));
-  return def === undefined ? { nodes: [], origin: 'unset' } : { nodes: [], origin: 'default', defaultValue: def };
+  return notWritten(name, target, context.startsWith('stream'));
+}
+
+/**
+ * The result for a directive written nowhere up the chain: the same for every level of one target, so it is made
+ * once and shared (rules ask for it tens of thousands of times on a large configuration). Frozen: never changed.
+ */
+const notWrittenCache = new WeakMap<NginxTarget, Map<string, Effective>>();
+const EMPTY: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
+function notWritten(name: string, target: NginxTarget, stream: boolean): Effective {
+  let byName = notWrittenCache.get(target);
+  if (!byName) notWrittenCache.set(target, (byName = new Map()));
+  const key = stream ? 's\0' + name : name;
+  let e = byName.get(key);
+  if (!e) {
+    const def = nginxDefault(name, target, stream);
+    e = Object.freeze(def === undefined ? { nodes: EMPTY, origin: 'unset' as const } : { nodes: EMPTY, origin: 'default' as const, defaultValue: def });
+    byName.set(key, e);
+  }
+  return e;
 }
 
 /** The context a block node opens (its children's context). */

@@ -1,0 +1,258 @@
+/**
+ * Input generators for the fuzz and property suites (fast-check arbitraries, so failures shrink):
+ * random bytes through the file decoder, random Unicode text, token soups of nginx and Apache syntax, and mutations
+ * of real configuration files (the shared corpus when it is there, else the project's own fixtures and examples):
+ * deleted, duplicated and swapped bytes and lines, stray quotes and braces, huge arguments, truncation.
+ */
+import fc from 'fast-check';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { decode } from '../../server/src/node/node-host';
+import { classify } from '../../server/src/cli/classify';
+import { ROOT, SHARED } from '../helpers';
+import { SETTINGS_VARIANTS, type FuzzCase } from './properties';
+
+const DIR = '/fz';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Seed files
+
+export interface SeedFile {
+  /** Where it came from, for reports. */
+  source: string;
+  dialect: 'nginx' | 'apache';
+  text: string;
+}
+
+const MAX_SEED_BYTES = 64 * 1024;
+
+function walk(dir: string, out: string[]) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else if (st.isFile() && st.size <= MAX_SEED_BYTES && st.size > 0) out.push(p);
+  }
+}
+
+let seeds: SeedFile[] | undefined;
+
+/** Every corpus file up to 64 KiB (plus the project's fixtures and examples), decoded as proxylint reads it. */
+export function seedFiles(): SeedFile[] {
+  if (seeds) return seeds;
+  const paths: string[] = [];
+  const corpus = process.env.PROXYLINT_CORPUS ?? join(SHARED, 'corpus');
+  for (const d of [join(corpus, 'nginx'), join(corpus, 'apache'), join(corpus, 'templated'), join(ROOT, 'test', 'rules'), join(ROOT, 'examples')]) if (existsSync(d)) walk(d, paths);
+  seeds = [];
+  for (const p of paths) {
+    if (/\.(ts|md|json)$/.test(p)) continue;
+    const d = decode(readFileSync(p));
+    if ('binary' in d) continue;
+    const dialect = p.includes('/apache/') || classify(p, d.text) === 'apache' ? 'apache' : 'nginx';
+    seeds.push({ source: relative(join(ROOT, '..'), p), dialect, text: d.text });
+  }
+  return seeds;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Building blocks
+
+/** Sibling files every case can include (`include a.conf;`, `include *.conf;`, an include cycle back to itself). */
+function siblings(dialect: 'nginx' | 'apache', self: string): Record<string, string> {
+  if (dialect === 'apache') {
+    return {
+      [`${DIR}/conf/a.conf`]: 'ProxyPass /a http://a.example/\nInclude conf/b.conf\n',
+      [`${DIR}/conf/b.conf`]: `<Proxy balancer://grp>\nBalancerMember http://b1:8080\n</Proxy>\nInclude ${self}\n`,
+    };
+  }
+  return {
+    [`${DIR}/a.conf`]: 'upstream app { server 10.0.0.1:8080; server b.example:80 backup; keepalive 8; }\ninclude b.conf;\n',
+    [`${DIR}/b.conf`]: `proxy_read_timeout 3s;\ninclude ${self.slice(DIR.length + 1)};\n`,
+  };
+}
+
+const NGINX_WORDS = [
+  'events', 'http', 'server', 'location', 'upstream', 'stream', 'map', 'geo', 'types', 'if', 'limit_except', 'split_clients', 'match',
+  'include', 'listen', 'server_name', 'proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'scgi_pass', 'proxy_read_timeout',
+  'proxy_connect_timeout', 'proxy_send_timeout', 'proxy_next_upstream', 'proxy_next_upstream_tries', 'proxy_next_upstream_timeout',
+  'proxy_http_version', 'proxy_set_header', 'proxy_buffering', 'proxy_buffer_size', 'proxy_buffers', 'proxy_busy_buffers_size',
+  'proxy_cache_valid', 'proxy_ssl_verify', 'proxy_ssl_server_name', 'proxy_request_buffering', 'keepalive', 'keepalive_timeout',
+  'resolver', 'resolver_timeout', 'zone', 'health_check', 'least_conn', 'ip_hash', 'hash', 'random', 'backup', 'max_fails=0',
+  'fail_timeout=10s', 'resolve', 'weight=2', 'content_by_lua_block', 'set', 'return', 'rewrite', 'add_header', 'root', 'default',
+  'hostnames', 'fastcgi_keep_conn', 'uwsgi_read_timeout', 'grpc_read_timeout', 'proxy_timeout', 'large_client_header_buffers',
+  'http://app', 'https://app:443/', 'http://127.0.0.1:8080', 'http://localhost', 'http://$host$uri', 'unix:/run/app.sock:', 'unix:rel.sock',
+  'app', 'app_backend', '10.0.0.1:80', '[::1]:8443', 'example.com', '$http_upgrade', '$connection_upgrade', 'Upgrade', 'Connection',
+  '"upgrade"', 'close', 'error', 'timeout', 'http_502', 'http_504', 'non_idempotent', 'off', 'on', 'any', '1.1', '1.0', '0', '1', '2s',
+  '60s', '1m30s', '500ms', '4k', '8 4k', '16k', '1h', '~', '~*', '^~', '=', '/', '/api/', '@named', '^/v{1,3}/', '${var}', '$1', 'a.conf',
+  '*.conf', 'b.conf', '/etc/nginx/mime.types', 'valid=30s', 'ipv6=off', '127.0.0.53', 'ssl', 'http2', '443', '80',
+];
+const NGINX_PUNCT = [';', ';', ';', '{', '}', '{', '}', '"', "'", '\\', '#', '\n', '\n', '\r\n', '\t', ' ', '$', '(', ')', '\u00e9', '\uFEFF', '\u0000', '\uD800'];
+const NGINX_COMMENTS = [
+  '# proxylint-disable-next-line read-timeout-too-low -- health checks fail fast\n',
+  '# proxylint-disable-line undefined-upstream\n',
+  '# proxylint-disable-next-line nonsense-rule -- x\n',
+  '# proxylint: context http\n',
+  '# proxylint: context location\n',
+  '# a comment { with ; braces }\n',
+];
+
+const APACHE_WORDS = [
+  '<VirtualHost *:80>', '</VirtualHost>', '<Location /api>', '</Location>', '<Proxy balancer://grp>', '</Proxy>', '<IfModule mod_proxy.c>',
+  '</IfModule>', '<Directory /var/www>', '</Directory>', '<Macro M $x>', '</Macro>', 'Use M 1', '<LocationMatch ^/x>', '</LocationMatch>',
+  'ProxyPass', 'ProxyPassReverse', 'ProxyPassMatch', 'ProxySet', 'BalancerMember', 'ProxyTimeout', 'Timeout', 'ProxyPreserveHost',
+  'SSLProxyEngine', 'LoadModule', 'proxy_module', 'proxy_http_module', 'modules/mod_proxy.so', 'Include', 'IncludeOptional', 'conf/a.conf',
+  'conf/*.conf', 'Define', 'UnDefine', '${X}', 'ServerRoot', 'ServerName', 'RewriteRule', 'RewriteEngine', 'Header', 'KeepAlive',
+  '/', '/api', '/api/', '!', 'http://backend:8080/', 'https://b/', 'ws://b/', 'h2://b/', 'balancer://grp/', 'unix:/run/a.sock|http://x/',
+  'fcgi://127.0.0.1:9000/', 'connectiontimeout=5', 'timeout=1', 'retry=0', 'keepalive=On', 'ttl=300', 'hcmethod=GET', 'hcuri=/h',
+  'upgrade=websocket', 'responsefieldsize=100', 'failonstatus=503', 'lbmethod=byrequests', 'max=0', 'On', 'Off', '60', '300', '"quoted value"',
+  "'single'", '# not a comment', '\\\n', '\\\r\n',
+];
+const APACHE_PUNCT = ['\n', '\n', '\n', ' ', ' ', '\t', '"', "'", '<', '>', '</', '\\', '#', '\r\n', '\u00e9', '\u0000'];
+
+const pick = (words: string[]) => fc.constantFrom(...words);
+const smallWord = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 6 });
+
+function soup(words: string[], punct: string[], extra: fc.Arbitrary<string>[] = []) {
+  const token = fc.oneof(
+    { weight: 6, arbitrary: pick(words) },
+    { weight: 4, arbitrary: pick(punct) },
+    { weight: 1, arbitrary: smallWord },
+    ...extra.map((arbitrary) => ({ weight: 1, arbitrary })),
+  );
+  const sep = fc.constantFrom(' ', ' ', ' ', '', '\n', '    ');
+  return fc.array(fc.tuple(token, sep), { maxLength: 200 }).map((parts) => parts.map(([t, s]) => t + s).join(''));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mutations
+
+export type Mutation =
+  | { op: 'delete-bytes' | 'duplicate-bytes'; at: number; len: number }
+  | { op: 'swap-bytes'; at: number; to: number; len: number }
+  | { op: 'delete-line' | 'duplicate-line'; line: number }
+  | { op: 'swap-lines'; line: number; other: number }
+  | { op: 'insert'; at: number; text: string }
+  | { op: 'huge-argument'; at: number; size: number; char: string }
+  | { op: 'truncate'; at: number };
+
+const INSERTS = ['"', "'", '{', '}', ';', '\\', '#', '\n', '{ {', '} }', '"\\', '<', '>', '</VirtualHost>', '<Location /x>', 'include a.conf;', 'include *.conf;', 'Include conf/a.conf\n', '${', '$', '\u0000', '\uFFFD', '\r'];
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ op: fc.constantFrom('delete-bytes' as const, 'duplicate-bytes' as const), at: fc.nat(), len: fc.integer({ min: 1, max: 64 }) }) },
+  { weight: 10, arbitrary: fc.record({ op: fc.constant('swap-bytes' as const), at: fc.nat(), to: fc.nat(), len: fc.integer({ min: 1, max: 32 }) }) },
+  { weight: 10, arbitrary: fc.record({ op: fc.constantFrom('delete-line' as const, 'duplicate-line' as const), line: fc.nat() }) },
+  { weight: 10, arbitrary: fc.record({ op: fc.constant('swap-lines' as const), line: fc.nat(), other: fc.nat() }) },
+  { weight: 10, arbitrary: fc.record({ op: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...INSERTS), fc.constantFrom(...NGINX_WORDS), fc.constantFrom(...APACHE_WORDS)) }) },
+  // Rare, because a 100k-character run of "{" makes 100k findings and costs a second to lint and check.
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('huge-argument' as const), at: fc.nat(), size: fc.integer({ min: 1000, max: 100_000 }), char: fc.constantFrom('a', '"', '{', '$', '\\', ' ', 'é') }) },
+  { weight: 3, arbitrary: fc.record({ op: fc.constant('truncate' as const), at: fc.nat() }) },
+);
+
+function splitLines(text: string): string[] {
+  return text.split(/(?<=\n)/);
+}
+
+export function mutate(text: string, m: Mutation): string {
+  const n = text.length;
+  const at = (k: number) => (n === 0 ? 0 : k % (n + 1));
+  switch (m.op) {
+    case 'delete-bytes': {
+      const a = at(m.at);
+      return text.slice(0, a) + text.slice(a + m.len);
+    }
+    case 'duplicate-bytes': {
+      const a = at(m.at);
+      return text.slice(0, a + m.len) + text.slice(a, a + m.len) + text.slice(a + m.len);
+    }
+    case 'swap-bytes': {
+      let a = at(m.at), b = at(m.to);
+      if (a > b) [a, b] = [b, a];
+      const len = Math.min(m.len, b - a);
+      if (len <= 0) return text;
+      return text.slice(0, a) + text.slice(b, b + len) + text.slice(a + len, b) + text.slice(a, a + len) + text.slice(b + len);
+    }
+    case 'delete-line':
+    case 'duplicate-line': {
+      const lines = splitLines(text);
+      if (lines.length === 0) return text;
+      const k = m.line % lines.length;
+      if (m.op === 'delete-line') lines.splice(k, 1);
+      else lines.splice(k, 0, lines[k]);
+      return lines.join('');
+    }
+    case 'swap-lines': {
+      const lines = splitLines(text);
+      if (lines.length < 2) return text;
+      const a = m.line % lines.length, b = m.other % lines.length;
+      [lines[a], lines[b]] = [lines[b], lines[a]];
+      return lines.join('');
+    }
+    case 'insert': {
+      const a = at(m.at);
+      return text.slice(0, a) + m.text + text.slice(a);
+    }
+    case 'huge-argument': {
+      const a = at(m.at);
+      return text.slice(0, a) + ' ' + m.char.repeat(m.size) + ' ' + text.slice(a);
+    }
+    case 'truncate':
+      return text.slice(0, at(m.at));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Case arbitraries
+
+const variant = fc.integer({ min: 0, max: SETTINGS_VARIANTS.length - 1 });
+
+function caseOf(dialect: 'nginx' | 'apache', text: string, settings: number, name = dialect === 'nginx' ? 'nginx.conf' : 'site.conf'): FuzzCase {
+  const path = dialect === 'apache' ? `${DIR}/${name}` : `${DIR}/${name}`;
+  return { dialect, path, text, files: siblings(dialect, path), settings };
+}
+
+/** Random bytes, decoded by the property as the CLI decodes a file (UTF-8, Latin-1 fallback, UTF-16 with a BOM). */
+export const bytesCase = fc
+  .tuple(fc.uint8Array({ maxLength: 3000 }), fc.constantFrom('', '\xff\xfe', '\xfe\xff', '\xef\xbb\xbf'), fc.constantFrom<'nginx' | 'apache'>('nginx', 'apache'), variant)
+  .map(([bytes, bom, dialect, settings]) => ({ ...caseOf(dialect, '', settings), bytes: Buffer.concat([Buffer.from(bom, 'latin1'), Buffer.from(bytes)]).toString('base64') }));
+
+/** Random Unicode text (lone surrogates and control characters included). */
+export const unicodeCase = fc
+  .tuple(fc.string({ unit: 'binary', maxLength: 2000 }), fc.constantFrom<'nginx' | 'apache'>('nginx', 'apache'), variant)
+  .map(([text, dialect, settings]) => caseOf(dialect, text, settings));
+
+export const nginxSoupCase = fc
+  .tuple(soup(NGINX_WORDS, NGINX_PUNCT, [pick(NGINX_COMMENTS)]), variant, fc.constantFrom('nginx.conf', 'site.conf', 'snippet.conf'))
+  .map(([text, settings, name]) => caseOf('nginx', text, settings, name));
+
+export const apacheSoupCase = fc
+  .tuple(soup(APACHE_WORDS, APACHE_PUNCT), variant, fc.constantFrom('site.conf', 'httpd.conf', '.htaccess'))
+  .map(([text, settings, name]) => caseOf('apache', text, settings, name));
+
+/** A seed file with up to 8 mutations. */
+export function corpusCase(files: SeedFile[] = seedFiles()) {
+  return fc
+    .tuple(fc.nat({ max: files.length - 1 }), fc.array(mutation, { maxLength: 8 }), variant)
+    .map(([k, ms, settings]) => {
+      const seed = files[k];
+      const text = ms.reduce(mutate, seed.text);
+      return { ...caseOf(seed.dialect, text, settings, seed.dialect === 'nginx' ? (seed.source.endsWith('nginx.conf') ? 'nginx.conf' : 'site.conf') : 'site.conf'), source: seed.source };
+    });
+}
+
+export const KINDS = ['bytes', 'unicode', 'nginx-soup', 'apache-soup', 'corpus'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export function arbitraryFor(kind: Kind): fc.Arbitrary<FuzzCase & { source?: string }> {
+  switch (kind) {
+    case 'bytes':
+      return bytesCase;
+    case 'unicode':
+      return unicodeCase;
+    case 'nginx-soup':
+      return nginxSoupCase;
+    case 'apache-soup':
+      return apacheSoupCase;
+    case 'corpus':
+      return corpusCase();
+  }
+}
