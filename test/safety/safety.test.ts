@@ -271,7 +271,7 @@ test('process level: the CLI under strace starts no program, opens no socket and
   try {
     const log = join(dir, 'cli.trace');
     const before = snapshot(root);
-    const r = spawnSync('strace', ['-f', '-qq', '-o', log, '-e', 'trace=execve,socket,connect,sendto,bind,openat', process.execPath, CLI, '--format', 'json', root], { encoding: 'utf8', timeout: 50_000 });
+    const r = spawnSync('strace', ['-f', '-qq', '-s', '4096', '-o', log, '-e', 'trace=execve,socket,connect,sendto,bind,openat', process.execPath, CLI, '--format', 'json', root], { encoding: 'utf8', timeout: 50_000 });
     assert.ok(r.status === 1 || r.status === 2, r.stderr);
     const t = readTrace(log);
     assert.ok(t.reads.some((l) => l.includes('nginx/nginx.conf')), 'the trace shows the configuration being read');
@@ -290,7 +290,7 @@ test('process level: `proxylint lsp --stdio` under strace, through a session wit
   const dir = mkdtempSync(join(tmpdir(), 'proxylint-strace-'));
   const log = join(dir, 'lsp.trace');
   const before = snapshot(root);
-  const c = new LspClient({ command: ['strace', '-f', '-qq', '-o', log, '-e', 'trace=execve,socket,connect,sendto,bind,openat', process.execPath, CLI, 'lsp', '--stdio'] });
+  const c = new LspClient({ command: ['strace', '-f', '-qq', '-s', '4096', '-o', log, '-e', 'trace=execve,socket,connect,sendto,bind,openat', process.execPath, CLI, 'lsp', '--stdio'] });
   try {
     await c.initialize(root);
     const nginx = join(root, 'nginx/nginx.conf');
