@@ -105,10 +105,13 @@ export function nginxBlocks(section: string): string[] {
   return [...section.matchAll(/```nginx\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
-/** A doc example may span files: `# file: name` lines start each file; the first file is linted. */
-export function lintExample(example: string, settingsLine = ''): Finding[] {
+/**
+ * A doc example may span files: `# file: name` lines start each file. Returns the files under /doc/ and the
+ * entry (the first file; `defaultName` when the example starts without a `# file:` line).
+ */
+function splitExample(example: string, defaultName: string): { files: Record<string, string>; entry: string } {
   const files: Record<string, string> = {};
-  let current = 'nginx.conf';
+  let current = defaultName;
   const chunks: Record<string, string[]> = { [current]: [] };
   for (const line of example.split('\n')) {
     const m = /^# file: (\S+)\s*$/.exec(line);
@@ -117,8 +120,13 @@ export function lintExample(example: string, settingsLine = ''): Finding[] {
       chunks[current] = [];
     } else chunks[current].push(line);
   }
-  for (const [name, lines] of Object.entries(chunks)) if (lines.join('').trim() || name !== 'nginx.conf') files['/doc/' + name] = lines.join('\n');
-  const entry = Object.keys(files)[0];
+  for (const [name, lines] of Object.entries(chunks)) if (lines.join('').trim() || name !== defaultName) files['/doc/' + name] = lines.join('\n');
+  return { files, entry: Object.keys(files)[0] };
+}
+
+/** Lints an nginx doc example (see splitExample); the first file is the entry. */
+export function lintExample(example: string, settingsLine = ''): Finding[] {
+  const { files, entry } = splitExample(example, 'nginx.conf');
   return lintNginx(entry, files[entry], memHost(files), { settings: fixtureSettings(settingsLine + '\n' + files[entry]) }).findings;
 }
 
@@ -134,20 +142,9 @@ export function apacheBlocks(section: string): string[] {
   return [...section.matchAll(/```apache\n([\s\S]*?)```/g)].map((m) => m[1]);
 }
 
-/** An Apache doc example, linted like an nginx one (`# file: name` lines start each file; the first is the entry, httpd.conf by default). */
+/** An Apache doc example, linted like an nginx one (the entry is httpd.conf unless a `# file:` line names another). */
 export function lintApacheExample(example: string, settingsLine = ''): Finding[] {
-  const files: Record<string, string> = {};
-  let current = 'httpd.conf';
-  const chunks: Record<string, string[]> = { [current]: [] };
-  for (const line of example.split('\n')) {
-    const m = /^# file: (\S+)\s*$/.exec(line);
-    if (m) {
-      current = m[1];
-      chunks[current] = [];
-    } else chunks[current].push(line);
-  }
-  for (const [name, lines] of Object.entries(chunks)) if (lines.join('').trim() || name !== 'httpd.conf') files['/doc/' + name] = lines.join('\n');
-  const entry = Object.keys(files)[0];
+  const { files, entry } = splitExample(example, 'httpd.conf');
   return lintApache(entry, files[entry], memHost(files), { settings: fixtureSettings(settingsLine + '\n' + files[entry]), htaccess: htaccessFixture(files[entry]) || /\.htaccess$/.test(entry) || undefined }).findings;
 }
 
