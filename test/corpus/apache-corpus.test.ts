@@ -6,41 +6,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { CLI, SHARED } from '../helpers';
+import { CLI } from '../helpers';
+import { CORPUS, manifest, walk } from './corpus-files';
 
-const CORPUS = join(SHARED, 'corpus');
 const BATCH = 200;
 const BATCH_LIMIT_MS = 30_000;
 const TOTAL_LIMIT_MS = 60_000;
 
-function manifest(): Record<string, string>[] {
-  const [header, ...lines] = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n');
-  const cols = header.split('\t');
-  for (const c of ['server', 'local_path', 'standalone_parses', 'templated']) assert.ok(cols.includes(c), `MANIFEST.tsv has no "${c}" column`);
-  return lines.filter((l) => l.trim()).map((l) => Object.fromEntries(l.split('\t').map((v, k) => [cols[k], v])));
-}
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
-assert.ok(existsSync(join(CORPUS, 'MANIFEST.tsv')), `the shared corpus is not at ${CORPUS}`);
-
 test('every Apache and templated Apache corpus file goes through the CLI without an internal error, a crash or a hang', (t) => {
   const files = [...walk(join(CORPUS, 'apache')), ...walk(join(CORPUS, 'templated', 'apache'))].sort();
   const onDisk = new Set(files.map((f) => relative(CORPUS, f)));
-  const rows = manifest().filter((r) => r.local_path.startsWith('apache/') || r.local_path.startsWith('templated/apache/'));
-  assert.deepEqual(rows.filter((r) => !onDisk.has(r.local_path)).map((r) => r.local_path), []);
+  const rows = manifest().filter((r) => r.localPath.startsWith('apache/') || r.localPath.startsWith('templated/apache/'));
+  assert.deepEqual(rows.filter((r) => !onDisk.has(r.localPath)).map((r) => r.localPath), []);
   assert.ok(files.some((f) => f.endsWith('.htaccess')), 'the walk includes .htaccess files');
 
   const started = Date.now();
@@ -77,21 +58,21 @@ test('every Apache and templated Apache corpus file goes through the CLI without
 });
 
 test('no syntax-error on the Apache corpus files that apache2 -t 2.4.71 accepts (standalone or as a fragment)', (t) => {
-  const rows = manifest().filter((r) => r.server === 'apache' && r.templated === 'no' && (r.standalone_parses === 'yes' || r.standalone_parses === 'fragment'));
+  const rows = manifest().filter((r) => r.server === 'apache' && r.templated === 'no' && (r.standaloneParses === 'yes' || r.standaloneParses === 'fragment'));
   assert.ok(rows.length >= 370, `expected the 373 accepted Apache files, found ${rows.length}`);
   const host = createNodeHost();
   const settings = defaultSettings();
   const started = Date.now();
   const offending: string[] = [];
   for (const row of rows) {
-    const path = join(CORPUS, row.local_path);
+    const path = join(CORPUS, row.localPath);
     const read = host.readFile(path);
-    assert.ok(read.ok, `${row.local_path}: ${read.ok ? '' : read.message}`);
+    assert.ok(read.ok, `${row.localPath}: ${read.ok ? '' : read.message}`);
     const r = lintApache(path, read.text, host, { settings });
     const lines = r.config.files.find((f) => f.path === path)!.lines;
     for (const f of r.findings) {
-      if (f.ruleId === 'syntax-error' && f.path === path) offending.push(`${row.local_path}:${lines.positionAt(f.start).line + 1}: ${f.message}`);
-      if (f.ruleId === 'internal-error') offending.push(`${row.local_path}: ${f.message}`);
+      if (f.ruleId === 'syntax-error' && f.path === path) offending.push(`${row.localPath}:${lines.positionAt(f.start).line + 1}: ${f.message}`);
+      if (f.ruleId === 'internal-error') offending.push(`${row.localPath}: ${f.message}`);
     }
   }
   const line = `Apache syntax check: ${rows.length} files apache2 -t accepts, linted in ${Date.now() - started} ms`;

@@ -7,56 +7,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { lintNginx } from '../../server/src/core/lint';
 import { defaultSettings } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { CLI, SHARED } from '../helpers';
+import { CLI } from '../helpers';
+import { CORPUS, manifest, walk } from './corpus-files';
 
-const CORPUS = join(SHARED, 'corpus');
 const BATCH = 200;
 /** Per CLI invocation of BATCH files (about 0.2 s today): a hang or a quadratic blow-up fails, a slow CI does not. */
 const BATCH_LIMIT_MS = 30_000;
 const TOTAL_LIMIT_MS = 120_000;
-
-interface Row {
-  server: string;
-  localPath: string;
-  standaloneParses: string;
-  templated: string;
-  encoding: string;
-  checkContext: string;
-  checkErrorClass: string;
-  checkError: string;
-}
-
-function manifest(): Row[] {
-  const [header, ...lines] = readFileSync(join(CORPUS, 'MANIFEST.tsv'), 'utf8').split('\n');
-  const cols = header.split('\t');
-  const col = (name: string) => {
-    const k = cols.indexOf(name);
-    assert.ok(k >= 0, `MANIFEST.tsv has no "${name}" column`);
-    return k;
-  };
-  const [server, localPath, sp, templated, encoding, ctx, cls, err] = ['server', 'local_path', 'standalone_parses', 'templated', 'encoding', 'check_context', 'check_error_class', 'check_error'].map(col);
-  return lines
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'))
-    .map((c) => ({ server: c[server], localPath: c[localPath], standaloneParses: c[sp], templated: c[templated], encoding: c[encoding], checkContext: c[ctx], checkErrorClass: c[cls], checkError: c[err] }));
-}
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) walk(p, out);
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
-// A missing corpus fails (it does not skip): these tests are only worth anything when they run.
-assert.ok(existsSync(join(CORPUS, 'MANIFEST.tsv')), `the shared corpus is not at ${CORPUS}`);
 
 test('every nginx and templated corpus file goes through the CLI without an internal error, a crash or a hang', (t) => {
   const files = [...walk(join(CORPUS, 'nginx')), ...walk(join(CORPUS, 'templated'))].sort();
