@@ -1,3 +1,4 @@
+import type { ServerSetup } from './nginx';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCheck, tempDir, withHosts, type Running } from './nginx';
@@ -10,18 +11,8 @@ export const DEFAULT_APACHE_MODULES = ['mpm_event', 'authz_core', 'proxy', 'prox
 /** Loaded around an example that has LoadModule lines of its own (it decides which proxy modules exist). */
 export const BASE_APACHE_MODULES = ['mpm_event', 'authz_core'];
 
-export interface ApacheSetup {
+export interface ApacheSetup extends ServerSetup {
   kind: 'apache';
-  dir: string;
-  confPath: string;
-  errorLogPath: string;
-  pidPath: string;
-  text: string;
-  ports: Map<string, number>;
-  port: number;
-  /** The lines the harness added in front of the example. */
-  harness: string[];
-  cleanup(): void;
 }
 
 export const loadModuleLine = (m: string) => `LoadModule ${m}_module ${APACHE_MODULES_DIR}/mod_${m}.so`;

@@ -7,14 +7,13 @@ import { startProcess, waitFor, type Proc } from './proc';
 
 export const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 
-/** An nginx configuration laid out in its own temp prefix, with its listen addresses moved to free 127.0.0.1 ports. */
-export interface NginxSetup {
-  kind: 'nginx';
+/** A server configuration laid out in its own temp folder, with its listen addresses moved to free 127.0.0.1 ports. */
+export interface ServerSetup {
   dir: string;
   confPath: string;
   errorLogPath: string;
   pidPath: string;
-  /** The configuration as written (what nginx reads and what proxylint lints). */
+  /** The configuration as written (what the server reads and what proxylint lints). */
   text: string;
   /** Original listen address (e.g. "80", "127.0.0.1:8000") → the free port it was moved to, in order of appearance. */
   ports: Map<string, number>;
@@ -23,6 +22,10 @@ export interface NginxSetup {
   /** The lines the harness added around the example. */
   harness: string[];
   cleanup(): void;
+}
+
+export interface NginxSetup extends ServerSetup {
+  kind: 'nginx';
 }
 
 export function tempDir(prefix: string): string {
