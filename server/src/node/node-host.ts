@@ -215,7 +215,8 @@ export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: stri
     },
     realpath(p) {
       try {
-        return fs.realpathSync(p);
+        // realpath(3) in one call; the JavaScript version lstat()s every segment of the path.
+        return fs.realpathSync.native(p);
       } catch {
         return p;
       }
