@@ -319,3 +319,31 @@ describe('github format', () => {
     assert.equal(r.stdout, '');
   });
 });
+
+describe('--timing', () => {
+  test('prints phases and the slowest rules to stderr, and leaves stdout and the exit code as they are', () => {
+    const t = tree({
+      'nginx.conf': 'events {}\nhttp {\n  upstream app { server 10.0.0.1:8080; server 10.0.0.2:8080; server 10.0.0.3:8080; }\n  server {\n    listen 80;\n    location / { proxy_pass http://app; }\n  }\n  server {\n    listen 81;\n    location / { proxy_pass http://app; }\n  }\n}\n',
+      'site.conf': '# proxylint: context server\nlocation /x { proxy_pass http://127.0.0.1:9000; proxy_read_timeout 1s; }\n',
+    });
+    try {
+      const plain = runCli(['--format', 'json', 'nginx.conf', 'site.conf'], { cwd: t.dir });
+      const timed = runCli(['--format', 'json', '--timing', 'nginx.conf', 'site.conf'], { cwd: t.dir });
+      assert.equal(timed.code, plain.code, show(timed));
+      assert.equal(timed.stdout, plain.stdout);
+      assert.equal(plain.stderr, '');
+      for (const phase of ['find and read files', 'parse and load includes', 'model (upstreams)', 'rules', 'check findings and suppressions', 'position and format output', 'total']) {
+        assert.match(timed.stderr, new RegExp(`^${phase.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms +\\d+\\.\\d%$`, 'm'), `phase "${phase}" in:\n${timed.stderr}`);
+      }
+      // Rules are listed by id, slowest first, with times that add up to no more than the "rules" phase.
+      const rules = [...timed.stderr.split('Slowest rules')[1].matchAll(/^([a-z0-9-]+) +(\d+\.\d) ms/gm)].map((m) => [m[1], Number(m[2])] as const);
+      assert.ok(rules.length >= 5, timed.stderr);
+      assert.ok(rules.some(([id]) => id === 'unbounded-retries'), timed.stderr);
+      for (let k = 1; k < rules.length; k++) assert.ok(rules[k - 1][1] >= rules[k][1], `sorted: ${timed.stderr}`);
+      const rulesPhase = Number(/^rules +(\d+\.\d) ms/m.exec(timed.stderr)![1]);
+      assert.ok(rules.reduce((s, [, ms]) => s + ms, 0) <= rulesPhase + 0.1 * rules.length, timed.stderr);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

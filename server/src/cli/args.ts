@@ -17,6 +17,7 @@ export interface CliArgs {
   maxDirectives?: number;
   maxFindingsPerRule?: number;
   quiet: boolean;
+  timing: boolean;
   help: boolean;
   version: boolean;
   listRules: boolean;
@@ -50,6 +51,7 @@ Options:
       --max-directives <n>               stop following includes past n directives (default: 2000000)
       --max-findings-per-rule <n>        report at most n findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only
+      --timing                           print where the time went (phases, slowest rules) to stderr
       --list-rules                       print the rules and exit
   -h, --help                             show this help
   -v, --version                          print the version
@@ -58,7 +60,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage or I/O error.`;
 
 export function parseArgs(argv: string[]): CliArgs {
-  const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, failOn: 'warning', stdin: false, quiet: false, help: false, version: false, listRules: false };
+  const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, failOn: 'warning', stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -130,6 +132,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '-q':
       case '--quiet':
         a.quiet = true;
+        break;
+      case '--timing':
+        a.timing = true;
         break;
       case '--list-rules':
         a.listRules = true;

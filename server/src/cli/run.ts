@@ -19,6 +19,7 @@ import { formatSarif } from './formatters/sarif';
 import { formatText, summarize } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
+import { formatTimings, type Timings } from '../core/timings';
 
 export const CONFIG_FILE = '.proxylintrc.json';
 export const MAX_FIX_PASSES = 10;
@@ -63,6 +64,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  // --timing: phases and rules, summed over every configuration checked, printed to stderr at the end.
+  const timings: Timings | undefined = args.timing ? new Map() : undefined;
+  const started = timings ? performance.now() : 0;
   let ioFailed = false;
   const fail = (msg: string) => {
     io.stderr(`proxylint: ${msg}\n`);
@@ -116,6 +120,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
     inputs.push({ path, original: { text, encoding: 'utf8' }, apache: classify(path, text) === 'apache' });
   } else {
+    const readStart = timings ? performance.now() : 0;
     const found: string[] = [];
     for (const arg of args.paths) {
       const abs = resolve(io.cwd, arg);
@@ -151,6 +156,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else if (dialect === 'unknown' && !explicit.has(p)) skipped.push({ path: p, reason: 'not recognised as an nginx configuration' });
       else inputs.push({ path: p, original: r });
     }
+    timings?.set('find and read files', performance.now() - readStart);
   }
   const ignored = (p: string, s: Settings, base: string) => s.ignore.some((g) => globToRegExp(g).test(relative(base, p)));
 
@@ -205,7 +211,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const base = settingsFor(i.path)!;
         const settings = prefix && !base.nginx.prefix ? { ...base, nginx: { ...base.nginx, prefix } } : base;
-        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings, parse, rootContext });
+        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings, parse, rootContext, timings });
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
@@ -225,7 +231,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).
     const runApache = (i: Input) => {
       try {
-        const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache });
+        const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache, timings });
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
@@ -288,6 +294,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const reported = args.fixDryRun ? onDisk : result;
   const textReported = args.fixDryRun ? (p: string) => before.get(p) ?? textNow(p) : textNow;
+  const outputStart = timings ? performance.now() : 0;
   let findings = positionFindings(reported.findings, textReported);
   const hidden = args.quiet ? findings.filter((f) => f.severity !== 'error').length : 0;
   if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
@@ -311,6 +318,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }
   if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);
+  if (timings) {
+    timings.set('position and format output', performance.now() - outputStart);
+    const measured = [...timings].filter(([k]) => !k.startsWith('rule:')).reduce((sum, [, ms]) => sum + ms, 0);
+    timings.set('other (settings, fragments, --fix passes)', Math.max(0, performance.now() - started - measured));
+    io.stderr(formatTimings(timings));
+  }
 
   if (fileCount === 0 && !ioFailed) {
     // A CI job pointed at the wrong or an empty folder must not pass as "clean".

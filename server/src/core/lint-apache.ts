@@ -9,6 +9,7 @@ import { loadApacheConfig, type ApacheConfig, type ApacheNode, type ApacheSource
 import type { ApacheReport, ApacheRule, ApacheRuleContext } from './rules/apache-rule';
 import { apacheRules } from './rules/families/apache';
 import type { Settings } from './settings';
+import { timed, type Timings } from './timings';
 
 export interface ApacheLintOptions {
   settings: Settings;
@@ -16,6 +17,8 @@ export interface ApacheLintOptions {
   parse?: (path: string, text: string) => ApacheSourceFile;
   /** Lint as an .htaccess file (default: by the file name). */
   htaccess?: boolean;
+  /** Receives per-phase and per-rule times (--timing). */
+  timings?: Timings;
 }
 
 export interface ApacheLintResult {
@@ -28,16 +31,16 @@ export interface ApacheLintResult {
 /** Lints an httpd configuration (a full httpd.conf/apache2.conf with its Includes, a fragment, or an .htaccess). */
 export function lintApache(path: string, text: string, host: Host, options: ApacheLintOptions): ApacheLintResult {
   const { settings } = options;
-  const config = loadApacheConfig(path, text, host, {
+  const timings = options.timings;
+  const config = timed(timings, 'parse and load includes', () => loadApacheConfig(path, text, host, {
     serverRoot: settings.apache.serverRoot,
     pathMap: settings.apache.pathMap,
     parse: options.parse,
     htaccess: options.htaccess,
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
-  });
-  const modules = buildModuleView(config);
-  const proxy = buildProxyModel(config);
+  }));
+  const { modules, proxy } = timed(timings, 'model (modules, proxies)', () => ({ modules: buildModuleView(config), proxy: buildProxyModel(config) }));
   const byName = new Map<string, ApacheNode[]>();
   for (const n of config.all) {
     const list = byName.get(n.lname);
@@ -45,7 +48,7 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     else byName.set(n.lname, [n]);
   }
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
-  const { findings, ran } = runRules(
+  const { findings, ran } = timed(timings, 'rules', () => runRules(
     options.rules ?? apacheRules,
     settings,
     config.entry.path,
@@ -66,6 +69,7 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       },
     }),
     (rule, ctx) => rule.check(ctx),
-  );
-  return { config, modules, proxy, findings: applySuppressions(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.files, settings, ran) };
+    timings,
+  ));
+  return { config, modules, proxy, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.files, settings, ran)) };
 }

@@ -12,6 +12,7 @@ import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
 import { basename } from './paths';
 import { internalError } from './rules/common/internal-error';
+import { timed, type Timings } from './timings';
 
 export interface LintOptions {
   settings: Settings;
@@ -19,6 +20,8 @@ export interface LintOptions {
   /** Context of the file's top level when it is a fragment (else declared by comment or inferred). */
   rootContext?: string;
   parse?: (path: string, text: string) => SourceFile;
+  /** Receives per-phase and per-rule times (--timing). */
+  timings?: Timings;
 }
 
 export interface LintResult {
@@ -31,15 +34,16 @@ export const INTERNAL_ERROR = internalError.id;
 
 export function lintNginx(path: string, text: string, host: Host, options: LintOptions): LintResult {
   const { settings } = options;
-  const config = loadNginxConfig(path, text, host, {
+  const timings = options.timings;
+  const config = timed(timings, 'parse and load includes', () => loadNginxConfig(path, text, host, {
     prefix: settings.nginx.prefix,
     pathMap: settings.nginx.pathMap,
     rootContext: options.rootContext,
     parse: options.parse,
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
-  });
-  const upstreams = buildUpstreamGraph(config);
+  }));
+  const upstreams = timed(timings, 'model (upstreams)', () => buildUpstreamGraph(config));
   const byName = new Map<string, ConfigNode[]>();
   for (let k = 0; k < config.all.length; k++) {
     const n = config.all[k];
@@ -47,7 +51,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     if (list) list.push(n);
     else byName.set(n.name, [n]);
   }
-  const { findings, ran } = runRules(
+  const { findings, ran } = timed(timings, 'rules', () => runRules(
     options.rules ?? nginxRules,
     settings,
     config.entry.path,
@@ -66,8 +70,9 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       },
     }),
     (rule, ctx) => rule.check(ctx),
-  );
-  return { config, upstreams, findings: applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran) };
+    timings,
+  ));
+  return { config, upstreams, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
 }
 
 /**

@@ -3,6 +3,7 @@ import { SEVERITY_RANK } from './finding';
 import { internalError } from './rules/common/internal-error';
 import type { RuleMeta } from './rules/rule';
 import type { Settings } from './settings';
+import { timed, type Timings } from './timings';
 
 /** A report already placed in a file: what every server's rule context turns its reports into. */
 export interface PlacedReport {
@@ -31,6 +32,7 @@ export function runRules<R extends RuleMeta, C>(
   entryPath: string,
   contextFor: (rule: R, report: (r: PlacedReport) => void) => C,
   check: (rule: R, ctx: C) => void,
+  timings?: Timings,
 ): { findings: Finding[]; ran: Set<string> } {
   const findings: Finding[] = [];
   const ran = new Set<string>();
@@ -62,7 +64,7 @@ export function runRules<R extends RuleMeta, C>(
       });
     };
     try {
-      check(rule, contextFor(rule, report));
+      timed(timings, `rule:${rule.id}`, () => check(rule, contextFor(rule, report)));
     } catch (e) {
       findings.push({
         ruleId: internalError.id,

@@ -1,0 +1,28 @@
+/**
+ * Where a check spends its time (`proxylint --timing`), per phase and per rule, in milliseconds summed over every
+ * configuration checked. Optional everywhere: without a sink nothing is measured. `performance` is a JavaScript
+ * global in Node and in browsers, so the core stays free of Node imports.
+ */
+export type Timings = Map<string, number>;
+
+export function timed<T>(timings: Timings | undefined, key: string, run: () => T): T {
+  if (!timings) return run();
+  const start = performance.now();
+  try {
+    return run();
+  } finally {
+    timings.set(key, (timings.get(key) ?? 0) + performance.now() - start);
+  }
+}
+
+/** The --timing table: phases first, then the slowest rules, with their share of the total. */
+export function formatTimings(timings: Timings, topRules = 15): string {
+  const rows = [...timings.entries()];
+  const phases = rows.filter(([k]) => !k.startsWith('rule:'));
+  const rules = rows.filter(([k]) => k.startsWith('rule:')).sort((a, b) => b[1] - a[1]);
+  const total = phases.reduce((s, [, ms]) => s + ms, 0);
+  const line = (name: string, ms: number) => `${name.padEnd(44)} ${ms.toFixed(1).padStart(9)} ms ${total > 0 ? ((100 * ms) / total).toFixed(1).padStart(5) : '  0.0'}%`;
+  const out = ['Phase' + ' '.repeat(40) + '     Time  Share', ...phases.map(([k, ms]) => line(k, ms)), line('total', total)];
+  if (rules.length) out.push('', `Slowest rules (of ${rules.length}; their time is part of "rules")`, ...rules.slice(0, topRules).map(([k, ms]) => line(k.slice(5), ms)));
+  return out.join('\n') + '\n';
+}
