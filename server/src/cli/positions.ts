@@ -14,6 +14,8 @@ export interface PositionedFinding extends Finding {
 
 export function positionFindings(findings: Finding[], textOf: (path: string) => string | undefined): PositionedFinding[] {
   const indexes = new Map<string, LineIndex>();
+  // One link per rule, not per finding: a large tree has thousands of findings of a handful of rules.
+  const docs = new Map<string, string | undefined>();
   return findings.map((f) => {
     let idx = indexes.get(f.path);
     if (!idx) {
@@ -22,7 +24,26 @@ export function positionFindings(findings: Finding[], textOf: (path: string) => 
     }
     const s = idx.positionAt(f.start);
     const e = idx.positionAt(f.end);
-    const meta: RuleMeta | undefined = ruleMeta(f.ruleId);
-    return { ...f, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1, docs: meta ? docsUrl(meta) : undefined };
+    let link = docs.get(f.ruleId);
+    if (link === undefined && !docs.has(f.ruleId)) {
+      const meta: RuleMeta | undefined = ruleMeta(f.ruleId);
+      docs.set(f.ruleId, (link = meta ? docsUrl(meta) : undefined));
+    }
+    return {
+      ruleId: f.ruleId,
+      severity: f.severity,
+      message: f.message,
+      path: f.path,
+      start: f.start,
+      end: f.end,
+      fix: f.fix,
+      suggestions: f.suggestions,
+      related: f.related,
+      line: s.line + 1,
+      column: s.character + 1,
+      endLine: e.line + 1,
+      endColumn: e.character + 1,
+      docs: link,
+    };
   });
 }

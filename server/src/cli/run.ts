@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled } from '../core/fix';
-import { INTERNAL_ERROR, lintNginx } from '../core/lint';
+import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
@@ -240,14 +240,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
     for (const i of apacheEntries) runApache(i);
     for (const i of apacheFragments) if (!isCovered(i.path)) runApache(i);
-    const seen = new Set<string>();
-    const unique = findings.filter((f) => {
-      const k = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
-    return { findings: unique, files: covered };
+    return { findings: uniqueFindings(findings), files: covered };
   };
 
   let result = lintAll();

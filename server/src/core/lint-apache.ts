@@ -64,8 +64,8 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       report: (r: ApacheReport) => {
         const file = r.node?.file ?? r.at?.file ?? config.entry;
         // A section is reported on its opening line, not on everything up to its closing tag.
-        const span = r.node ? (r.node.directive.section ? { start: r.node.directive.start, end: r.node.directive.nameSpan.end } : r.node.directive) : r.at ?? { start: 0, end: 0 };
-        place({ ...r, path: file.path, start: span.start, end: span.end });
+        const span = r.node ? (r.node.directive.section ? { start: r.node.directive.start, end: r.node.directive.nameSpan.end } : r.node.directive) : r.at;
+        place(r, file.path, span ? span.start : 0, span ? span.end : 0);
       },
     }),
     (rule, ctx) => rule.check(ctx),

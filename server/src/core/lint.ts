@@ -65,8 +65,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       effective: (scope, name) => effective(config, scope, name, settings.nginx),
       report: (r: Report) => {
         const file = r.node?.file ?? r.at?.file ?? config.entry;
-        const span = r.node ? r.node.directive : r.at ?? { start: 0, end: 0 };
-        place({ ...r, path: file.path, start: span.start, end: span.end });
+        const span = r.node ? r.node.directive : r.at;
+        place(r, file.path, span ? span.start : 0, span ? span.end : 0);
       },
     }),
     (rule, ctx) => rule.check(ctx),
@@ -80,6 +80,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
  * includes it, not just the one the finding is about: it is offered as a suggestion, never applied by --fix.
  */
 export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { file: { path: string }; via: unknown }[]): Finding[] {
+  if (!findings.some((f) => f.fix)) return findings;
   const placements = new Map<string, Set<unknown>>();
   for (const n of nodes) {
     if (!n.via) continue;
@@ -88,8 +89,9 @@ export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { fil
     else placements.set(n.file.path, new Set([n.via]));
   }
   return findings.map((f) => {
-    const shared = f.fix?.edits.map((e) => e.path).find((p) => (placements.get(p)?.size ?? 0) > 1);
-    if (!f.fix || !shared) return f;
+    if (!f.fix) return f;
+    const shared = f.fix.edits.find((e) => (placements.get(e.path)?.size ?? 0) > 1)?.path;
+    if (!shared) return f;
     const title = `${f.fix.title} (edits ${basename(shared)}, which is included in ${placements.get(shared)!.size} places)`;
     return { ...f, fix: undefined, suggestions: [{ ...f.fix, title }, ...f.suggestions] };
   });
@@ -118,6 +120,10 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
   }
   const lineOf = new Map(files.map((f) => [f.path, f]));
   for (const f of findings) {
+    if (byFileLine.size === 0) {
+      out.push(f);
+      continue;
+    }
     const file = lineOf.get(f.path);
     const line = file ? file.lines.positionAt(f.start).line : -1;
     const hits = byFileLine.get(`${f.path}\0${line}`)?.filter((s) => s.ruleIds.includes(f.ruleId)) ?? [];
@@ -162,14 +168,25 @@ function removeCommentFix(file: SuppressibleFile, comment: { start: number; end:
   };
 }
 
-function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+/**
+ * The findings without repeats (same rule, file, range and message: a snippet placed twice yields its findings twice),
+ * first occurrence kept. Compared field by field: a string key per finding would copy every message.
+ */
+export function uniqueFindings(findings: readonly Finding[]): Finding[] {
+  const seen = new Map<string, Map<number, Finding[]>>();
   const out: Finding[] = [];
   for (const f of findings) {
-    const key = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
+    let byStart = seen.get(f.path);
+    if (!byStart) seen.set(f.path, (byStart = new Map()));
+    const alike = byStart.get(f.start);
+    if (!alike) byStart.set(f.start, [f]);
+    else if (alike.some((g) => g.ruleId === f.ruleId && g.end === f.end && g.message === f.message)) continue;
+    else alike.push(f);
     out.push(f);
   }
-  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start || a.ruleId.localeCompare(b.ruleId)));
+  return out;
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  return uniqueFindings(findings).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start || a.ruleId.localeCompare(b.ruleId)));
 }

@@ -10,15 +10,21 @@ import { allowedIn, DATA_CONTEXTS, type ConfigNode, type NginxConfig } from './m
  * test/fuzz/regressions). Such fixes are offered as suggestions instead, for the user to judge.
  */
 export function demoteMisplacedFixes(findings: Finding[], config: NginxConfig): Finding[] {
-  if (!findings.some((f) => f.fix)) return findings;
+  // Only the files that fixable findings are in need their nodes.
+  const wanted = new Set<string>();
+  for (const f of findings) if (f.fix) wanted.add(f.path);
+  if (wanted.size === 0) return findings;
   // Per file, its nodes in document order (a file included twice has two nodes per directive).
   const byFile = new Map<string, ConfigNode[]>();
   for (const n of config.all) {
-    const list = byFile.get(n.file.path);
+    const path = n.file.path;
+    if (!wanted.has(path)) continue;
+    const list = byFile.get(path);
     if (list) list.push(n);
-    else byFile.set(n.file.path, [n]);
+    else byFile.set(path, [n]);
   }
-  for (const list of byFile.values()) list.sort((a, b) => a.directive.start - b.directive.start);
+  // config.all is in document order already unless a file is placed twice: sort only then.
+  for (const list of byFile.values()) if (!sortedByStart(list)) list.sort((a, b) => a.directive.start - b.directive.start);
   return findings.map((f) => {
     if (!f.fix) return f;
     const where = misplacedAt(byFile.get(f.path), f.start);
@@ -61,4 +67,9 @@ function misplaced(node: ConfigNode): string | undefined {
     if (n.directive.block && !isNginxBlockDirective(n.name)) return `"${n.name}" takes no "{" block`;
   }
   return undefined;
+}
+
+function sortedByStart(nodes: ConfigNode[]): boolean {
+  for (let k = 1; k < nodes.length; k++) if (nodes[k - 1].directive.start > nodes[k].directive.start) return false;
+  return true;
 }

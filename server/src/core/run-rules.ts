@@ -5,11 +5,8 @@ import type { RuleMeta } from './rules/rule';
 import type { Settings } from './settings';
 import { timed, type Timings } from './timings';
 
-/** A report already placed in a file: what every server's rule context turns its reports into. */
-export interface PlacedReport {
-  path: string;
-  start: number;
-  end: number;
+/** What a rule reports besides where: every server's rule context hands it on with the file and offsets it resolved. */
+export interface ReportBody {
   message: string;
   fix?: Fix;
   suggestions?: Fix[];
@@ -17,6 +14,9 @@ export interface PlacedReport {
   /** Milder than the rule's default only. */
   severity?: Severity;
 }
+
+/** Places a report in a file (a function of three numbers and a string rather than an object: large trees report thousands). */
+export type Place = (r: ReportBody, path: string, start: number, end: number) => void;
 
 function mildest(a: Severity, b: Severity | undefined): Severity {
   return b && SEVERITY_RANK[b] < SEVERITY_RANK[a] ? b : a;
@@ -30,7 +30,7 @@ export function runRules<R extends RuleMeta, C>(
   rules: readonly R[],
   settings: Settings,
   entryPath: string,
-  contextFor: (rule: R, report: (r: PlacedReport) => void) => C,
+  contextFor: (rule: R, place: Place) => C,
   check: (rule: R, ctx: C) => void,
   timings?: Timings,
 ): { findings: Finding[]; ran: Set<string> } {
@@ -43,21 +43,21 @@ export function runRules<R extends RuleMeta, C>(
     if (userLevel === 'off') continue;
     ran.add(rule.id);
     // Findings of this rule per file, and where the first one left out over the limit would have been.
-    const counts = new Map<string, { n: number; first?: PlacedReport }>();
-    const report = (r: PlacedReport) => {
-      let c = counts.get(r.path);
-      if (!c) counts.set(r.path, (c = { n: 0 }));
+    const counts = new Map<string, { n: number; first?: { start: number; end: number } }>();
+    const report: Place = (r, path, start, end) => {
+      let c = counts.get(path);
+      if (!c) counts.set(path, (c = { n: 0 }));
       if (++c.n > max) {
-        c.first ??= r;
+        c.first ??= { start, end };
         return;
       }
       findings.push({
         ruleId: rule.id,
         severity: userLevel ?? mildest(rule.severity, r.severity),
         message: r.message,
-        path: r.path,
-        start: r.start,
-        end: r.end,
+        path,
+        start,
+        end,
         fix: r.fix,
         suggestions: r.suggestions ?? [],
         related: r.related ?? [],

@@ -15,6 +15,7 @@ export function validateFindings(findings: Finding[], files: readonly { path: st
   };
   const fixProblem = (fx: Fix): string | undefined => {
     for (const e of fx.edits) if (!inside(e.path, e.start, e.end)) return `an edit at [${e.start}, ${e.end}) outside ${e.path}`;
+    if (fx.edits.length < 2) return undefined;
     const sorted = [...fx.edits].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.start - b.start || a.end - b.end));
     for (let k = 1; k < sorted.length; k++) {
       const a = sorted[k - 1], b = sorted[k];
@@ -32,7 +33,8 @@ export function validateFindings(findings: Finding[], files: readonly { path: st
       continue;
     }
     let g = f;
-    const badRelated = f.related.filter((r) => !inside(r.path, r.start, r.end));
+    // Checked in place first: nearly every finding is fine, and a filtered copy per finding adds up on large trees.
+    const badRelated = f.related.every((r) => inside(r.path, r.start, r.end)) ? [] : f.related.filter((r) => !inside(r.path, r.start, r.end));
     if (badRelated.length) {
       bug(f, `a related location at [${badRelated[0].start}, ${badRelated[0].end}) outside ${badRelated[0].path}`);
       g = { ...g, related: f.related.filter((r) => inside(r.path, r.start, r.end)) };

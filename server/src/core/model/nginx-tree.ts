@@ -115,7 +115,16 @@ export function declaredContext(file: SourceFile): { context: string; span: Span
 }
 
 /** Reference contexts a directive may appear in, mapped to our context names. */
-export function allowedIn(name: string): Set<string> | undefined {
+const allowedCache = new Map<string, Set<string> | undefined>();
+export function allowedIn(name: string): ReadonlySet<string> | undefined {
+  // Asked once per node up the chain for every fixable finding: the set is built once per directive name.
+  if (allowedCache.has(name)) return allowedCache.get(name);
+  const out = computeAllowedIn(name);
+  allowedCache.set(name, out);
+  return out;
+}
+
+function computeAllowedIn(name: string): Set<string> | undefined {
   const info = nginxDirective(name);
   if (!info) return undefined;
   const out = new Set<string>();

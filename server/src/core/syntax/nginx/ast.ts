@@ -27,7 +27,7 @@ export interface Block extends Span {
 
 export interface Directive extends Span {
   name: string;
-  nameSpan: Span;
+  readonly nameSpan: Span;
   args: Arg[];
   block: Block | null;
   /** False when the directive ran into `}` or the end of the file without `;`. */
