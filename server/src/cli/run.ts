@@ -14,7 +14,7 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
 import { formatGithub } from './formatters/github';
-import { formatJson } from './formatters/json';
+import { formatJsonChunks } from './formatters/json';
 import { formatSarif } from './formatters/sarif';
 import { formatText, summarize } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
@@ -297,7 +297,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   switch (args.format) {
     case 'json':
-      io.stdout(formatJson(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
+      for (const chunk of formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped)) io.stdout(chunk);
       break;
     case 'sarif':
       io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textReported));
