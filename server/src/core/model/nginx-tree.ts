@@ -254,71 +254,86 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     }
   };
 
+  /**
+   * The files an include names, once per distinct argument: a snippet included from every location would otherwise
+   * be resolved, path-mapped and looked up (or globbed) thousands of times per load.
+   */
+  const targetsOf = new Map<string, { targets: string[] } | { unreadable: string; error: string }>();
   const expandInclude = (node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
     const arg = node.directive.args[0];
     const file = node.file;
-    const resolved = resolve(prefix, arg.value);
+    let found = targetsOf.get(arg.value);
+    if (!found) targetsOf.set(arg.value, (found = includeTargets(arg.value)));
+    if ('error' in found) {
+      problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${found.unreadable}": ${found.error}` });
+      return;
+    }
+    for (const target of found.targets) placeInclude(target, node, parent, context, stack, out);
+  };
+
+  const includeTargets = (value: string): { targets: string[] } | { unreadable: string; error: string } => {
+    const resolved = resolve(prefix, value);
     const pattern = mapPath(resolved);
     // The checkout's own copy wins over a file that happens to exist at that absolute path on this machine:
     // linting a repository must not depend on what the CI runner has in its /etc/nginx.
-    const mirror = isAbsolute(arg.value) && pattern === resolved ? rerooted(pattern) : undefined;
+    const mirror = isAbsolute(value) && pattern === resolved ? rerooted(pattern) : undefined;
     const candidates = mirror && mirror !== pattern ? [mirror, pattern] : [pattern];
-    let targets: string[] = [];
     if (hasGlob(pattern)) {
+      let targets: string[] = [];
       for (const candidate of candidates) {
         const g = host.glob(candidate);
-        if ('error' in g) {
-          problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${candidate}": ${g.error}` });
-          return;
-        }
+        if ('error' in g) return { unreadable: candidate, error: g.error };
         targets = g.paths;
         if (targets.length) break;
       }
-    } else {
-      targets = [candidates.find((c) => filesByPath.has(c) || host.readFile(c).ok) ?? pattern];
+      return { targets };
     }
-    for (const target of targets) {
-      const id = identity(target);
-      if (stack.includes(id)) {
-        const chain = [...stack.slice(stack.indexOf(id)), id].map(basename).join(' → ');
-        // What nginx does with a loop depends on its shape and the open-files limit (see include-cycle.md):
-        // it fails with "Too many open files", crashes, or, for a wildcard loop, may even pass -t.
-        const how = hasGlob(arg.value)
-          ? 'nginx reads these files hundreds of times over and, depending on its open-files limit, passes -t with a wrong configuration or crashes'
-          : 'nginx refuses to start ("Too many open files") or crashes';
-        problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; ${how}` });
-        continue;
-      }
-      if (stack.length >= maxDepth) {
-        problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
-        continue;
-      }
-      if (all.length >= maxDirectives) {
-        // Reported once per include line, however often an include fan-out reaches it.
-        const key = `${file.path}\0${arg.start}`;
-        if (!overLimit.has(key)) {
-          overLimit.add(key);
-          problems.push({ kind: 'include-depth', file, span: arg, message: `the configuration already has ${all.length} directives with its includes, over the limit of ${maxDirectives} (--max-directives); not following "${target}" or the includes after it` });
-        }
-        continue;
-      }
-      const res = readInclude(target);
-      if (!res.file) {
-        if (res.missing) {
-          problems.push({
-            kind: 'include-not-found',
-            file,
-            span: arg,
-            message: `included file "${target}" does not exist; nginx refuses to start with: open() "${target}" failed (2: No such file or directory)`,
-            mayExistOnServer: isAbsolute(arg.value),
-          });
-        } else {
-          problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
-        }
-        continue;
-      }
-      build(res.file.ast.directives, res.file, parent, context, node, [...stack, id], out);
+    return { targets: [candidates.find((c) => filesByPath.has(c) || host.readFile(c).ok) ?? pattern] };
+  };
+
+  const placeInclude = (target: string, node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
+    const arg = node.directive.args[0];
+    const file = node.file;
+    const id = identity(target);
+    if (stack.includes(id)) {
+      const chain = [...stack.slice(stack.indexOf(id)), id].map(basename).join(' → ');
+      // What nginx does with a loop depends on its shape and the open-files limit (see include-cycle.md):
+      // it fails with "Too many open files", crashes, or, for a wildcard loop, may even pass -t.
+      const how = hasGlob(arg.value)
+        ? 'nginx reads these files hundreds of times over and, depending on its open-files limit, passes -t with a wrong configuration or crashes'
+        : 'nginx refuses to start ("Too many open files") or crashes';
+      problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; ${how}` });
+      return;
     }
+    if (stack.length >= maxDepth) {
+      problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
+      return;
+    }
+    if (all.length >= maxDirectives) {
+      // Reported once per include line, however often an include fan-out reaches it.
+      const key = `${file.path}\0${arg.start}`;
+      if (!overLimit.has(key)) {
+        overLimit.add(key);
+        problems.push({ kind: 'include-depth', file, span: arg, message: `the configuration already has ${all.length} directives with its includes, over the limit of ${maxDirectives} (--max-directives); not following "${target}" or the includes after it` });
+      }
+      return;
+    }
+    const res = readInclude(target);
+    if (!res.file) {
+      if (res.missing) {
+        problems.push({
+          kind: 'include-not-found',
+          file,
+          span: arg,
+          message: `included file "${target}" does not exist; nginx refuses to start with: open() "${target}" failed (2: No such file or directory)`,
+          mayExistOnServer: isAbsolute(arg.value),
+        });
+      } else {
+        problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
+      }
+      return;
+    }
+    build(res.file.ast.directives, res.file, parent, context, node, [...stack, id], out);
   };
 
   const roots: ConfigNode[] = [];
