@@ -33,7 +33,8 @@ export function nginxDocUrl(directive: string, module?: string): string {
 
 /** Milliseconds of a time argument, or undefined when it is not a literal time (a variable, a typo). */
 export function timeMs(arg: Arg | undefined): number | undefined {
-  if (!arg || arg.value.includes('$')) return undefined;
+  // No separate test for "$": parseNginxTime rejects any text with a variable in it.
+  if (!arg) return undefined;
   return parseNginxTime(arg.value) ?? undefined;
 }
 

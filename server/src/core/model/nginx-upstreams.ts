@@ -53,21 +53,67 @@ export interface UpstreamGraph {
   usersOf(up: Upstream): PassTarget[];
 }
 
-/** Schemes each pass directive accepts (none listed = a bare address only). */
-const SCHEMES: Record<string, string[]> = {
-  'http:proxy_pass': ['http', 'https'],
-  'http:grpc_pass': ['grpc', 'grpcs'],
-  'http:uwsgi_pass': ['uwsgi', 'suwsgi'],
+/** Schemes each http pass directive accepts (none listed, and every stream one: a bare address only). */
+const HTTP_SCHEMES: Record<string, string[]> = {
+  proxy_pass: ['http', 'https'],
+  grpc_pass: ['grpc', 'grpcs'],
+  uwsgi_pass: ['uwsgi', 'suwsgi'],
 };
+const NO_SCHEMES: string[] = [];
+const PASS_SET: ReadonlySet<string> = new Set(PASS_DIRECTIVES);
 
 export function moduleOf(node: ConfigNode): 'http' | 'stream' {
   return node.context.startsWith('stream') ? 'stream' : 'http';
 }
 
-const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+/**
+ * Whether `host` is written as an IPv4 address, four dot-separated groups of one to three digits: 1 when every group
+ * is at most 255, 2 when one is larger, 0 for any other text. Character codes rather than a regular expression: its
+ * match array and four substrings per server line were a good part of the allocations of a large configuration.
+ */
+function ipv4Form(host: string): 0 | 1 | 2 {
+  let groups = 0, digits = 0, value = 0, over = false;
+  for (let i = 0; i <= host.length; i++) {
+    // The end of the text closes the last group as a dot would.
+    const c = i < host.length ? host.charCodeAt(i) : 46;
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return 0;
+      value = value * 10 + (c - 48);
+    } else if (c === 46 && digits > 0) {
+      if (value > 255) over = true;
+      groups++;
+      digits = value = 0;
+    } else return 0;
+  }
+  return groups !== 4 ? 0 : over ? 2 : 1;
+}
+const DIGITS = /^\d+$/;
+/** A character nginx does not accept in a host name. */
+const HOST_CHARS = /[^A-Za-z0-9.\-_]/;
+
+type ParsedAddress = { address?: Address; error?: string };
+
+/**
+ * Parsed addresses by text, frozen because they are shared: a large configuration passes to the same few
+ * hundred targets thousands of times. Bounded for a long-running language server.
+ */
+const addressCache = new Map<string, Readonly<ParsedAddress>>();
+const ADDRESS_CACHE_MAX = 10_000;
 
 /** Parses `host[:port]`, `[v6]:port` or `unix:/path` as nginx's ngx_parse_url would; returns an error text instead of throwing. */
 export function parseAddress(text: string): { address?: Address; error?: string } {
+  let parsed = addressCache.get(text);
+  if (!parsed) {
+    parsed = parseAddressText(text);
+    if (parsed.address) Object.freeze(parsed.address);
+    Object.freeze(parsed);
+    if (addressCache.size >= ADDRESS_CACHE_MAX) addressCache.clear();
+    addressCache.set(text, parsed);
+  }
+  return parsed;
+}
+
+function parseAddressText(text: string): ParsedAddress {
   const hasVariables = text.includes('$');
   if (text.startsWith('unix:')) {
     const path = text.slice(5);
@@ -96,16 +142,16 @@ export function parseAddress(text: string): { address?: Address; error?: string 
   if (!host) return { error: `no host in upstream "${text}"` };
   let port: number | undefined;
   if (portText !== undefined && !portText.includes('$')) {
-    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) return { error: `invalid port in upstream "${text}"` };
     port = Number(portText);
+    if (!DIGITS.test(portText) || port < 1 || port > 65535) return { error: `invalid port in upstream "${text}"` };
   }
-  if (!hasVariables && !ipv6 && /[^A-Za-z0-9.\-_]/.test(host)) return { error: `invalid host in upstream "${text}"` };
-  const v4 = IPV4.exec(host);
-  if (v4 && v4.slice(1).some((o) => Number(o) > 255)) {
+  if (!hasVariables && !ipv6 && HOST_CHARS.test(host)) return { error: `invalid host in upstream "${text}"` };
+  const v4 = ipv4Form(host);
+  if (v4 === 2) {
     // nginx does not reject it as an address: it tries to resolve it as a name and fails.
     return { error: `"${host}" is not a valid IPv4 address; nginx treats it as a host name and fails with "host not found in upstream"` };
   }
-  return { address: { host, port, isIp: ipv6 || !!v4, ipv6, hasVariables } };
+  return { address: { host, port, isIp: ipv6 || v4 === 1, ipv6, hasVariables } };
 }
 
 function parsePass(node: ConfigNode): PassTarget | undefined {
@@ -114,8 +160,22 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
   const directive = node.name as PassDirective;
   const module = moduleOf(node);
   const value = arg.value;
-  const target: PassTarget = { node, directive, module, arg, hasVariables: value.includes('$') };
-  const allowed = SCHEMES[`${module}:${directive}`] ?? [];
+  // Every field from the start, in one order: all targets then share one object shape, which keeps the many rules
+  // that read them fast (fields added later would give each combination of fields a shape of its own).
+  const target: PassTarget = {
+    node,
+    directive,
+    module,
+    arg,
+    scheme: undefined,
+    address: undefined,
+    uri: undefined,
+    hasVariables: value.includes('$'),
+    upstream: undefined,
+    error: undefined,
+    errorKind: undefined,
+  };
+  const allowed = (module === 'http' && HTTP_SCHEMES[directive]) || NO_SCHEMES;
   const sep = value.indexOf('://');
   let rest = value;
   if (sep >= 0) {
@@ -167,18 +227,25 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
   return target;
 }
 
+const SCHEME_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
+
 function parseServer(node: ConfigNode): UpstreamServer {
-  const [addr, ...rest] = node.directive.args;
+  const args = node.directive.args;
+  const addr = args[0];
   const params = new Map<string, string | true>();
-  for (const p of rest) {
-    const eq = p.value.indexOf('=');
-    params.set(eq < 0 ? p.value : p.value.slice(0, eq), eq < 0 ? true : p.value.slice(eq + 1));
+  // Indexed from 1, not `[addr, ...rest]`: destructuring with a rest element is slow in code not yet optimised.
+  for (let k = 1; k < args.length; k++) {
+    const v = args[k].value;
+    const eq = v.indexOf('=');
+    params.set(eq < 0 ? v : v.slice(0, eq), eq < 0 ? true : v.slice(eq + 1));
   }
-  if (!addr) return { node, params, error: 'invalid number of arguments in "server" directive' };
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(addr.value)) return { node, params, error: `invalid host in upstream "${addr.value}": a server address takes no scheme` };
+  // `address` written out even when absent, so that every server has the same object shape.
+  if (!addr) return { node, address: undefined, params, error: 'invalid number of arguments in "server" directive' };
+  if (addr.value.includes('://') && SCHEME_PREFIX.test(addr.value)) return { node, address: undefined, params, error: `invalid host in upstream "${addr.value}": a server address takes no scheme` };
   const slash = addr.value.startsWith('unix:') ? -1 : addr.value.indexOf('/');
-  if (slash >= 0) return { node, params, error: `invalid host in upstream "${addr.value}": a server address takes no URI` };
-  const parsed = parseAddress(addr.value);
+  if (slash >= 0) return { node, address: undefined, params, error: `invalid host in upstream "${addr.value}": a server address takes no URI` };
+  // Not through the cache: server addresses are nearly all distinct (a port each), so it would only grow.
+  const parsed = parseAddressText(addr.value);
   return { node, address: parsed.address, params, error: parsed.error };
 }
 
@@ -191,22 +258,26 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
     const node = all[k];
     if (node.name === 'upstream' && node.directive.block && node.directive.args[0]) {
       const up: Upstream = { name: node.directive.args[0].value, node, module: moduleOf(node), servers: [] };
-      for (const c of node.children) if (c.name === 'server') up.servers.push(parseServer(c));
+      const children = node.children;
+      for (let j = 0; j < children.length; j++) if (children[j].name === 'server') up.servers.push(parseServer(children[j]));
       upstreams.push(up);
-    } else if ((PASS_DIRECTIVES as readonly string[]).includes(node.name)) {
+    } else if (PASS_SET.has(node.name)) {
       const t = parsePass(node);
       if (t) passes.push(t);
     }
   }
-  const index = new Map<string, Upstream>();
+  // One index per module, keyed by the lower-cased name: no "module:name" string to build per lookup.
+  const httpIndex = new Map<string, Upstream>();
+  const streamIndex = new Map<string, Upstream>();
   for (const u of upstreams) {
-    const key = `${u.module}:${u.name.toLowerCase()}`;
+    const index = u.module === 'stream' ? streamIndex : httpIndex;
+    const key = u.name.toLowerCase();
     if (!index.has(key)) index.set(key, u);
   }
   const users = new Map<Upstream, PassTarget[]>();
   for (const p of passes) {
     if (!p.address || p.address.unix || p.hasVariables) continue;
-    const up = index.get(`${p.module}:${p.address.host.toLowerCase()}`);
+    const up = (p.module === 'stream' ? streamIndex : httpIndex).get(p.address.host.toLowerCase());
     if (!up) continue;
     if (p.address.port !== undefined) {
       p.errorKind ??= 'address';
@@ -221,7 +292,7 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
   return {
     upstreams,
     passes,
-    find: (module, name) => index.get(`${module}:${name.toLowerCase()}`),
+    find: (module, name) => (module === 'stream' ? streamIndex : httpIndex).get(name.toLowerCase()),
     usersOf: (up) => users.get(up) ?? [],
   };
 }

@@ -1,13 +1,16 @@
 import type { ConfigNode } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule } from '../rule';
-import { effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
+import { effectiveMs, effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
 import { insertLinesAfter } from '../../fix';
 import { minimumOption, reportsTooLow } from './read-timeout-too-low';
 import { reportsAboveOsLimit } from './connect-timeout-above-os-limit';
 
 const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
 const SHORT_CONNECT_MS = 5_000;
+/** Directive names per module, made once rather than per pass. */
+const CONNECT_NAME: Record<string, string> = Object.fromEntries(MODULES.map((m) => [m, `${m}_connect_timeout`]));
+const READ_NAME: Record<string, string> = Object.fromEntries(MODULES.map((m) => [m, `${m}_read_timeout`]));
 
 /** How deep a node sits: the more specific of two settings is the one that made them disagree. */
 function depth(node: ConfigNode | undefined): number {
@@ -32,14 +35,20 @@ export default defineNginxRule({
   check(ctx) {
     const seen = new Set<string>();
     const enabled = (id: string) => ctx.settings.rules.get(id)?.level !== 'off';
-    for (const site of passSites(ctx, { stream: true })) {
-      if (site.stream && listensUdp(site.scope)) continue;
-      const connectName = `${site.module}_connect_timeout`;
+    const sites = passSites(ctx, { stream: true });
+    for (let k = 0; k < sites.length; k++) {
+      const site = sites[k];
+      const connectName = CONNECT_NAME[site.module];
       // The stream module has one idle timeout for both directions instead of a read timeout.
-      const readName = site.stream ? 'proxy_timeout' : `${site.module}_read_timeout`;
-      const connect = effectiveTime(ctx, site.scope, connectName);
-      const read = effectiveTime(ctx, site.scope, readName);
-      if (!connect || !read || connect.ms <= read.ms) continue;
+      const readName = site.stream ? 'proxy_timeout' : READ_NAME[site.module];
+      // Compared as plain numbers first: at nearly every pass the connect timeout is the shorter one.
+      const connectMs = effectiveMs(ctx, site.scope, connectName);
+      if (connectMs === undefined) continue;
+      const readMs = effectiveMs(ctx, site.scope, readName);
+      if (readMs === undefined || connectMs <= readMs) continue;
+      if (site.stream && listensUdp(site.scope)) continue;
+      const connect = effectiveTime(ctx, site.scope, connectName)!;
+      const read = effectiveTime(ctx, site.scope, readName)!;
       // Same root cause, already reported on that line: a read timeout read-timeout-too-low calls too low, or a
       // connect timeout above the OS limit. The other rule's finding says it; a second one on the line is noise.
       if (read.node && enabled('read-timeout-too-low') && reportsTooLow(read.node, minimumOption(ctx.settings.rules.get('read-timeout-too-low')?.options ?? {}))) continue;

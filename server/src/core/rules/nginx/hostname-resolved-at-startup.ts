@@ -125,19 +125,23 @@ export default defineNginxRule({
   check(ctx) {
     for (const t of ctx.upstreams.passes) {
       const a = t.address;
-      if (!RESOLVING_PASSES.includes(t.directive) || t.hasVariables || t.error || t.upstream || !a || a.unix || a.isIp || a.hasVariables) continue;
+      // Cheapest tests first: most targets name a group or an IP address.
+      if (t.upstream || t.hasVariables || t.error || !a || a.unix || a.isIp || a.hasVariables || !RESOLVING_PASSES.includes(t.directive)) continue;
       if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
       // A dotless name without a port may be a group defined in a file we do not see (undefined-upstream's business).
       if (!a.host.includes('.') && a.port === undefined) continue;
       ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
     }
     for (const up of ctx.upstreams.upstreams) {
-      // Third-party run-time resolution (Tengine's dynamic_resolve, jdomain) already does the job.
-      if (up.node.children.some((c) => c.name === 'dynamic_resolve' || c.name === 'jdomain')) continue;
+      let dynamic: boolean | undefined;
       for (const s of up.servers) {
         const a = s.address;
         if (s.error || !a || a.unix || a.isIp || a.hasVariables || s.params.has('resolve')) continue;
         if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
+        // Third-party run-time resolution (Tengine's dynamic_resolve, jdomain) already does the job. Asked only
+        // here, once a server would be reported: most groups list IP addresses, and this reads the whole block.
+        dynamic ??= up.node.children.some((c) => c.name === 'dynamic_resolve' || c.name === 'jdomain');
+        if (dynamic) break;
         const arg = s.node.directive.args[0];
         ctx.report({ at: { file: s.node.file, ...spanIn(arg, a.host) }, message: `upstream "${up.name}" server ${arg.value}: ${consequence(a.host, up.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: serverSuggestions(ctx, up, s) });
       }

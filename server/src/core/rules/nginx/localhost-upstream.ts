@@ -31,6 +31,11 @@ function keepHostHeader(ctx: NginxRuleContext, t: PassTarget): TextEdit[] {
   return [insertFirstIn(level, t.node, withInheritedLines(eff.origin === 'inherited' ? eff.nodes : [], [line]))];
 }
 
+/** `host.toLowerCase() === 'localhost'`, without lower-casing every host (no other length can lower-case to it). */
+function isLocalhost(host: string): boolean {
+  return host.length === 9 && host.toLowerCase() === 'localhost';
+}
+
 function suggestions(file: PassTarget['node']['file'], span: Span, extra: TextEdit[]): Fix[] {
   const note = extra.length ? ' and keep the Host header the backend got so far' : '';
   return [
@@ -50,13 +55,14 @@ export default defineNginxRule({
   check(ctx) {
     for (const t of ctx.upstreams.passes) {
       const a = t.address;
-      if (!PASSES.includes(t.directive) || t.hasVariables || t.error || t.upstream || !a || a.unix || a.host.toLowerCase() !== 'localhost') continue;
+      // Cheapest tests first: most targets name a group or an IP address.
+      if (t.upstream || t.hasVariables || t.error || !a || a.unix || !isLocalhost(a.host) || !PASSES.includes(t.directive)) continue;
       const span = hostSpan(t);
       ctx.report({ at: { file: t.node.file, ...span }, message: `${t.directive} ${t.arg.value}: ${message(t.module)}`, suggestions: suggestions(t.node.file, span, keepHostHeader(ctx, t)) });
     }
     for (const up of ctx.upstreams.upstreams) {
       for (const s of up.servers) {
-        if (s.error || s.address?.host.toLowerCase() !== 'localhost') continue;
+        if (s.error || !s.address || !isLocalhost(s.address.host)) continue;
         const arg = s.node.directive.args[0];
         const span = spanIn(arg, s.address.host);
         ctx.report({ at: { file: s.node.file, ...span }, message: `upstream "${up.name}" server ${arg.value}: ${message(up.module)}`, suggestions: suggestions(s.node.file, span, []) });

@@ -1,7 +1,24 @@
 import { insertLinesAfter } from '../../fix';
 import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
+import type { UpstreamServer } from '../../model/nginx-upstreams';
 import { isBackup, isLocal, serversAreDynamic } from './failover-support';
+
+/**
+ * Whether every server is the same IP literal. Only IP literals prove "one machine": a name may stand for several
+ * hosts (round-robin DNS). A loop that stops at the first difference, not a set of every group's hosts.
+ */
+function oneIpHost(servers: UpstreamServer[]): boolean {
+  let first: string | undefined;
+  for (let k = 0; k < servers.length; k++) {
+    const s = servers[k];
+    if (!s.address || s.error || !s.address.isIp || s.params.has('resolve')) return false;
+    const host = s.address.host.toLowerCase();
+    if (first === undefined) first = host;
+    else if (host !== first) return false;
+  }
+  return first !== undefined;
+}
 
 /** Balancing methods that refuse `backup` (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#backup). */
 const NO_BACKUP_METHODS = ['hash', 'ip_hash', 'random'];
@@ -22,13 +39,11 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     for (const up of ctx.upstreams.upstreams) {
-      if (up.servers.length < 2 || serversAreDynamic(up) || up.servers.some(isBackup)) continue;
-      if (up.node.children.some((c) => NO_BACKUP_METHODS.includes(c.name))) continue;
-      // Only IP literals prove "one machine": a name may stand for several hosts (round-robin DNS).
-      const hosts = new Set(up.servers.map((s) => (s.address && !s.error && s.address.isIp && !s.params.has('resolve') ? s.address.host.toLowerCase() : '\0')));
-      if (hosts.size !== 1 || hosts.has('\0')) continue;
+      // The tests on the servers first: they are already parsed, while the other two read every line of the block.
+      if (up.servers.length < 2 || up.servers.some(isBackup) || !oneIpHost(up.servers)) continue;
       const host = up.servers[0].address!;
-      if (isLocal(host)) continue;
+      if (isLocal(host) || serversAreDynamic(up)) continue;
+      if (up.node.children.some((c) => NO_BACKUP_METHODS.includes(c.name))) continue;
       const timeouts = new Set(up.servers.map((s) => s.params.get('fail_timeout') ?? '10s'));
       const ft = timeouts.size === 1 ? `fail_timeout (${[...timeouts][0]})` : 'fail_timeout';
       // Since 1.11.5 nginx waits out fail_timeout when every server has failed instead of resetting them (CHANGES).

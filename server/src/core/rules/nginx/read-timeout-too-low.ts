@@ -7,6 +7,7 @@ import { locationOf, locationPath, seconds, setValue } from './timeouts-support'
 
 const READ = HTTP_UPSTREAM_MODULES.map((m) => `${m}_read_timeout`);
 const SEND = HTTP_UPSTREAM_MODULES.map((m) => `${m}_send_timeout`);
+const NAMES = [...READ, ...SEND];
 
 /** Below a few seconds, ordinary hiccups (a GC pause, a cold cache, one slow query) already exceed the timeout. */
 const DEFAULT_MINIMUM_MS = 5_000;
@@ -39,11 +40,14 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     const minimum = minimumOption(ctx.options);
-    for (const name of [...READ, ...SEND]) {
-      for (const node of ctx.nodes(name)) {
+    for (const name of NAMES) {
+      const nodes = ctx.nodes(name);
+      for (let k = 0; k < nodes.length; k++) {
+        const node = nodes[k];
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
-        if (ms === undefined || !reportsTooLow(node, minimum)) continue;
+        // reportsTooLow asks the same first; checked here so that most lines skip its location walk and regex.
+        if (ms === undefined || ms >= minimum || !reportsTooLow(node, minimum)) continue;
         // nginx arms these timers between two successive reads / writes, not for the whole exchange
         // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout).
         const message = name.endsWith('_read_timeout')

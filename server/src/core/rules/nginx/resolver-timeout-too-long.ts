@@ -82,6 +82,8 @@ export default defineNginxRule({
     const maximum = timeOption(ctx, 'maximum', DEFAULT_MAXIMUM_MS);
     const seen = new Set<string>();
     for (const site of passSites(ctx, { stream: true })) {
+      // runtimeLookup's own first test, made before the resolver lookup: most targets have no variables.
+      if (!site.pass.hasVariables) continue;
       const resolver = ctx.effective(site.scope, 'resolver').nodes.at(-1);
       const lookup = resolver && runtimeLookup(ctx, site);
       if (!resolver || !lookup) continue;

@@ -1,6 +1,6 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
-import type { PassTarget, UpstreamServer } from '../../model/nginx-upstreams';
+import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { spanIn, tlsTarget } from './addresses-support';
 
@@ -40,6 +40,11 @@ function serverPortsFix(bad: UpstreamServer[], tls: boolean): Fix {
   return { title: `Use the ${tls ? 'TLS' : 'plain-HTTP'} port on ${bad.length > 1 ? 'these servers' : 'this server'}`, edits };
 }
 
+/** The pass as findings quote it (made only when reporting: most passes are fine). */
+function describe(t: PassTarget): string {
+  return t.module === 'stream' ? `proxy_pass ${t.arg.value} with proxy_ssl on` : `proxy_pass ${t.arg.value}`;
+}
+
 function serverPort(s: UpstreamServer): number | undefined {
   return s.address && !s.address.unix ? s.address.port ?? 80 : undefined;
 }
@@ -53,19 +58,26 @@ export default defineNginxRule({
   directives: ['proxy_pass', 'proxy_ssl', 'upstream'],
   versions: 'all',
   check(ctx: NginxRuleContext) {
+    // The servers on the wrong kind of port, per group and direction: thousands of passes share a few groups.
+    const badFor = [new Map<Upstream, UpstreamServer[]>(), new Map<Upstream, UpstreamServer[]>()];
     for (const t of ctx.upstreams.passes) {
       if (t.directive !== 'proxy_pass' || t.error || t.hasVariables || !t.address || t.address.unix) continue;
       const tls = t.module === 'stream' ? tlsTarget(ctx, t, false) : t.scheme === 'https';
       if (t.module === 'http' && t.scheme !== 'https' && t.scheme !== 'http') continue;
       // Stream proxying without proxy_ssl to 443 is TLS passthrough: perfectly normal.
       if (t.module === 'stream' && !tls) continue;
-      const what = t.module === 'stream' ? `proxy_pass ${t.arg.value} with proxy_ssl on` : `proxy_pass ${t.arg.value}`;
       if (t.upstream) {
-        const bad = t.upstream.servers.filter((s) => {
-          const p = serverPort(s);
-          return p !== undefined && (tls ? PLAIN.has(p) : TLS.has(p));
-        });
+        const cache = badFor[tls ? 1 : 0];
+        let bad = cache.get(t.upstream);
+        if (!bad) {
+          bad = t.upstream.servers.filter((s) => {
+            const p = serverPort(s);
+            return p !== undefined && (tls ? PLAIN.has(p) : TLS.has(p));
+          });
+          cache.set(t.upstream, bad);
+        }
         if (!bad.length) continue;
+        const what = describe(t);
         const list = bad.slice(0, 3).map((s) => `${s.node.directive.args[0].value}${s.address!.port === undefined ? ' (no port: 80)' : ''}`).join(', ');
         ctx.report({
           at: { file: t.node.file, ...t.arg },
@@ -78,6 +90,7 @@ export default defineNginxRule({
       }
       const port = t.address.port;
       if (port === undefined || !(tls ? PLAIN.has(port) : TLS.has(port))) continue;
+      const what = describe(t);
       const fixes = [t.module === 'http' ? schemeFix(t, tls ? 'http' : 'https') : undefined, portFix(t, port)].filter((f): f is Fix => !!f);
       ctx.report({ at: { file: t.node.file, ...t.arg }, message: `${what}: ${tls ? `TLS to port ${port}, which normally speaks plain HTTP: ${handshake(t.module === 'stream')}` : `plain HTTP to port ${port}, which normally speaks TLS: ${PLAINTEXT}`}`, suggestions: fixes });
     }

@@ -3,7 +3,7 @@ import type { TextEdit } from '../../finding';
 import type { Origin } from '../../model/nginx-effective';
 import { timeMs, type UpstreamModule } from '../../model/nginx-modules';
 import type { ConfigNode } from '../../model/nginx-tree';
-import type { PassTarget } from '../../model/nginx-upstreams';
+import type { PassTarget, UpstreamGraph } from '../../model/nginx-upstreams';
 import { parseNginxTime } from '../../model/units';
 import type { NginxRuleContext } from '../rule';
 
@@ -25,18 +25,34 @@ export interface PassSite {
   scope: ConfigNode;
 }
 
-/** Every pass directive of the http upstream modules, plus stream proxy_pass when asked for. */
-export function passSites(ctx: NginxRuleContext, opts: { stream?: boolean } = {}): PassSite[] {
-  const out: PassSite[] = [];
-  for (const pass of ctx.upstreams.passes) {
-    const scope = pass.node.parent;
-    if (!scope || pass.error) continue;
-    const stream = pass.module === 'stream';
-    if (stream && !opts.stream) continue;
-    const module = stream ? 'proxy' : MODULE_OF_PASS[pass.directive];
-    if (module) out.push({ pass, module, stream, scope });
+/**
+ * The sites of one upstream graph, made once: five rules walk them, and a large configuration has thousands.
+ * `http` holds the http sites only; `all` adds stream proxy_pass, in document order.
+ */
+const sitesCache = new WeakMap<UpstreamGraph, { http: readonly PassSite[]; all: readonly PassSite[] }>();
+
+/** Every pass directive of the http upstream modules, plus stream proxy_pass when asked for. Shared: do not modify. */
+export function passSites(ctx: NginxRuleContext, opts: { stream?: boolean } = {}): readonly PassSite[] {
+  let sites = sitesCache.get(ctx.upstreams);
+  if (!sites) {
+    const http: PassSite[] = [];
+    const all: PassSite[] = [];
+    const passes = ctx.upstreams.passes;
+    for (let k = 0; k < passes.length; k++) {
+      const pass = passes[k];
+      const scope = pass.node.parent;
+      if (!scope || pass.error) continue;
+      const stream = pass.module === 'stream';
+      const module = stream ? 'proxy' : MODULE_OF_PASS[pass.directive];
+      if (!module) continue;
+      const site: PassSite = { pass, module, stream, scope };
+      all.push(site);
+      if (!stream) http.push(site);
+    }
+    sites = { http: Object.freeze(http), all: Object.freeze(all) };
+    sitesCache.set(ctx.upstreams, sites);
   }
-  return out;
+  return opts.stream ? sites.all : sites.http;
 }
 
 export interface TimeValue {
@@ -48,18 +64,53 @@ export interface TimeValue {
   origin: Origin;
 }
 
+/**
+ * Only the milliseconds of effectiveTime (same value, same undefined): for rules that compare times at every
+ * pass and describe them only in the rare finding, without a TimeValue per lookup.
+ */
+export function effectiveMs(ctx: NginxRuleContext, scope: ConfigNode | null, name: string): number | undefined {
+  const here = writtenHere(scope, name);
+  if (here) return timeMs(here.directive.args[0]);
+  const eff = ctx.effective(scope, name);
+  const nodes = eff.nodes;
+  if (nodes.length) return timeMs(nodes[nodes.length - 1].directive.args[0]);
+  if (eff.defaultValue === undefined) return undefined;
+  return parseNginxTime(eff.defaultValue) ?? undefined;
+}
+
 /** The time in force for `name` inside `scope`; undefined when it is not a literal time (a variable or a typo nginx -t reports). */
 export function effectiveTime(ctx: NginxRuleContext, scope: ConfigNode | null, name: string): TimeValue | undefined {
+  const here = writtenHere(scope, name);
+  if (here) return timeValue(here, 'here');
   const eff = ctx.effective(scope, name);
   const node = eff.nodes[eff.nodes.length - 1];
-  if (node) {
-    const arg = node.directive.args[0];
-    const ms = timeMs(arg);
-    return ms === undefined ? undefined : { ms, text: arg.value, node, origin: eff.origin };
-  }
+  if (node) return timeValue(node, eff.origin);
   if (eff.defaultValue === undefined) return undefined;
   const ms = parseNginxTime(eff.defaultValue);
   return ms === null ? undefined : { ms, text: eff.defaultValue, origin: eff.origin };
+}
+
+function timeValue(node: ConfigNode, origin: Origin): TimeValue | undefined {
+  const arg = node.directive.args[0];
+  const ms = timeMs(arg);
+  return ms === undefined ? undefined : { ms, text: arg.value, node, origin };
+}
+
+/** Levels up to this many children are scanned directly; larger ones are left to ctx.effective and its index. */
+const SCAN_LIMIT = 64;
+
+/**
+ * The last `name` directive written in `scope` itself: then it is the one in force there, with origin "here", for
+ * any directive (ctx.effective looks at the scope's own children before anything else). Undefined when there is
+ * none (or the scope is large): ask ctx.effective. Most passes set their timeouts in their own location, and this
+ * answers those lookups without the Effective and node list ctx.effective allocates for each.
+ */
+function writtenHere(scope: ConfigNode | null, name: string): ConfigNode | undefined {
+  if (!scope) return undefined;
+  const children = scope.children;
+  if (children.length > SCAN_LIMIT) return undefined;
+  for (let k = children.length - 1; k >= 0; k--) if (children[k].name === name) return children[k];
+  return undefined;
 }
 
 /** "90 s", "1.5 s", "500 ms": durations in prose (values as written are quoted as written). */
@@ -118,6 +169,22 @@ const STREAM_PATH = /(^|\/)(events?|sse|event-?stream|eventsource|stream(ing)?|s
 
 export type LongLivedKind = 'websocket' | 'event-stream';
 
+const NAMES_WEBSOCKET = 1;
+const NAMES_STREAM = 2;
+/** What each location path names (the bits above), by path: thousands of locations share a few hundred paths. */
+const pathCache = new Map<string, number>();
+const PATH_CACHE_MAX = 10_000;
+
+function pathNames(path: string): number {
+  let bits = pathCache.get(path);
+  if (bits === undefined) {
+    bits = (WEBSOCKET_PATH.test(path) ? NAMES_WEBSOCKET : 0) | (STREAM_PATH.test(path) ? NAMES_STREAM : 0);
+    if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
+    pathCache.set(path, bits);
+  }
+  return bits;
+}
+
 /**
  * Whether requests passed from this scope are meant to stay open (WebSocket, Server-Sent Events, long
  * polling), which a 60 s read timeout cuts off. Evidence, in order: an `Upgrade` request header passed on
@@ -126,15 +193,45 @@ export type LongLivedKind = 'websocket' | 'event-stream';
  */
 export function longLivedKind(ctx: NginxRuleContext, site: PassSite): LongLivedKind | undefined {
   if (site.stream || site.module !== 'proxy') return undefined;
-  const path = locationPath(locationOf(site.pass.node));
-  const headers = ctx.effective(site.scope, 'proxy_set_header');
-  const upgrade = headers.nodes.some((n) => n.directive.args[0]?.value.toLowerCase() === 'upgrade');
-  if (upgrade) {
-    const loc = locationOf(site.pass.node);
-    const here = headers.nodes.some((n) => n.parent === site.scope || n.parent === loc);
-    if (here || WEBSOCKET_PATH.test(path)) return 'websocket';
+  // Called for every proxy_pass, and reading the nodes is most of its cost: one pass over the scope's own
+  // directives finds its proxy_set_header lines (and an Upgrade among them) and its proxy_buffering. Directives
+  // written in the scope are the ones in force there; ctx.effective is asked only about what is not.
+  const scope = site.scope;
+  const children = scope.children;
+  let headersHere = false;
+  let upgrade = false;
+  let buffering: ConfigNode | undefined;
+  if (children.length <= SCAN_LIMIT) {
+    for (let k = 0; k < children.length; k++) {
+      const c = children[k];
+      if (c.name === 'proxy_set_header') {
+        headersHere = true;
+        upgrade ||= isWord(c.directive.args[0]?.value, 'upgrade');
+      } else if (c.name === 'proxy_buffering') buffering = c;
+    }
   }
-  const buffering = ctx.effective(site.scope, 'proxy_buffering').nodes.at(-1)?.directive.args[0]?.value.toLowerCase();
-  if (buffering === 'off' && (STREAM_PATH.test(path) || WEBSOCKET_PATH.test(path))) return 'event-stream';
-  return undefined;
+  // locationOf(site.pass.node), from the scope (the pass's parent): the pass node itself need not be read.
+  let loc: ConfigNode | null = scope;
+  while (loc && loc.name !== 'location') loc = loc.parent;
+  let here = headersHere;
+  if (!headersHere) {
+    const headers = ctx.effective(scope, 'proxy_set_header').nodes;
+    for (let k = 0; k < headers.length && !upgrade; k++) upgrade = isWord(headers[k].directive.args[0]?.value, 'upgrade');
+    for (let k = 0; k < headers.length && !here; k++) here = headers[k].parent === scope || headers[k].parent === loc;
+  }
+  if (upgrade && here) return 'websocket';
+  const names = pathNames(locationPath(loc));
+  if (upgrade && names & NAMES_WEBSOCKET) return 'websocket';
+  // Most paths name neither: proxy_buffering is looked up only for those that do.
+  if (!names) return undefined;
+  buffering ??= ctx.effective(scope, 'proxy_buffering').nodes.at(-1);
+  return buffering && isWord(buffering.directive.args[0]?.value, 'off') ? 'event-stream' : undefined;
+}
+
+/**
+ * `value?.toLowerCase() === word` for a lower-case ASCII word, without lower-casing every value: lower-casing never
+ * shortens a string, and the one character it lengthens (İ, into "i" and a combining dot) cannot end up ASCII.
+ */
+function isWord(value: string | undefined, word: string): boolean {
+  return value !== undefined && value.length === word.length && value.toLowerCase() === word;
 }
