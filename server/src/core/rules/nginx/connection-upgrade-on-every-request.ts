@@ -21,9 +21,15 @@ export default defineNginxRule({
   directives: ['proxy_set_header'],
   versions: 'all',
   check(ctx) {
-    for (const node of ctx.nodes('proxy_set_header')) {
-      const [name, value] = node.directive.args;
-      if (!name || !value || name.value.toLowerCase() !== 'connection' || !/^upgrade$/i.test(value.value)) continue;
+    const lines = ctx.nodes('proxy_set_header');
+    for (let k = 0; k < lines.length; k++) {
+      const node = lines[k];
+      // Every header line of a large tree passes here (snippets once per include): indexed arguments rather than
+      // destructuring, and lengths compared before any lower-casing (which never changes them for these ASCII words).
+      const args = node.directive.args;
+      if (args.length < 2) continue;
+      const name = args[0], value = args[1];
+      if (name.value.length !== 10 || value.value.length !== 7 || name.value.toLowerCase() !== 'connection' || !/^upgrade$/i.test(value.value)) continue;
       // A location that only serves WebSocket handshakes gets nothing but upgrades: the literal is right there.
       if (moduleOf(node) !== 'http' || wsPath(node.parent)) continue;
       const edits: TextEdit[] = [replaceSpan(node.file, value, '$connection_upgrade')];

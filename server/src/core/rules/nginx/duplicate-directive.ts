@@ -73,6 +73,24 @@ const LEVELS: Record<string, [keyof typeof TABLES, string]> = {
   'stream-server': ['stream', 'stream-server'],
 };
 
+/** Every name any table lists: a level where none of them comes twice has nothing to report. */
+const LISTED: ReadonlySet<string> = new Set([...SINGLE_VALUE_DIRECTIVES.http, ...SINGLE_VALUE_DIRECTIVES.upstream, ...SINGLE_VALUE_DIRECTIVES.stream]);
+
+/**
+ * Whether some listed name occurs twice among `children`, without building anything: true for nearly no level
+ * of a real configuration, and the per-level map of the full check costs more than the check itself.
+ */
+function mayRepeat(children: ConfigNode[]): boolean {
+  // Big levels (http with every server) would make the pairwise comparison quadratic: they get the full check.
+  if (children.length > 32) return true;
+  for (let i = 1; i < children.length; i++) {
+    const name = children[i].name;
+    if (!LISTED.has(name)) continue;
+    for (let j = 0; j < i; j++) if (children[j].name === name) return true;
+  }
+  return false;
+}
+
 const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
 
 /** The directive's own `include` line when the second copy is the same line of a file included twice at one level. */
@@ -86,11 +104,18 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   summary: 'A directive that takes one value per level is set twice at the same level (often by two included snippets): nginx refuses to start ("directive is duplicate").',
-  directives: [...new Set([...SINGLE_VALUE_DIRECTIVES.http, ...SINGLE_VALUE_DIRECTIVES.upstream, ...SINGLE_VALUE_DIRECTIVES.stream])],
+  directives: [...LISTED],
   versions: 'all (list checked on 1.22.1)',
   check(ctx) {
     const seen = new Set<string>();
-    const levels: (ConfigNode | null)[] = [null, ...ctx.config.all.filter((n) => n.children.length && !DATA_CONTEXTS.has(n.name))];
+    const levels: (ConfigNode | null)[] = [];
+    // Every level is looked at, but only the few where a listed name comes twice get the full treatment below.
+    if (mayRepeat(ctx.config.roots)) levels.push(null);
+    const all = ctx.config.all;
+    for (let k = 0; k < all.length; k++) {
+      const n = all[k];
+      if (n.children.length && !DATA_CONTEXTS.has(n.name) && mayRepeat(n.children)) levels.push(n);
+    }
     for (const level of levels) {
       const children = level ? level.children : ctx.config.roots;
       const byName = new Map<string, ConfigNode[]>();

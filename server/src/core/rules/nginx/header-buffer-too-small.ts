@@ -12,8 +12,12 @@ const IDP = /(?<![a-z0-9])(oauth2?(?:[-_]?proxy)?|oidc|keycloak|authelia|authent
 const TOKEN_VARS = /\$upstream_http_\w*(set_cookie|token|jwt|authorization|id_token)/i;
 const HEADER_SIZE = 16 * 1024;
 
+/** The module of each http pass directive (the first that names it, as a find() over HTTP_UPSTREAM_MODULES would). */
+const MODULE_OF_PASS = new Map<string, UpstreamModule>();
+for (const m of HTTP_UPSTREAM_MODULES) if (!MODULE_OF_PASS.has(PASS_OF[m])) MODULE_OF_PASS.set(PASS_OF[m], m);
+
 function moduleOfPass(t: PassTarget): UpstreamModule | undefined {
-  return HTTP_UPSTREAM_MODULES.find((m) => PASS_OF[m] === t.directive);
+  return MODULE_OF_PASS.get(t.directive);
 }
 
 /** Locations that serve an auth_request whose answer is mined for cookies or tokens. */
@@ -32,6 +36,8 @@ function tokenAuthTargets(ctx: NginxRuleContext): Set<string> {
 function evidence(t: PassTarget, authUris: Set<string>): string | undefined {
   const name = t.upstream?.name ?? (t.address && !t.address.hasVariables ? t.address.host : undefined);
   if (name && IDP.test(name)) return `"${name}" looks like an identity provider or auth proxy, whose responses carry session cookies and tokens in headers`;
+  // Usually there is no such auth_request at all: then no location's path needs working out.
+  if (!authUris.size) return undefined;
   const path = locationPath(scopeOf(t.node));
   if (path && authUris.has(path)) return `this location answers auth_request subrequests whose response headers (cookies, tokens) are copied with auth_request_set`;
   return undefined;
@@ -52,7 +58,9 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     const authUris = tokenAuthTargets(ctx);
-    for (const t of ctx.upstreams.passes) {
+    const passes = ctx.upstreams.passes;
+    for (let k = 0; k < passes.length; k++) {
+      const t = passes[k];
       const m = moduleOfPass(t);
       if (!m || t.module !== 'http') continue;
       const why = evidence(t, authUris);

@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../finding';
 import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, withInheritedLines } from '../../fix';
-import type { ConfigNode } from '../../model/nginx-tree';
-import { enclosing } from '../../model/nginx-effective';
+import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
+import type { Effective } from '../../model/nginx-effective';
 import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
 import { parseNginxSize, formatSize } from '../../model/units';
 import { atLeast } from '../../model/version';
@@ -15,9 +15,14 @@ export function newKeepaliveDefaults(ctx: NginxRuleContext): boolean | undefined
 /** The `keepalive N` line of an http upstream group when N is a positive count (the one that turns the cache on before 1.29.7). */
 export function explicitKeepalive(up: Upstream): ConfigNode | undefined {
   if (up.module !== 'http') return undefined;
-  const node = up.node.children.find((c) => c.name === 'keepalive');
-  const n = node?.directive.args[0]?.value;
-  return node && n && /^\d+$/.test(n) && Number(n) > 0 ? node : undefined;
+  // A loop rather than find(): this runs for every upstream group, for several rules.
+  const children = up.node.children;
+  for (let k = 0; k < children.length; k++) {
+    if (children[k].name !== 'keepalive') continue;
+    const n = children[k].directive.args[0]?.value;
+    return n && /^\d+$/.test(n) && Number(n) > 0 ? children[k] : undefined;
+  }
+  return undefined;
 }
 
 export function text(node: ConfigNode): string {
@@ -46,18 +51,31 @@ export interface HeaderLine {
 
 /** The `*_set_header` lines in force in `scope`, and whether they are written there or inherited. */
 export function headerLines(ctx: NginxRuleContext, scope: ConfigNode | null, directive = 'proxy_set_header') {
-  const eff = ctx.effective(scope, directive);
+  return headerLinesOf(ctx.effective(scope, directive));
+}
+
+/** headerLines() from the ctx.effective() answer for the header directive, when the caller has it already. */
+export function headerLinesOf(eff: Effective) {
   const lines: HeaderLine[] = [];
-  for (const node of eff.nodes) {
-    const [name, value] = node.directive.args;
-    if (name) lines.push({ node, name: name.value.toLowerCase(), value: value?.value ?? '' });
+  // Indexed, not destructured: array destructuring runs the iterator protocol in code not yet optimised.
+  for (let k = 0; k < eff.nodes.length; k++) {
+    const node = eff.nodes[k];
+    const args = node.directive.args;
+    if (args.length) lines.push({ node, name: args[0].value.toLowerCase(), value: args.length > 1 ? args[1].value : '' });
   }
   return { lines, origin: eff.origin, nodes: eff.nodes };
 }
 
+export type HeaderLines = ReturnType<typeof headerLines>;
+
 /** The `map` block that defines `$name` (maps are global to the http module). */
 export function mapDefining(ctx: NginxRuleContext, variable: string): ConfigNode | undefined {
-  return ctx.nodes('map').find((m) => moduleOf(m) === 'http' && m.directive.args[1]?.value === variable && m.directive.block);
+  const maps = ctx.nodes('map');
+  for (let k = 0; k < maps.length; k++) {
+    const m = maps[k];
+    if (moduleOf(m) === 'http' && m.directive.args[1]?.value === variable && m.directive.block) return m;
+  }
+  return undefined;
 }
 
 /** Values a map yields for an empty source value: its '' entry, else its default (empty when none). */
@@ -85,10 +103,13 @@ const WS_NAME = /(?<![a-z0-9])(ws|wss|websockets?|socketio|socket-io|sockjs)(?![
 
 /** The path pattern of the location a node is in (its own when it is one). */
 export function locationPath(node: ConfigNode | null): string | undefined {
-  const loc = node && (node.name === 'location' ? node : enclosing(node, 'location'));
+  let loc = node;
+  while (loc && loc.name !== 'location') loc = loc.parent;
   if (!loc) return undefined;
-  const args = loc.directive.args.map((a) => a.value);
-  return (args.length > 1 ? args[1] : args[0] ?? '').replace(/\\/g, '');
+  // Called for every pass by several rules: no copies of the arguments, and no replace() when there is no "\\".
+  const args = loc.directive.args;
+  const path = args.length > 1 ? args[1].value : args.length ? args[0].value : '';
+  return path.includes('\\') ? path.replace(/\\/g, '') : path;
 }
 
 export function wsPath(node: ConfigNode | null): boolean {
@@ -109,6 +130,60 @@ export function connectionCarriesUpgrade(ctx: NginxRuleContext, value: string): 
   const map = mapDefining(ctx, value);
   if (!map) return undefined; // $http_connection and friends pass the client's own header on
   return map.children.some((c) => c.directive.args.some((a) => /upgrade/i.test(a.value)));
+}
+
+/** Per configuration, connectionCarriesUpgrade() per Connection value: it depends only on the value and the maps. */
+const carriesCache = new WeakMap<NginxConfig, Map<string, boolean | undefined>>();
+
+function carriesUpgrade(ctx: NginxRuleContext, value: string): boolean | undefined {
+  let byValue = carriesCache.get(ctx.config);
+  if (!byValue) carriesCache.set(ctx.config, (byValue = new Map()));
+  let c = byValue.get(value);
+  if (c === undefined && !byValue.has(value)) byValue.set(value, (c = connectionCarriesUpgrade(ctx, value)));
+  return c;
+}
+
+/** 1 for an Upgrade line, 2 for a Connection line, 0 for any other header (the name in any case, as headerLines() lower-cases it). */
+function headerKind(args: ConfigNode['directive']['args']): 0 | 1 | 2 {
+  if (!args.length) return 0;
+  const name = args[0].value;
+  // The length first, so that Host, X-Forwarded-For and the like are not lower-cased (no lower-casing changes
+  // the length of a string into one of these ASCII words).
+  if (name.length === 7) return name.toLowerCase() === 'upgrade' ? 1 : 0;
+  return name.length === 10 && name.toLowerCase() === 'connection' ? 2 : 0;
+}
+
+/** A `proxy_set_header` line that is WebSocket evidence by itself: Upgrade with a value, or a Connection that carries "upgrade". */
+function isHeaderEvidence(ctx: NginxRuleContext, args: ConfigNode['directive']['args']): boolean {
+  const kind = headerKind(args);
+  const value = args.length > 1 ? args[1].value : '';
+  return kind === 1 ? value !== '' : kind === 2 && carriesUpgrade(ctx, value) === true;
+}
+
+const NO_NODES: ConfigNode[] = [];
+
+/** Per configuration, the levels that write a proxy_set_header line that is evidence (isHeaderEvidence). */
+const evidenceLevels = new WeakMap<NginxConfig, Set<ConfigNode | null>>();
+
+/**
+ * Whether `scope` or a level above it writes an evidence line: the lines in force come from one of those levels,
+ * so with none of them there is no header evidence and no need to look the lines up (for most passes).
+ */
+function underHeaderEvidence(ctx: NginxRuleContext, scope: ConfigNode | null): boolean {
+  let levels = evidenceLevels.get(ctx.config);
+  if (!levels) {
+    levels = new Set();
+    const lines = ctx.nodes('proxy_set_header');
+    for (let k = 0; k < lines.length; k++) {
+      if (!levels.has(lines[k].parent) && isHeaderEvidence(ctx, lines[k].directive.args)) levels.add(lines[k].parent);
+    }
+    evidenceLevels.set(ctx.config, levels);
+  }
+  if (!levels.size) return false;
+  for (let level = scope; ; level = level.parent) {
+    if (levels.has(level)) return true;
+    if (!level) return false;
+  }
 }
 
 export interface WebSocketGap {
@@ -143,10 +218,36 @@ export function connectionsCarryUpgrade(ctx: NginxRuleContext, lines: HeaderLine
  * hop-by-hop headers nginx does not forward on its own, and before 1.29.7 it spoke HTTP/1.0 upstream.
  * https://nginx.org/en/docs/http/websocket.html
  */
-export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap | undefined {
+export function webSocketGap(ctx: NginxRuleContext, t: PassTarget, known?: { headers: HeaderLines; version: ReturnType<typeof httpVersion> }): WebSocketGap | undefined {
   if (t.directive !== 'proxy_pass' || t.module !== 'http') return undefined;
   const scope = scopeOf(t.node);
-  const headers = headerLines(ctx, scope);
+  // Most passes show no sign of WebSocket at all, and most that do are written right: both are told from the raw
+  // lines, with the same tests as below, before anything is built. The lines are only looked up when this level
+  // or one above it writes a line that is evidence (without, they cannot make the upgrade look complete either).
+  const raw = known ? known.headers.nodes : underHeaderEvidence(ctx, scope) ? ctx.effective(scope, 'proxy_set_header').nodes : NO_NODES;
+  let rawUpgrade = false;
+  // As connectionsCarryUpgrade() sums the lines up: true if any line carries "upgrade", else undefined if any may, else false.
+  let rawConnection: boolean | undefined = false;
+  for (let k = 0; k < raw.length; k++) {
+    const args = raw[k].directive.args;
+    const kind = headerKind(args);
+    const value = args.length > 1 ? args[1].value : '';
+    if (kind === 1) {
+      if (value !== '') rawUpgrade = true;
+    } else if (kind === 2 && rawConnection !== true) {
+      const c = carriesUpgrade(ctx, value);
+      if (c === true) rawConnection = true;
+      else if (c === undefined) rawConnection = undefined;
+    }
+  }
+  if (!rawUpgrade && rawConnection !== true && !wsPath(scope) && !wsTargetName(t)) return undefined;
+  const version = known?.version ?? httpVersion(ctx, scope);
+  // An HTTP/2 upstream (1.29.4+) has no Upgrade mechanism of this kind; say nothing rather than guess.
+  if (version.value === '2') return undefined;
+  const versionMissing = version.value === '1.0' || (version.value === undefined && version.origin !== 'here' && version.origin !== 'inherited');
+  if (rawUpgrade && rawConnection !== false && !versionMissing) return undefined;
+  // Something is missing: what follows builds the answer (the same decisions again, on the lines themselves).
+  const headers = known?.headers ?? headerLines(ctx, scope);
   const upgrades = headers.lines.filter((l) => l.name === 'upgrade');
   const connections = headers.lines.filter((l) => l.name === 'connection');
   // An empty value is not sent: an `Upgrade ""` from a shared snippet next to `Upgrade $http_upgrade` still passes it on.
@@ -158,9 +259,6 @@ export function webSocketGap(ctx: NginxRuleContext, t: PassTarget): WebSocketGap
   else if (wsPath(scope)) evidence = `path "${locationPath(scope)}"`;
   else if (wsTargetName(t)) evidence = `backend named "${t.upstream?.name ?? t.address?.host}"`;
   if (!evidence) return undefined;
-  const version = httpVersion(ctx, scope);
-  // An HTTP/2 upstream (1.29.4+) has no Upgrade mechanism of this kind; say nothing rather than guess.
-  if (version.value === '2') return undefined;
   const missing: string[] = [];
   // Any value the user wrote (a variable, "websocket") is taken as deliberate; only a missing or empty one is not.
   const upgradeOk = upgrade && upgrade.value !== '';
@@ -196,13 +294,13 @@ export function connectionMapEdit(ctx: NginxRuleContext): TextEdit | undefined {
 /** Edits that put `added` header lines in `scope` right after `anchor`, copying inherited lines down (minus `drop`). */
 export function headerEdits(scopeHeaders: ReturnType<typeof headerLines>, anchor: ConfigNode, added: string[], drop: HeaderLine[] = [], extra: string[] = []): TextEdit[] {
   const edits: TextEdit[] = [];
-  const dropped = new Set(drop.map((d) => d.node));
   if (scopeHeaders.origin === 'inherited') {
-    const kept = scopeHeaders.nodes.filter((n) => !dropped.has(n));
-    edits.push(insertAfter(anchor, [...extra, ...withInheritedLines(kept, added)]));
+    const dropped = new Set(drop.map((d) => d.node));
+    const kept = drop.length ? scopeHeaders.nodes.filter((n) => !dropped.has(n)) : scopeHeaders.nodes;
+    edits.push(insertAfter(anchor, extra.concat(withInheritedLines(kept, added))));
   } else {
     for (const d of drop) edits.push(deleteLine(d.node));
-    edits.push(insertAfter(anchor, [...extra, ...added]));
+    edits.push(insertAfter(anchor, extra.concat(added)));
   }
   return edits;
 }
@@ -213,6 +311,9 @@ export function headerEdits(scopeHeaders: ReturnType<typeof headerLines>, anchor
  */
 export function insertAfter(node: ConfigNode, lines: string[]): TextEdit {
   const f = node.file;
+  // The usual case, a line break right after the directive, needs no look at the rest of the line.
+  const next = f.text.charCodeAt(node.directive.end);
+  if (next === 10 || next === 13 || node.directive.end >= f.text.length) return insertLinesAfter(node, lines);
   const line = f.lines.positionAt(node.directive.end).line;
   const lineEnd = line + 1 < f.lines.lineCount ? f.lines.lineStart(line + 1) : f.text.length;
   const rest = f.text.slice(node.directive.end, lineEnd).trim();
@@ -252,10 +353,11 @@ export const names = (m: string) => ({ bufferSize: `${m}_buffer_size`, buffers: 
 /** The three values in force in `scope`, defaults from the page size; undefined when one is not a literal size. */
 export function bufferSet(ctx: NginxRuleContext, scope: ConfigNode | null, m: BufferModule): BufferSet | undefined {
   const n = names(m);
-  const page = ctx.target.pageSize;
-  const bs = ctx.effective(scope, n.bufferSize).nodes[0];
-  const bufs = ctx.effective(scope, n.buffers).nodes[0];
-  const busy = ctx.effective(scope, n.busy).nodes[0];
+  return bufferSetOf(ctx.target.pageSize, ctx.effective(scope, n.bufferSize).nodes[0], ctx.effective(scope, n.buffers).nodes[0], ctx.effective(scope, n.busy).nodes[0]);
+}
+
+/** bufferSet from the first line in force of each of the three directives (undefined: not written, the default applies). */
+export function bufferSetOf(page: number, bs: ConfigNode | undefined, bufs: ConfigNode | undefined, busy: ConfigNode | undefined): BufferSet | undefined {
   const bufferSize = bs ? parseNginxSize(bs.directive.args[0]?.value ?? '') : page;
   const num = bufs ? Number(/^\d+$/.test(bufs.directive.args[0]?.value ?? '') ? bufs.directive.args[0].value : NaN) : 8;
   const size = bufs ? parseNginxSize(bufs.directive.args[1]?.value ?? '') : page;

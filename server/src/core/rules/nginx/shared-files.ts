@@ -13,13 +13,23 @@ const cache = new WeakMap<NginxConfig, Map<string, ConfigNode[]>>();
 function placements(config: NginxConfig): Map<string, ConfigNode[]> {
   let byFile = cache.get(config);
   if (byFile) return byFile;
-  byFile = new Map();
-  for (const n of config.all) {
-    if (!n.via) continue;
-    const list = byFile.get(n.file.path);
-    if (!list) byFile.set(n.file.path, [n.via]);
-    else if (!list.includes(n.via)) list.push(n.via);
+  // Sets, not list.includes(): a snippet included from thousands of locations would make that quadratic.
+  // A Set keeps insertion order, so the lists come out in the same (document) order.
+  const sets = new Map<string, Set<ConfigNode>>();
+  const all = config.all;
+  // The top-level lines of one placement come one after another: only the first of them needs recording.
+  let lastVia: ConfigNode | null = null, lastFile: ConfigNode['file'] | null = null;
+  for (let k = 0; k < all.length; k++) {
+    const n = all[k];
+    if (!n.via || (n.via === lastVia && n.file === lastFile)) continue;
+    lastVia = n.via;
+    lastFile = n.file;
+    const set = sets.get(n.file.path);
+    if (!set) sets.set(n.file.path, new Set([n.via]));
+    else set.add(n.via);
   }
+  byFile = new Map();
+  for (const [path, set] of sets) byFile.set(path, [...set]);
   cache.set(config, byFile);
   return byFile;
 }
@@ -31,7 +41,8 @@ export function sharedPlacements(config: NginxConfig, path: string): ConfigNode[
 }
 
 export function isSharedFile(config: NginxConfig, path: string): boolean {
-  return sharedPlacements(config, path).length > 0;
+  const list = placements(config).get(path);
+  return list !== undefined && list.length > 1;
 }
 
 /** Whether a fix writes into a file placed in more than one spot. */

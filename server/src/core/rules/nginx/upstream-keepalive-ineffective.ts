@@ -3,7 +3,7 @@ import { replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { deleteLine, explicitKeepalive, headerEdits, headerLines, httpVersion, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
 import { isSharedFile, unlessShared } from './shared-files';
 
 interface Problem {
@@ -27,47 +27,61 @@ interface Problem {
  */
 export function keepaliveProblems(ctx: NginxRuleContext, t: PassTarget): { problems: Problem[]; emptyMapEntry?: ConfigNode } {
   const scope = scopeOf(t.node);
+  return problemsWith(ctx, httpVersion(ctx, scope), ctx.effective(scope, 'proxy_set_header').nodes);
+}
+
+/**
+ * keepaliveProblems from the level's proxy_http_version and its proxy_set_header lines in force. It reads the lines
+ * themselves rather than headerLines(): most passes have no problem, and then nothing is built for them.
+ */
+function problemsWith(ctx: NginxRuleContext, version: ReturnType<typeof httpVersion>, headerNodes: ConfigNode[]): { problems: Problem[]; emptyMapEntry?: ConfigNode } {
   const newer = newKeepaliveDefaults(ctx);
   const problems: Problem[] = [];
-  const version = httpVersion(ctx, scope);
   if (version.node && version.value === '1.0') problems.push({ says: 'talks HTTP/1.0 to it (proxy_http_version 1.0)', node: version.node, conditional: false, missing: false });
   else if (!version.node && newer !== true) problems.push({ says: 'talks HTTP/1.0 to it', conditional: newer === undefined, missing: true });
 
-  const headers = headerLines(ctx, scope);
   // Every Connection line at the level counts: nginx drops the empty ones and sends all the others
   // (snippets/proxy-common.conf's `Connection ""` next to snippets/websocket.conf's `Connection $connection_upgrade`
   // sends the map's value, "close" for ordinary requests with the WebSocket page's map).
-  const connections = headers.lines.filter((l) => l.name === 'connection');
   let emptyMapEntry: ConfigNode | undefined;
   // HTTP/2 has no Connection header: nginx never sends it to an HTTP/2 upstream.
   if (version.value === '2') return { problems };
-  if (!connections.length) {
-    // Any Connection line replaces nginx's own "Connection: close"; with none, the default is sent (before 1.29.7).
-    if (newer !== true) problems.push({ says: 'sends "Connection: close"', conditional: newer === undefined, missing: true });
-  }
-  for (const connection of connections) {
-    if (/(^|[\s,])close($|[\s,])/i.test(connection.value)) {
-      problems.push({ says: `sends "Connection: ${connection.value}"`, node: connection.node, conditional: false, missing: false });
-    } else if (isVariable(connection.value)) {
+  let connections = 0;
+  for (let k = 0; k < headerNodes.length; k++) {
+    const args = headerNodes[k].directive.args;
+    if (!isConnectionHeader(args)) continue;
+    connections++;
+    const node = headerNodes[k];
+    const value = args.length > 1 ? args[1].value : '';
+    if (/(^|[\s,])close($|[\s,])/i.test(value)) {
+      problems.push({ says: `sends "Connection: ${value}"`, node, conditional: false, missing: false });
+    } else if (isVariable(value)) {
       // The WebSocket docs' map sends "close" for every ordinary request: keep-alive then works only for upgrades.
-      const map = mapDefining(ctx, connection.value);
+      const map = mapDefining(ctx, value);
       const empty = map && map.directive.args[0]?.value === '$http_upgrade' ? mapValueForEmpty(map) : undefined;
       if (empty && /^close$/i.test(empty.value) && !problems.some((p) => p.node === (empty.node ?? map))) {
         emptyMapEntry = empty.node;
-        problems.push({ says: `sends "Connection: close" on every ordinary request (the map for ${connection.value} turns an empty Upgrade into "close")`, node: empty.node ?? map, conditional: false, missing: false, via: connection.node });
+        problems.push({ says: `sends "Connection: close" on every ordinary request (the map for ${value} turns an empty Upgrade into "close")`, node: empty.node ?? map, conditional: false, missing: false, via: node });
       }
     }
   }
+  // Any Connection line replaces nginx's own "Connection: close"; with none, the default is sent (before 1.29.7).
+  if (!connections && newer !== true) problems.push({ says: 'sends "Connection: close"', conditional: newer === undefined, missing: true });
   return { problems, emptyMapEntry };
 }
 
+/** A `proxy_set_header Connection …` line (the header name in any case, as headerLines() lower-cases it). */
+function isConnectionHeader(args: ConfigNode['directive']['args']): boolean {
+  // The length first: Host, X-Forwarded-For and the like are not lower-cased for nothing (no lower-casing changes the length of a string into this ASCII word).
+  return args.length > 0 && args[0].value.length === 10 && args[0].value.toLowerCase() === 'connection';
+}
+
 /** The change that makes this location reuse connections; undefined when it would have to write into a shared file. */
-function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof keepaliveProblems>, wantVersion: boolean): Fix | undefined {
+function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof keepaliveProblems>, wantVersion: boolean, headers: HeaderLines): Fix | undefined {
   const anchor = settingsAnchor(t.node);
   const scope = anchor.parent;
   const shared = (n: ConfigNode) => isSharedFile(ctx.config, n.file.path);
   if (shared(anchor)) return undefined;
-  const headers = headerLines(ctx, scope);
   const title = 'Use HTTP/1.1 and clear the Connection header';
   const edits: TextEdit[] = [];
   const extra: string[] = [];
@@ -113,44 +127,69 @@ export default defineNginxRule({
   check(ctx) {
     // A pass inside `if` and the pass of its location share the level the lines go to: one fix per level and run.
     const fixedLevels = new Set<ConfigNode | null>();
-    for (const up of ctx.upstreams.upstreams) {
+    const upstreams = ctx.upstreams.upstreams;
+    for (let g = 0; g < upstreams.length; g++) {
+      const up = upstreams[g];
       const ka = explicitKeepalive(up);
       if (!ka) continue;
-      for (const t of ctx.upstreams.usersOf(up)) {
+      // What every finding about this group says about it, made once per group rather than once per finding.
+      let kaRelated: string | undefined, kaSays: string | undefined;
+      const users = ctx.upstreams.usersOf(up);
+      for (let u = 0; u < users.length; u++) {
+        const t = users[u];
         if (t.directive !== 'proxy_pass') continue;
-        const r = keepaliveProblems(ctx, t);
-        if (!r.problems.length) continue;
         const scope = scopeOf(t.node);
-        const conditional = r.problems.every((p) => p.conditional);
-        const written = r.problems.find((p) => p.node && p.node.parent === scope);
-        const related: RelatedLocation[] = [{ path: ka.file.path, start: ka.directive.start, end: ka.directive.end, message: `upstream "${up.name}" keeps idle connections here` }];
-        for (const p of r.problems) {
+        // Looked up once and shared with webSocketGap() and the fix, which need the same level's lines.
+        const version = httpVersion(ctx, scope);
+        const headerEff = ctx.effective(scope, 'proxy_set_header');
+        const r = problemsWith(ctx, version, headerEff.nodes);
+        const problems = r.problems;
+        if (!problems.length) continue;
+        const headers = headerLinesOf(headerEff);
+        kaRelated ??= `upstream "${up.name}" keeps idle connections here`;
+        kaSays ??= `upstream "${up.name}" has "${text(ka)}", but `;
+        // One pass over the (one or two) problems for everything the message and the fixes need.
+        let conditional = true, allMissing = true, wantVersion = false, needsConnection = false;
+        let written: Problem | undefined;
+        let says = '', lacking = '', missingCount = 0;
+        for (let k = 0; k < problems.length; k++) {
+          const p = problems[k];
+          if (!p.conditional) conditional = false;
+          if (!written && p.node && p.node.parent === scope) written = p;
+          says = k ? `${says} and ${p.says}` : p.says;
+          if (p.says.startsWith('talks HTTP/1.0')) wantVersion = true;
+          if (p.missing) {
+            const what = p.says.startsWith('talks') ? 'proxy_http_version 1.1' : 'proxy_set_header Connection ""';
+            lacking = missingCount++ ? `${lacking} or ${what}` : what;
+            if (p.says.includes('Connection')) needsConnection = true;
+          } else allMissing = false;
+        }
+        const related: RelatedLocation[] = [{ path: ka.file.path, start: ka.directive.start, end: ka.directive.end, message: kaRelated }];
+        for (let k = 0; k < problems.length; k++) {
+          const p = problems[k];
           if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
           if (p.via) related.push({ path: p.via.file.path, start: p.via.directive.start, end: p.via.directive.end, message: `this location sends it with: ${text(p.via)}` });
         }
-        const says = r.problems.map((p) => p.says).join(' and ');
-        const missing = r.problems.filter((p) => p.missing);
-        const lacking = `no ${missing.map((p) => (p.says.startsWith('talks') ? 'proxy_http_version 1.1' : 'proxy_set_header Connection ""')).join(' or ')} in effect here`;
-        const defaults = !missing.length ? '' : conditional ? ` (${lacking})` : ` (${missing.length > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${lacking})`;
+        const inEffect = `no ${lacking} in effect here`;
+        const defaults = !missingCount ? '' : conditional ? ` (${inEffect})` : ` (${missingCount > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${inEffect})`;
         const message = conditional
-          ? `upstream "${up.name}" has "${text(ka)}", but on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
-          : `upstream "${up.name}" has "${text(ka)}", but this location ${says}${defaults}: every request opens a new connection to the backend, and under heavy load nginx can run out of local ports ("connect() to … failed (99: Cannot assign requested address)") and clients get 502`;
-        const wantVersion = r.problems.some((p) => p.says.startsWith('talks HTTP/1.0'));
-        const allMissing = r.problems.every((p) => p.missing);
+          ? `${kaSays}on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
+          : `${kaSays}this location ${says}${defaults}: every request opens a new connection to the backend, and under heavy load nginx can run out of local ports ("connect() to … failed (99: Cannot assign requested address)") and clients get 502`;
         // A WebSocket location needs a different Connection value; its own rule writes both, so no competing safe fix here.
-        const ws = webSocketGap(ctx, t);
-        const fixLines = [...(wantVersion ? ['proxy_http_version 1.1;'] : [])];
-        const needsConnection = r.problems.some((p) => p.missing && p.says.includes('Connection'));
+        const ws = webSocketGap(ctx, t, { headers, version });
+        const fixLines = wantVersion ? ['proxy_http_version 1.1;'] : [];
         let fix: Fix | undefined;
         const anchor = settingsAnchor(t.node);
+        // The lines go to the anchor's level: the pass's own unless the pass sits in an `if`.
+        const levelHeaders = anchor.parent === scope ? headers : headerLines(ctx, anchor.parent);
         const levelTaken = fixedLevels.has(anchor.parent);
         if (allMissing && !ws && !levelTaken) {
-          const edits = needsConnection ? headerEdits(headerLines(ctx, anchor.parent), anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
+          const edits = needsConnection ? headerEdits(levelHeaders, anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
           // Never written into a snippet other locations include: they would get the lines too.
           fix = unlessShared(ctx.config, { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits });
           if (fix) fixedLevels.add(anchor.parent);
         }
-        const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion);
+        const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders);
         ctx.report({
           node: written?.node ?? t.node,
           message,

@@ -106,7 +106,10 @@ export default defineNginxRule({
   check(ctx) {
     // A pass inside `if` and the pass of its location share the level the lines go to: one fix per level and run.
     const fixedLevels = new Set<ConfigNode | null>();
-    for (const t of ctx.upstreams.passes) {
+    // Indexed: for…of allocates an iterator result per pass until the loop is optimised.
+    const passes = ctx.upstreams.passes;
+    for (let k = 0; k < passes.length; k++) {
+      const t = passes[k];
       const gap = webSocketGap(ctx, t);
       if (!gap) continue;
       const built = buildFix(ctx, t, gap);
