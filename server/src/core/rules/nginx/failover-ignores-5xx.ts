@@ -1,10 +1,10 @@
-import type { Fix } from '../../finding';
+import type { Fix, RelatedLocation, TextEdit } from '../../finding';
 import { insertLinesAfter } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
-import type { PassTarget } from '../../model/nginx-upstreams';
+import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { isSharedFile, unlessShared } from './shared-files';
-import { describeGroup, familyOf, hasSpareServers, inForce, insertionAnchor, NEXT_UPSTREAM, PASSES, passRelated, PerLine, type RetryFamily } from './failover-support';
+import { defaultArgs, describeGroup, describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, insertionAnchor, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passRelated, passUsesItHere, PerLine, type RetryFamily } from './failover-support';
 
 const FIVE_XX = ['http_500', 'http_502', 'http_503', 'http_504'];
 
@@ -21,25 +21,88 @@ const TO_ADD: Record<RetryFamily, string[]> = {
   scgi: ['http_503'],
 };
 
+/** The texts of one family's findings and fixes, made once: they are the same in each of them. */
+interface FamilyTexts {
+  name: string;
+  /** What is appended to a written line, and the title of that fix. */
+  appended: string;
+  appendTitle: string;
+  /** The line added where the default is in force (shared: do not modify), and the title for one place. */
+  line: string[];
+  addTitle: string;
+  /** "502/503/504" */
+  answers: string;
+}
+const TEXTS = new Map<RetryFamily, FamilyTexts>();
+
+function textsOf(family: RetryFamily): FamilyTexts {
+  let x = TEXTS.get(family);
+  if (!x) {
+    const codes = TO_ADD[family];
+    const name = `${family}_next_upstream`;
+    const line = `${name} error timeout ${codes.join(' ')};`;
+    x = {
+      name,
+      appended: ' ' + codes.join(' '),
+      appendTitle: `Also count ${codes.join(', ')} as failures`,
+      line: [line],
+      addTitle: `Add "${line}"`,
+      answers: codes.map((c) => c.slice(5)).join('/'),
+    };
+    TEXTS.set(family, x);
+  }
+  return x;
+}
+
+/** Whether a value of *_next_upstream turns retries off or already counts a 5xx answer: nothing to report then. */
+function offOrCounts5xx(args: readonly string[]): boolean {
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k];
+    if (a === 'off' || FIVE_XX.includes(a)) return true;
+  }
+  return false;
+}
+
+/** offOrCounts5xx of a written line, read from its arguments (no array of words per pass). */
+function lineOffOrCounts5xx(node: ConfigNode): boolean {
+  const args = node.directive.args;
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k].value;
+    if (a === 'off' || FIVE_XX.includes(a)) return true;
+  }
+  return false;
+}
+
+/** The words of a written line, for its message. */
+function words(node: ConfigNode): string {
+  return node.directive.args.map((a) => a.value).join(' ');
+}
+
 function suggestion(ctx: NginxRuleContext, family: RetryFamily, written: ConfigNode | undefined, passes: PassTarget[]): Fix | undefined {
-  const codes = TO_ADD[family];
-  const name = `${family}_next_upstream`;
+  const x = textsOf(family);
   if (written) {
     // A line without arguments (half-typed, or broken) has nothing to append to.
     const last = written.directive.args[written.directive.args.length - 1];
     if (!last) return undefined;
-    return unlessShared(ctx.config, { title: `Also count ${codes.join(', ')} as failures`, edits: [{ path: written.file.path, start: last.end, end: last.end, newText: ' ' + codes.join(' ') }] });
+    return unlessShared(ctx.config, { title: x.appendTitle, edits: [{ path: written.file.path, start: last.end, end: last.end, newText: x.appended }] });
   }
   // One line per level that uses the default (a pass inside `if` goes with its location), never in a shared snippet.
   const anchors = new Map<ConfigNode | null, ConfigNode>();
-  for (const t of passes) {
-    const a = insertionAnchor(t);
+  for (let k = 0; k < passes.length; k++) {
+    const a = insertionAnchor(passes[k]);
     if (!anchors.has(a.parent) && !isSharedFile(ctx.config, a.file.path)) anchors.set(a.parent, a);
   }
   if (!anchors.size) return undefined;
-  const line = `${name} error timeout ${codes.join(' ')};`;
-  const where = anchors.size === 1 ? '' : ` to the ${anchors.size} locations that use the default`;
-  return { title: `Add "${line}"${where}`, edits: [...anchors.values()].map((a) => insertLinesAfter(a, [line])) };
+  const edits: TextEdit[] = [];
+  for (const a of anchors.values()) edits.push(insertLinesAfter(a, x.line));
+  return { title: anchors.size === 1 ? x.addTitle : `${x.addTitle} to the ${anchors.size} locations that use the default`, edits };
+}
+
+/** Passes to one group that use nginx's default of one family's *_next_upstream. */
+interface DefaultUse {
+  family: RetryFamily;
+  args: string[];
+  passes: PassTarget[];
 }
 
 /**
@@ -60,42 +123,73 @@ export default defineNginxRule({
   check(ctx) {
     // A written line is reported once, where it is written (every pass that inherits it as related). Where nginx's
     // default is in force, the finding is about the group: once per group and module, at its first such pass.
-    const perLine = new PerLine<{ family: RetryFamily; args: string[] }>();
-    const perGroup = new Map<string, { family: RetryFamily; args: string[]; passes: PassTarget[] }>();
-    for (const t of ctx.upstreams.passes) {
-      const family = familyOf(t);
-      if (!family || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
-      const v = inForce(ctx, t, `${family}_next_upstream`, 'error timeout');
-      if (v.args.includes('off') || v.args.some((a) => FIVE_XX.includes(a))) continue;
-      if (v.node) perLine.add(v.node, t, { family, args: v.args });
-      else {
-        const key = `${family}\0${t.upstream.name}`;
-        const g = perGroup.get(key) ?? { family, args: v.args, passes: [] };
-        perGroup.set(key, g);
-        g.passes.push(t);
-      }
-    }
-    for (const [at, { passes, data }] of perLine.entries()) {
-      const groups = [...new Set(passes.map((p) => p.upstream!))].map(describeGroup).join(', ');
-      const value = `${data.family}_next_upstream ${data.args.join(' ')}`;
-      const fix = suggestion(ctx, data.family, at, passes);
-      ctx.report({
-        node: at,
-        message: `${value} counts no 5xx answer as a failure: when a server of ${groups} answers ${TO_ADD[data.family].map((c) => c.slice(5)).join('/')}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
-        related: passes.map((p) => passRelated(p, `requests to upstream "${p.upstream!.name}" use it here`)),
-        suggestions: fix ? [fix] : [],
-      });
-    }
-    for (const { family, args, passes } of perGroup.values()) {
-      const [first, ...others] = passes;
-      const fix = suggestion(ctx, family, undefined, passes);
-      const also = others.length ? ` (and ${others.length} more ${others.length === 1 ? 'place' : 'places'} that use${others.length === 1 ? 's' : ''} this group, listed as related)` : '';
-      ctx.report({
-        node: first.node,
-        message: `${family}_next_upstream ${args.join(' ')} (the default) counts no 5xx answer as a failure${also}: when a server of ${describeGroup(first.upstream!)} answers ${TO_ADD[family].map((c) => c.slice(5)).join('/')}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
-        related: others.map((p) => passRelated(p, `also sends requests to upstream "${p.upstream!.name}" with the default ${family}_next_upstream`)),
-        suggestions: fix ? [fix] : [],
-      });
-    }
+    // The loop over the passes and the reports are separate functions: each is compiled (and optimised) on its own.
+    const { perLine, defaults } = collect(ctx);
+    perLine.forEach((at, passes, family) => reportLine(ctx, at, passes, family));
+    for (let k = 0; k < defaults.length; k++) reportDefault(ctx, defaults[k]);
   },
 });
+
+function collect(ctx: NginxRuleContext): { perLine: PerLine<RetryFamily>; defaults: DefaultUse[] } {
+  const perLine = new PerLine<RetryFamily>();
+  // Per group its uses by family (almost always one), and all of them in the order they were first seen.
+  const byGroup = new Map<Upstream, DefaultUse[]>();
+  const defaults: DefaultUse[] = [];
+  const effectiveAt = effectiveAtPasses(ctx);
+  const passes = ctx.upstreams.passes;
+  for (let k = 0; k < passes.length; k++) {
+    const t = passes[k];
+    const family = familyOf(t);
+    if (!family || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
+    const e = effectiveAt(t, NEXT_UPSTREAM_OF[family]);
+    const written = lastNode(e);
+    if (written) {
+      if (!lineOffOrCounts5xx(written)) perLine.add(written, t, family);
+      continue;
+    }
+    // nginx's default (http: "error timeout"), the same words at every pass.
+    const args = defaultArgs(e.defaultValue ?? 'error timeout');
+    if (offOrCounts5xx(args)) continue;
+    let uses = byGroup.get(t.upstream);
+    if (!uses) byGroup.set(t.upstream, (uses = []));
+    let use = uses.find((u) => u.family === family);
+    if (!use) {
+      use = { family, args, passes: [] };
+      uses.push(use);
+      defaults.push(use);
+    }
+    use.passes.push(t);
+  }
+  return { perLine, defaults };
+}
+
+function reportLine(ctx: NginxRuleContext, at: ConfigNode, passes: PassTarget[], family: RetryFamily): void {
+  const x = textsOf(family);
+  const fix = suggestion(ctx, family, at, passes);
+  ctx.report({
+    node: at,
+    message: `${x.name} ${words(at)} counts no 5xx answer as a failure: when a server of ${describeGroupsOf(passes)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    related: passes.map(passUsesItHere),
+    suggestions: fix ? [fix] : [],
+  });
+}
+
+function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultUse): void {
+  const x = textsOf(family);
+  const first = passes[0];
+  const others = passes.length - 1;
+  const fix = suggestion(ctx, family, undefined, passes);
+  const also = others ? ` (and ${others} more ${others === 1 ? 'place' : 'places'} that use${others === 1 ? 's' : ''} this group, listed as related)` : '';
+  // Every pass here sends to the same group with the same family: one text for all of them.
+  const related: RelatedLocation[] = [];
+  if (others) {
+    const text = `also sends requests to upstream "${first.upstream!.name}" with the default ${x.name}`;
+    for (let j = 1; j < passes.length; j++) related.push(passRelated(passes[j], text));
+  }
+  ctx.report({
+    node: first.node,
+    message: `${x.name} ${args.join(' ')} (the default) counts no 5xx answer as a failure${also}: when a server of ${describeGroup(first.upstream!)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    related,
+    suggestions: fix ? [fix] : [],
+  });
+}

@@ -1,4 +1,5 @@
 import type { RelatedLocation } from '../../finding';
+import type { Effective } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Address, PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { timeMs } from '../../model/nginx-modules';
@@ -19,6 +20,15 @@ const FAMILY_OF_PASS: Record<string, RetryFamily> = {
 export function familyOf(t: PassTarget): RetryFamily | undefined {
   return FAMILY_OF_PASS[t.directive];
 }
+
+/** `${family}_next_upstream` per family, written out: rules look it up at every pass and need no new string for it. */
+export const NEXT_UPSTREAM_OF: Readonly<Record<RetryFamily, string>> = {
+  proxy: 'proxy_next_upstream',
+  fastcgi: 'fastcgi_next_upstream',
+  uwsgi: 'uwsgi_next_upstream',
+  scgi: 'scgi_next_upstream',
+  grpc: 'grpc_next_upstream',
+};
 
 /** Names of the directives that are the passive-check/retry settings of a pass, e.g. "proxy_next_upstream". */
 export const NEXT_UPSTREAM = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'].map((m) => `${m}_next_upstream`);
@@ -56,28 +66,79 @@ export function serversAreDynamic(up: Upstream): boolean {
   return up.node.children.some((c) => c.name === 'state' || c.name.startsWith('balancer_by_lua'));
 }
 
+/**
+ * What the retry rules ask about a group at every pass that uses it. A large configuration sends thousands of
+ * passes to a few hundred groups, so each group is looked at once (per lint: a new graph has new groups). The
+ * texts are made up front too (one short string each), so the objects never change once made.
+ */
+interface GroupFacts {
+  /** `server` lines not marked `down`. */
+  readonly usable: number;
+  readonly dynamic: boolean;
+  /** describeGroup */
+  readonly description: string;
+  /** The related-location text of a pass to this group. */
+  readonly usedHere: string;
+}
+const groupFacts = new WeakMap<Upstream, GroupFacts>();
+
+function factsOf(up: Upstream): GroupFacts {
+  let f = groupFacts.get(up);
+  if (!f) {
+    let usable = 0;
+    let backups = 0;
+    for (let k = 0; k < up.servers.length; k++) {
+      const s = up.servers[k];
+      if (!isDown(s)) usable++;
+      if (isBackup(s)) backups++;
+    }
+    const primaries = up.servers.length - backups;
+    f = {
+      usable,
+      dynamic: serversAreDynamic(up),
+      description: `upstream "${up.name}" (${primaries} server${primaries === 1 ? '' : 's'}${backups ? ` + ${backups} backup` : ''})`,
+      usedHere: `requests to upstream "${up.name}" use it here`,
+    };
+    groupFacts.set(up, f);
+  }
+  return f;
+}
+
+/** How many `server` lines of the group are not `down`: how often a request may be tried. */
+export function usableServers(up: Upstream): number {
+  return factsOf(up).usable;
+}
+
 /** A group with at least two usable `server` lines (primaries and backups, not `down`): a failed request has somewhere else to go. */
 export function hasSpareServers(up: Upstream | undefined): up is Upstream {
-  return !!up && !serversAreDynamic(up) && up.servers.filter((s) => !isDown(s)).length >= 2;
+  if (!up) return false;
+  const f = factsOf(up);
+  return !f.dynamic && f.usable >= 2;
 }
 
 export function describeGroup(up: Upstream): string {
-  const backups = up.servers.filter(isBackup).length;
-  const primaries = up.servers.length - backups;
-  return `upstream "${up.name}" (${primaries} server${primaries === 1 ? '' : 's'}${backups ? ` + ${backups} backup` : ''})`;
+  return factsOf(up).description;
 }
 
-/** The value of a retry directive in force for a pass, with nginx's default when the configuration sets none. */
-export interface InForce {
-  node?: ConfigNode;
-  args: string[];
+/** The groups of these passes, each once in order of first use, described and joined with ", ". */
+export function describeGroupsOf(passes: readonly PassTarget[]): string {
+  // Most lines are used by one pass, or by passes to one group: no Set and no arrays for those.
+  const first = passes[0].upstream!;
+  let k = 1;
+  while (k < passes.length && passes[k].upstream === first) k++;
+  if (k === passes.length) return describeGroup(first);
+  return [...new Set(passes.map((p) => p.upstream!))].map(describeGroup).join(', ');
 }
 
-export function inForce(ctx: NginxRuleContext, t: PassTarget, name: string, fallback: string): InForce {
-  const e = ctx.effective(t.node.parent, name);
-  const node = e.nodes[e.nodes.length - 1];
-  if (node) return { node, args: node.directive.args.map((a) => a.value) };
-  return { args: (e.defaultValue ?? fallback).split(/\s+/) };
+/** Default values split into words, once per text: the same few defaults stand in at thousands of passes. Shared: do not modify. */
+const splitDefaults = new Map<string, string[]>();
+export function defaultArgs(text: string): string[] {
+  let args = splitDefaults.get(text);
+  if (!args) {
+    args = text.split(/\s+/);
+    splitDefaults.set(text, args);
+  }
+  return args;
 }
 
 /** nginx's default for *_next_upstream: "error timeout" in http, "on" in stream. */
@@ -85,15 +146,66 @@ export function nextUpstreamDefault(t: PassTarget): string {
   return t.module === 'stream' ? 'on' : 'error timeout';
 }
 
-/** A time directive in force for a pass (its default when unset), as written and in ms; undefined for variables or typos. */
-export function timeInForce(ctx: NginxRuleContext, t: PassTarget, name: string, fallback: string): { ms: number; text: string } | undefined {
-  const e = ctx.effective(t.node.parent, name);
-  const node = e.nodes[e.nodes.length - 1];
-  const raw = node ? node.directive.args[0]?.value : e.defaultValue ?? fallback;
-  // A bare number is seconds; say so.
-  const text = raw && /^\d+$/.test(raw) ? `${raw}s` : raw;
-  const ms = node ? timeMs(node.directive.args[0]) : parseNginxTime(raw ?? '') ?? undefined;
-  return ms === undefined || text === undefined ? undefined : { ms, text };
+/**
+ * ctx.effective at the level of a pass, for rules that ask it of thousands of passes. A directive written nowhere in
+ * the configuration is in force with its default at every level of one module (http or stream), so that is looked up
+ * once per module instead of up the levels from each pass: most of the retry limits asked about are never written.
+ * One per rule run.
+ */
+export function effectiveAtPasses(ctx: NginxRuleContext): (t: PassTarget, name: string) => Effective {
+  // Per name: null when it is written somewhere, else the value found for each module so far.
+  const unwritten = new Map<string, { http?: Effective; stream?: Effective } | null>();
+  return (t, name) => {
+    let u = unwritten.get(name);
+    if (u === undefined) unwritten.set(name, (u = ctx.nodes(name).length ? null : {}));
+    if (!u) return ctx.effective(t.node.parent, name);
+    // A pass's module is the context of its level, which is what decides the default (see effective()).
+    return t.module === 'stream' ? (u.stream ??= ctx.effective(t.node.parent, name)) : (u.http ??= ctx.effective(t.node.parent, name));
+  };
+}
+
+/** The directive line that decides a value (the last one at the deciding level), or undefined where none is written. */
+export function lastNode(e: Effective): ConfigNode | undefined {
+  return e.nodes[e.nodes.length - 1];
+}
+
+/**
+ * Whether the value in force has `word` among its words: the default's or the written words include `word`, without building the
+ * array of words, which rules that test thousands of passes do not need.
+ */
+export function inForceIncludes(e: Effective, fallback: string, word: string): boolean {
+  const node = lastNode(e);
+  if (!node) return defaultArgs(e.defaultValue ?? fallback).includes(word);
+  const args = node.directive.args;
+  for (let k = 0; k < args.length; k++) if (args[k].value === word) return true;
+  return false;
+}
+
+/** The first word of the value in force (written, or the default's), without the array of words. */
+export function inForceFirst(e: Effective, fallback: string): string | undefined {
+  const node = lastNode(e);
+  return node ? node.directive.args[0]?.value : defaultArgs(e.defaultValue ?? fallback)[0];
+}
+
+/**
+ * A time value in force as written (its default, else `fallback`, when unset) and in ms; undefined for variables or
+ * typos. Rules that test thousands of passes take this and make the display text (timeText) only for a finding.
+ */
+export function rawTimeOf(e: Effective, fallback: string): { raw: string; ms: number } | undefined {
+  const node = lastNode(e);
+  if (node) {
+    const arg = node.directive.args[0];
+    const ms = timeMs(arg);
+    return ms === undefined ? undefined : { raw: arg.value, ms };
+  }
+  const raw = e.defaultValue ?? fallback;
+  const ms = parseNginxTime(raw);
+  return ms === null ? undefined : { raw, ms };
+}
+
+/** A time as written, with a bare number (seconds) saying so. */
+export function timeText(raw: string): string {
+  return /^\d+$/.test(raw) ? `${raw}s` : raw;
 }
 
 /**
@@ -111,20 +223,35 @@ export function passRelated(t: PassTarget, message: string): RelatedLocation {
   return { path: t.node.file.path, start: t.node.directive.start, end: t.node.directive.end, message };
 }
 
+/** passRelated with `requests to upstream "<name>" use it here`, the text made once per group. */
+export function passUsesItHere(t: PassTarget): RelatedLocation {
+  return passRelated(t, factsOf(t.upstream!).usedHere);
+}
+
 /**
  * Collects findings per line: a directive inherited by many locations is reported once, where it is
  * written, with every affected pass as a related location; a default value is reported at each pass.
  */
 export class PerLine<T> {
   private readonly map = new Map<ConfigNode, { passes: PassTarget[]; data: T }>();
+  /** The lines in the order they were first added (iterated by index: no entry arrays as with a Map iterator). */
+  private readonly order: { at: ConfigNode; passes: PassTarget[]; data: T }[] = [];
   add(at: ConfigNode, t: PassTarget, data: T): void {
     const cur = this.map.get(at);
     if (cur) {
       if (!cur.passes.includes(t)) cur.passes.push(t);
-    } else this.map.set(at, { passes: [t], data });
+    } else {
+      const entry = { at, passes: [t], data };
+      this.map.set(at, entry);
+      this.order.push(entry);
+    }
   }
   entries(): [ConfigNode, { passes: PassTarget[]; data: T }][] {
     return [...this.map.entries()];
+  }
+  forEach(each: (at: ConfigNode, passes: PassTarget[], data: T) => void): void {
+    const order = this.order;
+    for (let k = 0; k < order.length; k++) each(order[k].at, order[k].passes, order[k].data);
   }
 }
 

@@ -15,7 +15,9 @@ import { removeArgEdit } from './failover-support';
 
 /** ngx_atoi: digits only, and at most NGX_MAX_INT_T_VALUE on 64-bit systems. */
 function atoi(text: string): number | undefined {
-  if (!/^\d+$/.test(text) || BigInt(text) > 9223372036854775807n) return undefined;
+  if (!/^\d+$/.test(text)) return undefined;
+  // Up to 18 digits is below the limit (19 digits); only longer texts need the exact comparison.
+  if (text.length > 18 && BigInt(text) > 9223372036854775807n) return undefined;
   return Number(text);
 }
 
@@ -39,26 +41,27 @@ function check(ctx: NginxRuleContext, s: UpstreamServer, arg: Arg): Problem | un
   const eq = v.indexOf('=');
   const key = eq < 0 ? v : v.slice(0, eq);
   const value = eq < 0 ? undefined : v.slice(eq + 1);
-  const remove: Fix = { title: `Remove "${v}"`, edits: [removeArgEdit(s.node, v)] };
+  // The fixes are made only for a parameter that has a problem: nearly all of them are fine.
+  const remove = (): Fix => ({ title: `Remove "${v}"`, edits: [removeArgEdit(s.node, v)] });
   const set = (title: string, text: string): Fix => ({ title, edits: [replaceSpan(s.node.file, arg, text)] });
   switch (key) {
     case 'weight': {
       if (value === undefined) break;
       const n = atoi(value);
       if (n !== undefined && n >= 1) return undefined;
-      const fixes = n === 0 && !s.params.has('down') ? [set('Use "down" (keeps the server out of rotation, which weight=0 was probably meant to do)', 'down'), remove] : [remove];
+      const fixes = n === 0 && !s.params.has('down') ? [set('Use "down" (keeps the server out of rotation, which weight=0 was probably meant to do)', 'down'), remove()] : [remove()];
       return { why: 'weight must be a whole number of 1 or more; to take a server out of rotation, mark it "down"', suggestions: fixes };
     }
     case 'max_fails':
     case 'max_conns':
       if (value === undefined) break;
       if (atoi(value) !== undefined) return undefined;
-      return { why: `${key} must be a whole number of 0 or more (0: ${key === 'max_fails' ? 'never mark the server unavailable' : 'no limit'})`, suggestions: [remove] };
+      return { why: `${key} must be a whole number of 0 or more (0: ${key === 'max_fails' ? 'never mark the server unavailable' : 'no limit'})`, suggestions: [remove()] };
     case 'fail_timeout': {
       if (value === undefined) break;
       if (secondsTime(value)) return undefined;
       const ms = /^(\d+)ms$/.exec(value);
-      const fixes = ms ? [set(`Use "fail_timeout=${Math.max(1, Math.ceil(Number(ms[1]) / 1000))}s"`, `fail_timeout=${Math.max(1, Math.ceil(Number(ms[1]) / 1000))}s`), remove] : [remove];
+      const fixes = ms ? [set(`Use "fail_timeout=${Math.max(1, Math.ceil(Number(ms[1]) / 1000))}s"`, `fail_timeout=${Math.max(1, Math.ceil(Number(ms[1]) / 1000))}s`), remove()] : [remove()];
       return { why: 'fail_timeout takes a time in whole seconds or larger units ("10", "10s", "1m"), not milliseconds', suggestions: fixes };
     }
     case 'backup':
@@ -76,11 +79,16 @@ function check(ctx: NginxRuleContext, s: UpstreamServer, arg: Arg): Problem | un
     default:
       if (PLUS_ONLY.includes(key)) {
         if (ctx.target.edition !== 'oss') return undefined;
-        return { why: `"${key}" is an NGINX Plus parameter; open-source nginx does not know it`, suggestions: [remove] };
+        return { why: `"${key}" is an NGINX Plus parameter; open-source nginx does not know it`, suggestions: [remove()] };
       }
   }
   const known = ['weight', 'max_fails', 'max_conns', 'fail_timeout'].includes(key);
-  return { why: known ? `${key} needs a value ("${key}=…")` : `"${key}" is not a parameter of an upstream server (weight=, max_conns=, max_fails=, fail_timeout=, backup, down)`, suggestions: [remove] };
+  return { why: known ? `${key} needs a value ("${key}=…")` : `"${key}" is not a parameter of an upstream server (weight=, max_conns=, max_fails=, fail_timeout=, backup, down)`, suggestions: [remove()] };
+}
+
+/** Template placeholders are replaced before nginx reads the file. The regular expression only runs on a value that has the characters it needs. */
+function isPlaceholder(v: string): boolean {
+  return (v.includes('$') || v.includes('<') || v.includes('{{')) && /<[A-Z][A-Z0-9_]*>|\{\{.*\}\}|\$/.test(v);
 }
 
 export default defineNginxRule({
@@ -96,9 +104,10 @@ export default defineNginxRule({
       for (const s of up.servers) {
         // An address nginx rejects is reported by invalid-upstream-address, and nginx stops there first.
         if (s.error) continue;
-        for (const arg of s.node.directive.args.slice(1)) {
-          // Template placeholders are replaced before nginx reads the file.
-          if (/<[A-Z][A-Z0-9_]*>|\{\{.*\}\}|\$/.test(arg.value)) continue;
+        const args = s.node.directive.args;
+        for (let k = 1; k < args.length; k++) {
+          const arg = args[k];
+          if (isPlaceholder(arg.value)) continue;
           const p = check(ctx, s, arg);
           if (!p) continue;
           ctx.report({ at: { file: s.node.file, start: arg.start, end: arg.end }, message: `nginx will not start: invalid parameter "${arg.value}" in upstream "${up.name}": ${p.why}`, suggestions: p.suggestions });

@@ -24,10 +24,13 @@ export default defineNginxRule({
   directives: ['upstream'],
   versions: 'all',
   check(ctx) {
-    for (const up of ctx.upstreams.upstreams) {
-      if (up.servers.length < 2 || serversAreDynamic(up) || hasActiveChecks(ctx, up)) continue;
+    const upstreams = ctx.upstreams.upstreams;
+    for (let k = 0; k < upstreams.length; k++) {
+      const up = upstreams[k];
+      if (up.servers.length < 2) continue;
+      // The servers first: most groups have no max_fails=0, and the health-check test walks every place that uses the group.
       const zero = up.servers.filter((s) => s.params.get('max_fails') === '0');
-      if (!zero.length) continue;
+      if (!zero.length || serversAreDynamic(up) || hasActiveChecks(ctx, up)) continue;
       const all = zero.length === up.servers.length;
       for (const s of zero) {
         const node = s.node;

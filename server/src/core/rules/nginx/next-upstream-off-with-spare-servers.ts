@@ -1,6 +1,6 @@
 import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
-import { describeGroup, familyOf, hasSpareServers, inForce, NEXT_UPSTREAM, PASSES, passRelated, PerLine } from './failover-support';
+import { describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passUsesItHere, PerLine } from './failover-support';
 
 /**
  * `*_next_upstream off` stops nginx from passing a failed request (http) or connection (stream) to
@@ -18,22 +18,26 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     const perLine = new PerLine<null>();
-    for (const t of ctx.upstreams.passes) {
+    const effectiveAt = effectiveAtPasses(ctx);
+    const passes = ctx.upstreams.passes;
+    for (let k = 0; k < passes.length; k++) {
+      const t = passes[k];
       const family = familyOf(t);
       if (!family || (t.module === 'stream' && family !== 'proxy') || !hasSpareServers(t.upstream)) continue;
-      const v = inForce(ctx, t, `${family}_next_upstream`, '');
-      if (v.node && v.args[0] === 'off') perLine.add(v.node, t, null);
+      // Only a written "off" counts: no default is "off".
+      const written = lastNode(effectiveAt(t, NEXT_UPSTREAM_OF[family]));
+      if (written && written.directive.args[0]?.value === 'off') perLine.add(written, t, null);
     }
-    for (const [at, { passes }] of perLine.entries()) {
+    perLine.forEach((at, passes) => {
       const stream = at.context.startsWith('stream');
-      const groups = [...new Set(passes.map((p) => p.upstream!))].map(describeGroup).join(', ');
+      const groups = describeGroupsOf(passes);
       const arg = at.directive.args[0];
       ctx.report({
         node: at,
         message: stream
           ? `${at.name} off: a client connection whose server in ${groups} cannot be reached is closed instead of being passed to another server of the group`
           : `${at.name} off: a request whose server in ${groups} fails or times out is not passed to another server of the group, so the client gets the 502/504 (nginx still counts the failure, so later requests avoid that server)`,
-        related: passes.map((p) => passRelated(p, `requests to upstream "${p.upstream!.name}" use it here`)),
+        related: passes.map(passUsesItHere),
         suggestions: [
           stream
             ? { title: 'Use "on" (the default): try the next server when a connection cannot be made', edits: [replaceSpan(at.file, arg, 'on')] }
@@ -43,6 +47,6 @@ export default defineNginxRule({
               },
         ],
       });
-    }
+    });
   },
 });

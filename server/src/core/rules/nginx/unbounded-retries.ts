@@ -1,19 +1,61 @@
 import type { TextEdit } from '../../finding';
 import { insertLinesAfter, replaceSpan } from '../../fix';
-import type { PassTarget } from '../../model/nginx-upstreams';
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { parseNginxTime } from '../../model/units';
 import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { describeGroup, familyOf, humanDuration, passRelated, inForce, insertionAnchor, isDown, nextUpstreamDefault, PASSES, PerLine, timeInForce } from './failover-support';
+import { describeGroup, effectiveAtPasses, familyOf, humanDuration, inForceFirst, inForceIncludes, insertionAnchor, lastNode, NEXT_UPSTREAM_OF, nextUpstreamDefault, PASSES, passUsesItHere, PerLine, rawTimeOf, type RetryFamily, timeText, usableServers } from './failover-support';
 
-/** Milliseconds one failing attempt can take before nginx moves on: the connect timeout, plus (http) waiting for the header. */
-function perTryMs(ctx: NginxRuleContext, t: PassTarget, family: string): { ms: number; parts: string[] } | undefined {
-  const connect = timeInForce(ctx, t, `${family}_connect_timeout`, '60s');
-  if (connect === undefined) return undefined;
-  if (t.module === 'stream') return { ms: connect.ms, parts: [`proxy_connect_timeout ${connect.text}`] };
-  const read = timeInForce(ctx, t, `${family}_read_timeout`, '60s');
-  if (read === undefined) return undefined;
-  return { ms: connect.ms + read.ms, parts: [`${family}_connect_timeout ${connect.text}`, `${family}_read_timeout ${read.text}`] };
+/**
+ * The directive names, fix lines and texts of one family, made once: the rule looks at thousands of passes and
+ * reports most of them on a large configuration, and these are the same for every one.
+ */
+interface FamilyTexts {
+  tries: string;
+  timeout: string;
+  connect: string;
+  read: string;
+  triesLine: string;
+  timeoutLine: string;
+  /** Both lines, when the level has neither directive (the usual case). Shared: do not modify. */
+  bothLines: string[];
+  title: string;
+  /** The part of the message between the number of servers and the timeouts. */
+  noLimit: string;
+}
+const TEXTS = new Map<RetryFamily, FamilyTexts>();
+
+function textsOf(family: RetryFamily): FamilyTexts {
+  let x = TEXTS.get(family);
+  if (!x) {
+    const tries = `${family}_next_upstream_tries`;
+    const timeout = `${family}_next_upstream_timeout`;
+    const triesLine = `${tries} 2;`;
+    const timeoutLine = `${timeout} 10s;  # TODO: retries start only within this time; it plus one try must stay below what clients wait`;
+    x = {
+      tries,
+      timeout,
+      connect: `${family}_connect_timeout`,
+      read: `${family}_read_timeout`,
+      triesLine,
+      timeoutLine,
+      bothLines: [triesLine, timeoutLine],
+      title: `Limit retries: ${tries} 2, ${timeout} 10s (edit the time)`,
+      noLimit: ` servers in turn (${tries} and ${timeout} are 0: no limit): with `,
+    };
+    TEXTS.set(family, x);
+  }
+  return x;
+}
+
+interface Worst {
+  family: RetryFamily;
+  tries: number;
+  worst: number;
+  connect: string;
+  /** The read timeout as written; undefined for stream, where only the connect timeout counts. */
+  read: string | undefined;
 }
 
 /**
@@ -39,38 +81,67 @@ export default defineNginxRule({
     const minServers = typeof ctx.options.minServers === 'number' ? ctx.options.minServers : 3;
     const outerKnown = ctx.settings.environment.outerIdleTimeoutMs !== undefined;
     const budget = typeof ctx.options.maxWaitSeconds === 'number' ? ctx.options.maxWaitSeconds * 1000 : 60_000;
-    const perLine = new PerLine<{ family: string; tries: number; worst: number; parts: string[] }>();
-    for (const t of ctx.upstreams.passes) {
+    const perLine = new PerLine<Worst>();
+    const effectiveAt = effectiveAtPasses(ctx);
+    const passes = ctx.upstreams.passes;
+    // The cheap tests come first; a pass is dropped at the first one that fails, before any lookup up the levels.
+    for (let k = 0; k < passes.length; k++) {
+      const t = passes[k];
       const family = familyOf(t);
-      if (!family || (t.module === 'stream' && family !== 'proxy') || !t.upstream) continue;
-      if (outerKnown && t.module === 'http') continue;
-      // UDP has no connection handshake to time out: the per-try arithmetic below is TCP's.
-      if (t.module === 'stream' && (t.node.parent?.children ?? []).some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'udp'))) continue;
-      const tries = t.upstream.servers.filter((s) => !isDown(s)).length;
-      if (tries < minServers) continue;
-      const next = inForce(ctx, t, `${family}_next_upstream`, nextUpstreamDefault(t)).args;
-      // Only timeouts make a try slow; without "timeout" (http) or with "off" failed tries are quick.
-      if (t.module === 'stream' ? next[0] === 'off' : !next.includes('timeout')) continue;
-      const limitTries = inForce(ctx, t, `${family}_next_upstream_tries`, '0');
-      const limitTime = inForce(ctx, t, `${family}_next_upstream_timeout`, '0');
-      if (Number(limitTries.args[0]) !== 0 || parseNginxTime(limitTime.args[0] ?? '') !== 0) continue;
-      const one = perTryMs(ctx, t, family);
-      if (!one || one.ms * tries <= budget) continue;
-      perLine.add(limitTries.node ?? limitTime.node ?? t.node, t, { family, tries, worst: one.ms * tries, parts: one.parts });
-    }
-    for (const [at, { passes, data }] of perLine.entries()) {
-      const t = passes[0];
-      const { family } = data;
+      if (!family || !t.upstream) continue;
       const stream = t.module === 'stream';
-      const what = stream ? 'a connection' : 'a request';
-      const end = stream ? 'is closed' : 'gets 502/504';
+      if (stream ? family !== 'proxy' : outerKnown) continue;
+      // UDP has no connection handshake to time out: the per-try arithmetic below is TCP's.
+      if (stream && (t.node.parent?.children ?? []).some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'udp'))) continue;
+      const tries = usableServers(t.upstream);
+      if (tries < minServers) continue;
+      const next = effectiveAt(t, NEXT_UPSTREAM_OF[family]);
+      // Only timeouts make a try slow; without "timeout" (http) or with "off" failed tries are quick.
+      if (stream ? inForceFirst(next, nextUpstreamDefault(t)) === 'off' : !inForceIncludes(next, nextUpstreamDefault(t), 'timeout')) continue;
+      const x = textsOf(family);
+      const limitTries = effectiveAt(t, x.tries);
+      if (Number(inForceFirst(limitTries, '0')) !== 0) continue;
+      const limitTime = effectiveAt(t, x.timeout);
+      if (parseNginxTime(inForceFirst(limitTime, '0') ?? '') !== 0) continue;
+      // Milliseconds one failing attempt can take before nginx moves on: the connect timeout, plus (http) waiting for the header.
+      const connect = rawTimeOf(effectiveAt(t, x.connect), '60s');
+      if (!connect) continue;
+      let one = connect.ms;
+      let read: string | undefined;
+      if (!stream) {
+        const r = rawTimeOf(effectiveAt(t, x.read), '60s');
+        if (!r) continue;
+        one += r.ms;
+        read = r.raw;
+      }
+      if (one * tries <= budget) continue;
+      perLine.add(lastNode(limitTries) ?? lastNode(limitTime) ?? t.node, t, { family, tries, worst: one * tries, connect: connect.raw, read });
+    }
+    // Findings share their group and their worst case with many others: those parts of the messages are made once.
+    const heads = new Map<Upstream, { family: RetryFamily; text: string }>();
+    const durations = new Map<number, string>();
+    perLine.forEach((at, passes, data) => {
+      const t = passes[0];
+      const up = t.upstream!;
+      const { family } = data;
+      const x = textsOf(family);
+      const stream = t.module === 'stream';
+      let head = heads.get(up);
+      if (head?.family !== family) {
+        head = { family, text: `${stream ? 'a connection' : 'a request'} to ${describeGroup(up)} may be tried on ${data.tries}${x.noLimit}` };
+        heads.set(up, head);
+      }
+      let duration = durations.get(data.worst);
+      if (duration === undefined) durations.set(data.worst, (duration = humanDuration(data.worst)));
+      const parts =
+        data.read === undefined ? `proxy_connect_timeout ${timeText(data.connect)}` : `${x.connect} ${timeText(data.connect)} and ${x.read} ${timeText(data.read)}`;
       ctx.report({
         node: at,
-        message: `${what} to ${describeGroup(t.upstream!)} may be tried on ${data.tries} servers in turn (${family}_next_upstream_tries and ${family}_next_upstream_timeout are 0: no limit): with ${data.parts.join(' and ')} a client can wait up to ${humanDuration(data.worst)} before it ${end}`,
-        related: at === t.node ? [] : passes.map((p) => passRelated(p, `requests to upstream "${p.upstream!.name}" use it here`)),
-        suggestions: [limitFix(ctx, t, family)],
+        message: `${head.text}${parts} a client can wait up to ${duration} before it ${stream ? 'is closed' : 'gets 502/504'}`,
+        related: at === t.node ? [] : passes.map(passUsesItHere),
+        suggestions: [limitFix(ctx, t, x)],
       });
-    }
+    });
   },
 });
 
@@ -79,18 +150,29 @@ export default defineNginxRule({
  * new try may start, and that try then runs its own timeouts (nginx 1.22.1, tested); the right value
  * depends on who waits in front of nginx, hence the placeholder.
  */
-function limitFix(ctx: NginxRuleContext, t: PassTarget, family: string) {
-  const lines: string[] = [];
-  const edits: TextEdit[] = [];
+function limitFix(ctx: NginxRuleContext, t: PassTarget, x: FamilyTexts) {
   const anchor = insertionAnchor(t);
-  for (const [name, value, comment] of [
-    [`${family}_next_upstream_tries`, '2', ''],
-    [`${family}_next_upstream_timeout`, '10s', '  # TODO: retries start only within this time; it plus one try must stay below what clients wait'],
-  ]) {
-    const own = (anchor.parent?.children ?? ctx.config.roots).find((c) => c.name === name);
-    if (own?.directive.args[0]) edits.push(replaceSpan(own.file, own.directive.args[0], value));
-    else lines.push(`${name} ${value};${comment}`);
+  // The first of each limit already written at the anchor's level, found in one walk over it; no walk when neither
+  // is written anywhere (the usual case).
+  let ownTries: ConfigNode | undefined;
+  let ownTimeout: ConfigNode | undefined;
+  if (ctx.nodes(x.tries).length || ctx.nodes(x.timeout).length) {
+    const siblings = anchor.parent?.children ?? ctx.config.roots;
+    for (let k = 0; k < siblings.length && !(ownTries && ownTimeout); k++) {
+      const c = siblings[k];
+      if (!ownTries && c.name === x.tries) ownTries = c;
+      else if (!ownTimeout && c.name === x.timeout) ownTimeout = c;
+    }
   }
+  const triesArg = ownTries?.directive.args[0];
+  const timeoutArg = ownTimeout?.directive.args[0];
+  if (!triesArg && !timeoutArg) return { title: x.title, edits: [insertLinesAfter(anchor, x.bothLines)] };
+  const edits: TextEdit[] = [];
+  const lines: string[] = [];
+  if (triesArg) edits.push(replaceSpan(ownTries!.file, triesArg, '2'));
+  else lines.push(x.triesLine);
+  if (timeoutArg) edits.push(replaceSpan(ownTimeout!.file, timeoutArg, '10s'));
+  else lines.push(x.timeoutLine);
   if (lines.length) edits.push(insertLinesAfter(anchor, lines));
-  return { title: `Limit retries: ${family}_next_upstream_tries 2, ${family}_next_upstream_timeout 10s (edit the time)`, edits };
+  return { title: x.title, edits };
 }

@@ -1,9 +1,17 @@
 import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
-import { describeGroup, familyOf, hasSpareServers, inForce, nextUpstreamDefault, PASSES, passRelated, PerLine } from './failover-support';
+import { describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, inForceIncludes, lastNode, NEXT_UPSTREAM_OF, nextUpstreamDefault, PASSES, passUsesItHere, PerLine, type RetryFamily } from './failover-support';
 
-/** Modules with a *_request_buffering switch; grpc always streams the request body and has none. */
-const BUFFERING = ['proxy', 'fastcgi', 'uwsgi', 'scgi'];
+/**
+ * The *_request_buffering switch of each module that has one (grpc always streams the request body and has
+ * none), written out: it is looked up at every pass.
+ */
+const BUFFERING_OF: Partial<Record<RetryFamily, string>> = {
+  proxy: 'proxy_request_buffering',
+  fastcgi: 'fastcgi_request_buffering',
+  uwsgi: 'uwsgi_request_buffering',
+  scgi: 'scgi_request_buffering',
+};
 
 /**
  * With request buffering off nginx streams the request body to the server as it arrives, so it has
@@ -19,27 +27,33 @@ export default defineNginxRule({
   severity: 'info',
   outcome: '502/504',
   summary: '*_request_buffering off for a group of several servers: a request already sent to a failing server cannot be retried on another one.',
-  directives: [...PASSES, ...BUFFERING.map((m) => `${m}_request_buffering`)],
+  directives: [...PASSES, ...(Object.values(BUFFERING_OF) as string[])],
   versions: '>= 1.7.11',
   check(ctx) {
     const perLine = new PerLine<null>();
-    for (const t of ctx.upstreams.passes) {
+    const effectiveAt = effectiveAtPasses(ctx);
+    const passes = ctx.upstreams.passes;
+    for (let k = 0; k < passes.length; k++) {
+      const t = passes[k];
       const family = familyOf(t);
-      if (!family || t.module !== 'http' || !BUFFERING.includes(family) || !hasSpareServers(t.upstream)) continue;
-      const buffering = inForce(ctx, t, `${family}_request_buffering`, 'on');
-      if (!buffering.node || buffering.args[0] !== 'off') continue;
+      if (!family) continue;
+      const name = BUFFERING_OF[family];
+      if (!name || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
+      // Only a written "off" counts: the default ("on") never does, so no default is looked at.
+      const buffering = lastNode(effectiveAt(t, name));
+      if (!buffering || buffering.directive.args[0]?.value !== 'off') continue;
       // With retries off there is nothing to lose (next-upstream-off-with-spare-servers covers that).
-      if (inForce(ctx, t, `${family}_next_upstream`, nextUpstreamDefault(t)).args.includes('off')) continue;
-      perLine.add(buffering.node, t, null);
+      if (inForceIncludes(effectiveAt(t, NEXT_UPSTREAM_OF[family]), nextUpstreamDefault(t), 'off')) continue;
+      perLine.add(buffering, t, null);
     }
-    for (const [at, { passes }] of perLine.entries()) {
-      const groups = [...new Set(passes.map((p) => p.upstream!))].map(describeGroup).join(', ');
+    perLine.forEach((at, passes) => {
+      const groups = describeGroupsOf(passes);
       ctx.report({
         node: at,
         message: `${at.name} off: a request whose body is still arriving when nginx starts passing it on (an upload, any body larger than what came with the headers) cannot be sent to another server of ${groups} once it reached one that fails or times out, so the client gets that server's 502/504 (only connection failures are retried)`,
-        related: passes.map((p) => passRelated(p, `requests to upstream "${p.upstream!.name}" use it here`)),
+        related: passes.map(passUsesItHere),
         suggestions: [{ title: 'Buffer request bodies again ("on", the default), unless this location must stream uploads', edits: [replaceSpan(at.file, at.directive.args[0], 'on')] }],
       });
-    }
+    });
   },
 });
