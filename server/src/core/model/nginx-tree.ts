@@ -115,12 +115,14 @@ export function declaredContext(file: SourceFile): { context: string; span: Span
 }
 
 /** Reference contexts a directive may appear in, mapped to our context names. */
-const allowedCache = new Map<string, Set<string> | undefined>();
+const allowedCache = new Map<string, Set<string>>();
 export function allowedIn(name: string): ReadonlySet<string> | undefined {
-  // Asked once per node up the chain for every fixable finding: the set is built once per directive name.
-  if (allowedCache.has(name)) return allowedCache.get(name);
+  // Asked once per node up the chain for every fixable finding: the set is built once per directive name. Only
+  // known names are kept, so a long editing session's half-typed names do not pile up in a module-level map.
+  const hit = allowedCache.get(name);
+  if (hit) return hit;
   const out = computeAllowedIn(name);
-  allowedCache.set(name, out);
+  if (out) allowedCache.set(name, out);
   return out;
 }
 
