@@ -1,5 +1,4 @@
 import { parseNginxTime } from './units';
-import type { ConfigNode } from './nginx-tree';
 import type { Arg } from '../syntax/nginx/ast';
 
 /**
@@ -24,21 +23,9 @@ export function moduleOfDirective(name: string): UpstreamModule | undefined {
   return (HTTP_UPSTREAM_MODULES as readonly string[]).includes(prefix) ? (prefix as UpstreamModule) : undefined;
 }
 
-/** The official documentation anchor of a directive (http modules; stream/core where named). */
-export function nginxDocUrl(directive: string, module?: string): string {
-  const m = module ?? moduleOfDirective(directive);
-  if (m) return `https://nginx.org/en/docs/http/ngx_http_${m}_module.html#${directive}`;
-  return `https://nginx.org/en/docs/http/ngx_http_core_module.html#${directive}`;
-}
-
 /** Milliseconds of a time argument, or undefined when it is not a literal time (a variable, a typo). */
 export function timeMs(arg: Arg | undefined): number | undefined {
   // No separate test for "$": parseNginxTime rejects any text with a variable in it.
   if (!arg) return undefined;
   return parseNginxTime(arg.value) ?? undefined;
-}
-
-/** The first argument of the first node, for scalar directives. */
-export function firstArg(nodes: ConfigNode[]): Arg | undefined {
-  return nodes[0]?.directive.args[0];
 }
