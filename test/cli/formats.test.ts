@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../helpers';
-import { DOCS, runJson, show, tree } from './util';
+import { CLI, runCli } from '../helpers';
+import { DOCS, runJson, show, tree, type JsonReport } from './util';
 
 // Four findings with known positions: two safe fixes, one fix that drops a scheme, one suggestion only.
 const SITE = `http {
@@ -177,6 +178,33 @@ describe('json format', () => {
     const { code, report } = runJson(['clean.conf'], { cwd: dir });
     assert.equal(code, 0);
     assert.deepEqual(report, { version: 1, summary: { errors: 0, warnings: 0, infos: 0, fixable: 0, files: 1 }, files: [], skipped: [] });
+  });
+
+  test('a large report reaches a slow pipe reader whole, the same as when written to a file', () => {
+    // 3,000 locations with a finding each: a report of most of a megabyte, far more than a pipe holds (64 KB), so the
+    // writer has to wait for the reader many times over.
+    const locations = Array.from({ length: 3000 }, (_, k) => `        location /l${k} { proxy_pass 127.0.0.1:${9000 + (k % 500)}; }\n`).join('');
+    const big = tree({ 'nginx.conf': `events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n${locations}    }\n}\n` });
+    try {
+      const toFile = spawnSync('sh', ['-c', `node ${CLI} --format json nginx.conf > out.json`], { cwd: big.dir, encoding: 'utf8' });
+      assert.equal(toFile.status, 1, toFile.stderr);
+      const expected = readFileSync(join(big.dir, 'out.json'), 'utf8');
+      assert.ok(expected.length > 500_000, `report of ${expected.length} characters`);
+      const report = JSON.parse(expected) as JsonReport;
+      assert.ok(report.files[0].findings.length > 1000, String(report.files[0].findings.length)); // 1,000 per rule at most, plus a note
+      // The reader sleeps before reading anything, then reads in small pieces.
+      const slow = spawnSync('sh', ['-c', `node ${CLI} --format json nginx.conf | (sleep 1; dd bs=4096 status=none)`], { cwd: big.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(slow.stderr, '');
+      assert.equal(slow.stdout, expected);
+      // The same through a non-blocking pipe, where write(2) answers EAGAIN whenever the pipe is full instead of
+      // waiting. Touching process.stdout makes a pipe non-blocking; the CLI is then loaded in that same process.
+      const wrapper = `process.stdout; process.argv.splice(1, Infinity, ${JSON.stringify(CLI)}, '--format', 'json', 'nginx.conf'); require(${JSON.stringify(CLI)})`;
+      const nonBlocking = spawnSync('sh', ['-c', `node -e "$W" | (sleep 1; dd bs=4096 status=none)`], { cwd: big.dir, encoding: 'utf8', env: { ...process.env, W: wrapper }, maxBuffer: 64 * 1024 * 1024 });
+      assert.equal(nonBlocking.stderr, '');
+      assert.equal(nonBlocking.stdout, expected);
+    } finally {
+      big.cleanup();
+    }
   });
 });
 

@@ -246,7 +246,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let result = lintAll();
   // --fix-dry-run changes nothing on disk, so it reports (and exits on) the files as they are.
   const onDisk = result;
-  const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text ?? apacheCache.get(p)?.text;
+  // Texts of files whose parse was let go before output (see below).
+  const released = new Map<string, string>();
+  const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text ?? apacheCache.get(p)?.text ?? released.get(p);
   // Each file's text before its first fix: inputs and files reached only through an include alike.
   const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   if (args.fix || args.fixDryRun) {
@@ -285,6 +287,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
   }
 
+  // Findings hold offsets and texts, never nodes: the parsed trees (tens of megabytes for a large tree) can go
+  // before the report is made, so the two never take memory at the same time.
+  for (const [p, f] of parseCache) released.set(p, f.text);
+  for (const [p, f] of apacheCache) released.set(p, f.text);
+  parseCache.clear();
+  apacheCache.clear();
   const reported = args.fixDryRun ? onDisk : result;
   const textReported = args.fixDryRun ? (p: string) => before.get(p) ?? textNow(p) : textNow;
   const outputStart = timings ? performance.now() : 0;
@@ -296,9 +304,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const rel = (p: string) => relative(io.cwd, p);
 
   switch (args.format) {
-    case 'json':
-      for (const chunk of formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped)) io.stdout(chunk);
+    case 'json': {
+      // Written in batches of about 64 KB: one write per finding would be thousands of system calls.
+      let batch = '';
+      for (const chunk of formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped)) {
+        batch += chunk;
+        if (batch.length >= 65536) {
+          io.stdout(batch);
+          batch = '';
+        }
+      }
+      io.stdout(batch);
       break;
+    }
     case 'sarif':
       io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textReported));
       break;

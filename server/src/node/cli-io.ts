@@ -6,11 +6,48 @@ import { createNodeHost, encode, globSync, readConfigFile, type DecodedFile } fr
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', '__pycache__']);
 const MAX_WALK_FILES = 200_000;
 
+/** Set once stdout's reader has gone away (`proxylint … | head`): the rest of the output is dropped, quietly. */
+let stdoutClosed = false;
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Writes to file descriptor 1 with write(2), waiting until every byte is taken. Node's process.stdout, when it is a
+ * pipe (a CI runner, `| jq`), copies each string into memory of its own that stays until the next garbage
+ * collection: 55 MB more peak memory for the 12 MB JSON report of a 100k-line tree. Output order is unchanged: the
+ * CLI writes stdout through here only.
+ */
+function writeStdout(s: string): void {
+  if (stdoutClosed || s.length === 0) return;
+  let bytes: Buffer | undefined;
+  let done = 0;
+  for (;;) {
+    try {
+      // The string itself first: Node encodes it without a lasting copy, and a blocking pipe or file takes it whole.
+      done += bytes ? fs.writeSync(1, bytes, done) : fs.writeSync(1, s);
+      if (!bytes) {
+        const total = Buffer.byteLength(s);
+        if (done >= total) return;
+        bytes = Buffer.from(s, 'utf8');
+      } else if (done >= bytes.length) return;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') {
+        stdoutClosed = true;
+        return;
+      }
+      // A non-blocking descriptor whose reader is behind: wait a millisecond for it, as a blocking write would.
+      if (code !== 'EAGAIN') throw e;
+      if (!bytes) bytes = Buffer.from(s, 'utf8');
+      Atomics.wait(pause, 0, 0, 1);
+    }
+  }
+}
+
 export function createCliIo(version: string, maxFileBytes?: number): CliIo {
   return {
     cwd: process.cwd(),
     version,
-    stdout: (s) => process.stdout.write(s),
+    stdout: writeStdout,
     stderr: (s) => process.stderr.write(s),
     readStdin: () =>
       new Promise((resolve, reject) => {
