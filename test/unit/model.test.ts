@@ -40,6 +40,21 @@ test('relative includes resolve against the prefix, not the including file, and 
   assert.deepEqual(other.problems, []);
 });
 
+test('each included file is read once per load, however often and however it is included', () => {
+  const files = {
+    '/cfg/nginx.conf': 'http {\n    include sites/app.conf;\n    include sites/*.conf;\n    server { include snippets/proxy.conf; }\n    server { include snippets/proxy.conf; }\n}\n',
+    '/cfg/sites/app.conf': 'include snippets/proxy.conf;\n',
+    '/cfg/snippets/proxy.conf': 'proxy_read_timeout 30s;\n',
+  };
+  const host = memHost(files);
+  const reads = new Map<string, number>();
+  const counting = { ...host, readFile: (p: string) => (reads.set(p, (reads.get(p) ?? 0) + 1), host.readFile(p)) };
+  const cfg = loadNginxConfig('/cfg/nginx.conf', files['/cfg/nginx.conf'], counting, {});
+  assert.deepEqual(cfg.problems, []);
+  assert.equal(cfg.all.filter((n) => n.name === 'proxy_read_timeout').length, 4);
+  assert.deepEqual([...reads].sort(), [['/cfg/sites/app.conf', 1], ['/cfg/snippets/proxy.conf', 1]]);
+});
+
 test('missing includes are positioned problems; a glob with no match is fine', () => {
   const text = 'http {\n    include missing.conf;\n    include nothing/*.conf;\n}\n';
   const cfg = load({ '/cfg/nginx.conf': text });

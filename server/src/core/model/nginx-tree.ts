@@ -290,6 +290,9 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
       }
       return { targets };
     }
+    // With one candidate there is nothing to choose: reading it here only to test that it exists would read every
+    // included file twice (readInclude reads it again).
+    if (candidates.length === 1) return { targets: candidates };
     return { targets: [candidates.find((c) => filesByPath.has(c) || host.readFile(c).ok) ?? pattern] };
   };
 
