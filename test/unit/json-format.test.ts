@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatJson, formatJsonChunks } from '../../server/src/cli/formatters/json';
+import { formatSarifChunks } from '../../server/src/cli/formatters/sarif';
+import { formatGithubChunks } from '../../server/src/cli/formatters/github';
+import { formatTextChunks } from '../../server/src/cli/formatters/text';
+import { ruleMeta } from '../../server/src/core/rules/index';
+import type { RuleMeta } from '../../server/src/core/rules/rule';
 import type { PositionedFinding } from '../../server/src/cli/positions';
 
 // The JSON report is written file by file; it must stay exactly what JSON.stringify(report, null, 2) gives.
@@ -55,4 +60,38 @@ test('the file-by-file JSON report is byte for byte JSON.stringify(report, null,
     assert.equal(formatJson(f, s as never, o, k), reference(f, s, o, k));
     JSON.parse(chunks.join(''));
   }
+});
+
+test('the SARIF log made result by result is exactly JSON.stringify of itself with 2-space indentation', () => {
+  const rules = ['proxy-pass-missing-scheme', 'upstream-no-servers'].map((id) => ruleMeta(id)).filter((r): r is RuleMeta => !!r);
+  const text = 'a\nbb\nccc\n';
+  const many = [
+    finding('/w/a.conf', { ruleId: rules[0]?.id ?? 'r', fix: { title: 't', edits: [{ path: '/w/a.conf', start: 2, end: 4, newText: 'x;\n' }, { path: '/w/b.conf', start: 0, end: 1, newText: '' }] } }),
+    finding('/w/b.conf', { related: [{ path: '/w/a.conf', start: 5, end: 7, message: 'here "too"' }] }),
+    finding('/w/a c#.conf', { message: 'ünïcødé ✓ \u2028 "results": []' }),
+  ];
+  for (const findings of [[], many.slice(0, 1), many]) {
+    const chunks = [...formatSarifChunks(findings, rules, '1.2.3', '/w', (p) => p.slice(3), () => text)];
+    const out = chunks.join('');
+    assert.equal(out, JSON.stringify(JSON.parse(out), null, 2) + '\n');
+    const log = JSON.parse(out) as { runs: { results: { message: { text: string } }[]; tool: { driver: { rules: unknown[] } } }[] };
+    assert.equal(log.runs[0].results.length, findings.length);
+    assert.equal(log.runs[0].tool.driver.rules.length, rules.length);
+    assert.deepEqual(log.runs[0].results.map((r) => r.message.text), findings.map((f) => f.message));
+    if (findings.length > 1) assert.ok(chunks.length > findings.length, 'one chunk per result at least');
+  }
+});
+
+test('text and GitHub reports come one finding per chunk', () => {
+  const findings = [finding('/a.conf'), finding('/a.conf', { docs: 'https://x/y.md' }), finding('/b.conf')];
+  const summary = { errors: 0, warnings: 0, infos: 3, fixable: 0, files: 2 };
+  const text = [...formatTextChunks(findings, summary, (p) => p.slice(1))];
+  assert.equal(text.length, findings.length + 1);
+  const line = '  1:2  info     line one\nline "two"\t{ [ ] }  [r]\n';
+  assert.equal(text.join(''), `a.conf\n${line}${line}      https://x/y.md\n\nb.conf\n${line}\n3 problems (0 errors, 0 warnings, 3 info) in 2 files checked\n`);
+  assert.deepEqual([...formatTextChunks([], { ...summary, infos: 0 }, (p) => p)], ['No problems found in 2 files.\n']);
+  const gh = [...formatGithubChunks(findings, (p) => p.slice(1))];
+  assert.equal(gh.length, 3);
+  assert.ok(gh.every((l) => l.startsWith('::notice file=') && l.endsWith('\n') && !l.slice(0, -1).includes('\n')));
+  assert.deepEqual([...formatGithubChunks([], (p) => p)], []);
 });

@@ -13,10 +13,10 @@ import { defaultSettings, readProjectConfig, type Settings } from '../core/setti
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
-import { formatGithub } from './formatters/github';
+import { formatGithubChunks } from './formatters/github';
 import { formatJsonChunks } from './formatters/json';
-import { formatSarif } from './formatters/sarif';
-import { formatText, summarize } from './formatters/text';
+import { formatSarifChunks } from './formatters/sarif';
+import { formatTextChunks, summarize } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
 import { formatTimings, type Timings } from '../core/timings';
@@ -303,29 +303,32 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const summary = { ...summarize(findings, fileCount), ...(args.quiet ? { hidden } : {}) };
   const rel = (p: string) => relative(io.cwd, p);
 
-  switch (args.format) {
-    case 'json': {
-      // Written in batches of about 64 KB: one write per finding would be thousands of system calls.
-      let batch = '';
-      for (const chunk of formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped)) {
-        batch += chunk;
-        if (batch.length >= 65536) {
-          io.stdout(batch);
-          batch = '';
-        }
+  // Reports are made piece by piece and written in batches of about 64 KB: a large tree's report (12 MB of JSON,
+  // 17 MB of SARIF) is never one string, and one write per finding would be thousands of system calls.
+  const write = (chunks: Iterable<string>) => {
+    let batch = '';
+    for (const chunk of chunks) {
+      batch += chunk;
+      if (batch.length >= 65536) {
+        io.stdout(batch);
+        batch = '';
       }
-      io.stdout(batch);
-      break;
     }
+    io.stdout(batch);
+  };
+  switch (args.format) {
+    case 'json':
+      write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
+      break;
     case 'sarif':
-      io.stdout(formatSarif(findings, allRules, io.version, io.cwd, rel, textReported));
+      write(formatSarifChunks(findings, allRules, io.version, io.cwd, rel, textReported));
       break;
     case 'github':
-      io.stdout(formatGithub(findings, rel));
+      write(formatGithubChunks(findings, rel));
       break;
     default:
       if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
-      io.stdout(formatText(findings, summary, rel));
+      write(formatTextChunks(findings, summary, rel));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }
   if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);

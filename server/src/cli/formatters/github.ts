@@ -8,10 +8,13 @@ const escProp = (s: string) => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2
 
 /** GitHub Actions annotations: https://docs.github.com/actions/using-workflows/workflow-commands-for-github-actions */
 export function formatGithub(findings: PositionedFinding[], relPath: (p: string) => string): string {
-  return findings
-    .map((f) => {
-      const props = [`file=${escProp(relPath(f.path))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escProp(`proxylint ${f.ruleId}`)}`];
-      return `::${LEVEL[f.severity]} ${props.join(',')}::${escData(f.message + (f.docs ? `\n${f.docs}` : ''))}`;
-    })
-    .join('\n') + (findings.length ? '\n' : '');
+  return [...formatGithubChunks(findings, relPath)].join('');
+}
+
+/** One workflow command per finding, each its own chunk. */
+export function* formatGithubChunks(findings: PositionedFinding[], relPath: (p: string) => string): Generator<string> {
+  for (const f of findings) {
+    const props = [`file=${escProp(relPath(f.path))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escProp(`proxylint ${f.ruleId}`)}`];
+    yield `::${LEVEL[f.severity]} ${props.join(',')}::${escData(f.message + (f.docs ? `\n${f.docs}` : ''))}\n`;
+  }
 }

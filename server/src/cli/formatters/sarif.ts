@@ -8,11 +8,16 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
  * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT%, and fixes as replacements.
+ * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
+ * findings) never exists as one string, nor as one object tree next to the findings.
  */
-export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): string {
+export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): Generator<string> {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  // One line index per file: regions are asked for every finding, related location and fix edit.
+  const indexes = new Map<string, LineIndex>();
   const region = (path: string, start: number, end: number) => {
-    const idx = new LineIndex(textOf(path) ?? '');
+    let idx = indexes.get(path);
+    if (!idx) indexes.set(path, (idx = new LineIndex(textOf(path) ?? '')));
     const s = idx.positionAt(start);
     const e = idx.positionAt(end);
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
@@ -43,32 +48,49 @@ export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], ve
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(cwd.endsWith('/') ? cwd : cwd + '/') } },
-        results: findings.map((f) => ({
-          ruleId: f.ruleId,
-          ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
-          level: LEVEL[f.severity],
-          message: { text: f.message },
-          locations: [location(f.path, f.start, f.end)],
-          ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-          partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${relPath(f.path)}:${f.message}` },
-          ...(f.fix
-            ? {
-                fixes: [
-                  {
-                    description: { text: f.fix.title },
-                    artifactChanges: groupEdits(f.fix.edits).map(([path, edits]) => ({
-                      artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' },
-                      replacements: edits.map((e) => ({ deletedRegion: region(path, e.start, e.end), insertedContent: { text: e.newText } })),
-                    })),
-                  },
-                ],
-              }
-            : {}),
-        })),
+        results: [] as unknown[],
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  const result = (f: PositionedFinding) => ({
+    ruleId: f.ruleId,
+    ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
+    level: LEVEL[f.severity],
+    message: { text: f.message },
+    locations: [location(f.path, f.start, f.end)],
+    ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
+    partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${relPath(f.path)}:${f.message}` },
+    ...(f.fix
+      ? {
+          fixes: [
+            {
+              description: { text: f.fix.title },
+              artifactChanges: groupEdits(f.fix.edits).map(([path, edits]) => ({
+                artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' },
+                replacements: edits.map((e) => ({ deletedRegion: region(path, e.start, e.end), insertedContent: { text: e.newText } })),
+              })),
+            },
+          ],
+        }
+      : {}),
+  });
+  // The log with no results, cut where they go. `"results": []` can only be that key: inside a JSON string
+  // the quotes would be escaped.
+  const empty = JSON.stringify(log, null, 2) + '\n';
+  if (findings.length === 0) {
+    yield empty;
+    return;
+  }
+  const marker = '"results": []';
+  const at = empty.lastIndexOf(marker);
+  yield empty.slice(0, at + marker.length - 1);
+  // Results sit four levels deep (log, runs, the run, results): their own lines shift right by eight spaces.
+  for (let k = 0; k < findings.length; k++) yield `${k ? ',' : ''}\n        ${JSON.stringify(result(findings[k]), null, 2).replace(/\n/g, '\n        ')}`;
+  yield '\n      ]' + empty.slice(at + marker.length);
+}
+
+export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): string {
+  return [...formatSarifChunks(findings, rules, version, cwd, relPath, textOf)].join('');
 }
 
 function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {

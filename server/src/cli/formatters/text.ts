@@ -24,24 +24,29 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Grouped by file; each finding shows where, what will happen, the rule id, and where to read why. */
 export function formatText(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string): string {
-  const out: string[] = [];
+  return [...formatTextChunks(findings, summary, relPath)].join('');
+}
+
+/** formatText finding by finding, so a large report is never one string. */
+export function* formatTextChunks(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string): Generator<string> {
   let current = '';
   for (const f of findings) {
+    let out = '';
     if (f.path !== current) {
-      if (current) out.push('');
+      if (current) out += '\n';
       current = f.path;
-      out.push(relPath(f.path));
+      out += relPath(f.path) + '\n';
     }
     const fixable = f.fix ? ' (fixable)' : f.suggestions.length ? ' (suggestion)' : '';
-    out.push(`  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.message}  [${f.ruleId}]${fixable}`);
-    for (const r of f.related) out.push(`      ↳ ${relPath(r.path)}: ${r.message}`);
-    if (f.docs) out.push(`      ${f.docs}`);
+    out += `  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.message}  [${f.ruleId}]${fixable}\n`;
+    for (const r of f.related) out += `      ↳ ${relPath(r.path)}: ${r.message}\n`;
+    if (f.docs) out += `      ${f.docs}\n`;
+    yield out;
   }
   const total = summary.errors + summary.warnings + summary.infos;
-  if (out.length) out.push('');
   const hiddenNote = summary.hidden ? ` (${plural(summary.hidden, 'warning or info finding')} hidden by --quiet)` : '';
-  out.push(
-    summary.files === 0
+  yield (findings.length ? '\n' : '') +
+    (summary.files === 0
       ? 'No configuration files were checked.'
       : total === 0
       ? summary.hidden
@@ -49,7 +54,6 @@ export function formatText(findings: PositionedFinding[], summary: Summary, relP
         : `No problems found in ${plural(summary.files, 'file')}.`
       : `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info) in ${plural(summary.files, 'file')} checked` +
           (summary.fixable ? `; ${summary.fixable} fixable with --fix` : '') +
-          hiddenNote,
-  );
-  return out.join('\n') + '\n';
+          hiddenNote) +
+    '\n';
 }
