@@ -40,6 +40,10 @@ export class Workspace {
   readonly parse = (path: string, text: string): SourceFile => {
     const hit = this.parseCache.get(path);
     if (hit && hit.text === text) return hit;
+    // Let go of the previous version's tree before building the new one: nothing else holds it once the edit has
+    // invalidated its result, and kept here it stayed alive (and was counted live by any full collection that
+    // finished meanwhile) until the new tree replaced it, so two trees of the document were alive during the parse.
+    this.parseCache.delete(path);
     const f = parseSourceFile(path, text);
     this.parseCache.set(path, f);
     return f;
@@ -48,6 +52,7 @@ export class Workspace {
   readonly parseApache = (path: string, text: string): ApacheSourceFile => {
     const hit = this.apacheCache.get(path);
     if (hit && hit.text === text) return hit;
+    this.apacheCache.delete(path); // as in parse(): the stale tree need not live through the new parse
     const f = parseApacheSourceFile(path, text);
     this.apacheCache.set(path, f);
     return f;
