@@ -155,10 +155,19 @@ export function eolOf(file: { text: string }): string {
   return eol;
 }
 
+/** Indents of spaces only, by length, made once: most indents are a few spaces, and fixes are built by the thousand. */
+const SPACES: string[] = [];
+
 /** The indentation of the line the offset is on. */
 export function indentAt(file: SourceFile, offset: number): string {
-  const line = file.lines.positionAt(offset).line;
-  return /^[ \t]*/.exec(file.lines.lineText(line))![0];
+  const text = file.text;
+  const start = file.lines.lineStart(file.lines.positionAt(offset).line);
+  // Read from the text rather than a copy of the line and a regular expression: no strings but the answer.
+  let end = start, tabs = false;
+  for (let c = text.charCodeAt(end); c === 32 || c === 9; c = text.charCodeAt(++end)) if (c === 9) tabs = true;
+  const n = end - start;
+  if (tabs || n > 64) return text.slice(start, end);
+  return (SPACES[n] ??= ' '.repeat(n));
 }
 
 /** Inserts whole lines right after the line that holds `node`'s end, indented like `node`. */

@@ -45,12 +45,16 @@ export function parseNginxTime(text: string): number | null {
   return n > 0 ? total : null;
 }
 
+// Constants rather than literals in parseNginxSize: a regular expression or object literal makes a new object each
+// time it is evaluated, and rules parse sizes at every pass of a large configuration.
+const SIZE = /^(\d+)([kKmMgG]?)$/;
+const SIZE_UNIT: Readonly<Record<string, number>> = { '': 1, k: 1024, K: 1024, m: 1048576, M: 1048576, g: 1073741824, G: 1073741824 };
+
 /** Bytes, or null. nginx accepts k/K and m/M for sizes (g/G only for offsets, which we also accept). */
 export function parseNginxSize(text: string): number | null {
-  const m = /^(\d+)([kKmMgG]?)$/.exec(text);
+  const m = SIZE.exec(text);
   if (!m) return null;
-  const mult = { '': 1, k: 1024, K: 1024, m: 1048576, M: 1048576, g: 1073741824, G: 1073741824 }[m[2]]!;
-  return Number(m[1]) * mult;
+  return Number(m[1]) * SIZE_UNIT[m[2]];
 }
 
 export function formatDuration(ms: number): string {
