@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI, runCli } from '../helpers';
@@ -178,6 +178,12 @@ describe('json format', () => {
     const { code, report } = runJson(['clean.conf'], { cwd: dir });
     assert.equal(code, 0);
     assert.deepEqual(report, { version: 1, summary: { errors: 0, warnings: 0, infos: 0, fixable: 0, files: 1 }, files: [], skipped: [] });
+  });
+
+  test('a report standard output cannot take (a full disk) is a clear error with exit code 2, not a stack trace', { skip: !existsSync('/dev/full') && 'no /dev/full here' }, () => {
+    const r = spawnSync('sh', ['-c', `node ${CLI} --format json site.conf > /dev/full`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr, 'proxylint: cannot write the report to standard output: ENOSPC: no space left on device, write\n');
   });
 
   test('a large report reaches a slow pipe reader whole, the same as when written to a file', () => {

@@ -6,6 +6,9 @@ import { createNodeHost, encode, globSync, readConfigFile, type DecodedFile } fr
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', '__pycache__']);
 const MAX_WALK_FILES = 200_000;
 
+/** Standard output refused the report (ENOSPC, EBADF, EIO, …): reported as such, exit code 2, no stack trace. */
+export class OutputError extends Error {}
+
 /** Set once stdout's reader has gone away (`proxylint … | head`): the rest of the output is dropped, quietly. */
 let stdoutClosed = false;
 const pause = new Int32Array(new SharedArrayBuffer(4));
@@ -35,8 +38,9 @@ function writeStdout(s: string): void {
         stdoutClosed = true;
         return;
       }
+      // A full disk, a closed descriptor, …: the report cannot be delivered, which is not proxylint's internal error.
+      if (code !== 'EAGAIN') throw new OutputError(`cannot write the report to standard output: ${(e as Error).message}`);
       // A non-blocking descriptor whose reader is behind: wait a millisecond for it, as a blocking write would.
-      if (code !== 'EAGAIN') throw e;
       if (!bytes) bytes = Buffer.from(s, 'utf8');
       Atomics.wait(pause, 0, 0, 1);
     }
