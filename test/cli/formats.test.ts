@@ -183,7 +183,44 @@ describe('json format', () => {
   test('a report standard output cannot take (a full disk) is a clear error with exit code 2, not a stack trace', { skip: !existsSync('/dev/full') && 'no /dev/full here' }, () => {
     const r = spawnSync('sh', ['-c', `node ${CLI} --format json site.conf > /dev/full`], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 2);
-    assert.equal(r.stderr, 'proxylint: cannot write the report to standard output: ENOSPC: no space left on device, write\n');
+    assert.equal(r.stderr, 'proxylint: cannot write to standard output: ENOSPC: no space left on device, write\n');
+    // --fix still says which files it changed: that is written before the report that fails.
+    const fixTree = tree({ 'site.conf': SITE });
+    try {
+      const fix = spawnSync('sh', ['-c', `node ${CLI} --fix site.conf > /dev/full`], { cwd: fixTree.dir, encoding: 'utf8' });
+      assert.equal(fix.status, 2);
+      assert.equal(fix.stderr, 'proxylint: fixed 1 file(s)\nproxylint: cannot write to standard output: ENOSPC: no space left on device, write\n');
+      assert.notEqual(readFileSync(join(fixTree.dir, 'site.conf'), 'utf8'), SITE);
+    } finally {
+      fixTree.cleanup();
+    }
+  });
+
+  test('a standard error that cannot be written changes nothing: the exit code is still the result', { skip: !existsSync('/dev/full') && 'no /dev/full here' }, () => {
+    const clean = spawnSync('sh', ['-c', `node ${CLI} --timing clean.conf 2>/dev/full`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(clean.status, 0);
+    assert.equal(clean.stdout, 'No problems found in 1 file.\n');
+    const usage = spawnSync('sh', ['-c', `node ${CLI} --bogus 2>/dev/full`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(usage.status, 2);
+    // A reader of standard error that goes away early (`2>&1 | grep -q …` with pipefail) does not turn 0 into 1.
+    const gone = spawnSync('bash', ['-c', `set -o pipefail; node ${CLI} --timing clean.conf 2>&1 >/dev/null | true; echo "status=\${PIPESTATUS[0]}"`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(gone.stdout, 'status=0\n');
+  });
+
+  test('with 2>&1 into a slow pipe, messages come in the order they were written', () => {
+    // 700 unreadable files give 70 KB of messages, more than a pipe holds, before the report of the last file.
+    const files: Record<string, string | Buffer> = { 'zz-site.conf': SITE };
+    for (let k = 0; k < 700; k++) files[`bin-${String(k).padStart(3, '0')}.conf`] = Buffer.from('a\0b');
+    const many = tree(files);
+    try {
+      const r = spawnSync('sh', ['-c', `node ${CLI} '*.conf' 2>&1 | (sleep 1; cat)`], { cwd: many.dir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+      const lines = r.stdout.split('\n');
+      const lastMessage = lines.map((l, k) => (l.startsWith('proxylint: cannot read') ? k : -1)).reduce((a, b) => Math.max(a, b));
+      assert.equal(lines.filter((l) => l.startsWith('proxylint: cannot read')).length, 700);
+      assert.ok(lastMessage < lines.indexOf('zz-site.conf'), `the last message is on line ${lastMessage}, the report starts on line ${lines.indexOf('zz-site.conf')}`);
+    } finally {
+      many.cleanup();
+    }
   });
 
   test('a large report reaches a slow pipe reader whole, the same as when written to a file', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { runCli } from '../helpers';
+import { CLI, runCli } from '../helpers';
 import { allFindings, runJson, show, tree, where } from './util';
 
 describe('--stdin', () => {
@@ -49,6 +50,39 @@ http {
     const r = runCli(['--stdin'], { cwd: dir, input: '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n' });
     assert.equal(r.code, 1, show(r));
     assert.match(r.stdout, /^stdin\.conf\n {2}2:12 {2}error /);
+  });
+
+  /** The CLI with raw bytes on standard input. */
+  const withBytes = (args: string[], input: Buffer) => {
+    const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  test('standard input is decoded like a file: UTF-8 with a BOM and UTF-16 give the same findings as plain UTF-8', () => {
+    const plain = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+    const utf16be = Buffer.from(INPUT, 'utf16le').swap16();
+    for (const bytes of [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(INPUT)]), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INPUT, 'utf16le')]), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])]) {
+      const r = withBytes(['--stdin', '--stdin-filename', 'site/nginx.conf'], bytes);
+      assert.deepEqual(r, plain);
+    }
+  });
+
+  test('empty, binary or oversized standard input is an I/O error (exit 2) with a reason, not a clean run', () => {
+    const cases: [string[], Buffer, RegExp][] = [
+      [['--stdin'], Buffer.alloc(0), /^proxylint: cannot check standard input: it is empty: there is nothing to check\n$/],
+      [['--stdin'], Buffer.from('server {\0\x01\x02}'), /^proxylint: cannot check standard input: it is a binary file \(it contains NUL bytes\)/],
+      [['--stdin', '--max-file-size', '1000'], Buffer.alloc(5000, 'a;\n'), /^proxylint: cannot check standard input: over the 1000-byte limit \(see --max-file-size\)\n$/],
+    ];
+    for (const [args, input, message] of cases) {
+      const r = withBytes(args, input);
+      assert.equal(r.code, 2, show(r));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, message);
+    }
+    // A folder as standard input cannot be read at all.
+    const folder = spawnSync('sh', ['-c', `node ${CLI} --stdin < .`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(folder.status, 2, folder.stderr);
+    assert.match(folder.stderr, /^proxylint: cannot check standard input: it is a folder, not a file\n$/);
   });
 
   test('a clean input exits 0', () => {

@@ -12,7 +12,8 @@ export interface CliIo {
   version: string;
   stdout(s: string): void;
   stderr(s: string): void;
-  readStdin(): Promise<string>;
+  /** Standard input, decoded like a file; not ok when it is empty, too large, binary or unreadable. */
+  readStdin(): ({ ok: true } & DecodedText) | { ok: false; message: string };
   kind(p: string): 'file' | 'dir' | 'missing' | 'other';
   /** Files under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
   walk(dir: string): { files: string[]; errors: string[] };

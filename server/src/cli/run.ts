@@ -116,9 +116,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const skipped: { path: string; reason: string }[] = [];
   const explicit = new Set<string>();
   if (args.stdin) {
-    const text = await io.readStdin();
+    const r = io.readStdin();
+    if (!r.ok) {
+      // An empty or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
+      // not a clean configuration.
+      io.stderr(`proxylint: cannot check standard input: ${r.message}\n`);
+      return 2;
+    }
     const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
-    inputs.push({ path, original: { text, encoding: 'utf8' }, apache: classify(path, text) === 'apache' });
+    inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
   } else {
     const readStart = timings ? performance.now() : 0;
     const found: string[] = [];
@@ -276,6 +282,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (was !== undefined && was !== text) outputs.set(p, text);
   }
   if (args.fix) {
+    let fixed = 0;
     for (const [p, text] of outputs) {
       const like = originals.get(p) ?? io.read(p);
       if (!('text' in like)) {
@@ -284,7 +291,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       const err = io.write(p, text, like);
       if (err) fail(`cannot write ${relative(io.cwd, p)}: ${err}`);
+      else fixed++;
     }
+    // Said before the report, so that a report that cannot be written (a full disk) does not hide that files changed.
+    if (fixed) io.stderr(`proxylint: fixed ${fixed} file(s)\n`);
   }
 
   // Findings hold offsets and texts, never nodes: the parsed trees (tens of megabytes for a large tree) can go
@@ -331,7 +341,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       write(formatTextChunks(findings, summary, rel));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }
-  if (args.fix && outputs.size) io.stderr(`proxylint: fixed ${outputs.size} file(s)\n`);
   if (timings) {
     timings.set('position and format output', performance.now() - outputStart);
     const measured = [...timings].filter(([k]) => !k.startsWith('rule:')).reduce((sum, [, ms]) => sum + ms, 0);

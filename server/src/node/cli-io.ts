@@ -1,50 +1,90 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIo } from '../cli/io';
-import { createNodeHost, encode, globSync, readConfigFile, type DecodedFile } from './node-host';
+import { createNodeHost, decode, DEFAULT_MAX_FILE_BYTES, encode, globSync, readConfigFile, type DecodedFile } from './node-host';
 
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', '__pycache__']);
 const MAX_WALK_FILES = 200_000;
 
-/** Standard output refused the report (ENOSPC, EBADF, EIO, …): reported as such, exit code 2, no stack trace. */
+/** Standard output refused what was written (ENOSPC, EBADF, EIO, …): reported as such, exit code 2, no stack trace. */
 export class OutputError extends Error {}
 
-/** Set once stdout's reader has gone away (`proxylint … | head`): the rest of the output is dropped, quietly. */
-let stdoutClosed = false;
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
- * Writes to file descriptor 1 with write(2), waiting until every byte is taken. Node's process.stdout, when it is a
- * pipe (a CI runner, `| jq`), copies each string into memory of its own that stays until the next garbage
- * collection: 55 MB more peak memory for the 12 MB JSON report of a 100k-line tree. Output order is unchanged: the
- * CLI writes stdout through here only.
+ * A writer for file descriptor 1 or 2 that uses write(2) and waits until every byte is taken. Not Node's
+ * process.stdout/stderr streams: sent to a pipe (a CI runner, `| jq`), those keep a copy of each string until the
+ * next garbage collection (55 MB more peak memory for the 12 MB JSON report of a 100k-line tree); once the pipe is
+ * full they queue, so with `2>&1` messages written before the report came out after it; and an error on them (a
+ * reader gone, a full disk) is an uncaught exception that ends the process with exit code 1, the code for
+ * "findings". The CLI writes its output through these two writers only.
  */
-function writeStdout(s: string): void {
-  if (stdoutClosed || s.length === 0) return;
-  let bytes: Buffer | undefined;
-  let done = 0;
-  for (;;) {
-    try {
-      // The string itself first: Node encodes it without a lasting copy, and a blocking pipe or file takes it whole.
-      done += bytes ? fs.writeSync(1, bytes, done) : fs.writeSync(1, s);
-      if (!bytes) {
-        const total = Buffer.byteLength(s);
-        if (done >= total) return;
-        bytes = Buffer.from(s, 'utf8');
-      } else if (done >= bytes.length) return;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EPIPE') {
-        stdoutClosed = true;
+function syncWriter(fd: 1 | 2): (s: string) => void {
+  /** Set once the reader has gone away (`proxylint … | head`): the rest is dropped, quietly. */
+  let closed = false;
+  return (s: string) => {
+    if (closed || s.length === 0) return;
+    let bytes: Buffer | undefined;
+    let done = 0;
+    for (;;) {
+      try {
+        // The string itself first: Node encodes it without a lasting copy, and a blocking pipe or file takes it whole.
+        done += bytes ? fs.writeSync(fd, bytes, done) : fs.writeSync(fd, s);
+        if (!bytes) {
+          if (done >= Buffer.byteLength(s)) return;
+          bytes = Buffer.from(s, 'utf8');
+        } else if (done >= bytes.length) return;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          // A non-blocking descriptor whose reader is behind: wait a millisecond for it, as a blocking write would.
+          if (!bytes) bytes = Buffer.from(s, 'utf8');
+          Atomics.wait(pause, 0, 0, 1);
+          continue;
+        }
+        closed = true;
+        if (code === 'EPIPE') return;
+        // A full disk, a bad descriptor, …: lost output is an I/O error (exit 2). For stderr there is nowhere left to
+        // say so; its messages are dropped and the exit code still tells.
+        if (fd === 1) throw new OutputError(`cannot write to standard output: ${(e as Error).message}`);
         return;
       }
-      // A full disk, a closed descriptor, …: the report cannot be delivered, which is not proxylint's internal error.
-      if (code !== 'EAGAIN') throw new OutputError(`cannot write the report to standard output: ${(e as Error).message}`);
-      // A non-blocking descriptor whose reader is behind: wait a millisecond for it, as a blocking write would.
-      if (!bytes) bytes = Buffer.from(s, 'utf8');
-      Atomics.wait(pause, 0, 0, 1);
     }
+  };
+}
+
+const writeStdout = syncWriter(1);
+export const writeStderr = syncWriter(2);
+
+/**
+ * Standard input, read to its end with read(2) and decoded like a file (byte-order marks, UTF-16, Latin-1, binary
+ * refused), but never more than the file size limit: a pipe has no size to check first.
+ */
+function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const chunk = Buffer.alloc(1 << 16);
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, chunk, 0, chunk.length, null);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') {
+        Atomics.wait(pause, 0, 0, 1);
+        continue;
+      }
+      if (code === 'EOF') break;
+      return { ok: false, message: code === 'EISDIR' ? 'it is a folder, not a file' : (e as Error).message };
+    }
+    if (n === 0) break;
+    total += n;
+    if (total > maxBytes) return { ok: false, message: `over the ${maxBytes}-byte limit (see --max-file-size)` };
+    chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
+  if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check' };
+  const d = decode(Buffer.concat(chunks, total));
+  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom } };
 }
 
 export function createCliIo(version: string, maxFileBytes?: number): CliIo {
@@ -52,14 +92,8 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     cwd: process.cwd(),
     version,
     stdout: writeStdout,
-    stderr: (s) => process.stderr.write(s),
-    readStdin: () =>
-      new Promise((resolve, reject) => {
-        const chunks: Buffer[] = [];
-        process.stdin.on('data', (c: Buffer) => chunks.push(c));
-        process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-        process.stdin.on('error', reject);
-      }),
+    stderr: writeStderr,
+    readStdin: () => readStdin(maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
     kind(p) {
       try {
         const st = fs.statSync(p);

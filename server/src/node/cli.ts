@@ -1,6 +1,6 @@
 import * as v8 from 'node:v8';
 import { runCli } from '../cli/run';
-import { createCliIo, OutputError } from './cli-io';
+import { createCliIo, OutputError, writeStderr } from './cli-io';
 
 declare const PROXYLINT_VERSION: string;
 /** A variable, so esbuild leaves the require alone instead of inlining the server into the CLI bundle. */
@@ -26,7 +26,7 @@ if (argv[0] === 'lsp') {
       process.exitCode = code;
     },
     (e) => {
-      process.stderr.write(e instanceof OutputError ? `proxylint: ${e.message}\n` : `proxylint: internal error: ${(e as Error).stack ?? e}\n`);
+      writeStderr(e instanceof OutputError ? `proxylint: ${e.message}\n` : `proxylint: internal error: ${(e as Error).stack ?? e}\n`);
       process.exitCode = 2;
     },
   );
