@@ -1,9 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { tempTree } from '../helpers';
+import { CLI, tempTree } from '../helpers';
 import { LspClient, uri } from './client';
 
 const NGINX = `events {}
@@ -273,4 +274,18 @@ test('a fragment opened alone is checked in its inferred context; an untrusted w
     await c.stop();
     outside.cleanup();
   }
+});
+
+test('a client that closes its end of the pipe ends the server quietly (exit 0, no stack trace)', () => {
+  // Two messages, the reader gone after the first 10 bytes of the answer: the server's next write meets EPIPE.
+  const frame = (m: object) => {
+    const body = JSON.stringify(m);
+    return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+  };
+  const init = frame({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { processId: null, rootUri: null, capabilities: {} } });
+  const shutdown = frame({ jsonrpc: '2.0', id: 2, method: 'shutdown' });
+  const script = `(printf '%s' "$INIT"; sleep 0.5; printf '%s' "$SHUTDOWN"; sleep 0.5; printf '%s' "$SHUTDOWN"; sleep 0.5) | node "$CLI" lsp --stdio | head -c 10 > /dev/null; echo "status=\${PIPESTATUS[1]}"`;
+  const r = spawnSync('bash', ['-c', script], { encoding: 'utf8', env: { ...process.env, INIT: init, SHUTDOWN: shutdown, CLI }, timeout: 30_000 });
+  assert.equal(r.stdout, 'status=0\n');
+  assert.equal(r.stderr, '');
 });

@@ -8,6 +8,12 @@ const SERVER_BUNDLE = './server-main.js';
 
 const argv = process.argv.slice(2);
 if (argv[0] === 'lsp') {
+  // A client that goes away while the server writes (its end of the pipe closed) ends the server quietly, not with
+  // a "Connection is closed" stack trace. (The CLI writes its own output without Node's streams; see cli-io.ts.)
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   // The language server is its own bundle (dist/server/server-main.js), loaded only for `lsp`: the CLI
   // path should not parse the language-server libraries on every run.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
