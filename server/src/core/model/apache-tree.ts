@@ -1,9 +1,10 @@
 import type { Host } from '../host';
-import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../paths';
+import { basename, dirname, hasGlob, isAbsolute, resolve } from '../paths';
 import { LineIndex } from '../text';
 import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
 import { parseApache } from '../syntax/apache/parser';
 import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
+import { pathMapper, realPathMemo } from './include-paths';
 
 export interface ApacheSourceFile {
   path: string;
@@ -89,15 +90,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
   const maxDirectives = options.maxDirectives ?? DEFAULT_MAX_DIRECTIVES;
   const overLimit = new Set<string>();
-  /** What the include stack holds: real paths, so that a cycle through a symbolic link is found as one. */
-  // Memoised per load: a snippet included from every location would otherwise cost a realpath (a system call
-  // per path segment) each time, a tenth of the run on a 100k-line tree.
-  const identities = new Map<string, string>();
-  const identity = (p: string) => {
-    let id = identities.get(p);
-    if (id === undefined) identities.set(p, (id = host.realpath?.(p) ?? p));
-    return id;
-  };
+  const identity = realPathMemo(host);
   const entry = parse(entryPath, entryText);
   const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
   const problems: ApacheLoadProblem[] = [];
@@ -118,12 +111,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   };
   const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
 
-  const mapPath = (p: string): string => {
-    for (const [from, to] of Object.entries(options.pathMap ?? {})) {
-      if (p === from || p.startsWith(from.endsWith('/') ? from : from + '/')) return normalize(to + '/' + p.slice(from.length));
-    }
-    return p;
-  };
+  const mapPath = pathMapper(options.pathMap);
   /** For an absolute path missing from the checkout, tries the checkout folder that mirrors it (…/etc/apache2). */
   const rerooted = (p: string): string | undefined => {
     const dir = serverRoot.split('/').filter(Boolean);

@@ -1,9 +1,10 @@
 import type { Host } from '../host';
-import { basename, dirname, hasGlob, isAbsolute, normalize, resolve } from '../paths';
+import { basename, dirname, hasGlob, isAbsolute, resolve } from '../paths';
 import { LineIndex } from '../text';
 import type { Directive, NginxAst, Span } from '../syntax/nginx/ast';
 import { parseNginx } from '../syntax/nginx/parser';
 import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective, nginxMaxArgs } from './nginx-directives';
+import { pathMapper, realPathMemo } from './include-paths';
 
 export interface SourceFile {
   path: string;
@@ -174,15 +175,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
   const maxDepth = options.maxIncludeDepth ?? DEFAULT_MAX_INCLUDE_DEPTH;
   const maxDirectives = options.maxDirectives ?? DEFAULT_MAX_DIRECTIVES;
   const overLimit = new Set<string>();
-  /** What the include stack holds: real paths, so that a cycle through a symbolic link is found as one. */
-  // Memoised per load: a snippet included from every location would otherwise cost a realpath (a system call
-  // per path segment) each time, a tenth of the run on a 100k-line tree.
-  const identities = new Map<string, string>();
-  const identity = (p: string) => {
-    let id = identities.get(p);
-    if (id === undefined) identities.set(p, (id = host.realpath?.(p) ?? p));
-    return id;
-  };
+  const identity = realPathMemo(host);
   const entry = parse(entryPath, entryText);
   const filesByPath = new Map<string, SourceFile>([[entryPath, entry]]);
   const problems: LoadProblem[] = [];
@@ -205,12 +198,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     }
   }
 
-  const mapPath = (p: string): string => {
-    for (const [from, to] of Object.entries(options.pathMap ?? {})) {
-      if (p === from || p.startsWith(from.endsWith('/') ? from : from + '/')) return normalize(to + '/' + p.slice(from.length));
-    }
-    return p;
-  };
+  const mapPath = pathMapper(options.pathMap);
 
   /** For an absolute path that is not in the checkout, tries the entry's folder when it mirrors the path (…/etc/nginx). */
   /**
