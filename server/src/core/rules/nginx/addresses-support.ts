@@ -160,3 +160,80 @@ export function implicitUpstream(ctx: NginxRuleContext, host: string, port: numb
 
 /** A placeholder the user must replace, kept visible in the inserted line. */
 export const RESOLVER_LINE = 'resolver 127.0.0.11 valid=30s;  # TODO: your DNS server (127.0.0.11 is Docker\'s embedded DNS)';
+
+/** A port this configuration itself listens on, and whether nginx speaks TLS there. */
+export interface LocalListen {
+  node: ConfigNode;
+  /** The listen address's host as written (lower case, IPv6 without brackets); "*" when it binds every address. */
+  host: string;
+  port: number;
+  tls: boolean;
+}
+
+const WILDCARD_HOSTS = new Set(['*', '0.0.0.0', '::']);
+const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1']);
+const listenCache = new WeakMap<object, LocalListen[]>();
+
+/** Whether a connection to `host` reaches this machine itself (loopback), where nginx's own listeners are. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return LOOPBACK_NAMES.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
+}
+
+/**
+ * Every TCP `listen` of the configuration (http and stream servers). nginx speaks TLS on an address:port when any
+ * server listening there says `ssl` (the options of one address are merged), or, before 1.25.1, when that server
+ * has `ssl on`. QUIC and UDP listeners are left out: a proxied TCP connection never reaches them.
+ */
+export function localListens(ctx: NginxRuleContext): LocalListen[] {
+  const cached = listenCache.get(ctx.config);
+  if (cached) return cached;
+  const out: LocalListen[] = [];
+  for (const node of ctx.nodes('listen')) {
+    if (node.context !== 'server' && node.context !== 'stream-server') continue;
+    const args = node.directive.args.map((a) => a.value.toLowerCase());
+    const addr = args[0];
+    if (!addr || addr.startsWith('unix:') || addr.includes('$') || args.includes('quic') || args.includes('udp')) continue;
+    let host = '*', portText = '80';
+    if (/^\d+$/.test(addr)) portText = addr;
+    else if (addr.startsWith('[')) {
+      const close = addr.indexOf(']');
+      host = addr.slice(1, close);
+      if (addr[close + 1] === ':') portText = addr.slice(close + 2);
+    } else {
+      const colon = addr.lastIndexOf(':');
+      if (colon >= 0) {
+        host = addr.slice(0, colon);
+        portText = addr.slice(colon + 1);
+      } else host = addr;
+    }
+    const port = Number(portText);
+    if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
+    const sslOn = node.parent?.children.some((c) => c.name === 'ssl' && c.directive.args[0]?.value.toLowerCase() === 'on') ?? false;
+    out.push({ node, host: WILDCARD_HOSTS.has(host) ? '*' : host, port, tls: args.includes('ssl') || sslOn });
+  }
+  // Merge per address:port: one `ssl` makes the whole port TLS.
+  for (const l of out) if (!l.tls && out.some((o) => o.tls && o.port === l.port && o.host === l.host)) l.tls = true;
+  listenCache.set(ctx.config, out);
+  return out;
+}
+
+/**
+ * The listener of this configuration that a connection to host:port reaches, when that can be told from the text:
+ * the same host written the same way, a loopback target and a listener on every address, or `localhost` and a
+ * listener on 127.0.0.1 or ::1.
+ * A host name that is not loopback may be another machine, so a wildcard listener says nothing about it.
+ */
+export function localListenerFor(ctx: NginxRuleContext, host: string, port: number): LocalListen | undefined {
+  const h = host.toLowerCase();
+  const loop = isLoopbackHost(h);
+  let found: LocalListen | undefined;
+  for (const l of localListens(ctx)) {
+    if (l.port !== port) continue;
+    if (l.host === h || (loop && l.host === '*') || (LOOPBACK_NAMES.has(h) && (l.host === '127.0.0.1' || l.host === '::1'))) {
+      if (l.tls) return l;
+      found ??= l;
+    }
+  }
+  return found;
+}

@@ -2,12 +2,15 @@ import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { spanIn, tlsTarget } from './addresses-support';
+import { localListenerFor, type LocalListen, spanIn, tlsTarget } from './addresses-support';
 
 /**
  * A heuristic on well-known ports: 80/8080 speak plain HTTP, 443/8443 speak TLS. nginx itself does not
  * care, and uses port 80 for any upstream server written without one
  * (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server), also behind https://.
+ * When the target is one of this configuration's own listeners (same host, or loopback and a listener on every
+ * address), its `listen … ssl` settles the question instead: nginx in front of nginx on 8080 with `ssl` is fine,
+ * and plain HTTP to a local port it serves with TLS is certain to fail, whatever the number.
  */
 
 const PLAIN = new Set([80, 8080]);
@@ -49,6 +52,15 @@ function serverPort(s: UpstreamServer): number | undefined {
   return s.address && !s.address.unix ? s.address.port ?? 80 : undefined;
 }
 
+/** Whether host:port speaks the wrong kind for `tls`: the local listener's `ssl` when there is one, else the port's habit. */
+function mismatch(ctx: NginxRuleContext, host: string, port: number, tls: boolean): { bad: boolean; listen?: LocalListen } {
+  const listen = localListenerFor(ctx, host, port);
+  if (listen) return { bad: listen.tls !== tls, listen };
+  return { bad: tls ? PLAIN.has(port) : TLS.has(port) };
+}
+
+const listenNote = (l: LocalListen) => `this configuration serves port ${l.port} with${l.tls ? '' : 'out'} TLS ("listen ${l.node.directive.args.map((a) => a.value).join(' ')}")`;
+
 export default defineNginxRule({
   id: 'scheme-port-mismatch',
   server: 'nginx',
@@ -59,7 +71,8 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx: NginxRuleContext) {
     // The servers on the wrong kind of port, per group and direction: thousands of passes share a few groups.
-    const badFor = [new Map<Upstream, UpstreamServer[]>(), new Map<Upstream, UpstreamServer[]>()];
+    type Bad = { server: UpstreamServer; listen?: LocalListen };
+    const badFor = [new Map<Upstream, Bad[]>(), new Map<Upstream, Bad[]>()];
     for (const t of ctx.upstreams.passes) {
       if (t.directive !== 'proxy_pass' || t.error || t.hasVariables || !t.address || t.address.unix) continue;
       const tls = t.module === 'stream' ? tlsTarget(ctx, t, false) : t.scheme === 'https';
@@ -70,27 +83,47 @@ export default defineNginxRule({
         const cache = badFor[tls ? 1 : 0];
         let bad = cache.get(t.upstream);
         if (!bad) {
-          bad = t.upstream.servers.filter((s) => {
-            const p = serverPort(s);
-            return p !== undefined && (tls ? PLAIN.has(p) : TLS.has(p));
-          });
+          bad = [];
+          for (const server of t.upstream.servers) {
+            const p = serverPort(server);
+            if (p === undefined) continue;
+            const m = mismatch(ctx, server.address!.host, p, tls);
+            if (m.bad) bad.push({ server, listen: m.listen });
+          }
           cache.set(t.upstream, bad);
         }
         if (!bad.length) continue;
         const what = describe(t);
-        const list = bad.slice(0, 3).map((s) => `${s.node.directive.args[0].value}${s.address!.port === undefined ? ' (no port: 80)' : ''}`).join(', ');
+        const list = bad.slice(0, 3).map(({ server: s, listen }) => `${s.node.directive.args[0].value}${listen ? ` (${listenNote(listen)})` : s.address!.port === undefined ? ' (no port: 80)' : ''}`).join(', ');
+        // Another port number is offered only where the port's habit is the evidence; a local listener's port is what it is.
+        const guessed = bad.filter((b) => !b.listen).map((b) => b.server);
         ctx.report({
           at: { file: t.node.file, ...t.arg },
           message: `${what}: upstream "${t.upstream.name}" sends it to ${list}; ${tls ? handshake(t.module === 'stream') : PLAINTEXT}`,
           // Switching the scheme only helps when every server of the group is on the other kind of port.
-          suggestions: [...(t.module === 'http' && bad.length === t.upstream.servers.length ? [schemeFix(t, tls ? 'http' : 'https')] : []), serverPortsFix(bad, tls)],
-          related: bad.map((s) => ({ path: s.node.file.path, start: s.node.directive.start, end: s.node.directive.end, message: `port ${serverPort(s)}` })),
+          suggestions: [
+            ...(t.module === 'http' && bad.length === t.upstream.servers.length ? [schemeFix(t, tls ? 'http' : 'https')] : []),
+            ...(guessed.length ? [serverPortsFix(guessed, tls)] : []),
+          ],
+          related: bad.map(({ server: s, listen }) => ({ path: s.node.file.path, start: s.node.directive.start, end: s.node.directive.end, message: listen ? `port ${serverPort(s)}: served with${listen.tls ? '' : 'out'} TLS by this configuration` : `port ${serverPort(s)}` })),
         });
         continue;
       }
       const port = t.address.port;
-      if (port === undefined || !(tls ? PLAIN.has(port) : TLS.has(port))) continue;
+      if (port === undefined) continue;
+      const { bad, listen } = mismatch(ctx, t.address.host, port, tls);
+      if (!bad) continue;
       const what = describe(t);
+      if (listen) {
+        // The configuration says what the port speaks: only the scheme can be wrong (another port number would be a guess).
+        ctx.report({
+          at: { file: t.node.file, ...t.arg },
+          message: `${what}: ${tls ? 'TLS' : 'plain HTTP'} to port ${port}, but ${listenNote(listen)}: ${tls ? handshake(t.module === 'stream') : PLAINTEXT}`,
+          suggestions: t.module === 'http' ? [schemeFix(t, tls ? 'http' : 'https')] : [],
+          related: [{ path: listen.node.file.path, start: listen.node.directive.start, end: listen.node.directive.end, message: `port ${port} is served with${listen.tls ? '' : 'out'} TLS here` }],
+        });
+        continue;
+      }
       const fixes = [t.module === 'http' ? schemeFix(t, tls ? 'http' : 'https') : undefined, portFix(t, port)].filter((f): f is Fix => !!f);
       ctx.report({ at: { file: t.node.file, ...t.arg }, message: `${what}: ${tls ? `TLS to port ${port}, which normally speaks plain HTTP: ${handshake(t.module === 'stream')}` : `plain HTTP to port ${port}, which normally speaks TLS: ${PLAINTEXT}`}`, suggestions: fixes });
     }
