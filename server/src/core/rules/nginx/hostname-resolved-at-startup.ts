@@ -83,7 +83,12 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
   // A variable makes nginx resolve per request on every version; with no URI part the path sent is unchanged.
   // `set` is allowed in server, location and `if`, not in limit_except.
   const settable = !!t.node.parent && levelFor(t.node.parent, ['location', 'if-location', 'server']) === t.node.parent;
-  if (known !== true && t.module === 'http' && t.uri === undefined && settable) {
+  // With a variable target nginx builds no default proxy_redirect: `proxy_redirect default` then stops it from starting,
+  // and the implicit default (rewriting "http://host:port/" in Location and Refresh headers to "/") silently stops.
+  // The fix writes that default out; an explicit `default` is rewritten in place when it is in this block, and an
+  // inherited one (other locations rely on it) means no variable fix is offered.
+  const redirect = t.directive === 'proxy_pass' ? redirectKeep(ctx, t) : { edits: [] };
+  if (known !== true && t.module === 'http' && t.uri === undefined && settable && redirect) {
     // Short on purpose: long names overflow variables_hash_bucket_size (64) and nginx refuses to start.
     const v = '$backend_' + a.host.split('.')[0].replace(/[^A-Za-z0-9]/g, '_').slice(0, 16);
     const value = a.port === undefined ? a.host : `${a.host}:${a.port}`;
@@ -92,9 +97,30 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
     // First in the block: a `set` after `rewrite … break` or `return` would never run.
     const edits: TextEdit[] = [insertFirstIn(t.node.parent, t.node, [`set ${v} ${value};`]), replaceSpan(t.node.file, { start: host.start, end: portEnd }, v)];
     if (!ctx.effective(t.node.parent, 'resolver').nodes.length) edits.push(insertFirstIn(server, t.node, [RESOLVER_LINE]));
-    out.push({ title: `Resolve per request: put the address in a variable and add a resolver${known === undefined ? ' (works on every version)' : ''}`, edits });
+    edits.push(...redirect.edits);
+    const kept = redirect.edits.length ? ', keeping the default proxy_redirect' : '';
+    out.push({ title: `Resolve per request: put the address in a variable and add a resolver${kept}${known === undefined ? ' (works on every version)' : ''}`, edits });
   }
   return out;
+}
+
+/**
+ * The edits that keep Location/Refresh rewriting as it was once proxy_pass takes a variable, or undefined when that
+ * cannot be done locally. A pass without a URI part gets the default redirect "<proxy_pass text>/" → "/"
+ * (ngx_http_proxy_merge_loc_conf); only when no proxy_redirect is in force, or `proxy_redirect default` is.
+ */
+function redirectKeep(ctx: NginxRuleContext, t: PassTarget): { edits: TextEdit[] } | undefined {
+  const e = ctx.effective(t.node.parent, 'proxy_redirect');
+  const explicit = `${t.arg.value}/ /`;
+  if (!e.nodes.length) {
+    // proxy_redirect is not allowed inside `if`, and written in the enclosing location it would cover other passes.
+    if (t.node.parent?.name === 'if') return undefined;
+    return { edits: [insertFirstIn(t.node.parent, t.node, [`proxy_redirect ${explicit};`])] };
+  }
+  const defaults = e.nodes.filter((n) => n.directive.args.length === 1 && n.directive.args[0].value.toLowerCase() === 'default');
+  if (!defaults.length) return { edits: [] };
+  if (defaults.some((n) => n.parent !== t.node.parent)) return undefined;
+  return { edits: defaults.map((n) => replaceSpan(n.file, n.directive.args[0], explicit)) };
 }
 
 function severityFor(host: string): 'info' | undefined {
