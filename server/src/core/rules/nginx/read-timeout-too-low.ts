@@ -1,6 +1,6 @@
 import { HTTP_UPSTREAM_MODULES, timeMs } from '../../model/nginx-modules';
 import { formatDuration } from '../../model/units';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { parseNginxTime } from '../../model/units';
 import { locationOf, locationPath, seconds, setValue } from './timeouts-support';
@@ -13,8 +13,18 @@ const NAMES = [...READ, ...SEND];
 const DEFAULT_MINIMUM_MS = 5_000;
 const NGINX_DEFAULT_MS = 60_000;
 
-/** Health probes are meant to fail fast: a short timeout there is the point, not a mistake. */
-const PROBE_PATH = /(^|\/)(health|healthz|healthcheck|health-check|ping|ready|readyz|readiness|live|livez|liveness|heartbeat)\b/i;
+/** Health probes are meant to fail fast: a short timeout there is the point, not a mistake ("/healthz", "@healthcheck"). */
+const PROBE_PATH = /(^|[/@])(health|healthz|healthcheck|health-check|health_check|ping|ready|readyz|readiness|live|livez|liveness|heartbeat)\b/i;
+
+/**
+ * An NGINX Plus probe location: `health_check` in a named or `internal` location that only the checks use (client
+ * requests cannot reach it), whose timeouts bound the probes. A `location /` with `health_check` also carries client
+ * traffic, so it is not exempt.
+ */
+function isProbeOnlyLocation(location: ConfigNode | null): boolean {
+  if (!location || !location.children.some((c) => c.name === 'health_check')) return false;
+  return locationPath(location).startsWith('@') || location.children.some((c) => c.name === 'internal');
+}
 
 /** The rule's `minimum` option (seconds or an nginx time), 5 s by default. */
 export function minimumOption(options: Record<string, unknown>): number {
@@ -27,7 +37,16 @@ export function minimumOption(options: Record<string, unknown>): number {
 /** Whether this rule reports this *_read_timeout / *_send_timeout line (other timeout rules defer to it). */
 export function reportsTooLow(node: ConfigNode, minimum: number): boolean {
   const ms = timeMs(node.directive.args[0]);
-  return ms !== undefined && ms < minimum && !PROBE_PATH.test(locationPath(locationOf(node)));
+  if (ms === undefined || ms >= minimum) return false;
+  const location = locationOf(node);
+  return !PROBE_PATH.test(locationPath(location)) && !isProbeOnlyLocation(location);
+}
+
+/** The `name` directives some pass directive of the same module runs with (the module's `*_pass`, where it stands). */
+function inheritedByPasses(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
+  const used = new Set<ConfigNode>();
+  for (const pass of ctx.nodes(`${name.slice(0, name.indexOf('_'))}_pass`)) for (const n of ctx.effective(pass.parent, name).nodes) used.add(n);
+  return used;
 }
 
 export default defineNginxRule({
@@ -40,14 +59,22 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     const minimum = minimumOption(ctx.options);
+    // In a whole configuration (from nginx.conf), a value no pass directive inherits times nothing out: e.g. a short
+    // http-level default that every proxying location overrides. In a fragment the passes may be elsewhere.
+    const whole = ctx.config.rootContext === 'main';
     for (const name of NAMES) {
       const nodes = ctx.nodes(name);
+      let used: Set<ConfigNode> | undefined;
       for (let k = 0; k < nodes.length; k++) {
         const node = nodes[k];
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
         // reportsTooLow asks the same first; checked here so that most lines skip its location walk and regex.
         if (ms === undefined || ms >= minimum || !reportsTooLow(node, minimum)) continue;
+        if (whole) {
+          used ??= inheritedByPasses(ctx, name);
+          if (!used.has(node)) continue;
+        }
         // nginx arms these timers between two successive reads / writes, not for the whole exchange
         // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout).
         const message = name.endsWith('_read_timeout')
