@@ -22,11 +22,11 @@ import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNod
  * design or the name cannot be a deployment target:
  * - a Kubernetes Service name (`<service>.<namespace>.svc[.cluster.local]`): it resolves to the Service's cluster
  *   IP, which stays for the Service's lifetime (a headless Service is the exception: its name follows pod addresses);
- * - names under the reserved `.example`, `.test`, `.invalid` and `.localhost` (RFC 2606, RFC 6761): placeholders
- *   in examples and templates.
+ * - names under the reserved `.example`, `.test`, `.invalid` and `.localhost`, and `example.com`, `example.net`,
+ *   `example.org` with their subdomains (RFC 2606, RFC 6761): placeholders in examples and templates.
  */
 const K8S_SERVICE = /^[^.]+\.[^.]+\.svc(\.cluster\.local)?$/i;
-const RESERVED = /\.(example|test|invalid|localhost)$/i;
+const RESERVED = /\.(example|test|invalid|localhost)$|(^|\.)example\.(com|net|org)$/i;
 
 /** Whether `server … resolve` exists on the target: true/false when known, undefined when the version is unknown. */
 function resolveAvailable(ctx: NginxRuleContext): boolean | undefined {
