@@ -1,5 +1,6 @@
 import type { TextEdit } from '../../finding';
 import { defineNginxRule } from '../rule';
+import { locationMatch } from './addresses-support';
 import { effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
 
 /** nginx's default; a long-lived connection quiet for this long is closed (https://nginx.org/en/docs/http/websocket.html). */
@@ -43,16 +44,28 @@ export default defineNginxRule({
         if (edit) edits.push(edit);
       }
 
-      const path = locationPath(locationOf(site.pass.node));
+      const location = locationOf(site.pass.node);
+      const path = locationPath(location);
+      // A catch-all (`location /`, or a pass at server level) also carries every ordinary request: there a longer
+      // timeout also lets a hung backend hold those requests that long before 504. proxy_read_timeout takes no
+      // variables, so it cannot differ for upgraded connections; the usual way out is a ping from the backend more
+      // often than the timeout, or a location of its own for the WebSocket path.
+      const catchAll = !location || (locationMatch(location).kind === 'prefix' && path === '/');
       const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text})`;
       const message =
         kind === 'websocket'
           ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection"), so quiet clients are dropped and must reconnect`
           : `event-stream location "${path}" keeps ${value}: a stream with no event for ${seconds(read.ms)} is cut off ("upstream timed out … while reading upstream"), so clients must reconnect`;
+      const title = catchAll
+        ? `Allow ${LONG} of silence here, for every request of this catch-all location (a hung backend then answers 504 only after ${LONG})`
+        : `Allow ${LONG} of silence in this location (proxy_read_timeout/proxy_send_timeout ${LONG})`;
+      const note = catchAll
+        ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
+        : '';
       ctx.report({
         node: at,
-        message,
-        suggestions: edits.length ? [{ title: `Allow ${LONG} of silence in this location (proxy_read_timeout/proxy_send_timeout ${LONG})`, edits }] : [],
+        message: message + note,
+        suggestions: edits.length ? [{ title, edits }] : [],
         related: read.node && !here ? [{ path: read.node.file.path, start: read.node.directive.start, end: read.node.directive.end, message: `proxy_read_timeout ${read.text} is inherited from here` }] : [],
       });
     }
