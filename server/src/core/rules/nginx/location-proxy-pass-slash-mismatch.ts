@@ -67,10 +67,16 @@ export default defineNginxRule({
         message =
           `location ${m.pattern} has no trailing slash but proxy_pass's URI "${uri}" has one: nginx replaces the matched "${m.pattern}" with "${uri}", ` +
           `so a request for ${example} reaches the backend as ${uri}/users and one for ${m.pattern}foo as ${uri}foo; the backend usually answers 404 or serves the wrong route`;
-        if (!siblingHas(loc, m.pattern + '/')) {
-          suggestions.push({ title: `Use "location ${modifier}${m.pattern}/" (${example} → ${uri}users; a request for ${m.pattern} itself then gets a 301 to ${m.pattern}/)`, edits: [replaceSpan(loc.file, locArg, withSlash(locArg, true))] });
-        }
-        if (uri !== '/') suggestions.push({ title: `Use "${uri.slice(0, -1)}" in proxy_pass (${example} → ${uri.slice(0, -1)}/users)`, edits: [uriEdit(false)] });
+        // With the slash added, nginx answers a request for the bare prefix with a 301 to prefix + "/". Browsers follow
+        // it for page loads, but a WebSocket handshake does not follow redirects (RFC 6455, 4.1) and many clients turn a
+        // redirected POST into a GET: where the location upgrades connections, the proxy_pass edit comes first.
+        const upgrades = ctx.effective(loc, 'proxy_set_header').nodes.some((n) => n.directive.args[0]?.value.toLowerCase() === 'upgrade');
+        const redirectNote = upgrades
+          ? `a request for ${m.pattern} itself then gets a 301 to ${m.pattern}/, which WebSocket handshakes and POST requests do not follow`
+          : `a request for ${m.pattern} itself then gets a 301 to ${m.pattern}/, which browsers follow for GET but not every client does for POST`;
+        const locationFix = siblingHas(loc, m.pattern + '/') ? [] : [{ title: `Use "location ${modifier}${m.pattern}/" (${example} → ${uri}users; ${redirectNote})`, edits: [replaceSpan(loc.file, locArg, withSlash(locArg, true))] }];
+        const passFix = uri !== '/' ? [{ title: `Use "${uri.slice(0, -1)}" in proxy_pass (${example} → ${uri.slice(0, -1)}/users)`, edits: [uriEdit(false)] }] : [];
+        suggestions.push(...(upgrades ? [...passFix, ...locationFix] : [...locationFix, ...passFix]));
       } else {
         // location /v2/ + proxy_pass http://b/new : the slash that ended the prefix is replaced away.
         const example = `${m.pattern}foo`;
