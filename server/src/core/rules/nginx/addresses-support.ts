@@ -167,7 +167,8 @@ export interface LocalListen {
   /** The listen address's host as written (lower case, IPv6 without brackets); "*" when it binds every address. */
   host: string;
   port: number;
-  tls: boolean;
+  /** undefined for a stream listener without `ssl`: it relays raw TCP, so what speaks there is whatever it passes to. */
+  tls: boolean | undefined;
 }
 
 const WILDCARD_HOSTS = new Set(['*', '0.0.0.0', '::']);
@@ -210,10 +211,11 @@ export function localListens(ctx: NginxRuleContext): LocalListen[] {
     const port = Number(portText);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
     const sslOn = node.parent?.children.some((c) => c.name === 'ssl' && c.directive.args[0]?.value.toLowerCase() === 'on') ?? false;
-    out.push({ node, host: WILDCARD_HOSTS.has(host) ? '*' : host, port, tls: args.includes('ssl') || sslOn });
+    const tls = args.includes('ssl') || sslOn;
+    out.push({ node, host: WILDCARD_HOSTS.has(host) ? '*' : host, port, tls: tls || (node.context === 'stream-server' ? undefined : false) });
   }
   // Merge per address:port: one `ssl` makes the whole port TLS.
-  for (const l of out) if (!l.tls && out.some((o) => o.tls && o.port === l.port && o.host === l.host)) l.tls = true;
+  for (const l of out) if (l.tls !== true && out.some((o) => o.tls && o.port === l.port && o.host === l.host)) l.tls = true;
   listenCache.set(ctx.config, out);
   return out;
 }

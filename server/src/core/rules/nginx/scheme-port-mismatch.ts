@@ -55,7 +55,8 @@ function serverPort(s: UpstreamServer): number | undefined {
 /** Whether host:port speaks the wrong kind for `tls`: the local listener's `ssl` when there is one, else the port's habit. */
 function mismatch(ctx: NginxRuleContext, host: string, port: number, tls: boolean): { bad: boolean; listen?: LocalListen } {
   const listen = localListenerFor(ctx, host, port);
-  if (listen) return { bad: listen.tls !== tls, listen };
+  // A local stream listener without ssl relays bytes: TLS may well be spoken end to end through it.
+  if (listen) return { bad: listen.tls !== undefined && listen.tls !== tls, listen };
   return { bad: tls ? PLAIN.has(port) : TLS.has(port) };
 }
 
@@ -86,7 +87,8 @@ export default defineNginxRule({
           bad = [];
           for (const server of t.upstream.servers) {
             const p = serverPort(server);
-            if (p === undefined) continue;
+            // A server marked down is never sent anything.
+            if (p === undefined || server.params.has('down')) continue;
             const m = mismatch(ctx, server.address!.host, p, tls);
             if (m.bad) bad.push({ server, listen: m.listen });
           }
