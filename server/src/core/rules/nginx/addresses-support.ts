@@ -173,7 +173,8 @@ export interface LocalListen {
 
 const WILDCARD_HOSTS = new Set(['*', '0.0.0.0', '::']);
 const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1']);
-const listenCache = new WeakMap<object, LocalListen[]>();
+/** Per configuration: port → host ("*" for every address) → the listener there (one per address:port, options merged). */
+const listenCache = new WeakMap<object, Map<number, Map<string, LocalListen>>>();
 
 /** Whether a connection to `host` reaches this machine itself (loopback), where nginx's own listeners are. */
 export function isLoopbackHost(host: string): boolean {
@@ -182,14 +183,15 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * Every TCP `listen` of the configuration (http and stream servers). nginx speaks TLS on an address:port when any
- * server listening there says `ssl` (the options of one address are merged), or, before 1.25.1, when that server
- * has `ssl on`. QUIC and UDP listeners are left out: a proxied TCP connection never reaches them.
+ * Every TCP `listen` of the configuration (http and stream servers), one per address:port. nginx speaks TLS on an
+ * address:port when any server listening there says `ssl` (the options of one address are merged), or, before
+ * 1.25.1, when that server has `ssl on`. QUIC and UDP listeners are left out: a proxied TCP connection never reaches
+ * them. Indexed by port, then host: a large configuration has a listen per server block, and every pass target asks.
  */
-export function localListens(ctx: NginxRuleContext): LocalListen[] {
+function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
   const cached = listenCache.get(ctx.config);
   if (cached) return cached;
-  const out: LocalListen[] = [];
+  const byPort = new Map<number, Map<string, LocalListen>>();
   for (const node of ctx.nodes('listen')) {
     if (node.context !== 'server' && node.context !== 'stream-server') continue;
     const args = node.directive.args.map((a) => a.value.toLowerCase());
@@ -210,32 +212,37 @@ export function localListens(ctx: NginxRuleContext): LocalListen[] {
     }
     const port = Number(portText);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
+    if (WILDCARD_HOSTS.has(host)) host = '*';
     const sslOn = node.parent?.children.some((c) => c.name === 'ssl' && c.directive.args[0]?.value.toLowerCase() === 'on') ?? false;
-    const tls = args.includes('ssl') || sslOn;
-    out.push({ node, host: WILDCARD_HOSTS.has(host) ? '*' : host, port, tls: tls || (node.context === 'stream-server' ? undefined : false) });
+    // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
+    const tls = args.includes('ssl') || sslOn ? true : node.context === 'stream-server' ? undefined : false;
+    let hosts = byPort.get(port);
+    if (!hosts) byPort.set(port, (hosts = new Map()));
+    const known = hosts.get(host);
+    if (!known || (tls && !known.tls)) hosts.set(host, { node, host, port, tls });
   }
-  // Merge per address:port: one `ssl` makes the whole port TLS.
-  for (const l of out) if (l.tls !== true && out.some((o) => o.tls && o.port === l.port && o.host === l.host)) l.tls = true;
-  listenCache.set(ctx.config, out);
-  return out;
+  listenCache.set(ctx.config, byPort);
+  return byPort;
 }
 
 /**
  * The listener of this configuration that a connection to host:port reaches, when that can be told from the text:
  * the same host written the same way, a loopback target and a listener on every address, or `localhost` and a
- * listener on 127.0.0.1 or ::1.
- * A host name that is not loopback may be another machine, so a wildcard listener says nothing about it.
+ * listener on 127.0.0.1 or ::1. A host name that is not loopback may be another machine, so a wildcard listener says
+ * nothing about it.
  */
 export function localListenerFor(ctx: NginxRuleContext, host: string, port: number): LocalListen | undefined {
+  const hosts = localListens(ctx).get(port);
+  if (!hosts) return undefined;
   const h = host.toLowerCase();
-  const loop = isLoopbackHost(h);
+  const candidates = [hosts.get(h)];
+  if (isLoopbackHost(h)) candidates.push(hosts.get('*'));
+  if (LOOPBACK_NAMES.has(h)) candidates.push(hosts.get('127.0.0.1'), hosts.get('::1'));
   let found: LocalListen | undefined;
-  for (const l of localListens(ctx)) {
-    if (l.port !== port) continue;
-    if (l.host === h || (loop && l.host === '*') || (LOOPBACK_NAMES.has(h) && (l.host === '127.0.0.1' || l.host === '::1'))) {
-      if (l.tls) return l;
-      found ??= l;
-    }
+  for (const l of candidates) {
+    if (!l) continue;
+    if (l.tls) return l;
+    found ??= l;
   }
   return found;
 }
