@@ -67,6 +67,31 @@ before(() => {
 after(() => cleanup());
 
 describe('text format', () => {
+  test('related locations in one file are told apart by path:line:col (failover-ignores-5xx with three passes)', () => {
+    const { dir: d, cleanup: c } = tree({
+      'nginx.conf': `events {}
+http {
+    upstream app { server 127.0.0.1:9000; server 127.0.0.1:9001; }
+    server {
+        listen 127.0.0.1:8080;
+        location /a { proxy_pass http://app; }
+        location /b { proxy_pass http://app; }
+        location /c { proxy_pass http://app; }
+    }
+}
+`,
+    });
+    try {
+      const r = runCli(['nginx.conf'], { cwd: d });
+      const related = r.stdout.split('\n').filter((l) => l.startsWith('      ↳ '));
+      assert.equal(related.length, 2, show(r));
+      for (const l of related) assert.match(l, /^ {6}↳ nginx\.conf:\d+:\d+: /, l);
+      assert.equal(new Set(related).size, related.length, show(r));
+    } finally {
+      c();
+    }
+  });
+
   test('groups findings under the file, with line:col, severity, message, [rule] and a docs line', () => {
     const r = runCli(['site.conf'], { cwd: dir });
     assert.equal(r.code, 1, show(r));
@@ -92,7 +117,8 @@ describe('text format', () => {
       const docLine = rest.find((l) => !l.startsWith('      ↳'));
       assert.equal(docLine, `      ${DOCS}/${doc}`, `docs line after ${pos}`);
     }
-    assert.ok(lines.includes('      ↳ site.conf: upstream "app" is defined here'), show(r));
+    // Related locations carry line and column, as the finding does.
+    assert.ok(lines.includes('      ↳ site.conf:2:5: upstream "app" is defined here'), show(r));
     assert.match(r.stdout, /8:24 {2}error {4}nginx will not start: invalid URL prefix in "127\.0\.0\.1:8090"/);
     assert.equal(lines.at(-2), '4 problems (4 errors, 0 warnings, 0 info) in 1 file checked; 3 fixable with --fix');
     assert.equal(lines.at(-1), '', 'output ends with a newline');

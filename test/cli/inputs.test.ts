@@ -35,7 +35,7 @@ http {
     assert.equal(lines[0], 'site/nginx.conf');
     assert.match(lines[1], /^ {2}6:40 {2}error {4}no upstream "ap" is defined \(did you mean "app"\?\)/);
     // The upstream it suggests lives in the included file, found relative to site/nginx.conf.
-    assert.equal(lines[2], '      ↳ site/conf.d/upstreams.conf: upstream "app" is defined here');
+    assert.equal(lines[2], '      ↳ site/conf.d/upstreams.conf:1:1: upstream "app" is defined here');
     assert.match(r.stdout, /^ {2}7:34 {2}error .*\[pass-scheme-mismatch\]/m);
     assert.match(r.stdout, /2 problems \(2 errors, 0 warnings, 0 info\) in 2 files checked/);
   });

@@ -132,6 +132,28 @@ test('hover: directive docs with the effective value and its origin; pass direct
   }
 });
 
+test('a position past the end of a line means the end of that line, for hover, definition and completion', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(p('nginx.conf'), NGINX);
+    const h = await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(p('nginx.conf')) }, position: { line: 0, character: 500 } });
+    // Line 0 is `events {}`; line 1 is `http {`, which must not answer.
+    if (h) assert.equal(h.range!.start.line, 0, JSON.stringify(h));
+    assert.doesNotMatch(JSON.stringify(h), /ngx_http_core_module\.html#http/);
+    // An argument may start a line of its own: past the end of `proxy_pass` is not inside `http://app_backend`.
+    const text = SITE.replace('proxy_pass http://app_backend;', 'proxy_pass\nhttp://app_backend;');
+    await c.open(p('conf.d/site.conf'), text);
+    const at = { line: pos(text, 'proxy_pass\nhttp').line, character: 500 };
+    const defs = await c.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: at });
+    assert.deepEqual(defs, []);
+    const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: at });
+    assert.ok(!items.some((i) => i.label === 'http://app_backend'), 'completion must not continue the next line');
+  } finally {
+    await c.stop();
+  }
+});
+
 test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; applying the fix clears the diagnostic', async () => {
   const c = new LspClient();
   try {

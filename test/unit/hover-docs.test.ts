@@ -296,3 +296,11 @@ test('outcome wording', () => {
   assert.equal(outcomeText(['none']), '');
   assert.equal(outcomeText(['413']), '413');
 });
+
+test('every rule a hover doc names exists, for that doc\'s server (a dead id renders as plain text and misleads)', () => {
+  const missing: string[] = [];
+  for (const d of [...allNginxDirectiveDocs(), ...allNginxServerParamDocs(), ...allApacheDirectiveDocs(), ...allApacheWorkerParamDocs(), ...allApacheExtraDocs()]) {
+    for (const id of d.rules ?? []) if (!allRules.some((r) => r.id === id && (r.server === d.server || r.server === 'any'))) missing.push(`${d.server} ${d.name}${d.variant ? ` (${d.variant})` : ''}: ${id}`);
+  }
+  assert.deepEqual(missing, []);
+});

@@ -45,7 +45,7 @@ test('the file-by-file JSON report is byte for byte JSON.stringify(report, null,
     [
       [
         finding('/a.conf', { fix: { title: 't', edits: [{ path: '/a.conf', start: 0, end: 1, newText: '    a;\n' }] }, docs: 'https://x/y.md' }),
-        finding('/b.conf', { suggestions: [{ title: 's', edits: [] }], related: [{ path: '/a.conf', start: 1, end: 2, message: 'here' }] }),
+        finding('/b.conf', { suggestions: [{ title: 's', edits: [] }], related: [{ path: '/a.conf', start: 1, end: 2, message: 'here', line: 1, column: 2 }] }),
         finding('/a.conf', { message: 'ünïcødé ✓ \u2028' }),
       ],
       summary,
@@ -67,7 +67,7 @@ test('the SARIF log made result by result is exactly JSON.stringify of itself wi
   const text = 'a\nbb\nccc\n';
   const many = [
     finding('/w/a.conf', { ruleId: rules[0]?.id ?? 'r', fix: { title: 't', edits: [{ path: '/w/a.conf', start: 2, end: 4, newText: 'x;\n' }, { path: '/w/b.conf', start: 0, end: 1, newText: '' }] } }),
-    finding('/w/b.conf', { related: [{ path: '/w/a.conf', start: 5, end: 7, message: 'here "too"' }] }),
+    finding('/w/b.conf', { related: [{ path: '/w/a.conf', start: 5, end: 7, message: 'here "too"', line: 2, column: 3 }] }),
     finding('/w/a c#.conf', { message: 'ünïcødé ✓ \u2028 "results": []' }),
   ];
   for (const findings of [[], many.slice(0, 1), many]) {

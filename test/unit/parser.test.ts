@@ -162,3 +162,14 @@ test('never throws on hostile input and every problem lies inside the text', () 
     for (const p of ast.problems) assert.ok(p.start >= 0 && p.end <= s.length && p.start <= p.end, JSON.stringify({ s, p }));
   }
 });
+
+test('LineIndex.offsetAt: a character past the end of a line stays on that line (LF, CRLF, lone CR, last line)', () => {
+  for (const eol of ['\n', '\r\n', '\r']) {
+    const text = `events {}${eol}http {}${eol}`;
+    const li = new LineIndex(text);
+    assert.equal(li.offsetAt({ line: 0, character: 500 }), 9, JSON.stringify(eol));
+    assert.equal(li.offsetAt({ line: 1, character: 500 }), 9 + eol.length + 7, JSON.stringify(eol));
+    assert.equal(li.offsetAt({ line: 2, character: 5 }), text.length);
+  }
+  assert.equal(new LineIndex('a;').offsetAt({ line: 0, character: 99 }), 2);
+});

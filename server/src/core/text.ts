@@ -58,12 +58,18 @@ export class LineIndex {
     return p;
   }
 
+  /**
+   * A character past the end of its line means the end of that line (LSP: "defaults back to the line length"), not a
+   * place on the next line: a hover far right of `events {}` must not describe the `http` below it.
+   */
   offsetAt(pos: Position): number {
     if (pos.line >= this.starts.length) return this.text.length;
     if (pos.line < 0) return 0;
     const start = this.starts[pos.line];
-    const next = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length;
-    return Math.min(start + Math.max(0, pos.character), next);
+    let end = pos.line + 1 < this.starts.length ? this.starts[pos.line + 1] : this.text.length;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return Math.min(start + Math.max(0, pos.character), end);
   }
 
   lineStart(line: number): number {

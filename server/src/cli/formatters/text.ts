@@ -39,7 +39,7 @@ export function* formatTextChunks(findings: PositionedFinding[], summary: Summar
     }
     const fixable = f.fix ? ' (fixable)' : f.suggestions.length ? ' (suggestion)' : '';
     out += `  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.message}  [${f.ruleId}]${fixable}\n`;
-    for (const r of f.related) out += `      ↳ ${relPath(r.path)}: ${r.message}\n`;
+    for (const r of f.related) out += `      ↳ ${relPath(r.path)}:${r.line}:${r.column}: ${r.message}\n`;
     if (f.docs) out += `      ${f.docs}\n`;
     yield out;
   }

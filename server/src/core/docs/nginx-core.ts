@@ -41,7 +41,6 @@ const CORE: DirectiveDoc[] = [
     statusCodes: ['408'],
     logLines: [],
     defaultValue: '60s',
-    rules: ['unbuffered-upload-send-timeout'],
   }),
   doc('client_header_timeout', 'core', {
     summary: 'How long nginx waits for the client to send the complete request header.',

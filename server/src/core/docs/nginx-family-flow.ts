@@ -122,7 +122,7 @@ export const FLOW_FAMILIES: Family[] = [
       logLines: [NGX_LOG.sendTimeout],
       defaultValue: '60s',
       versions: since(m),
-      rules: ['unbuffered-upload-send-timeout', 'read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout'],
+      rules: ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout'],
     }),
   },
   {

@@ -92,7 +92,7 @@ export const IO_FAMILIES: Family[] = [
       logLines: [NGX_LOG.sendTimeout],
       defaultValue: 'on',
       versions: 'Since 1.7.11.',
-      rules: ['unbuffered-upload-send-timeout', 'unbuffered-body-disables-retry'],
+      rules: ['unbuffered-body-disables-retry'],
     }),
   },
   {

@@ -1,7 +1,8 @@
-import type { NginxConfig } from '../model/nginx-tree';
+import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import type { Arg } from '../syntax/nginx/ast';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import { PASS_DIRECTIVES, moduleOf } from '../model/nginx-upstreams';
-import { nginxDirective, nginxDirectivesFor } from '../model/nginx-directives';
+import { isNginxBlockDirective, nginxDirective, nginxDirectivesFor } from '../model/nginx-directives';
 import { contextAt, locate } from './locate';
 
 export interface Candidate {
@@ -34,6 +35,52 @@ const SNIPPETS: Record<string, Candidate[]> = {
   ],
 };
 
+/** The braces of a block directive, with the cursor inside (the reference's "{...}" is a placeholder, not text). */
+const BLOCK_BODY: Candidate = { label: '{…}', kind: 'snippet', detail: 'block', insertText: '{\n\t$0\n}', snippet: true };
+
+/**
+ * The reference's keyword list as text worth inserting: it also holds placeholders ("{...}", "$variable"), bare
+ * separators ("=", "@") and optional parts ("gzip[=]"). Location modifiers only make sense as its first argument.
+ */
+function keyword(name: string, argIndex: number): (v: string) => string | undefined {
+  return (v) => {
+    if (name === 'location') return argIndex === 0 && ['=', '~', '~*', '^~'].includes(v) ? v : undefined;
+    if (v === '{...}' || v === '=' || v === '@' || v.startsWith('$')) return undefined;
+    return v.replace(/\[=\]$/, '');
+  };
+}
+
+/** Whether the arguments typed so far can be followed by the block's `{` (enough of them; a location modifier needs its URI). */
+function opensBlockHere(node: ConfigNode, argIndex: number, minArgs: number): boolean {
+  if (node.name === 'location' && ['=', '~', '~*', '^~'].includes(node.directive.args[0]?.value ?? '')) return argIndex >= 2;
+  return argIndex >= minArgs;
+}
+
+/**
+ * Parameters of a `server` line in an upstream block (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server).
+ * Plus-only ones are marked: open-source nginx refuses to start on them (see invalid-server-parameter).
+ */
+const SERVER_PARAMS: { label: string; detail: string; http?: true }[] = [
+  { label: 'weight=', detail: 'relative share of requests (default 1)' },
+  { label: 'max_fails=', detail: 'failed attempts within fail_timeout before the server is skipped (default 1; 0 turns it off)' },
+  { label: 'fail_timeout=', detail: 'window for max_fails, and how long the server is then skipped (default 10s)' },
+  { label: 'backup', detail: 'used only while all primary servers are unavailable' },
+  { label: 'down', detail: 'marks the server permanently unavailable' },
+  { label: 'max_conns=', detail: 'most simultaneous connections (default 0: no limit)' },
+  { label: 'resolve', detail: 'follows DNS changes at run time; needs zone and resolver (open source since 1.27.3)' },
+  { label: 'service=', detail: 'DNS SRV lookup; needs resolve (open source since 1.27.3)' },
+  { label: 'slow_start=', detail: 'NGINX Plus only: ramps weight up after recovery' },
+  { label: 'route=', detail: 'NGINX Plus only: route name for sticky sessions', http: true },
+  { label: 'drain', detail: 'NGINX Plus only: only requests bound to this server (sticky) go to it', http: true },
+];
+
+/** After the address: the parameters not written on the line yet. The address itself is the user's to type. */
+function serverParams(node: ConfigNode, stream: boolean, argIndex: number, typing: Arg | undefined): Candidate[] {
+  if (argIndex === 0) return [];
+  const written = new Set(node.directive.args.slice(1).filter((a) => a !== typing).map((a) => a.value.split('=')[0]));
+  return SERVER_PARAMS.filter((p) => !(stream && p.http) && !written.has(p.label.replace(/=$/, ''))).map((p) => ({ label: p.label, kind: 'value', detail: p.detail }));
+}
+
 const TIME_VALUES = ['5s', '10s', '30s', '60s', '120s', '5m', '1h'];
 
 export function nginxCompletions(config: NginxConfig, upstreams: UpstreamGraph, path: string, text: string, offset: number): Completions {
@@ -52,9 +99,16 @@ export function nginxCompletions(config: NginxConfig, upstreams: UpstreamGraph, 
         .map((u): Candidate => ({ label: prefix + u.name, kind: 'upstream', detail: `upstream group: ${u.servers.length} server${u.servers.length === 1 ? '' : 's'}` }));
       return { items, start, end: offset };
     }
+    if (name === 'server' && (loc.node.context === 'upstream' || loc.node.context === 'stream-upstream')) {
+      return { items: serverParams(loc.node, loc.node.context === 'stream-upstream', loc.argIndex ?? 0, loc.arg), start, end: offset };
+    }
     const info = nginxDirective(name);
-    const values = info?.values?.map((v): Candidate => ({ label: v, kind: 'value', detail: name })) ?? [];
-    if (values.length === 0 && /_timeout$/.test(name)) values.push(...TIME_VALUES.map((v): Candidate => ({ label: v, kind: 'value', detail: 'time: ms, s, m, h, d' })));
+    const argIndex = loc.argIndex ?? 0;
+    // Once the directive has all the arguments it takes, another keyword would only make nginx refuse the line.
+    const room = !info || info.args[1] < 0 || argIndex < info.args[1];
+    const values = room ? (info?.values ?? []).map(keyword(name, argIndex)).filter((v): v is string => !!v).map((v): Candidate => ({ label: v, kind: 'value', detail: name })) : [];
+    if (room && values.length === 0 && /_timeout$/.test(name)) values.push(...TIME_VALUES.map((v): Candidate => ({ label: v, kind: 'value', detail: 'time: ms, s, m, h, d' })));
+    if (info?.block && isNginxBlockDirective(name) && opensBlockHere(loc.node, argIndex, info.args[0])) values.push(BLOCK_BODY);
     return { items: values, start, end: offset };
   }
 

@@ -1,6 +1,8 @@
 import type { LintResult } from '../lint';
 import { effective, type Effective } from '../model/nginx-effective';
-import type { NginxTarget } from '../model/nginx-defaults';
+import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
+import { isKnownNginxDirective } from '../model/nginx-directives';
+import { isSingleValueAt } from '../rules/nginx/duplicate-directive';
 import { moduleOfDirective } from '../model/nginx-modules';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
@@ -21,29 +23,100 @@ export type DocLookup = (name: string, context?: string) => string | undefined;
 
 const line = (n: ConfigNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const text = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
+/** "../nginx.conf:4": a node's place, relative to the hovered file's folder. */
+const placeOf = (n: ConfigNode, from: string) => `${relative(dirname(from), n.file.path)}:${line(n)}`;
+
+/** A file included in many places would make an endless card: this many distinct values, then "and K more". */
+const MAX_ROWS = 3;
 
 /** "set here (line 7)", "inherited from conf.d/app.conf:3", "default", "not set". */
 export function describeOrigin(e: Effective, from: string): string {
   if (e.origin === 'unset') return 'not set (no default applies to the target)';
   if (e.origin === 'default') return `built-in default`;
-  const n = e.nodes[0];
-  const where = `${relative(dirname(from), n.file.path)}:${line(n)}`;
+  const where = e.nodes.slice(0, MAX_ROWS).map((n) => placeOf(n, from)).join(', ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
   return e.origin === 'here' ? `set here (${where})` : `inherited from ${where}`;
 }
 
-function valueOf(e: Effective): string {
-  if (e.origin === 'default') return e.defaultValue!;
-  if (e.origin === 'unset') return '—';
-  return e.nodes.length > 1 ? e.nodes.map(text).join('; ') : text(e.nodes[0]);
+/** The value and origin of one directive at one level, as a hover states them. */
+interface Stated {
+  value: string;
+  origin: string;
+  /** Written twice at one level although nginx takes one: the value shown is no value at all. */
+  duplicate?: boolean;
+}
+
+function state(e: Effective, name: string, from: string): Stated {
+  if (e.origin === 'unset') {
+    // The default changed in a release and the target version is not set: say both rather than nothing.
+    const v = versionedDefault(name);
+    if (v) return { value: `\`${v.before}\` (\`${v.after}\` from nginx ${v.since})`, origin: 'built-in default; which one depends on the nginx version (set `nginx.version`)' };
+    return { value: '—', origin: describeOrigin(e, from) };
+  }
+  if (e.origin === 'default') return { value: `\`${e.defaultValue}\``, origin: describeOrigin(e, from) };
+  // e.nodes all sit at one level (the one that decides): two of a single-value directive there stop nginx.
+  if (e.nodes.length > 1 && isSingleValueAt(name, e.nodes[0].context)) {
+    const both = e.nodes.slice(0, MAX_ROWS).map((n) => `\`${text(n)}\` at ${placeOf(n, from)}`).join(' and ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
+    return { value: 'none: nginx will not start', origin: `"${name}" directive is duplicate — written ${e.nodes.length} times at one level: ${both}`, duplicate: true };
+  }
+  const value = e.nodes.length > 1 ? e.nodes.map(text).join('; ') : text(e.nodes[0]);
+  return { value: `\`${value}\``, origin: describeOrigin(e, from) };
+}
+
+/** Every placement of the hovered line: a file included in several places has one node per inclusion. */
+function placementsOf(config: NginxConfig, node: ConfigNode): ConfigNode[] {
+  return config.all.filter((n) => n.directive === node.directive);
+}
+
+/** The includes that brought one placement in, outermost first: "nginx.conf:4 → snip/a.conf:2". */
+function includeChain(n: ConfigNode, from: string): string {
+  const chain: string[] = [];
+  for (let t: ConfigNode | null = n; t; ) {
+    let top: ConfigNode = t;
+    while (!top.via && top.parent && top.parent.file === top.file) top = top.parent;
+    if (!top.via) break;
+    chain.unshift(placeOf(top.via, from));
+    t = top.via;
+  }
+  return chain.join(' → ') || placeOf(n, from);
+}
+
+/**
+ * One directive's value at every placement of the hovered line. Placements that agree are told once; those that
+ * differ are listed (bounded), each with the include that puts the line there, since that is what the user edits.
+ */
+function stateAcross(config: NginxConfig, placements: ConfigNode[], name: string, target: NginxTarget, from: string, own?: ConfigNode['directive']): { value: string; origin: string } {
+  const groups = new Map<string, { s: Stated; vias: ConfigNode[] }>();
+  for (const p of placements) {
+    const e = effective(config, p.parent, name, target);
+    const s = state(e, name, from);
+    // A line that an own-level directive overrides (a second identical name elsewhere) is worth saying per placement.
+    if (own && !s.duplicate && e.origin !== 'default' && e.origin !== 'unset' && !e.nodes.some((n) => n.directive === own)) s.origin += '; this line does not take effect here';
+    const key = `${s.value}\0${s.origin}`;
+    const g = groups.get(key);
+    if (g) g.vias.push(p);
+    else groups.set(key, { s, vias: [p] });
+  }
+  const list = [...groups.values()];
+  if (list.length === 1) return list[0].s;
+  const values = new Set(list.map((g) => g.s.value));
+  const rows = list.slice(0, MAX_ROWS).map((g) => {
+    const vias = g.vias.slice(0, 2).map((v) => includeChain(v, from)).join(', ') + (g.vias.length > 2 ? ` and ${g.vias.length - 2} more` : '');
+    return `${g.s.value} (via ${vias}; ${g.s.origin})`;
+  });
+  const more = list.length > MAX_ROWS ? ` / and ${list.length - MAX_ROWS} more` : '';
+  return {
+    value: values.size > 1 ? 'differs by inclusion' : [...values][0],
+    origin: `${values.size > 1 ? '' : 'same value, from different places by inclusion: '}${rows.join(' / ')}${more}`,
+  };
 }
 
 /** The settings that decide 502/504 behaviour at a location passing to an upstream, with where each comes from. */
-function passTable(config: NginxConfig, scope: ConfigNode | null, module: string, target: NginxTarget, from: string): string {
+function passTable(config: NginxConfig, placements: ConfigNode[], module: string, target: NginxTarget, from: string): string {
   const names = [`${module}_connect_timeout`, `${module}_send_timeout`, `${module}_read_timeout`, `${module}_next_upstream`, `${module}_next_upstream_tries`, `${module}_next_upstream_timeout`];
   if (module === 'proxy') names.push('proxy_http_version', 'proxy_buffering', 'proxy_request_buffering');
   const rows = names.map((n) => {
-    const e = effective(config, scope, n, target);
-    return `| \`${n}\` | \`${valueOf(e)}\` | ${describeOrigin(e, from)} |`;
+    const s = stateAcross(config, placements, n, target, from);
+    return `| \`${n}\` | ${s.value} | ${s.origin} |`;
   });
   return ['**Effective at this location**', '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
 }
@@ -81,16 +154,14 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
 
   // The value in force here goes first: it is what differs from file to file, and the card is long.
   const parts: string[] = [];
-  const scope = node.parent;
-  if (!d.block && node.name !== 'include') {
-    const e = effective(config, scope, node.name, target);
-    if (e.origin !== 'unset') {
-      const mine = e.nodes.includes(node);
-      parts.push(`**Effective value here:** \`${valueOf(e)}\` — ${mine ? describeOrigin(e, path) : `${describeOrigin(e, path)}; this line does not take effect here`}`);
-    }
+  const placements = placementsOf(config, node);
+  // An unknown directive (a typo, or a module this configuration may not load) has no value nginx would use.
+  if (!d.block && node.name !== 'include' && isKnownNginxDirective(node.name)) {
+    const s = stateAcross(config, placements, node.name, target, path, d);
+    if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
   }
   const module = moduleOfDirective(node.name);
-  if (module && node.name.endsWith('_pass')) parts.push(passTable(config, scope, module, target, path));
+  if (module && node.name.endsWith('_pass')) parts.push(passTable(config, placements, module, target, path));
   const doc = docFor(node.name, node.context);
   if (doc) parts.push(doc);
   if (parts.length === 0) return undefined;

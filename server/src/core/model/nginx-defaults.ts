@@ -8,6 +8,20 @@ export interface NginxTarget {
   pageSize: number;
 }
 
+/** Defaults nginx changed in a release: 1.29.7 turned HTTP/1.1 and upstream keep-alive on (CHANGES 1.29.7). */
+const VERSIONED_DEFAULTS: Record<string, { since: string; before: string; after: string }> = {
+  proxy_http_version: { since: '1.29.7', before: '1.0', after: '1.1' },
+  keepalive: { since: '1.29.7', before: 'off', after: '32 local' },
+};
+
+/**
+ * The default of a directive whose default changed between releases, for a target whose version is not known:
+ * there is always a default, only which one is unknown (`1.0` before 1.29.7, `1.1` from it).
+ */
+export function versionedDefault(name: string): { since: string; before: string; after: string } | undefined {
+  return Object.prototype.hasOwnProperty.call(VERSIONED_DEFAULTS, name) ? VERSIONED_DEFAULTS[name] : undefined;
+}
+
 /**
  * Built-in defaults that depend on the nginx version or the machine, where the reference text is
  * ambiguous ("4k|8k") or changed (1.29.7 turned upstream keep-alive and HTTP/1.1 on by default).
@@ -15,15 +29,12 @@ export interface NginxTarget {
  */
 export function nginxDefault(name: string, target: NginxTarget, stream = false): string | undefined {
   const page = target.pageSize >= 8192 ? '8k' : '4k';
+  const versioned = versionedDefault(name);
+  if (versioned) {
+    const after = atLeast(target.version, versioned.since);
+    return after === undefined ? undefined : after ? versioned.after : versioned.before;
+  }
   switch (name) {
-    case 'proxy_http_version': {
-      const newKeepalive = atLeast(target.version, '1.29.7');
-      return newKeepalive === undefined ? undefined : newKeepalive ? '1.1' : '1.0';
-    }
-    case 'keepalive': {
-      const newKeepalive = atLeast(target.version, '1.29.7');
-      return newKeepalive === undefined ? undefined : newKeepalive ? '32 local' : 'off';
-    }
     case 'proxy_buffer_size':
     case 'fastcgi_buffer_size':
     case 'uwsgi_buffer_size':

@@ -73,6 +73,12 @@ const LEVELS: Record<string, [keyof typeof TABLES, string]> = {
   'stream-server': ['stream', 'stream-server'],
 };
 
+/** Whether nginx refuses a second `name` at one level of a block whose children sit in `context` ("directive is duplicate"). */
+export function isSingleValueAt(name: string, context: string): boolean {
+  const lv = LEVELS[context];
+  return !!lv && TABLES[lv[0]].has(name);
+}
+
 /** Every name any table lists: a level where none of them comes twice has nothing to report. */
 const LISTED: ReadonlySet<string> = new Set([...SINGLE_VALUE_DIRECTIVES.http, ...SINGLE_VALUE_DIRECTIVES.upstream, ...SINGLE_VALUE_DIRECTIVES.stream]);
 

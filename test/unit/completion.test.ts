@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { CompletionItem } from 'vscode-languageserver';
+import { completionItems } from '../../server/src/lsp/completion';
+import { lintText } from '../helpers';
+
+/** Completion items at the `|` in an nginx.conf. */
+function complete(textWithCursor: string): CompletionItem[] {
+  const offset = textWithCursor.indexOf('|');
+  const text = textWithCursor.replace('|', '');
+  return completionItems(lintText(text), '/cfg/nginx.conf', offset);
+}
+const labels = (items: CompletionItem[]) => items.map((i) => i.label);
+const newText = (i: CompletionItem) => (i.textEdit as { newText: string }).newText;
+
+test('completion never inserts the reference placeholder "{...}" as text', () => {
+  for (const t of ['events {}\nhttp { upstream u { server | } }\n', 'events {}\nhttp { upstream u { server 10.0.0.1:80 max_| } }\n', 'events {}\nhttp { server | }\n', 'events {}\nhttp { server { location | } }\n', 'events {}\nhttp { server { location /a/ | } }\n', 'events {}\nhttp { map $a $b | }\n']) {
+    for (const i of complete(t)) {
+      assert.ok(!newText(i).includes('{...}'), `${JSON.stringify(t)}: ${JSON.stringify(i)}`);
+      if (newText(i).includes('{')) assert.equal(i.insertTextFormat, 2, `${JSON.stringify(t)}: a block body is a snippet`);
+    }
+  }
+});
+
+test('completion after an upstream server address offers the server parameters, Plus-only ones marked, written ones left out', () => {
+  const items = complete('events {}\nhttp { upstream u { server 10.0.0.1:80 max_| } }\n');
+  for (const p of ['weight=', 'max_fails=', 'fail_timeout=', 'backup', 'down', 'max_conns=', 'resolve', 'service=', 'slow_start=', 'route=']) assert.ok(labels(items).includes(p), p);
+  for (const p of ['slow_start=', 'route=', 'drain']) assert.match(items.find((i) => i.label === p)!.detail!, /NGINX Plus only/);
+  assert.doesNotMatch(items.find((i) => i.label === 'weight=')!.detail!, /Plus/);
+  assert.equal(newText(items.find((i) => i.label === 'max_fails=')!), 'max_fails=');
+  // The address comes first and is the user's to type; a parameter already on the line is not offered again.
+  assert.deepEqual(complete('events {}\nhttp { upstream u { server | } }\n'), []);
+  assert.ok(!labels(complete('events {}\nhttp { upstream u { server 10.0.0.1:80 weight=2 | } }\n')).includes('weight='));
+  // Stream upstreams have no sticky routes.
+  assert.ok(!labels(complete('stream { upstream u { server 10.0.0.1:80 | } }\n')).includes('route='));
+});
+
+test('completion of block directives: a real snippet for the braces once the arguments are there; location modifiers first', () => {
+  const http = complete('events {}\nhttp { server | }\n');
+  assert.deepEqual(http.map((i) => [i.label, newText(i), i.insertTextFormat]), [['{…}', '{\n\t$0\n}', 2]]);
+  assert.deepEqual(labels(complete('events {}\nhttp { server { location | } }\n')), ['=', '~', '~*', '^~']);
+  assert.deepEqual(labels(complete('events {}\nhttp { server { location /a/ | } }\n')), ['{…}']);
+  assert.deepEqual(labels(complete('events {}\nhttp { server { location ~ | } }\n')), []);
+  // A directive with all its arguments gets no more keywords.
+  assert.deepEqual(labels(complete('events {}\nhttp { server { location / { proxy_buffering on | } } }\n')), []);
+  assert.deepEqual(labels(complete('events {}\nhttp { server { error_page 502 | } }\n')), []);
+});

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nginxHover } from '../../server/src/core/features/hover';
+import { defaultSettings } from '../../server/src/core/settings';
+import { lintText } from '../helpers';
+
+/** Hover markdown at the first `needle` in /cfg/<path>, with no directive docs (only the effective-value part). */
+function hoverAt(main: string, files: Record<string, string>, path: string, needle: string, version: string | null = null): string {
+  const r = lintText(main, { files, settings: (s) => void (s.nginx.version = version ? (version.split('.').map(Number) as [number, number, number]) : null) });
+  const text = path === 'nginx.conf' ? main : files[path];
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, needle);
+  const target = { ...defaultSettings().nginx, version: version ? (version.split('.').map(Number) as [number, number, number]) : null };
+  return nginxHover(r, '/cfg/' + path, at + 1, target, () => undefined)?.markdown ?? '';
+}
+
+test('hover on a line of a snippet included in several places shows each distinct value with the include it comes through', () => {
+  const main = `events {}
+http {
+    server {
+        listen 8080;
+        proxy_read_timeout 10s;
+        location / { include snip/p.conf; }
+    }
+    server {
+        listen 8081;
+        proxy_read_timeout 300s;
+        location / { include snip/p.conf; }
+    }
+}
+`;
+  const md = hoverAt(main, { 'snip/p.conf': 'proxy_pass http://127.0.0.1:9000;\n' }, 'snip/p.conf', 'proxy_pass');
+  assert.match(md, /`proxy_read_timeout` \| differs by inclusion \| `10s` \(via \.\.\/nginx\.conf:6; inherited from \.\.\/nginx\.conf:5\) \/ `300s` \(via \.\.\/nginx\.conf:11; inherited from \.\.\/nginx\.conf:10\)/);
+  // Settings the inclusions agree on stay one plain row.
+  assert.match(md, /`proxy_connect_timeout` \| `60s` \| built-in default \|/);
+});
+
+test('hover on a snippet included in many places lists at most three distinct values, then how many more', () => {
+  const servers = [1, 2, 3, 4, 5].map((k) => `    server { listen ${8000 + k}; proxy_read_timeout ${k}0s; location / { include snip/p.conf; } }`).join('\n');
+  const md = hoverAt(`events {}\nhttp {\n${servers}\n}\n`, { 'snip/p.conf': 'proxy_pass http://127.0.0.1:9000;\n' }, 'snip/p.conf', 'proxy_pass');
+  const row = md.split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
+  assert.equal(row.match(/\(via /g)?.length, 3, row);
+  assert.match(row, /and 2 more/);
+});
+
+test('hover on a directive written twice at one level (one via include) says nginx will not start, and where both are', () => {
+  const main = `events {}
+http {
+    server {
+        listen 8080;
+        location / {
+            proxy_read_timeout 30s;
+            include loc.conf;
+            proxy_pass http://127.0.0.1:9000;
+        }
+    }
+}
+`;
+  const md = hoverAt(main, { 'loc.conf': 'proxy_read_timeout 40s;\n' }, 'loc.conf', 'proxy_read_timeout');
+  assert.match(md, /Effective value here:\*\* none: nginx will not start — "proxy_read_timeout" directive is duplicate — written 2 times at one level: `30s` at nginx\.conf:6 and `40s` at loc\.conf:1/);
+  assert.doesNotMatch(md, /30s; 40s/);
+  // An array directive (proxy_set_header) written twice is fine and lists both lines.
+  const arr = hoverAt(main.replace('proxy_read_timeout 30s;', 'proxy_set_header A 1;'), { 'loc.conf': 'proxy_set_header B 2;\n' }, 'loc.conf', 'proxy_set_header');
+  assert.match(arr, /`A 1; B 2` — set here \(nginx\.conf:6, loc\.conf:1\)/);
+});
+
+test('hover with no nginx version set states both possible proxy_http_version defaults', () => {
+  const main = 'events {}\nhttp { server { listen 80; location / { proxy_pass http://127.0.0.1:9000; } } }\n';
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'proxy_pass'), /`proxy_http_version` \| `1\.0` \(`1\.1` from nginx 1\.29\.7\) \| built-in default; which one depends on the nginx version/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'proxy_pass', '1.22.1'), /`proxy_http_version` \| `1\.0` \| built-in default \|/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'proxy_pass', '1.30.0'), /`proxy_http_version` \| `1\.1` \| built-in default \|/);
+});
+
+test('hover on an unknown directive presents no effective value', () => {
+  const md = hoverAt('events {}\nhttp { frobnicate on; }\n', {}, 'nginx.conf', 'frobnicate');
+  assert.doesNotMatch(md, /Effective value/);
+});
