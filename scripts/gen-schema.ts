@@ -48,7 +48,7 @@ const KEYS: Record<string, Schema | Record<string, Schema>> = {
   },
   apache: {
     version: { type: 'string', pattern: VERSION_PATTERN, default: 'unknown', description: 'Target Apache httpd version, e.g. "2.4.62".' },
-    serverRoot: { type: 'string', description: 'ServerRoot of the target, relative to this file: relative Include paths resolve against it (default: the main config\'s folder).' },
+    serverRoot: { type: 'string', description: 'ServerRoot of the target, relative to this file: relative Include paths resolve against it (default: a ServerRoot directive, else the main config\'s folder and the folders above it). Set it to have missing relative includes reported as errors.' },
     pathMap: {
       type: 'object',
       additionalProperties: { type: 'string' },

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
 import type { CompletionItem, DocumentSymbol, Hover, LocationLink } from 'vscode-languageserver-protocol';
-import { tempTree } from '../helpers';
+import { runCli, tempTree } from '../helpers';
 import { LspClient, uri } from './client';
 
 const VHOST = `<VirtualHost 127.0.0.1:18700>
@@ -58,5 +58,28 @@ test('Apache files get Apache diagnostics, hover with the timeout chain, outline
     assert.ok(items.some((i) => i.label === 'connectiontimeout='));
   } finally {
     await c.stop();
+  }
+});
+
+test('a fragment\'s relative Include resolves against a likely ServerRoot above it, the same in the editor as in the CLI', async () => {
+  // basic.conf sits in h5bp/ and includes h5bp/security/x.conf: httpd resolves it against ServerRoot, not h5bp/.
+  const basic = 'Include h5bp/security/x.conf\nInclude h5bp/security/gone.conf\n';
+  const t = tempTree({ 'site/h5bp/basic.conf': basic, 'site/h5bp/security/x.conf': 'ServerSignature Off\n' });
+  const dir = realpathSync(t.dir);
+  const file = join(dir, 'site/h5bp/basic.conf');
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await c.open(file, basic);
+    const diags = await c.diagnostics(file, (d) => d.length > 0);
+    const inEditor = diags.map((d) => [d.code, d.range.start.line + 1, d.severity]);
+    // Only the file that exists under no folder above is reported, as information (3), not as a start failure.
+    assert.deepEqual(inEditor, [['include-not-found', 2, 3]]);
+    const cli = runCli(['--format', 'json', file], { cwd: dir });
+    const report = JSON.parse(cli.stdout) as { files: { findings: { ruleId: string; line: number; severity: string }[] }[] };
+    assert.deepEqual(report.files.flatMap((f) => f.findings.map((x) => [x.ruleId, x.line, x.severity])), [['include-not-found', 2, 'info']]);
+  } finally {
+    await c.stop();
+    t.cleanup();
   }
 });

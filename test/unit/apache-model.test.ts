@@ -42,6 +42,40 @@ test('ServerRoot: relative Includes resolve against it; snippets in sites-*/conf
   assert.deepEqual(load(centos, '/repo/httpd/conf/httpd.conf').all.map((n) => n.lname), ['serverroot', 'include', 'timeout']);
 });
 
+test('a relative Include in a fragment resolves against ServerRoot, not the fragment folder: without one, the folders above are the likely roots', () => {
+  // h5bp/basic.conf says `Include h5bp/security/x.conf`: meant for a ServerRoot that holds h5bp/, one level up.
+  const files = {
+    '/repo/h5bp/basic.conf': 'Include h5bp/security/x.conf\nInclude h5bp/tls/*.conf\nInclude h5bp/missing.conf\n',
+    '/repo/h5bp/security/x.conf': 'Timeout 30\n',
+    '/repo/h5bp/tls/a.conf': 'ProxyTimeout 5\n',
+  };
+  const c = load(files, '/repo/h5bp/basic.conf');
+  assert.deepEqual(c.all.map((n) => n.lname), ['include', 'timeout', 'include', 'proxytimeout', 'include']);
+  assert.equal(c.serverRoot, '/repo');
+  // The one found under no likely ServerRoot is not asserted missing: ServerRoot is unknown.
+  assert.deepEqual(c.problems.map((p) => [p.kind, !!p.unverified]), [['include-not-found', true]]);
+  assert.match(c.problems[0].message, /^cannot verify this include: "h5bp\/missing\.conf" is not in this checkout/);
+  const r = lintApache('/repo/h5bp/basic.conf', files['/repo/h5bp/basic.conf'], memHost(files), { settings: defaultSettings() });
+  assert.deepEqual(r.findings.map((f) => [f.ruleId, f.severity]), [['include-not-found', 'info']]);
+  assert.doesNotMatch(r.findings[0].message, /httpd refuses to start:/);
+  // With apache.serverRoot given, ServerRoot is known: nothing is guessed and a missing file is an error.
+  const settings = defaultSettings();
+  settings.apache.serverRoot = '/repo/h5bp';
+  const sure = lintApache('/repo/h5bp/basic.conf', files['/repo/h5bp/basic.conf'], memHost(files), { settings });
+  assert.deepEqual(sure.findings.map((f) => [f.ruleId, f.severity, f.message.slice(0, 60)]), [
+    ['include-not-found', 'error', 'included file "/repo/h5bp/h5bp/security/x.conf" does not exi'],
+    ['include-not-found', 'error', 'no file matches "/repo/h5bp/h5bp/tls/*.conf"; httpd refuses '],
+    ['include-not-found', 'error', 'included file "/repo/h5bp/h5bp/missing.conf" does not exist;'],
+  ]);
+  // A ServerRoot directive naming a folder in the checkout is not second-guessed either.
+  const known = { '/srv/x/conf/httpd.conf': 'ServerRoot /srv/x/conf\nInclude extra/a.conf\n', '/srv/x/extra/a.conf': 'Timeout 5\n' };
+  const k = load(known, '/srv/x/conf/httpd.conf');
+  assert.deepEqual(k.problems.map((p) => [p.kind, !!p.unverified, !!p.mayExistOnServer]), [['include-not-found', false, true]]);
+  // One naming a folder only on the server (/usr/local/apache2): the checkout's copy of it is a folder above.
+  const docker = { '/repo/conf/httpd.conf': 'ServerRoot "/usr/local/apache2"\nInclude h5bp/a.conf\n', '/repo/h5bp/a.conf': 'Timeout 5\n' };
+  assert.deepEqual(load(docker, '/repo/conf/httpd.conf').all.map((n) => n.lname), ['serverroot', 'include', 'timeout']);
+});
+
 test('include cycles are reported and do not recurse', () => {
   const files = { '/c/httpd.conf': 'Include a.conf\n', '/c/a.conf': 'Include httpd.conf\n' };
   const c = load(files, '/c/httpd.conf', '/c');

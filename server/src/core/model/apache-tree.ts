@@ -40,10 +40,18 @@ export interface ApacheLoadProblem {
   span: Span;
   message: string;
   mayExistOnServer?: boolean;
+  /**
+   * True when ServerRoot is only a guess and the path exists under no likely ServerRoot in the checkout:
+   * whether httpd finds it depends on a ServerRoot proxylint does not know, so this is not a sure start failure.
+   */
+  unverified?: boolean;
 }
 
 export interface ApacheLoadOptions {
-  /** ServerRoot, against which relative Include paths resolve. Default: a ServerRoot directive, else the entry's folder (its parent for a sites-enabled/… file). */
+  /**
+   * ServerRoot, against which relative Include paths resolve. Default: a ServerRoot directive, else the entry's
+   * folder (its parent for a sites-enabled/… file), and then the folders above it for paths not found there.
+   */
   serverRoot?: string;
   pathMap?: Record<string, string>;
   /** True for an .htaccess file (default: decided by the file name). */
@@ -80,6 +88,11 @@ export function guessServerRoot(entryPath: string): string {
   return LAYOUT_DIRS.test(basename(dir)) ? dirname(dir) : dir;
 }
 
+/** The wording for a relative include found under no likely ServerRoot: proxylint cannot tell whether httpd would find it. */
+function unverifiedMessage(what: string, guessedRoot: string, consequence: string): string {
+  return `cannot verify this include: ${what} (looked under ${guessedRoot} and the folders above it, since neither the configuration nor the settings give ServerRoot); ${consequence}`;
+}
+
 const VAR = /\$\{([^}]*)\}/g;
 
 /** Template markup left in a value (autoconf @X@, Jinja/ERB/Go tags, %%X%%, <PLACEHOLDER>): the real value is unknown. */
@@ -97,17 +110,34 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
   let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
-  let serverRootFromConfig = false;
+  /**
+   * Where ServerRoot comes from: apache.serverRoot; a ServerRoot directive naming a folder found in the checkout;
+   * one naming a folder that is only on the server; or nothing (httpd then uses its compiled-in default, which a
+   * checkout says nothing about), so the entry's folder is a guess.
+   */
+  let rootSource: 'settings' | 'config' | 'server-only' | 'guess' = options.serverRoot !== undefined ? 'settings' : 'guess';
   /**
    * A ServerRoot such as /etc/httpd that is not in the checkout: use the entry's ancestor folder of the
    * same name (…/centos7/httpd/conf/httpd.conf → …/centos7/httpd) when there is one.
    */
-  const serverRootFor = (p: string): string => {
+  const serverRootFor = (p: string): { root: string; inCheckout: boolean } => {
     const probe = host.readFile(p);
-    if (!probe.ok && probe.reason === 'directory') return p;
+    if (!probe.ok && probe.reason === 'directory') return { root: p, inCheckout: true };
     const name = basename(p);
-    for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (basename(dir) === name) return dir;
-    return p;
+    for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (basename(dir) === name) return { root: dir, inCheckout: true };
+    return { root: p, inCheckout: false };
+  };
+  /**
+   * httpd resolves a relative Include against ServerRoot only, never against the including file's folder
+   * (https://httpd.apache.org/docs/2.4/mod/core.html#include). When the checkout does not show where ServerRoot
+   * is, a fragment such as h5bp/basic.conf (`Include h5bp/security/x.conf`) is usually meant for a ServerRoot
+   * higher up: the folders above the entry, nearest first, are the likely ServerRoots.
+   */
+  const likelyRoots = (): string[] => {
+    if (rootSource === 'settings' || rootSource === 'config') return [];
+    const out: string[] = [];
+    for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (dir !== serverRoot) out.push(dir);
+    return out;
   };
   const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
 
@@ -150,8 +180,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       if (d.lname === 'define' && args.length >= 1 && !unresolved) defines.set(args[0], args[1] ?? '');
       else if (d.lname === 'undefine' && args.length >= 1) defines.delete(args[0]);
       else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
-        serverRoot = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
-        serverRootFromConfig = true;
+        const r = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
+        serverRoot = r.root;
+        rootSource = r.inCheckout ? 'config' : 'server-only';
       }
       if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children);
       if ((d.lname === 'include' || d.lname === 'includeoptional') && args.length === 1 && !unresolved) expandInclude(node, parent, stack, out);
@@ -178,7 +209,11 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     // An absolute path, or one under a ServerRoot the configuration names, may exist on the server only.
     // Relative paths are checked for sure only against a ServerRoot the settings give (apache.serverRoot);
     // otherwise it is a guess, and the file may well exist under the server's real ServerRoot.
-    const mayExist = isAbsolute(written) || serverRootFromConfig || options.serverRoot === undefined;
+    const mayExist = isAbsolute(written) || rootSource !== 'settings';
+    const searchAbove = !isAbsolute(written) && (rootSource === 'guess' || rootSource === 'server-only');
+    const guessed = !isAbsolute(written) && rootSource === 'guess';
+    // httpd has one ServerRoot: once a folder above holds an included path, later includes try it first.
+    const adopt = (root: string) => (serverRoot = root);
     if (hasGlob(pattern)) {
       let g = host.glob(pattern);
       if ('paths' in g && g.paths.length === 0 && mayExist) {
@@ -188,6 +223,18 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
           if ('paths' in ga && ga.paths.length) {
             g = ga;
             pattern = alt;
+          }
+        }
+      }
+      if ('paths' in g && g.paths.length === 0 && searchAbove) {
+        for (const root of likelyRoots()) {
+          const alt = mapPath(resolve(root, written));
+          const ga = host.glob(alt);
+          if ('paths' in ga && ga.paths.length) {
+            g = ga;
+            pattern = alt;
+            adopt(root);
+            break;
           }
         }
       }
@@ -202,8 +249,11 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
             kind: 'include-not-found',
             file,
             span: arg,
-            message: `no file matches "${pattern}"; httpd refuses to start: No matches for the wildcard '${basename(pattern)}' in '${dirname(pattern)}', failing (use IncludeOptional if none may exist)`,
+            message: guessed
+              ? unverifiedMessage(`no file matches "${written}"`, serverRoot, `httpd refuses to start if nothing matches under the real one (No matches for the wildcard '${basename(pattern)}' …); use IncludeOptional if none may exist`)
+              : `no file matches "${pattern}"; httpd refuses to start: No matches for the wildcard '${basename(pattern)}' in '${dirname(pattern)}', failing (use IncludeOptional if none may exist)`,
             mayExistOnServer: mayExist,
+            unverified: guessed,
           });
         }
         return;
@@ -242,6 +292,18 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
           }
         }
       }
+      if (res.missing && searchAbove) {
+        for (const root of likelyRoots()) {
+          const alt = mapPath(resolve(root, written));
+          const r2 = readInclude(alt);
+          if (r2.file || r2.directory) {
+            res = r2;
+            target = alt;
+            adopt(root);
+            break;
+          }
+        }
+      }
       if (res.directory) {
         // httpd reads every file in a named folder (and its subfolders), in sorted order.
         const g = host.glob(target.replace(/\/+$/, '') + '/*');
@@ -259,8 +321,11 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
             kind: 'include-not-found',
             file,
             span: arg,
-            message: `included file "${target}" does not exist; httpd refuses to start: Could not open configuration file ${target}: No such file or directory`,
+            message: guessed
+              ? unverifiedMessage(`"${written}" is not in this checkout`, serverRoot, 'httpd refuses to start if it is missing under the real one (Could not open configuration file …)')
+              : `included file "${target}" does not exist; httpd refuses to start: Could not open configuration file ${target}: No such file or directory`,
             mayExistOnServer: mayExist,
+            unverified: guessed,
           });
         } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
         continue;

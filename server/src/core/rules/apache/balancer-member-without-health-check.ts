@@ -1,5 +1,8 @@
-import { apacheFix, appendToDirective } from '../../apache-fix';
+import { apacheFix, appendToDirective, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
+import type { Fix } from '../../finding';
 import { defineApacheRule } from '../apache-rule';
+
+const PARAMS = 'hcmethod=GET hcuri=/ hcinterval=10';
 
 export default defineApacheRule({
   id: 'balancer-member-without-health-check',
@@ -10,15 +13,30 @@ export default defineApacheRule({
   directives: ['BalancerMember'],
   versions: 'all 2.4 (mod_proxy_hcheck since 2.4.21)',
   check(ctx) {
+    const m = ctx.modules;
+    // The hc* parameters belong to mod_proxy_hcheck: without it loaded, "BalancerMember unknown Worker parameter"
+    // stops httpd, so a configuration known not to load it gets the LoadModule line in the same suggestion.
+    const missing = m.known && !m.isLoaded('proxy_hcheck');
+    // It needs mod_watchdog too (static in Debian's build, a module of its own in others).
+    const load = missing ? loadModuleFix(m, m.isLoaded('watchdog') ? ['proxy_hcheck'] : ['watchdog', 'proxy_hcheck']) : undefined;
+    // Loading it switches <IfModule mod_proxy_hcheck> sections: said in the title, as the SSLProxyEngine fix does.
+    const switches = load ? ifModuleSections(ctx.config, ['proxy_hcheck']) : [];
+    const also = switches.length ? ` (also turns on the <IfModule ${switches[0].args[0]}> section${switches.length > 1 ? 's' : ''} on line ${switches.map((n) => ctx.lineOf(n)).join(', ')})` : '';
     for (const b of ctx.proxy.balancers.values()) {
       if (b.members.length === 0) continue;
       const checked = b.members.some((w) => w.params.has('hcmethod') || w.params.has('hctemplate'));
       if (checked) continue;
       const first = b.members[0];
+      const edits = b.members.filter((w) => w.node.file === first.node.file).map((w) => appendToDirective(w.node, PARAMS));
+      let suggestion: Fix | undefined;
+      if (!missing) suggestion = apacheFix(`Add "${PARAMS}" to every member (${m.known ? '' : 'needs mod_proxy_hcheck; '}point hcuri at the health endpoint)`, ...edits);
+      else if (load) suggestion = apacheFix(`Load mod_proxy_hcheck and add "${PARAMS}" to every member (point hcuri at the health endpoint)${also}`, ...load.edits, ...edits);
+      // Else the modules come from Debian's mods-enabled/ (a2enmod makes the link; an edit here cannot) or
+      // there is no LoadModule line to model one on: the parameters alone would stop httpd, so none is offered.
       ctx.report({
         node: b.section ?? first.node,
-        message: `no member of ${b.name} has a health check (hcmethod=): httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as 502 after the timeout. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members`,
-        suggestions: [apacheFix('Add "hcmethod=GET hcuri=/ hcinterval=10" to every member (needs mod_proxy_hcheck; point hcuri at the health endpoint)', ...b.members.filter((w) => w.node.file === first.node.file).map((w) => appendToDirective(w.node, 'hcmethod=GET hcuri=/ hcinterval=10')))],
+        message: `no member of ${b.name} has a health check (hcmethod=): httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as 502 after the timeout. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
+        suggestions: suggestion ? [suggestion] : [],
       });
     }
   },

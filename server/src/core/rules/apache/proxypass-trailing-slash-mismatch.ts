@@ -1,5 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { TextEdit } from '../../finding';
+import { atLeast } from '../../model/version';
 import type { ApacheArg } from '../../syntax/apache/ast';
 import { defineApacheRule } from '../apache-rule';
 
@@ -26,6 +27,12 @@ export default defineApacheRule({
       const urlSlash = r.url.endsWith('/');
       if (pathSlash === urlSlash) continue;
       // "ProxyPass /app http://host" and "/app/ http://host/" are fine; only the mismatched pairs are reported.
+      // mod_proxy_uwsgi passes the URL's path as PATH_INFO, and since 2.4.52 (PR 65616) strips the slashes doubled
+      // at its start: "/app uwsgi://host/" then gives the backend "/x", not "//x". A doubled slash further in
+      // ("/app uwsgi://host/app/" → "/app//x") is left alone, so only a target whose path is "/" is spared.
+      const uwsgiLeading = !pathSlash && r.target.scheme === 'uwsgi' && r.target.path === '/';
+      const stripped = uwsgiLeading ? atLeast(ctx.version, '2.4.52') : false;
+      if (stripped === true) continue;
       const example = pathSlash ? `${r.path}x to ${r.url}x` : `${r.path}/x to ${r.url}/x`;
       const edits: TextEdit[] = [{ path: r.node.file.path, start: r.urlArg.start, end: r.urlArg.end, newText: retarget(r.urlArg, r.url, pathSlash) }];
       for (const rev of reverses) {
@@ -37,7 +44,9 @@ export default defineApacheRule({
       }
       ctx.report({
         at: { file: r.node.file, start: r.urlArg.start, end: r.urlArg.end },
-        message: `"${r.path}" ${pathSlash ? 'ends' : 'does not end'} with a slash but "${r.url}" ${urlSlash ? 'does' : 'does not'}: httpd maps ${example}, so the backend sees ${pathSlash ? 'paths glued to the last segment' : 'a doubled slash'} and answers 404 or the wrong page; make both end the same way`,
+        message: `"${r.path}" ${pathSlash ? 'ends' : 'does not end'} with a slash but "${r.url}" ${urlSlash ? 'does' : 'does not'}: httpd maps ${example}, so the backend sees ${pathSlash ? 'paths glued to the last segment' : 'a doubled slash'} and answers 404 or the wrong page${uwsgiLeading ? ` (httpd before 2.4.52 only: later versions strip the doubled slash from the start of PATH_INFO${stripped === undefined ? '; set "apache.version" to say which one runs' : ''})` : ''}; make both end the same way`,
+        // With the target version unknown, the doubled slash is likely gone already (2.4.52 came out in 2021).
+        severity: stripped === undefined ? 'info' : undefined,
         // Not a safe fix: it changes the path every request under this rule reaches the backend with (a backend
         // that serves the glued or doubled path today would start answering differently).
         suggestions: [apacheFix(pathSlash ? 'Add the trailing slash to the backend URL (changes the backend paths)' : 'Remove the trailing slash from the backend URL (changes the backend paths)', ...edits)],
