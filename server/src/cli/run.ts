@@ -4,6 +4,7 @@ import { fixUntilSettled } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
@@ -213,11 +214,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       coveredReal.add(io.realpath(p));
     };
     const isCovered = (p: string) => covered.has(p) || coveredReal.has(io.realpath(p));
-    const run = (i: Input, rootContext: string | undefined, prefix?: string) => {
+    const run = (i: Input, rootContext: string | undefined, fragmentPrefix?: string | null) => {
       try {
-        const base = settingsFor(i.path)!;
-        const settings = prefix && !base.nginx.prefix ? { ...base, nginx: { ...base.nginx, prefix } } : base;
-        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings, parse, rootContext, timings });
+        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext, fragmentPrefix, timings });
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
@@ -226,12 +225,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
     for (const i of entries) run(i, undefined);
     // A file already checked inside an nginx.conf that includes it is not checked again out of context. One
-    // that no entry includes (sites-available/x not enabled) still belongs to the tree of the nginx.conf above
-    // it: nginx would resolve its relative includes against that configuration's prefix, so proxylint does too.
-    const entryDirs = entries.map((e) => dirname(e.path)).sort((a, b) => b.length - a.length);
+    // that no entry includes (sites-available/x not enabled), or that was given alone, still belongs to the tree of
+    // the nginx.conf above it: nginx would resolve its relative includes against that configuration's prefix, so
+    // proxylint does too, as the language server does.
+    const entryDirs = entries.map((e) => dirname(e.path));
     for (const i of fragments) {
       if (isCovered(i.path)) continue;
-      run(i, args.context, entryDirs.find((d) => i.path.startsWith(d + '/')));
+      run(i, args.context, fragmentPrefix(i.path, entryDirs, (p) => io.kind(p) === 'file') ?? null);
     }
     // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
     // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).

@@ -124,12 +124,12 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
     if (c.result.dialect === 'apache') return toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files);
-    return definitionLinks(c.result, c.path, offset, ws.host(), ws.settingsFor(c.path));
+    return definitionLinks(c.result, c.path, offset, ws.host());
   });
 
   connection.onDocumentLinks((params) => {
     const c = at(params.textDocument.uri);
-    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host(), ws.settingsFor(c.path)) : [];
+    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
   });
 
   documents.listen(connection);

@@ -5,6 +5,7 @@ import { classify } from '../cli/classify';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { dirname } from '../core/paths';
 import type { Settings } from '../core/settings';
@@ -26,6 +27,8 @@ export class Workspace {
   private readonly closures = new Map<string, Set<string>>();
   private readonly results = new Map<string, Checked>();
   private readonly apacheCache = new Map<string, ApacheSourceFile>();
+  /** The entries of `closures` that are nginx configurations: their folders are prefixes for the fragments below them. */
+  private readonly nginxEntries = new Set<string>();
   private entriesIndexed = false;
   editorSettings: EditorSettings = {};
   roots: string[] = [];
@@ -63,10 +66,24 @@ export class Workspace {
     return classify(path, text) === 'apache' ? 'apache' : 'nginx';
   }
 
-  private check(path: string, text: string): Checked {
+  /** `fragment`: checked without an entry, so its relative includes resolve against the nginx.conf above it. */
+  private check(path: string, text: string, fragment = false): Checked {
     const settings = this.settingsFor(path);
     if (this.dialectOf(path, text) === 'apache') return { dialect: 'apache', ...lintApache(path, text, this.host(), { settings, parse: this.parseApache }) };
-    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse }) };
+    const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
+    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse, fragmentPrefix }) };
+  }
+
+  /**
+   * As the CLI chooses it (see fragmentPrefix): the nearest folder above the file with an nginx entry of the workspace
+   * or an nginx.conf, looked for no higher than the workspace folder that holds the file; null when there is none.
+   */
+  private fragmentPrefix(path: string): string | null {
+    const root = this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
+    // An untrusted workspace reads nothing outside its folders, not even to see whether an nginx.conf is there.
+    if (!root && !this.trusted) return null;
+    const entryDirs = [...this.nginxEntries].map(dirname);
+    return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), root) ?? null;
   }
 
   private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
@@ -101,6 +118,8 @@ export class Workspace {
     const result = this.check(entry, text);
     this.results.set(entry, result);
     this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
+    if (result.dialect === 'nginx') this.nginxEntries.add(entry);
+    else this.nginxEntries.delete(entry);
     return result;
   }
 
@@ -125,7 +144,7 @@ export class Workspace {
     if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
     const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return undefined;
-    const result = this.check(path, text);
+    const result = this.check(path, text, true);
     this.results.set(path, result);
     return result;
   }
@@ -148,8 +167,10 @@ export class Workspace {
     }
     // A newly typed `http {` can make a fragment an entry, or an entry stop being one.
     if (this.closures.has(path) !== this.isEntryText(path)) {
-      if (this.closures.has(path)) this.closures.delete(path);
-      else this.closures.set(path, new Set([path]));
+      if (this.closures.has(path)) {
+        this.closures.delete(path);
+        this.nginxEntries.delete(path);
+      } else this.closures.set(path, new Set([path]));
     }
     return this.documents
       .all()
@@ -161,6 +182,7 @@ export class Workspace {
   reset(): void {
     this.results.clear();
     this.closures.clear();
+    this.nginxEntries.clear();
     this.settingsCache.clear();
     this.entriesIndexed = false;
   }
