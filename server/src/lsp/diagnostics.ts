@@ -18,6 +18,8 @@ export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
  */
 export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per edited file: the open documents of its old include tree, until the debounced re-check publishes them. */
+  const pending = new Map<string, Set<string>>();
 
   const publish = (path: string) => {
     const doc = documents.all().find((d) => uriToPath(d.uri) === path);
@@ -28,11 +30,16 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     const path = uriToPath(doc.uri);
     if (!path) return;
     // Forget stale results at once, so hover, completion and code actions right after an edit see it;
-    // only the (more expensive) re-check and publishing wait for typing to pause.
-    const affected = ws.invalidate(path);
+    // only the (more expensive) re-check and publishing wait for typing to pause. The old tree's files are kept
+    // across the edits of one pause: the first edit forgot that tree, so the next cannot find it again.
+    const before = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path)]);
+    pending.set(path, before);
     clearTimeout(timers.get(path));
     const run = () => {
       timers.delete(path);
+      pending.delete(path);
+      // The files of the old tree and of the new one: an include added or removed changes what is checked with what.
+      const affected = [...new Set([...before, ...ws.openFilesWith(path)])];
       if (pull()) {
         // The client re-pulls the edited document itself; the others of its configuration need a nudge.
         if (affected.some((p) => p !== path)) void connection.languages.diagnostics.refresh();
@@ -46,9 +53,16 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
   documents.onDidChangeContent((e) => changed(e.document, DEBOUNCE_MS));
   documents.onDidClose((e) => {
     const path = uriToPath(e.document.uri);
-    if (path) clearTimeout(timers.get(path));
-    if (path) ws.invalidate(path);
     if (!pull()) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    if (!path) return;
+    clearTimeout(timers.get(path));
+    // Closing an unsaved buffer puts the file on disk back in its place: the files checked with it, before and now.
+    const others = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path), ...ws.openFilesWith(path)]);
+    pending.delete(path);
+    others.delete(path);
+    if (others.size === 0) return;
+    if (pull()) void connection.languages.diagnostics.refresh();
+    else others.forEach(publish);
   });
 
   connection.languages.diagnostics.on((params, token) => {

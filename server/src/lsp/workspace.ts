@@ -118,6 +118,8 @@ export class Workspace {
     const result = this.check(entry, text);
     this.results.set(entry, result);
     this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
+    // A file this entry now includes was checked alone until now: that result no longer applies to it.
+    for (const f of result.config.files) if (f.path !== entry && !this.closures.has(f.path)) this.results.delete(f.path);
     if (result.dialect === 'nginx') this.nginxEntries.add(entry);
     else this.nginxEntries.delete(entry);
     return result;
@@ -150,12 +152,16 @@ export class Workspace {
   }
 
   private isEntryText(path: string): boolean {
-    const text = this.openText(path);
+    // A closed file is what the disk says: closing nginx.conf does not make it stop being an entry.
+    const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return false;
     return this.dialectOf(path, text) === 'apache' ? isApacheEntry(this.parseApache(path, text)) : isNginxEntry(this.parse(path, text));
   }
 
-  /** Forgets results that depend on `path`; returns the open documents whose findings may have changed. */
+  /**
+   * Forgets results that depend on `path`; returns the open documents whose findings may have changed as far as the
+   * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.
+   */
   invalidate(path: string): string[] {
     const affected = new Set<string>([path]);
     for (const [owner, result] of this.results) {
@@ -172,10 +178,25 @@ export class Workspace {
         this.nginxEntries.delete(path);
       } else this.closures.set(path, new Set([path]));
     }
+    return this.openAmong(affected);
+  }
+
+  /**
+   * The open documents of the configuration `path` belongs to now, checking it again if need be. After an edit that
+   * adds an include, the newly included file is among them but was in no old tree, so invalidate() missed it.
+   */
+  openFilesWith(path: string): string[] {
+    // A fragment checked alone decides nothing about the findings of other files (each is checked in its own config).
+    if (this.ownerOf(path) === path && !this.closures.has(path)) return this.openAmong(new Set([path]));
+    const result = this.resultFor(path);
+    return this.openAmong(new Set(result ? result.config.files.map((f) => f.path) : [path]));
+  }
+
+  private openAmong(paths: ReadonlySet<string>): string[] {
     return this.documents
       .all()
       .map((d) => uriToPath(d.uri))
-      .filter((p): p is string => !!p && affected.has(p));
+      .filter((p): p is string => !!p && paths.has(p));
   }
 
   /** Files changed on disk, settings changed or the workspace changed: start over. */
