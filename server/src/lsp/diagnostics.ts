@@ -6,6 +6,7 @@ import type { Workspace } from './workspace';
 const DEBOUNCE_MS = 120;
 
 export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
+  if (ws.isIgnored(path)) return [];
   const result = ws.resultFor(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));

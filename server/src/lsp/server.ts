@@ -102,7 +102,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onCodeAction((params) => {
     const c = at(params.textDocument.uri);
-    return c ? codeActions(params, c.path, c.result) : [];
+    // No quick fixes (nor "fix all") for findings that are not shown.
+    return c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result) : [];
   });
 
   connection.onDocumentSymbol((params) => {

@@ -7,6 +7,7 @@ import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import { isIgnored } from '../core/ignore';
 import { dirname } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
@@ -93,16 +94,29 @@ export class Workspace {
   }
 
   /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
-  private readonly settingsCache = new Map<string, Settings>();
+  private readonly settingsCache = new Map<string, { settings: Settings; ignoreBase: string }>();
 
-  settingsFor(path: string): Settings {
+  private loadSettings(path: string): { settings: Settings; ignoreBase: string } {
     const dir = dirname(path);
     const hit = this.settingsCache.get(dir);
     if (hit) return hit;
     const { settings, problems, configPath } = this.env.settingsFor(path, this.editorSettings);
     for (const p of problems) this.log(`${configPath ?? 'editor settings'}: ${p}`);
-    this.settingsCache.set(dir, settings);
-    return settings;
+    // "ignore" patterns are relative to the .proxylintrc.json that lists them; set in the editor, to the workspace folder.
+    const root = this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
+    const loaded = { settings, ignoreBase: configPath ? dirname(configPath) : root ?? dir };
+    this.settingsCache.set(dir, loaded);
+    return loaded;
+  }
+
+  settingsFor(path: string): Settings {
+    return this.loadSettings(path).settings;
+  }
+
+  /** The file matches the "ignore" list of its settings: as the CLI reports nothing on it, the editor shows nothing. */
+  isIgnored(path: string): boolean {
+    const { settings, ignoreBase } = this.loadSettings(path);
+    return isIgnored(path, settings.ignore, ignoreBase);
   }
 
   /** Finds the workspace's nginx entry configs once and learns what each includes. */
