@@ -1,6 +1,6 @@
-import { LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToUri, toDiagnostic, uriToPath } from './convert';
+import { pathToUri, SOURCE, toDiagnostic, uriToPath } from './convert';
 import type { Workspace } from './workspace';
 
 const DEBOUNCE_MS = 120;
@@ -10,8 +10,31 @@ export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
   const result = ws.resultFor(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
-  return result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));
+  const diagnostics = result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));
+  const invalid = settingsDiagnostic(ws.settingsProblemsFor(path));
+  return invalid ? [invalid, ...diagnostics] : diagnostics;
 }
+
+/**
+ * An invalid .proxylintrc.json stops the CLI (exit 2) but not the editor, which checks with the valid part of it: an
+ * error on the first line of every file it applies to keeps that in view (as stylelint reports invalid options), while
+ * the one-time notification (see server.ts) is easily dismissed.
+ */
+function settingsDiagnostic({ configPath, problems }: { configPath?: string; problems: string[] }): Diagnostic | undefined {
+  if (problems.length === 0) return undefined;
+  const where = configPath ?? 'the proxylint editor settings';
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'invalid-config',
+    codeDescription: { href: CONFIG_DOCS },
+    source: SOURCE,
+    message: `${where} is invalid, so this file was checked with only its valid settings (the CLI refuses to run with it): ${problems.join('; ')}`,
+    relatedInformation: configPath ? [{ location: { uri: pathToUri(configPath), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, message: 'the configuration file' }] : [],
+  };
+}
+
+export const CONFIG_DOCS = 'https://github.com/proxylint/proxylint#configuration-proxylintrcjson';
 
 /**
  * Push (publishDiagnostics) for clients without pull support, pull (textDocument/diagnostic) otherwise.

@@ -1,5 +1,7 @@
 import {
   CodeActionKind,
+  MessageType,
+  ShowMessageNotification,
   DidChangeConfigurationNotification,
   TextDocuments,
   TextDocumentSyncKind,
@@ -33,7 +35,21 @@ interface InitOptions {
 /** Wires the core to an LSP connection; transport-agnostic so stdio, IPC and tests share it. */
 export function startServer(connection: Connection, env: ServerEnv): void {
   const documents = new TextDocuments(TextDocument);
-  const ws = new Workspace(env, documents, (m) => connection.console.warn(m));
+  // As ESLint's server does with a broken configuration: a notification, once per configuration file and problem set
+  // (settings are re-read after every change of settings or files); the log has the same lines.
+  const shown = new Map<string, string>();
+  const settingsProblems = (configPath: string | undefined, problems: string[]) => {
+    const key = configPath ?? '';
+    const text = problems.join('; ');
+    if (shown.get(key) === text) return;
+    shown.set(key, text);
+    if (problems.length === 0) return;
+    const where = configPath ?? 'The proxylint settings';
+    // A window/showMessage notification, not showErrorMessage: that is a request, which a client may not answer (or
+    // answer with an error that would reject unheard), and there is nothing to choose.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `proxylint: ${where} is invalid; files are checked with only its valid settings: ${text}` });
+  };
+  const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
   let pullSupported = false;
   let configurationChanges = false;
 

@@ -13,6 +13,13 @@ import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import type { EditorSettings, ServerEnv } from './settings-source';
 
+interface LoadedSettings {
+  settings: Settings;
+  ignoreBase: string;
+  configPath?: string;
+  problems: string[];
+}
+
 /** A lint result of either server's configuration; both carry `config.files` (path, text, lines) and findings. */
 export type Checked = (LintResult & { dialect: 'nginx' }) | (ApacheLintResult & { dialect: 'apache' });
 
@@ -39,6 +46,8 @@ export class Workspace {
     private readonly env: ServerEnv,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly log: (message: string) => void,
+    /** Called whenever settings are (re)read, with their problems (none when they are valid). */
+    private readonly onSettingsProblems: (configPath: string | undefined, problems: string[]) => void = () => {},
   ) {}
 
   readonly parse = (path: string, text: string): SourceFile => {
@@ -94,19 +103,26 @@ export class Workspace {
   }
 
   /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
-  private readonly settingsCache = new Map<string, { settings: Settings; ignoreBase: string }>();
+  private readonly settingsCache = new Map<string, LoadedSettings>();
 
-  private loadSettings(path: string): { settings: Settings; ignoreBase: string } {
+  private loadSettings(path: string): LoadedSettings {
     const dir = dirname(path);
     const hit = this.settingsCache.get(dir);
     if (hit) return hit;
     const { settings, problems, configPath } = this.env.settingsFor(path, this.editorSettings);
     for (const p of problems) this.log(`${configPath ?? 'editor settings'}: ${p}`);
+    this.onSettingsProblems(configPath, problems);
     // "ignore" patterns are relative to the .proxylintrc.json that lists them; set in the editor, to the workspace folder.
     const root = this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
-    const loaded = { settings, ignoreBase: configPath ? dirname(configPath) : root ?? dir };
+    const loaded = { settings, ignoreBase: configPath ? dirname(configPath) : root ?? dir, configPath, problems };
     this.settingsCache.set(dir, loaded);
     return loaded;
+  }
+
+  /** What is wrong with the settings a file is checked with (its .proxylintrc.json, or the editor's), if anything. */
+  settingsProblemsFor(path: string): { configPath?: string; problems: string[] } {
+    const { configPath, problems } = this.loadSettings(path);
+    return { configPath, problems };
   }
 
   settingsFor(path: string): Settings {
