@@ -89,11 +89,16 @@ export class Workspace {
    * or an nginx.conf, looked for no higher than the workspace folder that holds the file; null when there is none.
    */
   private fragmentPrefix(path: string): string | null {
-    const root = this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
+    const root = this.rootOf(path);
     // An untrusted workspace reads nothing outside its folders, not even to see whether an nginx.conf is there.
     if (!root && !this.trusted) return null;
     const entryDirs = [...this.nginxEntries].map(dirname);
     return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), root) ?? null;
+  }
+
+  /** The innermost workspace folder holding `path`. */
+  private rootOf(path: string): string | undefined {
+    return this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
   }
 
   private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
@@ -113,7 +118,7 @@ export class Workspace {
     for (const p of problems) this.log(`${configPath ?? 'editor settings'}: ${p}`);
     this.onSettingsProblems(configPath, problems);
     // "ignore" patterns are relative to the .proxylintrc.json that lists them; set in the editor, to the workspace folder.
-    const root = this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
+    const root = this.rootOf(path);
     const loaded = { settings, ignoreBase: configPath ? dirname(configPath) : root ?? dir, configPath, problems };
     this.settingsCache.set(dir, loaded);
     return loaded;
