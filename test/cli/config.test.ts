@@ -184,4 +184,46 @@ describe('ignore', () => {
       cleanup();
     }
   });
+
+  test('a file named explicitly but ignored is not checked: a warning, exit 0, and no "no files found" (as ESLint)', () => {
+    const { dir, cleanup } = tree({
+      '.proxylintrc.json': JSON.stringify({ ignore: ['vendor/**'] }),
+      'vendor/v.conf': '# proxylint: context location\nproxy_pass 127.0.0.1:9000;\n',
+      'site/d.conf': '# proxylint: context location\nproxy_pass http://127.0.0.1:9000;\n',
+    });
+    try {
+      const r = runCli(['vendor/v.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(r.stderr, 'proxylint: warning: vendor/v.conf not checked: it matches the "ignore" list of .proxylintrc.json\n');
+      // With another file beside it (a pre-commit hook passing every changed file), the other is checked as usual.
+      const both = runJson(['vendor/v.conf', 'site/d.conf'], { cwd: dir });
+      assert.equal(both.code, 0);
+      assert.equal(both.report.summary.files, 1);
+      // Standard input named like an ignored file is ignored the same way.
+      const stdin = runCli(['--stdin', '--stdin-filename', 'vendor/v.conf'], { cwd: dir, input: 'proxy_pass 127.0.0.1:9000;\n' });
+      assert.equal(stdin.code, 0, show(stdin));
+      // A folder whose every file is ignored is still a run that checked nothing (exit 2), and says why.
+      const folder = runCli(['vendor'], { cwd: dir });
+      assert.equal(folder.code, 2, show(folder));
+      assert.match(folder.stderr, /all 1 configuration file\(s\) found in vendor match the "ignore" list; nothing was checked/);
+      assert.doesNotMatch(folder.stderr, /no nginx or Apache configuration files found/);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('an ignored file that a checked nginx.conf includes is read, but its own findings are not reported', () => {
+    const { dir, cleanup } = tree({
+      '.proxylintrc.json': JSON.stringify({ ignore: ['vendor/**'] }),
+      'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 8080;\n        location / {\n            include vendor/v.conf;\n        }\n    }\n}\n',
+      'vendor/v.conf': 'proxy_pass 127.0.0.1:9000;\n',
+    });
+    try {
+      const { code, report } = runJson(['.'], { cwd: dir });
+      assert.equal(code, 0);
+      assert.deepEqual(allFindings(report), []);
+    } finally {
+      cleanup();
+    }
+  });
 });

@@ -276,7 +276,8 @@ test('a fragment opened alone is checked in its inferred context; an untrusted w
     // trusted workspace the same includes are followed (the control below), so the refusal is the trust setting's doing.
     const out = realpathSync(outside.dir);
     symlinkSync(join(out, 'secret.conf'), p('frag/link.conf'));
-    const escapes = `# proxylint: context location\ninclude link.conf;\ninclude ../${relative(root, out)}/secret.conf;\ninclude ${out}/*.conf;\n`;
+    // Relative includes resolve against the folder of the workspace's nginx.conf (nginx's prefix), not frag/.
+    const escapes = `# proxylint: context location\ninclude frag/link.conf;\ninclude ${relative(root, out)}/secret.conf;\ninclude ${out}/*.conf;\n`;
     const file2 = p('frag/escapes.conf');
     writeFileSync(file2, escapes);
     await c.open(file2, escapes);

@@ -13,7 +13,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CancellationTokenSource } from 'vscode-jsonrpc/node';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { lintNginx } from '../../server/src/core/lint';
@@ -191,7 +191,9 @@ test(`soak: ${EDITS} random edits, opens, closes and cancelled requests across a
     for (const p of open) {
       const version = c.versions.get(uri(p));
       const published = await c.diagnostics(p, () => c.publishedFor(p).at(-1)?.version === version, 20_000).then(() => c.publishedFor(p).at(-1)!.diagnostics);
-      const fresh = inEntry.has(p) ? entry : lintNginx(p, texts.get(p)!, host, { settings: defaultSettings() });
+      // A site file the (edited) nginx.conf no longer includes is checked alone, its includes resolved against the
+      // folder of that nginx.conf, as nginx would if it were included again.
+      const fresh = inEntry.has(p) ? entry : lintNginx(p, texts.get(p)!, host, { settings: defaultSettings(), fragmentPrefix: dirname(paths[0]) });
       const lines = new Map(fresh.config.files.map((f) => [f.path, f.lines]));
       const expected = fresh.findings.filter((f) => f.path === p).map((f) => toDiagnostic(f, (x) => lines.get(x)));
       assert.deepEqual(published.map(key).sort(), expected.map(key).sort(), `diagnostics of ${p} (version ${version}) differ from a fresh lint`);

@@ -4,6 +4,7 @@ import { fixUntilSettled } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
@@ -20,6 +21,7 @@ import { formatTextChunks, summarize } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
 import { formatTimings, type Timings } from '../core/timings';
+import { isIgnored } from '../core/ignore';
 
 export const CONFIG_FILE = '.proxylintrc.json';
 export const MAX_FIX_PASSES = 10;
@@ -124,6 +126,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return 2;
     }
     const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
+    explicit.add(path);
     inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
   } else {
     const readStart = timings ? performance.now() : 0;
@@ -164,7 +167,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     timings?.set('find and read files', performance.now() - readStart);
   }
-  const ignored = (p: string, s: Settings, base: string) => s.ignore.some((g) => globToRegExp(g).test(relative(base, p)));
+  // Patterns are relative to the folder of the .proxylintrc.json that lists them.
+  const configOf = (p: string) => explicitConfig ?? io.findUp(dirname(p), CONFIG_FILE);
+  const ignoredCache = new Map<string, boolean>();
+  const ignored = (p: string) => {
+    let hit = ignoredCache.get(p);
+    if (hit === undefined) {
+      const s = settingsFor(p);
+      const config = configOf(p);
+      ignoredCache.set(p, (hit = !!s && isIgnored(p, s.ignore, config ? dirname(config) : io.cwd)));
+    }
+    return hit;
+  };
 
   // Lint, then (for --fix / --fix-dry-run) apply safe fixes and lint again until nothing more applies.
   const parseCache = new Map<string, SourceFile>();
@@ -185,13 +199,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   const overlay = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
   const host = io.host((p) => overlay.get(p));
+  let ignoredInputs = 0;
+  let ignoredExplicit = 0;
   const active = inputs.filter((i) => {
-    const s = settingsFor(i.path);
-    const base = explicitConfig ? dirname(explicitConfig) : dirname(io.findUp(dirname(i.path), CONFIG_FILE) ?? io.cwd + '/x');
-    const skip = !!s && ignored(i.path, s, base);
-    // Naming an ignored file explicitly is probably a mistake in the ignore list; say so instead of passing silently.
-    if (skip && explicit.has(i.path)) io.stderr(`proxylint: ${relative(io.cwd, i.path)} is ignored by the "ignore" list of the configuration\n`);
-    return s && !skip;
+    const skip = ignored(i.path);
+    if (skip) ignoredInputs++;
+    // As ESLint does: a file named explicitly (a pre-commit hook passes every changed file) is not checked, with a
+    // warning, and is not a failure; the user may have meant to check it, so it is not passed over in silence.
+    if (skip && explicit.has(i.path)) {
+      ignoredExplicit++;
+      io.stderr(`proxylint: warning: ${relative(io.cwd, i.path)} not checked: it matches the "ignore" list of ${relative(io.cwd, configOf(i.path)!)}\n`);
+    }
+    return settingsFor(i.path) && !skip;
   });
   if (inputs.length > 0 && active.length === 0 && ioFailed) return 2;
 
@@ -213,11 +232,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       coveredReal.add(io.realpath(p));
     };
     const isCovered = (p: string) => covered.has(p) || coveredReal.has(io.realpath(p));
-    const run = (i: Input, rootContext: string | undefined, prefix?: string) => {
+    const run = (i: Input, rootContext: string | undefined, fragmentPrefix?: string | null) => {
       try {
-        const base = settingsFor(i.path)!;
-        const settings = prefix && !base.nginx.prefix ? { ...base, nginx: { ...base.nginx, prefix } } : base;
-        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings, parse, rootContext, timings });
+        const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext, fragmentPrefix, timings });
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
@@ -226,12 +243,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
     for (const i of entries) run(i, undefined);
     // A file already checked inside an nginx.conf that includes it is not checked again out of context. One
-    // that no entry includes (sites-available/x not enabled) still belongs to the tree of the nginx.conf above
-    // it: nginx would resolve its relative includes against that configuration's prefix, so proxylint does too.
-    const entryDirs = entries.map((e) => dirname(e.path)).sort((a, b) => b.length - a.length);
+    // that no entry includes (sites-available/x not enabled), or that was given alone, still belongs to the tree of
+    // the nginx.conf above it: nginx would resolve its relative includes against that configuration's prefix, so
+    // proxylint does too, as the language server does.
+    const entryDirs = entries.map((e) => dirname(e.path));
     for (const i of fragments) {
       if (isCovered(i.path)) continue;
-      run(i, args.context, entryDirs.find((d) => i.path.startsWith(d + '/')));
+      run(i, args.context, fragmentPrefix(i.path, entryDirs, (p) => io.kind(p) === 'file') ?? null);
     }
     // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
     // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).
@@ -246,7 +264,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
     for (const i of apacheEntries) runApache(i);
     for (const i of apacheFragments) if (!isCovered(i.path)) runApache(i);
-    return { findings: uniqueFindings(findings), files: covered };
+    // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
+    // reported, as the editor shows none on it.
+    return { findings: uniqueFindings(findings).filter((f) => !ignored(f.path)), files: covered };
   };
 
   let result = lintAll();
@@ -349,8 +369,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 
   if (fileCount === 0 && !ioFailed) {
+    // Every file given by name is ignored: said above for each, and not an error.
+    if (ignoredExplicit > 0 && ignoredExplicit === inputs.length) return 0;
     // A CI job pointed at the wrong or an empty folder must not pass as "clean".
-    io.stderr(`proxylint: no nginx or Apache configuration files found in ${args.paths.join(' ')}\n`);
+    if (ignoredInputs > 0) io.stderr(`proxylint: all ${ignoredInputs} configuration file(s) found in ${args.paths.join(' ')} match the "ignore" list; nothing was checked\n`);
+    else io.stderr(`proxylint: no nginx or Apache configuration files found in ${args.paths.join(' ')}\n`);
     return 2;
   }
   if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
@@ -369,20 +392,4 @@ function jsonErrorAt(text: string, message: string): string {
   const before = text.slice(0, Number(m[1]));
   const line = before.split('\n').length;
   return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
-}
-
-/** Ignore patterns: `**` spans folders, `*` and `?` stay within one; a pattern without "/" matches a name anywhere. */
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*' && glob[i + 1] === '*') {
-      re += '.*';
-      i++;
-      if (glob[i + 1] === '/') i++;
-    } else if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(glob.includes('/') ? `^${re}$` : `(^|/)${re}(/|$)`);
 }

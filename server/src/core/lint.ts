@@ -20,6 +20,11 @@ export interface LintOptions {
   /** Context of the file's top level when it is a fragment (else declared by comment or inferred). */
   rootContext?: string;
   parse?: (path: string, text: string) => SourceFile;
+  /**
+   * For a fragment checked without the nginx.conf that includes it: the prefix its relative includes resolve against
+   * (see fragmentPrefix), or null when no main configuration was found above it. `nginx.prefix` in the settings wins.
+   */
+  fragmentPrefix?: string | null;
   /** Receives per-phase and per-rule times (--timing). */
   timings?: Timings;
 }
@@ -36,7 +41,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   const { settings } = options;
   const timings = options.timings;
   const config = timed(timings, 'parse and load includes', () => loadNginxConfig(path, text, host, {
-    prefix: settings.nginx.prefix,
+    prefix: settings.nginx.prefix ?? options.fragmentPrefix ?? undefined,
+    prefixGuessed: settings.nginx.prefix === undefined && options.fragmentPrefix === null,
     pathMap: settings.nginx.pathMap,
     rootContext: options.rootContext,
     parse: options.parse,

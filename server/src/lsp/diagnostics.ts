@@ -1,16 +1,40 @@
-import { LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
+import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToUri, toDiagnostic, uriToPath } from './convert';
+import { pathToUri, SOURCE, toDiagnostic, uriToPath } from './convert';
 import type { Workspace } from './workspace';
 
 const DEBOUNCE_MS = 120;
 
 export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
+  if (ws.isIgnored(path)) return [];
   const result = ws.resultFor(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
-  return result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));
+  const diagnostics = result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));
+  const invalid = settingsDiagnostic(ws.settingsProblemsFor(path));
+  return invalid ? [invalid, ...diagnostics] : diagnostics;
 }
+
+/**
+ * An invalid .proxylintrc.json stops the CLI (exit 2) but not the editor, which checks with the valid part of it: an
+ * error on the first line of every file it applies to keeps that in view (as stylelint reports invalid options), while
+ * the one-time notification (see server.ts) is easily dismissed.
+ */
+function settingsDiagnostic({ configPath, problems }: { configPath?: string; problems: string[] }): Diagnostic | undefined {
+  if (problems.length === 0) return undefined;
+  const where = configPath ?? 'the proxylint editor settings';
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'invalid-config',
+    codeDescription: { href: CONFIG_DOCS },
+    source: SOURCE,
+    message: `${where} is invalid, so this file was checked with only its valid settings (the CLI refuses to run with it): ${problems.join('; ')}`,
+    relatedInformation: configPath ? [{ location: { uri: pathToUri(configPath), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, message: 'the configuration file' }] : [],
+  };
+}
+
+export const CONFIG_DOCS = 'https://github.com/proxylint/proxylint#configuration-proxylintrcjson';
 
 /**
  * Push (publishDiagnostics) for clients without pull support, pull (textDocument/diagnostic) otherwise.
@@ -18,6 +42,8 @@ export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
  */
 export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
+  /** Per edited file: the open documents of its old include tree, until the debounced re-check publishes them. */
+  const pending = new Map<string, Set<string>>();
 
   const publish = (path: string) => {
     const doc = documents.all().find((d) => uriToPath(d.uri) === path);
@@ -28,11 +54,16 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     const path = uriToPath(doc.uri);
     if (!path) return;
     // Forget stale results at once, so hover, completion and code actions right after an edit see it;
-    // only the (more expensive) re-check and publishing wait for typing to pause.
-    const affected = ws.invalidate(path);
+    // only the (more expensive) re-check and publishing wait for typing to pause. The old tree's files are kept
+    // across the edits of one pause: the first edit forgot that tree, so the next cannot find it again.
+    const before = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path)]);
+    pending.set(path, before);
     clearTimeout(timers.get(path));
     const run = () => {
       timers.delete(path);
+      pending.delete(path);
+      // The files of the old tree and of the new one: an include added or removed changes what is checked with what.
+      const affected = [...new Set([...before, ...ws.openFilesWith(path)])];
       if (pull()) {
         // The client re-pulls the edited document itself; the others of its configuration need a nudge.
         if (affected.some((p) => p !== path)) void connection.languages.diagnostics.refresh();
@@ -46,9 +77,16 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
   documents.onDidChangeContent((e) => changed(e.document, DEBOUNCE_MS));
   documents.onDidClose((e) => {
     const path = uriToPath(e.document.uri);
-    if (path) clearTimeout(timers.get(path));
-    if (path) ws.invalidate(path);
     if (!pull()) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    if (!path) return;
+    clearTimeout(timers.get(path));
+    // Closing an unsaved buffer puts the file on disk back in its place: the files checked with it, before and now.
+    const others = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path), ...ws.openFilesWith(path)]);
+    pending.delete(path);
+    others.delete(path);
+    if (others.size === 0) return;
+    if (pull()) void connection.languages.diagnostics.refresh();
+    else others.forEach(publish);
   });
 
   connection.languages.diagnostics.on((params, token) => {

@@ -3,12 +3,11 @@ import { definitions, includeTargets, type Target } from '../core/features/navig
 import { locate } from '../core/features/locate';
 import type { Host } from '../core/host';
 import type { LintResult } from '../core/lint';
-import { dirname } from '../core/paths';
-import type { Settings } from '../core/settings';
 import { LineIndex } from '../core/text';
 import { pathToUri, toRange } from './convert';
 
-const prefixOf = (result: LintResult, settings: Settings) => settings.nginx.prefix ?? dirname(result.config.entry.path);
+// The prefix the configuration was loaded with: a fragment's is the folder of the nginx.conf above it, not its own.
+const prefixOf = (result: LintResult) => result.config.prefix;
 
 export function toLocationLinks(targets: Target[], lines: LineIndex, files: { path: string; lines: LineIndex }[]): LocationLink[] {
   return targets.map((t) => {
@@ -17,21 +16,21 @@ export function toLocationLinks(targets: Target[], lines: LineIndex, files: { pa
   });
 }
 
-export function definitionLinks(result: LintResult, path: string, offset: number, host: Host, settings: Settings): LocationLink[] {
+export function definitionLinks(result: LintResult, path: string, offset: number, host: Host): LocationLink[] {
   const file = result.config.files.find((f) => f.path === path);
   if (!file) return [];
   const loc = locate(result.config, path, offset);
-  return toLocationLinks(definitions(loc, result.config, result.upstreams, prefixOf(result, settings), host), file.lines, result.config.files);
+  return toLocationLinks(definitions(loc, result.config, result.upstreams, prefixOf(result), host), file.lines, result.config.files);
 }
 
 /** Every include path in the file, linked to the file it names (the first match for a glob). */
-export function documentLinks(result: LintResult, path: string, host: Host, settings: Settings): DocumentLink[] {
+export function documentLinks(result: LintResult, path: string, host: Host): DocumentLink[] {
   const file = result.config.files.find((f) => f.path === path);
   if (!file) return [];
   const links: DocumentLink[] = [];
   for (const n of result.config.all) {
     if (n.file !== file || n.name !== 'include' || !n.directive.args[0]) continue;
-    const [first] = includeTargets(n, prefixOf(result, settings), host);
+    const [first] = includeTargets(n, prefixOf(result), host);
     const arg = n.directive.args[0];
     // Only files that exist: a link to a missing include would just open an error.
     if (first && result.config.files.some((f) => f.path === first)) links.push({ range: toRange(file.lines, arg.start, arg.end), target: pathToUri(first), tooltip: first });

@@ -1,5 +1,7 @@
 import {
   CodeActionKind,
+  MessageType,
+  ShowMessageNotification,
   DidChangeConfigurationNotification,
   TextDocuments,
   TextDocumentSyncKind,
@@ -33,7 +35,21 @@ interface InitOptions {
 /** Wires the core to an LSP connection; transport-agnostic so stdio, IPC and tests share it. */
 export function startServer(connection: Connection, env: ServerEnv): void {
   const documents = new TextDocuments(TextDocument);
-  const ws = new Workspace(env, documents, (m) => connection.console.warn(m));
+  // As ESLint's server does with a broken configuration: a notification, once per configuration file and problem set
+  // (settings are re-read after every change of settings or files); the log has the same lines.
+  const shown = new Map<string, string>();
+  const settingsProblems = (configPath: string | undefined, problems: string[]) => {
+    const key = configPath ?? '';
+    const text = problems.join('; ');
+    if (shown.get(key) === text) return;
+    shown.set(key, text);
+    if (problems.length === 0) return;
+    const where = configPath ?? 'The proxylint settings';
+    // A window/showMessage notification, not showErrorMessage: that is a request, which a client may not answer (or
+    // answer with an error that would reject unheard), and there is nothing to choose.
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `proxylint: ${where} is invalid; files are checked with only its valid settings: ${text}` });
+  };
+  const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
   let pullSupported = false;
   let configurationChanges = false;
 
@@ -102,7 +118,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onCodeAction((params) => {
     const c = at(params.textDocument.uri);
-    return c ? codeActions(params, c.path, c.result) : [];
+    // No quick fixes (nor "fix all") for findings that are not shown.
+    return c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result) : [];
   });
 
   connection.onDocumentSymbol((params) => {
@@ -124,12 +141,12 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
     if (c.result.dialect === 'apache') return toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files);
-    return definitionLinks(c.result, c.path, offset, ws.host(), ws.settingsFor(c.path));
+    return definitionLinks(c.result, c.path, offset, ws.host());
   });
 
   connection.onDocumentLinks((params) => {
     const c = at(params.textDocument.uri);
-    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host(), ws.settingsFor(c.path)) : [];
+    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
   });
 
   documents.listen(connection);

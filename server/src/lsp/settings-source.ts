@@ -15,4 +15,6 @@ export interface ServerEnv {
   settingsFor(path: string, editor: EditorSettings): { settings: Settings; configPath?: string; problems: string[] };
   /** Entry configs under the workspace folders: nginx.conf (or http/events at the top), httpd.conf/apache2.conf. */
   findEntries(roots: string[], allowedRoots?: string[]): string[];
+  /** Whether a file exists on disk (to find the nginx.conf above a fragment). */
+  isFile(path: string): boolean;
 }

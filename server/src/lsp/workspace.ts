@@ -5,11 +5,20 @@ import { classify } from '../cli/classify';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import { isIgnored } from '../core/ignore';
 import { dirname } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import type { EditorSettings, ServerEnv } from './settings-source';
+
+interface LoadedSettings {
+  settings: Settings;
+  ignoreBase: string;
+  configPath?: string;
+  problems: string[];
+}
 
 /** A lint result of either server's configuration; both carry `config.files` (path, text, lines) and findings. */
 export type Checked = (LintResult & { dialect: 'nginx' }) | (ApacheLintResult & { dialect: 'apache' });
@@ -26,6 +35,8 @@ export class Workspace {
   private readonly closures = new Map<string, Set<string>>();
   private readonly results = new Map<string, Checked>();
   private readonly apacheCache = new Map<string, ApacheSourceFile>();
+  /** The entries of `closures` that are nginx configurations: their folders are prefixes for the fragments below them. */
+  private readonly nginxEntries = new Set<string>();
   private entriesIndexed = false;
   editorSettings: EditorSettings = {};
   roots: string[] = [];
@@ -35,6 +46,8 @@ export class Workspace {
     private readonly env: ServerEnv,
     private readonly documents: TextDocuments<TextDocument>,
     private readonly log: (message: string) => void,
+    /** Called whenever settings are (re)read, with their problems (none when they are valid). */
+    private readonly onSettingsProblems: (configPath: string | undefined, problems: string[]) => void = () => {},
   ) {}
 
   readonly parse = (path: string, text: string): SourceFile => {
@@ -63,10 +76,29 @@ export class Workspace {
     return classify(path, text) === 'apache' ? 'apache' : 'nginx';
   }
 
-  private check(path: string, text: string): Checked {
+  /** `fragment`: checked without an entry, so its relative includes resolve against the nginx.conf above it. */
+  private check(path: string, text: string, fragment = false): Checked {
     const settings = this.settingsFor(path);
     if (this.dialectOf(path, text) === 'apache') return { dialect: 'apache', ...lintApache(path, text, this.host(), { settings, parse: this.parseApache }) };
-    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse }) };
+    const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
+    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse, fragmentPrefix }) };
+  }
+
+  /**
+   * As the CLI chooses it (see fragmentPrefix): the nearest folder above the file with an nginx entry of the workspace
+   * or an nginx.conf, looked for no higher than the workspace folder that holds the file; null when there is none.
+   */
+  private fragmentPrefix(path: string): string | null {
+    const root = this.rootOf(path);
+    // An untrusted workspace reads nothing outside its folders, not even to see whether an nginx.conf is there.
+    if (!root && !this.trusted) return null;
+    const entryDirs = [...this.nginxEntries].map(dirname);
+    return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), root) ?? null;
+  }
+
+  /** The innermost workspace folder holding `path`. */
+  private rootOf(path: string): string | undefined {
+    return this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
   }
 
   private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
@@ -76,16 +108,36 @@ export class Workspace {
   }
 
   /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
-  private readonly settingsCache = new Map<string, Settings>();
+  private readonly settingsCache = new Map<string, LoadedSettings>();
 
-  settingsFor(path: string): Settings {
+  private loadSettings(path: string): LoadedSettings {
     const dir = dirname(path);
     const hit = this.settingsCache.get(dir);
     if (hit) return hit;
     const { settings, problems, configPath } = this.env.settingsFor(path, this.editorSettings);
     for (const p of problems) this.log(`${configPath ?? 'editor settings'}: ${p}`);
-    this.settingsCache.set(dir, settings);
-    return settings;
+    this.onSettingsProblems(configPath, problems);
+    // "ignore" patterns are relative to the .proxylintrc.json that lists them; set in the editor, to the workspace folder.
+    const root = this.rootOf(path);
+    const loaded = { settings, ignoreBase: configPath ? dirname(configPath) : root ?? dir, configPath, problems };
+    this.settingsCache.set(dir, loaded);
+    return loaded;
+  }
+
+  /** What is wrong with the settings a file is checked with (its .proxylintrc.json, or the editor's), if anything. */
+  settingsProblemsFor(path: string): { configPath?: string; problems: string[] } {
+    const { configPath, problems } = this.loadSettings(path);
+    return { configPath, problems };
+  }
+
+  settingsFor(path: string): Settings {
+    return this.loadSettings(path).settings;
+  }
+
+  /** The file matches the "ignore" list of its settings: as the CLI reports nothing on it, the editor shows nothing. */
+  isIgnored(path: string): boolean {
+    const { settings, ignoreBase } = this.loadSettings(path);
+    return isIgnored(path, settings.ignore, ignoreBase);
   }
 
   /** Finds the workspace's nginx entry configs once and learns what each includes. */
@@ -101,6 +153,10 @@ export class Workspace {
     const result = this.check(entry, text);
     this.results.set(entry, result);
     this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
+    // A file this entry now includes was checked alone until now: that result no longer applies to it.
+    for (const f of result.config.files) if (f.path !== entry && !this.closures.has(f.path)) this.results.delete(f.path);
+    if (result.dialect === 'nginx') this.nginxEntries.add(entry);
+    else this.nginxEntries.delete(entry);
     return result;
   }
 
@@ -125,18 +181,22 @@ export class Workspace {
     if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
     const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return undefined;
-    const result = this.check(path, text);
+    const result = this.check(path, text, true);
     this.results.set(path, result);
     return result;
   }
 
   private isEntryText(path: string): boolean {
-    const text = this.openText(path);
+    // A closed file is what the disk says: closing nginx.conf does not make it stop being an entry.
+    const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return false;
     return this.dialectOf(path, text) === 'apache' ? isApacheEntry(this.parseApache(path, text)) : isNginxEntry(this.parse(path, text));
   }
 
-  /** Forgets results that depend on `path`; returns the open documents whose findings may have changed. */
+  /**
+   * Forgets results that depend on `path`; returns the open documents whose findings may have changed as far as the
+   * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.
+   */
   invalidate(path: string): string[] {
     const affected = new Set<string>([path]);
     for (const [owner, result] of this.results) {
@@ -148,19 +208,37 @@ export class Workspace {
     }
     // A newly typed `http {` can make a fragment an entry, or an entry stop being one.
     if (this.closures.has(path) !== this.isEntryText(path)) {
-      if (this.closures.has(path)) this.closures.delete(path);
-      else this.closures.set(path, new Set([path]));
+      if (this.closures.has(path)) {
+        this.closures.delete(path);
+        this.nginxEntries.delete(path);
+      } else this.closures.set(path, new Set([path]));
     }
+    return this.openAmong(affected);
+  }
+
+  /**
+   * The open documents of the configuration `path` belongs to now, checking it again if need be. After an edit that
+   * adds an include, the newly included file is among them but was in no old tree, so invalidate() missed it.
+   */
+  openFilesWith(path: string): string[] {
+    // A fragment checked alone decides nothing about the findings of other files (each is checked in its own config).
+    if (this.ownerOf(path) === path && !this.closures.has(path)) return this.openAmong(new Set([path]));
+    const result = this.resultFor(path);
+    return this.openAmong(new Set(result ? result.config.files.map((f) => f.path) : [path]));
+  }
+
+  private openAmong(paths: ReadonlySet<string>): string[] {
     return this.documents
       .all()
       .map((d) => uriToPath(d.uri))
-      .filter((p): p is string => !!p && affected.has(p));
+      .filter((p): p is string => !!p && paths.has(p));
   }
 
   /** Files changed on disk, settings changed or the workspace changed: start over. */
   reset(): void {
     this.results.clear();
     this.closures.clear();
+    this.nginxEntries.clear();
     this.settingsCache.clear();
     this.entriesIndexed = false;
   }

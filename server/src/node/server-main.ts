@@ -40,6 +40,7 @@ export const nodeServerEnv: ServerEnv = {
     const r = readProjectConfig(mergeJson(editor, project), configPath ? path.dirname(configPath) : path.dirname(file), allRuleIds());
     return { settings: r.settings, configPath, problems: [...problems, ...r.problems] };
   },
+  isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
   findEntries(roots, allowedRoots) {
     const io = createCliIo('lsp');
     const out: string[] = [];

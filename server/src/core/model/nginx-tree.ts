@@ -37,11 +37,15 @@ export interface LoadProblem {
   message: string;
   /** True when the missing path is absolute and may well exist on the server itself. */
   mayExistOnServer?: boolean;
+  /** True when a relative path is missing under a prefix that was only a guess (a fragment with no nginx.conf above it). */
+  prefixGuessed?: boolean;
 }
 
 export interface LoadOptions {
   /** Folder relative include paths are resolved against (nginx's configuration prefix). Default: the entry's folder. */
   prefix?: string;
+  /** The prefix is a guess (a fragment checked alone, no nginx.conf known above it): a missing relative include may be there on the server. */
+  prefixGuessed?: boolean;
   /** Rewrites absolute path prefixes, e.g. { "/etc/nginx/": "/repo/nginx/" }, for trees checked out away from the server. */
   pathMap?: Record<string, string>;
   /** Context of the entry's top level: "main" for a full nginx.conf, else a fragment's context. */
@@ -58,6 +62,8 @@ export interface NginxConfig {
   rootContext: string;
   /** How the root context was chosen. */
   rootContextSource: 'main' | 'comment' | 'inferred' | 'option';
+  /** The folder relative includes were resolved against. */
+  prefix: string;
   /** Every file read, entry first, each once. */
   files: SourceFile[];
   /** Top-level directives of the configuration (the entry's, with includes spliced in). */
@@ -313,7 +319,15 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     }
     const res = readInclude(target);
     if (!res.file) {
-      if (res.missing) {
+      if (res.missing && options.prefixGuessed && !isAbsolute(arg.value)) {
+        problems.push({
+          kind: 'include-not-found',
+          file,
+          span: arg,
+          message: `cannot verify include "${arg.value}": there is no "${target}", but nginx resolves relative includes against its prefix (the folder of its nginx.conf), and no nginx.conf was found above this file to tell where that is; check the folder that holds nginx.conf, or set "nginx.prefix" in .proxylintrc.json`,
+          prefixGuessed: true,
+        });
+      } else if (res.missing) {
         problems.push({
           kind: 'include-not-found',
           file,
@@ -331,7 +345,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
 
   const roots: ConfigNode[] = [];
   build(entry.ast.directives, entry, null, rootContext, null, [identity(entryPath)], roots);
-  return { entry, rootContext, rootContextSource, files: [...filesByPath.values()], roots, all, problems };
+  return { entry, rootContext, rootContextSource, prefix, files: [...filesByPath.values()], roots, all, problems };
 }
 
 /** A main configuration (checked with its includes) rather than a fragment: nginx.conf, or a file with http/events/stream at its top. */

@@ -1,0 +1,120 @@
+// A fragment checked without the nginx.conf that includes it (sites-available/x, or one file given to the CLI or
+// opened in the editor) resolves its relative includes against the folder of the nginx.conf above it, as nginx
+// does, and the CLI (file or folder) and the language server agree on it.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { realpathSync, writeFileSync } from 'node:fs';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { nginxTest, tempTree } from '../helpers';
+import { runJson, where } from '../cli/util';
+import { LspClient } from './client';
+
+const NGINX = 'events {}\nhttp {\n    include sites-enabled/*.conf;\n}\n';
+const APP = 'server {\n    listen 127.0.0.1:18640;\n    include snippets/proxy.conf;\n    location / { proxy_pass http://127.0.0.1:9000; }\n}\n';
+
+let root = '';
+let lonely = '';
+const cleanups: (() => void)[] = [];
+const p = (rel: string) => join(root, rel);
+
+function tree(files: Record<string, string>): string {
+  const t = tempTree(files);
+  cleanups.push(t.cleanup);
+  return realpathSync(t.dir);
+}
+
+before(() => {
+  root = tree({
+    'nginx.conf': NGINX,
+    'sites-enabled/app.conf': APP,
+    'sites-available/app.conf': APP,
+    'sites-available/broken.conf': APP.replace('snippets/proxy.conf', 'snippets/missing.conf'),
+    'snippets/proxy.conf': 'proxy_read_timeout 30s;\n',
+  });
+  // No nginx.conf anywhere above conf.d/: where nginx would look for the include is unknown.
+  lonely = tree({ 'conf.d/app.conf': APP });
+});
+after(() => cleanups.forEach((c) => c()));
+
+const includeFindings = (d: Diagnostic[]) => d.filter((x) => String(x.code).startsWith('include-'));
+
+test('nginx resolves an included file\'s relative include against the folder of nginx.conf, not the file\'s own folder', () => {
+  const ok = nginxTest(root, p('nginx.conf'));
+  assert.ok(ok.ok, ok.output);
+  // The same site with the snippet beside it (sites-enabled/snippets/) instead: nginx does not find it there.
+  const beside = tree({ 'nginx.conf': NGINX, 'sites-enabled/app.conf': APP, 'sites-enabled/snippets/proxy.conf': 'proxy_read_timeout 30s;\n' });
+  const refused = nginxTest(beside, join(beside, 'nginx.conf'));
+  assert.ok(!refused.ok);
+  assert.match(refused.output, new RegExp(`open\\(\\) "${join(beside, 'snippets/proxy.conf')}" failed`));
+});
+
+test('CLI: a fragment given alone is checked with the prefix of the nginx.conf above it, as in the folder run', () => {
+  const folder = runJson([root]);
+  const alone = runJson([p('sites-available/app.conf')]);
+  assert.deepEqual(where(alone.report, p('sites-available/app.conf')), where(folder.report, p('sites-available/app.conf')));
+  assert.ok(!where(alone.report, p('sites-available/app.conf')).some((w) => w.startsWith('include-')), JSON.stringify(alone.report));
+  // A missing include under a known prefix is still an error: nginx would refuse to start.
+  const broken = runJson([p('sites-available/broken.conf')]);
+  assert.deepEqual(where(broken.report, p('sites-available/broken.conf')), ['include-not-found@3:13']);
+  assert.equal(broken.report.files[0].findings[0].severity, 'error');
+  assert.match(broken.report.files[0].findings[0].message, new RegExp(`"${p('snippets/missing.conf')}" does not exist`));
+});
+
+test('CLI: with no nginx.conf above the fragment, a missing relative include cannot be verified: a warning that says so', () => {
+  const { report } = runJson([join(lonely, 'conf.d/app.conf')]);
+  const [f] = report.files[0].findings;
+  assert.equal(f.ruleId, 'include-not-found');
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /^cannot verify include "snippets\/proxy.conf"/);
+  assert.match(f.message, /nginx\.prefix/);
+});
+
+test('language server: an unincluded fragment gets the same include findings as the CLI on the folder', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    for (const rel of ['sites-available/app.conf', 'sites-available/broken.conf']) {
+      await c.open(p(rel), APP.replace('snippets/proxy.conf', rel.includes('broken') ? 'snippets/missing.conf' : 'snippets/proxy.conf'));
+      const diags = await c.diagnostics(p(rel));
+      const cli = where(runJson([root]).report, p(rel));
+      assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`).sort(), [...cli].sort(), rel);
+    }
+    // Go-to-definition on the include opens the file nginx would read.
+    const links = await c.request<{ target: string }[]>('textDocument/documentLink', { textDocument: { uri: `file://${p('sites-available/app.conf')}` } });
+    assert.deepEqual(links.map((l) => l.target), [`file://${p('snippets/proxy.conf')}`]);
+  } finally {
+    await c.stop();
+  }
+  const alone = new LspClient();
+  try {
+    await alone.initialize(lonely);
+    await alone.open(join(lonely, 'conf.d/app.conf'), APP);
+    const diags = includeFindings(await alone.diagnostics(join(lonely, 'conf.d/app.conf')));
+    assert.equal(diags.length, 1, JSON.stringify(diags));
+    assert.equal(diags[0].severity, 2);
+    assert.match(diags[0].message, /^cannot verify include/);
+  } finally {
+    await alone.stop();
+  }
+});
+
+test('"nginx.prefix" in .proxylintrc.json still wins over the nginx.conf above the fragment, in the CLI and the editor', async () => {
+  const dir = tree({ 'nginx.conf': NGINX, 'sites-available/app.conf': APP, 'snippets/proxy.conf': 'proxy_read_timeout 30s;\n', 'alt/snippets/.keep': '' });
+  writeFileSync(join(dir, '.proxylintrc.json'), JSON.stringify({ nginx: { prefix: 'alt' } }));
+  const { report } = runJson([join(dir, 'sites-available/app.conf')]);
+  assert.deepEqual(where(report, join(dir, 'sites-available/app.conf')), ['include-not-found@3:13']);
+  assert.match(report.files[0].findings[0].message, /alt\/snippets\/proxy\.conf" does not exist/);
+  assert.equal(report.files[0].findings[0].severity, 'error');
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await c.open(join(dir, 'sites-available/app.conf'), APP);
+    const diags = includeFindings(await c.diagnostics(join(dir, 'sites-available/app.conf')));
+    assert.equal(diags.length, 1, JSON.stringify(diags));
+    assert.match(diags[0].message, /alt\/snippets\/proxy\.conf" does not exist/);
+    assert.equal(diags[0].severity, 1);
+  } finally {
+    await c.stop();
+  }
+});
