@@ -1,6 +1,6 @@
 import { timeMs } from '../../model/nginx-modules';
 import type { ConfigNode } from '../../model/nginx-tree';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { seconds, setValue } from './timeouts-support';
 
 const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_connect_timeout', 'scgi_connect_timeout', 'grpc_connect_timeout', 'memcached_connect_timeout'];
@@ -21,6 +21,25 @@ export function reportsAboveOsLimit(node: ConfigNode): boolean {
   return DIRECTIVES.includes(node.name) && ms !== undefined && ms > USEFUL_LIMIT_MS;
 }
 
+/**
+ * The `name` lines that only passes to UNIX sockets run with. There is no handshake to wait for: connect() on a
+ * socket nobody listens on fails at once ("(111: Connection refused)" or "(2: No such file or directory)"), and on a
+ * full backlog Linux answers a non-blocking connect with EAGAIN straight away, so the timeout never matters.
+ * A pass with variables, or to a group with any TCP server, counts as TCP.
+ */
+function unixSocketOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
+  const pass = name.replace('_connect_timeout', '_pass');
+  const tcp = new Set<ConfigNode>();
+  const unix = new Set<ConfigNode>();
+  for (const t of ctx.upstreams.passes) {
+    if (t.directive !== pass) continue;
+    const socket = !t.hasVariables && (t.upstream ? t.upstream.servers.length > 0 && t.upstream.servers.every((s) => !!s.address?.unix) : !!t.address?.unix);
+    for (const n of ctx.effective(t.node.parent, name).nodes) (socket ? unix : tcp).add(n);
+  }
+  for (const n of tcp) unix.delete(n);
+  return unix;
+}
+
 export default defineNginxRule({
   id: 'connect-timeout-above-os-limit',
   server: 'nginx',
@@ -31,10 +50,13 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     for (const name of DIRECTIVES) {
+      let socketOnly: Set<ConfigNode> | undefined;
       for (const node of ctx.nodes(name)) {
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
         if (ms === undefined || ms <= USEFUL_LIMIT_MS) continue;
+        socketOnly ??= unixSocketOnly(ctx, name);
+        if (socketOnly.has(node)) continue;
         const stream = node.context.startsWith('stream');
         const subject = stream ? 'a client connection' : 'a request';
         const message =
