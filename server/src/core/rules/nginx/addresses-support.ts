@@ -4,6 +4,7 @@ import { blockContextOf, enclosing } from '../../model/nginx-effective';
 import type { ConfigNode, NginxConfig, SourceFile } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import type { Arg, Span } from '../../syntax/nginx/ast';
+import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
 
 /** Pass directives that take a host name nginx may have to look up (memcached_pass takes no variables and no TLS). */
@@ -159,6 +160,22 @@ export function implicitUpstream(ctx: NginxRuleContext, host: string, port: numb
 }
 
 /** A placeholder the user must replace, kept visible in the inserted line. */
+/**
+ * Whether `server … resolve` (and `resolver` inside an upstream block) exists on the target: open-source nginx has
+ * them since 1.27.3, NGINX Plus before that (https://nginx.org/en/CHANGES). True/false when known, undefined when
+ * the version is unknown.
+ */
+export function resolveAvailable(ctx: NginxRuleContext): boolean | undefined {
+  if (ctx.target.edition === 'plus') return true;
+  return atLeast(ctx.target.version, '1.27.3');
+}
+
+/** What a suggestion that adds `resolve` needs, said in its title when the version is unknown. */
+export const RESOLVE_NEEDS = 'needs open-source nginx ≥ 1.27.3 or NGINX Plus';
+
+/** Appended to the title of a suggestion that adds `resolve`, when the version is unknown. */
+export const resolveRequirement = (known: boolean | undefined) => (known === undefined ? ` (${RESOLVE_NEEDS})` : '');
+
 export const RESOLVER_LINE = 'resolver 127.0.0.11 valid=30s;  # TODO: your DNS server (127.0.0.11 is Docker\'s embedded DNS)';
 
 /** A port this configuration itself listens on, and whether nginx speaks TLS there. */

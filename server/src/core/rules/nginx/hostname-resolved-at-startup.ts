@@ -2,9 +2,8 @@ import type { Fix, TextEdit } from '../../finding';
 import { replaceSpan } from '../../fix';
 import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { enclosing } from '../../model/nginx-effective';
-import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNode, insertFirstIn, levelFor, spanIn } from './addresses-support';
+import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNode, insertFirstIn, levelFor, resolveAvailable, resolveRequirement, spanIn } from './addresses-support';
 
 /**
  * nginx resolves the names in static pass targets and upstream `server` lines once, while loading the
@@ -27,14 +26,6 @@ import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNod
  */
 const K8S_SERVICE = /^[^.]+\.[^.]+\.svc(\.cluster\.local)?$/i;
 const RESERVED = /\.(example|test|invalid|localhost)$|(^|\.)example\.(com|net|org)$/i;
-
-/** Whether `server … resolve` exists on the target: true/false when known, undefined when the version is unknown. */
-function resolveAvailable(ctx: NginxRuleContext): boolean | undefined {
-  if (ctx.target.edition === 'plus') return true;
-  return atLeast(ctx.target.version, '1.27.3');
-}
-
-const requirement = (known: boolean | undefined) => (known === undefined ? ' (needs open-source nginx ≥ 1.27.3 or NGINX Plus)' : '');
 
 function zoneName(ctx: NginxRuleContext, base: string): string {
   const used = new Set<string>();
@@ -61,7 +52,7 @@ function serverSuggestions(ctx: NginxRuleContext, up: Upstream, s: UpstreamServe
   if (!up.node.children.some((c) => c.name === 'zone')) pre.push(`zone ${zoneName(ctx, up.name)} 64k;`);
   if (!hasUpstreamResolver(up)) pre.push(RESOLVER_LINE);
   if (pre.length) edits.push(insertFirstIn(up.node, s.node, pre));
-  return [{ title: `Re-resolve the name while running: add "resolve"${pre.length ? ', a zone and a resolver' : ''}${requirement(known)}`, edits }];
+  return [{ title: `Re-resolve the name while running: add "resolve"${pre.length ? ', a zone and a resolver' : ''}${resolveRequirement(known)}`, edits }];
 }
 
 function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
@@ -78,7 +69,7 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
   if (known !== false && a.port === undefined && !clash && server && atHttpLevel) {
     const lines = [`upstream ${a.host} {`, `    zone ${zoneName(ctx, a.host)} 64k;`, `    ${RESOLVER_LINE}`, `    server ${a.host} resolve;`, '}'];
     if (t.scheme === 'https' || t.scheme === 'grpcs') lines[3] = `    server ${a.host}:443 resolve;`;
-    out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${requirement(known)}`, edits: [insertBeforeNode(server, lines)] });
+    out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${resolveRequirement(known)}`, edits: [insertBeforeNode(server, lines)] });
   }
   // A variable makes nginx resolve per request on every version; with no URI part the path sent is unchanged.
   // `set` is allowed in server, location and `if`, not in limit_except.

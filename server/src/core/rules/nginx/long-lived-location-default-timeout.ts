@@ -1,11 +1,13 @@
 import type { TextEdit } from '../../finding';
+import { formatDuration } from '../../model/units';
 import { defineNginxRule } from '../rule';
 import { locationMatch } from './addresses-support';
-import { effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
+import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
 
 /** nginx's default; a long-lived connection quiet for this long is closed (https://nginx.org/en/docs/http/websocket.html). */
 const DEFAULT_MS = 60_000;
-const LONG = '1h';
+/** What to propose when nothing in front of nginx closes idle connections sooner: 1h. */
+const LONG_MS = 3_600_000;
 
 export default defineNginxRule({
   id: 'long-lived-location-default-timeout',
@@ -16,6 +18,14 @@ export default defineNginxRule({
   directives: ['proxy_read_timeout', 'proxy_send_timeout', 'proxy_set_header', 'proxy_buffering'],
   versions: 'all',
   check(ctx) {
+    // A load balancer in front of nginx closes a client connection on which nothing moved for its idle timeout,
+    // whatever nginx allows (AWS ALB: connection idle timeout, WebSockets included). Behind one of 1h or less,
+    // 1h would keep no connection open past the balancer's timeout and would trip timeout-exceeds-outer-idle-timeout; the most nginx's timeout
+    // can usefully be is just below the balancer's, the value that rule proposes.
+    const outer = ctx.settings.environment.outerIdleTimeoutMs;
+    const capped = outer !== undefined && outer <= LONG_MS;
+    const targetMs = capped ? belowOuter(outer) : LONG_MS;
+    const target = formatDuration(targetMs);
     const seen = new Set<string>();
     for (const site of passSites(ctx)) {
       const kind = longLivedKind(ctx, site);
@@ -29,15 +39,19 @@ export default defineNginxRule({
       if (seen.has(key)) continue;
       seen.add(key);
 
+      // Behind a balancer of 60 s, nginx's 60 s is already as long as a quiet connection can last: no edit then.
+      const improves = targetMs > read.ms;
       const edits: TextEdit[] = [];
       const added: string[] = [];
-      if (here) edits.push(setValue(here, LONG));
-      else added.push(`proxy_read_timeout ${LONG};`);
-      const send = effectiveTime(ctx, site.scope, 'proxy_send_timeout');
-      if (send && send.ms <= DEFAULT_MS) {
-        const sendHere = setAtPassLevel(site, send);
-        if (sendHere) edits.push(setValue(sendHere, LONG));
-        else added.push(`proxy_send_timeout ${LONG};`);
+      if (improves) {
+        if (here) edits.push(setValue(here, target));
+        else added.push(`proxy_read_timeout ${target};`);
+        const send = effectiveTime(ctx, site.scope, 'proxy_send_timeout');
+        if (send && send.ms <= DEFAULT_MS && send.ms < targetMs) {
+          const sendHere = setAtPassLevel(site, send);
+          if (sendHere) edits.push(setValue(sendHere, target));
+          else added.push(`proxy_send_timeout ${target};`);
+        }
       }
       if (added.length) {
         const edit = insertAtPass(site, added);
@@ -56,15 +70,22 @@ export default defineNginxRule({
         kind === 'websocket'
           ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection"), so quiet clients are dropped and must reconnect`
           : `event-stream location "${path}" keeps ${value}: a stream with no event for ${seconds(read.ms)} is cut off ("upstream timed out … while reading upstream"), so clients must reconnect`;
+      const under = capped ? `, just under the load balancer's ${seconds(outer)}` : '';
       const title = catchAll
-        ? `Allow ${LONG} of silence here, for every request of this catch-all location (a hung backend then answers 504 only after ${LONG})`
-        : `Allow ${LONG} of silence in this location (proxy_read_timeout/proxy_send_timeout ${LONG})`;
-      const note = catchAll
-        ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
-        : '';
+        ? `Allow ${target} of silence here${under}, for every request of this catch-all location (a hung backend then answers 504 only after ${target})`
+        : `Allow ${target} of silence in this location (proxy_read_timeout/proxy_send_timeout ${target}${under})`;
+      const behind = !capped
+        ? ''
+        : improves
+          ? `; the load balancer in front of nginx closes a connection idle for ${seconds(outer)} whatever nginx allows, so nginx's timeout helps only up to just below that (${target}): for connections quiet any longer, have the application send a ping more often than that, or raise the load balancer's idle timeout`
+          : `; a longer timeout would not help: the load balancer in front of nginx closes a connection idle for ${seconds(outer)} whatever nginx allows, so have the application send a ping more often than every ${seconds(Math.min(read.ms, outer))}, or raise the load balancer's idle timeout (and then this one)`;
+      const note =
+        catchAll && edits.length
+          ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
+          : '';
       ctx.report({
         node: at,
-        message: message + note,
+        message: message + behind + note,
         suggestions: edits.length ? [{ title, edits }] : [],
         related: read.node && !here ? [{ path: read.node.file.path, start: read.node.directive.start, end: read.node.directive.end, message: `proxy_read_timeout ${read.text} is inherited from here` }] : [],
       });

@@ -7,16 +7,28 @@ import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { headerLines, locationPath, text } from './neighbours-support';
 
 const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
-/** Paths of endpoints that must stream: server-sent events, long polling, WebSocket, live feeds, token streams, big transfers. */
-const STREAM_PATH = /(?<![a-z0-9])(sse|events?|event-?stream|eventsource|stream\w*|live|push|pub|sub|subscribe|subscriptions?|notifications?|notify|ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|signalr|graphql|long-?poll\w*|poll\w*|realtime|chat|completions?|generate|logs?|tail|watch|feed|downloads?|uploads?|v2|registry|artifacts?|media|video|hls|dash|rtmp|tus|grpc|irc|webchat|unbuf\w*|no-?buffer\w*|buffering[-_]?off)(?![a-z0-9])/i;
+/**
+ * Paths of endpoints that must stream: server-sent events, long polling, WebSocket, live updates, token streams,
+ * log tailing, big transfers. Words that as often name ordinary pages are left out: "dash" (dashboards more than
+ * MPEG-DASH), "media" (uploaded files), "feed" (an RSS or JSON document), and "v2" anywhere (an API version).
+ */
+const STREAM_PATH = /(?<![a-z0-9])(sse|events?|event-?stream|eventsource|stream\w*|live|push|pub|sub|subscribe|subscriptions?|notifications?|notify|ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|signalr|graphql|long-?poll\w*|poll\w*|realtime|chat|completions?|generate|logs?|tail|watch|downloads?|uploads?|registry|artifacts?|video|hls|rtmp|tus|grpc|irc|webchat|unbuf\w*|no-?buffer\w*|buffering[-_]?off)(?![a-z0-9])/i;
+/** A container registry's API root, /v2/ (https://distribution.github.io/distribution/spec/api/): image layers are large downloads. */
+const REGISTRY_PATH = /^\^?\/v2(?![a-z0-9])/i;
+/**
+ * A host name whose first label says the whole server is real-time: sse.example.com, ws-eu.example.com, and web chat
+ * clients, which long-poll (the corpus has a qwebirc proxy on webchat.domain.tld with buffering off). Only these:
+ * most path words above name ordinary sites as host names (dash., logs., live., events., media., feed.).
+ */
+const STREAM_HOST = /^(~\^?)?(sse|wss?|websockets?|socket|stream(ing)?|realtime|push|(web)?chat|irc)(-[a-z0-9-]*|\d*)\\?\./i;
 const LONG_READ_MS = 300_000;
 
 /** Signs, in the block itself, that its responses are meant to flow through as they are produced. */
 function streamsHere(ctx: NginxRuleContext, block: ConfigNode | null, m: string): boolean {
   const path = locationPath(block);
-  if (path && STREAM_PATH.test(path)) return true;
+  if (path && (STREAM_PATH.test(path) || REGISTRY_PATH.test(path))) return true;
   const server = block && (block.name === 'server' ? block : enclosing(block, 'server'));
-  if (server?.children.some((c) => c.name === 'server_name' && c.directive.args.some((a) => STREAM_PATH.test(a.value)))) return true;
+  if (server?.children.some((c) => c.name === 'server_name' && c.directive.args.some((a) => STREAM_HOST.test(a.value)))) return true;
   const kids = block ? block.children : ctx.config.roots;
   for (const c of kids) {
     const args = c.directive.args.map((a) => a.value).join(' ');

@@ -1,8 +1,8 @@
-import type { Fix } from '../../finding';
+import type { Fix, TextEdit } from '../../finding';
 import type { Upstream, UpstreamServer } from '../../model/nginx-upstreams';
-import { atLeast, type Version } from '../../model/version';
+import type { Version } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { RESOLVER_LINE, insertFirstIn } from './addresses-support';
+import { RESOLVER_LINE, RESOLVE_NEEDS, insertFirstIn, resolveAvailable } from './addresses-support';
 
 /**
  * `server … resolve` re-resolves a name while nginx runs. nginx checks its prerequisites while loading the
@@ -29,6 +29,14 @@ function resolveArg(s: UpstreamServer) {
   return s.node.directive.args.find((a) => a.value === 'resolve')!;
 }
 
+/** Deletes the "resolve" parameter with the space before it. */
+function dropResolve(s: UpstreamServer): TextEdit {
+  const arg = resolveArg(s);
+  const args = s.node.directive.args;
+  const prev = args[args.indexOf(arg) - 1];
+  return { path: s.node.file.path, start: prev.end, end: arg.end, newText: '' };
+}
+
 export default defineNginxRule({
   id: 'resolve-without-prerequisites',
   server: 'nginx',
@@ -39,18 +47,15 @@ export default defineNginxRule({
   versions: 'all (the parameter itself: open source ≥ 1.27.3)',
   check(ctx) {
     const { version, edition } = ctx.target;
-    const tooOld = edition !== 'plus' && atLeast(version, '1.27.3') === false;
+    const known = resolveAvailable(ctx);
     for (const up of ctx.upstreams.upstreams) {
       const users = up.servers.filter((s) => s.params.has('resolve'));
       if (!users.length) continue;
-      if (tooOld) {
+      if (known === false) {
         for (const s of users) {
-          const arg = resolveArg(s);
-          const args = s.node.directive.args;
-          const prev = args[args.indexOf(arg) - 1];
-          const drop: Fix = { title: 'Remove "resolve" (the name is then looked up only at start-up)', edits: [{ path: s.node.file.path, start: prev.end, end: arg.end, newText: '' }] };
+          const drop: Fix = { title: 'Remove "resolve" (the name is then looked up only at start-up)', edits: [dropResolve(s)] };
           ctx.report({
-            at: { file: s.node.file, ...arg },
+            at: { file: s.node.file, ...resolveArg(s) },
             message: `nginx ${fmt(version)} refuses to start: open-source nginx accepts "resolve" only from 1.27.3 on (invalid parameter "resolve")${edition === 'unknown' ? '; ignore this if you run NGINX Plus' : ''}`,
             suggestions: [drop],
           });
@@ -74,12 +79,27 @@ export default defineNginxRule({
         lines.push(RESOLVER_LINE);
       }
       if (!missing.length) continue;
+      // With the version unknown it may be older than 1.27.3, where nginx stops at "resolve" itself (and at a
+      // resolver inside the upstream block: "directive is not allowed here"): the finding says so, the fix is labelled
+      // as hostname-resolved-at-startup labels its "resolve" suggestions, and removing "resolve" is offered too.
+      const older =
+        known === undefined
+          ? `; and open-source nginx before 1.27.3 stops even earlier, at "resolve" itself (invalid parameter "resolve"), and allows no resolver inside an upstream block: set nginx.version${edition === 'unknown' ? ' (or the edition, for NGINX Plus)' : ''} in .proxylintrc.json to check for yours`
+          : '';
+      const placeholder = lines.includes(RESOLVER_LINE) ? 'replace the placeholder resolver address with your DNS server' : '';
+      const notes = [known === undefined ? RESOLVE_NEEDS : '', placeholder].filter(Boolean);
+      const add: Fix = {
+        title: `Add ${lines.map((l) => `"${l.split(' ')[0]}"`).join(' and ')} to the upstream${notes.length ? ` (${notes.join('; ')})` : ''}`,
+        edits: [insertFirstIn(up.node, first.node, lines)],
+      };
+      const drop: Fix[] =
+        known === undefined ? [{ title: `Remove "resolve"${users.length > 1 ? ` from the ${users.length} servers` : ''} (for open-source nginx before 1.27.3; the name is then looked up only at start-up)`, edits: users.map(dropResolve) }] : [];
       ctx.report({
         at: { file: first.node.file, ...resolveArg(first) },
-        message: `nginx refuses to start: upstream "${up.name}" uses "resolve" but has ${missing.join('; and ')}`,
+        message: `nginx refuses to start: upstream "${up.name}" uses "resolve" but has ${missing.join('; and ')}${older}`,
         // Only a missing resolver can be an artefact of linting a fragment; a missing zone is certain.
         severity: unseen && lines.length === 1 && lines[0] === RESOLVER_LINE ? 'warning' : undefined,
-        suggestions: [{ title: `Add ${lines.map((l) => `"${l.split(' ')[0]}"`).join(' and ')} to the upstream${lines.includes(RESOLVER_LINE) ? ' (replace the placeholder resolver address with your DNS server)' : ''}`, edits: [insertFirstIn(up.node, first.node, lines)] }],
+        suggestions: [add, ...drop],
       });
     }
   },

@@ -3,13 +3,7 @@ import type { Fix, TextEdit } from '../../finding';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setValue, type PassSite, type TimeValue } from './timeouts-support';
-
-/** What to propose: a few seconds under the outer timeout, so nginx answers (and logs) first. */
-export function belowOuter(outerMs: number): number {
-  const margin = Math.max(1000, Math.min(5000, Math.floor(outerMs / 10 / 1000) * 1000));
-  return Math.max(1000, Math.floor((outerMs - margin) / 1000) * 1000);
-}
+import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setValue, type PassSite, type TimeValue } from './timeouts-support';
 
 interface Group {
   /** The directive that sets the value, or (built-in default) the server block whose locations use it, or the lone pass. */
@@ -96,14 +90,28 @@ function report(ctx: NginxRuleContext, outer: number, g: Group): void {
   if (explicit) edit = setValue(at, value);
   else if (inServer && at.directive.block) edit = insertLinesInBlock(at, lines);
   else edit = insertAtPass(sites[0], lines);
+  // The value also reaches the WebSocket or event-stream locations among them. That costs them little (the balancer
+  // already closes a connection quiet for its idle timeout; nginx now does so a few seconds sooner, and logs it),
+  // but it is said, with what keeps those connections open: never a longer nginx timeout, which only brings this
+  // finding back (long-lived-location-default-timeout gives the same advice there).
+  // Only the read timeout closes a quiet connection (the send timeout runs only while a write to the backend waits).
+  const longLived = sites.filter((s, k) => kinds[k] && items.some((i) => i.kind === 'read' && i.sites.includes(s)));
+  const kindsThere = new Set(longLived.map((s) => kinds[sites.indexOf(s)]));
+  const longName = kindsThere.size > 1 ? 'WebSocket and event-stream' : kindsThere.has('websocket') ? 'WebSocket' : 'event-stream';
   const fix: Fix | undefined = edit && {
-    title: explicit ? `Set ${names} to ${value}, under the load balancer's ${seconds(outer)}` : `Add ${lines.map((l) => `"${l}"`).join(' and ')} (under the load balancer's ${seconds(outer)})`,
+    title:
+      (explicit ? `Set ${names} to ${value}, under the load balancer's ${seconds(outer)}` : `Add ${lines.map((l) => `"${l}"`).join(' and ')} (under the load balancer's ${seconds(outer)})`) +
+      (longLived.length ? `, also for the ${longName} ${locations(longLived)}` : ''),
     edits: [edit],
   };
   const idle = [...new Set(items.map((i) => (i.kind === 'read' ? 'sends nothing' : 'stops reading the request')))].join(' or ');
+  const longNote =
+    fix && longLived.length
+      ? `; the ${longName} ${locations(longLived)} would then get ${value} too: a connection quiet for that long is closed by nginx instead of by the load balancer at ${seconds(outer)}, so keep those open with an application ping more often than every ${seconds(belowOuter(outer))}, or raise the load balancer's idle timeout (a longer nginx timeout there cannot help)`
+      : '';
   ctx.report({
     ...place,
-    message: `${what} not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx: when the backend ${idle} for ${seconds(outer)}, the load balancer answers 504 itself while nginx keeps waiting, and nginx's error log shows nothing`,
+    message: `${what} not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx: when the backend ${idle} for ${seconds(outer)}, the load balancer answers 504 itself while nginx keeps waiting, and nginx's error log shows nothing${longNote}`,
     suggestions: fix ? [fix] : [],
   });
 }

@@ -120,6 +120,15 @@ export function seconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
+/**
+ * A few seconds under the idle timeout of a load balancer in front of nginx (55 s for 60 s): the longest value
+ * worth proposing for nginx's read and send timeouts there, so that nginx answers (and logs) before the balancer.
+ */
+export function belowOuter(outerMs: number): number {
+  const margin = Math.max(1000, Math.min(5000, Math.floor(outerMs / 10 / 1000) * 1000));
+  return Math.max(1000, Math.floor((outerMs - margin) / 1000) * 1000);
+}
+
 /** A time option of a rule: a number of seconds or an nginx time string; the fallback when absent or invalid. */
 export function timeOption(ctx: NginxRuleContext, name: string, fallbackMs: number): number {
   const v = ctx.options[name];
