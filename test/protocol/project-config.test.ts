@@ -96,3 +96,24 @@ test('an invalid .proxylintrc.json: one error notification, an error on the firs
     t.cleanup();
   }
 });
+
+test('an invalid entry in .proxylintrc.json leaves the editor setting for that key in force (the rest of the file still wins)', async () => {
+  const t = tempTree({
+    'cfg/.proxylintrc.json': JSON.stringify({ rules: { 'pass-scheme-mismatch': 'loud', 'failover-ignores-5xx': 'error' } }),
+    'cfg/a.conf': BAD,
+  });
+  const dir = realpathSync(t.dir);
+  const q = (rel: string) => join(dir, rel);
+  const c = new LspClient();
+  try {
+    // The editor turns pass-scheme-mismatch off; the project file's "loud" for it is invalid and must not undo that.
+    await c.initialize(dir, { initializationOptions: { settings: { rules: { 'pass-scheme-mismatch': 'off' } } } });
+    await c.open(q('cfg/a.conf'), BAD);
+    const d = await c.diagnostics(q('cfg/a.conf'), (x) => x.some((y) => y.code === 'invalid-config'));
+    assert.match(d.find((x) => x.code === 'invalid-config')!.message, /pass-scheme-mismatch/);
+    assert.deepEqual(d.filter((x) => x.code === 'pass-scheme-mismatch'), [], 'the editor setting "off" still applies');
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

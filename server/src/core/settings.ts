@@ -146,3 +146,26 @@ function objectAt(o: Record<string, unknown>, key: string, problems: string[]): 
   }
   return v as Record<string, unknown>;
 }
+
+/**
+ * The entries of a project file that read without a problem on their own, for layering it over the editor's settings:
+ * merged first and checked after, `"rules": { "x": "loud" }` would replace the user's valid `"x": "off"` and then be
+ * dropped, so the rule came back at its default. Checked per top-level key, or per second-level key inside objects
+ * (`rules.<id>`, `nginx.version`, …). The problems themselves are still reported from the whole file.
+ */
+export function validEntries(json: unknown, configDir: string, knownRules: ReadonlySet<string>): Record<string, unknown> {
+  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const out: Record<string, unknown> = {};
+  if (!isObj(json)) return out;
+  const ok = (candidate: unknown) => readProjectConfig(candidate, configDir, knownRules).problems.length === 0;
+  for (const [k, v] of Object.entries(json)) {
+    if (!isObj(v)) {
+      if (ok({ [k]: v })) out[k] = v;
+      continue;
+    }
+    const kept: Record<string, unknown> = {};
+    for (const [sk, sv] of Object.entries(v)) if (ok({ [k]: { [sk]: sv } })) kept[sk] = sv;
+    if (Object.keys(kept).length || ok({ [k]: {} })) out[k] = kept;
+  }
+  return out;
+}

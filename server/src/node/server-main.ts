@@ -7,7 +7,7 @@ import { isApacheEntry, parseApacheSourceFile } from '../core/model/apache-tree'
 import { mergeJson } from '../core/merge';
 import { isNginxEntry, parseSourceFile } from '../core/model/nginx-tree';
 import { allRuleIds } from '../core/rules/index';
-import { readProjectConfig } from '../core/settings';
+import { readProjectConfig, validEntries } from '../core/settings';
 import { startServer } from '../lsp/server';
 import type { ServerEnv } from '../lsp/settings-source';
 import { createCliIo } from './cli-io';
@@ -37,8 +37,12 @@ export const nodeServerEnv: ServerEnv = {
         problems.push((e as Error).message);
       }
     }
-    const r = readProjectConfig(mergeJson(editor, project), configPath ? path.dirname(configPath) : path.dirname(file), allRuleIds());
-    return { settings: r.settings, configPath, problems: [...problems, ...r.problems] };
+    const dir = configPath ? path.dirname(configPath) : path.dirname(file);
+    // The project file wins key by key, but only with what is valid in it: an invalid entry is reported and leaves
+    // the editor's setting for that key in force (merging first would let it wipe that setting out).
+    const own = configPath ? readProjectConfig(project, dir, allRuleIds()).problems : [];
+    const r = readProjectConfig(mergeJson(editor, validEntries(project, dir, allRuleIds())), dir, allRuleIds());
+    return { settings: r.settings, configPath, problems: [...problems, ...own, ...r.problems.filter((p) => !own.includes(p))] };
   },
   isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
   findEntries(roots, allowedRoots) {
