@@ -10,7 +10,7 @@ export interface Host {
   /** Reads a file as text (the adapter decides the encoding and size limits). */
   readFile(path: string): ReadResult;
   /** Absolute paths matching a glob (`*`, `?`, `[...]` per path segment, as glob(3)), sorted; never throws. */
-  glob(pattern: string): { paths: string[] } | { error: string };
+  glob(pattern: string): { paths: string[] } | { error: string; outsideWorkspace?: boolean };
   /** The file's real path with symbolic links resolved (the path itself when it cannot be resolved): include cycles through links are cycles too. */
   realpath?(path: string): string;
 }

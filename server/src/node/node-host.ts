@@ -207,7 +207,7 @@ export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: stri
         // Not even the names of files outside the workspace are listed.
         const literal = pattern.split('/').findIndex((seg) => /[*?[]/.test(seg));
         const dir = literal < 0 ? path.dirname(pattern) : pattern.split('/').slice(0, literal).join('/') || '/';
-        if (!insideRoots(options.allowedRoots, dir)) return { error: 'outside the workspace (not followed in an untrusted workspace)' };
+        if (!insideRoots(options.allowedRoots, dir)) return { error: 'outside the workspace (not followed in an untrusted workspace)', outsideWorkspace: true };
         const g = globSync(pattern);
         return 'paths' in g ? { paths: g.paths.filter((p) => insideRoots(options.allowedRoots!, p)) } : g;
       }

@@ -45,6 +45,8 @@ export interface ApacheLoadProblem {
    * whether httpd finds it depends on a ServerRoot proxylint does not know, so this is not a sure start failure.
    */
   unverified?: boolean;
+  /** Not read on purpose: outside the workspace folders of an untrusted (Restricted Mode) workspace. */
+  notFollowed?: boolean;
 }
 
 export interface ApacheLoadOptions {
@@ -189,11 +191,11 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     }
   };
 
-  const readInclude = (path: string): { file?: ApacheSourceFile; error?: string; missing?: boolean; directory?: boolean } => {
+  const readInclude = (path: string): { file?: ApacheSourceFile; error?: string; missing?: boolean; directory?: boolean; outside?: boolean } => {
     const known = filesByPath.get(path);
     if (known) return { file: known };
     const r = host.readFile(path);
-    if (!r.ok) return { error: r.message, missing: r.reason === 'missing', directory: r.reason === 'directory' };
+    if (!r.ok) return { error: r.message, missing: r.reason === 'missing', directory: r.reason === 'directory', outside: r.reason === 'outside-workspace' };
     const f = parse(path, r.text);
     filesByPath.set(path, f);
     return { file: f };
@@ -239,7 +241,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         }
       }
       if ('error' in g) {
-        if (!optional) problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${pattern}": ${g.error}` });
+        if (!optional) problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${pattern}": ${g.error}`, ...(g.outsideWorkspace ? { notFollowed: true } : {}) });
         return;
       }
       targets = g.paths;
@@ -327,7 +329,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
             mayExistOnServer: mayExist,
             unverified: guessed,
           });
-        } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
+        } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}`, ...(res.outside ? { notFollowed: true } : {}) });
         continue;
       }
       build(res.file.ast.directives, res.file, parent, node, [...stack, identity(target)], out);

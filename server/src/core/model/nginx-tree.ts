@@ -37,6 +37,8 @@ export interface LoadProblem {
   message: string;
   /** True when the missing path is absolute and may well exist on the server itself. */
   mayExistOnServer?: boolean;
+  /** Not read on purpose: outside the workspace folders of an untrusted (Restricted Mode) workspace. */
+  notFollowed?: boolean;
   /** True when a relative path is missing under a prefix that was only a guess (a fragment with no nginx.conf above it). */
   prefixGuessed?: boolean;
 }
@@ -222,11 +224,11 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     return j >= 0 ? '/' + [...dir, ...segs.slice(j + 1)].join('/') : undefined;
   };
 
-  const readInclude = (path: string): { file?: SourceFile; error?: string; missing?: boolean } => {
+  const readInclude = (path: string): { file?: SourceFile; error?: string; missing?: boolean; outside?: boolean } => {
     const known = filesByPath.get(path);
     if (known) return { file: known };
     const r = host.readFile(path);
-    if (!r.ok) return { error: r.message, missing: r.reason === 'missing' };
+    if (!r.ok) return { error: r.message, missing: r.reason === 'missing', outside: r.reason === 'outside-workspace' };
     const f = parse(path, r.text);
     filesByPath.set(path, f);
     return { file: f };
@@ -254,20 +256,20 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
    * The files an include names, once per distinct argument: a snippet included from every location would otherwise
    * be resolved, path-mapped and looked up (or globbed) thousands of times per load.
    */
-  const targetsOf = new Map<string, { targets: string[] } | { unreadable: string; error: string }>();
+  const targetsOf = new Map<string, { targets: string[] } | { unreadable: string; error: string; outside?: boolean }>();
   const expandInclude = (node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
     const arg = node.directive.args[0];
     const file = node.file;
     let found = targetsOf.get(arg.value);
     if (!found) targetsOf.set(arg.value, (found = includeTargets(arg.value)));
     if ('error' in found) {
-      problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${found.unreadable}": ${found.error}` });
+      problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${found.unreadable}": ${found.error}`, ...(found.outside ? { notFollowed: true } : {}) });
       return;
     }
     for (const target of found.targets) placeInclude(target, node, parent, context, stack, out);
   };
 
-  const includeTargets = (value: string): { targets: string[] } | { unreadable: string; error: string } => {
+  const includeTargets = (value: string): { targets: string[] } | { unreadable: string; error: string; outside?: boolean } => {
     const resolved = resolve(prefix, value);
     const pattern = mapPath(resolved);
     // The checkout's own copy wins over a file that happens to exist at that absolute path on this machine:
@@ -278,7 +280,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
       let targets: string[] = [];
       for (const candidate of candidates) {
         const g = host.glob(candidate);
-        if ('error' in g) return { unreadable: candidate, error: g.error };
+        if ('error' in g) return { unreadable: candidate, error: g.error, outside: g.outsideWorkspace };
         targets = g.paths;
         if (targets.length) break;
       }
@@ -336,7 +338,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
           mayExistOnServer: isAbsolute(arg.value),
         });
       } else {
-        problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}` });
+        problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}`, ...(res.outside ? { notFollowed: true } : {}) });
       }
       return;
     }

@@ -1,7 +1,7 @@
 import { defineApacheRule, type ApacheRule } from '../apache-rule';
 import syntaxError from './syntax-error';
 import includeNotFound from './include-not-found';
-import includeUnreadable from './include-unreadable';
+import includeUnreadable, { notFollowedMessage } from './include-unreadable';
 import includeCycle from './include-cycle';
 
 /**
@@ -49,7 +49,11 @@ export const apacheCommonRules: ApacheRule[] = [
     ...includeUnreadable,
     server: 'any',
     check(ctx) {
-      for (const p of ctx.config.problems) if (p.kind === 'include-unreadable' || p.kind === 'include-depth') ctx.report({ at: { file: p.file, ...p.span }, message: p.message });
+      for (const p of ctx.config.problems) {
+        if (p.kind !== 'include-unreadable' && p.kind !== 'include-depth') continue;
+        if (p.notFollowed) ctx.report({ at: { file: p.file, ...p.span }, severity: 'info', message: notFollowedMessage(p.message) });
+        else ctx.report({ at: { file: p.file, ...p.span }, message: p.message });
+      }
     },
   }),
   defineApacheRule({
