@@ -23,11 +23,11 @@ interface Run {
   dir: string;
 }
 
-function run(mods: string[], body: string, ruleId: string, file = 'httpd.conf'): Run & { cleanup(): void } {
+function run(mods: string[], body: string, ruleId: string | string[], file = 'httpd.conf'): Run & { cleanup(): void } {
   const text = `${load(mods)}\nServerName localhost\nListen 127.0.0.1:18996\n${body}\n`;
   const tree = tempTree({ [file]: text });
   const path = join(tree.dir, file);
-  const findings = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => f.ruleId === ruleId);
+  const findings = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => [ruleId].flat().includes(f.ruleId));
   const t = apacheTest(path);
   const m = /Syntax error on line (\d+) of [^\n]*:\n([^\n]*)/.exec(t.output);
   assert.ok(t.ok || m, `apache2 -t failed without a syntax error line:\n${t.output}`);
@@ -35,7 +35,7 @@ function run(mods: string[], body: string, ruleId: string, file = 'httpd.conf'):
 }
 
 /** The one finding, which must quote exactly what apache2 -t said. */
-function quotesApacheT(mods: string[], body: string, ruleId: string): Finding {
+function quotesApacheT(mods: string[], body: string, ruleId: string | string[]): Finding {
   const r = run(mods, body, ruleId);
   try {
     assert.ok(r.said, `apache2 -t accepted:\n${body}`);
@@ -83,5 +83,50 @@ test('proxy-scheme-module-missing: without lbmethod=, apache2 -t passes and the 
     assert.ok(readFileSync(join(r.dir, 'logs', 'error.log'), 'utf8').includes(quoted), readFileSync(join(r.dir, 'logs', 'error.log'), 'utf8'));
   } finally {
     r.cleanup();
+  }
+});
+
+const URL_MODULES = ['proxy', 'proxy_http', 'proxy_fcgi', 'proxy_balancer', 'slotmem_shm', 'lbmethod_byrequests'];
+const URL_RULES = ['invalid-backend-url', 'unix-socket-target-syntax'];
+
+test('invalid-backend-url, unix-socket-target-syntax: each rejected backend URL quotes the error apache2 -t prints for it', () => {
+  requireBinary('apache2');
+  const lines = [
+    'ProxyPass /a/ backend:8080/',
+    'ProxyPass /a/ 127.0.0.1:8080/',
+    'ProxyPass /a/ [::1]:8080/',
+    'ProxyPass /a/ /local/',
+    'ProxyPass /x http//h/',
+    'ProxyPassMatch ^/x http//h/',
+    'ProxyPass /a/ http:///b/',
+    'ProxyPass /a/ http://[::1/',
+    'ProxyPass /a/ http://h:abc/',
+    'ProxyPass /a/ http://h:80:90/',
+    'ProxyPass /a/ a_b://h/',
+    '<Location /a/>\n    ProxyPass backend:8080/\n</Location>',
+    'ProxyPassMatch ^/(.*\\.php)$ unix:/run/php/php8.2-fpm.sock',
+    'ProxyPass /a/ UNIX:/run/app.sock',
+    'ProxyPass /a/ unix:/run/app.sock|',
+    'ProxyPass /a/ unix:/run/app.sock|http//h/',
+    'ProxyPass /a/ unix:/run/app.sock|127.0.0.1:80/',
+    '<Proxy balancer://b>\n    BalancerMember 127.0.0.1:8080\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember backend:8080\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember http:///x\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember unix:/run/app.sock\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember unix:/run/app.sock|\n</Proxy>',
+  ];
+  for (const line of lines) quotesApacheT(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${line}\n</VirtualHost>`, URL_RULES);
+});
+
+test('invalid-backend-url, unix-socket-target-syntax: URLs apache2 -t accepts are not reported as refused', () => {
+  requireBinary('apache2');
+  for (const line of ['ProxyPass /a/ unix:/run/app.sock|backend:80/', 'ProxyPass /a/ unix:/run/app.sock|http:', 'ProxyPass /a/ http://u@h:80/', 'ProxyPass /a/ http://h:/', 'ProxyPass /a/ http://[::1]:8080/']) {
+    const r = run(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${line}\n</VirtualHost>`, URL_RULES);
+    try {
+      assert.equal(r.said, undefined, `apache2 -t rejects ${line}: ${r.said}`);
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error').map((f) => f.message), [], line);
+    } finally {
+      r.cleanup();
+    }
   }
 });
