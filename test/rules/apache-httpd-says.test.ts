@@ -130,3 +130,42 @@ test('invalid-backend-url, unix-socket-target-syntax: URLs apache2 -t accepts ar
     }
   }
 });
+
+test('apache-module-not-loaded: companion directives of proxy vhosts without their module quote the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const lines = [
+    'RequestHeader set X-Forwarded-Proto "https"',
+    'Header always set X-Frame-Options DENY',
+    'RewriteEngine On',
+    'RewriteCond %{HTTP:Upgrade} websocket [NC]',
+    'RewriteRule ^/ws/(.*) ws://127.0.0.1:8000/ws/$1 [P,L]',
+    'SSLProxyEngine On',
+    'SSLProxyCheckPeerName off',
+    'SSLProxyCARevocationCheck none',
+    'SSLProxyMachineCertificateChainFile /dev/null',
+  ];
+  for (const line of lines) {
+    const f = quotesApacheT(['proxy', 'proxy_http', 'proxy_wstunnel'], `<VirtualHost 127.0.0.1:18996>\n    ${line}\n    ProxyPass / http://127.0.0.1:8080/\n</VirtualHost>`, 'apache-module-not-loaded');
+    assert.match(f.message, /comes from mod_(headers|rewrite|ssl), which is not loaded/);
+  }
+});
+
+test('apache-module-not-loaded: quiet where the LoadModule lines may be elsewhere (a fragment, an IncludeOptional that finds nothing here)', () => {
+  const body = 'RequestHeader set X-Forwarded-Proto "https"\nRewriteEngine On\nSSLProxyEngine On\nProxyPass / https://127.0.0.1:8443/';
+  const fragment = tempTree({ 'sites-enabled/app.conf': `<VirtualHost *:443>\n${body}\n</VirtualHost>\n` });
+  // Neither folder exists here (this machine's own /etc/apache2 would be read): on the server they may load mod_headers.
+  const full = tempTree({
+    'httpd.conf': `${load(['proxy', 'proxy_http'])}\nIncludeOptional /srv/proxylint-absent/mods-enabled/*.load\n${body}\n`,
+    'relative.conf': `${load(['proxy', 'proxy_http'])}\nIncludeOptional mods-enabled/*.load\n${body}\n`,
+  });
+  try {
+    for (const path of [join(fragment.dir, 'sites-enabled/app.conf'), join(full.dir, 'httpd.conf'), join(full.dir, 'relative.conf')]) {
+      const text = readFileSync(path, 'utf8');
+      const got = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => f.ruleId === 'apache-module-not-loaded');
+      assert.deepEqual(got.map((f) => f.message), [], path);
+    }
+  } finally {
+    fragment.cleanup();
+    full.cleanup();
+  }
+});
