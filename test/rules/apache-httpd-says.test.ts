@@ -169,3 +169,15 @@ test('apache-module-not-loaded: quiet where the LoadModule lines may be elsewher
     full.cleanup();
   }
 });
+
+test('proxypass-trailing-slash-mismatch: the "unix:/s|http:" shorthand, which parseBackendUrl now accepts as httpd does, is left alone', () => {
+  const text = 'ProxyPass /uds/ unix:/tmp/test.sock|http:\n';
+  const tree = tempTree({ 'app.conf': text });
+  try {
+    const path = join(tree.dir, 'app.conf');
+    const got = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.map((f) => f.ruleId);
+    assert.deepEqual(got.filter((id) => id === 'proxypass-trailing-slash-mismatch' || id === 'invalid-backend-url' || id === 'unix-socket-target-syntax'), []);
+  } finally {
+    tree.cleanup();
+  }
+});
