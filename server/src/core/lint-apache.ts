@@ -3,6 +3,7 @@ import { validateFindings } from './validate';
 import type { Host } from './host';
 import { applySuppressions, demoteSharedFileFixes } from './lint';
 import { runRules } from './run-rules';
+import { notAllowedInHtaccess, withoutNodes } from './model/apache-htaccess';
 import { buildModuleView, type ModuleView } from './model/apache-modules';
 import { buildProxyModel, type ProxyModel } from './model/apache-proxy';
 import { loadApacheConfig, type ApacheConfig, type ApacheNode, type ApacheSourceFile } from './model/apache-tree';
@@ -40,9 +41,13 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
   }));
-  const { modules, proxy } = timed(timings, 'model (modules, proxies)', () => ({ modules: buildModuleView(config), proxy: buildProxyModel(config) }));
+  // Lines httpd rejects in an .htaccess file never take effect: htaccess-directive-not-allowed reports them, and
+  // every rule (that one included) analyses the file without them.
+  const notAllowed = notAllowedInHtaccess(config);
+  const view = withoutNodes(config, notAllowed);
+  const { modules, proxy } = timed(timings, 'model (modules, proxies)', () => ({ modules: buildModuleView(view), proxy: buildProxyModel(view) }));
   const byName = new Map<string, ApacheNode[]>();
-  for (const n of config.all) {
+  for (const n of view.all) {
     const list = byName.get(n.lname);
     if (list) list.push(n);
     else byName.set(n.lname, [n]);
@@ -53,7 +58,8 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     settings,
     config.entry.path,
     (rule, place): ApacheRuleContext => ({
-      config,
+      config: view,
+      notAllowed,
       version: settings.apache.version,
       settings,
       modules,
@@ -62,7 +68,7 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       nodes: (name) => byName.get(name) ?? [],
       lineOf,
       report: (r: ApacheReport) => {
-        const file = r.node?.file ?? r.at?.file ?? config.entry;
+        const file = r.node?.file ?? r.at?.file ?? view.entry;
         // A section is reported on its opening line, not on everything up to its closing tag.
         const span = r.node ? (r.node.directive.section ? { start: r.node.directive.start, end: r.node.directive.nameSpan.end } : r.node.directive) : r.at;
         place(r, file.path, span ? span.start : 0, span ? span.end : 0);

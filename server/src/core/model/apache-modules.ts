@@ -26,7 +26,13 @@ DIRECTIVE_MODULES['proxy'] = 'proxy';
 DIRECTIVE_MODULES['proxymatch'] = 'proxy';
 add('proxy_hcheck', 'ProxyHCExpr ProxyHCTemplate ProxyHCTPsize');
 add('ssl', `SSLProxyEngine SSLProxyVerify SSLProxyVerifyDepth SSLProxyCheckPeerName SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCACertificateFile
-  SSLProxyCACertificatePath SSLProxyMachineCertificateFile SSLProxyProtocol SSLProxyCipherSuite SSLEngine SSLCertificateFile SSLCertificateKeyFile`);
+  SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyMachineCertificateFile
+  SSLProxyMachineCertificatePath SSLProxyMachineCertificateChainFile SSLProxyProtocol SSLProxyCipherSuite
+  SSLEngine SSLCertificateFile SSLCertificateKeyFile`);
+// What reverse-proxy virtual hosts use beside mod_proxy: X-Forwarded-Proto and friends, and the WebSocket
+// upgrade recipe (RewriteCond %{HTTP:Upgrade} … RewriteRule … [P]).
+add('headers', 'RequestHeader Header');
+add('rewrite', 'RewriteEngine RewriteRule RewriteCond RewriteBase RewriteOptions RewriteMap');
 add('reqtimeout', 'RequestReadTimeout');
 add('proxy_html', 'ProxyHTMLEnable ProxyHTMLURLMap');
 add('proxy_ftp', 'ProxyFtpDirCharset ProxyFtpEscapeWildcards ProxyFtpListOnWildcard');
@@ -56,7 +62,8 @@ export const SCHEME_MODULES: Record<string, string[]> = {
 export interface ModuleView {
   /**
    * True when the configuration shows the whole list of loaded modules: it loads an MPM or mod_authz_core
-   * (every complete configuration does) and no Include is missing that might load more. A lone vhost
+   * (every complete configuration does) and no Include is missing that might load more (nor an IncludeOptional
+   * that matches nothing here but may on the server, like Debian's mods-enabled/*.load). A lone vhost
    * file says nothing about modules, and rules that need the list stay quiet on it.
    */
   known: boolean;
@@ -81,7 +88,8 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
   const anyMpm = loadLines.some((n) => moduleKey(n.args[0]).startsWith('mpm_'));
   const core = loadLines.some((n) => moduleKey(n.args[0]) === 'authz_core');
   const missingInclude = config.problems.some((p) => p.kind === 'include-not-found' || p.kind === 'include-unreadable') ||
-    config.all.some((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved);
+    config.all.some((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved) ||
+    config.unseenIncludes.length > 0;
   const known = (anyMpm || core) && !missingInclude && !config.htaccess;
   return {
     known,

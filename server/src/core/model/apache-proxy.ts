@@ -22,18 +22,79 @@ export interface BackendUrl {
   error?: string;
 }
 
+/**
+ * The word httpd puts before a URL error. add_pass (mod_proxy.c) says "ProxyPass" for ProxyPassMatch and the
+ * one-argument form too; add_member says "BalancerMember".
+ */
+function errorPrefix(directive: string): string {
+  const d = directive.toLowerCase();
+  return d === 'proxypass' || d === 'proxypassmatch' ? 'ProxyPass' : d === 'balancermember' ? 'BalancerMember' : directive;
+}
+
+/**
+ * Splits a URL the way apr_uri_parse does (APR 1.7, which httpd 2.4 uses), or returns undefined where it fails
+ * ("Unable to parse URL"). A scheme starts with a letter and is followed by ":"; without one, a first path segment
+ * holding ":" is an error (RFC 3986 4.2), so "127.0.0.1:8080/" fails while "backend:8080/" parses as scheme
+ * "backend" with no host. In the authority, the port follows the first ":" (or "]" for IPv6) and must be a number.
+ */
+function aprUriParse(url: string): { scheme?: string; host?: string; port: string; path: string } | undefined {
+  let i = 0;
+  if (/^[A-Za-z]/.test(url)) {
+    i = 1;
+    while (i < url.length && /[A-Za-z0-9+.-]/.test(url[i])) i++;
+  }
+  let scheme: string | undefined;
+  if (i > 0 && url[i] === ':') scheme = url.slice(0, i++);
+  else i = 0;
+  if (!url.startsWith('//', i)) {
+    if (!scheme && /^[^/?#]*:/.test(url)) return undefined;
+    return { scheme, port: '', path: url.slice(i) };
+  }
+  const authority = /^[^/?#]*/.exec(url.slice(i + 2))![0];
+  const path = url.slice(i + 2 + authority.length);
+  const hostinfo = authority.slice(authority.lastIndexOf('@') + 1);
+  let colon: number;
+  if (hostinfo.startsWith('[')) {
+    const close = hostinfo.indexOf(']');
+    if (close < 0) return undefined;
+    colon = hostinfo[close + 1] === ':' ? close + 1 : -1;
+  } else colon = hostinfo.indexOf(':');
+  if (colon < 0) return { scheme, host: hostinfo, port: '', path };
+  const port = hostinfo.slice(colon + 1);
+  // strtol must read the whole port: "80a" and "80:90" fail, "" means the scheme's default.
+  if (port !== '' && !/^\s*[+-]?\d+$/.test(port)) return undefined;
+  return { scheme, host: hostinfo.slice(0, colon), port, path };
+}
+
+/**
+ * A backend URL as mod_proxy reads it when the configuration loads (ap_proxy_de_socketfy, then
+ * ap_proxy_define_worker): `error` is httpd's own message for the line, prefixed as it prints it.
+ */
 export function parseBackendUrl(url: string, directive = 'ProxyPass'): BackendUrl {
+  const who = errorPrefix(directive);
   let rest = url;
   let socket: string | undefined;
-  if (/^unix:/i.test(rest)) {
-    const bar = rest.indexOf('|');
-    if (bar < 0) return { scheme: '', host: '', port: '', path: '', socket: rest.slice(5), error: `${directive} URL must be absolute!: ${url}` };
-    socket = rest.slice(5, bar);
-    rest = rest.slice(bar + 1);
+  const fail = (error: string): BackendUrl => ({ scheme: '', host: '', port: '', path: '', socket, error });
+  if (/^unix:/i.test(url)) {
+    const bar = url.indexOf('|');
+    if (bar < 0) {
+      // No "|": an ordinary URL with scheme "unix" and no host.
+      socket = url.slice(5);
+    } else {
+      socket = url.slice(5, bar);
+      rest = url.slice(bar + 1);
+      // After "|" httpd wants a scheme: "unix:/s|http:" is short for "unix:/s|http://localhost".
+      const colon = rest.indexOf(':');
+      if (colon < 0) return fail(`${who === 'ProxyPass' ? 'ProxyPass|ProxyPassMatch' : who} uses an invalid "unix:" URL`);
+      if (colon === rest.length - 1) rest += '//localhost';
+    }
   }
-  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^/:?#]*)(?::([^/?#]*))?(.*)$/.exec(rest);
-  if (!m) return { scheme: '', host: '', port: '', path: '', socket, error: `${directive} Unable to parse URL: ${url}` };
-  return { scheme: m[1].toLowerCase(), host: m[2], port: m[3] ?? '', path: m[4], socket };
+  const u = aprUriParse(rest);
+  if (!u) return fail(`${who} Unable to parse URL: ${url}`);
+  const viaSocket = socket !== undefined && rest !== url;
+  // Over a UNIX socket the host is only a name for the worker: httpd accepts "unix:/s|backend:80/".
+  if (!u.scheme || (!u.host && !viaSocket)) return fail(`${who} URL must be absolute!: ${url}`);
+  return { scheme: u.scheme.toLowerCase(), host: u.host ?? '', port: u.port, path: u.path, socket: viaSocket ? socket : undefined };
 }
 
 export interface ProxyPassRule {

@@ -76,6 +76,11 @@ export interface ApacheConfig {
   htaccess: boolean;
   /** Variables set by `Define`, as they stand at the end of the configuration. */
   defines: Map<string, string>;
+  /**
+   * IncludeOptional lines that found nothing here but may on the server (an absolute path, or a ServerRoot the
+   * settings do not give): what they would load (LoadModule lines above all) is not visible.
+   */
+  unseenIncludes: ApacheNode[];
 }
 
 export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
@@ -109,6 +114,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const entry = parse(entryPath, entryText);
   const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
   const problems: ApacheLoadProblem[] = [];
+  const unseenIncludes: ApacheNode[] = [];
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
   let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
@@ -246,6 +252,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       }
       targets = g.paths;
       if (targets.length === 0) {
+        if (optional && mayExist) unseenIncludes.push(node);
         if (!optional) {
           problems.push({
             kind: 'include-not-found',
@@ -317,7 +324,10 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         continue;
       }
       if (!res.file) {
-        if (optional && res.missing) continue;
+        if (optional && res.missing) {
+          if (mayExist) unseenIncludes.push(node);
+          continue;
+        }
         if (res.missing) {
           problems.push({
             kind: 'include-not-found',
@@ -338,7 +348,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines };
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */

@@ -20,7 +20,10 @@ export interface ApacheReport {
 }
 
 export interface ApacheRuleContext {
+  /** The configuration, without the lines of an .htaccess file that httpd rejects (see `notAllowed`). */
   config: ApacheConfig;
+  /** In an .htaccess file: the lines httpd rejects with "… not allowed here", in file order (they never take effect). */
+  notAllowed: ApacheNode[];
   /** The httpd version the configuration is for (settings `apache.version`; null = unknown). */
   version: Version;
   settings: Settings;

@@ -7,7 +7,8 @@ export default defineScenario({
   rule: 'no-connectiontimeout',
   server: 'apache',
   scaled: true,
-  // The rule leaves loopback backends alone: it is linted (and fixed) as the doc writes it, 10.0.0.5.
+  // The stand-in is a full listen queue on 127.0.0.1, which the rule reports only as info; it is linted (and fixed)
+  // as the doc writes it, 10.0.0.5.
   lintOriginal: true,
   note: "times scaled 30:1 (60 s → Timeout 2, the fix's connectiontimeout=5 → 500ms)",
   claim: {

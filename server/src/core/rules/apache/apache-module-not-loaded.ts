@@ -7,8 +7,8 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'A proxy directive belongs to a module the configuration does not load: httpd refuses to start with "Invalid command".',
-  directives: ['ProxyPass', 'ProxyTimeout', 'BalancerMember', 'SSLProxyEngine', 'ProxyHCExpr', 'RequestReadTimeout'],
+  summary: 'A proxy directive (or a companion such as RequestHeader, RewriteRule or SSLProxyEngine) belongs to a module the configuration does not load: httpd refuses to start with "Invalid command".',
+  directives: ['ProxyPass', 'ProxyTimeout', 'BalancerMember', 'SSLProxyEngine', 'ProxyHCExpr', 'RequestReadTimeout', 'RequestHeader', 'Header', 'RewriteEngine', 'RewriteRule', 'RewriteCond'],
   versions: 'all 2.4',
   check(ctx) {
     const m = ctx.modules;

@@ -1,15 +1,5 @@
 import { defineApacheRule } from '../apache-rule';
 
-/** Directives and sections httpd accepts only in the server configuration or a virtual host (never in .htaccess). */
-const SERVER_ONLY = new Set(
-  `virtualhost directory directorymatch location locationmatch proxy proxymatch macro loadmodule loadfile listen serverroot servername serveralias
-   documentroot include includeoptional errorlog customlog transferlog timeout keepalive keepalivetimeout maxkeepaliverequests
-   proxypass proxypassmatch proxypassreverse proxypassreversecookiedomain proxypassreversecookiepath proxytimeout proxyrequests proxypreservehost
-   proxyset balancermember proxybadheader proxyvia proxyerroroverride proxyiobuffersize proxyhcexpr proxyhctemplate requestreadtimeout
-   sslengine sslproxyengine sslcertificatefile sslcertificatekeyfile alias aliasmatch scriptalias scriptaliasmatch user group pidfile
-   startservers maxrequestworkers serverlimit threadsperchild`.split(/\s+/).filter(Boolean),
-);
-
 export default defineApacheRule({
   id: 'htaccess-directive-not-allowed',
   server: 'apache',
@@ -18,13 +8,19 @@ export default defineApacheRule({
   summary: 'An .htaccess file holds a directive httpd allows only in the server configuration: every request under that folder gets 500.',
   versions: 'all 2.4',
   check(ctx) {
-    if (!ctx.config.htaccess) return;
-    for (const n of ctx.config.all) {
-      if (!SERVER_ONLY.has(n.lname)) continue;
+    // The model finds them (model/apache-htaccess.ts) and leaves them out of what every rule analyses.
+    const first = new Map<string, number>();
+    for (const n of ctx.notAllowed) {
       const name = n.directive.section ? `<${n.name}` : n.name;
+      const where = `${n.name} belongs in the server configuration or a <VirtualHost>${/^proxy/.test(n.lname) ? ' (from .htaccess, proxy with "RewriteRule … [P]")' : ''}`;
+      const firstLine = first.get(n.file.path);
+      if (firstLine === undefined) first.set(n.file.path, ctx.lineOf(n));
       ctx.report({
         node: n,
-        message: `httpd answers 500 Internal Server Error to every request under this folder and logs "${n.file.path}: ${name} not allowed here": ${n.name} belongs in the server configuration or a <VirtualHost>${/^proxy/.test(n.lname) ? ' (from .htaccess, proxy with "RewriteRule … [P]")' : ''}`,
+        // httpd stops reading the file at the first such line (httpd 2.4.71 logged only that one), so only it is named in the log.
+        message: firstLine === undefined
+          ? `httpd answers 500 Internal Server Error to every request under this folder and logs "${n.file.path}: ${name} not allowed here": ${where}`
+          : `${n.name} is not allowed here either: httpd stops reading this file at the first such line (line ${firstLine}) and logs only that one; once it is moved, this line gives the same 500 with "${n.file.path}: ${name} not allowed here". ${where[0].toUpperCase()}${where.slice(1)}`,
       });
     }
   },

@@ -148,9 +148,12 @@ export default defineApacheRule({
   summary: 'A "#" after a directive is not a comment in httpd: the words are passed to the directive, and for most (ProxyPass, Timeout, …) httpd refuses to start.',
   versions: 'all 2.4',
   check(ctx) {
+    // It reads the files' syntax trees, so the .htaccess lines httpd rejects are left out here by hand.
+    const rejected = new Set(ctx.notAllowed.map((n) => n.directive));
     for (const file of ctx.config.files) {
       const visit = (dirs: ApacheDirective[], where: Where) => {
         for (const d of dirs) {
+          if (rejected.has(d)) continue;
           if (d.section) {
             if (!d.section.opaque) visit(d.section.children, { location: where.location || d.lname === 'location' || d.lname === 'locationmatch', proxy: where.proxy || d.lname === 'proxy' || d.lname === 'proxymatch' });
             continue;

@@ -21,16 +21,12 @@ export default defineApacheRule({
         const bare = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d+(\/.*)?$/.test(url);
         ctx.report({
           at,
-          message: `httpd refuses to start: "${t.error}": a backend URL needs a scheme such as http://`,
+          message: `httpd refuses to start: "${t.error}": ${/^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(url) ? (/ must be absolute!/.test(t.error) ? 'the URL has no host' : 'its host or port cannot be read') : 'a backend URL needs a scheme such as http://'}`,
           fix: bare ? apacheFix(`Use "http://${url}"`, { path: node.file.path, start: arg.start, end: arg.end, newText: arg.quote ? `${arg.quote}http://${url}${arg.quote}` : `http://${url}` }) : undefined,
         });
         return;
       }
       if (t.scheme === 'balancer') return;
-      if (!t.host) {
-        ctx.report({ at, message: `httpd refuses to start: "${node.name} URL must be absolute!: ${url}": the URL has no host` });
-        return;
-      }
       if (t.port !== '' && (!/^\d+$/.test(t.port) || Number(t.port) > 65535 || Number(t.port) === 0)) {
         ctx.report({
           at,

@@ -1,4 +1,5 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
+import { isLoopbackHost } from '../../model/hosts';
 import { BACKEND_SCHEMES, describeTimeout, type TimeoutValue } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
@@ -36,9 +37,16 @@ export default defineApacheRule({
       if (w.params.has('connectiontimeout')) continue;
       const t = ctx.proxy.connectTimeout(w);
       if (t.ms <= max) continue;
+      // On loopback a backend that is not running refuses the connection at once (503, "(111)Connection refused:
+      // AH00957"): no host can be down and no packet is dropped. What remains is a backend whose listen queue is
+      // full (every worker busy): the kernel then drops the SYN and httpd waits as for a dead host.
+      const local = isLoopbackHost(w.target.host);
       ctx.report({
         node: w.node,
-        message: `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
+        severity: local ? 'info' : undefined,
+        message: local
+          ? `no connectiontimeout= for ${w.url}: a local port with nothing listening is refused at once (503 without a wait), but when the backend's listen queue is full (every worker busy), the kernel drops the handshake and each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`
+          : `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
         // Not a safe fix: a handshake that completes today after a few lost SYNs (the kernel resends after about
         // 1, 3 and 7 s) would fail with a 5 s limit. Which value fits the network is the user's call.
         suggestions: [apacheFix('Add "connectiontimeout=5" (a handshake slower than 5 s then fails)', appendToDirective(w.node, 'connectiontimeout=5'))],

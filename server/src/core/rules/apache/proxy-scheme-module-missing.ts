@@ -1,10 +1,13 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { SCHEME_MODULES } from '../../model/apache-modules';
-import { parseBackendUrl } from '../../model/apache-proxy';
+import { parseBackendUrl, type Balancer } from '../../model/apache-proxy';
+import type { WorkerParam } from '../../model/apache-workers';
 import { DIRECTORY_SECTIONS, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
+
+const lbmethodOf = (b: Balancer | undefined) => b?.params.get('lbmethod');
 
 /** How the backend URL reaches mod_proxy: that decides what httpd does when a module is missing. */
 type Via = 'proxypass' | 'sethandler' | 'rewrite';
@@ -21,6 +24,17 @@ export function hasProxyFlag(flags: string | undefined): boolean {
   return flags.slice(1, -1).split(',').some((f) => /^\s*(p|proxy)\s*$/i.test(f));
 }
 
+/**
+ * What `apache2 -t` says about an explicit lbmethod= whose module is not loaded: mod_proxy looks the method up while
+ * it reads the line (httpd 2.4.71). ProxySet names the word and the balancer as written; ProxyPass(Match) says less.
+ */
+function unknownLbmethod(p: WorkerParam): string {
+  if (p.node.lname !== 'proxyset') return 'ProxyPass unknown lbmethod';
+  const section = p.node.parent?.lname === 'proxy' ? p.node.parent : undefined;
+  const onLine = p.node.args[0] !== undefined && /:\/\//.test(p.node.args[0]) && !p.node.args[0].includes('=');
+  return `ProxySet: unknown lbmethod ${p.arg.value}; ${onLine ? p.node.args[0] : section?.args[0] ?? ''}`;
+}
+
 export default defineApacheRule({
   id: 'proxy-scheme-module-missing',
   server: 'apache',
@@ -33,7 +47,7 @@ export default defineApacheRule({
     const m = ctx.modules;
     if (!m.known) return;
     const fixed = new Set<string>();
-    const need = (node: ApacheNode, arg: { start: number; end: number }, url: string, scheme: string, via: Via, lbmethod?: string) => {
+    const need = (node: ApacheNode, arg: { start: number; end: number }, url: string, scheme: string, via: Via, lbmethod?: WorkerParam) => {
       let missing: string[] = [];
       // ProxyPass and BalancerMember need mod_proxy to parse at all (apache-module-not-loaded reports that);
       // SetHandler and RewriteRule are accepted without it and fail only at request time.
@@ -46,7 +60,7 @@ export default defineApacheRule({
         missing.push(...(SCHEME_MODULES[scheme] ?? []).filter((mod) => !m.isLoaded(mod)));
       }
       if (scheme === 'balancer') {
-        const extra = ['slotmem_shm', `lbmethod_${(lbmethod ?? 'byrequests').toLowerCase()}`].filter((mod) => !m.isLoaded(mod));
+        const extra = ['slotmem_shm', `lbmethod_${(lbmethod?.value ?? 'byrequests').toLowerCase()}`].filter((mod) => !m.isLoaded(mod));
         missing.push(...extra);
       }
       missing = missing.filter((mod) => !m.guardedBy(node, mod) && !m.guardedBy(node, 'proxy_' + scheme));
@@ -66,7 +80,16 @@ export default defineApacheRule({
           parts.push(`httpd starts, but every request here gets 500: "AH01144: No protocol handler was valid for the URL … (scheme '${scheme}')" because ${why}`);
         }
       }
-      if (startup.length) parts.push(`httpd refuses to start ("${startup[0] === 'slotmem_shm' ? "AH01177: Failed to lookup provider 'shm' for 'slotmem'" : `AH02432: Cannot find LB Method: ${startup[0].slice('lbmethod_'.length)}`}", although apache2 -t says Syntax OK) because ${mods(startup)} ${startup.length > 1 ? 'are' : 'is'} not loaded${handler.length ? ` (nor is ${mods(handler)}, which requests here need)` : ''}`);
+      if (startup.length) {
+        const because = `because ${mods(startup)} ${startup.length > 1 ? 'are' : 'is'} not loaded${handler.length ? ` (nor is ${mods(handler)}, which requests here need)` : ''}`;
+        // An explicit lbmethod= is looked up while httpd reads the line, so apache2 -t already fails there; the
+        // default method (and the slotmem provider) only when httpd starts.
+        if (lbmethod && startup.includes(`lbmethod_${lbmethod.value.toLowerCase()}`)) {
+          parts.push(`httpd refuses to start: apache2 -t fails with "${unknownLbmethod(lbmethod)}" (line ${ctx.lineOf(lbmethod.node)}) ${because}`);
+        } else {
+          parts.push(`httpd refuses to start ("${startup[0] === 'slotmem_shm' ? "AH01177: Failed to lookup provider 'shm' for 'slotmem'" : `AH02432: Cannot find LB Method: ${startup[0].slice('lbmethod_'.length)}`}", although apache2 -t says Syntax OK) ${because}`);
+        }
+      }
       const key = missing.join(',');
       let fix = fixed.has(key) ? undefined : loadModuleFix(m, missing);
       fixed.add(key);
@@ -82,7 +105,7 @@ export default defineApacheRule({
 
     for (const r of ctx.proxy.rules) {
       if (!r.target || r.target.error || !r.urlArg || r.node.unresolved) continue;
-      const lb = r.target.scheme === 'balancer' ? ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`)?.params.get('lbmethod')?.value : undefined;
+      const lb = r.target.scheme === 'balancer' ? lbmethodOf(ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`)) : undefined;
       need(r.node, r.urlArg, r.url, r.target.scheme, 'proxypass', lb);
     }
     for (const w of ctx.proxy.workers) if (w.kind === 'member' && !w.target.error && !w.node.unresolved) need(w.node, w.urlArg, w.url, w.target.scheme, 'proxypass');
@@ -94,7 +117,7 @@ export default defineApacheRule({
       if (!a || n.unresolved || !/^proxy:/i.test(v)) continue;
       const t = parseBackendUrl(v.slice(6), 'SetHandler');
       if (t.error || !t.scheme) continue;
-      const lb = t.scheme === 'balancer' ? ctx.proxy.balancers.get(`balancer://${t.host.toLowerCase()}`)?.params.get('lbmethod')?.value : undefined;
+      const lb = t.scheme === 'balancer' ? lbmethodOf(ctx.proxy.balancers.get(`balancer://${t.host.toLowerCase()}`)) : undefined;
       need(n, a, `SetHandler "${v}"`, t.scheme, 'sethandler', lb);
     }
 

@@ -1,5 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { ApacheArg } from '../../syntax/apache/ast';
+import { parseBackendUrl } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -14,16 +15,16 @@ export default defineApacheRule({
   check(ctx) {
     const check = (node: ApacheNode, arg: ApacheArg, url: string, pathEndsWithSlash: boolean) => {
       if (node.unresolved || !/^unix:/i.test(url)) return;
-      const bar = url.indexOf('|');
-      const after = bar < 0 ? '' : url.slice(bar + 1);
       // httpd accepts any scheme after "|", even without a host ("unix:/run/app.sock|http:").
-      if (bar >= 0 && /^[A-Za-z][A-Za-z0-9+.-]*:/.test(after)) return;
+      const { error } = parseBackendUrl(url, node.name);
+      if (!error) return;
+      const bar = url.indexOf('|');
       const socket = bar < 0 ? url.slice(5) : url.slice(5, bar);
       const fcgi = /php|fpm|fcgi/i.test(socket);
       const target = `unix:${socket}|${fcgi ? 'fcgi' : 'http'}://localhost${pathEndsWithSlash ? '/' : ''}`;
       ctx.report({
         at: { file: node.file, start: arg.start, end: arg.end },
-        message: `httpd refuses to start ("${bar < 0 ? `${node.name} URL must be absolute!: ${url}` : 'ProxyPass|ProxyPassMatch uses an invalid "unix:" URL'}"): a UNIX-socket backend is written "unix:/path/to.sock|http://localhost/" (or |fcgi://localhost/ for PHP-FPM); the part after "|" names the protocol spoken on the socket`,
+        message: `httpd refuses to start ("${error}"): a UNIX-socket backend is written "unix:/path/to.sock|http://localhost/" (or |fcgi://localhost/ for PHP-FPM); the part after "|" names the protocol spoken on the socket`,
         suggestions: [apacheFix(`Write "${target}"`, { path: node.file.path, start: arg.start, end: arg.end, newText: arg.quote ? `${arg.quote}${target}${arg.quote}` : target })],
       });
     };

@@ -6,6 +6,9 @@ import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import type { Arg, Span } from '../../syntax/nginx/ast';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
+import { isLoopbackHost, LOOPBACK_NAMES } from '../../model/hosts';
+
+export { isLoopbackHost };
 
 /** Pass directives that take a host name nginx may have to look up (memcached_pass takes no variables and no TLS). */
 export const RESOLVING_PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
@@ -189,15 +192,8 @@ export interface LocalListen {
 }
 
 const WILDCARD_HOSTS = new Set(['*', '0.0.0.0', '::']);
-const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1']);
 /** Per configuration: port → host ("*" for every address) → the listener there (one per address:port, options merged). */
 const listenCache = new WeakMap<object, Map<number, Map<string, LocalListen>>>();
-
-/** Whether a connection to `host` reaches this machine itself (loopback), where nginx's own listeners are. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return LOOPBACK_NAMES.has(h) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h);
-}
 
 /**
  * Every TCP `listen` of the configuration (http and stream servers), one per address:port. nginx speaks TLS on an

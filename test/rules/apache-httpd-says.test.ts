@@ -1,0 +1,183 @@
+// Findings that quote what httpd prints must quote it exactly. Each case is a complete configuration with the
+// modules it loads; it is linted, then given to the real apache2 -t (2.4.71), and the text the finding quotes must be
+// the message apache2 -t prints after "Syntax error on line N of …" (or, for failures only at start, the line the
+// starting httpd logs).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Finding } from '../../server/src/core/finding';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { createNodeHost } from '../../server/src/node/node-host';
+import { apacheTest, requireBinary, tempTree } from '../helpers';
+import { fixtureSettings } from './rule-harness';
+
+const load = (mods: string[]) => ['mpm_event', 'authz_core', ...mods].map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`).join('\n');
+
+interface Run {
+  findings: Finding[];
+  /** What apache2 -t prints for the first failing line (undefined: Syntax OK). */
+  said?: string;
+  line?: number;
+  dir: string;
+}
+
+function run(mods: string[], body: string, ruleId: string | string[], file = 'httpd.conf'): Run & { cleanup(): void } {
+  const text = `${load(mods)}\nServerName localhost\nListen 127.0.0.1:18996\n${body}\n`;
+  const tree = tempTree({ [file]: text });
+  const path = join(tree.dir, file);
+  const findings = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => [ruleId].flat().includes(f.ruleId));
+  const t = apacheTest(path);
+  const m = /Syntax error on line (\d+) of [^\n]*:\n([^\n]*)/.exec(t.output);
+  assert.ok(t.ok || m, `apache2 -t failed without a syntax error line:\n${t.output}`);
+  return { findings, said: m?.[2], line: m ? Number(m[1]) : undefined, dir: tree.dir, cleanup: tree.cleanup };
+}
+
+/** The one finding, which must quote exactly what apache2 -t said. */
+function quotesApacheT(mods: string[], body: string, ruleId: string | string[]): Finding {
+  const r = run(mods, body, ruleId);
+  try {
+    assert.ok(r.said, `apache2 -t accepted:\n${body}`);
+    assert.equal(r.findings.length, 1, `one ${ruleId} finding: ${r.findings.map((f) => f.message).join('\n')}`);
+    assert.ok(r.findings[0].message.includes(`"${r.said}"`), `apache2 -t says «${r.said}», the finding says: ${r.findings[0].message}`);
+    return r.findings[0];
+  } finally {
+    r.cleanup();
+  }
+}
+
+const BALANCER = ['proxy', 'proxy_http', 'proxy_balancer', 'slotmem_shm'];
+
+test('proxy-scheme-module-missing: an explicit lbmethod= without its module quotes the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const cases = [
+    '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n    ProxySet lbmethod=byrequests\n</Proxy>\nProxyPass / balancer://appcluster/',
+    '<Proxy "balancer://AppCluster/">\n    BalancerMember http://127.0.0.1:8080\n    ProxySet "lbmethod=byrequests" timeout=5\n</Proxy>\nProxyPass / balancer://appcluster/',
+    '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n</Proxy>\nProxySet balancer://appcluster lbmethod=bytraffic\nProxyPass / balancer://appcluster/',
+    '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n</Proxy>\nProxyPass / balancer://appcluster/ lbmethod=byrequests',
+    '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n</Proxy>\nProxyPassMatch ^/(.*)$ balancer://appcluster/$1 lbmethod=byrequests',
+  ];
+  for (const body of cases) {
+    const f = quotesApacheT(BALANCER, body, 'proxy-scheme-module-missing');
+    assert.doesNotMatch(f.message, /AH02432|Syntax OK/, body);
+  }
+  // bytraffic named, byrequests loaded: still unknown.
+  quotesApacheT([...BALANCER, 'lbmethod_byrequests'], '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n    ProxySet lbmethod=bytraffic\n</Proxy>\nProxyPass / balancer://appcluster/', 'proxy-scheme-module-missing');
+});
+
+test('proxy-scheme-module-missing: without lbmethod=, apache2 -t passes and the starting httpd logs the AH02432 line the finding quotes', () => {
+  requireBinary('apache2');
+  const r = run(BALANCER, '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n</Proxy>\nProxyPass / balancer://appcluster/', 'proxy-scheme-module-missing');
+  try {
+    assert.equal(r.said, undefined, 'Syntax OK');
+    assert.equal(r.findings.length, 1);
+    const quoted = /\("(AH02432: [^"]*)", although apache2 -t says Syntax OK\)/.exec(r.findings[0].message)?.[1];
+    assert.ok(quoted, r.findings[0].message);
+    // Started in the foreground it stops at once; the reason goes to the error log.
+    mkdirSync(join(r.dir, 'logs'), { recursive: true });
+    const conf = join(r.dir, 'httpd.conf');
+    writeFileSync(conf, readFileSync(conf, 'utf8').replace('ServerName localhost', `ServerName localhost\nPidFile ${r.dir}/httpd.pid\nErrorLog ${r.dir}/logs/error.log\nDefaultRuntimeDir ${r.dir}`));
+    const s = spawnSync('apache2', ['-DFOREGROUND', '-d', r.dir, '-f', conf], { encoding: 'utf8', timeout: 15_000 });
+    assert.notEqual(s.status, 0, 'httpd started');
+    assert.ok(readFileSync(join(r.dir, 'logs', 'error.log'), 'utf8').includes(quoted), readFileSync(join(r.dir, 'logs', 'error.log'), 'utf8'));
+  } finally {
+    r.cleanup();
+  }
+});
+
+const URL_MODULES = ['proxy', 'proxy_http', 'proxy_fcgi', 'proxy_balancer', 'slotmem_shm', 'lbmethod_byrequests'];
+const URL_RULES = ['invalid-backend-url', 'unix-socket-target-syntax'];
+
+test('invalid-backend-url, unix-socket-target-syntax: each rejected backend URL quotes the error apache2 -t prints for it', () => {
+  requireBinary('apache2');
+  const lines = [
+    'ProxyPass /a/ backend:8080/',
+    'ProxyPass /a/ 127.0.0.1:8080/',
+    'ProxyPass /a/ [::1]:8080/',
+    'ProxyPass /a/ /local/',
+    'ProxyPass /x http//h/',
+    'ProxyPassMatch ^/x http//h/',
+    'ProxyPass /a/ http:///b/',
+    'ProxyPass /a/ http://[::1/',
+    'ProxyPass /a/ http://h:abc/',
+    'ProxyPass /a/ http://h:80:90/',
+    'ProxyPass /a/ a_b://h/',
+    '<Location /a/>\n    ProxyPass backend:8080/\n</Location>',
+    'ProxyPassMatch ^/(.*\\.php)$ unix:/run/php/php8.2-fpm.sock',
+    'ProxyPass /a/ UNIX:/run/app.sock',
+    'ProxyPass /a/ unix:/run/app.sock|',
+    'ProxyPass /a/ unix:/run/app.sock|http//h/',
+    'ProxyPass /a/ unix:/run/app.sock|127.0.0.1:80/',
+    '<Proxy balancer://b>\n    BalancerMember 127.0.0.1:8080\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember backend:8080\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember http:///x\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember unix:/run/app.sock\n</Proxy>',
+    '<Proxy balancer://b>\n    BalancerMember unix:/run/app.sock|\n</Proxy>',
+  ];
+  for (const line of lines) quotesApacheT(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${line}\n</VirtualHost>`, URL_RULES);
+});
+
+test('invalid-backend-url, unix-socket-target-syntax: URLs apache2 -t accepts are not reported as refused', () => {
+  requireBinary('apache2');
+  for (const line of ['ProxyPass /a/ unix:/run/app.sock|backend:80/', 'ProxyPass /a/ unix:/run/app.sock|http:', 'ProxyPass /a/ http://u@h:80/', 'ProxyPass /a/ http://h:/', 'ProxyPass /a/ http://[::1]:8080/']) {
+    const r = run(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${line}\n</VirtualHost>`, URL_RULES);
+    try {
+      assert.equal(r.said, undefined, `apache2 -t rejects ${line}: ${r.said}`);
+      assert.deepEqual(r.findings.filter((f) => f.severity === 'error').map((f) => f.message), [], line);
+    } finally {
+      r.cleanup();
+    }
+  }
+});
+
+test('apache-module-not-loaded: companion directives of proxy vhosts without their module quote the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const lines = [
+    'RequestHeader set X-Forwarded-Proto "https"',
+    'Header always set X-Frame-Options DENY',
+    'RewriteEngine On',
+    'RewriteCond %{HTTP:Upgrade} websocket [NC]',
+    'RewriteRule ^/ws/(.*) ws://127.0.0.1:8000/ws/$1 [P,L]',
+    'SSLProxyEngine On',
+    'SSLProxyCheckPeerName off',
+    'SSLProxyCARevocationCheck none',
+    'SSLProxyMachineCertificateChainFile /dev/null',
+  ];
+  for (const line of lines) {
+    const f = quotesApacheT(['proxy', 'proxy_http', 'proxy_wstunnel'], `<VirtualHost 127.0.0.1:18996>\n    ${line}\n    ProxyPass / http://127.0.0.1:8080/\n</VirtualHost>`, 'apache-module-not-loaded');
+    assert.match(f.message, /comes from mod_(headers|rewrite|ssl), which is not loaded/);
+  }
+});
+
+test('apache-module-not-loaded: quiet where the LoadModule lines may be elsewhere (a fragment, an IncludeOptional that finds nothing here)', () => {
+  const body = 'RequestHeader set X-Forwarded-Proto "https"\nRewriteEngine On\nSSLProxyEngine On\nProxyPass / https://127.0.0.1:8443/';
+  const fragment = tempTree({ 'sites-enabled/app.conf': `<VirtualHost *:443>\n${body}\n</VirtualHost>\n` });
+  // Neither folder exists here (this machine's own /etc/apache2 would be read): on the server they may load mod_headers.
+  const full = tempTree({
+    'httpd.conf': `${load(['proxy', 'proxy_http'])}\nIncludeOptional /srv/proxylint-absent/mods-enabled/*.load\n${body}\n`,
+    'relative.conf': `${load(['proxy', 'proxy_http'])}\nIncludeOptional mods-enabled/*.load\n${body}\n`,
+  });
+  try {
+    for (const path of [join(fragment.dir, 'sites-enabled/app.conf'), join(full.dir, 'httpd.conf'), join(full.dir, 'relative.conf')]) {
+      const text = readFileSync(path, 'utf8');
+      const got = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => f.ruleId === 'apache-module-not-loaded');
+      assert.deepEqual(got.map((f) => f.message), [], path);
+    }
+  } finally {
+    fragment.cleanup();
+    full.cleanup();
+  }
+});
+
+test('proxypass-trailing-slash-mismatch: the "unix:/s|http:" shorthand, which parseBackendUrl now accepts as httpd does, is left alone', () => {
+  const text = 'ProxyPass /uds/ unix:/tmp/test.sock|http:\n';
+  const tree = tempTree({ 'app.conf': text });
+  try {
+    const path = join(tree.dir, 'app.conf');
+    const got = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.map((f) => f.ruleId);
+    assert.deepEqual(got.filter((id) => id === 'proxypass-trailing-slash-mismatch' || id === 'invalid-backend-url' || id === 'unix-socket-target-syntax'), []);
+  } finally {
+    tree.cleanup();
+  }
+});
