@@ -14,7 +14,8 @@ let client: LanguageClient | undefined;
 
 /** Starts the proxylint language server (the bundled dist/server/server-main.js) over IPC, and keeps it told. */
 export async function activate(context: ExtensionContext): Promise<void> {
-  const output = window.createOutputChannel('proxylint');
+  // A log channel: vscode-languageclient 10 writes to it by level (and `proxylint.trace.server` traces into it).
+  const output = window.createOutputChannel('proxylint', { log: true });
   const module = context.asAbsolutePath(path.join('dist', 'server', 'server-main.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
