@@ -63,6 +63,9 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
       timers.delete(path);
       pending.delete(path);
       // The files of the old tree and of the new one: an include added or removed changes what is checked with what.
+      // Knowing the new tree means checking the file now; a pulling client with no other file open needs neither
+      // (it pulls the edited file itself), and that check would only delay its pull.
+      if (pull() && documents.all().length < 2) return;
       const affected = [...new Set([...before, ...ws.openFilesWith(path)])];
       if (pull()) {
         // The client re-pulls the edited document itself; the others of its configuration need a nudge.
@@ -73,9 +76,21 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     else timers.set(path, setTimeout(run, delay));
   };
 
-  documents.onDidOpen((e) => changed(e.document, 0));
-  documents.onDidChangeContent((e) => changed(e.document, DEBOUNCE_MS));
+  // TextDocuments reports an opened document as changed too, right after onDidOpen: handling that again would forget
+  // the check the open just made (a second full check before the first diagnostics).
+  const justOpened = new Map<string, number>();
+  documents.onDidOpen((e) => {
+    justOpened.set(e.document.uri, e.document.version);
+    changed(e.document, 0);
+  });
+  documents.onDidChangeContent((e) => {
+    const opened = justOpened.get(e.document.uri);
+    justOpened.delete(e.document.uri);
+    if (opened === e.document.version) return;
+    changed(e.document, DEBOUNCE_MS);
+  });
   documents.onDidClose((e) => {
+    justOpened.delete(e.document.uri);
     const path = uriToPath(e.document.uri);
     if (!pull()) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     if (!path) return;
