@@ -6,7 +6,7 @@ import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import type { Arg, Span } from '../../syntax/nginx/ast';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
-import { isLoopbackHost, LOOPBACK_NAMES } from '../../model/hosts';
+import { isLoopbackHost } from '../../model/hosts';
 
 export { isLoopbackHost };
 
@@ -250,7 +250,7 @@ export function localListenerFor(ctx: NginxRuleContext, host: string, port: numb
   const h = host.toLowerCase();
   const candidates = [hosts.get(h)];
   if (isLoopbackHost(h)) candidates.push(hosts.get('*'));
-  if (LOOPBACK_NAMES.has(h)) candidates.push(hosts.get('127.0.0.1'), hosts.get('::1'));
+  if (h === 'localhost' || h === 'ip6-localhost') candidates.push(hosts.get('127.0.0.1'), hosts.get('::1'));
   let found: LocalListen | undefined;
   for (const l of candidates) {
     if (!l) continue;
