@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Finding } from '../server/src/core/finding';
 import type { Host } from '../server/src/core/host';
 import { lintNginx, type LintResult } from '../server/src/core/lint';
-import { hasGlob } from '../server/src/core/paths';
+import { globSegmentMatcher, hasGlob } from '../server/src/core/paths';
 import { defaultSettings, type Settings } from '../server/src/core/settings';
 import { LineIndex } from '../server/src/core/text';
 
@@ -24,14 +24,14 @@ export function memHost(files: Record<string, string>): Host {
     },
     glob(pattern) {
       if (!hasGlob(pattern)) return { paths: Object.prototype.hasOwnProperty.call(files, pattern) ? [pattern] : [] };
-      let re: RegExp;
-      try {
-        re = new RegExp('^' + pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
-      } catch {
-        // An unclosed "[" is a literal character in glob(3).
-        re = new RegExp('^' + pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]') + '$');
-      }
-      return { paths: Object.keys(files).filter((f) => re.test(f)).sort() };
+      // Segment by segment with the product's own glob(3) matcher (a RegExp made from a fuzzed pattern can be invalid
+      // or too large: this host, like the real one, must never throw).
+      const segs = pattern.split('/').map(globSegmentMatcher);
+      const matches = (f: string) => {
+        const parts = f.split('/');
+        return parts.length === segs.length && parts.every((part, k) => segs[k](part));
+      };
+      return { paths: Object.keys(files).filter(matches).sort() };
     },
   };
 }

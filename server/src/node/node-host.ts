@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Host, ReadResult } from '../core/host';
+import { globSegmentMatcher } from '../core/paths';
 
 export type Encoding = 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
 
@@ -122,27 +123,6 @@ export function isInside(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
-/** Converts one glob(3) path segment to a RegExp: `*`, `?`, `[...]` (with `!` or `^` negation). */
-function segmentRegex(seg: string): RegExp {
-  let re = '^';
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i];
-    if (c === '*') re += '[^/]*';
-    else if (c === '?') re += '[^/]';
-    else if (c === '[') {
-      const close = seg.indexOf(']', i + 2);
-      if (close < 0) re += '\\[';
-      else {
-        let body = seg.slice(i + 1, close);
-        if (body[0] === '!') body = '^' + body.slice(1);
-        re += '[' + body.replace(/\\/g, '\\\\') + ']';
-        i = close;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(re + '$');
-}
-
 /** glob(3) as nginx calls it: per-segment wildcards, no `**`, dot-files only when the pattern starts with a dot, sorted. */
 export function globSync(pattern: string, limit = 100_000): { paths: string[] } | { error: string } {
   const abs = path.resolve(pattern);
@@ -157,7 +137,7 @@ export function globSync(pattern: string, limit = 100_000): { paths: string[] } 
         if (k === segs.length - 1 ? fs.existsSync(p) : isDir(p)) next.push(p);
       }
     } else {
-      const re = segmentRegex(seg);
+      const matches = globSegmentMatcher(seg);
       for (const dir of current) {
         let names: string[];
         try {
@@ -169,7 +149,7 @@ export function globSync(pattern: string, limit = 100_000): { paths: string[] } 
         }
         for (const name of names) {
           if (name.startsWith('.') && !seg.startsWith('.')) continue;
-          if (!re.test(name)) continue;
+          if (!matches(name)) continue;
           const p = path.join(dir, name);
           if (k === segs.length - 1 || isDir(p)) next.push(p);
           if (next.length > limit) return { error: `more than ${limit} matches` };
