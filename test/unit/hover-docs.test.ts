@@ -304,3 +304,13 @@ test('every rule a hover doc names exists, for that doc\'s server (a dead id ren
   }
   assert.deepEqual(missing, []);
 });
+
+test('Apache: ws:// and wss:// docs say mod_proxy_http handles them from 2.4.47 on (mod_proxy_wstunnel is required only before)', () => {
+  const docs = [apacheDirectiveDoc('ProxyWebsocketFallbackToProxyHttp')!, apacheModuleDoc('proxy_wstunnel_module')!, apacheDirectiveDoc('LoadModule')!, apacheModuleDoc('proxy_http_module')!];
+  for (const d of docs) {
+    const text = `${d.summary}\n${d.failure}\n${d.versions ?? ''}`;
+    assert.match(text, /2\.4\.47/, `${d.name}: no version note`);
+    assert.doesNotMatch(text, /still need mod_proxy_wstunnel|`ws:\/\/`\/`wss:\/\/` mod_proxy_wstunnel/, `${d.name}: claims mod_proxy_wstunnel is always needed`);
+  }
+  for (const d of docs.slice(0, 3)) assert.match(d.failure, /neither/, `${d.name}: the 500 needs neither module loaded`);
+});

@@ -115,7 +115,8 @@ const DOCS: DirectiveDoc[] = [
     summary: 'Loads a module; reverse proxying needs mod_proxy plus one module per backend scheme.',
     failure: [
       'httpd starts without the scheme modules and fails per request instead:',
-      '- `http://`/`https://` need mod_proxy_http, `fcgi://` mod_proxy_fcgi, `ws://`/`wss://` mod_proxy_wstunnel, `ajp://` mod_proxy_ajp, `uwsgi://` mod_proxy_uwsgi, `h2://`/`h2c://` mod_proxy_http2. Missing → **500** `AH01144: No protocol handler was valid for the URL …`.',
+      '- `http://`/`https://` need mod_proxy_http, `fcgi://` mod_proxy_fcgi, `ajp://` mod_proxy_ajp, `uwsgi://` mod_proxy_uwsgi, `h2://`/`h2c://` mod_proxy_http2. Missing → **500** `AH01144: No protocol handler was valid for the URL …`.',
+      '- `ws://`/`wss://` need mod_proxy_http *or* mod_proxy_wstunnel on 2.4.47 and later (mod_proxy_http accepts these schemes itself); before 2.4.47, mod_proxy_wstunnel. With neither → the same **500** `AH01144`.',
       '- `balancer://` needs mod_proxy_balancer, an `lbmethod_*` module for the chosen method (byrequests by default) and mod_slotmem_shm.',
       '- `hc*` worker parameters need mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.',
       '- `https://` backends need mod_ssl with `SSLProxyEngine On`, else **500** `AH00961`.',
@@ -170,7 +171,7 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       expectedLogLines: ["Invalid command 'ProxyPass', perhaps misspelled or defined by a module not included in the server configuration"],
       rules: ['apache-module-not-loaded'],
     }),
-    mod('proxy_http_module', 'mod_proxy_http', 'Handles `http://` and `https://` backends (and WebSocket upgrades with `upgrade=` since 2.4.47).', `${MISSING_500} Slow backends through it give **502** (AH01102), not 504.`, ['500', '502'], {
+    mod('proxy_http_module', 'mod_proxy_http', 'Handles `http://` and `https://` backends; since 2.4.47 also `ws://`/`wss://` and WebSocket upgrades on `http://` with `upgrade=`.', `${MISSING_500} Slow backends through it give **502** (AH01102), not 504.`, ['500', '502'], {
       logLines: [APX_LOG.noHandler, APX_LOG.readTimeout],
       rules: ['proxy-scheme-module-missing'],
     }),
@@ -178,7 +179,15 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       logLines: [APX_LOG.noHandler, APX_LOG.fcgiTimeout],
       rules: ['proxy-scheme-module-missing'],
     }),
-    mod('proxy_wstunnel_module', 'mod_proxy_wstunnel', 'Handles `ws://` and `wss://` backends (WebSocket tunnels).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'] }),
+    mod(
+      'proxy_wstunnel_module',
+      'mod_proxy_wstunnel',
+      'Handles `ws://` and `wss://` backends (WebSocket tunnels); since 2.4.47 mod_proxy_http can do the same, and the official docs call this module deprecated.',
+      'On 2.4.47 and later it is needed only when mod_proxy_http is not loaded: mod_proxy_http accepts `ws://`/`wss://` itself, and while both are loaded this module hands such requests to it (see `ProxyWebsocketFallbackToProxyHttp`). ' +
+        'With neither loaded — or before 2.4.47 without this one — configtest still passes, but every request to a `ws://` backend gets **500** `AH01144`.',
+      ['500'],
+      { logLines: [APX_LOG.noHandler], versions: 'Since 2.4.5. Before 2.4.47 the only way to proxy `ws://`/`wss://`.', rules: ['proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'] },
+    ),
     mod('proxy_ajp_module', 'mod_proxy_ajp', 'Handles `ajp://` backends (Tomcat AJP connectors).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
     mod('proxy_uwsgi_module', 'mod_proxy_uwsgi', 'Handles `uwsgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], versions: 'Part of httpd since 2.4.30.', rules: ['proxy-scheme-module-missing'] }),
     mod('proxy_scgi_module', 'mod_proxy_scgi', 'Handles `scgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),

@@ -179,7 +179,7 @@ const WORKER: DirectiveDoc[] = [
     rules: ['balancer-single-member'],
   }),
   p('upgrade', {
-    summary: 'Protocol that mod_proxy_http accepts in a client `Upgrade` request (e.g. `upgrade=websocket`); for `ws://` targets it names the protocol mod_proxy_wstunnel accepts.',
+    summary: 'Protocol that mod_proxy_http accepts in a client `Upgrade` request (e.g. `upgrade=websocket`). On a `ws://`/`wss://` target `websocket` is accepted without it, by mod_proxy_http (2.4.47 and later) or mod_proxy_wstunnel.',
     failure:
       'Without it, WebSocket requests through an `http://` ProxyPass are not upgraded: the handshake fails or the client falls back to polling — not a gateway error, but the feature is down.',
     statusCodes: ['none'],
