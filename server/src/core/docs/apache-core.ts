@@ -53,9 +53,9 @@ const DOCS: DirectiveDoc[] = [
   apache('SSLProxyEngine', 'mod_ssl', {
     summary: 'Lets this server (or virtual host) use TLS towards backends — required for `https://`, `wss://` and `h2://` targets.',
     failure:
-      'Off by default. A ProxyPass to an `https://` backend then fails on every request with **500** `AH00961: HTTPS: failed to enable ssl support …`. It must be On in the virtual host that holds the ProxyPass.',
+      'Off by default. A ProxyPass to an `https://` backend then fails on every request with **500**: httpd logs `AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]` and then `AH00961: https: failed to enable ssl support for …` (the scheme as the proxy module names it: `wss:` for `wss://`, `H2:` through mod_proxy_http2). It must be On in the virtual host that holds the ProxyPass.',
     statusCodes: ['500'],
-    logLines: [APX_LOG.noSsl],
+    logLines: [APX_LOG.noSslHint, APX_LOG.noSsl],
     defaultValue: 'off',
     rules: ['https-backend-without-sslproxyengine'],
   }),

@@ -36,15 +36,16 @@ export const NGX_LOG = {
 } as const;
 
 /**
- * Lines where the reference catalogue's copy differs from what httpd 2.4.71 logged in proxylint's own
- * evidence runs (test/evidence): httpd writes "[client …]" between the errno text and the AH code, and
- * AH00961 says "https:" in lower case. Each names the scenario that reproduces it.
+ * Lines where the reference catalogue's copy differs from (or lacks) what httpd 2.4.71 logged in proxylint's own
+ * evidence runs (test/evidence): httpd writes "[client …]" between the errno text and the AH code,
+ * AH00961 says "https:" in lower case, and AH01961 comes before it. Each names the scenario that reproduces it.
  */
 export const CORRECTED_BY_EVIDENCE: Record<string, string> = {
   readTimeout: 'apache/proxy-timeout-too-low',
   closedByBackend: 'apache/pooled-connection-outlives-backend-keepalive',
   fcgiTimeout: 'apache/proxy-timeout-too-low',
   noSsl: 'apache/runtime-500',
+  noSslHint: 'apache/runtime-500',
 };
 
 export const APX_LOG = {
@@ -64,6 +65,7 @@ export const APX_LOG = {
   dnsFailure: '(EAI 2)Name or service not known: AH00898: DNS lookup failure for: no-such-host.invalid returned by /nohost',
   noHandler:
     "AH01144: No protocol handler was valid for the URL /nomod (scheme 'fcgi'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
+  noSslHint: 'AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]',
   noSsl: 'AH00961: https: failed to enable ssl support for …',
   hcDisabling: 'AH03303: Threaded Health check DISABLING http://127.0.0.1:19007',
   failOnStatus: 'AH01174 … Forcing worker … into error state due to status code …',

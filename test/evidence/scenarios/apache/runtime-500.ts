@@ -43,7 +43,13 @@ export default [
     rule: 'https-backend-without-sslproxyengine',
     server: 'apache',
     // localhost: httpd checks the backend certificate's name (SSLProxyCheckPeerName on); the stand-in has one for it.
-    claim: { status: 500, log: /AH00961: https: failed to enable ssl support for 127\.0\.0\.1:\d+ \(localhost\)/, doc: ['500', 'AH00961: https: failed to enable ssl support for'] },
+    claim: {
+      status: 500,
+      log: /AH00961: https: failed to enable ssl support for 127\.0\.0\.1:\d+ \(localhost\)/,
+      doc: ['500', 'AH00961: https: failed to enable ssl support for'],
+      // The line before it, as the SSLProxyEngine hover quotes it (two spaces after the colon).
+      check: (o) => (o.errorLog.includes('AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]') ? undefined : 'no AH01961 line as quoted'),
+    },
     config: { fromDoc: { replace: [['https://10.0.0.7/', 'https://localhost:{{tls.port}}/']] } },
     standins: { tls: { kind: 'tls', behaviour: 'ok' } },
     request: { path: '/billing/x' },
