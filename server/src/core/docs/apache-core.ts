@@ -163,6 +163,22 @@ function mod(id: string, page: string, summary: string, failure: string, statusC
   return { name: id, server: 'apache', summary, failure, statusCodes, logLines: [], url: `${APACHE_MOD}${page}.html`, variant: 'module', ...extra };
 }
 
+/**
+ * What httpd 2.4.71 does without an `lbmethod_*` module: a method named with `lbmethod=` fails configtest at that line;
+ * the default (byrequests, when no lbmethod= is written) passes configtest and fails the start.
+ */
+function lbmethodModule(m: string): DirectiveDoc {
+  const named = `\`ProxySet: unknown lbmethod lbmethod=${m}; balancer://app\` (ProxySet inside \`<Proxy balancer://app>\`) or \`ProxyPass unknown lbmethod\` (a ProxyPass parameter)`;
+  const failure =
+    m === 'byrequests'
+      ? `Not loaded while a balancer uses the default method (no \`lbmethod=\`): configtest says Syntax OK, but httpd does not start — \`AH02432: Cannot find LB Method: byrequests\`, then \`AH01183: Cannot share balancer\` and \`AH00020: Configuration Failed, exiting\`. Named with \`lbmethod=byrequests\`, configtest already fails at that line, as for the other methods: ${named}.`
+      : `Not loaded while a balancer says \`lbmethod=${m}\`: configtest fails at that line with ${named}, and httpd does not start.`;
+  return mod(`lbmethod_${m}_module`, `mod_lbmethod_${m}`, `The \`lbmethod=${m}\` scheduler for balancers${m === 'byrequests' ? ' (the default method)' : ''}.`, failure, ['startup-failure'], {
+    logLines: m === 'byrequests' ? [APX_LOG.lbMethodMissing, APX_LOG.balancerNotShared, APX_LOG.configFailed, APX_LOG.unknownLbmethodPass] : [APX_LOG.unknownLbmethodPass],
+    rules: ['proxy-scheme-module-missing'],
+  });
+}
+
 const MISSING_500 = 'Not loaded → configtest still passes, but every request to such a backend gets **500** `AH01144`.';
 
 export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntries(
@@ -212,16 +228,7 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
     mod('slotmem_shm_module', 'mod_slotmem_shm', 'Shared-memory slots that mod_proxy_balancer keeps member state in.', 'mod_proxy_balancer cannot work without it: httpd fails at start-up.', ['startup-failure'], {
       expectedLogLines: ["AH01177: Failed to lookup provider 'shm' for 'slotmem': is mod_slotmem_shm loaded??"],
     }),
-    ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) =>
-      mod(
-        `lbmethod_${m}_module`,
-        `mod_lbmethod_${m}`,
-        `The \`lbmethod=${m}\` scheduler for balancers${m === 'byrequests' ? ' (the default method)' : ''}.`,
-        `A balancer using \`${m}\` needs this module; without it httpd cannot set up the balancer and refuses to start.`,
-        ['startup-failure'],
-        { expectedLogLines: [`Can't find '${m}' lb method`] },
-      ),
-    ),
+    ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) => lbmethodModule(m)),
     mod('ssl_module', 'mod_ssl', 'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).', 'Not loaded: SSLProxy* directives stop httpd from starting, and `https://` backends cannot be reached (**500**).', ['startup-failure', '500'], {
       logLines: [APX_LOG.noSsl],
       rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'],

@@ -293,12 +293,15 @@ const BALANCER: DirectiveDoc[] = [
   }),
   p('lbmethod', {
     summary: 'Scheduling method of the balancer: `byrequests` (default), `bytraffic`, `bybusyness`, `heartbeat`.',
-    failure:
-      'Each method needs its `lbmethod_*` module loaded, or the balancer cannot be set up and httpd refuses to start. `bybusyness` sends fewer requests to members that are slow to answer, which limits how many requests a struggling member can ruin.',
+    failure: [
+      '- Each method needs its `lbmethod_*` module loaded, or httpd refuses to start. A method named here is looked up while httpd reads the line, so `apachectl configtest` already fails: `ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app` (ProxySet names the word and the balancer as written) or just `ProxyPass unknown lbmethod`.',
+      '- Without `lbmethod=` the balancer uses `byrequests`. If mod_lbmethod_byrequests is not loaded, configtest says Syntax OK, but the start fails with `AH02432: Cannot find LB Method: byrequests`, then `AH01183` and `AH00020`.',
+      '- `bybusyness` sends fewer requests to members that are slow to answer, which limits how many requests a struggling member can ruin.',
+    ].join('\n'),
     statusCodes: ['startup-failure'],
-    logLines: [],
-    expectedLogLines: ["Can't find 'byrequests' lb method"],
+    logLines: [APX_LOG.unknownLbmethodSet, APX_LOG.unknownLbmethodPass, APX_LOG.lbMethodMissing, APX_LOG.balancerNotShared, APX_LOG.configFailed],
     defaultValue: 'byrequests',
+    rules: ['proxy-scheme-module-missing'],
   }),
   p('maxattempts', {
     summary: 'How many other members a request may fail over to before httpd gives up.',

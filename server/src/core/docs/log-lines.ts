@@ -76,7 +76,24 @@ export const APX_LOG = {
   unknownHcExpr: 'BalancerMember Unknown health check condition expr: nope',
   timeoutTooSmall: 'ProxyPass Timeout must be at least one second',
   badUrl: 'ProxyPass Unable to parse URL: 127.0.0.1:8080/',
+  lbMethodMissing: 'AH02432: Cannot find LB Method: byrequests',
+  balancerNotShared: '(22)Invalid argument: AH01183: Cannot share balancer',
+  configFailed: 'AH00020: Configuration Failed, exiting',
+  unknownLbmethodSet: 'ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app',
+  unknownLbmethodPass: 'ProxyPass unknown lbmethod',
 } as const;
+
+/**
+ * Lines the catalogue does not have, each checked verbatim against the real apache2 (2.4.71) by the test file named
+ * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing.
+ */
+export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
+  lbMethodMissing: 'servers/apache-lbmethod-doc-lines.test.ts',
+  balancerNotShared: 'servers/apache-lbmethod-doc-lines.test.ts',
+  configFailed: 'servers/apache-lbmethod-doc-lines.test.ts',
+  unknownLbmethodSet: 'servers/apache-lbmethod-doc-lines.test.ts',
+  unknownLbmethodPass: 'servers/apache-lbmethod-doc-lines.test.ts',
+};
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */
 export const NGX_STATUS_RULE =
