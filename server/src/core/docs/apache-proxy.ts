@@ -60,7 +60,7 @@ const DOCS: DirectiveDoc[] = [
     failure: [
       APX_STATUS_RULE,
       '',
-      '- The URL must parse as a URL *before* substitution: `http://backend:8000$1` stops httpd from starting, `http://backend:8000/$1` works.',
+      '- The URL must parse as a URL *before* substitution: one without a scheme such as `127.0.0.1:8000/$1` stops httpd from starting (`ProxyPass Unable to parse URL: …`). A capture right after the port is fine: on 2.4.71 `http://127.0.0.1:8000$1` passed configtest and sent `/p/hello` on as `/hello` (the capture brings its own slash).',
       '- If the URL uses no backreference, the original request path is appended to it.',
       '- Order matters as for ProxyPass: the first matching rule wins.',
     ].join('\n'),

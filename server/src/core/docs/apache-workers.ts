@@ -18,7 +18,8 @@ const WORKER: DirectiveDoc[] = [
     failure: [
       '- Silent longer than this before the status line: **502** through mod_proxy_http (`AH01102` + `AH00898`), **504** through mod_proxy_fcgi (`AH01075`).',
       '- Stall after the header was sent: a truncated 200 (`AH01110`).',
-      '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60). Values below one second stop httpd from starting.',
+      '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60).',
+      '- Whole seconds only: httpd reads the leading number and ignores what follows, so `timeout=500ms` is accepted but means 500 s (on 2.4.71 `timeout=3ms` gave up after 3 s). `0`, negative values and anything whose number part is 0 (`0.5`) stop httpd from starting (`ProxyPass Timeout must be at least one second`). Unlike `connectiontimeout`, there is no `ms` form.',
     ].join('\n'),
     statusCodes: ['502', '504', 'truncated-200', 'startup-failure'],
     logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.timeoutTooSmall],
