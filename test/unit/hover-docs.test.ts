@@ -319,3 +319,15 @@ test('Apache: ws:// and wss:// docs say mod_proxy_http handles them from 2.4.47 
   }
   for (const d of docs.slice(0, 3)) assert.match(d.failure, /neither/, `${d.name}: the 500 needs neither module loaded`);
 });
+
+test('nginx: no gRPC doc dates a directive before the grpc module itself (1.13.10)', () => {
+  const older = (v: string) => {
+    const [a, b, c] = v.split('.').map(Number);
+    return a < 1 || (a === 1 && (b < 13 || (b === 13 && c < 10)));
+  };
+  const grpc = allNginxDirectiveDocs().filter((d) => d.name.startsWith('grpc_'));
+  assert.ok(grpc.length > 10);
+  for (const d of grpc) for (const v of d.versions?.match(/\d+\.\d+\.\d+/g) ?? []) assert.ok(!older(v), `${d.name}: ${d.versions}`);
+  assert.equal(nginxDirectiveDoc('grpc_next_upstream_timeout')!.versions, 'The grpc module appeared in 1.13.10.');
+  assert.equal(nginxDirectiveDoc('proxy_next_upstream_timeout')!.versions, 'Since 1.7.5.');
+});
