@@ -1,4 +1,4 @@
-import { APX_LOG, CORRECTED_BY_EVIDENCE } from '../../server/src/core/docs/log-lines';
+import { APX_LOG, CHECKED_BY_SERVER_TEST, CORRECTED_BY_EVIDENCE } from '../../server/src/core/docs/log-lines';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -248,7 +248,12 @@ test('every exact log line occurs verbatim in the lab catalogue', () => {
   for (const doc of docs) {
     for (const line of doc.logLines) {
       const corrected = Object.entries(CORRECTED_BY_EVIDENCE).find(([key]) => (APX_LOG as Record<string, string>)[key] === line);
-      if (corrected) {
+      const serverTest = Object.entries(CHECKED_BY_SERVER_TEST).find(([key]) => (APX_LOG as Record<string, string>)[key] === line);
+      if (serverTest) {
+        // Not in the catalogue at all: a test against the real apache2 checks the line verbatim.
+        const source = readFileSync(join(__dirname, '..', serverTest[1]), 'utf8');
+        assert.ok(source.includes(`APX_LOG.${serverTest[0]}`), `${serverTest[1]} does not check APX_LOG.${serverTest[0]}`);
+      } else if (corrected) {
         // Not in the catalogue because the catalogue's copy was wrong: the evidence scenario must reproduce it.
         const scenario = readFileSync(join(__dirname, '..', 'evidence', 'scenarios', `${corrected[1]}.ts`), 'utf8');
         const code = /AH\d{5}/.exec(line)![0];
@@ -303,4 +308,26 @@ test('every rule a hover doc names exists, for that doc\'s server (a dead id ren
     for (const id of d.rules ?? []) if (!allRules.some((r) => r.id === id && (r.server === d.server || r.server === 'any'))) missing.push(`${d.server} ${d.name}${d.variant ? ` (${d.variant})` : ''}: ${id}`);
   }
   assert.deepEqual(missing, []);
+});
+
+test('Apache: ws:// and wss:// docs say mod_proxy_http handles them from 2.4.47 on (mod_proxy_wstunnel is required only before)', () => {
+  const docs = [apacheDirectiveDoc('ProxyWebsocketFallbackToProxyHttp')!, apacheModuleDoc('proxy_wstunnel_module')!, apacheDirectiveDoc('LoadModule')!, apacheModuleDoc('proxy_http_module')!];
+  for (const d of docs) {
+    const text = `${d.summary}\n${d.failure}\n${d.versions ?? ''}`;
+    assert.match(text, /2\.4\.47/, `${d.name}: no version note`);
+    assert.doesNotMatch(text, /still need mod_proxy_wstunnel|`ws:\/\/`\/`wss:\/\/` mod_proxy_wstunnel/, `${d.name}: claims mod_proxy_wstunnel is always needed`);
+  }
+  for (const d of docs.slice(0, 3)) assert.match(d.failure, /neither/, `${d.name}: the 500 needs neither module loaded`);
+});
+
+test('nginx: no gRPC doc dates a directive before the grpc module itself (1.13.10)', () => {
+  const older = (v: string) => {
+    const [a, b, c] = v.split('.').map(Number);
+    return a < 1 || (a === 1 && (b < 13 || (b === 13 && c < 10)));
+  };
+  const grpc = allNginxDirectiveDocs().filter((d) => d.name.startsWith('grpc_'));
+  assert.ok(grpc.length > 10);
+  for (const d of grpc) for (const v of d.versions?.match(/\d+\.\d+\.\d+/g) ?? []) assert.ok(!older(v), `${d.name}: ${d.versions}`);
+  assert.equal(nginxDirectiveDoc('grpc_next_upstream_timeout')!.versions, 'The grpc module appeared in 1.13.10.');
+  assert.equal(nginxDirectiveDoc('proxy_next_upstream_timeout')!.versions, 'Since 1.7.5.');
 });

@@ -53,9 +53,9 @@ const DOCS: DirectiveDoc[] = [
   apache('SSLProxyEngine', 'mod_ssl', {
     summary: 'Lets this server (or virtual host) use TLS towards backends — required for `https://`, `wss://` and `h2://` targets.',
     failure:
-      'Off by default. A ProxyPass to an `https://` backend then fails on every request with **500** `AH00961: HTTPS: failed to enable ssl support …`. It must be On in the virtual host that holds the ProxyPass.',
+      'Off by default. A ProxyPass to an `https://` backend then fails on every request with **500**: httpd logs `AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]` and then `AH00961: https: failed to enable ssl support for …` (the scheme as the proxy module names it: `wss:` for `wss://`, `H2:` through mod_proxy_http2). It must be On in the virtual host that holds the ProxyPass.',
     statusCodes: ['500'],
-    logLines: [APX_LOG.noSsl],
+    logLines: [APX_LOG.noSslHint, APX_LOG.noSsl],
     defaultValue: 'off',
     rules: ['https-backend-without-sslproxyengine'],
   }),
@@ -115,7 +115,8 @@ const DOCS: DirectiveDoc[] = [
     summary: 'Loads a module; reverse proxying needs mod_proxy plus one module per backend scheme.',
     failure: [
       'httpd starts without the scheme modules and fails per request instead:',
-      '- `http://`/`https://` need mod_proxy_http, `fcgi://` mod_proxy_fcgi, `ws://`/`wss://` mod_proxy_wstunnel, `ajp://` mod_proxy_ajp, `uwsgi://` mod_proxy_uwsgi, `h2://`/`h2c://` mod_proxy_http2. Missing → **500** `AH01144: No protocol handler was valid for the URL …`.',
+      '- `http://`/`https://` need mod_proxy_http, `fcgi://` mod_proxy_fcgi, `ajp://` mod_proxy_ajp, `uwsgi://` mod_proxy_uwsgi, `h2://`/`h2c://` mod_proxy_http2. Missing → **500** `AH01144: No protocol handler was valid for the URL …`.',
+      '- `ws://`/`wss://` need mod_proxy_http *or* mod_proxy_wstunnel on 2.4.47 and later (mod_proxy_http accepts these schemes itself); before 2.4.47, mod_proxy_wstunnel. With neither → the same **500** `AH01144`.',
       '- `balancer://` needs mod_proxy_balancer, an `lbmethod_*` module for the chosen method (byrequests by default) and mod_slotmem_shm.',
       '- `hc*` worker parameters need mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.',
       '- `https://` backends need mod_ssl with `SSLProxyEngine On`, else **500** `AH00961`.',
@@ -162,6 +163,22 @@ function mod(id: string, page: string, summary: string, failure: string, statusC
   return { name: id, server: 'apache', summary, failure, statusCodes, logLines: [], url: `${APACHE_MOD}${page}.html`, variant: 'module', ...extra };
 }
 
+/**
+ * What httpd 2.4.71 does without an `lbmethod_*` module: a method named with `lbmethod=` fails configtest at that line;
+ * the default (byrequests, when no lbmethod= is written) passes configtest and fails the start.
+ */
+function lbmethodModule(m: string): DirectiveDoc {
+  const named = `\`ProxySet: unknown lbmethod lbmethod=${m}; balancer://app\` (ProxySet inside \`<Proxy balancer://app>\`) or \`ProxyPass unknown lbmethod\` (a ProxyPass parameter)`;
+  const failure =
+    m === 'byrequests'
+      ? `Not loaded while a balancer uses the default method (no \`lbmethod=\`): configtest says Syntax OK, but httpd does not start — \`AH02432: Cannot find LB Method: byrequests\`, then \`AH01183: Cannot share balancer\` and \`AH00020: Configuration Failed, exiting\`. Named with \`lbmethod=byrequests\`, configtest already fails at that line, as for the other methods: ${named}.`
+      : `Not loaded while a balancer says \`lbmethod=${m}\`: configtest fails at that line with ${named}, and httpd does not start.`;
+  return mod(`lbmethod_${m}_module`, `mod_lbmethod_${m}`, `The \`lbmethod=${m}\` scheduler for balancers${m === 'byrequests' ? ' (the default method)' : ''}.`, failure, ['startup-failure'], {
+    logLines: m === 'byrequests' ? [APX_LOG.lbMethodMissing, APX_LOG.balancerNotShared, APX_LOG.configFailed, APX_LOG.unknownLbmethodPass] : [APX_LOG.unknownLbmethodPass],
+    rules: ['proxy-scheme-module-missing'],
+  });
+}
+
 const MISSING_500 = 'Not loaded → configtest still passes, but every request to such a backend gets **500** `AH01144`.';
 
 export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntries(
@@ -170,7 +187,7 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       expectedLogLines: ["Invalid command 'ProxyPass', perhaps misspelled or defined by a module not included in the server configuration"],
       rules: ['apache-module-not-loaded'],
     }),
-    mod('proxy_http_module', 'mod_proxy_http', 'Handles `http://` and `https://` backends (and WebSocket upgrades with `upgrade=` since 2.4.47).', `${MISSING_500} Slow backends through it give **502** (AH01102), not 504.`, ['500', '502'], {
+    mod('proxy_http_module', 'mod_proxy_http', 'Handles `http://` and `https://` backends; since 2.4.47 also `ws://`/`wss://` and WebSocket upgrades on `http://` with `upgrade=`.', `${MISSING_500} Slow backends through it give **502** (AH01102), not 504.`, ['500', '502'], {
       logLines: [APX_LOG.noHandler, APX_LOG.readTimeout],
       rules: ['proxy-scheme-module-missing'],
     }),
@@ -178,7 +195,15 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       logLines: [APX_LOG.noHandler, APX_LOG.fcgiTimeout],
       rules: ['proxy-scheme-module-missing'],
     }),
-    mod('proxy_wstunnel_module', 'mod_proxy_wstunnel', 'Handles `ws://` and `wss://` backends (WebSocket tunnels).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'] }),
+    mod(
+      'proxy_wstunnel_module',
+      'mod_proxy_wstunnel',
+      'Handles `ws://` and `wss://` backends (WebSocket tunnels); since 2.4.47 mod_proxy_http can do the same, and the official docs call this module deprecated.',
+      'On 2.4.47 and later it is needed only when mod_proxy_http is not loaded: mod_proxy_http accepts `ws://`/`wss://` itself, and while both are loaded this module hands such requests to it (see `ProxyWebsocketFallbackToProxyHttp`). ' +
+        'With neither loaded — or before 2.4.47 without this one — configtest still passes, but every request to a `ws://` backend gets **500** `AH01144`.',
+      ['500'],
+      { logLines: [APX_LOG.noHandler], versions: 'Since 2.4.5. Before 2.4.47 the only way to proxy `ws://`/`wss://`.', rules: ['proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'] },
+    ),
     mod('proxy_ajp_module', 'mod_proxy_ajp', 'Handles `ajp://` backends (Tomcat AJP connectors).', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
     mod('proxy_uwsgi_module', 'mod_proxy_uwsgi', 'Handles `uwsgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], versions: 'Part of httpd since 2.4.30.', rules: ['proxy-scheme-module-missing'] }),
     mod('proxy_scgi_module', 'mod_proxy_scgi', 'Handles `scgi://` backends.', MISSING_500, ['500'], { logLines: [APX_LOG.noHandler], rules: ['proxy-scheme-module-missing'] }),
@@ -203,16 +228,7 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
     mod('slotmem_shm_module', 'mod_slotmem_shm', 'Shared-memory slots that mod_proxy_balancer keeps member state in.', 'mod_proxy_balancer cannot work without it: httpd fails at start-up.', ['startup-failure'], {
       expectedLogLines: ["AH01177: Failed to lookup provider 'shm' for 'slotmem': is mod_slotmem_shm loaded??"],
     }),
-    ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) =>
-      mod(
-        `lbmethod_${m}_module`,
-        `mod_lbmethod_${m}`,
-        `The \`lbmethod=${m}\` scheduler for balancers${m === 'byrequests' ? ' (the default method)' : ''}.`,
-        `A balancer using \`${m}\` needs this module; without it httpd cannot set up the balancer and refuses to start.`,
-        ['startup-failure'],
-        { expectedLogLines: [`Can't find '${m}' lb method`] },
-      ),
-    ),
+    ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) => lbmethodModule(m)),
     mod('ssl_module', 'mod_ssl', 'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).', 'Not loaded: SSLProxy* directives stop httpd from starting, and `https://` backends cannot be reached (**500**).', ['startup-failure', '500'], {
       logLines: [APX_LOG.noSsl],
       rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'],

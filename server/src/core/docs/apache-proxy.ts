@@ -60,7 +60,7 @@ const DOCS: DirectiveDoc[] = [
     failure: [
       APX_STATUS_RULE,
       '',
-      '- The URL must parse as a URL *before* substitution: `http://backend:8000$1` stops httpd from starting, `http://backend:8000/$1` works.',
+      '- The URL must parse as a URL *before* substitution: one without a scheme such as `127.0.0.1:8000/$1` stops httpd from starting (`ProxyPass Unable to parse URL: …`). A capture right after the port is fine: on 2.4.71 `http://127.0.0.1:8000$1` passed configtest and sent `/p/hello` on as `/hello` (the capture brings its own slash).',
       '- If the URL uses no backreference, the original request path is appended to it.',
       '- Order matters as for ProxyPass: the first matching rule wins.',
     ].join('\n'),
@@ -190,13 +190,15 @@ const DOCS: DirectiveDoc[] = [
     defaultValue: 'On',
   }),
   apache('ProxyWebsocketFallbackToProxyHttp', 'mod_proxy_wstunnel', {
-    summary: 'Whether mod_proxy_wstunnel leaves WebSocket upgrades to mod_proxy_http (the newer tunnelling code).',
+    summary: 'With `On` (the default), mod_proxy_wstunnel hands `ws://` and `wss://` requests to mod_proxy_http whenever that module is loaded too; `Off` keeps them in mod_proxy_wstunnel.',
     failure:
-      '`ws://` and `wss://` targets still need mod_proxy_wstunnel loaded, or requests get **500** (`AH01144`). With mod_proxy_http handling upgrades, an `http://` ProxyPass needs `upgrade=websocket` for WebSocket paths; without it the upgrade is not passed on and the WebSocket never connects.',
+      'On 2.4.47 and later a `ws://`/`wss://` target works with either module: mod_proxy_http accepts those schemes itself (on 2.4.71 a handshake got 101 with only mod_proxy_http loaded), and mod_proxy_wstunnel serves them when mod_proxy_http is absent or this is `Off`. ' +
+      'Requests get **500** (`AH01144 … (scheme \'ws\')`) only when neither module is loaded — or, before 2.4.47, when mod_proxy_wstunnel is missing, because older mod_proxy_http takes only `http://`/`https://`. ' +
+      'An `http://` ProxyPass is different: mod_proxy_http passes the upgrade on only with `upgrade=websocket`; without it the WebSocket never connects.',
     statusCodes: ['500'],
     logLines: [APX_LOG.noHandler],
     defaultValue: 'On',
-    versions: 'Since 2.4.48; mod_proxy_http handles upgrades itself since 2.4.47.',
+    versions: 'The directive since 2.4.48. mod_proxy_http handles `ws://`, `wss://` and `upgrade=` since 2.4.47; before that, `ws://` targets need mod_proxy_wstunnel.',
     rules: ['websocket-upgrade-not-enabled', 'proxy-scheme-module-missing'],
   }),
 ];

@@ -18,7 +18,8 @@ const WORKER: DirectiveDoc[] = [
     failure: [
       '- Silent longer than this before the status line: **502** through mod_proxy_http (`AH01102` + `AH00898`), **504** through mod_proxy_fcgi (`AH01075`).',
       '- Stall after the header was sent: a truncated 200 (`AH01110`).',
-      '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60). Values below one second stop httpd from starting.',
+      '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60).',
+      '- Whole seconds only: httpd reads the leading number and ignores what follows, so `timeout=500ms` is accepted but means 500 s (on 2.4.71 `timeout=3ms` gave up after 3 s). `0`, negative values and anything whose number part is 0 (`0.5`) stop httpd from starting (`ProxyPass Timeout must be at least one second`). Unlike `connectiontimeout`, there is no `ms` form.',
     ].join('\n'),
     statusCodes: ['502', '504', 'truncated-200', 'startup-failure'],
     logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.timeoutTooSmall],
@@ -179,7 +180,7 @@ const WORKER: DirectiveDoc[] = [
     rules: ['balancer-single-member'],
   }),
   p('upgrade', {
-    summary: 'Protocol that mod_proxy_http accepts in a client `Upgrade` request (e.g. `upgrade=websocket`); for `ws://` targets it names the protocol mod_proxy_wstunnel accepts.',
+    summary: 'Protocol that mod_proxy_http accepts in a client `Upgrade` request (e.g. `upgrade=websocket`). On a `ws://`/`wss://` target `websocket` is accepted without it, by mod_proxy_http (2.4.47 and later) or mod_proxy_wstunnel.',
     failure:
       'Without it, WebSocket requests through an `http://` ProxyPass are not upgraded: the handshake fails or the client falls back to polling — not a gateway error, but the feature is down.',
     statusCodes: ['none'],
@@ -293,12 +294,15 @@ const BALANCER: DirectiveDoc[] = [
   }),
   p('lbmethod', {
     summary: 'Scheduling method of the balancer: `byrequests` (default), `bytraffic`, `bybusyness`, `heartbeat`.',
-    failure:
-      'Each method needs its `lbmethod_*` module loaded, or the balancer cannot be set up and httpd refuses to start. `bybusyness` sends fewer requests to members that are slow to answer, which limits how many requests a struggling member can ruin.',
+    failure: [
+      '- Each method needs its `lbmethod_*` module loaded, or httpd refuses to start. A method named here is looked up while httpd reads the line, so `apachectl configtest` already fails: `ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app` (ProxySet names the word and the balancer as written) or just `ProxyPass unknown lbmethod`.',
+      '- Without `lbmethod=` the balancer uses `byrequests`. If mod_lbmethod_byrequests is not loaded, configtest says Syntax OK, but the start fails with `AH02432: Cannot find LB Method: byrequests`, then `AH01183` and `AH00020`.',
+      '- `bybusyness` sends fewer requests to members that are slow to answer, which limits how many requests a struggling member can ruin.',
+    ].join('\n'),
     statusCodes: ['startup-failure'],
-    logLines: [],
-    expectedLogLines: ["Can't find 'byrequests' lb method"],
+    logLines: [APX_LOG.unknownLbmethodSet, APX_LOG.unknownLbmethodPass, APX_LOG.lbMethodMissing, APX_LOG.balancerNotShared, APX_LOG.configFailed],
     defaultValue: 'byrequests',
+    rules: ['proxy-scheme-module-missing'],
   }),
   p('maxattempts', {
     summary: 'How many other members a request may fail over to before httpd gives up.',

@@ -36,15 +36,16 @@ export const NGX_LOG = {
 } as const;
 
 /**
- * Lines where the reference catalogue's copy differs from what httpd 2.4.71 logged in proxylint's own
- * evidence runs (test/evidence): httpd writes "[client …]" between the errno text and the AH code, and
- * AH00961 says "https:" in lower case. Each names the scenario that reproduces it.
+ * Lines where the reference catalogue's copy differs from (or lacks) what httpd 2.4.71 logged in proxylint's own
+ * evidence runs (test/evidence): httpd writes "[client …]" between the errno text and the AH code,
+ * AH00961 says "https:" in lower case, and AH01961 comes before it. Each names the scenario that reproduces it.
  */
 export const CORRECTED_BY_EVIDENCE: Record<string, string> = {
   readTimeout: 'apache/proxy-timeout-too-low',
   closedByBackend: 'apache/pooled-connection-outlives-backend-keepalive',
   fcgiTimeout: 'apache/proxy-timeout-too-low',
   noSsl: 'apache/runtime-500',
+  noSslHint: 'apache/runtime-500',
 };
 
 export const APX_LOG = {
@@ -64,6 +65,7 @@ export const APX_LOG = {
   dnsFailure: '(EAI 2)Name or service not known: AH00898: DNS lookup failure for: no-such-host.invalid returned by /nohost',
   noHandler:
     "AH01144: No protocol handler was valid for the URL /nomod (scheme 'fcgi'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
+  noSslHint: 'AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]',
   noSsl: 'AH00961: https: failed to enable ssl support for …',
   hcDisabling: 'AH03303: Threaded Health check DISABLING http://127.0.0.1:19007',
   failOnStatus: 'AH01174 … Forcing worker … into error state due to status code …',
@@ -74,7 +76,24 @@ export const APX_LOG = {
   unknownHcExpr: 'BalancerMember Unknown health check condition expr: nope',
   timeoutTooSmall: 'ProxyPass Timeout must be at least one second',
   badUrl: 'ProxyPass Unable to parse URL: 127.0.0.1:8080/',
+  lbMethodMissing: 'AH02432: Cannot find LB Method: byrequests',
+  balancerNotShared: '(22)Invalid argument: AH01183: Cannot share balancer',
+  configFailed: 'AH00020: Configuration Failed, exiting',
+  unknownLbmethodSet: 'ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app',
+  unknownLbmethodPass: 'ProxyPass unknown lbmethod',
 } as const;
+
+/**
+ * Lines the catalogue does not have, each checked verbatim against the real apache2 (2.4.71) by the test file named
+ * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing.
+ */
+export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
+  lbMethodMissing: 'servers/apache-lbmethod-doc-lines.test.ts',
+  balancerNotShared: 'servers/apache-lbmethod-doc-lines.test.ts',
+  configFailed: 'servers/apache-lbmethod-doc-lines.test.ts',
+  unknownLbmethodSet: 'servers/apache-lbmethod-doc-lines.test.ts',
+  unknownLbmethodPass: 'servers/apache-lbmethod-doc-lines.test.ts',
+};
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */
 export const NGX_STATUS_RULE =

@@ -165,7 +165,7 @@ export const FLOW_FAMILIES: Family[] = [
   {
     suffix: 'next_upstream_timeout',
     applies: all,
-    build: () => ({
+    build: (m) => ({
       summary: 'How long nginx keeps passing one request on to further servers; `0` means no limit.',
       failure:
         'With `0` (the default) retries go on until every allowed server was tried, each costing up to connect + read timeout. Once this much time has passed since the first attempt nginx stops trying further servers and returns the last 502/504; it does not cut short the attempt in progress. ' +
@@ -173,7 +173,7 @@ export const FLOW_FAMILIES: Family[] = [
       statusCodes: ['502', '504'],
       logLines: [],
       defaultValue: '0 (unlimited)',
-      versions: 'Since 1.7.5.',
+      versions: since(m, 'Since 1.7.5.'),
       rules: ['unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
     }),
   },

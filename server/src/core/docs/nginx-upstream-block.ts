@@ -27,11 +27,11 @@ const BLOCK: DirectiveDoc[] = [
     statusCodes: ['502', '504', 'startup-failure'],
     logLines: [NGX_LOG.noLive, NGX_LOG.noServers, NGX_LOG.hostNotFound],
     expectedLogLines: ['upstream server temporarily disabled while connecting to upstream'],
-    versions: '1.11.5: a group whose servers all failed waits `fail_timeout` instead of resetting. 1.29.7: `keepalive 32 local` is on for every group by default.',
+    versions: '1.11.5: a group whose servers all failed waits `fail_timeout` instead of resetting. 1.29.7: `keepalive 32 local` is on for every group by default (older versions reject both `local` and `keepalive 0`).',
     rules: ['single-server-upstream', 'no-backup-server', 'undefined-upstream', 'unbounded-retries', 'max-fails-zero'],
   }),
   up('keepalive', {
-    summary: 'Size of each worker\'s cache of idle connections to the group\'s servers (connection reuse); `0` disables it.',
+    summary: 'Size of each worker\'s cache of idle connections to the group\'s servers (connection reuse); from 1.29.7, `0` turns the default cache off.',
     failure: [
       '- **Race with the backend\'s idle timeout**: when the backend closes a pooled connection just as nginx reuses it, idempotent requests are retried transparently, but POST, PATCH and LOCK are not (unless `non_idempotent`), so users see sporadic **502**s on writes. Keep the upstream `keepalive_timeout` below the backend\'s idle timeout (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s).',
       '- **Before 1.29.7 it does nothing for HTTP** unless the location also sets `proxy_http_version 1.1` and `proxy_set_header Connection "";`. FastCGI always needs `fastcgi_keep_conn on`; SCGI and uwsgi have no keep-alive at all.',
@@ -41,7 +41,9 @@ const BLOCK: DirectiveDoc[] = [
     statusCodes: ['502'],
     ...RACE_LOGS,
     defaultValue: '`32 local` since 1.29.7; off before',
-    versions: 'Since 1.1.4. Since 1.29.7 on by default (32 idle connections per worker; `local` = not shared between locations) and independent of where the balancing method is written.',
+    versions:
+      'Since 1.1.4. Since 1.29.7 on by default (32 idle connections per worker; `local` = not shared between locations) and independent of where the balancing method is written. ' +
+      'Older versions take only a positive number and refuse to start otherwise: `keepalive 0;` gives `[emerg] invalid value "0" in "keepalive" directive`, `keepalive 32 local;` gives `invalid number of arguments in "keepalive" directive` (nginx 1.22.1). There, leaving the line out is what keeps no idle connections.',
     rules: ['upstream-keepalive-ineffective', 'keepalive-timeout-races-backend', 'fastcgi-keepalive-without-keep-conn', 'keepalive-before-balancing-method', 'keepalive-ignored-for-uwsgi-scgi'],
   }),
   up('zone', {

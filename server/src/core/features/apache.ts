@@ -29,6 +29,23 @@ export function apacheLocate(config: ApacheConfig, path: string, offset: number)
 
 const WORKER_DIRECTIVES = new Set(['proxypass', 'proxypassmatch', 'balancermember', 'proxyset']);
 
+const BALANCER_URL = /^balancer:\/\//i;
+
+/**
+ * True when this line's `key=value` parameters go to a balancer rather than to one backend: a ProxyPass or
+ * ProxyPassMatch whose URL is `balancer://…`, or a ProxySet for a balancer (the URL on the line, or else the
+ * enclosing `<Proxy balancer://…>`). It matters for `timeout`, which on a balancer is the wait for a free member.
+ * https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass (balancer parameters)
+ */
+function setsBalancerParams(result: ApacheLintResult, node: ApacheNode): boolean {
+  if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') return BALANCER_URL.test(result.proxy.rules.find((r) => r.node === node)?.url ?? '');
+  if (node.lname !== 'proxyset') return false;
+  const first = node.args[0] ?? '';
+  if (first.includes('://') && !first.includes('=')) return BALANCER_URL.test(first);
+  for (let p = node.parent; p; p = p.parent) if (p.lname === 'proxy') return BALANCER_URL.test(p.args[0] ?? '');
+  return false;
+}
+
 export function apacheHover(result: ApacheLintResult, path: string, offset: number): HoverResult | undefined {
   const { node, arg, onName } = apacheLocate(result.config, path, offset);
   if (!node) return undefined;
@@ -41,7 +58,7 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   }
   if (arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=')) {
     const key = arg.value.slice(0, arg.value.indexOf('=')).toLowerCase();
-    const doc = apacheWorkerParamDoc(key, node.lname === 'proxyset' && node.args[0]?.startsWith('balancer://') ? 'balancer' : 'worker');
+    const doc = apacheWorkerParamDoc(key, setsBalancerParams(result, node) ? 'balancer' : 'worker');
     if (doc) parts.push(renderHover(doc));
     return parts.length ? { markdown: parts.join('\n\n---\n\n'), start: arg.start, end: arg.end } : undefined;
   }

@@ -16,10 +16,40 @@ export default [
     afterFix: { status: 200 },
   }),
   defineScenario({
+    rule: 'proxy-scheme-module-missing',
+    server: 'apache',
+    variant: 'ws:// with neither mod_proxy_http nor mod_proxy_wstunnel',
+    claim: {
+      status: 500,
+      log: "AH01144: No protocol handler was valid for the URL /ws/chat (scheme 'ws')",
+      doc: ['500', "AH01144: No protocol handler was valid for the URL /ws/chat (scheme 'ws')"],
+    },
+    // Either module alone would do on 2.4.71 (ok.conf keeps the mod_proxy_http-only case quiet); here neither is loaded.
+    config: [
+      'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
+      'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+      'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
+      'ServerName localhost',
+      'Listen 127.0.0.1:18480',
+      'ProxyPass "/ws/" "ws://{{ws}}/ws/"',
+      '',
+    ].join('\n'),
+    standins: { ws: { kind: 'http', behaviour: 'websocket' } },
+    request: { path: '/ws/chat', headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    fix: { use: 'safe' },
+    afterFix: { status: 101 },
+  }),
+  defineScenario({
     rule: 'https-backend-without-sslproxyengine',
     server: 'apache',
     // localhost: httpd checks the backend certificate's name (SSLProxyCheckPeerName on); the stand-in has one for it.
-    claim: { status: 500, log: /AH00961: https: failed to enable ssl support for 127\.0\.0\.1:\d+ \(localhost\)/, doc: ['500', 'AH00961: https: failed to enable ssl support for'] },
+    claim: {
+      status: 500,
+      log: /AH00961: https: failed to enable ssl support for 127\.0\.0\.1:\d+ \(localhost\)/,
+      doc: ['500', 'AH00961: https: failed to enable ssl support for'],
+      // The line before it, as the SSLProxyEngine hover quotes it (two spaces after the colon).
+      check: (o) => (o.errorLog.includes('AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]') ? undefined : 'no AH01961 line as quoted'),
+    },
     config: { fromDoc: { replace: [['https://10.0.0.7/', 'https://localhost:{{tls.port}}/']] } },
     standins: { tls: { kind: 'tls', behaviour: 'ok' } },
     request: { path: '/billing/x' },

@@ -58,7 +58,7 @@ export default defineApacheRule({
       }
       ctx.report({
         node: w.node,
-        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("AH00961: HTTPS: failed to enable ssl support for ${w.target.host}…"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("AH00961: ${w.target.scheme === 'h2' ? 'H2' : w.target.scheme}: failed to enable ssl support for ${w.target.host}…"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
         fix: sslKnown ? fix : switches.length ? undefined : withModule,
         suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });

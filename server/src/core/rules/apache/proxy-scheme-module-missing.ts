@@ -49,13 +49,23 @@ export default defineApacheRule({
     const fixed = new Set<string>();
     const need = (node: ApacheNode, arg: { start: number; end: number }, url: string, scheme: string, via: Via, lbmethod?: WorkerParam) => {
       let missing: string[] = [];
+      /** For ws:// and wss://: why mod_proxy_wstunnel alone is named (mod_proxy_http would do on 2.4.47 and later). */
+      let wsWhy = '';
       // ProxyPass and BalancerMember need mod_proxy to parse at all (apache-module-not-loaded reports that);
       // SetHandler and RewriteRule are accepted without it and fail only at request time.
       if (via !== 'proxypass' && !m.isLoaded('proxy')) missing.push('proxy');
       if (scheme === 'ws' || scheme === 'wss') {
         // Since 2.4.47 mod_proxy_http handles ws:// and wss:// itself when mod_proxy_wstunnel is absent.
-        const httpOk = m.isLoaded('proxy_http') && atLeast(ctx.version, '2.4.47') !== false;
-        if (!m.isLoaded('proxy_wstunnel') && !httpOk) missing.push('proxy_wstunnel');
+        const newEnough = atLeast(ctx.version, '2.4.47');
+        const httpOk = m.isLoaded('proxy_http') && newEnough !== false;
+        if (!m.isLoaded('proxy_wstunnel') && !httpOk) {
+          missing.push('proxy_wstunnel');
+          wsWhy = m.isLoaded('proxy_http')
+            ? ` (the mod_proxy_http that is loaded takes ${scheme}:// only from httpd 2.4.47 on)`
+            : newEnough === false
+              ? ''
+              : ` and neither is mod_proxy_http, which handles ${scheme}:// itself on httpd 2.4.47 and later`;
+        }
       } else {
         missing.push(...(SCHEME_MODULES[scheme] ?? []).filter((mod) => !m.isLoaded(mod)));
       }
@@ -71,7 +81,7 @@ export default defineApacheRule({
       const parts: string[] = [];
       // When httpd does not start at all, what requests would get does not matter yet.
       if (handler.length && !startup.length) {
-        const why = `${mods(handler)} ${handler.length > 1 ? 'are' : 'is'} not loaded`;
+        const why = `${mods(handler)} ${handler.length > 1 ? 'are' : 'is'} not loaded${wsWhy}`;
         if (via === 'sethandler') {
           parts.push(`httpd starts (apache2 -t says Syntax OK), but ${why}, so no module takes the "proxy:" handler and httpd serves the matching files itself: a request for a .php file gets 200 with its PHP source code (database passwords included), and a path with no file gets 404`);
         } else if (via === 'rewrite' && handler[0] === 'proxy') {
