@@ -25,6 +25,7 @@ import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
 import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled';
 import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
+import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -41,6 +42,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   invalidBackendUrl,
   unixSocketTargetSyntax,
   invalidWorkerParameter,
+  workerTimeoutUnitIgnored,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
