@@ -68,9 +68,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI bundle (npm test builds it first). */
-export function runCli(args: string[], opts: { cwd?: string; input?: string } = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, encoding: 'utf8', timeout: 120_000 });
+/**
+ * Runs the built CLI bundle (npm test builds it first). $GITHUB_WORKSPACE is left out of its environment unless
+ * `env` sets it: on a GitHub runner it would move the root that github and SARIF paths are relative to.
+ */
+export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  if (!opts.env?.GITHUB_WORKSPACE) delete env.GITHUB_WORKSPACE;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, env, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -20,6 +20,7 @@ import { formatSarifChunks } from './formatters/sarif';
 import { formatTextChunks, summarize } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
+import { reportRoot, underRoot } from './report-root';
 import { formatTimings, type Timings } from '../core/timings';
 import { isIgnored } from '../core/ignore';
 
@@ -351,11 +352,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
       break;
     case 'sarif':
-      write(formatSarifChunks(findings, allRules, io.version, io.cwd, rel, textReported));
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported));
       break;
-    case 'github':
-      write(formatGithubChunks(findings, rel));
+    case 'github': {
+      // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
+      const root = reportRoot(io);
+      write(formatGithubChunks(findings, (p) => underRoot(root, p) ?? p));
       break;
+    }
     default:
       if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
       write(formatTextChunks(findings, summary, rel));

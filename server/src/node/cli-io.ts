@@ -91,6 +91,7 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
   return {
     cwd: process.cwd(),
     version,
+    env: (name) => process.env[name],
     stdout: writeStdout,
     stderr: writeStderr,
     readStdin: () => readStdin(maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),

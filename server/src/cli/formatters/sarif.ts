@@ -2,16 +2,18 @@ import type { RuleMeta } from '../../core/rules/rule';
 import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
 import { LineIndex } from '../../core/text';
+import { underRoot } from '../report-root';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
- * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT%, and fixes as replacements.
+ * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT% (the report root, see report-root.ts; a
+ * file outside it gets an absolute file URI), and fixes as replacements.
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
  */
-export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): Generator<string> {
+export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined): Generator<string> {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   // One line index per file: regions are asked for every finding, related location and fix edit.
   const indexes = new Map<string, LineIndex>();
@@ -22,8 +24,12 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     const e = idx.positionAt(end);
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
+  const artifact = (path: string) => {
+    const rel = underRoot(root, path);
+    return rel === undefined ? { uri: 'file://' + uriOf(path) } : { uri: uriOf(rel), uriBaseId: '%SRCROOT%' };
+  };
   const location = (path: string, start: number, end: number) => ({
-    physicalLocation: { artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' }, region: region(path, start, end) },
+    physicalLocation: { artifactLocation: artifact(path), region: region(path, start, end) },
   });
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -47,7 +53,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(cwd.endsWith('/') ? cwd : cwd + '/') } },
+        originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(root.endsWith('/') ? root : root + '/') } },
         results: [] as unknown[],
       },
     ],
@@ -59,14 +65,14 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${relPath(f.path)}:${f.message}` },
+    partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${underRoot(root, f.path) ?? f.path}:${f.message}` },
     ...(f.fix
       ? {
           fixes: [
             {
               description: { text: f.fix.title },
               artifactChanges: groupEdits(f.fix.edits).map(([path, edits]) => ({
-                artifactLocation: { uri: uriOf(relPath(path)), uriBaseId: '%SRCROOT%' },
+                artifactLocation: artifact(path),
                 replacements: edits.map((e) => ({ deletedRegion: region(path, e.start, e.end), insertedContent: { text: e.newText } })),
               })),
             },
@@ -89,8 +95,8 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   yield '\n      ]' + empty.slice(at + marker.length);
 }
 
-export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, cwd: string, relPath: (p: string) => string, textOf: (p: string) => string | undefined): string {
-  return [...formatSarifChunks(findings, rules, version, cwd, relPath, textOf)].join('');
+export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined): string {
+  return [...formatSarifChunks(findings, rules, version, root, textOf)].join('');
 }
 
 function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {
