@@ -2,6 +2,7 @@ import type { RuleMeta } from '../../core/rules/rule';
 import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
 import { LineIndex } from '../../core/text';
+import { fingerprinter } from '../fingerprint';
 import { underRoot } from '../report-root';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
@@ -17,9 +18,13 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   // One line index per file: regions are asked for every finding, related location and fix edit.
   const indexes = new Map<string, LineIndex>();
-  const region = (path: string, start: number, end: number) => {
+  const indexOf = (path: string) => {
     let idx = indexes.get(path);
     if (!idx) indexes.set(path, (idx = new LineIndex(textOf(path) ?? '')));
+    return idx;
+  };
+  const region = (path: string, start: number, end: number) => {
+    const idx = indexOf(path);
     const s = idx.positionAt(start);
     const e = idx.positionAt(end);
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
@@ -58,6 +63,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
       },
     ],
   };
+  const fingerprint = fingerprinter();
   const result = (f: PositionedFinding) => ({
     ruleId: f.ruleId,
     ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
@@ -65,7 +71,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    partialFingerprints: { 'proxylint/v1': `${f.ruleId}:${underRoot(root, f.path) ?? f.path}:${f.message}` },
+    partialFingerprints: { 'proxylint/v2': fingerprint(f.ruleId, underRoot(root, f.path) ?? f.path, indexOf(f.path).lineText(f.line - 1)) },
     ...(f.fix
       ? {
           fixes: [
