@@ -1,6 +1,7 @@
 import type { RuleMeta } from '../../core/rules/rule';
 import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
+import type { RunError } from './text';
 import { LineIndex } from '../../core/text';
 import { fingerprinter } from '../fingerprint';
 import { underRoot } from '../report-root';
@@ -14,7 +15,7 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
  */
-export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined): Generator<string> {
+export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined, errors: RunError[] = []): Generator<string> {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   // One line index per file: regions are asked for every finding, related location and fix edit.
   const indexes = new Map<string, LineIndex>();
@@ -58,6 +59,22 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
             })),
           },
         },
+        // SARIF 2.1.0 §3.20: an input that could not be checked is a toolExecutionNotification, and the run did not
+        // succeed; without them a log with no results would read as a clean run (GitHub would close open alerts).
+        invocations: [
+          {
+            executionSuccessful: errors.length === 0,
+            ...(errors.length
+              ? {
+                  toolExecutionNotifications: errors.map((e) => ({
+                    level: 'error',
+                    message: { text: e.message },
+                    ...(e.path ? { locations: [{ physicalLocation: { artifactLocation: artifact(e.path) } }] } : {}),
+                  })),
+                }
+              : {}),
+          },
+        ],
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(root.endsWith('/') ? root : root + '/') } },
         results: [] as unknown[],
       },
@@ -101,8 +118,8 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   yield '\n      ]' + empty.slice(at + marker.length);
 }
 
-export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined): string {
-  return [...formatSarifChunks(findings, rules, version, root, textOf)].join('');
+export function formatSarif(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined, errors: RunError[] = []): string {
+  return [...formatSarifChunks(findings, rules, version, root, textOf, errors)].join('');
 }
 
 function groupEdits<T extends { path: string }>(edits: T[]): [string, T[]][] {
