@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Finding } from '../server/src/core/finding';
@@ -12,6 +12,19 @@ import { LineIndex } from '../server/src/core/text';
 export const ROOT = join(__dirname, '..');
 export const CLI = join(ROOT, 'bin', 'proxylint.js');
 export const SHARED = join(ROOT, '..', 'shared');
+
+/**
+ * A few tests read the workplace's shared folder beside the repository (../shared: the real-world corpus, the
+ * failure catalogue). CI always provides it; a clone on its own does not, and its tests are then skipped with this
+ * reason rather than failed. `.ci/run` sets PROXYLINT_REQUIRE_SHARED=1 so that a missing folder fails there: these
+ * tests are only worth anything when they run.
+ */
+export function sharedSkip(relPath: string, probe = relPath): string | false {
+  if (existsSync(join(SHARED, probe))) return false;
+  const reason = `needs ../shared/${relPath}, the workplace's shared folder (no ${join(SHARED, probe)})`;
+  if (process.env.PROXYLINT_REQUIRE_SHARED === '1') throw new Error(`${reason}, and PROXYLINT_REQUIRE_SHARED=1`);
+  return reason;
+}
 
 /** An in-memory file system for the core: paths are absolute; a path that prefixes others is a folder. */
 export function memHost(files: Record<string, string>): Host {
@@ -68,9 +81,14 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the built CLI bundle (npm test builds it first). */
-export function runCli(args: string[], opts: { cwd?: string; input?: string } = {}): CliRun {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, encoding: 'utf8', timeout: 120_000 });
+/**
+ * Runs the built CLI bundle (npm test builds it first). $GITHUB_WORKSPACE is left out of its environment unless
+ * `env` sets it: on a GitHub runner it would move the root that github and SARIF paths are relative to.
+ */
+export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
+  if (!opts.env?.GITHUB_WORKSPACE) delete env.GITHUB_WORKSPACE;
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, env, encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

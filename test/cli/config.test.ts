@@ -46,7 +46,7 @@ describe('finding the configuration file', () => {
     assert.deepEqual(levels(report, join(dir, 'sub/a.conf')), { 'invalid-upstream-address': 'error', 'undefined-upstream': 'warning' });
     // b.conf: the config next to it, on its own (configs do not merge).
     assert.deepEqual(levels(report, join(dir, 'sub/deeper/b.conf')), { 'invalid-upstream-address': 'warning', 'pass-scheme-mismatch': 'error', 'undefined-upstream': 'error' });
-    assert.deepEqual(report.summary, { errors: 3, warnings: 2, infos: 0, fixable: 3, files: 2 });
+    assert.deepEqual(report.summary, { errors: 3, warnings: 2, infos: 0, fixable: 3, files: 2, runErrors: 0 });
   });
 
   test('the nearest config also applies when running from elsewhere', () => {
@@ -93,7 +93,7 @@ describe('a broken configuration file is a usage error naming the file', () => {
           assert.equal(lines.length, 1, show(r));
           assert.ok(lines[0].startsWith(`proxylint: ${file}`), show(r));
           assert.match(lines[0], message);
-          assert.equal(r.stdout, '', 'nothing is linted with a broken configuration');
+          assert.equal(r.stdout, 'No configuration files were checked.\n', 'nothing is linted with a broken configuration');
         }
       } finally {
         cleanup();

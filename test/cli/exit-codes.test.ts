@@ -50,6 +50,7 @@ before(() => {
     'mixed.conf': MIXED,
     'binary.conf': Buffer.from([0x73, 0x65, 0x72, 0x00, 0x01, 0x02]),
     'info.json': JSON.stringify({ rules: { 'pass-scheme-mismatch': 'info' } }),
+    'notes/readme.md': 'no configuration here\n',
   }));
 });
 after(() => cleanup());
@@ -108,6 +109,20 @@ describe('exit status from findings', () => {
     assert.equal(j.report.summary.warnings, 0);
     assert.deepEqual(where(j.report, join(dir, 'mixed.conf')), ['pass-scheme-mismatch@6:34']);
   });
+
+  test('-q with an explicit --fail-on or --max-warnings: the hidden warnings still count for the exit code', () => {
+    for (const args of [['--fail-on', 'warning'], ['--max-warnings', '0'], ['--max-warnings=1'], ['--fail-on', 'info']]) {
+      const r = run('-q', ...args, 'warn2.conf');
+      assert.equal(r.code, 1, `-q ${args.join(' ')}: ${show(r)}`);
+      assert.doesNotMatch(r.stdout, /^ +\d+:\d+ +warning/m, 'still hidden from the report');
+      assert.match(r.stdout, /No errors in 1 file \(2 warnings hidden by --quiet, still counted for the exit code\)\./, show(r));
+    }
+    assert.equal(run('-q', '--max-warnings', '2', 'warn2.conf').code, 0, 'at the limit');
+    assert.equal(run('-q', '--fail-on', 'error', 'warn2.conf').code, 0);
+    const j = runJson(['-q', '--max-warnings', '0', 'warn2.conf'], { cwd: dir });
+    assert.equal(j.code, 1);
+    assert.deepEqual(j.report.summary, { errors: 0, warnings: 0, infos: 0, fixable: 0, files: 1, hidden: 2, hiddenWarnings: 2, hiddenInfos: 0, hiddenCounted: true, runErrors: 0 });
+  });
 });
 
 describe('usage errors exit 2 with one line on stderr and nothing on stdout', () => {
@@ -121,6 +136,7 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['--fix with --stdin', ['--fix', '--stdin'], /^proxylint: --fix cannot write to standard input/],
     ['--fix with --fix-dry-run', ['--fix', '--fix-dry-run', 'clean.conf'], /^proxylint: use either --fix or --fix-dry-run/],
     ['--stdin-filename without --stdin', ['--stdin-filename', 'x.conf', 'clean.conf'], /^proxylint: --stdin-filename goes with --stdin/],
+    ['--stdin with a file (the file would be silently ignored)', ['--stdin', 'error.conf'], /^proxylint: --stdin checks standard input only, not also error\.conf: give either --stdin or files/],
     ['no paths', [], /^proxylint: no files given/],
     ['unknown context', ['--context', 'nowhere', 'clean.conf'], /^proxylint: unknown context "nowhere"/],
     ['bad --nginx-version', ['--nginx-version', 'latest', 'clean.conf'], /^proxylint: --nginx-version takes a version/],
@@ -153,12 +169,39 @@ describe('a bad path never stops the rest', () => {
     assert.match(r.stdout, /No problems found in 1 file\./);
   });
 
-  test('json output stays parseable and complete', () => {
-    const { code, report, stderr } = runJson(['nope.conf', 'error.conf', 'missing/dir/'], { cwd: dir });
+  test('json output stays parseable and complete, and lists what could not be checked', () => {
+    const { code, report, stderr } = runJson(['nope.conf', 'error.conf', 'missing/dir/', 'binary.conf'], { cwd: dir });
     assert.equal(code, 2);
     assert.match(stderr, /nope\.conf: no such file or folder/);
     assert.match(stderr, /missing\/dir\/: no such file or folder/);
     assert.deepEqual(where(report, join(dir, 'error.conf')), ['pass-scheme-mismatch@2:12']);
+    assert.deepEqual(report.errors, [
+      { path: join(dir, 'nope.conf'), message: 'nope.conf: no such file or folder' },
+      { path: join(dir, 'missing/dir'), message: 'missing/dir/: no such file or folder' },
+      { path: join(dir, 'binary.conf'), message: 'cannot read binary.conf: is a binary file (it contains NUL bytes), not a configuration' },
+    ]);
+    assert.equal(report.summary.runErrors, 3);
+  });
+
+  test('json: a folder with no configuration in it is an error in the report too', () => {
+    const { code, report } = runJson(['notes'], { cwd: dir });
+    assert.equal(code, 2);
+    assert.deepEqual(report.errors, [{ message: 'no nginx or Apache configuration files found in notes' }]);
+  });
+
+  test('sarif: what could not be checked is a toolExecutionNotification, and the run did not succeed', () => {
+    const r = run('--format', 'sarif', 'nope.conf', 'error.conf');
+    assert.equal(r.code, 2, show(r));
+    const inv = (JSON.parse(r.stdout) as { runs: { invocations: unknown[]; results: unknown[] }[] }).runs[0];
+    assert.equal(inv.results.length, 1);
+    assert.deepEqual(inv.invocations, [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [{ level: 'error', message: { text: 'nope.conf: no such file or folder' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'nope.conf', uriBaseId: '%SRCROOT%' } } }] }],
+      },
+    ]);
+    const ok = run('--format', 'sarif', 'error.conf');
+    assert.deepEqual((JSON.parse(ok.stdout) as { runs: { invocations: unknown[] }[] }).runs[0].invocations, [{ executionSuccessful: true }]);
   });
 
   test('an unreadable (binary) file given by name exits 2; the others are still checked', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runCli } from '../helpers';
+import { CLI, runCli } from '../helpers';
 import { applyUnifiedDiff, runJson, show, tree, where } from './util';
 
 /** CRLF line endings and a Latin-1 "é" (byte 0xE9, invalid as UTF-8) in a comment. */
@@ -221,6 +222,46 @@ describe('--fix-dry-run', () => {
       assert.ok(r.stdout.startsWith('--- keep.conf\n+++ keep.conf (fixed)\n'), show(r));
       assert.equal(applyUnifiedDiff(input, diffPart(r.stdout, 'keep.conf')), input.replace('proxy_pass ', 'proxy_pass http://'));
       assert.equal(readFileSync(join(dir, 'keep.conf'), 'utf8'), 'untouched\n');
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('--fix keeps the file\'s owner, group and mode', () => {
+  const asRoot = process.getuid?.() === 0;
+  const NOBODY = 65534;
+
+  test('run as root on a file owned by nobody: still nobody\'s, mode 0640', { skip: asRoot ? false : 'needs root to give the file to nobody' }, () => {
+    const { dir, cleanup } = tree({ 'site.conf': BEFORE });
+    try {
+      const file = join(dir, 'site.conf');
+      chownSync(file, NOBODY, NOBODY);
+      chmodSync(file, 0o640);
+      const r = runCli(['--fix', 'site.conf'], { cwd: dir });
+      assert.equal(r.code, 1, show(r));
+      assert.deepEqual(readFileSync(file), AFTER);
+      const st = statSync(file);
+      assert.deepEqual([st.uid, st.gid, st.mode & 0o7777], [NOBODY, NOBODY, 0o640]);
+      assert.deepEqual(readdirSync(dir), ['site.conf'], 'no temporary file left');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('run as a user who may not give files away (EPERM): the fix is still written, and the file is theirs', { skip: asRoot ? false : 'needs root to run the CLI as nobody' }, () => {
+    const { dir, cleanup } = tree({ 'site.conf': BEFORE });
+    try {
+      const file = join(dir, 'site.conf');
+      // nobody may replace the file (the folder is theirs) but not make the new one root's.
+      chmodSync(dir, 0o755);
+      chownSync(dir, NOBODY, NOBODY);
+      chmodSync(file, 0o644);
+      const r = spawnSync(process.execPath, [CLI, '--fix', 'site.conf'], { cwd: dir, uid: NOBODY, gid: NOBODY, encoding: 'utf8' });
+      assert.equal(r.status, 1, `${r.stdout}\n${r.stderr}`);
+      assert.deepEqual(readFileSync(file), AFTER);
+      const st = statSync(file);
+      assert.deepEqual([st.uid, st.mode & 0o7777], [NOBODY, 0o644]);
     } finally {
       cleanup();
     }

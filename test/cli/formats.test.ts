@@ -153,7 +153,7 @@ describe('json format', () => {
     const { code, report } = runJson(['site.conf'], { cwd: dir });
     assert.equal(code, 1);
     assert.equal(report.version, 1);
-    assert.deepEqual(report.summary, { errors: 4, warnings: 0, infos: 0, fixable: 3, files: 1 });
+    assert.deepEqual(report.summary, { errors: 4, warnings: 0, infos: 0, fixable: 3, files: 1, runErrors: 0 });
     assert.deepEqual(report.skipped, []);
     assert.equal(report.files.length, 1);
     const file = join(dir, 'site.conf');
@@ -193,17 +193,17 @@ describe('json format', () => {
 
   test('counts warnings and infos in the summary', () => {
     const w = runJson(['warn.conf'], { cwd: dir });
-    assert.deepEqual(w.report.summary, { errors: 0, warnings: 2, infos: 0, fixable: 0, files: 1 });
+    assert.deepEqual(w.report.summary, { errors: 0, warnings: 2, infos: 0, fixable: 0, files: 1, runErrors: 0 });
     assert.deepEqual(w.report.files[0].findings.map((f) => f.severity), ['warning', 'warning']);
     const i = runJson(['-c', 'info.json', 'frag.conf'], { cwd: dir });
-    assert.deepEqual(i.report.summary, { errors: 0, warnings: 0, infos: 1, fixable: 1, files: 1 });
+    assert.deepEqual(i.report.summary, { errors: 0, warnings: 0, infos: 1, fixable: 1, files: 1, runErrors: 0 });
     assert.equal(i.report.files[0].findings[0].severity, 'info');
   });
 
   test('a clean run is an empty file list, not an empty output', () => {
     const { code, report } = runJson(['clean.conf'], { cwd: dir });
     assert.equal(code, 0);
-    assert.deepEqual(report, { version: 1, summary: { errors: 0, warnings: 0, infos: 0, fixable: 0, files: 1 }, files: [], skipped: [] });
+    assert.deepEqual(report, { version: 1, summary: { errors: 0, warnings: 0, infos: 0, fixable: 0, files: 1, runErrors: 0 }, files: [], skipped: [], errors: [] });
   });
 
   test('a report standard output cannot take (a full disk) is a clear error with exit code 2, not a stack trace', { skip: !existsSync('/dev/full') && 'no /dev/full here' }, () => {

@@ -148,7 +148,7 @@ http {
     // nginx.conf, conf.d/site.conf, conf.d/other.conf, snippets/extra.conf; apache/site.conf and httpd.conf (Apache).
     assert.equal(report.summary.files, 6);
     // apache/site.conf's backend is on loopback: no-connectiontimeout is info there.
-    assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 1, fixable: 2, files: 6 });
+    assert.deepEqual(report.summary, { errors: 3, warnings: 0, infos: 1, fixable: 2, files: 6, runErrors: 0 });
     assert.deepEqual(report.skipped, []);
   });
 

@@ -55,7 +55,7 @@ test('--quiet says how many findings it hid', () => {
   try {
     const r = runCli(['-q', 'site.conf'], { cwd: t.dir });
     assert.equal(r.code, 0);
-    assert.match(r.stdout, /No errors in 1 file \(\d+ warning or info findings? hidden by --quiet\)\./);
+    assert.match(r.stdout, /No errors in 1 file \(\d+ warnings? hidden by --quiet\)\./);
   } finally {
     t.cleanup();
   }

@@ -68,7 +68,7 @@ describe('suppression comments', () => {
       assert.match(byLine.get(20)!.message, /unused suppression: "pass-scheme-mismatch" reports nothing on line 21/);
       assert.ok(byLine.get(20)!.fix, 'an unused suppression can be removed by --fix');
       assert.equal(byLine.get(12)!.fix, undefined);
-      assert.deepEqual(report.summary, { errors: 3, warnings: 5, infos: 0, fixable: 6, files: 1 });
+      assert.deepEqual(report.summary, { errors: 3, warnings: 5, infos: 0, fixable: 6, files: 1, runErrors: 0 });
     } finally {
       cleanup();
     }

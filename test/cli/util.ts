@@ -19,9 +19,10 @@ export interface JsonFinding {
 
 export interface JsonReport {
   version: number;
-  summary: { errors: number; warnings: number; infos: number; fixable: number; files: number };
+  summary: { errors: number; warnings: number; infos: number; fixable: number; files: number; runErrors: number; hidden?: number; hiddenWarnings?: number; hiddenInfos?: number; hiddenCounted?: boolean };
   files: { path: string; findings: JsonFinding[]; output?: string }[];
   skipped: { path: string; reason: string }[];
+  errors: { path?: string; message: string }[];
 }
 
 export const DOCS = 'https://github.com/proxylint/proxylint/blob/main/server/src/core/rules';

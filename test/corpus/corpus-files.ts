@@ -1,13 +1,13 @@
 // Shared by the corpus tests (not a test file: test/run.mjs only picks up *.test.ts).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SHARED } from '../helpers';
+import { SHARED, sharedSkip } from '../helpers';
 
 export const CORPUS = join(SHARED, 'corpus');
 
-// A missing corpus fails (it does not skip): these tests are only worth anything when they run.
-assert.ok(existsSync(join(CORPUS, 'MANIFEST.tsv')), `the shared corpus is not at ${CORPUS}`);
+/** The corpus tests' `skip` option: the reason when ../shared/corpus is absent (a clone on its own), else false. */
+export const CORPUS_SKIP = sharedSkip('corpus', 'corpus/MANIFEST.tsv');
 
 export interface Row {
   server: string;

@@ -22,8 +22,10 @@ import { outcomeText } from '../../server/src/core/docs/render';
 import { allRules } from '../../server/src/core/rules/index';
 import { docsUrl } from '../../server/src/core/rules/rule';
 import reference from '../../server/src/core/model/nginx-directives.json';
+import { SHARED, sharedSkip } from '../helpers';
 
-const CATALOGUE = readFileSync(join(__dirname, '..', '..', '..', 'shared', 'reference', 'proxy-failure-catalogue.md'), 'utf8');
+const CATALOGUE_SKIP = sharedSkip('reference/proxy-failure-catalogue.md');
+const CATALOGUE = CATALOGUE_SKIP ? '' : readFileSync(join(SHARED, 'reference', 'proxy-failure-catalogue.md'), 'utf8');
 const REF = reference as unknown as Record<string, { defaults: Record<string, string>; modules: string[] }>;
 
 const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
@@ -242,7 +244,7 @@ test('Apache: status codes follow what httpd really returns', () => {
   }
 });
 
-test('every exact log line occurs verbatim in the lab catalogue', () => {
+test('every exact log line occurs verbatim in the lab catalogue', { skip: CATALOGUE_SKIP }, () => {
   const docs = [...allNginxDirectiveDocs(), ...allNginxServerParamDocs(), ...allApacheDirectiveDocs(), ...allApacheWorkerParamDocs(), ...allApacheExtraDocs()];
   let checked = 0;
   for (const doc of docs) {

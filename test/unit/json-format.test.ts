@@ -3,13 +3,13 @@ import { test } from 'node:test';
 import { formatJson, formatJsonChunks } from '../../server/src/cli/formatters/json';
 import { formatSarifChunks } from '../../server/src/cli/formatters/sarif';
 import { formatGithubChunks } from '../../server/src/cli/formatters/github';
-import { formatTextChunks } from '../../server/src/cli/formatters/text';
+import { formatTextChunks, type RunError } from '../../server/src/cli/formatters/text';
 import { ruleMeta } from '../../server/src/core/rules/index';
 import type { RuleMeta } from '../../server/src/core/rules/rule';
 import type { PositionedFinding } from '../../server/src/cli/positions';
 
 // The JSON report is written file by file; it must stay exactly what JSON.stringify(report, null, 2) gives.
-function reference(findings: PositionedFinding[], summary: object, outputs: Map<string, string>, skipped: { path: string; reason: string }[]): string {
+function reference(findings: PositionedFinding[], summary: object, outputs: Map<string, string>, skipped: { path: string; reason: string }[], errors: RunError[]): string {
   const byFile = new Map<string, PositionedFinding[]>();
   for (const f of findings) byFile.set(f.path, [...(byFile.get(f.path) ?? []), f]);
   for (const p of outputs.keys()) if (!byFile.has(p)) byFile.set(p, []);
@@ -18,7 +18,7 @@ function reference(findings: PositionedFinding[], summary: object, outputs: Map<
     findings: list.map((x) => ({ ruleId: x.ruleId, severity: x.severity, message: x.message, line: x.line, column: x.column, endLine: x.endLine, endColumn: x.endColumn, docs: x.docs, fix: x.fix, suggestions: x.suggestions, related: x.related })),
     ...(outputs.has(path) ? { output: outputs.get(path) } : {}),
   }));
-  return JSON.stringify({ version: 1, summary, files, skipped }, null, 2) + '\n';
+  return JSON.stringify({ version: 1, summary, files, skipped, errors }, null, 2) + '\n';
 }
 
 const finding = (path: string, extra: Partial<PositionedFinding> = {}): PositionedFinding => ({
@@ -39,9 +39,9 @@ const finding = (path: string, extra: Partial<PositionedFinding> = {}): Position
 
 test('the file-by-file JSON report is byte for byte JSON.stringify(report, null, 2)', () => {
   const summary = { errors: 1, warnings: 2, infos: 0, fixable: 1, files: 3 };
-  const cases: [PositionedFinding[], object, Map<string, string>, { path: string; reason: string }[]][] = [
-    [[], summary, new Map(), []],
-    [[], { ...summary, hidden: 4 }, new Map([['/a.conf', 'x\r\ny\n']]), [{ path: '/bin.conf', reason: 'binary' }]],
+  const cases: [PositionedFinding[], object, Map<string, string>, { path: string; reason: string }[], RunError[]][] = [
+    [[], summary, new Map(), [], []],
+    [[], { ...summary, hidden: 4 }, new Map([['/a.conf', 'x\r\ny\n']]), [{ path: '/bin.conf', reason: 'binary' }], [{ path: '/gone.conf', message: 'gone.conf: no such "file"' }, { message: 'cannot list /x: EACCES' }]],
     [
       [
         finding('/a.conf', { fix: { title: 't', edits: [{ path: '/a.conf', start: 0, end: 1, newText: '    a;\n' }] }, docs: 'https://x/y.md' }),
@@ -51,13 +51,14 @@ test('the file-by-file JSON report is byte for byte JSON.stringify(report, null,
       summary,
       new Map([['/c.conf', 'out\n']]),
       [],
+      [],
     ],
   ];
-  for (const [f, s, o, k] of cases) {
-    const chunks = [...formatJsonChunks(f, s as never, o, k)];
+  for (const [f, s, o, k, e] of cases) {
+    const chunks = [...formatJsonChunks(f, s as never, o, k, e)];
     assert.ok(chunks.length >= 2);
-    assert.equal(chunks.join(''), reference(f, s, o, k));
-    assert.equal(formatJson(f, s as never, o, k), reference(f, s, o, k));
+    assert.equal(chunks.join(''), reference(f, s, o, k, e));
+    assert.equal(formatJson(f, s as never, o, k, e), reference(f, s, o, k, e));
     JSON.parse(chunks.join(''));
   }
 });
@@ -70,8 +71,10 @@ test('the SARIF log made result by result is exactly JSON.stringify of itself wi
     finding('/w/b.conf', { related: [{ path: '/w/a.conf', start: 5, end: 7, message: 'here "too"', line: 2, column: 3 }] }),
     finding('/w/a c#.conf', { message: 'ünïcødé ✓ \u2028 "results": []' }),
   ];
-  for (const findings of [[], many.slice(0, 1), many]) {
-    const chunks = [...formatSarifChunks(findings, rules, '1.2.3', '/w', (p) => p.slice(3), () => text)];
+  const errors = [{ path: '/w/gone.conf', message: 'gone.conf: "results": []' }, { path: '/elsewhere/x.conf', message: 'x' }, { message: 'cannot list /w/d: EACCES' }];
+  const cases: [PositionedFinding[], RunError[]][] = [[[], []], [many.slice(0, 1), []], [many, []], [[], errors], [many, errors]];
+  for (const [findings, errs] of cases) {
+    const chunks = [...formatSarifChunks(findings, rules, '1.2.3', '/w', () => text, errs)];
     const out = chunks.join('');
     assert.equal(out, JSON.stringify(JSON.parse(out), null, 2) + '\n');
     const log = JSON.parse(out) as { runs: { results: { message: { text: string } }[]; tool: { driver: { rules: unknown[] } } }[] };

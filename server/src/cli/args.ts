@@ -7,7 +7,8 @@ export interface CliArgs {
   fixDryRun: boolean;
   config?: string;
   maxWarnings?: number;
-  failOn: 'error' | 'warning' | 'info';
+  /** Undefined when not given: the default is warning, and -q then counts errors only (see run.ts). */
+  failOn?: 'error' | 'warning' | 'info';
   stdin: boolean;
   stdinFilename?: string;
   context?: string;
@@ -50,7 +51,8 @@ Options:
       --max-include-depth <n>            follow includes at most n levels deep (default: 64)
       --max-directives <n>               stop following includes past n directives (default: 2000000)
       --max-findings-per-rule <n>        report at most n findings of one rule per file (default: 1000)
-  -q, --quiet                            report errors only
+  -q, --quiet                            report errors only (warnings fail the run only
+                                         with an explicit --fail-on or --max-warnings)
       --timing                           print where the time went (phases, slowest rules) to stderr
       --list-rules                       print the rules and exit
   -h, --help                             show this help
@@ -60,7 +62,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage or I/O error.`;
 
 export function parseArgs(argv: string[]): CliArgs {
-  const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, failOn: 'warning', stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
+  const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
@@ -155,6 +157,8 @@ export function parseArgs(argv: string[]): CliArgs {
   if (a.fix && a.fixDryRun) throw new UsageError('use either --fix or --fix-dry-run');
   if (a.fix && a.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run');
   if (a.stdinFilename && !a.stdin) throw new UsageError('--stdin-filename goes with --stdin');
+  // Checking standard input and quietly not the files named would pass a CI job that checked nothing it was given.
+  if (a.stdin && a.paths.length) throw new UsageError(`--stdin checks standard input only, not also ${a.paths.join(' ')}: give either --stdin or files (--stdin-filename names the input)`);
   if (!a.stdin && a.paths.length === 0 && !a.help && !a.version && !a.listRules) throw new UsageError('no files given (try "proxylint ." or --help)');
   return a;
 }

@@ -10,6 +10,8 @@ export interface DecodedText {
 export interface CliIo {
   cwd: string;
   version: string;
+  /** An environment variable ($GITHUB_WORKSPACE: see report-root.ts). */
+  env(name: string): string | undefined;
   stdout(s: string): void;
   stderr(s: string): void;
   /** Standard input, decoded like a file; not ok when it is empty, too large, binary or unreadable. */

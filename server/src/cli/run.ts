@@ -17,9 +17,10 @@ import { unifiedDiff } from './diff';
 import { formatGithubChunks } from './formatters/github';
 import { formatJsonChunks } from './formatters/json';
 import { formatSarifChunks } from './formatters/sarif';
-import { formatTextChunks, summarize } from './formatters/text';
+import { formatTextChunks, summarize, type RunError, type Summary } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
+import { reportRoot, underRoot } from './report-root';
 import { formatTimings, type Timings } from '../core/timings';
 import { isIgnored } from '../core/ignore';
 
@@ -69,9 +70,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // --timing: phases and rules, summed over every configuration checked, printed to stderr at the end.
   const timings: Timings | undefined = args.timing ? new Map() : undefined;
   const started = timings ? performance.now() : 0;
+  // What kept an input from being checked (exit code 2): said on stderr and listed in the JSON and SARIF reports,
+  // so that a report read on its own does not pass for a clean run.
+  const errors: RunError[] = [];
   let ioFailed = false;
-  const fail = (msg: string) => {
+  const fail = (msg: string, path?: string) => {
     io.stderr(`proxylint: ${msg}\n`);
+    errors.push(path === undefined ? { message: msg } : { path, message: msg });
     ioFailed = true;
   };
 
@@ -84,19 +89,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (configPath) {
       const r = io.read(configPath);
       if (!r.ok) {
-        fail(`cannot read ${configPath}: ${r.message}`);
+        fail(`cannot read ${configPath}: ${r.message}`, configPath);
         settings = null;
       } else {
         let json: unknown;
         try {
           json = JSON.parse(r.text);
         } catch (e) {
-          fail(`${configPath} is not valid JSON: ${jsonErrorAt(r.text, (e as Error).message)}`);
+          fail(`${configPath} is not valid JSON: ${jsonErrorAt(r.text, (e as Error).message)}`, configPath);
           settings = null;
         }
         if (settings) {
           const read = readProjectConfig(json, dirname(configPath), allRuleIds());
-          for (const p of read.problems) fail(`${configPath}: ${p}`);
+          for (const p of read.problems) fail(`${configPath}: ${p}`, configPath);
           settings = read.problems.length ? null : read.settings;
         }
       }
@@ -143,11 +148,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         for (const f of w.files) if (isCandidateName(f)) found.push(f);
       } else if (kind === 'missing' && hasGlob(arg)) {
         const matches = io.glob(abs);
-        if (matches.length === 0) fail(`no files match ${arg}`);
+        if (matches.length === 0) fail(`no files match ${arg}`, abs);
         for (const m of matches) explicit.add(m);
         for (const m of matches) found.push(m);
       } else {
-        fail(kind === 'missing' ? `${arg}: no such file or folder` : `${arg}: not a file or folder`);
+        fail(kind === 'missing' ? `${arg}: no such file or folder` : `${arg}: not a file or folder`, abs);
       }
     }
     const seen = new Set<string>();
@@ -156,7 +161,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       seen.add(p);
       const r = io.read(p);
       if (!r.ok) {
-        if (explicit.has(p)) fail(`cannot read ${relative(io.cwd, p)}: ${r.message}`);
+        if (explicit.has(p)) fail(`cannot read ${relative(io.cwd, p)}: ${r.message}`, p);
         else skipped.push({ path: p, reason: r.message });
         continue;
       }
@@ -212,7 +217,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     return settingsFor(i.path) && !skip;
   });
-  if (inputs.length > 0 && active.length === 0 && ioFailed) return 2;
 
   const lintAll = (): { findings: Finding[]; files: Set<string> } => {
     const entries: Input[] = [];
@@ -238,7 +242,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
-        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
+        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
     };
     for (const i of entries) run(i, undefined);
@@ -259,7 +263,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         r.config.files.forEach((f) => cover(f.path));
         for (const f of r.findings) findings.push(f);
       } catch (e) {
-        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`);
+        fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
     };
     for (const i of apacheEntries) runApache(i);
@@ -306,11 +310,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     for (const [p, text] of outputs) {
       const like = originals.get(p) ?? io.read(p);
       if (!('text' in like)) {
-        fail(`cannot rewrite ${relative(io.cwd, p)}`);
+        fail(`cannot rewrite ${relative(io.cwd, p)}`, p);
         continue;
       }
       const err = io.write(p, text, like);
-      if (err) fail(`cannot write ${relative(io.cwd, p)}: ${err}`);
+      if (err) fail(`cannot write ${relative(io.cwd, p)}: ${err}`, p);
       else fixed++;
     }
     // Said before the report, so that a report that cannot be written (a full disk) does not hide that files changed.
@@ -326,11 +330,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const reported = args.fixDryRun ? onDisk : result;
   const textReported = args.fixDryRun ? (p: string) => before.get(p) ?? textNow(p) : textNow;
   const outputStart = timings ? performance.now() : 0;
-  let findings = positionFindings(reported.findings, textReported);
-  const hidden = args.quiet ? findings.filter((f) => f.severity !== 'error').length : 0;
-  if (args.quiet) findings = findings.filter((f) => f.severity === 'error');
+  const positioned = positionFindings(reported.findings, textReported);
+  // -q hides warnings and info from the report. An explicit --fail-on or --max-warnings still counts them:
+  // `-q --max-warnings 0` must not pass a run that has a warning.
+  const findings = args.quiet ? positioned.filter((f) => f.severity === 'error') : positioned;
+  const thresholdGiven = args.failOn !== undefined || args.maxWarnings !== undefined;
+  const gated = args.quiet && !thresholdGiven ? findings : positioned;
   const fileCount = new Set([...active.map((i) => i.path), ...reported.files]).size;
-  const summary = { ...summarize(findings, fileCount), ...(args.quiet ? { hidden } : {}) };
+  const summary: Summary = summarize(findings, fileCount);
+  if (args.quiet) {
+    summary.hiddenWarnings = positioned.filter((f) => f.severity === 'warning').length;
+    summary.hiddenInfos = positioned.filter((f) => f.severity === 'info').length;
+    summary.hidden = summary.hiddenWarnings + summary.hiddenInfos;
+    if (thresholdGiven) summary.hiddenCounted = true;
+  }
+  // Every file given by name is ignored: said above for each, and not an error.
+  const allIgnoredByName = fileCount === 0 && !ioFailed && ignoredExplicit > 0 && ignoredExplicit === inputs.length;
+  if (fileCount === 0 && !ioFailed && !allIgnoredByName) {
+    // A CI job pointed at the wrong or an empty folder must not pass as "clean".
+    if (ignoredInputs > 0) fail(`all ${ignoredInputs} configuration file(s) found in ${args.paths.join(' ')} match the "ignore" list; nothing was checked`);
+    else fail(`no nginx or Apache configuration files found in ${args.paths.join(' ')}`);
+  }
+  summary.runErrors = errors.length;
   const rel = (p: string) => relative(io.cwd, p);
 
   // Reports are made piece by piece and written in batches of about 64 KB: a large tree's report (12 MB of JSON,
@@ -348,14 +369,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   };
   switch (args.format) {
     case 'json':
-      write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped));
+      write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
       break;
     case 'sarif':
-      write(formatSarifChunks(findings, allRules, io.version, io.cwd, rel, textReported));
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors));
       break;
-    case 'github':
-      write(formatGithubChunks(findings, rel));
+    case 'github': {
+      // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
+      const root = reportRoot(io);
+      write(formatGithubChunks(findings, (p) => underRoot(root, p) ?? p));
       break;
+    }
     default:
       if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
       write(formatTextChunks(findings, summary, rel));
@@ -368,20 +392,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(formatTimings(timings));
   }
 
-  if (fileCount === 0 && !ioFailed) {
-    // Every file given by name is ignored: said above for each, and not an error.
-    if (ignoredExplicit > 0 && ignoredExplicit === inputs.length) return 0;
-    // A CI job pointed at the wrong or an empty folder must not pass as "clean".
-    if (ignoredInputs > 0) io.stderr(`proxylint: all ${ignoredInputs} configuration file(s) found in ${args.paths.join(' ')} match the "ignore" list; nothing was checked\n`);
-    else io.stderr(`proxylint: no nginx or Apache configuration files found in ${args.paths.join(' ')}\n`);
-    return 2;
-  }
+  if (allIgnoredByName) return 0;
   if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
-  const threshold = SEVERITY_RANK[args.failOn];
+  const threshold = SEVERITY_RANK[args.failOn ?? 'warning'];
   // With --max-warnings, warnings fail the run by their number rather than by their presence.
-  const counted = args.maxWarnings === undefined ? findings : findings.filter((f) => f.severity !== 'warning');
+  const counted = args.maxWarnings === undefined ? gated : gated.filter((f) => f.severity !== 'warning');
   if (counted.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
-  if (args.maxWarnings !== undefined && summary.warnings > args.maxWarnings) return 1;
+  if (args.maxWarnings !== undefined && gated.filter((f) => f.severity === 'warning').length > args.maxWarnings) return 1;
   return 0;
 }
 

@@ -91,6 +91,7 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
   return {
     cwd: process.cwd(),
     version,
+    env: (name) => process.env[name],
     stdout: writeStdout,
     stderr: writeStderr,
     readStdin: () => readStdin(maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
@@ -158,11 +159,23 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
         // sites-enabled/x is usually a link to sites-available/x: write the file it points to and keep the
         // link, or --fix would replace the link with a copy that silently drifts from the original.
         p = fs.realpathSync(p);
-        // Write to a sibling and rename, so an interrupted --fix never leaves half a config behind.
+        // Write to a sibling and rename, so an interrupted --fix never leaves half a config behind. The sibling is
+        // new, so it belongs to whoever runs proxylint: it gets the file's owner and group before it takes the
+        // file's place (root running --fix on www-data's config must not leave it root-owned), then its mode,
+        // since chown clears set-user-ID and set-group-ID bits.
+        const st = fs.statSync(p);
         const tmp = `${p}.proxylint-${process.pid}.tmp`;
         fs.writeFileSync(tmp, encode({ ...enc, text }));
-        const mode = fs.statSync(p).mode;
-        fs.chmodSync(tmp, mode);
+        try {
+          if (st.uid !== process.getuid?.() || st.gid !== process.getgid?.()) fs.chownSync(tmp, st.uid, st.gid);
+        } catch (e) {
+          // Not root: a user may not give a file away; the fixed file is then theirs, as any editor would leave it.
+          if ((e as NodeJS.ErrnoException).code !== 'EPERM') {
+            fs.rmSync(tmp, { force: true });
+            throw e;
+          }
+        }
+        fs.chmodSync(tmp, st.mode);
         fs.renameSync(tmp, p);
         return undefined;
       } catch (e) {

@@ -1,12 +1,12 @@
 import type { PositionedFinding } from '../positions';
-import type { Summary } from './text';
+import type { RunError, Summary } from './text';
 
 /**
  * Stable machine-readable output: one entry per file with findings, fixes as offset edits. Produced finding by finding
  * (`JSON.stringify(report, null, 2)` byte for byte), so a report of a large tree — 12 MB for 8,000 findings — never
  * has to exist as one string next to the findings it is made of.
  */
-export function* formatJsonChunks(findings: PositionedFinding[], summary: Summary, outputs: Map<string, string>, skipped: { path: string; reason: string }[]): Generator<string> {
+export function* formatJsonChunks(findings: PositionedFinding[], summary: Summary, outputs: Map<string, string>, skipped: { path: string; reason: string }[], errors: RunError[] = []): Generator<string> {
   const byFile = new Map<string, PositionedFinding[]>();
   for (const f of findings) {
     const list = byFile.get(f.path);
@@ -43,9 +43,10 @@ export function* formatJsonChunks(findings: PositionedFinding[], summary: Summar
     yield `${list.length ? '\n      ' : ''}]${outputs.has(path) ? `,\n      "output": ${JSON.stringify(outputs.get(path))}` : ''}\n    }`;
     first = false;
   }
-  yield `${byFile.size ? '\n  ' : ''}],\n  "skipped": ${nested(skipped, 1)}\n}\n`;
+  // "errors": what could not be checked (exit code 2), so a report read on its own does not pass for a clean run.
+  yield `${byFile.size ? '\n  ' : ''}],\n  "skipped": ${nested(skipped, 1)},\n  "errors": ${nested(errors, 1)}\n}\n`;
 }
 
-export function formatJson(findings: PositionedFinding[], summary: Summary, outputs: Map<string, string>, skipped: { path: string; reason: string }[]): string {
-  return [...formatJsonChunks(findings, summary, outputs, skipped)].join('');
+export function formatJson(findings: PositionedFinding[], summary: Summary, outputs: Map<string, string>, skipped: { path: string; reason: string }[], errors: RunError[] = []): string {
+  return [...formatJsonChunks(findings, summary, outputs, skipped, errors)].join('');
 }

@@ -6,8 +6,22 @@ export interface Summary {
   infos: number;
   fixable: number;
   files: number;
-  /** Findings left out by --quiet. */
+  /** Findings left out by --quiet: all of them, then the warnings and the info ones. */
   hidden?: number;
+  hiddenWarnings?: number;
+  hiddenInfos?: number;
+  /** --quiet with an explicit --fail-on or --max-warnings: the hidden findings still count for the exit code. */
+  hiddenCounted?: boolean;
+  /** Inputs that could not be checked (see RunError); any makes the exit code 2. */
+  runErrors?: number;
+}
+
+/** A file that could not be read, a bad config file, a path that names nothing, an internal error: exit code 2. */
+export interface RunError {
+  /** Absolute path of the file or argument concerned, when there is one. */
+  path?: string;
+  /** As printed on stderr. */
+  message: string;
 }
 
 export function summarize(findings: PositionedFinding[], files: number): Summary {
@@ -44,7 +58,10 @@ export function* formatTextChunks(findings: PositionedFinding[], summary: Summar
     yield out;
   }
   const total = summary.errors + summary.warnings + summary.infos;
-  const hiddenNote = summary.hidden ? ` (${plural(summary.hidden, 'warning or info finding')} hidden by --quiet)` : '';
+  const hiddenParts = [summary.hiddenWarnings ? plural(summary.hiddenWarnings, 'warning') : '', summary.hiddenInfos ? `${summary.hiddenInfos} info` : ''].filter(Boolean);
+  const hiddenNote = summary.hidden
+    ? ` (${hiddenParts.join(' and ')} hidden by --quiet${summary.hiddenCounted ? ', still counted for the exit code' : ''})`
+    : '';
   yield (findings.length ? '\n' : '') +
     (summary.files === 0
       ? 'No configuration files were checked.'
