@@ -35,3 +35,6 @@ export interface Finding {
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** Related locations a finding lists at most (runRules cuts longer lists and says so in the message). */
+export const MAX_RELATED = 20;

@@ -1,5 +1,5 @@
 import type { Finding, Fix, RelatedLocation, Severity } from './finding';
-import { SEVERITY_RANK } from './finding';
+import { MAX_RELATED, SEVERITY_RANK } from './finding';
 import { internalError } from './rules/common/internal-error';
 import type { RuleMeta } from './rules/rule';
 import type { Settings } from './settings';
@@ -51,16 +51,20 @@ export function runRules<R extends RuleMeta, C>(
         c.first ??= { start, end };
         return;
       }
+      // A group used by hundreds of locations would list them all: unreadable in an editor's hover or a terminal,
+      // and most of a 10k-line document's diagnostics payload on every keystroke. The first ones stand for the rest.
+      const related = r.related ?? [];
+      const cut = related.length > MAX_RELATED;
       findings.push({
         ruleId: rule.id,
         severity: userLevel ?? mildest(rule.severity, r.severity),
-        message: r.message,
+        message: cut ? `${r.message} [${MAX_RELATED} of ${related.length} related places listed]` : r.message,
         path,
         start,
         end,
         fix: r.fix,
         suggestions: r.suggestions ?? [],
-        related: r.related ?? [],
+        related: cut ? related.slice(0, MAX_RELATED) : related,
       });
     };
     try {

@@ -1,4 +1,4 @@
-import type { Fix, RelatedLocation, TextEdit } from '../../finding';
+import { MAX_RELATED, type Fix, type RelatedLocation, type TextEdit } from '../../finding';
 import { insertLinesAfter } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
@@ -179,12 +179,13 @@ function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultU
   const first = passes[0];
   const others = passes.length - 1;
   const fix = suggestion(ctx, family, undefined, passes);
-  const also = others ? ` (and ${others} more ${others === 1 ? 'place' : 'places'} that use${others === 1 ? 's' : ''} this group, listed as related)` : '';
+  const also = others ? ` (and ${others} more ${others === 1 ? 'place' : 'places'} that use${others === 1 ? 's' : ''} this group, listed as related${others > MAX_RELATED ? `: the first ${MAX_RELATED}` : ''})` : '';
   // Every pass here sends to the same group with the same family: one text for all of them.
   const related: RelatedLocation[] = [];
   if (others) {
     const text = `also sends requests to upstream "${first.upstream!.name}" with the default ${x.name}`;
-    for (let j = 1; j < passes.length; j++) related.push(passRelated(passes[j], text));
+    // runRules keeps MAX_RELATED of them; the message above already says how many there are.
+    for (let j = 1; j < passes.length && j <= MAX_RELATED; j++) related.push(passRelated(passes[j], text));
   }
   ctx.report({
     node: first.node,
