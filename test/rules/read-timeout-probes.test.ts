@@ -41,3 +41,11 @@ test('read-timeout-too-low: a location with health_check that clients reach is s
   ].join('\n');
   assert.deepEqual(lint(text), [8]);
 });
+
+test('read-timeout-too-low: an unused short value is still reported when passes may hide behind an include that brought nothing in', () => {
+  // The usual Debian layout checked into a repository: sites-enabled/* matches nothing here, the servers are there.
+  const text = 'events {}\nhttp {\n    proxy_read_timeout 1s;\n    include /nonexistent-proxylint-test/sites-enabled/*;\n}\n';
+  assert.deepEqual(lint(text), [3]);
+  // With everything visible and no pass using it, the value times nothing out.
+  assert.deepEqual(lint('events {}\nhttp {\n    proxy_read_timeout 1s;\n    server { listen 8080; location / { proxy_read_timeout 30s; proxy_pass http://127.0.0.1:1; } }\n}\n'), []);
+});
