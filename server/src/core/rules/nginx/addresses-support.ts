@@ -191,15 +191,27 @@ export interface LocalListen {
   tls: boolean | undefined;
 }
 
-const WILDCARD_HOSTS = new Set(['*', '0.0.0.0', '::']);
-/** Per configuration: port → host ("*" for every address) → the listener there (one per address:port, options merged). */
+/** IPv4 and IPv6 wildcards are separate sockets (nginx listens on [::] with ipv6only=on by default). */
+const WILDCARD_V4 = '*';
+const WILDCARD_V6 = '[::]';
+/** Per configuration: port → host (or a wildcard) → the listener there (one per address:port, options merged). */
 const listenCache = new WeakMap<object, Map<number, Map<string, LocalListen>>>();
+
+/** `ssl on` (before nginx 1.25.1) in the listener's server block or, inherited, at http level. */
+function sslOn(node: ConfigNode): boolean {
+  for (let level = node.parent; level; level = level.parent) {
+    const ssl = level.children.find((c) => c.name === 'ssl');
+    if (ssl) return ssl.directive.args[0]?.value.toLowerCase() === 'on';
+  }
+  return false;
+}
 
 /**
  * Every TCP `listen` of the configuration (http and stream servers), one per address:port. nginx speaks TLS on an
  * address:port when any server listening there says `ssl` (the options of one address are merged), or, before
- * 1.25.1, when that server has `ssl on`. QUIC and UDP listeners are left out: a proxied TCP connection never reaches
- * them. Indexed by port, then host: a large configuration has a listen per server block, and every pass target asks.
+ * 1.25.1, when `ssl on` is in force for that server. QUIC and UDP listeners are left out: a proxied TCP connection
+ * never reaches them. Indexed by port, then host: a large configuration has a listen per server block, and every
+ * pass target asks.
  */
 function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
   const cached = listenCache.get(ctx.config);
@@ -210,25 +222,25 @@ function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListe
     const args = node.directive.args.map((a) => a.value.toLowerCase());
     const addr = args[0];
     if (!addr || addr.startsWith('unix:') || addr.includes('$') || args.includes('quic') || args.includes('udp')) continue;
-    let host = '*', portText = '80';
+    let host = WILDCARD_V4, portText = '80';
     if (/^\d+$/.test(addr)) portText = addr;
     else if (addr.startsWith('[')) {
       const close = addr.indexOf(']');
       host = addr.slice(1, close);
       if (addr[close + 1] === ':') portText = addr.slice(close + 2);
+      if (host === '::') host = WILDCARD_V6;
     } else {
       const colon = addr.lastIndexOf(':');
       if (colon >= 0) {
         host = addr.slice(0, colon);
         portText = addr.slice(colon + 1);
       } else host = addr;
+      if (host === '*' || host === '0.0.0.0') host = WILDCARD_V4;
     }
     const port = Number(portText);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
-    if (WILDCARD_HOSTS.has(host)) host = '*';
-    const sslOn = node.parent?.children.some((c) => c.name === 'ssl' && c.directive.args[0]?.value.toLowerCase() === 'on') ?? false;
     // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
-    const tls = args.includes('ssl') || sslOn ? true : node.context === 'stream-server' ? undefined : false;
+    const tls = args.includes('ssl') || sslOn(node) ? true : node.context === 'stream-server' ? undefined : false;
     let hosts = byPort.get(port);
     if (!hosts) byPort.set(port, (hosts = new Map()));
     const known = hosts.get(host);
@@ -239,23 +251,19 @@ function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListe
 }
 
 /**
- * The listener of this configuration that a connection to host:port reaches, when that can be told from the text:
- * the same host written the same way, a loopback target and a listener on every address, or `localhost` and a
- * listener on 127.0.0.1 or ::1. A host name that is not loopback may be another machine, so a wildcard listener says
- * nothing about it.
+ * The listener of this configuration that a connection to host:port reaches, when that can be told from the text.
+ * As in nginx, a listener on the exact address wins over a wildcard one; a loopback target reaches the wildcard of
+ * its family (127.x: IPv4's `*`, ::1: `[::]`), and `localhost` is taken as 127.0.0.1 first. A host name that is not
+ * loopback may be another machine, so a wildcard listener says nothing about it.
  */
 export function localListenerFor(ctx: NginxRuleContext, host: string, port: number): LocalListen | undefined {
   const hosts = localListens(ctx).get(port);
   if (!hosts) return undefined;
-  const h = host.toLowerCase();
-  const candidates = [hosts.get(h)];
-  if (isLoopbackHost(h)) candidates.push(hosts.get('*'));
-  if (h === 'localhost' || h === 'ip6-localhost') candidates.push(hosts.get('127.0.0.1'), hosts.get('::1'));
-  let found: LocalListen | undefined;
-  for (const l of candidates) {
-    if (!l) continue;
-    if (l.tls) return l;
-    found ??= l;
-  }
-  return found;
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost') return hosts.get('127.0.0.1') ?? hosts.get(WILDCARD_V4) ?? hosts.get('::1') ?? hosts.get(WILDCARD_V6) ?? hosts.get(h);
+  if (h === 'ip6-localhost') return hosts.get('::1') ?? hosts.get(WILDCARD_V6) ?? hosts.get(h);
+  const exact = hosts.get(h);
+  if (exact) return exact;
+  if (!isLoopbackHost(h)) return undefined;
+  return hosts.get(h.includes(':') ? WILDCARD_V6 : WILDCARD_V4);
 }
