@@ -14,7 +14,8 @@ const MULTIPLIER: Record<string, number> = { ms: 0.001, mi: 60, m: 60, min: 60, 
 function misread(p: WorkerParam): { seconds: number; unit: string; intended?: number } | undefined {
   if (PARAMS[p.key]?.kind !== 'seconds' || checkParamValue(p)) return undefined;
   const m = /^\s*(\d+)\s*([A-Za-z]+)/.exec(p.value);
-  if (!m || m[2].toLowerCase() === 's') return undefined;
+  // Units that mean seconds anyway ("30s", "30sec", "30seconds") come out right.
+  if (!m || /^s(ec(ond)?s?)?$/i.test(m[2])) return undefined;
   const seconds = Number(m[1]);
   const factor = MULTIPLIER[m[2].toLowerCase()];
   // Whole seconds only, and at least one: the shortest value httpd accepts.

@@ -95,8 +95,16 @@ function report(ctx: NginxRuleContext, outer: number, g: Group): void {
   // but it is said, with what keeps those connections open: never a longer nginx timeout, which only brings this
   // finding back (long-lived-location-default-timeout gives the same advice there).
   // Only the read timeout closes a quiet connection (the send timeout runs only while a write to the backend waits).
-  const longLived = sites.filter((s, k) => kinds[k] && items.some((i) => i.kind === 'read' && i.sites.includes(s)));
-  const kindsThere = new Set(longLived.map((s) => kinds[sites.indexOf(s)]));
+  // Sets, not includes/indexOf: a group can serve thousands of locations, and this runs on every keystroke.
+  const readSites = new Set(items.filter((i) => i.kind === 'read').flatMap((i) => i.sites));
+  const longLived: typeof sites = [];
+  const kindsThere = new Set<NonNullable<(typeof kinds)[number]>>();
+  sites.forEach((s, k) => {
+    const kind = kinds[k];
+    if (!kind || !readSites.has(s)) return;
+    longLived.push(s);
+    kindsThere.add(kind);
+  });
   const longName = kindsThere.size > 1 ? 'WebSocket and event-stream' : kindsThere.has('websocket') ? 'WebSocket' : 'event-stream';
   const fix: Fix | undefined = edit && {
     title:
