@@ -44,3 +44,18 @@ test('glob: patterns an invalid or oversized RegExp would come from match nothin
   const r = lintText('events {}\nhttp {\n    include /cfg/[z-a]*.conf;\n}\n');
   assert.deepEqual(r.findings.filter((f) => f.ruleId === 'internal-error'), []);
 });
+
+test('glob: dot entries as glob(3) lists them ("." and "..", an escaped leading dot), and a lone trailing backslash', () => {
+  assert.ok(!m('a\\', 'a\\'), 'a lone backslash at the end matches nothing');
+  const dir = mkdtempSync(join(tmpdir(), 'proxylint-glob-'));
+  try {
+    writeFileSync(join(dir, '.hidden.conf'), '');
+    writeFileSync(join(dir, 'shown.conf'), '');
+    assert.deepEqual(globSync(join(dir, '*.conf')), { paths: [join(dir, 'shown.conf')] });
+    assert.deepEqual(globSync(join(dir, '\\.h*')), { paths: [join(dir, '.hidden.conf')] });
+    // nginx -t on "include conf.d/.*;" fails reading conf.d itself ("(21: Is a directory)"): "." is among the matches.
+    assert.ok((globSync(join(dir, '.*')) as { paths: string[] }).paths.includes(dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

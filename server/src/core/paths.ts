@@ -139,8 +139,9 @@ function matchSegment(p: string, s: string): boolean {
           si++;
           continue;
         }
-      } else if (c === '\\' && pi + 1 < p.length) {
-        if (p[pi + 1] === s[si]) {
+      } else if (c === '\\') {
+        // A lone backslash at the end escapes nothing: glob(3) then matches no name.
+        if (pi + 1 < p.length && p[pi + 1] === s[si]) {
           pi += 2;
           si++;
           continue;

@@ -147,8 +147,12 @@ export function globSync(pattern: string, limit = 100_000): { paths: string[] } 
           if (err.code === 'ENOENT' || err.code === 'ENOTDIR') continue;
           return { error: `${err.code}: cannot list ${dir}` };
         }
+        // glob(3) lists "." and ".." too, and a name starting with a dot only for a segment that starts with one
+        // (written "." or escaped "\\."): "include conf.d/.*;" reaches conf.d itself, and nginx fails on it.
+        const dotted = seg.startsWith('.') || seg.startsWith('\\.');
+        if (dotted) names = ['.', '..', ...names];
         for (const name of names) {
-          if (name.startsWith('.') && !seg.startsWith('.')) continue;
+          if (name.startsWith('.') && !dotted) continue;
           if (!matches(name)) continue;
           const p = path.join(dir, name);
           if (k === segs.length - 1 || isDir(p)) next.push(p);
