@@ -169,10 +169,16 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
         try {
           if (st.uid !== process.getuid?.() || st.gid !== process.getgid?.()) fs.chownSync(tmp, st.uid, st.gid);
         } catch (e) {
-          // Not root: a user may not give a file away; the fixed file is then theirs, as any editor would leave it.
+          // Not root: a user may not give a file away, so the fixed file is theirs, as any editor would leave it. The
+          // group can still be kept when the user belongs to it, so a group-writable config stays writable for it.
           if ((e as NodeJS.ErrnoException).code !== 'EPERM') {
             fs.rmSync(tmp, { force: true });
             throw e;
+          }
+          try {
+            fs.chownSync(tmp, -1, st.gid);
+          } catch {
+            // Not one of the user's groups either: the user's own group it is.
           }
         }
         fs.chmodSync(tmp, st.mode);
