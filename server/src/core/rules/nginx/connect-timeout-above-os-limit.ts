@@ -24,7 +24,8 @@ export function reportsAboveOsLimit(node: ConfigNode): boolean {
 /**
  * The `name` lines that only passes to UNIX sockets run with. There is no handshake to wait for: connect() on a
  * socket nobody listens on fails at once ("(111: Connection refused)" or "(2: No such file or directory)"), and on a
- * full backlog Linux answers a non-blocking connect with EAGAIN straight away, so the timeout never matters.
+ * full backlog Linux answers a non-blocking connect with EAGAIN straight away, which ngx_event_connect_peer treats
+ * as a refusal, so the timeout never matters.
  * A pass with variables, or to a group with any TCP server, counts as TCP.
  */
 function unixSocketOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
