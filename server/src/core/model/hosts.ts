@@ -1,5 +1,5 @@
 /** Host names that always mean this machine. */
-export const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1']);
+const LOOPBACK_NAMES = new Set(['localhost', 'ip6-localhost', '::1']);
 
 /**
  * Whether a connection to `host` reaches this machine itself (127.0.0.0/8, ::1, localhost). Accepts an IPv6

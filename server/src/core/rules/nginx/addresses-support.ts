@@ -8,8 +8,6 @@ import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
 import { isLoopbackHost } from '../../model/hosts';
 
-export { isLoopbackHost };
-
 /** Pass directives that take a host name nginx may have to look up (memcached_pass takes no variables and no TLS). */
 export const RESOLVING_PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
 
@@ -184,8 +182,6 @@ export const RESOLVER_LINE = 'resolver 127.0.0.11 valid=30s;  # TODO: your DNS s
 /** A port this configuration itself listens on, and whether nginx speaks TLS there. */
 export interface LocalListen {
   node: ConfigNode;
-  /** The listen address's host as written (lower case, IPv6 without brackets); "*" when it binds every address. */
-  host: string;
   port: number;
   /** undefined for a stream listener without `ssl`: it relays raw TCP, so what speaks there is whatever it passes to. */
   tls: boolean | undefined;
@@ -244,7 +240,7 @@ function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListe
     let hosts = byPort.get(port);
     if (!hosts) byPort.set(port, (hosts = new Map()));
     const known = hosts.get(host);
-    if (!known || (tls && !known.tls)) hosts.set(host, { node, host, port, tls });
+    if (!known || (tls && !known.tls)) hosts.set(host, { node, port, tls });
   }
   listenCache.set(ctx.config, byPort);
   return byPort;
