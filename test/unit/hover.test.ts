@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { nginxHover } from '../../server/src/core/features/hover';
 import { defaultSettings } from '../../server/src/core/settings';
 import { lintText } from '../helpers';
+import { docLookup } from '../../server/src/lsp/docs';
 
 /** Hover markdown at the first `needle` in /cfg/<path>, with no directive docs (only the effective-value part). */
 function hoverAt(main: string, files: Record<string, string>, path: string, needle: string, version: string | null = null): string {
@@ -74,4 +75,19 @@ test('hover with no nginx version set states both possible proxy_http_version de
 test('hover on an unknown directive presents no effective value', () => {
   const md = hoverAt('events {}\nhttp { frobnicate on; }\n', {}, 'nginx.conf', 'frobnicate');
   assert.doesNotMatch(md, /Effective value/);
+});
+
+test('reference docs for a name several modules define show the entry for where the directive sits', () => {
+  const headers = (md: string | undefined) => [...(md ?? '').matchAll(/^\*\*[a-z_]+\*\* \((ngx_[a-z_]+)\)$/gm)].map((m) => m[1]);
+  // A virtual server block in http: not the upstream server line, not stream's or mail's server block.
+  assert.deepEqual(headers(docLookup('listen', 'server')), ['ngx_http_core_module']);
+  assert.deepEqual(headers(docLookup('listen', 'stream-server')), ['ngx_stream_core_module']);
+  assert.deepEqual(headers(docLookup('deny', 'limit_except')), ['ngx_http_access_module']);
+  assert.deepEqual(headers(docLookup('allow', 'stream-server')), ['ngx_stream_access_module']);
+  assert.deepEqual(headers(docLookup('server', 'http')), ['ngx_http_core_module']);
+  assert.deepEqual(headers(docLookup('server', 'mail')), ['ngx_mail_core_module']);
+  // Unknown place, or a place the directive does not belong: every entry, so nothing is hidden.
+  assert.deepEqual(headers(docLookup('listen')), ['ngx_http_core_module', 'ngx_mail_core_module', 'ngx_stream_core_module']);
+  assert.deepEqual(headers(docLookup('listen', 'location')), ['ngx_http_core_module']);
+  assert.equal(headers(docLookup('listen', 'events')).length, 3);
 });

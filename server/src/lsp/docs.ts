@@ -34,10 +34,47 @@ function pageOf(module: string): string {
 /** Syntax lines come as markdown ("*`time`*"); inside a code span only the words should remain. */
 const plain = (s: string) => s.replace(/<[^>]+>/g, '').replace(/&hellip;/g, '…').replace(/\*(`[^`]*`)\*/g, '$1').replace(/`/g, '').trim();
 
-/** The official reference text for any nginx directive the proxylint knowledge base does not cover. */
-export function referenceDoc(name: string): string | undefined {
-  const entries = referenceDocs().get(name);
+/**
+ * Where a directive sits (the tree's context names) → the module family and the context names the reference uses.
+ * Many names exist in several modules (`listen`, `server`, `resolver`, `allow`: http, stream and mail each have
+ * one), and a hover that shows all of them makes the reader work out which one applies.
+ */
+const REFERENCE_CONTEXTS: Record<string, [family: string | undefined, names: string[]]> = {
+  main: [undefined, ['main']],
+  events: [undefined, ['events']],
+  http: ['ngx_http_', ['http']],
+  server: ['ngx_http_', ['server']],
+  location: ['ngx_http_', ['location']],
+  'if-location': ['ngx_http_', ['if in location', 'if']],
+  'if-server': ['ngx_http_', ['if']],
+  limit_except: ['ngx_http_', ['limit_except']],
+  upstream: ['ngx_http_', ['upstream']],
+  stream: ['ngx_stream_', ['stream']],
+  'stream-server': ['ngx_stream_', ['server']],
+  'stream-upstream': ['ngx_stream_', ['upstream']],
+  mail: ['ngx_mail_', ['mail']],
+  'mail-server': ['ngx_mail_', ['server']],
+};
+
+/** Narrows only while something is left: a directive written in the wrong place still gets every entry. */
+function narrow<T>(list: T[], keep: (x: T) => boolean): T[] {
+  const kept = list.filter(keep);
+  return kept.length ? kept : list;
+}
+
+/**
+ * The official reference text for any nginx directive the proxylint knowledge base does not cover: the entries of
+ * the module family and context the directive sits in (all of them when the context is unknown or matches none).
+ */
+export function referenceDoc(name: string, context?: string): string | undefined {
+  let entries = referenceDocs().get(name);
   if (!entries?.length) return undefined;
+  const where = context === undefined ? undefined : REFERENCE_CONTEXTS[context];
+  if (where) {
+    const [family, names] = where;
+    if (family) entries = narrow(entries, (d) => d.module.startsWith(family));
+    entries = narrow(entries, (d) => d.contexts.some((c) => names.includes(c)));
+  }
   return entries
     .map((d) => {
       const url = `https://nginx.org/en/docs/${pageOf(d.module)}#${d.name}`;
@@ -54,5 +91,5 @@ export const docLookup: DocLookup = (name, context) => {
   }
   const doc = nginxDirectiveDoc(name, context);
   // proxylint's own text explains the 502/504 side; the reference covers every other directive.
-  return doc ? renderHover(doc) : referenceDoc(name);
+  return doc ? renderHover(doc) : referenceDoc(name, context);
 };
