@@ -49,3 +49,30 @@ ProxyPass /z http://127.0.0.1:19102/ timeout=8
   // Keys only a balancer has still resolve wherever they are written.
   assert.match(hoverAt(text, 'lbmethod='), /Scheduling method of the balancer/);
 });
+
+test('server-scoped directives show the effective value: set here, replaced by a later line, or replacing the main server', () => {
+  const text = `Timeout 90
+ProxyTimeout 30
+<VirtualHost 127.0.0.1:8080>
+    ProxyTimeout 10
+    ProxyPass /a http://127.0.0.1:9000/
+    ProxyTimeout 20
+</VirtualHost>
+<VirtualHost 127.0.0.1:8081>
+    ProxyPass /b http://127.0.0.1:9001/
+</VirtualHost>
+<Location /c>
+    ProxyPass http://127.0.0.1:9002/
+</Location>
+<IfModule mod_ssl.c>
+    Timeout 120
+</IfModule>
+`;
+  assert.match(hoverAt(text, 'ProxyTimeout 30'), /\*\*Effective value here:\*\* `30` — set here, for the main server and every virtual host that does not set its own/);
+  assert.match(hoverAt(text, 'ProxyTimeout 10'), /\*\*Effective value here:\*\* `20` — line 6 sets ProxyTimeout again for this virtual host, and httpd keeps the last one: this line has no effect/);
+  assert.match(hoverAt(text, 'ProxyTimeout 20'), /\*\*Effective value here:\*\* `20` — set here, for this virtual host \(instead of the main server's `30` on line 2\)/);
+  // The later Timeout sits in <IfModule>: it wins only when that module is loaded.
+  assert.match(hoverAt(text, 'Timeout 90'), /`120` — line 15 sets Timeout again for this server, and httpd keeps the last one: this line has no effect \(if the conditional section around line 15 applies\)/);
+  // Multi-valued directives merge differently: no line.
+  assert.doesNotMatch(hoverAt(text, 'ProxyPass /b'), /Effective value here/);
+});

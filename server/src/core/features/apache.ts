@@ -2,7 +2,7 @@ import { allApacheDirectiveDocs, apacheDirectiveDoc, apacheModuleDoc, apacheWork
 import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
-import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
+import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { balancerName, describeTimeout } from '../model/apache-proxy';
 import { PARAMS } from '../model/apache-workers';
 import { hasGlob, resolve } from '../paths';
@@ -62,11 +62,46 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
     if (doc) parts.push(renderHover(doc));
     return parts.length ? { markdown: parts.join('\n\n---\n\n'), start: arg.start, end: arg.end } : undefined;
   }
+  const effective = serverLevelValue(result, node, lineOf);
+  if (effective) parts.push(effective);
   const doc = node.lname === 'loadmodule' && node.args[0] ? apacheModuleDoc(node.args[0].replace(/_module$/, '')) ?? apacheDirectiveDoc(node.name) : apacheDirectiveDoc(node.name);
   if (doc) parts.push(renderHover(doc));
   if (parts.length === 0) return undefined;
   const d = node.directive;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+/**
+ * Server-scoped directives that take one value: at the top of the main server or of a <VirtualHost>, the last one
+ * written wins, and a virtual host that sets none uses the main server's. (Multi-valued ones such as ProxyPass, and
+ * per-directory ones, follow other merge rules and get no line.)
+ */
+// KeepAlive* and LimitRequest* are left out: for name-based virtual hosts httpd may take them from the default host of
+// the address, since it reads the request before it knows the Host header.
+const SINGLE_SERVER_VALUE = new Set(['timeout', 'proxytimeout', 'proxybadheader', 'proxyiobuffersize', 'proxyreceivebuffersize', 'sslproxyengine', 'proxyrequests', 'proxyvia']);
+
+/**
+ * "Effective value here" for a server-scoped directive: set here, overridden by a later line of the same server (httpd
+ * keeps the last), or — in a virtual host — replacing the main server's value. The nginx hover says the same for
+ * nginx's inheritance.
+ */
+function serverLevelValue(result: ApacheLintResult, node: ApacheNode, lineOf: (n: ApacheNode) => number): string | undefined {
+  if (!SINGLE_SERVER_VALUE.has(node.lname) || node.directive.section || contextOf(node, result.config) === 'directory' || result.config.htaccess) return undefined;
+  const vhost = virtualHostOf(node);
+  const winner = result.proxy.serverValue(vhost, node.lname);
+  if (!winner) return undefined;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const value = (n: ApacheNode) => `\`${n.args.join(' ')}\``;
+  if (winner !== node) {
+    const conditional = conditionsOf(winner);
+    const when = conditional.modules.length || conditional.defines.length || conditional.version ? ` (if the conditional section around ${at(winner)} applies)` : '';
+    return `**Effective value here:** ${value(winner)} — ${at(winner)} sets ${node.name} again for this ${vhost ? 'virtual host' : 'server'}, and httpd keeps the last one: this line has no effect${when}`;
+  }
+  if (vhost) {
+    const main = result.proxy.serverValue(null, node.lname);
+    return `**Effective value here:** ${value(node)} — set here, for this virtual host${main ? ` (instead of the main server's ${value(main)} on ${at(main)})` : ''}`;
+  }
+  return `**Effective value here:** ${value(node)} — set here, for the main server and every virtual host that does not set its own`;
 }
 
 const SECTION_KIND: Record<string, SymbolKind> = {
