@@ -5,7 +5,7 @@
 // leaves the machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Fix } from '../../server/src/core/finding';
 import { applyEdits } from '../../server/src/core/fix';
@@ -71,5 +71,43 @@ for (const rule of allRules) {
       assert.deepEqual(problems, [], `example:\n${ex}`);
     }
     if (offered === 0) t.skip('the rule offers no quick fix on these examples');
+  });
+}
+
+// Configurations written with whole blocks on one line (`location / { proxy_pass http://big; } } }`, as in
+// gonginx's full-example/nginx.conf of the corpus): a fix that adds a directive "after" another must put it inside
+// the same block, not after the line, where the closing braces have already ended the block and even http{} (nginx:
+// "proxy_next_upstream" directive is not allowed here). Each case ends the file with the block the fix goes into.
+const ONE_LINE_BLOCKS: [string, string][] = [
+  ['failover-ignores-5xx unbounded-retries', 'upstream big { server 127.0.0.1:18601; server 127.0.0.1:18602; server 127.0.0.1:18603; }\nserver { listen 18600; location / { proxy_pass http://big; } } }'],
+  ['no-backup-server', 'server { listen 18600; location / { proxy_pass http://remote; } }\nupstream remote { server 192.0.2.10:8080; server 192.0.2.10:8081; } }'],
+  ['connect-timeout-above-read-timeout', 'server { listen 18600; location /api { proxy_pass http://127.0.0.1:18605; proxy_read_timeout 30s; } } }'],
+  ['long-lived-location-default-timeout', 'server { listen 18600; location /ws/ { proxy_pass http://127.0.0.1:18606; proxy_http_version 1.1; proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection "upgrade"; } } }'],
+  ['resolver-timeout-too-long', 'server { listen 18600; location /r { resolver 127.0.0.1; proxy_pass http://$host; } } }'],
+];
+
+for (const [ids, body] of ONE_LINE_BLOCKS) {
+  test(`one-line blocks: the quick fixes of ${ids} stay inside the block and pass the real nginx -t`, async () => {
+    const dir = tempDir('proxylint-fixes-');
+    const problems: string[] = [];
+    try {
+      const setup = await prepareNginx(withTarget(`events {}\nhttp {\n${body}\n`, 'nginx'), { dir });
+      const hosts = join(dir, 'hosts');
+      writeFileSync(hosts, '127.0.0.1 localhost backup-host.invalid\n');
+      const before = nginxConfigTest(setup, { isolatedNetwork: true, hosts });
+      assert.ok(before.ok, `the configuration itself passes nginx -t:\n${before.output}`);
+      const findings = lintText(setup, setup.text);
+      for (const id of ids.split(' ')) assert.ok(findings.some((f) => f.ruleId === id && (f.fix || f.suggestions.length)), `${id} offers a fix here`);
+      for (const f of findings) {
+        for (const fix of [...(f.fix ? [f.fix] : []), ...f.suggestions]) {
+          writeFileSync(setup.confPath, applyEdits(setup.text, fix.edits.filter((e) => e.path === setup.confPath)).text);
+          const t = nginxConfigTest(setup, { isolatedNetwork: true, hosts });
+          if (!t.ok) problems.push(`${f.ruleId} "${fix.title}": ${t.output.split('\n').filter((l) => /emerg/.test(l)).join(' | ')}`);
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.deepEqual(problems, []);
   });
 }

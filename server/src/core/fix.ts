@@ -170,13 +170,27 @@ export function indentAt(file: SourceFile, offset: number): string {
   return (SPACES[n] ??= ' '.repeat(n));
 }
 
-/** Inserts whole lines right after the line that holds `node`'s end, indented like `node`. */
+/**
+ * Inserts whole lines right after the line that holds `node`'s end, indented like `node`. When more statements
+ * follow `node` on its line (one-line blocks: `location / { proxy_pass http://app; } } }`), the line's end may be
+ * outside the block `node` is in, even outside http{}: the lines then go right after `node` instead, inline, or,
+ * when one of them carries a comment (which would swallow the rest of the line), each on a line of its own with
+ * the rest of the original line moved to the next line.
+ */
 export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
   const file = node.file;
   const endLine = file.lines.positionAt(node.directive.end).line;
   const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
   const indent = indentAt(file, node.directive.start);
   const eol = eolOf(file);
+  const rest = file.text.slice(node.directive.end, at).trim();
+  if (rest !== '' && !rest.startsWith('#')) {
+    const end = node.directive.end;
+    if (!lines.some((l) => l.includes('#'))) return { path: file.path, start: end, end, newText: ' ' + lines.join(' ') };
+    let after = end;
+    while (file.text.charCodeAt(after) === 32 || file.text.charCodeAt(after) === 9) after++;
+    return { path: file.path, start: end, end: after, newText: eol + lines.map((l) => indent + l + eol).join('') + indent };
+  }
   const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
   return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
 }

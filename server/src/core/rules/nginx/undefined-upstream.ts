@@ -21,6 +21,10 @@ export default defineNginxRule({
     for (const t of upstreams.passes) {
       const a = t.address;
       if (t.upstream || t.error || !a || a.unix || a.isIp || a.hasVariables || a.host.includes('.') || a.host.toLowerCase() === 'localhost') continue;
+      // A target with a port is never a group: nginx refuses a group name with one ("upstream "api" may not have
+      // port 3000"), and with variables looks groups up only for portless targets. So `app:3000` is a DNS name,
+      // however close to a group's name, and renaming it to the group would break the configuration.
+      if (a.port !== undefined) continue;
       const groups = upstreams.upstreams.filter((u) => u.module === t.module);
       // With variables elsewhere in the target (`http://backend/$1`) nginx looks the group up per request: an existing group is fine.
       if (t.hasVariables && groups.some((u) => u.name.toLowerCase() === a.host.toLowerCase())) continue;
@@ -37,7 +41,7 @@ export default defineNginxRule({
           suggestions: [{ title: `Change to "${near}"`, edits: [replaceSpan(t.node.file, hostSpan, near)] }],
           related: [{ path: group.node.file.path, start: group.node.directive.start, end: group.node.directive.nameSpan.end, message: `upstream "${near}" is defined here` }],
         });
-      } else if (!t.hasVariables && groups.length > 0 && a.port === undefined && ctx.config.rootContext === 'main') {
+      } else if (!t.hasVariables && groups.length > 0 && ctx.config.rootContext === 'main') {
         ctx.report({
           at: { file: t.node.file, ...hostSpan },
           message: `no upstream "${a.host}" is defined in this configuration: nginx will treat it as a host name on port 80 and refuse to start if it does not resolve ("host not found in upstream")`,
