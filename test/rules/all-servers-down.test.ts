@@ -40,3 +40,9 @@ test('all-servers-down: nginx -t accepts bad.conf; with each first suggestion ap
     tree.cleanup();
   }
 });
+
+test('all-servers-down: a group with one server marked down is reported by this rule only, not also as a single-server group', () => {
+  const findings = lint(join(fixtureDir(rule), 'bad.conf'));
+  const legacy = findings.filter((f) => f.message.includes('"legacy"') || f.message.includes('10.0.0.3:8080'));
+  assert.deepEqual(legacy.map((f) => f.ruleId), ['all-servers-down']);
+});
