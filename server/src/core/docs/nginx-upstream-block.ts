@@ -245,6 +245,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     failure: 'If every server of the group is `down` (or failed), requests get **502** `no live upstreams`.',
     statusCodes: ['502'],
     logLines: [NGX_LOG.noLive],
+    rules: ['all-servers-down'],
   }),
   param('max_conns', {
     summary: 'Most simultaneous active connections to this server; `0` means no limit.',

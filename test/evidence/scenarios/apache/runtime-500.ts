@@ -57,6 +57,23 @@ export default [
     afterFix: { status: 200 },
   }),
   defineScenario({
+    rule: 'tls-backend-ip-name-check',
+    server: 'apache',
+    // The TLS stand-in answers a client without SNI (httpd sends none for an IP) with its certificate for default.invalid.
+    claim: {
+      status: 500,
+      log: /AH00898: Error during SSL Handshake with remote server returned by \/app\/x/,
+      doc: ['500', 'AH02411: SSL Proxy: Peer certificate does not match for hostname 127.0.0.1', 'AH00898: Error during SSL Handshake with remote server'],
+      check: (o) => (/AH02411: SSL Proxy: Peer certificate does not match for hostname 127\.0\.0\.1/.test(o.errorLog) ? undefined : 'no AH02411 line for 127.0.0.1'),
+    },
+    config: { fromDoc: { replace: [['127.0.0.1:8443', '{{tls}}']] } },
+    standins: { tls: { kind: 'tls', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    logLevel: 'warn ssl:info',
+    fix: { use: 'suggestion' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
     rule: 'htaccess-directive-not-allowed',
     server: 'apache',
     claim: { status: 500, log: /\[core:alert\].*\/www\/\.htaccess: ProxyPass not allowed here/, doc: ['500', '.htaccess: ProxyPass not allowed here'] },

@@ -10,6 +10,7 @@ import backendDnsCachedPerChild from '../apache/backend-dns-cached-per-child';
 import apacheModuleNotLoaded from '../apache/apache-module-not-loaded';
 import proxySchemeModuleMissing from '../apache/proxy-scheme-module-missing';
 import httpsBackendWithoutSslproxyengine from '../apache/https-backend-without-sslproxyengine';
+import tlsBackendIpNameCheck from '../apache/tls-backend-ip-name-check';
 import invalidBackendUrl from '../apache/invalid-backend-url';
 import unixSocketTargetSyntax from '../apache/unix-socket-target-syntax';
 import invalidWorkerParameter from '../apache/invalid-worker-parameter';
@@ -39,6 +40,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   apacheModuleNotLoaded,
   proxySchemeModuleMissing,
   httpsBackendWithoutSslproxyengine,
+  tlsBackendIpNameCheck,
   invalidBackendUrl,
   unixSocketTargetSyntax,
   invalidWorkerParameter,

@@ -2,6 +2,7 @@ import type { NginxRule } from '../rule';
 import singleServerUpstream from '../nginx/single-server-upstream';
 import maxFailsZero from '../nginx/max-fails-zero';
 import noBackupServer from '../nginx/no-backup-server';
+import allServersDown from '../nginx/all-servers-down';
 import backupWithHashBalancing from '../nginx/backup-with-hash-balancing';
 import healthCheckRequiresPlus from '../nginx/health-check-requires-plus';
 import healthCheckWithoutZone from '../nginx/health-check-without-zone';
@@ -16,6 +17,7 @@ export const failoverRules: NginxRule[] = [
   singleServerUpstream,
   maxFailsZero,
   noBackupServer,
+  allServersDown,
   backupWithHashBalancing,
   healthCheckRequiresPlus,
   healthCheckWithoutZone,

@@ -1,6 +1,6 @@
 import { parseNginxTime } from '../../model/units';
 import { defineNginxRule } from '../rule';
-import { isBackup, isLocal, mayBeSeveral, serversAreDynamic } from './failover-support';
+import { isBackup, isDown, isLocal, mayBeSeveral, serversAreDynamic } from './failover-support';
 
 /**
  * Server parameters nginx ignores when a group has one server (https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server).
@@ -28,7 +28,8 @@ export default defineNginxRule({
       if (up.servers.length !== 1 || serversAreDynamic(up)) continue;
       const s = up.servers[0];
       // `resolve`/`service=` servers follow DNS at run time and may well stand for several servers.
-      if (s.error || isBackup(s) || !s.address || s.params.has('resolve') || s.params.has('service')) continue;
+      // A server marked down gets no traffic at all: all-servers-down reports that group.
+      if (s.error || isBackup(s) || isDown(s) || !s.address || s.params.has('resolve') || s.params.has('service')) continue;
       const addr = s.node.directive.args[0].value;
       const stream = up.module === 'stream';
       const each = stream ? 'every connection' : 'every request';

@@ -1,0 +1,93 @@
+import { apacheFix, insertLinesAfter, insertLinesBefore, insertLinesInSection } from '../../apache-fix';
+import type { Fix } from '../../finding';
+import type { Worker } from '../../model/apache-proxy';
+import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { defineApacheRule } from '../apache-rule';
+
+/** Schemes whose backend connection goes through mod_ssl's proxy handshake (seen failing on 2.4.71 for both). */
+const TLS_SCHEMES = new Set(['https', 'wss']);
+
+const isIpLiteral = (host: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host);
+
+const isOn = (n: ApacheNode | undefined): boolean => n !== undefined && /^on$/i.test(n.args[0] ?? '');
+const isOff = (n: ApacheNode | undefined): boolean => n !== undefined && /^off$/i.test(n.args[0] ?? '');
+
+/**
+ * mod_ssl checks the backend certificate against the host name of the request to the backend whenever
+ * SSLProxyCheckPeerName is on, its default, even with SSLProxyVerify none (ssl_engine_io.c, AH02411). That name is
+ * the host of the backend URL, or the client's Host with ProxyPreserveHost On. httpd 2.4.71 compares it with the
+ * certificate's DNS names and common name only, so an IP address in the URL fails against an ordinary certificate,
+ * one with the address as an IP SAN included: every request gets 500 "Error during SSL Handshake with remote server".
+ */
+export default defineApacheRule({
+  id: 'tls-backend-ip-name-check',
+  server: 'apache',
+  severity: 'warning',
+  outcome: '500',
+  summary: 'A TLS backend (https://, wss://) is addressed by IP while SSLProxyCheckPeerName is on (the default): httpd matches the certificate against the IP address and every request gets 500.',
+  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'SSLProxyCheckPeerName', 'ProxyPreserveHost'],
+  versions: 'all 2.4',
+  check(ctx) {
+    // SSLProxyCheckPeerName in a <Proxy> section (2.4.30+) applies to the URLs it matches; <ProxyMatch> is not
+    // evaluated here, so any such section with the directive makes every worker unknown.
+    const inSections = ctx.nodes('sslproxycheckpeername').filter((n) => n.parent && (n.parent.lname === 'proxy' || n.parent.lname === 'proxymatch'));
+    const sectionDecides = (w: Worker): boolean =>
+      inSections.some((n) => {
+        const s = n.parent!;
+        if (s.lname === 'proxymatch') return true;
+        if (w.balancer?.section === s) return true;
+        const prefix = (s.args[0] ?? '').replace(/\*+$/, '').toLowerCase();
+        return prefix !== '' && w.url.toLowerCase().startsWith(prefix);
+      });
+    // ProxyPreserveHost On in a <Location>/<Proxy> of the virtual host (2.4.31+): the name checked may then be the client's Host.
+    const preserveInSections = (scope: ApacheNode | null) =>
+      ctx.nodes('proxypreservehost').some((n) => isOn(n) && contextOf(n, ctx.config) === 'directory' && virtualHostOf(n) === scope);
+
+    for (const w of ctx.proxy.workers) {
+      if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved || w.target.socket !== undefined || !isIpLiteral(w.target.host)) continue;
+      if (sectionDecides(w)) continue;
+      const scopes = w.balancer && w.balancer.users.length ? [...new Set(w.balancer.users.map((u) => u.vhost))] : [w.vhost];
+      const failing = scopes.filter((s) => {
+        // Without SSLProxyEngine On the request fails earlier (https-backend-without-sslproxyengine reports that).
+        if (!isOn(ctx.proxy.serverValue(s, 'sslproxyengine'))) return false;
+        if (isOff(ctx.proxy.serverValue(s, 'sslproxycheckpeername'))) return false;
+        return !isOn(ctx.proxy.serverValue(s, 'proxypreservehost')) && !preserveInSections(s);
+      });
+      if (!failing.length) continue;
+      const scope = failing[0];
+      const explicit = ctx.proxy.serverValue(scope, 'sslproxycheckpeername');
+      const verify = ctx.proxy.serverValue(scope, 'sslproxyverify');
+      const verifying = verify !== undefined && !/^none$/i.test(verify.args[0] ?? '');
+      const host = w.target.host.replace(/^\[|\]$/g, '');
+      const where = scope ? `this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'the main server';
+      const inherited = !explicit && !ctx.proxy.complete ? ' unless the main configuration, not linted here, turns it off' : '';
+      const suggestions: Fix[] = [];
+      // With SSLProxyVerify none (the default) the certificate is not verified at all, so the name check adds no
+      // protection and turning it off loses nothing. With verification on, the right fix is a host name the
+      // certificate names, which only the user knows.
+      if (!verifying) {
+        const arg = explicit?.directive.args[0];
+        const engine = ctx.proxy.serverValue(scope, 'sslproxyengine')!;
+        const edit = arg
+          ? { path: explicit!.file.path, start: arg.start, end: arg.end, newText: 'off' }
+          : virtualHostOf(engine) === scope && engine.parent?.lname !== 'ifmodule'
+            ? insertLinesAfter(engine, ['SSLProxyCheckPeerName off'])
+            : scope
+              ? insertLinesInSection(scope, ['SSLProxyCheckPeerName off'])
+              : insertLinesBefore(w.balancer?.section ?? w.node, ['SSLProxyCheckPeerName off']);
+        suggestions.push(apacheFix(`Turn the certificate name check off ${scope ? 'in this <VirtualHost>' : 'in the main server'} (SSLProxyVerify is none, so the certificate is not verified anyway)`, edit));
+      }
+      ctx.report({
+        at: { file: w.node.file, start: w.urlArg.start, end: w.urlArg.end },
+        message:
+          `${w.url} names the backend by IP address while SSLProxyCheckPeerName is ${explicit ? `on (line ${ctx.lineOf(explicit)})` : `on by default in ${where}`}${inherited}: ` +
+          `httpd checks the backend's certificate against "${host}", which a certificate issued for a host name does not match (on httpd 2.4.71 an IP-address entry in the certificate did not count either), ` +
+          `so every request gets 500 ("AH00898: Error during SSL Handshake with remote server"; at LogLevel ssl:info "AH02411: SSL Proxy: Peer certificate does not match for hostname ${host}"); ` +
+          (verifying
+            ? 'use a host name that the certificate names (SSLProxyVerify is on, so keep the check)'
+            : 'use a host name that the certificate names, or set "SSLProxyCheckPeerName off" (with SSLProxyVerify none the certificate is not verified anyway)'),
+        suggestions,
+      });
+    }
+  },
+});
