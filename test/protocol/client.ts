@@ -56,6 +56,13 @@ export class LspClient {
     return result as { capabilities: Record<string, unknown> };
   }
 
+  /** `initialize` with exactly these params (another editor's capabilities, no root, rootPath only…), then `initialized`. */
+  async initializeWith(params: Record<string, unknown>) {
+    const result = await this.connection.sendRequest('initialize', { processId: process.pid, ...params });
+    await this.connection.sendNotification('initialized', {});
+    return result as { capabilities: Record<string, unknown> };
+  }
+
   open(path: string, text: string) {
     this.versions.set(uri(path), 1);
     return this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(path), languageId: 'nginx', version: 1, text } });

@@ -78,7 +78,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onInitialized(() => {
-    if (configurationChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' });
+    // A client may refuse a registration with an error answer: unhandled, that rejection would end the server.
+    if (configurationChanges) connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' }).catch((e: Error) => connection.console.warn(`the client refused the settings registration: ${e.message}`));
   });
 
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);

@@ -1,0 +1,79 @@
+// The server as editors other than VS Code drive it (Neovim, Helix, Emacs eglot, Sublime LSP): each declares its own
+// subset of the LSP 3.17 client capabilities, and the server must keep to what it declares.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { ResponseError } from 'vscode-jsonrpc/node';
+import { tempTree } from '../helpers';
+import { LspClient, uri } from './client';
+
+const NGINX = `events {}
+http {
+    upstream app_backend {
+        server 127.0.0.1:18701;
+        server 127.0.0.1:18702;
+    }
+    include conf.d/*.conf;
+}
+`;
+const SITE = `server {
+    listen 127.0.0.1:18700;
+    # A comment
+    location / {
+        proxy_pass http://app_backnd;
+    }
+    location /api/ {
+        proxy_pass http://app_backend;
+        proxy_connect_timeout 5s;
+    }
+    location /legacy/ {
+        proxy_pass 127.0.0.1:18703;
+    }
+}
+`;
+
+let root = '';
+let cleanup = () => {};
+const p = (rel: string) => join(root, rel);
+
+before(() => {
+  const t = tempTree({ 'nginx.conf': NGINX, 'conf.d/site.conf': SITE });
+  root = realpathSync(t.dir);
+  cleanup = t.cleanup;
+});
+after(() => cleanup());
+
+const folders = () => ({ rootUri: uri(root), workspaceFolders: [{ uri: uri(root), name: 'ws' }] });
+
+test('a client that answers the server\'s own requests with an error (registerCapability, diagnostic refresh) does not crash the server', async () => {
+  const c = new LspClient();
+  const failed: string[] = [];
+  for (const method of ['client/registerCapability', 'workspace/diagnostic/refresh']) {
+    c.connection.onRequest(method, () => {
+      failed.push(method);
+      return new ResponseError(-32601, `Unhandled method ${method}`);
+    });
+  }
+  try {
+    await c.initializeWith({
+      ...folders(),
+      capabilities: {
+        textDocument: { diagnostic: { dynamicRegistration: false } },
+        workspace: { didChangeConfiguration: { dynamicRegistration: true }, diagnostics: { refreshSupport: true } },
+      },
+    });
+    await c.open(p('nginx.conf'), NGINX);
+    await c.open(p('conf.d/site.conf'), SITE);
+    // An edit of the entry changes what its other open file shows: the server asks the client to pull again.
+    await c.change(p('nginx.conf'), NGINX.replace('upstream app_backend', 'upstream app_backnd'));
+    const deadline = Date.now() + 5000;
+    while (!failed.includes('workspace/diagnostic/refresh') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(failed, ['client/registerCapability', 'workspace/diagnostic/refresh']);
+    const report = await c.request<{ items: { code: string }[] }>('textDocument/diagnostic', { textDocument: { uri: uri(p('conf.d/site.conf')) } });
+    assert.ok(report.items.some((d) => d.code === 'undefined-upstream'), JSON.stringify(report));
+    assert.doesNotMatch(c.stderr, /Error/);
+  } finally {
+    await c.stop();
+  }
+});
