@@ -48,7 +48,8 @@ export class LspClient {
           hover: { contentFormat: ['markdown'] },
           completion: { completionItem: { snippetSupport: true } },
         },
-        workspace: { workspaceFolders: true },
+        // It answers workspace/diagnostic/refresh (above): a pulling client says so.
+        workspace: { workspaceFolders: true, ...(opts.pull ? { diagnostics: { refreshSupport: true } } : {}) },
       },
       initializationOptions: opts.initializationOptions,
     });

@@ -77,3 +77,25 @@ test('a client that answers the server\'s own requests with an error (registerCa
     await c.stop();
   }
 });
+
+test('a client that pulls diagnostics but cannot be asked to pull again (no refreshSupport) gets them pushed, other open files included', async () => {
+  const c = new LspClient();
+  const asked: string[] = [];
+  c.connection.onRequest('workspace/diagnostic/refresh', () => {
+    asked.push('refresh');
+    return new ResponseError(-32601, 'Unhandled method workspace/diagnostic/refresh');
+  });
+  try {
+    const init = await c.initializeWith({ ...folders(), capabilities: { textDocument: { diagnostic: { dynamicRegistration: false } } } });
+    assert.equal(init.capabilities.diagnosticProvider, undefined);
+    await c.open(p('nginx.conf'), NGINX);
+    await c.open(p('conf.d/site.conf'), SITE);
+    await c.diagnostics(p('conf.d/site.conf'), (d) => d.some((x) => x.code === 'undefined-upstream' && x.range.start.line === 4));
+    // Renaming the group in the (unsaved) entry moves the finding in the other file: it is pushed there.
+    await c.change(p('nginx.conf'), NGINX.replace('upstream app_backend', 'upstream app_backnd'));
+    await c.diagnostics(p('conf.d/site.conf'), (d) => d.some((x) => x.code === 'undefined-upstream' && x.range.start.line === 7));
+    assert.deepEqual(asked, []);
+  } finally {
+    await c.stop();
+  }
+});
