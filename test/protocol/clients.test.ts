@@ -4,7 +4,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { realpathSync } from 'node:fs';
-import { ResponseError } from 'vscode-jsonrpc/node';
+import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { tempTree } from '../helpers';
 import { LspClient, uri } from './client';
 
@@ -95,6 +95,27 @@ test('a client that pulls diagnostics but cannot be asked to pull again (no refr
     await c.change(p('nginx.conf'), NGINX.replace('upstream app_backend', 'upstream app_backnd'));
     await c.diagnostics(p('conf.d/site.conf'), (d) => d.some((x) => x.code === 'undefined-upstream' && x.range.start.line === 7));
     assert.deepEqual(asked, []);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a pull the client cancels is answered RequestCancelled (-32800) or with its result, never ServerCancelled with "retrigger"', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root, { pull: true });
+    await c.open(p('conf.d/site.conf'), SITE);
+    const outcomes: string[] = [];
+    for (let k = 0; k < 5; k++) {
+      const source = new CancellationTokenSource();
+      const reply = c.connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: uri(p('conf.d/site.conf')) } }, source.token);
+      source.cancel();
+      outcomes.push(await reply.then(
+        () => 'result',
+        (e: ResponseError<unknown>) => `${e.code} ${JSON.stringify(e.data ?? null)}`,
+      ));
+    }
+    assert.ok(outcomes.every((o) => o === 'result' || o === '-32800 null'), outcomes.join(', '));
   } finally {
     await c.stop();
   }

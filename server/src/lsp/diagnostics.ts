@@ -108,7 +108,8 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
 
   connection.languages.diagnostics.on((params, token) => {
     const path = uriToPath(params.textDocument.uri);
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+    // The client cancelled it (ServerCancelled with retriggerRequest would tell it to send the request it dropped again).
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return { kind: 'full', items: path ? diagnosticsFor(ws, path) : [] };
   });
 
