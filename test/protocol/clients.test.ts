@@ -120,3 +120,29 @@ test('a pull the client cancels is answered RequestCancelled (-32800) or with it
     await c.stop();
   }
 });
+
+test('lifecycle: before initialize a request gets ServerNotInitialized and a notification is dropped; initialize comes once; after shutdown a request gets InvalidRequest', async () => {
+  const c = new LspClient();
+  const code = (x: Promise<unknown>) => x.then(
+    () => 'result',
+    (e: ResponseError<unknown>) => e.code,
+  );
+  try {
+    const hover = { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line: 4, character: 10 } };
+    assert.equal(await code(c.request('textDocument/hover', hover)), -32002);
+    // Opened before initialize: not kept, and no diagnostics are published for it (nothing may reach the client yet).
+    await c.open(p('conf.d/site.conf'), SITE);
+    await c.initializeWith({ ...folders(), capabilities: {} });
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(c.publishedFor(p('conf.d/site.conf')), []);
+    assert.equal(await c.request('textDocument/hover', hover), null);
+    assert.equal(await code(c.request('initialize', { processId: null, rootUri: null, capabilities: {} })), -32600);
+    await c.open(p('conf.d/site.conf'), SITE);
+    assert.ok(await c.request('textDocument/hover', hover));
+    assert.equal(await c.request('shutdown', undefined), null);
+    assert.equal(await code(c.request('textDocument/hover', hover)), -32600);
+    assert.equal(await code(c.request('shutdown', undefined)), -32600);
+  } finally {
+    await c.stop();
+  }
+});
