@@ -146,3 +146,16 @@ test('lifecycle: before initialize a request gets ServerNotInitialized and a not
     await c.stop();
   }
 });
+
+test('a client that names its workspace by rootPath only (deprecated, still sent by some) gets the included file checked inside its nginx.conf', async () => {
+  const c = new LspClient();
+  try {
+    await c.initializeWith({ rootPath: root, rootUri: null, capabilities: {} });
+    await c.open(p('conf.d/site.conf'), SITE);
+    // Only the nginx.conf that includes it defines app_backend: the typo is reported only when that is known.
+    const diags = await c.diagnostics(p('conf.d/site.conf'), (d) => d.some((x) => x.code === 'pass-scheme-mismatch'));
+    assert.ok(diags.some((d) => d.code === 'undefined-upstream' && d.range.start.line === 4), JSON.stringify(diags));
+  } finally {
+    await c.stop();
+  }
+});

@@ -59,6 +59,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     ws.trusted = opts.trusted !== false;
     ws.roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (ws.roots.length === 0 && params.rootUri) ws.roots = [uriToPath(params.rootUri)].filter((p): p is string => !!p);
+    // Deprecated since 3.0 but still all that some clients send.
+    if (ws.roots.length === 0 && !params.rootUri && typeof params.rootPath === 'string' && params.rootPath) ws.roots = [params.rootPath];
     // Pull only with workspace/diagnostic/refresh: an edit to one file changes what the other open files of its
     // configuration show, and a client that cannot be asked to pull again would keep them stale. Pushing is the
     // fallback every client handles (diagnosticProvider is then not advertised, so nothing is reported twice).
