@@ -159,3 +159,25 @@ test('a client that names its workspace by rootPath only (deprecated, still sent
     await c.stop();
   }
 });
+
+test('hover: a client that takes plain text only (or names no format) gets plain text, one that prefers Markdown gets Markdown', async () => {
+  const kinds: Record<string, string> = {};
+  for (const [name, hover] of [['plaintext', { contentFormat: ['plaintext'] }], ['unnamed', undefined], ['markdown', { contentFormat: ['markdown', 'plaintext'] }]] as const) {
+    const c = new LspClient();
+    try {
+      await c.initializeWith({ ...folders(), capabilities: { textDocument: hover ? { hover } : {} } });
+      await c.open(p('conf.d/site.conf'), SITE);
+      const h = await c.request<{ contents: { kind: string; value: string } }>('textDocument/hover', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line: 7, character: 10 } });
+      kinds[name] = h.contents.kind;
+      if (h.contents.kind === 'plaintext') {
+        // No Markdown left over: the table of effective values and the links read as text.
+        assert.doesNotMatch(h.contents.value, /\*\*|`|\]\(|\|---/, h.contents.value);
+        assert.match(h.contents.value, /^proxy_connect_timeout \| 5s \| set here \(site\.conf:9\)$/m);
+        assert.match(h.contents.value, /nginx docs ↗ \(https:\/\/nginx\.org\/en\/docs\/http\/ngx_http_proxy_module\.html#proxy_pass\)/);
+      } else assert.match(h.contents.value, /\| `proxy_connect_timeout` \| `5s` \| set here/);
+    } finally {
+      await c.stop();
+    }
+  }
+  assert.deepEqual(kinds, { plaintext: 'plaintext', unnamed: 'plaintext', markdown: 'markdown' });
+});

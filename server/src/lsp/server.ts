@@ -1,5 +1,6 @@
 import {
   CodeActionKind,
+  MarkupKind,
   MessageType,
   ShowMessageNotification,
   DidChangeConfigurationNotification,
@@ -15,6 +16,7 @@ import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
 import type { ApacheSourceFile } from '../core/model/apache-tree';
 import type { SourceFile } from '../core/model/nginx-tree';
+import { clientFeatures } from './client-features';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
 import { completionItems, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
@@ -22,6 +24,7 @@ import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, foldingRanges } from './outline';
+import { markdownToPlainText } from './plaintext';
 import type { EditorSettings, ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
 
@@ -51,6 +54,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   };
   const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
   let pullSupported = false;
+  let features = clientFeatures({});
   let configurationChanges = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -64,6 +68,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     // Pull only with workspace/diagnostic/refresh: an edit to one file changes what the other open files of its
     // configuration show, and a client that cannot be asked to pull again would keep them stale. Pushing is the
     // fallback every client handles (diagnosticProvider is then not advertised, so nothing is reported twice).
+    features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
     return {
@@ -112,7 +117,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (!c) return null;
     const offset = c.file.lines.offsetAt(params.position);
     const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
-    return h ? { contents: { kind: 'markdown', value: h.markdown }, range: toRange(c.file.lines, h.start, h.end) } : null;
+    if (!h) return null;
+    const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
+    return { contents, range: toRange(c.file.lines, h.start, h.end) };
   });
 
   connection.onCompletion((params) => {

@@ -1,0 +1,16 @@
+import { MarkupKind, type ClientCapabilities } from 'vscode-languageserver';
+
+/** What the client declared in `initialize` that changes the shape of the server's answers. */
+export interface ClientFeatures {
+  /** Hover contents as Markdown; else plain text. */
+  markdownHover: boolean;
+}
+
+export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
+  // The client lists the formats it takes in its order of preference; one that lists none gets plain text.
+  const formats = caps.textDocument?.hover?.contentFormat ?? [];
+  const hover = formats.find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText);
+  return {
+    markdownHover: hover === MarkupKind.Markdown,
+  };
+}
