@@ -181,3 +181,22 @@ test('hover: a client that takes plain text only (or names no format) gets plain
   }
   assert.deepEqual(kinds, { plaintext: 'plaintext', unnamed: 'plaintext', markdown: 'markdown' });
 });
+
+test('completion: a client without snippetSupport gets block templates as plain text, never snippet syntax', async () => {
+  const c = new LspClient();
+  try {
+    await c.initializeWith({ ...folders(), capabilities: { textDocument: { completion: { completionItem: { snippetSupport: false } } } } });
+    await c.open(p('conf.d/site.conf'), SITE);
+    const items = await c.request<{ label: string; insertTextFormat?: number; textEdit: { newText: string } }[]>('textDocument/completion', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line: 10, character: 4 } });
+    const block = items.find((i) => i.label === 'location proxy block');
+    assert.ok(block, JSON.stringify(items.map((i) => i.label)));
+    assert.ok(items.every((i) => i.insertTextFormat !== 2), JSON.stringify(items.filter((i) => i.insertTextFormat === 2)));
+    // What a snippet client gets with nothing typed into its placeholders: `${1:/}` is `/`, `\$host` is `$host`.
+    assert.equal(block.textEdit.newText, 'location / {\n\tproxy_pass http://backend;\n\tproxy_http_version 1.1;\n\tproxy_set_header Host $host;\n\tproxy_set_header Connection "";\n\tproxy_connect_timeout 5s;\n\tproxy_read_timeout 60s;\n}');
+    await c.open(p('conf.d/b.conf'), 'server {\n    location /a/ \n}\n');
+    const body = await c.request<{ label: string; insertTextFormat?: number; textEdit: { newText: string } }[]>('textDocument/completion', { textDocument: { uri: uri(p('conf.d/b.conf')) }, position: { line: 1, character: 17 } });
+    assert.deepEqual(body.map((i) => [i.label, i.textEdit.newText, i.insertTextFormat]), [['{…}', '{\n\t\n}', 1]]);
+  } finally {
+    await c.stop();
+  }
+});

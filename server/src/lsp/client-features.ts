@@ -4,6 +4,8 @@ import { MarkupKind, type ClientCapabilities } from 'vscode-languageserver';
 export interface ClientFeatures {
   /** Hover contents as Markdown; else plain text. */
   markdownHover: boolean;
+  /** Completion items may be snippets ($1, ${1:default}); else templates are inserted as plain text. */
+  snippets: boolean;
 }
 
 export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
@@ -12,5 +14,6 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
   const hover = formats.find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText);
   return {
     markdownHover: hover === MarkupKind.Markdown,
+    snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
   };
 }

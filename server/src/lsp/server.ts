@@ -126,7 +126,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
-    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines) : completionItems(c.result, c.path, offset);
+    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets) : completionItems(c.result, c.path, offset, features.snippets);
   });
 
   connection.onCodeAction((params) => {
