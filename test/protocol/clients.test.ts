@@ -200,3 +200,20 @@ test('completion: a client without snippetSupport gets block templates as plain 
     await c.stop();
   }
 });
+
+test('completion inside a comment offers nothing (a space typed there is a trigger character); before its # it still does', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    const text = SITE.replace('proxy_connect_timeout 5s;', 'proxy_connect_timeout 5s; # keep it short ');
+    await c.open(p('conf.d/site.conf'), text);
+    const at = (line: number, character: number) => c.request<unknown[]>('textDocument/completion', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line, character } });
+    assert.deepEqual(await at(2, 8), []); // "    # A |comment"
+    assert.deepEqual(await at(2, 15), []); // end of that line
+    assert.deepEqual(await at(8, 42), []); // "proxy_connect_timeout 5s; # keep |it short"
+    assert.deepEqual(await at(8, 200), []); // past the end of that line
+    assert.ok((await at(2, 4)).length > 0); // "    |# A comment": a directive may be typed here
+  } finally {
+    await c.stop();
+  }
+});

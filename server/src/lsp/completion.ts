@@ -27,3 +27,16 @@ export function toCompletionItems(c: Completions, lines: LineIndex, snippets = t
     textEdit: { range, newText: item.snippet && !snippets ? snippetToPlainText(item.insertText ?? item.label) : item.insertText ?? item.label },
   }));
 }
+
+/** Whether `offset` is inside one of a file's comments (after its `#`, up to the end of its line); they are in order. */
+export function inComment(comments: readonly { start: number; end: number }[], offset: number): boolean {
+  let lo = 0, hi = comments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = comments[mid];
+    if (offset <= c.start) hi = mid - 1;
+    else if (offset > c.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}

@@ -18,7 +18,7 @@ import type { ApacheSourceFile } from '../core/model/apache-tree';
 import type { SourceFile } from '../core/model/nginx-tree';
 import { clientFeatures } from './client-features';
 import { codeActions, FIX_ALL_KIND } from './code-actions';
-import { completionItems, toCompletionItems } from './completion';
+import { completionItems, inComment, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
@@ -126,6 +126,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
+    // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
+    if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
     return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets) : completionItems(c.result, c.path, offset, features.snippets);
   });
 
