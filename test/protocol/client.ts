@@ -47,6 +47,9 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
           hover: { contentFormat: ['markdown'] },
           completion: { completionItem: { snippetSupport: true } },
+          // Like VS Code: nested symbols and definition links.
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          definition: { linkSupport: true },
         },
         // It answers workspace/diagnostic/refresh (above): a pulling client says so.
         workspace: { workspaceFolders: true, ...(opts.pull ? { diagnostics: { refreshSupport: true } } : {}) },

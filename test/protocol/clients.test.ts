@@ -217,3 +217,26 @@ test('completion inside a comment offers nothing (a space typed there is a trigg
     await c.stop();
   }
 });
+
+test('a client without hierarchicalDocumentSymbolSupport gets SymbolInformation[], one without linkSupport gets Location[] for definition', async () => {
+  const c = new LspClient();
+  try {
+    await c.initializeWith({ ...folders(), capabilities: { textDocument: { documentSymbol: {}, definition: {} } } });
+    await c.open(p('conf.d/site.conf'), SITE);
+    const symbols = await c.request<Record<string, unknown>[]>('textDocument/documentSymbol', { textDocument: { uri: uri(p('conf.d/site.conf')) } });
+    assert.deepEqual(
+      symbols.map((s) => [s.name, s.containerName, (s.location as { uri: string }).uri, (s.location as { range: { start: { line: number } } }).range.start.line]),
+      [
+        ['server 127.0.0.1:18700', undefined, uri(p('conf.d/site.conf')), 0],
+        ['location /', 'server 127.0.0.1:18700', uri(p('conf.d/site.conf')), 3],
+        ['location /api/', 'server 127.0.0.1:18700', uri(p('conf.d/site.conf')), 6],
+        ['location /legacy/', 'server 127.0.0.1:18700', uri(p('conf.d/site.conf')), 10],
+      ],
+    );
+    assert.ok(symbols.every((s) => !('children' in s) && !('selectionRange' in s)));
+    const def = await c.request<Record<string, unknown>[]>('textDocument/definition', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line: 7, character: 30 } });
+    assert.deepEqual(def, [{ uri: uri(p('nginx.conf')), range: { start: { line: 2, character: 4 }, end: { line: 2, character: 25 } } }]);
+  } finally {
+    await c.stop();
+  }
+});

@@ -6,6 +6,10 @@ export interface ClientFeatures {
   markdownHover: boolean;
   /** Completion items may be snippets ($1, ${1:default}); else templates are inserted as plain text. */
   snippets: boolean;
+  /** documentSymbol answers DocumentSymbol[] (nested); else SymbolInformation[]. */
+  hierarchicalSymbols: boolean;
+  /** definition answers LocationLink[]; else Location[]. */
+  definitionLinks: boolean;
 }
 
 export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
@@ -15,5 +19,7 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
   return {
     markdownHover: hover === MarkupKind.Markdown,
     snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
+    hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+    definitionLinks: caps.textDocument?.definition?.linkSupport === true,
   };
 }

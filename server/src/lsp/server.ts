@@ -23,7 +23,7 @@ import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
-import { documentSymbols, foldingRanges } from './outline';
+import { documentSymbols, flatSymbols, foldingRanges } from './outline';
 import { markdownToPlainText } from './plaintext';
 import type { EditorSettings, ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
@@ -140,7 +140,8 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onDocumentSymbol((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return [];
-    return documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
+    const symbols = documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
+    return features.hierarchicalSymbols ? symbols : flatSymbols(symbols, params.textDocument.uri);
   });
 
   connection.onFoldingRanges((params) => {
@@ -155,8 +156,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
-    if (c.result.dialect === 'apache') return toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files);
-    return definitionLinks(c.result, c.path, offset, ws.host());
+    const links = c.result.dialect === 'apache' ? toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files) : definitionLinks(c.result, c.path, offset, ws.host());
+    // A client without linkSupport takes Location[] only.
+    return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
   });
 
   connection.onDocumentLinks((params) => {
