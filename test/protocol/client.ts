@@ -47,9 +47,10 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
           hover: { contentFormat: ['markdown'] },
           completion: { completionItem: { snippetSupport: true } },
-          // Like VS Code: nested symbols and definition links.
+          // Like VS Code: nested symbols, definition links and code action literals.
           documentSymbol: { hierarchicalDocumentSymbolSupport: true },
           definition: { linkSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
         },
         // It answers workspace/diagnostic/refresh (above): a pulling client says so.
         workspace: { workspaceFolders: true, ...(opts.pull ? { diagnostics: { refreshSupport: true } } : {}) },

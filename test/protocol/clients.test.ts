@@ -240,3 +240,55 @@ test('a client without hierarchicalDocumentSymbolSupport gets SymbolInformation[
     await c.stop();
   }
 });
+
+test('code actions: a client without codeActionLiteralSupport gets Command[] that apply through workspace/applyEdit; the rule page opens through window/showDocument', async () => {
+  const c = new LspClient();
+  const applied: unknown[] = [];
+  const shown: unknown[] = [];
+  c.connection.onRequest('workspace/applyEdit', (p: unknown) => (applied.push(p), { applied: true }));
+  c.connection.onRequest('window/showDocument', (p: unknown) => (shown.push(p), { success: true }));
+  try {
+    const init = await c.initializeWith({ ...folders(), capabilities: { workspace: { applyEdit: true }, window: { showDocument: { support: true } }, textDocument: { codeAction: {} } } });
+    assert.equal(init.capabilities.codeActionProvider, true);
+    assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['proxylint.server.applyEdit', 'proxylint.server.openRuleDoc'] });
+    const file = p('conf.d/site.conf');
+    await c.open(file, SITE);
+    const scheme = (await c.diagnostics(file, (d) => d.some((x) => x.code === 'pass-scheme-mismatch'))).find((d) => d.code === 'pass-scheme-mismatch')!;
+    const commands = await c.request<{ title: string; command: string; arguments: unknown[]; kind?: string; edit?: unknown }[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: scheme.range, context: { diagnostics: [scheme] } });
+    assert.ok(commands.length >= 3 && commands.every((x) => typeof x.command === 'string' && x.kind === undefined && x.edit === undefined), JSON.stringify(commands));
+    const fix = commands.find((x) => x.title === 'Add "http://"')!;
+    assert.equal(fix.command, 'proxylint.server.applyEdit');
+    // Nothing is applied until the user picks the action; then the client is asked to apply exactly that edit.
+    assert.deepEqual(applied, []);
+    assert.equal(await c.request('workspace/executeCommand', { command: fix.command, arguments: fix.arguments }), true);
+    assert.deepEqual(applied, [{ label: 'proxylint', edit: { changes: { [uri(file)]: [{ range: scheme.range, newText: 'http://127.0.0.1:18703' }] } } }]);
+    const doc = commands.find((x) => x.title === 'Open the pass-scheme-mismatch documentation')!;
+    assert.equal(await c.request('workspace/executeCommand', { command: doc.command, arguments: doc.arguments }), true);
+    assert.deepEqual(shown, [{ uri: 'https://github.com/proxylint/proxylint/blob/main/server/src/core/rules/nginx/pass-scheme-mismatch.md', external: true }]);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('code actions: with literals, the rule page action runs the server\'s command for a client with showDocument (Neovim, Helix, Sublime), else the extension\'s proxylint.openRuleDoc', async () => {
+  for (const showDocument of [true, false]) {
+    const c = new LspClient();
+    try {
+      const init = await c.initializeWith({
+        ...folders(),
+        capabilities: { window: { showDocument: { support: showDocument } }, textDocument: { codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } } } },
+      });
+      assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.proxylint'] });
+      // No command the server cannot carry out is advertised.
+      assert.deepEqual(init.capabilities.executeCommandProvider, showDocument ? { commands: ['proxylint.server.openRuleDoc'] } : undefined);
+      const file = p('conf.d/site.conf');
+      await c.open(file, SITE);
+      const scheme = (await c.diagnostics(file, (d) => d.some((x) => x.code === 'pass-scheme-mismatch'))).find((d) => d.code === 'pass-scheme-mismatch')!;
+      const actions = await c.request<{ title: string; command?: { command: string; arguments: unknown[] } }[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: scheme.range, context: { diagnostics: [scheme] } });
+      const doc = actions.find((a) => a.title === 'Open the pass-scheme-mismatch documentation')!;
+      assert.deepEqual(doc.command!.command, showDocument ? 'proxylint.server.openRuleDoc' : 'proxylint.openRuleDoc');
+    } finally {
+      await c.stop();
+    }
+  }
+});

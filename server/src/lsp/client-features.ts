@@ -10,6 +10,12 @@ export interface ClientFeatures {
   hierarchicalSymbols: boolean;
   /** definition answers LocationLink[]; else Location[]. */
   definitionLinks: boolean;
+  /** codeAction answers CodeAction[]; else Command[] (see asCommands). */
+  codeActionLiterals: boolean;
+  /** The client applies a WorkspaceEdit the server sends (workspace/applyEdit). */
+  applyEdit: boolean;
+  /** The client opens a URI the server sends (window/showDocument). */
+  showDocument: boolean;
 }
 
 export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
@@ -21,5 +27,8 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
     snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
     hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
     definitionLinks: caps.textDocument?.definition?.linkSupport === true,
+    codeActionLiterals: !!caps.textDocument?.codeAction?.codeActionLiteralSupport,
+    applyEdit: caps.workspace?.applyEdit === true,
+    showDocument: caps.window?.showDocument?.support === true,
   };
 }

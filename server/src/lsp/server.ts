@@ -1,6 +1,8 @@
 import {
   CodeActionKind,
+  ErrorCodes,
   MarkupKind,
+  ResponseError,
   MessageType,
   ShowMessageNotification,
   DidChangeConfigurationNotification,
@@ -9,6 +11,7 @@ import {
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { apacheCompletions, apacheDefinitions, apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
@@ -16,8 +19,10 @@ import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
 import type { ApacheSourceFile } from '../core/model/apache-tree';
 import type { SourceFile } from '../core/model/nginx-tree';
+import { ruleMeta } from '../core/rules/index';
+import { docsUrl } from '../core/rules/rule';
 import { clientFeatures } from './client-features';
-import { codeActions, FIX_ALL_KIND } from './code-actions';
+import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, OPEN_RULE_DOC_COMMAND } from './code-actions';
 import { completionItems, inComment, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
@@ -71,11 +76,15 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    // Commands the server runs: only for clients that can carry out what they ask (applyEdit, showDocument).
+    const commands = [...(!features.codeActionLiterals && features.applyEdit ? [APPLY_EDIT_COMMAND] : []), ...(features.showDocument ? [OPEN_RULE_DOC_COMMAND] : [])];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...(pullSupported ? { diagnosticProvider: { identifier: 'proxylint', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        // CodeActionOptions only for a client with codeActionLiteralSupport (LSP 3.17).
+        codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : true,
+        ...(commands.length ? { executeCommandProvider: { commands } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['/', ' ', '_'] },
         documentSymbolProvider: true,
@@ -134,7 +143,25 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onCodeAction((params) => {
     const c = at(params.textDocument.uri);
     // No quick fixes (nor "fix all") for findings that are not shown.
-    return c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result) : [];
+    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument) : [];
+    return features.codeActionLiterals ? actions : asCommands(actions, features.applyEdit);
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const [arg] = params.arguments ?? [];
+    if (params.command === OPEN_RULE_DOC_COMMAND && features.showDocument) {
+      const meta = typeof arg === 'string' ? ruleMeta(arg) : undefined;
+      if (!meta) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_RULE_DOC_COMMAND} takes a rule id`);
+      const shown = await connection.window.showDocument({ uri: docsUrl(meta), external: true });
+      return shown.success;
+    }
+    if (params.command === APPLY_EDIT_COMMAND && features.applyEdit && !features.codeActionLiterals) {
+      if (!arg || typeof arg !== 'object') throw new ResponseError(ErrorCodes.InvalidParams, `${APPLY_EDIT_COMMAND} takes a WorkspaceEdit`);
+      // The client applies the edit (or refuses it); the server writes nothing itself.
+      const applied = await connection.workspace.applyEdit({ label: 'proxylint', edit: arg as WorkspaceEdit });
+      return applied.applied;
+    }
+    throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   });
 
   connection.onDocumentSymbol((params) => {
