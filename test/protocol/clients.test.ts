@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { realpathSync } from 'node:fs';
+import { realpathSync, writeFileSync } from 'node:fs';
 import { CancellationTokenSource, ResponseError } from 'vscode-jsonrpc/node';
 import { tempTree } from '../helpers';
 import { LspClient, uri } from './client';
@@ -290,5 +290,32 @@ test('code actions: with literals, the rule page action runs the server\'s comma
     } finally {
       await c.stop();
     }
+  }
+});
+
+test('a client that lets the server register file watchers is asked to watch .proxylintrc.json, and a change it reports re-checks the open files', async () => {
+  const c = new LspClient();
+  const registrations: { method: string; registerOptions?: unknown }[] = [];
+  c.connection.onRequest('client/registerCapability', (params: { registrations: { method: string; registerOptions?: unknown }[] }) => {
+    registrations.push(...params.registrations);
+    return null;
+  });
+  const t = tempTree({ 'nginx.conf': NGINX, 'conf.d/site.conf': SITE });
+  const dir = realpathSync(t.dir);
+  try {
+    await c.initializeWith({ rootUri: uri(dir), capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
+    const file = join(dir, 'conf.d/site.conf');
+    await c.open(file, SITE);
+    await c.diagnostics(file, (d) => d.some((x) => x.code === 'undefined-upstream'));
+    assert.deepEqual(
+      registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles').map((r) => r.registerOptions),
+      [{ watchers: [{ globPattern: '**/.proxylintrc.json' }] }],
+    );
+    writeFileSync(join(dir, '.proxylintrc.json'), JSON.stringify({ rules: { 'undefined-upstream': 'off' } }));
+    await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(join(dir, '.proxylintrc.json')), type: 1 }] });
+    await c.diagnostics(file, (d) => !d.some((x) => x.code === 'undefined-upstream'));
+  } finally {
+    await c.stop();
+    t.cleanup();
   }
 });

@@ -16,6 +16,8 @@ export interface ClientFeatures {
   applyEdit: boolean;
   /** The client opens a URI the server sends (window/showDocument). */
   showDocument: boolean;
+  /** The server may register file watchers (workspace/didChangeWatchedFiles) itself. */
+  watchFiles: boolean;
 }
 
 export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
@@ -30,5 +32,6 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
     codeActionLiterals: !!caps.textDocument?.codeAction?.codeActionLiteralSupport,
     applyEdit: caps.workspace?.applyEdit === true,
     showDocument: caps.window?.showDocument?.support === true,
+    watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
   };
 }

@@ -6,6 +6,7 @@ import {
   MessageType,
   ShowMessageNotification,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -99,6 +100,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onInitialized(() => {
     // A client may refuse a registration with an error answer: unhandled, that rejection would end the server.
     if (configurationChanges) connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' }).catch((e: Error) => connection.console.warn(`the client refused the settings registration: ${e.message}`));
+    // The VS Code extension watches .proxylintrc.json for the server; any other client is asked to, if it can
+    // (otherwise an edited project file went unnoticed until a restart: its JSON buffer is not synced to this server).
+    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
   });
 
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
