@@ -33,6 +33,7 @@ export class LspClient {
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/configuration', () => []);
+    this.connection.onRequest('window/showDocument', () => ({ success: true }));
     this.connection.listen();
   }
 
@@ -54,6 +55,8 @@ export class LspClient {
         },
         // It answers workspace/diagnostic/refresh (above): a pulling client says so.
         workspace: { workspaceFolders: true, ...(opts.pull ? { diagnostics: { refreshSupport: true } } : {}) },
+        // Like VS Code: the rule page action asks it to open the page (window/showDocument, answered above).
+        window: { showDocument: { support: true } },
       },
       initializationOptions: opts.initializationOptions,
     });

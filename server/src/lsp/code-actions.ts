@@ -7,16 +7,15 @@ interface Checked {
   findings: Finding[];
 }
 import { ruleMeta } from '../core/rules/index';
-import { docsUrl } from '../core/rules/rule';
 import type { LineIndex } from '../core/text';
 import { pathToUri, SOURCE, toDiagnostic, toRange } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
 
 /**
- * Commands the server itself runs (workspace/executeCommand), for clients other than VS Code: there the extension's
- * own `proxylint.openRuleDoc` does not exist. Named apart from it, as vscode-languageclient registers every command
- * the server lists as a VS Code command.
+ * Commands the server itself runs (workspace/executeCommand): outside VS Code the extension's own
+ * `proxylint.openRuleDoc` does not exist. Named apart from it, as vscode-languageclient registers every command the
+ * server lists as a VS Code command.
  */
 export const OPEN_RULE_DOC_COMMAND = 'proxylint.server.openRuleDoc';
 export const APPLY_EDIT_COMMAND = 'proxylint.server.applyEdit';
@@ -57,8 +56,11 @@ function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): Cod
   };
 }
 
-/** `serverOpensDocs`: the rule page is opened by the server's own command (window/showDocument), not the extension's. */
-export function codeActions(params: CodeActionParams, path: string, result: Checked, serverOpensDocs = false): CodeAction[] {
+/**
+ * `openDocs`: the client can open the rule page the server's command asks for (window/showDocument); without it there
+ * is no action for the page (VS Code has it too; its extension's own proxylint.openRuleDoc is for the command palette).
+ */
+export function codeActions(params: CodeActionParams, path: string, result: Checked, openDocs = true): CodeAction[] {
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
   const mine = result.findings.filter((f) => f.path === path);
   const only = params.context.only;
@@ -90,10 +92,7 @@ export function codeActions(params: CodeActionParams, path: string, result: Chec
     const disable = disableAction(f, result, full);
     if (disable && f.ruleId !== 'internal-error') actions.push(disable);
     const meta = ruleMeta(f.ruleId);
-    if (meta) {
-      const command = serverOpensDocs ? { title: 'Open documentation', command: OPEN_RULE_DOC_COMMAND, arguments: [f.ruleId] } : { title: 'Open documentation', command: 'proxylint.openRuleDoc', arguments: [docsUrl(meta)] };
-      actions.push({ title: `Open the ${f.ruleId} documentation`, kind: CodeActionKind.QuickFix, diagnostics: [full], command });
-    }
+    if (meta && openDocs) actions.push({ title: `Open the ${f.ruleId} documentation`, kind: CodeActionKind.QuickFix, diagnostics: [full], command: { title: 'Open documentation', command: OPEN_RULE_DOC_COMMAND, arguments: [f.ruleId] } });
   }
   return actions;
 }
