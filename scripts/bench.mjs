@@ -337,7 +337,7 @@ async function startServer(root, pull) {
     processId: process.pid,
     rootUri: uri,
     workspaceFolders: [{ uri, name: 'bench' }],
-    capabilities: { textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}), publishDiagnostics: {} } },
+    capabilities: { textDocument: { ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}), publishDiagnostics: {} }, ...(pull ? { workspace: { diagnostics: { refreshSupport: true } } } : {}) },
   });
   await conn.sendNotification('initialized', {});
   return {

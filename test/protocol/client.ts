@@ -33,6 +33,7 @@ export class LspClient {
     this.connection.onRequest('workspace/diagnostic/refresh', () => null);
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/configuration', () => []);
+    this.connection.onRequest('window/showDocument', () => ({ success: true }));
     this.connection.listen();
   }
 
@@ -47,11 +48,25 @@ export class LspClient {
           publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true },
           hover: { contentFormat: ['markdown'] },
           completion: { completionItem: { snippetSupport: true } },
+          // Like VS Code: nested symbols, definition links and code action literals.
+          documentSymbol: { hierarchicalDocumentSymbolSupport: true },
+          definition: { linkSupport: true },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source', 'source.fixAll'] } } },
         },
-        workspace: { workspaceFolders: true },
+        // It answers workspace/diagnostic/refresh (above): a pulling client says so.
+        workspace: { workspaceFolders: true, ...(opts.pull ? { diagnostics: { refreshSupport: true } } : {}) },
+        // Like VS Code: the rule page action asks it to open the page (window/showDocument, answered above).
+        window: { showDocument: { support: true } },
       },
       initializationOptions: opts.initializationOptions,
     });
+    await this.connection.sendNotification('initialized', {});
+    return result as { capabilities: Record<string, unknown> };
+  }
+
+  /** `initialize` with exactly these params (another editor's capabilities, no root, rootPath only…), then `initialized`. */
+  async initializeWith(params: Record<string, unknown>) {
+    const result = await this.connection.sendRequest('initialize', { processId: process.pid, ...params });
     await this.connection.sendNotification('initialized', {});
     return result as { capabilities: Record<string, unknown> };
   }

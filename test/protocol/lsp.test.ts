@@ -166,7 +166,7 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
     const fix = actions.find((a) => a.isPreferred)!;
     assert.equal(fix.title, 'Add "http://"');
     assert.ok(actions.some((a) => a.title === 'Disable pass-scheme-mismatch for this line'));
-    assert.ok(actions.some((a) => a.command?.command === 'proxylint.openRuleDoc'));
+    assert.ok(actions.some((a) => a.command?.command === 'proxylint.server.openRuleDoc' && a.command.arguments?.[0] === 'pass-scheme-mismatch'));
     const fixed = apply(SITE, (fix.edit as WorkspaceEdit).changes![uri(file)]);
     assert.ok(fixed.includes('proxy_pass http://127.0.0.1:18603;'));
     await c.change(file, fixed);

@@ -1,4 +1,4 @@
-import { CodeActionKind, type CodeAction, type CodeActionParams, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Fix, Finding } from '../core/finding';
 import { eolOf, selectSafeFixes } from '../core/fix';
 /** What code actions need from either server's lint result. */
@@ -7,11 +7,29 @@ interface Checked {
   findings: Finding[];
 }
 import { ruleMeta } from '../core/rules/index';
-import { docsUrl } from '../core/rules/rule';
 import type { LineIndex } from '../core/text';
 import { pathToUri, SOURCE, toDiagnostic, toRange } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
+
+/**
+ * Commands the server itself runs (workspace/executeCommand): outside VS Code the extension's own
+ * `proxylint.openRuleDoc` does not exist. Named apart from it, as vscode-languageclient registers every command the
+ * server lists as a VS Code command.
+ */
+export const OPEN_RULE_DOC_COMMAND = 'proxylint.server.openRuleDoc';
+export const APPLY_EDIT_COMMAND = 'proxylint.server.applyEdit';
+
+/**
+ * The actions as Command[] for a client without codeActionLiteralSupport: an edit becomes a command that asks the
+ * client to apply it (workspace/applyEdit), if it can; the others are dropped.
+ */
+export function asCommands(actions: CodeAction[], applyEdit: boolean): Command[] {
+  return actions.flatMap((a): Command[] => {
+    if (a.edit) return applyEdit ? [{ title: a.title, command: APPLY_EDIT_COMMAND, arguments: [a.edit] }] : [];
+    return a.command ? [{ ...a.command, title: a.title }] : [];
+  });
+}
 
 function toWorkspaceEdit(edits: Fix['edits'], lines: Map<string, LineIndex>): WorkspaceEdit {
   const changes: Record<string, LspTextEdit[]> = {};
@@ -38,7 +56,11 @@ function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): Cod
   };
 }
 
-export function codeActions(params: CodeActionParams, path: string, result: Checked): CodeAction[] {
+/**
+ * `openDocs`: the client can open the rule page the server's command asks for (window/showDocument); without it there
+ * is no action for the page (VS Code has it too; its extension's own proxylint.openRuleDoc is for the command palette).
+ */
+export function codeActions(params: CodeActionParams, path: string, result: Checked, openDocs = true): CodeAction[] {
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
   const mine = result.findings.filter((f) => f.path === path);
   const only = params.context.only;
@@ -70,7 +92,7 @@ export function codeActions(params: CodeActionParams, path: string, result: Chec
     const disable = disableAction(f, result, full);
     if (disable && f.ruleId !== 'internal-error') actions.push(disable);
     const meta = ruleMeta(f.ruleId);
-    if (meta) actions.push({ title: `Open the ${f.ruleId} documentation`, kind: CodeActionKind.QuickFix, diagnostics: [full], command: { title: 'Open documentation', command: 'proxylint.openRuleDoc', arguments: [docsUrl(meta)] } });
+    if (meta && openDocs) actions.push({ title: `Open the ${f.ruleId} documentation`, kind: CodeActionKind.QuickFix, diagnostics: [full], command: { title: 'Open documentation', command: OPEN_RULE_DOC_COMMAND, arguments: [f.ruleId] } });
   }
   return actions;
 }

@@ -3,16 +3,18 @@ import { nginxCompletions, type Completions } from '../core/features/completion'
 import type { LineIndex } from '../core/text';
 import type { LintResult } from '../core/lint';
 import { toRange } from './convert';
+import { snippetToPlainText } from './plaintext';
 
 const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, upstream: CompletionItemKind.Reference, snippet: CompletionItemKind.Snippet } as const;
 
-export function completionItems(result: LintResult, path: string, offset: number): CompletionItem[] {
+/** `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text. */
+export function completionItems(result: LintResult, path: string, offset: number, snippets = true): CompletionItem[] {
   const file = result.config.files.find((f) => f.path === path);
   if (!file) return [];
-  return toCompletionItems(nginxCompletions(result.config, result.upstreams, path, file.text, offset), file.lines);
+  return toCompletionItems(nginxCompletions(result.config, result.upstreams, path, file.text, offset), file.lines, snippets);
 }
 
-export function toCompletionItems(c: Completions, lines: LineIndex): CompletionItem[] {
+export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true): CompletionItem[] {
   const range = toRange(lines, c.start, c.end);
   return c.items.map((item, i) => ({
     label: item.label,
@@ -21,7 +23,20 @@ export function toCompletionItems(c: Completions, lines: LineIndex): CompletionI
     // Snippets sort after directive names so typing a name is never slowed down by templates.
     sortText: `${item.kind === 'snippet' ? 1 : 0}${String(i).padStart(4, '0')}`,
     filterText: item.kind === 'snippet' ? item.label.split(' ')[0] : item.label,
-    insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-    textEdit: { range, newText: item.insertText ?? item.label },
+    insertTextFormat: item.snippet && snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+    textEdit: { range, newText: item.snippet && !snippets ? snippetToPlainText(item.insertText ?? item.label) : item.insertText ?? item.label },
   }));
+}
+
+/** Whether `offset` is inside one of a file's comments (after its `#`, up to the end of its line); they are in order. */
+export function inComment(comments: readonly { start: number; end: number }[], offset: number): boolean {
+  let lo = 0, hi = comments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const c = comments[mid];
+    if (offset <= c.start) hi = mid - 1;
+    else if (offset > c.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
 }

@@ -1,4 +1,4 @@
-import { DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
+import { DiagnosticRefreshRequest, DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri, SOURCE, toDiagnostic, uriToPath } from './convert';
 import type { Workspace } from './workspace';
@@ -42,6 +42,8 @@ export const CONFIG_DOCS = 'https://github.com/proxylint/proxylint#configuration
  */
 export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
+  // The client may answer workspace/diagnostic/refresh with an error: unhandled, that rejection would end the server.
+  const refresh = () => connection.sendRequest(DiagnosticRefreshRequest.type).catch((e: Error) => connection.console.warn(`the client refused workspace/diagnostic/refresh: ${e.message}`));
   /** Per edited file: the open documents of its old include tree, until the debounced re-check publishes them. */
   const pending = new Map<string, Set<string>>();
 
@@ -69,7 +71,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
       const affected = [...new Set([...before, ...ws.openFilesWith(path)])];
       if (pull()) {
         // The client re-pulls the edited document itself; the others of its configuration need a nudge.
-        if (affected.some((p) => p !== path)) void connection.languages.diagnostics.refresh();
+        if (affected.some((p) => p !== path)) void refresh();
       } else affected.forEach(publish);
     };
     if (delay === 0) run();
@@ -100,20 +102,21 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     pending.delete(path);
     others.delete(path);
     if (others.size === 0) return;
-    if (pull()) void connection.languages.diagnostics.refresh();
+    if (pull()) void refresh();
     else others.forEach(publish);
   });
 
   connection.languages.diagnostics.on((params, token) => {
     const path = uriToPath(params.textDocument.uri);
-    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.ServerCancelled, 'cancelled', { retriggerRequest: true });
+    // The client cancelled it (ServerCancelled with retriggerRequest would tell it to send the request it dropped again).
+    if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
     return { kind: 'full', items: path ? diagnosticsFor(ws, path) : [] };
   });
 
   return {
     refreshAll() {
       ws.reset();
-      if (pull()) void connection.languages.diagnostics.refresh();
+      if (pull()) void refresh();
       else documents.all().forEach((d) => publish(uriToPath(d.uri) ?? ''));
     },
   };

@@ -1,4 +1,4 @@
-import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver';
+import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type SymbolInformation } from 'vscode-languageserver';
 import type { Fold, OutlineSymbol } from '../core/features/outline';
 import type { LineIndex } from '../core/text';
 import { toRange } from './convert';
@@ -23,6 +23,22 @@ export function documentSymbols(symbols: OutlineSymbol[], lines: LineIndex): Doc
     children: s.children.map(convert),
   });
   return symbols.map(convert);
+}
+
+/**
+ * The outline for a client without hierarchicalDocumentSymbolSupport: SymbolInformation in document order, each
+ * naming the block it is in (a server's locations get containerName "server 127.0.0.1:80").
+ */
+export function flatSymbols(symbols: DocumentSymbol[], uri: string): SymbolInformation[] {
+  const out: SymbolInformation[] = [];
+  const walk = (list: DocumentSymbol[], container: string | undefined) => {
+    for (const s of list) {
+      out.push({ name: s.name, kind: s.kind, location: { uri, range: s.range }, ...(container ? { containerName: container } : {}) });
+      walk(s.children ?? [], s.name);
+    }
+  };
+  walk(symbols, undefined);
+  return out;
 }
 
 export function foldingRanges(folds: Fold[], lines: LineIndex): FoldingRange[] {

@@ -1,13 +1,18 @@
 import {
   CodeActionKind,
+  ErrorCodes,
+  MarkupKind,
+  ResponseError,
   MessageType,
   ShowMessageNotification,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
   type InitializeParams,
   type InitializeResult,
+  type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { apacheCompletions, apacheDefinitions, apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
@@ -15,13 +20,17 @@ import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
 import type { ApacheSourceFile } from '../core/model/apache-tree';
 import type { SourceFile } from '../core/model/nginx-tree';
-import { codeActions, FIX_ALL_KIND } from './code-actions';
-import { completionItems, toCompletionItems } from './completion';
+import { ruleMeta } from '../core/rules/index';
+import { docsUrl } from '../core/rules/rule';
+import { clientFeatures } from './client-features';
+import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, OPEN_RULE_DOC_COMMAND } from './code-actions';
+import { completionItems, inComment, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
-import { documentSymbols, foldingRanges } from './outline';
+import { documentSymbols, flatSymbols, foldingRanges } from './outline';
+import { markdownToPlainText } from './plaintext';
 import type { EditorSettings, ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
 
@@ -51,6 +60,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   };
   const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
   let pullSupported = false;
+  let features = clientFeatures({});
   let configurationChanges = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -59,13 +69,23 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     ws.trusted = opts.trusted !== false;
     ws.roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (ws.roots.length === 0 && params.rootUri) ws.roots = [uriToPath(params.rootUri)].filter((p): p is string => !!p);
-    pullSupported = !!params.capabilities.textDocument?.diagnostic;
+    // Deprecated since 3.0 but still all that some clients send.
+    if (ws.roots.length === 0 && !params.rootUri && typeof params.rootPath === 'string' && params.rootPath) ws.roots = [params.rootPath];
+    // Pull only with workspace/diagnostic/refresh: an edit to one file changes what the other open files of its
+    // configuration show, and a client that cannot be asked to pull again would keep them stale. Pushing is the
+    // fallback every client handles (diagnosticProvider is then not advertised, so nothing is reported twice).
+    features = clientFeatures(params.capabilities);
+    pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    // Commands the server runs: only for clients that can carry out what they ask (applyEdit, showDocument).
+    const commands = [...(!features.codeActionLiterals && features.applyEdit ? [APPLY_EDIT_COMMAND] : []), ...(features.showDocument ? [OPEN_RULE_DOC_COMMAND] : [])];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...(pullSupported ? { diagnosticProvider: { identifier: 'proxylint', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        // CodeActionOptions only for a client with codeActionLiteralSupport (LSP 3.17).
+        codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : true,
+        ...(commands.length ? { executeCommandProvider: { commands } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['/', ' ', '_'] },
         documentSymbolProvider: true,
@@ -78,7 +98,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onInitialized(() => {
-    if (configurationChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' });
+    // A client may refuse a registration with an error answer: unhandled, that rejection would end the server.
+    if (configurationChanges) connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' }).catch((e: Error) => connection.console.warn(`the client refused the settings registration: ${e.message}`));
+    // The VS Code extension watches .proxylintrc.json for the server; any other client is asked to, if it can
+    // (otherwise an edited project file went unnoticed until a restart: its JSON buffer is not synced to this server).
+    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
   });
 
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
@@ -106,26 +130,49 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (!c) return null;
     const offset = c.file.lines.offsetAt(params.position);
     const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
-    return h ? { contents: { kind: 'markdown', value: h.markdown }, range: toRange(c.file.lines, h.start, h.end) } : null;
+    if (!h) return null;
+    const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
+    return { contents, range: toRange(c.file.lines, h.start, h.end) };
   });
 
   connection.onCompletion((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
-    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines) : completionItems(c.result, c.path, offset);
+    // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
+    if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
+    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets) : completionItems(c.result, c.path, offset, features.snippets);
   });
 
   connection.onCodeAction((params) => {
     const c = at(params.textDocument.uri);
     // No quick fixes (nor "fix all") for findings that are not shown.
-    return c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result) : [];
+    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument) : [];
+    return features.codeActionLiterals ? actions : asCommands(actions, features.applyEdit);
+  });
+
+  connection.onExecuteCommand(async (params) => {
+    const [arg] = params.arguments ?? [];
+    if (params.command === OPEN_RULE_DOC_COMMAND && features.showDocument) {
+      const meta = typeof arg === 'string' ? ruleMeta(arg) : undefined;
+      if (!meta) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_RULE_DOC_COMMAND} takes a rule id`);
+      const shown = await connection.window.showDocument({ uri: docsUrl(meta), external: true });
+      return shown.success;
+    }
+    if (params.command === APPLY_EDIT_COMMAND && features.applyEdit && !features.codeActionLiterals) {
+      if (!arg || typeof arg !== 'object') throw new ResponseError(ErrorCodes.InvalidParams, `${APPLY_EDIT_COMMAND} takes a WorkspaceEdit`);
+      // The client applies the edit (or refuses it); the server writes nothing itself.
+      const applied = await connection.workspace.applyEdit({ label: 'proxylint', edit: arg as WorkspaceEdit });
+      return applied.applied;
+    }
+    throw new ResponseError(ErrorCodes.InvalidParams, `unknown command ${params.command}`);
   });
 
   connection.onDocumentSymbol((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return [];
-    return documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
+    const symbols = documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
+    return features.hierarchicalSymbols ? symbols : flatSymbols(symbols, params.textDocument.uri);
   });
 
   connection.onFoldingRanges((params) => {
@@ -140,8 +187,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = c.file.lines.offsetAt(params.position);
-    if (c.result.dialect === 'apache') return toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files);
-    return definitionLinks(c.result, c.path, offset, ws.host());
+    const links = c.result.dialect === 'apache' ? toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files) : definitionLinks(c.result, c.path, offset, ws.host());
+    // A client without linkSupport takes Location[] only.
+    return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
   });
 
   connection.onDocumentLinks((params) => {

@@ -8,6 +8,7 @@ import { mergeJson } from '../core/merge';
 import { isNginxEntry, parseSourceFile } from '../core/model/nginx-tree';
 import { allRuleIds } from '../core/rules/index';
 import { readProjectConfig, validEntries } from '../core/settings';
+import { Lifecycle } from '../lsp/lifecycle';
 import { startServer } from '../lsp/server';
 import type { ServerEnv } from '../lsp/settings-source';
 import { createCliIo } from './cli-io';
@@ -77,6 +78,14 @@ function limitHeapGrowth(): void {
   v8.setFlagsFromString('--heap-growing-percent=100');
 }
 
+/** The connection over the transport named on the command line, keeping to the LSP lifecycle (see Lifecycle). */
+function connect() {
+  const lifecycle = new Lifecycle();
+  const connection = createConnection(ProposedFeatures.all, { messageStrategy: lifecycle });
+  lifecycle.install(connection);
+  return connection;
+}
+
 /** `proxylint lsp --stdio` for any LSP client; the VS Code extension starts this file over IPC instead. */
 export function startStdioServer(argv: string[]): void {
   if (!argv.includes('--stdio') && !argv.includes('--node-ipc')) {
@@ -85,10 +94,10 @@ export function startStdioServer(argv: string[]): void {
     return;
   }
   limitHeapGrowth();
-  startServer(createConnection(ProposedFeatures.all), nodeServerEnv);
+  startServer(connect(), nodeServerEnv);
 }
 
 if (require.main === module) {
   limitHeapGrowth();
-  startServer(createConnection(ProposedFeatures.all), nodeServerEnv);
+  startServer(connect(), nodeServerEnv);
 }

@@ -1,0 +1,37 @@
+import { MarkupKind, type ClientCapabilities } from 'vscode-languageserver';
+
+/** What the client declared in `initialize` that changes the shape of the server's answers. */
+export interface ClientFeatures {
+  /** Hover contents as Markdown; else plain text. */
+  markdownHover: boolean;
+  /** Completion items may be snippets ($1, ${1:default}); else templates are inserted as plain text. */
+  snippets: boolean;
+  /** documentSymbol answers DocumentSymbol[] (nested); else SymbolInformation[]. */
+  hierarchicalSymbols: boolean;
+  /** definition answers LocationLink[]; else Location[]. */
+  definitionLinks: boolean;
+  /** codeAction answers CodeAction[]; else Command[] (see asCommands). */
+  codeActionLiterals: boolean;
+  /** The client applies a WorkspaceEdit the server sends (workspace/applyEdit). */
+  applyEdit: boolean;
+  /** The client opens a URI the server sends (window/showDocument). */
+  showDocument: boolean;
+  /** The server may register file watchers (workspace/didChangeWatchedFiles) itself. */
+  watchFiles: boolean;
+}
+
+export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
+  // The client lists the formats it takes in its order of preference; one that lists none gets plain text.
+  const formats = caps.textDocument?.hover?.contentFormat ?? [];
+  const hover = formats.find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText);
+  return {
+    markdownHover: hover === MarkupKind.Markdown,
+    snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
+    hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
+    definitionLinks: caps.textDocument?.definition?.linkSupport === true,
+    codeActionLiterals: !!caps.textDocument?.codeAction?.codeActionLiteralSupport,
+    applyEdit: caps.workspace?.applyEdit === true,
+    showDocument: caps.window?.showDocument?.support === true,
+    watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+  };
+}
