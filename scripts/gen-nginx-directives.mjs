@@ -40,7 +40,9 @@ function arity(syntaxes) {
     let lo = 0, hi = 0;
     for (const t of tokens) {
       if (t === '…' || t.endsWith('…')) hi = Infinity;
-      else if (t.startsWith('[')) hi += t.includes('…') ? Infinity : 1;
+      // "[level1 [level2 [level3]]]" is three optional words; "[protocol://]address" is one required word.
+      // Each "[" opens one optional word (nested groups count each level).
+      else if (t.startsWith('[') && !/^\[[^\]]*\][^[\]|]+$/.test(t)) hi += t.includes('…') ? Infinity : t.split('[').length - 1;
       else {
         lo++;
         hi++;
@@ -62,6 +64,27 @@ function literals(syntaxes) {
   return [...out];
 }
 
+/**
+ * Where the syntax line lists each optional word once but nginx's parser takes any number of them (NGX_CONF_1MORE,
+ * NGX_CONF_2MORE): `*_ssl_protocols` needs at least one protocol, `*_cache_path` repeats parameters. Checked against
+ * nginx 1.22.1 by test/servers/directive-placement.test.ts.
+ */
+const ARITY_OVERRIDES = {
+  ssl_protocols: [1, -1],
+  proxy_ssl_protocols: [1, -1],
+  grpc_ssl_protocols: [1, -1],
+  uwsgi_ssl_protocols: [1, -1],
+  proxy_cache_path: [2, -1],
+  fastcgi_cache_path: [2, -1],
+  scgi_cache_path: [2, -1],
+  uwsgi_cache_path: [2, -1],
+};
+
+/** Where nginx's parser accepts a directive in more places than its page's "Context:" line says (nginx 1.22.1). */
+const CONTEXT_OVERRIDES = {
+  fastcgi_split_path_info: ['http', 'server', 'location'],
+};
+
 const table = {};
 for (const d of getDirectives()) {
   const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [], args: [Infinity, 0] });
@@ -73,6 +96,8 @@ for (const d of getDirectives()) {
   if (d.default) e.defaults[d.module] = d.default;
   if (!e.modules.includes(d.module)) e.modules.push(d.module);
 }
+for (const [name, args] of Object.entries(ARITY_OVERRIDES)) if (table[name]) table[name].args = args;
+for (const [name, contexts] of Object.entries(CONTEXT_OVERRIDES)) if (table[name]) table[name].contexts = contexts;
 const sorted = Object.fromEntries(Object.keys(table).sort().map((k) => [k, table[k]]));
 writeFileSync(new URL('../server/src/core/model/nginx-directives.json', import.meta.url), JSON.stringify(sorted) + '\n');
 console.log(`${Object.keys(sorted).length} directives`);

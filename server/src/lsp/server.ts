@@ -53,10 +53,10 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (shown.get(key) === text) return;
     shown.set(key, text);
     if (problems.length === 0) return;
-    const where = configPath ?? 'The proxylint settings';
+    const what = configPath ? `${configPath} is invalid; files are checked with only its valid settings` : 'the editor settings are invalid; files are checked with only their valid part';
     // A window/showMessage notification, not showErrorMessage: that is a request, which a client may not answer (or
     // answer with an error that would reject unheard), and there is nothing to choose.
-    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `proxylint: ${where} is invalid; files are checked with only its valid settings: ${text}` });
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `proxylint: ${what}: ${text}` });
   };
   const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
   let pullSupported = false;

@@ -14,8 +14,10 @@ import schemePortMismatch from '../nginx/scheme-port-mismatch';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 import duplicateDirective from '../nginx/duplicate-directive';
 import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
+import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
+import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and directives nginx refuses twice at one level. */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -23,6 +25,8 @@ export const addressRules: NginxRule[] = [
   passSchemeMismatch,
   uriPartNotAllowed,
   duplicateDirective,
+  directiveNotAllowedHere,
+  invalidNumberOfArguments,
   locationProxyPassSlashMismatch,
   variablePassWithoutResolver,
   resolveWithoutPrerequisites,

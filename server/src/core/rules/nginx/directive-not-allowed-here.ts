@@ -1,0 +1,38 @@
+import { defineNginxRule } from '../rule';
+import { allowedIn, placementInfo, placementKnown, readableAllowed, readableHere, templateLine } from './placement-support';
+
+/**
+ * A proxy or upstream directive in a block that does not take it: `proxy_pass` directly in a server block,
+ * `proxy_read_timeout` in an upstream block, `keepalive` in a location. nginx stops at the first one with
+ * `[emerg] "proxy_pass" directive is not allowed here` [lab, nginx 1.22.1], so a reload with such a line keeps the
+ * old configuration and a start fails. https://nginx.org/en/docs/http/ngx_http_proxy_module.html
+ */
+export default defineNginxRule({
+  id: 'directive-not-allowed-here',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A proxy or upstream directive sits in a block that does not accept it (proxy_pass directly in a server block, proxy_read_timeout in an upstream block): nginx refuses to start.',
+  directives: ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'proxy_read_timeout', 'proxy_connect_timeout', 'keepalive'],
+  versions: 'all',
+  check(ctx) {
+    for (const node of ctx.config.all) {
+      const info = placementInfo(node);
+      if (!info || !placementKnown(node, ctx.config) || allowedIn(info, node.context)) continue;
+      if (templateLine(node)) continue;
+      ctx.report({
+        node,
+        message: `nginx will not start: "${node.name}" directive is not allowed here, in ${readableHere(node.context)}; ${readableAllowed(info.contexts, node.context)}${hint(node.name, node.context, info.contexts)}`,
+      });
+    }
+  },
+});
+
+/** The two mistakes people make most, said in their terms. */
+function hint(name: string, context: string, allowed: string[]): string {
+  if (context === 'server' && allowed.includes('location') && name.endsWith('_pass')) return ` — put it in a location block, e.g. "location / { ${name} …; }"`;
+  if ((context === 'upstream' && allowed.includes('location')) || (context === 'stream-upstream' && allowed.includes('stream-server'))) {
+    return ' — it is set where requests are passed to the group (the server or location with the *_pass line), not in the upstream block';
+  }
+  return '';
+}

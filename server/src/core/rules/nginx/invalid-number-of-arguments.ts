@@ -1,0 +1,36 @@
+import { defineNginxRule } from '../rule';
+import { allowedIn, placementInfo, placementKnown, templateLine } from './placement-support';
+
+/**
+ * A proxy or upstream directive with too few or too many arguments: `proxy_set_header Host;`,
+ * `proxy_http_version 1.1 1.0;`. nginx stops with `[emerg] invalid number of arguments in "proxy_set_header"
+ * directive` [lab, nginx 1.22.1]. The counts come from the reference's syntax lines, checked against the real
+ * nginx by test/servers/directive-placement.test.ts. https://nginx.org/en/docs/http/ngx_http_proxy_module.html
+ */
+export default defineNginxRule({
+  id: 'invalid-number-of-arguments',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A proxy or upstream directive has too few or too many arguments (proxy_set_header with a name but no value): nginx refuses to start.',
+  directives: ['proxy_set_header', 'proxy_http_version', 'proxy_pass', 'proxy_read_timeout', 'keepalive'],
+  versions: 'all',
+  check(ctx) {
+    for (const node of ctx.config.all) {
+      const info = placementInfo(node);
+      // An unterminated line, or one that opens a block it should not have, is a syntax error already; a misplaced
+      // one is reported as such (nginx says that first).
+      if (!info || !node.directive.terminated || info.block || node.directive.block) continue;
+      if (placementKnown(node, ctx.config) && !allowedIn(info, node.context)) continue;
+      const [min, max] = info.args;
+      const n = node.directive.args.length;
+      if (n >= min && (max < 0 || n <= max)) continue;
+      if (templateLine(node)) continue;
+      const takes = max < 0 ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
+      ctx.report({
+        node,
+        message: `nginx will not start: invalid number of arguments in "${node.name}" directive — it takes ${takes} argument${takes === '1' ? '' : 's'}, and this line has ${n}${n < min ? ' (a value is missing)' : ' (a value with spaces needs quotes)'}`,
+      });
+    }
+  },
+});

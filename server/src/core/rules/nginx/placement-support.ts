@@ -1,0 +1,120 @@
+import { allNginxDirectiveNames, nginxDirective, type DirectiveInfo } from '../../model/nginx-directives';
+import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
+import { TEMPLATE_MARKUP } from '../../model/apache-tree';
+
+/**
+ * Where a directive may stand and how many arguments it takes, for the directives proxylint is about: the proxy
+ * modules and their fastcgi/uwsgi/scgi/grpc/memcached siblings, and the upstream block's. nginx refuses to start
+ * on either mistake. The knowledge comes from the reference table (nginx-directives.json), whose contexts and
+ * argument counts test/servers/directive-placement.test.ts compares with the real nginx for every such directive.
+ */
+
+const IN_SCOPE_PREFIX = /^(proxy|fastcgi|uwsgi|scgi|grpc|memcached)_/;
+const IN_SCOPE = new Set(['keepalive', 'keepalive_requests', 'keepalive_time', 'keepalive_timeout', 'least_conn', 'ip_hash', 'hash', 'random', 'zone', 'resolver', 'resolver_timeout']);
+
+export function inPlacementScope(name: string): boolean {
+  return IN_SCOPE_PREFIX.test(name) || IN_SCOPE.has(name);
+}
+
+/**
+ * Our context names → the names the reference gives them. Mail is left out: Debian's nginx has no mail module to
+ * check the table against. Blocks of third-party modules are not here either, so nothing inside them is judged.
+ */
+const REFERENCE_NAMES: Record<string, string[]> = {
+  main: ['main'],
+  events: ['events'],
+  http: ['http'],
+  server: ['server'],
+  location: ['location'],
+  'if-location': ['if in location', 'if'],
+  'if-server': ['if'],
+  limit_except: ['limit_except'],
+  upstream: ['upstream'],
+  stream: ['stream'],
+  'stream-server': ['stream-server'],
+  'stream-upstream': ['stream-upstream'],
+};
+
+/** How a context reads in a message. */
+const READABLE: Record<string, string> = {
+  main: 'the top level (outside any block)',
+  'if in location': '"if" in a location',
+  if: '"if"',
+  'stream-server': 'a stream "server"',
+  'stream-upstream': 'a stream "upstream"',
+  'mail-server': 'a mail "server"',
+};
+
+export function readableContext(referenceName: string): string {
+  return READABLE[referenceName] ?? `"${referenceName}"`;
+}
+
+export function readableHere(context: string): string {
+  if (context === 'if-location') return 'an "if" block in a location';
+  if (context === 'if-server') return 'an "if" block in a server';
+  if (context === 'main') return 'the top level (outside any block)';
+  const name = REFERENCE_NAMES[context]?.[0] ?? context;
+  if (name.startsWith('stream-')) return `a stream "${name.slice(7)}" block`;
+  return `${/^[aeiouh]/.test(name) ? 'an' : 'a'} "${name}" block`;
+}
+
+/**
+ * Where the directive may stand, in the family of blocks the line is in (http or stream): an http proxy_pass
+ * need not hear about stream server blocks. A directive of the other family says so instead.
+ */
+export function readableAllowed(allowed: string[], context: string): string {
+  const stream = context === 'stream' || context.startsWith('stream-');
+  const family = (c: string) => c === 'stream' || c.startsWith('stream-');
+  const same = allowed.filter((c) => !c.startsWith('mail') && family(c) === stream);
+  if (same.length === 0) {
+    const other = allowed.filter((c) => !c.startsWith('mail'));
+    return `it is ${stream ? 'an http' : 'a stream'} directive (it belongs in ${orList(other.map(readableContext))})`;
+  }
+  return `it belongs in ${orList(same.map(readableContext))}`;
+}
+
+const orList = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+
+/** Blocks that fix the context of everything inside them, whatever the file they sit in is included from. */
+const DECIDING_BLOCKS = new Set(['http', 'stream', 'events', 'location', 'limit_except', 'if']);
+
+/**
+ * True when the context of `node` is known for certain. A fragment checked alone whose context was only guessed
+ * from its name or content (an included snippet) may be meant for another block: its top-level lines, and blocks
+ * such as `server` or `upstream` whose meaning depends on the block around them, are not judged.
+ */
+export function placementKnown(node: ConfigNode, config: NginxConfig): boolean {
+  if (!REFERENCE_NAMES[node.context]) return false;
+  if (config.rootContextSource !== 'inferred') return true;
+  for (let p = node.parent; p; p = p.parent) if (DECIDING_BLOCKS.has(p.name)) return true;
+  return false;
+}
+
+/** The reference entry of an in-scope directive, or undefined for names outside the scope or unknown to it. */
+export function placementInfo(node: ConfigNode): DirectiveInfo | undefined {
+  // Asked for every node of the tree by two rules: one map lookup, from a map as big as the table's scope.
+  if (!inScopeTable) {
+    inScopeTable = new Map();
+    for (const name of allNginxDirectiveNames()) if (inPlacementScope(name)) inScopeTable.set(name, nginxDirective(name)!);
+  }
+  return inScopeTable.get(node.name);
+}
+let inScopeTable: Map<string, DirectiveInfo> | undefined;
+
+export function allowedIn(info: DirectiveInfo, context: string): boolean {
+  const names = REFERENCE_NAMES[context];
+  return names !== undefined && names.some((n) => info.contexts.includes(n));
+}
+
+/**
+ * True when the line holds template markup (`{{ .Timeout }}`, `<%= @timeout %>`, `@TIMEOUT@`): the file is a template
+ * whose rendered lines nginx will read, and the words nginx would see are unknown.
+ */
+export function templateLine(node: ConfigNode): boolean {
+  const text = node.file.text;
+  const d = node.directive;
+  const from = text.lastIndexOf('\n', d.start) + 1;
+  let to = text.indexOf('\n', d.block ? d.start : d.end);
+  if (to < 0) to = text.length;
+  return TEMPLATE_MARKUP.test(text.slice(from, to));
+}
