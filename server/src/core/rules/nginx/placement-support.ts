@@ -75,8 +75,11 @@ export function readableAllowed(allowed: string[], context: string): string {
 
 const orList = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
 
-/** Blocks that fix the context of everything inside them, whatever the file they sit in is included from. */
-const DECIDING_BLOCKS = new Set(['http', 'stream', 'events', 'location', 'limit_except', 'if']);
+/**
+ * Blocks that fix the context of everything inside them, whatever the file they sit in is included from. Not `if`:
+ * whether it is a server's or a location's depends on the block around it, which may be the guessed one.
+ */
+const DECIDING_BLOCKS = new Set(['http', 'stream', 'events', 'location', 'limit_except']);
 
 /**
  * True when the context of `node` is known for certain. A fragment checked alone whose context was only guessed
