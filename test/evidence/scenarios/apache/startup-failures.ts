@@ -3,6 +3,15 @@ import { defineScenario } from '../../scenario';
 // Rules whose doc says httpd will not start: the exact `apache2 -t` error, then the fix and a request.
 export default [
   defineScenario({
+    rule: 'directive-not-allowed-in-section',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'ProxyTimeout not allowed in <Location> context', doc: ['ProxyTimeout not allowed in <Location> context'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/reports/x' },
+    fix: false,
+  }),
+  defineScenario({
     rule: 'apache-module-not-loaded',
     server: 'apache',
     claim: {

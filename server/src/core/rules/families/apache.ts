@@ -27,6 +27,7 @@ import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled'
 import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
+import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -57,6 +58,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   websocketUpgradeNotEnabled,
   inlineCommentIsArgument,
   htaccessDirectiveNotAllowed,
+  directiveNotAllowedInSection,
 ];
 
 /** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */
