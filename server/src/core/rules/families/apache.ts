@@ -13,6 +13,7 @@ import httpsBackendWithoutSslproxyengine from '../apache/https-backend-without-s
 import tlsBackendIpNameCheck from '../apache/tls-backend-ip-name-check';
 import invalidBackendUrl from '../apache/invalid-backend-url';
 import unixSocketTargetSyntax from '../apache/unix-socket-target-syntax';
+import sethandlerUnixSocketSyntax from '../apache/sethandler-unix-socket-syntax';
 import invalidWorkerParameter from '../apache/invalid-worker-parameter';
 import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
 import proxypassShadowed from '../apache/proxypass-shadowed';
@@ -43,6 +44,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   tlsBackendIpNameCheck,
   invalidBackendUrl,
   unixSocketTargetSyntax,
+  sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
   workerTimeoutUnitIgnored,
   proxypassTrailingSlashMismatch,
