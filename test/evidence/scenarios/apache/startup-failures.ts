@@ -36,6 +36,21 @@ export default [
     fix: { use: 'suggestion', title: /http/ },
     afterFix: { status: 200 },
   }),
+  defineScenario({
+    rule: 'proxypass-path-in-location',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: 'ProxyPass|ProxyPassMatch can not have a path when defined in a location.',
+      doc: ['ProxyPass|ProxyPassMatch can not have a path when defined in a location.'],
+    },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    // The section's path is what the rule maps once the line holds only the URL.
+    afterFix: { status: 200, check: (o) => (o.standins.app.requests[0]?.path === '/x' ? undefined : `the backend saw ${o.standins.app.requests[0]?.path}`) },
+  }),
   // Debian's `a2enmod proxy proxy_http` set: no mod_proxy_hcheck.
   defineScenario({
     rule: 'invalid-worker-parameter',

@@ -15,6 +15,7 @@ import invalidBackendUrl from '../apache/invalid-backend-url';
 import unixSocketTargetSyntax from '../apache/unix-socket-target-syntax';
 import sethandlerUnixSocketSyntax from '../apache/sethandler-unix-socket-syntax';
 import invalidWorkerParameter from '../apache/invalid-worker-parameter';
+import proxypassPathInLocation from '../apache/proxypass-path-in-location';
 import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
 import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
@@ -46,6 +47,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
+  proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
