@@ -225,3 +225,49 @@ test('proxypass-path-in-location: the one-word forms apache2 -t accepts are not 
     }
   }
 });
+
+const MEMBER_RULES = ['balancer-member-outside-balancer', 'invalid-backend-url', 'invalid-worker-parameter', 'unix-socket-target-syntax', 'undefined-balancer'];
+
+test('balancer-member-outside-balancer: a BalancerMember that names no balancer, or sits in a non-balancer section, quotes the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const cases = [
+    'BalancerMember http://127.0.0.1:8080/',
+    'BalancerMember http://127.0.0.1:8080/ route=a loadfactor=2',
+    // undefined-balancer stays quiet: the member is there, only not named (its 503 claim would not hold).
+    '<VirtualHost 127.0.0.1:18996>\n    BalancerMember http://127.0.0.1:8080/\n    ProxyPass / balancer://app/\n</VirtualHost>',
+    '<IfModule proxy_balancer_module>\n    BalancerMember "unix:/run/app.sock|http://localhost/"\n</IfModule>',
+    'BalancerMember balancer://app http://127.0.0.1:8080/?a=b',
+    'BalancerMember route=a',
+    '<Proxy balancer://app>\n    BalancerMember http://127.0.0.1:8080/?a=b\n</Proxy>',
+    '<Location /app>\n    BalancerMember http://127.0.0.1:8080/\n</Location>',
+    '<Location /app>\n    BalancerMember balancer://app http://127.0.0.1:8080/\n</Location>',
+    '<LocationMatch "^/app/(.*)">\n    BalancerMember http://127.0.0.1:8080/\n</LocationMatch>',
+    '<Directory /srv/www>\n    BalancerMember http://127.0.0.1:8080/\n</Directory>',
+    '<Directory "/srv/www/">\n    BalancerMember http://127.0.0.1:8080/\n</Directory>',
+    '<FilesMatch "\\.php$">\n    BalancerMember http://127.0.0.1:8080/\n</FilesMatch>',
+    '<If "true">\n    BalancerMember http://127.0.0.1:8080/\n</If>',
+    '<Proxy *>\n    BalancerMember http://127.0.0.1:8080/\n</Proxy>',
+    '<Location /app>\n    <Limit GET>\n        BalancerMember http://127.0.0.1:8080/\n    </Limit>\n</Location>',
+  ];
+  for (const c of cases) {
+    const f = quotesApacheT(URL_MODULES, c, MEMBER_RULES);
+    assert.equal(f.ruleId, 'balancer-member-outside-balancer', c);
+  }
+});
+
+test('balancer-member-outside-balancer: the forms apache2 -t accepts are not reported', () => {
+  requireBinary('apache2');
+  for (const c of [
+    '<Proxy balancer://app>\n    BalancerMember http://127.0.0.1:8080/ route=a\n    <Limit GET>\n        BalancerMember http://127.0.0.1:8081/\n    </Limit>\n</Proxy>\nProxyPass / balancer://app/',
+    'BalancerMember balancer://app http://127.0.0.1:8080/ route=a\nProxyPass / balancer://app/',
+    '<ProxyMatch "^balancer://app">\n    BalancerMember http://127.0.0.1:8080/\n</ProxyMatch>',
+  ]) {
+    const r = run(URL_MODULES, c, ['balancer-member-outside-balancer']);
+    try {
+      assert.equal(r.said, undefined, `apache2 -t rejects ${c}: ${r.said}`);
+      assert.deepEqual(r.findings.map((f) => f.message), [], c);
+    } finally {
+      r.cleanup();
+    }
+  }
+});

@@ -19,6 +19,7 @@ import proxypassPathInLocation from '../apache/proxypass-path-in-location';
 import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
 import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
+import balancerMemberOutsideBalancer from '../apache/balancer-member-outside-balancer';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
@@ -52,6 +53,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
+  balancerMemberOutsideBalancer,
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
