@@ -10,6 +10,7 @@ const OUTCOME: Record<string, string> = {
   '502/504': '502 / 504',
   silent: 'silent',
   'wrong-backend-path': 'wrong path',
+  'source-leak': '200 + source leak',
   lint: '–',
 };
 

@@ -74,7 +74,7 @@ async function startStandin(spec: StandinSpec, dir: string): Promise<AnyStandin>
     case 'blackhole':
       return startBlackhole();
     case 'fastcgi':
-      return (await startFastcgiStandin({ delayMs: spec.delayMs })) as unknown as AnyStandin;
+      return (await startFastcgiStandin({ delayMs: spec.delayMs, unixPath: spec.unix ? join(dir, spec.unix) : undefined })) as unknown as AnyStandin;
     case 'dns':
       return startDnsStandin({ silent: spec.silent, answer: spec.answer });
     case 'lb':

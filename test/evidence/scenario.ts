@@ -6,7 +6,7 @@ export type StandinSpec =
   | ({ kind: 'tls'; sniName?: string } & Omit<HttpStandinOptions, 'tls'>)
   | { kind: 'refused' }
   | { kind: 'blackhole' }
-  | { kind: 'fastcgi'; delayMs?: number }
+  | { kind: 'fastcgi'; delayMs?: number; /** listen on this UNIX socket in the temp folder instead of TCP */ unix?: string }
   | { kind: 'dns'; silent?: boolean; answer?: string }
   /** An outer load balancer with an idle timeout; requests go through it when the plan says `via`. */
   | { kind: 'lb'; idleMs: number };

@@ -181,3 +181,93 @@ test('proxypass-trailing-slash-mismatch: the "unix:/s|http:" shorthand, which pa
     tree.cleanup();
   }
 });
+
+// A path written inside a section that gives ProxyPass its path: httpd reads the words shifted by one. Findings
+// about the shifted words (a URL "/app" that is not absolute, "http://…" as a parameter) would send the user the
+// wrong way; the one finding quotes what apache2 -t says and names the path as the cause.
+const SHIFT_RULES = ['proxypass-path-in-location', 'invalid-backend-url', 'invalid-worker-parameter', 'unix-socket-target-syntax'];
+
+test('proxypass-path-in-location: a path inside <Location>/<Proxy> is reported once, quoting the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const cases = [
+    '<Location /app>\n    ProxyPass /app http://127.0.0.1:8080/\n</Location>',
+    '<Location "/app/">\n    ProxyPass "/app/" "http://127.0.0.1:8080/" retry=0 timeout=5\n</Location>',
+    '<Location /app>\n    ProxyPass /elsewhere/ http://127.0.0.1:8080/\n</Location>',
+    '<Location /app>\n    ProxyPass /app !\n</Location>',
+    '<Location /app>\n    ProxyPass /app unix:/run/app.sock|http://localhost/\n</Location>',
+    '<Location /app>\n    <IfModule proxy_module>\n        ProxyPass /app http://127.0.0.1:8080/\n    </IfModule>\n</Location>',
+    '<Location /app>\n    ProxyPass /app http://127.0.0.1:8080/?a=b\n</Location>',
+    '<LocationMatch "^/v1/(.*)$">\n    ProxyPassMatch "^/v1/(.*)$" "http://127.0.0.1:8080/$1"\n</LocationMatch>',
+    '<LocationMatch "^/v1/">\n    ProxyPass /v1/ http://127.0.0.1:8080/\n</LocationMatch>',
+    '<Proxy "http://127.0.0.1:8080/">\n    ProxyPass /legacy/ http://127.0.0.1:8080/\n</Proxy>',
+    '<ProxyMatch "^http://127\\.0\\.0\\.1">\n    ProxyPass /legacy/ http://127.0.0.1:8080/\n</ProxyMatch>',
+  ];
+  for (const c of cases) {
+    const f = quotesApacheT(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${c}\n</VirtualHost>`, SHIFT_RULES);
+    assert.equal(f.ruleId, 'proxypass-path-in-location', c);
+  }
+});
+
+test('proxypass-path-in-location: the one-word forms apache2 -t accepts are not reported, and their fixed lines pass -t', () => {
+  requireBinary('apache2');
+  for (const c of [
+    '<Location /app>\n    ProxyPass http://127.0.0.1:8080/ retry=0\n</Location>',
+    '<Location /app>\n    ProxyPass !\n</Location>',
+    '<LocationMatch "^/v1/(.*)$">\n    ProxyPassMatch "http://127.0.0.1:8080/$1"\n</LocationMatch>',
+    '<Proxy "http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</Proxy>\nProxyPass /legacy/ http://127.0.0.1:8080/',
+  ]) {
+    const r = run(URL_MODULES, `<VirtualHost 127.0.0.1:18996>\n${c}\n</VirtualHost>`, SHIFT_RULES);
+    try {
+      assert.equal(r.said, undefined, `apache2 -t rejects ${c}: ${r.said}`);
+      assert.deepEqual(r.findings.map((f) => f.message), [], c);
+    } finally {
+      r.cleanup();
+    }
+  }
+});
+
+const MEMBER_RULES = ['balancer-member-outside-balancer', 'invalid-backend-url', 'invalid-worker-parameter', 'unix-socket-target-syntax', 'undefined-balancer'];
+
+test('balancer-member-outside-balancer: a BalancerMember that names no balancer, or sits in a non-balancer section, quotes the error apache2 -t prints', () => {
+  requireBinary('apache2');
+  const cases = [
+    'BalancerMember http://127.0.0.1:8080/',
+    'BalancerMember http://127.0.0.1:8080/ route=a loadfactor=2',
+    // undefined-balancer stays quiet: the member is there, only not named (its 503 claim would not hold).
+    '<VirtualHost 127.0.0.1:18996>\n    BalancerMember http://127.0.0.1:8080/\n    ProxyPass / balancer://app/\n</VirtualHost>',
+    '<IfModule proxy_balancer_module>\n    BalancerMember "unix:/run/app.sock|http://localhost/"\n</IfModule>',
+    'BalancerMember balancer://app http://127.0.0.1:8080/?a=b',
+    'BalancerMember route=a',
+    '<Proxy balancer://app>\n    BalancerMember http://127.0.0.1:8080/?a=b\n</Proxy>',
+    '<Location /app>\n    BalancerMember http://127.0.0.1:8080/\n</Location>',
+    '<Location /app>\n    BalancerMember balancer://app http://127.0.0.1:8080/\n</Location>',
+    '<LocationMatch "^/app/(.*)">\n    BalancerMember http://127.0.0.1:8080/\n</LocationMatch>',
+    '<Directory /srv/www>\n    BalancerMember http://127.0.0.1:8080/\n</Directory>',
+    '<Directory "/srv/www/">\n    BalancerMember http://127.0.0.1:8080/\n</Directory>',
+    '<FilesMatch "\\.php$">\n    BalancerMember http://127.0.0.1:8080/\n</FilesMatch>',
+    '<If "true">\n    BalancerMember http://127.0.0.1:8080/\n</If>',
+    '<Proxy *>\n    BalancerMember http://127.0.0.1:8080/\n</Proxy>',
+    '<Location /app>\n    <Limit GET>\n        BalancerMember http://127.0.0.1:8080/\n    </Limit>\n</Location>',
+  ];
+  for (const c of cases) {
+    const f = quotesApacheT(URL_MODULES, c, MEMBER_RULES);
+    assert.equal(f.ruleId, 'balancer-member-outside-balancer', c);
+  }
+});
+
+test('balancer-member-outside-balancer: the forms apache2 -t accepts are not reported', () => {
+  requireBinary('apache2');
+  for (const c of [
+    '<Proxy balancer://app>\n    BalancerMember http://127.0.0.1:8080/ route=a\n    <Limit GET>\n        BalancerMember http://127.0.0.1:8081/\n    </Limit>\n</Proxy>\nProxyPass / balancer://app/',
+    'BalancerMember balancer://app http://127.0.0.1:8080/ route=a\nProxyPass / balancer://app/',
+    '<ProxyMatch "^balancer://app">\n    BalancerMember http://127.0.0.1:8080/\n</ProxyMatch>',
+  ]) {
+    const r = run(URL_MODULES, c, ['balancer-member-outside-balancer']);
+    try {
+      assert.equal(r.said, undefined, `apache2 -t rejects ${c}: ${r.said}`);
+      assert.deepEqual(r.findings.map((f) => f.message), [], c);
+    } finally {
+      r.cleanup();
+    }
+  }
+});

@@ -26,6 +26,9 @@ const SAFE_FIX_RULES: Record<string, string> = {
   'https-backend-without-sslproxyengine': 'requests to the TLS backend all get 500 today; loading mod_ssl only when no <IfModule ssl> section switches',
   'proxy-scheme-module-missing': 'requests to that scheme all fail today; loading a module only when no <IfModule> section for it switches',
   'pooled-connection-outlives-backend-keepalive': 'a shorter ttl only closes idle connections sooner; no request that works today fails',
+  'balancer-member-outside-balancer': 'httpd refuses to start with the line; only where exactly one balancer has no member',
+  'proxypass-path-in-location': 'httpd refuses to start with the path there; only where the path is the section\'s own',
+  'sethandler-unix-socket-syntax': 'today the files are served as source code (or every request gets 400); only where the socket path names PHP-FPM, which speaks FastCGI',
 };
 
 function lintFile(path: string, text = readFileSync(path, 'utf8')): Finding[] {

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { freePort } from '../harness/ports';
 import type { Standin } from './http';
@@ -50,8 +51,11 @@ function parseParams(b: Buffer): Record<string, string> {
   return out;
 }
 
-/** A minimal FastCGI responder (answers 200 after `delayMs`); it closes the connection unless FCGI_KEEP_CONN asked to keep it. */
-export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number } = {}): Promise<FcgiStandin> {
+/**
+ * A minimal FastCGI responder (answers 200 after `delayMs`); it closes the connection unless FCGI_KEEP_CONN asked to
+ * keep it. With `unixPath` it listens on that UNIX socket (made writable for httpd's worker user) instead of TCP.
+ */
+export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string } = {}): Promise<FcgiStandin> {
   const port = await freePort();
   const sockets = new Set<Socket>();
   const st: FcgiStandin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
@@ -95,8 +99,13 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ port, host: '127.0.0.1' }, () => resolve());
+    if (o.unixPath) server.listen(o.unixPath, () => resolve());
+    else server.listen({ port, host: '127.0.0.1' }, () => resolve());
   });
+  if (o.unixPath) {
+    chmodSync(o.unixPath, 0o777);
+    st.address = `unix:${o.unixPath}`;
+  }
   const deadline = setTimeout(() => void st.stop(), o.deadlineMs ?? 30_000);
   deadline.unref();
   st.stop = async () => {

@@ -1,6 +1,6 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
-import { parseApacheDuration, parseParams, type WorkerParam } from './apache-workers';
+import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -116,6 +116,21 @@ export interface ProxyPassRule {
   flags: ApacheArg[];
   invalid: ApacheArg[];
   vhost: ApacheNode | null;
+  /**
+   * A path written where httpd takes only the URL: inside <Location>, <LocationMatch>, <Proxy> or <ProxyMatch>
+   * httpd uses the section's path as the first word, so `ProxyPass /app http://b/` there stops it from starting.
+   * A <Location> rule is modelled as if the path were not there (its URL and parameters are the words after it).
+   */
+  misplacedPath?: MisplacedPath;
+}
+
+export interface MisplacedPath {
+  /** The path (or regex) written on the line. */
+  arg: ApacheArg;
+  /** The section whose path httpd uses instead. */
+  section: ApacheNode;
+  /** What apache2 -t says about the line (httpd 2.4.71, add_pass in mod_proxy.c). */
+  says: string;
 }
 
 export interface Worker {
@@ -194,6 +209,42 @@ function locationOf(node: ApacheNode): ApacheNode | null {
   return null;
 }
 
+/** Sections httpd refuses ProxyPass in outright ("ProxyPass cannot occur within <Directory> section"). */
+const NO_PROXYPASS_SECTIONS = new Set(['directory', 'directorymatch', 'files', 'filesmatch', 'if', 'elseif', 'else', 'limit', 'limitexcept']);
+
+/** The path a section gives httpd (`<Location ~ "re">` has it second). */
+export function sectionPath(section: ApacheNode): string {
+  return (section.args[0] === '~' ? section.args[1] : section.args[0]) ?? '';
+}
+
+/** A word httpd could take for a backend URL: something with a scheme (`http:`, `unix:`, `balancer:`) or `!`. */
+const urlLike = (w: string) => w === '!' || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(w);
+
+/**
+ * `ProxyPass /app http://b/` inside a section that gives httpd the path: add_pass starts from the section's path,
+ * takes "/app" for the URL and rejects the next bare word. It says "can not have a path" when the word it took for
+ * the URL starts with "/", "Invalid … parameter" otherwise (a regex), and when every later word is a flag or holds
+ * "=" it fails on "/app" as a URL instead.
+ */
+function misplacedPath(node: ApacheNode): MisplacedPath | undefined {
+  const a = node.directive.args;
+  if (node.unresolved || a.length < 2 || urlLike(node.args[0]) || !urlLike(node.args[1])) return undefined;
+  let section: ApacheNode | undefined;
+  for (let p = node.parent; p; p = p.parent) {
+    if (NO_PROXYPASS_SECTIONS.has(p.lname)) return undefined;
+    if (!section && /^(location|locationmatch|proxy|proxymatch)$/.test(p.lname)) section = p;
+  }
+  if (!section) return undefined;
+  const r = node.args[0];
+  const bare = node.args.slice(1).some((w) => !PROXYPASS_FLAGS.has(w.toLowerCase()) && !w.includes('='));
+  const says = !bare
+    ? `ProxyPass URL must be absolute!: ${r}`
+    : r.startsWith('/')
+      ? 'ProxyPass|ProxyPassMatch can not have a path when defined in a location.'
+      : "Invalid ProxyPass|ProxyPassMatch parameter. Parameter must be in the form 'key=value'.";
+  return { arg: a[0], section, says };
+}
+
 const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
@@ -214,7 +265,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') {
       const location = locationOf(node);
       const inLocation = location !== null && contextOf(node, config) === 'directory';
-      const urlIndex = inLocation ? 0 : 1;
+      const misplaced = contextOf(node, config) === 'directory' ? misplacedPath(node) : undefined;
+      // In a <Location> the words after a misplaced path are read as what they were meant to be (URL, parameters).
+      const urlIndex = inLocation && !misplaced ? 0 : 1;
       if (a.length <= urlIndex) continue;
       const url = node.args[urlIndex];
       const exclusion = url === '!';
@@ -233,6 +286,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
         flags,
         invalid,
         vhost: virtualHostOf(node),
+        misplacedPath: misplaced,
       };
       rules.push(rule);
       if (rule.target && !rule.target.error) {

@@ -45,6 +45,32 @@ export default [
     fix: { use: 'suggestion', title: /http/ },
     afterFix: { status: 200 },
   }),
+  defineScenario({
+    rule: 'proxypass-path-in-location',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: 'ProxyPass|ProxyPassMatch can not have a path when defined in a location.',
+      doc: ['ProxyPass|ProxyPassMatch can not have a path when defined in a location.'],
+    },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    // The section's path is what the rule maps once the line holds only the URL.
+    afterFix: { status: 200, check: (o) => (o.standins.app.requests[0]?.path === '/x' ? undefined : `the backend saw ${o.standins.app.requests[0]?.path}`) },
+  }),
+  defineScenario({
+    rule: 'balancer-member-outside-balancer',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'BalancerMember must define remote proxy server', doc: ['BalancerMember must define remote proxy server'] },
+    config: { fromDoc: { replace: [['10.0.0.11:8080', '{{a}}'], ['10.0.0.12:8080', '{{b}}']] } },
+    standins: { a: { kind: 'http', behaviour: 'ok' }, b: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/x', count: 4 },
+    fix: { use: 'safe' },
+    // Both members serve: the fix put them in the balancer the ProxyPass uses.
+    afterFix: { status: 200, check: (o) => (o.standins.a.requests.length > 0 && o.standins.b.requests.length > 0 ? undefined : `requests per member: ${o.standins.a.requests.length}, ${o.standins.b.requests.length}`) },
+  }),
   // Debian's `a2enmod proxy proxy_http` set: no mod_proxy_hcheck.
   defineScenario({
     rule: 'invalid-worker-parameter',

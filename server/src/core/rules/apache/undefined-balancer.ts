@@ -1,4 +1,6 @@
+import { virtualHostOf } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
+import { unnamedMembers } from './balancer-member-outside-balancer';
 
 export default defineApacheRule({
   id: 'undefined-balancer',
@@ -9,7 +11,11 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember'],
   versions: 'all 2.4',
   check(ctx) {
+    // BalancerMember lines that name no balancer stop httpd from starting (balancer-member-outside-balancer, whose
+    // fix names the empty balancer): the members are there, written so that httpd cannot tell whose they are.
+    const strayIn = new Set(unnamedMembers(ctx.nodes('balancermember')).map(virtualHostOf));
     for (const b of ctx.proxy.balancers.values()) {
+      if (strayIn.has(null) || b.users.some((u) => strayIn.has(u.vhost))) continue;
       // growth= (or BalancerGrowth) leaves room for members added at run time through the balancer-manager.
       if (b.members.length > 0 || b.params.has('growth') || ctx.nodes('balancergrowth').length > 0) continue;
       // A lone vhost file may use a balancer defined elsewhere; without a <Proxy> section, only a complete configuration tells.

@@ -13,10 +13,13 @@ import httpsBackendWithoutSslproxyengine from '../apache/https-backend-without-s
 import tlsBackendIpNameCheck from '../apache/tls-backend-ip-name-check';
 import invalidBackendUrl from '../apache/invalid-backend-url';
 import unixSocketTargetSyntax from '../apache/unix-socket-target-syntax';
+import sethandlerUnixSocketSyntax from '../apache/sethandler-unix-socket-syntax';
 import invalidWorkerParameter from '../apache/invalid-worker-parameter';
+import proxypassPathInLocation from '../apache/proxypass-path-in-location';
 import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
 import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
+import balancerMemberOutsideBalancer from '../apache/balancer-member-outside-balancer';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
@@ -44,11 +47,14 @@ export const apacheOnlyRules: ApacheRule[] = [
   tlsBackendIpNameCheck,
   invalidBackendUrl,
   unixSocketTargetSyntax,
+  sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
+  proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
+  balancerMemberOutsideBalancer,
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
