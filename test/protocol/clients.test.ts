@@ -147,6 +147,25 @@ test('lifecycle: before initialize a request gets ServerNotInitialized and a not
   }
 });
 
+test('lifecycle: an initialize without capabilities is refused (InvalidParams) and leaves the server uninitialized, so a corrected one succeeds', async () => {
+  const c = new LspClient();
+  const code = (x: Promise<unknown>) => x.then(
+    () => 'result',
+    (e: ResponseError<unknown>) => e.code,
+  );
+  try {
+    // Before, the library threw inside its own handler after the state had changed: an internal error, then every
+    // request answered as if initialized, and the corrected initialize refused as a second one.
+    assert.equal(await code(c.request('initialize', { processId: null, rootUri: null })), -32602);
+    const hover = { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: { line: 4, character: 10 } };
+    assert.equal(await code(c.request('textDocument/hover', hover)), -32002);
+    const init = await c.initializeWith({ ...folders(), capabilities: {} });
+    assert.equal(init.capabilities.hoverProvider, true);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('a client that names its workspace by rootPath only (deprecated, still sent by some) gets the included file checked inside its nginx.conf', async () => {
   const c = new LspClient();
   try {

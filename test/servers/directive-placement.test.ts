@@ -41,8 +41,8 @@ function config(context: Context, line: string): { text: string; line: number } 
     `${at('location')}`,
     `            if ($arg_y) {${at('if-location')}}`,
     `            limit_except GET {${at('limit_except')}}`,
-    `${at('server')}`,
     '        }',
+    `${at('server')}`,
     '    }',
     '}',
     'stream {',
@@ -93,6 +93,16 @@ function flagged(ruleId: string, context: Context, line: string): boolean {
   const c = config(context, line);
   return lintText(c.text).findings.some((f) => f.ruleId === ruleId && c.text.slice(0, f.start).split('\n').length === c.line);
 }
+
+test('each slot of the test configuration sits in the block it is named for', () => {
+  // The "server" slot once sat inside the location block: no directive was ever tried directly in a server block.
+  for (const context of CONTEXTS) {
+    const marker = 'proxylint_slot_marker';
+    const c = config(context, `${marker};`);
+    const node = lintText(c.text).config.all.find((n) => n.name === marker);
+    assert.equal(node?.context, context, `the ${context} slot is in ${node?.context}`);
+  }
+});
 
 test('proxylint and nginx -t agree on where each proxy and upstream directive may stand, and on its argument count', { timeout: 600_000 }, async () => {
   requireBinary('nginx');

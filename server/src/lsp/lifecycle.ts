@@ -17,7 +17,7 @@ export class Lifecycle implements MessageStrategy {
 
   handleMessage(message: Message, next: (message: Message) => void): void {
     if (Message.isRequest(message)) {
-      const error = this.refusal(message.method);
+      const error = this.refusal(message.method, message.params);
       if (error) {
         next({ jsonrpc: message.jsonrpc, id: message.id, method: this.refused, params: error } as RequestMessage);
         return;
@@ -30,8 +30,11 @@ export class Lifecycle implements MessageStrategy {
     next(message);
   }
 
-  private refusal(method: string): { code: number; message: string } | undefined {
+  private refusal(method: string, params: unknown): { code: number; message: string } | undefined {
     if (this.state === 'new' && method !== 'initialize') return { code: ErrorCodes.ServerNotInitialized, message: `"${method}" before "initialize"` };
+    // Without its capabilities the library's own initialize handler throws after the state changed: the server then
+    // answered every request uninitialized and refused the client's corrected initialize. Refused here, it may retry.
+    if (this.state === 'new' && method === 'initialize' && !hasCapabilities(params)) return { code: ErrorCodes.InvalidParams, message: '"initialize" needs params.capabilities (an object, possibly empty)' };
     if (this.state !== 'new' && method === 'initialize') return { code: ErrorCodes.InvalidRequest, message: '"initialize" may only be sent once' };
     if (this.state === 'shutdown') return { code: ErrorCodes.InvalidRequest, message: `"${method}" after "shutdown"` };
     return undefined;
@@ -42,4 +45,9 @@ export class Lifecycle implements MessageStrategy {
       throw new ResponseError(error.code, error.message);
     });
   }
+}
+
+function hasCapabilities(params: unknown): boolean {
+  const caps = params && typeof params === 'object' ? (params as { capabilities?: unknown }).capabilities : undefined;
+  return !!caps && typeof caps === 'object';
 }

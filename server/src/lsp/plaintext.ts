@@ -4,7 +4,7 @@
  * completion snippets); they are not general Markdown or snippet parsers.
  */
 
-/** Bold, code spans, links, italics of a whole phrase, fences, table rulers and backslash escapes, as plain text. */
+/** Bold, code spans, links, italics (`_phrase_`, `*phrase*`), fences, table rulers and backslash escapes, as plain text. */
 export function markdownToPlainText(markdown: string): string {
   const out: string[] = [];
   let fenced = false;
@@ -33,6 +33,8 @@ function inline(line: string): string {
     .replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, (_, label: string, url: string) => (label === url ? url : `${label} (${url})`))
     .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:])/g, '$1$2')
+    // `*after*`, `*`path`*` (the reference's placeholders): a star right before a word and right after one.
+    .replace(/(^|[\s(“"'])\*(?=[^\s*])([^*]*[^\s*])\*(?=$|[\s).,;:!?”"'\u0000])/g, '$1$2')
     .replace(/\\([\\`*_{}[\]()#+\-.!|<>])/g, '$1')
     .replace(/\u0000(\d+)\u0000/g, (_, i: string) => spans[Number(i)]);
 }

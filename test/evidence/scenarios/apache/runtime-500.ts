@@ -74,6 +74,23 @@ export default [
     afterFix: { status: 200 },
   }),
   defineScenario({
+    rule: 'tls-backend-ip-name-check',
+    server: 'apache',
+    variant: 'SSLProxyCheckPeerName off with SSLProxyCheckPeerCN on: the common name is still compared',
+    claim: {
+      status: 500,
+      log: /AH00898: Error during SSL Handshake with remote server returned by \/app\/x/,
+      doc: ['500', 'AH02005: SSL Proxy: Peer certificate CN mismatch'],
+      check: (o) => (/AH02005: SSL Proxy: Peer certificate CN mismatch: .* Requested hostname: 127\.0\.0\.1/.test(o.errorLog) ? undefined : 'no AH02005 line for 127.0.0.1'),
+    },
+    config: ['<VirtualHost *:80>', '    SSLProxyEngine On', '    SSLProxyCheckPeerCN on', '    SSLProxyCheckPeerName off', '    ProxyPass "/app/" "https://{{tls}}/"', '</VirtualHost>', ''].join('\n'),
+    standins: { tls: { kind: 'tls', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    logLevel: 'warn ssl:info',
+    fix: { use: 'suggestion' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
     rule: 'htaccess-directive-not-allowed',
     server: 'apache',
     claim: { status: 500, log: /\[core:alert\].*\/www\/\.htaccess: ProxyPass not allowed here/, doc: ['500', '.htaccess: ProxyPass not allowed here'] },

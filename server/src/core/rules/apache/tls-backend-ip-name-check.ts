@@ -1,5 +1,5 @@
 import { apacheFix, insertLinesAfter, insertLinesBefore, insertLinesInSection } from '../../apache-fix';
-import type { Fix } from '../../finding';
+import type { Fix, TextEdit } from '../../finding';
 import type { Worker } from '../../model/apache-proxy';
 import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
@@ -11,6 +11,19 @@ const isIpLiteral = (host: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(ho
 
 const isOn = (n: ApacheNode | undefined): boolean => n !== undefined && /^on$/i.test(n.args[0] ?? '');
 const isOff = (n: ApacheNode | undefined): boolean => n !== undefined && /^off$/i.test(n.args[0] ?? '');
+
+/**
+ * Which check httpd (2.4.21 and later) makes of the backend certificate's name, from SSLProxyCheckPeerName and
+ * SSLProxyCheckPeerCN: turning either off turns both off, except `SSLProxyCheckPeerName off` with
+ * `SSLProxyCheckPeerCN on`, which keeps the old comparison with the certificate's common name. Seen on 2.4.71 with a
+ * backend certificate for a host name, addressed by IP: 500 with neither set, with Name on (whatever CN), and with
+ * Name off + CN on (AH02005 "Peer certificate CN mismatch"); 200 with Name off, or CN off, alone.
+ */
+function nameCheck(name: ApacheNode | undefined, cn: ApacheNode | undefined): 'name' | 'cn' | undefined {
+  if (isOn(name)) return 'name';
+  if (isOff(name)) return isOn(cn) ? 'cn' : undefined;
+  return isOff(cn) ? undefined : 'name';
+}
 
 /**
  * mod_ssl checks the backend certificate against the host name of the request to the backend whenever
@@ -30,7 +43,7 @@ export default defineApacheRule({
   check(ctx) {
     // SSLProxyCheckPeerName in a <Proxy> section (2.4.30+) applies to the URLs it matches; <ProxyMatch> is not
     // evaluated here, so any such section with the directive makes every worker unknown.
-    const inSections = ctx.nodes('sslproxycheckpeername').filter((n) => n.parent && (n.parent.lname === 'proxy' || n.parent.lname === 'proxymatch'));
+    const inSections = [...ctx.nodes('sslproxycheckpeername'), ...ctx.nodes('sslproxycheckpeercn')].filter((n) => n.parent && (n.parent.lname === 'proxy' || n.parent.lname === 'proxymatch'));
     const sectionDecides = (w: Worker): boolean =>
       inSections.some((n) => {
         const s = n.parent!;
@@ -50,12 +63,14 @@ export default defineApacheRule({
       const failing = scopes.filter((s) => {
         // Without SSLProxyEngine On the request fails earlier (https-backend-without-sslproxyengine reports that).
         if (!isOn(ctx.proxy.serverValue(s, 'sslproxyengine'))) return false;
-        if (isOff(ctx.proxy.serverValue(s, 'sslproxycheckpeername'))) return false;
+        if (!nameCheck(ctx.proxy.serverValue(s, 'sslproxycheckpeername'), ctx.proxy.serverValue(s, 'sslproxycheckpeercn'))) return false;
         return !isOn(ctx.proxy.serverValue(s, 'proxypreservehost')) && !preserveInSections(s);
       });
       if (!failing.length) continue;
       const scope = failing[0];
       const explicit = ctx.proxy.serverValue(scope, 'sslproxycheckpeername');
+      const cn = ctx.proxy.serverValue(scope, 'sslproxycheckpeercn');
+      const check = nameCheck(explicit, cn);
       const verify = ctx.proxy.serverValue(scope, 'sslproxyverify');
       const verifying = verify !== undefined && !/^none$/i.test(verify.args[0] ?? '');
       const host = w.target.host.replace(/^\[|\]$/g, '');
@@ -66,26 +81,52 @@ export default defineApacheRule({
       // protection and turning it off loses nothing. With verification on, the right fix is a host name the
       // certificate names, which only the user knows.
       if (!verifying) {
-        const arg = explicit?.directive.args[0];
         const engine = ctx.proxy.serverValue(scope, 'sslproxyengine')!;
-        const edit = arg
-          ? { path: explicit!.file.path, start: arg.start, end: arg.end, newText: 'off' }
-          : virtualHostOf(engine) === scope && engine.parent?.lname !== 'ifmodule'
-            ? insertLinesAfter(engine, ['SSLProxyCheckPeerName off'])
-            : scope
-              ? insertLinesInSection(scope, ['SSLProxyCheckPeerName off'])
-              : insertLinesBefore(w.balancer?.section ?? w.node, ['SSLProxyCheckPeerName off']);
-        suggestions.push(apacheFix(`Turn the certificate name check off ${scope ? 'in this <VirtualHost>' : 'in the main server'} (SSLProxyVerify is none, so the certificate is not verified anyway)`, edit));
+        // A line of this server is changed to `off`; one inherited from the main server is overridden here (changing it
+        // would change every virtual host).
+        const ownLine = (n: ApacheNode | undefined): n is ApacheNode => n !== undefined && virtualHostOf(n) === scope && n.directive.args.length > 0;
+        const off = (n: ApacheNode): TextEdit => {
+          const a = n.directive.args[0];
+          return { path: n.file.path, start: a.start, end: a.end, newText: 'off' };
+        };
+        const edits: TextEdit[] = [];
+        const lines: string[] = [];
+        if (check === 'name') {
+          if (ownLine(explicit)) edits.push(off(explicit));
+          else lines.push('SSLProxyCheckPeerName off');
+        }
+        // SSLProxyCheckPeerName off with SSLProxyCheckPeerCN on still compares the common name: that one goes off too.
+        if (isOn(cn)) {
+          if (ownLine(cn)) edits.push(off(cn));
+          else lines.push('SSLProxyCheckPeerCN off');
+        }
+        if (lines.length) {
+          edits.push(
+            virtualHostOf(engine) === scope && engine.parent?.lname !== 'ifmodule'
+              ? insertLinesAfter(engine, lines)
+              : scope
+                ? insertLinesInSection(scope, lines)
+                : insertLinesBefore(w.balancer?.section ?? w.node, lines),
+          );
+        }
+        suggestions.push(apacheFix(`Turn the certificate name check off ${scope ? 'in this <VirtualHost>' : 'in the main server'} (SSLProxyVerify is none, so the certificate is not verified anyway)`, ...edits));
       }
       ctx.report({
         at: { file: w.node.file, start: w.urlArg.start, end: w.urlArg.end },
         message:
-          `${w.url} names the backend by IP address while SSLProxyCheckPeerName is ${explicit ? `on (line ${ctx.lineOf(explicit)})` : `on by default in ${where}`}${inherited}: ` +
-          `httpd checks the backend's certificate against "${host}", which a certificate issued for a host name does not match (on httpd 2.4.71 an IP-address entry in the certificate did not count either), ` +
-          `so every request gets 500 ("AH00898: Error during SSL Handshake with remote server"; at LogLevel ssl:info "AH02411: SSL Proxy: Peer certificate does not match for hostname ${host}"); ` +
-          (verifying
-            ? 'use a host name that the certificate names (SSLProxyVerify is on, so keep the check)'
-            : 'use a host name that the certificate names, or set "SSLProxyCheckPeerName off" (with SSLProxyVerify none the certificate is not verified anyway)'),
+          check === 'cn'
+            ? `${w.url} names the backend by IP address while SSLProxyCheckPeerName is off (line ${ctx.lineOf(explicit!)}) and SSLProxyCheckPeerCN is on (line ${ctx.lineOf(cn!)}): ` +
+              `httpd then compares the backend certificate's common name with "${host}", which a certificate issued for a host name does not match, ` +
+              `so every request gets 500 ("AH00898: Error during SSL Handshake with remote server"; at LogLevel ssl:info "AH02005: SSL Proxy: Peer certificate CN mismatch: … Requested hostname: ${host}"); ` +
+              (verifying
+                ? 'use a host name that the certificate names (SSLProxyVerify is on, so keep the check)'
+                : 'use a host name that the certificate names, or set "SSLProxyCheckPeerCN off" too (with SSLProxyVerify none the certificate is not verified anyway)')
+            : `${w.url} names the backend by IP address while SSLProxyCheckPeerName is ${explicit ? `on (line ${ctx.lineOf(explicit)})` : `on by default in ${where}`}${inherited}: ` +
+              `httpd checks the backend's certificate against "${host}", which a certificate issued for a host name does not match (on httpd 2.4.71 an IP-address entry in the certificate did not count either), ` +
+              `so every request gets 500 ("AH00898: Error during SSL Handshake with remote server"; at LogLevel ssl:info "AH02411: SSL Proxy: Peer certificate does not match for hostname ${host}"); ` +
+              (verifying
+                ? 'use a host name that the certificate names (SSLProxyVerify is on, so keep the check)'
+                : `use a host name that the certificate names, or set "SSLProxyCheckPeerName off"${isOn(cn) ? ' and "SSLProxyCheckPeerCN off"' : ''} (with SSLProxyVerify none the certificate is not verified anyway)`),
         suggestions,
       });
     }

@@ -1,3 +1,4 @@
+import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule } from '../rule';
 import { allowedIn, placementInfo, placementKnown, readableAllowed, readableHere, templateLine } from './placement-support';
 
@@ -16,17 +17,40 @@ export default defineNginxRule({
   directives: ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'grpc_pass', 'proxy_read_timeout', 'proxy_connect_timeout', 'keepalive'],
   versions: 'all',
   check(ctx) {
+    // A file included in several wrong places has one node per place: one finding per line and kind of block, naming
+    // every include that puts it there.
+    const found = new Map<string, { node: ConfigNode; includes: Set<ConfigNode> }>();
     for (const node of ctx.config.all) {
       const info = placementInfo(node);
       if (!info || !placementKnown(node, ctx.config) || allowedIn(info, node.context)) continue;
       if (templateLine(node)) continue;
+      const key = `${node.file.path}\0${node.directive.start}\0${node.context}`;
+      let f = found.get(key);
+      if (!f) found.set(key, (f = { node, includes: new Set() }));
+      // In an included file the block is not in sight (and the file may be included elsewhere too): name the include.
+      const include = includedBy(node);
+      if (include) f.includes.add(include);
+    }
+    for (const { node, includes: sites } of found.values()) {
+      const includes = [...sites];
+      const info = placementInfo(node)!;
+      const place = (n: ConfigNode) => `${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
+      const where = includes.length === 0 ? '' : ` (included there by ${place(includes[0])}${includes.length > 1 ? ` and ${includes.length - 1} more` : ''})`;
       ctx.report({
         node,
-        message: `nginx will not start: "${node.name}" directive is not allowed here, in ${readableHere(node.context)}; ${readableAllowed(info.contexts, node.context)}${hint(node.name, node.context, info.contexts)}`,
+        message: `nginx will not start: "${node.name}" directive is not allowed here, in ${readableHere(node.context)}${where}; ${readableAllowed(info.contexts, node.context)}${hint(node.name, node.context, info.contexts)}`,
+        related: includes.map((n) => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message: `included here, in ${readableHere(n.context)}` })),
       });
     }
   },
 });
+
+/** The include line that brought the file holding `node` into the configuration, if it was included. */
+function includedBy(node: ConfigNode): ConfigNode | undefined {
+  let top = node;
+  while (top.parent && top.parent.file === node.file) top = top.parent;
+  return top.via ?? undefined;
+}
 
 /** The two mistakes people make most, said in their terms. */
 function hint(name: string, context: string, allowed: string[]): string {

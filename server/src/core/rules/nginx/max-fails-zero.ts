@@ -2,7 +2,7 @@ import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import type { Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { isBackup, removeArgEdit, serversAreDynamic } from './failover-support';
+import { isBackup, isDown, removeArgEdit, serversAreDynamic } from './failover-support';
 
 /** Active health checks (NGINX Plus `health_check`, the third-party `check` module): they take dead servers out themselves. */
 function hasActiveChecks(ctx: NginxRuleContext, up: Upstream): boolean {
@@ -29,9 +29,10 @@ export default defineNginxRule({
       const up = upstreams[k];
       if (up.servers.length < 2) continue;
       // The servers first: most groups have no max_fails=0, and the health-check test walks every place that uses the group.
-      const zero = up.servers.filter((s) => s.params.get('max_fails') === '0');
+      // A server marked down gets nothing, whatever its max_fails (a group that is all down: all-servers-down).
+      const zero = up.servers.filter((s) => s.params.get('max_fails') === '0' && !isDown(s));
       if (!zero.length || serversAreDynamic(up) || hasActiveChecks(ctx, up)) continue;
-      const all = zero.length === up.servers.length;
+      const all = zero.length === up.servers.filter((s) => !isDown(s)).length;
       for (const s of zero) {
         const node = s.node;
         const arg = node.directive.args.find((a) => a.value === 'max_fails=0')!;

@@ -2,7 +2,7 @@ import { insertLinesAfter } from '../../fix';
 import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
 import type { UpstreamServer } from '../../model/nginx-upstreams';
-import { isBackup, isLocal, serversAreDynamic } from './failover-support';
+import { isBackup, isDown, isLocal, serversAreDynamic } from './failover-support';
 
 /**
  * Whether every server is the same IP literal. Only IP literals prove "one machine": a name may stand for several
@@ -40,7 +40,8 @@ export default defineNginxRule({
   check(ctx) {
     for (const up of ctx.upstreams.upstreams) {
       // The tests on the servers first: they are already parsed, while the other two read every line of the block.
-      if (up.servers.length < 2 || up.servers.some(isBackup) || !oneIpHost(up.servers)) continue;
+      // A group whose servers are all marked down never reaches the host: all-servers-down reports it.
+      if (up.servers.length < 2 || up.servers.some(isBackup) || up.servers.every(isDown) || !oneIpHost(up.servers)) continue;
       const host = up.servers[0].address!;
       if (isLocal(host) || serversAreDynamic(up)) continue;
       if (up.node.children.some((c) => NO_BACKUP_METHODS.includes(c.name))) continue;

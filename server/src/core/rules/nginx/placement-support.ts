@@ -1,5 +1,5 @@
 import { allNginxDirectiveNames, nginxDirective, type DirectiveInfo } from '../../model/nginx-directives';
-import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
+import { allowedIn as contextsInTree, type ConfigNode, type NginxConfig } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/apache-tree';
 
 /**
@@ -68,6 +68,8 @@ export function readableAllowed(allowed: string[], context: string): string {
   const same = allowed.filter((c) => !c.startsWith('mail') && family(c) === stream);
   if (same.length === 0) {
     const other = allowed.filter((c) => !c.startsWith('mail'));
+    // proxy_buffer, proxy_pass_error_message, proxy_smtp_auth…: the mail module's only.
+    if (other.length === 0) return `it is a mail directive (it belongs in ${orList(allowed.map(readableContext))})`;
     return `it is ${stream ? 'an http' : 'a stream'} directive (it belongs in ${orList(other.map(readableContext))})`;
   }
   return `it belongs in ${orList(same.map(readableContext))}`;
@@ -88,9 +90,33 @@ const DECIDING_BLOCKS = new Set(['http', 'stream', 'events', 'location', 'limit_
  */
 export function placementKnown(node: ConfigNode, config: NginxConfig): boolean {
   if (!REFERENCE_NAMES[node.context]) return false;
-  if (config.rootContextSource !== 'inferred') return true;
+  if (config.rootContextSource !== 'inferred' && !mainIsGuessed(config)) return true;
   for (let p = node.parent; p; p = p.parent) if (DECIDING_BLOCKS.has(p.name)) return true;
   return false;
+}
+
+const guessedMain = new WeakMap<NginxConfig, boolean>();
+
+/**
+ * True when the entry was taken for a whole configuration only because no block fitted its lines better: it has no
+ * http, events, stream or mail block, and some of its top-level directives are not allowed at the top level. A mail
+ * snippet checked alone (auth_http, proxy_buffer, smtp_auth: no candidate block takes them) is such a file; its
+ * lines belong in a mail block, not at the top level where they would be reported.
+ */
+function mainIsGuessed(config: NginxConfig): boolean {
+  if (config.rootContextSource !== 'main') return false;
+  let guessed = guessedMain.get(config);
+  if (guessed === undefined) {
+    const names = config.entry.ast.directives.map((d) => d.name);
+    guessed =
+      !names.some((n) => n === 'http' || n === 'events' || n === 'stream' || n === 'mail') &&
+      names.some((n) => {
+        const where = contextsInTree(n);
+        return where !== undefined && !where.has('main');
+      });
+    guessedMain.set(config, guessed);
+  }
+  return guessed;
 }
 
 /** The reference entry of an in-scope directive, or undefined for names outside the scope or unknown to it. */
