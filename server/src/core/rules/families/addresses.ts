@@ -10,6 +10,7 @@ import localhostUpstream from '../nginx/localhost-upstream';
 import unixSocketPath from '../nginx/unix-socket-path';
 import tlsUpstreamWithoutSni from '../nginx/tls-upstream-without-sni';
 import tlsVerifyWithoutTrustedCertificate from '../nginx/tls-verify-without-trusted-certificate';
+import tlsCertificateWithoutKey from '../nginx/tls-certificate-without-key';
 import schemePortMismatch from '../nginx/scheme-port-mismatch';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 import duplicateDirective from '../nginx/duplicate-directive';
@@ -35,5 +36,6 @@ export const addressRules: NginxRule[] = [
   unixSocketPath,
   schemePortMismatch,
   tlsVerifyWithoutTrustedCertificate,
+  tlsCertificateWithoutKey,
   tlsUpstreamWithoutSni,
 ];
