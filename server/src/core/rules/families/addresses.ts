@@ -17,8 +17,9 @@ import duplicateDirective from '../nginx/duplicate-directive';
 import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
 import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
+import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments). */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value the target does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -28,6 +29,7 @@ export const addressRules: NginxRule[] = [
   duplicateDirective,
   directiveNotAllowedHere,
   invalidNumberOfArguments,
+  proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variablePassWithoutResolver,
   resolveWithoutPrerequisites,
