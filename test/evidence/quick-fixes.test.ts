@@ -15,7 +15,7 @@ import { requireBinary } from '../helpers';
 import { apacheBlocks, docPath, nginxBlocks, readDoc } from '../rules/rule-harness';
 import { apacheConfigTest, prepareApache } from '../servers/harness/apache';
 import { nginxConfigTest, prepareNginx, tempDir } from '../servers/harness/nginx';
-import { testPki } from '../servers/standins/tls';
+import { withRealCertificates } from '../servers/standins/tls';
 import { lintText, NOT_REPRODUCIBLE, splitFiles, withTarget } from './runner';
 
 requireBinary('nginx');
@@ -24,18 +24,6 @@ requireBinary('apache2');
 /** Placeholders a suggestion may leave for the user (its doc says so); -t may fail on these and only these. */
 const PLACEHOLDER = /backup-host\.invalid|TODO/;
 
-/**
- * Client certificates and keys an example names (`proxy_ssl_certificate /etc/nginx/certs/client.pem;`) are not on
- * this machine, and nginx loads them at -t. Paths that do not exist stand for a throw-away certificate and its key, so
- * -t judges what the fix wrote (which directive, at which level) rather than the machine's files.
- */
-function withRealCertificates(text: string): string {
-  const pki = testPki();
-  const { certPath, keyPath } = pki.certs.get('app.internal')!;
-  return text.replace(/\b((?:proxy|grpc|uwsgi)_ssl_certificate(_key)?)(\s+)(\/[^\s;$"']+);/g, (all, name: string, key: string | undefined, space: string, path: string) =>
-    existsSync(path) ? all : `${name}${space}${key ? keyPath : certPath};`,
-  );
-}
 
 async function check(rule: RuleMeta, example: string): Promise<string[]> {
   const problems: string[] = [];
