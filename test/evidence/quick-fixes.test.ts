@@ -15,6 +15,7 @@ import { requireBinary } from '../helpers';
 import { apacheBlocks, docPath, nginxBlocks, readDoc } from '../rules/rule-harness';
 import { apacheConfigTest, prepareApache } from '../servers/harness/apache';
 import { nginxConfigTest, prepareNginx, tempDir } from '../servers/harness/nginx';
+import { withRealCertificates } from '../servers/standins/tls';
 import { lintText, NOT_REPRODUCIBLE, splitFiles, withTarget } from './runner';
 
 requireBinary('nginx');
@@ -22,6 +23,7 @@ requireBinary('apache2');
 
 /** Placeholders a suggestion may leave for the user (its doc says so); -t may fail on these and only these. */
 const PLACEHOLDER = /backup-host\.invalid|TODO/;
+
 
 async function check(rule: RuleMeta, example: string): Promise<string[]> {
   const problems: string[] = [];
@@ -35,7 +37,7 @@ async function check(rule: RuleMeta, example: string): Promise<string[]> {
     const hosts = join(dir, 'hosts');
     for (const fix of fixes) {
       const fixed = applyEdits(setup.text, fix.edits.filter((e) => e.path === setup.confPath)).text;
-      writeFileSync(setup.confPath, fixed);
+      writeFileSync(setup.confPath, withRealCertificates(fixed));
       let t = { ok: false, output: '' };
       const names = ['localhost'];
       // Names the example uses resolve to 127.0.0.1 for this -t only (bounded: one round per name).

@@ -14,6 +14,7 @@ import { addressRules } from '../../server/src/core/rules/families/addresses';
 import { createNodeHost } from '../../server/src/node/node-host';
 import { nginxTest, tempTree } from '../helpers';
 import { fixtureDir, fixtureSettings } from './rule-harness';
+import { withRealCertificates } from '../servers/standins/tls';
 
 /** Rules whose suggestions need what nginx 1.22.1 lacks (`resolve`, upstream-level `resolver`: 1.27.3), or that offer none. */
 const NOT_ON_1_22 = new Set(['resolve-without-prerequisites', 'invalid-upstream-address', 'pass-scheme-mismatch', 'directive-not-allowed-here', 'invalid-number-of-arguments']);
@@ -46,6 +47,8 @@ for (const rule of addressRules) {
       assert.ok(applied > 0);
       const left = lint(path, rule.id);
       assert.deepEqual(left.filter((f) => f.fix || f.suggestions.length).map((f) => f.message), [], 'every finding with a suggestion is settled');
+      // Client certificate and key files the fixture names are not on this machine: -t loads a throw-away pair instead.
+      writeFileSync(path, withRealCertificates(readFileSync(path, 'utf8')));
       const t = nginxTest(tree.dir, path);
       assert.ok(t.ok, `nginx -t rejected ${name} with the suggestions applied:\n${t.output}\n${readFileSync(path, 'utf8')}`);
     } finally {

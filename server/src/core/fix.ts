@@ -178,6 +178,7 @@ export function indentAt(file: SourceFile, offset: number): string {
  * the rest of the original line moved to the next line.
  */
 export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
+  if (unterminated(node)) return insertLinesBefore(node, lines);
   const file = node.file;
   const endLine = file.lines.positionAt(node.directive.end).line;
   const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
@@ -193,6 +194,30 @@ export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
   }
   const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
   return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
+}
+
+/**
+ * A statement whose ";" is missing (a syntax error, `proxy_pass https://app }`): nginx, and the parser after an
+ * edit, read whatever follows it as more of its arguments, so nothing may be inserted after it.
+ */
+export function unterminated(node: ConfigNode): boolean {
+  return !node.directive.terminated && !node.directive.block;
+}
+
+/**
+ * Inserts lines right before `node`, at its indentation: on lines of their own when the node starts its line, else
+ * inline in front of it (on lines of their own again when one of them carries a comment).
+ */
+export function insertLinesBefore(node: ConfigNode, lines: string[]): TextEdit {
+  const file = node.file;
+  const start = node.directive.start;
+  const line = file.lines.positionAt(start).line;
+  const lineStart = file.lines.lineStart(line);
+  const indent = indentAt(file, start);
+  const eol = eolOf(file);
+  if (file.text.slice(lineStart, start).trim() === '') return { path: file.path, start: lineStart, end: lineStart, newText: lines.map((l) => indent + l + eol).join('') };
+  if (!lines.some((l) => l.includes('#'))) return { path: file.path, start, end: start, newText: lines.join(' ') + ' ' };
+  return { path: file.path, start, end: start, newText: eol + lines.map((l) => indent + l + eol).join('') + indent };
 }
 
 /** Inserts lines as the first statements inside `block`'s braces, indented one level deeper than the block. */

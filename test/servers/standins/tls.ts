@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSecureContext } from 'node:tls';
@@ -30,6 +30,19 @@ export function testPki(names = ['localhost', 'app.internal', 'default.invalid']
   cached = { dir, caPath: join(dir, 'ca.pem'), certs };
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   return cached;
+}
+
+/**
+ * Client certificates and keys an example names (`proxy_ssl_certificate /etc/nginx/certs/client.pem;`) are not on
+ * this machine, and nginx loads them at -t. Paths that do not exist are replaced by this PKI's certificate and key
+ * (app.internal), so -t judges what a fix wrote (which directive, at which level) rather than the machine's files.
+ */
+export function withRealCertificates(text: string): string {
+  const pki = testPki();
+  const { certPath, keyPath } = pki.certs.get('app.internal')!;
+  return text.replace(/\b((?:proxy|grpc|uwsgi)_ssl_certificate(_key)?)(\s+)(\/[^\s;$"']+);/g, (all, name: string, key: string | undefined, space: string, path: string) =>
+    existsSync(path) ? all : `${name}${space}${key ? keyPath : certPath};`,
+  );
 }
 
 /**

@@ -10,14 +10,16 @@ import localhostUpstream from '../nginx/localhost-upstream';
 import unixSocketPath from '../nginx/unix-socket-path';
 import tlsUpstreamWithoutSni from '../nginx/tls-upstream-without-sni';
 import tlsVerifyWithoutTrustedCertificate from '../nginx/tls-verify-without-trusted-certificate';
+import tlsCertificateWithoutKey from '../nginx/tls-certificate-without-key';
 import schemePortMismatch from '../nginx/scheme-port-mismatch';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 import duplicateDirective from '../nginx/duplicate-directive';
 import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
 import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
+import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments). */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value the target does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -27,6 +29,7 @@ export const addressRules: NginxRule[] = [
   duplicateDirective,
   directiveNotAllowedHere,
   invalidNumberOfArguments,
+  proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variablePassWithoutResolver,
   resolveWithoutPrerequisites,
@@ -35,5 +38,6 @@ export const addressRules: NginxRule[] = [
   unixSocketPath,
   schemePortMismatch,
   tlsVerifyWithoutTrustedCertificate,
+  tlsCertificateWithoutKey,
   tlsUpstreamWithoutSni,
 ];

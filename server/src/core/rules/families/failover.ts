@@ -3,6 +3,7 @@ import singleServerUpstream from '../nginx/single-server-upstream';
 import maxFailsZero from '../nginx/max-fails-zero';
 import noBackupServer from '../nginx/no-backup-server';
 import allServersDown from '../nginx/all-servers-down';
+import noPrimaryServer from '../nginx/no-primary-server';
 import backupWithHashBalancing from '../nginx/backup-with-hash-balancing';
 import healthCheckRequiresPlus from '../nginx/health-check-requires-plus';
 import healthCheckWithoutZone from '../nginx/health-check-without-zone';
@@ -18,6 +19,7 @@ export const failoverRules: NginxRule[] = [
   maxFailsZero,
   noBackupServer,
   allServersDown,
+  noPrimaryServer,
   backupWithHashBalancing,
   healthCheckRequiresPlus,
   healthCheckWithoutZone,

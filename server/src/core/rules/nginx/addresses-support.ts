@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { eolOf, indentAt, insertLinesAfter } from '../../fix';
+import { eolOf, indentAt, insertLinesAfter, unterminated } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
 import type { ConfigNode, NginxConfig, SourceFile } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
@@ -98,7 +98,8 @@ function startsItsLine(node: ConfigNode): boolean {
 
 /** Inserts statements right after `node`: on their own lines when the node ends its line, else inline (one-line blocks). */
 export function insertAfterNode(node: ConfigNode, lines: string[]): TextEdit {
-  if (endsItsLine(node)) return insertLinesAfter(node, lines);
+  // insertLinesAfter puts them before a statement whose ";" is missing, which would take them for its arguments.
+  if (endsItsLine(node) || unterminated(node)) return insertLinesAfter(node, lines);
   return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: ' ' + lines.join(' ') };
 }
 

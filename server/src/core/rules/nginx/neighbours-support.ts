@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, withInheritedLines } from '../../fix';
+import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, unterminated, withInheritedLines } from '../../fix';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { Effective } from '../../model/nginx-effective';
 import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
@@ -313,7 +313,8 @@ export function insertAfter(node: ConfigNode, lines: string[]): TextEdit {
   const f = node.file;
   // The usual case, a line break right after the directive, needs no look at the rest of the line.
   const next = f.text.charCodeAt(node.directive.end);
-  if (next === 10 || next === 13 || node.directive.end >= f.text.length) return insertLinesAfter(node, lines);
+  // insertLinesAfter puts them before a statement whose ";" is missing, which would take them for its arguments.
+  if (next === 10 || next === 13 || node.directive.end >= f.text.length || unterminated(node)) return insertLinesAfter(node, lines);
   const line = f.lines.positionAt(node.directive.end).line;
   const lineEnd = line + 1 < f.lines.lineCount ? f.lines.lineStart(line + 1) : f.text.length;
   const rest = f.text.slice(node.directive.end, lineEnd).trim();

@@ -1,0 +1,67 @@
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { PassTarget } from '../../model/nginx-upstreams';
+import { defineNginxRule } from '../rule';
+import { insertAfterNode, outerLevelUnseen, sslFamily, tlsTarget } from './addresses-support';
+
+/**
+ * `proxy_ssl_certificate` (grpc_, uwsgi_, and the stream module's proxy_ssl_certificate) names the client certificate
+ * nginx shows a backend; the private key comes from `*_ssl_certificate_key`, and each is inherited on its own
+ * (http → server → location). When nginx prepares TLS for a level whose target is https:// (grpcs://, suwsgi://,
+ * stream `proxy_ssl on`) or has variables, and a certificate but no key is in force there, it stops:
+ * `[emerg] no "proxy_ssl_certificate_key" is defined for certificate "…"`, with no file or line [lab, nginx 1.22.1].
+ * A certificate at a level with no TLS target below it (proxy_pass http://…) is never loaded and is harmless.
+ */
+
+const FAMILIES = ['proxy', 'grpc', 'uwsgi'];
+
+function family(t: PassTarget): string | undefined {
+  return t.module === 'stream' ? (t.directive === 'proxy_pass' ? 'proxy' : undefined) : sslFamily(t);
+}
+
+/** A guess at the key's file from the certificate's: the same name with .key, left for the user to check. */
+function keyPathFor(cert: string): string {
+  const m = /^(.*)\.(crt|pem|cer|cert)$/i.exec(cert);
+  return m ? `${m[1]}.key` : `${cert}.key`;
+}
+
+export default defineNginxRule({
+  id: 'tls-certificate-without-key',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: '*_ssl_certificate is in effect for a TLS target but no *_ssl_certificate_key is: nginx refuses to start.',
+  directives: [...FAMILIES.flatMap((f) => [`${f}_ssl_certificate`, `${f}_ssl_certificate_key`]), 'proxy_pass', 'grpc_pass', 'uwsgi_pass', 'proxy_ssl'],
+  versions: 'all',
+  check(ctx) {
+    // One finding per certificate line, however many TLS targets inherit it: that line is what needs its key.
+    const byCert = new Map<ConfigNode, { fam: string; targets: PassTarget[] }>();
+    for (const t of ctx.upstreams.passes) {
+      const fam = family(t);
+      if (!fam || t.error || !tlsTarget(ctx, t, true)) continue;
+      const certs = ctx.effective(t.node.parent, `${fam}_ssl_certificate`).nodes;
+      const cert = certs[certs.length - 1];
+      // An empty value: newer nginx reads it as "no certificate" (nginx 1.22.1 still asks for a key); left alone.
+      if (!cert || !cert.directive.args[0]?.value) continue;
+      if (ctx.effective(t.node.parent, `${fam}_ssl_certificate_key`).nodes.length) continue;
+      const entry = byCert.get(cert) ?? { fam, targets: [] };
+      entry.targets.push(t);
+      byCert.set(cert, entry);
+    }
+    for (const [node, { fam, targets }] of byCert) {
+      const first = targets[0];
+      const value = node.directive.args[0].value;
+      const how = first.module === 'stream' ? ' with proxy_ssl on' : first.scheme && ['https', 'grpcs', 'suwsgi'].includes(first.scheme) ? '' : ' (nginx prepares TLS for targets with variables too)';
+      const why = `${first.directive} ${first.arg.value}${how}`;
+      // In a fragment, the http (or stream) block that includes it may set the key for everything below.
+      const unseen = targets.every((t) => outerLevelUnseen(ctx.config, t.node));
+      const key = keyPathFor(value);
+      ctx.report({
+        node,
+        message: `nginx will not start: ${fam}_ssl_certificate ${value} is in effect for ${why}${targets.length > 1 ? ` and ${targets.length - 1} more` : ''}, but no ${fam}_ssl_certificate_key is, so nginx has no private key for it ("no "${fam}_ssl_certificate_key" is defined for certificate "${value}"", logged without a file or line)${unseen ? '; ignore this if the block that includes this file sets the key' : ''}`,
+        severity: unseen ? 'warning' : undefined,
+        suggestions: [{ title: `Add ${fam}_ssl_certificate_key ${key} (check the path)`, edits: [insertAfterNode(node, [`${fam}_ssl_certificate_key ${key};  # TODO: the private key of ${value}`])] }],
+        related: targets.map((t) => ({ path: t.node.file.path, start: t.node.directive.start, end: t.node.directive.end, message: 'nginx shows the certificate to this TLS target' })),
+      });
+    }
+  },
+});
