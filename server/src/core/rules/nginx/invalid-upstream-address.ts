@@ -20,6 +20,9 @@ function unixPrefixFix(file: SourceFile, arg: Arg): Fix | undefined {
   return { title: `Use "unix:${arg.value}"`, edits: [replaceSpan(file, arg, `unix:${arg.value}`)] };
 }
 
+/** A port commonly used for each kind of backend, offered as a suggestion (the real one is the user's to check). */
+const USUAL_PORT: Record<string, { port: number; what: string }> = { fastcgi_pass: { port: 9000, what: 'PHP-FPM' }, memcached_pass: { port: 11211, what: 'memcached' } };
+
 export default defineNginxRule({
   id: 'invalid-upstream-address',
   server: 'nginx',
@@ -37,6 +40,27 @@ export default defineNginxRule({
         at: { file: t.node.file, ...t.arg },
         message: `nginx will not start: ${nginxWords(t.error!, t.arg.value.replace(/^[a-z]+:\/\//i, ''))}`,
         fix: bare ? unixPrefixFix(t.node.file, t.arg) : undefined,
+      });
+    }
+    // `fastcgi_pass 127.0.0.1;`: an address, not a group, without a port. Only proxy_pass in http {} has a default
+    // port (its scheme's); every other pass, and proxy_pass in stream {}, stops nginx with "no port in upstream"
+    // [lab, nginx 1.22.1, each pass directive]. A dotless name may be a group defined where this file does not show
+    // (undefined-upstream speaks about those), and so may a dotted one in a fragment.
+    for (const t of ctx.upstreams.passes) {
+      const a = t.address;
+      if (t.upstream || t.error || !a || a.unix || a.hasVariables || t.hasVariables || a.port !== undefined) continue;
+      if (t.directive === 'proxy_pass' && t.module === 'http') continue;
+      const host = a.host.toLowerCase();
+      if (!a.isIp && host !== 'localhost' && !(host.includes('.') && ctx.config.rootContext === 'main')) continue;
+      if (ctx.upstreams.find('http', a.host) || ctx.upstreams.find('stream', a.host) || PLACEHOLDER.test(t.arg.value)) continue;
+      const written = a.ipv6 ? `[${a.host}]` : a.host;
+      const at = t.arg.start + t.arg.raw.indexOf(written);
+      const span = { start: at, end: at + written.length };
+      const usual = USUAL_PORT[t.directive];
+      ctx.report({
+        at: { file: t.node.file, ...span },
+        message: `nginx will not start: no port in upstream "${written}": ${t.directive}${t.module === 'stream' ? ' in stream {}' : ''} needs one (only proxy_pass in http {} has a default port, from its scheme)`,
+        suggestions: usual ? [{ title: `Add port ${usual.port}, the usual one for ${usual.what} (check your backend's)`, edits: [replaceSpan(t.node.file, span, `${written}:${usual.port}`)] }] : [],
       });
     }
     for (const up of ctx.upstreams.upstreams) {
