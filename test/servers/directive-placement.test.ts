@@ -20,10 +20,9 @@ type Context = (typeof CONTEXTS)[number];
 /**
  * Where the table allows more than nginx 1.22.1 does because a later nginx allows it (the rules follow the table, so
  * they stay silent on what some version accepts): `resolver` in an upstream block (http and stream) since 1.27.3; `keepalive 32 local`
- * since 1.29.7. keepalive_timeout's second argument belongs to the http core directive of that name, not to the
- * upstream one. Each entry must still differ, so a stale one fails too.
+ * since 1.29.7. Each entry must still differ, so a stale one fails too.
  */
-const LATER_VERSIONS = new Set(['resolver in upstream', 'resolver_timeout in upstream', 'resolver in stream-upstream', 'resolver_timeout in stream-upstream', 'keepalive in upstream: 2 args', 'keepalive_timeout in upstream: 2 args']);
+const LATER_VERSIONS = new Set(['resolver in upstream', 'resolver_timeout in upstream', 'resolver in stream-upstream', 'resolver_timeout in stream-upstream', 'keepalive in upstream: 2 args']);
 
 /** A whole configuration with `line` in `context`; the line's number is returned with it. */
 function config(context: Context, line: string): { text: string; line: number } {

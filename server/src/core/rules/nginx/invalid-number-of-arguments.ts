@@ -22,7 +22,9 @@ export default defineNginxRule({
       // one is reported as such (nginx says that first).
       if (!info || !node.directive.terminated || info.block || node.directive.block) continue;
       if (placementKnown(node, ctx.config) && !allowedIn(info, node.context)) continue;
-      const [min, max] = info.args;
+      // The table merges directives of one name across modules: keepalive_timeout's second argument (the header
+      // timeout) belongs to the http core directive, and the upstream block's takes one.
+      const [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;
       const n = node.directive.args.length;
       if (n >= min && (max < 0 || n <= max)) continue;
       if (templateLine(node)) continue;
