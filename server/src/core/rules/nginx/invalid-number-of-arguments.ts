@@ -31,7 +31,7 @@ export default defineNginxRule({
       const takes = max < 0 ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
       ctx.report({
         node,
-        message: `nginx will not start: invalid number of arguments in "${node.name}" directive — it takes ${takes} argument${takes === '1' ? '' : 's'}, and this line has ${n}${n < min ? ' (a value is missing)' : ' (a value with spaces needs quotes)'}`,
+        message: `nginx will not start: invalid number of arguments in "${node.name}" directive — it takes ${takes} argument${min === 1 && max <= 1 ? '' : 's'}, and this line has ${n}${n < min ? ' (a value is missing)' : ' (a value with spaces needs quotes; a unit goes right after its number, as in 30s)'}`,
       });
     }
   },
