@@ -124,6 +124,16 @@ export function nginxTest(prefix: string, confPath: string): { ok: boolean; outp
   return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
 }
 
+/** `nginx -t` on a configuration given as text (written to a throw-away folder as nginx.conf). */
+export function nginxTestText(text: string): { ok: boolean; output: string } {
+  const tree = tempTree({ 'nginx.conf': text });
+  try {
+    return nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
+  } finally {
+    tree.cleanup();
+  }
+}
+
 /** Modules loaded around an Apache fragment so `apache2 -t` can check it on its own (Debian builds the rest in). */
 const APACHE_WRAPPER_MODULES = ['mpm_event', 'authz_core', 'proxy', 'proxy_http', 'proxy_fcgi', 'proxy_wstunnel', 'proxy_balancer', 'slotmem_shm', 'lbmethod_byrequests', 'proxy_hcheck', 'ssl', 'headers', 'rewrite', 'reqtimeout', 'alias'];
 

@@ -2,10 +2,8 @@
 // every pass but proxy_pass in http {} needs a port, and nginx says "no port in upstream".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { applyEdits } from '../../server/src/core/fix';
-import { lintText, nginxTest, tempTree } from '../helpers';
+import { lintText, nginxTestText } from '../helpers';
 
 const STREAM = 'load_module /usr/lib/nginx/modules/ngx_stream_module.so;\n';
 const http = (line: string) => `${STREAM}events {}\nhttp {\n    server {\n        listen 127.0.0.1:18820;\n        location / {\n            ${line}\n        }\n    }\n}\n`;
@@ -28,18 +26,13 @@ const CASES: { text: string; refused: boolean }[] = [
 
 test('a pass to an address without a port: reported exactly where nginx -t refuses it, with its words', () => {
   for (const c of CASES) {
-    const tree = tempTree({ 'nginx.conf': c.text });
-    try {
-      const t = nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
-      const findings = lintText(c.text).findings.filter((f) => f.ruleId === 'invalid-upstream-address');
-      assert.equal(!t.ok, c.refused, `${c.text}\n${t.output}`);
-      assert.equal(findings.length, c.refused ? 1 : 0, `${c.text}\n${findings.map((f) => f.message).join('\n')}`);
-      if (c.refused) {
-        const quoted = /no port in upstream "[^"]+"/.exec(findings[0].message)![0];
-        assert.ok(t.output.includes(quoted), `nginx said: ${t.output}\nproxylint quotes: ${quoted}`);
-      }
-    } finally {
-      tree.cleanup();
+    const t = nginxTestText(c.text);
+    const findings = lintText(c.text).findings.filter((f) => f.ruleId === 'invalid-upstream-address');
+    assert.equal(!t.ok, c.refused, `${c.text}\n${t.output}`);
+    assert.equal(findings.length, c.refused ? 1 : 0, `${c.text}\n${findings.map((f) => f.message).join('\n')}`);
+    if (c.refused) {
+      const quoted = /no port in upstream "[^"]+"/.exec(findings[0].message)![0];
+      assert.ok(t.output.includes(quoted), `nginx said: ${t.output}\nproxylint quotes: ${quoted}`);
     }
   }
 });
@@ -51,13 +44,7 @@ test('the suggested port for fastcgi_pass and memcached_pass gives a configurati
     const f = lintText(text).findings.find((x) => x.ruleId === 'invalid-upstream-address')!;
     assert.equal(f.suggestions.length, 1, line);
     const fixed = applyEdits(text, f.suggestions[0].edits).text;
-    const tree = tempTree({});
-    try {
-      writeFileSync(join(tree.dir, 'nginx.conf'), fixed);
-      const t = nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
-      assert.ok(t.ok, `${fixed}\n${t.output}`);
-    } finally {
-      tree.cleanup();
-    }
+    const t = nginxTestText(fixed);
+    assert.ok(t.ok, `${fixed}\n${t.output}`);
   }
 });

@@ -2,23 +2,15 @@
 // everywhere. What nginx 1.22.1 (installed here, older than 1.29.4) says is checked with the real nginx -t.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { applyEdits } from '../../server/src/core/fix';
 import { parseVersion } from '../../server/src/core/model/version';
 import type { Settings } from '../../server/src/core/settings';
-import { lintText, nginxTest, tempTree } from '../helpers';
+import { lintText, nginxTestText } from '../helpers';
 
 const ID = 'proxy-http-version-unsupported';
 const conf = (v: string) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18690;\n        location / {\n            proxy_pass http://127.0.0.1:18691;\n            proxy_http_version ${v};\n        }\n    }\n}\n`;
 
-function nginxT(text: string) {
-  const tree = tempTree({ 'nginx.conf': text });
-  try {
-    return nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
-  } finally {
-    tree.cleanup();
-  }
-}
+const nginxT = nginxTestText;
 
 const target = (version?: string, edition?: Settings['nginx']['edition']) => (s: Settings) => {
   if (version) s.nginx.version = parseVersion(version);

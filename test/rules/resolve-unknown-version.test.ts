@@ -4,10 +4,9 @@
 // removing "resolve" is offered too. The installed nginx (1.22.1) shows what each suggestion does there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { applyEdits } from '../../server/src/core/fix';
 import { parseVersion } from '../../server/src/core/model/version';
-import { lintText, nginxTest, tempTree } from '../helpers';
+import { lintText, nginxTestText } from '../helpers';
 
 const ID = 'resolve-without-prerequisites';
 const CONFIG = `events {}
@@ -24,14 +23,7 @@ http {
 }
 `;
 
-function nginxT(text: string) {
-  const tree = tempTree({ 'nginx.conf': text });
-  try {
-    return nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
-  } finally {
-    tree.cleanup();
-  }
-}
+const nginxT = nginxTestText;
 
 test(`${ID}: with an unknown version the finding names the before-1.27.3 outcome and the fix says what it needs`, () => {
   const found = lintText(CONFIG).findings.filter((f) => f.ruleId === ID);

@@ -1,3 +1,4 @@
+import { TEMPLATE_MARKUP } from './template-markup';
 import type { Host } from '../host';
 import { basename, dirname, hasGlob, isAbsolute, resolve } from '../paths';
 import { LineIndex } from '../text';
@@ -102,8 +103,6 @@ function unverifiedMessage(what: string, guessedRoot: string, consequence: strin
 
 const VAR = /\$\{([^}]*)\}/g;
 
-/** Template markup left in a value (autoconf @X@, Jinja/ERB/Go tags, %%X%%, <PLACEHOLDER>): the real value is unknown. */
-export const TEMPLATE_MARKUP = /@@?[A-Za-z_][A-Za-z0-9_]*@@?|\{\{|\{%|<%|%%[A-Za-z_]+%%|<[A-Z][A-Z0-9_]*>/;
 
 export function loadApacheConfig(entryPath: string, entryText: string, host: Host, options: ApacheLoadOptions = {}): ApacheConfig {
   const parse = options.parse ?? parseApacheSourceFile;

@@ -1,7 +1,8 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import type { ProxyPassRule } from '../../model/apache-proxy';
-import { TEMPLATE_MARKUP, type ApacheNode } from '../../model/apache-tree';
+import type { ApacheNode } from '../../model/apache-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { defineApacheRule } from '../apache-rule';
 
 const norm = (p: string) => p.replace(/\/{2,}/g, '/');

@@ -1,6 +1,6 @@
 import { allNginxDirectiveNames, nginxDirective, type DirectiveInfo } from '../../model/nginx-directives';
 import { allowedIn as contextsInTree, type ConfigNode, type NginxConfig } from '../../model/nginx-tree';
-import { TEMPLATE_MARKUP } from '../../model/apache-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
 
 /**
  * Where a directive may stand and how many arguments it takes, for the directives proxylint is about: the proxy

@@ -1,6 +1,6 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
-import { TEMPLATE_MARKUP } from '../../model/apache-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
 import { allowedIn, placementInfo, placementKnown, templateLine } from './placement-support';
