@@ -26,7 +26,7 @@ export const FLOW_FAMILIES: Family[] = [
           ? '- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, a scheme other than `http`/`https` (`invalid URL prefix`), or a URI part inside a regex or named location, `if` or `limit_except`.'
           : `- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, or a scheme the directive does not know (\`${d('pass')} http://…\` → \`invalid host in upstream\`).`,
         '- A hostname written without variables is resolved once, when the configuration loads. If the backend later moves to another IP, nginx keeps connecting to the old one (502 or 504) until the next reload.',
-        m.id === 'proxy' ? '- `https://` to a plain-HTTP port fails the TLS handshake (502, `wrong version number`); `http://` to a TLS port gets the backend\'s own 400 relayed. A wrong URI part sends requests to the wrong backend path (404 from the backend, not a 5xx).' : null,
+        m.id === 'proxy' ? '- `https://` to a plain-HTTP port fails the TLS handshake (502, `wrong version number`); `http://` to a TLS port gets the backend\'s own 400 relayed. A wrong URI part sends requests to the wrong backend path (404 from the backend, not a 5xx). With variables in the target, a URI part is sent as it is instead of replacing the prefix: `proxy_pass http://$backend/;` sends every request to `/`.' : null,
         m.id === 'fastcgi' ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing mid-request closes the connection: **502**.' : null,
       ]
         .filter((line) => line !== null)

@@ -15,6 +15,7 @@ import schemePortMismatch from '../nginx/scheme-port-mismatch';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 import duplicateDirective from '../nginx/duplicate-directive';
 import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
+import variableProxyPassReplacesUri from '../nginx/variable-proxy-pass-replaces-uri';
 import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
@@ -31,6 +32,7 @@ export const addressRules: NginxRule[] = [
   invalidNumberOfArguments,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
+  variableProxyPassReplacesUri,
   variablePassWithoutResolver,
   resolveWithoutPrerequisites,
   hostnameResolvedAtStartup,
