@@ -37,7 +37,7 @@ const CORE: DirectiveDoc[] = [
   doc('client_body_timeout', 'core', {
     summary: 'How long nginx waits between two reads of the request body from the client.',
     failure:
-      'Client side, not an upstream failure: a client that stops sending for this long gets **408**. It matters for proxying when `proxy_request_buffering off` streams uploads through — then `proxy_send_timeout` should be at least this long, or a slow upload ends in **504** instead.',
+      'Client side, not an upstream failure: a client that stops sending the body for this long gets its connection closed with **408** (in the access log; no answer is sent). The same holds when `proxy_request_buffering off` streams the upload through: while nginx waits for more of the body, the backend\'s `proxy_send_timeout` is not running (nginx 1.22.1: a 2.5 s pause with `proxy_send_timeout 1s` still got 200), so this is the only timer a pausing client meets.',
     statusCodes: ['408'],
     logLines: [],
     defaultValue: '60s',

@@ -83,7 +83,7 @@ export const IO_FAMILIES: Family[] = [
       summary: `Whether nginx reads the whole request body before contacting the ${m.backend} (\`on\`) or forwards it while the client is still uploading (\`off\`).`,
       failure: [
         'With `off`:',
-        `- the body goes out as it arrives, so a slow upload can leave \`${d('send_timeout')}\` waiting → **504** \`…while sending request to upstream\`; keep \`${d('send_timeout')}\` ≥ \`client_body_timeout\`;`,
+        `- the body goes out as it arrives; a client that pauses is timed by \`client_body_timeout\` (**408**), not by \`${d('send_timeout')}\`, which runs only while the backend is not reading (→ **504** \`…while sending request to upstream\`, with buffering on as well);`,
         '- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group.',
         'With `on` (the default) large bodies are spooled to disk first and the backend sees the request only after the upload completed.' +
           (m.id === 'proxy' ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2.' : ''),
