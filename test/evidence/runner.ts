@@ -1,3 +1,4 @@
+import { explainProblems } from './explain-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
@@ -407,6 +408,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
     const before = await phase(s, setup, standins, s.claim, { vars });
     row.observed = shown(s.claim, before);
     row.problems.push(...judge(s.claim, before, 'before the fix'));
+    row.problems.push(...explainProblems(before, s.server, 'before the fix'));
     if (s.claim.log) {
       const src = s.claim.status === 'startup-failure' ? before.configTest : before.errorLog;
       row.log = matches(src, s.claim.log) ? firstLine(src, s.claim.log) || String(s.claim.log) : 'NOT FOUND';
@@ -439,7 +441,7 @@ export async function runScenario(s: Scenario): Promise<Row> {
         const obs = await phase(s, setup, standins, after, { vars });
         row.afterFix = `${shown(after, obs)} (-t ${obs.configOk ? 'ok' : 'FAILED'})`;
         if (!obs.configOk) row.problems.push(`-t rejects the fixed configuration: ${obs.configTest.split('\n').slice(-3).join(' | ')}`);
-        else row.problems.push(...judge(after, obs, 'after the fix'));
+        else row.problems.push(...judge(after, obs, 'after the fix'), ...explainProblems(obs, s.server, 'after the fix'));
       }
     }
   } catch (e) {

@@ -30,6 +30,7 @@ const FORMATS = ['text', 'json', 'sarif', 'github'];
 
 export const HELP = `Usage: proxylint [options] <file|dir|glob>...
        proxylint lsp --stdio
+       proxylint explain [--in <nginx.conf>] <error-log line>... | --log <file>
 
 Finds nginx and Apache reverse-proxy settings that cause 502 and 504 errors.
 A folder is searched for nginx configs; files pulled in by an nginx.conf are

@@ -11,6 +11,7 @@ import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
 import { allRuleIds, allRules } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
+import { runExplain } from './explain';
 import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
@@ -35,6 +36,7 @@ interface Input {
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'explain') return runExplain(argv.slice(1), io);
   let args: CliArgs;
   try {
     args = parseArgs(argv);

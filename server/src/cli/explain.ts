@@ -1,0 +1,201 @@
+import { explainLogLine, type LogExplanation } from '../core/explain/log-patterns';
+import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from '../core/explain/nginx-place';
+import { lintNginx, type LintResult } from '../core/lint';
+import { docsUrl } from '../core/rules/rule';
+import { ruleMeta } from '../core/rules/index';
+import { dirname, resolve } from '../core/paths';
+import { allRuleIds } from '../core/rules/index';
+import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
+import type { Finding } from '../core/finding';
+import type { CliIo } from './io';
+
+export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf>] [--format text|json] [<log line>...]
+       proxylint explain [--in <nginx.conf>] --log <error.log|->
+
+Says what nginx or Apache httpd error-log lines about a failed proxied request mean:
+the status the client got, the likely causes, the directives that decide it and
+the proxylint rules that check them. With --in, the nginx configuration is read
+as well: each line is placed at the server block and location that handled the
+request, with the values in force there (set here, inherited, or the default)
+and what proxylint finds in that location.
+
+Lines proxylint does not know are counted and skipped. Exit codes: 0 when at
+least one line was explained, 1 when none was, 2 for usage or I/O errors.`;
+
+interface ExplainArgs {
+  config?: string;
+  log?: string;
+  format: 'text' | 'json';
+  lines: string[];
+}
+
+function parse(argv: string[]): ExplainArgs | string {
+  const out: ExplainArgs = { format: 'text', lines: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
+    if (a === '--in' || a.startsWith('--in=')) out.config = value();
+    else if (a === '--log' || a.startsWith('--log=')) out.log = value();
+    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
+      const f = value();
+      if (f !== 'text' && f !== 'json') return `--format takes text or json for explain`;
+      out.format = f;
+    } else if (a === '-h' || a === '--help') return 'help';
+    else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see proxylint explain --help)`;
+    else out.lines.push(a);
+    if ((a === '--in' || a === '--log') && out[a === '--in' ? 'config' : 'log'] === undefined) return `${a} needs a value`;
+  }
+  if (!out.log && out.lines.length === 0) return 'give a log line, or --log <file> (- for standard input)';
+  return out;
+}
+
+/** One distinct explanation: the same line kind at the same place is reported once, with a count. */
+interface Entry {
+  explanation: LogExplanation;
+  count: number;
+  example: string;
+  place?: NginxPlace;
+  values: ValueHere[];
+  findings: Finding[];
+}
+
+export function runExplain(argv: string[], io: CliIo): number {
+  const args = parse(argv);
+  if (args === 'help') {
+    io.stdout(EXPLAIN_HELP + '\n');
+    return 0;
+  }
+  if (typeof args === 'string') {
+    io.stderr(`proxylint explain: ${args}\n`);
+    return 2;
+  }
+  const lines = [...args.lines];
+  if (args.log) {
+    const r = args.log === '-' ? io.readStdin() : io.read(resolve(io.cwd, args.log));
+    if (!r.ok) {
+      io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message}\n`);
+      return 2;
+    }
+    lines.push(...r.text.split(/\r?\n/));
+  }
+
+  let lint: LintResult | undefined;
+  let configPath: string | undefined;
+  let settings: Settings = defaultSettings();
+  if (args.config) {
+    configPath = resolve(io.cwd, args.config);
+    const r = io.read(configPath);
+    if (!r.ok) {
+      io.stderr(`proxylint explain: cannot read ${args.config}: ${r.message}\n`);
+      return 2;
+    }
+    settings = settingsNear(configPath, io);
+    lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
+  }
+
+  const entries = new Map<string, Entry>();
+  let unknown = 0;
+  let blank = 0;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      blank++;
+      continue;
+    }
+    const e = explainLogLine(line);
+    if (!e) {
+      unknown++;
+      continue;
+    }
+    const place = lint && e.pattern.server === 'nginx' ? findNginxPlace(lint.config, e.fields) : undefined;
+    const key = `${e.pattern.id}\0${place?.server.directive.start ?? ''}\0${place?.server.file.path ?? ''}\0${place?.location?.directive.start ?? ''}`;
+    const seen = entries.get(key);
+    if (seen) {
+      seen.count++;
+      continue;
+    }
+    const scope = place?.location ?? place?.server;
+    const values = lint && scope ? valuesAt(lint.config, scope, e.directives, settings.nginx) : [];
+    const findings = lint && scope ? findingsIn(lint, scope, e.pattern.rules) : [];
+    entries.set(key, { explanation: e, count: 1, example: line.trim(), place, values, findings });
+  }
+
+  const list = [...entries.values()];
+  if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, lint)), unknownLines: unknown }, null, 2) + '\n');
+  else io.stdout(list.map((x) => toText(x, lint, io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
+  return list.length ? 0 : 1;
+}
+
+/** The settings of the nearest .proxylintrc.json (target version, edition), as the lint run would use; defaults when it is missing or invalid. */
+function settingsNear(path: string, io: CliIo): Settings {
+  const found = io.findUp(dirname(path), '.proxylintrc.json');
+  const r = found ? io.read(found) : undefined;
+  if (!found || !r?.ok) return defaultSettings();
+  try {
+    const read = readProjectConfig(JSON.parse(r.text), dirname(found), allRuleIds());
+    return read.problems.length ? defaultSettings() : read.settings;
+  } catch {
+    return defaultSettings();
+  }
+}
+
+/** Findings of the pattern's rules inside the block that handled the request (or on the lines that decide it). */
+function findingsIn(lint: LintResult, scope: { file: { path: string }; directive: { start: number; end: number } }, rules: string[]): Finding[] {
+  return lint.findings.filter((f) => rules.includes(f.ruleId) && f.path === scope.file.path && f.start >= scope.directive.start && f.end <= scope.directive.end);
+}
+
+function where(node: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }, cwd: string): string {
+  const rel = node.file.path.startsWith(cwd + '/') ? node.file.path.slice(cwd.length + 1) : node.file.path;
+  return `${rel}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
+}
+
+function toText(x: Entry, lint: LintResult | undefined, cwd: string): string {
+  const { pattern, fields } = x.explanation;
+  const out: string[] = [];
+  out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
+  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${pattern.status}.`);
+  out.push(`  What happened: ${pattern.meaning}`);
+  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
+  if (req.length) out.push(`  Request: ${req.join(', ')}`);
+  if (x.place) {
+    const loc = x.place.location;
+    out.push(`  Handled by: server at ${where(x.place.server, cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, cwd)}` : ''}`);
+  } else if (lint && pattern.server === 'nginx') out.push('  Handled by: no server block of the configuration matches this line');
+  if (x.values.length) {
+    out.push('  In force there:');
+    for (const v of x.values) {
+      const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : v.origin === 'default' ? 'default' : 'not set';
+      out.push(`    ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
+    }
+  } else if (x.explanation.directives.length) out.push(`  Check: ${x.explanation.directives.join(', ')}`);
+  for (const f of x.findings) out.push(`  proxylint: ${f.message} [${f.ruleId}]`);
+  if (pattern.rules.length) out.push(`  Rules: ${pattern.rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`);
+  return out.join('\n') + '\n';
+}
+
+function summary(list: Entry[], unknown: number, blank: number, total: number): string {
+  const explained = list.reduce((n, x) => n + x.count, 0);
+  if (total - blank <= 1 && unknown === 0) return '';
+  return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
+}
+
+function toJson(x: Entry, lint: LintResult | undefined) {
+  const pos = (n: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => ({ path: n.file.path, line: n.file.lines.positionAt(n.directive.start).line + 1 });
+  return {
+    id: x.explanation.pattern.id,
+    server: x.explanation.pattern.server,
+    count: x.count,
+    example: x.example,
+    status: x.explanation.pattern.status,
+    meaning: x.explanation.pattern.meaning,
+    fields: x.explanation.fields,
+    directives: x.explanation.directives,
+    rules: x.explanation.pattern.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
+    ...(lint
+      ? {
+          place: x.place ? { server: pos(x.place.server), how: x.place.how, location: x.place.location ? { ...pos(x.place.location), match: x.place.location.directive.args.map((a) => a.value).join(' ') } : null } : null,
+          values: x.values.map((v) => ({ directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
+          findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),
+        }
+      : {}),
+  };
+}

@@ -1,0 +1,494 @@
+/**
+ * Error-log lines of nginx and Apache httpd that go with a failed proxied request, and what each means for the client,
+ * where to look, and which proxylint rules catch the configuration side. The statuses are the ones the real servers
+ * answered in proxylint's evidence runs (test/evidence, nginx 1.22.1 and httpd 2.4.71), where every scenario's error
+ * log is explained with this table and checked against the status the client got.
+ *
+ * `{f}` in a directive name stands for the module family the log line names (proxy, fastcgi, uwsgi, scgi, grpc).
+ */
+export interface LogPattern {
+  id: string;
+  server: 'nginx' | 'apache';
+  match: RegExp;
+  /** What the client got: a status code, or a phrase when no error status is sent. */
+  status: string;
+  /** The statuses a client may see with this line (evidence runs check the observed one is among them). */
+  statuses: string[];
+  meaning: string;
+  /** Directives whose values decide it, looked up where the request was handled. */
+  directives: string[];
+  rules: string[];
+}
+
+const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
+
+export const LOG_PATTERNS: LogPattern[] = [
+  // ---- nginx: timeouts (504 unless the header was already sent)
+  {
+    id: 'nginx-connect-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while connecting to upstream/,
+    status: '504',
+    statuses: ['504', '502', '200'],
+    meaning: 'the backend host did not complete the TCP handshake within the connect timeout: it is down, firewalled or dropping SYNs. nginx then tries the next server if the retry settings allow it; with none left the client gets 504.',
+    directives: ['{f}_connect_timeout', '{f}_next_upstream', '{f}_next_upstream_tries', '{f}_next_upstream_timeout'],
+    rules: ['connect-timeout-above-os-limit', 'connect-timeout-above-read-timeout', 'hostname-resolved-at-startup', 'unbounded-retries'],
+  },
+  {
+    id: 'nginx-send-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while sending request to upstream/,
+    status: '504',
+    statuses: ['504'],
+    meaning: 'the backend stopped reading the request (its socket stayed full) for longer than the send timeout. A client that pauses its upload does not cause this: that is client_body_timeout (408).',
+    directives: ['{f}_send_timeout', '{f}_request_buffering'],
+    rules: NGINX_TIMEOUT_RULES,
+  },
+  {
+    id: 'nginx-header-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while reading response header from upstream/,
+    status: '504',
+    statuses: ['504', '502', '200'],
+    meaning: 'the backend accepted the request but sent no response header within the read timeout (a slow endpoint, a stuck worker, a long query). nginx passes the request to the next server when *_next_upstream includes "timeout" (the default) and the method may be repeated.',
+    directives: ['{f}_read_timeout', '{f}_next_upstream', '{f}_next_upstream_tries'],
+    rules: NGINX_TIMEOUT_RULES,
+  },
+  {
+    id: 'nginx-body-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while reading upstream/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the backend went quiet in the middle of the response body for longer than the read timeout. The status line was already sent, so the client sees a truncated response, not a 504.',
+    directives: ['{f}_read_timeout'],
+    rules: ['read-timeout-too-low'],
+  },
+  {
+    id: 'nginx-upgraded-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while proxying upgraded connection/,
+    status: 'WebSocket closed (after 101)',
+    statuses: ['101', '200', 'no-response'],
+    meaning: 'a WebSocket (or other upgraded) connection stayed idle longer than proxy_read_timeout, so nginx closed it; the client must reconnect.',
+    directives: ['proxy_read_timeout', 'proxy_send_timeout'],
+    rules: ['long-lived-location-default-timeout'],
+  },
+  {
+    id: 'nginx-tls-handshake-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while SSL handshaking to upstream/,
+    status: '504',
+    statuses: ['504', '502'],
+    meaning: 'the TCP connection to the backend opened but the TLS handshake did not finish within the connect timeout (often TLS to a port that speaks plain HTTP and waits for a request).',
+    directives: ['{f}_connect_timeout'],
+    rules: ['scheme-port-mismatch'],
+  },
+  // ---- nginx: nothing usable (502)
+  {
+    id: 'nginx-refused',
+    server: 'nginx',
+    match: /connect\(\) failed \(111: Connection refused\) while connecting to upstream/,
+    status: '502',
+    statuses: ['502', '200'],
+    meaning: 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.',
+    directives: ['{f}_next_upstream'],
+    rules: ['localhost-upstream', 'hostname-resolved-at-startup', 'scheme-port-mismatch', 'max-fails-zero', 'single-server-upstream'],
+  },
+  {
+    id: 'nginx-unreachable',
+    server: 'nginx',
+    match: /connect\(\) (?:to \S+ )?failed \((?:101: Network is unreachable|113: No route to host)\)/,
+    status: '502',
+    statuses: ['502', '200'],
+    meaning: 'the host has no route to that address; often an IPv6 address returned by DNS on a host without IPv6 connectivity, or a container address that no longer exists.',
+    directives: ['resolver'],
+    rules: ['localhost-upstream', 'hostname-resolved-at-startup'],
+  },
+  {
+    id: 'nginx-unix-socket',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|13: Permission denied|20: Not a directory|111: Connection refused)\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong.',
+    directives: [],
+    rules: ['unix-socket-path'],
+  },
+  {
+    id: 'nginx-no-live-upstreams',
+    server: 'nginx',
+    match: /no live upstreams while connecting to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx did not even try one. The cause is in the earlier lines for the same group.',
+    directives: [],
+    rules: ['max-fails-zero', 'no-backup-server', 'single-server-upstream', 'all-servers-down'],
+  },
+  {
+    id: 'nginx-premature-close',
+    server: 'nginx',
+    match: /upstream prematurely closed connection while reading response header from upstream/,
+    status: '502',
+    statuses: ['502', '200'],
+    meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), or a reused keep-alive connection was closed by the backend at the same moment.',
+    directives: ['{f}_read_timeout', '{f}_next_upstream'],
+    rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry'],
+  },
+  {
+    id: 'nginx-premature-close-body',
+    server: 'nginx',
+    match: /upstream prematurely closed connection while reading upstream/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the backend closed the connection in the middle of the response body; the client gets a truncated response.',
+    directives: [],
+    rules: [],
+  },
+  {
+    id: 'nginx-reset',
+    server: 'nginx',
+    match: /recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/,
+    status: '502',
+    statuses: ['502', '200'],
+    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, or a keep-alive connection the backend had just closed.',
+    directives: ['{f}_next_upstream'],
+    rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective'],
+  },
+  {
+    id: 'nginx-too-big-header',
+    server: 'nginx',
+    match: /upstream sent too big header while reading response header from upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the response header (large cookies, long redirect URLs, auth tokens) does not fit in the header buffer.',
+    directives: ['{f}_buffer_size', '{f}_buffers', '{f}_busy_buffers_size'],
+    rules: ['header-buffer-too-small', 'buffer-size-arithmetic'],
+  },
+  {
+    id: 'nginx-invalid-header',
+    server: 'nginx',
+    match: /upstream sent (?:invalid header|invalid status|invalid chunked response|duplicate header line)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port) or a broken application response.',
+    directives: [],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+  },
+  {
+    id: 'nginx-no-resolver',
+    server: 'nginx',
+    match: /no resolver defined to resolve \S+/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the pass target contains a variable, so the name is looked up per request, and no resolver is configured where the request was handled.',
+    directives: ['resolver'],
+    rules: ['variable-pass-without-resolver'],
+  },
+  {
+    id: 'nginx-not-resolved',
+    server: 'nginx',
+    match: /\S+ could not be resolved \(\d+: [^)]*\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the per-request DNS lookup failed (no such name, or the resolver did not answer within resolver_timeout).',
+    directives: ['resolver', 'resolver_timeout'],
+    rules: ['resolver-timeout-too-long', 'variable-pass-without-resolver'],
+  },
+  {
+    id: 'nginx-resolver-unreachable',
+    server: 'nginx',
+    match: /(?:send|recv)\(\) failed \(\d+: [^)]*\) while resolving, resolver: \S+/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the DNS server named in resolver cannot be reached (wrong address, not running, firewalled), so the per-request lookup fails; the "could not be resolved" line follows once resolver_timeout has passed.',
+    directives: ['resolver', 'resolver_timeout'],
+    rules: ['resolver-timeout-too-long'],
+  },
+  {
+    id: 'nginx-tls-name',
+    server: 'nginx',
+    match: /upstream SSL certificate does not match "[^"]*" while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'verification is on and the backend\'s certificate does not cover the name nginx checks ({f}_ssl_name, by default the host of the pass target); without SNI the backend may also have sent its default certificate.',
+    directives: ['{f}_ssl_verify', '{f}_ssl_name', '{f}_ssl_server_name', '{f}_ssl_trusted_certificate'],
+    rules: ['tls-upstream-without-sni', 'tls-verify-without-trusted-certificate'],
+  },
+  {
+    id: 'nginx-tls-wrong-version',
+    server: 'nginx',
+    match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::(?:wrong version number|packet length too long)\) while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'nginx speaks TLS (https://, grpcs://) to a port that answers in plain HTTP.',
+    directives: [],
+    rules: ['scheme-port-mismatch'],
+  },
+  {
+    id: 'nginx-tls-handshake',
+    server: 'nginx',
+    match: /SSL_do_handshake\(\) failed .* while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate, or a backend that needs SNI.',
+    directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
+    rules: ['tls-upstream-without-sni', 'tls-certificate-without-key'],
+  },
+  {
+    id: 'nginx-host-not-found',
+    server: 'nginx',
+    match: /host not found in upstream "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning: 'a host name in a pass target or upstream server does not resolve when the configuration loads (a typo, a container that is not up yet, DNS not reachable at boot).',
+    directives: [],
+    rules: ['hostname-resolved-at-startup', 'undefined-upstream'],
+  },
+  // ---- Apache httpd (mod_proxy)
+  {
+    id: 'apache-connect-failed',
+    server: 'apache',
+    match: /AH00957: \S+: attempt to connect to \S+ \([^)]*\) failed/,
+    status: '503',
+    statuses: ['503', '200'],
+    meaning: 'httpd could not connect to the backend: refused (nothing listening) or the connect timed out (connectiontimeout, else the backend timeout). A balancer member is then put in error state for retry= seconds (60 by default).',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['no-connectiontimeout', 'backend-dns-cached-per-child', 'worker-retry-extremes'],
+  },
+  {
+    id: 'apache-no-connection',
+    server: 'apache',
+    match: /AH01114: \S+: failed to make connection to backend: \S+/,
+    status: '503',
+    statuses: ['503', '200'],
+    meaning: 'the connection to the backend failed (see the AH00957 line before it for why).',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['no-connectiontimeout', 'backend-dns-cached-per-child'],
+  },
+  {
+    id: 'apache-worker-disabled',
+    server: 'apache',
+    match: /AH00959: ap_proxy_connect_backend disabling worker for \([^)]*\) for \d+s/,
+    status: '503',
+    statuses: ['503', '200'],
+    meaning: 'after a failed connect httpd takes the worker out of service for retry= seconds (60 by default); requests to it meanwhile get 503 unless a balancer has another member.',
+    directives: [],
+    rules: ['worker-retry-extremes', 'balancer-single-member'],
+  },
+  {
+    id: 'apache-worker-in-error',
+    server: 'apache',
+    match: /AH00940: \S+: disabled connection for \(\S*\)/,
+    status: '503',
+    statuses: ['503'],
+    meaning: 'the worker is still in error state from an earlier failure, so httpd did not try the backend at all.',
+    directives: [],
+    rules: ['worker-retry-extremes', 'balancer-single-member'],
+  },
+  {
+    id: 'apache-no-workers',
+    server: 'apache',
+    match: /AH01171: balancer:\/\/\S+: No workers in balancer/,
+    status: '503',
+    statuses: ['503'],
+    meaning: 'the balancer has no members (none defined for it, or a typo in its name), so every request to it fails.',
+    directives: [],
+    rules: ['undefined-balancer'],
+  },
+  {
+    id: 'apache-read-timeout',
+    server: 'apache',
+    match: /\(70007\)The timeout specified has expired: (?:\[client [^\]]*\] )?AH01102: error reading status line from remote server/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend accepted the request but sent no status line within the backend timeout (timeout= on the worker, else ProxyTimeout, else Timeout). mod_proxy_http answers 502 for it, not 504.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['proxy-timeout-too-low', 'proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout'],
+  },
+  {
+    id: 'apache-closed-by-backend',
+    server: 'apache',
+    match: /AH01102: error reading status line from remote server/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids).',
+    directives: [],
+    rules: ['pooled-connection-outlives-backend-keepalive'],
+  },
+  {
+    id: 'apache-fcgi-timeout',
+    server: 'apache',
+    match: /AH01075: Error dispatching request to \S*: \(polling\)/,
+    status: '504',
+    statuses: ['504'],
+    meaning: 'the FastCGI backend (PHP-FPM) did not answer within the backend timeout.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['proxy-timeout-too-low', 'proxytimeout-inherits-timeout'],
+  },
+  {
+    id: 'apache-body-error',
+    server: 'apache',
+    match: /AH01110: error reading response/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the backend stalled or closed in the middle of the response body; the client gets a truncated response.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['proxy-timeout-too-low'],
+  },
+  {
+    id: 'apache-big-header',
+    server: 'apache',
+    match: /AH10124: header size is over the limit allowed by ResponseFieldSize \(\d+ bytes\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'a response header line is longer than responsefieldsize= (8192 bytes by default).',
+    directives: [],
+    rules: ['response-field-size-too-small'],
+  },
+  {
+    id: 'apache-bad-header',
+    server: 'apache',
+    match: /AH01106: bad HTTP\/1\.1 header returned by \S+/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend sent a header line httpd cannot parse (no colon, or over the size limit when AH10124 comes first); ProxyBadHeader decides, and its default IsError answers 502.',
+    directives: ['ProxyBadHeader'],
+    rules: ['response-field-size-too-small'],
+  },
+  {
+    id: 'apache-dns-failure',
+    server: 'apache',
+    match: /AH00898: DNS lookup failure for: \S+ returned by \S+/,
+    status: '500',
+    statuses: ['500'],
+    meaning: 'the backend host name does not resolve; httpd starts anyway and every request to it fails.',
+    directives: [],
+    rules: ['backend-dns-cached-per-child'],
+  },
+  {
+    id: 'apache-no-handler',
+    server: 'apache',
+    match: /AH01144: No protocol handler was valid for the URL/,
+    status: '500',
+    statuses: ['500'],
+    meaning: 'the backend URL\'s scheme (fcgi://, ws://, h2://, …) needs a proxy module that is not loaded.',
+    directives: [],
+    rules: ['proxy-scheme-module-missing'],
+  },
+  {
+    id: 'apache-tls-handshake',
+    server: 'apache',
+    match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
+    status: '500',
+    statuses: ['500'],
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified.',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify'],
+    rules: ['tls-backend-ip-name-check'],
+  },
+  {
+    id: 'apache-pass-body-failed',
+    server: 'apache',
+    match: /AH01(?:084|097): pass request body failed to \S+/,
+    status: '500 or 502',
+    statuses: ['500', '502'],
+    meaning: 'httpd could not send the request to the backend; the lines around it say why (a failed TLS handshake gives 500, a backend that closed the connection 502).',
+    directives: [],
+    rules: ['tls-backend-ip-name-check', 'pooled-connection-outlives-backend-keepalive'],
+  },
+  {
+    id: 'apache-no-ssl',
+    server: 'apache',
+    match: /AH0(?:0961: https?:|1961: ) ?failed to enable ssl support/i,
+    status: '500',
+    statuses: ['500'],
+    meaning: 'the backend is reached over TLS but SSLProxyEngine is off for this virtual host.',
+    directives: ['SSLProxyEngine'],
+    rules: ['https-backend-without-sslproxyengine'],
+  },
+  {
+    id: 'apache-read-error',
+    server: 'apache',
+    match: /AH00898: Error reading from remote server returned by \S+/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'reading the backend\'s answer failed; the AH01102 line before it says whether it timed out ((70007)) or the backend closed the connection.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['proxy-timeout-too-low', 'pooled-connection-outlives-backend-keepalive'],
+  },
+];
+
+/** What an error-log line says about the request, as far as the server wrote it down. */
+export interface LogFields {
+  client?: string;
+  /** nginx: the server block's (first) server_name. */
+  serverName?: string;
+  method?: string;
+  /** The request path without its query string. */
+  path?: string;
+  /** nginx: the upstream URL (scheme://address/uri); Apache: the backend address it names. */
+  upstream?: string;
+  host?: string;
+  /** nginx module family, from the upstream URL's scheme. */
+  family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
+}
+
+export interface LogExplanation {
+  pattern: LogPattern;
+  fields: LogFields;
+  /** The pattern's directives with {f} filled in. */
+  directives: string[];
+}
+
+const FAMILY_OF_SCHEME: Record<string, LogFields['family']> = {
+  http: 'proxy', https: 'proxy', fastcgi: 'fastcgi', uwsgi: 'uwsgi', suwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc', grpcs: 'grpc', memcached: 'memcached',
+};
+
+function quoted(line: string, key: string): string | undefined {
+  const lead = `, ${key}: "`;
+  const at = line.indexOf(lead);
+  if (at < 0) return undefined;
+  const start = at + lead.length;
+  const end = line.indexOf('"', start);
+  return end < 0 ? undefined : line.slice(start, end);
+}
+
+function plain(line: string, key: string): string | undefined {
+  const m = new RegExp(`, ${key}: ([^,]*)`).exec(line);
+  return m ? m[1].trim() : undefined;
+}
+
+export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
+  const fields: LogFields = {};
+  if (server === 'nginx') {
+    fields.client = plain(line, 'client');
+    const name = plain(line, 'server');
+    if (name !== undefined) fields.serverName = name;
+    const request = quoted(line, 'request');
+    if (request) {
+      const [method, target] = request.split(' ');
+      fields.method = method;
+      if (target) fields.path = target.split('?')[0];
+    }
+    fields.upstream = quoted(line, 'upstream');
+    fields.host = quoted(line, 'host');
+    const scheme = fields.upstream ? /^([a-z]+):\/\//.exec(fields.upstream)?.[1] : undefined;
+    if (scheme) fields.family = FAMILY_OF_SCHEME[scheme];
+    return fields;
+  }
+  fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
+  fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
+  fields.upstream = /remote server (\S+)/.exec(line)?.[1] ?? /attempt to connect to (\S+)/.exec(line)?.[1] ?? /connection to backend: (\S+)/.exec(line)?.[1];
+  return fields;
+}
+
+/** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
+export function explainLogLine(line: string): LogExplanation | undefined {
+  for (const pattern of LOG_PATTERNS) {
+    if (!pattern.match.test(line)) continue;
+    const fields = logFields(line, pattern.server);
+    const family = fields.family && fields.family !== 'memcached' ? fields.family : 'proxy';
+    return { pattern, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
+  }
+  return undefined;
+}

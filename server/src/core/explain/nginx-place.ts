@@ -1,0 +1,137 @@
+import { effective } from '../model/nginx-effective';
+import type { NginxTarget } from '../model/nginx-defaults';
+import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import type { LogFields } from './log-patterns';
+
+/** Where in the configuration nginx handled the request an error-log line is about. */
+export interface NginxPlace {
+  server: ConfigNode;
+  /** The location nginx chose for the request path; undefined when the line names no request or none matches. */
+  location?: ConfigNode;
+  /** How the server block was picked, for the reader to judge. */
+  how: string;
+}
+
+export interface ValueHere {
+  directive: string;
+  /** The value as written (all arguments), or the default. */
+  value: string | undefined;
+  /** "set here", "inherited", "default" or "not set". */
+  origin: 'here' | 'inherited' | 'default' | 'unset';
+  /** The directive that decides it, when written. */
+  node?: ConfigNode;
+}
+
+const serverNames = (server: ConfigNode): string[] => server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value));
+
+/** nginx's server_name forms: exact, "*.example.com", "www.example.*", ".example.com", "~regex". */
+function nameMatches(pattern: string, host: string): boolean {
+  const h = host.toLowerCase().replace(/:\d+$/, '');
+  const p = pattern.toLowerCase();
+  if (p.startsWith('~')) {
+    try {
+      return new RegExp(pattern.slice(1)).test(host);
+    } catch {
+      return false;
+    }
+  }
+  if (p.startsWith('*.')) return h.endsWith(p.slice(1));
+  if (p.startsWith('.')) return h === p.slice(1) || h.endsWith(p);
+  if (p.endsWith('.*')) return h.startsWith(p.slice(0, -1));
+  return h === p;
+}
+
+/**
+ * The server block: nginx writes the block's first server_name as `server:` in the log line, so that is matched
+ * first; otherwise the Host header against every server_name; otherwise, with a single server block, that one.
+ */
+function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNode; how: string } | undefined {
+  const servers = config.all.filter((n) => n.name === 'server' && n.context === 'http');
+  if (fields.serverName) {
+    const named = servers.find((s) => serverNames(s)[0] === fields.serverName);
+    if (named) return { server: named, how: `its server_name ${fields.serverName} is the log line's "server:"` };
+  }
+  if (fields.host) {
+    const byHost = servers.find((s) => serverNames(s).some((n) => nameMatches(n, fields.host!)));
+    if (byHost) return { server: byHost, how: `a server_name matches the Host "${fields.host}"` };
+  }
+  if (servers.length === 1) return { server: servers[0], how: 'the only server block' };
+  const fallback = servers.find((s) => s.children.some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'default_server')));
+  return fallback ? { server: fallback, how: 'the default_server (no name in the log line matched)' } : undefined;
+}
+
+interface LocationMatch {
+  kind: 'exact' | 'prefix' | 'stop' | 'regex' | 'named';
+  pattern: string;
+  caseless: boolean;
+}
+
+function locationMatch(loc: ConfigNode): LocationMatch {
+  const a = loc.directive.args.map((x) => x.value);
+  if (a.length >= 2) {
+    const mod = a[0];
+    if (mod === '~' || mod === '~*') return { kind: 'regex', pattern: a[1], caseless: mod === '~*' };
+    return { kind: mod === '=' ? 'exact' : mod === '^~' ? 'stop' : 'prefix', pattern: a[1], caseless: false };
+  }
+  const v = a[0] ?? '';
+  if (v.startsWith('@')) return { kind: 'named', pattern: v, caseless: false };
+  if (v.startsWith('~*')) return { kind: 'regex', pattern: v.slice(2), caseless: true };
+  if (v.startsWith('~')) return { kind: 'regex', pattern: v.slice(1), caseless: false };
+  if (v.startsWith('=')) return { kind: 'exact', pattern: v.slice(1), caseless: false };
+  return { kind: 'prefix', pattern: v, caseless: false };
+}
+
+function regexMatches(m: LocationMatch, path: string): boolean {
+  try {
+    return new RegExp(m.pattern, m.caseless ? 'i' : '').test(path);
+  } catch {
+    return false; // PCRE-only syntax: cannot say, so not chosen
+  }
+}
+
+/**
+ * nginx's order (https://nginx.org/en/docs/http/ngx_http_core_module.html#location): an exact match ends the search;
+ * otherwise the longest matching prefix is remembered (and ends the search when it has ^~), nested locations of it
+ * are searched the same way, then regular expressions are tried in the order written, and the first match wins;
+ * with none, the remembered prefix is used.
+ */
+function chooseLocation(level: ConfigNode, path: string): ConfigNode | undefined {
+  const locations = level.children.filter((c) => c.name === 'location');
+  let longest: ConfigNode | undefined;
+  let longestLen = -1;
+  for (const loc of locations) {
+    const m = locationMatch(loc);
+    if (m.kind === 'exact' && m.pattern === path) return loc;
+    if ((m.kind === 'prefix' || m.kind === 'stop') && path.startsWith(m.pattern) && m.pattern.length > longestLen) {
+      longest = loc;
+      longestLen = m.pattern.length;
+    }
+  }
+  if (longest) {
+    const inner = chooseLocation(longest, path);
+    if (inner && inner !== longest) return inner;
+    if (locationMatch(longest).kind === 'stop') return longest;
+  }
+  for (const loc of locations) {
+    const m = locationMatch(loc);
+    if (m.kind === 'regex' && regexMatches(m, path)) return chooseLocation(loc, path) ?? loc;
+  }
+  return longest;
+}
+
+export function findNginxPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
+  const found = findServer(config, fields);
+  if (!found) return undefined;
+  const location = fields.path ? chooseLocation(found.server, fields.path) : undefined;
+  return { server: found.server, location, how: found.how };
+}
+
+/** The values in force where the request was handled, for the directives the log line points at. */
+export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: string[], target: NginxTarget): ValueHere[] {
+  return directives.map((directive) => {
+    const e = effective(config, scope, directive, target);
+    const node = e.nodes[e.nodes.length - 1];
+    if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
+    return { directive, value: e.defaultValue, origin: e.origin };
+  });
+}

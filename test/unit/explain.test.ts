@@ -1,0 +1,144 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
+import { explainLogLine, LOG_PATTERNS } from '../../server/src/core/explain/log-patterns';
+import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
+import { allRuleIds } from '../../server/src/core/rules/index';
+import { lintText, runCli, tempTree } from '../helpers';
+
+const NGX = (message: string, rest = ', client: 10.1.2.3, server: shop.example.com, request: "POST /api/orders?id=7 HTTP/1.1", upstream: "fastcgi://127.0.0.1:9000", host: "shop.example.com"') =>
+  `2026/11/22 13:40:01 [error] 4242#4242: *17 ${message}${rest}`;
+
+test('explain: the runtime log lines the hovers quote are explained as the right kind, with the status the catalogue gives', () => {
+  const want: [string, string, string][] = [
+    [NGX_LOG.connectTimeout, 'nginx-connect-timeout', '504'],
+    [NGX_LOG.sendTimeout, 'nginx-send-timeout', '504'],
+    [NGX_LOG.headerTimeout, 'nginx-header-timeout', '504'],
+    [NGX_LOG.bodyTimeout, 'nginx-body-timeout', 'response cut short (200 already sent)'],
+    [NGX_LOG.refused, 'nginx-refused', '502'],
+    [NGX_LOG.noLive, 'nginx-no-live-upstreams', '502'],
+    [NGX_LOG.premature, 'nginx-premature-close', '502'],
+    [NGX_LOG.tooBig, 'nginx-too-big-header', '502'],
+    [NGX_LOG.noResolver, 'nginx-no-resolver', '502'],
+    [NGX_LOG.resolverRefused, 'nginx-resolver-unreachable', '502'],
+    [NGX_LOG.resolveTimeout, 'nginx-not-resolved', '502'],
+    [NGX_LOG.sniMismatch, 'nginx-tls-name', '502'],
+    [NGX_LOG.wrongVersion, 'nginx-tls-wrong-version', '502'],
+    [NGX_LOG.hostNotFound, 'nginx-host-not-found', 'nginx will not start or reload'],
+    [APX_LOG.connectTimeout, 'apache-connect-failed', '503'],
+    [APX_LOG.noConnection, 'apache-no-connection', '503'],
+    [APX_LOG.readTimeout, 'apache-read-timeout', '502'],
+    [APX_LOG.closedByBackend, 'apache-closed-by-backend', '502'],
+    [APX_LOG.fcgiTimeout, 'apache-fcgi-timeout', '504'],
+    [APX_LOG.bodyStall, 'apache-body-error', 'response cut short (200 already sent)'],
+    [APX_LOG.bigHeader, 'apache-big-header', '502'],
+    [APX_LOG.badHeader, 'apache-bad-header', '502'],
+    [APX_LOG.workerDisabled, 'apache-worker-disabled', '503'],
+    [APX_LOG.dnsFailure, 'apache-dns-failure', '500'],
+    [APX_LOG.noHandler, 'apache-no-handler', '500'],
+    [APX_LOG.noSsl, 'apache-no-ssl', '500'],
+    [APX_LOG.noSslHint, 'apache-no-ssl', '500'],
+  ];
+  for (const [line, id, status] of want) {
+    const e = explainLogLine(line);
+    assert.equal(e?.pattern.id, id, line);
+    assert.equal(e!.pattern.status, status, line);
+  }
+  assert.equal(explainLogLine('2026/11/22 13:40:01 [notice] 1#1: signal process started'), undefined);
+  assert.equal(explainLogLine(''), undefined);
+});
+
+test('explain: every pattern names only existing rules and says what the client sees', () => {
+  const ids = allRuleIds();
+  for (const p of LOG_PATTERNS) {
+    for (const r of p.rules) assert.ok(ids.has(r), `${p.id}: unknown rule ${r}`);
+    assert.ok(p.statuses.length > 0 && p.meaning.length > 20, p.id);
+  }
+  assert.equal(new Set(LOG_PATTERNS.map((p) => p.id)).size, LOG_PATTERNS.length, 'ids are unique');
+});
+
+test('explain: an nginx line gives its request, backend and module family; the directives are that family\'s', () => {
+  const e = explainLogLine(NGX('upstream timed out (110: Connection timed out) while reading response header from upstream'))!;
+  assert.deepEqual(e.fields, { client: '10.1.2.3', serverName: 'shop.example.com', method: 'POST', path: '/api/orders', upstream: 'fastcgi://127.0.0.1:9000', host: 'shop.example.com', family: 'fastcgi' });
+  assert.deepEqual(e.directives, ['fastcgi_read_timeout', 'fastcgi_next_upstream', 'fastcgi_next_upstream_tries']);
+  const a = explainLogLine(APX_LOG.readTimeout)!;
+  assert.equal(a.fields.client, '127.0.0.1:41822');
+  assert.equal(a.fields.upstream, '127.0.0.1:19001');
+});
+
+test('explain: the location is chosen as nginx chooses it (exact, longest prefix, ^~, regex in order, nested)', () => {
+  const conf = `events {}
+http {
+    server {
+        listen 80;
+        server_name a.test;
+        location / { proxy_pass http://127.0.0.1:1; }
+    }
+    server {
+        listen 80;
+        server_name b.test *.b.test;
+        location / { proxy_pass http://127.0.0.1:1; }
+        location = /exact { proxy_pass http://127.0.0.1:1; }
+        location /api/ {
+            location ~ \\.json$ { proxy_pass http://127.0.0.1:1; }
+            proxy_pass http://127.0.0.1:1;
+        }
+        location ^~ /static/ { proxy_pass http://127.0.0.1:1; }
+        location ~* \\.(png|css)$ { proxy_pass http://127.0.0.1:1; }
+        location ~ ^/api/v2/ { proxy_pass http://127.0.0.1:1; }
+    }
+}
+`;
+  const { config } = lintText(conf);
+  const at = (fields: Parameters<typeof findNginxPlace>[1]) => {
+    const p = findNginxPlace(config, fields);
+    return p ? `${p.server.children.find((c) => c.name === 'server_name')!.directive.args[0].value} ${p.location?.directive.args.map((a) => a.value).join(' ') ?? '-'}` : 'none';
+  };
+  assert.equal(at({ serverName: 'b.test', path: '/exact' }), 'b.test = /exact');
+  assert.equal(at({ serverName: 'b.test', path: '/exact/more' }), 'b.test /');
+  assert.equal(at({ serverName: 'b.test', path: '/api/users' }), 'b.test /api/');
+  assert.equal(at({ serverName: 'b.test', path: '/api/users.json' }), 'b.test ~ \\.json$', 'nested regex of the longest prefix');
+  assert.equal(at({ serverName: 'b.test', path: '/api/v2/x' }), 'b.test ~ ^/api/v2/', 'a regex beats the prefix');
+  assert.equal(at({ serverName: 'b.test', path: '/static/logo.PNG' }), 'b.test ^~ /static/', '^~ stops the regex search');
+  assert.equal(at({ serverName: 'b.test', path: '/img/logo.PNG' }), 'b.test ~* \\.(png|css)$');
+  assert.equal(at({ host: 'www.b.test:8080', path: '/' }), 'b.test /', 'wildcard server_name against the Host');
+  assert.equal(at({ serverName: 'a.test', path: '/x' }), 'a.test /');
+  assert.equal(at({ serverName: 'nope.test', host: 'nope.test' }), 'none');
+});
+
+test('explain CLI: --in places the line and shows the value in force; --log counts repeated lines; exit codes', () => {
+  const tree = tempTree({
+    'nginx.conf': `events {}\nhttp {\n    proxy_read_timeout 5s;\n    server {\n        listen 80;\n        server_name shop.example.com;\n        location /api/ {\n            fastcgi_read_timeout 2s;\n            fastcgi_pass 127.0.0.1:9000;\n        }\n    }\n}\n`,
+  });
+  try {
+    const conf = join(tree.dir, 'nginx.conf');
+    const line = NGX('upstream timed out (110: Connection timed out) while reading response header from upstream');
+    const one = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /the client got 504/);
+    assert.match(one.stdout, /location \/api\/ at nginx\.conf:7/);
+    assert.match(one.stdout, /fastcgi_read_timeout 2s {2}\(set here, nginx\.conf:8\)/);
+    assert.match(one.stdout, /fastcgi_next_upstream error timeout {2}\(default\)/);
+    assert.match(one.stdout, /read-timeout-too-low/, 'the rule that flags 2s is named, with its finding');
+
+    const log = join(tree.dir, 'error.log');
+    writeFileSync(log, [line, line, '2026/11/22 13:40:01 [notice] 1#1: signal process started', line.replace('reading response header from upstream', 'connecting to upstream'), ''].join('\n'));
+    const json = runCli(['explain', '--in', conf, '--log', log, '--format', 'json'], { cwd: tree.dir });
+    assert.equal(json.code, 0, json.stderr);
+    const out = JSON.parse(json.stdout);
+    assert.deepEqual(out.explained.map((x: { id: string; count: number }) => `${x.id}×${x.count}`), ['nginx-header-timeout×2', 'nginx-connect-timeout×1']);
+    assert.equal(out.unknownLines, 1);
+    assert.deepEqual(out.explained[0].place.location, { path: conf, line: 7, match: '/api/' });
+    assert.deepEqual(out.explained[1].values[0], { directive: 'fastcgi_connect_timeout', value: '60s', origin: 'default' });
+
+    const none = runCli(['explain', 'hello world'], { cwd: tree.dir });
+    assert.equal(none.code, 1);
+    assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);
+    assert.equal(runCli(['explain', '--in', join(tree.dir, 'missing.conf'), line], { cwd: tree.dir }).code, 2);
+    assert.equal(runCli(['explain', '--bogus', line], { cwd: tree.dir }).code, 2);
+  } finally {
+    tree.cleanup();
+  }
+});
