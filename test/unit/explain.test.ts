@@ -138,6 +138,13 @@ test('explain CLI: --in places the line and shows the value in force; --log coun
     assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--in', join(tree.dir, 'missing.conf'), line], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--bogus', line], { cwd: tree.dir }).code, 2);
+    // An httpd configuration is not read as nginx: the line is still explained, without a place.
+    const httpd = join(tree.dir, 'httpd.conf');
+    writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\n<VirtualHost *:80>\n    ProxyPass / http://10.0.0.5:8080/\n</VirtualHost>\n');
+    const apache = runCli(['explain', '--in', httpd, APX_LOG.readTimeout, '--format', 'json'], { cwd: tree.dir });
+    assert.equal(apache.code, 0, apache.stderr);
+    assert.match(apache.stderr, /is an Apache httpd configuration/);
+    assert.equal(JSON.parse(apache.stdout).explained[0].id, 'apache-read-timeout');
   } finally {
     tree.cleanup();
   }

@@ -7,6 +7,7 @@ import { dirname, resolve } from '../core/paths';
 import { allRuleIds } from '../core/rules/index';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
 import type { Finding } from '../core/finding';
+import { classify } from './classify';
 import type { CliIo } from './io';
 
 export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf>] [--format text|json] [<log line>...]
@@ -90,7 +91,9 @@ export function runExplain(argv: string[], io: CliIo): number {
       return 2;
     }
     settings = settingsNear(configPath, io);
-    lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
+    // Placing lines is done for nginx only; an httpd configuration read as nginx would only give nonsense places.
+    if (classify(configPath, r.text) === 'apache') io.stderr(`proxylint explain: ${args.config} is an Apache httpd configuration; lines are explained without placing them in it\n`);
+    else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
 
   const entries = new Map<string, Entry>();
