@@ -1,4 +1,4 @@
-import { APX_LOG, CHECKED_BY_SERVER_TEST, CORRECTED_BY_EVIDENCE } from '../../server/src/core/docs/log-lines';
+import { APX_LOG, CHECKED_BY_SERVER_TEST, CORRECTED_BY_EVIDENCE, NGX_CHECKED_BY_SERVER_TEST, NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -250,11 +250,14 @@ test('every exact log line occurs verbatim in the lab catalogue', { skip: CATALO
   for (const doc of docs) {
     for (const line of doc.logLines) {
       const corrected = Object.entries(CORRECTED_BY_EVIDENCE).find(([key]) => (APX_LOG as Record<string, string>)[key] === line);
-      const serverTest = Object.entries(CHECKED_BY_SERVER_TEST).find(([key]) => (APX_LOG as Record<string, string>)[key] === line);
+      const serverTest =
+        Object.entries(CHECKED_BY_SERVER_TEST).find(([key]) => doc.server === 'apache' && (APX_LOG as Record<string, string>)[key] === line) ??
+        Object.entries(NGX_CHECKED_BY_SERVER_TEST).find(([key]) => doc.server === 'nginx' && (NGX_LOG as Record<string, string>)[key] === line);
       if (serverTest) {
-        // Not in the catalogue at all: a test against the real apache2 checks the line verbatim.
+        // Not in the catalogue at all: a test against the real server checks the line.
         const source = readFileSync(join(__dirname, '..', serverTest[1]), 'utf8');
-        assert.ok(source.includes(`APX_LOG.${serverTest[0]}`), `${serverTest[1]} does not check APX_LOG.${serverTest[0]}`);
+        const ref = `${doc.server === 'apache' ? 'APX_LOG' : 'NGX_LOG'}.${serverTest[0]}`;
+        assert.ok(source.includes(ref), `${serverTest[1]} does not check ${ref}`);
       } else if (corrected) {
         // Not in the catalogue because the catalogue's copy was wrong: the evidence scenario must reproduce it.
         const scenario = readFileSync(join(__dirname, '..', 'evidence', 'scenarios', `${corrected[1]}.ts`), 'utf8');
