@@ -2,11 +2,12 @@
 // true. Each test runs the situation on the real server and then checks that the hover says what the server did.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
-import { requireBinary } from '../helpers';
+import { requireBinary, ROOT } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
 import { startHttpStandin } from './standins/http';
@@ -53,5 +54,49 @@ test('*_bind to an address the host does not have: 500 and a [crit] bind() line,
     assert.doesNotMatch(doc.failure, /clients get \*\*502\*\*/, `${m}_bind`);
     assert.ok(doc.statusCodes.includes('500') && !doc.statusCodes.includes('502'), `${m}_bind: ${doc.statusCodes}`);
     assert.ok(doc.logLines.includes(NGX_LOG.bindFailed), `${m}_bind`);
+  }
+});
+
+/** Runs netns/kernel-limits.ts in a private network namespace (its own TCP settings; the machine's stay as they are). */
+function kernelLimits(): { backend: string; errorLog: string; http: { status: unknown; ms: number }; stream: { closedAfterMs: number; bytes: number }; ports: { status: unknown } } {
+  const r = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up && exec "$0" --import tsx test/servers/netns/kernel-limits.ts', process.execPath], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  const last = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  assert.ok(last.startsWith('{'), `netns run failed: ${r.stdout}\n${r.stderr}`);
+  return JSON.parse(last);
+}
+
+const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+const lines = (log: string, re: RegExp) => log.split('\n').filter((l) => re.test(l));
+
+test('the kernel gives up on the handshake before *_connect_timeout: 502 connect() failed (110), not 504; and the port-exhaustion line (real nginx, private netns)', { skip: asRoot ? false : 'needs root for unshare -n and the namespace sysctls' }, () => {
+  requireBinary('unshare');
+  requireBinary('ip');
+  const o = kernelLimits();
+  // tcp_syn_retries 1: the kernel stops after ~3 s, long before proxy_connect_timeout 10s.
+  assert.equal(o.http.status, 502, o.errorLog);
+  assert.ok(o.http.ms < 9000, `answered after ${o.http.ms} ms`);
+  assert.equal(lines(o.errorLog, /GET \/hole/).filter((l) => l.includes(NGX_LOG.kernelConnectTimeout)).length, 1, o.errorLog);
+  assert.doesNotMatch(o.errorLog, /upstream timed out/);
+  // The stream module: the client connection is closed after the same wait, with the same line.
+  assert.ok(o.stream.closedAfterMs < 9000 && o.stream.bytes === 0, JSON.stringify(o.stream));
+  assert.ok(lines(o.errorLog, /bytes from\/to client/).some((l) => l.includes(NGX_LOG.kernelConnectTimeout)), o.errorLog);
+  // No local port left toward the backend: connect() fails at once, logged at crit in the "connect() to <addr>" form.
+  assert.equal(o.ports.status, 502, o.errorLog);
+  const exhausted = NGX_LOG.portsExhausted.replace('127.0.0.1:8080', o.backend);
+  assert.ok(lines(o.errorLog, /\[crit\] .*GET \/silent/).some((l) => l.includes(exhausted)), o.errorLog);
+
+  for (const m of ['proxy', 'fastcgi', 'grpc']) {
+    const doc = nginxDirectiveDoc(`${m}_connect_timeout`)!;
+    assert.doesNotMatch(doc.failure, /usually abandons a TCP handshake after about 75 seconds/, `${m}_connect_timeout`);
+    assert.match(doc.failure, /130 s[^.]*Linux/, `${m}_connect_timeout`);
+    assert.match(doc.failure, /\*\*502\*\* `connect\(\) failed \(110: Connection timed out\)`/, `${m}_connect_timeout`);
+  }
+  const stream = nginxDirectiveDoc('proxy_connect_timeout', 'stream')!;
+  assert.doesNotMatch(stream.failure, /roughly 75 seconds/);
+  assert.ok(stream.logLines.includes(NGX_LOG.kernelConnectTimeout));
+  for (const name of ['proxy_http_version', 'fastcgi_keep_conn']) {
+    const doc = nginxDirectiveDoc(name)!;
+    assert.ok(doc.logLines.includes(NGX_LOG.portsExhausted), name);
+    assert.ok(!(doc.expectedLogLines ?? []).some((l) => l.startsWith('connect() failed (99')), `${name} still quotes the wrong form`);
   }
 });

@@ -66,11 +66,11 @@ export const FLOW_FAMILIES: Family[] = [
       failure:
         `If the connection is not established in time, nginx logs the timeout and — because \`${d('next_upstream')}\` includes \`timeout\` by default — moves on to the next server of the group. When no server is left the client gets **504**. ` +
         'A host that is down or drops packets produces this; a closed port is refused immediately and gives 502 instead. ' +
-        'The kernel usually abandons a TCP handshake after about 75 seconds, so values above 75s only delay failover; a few seconds is common. ' +
+        'The kernel also gives up on an unanswered handshake by itself — after about 130 s with Linux defaults (`net.ipv4.tcp_syn_retries` 6), 75 s on BSD and macOS. When that comes first, nginx answers **502** `connect() failed (110: Connection timed out)` instead of 504, and values above 75s only delay failover; a few seconds is common. ' +
         `Worst case for the client ≈ servers tried × (\`${d('connect_timeout')}\` + \`${d('read_timeout')}\`).` +
         grpcNote(m),
-      statusCodes: ['504'],
-      logLines: [NGX_LOG.connectTimeout],
+      statusCodes: ['504', '502'],
+      logLines: [NGX_LOG.connectTimeout, NGX_LOG.kernelConnectTimeout],
       defaultValue: '60s',
       versions: since(m, 'The nginx docs note that this timeout cannot usually exceed 75 seconds.'),
       rules: ['connect-timeout-above-os-limit', 'connect-timeout-above-read-timeout', 'retry-budget-exceeds-outer-timeout'],
