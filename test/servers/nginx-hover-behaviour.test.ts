@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
@@ -99,4 +100,82 @@ test('the kernel gives up on the handshake before *_connect_timeout: 502 connect
     assert.ok(doc.logLines.includes(NGX_LOG.portsExhausted), name);
     assert.ok(!(doc.expectedLogLines ?? []).some((l) => l.startsWith('connect() failed (99')), `${name} still quotes the wrong form`);
   }
+});
+
+/** A FastCGI record (version 1, request id 1). */
+function fcgiRecord(type: number, content: Buffer): Buffer {
+  const pad = (8 - (content.length % 8)) % 8;
+  const head = Buffer.from([1, type, 0, 1, content.length >> 8, content.length & 0xff, pad, 0]);
+  return Buffer.concat([head, content, Buffer.alloc(pad)]);
+}
+
+test('a FastCGI worker that dies mid-request: 502 "prematurely closed connection" (or a reset); "FastCGI stdout" only for a request ended in order without header (real nginx)', async () => {
+  // Once the request is complete (empty FCGI_STDIN record) the responder does what the path says: /close as a killed
+  // worker whose socket the kernel closes, /reset as one whose socket is reset, /ended as a server that ends stdout and
+  // the request properly without having written a header.
+  const responder = createServer((s) => {
+    let buf = Buffer.alloc(0);
+    s.on('error', () => undefined);
+    s.on('data', (d) => {
+      buf = Buffer.concat([buf, d]);
+      const text = buf.toString('latin1');
+      if (!text.includes('\x01\x05\x00\x01\x00\x00')) return;
+      const mode = /\/(close|reset|ended)/.exec(text)?.[1];
+      if (mode === 'close') s.end();
+      else if (mode === 'reset') s.resetAndDestroy();
+      else s.end(Buffer.concat([fcgiRecord(6, Buffer.alloc(0)), fcgiRecord(3, Buffer.alloc(8))]));
+    });
+  });
+  await new Promise<void>((r) => responder.listen(0, '127.0.0.1', () => r()));
+  const statuses: Record<string, unknown> = {};
+  let logs: { errorLog: string };
+  try {
+    const fport = (responder.address() as AddressInfo).port;
+    logs = await onNginx(`http {\n    server {\n        listen 127.0.0.1:8000;\n        location / {\n            fastcgi_param REQUEST_URI $request_uri;\n            fastcgi_pass 127.0.0.1:${fport};\n        }\n    }\n}\n`, async (port) => {
+      for (const p of ['close', 'reset', 'ended']) statuses[p] = (await request({ port, path: `/${p}` })).status;
+    });
+  } finally {
+    await new Promise((r) => responder.close(r));
+  }
+  assert.deepEqual(statuses, { close: 502, reset: 502, ended: 502 }, logs.errorLog);
+  const line = (p: string) => logs.errorLog.split('\n').find((l) => l.includes(`GET /${p} `) && l.includes('[error]')) ?? '';
+  assert.ok(line('close').includes(NGX_LOG.premature), line('close'));
+  assert.ok(line('reset').includes(NGX_LOG.resetBeforeHeader), line('reset'));
+  assert.ok(line('ended').includes(NGX_LOG.fcgiStdoutClosed), line('ended'));
+
+  const doc = nginxDirectiveDoc('fastcgi_pass')!;
+  assert.ok(doc.logLines.includes(NGX_LOG.premature) && doc.logLines.includes(NGX_LOG.resetBeforeHeader));
+  assert.ok(!(doc.expectedLogLines ?? []).includes(NGX_LOG.fcgiStdoutClosed), 'the FastCGI stdout line is not what a killed worker gives');
+  assert.match(doc.failure, /killing a slow worker[^\n]*upstream prematurely closed connection/);
+});
+
+test('client_header_timeout: nginx closes without answering; 408 only in the access log, and nothing at all for a silent connection (real nginx)', async () => {
+  /** Sends `data`, then waits for the server to close: how long it took and how many bytes came back. */
+  const sendAndWait = (port: number, data: string) =>
+    new Promise<{ ms: number; bytes: number }>((resolve) => {
+      const t0 = Date.now();
+      let bytes = 0;
+      const s = connect({ port, host: '127.0.0.1' }, () => s.write(data));
+      s.on('data', (d) => (bytes += d.length));
+      s.on('error', () => undefined);
+      s.on('close', () => resolve({ ms: Date.now() - t0, bytes }));
+      setTimeout(() => s.destroy(), 5000);
+    });
+  const seen: { partial?: { ms: number; bytes: number }; silent?: { ms: number; bytes: number } } = {};
+  const logs = await onNginx(`http {\n    server {\n        listen 127.0.0.1:8000;\n        client_header_timeout 1s;\n        location / { return 204; }\n    }\n}\n`, async (port) => {
+    seen.partial = await sendAndWait(port, 'GET /partial HTTP/1.1\r\nHost: x\r\n');
+    seen.silent = await sendAndWait(port, '');
+  });
+  for (const [k, v] of Object.entries(seen)) {
+    assert.ok(v.ms >= 900 && v.ms < 4000, `${k}: closed after ${v.ms} ms`);
+    assert.equal(v.bytes, 0, `${k}: nginx sent something`);
+  }
+  const accessLines = logs.accessLog.trim().split('\n').filter(Boolean);
+  assert.equal(accessLines.length, 1, logs.accessLog);
+  assert.match(accessLines[0], /"GET \/partial HTTP\/1\.1" 408 0 /);
+
+  const doc = nginxDirectiveDoc('client_header_timeout')!;
+  assert.doesNotMatch(doc.failure, /the request ends with \*\*408\*\*/);
+  assert.match(doc.failure, /without sending anything/);
+  assert.match(doc.failure, /access log/);
 });

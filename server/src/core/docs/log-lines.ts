@@ -37,6 +37,8 @@ export const NGX_LOG = {
   bindFailed: 'bind(192.0.2.77) failed (99: Cannot assign requested address) while connecting to upstream',
   kernelConnectTimeout: 'connect() failed (110: Connection timed out) while connecting to upstream',
   portsExhausted: 'connect() to 127.0.0.1:8080 failed (99: Cannot assign requested address) while connecting to upstream',
+  resetBeforeHeader: 'recv() failed (104: Connection reset by peer) while reading response header from upstream',
+  fcgiStdoutClosed: 'upstream prematurely closed FastCGI stdout while reading response header from upstream',
 } as const;
 
 /**
@@ -48,6 +50,8 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   kernelConnectTimeout: 'servers/nginx-hover-behaviour.test.ts',
   // The catalogue's "expected form" of this line (connect() failed (99: …)) is not what nginx writes.
   portsExhausted: 'servers/nginx-hover-behaviour.test.ts',
+  resetBeforeHeader: 'servers/nginx-hover-behaviour.test.ts',
+  fcgiStdoutClosed: 'servers/nginx-hover-behaviour.test.ts',
 };
 
 /**

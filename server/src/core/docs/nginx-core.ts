@@ -44,7 +44,8 @@ const CORE: DirectiveDoc[] = [
   }),
   doc('client_header_timeout', 'core', {
     summary: 'How long nginx waits for the client to send the complete request header.',
-    failure: 'Client side only: when it expires the request ends with **408**; the backend is never contacted. Not a cause of 502/504.',
+    failure:
+      'Client side only: when it expires nginx closes the connection without sending anything. The **408** shows only in the access log, and only when part of the request had arrived; a connection that sent nothing at all leaves no access-log line. The backend is never contacted. Not a cause of 502/504.',
     statusCodes: ['408'],
     logLines: [],
     defaultValue: '60s',
