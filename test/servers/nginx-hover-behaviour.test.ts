@@ -11,6 +11,7 @@ import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, ROOT } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
+import { freePort } from './harness/ports';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
@@ -178,4 +179,53 @@ test('client_header_timeout: nginx closes without answering; 408 only in the acc
   assert.doesNotMatch(doc.failure, /the request ends with \*\*408\*\*/);
   assert.match(doc.failure, /without sending anything/);
   assert.match(doc.failure, /access log/);
+});
+
+// Claims the audit found right, pinned where it is cheap.
+
+test('auth_request: an auth service that is down or sends too big a header gives the user 500, logged as "auth request unexpected status: 502" (real nginx)', async () => {
+  const app = await startHttpStandin({ behaviour: 'ok', deadlineMs: 20_000 });
+  const big = await startHttpStandin({ behaviour: 'big-header', headerKiB: 12, deadlineMs: 20_000 });
+  const down = await freePort();
+  const statuses: unknown[] = [];
+  try {
+    const logs = await onNginx(
+      `http {\n    server {\n        listen 127.0.0.1:8000;\n        location /down/ { auth_request /auth-down; proxy_pass http://${app.address}; }\n        location /big/ { auth_request /auth-big; proxy_pass http://${app.address}; }\n        location = /auth-down { internal; proxy_pass http://127.0.0.1:${down}; }\n        location = /auth-big { internal; proxy_pass http://${big.address}; }\n    }\n}\n`,
+      async (port) => {
+        for (const p of ['/down/', '/big/']) statuses.push((await request({ port, path: p })).status);
+      },
+    );
+    assert.deepEqual(statuses, [500, 500], logs.errorLog);
+    assert.equal(logs.errorLog.split(NGX_LOG.authUnexpected).length - 1, 2, logs.errorLog);
+    assert.ok(logs.errorLog.includes(NGX_LOG.refused) && logs.errorLog.includes(NGX_LOG.tooBig), logs.errorLog);
+    assert.equal(app.requests.length, 0, 'the protected backend is never asked');
+  } finally {
+    await app.stop();
+    await big.stop();
+  }
+  const doc = nginxDirectiveDoc('auth_request')!;
+  assert.deepEqual(doc.statusCodes, ['500']);
+  assert.ok(doc.logLines.includes(NGX_LOG.authUnexpected));
+});
+
+test('*_next_upstream_timeout stops further tries but does not cut short the attempt in progress (real nginx)', async () => {
+  const silent = await startHttpStandin({ behaviour: 'silent', deadlineMs: 20_000 });
+  const ok = await startHttpStandin({ behaviour: 'ok', deadlineMs: 20_000 });
+  let r: Awaited<ReturnType<typeof request>> | undefined;
+  try {
+    // The silent server is tried first (round robin starts with the first one); read timeout 1s, retry budget 300ms.
+    const logs = await onNginx(
+      `http {\n    upstream app { server ${silent.address}; server ${ok.address}; }\n    server {\n        listen 127.0.0.1:8000;\n        location / {\n            proxy_read_timeout 1s;\n            proxy_next_upstream_timeout 300ms;\n            proxy_pass http://app;\n        }\n    }\n}\n`,
+      async (port) => {
+        r = await request({ port });
+      },
+    );
+    assert.equal(r!.status, 504, logs.errorLog);
+    assert.ok(r!.ms >= 950, `answered after ${r!.ms} ms: the running attempt was cut short`);
+    assert.equal(ok.requests.length, 0, 'a further server was tried after the budget ran out');
+  } finally {
+    await silent.stop();
+    await ok.stop();
+  }
+  assert.match(nginxDirectiveDoc('proxy_next_upstream_timeout')!.failure, /does not cut short the attempt in progress/);
 });

@@ -39,6 +39,7 @@ export const NGX_LOG = {
   portsExhausted: 'connect() to 127.0.0.1:8080 failed (99: Cannot assign requested address) while connecting to upstream',
   resetBeforeHeader: 'recv() failed (104: Connection reset by peer) while reading response header from upstream',
   fcgiStdoutClosed: 'upstream prematurely closed FastCGI stdout while reading response header from upstream',
+  authUnexpected: 'auth request unexpected status: 502 while sending to client',
 } as const;
 
 /**
@@ -52,6 +53,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   portsExhausted: 'servers/nginx-hover-behaviour.test.ts',
   resetBeforeHeader: 'servers/nginx-hover-behaviour.test.ts',
   fcgiStdoutClosed: 'servers/nginx-hover-behaviour.test.ts',
+  authUnexpected: 'servers/nginx-hover-behaviour.test.ts',
 };
 
 /**

@@ -101,8 +101,7 @@ const CORE: DirectiveDoc[] = [
       'Any other answer from the subrequest is an error, and the client gets **500** — not 502. So when the auth service is down or slow, its subrequest fails with 502/504 (with the usual upstream log lines) and users see 500. ' +
       'Auth services often set large cookies or tokens: a response header above `proxy_buffer_size` in the auth location fails the subrequest with 502 → 500 to the user.',
     statusCodes: ['500'],
-    logLines: [NGX_LOG.refused, NGX_LOG.tooBig],
-    expectedLogLines: ['auth request unexpected status: 502 while sending to client'],
+    logLines: [NGX_LOG.refused, NGX_LOG.tooBig, NGX_LOG.authUnexpected],
     defaultValue: 'off',
     rules: ['header-buffer-too-small'],
   }),
