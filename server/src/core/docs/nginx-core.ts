@@ -44,7 +44,8 @@ const CORE: DirectiveDoc[] = [
   }),
   doc('client_header_timeout', 'core', {
     summary: 'How long nginx waits for the client to send the complete request header.',
-    failure: 'Client side only: when it expires the request ends with **408**; the backend is never contacted. Not a cause of 502/504.',
+    failure:
+      'Client side only: when it expires nginx closes the connection without sending anything. The **408** shows only in the access log, and only when part of the request had arrived; a connection that sent nothing at all leaves no access-log line. The backend is never contacted. Not a cause of 502/504.',
     statusCodes: ['408'],
     logLines: [],
     defaultValue: '60s',
@@ -100,8 +101,7 @@ const CORE: DirectiveDoc[] = [
       'Any other answer from the subrequest is an error, and the client gets **500** — not 502. So when the auth service is down or slow, its subrequest fails with 502/504 (with the usual upstream log lines) and users see 500. ' +
       'Auth services often set large cookies or tokens: a response header above `proxy_buffer_size` in the auth location fails the subrequest with 502 → 500 to the user.',
     statusCodes: ['500'],
-    logLines: [NGX_LOG.refused, NGX_LOG.tooBig],
-    expectedLogLines: ['auth request unexpected status: 502 while sending to client'],
+    logLines: [NGX_LOG.refused, NGX_LOG.tooBig, NGX_LOG.authUnexpected],
     defaultValue: 'off',
     rules: ['header-buffer-too-small'],
   }),

@@ -27,7 +27,9 @@ export const FLOW_FAMILIES: Family[] = [
           : `- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, or a scheme the directive does not know (\`${d('pass')} http://…\` → \`invalid host in upstream\`).`,
         '- A hostname written without variables is resolved once, when the configuration loads. If the backend later moves to another IP, nginx keeps connecting to the old one (502 or 504) until the next reload.',
         m.id === 'proxy' ? '- `https://` to a plain-HTTP port fails the TLS handshake (502, `wrong version number`); `http://` to a TLS port gets the backend\'s own 400 relayed. A wrong URI part sends requests to the wrong backend path (404 from the backend, not a 5xx). With variables in the target, a URI part is sent as it is instead of replacing the prefix: `proxy_pass http://$backend/;` sends every request to `/`.' : null,
-        m.id === 'fastcgi' ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing mid-request closes the connection: **502**.' : null,
+        m.id === 'fastcgi'
+          ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing mid-request closes the connection: **502** `upstream prematurely closed connection`, or `recv() failed (104: Connection reset by peer)` when the socket is reset. `upstream prematurely closed FastCGI stdout` is a different case: the FastCGI server ended the request in order but sent no complete header.'
+          : null,
       ]
         .filter((line) => line !== null)
         .join('\n') + grpcNote(m),
@@ -42,8 +44,8 @@ export const FLOW_FAMILIES: Family[] = [
         NGX_LOG.noResolver,
         NGX_LOG.hostNotFound,
         ...(m.id === 'proxy' ? [NGX_LOG.invalidUrlPrefix, NGX_LOG.wrongVersion, NGX_LOG.uriPart] : [NGX_LOG.invalidHostScheme]),
+        ...(m.id === 'fastcgi' ? [NGX_LOG.resetBeforeHeader, NGX_LOG.fcgiStdoutClosed] : []),
       ],
-      expectedLogLines: m.id === 'fastcgi' ? ['upstream prematurely closed FastCGI stdout while reading response header from upstream'] : undefined,
       versions: m.id === 'grpc' ? 'The grpc module appeared in 1.13.10; variables in the address are accepted since 1.17.8.' : m.id === 'uwsgi' ? '`suwsgi://` (uwsgi over TLS) since 1.5.8.' : undefined,
       rules: [
         'undefined-upstream',
@@ -66,11 +68,11 @@ export const FLOW_FAMILIES: Family[] = [
       failure:
         `If the connection is not established in time, nginx logs the timeout and — because \`${d('next_upstream')}\` includes \`timeout\` by default — moves on to the next server of the group. When no server is left the client gets **504**. ` +
         'A host that is down or drops packets produces this; a closed port is refused immediately and gives 502 instead. ' +
-        'The kernel usually abandons a TCP handshake after about 75 seconds, so values above 75s only delay failover; a few seconds is common. ' +
+        'The kernel also gives up on an unanswered handshake by itself — after about 130 s with Linux defaults (`net.ipv4.tcp_syn_retries` 6), 75 s on BSD and macOS. When that comes first, nginx answers **502** `connect() failed (110: Connection timed out)` instead of 504, and values above 75s only delay failover; a few seconds is common. ' +
         `Worst case for the client ≈ servers tried × (\`${d('connect_timeout')}\` + \`${d('read_timeout')}\`).` +
         grpcNote(m),
-      statusCodes: ['504'],
-      logLines: [NGX_LOG.connectTimeout],
+      statusCodes: ['504', '502'],
+      logLines: [NGX_LOG.connectTimeout, NGX_LOG.kernelConnectTimeout],
       defaultValue: '60s',
       versions: since(m, 'The nginx docs note that this timeout cannot usually exceed 75 seconds.'),
       rules: ['connect-timeout-above-os-limit', 'connect-timeout-above-read-timeout', 'retry-budget-exceeds-outer-timeout'],

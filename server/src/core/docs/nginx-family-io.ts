@@ -222,10 +222,10 @@ export const IO_FAMILIES: Family[] = [
     build: (m) => ({
       summary: `The local IP address (optionally with a port, or \`transparent\`) that connections to the ${m.backend} come from; \`off\` cancels an inherited value.`,
       failure:
-        'If the address is not configured on this host, every connection attempt fails and clients get **502**. ' +
+        'If the address is not configured on this host, nginx cannot even set up the connection: it logs `[crit] … bind(…) failed (99: Cannot assign requested address)` and answers **500**, not 502, without trying another server of the group (nginx 1.22.1). ' +
         'With `transparent` (connections that carry the client\'s address) the backend\'s replies must be routed back through this host; if they are not, the handshake never completes and requests end as connect timeouts (**504**).',
-      statusCodes: ['502', '504'],
-      logLines: [],
+      statusCodes: ['500', '504'],
+      logLines: [NGX_LOG.bindFailed],
       versions: since(m),
     }),
   },

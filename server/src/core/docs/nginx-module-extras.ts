@@ -1,4 +1,5 @@
 import type { DirectiveDoc } from './directive-doc';
+import { NGX_LOG } from './log-lines';
 import { moduleUrl } from './nginx-modules-info';
 
 /** Directives that exist in only one upstream module and so have no family template. */
@@ -12,8 +13,8 @@ export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
       'Under load the constant reconnects leave sockets in TIME_WAIT until no local port is free and `connect()` fails → **502**. WebSocket proxying needs 1.1 as well. ' +
       'On nginx 1.29.7 and later the default is 1.1; writing `proxy_http_version 1.0` there turns connection reuse off again.',
     statusCodes: ['502', 'startup-failure'],
-    logLines: [],
-    expectedLogLines: ['connect() failed (99: Cannot assign requested address) while connecting to upstream', '[emerg] invalid value "2"'],
+    logLines: [NGX_LOG.portsExhausted],
+    expectedLogLines: ['[emerg] invalid value "2"'],
     defaultValue: '`1.1` since 1.29.7; `1.0` before',
     versions: '1.29.7 made 1.1 the default (and turned upstream keepalive on by default). `2` is accepted since 1.29.4; older versions refuse to start with it.',
     url: moduleUrl('proxy', 'proxy_http_version'),
@@ -44,8 +45,7 @@ export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
       'Off by default: nginx tells the FastCGI server (PHP-FPM) to close the connection after each response, so `keepalive` in the upstream block has no effect and every request opens a new connection. ' +
       'That is silent at low traffic; under heavy load the reconnect churn can exhaust local ports and end in `connect()` errors → **502**.',
     statusCodes: ['502'],
-    logLines: [],
-    expectedLogLines: ['connect() failed (99: Cannot assign requested address) while connecting to upstream'],
+    logLines: [NGX_LOG.portsExhausted],
     defaultValue: 'off',
     url: moduleUrl('fastcgi', 'fastcgi_keep_conn'),
     rules: ['fastcgi-keepalive-without-keep-conn'],

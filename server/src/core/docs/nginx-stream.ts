@@ -1,4 +1,5 @@
 import type { DirectiveDoc } from './directive-doc';
+import { NGX_LOG } from './log-lines';
 
 type Body = Omit<DirectiveDoc, 'name' | 'server' | 'url' | 'variant'>;
 
@@ -24,9 +25,9 @@ const DOCS: DirectiveDoc[] = [
     summary: 'How long nginx may take to connect to one stream backend.',
     failure:
       NO_STATUS +
-      'when the connect times out, nginx moves on to the next server (up to `proxy_next_upstream_tries`/`_timeout`) or closes the client connection. The kernel abandons a TCP handshake after roughly 75 seconds, so larger values only delay failover.',
+      'when the connect times out, nginx moves on to the next server (up to `proxy_next_upstream_tries`/`_timeout`) or closes the client connection. The kernel also gives up on an unanswered handshake by itself (about 130 s with Linux defaults, 75 s on BSD and macOS; nginx then logs `connect() failed (110: Connection timed out)`), so values above 75s only delay failover.',
     statusCodes: ['connection-closed'],
-    logLines: [],
+    logLines: [NGX_LOG.kernelConnectTimeout],
     expectedLogLines: ['upstream timed out (110: Connection timed out) while connecting to upstream'],
     defaultValue: '60s',
     rules: ['connect-timeout-above-os-limit'],
