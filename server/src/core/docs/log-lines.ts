@@ -81,11 +81,15 @@ export const APX_LOG = {
   configFailed: 'AH00020: Configuration Failed, exiting',
   unknownLbmethodSet: 'ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app',
   unknownLbmethodPass: 'ProxyPass unknown lbmethod',
+  sslHandshake: 'AH00898: Error during SSL Handshake with remote server returned by /app/x',
+  certNotVerified: 'AH02039: Certificate Verification: Error (20): unable to get local issuer certificate',
+  certExpired: 'AH02004: SSL Proxy: Peer certificate is expired',
 } as const;
 
 /**
  * Lines the catalogue does not have, each checked verbatim against the real apache2 (2.4.71) by the test file named
- * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing.
+ * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing,
+ * and when a TLS backend fails one of mod_ssl's checks.
  */
 export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   lbMethodMissing: 'servers/apache-lbmethod-doc-lines.test.ts',
@@ -93,6 +97,9 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   configFailed: 'servers/apache-lbmethod-doc-lines.test.ts',
   unknownLbmethodSet: 'servers/apache-lbmethod-doc-lines.test.ts',
   unknownLbmethodPass: 'servers/apache-lbmethod-doc-lines.test.ts',
+  sslHandshake: 'servers/apache-tls-check-status.test.ts',
+  certNotVerified: 'servers/apache-tls-check-status.test.ts',
+  certExpired: 'servers/apache-tls-check-status.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */
