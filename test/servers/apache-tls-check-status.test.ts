@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { apacheDirectiveDoc } from '../../server/src/core/docs/directive-doc';
 import { APX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, tempTree } from '../helpers';
-import { prepareApache, startApache } from './harness/apache';
+import { apacheConfigTest, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin } from './standins/http';
 import { testPki } from './standins/tls';
@@ -119,4 +119,16 @@ test('the SSLProxy* hovers say 500 and quote those lines', () => {
   assert.match(cn.failure, /`SSLProxyCheckPeerName off` alone ends the name check, and so does `SSLProxyCheckPeerCN off` alone/);
   assert.match(cn.failure, /Only `SSLProxyCheckPeerName off` together with an explicit `SSLProxyCheckPeerCN on` compares the CN alone/);
   assert.ok(cn.expectedLogLines?.includes('AH02005: SSL Proxy: Peer certificate CN mismatch: Certificate CN: other.example Requested hostname: localhost'));
+});
+
+test('SSLProxyCACertificateFile naming a missing file stops httpd at configtest, with the line the hover quotes', async () => {
+  const setup = await prepareApache('SSLProxyEngine On\nSSLProxyVerify require\nSSLProxyCACertificateFile /nonexistent/ca.pem\nProxyPass "/app/" "https://localhost:9/"\n');
+  try {
+    const t = apacheConfigTest(setup);
+    assert.ok(!t.ok, t.output);
+    assert.match(t.output, /SSLProxyCACertificateFile: file '\/nonexistent\/ca\.pem' does not exist or is empty/);
+    assert.match(apacheDirectiveDoc('SSLProxyCACertificateFile')!.failure, /`SSLProxyCACertificateFile: file '…' does not exist or is empty`/);
+  } finally {
+    setup.cleanup();
+  }
 });

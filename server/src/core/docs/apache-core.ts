@@ -122,11 +122,11 @@ const DOCS: DirectiveDoc[] = [
       '- `ws://`/`wss://` need mod_proxy_http *or* mod_proxy_wstunnel on 2.4.47 and later (mod_proxy_http accepts these schemes itself); before 2.4.47, mod_proxy_wstunnel. With neither → the same **500** `AH01144`.',
       '- `balancer://` needs mod_proxy_balancer, an `lbmethod_*` module for the chosen method (byrequests by default) and mod_slotmem_shm.',
       '- `hc*` worker parameters need mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.',
-      '- `https://` backends need mod_ssl with `SSLProxyEngine On`, else **500** `AH00961`.',
+      '- `https://`/`wss://` backends need mod_ssl *and* `SSLProxyEngine On`. Either missing → **500**, but the log differs: without mod_ssl the same `AH01144 … (scheme \'https\')` as for a missing proxy module; with mod_ssl and `SSLProxyEngine` off, `AH00961`.',
       'Debian loads modules through `mods-enabled/*.load` and builds some (watchdog, unixd, log_config) into the binary.',
     ].join('\n'),
     statusCodes: ['500', 'startup-failure'],
-    logLines: [APX_LOG.noHandler, APX_LOG.noSsl, APX_LOG.unknownMemberParam],
+    logLines: [APX_LOG.noHandler, APX_LOG.noHandlerHttps, APX_LOG.noSsl, APX_LOG.unknownMemberParam],
     rules: ['proxy-scheme-module-missing', 'apache-module-not-loaded', 'hcheck-params-without-module', 'https-backend-without-sslproxyengine'],
   }),
 ];
@@ -232,9 +232,13 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       expectedLogLines: ["AH01177: Failed to lookup provider 'shm' for 'slotmem': is mod_slotmem_shm loaded??"],
     }),
     ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) => lbmethodModule(m)),
-    mod('ssl_module', 'mod_ssl', 'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).', 'Not loaded: SSLProxy* directives stop httpd from starting, and `https://` backends cannot be reached (**500**).', ['startup-failure', '500'], {
-      logLines: [APX_LOG.noSsl],
-      rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'],
-    }),
+    mod(
+      'ssl_module',
+      'mod_ssl',
+      'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).',
+      "Not loaded: SSLProxy* directives stop httpd from starting (`Invalid command 'SSLProxyEngine'`). Without them httpd starts, and every request to an `https://` or `wss://` backend gets **500** logged as a missing protocol handler (`AH01144 … (scheme 'https')`), not as `AH00961`; an `h2://` backend through mod_proxy_http2 still logs `AH00961: H2: failed to enable ssl support`.",
+      ['startup-failure', '500'],
+      { logLines: [APX_LOG.noHandlerHttps], rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'] },
+    ),
   ].map((d) => [d.name, d]),
 );
