@@ -212,11 +212,12 @@ const WORKER: DirectiveDoc[] = [
     defaultValue: '0 (system default)',
   }),
   p('ping', {
-    summary: 'Probe the backend before sending the request: HTTP/1.1 backends get an `Expect: 100-continue` and must answer within this time; AJP backends get a CPING.',
+    summary: 'Probe the backend before sending the request: over HTTP/1.1, a request *with a body* goes out with `Expect: 100-continue`, and the backend must answer within this time before the body is sent; AJP backends get a CPING.',
     failure:
-      'A hung or overloaded backend that misses the probe fails the request quickly instead of after the full timeout, at the cost of an extra round-trip on every request. For HTTP it only works with HTTP/1.1 backends.',
-    statusCodes: ['502', '503'],
-    logLines: [],
+      'Over HTTP it covers requests with a body only. On 2.4.71, with `ping=1 timeout=3`, a POST to a hung backend got **503** after 1 s (`AH00898: Timeout on 100-Continue returned by …`), but a GET to the same backend still waited the full 3 s and got the usual 502. ' +
+      'A backend that never sends `100 Continue` (it waits for the body instead) fails the same probe: every request with a body gets that 503 although the backend is healthy, so check that it answers `Expect: 100-continue` before setting this. No effect on HTTP/1.0 backends.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.pingTimeout],
     defaultValue: '0 (off)',
   }),
   p('max', {
