@@ -2,8 +2,9 @@ import type { DirectiveDoc } from './directive-doc';
 import { APX_LOG } from './log-lines';
 import { APACHE_MOD, apache } from './apache-proxy';
 
-const TLS_502 =
-  'A failed check aborts the TLS handshake with the backend and the client gets **502**.';
+/** Checked on 2.4.71 (test/servers/apache-tls-check-status.test.ts): mod_proxy answers a failed backend handshake with 500, not 502. */
+const TLS_500 =
+  'A failed check aborts the TLS handshake with the backend and the client gets **500** (not 502), logged as `AH00898: Error during SSL Handshake with remote server returned by …`; which check failed is logged at `LogLevel ssl:info`.';
 
 const DOCS: DirectiveDoc[] = [
   apache('Timeout', 'core', {
@@ -62,41 +63,43 @@ const DOCS: DirectiveDoc[] = [
   apache('SSLProxyVerify', 'mod_ssl', {
     summary: 'Whether httpd verifies the certificate chain of TLS backends: `none` (default), `optional`, `require`, `optional_no_ca`.',
     failure:
-      `With \`require\`, the backend certificate must chain to a CA given by \`SSLProxyCACertificateFile\` or \`SSLProxyCACertificatePath\`. ${TLS_502} The name checks (SSLProxyCheckPeerName/CN) and the expiry check are separate directives.`,
-    statusCodes: ['502'],
-    logLines: [],
-    expectedLogLines: ['AH00898: Error during SSL Handshake with remote server returned by /app'],
+      `With \`require\`, the backend certificate must chain to a CA given by \`SSLProxyCACertificateFile\` or \`SSLProxyCACertificatePath\`. ${TLS_500} A chain that does not verify is logged at the default level too (\`AH02039: Certificate Verification: Error (20): unable to get local issuer certificate\` when the CA is missing). The name checks (SSLProxyCheckPeerName/CN) and the expiry check are separate directives.`,
+    statusCodes: ['500'],
+    logLines: [APX_LOG.certNotVerified, APX_LOG.sslHandshake],
     defaultValue: 'none',
   }),
   apache('SSLProxyCheckPeerName', 'mod_ssl', {
     summary: 'Checks that a TLS backend\'s certificate matches the host name of the backend URL.',
     failure:
-      `On by default. Backends reached by IP, by an internal alias or by a name the certificate does not list fail the check. ${TLS_502} Prefer fixing the URL or certificate over turning the check off.`,
-    statusCodes: ['502'],
-    logLines: [],
-    expectedLogLines: ['AH00898: Error during SSL Handshake with remote server returned by /app'],
+      `On by default. Backends reached by IP, by an internal alias or by a name the certificate does not list fail the check. ${TLS_500} Prefer fixing the URL or certificate over turning the check off.`,
+    statusCodes: ['500'],
+    logLines: [APX_LOG.sslHandshake],
+    expectedLogLines: ['AH02411: SSL Proxy: Peer certificate does not match for hostname 127.0.0.1'],
     defaultValue: 'On',
     versions: 'Since 2.4.5.',
   }),
   apache('SSLProxyCheckPeerCN', 'mod_ssl', {
-    summary: 'Older, CN-only form of the backend name check; SSLProxyCheckPeerName (2.4.5 and later) is the fuller check that also reads subjectAltName.',
-    failure: `On by default. A backend certificate whose CN does not match the backend host name fails it. ${TLS_502}`,
-    statusCodes: ['502'],
-    logLines: [],
+    summary: 'Older, CN-only form of the backend name check; SSLProxyCheckPeerName (2.4.5 and later) takes precedence and also reads subjectAltName.',
+    failure:
+      'On by default, but that default adds no check of its own: with both directives unset the SSLProxyCheckPeerName check is made, so a certificate whose CN differs from the host but whose subjectAltName lists it passes; `SSLProxyCheckPeerName off` alone ends the name check, and so does `SSLProxyCheckPeerCN off` alone. ' +
+      `Only \`SSLProxyCheckPeerName off\` together with an explicit \`SSLProxyCheckPeerCN on\` compares the CN alone: on 2.4.71 a certificate with CN \`other.example\` and subjectAltName \`localhost\` then failed for \`https://localhost\` (\`AH02005: SSL Proxy: Peer certificate CN mismatch\` at \`LogLevel ssl:info\`). ${TLS_500}`,
+    statusCodes: ['500'],
+    logLines: [APX_LOG.sslHandshake],
+    expectedLogLines: ['AH02005: SSL Proxy: Peer certificate CN mismatch: Certificate CN: other.example Requested hostname: localhost'],
     defaultValue: 'On',
   }),
   apache('SSLProxyCheckPeerExpire', 'mod_ssl', {
     summary: 'Checks that a TLS backend\'s certificate has not expired.',
-    failure: `On by default: the day a backend certificate expires, every proxied request fails. ${TLS_502}`,
-    statusCodes: ['502'],
-    logLines: [],
+    failure: `On by default, and applied even with \`SSLProxyVerify none\`: the day a backend certificate expires, every proxied request fails (\`AH02004: SSL Proxy: Peer certificate is expired\` at \`LogLevel ssl:info\`). ${TLS_500}`,
+    statusCodes: ['500'],
+    logLines: [APX_LOG.certExpired, APX_LOG.sslHandshake],
     defaultValue: 'On',
   }),
   apache('SSLProxyCACertificateFile', 'mod_ssl', {
     summary: 'PEM file of CA certificates used to verify TLS backends (with `SSLProxyVerify require`).',
-    failure: `If it lacks the CA (or intermediate) that signed the backend certificate, verification fails. ${TLS_502} An unreadable file stops httpd from starting.`,
-    statusCodes: ['502', 'startup-failure'],
-    logLines: [],
+    failure: `If it lacks the CA (or intermediate) that signed the backend certificate, verification fails (\`AH02039 … unable to get local issuer certificate\`). ${TLS_500} A file that does not exist (or is empty) stops httpd from starting: \`SSLProxyCACertificateFile: file '…' does not exist or is empty\`.`,
+    statusCodes: ['500', 'startup-failure'],
+    logLines: [APX_LOG.certNotVerified, APX_LOG.sslHandshake],
   }),
   apache('SetEnv', 'mod_env', {
     summary: 'Sets an environment variable for requests; mod_proxy_http reads a few of them to change how it talks to backends.',
@@ -119,11 +122,11 @@ const DOCS: DirectiveDoc[] = [
       '- `ws://`/`wss://` need mod_proxy_http *or* mod_proxy_wstunnel on 2.4.47 and later (mod_proxy_http accepts these schemes itself); before 2.4.47, mod_proxy_wstunnel. With neither → the same **500** `AH01144`.',
       '- `balancer://` needs mod_proxy_balancer, an `lbmethod_*` module for the chosen method (byrequests by default) and mod_slotmem_shm.',
       '- `hc*` worker parameters need mod_proxy_hcheck (and mod_watchdog); without it httpd refuses to start.',
-      '- `https://` backends need mod_ssl with `SSLProxyEngine On`, else **500** `AH00961`.',
+      '- `https://`/`wss://` backends need mod_ssl *and* `SSLProxyEngine On`. Either missing → **500**, but the log differs: without mod_ssl the same `AH01144 … (scheme \'https\')` as for a missing proxy module; with mod_ssl and `SSLProxyEngine` off, `AH00961`.',
       'Debian loads modules through `mods-enabled/*.load` and builds some (watchdog, unixd, log_config) into the binary.',
     ].join('\n'),
     statusCodes: ['500', 'startup-failure'],
-    logLines: [APX_LOG.noHandler, APX_LOG.noSsl, APX_LOG.unknownMemberParam],
+    logLines: [APX_LOG.noHandler, APX_LOG.noHandlerHttps, APX_LOG.noSsl, APX_LOG.unknownMemberParam],
     rules: ['proxy-scheme-module-missing', 'apache-module-not-loaded', 'hcheck-params-without-module', 'https-backend-without-sslproxyengine'],
   }),
 ];
@@ -229,9 +232,13 @@ export const APACHE_MODULE_DOCS: Record<string, DirectiveDoc> = Object.fromEntri
       expectedLogLines: ["AH01177: Failed to lookup provider 'shm' for 'slotmem': is mod_slotmem_shm loaded??"],
     }),
     ...['byrequests', 'bytraffic', 'bybusyness', 'heartbeat'].map((m) => lbmethodModule(m)),
-    mod('ssl_module', 'mod_ssl', 'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).', 'Not loaded: SSLProxy* directives stop httpd from starting, and `https://` backends cannot be reached (**500**).', ['startup-failure', '500'], {
-      logLines: [APX_LOG.noSsl],
-      rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'],
-    }),
+    mod(
+      'ssl_module',
+      'mod_ssl',
+      'TLS, including TLS towards backends (SSLProxyEngine and the SSLProxy* checks).',
+      "Not loaded: SSLProxy* directives stop httpd from starting (`Invalid command 'SSLProxyEngine'`). Without them httpd starts, and every request to an `https://` or `wss://` backend gets **500** logged as a missing protocol handler (`AH01144 … (scheme 'https')`), not as `AH00961`; an `h2://` backend through mod_proxy_http2 still logs `AH00961: H2: failed to enable ssl support`.",
+      ['startup-failure', '500'],
+      { logLines: [APX_LOG.noHandlerHttps], rules: ['https-backend-without-sslproxyengine', 'apache-module-not-loaded'] },
+    ),
   ].map((d) => [d.name, d]),
 );

@@ -93,7 +93,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxyBadHeader', 'mod_proxy', {
     summary: 'What mod_proxy does with a response header line that has no colon: `IsError`, `Ignore` or `StartBody`.',
     failure:
-      'With the default `IsError` such a response is aborted with **502** (`AH01106: bad HTTP/1.1 header returned by …`). `Ignore` drops the bad lines; `StartBody` treats everything from the first bad line on as the body, for backends that forget the blank line. Relaxing it hides a broken backend — fix the backend when you can.',
+      'With the default `IsError` such a response is aborted with **502** (`AH01106: bad HTTP/1.1 header returned by …`). `Ignore` drops the bad lines and keeps the rest of the header (`AH01100: Ignoring bogus HTTP header`). `StartBody` ends the header at the first bad line and sends what *follows* it as the body (`AH01098: Starting body due to bogus non-header in headers`): on 2.4.71 the bad line itself was lost, so for a backend that forgets the blank line the first line of its body disappears. Relaxing it hides a broken backend — fix the backend when you can.',
     statusCodes: ['502'],
     logLines: [APX_LOG.badHeader],
     defaultValue: 'IsError',

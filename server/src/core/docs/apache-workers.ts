@@ -65,18 +65,19 @@ const WORKER: DirectiveDoc[] = [
   p('disablereuse', {
     summary: 'With `On`, httpd closes the backend connection after each request instead of pooling it.',
     failure:
-      'Pooling (the default) risks the reuse race — a backend closing an idle connection just as httpd reuses it (sporadic **502**, `AH01102`) — and resolves the backend name only once per child process (stale IP → **503** after the backend moves). `On` avoids both at the cost of a new connection per request.',
+      'Pooling (the default for `http://` backends; `fcgi://` backends are not pooled unless `enablereuse=on` is written) risks the reuse race — a backend closing an idle connection just as httpd reuses it (sporadic **502**, `AH01102`) — and resolves the backend name only once per child process (stale IP → **503** after the backend moves). `On` avoids both at the cost of a new connection per request.',
     statusCodes: ['502', '503'],
     logLines: [APX_LOG.closedByBackend],
-    defaultValue: 'Off',
+    defaultValue: 'Off (mod_proxy_fcgi: no reuse unless `enablereuse=on`)',
     rules: ['pooled-connection-outlives-backend-keepalive', 'backend-dns-cached-per-child'],
   }),
   p('enablereuse', {
-    summary: 'The inverse of `disablereuse`, for protocol handlers that pool only on request (such as mod_proxy_fcgi).',
-    failure: 'Turning reuse on brings the same trade-off as for HTTP: keep pooled connections shorter-lived than the backend\'s idle timeout (`ttl`), or reused connections fail with 502.',
+    summary: 'The inverse of `disablereuse`. mod_proxy_http pools backend connections without it; mod_proxy_fcgi reuses them only when it is written (`enablereuse=on`, or `disablereuse=off`).',
+    failure:
+      'On 2.4.71 an `fcgi://` worker without it opened a new connection for every request (FastCGI requests without FCGI_KEEP_CONN); with `enablereuse=on` three requests shared one connection. Turning reuse on brings the same trade-off as for HTTP: keep pooled connections shorter-lived than the backend\'s idle timeout (`ttl`), or reused connections fail with 502.',
     statusCodes: ['502'],
     logLines: [],
-    defaultValue: 'On',
+    defaultValue: 'On for mod_proxy_http; mod_proxy_fcgi does not reuse unless it is written',
   }),
   p('addressttl', {
     summary: 'How long (seconds) a resolved backend address is cached; `-1` keeps it until the child process exits.',
@@ -212,11 +213,12 @@ const WORKER: DirectiveDoc[] = [
     defaultValue: '0 (system default)',
   }),
   p('ping', {
-    summary: 'Probe the backend before sending the request: HTTP/1.1 backends get an `Expect: 100-continue` and must answer within this time; AJP backends get a CPING.',
+    summary: 'Probe the backend before sending the request: over HTTP/1.1, a request *with a body* goes out with `Expect: 100-continue`, and the backend must answer within this time before the body is sent; AJP backends get a CPING.',
     failure:
-      'A hung or overloaded backend that misses the probe fails the request quickly instead of after the full timeout, at the cost of an extra round-trip on every request. For HTTP it only works with HTTP/1.1 backends.',
-    statusCodes: ['502', '503'],
-    logLines: [],
+      'Over HTTP it covers requests with a body only. On 2.4.71, with `ping=1 timeout=3`, a POST to a hung backend got **503** after 1 s (`AH00898: Timeout on 100-Continue returned by …`), but a GET to the same backend still waited the full 3 s and got the usual 502. ' +
+      'A backend that never sends `100 Continue` (it waits for the body instead) fails the same probe: every request with a body gets that 503 although the backend is healthy, so check that it answers `Expect: 100-continue` before setting this. No effect on HTTP/1.0 backends.',
+    statusCodes: ['503'],
+    logLines: [APX_LOG.pingTimeout],
     defaultValue: '0 (off)',
   }),
   p('max', {

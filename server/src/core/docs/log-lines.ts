@@ -102,11 +102,18 @@ export const APX_LOG = {
   configFailed: 'AH00020: Configuration Failed, exiting',
   unknownLbmethodSet: 'ProxySet: unknown lbmethod lbmethod=bybusyness; balancer://app',
   unknownLbmethodPass: 'ProxyPass unknown lbmethod',
+  sslHandshake: 'AH00898: Error during SSL Handshake with remote server returned by /app/x',
+  certNotVerified: 'AH02039: Certificate Verification: Error (20): unable to get local issuer certificate',
+  certExpired: 'AH02004: SSL Proxy: Peer certificate is expired',
+  pingTimeout: 'AH00898: Timeout on 100-Continue returned by /app/x',
+  noHandlerHttps:
+    "AH01144: No protocol handler was valid for the URL /app/x (scheme 'https'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
 } as const;
 
 /**
  * Lines the catalogue does not have, each checked verbatim against the real apache2 (2.4.71) by the test file named
- * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing.
+ * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing,
+ * when a TLS backend fails one of mod_ssl's checks, when mod_ssl is not loaded, and when a ping= probe times out.
  */
 export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   lbMethodMissing: 'servers/apache-lbmethod-doc-lines.test.ts',
@@ -114,6 +121,11 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   configFailed: 'servers/apache-lbmethod-doc-lines.test.ts',
   unknownLbmethodSet: 'servers/apache-lbmethod-doc-lines.test.ts',
   unknownLbmethodPass: 'servers/apache-lbmethod-doc-lines.test.ts',
+  sslHandshake: 'servers/apache-tls-check-status.test.ts',
+  certNotVerified: 'servers/apache-tls-check-status.test.ts',
+  certExpired: 'servers/apache-tls-check-status.test.ts',
+  noHandlerHttps: 'servers/apache-no-mod-ssl.test.ts',
+  pingTimeout: 'servers/apache-ping-100-continue.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

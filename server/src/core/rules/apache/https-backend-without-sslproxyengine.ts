@@ -56,9 +56,15 @@ export default defineApacheRule({
         }
         loadOffered = true;
       }
+      // Without mod_ssl, mod_proxy_http declines https:// and wss:// and httpd logs the missing-handler line instead;
+      // mod_proxy_http2 still says AH00961 (both seen on 2.4.71, test/servers/apache-no-mod-ssl.test.ts).
+      const said =
+        ctx.modules.known && !sslKnown && w.target.scheme !== 'h2'
+          ? `AH01144: No protocol handler was valid for the URL … (scheme '${w.target.scheme}')`
+          : `AH00961: ${w.target.scheme === 'h2' ? 'H2' : w.target.scheme}: failed to enable ssl support for ${w.target.host}…`;
       ctx.report({
         node: w.node,
-        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("AH00961: ${w.target.scheme === 'h2' ? 'H2' : w.target.scheme}: failed to enable ssl support for ${w.target.host}…"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
         fix: sslKnown ? fix : switches.length ? undefined : withModule,
         suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });
