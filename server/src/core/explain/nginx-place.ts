@@ -1,6 +1,7 @@
 import { effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
@@ -60,28 +61,13 @@ function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNod
   return fallback ? { server: fallback, how: 'the default_server (no name in the log line matched)' } : undefined;
 }
 
-interface LocationMatch {
-  kind: 'exact' | 'prefix' | 'stop' | 'regex' | 'named';
-  pattern: string;
-  caseless: boolean;
+/** addresses-support's reading of a location, with `^~` (a prefix that ends the search) told apart. */
+function matchOf(loc: ConfigNode): { kind: 'exact' | 'prefix' | 'stop' | 'regex' | 'named'; pattern: string; caseless: boolean } {
+  const m = locationMatch(loc);
+  return m.kind === 'prefix' && loc.directive.args.length >= 2 && loc.directive.args[0].value === '^~' ? { ...m, kind: 'stop' } : m;
 }
 
-function locationMatch(loc: ConfigNode): LocationMatch {
-  const a = loc.directive.args.map((x) => x.value);
-  if (a.length >= 2) {
-    const mod = a[0];
-    if (mod === '~' || mod === '~*') return { kind: 'regex', pattern: a[1], caseless: mod === '~*' };
-    return { kind: mod === '=' ? 'exact' : mod === '^~' ? 'stop' : 'prefix', pattern: a[1], caseless: false };
-  }
-  const v = a[0] ?? '';
-  if (v.startsWith('@')) return { kind: 'named', pattern: v, caseless: false };
-  if (v.startsWith('~*')) return { kind: 'regex', pattern: v.slice(2), caseless: true };
-  if (v.startsWith('~')) return { kind: 'regex', pattern: v.slice(1), caseless: false };
-  if (v.startsWith('=')) return { kind: 'exact', pattern: v.slice(1), caseless: false };
-  return { kind: 'prefix', pattern: v, caseless: false };
-}
-
-function regexMatches(m: LocationMatch, path: string): boolean {
+function regexMatches(m: { pattern: string; caseless: boolean }, path: string): boolean {
   try {
     return new RegExp(m.pattern, m.caseless ? 'i' : '').test(path);
   } catch {
@@ -100,7 +86,7 @@ function chooseLocation(level: ConfigNode, path: string): ConfigNode | undefined
   let longest: ConfigNode | undefined;
   let longestLen = -1;
   for (const loc of locations) {
-    const m = locationMatch(loc);
+    const m = matchOf(loc);
     if (m.kind === 'exact' && m.pattern === path) return loc;
     if ((m.kind === 'prefix' || m.kind === 'stop') && path.startsWith(m.pattern) && m.pattern.length > longestLen) {
       longest = loc;
@@ -110,10 +96,10 @@ function chooseLocation(level: ConfigNode, path: string): ConfigNode | undefined
   if (longest) {
     const inner = chooseLocation(longest, path);
     if (inner && inner !== longest) return inner;
-    if (locationMatch(longest).kind === 'stop') return longest;
+    if (matchOf(longest).kind === 'stop') return longest;
   }
   for (const loc of locations) {
-    const m = locationMatch(loc);
+    const m = matchOf(loc);
     if (m.kind === 'regex' && regexMatches(m, path)) return chooseLocation(loc, path) ?? loc;
   }
   return longest;

@@ -48,6 +48,12 @@ export function valueOf(ctx: NginxRuleContext, scope: ConfigNode | null, name: s
 
 export type LocationKind = 'prefix' | 'exact' | 'regex' | 'named';
 
+/** `value` written the way `arg` is: in the same quotes, with those quotes and backslashes escaped. */
+export function writtenLike(arg: Arg, value: string): string {
+  if (!arg.quote) return value;
+  return arg.quote + value.replace(new RegExp(`([${arg.quote}\\\\])`, 'g'), '\\$1') + arg.quote;
+}
+
 /** How a `location` matches, as ngx_http_core_location reads its arguments (`~ re`, `~re`, `~* re`, `= /x`, `@name`, …). */
 export function locationMatch(loc: ConfigNode): { kind: LocationKind; pattern: string; caseless: boolean } {
   const a = loc.directive.args.map((x) => x.value);

@@ -3,7 +3,7 @@ import { replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule } from '../rule';
-import { locationMatch } from './addresses-support';
+import { locationMatch, writtenLike } from './addresses-support';
 
 /**
  * "If proxy_pass is specified with URI, then when a request is passed to the server, the part of a normalized
@@ -16,9 +16,7 @@ import { locationMatch } from './addresses-support';
 
 /** The same text with the slash added or removed, written the way the argument was (quotes kept). */
 function withSlash(arg: Arg, add: boolean): string {
-  const value = add ? arg.value + '/' : arg.value.replace(/\/$/, '');
-  if (!arg.quote) return value;
-  return arg.quote + value.replace(new RegExp(`([${arg.quote}\\\\])`, 'g'), '\\$1') + arg.quote;
+  return writtenLike(arg, add ? arg.value + '/' : arg.value.replace(/\/$/, ''));
 }
 
 /** A sibling prefix location that already has this path (nginx -t: `duplicate location "…"`). */

@@ -3,7 +3,7 @@ import { insertLinesBefore, replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule } from '../rule';
-import { locationMatch } from './addresses-support';
+import { locationMatch, writtenLike } from './addresses-support';
 
 /**
  * "When variables are used in proxy_pass … if URI is specified in the directive, it is passed to the server as is,
@@ -40,11 +40,6 @@ function staticUri(value: string): string | undefined {
 function locationOf(node: ConfigNode): ConfigNode | undefined {
   for (let p = node.parent; p; p = p.parent) if (p.name === 'location') return p;
   return undefined;
-}
-
-function argText(arg: Arg, value: string): string {
-  if (!arg.quote) return value;
-  return arg.quote + value.replace(new RegExp(`([${arg.quote}\\\\])`, 'g'), '\\$1') + arg.quote;
 }
 
 export default defineNginxRule({
@@ -87,7 +82,7 @@ export default defineNginxRule({
  */
 function suggestionsFor(pass: ConfigNode, arg: Arg, loc: ConfigNode, prefix: string | undefined, target: string, uri: string): Fix[] {
   if (prefix === undefined || pass.parent !== loc || uri.includes('?') || !PLAIN_PATH.test(prefix) || !PLAIN_PATH.test(uri)) return [];
-  const dropUri = replaceSpan(pass.file, arg, argText(arg, target));
+  const dropUri = replaceSpan(pass.file, arg, writtenLike(arg, target));
   if (prefix === uri) return [{ title: `Pass the request's own URI: proxy_pass ${target} (${prefix}users → ${prefix}users)`, edits: [dropUri] }];
   // A mismatched trailing slash would be carried over as it is (location-proxy-pass-slash-mismatch's business).
   if (!prefix.endsWith('/')) return [];
