@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { explainLogLine } from './explain';
 import { openRuleDoc } from './rule-doc';
 import { initializationOptions, readSettings } from './settings';
 
@@ -48,6 +49,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('proxylint.showOutput', () => output.show(true)),
     commands.registerCommand('proxylint.openRuleDoc', openRuleDoc),
     commands.registerCommand('proxylint.restartServer', () => restart(output, 'restart requested')),
+    commands.registerCommand('proxylint.explainLogLine', (text?: unknown) => explainLogLine(client, text)),
     workspace.onDidGrantWorkspaceTrust(() => restart(output, 'workspace trusted: includes outside the workspace are followed again')),
     workspace.onDidChangeWorkspaceFolders(() => {
       if (!workspace.isTrusted) void restart(output, 'workspace folders changed (restricted mode)');

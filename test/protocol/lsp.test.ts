@@ -132,6 +132,26 @@ test('hover: directive docs with the effective value and its origin; pass direct
   }
 });
 
+test('workspace/executeCommand proxylint.server.explain: an error-log line placed in the workspace configuration, with the value in force (no document open)', async () => {
+  const c = new LspClient();
+  try {
+    const init = await c.initialize(root);
+    assert.ok((init as { capabilities: { executeCommandProvider?: { commands: string[] } } }).capabilities.executeCommandProvider?.commands.includes('proxylint.server.explain'));
+    const line =
+      '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while connecting to upstream, client: 10.0.0.9, server: , request: "POST /api/orders HTTP/1.1", upstream: "http://127.0.0.1:18601/api/orders", host: "127.0.0.1:18600"';
+    const md = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [`${line}\n${line}\nsomething else\n`] });
+    assert.match(md, /nginx: the client got 504 \(2 lines\)/);
+    assert.match(md, /`location \/api\/` at \[site\.conf:8\]\(file:\/\/[^)]*site\.conf#L8\)/);
+    assert.match(md, /`proxy_connect_timeout 5s`: set here, \[site\.conf:10\]/);
+    assert.match(md, /1 other line not about a failed proxied request/);
+    const none = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: ['hello'] });
+    assert.match(none, /does not know this line/);
+    await assert.rejects(c.request('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [42] }), /takes the error-log text/);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('a position past the end of a line means the end of that line, for hover, definition and completion', async () => {
   const c = new LspClient();
   try {

@@ -111,6 +111,12 @@ http {
   assert.equal(at({ serverName: 'b.test', path: '/img/logo.PNG' }), 'b.test ~* \\.(png|css)$');
   assert.equal(at({ host: 'www.b.test:8080', path: '/' }), 'b.test /', 'wildcard server_name against the Host');
   assert.equal(at({ serverName: 'a.test', path: '/x' }), 'a.test /');
+  // The Host's port prefers the blocks listening there; with none there (a port mapping in front) it is ignored.
+  const ports = lintText('events {}\nhttp {\n    server { listen 8080; location / { return 200; } }\n    server { listen 80; location / { return 200; } }\n}\n').config;
+  const line = (host: string) => findNginxPlace(ports, { host, path: '/' });
+  assert.equal(line('10.0.0.1:8080')?.server.children[0].directive.args[0].value, '8080');
+  assert.equal(line('10.0.0.1:8080')?.byName, true);
+  assert.equal(line('10.0.0.1:9999'), undefined, 'no block on 9999, two blocks, no default_server: nothing is guessed');
   assert.equal(at({ serverName: 'nope.test', host: 'nope.test' }), 'none');
 });
 

@@ -1,12 +1,10 @@
-import { explainLogLine, type LogExplanation } from '../core/explain/log-patterns';
-import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from '../core/explain/nginx-place';
+import { explainLog, type ExplainedEntry } from '../core/explain/explain';
 import { lintNginx, type LintResult } from '../core/lint';
 import { docsUrl } from '../core/rules/rule';
 import { ruleMeta } from '../core/rules/index';
 import { dirname, resolve } from '../core/paths';
 import { allRuleIds } from '../core/rules/index';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
-import type { Finding } from '../core/finding';
 import { classify } from './classify';
 import type { CliIo } from './io';
 
@@ -50,16 +48,6 @@ function parse(argv: string[]): ExplainArgs | string {
   return out;
 }
 
-/** One distinct explanation: the same line kind at the same place is reported once, with a count. */
-interface Entry {
-  explanation: LogExplanation;
-  count: number;
-  example: string;
-  place?: NginxPlace;
-  values: ValueHere[];
-  findings: Finding[];
-}
-
 export function runExplain(argv: string[], io: CliIo): number {
   const args = parse(argv);
   if (args === 'help') {
@@ -96,33 +84,7 @@ export function runExplain(argv: string[], io: CliIo): number {
     else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
 
-  const entries = new Map<string, Entry>();
-  let unknown = 0;
-  let blank = 0;
-  for (const line of lines) {
-    if (line.trim() === '') {
-      blank++;
-      continue;
-    }
-    const e = explainLogLine(line);
-    if (!e) {
-      unknown++;
-      continue;
-    }
-    const place = lint && e.pattern.server === 'nginx' ? findNginxPlace(lint.config, e.fields) : undefined;
-    const key = `${e.pattern.id}\0${place?.server.directive.start ?? ''}\0${place?.server.file.path ?? ''}\0${place?.location?.directive.start ?? ''}`;
-    const seen = entries.get(key);
-    if (seen) {
-      seen.count++;
-      continue;
-    }
-    const scope = place?.location ?? place?.server;
-    const values = lint && scope ? valuesAt(lint.config, scope, e.directives, settings.nginx) : [];
-    const findings = lint && scope ? findingsIn(lint, scope, e.pattern.rules) : [];
-    entries.set(key, { explanation: e, count: 1, example: line.trim(), place, values, findings });
-  }
-
-  const list = [...entries.values()];
+  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx }] : []);
   if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, lint)), unknownLines: unknown }, null, 2) + '\n');
   else io.stdout(list.map((x) => toText(x, lint, io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
   return list.length ? 0 : 1;
@@ -141,17 +103,12 @@ function settingsNear(path: string, io: CliIo): Settings {
   }
 }
 
-/** Findings of the pattern's rules inside the block that handled the request (or on the lines that decide it). */
-function findingsIn(lint: LintResult, scope: { file: { path: string }; directive: { start: number; end: number } }, rules: string[]): Finding[] {
-  return lint.findings.filter((f) => rules.includes(f.ruleId) && f.path === scope.file.path && f.start >= scope.directive.start && f.end <= scope.directive.end);
-}
-
 function where(node: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }, cwd: string): string {
   const rel = node.file.path.startsWith(cwd + '/') ? node.file.path.slice(cwd.length + 1) : node.file.path;
   return `${rel}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
 }
 
-function toText(x: Entry, lint: LintResult | undefined, cwd: string): string {
+function toText(x: ExplainedEntry, lint: LintResult | undefined, cwd: string): string {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
   out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
@@ -175,13 +132,13 @@ function toText(x: Entry, lint: LintResult | undefined, cwd: string): string {
   return out.join('\n') + '\n';
 }
 
-function summary(list: Entry[], unknown: number, blank: number, total: number): string {
+function summary(list: ExplainedEntry[], unknown: number, blank: number, total: number): string {
   const explained = list.reduce((n, x) => n + x.count, 0);
   if (total - blank <= 1 && unknown === 0) return '';
   return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
 }
 
-function toJson(x: Entry, lint: LintResult | undefined) {
+function toJson(x: ExplainedEntry, lint: LintResult | undefined) {
   const pos = (n: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => ({ path: n.file.path, line: n.file.lines.positionAt(n.directive.start).line + 1 });
   return {
     id: x.explanation.pattern.id,

@@ -28,6 +28,7 @@ import { completionItems, inComment, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
+import { EXPLAIN_COMMAND, explainForEditor } from './explain';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, flatSymbols, foldingRanges } from './outline';
 import { markdownToPlainText } from './plaintext';
@@ -77,8 +78,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
-    // Commands the server runs: only for clients that can carry out what they ask (applyEdit, showDocument).
-    const commands = [...(!features.codeActionLiterals && features.applyEdit ? [APPLY_EDIT_COMMAND] : []), ...(features.showDocument ? [OPEN_RULE_DOC_COMMAND] : [])];
+    // Commands the server runs: explaining error-log lines (an answer, nothing to carry out), and the others only for
+    // clients that can carry out what they ask (applyEdit, showDocument).
+    const commands = [EXPLAIN_COMMAND, ...(!features.codeActionLiterals && features.applyEdit ? [APPLY_EDIT_COMMAND] : []), ...(features.showDocument ? [OPEN_RULE_DOC_COMMAND] : [])];
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -153,6 +155,10 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onExecuteCommand(async (params) => {
     const [arg] = params.arguments ?? [];
+    if (params.command === EXPLAIN_COMMAND) {
+      if (typeof arg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${EXPLAIN_COMMAND} takes the error-log text`);
+      return explainForEditor(ws, arg);
+    }
     if (params.command === OPEN_RULE_DOC_COMMAND && features.showDocument) {
       const meta = typeof arg === 'string' ? ruleMeta(arg) : undefined;
       if (!meta) throw new ResponseError(ErrorCodes.InvalidParams, `${OPEN_RULE_DOC_COMMAND} takes a rule id`);

@@ -193,6 +193,17 @@ export class Workspace {
     return this.dialectOf(path, text) === 'apache' ? isApacheEntry(this.parseApache(path, text)) : isNginxEntry(this.parse(path, text));
   }
 
+  /** The lint results of the workspace's nginx entry configurations (to place error-log lines in). */
+  nginxEntryResults(): (LintResult & { path: string; settings: Settings })[] {
+    this.indexEntries();
+    const out: (LintResult & { path: string; settings: Settings })[] = [];
+    for (const entry of [...this.nginxEntries]) {
+      const r = this.resultFor(entry);
+      if (r?.dialect === 'nginx') out.push({ ...r, path: entry, settings: this.settingsFor(entry) });
+    }
+    return out;
+  }
+
   /**
    * Forgets results that depend on `path`; returns the open documents whose findings may have changed as far as the
    * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.

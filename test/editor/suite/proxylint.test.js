@@ -57,10 +57,23 @@ suite('proxylint in the real extension host', () => {
 
   test('commands are registered and the output channel opens', async () => {
     const all = await vscode.commands.getCommands(true);
-    for (const c of ['proxylint.showOutput', 'proxylint.openRuleDoc', 'proxylint.restartServer']) assert.ok(all.includes(c), c);
+    for (const c of ['proxylint.showOutput', 'proxylint.openRuleDoc', 'proxylint.restartServer', 'proxylint.explainLogLine']) assert.ok(all.includes(c), c);
     await vscode.commands.executeCommand('proxylint.showOutput');
     // A rule with no finding open has no known page: a message, no browser tab.
     assert.strictEqual(await vscode.commands.executeCommand('proxylint.openRuleDoc', 'no-such-rule'), false);
+  });
+
+  test('explain: an nginx error-log line is placed in the workspace nginx.conf and opens beside as Markdown', async () => {
+    const line =
+      '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8080"';
+    const md = await vscode.commands.executeCommand('proxylint.explainLogLine', line);
+    assert.ok(typeof md === 'string', 'the command returns the explanation');
+    assert.match(md, /the client got 504/);
+    assert.match(md, /`location \/api\/` at \[nginx\.conf:8\]/);
+    assert.match(md, /`proxy_read_timeout 1s`: set here, \[nginx\.conf:11\]/);
+    await waitFor('the explanation in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'markdown' && e.document.getText() === md));
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await vscode.window.showTextDocument(doc);
   });
 
   test('file associations: nginx and Apache trees, and not every *.conf', async () => {

@@ -11,6 +11,8 @@ export interface NginxPlace {
   location?: ConfigNode;
   /** How the server block was picked, for the reader to judge. */
   how: string;
+  /** Picked by the line's `server:` or Host, rather than as the only or the default server block. */
+  byName: boolean;
 }
 
 export interface ValueHere {
@@ -42,23 +44,39 @@ function nameMatches(pattern: string, host: string): boolean {
   return h === p;
 }
 
+/** The ports a server block listens on (80 when it has no listen). */
+function listenPorts(server: ConfigNode): string[] {
+  const listens = server.children.filter((c) => c.name === 'listen');
+  if (listens.length === 0) return ['80'];
+  return listens.map((l) => {
+    const a = l.directive.args[0]?.value ?? '';
+    return /^\d+$/.test(a) ? a : /:(\d+)$/.exec(a)?.[1] ?? '80';
+  });
+}
+
 /**
  * The server block: nginx writes the block's first server_name as `server:` in the log line, so that is matched
- * first; otherwise the Host header against every server_name; otherwise, with a single server block, that one.
+ * first; otherwise the Host header: blocks listening on its port are preferred, then its name is matched against
+ * every server_name; a single block on that port is taken as well. The default server comes last.
  */
-function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNode; how: string } | undefined {
+function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNode; how: string; byName: boolean } | undefined {
   const servers = config.all.filter((n) => n.name === 'server' && n.context === 'http');
   if (fields.serverName) {
     const named = servers.find((s) => serverNames(s)[0] === fields.serverName);
-    if (named) return { server: named, how: `its server_name ${fields.serverName} is the log line's "server:"` };
+    if (named) return { server: named, how: `its server_name ${fields.serverName} is the log line's "server:"`, byName: true };
   }
+  const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
+  // Only a preference: behind a port mapping (Docker's 8080:80) or a balancer the Host's port is not nginx's.
+  const onPort = port ? servers.filter((s) => listenPorts(s).includes(port)) : [];
+  const candidates = onPort.length ? onPort : servers;
   if (fields.host) {
-    const byHost = servers.find((s) => serverNames(s).some((n) => nameMatches(n, fields.host!)));
-    if (byHost) return { server: byHost, how: `a server_name matches the Host "${fields.host}"` };
+    const byHost = candidates.find((s) => serverNames(s).some((n) => nameMatches(n, fields.host!)));
+    if (byHost) return { server: byHost, how: `a server_name matches the Host "${fields.host}"`, byName: true };
   }
-  if (servers.length === 1) return { server: servers[0], how: 'the only server block' };
+  if (onPort.length === 1) return { server: candidates[0], how: `the only server block listening on port ${port}, the Host's`, byName: true };
+  if (servers.length === 1) return { server: servers[0], how: 'the only server block', byName: false };
   const fallback = servers.find((s) => s.children.some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'default_server')));
-  return fallback ? { server: fallback, how: 'the default_server (no name in the log line matched)' } : undefined;
+  return fallback ? { server: fallback, how: 'the default_server (no name in the log line matched)', byName: false } : undefined;
 }
 
 /** addresses-support's reading of a location, with `^~` (a prefix that ends the search) told apart. */
@@ -109,7 +127,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields): NginxPla
   const found = findServer(config, fields);
   if (!found) return undefined;
   const location = fields.path ? chooseLocation(found.server, fields.path) : undefined;
-  return { server: found.server, location, how: found.how };
+  return { server: found.server, location, how: found.how, byName: found.byName };
 }
 
 /** The values in force where the request was handled, for the directives the log line points at. */

@@ -1,0 +1,88 @@
+import type { Finding } from '../finding';
+import type { NginxTarget } from '../model/nginx-defaults';
+import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import { explainLogLine, type LogExplanation } from './log-patterns';
+import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
+
+/** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
+export interface CheckedNginx {
+  config: NginxConfig;
+  findings: Finding[];
+  target: NginxTarget;
+}
+
+/** One distinct explanation: the same kind of line at the same place is reported once, with a count. */
+export interface ExplainedEntry {
+  explanation: LogExplanation;
+  count: number;
+  /** The first line of this kind, trimmed. */
+  example: string;
+  place?: NginxPlace;
+  /** The configuration the place is in. */
+  checked?: CheckedNginx;
+  values: ValueHere[];
+  /** What proxylint reports, for the line's rules, inside the block that handled the request. */
+  findings: Finding[];
+}
+
+export interface ExplainedLog {
+  entries: ExplainedEntry[];
+  /** Non-blank lines that are not about a failed proxied request, or not known. */
+  unknown: number;
+  blank: number;
+}
+
+/**
+ * Explains error-log lines and, for nginx lines, places each in the first configuration whose server block it names
+ * (by `server:` or Host); a configuration that only offers a fallback (its single or default server) is used when no
+ * other names it.
+ */
+export function explainLog(lines: readonly string[], configs: readonly CheckedNginx[]): ExplainedLog {
+  const byKey = new Map<string, ExplainedEntry>();
+  let unknown = 0;
+  let blank = 0;
+  for (const line of lines) {
+    if (line.trim() === '') {
+      blank++;
+      continue;
+    }
+    const explanation = explainLogLine(line);
+    if (!explanation) {
+      unknown++;
+      continue;
+    }
+    const found = explanation.pattern.server === 'nginx' ? placeIn(configs, explanation) : undefined;
+    const key = `${explanation.pattern.id}\0${found ? `${found.place.server.file.path}\0${found.place.server.directive.start}\0${found.place.location?.directive.start ?? ''}` : ''}`;
+    const seen = byKey.get(key);
+    if (seen) {
+      seen.count++;
+      continue;
+    }
+    const scope = found && (found.place.location ?? found.place.server);
+    byKey.set(key, {
+      explanation,
+      count: 1,
+      example: line.trim(),
+      place: found?.place,
+      checked: found?.checked,
+      values: found && scope ? valuesAt(found.checked.config, scope, explanation.directives, found.checked.target) : [],
+      findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : [],
+    });
+  }
+  return { entries: [...byKey.values()], unknown, blank };
+}
+
+function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
+  let fallback: { place: NginxPlace; checked: CheckedNginx } | undefined;
+  for (const checked of configs) {
+    const place = findNginxPlace(checked.config, e.fields);
+    if (!place) continue;
+    if (place.byName) return { place, checked };
+    fallback ??= { place, checked };
+  }
+  return fallback;
+}
+
+function findingsIn(findings: readonly Finding[], scope: ConfigNode, rules: readonly string[]): Finding[] {
+  return findings.filter((f) => rules.includes(f.ruleId) && f.path === scope.file.path && f.start >= scope.directive.start && f.end <= scope.directive.end);
+}

@@ -1,0 +1,44 @@
+import { explainLog, type ExplainedEntry } from '../core/explain/explain';
+import { ruleMeta } from '../core/rules/index';
+import { docsUrl } from '../core/rules/rule';
+import { pathToUri } from './convert';
+import type { Workspace } from './workspace';
+
+/** Explains error-log lines (`proxylint explain`) for the editor: placed in the workspace's nginx configurations. */
+export const EXPLAIN_COMMAND = 'proxylint.server.explain';
+
+export function explainForEditor(ws: Workspace, text: string): string {
+  const configs = ws.nginxEntryResults().map((r) => ({ config: r.config, findings: r.findings, target: r.settings.nginx }));
+  const { entries, unknown } = explainLog(text.split(/\r?\n/), configs);
+  if (entries.length === 0) return 'proxylint does not know this line: it explains nginx and Apache httpd error-log lines about failed proxied requests (502, 503, 504, …).';
+  const parts = entries.map(toMarkdown);
+  if (unknown) parts.push(`_${unknown} other line${unknown === 1 ? '' : 's'} not about a failed proxied request, or not known to proxylint._`);
+  return parts.join('\n\n---\n\n') + '\n';
+}
+
+function link(node: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }): string {
+  const line = node.file.lines.positionAt(node.directive.start).line + 1;
+  const name = node.file.path.split('/').pop();
+  return `[${name}:${line}](${pathToUri(node.file.path)}#L${line})`;
+}
+
+const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+
+function toMarkdown(x: ExplainedEntry): string {
+  const { pattern, fields } = x.explanation;
+  const out: string[] = [];
+  out.push(`### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${pattern.status}${x.count > 1 ? ` (${x.count} lines)` : ''}`);
+  out.push(code(x.example.length > 300 ? x.example.slice(0, 297) + '...' : x.example));
+  out.push(`**What happened:** ${pattern.meaning}`);
+  if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
+  if (x.place) {
+    const loc = x.place.location;
+    out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${code('location ' + loc.directive.args.map((a) => a.raw).join(' '))} at ${link(loc)}` : ''}`);
+  }
+  if (x.values.length) {
+    out.push('**In force there:**\n\n' + x.values.map((v) => `- ${code(`${v.directive} ${v.value ?? '(none)'}`)}: ${v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : v.origin === 'default' ? 'the default' : 'not set'}`).join('\n'));
+  } else if (x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
+  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
+  if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
+  return out.join('\n\n');
+}
