@@ -83,3 +83,22 @@ test('a fragment\'s relative Include resolves against a likely ServerRoot above 
     t.cleanup();
   }
 });
+
+test('workspace/executeCommand proxylint.server.explain: an httpd line goes to the worker of the backend it names, with its timeout', async () => {
+  const c = new LspClient();
+  const file = join(root, 'apache2/sites-enabled/app.conf');
+  try {
+    await c.initialize(root);
+    await c.open(file, VHOST);
+    const line = '[Sun Nov 22 13:24:46.293503 2026] [proxy_http:error] [pid 16210:tid 16226] (70007)The timeout specified has expired: [client 127.0.0.1:50306] AH01102: error reading status line from remote server 127.0.0.1:18703';
+    const md = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [line] });
+    assert.match(md, /Apache httpd: the client got 502/);
+    assert.match(md, /\*\*Backend:\*\* `ProxyPass http:\/\/127\.0\.0\.1:18703\/` at \[app\.conf:9\]/);
+    assert.match(md, /- backend timeout: `2 s`, timeout=2 on the worker/);
+    const member = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [line.replace('18703', '18702')] });
+    assert.match(member, /`BalancerMember http:\/\/127\.0\.0\.1:18702` at \[app\.conf:6\]/);
+    assert.match(member, /- backend timeout: `300 s`, ProxyTimeout 300/);
+  } finally {
+    await c.stop();
+  }
+});

@@ -120,7 +120,7 @@ http {
   assert.equal(at({ serverName: 'nope.test', host: 'nope.test' }), 'none');
 });
 
-test('explain CLI: --in places the line and shows the value in force; --log counts repeated lines; exit codes', () => {
+test('explain CLI: --in places the line (nginx location, Apache worker) and shows the values in force; --log counts repeated lines; exit codes', () => {
   const tree = tempTree({
     'nginx.conf': `events {}\nhttp {\n    proxy_read_timeout 5s;\n    server {\n        listen 80;\n        server_name shop.example.com;\n        location /api/ {\n            fastcgi_read_timeout 2s;\n            fastcgi_pass 127.0.0.1:9000;\n        }\n    }\n}\n`,
   });
@@ -150,13 +150,19 @@ test('explain CLI: --in places the line and shows the value in force; --log coun
     assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--in', join(tree.dir, 'missing.conf'), line], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--bogus', line], { cwd: tree.dir }).code, 2);
-    // An httpd configuration is not read as nginx: the line is still explained, without a place.
+    // An httpd configuration: the line goes to the worker of the backend it names, with the timeouts in force for it.
     const httpd = join(tree.dir, 'httpd.conf');
-    writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\n<VirtualHost *:80>\n    ProxyPass / http://10.0.0.5:8080/\n</VirtualHost>\n');
+    writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\nProxyTimeout 30\n<VirtualHost *:80>\n    ProxyPass /app/ http://10.0.0.5:8080/\n    ProxyPass /report/ http://127.0.0.1:19001/ timeout=3\n</VirtualHost>\n');
     const apache = runCli(['explain', '--in', httpd, APX_LOG.readTimeout, '--format', 'json'], { cwd: tree.dir });
     assert.equal(apache.code, 0, apache.stderr);
-    assert.match(apache.stderr, /is an Apache httpd configuration/);
-    assert.equal(JSON.parse(apache.stdout).explained[0].id, 'apache-read-timeout');
+    const a = JSON.parse(apache.stdout).explained[0];
+    assert.equal(a.id, 'apache-read-timeout');
+    assert.deepEqual([a.backend.line, a.backend.url], [6, 'http://127.0.0.1:19001/']);
+    assert.deepEqual(a.timeouts[0], { name: 'backend timeout', value: '3 s', origin: 'timeout=3 on the worker', at: { path: httpd, line: 6 } });
+    // No backend named, but the path: the rule whose path matches; its timeout comes from ProxyTimeout.
+    const byPath = runCli(['explain', '--in', httpd, APX_LOG.readError.replace('/slow', '/app/x')], { cwd: tree.dir });
+    assert.match(byPath.stdout, /Backend: ProxyPass http:\/\/10\.0\.0\.5:8080\/ at httpd\.conf:5 \(the path of this rule matches \/app\/x\)/);
+    assert.match(byPath.stdout, /backend timeout 30 s {2}\(ProxyTimeout 30, httpd\.conf:3\)/);
   } finally {
     tree.cleanup();
   }

@@ -1,5 +1,6 @@
 import { explainLog, type ExplainedEntry } from '../core/explain/explain';
 import { lintNginx, type LintResult } from '../core/lint';
+import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
 import { ruleMeta } from '../core/rules/index';
 import { dirname, resolve } from '../core/paths';
@@ -8,15 +9,16 @@ import { defaultSettings, readProjectConfig, type Settings } from '../core/setti
 import { classify } from './classify';
 import type { CliIo } from './io';
 
-export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf>] [--format text|json] [<log line>...]
-       proxylint explain [--in <nginx.conf>] --log <error.log|->
+export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf>] [--format text|json] [<log line>...]
+       proxylint explain [--in <nginx.conf|httpd.conf>] --log <error.log|->
 
 Says what nginx or Apache httpd error-log lines about a failed proxied request mean:
 the status the client got, the likely causes, the directives that decide it and
-the proxylint rules that check them. With --in, the nginx configuration is read
-as well: each line is placed at the server block and location that handled the
+the proxylint rules that check them. With --in, the configuration is read as
+well: an nginx line is placed at the server block and location that handled the
 request, with the values in force there (set here, inherited, or the default)
-and what proxylint finds in that location.
+and what proxylint finds in that location; an Apache httpd line at the
+ProxyPass or BalancerMember of the backend it names, with its timeouts.
 
 Lines proxylint does not know are counted and skipped. Exit codes: 0 when at
 least one line was explained, 1 when none was, 2 for usage or I/O errors.`;
@@ -69,6 +71,7 @@ export function runExplain(argv: string[], io: CliIo): number {
   }
 
   let lint: LintResult | undefined;
+  let apache: ApacheLintResult | undefined;
   let configPath: string | undefined;
   let settings: Settings = defaultSettings();
   if (args.config) {
@@ -79,14 +82,13 @@ export function runExplain(argv: string[], io: CliIo): number {
       return 2;
     }
     settings = settingsNear(configPath, io);
-    // Placing lines is done for nginx only; an httpd configuration read as nginx would only give nonsense places.
-    if (classify(configPath, r.text) === 'apache') io.stderr(`proxylint explain: ${args.config} is an Apache httpd configuration; lines are explained without placing them in it\n`);
+    if (classify(configPath, r.text) === 'apache') apache = lintApache(configPath, r.text, io.host(() => undefined), { settings });
     else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
 
-  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx }] : []);
-  if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, lint)), unknownLines: unknown }, null, 2) + '\n');
-  else io.stdout(list.map((x) => toText(x, lint, io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
+  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx }] : [], apache ? [apache] : []);
+  if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, !!(lint || apache))), unknownLines: unknown }, null, 2) + '\n');
+  else io.stdout(list.map((x) => toText(x, !!(lint || apache), io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
   return list.length ? 0 : 1;
 }
 
@@ -108,7 +110,7 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
   return `${rel}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
 }
 
-function toText(x: ExplainedEntry, lint: LintResult | undefined, cwd: string): string {
+function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
   out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
@@ -119,14 +121,19 @@ function toText(x: ExplainedEntry, lint: LintResult | undefined, cwd: string): s
   if (x.place) {
     const loc = x.place.location;
     out.push(`  Handled by: server at ${where(x.place.server, cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, cwd)}` : ''}`);
-  } else if (lint && pattern.server === 'nginx') out.push('  Handled by: no server block of the configuration matches this line');
+  } else if (x.apache) {
+    const w = x.apache;
+    out.push(`  Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, cwd)}` : ''}`);
+    out.push('  In force there:');
+    for (const v of w.values) out.push(`    ${v.name} ${v.value}  (${v.origin}${v.node ? `, ${where(v.node, cwd)}` : ''})`);
+  } else if (placing) out.push(`  Handled by: nothing in the configuration matches this line`);
   if (x.values.length) {
     out.push('  In force there:');
     for (const v of x.values) {
       const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : v.origin === 'default' ? 'default' : 'not set';
       out.push(`    ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
     }
-  } else if (x.explanation.directives.length) out.push(`  Check: ${x.explanation.directives.join(', ')}`);
+  } else if (!x.apache && x.explanation.directives.length) out.push(`  Check: ${x.explanation.directives.join(', ')}`);
   for (const f of x.findings) out.push(`  proxylint: ${f.message} [${f.ruleId}]`);
   if (pattern.rules.length) out.push(`  Rules: ${pattern.rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`);
   return out.join('\n') + '\n';
@@ -138,7 +145,7 @@ function summary(list: ExplainedEntry[], unknown: number, blank: number, total: 
   return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
 }
 
-function toJson(x: ExplainedEntry, lint: LintResult | undefined) {
+function toJson(x: ExplainedEntry, placing: boolean) {
   const pos = (n: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => ({ path: n.file.path, line: n.file.lines.positionAt(n.directive.start).line + 1 });
   return {
     id: x.explanation.pattern.id,
@@ -150,8 +157,14 @@ function toJson(x: ExplainedEntry, lint: LintResult | undefined) {
     fields: x.explanation.fields,
     directives: x.explanation.directives,
     rules: x.explanation.pattern.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
-    ...(lint
+    ...(placing
       ? {
+          ...(x.apache
+            ? {
+                backend: { ...pos(x.apache.worker.node), directive: x.apache.worker.node.name, url: x.apache.worker.url, how: x.apache.how, rule: x.apache.rule ? { ...pos(x.apache.rule.node), path: x.apache.rule.path } : null },
+                timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
+              }
+            : {}),
           place: x.place ? { server: pos(x.place.server), how: x.place.how, location: x.place.location ? { ...pos(x.place.location), match: x.place.location.directive.args.map((a) => a.value).join(' ') } : null } : null,
           values: x.values.map((v) => ({ directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
           findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),

@@ -9,7 +9,7 @@ export const EXPLAIN_COMMAND = 'proxylint.server.explain';
 
 export function explainForEditor(ws: Workspace, text: string): string {
   const configs = ws.nginxEntryResults().map((r) => ({ config: r.config, findings: r.findings, target: r.settings.nginx }));
-  const { entries, unknown } = explainLog(text.split(/\r?\n/), configs);
+  const { entries, unknown } = explainLog(text.split(/\r?\n/), configs, ws.apacheResults());
   if (entries.length === 0) return 'proxylint does not know this line: it explains nginx and Apache httpd error-log lines about failed proxied requests (502, 503, 504, …).';
   const parts = entries.map(toMarkdown);
   if (unknown) parts.push(`_${unknown} other line${unknown === 1 ? '' : 's'} not about a failed proxied request, or not known to proxylint._`);
@@ -35,9 +35,14 @@ function toMarkdown(x: ExplainedEntry): string {
     const loc = x.place.location;
     out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${code('location ' + loc.directive.args.map((a) => a.raw).join(' '))} at ${link(loc)}` : ''}`);
   }
+  if (x.apache) {
+    const w = x.apache;
+    out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
+    out.push('**In force there:**\n\n' + w.values.map((v) => `- ${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`).join('\n'));
+  }
   if (x.values.length) {
     out.push('**In force there:**\n\n' + x.values.map((v) => `- ${code(`${v.directive} ${v.value ?? '(none)'}`)}: ${v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : v.origin === 'default' ? 'the default' : 'not set'}`).join('\n'));
-  } else if (x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
+  } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
   if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
   return out.join('\n\n');

@@ -205,6 +205,21 @@ export class Workspace {
   }
 
   /**
+   * The lint results of the workspace's Apache httpd configurations (to place error-log lines in): its entries, and
+   * the open files checked on their own (a virtual-host file with no apache2.conf in the workspace).
+   */
+  apacheResults(): ApacheLintResult[] {
+    this.indexEntries();
+    const out = new Set<ApacheLintResult>();
+    const open = this.documents.all().map((d) => uriToPath(d.uri)).filter((p): p is string => !!p);
+    for (const path of [...this.closures.keys(), ...open]) {
+      const r = this.resultFor(path);
+      if (r?.dialect === 'apache') out.add(r);
+    }
+    return [...out];
+  }
+
+  /**
    * Forgets results that depend on `path`; returns the open documents whose findings may have changed as far as the
    * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.
    */

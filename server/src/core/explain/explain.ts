@@ -1,6 +1,9 @@
 import type { Finding } from '../finding';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import type { ProxyModel } from '../model/apache-proxy';
+import type { ApacheNode } from '../model/apache-tree';
+import { findApachePlace, type ApachePlace } from './apache-place';
 import { explainLogLine, type LogExplanation } from './log-patterns';
 import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
 
@@ -9,6 +12,12 @@ export interface CheckedNginx {
   config: NginxConfig;
   findings: Finding[];
   target: NginxTarget;
+}
+
+/** An httpd configuration already linted: its proxy model (workers, rules, timeouts) and findings. */
+export interface CheckedApache {
+  proxy: ProxyModel;
+  findings: Finding[];
 }
 
 /** One distinct explanation: the same kind of line at the same place is reported once, with a count. */
@@ -21,7 +30,9 @@ export interface ExplainedEntry {
   /** The configuration the place is in. */
   checked?: CheckedNginx;
   values: ValueHere[];
-  /** What proxylint reports, for the line's rules, inside the block that handled the request. */
+  /** Apache lines: the backend the line names (or the rule its path matches), with its timeouts. */
+  apache?: ApachePlace;
+  /** What proxylint reports, for the line's rules, inside the block that handled the request (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
 }
 
@@ -37,7 +48,7 @@ export interface ExplainedLog {
  * (by `server:` or Host); a configuration that only offers a fallback (its single or default server) is used when no
  * other names it.
  */
-export function explainLog(lines: readonly string[], configs: readonly CheckedNginx[]): ExplainedLog {
+export function explainLog(lines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const byKey = new Map<string, ExplainedEntry>();
   let unknown = 0;
   let blank = 0;
@@ -52,7 +63,9 @@ export function explainLog(lines: readonly string[], configs: readonly CheckedNg
       continue;
     }
     const found = explanation.pattern.server === 'nginx' ? placeIn(configs, explanation) : undefined;
-    const key = `${explanation.pattern.id}\0${found ? `${found.place.server.file.path}\0${found.place.server.directive.start}\0${found.place.location?.directive.start ?? ''}` : ''}`;
+    const apache = explanation.pattern.server === 'apache' ? apachePlaceIn(apacheConfigs, explanation) : undefined;
+    const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}`;
     const seen = byKey.get(key);
     if (seen) {
       seen.count++;
@@ -66,7 +79,8 @@ export function explainLog(lines: readonly string[], configs: readonly CheckedNg
       place: found?.place,
       checked: found?.checked,
       values: found && scope ? valuesAt(found.checked.config, scope, explanation.directives, found.checked.target) : [],
-      findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : [],
+      apache: apache?.place,
+      findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     });
   }
   return { entries: [...byKey.values()], unknown, blank };
@@ -81,6 +95,19 @@ function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: 
     fallback ??= { place, checked };
   }
   return fallback;
+}
+
+function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation): { place: ApachePlace; checked: CheckedApache } | undefined {
+  for (const checked of configs) {
+    const place = findApachePlace(checked.proxy, e.fields);
+    if (place) return { place, checked };
+  }
+  return undefined;
+}
+
+function apacheFindings({ place, checked }: { place: ApachePlace; checked: CheckedApache }, rules: readonly string[]): Finding[] {
+  const lines: ApacheNode[] = [place.worker.node, ...(place.rule ? [place.rule.node] : [])];
+  return checked.findings.filter((f) => rules.includes(f.ruleId) && lines.some((n) => f.path === n.file.path && f.start >= n.directive.start && f.end <= n.directive.end));
 }
 
 function findingsIn(findings: readonly Finding[], scope: ConfigNode, rules: readonly string[]): Finding[] {

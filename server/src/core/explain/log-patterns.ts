@@ -528,7 +528,14 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   }
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
-  fields.upstream = /remote server (\S+)/.exec(line)?.[1] ?? /attempt to connect to (\S+)/.exec(line)?.[1] ?? /connection to backend: (\S+)/.exec(line)?.[1];
+  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959. ("remote server returned by
+  // /path" in AH00898 names the request path, not a server.)
+  fields.upstream =
+    /status line from remote server (\S+)/.exec(line)?.[1] ??
+    /attempt to connect to (\S+)/.exec(line)?.[1] ??
+    /connection to backend: (\S+)/.exec(line)?.[1] ??
+    /pass request body failed to (\S+)/.exec(line)?.[1] ??
+    /disabling worker for \(([^)]+)\)/.exec(line)?.[1];
   return fields;
 }
 

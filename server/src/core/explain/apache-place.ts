@@ -1,0 +1,79 @@
+import type { ApacheNode } from '../model/apache-tree';
+import { formatSeconds, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import type { LogFields } from './log-patterns';
+
+/** The backend (worker) an httpd error-log line is about, and the timeouts in force for it. */
+export interface ApachePlace {
+  worker: Worker;
+  /** The ProxyPass(Match) that sends the request path there (itself, or one that uses the worker's balancer). */
+  rule?: ProxyPassRule;
+  how: string;
+  values: ApacheValue[];
+}
+
+export interface ApacheValue {
+  name: string;
+  value: string;
+  /** Where the value comes from, in words: `timeout=5 on the worker`, `ProxyTimeout`, `Timeout`, `the default`. */
+  origin: string;
+  node?: ApacheNode;
+}
+
+const DEFAULT_PORT: Record<string, string> = { http: '80', ws: '80', https: '443', wss: '443', ajp: '8009', h2: '443', h2c: '80' };
+
+/** "10.0.0.5:8080", "[::1]:8080" or "127.0.0.1" (AH01114 names the host only). */
+function hostPort(address: string): { host: string; port: string } {
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address) ?? /^([^:]+)(?::(\d+))?$/.exec(address);
+  return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : { host: address.toLowerCase(), port: '' };
+}
+
+function sameBackend(w: Worker, host: string, port: string): boolean {
+  if (w.target.host.toLowerCase().replace(/^\[|\]$/g, '') !== host) return false;
+  if (!port) return true;
+  return (w.target.port || DEFAULT_PORT[w.target.scheme] || '') === port;
+}
+
+function ruleMatches(r: ProxyPassRule, path: string): boolean {
+  if (r.exclusion) return false;
+  if (!r.regex) return path.startsWith(r.path);
+  try {
+    return new RegExp(r.path).test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** The rules that send requests to a worker: its own line, or those using its balancer. */
+function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
+  if (w.balancer) return w.balancer.users;
+  return proxy.rules.filter((r) => r.node === w.node);
+}
+
+export function findApachePlace(proxy: ProxyModel, fields: LogFields): ApachePlace | undefined {
+  const path = fields.path;
+  let candidates = proxy.workers;
+  let how = '';
+  if (fields.upstream) {
+    const { host, port } = hostPort(fields.upstream);
+    candidates = candidates.filter((w) => sameBackend(w, host, port));
+    how = `its backend is ${fields.upstream}`;
+  } else if (!path) return undefined;
+  const withRule = candidates.map((w) => ({ w, rule: path ? rulesOf(proxy, w).find((r) => ruleMatches(r, path)) : undefined }));
+  const best = withRule.find((x) => x.rule) ?? (fields.upstream ? withRule[0] : undefined);
+  if (!best) return undefined;
+  if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
+  return { worker: best.w, rule: best.rule, how, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };
+}
+
+function value(name: string, t: TimeoutValue, w: Worker): ApacheValue {
+  const s = formatSeconds(t.ms);
+  switch (t.origin) {
+    case 'worker':
+      return { name, value: s, origin: `${t.param!.key}=${t.param!.value} on the worker`, node: t.node ?? w.node };
+    case 'ProxyTimeout':
+    case 'Timeout':
+      return { name, value: s, origin: `${t.origin} ${t.node!.args[0]}${t.partial ? ' (a main configuration proxylint does not see may set ProxyTimeout)' : ''}`, node: t.node };
+    default:
+      return { name, value: s, origin: t.partial ? 'the Timeout of a main configuration proxylint does not see (60 s unless set)' : 'the default (Timeout 60)' };
+  }
+}
