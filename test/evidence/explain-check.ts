@@ -1,4 +1,7 @@
+import { explainLog } from '../../server/src/core/explain/explain';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
+import type { LintResult } from '../../server/src/core/lint';
+import type { NginxTarget } from '../../server/src/core/model/nginx-defaults';
 import type { Observation } from './scenario';
 
 /** Error-log lines that come with a failed proxied request (the ones `proxylint explain` must know). */
@@ -25,4 +28,15 @@ export function explainProblems(o: Observation, server: 'nginx' | 'apache', when
     else if (uniform !== undefined && !e.pattern.statuses.includes(uniform)) problems.push(`proxylint explain says ${e.pattern.status} for this line, the client got ${uniform} (${when}): ${line.trim()}`);
   }
   return problems;
+}
+
+/**
+ * `proxylint explain --in` on a real nginx's error log and the configuration it ran: every line about a request
+ * (it has `request:`) must be placed at a location of that configuration.
+ */
+export function placementProblems(o: Observation, lint: LintResult, target: NginxTarget, when: string): string[] {
+  const { entries } = explainLog(o.errorLog.split('\n'), [{ config: lint.config, findings: lint.findings, target }]);
+  return entries
+    .filter((e) => e.explanation.pattern.server === 'nginx' && e.explanation.fields.path !== undefined && !e.place?.location)
+    .map((e) => `proxylint explain does not place this line in the configuration nginx ran (${when}): ${e.example}`);
 }

@@ -1,4 +1,4 @@
-import { explainProblems } from './explain-check';
+import { explainProblems, placementProblems } from './explain-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
@@ -409,6 +409,10 @@ export async function runScenario(s: Scenario): Promise<Row> {
     row.observed = shown(s.claim, before);
     row.problems.push(...judge(s.claim, before, 'before the fix'));
     row.problems.push(...explainProblems(before, s.server, 'before the fix'));
+    if (setup.kind === 'nginx' && !s.lintPath) {
+      const settings = fixtureSettings(setup.text);
+      row.problems.push(...placementProblems(before, lintNginx(setup.confPath, setup.text, createNodeHost(), { settings }), settings.nginx, 'before the fix'));
+    }
     if (s.claim.log) {
       const src = s.claim.status === 'startup-failure' ? before.configTest : before.errorLog;
       row.log = matches(src, s.claim.log) ? firstLine(src, s.claim.log) || String(s.claim.log) : 'NOT FOUND';
