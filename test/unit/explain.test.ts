@@ -145,6 +145,12 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.deepEqual(out.explained[0].place.location, { path: conf, line: 7, match: '/api/' });
     assert.deepEqual(out.explained[1].values[0], { directive: 'fastcgi_connect_timeout', value: '60s', origin: 'default' });
 
+    // A log with more lines than a function call takes arguments, past the default size limit with --max-file-size.
+    writeFileSync(log, (line + '\n').repeat(150_000));
+    const many = runCli(['explain', '--in', conf, '--log', log, '--max-file-size', String(200 * 1024 * 1024), '--format', 'json'], { cwd: tree.dir });
+    assert.equal(many.code, 0, many.stderr);
+    assert.equal(JSON.parse(many.stdout).explained[0].count, 150_000);
+
     const none = runCli(['explain', 'hello world'], { cwd: tree.dir });
     assert.equal(none.code, 1);
     assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);

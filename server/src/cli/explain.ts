@@ -20,8 +20,9 @@ request, with the values in force there (set here, inherited, or the default)
 and what proxylint finds in that location; an Apache httpd line at the
 ProxyPass or BalancerMember of the backend it names, with its timeouts.
 
-Lines proxylint does not know are counted and skipped. Exit codes: 0 when at
-least one line was explained, 1 when none was, 2 for usage or I/O errors.`;
+Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
+--max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
+explained, 1 when none was, 2 for usage or I/O errors.`;
 
 interface ExplainArgs {
   config?: string;
@@ -41,6 +42,10 @@ function parse(argv: string[]): ExplainArgs | string {
       const f = value();
       if (f !== 'text' && f !== 'json') return `--format takes text or json for explain`;
       out.format = f;
+    } else if (a === '--max-file-size' || a.startsWith('--max-file-size=')) {
+      // Read by the process before the CLI starts (node/cli.ts): it sets the limit for --in and --log alike.
+      const n = Number(value());
+      if (!Number.isFinite(n) || n <= 0) return '--max-file-size takes a number of bytes';
     } else if (a === '-h' || a === '--help') return 'help';
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see proxylint explain --help)`;
     else out.lines.push(a);
@@ -60,14 +65,15 @@ export function runExplain(argv: string[], io: CliIo): number {
     io.stderr(`proxylint explain: ${args}\n`);
     return 2;
   }
-  const lines = [...args.lines];
+  let lines = [...args.lines];
   if (args.log) {
     const r = args.log === '-' ? io.readStdin() : io.read(resolve(io.cwd, args.log));
     if (!r.ok) {
       io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message}\n`);
       return 2;
     }
-    lines.push(...r.text.split(/\r?\n/));
+    // concat, not push(...): a log has more lines than a call can take arguments.
+    lines = lines.concat(r.text.split(/\r?\n/));
   }
 
   let lint: LintResult | undefined;

@@ -50,6 +50,8 @@ export interface ExplainedLog {
  */
 export function explainLog(lines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const byKey = new Map<string, ExplainedEntry>();
+  // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
+  const places = new Map<string, { found?: ReturnType<typeof placeIn>; apache?: ReturnType<typeof apachePlaceIn> }>();
   let unknown = 0;
   let blank = 0;
   for (const line of lines) {
@@ -62,8 +64,14 @@ export function explainLog(lines: readonly string[], configs: readonly CheckedNg
       unknown++;
       continue;
     }
-    const found = explanation.pattern.server === 'nginx' ? placeIn(configs, explanation) : undefined;
-    const apache = explanation.pattern.server === 'apache' ? apachePlaceIn(apacheConfigs, explanation) : undefined;
+    const f = explanation.fields;
+    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}`;
+    let placed = places.get(placeKey);
+    if (!placed) {
+      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, explanation) };
+      places.set(placeKey, placed);
+    }
+    const { found, apache } = placed;
     const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
     const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}`;
     const seen = byKey.get(key);

@@ -44,6 +44,15 @@ function nameMatches(pattern: string, host: string): boolean {
   return h === p;
 }
 
+const SERVERS = new WeakMap<NginxConfig, ConfigNode[]>();
+
+/** The http server blocks, found once per configuration: a long log asks for them on every line. */
+function serversOf(config: NginxConfig): ConfigNode[] {
+  let list = SERVERS.get(config);
+  if (!list) SERVERS.set(config, (list = config.all.filter((n) => n.name === 'server' && n.context === 'http')));
+  return list;
+}
+
 /** The ports a server block listens on (80 when it has no listen). */
 function listenPorts(server: ConfigNode): string[] {
   const listens = server.children.filter((c) => c.name === 'listen');
@@ -60,7 +69,7 @@ function listenPorts(server: ConfigNode): string[] {
  * every server_name; a single block on that port is taken as well. The default server comes last.
  */
 function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNode; how: string; byName: boolean } | undefined {
-  const servers = config.all.filter((n) => n.name === 'server' && n.context === 'http');
+  const servers = serversOf(config);
   if (fields.serverName) {
     const named = servers.find((s) => serverNames(s)[0] === fields.serverName);
     if (named) return { server: named, how: `its server_name ${fields.serverName} is the log line's "server:"`, byName: true };
@@ -123,8 +132,16 @@ function chooseLocation(level: ConfigNode, path: string): ConfigNode | undefined
   return longest;
 }
 
+const FOUND = new WeakMap<NginxConfig, Map<string, ReturnType<typeof findServer>>>();
+
 export function findNginxPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
-  const found = findServer(config, fields);
+  // The server block depends on the name and Host only, and a log names few: found once per pair (it compares every
+  // server_name of the configuration).
+  let cache = FOUND.get(config);
+  if (!cache) FOUND.set(config, (cache = new Map()));
+  const key = `${fields.serverName}\0${fields.host}`;
+  let found = cache.get(key);
+  if (!cache.has(key)) cache.set(key, (found = findServer(config, fields)));
   if (!found) return undefined;
   const location = fields.path ? chooseLocation(found.server, fields.path) : undefined;
   return { server: found.server, location, how: found.how, byName: found.byName };
