@@ -135,11 +135,11 @@ export const IO_FAMILIES: Family[] = [
       failure: [
         'Off by default, so any certificate is accepted. When on:',
         `- \`${d('ssl_trusted_certificate')}\` must be set, or nginx refuses to start (checked where the pass target uses ${m.tlsScheme});`,
-        `- a certificate that does not match \`${d('ssl_name')}\` (SNI off, or the name is an upstream group's name) or does not chain to the trusted CAs fails the handshake → **502**.`,
+        `- a certificate that does not match \`${d('ssl_name')}\` (SNI off, or the name is an upstream group's name) or does not chain to the trusted CAs fails the handshake → **502**. A chain failure is logged as \`upstream SSL certificate verify error: (N:…)\`; see \`${d('ssl_trusted_certificate')}\` for which number means what.`,
       ].join('\n'),
       statusCodes: ['502', 'startup-failure'],
-      logLines: [NGX_LOG.sniMismatch],
-      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      logLines: [NGX_LOG.sniMismatch, NGX_LOG.tlsVerifyLeaf, NGX_LOG.tlsVerifyIssuer],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`],
       defaultValue: 'off',
       versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
       rules: ['tls-verify-without-trusted-certificate', 'tls-upstream-without-sni'],
@@ -152,10 +152,15 @@ export const IO_FAMILIES: Family[] = [
       summary: `PEM file with the CA certificates used to verify the ${m.backend}'s certificate when \`${d('ssl_verify')}\` is on.`,
       failure:
         `Missing while \`${d('ssl_verify')} on\` → nginx will not start; an unreadable file stops the start too. ` +
-        'A file with the wrong CA, or without the intermediate the backend relies on, makes every handshake fail → **502**.',
+        'A file with the wrong CA, or without the intermediate the backend relies on, makes every handshake fail → **502**, and the number in the log line tells the cases apart (nginx 1.22.1 with OpenSSL 3.0): ' +
+        '`(21:unable to verify the first certificate)` when the backend sends only its own certificate and its issuer is not in the file (the usual internal-CA case, and a missing intermediate); ' +
+        '`(20:unable to get local issuer certificate)` when the backend sends its chain and the root is not in the file; ' +
+        '`(2:unable to get issuer certificate)` when the file holds the intermediate but not its root. ' +
+        `A resumed TLS session keeps the verification result of the handshake that made it, and locations passing to the same host and port share sessions (\`${d('ssl_session_reuse')}\`, on by default): ` +
+        'a location with the wrong file can get 200 after another one\'s good handshake, and the right file can fail with (21:…) after a bad one. Check a CA change after a reload, or with session reuse off.',
       statusCodes: ['502', 'startup-failure'],
-      logLines: [],
-      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      logLines: [NGX_LOG.tlsVerifyLeaf, NGX_LOG.tlsVerifyIssuer, NGX_LOG.tlsVerifyNoRoot],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`],
       versions: since(m),
       rules: ['tls-verify-without-trusted-certificate'],
     }),

@@ -266,6 +266,17 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['tls-upstream-without-sni', 'tls-verify-without-trusted-certificate'],
   },
   {
+    id: 'nginx-tls-verify',
+    server: 'nginx',
+    match: /upstream SSL certificate verify error: \(\d+:[^)]*\) while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'verification is on and the backend\'s certificate does not chain to a CA in {f}_ssl_trusted_certificate. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in the file; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing; (2:unable to get issuer certificate): the file holds the intermediate but not its root. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
+    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_session_reuse'],
+    // tls-verify-without-trusted-certificate catches a missing file, not a file with the wrong CA.
+    rules: [],
+  },
+  {
     id: 'nginx-tls-wrong-version',
     server: 'nginx',
     match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::(?:wrong version number|packet length too long)\) while SSL handshaking to upstream/,
