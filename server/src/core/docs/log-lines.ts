@@ -46,6 +46,7 @@ export const NGX_LOG = {
   tlsVerifyIssuer: 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream',
   // The file holds the intermediate but not the root it was issued by.
   tlsVerifyNoRoot: 'upstream SSL certificate verify error: (2:unable to get issuer certificate) while SSL handshaking to upstream',
+  v6Unreachable: 'connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream',
 } as const;
 
 /**
@@ -63,6 +64,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   tlsVerifyLeaf: 'servers/nginx-tls-verify.test.ts',
   tlsVerifyIssuer: 'servers/nginx-tls-verify.test.ts',
   tlsVerifyNoRoot: 'servers/nginx-tls-verify.test.ts',
+  v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
 };
 
 /**
