@@ -37,6 +37,7 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     [NGX_LOG.tlsVerifyIssuer, 'nginx-tls-verify', '502'],
     [NGX_LOG.tlsVerifyNoRoot, 'nginx-tls-verify', '502'],
     [NGX_LOG.v6Unreachable, 'nginx-unreachable', '502'],
+    [NGX_LOG.clientSendTimeout, 'nginx-client-send-timeout', 'response cut short (200 already sent)'],
     [APX_LOG.connectTimeout, 'apache-connect-failed', '503'],
     [APX_LOG.noConnection, 'apache-no-connection', '503'],
     [APX_LOG.readTimeout, 'apache-read-timeout', '502'],

@@ -52,9 +52,11 @@ const CORE: DirectiveDoc[] = [
   doc('send_timeout', 'core', {
     summary: 'How long nginx waits between two writes of the response to the client.',
     failure:
-      'Client side: if the client does not accept data for this long, nginx closes the connection — the client sees a cut-off response, not a 5xx. With `proxy_buffering off` a stalled client also holds the backend connection until this fires.',
+      'Client side: if the client does not accept data for this long, nginx closes the connection — the client sees a cut-off response, not a 5xx; the access log shows 200 with the bytes actually sent. ' +
+      'The line `client timed out (110: Connection timed out) while sending to client` is logged at level `info`, so an error log at the default level shows nothing. ' +
+      'With `proxy_buffering off` a stalled client also holds the backend connection until this fires (nginx 1.22.1: closed after 1 s with `send_timeout 1s`, after 3 s with `3s`); with buffering on the same happens once the buffers are full and `proxy_max_temp_file_size` allows no (more) temporary file.',
     statusCodes: ['truncated-200'],
-    logLines: [],
+    logLines: [NGX_LOG.clientSendTimeout],
     defaultValue: '60s',
   }),
   doc('keepalive_timeout', 'core', {

@@ -17,14 +17,14 @@ export const IO_FAMILIES: Family[] = [
         `Size of the buffer for the first part of the ${m.backend}'s response, which holds the response header — the whole header must fit.` +
         (m.buffering ? '' : ' For gRPC the rest of the response also streams through this buffer, straight to the client.'),
       failure:
-        'A response header larger than this buffer (big `Set-Cookie` values, JWTs or session tokens, long CSP or `Link` headers) is treated as invalid: nginx answers **502** `upstream sent too big header …` and counts a failed attempt. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).' +
+        `A response header larger than this buffer (big \`Set-Cookie\` values, JWTs or session tokens, long CSP or \`Link\` headers) is treated as invalid: nginx answers **502** \`upstream sent too big header …\` and counts a failed attempt towards \`max_fails\` (with the default \`max_fails=1\` the server is skipped for \`fail_timeout\`: \`upstream server temporarily disabled\`), but passes the request to the next server only when \`${d('next_upstream')}\` lists \`invalid_header\`. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).` +
         (m.id === 'proxy' ? ' Auth services behind `auth_request` are a frequent source.' : '') +
         (m.buffering
           ? ` Raising it *alone* can stop nginx from reloading: \`${d('busy_buffers_size')}\` then defaults to twice this size and must stay below all \`${d('buffers')}\` minus one — on 4 KiB pages \`${d('buffer_size')} 16k\` alone fails \`nginx -t\`. Change the three together, e.g. \`${d('buffer_size')} 16k; ${d('buffers')} 8 16k; ${d('busy_buffers_size')} 32k;\`.`
           : '') +
         grpcNote(m),
       statusCodes: m.buffering ? ['502', 'startup-failure'] : ['502'],
-      logLines: [NGX_LOG.tooBig, ...(m.id === 'proxy' ? [NGX_LOG.busyTooBig] : [])],
+      logLines: [NGX_LOG.tooBig, NGX_LOG.serverDisabledHeader, ...(m.id === 'proxy' ? [NGX_LOG.busyTooBig] : [])],
       expectedLogLines: m.buffering && m.id !== 'proxy' ? [busyTooBig(m)] : undefined,
       defaultValue: '4k|8k (one memory page)',
       versions: since(m),
@@ -86,7 +86,9 @@ export const IO_FAMILIES: Family[] = [
         `- the body goes out as it arrives; a client that pauses is timed by \`client_body_timeout\` (**408**), not by \`${d('send_timeout')}\`, which runs only while the backend is not reading (→ **504** \`…while sending request to upstream\`, with buffering on as well);`,
         '- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group.',
         'With `on` (the default) large bodies are spooled to disk first and the backend sees the request only after the upload completed.' +
-          (m.id === 'proxy' ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2.' : ''),
+          (m.id === 'proxy'
+            ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2: with the default 1.0 nginx 1.22.1 sent a paused chunked upload only after its last chunk, with a `Content-Length`, and logged `a client request body is buffered to a temporary file`; with 1.1 it streamed the chunks as they came.'
+            : ''),
       ].join('\n'),
       statusCodes: ['504', '502'],
       logLines: [NGX_LOG.sendTimeout],
@@ -213,10 +215,9 @@ export const IO_FAMILIES: Family[] = [
       summary: `Turns on TCP keepalive probes (\`SO_KEEPALIVE\`) for connections to the ${m.backend}.`,
       failure:
         'TCP-level only, not HTTP keep-alive, and the probe timing comes from the kernel (on Linux the first probe goes out after about two hours by default), so on its own it rarely keeps a firewall or NAT from dropping an idle pooled connection. ' +
-        'A silently dropped connection surfaces on the next request that uses it, as a reset (**502**) or a read timeout (**504**).',
+        'A silently dropped connection surfaces on the next request that uses it: as a reset, `recv() failed (104: Connection reset by peer)`, after which nginx sends GET and other idempotent requests again on a new connection (200) while POST, PATCH and LOCK get **502**; or, when nothing answers at all, as a read timeout (**504**).',
       statusCodes: ['502', '504'],
-      logLines: [],
-      expectedLogLines: ['recv() failed (104: Connection reset by peer) while reading response header from upstream'],
+      logLines: [NGX_LOG.resetBeforeHeader],
       defaultValue: 'off',
       versions: since(m, 'Since 1.15.6.'),
     }),

@@ -65,6 +65,16 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['read-timeout-too-low'],
   },
   {
+    id: 'nginx-client-send-timeout',
+    server: 'nginx',
+    match: /client timed out \(110: [^)]*\) while sending to client/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the client stopped reading the response for longer than send_timeout and nginx closed the connection (logged at level info). With proxy_buffering off the backend connection was held open until then.',
+    directives: ['send_timeout', '{f}_buffering'],
+    rules: [],
+  },
+  {
     id: 'nginx-upgraded-timeout',
     server: 'nginx',
     match: /upstream timed out \(110: [^)]*\) while proxying upgraded connection/,
@@ -210,8 +220,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     server: 'nginx',
     match: /upstream sent too big header while reading response header from upstream/,
     status: '502',
-    statuses: ['502'],
-    meaning: 'the response header (large cookies, long redirect URLs, auth tokens) does not fit in the header buffer.',
+    // 200 when *_next_upstream lists invalid_header and another server answered (nginx 1.22.1).
+    statuses: ['502', '200'],
+    meaning: 'the response header (large cookies, long redirect URLs, auth tokens) does not fit in the header buffer. It counts as a failed attempt (max_fails), but the request goes to another server only when *_next_upstream lists invalid_header.',
     directives: ['{f}_buffer_size', '{f}_buffers', '{f}_busy_buffers_size'],
     rules: ['header-buffer-too-small', 'buffer-size-arithmetic'],
   },
