@@ -67,9 +67,9 @@ test('send_timeout: a client that stops reading holds the backend connection unt
   const clients: Socket[] = [];
   try {
     const logs = await onNginx(
-      `http {\n    server {\n        listen 127.0.0.1:8000;\n        proxy_read_timeout 10s;\n        location /off1/ { proxy_buffering off; send_timeout 1s; proxy_pass http://127.0.0.1:${backend.port}; }\n        location /off3/ { proxy_buffering off; send_timeout 3s; proxy_pass http://127.0.0.1:${backend.port}; }\n    }\n}\n`,
+      `http {\n    server {\n        listen 127.0.0.1:8000;\n        proxy_read_timeout 10s;\n        location /off1/ { proxy_buffering off; send_timeout 1s; proxy_pass http://127.0.0.1:${backend.port}; }\n        location /off3/ { proxy_buffering off; send_timeout 3s; proxy_pass http://127.0.0.1:${backend.port}; }\n        location /on1/ { proxy_buffering on; proxy_max_temp_file_size 0; send_timeout 1s; proxy_pass http://127.0.0.1:${backend.port}; }\n    }\n}\n`,
       async (setup) => {
-        for (const p of ['/off1/', '/off3/']) {
+        for (const p of ['/off1/', '/off3/', '/on1/']) {
           const s = connect({ port: setup.port, host: '127.0.0.1' });
           s.on('error', () => undefined);
           s.on('connect', () => {
@@ -83,12 +83,14 @@ test('send_timeout: a client that stops reading holds the backend connection unt
     );
     assert.ok(closedAt['/off1/'] >= 900 && closedAt['/off1/'] < 2500, `send_timeout 1s: backend closed after ${closedAt['/off1/']} ms`);
     assert.ok(closedAt['/off3/'] >= 2900 && closedAt['/off3/'] < 4000, `send_timeout 3s: backend closed after ${closedAt['/off3/']} ms`);
+    // Buffering on, but no temporary file allowed: once the buffers are full the backend waits just the same.
+    assert.ok(closedAt['/on1/'] >= 900 && closedAt['/on1/'] < 2500, `buffering on, no temp file: backend closed after ${closedAt['/on1/']} ms`);
     const timedOut = logs.errorLog.split('\n').filter((l) => l.includes(NGX_LOG.clientSendTimeout));
-    assert.equal(timedOut.length, 2, logs.errorLog);
+    assert.equal(timedOut.length, 3, logs.errorLog);
     assert.ok(timedOut.every((l) => l.includes('[info]')), 'logged at info');
     // The access log has the 200 with fewer bytes than the 64 MiB body.
-    const sizes = [...logs.accessLog.matchAll(/"GET \/off\d\/ HTTP\/1\.1" 200 (\d+) /g)].map((m) => Number(m[1]));
-    assert.equal(sizes.length, 2, logs.accessLog);
+    const sizes = [...logs.accessLog.matchAll(/"GET \/o(?:ff|n)\d\/ HTTP\/1\.1" 200 (\d+) /g)].map((m) => Number(m[1]));
+    assert.equal(sizes.length, 3, logs.accessLog);
     assert.ok(sizes.every((n) => n < 64 << 20), logs.accessLog);
   } finally {
     for (const c of clients) c.destroy();
@@ -97,6 +99,7 @@ test('send_timeout: a client that stops reading holds the backend connection unt
   const doc = nginxDirectiveDoc('send_timeout')!;
   assert.match(doc.failure, /With `proxy_buffering off` a stalled client also holds the backend connection until this fires/);
   assert.match(doc.failure, /logged at level `info`/);
+  assert.match(doc.failure, /with buffering on the same happens once the buffers are full and `proxy_max_temp_file_size` allows no \(more\) temporary file/);
   assert.ok(doc.logLines.includes(NGX_LOG.clientSendTimeout));
 });
 
