@@ -50,6 +50,8 @@ export const NGX_LOG = {
   // Logged at level info: not in an error log at the default level (error).
   clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
   serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
+  slowStartInvalid: 'invalid parameter "slow_start=10s"',
+  serviceInvalid: 'invalid parameter "service=http"',
 } as const;
 
 /**
@@ -70,6 +72,8 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
   clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
+  slowStartInvalid: 'servers/nginx-server-params.test.ts',
+  serviceInvalid: 'servers/nginx-server-params.test.ts',
 };
 
 /**
