@@ -302,5 +302,7 @@ test('stream proxy_pass: a refused connect closes the client connection at once,
   assert.equal(seen.silent.how, 'eof', JSON.stringify(seen));
   for (const v of Object.values(seen)) assert.ok(v.bytes === 0 && v.ms < 1000, JSON.stringify(seen));
   assert.ok(logs.errorLog.split('\n').filter((l) => l.includes(NGX_LOG.refused)).length >= 2, logs.errorLog);
-  assert.match(nginxDirectiveDoc('proxy_pass', 'stream')!.failure, /clients see a reset or an immediate EOF, not a 502\/504/);
+  const doc = nginxDirectiveDoc('proxy_pass', 'stream')!;
+  assert.match(doc.failure, /clients see a reset or an immediate EOF, not a 502\/504/);
+  assert.ok(doc.logLines.includes(NGX_LOG.refused));
 });
