@@ -4,10 +4,10 @@ import type { Standin } from './http';
 
 /**
  * A UDP DNS stand-in on 127.0.0.1: answers every A question with `answer` (default 127.0.0.1, TTL 5 s) and
- * AAAA with no records; with `silent` it reads questions and never answers (a resolver that times out).
- * It stops by itself after `deadlineMs`.
+ * AAAA with `aaaa` (a full eight-group IPv6 address) or no records; `answer: null` gives no A records. With
+ * `silent` it reads questions and never answers (a resolver that times out). It stops by itself after `deadlineMs`.
  */
-export async function startDnsStandin(o: { answer?: string; silent?: boolean; deadlineMs?: number } = {}): Promise<Standin & { questions: string[] }> {
+export async function startDnsStandin(o: { answer?: string | null; aaaa?: string; silent?: boolean; deadlineMs?: number } = {}): Promise<Standin & { questions: string[] }> {
   const port = await freePort();
   const sock = createSocket('udp4');
   const st = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], questions: [] as string[], stop: async () => undefined as void };
@@ -25,18 +25,21 @@ export async function startDnsStandin(o: { answer?: string; silent?: boolean; de
     const header = Buffer.from(msg.subarray(0, 12));
     header.writeUInt16BE(0x8180, 2); // response, recursion desired + available, no error
     header.writeUInt16BE(1, 4);
-    header.writeUInt16BE(qtype === 1 ? 1 : 0, 6);
+    const a = o.answer === undefined ? '127.0.0.1' : o.answer;
+    const records = qtype === 1 && a ? 1 : qtype === 28 && o.aaaa ? 1 : 0;
+    header.writeUInt16BE(records, 6);
     header.writeUInt16BE(0, 8);
     header.writeUInt16BE(0, 10);
     const parts = [header, question];
-    if (qtype === 1) {
-      const rr = Buffer.alloc(16);
+    if (records) {
+      const data = qtype === 1 ? Buffer.from(a!.split('.').map(Number)) : Buffer.from(o.aaaa!.split(':').flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]));
+      const rr = Buffer.alloc(12 + data.length);
       rr.writeUInt16BE(0xc00c, 0);
-      rr.writeUInt16BE(1, 2);
+      rr.writeUInt16BE(qtype, 2);
       rr.writeUInt16BE(1, 4);
       rr.writeUInt32BE(5, 6);
-      rr.writeUInt16BE(4, 10);
-      (o.answer ?? '127.0.0.1').split('.').forEach((b, k) => rr.writeUInt8(Number(b), 12 + k));
+      rr.writeUInt16BE(data.length, 10);
+      data.copy(rr, 12);
       parts.push(rr);
     }
     sock.send(Buffer.concat(parts), rinfo.port, rinfo.address);

@@ -40,6 +40,18 @@ export const NGX_LOG = {
   resetBeforeHeader: 'recv() failed (104: Connection reset by peer) while reading response header from upstream',
   fcgiStdoutClosed: 'upstream prematurely closed FastCGI stdout while reading response header from upstream',
   authUnexpected: 'auth request unexpected status: 502 while sending to client',
+  // A backend that sends only its own certificate, whose issuer is not in *_ssl_trusted_certificate.
+  tlsVerifyLeaf: 'upstream SSL certificate verify error: (21:unable to verify the first certificate) while SSL handshaking to upstream',
+  // A backend that sends its certificate with the intermediate, whose root is not in the file.
+  tlsVerifyIssuer: 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream',
+  // The file holds the intermediate but not the root it was issued by.
+  tlsVerifyNoRoot: 'upstream SSL certificate verify error: (2:unable to get issuer certificate) while SSL handshaking to upstream',
+  v6Unreachable: 'connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream',
+  // Logged at level info: not in an error log at the default level (error).
+  clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
+  serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
+  slowStartInvalid: 'invalid parameter "slow_start=10s"',
+  serviceInvalid: 'invalid parameter "service=http"',
 } as const;
 
 /**
@@ -54,6 +66,14 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   resetBeforeHeader: 'servers/nginx-hover-behaviour.test.ts',
   fcgiStdoutClosed: 'servers/nginx-hover-behaviour.test.ts',
   authUnexpected: 'servers/nginx-hover-behaviour.test.ts',
+  tlsVerifyLeaf: 'servers/nginx-tls-verify.test.ts',
+  tlsVerifyIssuer: 'servers/nginx-tls-verify.test.ts',
+  tlsVerifyNoRoot: 'servers/nginx-tls-verify.test.ts',
+  v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
+  clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
+  serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
+  slowStartInvalid: 'servers/nginx-server-params.test.ts',
+  serviceInvalid: 'servers/nginx-server-params.test.ts',
 };
 
 /**

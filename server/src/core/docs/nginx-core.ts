@@ -13,12 +13,11 @@ const CORE: DirectiveDoc[] = [
     failure: [
       '- **No resolver** while a pass target holds a variable with a hostname → every such request fails with **502** `no resolver defined to resolve …` (IP-only values need no resolver).',
       '- **Resolver unreachable or slow** → each request waits up to `resolver_timeout` (30s by default) and then gets **502** `… could not be resolved`.',
-      '- Answers are cached for their DNS TTL unless `valid=` overrides it. nginx asks for IPv6 as well as IPv4 addresses; on hosts without IPv6 routes the AAAA answers become peers that cannot be reached — add `ipv6=off`.',
+      '- Answers are cached for their DNS TTL unless `valid=` overrides it. nginx asks for IPv6 as well as IPv4 addresses, and AAAA answers become peers. On a host without IPv6 routes each of them fails at once with `connect() to [<address>]:<port> failed (101: Network is unreachable)` (plus `upstream server temporarily disabled`): with an IPv4 address as well nginx moves on to it and the client still gets 200, with only AAAA answers it gets **502**. `ipv6=off` stops the AAAA questions.',
       '- Hostnames written without variables are *not* resolved through this directive: they are looked up once at start-up (and break the start if they do not resolve).',
     ].join('\n'),
     statusCodes: ['502'],
-    logLines: [NGX_LOG.noResolver, NGX_LOG.resolverRefused, NGX_LOG.resolveTimeout],
-    expectedLogLines: ['connect() to [2001:db8::1]:80 failed (101: Network is unreachable)'],
+    logLines: [NGX_LOG.noResolver, NGX_LOG.resolverRefused, NGX_LOG.resolveTimeout, NGX_LOG.v6Unreachable],
     defaultValue: 'none',
     versions: '`ipv4=off` since 1.23.1. Also allowed inside `upstream {}` since 1.27.3.',
     rules: ['variable-pass-without-resolver', 'resolver-timeout-too-long', 'resolve-without-prerequisites'],
@@ -53,9 +52,11 @@ const CORE: DirectiveDoc[] = [
   doc('send_timeout', 'core', {
     summary: 'How long nginx waits between two writes of the response to the client.',
     failure:
-      'Client side: if the client does not accept data for this long, nginx closes the connection — the client sees a cut-off response, not a 5xx. With `proxy_buffering off` a stalled client also holds the backend connection until this fires.',
+      'Client side: if the client does not accept data for this long, nginx closes the connection — the client sees a cut-off response, not a 5xx; the access log shows 200 with the bytes actually sent. ' +
+      'The line `client timed out (110: Connection timed out) while sending to client` is logged at level `info`, so an error log at the default level shows nothing. ' +
+      'With `proxy_buffering off` a stalled client also holds the backend connection until this fires (nginx 1.22.1: closed after 1 s with `send_timeout 1s`, after 3 s with `3s`); with buffering on the same happens once the buffers are full and `proxy_max_temp_file_size` allows no (more) temporary file.',
     statusCodes: ['truncated-200'],
-    logLines: [],
+    logLines: [NGX_LOG.clientSendTimeout],
     defaultValue: '60s',
   }),
   doc('keepalive_timeout', 'core', {

@@ -17,14 +17,14 @@ export const IO_FAMILIES: Family[] = [
         `Size of the buffer for the first part of the ${m.backend}'s response, which holds the response header — the whole header must fit.` +
         (m.buffering ? '' : ' For gRPC the rest of the response also streams through this buffer, straight to the client.'),
       failure:
-        'A response header larger than this buffer (big `Set-Cookie` values, JWTs or session tokens, long CSP or `Link` headers) is treated as invalid: nginx answers **502** `upstream sent too big header …` and counts a failed attempt. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).' +
+        `A response header larger than this buffer (big \`Set-Cookie\` values, JWTs or session tokens, long CSP or \`Link\` headers) is treated as invalid: nginx answers **502** \`upstream sent too big header …\` and counts a failed attempt towards \`max_fails\` (with the default \`max_fails=1\` the server is skipped for \`fail_timeout\`: \`upstream server temporarily disabled\`), but passes the request to the next server only when \`${d('next_upstream')}\` lists \`invalid_header\`. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).` +
         (m.id === 'proxy' ? ' Auth services behind `auth_request` are a frequent source.' : '') +
         (m.buffering
           ? ` Raising it *alone* can stop nginx from reloading: \`${d('busy_buffers_size')}\` then defaults to twice this size and must stay below all \`${d('buffers')}\` minus one — on 4 KiB pages \`${d('buffer_size')} 16k\` alone fails \`nginx -t\`. Change the three together, e.g. \`${d('buffer_size')} 16k; ${d('buffers')} 8 16k; ${d('busy_buffers_size')} 32k;\`.`
           : '') +
         grpcNote(m),
       statusCodes: m.buffering ? ['502', 'startup-failure'] : ['502'],
-      logLines: [NGX_LOG.tooBig, ...(m.id === 'proxy' ? [NGX_LOG.busyTooBig] : [])],
+      logLines: [NGX_LOG.tooBig, NGX_LOG.serverDisabledHeader, ...(m.id === 'proxy' ? [NGX_LOG.busyTooBig] : [])],
       expectedLogLines: m.buffering && m.id !== 'proxy' ? [busyTooBig(m)] : undefined,
       defaultValue: '4k|8k (one memory page)',
       versions: since(m),
@@ -86,7 +86,9 @@ export const IO_FAMILIES: Family[] = [
         `- the body goes out as it arrives; a client that pauses is timed by \`client_body_timeout\` (**408**), not by \`${d('send_timeout')}\`, which runs only while the backend is not reading (→ **504** \`…while sending request to upstream\`, with buffering on as well);`,
         '- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group.',
         'With `on` (the default) large bodies are spooled to disk first and the backend sees the request only after the upload completed.' +
-          (m.id === 'proxy' ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2.' : ''),
+          (m.id === 'proxy'
+            ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2: with the default 1.0 nginx 1.22.1 sent a paused chunked upload only after its last chunk, with a `Content-Length`, and logged `a client request body is buffered to a temporary file`; with 1.1 it streamed the chunks as they came.'
+            : ''),
       ].join('\n'),
       statusCodes: ['504', '502'],
       logLines: [NGX_LOG.sendTimeout],
@@ -135,11 +137,11 @@ export const IO_FAMILIES: Family[] = [
       failure: [
         'Off by default, so any certificate is accepted. When on:',
         `- \`${d('ssl_trusted_certificate')}\` must be set, or nginx refuses to start (checked where the pass target uses ${m.tlsScheme});`,
-        `- a certificate that does not match \`${d('ssl_name')}\` (SNI off, or the name is an upstream group's name) or does not chain to the trusted CAs fails the handshake → **502**.`,
+        `- a certificate that does not match \`${d('ssl_name')}\` (SNI off, or the name is an upstream group's name) or does not chain to the trusted CAs fails the handshake → **502**. A chain failure is logged as \`upstream SSL certificate verify error: (N:…)\`; see \`${d('ssl_trusted_certificate')}\` for which number means what.`,
       ].join('\n'),
       statusCodes: ['502', 'startup-failure'],
-      logLines: [NGX_LOG.sniMismatch],
-      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      logLines: [NGX_LOG.sniMismatch, NGX_LOG.tlsVerifyLeaf, NGX_LOG.tlsVerifyIssuer],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`],
       defaultValue: 'off',
       versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
       rules: ['tls-verify-without-trusted-certificate', 'tls-upstream-without-sni'],
@@ -152,10 +154,15 @@ export const IO_FAMILIES: Family[] = [
       summary: `PEM file with the CA certificates used to verify the ${m.backend}'s certificate when \`${d('ssl_verify')}\` is on.`,
       failure:
         `Missing while \`${d('ssl_verify')} on\` → nginx will not start; an unreadable file stops the start too. ` +
-        'A file with the wrong CA, or without the intermediate the backend relies on, makes every handshake fail → **502**.',
+        'A file with the wrong CA, or without the intermediate the backend relies on, makes every handshake fail → **502**, and the number in the log line tells the cases apart (nginx 1.22.1 with OpenSSL 3.0): ' +
+        '`(21:unable to verify the first certificate)` when the backend sends only its own certificate and its issuer is not in the file (the usual internal-CA case, and a missing intermediate); ' +
+        '`(20:unable to get local issuer certificate)` when the backend sends its chain and the root is not in the file; ' +
+        '`(2:unable to get issuer certificate)` when the file holds the intermediate but not its root. ' +
+        `A resumed TLS session keeps the verification result of the handshake that made it, and locations passing to the same host and port share sessions (\`${d('ssl_session_reuse')}\`, on by default): ` +
+        'a location with the wrong file can get 200 after another one\'s good handshake, and the right file can fail with (21:…) after a bad one. Check a CA change after a reload, or with session reuse off.',
       statusCodes: ['502', 'startup-failure'],
-      logLines: [],
-      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`, 'upstream SSL certificate verify error: (20:unable to get local issuer certificate) while SSL handshaking to upstream'],
+      logLines: [NGX_LOG.tlsVerifyLeaf, NGX_LOG.tlsVerifyIssuer, NGX_LOG.tlsVerifyNoRoot],
+      expectedLogLines: [`no ${d('ssl_trusted_certificate')} for ${d('ssl_verify')}`],
       versions: since(m),
       rules: ['tls-verify-without-trusted-certificate'],
     }),
@@ -208,10 +215,9 @@ export const IO_FAMILIES: Family[] = [
       summary: `Turns on TCP keepalive probes (\`SO_KEEPALIVE\`) for connections to the ${m.backend}.`,
       failure:
         'TCP-level only, not HTTP keep-alive, and the probe timing comes from the kernel (on Linux the first probe goes out after about two hours by default), so on its own it rarely keeps a firewall or NAT from dropping an idle pooled connection. ' +
-        'A silently dropped connection surfaces on the next request that uses it, as a reset (**502**) or a read timeout (**504**).',
+        'A silently dropped connection surfaces on the next request that uses it: as a reset, `recv() failed (104: Connection reset by peer)`, after which nginx sends GET and other idempotent requests again on a new connection (200) while POST, PATCH and LOCK get **502**; or, when nothing answers at all, as a read timeout (**504**).',
       statusCodes: ['502', '504'],
-      logLines: [],
-      expectedLogLines: ['recv() failed (104: Connection reset by peer) while reading response header from upstream'],
+      logLines: [NGX_LOG.resetBeforeHeader],
       defaultValue: 'off',
       versions: since(m, 'Since 1.15.6.'),
     }),

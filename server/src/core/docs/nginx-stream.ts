@@ -18,8 +18,8 @@ const DOCS: DirectiveDoc[] = [
       'when the backend refuses or does not answer the connect, nginx tries the next server (`proxy_next_upstream on`) and otherwise closes the client connection — clients see a reset or an immediate EOF, not a 502/504. ' +
       'A hostname is resolved when the configuration loads (an unresolvable one stops the start); with variables a `resolver` is needed.',
     statusCodes: ['connection-closed', 'startup-failure'],
-    logLines: [],
-    expectedLogLines: ['connect() failed (111: Connection refused) while connecting to upstream', 'upstream timed out (110: Connection timed out) while connecting to upstream'],
+    logLines: [NGX_LOG.refused],
+    expectedLogLines: ['upstream timed out (110: Connection timed out) while connecting to upstream'],
   }),
   stream('proxy_connect_timeout', {
     summary: 'How long nginx may take to connect to one stream backend.',

@@ -65,6 +65,16 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['read-timeout-too-low'],
   },
   {
+    id: 'nginx-client-send-timeout',
+    server: 'nginx',
+    match: /client timed out \(110: [^)]*\) while sending to client/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the client stopped reading the response for longer than send_timeout and nginx closed the connection (logged at level info). With proxy_buffering off the backend connection was held open until then.',
+    directives: ['send_timeout', '{f}_buffering'],
+    rules: [],
+  },
+  {
     id: 'nginx-upgraded-timeout',
     server: 'nginx',
     match: /upstream timed out \(110: [^)]*\) while proxying upgraded connection/,
@@ -210,8 +220,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     server: 'nginx',
     match: /upstream sent too big header while reading response header from upstream/,
     status: '502',
-    statuses: ['502'],
-    meaning: 'the response header (large cookies, long redirect URLs, auth tokens) does not fit in the header buffer.',
+    // 200 when *_next_upstream lists invalid_header and another server answered (nginx 1.22.1).
+    statuses: ['502', '200'],
+    meaning: 'the response header (large cookies, long redirect URLs, auth tokens) does not fit in the header buffer. It counts as a failed attempt (max_fails), but the request goes to another server only when *_next_upstream lists invalid_header.',
     directives: ['{f}_buffer_size', '{f}_buffers', '{f}_busy_buffers_size'],
     rules: ['header-buffer-too-small', 'buffer-size-arithmetic'],
   },
@@ -264,6 +275,17 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning: 'verification is on and the backend\'s certificate does not cover the name nginx checks ({f}_ssl_name, by default the host of the pass target); without SNI the backend may also have sent its default certificate.',
     directives: ['{f}_ssl_verify', '{f}_ssl_name', '{f}_ssl_server_name', '{f}_ssl_trusted_certificate'],
     rules: ['tls-upstream-without-sni', 'tls-verify-without-trusted-certificate'],
+  },
+  {
+    id: 'nginx-tls-verify',
+    server: 'nginx',
+    match: /upstream SSL certificate verify error: \(\d+:[^)]*\) while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'verification is on and the backend\'s certificate does not chain to a CA in {f}_ssl_trusted_certificate. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in the file; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing; (2:unable to get issuer certificate): the file holds the intermediate but not its root. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
+    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_session_reuse'],
+    // tls-verify-without-trusted-certificate catches a missing file, not a file with the wrong CA.
+    rules: [],
   },
   {
     id: 'nginx-tls-wrong-version',
