@@ -35,7 +35,7 @@ export function explainProblems(o: Observation, server: 'nginx' | 'apache', when
  * (it has `request:`) must be placed at a location of that configuration.
  */
 export function placementProblems(o: Observation, lint: LintResult, target: NginxTarget, when: string): string[] {
-  const { entries } = explainLog(o.errorLog.split('\n'), [{ config: lint.config, findings: lint.findings, target }]);
+  const { entries } = explainLog(o.errorLog.split('\n'), [{ config: lint.config, findings: lint.findings, target, upstreams: lint.upstreams }]);
   return entries
     .filter((e) => e.explanation.pattern.server === 'nginx' && e.explanation.fields.path !== undefined && !e.place?.location)
     .map((e) => `proxylint explain does not place this line in the configuration nginx ran (${when}): ${e.example}`);

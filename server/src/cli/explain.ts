@@ -92,7 +92,7 @@ export function runExplain(argv: string[], io: CliIo): number {
     else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
 
-  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx }] : [], apache ? [apache] : []);
+  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams }] : [], apache ? [apache] : []);
   if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, !!(lint || apache))), unknownLines: unknown }, null, 2) + '\n');
   else io.stdout(list.map((x) => toText(x, !!(lint || apache), io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
   return list.length ? 0 : 1;

@@ -8,7 +8,7 @@ import type { Workspace } from './workspace';
 export const EXPLAIN_COMMAND = 'proxylint.server.explain';
 
 export function explainForEditor(ws: Workspace, text: string): string {
-  const configs = ws.nginxEntryResults().map((r) => ({ config: r.config, findings: r.findings, target: r.settings.nginx }));
+  const configs = ws.nginxEntryResults().map((r) => ({ config: r.config, findings: r.findings, target: r.settings.nginx, upstreams: r.upstreams }));
   const { entries, unknown } = explainLog(text.split(/\r?\n/), configs, ws.apacheResults());
   if (entries.length === 0) return 'proxylint does not know this line: it explains nginx and Apache httpd error-log lines about failed proxied requests (502, 503, 504, …).';
   const parts = entries.map(toMarkdown);

@@ -1,6 +1,7 @@
 import type { Finding } from '../finding';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
@@ -12,6 +13,8 @@ export interface CheckedNginx {
   config: NginxConfig;
   findings: Finding[];
   target: NginxTarget;
+  /** The pass targets and groups: a line's backend address confirms the location (see findNginxPlace). */
+  upstreams?: UpstreamGraph;
 }
 
 /** An httpd configuration already linted: its proxy model (workers, rules, timeouts) and findings. */
@@ -97,7 +100,7 @@ export function explainLog(lines: readonly string[], configs: readonly CheckedNg
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
   let fallback: { place: NginxPlace; checked: CheckedNginx } | undefined;
   for (const checked of configs) {
-    const place = findNginxPlace(checked.config, e.fields);
+    const place = findNginxPlace(checked.config, e.fields, checked.upstreams);
     if (!place) continue;
     if (place.byName) return { place, checked };
     fallback ??= { place, checked };

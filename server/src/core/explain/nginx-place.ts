@@ -1,17 +1,18 @@
 import { effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
 export interface NginxPlace {
   server: ConfigNode;
-  /** The location nginx chose for the request path; undefined when the line names no request or none matches. */
+  /** The location that passed the request to the backend; undefined when the line names no request or none matches. */
   location?: ConfigNode;
-  /** How the server block was picked, for the reader to judge. */
+  /** How the server block and location were picked, for the reader to judge. */
   how: string;
-  /** Picked by the line's `server:` or Host, rather than as the only or the default server block. */
+  /** Picked by what the line says (`server:`, Host, the backend it names), not as the only or the default server. */
   byName: boolean;
 }
 
@@ -26,23 +27,6 @@ export interface ValueHere {
 }
 
 const serverNames = (server: ConfigNode): string[] => server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value));
-
-/** nginx's server_name forms: exact, "*.example.com", "www.example.*", ".example.com", "~regex". */
-function nameMatches(pattern: string, host: string): boolean {
-  const h = host.toLowerCase().replace(/:\d+$/, '');
-  const p = pattern.toLowerCase();
-  if (p.startsWith('~')) {
-    try {
-      return new RegExp(pattern.slice(1)).test(host);
-    } catch {
-      return false;
-    }
-  }
-  if (p.startsWith('*.')) return h.endsWith(p.slice(1));
-  if (p.startsWith('.')) return h === p.slice(1) || h.endsWith(p);
-  if (p.endsWith('.*')) return h.startsWith(p.slice(0, -1));
-  return h === p;
-}
 
 const SERVERS = new WeakMap<NginxConfig, ConfigNode[]>();
 
@@ -63,88 +47,210 @@ function listenPorts(server: ConfigNode): string[] {
   });
 }
 
-/**
- * The server block: nginx writes the block's first server_name as `server:` in the log line, so that is matched
- * first; otherwise the Host header: blocks listening on its port are preferred, then its name is matched against
- * every server_name; a single block on that port is taken as well. The default server comes last.
- */
-function findServer(config: NginxConfig, fields: LogFields): { server: ConfigNode; how: string; byName: boolean } | undefined {
-  const servers = serversOf(config);
-  if (fields.serverName) {
-    const named = servers.find((s) => serverNames(s)[0] === fields.serverName);
-    if (named) return { server: named, how: `its server_name ${fields.serverName} is the log line's "server:"`, byName: true };
+/** A regular expression of nginx (PCRE) in JavaScript: a leading (?i) becomes the i flag; undefined when it does not compile. */
+function toRegExp(pattern: string, caseless: boolean): RegExp | undefined {
+  let p = pattern;
+  let flags = caseless ? 'i' : '';
+  if (p.startsWith('(?i)')) {
+    p = p.slice(4);
+    flags = 'i';
   }
-  const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
-  // Only a preference: behind a port mapping (Docker's 8080:80) or a balancer the Host's port is not nginx's.
-  const onPort = port ? servers.filter((s) => listenPorts(s).includes(port)) : [];
-  const candidates = onPort.length ? onPort : servers;
-  if (fields.host) {
-    const byHost = candidates.find((s) => serverNames(s).some((n) => nameMatches(n, fields.host!)));
-    if (byHost) return { server: byHost, how: `a server_name matches the Host "${fields.host}"`, byName: true };
+  try {
+    return new RegExp(p, flags);
+  } catch {
+    return undefined;
   }
-  if (onPort.length === 1) return { server: candidates[0], how: `the only server block listening on port ${port}, the Host's`, byName: true };
-  if (servers.length === 1) return { server: servers[0], how: 'the only server block', byName: false };
-  const fallback = servers.find((s) => s.children.some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'default_server')));
-  return fallback ? { server: fallback, how: 'the default_server (no name in the log line matched)', byName: false } : undefined;
 }
 
-/** addresses-support's reading of a location, with `^~` (a prefix that ends the search) told apart. */
+/**
+ * How well `name` (a server_name) matches the host, in nginx's order: 4 exact, 3 leading wildcard, 2 trailing
+ * wildcard, 1 regular expression, 0 none. Among wildcards nginx takes the longest; the length breaks ties.
+ * https://nginx.org/en/docs/http/server_names.html
+ */
+function nameRank(name: string, host: string): number {
+  const n = name.toLowerCase();
+  if (n.startsWith('~')) return toRegExp(name.slice(1), false)?.test(host) ? 1 : 0;
+  if (n === host) return 4;
+  if (n.startsWith('*.')) return host.endsWith(n.slice(1)) ? 3 : 0;
+  if (n.startsWith('.')) return host === n.slice(1) || host.endsWith(n) ? 3 : 0;
+  if (n.endsWith('.*')) return host.startsWith(n.slice(0, -1)) ? 2 : 0;
+  return 0;
+}
+
+interface ServerChoice {
+  servers: ConfigNode[];
+  how: string;
+  byName: boolean;
+}
+
+/**
+ * The candidate server blocks, best first. nginx writes the chosen block's first server_name as `server:` (empty for
+ * a block without one), so blocks with that first name come first; several blocks may share it (the port 80 redirect
+ * and the port 443 proxy): all are candidates, those listening on the Host's port first (only a preference: behind a
+ * port mapping or a balancer the Host's port is not nginx's). Without `server:` the Host is matched as nginx
+ * matches names. A `server:` that no block has means the line is from another configuration: no candidates.
+ */
+function findServers(config: NginxConfig, fields: LogFields): ServerChoice | undefined {
+  const servers = serversOf(config);
+  const hostName = fields.host?.toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
+  const byPort = (list: ConfigNode[]) => (port ? [...list.filter((s) => listenPorts(s).includes(port)), ...list.filter((s) => !listenPorts(s).includes(port))] : list);
+  if (fields.serverName !== undefined) {
+    const named = servers.filter((s) => (serverNames(s)[0] ?? '') === fields.serverName);
+    if (named.length === 0) return undefined;
+    const what = fields.serverName === '' ? 'it has no server_name, like the log line\'s empty "server:"' : `its server_name ${fields.serverName} is the log line's "server:"`;
+    return { servers: byPort(named), how: named.length > 1 ? `${what} (${named.length} blocks have it)` : what, byName: true };
+  }
+  if (hostName) {
+    let best = 0;
+    let ranked: ConfigNode[] = [];
+    for (const s of byPort(servers)) {
+      const rank = Math.max(0, ...serverNames(s).map((n) => nameRank(n, hostName)));
+      if (rank > best) [best, ranked] = [rank, [s]];
+      else if (rank === best && rank > 0) ranked.push(s);
+    }
+    if (ranked.length) return { servers: ranked, how: `a server_name matches the Host "${fields.host}"`, byName: true };
+  }
+  // No name matched: nginx uses the default server of the address and port the request came in on, the block marked
+  // default_server there or else the first block listening there.
+  const isDefault = (s: ConfigNode) => s.children.some((c) => c.name === 'listen' && c.directive.args.some((a) => a.value === 'default_server' || a.value === 'default'));
+  const onPort = port ? servers.filter((s) => listenPorts(s).includes(port)) : [];
+  if (onPort.length) {
+    const d = onPort.find(isDefault) ?? onPort[0];
+    return { servers: [d], how: `the default server for port ${port}, the Host's (no server_name matched)`, byName: true };
+  }
+  if (servers.length === 1) return { servers, how: 'the only server block', byName: false };
+  const fallback = servers.filter(isDefault);
+  return fallback.length ? { servers: fallback, how: 'a default_server (no name in the log line matched)', byName: false } : undefined;
+}
+
+/** The request path as nginx matches locations: percent-decoded, slashes merged, "." and ".." resolved. */
+export function normalizePath(path: string): string {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // a malformed escape: nginx answers 400 before any location; keep the text
+  }
+  const out: string[] = [];
+  for (const seg of decoded.replace(/\/{2,}/g, '/').split('/').slice(1)) {
+    if (seg === '.') continue;
+    if (seg === '..') out.pop();
+    else out.push(seg);
+  }
+  return '/' + out.join('/');
+}
+
+/** locationMatch, with `^~` (a prefix that ends the search) told apart. */
 function matchOf(loc: ConfigNode): { kind: 'exact' | 'prefix' | 'stop' | 'regex' | 'named'; pattern: string; caseless: boolean } {
   const m = locationMatch(loc);
   return m.kind === 'prefix' && loc.directive.args.length >= 2 && loc.directive.args[0].value === '^~' ? { ...m, kind: 'stop' } : m;
 }
 
-function regexMatches(m: { pattern: string; caseless: boolean }, path: string): boolean {
-  try {
-    return new RegExp(m.pattern, m.caseless ? 'i' : '').test(path);
-  } catch {
-    return false; // PCRE-only syntax: cannot say, so not chosen
-  }
+interface Search {
+  location?: ConfigNode;
+  /** True when the search is over (an exact match, a ^~ prefix or a regular expression matched). */
+  final: boolean;
+  /** Regular expressions that could not be evaluated here (PCRE-only syntax). */
+  unknown: string[];
 }
 
 /**
- * nginx's order (https://nginx.org/en/docs/http/ngx_http_core_module.html#location): an exact match ends the search;
- * otherwise the longest matching prefix is remembered (and ends the search when it has ^~), nested locations of it
- * are searched the same way, then regular expressions are tried in the order written, and the first match wins;
- * with none, the remembered prefix is used.
+ * nginx's search (ngx_http_core_find_location): an exact match ends it; else the longest matching prefix is
+ * remembered and its nested locations are searched the same way, and what they find wins if it ended the search;
+ * unless that prefix has ^~, the regular expressions of this level are then tried in order, and the first match
+ * (searched inside as well) wins; else the remembered prefix (or a nested prefix found inside it) is used.
  */
-function chooseLocation(level: ConfigNode, path: string): ConfigNode | undefined {
+function search(level: ConfigNode, path: string, unknown: string[]): Search {
   const locations = level.children.filter((c) => c.name === 'location');
   let longest: ConfigNode | undefined;
   let longestLen = -1;
   for (const loc of locations) {
     const m = matchOf(loc);
-    if (m.kind === 'exact' && m.pattern === path) return loc;
+    if (m.kind === 'exact' && m.pattern === path) return { location: loc, final: true, unknown };
     if ((m.kind === 'prefix' || m.kind === 'stop') && path.startsWith(m.pattern) && m.pattern.length > longestLen) {
       longest = loc;
       longestLen = m.pattern.length;
     }
   }
+  let found = longest;
   if (longest) {
-    const inner = chooseLocation(longest, path);
-    if (inner && inner !== longest) return inner;
-    if (matchOf(longest).kind === 'stop') return longest;
+    const inner = search(longest, path, unknown);
+    if (inner.final) return inner;
+    found = inner.location ?? longest;
+    if (matchOf(longest).kind === 'stop') return { location: found, final: true, unknown };
   }
   for (const loc of locations) {
     const m = matchOf(loc);
-    if (m.kind === 'regex' && regexMatches(m, path)) return chooseLocation(loc, path) ?? loc;
+    if (m.kind !== 'regex') continue;
+    const re = toRegExp(m.pattern, m.caseless);
+    if (!re) unknown.push(m.pattern);
+    else if (re.test(path)) return { location: search(loc, path, unknown).location ?? loc, final: true, unknown };
   }
-  return longest;
+  return { location: found, final: false, unknown };
 }
 
-const FOUND = new WeakMap<NginxConfig, Map<string, ReturnType<typeof findServer>>>();
+/** "http://127.0.0.1:9101/x" → host and port as nginx logs the peer; unix sockets by path. */
+function peerOf(upstream: string | undefined): { host?: string; port?: number; unix?: string } | undefined {
+  if (!upstream) return undefined;
+  const rest = upstream.replace(/^[a-z]+:\/\//, '');
+  if (rest.startsWith('unix:')) return { unix: rest.slice(5).replace(/:.*$/, '') };
+  const m = /^\[([^\]]+)\](?::(\d+))?/.exec(rest) ?? /^([^:/]+)(?::(\d+))?/.exec(rest);
+  return m ? { host: m[1].toLowerCase(), port: m[2] ? Number(m[2]) : undefined } : undefined;
+}
 
-export function findNginxPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
-  // The server block depends on the name and Host only, and a log names few: found once per pair (it compares every
-  // server_name of the configuration).
+function sameAddress(a: Address | undefined, peer: { host?: string; port?: number; unix?: string }, defaultPort: number): boolean {
+  if (!a) return false;
+  if (peer.unix !== undefined) return a.unix === peer.unix;
+  return a.host.toLowerCase() === peer.host && (a.port ?? defaultPort) === (peer.port ?? defaultPort);
+}
+
+/** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group). */
+function passesTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): boolean {
+  return upstreams.passes.some((t) => {
+    if (t.node.parent !== location && t.node.parent?.parent !== location) return false; // also inside an if / limit_except
+    const port = t.scheme === 'https' ? 443 : 80;
+    if (t.upstream) return t.upstream.servers.some((s) => sameAddress(s.address, peer, 80));
+    return sameAddress(t.address, peer, port);
+  });
+}
+
+const FOUND = new WeakMap<NginxConfig, Map<string, ServerChoice | undefined>>();
+
+/**
+ * The server block and location that handled the request. The location nginx chose for the path is checked against
+ * the backend the line names: when it does not pass there, the request was handed on (try_files to a named
+ * location, rewrite … last, error_page) or came in on another block of the same name, and the location of that
+ * block that passes to the backend is taken instead. When no location passes to it (a host name nginx resolved), the
+ * path decides alone.
+ */
+export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams?: UpstreamGraph): NginxPlace | undefined {
+  // The candidates depend on the name and Host only, and a log names few: found once per pair.
   let cache = FOUND.get(config);
   if (!cache) FOUND.set(config, (cache = new Map()));
   const key = `${fields.serverName}\0${fields.host}`;
-  let found = cache.get(key);
-  if (!cache.has(key)) cache.set(key, (found = findServer(config, fields)));
-  if (!found) return undefined;
-  const location = fields.path ? chooseLocation(found.server, fields.path) : undefined;
-  return { server: found.server, location, how: found.how, byName: found.byName };
+  if (!cache.has(key)) cache.set(key, findServers(config, fields));
+  const choice = cache.get(key);
+  if (!choice) return undefined;
+  const path = fields.path === undefined ? undefined : normalizePath(fields.path);
+  const unknown: string[] = [];
+  const byPath = choice.servers.map((server) => ({ server, location: path === undefined ? undefined : search(server, path, unknown).location }));
+  const caveat = unknown.length ? `; ${unknown.length === 1 ? 'a regular expression' : `${unknown.length} regular expressions`} of nginx's syntax could not be tried here (${unknown.slice(0, 2).map((u) => `"${u}"`).join(', ')})` : '';
+  const peer = peerOf(fields.upstream);
+  if (peer && upstreams && path !== undefined) {
+    const direct = byPath.find((c) => c.location && passesTo(c.location, upstreams, peer));
+    if (direct) return { server: direct.server, location: direct.location, how: `${choice.how}; its location for ${path} passes to ${fields.upstream!.replace(/^([a-z]+:\/\/[^/]+).*$/, '$1')}${caveat}`, byName: true };
+    for (const server of choice.servers) {
+      const handedOn = server.children.filter((c) => c.name === 'location').flatMap(function all(l: ConfigNode): ConfigNode[] {
+        return [l, ...l.children.filter((c) => c.name === 'location').flatMap(all)];
+      }).filter((l) => passesTo(l, upstreams, peer));
+      if (handedOn.length === 1) {
+        return { server, location: handedOn[0], how: `${choice.how}; the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)${caveat}`, byName: true };
+      }
+    }
+  }
+  const first = byPath[0];
+  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? '; no location passes to the line\'s backend by address (a name resolved at run time?), so the path decided' : ''}${caveat}`, byName: choice.byName };
 }
 
 /** The values in force where the request was handled, for the directives the log line points at. */
