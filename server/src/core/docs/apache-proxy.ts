@@ -118,7 +118,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxyErrorOverride', 'mod_proxy', {
     summary: 'Whether 4xx/5xx responses from backends are replaced by this server\'s own error pages (ErrorDocument).',
     failure:
-      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log (httpd-made errors log AH lines; a backend\'s own 5xx does not). Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
+      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log: httpd-made errors log AH lines, a backend\'s own 5xx does not (on 2.4.71 not one line, even at `LogLevel info`). The page\'s title gives it away too: it carries the backend\'s reason phrase, where httpd\'s own 502 says `502 Proxy Error`. Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
     statusCodes: ['502', '503', '504'],
     logLines: [],
     defaultValue: 'Off',
@@ -126,7 +126,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxySet', 'mod_proxy', {
     summary: 'Sets balancer or worker parameters outside ProxyPass, e.g. `ProxySet balancer://app lbmethod=bybusyness failonstatus=503`; inside `<Proxy>` the URL comes from the section.',
     failure:
-      'Has the effects of the parameters it sets; an unknown key stops httpd from starting. On a balancer, `timeout` means how long to wait for a free member, not the backend I/O timeout.',
+      'Has the effects of the parameters it sets; an unknown key stops httpd from starting. On a balancer, `timeout` means how long to wait for a member to leave error state, not the backend I/O timeout.',
     statusCodes: ['503', 'startup-failure'],
     logLines: [],
     rules: ['invalid-worker-parameter', 'balancer-without-failonstatus', 'worker-retry-extremes'],

@@ -49,8 +49,8 @@ const WORKER: DirectiveDoc[] = [
   p('ttl', {
     summary: 'Idle pooled connections to this backend older than this many seconds are not reused.',
     failure:
-      'Without it, httpd may reuse a pooled connection that the backend has just closed for being idle (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s). The request then fails with **502** `AH01102: error reading status line` (`20014`); on a reused connection httpd may instead close the client connection so the browser retries. Set it below the backend\'s keep-alive timeout, e.g. `ttl=4` for Node.js.',
-    statusCodes: ['502'],
+      'Without it, httpd may reuse a pooled connection that the backend has just closed for being idle (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s). What the client sees depends on *its own* connection to httpd: the first request on it gets **502** (`AH01102: error reading status line` after `(20014)`, then `AH00898`); a later request on a keep-alive client connection gets no answer at all, httpd just closes that connection (on 2.4.71 only the `AH01102` line was logged), and whether the request is sent again is up to the client. Set it below the backend\'s keep-alive timeout, e.g. `ttl=4` for Node.js.',
+    statusCodes: ['502', 'connection-closed'],
     logLines: [APX_LOG.closedByBackend, APX_LOG.readError],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   }),
@@ -176,7 +176,7 @@ const WORKER: DirectiveDoc[] = [
   p('status', {
     summary: 'Initial state flags of the worker: `D` disabled, `S` stopped, `I` ignore errors, `R` hot spare, `H` hot standby, `E` in error, `N` draining; `+`/`-` set or clear.',
     failure:
-      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients. If every member is disabled, stopped or in error, requests get **503**.',
+      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients: on 2.4.71 a `+I` member that refused connections was never put in error state (no `AH00959`) and kept getting every other request, each a 503, with no failover to the healthy member. If every member is disabled, stopped or in error, requests get **503**.',
     statusCodes: ['503'],
     logLines: [],
     rules: ['balancer-single-member'],
@@ -251,8 +251,8 @@ const WORKER: DirectiveDoc[] = [
     logLines: [APX_LOG.acquireFailed],
   }),
   p('flushpackets', {
-    summary: 'Whether proxied output is flushed to the client after each chunk: `off`, `on`, or `auto` (when no data arrived for `flushwait` ms). Only mod_proxy_ajp and mod_proxy_fcgi honour it.',
-    failure: 'With `off`, streamed output (progress updates, event streams from PHP) reaches clients in bursts; not a 5xx, but clients with their own idle timeouts may give up.',
+    summary: 'Whether proxied output is flushed to the client after each chunk: `off`, `on`, or `auto` (when no data arrived for `flushwait` ms). Only mod_proxy_ajp and mod_proxy_fcgi honour it; mod_proxy_http streams without it.',
+    failure: 'With `off`, streamed output (progress updates, event streams from PHP) reaches clients in bursts: on 2.4.71 a FastCGI backend\'s first line, sent 1.5 s before the rest, reached the client only with the rest, and at once with `flushpackets=on`; an `http://` backend\'s was passed on at once either way. Not a 5xx, but clients with their own idle timeouts may give up.',
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'off',
@@ -288,10 +288,10 @@ const WORKER: DirectiveDoc[] = [
 
 const BALANCER: DirectiveDoc[] = [
   p('timeout', {
-    summary: 'On a balancer: how long a request may wait for a free member when all are busy; by default it does not wait.',
-    failure: 'With the default, a request that finds no usable member gets **503** immediately; a value lets it wait for a member to free up. (On a worker, `timeout` is the backend I/O timeout.)',
+    summary: 'On a balancer: how long (seconds) a request may wait for a member to become usable again when none is (all in error state or disabled); by default it does not wait.',
+    failure: 'With the default, a request that finds no usable member gets **503** at once (`AH01170`). It only comes into play with `forcerecovery=Off`, since the default forcerecovery tries members in error state again straight away: on 2.4.71 with `forcerecovery=Off timeout=4` a request after a member\'s failure waited until its `retry=2` had passed and got 200, and without `timeout` it got 503 at once. It does not wait for a *busy* member: a request short of a pooled connection still got its `acquire` 503 after 0.5 s. (On a worker, `timeout` is the backend I/O timeout.)',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.allInError],
     defaultValue: '0 (do not wait)',
     variant: 'balancer',
   }),

@@ -361,8 +361,10 @@ export const LOG_PATTERNS: LogPattern[] = [
     server: 'apache',
     match: /AH01102: error reading status line from remote server/,
     status: '502',
-    statuses: ['502'],
-    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids).',
+    // No response at all when the request was not the first on the client's keep-alive connection
+    // (test/servers/apache-hover-doubts.test.ts).
+    statuses: ['502', 'no-response'],
+    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   },
