@@ -4,12 +4,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheDirectiveDoc } from '../../server/src/core/docs/directive-doc';
+import { APX_LOG } from '../../server/src/core/docs/log-lines';
+import { explainProblems } from '../evidence/explain-check';
+import type { Observation } from '../evidence/scenario';
 import { requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
+
+/** What `proxylint explain` gets wrong about this error log, for a client that got `status`. */
+const explainWrong = (log: string, status: string) => explainProblems({ statuses: [status], errorLog: log } as Observation, 'apache', 'server test');
 
 /** The bad-header stand-in sends: status line, Content-Type, "This line has no colon", Content-Length, Connection, blank line, body. */
 async function once(mode: string) {
@@ -31,17 +37,20 @@ test('ProxyBadHeader IsError, Ignore and StartBody on a header line without a co
   const error = await once('IsError');
   assert.equal(error.status, '502', error.log);
   assert.match(error.log, /AH01106: bad HTTP\/1\.1 header returned by \/app\/x \(GET\)/);
+  assert.deepEqual(explainWrong(error.log, error.status), []);
 
   const ignore = await once('Ignore');
   assert.equal(ignore.status, '200', ignore.log);
   assert.equal(ignore.headers['content-type'], 'text/plain');
   assert.equal(ignore.body, 'stand-in bad-header 200 GET /x\n');
-  assert.match(ignore.log, /AH01100: Ignoring bogus HTTP header returned by \/app\/x \(GET\)/);
+  assert.ok(ignore.log.includes(APX_LOG.badHeaderIgnored), ignore.log);
+  assert.deepEqual(explainWrong(ignore.log, ignore.status), []);
 
   const startBody = await once('StartBody');
   assert.equal(startBody.status, '200', startBody.log);
   assert.equal(startBody.headers['content-type'], 'text/plain', 'the lines before the bad one stay header lines');
-  assert.match(startBody.log, /AH01098: Starting body due to bogus non-header in headers returned by \/app\/x \(GET\)/);
+  assert.ok(startBody.log.includes(APX_LOG.badHeaderStartBody), startBody.log);
+  assert.deepEqual(explainWrong(startBody.log, startBody.status), []);
   // The body is chunked and begins with the line after the bad one; the bad line is nowhere.
   assert.match(startBody.body, /^[0-9a-f]+\r\nContent-Length: \d+\r\nConnection: close\r\n\r\nstand-in bad-header/);
   assert.doesNotMatch(startBody.body, /This line has no colon/);

@@ -16,10 +16,10 @@ function hoverAt(text: string, needle: string, nth = 0): string {
   return apacheHover(r, PATH, at + 1)?.markdown ?? '';
 }
 
-const BALANCER_TIMEOUT = /wait for a free member/;
+const BALANCER_TIMEOUT = /wait for a member to become usable again/;
 const WORKER_TIMEOUT = /This backend's I\/O timeout/;
 
-test('timeout= on a balancer is the wait for a free member, on a worker the backend I/O timeout', () => {
+test('timeout= on a balancer is the wait for a usable member, on a worker the backend I/O timeout', () => {
   const text = `<Proxy balancer://pool>
     BalancerMember http://127.0.0.1:19101 timeout=7
     ProxySet timeout=5 lbmethod=byrequests

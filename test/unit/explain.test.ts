@@ -51,6 +51,22 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     [APX_LOG.noHandler, 'apache-no-handler', '500'],
     [APX_LOG.noSsl, 'apache-no-ssl', '500'],
     [APX_LOG.noSslHint, 'apache-no-ssl', '500'],
+    // Each status as the server test named in CHECKED_BY_SERVER_TEST observed it on apache2 2.4.71.
+    [APX_LOG.passBodyTimeout, 'apache-pass-body-timeout', '504'],
+    [APX_LOG.passBodyFailedHttp, 'apache-pass-body-failed', '500, 502, 504 or 408'],
+    [APX_LOG.prefetchTimeout, 'apache-client-body-timeout', '408'],
+    [APX_LOG.readBodyTimeout, 'apache-client-body-timeout', '408'],
+    [APX_LOG.bodyReadTimeout, 'apache-reqtimeout-body', '408'],
+    [APX_LOG.acquireFailed, 'apache-acquire-failed', '503'],
+    [APX_LOG.routeInError, 'apache-route-in-error', '503'],
+    [APX_LOG.allInError, 'apache-all-in-error', '503'],
+    [APX_LOG.certNotVerified, 'apache-tls-cert-check', '500'],
+    [APX_LOG.certExpired, 'apache-tls-cert-check', '500'],
+    [APX_LOG.certNameMismatch, 'apache-tls-cert-check', '500'],
+    [APX_LOG.certCnMismatch, 'apache-tls-cert-check', '500'],
+    [APX_LOG.sslHandshake, 'apache-tls-handshake', '500'],
+    [APX_LOG.badHeaderIgnored, 'apache-bad-header-tolerated', '200'],
+    [APX_LOG.badHeaderStartBody, 'apache-bad-header-tolerated', '200'],
   ];
   for (const [line, id, status] of want) {
     const e = explainLogLine(line);

@@ -274,6 +274,19 @@ test('every exact log line occurs verbatim in the lab catalogue', { skip: CATALO
   assert.ok(checked > 150, `only ${checked} log lines checked`);
 });
 
+test('every line a server test is said to check exists and is used by that test, even if no hover quotes it', () => {
+  // explain's patterns are tested on these lines too (test/unit/explain.test.ts), so they must be what the server wrote.
+  for (const [table, lines, name] of [
+    [CHECKED_BY_SERVER_TEST, APX_LOG, 'APX_LOG'],
+    [NGX_CHECKED_BY_SERVER_TEST, NGX_LOG, 'NGX_LOG'],
+  ] as const) {
+    for (const [key, file] of Object.entries(table)) {
+      assert.ok(key in lines, `${name}.${key} does not exist`);
+      assert.ok(readFileSync(join(__dirname, '..', file), 'utf8').includes(`${name}.${key}`), `${file} does not check ${name}.${key}`);
+    }
+  }
+});
+
 test('renderHover: sections, server wording, official link and rule links', () => {
   const md = renderHover(nginxDirectiveDoc('proxy_read_timeout')!);
   for (const part of ['**proxy_read_timeout**', 'How this leads to 504/502 or a truncated 200 on nginx', '**In the error log**', '```text', 'Expected form', '**Default:** `60s`', '[nginx docs ↗](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout)']) {

@@ -117,3 +117,15 @@ export async function startApache(setup: ApacheSetup, opts: { hosts?: string } =
   }
   return { proc, errorLog, stop: () => proc.stop() };
 }
+
+/**
+ * Whether `log` holds `line` word for word, except the ports after 127.0.0.1: httpd writes the client's port and the
+ * stand-in's, which are new on every run, so a line recorded once (APX_LOG) cannot match them literally.
+ */
+export function logHasLine(log: string, line: string): boolean {
+  const pattern = line
+    .split(/127\.0\.0\.1:\d+/)
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('127\\.0\\.0\\.1:\\d+');
+  return new RegExp(pattern).test(log);
+}

@@ -54,8 +54,9 @@ function parseParams(b: Buffer): Record<string, string> {
 /**
  * A minimal FastCGI responder (answers 200 after `delayMs`); it closes the connection unless FCGI_KEEP_CONN asked to
  * keep it. With `unixPath` it listens on that UNIX socket (made writable for httpd's worker user) instead of TCP.
+ * With `pauseMs` it streams: the header and a first line, then the second line and the end after that pause.
  */
-export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string } = {}): Promise<FcgiStandin> {
+export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string; pauseMs?: number } = {}): Promise<FcgiStandin> {
   const port = await freePort();
   const sockets = new Set<Socket>();
   const st: FcgiStandin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
@@ -87,8 +88,15 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
           const answer = () => {
             if (s.destroyed) return;
             const body = 'Status: 200 OK\r\nContent-Type: text/plain\r\n\r\nfastcgi stand-in ok\n';
-            s.write(Buffer.concat([record(STDOUT, id, Buffer.from(body)), record(STDOUT, id, Buffer.alloc(0)), record(END, id, Buffer.alloc(8))]));
-            if (!p.keepConn) s.end();
+            const finish = (rest: Buffer[]) => {
+              if (s.destroyed) return;
+              s.write(Buffer.concat([...rest, record(STDOUT, id, Buffer.alloc(0)), record(END, id, Buffer.alloc(8))]));
+              if (!p.keepConn) s.end();
+            };
+            if (o.pauseMs) {
+              s.write(record(STDOUT, id, Buffer.from(body)));
+              setTimeout(() => finish([record(STDOUT, id, Buffer.from('fastcgi stand-in second line\n'))]), o.pauseMs).unref();
+            } else finish([record(STDOUT, id, Buffer.from(body))]);
             if (st.requests.length >= (o.maxRequests ?? 500)) void st.stop();
           };
           if (o.delayMs) setTimeout(answer, o.delayMs).unref();

@@ -11,9 +11,10 @@ const DOCS: DirectiveDoc[] = [
     summary: 'httpd\'s general I/O timeout: waits on clients, CGI scripts — and, through ProxyTimeout, on backends.',
     failure:
       'Unless `ProxyTimeout` or a worker `timeout=` is set, this is how long mod_proxy waits for a backend (502 from mod_proxy_http, 504 from mod_proxy_fcgi) and, without `connectiontimeout`, how long an unreachable backend holds a request before the **503**. ' +
-      'Raising it for slow uploads therefore also lengthens every backend wait, possibly past a load balancer\'s idle timeout (then the balancer answers 504). A request body that cannot be sent to the backend in time ends in **504**.',
+      'Raising it for slow uploads therefore also lengthens every backend wait, possibly past a load balancer\'s idle timeout (then the balancer answers 504). ' +
+      'A backend that does not read the request body gives **504** only when the body is too big for the socket buffers, so that httpd is still sending it when this runs out (`AH01084` after `(70007)`, then `AH01097`); on 2.4.71 a 16 MB POST got that 504, while a 3 MB one was taken in by the buffers and ended like a GET, in 502 (`AH01102`).',
     statusCodes: ['502', '503', '504'],
-    logLines: [APX_LOG.readTimeout, APX_LOG.fcgiTimeout, APX_LOG.connectTimeout],
+    logLines: [APX_LOG.readTimeout, APX_LOG.fcgiTimeout, APX_LOG.connectTimeout, APX_LOG.passBodyTimeout, APX_LOG.passBodyFailedHttp],
     defaultValue: '60',
     rules: ['proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout'],
   }),
@@ -37,9 +38,10 @@ const DOCS: DirectiveDoc[] = [
   apache('RequestReadTimeout', 'mod_reqtimeout', {
     summary: 'Time limits (and minimum data rates) for receiving the request header and body from clients.',
     failure:
-      'Client side: when a limit expires the client gets **408 Request Timeout**, never a 502/504. It is often confused with proxy timeouts during slow uploads: a body that stalls for 20 s, or trickles in below 500 bytes/s, is ended by this directive, not by the backend.',
+      'Client side: when a limit expires the client gets **408 Request Timeout**, never a 502/504. It is often confused with proxy timeouts during slow uploads: a body that stalls for 20 s, or trickles in below 500 bytes/s, is ended by this directive, not by the backend. ' +
+      'The error log makes the confusion easy: on a proxied request the 408 is logged as a `[proxy:error]` with `(70007)The timeout specified has expired`, naming the backend — `AH01095: prefetch request body failed to …` for a short body (on 2.4.71 with `body=2` the backend never got a connection), `AH02608: read request body failed to …` and `AH01097` for one already being streamed. The line that names the client, `AH01382: Request body read timeout`, appears only at `LogLevel reqtimeout:info`.',
     statusCodes: ['408'],
-    logLines: [],
+    logLines: [APX_LOG.prefetchTimeout, APX_LOG.readBodyTimeout, APX_LOG.passBodyFailedHttp, APX_LOG.bodyReadTimeout],
     defaultValue: 'handshake=0 header=20-40,MinRate=500 body=20,MinRate=500',
   }),
   apache('LimitRequestFieldSize', 'core', {

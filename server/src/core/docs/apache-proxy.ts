@@ -81,12 +81,13 @@ const DOCS: DirectiveDoc[] = [
     failure: [
       '- The backend stays silent longer than this before its status line: **502** through mod_proxy_http (`AH01102` + `AH00898`), **504** through mod_proxy_fcgi (`AH01075`).',
       '- It stalls after the header was sent: the client gets a truncated 200 (`AH01110`).',
+      '- The backend does not read a request body too big for the socket buffers: **504** when this runs out while httpd is still sending (`AH01084` after `(70007)`, then `AH01097`; a 16 MB POST on 2.4.71). A smaller body (3 MB still was) goes into the buffers at once and the request ends in the 502 above.',
       '- The connect never completes: without `connectiontimeout` the request waits this long and then gets **503** (`AH00957` + `AH01114`).',
       '- Unset, it follows `Timeout`, so raising `Timeout` for slow client uploads also raises every backend wait. A worker\'s `timeout=` overrides it.',
       '- Keep it below the idle timeout of a load balancer in front of httpd (AWS ALB: 60 s), or that balancer answers 504 first.',
     ].join('\n'),
     statusCodes: ['502', '504', '503', 'truncated-200'],
-    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.connectTimeout, APX_LOG.noConnection],
+    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.passBodyTimeout, APX_LOG.passBodyFailedHttp, APX_LOG.connectTimeout, APX_LOG.noConnection],
     defaultValue: 'the value of `Timeout` (60)',
     rules: ['proxytimeout-inherits-timeout', 'proxy-timeout-too-low', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout'],
   }),
@@ -117,7 +118,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxyErrorOverride', 'mod_proxy', {
     summary: 'Whether 4xx/5xx responses from backends are replaced by this server\'s own error pages (ErrorDocument).',
     failure:
-      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log (httpd-made errors log AH lines; a backend\'s own 5xx does not). Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
+      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log: httpd-made errors log AH lines, a backend\'s own 5xx does not (on 2.4.71 not one line, even at `LogLevel info`). The page\'s title gives it away too: it carries the backend\'s reason phrase, where httpd\'s own 502 says `502 Proxy Error`. Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
     statusCodes: ['502', '503', '504'],
     logLines: [],
     defaultValue: 'Off',
@@ -125,7 +126,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxySet', 'mod_proxy', {
     summary: 'Sets balancer or worker parameters outside ProxyPass, e.g. `ProxySet balancer://app lbmethod=bybusyness failonstatus=503`; inside `<Proxy>` the URL comes from the section.',
     failure:
-      'Has the effects of the parameters it sets; an unknown key stops httpd from starting. On a balancer, `timeout` means how long to wait for a free member, not the backend I/O timeout.',
+      'Has the effects of the parameters it sets; an unknown key stops httpd from starting. On a balancer, `timeout` means how long to wait for a member to leave error state, not the backend I/O timeout.',
     statusCodes: ['503', 'startup-failure'],
     logLines: [],
     rules: ['invalid-worker-parameter', 'balancer-without-failonstatus', 'worker-retry-extremes'],
@@ -153,9 +154,9 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxyHCExpr', 'mod_proxy_hcheck', {
     summary: 'Names an expression that health checks use to judge a backend\'s answer (`hcexpr=name`); without one, a 2xx or 3xx status passes.',
     failure:
-      'A member failing its checks is taken out before clients reach it (`AH03303 … DISABLING`). Referencing an undefined expression stops httpd from starting; an expression that accepts too much keeps a broken member in rotation, so its 502/503s reach clients.',
+      'A member failing its checks is taken out before clients reach it (`AH03303 … DISABLING`, written only at `LogLevel proxy_hcheck:info`; with every member out, clients get **503** and `AH01170`). Referencing an undefined expression stops httpd from starting; an expression that accepts too much keeps a broken member in rotation, so its 502/503s reach clients.',
     statusCodes: ['startup-failure', '503'],
-    logLines: [APX_LOG.hcDisabling, APX_LOG.unknownHcExpr],
+    logLines: [APX_LOG.hcDisabling, APX_LOG.allInError, APX_LOG.unknownHcExpr],
     versions: 'mod_proxy_hcheck since 2.4.21; it needs mod_watchdog.',
     rules: ['balancer-member-without-health-check', 'hcheck-params-without-module'],
   }),

@@ -18,11 +18,12 @@ const WORKER: DirectiveDoc[] = [
     failure: [
       '- Silent longer than this before the status line: **502** through mod_proxy_http (`AH01102` + `AH00898`), **504** through mod_proxy_fcgi (`AH01075`).',
       '- Stall after the header was sent: a truncated 200 (`AH01110`).',
+      '- A request body the backend does not read: **504** when this runs out while httpd is still sending (`AH01084` after `(70007)`); only bodies too big for the socket buffers get that far (16 MB did on 2.4.71, 3 MB did not and ended in the 502 above).',
       '- Unset, it is `ProxyTimeout`, which itself defaults to `Timeout` (60).',
       '- Whole seconds only: httpd reads the leading number and ignores what follows, so `timeout=500ms` is accepted but means 500 s (on 2.4.71 `timeout=3ms` gave up after 3 s). `0`, negative values and anything whose number part is 0 (`0.5`) stop httpd from starting (`ProxyPass Timeout must be at least one second`). Unlike `connectiontimeout`, there is no `ms` form.',
     ].join('\n'),
     statusCodes: ['502', '504', 'truncated-200', 'startup-failure'],
-    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.timeoutTooSmall],
+    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.fcgiTimeout, APX_LOG.bodyStall, APX_LOG.passBodyTimeout, APX_LOG.timeoutTooSmall],
     defaultValue: '`ProxyTimeout` (which defaults to `Timeout`, 60)',
     variant: 'worker',
     rules: ['proxy-timeout-too-low', 'apache-timeout-not-below-outer-timeout', 'proxytimeout-inherits-timeout'],
@@ -48,8 +49,8 @@ const WORKER: DirectiveDoc[] = [
   p('ttl', {
     summary: 'Idle pooled connections to this backend older than this many seconds are not reused.',
     failure:
-      'Without it, httpd may reuse a pooled connection that the backend has just closed for being idle (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s). The request then fails with **502** `AH01102: error reading status line` (`20014`); on a reused connection httpd may instead close the client connection so the browser retries. Set it below the backend\'s keep-alive timeout, e.g. `ttl=4` for Node.js.',
-    statusCodes: ['502'],
+      'Without it, httpd may reuse a pooled connection that the backend has just closed for being idle (Node.js ≤ 25: 5 s, gunicorn: 2 s, Apache: 5 s). What the client sees depends on *its own* connection to httpd: the first request on it gets **502** (`AH01102: error reading status line` after `(20014)`, then `AH00898`); a later request on a keep-alive client connection gets no answer at all, httpd just closes that connection (on 2.4.71 only the `AH01102` line was logged), and whether the request is sent again is up to the client. Set it below the backend\'s keep-alive timeout, e.g. `ttl=4` for Node.js.',
+    statusCodes: ['502', 'connection-closed'],
     logLines: [APX_LOG.closedByBackend, APX_LOG.readError],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   }),
@@ -94,9 +95,9 @@ const WORKER: DirectiveDoc[] = [
     {
       summary: 'Active health-check method for this member: `None` (default), `TCP`, `OPTIONS`, `HEAD`, `GET`, `CPING` (AJP), `PROVIDER`, and `OPTIONS11`/`HEAD11`/`GET11`.',
       failure:
-        `With \`None\` a member is ejected only when connecting to it fails; one that answers 500/503 or hangs stays in rotation and its errors reach clients. With a check, a failing member is disabled before clients hit it (\`AH03303 … DISABLING\`). ${hcNeedsModule} An unknown method stops the start too.`,
+        `With \`None\` a member is ejected only when connecting to it fails; one that answers 500/503 or hangs stays in rotation and its errors reach clients. With a check, a failing member is disabled before clients hit it (\`AH03303 … DISABLING\`, written only at \`LogLevel proxy_hcheck:info\`: at the default \`warn\` nothing says a member was taken out, and once all are, clients get **503** with \`AH01170\`). ${hcNeedsModule} An unknown method stops the start too.`,
       statusCodes: ['503', '502', 'startup-failure'],
-      logLines: [APX_LOG.hcDisabling, APX_LOG.unknownMemberParam, APX_LOG.unknownHcMethod],
+      logLines: [APX_LOG.hcDisabling, APX_LOG.allInError, APX_LOG.unknownMemberParam, APX_LOG.unknownHcMethod],
       defaultValue: 'None',
       versions: 'mod_proxy_hcheck since 2.4.21; the `*11` (HTTP/1.1) methods since 2.4.55.',
       rules: ['balancer-member-without-health-check', 'hcheck-params-without-module'],
@@ -154,9 +155,9 @@ const WORKER: DirectiveDoc[] = [
     'hcexpr',
     {
       summary: 'Name of a `ProxyHCExpr` expression that decides whether a health-check response passes; without it a 2xx or 3xx status passes.',
-      failure: `A name that no ProxyHCExpr defines stops httpd from starting. ${hcNeedsModule}`,
-      statusCodes: ['startup-failure'],
-      logLines: [APX_LOG.unknownHcExpr],
+      failure: `Without it, on 2.4.71 members answering 404 and 500 to \`hcmethod=GET\` were disabled and, with no member left, clients got **503** (\`AH01170: balancer://app: All workers are in error state\`), while a member answering 302 stayed in. A name that no ProxyHCExpr defines stops httpd from starting. ${hcNeedsModule}`,
+      statusCodes: ['503', 'startup-failure'],
+      logLines: [APX_LOG.allInError, APX_LOG.unknownHcExpr],
       rules: ['hcheck-params-without-module'],
     },
     HCHECK,
@@ -175,7 +176,7 @@ const WORKER: DirectiveDoc[] = [
   p('status', {
     summary: 'Initial state flags of the worker: `D` disabled, `S` stopped, `I` ignore errors, `R` hot spare, `H` hot standby, `E` in error, `N` draining; `+`/`-` set or clear.',
     failure:
-      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients. If every member is disabled, stopped or in error, requests get **503**.',
+      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients: on 2.4.71 a `+I` member that refused connections was never put in error state (no `AH00959`) and kept getting every other request, each a 503, with no failover to the healthy member. If every member is disabled, stopped or in error, requests get **503**.',
     statusCodes: ['503'],
     logLines: [],
     rules: ['balancer-single-member'],
@@ -224,9 +225,9 @@ const WORKER: DirectiveDoc[] = [
   p('max', {
     summary: 'Most connections to this backend per child process (default: the MPM\'s threads per child; 1 with prefork).',
     failure:
-      'The limit is per child process, not global, so the backend can see max × number of children connections. Lower values make requests wait for a free connection; with `acquire` set they get **503** when that wait runs out.',
+      'The limit is per child process, not global, so the backend can see max × number of children connections. Lower values make requests wait for a free connection (on 2.4.71 with `max=1`, a second request sent while the first held the connection for 2 s waited for it and was served over the same connection); with `acquire` set they get **503** when that wait runs out (`AH00941`).',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.acquireFailed],
     defaultValue: '`ThreadsPerChild` (1 with prefork)',
   }),
   p('smax', {
@@ -245,13 +246,13 @@ const WORKER: DirectiveDoc[] = [
   }),
   p('acquire', {
     summary: 'Longest time (milliseconds) a request waits for a free pooled connection to this backend.',
-    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request.',
+    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request: on 2.4.71 with `max=1 acquire=500` a request that found the only connection busy got 503 after 0.5 s, logged as `AH00941: http: failed to acquire connection for (…)` after `(70007)`.',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.acquireFailed],
   }),
   p('flushpackets', {
-    summary: 'Whether proxied output is flushed to the client after each chunk: `off`, `on`, or `auto` (when no data arrived for `flushwait` ms). Only mod_proxy_ajp and mod_proxy_fcgi honour it.',
-    failure: 'With `off`, streamed output (progress updates, event streams from PHP) reaches clients in bursts; not a 5xx, but clients with their own idle timeouts may give up.',
+    summary: 'Whether proxied output is flushed to the client after each chunk: `off`, `on`, or `auto` (when no data arrived for `flushwait` ms). Only mod_proxy_ajp and mod_proxy_fcgi honour it; mod_proxy_http streams without it.',
+    failure: 'With `off`, streamed output (progress updates, event streams from PHP) reaches clients in bursts: on 2.4.71 a FastCGI backend\'s first line, sent 1.5 s before the rest, reached the client only with the rest, and at once with `flushpackets=on`; an `http://` backend\'s was passed on at once either way. Not a 5xx, but clients with their own idle timeouts may give up.',
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'off',
@@ -287,10 +288,10 @@ const WORKER: DirectiveDoc[] = [
 
 const BALANCER: DirectiveDoc[] = [
   p('timeout', {
-    summary: 'On a balancer: how long a request may wait for a free member when all are busy; by default it does not wait.',
-    failure: 'With the default, a request that finds no usable member gets **503** immediately; a value lets it wait for a member to free up. (On a worker, `timeout` is the backend I/O timeout.)',
+    summary: 'On a balancer: how long (seconds) a request may wait for a member to become usable again when none is (all in error state or disabled); by default it does not wait.',
+    failure: 'With the default, a request that finds no usable member gets **503** at once (`AH01170`). It only comes into play with `forcerecovery=Off`, since the default forcerecovery tries members in error state again straight away: on 2.4.71 with `forcerecovery=Off timeout=4` a request after a member\'s failure waited until its `retry=2` had passed and got 200, and without `timeout` it got 503 at once. It does not wait for a *busy* member: a request short of a pooled connection still got its `acquire` 503 after 0.5 s. (On a worker, `timeout` is the backend I/O timeout.)',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.allInError],
     defaultValue: '0 (do not wait)',
     variant: 'balancer',
   }),
@@ -342,16 +343,16 @@ const BALANCER: DirectiveDoc[] = [
   }),
   p('nofailover', {
     summary: 'With `On`, sticky sessions are not moved to another member when theirs fails.',
-    failure: 'Sessions bound to a failed or disabled member break: their requests fail (503) instead of failing over. Meant for backends without session replication.',
+    failure: 'Sessions bound to a failed or disabled member break: their requests fail (**503**) instead of failing over. On 2.4.71 the first request routed to a member that refused connections already got 503 (without nofailover it was served by the other member), and every one after it got 503 at once with `AH01167: balancer://app: All workers are in error state for route (a)` until `retry` ran out. Meant for backends without session replication.',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.routeInError],
     defaultValue: 'Off',
   }),
   p('stickysession', {
     summary: 'Name of the cookie or URL parameter holding the session route (e.g. `JSESSIONID|jsessionid`).',
-    failure: 'Sticky requests follow their member; when it fails they move to another unless `nofailover=On`, where they get 503.',
+    failure: 'Sticky requests follow their member; when it fails they move to another unless `nofailover=On`, where they get 503 (`AH01167 … All workers are in error state for route (…)`).',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.routeInError],
   }),
 ];
 

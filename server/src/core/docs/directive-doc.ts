@@ -65,7 +65,7 @@ export function apacheDirectiveDoc(name: string): DirectiveDoc | undefined {
 
 /**
  * A ProxyPass / BalancerMember / ProxySet `key=value` parameter (case-insensitive). `timeout` means the
- * backend I/O timeout on a worker but the wait for a free member on a balancer: pass `target: 'balancer'`
+ * backend I/O timeout on a worker but the wait for a usable member on a balancer: pass `target: 'balancer'`
  * when the URL is `balancer://…` (or the ProxySet applies to a balancer).
  */
 export function apacheWorkerParamDoc(key: string, target: 'worker' | 'balancer' = 'worker'): DirectiveDoc | undefined {

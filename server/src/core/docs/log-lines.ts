@@ -128,12 +128,29 @@ export const APX_LOG = {
   pingTimeout: 'AH00898: Timeout on 100-Continue returned by /app/x',
   noHandlerHttps:
     "AH01144: No protocol handler was valid for the URL /app/x (scheme 'https'). If you are using a DSO version of mod_proxy, make sure the proxy submodules are included in the configuration using LoadModule.",
+  // A request body the backend does not read (ProxyTimeout / Timeout / timeout= expire while sending it): 504.
+  passBodyTimeout: '(70007)The timeout specified has expired: [client 127.0.0.1:46354] AH01084: pass request body failed to 127.0.0.1:36469 (127.0.0.1)',
+  passBodyFailedHttp: '[client 127.0.0.1:46354] AH01097: pass request body failed to 127.0.0.1:36469 (127.0.0.1) from 127.0.0.1 ()',
+  // A client whose body stalls past RequestReadTimeout body=: 408 (AH01382 at LogLevel reqtimeout:info only).
+  bodyReadTimeout: 'AH01382: Request body read timeout',
+  readBodyTimeout: '(70007)The timeout specified has expired: [client 127.0.0.1:37510] AH02608: read request body failed to 127.0.0.1:44297 (127.0.0.1) from 127.0.0.1 ()',
+  prefetchTimeout: '(70007)The timeout specified has expired: [client 127.0.0.1:52860] AH01095: prefetch request body failed to 127.0.0.1:37167 (127.0.0.1) from 127.0.0.1 ()',
+  acquireFailed: '(70007)The timeout specified has expired: AH00941: http: failed to acquire connection for (127.0.0.1:42119)',
+  routeInError: 'AH01167: balancer://app: All workers are in error state for route (a)',
+  allInError: 'AH01170: balancer://app: All workers are in error state',
+  certNameMismatch: 'AH02411: SSL Proxy: Peer certificate does not match for hostname localhost',
+  certCnMismatch: 'AH02005: SSL Proxy: Peer certificate CN mismatch: Certificate CN: other.example Requested hostname: localhost',
+  badHeaderIgnored: 'AH01100: Ignoring bogus HTTP header returned by /app/x (GET)',
+  badHeaderStartBody: 'AH01098: Starting body due to bogus non-header in headers returned by /app/x (GET)',
 } as const;
 
 /**
  * Lines the catalogue does not have, each checked verbatim against the real apache2 (2.4.71) by the test file named
- * here (which must use `APX_LOG.<key>`): what httpd says when a balancer's load-balancing method module is missing,
- * when a TLS backend fails one of mod_ssl's checks, when mod_ssl is not loaded, and when a ping= probe times out.
+ * here (which must use `APX_LOG.<key>`, and may match the client's and backend's ports loosely: see
+ * `logHasLine` in test/servers/harness/apache.ts): what httpd says when a balancer's load-balancing method module is
+ * missing, when a TLS backend fails one of mod_ssl's checks, when mod_ssl is not loaded, when a ping= probe times out,
+ * when a request body cannot be sent or received in time, when acquire= runs out, when a balancer has no usable member,
+ * and what ProxyBadHeader Ignore and StartBody log.
  */
 export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   lbMethodMissing: 'servers/apache-lbmethod-doc-lines.test.ts',
@@ -146,6 +163,18 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   certExpired: 'servers/apache-tls-check-status.test.ts',
   noHandlerHttps: 'servers/apache-no-mod-ssl.test.ts',
   pingTimeout: 'servers/apache-ping-100-continue.test.ts',
+  passBodyTimeout: 'servers/apache-body-timeouts.test.ts',
+  passBodyFailedHttp: 'servers/apache-body-timeouts.test.ts',
+  bodyReadTimeout: 'servers/apache-body-timeouts.test.ts',
+  prefetchTimeout: 'servers/apache-body-timeouts.test.ts',
+  readBodyTimeout: 'servers/apache-body-timeouts.test.ts',
+  acquireFailed: 'servers/apache-balancer-failures.test.ts',
+  routeInError: 'servers/apache-balancer-failures.test.ts',
+  allInError: 'servers/apache-balancer-failures.test.ts',
+  certNameMismatch: 'servers/apache-tls-check-status.test.ts',
+  certCnMismatch: 'servers/apache-tls-check-status.test.ts',
+  badHeaderIgnored: 'servers/apache-badheader-modes.test.ts',
+  badHeaderStartBody: 'servers/apache-badheader-modes.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

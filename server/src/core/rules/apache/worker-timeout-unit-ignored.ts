@@ -33,7 +33,8 @@ export default defineApacheRule({
   check(ctx) {
     const check = (n: ApacheNode, from: number) => {
       if (n.unresolved) return;
-      // On a balancer, timeout= is how long a request waits for a free member; on a worker, for the backend's answer.
+      // On a balancer, timeout= is how long a request waits for a member to leave error state (with forcerecovery=Off;
+      // not for a busy one, test/servers/apache-hover-doubts.test.ts); on a worker, for the backend's answer.
       const section = n.parent?.lname === 'proxy' ? n.parent.args[0] ?? '' : '';
       const onBalancer = n.lname !== 'balancermember' && /^balancer:\/\//i.test(n.lname === 'proxyset' ? (from === 1 ? n.args[0] : section) : n.args[from - 1] ?? '');
       for (const p of parseParams(n, from).params) {
@@ -42,7 +43,7 @@ export default defineApacheRule({
         const longer = r.intended === undefined ? undefined : r.intended < r.seconds;
         let effect = '';
         if (p.key === 'ttl') effect = '; idle backend connections are kept for reuse that long';
-        else if (onBalancer) effect = longer === false ? '; requests wait at most that long for a free member' : '; requests wait up to that long for a free member';
+        else if (onBalancer) effect = longer === false ? '; with every member in error state, requests wait at most that long for one to be usable again' : '; with every member in error state, requests wait up to that long for one to be usable again';
         else if (longer) effect = '; a backend that stalls holds each request that long before the 502 (504 through mod_proxy_fcgi)';
         else if (longer === false) effect = '; answers slower than that end in 502 (504 through mod_proxy_fcgi)';
         ctx.report({
