@@ -194,3 +194,76 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     tree.cleanup();
   }
 });
+
+test('explain placement, the cases a review on real nginx logs found wrong: twin server blocks, try_files @app, rewrite last, nested prefix vs regex, //, (?i), name order, foreign server:', () => {
+  const conf = `events {}
+http {
+    upstream app { server 127.0.0.1:9001; }
+    server {
+        listen 80;
+        server_name shop.test;
+        return 301 https://$host$request_uri;
+    }
+    server {
+        listen 443;
+        server_name shop.test;
+        proxy_read_timeout 1s;
+        location / { try_files $uri @app; }
+        location @app { proxy_pass http://app; }
+        location /old/ { rewrite ^/old/(.*)$ /new/$1 last; }
+        location /new/ { proxy_pass http://127.0.0.1:9002; }
+        location /api/ {
+            location /api/upload/ { proxy_pass http://127.0.0.1:9003; }
+            proxy_pass http://127.0.0.1:9004;
+        }
+        location ~ \\.json$ { proxy_pass http://127.0.0.1:9005; }
+        location ~ (?i)^/caseless/ { proxy_pass http://127.0.0.1:9006; }
+    }
+    server {
+        listen 8080;
+        server_name api.wild.test;
+        location / { proxy_pass http://127.0.0.1:9007; }
+    }
+    server {
+        listen 8080;
+        server_name *.wild.test;
+        location / { proxy_pass http://127.0.0.1:9008; }
+    }
+    server {
+        listen 8080;
+        server_name "~^(?<t>[a-z]{2,10})\\.saas\\.test$";
+        location / { proxy_pass http://127.0.0.1:9009; }
+    }
+}
+`;
+  const r = lintText(conf);
+  const place = (fields: Parameters<typeof findNginxPlace>[1]) => {
+    const p = findNginxPlace(r.config, fields, r.upstreams);
+    if (!p) return 'none';
+    const line = (n: { file: { lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => n.file.lines.positionAt(n.directive.start).line + 1;
+    return `server:${line(p.server)} location:${p.location ? p.location.directive.args.map((a) => a.value).join(' ') : '-'}`;
+  };
+  const up = (port: number, path = '/') => `http://127.0.0.1:${port}${path}`;
+  // The port 443 twin of the redirect block, and the named location try_files handed the request to.
+  assert.equal(place({ serverName: 'shop.test', host: 'shop.test', path: '/foo', upstream: up(9001, '/foo') }), 'server:9 location:@app');
+  // rewrite … last: the location of the new URI, which the line's backend names.
+  assert.equal(place({ serverName: 'shop.test', path: '/old/x', upstream: up(9002, '/new/x') }), 'server:9 location:/new/');
+  // A regex of the outer level beats a nested prefix (nginx sent /api/upload/x.json to the regex's backend).
+  assert.equal(place({ serverName: 'shop.test', path: '/api/upload/x.json', upstream: up(9005) }), 'server:9 location:~ \\.json$');
+  assert.equal(place({ serverName: 'shop.test', path: '/api/upload/x.json' }), 'server:4 location:-', 'without a backend the first block of the name is taken (the redirect has no location)');
+  // Slashes merged and percent-escapes decoded before matching, as nginx does.
+  assert.equal(place({ serverName: 'shop.test', path: '//api//%75pload/f', upstream: up(9003) }), 'server:9 location:/api/upload/');
+  // (?i) is a flag in JavaScript.
+  assert.equal(place({ serverName: 'shop.test', path: '/CASELESS/x', upstream: up(9006) }), 'server:9 location:~ (?i)^/caseless/');
+  // Name order: the exact name before the wildcard, whatever the file order; a regex name against a Host with a port.
+  assert.equal(place({ host: 'api.wild.test:8080', path: '/' }), 'server:24 location:/');
+  assert.equal(place({ host: 'www.wild.test:8080', path: '/' }), 'server:29 location:/');
+  assert.equal(place({ host: 'ab.saas.test:8080', path: '/' }), 'server:34 location:/');
+  // A server: no block has: the line is from another configuration.
+  assert.equal(place({ serverName: 'admin.example.com', path: '/' }), 'none');
+  // server: with commas (a regex name) is read whole.
+  const line = '2026/11/22 13:40:01 [error] 1#1: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 10.0.0.1, server: ~^(?<t>[a-z]{2,10})\\.saas\\.test$, request: "GET / HTTP/1.1", subrequest: "/_auth", upstream: "http://127.0.0.1:9/_auth", host: "ab.saas.test"';
+  const f = explainLogLine(line)!.fields;
+  assert.equal(f.serverName, '~^(?<t>[a-z]{2,10})\\.saas\\.test$');
+  assert.equal(f.path, '/_auth', 'the subrequest is what went to the backend');
+});

@@ -620,14 +620,18 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   const fields: LogFields = {};
   if (server === 'nginx') {
     fields.client = plain(line, 'client');
-    const name = plain(line, 'server');
-    if (name !== undefined) fields.serverName = name;
+    // A regex server_name may hold commas: the name runs to the next field nginx writes after it.
+    const server = /, server: (.*?)(?=, (?:request|subrequest|upstream|host|referrer): |$)/.exec(line);
+    if (server) fields.serverName = server[1].trim();
     const request = quoted(line, 'request');
     if (request) {
       const [method, target] = request.split(' ');
       fields.method = method;
       if (target) fields.path = target.split('?')[0];
     }
+    // An auth_request (or SSI) subrequest is what went to the backend: its location is the one that passed it.
+    const sub = quoted(line, 'subrequest');
+    if (sub) fields.path = sub.split('?')[0];
     fields.upstream = quoted(line, 'upstream');
     fields.host = quoted(line, 'host');
     const scheme = fields.upstream ? /^([a-z]+):\/\//.exec(fields.upstream)?.[1] : undefined;
