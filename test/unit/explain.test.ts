@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
-import { explainLogLine, LOG_PATTERNS } from '../../server/src/core/explain/log-patterns';
+import { explainLogLine, LOG_PATTERNS, statusText } from '../../server/src/core/explain/log-patterns';
 import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { lintText, runCli, tempTree } from '../helpers';
@@ -73,6 +73,17 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     assert.equal(e?.pattern.id, id, line);
     assert.equal(e!.pattern.status, status, line);
   }
+  // Common lines without a lab copy here: the status nginx's source gives them, and the wording for retried requests.
+  const kinds: [string, string][] = [
+    ['connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream', 'nginx-unix-socket'],
+    ['recv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
+    ['writev() failed (32: Broken pipe) while sending request to upstream', 'nginx-send-failed'],
+    ['upstream server temporarily disabled while connecting to upstream', 'nginx-server-disabled'],
+    ['client prematurely closed connection while reading response header from upstream', 'nginx-client-closed'],
+  ];
+  for (const [line, id] of kinds) assert.equal(explainLogLine(NGX(line))?.pattern.id, id, line);
+  assert.match(statusText(explainLogLine(NGX(NGX_LOG.refused))!.pattern), /^502, if no other server of the group was tried after it/);
+  assert.equal(statusText(explainLogLine(NGX(NGX_LOG.noLive))!.pattern), '502');
   assert.equal(explainLogLine('2026/11/22 13:40:01 [notice] 1#1: signal process started'), undefined);
   assert.equal(explainLogLine(''), undefined);
 });

@@ -1,4 +1,5 @@
 import { explainLog, type ExplainedEntry } from '../core/explain/explain';
+import { statusText } from '../core/explain/log-patterns';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -120,7 +121,7 @@ function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
   out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
-  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${pattern.status}.`);
+  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${statusText(pattern)}.`);
   out.push(`  What happened: ${pattern.meaning}`);
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
   if (req.length) out.push(`  Request: ${req.join(', ')}`);
@@ -159,6 +160,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     count: x.count,
     example: x.example,
     status: x.explanation.pattern.status,
+    statuses: x.explanation.pattern.statuses,
     meaning: x.explanation.pattern.meaning,
     fields: x.explanation.fields,
     directives: x.explanation.directives,

@@ -168,10 +168,10 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-unix-socket',
     server: 'nginx',
-    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|13: Permission denied|20: Not a directory|111: Connection refused)\)/,
+    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|11: Resource temporarily unavailable|13: Permission denied|20: Not a directory|111: Connection refused)\)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong.',
+    meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong; with (11: Resource temporarily unavailable) the socket exists but its listen queue is full (every PHP-FPM child busy).',
     directives: [],
     rules: ['unix-socket-path'],
   },
@@ -214,6 +214,46 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning: 'the backend reset the connection before answering: a crash, a full accept queue, or a keep-alive connection the backend had just closed.',
     directives: ['{f}_next_upstream'],
     rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective'],
+  },
+  {
+    id: 'nginx-reset-body',
+    server: 'nginx',
+    match: /recv\(\) failed \(104: Connection reset by peer\) while reading upstream/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning: 'the backend reset the connection in the middle of the response body; the client gets a truncated response.',
+    directives: [],
+    rules: [],
+  },
+  {
+    id: 'nginx-send-failed',
+    server: 'nginx',
+    match: /(?:writev|send|sendfile)\(\) failed \((?:32: Broken pipe|104: Connection reset by peer)\) while sending request to upstream/,
+    status: '502',
+    statuses: ['502', '200'],
+    meaning: 'the backend closed the connection while nginx was still sending the request (a body the backend refuses or finds too large, a crash, or a keep-alive connection it had just closed).',
+    directives: ['{f}_next_upstream'],
+    rules: ['keepalive-timeout-races-backend'],
+  },
+  {
+    id: 'nginx-server-disabled',
+    server: 'nginx',
+    match: /upstream server temporarily disabled while/,
+    status: 'no status of its own (see the error line before it)',
+    statuses: ['502', '503', '504', '500', '200', '200 truncated', 'no-response'],
+    meaning: 'after max_fails failures (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line just before says what failed. With every server out, requests get 502 "no live upstreams".',
+    directives: [],
+    rules: ['max-fails-zero', 'single-server-upstream'],
+  },
+  {
+    id: 'nginx-client-closed',
+    server: 'nginx',
+    match: /client prematurely closed connection/,
+    status: '499 in the access log (the client gave up first)',
+    statuses: ['no-response', '502', '503', '504', '500', '200', '200 truncated'],
+    meaning: 'the client (or a load balancer in front) closed the connection before nginx answered; nothing failed in nginx, but a client or balancer timeout shorter than the backend\'s response time looks like this.',
+    directives: ['{f}_read_timeout'],
+    rules: ['timeout-exceeds-outer-idle-timeout'],
   },
   {
     id: 'nginx-too-big-header',
@@ -575,6 +615,18 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['proxy-timeout-too-low', 'pooled-connection-outlives-backend-keepalive'],
   },
 ];
+
+/**
+ * The status as a sentence: when the line can come before a retry, what the client got depends on the next try, which
+ * the line cannot tell (the lines after it for the same request can: nginx numbers connections `*N`).
+ */
+export function statusText(p: LogPattern): string {
+  const others = p.statuses.filter((s) => s !== p.status && !p.status.startsWith(s));
+  if (others.length === 0 || !/^\d{3}$/.test(p.status)) return p.status;
+  return p.server === 'nginx'
+    ? `${p.status}, if no other server of the group was tried after it (the next lines with the same *connection number tell)`
+    : `${p.status}, unless the balancer then tried another member`;
+}
 
 /** What an error-log line says about the request, as far as the server wrote it down. */
 export interface LogFields {
