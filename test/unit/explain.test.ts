@@ -197,6 +197,13 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(a.id, 'apache-read-timeout');
     assert.deepEqual([a.backend.line, a.backend.url], [6, 'http://127.0.0.1:19001/']);
     assert.deepEqual(a.timeouts[0], { name: 'backend timeout', value: '3 s', origin: 'timeout=3 on the worker', at: { path: httpd, line: 6 } });
+    // AH01114 names the host only: with two workers on that host the line cannot say which, and the answer says so.
+    const twin = join(tree.dir, 'twin.conf');
+    writeFileSync(twin, 'LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\n<VirtualHost *:80>\n    ProxyPass /a/ http://127.0.0.1:18100/\n    ProxyPass /b/ http://127.0.0.1:18108/ connectiontimeout=3\n</VirtualHost>\n');
+    const ambiguous = runCli(['explain', '--in', twin, APX_LOG.noConnection], { cwd: tree.dir });
+    assert.match(ambiguous.stdout, /2 workers have this backend and the line does not say which \(also ProxyPass http:\/\/127\.0\.0\.1:18108\/\)/);
+    const bare = runCli(['explain', '--in', twin, APX_LOG.bigHeader], { cwd: tree.dir });
+    assert.match(bare.stdout, /this line names no request or backend/);
     // No backend named, but the path: the rule whose path matches; its timeout comes from ProxyTimeout.
     const byPath = runCli(['explain', '--in', httpd, APX_LOG.readError.replace('/slow', '/app/x')], { cwd: tree.dir });
     assert.match(byPath.stdout, /Backend: ProxyPass http:\/\/10\.0\.0\.5:8080\/ at httpd\.conf:5 \(the path of this rule matches \/app\/x\)/);

@@ -133,7 +133,7 @@ function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
     out.push(`  Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, cwd)}` : ''}`);
     out.push('  In force there:');
     for (const v of w.values) out.push(`    ${v.name} ${v.value}  (${v.origin}${v.node ? `, ${where(v.node, cwd)}` : ''})`);
-  } else if (placing) out.push(`  Handled by: nothing in the configuration matches this line`);
+  } else if (placing) out.push(fields.path || fields.upstream ? `  Handled by: nothing in the configuration matches this line` : '  Handled by: this line names no request or backend; the lines next to it for the same request do');
   if (x.values.length) {
     out.push('  In force there:');
     for (const v of x.values) {

@@ -62,6 +62,9 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields): ApachePla
   const best = withRule.find((x) => x.rule) ?? (fields.upstream ? withRule[0] : undefined);
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
+  // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
+  // alone cannot say which one it was, so the answer says so rather than pretending.
+  else if (candidates.length > 1) how += `; ${candidates.length} workers have this backend and the line does not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;
   return { worker: best.w, rule: best.rule, how, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };
 }
 
