@@ -269,7 +269,7 @@ test('code actions: a client without codeActionLiteralSupport gets Command[] tha
   try {
     const init = await c.initializeWith({ ...folders(), capabilities: { workspace: { applyEdit: true }, window: { showDocument: { support: true } }, textDocument: { codeAction: {} } } });
     assert.equal(init.capabilities.codeActionProvider, true);
-    assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['proxylint.server.applyEdit', 'proxylint.server.openRuleDoc'] });
+    assert.deepEqual(init.capabilities.executeCommandProvider, { commands: ['proxylint.server.explain', 'proxylint.server.applyEdit', 'proxylint.server.openRuleDoc'] });
     const file = p('conf.d/site.conf');
     await c.open(file, SITE);
     const scheme = (await c.diagnostics(file, (d) => d.some((x) => x.code === 'pass-scheme-mismatch'))).find((d) => d.code === 'pass-scheme-mismatch')!;
@@ -299,7 +299,8 @@ test('code actions: with literals, the rule page action runs the server\'s comma
       });
       assert.deepEqual(init.capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.proxylint'] });
       // No command the server cannot carry out is advertised.
-      assert.deepEqual(init.capabilities.executeCommandProvider, showDocument ? { commands: ['proxylint.server.openRuleDoc'] } : undefined);
+      // Explaining a log line only answers, so every client gets it; opening the rule page needs showDocument.
+      assert.deepEqual(init.capabilities.executeCommandProvider, { commands: showDocument ? ['proxylint.server.explain', 'proxylint.server.openRuleDoc'] : ['proxylint.server.explain'] });
       const file = p('conf.d/site.conf');
       await c.open(file, SITE);
       const scheme = (await c.diagnostics(file, (d) => d.some((x) => x.code === 'pass-scheme-mismatch'))).find((d) => d.code === 'pass-scheme-mismatch')!;
