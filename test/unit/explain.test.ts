@@ -188,6 +188,16 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--in', join(tree.dir, 'missing.conf'), line], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--bogus', line], { cwd: tree.dir }).code, 2);
+    // Input errors say what to give instead; no match in a pipe is "nothing explained" (1), not an error.
+    const folder = runCli(['explain', '--in', tree.dir, line], { cwd: tree.dir });
+    assert.equal(folder.code, 2);
+    assert.match(folder.stderr, /is a folder: give the main configuration file/);
+    assert.match(runCli(['explain', '--in=', line], { cwd: tree.dir }).stderr, /--in needs a value/);
+    writeFileSync(join(tree.dir, 'bin.log'), Buffer.from([0x41, 0, 0x42]));
+    const binary = runCli(['explain', '--log', join(tree.dir, 'bin.log')], { cwd: tree.dir });
+    assert.equal(binary.code, 2);
+    assert.doesNotMatch(binary.stderr, /configuration/);
+    assert.equal(runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '' }).code, 1);
     // An httpd configuration: the line goes to the worker of the backend it names, with the timeouts in force for it.
     const httpd = join(tree.dir, 'httpd.conf');
     writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\nProxyTimeout 30\n<VirtualHost *:80>\n    ProxyPass /app/ http://10.0.0.5:8080/\n    ProxyPass /report/ http://127.0.0.1:19001/ timeout=3\n</VirtualHost>\n');

@@ -50,7 +50,8 @@ function parse(argv: string[]): ExplainArgs | string {
     } else if (a === '-h' || a === '--help') return 'help';
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see proxylint explain --help)`;
     else out.lines.push(a);
-    if ((a === '--in' || a === '--log') && out[a === '--in' ? 'config' : 'log'] === undefined) return `${a} needs a value`;
+    const key = a.startsWith('--in') ? 'config' : a.startsWith('--log') ? 'log' : undefined;
+    if (key && (a === '--in' || a === '--log' || a.startsWith('--in=') || a.startsWith('--log=')) && !out[key]) return `${a.replace(/=.*$/, '')} needs a value`;
   }
   if (!out.log && out.lines.length === 0) return 'give a log line, or --log <file> (- for standard input)';
   return out;
@@ -68,13 +69,16 @@ export function runExplain(argv: string[], io: CliIo): number {
   }
   let lines = [...args.lines];
   if (args.log) {
-    const r = args.log === '-' ? io.readStdin() : io.read(resolve(io.cwd, args.log));
-    if (!r.ok) {
-      io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message}\n`);
+    const r = args.log === '-' ? io.readStdin() : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log));
+    // `grep … | proxylint explain --log -` with no match: no line to explain, the same answer as a log of other lines.
+    const emptyStdin = !r.ok && args.log === '-' && /empty/.test(r.message);
+    if (!r.ok && !emptyStdin) {
+      // The readers speak of configurations; here it is a log.
+      io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message.replace(', not a configuration', '')}\n`);
       return 2;
     }
     // concat, not push(...): a log has more lines than a call can take arguments.
-    lines = lines.concat(r.text.split(/\r?\n/));
+    if (r.ok) lines = lines.concat(r.text.split(/\r?\n/));
   }
 
   let lint: LintResult | undefined;
@@ -83,6 +87,10 @@ export function runExplain(argv: string[], io: CliIo): number {
   let settings: Settings = defaultSettings();
   if (args.config) {
     configPath = resolve(io.cwd, args.config);
+    if (io.kind(configPath) === 'dir') {
+      io.stderr(`proxylint explain: ${args.config} is a folder: give the main configuration file (nginx.conf, apache2.conf or httpd.conf), whose includes are read with it\n`);
+      return 2;
+    }
     const r = io.read(configPath);
     if (!r.ok) {
       io.stderr(`proxylint explain: cannot read ${args.config}: ${r.message}\n`);
