@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
-import { explainLogLine, LOG_PATTERNS, statusText } from '../../server/src/core/explain/log-patterns';
+import { explainedStatus, explainLogLine, LOG_PATTERNS, statusText } from '../../server/src/core/explain/log-patterns';
 import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { lintText, runCli, tempTree } from '../helpers';
@@ -294,4 +294,5 @@ http {
   const f = explainLogLine(line)!.fields;
   assert.equal(f.serverName, '~^(?<t>[a-z]{2,10})\\.saas\\.test$');
   assert.equal(f.path, '/_auth', 'the subrequest is what went to the backend');
+  assert.match(explainedStatus(explainLogLine(line)!), /^502 for the subrequest \/_auth; when that is an auth_request, the client got 500/);
 });

@@ -1,5 +1,5 @@
 import { explainLog, type ExplainedEntry } from '../core/explain/explain';
-import { statusText } from '../core/explain/log-patterns';
+import { explainedStatus } from '../core/explain/log-patterns';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -129,7 +129,7 @@ function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
   out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
-  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${statusText(pattern)}.`);
+  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}.`);
   out.push(`  What happened: ${pattern.meaning}`);
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
   if (req.length) out.push(`  Request: ${req.join(', ')}`);

@@ -1,5 +1,5 @@
 import { explainLog, type ExplainedEntry } from '../core/explain/explain';
-import { statusText } from '../core/explain/log-patterns';
+import { explainedStatus } from '../core/explain/log-patterns';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { pathToUri } from './convert';
@@ -28,7 +28,7 @@ const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 function toMarkdown(x: ExplainedEntry): string {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
-  out.push(`### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${statusText(pattern)}${x.count > 1 ? ` (${x.count} lines)` : ''}`);
+  out.push(`### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}${x.count > 1 ? ` (${x.count} lines)` : ''}`);
   out.push(code(x.example.length > 300 ? x.example.slice(0, 297) + '...' : x.example));
   out.push(`**What happened:** ${pattern.meaning}`);
   if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);

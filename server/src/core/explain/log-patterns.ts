@@ -628,6 +628,15 @@ export function statusText(p: LogPattern): string {
     : `${p.status}, unless the balancer then tried another member`;
 }
 
+/**
+ * statusText for one explained line: a subrequest's failure is not what the client got. For auth_request nginx turns
+ * any answer but 2xx/401/403 into 500 for the client (checked on nginx 1.22.1, see NGX_LOG.authUnexpected).
+ */
+export function explainedStatus(e: LogExplanation): string {
+  if (!e.fields.subrequest || e.pattern.server !== 'nginx' || !/^\d{3}/.test(e.pattern.status)) return statusText(e.pattern);
+  return `${e.pattern.status} for the subrequest ${e.fields.subrequest}; when that is an auth_request, the client got 500 ("auth request unexpected status" follows)`;
+}
+
 /** What an error-log line says about the request, as far as the server wrote it down. */
 export interface LogFields {
   client?: string;
@@ -639,6 +648,8 @@ export interface LogFields {
   /** nginx: the upstream URL (scheme://address/uri); Apache: the backend address it names. */
   upstream?: string;
   host?: string;
+  /** nginx: the subrequest (auth_request, SSI) the line is about, when it is not the client's request itself. */
+  subrequest?: string;
   /** nginx module family, from the upstream URL's scheme. */
   family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
 }
@@ -683,7 +694,10 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     }
     // An auth_request (or SSI) subrequest is what went to the backend: its location is the one that passed it.
     const sub = quoted(line, 'subrequest');
-    if (sub) fields.path = sub.split('?')[0];
+    if (sub) {
+      fields.subrequest = sub;
+      fields.path = sub.split('?')[0];
+    }
     fields.upstream = quoted(line, 'upstream');
     fields.host = quoted(line, 'host');
     const scheme = fields.upstream ? /^([a-z]+):\/\//.exec(fields.upstream)?.[1] : undefined;
