@@ -30,7 +30,7 @@ const chunk = Number(opt('chunk', '500'));
 const hangMs = Number(opt('hang-ms', '30000'));
 const kinds = opt('kinds', KINDS.join(',')).split(',') as Kind[];
 /** Share of the cases per kind: the corpus mutations cost about 20 times more than the others. */
-const WEIGHTS: Record<Kind, number> = { bytes: 2, unicode: 2, 'nginx-soup': 3, 'apache-soup': 2, corpus: 1 };
+const WEIGHTS: Record<Kind, number> = { bytes: 2, unicode: 2, 'nginx-soup': 3, 'apache-soup': 2, corpus: 1, log: 2 };
 const workerIndex = argv.find((a) => a.startsWith('--worker='));
 
 interface Stats {

@@ -11,6 +11,7 @@ import { decode } from '../../server/src/node/node-host';
 import { classify } from '../../server/src/cli/classify';
 import { ROOT, SHARED } from '../helpers';
 import { SETTINGS_VARIANTS, type FuzzCase } from './properties';
+import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
 
 const DIR = '/fz';
 
@@ -239,7 +240,7 @@ export function corpusCase(files: SeedFile[] = seedFiles()) {
     });
 }
 
-export const KINDS = ['bytes', 'unicode', 'nginx-soup', 'apache-soup', 'corpus'] as const;
+export const KINDS = ['bytes', 'unicode', 'nginx-soup', 'apache-soup', 'corpus', 'log'] as const;
 export type Kind = (typeof KINDS)[number];
 
 export function arbitraryFor(kind: Kind): fc.Arbitrary<FuzzCase & { source?: string }> {
@@ -254,5 +255,145 @@ export function arbitraryFor(kind: Kind): fc.Arbitrary<FuzzCase & { source?: str
       return apacheSoupCase;
     case 'corpus':
       return corpusCase();
+    case 'log':
+      return logCase;
   }
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Error logs for `proxylint explain`
+
+/**
+ * Names, paths and backends shared by the generated configurations and log lines, so that most lines name a server,
+ * location or backend that exists and the placement code runs; odd values (empty, huge, non-ASCII, traversal,
+ * regex-looking) are among them.
+ */
+const LOG_HOSTS = ['shop.example.com', 'api.test', 'Shop.Example.COM.', 'www.api.test', '_', '', 'localhost', 'ex\u00e9.test', '[::1]', '127.0.0.1:8080', 'a'.repeat(300), '*.wild.test', '~^(?<t>.+)\\.test$'];
+const LOG_PATHS = ['/', '/api/', '/api/users?x=1', '/api', '/static/../etc/passwd', '//x', '/%2e%2e/', '/a b', '/ws', '/x/\u0000/', '@fallback', '', '*', 'http://other/', '/' + 'p'.repeat(2000), '/api/v1/orders/12'];
+const LOG_BACKENDS = ['127.0.0.1:9101', '127.0.0.1:19001', 'app', 'app_6', '[::1]:8443', 'unix:/run/app.sock', '10.0.0.1:50051', 'b1:8080', 'localhost:8000', '', 'x:99999'];
+const LOG_SCHEMES = ['http', 'https', 'fastcgi', 'uwsgi', 'grpc', 'scgi', 'ws'];
+
+/** The first three values of each list are the common ones: picked most of the time, so lines and blocks meet. */
+const logPick = <T>(xs: readonly T[]) => fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...xs.slice(0, 3)) }, { weight: 1, arbitrary: fc.constantFrom(...xs) });
+
+/** An nginx configuration made of the shared names: servers, locations of every kind, passes and groups. */
+const generatedNginx = fc
+  .array(
+    fc.record({
+      name: logPick(LOG_HOSTS),
+      port: fc.constantFrom('80', '443 ssl', '8080 default_server', '127.0.0.1:8050'),
+      locations: fc.array(fc.record({ mod: fc.constantFrom('', '= ', '^~ ', '~ ', '~* '), path: logPick(LOG_PATHS), scheme: logPick(LOG_SCHEMES), backend: logPick(LOG_BACKENDS), extra: fc.constantFrom('', 'proxy_read_timeout 3s;', 'fastcgi_read_timeout 2s; fastcgi_connect_timeout 90s;', 'try_files $uri @fallback;', 'proxy_next_upstream off;', 'proxy_next_upstream_tries 1;', 'rewrite ^ /api/ last;', 'resolver 127.0.0.1; proxy_buffer_size 1k;') }), { maxLength: 5 }),
+      timeouts: fc.constantFrom('', 'proxy_connect_timeout 5s;', 'proxy_read_timeout 600s; proxy_send_timeout 10s;'),
+    }),
+    { maxLength: 4 },
+  )
+  .map((servers) => {
+    const passOf = (scheme: string) => (scheme === 'https' || scheme === 'ws' ? 'proxy' : scheme === 'http' ? 'proxy' : scheme);
+    const out = ['events {}', 'http {', '  upstream app { server 127.0.0.1:9101; server 127.0.0.1:9102; keepalive 4; }', '  upstream app_6 { server 10.0.0.6:80 max_fails=0; }'];
+    for (const s of servers) {
+      out.push(`  server { listen ${s.port}; server_name ${s.name || '""'}; ${s.timeouts}`);
+      for (const l of s.locations) {
+        const target = passOf(l.scheme) === 'proxy' ? `${l.scheme === 'ws' ? 'http' : l.scheme}://${l.backend}` : l.backend;
+        out.push(`    location ${l.mod}${l.path || '/'} { ${passOf(l.scheme)}_pass ${target || 'app'}; ${l.extra} }`);
+      }
+      out.push('  }');
+    }
+    out.push('}');
+    return out.join('\n') + '\n';
+  });
+
+/** An httpd configuration of the shared names: virtual hosts, ProxyPass to workers, a balancer. */
+const generatedApache = fc
+  .array(fc.record({ name: logPick(LOG_HOSTS), path: logPick(LOG_PATHS), scheme: logPick(LOG_SCHEMES), backend: logPick(LOG_BACKENDS), params: fc.constantFrom('', ' timeout=5', ' connectiontimeout=2 retry=0', ' keepalive=On') }), { maxLength: 6 })
+  .map((rules) => {
+    const out = ['LoadModule proxy_module modules/mod_proxy.so', 'LoadModule proxy_http_module modules/mod_proxy_http.so', 'ProxyTimeout 30', '<Proxy balancer://grp>', 'BalancerMember http://127.0.0.1:9101', 'BalancerMember http://127.0.0.1:9102 status=+H', '</Proxy>'];
+    for (const r of rules) {
+      out.push(`<VirtualHost *:80>`, `ServerName ${r.name || 'x'}`, `ProxyPass ${r.path || '/'} ${r.scheme}://${r.backend}/${r.params}`, `ProxyPass /grp balancer://grp/`, `</VirtualHost>`);
+    }
+    return out.join('\n') + '\n';
+  });
+
+const NGX_MESSAGES = Object.values(NGX_LOG);
+const APX_MESSAGES = Object.values(APX_LOG);
+
+/** One nginx error-log line: a known message with a random set of the request fields nginx appends. */
+const nginxLogLine = fc
+  .record({
+    level: fc.constantFrom('error', 'crit', 'warn', 'emerg', 'notice', 'info'),
+    message: fc.oneof({ weight: 8, arbitrary: logPick(NGX_MESSAGES) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }) }),
+    server: fc.option(logPick(LOG_HOSTS)),
+    method: fc.constantFrom('GET', 'POST', 'PUT', 'CONNECT', ''),
+    path: fc.option(logPick(LOG_PATHS)),
+    sub: fc.option(logPick(LOG_PATHS), { freq: 5 }),
+    scheme: logPick(LOG_SCHEMES),
+    backend: fc.option(logPick(LOG_BACKENDS)),
+    upath: logPick(LOG_PATHS),
+    host: fc.option(logPick(LOG_HOSTS)),
+  })
+  .map((r) => {
+    const parts = [`2026/11/22 13:40:01 [${r.level}] 4242#4242: *17 ${r.message}, client: 10.1.2.3`];
+    if (r.server !== null) parts.push(`server: ${r.server}`);
+    if (r.path !== null) parts.push(`request: "${r.method} ${r.path} HTTP/1.1"`);
+    if (r.sub !== null) parts.push(`subrequest: "${r.sub}"`);
+    if (r.backend !== null) parts.push(`upstream: "${r.scheme}://${r.backend}${r.upath}"`);
+    if (r.host !== null) parts.push(`host: "${r.host}"`);
+    return parts.join(', ');
+  });
+
+/** One httpd error-log line: a known message in httpd's prefix, sometimes with a client and a backend of the shared names. */
+const apacheLogLine = fc
+  .record({
+    module: fc.constantFrom('proxy', 'proxy_http', 'proxy_fcgi', 'proxy_balancer', 'core', 'ssl'),
+    message: fc.oneof({ weight: 8, arbitrary: logPick(APX_MESSAGES) }, { weight: 1, arbitrary: fc.string({ maxLength: 40 }) }),
+    backend: logPick(LOG_BACKENDS),
+    path: logPick(LOG_PATHS),
+    tid: fc.nat({ max: 3 }),
+  })
+  .map((r) => `[Sun Nov 22 13:40:01.123456 2026] [${r.module}:error] [pid 4242:tid ${r.tid}] ${r.message.replace(/127\.0\.0\.1(:\d+)?/g, r.backend).replace('/slow', r.path)}`);
+
+/** How logs reach people: plain, as Docker json-file records, with a compose or CRI prefix, with CRLF. */
+const wrapped = (line: fc.Arbitrary<string>) =>
+  fc.tuple(line, fc.constantFrom('plain', 'plain', 'plain', 'docker', 'compose', 'cri', 'crlf')).map(([l, how]) => {
+    switch (how) {
+      case 'docker':
+        return JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-11-22T13:40:01.123Z' });
+      case 'compose':
+        return `web-1  | ${l}`;
+      case 'cri':
+        return `2026-11-22T13:40:01.123456789Z stderr F ${l}`;
+      case 'crlf':
+        return l + '\r';
+      default:
+        return l;
+    }
+  });
+
+/** A log line, mostly of the configuration's own server, possibly damaged by the mutations the configuration files get. */
+const logLine = (dialect: 'nginx' | 'apache') =>
+  fc
+    .tuple(
+      fc.oneof(
+        { weight: 8, arbitrary: wrapped(dialect === 'nginx' ? nginxLogLine : apacheLogLine) },
+        { weight: 1, arbitrary: wrapped(dialect === 'nginx' ? apacheLogLine : nginxLogLine) },
+        { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
+        { weight: 1, arbitrary: fc.constant('') },
+      ),
+      fc.array(mutation, { maxLength: 2 }),
+    )
+    .map(([l, ms]) => ms.reduce(mutate, l));
+
+/**
+ * A configuration (generated from the shared names, or a mutated seed file) with an error log to explain against it.
+ * The property lints the configuration and runs `explain` over the log (core, CLI text and JSON output).
+ */
+export const logCase = fc
+  .tuple(
+    fc.oneof(
+      { weight: 3, arbitrary: generatedNginx.map((text) => ({ dialect: 'nginx' as const, text })) },
+      { weight: 2, arbitrary: generatedApache.map((text) => ({ dialect: 'apache' as const, text })) },
+      { weight: 1, arbitrary: fc.nat().map((k) => { const files = seedFiles(); const s = files[k % files.length]; return { dialect: s.dialect, text: s.text, source: s.source }; }) },
+    ),
+    variant,
+  )
+  .chain(([cfg, settings]) => fc.array(logLine(cfg.dialect), { maxLength: 30 }).map((lines) => [cfg, lines, settings] as const))
+  .map(([cfg, lines, settings]) => ({ ...caseOf(cfg.dialect, cfg.text, settings, cfg.dialect === 'nginx' ? 'nginx.conf' : 'httpd.conf'), log: lines.join('\n'), ...('source' in cfg ? { source: cfg.source } : {}) }));

@@ -17,7 +17,7 @@ const ms = Number(process.env.FUZZ_MS ?? 6000);
 console.log(`fuzz: seed ${seed} (FUZZ_SEED=${seed} replays it), up to ${runs} cases or ${ms} ms per kind`);
 
 for (const kind of KINDS) {
-  test(`fuzz ${kind}: no exception, ranges inside the document, lossless parse, idempotent fixes, quick fixes inside the document`, { timeout: ms * 10 + 60_000 }, () => {
+  test(`fuzz ${kind}: no exception, ranges inside the document, lossless parse, idempotent fixes, quick fixes inside the document${kind === 'log' ? ', explain accounts for every log line and places lines only in the configuration' : ''}`, { timeout: ms * 10 + 60_000 }, () => {
     const started = Date.now();
     let n = 0;
     fc.assert(

@@ -10,7 +10,10 @@
  *   the input; every word's `raw` is the source text at its span. The Apache parse: the same with `\`+newline
  *   continuations and the `<`/`>` of section lines as the gap characters;
  * - applying all safe fixes (the CLI's --fix loop) twice gives the same text as applying them once;
- * - every quick fix / fix-all / disable edit the language server offers has a range inside the document.
+ * - every quick fix / fix-all / disable edit the language server offers has a range inside the document;
+ * - `explain` over an error log accounts for every line once (explained, unknown or blank), places lines only at
+ *   directives of the configuration's own files, quotes only the lint's own findings, and its CLI text and JSON
+ *   output are made without an exception (JSON that parses, exit code 0 exactly when a line was explained).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
 import { MAX_FIX_PASSES } from '../../server/src/cli/run';
@@ -30,6 +33,9 @@ import { codeActions } from '../../server/src/lsp/code-actions';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { decode, encode } from '../../server/src/node/node-host';
 import { memHost } from '../helpers';
+import { explainLog } from '../../server/src/core/explain/explain';
+import { runExplain } from '../../server/src/cli/explain';
+import type { CliIo } from '../../server/src/cli/io';
 
 export class PropertyError extends Error {}
 
@@ -47,6 +53,8 @@ export interface FuzzCase {
   bytes?: string;
   /** Index into SETTINGS_VARIANTS. */
   settings?: number;
+  /** An error log to explain against the configuration (`proxylint explain --in <path> --log`). */
+  log?: string;
 }
 
 /** Settings that switch on the rules that stay silent by default (environment, version, edition). */
@@ -370,5 +378,87 @@ export function checkAll(input: FuzzCase): { tokens: number; findings: number; f
   const out = checkLintRanges(c);
   const actionEdits = checkCodeActions(c, out.findings, out.texts);
   const fixChecked = checkFixIdempotent(c, out.findings);
+  if (c.log !== undefined) checkExplain(c);
   return { tokens, findings: out.findings.length, fixChecked, actionEdits };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// explain
+
+/** A CliIo over in-memory files: the CLI's explain runs as it does for users, without a process or a disk. */
+function memCliIo(files: Record<string, string>, out: { stdout: string; stderr: string }): CliIo {
+  const host = memHost(files);
+  const dirs = new Set(Object.keys(files).flatMap((p) => p.split('/').slice(1, -1).map((_, k, parts) => '/' + parts.slice(0, k + 1).join('/'))));
+  return {
+    cwd: '/fz',
+    version: '0.0.0-fuzz',
+    env: () => undefined,
+    stdout: (s) => void (out.stdout += s),
+    stderr: (s) => void (out.stderr += s),
+    readStdin: () => ({ ok: false, message: 'standard input is empty' }),
+    kind: (p) => (p in files ? 'file' : dirs.has(p) ? 'dir' : 'missing'),
+    walk: () => ({ files: [], errors: [] }),
+    glob: () => [],
+    read: (p) => (p in files ? { ok: true, text: files[p], encoding: 'utf8' } : { ok: false, message: 'no such file' }),
+    write: () => 'the fuzz io does not write',
+    findUp: () => undefined,
+    realpath: (p) => p,
+    host: () => host,
+  };
+}
+
+/**
+ * Explains the case's log against its configuration, in the core and through the CLI (text and JSON). Returns how
+ * many distinct explanations there were.
+ */
+export function checkExplain(c: FuzzCase): number {
+  const lines = c.log!.split(/\r?\n/);
+  const settings = settingsFor(c.settings);
+  const host = memHost(caseFiles(c));
+  let texts: Map<string, string>;
+  let findings: Finding[];
+  let result: ReturnType<typeof explainLog>;
+  if (c.dialect === 'apache') {
+    const r = lintApache(c.path, c.text, host, { settings });
+    texts = new Map(r.config.files.map((f) => [f.path, f.text]));
+    findings = r.findings;
+    result = explainLog(lines, [], [r]);
+  } else {
+    const r = lintNginx(c.path, c.text, host, { settings });
+    texts = new Map(r.config.files.map((f) => [f.path, f.text]));
+    findings = r.findings;
+    result = explainLog(lines, [{ config: r.config, findings: r.findings, target: settings.nginx, upstreams: r.upstreams }], []);
+  }
+  const counted = result.entries.reduce((n, e) => n + e.count, 0);
+  if (counted + result.unknown + result.blank !== lines.length) {
+    fail(`explain accounted for ${counted} explained + ${result.unknown} unknown + ${result.blank} blank lines, but the log has ${lines.length}`);
+  }
+  const own = new Set(findings);
+  for (const e of result.entries) {
+    if (e.count < 1) fail(`explain entry ${e.explanation.pattern.id} has count ${e.count}`);
+    const nodes = [e.place?.server, e.place?.location, e.apache?.worker.node, e.apache?.rule?.node, ...e.values.map((v) => v.node), ...(e.apache?.values ?? []).map((v) => v.node)];
+    for (const n of nodes) {
+      if (!n) continue;
+      const t = texts.get(n.file.path);
+      if (t === undefined) fail(`explain placed a line in "${n.file.path}", which is not a file of the configuration`);
+      inside(`explain place ${n.name}`, n.directive, t.length);
+    }
+    for (const f of e.findings) if (!own.has(f)) fail(`explain quotes a finding the lint did not make: ${f.ruleId} ${f.message}`);
+  }
+  // The CLI, both formats: the output is made without an exception and the exit code says whether a line was explained.
+  const files = { ...caseFiles(c), '/fz/error.log': c.log! };
+  for (const format of ['text', 'json']) {
+    const out = { stdout: '', stderr: '' };
+    const code = runExplain(['--in', c.path, '--log', '/fz/error.log', '--format', format], memCliIo(files, out));
+    const want = result.entries.length ? 0 : 1;
+    if (code !== want) fail(`proxylint explain --format ${format} exited ${code} (expected ${want}); stderr: ${out.stderr.slice(0, 500)}`);
+    if (format === 'json') {
+      try {
+        JSON.parse(out.stdout);
+      } catch (err) {
+        fail(`proxylint explain --format json printed something that is not JSON: ${(err as Error).message}`);
+      }
+    }
+  }
+  return result.entries.length;
 }

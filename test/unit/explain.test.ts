@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
-import { explainedStatus, explainLogLine, LOG_PATTERNS, statusText } from '../../server/src/core/explain/log-patterns';
+import { explainedStatus, explainLogLine, LOG_PATTERNS, MAX_LOG_LINE, statusText } from '../../server/src/core/explain/log-patterns';
 import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { lintText, runCli, tempTree } from '../helpers';
@@ -295,4 +295,28 @@ http {
   assert.equal(f.serverName, '~^(?<t>[a-z]{2,10})\\.saas\\.test$');
   assert.equal(f.path, '/_auth', 'the subrequest is what went to the backend');
   assert.match(explainedStatus(explainLogLine(line)!), /^502 for the subrequest \/_auth; when that is an auth_request, the client got 500/);
+});
+
+test('explain: a very long line is read up to 16 KiB and never scanned quadratically', { timeout: 30_000 }, () => {
+  // Before the fix, the "could not be resolved" pattern tried \S+ at every character of a long word: a 90 KB line took
+  // about 5 s, so a log of pasted blobs hung the command. Now a 1 MB word costs one linear scan of the first 16 KiB.
+  const word = 'é'.repeat(1_000_000);
+  for (const line of [word, `2026/11/22 13:40:01 [error] 1#1: *1 ${word} could not be resolved (110: Operation timed out)`, `${word} ${word}`]) {
+    assert.equal(explainLogLine(line), undefined);
+  }
+  // A real line followed by junk is still explained: its fields are in the first 16 KiB.
+  const real = NGX(NGX_LOG.headerTimeout);
+  const explained = explainLogLine(real + ' ' + 'x'.repeat(MAX_LOG_LINE * 4));
+  assert.equal(explained?.pattern.id, 'nginx-header-timeout');
+  assert.equal(explained?.fields.host, 'shop.example.com');
+});
+
+test('explain: no pattern starts with an unanchored repeated class (the shape that scans a long line quadratically)', () => {
+  // A pattern such as /\S+ could not be resolved/ is retried from every position of a long word; one that starts with a
+  // literal, a group anchored on ^ or white space, or a lookbehind is not.
+  const risky = /^(?:\\S|\\w|\\d|\.|\[[^\]]*\])[+*]/;
+  const bad = LOG_PATTERNS.filter((p) => risky.test(p.match.source)).map((p) => `${p.id}: /${p.match.source}/`);
+  assert.deepEqual(bad, []);
+  // The check itself can fail: the old pattern is caught.
+  assert.ok(risky.test(/\S+ could not be resolved \(\d+: [^)]*\)/.source));
 });

@@ -289,7 +289,9 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-not-resolved',
     server: 'nginx',
-    match: /\S+ could not be resolved \(\d+: [^)]*\)/,
+    // The name is matched only from its start (after white space): a bare \S+ is tried at every character of a long
+    // word, which made one 90 KB line take seconds.
+    match: /(?:^|\s)\S+ could not be resolved \(\d+: [^)]*\)/,
     status: '502',
     statuses: ['502'],
     meaning: 'the per-request DNS lookup failed (no such name, or the resolver did not answer within resolver_timeout).',
@@ -717,8 +719,16 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   return fields;
 }
 
+/**
+ * How much of a line is looked at. nginx cuts every error-log line at 2,048 bytes (NGX_MAX_ERROR_STR), and httpd's
+ * lines are as short; a longer line is something else (a pasted file, a binary blob), and the patterns need not
+ * scan all of it: the first 16 KiB hold every field a real line has, with room for a container log's wrapping.
+ */
+export const MAX_LOG_LINE = 16 * 1024;
+
 /** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
-export function explainLogLine(line: string): LogExplanation | undefined {
+export function explainLogLine(whole: string): LogExplanation | undefined {
+  const line = whole.length > MAX_LOG_LINE ? whole.slice(0, MAX_LOG_LINE) : whole;
   for (const pattern of LOG_PATTERNS) {
     if (!pattern.match.test(line)) continue;
     const fields = logFields(line, pattern.server);
