@@ -204,6 +204,17 @@ function proxySectionOf(node: ApacheNode): ApacheNode | null {
   return null;
 }
 
+/**
+ * The URL a ProxySet line applies to: its first word when that is a URL, else the enclosing `<Proxy url>`;
+ * undefined when it has neither. Also says whether the URL is written on the line (the parameters follow it).
+ */
+export function proxySetTarget(node: ApacheNode): { url: string; urlFromLine: boolean; section: ApacheNode | null } | undefined {
+  const section = proxySectionOf(node);
+  const urlFromLine = node.args.length >= 1 && /:\/\//.test(node.args[0]) && !node.args[0].includes('=');
+  const url = urlFromLine ? node.args[0] : section?.args[0];
+  return url ? { url, urlFromLine, section } : undefined;
+}
+
 function locationOf(node: ApacheNode): ApacheNode | null {
   for (let p = node.parent; p; p = p.parent) if (p.lname === 'location' || p.lname === 'locationmatch') return p;
   return null;
@@ -313,10 +324,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       b.members.push(w);
       workers.push(w);
     } else if (node.lname === 'proxyset') {
-      const section = proxySectionOf(node);
-      const urlFromLine = a.length >= 1 && /:\/\//.test(node.args[0]) && !node.args[0].includes('=');
-      const url = urlFromLine ? node.args[0] : section?.args[0];
-      if (!url) continue;
+      const target = proxySetTarget(node);
+      if (!target) continue;
+      const { url, urlFromLine, section } = target;
       const { params } = parseParams(node, urlFromLine ? 1 : 0);
       if (/^balancer:\/\//i.test(url)) {
         const b = balancer(balancerName(url));

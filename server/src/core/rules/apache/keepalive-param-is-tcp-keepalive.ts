@@ -1,5 +1,24 @@
-import { onOff } from '../../model/apache-proxy';
-import { defineApacheRule } from '../apache-rule';
+import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget } from '../../model/apache-proxy';
+import type { ApacheNode } from '../../model/apache-tree';
+import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
+
+/** The backend URL a ProxyPass, BalancerMember or ProxySet line configures, as written. */
+function urlOf(ctx: ApacheRuleContext, n: ApacheNode): string | undefined {
+  if (n.lname === 'proxyset') return proxySetTarget(n)?.url;
+  if (n.lname === 'balancermember') return ctx.proxy.workers.find((w) => w.node === n)?.url;
+  return ctx.proxy.rules.find((r) => r.node === n)?.url;
+}
+
+/**
+ * What reuse looks like for the scheme. Checked on Apache 2.4.71 (test/servers/apache-keepalive-param.test.ts):
+ * http:// used one connection for three requests with or without keepalive=On; fcgi:// used three either way,
+ * and one only with enablereuse=On.
+ */
+function reuse(scheme: string): string {
+  if (POOLED_SCHEMES.has(scheme)) return `connection reuse is on by default for ${scheme}:// and is tuned with ttl= and disablereuse=, not with this`;
+  if (scheme === 'fcgi') return 'it does not make httpd reuse fcgi:// connections: each request opens a new one unless enablereuse=On is set';
+  return 'it does not control connection reuse';
+}
 
 export default defineApacheRule({
   id: 'keepalive-param-is-tcp-keepalive',
@@ -11,12 +30,16 @@ export default defineApacheRule({
   versions: 'all 2.4',
   check(ctx) {
     for (const n of [...ctx.nodes('proxypass'), ...ctx.nodes('proxypassmatch'), ...ctx.nodes('balancermember'), ...ctx.nodes('proxyset')]) {
+      const url = urlOf(ctx, n);
+      const scheme = url ? parseBackendUrl(url, n.name).scheme : '';
+      // keepalive= is no balancer parameter: on a balancer:// URL httpd refuses to start (invalid-worker-parameter).
+      if (scheme === 'balancer') continue;
       for (const a of n.directive.args) {
         const m = /^keepalive=(.*)$/i.exec(a.value);
         if (!m || onOff({ key: 'keepalive', value: m[1], arg: a, node: n }) !== true) continue;
         ctx.report({
           at: { file: n.file, start: a.start, end: a.end },
-          message: 'keepalive=On only makes the operating system send TCP keep-alive probes on idle backend connections (at its own interval, often every 2 hours) so a firewall does not drop them; HTTP connection reuse is on by default and is tuned with ttl= and disablereuse=, not with this',
+          message: `keepalive=On only makes the operating system send TCP keep-alive probes on idle backend connections (the first after net.ipv4.tcp_keepalive_time of silence, 2 hours by default on Linux) so a firewall does not drop them; ${reuse(scheme)}`,
         });
       }
     }

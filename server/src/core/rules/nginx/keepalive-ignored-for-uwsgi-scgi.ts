@@ -2,8 +2,9 @@ import { defineNginxRule } from '../rule';
 import { deleteLine, explicitKeepalive, text } from './neighbours-support';
 
 /**
- * "SCGI and uwsgi protocols do not have a notion of keepalive connections": the backend ends every
- * response by closing the connection, so a group used only through uwsgi_pass/scgi_pass caches nothing.
+ * "SCGI and uwsgi protocols do not have a notion of keepalive connections": nginx never puts a uwsgi or SCGI
+ * connection in the group's cache. Checked on nginx 1.22.1 with backends that leave the connection open
+ * (test/servers/nginx-uwsgi-scgi-keepalive.test.ts): 5 requests, 5 connections, each closed by nginx.
  * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#keepalive
  */
 export default defineNginxRule({
@@ -11,7 +12,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'info',
   outcome: 'silent',
-  summary: 'keepalive in an upstream group used only by uwsgi_pass or scgi_pass does nothing: those protocols close the connection after every request.',
+  summary: 'keepalive in an upstream group used only by uwsgi_pass or scgi_pass does nothing: nginx opens a new connection for every uwsgi and SCGI request.',
   directives: ['keepalive', 'uwsgi_pass', 'scgi_pass'],
   versions: 'all',
   check(ctx) {
@@ -23,7 +24,7 @@ export default defineNginxRule({
       const via = [...new Set(users.map((t) => t.directive))].join(' and ');
       ctx.report({
         node: ka,
-        message: `"${text(ka)}" has no effect: upstream "${up.name}" is used only through ${via}, and the uwsgi and SCGI protocols close the connection after every response, so nginx connects anew for each request whatever this says`,
+        message: `"${text(ka)}" has no effect: upstream "${up.name}" is used only through ${via}, and nginx never keeps uwsgi or SCGI connections for reuse (it closes each one when the response ends), so it connects anew for each request whatever this says`,
         suggestions: [{ title: `Remove "${text(ka)}"`, edits: [deleteLine(ka)] }],
       });
     }
