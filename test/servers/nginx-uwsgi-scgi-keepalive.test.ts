@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { lintText, requireBinary } from '../helpers';
 import { request, type Response } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
@@ -98,6 +99,13 @@ test('a uwsgi/SCGI backend that leaves the connection open without Content-Lengt
     assert.equal(buffered.connections, 2);
     assert.match(buffered.errorLog, new RegExp(`\\[error\\] .*upstream timed out \\(110: Connection timed out\\) while reading upstream, .*request: "GET /r0 HTTP/1\\.1", upstream: "${via}://127\\.0\\.0\\.1:\\d+"`));
     assert.match(buffered.accessLog, /"GET \/r0 HTTP\/1\.1" 200 0 /, 'logged as 200, not 504');
+    // `proxylint explain` on this real line: a cut-short 200 (never 504), and it names this cause for uwsgi/SCGI.
+    const line = buffered.errorLog.split('\n').find((l) => l.includes('while reading upstream'))!;
+    const explained = explainLogLine(line);
+    assert.equal(explained?.pattern.id, 'nginx-body-timeout', line);
+    assert.ok(explained.pattern.statuses.includes('200') && !explained.pattern.statuses.includes('504'));
+    assert.match(explained.pattern.meaning, /uwsgi_pass or scgi_pass .* kept the connection open/);
+    assert.deepEqual(explained.directives, [`${via}_read_timeout`]);
 
     const unbuffered = await through(via, { closeAfterResponse: false }, 1, `${via}_buffering off;`);
     const [r] = unbuffered.responses;

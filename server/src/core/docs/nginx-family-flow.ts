@@ -91,6 +91,9 @@ export const FLOW_FAMILIES: Family[] = [
           : '- If the application kills slow workers first (gunicorn does after 30 s by default), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed connection` instead of 504.',
         '- A load balancer in front of nginx with a shorter idle timeout (AWS ALB/CLB: 60 s by default) gives up first and returns its own 504; nginx logs nothing.',
         m.id === 'proxy' ? '- WebSocket, Server-Sent Events and long-poll connections are closed after this much silence (60 s by default) unless you raise it for that location.' : '',
+        m.id === 'uwsgi' || m.id === 'scgi'
+          ? `- ${m.id === 'uwsgi' ? 'uwsgi' : 'SCGI'} has no end-of-response marker: a backend that answers without \`Content-Length\` and leaves the connection open makes nginx wait for this timeout on **every** request; with buffering on, the client then gets a 200 with an empty, unfinished body (\`…while reading upstream\`; nginx 1.22.1).`
+          : '',
         m.id === 'grpc' ? '- Streaming RPCs that send nothing for this long are cut off; raise it in locations that serve long-lived streams.' : '',
       ]
         .filter(Boolean)

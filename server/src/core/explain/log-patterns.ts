@@ -60,7 +60,8 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream timed out \(110: [^)]*\) while reading upstream/,
     status: 'response cut short (200 already sent)',
     statuses: ['200 truncated', '200'],
-    meaning: 'the backend went quiet in the middle of the response body for longer than the read timeout. The status line was already sent, so the client sees a truncated response, not a 504.',
+    meaning:
+      'the backend went quiet in the middle of the response body for longer than the read timeout. The status line was already sent, so the client sees a truncated response, not a 504. Behind uwsgi_pass or scgi_pass the same line also means a backend that answered without Content-Length and kept the connection open: neither protocol marks the end of a response, so nginx waited for the close until the read timeout, and with buffering on the client got a 200 with an empty, unfinished body only then (nginx 1.22.1).',
     directives: ['{f}_read_timeout'],
     rules: ['read-timeout-too-low'],
   },
