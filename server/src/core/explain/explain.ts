@@ -7,6 +7,7 @@ import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainLogLine, type LogExplanation } from './log-patterns';
+import { unwrapLogLines } from './log-wrappers';
 import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -30,7 +31,7 @@ export interface ExplainedEntry {
   count: number;
   /** How many of those lines are not part of a request of several lines (see ExplainedRequest). */
   alone: number;
-  /** The first line of this kind, trimmed. */
+  /** The first line of this kind, trimmed (and unwrapped from a container log's JSON or prefix). */
   example: string;
   place?: NginxPlace;
   /** The configuration the place is in. */
@@ -67,10 +68,10 @@ export interface ExplainedLog {
  * Explains error-log lines and, for nginx lines, places each in the first configuration whose server block it names
  * (by `server:` or Host); a configuration that only offers a fallback (its single or default server) is used when no
  * other names it. httpd lines are grouped by request, and a line that cannot say which backend it was about takes
- * that from the other lines of its request.
+ * that from the other lines of its request. Lines wrapped by docker or Kubernetes are read inside their wrapper.
  */
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
-  const lines = rawLines.map((text) => ({ text, source: undefined as string | undefined, explanation: text.trim() === '' ? undefined : explainLogLine(text) }));
+  const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   const requests = apacheRequests(lines);
   const borrowed = new Map<number, Borrowed>();
   for (const r of requests) {
