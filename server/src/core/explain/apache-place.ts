@@ -1,5 +1,5 @@
 import type { ApacheNode } from '../model/apache-tree';
-import { formatSeconds, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import type { LogFields } from './log-patterns';
 
 /** The backend (worker) an httpd error-log line is about, and the timeouts in force for it. */
@@ -51,8 +51,12 @@ function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
   return proxy.rules.filter((r) => r.node === w.node);
 }
 
-/** `borrowed`: what the line took from the other lines of its request (see borrowFromRequest), said in `how`. */
-export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?: string): ApachePlace | undefined {
+/**
+ * `borrowed`: what the line took from the other lines of its request (see borrowFromRequest), said in `how`.
+ * `balancers`: those whose members other lines of the request were about; of several workers with the line's
+ * backend, the member of one of them is the one.
+ */
+export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?: string, balancers?: ReadonlySet<Balancer>): ApachePlace | undefined {
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
@@ -60,6 +64,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     how = `its backend is ${fields.upstream}`;
+    const members = balancers ? candidates.filter((w) => w.balancer && balancers.has(w.balancer)) : [];
+    if (members.length > 0 && members.length < candidates.length) {
+      candidates = members;
+      how += `; another line of the same request is about a member of ${[...new Set(members.map((w) => w.balancer!.name))].join(', ')}`;
+    }
   } else if (!path) return undefined;
   const withRule = candidates.map((w) => ({ w, rule: path ? rulesOf(proxy, w).find((r) => ruleMatches(r, path)) : undefined }));
   const best = withRule.find((x) => x.rule) ?? (fields.upstream ? withRule[0] : undefined);

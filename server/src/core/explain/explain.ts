@@ -2,7 +2,7 @@ import type { Finding } from '../finding';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
-import type { ProxyModel } from '../model/apache-proxy';
+import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
@@ -81,10 +81,34 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   }
   const inRequest = new Set(requests.flatMap((r) => r.lines));
 
+  // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
+  const places = new Map<string, Placed>();
+  const placeLine = (index: number, balancers?: ReadonlySet<Balancer>): Placed => {
+    const explanation = lines[index].explanation!;
+    const took = borrowed.get(index);
+    const f = took?.fields ?? explanation.fields;
+    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}`;
+    let placed = places.get(placeKey);
+    if (!placed) {
+      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note, balancers) };
+      places.set(placeKey, placed);
+    }
+    return placed;
+  };
+  const placedAt: Placed[] = [];
+  lines.forEach((line, index) => {
+    if (line.explanation) placedAt[index] = placeLine(index);
+  });
+  // A balancer's request tries several members: a line whose backend is both a member and another worker (a
+  // ProxyPass of its own, a member of another balancer) belongs to the balancer that a sibling line's member is in.
+  for (const r of requests) {
+    const balancers = new Set(r.lines.map((i) => placedAt[i].apache?.place).filter((p) => p && !p.ambiguous && p.worker.balancer).map((p) => p!.worker.balancer!));
+    if (balancers.size === 0) continue;
+    for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
+  }
+
   const byKey = new Map<string, ExplainedEntry>();
   const keyOf: string[] = [];
-  // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
-  const places = new Map<string, { found?: ReturnType<typeof placeIn>; apache?: ReturnType<typeof apachePlaceIn> }>();
   let unknown = 0;
   let blank = 0;
   lines.forEach((line, index) => {
@@ -97,15 +121,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       unknown++;
       return;
     }
-    const took = borrowed.get(index);
-    const f = took?.fields ?? explanation.fields;
-    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}`;
-    let placed = places.get(placeKey);
-    if (!placed) {
-      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note) };
-      places.set(placeKey, placed);
-    }
-    const { found, apache } = placed;
+    const { found, apache } = placedAt[index];
     const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
     // A guess among several workers is not counted with the lines that were placed there for sure.
     const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}`;
@@ -160,9 +176,14 @@ function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: 
   return fallback;
 }
 
-function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string): { place: ApachePlace; checked: CheckedApache } | undefined {
+interface Placed {
+  found?: ReturnType<typeof placeIn>;
+  apache?: ReturnType<typeof apachePlaceIn>;
+}
+
+function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>): { place: ApachePlace; checked: CheckedApache } | undefined {
   for (const checked of configs) {
-    const place = findApachePlace(checked.proxy, e.fields, borrowed);
+    const place = findApachePlace(checked.proxy, e.fields, borrowed, balancers);
     if (place) return { place, checked };
   }
   return undefined;
