@@ -19,7 +19,12 @@ the proxylint rules that check them. With --in, the configuration is read as
 well: an nginx line is placed at the server block and location that handled the
 request, with the values in force there (set here, inherited, or the default)
 and what proxylint finds in that location; an Apache httpd line at the
-ProxyPass or BalancerMember of the backend it names, with its timeouts.
+ProxyPass or BalancerMember of the backend it names, with its timeouts. The
+httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
+are shown together, and a line that names only the backend's host (AH01114)
+takes the port from the line before it. Lines from docker's json-file logs,
+Kubernetes (CRI), docker compose logs and kubectl logs are read inside their
+wrapper.
 
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 --max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
