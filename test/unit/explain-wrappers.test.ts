@@ -2,6 +2,7 @@
 // `kubectl logs` prefixes. explain reads the nginx or httpd line inside, and places it as it would the bare line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainLog } from '../../server/src/core/explain/explain';
@@ -63,4 +64,21 @@ test('explain: httpd lines in docker json-file form are paired by thread like ba
   const first = '[Sun Nov 22 14:39:46.222088 2026] [proxy:error] [pid 11347:tid 11367] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:41059 (127.0.0.1:41059) failed';
   const pair = explainLog([json(first + '\n'), json(APACHE_LINE + '\n')], [], []);
   assert.deepEqual(pair.requests.map((r) => r.lines.map((l) => l.entry.explanation.pattern.id)), [['apache-connect-failed', 'apache-no-connection']]);
+});
+
+test('explain: any text, JSON-looking or not, is read without throwing; any docker json-file line gives back its log', () => {
+  const jsonish = fc.oneof(fc.string(), fc.json(), fc.string().map((t) => `{"log":${t}`), fc.string().map((t) => `{${t}`));
+  fc.assert(
+    fc.property(fc.array(jsonish, { maxLength: 20 }), (lines) => {
+      explainLog(lines, [], []);
+    }),
+    { numRuns: 300 },
+  );
+  const line = fc.string().filter((t) => !/[\r\n]/.test(t));
+  fc.assert(
+    fc.property(line, (text) => {
+      assert.deepEqual(unwrapLogLines([json(text + '\n')]), [{ text }]);
+    }),
+    { numRuns: 300 },
+  );
 });
