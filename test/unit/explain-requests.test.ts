@@ -93,6 +93,9 @@ test('explain: one thread\'s consecutive requests are told apart by their client
   // A keep-alive connection: the same client twice; the second AH00957 at the same address is another request.
   const keepAlive = [SAME_THREAD[0], SAME_THREAD[1], SAME_THREAD[0].replace('46.222088', '46.230000'), SAME_THREAD[1].replace('46.222158', '46.230050')];
   assert.deepEqual(explainLog(keepAlive, [], [checked(TWO_ROUTES)]).requests.map((r) => `${r.count}×${r.lines.length}`), ['2×2']);
+  // Two attempts at one address with no other line between: two requests of one line each, so no group.
+  const twice = [SAME_THREAD[0], SAME_THREAD[0].replace('46.222088', '46.223000'), SAME_THREAD[1].replace('46.222158', '46.223050')];
+  assert.deepEqual(explainLog(twice, [], [checked(TWO_ROUTES)]).requests.map((r) => r.lines.map((l) => l.text.slice(12, 27))), [['14:39:46.223000', '14:39:46.223050']]);
   // More than a second between two lines of the thread: not taken for one request, so AH01114 is on its own again.
   const later = [SAME_THREAD[0], SAME_THREAD[1].replace('14:39:46.222158', '14:39:47.522158')];
   const r = explainLog(later, [], [checked(TWO_ROUTES)]);

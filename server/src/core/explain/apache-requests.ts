@@ -100,13 +100,13 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
     }
     const client = head.client;
     const path = e?.fields.path;
-    const attempt = e ? /attempt to connect to (\S+ \([^)]*\))/.exec(line.text)?.[1] : undefined;
+    const attempt = e ? attemptOf(line.text) : undefined;
     if (o && ((client && o.client && client !== o.client) || (path && o.path && path !== o.path) || (attempt && o.attempts.has(attempt)))) {
       const carried = o.lines.slice(o.identified);
       close(o, o.identified);
-      o = { thread: head.thread, lines: carried, last: o.last, attempts: new Set(carried.map((i) => /attempt to connect to (\S+ \([^)]*\))/.exec(lines[i].text)?.[1]).filter((a): a is string => !!a)), identified: 0 };
-      // A repeated attempt among the carried lines is itself a new request: nothing is carried then.
-      if (attempt && o.attempts.has(attempt)) o = { ...o, lines: [], attempts: new Set(), identified: 0 };
+      const tried = new Set(carried.map((i) => attemptOf(lines[i].text)).filter((a): a is string => !!a));
+      // Carried lines that already tried this address are a request of their own (left ungrouped); this line starts the next.
+      o = attempt && tried.has(attempt) ? { thread: head.thread, lines: [], last: o.last, attempts: new Set(), identified: 0 } : { thread: head.thread, lines: carried, last: o.last, attempts: tried, identified: 0 };
     }
     o ??= { thread: head.thread, lines: [], last: head.time, attempts: new Set(), identified: 0 };
     open.set(key, o);
@@ -119,6 +119,11 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
   });
   for (const o of open.values()) close(o);
   return done.sort((a, b) => a.lines[0] - b.lines[0]);
+}
+
+/** AH00957's "127.0.0.1:9 (127.0.0.1:9)": the address of one connect attempt, and the backend as configured. */
+function attemptOf(text: string): string | undefined {
+  return /attempt to connect to (\S+ \([^)]*\))/.exec(text)?.[1];
 }
 
 /** What a line of a request took from its siblings, and the sentence that says so. */
