@@ -27,10 +27,12 @@ const CTIME = /^\[(?:\w{3} )?(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?
 // ErrorLogFormat with %{cu}t: [2026-11-22 14:33:49.357225]
 const ISO = /^\[(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\]/;
 const THREAD = /\[pid (\d+)(?::tid (\d+))?\]/;
+const HEAD_CHARS = 512;
 
 /** The time, thread and client httpd wrote before the message; undefined when the line lacks the time or the thread. */
 export function apacheLineHead(line: string): ApacheLineHead | undefined {
-  const text = line.trimStart();
+  // httpd writes all three before the message: a long line (or a pasted blob) is not scanned to its end.
+  const text = line.trimStart().slice(0, HEAD_CHARS);
   const thread = THREAD.exec(text);
   if (!thread) return undefined;
   let time: number | undefined;
