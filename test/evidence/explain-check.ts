@@ -1,6 +1,7 @@
 import { explainLog } from '../../server/src/core/explain/explain';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import type { LintResult } from '../../server/src/core/lint';
+import type { ApacheLintResult } from '../../server/src/core/lint-apache';
 import type { NginxTarget } from '../../server/src/core/model/nginx-defaults';
 import type { Observation } from './scenario';
 
@@ -39,4 +40,24 @@ export function placementProblems(o: Observation, lint: LintResult, target: Ngin
   return entries
     .filter((e) => e.explanation.pattern.server === 'nginx' && e.explanation.fields.path !== undefined && !e.place?.location)
     .map((e) => `proxylint explain does not place this line in the configuration nginx ran (${when}): ${e.example}`);
+}
+
+/**
+ * `proxylint explain --in` on a real httpd's error log and the configuration it ran: an AH01114 (which names the
+ * backend's host only) must be part of a request with the AH00957 httpd logs just before it, and be placed at the
+ * same worker as that line (with a balancer's several attempts, each at its own member).
+ */
+export function apachePairingProblems(o: Observation, lint: ApacheLintResult, when: string): string[] {
+  const { entries, requests } = explainLog(o.errorLog.split('\n'), [], [lint]);
+  const problems: string[] = [];
+  const alone = entries.find((e) => e.explanation.pattern.id === 'apache-no-connection' && e.alone > 0);
+  if (alone) problems.push(`proxylint explain does not pair this AH01114 with the AH00957 before it (${when}): ${alone.example}`);
+  for (const r of requests) {
+    r.lines.forEach((l, i) => {
+      if (l.entry.explanation.pattern.id !== 'apache-no-connection') return;
+      const attempt = r.lines.slice(0, i).reverse().find((x) => x.entry.explanation.fields.upstream);
+      if (attempt && attempt.entry.apache?.worker !== l.entry.apache?.worker) problems.push(`proxylint explain places this AH01114 at another worker than the ${/AH\d{5}/.exec(attempt.text)?.[0]} line before it (${when}): ${l.text}`);
+    });
+  }
+  return problems;
 }

@@ -1,4 +1,4 @@
-import { explainProblems, placementProblems } from './explain-check';
+import { apachePairingProblems, explainProblems, placementProblems } from './explain-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
@@ -412,6 +412,11 @@ export async function runScenario(s: Scenario): Promise<Row> {
     if (setup.kind === 'nginx' && !s.lintPath) {
       const settings = fixtureSettings(setup.text);
       row.problems.push(...placementProblems(before, lintNginx(setup.confPath, setup.text, createNodeHost(), { settings }), settings.nginx, 'before the fix'));
+    }
+    if (setup.kind === 'apache' && !s.lintPath) {
+      const settings = fixtureSettings(setup.text);
+      settings.apache.serverRoot = setup.dir;
+      row.problems.push(...apachePairingProblems(before, lintApache(setup.confPath, setup.text, createNodeHost(), { settings }), 'before the fix'));
     }
     if (s.claim.log) {
       const src = s.claim.status === 'startup-failure' ? before.configTest : before.errorLog;

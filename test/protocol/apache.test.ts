@@ -98,6 +98,16 @@ test('workspace/executeCommand proxylint.server.explain: an httpd line goes to t
     const member = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [line.replace('18703', '18702')] });
     assert.match(member, /`BalancerMember http:\/\/127\.0\.0\.1:18702` at \[app\.conf:6\]/);
     assert.match(member, /- backend timeout: `300 s`, ProxyTimeout 300/);
+    // A selection of the lines one thread logged for one request: shown as that request, AH01114 (host only) at the
+    // member whose port the AH00957 before it names.
+    const request = [
+      '[Sun Nov 22 14:40:19.597520 2026] [proxy:error] [pid 11964:tid 11987] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:18702 (127.0.0.1:18702) failed',
+      '[Sun Nov 22 14:40:19.597556 2026] [proxy_http:error] [pid 11964:tid 11987] [client 127.0.0.1:42086] AH01114: HTTP: failed to make connection to backend: 127.0.0.1',
+    ].join('\n');
+    const grouped = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [request] });
+    assert.match(grouped, /^### Apache httpd: one request, logged in 2 lines by one thread \(pid 11964:tid 11987, client 127\.0\.0\.1:42086\)/);
+    assert.equal(grouped.match(/\*\*Backend:\*\* `BalancerMember http:\/\/127\.0\.0\.1:18702` at \[app\.conf:6\]/g)?.length, 2, grouped);
+    assert.doesNotMatch(grouped, /does not say which|---/);
   } finally {
     await c.stop();
   }

@@ -1,4 +1,4 @@
-import { explainLog, type ExplainedEntry } from '../core/explain/explain';
+import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import { explainedStatus } from '../core/explain/log-patterns';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
@@ -19,7 +19,12 @@ the proxylint rules that check them. With --in, the configuration is read as
 well: an nginx line is placed at the server block and location that handled the
 request, with the values in force there (set here, inherited, or the default)
 and what proxylint finds in that location; an Apache httpd line at the
-ProxyPass or BalancerMember of the backend it names, with its timeouts.
+ProxyPass or BalancerMember of the backend it names, with its timeouts. The
+httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
+are shown together, and a line that names only the backend's host (AH01114)
+takes the port from the line before it. Lines from docker's json-file logs,
+Kubernetes (CRI), docker compose logs and kubectl logs are read inside their
+wrapper.
 
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 --max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
@@ -101,9 +106,15 @@ export function runExplain(argv: string[], io: CliIo): number {
     else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
 
-  const { entries: list, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams }] : [], apache ? [apache] : []);
-  if (args.format === 'json') io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, !!(lint || apache))), unknownLines: unknown }, null, 2) + '\n');
-  else io.stdout(list.map((x) => toText(x, !!(lint || apache), io.cwd)).join('\n') + summary(list, unknown, blank, lines.length));
+  const { entries: list, requests, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams }] : [], apache ? [apache] : []);
+  const placing = !!(lint || apache);
+  if (args.format === 'json') {
+    const requestsJson = requests.map((r) => ({ count: r.count, thread: r.thread, client: r.client ?? null, lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })) }));
+    io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
+  } else {
+    const blocks = [...requests.map((r) => requestText(r, placing, io.cwd)), ...list.filter((x) => x.alone > 0).map((x) => toText(x, placing, io.cwd))];
+    io.stdout(blocks.join('\n') + summary(list, requests, unknown, blank, lines.length));
+  }
   return list.length ? 0 : 1;
 }
 
@@ -125,39 +136,82 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
   return `${rel}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
 }
 
-function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
+interface TextOptions {
+  placing: boolean;
+  cwd: string;
+  /** Within a request: the rules are listed once for all its lines, and what an earlier line showed is not repeated. */
+  inRequest?: { shownValuesOf?: unknown; shownFindings: Set<unknown>; shownMeanings: Set<string> };
+}
+
+/** The explanation of one kind of line (or of one line of a request), without the example line itself. */
+function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
-  out.push(`${x.count > 1 ? `${x.count} × ` : ''}${x.example.length > 200 ? x.example.slice(0, 197) + '...' : x.example}`);
-  out.push(`  ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}.`);
-  out.push(`  What happened: ${pattern.meaning}`);
+  out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}.`);
+  // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
+  if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
+  o.inRequest?.shownMeanings.add(pattern.id);
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
-  if (req.length) out.push(`  Request: ${req.join(', ')}`);
+  if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
-    out.push(`  Handled by: server at ${where(x.place.server, cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, cwd)}` : ''}`);
+    out.push(`Handled by: server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
   } else if (x.apache) {
     const w = x.apache;
-    out.push(`  Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, cwd)}` : ''}`);
-    out.push('  In force there:');
-    for (const v of w.values) out.push(`    ${v.name} ${v.value}  (${v.origin}${v.node ? `, ${where(v.node, cwd)}` : ''})`);
-  } else if (placing) out.push(fields.path || fields.upstream ? `  Handled by: nothing in the configuration matches this line` : '  Handled by: this line names no request or backend; the lines next to it for the same request do');
-  if (x.values.length) {
-    out.push('  In force there:');
-    for (const v of x.values) {
-      const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : v.origin === 'default' ? 'default' : 'not set';
-      out.push(`    ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
+    out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
+    if (!o.inRequest || o.inRequest.shownValuesOf !== w.worker) {
+      out.push('In force there:');
+      for (const v of w.values) out.push(`  ${v.name} ${v.value}  (${v.origin}${v.node ? `, ${where(v.node, o.cwd)}` : ''})`);
     }
-  } else if (!x.apache && x.explanation.directives.length) out.push(`  Check: ${x.explanation.directives.join(', ')}`);
-  for (const f of x.findings) out.push(`  proxylint: ${f.message} [${f.ruleId}]`);
-  if (pattern.rules.length) out.push(`  Rules: ${pattern.rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`);
+    if (o.inRequest) o.inRequest.shownValuesOf = w.worker;
+  } else if (o.placing) out.push(fields.path || fields.upstream ? `Handled by: nothing in the configuration matches this line` : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'the lines next to it for the same request do'}`);
+  if (x.values.length) {
+    out.push('In force there:');
+    for (const v of x.values) {
+      const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, o.cwd)}` : v.origin === 'default' ? 'default' : 'not set';
+      out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
+    }
+  } else if (!x.apache && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
+  for (const f of x.findings) {
+    if (o.inRequest?.shownFindings.has(f)) continue;
+    o.inRequest?.shownFindings.add(f);
+    out.push(`proxylint: ${f.message} [${f.ruleId}]`);
+  }
+  if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
+  return out;
+}
+
+/** The rules line, for an indent of two: the rules after the first line up under it. */
+function rulesText(rules: readonly string[]): string {
+  return `Rules: ${rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`;
+}
+
+const shorten = (line: string) => (line.length > 200 ? line.slice(0, 197) + '...' : line);
+
+function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
+  const count = x.alone;
+  return [`${count > 1 ? `${count} × ` : ''}${shorten(x.example)}`, ...explanationText(x, { placing, cwd }).map((l) => `  ${l}`)].join('\n') + '\n';
+}
+
+/** One request's lines, each with its meaning; the timeouts in force and the rules once. */
+function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string {
+  const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
+  const out = [`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`];
+  const inRequest = { shownFindings: new Set<unknown>(), shownMeanings: new Set<string>() };
+  for (const line of r.lines) {
+    out.push(`  ${shorten(line.text)}`);
+    out.push(...explanationText(line.entry, { placing, cwd, inRequest }).map((l) => `    ${l}`));
+  }
+  const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];
+  if (rules.length) out.push(`  ${rulesText(rules)}`);
   return out.join('\n') + '\n';
 }
 
-function summary(list: ExplainedEntry[], unknown: number, blank: number, total: number): string {
+function summary(list: ExplainedEntry[], requests: ExplainedRequest[], unknown: number, blank: number, total: number): string {
   const explained = list.reduce((n, x) => n + x.count, 0);
   if (total - blank <= 1 && unknown === 0) return '';
-  return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
+  const grouped = requests.reduce((n, r) => n + r.count, 0);
+  return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct${grouped ? `; ${grouped} httpd request${grouped === 1 ? '' : 's'} of several lines` : ''}), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
 }
 
 function toJson(x: ExplainedEntry, placing: boolean) {
@@ -166,6 +220,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     id: x.explanation.pattern.id,
     server: x.explanation.pattern.server,
     count: x.count,
+    alone: x.alone,
     example: x.example,
     status: x.explanation.pattern.status,
     statuses: x.explanation.pattern.statuses,

@@ -1,4 +1,4 @@
-import { explainLog, type ExplainedEntry } from '../core/explain/explain';
+import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import { explainedStatus } from '../core/explain/log-patterns';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
@@ -10,9 +10,9 @@ export const EXPLAIN_COMMAND = 'proxylint.server.explain';
 
 export function explainForEditor(ws: Workspace, text: string): string {
   const configs = ws.nginxEntryResults().map((r) => ({ config: r.config, findings: r.findings, target: r.settings.nginx, upstreams: r.upstreams }));
-  const { entries, unknown } = explainLog(text.split(/\r?\n/), configs, ws.apacheResults());
+  const { entries, requests, unknown } = explainLog(text.split(/\r?\n/), configs, ws.apacheResults());
   if (entries.length === 0) return 'proxylint does not know this line: it explains nginx and Apache httpd error-log lines about failed proxied requests (502, 503, 504, …).';
-  const parts = entries.map(toMarkdown);
+  const parts = [...requests.map(requestMarkdown), ...entries.filter((x) => x.alone > 0).map(toMarkdown)];
   if (unknown) parts.push(`_${unknown} other line${unknown === 1 ? '' : 's'} not about a failed proxied request, or not known to proxylint._`);
   return parts.join('\n\n---\n\n') + '\n';
 }
@@ -25,11 +25,25 @@ function link(node: { file: { path: string; lines: { positionAt(o: number): { li
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
+const shorten = (line: string) => code(line.length > 300 ? line.slice(0, 297) + '...' : line);
+
 function toMarkdown(x: ExplainedEntry): string {
+  const { pattern } = x.explanation;
+  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
+  return [head, shorten(x.example), ...body(x)].join('\n\n');
+}
+
+/** httpd's lines for one request (see apacheRequests), each with what it says. */
+function requestMarkdown(r: ExplainedRequest): string {
+  const who = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
+  const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
+  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${explainedStatus(line.entry.explanation)}`, ...body(line.entry));
+  return out.join('\n\n');
+}
+
+function body(x: ExplainedEntry): string[] {
   const { pattern, fields } = x.explanation;
   const out: string[] = [];
-  out.push(`### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}${x.count > 1 ? ` (${x.count} lines)` : ''}`);
-  out.push(code(x.example.length > 300 ? x.example.slice(0, 297) + '...' : x.example));
   out.push(`**What happened:** ${pattern.meaning}`);
   if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
   if (x.place) {
@@ -46,5 +60,5 @@ function toMarkdown(x: ExplainedEntry): string {
   } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
   if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
-  return out.join('\n\n');
+  return out;
 }

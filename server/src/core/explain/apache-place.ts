@@ -1,5 +1,5 @@
 import type { ApacheNode } from '../model/apache-tree';
-import { formatSeconds, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import type { LogFields } from './log-patterns';
 
 /** The backend (worker) an httpd error-log line is about, and the timeouts in force for it. */
@@ -8,6 +8,8 @@ export interface ApachePlace {
   /** The ProxyPass(Match) that sends the request path there (itself, or one that uses the worker's balancer). */
   rule?: ProxyPassRule;
   how: string;
+  /** Other workers with the same backend: the line (with its siblings) does not say which one it was. */
+  ambiguous: boolean;
   values: ApacheValue[];
 }
 
@@ -22,7 +24,7 @@ export interface ApacheValue {
 const DEFAULT_PORT: Record<string, string> = { http: '80', ws: '80', https: '443', wss: '443', ajp: '8009', h2: '443', h2c: '80' };
 
 /** "10.0.0.5:8080", "[::1]:8080" or "127.0.0.1" (AH01114 names the host only). */
-function hostPort(address: string): { host: string; port: string } {
+export function hostPort(address: string): { host: string; port: string } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(address) ?? /^([^:]+)(?::(\d+))?$/.exec(address);
   return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : { host: address.toLowerCase(), port: '' };
 }
@@ -49,7 +51,12 @@ function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
   return proxy.rules.filter((r) => r.node === w.node);
 }
 
-export function findApachePlace(proxy: ProxyModel, fields: LogFields): ApachePlace | undefined {
+/**
+ * `borrowed`: what the line took from the other lines of its request (see borrowFromRequest), said in `how`.
+ * `balancers`: those whose members other lines of the request were about; of several workers with the line's
+ * backend, the member of one of them is the one.
+ */
+export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?: string, balancers?: ReadonlySet<Balancer>): ApachePlace | undefined {
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
@@ -57,6 +64,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields): ApachePla
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     how = `its backend is ${fields.upstream}`;
+    const members = balancers ? candidates.filter((w) => w.balancer && balancers.has(w.balancer)) : [];
+    if (members.length > 0 && members.length < candidates.length) {
+      candidates = members;
+      how += `; another line of the same request is about a member of ${[...new Set(members.map((w) => w.balancer!.name))].join(', ')}`;
+    }
   } else if (!path) return undefined;
   const withRule = candidates.map((w) => ({ w, rule: path ? rulesOf(proxy, w).find((r) => ruleMatches(r, path)) : undefined }));
   const best = withRule.find((x) => x.rule) ?? (fields.upstream ? withRule[0] : undefined);
@@ -64,8 +76,10 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields): ApachePla
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
-  else if (candidates.length > 1) how += `; ${candidates.length} workers have this backend and the line does not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;
-  return { worker: best.w, rule: best.rule, how, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };
+  const ambiguous = !best.rule && candidates.length > 1;
+  if (borrowed) how += `; ${borrowed}`;
+  if (ambiguous) how += `; ${candidates.length} workers have this backend and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;
+  return { worker: best.w, rule: best.rule, how, ambiguous, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };
 }
 
 function value(name: string, t: TimeoutValue, w: Worker): ApacheValue {

@@ -2,10 +2,12 @@ import type { Finding } from '../finding';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
-import type { ProxyModel } from '../model/apache-proxy';
+import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
+import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainLogLine, type LogExplanation } from './log-patterns';
+import { unwrapLogLines } from './log-wrappers';
 import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -27,7 +29,9 @@ export interface CheckedApache {
 export interface ExplainedEntry {
   explanation: LogExplanation;
   count: number;
-  /** The first line of this kind, trimmed. */
+  /** How many of those lines are not part of a request of several lines (see ExplainedRequest). */
+  alone: number;
+  /** The first line of this kind, trimmed (and unwrapped from a container log's JSON or prefix). */
   example: string;
   place?: NginxPlace;
   /** The configuration the place is in. */
@@ -39,8 +43,22 @@ export interface ExplainedEntry {
   findings: Finding[];
 }
 
+/**
+ * httpd lines that are one request (one worker thread, a moment apart; see apacheRequests), each still explained on
+ * its own. The same sequence of kinds at the same places is reported once, with a count.
+ */
+export interface ExplainedRequest {
+  count: number;
+  /** The first request's thread (`pid 6832:tid 6855`, after the container's name in a container log) and client. */
+  thread: string;
+  client?: string;
+  lines: { entry: ExplainedEntry; text: string }[];
+}
+
 export interface ExplainedLog {
   entries: ExplainedEntry[];
+  /** httpd requests logged in several lines. Their lines are counted in `entries` as well. */
+  requests: ExplainedRequest[];
   /** Non-blank lines that are not about a failed proxied request, or not known. */
   unknown: number;
   blank: number;
@@ -49,52 +67,102 @@ export interface ExplainedLog {
 /**
  * Explains error-log lines and, for nginx lines, places each in the first configuration whose server block it names
  * (by `server:` or Host); a configuration that only offers a fallback (its single or default server) is used when no
- * other names it.
+ * other names it. httpd lines are grouped by request, and a line that cannot say which backend it was about takes
+ * that from the other lines of its request. Lines wrapped by docker or Kubernetes are read inside their wrapper.
  */
-export function explainLog(lines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
-  const byKey = new Map<string, ExplainedEntry>();
+export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
+  const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
+  const requests = apacheRequests(lines);
+  const borrowed = new Map<number, Borrowed>();
+  for (const r of requests) {
+    borrowFromRequest(r.lines.map((i) => ({ text: lines[i].text, explanation: lines[i].explanation! }))).forEach((b, n) => {
+      if (b) borrowed.set(r.lines[n], b);
+    });
+  }
+  const inRequest = new Set(requests.flatMap((r) => r.lines));
+
   // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
-  const places = new Map<string, { found?: ReturnType<typeof placeIn>; apache?: ReturnType<typeof apachePlaceIn> }>();
-  let unknown = 0;
-  let blank = 0;
-  for (const line of lines) {
-    if (line.trim() === '') {
-      blank++;
-      continue;
-    }
-    const explanation = explainLogLine(line);
-    if (!explanation) {
-      unknown++;
-      continue;
-    }
-    const f = explanation.fields;
-    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}`;
+  const places = new Map<string, Placed>();
+  const placeLine = (index: number, balancers?: ReadonlySet<Balancer>): Placed => {
+    const explanation = lines[index].explanation!;
+    const took = borrowed.get(index);
+    const f = took?.fields ?? explanation.fields;
+    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}`;
     let placed = places.get(placeKey);
     if (!placed) {
-      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, explanation) };
+      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note, balancers) };
       places.set(placeKey, placed);
     }
-    const { found, apache } = placed;
+    return placed;
+  };
+  const placedAt: Placed[] = [];
+  lines.forEach((line, index) => {
+    if (line.explanation) placedAt[index] = placeLine(index);
+  });
+  // A balancer's request tries several members: a line whose backend is both a member and another worker (a
+  // ProxyPass of its own, a member of another balancer) belongs to the balancer that a sibling line's member is in.
+  for (const r of requests) {
+    const balancers = new Set(r.lines.map((i) => placedAt[i].apache?.place).filter((p) => p && !p.ambiguous && p.worker.balancer).map((p) => p!.worker.balancer!));
+    if (balancers.size === 0) continue;
+    for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
+  }
+
+  const byKey = new Map<string, ExplainedEntry>();
+  const keyOf: string[] = [];
+  let unknown = 0;
+  let blank = 0;
+  lines.forEach((line, index) => {
+    if (line.text.trim() === '') {
+      blank++;
+      return;
+    }
+    const explanation = line.explanation;
+    if (!explanation) {
+      unknown++;
+      return;
+    }
+    const { found, apache } = placedAt[index];
     const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}`;
+    // A guess among several workers is not counted with the lines that were placed there for sure.
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}`;
+    keyOf[index] = key;
+    const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);
     if (seen) {
       seen.count++;
-      continue;
+      seen.alone += alone;
+      return;
     }
     const scope = found && (found.place.location ?? found.place.server);
     byKey.set(key, {
       explanation,
       count: 1,
-      example: line.trim(),
+      alone,
+      example: line.text.trim(),
       place: found?.place,
       checked: found?.checked,
       values: found && scope ? valuesAt(found.checked.config, scope, explanation.directives, found.checked.target) : [],
       apache: apache?.place,
       findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     });
+  });
+
+  const requestsByKey = new Map<string, ExplainedRequest>();
+  for (const r of requests) {
+    const key = r.lines.map((i) => keyOf[i]).join('\n');
+    const seen = requestsByKey.get(key);
+    if (seen) seen.count++;
+    else {
+      const source = lines[r.lines[0]].source;
+      requestsByKey.set(key, {
+        count: 1,
+        thread: source ? `${source} ${r.thread}` : r.thread,
+        ...(r.client ? { client: r.client } : {}),
+        lines: r.lines.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim() })),
+      });
+    }
   }
-  return { entries: [...byKey.values()], unknown, blank };
+  return { entries: [...byKey.values()], requests: [...requestsByKey.values()], unknown, blank };
 }
 
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
@@ -108,9 +176,14 @@ function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: 
   return fallback;
 }
 
-function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation): { place: ApachePlace; checked: CheckedApache } | undefined {
+interface Placed {
+  found?: ReturnType<typeof placeIn>;
+  apache?: ReturnType<typeof apachePlaceIn>;
+}
+
+function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>): { place: ApachePlace; checked: CheckedApache } | undefined {
   for (const checked of configs) {
-    const place = findApachePlace(checked.proxy, e.fields);
+    const place = findApachePlace(checked.proxy, e.fields, borrowed, balancers);
     if (place) return { place, checked };
   }
   return undefined;

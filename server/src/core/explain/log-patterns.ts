@@ -682,6 +682,23 @@ function plain(line: string, key: string): string | undefined {
   return m ? m[1].trim() : undefined;
 }
 
+/**
+ * AH00957 names the address it tried, then the backend as the configuration writes it: "attempt to connect to
+ * 127.0.0.1:8080 (app.internal:8080) failed" (httpd 2.4.71; older releases put the host only in the parentheses:
+ * "(app.internal)"). The configured name is what the worker's URL and the AH01114 line after it say, so it is taken,
+ * with the port of the address when the parentheses lack one.
+ */
+function attemptedBackend(line: string): string | undefined {
+  const m = /attempt to connect to (\S+) \(([^)\s]+)\)/.exec(line);
+  if (!m) return /attempt to connect to (\S+)/.exec(line)?.[1];
+  const named = m[2];
+  if (/^\[.*\]:\d+$/.test(named) || /^[^:]+:\d+$/.test(named)) return named;
+  const port = /:(\d+)$/.exec(m[1])?.[1];
+  if (!port) return m[1];
+  // A bare IPv6 address ("::1") is written in brackets before its port.
+  return `${named.includes(':') && !named.startsWith('[') ? `[${named}]` : named}:${port}`;
+}
+
 export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   const fields: LogFields = {};
   if (server === 'nginx') {
@@ -713,7 +730,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   // /path" in AH00898 names the request path, not a server.)
   fields.upstream =
     /status line from remote server (\S+)/.exec(line)?.[1] ??
-    /attempt to connect to (\S+)/.exec(line)?.[1] ??
+    attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
     /pass request body failed to (\S+)/.exec(line)?.[1] ??
     /disabling worker for \(([^)]+)\)/.exec(line)?.[1];

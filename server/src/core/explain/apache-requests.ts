@@ -1,0 +1,171 @@
+import { hostPort } from './apache-place';
+import type { LogExplanation, LogFields } from './log-patterns';
+
+/**
+ * httpd logs one failed proxied request in several lines, all from the worker thread that handled it: for a refused
+ * connect `AH00957 … attempt to connect to 127.0.0.1:9 (127.0.0.1:9) failed`, then (balancer members only) `AH00959
+ * … disabling worker for (127.0.0.1:9)`, then `[client …] AH01114 … failed to make connection to backend: 127.0.0.1`,
+ * which names the host only. A thread handles one request at a time, so consecutive lines of one `[pid N:tid M]` a
+ * moment apart are one request, and a line that cannot say which backend it was about can use its siblings'.
+ * (Lines logged for the server rather than the request, like AH00957, carry no `[client …]`.)
+ */
+
+/** Lines of one thread further apart than this are not taken for one request (each attempt's lines are µs apart). */
+export const REQUEST_WINDOW_MS = 1000;
+
+export interface ApacheLineHead {
+  /** `pid 6832:tid 6855` (`pid 6832` under the prefork MPM, where a process handles one request at a time). */
+  thread: string;
+  /** Milliseconds, from httpd's local time (only differences are used). */
+  time: number;
+  client?: string;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// The default ErrorLogFormat: [Sun Nov 22 14:33:49.357225 2026] [proxy:error] [pid 6832:tid 6839] …
+const CTIME = /^\[(?:\w{3} )?(\w{3}) +(\d{1,2}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))? (\d{4})\]/;
+// ErrorLogFormat with %{cu}t: [2026-11-22 14:33:49.357225]
+const ISO = /^\[(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\]/;
+const THREAD = /\[pid (\d+)(?::tid (\d+))?\]/;
+const HEAD_CHARS = 512;
+
+/** The time, thread and client httpd wrote before the message; undefined when the line lacks the time or the thread. */
+export function apacheLineHead(line: string): ApacheLineHead | undefined {
+  // httpd writes all three before the message: a long line (or a pasted blob) is not scanned to its end.
+  const text = line.trimStart().slice(0, HEAD_CHARS);
+  const thread = THREAD.exec(text);
+  if (!thread) return undefined;
+  let time: number | undefined;
+  const c = CTIME.exec(text);
+  if (c && MONTHS.includes(c[1])) time = Date.UTC(+c[7], MONTHS.indexOf(c[1]), +c[2], +c[3], +c[4], +c[5]) + fraction(c[6]);
+  const i = c ? undefined : ISO.exec(text);
+  if (i) time = Date.UTC(+i[1], +i[2] - 1, +i[3], +i[4], +i[5], +i[6]) + fraction(i[7]);
+  if (time === undefined) return undefined;
+  const client = /\[client ([^\]]+)\]/.exec(text)?.[1];
+  return { thread: `pid ${thread[1]}${thread[2] ? `:tid ${thread[2]}` : ''}`, time, ...(client ? { client } : {}) };
+}
+
+function fraction(digits: string | undefined): number {
+  return digits ? Number(`0.${digits}`) * 1000 : 0;
+}
+
+export interface LineForGrouping {
+  text: string;
+  /** The service or pod of a container log: threads are only unique within one. */
+  source?: string;
+  explanation?: LogExplanation;
+}
+
+export interface ApacheRequest {
+  /** Indexes of the explained lines of one request, in log order (two or more). */
+  lines: number[];
+  thread: string;
+  client?: string;
+}
+
+interface Open {
+  thread: string;
+  lines: number[];
+  last: number;
+  client?: string;
+  path?: string;
+  /** Connect attempts seen (AH00957 text): a second one to the same address is another request. */
+  attempts: Set<string>;
+  /** How many of `lines` come up to the last line that said which request it is (client or path). */
+  identified: number;
+}
+
+/**
+ * The requests of several lines: the explained httpd lines of one thread, each within REQUEST_WINDOW_MS of the
+ * thread's previous line. A line that says which request it is (its `[client …]` or path) and disagrees with the
+ * group, or a second connect attempt to the same address, starts another request: the lines after the group's last
+ * identified line go with it, since httpd writes a request's server-level lines (AH00957, AH00959) before its own.
+ * Lines proxylint does not explain take part in that (their client), but are not part of a request.
+ */
+export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest[] {
+  const done: ApacheRequest[] = [];
+  const open = new Map<string, Open>();
+  const close = (o: Open, upTo = o.lines.length) => {
+    if (upTo >= 2) done.push({ lines: o.lines.slice(0, upTo), thread: o.thread, ...(o.client ? { client: o.client } : {}) });
+  };
+  lines.forEach((line, index) => {
+    const e = line.explanation;
+    if (e && e.pattern.server !== 'apache') return;
+    const head = apacheLineHead(line.text);
+    if (!head) return;
+    const key = `${line.source ?? ''}\0${head.thread}`;
+    let o = open.get(key);
+    // Time going backwards (logs of two hosts concatenated) ends the request as much as a gap does.
+    if (o && (head.time - o.last > REQUEST_WINDOW_MS || head.time < o.last)) {
+      close(o);
+      o = undefined;
+    }
+    const client = head.client;
+    const path = e?.fields.path;
+    const attempt = e ? attemptOf(line.text) : undefined;
+    if (o && ((client && o.client && client !== o.client) || (path && o.path && path !== o.path) || (attempt && o.attempts.has(attempt)))) {
+      const carried = o.lines.slice(o.identified);
+      close(o, o.identified);
+      const tried = new Set(carried.map((i) => attemptOf(lines[i].text)).filter((a): a is string => !!a));
+      // Carried lines that already tried this address are a request of their own (left ungrouped); this line starts the next.
+      o = attempt && tried.has(attempt) ? { thread: head.thread, lines: [], last: o.last, attempts: new Set(), identified: 0 } : { thread: head.thread, lines: carried, last: o.last, attempts: tried, identified: 0 };
+    }
+    o ??= { thread: head.thread, lines: [], last: head.time, attempts: new Set(), identified: 0 };
+    open.set(key, o);
+    o.last = head.time;
+    if (e) o.lines.push(index);
+    if (attempt) o.attempts.add(attempt);
+    if (client) o.client ??= client;
+    if (path) o.path ??= path;
+    if (client || path) o.identified = o.lines.length;
+  });
+  for (const o of open.values()) close(o);
+  return done.sort((a, b) => a.lines[0] - b.lines[0]);
+}
+
+/** AH00957's "127.0.0.1:9 (127.0.0.1:9)": the address of one connect attempt, and the backend as configured. */
+function attemptOf(text: string): string | undefined {
+  return /attempt to connect to (\S+ \([^)]*\))/.exec(text)?.[1];
+}
+
+/** What a line of a request took from its siblings, and the sentence that says so. */
+export interface Borrowed {
+  fields: LogFields;
+  note: string;
+}
+
+const code = (text: string) => /AH\d{5}/.exec(text)?.[0] ?? 'previous';
+
+/**
+ * For each line of one request, what it can take from the others, or undefined:
+ * - a backend named by its host only (AH01114) gets the port of the line just before it that names a backend, when
+ *   that is the same host: httpd logs the AH00957 (and AH00959) of a connect attempt right before its AH01114, and a
+ *   balancer's next attempt starts with another AH00957;
+ * - "Error reading from remote server" (AH00898, which names the request path) gets the backend of the line just
+ *   before it (the AH01102 of the same read);
+ * - a line that names neither request nor backend (AH10124) gets the request path of a sibling (AH01106).
+ */
+export function borrowFromRequest(lines: readonly { text: string; explanation: LogExplanation }[]): (Borrowed | undefined)[] {
+  return lines.map(({ explanation: e }, i) => {
+    const f = e.fields;
+    const before = lines.slice(0, i).reverse().find((l) => l.explanation.fields.upstream);
+    if (f.upstream) {
+      const own = hostPort(f.upstream);
+      if (own.port || !before) return undefined;
+      const theirs = hostPort(before.explanation.fields.upstream!);
+      if (theirs.host !== own.host || !theirs.port) return undefined;
+      return {
+        fields: { ...f, upstream: before.explanation.fields.upstream },
+        note: `the line names the host only, the ${code(before.text)} line before it in the same request (same httpd thread) names the port`,
+      };
+    }
+    if (e.pattern.id === 'apache-read-error' && before && hostPort(before.explanation.fields.upstream!).port) {
+      return { fields: { ...f, upstream: before.explanation.fields.upstream }, note: `the ${code(before.text)} line before it in the same request (same httpd thread) names the backend` };
+    }
+    if (!f.path) {
+      const sibling = lines.find((l) => l.explanation.fields.path);
+      if (sibling) return { fields: { ...f, path: sibling.explanation.fields.path }, note: `the ${code(sibling.text)} line of the same request (same httpd thread) names the path` };
+    }
+    return undefined;
+  });
+}
