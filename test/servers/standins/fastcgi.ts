@@ -1,7 +1,8 @@
 import { chmodSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { freePort } from '../harness/ports';
 import type { Standin } from './http';
+import { tcpLifecycle } from './lifecycle';
 
 /** A FastCGI request as the responder saw it. */
 export interface FcgiRequest {
@@ -58,14 +59,10 @@ function parseParams(b: Buffer): Record<string, string> {
  */
 export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string; pauseMs?: number } = {}): Promise<FcgiStandin> {
   const port = await freePort();
-  const sockets = new Set<Socket>();
   const st: FcgiStandin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
-  let stopped = false;
   const server = createServer((s) => {
-    if (stopped) return void s.destroy();
+    if (!life.track(s)) return;
     const conn = ++st.connections;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     const pending = new Map<number, { keepConn: boolean; params: Buffer }>();
@@ -105,6 +102,7 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
       }
     });
   });
+  const life = tcpLifecycle(server, o.deadlineMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if (o.unixPath) server.listen(o.unixPath, () => resolve());
@@ -114,14 +112,6 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
     chmodSync(o.unixPath, 0o777);
     st.address = `unix:${o.unixPath}`;
   }
-  const deadline = setTimeout(() => void st.stop(), o.deadlineMs ?? 30_000);
-  deadline.unref();
-  st.stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(deadline);
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  st.stop = life.stop;
   return st;
 }

@@ -2,6 +2,7 @@ import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls';
 import { freePort } from '../harness/ports';
+import { tcpLifecycle } from './lifecycle';
 
 /**
  * What an HTTP stand-in upstream does wrong (one thing each):
@@ -99,10 +100,8 @@ function bodyLength(head: ParsedHead, rest: Buffer): number | undefined {
 /** Starts an HTTP (or HTTPS) stand-in upstream on 127.0.0.1; it stops by itself after its deadline or request budget. */
 export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> {
   const port = o.port ?? (await freePort());
-  const sockets = new Set<Socket>();
   const st: Standin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
   const maxRequests = o.maxRequests ?? 500;
-  let stopped = false;
   let busy = 0;
   const waiting: (() => void)[] = [];
   const done = () => {
@@ -174,10 +173,8 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
   };
 
   const onConnection = (s: Socket, servername?: string) => {
-    if (stopped) return void s.destroy();
+    if (!life.track(s)) return;
     const id = ++st.connections;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
     if (o.behaviour === 'silent') return; // paused on connect: never reads, never answers
     let buf = Buffer.alloc(0);
@@ -227,6 +224,7 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
   } else {
     server = createServer({ pauseOnConnect: o.behaviour === 'silent' }, (s) => onConnection(s));
   }
+  const life = tcpLifecycle(server, o.deadlineMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     if (o.unixPath) server.listen(o.unixPath, () => resolve());
@@ -236,15 +234,7 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
     chmodSync(o.unixPath, 0o777);
     st.address = `unix:${o.unixPath}`;
   }
-  const deadline = setTimeout(() => void st.stop(), o.deadlineMs ?? 30_000);
-  deadline.unref();
-  st.stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(deadline);
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  st.stop = life.stop;
   return st;
 }
 

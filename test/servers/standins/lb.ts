@@ -1,6 +1,7 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { freePort } from '../harness/ports';
 import type { Standin } from './http';
+import { tcpLifecycle } from './lifecycle';
 
 export interface LbStandin extends Standin {
   /** The port it forwards to (set once the proxy under test is up). */
@@ -14,16 +15,13 @@ export interface LbStandin extends Standin {
  */
 export async function startLbStandin(o: { idleMs: number; deadlineMs?: number }): Promise<LbStandin> {
   const port = await freePort();
-  const sockets = new Set<Socket>();
   const st: LbStandin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
   const server = createServer((client) => {
+    if (!life.track(client)) return;
     st.connections++;
-    sockets.add(client);
-    client.on('close', () => sockets.delete(client));
     client.on('error', () => undefined);
     const up = connect({ port: st.target ?? 0, host: '127.0.0.1' });
-    sockets.add(up);
-    up.on('close', () => sockets.delete(up));
+    life.track(up);
     up.on('error', () => client.destroy());
     let answered = false;
     let timer = setTimeout(idle, o.idleMs);
@@ -48,16 +46,8 @@ export async function startLbStandin(o: { idleMs: number; deadlineMs?: number })
       client.end();
     });
   });
+  const life = tcpLifecycle(server, o.deadlineMs);
   await new Promise<void>((r) => server.listen({ port, host: '127.0.0.1' }, () => r()));
-  let stopped = false;
-  const deadline = setTimeout(() => void st.stop(), o.deadlineMs ?? 30_000);
-  deadline.unref();
-  st.stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(deadline);
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  st.stop = life.stop;
   return st;
 }

@@ -1,6 +1,7 @@
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { freePort } from '../harness/ports';
 import type { Standin } from './http';
+import { tcpLifecycle } from './lifecycle';
 
 /** A uwsgi or SCGI request as the application saw it. */
 export interface CgiLikeRequest {
@@ -73,14 +74,10 @@ function parseScgi(buf: Buffer): { vars: Record<string, string>; size: number } 
  */
 export async function startCgiLikeStandin(o: CgiLikeOptions): Promise<CgiLikeStandin> {
   const port = await freePort();
-  const sockets = new Set<Socket>();
   const st: CgiLikeStandin = { port, address: `127.0.0.1:${port}`, connections: 0, closedByPeer: 0, closeDelaysMs: [], requests: [], stop: async () => undefined };
-  let stopped = false;
   const server = createServer((s) => {
-    if (stopped) return void s.destroy();
+    if (!life.track(s)) return;
     const conn = ++st.connections;
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
     s.on('error', () => undefined);
     let answeredAt: number | undefined;
     s.on('end', () => {
@@ -106,18 +103,11 @@ export async function startCgiLikeStandin(o: CgiLikeOptions): Promise<CgiLikeSta
       }
     });
   });
+  const life = tcpLifecycle(server, o.deadlineMs);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, host: '127.0.0.1' }, () => resolve());
   });
-  const deadline = setTimeout(() => void st.stop(), o.deadlineMs ?? 30_000);
-  deadline.unref();
-  st.stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    clearTimeout(deadline);
-    for (const s of sockets) s.destroy();
-    await new Promise<void>((r) => server.close(() => r()));
-  };
+  st.stop = life.stop;
   return st;
 }
