@@ -142,6 +142,13 @@ export interface Worker {
   target: BackendUrl;
   /** Own parameters, plus ProxySet lines for the same URL (later ones win). */
   params: Map<string, WorkerParam>;
+  /**
+   * The enablereuse= or disablereuse= word httpd reads last: both set the same switch (disablereuse in
+   * set_worker_param, mod_proxy.c), so "enablereuse=On disablereuse=On" turns reuse off.
+   */
+  reuse?: WorkerParam;
+  /** Defined by ProxyPassMatch (or ProxyPass in a <LocationMatch>): a regex worker, whose URL may hold $1…$9. */
+  match: boolean;
   balancer?: Balancer;
   vhost: ApacheNode | null;
 }
@@ -256,6 +263,13 @@ function misplacedPath(node: ApacheNode): MisplacedPath | undefined {
   return { arg: a[0], section, says };
 }
 
+function applyParams(w: Worker, params: WorkerParam[]): void {
+  for (const p of params) {
+    w.params.set(p.key, p);
+    if (p.key === 'enablereuse' || p.key === 'disablereuse') w.reuse = p;
+  }
+}
+
 const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
@@ -306,7 +320,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
           b.users.push(rule);
           for (const p of params) b.params.set(p.key, p);
         } else {
-          workers.push({ node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(params.map((p) => [p.key, p])), vhost: rule.vhost });
+          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: rule.regex, vhost: rule.vhost };
+          applyParams(w, params);
+          workers.push(w);
         }
       }
     } else if (node.lname === 'balancermember') {
@@ -320,7 +336,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       if (inSection) b.section ??= section;
       const url = node.args[urlIndex];
       const { params } = parseParams(node, urlIndex + 1);
-      const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(params.map((p) => [p.key, p])), balancer: b, vhost: virtualHostOf(node) };
+      const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(), match: false, balancer: b, vhost: virtualHostOf(node) };
+      applyParams(w, params);
       b.members.push(w);
       workers.push(w);
     } else if (node.lname === 'proxyset') {
@@ -338,7 +355,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     }
   }
   for (const s of proxySets) {
-    for (const w of workers) if (workerKey(w.url) === workerKey(s.url)) for (const p of s.params) w.params.set(p.key, p);
+    for (const w of workers) if (workerKey(w.url) === workerKey(s.url)) applyParams(w, s.params);
   }
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
@@ -447,10 +464,48 @@ export function onOff(p: WorkerParam | undefined): boolean | undefined {
   return /^on$/i.test(p.value) ? true : /^off$/i.test(p.value) ? false : undefined;
 }
 
-/** True when mod_proxy keeps this worker's connections open for reuse (the default for HTTP and AJP). */
+/**
+ * The reuse switch as the worker parameters leave it: true when reuse is asked for (enablereuse=On, disablereuse=Off),
+ * false when it is turned off, undefined when neither is written (or the value is one httpd rejects).
+ */
+function reuseSwitch(w: Worker): boolean | undefined {
+  const on = onOff(w.reuse);
+  return on === undefined ? undefined : w.reuse!.key === 'enablereuse' ? on : !on;
+}
+
+/**
+ * A regex worker whose URL holds "$" (for $1…$9): since 2.4.47 httpd defines it with disablereuse on unless the
+ * configuration turns reuse on (ap_proxy_define_worker_ex looks for any "$"; before 2.4.47 such workers were never
+ * used, and requests went through the default worker, which does not pool).
+ */
+const substitutes = (w: Worker) => w.match && w.url.includes('$');
+
+/**
+ * True when mod_proxy keeps this worker's connections open for reuse. Checked on Apache 2.4.71
+ * (test/servers/apache-reuse-and-address-cache.test.ts), three requests through each kind of worker:
+ * http:// used one connection; fcgi:// three, and one with enablereuse=On or disablereuse=Off (mod_proxy_fcgi closes
+ * unless reuse was written); a ProxyPassMatch to http://…/$1 three, and one with enablereuse=On.
+ */
 export function reusesConnections(w: Worker): boolean {
-  if (!POOLED_SCHEMES.has(w.target.scheme)) return false;
-  if (onOff(w.params.get('disablereuse')) === true) return false;
-  if (onOff(w.params.get('enablereuse')) === false) return false;
-  return true;
+  const reuse = reuseSwitch(w);
+  if (reuse === false) return false;
+  if (w.target.scheme === 'fcgi' || substitutes(w)) return reuse === true;
+  return POOLED_SCHEMES.has(w.target.scheme);
+}
+
+/** Schemes whose workers were seen to keep the backend's address (fcgi, scgi, uwsgi without pooling connections). */
+const ADDRESS_CACHING_SCHEMES = new Set([...POOLED_SCHEMES, 'fcgi', 'scgi', 'uwsgi']);
+
+/**
+ * True when httpd resolves the backend's host name once per child process and keeps the address: whenever reuse is
+ * not switched off (the worker's is_address_reusable), whether or not connections are pooled. On Apache 2.4.71 an
+ * fcgi://, scgi:// or uwsgi:// worker opened a new connection per request and still went to the old address after
+ * the name changed; with disablereuse=On, and for a ProxyPassMatch to …/$1 without enablereuse=On, the next request
+ * went to the new one (test/servers/apache-reuse-and-address-cache.test.ts).
+ */
+export function cachesAddress(w: Worker): boolean {
+  const reuse = reuseSwitch(w);
+  if (reuse === false) return false;
+  if (substitutes(w)) return reuse === true;
+  return ADDRESS_CACHING_SCHEMES.has(w.target.scheme);
 }
