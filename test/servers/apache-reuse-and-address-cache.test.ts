@@ -100,6 +100,8 @@ const POOLING: { kind: Kind; conf: (a: string) => string; connections: 1 | 3 }[]
   { kind: 'http', conf: (a) => `ProxyPassMatch "^/app/(.*)$" "http://${a}/$1" enablereuse=On`, connections: 1 },
   { kind: 'http', conf: (a) => `ProxyPassMatch "^/app/" "http://${a}/"`, connections: 1 },
   { kind: 'fcgi', conf: (a) => `ProxyPassMatch "^/app/(.*)$" "fcgi://${a}/$1" enablereuse=On`, connections: 1 },
+  // ProxyPass in a section whose path has a wildcard defines a regex worker too.
+  { kind: 'http', conf: (a) => `<LocationMatch "^/app/(.*)$">\n    ProxyPass "http://${a}/$1"\n</LocationMatch>`, connections: 3 },
   // mod_proxy_http reads proxy-initial-not-pooled (each request here comes on a new client connection); mod_proxy_fcgi does not.
   { kind: 'fcgi', conf: (a) => `SetEnv proxy-initial-not-pooled 1\nProxyPass "/app/" "fcgi://${a}/" enablereuse=On`, connections: 1 },
 ];

@@ -147,7 +147,7 @@ export interface Worker {
    * set_worker_param, mod_proxy.c), so "enablereuse=On disablereuse=On" turns reuse off.
    */
   reuse?: WorkerParam;
-  /** Defined by ProxyPassMatch (or ProxyPass in a <LocationMatch>): a regex worker, whose URL may hold $1…$9. */
+  /** A regex worker (see isRegexWorker), whose URL may hold $1…$9. */
   match: boolean;
   balancer?: Balancer;
   vhost: ApacheNode | null;
@@ -263,6 +263,15 @@ function misplacedPath(node: ApacheNode): MisplacedPath | undefined {
   return { arg: a[0], section, says };
 }
 
+/**
+ * httpd defines a regex worker (AP_PROXY_WORKER_IS_MATCH in add_pass, mod_proxy.c) for ProxyPassMatch, and for
+ * ProxyPass in a section whose path has a wildcard (apr_fnmatch_test: "*", "?", "["), as most <LocationMatch>
+ * regexes do. Its name keeps $1…, which match any text in lookups, and with "$" in it reuse is off by default.
+ */
+export function isRegexWorker(r: Pick<ProxyPassRule, 'node' | 'location'>): boolean {
+  return r.node.lname === 'proxypassmatch' || (r.location !== undefined && /[*?[]/.test(sectionPath(r.location)));
+}
+
 function applyParams(w: Worker, params: WorkerParam[]): void {
   for (const p of params) {
     w.params.set(p.key, p);
@@ -320,7 +329,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
           b.users.push(rule);
           for (const p of params) b.params.set(p.key, p);
         } else {
-          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: rule.regex, vhost: rule.vhost };
+          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost };
           applyParams(w, params);
           workers.push(w);
         }

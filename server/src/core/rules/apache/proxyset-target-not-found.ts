@@ -1,6 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import { moduleKey } from '../../model/apache-modules';
-import type { ProxyPassRule } from '../../model/apache-proxy';
+import { isRegexWorker } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { balancerKey, deSocketfy, findsWorker, workerName } from '../../model/apache-worker-names';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
@@ -47,9 +47,6 @@ function atTop(n: ApacheNode): boolean {
   return true;
 }
 
-/** ProxyPass is a regex worker for httpd (AP_PROXY_WORKER_IS_MATCH): ProxyPassMatch, "~", or a wildcard section path. */
-const matchable = (r: ProxyPassRule) => r.node.lname === 'proxypassmatch' || r.node.args[0] === '~' || (r.location !== undefined && /[*?[]/.test(r.path));
-
 /** Where a scope is, for messages. */
 function scopeName(ctx: ApacheRuleContext, scope: ApacheNode | null): string {
   return scope ? `<VirtualHost ${scope.args.join(' ')}> (line ${ctx.lineOf(scope)})` : 'the main server';
@@ -92,9 +89,9 @@ function collect(ctx: ApacheRuleContext): Definitions {
         if (key) d.balancers.push({ ...at, key });
         return;
       }
-      const name = workerName(r.url, matchable(r));
+      const name = workerName(r.url, isRegexWorker(r));
       if (name === undefined) blind(scope, index);
-      else d.workers.push({ ...at, name, matchable: matchable(r) });
+      else d.workers.push({ ...at, name, matchable: isRegexWorker(r) });
     } else if (node.lname === 'balancermember') {
       const w = memberWorkers.get(node);
       if (node.unresolved) blind(scope, index);
