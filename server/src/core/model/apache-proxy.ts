@@ -363,9 +363,15 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       balancer(balancerName(node.args[0])).section ??= node;
     }
   }
-  for (const s of proxySets) {
-    for (const w of workers) if (workerKey(w.url) === workerKey(s.url)) applyParams(w, s.params);
+  // Indexed once: a configuration can have thousands of ProxySet lines and workers.
+  const byKey = new Map<string, Worker[]>();
+  for (const w of workers) {
+    const k = workerKey(w.url);
+    const list = byKey.get(k);
+    if (list) list.push(w);
+    else byKey.set(k, [w]);
   }
+  for (const s of proxySets) for (const w of byKey.get(workerKey(s.url)) ?? []) applyParams(w, s.params);
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
   // main server or directly in a <VirtualHost> (conditional sections such as <IfModule> count as that level).

@@ -88,18 +88,28 @@ function ematch(str: string, expected: string, x = 0, y = 0): number {
  * Whether ap_proxy_get_worker_ex finds the worker `name` for `url` (a ProxySet URL): the URL is lower-cased up to
  * its path, and the name must be no longer than the URL, cover at least its scheme://host:port, and be a prefix of
  * it (for a regex worker, match it with $1… as wildcards). So "http://h:8080" does not find "http://h:8080/", and
- * "http://h:80/" does not find "http://h/". A name with many wildcards is taken as found (the match is costly).
+ * "http://h:80/" does not find "http://h/". A regex name with many wildcards, or a very long URL, is taken as found.
  */
 export function findsWorker(url: string, name: string, matchable: boolean): boolean {
-  const c = url.indexOf(':');
-  if (c < 0 || url[c + 1] !== '/' || url[c + 2] !== '/' || c + 3 >= url.length) return false;
-  const slash = url.indexOf('/', c + 3);
-  const head = slash < 0 ? url : url.slice(0, slash);
-  const copy = lower(head) + url.slice(head.length);
+  const head = lookupHost(url);
+  if (head === undefined) return false;
+  const copy = head + url.slice(head.length);
   if (name.length > url.length || name.length < head.length) return false;
   if (!matchable) return copy.startsWith(name);
-  if ((name.match(/\$\d/g) ?? []).length > 8) return true;
+  // Each $n tries every rest of the URL: with more than two, or a long URL, the match could take very long.
+  if ((name.match(/\$\d/g) ?? []).length > 2 || url.length > 2048) return true;
   return ematch(copy, name) === 0;
+}
+
+/**
+ * The part of a lookup URL every name it finds starts with: scheme://host:port up to the path, lower-cased (a name
+ * that covers it and is a prefix of the URL has exactly this before its own path). Undefined for no scheme://x URL.
+ */
+export function lookupHost(url: string): string | undefined {
+  const c = url.indexOf(':');
+  if (c < 0 || url[c + 1] !== '/' || url[c + 2] !== '/' || c + 3 >= url.length) return undefined;
+  const slash = url.indexOf('/', c + 3);
+  return lower(slash < 0 ? url : url.slice(0, slash));
 }
 
 /**

@@ -2,7 +2,7 @@ import { apacheFix } from '../../apache-fix';
 import { moduleKey } from '../../model/apache-modules';
 import { isRegexWorker } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
-import { balancerKey, deSocketfy, findsWorker, workerName } from '../../model/apache-worker-names';
+import { balancerKey, deSocketfy, findsWorker, lookupHost, workerName } from '../../model/apache-worker-names';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 /**
@@ -131,6 +131,16 @@ export default defineApacheRule({
   check(ctx) {
     if (ctx.config.htaccess || (ctx.modules.known && !ctx.modules.isLoaded('proxy'))) return;
     const d = collect(ctx);
+    // Workers by the scheme://host:port their name starts with (a URL finds only names with its own), and '*' for
+    // regex names with $1 in that part.
+    const byHost = new Map<string, WorkerDef[]>();
+    for (const w of d.workers) {
+      const h = authority(w.name);
+      const k = !h || (w.matchable && h.includes('$')) ? '*' : h;
+      const list = byHost.get(k);
+      if (list) list.push(w);
+      else byHost.set(k, [w]);
+    }
     for (const { node, index, scope } of d.lookups) {
       if (conditional(ctx, node)) continue;
       const name = node.args[0] ?? '';
@@ -141,7 +151,8 @@ export default defineApacheRule({
       if (!isBalancer && url === undefined) continue;
       const before = (x: Definition) => x.scope === scope && x.index < index;
       const finds = (w: { name: string; matchable: boolean }) => findsWorker(url!, w.name, w.matchable);
-      if (isBalancer ? d.balancers.some((b) => before(b) && b.key === key) : d.workers.some((w) => before(w) && finds(w))) continue;
+      const candidates = isBalancer ? [] : [...(byHost.get(lookupHost(url!) ?? '') ?? []), ...(byHost.get('*') ?? [])];
+      if (isBalancer ? d.balancers.some((b) => before(b) && b.key === key) : candidates.some((w) => before(w) && finds(w))) continue;
       const blindAt = d.blindFrom.get(scope);
       if (blindAt !== undefined && blindAt < index) continue;
       const why = isBalancer ? missingBalancer(ctx, d, name, key, index, scope) : missingWorker(ctx, d, node, url!, index, scope);
