@@ -9,9 +9,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintApache } from '../../server/src/core/lint-apache';
+import { buildProxyModel } from '../../server/src/core/model/apache-proxy';
+import { loadApacheConfig } from '../../server/src/core/model/apache-tree';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary, ROOT } from '../helpers';
-import { apacheConfigTest, prepareApache } from './harness/apache';
+import { apacheConfigTest, prepareApache, startApache } from './harness/apache';
+import { request } from './harness/client';
+import { startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
 
@@ -139,4 +143,32 @@ test('the fixture ok.conf loads (real apache2 -t): its <VirtualHost> part, where
   } finally {
     setup.cleanup();
   }
+});
+
+test('ProxySet inside <Proxy "member-url"> does not reach the BalancerMember, and the model does not give it those parameters (real apache2)', async () => {
+  // A backend that never answers: how long the request waits is the member's timeout (ProxyTimeout 4 s otherwise).
+  const timings: number[] = [];
+  for (const conf of [
+    (a: string) => `ProxyTimeout 4\n<Proxy "balancer://app">\n    BalancerMember "http://${a}"\n</Proxy>\n<Proxy "http://${a}">\n    ProxySet timeout=1\n</Proxy>\nProxyPass "/app/" "balancer://app/"`,
+    (a: string) => `ProxyTimeout 4\n<Proxy "balancer://app">\n    BalancerMember "http://${a}" timeout=1\n</Proxy>\nProxyPass "/app/" "balancer://app/"`,
+  ]) {
+    const backend = await startHttpStandin({ behaviour: 'silent', deadlineMs: 20_000 });
+    const text = conf(backend.address);
+    const setup = await prepareApache(text);
+    const httpd = await startApache(setup);
+    try {
+      const t0 = Date.now();
+      const r = await request({ port: setup.port, path: '/app/x', timeoutMs: 10_000 });
+      timings.push(Date.now() - t0);
+      assert.equal(String(r.status), '502', text);
+    } finally {
+      await httpd.stop();
+      await backend.stop();
+      setup.cleanup();
+    }
+    const member = buildProxyModel(loadApacheConfig('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }))).workers.find((w) => w.kind === 'member')!;
+    assert.equal(member.params.get('timeout')?.value, timings.length === 1 ? undefined : '1', text);
+  }
+  assert.ok(timings[0] >= 3500 && timings[0] < 6000, `ProxySet in <Proxy "member-url">: ${timings[0]} ms, ProxyTimeout 4 s expected`);
+  assert.ok(timings[1] >= 800 && timings[1] < 2500, `timeout=1 on the BalancerMember line: ${timings[1]} ms`);
 });

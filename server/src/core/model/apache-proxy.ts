@@ -140,7 +140,12 @@ export interface Worker {
   url: string;
   urlArg: ApacheArg;
   target: BackendUrl;
-  /** Own parameters, plus ProxySet lines for the same URL (later ones win). */
+  /**
+   * Own parameters, plus ProxySet lines for the same URL (later ones win); not for a BalancerMember, whose worker
+   * belongs to its balancer: ProxySet with its URL outside a section stops httpd (proxyset-target-not-found), and
+   * inside <Proxy "url"> it sets up another worker (on 2.4.71 a member kept ProxyTimeout's 4 s after
+   * <Proxy "url"> ProxySet timeout=1, and took 1 s with timeout=1 on its own line).
+   */
   params: Map<string, WorkerParam>;
   /**
    * The enablereuse= or disablereuse= word httpd reads last: both set the same switch (disablereuse in
@@ -366,6 +371,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   // Indexed once: a configuration can have thousands of ProxySet lines and workers.
   const byKey = new Map<string, Worker[]>();
   for (const w of workers) {
+    if (w.kind === 'member') continue;
     const k = workerKey(w.url);
     const list = byKey.get(k);
     if (list) list.push(w);
