@@ -56,8 +56,10 @@ function parseParams(b: Buffer): Record<string, string> {
  * A minimal FastCGI responder (answers 200 after `delayMs`); it closes the connection unless FCGI_KEEP_CONN asked to
  * keep it. With `unixPath` it listens on that UNIX socket (made writable for httpd's worker user) instead of TCP.
  * With `pauseMs` it streams: the header and a first line, then the second line and the end after that pause.
+ * With `closeOnReuseAfterIdleMs` it forces the reuse race: a request that comes on a kept connection idle for at least
+ * that long is answered by a close (what a FastCGI server closing idle connections does, at the worst moment).
  */
-export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string; pauseMs?: number } = {}): Promise<FcgiStandin> {
+export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: number; maxRequests?: number; unixPath?: string; pauseMs?: number; closeOnReuseAfterIdleMs?: number } = {}): Promise<FcgiStandin> {
   const port = await freePort();
   const st: FcgiStandin = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], stop: async () => undefined };
   const server = createServer((s) => {
@@ -66,7 +68,10 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
     s.on('error', () => undefined);
     let buf = Buffer.alloc(0);
     const pending = new Map<number, { keepConn: boolean; params: Buffer }>();
+    let served = 0;
+    let lastActivity = Date.now();
     s.on('data', (d) => {
+      if (o.closeOnReuseAfterIdleMs && served > 0 && buf.length === 0 && Date.now() - lastActivity >= o.closeOnReuseAfterIdleMs) return void s.destroy();
       buf = Buffer.concat([buf, d]);
       while (buf.length >= 8) {
         const type = buf[1];
@@ -88,6 +93,8 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
             const finish = (rest: Buffer[]) => {
               if (s.destroyed) return;
               s.write(Buffer.concat([...rest, record(STDOUT, id, Buffer.alloc(0)), record(END, id, Buffer.alloc(8))]));
+              served++;
+              lastActivity = Date.now();
               if (!p.keepConn) s.end();
             };
             if (o.pauseMs) {

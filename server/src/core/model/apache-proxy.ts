@@ -140,8 +140,20 @@ export interface Worker {
   url: string;
   urlArg: ApacheArg;
   target: BackendUrl;
-  /** Own parameters, plus ProxySet lines for the same URL (later ones win). */
+  /**
+   * Own parameters, plus ProxySet lines for the same URL (later ones win); not for a BalancerMember, whose worker
+   * belongs to its balancer: ProxySet with its URL outside a section stops httpd (proxyset-target-not-found), and
+   * inside <Proxy "url"> it sets up another worker (on 2.4.71 a member kept ProxyTimeout's 4 s after
+   * <Proxy "url"> ProxySet timeout=1, and took 1 s with timeout=1 on its own line).
+   */
   params: Map<string, WorkerParam>;
+  /**
+   * The enablereuse= or disablereuse= word httpd reads last: both set the same switch (disablereuse in
+   * set_worker_param, mod_proxy.c), so "enablereuse=On disablereuse=On" turns reuse off.
+   */
+  reuse?: WorkerParam;
+  /** A regex worker (see isRegexWorker), whose URL may hold $1…$9. */
+  match: boolean;
   balancer?: Balancer;
   vhost: ApacheNode | null;
 }
@@ -256,6 +268,22 @@ function misplacedPath(node: ApacheNode): MisplacedPath | undefined {
   return { arg: a[0], section, says };
 }
 
+/**
+ * httpd defines a regex worker (AP_PROXY_WORKER_IS_MATCH in add_pass, mod_proxy.c) for ProxyPassMatch, and for
+ * ProxyPass in a section whose path has a wildcard (apr_fnmatch_test: "*", "?", "["), as most <LocationMatch>
+ * regexes do. Its name keeps $1…, which match any text in lookups, and with "$" in it reuse is off by default.
+ */
+export function isRegexWorker(r: Pick<ProxyPassRule, 'node' | 'location'>): boolean {
+  return r.node.lname === 'proxypassmatch' || (r.location !== undefined && /[*?[]/.test(sectionPath(r.location)));
+}
+
+function applyParams(w: Worker, params: WorkerParam[]): void {
+  for (const p of params) {
+    w.params.set(p.key, p);
+    if (p.key === 'enablereuse' || p.key === 'disablereuse') w.reuse = p;
+  }
+}
+
 const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
@@ -306,7 +334,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
           b.users.push(rule);
           for (const p of params) b.params.set(p.key, p);
         } else {
-          workers.push({ node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(params.map((p) => [p.key, p])), vhost: rule.vhost });
+          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost };
+          applyParams(w, params);
+          workers.push(w);
         }
       }
     } else if (node.lname === 'balancermember') {
@@ -320,7 +350,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       if (inSection) b.section ??= section;
       const url = node.args[urlIndex];
       const { params } = parseParams(node, urlIndex + 1);
-      const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(params.map((p) => [p.key, p])), balancer: b, vhost: virtualHostOf(node) };
+      const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(), match: false, balancer: b, vhost: virtualHostOf(node) };
+      applyParams(w, params);
       b.members.push(w);
       workers.push(w);
     } else if (node.lname === 'proxyset') {
@@ -337,9 +368,16 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       balancer(balancerName(node.args[0])).section ??= node;
     }
   }
-  for (const s of proxySets) {
-    for (const w of workers) if (workerKey(w.url) === workerKey(s.url)) for (const p of s.params) w.params.set(p.key, p);
+  // Indexed once: a configuration can have thousands of ProxySet lines and workers.
+  const byKey = new Map<string, Worker[]>();
+  for (const w of workers) {
+    if (w.kind === 'member') continue;
+    const k = workerKey(w.url);
+    const list = byKey.get(k);
+    if (list) list.push(w);
+    else byKey.set(k, [w]);
   }
+  for (const s of proxySets) for (const w of byKey.get(workerKey(s.url)) ?? []) applyParams(w, s.params);
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
   // main server or directly in a <VirtualHost> (conditional sections such as <IfModule> count as that level).
@@ -447,10 +485,48 @@ export function onOff(p: WorkerParam | undefined): boolean | undefined {
   return /^on$/i.test(p.value) ? true : /^off$/i.test(p.value) ? false : undefined;
 }
 
-/** True when mod_proxy keeps this worker's connections open for reuse (the default for HTTP and AJP). */
+/**
+ * The reuse switch as the worker parameters leave it: true when reuse is asked for (enablereuse=On, disablereuse=Off),
+ * false when it is turned off, undefined when neither is written (or the value is one httpd rejects).
+ */
+function reuseSwitch(w: Worker): boolean | undefined {
+  const on = onOff(w.reuse);
+  return on === undefined ? undefined : w.reuse!.key === 'enablereuse' ? on : !on;
+}
+
+/**
+ * A regex worker whose URL holds "$" (for $1…$9): since 2.4.47 httpd defines it with disablereuse on unless the
+ * configuration turns reuse on (ap_proxy_define_worker_ex looks for any "$"; before 2.4.47 such workers were never
+ * used, and requests went through the default worker, which does not pool).
+ */
+const substitutes = (w: Worker) => w.match && w.url.includes('$');
+
+/**
+ * True when mod_proxy keeps this worker's connections open for reuse. Checked on Apache 2.4.71
+ * (test/servers/apache-reuse-and-address-cache.test.ts), three requests through each kind of worker:
+ * http:// used one connection; fcgi:// three, and one with enablereuse=On or disablereuse=Off (mod_proxy_fcgi closes
+ * unless reuse was written); a ProxyPassMatch to http://…/$1 three, and one with enablereuse=On.
+ */
 export function reusesConnections(w: Worker): boolean {
-  if (!POOLED_SCHEMES.has(w.target.scheme)) return false;
-  if (onOff(w.params.get('disablereuse')) === true) return false;
-  if (onOff(w.params.get('enablereuse')) === false) return false;
-  return true;
+  const reuse = reuseSwitch(w);
+  if (reuse === false) return false;
+  if (w.target.scheme === 'fcgi' || substitutes(w)) return reuse === true;
+  return POOLED_SCHEMES.has(w.target.scheme);
+}
+
+/** Schemes whose workers were seen to keep the backend's address (fcgi, scgi, uwsgi without pooling connections). */
+const ADDRESS_CACHING_SCHEMES = new Set([...POOLED_SCHEMES, 'fcgi', 'scgi', 'uwsgi']);
+
+/**
+ * True when httpd resolves the backend's host name once per child process and keeps the address: whenever reuse is
+ * not switched off (the worker's is_address_reusable), whether or not connections are pooled. On Apache 2.4.71 an
+ * fcgi://, scgi:// or uwsgi:// worker opened a new connection per request and still went to the old address after
+ * the name changed; with disablereuse=On, and for a ProxyPassMatch to …/$1 without enablereuse=On, the next request
+ * went to the new one (test/servers/apache-reuse-and-address-cache.test.ts).
+ */
+export function cachesAddress(w: Worker): boolean {
+  const reuse = reuseSwitch(w);
+  if (reuse === false) return false;
+  if (substitutes(w)) return reuse === true;
+  return ADDRESS_CACHING_SCHEMES.has(w.target.scheme);
 }

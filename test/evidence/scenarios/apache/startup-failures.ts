@@ -71,6 +71,19 @@ export default [
     // Both members serve: the fix put them in the balancer the ProxyPass uses.
     afterFix: { status: 200, check: (o) => (o.standins.a.requests.length > 0 && o.standins.b.requests.length > 0 ? undefined : `requests per member: ${o.standins.a.requests.length}, ${o.standins.b.requests.length}`) },
   }),
+  defineScenario({
+    rule: 'proxyset-target-not-found',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: /ProxySet can not find 'http:\/\/127\.0\.0\.1:\d+' Worker\./,
+      doc: ["ProxySet can not find 'http://10.0.0.11:8080' Worker."],
+    },
+    config: { fromDoc: { replace: [['10.0.0.11:8080', '{{a}}'], ['10.0.0.12:8080', '{{b}}']] } },
+    standins: { a: { kind: 'http', behaviour: 'ok' }, b: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: false,
+  }),
   // Debian's `a2enmod proxy proxy_http` set: no mod_proxy_hcheck.
   defineScenario({
     rule: 'invalid-worker-parameter',

@@ -1,5 +1,5 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
-import { isIpLiteral, reusesConnections } from '../../model/apache-proxy';
+import { cachesAddress, isIpLiteral } from '../../model/apache-proxy';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
@@ -17,7 +17,7 @@ export default defineApacheRule({
       const host = w.target.host.toLowerCase();
       if (w.node.unresolved || w.target.error || w.target.socket !== undefined || !host || host.includes('$')) continue;
       if (isIpLiteral(host) || host === 'localhost' || host.endsWith('.localhost')) continue;
-      if (!reusesConnections(w) || w.params.has('addressttl')) continue;
+      if (!cachesAddress(w) || w.params.has('addressttl')) continue;
       // Suggestions only: both make httpd depend on DNS while it runs. With addressttl=1, httpd 2.4.71 answered
       // 500 (AH00898 "DNS lookup failure") once the name stopped resolving, where without it requests kept
       // getting 200 from the cached address.

@@ -20,6 +20,7 @@ import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-m
 import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
 import balancerMemberOutsideBalancer from '../apache/balancer-member-outside-balancer';
+import proxysetTargetNotFound from '../apache/proxyset-target-not-found';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
@@ -55,6 +56,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   proxypassShadowed,
   undefinedBalancer,
   balancerMemberOutsideBalancer,
+  proxysetTargetNotFound,
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,

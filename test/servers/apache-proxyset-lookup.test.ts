@@ -1,0 +1,174 @@
+// ProxySet outside a <Proxy> section changes a worker or balancer that already exists, and httpd looks it up when it
+// reads the line: in the same server (main or <VirtualHost>), among workers ProxyPass defined before it, by the name
+// httpd gave them (lower-case scheme and host, default port left out, path as written), the URL at least as long as
+// the name and starting with it. Otherwise: "ProxySet can not find '…' Worker." (or "… Balancer.") and no start.
+// proxyset-target-not-found reports those lines with httpd's words. This runs the real apache2 -t on each case and
+// checks the rule against it: a finding exactly where httpd fails with "can not find", quoting its message.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { buildProxyModel } from '../../server/src/core/model/apache-proxy';
+import { loadApacheConfig } from '../../server/src/core/model/apache-tree';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost, requireBinary, ROOT } from '../helpers';
+import { apacheConfigTest, prepareApache, startApache } from './harness/apache';
+import { request } from './harness/client';
+import { startHttpStandin } from './standins/http';
+
+requireBinary('apache2');
+
+const PP = 'ProxyPass "/a/" "http://127.0.0.1:8080/"';
+const BAL = '<Proxy "balancer://app">\n    BalancerMember "http://127.0.0.1:8081"\n</Proxy>';
+
+/** [what, configuration]; httpd's verdict is what apache2 -t says, the test asserts the rule agrees. */
+const CASES: [string, string][] = [
+  // Forms of the URL.
+  ['the same URL', `${PP}\nProxySet "http://127.0.0.1:8080/" timeout=5`],
+  ['without the trailing slash the worker has', `${PP}\nProxySet "http://127.0.0.1:8080" timeout=5`],
+  ['with a slash the worker lacks', 'ProxyPass "/a/" "http://127.0.0.1:8080"\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['a longer URL', `${PP}\nProxySet "http://127.0.0.1:8080/api/v1" timeout=5`],
+  ['host and port only, for a worker with a path', 'ProxyPass "/a/" "http://127.0.0.1:8080/api/"\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['the path without its slash', 'ProxyPass "/a/" "http://127.0.0.1:8080/api/"\nProxySet "http://127.0.0.1:8080/api" timeout=5'],
+  ['the path in another case', 'ProxyPass "/a/" "http://127.0.0.1:8080/Api/"\nProxySet "http://127.0.0.1:8080/api/" timeout=5'],
+  ['scheme and host in another case', 'ProxyPass "/a/" "http://Backend.Example:8080/"\nProxySet "HTTP://backend.example:8080/" timeout=5'],
+  ['the default port, left out of the name', 'ProxyPass "/a/" "http://127.0.0.1:80/"\nProxySet "http://127.0.0.1/" timeout=5'],
+  ['the default port, written on both', 'ProxyPass "/a/" "http://127.0.0.1:80/"\nProxySet "http://127.0.0.1:80/" timeout=5'],
+  ['the default port on ProxySet only', 'ProxyPass "/a/" "http://127.0.0.1/"\nProxySet "http://127.0.0.1:80/" timeout=5'],
+  ['fcgi:// default port 8000', 'ProxyPass "/p/" "fcgi://127.0.0.1:8000/"\nProxySet "fcgi://127.0.0.1/" timeout=5'],
+  ['https:// default port 443', 'ProxyPass "/p/" "https://127.0.0.1:443/"\nProxySet "https://127.0.0.1/" timeout=5'],
+  ['another port', 'ProxyPass "/a/" "http://127.0.0.1:808"\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['a query after the worker URL', 'ProxyPass "/a/" "http://127.0.0.1:8080/x"\nProxySet "http://127.0.0.1:8080/x?y=1" timeout=5'],
+  ['UNIX socket, same URL', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost/"\nProxySet "unix:/run/php/x.sock|fcgi://localhost/" timeout=5'],
+  ['UNIX socket, the URL after "|" only', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost/"\nProxySet "fcgi://localhost/" timeout=5'],
+  ['UNIX socket, without the slash', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost/"\nProxySet "unix:/run/php/x.sock|fcgi://localhost" timeout=5'],
+  ['UNIX socket, short form', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost"\nProxySet "unix:/run/php/x.sock|fcgi:" timeout=5'],
+  // ProxyPassMatch workers keep $1 in their name, and match it as a wildcard of the URL's length or more.
+  ['ProxyPassMatch, host only', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
+  ['ProxyPassMatch, the URL with $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/$1" timeout=5'],
+  ['ProxyPassMatch, one letter for $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/x" timeout=5'],
+  ['ProxyPassMatch without $', 'ProxyPassMatch "^/m/" "http://127.0.0.1:8086/"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
+  // Order and place.
+  ['before the ProxyPass', `ProxySet "http://127.0.0.1:8080/" timeout=5\n${PP}`],
+  ['nothing defines it', 'ProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['only a BalancerMember has the URL', `${BAL}\nProxyPass "/b/" "balancer://app/"\nProxySet "http://127.0.0.1:8081" timeout=5`],
+  ['ProxyPass in a <VirtualHost>, ProxySet in the main server', `<VirtualHost *:80>\n    ${PP}\n</VirtualHost>\nProxySet "http://127.0.0.1:8080/" timeout=5`],
+  ['ProxyPass in the main server, ProxySet in a <VirtualHost>', `${PP}\n<VirtualHost *:80>\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</VirtualHost>`],
+  ['both in one <VirtualHost>', `<VirtualHost *:80>\n    ${PP}\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</VirtualHost>`],
+  ['ProxyPass in another <VirtualHost>', `Listen 81\n<VirtualHost *:80>\n    ${PP}\n</VirtualHost>\n<VirtualHost *:81>\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</VirtualHost>`],
+  ['ProxyPass inside <Location>', '<Location "/a/">\n    ProxyPass "http://127.0.0.1:8080/"\n</Location>\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['ProxySet inside <Location>', `${PP}\n<Location "/b/">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</Location>`],
+  ['ProxySet after an Include that holds the ProxyPass', 'Include conf/pp.conf\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['ProxyPass "!" defines no worker', 'ProxyPass "/a/" "!"\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['RewriteRule [P] defines no worker', 'RewriteEngine On\nRewriteRule "^/r/(.*)" "http://127.0.0.1:8080/$1" [P]\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['ProxyRemote defines no worker', 'ProxyRemote "*" "http://127.0.0.1:3128"\nProxySet "http://127.0.0.1:3128" timeout=5'],
+  // <Proxy url> sections: ProxySet inside one defines the worker; the section alone does not.
+  ['inside <Proxy url>', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy url>, through <IfModule>', '<Proxy "http://127.0.0.1:8080/">\n    <IfModule proxy_module>\n        ProxySet timeout=5\n    </IfModule>\n</Proxy>'],
+  ['after a <Proxy url> that holds a ProxySet', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</Proxy>\nProxySet "http://127.0.0.1:8080/" retry=5'],
+  ['after a <Proxy url> without ProxySet', '<Proxy "http://127.0.0.1:8080/">\n    Require all granted\n</Proxy>\nProxySet "http://127.0.0.1:8080/" timeout=5'],
+  ['no URL outside a section', 'ProxySet timeout=5'],
+  ['host:port without a scheme', 'ProxySet 127.0.0.1:8080 timeout=5'],
+  ['no word at all', 'ProxySet'],
+  ['a ProxySet httpd does not read (<IfDefine> not defined)', '<IfDefine NOPE>\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</IfDefine>'],
+  // Balancers.
+  ['a balancer defined before', `${BAL}\nProxySet "balancer://app" lbmethod=byrequests`],
+  ['a balancer defined later', `ProxySet "balancer://app" lbmethod=byrequests\n${BAL}`],
+  ['a balancer nothing defines', 'ProxySet "balancer://app" lbmethod=byrequests'],
+  ['a balancer whose <Proxy> section is empty', '<Proxy "balancer://app">\n    Require all granted\n</Proxy>\nProxySet "balancer://app" lbmethod=byrequests'],
+  ['a balancer only ProxyPass names', 'ProxyPass "/b/" "balancer://app/"\nProxySet "balancer://app" lbmethod=byrequests'],
+  ['a balancer a BalancerMember outside a section names', 'BalancerMember "balancer://app" "http://127.0.0.1:8081"\nProxySet "balancer://app" lbmethod=byrequests'],
+  ['a balancer, with a slash and a path, in another case', `${BAL}\nProxySet "BALANCER://App/x/y" lbmethod=byrequests`],
+  ['a balancer name that is a prefix', `${BAL}\nProxySet "balancer://ap" lbmethod=byrequests`],
+  ['a balancer in a <VirtualHost>, ProxySet in the main server', `<VirtualHost *:80>\n${BAL}\n</VirtualHost>\nProxySet "balancer://app" lbmethod=byrequests`],
+  ['a balancer in the main server, ProxySet in a <VirtualHost>', `${BAL}\n<VirtualHost *:80>\n    ProxySet "balancer://app" lbmethod=byrequests\n</VirtualHost>`],
+  ['"balancer://" without a name', 'ProxySet "balancer://" lbmethod=byrequests'],
+  // Not reported (see NOT_REPORTED).
+  ['ProxyPass under an <IfDefine> that is not defined', `<IfDefine NOPE>\n    ${PP}\n</IfDefine>\nProxySet "http://127.0.0.1:8080/" timeout=5`],
+  ['a "unix:" URL without a scheme after "|"', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost"\nProxySet "unix:/run/php/x.sock|fcgi" timeout=5'],
+  ['inside <Proxy "*">', '<Proxy "*">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <ProxyMatch regex>', '<ProxyMatch "^http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch> whose regex reads as a URL', '<ProxyMatch "http://127.0.0.1:8080/.*">\n    ProxySet timeout=5\n</ProxyMatch>'],
+];
+
+/**
+ * httpd fails and the rule stays quiet, on purpose: another message (not "can not find"), or a definition under a
+ * condition proxylint cannot evaluate (it takes such definitions as present, so as not to report a working file).
+ */
+const NOT_REPORTED: Record<string, string> = {
+  'ProxyPass under an <IfDefine> that is not defined': 'ProxySet can not find',
+  'a "unix:" URL without a scheme after "|"': 'ProxySet uses an invalid "unix:" URL',
+  'inside <Proxy "*">': 'ProxySet URL must be absolute!: *',
+  'inside <ProxyMatch regex>': 'ProxySet Unable to parse URL: ^http://127.0.0.1:8080/',
+};
+
+const findings = (text: string) =>
+  lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text, '/c/conf/pp.conf': `${PP}\n` }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'proxyset-target-not-found');
+
+test('ProxySet lookups: proxyset-target-not-found reports exactly the lines where apache2 -t says "can not find", in its words (real apache2 -t)', async () => {
+  for (const [what, text] of CASES) {
+    const setup = await prepareApache(text, { files: { 'conf/pp.conf': `${PP}\n` } });
+    let t: { ok: boolean; output: string };
+    try {
+      t = apacheConfigTest(setup);
+    } finally {
+      setup.cleanup();
+    }
+    const said = /ProxySet can not find '.*' (Worker|Balancer)\./.exec(t.output)?.[0];
+    const found = findings(text);
+    if (NOT_REPORTED[what]) {
+      assert.ok(!t.ok && t.output.includes(NOT_REPORTED[what]), `${what}: httpd now says ${t.output}`);
+      assert.deepEqual(found.map((f) => f.message), [], what);
+      continue;
+    }
+    if (!said) {
+      assert.ok(t.ok, `${what}: apache2 -t failed otherwise:\n${t.output}`);
+      assert.deepEqual(found.map((f) => f.message), [], `${what}: httpd accepts it`);
+      continue;
+    }
+    assert.equal(found.length, 1, `${what}: httpd says ${said}`);
+    assert.ok(found[0].message.startsWith(`httpd refuses to start: "${said}": `), `${what}:\n${found[0].message}\nhttpd: ${said}`);
+  }
+});
+
+test('the fixture ok.conf loads (real apache2 -t): its <VirtualHost> part, where the rule sees everything', async () => {
+  // The lines after it are a fragment's top level, which only an including configuration gives a meaning.
+  const full = readFileSync(join(ROOT, 'test/rules/apache/proxyset-target-not-found/ok.conf'), 'utf8');
+  const text = full.slice(0, full.lastIndexOf('</VirtualHost>') + '</VirtualHost>'.length) + '\n';
+  const setup = await prepareApache(text);
+  try {
+    const t = apacheConfigTest(setup);
+    assert.ok(t.ok, t.output);
+  } finally {
+    setup.cleanup();
+  }
+});
+
+test('ProxySet inside <Proxy "member-url"> does not reach the BalancerMember, and the model does not give it those parameters (real apache2)', async () => {
+  // A backend that never answers: how long the request waits is the member's timeout (ProxyTimeout 4 s otherwise).
+  const timings: number[] = [];
+  for (const conf of [
+    (a: string) => `ProxyTimeout 4\n<Proxy "balancer://app">\n    BalancerMember "http://${a}"\n</Proxy>\n<Proxy "http://${a}">\n    ProxySet timeout=1\n</Proxy>\nProxyPass "/app/" "balancer://app/"`,
+    (a: string) => `ProxyTimeout 4\n<Proxy "balancer://app">\n    BalancerMember "http://${a}" timeout=1\n</Proxy>\nProxyPass "/app/" "balancer://app/"`,
+  ]) {
+    const backend = await startHttpStandin({ behaviour: 'silent', deadlineMs: 20_000 });
+    const text = conf(backend.address);
+    const setup = await prepareApache(text);
+    const httpd = await startApache(setup);
+    try {
+      const t0 = Date.now();
+      const r = await request({ port: setup.port, path: '/app/x', timeoutMs: 10_000 });
+      timings.push(Date.now() - t0);
+      assert.equal(String(r.status), '502', text);
+    } finally {
+      await httpd.stop();
+      await backend.stop();
+      setup.cleanup();
+    }
+    const member = buildProxyModel(loadApacheConfig('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }))).workers.find((w) => w.kind === 'member')!;
+    assert.equal(member.params.get('timeout')?.value, timings.length === 1 ? undefined : '1', text);
+  }
+  assert.ok(timings[0] >= 3500 && timings[0] < 6000, `ProxySet in <Proxy "member-url">: ${timings[0]} ms, ProxyTimeout 4 s expected`);
+  assert.ok(timings[1] >= 800 && timings[1] < 2500, `timeout=1 on the BalancerMember line: ${timings[1]} ms`);
+});
