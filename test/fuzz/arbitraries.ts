@@ -329,9 +329,12 @@ const nginxLogLine = fc
     backend: fc.option(logPick(LOG_BACKENDS)),
     upath: logPick(LOG_PATHS),
     host: fc.option(logPick(LOG_HOSTS)),
+    // Mostly one connection a moment apart, so that lines form requests (nginx-requests.ts) and are split again.
+    connection: fc.constantFrom('*17', '*17', '*17', '*18'),
+    second: fc.constantFrom('01', '01', '02', '04', '00'),
   })
   .map((r) => {
-    const parts = [`2026/11/22 13:40:01 [${r.level}] 4242#4242: *17 ${r.message}, client: 10.1.2.3`];
+    const parts = [`2026/11/22 13:40:${r.second} [${r.level}] 4242#4242: ${r.connection} ${r.message}, client: 10.1.2.3`];
     if (r.server !== null) parts.push(`server: ${r.server}`);
     if (r.path !== null) parts.push(`request: "${r.method} ${r.path} HTTP/1.1"`);
     if (r.sub !== null) parts.push(`subrequest: "${r.sub}"`);
