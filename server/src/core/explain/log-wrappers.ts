@@ -35,8 +35,9 @@ const TAG = String.raw`[^\s:\[\]]+(?:\[\d+\])?`;
 // empty in the lines it logs while it starts), httpd 2.4.71 through libc's syslog() "<187>Nov 22 13:40:01 apache2[4637]: ".
 const DATAGRAM = new RegExp(`^<\\d{1,3}>(${BSD_TIME}) (?:(\\S*) )?${TAG}: (.*)$`);
 // A line of a syslog file or of journalctl: time, host, tag. rsyslog writes "2026-11-22T13:40:01.123456+00:00 host
-// nginx: " (RSYSLOG_FileFormat) or "Nov 22 13:40:01 host nginx: " (RSYSLOG_TraditionalFileFormat); journalctl
-// "Nov 22 13:40:01 host nginx[1234]: ".
+// nginx: " (RSYSLOG_FileFormat) or "Nov 22 13:40:01 host nginx: " (RSYSLOG_TraditionalFileFormat), as its reserved
+// templates say (https://www.rsyslog.com/doc/reference/templates/templates-reserved-names.html; no rsyslog ran here);
+// journalctl "Nov 22 13:40:01 host nginx[1234]: " (systemd 252, seen).
 const SYSLOG_FILE = new RegExp(`^(${BSD_TIME}|${ISO_TIME}) (\\S+) ${TAG}: (.*)$`);
 const HOST_TAG = new RegExp(`^\\S+ ${TAG}: (.*)$`);
 // Colours of `docker compose logs` in a terminal, kept when the output is copied.
