@@ -23,8 +23,13 @@ and what proxylint finds in that location; an Apache httpd line at the
 ProxyPass or BalancerMember of the backend it names, with its timeouts. The
 httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
 are shown together, and a line that names only the backend's host (AH01114)
-takes the port from the line before it. Lines from docker's json-file logs,
-Kubernetes (CRI), docker compose logs and kubectl logs are read inside their
+takes the port from the line before it. nginx's lines for one request (its
+connection number *N) are shown together too, with the servers tried and what
+the client got: given as sure only when nginx could try no other server after
+the last line (with --in: all servers of the group tried, the tries limit
+reached, or a failure proxy_next_upstream does not pass on). Lines from
+docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
+syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper.
 
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
