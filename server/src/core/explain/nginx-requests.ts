@@ -13,6 +13,8 @@ import { explainedStatus, MAX_LOG_LINE, type LogExplanation } from './log-patter
  * are split, conservatively, where they cannot be one request: another `request:`, a second try at a server already
  * tried, anything after a line that ends a request, time going backwards, or a try that fails at once (refused)
  * logged more than a second after the line before it (the next try starts as soon as the last one failed).
+ * Under HTTP/2 the requests of one connection run at the same time and nginx names no stream, so the lines of two
+ * identical requests (same request line) that fail on different servers at once cannot be told apart.
  */
 
 export interface NginxLineHead {
