@@ -1,4 +1,4 @@
-import { apachePairingProblems, explainProblems, placementProblems } from './explain-check';
+import { apachePairingProblems, explainProblems, nginxRequestProblems, placementProblems } from './explain-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
@@ -411,7 +411,8 @@ export async function runScenario(s: Scenario): Promise<Row> {
     row.problems.push(...explainProblems(before, s.server, 'before the fix'));
     if (setup.kind === 'nginx' && !s.lintPath) {
       const settings = fixtureSettings(setup.text);
-      row.problems.push(...placementProblems(before, lintNginx(setup.confPath, setup.text, createNodeHost(), { settings }), settings.nginx, 'before the fix'));
+      const lint = lintNginx(setup.confPath, setup.text, createNodeHost(), { settings });
+      row.problems.push(...placementProblems(before, lint, settings.nginx, 'before the fix'), ...nginxRequestProblems(before, lint, settings.nginx, 'before the fix'));
     }
     if (setup.kind === 'apache' && !s.lintPath) {
       const settings = fixtureSettings(setup.text);

@@ -329,9 +329,12 @@ const nginxLogLine = fc
     backend: fc.option(logPick(LOG_BACKENDS)),
     upath: logPick(LOG_PATHS),
     host: fc.option(logPick(LOG_HOSTS)),
+    // Mostly one connection a moment apart, so that lines form requests (nginx-requests.ts) and are split again.
+    connection: fc.constantFrom('*17', '*17', '*17', '*18'),
+    second: fc.constantFrom('01', '01', '02', '04', '00'),
   })
   .map((r) => {
-    const parts = [`2026/11/22 13:40:01 [${r.level}] 4242#4242: *17 ${r.message}, client: 10.1.2.3`];
+    const parts = [`2026/11/22 13:40:${r.second} [${r.level}] 4242#4242: ${r.connection} ${r.message}, client: 10.1.2.3`];
     if (r.server !== null) parts.push(`server: ${r.server}`);
     if (r.path !== null) parts.push(`request: "${r.method} ${r.path} HTTP/1.1"`);
     if (r.sub !== null) parts.push(`subrequest: "${r.sub}"`);
@@ -351,10 +354,16 @@ const apacheLogLine = fc
   })
   .map((r) => `[Sun Nov 22 13:40:01.123456 2026] [${r.module}:error] [pid 4242:tid ${r.tid}] ${r.message.replace(/127\.0\.0\.1(:\d+)?/g, r.backend).replace('/slow', r.path)}`);
 
-/** How logs reach people: plain, as Docker json-file records, with a compose or CRI prefix, with CRLF. */
+/** How logs reach people: plain, as Docker json-file records, with a compose or CRI prefix, with CRLF, through syslog. */
 const wrapped = (line: fc.Arbitrary<string>) =>
-  fc.tuple(line, fc.constantFrom('plain', 'plain', 'plain', 'docker', 'compose', 'cri', 'crlf')).map(([l, how]) => {
+  fc.tuple(line, fc.constantFrom('plain', 'plain', 'plain', 'docker', 'compose', 'cri', 'crlf', 'datagram', 'rsyslog', 'journal')).map(([l, how]) => {
     switch (how) {
+      case 'datagram':
+        return `<187>Nov 22 13:40:01 vm nginx: ${l}`;
+      case 'rsyslog':
+        return `2026-11-22T13:40:01.123456+00:00 vm nginx: ${l}`;
+      case 'journal':
+        return `Nov 22 13:40:01 vm apache2[4242]: ${l}`;
       case 'docker':
         return JSON.stringify({ log: l + '\n', stream: 'stderr', time: '2026-11-22T13:40:01.123Z' });
       case 'compose':

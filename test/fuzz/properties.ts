@@ -433,6 +433,15 @@ export function checkExplain(c: FuzzCase): number {
   if (counted + result.unknown + result.blank !== lines.length) {
     fail(`explain accounted for ${counted} explained + ${result.unknown} unknown + ${result.blank} blank lines, but the log has ${lines.length}`);
   }
+  // A line is in at most one request: the lines in requests are the explained lines that are not alone.
+  const inRequests = result.requests.reduce((n, r) => n + r.count * r.lines.length, 0);
+  const notAlone = result.entries.reduce((n, e) => n + e.count - e.alone, 0);
+  if (inRequests !== notAlone) fail(`explain put ${inRequests} lines in requests, but ${notAlone} explained lines are not alone`);
+  for (const r of result.requests) {
+    if (r.lines.length < 2) fail(`explain made a request of ${r.lines.length} line`);
+    if (r.lines.some((l) => !result.entries.includes(l.entry))) fail('a line of a request points to no entry');
+    if (r.server === 'nginx' && r.outcome?.final && !r.outcome.status) fail('an nginx request has a sure outcome without a status');
+  }
   const own = new Set(findings);
   for (const e of result.entries) {
     if (e.count < 1) fail(`explain entry ${e.explanation.pattern.id} has count ${e.count}`);

@@ -144,6 +144,12 @@ test('workspace/executeCommand proxylint.server.explain: an error-log line place
     assert.match(md, /`location \/api\/` at \[site\.conf:8\]\(file:\/\/[^)]*site\.conf#L8\)/);
     assert.match(md, /`proxy_connect_timeout 5s`: set here, \[site\.conf:10\]/);
     assert.match(md, /1 other line not about a failed proxied request/);
+    // One request tried on both servers of app_backend (one connection, *9): shown as that request, and the 502 is sure.
+    const tries = ['18601', '18602'].map((port) => line.replace('*5', '*9').replace('upstream timed out (110: Connection timed out)', 'connect() failed (111: Connection refused)').replace('18601', port)).join('\n');
+    const grouped = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [tries] });
+    assert.match(grouped, /^### nginx: one request, logged in 2 lines \(connection \*9 \(worker 17\), client 10\.0\.0\.9, `POST \/api\/orders HTTP\/1\.1`\)\n\n\*\*Tried:\*\* `127\.0\.0\.1:18601` \(refused\), then `127\.0\.0\.1:18602` \(refused\)\n\n\*\*Outcome:\*\* the client got 502 \(every server nginx could use \(2\) was tried\)\./);
+    assert.match(grouped, /\*\*nginx:\*\* this try failed \(502 had it been the last\); nginx went on with the request after it/);
+    assert.match(grouped, /\*\*Request:\*\* `POST \/api\/orders`, backend `http:\/\/127\.0\.0\.1:18602\/api\/orders`/);
     const none = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: ['hello'] });
     assert.match(none, /does not know this line/);
     await assert.rejects(c.request('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [42] }), /takes the error-log text/);

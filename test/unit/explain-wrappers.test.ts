@@ -83,3 +83,48 @@ test('explain: any text, JSON-looking or not, is read without throwing and count
     { numRuns: 300 },
   );
 });
+
+// Recorded on this machine (host "vm") from nginx 1.22.1 and httpd 2.4.71 logging to syslog, as received on the
+// socket and as journalctl (systemd 252) printed them after systemd-journald received them (see
+// test/servers/explain-syslog.test.ts, which checks the forms on every run).
+const NGX_SYSLOG = '2026/11/22 15:33:38 [error] 6673#6673: *2 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: syslog.test, request: "GET /pair/x HTTP/1.1", upstream: "http://127.0.0.1:33007/pair/x", host: "127.0.0.1:46329"';
+const APX_SYSLOG = [
+  '[proxy:error] [pid 6682:tid 6699] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:33007 (127.0.0.1:33007) failed',
+  '[proxy_http:error] [pid 6682:tid 6699] [client 127.0.0.1:58818] AH01114: HTTP: failed to make connection to backend: 127.0.0.1',
+];
+
+test('explain: syslog datagrams, rsyslog files and journalctl lines are read inside their syslog header; other syslog lines are left alone', () => {
+  const texts = (lines: string[]) => unwrapLogLines(lines).map((l) => (l.source ? `${l.source}: ${l.text}` : l.text));
+  // The datagram nginx sends ("<PRI>time host tag: "); the host is empty in what it logs while it starts.
+  assert.deepEqual(texts([`<187>Nov 22 15:33:38 vm nginx: ${NGX_SYSLOG}`]), [`vm: ${NGX_SYSLOG}`]);
+  assert.deepEqual(texts(['<189>Nov 22 15:33:28  nginx: 2026/11/22 15:33:28 [notice] 6522#6522: nginx/1.22.1']), ['2026/11/22 15:33:28 [notice] 6522#6522: nginx/1.22.1']);
+  // The datagram httpd sends through libc's syslog(): no host, the pid after the tag, and no time of httpd's own.
+  assert.deepEqual(texts([`<187>Nov 22 15:33:38 apache2[6682]: ${APX_SYSLOG[0]}`]), [APX_SYSLOG[0]]);
+  // rsyslog's files: RSYSLOG_FileFormat (Debian 12's default) and RSYSLOG_TraditionalFileFormat ("Nov  2": day padded).
+  assert.deepEqual(texts([`2026-11-22T15:33:38.123456+00:00 vm nginx: ${NGX_SYSLOG}`, `Nov  2 15:33:38 vm nginx: ${NGX_SYSLOG}`]), [`vm: ${NGX_SYSLOG}`, `vm: ${NGX_SYSLOG}`]);
+  // journalctl: nginx logging to stderr under systemd, nginx to /dev/log (journald keeps nginx's "host nginx: " in
+  // the message), httpd to /dev/log; -o short-iso and short-precise.
+  assert.deepEqual(
+    texts([`Nov 22 15:33:38 vm nginx[6673]: ${NGX_SYSLOG}`, `Nov 22 15:33:38 vm nginx[6673]: vm nginx: ${NGX_SYSLOG}`, `Nov 22 15:33:38 vm apache2[6682]: ${APX_SYSLOG[1]}`, `2026-11-22T15:33:38+0000 vm nginx[6673]: ${NGX_SYSLOG}`, `Nov 22 15:33:38.412345 vm nginx[6673]: ${NGX_SYSLOG}`]),
+    [`vm: ${NGX_SYSLOG}`, `vm: ${NGX_SYSLOG}`, `vm: ${APX_SYSLOG[1]}`, `vm: ${NGX_SYSLOG}`, `vm: ${NGX_SYSLOG}`],
+  );
+  // The header's time, for httpd lines (which have none of their own): relative, in ms.
+  const [a, b] = unwrapLogLines([`Nov 22 15:33:38 vm apache2[6682]: ${APX_SYSLOG[0]}`, `Nov 22 15:33:39.5 vm apache2[6682]: ${APX_SYSLOG[1]}`]);
+  assert.equal(b.time! - a.time!, 1500);
+  const [z, p] = unwrapLogLines([`2026-11-22T15:33:38Z vm nginx: ${NGX_SYSLOG}`, `2026-11-22T16:33:38.25+01:00 vm nginx: ${NGX_SYSLOG}`]);
+  assert.equal(p.time! - z.time!, 250);
+  // Not a log line after the header: left as it is. So are headers that are not syslog's.
+  const others = ['Nov 22 15:33:38 vm sshd[811]: Accepted publickey for root from 10.0.0.1 port 50000', '<13>Nov 22 15:33:38 vm logger: hello', 'Nov 22 15:33:38 vm nginx[1]: vm nginx: hello', 'Nov 31 vm nginx: 2026/11/22 15:33:38 [error] 1#1: x', '<187>Nov 22 15:33:38 vm nginx 2026/11/22 15:33:38 [error] 1#1: x'];
+  assert.deepEqual(texts(others), others);
+});
+
+test('explain: httpd lines from syslog are paired by thread with the header\'s time; nginx lines of one host by connection', () => {
+  const journal = [`Nov 22 15:33:38 vm apache2[6682]: ${APX_SYSLOG[0]}`, `Nov 22 15:33:38 vm apache2[6682]: ${APX_SYSLOG[1]}`];
+  assert.deepEqual(explainLog(journal, [], []).requests.map((r) => [r.thread, r.lines.map((l) => l.entry.explanation.pattern.id)]), [['vm pid 6682:tid 6699', ['apache-connect-failed', 'apache-no-connection']]]);
+  // Two seconds apart: not one request. Two hosts: not one thread.
+  assert.equal(explainLog([journal[0], journal[1].replace('15:33:38', '15:33:40')], [], []).requests.length, 0);
+  assert.equal(explainLog([journal[0], journal[1].replace(' vm ', ' web2 ')], [], []).requests.length, 0);
+  const second = NGX_SYSLOG.replace('127.0.0.1:33007', '127.0.0.1:41667');
+  const datagrams = [`<187>Nov 22 15:33:38 vm nginx: ${NGX_SYSLOG}`, `<187>Nov 22 15:33:38 vm nginx: ${second}`];
+  assert.deepEqual(explainLog(datagrams, [], []).requests.map((r) => [r.thread, r.tried!.map((t) => t.server)]), [['vm *2 (worker 6673)', ['127.0.0.1:33007', '127.0.0.1:41667']]]);
+});

@@ -1,5 +1,6 @@
 import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
-import { explainedStatus } from '../core/explain/log-patterns';
+import { explainedStatus, type LogExplanation } from '../core/explain/log-patterns';
+import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -22,8 +23,13 @@ and what proxylint finds in that location; an Apache httpd line at the
 ProxyPass or BalancerMember of the backend it names, with its timeouts. The
 httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
 are shown together, and a line that names only the backend's host (AH01114)
-takes the port from the line before it. Lines from docker's json-file logs,
-Kubernetes (CRI), docker compose logs and kubectl logs are read inside their
+takes the port from the line before it. nginx's lines for one request (its
+connection number *N) are shown together too, with the servers tried and what
+the client got: given as sure only when nginx could try no other server after
+the last line (with --in: all servers of the group tried, the tries limit
+reached, or a failure proxy_next_upstream does not pass on). Lines from
+docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
+syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper.
 
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
@@ -109,7 +115,14 @@ export function runExplain(argv: string[], io: CliIo): number {
   const { entries: list, requests, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams }] : [], apache ? [apache] : []);
   const placing = !!(lint || apache);
   if (args.format === 'json') {
-    const requestsJson = requests.map((r) => ({ count: r.count, thread: r.thread, client: r.client ?? null, lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })) }));
+    const requestsJson = requests.map((r) => ({
+      server: r.server,
+      count: r.count,
+      thread: r.thread,
+      client: r.client ?? null,
+      ...(r.server === 'nginx' ? { request: r.request ?? null, tried: r.tried, outcome: { status: r.outcome!.status ?? null, final: r.outcome!.final, why: r.outcome!.why } } : {}),
+      lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })),
+    }));
     io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
   } else {
     const blocks = [...requests.map((r) => requestText(r, placing, io.cwd)), ...list.filter((x) => x.alone > 0).map((x) => toText(x, placing, io.cwd))];
@@ -140,12 +153,15 @@ interface TextOptions {
   placing: boolean;
   cwd: string;
   /** Within a request: the rules are listed once for all its lines, and what an earlier line showed is not repeated. */
-  inRequest?: { shownValuesOf?: unknown; shownFindings: Set<unknown>; shownMeanings: Set<string> };
+  inRequest?: { shownValuesOf?: unknown; shownPlace?: unknown; shownValues?: Set<string>; shownFindings: Set<unknown>; shownMeanings: Set<string> };
+  /** The line itself, when it is shown for its own sake (in a request): its backend and path, not the first line's of its kind. */
+  own?: LogExplanation;
 }
 
 /** The explanation of one kind of line (or of one line of a request), without the example line itself. */
 function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
-  const { pattern, fields } = x.explanation;
+  const { pattern } = x.explanation;
+  const fields = (o.own ?? x.explanation).fields;
   const out: string[] = [];
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
@@ -155,7 +171,15 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
-    out.push(`Handled by: server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
+    // The lines of one nginx request were handled in one place: it is said once.
+    const at = loc ?? x.place.server;
+    if (o.inRequest?.shownPlace !== at) {
+      out.push(`Handled by: server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
+      if (o.inRequest) {
+        o.inRequest.shownPlace = at;
+        o.inRequest.shownValues = new Set();
+      }
+    }
   } else if (x.apache) {
     const w = x.apache;
     out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
@@ -165,13 +189,15 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     }
     if (o.inRequest) o.inRequest.shownValuesOf = w.worker;
   } else if (o.placing) out.push(fields.path || fields.upstream ? `Handled by: nothing in the configuration matches this line` : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'the lines next to it for the same request do'}`);
-  if (x.values.length) {
+  const values = x.values.filter((v) => !o.inRequest?.shownValues?.has(v.directive));
+  for (const v of values) o.inRequest?.shownValues?.add(v.directive);
+  if (values.length) {
     out.push('In force there:');
-    for (const v of x.values) {
+    for (const v of values) {
       const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, o.cwd)}` : v.origin === 'default' ? 'default' : 'not set';
       out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
     }
-  } else if (!x.apache && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
+  } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
   for (const f of x.findings) {
     if (o.inRequest?.shownFindings.has(f)) continue;
     o.inRequest?.shownFindings.add(f);
@@ -195,23 +221,37 @@ function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
 
 /** One request's lines, each with its meaning; the timeouts in force and the rules once. */
 function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string {
-  const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
-  const out = [`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`];
   const inRequest = { shownFindings: new Set<unknown>(), shownMeanings: new Set<string>() };
-  for (const line of r.lines) {
-    out.push(`  ${shorten(line.text)}`);
-    out.push(...explanationText(line.entry, { placing, cwd, inRequest }).map((l) => `    ${l}`));
+  const out: string[] = [];
+  if (r.server === 'nginx') {
+    const first = [`connection ${r.thread}`, r.client && `client ${r.client}`, r.request].filter(Boolean).join(', ');
+    out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by nginx (${r.count > 1 ? `the first: ${first}` : first}):`);
+    if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
+    out.push(`  ${capital(outcomeText(r.outcome!))}.`);
+  } else {
+    const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
+    out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`);
   }
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!) : [];
+  r.lines.forEach((line, n) => {
+    out.push(`  ${shorten(line.text)}`);
+    const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation });
+    if (roles[n]) text[0] = `nginx: ${roles[n]}.`;
+    out.push(...text.map((l) => `    ${l}`));
+  });
   const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];
   if (rules.length) out.push(`  ${rulesText(rules)}`);
   return out.join('\n') + '\n';
 }
 
+const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 function summary(list: ExplainedEntry[], requests: ExplainedRequest[], unknown: number, blank: number, total: number): string {
   const explained = list.reduce((n, x) => n + x.count, 0);
   if (total - blank <= 1 && unknown === 0) return '';
-  const grouped = requests.reduce((n, r) => n + r.count, 0);
-  return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct${grouped ? `; ${grouped} httpd request${grouped === 1 ? '' : 's'} of several lines` : ''}), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
+  const grouped = (server: string) => requests.filter((r) => r.server === server).reduce((n, r) => n + r.count, 0);
+  const of = (n: number, who: string) => (n ? `; ${n} ${who} request${n === 1 ? '' : 's'} of several lines` : '');
+  return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct${of(grouped('apache'), 'httpd')}${of(grouped('nginx'), 'nginx')}), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
 }
 
 function toJson(x: ExplainedEntry, placing: boolean) {

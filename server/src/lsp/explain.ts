@@ -1,5 +1,6 @@
 import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
-import { explainedStatus } from '../core/explain/log-patterns';
+import { explainedStatus, type LogExplanation } from '../core/explain/log-patterns';
+import { nginxLineRoles, outcomeText } from '../core/explain/nginx-requests';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { pathToUri } from './convert';
@@ -33,16 +34,26 @@ function toMarkdown(x: ExplainedEntry): string {
   return [head, shorten(x.example), ...body(x)].join('\n\n');
 }
 
-/** httpd's lines for one request (see apacheRequests), each with what it says. */
+/** The lines of one request (see apacheRequests, nginxRequests), each with what it says; for nginx, the servers tried and what the client got first. */
 function requestMarkdown(r: ExplainedRequest): string {
+  if (r.server === 'nginx') {
+    const who = [`connection ${r.thread}`, r.client && `client ${r.client}`, r.request && code(r.request)].filter(Boolean).join(', ');
+    const out = [`### nginx: one request, logged in ${r.lines.length} lines (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
+    if (r.tried?.length) out.push(`**Tried:** ${r.tried.map((t) => `${code(t.server)} (${t.got})`).join(', then ')}`);
+    out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
+    const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!);
+    r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? `the client got ${explainedStatus(line.entry.explanation)}`}`, ...body(line.entry, line.explanation)));
+    return out.join('\n\n');
+  }
   const who = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
   const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
-  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${explainedStatus(line.entry.explanation)}`, ...body(line.entry));
+  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${explainedStatus(line.entry.explanation)}`, ...body(line.entry, line.explanation));
   return out.join('\n\n');
 }
 
-function body(x: ExplainedEntry): string[] {
-  const { pattern, fields } = x.explanation;
+function body(x: ExplainedEntry, own?: LogExplanation): string[] {
+  const { pattern } = x.explanation;
+  const fields = (own ?? x.explanation).fields;
   const out: string[] = [];
   out.push(`**What happened:** ${pattern.meaning}`);
   if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);

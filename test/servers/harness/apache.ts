@@ -104,9 +104,10 @@ export function apacheConfigTest(setup: ApacheSetup, opts: { isolatedNetwork?: b
  * Starts httpd in the foreground (`apache2 -DFOREGROUND`: the parent stays our child, so it is stopped by its own
  * pid; SIGTERM makes it stop its children) and waits until every Listen port accepts.
  */
-export async function startApache(setup: ApacheSetup, opts: { hosts?: string } = {}, startMs = 6000): Promise<Running> {
+export async function startApache(setup: ApacheSetup, opts: { hosts?: string; wrap?: (argv: string[]) => string[] } = {}, startMs = 6000): Promise<Running> {
   const argv = ['apache2', '-DFOREGROUND', '-d', setup.dir, '-f', setup.confPath];
-  const cmd = opts.hosts ? withHosts(opts.hosts, argv) : argv;
+  // `wrap` runs it inside something that execs into it (a namespace, see withDevLog), so the pid is still httpd's.
+  const cmd = opts.wrap ? opts.wrap(argv) : opts.hosts ? withHosts(opts.hosts, argv) : argv;
   const proc = startProcess(cmd[0], cmd.slice(1));
   const ports = [...setup.ports.values()];
   const up = await waitFor(async () => proc.exited() || (await Promise.all(ports.map((p) => isListening(p)))).every(Boolean), startMs);

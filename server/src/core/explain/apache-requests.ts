@@ -29,8 +29,11 @@ const ISO = /^\[(\d{4})-(\d\d)-(\d\d)[ T](\d\d):(\d\d):(\d\d)(?:\.(\d+))?\]/;
 const THREAD = /\[pid (\d+)(?::tid (\d+))?\]/;
 const HEAD_CHARS = 512;
 
-/** The time, thread and client httpd wrote before the message; undefined when the line lacks the time or the thread. */
-export function apacheLineHead(line: string): ApacheLineHead | undefined {
+/**
+ * The time, thread and client httpd wrote before the message; undefined when the line lacks the time or the thread.
+ * `fallbackTime` is the time of the line's syslog header: httpd writes no time of its own in what it sends to syslog.
+ */
+export function apacheLineHead(line: string, fallbackTime?: number): ApacheLineHead | undefined {
   // httpd writes all three before the message: a long line (or a pasted blob) is not scanned to its end.
   const text = line.trimStart().slice(0, HEAD_CHARS);
   const thread = THREAD.exec(text);
@@ -40,6 +43,7 @@ export function apacheLineHead(line: string): ApacheLineHead | undefined {
   if (c && MONTHS.includes(c[1])) time = Date.UTC(+c[7], MONTHS.indexOf(c[1]), +c[2], +c[3], +c[4], +c[5]) + fraction(c[6]);
   const i = c ? undefined : ISO.exec(text);
   if (i) time = Date.UTC(+i[1], +i[2] - 1, +i[3], +i[4], +i[5], +i[6]) + fraction(i[7]);
+  time ??= fallbackTime;
   if (time === undefined) return undefined;
   const client = /\[client ([^\]]+)\]/.exec(text)?.[1];
   return { thread: `pid ${thread[1]}${thread[2] ? `:tid ${thread[2]}` : ''}`, time, ...(client ? { client } : {}) };
@@ -51,8 +55,10 @@ function fraction(digits: string | undefined): number {
 
 export interface LineForGrouping {
   text: string;
-  /** The service or pod of a container log: threads are only unique within one. */
+  /** The service or pod of a container log, or the host of a syslog line: threads are only unique within one. */
   source?: string;
+  /** The time of the line's syslog header (see UnwrappedLine). */
+  time?: number;
   explanation?: LogExplanation;
 }
 
@@ -91,7 +97,7 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
   lines.forEach((line, index) => {
     const e = line.explanation;
     if (e && e.pattern.server !== 'apache') return;
-    const head = apacheLineHead(line.text);
+    const head = apacheLineHead(line.text, line.time);
     if (!head) return;
     const key = `${line.source ?? ''}\0${head.thread}`;
     let o = open.get(key);

@@ -8,7 +8,8 @@ import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
-import { findNginxPlace, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
+import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
+import { nginxOutcome, nginxRequests, tryLabel, type NginxOutcome } from './nginx-requests';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -31,7 +32,7 @@ export interface ExplainedEntry {
   count: number;
   /** How many of those lines are not part of a request of several lines (see ExplainedRequest). */
   alone: number;
-  /** The first line of this kind, trimmed (and unwrapped from a container log's JSON or prefix). */
+  /** The first line of this kind that is not part of a request of several lines (else the first one), trimmed (and unwrapped from a container log's JSON or prefix). `explanation` is that line's. */
   example: string;
   place?: NginxPlace;
   /** The configuration the place is in. */
@@ -44,20 +45,29 @@ export interface ExplainedEntry {
 }
 
 /**
- * httpd lines that are one request (one worker thread, a moment apart; see apacheRequests), each still explained on
- * its own. The same sequence of kinds at the same places is reported once, with a count.
+ * Lines that are one request, each still explained on its own: httpd's lines of one worker thread a moment apart
+ * (see apacheRequests), nginx's lines of one connection number (see nginxRequests). The same sequence of kinds at the
+ * same places (and, for nginx, with the same outcome) is reported once, with a count.
  */
 export interface ExplainedRequest {
+  server: 'nginx' | 'apache';
   count: number;
-  /** The first request's thread (`pid 6832:tid 6855`, after the container's name in a container log) and client. */
+  /** httpd: the first request's thread (`pid 6832:tid 6855`); nginx: its connection (`*17`) and worker (`4242`). Each after the container's name in a container log. */
   thread: string;
   client?: string;
-  lines: { entry: ExplainedEntry; text: string }[];
+  /** Each line, its kind at its place (shared with other lines), and what the line itself says (its backend, path). */
+  lines: { entry: ExplainedEntry; text: string; explanation: LogExplanation }[];
+  /** nginx: the request line as logged (`GET /api/orders HTTP/1.1`). */
+  request?: string;
+  /** nginx: the servers tried, in order, and what each got (the kind of its failure line). */
+  tried?: { server: string; got: string }[];
+  /** nginx: what the client got, from the last lines. */
+  outcome?: NginxOutcome;
 }
 
 export interface ExplainedLog {
   entries: ExplainedEntry[];
-  /** httpd requests logged in several lines. Their lines are counted in `entries` as well. */
+  /** Requests logged in several lines (httpd and nginx). Their lines are counted in `entries` as well. */
   requests: ExplainedRequest[];
   /** Non-blank lines that are not about a failed proxied request, or not known. */
   unknown: number;
@@ -79,7 +89,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       if (b) borrowed.set(r.lines[n], b);
     });
   }
-  const inRequest = new Set(requests.flatMap((r) => r.lines));
+  const ngxRequests = nginxRequests(lines);
+  const inRequest = new Set([...requests, ...ngxRequests].flatMap((r) => r.lines));
 
   // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
   const places = new Map<string, Placed>();
@@ -130,6 +141,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const seen = byKey.get(key);
     if (seen) {
       seen.count++;
+      if (alone && !seen.alone) {
+        seen.example = line.text.trim();
+        seen.explanation = explanation;
+      }
       seen.alone += alone;
       return;
     }
@@ -148,19 +163,24 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   });
 
   const requestsByKey = new Map<string, ExplainedRequest>();
-  for (const r of requests) {
-    const key = r.lines.map((i) => keyOf[i]).join('\n');
+  const addRequest = (indexes: number[], key: string, make: () => Omit<ExplainedRequest, 'count' | 'lines'>) => {
     const seen = requestsByKey.get(key);
     if (seen) seen.count++;
-    else {
-      const source = lines[r.lines[0]].source;
-      requestsByKey.set(key, {
-        count: 1,
-        thread: source ? `${source} ${r.thread}` : r.thread,
-        ...(r.client ? { client: r.client } : {}),
-        lines: r.lines.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim() })),
-      });
-    }
+    else requestsByKey.set(key, { ...make(), count: 1, lines: indexes.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim(), explanation: lines[i].explanation! })) });
+  };
+  const withSource = (index: number, what: string) => (lines[index].source ? `${lines[index].source} ${what}` : what);
+  for (const r of requests) {
+    addRequest(r.lines, `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}`, () => ({ server: 'apache', thread: withSource(r.lines[0], r.thread), ...(r.client ? { client: r.client } : {}) }));
+  }
+  const explanations = new Map(lines.flatMap((l, i) => (l.explanation ? [[i, l.explanation] as const] : [])));
+  for (const r of ngxRequests) {
+    // The configuration says how far nginx could go on: read where the request's last placed line was handled.
+    const at = [...r.lines].reverse().map((i) => ({ i, found: placedAt[i].found })).find((x) => x.found?.place.location);
+    const limits = at ? retryLimits(at.found!.checked.config, at.found!.place.location!, at.found!.checked.upstreams, explanations.get(at.i)!.fields.family ?? 'proxy', at.found!.checked.target) : undefined;
+    const outcome = nginxOutcome(r, explanations, limits);
+    const tried = r.tries.map((t) => ({ server: t.server, got: tryLabel(t.failure === undefined ? undefined : explanations.get(t.failure)) }));
+    const key = `nginx\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${outcome.status}\n${outcome.final}`;
+    addRequest(r.lines, key, () => ({ server: 'nginx', thread: withSource(r.lines[0], `${r.connection} (worker ${r.worker})`), ...(r.client ? { client: r.client } : {}), ...(r.request !== undefined ? { request: r.request } : {}), tried, outcome }));
   }
   return { entries: [...byKey.values()], requests: [...requestsByKey.values()], unknown, blank };
 }

@@ -4,6 +4,7 @@ import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
+import type { RetryLimits } from './nginx-requests';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
 export interface NginxPlace {
@@ -261,4 +262,33 @@ export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: str
     if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
     return { directive, value: e.defaultValue, origin: e.origin };
   });
+}
+
+/** An address as nginx writes the peer in `upstream:` (127.0.0.1:80, [::1]:8080, unix:/run/a.sock); undefined for a host name. */
+function peerName(a: Address | undefined, defaultPort: number): string | undefined {
+  if (!a || a.hasVariables) return undefined;
+  if (a.unix !== undefined) return `unix:${a.unix}`;
+  if (!a.isIp) return undefined;
+  return `${a.ipv6 ? `[${a.host}]` : a.host}:${a.port ?? defaultPort}`;
+}
+
+/**
+ * How far nginx could go on with a failed request handled in `location`: the servers it could try (the group's,
+ * without `down` ones, or the pass target's own address; undefined when a host name or a variable hides them), and
+ * the family's *_next_upstream and *_next_upstream_tries in force there.
+ */
+export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams: UpstreamGraph | undefined, family: string, target: NginxTarget): RetryLimits {
+  const [next, tries] = valuesAt(config, location, [`${family}_next_upstream`, `${family}_next_upstream_tries`], target);
+  const limits: RetryLimits = {};
+  if (next.value) limits.nextUpstream = next.value.split(/\s+/);
+  const n = Number(tries.value);
+  if (Number.isInteger(n) && n > 0) limits.maxTries = n;
+  // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
+  const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && (t.node.parent === location || t.node.parent?.parent === location));
+  if (passes.length !== 1 || passes[0].hasVariables) return limits;
+  const t = passes[0];
+  const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
+  const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];
+  if (names.length > 0 && names.every((x): x is string => x !== undefined)) limits.servers = names;
+  return limits;
 }

@@ -1,0 +1,260 @@
+import type { LineForGrouping } from './apache-requests';
+import { explainedStatus, MAX_LOG_LINE, type LogExplanation } from './log-patterns';
+
+/**
+ * nginx numbers every client connection (`*17` after `pid#tid:`) and writes that number in each line about it. A
+ * request that nginx passes to a group of servers is tried on one server after the other (proxy_next_upstream), and
+ * each failed try logs a line of its own: `connect() failed (111: Connection refused) while connecting to upstream …
+ * upstream: "http://127.0.0.1:9001/"`, then the same for :9002, maybe `upstream server temporarily disabled`, or `no
+ * live upstreams`. The client gets one status, the outcome of the last try. A try that gets an answer nginx passes on
+ * is not logged at all, so the lines alone say what the last *failed* try got, not always what the client got.
+ *
+ * Several requests share a number when the client keeps its connection open (keep-alive), so a connection's lines
+ * are split, conservatively, where they cannot be one request: another `request:`, a second try at a server already
+ * tried, anything after a line that ends a request, time going backwards, or a try that fails at once (refused)
+ * logged more than a second after the line before it (the next try starts as soon as the last one failed).
+ * Under HTTP/2 the requests of one connection run at the same time and nginx names no stream, so the lines of two
+ * identical requests (same request line) that fail on different servers at once cannot be told apart.
+ */
+
+export interface NginxLineHead {
+  /** The worker's pid: connection numbers are shared by the workers of one nginx, and restart with it. */
+  worker: string;
+  /** `*17`. */
+  connection: string;
+  /** Milliseconds (nginx writes whole seconds, in local time: only differences are used). */
+  time: number;
+  /** The `request: "GET /x HTTP/1.1"` field, as written. */
+  request?: string;
+}
+
+// 2026/11/22 13:40:01 [error] 4242#4242: *17 …
+const HEAD = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d) \[[a-z]+\] (\d+)#\d+: (\*\d+) /;
+
+export function nginxLineHead(line: string): NginxLineHead | undefined {
+  const text = line.trimStart();
+  const m = HEAD.exec(text);
+  if (!m) return undefined;
+  const time = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6]);
+  const request = /, request: "([^"]*)"/.exec(text.length > MAX_LOG_LINE ? text.slice(0, MAX_LOG_LINE) : text)?.[1];
+  return { worker: m[7], connection: m[8], time, ...(request !== undefined ? { request } : {}) };
+}
+
+/** One server tried: the lines that name it (its error line, and `upstream server temporarily disabled`). */
+export interface NginxTry {
+  /** The server as nginx logs it: `127.0.0.1:9001`, `[::1]:8080`, `unix:/run/app.sock`. */
+  server: string;
+  lines: number[];
+  /** The line that says what went wrong (absent when only "temporarily disabled" names the server). */
+  failure?: number;
+}
+
+export interface NginxRequest {
+  /** Indexes of the explained lines of one request, in log order (two or more). */
+  lines: number[];
+  connection: string;
+  worker: string;
+  client?: string;
+  request?: string;
+  tries: NginxTry[];
+  /** The index of a line after which nginx tried nothing more for this request (no live upstreams, a cut body, …). */
+  end?: number;
+}
+
+/** Lines after which nginx tries no other server for the request: it has answered, or given up. */
+const ENDS = new Set([
+  'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-auth-request', 'nginx-bind-failed',
+  'nginx-body-timeout', 'nginx-premature-close-body', 'nginx-reset-body', 'nginx-client-send-timeout', 'nginx-upgraded-timeout',
+]);
+/** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
+const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);
+/** Lines that are about a server of the request without being a try's failure. */
+const NOT_A_FAILURE = new Set(['nginx-server-disabled', 'nginx-no-live-upstreams', 'nginx-client-closed']);
+
+/** Whether a line of this kind says what went wrong with a try (or with the request), as opposed to "temporarily disabled" or "no live upstreams". */
+export function isTryFailure(patternId: string): boolean {
+  return patternId.startsWith('nginx-') && !NOT_A_FAILURE.has(patternId);
+}
+
+/** `http://127.0.0.1:9001/x?y` → `127.0.0.1:9001`; `http://unix:/run/a.sock:/x` → `unix:/run/a.sock`. */
+export function serverOf(upstream: string | undefined): string | undefined {
+  if (!upstream) return undefined;
+  const rest = upstream.replace(/^[a-z]+:\/\//, '');
+  if (rest.startsWith('unix:')) return /^unix:[^:]*/.exec(rest)![0];
+  return /^(?:\[[^\]]*\]|[^/?#]*)/.exec(rest)![0] || undefined;
+}
+
+interface Open extends NginxRequest {
+  last: number;
+}
+
+/** The requests of several lines: the explained nginx lines of one connection (`*N` of one worker) that are one request. */
+export function nginxRequests(lines: readonly LineForGrouping[]): NginxRequest[] {
+  const done: NginxRequest[] = [];
+  const open = new Map<string, Open>();
+  const close = (o: Open) => {
+    if (o.lines.length < 2) return;
+    const { last: _, ...request } = o;
+    done.push(request);
+  };
+  lines.forEach((line, index) => {
+    const e = line.explanation;
+    if (e && e.pattern.server !== 'nginx') return;
+    const head = nginxLineHead(line.text);
+    if (!head) return;
+    const key = `${line.source ?? ''}\0${head.worker}\0${head.connection}`;
+    let o = open.get(key);
+    const server = e && e.pattern.id !== 'nginx-no-live-upstreams' ? serverOf(e.fields.upstream) : undefined;
+    const failure = e && !NOT_A_FAILURE.has(e.pattern.id);
+    if (
+      o &&
+      (head.time < o.last ||
+        o.end !== undefined ||
+        (head.request !== undefined && o.request !== undefined && head.request !== o.request) ||
+        (e && AT_ONCE.has(e.pattern.id) && head.time - o.last > 1000) ||
+        (failure && server !== undefined && repeats(o.tries, server)))
+    ) {
+      close(o);
+      o = undefined;
+    }
+    o ??= { lines: [], connection: head.connection, worker: head.worker, tries: [], last: head.time };
+    open.set(key, o);
+    o.last = head.time;
+    if (head.request !== undefined) o.request ??= head.request;
+    if (!e) return;
+    o.lines.push(index);
+    if (e.fields.client) o.client ??= e.fields.client;
+    if (ENDS.has(e.pattern.id)) o.end = index;
+    if (server === undefined) return;
+    // "temporarily disabled" comes after a refused connect's line, but before a timeout's: it joins the try next to it.
+    const prev = o.tries[o.tries.length - 1];
+    const t = prev && prev.server === server && !(failure && prev.failure !== undefined) ? prev : undefined;
+    if (t) {
+      t.lines.push(index);
+      if (failure) t.failure = index;
+    } else o.tries.push({ server, lines: [index], ...(failure ? { failure: index } : {}) });
+  });
+  for (const o of open.values()) close(o);
+  return done.sort((a, b) => a.lines[0] - b.lines[0]);
+}
+
+/** A failure at a server this request already tried: nginx tries each server of a group once, so it is another request. */
+function repeats(tries: readonly NginxTry[], server: string): boolean {
+  const last = tries[tries.length - 1];
+  return tries.some((t) => t.server === server && (t.failure !== undefined || t !== last));
+}
+
+/** What the lines of one request say the client got. */
+export interface NginxOutcome {
+  /** A status code, or a phrase (see LogPattern.status); undefined when no line says. */
+  status?: string;
+  /** True when nginx cannot have tried another server after the last line; else the last try may not be logged. */
+  final: boolean;
+  /** Why, in a sentence. */
+  why: string;
+}
+
+/** What the configuration says about how far nginx goes on for the request, when the request was placed. */
+export interface RetryLimits {
+  /** The addresses nginx can try (the group's servers that are not `down`, or the pass target's own address); undefined when they cannot all be told (a host name). */
+  servers?: string[];
+  /** `*_next_upstream` as written or by default ("error timeout"). */
+  nextUpstream?: string[];
+  /** `*_next_upstream_tries` (0: no limit). */
+  maxTries?: number;
+}
+
+/** The proxy_next_upstream word for each kind of failed try (ngx_http_upstream_next's ft_type). */
+const NEXT_UPSTREAM_KIND: Record<string, string> = {
+  'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error',
+  'nginx-premature-close': 'error', 'nginx-reset': 'error', 'nginx-send-failed': 'error',
+  'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
+  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header',
+};
+/** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
+const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header']);
+
+/**
+ * The status of a request from its lines: `no live upstreams` (and the other lines in ENDS) end the request with
+ * their own status. Otherwise the client got what the last failed try got if nginx could try no other server: every
+ * server nginx could use was tried, `*_next_upstream_tries` was reached, or `*_next_upstream` does not pass that
+ * failure (or that method) on. Else a later try may have got an answer, which nginx does not log.
+ */
+export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<number, LogExplanation>, limits?: RetryLimits): NginxOutcome {
+  if (request.end !== undefined) {
+    const e = explanations.get(request.end)!;
+    return { status: e.pattern.status, final: true, why: e.pattern.id === 'nginx-no-live-upstreams' ? 'after "no live upstreams" nginx tries no server and answers 502' : 'nginx tries no other server after this line' };
+  }
+  const lastFailure = [...request.lines].reverse().find((i) => !NOT_A_FAILURE.has(explanations.get(i)!.pattern.id));
+  const lastTry = request.tries[request.tries.length - 1];
+  if (lastTry && lastTry.failure === undefined && (lastFailure === undefined || lastTry.lines[0] > lastFailure)) {
+    return { final: false, why: `no line says what ${lastTry.server} did: nginx counted its answer as a failure (an http_5xx that *_next_upstream lists) and went on, and what the client got then is not logged` };
+  }
+  if (lastFailure === undefined) return { final: false, why: 'no line says what went wrong' };
+  const failed = explanations.get(lastFailure)!;
+  if (failed.fields.subrequest) return { final: false, why: `the last failed try was for the subrequest ${failed.fields.subrequest}: ${explainedStatus(failed)}` };
+  const status = failed.pattern.status;
+  const tried = request.tries.map((t) => t.server);
+  const word = NEXT_UPSTREAM_KIND[failed.pattern.id];
+  if (limits?.nextUpstream && word) {
+    if (limits.nextUpstream.includes('off')) return { status, final: true, why: `*_next_upstream is off: nginx passes no failed request to another server` };
+    if (!limits.nextUpstream.includes(word)) return { status, final: true, why: `*_next_upstream does not list "${word}", so nginx did not pass this failure to another server` };
+    const method = failed.fields.method;
+    if (method && ['POST', 'LOCK', 'PATCH'].includes(method) && AFTER_SENDING.has(failed.pattern.id) && !limits.nextUpstream.includes('non_idempotent')) {
+      return { status, final: true, why: `a ${method} that was already sent is not passed to another server without non_idempotent in *_next_upstream` };
+    }
+  }
+  if (limits?.maxTries && tried.length >= limits.maxTries) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
+  if (limits?.servers && limits.servers.length > 0 && limits.servers.every((s) => tried.includes(s))) {
+    return { status, final: true, why: limits.servers.length === 1 ? 'the request had one server to go to' : `every server nginx could use (${limits.servers.length}) was tried` };
+  }
+  const untried = limits?.servers?.filter((s) => !tried.includes(s));
+  return {
+    status,
+    final: false,
+    why: `if nginx tried no other server after the last line${untried?.length ? ` (not tried in these lines: ${untried.join(', ')})` : ''}; a try that gets an answer is not logged`,
+  };
+}
+
+const GOT: Record<string, string> = {
+  'nginx-refused': 'refused', 'nginx-connect-timeout': 'connect timed out', 'nginx-kernel-connect-timeout': 'connect timed out (kernel)',
+  'nginx-tls-handshake-timeout': 'TLS handshake timed out', 'nginx-send-timeout': 'timed out sending the request',
+  'nginx-header-timeout': 'no response header within the read timeout', 'nginx-unreachable': 'unreachable', 'nginx-unix-socket': 'socket unusable',
+  'nginx-ports-exhausted': 'no local port free', 'nginx-premature-close': 'closed without a response', 'nginx-reset': 'reset',
+  'nginx-send-failed': 'closed while the request was sent', 'nginx-too-big-header': 'response header too big', 'nginx-invalid-header': 'invalid response',
+  'nginx-fastcgi-no-header': 'no response header', 'nginx-tls-name': 'certificate name mismatch', 'nginx-tls-verify': 'certificate not verified',
+  'nginx-tls-wrong-version': 'TLS to a plain-HTTP port', 'nginx-tls-handshake': 'TLS handshake failed',
+};
+
+/** What one try got, in a few words: the kind of its failure line, or what "temporarily disabled" alone means. */
+export function tryLabel(failure: LogExplanation | undefined): string {
+  if (!failure) return 'answered with a status *_next_upstream lists, such as 502, not logged';
+  return GOT[failure.pattern.id] ?? failure.pattern.id.replace(/^nginx-/, '').replace(/-/g, ' ');
+}
+
+/** "the client got …" ends with this: the status and why it is sure, or the condition under which it holds. */
+export function outcomeText(o: NginxOutcome): string {
+  if (!o.status) return `what the client got is not in these lines (${o.why})`;
+  return o.final ? `the client got ${o.status} (${o.why})` : `the client got ${o.status} ${o.why}`;
+}
+
+/** "127.0.0.1:9001 (refused), then 127.0.0.1:9002 (refused)". */
+export function triedText(tried: readonly { server: string; got: string }[]): string {
+  return tried.map((t) => `${t.server} (${t.got})`).join(', then ');
+}
+
+/**
+ * Within a request, what each line's status means: the failure line of each try but the last says that nginx went
+ * on; the last one carries the request's outcome. Other lines ("temporarily disabled", "no live upstreams") are
+ * undefined: their own status text stands.
+ */
+export function nginxLineRoles(lines: readonly LogExplanation[], outcome: NginxOutcome): (string | undefined)[] {
+  const failures = lines.map((e, n) => (isTryFailure(e.pattern.id) ? n : -1)).filter((n) => n >= 0);
+  const lastFailure = failures[failures.length - 1];
+  const ended = lastFailure !== undefined && lines.slice(lastFailure + 1).some((e) => ENDS.has(e.pattern.id));
+  return lines.map((e, n) => {
+    if (!failures.includes(n)) return undefined;
+    if (n !== lastFailure || ended) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
+    return `the request's last failed try: ${outcomeText(outcome)}`;
+  });
+}
