@@ -169,3 +169,18 @@ test('explain --log: an nginx request in text and JSON', () => {
     tree.cleanup();
   }
 });
+
+test('explain: a line shown on its own is placed in its own words, also when a request of several lines had the same kind of line there first', () => {
+  // *2 (GET /three/1) logs "temporarily disabled" inside a request of four lines; *6 (GET /three/2) logs the same kind
+  // at the same location on its own. The entry shows *6's line, so how it was placed must speak of /three/2.
+  // *6's own next line (no live upstreams) is left out, so its first line stands alone, as in a log cut there.
+  const lines = [...LOG.filter((l) => / \*2 /.test(l)), LOG.find((l) => / \*6 /.test(l))!];
+  const r = explainLog(lines, [checked()]);
+  assert.equal(r.requests.length, 1);
+  const disabled = r.entries.filter((e) => e.alone > 0 && e.example.includes('temporarily disabled') && e.example.includes('/three/'));
+  assert.ok(disabled.length > 0, 'the fixture has a lone "temporarily disabled" line for /three/');
+  for (const e of disabled) {
+    const path = / request: "GET (\S+) /.exec(e.example)![1];
+    assert.match(e.place!.how, new RegExp(`its location for ${path.replace(/\//g, '\\/')} `), `${e.example}\n${e.place!.how}`);
+  }
+});

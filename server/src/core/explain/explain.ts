@@ -144,6 +144,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       if (alone && !seen.alone) {
         seen.example = line.text.trim();
         seen.explanation = explanation;
+        // The same block or worker, but the words saying how it was found name a path and backend: the example's own.
+        seen.place = found?.place ?? seen.place;
+        seen.apache = apache?.place ?? seen.apache;
       }
       seen.alone += alone;
       return;
