@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary, ROOT } from '../helpers';
-import { apacheConfigTest, prepareApache } from './harness/apache';
+import { apacheConfigTestText } from './harness/apache';
 
 requireBinary('apache2');
 
@@ -37,25 +37,15 @@ test('a worker parameter on a balancer:// line, or a balancer parameter on a wor
     assert.equal(found.length, 1, `${c}\n${found.map((f) => f.message).join('\n')}`);
     const quoted = /^httpd refuses to start: "(.*?)": /.exec(found[0].message)?.[1];
     assert.ok(quoted, found[0].message);
-    const setup = await prepareApache(text, { modules: MODULES });
-    try {
-      const t = apacheConfigTest(setup);
-      assert.ok(!t.ok, `apache2 -t accepted:\n${c}`);
-      assert.ok(t.output.includes(quoted!), `${c}\nhttpd said:\n${t.output}\nthe finding quotes: ${quoted}`);
-    } finally {
-      setup.cleanup();
-    }
+    const t = await apacheConfigTestText(text, { modules: MODULES });
+    assert.ok(!t.ok, `apache2 -t accepted:\n${c}`);
+    assert.ok(t.output.includes(quoted!), `${c}\nhttpd said:\n${t.output}\nthe finding quotes: ${quoted}`);
   }
 });
 
 test('the same parameters where they belong (the fixture ok.conf) load, and are not reported (real apache2 -t)', async () => {
   const text = readFileSync(join(ROOT, 'test/rules/apache/invalid-worker-parameter/ok.conf'), 'utf8');
   assert.deepEqual(findings(text).map((f) => f.message), []);
-  const setup = await prepareApache(text);
-  try {
-    const t = apacheConfigTest(setup);
-    assert.ok(t.ok, t.output);
-  } finally {
-    setup.cleanup();
-  }
+  const t = await apacheConfigTestText(text);
+  assert.ok(t.ok, t.output);
 });

@@ -13,7 +13,7 @@ import { buildProxyModel } from '../../server/src/core/model/apache-proxy';
 import { loadApacheConfig } from '../../server/src/core/model/apache-tree';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary, ROOT } from '../helpers';
-import { apacheConfigTest, prepareApache, startApache } from './harness/apache';
+import { apacheConfigTestText, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin } from './standins/http';
 
@@ -108,13 +108,7 @@ const findings = (text: string) =>
 
 test('ProxySet lookups: proxyset-target-not-found reports exactly the lines where apache2 -t says "can not find", in its words (real apache2 -t)', async () => {
   for (const [what, text] of CASES) {
-    const setup = await prepareApache(text, { files: { 'conf/pp.conf': `${PP}\n` } });
-    let t: { ok: boolean; output: string };
-    try {
-      t = apacheConfigTest(setup);
-    } finally {
-      setup.cleanup();
-    }
+    const t = await apacheConfigTestText(text, { files: { 'conf/pp.conf': `${PP}\n` } });
     const said = /ProxySet can not find '.*' (Worker|Balancer)\./.exec(t.output)?.[0];
     const found = findings(text);
     if (NOT_REPORTED[what]) {
@@ -136,13 +130,8 @@ test('the fixture ok.conf loads (real apache2 -t): its <VirtualHost> part, where
   // The lines after it are a fragment's top level, which only an including configuration gives a meaning.
   const full = readFileSync(join(ROOT, 'test/rules/apache/proxyset-target-not-found/ok.conf'), 'utf8');
   const text = full.slice(0, full.lastIndexOf('</VirtualHost>') + '</VirtualHost>'.length) + '\n';
-  const setup = await prepareApache(text);
-  try {
-    const t = apacheConfigTest(setup);
-    assert.ok(t.ok, t.output);
-  } finally {
-    setup.cleanup();
-  }
+  const t = await apacheConfigTestText(text);
+  assert.ok(t.ok, t.output);
 });
 
 test('ProxySet inside <Proxy "member-url"> does not reach the BalancerMember, and the model does not give it those parameters (real apache2)', async () => {

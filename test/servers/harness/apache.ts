@@ -100,6 +100,16 @@ export function apacheConfigTest(setup: ApacheSetup, opts: { isolatedNetwork?: b
   return runCheck(['apache2', '-t', '-d', setup.dir, '-f', setup.confPath], opts);
 }
 
+/** The real `apache2 -t` on a configuration text, in a setup made for it and removed after. */
+export async function apacheConfigTestText(text: string, prepare: Parameters<typeof prepareApache>[1] = {}): Promise<{ ok: boolean; output: string }> {
+  const setup = await prepareApache(text, prepare);
+  try {
+    return apacheConfigTest(setup);
+  } finally {
+    setup.cleanup();
+  }
+}
+
 /**
  * Starts httpd in the foreground (`apache2 -DFOREGROUND`: the parent stays our child, so it is stopped by its own
  * pid; SIGTERM makes it stop its children) and waits until every Listen port accepts.
