@@ -1,8 +1,7 @@
-import { chmodSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { freePort } from '../harness/ports';
 import type { Standin } from './http';
-import { tcpLifecycle } from './lifecycle';
+import { listenLocal, tcpLifecycle } from './lifecycle';
 
 /** A FastCGI request as the responder saw it. */
 export interface FcgiRequest {
@@ -110,15 +109,7 @@ export async function startFastcgiStandin(o: { delayMs?: number; deadlineMs?: nu
     });
   });
   const life = tcpLifecycle(server, o.deadlineMs);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if (o.unixPath) server.listen(o.unixPath, () => resolve());
-    else server.listen({ port, host: '127.0.0.1' }, () => resolve());
-  });
-  if (o.unixPath) {
-    chmodSync(o.unixPath, 0o777);
-    st.address = `unix:${o.unixPath}`;
-  }
+  st.address = await listenLocal(server, port, o.unixPath);
   st.stop = life.stop;
   return st;
 }

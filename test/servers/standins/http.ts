@@ -1,8 +1,7 @@
-import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type SecureContextOptions } from 'node:tls';
 import { freePort } from '../harness/ports';
-import { tcpLifecycle } from './lifecycle';
+import { listenLocal, tcpLifecycle } from './lifecycle';
 
 /**
  * What an HTTP stand-in upstream does wrong (one thing each):
@@ -225,15 +224,7 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
     server = createServer({ pauseOnConnect: o.behaviour === 'silent' }, (s) => onConnection(s));
   }
   const life = tcpLifecycle(server, o.deadlineMs);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    if (o.unixPath) server.listen(o.unixPath, () => resolve());
-    else server.listen({ port, host: '127.0.0.1' }, () => resolve());
-  });
-  if (o.unixPath) {
-    chmodSync(o.unixPath, 0o777);
-    st.address = `unix:${o.unixPath}`;
-  }
+  st.address = await listenLocal(server, port, o.unixPath);
   st.stop = life.stop;
   return st;
 }

@@ -1,3 +1,4 @@
+import { chmodSync } from 'node:fs';
 import type { Server, Socket } from 'node:net';
 
 /**
@@ -30,4 +31,19 @@ export function tcpLifecycle(server: Server, deadlineMs = 30_000) {
     },
     stop,
   };
+}
+
+/**
+ * Listens on 127.0.0.1:`port`, or on the UNIX socket `unixPath` (made writable for the server's worker user), and
+ * gives the address as nginx and httpd write it.
+ */
+export async function listenLocal(server: Server, port: number, unixPath?: string): Promise<string> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    if (unixPath) server.listen(unixPath, () => resolve());
+    else server.listen({ port, host: '127.0.0.1' }, () => resolve());
+  });
+  if (!unixPath) return `127.0.0.1:${port}`;
+  chmodSync(unixPath, 0o777);
+  return `unix:${unixPath}`;
 }
