@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CLI, runCli } from '../helpers';
@@ -173,9 +174,33 @@ http {
     assert.equal(report.summary.files, 3);
   });
 
-  test('a fragment given alone is checked alone, so context-only findings disappear', () => {
-    const { report } = runJson(['conf.d/site.conf'], { cwd: dir });
-    assert.deepEqual(where(report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29']);
+  test('a fragment given alone that the nginx.conf above includes is checked in that configuration, as in the folder run', () => {
+    // A pre-commit hook passes only the changed file: the typo of an upstream defined in nginx.conf is still an error.
+    const alone = runJson(['conf.d/site.conf'], { cwd: dir });
+    assert.equal(alone.code, 1);
+    assert.deepEqual(where(alone.report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29', 'undefined-upstream@4:37']);
+    // Only the named file's findings, and only it counted as checked.
+    assert.deepEqual(alone.report.files.map((f) => f.path), [join(dir, 'conf.d/site.conf')]);
+    assert.equal(alone.report.summary.files, 1);
+    // The same findings as the folder run gives that file.
+    const folder = runJson(['.'], { cwd: dir });
+    assert.deepEqual(alone.report.files[0].findings, folder.report.files.find((f) => f.path === join(dir, 'conf.d/site.conf'))!.findings);
+  });
+
+  test('the same file on standard input, under its name, is checked in the nginx.conf above it', () => {
+    const text = readFileSync(join(dir, 'conf.d/site.conf'), 'utf8').replace('http://ap;', 'http://apx;');
+    const { code, report } = runJson(['--stdin', '--stdin-filename', 'conf.d/site.conf'], { cwd: dir, input: text });
+    assert.equal(code, 1);
+    assert.deepEqual(where(report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29', 'undefined-upstream@4:37']);
+    // The buffer, not the disk: the message names what standard input says.
+    assert.match(allFindings(report)[1].message, /no upstream "apx" is defined/);
+  });
+
+  test('a fragment the nginx.conf above does not include, or one given with --context, is checked alone', () => {
+    const extra = runJson(['snippets/extra.conf'], { cwd: dir });
+    assert.deepEqual(where(extra.report, join(dir, 'snippets/extra.conf')), ['pass-scheme-mismatch@3:18']);
+    const declared = runJson(['conf.d/site.conf', '--context', 'http'], { cwd: dir });
+    assert.deepEqual(where(declared.report, join(dir, 'conf.d/site.conf')), ['pass-scheme-mismatch@3:29']);
   });
 
   test('an Apache file given by name is linted with the Apache rules, not as nginx', () => {
@@ -185,4 +210,23 @@ http {
     assert.deepEqual(report.skipped, []);
     assert.equal(report.summary.files, 1);
   });
+});
+
+test('sites-available/x given alone, enabled through a link that nginx.conf includes, is checked in that configuration', () => {
+  const { dir, cleanup } = tree({
+    'nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9000; }\n    include sites-enabled/*;\n}\n',
+    'sites-available/x': 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass http://ap; }\n}\n',
+  });
+  try {
+    mkdirSync(join(dir, 'sites-enabled'));
+    symlinkSync('../sites-available/x', join(dir, 'sites-enabled/x'));
+    const { code, report } = runJson(['sites-available/x'], { cwd: dir });
+    assert.equal(code, 1);
+    // Reported under the path nginx reads it by, once.
+    assert.deepEqual(where(report, join(dir, 'sites-enabled/x')), ['undefined-upstream@3:36']);
+    assert.equal(allFindings(report).length, 1);
+    assert.equal(report.summary.files, 1);
+  } finally {
+    cleanup();
+  }
 });

@@ -7,7 +7,7 @@ import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
-import { basename, dirname, hasGlob, relative, resolve } from '../core/paths';
+import { basename, dirname, hasGlob, join, relative, resolve } from '../core/paths';
 import { allRuleIds, allRules } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
@@ -27,6 +27,13 @@ import { isIgnored } from '../core/ignore';
 
 export const CONFIG_FILE = '.proxylintrc.json';
 export const MAX_FIX_PASSES = 10;
+
+/** An nginx.conf checked only to give fragments given without it their configuration. */
+interface ContextRun {
+  /** Real path of each file the configuration read → the path it read it by. */
+  real: Map<string, string>;
+  findings: Finding[];
+}
 
 interface Input {
   path: string;
@@ -253,9 +260,44 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // the nginx.conf above it: nginx would resolve its relative includes against that configuration's prefix, so
     // proxylint does too, as the language server does.
     const entryDirs = entries.map((e) => dirname(e.path));
+    // The nginx.conf above a fragment given without it (a pre-commit hook passes only the changed files, an editor's
+    // stdin one buffer): checked once per run, and when it includes the fragment, the fragment's findings are those
+    // it has in that configuration, as in a run over the whole folder and in the editor. A fragment checked alone
+    // cannot see the upstream groups, resolver or timeouts its configuration gives it.
+    const contexts = new Map<string, ContextRun | null>();
+    const contextOf = (entryPath: string): ContextRun | null => {
+      let c = contexts.get(entryPath);
+      if (c !== undefined) return c;
+      c = null;
+      const settings = settingsFor(entryPath);
+      const read = overlay.has(entryPath) ? undefined : io.read(entryPath);
+      const text = overlay.get(entryPath) ?? (read?.ok ? read.text : undefined);
+      if (settings && text !== undefined && classify(entryPath, text) !== 'apache' && isNginxEntry(parse(entryPath, text))) {
+        try {
+          const r = lintNginx(entryPath, text, host, { settings, parse, timings });
+          const real = new Map<string, string>();
+          for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
+          c = { real, findings: r.findings };
+        } catch (e) {
+          fail(`internal error while checking ${relative(io.cwd, entryPath)}: ${(e as Error).stack ?? e}`, entryPath);
+        }
+      }
+      contexts.set(entryPath, c);
+      return c;
+    };
     for (const i of fragments) {
       if (isCovered(i.path)) continue;
-      run(i, args.context, fragmentPrefix(i.path, entryDirs, (p) => io.kind(p) === 'file') ?? null);
+      const prefix = fragmentPrefix(i.path, entryDirs, (p) => io.kind(p) === 'file') ?? null;
+      const entryPath = prefix !== null && !args.context ? join(prefix, 'nginx.conf') : undefined;
+      const context = entryPath && entryPath !== i.path && !entries.some((e) => e.path === entryPath) ? contextOf(entryPath) : null;
+      // The path the configuration reads the fragment by (sites-enabled/x for sites-available/x): its findings carry it.
+      const asIncluded = context?.real.get(io.realpath(i.path));
+      if (context && asIncluded !== undefined) {
+        cover(i.path);
+        for (const f of context.findings) if (f.path === asIncluded) findings.push(f);
+        continue;
+      }
+      run(i, args.context, prefix);
     }
     // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
     // the files none of them included, each on its own (a vhost file, a conf.d snippet, an .htaccess).
