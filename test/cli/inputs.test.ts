@@ -230,3 +230,25 @@ test('sites-available/x given alone, enabled through a link that nginx.conf incl
     cleanup();
   }
 });
+
+test('an Apache vhost file given alone, included by the apache2.conf above it, is checked in that configuration', () => {
+  const { dir, cleanup } = tree({
+    // The main configuration's ProxyTimeout 2 also bounds the connect: no-connectiontimeout has nothing to say.
+    'apache2.conf': 'Listen 127.0.0.1:8080\nProxyTimeout 2\nIncludeOptional sites-enabled/*.conf\n',
+    'sites-enabled/x.conf': '<VirtualHost *:8080>\n    ProxyPass "/app/" "http://127.0.0.1:9000/"\n</VirtualHost>\n',
+    'conf.d/y.conf': '<VirtualHost *:8080>\n    ProxyPass "/app/" "http://127.0.0.1:9000/"\n</VirtualHost>\n',
+  });
+  try {
+    const folder = runJson(['.'], { cwd: dir });
+    assert.deepEqual(where(folder.report, join(dir, 'sites-enabled/x.conf')), []);
+    const alone = runJson(['sites-enabled/x.conf'], { cwd: dir });
+    assert.equal(alone.code, 0);
+    assert.deepEqual(allFindings(alone.report), []);
+    assert.equal(alone.report.summary.files, 1);
+    // conf.d/ is not included: checked on its own, the main configuration's ProxyTimeout does not reach it.
+    const other = runJson(['conf.d/y.conf'], { cwd: dir });
+    assert.deepEqual(where(other.report, join(dir, 'conf.d/y.conf')), ['no-connectiontimeout@2:5']);
+  } finally {
+    cleanup();
+  }
+});

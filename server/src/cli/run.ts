@@ -265,19 +265,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // it has in that configuration, as in a run over the whole folder and in the editor. A fragment checked alone
     // cannot see the upstream groups, resolver or timeouts its configuration gives it.
     const contexts = new Map<string, ContextRun | null>();
-    const contextOf = (entryPath: string): ContextRun | null => {
+    const contextOf = (entryPath: string, apache: boolean): ContextRun | null => {
       let c = contexts.get(entryPath);
       if (c !== undefined) return c;
       c = null;
       const settings = settingsFor(entryPath);
       const read = overlay.has(entryPath) ? undefined : io.read(entryPath);
       const text = overlay.get(entryPath) ?? (read?.ok ? read.text : undefined);
-      if (settings && text !== undefined && classify(entryPath, text) !== 'apache' && isNginxEntry(parse(entryPath, text))) {
+      if (settings && text !== undefined && (classify(entryPath, text) === 'apache') === apache) {
         try {
-          const r = lintNginx(entryPath, text, host, { settings, parse, timings });
-          const real = new Map<string, string>();
-          for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
-          c = { real, findings: r.findings };
+          const r = apache
+            ? isApacheEntry(parseApache(entryPath, text)) ? lintApache(entryPath, text, host, { settings, parse: parseApache, timings }) : undefined
+            : isNginxEntry(parse(entryPath, text)) ? lintNginx(entryPath, text, host, { settings, parse, timings }) : undefined;
+          if (r) {
+            const real = new Map<string, string>();
+            for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
+            c = { real, findings: r.findings };
+          }
         } catch (e) {
           fail(`internal error while checking ${relative(io.cwd, entryPath)}: ${(e as Error).stack ?? e}`, entryPath);
         }
@@ -285,18 +289,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       contexts.set(entryPath, c);
       return c;
     };
+    /** Checks `i` inside the configuration at `entryPath` when that includes it; false when it does not. */
+    const inContext = (i: Input, entryPath: string | undefined, apache: boolean): boolean => {
+      if (!entryPath || entryPath === i.path || args.context) return false;
+      const context = contextOf(entryPath, apache);
+      // The path the configuration reads the fragment by (sites-enabled/x for sites-available/x): its findings carry it.
+      const asIncluded = context?.real.get(io.realpath(i.path));
+      if (!context || asIncluded === undefined) return false;
+      cover(i.path);
+      for (const f of context.findings) if (f.path === asIncluded) findings.push(f);
+      return true;
+    };
     for (const i of fragments) {
       if (isCovered(i.path)) continue;
       const prefix = fragmentPrefix(i.path, entryDirs, (p) => io.kind(p) === 'file') ?? null;
-      const entryPath = prefix !== null && !args.context ? join(prefix, 'nginx.conf') : undefined;
-      const context = entryPath && entryPath !== i.path && !entries.some((e) => e.path === entryPath) ? contextOf(entryPath) : null;
-      // The path the configuration reads the fragment by (sites-enabled/x for sites-available/x): its findings carry it.
-      const asIncluded = context?.real.get(io.realpath(i.path));
-      if (context && asIncluded !== undefined) {
-        cover(i.path);
-        for (const f of context.findings) if (f.path === asIncluded) findings.push(f);
-        continue;
-      }
+      const entryPath = prefix === null ? undefined : join(prefix, 'nginx.conf');
+      // An entry of this run that did not include the file has said so already.
+      if (!entries.some((e) => e.path === entryPath) && inContext(i, entryPath, false)) continue;
       run(i, args.context, prefix);
     }
     // Apache: httpd.conf / apache2.conf (and other complete configurations) with their Includes first, then
@@ -311,7 +320,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     };
     for (const i of apacheEntries) runApache(i);
-    for (const i of apacheFragments) if (!isCovered(i.path)) runApache(i);
+    for (const i of apacheFragments) if (!isCovered(i.path) && !inContext(i, apacheEntryAbove(i.path, (p) => io.kind(p) === 'file'), true)) runApache(i);
     // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
     // reported, as the editor shows none on it.
     return { findings: uniqueFindings(findings).filter((f) => !ignored(f.path)), files: covered };
@@ -453,4 +462,18 @@ function jsonErrorAt(text: string, message: string): string {
   const before = text.slice(0, Number(m[1]));
   const line = before.split('\n').length;
   return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
+}
+
+/** The Debian, Red Hat and source layouts' main configuration names: apache2.conf beside sites-enabled/, conf/httpd.conf beside conf.d/. */
+const APACHE_MAIN = ['apache2.conf', 'httpd.conf', 'conf/httpd.conf'];
+
+/** The nearest main httpd configuration in a folder above `path`, for a fragment given without it. */
+function apacheEntryAbove(path: string, isFile: (p: string) => boolean): string | undefined {
+  for (let d = dirname(path); ; d = dirname(d)) {
+    for (const name of APACHE_MAIN) {
+      const p = join(d, name);
+      if (p !== path && isFile(p)) return p;
+    }
+    if (dirname(d) === d) return undefined;
+  }
 }
