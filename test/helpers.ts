@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Finding } from '../server/src/core/finding';
 import type { Host } from '../server/src/core/host';
 import { lintNginx, type LintResult } from '../server/src/core/lint';
@@ -11,7 +11,8 @@ import { LineIndex } from '../server/src/core/text';
 
 export const ROOT = join(__dirname, '..');
 export const CLI = join(ROOT, 'bin', 'proxylint.js');
-export const SHARED = join(ROOT, '..', 'shared');
+/** ../shared beside the repository, or the folder PROXYLINT_SHARED names (a clone made elsewhere). */
+export const SHARED = process.env.PROXYLINT_SHARED ? resolve(process.env.PROXYLINT_SHARED) : join(ROOT, '..', 'shared');
 
 /**
  * A few tests read the workplace's shared folder beside the repository (../shared: the real-world corpus, the
@@ -21,7 +22,7 @@ export const SHARED = join(ROOT, '..', 'shared');
  */
 export function sharedSkip(relPath: string, probe = relPath): string | false {
   if (existsSync(join(SHARED, probe))) return false;
-  const reason = `needs ../shared/${relPath}, the workplace's shared folder (no ${join(SHARED, probe)})`;
+  const reason = `needs ../shared/${relPath}, the workplace's shared folder (no ${join(SHARED, probe)}; PROXYLINT_SHARED names another)`;
   if (process.env.PROXYLINT_REQUIRE_SHARED === '1') throw new Error(`${reason}, and PROXYLINT_REQUIRE_SHARED=1`);
   return reason;
 }
