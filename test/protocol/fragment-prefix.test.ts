@@ -118,3 +118,25 @@ test('"nginx.prefix" in .proxylintrc.json still wins over the nginx.conf above t
     await c.stop();
   }
 });
+
+test('a file that nginx.conf includes gets the same findings from the CLI given that file alone, the CLI on the folder and the editor', async () => {
+  const SITE = 'server {\n    listen 127.0.0.1:18641;\n    location / { proxy_pass http://ap; }\n    location /b { proxy_pass http://app; }\n}\n';
+  const dir = tree({
+    'nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9000; server 127.0.0.1:9001; server 127.0.0.1:9002; }\n    include conf.d/*.conf;\n}\n',
+    'conf.d/site.conf': SITE,
+  });
+  const site = join(dir, 'conf.d/site.conf');
+  const folder = where(runJson([dir]).report, site);
+  // Only nginx.conf gives these meaning: the typo of its upstream, and the retries over its three servers.
+  assert.ok(folder.includes('undefined-upstream@3:36') && folder.some((w) => w.startsWith('unbounded-retries@')), folder.join(' '));
+  assert.deepEqual(where(runJson([site]).report, site), folder);
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await c.open(site, SITE);
+    const diags = await c.diagnostics(site);
+    assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line + 1}:${d.range.start.character + 1}`).sort(), [...folder].sort());
+  } finally {
+    await c.stop();
+  }
+});
