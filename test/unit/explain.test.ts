@@ -185,6 +185,10 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
 
     const none = runCli(['explain', 'hello world'], { cwd: tree.dir });
     assert.equal(none.code, 1);
+    // Nothing explained: the output shows which line was read (a wrong file, a cut line), not just a count.
+    assert.equal(none.stdout.split('\n').slice(0, 2).join('\n'), 'No line explained: the line is not about a failed proxied request that proxylint knows.\n  line 1: hello world');
+    const four = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: 'a\nb\n\nc\nd\n' });
+    assert.match(four.stdout, /^No line explained: none of the 4 lines is .*\n {2}line 1: a\n {2}line 2: b\n {2}line 4: c\n {2}… and 1 more\n/);
     assert.equal(runCli(['explain'], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--in', join(tree.dir, 'missing.conf'), line], { cwd: tree.dir }).code, 2);
     assert.equal(runCli(['explain', '--bogus', line], { cwd: tree.dir }).code, 2);

@@ -126,7 +126,7 @@ export function runExplain(argv: string[], io: CliIo): number {
     io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
   } else {
     const blocks = [...requests.map((r) => requestText(r, placing, io.cwd)), ...list.filter((x) => x.alone > 0).map((x) => toText(x, placing, io.cwd))];
-    io.stdout(blocks.join('\n') + summary(list, requests, unknown, blank, lines.length));
+    io.stdout(list.length ? blocks.join('\n') + summary(list, requests, unknown, blank, lines.length) : nothingExplained(lines));
   }
   return list.length ? 0 : 1;
 }
@@ -241,6 +241,20 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
   });
   const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];
   if (rules.length) out.push(`  ${rulesText(rules)}`);
+  return out.join('\n') + '\n';
+}
+
+/** How many of the lines nothing was known about are shown, when none was: enough to see a wrong file or a cut line. */
+const SHOWN_UNKNOWN = 3;
+
+/** Nothing explained: which lines were read (the first few), and what explain reads, instead of a bare count. */
+function nothingExplained(lines: readonly string[]): string {
+  const read = lines.map((text, k) => ({ text, n: k + 1 })).filter((l) => l.text.trim() !== '');
+  if (!read.length) return 'No log lines given.\n';
+  const out = [`No line explained: ${read.length === 1 ? 'the line is not' : `none of the ${read.length} lines is`} about a failed proxied request that proxylint knows.`];
+  for (const l of read.slice(0, SHOWN_UNKNOWN)) out.push(`  line ${l.n}: ${shorten(l.text)}`);
+  if (read.length > SHOWN_UNKNOWN) out.push(`  … and ${read.length - SHOWN_UNKNOWN} more`);
+  out.push('explain reads error-log lines of nginx (error.log) and Apache httpd (error_log), whole, as logged; access-log lines carry no cause.');
   return out.join('\n') + '\n';
 }
 
