@@ -48,15 +48,19 @@ interface Run {
   idle: { timer: number; seconds: number }[];
 }
 
-/** Three requests in a row through one ProxyPass; what the backend saw, and httpd's idle connections to it afterwards. */
-async function threeRequests(scheme: 'http' | 'fcgi', params: string): Promise<Run> {
+/**
+ * Three requests in a row through one ProxyPass (or, with `match`, a ProxyPassMatch whose URL holds $1); what the
+ * backend saw, and httpd's idle connections to it afterwards. httpd uses a regex worker only for backend URLs at least
+ * as long as its name (shorter ones go through the default worker, which never pools), hence the longer path.
+ */
+async function threeRequests(scheme: 'http' | 'fcgi', params: string, match = false): Promise<Run> {
   const backend = scheme === 'fcgi' ? await startFastcgiStandin({ deadlineMs: 20_000 }) : await startHttpStandin({ behaviour: 'ok', deadlineMs: 20_000 });
-  const text = `ProxyPass "/app/" "${scheme}://${backend.address}/" ${params}\n`;
+  const text = match ? `ProxyPassMatch "^/app/(.*)$" "${scheme}://${backend.address}/$1" ${params}\n` : `ProxyPass "/app/" "${scheme}://${backend.address}/" ${params}\n`;
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   try {
     const statuses: string[] = [];
-    for (let i = 0; i < 3; i++) statuses.push(String((await request({ port: setup.port, path: '/app/x', timeoutMs: 5000 })).status));
+    for (let i = 0; i < 3; i++) statuses.push(String((await request({ port: setup.port, path: match ? '/app/abcdef' : '/app/x', timeoutMs: 5000 })).status));
     await sleep(200); // the last response has left: the pooled connection is idle
     const idle = timersTo(backend.port);
     const connectionHeaders = scheme === 'http' ? (backend.requests as { headers: Record<string, string> }[]).map((r) => r.headers['connection'] ?? '') : [];
@@ -69,7 +73,8 @@ async function threeRequests(scheme: 'http' | 'fcgi', params: string): Promise<R
   }
 }
 
-const flagged = (text: string) => lintApache('/c/site.conf', text, memHost({ '/c/site.conf': text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'keepalive-param-is-tcp-keepalive').length;
+const findings = (text: string) => lintApache('/c/site.conf', text, memHost({ '/c/site.conf': text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'keepalive-param-is-tcp-keepalive');
+const flagged = (text: string) => findings(text).length;
 const keepaliveTimer = (idle: Run['idle']) => idle.length === 1 && idle[0].timer === 2 && idle[0].seconds > KEEPALIVE_TIME_S - 60 && idle[0].seconds <= KEEPALIVE_TIME_S;
 
 test('http://: keepalive=On arms the kernel keep-alive timer on the pooled connection and changes nothing about reuse; disablereuse=On does (real apache2)', async () => {
@@ -101,10 +106,28 @@ test('fcgi://: keepalive=On does not make httpd reuse connections, enablereuse=O
   assert.deepEqual(probes.statuses, ['200', '200', '200']);
   assert.equal(probes.connections, 3);
   assert.deepEqual(probes.keepConn, [false, false, false]);
-  assert.match(lintApache('/c/site.conf', probes.text, memHost({ '/c/site.conf': probes.text }), { settings: defaultSettings() }).findings.find((f) => f.ruleId === 'keepalive-param-is-tcp-keepalive')!.message, /unless enablereuse=On is set/);
+  assert.match(findings(probes.text)[0].message, /unless enablereuse=On is set/);
 
   const pooled = await threeRequests('fcgi', 'enablereuse=On keepalive=On');
   assert.equal(pooled.connections, 1);
   assert.deepEqual(pooled.keepConn, [true, true, true]);
   assert.ok(keepaliveTimer(pooled.idle), JSON.stringify(pooled.idle));
+});
+
+test('ProxyPassMatch to http://…/$1: keepalive=On does not make httpd reuse connections, enablereuse=On does, and the finding says which (real apache2)', async () => {
+  const probes = await threeRequests('http', 'keepalive=On', true);
+  assert.deepEqual(probes.statuses, ['200', '200', '200']);
+  assert.equal(probes.connections, 3, 'a worker whose URL holds $1 is not pooled');
+  assert.deepEqual(probes.connectionHeaders, ['close', 'close', 'close']);
+  assert.deepEqual(probes.idle, [], 'nothing kept open for the probes to run on');
+  const [said] = findings(probes.text);
+  assert.match(said.message, /its URL holds \$1, and for such a worker httpd opens a new connection for every request unless enablereuse=On is set/);
+  assert.doesNotMatch(said.message, /on by default/);
+
+  const pooled = await threeRequests('http', 'enablereuse=On keepalive=On', true);
+  assert.deepEqual(pooled.statuses, ['200', '200', '200']);
+  assert.equal(pooled.connections, 1);
+  assert.deepEqual(pooled.connectionHeaders, ['Keep-Alive', 'Keep-Alive', 'Keep-Alive']);
+  assert.ok(keepaliveTimer(pooled.idle), JSON.stringify(pooled.idle));
+  assert.match(findings(pooled.text)[0].message, /reused because of enablereuse=On \(httpd 2\.4\.47 and later\), not because of this/);
 });

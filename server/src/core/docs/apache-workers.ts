@@ -40,7 +40,7 @@ const WORKER: DirectiveDoc[] = [
   p('retry', {
     summary: 'How long a worker in error state is skipped before httpd tries it again; `0` means try again at once.',
     failure:
-      'A balancer member that failed to connect is skipped for this long (`AH00959 … disabling worker … for 60s`); if every member is skipped, requests get **503**. In the lab a plain ProxyPass worker (no balancer) was tried again on every request instead. `retry=0` keeps hammering a dead backend; very large values keep a recovered one out of rotation.',
+      'A balancer member that failed to connect is skipped for this long (`AH00959 … disabling worker … for 60s`); if every member is skipped, requests get **503**. In the lab a plain ProxyPass worker (no balancer) was tried again on every request instead, unless it had `status=-I`: then it was skipped for `retry` seconds too, each request getting **503** with `AH00940 … disabled connection for (host:port)`. `retry=0` keeps hammering a dead backend; very large values keep a recovered one out of rotation.',
     statusCodes: ['503'],
     logLines: [APX_LOG.workerDisabled, APX_LOG.workerInError],
     defaultValue: '60',
@@ -176,9 +176,9 @@ const WORKER: DirectiveDoc[] = [
   p('status', {
     summary: 'Initial state flags of the worker: `D` disabled, `S` stopped, `I` ignore errors, `R` hot spare, `H` hot standby, `E` in error, `N` draining; `+`/`-` set or clear.',
     failure:
-      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients: on 2.4.71 a `+I` member that refused connections was never put in error state (no `AH00959`) and kept getting every other request, each a 503, with no failover to the healthy member. If every member is disabled, stopped or in error, requests get **503**.',
+      '`+H` marks a hot standby that is used only when no other member is usable — the thing that stands between "all members failed" and **503**. `+I` makes httpd treat the member as always available, so its failures go straight to clients: on 2.4.71 a `+I` member that refused connections was never put in error state (no `AH00959`) and kept getting every other request, each a 503, with no failover to the healthy member. On 2.4.71 a plain ProxyPass worker (no balancer) that refused connections was not put in error state either, unless it had `status=-I`. If every member is disabled, stopped or in error, requests get **503**; a ProxyPass worker with `+D` answers every request with **503** and `AH00940`.',
     statusCodes: ['503'],
-    logLines: [],
+    logLines: [APX_LOG.workerInError],
     rules: ['balancer-single-member'],
   }),
   p('upgrade', {

@@ -13,6 +13,13 @@ import type { LogExplanation, LogFields } from './log-patterns';
 /** Lines of one thread further apart than this are not taken for one request (each attempt's lines are µs apart). */
 export const REQUEST_WINDOW_MS = 1000;
 
+/**
+ * Lines httpd writes first for a request, when it gives a worker up before connecting: AH00940 (the worker is in error
+ * state or disabled) and AH00941 (no pooled connection free within acquire=). On 2.4.71 each was the only line of its
+ * request (503); a balancer may go on to another member, whose lines follow.
+ */
+const FIRST_OF_REQUEST = new Set(['apache-worker-in-error', 'apache-acquire-failed']);
+
 export interface ApacheLineHead {
   /** `pid 6832:tid 6855` (`pid 6832` under the prefork MPM, where a process handles one request at a time). */
   thread: string;
@@ -77,6 +84,8 @@ interface Open {
   path?: string;
   /** Connect attempts seen (AH00957 text): a second one to the same address is another request. */
   attempts: Set<string>;
+  /** Backends given up before connecting (AH00940, AH00941): a later line about the same one is another request. */
+  refused: Set<string>;
   /** How many of `lines` come up to the last line that said which request it is (client or path). */
   identified: number;
 }
@@ -86,7 +95,9 @@ interface Open {
  * thread's previous line. A line that says which request it is (its `[client …]` or path) and disagrees with the
  * group, or a second connect attempt to the same address, starts another request: the lines after the group's last
  * identified line go with it, since httpd writes a request's server-level lines (AH00957, AH00959) before its own.
- * Lines proxylint does not explain take part in that (their client), but are not part of a request.
+ * An AH00940 or AH00941 line starts another request too (see FIRST_OF_REQUEST), and a later line about the backend
+ * it names is yet another one. Lines proxylint does not explain take part in that (their client), but are not part of
+ * a request.
  */
 export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest[] {
   const done: ApacheRequest[] = [];
@@ -106,6 +117,12 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
       close(o);
       o = undefined;
     }
+    const first = e !== undefined && FIRST_OF_REQUEST.has(e.pattern.id);
+    const backend = e?.fields.upstream;
+    if (o && (first || (backend !== undefined && o.refused.has(backend)))) {
+      close(o);
+      o = undefined;
+    }
     const client = head.client;
     const path = e?.fields.path;
     const attempt = e ? attemptOf(line.text) : undefined;
@@ -114,13 +131,14 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
       close(o, o.identified);
       const tried = new Set(carried.map((i) => attemptOf(lines[i].text)).filter((a): a is string => !!a));
       // Carried lines that already tried this address are a request of their own (left ungrouped); this line starts the next.
-      o = attempt && tried.has(attempt) ? { thread: head.thread, lines: [], last: o.last, attempts: new Set(), identified: 0 } : { thread: head.thread, lines: carried, last: o.last, attempts: tried, identified: 0 };
+      o = attempt && tried.has(attempt) ? { thread: head.thread, lines: [], last: o.last, attempts: new Set(), refused: new Set(), identified: 0 } : { thread: head.thread, lines: carried, last: o.last, attempts: tried, refused: new Set(), identified: 0 };
     }
-    o ??= { thread: head.thread, lines: [], last: head.time, attempts: new Set(), identified: 0 };
+    o ??= { thread: head.thread, lines: [], last: head.time, attempts: new Set(), refused: new Set(), identified: 0 };
     open.set(key, o);
     o.last = head.time;
     if (e) o.lines.push(index);
     if (attempt) o.attempts.add(attempt);
+    if (first && backend !== undefined) o.refused.add(backend);
     if (client) o.client ??= client;
     if (path) o.path ??= path;
     if (client || path) o.identified = o.lines.length;

@@ -397,7 +397,8 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00940: \S+: disabled connection for \(\S*\)/,
     status: '503',
     statuses: ['503'],
-    meaning: 'the worker is still in error state from an earlier failure, so httpd did not try the backend at all.',
+    meaning:
+      'httpd did not try the backend at all: the worker is in error state after an earlier failed connect (for retry= seconds, 60 by default), or disabled or stopped (status=+D or +S, or in the balancer-manager). On 2.4.71 a ProxyPass worker outside a balancer went into error state only with status=-I; without it every request tried the backend again.',
     directives: [],
     rules: ['worker-retry-extremes', 'balancer-single-member'],
   },
@@ -683,20 +684,45 @@ function plain(line: string, key: string): string | undefined {
 }
 
 /**
+ * A backend as httpd names it in parentheses, as an address hostPort reads ("app.internal:8080", "[::1]:8080",
+ * "app.internal"). httpd 2.4.71 writes the worker's host and port there ("%s:%d"), an IPv6 host without its brackets:
+ * "(::1:8080)"; older releases wrote the host alone ("(app.internal)", "(::1)"). `port`, when the line gives it
+ * elsewhere (AH00957's address), is the port to expect, or to add when the parentheses lack it.
+ */
+function namedBackend(named: string, port?: string): string {
+  if (named.startsWith('[')) return named;
+  let host = named;
+  let p = port;
+  const m = /^(.+):(\d+)$/.exec(named);
+  // "::1" alone is no host ":" with port 1: a host never ends in a colon.
+  if (m && !m[1].endsWith(':') && (!port || m[2] === port)) {
+    host = m[1];
+    p = m[2];
+  }
+  if (!p) return named;
+  return `${host.includes(':') ? `[${host}]` : host}:${p}`;
+}
+
+/**
  * AH00957 names the address it tried, then the backend as the configuration writes it: "attempt to connect to
- * 127.0.0.1:8080 (app.internal:8080) failed" (httpd 2.4.71; older releases put the host only in the parentheses:
- * "(app.internal)"). The configured name is what the worker's URL and the AH01114 line after it say, so it is taken,
- * with the port of the address when the parentheses lack one.
+ * 127.0.0.1:8080 (app.internal:8080) failed", "attempt to connect to [::1]:8080 (::1:8080) failed" (httpd 2.4.71;
+ * older releases put the host only in the parentheses: "(app.internal)"). The configured name is what the worker's
+ * URL and the AH01114 line after it say, so it is taken, with the port of the address when the parentheses lack one.
  */
 function attemptedBackend(line: string): string | undefined {
   const m = /attempt to connect to (\S+) \(([^)\s]+)\)/.exec(line);
   if (!m) return /attempt to connect to (\S+)/.exec(line)?.[1];
-  const named = m[2];
-  if (/^\[.*\]:\d+$/.test(named) || /^[^:]+:\d+$/.test(named)) return named;
   const port = /:(\d+)$/.exec(m[1])?.[1];
-  if (!port) return m[1];
-  // A bare IPv6 address ("::1") is written in brackets before its port.
-  return `${named.includes(':') && !named.startsWith('[') ? `[${named}]` : named}:${port}`;
+  return port ? namedBackend(m[2], port) : m[1];
+}
+
+/**
+ * The worker's backend that AH00959 (disabling worker), AH00940 (disabled connection) and AH00941 (failed to acquire
+ * connection) name in parentheses: "AH00940: http: disabled connection for (127.0.0.1:36269)" on httpd 2.4.71.
+ */
+function workerBackend(line: string): string | undefined {
+  const m = /(?:disabling worker|disabled connection|failed to acquire connection) for \(([^)\s]+)\)/.exec(line);
+  return m ? namedBackend(m[1]) : undefined;
 }
 
 export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
@@ -726,14 +752,14 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   }
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
-  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959. ("remote server returned by
-  // /path" in AH00898 names the request path, not a server.)
+  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941. ("remote
+  // server returned by /path" in AH00898 names the request path, not a server.)
   fields.upstream =
     /status line from remote server (\S+)/.exec(line)?.[1] ??
     attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
     /pass request body failed to (\S+)/.exec(line)?.[1] ??
-    /disabling worker for \(([^)]+)\)/.exec(line)?.[1];
+    workerBackend(line);
   return fields;
 }
 

@@ -284,7 +284,8 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
   }
 }
 
-const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
+/** How httpd tells workers apart for ProxySet: the URL without case or trailing slashes. */
+export const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const complete = !config.htaccess && isApacheEntry(config.entry);
@@ -489,7 +490,7 @@ export function onOff(p: WorkerParam | undefined): boolean | undefined {
  * The reuse switch as the worker parameters leave it: true when reuse is asked for (enablereuse=On, disablereuse=Off),
  * false when it is turned off, undefined when neither is written (or the value is one httpd rejects).
  */
-function reuseSwitch(w: Worker): boolean | undefined {
+export function reuseSwitch(w: Worker): boolean | undefined {
   const on = onOff(w.reuse);
   return on === undefined ? undefined : w.reuse!.key === 'enablereuse' ? on : !on;
 }
@@ -499,7 +500,7 @@ function reuseSwitch(w: Worker): boolean | undefined {
  * configuration turns reuse on (ap_proxy_define_worker_ex looks for any "$"; before 2.4.47 such workers were never
  * used, and requests went through the default worker, which does not pool).
  */
-const substitutes = (w: Worker) => w.match && w.url.includes('$');
+export const substitutes = (w: Worker) => w.match && w.url.includes('$');
 
 /**
  * True when mod_proxy keeps this worker's connections open for reuse. Checked on Apache 2.4.71

@@ -1,4 +1,4 @@
-import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget } from '../../model/apache-proxy';
+import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget, reuseSwitch, substitutes, workerKey, type Worker } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -9,12 +9,24 @@ function urlOf(ctx: ApacheRuleContext, n: ApacheNode): string | undefined {
   return ctx.proxy.rules.find((r) => r.node === n)?.url;
 }
 
+/** The worker the line sets the parameter on: its own, or for ProxySet the ProxyPass worker with that URL. */
+function workerOf(ctx: ApacheRuleContext, n: ApacheNode, url: string): Worker | undefined {
+  if (n.lname !== 'proxyset') return ctx.proxy.workers.find((w) => w.node === n);
+  return ctx.proxy.workers.find((w) => w.kind === 'proxypass' && workerKey(w.url) === workerKey(url));
+}
+
 /**
- * What reuse looks like for the scheme. Checked on Apache 2.4.71 (test/servers/apache-keepalive-param.test.ts):
+ * What reuse looks like for the worker. Checked on Apache 2.4.71 (test/servers/apache-keepalive-param.test.ts):
  * http:// used one connection for three requests with or without keepalive=On; fcgi:// used three either way,
- * and one only with enablereuse=On.
+ * and one only with enablereuse=On; so did a ProxyPassMatch to http://…/$1, whose worker httpd defines with reuse
+ * off (see substitutes in model/apache-proxy.ts; before 2.4.47 such a worker was not used at all, so the message names
+ * the version).
  */
-function reuse(scheme: string): string {
+function reuse(scheme: string, w: Worker | undefined): string {
+  if (w && substitutes(w)) {
+    if (reuseSwitch(w) === true) return `connections to this worker are reused because of ${w.reuse!.key}=${w.reuse!.value} (httpd 2.4.47 and later), not because of this: a worker whose URL holds $1 is not pooled without it`;
+    return 'it does not make httpd reuse connections to this worker: its URL holds $1, and for such a worker httpd opens a new connection for every request unless enablereuse=On is set';
+  }
   if (POOLED_SCHEMES.has(scheme)) return `connection reuse is on by default for ${scheme}:// and is tuned with ttl= and disablereuse=, not with this`;
   if (scheme === 'fcgi') return 'it does not make httpd reuse fcgi:// connections: each request opens a new one unless enablereuse=On is set';
   return 'it does not control connection reuse';
@@ -32,6 +44,7 @@ export default defineApacheRule({
     for (const n of [...ctx.nodes('proxypass'), ...ctx.nodes('proxypassmatch'), ...ctx.nodes('balancermember'), ...ctx.nodes('proxyset')]) {
       const url = urlOf(ctx, n);
       const scheme = url ? parseBackendUrl(url, n.name).scheme : '';
+      const worker = url ? workerOf(ctx, n, url) : undefined;
       // keepalive= is no balancer parameter: on a balancer:// URL httpd refuses to start (invalid-worker-parameter).
       if (scheme === 'balancer') continue;
       for (const a of n.directive.args) {
@@ -39,7 +52,7 @@ export default defineApacheRule({
         if (!m || onOff({ key: 'keepalive', value: m[1], arg: a, node: n }) !== true) continue;
         ctx.report({
           at: { file: n.file, start: a.start, end: a.end },
-          message: `keepalive=On only makes the operating system send TCP keep-alive probes on idle backend connections (the first after net.ipv4.tcp_keepalive_time of silence, 2 hours by default on Linux) so a firewall does not drop them; ${reuse(scheme)}`,
+          message: `keepalive=On only makes the operating system send TCP keep-alive probes on idle backend connections (the first after net.ipv4.tcp_keepalive_time of silence, 2 hours by default on Linux) so a firewall does not drop them; ${reuse(scheme, worker)}`,
         });
       }
     }
