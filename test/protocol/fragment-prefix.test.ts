@@ -140,3 +140,30 @@ test('a file that nginx.conf includes gets the same findings from the CLI given 
     await c.stop();
   }
 });
+
+test('language server, no folder open: a file that the nginx.conf or apache2.conf above it includes is checked in that configuration, as the CLI checks it', async () => {
+  const SITE = 'server {\n    listen 127.0.0.1:18642;\n    location / { proxy_pass http://ap; }\n}\n';
+  const VHOST = '<VirtualHost *:8080>\n    ProxyPass "/app/" "http://127.0.0.1:9000/"\n</VirtualHost>\n';
+  const dir = tree({
+    'nginx/nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9000; }\n    include conf.d/*.conf;\n}\n',
+    'nginx/conf.d/site.conf': SITE,
+    // The main configuration's ProxyTimeout 2 also bounds the connect: no-connectiontimeout has nothing to say there.
+    'apache/apache2.conf': 'Listen 127.0.0.1:8080\nProxyTimeout 2\nIncludeOptional sites-enabled/*.conf\n',
+    'apache/sites-enabled/x.conf': VHOST,
+  });
+  const site = join(dir, 'nginx/conf.d/site.conf');
+  const vhost = join(dir, 'apache/sites-enabled/x.conf');
+  const codes = (d: Diagnostic[]) => d.map((x) => `${x.code}@${x.range.start.line + 1}:${x.range.start.character + 1}`).sort();
+  const c = new LspClient();
+  try {
+    await c.initializeWith({ rootUri: null, workspaceFolders: null, capabilities: { textDocument: { publishDiagnostics: {} } } });
+    await c.open(site, SITE);
+    assert.deepEqual(codes(await c.diagnostics(site)), ['undefined-upstream@3:36']);
+    assert.deepEqual(codes(await c.diagnostics(site)), [...where(runJson([site]).report, site)].sort());
+    await c.open(vhost, VHOST);
+    assert.deepEqual(codes(await c.diagnostics(vhost)), []);
+    assert.deepEqual(where(runJson([vhost]).report, vhost), []);
+  } finally {
+    await c.stop();
+  }
+});

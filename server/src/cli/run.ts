@@ -4,6 +4,7 @@ import { fixUntilSettled } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { apacheEntryAbove } from '../core/model/entry-above';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
@@ -464,16 +465,3 @@ function jsonErrorAt(text: string, message: string): string {
   return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
 
-/** The Debian, Red Hat and source layouts' main configuration names: apache2.conf beside sites-enabled/, conf/httpd.conf beside conf.d/. */
-const APACHE_MAIN = ['apache2.conf', 'httpd.conf', 'conf/httpd.conf'];
-
-/** The nearest main httpd configuration in a folder above `path`, for a fragment given without it. */
-function apacheEntryAbove(path: string, isFile: (p: string) => boolean): string | undefined {
-  for (let d = dirname(path); ; d = dirname(d)) {
-    for (const name of APACHE_MAIN) {
-      const p = join(d, name);
-      if (p !== path && isFile(p)) return p;
-    }
-    if (dirname(d) === d) return undefined;
-  }
-}

@@ -5,10 +5,11 @@ import { classify } from '../cli/classify';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
+import { apacheEntryAbove } from '../core/model/entry-above';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { isIgnored } from '../core/ignore';
-import { dirname } from '../core/paths';
+import { dirname, join } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import type { EditorSettings, ServerEnv } from './settings-source';
@@ -96,6 +97,17 @@ export class Workspace {
     return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), root) ?? null;
   }
 
+  /** The main configuration (nginx.conf, apache2.conf, httpd.conf) nearest above `path`, within what may be read. */
+  private entryAbove(path: string, text: string): string | undefined {
+    const root = this.rootOf(path);
+    if (!root && !this.trusted) return undefined;
+    const isFile = (p: string) => this.openText(p) !== undefined || this.env.isFile(p);
+    if (this.dialectOf(path, text) === 'apache') return apacheEntryAbove(path, isFile, root);
+    const prefix = this.fragmentPrefix(path);
+    const entry = prefix === null ? undefined : join(prefix, 'nginx.conf');
+    return entry && entry !== path && isFile(entry) ? entry : undefined;
+  }
+
   /** The innermost workspace folder holding `path`. */
   private rootOf(path: string): string | undefined {
     return this.roots.filter((r) => path.startsWith(r + '/')).sort((a, b) => b.length - a.length)[0];
@@ -181,6 +193,13 @@ export class Workspace {
     if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
     const text = this.openText(path) ?? this.readDisk(path);
     if (text === undefined) return undefined;
+    // A file no entry of the workspace includes (no folder open, or the file outside it) belongs to the main
+    // configuration above it when that includes it, as the CLI given the file alone decides.
+    const above = this.entryAbove(path, text);
+    if (above && !this.closures.has(above) && this.isEntryText(above)) {
+      const r = this.lintEntry(above);
+      if (this.closures.get(above)?.has(path)) return r;
+    }
     const result = this.check(path, text, true);
     this.results.set(path, result);
     return result;
