@@ -47,7 +47,8 @@ function aprUriParse(url: string): { scheme?: string; host?: string; port: strin
   if (i > 0 && url[i] === ':') scheme = url.slice(0, i++);
   else i = 0;
   if (!url.startsWith('//', i)) {
-    if (!scheme && /^[^/?#]*:/.test(url)) return undefined;
+    // apr_uri_parse looks for ":" up to the first "/", past "?" and "#": "https?://b/" and "^http://b/" fail.
+    if (!scheme && /^[^/]*:/.test(url)) return undefined;
     return { scheme, port: '', path: url.slice(i) };
   }
   const authority = /^[^/?#]*/.exec(url.slice(i + 2))![0];
