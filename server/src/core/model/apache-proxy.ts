@@ -217,15 +217,38 @@ function proxySectionOf(node: ApacheNode): ApacheNode | null {
   return null;
 }
 
+/** Containers httpd reads in place: a line inside one has the enclosing section as its parent. */
+const TRANSPARENT = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
+
 /**
- * The URL a ProxySet line applies to: its first word when that is a URL, else the enclosing `<Proxy url>`;
- * undefined when it has neither. Also says whether the URL is written on the line (the parameters follow it).
+ * The <Proxy> or <ProxyMatch> section a ProxySet line takes its name from: its parent for httpd (set_proxy_param
+ * in mod_proxy.c compares the parent's name with "<Proxy", which <ProxyMatch> starts with too), if any.
  */
-export function proxySetTarget(node: ApacheNode): { url: string; urlFromLine: boolean; section: ApacheNode | null } | undefined {
-  const section = proxySectionOf(node);
-  const urlFromLine = node.args.length >= 1 && /:\/\//.test(node.args[0]) && !node.args[0].includes('=');
-  const url = urlFromLine ? node.args[0] : section?.args[0];
-  return url ? { url, urlFromLine, section } : undefined;
+export function proxySetSection(node: ApacheNode): ApacheNode | undefined {
+  let p = node.parent;
+  while (p && TRANSPARENT.has(p.lname)) p = p.parent;
+  return p && (p.lname === 'proxy' || p.lname === 'proxymatch') ? p : undefined;
+}
+
+export interface ProxySetTarget {
+  /** The worker or balancer name httpd uses: the section's first word inside a section, else the line's first word. */
+  url: string;
+  /** Outside a section: the name is the line's first word, and the parameters follow it. */
+  urlFromLine: boolean;
+  section: ApacheNode | null;
+  /** In <ProxyMatch>: httpd takes the regular expression, as written, for the name. */
+  match: boolean;
+}
+
+/**
+ * What a ProxySet line configures, as httpd reads it: inside a section every word is a parameter and the section
+ * names the worker; outside, the first word is the name, whatever it looks like. Undefined for a bare `ProxySet`
+ * outside a section.
+ */
+export function proxySetTarget(node: ApacheNode): ProxySetTarget | undefined {
+  const section = proxySetSection(node);
+  if (section) return { url: section.args[0] ?? '', urlFromLine: false, section, match: section.lname === 'proxymatch' };
+  return node.args.length > 0 ? { url: node.args[0], urlFromLine: true, section: null, match: false } : undefined;
 }
 
 function locationOf(node: ApacheNode): ApacheNode | null {
@@ -357,7 +380,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       workers.push(w);
     } else if (node.lname === 'proxyset') {
       const target = proxySetTarget(node);
-      if (!target) continue;
+      // <ProxyMatch>: a worker or balancer named by the expression as written, which ProxyPass lines do not use.
+      if (!target || target.match) continue;
       const { url, urlFromLine, section } = target;
       const { params } = parseParams(node, urlFromLine ? 1 : 0);
       if (/^balancer:\/\//i.test(url)) {

@@ -90,7 +90,8 @@ export default defineApacheRule({
     for (const w of ctx.proxy.workers) if (w.kind === 'member') check(w.node, w.node.directive.args.indexOf(w.urlArg) + 1, 'BalancerMember', kindOf(undefined));
     for (const n of ctx.nodes('proxyset')) {
       const target = proxySetTarget(n);
-      check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', kindOf(target?.url));
+      // ProxySet takes any name starting with "balancer:" for a balancer (ap_proxy_valid_balancer_name).
+      check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', { kind: target && /^balancer:/i.test(target.url) ? 'balancer' : 'worker', url: target?.url });
     }
   },
 });
