@@ -1,6 +1,7 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
+import { deSocketfy } from './apache-worker-names';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -249,6 +250,25 @@ export function proxySetTarget(node: ApacheNode): ProxySetTarget | undefined {
   const section = proxySetSection(node);
   if (section) return { url: section.args[0] ?? '', urlFromLine: false, section, match: section.lname === 'proxymatch' };
   return node.args.length > 0 ? { url: node.args[0], urlFromLine: true, section: null, match: false } : undefined;
+}
+
+/**
+ * What httpd says when it cannot use a ProxySet line's name, before it reads a parameter (set_proxy_param in
+ * mod_proxy.c, 2.4.71): a "unix:" URL with no ":" after its "|", anywhere; and inside a section, where httpd defines
+ * the worker or balancer it does not find, a name ap_proxy_define_balancer or ap_proxy_define_worker rejects.
+ * A name with "scheme://x" could still find a ProxyPassMatch worker whose $1 matches anything; callers that can
+ * see the workers check that. Outside a section, a name that finds nothing is proxyset-target-not-found's case.
+ */
+export function proxySetTargetError(t: ProxySetTarget): string | undefined {
+  const name = t.url;
+  // ap_proxy_valid_balancer_name(name, 9): "balancer:" in any case.
+  if (/^balancer:/i.test(name)) {
+    if (!t.section) return undefined;
+    const c = name.indexOf(':');
+    return name[c + 1] === '/' && name[c + 2] === '/' && c + 3 < name.length ? undefined : `ProxySet Bad syntax for a balancer name (${name})`;
+  }
+  if (deSocketfy(name) === undefined) return 'ProxySet uses an invalid "unix:" URL';
+  return t.section ? parseBackendUrl(name, 'ProxySet').error : undefined;
 }
 
 function locationOf(node: ApacheNode): ApacheNode | null {

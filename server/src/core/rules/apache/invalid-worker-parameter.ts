@@ -1,6 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { ApacheNode } from '../../model/apache-tree';
-import { proxySetTarget } from '../../model/apache-proxy';
+import { proxySetTarget, proxySetTargetError } from '../../model/apache-proxy';
 import { checkParamValue, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
@@ -90,6 +90,8 @@ export default defineApacheRule({
     for (const w of ctx.proxy.workers) if (w.kind === 'member') check(w.node, w.node.directive.args.indexOf(w.urlArg) + 1, 'BalancerMember', kindOf(undefined));
     for (const n of ctx.nodes('proxyset')) {
       const target = proxySetTarget(n);
+      // A name httpd cannot use stops it before the parameters (proxyset-target-invalid reports it).
+      if (target && proxySetTargetError(target)) continue;
       // ProxySet takes any name starting with "balancer:" for a balancer (ap_proxy_valid_balancer_name).
       check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', { kind: target && /^balancer:/i.test(target.url) ? 'balancer' : 'worker', url: target?.url });
     }

@@ -138,7 +138,7 @@ export default defineApacheRule({
       const isBalancer = /^balancer:/i.test(name);
       const key = isBalancer ? balancerKey(name) : undefined;
       const url = isBalancer ? undefined : deSocketfy(name);
-      // 'ProxySet uses an invalid "unix:" URL' is another error.
+      // 'ProxySet uses an invalid "unix:" URL' is another error (proxyset-target-invalid).
       if (!isBalancer && url === undefined) continue;
       const before = (x: Definition) => x.scope === scope && x.index < index;
       const finds = (w: { name: string; matchable: boolean }) => findsWorker(url!, w.name, w.matchable);
