@@ -137,6 +137,17 @@ const CASES: [string, string][] = [
   ['inside <Proxy "balancer:/app">', '<Proxy "balancer:/app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
   ['inside <Proxy "balancer://">', '<Proxy "balancer://">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
   ['inside <Proxy "BALANCER://app">', '<Proxy "BALANCER://app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
+  // Inside a section every word is a parameter (invalid-worker-parameter): a URL there fails as one.
+  ['a URL argument inside <Proxy url>, the same URL', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</Proxy>'],
+  ['a URL argument inside <Proxy url>, another URL', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:9090/" timeout=5\n</Proxy>'],
+  ['a URL argument inside <Proxy url>, the URL alone', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:8080/"\n</Proxy>'],
+  ['a URL argument inside <Proxy balancer://>, the same balancer', `${BAL.replace('</Proxy>', '    ProxySet "balancer://app" lbmethod=byrequests\n</Proxy>')}`],
+  ['a URL argument inside <Proxy balancer://>, a member', `${BAL.replace('</Proxy>', '    ProxySet "http://127.0.0.1:8081" lbmethod=byrequests\n</Proxy>')}`],
+  ['a URL argument inside <ProxyMatch> whose regex reads as a URL', '<ProxyMatch "http://127.0.0.1:8080/.*">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</ProxyMatch>'],
+  ['a URL argument inside <Proxy "*">', '<Proxy "*">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</Proxy>'],
+  ['a word without "=" inside <Proxy url>', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet timeout\n</Proxy>'],
+  ['a ProxyPass flag on ProxySet', `${PP}\nProxySet "http://127.0.0.1:8080/" nocanon`],
+  ['a URL with "=" in its query, outside a section', 'ProxyPass "/a/" "http://127.0.0.1:8080/x?a=b"\nProxySet "http://127.0.0.1:8080/x?a=b" timeout=5'],
 ];
 
 /**
@@ -199,6 +210,28 @@ test('the UNIX-socket suggestion gives a file apache2 -t accepts (real apache2 -
   assert.deepEqual(findings(fixed).map((x) => x.message), [], fixed);
   const t = await apacheConfigTestText(fixed);
   assert.ok(t.ok, `${fixed}\n${t.output}`);
+});
+
+test('inside a section, the safe fix removes a URL that names the section\'s own worker or balancer, and apache2 -t accepts the result (real apache2 -t)', async () => {
+  const P = (body: string) => `<Proxy "http://127.0.0.1:8080/">\n    ${body}\n</Proxy>`;
+  const B = (body: string) => BAL.replace('</Proxy>', `    ${body}\n</Proxy>`);
+  for (const [text, expected] of [
+    [P('ProxySet "http://127.0.0.1:8080/" timeout=5'), P('ProxySet timeout=5')],
+    [P('ProxySet HTTP://127.0.0.1:8080/ timeout=5 retry=0'), P('ProxySet timeout=5 retry=0')],
+    [P('ProxySet "http://127.0.0.1:8080/"'), P('ProxySet')],
+    [B('ProxySet "BALANCER://App" lbmethod=byrequests'), B('ProxySet lbmethod=byrequests')],
+  ]) {
+    const [f] = lint(text).findings.filter((x) => x.ruleId === 'invalid-worker-parameter');
+    assert.ok(f?.fix, text);
+    const fixed = applyEdits(text, f.fix.edits).text;
+    assert.equal(fixed, expected);
+    assert.deepEqual(findings(fixed).map((x) => x.message), [], fixed);
+    const t = await apacheConfigTestText(fixed);
+    assert.ok(t.ok, `${fixed}\n${t.output}`);
+  }
+  // Another URL than the section's: which worker the parameters were for is the user's to say.
+  const [other] = lint(P('ProxySet "http://127.0.0.1:9090/" timeout=5')).findings.filter((x) => x.ruleId === 'invalid-worker-parameter');
+  assert.equal(other.fix, undefined);
 });
 
 test('the fixture ok.conf of proxyset-target-invalid loads (real apache2 -t)', async () => {
