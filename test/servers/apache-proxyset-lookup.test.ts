@@ -52,6 +52,11 @@ const CASES: [string, string][] = [
   ['ProxyPassMatch, host only', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
   ['ProxyPassMatch, the URL with $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/$1" timeout=5'],
   ['ProxyPassMatch, one letter for $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/x" timeout=5'],
+  ['ProxyPassMatch with $1 for the host, another host', 'ProxyPassMatch "^/(.*)$" "http://$1"\nProxySet "http://backend.example/" timeout=5'],
+  ['ProxyPassMatch with $1 for the host, a URL shorter than the name', 'ProxyPassMatch "^/(.*)$" "http://$1"\nProxySet "http://b" timeout=5'],
+  ['ProxyPassMatch with $1 after part of the host', 'ProxyPassMatch "^/x/(.*)$" "http://a$1"\nProxySet "http://ab/" timeout=5'],
+  ['ProxyPassMatch with $1 in the path, a longer host', 'ProxyPassMatch "^/m/(.*)$" "http://a/$1"\nProxySet "http://ab/" timeout=5'],
+  ['ProxyPass to a host that begins another', 'ProxyPass "/x/" "http://a"\nProxySet "http://ab/" timeout=5'],
   ['ProxyPassMatch without $', 'ProxyPassMatch "^/m/" "http://127.0.0.1:8086/"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
   // Order and place.
   ['before the ProxyPass', `ProxySet "http://127.0.0.1:8080/" timeout=5\n${PP}`],
