@@ -103,6 +103,8 @@ test('invalid-backend-url, unix-socket-target-syntax: each rejected backend URL 
     'ProxyPass /a/ http://h:abc/',
     'ProxyPass /a/ http://h:80:90/',
     'ProxyPass /a/ a_b://h/',
+    'ProxyPass /a/ https?://h/',
+    'ProxyPass /a/ ^http://h/',
     '<Location /a/>\n    ProxyPass backend:8080/\n</Location>',
     'ProxyPassMatch ^/(.*\\.php)$ unix:/run/php/php8.2-fpm.sock',
     'ProxyPass /a/ UNIX:/run/app.sock',

@@ -2,8 +2,11 @@
 // reads the line: in the same server (main or <VirtualHost>), among workers ProxyPass defined before it, by the name
 // httpd gave them (lower-case scheme and host, default port left out, path as written), the URL at least as long as
 // the name and starting with it. Otherwise: "ProxySet can not find '…' Worker." (or "… Balancer.") and no start.
-// proxyset-target-not-found reports those lines with httpd's words. This runs the real apache2 -t on each case and
-// checks the rule against it: a finding exactly where httpd fails with "can not find", quoting its message.
+// proxyset-target-not-found reports those lines with httpd's words. Before any lookup httpd checks the name itself
+// (the section's first word inside <Proxy>/<ProxyMatch>, else the line's): proxyset-target-invalid reports the names
+// it refuses; inside a section every word is a parameter, and invalid-worker-parameter reports a URL written there.
+// This runs the real apache2 -t on each case and checks the rules against it: one finding exactly on the line httpd
+// names, quoting the message it prints there, and none where httpd starts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,7 +16,8 @@ import { buildProxyModel } from '../../server/src/core/model/apache-proxy';
 import { loadApacheConfig } from '../../server/src/core/model/apache-tree';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary, ROOT } from '../helpers';
-import { apacheConfigTestText, prepareApache, startApache } from './harness/apache';
+import { applyEdits } from '../../server/src/core/fix';
+import { apacheConfigTest, apacheConfigTestText, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin } from './standins/http';
 
@@ -48,6 +52,11 @@ const CASES: [string, string][] = [
   ['ProxyPassMatch, host only', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
   ['ProxyPassMatch, the URL with $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/$1" timeout=5'],
   ['ProxyPassMatch, one letter for $1', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\nProxySet "http://127.0.0.1:8086/x" timeout=5'],
+  ['ProxyPassMatch with $1 for the host, another host', 'ProxyPassMatch "^/(.*)$" "http://$1"\nProxySet "http://backend.example/" timeout=5'],
+  ['ProxyPassMatch with $1 for the host, a URL shorter than the name', 'ProxyPassMatch "^/(.*)$" "http://$1"\nProxySet "http://b" timeout=5'],
+  ['ProxyPassMatch with $1 after part of the host', 'ProxyPassMatch "^/x/(.*)$" "http://a$1"\nProxySet "http://ab/" timeout=5'],
+  ['ProxyPassMatch with $1 in the path, a longer host', 'ProxyPassMatch "^/m/(.*)$" "http://a/$1"\nProxySet "http://ab/" timeout=5'],
+  ['ProxyPass to a host that begins another', 'ProxyPass "/x/" "http://a"\nProxySet "http://ab/" timeout=5'],
   ['ProxyPassMatch without $', 'ProxyPassMatch "^/m/" "http://127.0.0.1:8086/"\nProxySet "http://127.0.0.1:8086/" timeout=5'],
   // Order and place.
   ['before the ProxyPass', `ProxySet "http://127.0.0.1:8080/" timeout=5\n${PP}`],
@@ -86,44 +95,153 @@ const CASES: [string, string][] = [
   ['"balancer://" without a name', 'ProxySet "balancer://" lbmethod=byrequests'],
   // Not reported (see NOT_REPORTED).
   ['ProxyPass under an <IfDefine> that is not defined', `<IfDefine NOPE>\n    ${PP}\n</IfDefine>\nProxySet "http://127.0.0.1:8080/" timeout=5`],
+  // Names httpd cannot use (proxyset-target-invalid): a "unix:" URL with no ":" after "|", anywhere.
   ['a "unix:" URL without a scheme after "|"', 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost"\nProxySet "unix:/run/php/x.sock|fcgi" timeout=5'],
+  ['a "unix:" URL with nothing after "|", in capitals', 'ProxySet "UNIX:/run/php/x.sock|" timeout=5'],
+  ['a "unix:" URL with "scheme:/" after "|" (looked up)', 'ProxySet "unix:/run/php/x.sock|fcgi:/" timeout=5'],
+  ['a "unix:" URL without "|" (looked up)', 'ProxySet "unix:/run/php/x.sock" timeout=5'],
+  ['inside <Proxy "unix:…|fcgi">', '<Proxy "unix:/run/php/x.sock|fcgi">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "unix:…|fcgi:">', '<Proxy "unix:/run/php/x.sock|fcgi:">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "unix:…"> without "|"', '<Proxy "unix:/run/php/x.sock">\n    ProxySet timeout=5\n</Proxy>'],
+  // Inside a section: the section's first word, as written, must be a URL with a host or a balancer name.
   ['inside <Proxy "*">', '<Proxy "*">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy *>, through <IfModule>', '<Proxy *>\n    <IfModule proxy_module>\n        ProxySet timeout=5\n    </IfModule>\n</Proxy>'],
+  ['inside <Proxy *>, through an <IfDefine> that holds', '<Proxy *>\n    <IfDefine !NOPE>\n        ProxySet timeout=5\n    </IfDefine>\n</Proxy>'],
+  ['inside <Proxy *>, under an <IfDefine> that is not defined', '<IfDefine NOPE>\n    <Proxy *>\n        ProxySet timeout=5\n    </Proxy>\n</IfDefine>'],
+  ['inside <Proxy *> in a <VirtualHost>', '<VirtualHost *:80>\n    <Proxy *>\n        ProxySet timeout=5\n    </Proxy>\n</VirtualHost>'],
+  ['a bare ProxySet inside <Proxy "*">', '<Proxy "*">\n    ProxySet\n</Proxy>'],
+  ['<Proxy "*"> without ProxySet', '<Proxy "*">\n    Require all granted\n</Proxy>'],
+  ['inside <Proxy "/app">', '<Proxy "/app">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy> without a word', '<Proxy>\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "host:port">', '<Proxy "127.0.0.1:8080">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "http:">', '<Proxy "http:">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "backend:8080/">', '<Proxy "backend:8080/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "http:///path">', '<Proxy "http:///path">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy url> with a port that is no number', '<Proxy "http://127.0.0.1:abc/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy url> with an unclosed "["', '<Proxy "http://[::1/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy url> with port 99999', '<Proxy "http://127.0.0.1:99999/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "http://*.example.com/">', '<Proxy "http://*.example.com/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy "http://host:port/*">', '<Proxy "http://127.0.0.1:8080/*">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy ~ regex>', '<Proxy ~ "^http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</Proxy>'],
+  ['inside <Proxy ~ "balancer://app">', '<Proxy ~ "balancer://app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
   ['inside <ProxyMatch regex>', '<ProxyMatch "^http://127.0.0.1:8080/">\n    ProxySet timeout=5\n</ProxyMatch>'],
   ['inside <ProxyMatch> whose regex reads as a URL', '<ProxyMatch "http://127.0.0.1:8080/.*">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch "https?://…">', '<ProxyMatch "https?://backend/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch "(http|https)://…">', '<ProxyMatch "(http|https)://backend/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch> with a class in the port', '<ProxyMatch "http://127.0.0.1:80[0-9]+/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch ".*">', '<ProxyMatch ".*">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch "/x">', '<ProxyMatch "/x">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <ProxyMatch "balancer://app.*">', '<ProxyMatch "balancer://app.*">\n    BalancerMember "http://127.0.0.1:8081"\n    ProxySet lbmethod=byrequests\n</ProxyMatch>'],
+  ['inside <ProxyMatch "^balancer://app">', '<ProxyMatch "^balancer://app">\n    ProxySet lbmethod=byrequests\n</ProxyMatch>'],
+  ['<ProxyMatch "^balancer://app"> with a BalancerMember only', '<ProxyMatch "^balancer://app">\n    BalancerMember "http://127.0.0.1:8081"\n</ProxyMatch>'],
+  // A ProxyPassMatch worker with $1 matches the section's name: httpd finds it and defines nothing.
+  ['<ProxyMatch> a ProxyPassMatch worker with $1 in its host matches', 'ProxyPassMatch "^/(.*)$" "http://$1"\n<ProxyMatch "http://127.0.0.1:80[0-9]+/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['<ProxyMatch> a ProxyPassMatch worker with $1 in its port matches', 'ProxyPassMatch "^/(\\d+)/(.*)$" "http://127.0.0.1:$1/$2"\n<ProxyMatch "http://127.0.0.1:80[0-9]+/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['<ProxyMatch> a ProxyPassMatch worker with $1 in its path does not match', 'ProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:8086/$1"\n<ProxyMatch "http://127.0.0.1:80[0-9]+/">\n    ProxySet timeout=5\n</ProxyMatch>'],
+  ['inside <Proxy "balancer:app">', '<Proxy "balancer:app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
+  ['inside <Proxy "balancer:/app">', '<Proxy "balancer:/app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
+  ['inside <Proxy "balancer://">', '<Proxy "balancer://">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
+  ['inside <Proxy "BALANCER://app">', '<Proxy "BALANCER://app">\n    ProxySet lbmethod=byrequests\n</Proxy>'],
+  // Inside a section every word is a parameter (invalid-worker-parameter): a URL there fails as one.
+  ['a URL argument inside <Proxy url>, the same URL', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</Proxy>'],
+  ['a URL argument inside <Proxy url>, another URL', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:9090/" timeout=5\n</Proxy>'],
+  ['a URL argument inside <Proxy url>, the URL alone', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet "http://127.0.0.1:8080/"\n</Proxy>'],
+  ['a URL argument inside <Proxy balancer://>, the same balancer', `${BAL.replace('</Proxy>', '    ProxySet "balancer://app" lbmethod=byrequests\n</Proxy>')}`],
+  ['a URL argument inside <Proxy balancer://>, a member', `${BAL.replace('</Proxy>', '    ProxySet "http://127.0.0.1:8081" lbmethod=byrequests\n</Proxy>')}`],
+  ['a URL argument inside <ProxyMatch> whose regex reads as a URL', '<ProxyMatch "http://127.0.0.1:8080/.*">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</ProxyMatch>'],
+  ['a URL argument inside <Proxy "*">', '<Proxy "*">\n    ProxySet "http://127.0.0.1:8080/" timeout=5\n</Proxy>'],
+  ['a word without "=" inside <Proxy url>', '<Proxy "http://127.0.0.1:8080/">\n    ProxySet timeout\n</Proxy>'],
+  ['a ProxyPass flag on ProxySet', `${PP}\nProxySet "http://127.0.0.1:8080/" nocanon`],
+  ['a URL with "=" in its query, outside a section', 'ProxyPass "/a/" "http://127.0.0.1:8080/x?a=b"\nProxySet "http://127.0.0.1:8080/x?a=b" timeout=5'],
 ];
 
 /**
- * httpd fails and the rule stays quiet, on purpose: another message (not "can not find"), or a definition under a
- * condition proxylint cannot evaluate (it takes such definitions as present, so as not to report a working file).
+ * httpd fails and the rules stay quiet, on purpose: under a condition proxylint cannot evaluate (-D flags come from
+ * the command line), a definition is taken as present and a ProxySet as possibly never read, so as not to report a
+ * working file.
  */
 const NOT_REPORTED: Record<string, string> = {
   'ProxyPass under an <IfDefine> that is not defined': 'ProxySet can not find',
-  'a "unix:" URL without a scheme after "|"': 'ProxySet uses an invalid "unix:" URL',
-  'inside <Proxy "*">': 'ProxySet URL must be absolute!: *',
-  'inside <ProxyMatch regex>': 'ProxySet Unable to parse URL: ^http://127.0.0.1:8080/',
+  'inside <Proxy *>, through an <IfDefine> that holds': 'ProxySet URL must be absolute!: *',
 };
 
-const findings = (text: string) =>
-  lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text, '/c/conf/pp.conf': `${PP}\n` }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'proxyset-target-not-found');
+const RULES = ['proxyset-target-not-found', 'proxyset-target-invalid', 'invalid-worker-parameter'];
+const lint = (text: string) => lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text, '/c/conf/pp.conf': `${PP}\n` }), { settings: defaultSettings() });
+const findings = (text: string) => lint(text).findings.filter((f) => RULES.includes(f.ruleId));
+const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
-test('ProxySet lookups: proxyset-target-not-found reports exactly the lines where apache2 -t says "can not find", in its words (real apache2 -t)', async () => {
+/** apache2 -t on the case: the message it prints for the line it stops at, and that line in `text`. */
+async function configTest(text: string): Promise<{ ok: boolean; output: string; said?: string; line?: number }> {
+  const setup = await prepareApache(text, { files: { 'conf/pp.conf': `${PP}\n` } });
+  try {
+    const t = apacheConfigTest(setup);
+    const m = /Syntax error on line (\d+) of ([^\n]*):\n([^\n]*)/.exec(t.output);
+    // The harness writes its own lines (ServerRoot, modules, logs) above the case.
+    return { ...t, said: m?.[3], line: m && m[2] === setup.confPath ? Number(m[1]) - setup.harness.length : undefined };
+  } finally {
+    setup.cleanup();
+  }
+}
+
+test('ProxySet names: one finding on the line where apache2 -t stops, quoting its message, and none where it starts (real apache2 -t)', async () => {
   for (const [what, text] of CASES) {
-    const t = await apacheConfigTestText(text, { files: { 'conf/pp.conf': `${PP}\n` } });
-    const said = /ProxySet can not find '.*' (Worker|Balancer)\./.exec(t.output)?.[0];
+    const t = await configTest(text);
     const found = findings(text);
+    const show = () => found.map((f) => `${f.ruleId}: ${f.message}`).join('\n');
     if (NOT_REPORTED[what]) {
       assert.ok(!t.ok && t.output.includes(NOT_REPORTED[what]), `${what}: httpd now says ${t.output}`);
       assert.deepEqual(found.map((f) => f.message), [], what);
       continue;
     }
-    if (!said) {
-      assert.ok(t.ok, `${what}: apache2 -t failed otherwise:\n${t.output}`);
+    if (t.ok) {
       assert.deepEqual(found.map((f) => f.message), [], `${what}: httpd accepts it`);
       continue;
     }
-    assert.equal(found.length, 1, `${what}: httpd says ${said}`);
-    assert.ok(found[0].message.startsWith(`httpd refuses to start: "${said}": `), `${what}:\n${found[0].message}\nhttpd: ${said}`);
+    assert.ok(t.said !== undefined && t.line !== undefined, `${what}: apache2 -t failed without a syntax error in the case:\n${t.output}`);
+    assert.equal(found.length, 1, `${what}: httpd says ${t.said}\n${show()}`);
+    assert.equal(lineAt(text, found[0].start), t.line, `${what}: httpd stops at line ${t.line}\n${show()}`);
+    // The harness trims the output's end, and with it the blank httpd prints after "absolute!:" for an empty name.
+    const quoted = `httpd refuses to start: "${t.said}`;
+    assert.ok(found[0].message.startsWith(quoted) && /^ *": /.test(found[0].message.slice(quoted.length)), `${what}:\n${found[0].message}\nhttpd: ${t.said}`);
   }
+});
+
+test('the UNIX-socket suggestion gives a file apache2 -t accepts (real apache2 -t)', async () => {
+  const text = 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost:8000/"\nProxySet "unix:/run/php/x.sock|fcgi" timeout=5';
+  const [f] = lint(text).findings.filter((x) => x.ruleId === 'proxyset-target-invalid');
+  assert.equal(f?.suggestions.length, 1, text);
+  const fixed = applyEdits(text, f.suggestions[0].edits).text;
+  assert.equal(fixed, 'ProxyPass "/p/" "unix:/run/php/x.sock|fcgi://localhost:8000/"\nProxySet "unix:/run/php/x.sock|fcgi://localhost/" timeout=5');
+  assert.deepEqual(findings(fixed).map((x) => x.message), [], fixed);
+  const t = await apacheConfigTestText(fixed);
+  assert.ok(t.ok, `${fixed}\n${t.output}`);
+});
+
+test('inside a section, the safe fix removes a URL that names the section\'s own worker or balancer, and apache2 -t accepts the result (real apache2 -t)', async () => {
+  const P = (body: string) => `<Proxy "http://127.0.0.1:8080/">\n    ${body}\n</Proxy>`;
+  const B = (body: string) => BAL.replace('</Proxy>', `    ${body}\n</Proxy>`);
+  for (const [text, expected] of [
+    [P('ProxySet "http://127.0.0.1:8080/" timeout=5'), P('ProxySet timeout=5')],
+    [P('ProxySet HTTP://127.0.0.1:8080/ timeout=5 retry=0'), P('ProxySet timeout=5 retry=0')],
+    [P('ProxySet "http://127.0.0.1:8080/"'), P('ProxySet')],
+    [B('ProxySet "BALANCER://App" lbmethod=byrequests'), B('ProxySet lbmethod=byrequests')],
+  ]) {
+    const [f] = lint(text).findings.filter((x) => x.ruleId === 'invalid-worker-parameter');
+    assert.ok(f?.fix, text);
+    const fixed = applyEdits(text, f.fix.edits).text;
+    assert.equal(fixed, expected);
+    assert.deepEqual(findings(fixed).map((x) => x.message), [], fixed);
+    const t = await apacheConfigTestText(fixed);
+    assert.ok(t.ok, `${fixed}\n${t.output}`);
+  }
+  // Another URL than the section's: which worker the parameters were for is the user's to say.
+  const [other] = lint(P('ProxySet "http://127.0.0.1:9090/" timeout=5')).findings.filter((x) => x.ruleId === 'invalid-worker-parameter');
+  assert.equal(other.fix, undefined);
+});
+
+test('the fixture ok.conf of proxyset-target-invalid loads (real apache2 -t)', async () => {
+  const t = await apacheConfigTestText(readFileSync(join(ROOT, 'test/rules/apache/proxyset-target-invalid/ok.conf'), 'utf8'));
+  assert.ok(t.ok, t.output);
 });
 
 test('the fixture ok.conf loads (real apache2 -t): its <VirtualHost> part, where the rule sees everything', async () => {

@@ -121,6 +121,8 @@ test('backend URLs: schemes, hosts, ports and UNIX sockets', () => {
   assert.deepEqual(parseBackendUrl('unix:/run/a.sock|fcgi://localhost/x').socket, '/run/a.sock');
   assert.match(parseBackendUrl('unix:/run/a.sock').error!, /URL must be absolute/);
   assert.match(parseBackendUrl('127.0.0.1:8080').error!, /Unable to parse URL/);
+  // No scheme before "?": the ":" before the first "/" is still an error for apr_uri_parse.
+  assert.match(parseBackendUrl('https?://b/').error!, /Unable to parse URL/);
   assert.equal(parseBackendUrl('http://[::1]:80/').host, '[::1]');
 });
 

@@ -108,3 +108,21 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
     },
   };
 }
+
+/** Conditions proxylint cannot evaluate: defines given on the command line, the version, files and directives. */
+const UNKNOWABLE = new Set(['ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
+
+/**
+ * True when httpd may not read the line at all: it sits under a condition proxylint cannot evaluate, or under an
+ * <IfModule> that the loaded modules, when known, make false. Rules that say httpd refuses to start skip such lines.
+ */
+export function mayNotBeRead(n: ApacheNode, modules: ModuleView): boolean {
+  for (let p = n.parent; p; p = p.parent) {
+    if (UNKNOWABLE.has(p.lname)) return true;
+    if (p.lname === 'ifmodule' && modules.known) {
+      const a = p.args[0] ?? '';
+      if (modules.isLoaded(moduleKey(a)) === a.startsWith('!')) return true;
+    }
+  }
+  return false;
+}

@@ -1,6 +1,7 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
+import { deSocketfy } from './apache-worker-names';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -47,7 +48,8 @@ function aprUriParse(url: string): { scheme?: string; host?: string; port: strin
   if (i > 0 && url[i] === ':') scheme = url.slice(0, i++);
   else i = 0;
   if (!url.startsWith('//', i)) {
-    if (!scheme && /^[^/?#]*:/.test(url)) return undefined;
+    // apr_uri_parse looks for ":" up to the first "/", past "?" and "#": "https?://b/" and "^http://b/" fail.
+    if (!scheme && /^[^/]*:/.test(url)) return undefined;
     return { scheme, port: '', path: url.slice(i) };
   }
   const authority = /^[^/?#]*/.exec(url.slice(i + 2))![0];
@@ -216,15 +218,57 @@ function proxySectionOf(node: ApacheNode): ApacheNode | null {
   return null;
 }
 
+/** Containers httpd reads in place: a line inside one has the enclosing section as its parent. */
+const TRANSPARENT = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
+
 /**
- * The URL a ProxySet line applies to: its first word when that is a URL, else the enclosing `<Proxy url>`;
- * undefined when it has neither. Also says whether the URL is written on the line (the parameters follow it).
+ * The <Proxy> or <ProxyMatch> section a ProxySet line takes its name from: its parent for httpd (set_proxy_param
+ * in mod_proxy.c compares the parent's name with "<Proxy", which <ProxyMatch> starts with too), if any.
  */
-export function proxySetTarget(node: ApacheNode): { url: string; urlFromLine: boolean; section: ApacheNode | null } | undefined {
-  const section = proxySectionOf(node);
-  const urlFromLine = node.args.length >= 1 && /:\/\//.test(node.args[0]) && !node.args[0].includes('=');
-  const url = urlFromLine ? node.args[0] : section?.args[0];
-  return url ? { url, urlFromLine, section } : undefined;
+export function proxySetSection(node: ApacheNode): ApacheNode | undefined {
+  let p = node.parent;
+  while (p && TRANSPARENT.has(p.lname)) p = p.parent;
+  return p && (p.lname === 'proxy' || p.lname === 'proxymatch') ? p : undefined;
+}
+
+export interface ProxySetTarget {
+  /** The worker or balancer name httpd uses: the section's first word inside a section, else the line's first word. */
+  url: string;
+  /** Outside a section: the name is the line's first word, and the parameters follow it. */
+  urlFromLine: boolean;
+  section: ApacheNode | null;
+  /** In <ProxyMatch>: httpd takes the regular expression, as written, for the name. */
+  match: boolean;
+}
+
+/**
+ * What a ProxySet line configures, as httpd reads it: inside a section every word is a parameter and the section
+ * names the worker; outside, the first word is the name, whatever it looks like. Undefined for a bare `ProxySet`
+ * outside a section.
+ */
+export function proxySetTarget(node: ApacheNode): ProxySetTarget | undefined {
+  const section = proxySetSection(node);
+  if (section) return { url: section.args[0] ?? '', urlFromLine: false, section, match: section.lname === 'proxymatch' };
+  return node.args.length > 0 ? { url: node.args[0], urlFromLine: true, section: null, match: false } : undefined;
+}
+
+/**
+ * What httpd says when it cannot use a ProxySet line's name, before it reads a parameter (set_proxy_param in
+ * mod_proxy.c, 2.4.71): a "unix:" URL with no ":" after its "|", anywhere; and inside a section, where httpd defines
+ * the worker or balancer it does not find, a name ap_proxy_define_balancer or ap_proxy_define_worker rejects.
+ * A name with "scheme://x" could still find a ProxyPassMatch worker whose $1 matches anything; callers that can
+ * see the workers check that. Outside a section, a name that finds nothing is proxyset-target-not-found's case.
+ */
+export function proxySetTargetError(t: ProxySetTarget): string | undefined {
+  const name = t.url;
+  // ap_proxy_valid_balancer_name(name, 9): "balancer:" in any case.
+  if (/^balancer:/i.test(name)) {
+    if (!t.section) return undefined;
+    const c = name.indexOf(':');
+    return name[c + 1] === '/' && name[c + 2] === '/' && c + 3 < name.length ? undefined : `ProxySet Bad syntax for a balancer name (${name})`;
+  }
+  if (deSocketfy(name) === undefined) return 'ProxySet uses an invalid "unix:" URL';
+  return t.section ? parseBackendUrl(name, 'ProxySet').error : undefined;
 }
 
 function locationOf(node: ApacheNode): ApacheNode | null {
@@ -357,7 +401,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       workers.push(w);
     } else if (node.lname === 'proxyset') {
       const target = proxySetTarget(node);
-      if (!target) continue;
+      // <ProxyMatch>: a worker or balancer named by the expression as written, which ProxyPass lines do not use.
+      if (!target || target.match) continue;
       const { url, urlFromLine, section } = target;
       const { params } = parseParams(node, urlFromLine ? 1 : 0);
       if (/^balancer:\/\//i.test(url)) {

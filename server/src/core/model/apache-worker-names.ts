@@ -87,15 +87,17 @@ function ematch(str: string, expected: string, x = 0, y = 0): number {
 /**
  * Whether ap_proxy_get_worker_ex finds the worker `name` for `url` (a ProxySet URL): the URL is lower-cased up to
  * its path, and the name must be no longer than the URL, cover at least its scheme://host:port, and be a prefix of
- * it (for a regex worker, match it with $1… as wildcards). So "http://h:8080" does not find "http://h:8080/", and
- * "http://h:80/" does not find "http://h/". A regex name with many wildcards, or a very long URL, is taken as found.
+ * it; a regex worker's name must match it with $1… as wildcards, and need not cover the host ("http://$1" finds
+ * "http://backend.example/" on 2.4.71, though not "http://b"). So "http://h:8080" does not find "http://h:8080/",
+ * and "http://h:80/" does not find "http://h/". A regex name with many wildcards, or a very long URL, is taken as
+ * found.
  */
 export function findsWorker(url: string, name: string, matchable: boolean): boolean {
   const head = lookupHost(url);
   if (head === undefined) return false;
   const copy = head + url.slice(head.length);
-  if (name.length > url.length || name.length < head.length) return false;
-  if (!matchable) return copy.startsWith(name);
+  if (name.length > url.length) return false;
+  if (!matchable) return name.length >= head.length && copy.startsWith(name);
   // Each $n tries every rest of the URL: with more than two, or a long URL, the match could take very long.
   if ((name.match(/\$\d/g) ?? []).length > 2 || url.length > 2048) return true;
   return ematch(copy, name) === 0;

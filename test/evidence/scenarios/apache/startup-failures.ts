@@ -84,6 +84,27 @@ export default [
     request: { path: '/app/x' },
     fix: false,
   }),
+  defineScenario({
+    rule: 'proxyset-target-invalid',
+    server: 'apache',
+    variant: '<Proxy "*">',
+    claim: { status: 'startup-failure', log: 'ProxySet URL must be absolute!: *', doc: ['ProxySet URL must be absolute!: *'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: false,
+  }),
+  defineScenario({
+    rule: 'proxyset-target-invalid',
+    server: 'apache',
+    variant: 'UNIX socket',
+    claim: { status: 'startup-failure', log: 'ProxySet uses an invalid "unix:" URL', doc: ['ProxySet uses an invalid "unix:" URL'] },
+    config: { fromDoc: { index: 1, replace: [['/run/app/app.sock', '{{dir}}/app.sock']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok', unix: 'app.sock' } },
+    request: { path: '/app/x' },
+    fix: { use: 'suggestion', title: /Name the worker/ },
+    afterFix: { status: 200 },
+  }),
   // Debian's `a2enmod proxy proxy_http` set: no mod_proxy_hcheck.
   defineScenario({
     rule: 'invalid-worker-parameter',

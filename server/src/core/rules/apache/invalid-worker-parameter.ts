@@ -1,9 +1,11 @@
 import { apacheFix } from '../../apache-fix';
+import type { ApacheArg } from '../../syntax/apache/ast';
 import type { ApacheNode } from '../../model/apache-tree';
-import { proxySetTarget } from '../../model/apache-proxy';
+import { proxySetTarget, proxySetTargetError } from '../../model/apache-proxy';
+import { balancerKey, workerName } from '../../model/apache-worker-names';
 import { checkParamValue, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
 import { atLeast } from '../../model/version';
-import { defineApacheRule } from '../apache-rule';
+import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 function distance(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
@@ -17,6 +19,8 @@ interface Target {
   kind: 'worker' | 'balancer';
   /** The URL as written, for ProxySet's message. */
   url?: string;
+  /** ProxySet inside <Proxy> or <ProxyMatch>: the section that names the worker. */
+  section?: ApacheNode | null;
 }
 
 /**
@@ -57,8 +61,13 @@ export default defineApacheRule({
       const cut = (a: { start: number }) => hash < 0 || a.start < n.directive.args[hash].start;
       const parsed = parseParams(n, from);
       const params = parsed.params.filter((p) => cut(p.arg));
-      const invalid = parsed.invalid.filter(cut);
+      // ProxySet takes no flags: every word must hold "=" (set_proxy_param in mod_proxy.c).
+      const invalid = (label === 'ProxySet' ? [...parsed.invalid, ...parsed.flags].sort((a, b) => a.start - b.start) : parsed.invalid).filter(cut);
       for (const a of invalid) {
+        if (label === 'ProxySet') {
+          reportProxySetWord(ctx, n, a, target);
+          continue;
+        }
         ctx.report({ at: { file: n.file, start: a.start, end: a.end }, message: `httpd refuses to start: "Invalid ProxyPass|ProxyPassMatch parameter. Parameter must be in the form 'key=value'." ("${a.value}" after the URL)` });
       }
       for (const p of params) {
@@ -90,7 +99,40 @@ export default defineApacheRule({
     for (const w of ctx.proxy.workers) if (w.kind === 'member') check(w.node, w.node.directive.args.indexOf(w.urlArg) + 1, 'BalancerMember', kindOf(undefined));
     for (const n of ctx.nodes('proxyset')) {
       const target = proxySetTarget(n);
-      check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', kindOf(target?.url));
+      // A name httpd cannot use stops it before the parameters (proxyset-target-invalid reports it).
+      if (target && proxySetTargetError(target)) continue;
+      // ProxySet takes any name starting with "balancer:" for a balancer (ap_proxy_valid_balancer_name).
+      check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', { kind: target && /^balancer:/i.test(target.url) ? 'balancer' : 'worker', url: target?.url, section: target?.section });
     }
   },
 });
+
+/**
+ * A ProxySet word without "=". Inside <Proxy "url"> the section names the worker and every word is a parameter, so
+ * `ProxySet "url" key=value` there fails on the URL (checked with apache2 -t in test/servers/apache-proxyset-lookup.test.ts).
+ */
+function reportProxySetWord(ctx: ApacheRuleContext, n: ApacheNode, a: ApacheArg, target: Target): void {
+  const said = "Invalid ProxySet parameter. Parameter must be in the form 'key=value'";
+  const at = { file: n.file, start: a.start, end: a.end };
+  const section = target.section;
+  if (!section || !/^[A-Za-z][A-Za-z0-9+.-]*:/.test(a.value)) {
+    ctx.report({ at, message: `httpd refuses to start: "${said}": "${a.value}" is no key=value word` });
+    return;
+  }
+  const name = section.args[0] ?? '';
+  const isBalancer = /^balancer:/i.test(name);
+  const key = (u: string) => (isBalancer ? balancerKey(u) : workerName(u, false));
+  const same = key(name) !== undefined && key(name) === key(a.value);
+  const where = `inside <${section.name} ${section.directive.args.map((x) => x.raw).join(' ')}> (line ${ctx.lineOf(section)}) the section names the ${isBalancer ? 'balancer' : 'worker'} and ProxySet takes only key=value words`;
+  const args = n.directive.args;
+  const k = args.indexOf(a);
+  // The word and the blanks after it (before it, when it is the last word).
+  const edit = k + 1 < args.length ? { start: a.start, end: args[k + 1].start } : { start: k > 0 ? args[k - 1].end : n.directive.nameSpan.end, end: a.end };
+  ctx.report({
+    at,
+    message: same
+      ? `httpd refuses to start: "${said}": ${where}, so "${a.value}" is read as a parameter: remove it (the section already names it)`
+      : `httpd refuses to start: "${said}": ${where}, so "${a.value}" is read as a parameter: parameters for another backend go on its own ProxyPass or BalancerMember line`,
+    fix: same ? apacheFix(`Remove "${a.value}" (the section names it)`, { path: n.file.path, ...edit, newText: '' }) : undefined,
+  });
+}

@@ -1,6 +1,6 @@
 import { apacheFix } from '../../apache-fix';
-import { moduleKey } from '../../model/apache-modules';
-import { isRegexWorker } from '../../model/apache-proxy';
+import { mayNotBeRead } from '../../model/apache-modules';
+import { isRegexWorker, proxySetSection } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { balancerKey, deSocketfy, findsWorker, lookupHost, workerName } from '../../model/apache-worker-names';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
@@ -31,15 +31,6 @@ interface MemberDef extends Definition {
 
 /** Containers httpd reads in place (their lines get the enclosing section as parent). */
 const TRANSPARENT = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
-/** Containers whose condition proxylint cannot evaluate: a ProxySet in them may never be read. */
-const UNKNOWABLE = new Set(['ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
-
-/** The <Proxy> or <ProxyMatch> section a ProxySet line takes its name from (its parent for httpd), if any. */
-function proxySectionOf(n: ApacheNode): ApacheNode | undefined {
-  let p = n.parent;
-  while (p && TRANSPARENT.has(p.lname)) p = p.parent;
-  return p && (p.lname === 'proxy' || p.lname === 'proxymatch') ? p : undefined;
-}
 
 /** Outside every section but conditional ones. */
 function atTop(n: ApacheNode): boolean {
@@ -101,7 +92,7 @@ function collect(ctx: ApacheRuleContext): Definitions {
       if (name !== undefined) d.members.push({ ...at, name, balancer: w.balancer.name });
     } else if (node.lname === 'proxyset') {
       if (node.unresolved) return blind(scope, index);
-      const section = proxySectionOf(node);
+      const section = proxySetSection(node);
       if (!section) return void d.lookups.push(at);
       // Inside <Proxy url> ProxySet defines what it does not find (a section URL it cannot use is another error).
       const name = section.args[0] ?? '';
@@ -142,12 +133,12 @@ export default defineApacheRule({
       else byHost.set(k, [w]);
     }
     for (const { node, index, scope } of d.lookups) {
-      if (conditional(ctx, node)) continue;
+      if (mayNotBeRead(node, ctx.modules)) continue;
       const name = node.args[0] ?? '';
       const isBalancer = /^balancer:/i.test(name);
       const key = isBalancer ? balancerKey(name) : undefined;
       const url = isBalancer ? undefined : deSocketfy(name);
-      // 'ProxySet uses an invalid "unix:" URL' is another error.
+      // 'ProxySet uses an invalid "unix:" URL' is another error (proxyset-target-invalid).
       if (!isBalancer && url === undefined) continue;
       const before = (x: Definition) => x.scope === scope && x.index < index;
       const finds = (w: { name: string; matchable: boolean }) => findsWorker(url!, w.name, w.matchable);
@@ -229,16 +220,4 @@ function missingBalancer(ctx: ApacheRuleContext, d: Definitions, name: string, k
   const empty = ctx.nodes('proxy').find((p) => virtualHostOf(p) === scope && balancerKey(p.args[0] ?? '') === key && ctx.config.all.indexOf(p) < index);
   if (empty) return { text: `its <Proxy> section on ${at(empty)} has no BalancerMember or ProxySet, and a section alone defines nothing` };
   return { text: `no ProxyPass, BalancerMember or <Proxy ${key}> section in ${scopeName(ctx, scope)} defines it before this line` };
-}
-
-/** A ProxySet httpd may not read at all: under a condition proxylint cannot evaluate, or a module known to be absent. */
-function conditional(ctx: ApacheRuleContext, n: ApacheNode): boolean {
-  for (let p = n.parent; p; p = p.parent) {
-    if (UNKNOWABLE.has(p.lname)) return true;
-    if (p.lname === 'ifmodule' && ctx.modules.known) {
-      const a = p.args[0] ?? '';
-      if (ctx.modules.isLoaded(moduleKey(a)) === a.startsWith('!')) return true;
-    }
-  }
-  return false;
 }

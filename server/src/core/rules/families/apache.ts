@@ -21,6 +21,7 @@ import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
 import balancerMemberOutsideBalancer from '../apache/balancer-member-outside-balancer';
 import proxysetTargetNotFound from '../apache/proxyset-target-not-found';
+import proxysetTargetInvalid from '../apache/proxyset-target-invalid';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
@@ -57,6 +58,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   undefinedBalancer,
   balancerMemberOutsideBalancer,
   proxysetTargetNotFound,
+  proxysetTargetInvalid,
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
