@@ -150,6 +150,10 @@ test('workspace/executeCommand proxylint.server.explain: an error-log line place
     assert.match(grouped, /^### nginx: one request, logged in 2 lines \(connection \*9 \(worker 17\), client 10\.0\.0\.9, `POST \/api\/orders HTTP\/1\.1`\)\n\n\*\*Tried:\*\* `127\.0\.0\.1:18601` \(refused\), then `127\.0\.0\.1:18602` \(refused\)\n\n\*\*Outcome:\*\* the client got 502 \(every server nginx could use \(2\) was tried\)\./);
     assert.match(grouped, /\*\*nginx:\*\* this try failed \(502 had it been the last\); nginx went on with the request after it/);
     assert.match(grouped, /\*\*Request:\*\* `POST \/api\/orders`, backend `http:\/\/127\.0\.0\.1:18602\/api\/orders`/);
+    // Alone, a POST that timed out after it was sent: proxy_next_upstream (error timeout) does not pass it on, so the 504 is sure.
+    const post = line.replace('*5', '*11').replace('while connecting to upstream', 'while reading response header from upstream');
+    const sure = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [post] });
+    assert.match(sure, /^### nginx: the client got 504 \(a POST that was already sent is not passed to another server without non_idempotent in \*_next_upstream\)\n/);
     const none = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: ['hello'] });
     assert.match(none, /does not know this line/);
     await assert.rejects(c.request('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [42] }), /takes the error-log text/);

@@ -216,6 +216,22 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
   };
 }
 
+/**
+ * What the client got for a failed try logged alone (no other line of its connection beside it), when the
+ * configuration leaves nginx no other try: the same judgement as nginxOutcome for a request of that one line (one
+ * server to go to, *_next_upstream off or not passing that failure or a sent POST on, *_next_upstream_tries 1). With
+ * more servers (a backup too) another try may have answered, which nginx does not log: undefined then, as it is
+ * without the configuration.
+ */
+export function loneOutcome(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
+  if (!limits || !isTryFailure(e.pattern.id) || ENDS.has(e.pattern.id)) return undefined;
+  const server = serverOf(e.fields.upstream);
+  if (server === undefined) return undefined;
+  const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
+  const o = nginxOutcome(lone, new Map([[index, e]]), limits);
+  return o.final && o.status !== undefined ? o : undefined;
+}
+
 const GOT: Record<string, string> = {
   'nginx-refused': 'refused', 'nginx-connect-timeout': 'connect timed out', 'nginx-kernel-connect-timeout': 'connect timed out (kernel)',
   'nginx-tls-handshake-timeout': 'TLS handshake timed out', 'nginx-send-timeout': 'timed out sending the request',
