@@ -241,3 +241,24 @@ test('explain --log: a lone refused line for a group of one server says the stat
     tree.cleanup();
   }
 });
+
+test('explain: a failure on a reused keep-alive connection is not sure from the servers tried: nginx retries it without counting a try', () => {
+  // The evidence scenario keepalive-timeout-races-backend (GET retried) on nginx 1.22.1: "upstream prematurely closed
+  // connection" for a group of one server with keepalive, and the client got 200 from the retry on a new connection.
+  const conf = (group: string, extra = '') => `events {}\nhttp {\n  upstream app { server 10.0.0.1:8080; ${group} }\n  server {\n    listen 80;\n    server_name shop.test;\n    location /api/ { proxy_pass http://app; ${extra} }\n  }\n}\n`;
+  const closed = line('13:40:01', '*7', 'upstream prematurely closed connection').replace('while connecting to', 'while reading response header from');
+  const said = (text: string, version?: string) => {
+    const settings = defaultSettings();
+    if (version) settings.nginx.version = version.split('.').map(Number) as typeof settings.nginx.version;
+    const r = lintNginx(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings });
+    const e = explainLog([closed], [{ config: r.config, findings: r.findings, target: settings.nginx, upstreams: r.upstreams }]).entries[0];
+    return e.outcome ? `${e.outcome.status} ${e.outcome.why}` : 'not sure';
+  };
+  assert.equal(said(conf('keepalive 8;')), 'not sure');
+  // Unknown version: from 1.29.7 every group keeps connections. Known older, without keepalive: one try, sure.
+  assert.equal(said(conf('')), 'not sure');
+  assert.equal(said(conf(''), '1.22.1'), '502 the request had one server to go to');
+  assert.equal(said(conf('keepalive 8;'), '1.22.1'), 'not sure');
+  // proxy_next_upstream off passes nothing on, reused connection or not.
+  assert.equal(said(conf('keepalive 8;', 'proxy_next_upstream off;')), '502 *_next_upstream is off: nginx passes no failed request to another server');
+});

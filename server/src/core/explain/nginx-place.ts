@@ -1,5 +1,6 @@
 import { effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
+import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
@@ -285,8 +286,12 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   if (Number.isInteger(n) && n > 0) limits.maxTries = n;
   // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
   const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && (t.node.parent === location || t.node.parent?.parent === location));
-  if (passes.length !== 1 || passes[0].hasVariables) return limits;
-  const t = passes[0];
+  const t = passes.length === 1 && !passes[0].hasVariables ? passes[0] : undefined;
+  // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
+  // 1.29.7 on (a target that cannot be told, or a version not known, may).
+  const keepalive = t?.upstream?.node.children.find((c) => c.name === 'keepalive')?.directive.args[0]?.value;
+  limits.reuses = family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') !== false);
+  if (!t) return limits;
   const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
   const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];
   if (names.length > 0 && names.every((x): x is string => x !== undefined)) limits.servers = names;

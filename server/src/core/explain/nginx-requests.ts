@@ -162,6 +162,13 @@ export interface RetryLimits {
   nextUpstream?: string[];
   /** `*_next_upstream_tries` (0: no limit). */
   maxTries?: number;
+  /**
+   * Whether nginx may send the request on a kept-alive connection (a group with keepalive, or any group from nginx
+   * 1.29.7 on; assumed when the version is not known). A failure on such a connection does not count as a try
+   * (ngx_http_upstream_next: `peer.tries++` for a cached connection's error), and nginx tries again, the same
+   * server too: neither the servers tried nor *_next_upstream_tries then make the outcome sure.
+   */
+  reuses?: boolean;
 }
 
 /** The proxy_next_upstream word for each kind of failed try (ngx_http_upstream_next's ft_type). */
@@ -171,6 +178,8 @@ const NEXT_UPSTREAM_KIND: Record<string, string> = {
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
   'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header',
 };
+/** Failures that can happen on a kept-alive connection the backend has closed (no connect() on a reused connection). */
+const ON_REUSED_CONNECTION = new Set(['nginx-premature-close', 'nginx-reset', 'nginx-send-failed']);
 /** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
 const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header']);
 
@@ -203,6 +212,11 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     if (method && ['POST', 'LOCK', 'PATCH'].includes(method) && AFTER_SENDING.has(failed.pattern.id) && !limits.nextUpstream.includes('non_idempotent')) {
       return { status, final: true, why: `a ${method} that was already sent is not passed to another server without non_idempotent in *_next_upstream` };
     }
+  }
+  // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused
+  // connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on a new one.
+  if (limits?.reuses && ON_REUSED_CONNECTION.has(failed.pattern.id)) {
+    return { status, final: false, why: 'if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again (the same server too); a try that gets an answer is not logged' };
   }
   if (limits?.maxTries && tried.length >= limits.maxTries) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
   if (limits?.servers && limits.servers.length > 0 && limits.servers.every((s) => tried.includes(s))) {
