@@ -2,7 +2,6 @@ import type { LintResult } from '../lint';
 import { effective, type Effective } from '../model/nginx-effective';
 import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { isKnownNginxDirective } from '../model/nginx-directives';
-import { isSingleValueAt } from '../rules/nginx/duplicate-directive';
 import { moduleOfDirective } from '../model/nginx-modules';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
@@ -54,7 +53,7 @@ function state(e: Effective, name: string, from: string): Stated {
   }
   if (e.origin === 'default') return { value: `\`${e.defaultValue}\``, origin: describeOrigin(e, from) };
   // e.nodes all sit at one level (the one that decides): two of a single-value directive there stop nginx.
-  if (e.nodes.length > 1 && isSingleValueAt(name, e.nodes[0].context)) {
+  if (e.duplicate) {
     const both = e.nodes.slice(0, MAX_ROWS).map((n) => `\`${text(n)}\` at ${placeOf(n, from)}`).join(' and ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
     return { value: 'none: nginx will not start', origin: `"${name}" directive is duplicate — written ${e.nodes.length} times at one level: ${both}`, duplicate: true };
   }
