@@ -184,6 +184,46 @@ test('a position past the end of a line means the end of that line, for hover, d
   }
 });
 
+test('a negative position is refused (InvalidParams) by hover, definition and completion, not read as the start of the file', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(p('nginx.conf'), NGINX);
+    const doc = { uri: uri(p('nginx.conf')) };
+    for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/completion']) {
+      for (const position of [{ line: -1, character: 0 }, { line: 0, character: -3 }]) {
+        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integers/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
+      }
+    }
+    // The server goes on answering.
+    assert.notEqual(await c.request<Hover | null>('textDocument/hover', { textDocument: doc, position: { line: 0, character: 1 } }), null);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('hover on a line nginx reads as arguments of the line above (its ";" is missing) says so, with no value of its own', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    const file = p('conf.d/half.conf');
+    const text = ['server {', '  location / {', '    proxy_pass http://', '    proxy_read_timeout', '    proxy_set_header "Host', ''].join('\n');
+    await c.open(file, text);
+    const hover = async (line: number) => ((await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character: 6 } }))?.contents as { value: string } | undefined)?.value ?? '';
+    const half = await hover(3);
+    assert.match(half, /^\*\*Not a directive for nginx yet:\*\* the line above has no `;`, so nginx reads `proxy_read_timeout` and the rest of this line as more arguments of `proxy_pass` \(half\.conf:3\)\./);
+    assert.doesNotMatch(half, /Effective value here/);
+    assert.match(await hover(4), /more arguments of `proxy_pass` \(half\.conf:3\)/);
+    // proxy_pass itself: no value read as written, and its table does not show an empty proxy_read_timeout.
+    const pass = await hover(2);
+    assert.match(pass, /^\*\*Effective value here:\*\* none: a ";" is missing — half\.conf:3 has no ";"/);
+    assert.match(pass, /\| `proxy_read_timeout` \| none: a ";" is missing \|/);
+    assert.doesNotMatch(pass, /\| `` \||value here:\*\* ``/);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; applying the fix clears the diagnostic', async () => {
   const c = new LspClient();
   try {
