@@ -66,14 +66,17 @@ export function apachePairingProblems(o: Observation, lint: ApacheLintResult, wh
  * `proxylint explain --in` on a real nginx's error log and the configuration it ran: the lines of one request (one
  * connection number) are shown as one request, and an outcome given as sure (no live upstreams, every server tried,
  * *_next_upstream_tries reached, a failure *_next_upstream does not pass on) must be the status the client got, when
- * all counted requests got the same one. An outcome that depends on an unlogged later try is not judged.
+ * all counted requests got the same one; so must the sure outcome of a line logged alone (one server to go to, …). An outcome that depends on an unlogged later try is not judged.
  */
 export function nginxRequestProblems(o: Observation, lint: LintResult, target: NginxTarget, when: string): string[] {
   const first = o.statuses[0];
   const uniform = first !== undefined && o.statuses.every((s) => s === first) ? first : undefined;
   if (uniform === undefined) return [];
-  const { requests } = explainLog(o.errorLog.split('\n'), [{ config: lint.config, findings: lint.findings, target, upstreams: lint.upstreams }]);
-  return requests
-    .filter((r) => r.server === 'nginx' && r.outcome?.final && /^\d{3}$/.test(r.outcome.status ?? '') && r.outcome.status !== uniform)
-    .map((r) => `proxylint explain says the client got ${r.outcome!.status} for this request (${r.outcome!.why}), the client got ${uniform} (${when}): ${r.lines.map((l) => l.text).join(' | ')}`);
+  const { requests, entries } = explainLog(o.errorLog.split('\n'), [{ config: lint.config, findings: lint.findings, target, upstreams: lint.upstreams }]);
+  const wrong = (x: { outcome?: { status?: string; final: boolean } }) => x.outcome?.final && /^\d{3}$/.test(x.outcome.status ?? '') && x.outcome.status !== uniform;
+  return [
+    ...requests.filter((r) => r.server === 'nginx' && wrong(r)).map((r) => `proxylint explain says the client got ${r.outcome!.status} for this request (${r.outcome!.why}), the client got ${uniform} (${when}): ${r.lines.map((l) => l.text).join(' | ')}`),
+    // A line logged alone, sure because the configuration left nginx no other try (one server, *_next_upstream off, …).
+    ...entries.filter((e) => e.alone > 0 && wrong(e)).map((e) => `proxylint explain says the client got ${e.outcome!.status} for this line logged alone (${e.outcome!.why}), the client got ${uniform} (${when}): ${e.example}`),
+  ];
 }

@@ -150,6 +150,10 @@ test('workspace/executeCommand proxylint.server.explain: an error-log line place
     assert.match(grouped, /^### nginx: one request, logged in 2 lines \(connection \*9 \(worker 17\), client 10\.0\.0\.9, `POST \/api\/orders HTTP\/1\.1`\)\n\n\*\*Tried:\*\* `127\.0\.0\.1:18601` \(refused\), then `127\.0\.0\.1:18602` \(refused\)\n\n\*\*Outcome:\*\* the client got 502 \(every server nginx could use \(2\) was tried\)\./);
     assert.match(grouped, /\*\*nginx:\*\* this try failed \(502 had it been the last\); nginx went on with the request after it/);
     assert.match(grouped, /\*\*Request:\*\* `POST \/api\/orders`, backend `http:\/\/127\.0\.0\.1:18602\/api\/orders`/);
+    // Alone, a POST that timed out after it was sent: proxy_next_upstream (error timeout) does not pass it on, so the 504 is sure.
+    const post = line.replace('*5', '*11').replace('while connecting to upstream', 'while reading response header from upstream');
+    const sure = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [post] });
+    assert.match(sure, /^### nginx: the client got 504 \(a POST that was already sent is not passed to another server without non_idempotent in \*_next_upstream\)\n/);
     const none = await c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: ['hello'] });
     assert.match(none, /does not know this line/);
     await assert.rejects(c.request('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [42] }), /takes the error-log text/);
@@ -175,6 +179,46 @@ test('a position past the end of a line means the end of that line, for hover, d
     assert.deepEqual(defs, []);
     const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: at });
     assert.ok(!items.some((i) => i.label === 'http://app_backend'), 'completion must not continue the next line');
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a negative position is refused (InvalidParams) by hover, definition and completion, not read as the start of the file', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(p('nginx.conf'), NGINX);
+    const doc = { uri: uri(p('nginx.conf')) };
+    for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/completion']) {
+      for (const position of [{ line: -1, character: 0 }, { line: 0, character: -3 }]) {
+        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integers/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
+      }
+    }
+    // The server goes on answering.
+    assert.notEqual(await c.request<Hover | null>('textDocument/hover', { textDocument: doc, position: { line: 0, character: 1 } }), null);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('hover on a line nginx reads as arguments of the line above (its ";" is missing) says so, with no value of its own', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    const file = p('conf.d/half.conf');
+    const text = ['server {', '  location / {', '    proxy_pass http://', '    proxy_read_timeout', '    proxy_set_header "Host', ''].join('\n');
+    await c.open(file, text);
+    const hover = async (line: number) => ((await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character: 6 } }))?.contents as { value: string } | undefined)?.value ?? '';
+    const half = await hover(3);
+    assert.match(half, /^\*\*Not a directive for nginx yet:\*\* the line above has no `;`, so nginx reads `proxy_read_timeout` and the rest of this line as more arguments of `proxy_pass` \(half\.conf:3\)\./);
+    assert.doesNotMatch(half, /Effective value here/);
+    assert.match(await hover(4), /more arguments of `proxy_pass` \(half\.conf:3\)/);
+    // proxy_pass itself: no value read as written, and its table does not show an empty proxy_read_timeout.
+    const pass = await hover(2);
+    assert.match(pass, /^\*\*Effective value here:\*\* none: a ";" is missing — half\.conf:3 has no ";"/);
+    assert.match(pass, /\| `proxy_read_timeout` \| none: a ";" is missing \|/);
+    assert.doesNotMatch(pass, /\| `` \||value here:\*\* ``/);
   } finally {
     await c.stop();
   }

@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { applyEdits } from '../../server/src/core/fix';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { PLACEMENT_CHECKED } from '../../server/src/core/rules/apache/directive-not-allowed-in-section';
@@ -71,6 +72,39 @@ test('apache2 -t refuses each proxy/timeout directive in exactly the sections di
     }
     assert.deepEqual(wrong, [], `${runs} apache2 -t runs`);
     assert.ok(runs > 400, `${runs} runs`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('apache2 -t accepts what directive-not-allowed-in-section suggests for a misplaced ProxyTimeout or Timeout (the line\'s own value)', () => {
+  requireBinary('apache2');
+  const root = mkdtempSync(join(tmpdir(), 'proxylint-apache-placement-'));
+  mkdirSync(join(root, 'logs'));
+  const head = [...MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`), 'ServerName localhost', 'Listen 127.0.0.1:18499'].join('\n');
+  const cases = [
+    { body: '<Location /loc/>\n    ProxyPass http://127.0.0.1:9300/\n    ProxyTimeout 30\n</Location>', suggested: 'ProxyPass http://127.0.0.1:9300/ timeout=30' },
+    { body: '<LocationMatch ^/r/(.*)$>\n    ProxyTimeout 2mi\n    ProxyPassMatch http://127.0.0.1:9300/$1 retry=0\n</LocationMatch>', suggested: 'ProxyPassMatch http://127.0.0.1:9300/$1 retry=0 timeout=2' },
+    { body: '<Location /loc/>\n    Timeout 1500ms\n    ProxyPass http://127.0.0.1:9300/\n</Location>', suggested: 'ProxyPass http://127.0.0.1:9300/ timeout=2' },
+    { body: '<Proxy http://127.0.0.1:9300>\n    Timeout 45\n</Proxy>', suggested: 'ProxySet timeout=45' },
+  ];
+  try {
+    const conf = join(root, 'httpd.conf');
+    const check = (text: string) => {
+      writeFileSync(conf, text);
+      const r = spawnSync('apache2', ['-t', '-d', root, '-f', conf], { encoding: 'utf8', timeout: 30_000 });
+      return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
+    };
+    for (const c of cases) {
+      const text = `${head}\n${c.body}\n`;
+      assert.ok(!check(text).ok, `httpd refuses\n${c.body}`);
+      const finding = lintApache(conf, text, memHost({ [conf]: text }), { settings: defaultSettings() }).findings.find((f) => f.ruleId === 'directive-not-allowed-in-section');
+      assert.ok(finding && finding.suggestions.length === 1, `one suggestion for\n${c.body}`);
+      const fixed = applyEdits(text, finding.suggestions[0].edits).text;
+      assert.ok(fixed.includes(`    ${c.suggested}\n`), fixed);
+      const t = check(fixed);
+      assert.ok(t.ok, `apache2 -t on the suggestion:\n${fixed}\n${t.output}`);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

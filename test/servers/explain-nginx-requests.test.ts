@@ -63,6 +63,8 @@ test('explain: the lines a real nginx logs for one request tried on several serv
   const a = await refusedPort();
   const b = await refusedPort();
   const c = await refusedPort();
+  const d = await refusedPort();
+  const e = await refusedPort();
   const slow = await startHttpStandin({ behaviour: 'silent', deadlineMs: 60_000 });
   const bad = await startHttpStandin({ behaviour: 'ok', status: 502, deadlineMs: 60_000 });
   const good = await startHttpStandin({ behaviour: 'ok', deadlineMs: 60_000 });
@@ -76,6 +78,8 @@ test('explain: the lines a real nginx logs for one request tried on several serv
     upstream ka { server ${a.address} max_fails=0; server ${b.address} max_fails=0; }
     upstream post { server ${slow.address}; server ${good.address}; }
     upstream tries { server ${a.address}; server ${c.address}; server ${good.address}; }
+    upstream one { server ${d.address}; }
+    upstream off { server ${d.address} max_fails=0; server ${e.address} max_fails=0; }
     proxy_connect_timeout 1s;
     proxy_read_timeout 1s;
     proxy_next_upstream error timeout http_502;
@@ -89,13 +93,16 @@ test('explain: the lines a real nginx logs for one request tried on several serv
         location /ka/ { proxy_pass http://ka; }
         location /post/ { proxy_pass http://post; }
         location /tries/ { proxy_pass http://tries; proxy_next_upstream_tries 2; }
+        location /one/ { proxy_pass http://one; }
+        location /plain/ { proxy_pass http://${d.address}; }
+        location /off/ { proxy_pass http://off; proxy_next_upstream off; }
     }
 }
 `);
   const nginx = await startNginx(setup);
   try {
     const got = new Map<string, number | string>();
-    for (const path of ['/three/1', '/three/2', '/refused/1', '/refused/2', '/mixed/1', '/two/1', '/tries/1']) {
+    for (const path of ['/three/1', '/three/2', '/refused/1', '/refused/2', '/mixed/1', '/two/1', '/tries/1', '/one/1', '/plain/1', '/off/1']) {
       got.set(`GET ${path} HTTP/1.1`, (await request({ port: setup.port, path, timeoutMs: 10_000 })).status);
     }
     got.set('POST /post/1 HTTP/1.1', (await request({ port: setup.port, path: '/post/1', method: 'POST', body: 'x=1', timeoutMs: 10_000 })).status);
@@ -111,13 +118,16 @@ test('explain: the lines a real nginx logs for one request tried on several serv
       'GET /two/1 HTTP/1.1': 504, // refused, then timed out: the last try decides
       'GET /tries/1 HTTP/1.1': 502, // refused twice, then proxy_next_upstream_tries 2 stops it
       'POST /post/1 HTTP/1.1': 504, // a POST already sent is not passed on
+      'GET /one/1 HTTP/1.1': 502, // one line: refused by the group's only server
+      'GET /plain/1 HTTP/1.1': 502, // one line: refused by the pass target's own address
+      'GET /off/1 HTTP/1.1': 502, // one line: refused, and proxy_next_upstream off tries no other server
     };
     assert.deepEqual(Object.fromEntries(got), expected, log);
     assert.deepEqual(ka, [502, 502, 502], log);
 
     const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
     assert.equal(out.code, 0, out.stderr);
-    const j = JSON.parse(out.stdout) as { explained: { id: string; example: string }[]; requests: RequestJson[] };
+    const j = JSON.parse(out.stdout) as { explained: { id: string; example: string; alone: number; outcome?: RequestJson['outcome'] | null }[]; requests: RequestJson[] };
     const nginxRequests = j.requests.filter((r) => r.server === 'nginx');
     const groupOf = (req: string) => nginxRequests.filter((r) => r.request === req);
     const one = (req: string) => {
@@ -166,6 +176,17 @@ test('explain: the lines a real nginx logs for one request tried on several serv
     assert.deepEqual([post.outcome.status, post.outcome.final], ['504', true]);
     assert.match(post.outcome.why, /a POST that was already sent is not passed to another server/);
 
+    // A refused try logged alone where nginx had no other server to try: the status is sure (the client got 502).
+    const lone = (path: string) => {
+      const e = j.explained.filter((x) => x.alone > 0 && x.example.includes(`request: "GET ${path} HTTP/1.1"`));
+      assert.equal(e.length, 1, `one lone line for ${path}:\n${JSON.stringify(j.explained, null, 1)}`);
+      assert.equal(groupOf(`GET ${path} HTTP/1.1`).length, 0);
+      return `${e[0].id} ${e[0].outcome?.status}${e[0].outcome?.final ? '' : '?'} ${e[0].outcome?.why}`;
+    };
+    assert.equal(lone('/one/1'), 'nginx-refused 502 the request had one server to go to');
+    assert.equal(lone('/plain/1'), 'nginx-refused 502 the request had one server to go to');
+    assert.equal(lone('/off/1'), 'nginx-refused 502 *_next_upstream is off: nginx passes no failed request to another server');
+
     // Keep-alive: three requests on one connection (one *N). The second /ka/1 tries a server the first one tried, and
     // /ka/2 is another request line: three requests of two lines each, alike (the first is shown, with a count).
     const kaGroups = nginxRequests.filter((r) => r.request?.startsWith('GET /ka/'));
@@ -184,9 +205,10 @@ test('explain: the lines a real nginx logs for one request tried on several serv
     const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]);
     assert.match(text.stdout, new RegExp(`one request, logged in 4 lines by nginx \\(connection \\*\\d+ \\(worker \\d+\\), client 127\\.0\\.0\\.1, GET /refused/1 HTTP/1\\.1\\):\\n  Tried: ${port(a).replace(/\./g, '\\.')} \\(refused\\), then ${port(b).replace(/\./g, '\\.')} \\(refused\\)\\n  The client got 502 \\(every server nginx could use \\(2\\) was tried\\)\\.`), text.stdout);
     assert.match(text.stdout, /nginx requests of several lines/);
+    assert.match(text.stdout, /request: "GET \/one\/1 HTTP\/1\.1".*\n  nginx: the client got 502 \(the request had one server to go to\)\.\n/, text.stdout);
   } finally {
     await nginx.stop();
-    for (const st of [a, b, c, slow, bad, good]) await st.stop();
+    for (const st of [a, b, c, d, e, slow, bad, good]) await st.stop();
     setup.cleanup();
   }
 });

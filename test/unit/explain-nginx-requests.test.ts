@@ -184,3 +184,81 @@ test('explain: a line shown on its own is placed in its own words, also when a r
     assert.match(e.place!.how, new RegExp(`its location for ${path.replace(/\//g, '\\/')} `), `${e.example}\n${e.place!.how}`);
   }
 });
+
+test('explain: a failed try logged alone is sure when the configuration leaves nginx no other server to try', () => {
+  const conf = (pass: string, extra = '', group = 'server 10.0.0.1:8080;') =>
+    `events {}\nhttp {\n  upstream app { ${group} }\n  server {\n    listen 80;\n    server_name shop.test;\n    location /api/ { proxy_pass ${pass}; ${extra} }\n  }\n}\n`;
+  const refused = line('13:40:01', '*7', REFUSED);
+  const said = (text: string, lines = [refused]) => {
+    const e = explainLog(lines, [checked(text)]).entries.filter((x) => x.alone > 0);
+    assert.equal(e.length, 1);
+    return e[0].outcome ? `${e[0].outcome.status} ${e[0].outcome.why}` : 'not sure';
+  };
+  // The reviewer's case: a group of one server, or a pass target's own address.
+  assert.equal(said(conf('http://app')), '502 the request had one server to go to');
+  assert.equal(said(conf('http://10.0.0.1:8080')), '502 the request had one server to go to');
+  // More servers (a backup counts: nginx goes on to it), or a host name that may stand for several: another try may have answered.
+  assert.equal(said(conf('http://app', '', 'server 10.0.0.1:8080; server 10.0.0.2:8080;')), 'not sure');
+  assert.equal(said(conf('http://app', '', 'server 10.0.0.1:8080; server 10.0.0.2:8080 backup;')), 'not sure');
+  assert.equal(said(conf('http://app', '', 'server 10.0.0.1:8080; server 10.0.0.2:8080 down;')), '502 the request had one server to go to');
+  assert.equal(said(conf('http://app', '', 'server app1.internal:8080;')), 'not sure');
+  // *_next_upstream and its tries, as for a request of several lines.
+  const two = 'server 10.0.0.1:8080; server 10.0.0.2:8080;';
+  assert.equal(said(conf('http://app', 'proxy_next_upstream off;', two)), '502 *_next_upstream is off: nginx passes no failed request to another server');
+  assert.equal(said(conf('http://app', 'proxy_next_upstream timeout;', two)), '502 *_next_upstream does not list "error", so nginx did not pass this failure to another server');
+  assert.equal(said(conf('http://app', 'proxy_next_upstream_tries 1;', two)), '502 *_next_upstream_tries 1 reached');
+  assert.equal(said(conf('http://app', 'proxy_next_upstream_tries 2;', two)), 'not sure');
+  // The line's server is not the location's: it was placed by path alone, so nothing is sure.
+  assert.equal(said(conf('http://10.0.0.9:8080')), 'not sure');
+  // Lines of one kind at one place are shown once: sure only when every lone line is.
+  const other = line('13:40:05', '*9', REFUSED, 'GET /api/y HTTP/1.1', 'http://10.0.0.2:8080/api/y');
+  assert.equal(said(conf('http://app', '', two), [refused, other]), 'not sure');
+  assert.equal(said(conf('http://app', 'proxy_next_upstream off;', two), [refused, other]), '502 *_next_upstream is off: nginx passes no failed request to another server');
+  // Without the configuration the line cannot tell.
+  assert.equal(explainLog([refused], []).entries[0].outcome, undefined);
+  // "no live upstreams" alone says its sure status itself.
+  assert.equal(explainLog([line('13:40:01', '*7', 'no live upstreams', undefined, 'http://app/api/x')], [checked(conf('http://app'))]).entries[0].outcome, undefined);
+});
+
+test('explain --log: a lone refused line for a group of one server says the status for sure, in text and JSON', () => {
+  const conf = `events {}\nhttp {\n  upstream one { server 127.0.0.1:9000; }\n  server {\n    listen 127.0.0.1:18080;\n    server_name a.example.com;\n    location /g/ { proxy_pass http://one; }\n    location /l/ { proxy_pass http://127.0.0.1:9001; }\n    location /m/ { proxy_pass http://two; }\n  }\n  upstream two { server 127.0.0.1:9000; server 127.0.0.1:9002; }\n}\n`;
+  const at = (conn: string, path: string, port: string) => line('13:40:01', conn, REFUSED, `GET ${path} HTTP/1.1`, `http://127.0.0.1:${port}${path}`).replace(/shop\.test/g, 'a.example.com');
+  const log = [at('*4', '/g/x', '9000'), at('*9', '/l/x', '9001'), at('*12', '/m/x', '9002')].join('\n');
+  const tree = tempTree({ 'nginx.conf': conf, 'error.log': log });
+  try {
+    const text = runCli(['explain', '--in', join(tree.dir, 'nginx.conf'), '--log', join(tree.dir, 'error.log')], { cwd: tree.dir }).stdout;
+    const block = (path: string) => text.split('\n\n').find((b) => b.includes(`GET ${path} `))!;
+    assert.match(block('/g/x'), /\n  nginx: the client got 502 \(the request had one server to go to\)\.\n/);
+    assert.match(block('/l/x'), /\n  nginx: the client got 502 \(the request had one server to go to\)\.\n/);
+    assert.match(block('/m/x'), /\n  nginx: the client got 502, if no other server of the group was tried after it/);
+    const json = JSON.parse(runCli(['explain', '--in', join(tree.dir, 'nginx.conf'), '--log', join(tree.dir, 'error.log'), '--format', 'json'], { cwd: tree.dir }).stdout);
+    assert.deepEqual(json.explained.map((e: { outcome: unknown }) => e.outcome), [
+      { status: '502', final: true, why: 'the request had one server to go to' },
+      { status: '502', final: true, why: 'the request had one server to go to' },
+      null,
+    ]);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('explain: a failure on a reused keep-alive connection is not sure from the servers tried: nginx retries it without counting a try', () => {
+  // The evidence scenario keepalive-timeout-races-backend (GET retried) on nginx 1.22.1: "upstream prematurely closed
+  // connection" for a group of one server with keepalive, and the client got 200 from the retry on a new connection.
+  const conf = (group: string, extra = '') => `events {}\nhttp {\n  upstream app { server 10.0.0.1:8080; ${group} }\n  server {\n    listen 80;\n    server_name shop.test;\n    location /api/ { proxy_pass http://app; ${extra} }\n  }\n}\n`;
+  const closed = line('13:40:01', '*7', 'upstream prematurely closed connection').replace('while connecting to', 'while reading response header from');
+  const said = (text: string, version?: string) => {
+    const settings = defaultSettings();
+    if (version) settings.nginx.version = version.split('.').map(Number) as typeof settings.nginx.version;
+    const r = lintNginx(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings });
+    const e = explainLog([closed], [{ config: r.config, findings: r.findings, target: settings.nginx, upstreams: r.upstreams }]).entries[0];
+    return e.outcome ? `${e.outcome.status} ${e.outcome.why}` : 'not sure';
+  };
+  assert.equal(said(conf('keepalive 8;')), 'not sure');
+  // Unknown version: from 1.29.7 every group keeps connections. Known older, without keepalive: one try, sure.
+  assert.equal(said(conf('')), 'not sure');
+  assert.equal(said(conf(''), '1.22.1'), '502 the request had one server to go to');
+  assert.equal(said(conf('keepalive 8;'), '1.22.1'), 'not sure');
+  // proxy_next_upstream off passes nothing on, reused connection or not.
+  assert.equal(said(conf('keepalive 8;', 'proxy_next_upstream off;')), '502 *_next_upstream is off: nginx passes no failed request to another server');
+});

@@ -301,6 +301,42 @@ http {
   assert.match(explainedStatus(explainLogLine(line)!), /^502 for the subrequest \/_auth; when that is an auth_request, the client got 500/);
 });
 
+test('explain placement: "no live upstreams" names the group ("http://app/"), which is matched with the locations that pass to that group by name', () => {
+  const conf = `events {}
+http {
+    upstream app { server 10.0.0.1:8080; server 10.0.0.2:8080; }
+    upstream other { server 10.0.0.3:8080; }
+    upstream solo { server 10.0.0.4:8080; }
+    server {
+        listen 80;
+        server_name example.com;
+        location / { proxy_pass http://app; }
+        location /legacy/ { try_files $uri @app; }
+        location @app { proxy_pass http://APP; }
+        location /dyn/ { set $g other; proxy_pass http://$g; }
+        location /old/ { try_files $uri @solo; }
+        location @solo { proxy_pass http://solo; }
+    }
+}
+`;
+  const r = lintText(conf);
+  const noLive = (path: string, group: string) =>
+    `2026/11/22 13:40:02 [error] 4242#4242: *18 no live upstreams while connecting to upstream, client: 10.1.2.3, server: example.com, request: "GET ${path} HTTP/1.1", upstream: "http://${group}${path}", host: "example.com"`;
+  const place = (path: string, group: string) => {
+    const p = findNginxPlace(r.config, explainLogLine(noLive(path, group))!.fields, r.upstreams)!;
+    return `${p.location!.directive.args.map((a) => a.value).join(' ')}: ${p.how}`;
+  };
+  // The reviewer's case: location / passes to the group the line names.
+  assert.equal(place('/', 'app'), '/: its server_name example.com is the log line\'s "server:"; its location for / passes to http://app');
+  // Handed on by try_files: two locations pass to the group (@app names it in another case, as nginx allows), so
+  // which one cannot be told; the words say so rather than that none does.
+  assert.equal(place('/legacy/x', 'app'), '/legacy/: its server_name example.com is the log line\'s "server:"; 2 locations pass to upstream "app", and the one for the path is not among them (the request was handed on to one of them), so the path decided');
+  // Handed on to the one location that passes to the group.
+  assert.match(place('/old/x', 'solo'), /^@solo: .*; the location that passes to the line's backend \(the request for \/old\/x was handed on to it/);
+  // A group only a pass with variables reaches: the path decides, and the words say why without speaking of addresses.
+  assert.equal(place('/dyn/x', 'other'), '/dyn/: its server_name example.com is the log line\'s "server:"; no location passes to upstream "other" by its name (a pass target with variables may, at run time), so the path decided');
+});
+
 test('explain: a very long line is read up to 16 KiB and never scanned quadratically', { timeout: 30_000 }, () => {
   // Before the fix, the "could not be resolved" pattern tried \S+ at every character of a long word: a 90 KB line took
   // about 5 s, so a log of pasted blobs hung the command. Now a 1 MB word costs one linear scan of the first 16 KiB.

@@ -27,7 +27,9 @@ takes the port from the line before it. nginx's lines for one request (its
 connection number *N) are shown together too, with the servers tried and what
 the client got: given as sure only when nginx could try no other server after
 the last line (with --in: all servers of the group tried, the tries limit
-reached, or a failure proxy_next_upstream does not pass on). Lines from
+reached, or a failure proxy_next_upstream does not pass on); so is a line
+logged alone when nginx had no other server to try (a group of one server, a
+proxy_pass address, proxy_next_upstream off). Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper.
@@ -163,7 +165,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const { pattern } = x.explanation;
   const fields = (o.own ?? x.explanation).fields;
   const out: string[] = [];
-  out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: the client got ${explainedStatus(x.explanation)}.`);
+  // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
+  out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome && !o.inRequest ? outcomeText(x.outcome) : `the client got ${explainedStatus(x.explanation)}`}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
   o.inRequest?.shownMeanings.add(pattern.id);
@@ -278,6 +281,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     example: x.example,
     status: x.explanation.pattern.status,
     statuses: x.explanation.pattern.statuses,
+    ...(x.explanation.pattern.server === 'nginx' ? { outcome: x.outcome ? { status: x.outcome.status ?? null, final: x.outcome.final, why: x.outcome.why } : null } : {}),
     meaning: x.explanation.pattern.meaning,
     fields: x.explanation.fields,
     directives: x.explanation.directives,

@@ -1,6 +1,6 @@
 import type { Finding, Severity } from './finding';
 import type { Host } from './host';
-import { effective } from './model/nginx-effective';
+import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
 import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
 import { allRuleIds, nginxRules } from './rules/index';
@@ -70,6 +70,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       nodes: (name) => byName.get(name) ?? [],
       effective: (scope, name) => effective(config, scope, name, settings.nginx),
       report: (r: Report) => {
+        if (r.node && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
         const file = r.node?.file ?? r.at?.file ?? config.entry;
         const span = r.node ? r.node.directive : r.at;
         place(r, file.path, span ? span.start : 0, span ? span.end : 0);
@@ -79,6 +80,20 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     timings,
   ));
   return { config, upstreams, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
+}
+
+/**
+ * Whether a finding of `rule` at `node` would judge a value that is not there: a directive the rule looks at is
+ * written twice at the level that decides its value where `node` is (the block itself, for a block), which nginx
+ * refuses ("directive is duplicate", duplicate-directive's finding), so no value is in force to compare or judge.
+ * Only for findings about what requests get (502/504, silent effects) and start-up failures nginx finds when it
+ * merges values (judgesMergedValues); other start-up and lint findings judge the lines as nginx reads them, and
+ * nginx may well stop at one of them first. Rules that read a duplicated value elsewhere (an upstream's keepalive
+ * from a location) check for the duplicate themselves.
+ */
+export function noValueToJudge(rule: Pick<NginxRule, 'outcome' | 'directives' | 'judgesMergedValues'>, node: ConfigNode, eff: (scope: ConfigNode | null, name: string) => Effective): boolean {
+  if ((rule.outcome === 'startup-failure' && !rule.judgesMergedValues) || rule.outcome === 'lint' || !rule.directives) return false;
+  return noValueIn(eff, node.directive.block ? node : node.parent, rule.directives);
 }
 
 /**

@@ -127,10 +127,17 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     return result && file ? { path, result, file, doc } : undefined;
   };
 
+  /** The offset of a request's position; a negative or fractional one is refused (LSP positions are unsigned integers). */
+  const offsetOf = (c: { file: { lines: { offsetAt(p: { line: number; character: number }): number } } }, position: { line: number; character: number }): number => {
+    const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+    if (!position || !ok(position.line) || !ok(position.character)) throw new ResponseError(ErrorCodes.InvalidParams, 'position: line and character must be unsigned integers');
+    return c.file.lines.offsetAt(position);
+  };
+
   connection.onHover((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return null;
-    const offset = c.file.lines.offsetAt(params.position);
+    const offset = offsetOf(c, params.position);
     const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
     if (!h) return null;
     const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
@@ -140,7 +147,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onCompletion((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return [];
-    const offset = c.file.lines.offsetAt(params.position);
+    const offset = offsetOf(c, params.position);
     // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
     if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
     return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets) : completionItems(c.result, c.path, offset, features.snippets);
@@ -192,7 +199,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onDefinition((params) => {
     const c = at(params.textDocument.uri);
     if (!c) return [];
-    const offset = c.file.lines.offsetAt(params.position);
+    const offset = offsetOf(c, params.position);
     const links = c.result.dialect === 'apache' ? toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files) : definitionLinks(c.result, c.path, offset, ws.host());
     // A client without linkSupport takes Location[] only.
     return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));

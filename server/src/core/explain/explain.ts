@@ -9,7 +9,7 @@ import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-reque
 import { explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
 import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
-import { nginxOutcome, nginxRequests, tryLabel, type NginxOutcome } from './nginx-requests';
+import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, type NginxOutcome, type RetryLimits } from './nginx-requests';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -42,6 +42,11 @@ export interface ExplainedEntry {
   apache?: ApachePlace;
   /** What proxylint reports, for the line's rules, inside the block that handled the request (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
+  /**
+   * nginx: what the client got for the lines of this entry that are not part of a request of several lines, when the
+   * configuration leaves nginx no other server to try after each of them (see loneOutcome) and they all agree.
+   */
+  outcome?: NginxOutcome;
 }
 
 /**
@@ -118,6 +123,26 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
   }
 
+  // How far nginx could go on with a request handled at a place (for the lines of one request, and for lone lines).
+  const limitsAt = new Map<Placed, RetryLimits | undefined>();
+  const limitsOf = (index: number): RetryLimits | undefined => {
+    const placed = placedAt[index];
+    const found = placed.found;
+    if (!found?.place.location) return undefined;
+    if (!limitsAt.has(placed)) limitsAt.set(placed, retryLimits(found.checked.config, found.place.location, found.checked.upstreams, lines[index].explanation!.fields.family ?? 'proxy', found.checked.target));
+    return limitsAt.get(placed);
+  };
+  // Lone lines of one entry: their sure outcome while they all have the same one (null once one differs or is unsure).
+  const lone = new Map<ExplainedEntry, NginxOutcome | null>();
+  const addLone = (entry: ExplainedEntry, index: number) => {
+    const e = lines[index].explanation!;
+    if (e.pattern.server !== 'nginx') return;
+    const o = loneOutcome(index, e, limitsOf(index));
+    const seen = lone.get(entry);
+    if (seen === undefined && !lone.has(entry)) lone.set(entry, o ?? null);
+    else if (seen && (!o || o.status !== seen.status || o.why !== seen.why)) lone.set(entry, null);
+  };
+
   const byKey = new Map<string, ExplainedEntry>();
   const keyOf: string[] = [];
   let unknown = 0;
@@ -149,10 +174,11 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
         seen.apache = apache?.place ?? seen.apache;
       }
       seen.alone += alone;
+      if (alone) addLone(seen, index);
       return;
     }
     const scope = found && (found.place.location ?? found.place.server);
-    byKey.set(key, {
+    const entry: ExplainedEntry = {
       explanation,
       count: 1,
       alone,
@@ -162,8 +188,11 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       values: found && scope ? valuesAt(found.checked.config, scope, explanation.directives, found.checked.target) : [],
       apache: apache?.place,
       findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
-    });
+    };
+    byKey.set(key, entry);
+    if (alone) addLone(entry, index);
   });
+  for (const [entry, outcome] of lone) if (outcome) entry.outcome = outcome;
 
   const requestsByKey = new Map<string, ExplainedRequest>();
   const addRequest = (indexes: number[], key: string, make: () => Omit<ExplainedRequest, 'count' | 'lines'>) => {
@@ -178,8 +207,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const explanations = new Map(lines.flatMap((l, i) => (l.explanation ? [[i, l.explanation] as const] : [])));
   for (const r of ngxRequests) {
     // The configuration says how far nginx could go on: read where the request's last placed line was handled.
-    const at = [...r.lines].reverse().map((i) => ({ i, found: placedAt[i].found })).find((x) => x.found?.place.location);
-    const limits = at ? retryLimits(at.found!.checked.config, at.found!.place.location!, at.found!.checked.upstreams, explanations.get(at.i)!.fields.family ?? 'proxy', at.found!.checked.target) : undefined;
+    const at = [...r.lines].reverse().find((i) => placedAt[i].found?.place.location);
+    const limits = at === undefined ? undefined : limitsOf(at);
     const outcome = nginxOutcome(r, explanations, limits);
     const tried = r.tries.map((t) => ({ server: t.server, got: tryLabel(t.failure === undefined ? undefined : explanations.get(t.failure)) }));
     const key = `nginx\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${outcome.status}\n${outcome.final}`;

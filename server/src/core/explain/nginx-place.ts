@@ -1,5 +1,6 @@
 import { effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
+import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
@@ -206,12 +207,22 @@ function sameAddress(a: Address | undefined, peer: { host?: string; port?: numbe
   return a.host.toLowerCase() === peer.host && (a.port ?? defaultPort) === (peer.port ?? defaultPort);
 }
 
-/** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group). */
+/**
+ * The group a line's backend names: when nginx has no server of a group to try ("no live upstreams"), it logs the
+ * group's name in `upstream:` ("http://app/"), not an address. Group names are matched without regard to case, as
+ * nginx does (ngx_http_upstream_add).
+ */
+function groupNamed(upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): string | undefined {
+  if (peer.host === undefined || peer.port !== undefined) return undefined;
+  return upstreams.upstreams.find((u) => u.module === 'http' && u.name.toLowerCase() === peer.host)?.name;
+}
+
+/** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group, or to the group the peer names). */
 function passesTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): boolean {
   return upstreams.passes.some((t) => {
     if (t.node.parent !== location && t.node.parent?.parent !== location) return false; // also inside an if / limit_except
     const port = t.scheme === 'https' ? 443 : 80;
-    if (t.upstream) return t.upstream.servers.some((s) => sameAddress(s.address, peer, 80));
+    if (t.upstream) return t.upstream.servers.some((s) => sameAddress(s.address, peer, 80)) || (peer.port === undefined && t.upstream.name.toLowerCase() === peer.host);
     return sameAddress(t.address, peer, port);
   });
 }
@@ -238,6 +249,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
   const byPath = choice.servers.map((server) => ({ server, location: path === undefined ? undefined : search(server, path, unknown).location }));
   const caveat = unknown.length ? `; ${unknown.length === 1 ? 'a regular expression' : `${unknown.length} regular expressions`} of nginx's syntax could not be tried here (${unknown.slice(0, 2).map((u) => `"${u}"`).join(', ')})` : '';
   const peer = peerOf(fields.upstream);
+  let passing = 0;
   if (peer && upstreams && path !== undefined) {
     const direct = byPath.find((c) => c.location && passesTo(c.location, upstreams, peer));
     if (direct) return { server: direct.server, location: direct.location, how: `${choice.how}; its location for ${path} passes to ${fields.upstream!.replace(/^([a-z]+:\/\/[^/]+).*$/, '$1')}${caveat}`, byName: true };
@@ -248,10 +260,18 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
       if (handedOn.length === 1) {
         return { server, location: handedOn[0], how: `${choice.how}; the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)${caveat}`, byName: true };
       }
+      passing = Math.max(passing, handedOn.length);
     }
   }
   const first = byPath[0];
-  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? '; no location passes to the line\'s backend by address (a name resolved at run time?), so the path decided' : ''}${caveat}`, byName: choice.byName };
+  const group = peer && upstreams ? groupNamed(upstreams, peer) : undefined;
+  const backend = group !== undefined ? `upstream "${group}"` : 'the line\'s backend';
+  const unmatched = passing > 1
+    ? `; ${passing} locations pass to ${backend}, and the one for the path is not among them (the request was handed on to one of them), so the path decided`
+    : group !== undefined
+      ? `; no location passes to upstream "${group}" by its name (a pass target with variables may, at run time), so the path decided`
+      : '; no location passes to the line\'s backend by address (a name resolved at run time?), so the path decided';
+  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat}`, byName: choice.byName };
 }
 
 /** The values in force where the request was handled, for the directives the log line points at. */
@@ -285,8 +305,12 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   if (Number.isInteger(n) && n > 0) limits.maxTries = n;
   // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
   const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && (t.node.parent === location || t.node.parent?.parent === location));
-  if (passes.length !== 1 || passes[0].hasVariables) return limits;
-  const t = passes[0];
+  const t = passes.length === 1 && !passes[0].hasVariables ? passes[0] : undefined;
+  // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
+  // 1.29.7 on (a target that cannot be told, or a version not known, may).
+  const keepalive = t?.upstream?.node.children.find((c) => c.name === 'keepalive')?.directive.args[0]?.value;
+  limits.reuses = family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') !== false);
+  if (!t) return limits;
   const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
   const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];
   if (names.length > 0 && names.every((x): x is string => x !== undefined)) limits.servers = names;

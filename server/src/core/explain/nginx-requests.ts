@@ -162,6 +162,13 @@ export interface RetryLimits {
   nextUpstream?: string[];
   /** `*_next_upstream_tries` (0: no limit). */
   maxTries?: number;
+  /**
+   * Whether nginx may send the request on a kept-alive connection (a group with keepalive, or any group from nginx
+   * 1.29.7 on; assumed when the version is not known). A failure on such a connection does not count as a try
+   * (ngx_http_upstream_next: `peer.tries++` for a cached connection's error), and nginx tries again, the same
+   * server too: neither the servers tried nor *_next_upstream_tries then make the outcome sure.
+   */
+  reuses?: boolean;
 }
 
 /** The proxy_next_upstream word for each kind of failed try (ngx_http_upstream_next's ft_type). */
@@ -171,6 +178,8 @@ const NEXT_UPSTREAM_KIND: Record<string, string> = {
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
   'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header',
 };
+/** Failures that can happen on a kept-alive connection the backend has closed (no connect() on a reused connection). */
+const ON_REUSED_CONNECTION = new Set(['nginx-premature-close', 'nginx-reset', 'nginx-send-failed']);
 /** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
 const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header']);
 
@@ -204,6 +213,11 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
       return { status, final: true, why: `a ${method} that was already sent is not passed to another server without non_idempotent in *_next_upstream` };
     }
   }
+  // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused
+  // connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on a new one.
+  if (limits?.reuses && ON_REUSED_CONNECTION.has(failed.pattern.id)) {
+    return { status, final: false, why: 'if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again (the same server too); a try that gets an answer is not logged' };
+  }
   if (limits?.maxTries && tried.length >= limits.maxTries) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
   if (limits?.servers && limits.servers.length > 0 && limits.servers.every((s) => tried.includes(s))) {
     return { status, final: true, why: limits.servers.length === 1 ? 'the request had one server to go to' : `every server nginx could use (${limits.servers.length}) was tried` };
@@ -214,6 +228,22 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     final: false,
     why: `if nginx tried no other server after the last line${untried?.length ? ` (not tried in these lines: ${untried.join(', ')})` : ''}; a try that gets an answer is not logged`,
   };
+}
+
+/**
+ * What the client got for a failed try logged alone (no other line of its connection beside it), when the
+ * configuration leaves nginx no other try: the same judgement as nginxOutcome for a request of that one line (one
+ * server to go to, *_next_upstream off or not passing that failure or a sent POST on, *_next_upstream_tries 1). With
+ * more servers (a backup too) another try may have answered, which nginx does not log: undefined then, as it is
+ * without the configuration.
+ */
+export function loneOutcome(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
+  if (!limits || !isTryFailure(e.pattern.id) || ENDS.has(e.pattern.id)) return undefined;
+  const server = serverOf(e.fields.upstream);
+  if (server === undefined) return undefined;
+  const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
+  const o = nginxOutcome(lone, new Map([[index, e]]), limits);
+  return o.final && o.status !== undefined ? o : undefined;
 }
 
 const GOT: Record<string, string> = {

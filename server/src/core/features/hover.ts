@@ -2,7 +2,6 @@ import type { LintResult } from '../lint';
 import { effective, type Effective } from '../model/nginx-effective';
 import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { isKnownNginxDirective } from '../model/nginx-directives';
-import { isSingleValueAt } from '../rules/nginx/duplicate-directive';
 import { moduleOfDirective } from '../model/nginx-modules';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
@@ -45,7 +44,35 @@ interface Stated {
   duplicate?: boolean;
 }
 
-function state(e: Effective, name: string, from: string): Stated {
+/**
+ * The statement nginx reads `node`'s line into, when the statement before it in its block has no ";": the parser
+ * ends that one at the line break because the next line starts a known directive (so the rest of the block keeps its
+ * shape while the user types), but nginx reads on and takes the line as more arguments of it (of the first statement
+ * of such a run of lines).
+ */
+function swallowedBy(config: NginxConfig, node: ConfigNode): ConfigNode | undefined {
+  const siblings = node.parent ? node.parent.children : config.roots;
+  let k = siblings.indexOf(node);
+  let head: ConfigNode | undefined;
+  while (k > 0) {
+    const prev = siblings[k - 1];
+    if (prev.file !== node.file || prev.directive.terminated || prev.directive.block) break;
+    head = prev;
+    k--;
+  }
+  return head;
+}
+
+/** A line nginx does not read as written: it has no ";", or the line before it has none. */
+function notRead(config: NginxConfig, n: ConfigNode, from: string): Stated | undefined {
+  if (n.directive.block) return undefined;
+  const prev = swallowedBy(config, n);
+  if (prev) return { value: 'none: a ";" is missing', origin: `the line before ${placeOf(n, from)} has no ";", so nginx reads it as more arguments of "${prev.name}" (${placeOf(prev, from)})` };
+  if (!n.directive.terminated) return { value: 'none: a ";" is missing', origin: `${placeOf(n, from)} has no ";", so nginx reads on into what follows it` };
+  return undefined;
+}
+
+function state(e: Effective, name: string, from: string, config: NginxConfig): Stated {
   if (e.origin === 'unset') {
     // The default changed in a release and the target version is not set: say both rather than nothing.
     const v = versionedDefault(name);
@@ -53,8 +80,12 @@ function state(e: Effective, name: string, from: string): Stated {
     return { value: '—', origin: describeOrigin(e, from) };
   }
   if (e.origin === 'default') return { value: `\`${e.defaultValue}\``, origin: describeOrigin(e, from) };
+  for (const n of e.nodes) {
+    const s = notRead(config, n, from);
+    if (s) return s;
+  }
   // e.nodes all sit at one level (the one that decides): two of a single-value directive there stop nginx.
-  if (e.nodes.length > 1 && isSingleValueAt(name, e.nodes[0].context)) {
+  if (e.duplicate) {
     const both = e.nodes.slice(0, MAX_ROWS).map((n) => `\`${text(n)}\` at ${placeOf(n, from)}`).join(' and ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
     return { value: 'none: nginx will not start', origin: `"${name}" directive is duplicate — written ${e.nodes.length} times at one level: ${both}`, duplicate: true };
   }
@@ -88,7 +119,7 @@ function stateAcross(config: NginxConfig, placements: ConfigNode[], name: string
   const groups = new Map<string, { s: Stated; vias: ConfigNode[] }>();
   for (const p of placements) {
     const e = effective(config, p.parent, name, target);
-    const s = state(e, name, from);
+    const s = state(e, name, from, config);
     // A line that an own-level directive overrides (a second identical name elsewhere) is worth saying per placement.
     if (own && !s.duplicate && e.origin !== 'default' && e.origin !== 'unset' && !e.nodes.some((n) => n.directive === own)) s.origin += '; this line does not take effect here';
     const key = `${s.value}\0${s.origin}`;
@@ -155,6 +186,15 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   // The value in force here goes first: it is what differs from file to file, and the card is long.
   const parts: string[] = [];
   const placements = placementsOf(config, node);
+  // A line nginx reads as more arguments of the statement above (its ";" is missing) is no directive of its own:
+  // no value or table for it, only what nginx makes of it (and the directive's documentation, for the user typing it).
+  const prev = !d.block ? swallowedBy(config, node) : undefined;
+  if (prev) {
+    parts.push(`**Not a directive for nginx yet:** the line above has no \`;\`, so nginx reads \`${node.name}\` and the rest of this line as more arguments of \`${prev.name}\` (${placeOf(prev, path)}).`);
+    const doc = docFor(node.name, node.context);
+    if (doc) parts.push(doc);
+    return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+  }
   // An unknown directive (a typo, or a module this configuration may not load) has no value nginx would use.
   if (!d.block && node.name !== 'include' && isKnownNginxDirective(node.name)) {
     const s = stateAcross(config, placements, node.name, target, path, d);

@@ -1,6 +1,7 @@
 import { blockContext, type ConfigNode, type NginxConfig } from './nginx-tree';
 import { nginxDefault, type NginxTarget } from './nginx-defaults';
 import { isKnownNginxDirective } from './nginx-directives';
+import { isDuplicateAtLevel } from './nginx-single-value';
 
 /**
  * Directives that apply only at the level where they are written: nginx does not merge them into
@@ -23,6 +24,12 @@ export interface Effective {
   origin: Origin;
   /** The built-in default, when origin is "default". */
   defaultValue?: string;
+  /**
+   * True when `nodes` are two or more of a directive nginx takes once per level ("directive is duplicate"): nginx
+   * does not start, so no value is in force here. Rules that judge or compare the value say nothing then (the
+   * duplicate is duplicate-directive's finding); the hover says "none: nginx will not start".
+   */
+  duplicate?: true;
 }
 
 /**
@@ -71,7 +78,10 @@ export function effective(config: NginxConfig, scope: ConfigNode | null, name: s
   let first = true;
   for (;;) {
     const found = childrenNamed(level, config, name);
-    if (found.length) return { nodes: found, origin: first ? 'here' : 'inherited' };
+    if (found.length) {
+      const origin = first ? 'here' : 'inherited';
+      return found.length > 1 && isDuplicateAtLevel(name, found) ? { nodes: found, origin, duplicate: true } : { nodes: found, origin };
+    }
     if (NOT_INHERITED.has(name) || !level) break;
     const ctx = blockContextOf(level);
     // http, stream and mail are the outermost levels that hand values down; upstream and data blocks hand down nothing.
@@ -83,6 +93,15 @@ export function effective(config: NginxConfig, scope: ConfigNode | null, name: s
   }
   const context = scope ? blockContextOf(scope) : config.rootContext;
   return notWritten(name, target, context.startsWith('stream'));
+}
+
+/**
+ * Whether one of `names` has no value in force in `scope` because the level that decides it has it twice (see
+ * Effective.duplicate): nginx does not start, so a rule has nothing there to judge or compare.
+ */
+export function noValueIn(effectiveAt: (scope: ConfigNode | null, name: string) => Effective, scope: ConfigNode | null, names: readonly string[]): boolean {
+  for (const name of names) if (effectiveAt(scope, name).duplicate) return true;
+  return false;
 }
 
 /**

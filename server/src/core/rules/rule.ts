@@ -56,6 +56,11 @@ export interface NginxRuleContext {
 
 export interface NginxRule extends RuleMeta {
   server: 'nginx' | 'any';
+  /**
+   * A start-up failure nginx finds only when it merges the values in force (after reading every line): where one
+   * of them is written twice at one level, nginx stops at that duplicate first, and there is no value to judge.
+   */
+  judgesMergedValues?: true;
   check(ctx: NginxRuleContext): void;
 }
 

@@ -9,7 +9,9 @@ export default [
     config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
     standins: { app: { kind: 'http', behaviour: 'ok' } },
     request: { path: '/reports/x' },
-    fix: false,
+    // The suggestion moves the line's own value onto the section's ProxyPass (timeout=600).
+    fix: { use: 'suggestion' },
+    afterFix: { status: 200 },
   }),
   defineScenario({
     rule: 'apache-module-not-loaded',

@@ -1,5 +1,8 @@
+import { apacheFix, appendToDirective, lineRange } from '../../apache-fix';
+import type { Fix } from '../../finding';
+import { parseApacheDuration } from '../../model/apache-workers';
 import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
-import { defineApacheRule } from '../apache-rule';
+import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 /**
  * A server-level proxy or timeout directive inside a per-directory section: `ProxyTimeout 300` in a <Location> (where
@@ -81,20 +84,83 @@ export default defineApacheRule({
       // Inside <IfModule>/<IfDefine>/<IfVersion> httpd reads the line only when the condition holds.
       const c = conditionsOf(node);
       const conditional = c.modules.length > 0 || c.defines.length > 0 || c.version;
+      const { text, suggestion } = advice(node, ctx);
       ctx.report({
         node,
-        message: `httpd will not start${conditional ? ' when the conditional section around this line applies' : ''}: "${says}"${advice(node)}`,
+        message: `httpd will not start${conditional ? ' when the conditional section around this line applies' : ''}: "${says}"${text}`,
         ...(conditional ? { severity: 'warning' as const } : {}),
+        ...(suggestion ? { suggestions: [suggestion] } : {}),
       });
     }
   },
 });
 
 /** What to write instead, for the mistakes people make on purpose. */
-function advice(node: ApacheNode): string {
-  if (GLOBAL_ONLY.has(node.lname)) return ' — it belongs in the main server configuration, outside any <VirtualHost>';
-  if (node.lname === 'proxytimeout' || node.lname === 'timeout') return ' — for one path, give its backend a timeout instead: "ProxyPass … timeout=300" (or ProxySet timeout=300 in a <Proxy> section)';
-  if (SSL_PROXY.has(node.lname)) return ' — write it at server or <VirtualHost> level, or in a <Proxy> section for that backend';
-  if (PASS_LIKE.has(node.lname)) return ' — put it at server or <VirtualHost> level, or in a <Location>';
-  return ' — it belongs at server or <VirtualHost> level';
+function advice(node: ApacheNode, ctx: ApacheRuleContext): { text: string; suggestion?: Fix } {
+  if (GLOBAL_ONLY.has(node.lname)) return { text: ' — it belongs in the main server configuration, outside any <VirtualHost>' };
+  if (node.lname === 'proxytimeout' || node.lname === 'timeout') return timeoutAdvice(node, ctx);
+  if (SSL_PROXY.has(node.lname)) return { text: ' — write it at server or <VirtualHost> level, or in a <Proxy> section for that backend' };
+  if (PASS_LIKE.has(node.lname)) return { text: ' — put it at server or <VirtualHost> level, or in a <Location>' };
+  return { text: ' — it belongs at server or <VirtualHost> level' };
+}
+
+/**
+ * The whole seconds a worker's timeout= would need to keep the misplaced line's value, as httpd reads each:
+ * ProxyTimeout with atoi() (leading digits as seconds: "2mi" is 2 s, at least 1), Timeout with
+ * ap_timeout_parameter_parse (ms, s, mi, h). timeout= is read with atoi() too, so it takes whole seconds only.
+ * Undefined when httpd would refuse the value itself.
+ */
+function wantedSeconds(node: ApacheNode): { seconds: number; note: string } | undefined {
+  const raw = node.args[0];
+  if (raw === undefined) return undefined;
+  if (node.lname === 'proxytimeout') {
+    const n = parseInt(raw, 10);
+    if (!(n >= 1)) return undefined;
+    return { seconds: n, note: /^\d+$/.test(raw) ? '' : ` (ProxyTimeout reads whole seconds and ignores what follows the digits: httpd takes "${raw}" as ${n} s)` };
+  }
+  const ms = parseApacheDuration(raw);
+  if (ms === null || ms <= 0) return undefined;
+  const seconds = Math.ceil(ms / 1000);
+  return { seconds, note: ms % 1000 === 0 ? '' : ` (timeout= takes whole seconds: ${raw} rounded up)` };
+}
+
+function innermostSection(node: ApacheNode): ApacheNode | undefined {
+  for (let p = node.parent; p; p = p.parent) if (SECTIONS[p.lname]) return p;
+  return undefined;
+}
+
+/**
+ * For a timeout meant for one path: the backend's own timeout=, with the value the line gives. When the section
+ * has one ProxyPass, or is a <Proxy> for one backend, the suggestion writes it there and removes the line
+ * (both forms accepted by apache2 -t on 2.4.71: test/servers/apache-placement.test.ts).
+ */
+function timeoutAdvice(node: ApacheNode, ctx: ApacheRuleContext): { text: string; suggestion?: Fix } {
+  const want = wantedSeconds(node);
+  const section = innermostSection(node);
+  if (!want) {
+    return { text: ` — for one path, give its backend a timeout instead: "ProxyPass … timeout=<seconds>" (or ProxySet timeout=<seconds> in a <Proxy> section), at least 1${node.args[0] === undefined ? '' : ` (httpd would refuse "${node.args[0]}" as well)`}` };
+  }
+  const t = `timeout=${want.seconds}`;
+  const remove = lineRange(node);
+  const removal = { path: node.file.path, start: remove.start, end: remove.end, newText: '' };
+  if (section && (section.lname === 'location' || section.lname === 'locationmatch')) {
+    const passes = section.children.filter((c) => (c.lname === 'proxypass' || c.lname === 'proxypassmatch') && c.args[0] !== undefined && c.args[0] !== '!');
+    if (passes.length === 1) {
+      const pass = passes[0];
+      const has = pass.args.slice(1).find((a) => a.toLowerCase().startsWith('timeout='));
+      if (has) return { text: ` — this section's ${pass.name} (line ${ctx.lineOf(pass)}) already sets ${has}: change that to ${t}${want.note} and remove this line` };
+      return {
+        text: ` — for this path, give its ${pass.name} (line ${ctx.lineOf(pass)}) the timeout instead: "${pass.name} ${pass.directive.args.map((a) => a.raw).join(' ')} ${t}"${want.note}`,
+        suggestion: apacheFix(`Add ${t} to the ${pass.name} on line ${ctx.lineOf(pass)} and remove this line`, appendToDirective(pass, t), removal),
+      };
+    }
+  }
+  // <Proxy url> for one backend (not a balancer, whose timeout= is the wait for a free member; not a wildcard).
+  if (section && section.lname === 'proxy' && section.args.length === 1 && !/^balancer:/i.test(section.args[0]) && !/[*?[]/.test(section.args[0])) {
+    return {
+      text: ` — in a <Proxy> section, write "ProxySet ${t}" instead${want.note}`,
+      suggestion: apacheFix(`Replace with "ProxySet ${t}"`, { path: node.file.path, start: node.directive.start, end: node.directive.end, newText: `ProxySet ${t}` }),
+    };
+  }
+  return { text: ` — for one path, give its backend a timeout instead: "ProxyPass … ${t}" (or ProxySet ${t} in a <Proxy> section)${want.note}` };
 }

@@ -134,6 +134,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
+  judgesMergedValues: true,
   summary: 'The *_buffer_size, *_buffers and *_busy_buffers_size values in force do not fit together: nginx refuses to start.',
   directives: BUFFER_MODULES.flatMap((m) => Object.values(names(m))),
   versions: 'all',

@@ -189,9 +189,11 @@ export function inForceFirst(e: Effective, fallback: string): string | undefined
 
 /**
  * A time value in force as written (its default, else `fallback`, when unset) and in ms; undefined for variables or
- * typos. Rules that test thousands of passes take this and make the display text (timeText) only for a finding.
+ * typos, and where the deciding level has it twice (nginx does not start: no value). Rules that test thousands of
+ * passes take this and make the display text (timeText) only for a finding.
  */
 export function rawTimeOf(e: Effective, fallback: string): { raw: string; ms: number } | undefined {
+  if (e.duplicate) return undefined;
   const node = lastNode(e);
   if (node) {
     const arg = node.directive.args[0];

@@ -2,6 +2,7 @@ import type { Fix } from '../../finding';
 import { insertLinesInBlock, replaceSpan } from '../../fix';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { timeMs } from '../../model/nginx-modules';
+import { hasDuplicate } from '../../model/nginx-single-value';
 import { formatDuration } from '../../model/units';
 import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
@@ -16,8 +17,11 @@ function reuses(ctx: NginxRuleContext, t: PassTarget): boolean | undefined {
   switch (t.directive) {
     case 'grpc_pass':
       return true;
-    case 'fastcgi_pass':
-      return ctx.effective(scopeOf(t.node), 'fastcgi_keep_conn').nodes[0]?.directive.args[0]?.value === 'on';
+    case 'fastcgi_pass': {
+      const keep = ctx.effective(scopeOf(t.node), 'fastcgi_keep_conn');
+      // Written twice at one level, nginx does not start: no value to judge.
+      return keep.duplicate ? undefined : keep.nodes[0]?.directive.args[0]?.value === 'on';
+    }
     case 'proxy_pass': {
       const { problems } = keepaliveProblems(ctx, t);
       if (problems.some((p) => !p.conditional)) return false;
@@ -56,7 +60,8 @@ export default defineNginxRule({
     const backendMs = ctx.settings.environment.backendKeepaliveTimeoutMs;
     if (!backendMs) return;
     for (const up of ctx.upstreams.upstreams) {
-      if (up.module !== 'http' || !groupKeepsConnections(ctx, up)) continue;
+      // keepalive or keepalive_timeout written twice in the group: nginx does not start, no value to judge.
+      if (up.module !== 'http' || hasDuplicate(up.node, 'keepalive') || hasDuplicate(up.node, 'keepalive_timeout') || !groupKeepsConnections(ctx, up)) continue;
       const idle = up.node.children.find((c) => c.name === 'keepalive_timeout');
       const idleMs = idle ? timeMs(idle.directive.args[0]) : DEFAULT_IDLE_MS;
       if (idleMs === undefined || idleMs < backendMs) continue;

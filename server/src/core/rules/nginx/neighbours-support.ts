@@ -2,6 +2,7 @@ import type { TextEdit } from '../../finding';
 import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, unterminated, withInheritedLines } from '../../fix';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { Effective } from '../../model/nginx-effective';
+import { hasDuplicate } from '../../model/nginx-single-value';
 import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
 import { parseNginxSize, formatSize } from '../../model/units';
 import { atLeast } from '../../model/version';
@@ -20,6 +21,8 @@ export function explicitKeepalive(up: Upstream): ConfigNode | undefined {
   for (let k = 0; k < children.length; k++) {
     if (children[k].name !== 'keepalive') continue;
     const n = children[k].directive.args[0]?.value;
+    // Written twice, nginx does not start ("directive is duplicate"): no cache size is in force to judge.
+    if (hasDuplicate(up.node, 'keepalive')) return undefined;
     return n && /^\d+$/.test(n) && Number(n) > 0 ? children[k] : undefined;
   }
   return undefined;

@@ -1,5 +1,6 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
+import { noValueIn } from '../../model/nginx-effective';
 import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { localListenerFor, type LocalListen, spanIn, tlsTarget } from './addresses-support';
@@ -80,6 +81,8 @@ export default defineNginxRule({
       if (t.module === 'http' && t.scheme !== 'https' && t.scheme !== 'http') continue;
       // Stream proxying without proxy_ssl to 443 is TLS passthrough: perfectly normal.
       if (t.module === 'stream' && !tls) continue;
+      // proxy_ssl written twice at one level: nginx does not start, so whether this is TLS is not decided.
+      if (t.module === 'stream' && noValueIn(ctx.effective, t.node.parent, ['proxy_ssl'])) continue;
       if (t.upstream) {
         const cache = badFor[tls ? 1 : 0];
         let bad = cache.get(t.upstream);

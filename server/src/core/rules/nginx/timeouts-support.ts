@@ -72,17 +72,22 @@ export function effectiveMs(ctx: NginxRuleContext, scope: ConfigNode | null, nam
   const here = writtenHere(scope, name);
   if (here) return timeMs(here.directive.args[0]);
   const eff = ctx.effective(scope, name);
+  if (eff.duplicate) return undefined;
   const nodes = eff.nodes;
   if (nodes.length) return timeMs(nodes[nodes.length - 1].directive.args[0]);
   if (eff.defaultValue === undefined) return undefined;
   return parseNginxTime(eff.defaultValue) ?? undefined;
 }
 
-/** The time in force for `name` inside `scope`; undefined when it is not a literal time (a variable or a typo nginx -t reports). */
+/**
+ * The time in force for `name` inside `scope`; undefined when it is not a literal time (a variable or a typo nginx -t
+ * reports), or when the level that decides has it twice: nginx does not start, so there is no time to judge.
+ */
 export function effectiveTime(ctx: NginxRuleContext, scope: ConfigNode | null, name: string): TimeValue | undefined {
   const here = writtenHere(scope, name);
   if (here) return timeValue(here, 'here');
   const eff = ctx.effective(scope, name);
+  if (eff.duplicate) return undefined;
   const node = eff.nodes[eff.nodes.length - 1];
   if (node) return timeValue(node, eff.origin);
   if (eff.defaultValue === undefined) return undefined;
@@ -100,17 +105,23 @@ function timeValue(node: ConfigNode, origin: Origin): TimeValue | undefined {
 const SCAN_LIMIT = 64;
 
 /**
- * The last `name` directive written in `scope` itself: then it is the one in force there, with origin "here", for
- * any directive (ctx.effective looks at the scope's own children before anything else). Undefined when there is
- * none (or the scope is large): ask ctx.effective. Most passes set their timeouts in their own location, and this
- * answers those lookups without the Effective and node list ctx.effective allocates for each.
+ * The `name` directive written in `scope` itself: then it is the one in force there, with origin "here", for any
+ * directive (ctx.effective looks at the scope's own children before anything else). Undefined when there is none,
+ * more than one (ctx.effective says whether nginx refuses them as a duplicate), or the scope is large: ask
+ * ctx.effective. Most passes set their timeouts in their own location, and this answers those lookups without the
+ * Effective and node list ctx.effective allocates for each.
  */
 function writtenHere(scope: ConfigNode | null, name: string): ConfigNode | undefined {
   if (!scope) return undefined;
   const children = scope.children;
   if (children.length > SCAN_LIMIT) return undefined;
-  for (let k = children.length - 1; k >= 0; k--) if (children[k].name === name) return children[k];
-  return undefined;
+  let found: ConfigNode | undefined;
+  for (let k = children.length - 1; k >= 0; k--) {
+    if (children[k].name !== name) continue;
+    if (found) return undefined;
+    found = children[k];
+  }
+  return found;
 }
 
 /** "90 s", "1.5 s", "500 ms": durations in prose (values as written are quoted as written). */

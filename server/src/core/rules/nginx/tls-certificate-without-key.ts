@@ -29,6 +29,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
+  judgesMergedValues: true,
   summary: '*_ssl_certificate is in effect for a TLS target but no *_ssl_certificate_key is: nginx refuses to start.',
   directives: [...FAMILIES.flatMap((f) => [`${f}_ssl_certificate`, `${f}_ssl_certificate_key`]), 'proxy_pass', 'grpc_pass', 'uwsgi_pass', 'proxy_ssl'],
   versions: 'all',

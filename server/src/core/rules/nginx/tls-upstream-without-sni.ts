@@ -1,4 +1,5 @@
 import type { Fix, TextEdit } from '../../finding';
+import { noValueIn } from '../../model/nginx-effective';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule } from '../rule';
 import { flag, insertAfterNode, insertFirstIn, isIpLiteral, levelFor, sslFamily, tlsTarget, valueOf } from './addresses-support';
@@ -42,6 +43,8 @@ export default defineNginxRule({
     for (const t of ctx.upstreams.passes) {
       const fam = family(t);
       if (!fam || t.error || !tlsTarget(ctx, t, false)) continue;
+      // One of the lines it reads is written twice at its level: nginx does not start, there is no value to judge.
+      if (noValueIn(ctx.effective, t.node.parent, DIRECTIVES)) continue;
       const sni = flag(ctx, t.node.parent, `${fam}_ssl_server_name`);
       // An explicit "off" is a decision, not an oversight.
       if (sni.on || sni.node) continue;

@@ -23,6 +23,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
+  judgesMergedValues: true,
   summary: '*_ssl_verify is on for a TLS target but no *_ssl_trusted_certificate is in effect: nginx refuses to start.',
   directives: [...FAMILIES.flatMap((f) => [`${f}_ssl_verify`, `${f}_ssl_trusted_certificate`]), 'proxy_pass', 'grpc_pass', 'uwsgi_pass', 'proxy_ssl'],
   versions: 'all',
