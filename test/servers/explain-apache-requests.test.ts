@@ -8,17 +8,12 @@ import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
+import { explainApacheLog, proxyPassLine } from './harness/explain';
 import { request } from './harness/client';
 import { refusedPort } from './standins/http';
 
 requireBinary('apache2');
 
-interface Explained {
-  id: string;
-  count: number;
-  alone: number;
-  backend: { line: number; url: string; how: string } | null;
-}
 
 test('explain: each AH01114 a real httpd logs (host only) is placed at the ProxyPass of the port its AH00957 names, and the two lines are one request', async () => {
   const a = await refusedPort();
@@ -38,20 +33,18 @@ test('explain: each AH01114 a real httpd logs (host only) is placed at the Proxy
     assert.equal(log.match(/AH01114/g)?.length, 8, log);
     assert.deepEqual(explainProblems({ statuses, errorLog: log } as Observation, 'apache', 'server test'), []);
 
-    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
-    assert.equal(out.code, 0, out.stderr);
-    const j = JSON.parse(out.stdout) as { explained: Explained[]; requests: { count: number; lines: { line: string; explained: number }[] }[] };
-    const lineOf = (route: string) => setup.text.split('\n').findIndex((l) => l.startsWith(`ProxyPass "/${route}/"`)) + 1;
+    const { report: j, stdout } = explainApacheLog(setup);
+    const lineOf = (route: string) => proxyPassLine(setup, route);
     for (const route of ['a', 'b', 'c']) {
       for (const id of ['apache-connect-failed', 'apache-no-connection']) {
         const at = j.explained.filter((e) => e.id === id && e.backend?.line === lineOf(route));
-        assert.equal(at.reduce((n, e) => n + e.count, 0), wanted[route], `${id} at /${route}/ (line ${lineOf(route)}):\n${out.stdout}\n${log}`);
+        assert.equal(at.reduce((n, e) => n + e.count, 0), wanted[route], `${id} at /${route}/ (line ${lineOf(route)}):\n${stdout}\n${log}`);
       }
     }
     const noConnection = j.explained.filter((e) => e.id === 'apache-no-connection');
-    assert.ok(noConnection.every((e) => /the AH00957 line before it in the same request \(same httpd thread\) names the port/.test(e.backend!.how) && !/does not say which/.test(e.backend!.how)), out.stdout);
+    assert.ok(noConnection.every((e) => /the AH00957 line before it in the same request \(same httpd thread\) names the port/.test(e.backend!.how) && !/does not say which/.test(e.backend!.how)), stdout);
     // Every request is one group of its two lines: AH00957, then AH01114 naming the same backend.
-    assert.equal(j.requests.reduce((n, r) => n + r.count, 0), 8, out.stdout);
+    assert.equal(j.requests.reduce((n, r) => n + r.count, 0), 8, stdout);
     for (const r of j.requests) {
       assert.deepEqual(r.lines.map((l) => j.explained[l.explained].id), ['apache-connect-failed', 'apache-no-connection'], JSON.stringify(r));
       assert.equal(j.explained[r.lines[0].explained].backend!.line, j.explained[r.lines[1].explained].backend!.line);

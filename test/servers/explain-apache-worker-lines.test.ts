@@ -11,29 +11,16 @@ import assert from 'node:assert/strict';
 import { APX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
-import { requireBinary, runCli } from '../helpers';
-import { logHasLine, prepareApache, startApache, type ApacheSetup } from './harness/apache';
+import { requireBinary } from '../helpers';
+import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { freePort } from './harness/ports';
+import { explainApacheLog, proxyPassLine } from './harness/explain';
 import { sleep } from './harness/proc';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
 
-interface Explained {
-  id: string;
-  count: number;
-  alone: number;
-  backend: { line: number; url: string; how: string } | null;
-}
-
-function explainJson(setup: ApacheSetup): { explained: Explained[]; requests: { count: number; lines: { line: string; explained: number }[] }[] } {
-  const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
-  assert.equal(out.code, 0, out.stderr);
-  return JSON.parse(out.stdout);
-}
-
-const lineOf = (setup: ApacheSetup, route: string) => setup.text.split('\n').findIndex((l) => l.startsWith(`ProxyPass "/${route}/"`)) + 1;
 
 test('explain: AH00940 lines of a real httpd are placed at the ProxyPass of the host and port they name (real apache2)', async () => {
   const a = await refusedPort();
@@ -66,11 +53,11 @@ test('explain: AH00940 lines of a real httpd are placed at the ProxyPass of the 
     // Every line is from a request that got 503.
     assert.deepEqual(explainProblems({ statuses: ['503'], errorLog: log } as Observation, 'apache', 'server test'), []);
 
-    const j = explainJson(setup);
+    const j = explainApacheLog(setup).report;
     const at = j.explained.filter((e) => e.id === 'apache-worker-in-error').map((e) => ({ line: e.backend?.line, count: e.count, alone: e.alone, how: e.backend?.how }));
     assert.deepEqual(at, [
-      { line: lineOf(setup, 'a'), count: 2, alone: 2, how: `its backend is 127.0.0.1:${a.port}` },
-      { line: lineOf(setup, 'b'), count: 1, alone: 1, how: `its backend is 127.0.0.1:${b}` },
+      { line: proxyPassLine(setup, 'a'), count: 2, alone: 2, how: `its backend is 127.0.0.1:${a.port}` },
+      { line: proxyPassLine(setup, 'b'), count: 1, alone: 1, how: `its backend is 127.0.0.1:${b}` },
     ], JSON.stringify(j, null, 1));
   } finally {
     await httpd.stop();
@@ -97,9 +84,9 @@ test('explain: the AH00941 line of a real httpd is placed at the ProxyPass of th
     assert.ok(logHasLine(log, APX_LOG.acquireFailed), log);
     assert.match(log, new RegExp(`^\\[[^\\]]+\\] \\[proxy:error\\] \\[pid \\d+:tid \\d+\\] \\(70007\\)The timeout specified has expired: AH00941: http: failed to acquire connection for \\(127\\.0\\.0\\.1:${backend.port}\\)$`, 'm'));
 
-    const j = explainJson(setup);
+    const j = explainApacheLog(setup).report;
     const acquire = j.explained.filter((e) => e.id === 'apache-acquire-failed');
-    assert.deepEqual(acquire.map((e) => ({ line: e.backend?.line, count: e.count, how: e.backend?.how })), [{ line: lineOf(setup, 'app'), count: 1, how: `its backend is 127.0.0.1:${backend.port}` }], JSON.stringify(j, null, 1));
+    assert.deepEqual(acquire.map((e) => ({ line: e.backend?.line, count: e.count, how: e.backend?.how })), [{ line: proxyPassLine(setup, 'app'), count: 1, how: `its backend is 127.0.0.1:${backend.port}` }], JSON.stringify(j, null, 1));
   } finally {
     await httpd.stop();
     await backend.stop();
