@@ -29,7 +29,7 @@ import { isIgnored } from '../core/ignore';
 export const CONFIG_FILE = '.proxylintrc.json';
 export const MAX_FIX_PASSES = 10;
 
-/** An nginx.conf checked only to give fragments given without it their configuration. */
+/** A main configuration (nginx.conf, apache2.conf, httpd.conf) checked only to give files given without it their configuration. */
 interface ContextRun {
   /** Real path of each file the configuration read → the path it read it by. */
   real: Map<string, string>;
@@ -321,7 +321,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     };
     for (const i of apacheEntries) runApache(i);
-    for (const i of apacheFragments) if (!isCovered(i.path) && !inContext(i, apacheEntryAbove(i.path, (p) => io.kind(p) === 'file'), true)) runApache(i);
+    for (const i of apacheFragments) {
+      if (isCovered(i.path)) continue;
+      const entryPath = apacheEntryAbove(i.path, (p) => io.kind(p) === 'file');
+      if (!apacheEntries.some((e) => e.path === entryPath) && inContext(i, entryPath, true)) continue;
+      runApache(i);
+    }
     // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
     // reported, as the editor shows none on it.
     return { findings: uniqueFindings(findings).filter((f) => !ignored(f.path)), files: covered };
@@ -464,4 +469,3 @@ function jsonErrorAt(text: string, message: string): string {
   const line = before.split('\n').length;
   return `${message.replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '')} at line ${line}, column ${before.length - before.lastIndexOf('\n')}`;
 }
-
