@@ -1,6 +1,7 @@
 import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import { explainedStatus, type LogExplanation } from '../core/explain/log-patterns';
-import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
+import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
+import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -122,7 +123,7 @@ export function runExplain(argv: string[], io: CliIo): number {
       count: r.count,
       thread: r.thread,
       client: r.client ?? null,
-      ...(r.server === 'nginx' ? { request: r.request ?? null, tried: r.tried, outcome: { status: r.outcome!.status ?? null, final: r.outcome!.final, why: r.outcome!.why } } : {}),
+      ...(r.server === 'nginx' ? { request: r.request ?? null, tried: r.tried, outcome: outcomeJson(r.outcome!) } : {}),
       lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })),
     }));
     io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
@@ -166,7 +167,9 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const fields = (o.own ?? x.explanation).fields;
   const out: string[] = [];
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
-  out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome && !o.inRequest ? outcomeText(x.outcome) : `the client got ${explainedStatus(x.explanation)}`}.`);
+  const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
+  const got = x.outcome && !o.inRequest ? outcomeText(x.outcome, at) : `the client got ${explainedStatus(x.explanation)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
   o.inRequest?.shownMeanings.add(pattern.id);
@@ -230,12 +233,12 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
     const first = [`connection ${r.thread}`, r.client && `client ${r.client}`, r.request].filter(Boolean).join(', ');
     out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by nginx (${r.count > 1 ? `the first: ${first}` : first}):`);
     if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
-    out.push(`  ${capital(outcomeText(r.outcome!))}.`);
+    out.push(`  ${capital(outcomeText(r.outcome!, (node) => where(node, cwd)))}.`);
   } else {
     const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
     out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`);
   }
-  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!) : [];
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
     const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation });
@@ -281,7 +284,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     example: x.example,
     status: x.explanation.pattern.status,
     statuses: x.explanation.pattern.statuses,
-    ...(x.explanation.pattern.server === 'nginx' ? { outcome: x.outcome ? { status: x.outcome.status ?? null, final: x.outcome.final, why: x.outcome.why } : null } : {}),
+    ...(x.explanation.pattern.server === 'nginx' ? { outcome: x.outcome ? outcomeJson(x.outcome) : null, errorPage: x.errorPage ? errorPageJson(x.errorPage) : null } : {}),
     meaning: x.explanation.pattern.meaning,
     fields: x.explanation.fields,
     directives: x.explanation.directives,
@@ -300,4 +303,14 @@ function toJson(x: ExplainedEntry, placing: boolean) {
         }
       : {}),
   };
+}
+
+/** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */
+function outcomeJson(o: NginxOutcome) {
+  return { status: o.status ?? null, final: o.final, why: o.why, ...(o.errorPage ? { errorPage: errorPageJson(o.errorPage) } : {}) };
+}
+
+/** The error_page that replaced the status nginx made: where it is, as written, and what the client got instead. */
+function errorPageJson(t: ErrorPageTurn) {
+  return { path: t.node.file.path, line: t.node.file.lines.positionAt(t.node.directive.start).line + 1, directive: `error_page ${t.node.directive.args.map((a) => a.raw).join(' ')}`, generated: t.generated, status: t.status ?? null, answer: t.answer };
 }

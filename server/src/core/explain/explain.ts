@@ -9,7 +9,8 @@ import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-reque
 import { explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
 import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
-import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -47,6 +48,8 @@ export interface ExplainedEntry {
    * configuration leaves nginx no other server to try after each of them (see loneOutcome) and they all agree.
    */
   outcome?: NginxOutcome;
+  /** nginx: the error_page in force where the example line was handled that replaces the status it made. */
+  errorPage?: ErrorPageTurn;
 }
 
 /**
@@ -132,15 +135,22 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (!limitsAt.has(placed)) limitsAt.set(placed, retryLimits(found.checked.config, found.place.location, found.checked.upstreams, lines[index].explanation!.fields.family ?? 'proxy', found.checked.target));
     return limitsAt.get(placed);
   };
+  // An error_page where the request was handled replaces the status nginx made (the client got the page's answer).
+  const errorPageOf = (index: number, status: string | undefined): ErrorPageTurn | undefined => {
+    const found = placedAt[index].found;
+    const scope = found && (found.place.location ?? found.place.server);
+    return scope ? errorPageFor(found.checked.config, scope, status, found.checked.target) : undefined;
+  };
   // Lone lines of one entry: their sure outcome while they all have the same one (null once one differs or is unsure).
   const lone = new Map<ExplainedEntry, NginxOutcome | null>();
   const addLone = (entry: ExplainedEntry, index: number) => {
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
-    const o = loneOutcome(index, e, limitsOf(index));
+    const sure = loneOutcome(index, e, limitsOf(index));
+    const o = sure && withErrorPage(sure, errorPageOf(index, sure.status));
     const seen = lone.get(entry);
     if (seen === undefined && !lone.has(entry)) lone.set(entry, o ?? null);
-    else if (seen && (!o || o.status !== seen.status || o.why !== seen.why)) lone.set(entry, null);
+    else if (seen && (!o || o.status !== seen.status || o.why !== seen.why || o.errorPage?.node !== seen.errorPage?.node)) lone.set(entry, null);
   };
 
   const byKey = new Map<string, ExplainedEntry>();
@@ -189,6 +199,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       apache: apache?.place,
       findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     };
+    // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
+    const turn = explanation.fields.subrequest ? undefined : errorPageOf(index, explanation.pattern.status);
+    if (turn) entry.errorPage = turn;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
   });
@@ -209,9 +222,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     // The configuration says how far nginx could go on: read where the request's last placed line was handled.
     const at = [...r.lines].reverse().find((i) => placedAt[i].found?.place.location);
     const limits = at === undefined ? undefined : limitsOf(at);
-    const outcome = nginxOutcome(r, explanations, limits);
+    const made = nginxOutcome(r, explanations, limits);
+    const outcome = at === undefined ? made : withErrorPage(made, errorPageOf(at, made.status));
     const tried = r.tries.map((t) => ({ server: t.server, got: tryLabel(t.failure === undefined ? undefined : explanations.get(t.failure)) }));
-    const key = `nginx\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${outcome.status}\n${outcome.final}`;
+    const key = `nginx\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.errorPage?.answer ?? ''}`;
     addRequest(r.lines, key, () => ({ server: 'nginx', thread: withSource(r.lines[0], `${r.connection} (worker ${r.worker})`), ...(r.client ? { client: r.client } : {}), ...(r.request !== undefined ? { request: r.request } : {}), tried, outcome }));
   }
   return { entries: [...byKey.values()], requests: [...requestsByKey.values()], unknown, blank };

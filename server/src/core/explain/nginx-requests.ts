@@ -1,5 +1,7 @@
 import type { LineForGrouping } from './apache-requests';
 import { explainedStatus, MAX_LOG_LINE, type LogExplanation } from './log-patterns';
+import type { ErrorPageTurn } from './nginx-error-page';
+import type { ConfigNode } from '../model/nginx-tree';
 
 /**
  * nginx numbers every client connection (`*17` after `pid#tid:`) and writes that number in each line about it. A
@@ -152,6 +154,11 @@ export interface NginxOutcome {
   final: boolean;
   /** Why, in a sentence. */
   why: string;
+  /**
+   * An error_page in force where the request was handled that replaces the status nginx made (`status` above is
+   * then what the client got: the error_page's, or undefined when the page's own answer decides).
+   */
+  errorPage?: ErrorPageTurn;
 }
 
 /** What the configuration says about how far nginx goes on for the request, when the request was placed. */
@@ -262,8 +269,25 @@ export function tryLabel(failure: LogExplanation | undefined): string {
   return GOT[failure.pattern.id] ?? failure.pattern.id.replace(/^nginx-/, '').replace(/-/g, ' ');
 }
 
+/** The outcome with the error_page in force where the request was handled: what the client got in place of nginx's status. */
+export function withErrorPage(o: NginxOutcome, turn: ErrorPageTurn | undefined): NginxOutcome {
+  if (!turn || o.status !== turn.generated) return o;
+  return { ...o, status: turn.status, errorPage: turn };
+}
+
+const defaultWhere = (node: ConfigNode) => `${node.file.path}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
+
+/** "error_page at nginx.conf:9, in place of nginx's 502": what a turn says about itself, in brackets. */
+export function errorPageNote(turn: ErrorPageTurn, where: (node: ConfigNode) => string = defaultWhere): string {
+  return `error_page at ${where(turn.node)}${turn.status !== turn.generated ? `, in place of nginx's ${turn.generated}` : ''}`;
+}
+
 /** "the client got …" ends with this: the status and why it is sure, or the condition under which it holds. */
-export function outcomeText(o: NginxOutcome): string {
+export function outcomeText(o: NginxOutcome, where?: (node: ConfigNode) => string): string {
+  if (o.errorPage) {
+    const note = errorPageNote(o.errorPage, where);
+    return o.final ? `the client got ${o.errorPage.answer} (${note}; ${o.why})` : `the client got ${o.errorPage.answer} (${note}) ${o.why}`;
+  }
   if (!o.status) return `what the client got is not in these lines (${o.why})`;
   return o.final ? `the client got ${o.status} (${o.why})` : `the client got ${o.status} ${o.why}`;
 }
@@ -278,13 +302,13 @@ export function triedText(tried: readonly { server: string; got: string }[]): st
  * on; the last one carries the request's outcome. Other lines ("temporarily disabled", "no live upstreams") are
  * undefined: their own status text stands.
  */
-export function nginxLineRoles(lines: readonly LogExplanation[], outcome: NginxOutcome): (string | undefined)[] {
+export function nginxLineRoles(lines: readonly LogExplanation[], outcome: NginxOutcome, where?: (node: ConfigNode) => string): (string | undefined)[] {
   const failures = lines.map((e, n) => (isTryFailure(e.pattern.id) ? n : -1)).filter((n) => n >= 0);
   const lastFailure = failures[failures.length - 1];
   const ended = lastFailure !== undefined && lines.slice(lastFailure + 1).some((e) => ENDS.has(e.pattern.id));
   return lines.map((e, n) => {
     if (!failures.includes(n)) return undefined;
     if (n !== lastFailure || ended) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
-    return `the request's last failed try: ${outcomeText(outcome)}`;
+    return `the request's last failed try: ${outcomeText(outcome, where)}`;
   });
 }
