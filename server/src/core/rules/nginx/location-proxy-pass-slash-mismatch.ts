@@ -31,6 +31,18 @@ function rewrites(loc: ConfigNode): boolean {
   return walk(loc);
 }
 
+/**
+ * Prefixes that an auth_request names: nginx makes the subrequest for exactly that path, so the replacement
+ * never meets a longer one. Adding the slash there would break it: the subrequest for the bare path gets a 301, and
+ * auth_request turns any answer but 2xx/401/403 into 500 for every request (checked on nginx 1.22.1).
+ */
+function subrequestTargets(ctx: { nodes(name: string): ConfigNode[] }): Set<string> {
+  return new Set(ctx.nodes('auth_request').map((n) => n.directive.args[0]?.value).filter((v): v is string => v !== undefined && v !== 'off'));
+}
+
+/** A URI that names one file (its last segment has an extension, like /t.html): one target, not a folder to append to. */
+const namesAFile = (uri: string) => /\/[^/]*\.[^/.]+$/.test(uri);
+
 export default defineNginxRule({
   id: 'location-proxy-pass-slash-mismatch',
   server: 'nginx',
@@ -40,6 +52,7 @@ export default defineNginxRule({
   directives: ['location', 'proxy_pass'],
   versions: 'all',
   check(ctx) {
+    let targets: Set<string> | undefined;
     for (const t of ctx.upstreams.passes) {
       if (t.directive !== 'proxy_pass' || t.module !== 'http' || t.error || t.hasVariables || t.uri === undefined) continue;
       const loc = t.node.parent;
@@ -53,6 +66,7 @@ export default defineNginxRule({
       const locSlash = m.pattern.endsWith('/');
       const uriSlash = uri.endsWith('/');
       if (locSlash === uriSlash) continue;
+      if ((targets ??= subrequestTargets(ctx)).has(m.pattern)) continue;
       const locArg = loc.directive.args[loc.directive.args.length - 1];
       const modifier = loc.directive.args.length > 1 ? loc.directive.args[0].value + ' ' : '';
       // The URI part is the tail of proxy_pass's argument, so the slash is added or dropped at its end.
@@ -81,7 +95,15 @@ export default defineNginxRule({
         message =
           `location ${m.pattern} ends with a slash but proxy_pass's URI "${uri}" does not: nginx replaces the matched "${m.pattern}" with "${uri}", ` +
           `so a request for ${example} reaches the backend as ${uri}foo instead of ${uri}/foo; the backend usually answers 404 or serves the wrong route`;
-        suggestions.push({ title: `Use "${uri}/" in proxy_pass (${example} → ${uri}/foo)`, edits: [uriEdit(true)] });
+        if (namesAFile(uri)) {
+          // proxy_pass …/t.html names one file: a slash after it (/t.html/foo) is no better than /t.htmlfoo. What is
+          // meant is that the prefix itself goes to that file: an exact location does that and matches nothing longer.
+          message += `; if only ${m.pattern} itself is meant to reach ${uri}, an exact location (location = ${m.pattern}) says so`;
+          // nginx refuses a location nested inside an exact one ("cannot be inside the exact location").
+          if (!loc.children.some((c) => c.name === 'location') && !loc.parent?.children.some((s) => s !== loc && s.name === 'location' && locationMatch(s).kind === 'exact' && locationMatch(s).pattern === m.pattern)) {
+            suggestions.push({ title: `Use "location = ${m.pattern}" (only ${m.pattern} itself → ${uri}; longer paths then go to another location)`, edits: [replaceSpan(loc.file, { start: loc.directive.args[0].start, end: locArg.end }, `= ${locArg.raw}`)] });
+          }
+        } else suggestions.push({ title: `Use "${uri}/" in proxy_pass (${example} → ${uri}/foo)`, edits: [uriEdit(true)] });
       }
       ctx.report({ node: t.node, message, suggestions, related: [{ path: loc.file.path, start: loc.directive.start, end: locArg.end, message: `the location prefix "${m.pattern}"` }] });
     }
