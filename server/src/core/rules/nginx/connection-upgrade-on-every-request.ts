@@ -32,6 +32,10 @@ export default defineNginxRule({
       if (name.value.length !== 10 || value.value.length !== 7 || name.value.toLowerCase() !== 'connection' || !/^upgrade$/i.test(value.value)) continue;
       // A location that only serves WebSocket handshakes gets nothing but upgrades: the literal is right there.
       if (moduleOf(node) !== 'http' || wsPath(node.parent)) continue;
+      // An Upgrade header with a fixed value (`proxy_set_header Upgrade foo`) makes every request an upgrade request
+      // on purpose: the literal Connection goes with it, and the map would drop it from requests that carry no
+      // Upgrade of their own (seen on nginx 1.22.1: the backend got `Upgrade: foo` without `Connection`).
+      if (node.parent && ctx.effective(node.parent, 'proxy_set_header').nodes.some((n) => n.directive.args[0]?.value.toLowerCase() === 'upgrade' && n.directive.args[1] !== undefined && n.directive.args[1].value !== '' && !n.directive.args[1].value.includes('$'))) continue;
       const edits: TextEdit[] = [replaceSpan(node.file, value, '$connection_upgrade')];
       if (!mapDefining(ctx, '$connection_upgrade')) {
         const mapEdit = connectionMapEdit(ctx);
