@@ -6,6 +6,12 @@ import { parseNginx } from '../syntax/nginx/parser';
 import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective, nginxMaxArgs } from './nginx-directives';
 import { pathMapper, realPathMemo } from './include-paths';
 
+/**
+ * Files the nginx packages put in the configuration folder (nginx's own conf/ and Debian's nginx-common: proxy_params,
+ * snippets/). A checkout laid over a package's /etc/nginx often includes them without having them.
+ */
+const PACKAGED = new Set(['fastcgi.conf', 'fastcgi_params', 'koi-utf', 'koi-win', 'mime.types', 'scgi_params', 'uwsgi_params', 'win-utf', 'proxy_params', 'snippets/fastcgi-php.conf', 'snippets/snakeoil.conf']);
+
 export interface SourceFile {
   path: string;
   text: string;
@@ -41,6 +47,8 @@ export interface LoadProblem {
   notFollowed?: boolean;
   /** True when a relative path is missing under a prefix that was only a guess (a fragment with no nginx.conf above it). */
   prefixGuessed?: boolean;
+  /** A missing relative include of a file nginx packages install in the configuration folder (fastcgi_params, mime.types, …). */
+  packaged?: boolean;
 }
 
 export interface LoadOptions {
@@ -336,6 +344,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
           span: arg,
           message: `included file "${target}" does not exist; nginx refuses to start with: open() "${target}" failed (2: No such file or directory)`,
           mayExistOnServer: isAbsolute(arg.value),
+          ...(!isAbsolute(arg.value) && PACKAGED.has(arg.value.replace(/^\.\//, '')) ? { packaged: true } : {}),
         });
       } else {
         problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}`, ...(res.outside ? { notFollowed: true } : {}) });

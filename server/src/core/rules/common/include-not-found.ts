@@ -15,6 +15,16 @@ export default defineNginxRule({
         ctx.report({ at: { file: p.file, ...p.span }, message: p.message, severity: 'warning' });
         continue;
       }
+      if (p.packaged) {
+        // Overlay repositories (a Dockerfile's conf/, an Ansible role) add their files to a package's /etc/nginx and
+        // include the package's own: on a server with the package the file is there, so this is no sure failure.
+        ctx.report({
+          at: { file: p.file, ...p.span },
+          message: `${p.message}, unless this configuration is laid over an installed nginx package: the packages put a file of that name in their configuration folder (/etc/nginx on Debian and Alpine)`,
+          severity: 'warning',
+        });
+        continue;
+      }
       ctx.report({
         at: { file: p.file, ...p.span },
         message: p.mayExistOnServer

@@ -66,7 +66,7 @@ export default defineNginxRule({
         message: `every server of upstream "${up.name}" is on ${where} and there is no backup: when that host is unreachable ${outcome}`,
         suggestions: [
           {
-            title: 'Add a backup server on another host (edit the placeholder)',
+            title: 'Add a backup server on another host (a placeholder name: nginx refuses to start until you replace it)',
             edits: [insertLinesAfter(last, [`server backup-host.invalid:${port} backup;  # TODO: a server on another host`])],
           },
         ],
