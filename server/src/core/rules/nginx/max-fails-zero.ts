@@ -32,14 +32,23 @@ export default defineNginxRule({
       // A server marked down gets nothing, whatever its max_fails (a group that is all down: all-servers-down).
       const zero = up.servers.filter((s) => s.params.get('max_fails') === '0' && !isDown(s));
       if (!zero.length || serversAreDynamic(up) || hasActiveChecks(ctx, up)) continue;
-      const all = zero.length === up.servers.filter((s) => !isDown(s)).length;
+      const live = up.servers.filter((s) => !isDown(s));
+      const all = zero.length === live.length;
+      // Only backups left to take out: every request still starts on primaries that are never taken out.
+      const primaries = live.filter((s) => !isBackup(s));
+      const allPrimaries = !all && primaries.length > 0 && primaries.every((s) => zero.includes(s));
       for (const s of zero) {
         const node = s.node;
         const arg = node.directive.args.find((a) => a.value === 'max_fails=0')!;
         const addr = node.directive.args[0]?.value ?? 'this server';
+        const onlyBackupsOut = allPrimaries && !isBackup(s);
         const others = all
           ? `, and neither does any other server of "${up.name}"`
-          : ` (the other servers of "${up.name}" are still taken out after failing; if ${addr} is meant as a last resort that is never taken out, ignore this)`;
+          : onlyBackupsOut
+            ? primaries.length === 1
+              ? ` (the only primary server of "${up.name}"; only its backup servers are taken out after failing)`
+              : `, and neither does any other primary server of "${up.name}" (only its backup servers are taken out after failing)`
+            : ` (the other servers of "${up.name}" are still taken out after failing; if ${addr} is meant as a last resort that is never taken out, ignore this)`;
         const suggestions: Fix[] = [
           { title: 'Remove max_fails=0 (back to the default: 1 failure within 10s takes the server out for 10s)', edits: [removeArgEdit(node, 'max_fails=0')] },
           { title: 'Use max_fails=3 fail_timeout=10s', edits: [replaceSpan(node.file, arg, node.directive.args.some((a) => a.value.startsWith('fail_timeout=')) ? 'max_fails=3' : 'max_fails=3 fail_timeout=10s')] },
@@ -52,7 +61,7 @@ export default defineNginxRule({
           : `while it is down it keeps getting its share of ${unit}s, each of which waits for a connection error or the connect timeout before it is retried elsewhere, or ${fail} when it cannot be retried`;
         ctx.report({
           at: { file: node.file, start: arg.start, end: arg.end },
-          severity: all ? undefined : 'info',
+          severity: all || onlyBackupsOut ? undefined : 'info',
           message: `max_fails=0: nginx never takes ${isBackup(s) ? 'backup server ' : ''}${addr} out of rotation${others}; ${cost}`,
           suggestions,
         });
