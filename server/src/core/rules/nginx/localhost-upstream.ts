@@ -1,6 +1,6 @@
 import type { Fix, TextEdit } from '../../finding';
 import { replaceSpan, withInheritedLines } from '../../fix';
-import type { PassTarget } from '../../model/nginx-upstreams';
+import { moduleOf, type PassTarget } from '../../model/nginx-upstreams';
 import type { Span } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { defaultPort, hostSpan, insertAfterNode, insertFirstIn, levelFor, spanIn } from './addresses-support';
@@ -44,6 +44,29 @@ function suggestions(file: PassTarget['node']['file'], span: Span, extra: TextEd
   ];
 }
 
+/**
+ * Ports that this configuration itself listens on for both localhost addresses (`listen 8080;` or
+ * `listen 127.0.0.1:8080;` for IPv4, together with `listen [::]:8080;` or `listen [::1]:8080;`), per module: nginx
+ * proxying to its own server block answers on both, so the two addresses of "localhost" both work.
+ */
+function selfOnBothFamilies(ctx: NginxRuleContext): Map<string, Set<number>> {
+  const seen = new Map<string, { v4: Set<number>; v6: Set<number> }>();
+  for (const l of ctx.nodes('listen')) {
+    const a = l.directive.args[0]?.value;
+    if (!a) continue;
+    const m = /^(?:(\*|0\.0\.0\.0|127\.\d+\.\d+\.\d+):)?(\d+)$/.exec(a) ?? undefined;
+    const m6 = m ? undefined : /^\[(::|::1)\]:(\d+)$/.exec(a);
+    if (!m && !m6) continue;
+    const mod = moduleOf(l);
+    let e = seen.get(mod);
+    if (!e) seen.set(mod, (e = { v4: new Set(), v6: new Set() }));
+    (m ? e.v4 : e.v6).add(Number((m ?? m6)![2]));
+  }
+  const both = new Map<string, Set<number>>();
+  for (const [mod, e] of seen) both.set(mod, new Set([...e.v4].filter((p) => e.v6.has(p))));
+  return both;
+}
+
 export default defineNginxRule({
   id: 'localhost-upstream',
   server: 'nginx',
@@ -53,16 +76,19 @@ export default defineNginxRule({
   directives: [...PASSES, 'upstream'],
   versions: '>= 1.3.10',
   check(ctx) {
+    let self: Map<string, Set<number>> | undefined;
+    const answersBoth = (module: string, port: number) => (self ??= selfOnBothFamilies(ctx)).get(module)?.has(port) ?? false;
     for (const t of ctx.upstreams.passes) {
       const a = t.address;
       // Cheapest tests first: most targets name a group or an IP address.
       if (t.upstream || t.hasVariables || t.error || !a || a.unix || !isLocalhost(a.host) || !PASSES.includes(t.directive)) continue;
+      if (answersBoth(t.module, a.port ?? defaultPort(t.scheme))) continue;
       const span = hostSpan(t);
       ctx.report({ at: { file: t.node.file, ...span }, message: `${t.directive} ${t.arg.value}: ${message(t.module)}`, suggestions: suggestions(t.node.file, span, keepHostHeader(ctx, t)) });
     }
     for (const up of ctx.upstreams.upstreams) {
       for (const s of up.servers) {
-        if (s.error || !s.address || !isLocalhost(s.address.host)) continue;
+        if (s.error || !s.address || !isLocalhost(s.address.host) || answersBoth(up.module, s.address.port ?? 80)) continue;
         const arg = s.node.directive.args[0];
         const span = spanIn(arg, s.address.host);
         ctx.report({ at: { file: s.node.file, ...span }, message: `upstream "${up.name}" server ${arg.value}: ${message(up.module)}`, suggestions: suggestions(s.node.file, span, []) });
