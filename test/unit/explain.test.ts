@@ -65,6 +65,7 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     [APX_LOG.certNameMismatch, 'apache-tls-cert-check', '500'],
     [APX_LOG.certCnMismatch, 'apache-tls-cert-check', '500'],
     [APX_LOG.sslHandshake, 'apache-tls-handshake', '500'],
+    [APX_LOG.pingTimeout, 'apache-100-continue-timeout', '503'],
     [APX_LOG.badHeaderIgnored, 'apache-bad-header-tolerated', '200'],
     [APX_LOG.badHeaderStartBody, 'apache-bad-header-tolerated', '200'],
   ];

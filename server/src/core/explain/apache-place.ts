@@ -70,8 +70,20 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
       how += `; another line of the same request is about a member of ${[...new Set(members.map((w) => w.balancer!.name))].join(', ')}`;
     }
   } else if (!path) return undefined;
-  const withRule = candidates.map((w) => ({ w, rule: path ? rulesOf(proxy, w).find((r) => ruleMatches(r, path)) : undefined }));
-  const best = withRule.find((x) => x.rule) ?? (fields.upstream ? withRule[0] : undefined);
+  // httpd takes the first ProxyPass(Match) in the configuration's order whose path matches, whatever order the
+  // workers were defined in (a <Proxy balancer://> section above the rules defines its members first).
+  let best: { w: Worker; rule?: ProxyPassRule } | undefined;
+  if (path) {
+    for (const r of proxy.rules) {
+      if (!ruleMatches(r, path)) continue;
+      const w = candidates.find((c) => rulesOf(proxy, c).includes(r));
+      if (w) {
+        best = { w, rule: r };
+        break;
+      }
+    }
+  }
+  best ??= fields.upstream && candidates.length ? { w: candidates[0] } : undefined;
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line

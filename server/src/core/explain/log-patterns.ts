@@ -609,6 +609,16 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
+    id: 'apache-100-continue-timeout',
+    server: 'apache',
+    match: /AH00898: Timeout on 100-Continue returned by \S+/,
+    status: '503',
+    statuses: ['503'],
+    meaning: 'httpd sent the request head with "Expect: 100-continue" (the client asked for it, as curl does for a POST, or the worker has ping=) and kept the body back; the backend sent neither "100 Continue" nor an answer within ping= (when set) or the worker\'s timeout, so httpd answered 503 without sending the body. A backend that never sends 100 Continue and waits for the body fails every such request this way; the AH01102 line before it is the timeout itself.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['proxy-timeout-too-low'],
+  },
+  {
     id: 'apache-read-error',
     server: 'apache',
     match: /AH00898: Error reading from remote server returned by \S+/,
