@@ -212,9 +212,11 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
       hostPart = rest.slice(0, slash);
       target.uri = rest.slice(slash);
     }
-    if (target.uri !== undefined && directive !== 'proxy_pass') {
+    // Only http's proxy_pass passes a URI on; stream's proxy_pass connects to an address (nginx 1.22.1:
+    // `proxy_pass 127.0.0.1:19005/;` in stream {} stops it with invalid host in upstream "127.0.0.1:19005/").
+    if (target.uri !== undefined && (directive !== 'proxy_pass' || module === 'stream')) {
       target.errorKind = 'address';
-      target.error = `invalid host in upstream "${value}": ${directive} takes an address without a URI`;
+      target.error = `invalid host in upstream "${value}": ${directive}${module === 'stream' ? ' in stream {}' : ''} takes an address without a URI`;
       return target;
     }
   }

@@ -1,6 +1,7 @@
 import { replaceSpan } from '../../fix';
 import type { Fix } from '../../finding';
 import type { SourceFile } from '../../model/nginx-tree';
+import type { PassTarget } from '../../model/nginx-upstreams';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule } from '../rule';
 
@@ -18,6 +19,13 @@ function nginxWords(error: string, value: string): string {
 function unixPrefixFix(file: SourceFile, arg: Arg): Fix | undefined {
   if (!arg.value.startsWith('/') || arg.quote) return undefined;
   return { title: `Use "unix:${arg.value}"`, edits: [replaceSpan(file, arg, `unix:${arg.value}`)] };
+}
+
+/** `proxy_pass 127.0.0.1:9000/;` in stream {} (or `fastcgi_pass …/`): nginx never started with it, so dropping the URI is safe. */
+function uriDropFix(t: PassTarget): Fix | undefined {
+  if (t.uri === undefined || t.arg.quote || t.hasVariables || t.scheme !== undefined) return undefined;
+  const bare = t.arg.value.slice(0, t.arg.value.length - t.uri.length);
+  return bare ? { title: `Use the bare address "${bare}"`, edits: [replaceSpan(t.node.file, t.arg, bare)] } : undefined;
 }
 
 /** A port commonly used for each kind of backend, offered as a suggestion (the real one is the user's to check). */
@@ -39,7 +47,7 @@ export default defineNginxRule({
       ctx.report({
         at: { file: t.node.file, ...t.arg },
         message: `nginx will not start: ${nginxWords(t.error!, t.arg.value.replace(/^[a-z]+:\/\//i, ''))}`,
-        fix: bare ? unixPrefixFix(t.node.file, t.arg) : undefined,
+        fix: bare ? (unixPrefixFix(t.node.file, t.arg) ?? uriDropFix(t)) : undefined,
       });
     }
     // `fastcgi_pass 127.0.0.1;`: an address, not a group, without a port. Only proxy_pass in http {} has a default
@@ -65,6 +73,18 @@ export default defineNginxRule({
     }
     for (const up of ctx.upstreams.upstreams) {
       for (const s of up.servers) {
+        // A stream upstream's server needs a port: there is no scheme to take one from (nginx 1.22.1: `server
+        // 127.0.0.1;` → no port in upstream "127.0.0.1"; a name that does not resolve fails first, host not found).
+        const a = s.address;
+        // service= takes the port from DNS SRV records.
+        if (!s.error && up.module === 'stream' && a && !a.unix && !a.hasVariables && a.port === undefined && !s.params.has('service')) {
+          const arg = s.node.directive.args[0];
+          if (!PLACEHOLDER.test(arg.value)) {
+            const written = a.ipv6 ? `[${a.host}]` : a.host;
+            ctx.report({ at: { file: s.node.file, ...arg }, message: `nginx will not start: no port in upstream "${written}": a server in a stream upstream needs one${a.isIp ? '' : ' (and if the name does not resolve, nginx stops first with: host not found in upstream)'}` });
+          }
+          continue;
+        }
         if (!s.error) continue;
         const arg = s.node.directive.args[0];
         // `unix:///run/app.sock` is a UNIX socket with a path that starts with extra slashes, which nginx accepts.
