@@ -91,3 +91,22 @@ test('reference docs for a name several modules define show the entry for where 
   assert.deepEqual(headers(docLookup('listen', 'location')), ['ngx_http_core_module']);
   assert.equal(headers(docLookup('listen', 'events')).length, 3);
 });
+
+test('hover on a stream proxy_pass lists stream settings (proxy_timeout), not the http ones nginx refuses there', () => {
+  const main = `events {}
+stream {
+    proxy_timeout 3s;
+    upstream db_pool { server 127.0.0.1:5432; server 127.0.0.1:5433; }
+    server {
+        listen 127.0.0.1:15432;
+        proxy_connect_timeout 2s;
+        proxy_pass db_pool;
+    }
+}
+`;
+  const md = hoverAt(main, {}, 'nginx.conf', 'proxy_pass db_pool');
+  assert.match(md, /\*\*Effective at this stream server\*\*/);
+  assert.match(md, /`proxy_timeout` \| `3s` \| inherited from nginx\.conf:3 \|/);
+  assert.match(md, /`proxy_connect_timeout` \| `2s` \|/);
+  assert.doesNotMatch(md, /proxy_read_timeout|proxy_send_timeout|proxy_http_version|proxy_buffering/);
+});

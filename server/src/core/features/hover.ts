@@ -142,14 +142,17 @@ function stateAcross(config: NginxConfig, placements: ConfigNode[], name: string
 }
 
 /** The settings that decide 502/504 behaviour at a location passing to an upstream, with where each comes from. */
-function passTable(config: NginxConfig, placements: ConfigNode[], module: string, target: NginxTarget, from: string): string {
-  const names = [`${module}_connect_timeout`, `${module}_send_timeout`, `${module}_read_timeout`, `${module}_next_upstream`, `${module}_next_upstream_tries`, `${module}_next_upstream_timeout`];
-  if (module === 'proxy') names.push('proxy_http_version', 'proxy_buffering', 'proxy_request_buffering');
+function passTable(config: NginxConfig, placements: ConfigNode[], module: string, target: NginxTarget, from: string, stream: boolean): string {
+  // stream's proxy_pass has one idle timeout (proxy_timeout) instead of send/read timeouts, and no HTTP settings.
+  const names = stream
+    ? ['proxy_connect_timeout', 'proxy_timeout', 'proxy_next_upstream', 'proxy_next_upstream_tries', 'proxy_next_upstream_timeout']
+    : [`${module}_connect_timeout`, `${module}_send_timeout`, `${module}_read_timeout`, `${module}_next_upstream`, `${module}_next_upstream_tries`, `${module}_next_upstream_timeout`];
+  if (module === 'proxy' && !stream) names.push('proxy_http_version', 'proxy_buffering', 'proxy_request_buffering');
   const rows = names.map((n) => {
     const s = stateAcross(config, placements, n, target, from);
     return `| \`${n}\` | ${s.value} | ${s.origin} |`;
   });
-  return ['**Effective at this location**', '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
+  return [`**Effective at this ${stream ? 'stream server' : 'location'}**`, '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
 }
 
 function upstreamSummary(up: Upstream, from: string): string {
@@ -201,7 +204,7 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
     if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
   }
   const module = moduleOfDirective(node.name);
-  if (module && node.name.endsWith('_pass')) parts.push(passTable(config, placements, module, target, path));
+  if (module && node.name.endsWith('_pass')) parts.push(passTable(config, placements, module, target, path, node.context.startsWith('stream')));
   const doc = docFor(node.name, node.context);
   if (doc) parts.push(doc);
   if (parts.length === 0) return undefined;
