@@ -97,7 +97,7 @@ export default defineNginxRule({
           message,
           suggestions: [
             {
-              title: target === NGINX_DEFAULT_MS ? `Use 60s (nginx's default)` : `Use ${formatDuration(target)} (the configured minimum)`,
+              title: target === NGINX_DEFAULT_MS ? `Use ${formatDuration(target)} (nginx's default, 60s)` : `Use ${formatDuration(target)} (the configured minimum)`,
               edits: [setValue(node, formatDuration(target))],
             },
           ],
