@@ -180,7 +180,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     // The lines of one nginx request were handled in one place: it is said once.
     const at = loc ?? x.place.server;
     if (o.inRequest?.shownPlace !== at) {
-      out.push(`Handled by: server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
+      // A stream server block is its own "location" (proxy_pass and its settings are in it): said once.
+      out.push(`Handled by: ${x.place.server.context === 'stream' ? 'stream ' : ''}server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc && loc !== x.place.server ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
       if (o.inRequest) {
         o.inRequest.shownPlace = at;
         o.inRequest.shownValues = new Set();
@@ -297,7 +298,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
                 timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
               }
             : {}),
-          place: x.place ? { server: pos(x.place.server), how: x.place.how, location: x.place.location ? { ...pos(x.place.location), match: x.place.location.directive.args.map((a) => a.value).join(' ') } : null } : null,
+          place: x.place ? { server: pos(x.place.server), how: x.place.how, location: x.place.location && x.place.location !== x.place.server ? { ...pos(x.place.location), match: x.place.location.directive.args.map((a) => a.value).join(' ') } : null } : null,
           values: x.values.map((v) => ({ directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
           findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),
         }

@@ -666,6 +666,8 @@ export interface LogFields {
   subrequest?: string;
   /** nginx module family, from the upstream URL's scheme. */
   family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
+  /** nginx: a line of the stream module (TCP/UDP proxying: `server:` is the listen address, no request). */
+  stream?: boolean;
 }
 
 export interface LogExplanation {
@@ -758,6 +760,9 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     fields.host = quoted(line, 'host');
     const scheme = fields.upstream ? /^([a-z]+):\/\//.exec(fields.upstream)?.[1] : undefined;
     if (scheme) fields.family = FAMILY_OF_SCHEME[scheme];
+    // The stream module ends its lines with byte counts (nginx 1.22.1: `…, upstream: "127.0.0.1:1", bytes from/to
+    // client:0/0, bytes from/to upstream:0/0`); http lines never have them.
+    if (line.includes(', bytes from/to client:')) fields.stream = true;
     return fields;
   }
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
@@ -781,13 +786,19 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
 export const MAX_LOG_LINE = 16 * 1024;
 
 /** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
+/** What the client of a stream server gets when nginx gives a connection up: no status, the connection closes. */
+export const STREAM_CLOSED = 'no HTTP status: nginx closed the client connection (stream proxying)';
+
 export function explainLogLine(whole: string): LogExplanation | undefined {
   const line = whole.length > MAX_LOG_LINE ? whole.slice(0, MAX_LOG_LINE) : whole;
   for (const pattern of LOG_PATTERNS) {
     if (!pattern.match.test(line)) continue;
     const fields = logFields(line, pattern.server);
     const family = fields.family && fields.family !== 'memcached' ? fields.family : 'proxy';
-    return { pattern, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
+    // Stream proxying has no HTTP status: a connection whose last try failed is closed (seen on nginx 1.22.1: the
+    // client read nothing and got end of file).
+    const own = fields.stream && /^\d{3}$/.test(pattern.status) ? { ...pattern, status: STREAM_CLOSED, statuses: [STREAM_CLOSED] } : pattern;
+    return { pattern: own, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
   }
   return undefined;
 }

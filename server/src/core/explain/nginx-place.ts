@@ -237,6 +237,7 @@ const FOUND = new WeakMap<NginxConfig, Map<string, ServerChoice | undefined>>();
  * path decides alone.
  */
 export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams?: UpstreamGraph): NginxPlace | undefined {
+  if (fields.stream) return findStreamPlace(config, fields);
   // The candidates depend on the name and Host only, and a log names few: found once per pair.
   let cache = FOUND.get(config);
   if (!cache) FOUND.set(config, (cache = new Map()));
@@ -274,6 +275,28 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
   return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat}`, byName: choice.byName };
 }
 
+/**
+ * A stream line's `server:` is the address the client connected to: the stream server block that listens on it
+ * (its port, and its address unless it listens on all). The block stands for both server and location, since it is
+ * where proxy_pass and its settings are.
+ */
+function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
+  const m = fields.serverName ? /^(.*):(\d+)$/.exec(fields.serverName) : null;
+  if (!m) return undefined;
+  const [, addr, port] = m;
+  const servers = config.all.filter((n) => n.name === 'server' && n.context === 'stream' && n.directive.block);
+  const found = servers.filter((s) =>
+    s.children.some((l) => {
+      if (l.name !== 'listen') return false;
+      const v = l.directive.args[0]?.value ?? '';
+      const lm = /^(?:(.*):)?(\d+)$/.exec(v);
+      return !!lm && lm[2] === port && (!lm[1] || lm[1] === '*' || lm[1] === '0.0.0.0' || lm[1] === '[::]' || lm[1] === addr);
+    }),
+  );
+  if (found.length !== 1) return undefined;
+  return { server: found[0], location: found[0], how: `the stream server that listens on ${fields.serverName}`, byName: true };
+}
+
 /** The values in force where the request was handled, for the directives the log line points at. */
 export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: string[], target: NginxTarget): ValueHere[] {
   return directives.map((directive) => {
@@ -300,7 +323,9 @@ function peerName(a: Address | undefined, defaultPort: number): string | undefin
 export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams: UpstreamGraph | undefined, family: string, target: NginxTarget): RetryLimits {
   const [next, tries] = valuesAt(config, location, [`${family}_next_upstream`, `${family}_next_upstream_tries`], target);
   const limits: RetryLimits = {};
-  if (next.value) limits.nextUpstream = next.value.split(/\s+/);
+  // stream's proxy_next_upstream is on or off: on passes every failed connect (error or timeout) to the next server.
+  const stream = location.context === 'stream';
+  if (next.value) limits.nextUpstream = stream ? (next.value === 'off' ? ['off'] : ['error', 'timeout']) : next.value.split(/\s+/);
   const n = Number(tries.value);
   if (Number.isInteger(n) && n > 0) limits.maxTries = n;
   // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
@@ -309,7 +334,7 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
   // 1.29.7 on (a target that cannot be told, or a version not known, may).
   const keepalive = t?.upstream?.node.children.find((c) => c.name === 'keepalive')?.directive.args[0]?.value;
-  limits.reuses = family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') !== false);
+  limits.reuses = !stream && family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') !== false);
   if (!t) return limits;
   const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
   const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];

@@ -1,0 +1,89 @@
+// `proxylint explain` on the error log of a real nginx (Debian 1.22.1) stream module: a stream server passing to a
+// group (a refused port, then a server that answers) and one passing to a refused address alone. Stream lines end
+// with byte counts and name the listen address in `server:`; there is no HTTP status: when the last try fails the
+// client connection is closed, and a failed try in a group is passed to the next server (proxy_next_upstream on).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { requireBinary, runCli } from '../helpers';
+import { prepareNginx, startNginx } from './harness/nginx';
+import { refusedPort, startHttpStandin } from './standins/http';
+
+requireBinary('nginx');
+
+/** Connects, sends a line, and collects what comes back until the server closes the connection. */
+function talk(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' });
+    let got = '';
+    const timer = setTimeout(() => (s.destroy(), reject(new Error('no close in 10 s'))), 10_000);
+    s.on('connect', () => s.write('GET / HTTP/1.0\r\n\r\n'));
+    s.on('data', (d) => (got += d.toString()));
+    s.on('error', reject);
+    s.on('close', () => (clearTimeout(timer), resolve(got)));
+  });
+}
+
+interface OutcomeJson {
+  status: string | null;
+  final: boolean;
+}
+
+test('explain: stream lines of a real nginx have no HTTP status, are placed at the stream server that listens there, and a lone failure is sure', async () => {
+  const dead = await refusedPort();
+  const good = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  const setup = await prepareNginx(`stream {
+    upstream u {
+        server ${dead.address};
+        server ${good.address};
+    }
+    server {
+        listen 127.0.0.1:18000;
+        proxy_pass u;
+        proxy_connect_timeout 1s;
+    }
+    server {
+        listen 127.0.0.1:18002;
+        proxy_pass ${dead.address};
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    assert.match(await talk(setup.ports.get('127.0.0.1:18000')!), /^HTTP\/1\.[01] 200/, 'the refused server was skipped for the next one');
+    assert.equal(await talk(setup.ports.get('127.0.0.1:18002')!), '', 'the client connection was closed with nothing');
+    await new Promise((r) => setTimeout(r, 300));
+    const log = nginx.errorLog();
+    assert.match(log, /connect\(\) failed \(111: Connection refused\) while connecting to upstream, client: 127\.0\.0\.1, server: 127\.0\.0\.1:\d+, upstream: "127\.0\.0\.1:\d+", bytes from\/to client:0\/0/);
+
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as {
+      explained: { id: string; alone: number; status: string; outcome: OutcomeJson | null; place: { server: { line: number }; location: unknown } | null }[];
+      requests: { outcome?: OutcomeJson }[];
+    };
+    const lineOf = (needle: string) => setup.text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+    const refused = j.explained.filter((e) => e.id === 'nginx-refused');
+    assert.ok(refused.length >= 1, JSON.stringify(j.explained, null, 1));
+    for (const e of refused) assert.doesNotMatch(e.status, /^\d{3}$/, 'no HTTP status for a stream line');
+    // The lone line of the server with one address: placed there, and sure.
+    const lone = refused.find((e) => e.alone > 0 && e.place?.server.line === lineOf(`listen 127.0.0.1:${setup.ports.get('127.0.0.1:18002')}`) - 1);
+    assert.ok(lone, JSON.stringify(refused, null, 1));
+    assert.equal(lone!.outcome?.final, true);
+    assert.match(lone!.outcome!.status!, /closed the client connection/);
+    assert.equal(lone!.place!.location, null);
+    // The group's request: the refused try then the answering server (not logged): not given as sure.
+    const grouped = j.requests.filter((r) => r.outcome);
+    assert.equal(grouped.length, 1, JSON.stringify(j.requests, null, 1));
+    assert.equal(grouped[0].outcome!.final, false);
+
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
+    assert.doesNotMatch(text, /the client got 502/);
+    assert.match(text, /Handled by: stream server at \S+nginx\.conf:\d+ \(the stream server that listens on 127\.0\.0\.1:\d+\)\n/);
+  } finally {
+    await nginx.stop();
+    await dead.stop();
+    await good.stop();
+    setup.cleanup();
+  }
+});
