@@ -102,6 +102,35 @@ test('modules: LoadModule lines, Debian mods-enabled, static modules, IfModule g
   assert.equal(buildModuleView(load({ '/etc/apache2/sites-enabled/a.conf': 'ProxyPass /a http://b/\n' }, '/etc/apache2/sites-enabled/a.conf')).known, false, 'a vhost file says nothing about modules');
 });
 
+test('modules: an IncludeOptional that matches nothing hides the module list only when it is where modules are loaded from', () => {
+  // Debian's apache2.conf with an empty (or missing) conf-enabled/: real apache2 -t still fails on hcmethod= without
+  // mod_proxy_hcheck, and a SetHandler "proxy:fcgi://…" without mod_proxy_fcgi still serves the PHP source.
+  const debian = {
+    '/etc/apache2/apache2.conf': 'IncludeOptional mods-enabled/*.load\nIncludeOptional conf-enabled/*.conf\nIncludeOptional sites-enabled/*.conf\n',
+    '/etc/apache2/mods-enabled/mpm_event.load': 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n',
+    '/etc/apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+    '/etc/apache2/sites-enabled/app.conf': '<VirtualHost *:80>\n<FilesMatch "\\.php$">\nSetHandler "proxy:fcgi://127.0.0.1:9000"\n</FilesMatch>\n<Proxy "balancer://app">\nBalancerMember "http://127.0.0.1:8080" hcmethod=GET\n</Proxy>\n</VirtualHost>\n',
+  };
+  const m = buildModuleView(load(debian));
+  assert.equal(m.known, true, 'an empty conf-enabled/ loads no modules');
+  assert.equal(m.unknownBecause, undefined);
+  const ids = lintApache('/etc/apache2/apache2.conf', debian['/etc/apache2/apache2.conf'], memHost(debian), { settings: defaultSettings() }).findings.map((f) => f.ruleId);
+  assert.ok(ids.includes('proxy-scheme-module-missing') && ids.includes('hcheck-params-without-module'), ids.join(', '));
+  // Without mods-enabled/ the list is hidden, and a finding says which rules were not applied.
+  const bare = { ...debian } as Record<string, string>;
+  delete bare['/etc/apache2/mods-enabled/mpm_event.load'];
+  delete bare['/etc/apache2/mods-enabled/proxy.load'];
+  const u = buildModuleView(load(bare));
+  assert.equal(u.known, false);
+  assert.match(u.unknownBecause!.reason, /mods-enabled\/\*\.load" matches nothing/);
+  const notes = lintApache('/etc/apache2/apache2.conf', bare['/etc/apache2/apache2.conf'], memHost(bare), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'modules-not-known');
+  assert.equal(notes.length, 1);
+  assert.match(notes[0].message, /proxy-scheme-module-missing, hcheck-params-without-module were not applied/);
+  // Red Hat's conf.modules.d and a named file that is missing hide it too.
+  assert.equal(buildModuleView(load({ '/etc/httpd/conf/httpd.conf': 'LoadModule mpm_event_module m.so\nIncludeOptional /etc/httpd/conf.modules.d/*.conf\n' }, '/etc/httpd/conf/httpd.conf')).known, false);
+  assert.equal(buildModuleView(load({ '/etc/httpd/conf/httpd.conf': 'LoadModule mpm_event_module m.so\nIncludeOptional /etc/httpd/conf.d/*.conf\n' }, '/etc/httpd/conf/httpd.conf')).known, true);
+});
+
 test('worker parameters are typed key=value pairs, checked as mod_proxy checks them', () => {
   const c = load({ '/c/httpd.conf': 'ProxyPass /a http://b:8080/ timeout=5 connectiontimeout=500ms retry=0 ttl=0 keepalive=maybe nocanon junk status=+H failonstatus=500,503\n' }, '/c/httpd.conf');
   const node = c.all[0];

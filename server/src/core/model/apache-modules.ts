@@ -67,6 +67,12 @@ export interface ModuleView {
    * file says nothing about modules, and rules that need the list stay quiet on it.
    */
   known: boolean;
+  /**
+   * Why the list is not known, when it is not and the configuration looks like a main one (it has LoadModule
+   * lines, or an include that may hold them is missing): where, and what. Undefined for a fragment that loads
+   * no modules (a vhost file checked on its own) and for an .htaccess file.
+   */
+  unknownBecause?: { node?: ApacheNode; problem?: ApacheConfig['problems'][number]; reason: string };
   loaded: Map<string, ApacheNode | null>;
   /** LoadModule lines, in order. */
   loadLines: ApacheNode[];
@@ -87,12 +93,28 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
   }
   const anyMpm = loadLines.some((n) => moduleKey(n.args[0]).startsWith('mpm_'));
   const core = loadLines.some((n) => moduleKey(n.args[0]) === 'authz_core');
-  const missingInclude = config.problems.some((p) => p.kind === 'include-not-found' || p.kind === 'include-unreadable') ||
-    config.all.some((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved) ||
-    config.unseenIncludes.length > 0;
-  const known = (anyMpm || core) && !missingInclude && !config.htaccess;
+  const missing = config.problems.find((p) => p.kind === 'include-not-found' || p.kind === 'include-unreadable');
+  const missingNode = missing && config.all.find((n) => n.file === missing.file && n.directive.args[0]?.start === missing.span.start);
+  const unresolvedInclude = config.all.find((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved);
+  // An IncludeOptional that matches nothing here keeps the list unknown only when it may load modules on the
+  // server: a glob in the folder modules are loaded from (Debian mods-enabled, Red Hat conf.modules.d) or for
+  // *.load files. An empty or missing conf-enabled/ or sites-enabled/ in a checkout of the whole tree is just
+  // empty: counting it made the list unknown and switched every module-dependent rule off without a word.
+  const unseen = config.unseenIncludes.find(mayLoadModules);
+  const known = (anyMpm || core) && !missing && !unresolvedInclude && !unseen && !config.htaccess;
+  let unknownBecause: ModuleView['unknownBecause'];
+  // Said only of what looks like a main configuration: one with LoadModule lines, or one whose missing include
+  // is where modules are loaded from. A vhost file checked on its own says nothing about modules, by design.
+  const looksMain = loadLines.length > 0 || [missingNode, unresolvedInclude, unseen].some((n) => n && isModuleFolder(n));
+  if (!known && !config.htaccess && looksMain) {
+    if (missing) unknownBecause = { node: missingNode, problem: missing, reason: `an include is not in this checkout (${missing.message})` };
+    else if (unresolvedInclude) unknownBecause = { node: unresolvedInclude, reason: `"${unresolvedInclude.name} ${unresolvedInclude.directive.args.map((x) => x.value).join(' ')}" names its files with a variable proxylint cannot resolve` };
+    else if (unseen) unknownBecause = { node: unseen, reason: `"${unseen.name} ${unseen.args[0]}" matches nothing in this checkout, and on the server it may load modules` };
+    else unknownBecause = { node: loadLines[0], reason: 'the configuration loads neither an MPM nor mod_authz_core, so its LoadModule lines are not the whole list (a complete configuration loads both)' };
+  }
   return {
     known,
+    unknownBecause,
     loaded,
     loadLines,
     isLoaded: (m) => loaded.has(m),
@@ -107,6 +129,21 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
       return `LoadModule ${module}_module ${prefix}mod_${module}.so`;
     },
   };
+}
+
+/** Folders httpd packages load modules from: Debian's mods-enabled (and -available), Red Hat's conf.modules.d. */
+const MODULE_DIRS = /^(mods-(enabled|available)|conf\.modules\.d|modules\.d)$/i;
+
+/** True when an include that found nothing here may hold LoadModule lines on the server. */
+export function mayLoadModules(include: ApacheNode): boolean {
+  // A named file that is missing: anything may be in it.
+  return !/[*?[]/.test(include.args[0] ?? '') || isModuleFolder(include);
+}
+
+/** True for an include of Debian's *.load files or of a folder modules are loaded from. */
+function isModuleFolder(include: ApacheNode): boolean {
+  const written = include.args[0] ?? '';
+  return /\.load$/i.test(written) || dirname(written).split('/').some((part) => MODULE_DIRS.test(part));
 }
 
 /** Conditions proxylint cannot evaluate: defines given on the command line, the version, files and directives. */

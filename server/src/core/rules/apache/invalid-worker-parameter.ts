@@ -54,6 +54,7 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
   versions: 'all 2.4',
   check(ctx) {
+    const hcExprs = new Set(ctx.nodes('proxyhcexpr').map((e) => (e.args[0] ?? '').toLowerCase()));
     const check = (n: ApacheNode, from: number, label: string, target: Target) => {
       if (n.unresolved) return;
       // Words from an unquoted "#" on are a would-be comment: inline-comment-is-argument reports them once.
@@ -84,7 +85,16 @@ export default defineApacheRule({
           ctx.report({ at, message: scope });
           continue;
         }
-        if (spec.module) continue; // hc* parameters: hcheck-params-without-module knows whether the module is loaded.
+        if (spec.module) {
+          // hc* parameters: hcheck-params-without-module knows whether the module is loaded. With it loaded,
+          // hcexpr= must name a ProxyHCExpr (real httpd 2.4.71: "BalancerMember Unknown health check condition
+          // expr: ok234" from apache2 -t). Only said when the whole configuration is visible.
+          if (p.key === 'hcexpr' && ctx.modules.known && ctx.modules.isLoaded('proxy_hcheck') && !hcExprs.has(p.value.toLowerCase())) {
+            const names = [...new Set(ctx.nodes('proxyhcexpr').map((e) => e.args[0]).filter(Boolean))];
+            ctx.report({ at, message: `httpd refuses to start: "${label} Unknown health check condition expr: ${p.value}": no ProxyHCExpr defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it, e.g. ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}`}` });
+          }
+          continue;
+        }
         if (spec.since && atLeast(ctx.version, spec.since) === false) {
           ctx.report({ at, message: `httpd refuses to start: "${label} unknown Worker parameter": ${p.key}= needs httpd ${spec.since} or later, and apache.version is older` });
           continue;

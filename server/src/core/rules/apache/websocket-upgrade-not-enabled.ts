@@ -1,4 +1,5 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
+import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
@@ -14,12 +15,27 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch'],
   versions: '2.4.47 and later (upgrade=); older: ws:// with mod_proxy_wstunnel',
   check(ctx) {
-    // The older recipe: RewriteCond %{HTTP:Upgrade} websocket + RewriteRule … ws://… [P] handles the upgrade itself.
-    if (ctx.nodes('rewritecond').some((n) => /%\{HTTP:(Upgrade|Connection)\}/i.test(n.args[0] ?? ''))) return;
+    // The older recipe: RewriteCond %{HTTP:Upgrade} websocket + RewriteRule … ws://… [P] handles the upgrade itself,
+    // but only for the server it is in. mod_rewrite's server-level rules are per virtual host: the main server's
+    // reach a vhost only when that vhost has RewriteEngine On and RewriteOptions Inherit (or the main server
+    // InheritDown); another vhost's never do (real httpd 2.4.71: the handshake in the vhost without the recipe got 426).
+    // Conditions in a main-server <Directory>/<Location> are merged into every vhost, so they count everywhere.
+    const recipe = ctx.nodes('rewritecond').filter((n) => /%\{HTTP:(Upgrade|Connection)\}/i.test(n.args[0] ?? ''));
+    const inherits = (vhost: ApacheNode) =>
+      ctx.config.all.some((n) => n.lname === 'rewriteengine' && virtualHostOf(n) === vhost && /^on$/i.test(n.args[0] ?? '')) &&
+      ctx.config.all.some((n) => n.lname === 'rewriteoptions' && n.args.some((a) => (virtualHostOf(n) === vhost ? /^inherit(before)?$/i : /^inheritdown(before)?$/i).test(a)) && (virtualHostOf(n) === vhost || virtualHostOf(n) === null));
+    const recipeFor = (vhost: ApacheNode | null) =>
+      recipe.some((n) => {
+        const where = virtualHostOf(n);
+        if (where === vhost) return true;
+        if (where !== null || vhost === null) return false;
+        return contextOf(n, ctx.config) === 'directory' || inherits(vhost);
+      });
     const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss')).map((r) => r.path));
     const newEnough = atLeast(ctx.version, '2.4.47');
     for (const r of ctx.proxy.rules) {
       if (r.exclusion || !r.target || r.target.error || r.node.unresolved) continue;
+      if (recipeFor(r.vhost)) continue;
       if (r.target.scheme !== 'http' && r.target.scheme !== 'https' && r.target.scheme !== 'balancer') continue;
       if (!WS_PATH.test(r.path) && !WS_PATH.test(r.target.path)) continue;
       if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;

@@ -33,6 +33,7 @@ import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
+import modulesNotKnown from '../apache/modules-not-known';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -69,6 +70,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   inlineCommentIsArgument,
   htaccessDirectiveNotAllowed,
   directiveNotAllowedInSection,
+  modulesNotKnown,
 ];
 
 /** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */
