@@ -33,6 +33,7 @@ import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
+import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -53,6 +54,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   invalidWorkerParameter,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
+  workerParamsIgnoredBySharing,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
