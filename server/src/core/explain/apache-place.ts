@@ -89,6 +89,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
   const ambiguous = !best.rule && candidates.length > 1;
+  if (best.w.shares) how += `; this line shares the worker of line ${best.w.shares.node.file.lines.positionAt(best.w.shares.node.directive.start).line + 1} (${best.w.shares.url}), whose parameters httpd uses for it`;
   if (borrowed) how += `; ${borrowed}`;
   if (ambiguous) how += `; ${candidates.length} workers have this backend and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;
   return { worker: best.w, rule: best.rule, how, ambiguous, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };

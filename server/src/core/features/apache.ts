@@ -3,7 +3,7 @@ import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { balancerName, describeTimeout } from '../model/apache-proxy';
+import { balancerName, describeTimeout, type Worker } from '../model/apache-proxy';
 import { PARAMS } from '../model/apache-workers';
 import { hasGlob, resolve } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
@@ -46,6 +46,13 @@ function setsBalancerParams(result: ApacheLintResult, node: ApacheNode): boolean
   return false;
 }
 
+/** What httpd does with a line that shares an earlier worker: the values above are that worker's. */
+function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
+  const owner = w.shares!;
+  const ignored = w.ignored?.length ? ` and ignores ${w.ignored.map((p) => `\`${p.key}=${p.value}\``).join(', ')} here ("AH01146: Ignoring parameter … because of worker sharing")` : '';
+  return `**Shares the worker of line ${lineOf(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
+}
+
 export function apacheHover(result: ApacheLintResult, path: string, offset: number): HoverResult | undefined {
   const { node, arg, onName } = apacheLocate(result.config, path, offset);
   if (!node) return undefined;
@@ -55,6 +62,7 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
     parts.push(`**Backend timeout here:** ${describeTimeout(result.proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${describeTimeout(result.proxy.connectTimeout(worker), lineOf, node)}`);
+    if (worker.shares) parts.push(sharingNote(worker, lineOf));
   }
   if (arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=')) {
     const key = arg.value.slice(0, arg.value.indexOf('=')).toLowerCase();

@@ -1,7 +1,7 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
-import { deSocketfy } from './apache-worker-names';
+import { deSocketfy, findsWorker, workerName } from './apache-worker-names';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -158,6 +158,14 @@ export interface Worker {
   match: boolean;
   balancer?: Balancer;
   vhost: ApacheNode | null;
+  /**
+   * The earlier worker httpd uses for this line instead of defining one (add_pass / add_member in mod_proxy.c,
+   * "AH01145: Sharing worker 'x' instead of creating new worker 'y'", AH01149 for BalancerMember): `params` and
+   * `reuse` are then that worker's, and the line's own parameters are in `ignored`. See sharedWorker.
+   */
+  shares?: Worker;
+  /** This line's own parameters, which httpd ignores because it shares `shares` ("AH01146: Ignoring parameter …"). */
+  ignored?: WorkerParam[];
 }
 
 export interface Balancer {
@@ -328,6 +336,25 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
   }
 }
 
+/**
+ * The earlier worker httpd shares for a new ProxyPass(Match) or BalancerMember URL, of those defined before it in the
+ * same server (or balancer): the longest name the URL finds (ap_proxy_get_worker_ex, see findsWorker), looked up with
+ * the URL after "unix:/path|" (so two sockets behind the same "http://localhost/" share the first socket's worker).
+ * ProxyPass finds only ProxyPass workers, ProxyPassMatch only ProxyPassMatch ones. Seen on httpd 2.4.71
+ * (test/servers/apache-worker-sharing.test.ts): "http://h/" is shared by "http://h/", "http://h/slow/" and
+ * "HTTP://h/x", not by "http://h"; a virtual host does not share the main server's workers, nor another host's.
+ */
+function sharedWorker(list: { name: string; match: boolean; worker: Worker }[], url: string, match: boolean): Worker | undefined {
+  const lookup = deSocketfy(url);
+  if (lookup === undefined) return undefined;
+  let best: { name: string; worker: Worker } | undefined;
+  for (const e of list) {
+    if (e.match !== match || !findsWorker(lookup, e.name, match)) continue;
+    if (!best || e.name.length > best.name.length) best = e;
+  }
+  return best?.worker;
+}
+
 /** How httpd tells workers apart for ProxySet: the URL without case or trailing slashes. */
 export const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
 
@@ -337,6 +364,24 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const workers: Worker[] = [];
   const balancers = new Map<string, Balancer>();
   const proxySets: { url: string; params: WorkerParam[] }[] = [];
+  // Workers httpd has defined so far, per server (each virtual host keeps its own list while the configuration is
+  // read) and per balancer: a later line whose URL finds one of them shares it (sharedWorker).
+  const defined = new Map<unknown, { name: string; match: boolean; worker: Worker }[]>();
+  // Workers a <Proxy "url"> section's ProxySet defines before any ProxyPass does: not lines of their own.
+  const sectionWorkers: Worker[] = [];
+  const define = (scope: unknown, w: Worker, params: WorkerParam[]): void => {
+    const list = defined.get(scope) ?? [];
+    defined.set(scope, list);
+    const owner = sharedWorker(list, w.url, w.match);
+    if (owner) {
+      w.shares = owner;
+      w.ignored = params;
+      return;
+    }
+    applyParams(w, params);
+    const name = workerName(w.url, w.match);
+    if (name !== undefined) list.push({ name, match: w.match, worker: w });
+  };
 
   const balancer = (name: string): Balancer => {
     let b = balancers.get(name);
@@ -380,7 +425,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
           for (const p of params) b.params.set(p.key, p);
         } else {
           const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost };
-          applyParams(w, params);
+          define(rule.vhost, w, params);
           workers.push(w);
         }
       }
@@ -396,7 +441,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const url = node.args[urlIndex];
       const { params } = parseParams(node, urlIndex + 1);
       const w: Worker = { node, kind: 'member', url, urlArg: a[urlIndex], target: parseBackendUrl(url, 'BalancerMember'), params: new Map(), match: false, balancer: b, vhost: virtualHostOf(node) };
-      applyParams(w, params);
+      if (w.target.error || node.unresolved) applyParams(w, params);
+      else define(b, w, params);
       b.members.push(w);
       workers.push(w);
     } else if (node.lname === 'proxyset') {
@@ -409,21 +455,38 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
         const b = balancer(balancerName(url));
         if (section && !urlFromLine) b.section ??= section;
         for (const p of params) b.params.set(p.key, p);
-      } else proxySets.push({ url, params });
+      } else {
+        proxySets.push({ url, params });
+        // In a <Proxy "url"> section, ProxySet defines the worker when none is found (set_proxy_param): a later
+        // ProxyPass with that URL shares it (on 2.4.71, AH01145; a section without ProxySet defined none).
+        const vhost = virtualHostOf(node);
+        const target = section && !node.unresolved ? parseBackendUrl(url, 'ProxySet') : undefined;
+        if (target && !target.error && !sharedWorker(defined.get(vhost) ?? [], url, false)) {
+          const w: Worker = { node: section!, kind: 'proxypass', url, urlArg: section!.directive.args[0], target, params: new Map(), match: false, vhost };
+          define(vhost, w, []);
+          sectionWorkers.push(w);
+        }
+      }
     } else if (node.lname === 'proxy' && /^balancer:\/\//i.test(node.args[0] ?? '')) {
       balancer(balancerName(node.args[0])).section ??= node;
     }
   }
   // Indexed once: a configuration can have thousands of ProxySet lines and workers.
   const byKey = new Map<string, Worker[]>();
-  for (const w of workers) {
+  for (const w of [...sectionWorkers, ...workers]) {
     if (w.kind === 'member') continue;
     const k = workerKey(w.url);
     const list = byKey.get(k);
     if (list) list.push(w);
     else byKey.set(k, [w]);
   }
-  for (const s of proxySets) for (const w of byKey.get(workerKey(s.url)) ?? []) applyParams(w, s.params);
+  for (const s of proxySets) for (const w of byKey.get(workerKey(s.url)) ?? []) applyParams(w.shares ?? w, s.params);
+  // A line that shares a worker has that worker's parameters in force (ProxySet lines included).
+  for (const w of workers) {
+    if (!w.shares) continue;
+    w.params = w.shares.params;
+    w.reuse = w.shares.reuse;
+  }
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
   // main server or directly in a <VirtualHost> (conditional sections such as <IfModule> count as that level).

@@ -14,6 +14,8 @@ export default defineApacheRule({
   check(ctx) {
     const hasAddressTtl = atLeast(ctx.version, '2.4.59');
     for (const w of ctx.proxy.workers) {
+      // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
+      if (w.shares) continue;
       const host = w.target.host.toLowerCase();
       if (w.node.unresolved || w.target.error || w.target.socket !== undefined || !host || host.includes('$')) continue;
       if (isIpLiteral(host) || host === 'localhost' || host.endsWith('.localhost')) continue;

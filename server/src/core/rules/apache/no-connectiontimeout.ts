@@ -33,6 +33,8 @@ export default defineApacheRule({
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
     for (const w of ctx.proxy.workers) {
+      // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
+      if (w.shares) continue;
       if (w.node.unresolved || w.target.error || w.target.socket !== undefined || !BACKEND_SCHEMES.has(w.target.scheme)) continue;
       if (w.params.has('connectiontimeout')) continue;
       const t = ctx.proxy.connectTimeout(w);

@@ -19,6 +19,8 @@ export default defineApacheRule({
     const initialNotPooled = ctx.nodes('setenv').some((n) => n.args[0]?.toLowerCase() === 'proxy-initial-not-pooled');
     const ttlSeconds = Math.max(1, Math.floor(backend / 1000) - 1);
     for (const w of ctx.proxy.workers) {
+      // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
+      if (w.shares) continue;
       if (w.node.unresolved || w.target.error || !reusesConnections(w)) continue;
       if (initialNotPooled && w.target.scheme !== 'fcgi') continue;
       const ttl = w.params.get('ttl');

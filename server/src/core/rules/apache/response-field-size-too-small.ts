@@ -11,6 +11,8 @@ export default defineApacheRule({
   versions: '2.4.34 and later',
   check(ctx) {
     for (const w of ctx.proxy.workers) {
+      // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
+      if (w.shares) continue;
       const p = w.params.get('responsefieldsize');
       if (!p || !/^\d+$/.test(p.value) || Number(p.value) >= 8192) continue;
       ctx.report({

@@ -15,6 +15,8 @@ export default defineApacheRule({
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
     for (const w of ctx.proxy.workers) {
+      // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
+      if (w.shares) continue;
       const p = w.params.get('retry');
       if (!p) continue;
       const ms = parseApacheDuration(p.value);

@@ -34,6 +34,7 @@ import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowe
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
+import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -54,6 +55,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   invalidWorkerParameter,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
+  workerParamsIgnoredBySharing,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
