@@ -271,7 +271,7 @@ export function tryLabel(failure: LogExplanation | undefined): string {
 
 /** The outcome with the error_page in force where the request was handled: what the client got in place of nginx's status. */
 export function withErrorPage(o: NginxOutcome, turn: ErrorPageTurn | undefined): NginxOutcome {
-  if (!turn || o.status !== turn.generated) return o;
+  if (!turn) return o;
   return { ...o, status: turn.status, errorPage: turn };
 }
 
