@@ -1,7 +1,7 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
-import { deSocketfy, findsWorker, workerName } from './apache-worker-names';
+import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -344,15 +344,34 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
  * (test/servers/apache-worker-sharing.test.ts): "http://h/" is shared by "http://h/", "http://h/slow/" and
  * "HTTP://h/x", not by "http://h"; a virtual host does not share the main server's workers, nor another host's.
  */
-function sharedWorker(list: { name: string; match: boolean; worker: Worker }[], url: string, match: boolean): Worker | undefined {
+function sharedWorker(defined: DefinedWorkers | undefined, url: string, match: boolean): Worker | undefined {
   const lookup = deSocketfy(url);
-  if (lookup === undefined) return undefined;
+  if (lookup === undefined || !defined) return undefined;
+  if (!match) {
+    // A plain name is found when it is a prefix of the URL (host part lower-cased) at least as long as its
+    // scheme://host:port (see findsWorker): the longest such prefix that is a name, looked up by length, so a
+    // server with thousands of ProxyPass lines to one backend is not searched line by line for each of them.
+    const head = lookupHost(lookup);
+    if (head === undefined) return undefined;
+    const copy = head + lookup.slice(head.length);
+    for (let n = copy.length; n >= head.length; n--) {
+      const w = defined.plain.get(copy.slice(0, n));
+      if (w) return w;
+    }
+    return undefined;
+  }
   let best: { name: string; worker: Worker } | undefined;
-  for (const e of list) {
-    if (e.match !== match || !findsWorker(lookup, e.name, match)) continue;
+  for (const e of defined.match) {
+    if (!findsWorker(lookup, e.name, true)) continue;
     if (!best || e.name.length > best.name.length) best = e;
   }
   return best?.worker;
+}
+
+/** The workers a server (or balancer) has defined so far: plain ones by name (no two share one), regex ones in a list. */
+interface DefinedWorkers {
+  plain: Map<string, Worker>;
+  match: { name: string; worker: Worker }[];
 }
 
 /** How httpd tells workers apart for ProxySet: the URL without case or trailing slashes. */
@@ -366,13 +385,13 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const proxySets: { url: string; params: WorkerParam[] }[] = [];
   // Workers httpd has defined so far, per server (each virtual host keeps its own list while the configuration is
   // read) and per balancer: a later line whose URL finds one of them shares it (sharedWorker).
-  const defined = new Map<unknown, { name: string; match: boolean; worker: Worker }[]>();
+  const defined = new Map<unknown, DefinedWorkers>();
   // Workers a <Proxy "url"> section's ProxySet defines before any ProxyPass does: not lines of their own.
   const sectionWorkers: Worker[] = [];
   const define = (scope: unknown, w: Worker, params: WorkerParam[]): void => {
-    const list = defined.get(scope) ?? [];
-    defined.set(scope, list);
-    const owner = sharedWorker(list, w.url, w.match);
+    let known = defined.get(scope);
+    if (!known) defined.set(scope, (known = { plain: new Map(), match: [] }));
+    const owner = sharedWorker(known, w.url, w.match);
     if (owner) {
       w.shares = owner;
       w.ignored = params;
@@ -380,7 +399,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     }
     applyParams(w, params);
     const name = workerName(w.url, w.match);
-    if (name !== undefined) list.push({ name, match: w.match, worker: w });
+    if (name === undefined) return;
+    if (w.match) known.match.push({ name, worker: w });
+    else if (!known.plain.has(name)) known.plain.set(name, w);
   };
 
   const balancer = (name: string): Balancer => {
@@ -461,7 +482,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
         // ProxyPass with that URL shares it (on 2.4.71, AH01145; a section without ProxySet defined none).
         const vhost = virtualHostOf(node);
         const target = section && !node.unresolved ? parseBackendUrl(url, 'ProxySet') : undefined;
-        if (target && !target.error && !sharedWorker(defined.get(vhost) ?? [], url, false)) {
+        if (target && !target.error && !sharedWorker(defined.get(vhost), url, false)) {
           const w: Worker = { node: section!, kind: 'proxypass', url, urlArg: section!.directive.args[0], target, params: new Map(), match: false, vhost };
           define(vhost, w, []);
           sectionWorkers.push(w);

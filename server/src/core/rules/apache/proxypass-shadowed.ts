@@ -96,6 +96,46 @@ function shadows(earlier: ProxyPassRule, later: ProxyPassRule): boolean {
   return p.startsWith(e) && (e.endsWith('/') || p[e.length] === '/');
 }
 
+/**
+ * For each rule, the first earlier one that shadows it (the same answer as `list.slice(0, j).find((e) => shadows(e,
+ * list[j]))`), without comparing every pair: a server with 20,000 ProxyPass lines took 15 s that way. An earlier
+ * plain path shadows a path only when its normalized form is one of the path's own prefixes at a "/" (see covers),
+ * so those prefixes are looked up among the earlier paths; an earlier regex shadows everything or nothing.
+ */
+function shadowIndex(list: readonly ProxyPassRule[]): (j: number) => ProxyPassRule | undefined {
+  const plainAt = new Map<string, number>();
+  const everything: number[] = [];
+  list.forEach((r, i) => {
+    if (r.regex) {
+      if (regexMatchesEverything(r.path)) everything.push(i);
+    } else {
+      const key = norm(r.path);
+      if (!plainAt.has(key)) plainAt.set(key, i);
+    }
+  });
+  /** The "/"-boundary prefixes of `p` an earlier plain path must equal: before each "/", after each "/", and `p` itself when asked. */
+  const keys = (p: string, whole: boolean): string[] => {
+    const out = whole ? [p] : [];
+    for (let i = 0; i < p.length; i++) if (p[i] === '/') out.push(p.slice(0, i), p.slice(0, i + 1));
+    return out;
+  };
+  return (j) => {
+    const later = list[j];
+    let best = everything.find((i) => i < j) ?? Infinity;
+    let candidates: string[];
+    if (!later.regex) candidates = keys(norm(later.path), true);
+    else {
+      const prefix = regexLiteralPrefix(later.path);
+      candidates = ['/', ...(prefix === undefined ? [] : keys(norm(prefix), false))];
+    }
+    for (const k of candidates) {
+      const i = plainAt.get(k);
+      if (i !== undefined && i < j && i < best) best = i;
+    }
+    return Number.isFinite(best) ? list[best] : undefined;
+  };
+}
+
 export default defineApacheRule({
   id: 'proxypass-shadowed',
   server: 'apache',
@@ -113,10 +153,11 @@ export default defineApacheRule({
     for (const scope of scopes) {
       // <LocationMatch> rules are tried separately (rulesFor leaves out the <Location> forms).
       const list = ctx.proxy.rulesFor(scope).filter(known);
+      const firstShadowing = shadowIndex(list);
       for (let j = 0; j < list.length; j++) {
         const later = list[j];
         if (reported.has(later)) continue;
-        const earlier = list.slice(0, j).find((e) => shadows(e, later));
+        const earlier = firstShadowing(j);
         if (!earlier) continue;
         reported.add(later);
         const what = later.exclusion ? `the exclusion "${quote(later)}"` : `"${later.node.name} ${later.path}"`;
