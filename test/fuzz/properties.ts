@@ -16,9 +16,8 @@
  *   output are made without an exception (JSON that parses, exit code 0 exactly when a line was explained).
  */
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit as LspTextEdit } from 'vscode-languageserver';
-import { MAX_FIX_PASSES } from '../../server/src/cli/run';
 import type { Finding } from '../../server/src/core/finding';
-import { fixUntilSettled } from '../../server/src/core/fix';
+import { fixUntilSettled, MAX_FIX_PASSES } from '../../server/src/core/fix';
 import type { Host } from '../../server/src/core/host';
 import { INTERNAL_ERROR, lintNginx } from '../../server/src/core/lint';
 import { lintApache } from '../../server/src/core/lint-apache';

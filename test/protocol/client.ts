@@ -1,10 +1,18 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Diagnostic, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { Diagnostic, PublishDiagnosticsParams, TextEdit } from 'vscode-languageserver-protocol';
 import { CLI } from '../helpers';
 
 export const uri = (p: string) => pathToFileURL(p).toString();
+
+/** `text` with LSP text edits applied (non-overlapping, as a WorkspaceEdit's edits for one document are). */
+export function apply(text: string, edits: TextEdit[]): string {
+  const offset = (l: number, c: number) => text.split('\n').slice(0, l).reduce((n, s) => n + s.length + 1, 0) + c;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
+  for (const e of sorted) text = text.slice(0, offset(e.range.start.line, e.range.start.character)) + e.newText + text.slice(offset(e.range.end.line, e.range.end.character));
+  return text;
+}
 
 /** A minimal LSP client over the real `proxylint lsp --stdio` process. */
 export class LspClient {

@@ -5,7 +5,7 @@ import { join, relative } from 'node:path';
 import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { CLI, tempTree } from '../helpers';
-import { LspClient, uri } from './client';
+import { apply, LspClient, uri } from './client';
 
 const NGINX = `events {}
 http {
@@ -48,12 +48,6 @@ function pos(text: string, needle: string, delta = 0, nth = 0) {
   return { line, character: before.length - before.lastIndexOf('\n') - 1 };
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const offset = (l: number, c: number) => text.split('\n').slice(0, l).reduce((n, s) => n + s.length + 1, 0) + c;
-  const sorted = [...edits].sort((a, b) => offset(b.range.start.line, b.range.start.character) - offset(a.range.start.line, a.range.start.character));
-  for (const e of sorted) text = text.slice(0, offset(e.range.start.line, e.range.start.character)) + e.newText + text.slice(offset(e.range.end.line, e.range.end.character));
-  return text;
-}
 
 before(() => {
   tree = tempTree({ 'nginx.conf': NGINX, 'conf.d/site.conf': SITE, 'frag/snippet.conf': 'proxy_read_timeout 2s;\n' });

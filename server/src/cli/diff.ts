@@ -1,33 +1,12 @@
-/** A unified diff of two texts (3 lines of context), for --fix-dry-run. Small LCS over the changed middle. */
+import { lineOps } from '../core/text-diff';
+
+/** A unified diff of two texts (3 lines of context), for --fix-dry-run. Lines aligned by lineOps. */
 export function unifiedDiff(path: string, before: string, after: string): string {
   if (before === after) return '';
   const a = lines(before);
   const b = lines(after);
-  let pre = 0;
-  while (pre < a.length && pre < b.length && a[pre] === b[pre]) pre++;
-  let suf = 0;
-  while (suf < a.length - pre && suf < b.length - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-  const am = a.slice(pre, a.length - suf);
-  const bm = b.slice(pre, b.length - suf);
-  type Op = { t: ' ' | '-' | '+'; s: string };
-  let ops: Op[];
-  if (am.length * bm.length > 4_000_000) {
-    ops = [...am.map((s) => ({ t: '-' as const, s })), ...bm.map((s) => ({ t: '+' as const, s }))];
-  } else {
-    const dp = Array.from({ length: am.length + 1 }, () => new Int32Array(bm.length + 1));
-    for (let i = am.length - 1; i >= 0; i--) for (let j = bm.length - 1; j >= 0; j--) dp[i][j] = am[i] === bm[j] ? dp[i + 1][j + 1] + 1 : Math.max(dp[i + 1][j], dp[i][j + 1]);
-    ops = [];
-    let i = 0, j = 0;
-    while (i < am.length || j < bm.length) {
-      if (i < am.length && j < bm.length && am[i] === bm[j]) {
-        ops.push({ t: ' ', s: am[i++] });
-        j++;
-      } else if (i < am.length && (j >= bm.length || dp[i + 1][j] >= dp[i][j + 1])) ops.push({ t: '-', s: am[i++] });
-      else ops.push({ t: '+', s: bm[j++] });
-    }
-  }
+  const full = lineOps(a, b);
   const ctx = 3;
-  const full: Op[] = [...a.slice(0, pre).map((s) => ({ t: ' ' as const, s })), ...ops, ...a.slice(a.length - suf).map((s) => ({ t: ' ' as const, s }))];
   const out = [`--- ${path}`, `+++ ${path} (fixed)`];
   let k = 0;
   let aLine = 1, bLine = 1;

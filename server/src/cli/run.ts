@@ -1,6 +1,6 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
-import { fixUntilSettled } from '../core/fix';
+import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
 import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
@@ -27,7 +27,6 @@ import { formatTimings, type Timings } from '../core/timings';
 import { isIgnored } from '../core/ignore';
 
 export const CONFIG_FILE = '.proxylintrc.json';
-export const MAX_FIX_PASSES = 10;
 
 /** A main configuration (nginx.conf, apache2.conf, httpd.conf) checked only to give files given without it their configuration. */
 interface ContextRun {

@@ -24,6 +24,9 @@ export function applyEdits(text: string, edits: TextEdit[]): { text: string; ski
   return { text: out + text.slice(pos), skipped };
 }
 
+/** How many passes of fixes --fix and the editor's "fix all" make at most (a pass that fixes nothing ends it sooner). */
+export const MAX_FIX_PASSES = 10;
+
 /**
  * One pass of "apply every safe fix" (the CLI's --fix and the fuzz properties share it): fixes are taken whole, in
  * finding order, and one that touches text an earlier one already edits (or a file `hasText` does not know) waits

@@ -12,6 +12,8 @@ export interface ClientFeatures {
   definitionLinks: boolean;
   /** codeAction answers CodeAction[]; else Command[] (see asCommands). */
   codeActionLiterals: boolean;
+  /** The client asks for a code action's edit when it is chosen (codeAction/resolve with "edit"). */
+  codeActionResolveEdit: boolean;
   /** The client applies a WorkspaceEdit the server sends (workspace/applyEdit). */
   applyEdit: boolean;
   /** The client opens a URI the server sends (window/showDocument). */
@@ -30,6 +32,7 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
     hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
     definitionLinks: caps.textDocument?.definition?.linkSupport === true,
     codeActionLiterals: !!caps.textDocument?.codeAction?.codeActionLiteralSupport,
+    codeActionResolveEdit: !!caps.textDocument?.codeAction?.codeActionLiteralSupport && (caps.textDocument?.codeAction?.resolveSupport?.properties ?? []).includes('edit'),
     applyEdit: caps.workspace?.applyEdit === true,
     showDocument: caps.window?.showDocument?.support === true,
     watchFiles: caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,

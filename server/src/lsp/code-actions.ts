@@ -7,10 +7,42 @@ interface Checked {
   findings: Finding[];
 }
 import { ruleMeta } from '../core/rules/index';
-import type { LineIndex } from '../core/text';
+import { LineIndex } from '../core/text';
 import { pathToUri, SOURCE, toDiagnostic, toRange } from './convert';
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
+const FIX_ALL_TITLE = 'Fix all safe proxylint problems';
+
+/**
+ * Where "fix all" gets its edits: every pass of fixes (the server checks the configuration again after each one, see
+ * Workspace.fixAllEdits). `deferred`: the client resolves code actions (codeAction/resolve with "edit"), so the
+ * passes run only when the action is chosen, not each time the editor asks which actions there are.
+ */
+export interface FixAllSource {
+  deferred: boolean;
+  edits(): FixAllEdits;
+}
+
+/** The edits of every pass together, as offsets into `before` (the texts they apply to, by path). */
+export interface FixAllEdits {
+  edits: Fix['edits'];
+  before: Map<string, string>;
+}
+
+function fixAllEdit({ edits, before }: FixAllEdits): WorkspaceEdit {
+  return toWorkspaceEdit(edits, new Map([...before].map(([p, text]) => [p, new LineIndex(text)])));
+}
+
+/** codeAction/resolve of a deferred "fix all" (its data names the document): the action with its edit. */
+export function resolveFixAll(action: CodeAction, edits: FixAllEdits): CodeAction {
+  return { ...action, edit: fixAllEdit(edits), data: undefined };
+}
+
+/** The document a deferred "fix all" is for, if `action` is one. */
+export function fixAllUri(action: CodeAction): string | undefined {
+  const data = action.data as { fixAll?: unknown } | undefined;
+  return action.kind === FIX_ALL_KIND && typeof data?.fixAll === 'string' ? data.fixAll : undefined;
+}
 
 /**
  * Commands the server itself runs (workspace/executeCommand): outside VS Code the extension's own
@@ -60,7 +92,7 @@ function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): Cod
  * `openDocs`: the client can open the rule page the server's command asks for (window/showDocument); without it there
  * is no action for the page (VS Code has it too; its extension's own proxylint.openRuleDoc is for the command palette).
  */
-export function codeActions(params: CodeActionParams, path: string, result: Checked, openDocs = true): CodeAction[] {
+export function codeActions(params: CodeActionParams, path: string, result: Checked, openDocs = true, fixAll?: FixAllSource): CodeAction[] {
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
   const mine = result.findings.filter((f) => f.path === path);
   const only = params.context.only;
@@ -70,8 +102,14 @@ export function codeActions(params: CodeActionParams, path: string, result: Chec
     // Whole fixes only, and never two that touch the same text (the rule --fix follows): the rest is picked up by
     // the next run. selectSafeFixes keeps this linear in the number of fixes, which matters on a file with thousands.
     const { byPath } = selectSafeFixes(mine, (p) => lines.has(p));
-    const edits = [...byPath.values()].flat();
-    if (edits.length) actions.push({ title: 'Fix all safe proxylint problems', kind: FIX_ALL_KIND, edit: toWorkspaceEdit(edits, lines) });
+    const firstPass = [...byPath.values()].flat();
+    // The first pass says whether there is anything to fix; the edit is what every pass together does (as --fix).
+    if (firstPass.length) {
+      const action: CodeAction = { title: FIX_ALL_TITLE, kind: FIX_ALL_KIND };
+      if (fixAll?.deferred) action.data = { fixAll: params.textDocument.uri };
+      else action.edit = fixAll ? fixAllEdit(fixAll.edits()) : toWorkspaceEdit(firstPass, lines);
+      actions.push(action);
+    }
   }
   if (only && !only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix))) return actions;
 

@@ -23,7 +23,8 @@ import type { SourceFile } from '../core/model/nginx-tree';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { clientFeatures } from './client-features';
-import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, OPEN_RULE_DOC_COMMAND } from './code-actions';
+import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, fixAllUri, OPEN_RULE_DOC_COMMAND, resolveFixAll } from './code-actions';
+import { MAX_FIX_PASSES } from '../core/fix';
 import { completionItems, inComment, toCompletionItems } from './completion';
 import { toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
@@ -86,7 +87,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         ...(pullSupported ? { diagnosticProvider: { identifier: 'proxylint', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
         // CodeActionOptions only for a client with codeActionLiteralSupport (LSP 3.17).
-        codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] } : true,
+        codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], ...(features.codeActionResolveEdit ? { resolveProvider: true } : {}) } : true,
         ...(commands.length ? { executeCommandProvider: { commands } } : {}),
         hoverProvider: true,
         completionProvider: { triggerCharacters: ['/', ' ', '_'] },
@@ -156,8 +157,17 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onCodeAction((params) => {
     const c = at(params.textDocument.uri);
     // No quick fixes (nor "fix all") for findings that are not shown.
-    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument) : [];
+    const fixAll = c && { deferred: features.codeActionResolveEdit, edits: () => ws.fixAllEdits(c.path, MAX_FIX_PASSES) };
+    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument, fixAll) : [];
     return features.codeActionLiterals ? actions : asCommands(actions, features.applyEdit);
+  });
+
+  // A deferred "fix all" gets its edit here, from the document as the server has it now.
+  connection.onCodeActionResolve((action) => {
+    const uri = fixAllUri(action);
+    const c = uri === undefined ? undefined : at(uri);
+    if (!c || ws.isIgnored(c.path)) return action;
+    return resolveFixAll(action, ws.fixAllEdits(c.path, MAX_FIX_PASSES));
   });
 
   connection.onExecuteCommand(async (params) => {

@@ -8,7 +8,10 @@ import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../
 import { apacheEntryAbove } from '../core/model/entry-above';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
+import type { TextEdit } from '../core/finding';
+import { fixUntilSettled } from '../core/fix';
 import { isIgnored } from '../core/ignore';
+import { editsBetween } from '../core/text-diff';
 import { dirname, join } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
@@ -77,12 +80,61 @@ export class Workspace {
     return classify(path, text) === 'apache' ? 'apache' : 'nginx';
   }
 
-  /** `fragment`: checked without an entry, so its relative includes resolve against the nginx.conf above it. */
-  private check(path: string, text: string, fragment = false): Checked {
+  /** How each result was made (which file, whether as a fragment), so that fixAllEdits can make it again. */
+  private readonly checkedAs = new WeakMap<Checked, { path: string; fragment: boolean }>();
+
+  /**
+   * `fragment`: checked without an entry, so its relative includes resolve against the nginx.conf above it.
+   * `overlay`: texts that replace the files' own for this check only (fix-all passes); nothing is cached then.
+   */
+  private check(path: string, text: string, fragment = false, overlay?: ReadonlyMap<string, string>): Checked {
     const settings = this.settingsFor(path);
-    if (this.dialectOf(path, text) === 'apache') return { dialect: 'apache', ...lintApache(path, text, this.host(), { settings, parse: this.parseApache }) };
-    const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
-    return { dialect: 'nginx', ...lintNginx(path, text, this.host(), { settings, parse: this.parse, fragmentPrefix }) };
+    const host = overlay ? this.env.createHost((p) => overlay.get(p) ?? this.openText(p), this.trusted ? undefined : this.roots) : this.host();
+    // An overlay's texts are parsed without replacing the cached trees of the documents as they are.
+    const parse = overlay ? (p: string, t: string) => (this.parseCache.get(p)?.text === t ? this.parseCache.get(p)! : parseSourceFile(p, t)) : this.parse;
+    const parseApache = overlay ? (p: string, t: string) => (this.apacheCache.get(p)?.text === t ? this.apacheCache.get(p)! : parseApacheSourceFile(p, t)) : this.parseApache;
+    let result: Checked;
+    if (this.dialectOf(path, text) === 'apache') result = { dialect: 'apache', ...lintApache(path, text, host, { settings, parse: parseApache }) };
+    else {
+      const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
+      result = { dialect: 'nginx', ...lintNginx(path, text, host, { settings, parse, fragmentPrefix }) };
+    }
+    this.checkedAs.set(result, { path, fragment });
+    return result;
+  }
+
+  /**
+   * "Fix all" for the findings of `path`, as --fix does it: fixes are applied pass after pass, checking the
+   * configuration again after each (a fix that clashed with another in one pass is taken in the next), until none
+   * is left, none helps, or `maxPasses`. Returns the edits from the texts of now to the fixed ones, and those texts.
+   */
+  fixAllEdits(path: string, maxPasses: number): { edits: TextEdit[]; before: Map<string, string> } {
+    const first = this.resultFor(path);
+    const how = first && this.checkedAs.get(first);
+    if (!first || !how) return { edits: [], before: new Map() };
+    const overlay = new Map<string, string>();
+    const original = new Map(first.config.files.map((f) => [f.path, f.text]));
+    // The texts of the files the latest check read (a fix can add an include, and so a file).
+    let read = new Map(original);
+    const textOf = (p: string) => overlay.get(p) ?? read.get(p);
+    fixUntilSettled<Checked>(
+      {
+        lint: () => {
+          const r = this.check(how.path, textOf(how.path) ?? '', how.fragment, overlay);
+          read = new Map(r.config.files.map((f) => [f.path, f.text]));
+          return r;
+        },
+        findingsOf: (r) => r.findings.filter((f) => f.path === path),
+        textOf,
+        setText: (p, text) => {
+          if (!original.has(p)) original.set(p, textOf(p) ?? '');
+          overlay.set(p, text);
+        },
+      },
+      maxPasses,
+      first,
+    );
+    return { edits: [...overlay].flatMap(([p, text]) => editsBetween(p, original.get(p) ?? '', text)), before: original };
   }
 
   /**
