@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { APX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
-import { requireBinary } from '../helpers';
+import { requireBinary, runCli } from '../helpers';
 import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { freePort } from './harness/ports';
@@ -59,6 +59,13 @@ test('explain: AH00940 lines of a real httpd are placed at the ProxyPass of the 
       { line: proxyPassLine(setup, 'a'), count: 2, alone: 2, how: `its backend is 127.0.0.1:${a.port}` },
       { line: proxyPassLine(setup, 'b'), count: 1, alone: 1, how: `its backend is 127.0.0.1:${b}` },
     ], JSON.stringify(j, null, 1));
+    // Each of these workers is a plain ProxyPass, with no balancer member to go on to: every request got 503
+    // (asserted above), and the explanation says so without an "unless".
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]);
+    assert.equal(text.code, 0, text.stderr);
+    const said = (text.stdout.match(/^ *Apache httpd: the client got [^\n]*$/gm) ?? []).map((l) => l.trim());
+    assert.ok(said.length >= 2, text.stdout);
+    assert.deepEqual([...new Set(said)], ['Apache httpd: the client got 503.'], text.stdout);
   } finally {
     await httpd.stop();
     await live.stop();

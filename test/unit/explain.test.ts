@@ -361,3 +361,14 @@ test('explain: no pattern starts with an unanchored repeated class (the shape th
   // The check itself can fail: the old pattern is caught.
   assert.ok(risky.test(/\S+ could not be resolved \(\d+: [^)]*\)/.source));
 });
+
+test('what the client got, as the explanation says it: sure for a plain Apache worker, open for a balancer member or an unplaced line', async () => {
+  const { LOG_PATTERNS, statusText } = await import('../../server/src/core/explain/log-patterns');
+  const connect = LOG_PATTERNS.find((p) => p.id === 'apache-connect-failed')!;
+  assert.equal(statusText(connect, false), '503');
+  assert.equal(statusText(connect, true), '503, unless the balancer then tried another member');
+  assert.equal(statusText(connect), '503, unless the balancer then tried another member');
+  // No balancer decides this one: a later request on a kept-alive client connection gets nothing (apache-hover-doubts).
+  const closed = LOG_PATTERNS.find((p) => p.id === 'apache-closed-by-backend')!;
+  for (const b of [undefined, true, false]) assert.equal(statusText(closed, b), '502 on the first request of a client connection; a later request on a kept-alive client connection gets no answer at all');
+});

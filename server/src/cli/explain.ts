@@ -1,5 +1,5 @@
-import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
-import { explainedStatus, type LogExplanation } from '../core/explain/log-patterns';
+import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
 import { lintNginx, type LintResult } from '../core/lint';
@@ -168,7 +168,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const out: string[] = [];
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
   const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
-  const got = x.outcome && !o.inRequest ? outcomeText(x.outcome, at) : `the client got ${explainedStatus(x.explanation)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  const got = x.outcome && !o.inRequest ? outcomeText(x.outcome, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);

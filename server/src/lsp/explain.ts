@@ -1,5 +1,5 @@
-import { explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
-import { explainedStatus, type LogExplanation } from '../core/explain/log-patterns';
+import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import type { LogExplanation } from '../core/explain/log-patterns';
 import { nginxLineRoles, outcomeText } from '../core/explain/nginx-requests';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
@@ -30,7 +30,7 @@ const shorten = (line: string) => code(line.length > 300 ? line.slice(0, 297) + 
 
 function toMarkdown(x: ExplainedEntry): string {
   const { pattern } = x.explanation;
-  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ? outcomeText(x.outcome) : `the client got ${explainedStatus(x.explanation)}`}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
+  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ? outcomeText(x.outcome) : `the client got ${entryStatus(x)}`}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
   return [head, shorten(x.example), ...body(x)].join('\n\n');
 }
 
@@ -42,12 +42,12 @@ function requestMarkdown(r: ExplainedRequest): string {
     if (r.tried?.length) out.push(`**Tried:** ${r.tried.map((t) => `${code(t.server)} (${t.got})`).join(', then ')}`);
     out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
     const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!);
-    r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? `the client got ${explainedStatus(line.entry.explanation)}`}`, ...body(line.entry, line.explanation)));
+    r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? `the client got ${entryStatus(line.entry)}`}`, ...body(line.entry, line.explanation)));
     return out.join('\n\n');
   }
   const who = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
   const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
-  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${explainedStatus(line.entry.explanation)}`, ...body(line.entry, line.explanation));
+  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${entryStatus(line.entry)}`, ...body(line.entry, line.explanation));
   return out.join('\n\n');
 }
 

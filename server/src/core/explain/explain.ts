@@ -6,7 +6,7 @@ import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
-import { explainLogLine, type LogExplanation } from './log-patterns';
+import { explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
 import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
 import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
@@ -88,6 +88,15 @@ export interface ExplainedLog {
  * other names it. httpd lines are grouped by request, and a line that cannot say which backend it was about takes
  * that from the other lines of its request. Lines wrapped by docker or Kubernetes are read inside their wrapper.
  */
+/**
+ * What the client got for the entry's line, in words. An Apache line placed at a worker that belongs to no balancer
+ * (one backend; the placing not in doubt) had no other member to go on to, so a connect failure's 503 is sure.
+ */
+export function entryStatus(x: ExplainedEntry): string {
+  const balancer = x.apache && !x.apache.ambiguous ? !!x.apache.worker.balancer : undefined;
+  return explainedStatus(x.explanation, balancer);
+}
+
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   const requests = apacheRequests(lines);

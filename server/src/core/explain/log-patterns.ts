@@ -14,6 +14,8 @@ export interface LogPattern {
   status: string;
   /** The statuses a client may see with this line (evidence runs check the observed one is among them). */
   statuses: string[];
+  /** When the client may get something other than `status` for a reason other than another try: when, and what. */
+  otherwise?: string;
   meaning: string;
   /** Directives whose values decide it, looked up where the request was handled. */
   directives: string[];
@@ -430,6 +432,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     // No response at all when the request was not the first on the client's keep-alive connection
     // (test/servers/apache-hover-doubts.test.ts).
     statuses: ['502', 'no-response'],
+    otherwise: 'on the first request of a client connection; a later request on a kept-alive client connection gets no answer at all',
     meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
@@ -632,22 +635,24 @@ export const LOG_PATTERNS: LogPattern[] = [
 
 /**
  * The status as a sentence: when the line can come before a retry, what the client got depends on the next try, which
- * the line cannot tell (the lines after it for the same request can: nginx numbers connections `*N`).
+ * the line cannot tell (the lines after it for the same request can: nginx numbers connections `*N`). `balancer`:
+ * whether the Apache backend the line was placed at is a balancer member (false: a plain ProxyPass worker, which
+ * has no other member to try, so the status is sure); undefined when the line was not placed.
  */
-export function statusText(p: LogPattern): string {
+export function statusText(p: LogPattern, balancer?: boolean): string {
+  if (p.otherwise) return `${p.status} ${p.otherwise}`;
   const others = p.statuses.filter((s) => s !== p.status && !p.status.startsWith(s));
   if (others.length === 0 || !/^\d{3}$/.test(p.status)) return p.status;
-  return p.server === 'nginx'
-    ? `${p.status}, if no other server of the group was tried after it (the next lines with the same *connection number tell)`
-    : `${p.status}, unless the balancer then tried another member`;
+  if (p.server === 'nginx') return `${p.status}, if no other server of the group was tried after it (the next lines with the same *connection number tell)`;
+  return balancer === false ? p.status : `${p.status}, unless the balancer then tried another member`;
 }
 
 /**
  * statusText for one explained line: a subrequest's failure is not what the client got. For auth_request nginx turns
  * any answer but 2xx/401/403 into 500 for the client (checked on nginx 1.22.1, see NGX_LOG.authUnexpected).
  */
-export function explainedStatus(e: LogExplanation): string {
-  if (!e.fields.subrequest || e.pattern.server !== 'nginx' || !/^\d{3}/.test(e.pattern.status)) return statusText(e.pattern);
+export function explainedStatus(e: LogExplanation, balancer?: boolean): string {
+  if (!e.fields.subrequest || e.pattern.server !== 'nginx' || !/^\d{3}/.test(e.pattern.status)) return statusText(e.pattern, balancer);
   return `${e.pattern.status} for the subrequest ${e.fields.subrequest}; when that is an auth_request, the client got 500 ("auth request unexpected status" follows)`;
 }
 
