@@ -28,6 +28,16 @@ export default [
     afterFix: { status: 200 },
   }),
   defineScenario({
+    rule: 'loadmodule-built-in',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: "module version_module is built-in and can't be loaded", doc: ["module version_module is built-in and can't be loaded"] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
+  defineScenario({
     rule: 'invalid-backend-url',
     server: 'apache',
     claim: { status: 'startup-failure', log: 'ProxyPass Unable to parse URL: 127.0.0.1:', doc: ['ProxyPass Unable to parse URL: 127.0.0.1:8080'] },

@@ -35,6 +35,7 @@ import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
+import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -73,6 +74,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   htaccessDirectiveNotAllowed,
   directiveNotAllowedInSection,
   modulesNotKnown,
+  loadmoduleBuiltIn,
 ];
 
 /** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */
