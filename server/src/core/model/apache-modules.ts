@@ -2,8 +2,10 @@ import { basename, dirname } from '../paths';
 import { conditionsOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 
 /**
- * Modules Debian's apache2 2.4 builds into the binary (`apache2 -l`): their LoadModule lines must be
- * left out, and they are always there. Other builds may compile more in; none compiles fewer.
+ * Modules Debian's apache2 2.4 builds into the binary (`apache2 -l`): there their LoadModule lines must be left out
+ * (loadmodule-built-in), and they are always there. Red Hat's and the upstream build compile in only core, mod_so
+ * and http_core and load the others as modules; counting them as loaded everywhere can only miss a missing
+ * LoadModule for one of them there, never report one that is not missing.
  */
 export const STATIC_MODULES = new Set(['core', 'so', 'watchdog', 'http', 'log_config', 'logio', 'version', 'unixd']);
 
