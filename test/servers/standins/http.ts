@@ -14,7 +14,7 @@ import { listenLocal, tcpLifecycle } from './lifecycle';
  * - stall-body: sends the header and part of the body, then stalls
  * - websocket: answers 101 to a WebSocket upgrade (then echoes), 426 to anything else
  */
-export type HttpBehaviour = 'ok' | 'silent' | 'close' | 'big-header' | 'bad-header' | 'garbage' | 'stall-body' | 'websocket';
+export type HttpBehaviour = 'ok' | 'silent' | 'close' | 'big-header' | 'bad-header' | 'bad-chunk' | 'garbage' | 'stall-body' | 'websocket';
 
 export interface HttpStandinOptions {
   behaviour: HttpBehaviour;
@@ -125,6 +125,10 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
           return;
         case 'bad-header':
           s.end(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nThis line has no colon\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+          return;
+        case 'bad-chunk':
+          // A valid header that announces chunks, then a chunk size that is not hexadecimal.
+          s.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\nzz\r\nabc\r\n');
           return;
         case 'big-header': {
           const cookie = 'a'.repeat((o.headerKiB ?? 12) * 1024);

@@ -67,6 +67,7 @@ export interface NginxRequest {
 const ENDS = new Set([
   'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-auth-request', 'nginx-bind-failed',
   'nginx-body-timeout', 'nginx-premature-close-body', 'nginx-reset-body', 'nginx-client-send-timeout', 'nginx-upgraded-timeout',
+  'nginx-invalid-chunked', 'nginx-http09-response',
 ]);
 /** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
 const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);

@@ -1,0 +1,62 @@
+// `proxylint explain` on what a real nginx (Debian 1.22.1) logs when a backend's answer is broken after its status
+// line was accepted (invalid chunks) or has no status line at all (another protocol on the port). Neither gets a
+// 502, and nginx tries no other server: the chunked one closes the client connection, the other is relayed as
+// HTTP/0.9. The statuses explain gives must be what the client got, and it must not speak of a retry or a 502.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { requireBinary, runCli } from '../helpers';
+import { explainProblems } from '../evidence/explain-check';
+import type { Observation } from '../evidence/scenario';
+import { request } from './harness/client';
+import { prepareNginx, startNginx } from './harness/nginx';
+import { startHttpStandin } from './standins/http';
+
+requireBinary('nginx');
+
+test('explain: invalid chunks and a non-HTTP answer are what the client got (no answer, HTTP/0.9 bytes), with no 502 and no other try (real nginx)', async () => {
+  const chunk = await startHttpStandin({ behaviour: 'bad-chunk', deadlineMs: 30_000 });
+  const garbage = await startHttpStandin({ behaviour: 'garbage', deadlineMs: 30_000 });
+  const spare = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  // Each group has a working second server that proxy_next_upstream would use for an invalid header.
+  const setup = await prepareNginx(`http {
+    upstream chunky { server ${chunk.address}; server ${spare.address} backup; }
+    upstream banner { server ${garbage.address}; server ${spare.address} backup; }
+    server {
+        listen 127.0.0.1:8000;
+        proxy_next_upstream error timeout invalid_header http_502;
+        location /chunk/ { proxy_pass http://chunky; }
+        location /banner/ { proxy_pass http://banner; }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    const chunked = await request({ port: setup.port, path: '/chunk/x', timeoutMs: 5000 });
+    const banner = await request({ port: setup.port, path: '/banner/x', timeoutMs: 5000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const log = nginx.errorLog();
+    assert.equal(chunked.status, 'no-response', `${JSON.stringify(chunked)}\n${log}`);
+    assert.equal(banner.status, 'non-http', `${JSON.stringify(banner)}\n${log}`);
+    assert.match(banner.body.toString(), /^SSH-2\.0-OpenSSH_9\.2 this is not HTTP/);
+    assert.equal(spare.requests.length, 0, 'nginx tried no other server');
+    assert.match(log, /\[error\] .*upstream sent invalid chunked response while reading upstream, .*request: "GET \/chunk\/x HTTP\/1\.1"/);
+    assert.match(log, /\[error\] .*upstream sent no valid HTTP\/1\.0 header while reading response header from upstream, .*request: "GET \/banner\/x HTTP\/1\.1"/);
+    // Each line's claimed statuses include what its request got.
+    for (const [path, status] of [['/chunk/', 'no-response'], ['/banner/', 'non-http']] as const) {
+      const lines = log.split('\n').filter((l) => l.includes(`"GET ${path}x`)).join('\n');
+      assert.deepEqual(explainProblems({ statuses: [status], errorLog: lines } as Observation, 'nginx', path), []);
+    }
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]);
+    assert.equal(out.code, 0, out.stderr);
+    assert.doesNotMatch(out.stdout, /not known to proxylint: [^\n]*(chunked|HTTP\/1\.0)/);
+    assert.match(out.stdout, /nginx: the client got the connection closed: no answer at all, or the response cut short/);
+    assert.match(out.stdout, /nginx: the client got no HTTP status: the backend's bytes passed on as they are/);
+    assert.doesNotMatch(out.stdout, /got 502|invalid_header/, out.stdout);
+  } finally {
+    await nginx.stop();
+    await chunk.stop();
+    await garbage.stop();
+    await spare.stop();
+    setup.cleanup();
+  }
+});
