@@ -90,7 +90,7 @@ export const FLOW_FAMILIES: Family[] = [
           ? '- If the application gives up first (PHP-FPM `request_terminate_timeout`, or a worker killed for running too long), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed …` instead of 504.'
           : '- If the application kills slow workers first (gunicorn does after 30 s by default), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed connection` instead of 504.',
         '- A load balancer in front of nginx with a shorter idle timeout (AWS ALB/CLB: 60 s by default) gives up first and returns its own 504; nginx logs nothing.',
-        m.id === 'proxy' ? '- WebSocket, Server-Sent Events and long-poll connections are closed after this much silence (60 s by default) unless you raise it for that location.' : '',
+        m.id === 'proxy' ? '- WebSocket, Server-Sent Events and long-poll connections are closed after this much silence (60 s by default) unless you raise it for that location. A WebSocket closed this way is logged at `info` level only (`…while proxying upgraded connection`): with `error_log` at its default level nothing shows it.' : '',
         m.id === 'uwsgi' || m.id === 'scgi'
           ? `- ${m.id === 'uwsgi' ? 'uwsgi' : 'SCGI'} has no end-of-response marker: a backend that answers without \`Content-Length\` and leaves the connection open makes nginx wait for this timeout on **every** request; with buffering on, the client then gets a 200 with an empty, unfinished body (\`…while reading upstream\`; nginx 1.22.1).`
           : '',

@@ -83,7 +83,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream timed out \(110: [^)]*\) while proxying upgraded connection/,
     status: 'WebSocket closed (after 101)',
     statuses: ['101', '200', 'no-response'],
-    meaning: 'a WebSocket (or other upgraded) connection stayed idle longer than proxy_read_timeout, so nginx closed it; the client must reconnect.',
+    meaning: 'a WebSocket (or other upgraded) connection stayed idle longer than proxy_read_timeout, so nginx closed it; the client must reconnect. nginx logs this at [info] only: with error_log at its default level (error) such closes leave no line.',
     directives: ['proxy_read_timeout', 'proxy_send_timeout'],
     rules: ['long-lived-location-default-timeout'],
   },

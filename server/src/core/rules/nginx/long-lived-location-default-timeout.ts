@@ -68,7 +68,7 @@ export default defineNginxRule({
       const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text})`;
       const message =
         kind === 'websocket'
-          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection"), so quiet clients are dropped and must reconnect`
+          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`
           : `event-stream location "${path}" keeps ${value}: a stream with no event for ${seconds(read.ms)} is cut off ("upstream timed out … while reading upstream"), so clients must reconnect`;
       const under = capped ? `, just under the load balancer's ${seconds(outer)}` : '';
       const title = catchAll
