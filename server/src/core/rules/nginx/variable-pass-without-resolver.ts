@@ -110,6 +110,8 @@ export default defineNginxRule({
       if (resolver.nodes.length) continue;
       const names = new Map<string, ConfigNode[]>();
       let fromRequest = false;
+      /** The port written after a host taken from the request: nginx then never takes the host for a group's name. */
+      let requestPort: number | undefined;
       const candidates = expand(ctx, t);
       let named = 0;
       for (const c of candidates) {
@@ -119,6 +121,7 @@ export default defineNginxRule({
         if (t.directive === 'proxy_pass' && t.module === 'http' && !h.scheme) continue;
         if (h.host.includes(FROM_REQUEST)) {
           fromRequest = true;
+          if (h.port !== undefined) requestPort ??= h.port;
           continue;
         }
         if (isIpLiteral(h.host) || /[^A-Za-z0-9.\-_]/.test(h.host)) continue;
@@ -132,12 +135,12 @@ export default defineNginxRule({
       // Routing by Host to groups named after sites (upstream example.com { … }) is deliberate: unknown hosts then fail on purpose.
       const siteGroups = ctx.upstreams.upstreams.some((u) => u.module === t.module && u.name.includes('.'));
       if (!names.size && (!fromRequest || siteGroups)) continue;
-      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length);
+      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length, requestPort);
     }
   },
 });
 
-function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[], always: boolean) {
+function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[], always: boolean, requestPort?: number) {
   const unseen = outerLevelUnseen(ctx.config, t.node);
   const where = unseen ? `this file sets no resolver (ignore this if the ${t.module} block that includes it sets one)` : 'no resolver is in effect here';
   // The stream module has no error page to send: it closes the connection and logs $status 500.
@@ -149,7 +152,10 @@ function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: Con
     ? always
       ? `${t.directive} ${t.arg.value} has variables, so nginx looks ${shown} up for every ${unit}, but ${where}: each one ${fails(names[0])}`
       : `${t.directive} ${t.arg.value} has variables and can name ${shown}, which nginx must look up per ${unit}, but ${where}: each ${unit} that gets such a name ${fails(names[0])}`
-    : `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address or an upstream group name, the ${unit} ${fails('…')}`;
+    : requestPort === undefined
+      ? `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address or an upstream group name, the ${unit} ${fails('…')}`
+      : // With a port nginx looks only among the groups that static pass targets made of "host:port", never for an upstream block.
+        `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address, the ${unit} ${fails('…')}; the name of an upstream block does not help, because the target has a port (":${requestPort}") and nginx then does not look for a group of that name`;
   const server = enclosing(t.node, 'server');
   ctx.report({
     at: { file: t.node.file, ...t.arg },
