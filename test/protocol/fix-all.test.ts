@@ -77,3 +77,26 @@ for (const resolve of [true, false]) {
     }
   });
 }
+
+test('a fix that edits a snippet two nginx.conf files of the workspace include is a suggestion in the editor too, as with --fix', async () => {
+  const conf = (port: number) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:${port};\n        include ../shared/ws.conf;\n    }\n}\n`;
+  const snippet = 'location /ws/ {\n    proxy_pass http://127.0.0.1:8083;\n    proxy_http_version 1.1;\n    proxy_set_header Upgrade $http_upgrade;\n}\n';
+  const t = tempTree({ 'a/nginx.conf': conf(18905), 'b/nginx.conf': conf(18906), 'shared/ws.conf': snippet });
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const file = join(root, 'shared/ws.conf');
+    await c.initialize(root);
+    await c.open(file, snippet);
+    const diags = await c.diagnostics(file, (d) => d.some((x) => x.code === 'websocket-headers-missing'));
+    const ws = diags.find((x) => x.code === 'websocket-headers-missing')!;
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: ws.range, context: { diagnostics: [ws] } });
+    assert.ok(!actions.some((a) => a.isPreferred), JSON.stringify(actions, null, 1));
+    assert.ok(actions.some((a) => /which 2 of the checked configurations include/.test(a.title) && a.edit), JSON.stringify(actions.map((a) => a.title)));
+    const all = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: ws.range, context: FIX_ALL });
+    assert.deepEqual(all, []);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

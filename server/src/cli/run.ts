@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
-import { INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
+import { demoteCrossConfigFixes, INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { apacheEntryAbove } from '../core/model/entry-above';
@@ -33,6 +33,8 @@ interface ContextRun {
   /** Real path of each file the configuration read → the path it read it by. */
   real: Map<string, string>;
   findings: Finding[];
+  /** The findings of this configuration reported in the run (those of the fragments checked inside it). */
+  run: { files: Set<string>; findings: Finding[] };
 }
 
 interface Input {
@@ -237,7 +239,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
     }
     const covered = new Set<string>();
-    const findings: Finding[] = [];
+    // Each configuration checked, with its findings: a fix to a file that several of them read is applied only when
+    // all of them offer it (demoteCrossConfigFixes).
+    const runs: { files: Set<string>; findings: Finding[] }[] = [];
     // Checked files by real path too: sites-enabled/x is usually a link to sites-available/x, and both are in the folder.
     const coveredReal = new Set<string>();
     const cover = (p: string) => {
@@ -249,7 +253,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext, fragmentPrefix, timings });
         r.config.files.forEach((f) => cover(f.path));
-        for (const f of r.findings) findings.push(f);
+        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings });
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
@@ -280,7 +284,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (r) {
             const real = new Map<string, string>();
             for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
-            c = { real, findings: r.findings };
+            c = { real, findings: r.findings, run: { files: new Set(r.config.files.map((f) => f.path)), findings: [] } };
+            runs.push(c.run);
           }
         } catch (e) {
           fail(`internal error while checking ${relative(io.cwd, entryPath)}: ${(e as Error).stack ?? e}`, entryPath);
@@ -297,7 +302,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const asIncluded = context?.real.get(io.realpath(i.path));
       if (!context || asIncluded === undefined) return false;
       cover(i.path);
-      for (const f of context.findings) if (f.path === asIncluded) findings.push(f);
+      for (const f of context.findings) if (f.path === asIncluded) context.run.findings.push(f);
       return true;
     };
     for (const i of fragments) {
@@ -314,7 +319,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache, timings });
         r.config.files.forEach((f) => cover(f.path));
-        for (const f of r.findings) findings.push(f);
+        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings });
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
@@ -328,7 +333,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
     // reported, as the editor shows none on it.
-    return { findings: uniqueFindings(findings).filter((f) => !ignored(f.path)), files: covered };
+    return { findings: uniqueFindings(demoteCrossConfigFixes(runs)).filter((f) => !ignored(f.path)), files: covered };
   };
 
   let result = lintAll();

@@ -118,6 +118,42 @@ export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { fil
   });
 }
 
+/** The findings of one configuration checked in a run (an nginx.conf with its includes, a fragment, an httpd.conf). */
+export interface ConfigRun {
+  /** Every file the configuration read. */
+  files: ReadonlySet<string>;
+  findings: readonly Finding[];
+}
+
+/**
+ * demoteSharedFileFixes across the configurations of one run: a file that two configurations include (a snippet that
+ * a/nginx.conf and b/nginx.conf both include) is edited for both by a fix meant for one. A fix that edits such a file
+ * is applied only when every configuration that includes it offers the very same fix; otherwise it becomes a
+ * suggestion. (A WebSocket fix for a/ added its map to a/nginx.conf and the header to the snippet, and b/ then failed
+ * `nginx -t` with unknown "connection_upgrade" variable.)
+ */
+export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
+  const including = new Map<string, number>();
+  for (const r of runs) for (const p of r.files) including.set(p, (including.get(p) ?? 0) + 1);
+  const key = (f: Finding) => `${f.ruleId}\0${f.fix!.edits.map((e) => `${e.path}\0${e.start}\0${e.end}\0${e.newText}`).sort().join('\0')}`;
+  const offeredBy = new Map<string, Set<number>>();
+  runs.forEach((r, k) => {
+    for (const f of r.findings) if (f.fix) offeredBy.set(key(f), (offeredBy.get(key(f)) ?? new Set()).add(k));
+  });
+  return runs.flatMap((r) =>
+    r.findings.map((f) => {
+      if (!f.fix) return f;
+      const sharedPaths = f.fix.edits.map((e) => e.path).filter((p) => (including.get(p) ?? 0) > 1);
+      if (sharedPaths.length === 0) return f;
+      const by = offeredBy.get(key(f))!;
+      if (runs.every((q, k) => by.has(k) || !sharedPaths.some((p) => q.files.has(p)))) return f;
+      const shared = sharedPaths[0];
+      const title = `${f.fix.title} (edits ${basename(shared)}, which ${including.get(shared)} of the checked configurations include)`;
+      return { ...f, fix: undefined, suggestions: [{ ...f.fix, title }, ...f.suggestions] };
+    }),
+  );
+}
+
 /** Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers. */
 export function applySuppressions(findings: Finding[], files: SuppressibleFile[], settings: Settings, ran: ReadonlySet<string>): Finding[] {
   const known = allRuleIds();

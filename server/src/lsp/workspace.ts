@@ -2,7 +2,7 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Host } from '../core/host';
 import { classify } from '../cli/classify';
-import { lintNginx, type LintResult } from '../core/lint';
+import { demoteCrossConfigFixes, lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { apacheEntryAbove } from '../core/model/entry-above';
@@ -80,6 +80,8 @@ export class Workspace {
     return classify(path, text) === 'apache' ? 'apache' : 'nginx';
   }
 
+  /** Each entry's findings as its own check gave them, before demoteAcrossEntries. */
+  private readonly undemoted = new Map<string, Checked>();
   /** How each result was made (which file, whether as a fragment), so that fixAllEdits can make it again. */
   private readonly checkedAs = new WeakMap<Checked, { path: string; fragment: boolean }>();
 
@@ -120,7 +122,7 @@ export class Workspace {
     fixUntilSettled<Checked>(
       {
         lint: () => {
-          const r = this.check(how.path, textOf(how.path) ?? '', how.fragment, overlay);
+          const r = this.demoteAcrossEntries(how.path, this.check(how.path, textOf(how.path) ?? '', how.fragment, overlay));
           read = new Map(r.config.files.map((f) => [f.path, f.text]));
           return r;
         },
@@ -209,12 +211,36 @@ export class Workspace {
     if (this.entriesIndexed) return;
     this.entriesIndexed = true;
     for (const entry of this.env.findEntries(this.roots, this.trusted ? undefined : this.roots)) this.lintEntry(entry);
+    // An entry checked before another that includes the same files could not compare its fixes with that one's.
+    for (const [entry, checked] of this.undemoted) if (this.results.has(entry)) this.results.set(entry, this.demoteAcrossEntries(entry, checked));
+  }
+
+  /**
+   * As the CLI does for the configurations of one run (demoteCrossConfigFixes): a fix that edits a file another entry
+   * of the workspace also includes is kept only when that entry's last result offers the same fix.
+   */
+  private demoteAcrossEntries(entry: string, result: Checked): Checked {
+    if (!result.findings.some((f) => f.fix)) return result;
+    const others = [...this.closures].filter(([e, files]) => e !== entry && result.config.files.some((f) => files.has(f.path)));
+    if (others.length === 0) return result;
+    const runs = [
+      { files: new Set(result.config.files.map((f) => f.path)), findings: result.findings },
+      // The other entry's findings before this step (an entry not checked since its last change offers nothing).
+      ...others.map(([e, files]) => ({ files, findings: this.results.has(e) ? (this.undemoted.get(e)?.findings ?? []) : [] })),
+    ];
+    const findings = demoteCrossConfigFixes(runs).slice(0, result.findings.length);
+    const demoted = { ...result, findings } as Checked;
+    const how = this.checkedAs.get(result);
+    if (how) this.checkedAs.set(demoted, how);
+    return demoted;
   }
 
   private lintEntry(entry: string): Checked | undefined {
     const text = this.openText(entry) ?? this.readDisk(entry);
     if (text === undefined) return undefined;
-    const result = this.check(entry, text);
+    const checked = this.check(entry, text);
+    this.undemoted.set(entry, checked);
+    const result = this.demoteAcrossEntries(entry, checked);
     this.results.set(entry, result);
     this.closures.set(entry, new Set(result.config.files.map((f) => f.path)));
     // A file this entry now includes was checked alone until now: that result no longer applies to it.
@@ -334,6 +360,7 @@ export class Workspace {
   /** Files changed on disk, settings changed or the workspace changed: start over. */
   reset(): void {
     this.results.clear();
+    this.undemoted.clear();
     this.closures.clear();
     this.nginxEntries.clear();
     this.settingsCache.clear();
