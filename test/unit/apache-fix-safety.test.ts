@@ -28,6 +28,7 @@ const SAFE_FIX_RULES: Record<string, string> = {
   'pooled-connection-outlives-backend-keepalive': 'a shorter ttl only closes idle connections sooner; no request that works today fails',
   'balancer-member-outside-balancer': 'httpd refuses to start with the line; only where exactly one balancer has no member',
   'proxypass-path-in-location': 'httpd refuses to start with the path there; only where the path is the section\'s own',
+  'loadmodule-built-in': 'httpd refuses to start with the line; without it the module is still there (it is part of the binary)',
   'sethandler-unix-socket-syntax': 'today the files are served as source code (or every request gets 400); only where the socket path names PHP-FPM, which speaks FastCGI',
 };
 
