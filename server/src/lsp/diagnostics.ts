@@ -7,6 +7,8 @@ const DEBOUNCE_MS = 120;
 
 export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
   if (ws.isIgnored(path)) return [];
+  const binary = ws.binaryReason(path);
+  if (binary) return [binaryDiagnostic(binary)];
   const result = ws.resultFor(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
@@ -31,6 +33,20 @@ function settingsDiagnostic({ configPath, problems }: { configPath?: string; pro
     source: SOURCE,
     message: `${where} is invalid, so this file was checked with only its valid settings (the CLI refuses to run with it): ${problems.join('; ')}`,
     relatedInformation: configPath ? [{ location: { uri: pathToUri(configPath), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, message: 'the configuration file' }] : [],
+  };
+}
+
+/**
+ * A binary buffer is not parsed (its bytes would only come out as syntax errors): one error on the first line says
+ * so, in the words of the CLI, which stops with "cannot read <file>: is a binary file (…)".
+ */
+function binaryDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'binary-file',
+    source: SOURCE,
+    message: `not checked: this file ${reason} (the CLI refuses to read it too)`,
   };
 }
 

@@ -1,0 +1,57 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { CLI, tempTree } from '../helpers';
+import { LspClient } from './client';
+
+// A binary file as a reviewer had it: some config-looking text, then NUL bytes and other control bytes.
+const BINARY = Buffer.concat([Buffer.from('server { listen 80; }\n'), Buffer.from([0, 1, 2, 0xff, 0, 0x7b, 0x7d, 0x3b, 0, 10])]);
+const NGINX = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n';
+
+let tree: ReturnType<typeof tempTree>;
+let root: string;
+const p = (rel: string) => join(root, rel);
+
+before(() => {
+  tree = tempTree({ 'nginx.conf': NGINX, 'conf.d/blob.conf': BINARY, 'frag/blob.conf': BINARY });
+  root = realpathSync(tree.dir);
+});
+after(() => tree.cleanup());
+
+test('a binary document (NUL bytes) is not parsed: one diagnostic says so in the words of the CLI, and no feature answers from it', async () => {
+  // What the CLI says of the same file.
+  const cli = spawnSync(process.execPath, [CLI, '--format', 'json', p('frag/blob.conf')], { encoding: 'utf8' });
+  const cliMessage: string = JSON.parse(cli.stdout).errors[0].message;
+  const reason = /: (is a binary file .*)$/.exec(cliMessage)![1];
+
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    for (const rel of ['frag/blob.conf', 'conf.d/blob.conf']) {
+      // An editor that opens it anyway sends the bytes as text (Latin-1 keeps the NULs).
+      await c.open(p(rel), readFileSync(p(rel), 'latin1'));
+      const d = await c.diagnostics(p(rel));
+      assert.equal(d.length, 1, `${rel}: ${JSON.stringify(d)}`);
+      assert.equal(d[0].code, 'binary-file');
+      assert.equal(d[0].severity, 1);
+      assert.ok(d[0].message.includes(reason), `${d[0].message} should include ${reason}`);
+      assert.match(d[0].message, /not checked/);
+      // Never parsed: nothing to hover, no outline, no actions.
+      assert.equal(await c.request('textDocument/hover', { textDocument: { uri: `file://${p(rel)}` }, position: { line: 0, character: 2 } }), null);
+      assert.deepEqual(await c.request('textDocument/documentSymbol', { textDocument: { uri: `file://${p(rel)}` } }), []);
+    }
+    // The nginx.conf that includes it reports the include as unreadable, as the CLI does, with the same reason.
+    await c.open(p('nginx.conf'), NGINX);
+    const entry = await c.diagnostics(p('nginx.conf'), (d) => d.some((x) => x.code === 'include-unreadable'));
+    assert.ok(entry.some((x) => x.code === 'include-unreadable' && x.message.includes('binary file')), JSON.stringify(entry));
+    assert.ok(!entry.some((x) => x.code === 'syntax-error'), JSON.stringify(entry));
+    // Once the NULs are gone the file is checked again.
+    await c.change(p('frag/blob.conf'), 'proxy_pass 127.0.0.1:1;\n');
+    const fixed = await c.diagnostics(p('frag/blob.conf'), (d) => !d.some((x) => x.code === 'binary-file'));
+    assert.ok(fixed.length > 0, JSON.stringify(fixed));
+  } finally {
+    await c.stop();
+  }
+});
