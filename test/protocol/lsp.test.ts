@@ -186,7 +186,7 @@ test('a negative position is refused (InvalidParams) by hover, definition and co
     const doc = { uri: uri(p('nginx.conf')) };
     for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/completion']) {
       for (const position of [{ line: -1, character: 0 }, { line: 0, character: -3 }]) {
-        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integers/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
+        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integer/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
       }
     }
     // The server goes on answering.

@@ -55,3 +55,47 @@ test('a binary document (NUL bytes) is not parsed: one diagnostic says so in the
     await c.stop();
   }
 });
+
+test('malformed request params are refused with InvalidParams naming the field, and the server stays up', async () => {
+  const c = new LspClient();
+  const file = p('nginx.conf');
+  const doc = { uri: `file://${file}` };
+  const zero = { line: 0, character: 0 };
+  const cases: [string, unknown, RegExp][] = [
+    ['textDocument/hover', { foo: 1 }, /textDocument\/hover: params\.textDocument must be an object/],
+    ['textDocument/hover', { textDocument: doc }, /params\.position must be an object/],
+    ['textDocument/hover', { textDocument: { uri: 7 }, position: zero }, /params\.textDocument\.uri must be a string/],
+    ['textDocument/completion', { textDocument: doc, position: { line: 0, character: 1.5 } }, /params\.position\.character must be an unsigned integer/],
+    // null or an array: refused before the handler (vscode-jsonrpc: "defines parameters by name"), also as InvalidParams.
+    ['textDocument/definition', null, /params must be an object|parameters by name/],
+    ['textDocument/codeAction', { textDocument: doc, range: null, context: { diagnostics: [] } }, /textDocument\/codeAction: params\.range must be an object, not null/],
+    ['textDocument/codeAction', { textDocument: doc, range: { start: zero, end: zero } }, /params\.context must be an object/],
+    ['textDocument/codeAction', { textDocument: doc, range: { start: zero, end: zero }, context: { diagnostics: [{ code: 'x', range: null }] } }, /params\.context\.diagnostics\[0\]\.range must be an object/],
+    ['textDocument/codeAction', { textDocument: doc, range: { start: zero, end: zero }, context: { diagnostics: [], only: 'quickfix' } }, /params\.context\.only must be an array/],
+    ['codeAction/resolve', null, /codeAction\/resolve: params must be an object|parameters by name/],
+    ['codeAction/resolve', { kind: 'source.fixAll.proxylint' }, /codeAction\/resolve: params\.title must be a string/],
+    ['textDocument/documentSymbol', {}, /params\.textDocument must be an object/],
+    ['textDocument/foldingRange', { textDocument: null }, /params\.textDocument must be an object, not null/],
+    ['textDocument/documentLink', [], /params must be an object, not an array|parameters by name/],
+    ['workspace/executeCommand', { arguments: [] }, /params\.command must be a string/],
+  ];
+  try {
+    await c.initialize(root);
+    await c.open(file, NGINX);
+    await c.diagnostics(file);
+    for (const [method, params, message] of cases) {
+      await assert.rejects(c.request(method, params), (e: { code?: number; message?: string }) => {
+        assert.equal(e.code, -32602, `${method} ${JSON.stringify(params)}: ${e.message}`);
+        assert.match(e.message ?? '', message);
+        assert.doesNotMatch(e.message ?? '', /TypeError|Cannot read/);
+        return true;
+      });
+    }
+    // Still up, and answering well-formed requests.
+    const symbols = await c.request<unknown[]>('textDocument/documentSymbol', { textDocument: doc });
+    assert.ok(symbols.length > 0);
+    assert.equal(await c.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.conf' }, position: zero }), null);
+  } finally {
+    await c.stop();
+  }
+});

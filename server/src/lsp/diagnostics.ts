@@ -1,6 +1,7 @@
 import { DiagnosticRefreshRequest, DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri, SOURCE, toDiagnostic, uriToPath } from './convert';
+import { PARAMS, validParams } from './params';
 import type { Workspace } from './workspace';
 
 const DEBOUNCE_MS = 120;
@@ -123,6 +124,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
   });
 
   connection.languages.diagnostics.on((params, token) => {
+    params = validParams('textDocument/diagnostic', PARAMS.textDocument, params);
     const path = uriToPath(params.textDocument.uri);
     // The client cancelled it (ServerCancelled with retriggerRequest would tell it to send the request it dropped again).
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');

@@ -32,6 +32,7 @@ import { docLookup } from './docs';
 import { EXPLAIN_COMMAND, explainForEditor } from './explain';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, flatSymbols, foldingRanges } from './outline';
+import { PARAMS, validParams } from './params';
 import { markdownToPlainText } from './plaintext';
 import type { EditorSettings, ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
@@ -128,14 +129,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     return result && file ? { path, result, file, doc } : undefined;
   };
 
-  /** The offset of a request's position; a negative or fractional one is refused (LSP positions are unsigned integers). */
-  const offsetOf = (c: { file: { lines: { offsetAt(p: { line: number; character: number }): number } } }, position: { line: number; character: number }): number => {
-    const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
-    if (!position || !ok(position.line) || !ok(position.character)) throw new ResponseError(ErrorCodes.InvalidParams, 'position: line and character must be unsigned integers');
-    return c.file.lines.offsetAt(position);
-  };
+  /** The offset of a request's position (checked by validParams: LSP positions are unsigned integers, never negative). */
+  const offsetOf = (c: { file: { lines: { offsetAt(p: { line: number; character: number }): number } } }, position: { line: number; character: number }): number => c.file.lines.offsetAt(position);
 
   connection.onHover((params) => {
+    params = validParams('textDocument/hover', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return null;
     const offset = offsetOf(c, params.position);
@@ -146,6 +144,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onCompletion((params) => {
+    params = validParams('textDocument/completion', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = offsetOf(c, params.position);
@@ -155,6 +154,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onCodeAction((params) => {
+    params = validParams('textDocument/codeAction', PARAMS.codeAction, params);
     const c = at(params.textDocument.uri);
     // No quick fixes (nor "fix all") for findings that are not shown.
     const fixAll = c && { deferred: features.codeActionResolveEdit, edits: () => ws.fixAllEdits(c.path, MAX_FIX_PASSES) };
@@ -164,6 +164,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   // A deferred "fix all" gets its edit here, from the document as the server has it now.
   connection.onCodeActionResolve((action) => {
+    action = validParams('codeAction/resolve', PARAMS.codeActionResolve, action);
     const uri = fixAllUri(action);
     const c = uri === undefined ? undefined : at(uri);
     if (!c || ws.isIgnored(c.path)) return action;
@@ -171,6 +172,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onExecuteCommand(async (params) => {
+    params = validParams('workspace/executeCommand', PARAMS.executeCommand, params);
     const [arg] = params.arguments ?? [];
     if (params.command === EXPLAIN_COMMAND) {
       if (typeof arg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${EXPLAIN_COMMAND} takes the error-log text`);
@@ -192,6 +194,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDocumentSymbol((params) => {
+    params = validParams('textDocument/documentSymbol', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const symbols = documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
@@ -199,6 +202,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onFoldingRanges((params) => {
+    params = validParams('textDocument/foldingRange', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     if (c.result.dialect === 'apache') return foldingRanges(apacheFolds((c.file as ApacheSourceFile).ast), c.file.lines);
@@ -207,6 +211,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDefinition((params) => {
+    params = validParams('textDocument/definition', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = offsetOf(c, params.position);
@@ -216,6 +221,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDocumentLinks((params) => {
+    params = validParams('textDocument/documentLink', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
   });
