@@ -8,6 +8,7 @@ import { LspClient } from './client';
 
 // A binary file as a reviewer had it: some config-looking text, then NUL bytes and other control bytes.
 const BINARY = Buffer.concat([Buffer.from('server { listen 80; }\n'), Buffer.from([0, 1, 2, 0xff, 0, 0x7b, 0x7d, 0x3b, 0, 10])]);
+const PASS = 'server {\n    location / {\n        proxy_pass 127.0.0.1:18603;\n    }\n}\n';
 const NGINX = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n';
 
 let tree: ReturnType<typeof tempTree>;
@@ -15,7 +16,7 @@ let root: string;
 const p = (rel: string) => join(root, rel);
 
 before(() => {
-  tree = tempTree({ 'nginx.conf': NGINX, 'conf.d/blob.conf': BINARY, 'frag/blob.conf': BINARY });
+  tree = tempTree({ 'nginx.conf': NGINX, 'conf.d/blob.conf': BINARY, 'frag/blob.conf': BINARY, 'conf.d/pass.conf': PASS });
   root = realpathSync(tree.dir);
 });
 after(() => tree.cleanup());
@@ -95,6 +96,54 @@ test('malformed request params are refused with InvalidParams naming the field, 
     const symbols = await c.request<unknown[]>('textDocument/documentSymbol', { textDocument: doc });
     assert.ok(symbols.length > 0);
     assert.equal(await c.request('textDocument/hover', { textDocument: { uri: 'file:///nowhere.conf' }, position: zero }), null);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('settings are taken flat or wrapped in "proxylint", in initializationOptions and in didChangeConfiguration alike', async () => {
+  const file = p('conf.d/pass.conf');
+  const scheme = (d: { code?: unknown }[]) => d.find((x) => x.code === 'pass-scheme-mismatch') as { severity?: number } | undefined;
+  const noInvalid = (d: { code?: unknown }[]) => assert.ok(!d.some((x) => x.code === 'invalid-config'), JSON.stringify(d));
+  for (const settings of [{ rules: { 'pass-scheme-mismatch': 'off' } }, { proxylint: { rules: { 'pass-scheme-mismatch': 'off' } } }]) {
+    const c = new LspClient();
+    try {
+      await c.initialize(root, { initializationOptions: { settings } });
+      await c.open(file, PASS);
+      const d = await c.diagnostics(file);
+      noInvalid(d);
+      assert.equal(scheme(d), undefined, `initializationOptions.settings ${JSON.stringify(settings)}: ${JSON.stringify(d)}`);
+    } finally {
+      await c.stop();
+    }
+  }
+
+  const c = new LspClient();
+  const logs: string[] = [];
+  c.connection.onNotification('window/logMessage', (m: { message: string }) => logs.push(m.message));
+  const configure = (settings: unknown) => c.connection.sendNotification('workspace/didChangeConfiguration', { settings });
+  try {
+    await c.initialize(root);
+    await c.open(file, PASS);
+    assert.equal(scheme(await c.diagnostics(file, (d) => !!scheme(d)))?.severity, 1);
+    // Flat.
+    await configure({ rules: { 'pass-scheme-mismatch': 'warning' } });
+    let d = await c.diagnostics(file, (x) => scheme(x)?.severity === 2);
+    noInvalid(d);
+    // Wrapped.
+    await configure({ proxylint: { rules: { 'pass-scheme-mismatch': 'off' } } });
+    d = await c.diagnostics(file, (x) => !scheme(x));
+    noInvalid(d);
+    // Not settings at all: ignored, with a log line (the rule stays off).
+    const published = c.publishedFor(file).length;
+    await configure(null);
+    d = await c.diagnostics(file, () => c.publishedFor(file).length > published);
+    assert.equal(scheme(d), undefined, JSON.stringify(d));
+    assert.ok(logs.some((l) => /didChangeConfiguration: settings is not an object/.test(l)), JSON.stringify(logs));
+    // Wrapped beside another tool's section: only "proxylint" is read (back to the defaults, nothing invalid).
+    await configure({ proxylint: {}, lua: { diagnostics: true } });
+    d = await c.diagnostics(file, (x) => scheme(x)?.severity === 1);
+    noInvalid(d);
   } finally {
     await c.stop();
   }

@@ -34,7 +34,7 @@ import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, flatSymbols, foldingRanges } from './outline';
 import { PARAMS, validParams } from './params';
 import { markdownToPlainText } from './plaintext';
-import type { EditorSettings, ServerEnv } from './settings-source';
+import { editorSettingsOf, type EditorSettings, type ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
 
 /** What the client may pass in initializationOptions (the VS Code extension sends all of it). */
@@ -68,7 +68,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
-    ws.editorSettings = opts.settings ?? {};
+    const settings = editorSettingsOf(opts.settings);
+    if (opts.settings !== undefined && !settings) connection.console.warn('initializationOptions.settings is not an object of settings (nor { "proxylint": { … } }); ignored');
+    ws.editorSettings = settings ?? {};
     ws.trusted = opts.trusted !== false;
     ws.roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (ws.roots.length === 0 && params.rootUri) ws.roots = [uriToPath(params.rootUri)].filter((p): p is string => !!p);
@@ -112,8 +114,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
 
   connection.onDidChangeConfiguration((change) => {
-    const s = (change.settings as { proxylint?: EditorSettings } | undefined)?.proxylint;
+    const s = editorSettingsOf(change.settings);
     if (s) ws.editorSettings = s;
+    else connection.console.warn('workspace/didChangeConfiguration: settings is not an object of settings (nor { "proxylint": { … } }); the settings are unchanged');
     diagnostics.refreshAll();
   });
   // .proxylintrc.json or an included file changed on disk (the client watches them).
