@@ -229,7 +229,7 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
     const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: scheme.range, context: { diagnostics: [scheme] } });
     const fix = actions.find((a) => a.isPreferred)!;
     assert.equal(fix.title, 'Add "http://"');
-    assert.ok(actions.some((a) => a.title === 'Disable pass-scheme-mismatch for this line'));
+    assert.ok(actions.some((a) => a.title === 'Add a disable comment for pass-scheme-mismatch (takes effect once you replace the TODO with a reason)'));
     assert.ok(actions.some((a) => a.command?.command === 'proxylint.server.openRuleDoc' && a.command.arguments?.[0] === 'pass-scheme-mismatch'));
     const fixed = apply(SITE, (fix.edit as WorkspaceEdit).changes![uri(file)]);
     assert.ok(fixed.includes('proxy_pass http://127.0.0.1:18603;'));
@@ -239,7 +239,7 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
     const typo = diags.find((d) => d.code === 'undefined-upstream')!;
     const sugg = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: typo.range, context: { diagnostics: [typo] } });
     assert.ok(sugg.some((a) => a.title === 'Change to "app_backend"' && !a.isPreferred));
-    const disable = sugg.find((a) => a.title === 'Disable undefined-upstream for this line')!;
+    const disable = sugg.find((a) => a.title === 'Add a disable comment for undefined-upstream (takes effect once you replace the TODO with a reason)')!;
     const disabled = apply(fixed, (disable.edit as WorkspaceEdit).changes![uri(file)]);
     assert.match(disabled, /\n {8}# proxylint-disable-next-line undefined-upstream -- TODO: why this is safe\n {8}proxy_pass http:\/\/app_backnd;/);
     await c.change(file, disabled);
