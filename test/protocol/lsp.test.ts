@@ -186,7 +186,7 @@ test('a negative position is refused (InvalidParams) by hover, definition and co
     const doc = { uri: uri(p('nginx.conf')) };
     for (const method of ['textDocument/hover', 'textDocument/definition', 'textDocument/completion']) {
       for (const position of [{ line: -1, character: 0 }, { line: 0, character: -3 }]) {
-        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integers/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
+        await assert.rejects(c.request(method, { textDocument: doc, position }), (e: { code?: number; message?: string }) => e.code === -32602 && /unsigned integer/.test(e.message ?? ''), `${method} ${JSON.stringify(position)}`);
       }
     }
     // The server goes on answering.
@@ -229,7 +229,7 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
     const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: scheme.range, context: { diagnostics: [scheme] } });
     const fix = actions.find((a) => a.isPreferred)!;
     assert.equal(fix.title, 'Add "http://"');
-    assert.ok(actions.some((a) => a.title === 'Disable pass-scheme-mismatch for this line'));
+    assert.ok(actions.some((a) => a.title === 'Add a disable comment for pass-scheme-mismatch (takes effect once you replace the TODO with a reason)'));
     assert.ok(actions.some((a) => a.command?.command === 'proxylint.server.openRuleDoc' && a.command.arguments?.[0] === 'pass-scheme-mismatch'));
     const fixed = apply(SITE, (fix.edit as WorkspaceEdit).changes![uri(file)]);
     assert.ok(fixed.includes('proxy_pass http://127.0.0.1:18603;'));
@@ -239,7 +239,7 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
     const typo = diags.find((d) => d.code === 'undefined-upstream')!;
     const sugg = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: typo.range, context: { diagnostics: [typo] } });
     assert.ok(sugg.some((a) => a.title === 'Change to "app_backend"' && !a.isPreferred));
-    const disable = sugg.find((a) => a.title === 'Disable undefined-upstream for this line')!;
+    const disable = sugg.find((a) => a.title === 'Add a disable comment for undefined-upstream (takes effect once you replace the TODO with a reason)')!;
     const disabled = apply(fixed, (disable.edit as WorkspaceEdit).changes![uri(file)]);
     assert.match(disabled, /\n {8}# proxylint-disable-next-line undefined-upstream -- TODO: why this is safe\n {8}proxy_pass http:\/\/app_backnd;/);
     await c.change(file, disabled);

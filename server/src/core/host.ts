@@ -14,3 +14,11 @@ export interface Host {
   /** The file's real path with symbolic links resolved (the path itself when it cannot be resolved): include cycles through links are cycles too. */
   realpath?(path: string): string;
 }
+
+/** Why a file with NUL bytes in its first 8 KiB is not read (the CLI's words; the language server says the same). */
+export const BINARY_FILE_MESSAGE = 'is a binary file (it contains NUL bytes), not a configuration';
+
+/** Whether text already decoded (an editor's buffer) has a NUL in its first 8192 characters, as the CLI probes the bytes. */
+export function looksBinary(text: string): boolean {
+  return text.slice(0, 8192).includes('\0');
+}

@@ -53,7 +53,7 @@ export function findSuppressions(file: SuppressibleFile, knownRules: ReadonlySet
       bad(`unknown rule ${unknown.map((u) => `"${u}"`).join(', ')} in suppression comment`);
       continue;
     }
-    // The editor's "disable for this line" action writes "TODO: …" as a placeholder: it is not a reason yet.
+    // The editor's "Add a disable comment" action writes "TODO: …" as a placeholder: it is not a reason yet.
     if (!reason || /^TODO\b/i.test(reason)) {
       bad(`suppression needs a reason after "--", e.g. "# proxylint-disable-${m[1]} ${ruleIds.join(', ')} -- backend streams for up to 2 h"; it is ignored until it has one`);
       continue;

@@ -81,7 +81,8 @@ function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): Cod
   const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
   const eol = eolOf(file);
   return {
-    title: `Disable ${f.ruleId} for this line`,
+    // The title says what the edit does: the comment silences nothing until the TODO is replaced with a reason.
+    title: `Add a disable comment for ${f.ruleId} (takes effect once you replace the TODO with a reason)`,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     edit: toWorkspaceEdit([{ path: f.path, start, end: start, newText: `${indent}# proxylint-disable-next-line ${f.ruleId} -- TODO: why this is safe${eol}` }], new Map([[f.path, file.lines]])),

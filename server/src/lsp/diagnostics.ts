@@ -1,12 +1,15 @@
 import { DiagnosticRefreshRequest, DiagnosticSeverity, LSPErrorCodes, ResponseError, type Connection, type Diagnostic, type TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { pathToUri, SOURCE, toDiagnostic, uriToPath } from './convert';
+import { PARAMS, validParams } from './params';
 import type { Workspace } from './workspace';
 
 const DEBOUNCE_MS = 120;
 
 export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
   if (ws.isIgnored(path)) return [];
+  const binary = ws.binaryReason(path);
+  if (binary) return [binaryDiagnostic(binary)];
   const result = ws.resultFor(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
@@ -31,6 +34,20 @@ function settingsDiagnostic({ configPath, problems }: { configPath?: string; pro
     source: SOURCE,
     message: `${where} is invalid, so this file was checked with only its valid settings (the CLI refuses to run with it): ${problems.join('; ')}`,
     relatedInformation: configPath ? [{ location: { uri: pathToUri(configPath), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } }, message: 'the configuration file' }] : [],
+  };
+}
+
+/**
+ * A binary buffer is not parsed (its bytes would only come out as syntax errors): one error on the first line says
+ * so, in the words of the CLI, which stops with "cannot read <file>: is a binary file (…)".
+ */
+function binaryDiagnostic(reason: string): Diagnostic {
+  return {
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Error,
+    code: 'binary-file',
+    source: SOURCE,
+    message: `not checked: this file ${reason} (the CLI refuses to read it too)`,
   };
 }
 
@@ -107,6 +124,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
   });
 
   connection.languages.diagnostics.on((params, token) => {
+    params = validParams('textDocument/diagnostic', PARAMS.textDocument, params);
     const path = uriToPath(params.textDocument.uri);
     // The client cancelled it (ServerCancelled with retriggerRequest would tell it to send the request it dropped again).
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');

@@ -32,8 +32,9 @@ import { docLookup } from './docs';
 import { EXPLAIN_COMMAND, explainForEditor } from './explain';
 import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, flatSymbols, foldingRanges } from './outline';
+import { PARAMS, validParams } from './params';
 import { markdownToPlainText } from './plaintext';
-import type { EditorSettings, ServerEnv } from './settings-source';
+import { editorSettingsOf, type EditorSettings, type ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
 
 /** What the client may pass in initializationOptions (the VS Code extension sends all of it). */
@@ -67,7 +68,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
-    ws.editorSettings = opts.settings ?? {};
+    const settings = editorSettingsOf(opts.settings);
+    if (opts.settings !== undefined && !settings) connection.console.warn('initializationOptions.settings is not an object of settings (nor { "proxylint": { … } }); ignored');
+    ws.editorSettings = settings ?? {};
     ws.trusted = opts.trusted !== false;
     ws.roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (ws.roots.length === 0 && params.rootUri) ws.roots = [uriToPath(params.rootUri)].filter((p): p is string => !!p);
@@ -111,8 +114,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
 
   connection.onDidChangeConfiguration((change) => {
-    const s = (change.settings as { proxylint?: EditorSettings } | undefined)?.proxylint;
+    const s = editorSettingsOf(change.settings);
     if (s) ws.editorSettings = s;
+    else connection.console.warn('workspace/didChangeConfiguration: settings is not an object of settings (nor { "proxylint": { … } }); the settings are unchanged');
     diagnostics.refreshAll();
   });
   // .proxylintrc.json or an included file changed on disk (the client watches them).
@@ -128,14 +132,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     return result && file ? { path, result, file, doc } : undefined;
   };
 
-  /** The offset of a request's position; a negative or fractional one is refused (LSP positions are unsigned integers). */
-  const offsetOf = (c: { file: { lines: { offsetAt(p: { line: number; character: number }): number } } }, position: { line: number; character: number }): number => {
-    const ok = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
-    if (!position || !ok(position.line) || !ok(position.character)) throw new ResponseError(ErrorCodes.InvalidParams, 'position: line and character must be unsigned integers');
-    return c.file.lines.offsetAt(position);
-  };
+  /** The offset of a request's position (checked by validParams: LSP positions are unsigned integers, never negative). */
+  const offsetOf = (c: { file: { lines: { offsetAt(p: { line: number; character: number }): number } } }, position: { line: number; character: number }): number => c.file.lines.offsetAt(position);
 
   connection.onHover((params) => {
+    params = validParams('textDocument/hover', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return null;
     const offset = offsetOf(c, params.position);
@@ -146,6 +147,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onCompletion((params) => {
+    params = validParams('textDocument/completion', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = offsetOf(c, params.position);
@@ -155,6 +157,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onCodeAction((params) => {
+    params = validParams('textDocument/codeAction', PARAMS.codeAction, params);
     const c = at(params.textDocument.uri);
     // No quick fixes (nor "fix all") for findings that are not shown.
     const fixAll = c && { deferred: features.codeActionResolveEdit, edits: () => ws.fixAllEdits(c.path, MAX_FIX_PASSES) };
@@ -164,6 +167,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   // A deferred "fix all" gets its edit here, from the document as the server has it now.
   connection.onCodeActionResolve((action) => {
+    action = validParams('codeAction/resolve', PARAMS.codeActionResolve, action);
     const uri = fixAllUri(action);
     const c = uri === undefined ? undefined : at(uri);
     if (!c || ws.isIgnored(c.path)) return action;
@@ -171,6 +175,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onExecuteCommand(async (params) => {
+    params = validParams('workspace/executeCommand', PARAMS.executeCommand, params);
     const [arg] = params.arguments ?? [];
     if (params.command === EXPLAIN_COMMAND) {
       if (typeof arg !== 'string') throw new ResponseError(ErrorCodes.InvalidParams, `${EXPLAIN_COMMAND} takes the error-log text`);
@@ -192,6 +197,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDocumentSymbol((params) => {
+    params = validParams('textDocument/documentSymbol', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const symbols = documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
@@ -199,6 +205,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onFoldingRanges((params) => {
+    params = validParams('textDocument/foldingRange', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     if (c.result.dialect === 'apache') return foldingRanges(apacheFolds((c.file as ApacheSourceFile).ast), c.file.lines);
@@ -207,6 +214,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDefinition((params) => {
+    params = validParams('textDocument/definition', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = offsetOf(c, params.position);
@@ -216,6 +224,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   });
 
   connection.onDocumentLinks((params) => {
+    params = validParams('textDocument/documentLink', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
   });

@@ -18,3 +18,18 @@ export interface ServerEnv {
   /** Whether a file exists on disk (to find the nginx.conf above a fragment). */
   isFile(path: string): boolean;
 }
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The editor settings in `initializationOptions.settings` or `workspace/didChangeConfiguration`'s `settings`, which
+ * clients send in either shape: the settings themselves (`{ "rules": … }`, as .proxylintrc.json), or wrapped in a
+ * `proxylint` key (`{ "proxylint": { "rules": … } }`, a client's section; any other sections beside it are another
+ * tool's and are not read). Undefined when there is nothing usable (not an object).
+ */
+export function editorSettingsOf(raw: unknown): EditorSettings | undefined {
+  if (!isObject(raw)) return undefined;
+  // No setting is named "proxylint": the key can only be the section that wraps them.
+  if ('proxylint' in raw) return isObject(raw.proxylint) ? raw.proxylint : undefined;
+  return raw;
+}

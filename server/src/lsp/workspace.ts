@@ -1,6 +1,6 @@
 import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Host } from '../core/host';
+import { BINARY_FILE_MESSAGE, looksBinary, type Host } from '../core/host';
 import { classify } from '../cli/classify';
 import { demoteCrossConfigFixes, lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
@@ -91,7 +91,7 @@ export class Workspace {
    */
   private check(path: string, text: string, fragment = false, overlay?: ReadonlyMap<string, string>): Checked {
     const settings = this.settingsFor(path);
-    const host = overlay ? this.env.createHost((p) => overlay.get(p) ?? this.openText(p), this.trusted ? undefined : this.roots) : this.host();
+    const host = overlay ? this.guard(this.env.createHost((p) => overlay.get(p) ?? this.openText(p), this.trusted ? undefined : this.roots)) : this.host();
     // An overlay's texts are parsed without replacing the cached trees of the documents as they are.
     const parse = overlay ? (p: string, t: string) => (this.parseCache.get(p)?.text === t ? this.parseCache.get(p)! : parseSourceFile(p, t)) : this.parse;
     const parseApache = overlay ? (p: string, t: string) => (this.apacheCache.get(p)?.text === t ? this.apacheCache.get(p)! : parseApacheSourceFile(p, t)) : this.parseApache;
@@ -170,7 +170,26 @@ export class Workspace {
   private openText = (path: string): string | undefined => this.documents.all().find((d) => uriToPath(d.uri) === path)?.getText();
 
   host(): Host {
-    return this.env.createHost(this.openText, this.trusted ? undefined : this.roots);
+    return this.guard(this.env.createHost(this.openText, this.trusted ? undefined : this.roots));
+  }
+
+  /**
+   * Why the open buffer of `path` is not checked: it has NUL bytes, as a binary file opened as text does (the CLI
+   * refuses to read such a file; parsing it would only report its bytes as syntax errors). Undefined otherwise.
+   */
+  binaryReason(path: string): string | undefined {
+    const text = this.openText(path);
+    return text !== undefined && looksBinary(text) ? BINARY_FILE_MESSAGE : undefined;
+  }
+
+  /** An open binary buffer is read as the CLI reads a binary file: not at all (an include of it is unreadable). */
+  private guard(host: Host): Host {
+    const guarded: Host = {
+      readFile: (p) => (this.binaryReason(p) ? { ok: false, reason: 'binary', message: BINARY_FILE_MESSAGE } : host.readFile(p)),
+      glob: (pattern) => host.glob(pattern),
+    };
+    if (host.realpath) guarded.realpath = (p) => host.realpath!(p);
+    return guarded;
   }
 
   /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
@@ -236,7 +255,7 @@ export class Workspace {
   }
 
   private lintEntry(entry: string): Checked | undefined {
-    const text = this.openText(entry) ?? this.readDisk(entry);
+    const text = this.readDisk(entry);
     if (text === undefined) return undefined;
     const checked = this.check(entry, text);
     this.undemoted.set(entry, checked);
@@ -250,6 +269,7 @@ export class Workspace {
     return result;
   }
 
+  /** The open buffer, else the disk; undefined when neither can be read or the text is binary. */
   private readDisk(path: string): string | undefined {
     const r = this.host().readFile(path);
     return r.ok ? r.text : undefined;
@@ -265,11 +285,13 @@ export class Workspace {
 
   /** The lint result for the configuration `path` belongs to (cached until something changes). */
   resultFor(path: string): Checked | undefined {
+    // Never parsed: no result, so no hover, symbols or code actions either (diagnosticsFor says why).
+    if (this.binaryReason(path)) return undefined;
     const owner = this.ownerOf(path);
     const cached = this.results.get(owner);
     if (cached) return cached;
     if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
-    const text = this.openText(path) ?? this.readDisk(path);
+    const text = this.readDisk(path);
     if (text === undefined) return undefined;
     // A file no entry of the workspace includes (no folder open, or the file outside it) belongs to the main
     // configuration above it when that includes it, as the CLI given the file alone decides.
@@ -285,7 +307,7 @@ export class Workspace {
 
   private isEntryText(path: string): boolean {
     // A closed file is what the disk says: closing nginx.conf does not make it stop being an entry.
-    const text = this.openText(path) ?? this.readDisk(path);
+    const text = this.readDisk(path);
     if (text === undefined) return false;
     return this.dialectOf(path, text) === 'apache' ? isApacheEntry(this.parseApache(path, text)) : isNginxEntry(this.parse(path, text));
   }

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Host, ReadResult } from '../core/host';
+import { BINARY_FILE_MESSAGE, type Host, type ReadResult } from '../core/host';
 import { globSegmentMatcher } from '../core/paths';
 
 export type Encoding = 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
@@ -37,7 +37,7 @@ export function decode(buf: Buffer): DecodedFile | { binary: true; why: string }
     return { text: swapped.toString('utf16le'), encoding: 'utf16be', bom: true };
   }
   const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) return { binary: true, why: 'is a binary file (it contains NUL bytes), not a configuration' };
+  if (probe.includes(0)) return { binary: true, why: BINARY_FILE_MESSAGE };
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
   const body = bom ? buf.subarray(3) : buf;
   try {
