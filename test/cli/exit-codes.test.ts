@@ -51,6 +51,7 @@ before(() => {
     'binary.conf': Buffer.from([0x73, 0x65, 0x72, 0x00, 0x01, 0x02]),
     'info.json': JSON.stringify({ rules: { 'pass-scheme-mismatch': 'info' } }),
     'notes/readme.md': 'no configuration here\n',
+    'empty/.keep': '',
   }));
 });
 after(() => cleanup());
@@ -186,7 +187,33 @@ describe('a bad path never stops the rest', () => {
   test('json: a folder with no configuration in it is an error in the report too', () => {
     const { code, report } = runJson(['notes'], { cwd: dir });
     assert.equal(code, 2);
-    assert.deepEqual(report.errors, [{ message: 'no nginx or Apache configuration files found in notes' }]);
+    assert.deepEqual(report.errors, [{ path: join(dir, 'notes'), message: 'no nginx or Apache configuration files found in notes' }]);
+  });
+
+  test('a folder with no configuration beside another argument is still an error (stderr, exit 2, json, sarif)', () => {
+    for (const folder of ['empty', 'notes']) {
+      const r = run(folder, 'clean.conf');
+      assert.equal(r.code, 2, show(r));
+      assert.equal(r.stderr, `proxylint: no nginx or Apache configuration files found in ${folder}\n`);
+      assert.match(r.stdout, /No problems found in 1 file\./);
+      const { code, report } = runJson([folder, 'clean.conf'], { cwd: dir });
+      assert.equal(code, 2);
+      assert.deepEqual(report.errors, [{ path: join(dir, folder), message: `no nginx or Apache configuration files found in ${folder}` }]);
+      assert.equal(report.summary.runErrors, 1);
+      assert.equal(report.summary.files, 1);
+    }
+    // After the file as before it, and beside a folder that has configuration.
+    assert.equal(run('clean.conf', 'empty').code, 2);
+    const s = run('--format', 'sarif', 'empty', 'clean.conf');
+    assert.equal(s.code, 2, show(s));
+    assert.deepEqual((JSON.parse(s.stdout) as { runs: { invocations: unknown[] }[] }).runs[0].invocations, [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          { level: 'error', message: { text: 'no nginx or Apache configuration files found in empty' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'empty', uriBaseId: '%SRCROOT%' } } }] },
+        ],
+      },
+    ]);
   });
 
   test('sarif: what could not be checked is a toolExecutionNotification, and the run did not succeed', () => {
