@@ -449,12 +449,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
       break;
     case 'sarif':
-      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors));
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, io.realpath));
       break;
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p) ?? p));
+      write(formatGithubChunks(findings, (p) => underRoot(root, p, io.realpath) ?? p));
       break;
     }
     default:
