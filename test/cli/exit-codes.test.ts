@@ -133,6 +133,8 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['missing value', ['clean.conf', '--format'], /^proxylint: --format needs a value/],
     ['missing value for --config', ['clean.conf', '-c'], /^proxylint: -c needs a value/],
     ['non-numeric --max-warnings', ['--max-warnings', 'many', 'clean.conf'], /^proxylint: --max-warnings takes a whole number/],
+    ['--max-findings-per-rule 0 (every error would pass)', ['--max-findings-per-rule', '0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
+    ['--max-findings-per-rule=0', ['--max-findings-per-rule=0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
     ['bad --fail-on', ['--fail-on', 'fatal', 'clean.conf'], /^proxylint: --fail-on takes error, warning or info/],
     ['--fix with --stdin', ['--fix', '--stdin'], /^proxylint: --fix cannot write to standard input/],
     ['--fix with --fix-dry-run', ['--fix', '--fix-dry-run', 'clean.conf'], /^proxylint: use either --fix or --fix-dry-run/],

@@ -51,7 +51,7 @@ Options:
       --max-file-size <bytes>            skip files larger than this (default: 33554432)
       --max-include-depth <n>            follow includes at most n levels deep (default: 64)
       --max-directives <n>               stop following includes past n directives (default: 2000000)
-      --max-findings-per-rule <n>        report at most n findings of one rule per file (default: 1000)
+      --max-findings-per-rule <n>        report at most n (>= 1) findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only (warnings fail the run only
                                          with an explicit --fail-on or --max-warnings)
       --timing                           print where the time went (phases, slowest rules) to stderr
@@ -127,6 +127,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--max-findings-per-rule': {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} takes a whole number`);
+        // 0 would report no finding of any rule, only the note that findings were held back (as information):
+        // every error would pass.
+        if (flag === '--max-findings-per-rule' && Number(v) < 1) throw new UsageError('--max-findings-per-rule takes a whole number of at least 1 (to turn a rule off, use "rules" in .proxylintrc.json)');
         if (flag === '--max-include-depth') a.maxIncludeDepth = Number(v);
         else if (flag === '--max-directives') a.maxDirectives = Number(v);
         else a.maxFindingsPerRule = Number(v);
