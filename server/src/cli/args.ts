@@ -58,6 +58,7 @@ Options:
       --list-rules                       print the rules and exit
   -h, --help                             show this help
   -v, --version                          print the version
+  --                                     end of options: every argument after it is a path
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage or I/O error.`;
@@ -66,6 +67,11 @@ export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
+    // "--" ends the options: what follows is a path, even one that starts with "-".
+    if (raw === '--') {
+      a.paths.push(...argv.slice(i + 1));
+      break;
+    }
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq > 0 ? raw.slice(0, eq) : raw;
     const value = (): string => {
