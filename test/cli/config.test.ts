@@ -207,6 +207,12 @@ describe('ignore', () => {
       assert.equal(folder.code, 2, show(folder));
       assert.match(folder.stderr, /all 1 configuration file\(s\) found in vendor match the "ignore" list; nothing was checked/);
       assert.doesNotMatch(folder.stderr, /no nginx or Apache configuration files found/);
+      // The same beside another argument: the other is checked, and the folder is still reported (with its path).
+      const beside = runJson(['vendor', 'site/d.conf'], { cwd: dir });
+      assert.equal(beside.code, 2);
+      assert.equal(beside.report.summary.files, 1);
+      assert.deepEqual(beside.report.errors, [{ path: join(dir, 'vendor'), message: 'all 1 configuration file(s) found in vendor match the "ignore" list; nothing was checked' }]);
+      assert.match(beside.stderr, /all 1 configuration file\(s\) found in vendor match the "ignore" list; nothing was checked/);
     } finally {
       cleanup();
     }

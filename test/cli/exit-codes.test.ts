@@ -51,6 +51,7 @@ before(() => {
     'binary.conf': Buffer.from([0x73, 0x65, 0x72, 0x00, 0x01, 0x02]),
     'info.json': JSON.stringify({ rules: { 'pass-scheme-mismatch': 'info' } }),
     'notes/readme.md': 'no configuration here\n',
+    'empty/.keep': '',
   }));
 });
 after(() => cleanup());
@@ -132,6 +133,8 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['missing value', ['clean.conf', '--format'], /^proxylint: --format needs a value/],
     ['missing value for --config', ['clean.conf', '-c'], /^proxylint: -c needs a value/],
     ['non-numeric --max-warnings', ['--max-warnings', 'many', 'clean.conf'], /^proxylint: --max-warnings takes a whole number/],
+    ['--max-findings-per-rule 0 (every error would pass)', ['--max-findings-per-rule', '0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
+    ['--max-findings-per-rule=0', ['--max-findings-per-rule=0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
     ['bad --fail-on', ['--fail-on', 'fatal', 'clean.conf'], /^proxylint: --fail-on takes error, warning or info/],
     ['--fix with --stdin', ['--fix', '--stdin'], /^proxylint: --fix cannot write to standard input/],
     ['--fix with --fix-dry-run', ['--fix', '--fix-dry-run', 'clean.conf'], /^proxylint: use either --fix or --fix-dry-run/],
@@ -186,7 +189,33 @@ describe('a bad path never stops the rest', () => {
   test('json: a folder with no configuration in it is an error in the report too', () => {
     const { code, report } = runJson(['notes'], { cwd: dir });
     assert.equal(code, 2);
-    assert.deepEqual(report.errors, [{ message: 'no nginx or Apache configuration files found in notes' }]);
+    assert.deepEqual(report.errors, [{ path: join(dir, 'notes'), message: 'no nginx or Apache configuration files found in notes' }]);
+  });
+
+  test('a folder with no configuration beside another argument is still an error (stderr, exit 2, json, sarif)', () => {
+    for (const folder of ['empty', 'notes']) {
+      const r = run(folder, 'clean.conf');
+      assert.equal(r.code, 2, show(r));
+      assert.equal(r.stderr, `proxylint: no nginx or Apache configuration files found in ${folder}\n`);
+      assert.match(r.stdout, /No problems found in 1 file\./);
+      const { code, report } = runJson([folder, 'clean.conf'], { cwd: dir });
+      assert.equal(code, 2);
+      assert.deepEqual(report.errors, [{ path: join(dir, folder), message: `no nginx or Apache configuration files found in ${folder}` }]);
+      assert.equal(report.summary.runErrors, 1);
+      assert.equal(report.summary.files, 1);
+    }
+    // After the file as before it, and beside a folder that has configuration.
+    assert.equal(run('clean.conf', 'empty').code, 2);
+    const s = run('--format', 'sarif', 'empty', 'clean.conf');
+    assert.equal(s.code, 2, show(s));
+    assert.deepEqual((JSON.parse(s.stdout) as { runs: { invocations: unknown[] }[] }).runs[0].invocations, [
+      {
+        executionSuccessful: false,
+        toolExecutionNotifications: [
+          { level: 'error', message: { text: 'no nginx or Apache configuration files found in empty' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'empty', uriBaseId: '%SRCROOT%' } } }] },
+        ],
+      },
+    ]);
   });
 
   test('sarif: what could not be checked is a toolExecutionNotification, and the run did not succeed', () => {

@@ -212,6 +212,31 @@ http {
   });
 });
 
+test('"--" ends the options: what follows is a path, even when it starts with "-"', () => {
+  const { dir, cleanup } = tree({ '-dash.conf': '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n', 'clean.conf': '# proxylint: context http\nserver { listen 80; location / { return 200; } }\n' });
+  try {
+    // Without "--" a name starting with "-" is taken for an option.
+    const without = runCli(['-dash.conf'], { cwd: dir });
+    assert.equal(without.code, 2, show(without));
+    assert.match(without.stderr, /unknown option "-dash\.conf"/);
+    // Options before "--" still apply; after it, "-dash.conf" is a file and "--fix" names a file too (missing here).
+    const { code, report } = runJson(['--', '-dash.conf', 'clean.conf'], { cwd: dir });
+    assert.equal(code, 1);
+    assert.deepEqual(where(report, join(dir, '-dash.conf')), ['pass-scheme-mismatch@2:12']);
+    assert.equal(report.summary.files, 2);
+    const fix = runCli(['--', '--fix', '-dash.conf'], { cwd: dir });
+    assert.equal(fix.code, 2, show(fix));
+    assert.match(fix.stderr, /^proxylint: --fix: no such file or folder$/m);
+    assert.equal(readFileSync(join(dir, '-dash.conf'), 'utf8'), '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n', 'not fixed');
+    // "--" alone gives no paths: still a usage error.
+    const none = runCli(['--'], { cwd: dir });
+    assert.equal(none.code, 2, show(none));
+    assert.match(none.stderr, /no files given/);
+  } finally {
+    cleanup();
+  }
+});
+
 test('sites-available/x given alone, enabled through a link that nginx.conf includes, is checked in that configuration', () => {
   const { dir, cleanup } = tree({
     'nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9000; }\n    include sites-enabled/*;\n}\n',

@@ -1,6 +1,7 @@
 // github annotations and SARIF locations are relative to the repository root (as GitHub resolves them), not to
 // the folder proxylint ran in; text and JSON keep the paths they always had.
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers';
@@ -59,6 +60,29 @@ describe('report root', () => {
     assert.deepEqual(fileProps(g.stdout), ['app.conf'], show(g));
     const s = runCli(['--format', 'sarif', 'sub/app.conf'], { cwd: repo, env });
     assert.equal(sarifUris(s.stdout).root, `file://${repo}/sub/`);
+  });
+
+  test('$GITHUB_WORKSPACE reached through a symbolic link: paths stay relative to it (github and sarif)', () => {
+    const links = tree({});
+    try {
+      const link = join(links.dir, 'workspace');
+      symlinkSync(repo, link);
+      const env = { GITHUB_WORKSPACE: link };
+      // Run from inside the link (the working directory is then the real path) and with paths through the link.
+      for (const [cwd, args] of [
+        [link, ['sub/app.conf']],
+        [links.dir, [join(link, 'sub/app.conf')]],
+      ] as const) {
+        const g = runCli(['--format', 'github', ...args], { cwd, env });
+        assert.equal(g.code, 1, show(g));
+        assert.deepEqual(fileProps(g.stdout), ['sub/app.conf'], show(g));
+        const s = runCli(['--format', 'sarif', ...args], { cwd, env });
+        assert.equal(s.code, 1, show(s));
+        assert.deepEqual(sarifUris(s.stdout), { root: `file://${repo}/`, locations: [{ uri: 'sub/app.conf', uriBaseId: '%SRCROOT%' }] });
+      }
+    } finally {
+      links.cleanup();
+    }
   });
 
   test('a file outside the root: an absolute path (github) and an absolute file URI without a base (sarif)', () => {

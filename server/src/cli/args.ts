@@ -51,13 +51,14 @@ Options:
       --max-file-size <bytes>            skip files larger than this (default: 33554432)
       --max-include-depth <n>            follow includes at most n levels deep (default: 64)
       --max-directives <n>               stop following includes past n directives (default: 2000000)
-      --max-findings-per-rule <n>        report at most n findings of one rule per file (default: 1000)
+      --max-findings-per-rule <n>        report at most n (>= 1) findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only (warnings fail the run only
                                          with an explicit --fail-on or --max-warnings)
       --timing                           print where the time went (phases, slowest rules) to stderr
       --list-rules                       print the rules and exit
   -h, --help                             show this help
   -v, --version                          print the version
+  --                                     end of options: every argument after it is a path
 
 Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage or I/O error.`;
@@ -66,6 +67,11 @@ export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
+    // "--" ends the options: what follows is a path, even one that starts with "-".
+    if (raw === '--') {
+      a.paths.push(...argv.slice(i + 1));
+      break;
+    }
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq > 0 ? raw.slice(0, eq) : raw;
     const value = (): string => {
@@ -127,6 +133,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--max-findings-per-rule': {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError(`${flag} takes a whole number`);
+        // 0 would report no finding of any rule, only the note that findings were held back (as information):
+        // every error would pass.
+        if (flag === '--max-findings-per-rule' && Number(v) < 1) throw new UsageError('--max-findings-per-rule takes a whole number of at least 1 (to turn a rule off, use "rules" in .proxylintrc.json)');
         if (flag === '--max-include-depth') a.maxIncludeDepth = Number(v);
         else if (flag === '--max-directives') a.maxDirectives = Number(v);
         else a.maxFindingsPerRule = Number(v);

@@ -133,6 +133,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const inputs: Input[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const explicit = new Set<string>();
+  // Each folder argument with the candidate files found in it: a folder that yields no configuration is an error
+  // (exit 2) whether it is given alone or beside other arguments.
+  const folders = new Map<string, { arg: string; files: Set<string> }>();
   if (args.stdin) {
     const r = io.readStdin();
     if (!r.ok) {
@@ -155,8 +158,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         found.push(abs);
       } else if (kind === 'dir') {
         const w = io.walk(abs);
-        w.errors.forEach((e) => fail(e));
-        for (const f of w.files) if (isCandidateName(f)) found.push(f);
+        w.errors.forEach((e) => fail(e, abs));
+        const files = folders.get(abs)?.files ?? new Set<string>();
+        if (!folders.has(abs)) folders.set(abs, { arg, files });
+        for (const f of w.files) {
+          if (!isCandidateName(f)) continue;
+          found.push(f);
+          files.add(f);
+        }
       } else if (kind === 'missing' && hasGlob(arg)) {
         const matches = io.glob(abs);
         if (matches.length === 0) fail(`no files match ${arg}`, abs);
@@ -228,6 +237,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     return settingsFor(i.path) && !skip;
   });
+  // A folder that gave nothing to check, even beside other arguments: a CI job pointed at the wrong or an empty
+  // folder must not pass as "clean" because another file was checked. (A folder whose files are all ignored is
+  // exit 2 too, unlike a file named explicitly: see README, "ignore".)
+  for (const [abs, { arg, files }] of folders) {
+    const from = inputs.filter((i) => files.has(i.path));
+    if (from.length === 0) fail(`no nginx or Apache configuration files found in ${arg}`, abs);
+    else if (from.every((i) => ignored(i.path))) fail(`all ${from.length} configuration file(s) found in ${arg} match the "ignore" list; nothing was checked`, abs);
+  }
 
   const lintAll = (): { findings: Finding[]; files: Set<string> } => {
     const entries: Input[] = [];
@@ -410,9 +427,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Every file given by name is ignored: said above for each, and not an error.
   const allIgnoredByName = fileCount === 0 && !ioFailed && ignoredExplicit > 0 && ignoredExplicit === inputs.length;
   if (fileCount === 0 && !ioFailed && !allIgnoredByName) {
-    // A CI job pointed at the wrong or an empty folder must not pass as "clean".
-    if (ignoredInputs > 0) fail(`all ${ignoredInputs} configuration file(s) found in ${args.paths.join(' ')} match the "ignore" list; nothing was checked`);
-    else fail(`no nginx or Apache configuration files found in ${args.paths.join(' ')}`);
+    // Not expected to be reached (each folder that gave nothing is reported above, and files named explicitly are
+    // either checked or warned about); kept so that a run that checked nothing can never exit 0.
+    const only = args.paths.length === 1 ? resolve(io.cwd, args.paths[0]) : undefined;
+    if (ignoredInputs > 0) fail(`all ${ignoredInputs} configuration file(s) found in ${args.paths.join(' ')} match the "ignore" list; nothing was checked`, only);
+    else fail(`no nginx or Apache configuration files found in ${args.paths.join(' ')}`, only);
   }
   summary.runErrors = errors.length;
   const rel = (p: string) => relative(io.cwd, p);
@@ -435,12 +454,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
       break;
     case 'sarif':
-      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors));
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, io.realpath));
       break;
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p) ?? p));
+      write(formatGithubChunks(findings, (p) => underRoot(root, p, io.realpath) ?? p));
       break;
     }
     default:

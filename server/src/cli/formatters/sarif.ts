@@ -15,7 +15,7 @@ const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
  */
-export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined, errors: RunError[] = []): Generator<string> {
+export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMeta[], version: string, root: string, textOf: (p: string) => string | undefined, errors: RunError[] = [], realpath?: (p: string) => string): Generator<string> {
   const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
   // One line index per file: regions are asked for every finding, related location and fix edit.
   const indexes = new Map<string, LineIndex>();
@@ -31,7 +31,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
   };
   const artifact = (path: string) => {
-    const rel = underRoot(root, path);
+    const rel = underRoot(root, path, realpath);
     return rel === undefined ? { uri: 'file://' + uriOf(path) } : { uri: uriOf(rel), uriBaseId: '%SRCROOT%' };
   };
   const location = (path: string, start: number, end: number) => ({
@@ -88,7 +88,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    partialFingerprints: { 'proxylint/v2': fingerprint(f.ruleId, underRoot(root, f.path) ?? f.path, indexOf(f.path).lineText(f.line - 1)) },
+    partialFingerprints: { 'proxylint/v2': fingerprint(f.ruleId, underRoot(root, f.path, realpath) ?? f.path, indexOf(f.path).lineText(f.line - 1)) },
     ...(f.fix
       ? {
           fixes: [
