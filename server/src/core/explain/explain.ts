@@ -196,7 +196,11 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
     // A guess among several workers (or server blocks) is not counted with the lines that were placed there for
     // sure, nor with a guess among other ones.
-    const others = (found?.place.others ?? []).map((o) => o.location ?? o.server).map((n) => `${n.file.path}:${n.directive.start}`).join(' ');
+    // Requests handed on to one location by different routes are kept apart too: an error_page route, say, leaves
+    // no second error page for the failure there.
+    const nodeKey = (n: ConfigNode) => `${n.file.path}:${n.directive.start}`;
+    const routeKey = (c: PlaceCandidate) => [c.location ?? c.server, ...(c.handoff ?? []).map((h) => h.via)].map(nodeKey).join('>');
+    const others = found ? [found.place, ...(found.place.others ?? [])].map(routeKey).join(' ') : '';
     const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;

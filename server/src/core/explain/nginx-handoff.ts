@@ -1,4 +1,5 @@
 import type { ConfigNode } from '../model/nginx-tree';
+import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** One internal redirect: `via` (try_files, error_page, rewrite) in location `from` sent the request to location `to`. */
 export interface HandOff {
@@ -48,7 +49,7 @@ function errorPagesAt(location: ConfigNode): ConfigNode[] {
  * error log's `request:` stays the client's, while the settings in force are the new location's):
  * - `try_files … last`: the last argument, a named location or a URI searched again, when no file before it exists;
  * - `error_page codes [=code] @name|/uri`: after the location (or its backend, with *_intercept_errors) made one of
- *   those codes;
+ *   those codes (not 502 or 504 alone where the location passes nowhere);
  * - `rewrite regex replacement [last]` in the location: the new URI is searched again (a `break` keeps the location,
  *   `redirect`/`permanent` or a URL send the client elsewhere: a new request, logged with its own path).
  * Each is a possibility, not a fact: the line cannot say which files existed or what the backend answered.
@@ -64,9 +65,14 @@ export function handOffsFrom(location: ConfigNode, path: string, lookup: Lookup)
       if (!last.startsWith('=')) add(c, target(last, path, lookup));
     }
   }
+  // nginx makes 502 and 504 only for a backend that failed: a location that passes nowhere itself (a try_files or
+  // rewrite one) cannot hand a request on by an error_page for those codes alone.
+  const passesItself = location.children.some((c) => (PASS_DIRECTIVES as readonly string[]).includes(c.name) || c.children.some((i) => (PASS_DIRECTIVES as readonly string[]).includes(i.name)));
   for (const c of errorPagesAt(location)) {
     const args = c.directive.args.map((a) => a.value);
     if (args.length < 2) continue;
+    const codes = args.slice(0, -1).filter((a) => /^\d{3}$/.test(a));
+    if (!passesItself && codes.every((code) => code === '502' || code === '504')) continue;
     add(c, target(args[args.length - 1], path, lookup));
   }
   let uri = path;
