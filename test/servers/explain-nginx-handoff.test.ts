@@ -97,6 +97,15 @@ test('explain: a request handed on by try_files, error_page or rewrite is placed
             proxy_read_timeout 30s;
             rewrite ^/old/(.*)$ /new/$1 last;
         }
+        location /chain/ {
+            proxy_read_timeout 30s;
+            rewrite ^/chain/(.*)$ /mid/$1;
+            rewrite ^/mid/(.*)$ /new/$1;
+        }
+        location /tfu/ {
+            proxy_read_timeout 30s;
+            try_files $uri /new$uri;
+        }
         location /new/ {
             proxy_pass ${up};
         }
@@ -107,7 +116,7 @@ test('explain: a request handed on by try_files, error_page or rewrite is placed
   );
   const nginx = await startNginx(setup);
   try {
-    const paths = ['/slow', '/reports/x', '/tf/x', '/np/x', '/epu/x', '/old/x'];
+    const paths = ['/slow', '/reports/x', '/tf/x', '/np/x', '/epu/x', '/old/x', '/chain/x', '/tfu/x'];
     const got = new Map<string, { status: number | string; ms: number }>();
     for (const p of paths) {
       const r = await request({ port: setup.port, path: p, timeoutMs: 15_000 });
@@ -121,12 +130,15 @@ test('explain: a request handed on by try_files, error_page or rewrite is placed
     // answered those handed on by try_files and rewrite, not those an error_page had already redirected.
     assert.equal(got.get('/reports/x')!.status, 200, seen);
     assert.ok(got.get('/reports/x')!.ms >= 2400, seen);
-    const expected: Record<string, number> = { '/slow': 200, '/tf/x': 200, '/np/x': 504, '/epu/x': 504, '/old/x': 200 };
+    const expected: Record<string, number> = { '/slow': 200, '/tf/x': 200, '/np/x': 504, '/epu/x': 504, '/old/x': 200, '/chain/x': 200, '/tfu/x': 200 };
     for (const [p, status] of Object.entries(expected)) {
       assert.equal(got.get(p)!.status, status, `${p}: ${seen}`);
       assert.ok(got.get(p)!.ms >= 900 && got.get(p)!.ms < 2000, `${p} took the 1 s timeout: ${seen}`);
       assert.match(log, new RegExp(`upstream timed out .*request: "GET ${p.replace(/\//g, '\\/')} HTTP`), `${p}: ${seen}`);
     }
+    // The URI the backend got: the rewrites' and try_files' new one.
+    assert.match(log, new RegExp(`request: "GET /chain/x HTTP/1\\.1", upstream: "${up}/new/x"`), seen);
+    assert.match(log, new RegExp(`request: "GET /tfu/x HTTP/1\\.1", upstream: "${up}/new/tfu/x"`), seen);
 
     const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
     assert.equal(out.code, 0, out.stderr);
@@ -143,6 +155,9 @@ test('explain: a request handed on by try_files, error_page or rewrite is placed
       ['/np/x', '@named', ['error_page 404 = @named']],
       ['/epu/x', '/new/', ['error_page 404 /new/from-error']],
       ['/old/x', '/new/', ['rewrite ^/old/(.*)$ /new/$1 last']],
+      // Without a flag, the rewrites of the location go on, then the new URI is searched again.
+      ['/chain/x', '/new/', ['rewrite ^/mid/(.*)$ /new/$1']],
+      ['/tfu/x', '/new/', ['try_files $uri /new$uri']],
     ];
     for (const [path, location, via] of cases) {
       const e = entry(path);
