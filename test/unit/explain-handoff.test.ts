@@ -33,6 +33,20 @@ http {
   // A location that passes nowhere makes no 502 or 504, so an error_page for those alone hands nothing on; a 404 does.
   assert.equal(at('/static/x'), '/static/');
   assert.equal(at('/files/x'), '@app via error_page');
+  // The error_page of the http level is in force in a server and location that have none.
+  const inherited = lintText(`events {}
+http {
+    error_page 404 = @app;
+    server {
+        listen 80;
+        location /files/ { root /srv; }
+        location @app { proxy_pass http://127.0.0.1:9001; }
+        location /new/ { proxy_pass http://127.0.0.1:9001; }
+    }
+}
+`);
+  const p = findNginxPlace(inherited.config, { serverName: '', path: '/files/x', upstream: 'http://127.0.0.1:9001/files/x' }, inherited.upstreams)!;
+  assert.equal(p.location?.directive.args[0].value, '@app');
   // A loop of rewrites ends (nginx gives up after 10 internal redirects; here every location is visited once).
   assert.equal(at('/a/x'), '/a/');
 });

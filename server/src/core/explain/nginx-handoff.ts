@@ -39,7 +39,7 @@ function target(arg: string, path: string, lookup: Lookup): { node: ConfigNode; 
 function errorPagesAt(location: ConfigNode): ConfigNode[] {
   for (let level: ConfigNode | null = location; level; level = level.parent) {
     const here = level.children.filter((c) => c.name === 'error_page');
-    if (here.length || level.context === 'http' || level.name === 'http') return here;
+    if (here.length || level.name === 'http') return here;
   }
   return [];
 }
