@@ -33,6 +33,20 @@ http {
   // A location that passes nowhere makes no 502 or 504, so an error_page for those alone hands nothing on; a 404 does.
   assert.equal(at('/static/x'), '/static/');
   assert.equal(at('/files/x'), '@app via error_page');
+  // Two hand-offs to two locations that pass to the backend: neither is picked, both are listed.
+  const two = lintText(`events {}
+http {
+    server {
+        listen 80;
+        location /both/ { root /srv; try_files $uri @a; error_page 404 = @b; }
+        location @a { proxy_read_timeout 1s; proxy_pass http://127.0.0.1:9001; }
+        location @b { proxy_read_timeout 9s; proxy_pass http://127.0.0.1:9001; }
+    }
+}
+`);
+  const both = findNginxPlace(two.config, { serverName: '', path: '/both/x', upstream: 'http://127.0.0.1:9001/both/x' }, two.upstreams)!;
+  assert.deepEqual([both.location, ...(both.others ?? []).map((o) => o.location)].map((l) => l?.directive.args[0].value), ['@a', '@b']);
+  assert.match(both.how, /; 2 locations could have passed it to http:\/\/127\.0\.0\.1:9001, and the line does not tell which: all are listed$/);
   // The error_page of the http level is in force in a server and location that have none.
   const inherited = lintText(`events {}
 http {

@@ -326,8 +326,9 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
           : first.tier === 'handed'
             ? `its location for ${path} does not pass to ${backend} but hands the request on to one that does`
             : `the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)`;
+      const blocks = new Set(best.map((c) => c.server)).size > 1;
       const doubt = others.length
-        ? `; ${others.length + 1} ${new Set(best.map((c) => c.server)).size > 1 ? 'blocks' : 'locations'} could have passed it to ${backend}, and the line does not tell which${port ? '' : ' (its Host has no port)'}: all are listed`
+        ? `; ${others.length + 1} ${blocks ? 'blocks' : 'locations'} could have passed it to ${backend}, and the line does not tell which${blocks && !port ? ' (its Host has no port)' : ''}: all are listed`
         : '';
       const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}; ${what}${byPort}${doubt}${caveat()}`, byName: true };
       if (first.handoff) place.handoff = first.handoff;
