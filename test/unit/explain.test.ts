@@ -317,6 +317,7 @@ http {
         location /dyn/ { set $g other; proxy_pass http://$g; }
         location /old/ { try_files $uri @solo; }
         location @solo { proxy_pass http://solo; }
+        location /static/ { root /srv; }
     }
 }
 `;
@@ -329,11 +330,14 @@ http {
   };
   // The reviewer's case: location / passes to the group the line names.
   assert.equal(place('/', 'app'), '/: its server_name example.com is the log line\'s "server:"; its location for / passes to http://app');
-  // Handed on by try_files: two locations pass to the group (@app names it in another case, as nginx allows), so
-  // which one cannot be told; the words say so rather than that none does.
-  assert.equal(place('/legacy/x', 'app'), '/legacy/: its server_name example.com is the log line\'s "server:"; 2 locations pass to upstream "app", and the one for the path is not among them (the request was handed on to one of them), so the path decided');
+  // Handed on by try_files to @app, which names the group in another case, as nginx allows: followed, though two
+  // locations pass to the group.
+  assert.equal(place('/legacy/x', 'app'), '@app: its server_name example.com is the log line\'s "server:"; its location for /legacy/x does not pass to http://app but hands the request on to one that does');
+  // No hand-off leads from the path's location to the group, and two locations pass to it: which one cannot be
+  // told; the words say so rather than that none does.
+  assert.equal(place('/static/x', 'app'), '/static/: its server_name example.com is the log line\'s "server:"; 2 locations pass to upstream "app", and the one for the path is not among them (the request was handed on to one of them), so the path decided');
   // Handed on to the one location that passes to the group.
-  assert.match(place('/old/x', 'solo'), /^@solo: .*; the location that passes to the line's backend \(the request for \/old\/x was handed on to it/);
+  assert.match(place('/old/x', 'solo'), /^@solo: .*; its location for \/old\/x does not pass to http:\/\/solo but hands the request on to one that does$/);
   // A group only a pass with variables reaches: the path decides, and the words say why without speaking of addresses.
   assert.equal(place('/dyn/x', 'other'), '/dyn/: its server_name example.com is the log line\'s "server:"; no location passes to upstream "other" by its name (a pass target with variables may, at run time), so the path decided');
 });

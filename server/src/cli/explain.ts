@@ -2,6 +2,8 @@ import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } f
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
+import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
+import type { ConfigNode } from '../core/model/nginx-tree';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -152,6 +154,18 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
   return `${rel}:${node.file.lines.positionAt(node.directive.start).line + 1}`;
 }
 
+function originText(v: ValueHere, cwd: string): string {
+  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : v.origin === 'default' ? 'default' : 'not set';
+}
+
+const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
+
+/** "location @app at nginx.conf:11, handed on from location / at nginx.conf:8 by try_files $uri @app (nginx.conf:9)". */
+function locationText(c: PlaceCandidate, cwd: string): string {
+  const steps = (c.handoff ?? []).map((h) => `from location ${match(h.from)} at ${where(h.from, cwd)} by ${h.via.name} ${match(h.via)} (${where(h.via, cwd)})`);
+  return `location ${match(c.location!)} at ${where(c.location!, cwd)}${steps.length ? `, handed on ${steps.join(', then ')}` : ''}`;
+}
+
 interface TextOptions {
   placing: boolean;
   cwd: string;
@@ -181,7 +195,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const at = loc ?? x.place.server;
     if (o.inRequest?.shownPlace !== at) {
       // A stream server block is its own "location" (proxy_pass and its settings are in it): said once.
-      out.push(`Handled by: ${x.place.server.context === 'stream' ? 'stream ' : ''}server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc && loc !== x.place.server ? `, location ${loc.directive.args.map((a) => a.raw).join(' ')} at ${where(loc, o.cwd)}` : ''}`);
+      out.push(`Handled by: ${x.place.server.context === 'stream' ? 'stream ' : ''}server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc && loc !== x.place.server ? `, ${locationText(x.place, o.cwd)}` : ''}`);
+      for (const other of x.place.others ?? []) out.push(`  or: server at ${where(other.server, o.cwd)}${other.location ? `, ${locationText(other, o.cwd)}` : ''}`);
       if (o.inRequest) {
         o.inRequest.shownPlace = at;
         o.inRequest.shownValues = new Set();
@@ -201,8 +216,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   if (values.length) {
     out.push('In force there:');
     for (const v of values) {
-      const origin = v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, o.cwd)}` : v.origin === 'default' ? 'default' : 'not set';
-      out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})`);
+      const origin = originText(v, o.cwd);
+      out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})${v.others ? `; ${v.others.map((w) => `${w.value.value ?? '(none)'} in the server at ${where(w.server, o.cwd)} (${originText(w.value, o.cwd)})`).join('; ')}: the line does not tell which` : ''}`);
     }
   } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
   for (const f of x.findings) {
@@ -275,8 +290,9 @@ function summary(list: ExplainedEntry[], requests: ExplainedRequest[], unknown: 
   return `\n${explained} line${explained === 1 ? '' : 's'} explained (${list.length} distinct${of(grouped('apache'), 'httpd')}${of(grouped('nginx'), 'nginx')}), ${unknown} not about a failed proxied request or not known to proxylint.\n`;
 }
 
+const pos = (n: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => ({ path: n.file.path, line: n.file.lines.positionAt(n.directive.start).line + 1 });
+
 function toJson(x: ExplainedEntry, placing: boolean) {
-  const pos = (n: { file: { path: string; lines: { positionAt(o: number): { line: number } } }; directive: { start: number } }) => ({ path: n.file.path, line: n.file.lines.positionAt(n.directive.start).line + 1 });
   return {
     id: x.explanation.pattern.id,
     server: x.explanation.pattern.server,
@@ -298,12 +314,23 @@ function toJson(x: ExplainedEntry, placing: boolean) {
                 timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
               }
             : {}),
-          place: x.place ? { server: pos(x.place.server), how: x.place.how, location: x.place.location && x.place.location !== x.place.server ? { ...pos(x.place.location), match: x.place.location.directive.args.map((a) => a.value).join(' ') } : null } : null,
-          values: x.values.map((v) => ({ directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
+          place: x.place ? { ...candidateJson(x.place), how: x.place.how, others: (x.place.others ?? []).map(candidateJson) } : null,
+          values: x.values.map((v) => ({ ...valueJson(v), ...(v.others ? { others: v.others.map((w) => ({ server: pos(w.server), ...valueJson(w.value) })) } : {}) })),
           findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),
         }
       : {}),
   };
+}
+
+/** A place in JSON: the server block, the location (null for a stream server, which is its own) and the hand-offs that led there. */
+function candidateJson(c: PlaceCandidate) {
+  const loc = c.location && c.location !== c.server ? { ...pos(c.location), match: c.location.directive.args.map((a) => a.value).join(' ') } : null;
+  const node = (n: ConfigNode) => ({ ...pos(n), match: n.directive.args.map((a) => a.value).join(' ') });
+  return { server: pos(c.server), location: loc, handoff: (c.handoff ?? []).map((h) => ({ from: node(h.from), via: { ...pos(h.via), directive: `${h.via.name} ${match(h.via)}` }, to: node(h.to) })) };
+}
+
+function valueJson(v: ValueHere) {
+  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) };
 }
 
 /** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */

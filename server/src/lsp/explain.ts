@@ -1,6 +1,8 @@
 import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { nginxLineRoles, outcomeText } from '../core/explain/nginx-requests';
+import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
+import type { ConfigNode } from '../core/model/nginx-tree';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { pathToUri } from './convert';
@@ -25,6 +27,15 @@ function link(node: { file: { path: string; lines: { positionAt(o: number): { li
 }
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
+
+const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : v.origin === 'default' ? 'the default' : 'not set');
+
+/** The location, and the try_files / error_page / rewrite steps that handed the request on to it. */
+function locationMarkdown(c: PlaceCandidate): string {
+  const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
+  const steps = (c.handoff ?? []).map((h) => `from ${code('location ' + match(h.from))} at ${link(h.from)} by ${code(`${h.via.name} ${match(h.via)}`)} (${link(h.via)})`);
+  return `${code('location ' + match(c.location!))} at ${link(c.location!)}${steps.length ? `, handed on ${steps.join(', then ')}` : ''}`;
+}
 
 const shorten = (line: string) => code(line.length > 300 ? line.slice(0, 297) + '...' : line);
 
@@ -59,7 +70,8 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
-    out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${code('location ' + loc.directive.args.map((a) => a.raw).join(' '))} at ${link(loc)}` : ''}`);
+    out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${locationMarkdown(x.place)}` : ''}`);
+    for (const other of x.place.others ?? []) out.push(`**or:** the server block at ${link(other.server)}${other.location ? `, ${locationMarkdown(other)}` : ''}`);
   }
   if (x.apache) {
     const w = x.apache;
@@ -67,7 +79,12 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
     out.push('**In force there:**\n\n' + w.values.map((v) => `- ${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`).join('\n'));
   }
   if (x.values.length) {
-    out.push('**In force there:**\n\n' + x.values.map((v) => `- ${code(`${v.directive} ${v.value ?? '(none)'}`)}: ${v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : v.origin === 'default' ? 'the default' : 'not set'}`).join('\n'));
+    out.push(
+      '**In force there:**\n\n' +
+        x.values
+          .map((v) => `- ${code(`${v.directive} ${v.value ?? '(none)'}`)}: ${origin(v)}${v.others ? `; ${v.others.map((w) => `${code(w.value.value ?? '(none)')} in the server block at ${link(w.server)} (${origin(w.value)})`).join('; ')}: the line does not tell which` : ''}`)
+          .join('\n'),
+    );
   } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
   if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);

@@ -8,7 +8,7 @@ import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
-import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type ValueHere } from './nginx-place';
+import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
 import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 
@@ -141,14 +141,30 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const placed = placedAt[index];
     const found = placed.found;
     if (!found?.place.location) return undefined;
-    if (!limitsAt.has(placed)) limitsAt.set(placed, retryLimits(found.checked.config, found.place.location, found.checked.upstreams, lines[index].explanation!.fields.family ?? 'proxy', found.checked.target));
+    if (!limitsAt.has(placed)) {
+      const family = lines[index].explanation!.fields.family ?? 'proxy';
+      const at = (location: ConfigNode) => retryLimits(found.checked.config, location, found.checked.upstreams, family, found.checked.target);
+      const limits = at(found.place.location);
+      // Blocks the line cannot tell apart: how far nginx could go on is known only when they all agree.
+      const others = (found.place.others ?? []).map((o) => (o.location ? JSON.stringify(at(o.location)) : ''));
+      limitsAt.set(placed, others.every((o) => o === JSON.stringify(limits)) ? limits : undefined);
+    }
     return limitsAt.get(placed);
   };
   // An error_page where the request was handled replaces the status nginx made (the client got the page's answer).
   const errorPageOf = (index: number, status: string | undefined): ErrorPageTurn | undefined => {
     const found = placedAt[index].found;
-    const scope = found && (found.place.location ?? found.place.server);
-    return scope ? errorPageFor(found.checked.config, scope, status, found.checked.target) : undefined;
+    if (!found) return undefined;
+    const turnAt = (c: PlaceCandidate) => {
+      // A request an error_page already sent here gets no second error page (recursive_error_pages is off by
+      // default): the new failure's status is what the client got.
+      const scope = c.location ?? c.server;
+      if (c.handoff?.some((h) => h.via.name === 'error_page') && valuesAt(found.checked.config, scope, ['recursive_error_pages'], found.checked.target)[0].value !== 'on') return undefined;
+      return errorPageFor(found.checked.config, scope, status, found.checked.target);
+    };
+    const turn = turnAt(found.place);
+    // Blocks the line cannot tell apart, with different error pages: none is said to have answered.
+    return (found.place.others ?? []).every((o) => turnAt(o)?.node === turn?.node) ? turn : undefined;
   };
   // Lone lines of one entry: their sure outcome while they all have the same one (null once one differs or is unsure).
   const lone = new Map<ExplainedEntry, NginxOutcome | null>();
@@ -178,8 +194,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     }
     const { found, apache } = placedAt[index];
     const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
-    // A guess among several workers is not counted with the lines that were placed there for sure.
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}`;
+    // A guess among several workers (or server blocks) is not counted with the lines that were placed there for
+    // sure, nor with a guess among other ones.
+    // Requests handed on to one location by different routes are kept apart too: an error_page route, say, leaves
+    // no second error page for the failure there.
+    const nodeKey = (n: ConfigNode) => `${n.file.path}:${n.directive.start}`;
+    const routeKey = (c: PlaceCandidate) => [c.location ?? c.server, ...(c.handoff ?? []).map((h) => h.via)].map(nodeKey).join('>');
+    const others = found ? [found.place, ...(found.place.others ?? [])].map(routeKey).join(' ') : '';
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);
@@ -204,9 +226,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       example: line.text.trim(),
       place: found?.place,
       checked: found?.checked,
-      values: found && scope ? valuesAt(found.checked.config, scope, explanation.directives, found.checked.target) : [],
+      values: found && scope ? valuesWithOthers(found, explanation.directives) : [],
       apache: apache?.place,
-      findings: found && scope ? findingsIn(found.checked.findings, scope, explanation.pattern.rules) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      findings: found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked.findings, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     };
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     const turn = explanation.fields.subrequest ? undefined : errorPageOf(index, explanation.pattern.status);
@@ -238,6 +260,20 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     addRequest(r.lines, key, () => ({ server: 'nginx', thread: withSource(r.lines[0], `${r.connection} (worker ${r.worker})`), ...(r.client ? { client: r.client } : {}), ...(r.request !== undefined ? { request: r.request } : {}), tried, outcome }));
   }
   return { entries: [...byKey.values()], requests: [...requestsByKey.values()], unknown, blank };
+}
+
+/**
+ * The values in force where the request was handled; where blocks the line cannot tell apart have another value,
+ * each block's is kept (`others`), so that no one block's value is given as the one in force.
+ */
+function valuesWithOthers(found: NonNullable<ReturnType<typeof placeIn>>, directives: string[]): ValueHere[] {
+  const { config, target } = found.checked;
+  const values = valuesAt(config, found.place.location ?? found.place.server, directives, target);
+  const others = (found.place.others ?? []).map((o) => ({ server: o.server, location: o.location, values: valuesAt(config, o.location ?? o.server, directives, target) }));
+  return values.map((v, i) => {
+    const differ = others.some((o) => o.values[i].value !== v.value);
+    return differ ? { ...v, others: others.map((o) => ({ server: o.server, location: o.location, value: o.values[i] })) } : v;
+  });
 }
 
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {

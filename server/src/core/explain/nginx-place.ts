@@ -6,6 +6,7 @@ import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
 import type { RetryLimits } from './nginx-requests';
+import { handOffChains, type HandOff, type Lookup } from './nginx-handoff';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
 export interface NginxPlace {
@@ -16,6 +17,17 @@ export interface NginxPlace {
   how: string;
   /** Picked by what the line says (`server:`, Host, the backend it names), not as the only or the default server. */
   byName: boolean;
+  /** The internal redirects that took the request from the location its path matched to `location`, in order. */
+  handoff?: HandOff[];
+  /** Other blocks or locations that could as well have handled the request: the line does not tell them apart. */
+  others?: PlaceCandidate[];
+}
+
+/** A block and location that may have handled the request, and how the request got there. */
+export interface PlaceCandidate {
+  server: ConfigNode;
+  location?: ConfigNode;
+  handoff?: HandOff[];
 }
 
 export interface ValueHere {
@@ -26,6 +38,8 @@ export interface ValueHere {
   origin: 'here' | 'inherited' | 'default' | 'unset';
   /** The directive that decides it, when written. */
   node?: ConfigNode;
+  /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
+  others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
 }
 
 const serverNames = (server: ConfigNode): string[] => server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value));
@@ -229,12 +243,31 @@ function passesTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNulla
 
 const FOUND = new WeakMap<NginxConfig, Map<string, ServerChoice | undefined>>();
 
+function allLocations(level: ConfigNode): ConfigNode[] {
+  return level.children.filter((c) => c.name === 'location').flatMap((l) => [l, ...allLocations(l)]);
+}
+
+/** nginx's lookups inside one server block: a URI by the location search, a name among its named locations. */
+function lookupIn(server: ConfigNode, unknown: string[]): Lookup {
+  return {
+    uri: (uri) => search(server, normalizePath(uri), unknown).location,
+    named: (name) => server.children.find((c) => c.name === 'location' && c.directive.args.length === 1 && c.directive.args[0].value === name),
+  };
+}
+
+/** How sure a candidate is: its path's own location passes to the backend, a hand-off leads there, or it is the one location that does. */
+type Tier = 'direct' | 'handed' | 'sole';
+
 /**
  * The server block and location that handled the request. The location nginx chose for the path is checked against
- * the backend the line names: when it does not pass there, the request was handed on (try_files to a named
- * location, rewrite … last, error_page) or came in on another block of the same name, and the location of that
- * block that passes to the backend is taken instead. When no location passes to it (a host name nginx resolved), the
- * path decides alone.
+ * the backend the line names. When it does not pass there, the request was handed on: the try_files, error_page and
+ * rewrite of that location are followed to the location that passes to the backend (the settings in force are
+ * that one's: proxy_read_timeout in `location @app`, not in `location /`), and the steps are kept for the reader.
+ * When none leads there, the one location of the block that passes to the backend is taken (a hand-off this code
+ * does not follow, such as a server-level rewrite).
+ * Several blocks of one name (the port 80 and port 443 twins) may each pass to the backend: the Host's port picks
+ * the one listening there; else the line cannot tell them apart, and all are kept (`others`), since their
+ * settings may differ. When no location passes to the backend (a host name nginx resolved), the path decides alone.
  */
 export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams?: UpstreamGraph): NginxPlace | undefined {
   if (fields.stream) return findStreamPlace(config, fields);
@@ -248,20 +281,59 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
   const path = fields.path === undefined ? undefined : normalizePath(fields.path);
   const unknown: string[] = [];
   const byPath = choice.servers.map((server) => ({ server, location: path === undefined ? undefined : search(server, path, unknown).location }));
-  const caveat = unknown.length ? `; ${unknown.length === 1 ? 'a regular expression' : `${unknown.length} regular expressions`} of nginx's syntax could not be tried here (${unknown.slice(0, 2).map((u) => `"${u}"`).join(', ')})` : '';
+  // Following hand-offs searches again: a pattern that could not be tried is named once.
+  const caveat = () => {
+    const u = [...new Set(unknown)];
+    return u.length ? `; ${u.length === 1 ? 'a regular expression' : `${u.length} regular expressions`} of nginx's syntax could not be tried here (${u.slice(0, 2).map((x) => `"${x}"`).join(', ')})` : '';
+  };
   const peer = peerOf(fields.upstream);
   let passing = 0;
   if (peer && upstreams && path !== undefined) {
-    const direct = byPath.find((c) => c.location && passesTo(c.location, upstreams, peer));
-    if (direct) return { server: direct.server, location: direct.location, how: `${choice.how}; its location for ${path} passes to ${fields.upstream!.replace(/^([a-z]+:\/\/[^/]+).*$/, '$1')}${caveat}`, byName: true };
-    for (const server of choice.servers) {
-      const handedOn = server.children.filter((c) => c.name === 'location').flatMap(function all(l: ConfigNode): ConfigNode[] {
-        return [l, ...l.children.filter((c) => c.name === 'location').flatMap(all)];
-      }).filter((l) => passesTo(l, upstreams, peer));
-      if (handedOn.length === 1) {
-        return { server, location: handedOn[0], how: `${choice.how}; the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)${caveat}`, byName: true };
+    const passes = (l: ConfigNode) => passesTo(l, upstreams, peer);
+    const backend = fields.upstream!.replace(/^([a-z]+:\/\/[^/]+).*$/, '$1');
+    const found: (PlaceCandidate & { tier: Tier })[] = [];
+    for (const { server, location } of byPath) {
+      if (location && passes(location)) {
+        found.push({ server, location, tier: 'direct' });
+        continue;
       }
-      passing = Math.max(passing, handedOn.length);
+      const chains = location ? handOffChains(location, path, lookupIn(server, unknown), passes) : [];
+      if (chains.length) {
+        for (const handoff of chains) found.push({ server, location: handoff[handoff.length - 1].to, handoff, tier: 'handed' });
+        continue;
+      }
+      const all = allLocations(server).filter(passes);
+      if (all.length === 1) found.push({ server, location: all[0], tier: 'sole' });
+      passing = Math.max(passing, all.length);
+    }
+    // A block whose own location (or a hand-off from it) leads to the backend beats a guess at the one location that passes there.
+    let best = found.some((c) => c.tier !== 'sole') ? found.filter((c) => c.tier !== 'sole') : found;
+    const servers = new Set(best.map((c) => c.server));
+    const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
+    let byPort = '';
+    if (servers.size > 1 && port) {
+      const there = best.filter((c) => listenPorts(c.server).includes(port));
+      if (there.length && there.length < best.length) {
+        best = there;
+        byPort = `; of the ${servers.size} blocks that pass it to ${backend}, ${new Set(there.map((c) => c.server)).size === 1 ? 'only this one listens' : 'these listen'} on the Host's port ${port}`;
+      }
+    }
+    if (best.length) {
+      const [first, ...others] = best;
+      const what =
+        first.tier === 'direct'
+          ? `its location for ${path} passes to ${backend}`
+          : first.tier === 'handed'
+            ? `its location for ${path} does not pass to ${backend} but hands the request on to one that does`
+            : `the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)`;
+      const blocks = new Set(best.map((c) => c.server)).size > 1;
+      const doubt = others.length
+        ? `; ${others.length + 1} ${blocks ? 'blocks' : 'locations'} could have passed it to ${backend}, and the line does not tell which${blocks && !port ? ' (its Host has no port)' : ''}: all are listed`
+        : '';
+      const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}; ${what}${byPort}${doubt}${caveat()}`, byName: true };
+      if (first.handoff) place.handoff = first.handoff;
+      if (others.length) place.others = others.map(({ server, location, handoff }) => ({ server, location, ...(handoff ? { handoff } : {}) }));
+      return place;
     }
   }
   const first = byPath[0];
@@ -272,7 +344,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
     : group !== undefined
       ? `; no location passes to upstream "${group}" by its name (a pass target with variables may, at run time), so the path decided`
       : '; no location passes to the line\'s backend by address (a name resolved at run time?), so the path decided';
-  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat}`, byName: choice.byName };
+  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat()}`, byName: choice.byName };
 }
 
 /**
