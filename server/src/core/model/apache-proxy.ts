@@ -205,7 +205,11 @@ export interface ProxyModel {
    * main configuration that is not visible.
    */
   complete: boolean;
-  /** ProxyPass rules in the order httpd tries them for requests to `vhost` (null = the main server). */
+  /**
+   * Server-level ProxyPass(Match) rules in the order httpd tries them for requests to `vhost` (null = the main
+   * server): the main server's first, in every virtual host. <Location> forms are left out: httpd tries a request's
+   * <Location> ProxyPass before all of these.
+   */
   rulesFor(vhost: ApacheNode | null): ProxyPassRule[];
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
   serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
@@ -562,11 +566,11 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   }
   const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
     const server = (v: ApacheNode | null) => serverRules.get(v) ?? [];
-    // mod_proxy merges a virtual host's list after the main server's (unless ProxyPassInherit Off).
-    if (!vhost) return server(null);
-    const inherit = serverValue(vhost, 'proxypassinherit');
-    const own = server(vhost);
-    return inherit && /^off$/i.test(inherit.args[0] ?? '') ? own : [...server(null), ...own];
+    // merge_proxy_config (mod_proxy.c, 2.4) appends a virtual host's aliases to the main server's, whatever the order
+    // of the lines in the files, and proxy_trans takes the first match. ProxyPassInherit Off keeps only the main
+    // server's workers out, not its aliases: on 2.4.71 a main-server "ProxyPass /" still took /api/ in a virtual host
+    // with ProxyPassInherit Off and its own "ProxyPass /api/" (test/servers/apache-main-server-proxypass.test.ts).
+    return vhost ? [...server(null), ...server(vhost)] : server(null);
   };
 
   return { rules, workers, balancers, complete, rulesFor, serverValue, backendTimeout, connectTimeout };
