@@ -211,6 +211,12 @@ export interface ProxyModel {
    * <Location> ProxyPass before all of these.
    */
   rulesFor(vhost: ApacheNode | null): ProxyPassRule[];
+  /**
+   * Every ProxyPass(Match) rule in the order httpd tries them when the server a request went to is not known (an
+   * error-log line names no virtual host): <Location> forms first (a request's <Location> ProxyPass is tried before the
+   * server's list), then the main server's lines (first in every virtual host, see rulesFor), then each virtual host's.
+   */
+  tryOrder: ProxyPassRule[];
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
   serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
   /** How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s. */
@@ -573,7 +579,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     return vhost ? [...server(null), ...server(vhost)] : server(null);
   };
 
-  return { rules, workers, balancers, complete, rulesFor, serverValue, backendTimeout, connectTimeout };
+  const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
+
+  return { rules, workers, balancers, complete, rulesFor, tryOrder, serverValue, backendTimeout, connectTimeout };
 }
 
 /**
