@@ -65,6 +65,8 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
     parts.push(`**Backend timeout here:** ${describeTimeout(result.proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${describeTimeout(result.proxy.connectTimeout(worker), lineOf, node)}`);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
   }
+  const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
+  if (configured) parts.push(proxySetNote(result, configured, lineOf));
   const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
   const order = rule && orderNote(result, rule, lineOf);
   if (order) parts.push(order);
@@ -81,6 +83,17 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   if (parts.length === 0) return undefined;
   const d = node.directive;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+/**
+ * Which worker a ProxySet line sets parameters on: httpd looks it up when it reads the line, by the longest worker name
+ * the URL starts with among those its server has defined so far (ap_proxy_get_worker), or, inside <Proxy "url">,
+ * defines it when there is none.
+ */
+function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number): string {
+  const timeouts = `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node)}`;
+  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (line ${lineOf(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.  \n${timeouts}`;
+  return `**Configures the worker of line ${lineOf(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.  \n${timeouts}`;
 }
 
 /**
