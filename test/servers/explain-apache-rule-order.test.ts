@@ -80,3 +80,37 @@ test('explain: a path-only httpd line is placed at the first rule in the configu
     setup.cleanup();
   }
 });
+
+test('explain: a path-only httpd line is placed at the main server\'s rule when it matches, though a virtual host written earlier has a rule for the path (real apache2)', async () => {
+  const big = await startHttpStandin({ behaviour: 'big-header', headerKiB: 6, deadlineMs: 30_000 });
+  const other = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  // The virtual host comes first in the file, but httpd tries the main server's lines first in every virtual host.
+  const setup = await prepareApache(
+    [
+      '<VirtualHost *:80>',
+      '    ServerName localhost',
+      `    ProxyPass "/mb2/" "http://${other.address}/"`,
+      '</VirtualHost>',
+      `ProxyPass "/" "http://${big.address}/" responsefieldsize=4096`,
+      '',
+    ].join('\n'),
+  );
+  const httpd = await startApache(setup);
+  try {
+    assert.equal((await request({ port: setup.port, path: '/mb2/bighdr', timeoutMs: 8000 })).status, 502);
+    assert.equal(other.requests.length, 0, 'the virtual host\'s /mb2/ backend got the request');
+    await sleep(300);
+    assert.match(httpd.errorLog(), /AH01106: bad HTTP\/1\.1 header returned by \/mb2\/bighdr/);
+    const j = explainApacheLog(setup).report;
+    const e = j.explained.filter((x) => x.id === 'apache-bad-header');
+    assert.equal(e.length, 1, JSON.stringify(j.explained.map((x) => x.id)));
+    const mainLine = setup.text.split('\n').findIndex((l) => l.startsWith('ProxyPass "/" ')) + 1;
+    assert.equal(e[0].backend?.line, mainLine, JSON.stringify(e[0]));
+    const vhostLine = setup.text.split('\n').findIndex((l) => l.startsWith('    ProxyPass "/mb2/"')) + 1;
+    assert.ok(e[0].backend!.how.includes(`main server's rules come first in every virtual host, so the virtual host's rule for this path (line ${vhostLine}) is not used`), e[0].backend!.how);
+  } finally {
+    await httpd.stop();
+    await Promise.all([big.stop(), other.stop()]);
+    setup.cleanup();
+  }
+});

@@ -70,15 +70,18 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
       how += `; another line of the same request is about a member of ${[...new Set(members.map((w) => w.balancer!.name))].join(', ')}`;
     }
   } else if (!path) return undefined;
-  // httpd takes the first ProxyPass(Match) in the configuration's order whose path matches, whatever order the
-  // workers were defined in (a <Proxy balancer://> section above the rules defines its members first).
+  // httpd takes the first ProxyPass(Match) in the order it tries them whose path matches (the main server's before a
+  // virtual host's, wherever they are written), whatever order the workers were defined in (a <Proxy balancer://>
+  // section above the rules defines its members first).
   let best: { w: Worker; rule?: ProxyPassRule } | undefined;
+  let passed: ProxyPassRule | undefined;
   if (path) {
-    for (const r of proxy.rules) {
+    for (const [i, r] of proxy.tryOrder.entries()) {
       if (!ruleMatches(r, path)) continue;
       const w = candidates.find((c) => rulesOf(proxy, c).includes(r));
       if (w) {
         best = { w, rule: r };
+        if (!r.location && r.vhost === null) passed = proxy.tryOrder.slice(i + 1).find((x) => !x.location && x.vhost !== null && ruleMatches(x, path));
         break;
       }
     }
@@ -89,6 +92,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
   const ambiguous = !best.rule && candidates.length > 1;
+  if (passed) how += `; the main server's rules come first in every virtual host, so the virtual host's rule for this path (line ${passed.node.file.lines.positionAt(passed.node.directive.start).line + 1}) is not used`;
   if (best.w.shares) how += `; this line shares the worker of line ${best.w.shares.node.file.lines.positionAt(best.w.shares.node.directive.start).line + 1} (${best.w.shares.url}), whose parameters httpd uses for it`;
   if (borrowed) how += `; ${borrowed}`;
   if (ambiguous) how += `; ${candidates.length} workers have this backend and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;

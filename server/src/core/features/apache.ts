@@ -3,7 +3,8 @@ import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { balancerName, describeTimeout, type Worker } from '../model/apache-proxy';
+import { balancerName, describeTimeout, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { shadowingRule } from '../model/apache-proxypass-order';
 import { PARAMS } from '../model/apache-workers';
 import { hasGlob, resolve } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
@@ -64,6 +65,11 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
     parts.push(`**Backend timeout here:** ${describeTimeout(result.proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${describeTimeout(result.proxy.connectTimeout(worker), lineOf, node)}`);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
   }
+  const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
+  if (configured) parts.push(proxySetNote(result, configured, lineOf));
+  const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
+  const order = rule && orderNote(result, rule, lineOf);
+  if (order) parts.push(order);
   if (arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=')) {
     const key = arg.value.slice(0, arg.value.indexOf('=')).toLowerCase();
     const doc = apacheWorkerParamDoc(key, setsBalancerParams(result, node) ? 'balancer' : 'worker');
@@ -77,6 +83,38 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   if (parts.length === 0) return undefined;
   const d = node.directive;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+/**
+ * Which worker a ProxySet line sets parameters on: httpd looks it up when it reads the line, by the longest worker name
+ * the URL starts with among those its server has defined so far (ap_proxy_get_worker), or, inside <Proxy "url">,
+ * defines it when there is none.
+ */
+function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number): string {
+  const timeouts = `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node)}`;
+  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (line ${lineOf(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.  \n${timeouts}`;
+  return `**Configures the worker of line ${lineOf(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.  \n${timeouts}`;
+}
+
+/**
+ * Where a server-level ProxyPass(Match) stands in the list httpd tries (first match wins): never reached behind an
+ * earlier rule, and for a main-server line, ahead of every virtual host's own (merge_proxy_config in mod_proxy.c).
+ */
+function orderNote(result: ApacheLintResult, rule: ProxyPassRule, lineOf: (n: ApacheNode) => number): string | undefined {
+  if (rule.location) return undefined;
+  const at = (n: ApacheNode) => (n.file !== rule.node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const earlier = shadowingRule(result.proxy, rule);
+  if (earlier) {
+    const quoted = `\`${earlier.node.name} ${earlier.path}${earlier.exclusion ? ' !' : ''}\``;
+    const under = rule.regex ? 'every path this pattern matches' : `every path under \`${rule.path}\``;
+    return earlier.vhost === null && rule.vhost !== null
+      ? `**Never used:** the main server's ${quoted} (${at(earlier.node)}) is tried first in every virtual host, ahead of the virtual host's own lines, and already matches ${under}.`
+      : `**Never used:** ${quoted} (${at(earlier.node)}) is tried first and already matches ${under}.`;
+  }
+  if (rule.vhost === null && result.config.all.some((n) => n.lname === 'virtualhost')) {
+    return '**Tried first in every virtual host too:** httpd puts the main server\'s ProxyPass and ProxyPassMatch lines ahead of each virtual host\'s own (ProxyPassInherit Off does not change this), so a virtual host\'s rule under a path this line matches is never used.';
+  }
+  return undefined;
 }
 
 /**

@@ -143,7 +143,8 @@ export interface Worker {
   urlArg: ApacheArg;
   target: BackendUrl;
   /**
-   * Own parameters, plus ProxySet lines for the same URL (later ones win); not for a BalancerMember, whose worker
+   * Own parameters, plus those of ProxySet lines that find this worker (the longest worker name their URL starts with,
+   * in the same server, defined before them; later lines win); not for a BalancerMember, whose worker
    * belongs to its balancer: ProxySet with its URL outside a section stops httpd (proxyset-target-not-found), and
    * inside <Proxy "url"> it sets up another worker (on 2.4.71 a member kept ProxyTimeout's 4 s after
    * <Proxy "url"> ProxySet timeout=1, and took 1 s with timeout=1 on its own line).
@@ -205,8 +206,23 @@ export interface ProxyModel {
    * main configuration that is not visible.
    */
   complete: boolean;
-  /** ProxyPass rules in the order httpd tries them for requests to `vhost` (null = the main server). */
+  /**
+   * Server-level ProxyPass(Match) rules in the order httpd tries them for requests to `vhost` (null = the main
+   * server): the main server's first, in every virtual host. <Location> forms are left out: httpd tries a request's
+   * <Location> ProxyPass before all of these.
+   */
   rulesFor(vhost: ApacheNode | null): ProxyPassRule[];
+  /**
+   * Every ProxyPass(Match) rule in the order httpd tries them when the server a request went to is not known (an
+   * error-log line names no virtual host): <Location> forms first (a request's <Location> ProxyPass is tried before the
+   * server's list), then the main server's lines (first in every virtual host, see rulesFor), then each virtual host's.
+   */
+  tryOrder: ProxyPassRule[];
+  /**
+   * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
+   * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
+   */
+  proxySetWorker(node: ApacheNode): Worker | undefined;
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
   serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
   /** How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s. */
@@ -337,6 +353,38 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
 }
 
 /**
+ * The worker ap_proxy_get_worker_ex finds for `url` among those defined so far in a server (or balancer): of the names
+ * the URL finds (see findsWorker), the longest, looked up with the URL after "unix:/path|". `kinds` says which workers
+ * may be found: ProxyPass finds only ProxyPass workers and ProxyPassMatch only ProxyPassMatch ones when they share
+ * (add_pass), ProxySet finds either (set_proxy_param).
+ */
+function findWorker(defined: DefinedWorkers | undefined, url: string, kinds: { plain: boolean; match: boolean }): Worker | undefined {
+  const lookup = deSocketfy(url);
+  if (lookup === undefined || !defined) return undefined;
+  let best: { length: number; worker: Worker } | undefined;
+  if (kinds.plain) {
+    // A plain name is found when it is a prefix of the URL (host part lower-cased) at least as long as its
+    // scheme://host:port (see findsWorker): the longest such prefix that is a name, looked up by length, so a
+    // server with thousands of ProxyPass lines to one backend is not searched line by line for each of them.
+    const head = lookupHost(lookup);
+    if (head !== undefined) {
+      const copy = head + lookup.slice(head.length);
+      for (let n = copy.length; n >= head.length && !best; n--) {
+        const w = defined.plain.get(copy.slice(0, n));
+        if (w) best = { length: n, worker: w };
+      }
+    }
+  }
+  if (kinds.match) {
+    for (const e of defined.match) {
+      if (!findsWorker(lookup, e.name, true)) continue;
+      if (!best || e.name.length > best.length) best = { length: e.name.length, worker: e.worker };
+    }
+  }
+  return best?.worker;
+}
+
+/**
  * The earlier worker httpd shares for a new ProxyPass(Match) or BalancerMember URL, of those defined before it in the
  * same server (or balancer): the longest name the URL finds (ap_proxy_get_worker_ex, see findsWorker), looked up with
  * the URL after "unix:/path|" (so two sockets behind the same "http://localhost/" share the first socket's worker).
@@ -345,27 +393,7 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
  * "HTTP://h/x", not by "http://h"; a virtual host does not share the main server's workers, nor another host's.
  */
 function sharedWorker(defined: DefinedWorkers | undefined, url: string, match: boolean): Worker | undefined {
-  const lookup = deSocketfy(url);
-  if (lookup === undefined || !defined) return undefined;
-  if (!match) {
-    // A plain name is found when it is a prefix of the URL (host part lower-cased) at least as long as its
-    // scheme://host:port (see findsWorker): the longest such prefix that is a name, looked up by length, so a
-    // server with thousands of ProxyPass lines to one backend is not searched line by line for each of them.
-    const head = lookupHost(lookup);
-    if (head === undefined) return undefined;
-    const copy = head + lookup.slice(head.length);
-    for (let n = copy.length; n >= head.length; n--) {
-      const w = defined.plain.get(copy.slice(0, n));
-      if (w) return w;
-    }
-    return undefined;
-  }
-  let best: { name: string; worker: Worker } | undefined;
-  for (const e of defined.match) {
-    if (!findsWorker(lookup, e.name, true)) continue;
-    if (!best || e.name.length > best.name.length) best = e;
-  }
-  return best?.worker;
+  return findWorker(defined, url, { plain: !match, match });
 }
 
 /** The workers a server (or balancer) has defined so far: plain ones by name (no two share one), regex ones in a list. */
@@ -374,20 +402,15 @@ interface DefinedWorkers {
   match: { name: string; worker: Worker }[];
 }
 
-/** How httpd tells workers apart for ProxySet: the URL without case or trailing slashes. */
-export const workerKey = (url: string) => url.toLowerCase().replace(/\/+$/, '');
-
 export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const complete = !config.htaccess && isApacheEntry(config.entry);
   const rules: ProxyPassRule[] = [];
   const workers: Worker[] = [];
   const balancers = new Map<string, Balancer>();
-  const proxySets: { url: string; params: WorkerParam[] }[] = [];
+  const proxySetWorkers = new Map<ApacheNode, Worker>();
   // Workers httpd has defined so far, per server (each virtual host keeps its own list while the configuration is
   // read) and per balancer: a later line whose URL finds one of them shares it (sharedWorker).
   const defined = new Map<unknown, DefinedWorkers>();
-  // Workers a <Proxy "url"> section's ProxySet defines before any ProxyPass does: not lines of their own.
-  const sectionWorkers: Worker[] = [];
   const define = (scope: unknown, w: Worker, params: WorkerParam[]): void => {
     let known = defined.get(scope);
     if (!known) defined.set(scope, (known = { plain: new Map(), match: [] }));
@@ -477,31 +500,31 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
         if (section && !urlFromLine) b.section ??= section;
         for (const p of params) b.params.set(p.key, p);
       } else {
-        proxySets.push({ url, params });
-        // In a <Proxy "url"> section, ProxySet defines the worker when none is found (set_proxy_param): a later
-        // ProxyPass with that URL shares it (on 2.4.71, AH01145; a section without ProxySet defined none).
+        // httpd looks the worker up when it reads the line, in this server's workers defined so far, by the longest
+        // name the URL starts with (ap_proxy_get_worker): on 2.4.71 ProxySet "http://h/b/deeper" timeout=1 gave the
+        // worker "http://h/b/" a 1 s timeout and left "http://h/" alone (test/servers/apache-proxyset-prefix.test.ts).
+        // Its parameters then replace the worker's own, in the order the lines are read.
         const vhost = virtualHostOf(node);
-        const target = section && !node.unresolved ? parseBackendUrl(url, 'ProxySet') : undefined;
-        if (target && !target.error && !sharedWorker(defined.get(vhost), url, false)) {
-          const w: Worker = { node: section!, kind: 'proxypass', url, urlArg: section!.directive.args[0], target, params: new Map(), match: false, vhost };
-          define(vhost, w, []);
-          sectionWorkers.push(w);
+        const found = node.unresolved ? undefined : findWorker(defined.get(vhost), url, { plain: true, match: true });
+        if (found) {
+          applyParams(found, params);
+          proxySetWorkers.set(node, found);
+        } else if (section && !node.unresolved) {
+          // In a <Proxy "url"> section, ProxySet defines the worker when none is found (set_proxy_param): a later
+          // ProxyPass whose URL starts with its name shares it (on 2.4.71, AH01145; a section without ProxySet defined
+          // none). Outside a section httpd refuses to start (proxyset-target-not-found).
+          const target = parseBackendUrl(url, 'ProxySet');
+          if (!target.error) {
+            const w: Worker = { node: section, kind: 'proxypass', url, urlArg: section.directive.args[0], target, params: new Map(), match: false, vhost };
+            define(vhost, w, params);
+            proxySetWorkers.set(node, w);
+          }
         }
       }
     } else if (node.lname === 'proxy' && /^balancer:\/\//i.test(node.args[0] ?? '')) {
       balancer(balancerName(node.args[0])).section ??= node;
     }
   }
-  // Indexed once: a configuration can have thousands of ProxySet lines and workers.
-  const byKey = new Map<string, Worker[]>();
-  for (const w of [...sectionWorkers, ...workers]) {
-    if (w.kind === 'member') continue;
-    const k = workerKey(w.url);
-    const list = byKey.get(k);
-    if (list) list.push(w);
-    else byKey.set(k, [w]);
-  }
-  for (const s of proxySets) for (const w of byKey.get(workerKey(s.url)) ?? []) applyParams(w.shares ?? w, s.params);
   // A line that shares a worker has that worker's parameters in force (ProxySet lines included).
   for (const w of workers) {
     if (!w.shares) continue;
@@ -562,14 +585,16 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   }
   const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
     const server = (v: ApacheNode | null) => serverRules.get(v) ?? [];
-    // mod_proxy merges a virtual host's list after the main server's (unless ProxyPassInherit Off).
-    if (!vhost) return server(null);
-    const inherit = serverValue(vhost, 'proxypassinherit');
-    const own = server(vhost);
-    return inherit && /^off$/i.test(inherit.args[0] ?? '') ? own : [...server(null), ...own];
+    // merge_proxy_config (mod_proxy.c, 2.4) appends a virtual host's aliases to the main server's, whatever the order
+    // of the lines in the files, and proxy_trans takes the first match. ProxyPassInherit Off keeps only the main
+    // server's workers out, not its aliases: on 2.4.71 a main-server "ProxyPass /" still took /api/ in a virtual host
+    // with ProxyPassInherit Off and its own "ProxyPass /api/" (test/servers/apache-main-server-proxypass.test.ts).
+    return vhost ? [...server(null), ...server(vhost)] : server(null);
   };
 
-  return { rules, workers, balancers, complete, rulesFor, serverValue, backendTimeout, connectTimeout };
+  const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
+
+  return { rules, workers, balancers, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget, reuseSwitch, substitutes, workerKey, type Worker } from '../../model/apache-proxy';
+import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget, reuseSwitch, substitutes, type Worker } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -9,10 +9,10 @@ function urlOf(ctx: ApacheRuleContext, n: ApacheNode): string | undefined {
   return ctx.proxy.rules.find((r) => r.node === n)?.url;
 }
 
-/** The worker the line sets the parameter on: its own, or for ProxySet the ProxyPass worker with that URL. */
-function workerOf(ctx: ApacheRuleContext, n: ApacheNode, url: string): Worker | undefined {
+/** The worker the line sets the parameter on: its own, or for ProxySet the one httpd finds for its URL. */
+function workerOf(ctx: ApacheRuleContext, n: ApacheNode): Worker | undefined {
   if (n.lname !== 'proxyset') return ctx.proxy.workers.find((w) => w.node === n);
-  return ctx.proxy.workers.find((w) => w.kind === 'proxypass' && workerKey(w.url) === workerKey(url));
+  return ctx.proxy.proxySetWorker(n);
 }
 
 /**
@@ -44,7 +44,7 @@ export default defineApacheRule({
     for (const n of [...ctx.nodes('proxypass'), ...ctx.nodes('proxypassmatch'), ...ctx.nodes('balancermember'), ...ctx.nodes('proxyset')]) {
       const url = urlOf(ctx, n);
       const scheme = url ? parseBackendUrl(url, n.name).scheme : '';
-      const worker = url ? workerOf(ctx, n, url) : undefined;
+      const worker = url ? workerOf(ctx, n) : undefined;
       // keepalive= is no balancer parameter: on a balancer:// URL httpd refuses to start (invalid-worker-parameter).
       if (scheme === 'balancer') continue;
       for (const a of n.directive.args) {

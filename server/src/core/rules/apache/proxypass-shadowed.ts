@@ -1,140 +1,9 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import type { ProxyPassRule } from '../../model/apache-proxy';
+import { placeable, shadowIndex } from '../../model/apache-proxypass-order';
 import type { ApacheNode } from '../../model/apache-tree';
-import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { defineApacheRule } from '../apache-rule';
-
-const norm = (p: string) => p.replace(/\/{2,}/g, '/');
-
-/**
- * True when every request path under `later` also matches `earlier`, as mod_proxy's alias_match() decides:
- * a literal prefix in which runs of slashes match each other, ending at a path-segment boundary
- * ("/api" matches "/api" and "/api/v2", not "/api2").
- */
-export function covers(earlier: string, later: string): boolean {
-  const e = norm(earlier), l = norm(later);
-  if (!l.startsWith(e)) return false;
-  return e.endsWith('/') || l.length === e.length || l[e.length] === '/';
-}
-
-/**
- * The literal text every match of a ProxyPassMatch regex starts with ("^/api/(.*)$" → "/api/"), or
- * undefined when the regex is not anchored or has a top-level alternative. A character followed by a
- * quantifier that allows zero of it ends the prefix before it.
- */
-export function regexLiteralPrefix(re: string): string | undefined {
-  if (!re.startsWith('^')) return undefined;
-  let depth = 0;
-  for (let i = 0; i < re.length; i++) {
-    const c = re[i];
-    if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return undefined;
-  }
-  let out = '';
-  let i = 1;
-  while (i < re.length) {
-    let ch: string;
-    let len: number;
-    if (re[i] === '\\') {
-      const n = re[i + 1];
-      // \d, \w, \b, \1 …: a class, an assertion or a back-reference, not a literal.
-      if (n === undefined || /[A-Za-z0-9]/.test(n)) break;
-      ch = n;
-      len = 2;
-    } else if ('.[](){}*+?|^$'.includes(re[i])) break;
-    else {
-      ch = re[i];
-      len = 1;
-    }
-    const q = re[i + len];
-    if (q === '*' || q === '?' || q === '{') break;
-    out += ch;
-    if (q === '+') break;
-    i += len;
-  }
-  return out;
-}
-
-/** True for a ProxyPassMatch regex that matches every request path ("^/(.*)$", "^/", ".*", "^(/.*)$" …). */
-export function regexMatchesEverything(re: string): boolean {
-  let s = re.startsWith('^') ? re.slice(1) : re;
-  const endAnchored = s.endsWith('$') && !s.endsWith('\\$');
-  if (endAnchored) s = s.slice(0, -1);
-  const unwrap = (x: string) => {
-    while (x.startsWith('(') && x.endsWith(')') && !x.startsWith('(?')) {
-      let depth = 0;
-      let whole = true;
-      for (let i = 0; i < x.length - 1; i++) {
-        if (x[i] === '\\') i++;
-        else if (x[i] === '(') depth++;
-        else if (x[i] === ')' && --depth === 0) whole = false;
-      }
-      if (!whole) break;
-      x = x.slice(1, -1);
-    }
-    return x;
-  };
-  s = unwrap(s);
-  // Every request path starts with "/".
-  if (s.startsWith('/')) s = unwrap(s.slice(1));
-  return s === '.*' || (s === '' && !endAnchored);
-}
-
-/** True when every request that `later` would take is already taken by `earlier` (tried first). */
-function shadows(earlier: ProxyPassRule, later: ProxyPassRule): boolean {
-  if (earlier.regex) return regexMatchesEverything(earlier.path);
-  if (!later.regex) return covers(earlier.path, later.path);
-  // "ProxyPass /" takes every request path, so no regex after it is ever tried.
-  if (norm(earlier.path) === '/') return true;
-  const prefix = regexLiteralPrefix(later.path);
-  if (prefix === undefined) return false;
-  const e = norm(earlier.path), p = norm(prefix);
-  // The regex may match more after its literal prefix, so the prefix must end a path segment of `earlier`.
-  return p.startsWith(e) && (e.endsWith('/') || p[e.length] === '/');
-}
-
-/**
- * For each rule, the first earlier one that shadows it (the same answer as `list.slice(0, j).find((e) => shadows(e,
- * list[j]))`), without comparing every pair: a server with 20,000 ProxyPass lines took 15 s that way. An earlier
- * plain path shadows a path only when its normalized form is one of the path's own prefixes at a "/" (see covers),
- * so those prefixes are looked up among the earlier paths; an earlier regex shadows everything or nothing.
- */
-function shadowIndex(list: readonly ProxyPassRule[]): (j: number) => ProxyPassRule | undefined {
-  const plainAt = new Map<string, number>();
-  const everything: number[] = [];
-  list.forEach((r, i) => {
-    if (r.regex) {
-      if (regexMatchesEverything(r.path)) everything.push(i);
-    } else {
-      const key = norm(r.path);
-      if (!plainAt.has(key)) plainAt.set(key, i);
-    }
-  });
-  /** The "/"-boundary prefixes of `p` an earlier plain path must equal: before each "/", after each "/", and `p` itself when asked. */
-  const keys = (p: string, whole: boolean): string[] => {
-    const out = whole ? [p] : [];
-    for (let i = 0; i < p.length; i++) if (p[i] === '/') out.push(p.slice(0, i), p.slice(0, i + 1));
-    return out;
-  };
-  return (j) => {
-    const later = list[j];
-    let best = everything.find((i) => i < j) ?? Infinity;
-    let candidates: string[];
-    if (!later.regex) candidates = keys(norm(later.path), true);
-    else {
-      const prefix = regexLiteralPrefix(later.path);
-      candidates = ['/', ...(prefix === undefined ? [] : keys(norm(prefix), false))];
-    }
-    for (const k of candidates) {
-      const i = plainAt.get(k);
-      if (i !== undefined && i < j && i < best) best = i;
-    }
-    return Number.isFinite(best) ? list[best] : undefined;
-  };
-}
 
 export default defineApacheRule({
   id: 'proxypass-shadowed',
@@ -147,12 +16,10 @@ export default defineApacheRule({
   check(ctx) {
     const scopes: (ApacheNode | null)[] = [null, ...ctx.nodes('virtualhost')];
     const reported = new Set<ProxyPassRule>();
-    // Only the path decides the order; a backend URL with template markup or ${VAR} does not matter here.
-    const known = (r: ProxyPassRule) => !TEMPLATE_MARKUP.test(r.path) && !r.path.includes('${');
     const quote = (r: ProxyPassRule) => `${r.node.name} ${r.path}${r.exclusion ? ' !' : ''}`;
     for (const scope of scopes) {
       // <LocationMatch> rules are tried separately (rulesFor leaves out the <Location> forms).
-      const list = ctx.proxy.rulesFor(scope).filter(known);
+      const list = ctx.proxy.rulesFor(scope).filter(placeable);
       const firstShadowing = shadowIndex(list);
       for (let j = 0; j < list.length; j++) {
         const later = list[j];
@@ -176,10 +43,16 @@ export default defineApacheRule({
           suggestions.push(apacheFix(`Move this rule above "${earlier.node.name} ${earlier.path}" (line ${ctx.lineOf(earlier.node)}); ${effect}`, { path: later.node.file.path, start: to.start, end: to.start, newText: /[\r\n]$/.test(text) ? text : text + '\n' }, { path: later.node.file.path, start: from.start, end: from.end, newText: '' }));
         }
         const under = later.regex ? `every path the regex "${later.path}" matches` : `every path under "${later.path}"`;
+        const goes = later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`;
+        // A main-server line comes first in every virtual host, though it may be written after it (see rulesFor).
+        const merged = earlier.vhost === null && later.vhost !== null;
+        const message = merged
+          ? `${what} is never used: the main server's "${quote(earlier)}" (${earlier.node.file.path.split('/').pop()}:${ctx.lineOf(earlier.node)}) already matches ${under}, and httpd merges the main server's ProxyPass and ProxyPassMatch lines into every virtual host ahead of the virtual host's own (wherever they are written; ProxyPassInherit Off does not change this), and the first match wins; ${goes}. Give the main-server line a path this virtual host does not use, or move it into the virtual hosts that need it (that reroutes the requests it matches there: check which backend should get them)`
+          : `${what} is never used: httpd tries ProxyPass and ProxyPassMatch rules in the order they are written and the first match wins, and "${quote(earlier)}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches ${under}; ${goes}. Put longer paths, regexes and exclusions first (moving a rule reroutes the requests it matches: check which backend should get them)`;
         ctx.report({
           node: later.node,
-          message: `${what} is never used: httpd tries ProxyPass and ProxyPassMatch rules in the order they are written and the first match wins, and "${quote(earlier)}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches ${under}; ${later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`}. Put longer paths, regexes and exclusions first (moving a rule reroutes the requests it matches: check which backend should get them)`,
-          related: [{ path: earlier.node.file.path, start: earlier.node.directive.start, end: earlier.node.directive.end, message: 'this earlier rule matches first' }],
+          message,
+          related: [{ path: earlier.node.file.path, start: earlier.node.directive.start, end: earlier.node.directive.end, message: merged ? 'this main-server rule is tried first in every virtual host' : 'this earlier rule matches first' }],
           suggestions,
         });
       }

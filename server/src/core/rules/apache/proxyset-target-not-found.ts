@@ -2,7 +2,7 @@ import { apacheFix } from '../../apache-fix';
 import { mayNotBeRead } from '../../model/apache-modules';
 import { isRegexWorker, proxySetSection } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
-import { balancerKey, deSocketfy, findsWorker, lookupHost, workerName } from '../../model/apache-worker-names';
+import { balancerKey, deSocketfy, findsWorker, workerName } from '../../model/apache-worker-names';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 /**
@@ -122,16 +122,6 @@ export default defineApacheRule({
   check(ctx) {
     if (ctx.config.htaccess || (ctx.modules.known && !ctx.modules.isLoaded('proxy'))) return;
     const d = collect(ctx);
-    // Workers by the scheme://host:port their name starts with (a URL finds only names with its own), and '*' for
-    // regex names with $1 in that part.
-    const byHost = new Map<string, WorkerDef[]>();
-    for (const w of d.workers) {
-      const h = authority(w.name);
-      const k = !h || (w.matchable && h.includes('$')) ? '*' : h;
-      const list = byHost.get(k);
-      if (list) list.push(w);
-      else byHost.set(k, [w]);
-    }
     for (const { node, index, scope } of d.lookups) {
       if (mayNotBeRead(node, ctx.modules)) continue;
       const name = node.args[0] ?? '';
@@ -141,9 +131,9 @@ export default defineApacheRule({
       // 'ProxySet uses an invalid "unix:" URL' is another error (proxyset-target-invalid).
       if (!isBalancer && url === undefined) continue;
       const before = (x: Definition) => x.scope === scope && x.index < index;
-      const finds = (w: { name: string; matchable: boolean }) => findsWorker(url!, w.name, w.matchable);
-      const candidates = isBalancer ? [] : [...(byHost.get(lookupHost(url!) ?? '') ?? []), ...(byHost.get('*') ?? [])];
-      if (isBalancer ? d.balancers.some((b) => before(b) && b.key === key) : candidates.some((w) => before(w) && finds(w))) continue;
+      // The model looks the worker up as httpd does when it reads the line (the longest name the URL starts with, in
+      // this server, defined before it), by name length rather than against every worker for the host.
+      if (isBalancer ? d.balancers.some((b) => before(b) && b.key === key) : ctx.proxy.proxySetWorker(node)) continue;
       const blindAt = d.blindFrom.get(scope);
       if (blindAt !== undefined && blindAt < index) continue;
       const why = isBalancer ? missingBalancer(ctx, d, name, key, index, scope) : missingWorker(ctx, d, node, url!, index, scope);
