@@ -348,6 +348,7 @@ export class Workspace {
       const files = new Set(result.config.files.map((f) => f.path));
       if (owner === path || files.has(path)) {
         this.results.delete(owner);
+        this.undemoted.delete(owner);
         files.forEach((f) => affected.add(f));
       }
     }
