@@ -138,7 +138,11 @@ export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
   const key = (f: Finding) => `${f.ruleId}\0${f.fix!.edits.map((e) => `${e.path}\0${e.start}\0${e.end}\0${e.newText}`).sort().join('\0')}`;
   const offeredBy = new Map<string, Set<number>>();
   runs.forEach((r, k) => {
-    for (const f of r.findings) if (f.fix) offeredBy.set(key(f), (offeredBy.get(key(f)) ?? new Set()).add(k));
+    for (const f of r.findings) {
+      if (!f.fix) continue;
+      const id = key(f);
+      offeredBy.set(id, (offeredBy.get(id) ?? new Set()).add(k));
+    }
   });
   return runs.flatMap((r) =>
     r.findings.map((f) => {
