@@ -135,6 +135,11 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['non-numeric --max-warnings', ['--max-warnings', 'many', 'clean.conf'], /^proxylint: --max-warnings takes a whole number/],
     ['--max-findings-per-rule 0 (every error would pass)', ['--max-findings-per-rule', '0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
     ['--max-findings-per-rule=0', ['--max-findings-per-rule=0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
+    // 0 would follow no include and report each include line as an error: every configuration with an include fails.
+    ['--max-include-depth 0', ['--max-include-depth', '0', 'clean.conf'], /^proxylint: --max-include-depth takes a whole number of at least 1/],
+    ['--max-directives=0', ['--max-directives=0', 'clean.conf'], /^proxylint: --max-directives takes a whole number of at least 1/],
+    // 0 would refuse every file with anything in it, each one an I/O error.
+    ['--max-file-size 0', ['--max-file-size', '0', 'clean.conf'], /^proxylint: --max-file-size takes a number of bytes of at least 1/],
     ['bad --fail-on', ['--fail-on', 'fatal', 'clean.conf'], /^proxylint: --fail-on takes error, warning or info/],
     ['--fix with --stdin', ['--fix', '--stdin'], /^proxylint: --fix cannot write to standard input/],
     ['--fix with --fix-dry-run', ['--fix', '--fix-dry-run', 'clean.conf'], /^proxylint: use either --fix or --fix-dry-run/],

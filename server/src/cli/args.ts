@@ -48,9 +48,9 @@ Options:
       --stdin-filename <path>            path to report (and resolve includes from) for --stdin
       --context <ctx>                    context of the files' top level (main, http, server, location, ...)
       --nginx-version <x.y.z>            target nginx version (overrides the config file)
-      --max-file-size <bytes>            skip files larger than this (default: 33554432)
-      --max-include-depth <n>            follow includes at most n levels deep (default: 64)
-      --max-directives <n>               stop following includes past n directives (default: 2000000)
+      --max-file-size <bytes>            skip files larger than this (>= 1; default: 33554432)
+      --max-include-depth <n>            follow includes at most n (>= 1) levels deep (default: 64)
+      --max-directives <n>               stop following includes past n (>= 1) directives (default: 2000000)
       --max-findings-per-rule <n>        report at most n (>= 1) findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only (warnings fail the run only
                                          with an explicit --fail-on or --max-warnings)
@@ -125,6 +125,8 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--max-file-size': {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError('--max-file-size takes a number of bytes');
+        // 0 would refuse every file that has anything in it: each one named would be an I/O error, and nothing checked.
+        if (Number(v) < 1) throw new UsageError('--max-file-size takes a number of bytes of at least 1');
         a.maxFileSize = Number(v);
         break;
       }
@@ -136,6 +138,9 @@ export function parseArgs(argv: string[]): CliArgs {
         // 0 would report no finding of any rule, only the note that findings were held back (as information):
         // every error would pass.
         if (flag === '--max-findings-per-rule' && Number(v) < 1) throw new UsageError('--max-findings-per-rule takes a whole number of at least 1 (to turn a rule off, use "rules" in .proxylintrc.json)');
+        // 0 would follow no include at all and report every include line as an error (include-unreadable): a check
+        // of the files without their includes is not what the limit is for, and would fail every run.
+        if (flag !== '--max-findings-per-rule' && Number(v) < 1) throw new UsageError(`${flag} takes a whole number of at least 1`);
         if (flag === '--max-include-depth') a.maxIncludeDepth = Number(v);
         else if (flag === '--max-directives') a.maxDirectives = Number(v);
         else a.maxFindingsPerRule = Number(v);

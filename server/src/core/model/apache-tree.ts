@@ -276,7 +276,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; httpd refuses to start (it stops at a nesting depth of 128)` });
         continue;
       }
-      if (stack.length >= maxDepth) {
+      // The stack holds the entry and each file included on the way here, so the target would sit stack.length
+      // levels below the entry: with a limit of n, the entry's includes are followed n levels deep.
+      if (stack.length > maxDepth) {
         problems.push({ kind: 'include-depth', file, span: arg, message: `includes nest deeper than ${maxDepth} levels; not following "${target}"` });
         continue;
       }
