@@ -277,3 +277,58 @@ test('an Apache vhost file given alone, included by the apache2.conf above it, i
     cleanup();
   }
 });
+
+describe('a glob', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => {
+    ({ dir, cleanup } = tree({
+      'd/site.conf': '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n',
+      // Not configurations: a binary file, prose, notes and a key under a name a walk would not open.
+      'd/bin.conf': Buffer.from('a\0b'),
+      'd/notes.conf': 'hello world\n',
+      'd/README.md': '# notes\nproxy_pass 127.0.0.1:1;\n',
+      'd/sub/app.conf': 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass http://127.0.0.1:9000; }\n}\n',
+      'only/bin.conf': Buffer.from('a\0b'),
+      'only/README.md': '# notes\n',
+    }));
+    // A link to nothing: a walk passes over it.
+    symlinkSync('nowhere', join(dir, 'd/dangling.conf'));
+  });
+  after(() => cleanup());
+
+  test('the files a quoted glob matches are chosen and classified as a walk of the folder chooses them', () => {
+    const walk = runJson(['d'], { cwd: dir });
+    const glob = runJson(['d/*'], { cwd: dir });
+    assert.equal(walk.code, 1, walk.stderr);
+    assert.equal(glob.code, walk.code, glob.stderr);
+    assert.deepEqual(glob.report, walk.report);
+    // The binary and the prose file are skipped and listed, not I/O errors; the README is not opened.
+    assert.deepEqual(glob.report.skipped.map((s) => s.path), [join(dir, 'd/bin.conf'), join(dir, 'd/notes.conf')]);
+    assert.deepEqual(glob.report.errors, []);
+    assert.deepEqual(glob.report.files.map((f) => f.path), [join(dir, 'd/site.conf')]);
+    assert.equal(glob.report.summary.files, 2);
+    // A narrower pattern that still matches the binary file (and the dangling link, which used to crash the run).
+    const conf = runJson(['d/*.conf'], { cwd: dir });
+    assert.equal(conf.code, 1, conf.stderr);
+    assert.deepEqual(conf.report.skipped.map((s) => s.path), [join(dir, 'd/bin.conf'), join(dir, 'd/notes.conf')]);
+    assert.deepEqual(conf.report.errors, []);
+  });
+
+  test('a glob that matches files but no configuration is exit 2, as a folder with none is', () => {
+    const walk = runCli(['only'], { cwd: dir });
+    assert.equal(walk.code, 2, show(walk));
+    assert.match(walk.stderr, /no nginx or Apache configuration files found in only/);
+    const glob = runCli(['only/*'], { cwd: dir });
+    assert.equal(glob.code, 2, show(glob));
+    assert.match(glob.stderr, /no nginx or Apache configuration files match only\/\*/);
+  });
+
+  test('a file named on its own is still taken as meant to be checked: a binary one is exit 2, an unrecognised one is checked as nginx', () => {
+    const bin = runCli(['d/bin.conf', 'd/site.conf'], { cwd: dir });
+    assert.equal(bin.code, 2, show(bin));
+    assert.match(bin.stderr, /cannot read d\/bin\.conf: is a binary file/);
+    const notes = runJson(['d/notes.conf'], { cwd: dir });
+    assert.deepEqual(where(notes.report, join(dir, 'd/notes.conf')), ['syntax-error@2:1']);
+  });
+});

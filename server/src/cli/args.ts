@@ -33,9 +33,9 @@ export const HELP = `Usage: proxylint [options] <file|dir|glob>...
        proxylint explain [--in <nginx.conf>] <error-log line>... | --log <file>
 
 Finds nginx and Apache reverse-proxy settings that cause 502 and 504 errors.
-A folder is searched for nginx configs; files pulled in by an nginx.conf are
-checked in its context, the rest as fragments (context inferred or declared
-with "# proxylint: context http").
+A folder (or a quoted glob) is searched for nginx and Apache configs; files
+pulled in by an nginx.conf are checked in its context, the rest as fragments
+(context inferred or declared with "# proxylint: context http").
 
 Options:
   -f, --format <text|json|sarif|github>  output format (default: text)

@@ -19,6 +19,7 @@ export interface CliIo {
   kind(p: string): 'file' | 'dir' | 'missing' | 'other';
   /** Files under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
   walk(dir: string): { files: string[]; errors: string[] };
+  /** The files and folders a pattern matches (a dangling link or a device matches nothing). */
   glob(pattern: string): string[];
   read(p: string): ({ ok: true } & DecodedText) | { ok: false; message: string };
   write(p: string, text: string, like: DecodedText): string | undefined;

@@ -133,9 +133,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const inputs: Input[] = [];
   const skipped: { path: string; reason: string }[] = [];
   const explicit = new Set<string>();
-  // Each folder argument with the candidate files found in it: a folder that yields no configuration is an error
-  // (exit 2) whether it is given alone or beside other arguments.
-  const folders = new Map<string, { arg: string; files: Set<string> }>();
+  // Each folder or glob argument with the candidate files found through it: one that yields no configuration is an
+  // error (exit 2) whether it is given alone or beside other arguments.
+  const folders = new Map<string, { arg: string; glob: boolean; files: Set<string> }>();
   if (args.stdin) {
     const r = io.readStdin();
     if (!r.ok) {
@@ -150,6 +150,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } else {
     const readStart = timings ? performance.now() : 0;
     const found: string[] = [];
+    const group = (abs: string, arg: string, glob: boolean) => {
+      let g = folders.get(abs);
+      if (!g) folders.set(abs, (g = { arg, glob, files: new Set<string>() }));
+      return g.files;
+    };
+    // Only the files worth opening: a walk meets READMEs, keys and scripts that nobody asked to have checked.
+    const walkInto = (dir: string, files: Set<string>, errorPath: string) => {
+      const w = io.walk(dir);
+      w.errors.forEach((e) => fail(e, errorPath));
+      for (const f of w.files) {
+        if (!isCandidateName(f)) continue;
+        found.push(f);
+        files.add(f);
+      }
+    };
     for (const arg of args.paths) {
       const abs = resolve(io.cwd, arg);
       const kind = io.kind(abs);
@@ -157,20 +172,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         explicit.add(abs);
         found.push(abs);
       } else if (kind === 'dir') {
-        const w = io.walk(abs);
-        w.errors.forEach((e) => fail(e, abs));
-        const files = folders.get(abs)?.files ?? new Set<string>();
-        if (!folders.has(abs)) folders.set(abs, { arg, files });
-        for (const f of w.files) {
-          if (!isCandidateName(f)) continue;
-          found.push(f);
-          files.add(f);
-        }
+        walkInto(abs, group(abs, arg, false), abs);
       } else if (kind === 'missing' && hasGlob(arg)) {
+        // A quoted glob is expanded here, not by the shell: what it matches is chosen and classified as a folder walk
+        // would (a folder is walked; a file that is not a configuration, is binary or cannot be read is skipped and
+        // listed, not an I/O error). Only a file named on its own is taken as certainly meant to be checked.
         const matches = io.glob(abs);
         if (matches.length === 0) fail(`no files match ${arg}`, abs);
-        for (const m of matches) explicit.add(m);
-        for (const m of matches) found.push(m);
+        else {
+          const files = group(abs, arg, true);
+          for (const m of matches) {
+            if (io.kind(m) === 'dir') walkInto(m, files, m);
+            else if (isCandidateName(m)) {
+              found.push(m);
+              files.add(m);
+            }
+          }
+        }
       } else {
         fail(kind === 'missing' ? `${arg}: no such file or folder` : `${arg}: not a file or folder`, abs);
       }
@@ -240,10 +258,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // A folder that gave nothing to check, even beside other arguments: a CI job pointed at the wrong or an empty
   // folder must not pass as "clean" because another file was checked. (A folder whose files are all ignored is
   // exit 2 too, unlike a file named explicitly: see README, "ignore".)
-  for (const [abs, { arg, files }] of folders) {
+  for (const [abs, { arg, glob, files }] of folders) {
     const from = inputs.filter((i) => files.has(i.path));
-    if (from.length === 0) fail(`no nginx or Apache configuration files found in ${arg}`, abs);
-    else if (from.every((i) => ignored(i.path))) fail(`all ${from.length} configuration file(s) found in ${arg} match the "ignore" list; nothing was checked`, abs);
+    const through = glob ? `matching ${arg}` : `found in ${arg}`;
+    if (from.length === 0) fail(`no nginx or Apache configuration files ${glob ? 'match' : 'found in'} ${arg}`, abs);
+    else if (from.every((i) => ignored(i.path))) fail(`all ${from.length} configuration file(s) ${through} match the "ignore" list; nothing was checked`, abs);
   }
 
   const lintAll = (): { findings: Finding[]; files: Set<string> } => {

@@ -147,7 +147,18 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     },
     glob: (pattern) => {
       const g = globSync(pattern);
-      return 'paths' in g ? g.paths.filter((p) => fs.statSync(p).isFile()) : [];
+      // Files and folders, as the shell would expand the pattern; a dangling link or a socket matches nothing,
+      // as in a folder walk.
+      return 'paths' in g
+        ? g.paths.filter((p) => {
+            try {
+              const st = fs.statSync(p);
+              return st.isFile() || st.isDirectory();
+            } catch {
+              return false;
+            }
+          })
+        : [];
     },
     read(p) {
       const r = readConfigFile(p, { maxFileBytes });
