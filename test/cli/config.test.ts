@@ -213,6 +213,10 @@ describe('ignore', () => {
       assert.equal(beside.report.summary.files, 1);
       assert.deepEqual(beside.report.errors, [{ path: join(dir, 'vendor'), message: 'all 1 configuration file(s) found in vendor match the "ignore" list; nothing was checked' }]);
       assert.match(beside.stderr, /all 1 configuration file\(s\) found in vendor match the "ignore" list; nothing was checked/);
+      // A quoted glob is taken as a folder walk is: all its matches ignored is a run that checked nothing.
+      const glob = runCli(['vendor/*.conf'], { cwd: dir });
+      assert.equal(glob.code, 2, show(glob));
+      assert.match(glob.stderr, /all 1 configuration file\(s\) matching vendor\/\*\.conf match the "ignore" list; nothing was checked/);
     } finally {
       cleanup();
     }
