@@ -54,11 +54,49 @@ test('CLI: a fragment given alone is checked with the prefix of the nginx.conf a
   const alone = runJson([p('sites-available/app.conf')]);
   assert.deepEqual(where(alone.report, p('sites-available/app.conf')), where(folder.report, p('sites-available/app.conf')));
   assert.ok(!where(alone.report, p('sites-available/app.conf')).some((w) => w.startsWith('include-')), JSON.stringify(alone.report));
-  // A missing include under a known prefix is still an error: nginx would refuse to start.
+  // A missing include under the prefix of an nginx.conf that does not include the file (sites-available/ is not
+  // enabled): nginx fails only once the site is enabled, so a warning that says so, not "nginx refuses to start".
   const broken = runJson([p('sites-available/broken.conf')]);
   assert.deepEqual(where(broken.report, p('sites-available/broken.conf')), ['include-not-found@3:13']);
-  assert.equal(broken.report.files[0].findings[0].severity, 'error');
-  assert.match(broken.report.files[0].findings[0].message, new RegExp(`"${p('snippets/missing.conf')}" does not exist`));
+  assert.equal(broken.report.files[0].findings[0].severity, 'warning');
+  assert.match(broken.report.files[0].findings[0].message, new RegExp(`"${p('snippets/missing.conf')}" does not exist: this file is checked on its own, so "snippets/missing.conf" was resolved against ${root}, the folder of the nginx configuration found beside or above it; .* only if that configuration includes this file$`));
+  assert.equal(nginxTest(root, p('nginx.conf')).ok, true, 'nginx as it is never reads broken.conf');
+});
+
+test('a missing include in a fragment that an unrelated nginx.conf sits beside: the same warning alone, in the folder, with --context and in the editor; an error once that nginx.conf includes the fragment', async () => {
+  const FRAG = 'include missing.conf;\nlocation / { proxy_pass http://127.0.0.1:9000; }\n';
+  // The nginx.conf beside the fragment does not include it: nginx -t passes, it never reads s.conf.
+  const dir = tree({ 'nginx.conf': 'events {}\nhttp {}\n', 's.conf': FRAG });
+  const lonelyDir = tree({ 's.conf': FRAG });
+  const s = join(dir, 's.conf');
+  assert.equal(nginxTest(dir, join(dir, 'nginx.conf')).ok, true);
+  const only = (r: ReturnType<typeof runJson>) => r.report.files.find((f) => f.path === s)?.findings.map((f) => ({ rule: f.ruleId, severity: f.severity, message: f.message })) ?? [];
+  const alone = only(runJson([s]));
+  assert.deepEqual(alone.map((f) => [f.rule, f.severity]), [['include-not-found', 'warning']]);
+  assert.match(alone[0].message, new RegExp(`^included file "${join(dir, 'missing.conf')}" does not exist: this file is checked on its own, .* resolved against ${dir}, .* only if that configuration includes this file$`));
+  assert.deepEqual(only(runJson([dir])), alone);
+  assert.deepEqual(only(runJson(['--context', 'server', s])), alone);
+  // Without any nginx.conf the same file is a warning too, one that says the prefix is unknown.
+  const noConf = runJson([join(lonelyDir, 's.conf')]).report.files[0].findings;
+  assert.deepEqual(noConf.map((f) => [f.ruleId, f.severity]), [['include-not-found', 'warning']]);
+  assert.match(noConf[0].message, /^cannot verify include "missing\.conf"/);
+  const c = new LspClient();
+  try {
+    await c.initialize(dir);
+    await c.open(s, FRAG);
+    const diags = includeFindings(await c.diagnostics(s));
+    assert.deepEqual(diags.map((d) => [d.code, d.severity, d.message]), alone.map((f) => [f.rule, 2, f.message]));
+  } finally {
+    await c.stop();
+  }
+  // Once nginx.conf includes it, nginx refuses to start, and the file is checked inside nginx.conf: an error.
+  writeFileSync(join(dir, 'nginx.conf'), 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18643;\n        include s.conf;\n    }\n}\n');
+  const refused = nginxTest(dir, join(dir, 'nginx.conf'));
+  assert.ok(!refused.ok);
+  assert.match(refused.output, new RegExp(`open\\(\\) "${join(dir, 'missing.conf')}" failed \\(2: No such file or directory\\)`));
+  const included = only(runJson([s]));
+  assert.deepEqual(included.map((f) => [f.rule, f.severity]), [['include-not-found', 'error']]);
+  assert.match(included[0].message, /nginx refuses to start with: open\(\)/);
 });
 
 test('CLI: with no nginx.conf above the fragment, a missing relative include cannot be verified: a warning that says so', () => {

@@ -10,7 +10,7 @@ import { findSuppressions, type SuppressibleFile } from './suppress';
 import { runRules } from './run-rules';
 import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
-import { basename } from './paths';
+import { basename, join } from './paths';
 import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
 
@@ -21,8 +21,9 @@ export interface LintOptions {
   rootContext?: string;
   parse?: (path: string, text: string) => SourceFile;
   /**
-   * For a fragment checked without the nginx.conf that includes it: the prefix its relative includes resolve against
-   * (see fragmentPrefix), or null when no main configuration was found above it. `nginx.prefix` in the settings wins.
+   * For a fragment checked on its own, outside any configuration known to include it: the prefix its relative includes
+   * resolve against (see fragmentPrefix), the folder of a main configuration beside or above it that does not include
+   * it (or was not asked, with --context), or null when none was found. `nginx.prefix` in the settings wins.
    */
   fragmentPrefix?: string | null;
   /** Receives per-phase and per-rule times (--timing). */
@@ -43,6 +44,9 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   const config = timed(timings, 'parse and load includes', () => loadNginxConfig(path, text, host, {
     prefix: settings.nginx.prefix ?? options.fragmentPrefix ?? undefined,
     prefixGuessed: settings.nginx.prefix === undefined && options.fragmentPrefix === null,
+    // Checked here, the fragment is not read by the nginx.conf whose folder it borrows (else it would be checked
+    // inside it), unless it is that nginx.conf itself (given with --context).
+    prefixBorrowed: settings.nginx.prefix === undefined && typeof options.fragmentPrefix === 'string' && path !== join(options.fragmentPrefix, 'nginx.conf'),
     pathMap: settings.nginx.pathMap,
     rootContext: options.rootContext,
     parse: options.parse,

@@ -47,6 +47,11 @@ export interface LoadProblem {
   notFollowed?: boolean;
   /** True when a relative path is missing under a prefix that was only a guess (a fragment with no nginx.conf above it). */
   prefixGuessed?: boolean;
+  /**
+   * True when a relative path is missing under the prefix of the nginx.conf found beside or above a fragment that is
+   * checked on its own (that configuration does not include it, or was not asked): nginx fails only if it does.
+   */
+  prefixBorrowed?: boolean;
   /** A missing relative include of a file nginx packages install in the configuration folder (fastcgi_params, mime.types, …). */
   packaged?: boolean;
 }
@@ -56,6 +61,11 @@ export interface LoadOptions {
   prefix?: string;
   /** The prefix is a guess (a fragment checked alone, no nginx.conf known above it): a missing relative include may be there on the server. */
   prefixGuessed?: boolean;
+  /**
+   * The prefix is that of a main configuration found beside or above a fragment checked on its own, one not known to
+   * include it: a relative include resolves there, and fails, only if that configuration includes the fragment.
+   */
+  prefixBorrowed?: boolean;
   /** Rewrites absolute path prefixes, e.g. { "/etc/nginx/": "/repo/nginx/" }, for trees checked out away from the server. */
   pathMap?: Record<string, string>;
   /** Context of the entry's top level: "main" for a full nginx.conf, else a fragment's context. */
@@ -338,6 +348,14 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
           span: arg,
           message: `cannot verify include "${arg.value}": there is no "${target}", but nginx resolves relative includes against its prefix (the folder of its nginx.conf), and no nginx.conf was found above this file to tell where that is; check the folder that holds nginx.conf, or set "nginx.prefix" in .proxylintrc.json`,
           prefixGuessed: true,
+        });
+      } else if (res.missing && options.prefixBorrowed && !isAbsolute(arg.value)) {
+        problems.push({
+          kind: 'include-not-found',
+          file,
+          span: arg,
+          message: `included file "${target}" does not exist: this file is checked on its own, so "${arg.value}" was resolved against ${prefix}, the folder of the nginx configuration found beside or above it; nginx refuses to start with open() "${target}" failed (2: No such file or directory) only if that configuration includes this file`,
+          prefixBorrowed: true,
         });
       } else if (res.missing) {
         problems.push({

@@ -15,6 +15,13 @@ export default defineNginxRule({
         ctx.report({ at: { file: p.file, ...p.span }, message: p.message, severity: 'warning' });
         continue;
       }
+      if (p.prefixBorrowed) {
+        // The nginx.conf whose folder stood in for the prefix does not read this file: nginx fails on the missing file
+        // only once this file is included there (a site in sites-available/ that is enabled later), so it is no sure
+        // failure of the configuration as it is, and its message must not depend on an unrelated nginx.conf beside it.
+        ctx.report({ at: { file: p.file, ...p.span }, message: p.message, severity: 'warning' });
+        continue;
+      }
       if (p.packaged) {
         // Overlay repositories (a Dockerfile's conf/, an Ansible role) add their files to a package's /etc/nginx and
         // include the package's own: on a server with the package the file is there, so this is no sure failure.
