@@ -165,6 +165,19 @@ function computeAllowedIn(name: string): Set<string> | undefined {
   return out;
 }
 
+const UPSTREAM_MEMBER: ReadonlySet<string> = new Set(['upstream', 'stream-upstream']);
+const SERVER_BLOCK: ReadonlySet<string> = new Set(['http', 'stream', 'mail']);
+
+/**
+ * The contexts a top-level directive of a fragment points to. `server` is two directives: with a block it is a
+ * virtual server (http, stream, mail), without one a member of an upstream group (`server 10.0.0.1:80 weight=2;`),
+ * so a file of server lines is an upstream fragment, not an http one.
+ */
+function contextsFor(d: Directive): ReadonlySet<string> | undefined {
+  if (d.name === 'server') return d.block ? SERVER_BLOCK : UPSTREAM_MEMBER;
+  return allowedIn(d.name);
+}
+
 /**
  * Picks the context a fragment is meant for: the outermost context in which every known top-level
  * directive is allowed, or else the one that accepts the most of them. `main` wins for full configs.
@@ -179,9 +192,9 @@ export function inferContext(file: SourceFile): string {
   let best = 'main', bestScore = -1;
   for (const ctx of candidates) {
     let score = 0, known = 0;
-    for (const n of names) {
-      if (n === 'include') continue;
-      const allowed = allowedIn(n);
+    for (const d of file.ast.directives) {
+      if (d.name === 'include') continue;
+      const allowed = contextsFor(d);
       if (!allowed) continue;
       known++;
       if (allowed.has(ctx)) score++;

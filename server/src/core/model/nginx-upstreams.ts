@@ -26,6 +26,23 @@ export interface Upstream {
   servers: UpstreamServer[];
 }
 
+/**
+ * The lines of one upstream group as far as this configuration shows them: an `upstream` block's, or those at the
+ * top level of a fragment meant to be included inside one (`upstream app { include upstreams/app.conf; }`) and
+ * checked on its own. For a fragment the group's name, its other lines and the passes that use it are unknown, so
+ * only what its own lines say can be judged: their addresses and parameters, and their order among themselves.
+ */
+export interface UpstreamMembers {
+  module: 'http' | 'stream';
+  /** The group's block; undefined for a fragment's top level. */
+  upstream: Upstream | undefined;
+  servers: UpstreamServer[];
+  /** The directives in the group, in order: the block's children, or the fragment's top-level directives. */
+  children: ConfigNode[];
+  /** How a message names the group: `upstream "app"`, or the one a fragment is included in. */
+  label: string;
+}
+
 export const PASS_DIRECTIVES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass'] as const;
 export type PassDirective = (typeof PASS_DIRECTIVES)[number];
 
@@ -46,7 +63,13 @@ export interface PassTarget {
 }
 
 export interface UpstreamGraph {
+  /** The `upstream` blocks of the configuration. */
   upstreams: Upstream[];
+  /**
+   * The server lines of each group, and of an upstream fragment checked on its own: for rules about the lines
+   * themselves. Rules about a group as a whole (its name, all its servers, who uses it) read `upstreams`.
+   */
+  members: UpstreamMembers[];
   passes: PassTarget[];
   find(module: 'http' | 'stream', name: string): Upstream | undefined;
   /** Pass targets that name this upstream. */
@@ -229,6 +252,14 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
   return target;
 }
 
+/** How messages name the group of an upstream fragment checked on its own: its name is not in the file. */
+export const FRAGMENT_GROUP = 'the upstream that includes this file';
+
+/** `upstream "app" server 10.0.0.1:80`, or just `server 10.0.0.1:80` in an upstream fragment. */
+export function serverCalled(up: UpstreamMembers, address: string): string {
+  return up.upstream ? `${up.label} server ${address}` : `server ${address}`;
+}
+
 const SCHEME_PREFIX = /^[a-z][a-z0-9+.-]*:\/\//i;
 
 function parseServer(node: ConfigNode): UpstreamServer {
@@ -268,6 +299,13 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
       if (t) passes.push(t);
     }
   }
+  const members: UpstreamMembers[] = upstreams.map((u) => ({ module: u.module, upstream: u, servers: u.servers, children: u.node.children, label: `upstream "${u.name}"` }));
+  if (config.rootContext === 'upstream' || config.rootContext === 'stream-upstream') {
+    const roots = config.roots;
+    const servers: UpstreamServer[] = [];
+    for (let k = 0; k < roots.length; k++) if (roots[k].name === 'server') servers.push(parseServer(roots[k]));
+    members.push({ module: config.rootContext === 'stream-upstream' ? 'stream' : 'http', upstream: undefined, servers, children: roots, label: FRAGMENT_GROUP });
+  }
   // One index per module, keyed by the lower-cased name: no "module:name" string to build per lookup.
   const httpIndex = new Map<string, Upstream>();
   const streamIndex = new Map<string, Upstream>();
@@ -293,6 +331,7 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
   }
   return {
     upstreams,
+    members,
     passes,
     find: (module, name) => (module === 'stream' ? streamIndex : httpIndex).get(name.toLowerCase()),
     usersOf: (up) => users.get(up) ?? [],

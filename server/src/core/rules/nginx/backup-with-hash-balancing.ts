@@ -39,17 +39,18 @@ export default defineNginxRule({
   directives: ['hash', 'ip_hash', 'random'],
   versions: 'all',
   check(ctx) {
-    const upstreams = ctx.upstreams.upstreams;
+    // An upstream fragment too: the order of its own lines is their order in whichever group includes it.
+    const upstreams = ctx.upstreams.members;
     for (let k = 0; k < upstreams.length; k++) {
       const up = upstreams[k];
       // Most groups have no backup: nothing to look at then, not even the balancing methods.
       if (!up.servers.some(isBackup)) continue;
-      const methods = up.node.children.filter((c) => METHODS.has(c.name) && (c.name !== 'ip_hash' || up.module === 'http'));
+      const methods = up.children.filter((c) => METHODS.has(c.name) && (c.name !== 'ip_hash' || up.module === 'http'));
       if (!methods.some((m) => REFUSING.has(m.name))) continue;
       const finalMethod = methods[methods.length - 1];
       // Methods and servers are all children of the upstream block, so their order there is their order in the
       // configuration: no index of every node of the configuration is needed to compare them.
-      const order = new Map(up.node.children.map((n, i) => [n, i]));
+      const order = new Map(up.children.map((n, i) => [n, i]));
       for (const s of up.servers.filter(isBackup)) {
         const arg = s.node.directive.args.find((a) => a.value === 'backup')!;
         const before = methods.filter((m) => order.get(m)! < order.get(s.node)!).pop();

@@ -1,6 +1,6 @@
 import type { Fix, TextEdit } from '../../finding';
 import { replaceSpan } from '../../fix';
-import type { PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
+import { serverCalled, type PassTarget, type Upstream, type UpstreamServer } from '../../model/nginx-upstreams';
 import { enclosing } from '../../model/nginx-effective';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNode, insertFirstIn, levelFor, resolveAvailable, resolveRequirement, spanIn } from './addresses-support';
@@ -149,7 +149,8 @@ export default defineNginxRule({
       if (!a.host.includes('.') && a.port === undefined) continue;
       ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
     }
-    for (const up of ctx.upstreams.upstreams) {
+    // An upstream fragment's server lines too: a name in one is looked up at start-up in whichever group includes it.
+    for (const up of ctx.upstreams.members) {
       let dynamic: boolean | undefined;
       for (const s of up.servers) {
         const a = s.address;
@@ -157,10 +158,16 @@ export default defineNginxRule({
         if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
         // Third-party run-time resolution (Tengine's dynamic_resolve, jdomain) already does the job. Asked only
         // here, once a server would be reported: most groups list IP addresses, and this reads the whole block.
-        dynamic ??= up.node.children.some((c) => c.name === 'dynamic_resolve' || c.name === 'jdomain');
+        dynamic ??= up.children.some((c) => c.name === 'dynamic_resolve' || c.name === 'jdomain');
         if (dynamic) break;
         const arg = s.node.directive.args[0];
-        ctx.report({ at: { file: s.node.file, ...spanIn(arg, a.host) }, message: `upstream "${up.name}" server ${arg.value}: ${consequence(a.host, up.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: serverSuggestions(ctx, up, s) });
+        ctx.report({
+          at: { file: s.node.file, ...spanIn(arg, a.host) },
+          message: `${serverCalled(up, arg.value)}: ${consequence(a.host, up.module)}${note(a.host)}`,
+          severity: severityFor(a.host),
+          // "resolve" needs a zone and a resolver in the group or around it, which a fragment does not show: no edit to offer there.
+          suggestions: up.upstream ? serverSuggestions(ctx, up.upstream, s) : [],
+        });
       }
     }
   },

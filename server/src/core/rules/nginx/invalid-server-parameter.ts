@@ -100,7 +100,8 @@ export default defineNginxRule({
   directives: ['server', 'upstream'],
   versions: 'all',
   check(ctx) {
-    for (const up of ctx.upstreams.upstreams) {
+    // An upstream fragment's server lines too: a parameter nginx refuses is refused in whichever group includes them.
+    for (const up of ctx.upstreams.members) {
       for (const s of up.servers) {
         // An address nginx rejects is reported by invalid-upstream-address, and nginx stops there first.
         if (s.error) continue;
@@ -110,7 +111,7 @@ export default defineNginxRule({
           if (isPlaceholder(arg.value)) continue;
           const p = check(ctx, s, arg);
           if (!p) continue;
-          ctx.report({ at: { file: s.node.file, start: arg.start, end: arg.end }, message: `nginx will not start: invalid parameter "${arg.value}" in upstream "${up.name}": ${p.why}`, suggestions: p.suggestions });
+          ctx.report({ at: { file: s.node.file, start: arg.start, end: arg.end }, message: `nginx will not start: invalid parameter "${arg.value}" in ${up.label}: ${p.why}`, suggestions: p.suggestions });
         }
       }
     }

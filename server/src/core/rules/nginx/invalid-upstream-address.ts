@@ -71,7 +71,8 @@ export default defineNginxRule({
         suggestions: usual ? [{ title: `Add port ${usual.port}, the usual one for ${usual.what} (check your backend's)`, edits: [replaceSpan(t.node.file, span, `${written}:${usual.port}`)] }] : [],
       });
     }
-    for (const up of ctx.upstreams.upstreams) {
+    // Every group's server lines, an upstream fragment's too: an address nginx refuses is refused wherever the line is included.
+    for (const up of ctx.upstreams.members) {
       for (const s of up.servers) {
         // A stream upstream's server needs a port: there is no scheme to take one from (nginx 1.22.1: `server
         // 127.0.0.1;` → no port in upstream "127.0.0.1"; a name that does not resolve fails first, host not found).

@@ -21,9 +21,10 @@ export default defineNginxRule({
   check(ctx) {
     const newer = newKeepaliveDefaults(ctx);
     if (newer === true) return;
-    for (const up of ctx.upstreams.upstreams) {
+    // An upstream fragment too: a method after keepalive in the same file comes after it in whichever group includes it.
+    for (const up of ctx.upstreams.members) {
       if (up.module !== 'http') continue;
-      const kids = up.node.children;
+      const kids = up.children;
       const k = kids.findIndex((c) => c.name === 'keepalive');
       if (k < 0) continue;
       const ka = kids[k];
@@ -41,7 +42,7 @@ export default defineNginxRule({
         }
         ctx.report({
           node: m,
-          message: `"${text(m)}" comes after "${text(ka)}": ${newer === false ? `on nginx ${ctx.target.version!.join('.')}` : 'on nginx before 1.29.7'} ${m.name} replaces the keep-alive handler (nginx -t warns "load balancing method redefined"), so upstream "${up.name}" keeps no idle connections and every request opens a new one`,
+          message: `"${text(m)}" comes after "${text(ka)}": ${newer === false ? `on nginx ${ctx.target.version!.join('.')}` : 'on nginx before 1.29.7'} ${m.name} replaces the keep-alive handler (nginx -t warns "load balancing method redefined"), so ${up.label} keeps no idle connections and every request opens a new one`,
           fix,
           related: [{ path: ka.file.path, start: ka.directive.start, end: ka.directive.end, message: 'keepalive is read first here' }],
         });

@@ -1,6 +1,6 @@
 import type { Fix, TextEdit } from '../../finding';
 import { replaceSpan, withInheritedLines } from '../../fix';
-import { moduleOf, type PassTarget } from '../../model/nginx-upstreams';
+import { moduleOf, serverCalled, type PassTarget } from '../../model/nginx-upstreams';
 import type { Span } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { defaultPort, hostSpan, insertAfterNode, insertFirstIn, levelFor, spanIn } from './addresses-support';
@@ -86,12 +86,12 @@ export default defineNginxRule({
       const span = hostSpan(t);
       ctx.report({ at: { file: t.node.file, ...span }, message: `${t.directive} ${t.arg.value}: ${message(t.module)}`, suggestions: suggestions(t.node.file, span, keepHostHeader(ctx, t)) });
     }
-    for (const up of ctx.upstreams.upstreams) {
+    for (const up of ctx.upstreams.members) {
       for (const s of up.servers) {
         if (s.error || !s.address || !isLocalhost(s.address.host) || answersBoth(up.module, s.address.port ?? 80)) continue;
         const arg = s.node.directive.args[0];
         const span = spanIn(arg, s.address.host);
-        ctx.report({ at: { file: s.node.file, ...span }, message: `upstream "${up.name}" server ${arg.value}: ${message(up.module)}`, suggestions: suggestions(s.node.file, span, []) });
+        ctx.report({ at: { file: s.node.file, ...span }, message: `${serverCalled(up, arg.value)}: ${message(up.module)}`, suggestions: suggestions(s.node.file, span, []) });
       }
     }
   },

@@ -4,6 +4,7 @@ import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { locationMatch, spanIn } from './addresses-support';
+import { serverCalled } from '../../model/nginx-upstreams';
 
 /**
  * UNIX-socket targets: `unix:/path` in upstream servers and bare pass addresses, `http://unix:/path:/uri`
@@ -76,11 +77,11 @@ export default defineNginxRule({
       if (t.error || !t.address?.unix) continue;
       check(ctx, t.node, t.arg, t.address.unix, `${t.directive} ${t.arg.value}`, t.directive === 'proxy_pass' && t.module === 'http');
     }
-    for (const up of ctx.upstreams.upstreams) {
+    for (const up of ctx.upstreams.members) {
       for (const s of up.servers) {
         if (s.error || !s.address?.unix) continue;
         const arg = s.node.directive.args[0];
-        check(ctx, s.node, arg, s.address.unix, `upstream "${up.name}" server ${arg.value}`, false);
+        check(ctx, s.node, arg, s.address.unix, serverCalled(up, arg.value), false);
       }
     }
   },
