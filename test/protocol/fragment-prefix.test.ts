@@ -97,6 +97,8 @@ test('a missing include in a fragment that an unrelated nginx.conf sits beside: 
   const included = only(runJson([s]));
   assert.deepEqual(included.map((f) => [f.rule, f.severity]), [['include-not-found', 'error']]);
   assert.match(included[0].message, /nginx refuses to start with: open\(\)/);
+  // nginx.conf itself given with --context is checked as a fragment, but its folder is its own prefix: still an error.
+  assert.deepEqual(only(runJson(['--context', 'main', join(dir, 'nginx.conf')])), included);
 });
 
 test('CLI: with no nginx.conf above the fragment, a missing relative include cannot be verified: a warning that says so', () => {

@@ -44,8 +44,9 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   const config = timed(timings, 'parse and load includes', () => loadNginxConfig(path, text, host, {
     prefix: settings.nginx.prefix ?? options.fragmentPrefix ?? undefined,
     prefixGuessed: settings.nginx.prefix === undefined && options.fragmentPrefix === null,
-    // Checked here, the fragment is not read by the nginx.conf whose folder it borrows (else it would be checked
-    // inside it), unless it is that nginx.conf itself (given with --context).
+    // A fragment is checked on its own only when no configuration in sight includes it (or, with --context, none was
+    // asked): the nginx.conf whose folder stands in for the prefix is not known to read it. Not so for that nginx.conf
+    // itself, given with --context.
     prefixBorrowed: settings.nginx.prefix === undefined && typeof options.fragmentPrefix === 'string' && path !== join(options.fragmentPrefix, 'nginx.conf'),
     pathMap: settings.nginx.pathMap,
     rootContext: options.rootContext,
