@@ -159,9 +159,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onCodeAction((params) => {
     params = validParams('textDocument/codeAction', PARAMS.codeAction, params);
     const c = at(params.textDocument.uri);
-    // No quick fixes (nor "fix all") for findings that are not shown.
+    // No quick fixes (nor "fix all") for findings that are not shown; those shown are the findings of every entry
+    // that includes the file.
     const fixAll = c && { deferred: features.codeActionResolveEdit, edits: () => ws.fixAllEdits(c.path, MAX_FIX_PASSES) };
-    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument, fixAll) : [];
+    const view = c && !ws.isIgnored(c.path) ? ws.findingsView(c.path) : undefined;
+    const actions = c && view ? codeActions(params, c.path, view, features.showDocument, fixAll) : [];
     return features.codeActionLiterals ? actions : asCommands(actions, features.applyEdit);
   });
 
