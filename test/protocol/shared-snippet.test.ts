@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { CodeAction, Diagnostic, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, Diagnostic, Hover, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { runCli, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
@@ -20,7 +20,7 @@ ${opts.keepalive ? '        keepalive 16;\n' : ''}    }
 ${opts.include === false ? '' : '        include ../shared/proxy.conf;\n'}    }
 }
 `;
-// a/ sets proxy_send_timeout for the snippet; b/'s upstream keeps connections, so
+// a/ sets proxy_send_timeout for the snippet (hover: the value differs); b/'s upstream keeps connections, so
 // upstream-keepalive-ineffective is b/'s alone; read-timeout-too-low is found in both.
 const A = entry({ keepalive: false, http: '    proxy_send_timeout 30s;\n', port: 18921 });
 const B = entry({ keepalive: true, port: 18922 });
@@ -122,6 +122,28 @@ for (const pull of [false, true]) {
     }
   });
 }
+
+test('hover in the snippet tells the values in force in each entry that includes it, and the upstream group of each', async () => {
+  const t = tempTree({ 'a/nginx.conf': A, 'b/nginx.conf': B, 'shared/proxy.conf': SNIPPET });
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const snippet = join(root, 'shared/proxy.conf');
+    await c.initialize(root);
+    await c.open(snippet, SNIPPET);
+    await c.diagnostics(snippet);
+    const hover = async (character: number) => (await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(snippet) }, position: { line: 1, character } })).contents as { value: string };
+    const table = (await hover(6)).value;
+    assert.match(table, /`proxy_send_timeout` \| differs by inclusion \| `30s` \(via \.\.\/a\/nginx\.conf:9; inherited from \.\.\/a\/nginx\.conf:3\) \/ `60s` \(via \.\.\/b\/nginx\.conf:9; built-in default\) \|/);
+    // The value both set alike stays one plain row.
+    assert.match(table, /`proxy_read_timeout` \| `1s` \| set here \(proxy\.conf:3\) \|/);
+    const groups = (await hover(24)).value;
+    assert.match(groups, /\*\*upstream `backend`\*\* \(\.\.\/a\/nginx\.conf:4\)[\s\S]*No keep-alive[\s\S]*\*\*upstream `backend`\*\* \(\.\.\/b\/nginx\.conf:3\)[\s\S]*`keepalive 16`/);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});
 
 const HTTPD = (port: number, proxyHttp: boolean) =>
   [

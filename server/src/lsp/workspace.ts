@@ -311,6 +311,12 @@ export class Workspace {
     return out;
   }
 
+  /** The results of the entries that include `path`, when there are several (hover tells the values in force in each). */
+  resultsIncluding(path: string): Checked[] {
+    const including = this.includingEntries(path);
+    return including.length > 1 ? including.flatMap((e) => this.results.get(e) ?? []) : [];
+  }
+
   /** Per file that several entries include: what findingsView made of their results, until one of them changes. */
   private readonly views = new Map<string, FindingsView>();
 
