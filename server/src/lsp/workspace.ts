@@ -288,7 +288,11 @@ export class Workspace {
     return r.ok ? r.text : undefined;
   }
 
-  /** The config a file is checked in: an entry that includes it, the file itself if it is an entry, else the file alone. */
+  /**
+   * The config a file is checked in: an entry that includes it (the first, when several do: its tree serves hover,
+   * completion and navigation, while findingsView and includingEntries take them all), the file itself if it is an
+   * entry, else the file alone.
+   */
   ownerOf(path: string): string {
     this.indexEntries();
     if (this.closures.has(path)) return path;
