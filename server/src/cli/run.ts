@@ -1,7 +1,7 @@
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
-import { demoteCrossConfigFixes, INTERNAL_ERROR, lintNginx, uniqueFindings } from '../core/lint';
+import { INTERNAL_ERROR, lintNginx, mergeConfigRuns, placementInEntry, type ConfigRun } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { apacheEntryAbove } from '../core/model/entry-above';
@@ -34,7 +34,7 @@ interface ContextRun {
   real: Map<string, string>;
   findings: Finding[];
   /** The findings of this configuration reported in the run (those of the fragments checked inside it). */
-  run: { files: Set<string>; findings: Finding[] };
+  run: ConfigRun & { findings: Finding[]; reported: Set<string> };
 }
 
 interface Input {
@@ -275,9 +275,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
     }
     const covered = new Set<string>();
-    // Each configuration checked, with its findings: a fix to a file that several of them read is applied only when
-    // all of them offer it (demoteCrossConfigFixes).
-    const runs: { files: Set<string>; findings: Finding[] }[] = [];
+    // Each configuration checked, with its findings, merged by mergeConfigRuns as the editor merges those of the
+    // entries that include a file: a fix to a file that several of them read is applied only when all of them offer
+    // it, and a finding some of them make in such a file says which.
+    const runs: ConfigRun[] = [];
     // Checked files by real path too: sites-enabled/x is usually a link to sites-available/x, and both are in the folder.
     const coveredReal = new Set<string>();
     const cover = (p: string) => {
@@ -289,7 +290,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext, fragmentPrefix, timings });
         r.config.files.forEach((f) => cover(f.path));
-        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings });
+        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings, entry: i.path, placement: placementInEntry(i.path, r.config.all) });
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
@@ -320,7 +321,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if (r) {
             const real = new Map<string, string>();
             for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
-            c = { real, findings: r.findings, run: { files: new Set(r.config.files.map((f) => f.path)), findings: [] } };
+            const run = { files: new Set(r.config.files.map((f) => f.path)), findings: [], reported: new Set<string>(), entry: entryPath, placement: placementInEntry(entryPath, r.config.all) };
+            c = { real, findings: r.findings, run };
             runs.push(c.run);
           }
         } catch (e) {
@@ -338,6 +340,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const asIncluded = context?.real.get(io.realpath(i.path));
       if (!context || asIncluded === undefined) return false;
       cover(i.path);
+      context.run.reported.add(asIncluded);
       for (const f of context.findings) if (f.path === asIncluded) context.run.findings.push(f);
       return true;
     };
@@ -355,7 +358,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       try {
         const r = lintApache(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse: parseApache, timings });
         r.config.files.forEach((f) => cover(f.path));
-        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings });
+        runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings, entry: i.path, placement: placementInEntry(i.path, r.config.all) });
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
@@ -369,7 +372,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
     // reported, as the editor shows none on it.
-    return { findings: uniqueFindings(demoteCrossConfigFixes(runs)).filter((f) => !ignored(f.path)), files: covered };
+    return { findings: mergeConfigRuns(runs).filter((f) => !ignored(f.path)), files: covered };
   };
 
   let result = lintAll();

@@ -1,4 +1,4 @@
-import type { Finding, Severity } from './finding';
+import { MAX_RELATED, type Finding, type RelatedLocation, type Severity } from './finding';
 import type { Host } from './host';
 import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
@@ -10,7 +10,7 @@ import { findSuppressions, type SuppressibleFile } from './suppress';
 import { runRules } from './run-rules';
 import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
-import { basename, join } from './paths';
+import { basename, dirname, join, relative } from './paths';
 import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
 
@@ -128,16 +128,60 @@ export interface ConfigRun {
   /** Every file the configuration read. */
   files: ReadonlySet<string>;
   findings: readonly Finding[];
+  /**
+   * The file the configuration was checked from (its nginx.conf, or a fragment checked on its own): named when a file
+   * that several configurations include has a finding in some of them only.
+   */
+  entry?: string;
+  /** The files whose findings the run reports, when not every file it read (the configuration of a fragment given alone). */
+  reported?: ReadonlySet<string>;
+  /** The line of `entry` that brings a file in (placementInEntry). */
+  placement?: (path: string) => Placement | undefined;
+}
+
+/** A line of a configuration's main file: the include that brings another file in. */
+export interface Placement {
+  path: string;
+  start: number;
+  end: number;
+}
+
+/** What placementInEntry needs of a configuration node (nginx's ConfigNode and Apache's ApacheNode both have it). */
+interface PlacedNode {
+  file: { path: string };
+  directive: { start: number; end: number };
+  parent: PlacedNode | null;
+  via: PlacedNode | null;
 }
 
 /**
- * demoteSharedFileFixes across the configurations of one run: a file that two configurations include (a snippet that
- * a/nginx.conf and b/nginx.conf both include) is edited for both by a fix meant for one. A fix that edits such a file
- * is applied only when every configuration that includes it offers the very same fix; otherwise it becomes a
- * suggestion. (A WebSocket fix for a/ added its map to a/nginx.conf and the header to the snippet, and b/ then failed
- * `nginx -t` with unknown "connection_upgrade" variable.)
+ * For ConfigRun.placement: the include line of `entry` that brings each file in, directly or through other included
+ * files (its first placement). Built on first use: most runs never need it.
  */
-export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
+export function placementInEntry(entry: string, nodes: readonly PlacedNode[]): (path: string) => Placement | undefined {
+  let top: Map<string, PlacedNode> | undefined;
+  return (path) => {
+    if (path === entry) return { path, start: 0, end: 0 };
+    if (!top) {
+      top = new Map();
+      for (const n of nodes) if (n.via && !top.has(n.file.path)) top.set(n.file.path, n);
+    }
+    let n = top.get(path);
+    // Include cycles are cut when the configuration is loaded; the bound only guards against a malformed tree.
+    for (let hops = 0; n?.via && hops < 1000; hops++) {
+      const include = n.via;
+      if (include.file.path === entry) return { path: entry, start: include.directive.start, end: include.directive.end };
+      // The include sits in another included file: climb to the line at that file's top, which records its own include.
+      let up: PlacedNode = include;
+      while (!up.via && up.parent && up.parent.file === up.file) up = up.parent;
+      n = up;
+    }
+    return undefined;
+  };
+}
+
+/** Each run's findings, with a fix that edits a file other runs read too kept only when all of them offer it. */
+function demoteRuns(runs: readonly ConfigRun[]): Finding[][] {
   const including = new Map<string, number>();
   for (const r of runs) for (const p of r.files) including.set(p, (including.get(p) ?? 0) + 1);
   const key = (f: Finding) => `${f.ruleId}\0${f.fix!.edits.map((e) => `${e.path}\0${e.start}\0${e.end}\0${e.newText}`).sort().join('\0')}`;
@@ -149,7 +193,7 @@ export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
       offeredBy.set(id, (offeredBy.get(id) ?? new Set()).add(k));
     }
   });
-  return runs.flatMap((r) =>
+  return runs.map((r) =>
     r.findings.map((f) => {
       if (!f.fix) return f;
       const sharedPaths = f.fix.edits.map((e) => e.path).filter((p) => (including.get(p) ?? 0) > 1);
@@ -161,6 +205,92 @@ export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
       return { ...f, fix: undefined, suggestions: [{ ...f.fix, title }, ...f.suggestions] };
     }),
   );
+}
+
+/**
+ * demoteSharedFileFixes across the configurations of one run: a file that two configurations include (a snippet that
+ * a/nginx.conf and b/nginx.conf both include) is edited for both by a fix meant for one. A fix that edits such a file
+ * is applied only when every configuration that includes it offers the very same fix; otherwise it becomes a
+ * suggestion. (A WebSocket fix for a/ added its map to a/nginx.conf and the header to the snippet, and b/ then failed
+ * `nginx -t` with unknown "connection_upgrade" variable.)
+ */
+export function demoteCrossConfigFixes(runs: readonly ConfigRun[]): Finding[] {
+  return demoteRuns(runs).flat();
+}
+
+/**
+ * The findings of several configurations checked together, as the CLI reports a run and the editor a file that
+ * several entries include: fixes demoted as demoteCrossConfigFixes says; a finding several configurations make is
+ * reported once, with the related places of all of them; and a finding in a file that several configurations report
+ * on, made by some of them only, names (as a related place first in its list: the include line) each configuration
+ * it applies to, since the file alone does not say which (a/nginx.conf sets proxy_read_timeout for the snippet, b's
+ * upstream has keepalive).
+ */
+export function mergeConfigRuns(runs: readonly ConfigRun[]): Finding[] {
+  const demoted = demoteRuns(runs);
+  if (runs.length < 2) return uniqueFindings(demoted[0] ?? []);
+  const all = demoted.flat();
+  const runOf: number[] = [];
+  demoted.forEach((list, k) => list.forEach(() => runOf.push(k)));
+  const first = firstAlike(all);
+  // Per finding kept (by its index in `all`): the runs that made it, and the related places its repeats add.
+  const madeBy = new Map<number, number[]>();
+  const moreRelated = new Map<number, RelatedLocation[]>();
+  for (let k = 0; k < all.length; k++) {
+    const j = first[k];
+    const by = madeBy.get(j);
+    if (!by) madeBy.set(j, [runOf[k]]);
+    else if (!by.includes(runOf[k])) by.push(runOf[k]);
+    if (j === k) continue;
+    const kept = [...all[j].related, ...(moreRelated.get(j) ?? [])];
+    const extra = all[k].related.filter((r) => !kept.some((q) => q.path === r.path && q.start === r.start && q.end === r.end && q.message === r.message));
+    if (extra.length) moreRelated.set(j, [...(moreRelated.get(j) ?? []), ...extra]);
+  }
+  // Which runs report on each file: a finding made by fewer of them is labelled.
+  const reportedBy = new Map<string, number[]>();
+  runs.forEach((r, k) => {
+    for (const p of r.reported ?? r.files) {
+      const list = reportedBy.get(p);
+      if (list) list.push(k);
+      else reportedBy.set(p, [k]);
+    }
+  });
+  const out: Finding[] = [];
+  for (let j = 0; j < all.length; j++) {
+    if (first[j] !== j) continue;
+    let f = all[j];
+    const extra = moreRelated.get(j);
+    if (extra) f = { ...f, related: [...f.related, ...extra].slice(0, Math.max(MAX_RELATED, f.related.length)) };
+    const reporting = reportedBy.get(f.path);
+    const made = madeBy.get(j)!;
+    if (reporting && reporting.length > 1 && made.length < reporting.length) {
+      const reports = new Set(reporting);
+      const by = new Set(made.filter((k) => reports.has(k)));
+      const labels = appliesTo(f.path, [...by].map((k) => runs[k]), reporting.filter((k) => !by.has(k)).map((k) => runs[k]));
+      if (labels.length) f = { ...f, related: [...labels, ...f.related] };
+    }
+    out.push(f);
+  }
+  return out;
+}
+
+/** Related places that say which of the configurations reporting on `path` a finding there applies to, and which not. */
+function appliesTo(path: string, found: ConfigRun[], notFound: ConfigRun[]): RelatedLocation[] {
+  const from = dirname(path);
+  const name = (r: ConfigRun) => relative(from, r.entry!);
+  const missing = notFound.filter((r) => r.entry);
+  const not = missing.length
+    ? `, not to that of ${missing.slice(0, 3).map(name).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}`
+    : '';
+  const others = found.length - 1;
+  return found
+    .filter((r) => r.entry)
+    .map((r) => {
+      const at = r.placement?.(path) ?? { path: r.entry!, start: 0, end: 0 };
+      const how = r.entry === path ? 'checked from this file' : at.path === r.entry && (at.start || at.end) ? `which includes ${basename(path)} here` : `which includes ${basename(path)}`;
+      const and = others ? ` and ${others} other${others === 1 ? '' : 's'}` : '';
+      return { ...at, message: `applies to the configuration of ${name(r)} (${how})${and}${not}` };
+    });
 }
 
 /** Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers. */
@@ -236,19 +366,32 @@ function removeCommentFix(file: SuppressibleFile, comment: { start: number; end:
 
 /**
  * The findings without repeats (same rule, file, range and message: a snippet placed twice yields its findings twice),
- * first occurrence kept. Compared field by field: a string key per finding would copy every message.
+ * first occurrence kept.
  */
 export function uniqueFindings(findings: readonly Finding[]): Finding[] {
-  const seen = new Map<string, Map<number, Finding[]>>();
-  const out: Finding[] = [];
-  for (const f of findings) {
+  const first = firstAlike(findings);
+  return findings.filter((_, k) => first[k] === k);
+}
+
+/**
+ * For each finding, the index of the first one alike (same rule, file, range and message); its own index when it is
+ * the first. Compared field by field: a string key per finding would copy every message.
+ */
+function firstAlike(findings: readonly Finding[]): number[] {
+  const seen = new Map<string, Map<number, number[]>>();
+  const out: number[] = [];
+  for (let k = 0; k < findings.length; k++) {
+    const f = findings[k];
     let byStart = seen.get(f.path);
     if (!byStart) seen.set(f.path, (byStart = new Map()));
     const alike = byStart.get(f.start);
-    if (!alike) byStart.set(f.start, [f]);
-    else if (alike.some((g) => g.ruleId === f.ruleId && g.end === f.end && g.message === f.message)) continue;
-    else alike.push(f);
-    out.push(f);
+    const j = alike?.find((i) => findings[i].ruleId === f.ruleId && findings[i].end === f.end && findings[i].message === f.message);
+    if (j !== undefined) out.push(j);
+    else {
+      if (alike) alike.push(k);
+      else byStart.set(f.start, [k]);
+      out.push(k);
+    }
   }
   return out;
 }

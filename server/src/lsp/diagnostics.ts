@@ -10,7 +10,8 @@ export function diagnosticsFor(ws: Workspace, path: string): Diagnostic[] {
   if (ws.isIgnored(path)) return [];
   const binary = ws.binaryReason(path);
   if (binary) return [binaryDiagnostic(binary)];
-  const result = ws.resultFor(path);
+  // A file several entries include shows what each of them finds in it (as the CLI given the workspace reports it).
+  const result = ws.findingsView(path);
   if (!result) return [];
   const lines = new Map(result.config.files.map((f) => [f.path, f.lines]));
   const diagnostics = result.findings.filter((f) => f.path === path).map((f) => toDiagnostic(f, (p) => lines.get(p)));

@@ -140,7 +140,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return null;
     const offset = offsetOf(c, params.position);
-    const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup);
+    // A snippet several nginx.conf files include: the values in force are those of each of them.
+    const others = c.result.dialect === 'nginx' ? ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : [])) : [];
+    const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup, others);
     if (!h) return null;
     const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
     return { contents, range: toRange(c.file.lines, h.start, h.end) };
@@ -159,9 +161,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onCodeAction((params) => {
     params = validParams('textDocument/codeAction', PARAMS.codeAction, params);
     const c = at(params.textDocument.uri);
-    // No quick fixes (nor "fix all") for findings that are not shown.
+    // No quick fixes (nor "fix all") for findings that are not shown; those shown are the findings of every entry
+    // that includes the file.
     const fixAll = c && { deferred: features.codeActionResolveEdit, edits: () => ws.fixAllEdits(c.path, MAX_FIX_PASSES) };
-    const actions = c && !ws.isIgnored(c.path) ? codeActions(params, c.path, c.result, features.showDocument, fixAll) : [];
+    const view = c && !ws.isIgnored(c.path) ? ws.findingsView(c.path) : undefined;
+    const actions = c && view ? codeActions(params, c.path, view, features.showDocument, fixAll) : [];
     return features.codeActionLiterals ? actions : asCommands(actions, features.applyEdit);
   });
 

@@ -2,13 +2,13 @@ import type { TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { BINARY_FILE_MESSAGE, looksBinary, type Host } from '../core/host';
 import { classify } from '../cli/classify';
-import { demoteCrossConfigFixes, lintNginx, type LintResult } from '../core/lint';
+import { demoteCrossConfigFixes, lintNginx, mergeConfigRuns, placementInEntry, type ConfigRun, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { apacheEntryAbove } from '../core/model/entry-above';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
-import type { TextEdit } from '../core/finding';
+import type { Finding, TextEdit } from '../core/finding';
 import { fixUntilSettled } from '../core/fix';
 import { isIgnored } from '../core/ignore';
 import { editsBetween } from '../core/text-diff';
@@ -26,6 +26,12 @@ interface LoadedSettings {
 
 /** A lint result of either server's configuration; both carry `config.files` (path, text, lines) and findings. */
 export type Checked = (LintResult & { dialect: 'nginx' }) | (ApacheLintResult & { dialect: 'apache' });
+
+/** What the editor reports on a file: the findings, and the files they (and their fixes) refer to. */
+export interface FindingsView {
+  config: { files: (SourceFile | ApacheSourceFile)[] };
+  findings: Finding[];
+}
 
 /**
  * Which configuration each open file belongs to, and the lint results of those configurations.
@@ -111,20 +117,26 @@ export class Workspace {
    * is left, none helps, or `maxPasses`. Returns the edits from the texts of now to the fixed ones, and those texts.
    */
   fixAllEdits(path: string, maxPasses: number): { edits: TextEdit[]; before: Map<string, string> } {
-    const first = this.resultFor(path);
-    const how = first && this.checkedAs.get(first);
-    if (!first || !how) return { edits: [], before: new Map() };
+    const including = this.includingEntries(path);
+    const shared = including.length > 1;
+    const first = shared ? this.findingsView(path) : this.resultFor(path);
+    const only = shared ? undefined : this.checkedAs.get(first as Checked);
+    // How each configuration to check again was checked: every entry that includes the file, else the one it belongs to.
+    const how = shared ? including.map((e) => ({ path: e, fragment: false })) : only ? [only] : [];
+    if (!first || how.length === 0) return { edits: [], before: new Map() };
     const overlay = new Map<string, string>();
     const original = new Map(first.config.files.map((f) => [f.path, f.text]));
     // The texts of the files the latest check read (a fix can add an include, and so a file).
     let read = new Map(original);
     const textOf = (p: string) => overlay.get(p) ?? read.get(p);
-    fixUntilSettled<Checked>(
+    fixUntilSettled<FindingsView>(
       {
         lint: () => {
-          const r = this.demoteAcrossEntries(how.path, this.check(how.path, textOf(how.path) ?? '', how.fragment, overlay));
-          read = new Map(r.config.files.map((f) => [f.path, f.text]));
-          return r;
+          // A file several entries include is fixed as --fix fixes it in a run over all of them: each is checked
+          // again, and their findings merged (a fix is safe only when every one of them offers it).
+          const results = how.map((h) => this.check(h.path, textOf(h.path) ?? '', h.fragment, overlay));
+          read = new Map(results.flatMap((r) => r.config.files.map((f) => [f.path, f.text] as const)));
+          return shared ? this.merge(path, including, results) : this.demoteAcrossEntries(how[0].path, results[0]);
         },
         findingsOf: (r) => r.findings.filter((f) => f.path === path),
         textOf,
@@ -257,6 +269,7 @@ export class Workspace {
   private lintEntry(entry: string): Checked | undefined {
     const text = this.readDisk(entry);
     if (text === undefined) return undefined;
+    this.views.clear();
     const checked = this.check(entry, text);
     this.undemoted.set(entry, checked);
     const result = this.demoteAcrossEntries(entry, checked);
@@ -275,12 +288,76 @@ export class Workspace {
     return r.ok ? r.text : undefined;
   }
 
-  /** The config a file is checked in: an entry that includes it, the file itself if it is an entry, else the file alone. */
+  /**
+   * The config a file is checked in: an entry that includes it (the first, when several do: its tree serves hover,
+   * completion and navigation, while findingsView and includingEntries take them all), the file itself if it is an
+   * entry, else the file alone.
+   */
   ownerOf(path: string): string {
     this.indexEntries();
     if (this.closures.has(path)) return path;
     for (const [entry, files] of this.closures) if (files.has(path)) return entry;
     return path;
+  }
+
+  /**
+   * The entries whose configuration reads `path`, as the CLI given the workspace checks it in each of them. One that
+   * an edit has invalidated is checked again first: the edit may have removed its include of the file.
+   */
+  includingEntries(path: string): string[] {
+    this.indexEntries();
+    const out: string[] = [];
+    for (const [entry, files] of [...this.closures]) {
+      if (!files.has(path)) continue;
+      if (!this.results.has(entry) && !this.resultFor(entry)) continue;
+      if (this.closures.get(entry)?.has(path)) out.push(entry);
+    }
+    return out;
+  }
+
+  /** The results of the entries that include `path`, when there are several (hover tells the values in force in each). */
+  resultsIncluding(path: string): Checked[] {
+    const including = this.includingEntries(path);
+    return including.length > 1 ? including.flatMap((e) => this.results.get(e) ?? []) : [];
+  }
+
+  /** Per file that several entries include: what findingsView made of their results, until one of them changes. */
+  private readonly views = new Map<string, FindingsView>();
+
+  /**
+   * The findings the editor shows on `path` (diagnostics, quick fixes, fix all). For a file several entries include,
+   * those every one of them finds there, merged as the CLI merges the configurations of a run (mergeConfigRuns): each
+   * once, the ones some entries make naming them, fixes that edit a file other entries read kept only when they all
+   * offer them. Otherwise the result of the one configuration the file belongs to.
+   */
+  findingsView(path: string): FindingsView | undefined {
+    if (this.binaryReason(path)) return undefined;
+    const including = this.includingEntries(path);
+    if (including.length < 2) return this.resultFor(path);
+    const hit = this.views.get(path);
+    if (hit) return hit;
+    const view = this.merge(path, including, including.map((e) => this.undemoted.get(e) ?? this.results.get(e)!));
+    this.views.set(path, view);
+    return view;
+  }
+
+  /** mergeConfigRuns over `results` (of the entries `including`) and the other entries that share files with them. */
+  private merge(path: string, including: string[], results: Checked[]): FindingsView {
+    const runs: ConfigRun[] = results.map((r, k) => ({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings, entry: including[k], placement: placementInEntry(including[k], r.config.all) }));
+    // As demoteAcrossEntries: another entry that reads one of their files must offer a fix that edits it too (it offers
+    // none when it is not checked since its last change). It reports nothing on `path`, which it does not include.
+    const read = new Set(runs.flatMap((r) => [...r.files]));
+    const shares = (files: ReadonlySet<string>) => {
+      for (const f of files) if (read.has(f)) return true;
+      return false;
+    };
+    for (const [e, files] of this.closures) {
+      if (including.includes(e) || !shares(files)) continue;
+      runs.push({ files, findings: this.results.has(e) ? (this.undemoted.get(e)?.findings ?? []) : [] });
+    }
+    const files = new Map<string, SourceFile | ApacheSourceFile>();
+    for (const r of results) for (const f of r.config.files) if (!files.has(f.path)) files.set(f.path, f);
+    return { config: { files: [...files.values()] }, findings: mergeConfigRuns(runs).filter((f) => f.path === path) };
   }
 
   /** The lint result for the configuration `path` belongs to (cached until something changes). */
@@ -343,6 +420,7 @@ export class Workspace {
    * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.
    */
   invalidate(path: string): string[] {
+    this.views.clear();
     const affected = new Set<string>([path]);
     for (const [owner, result] of this.results) {
       const files = new Set(result.config.files.map((f) => f.path));
@@ -369,8 +447,12 @@ export class Workspace {
   openFilesWith(path: string): string[] {
     // A fragment checked alone decides nothing about the findings of other files (each is checked in its own config).
     if (this.ownerOf(path) === path && !this.closures.has(path)) return this.openAmong(new Set([path]));
-    const result = this.resultFor(path);
-    return this.openAmong(new Set(result ? result.config.files.map((f) => f.path) : [path]));
+    // A file several entries include is in each of their trees, and its includes resolve in each (against a/ and b/).
+    const including = this.includingEntries(path);
+    const results = including.length > 1 ? including.map((e) => this.results.get(e)) : [this.resultFor(path)];
+    const files = new Set([path]);
+    for (const r of results) r?.config.files.forEach((f) => files.add(f.path));
+    return this.openAmong(files);
   }
 
   private openAmong(paths: ReadonlySet<string>): string[] {
@@ -382,6 +464,7 @@ export class Workspace {
 
   /** Files changed on disk, settings changed or the workspace changed: start over. */
   reset(): void {
+    this.views.clear();
     this.results.clear();
     this.undemoted.clear();
     this.closures.clear();

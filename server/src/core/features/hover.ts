@@ -93,9 +93,15 @@ function state(e: Effective, name: string, from: string, config: NginxConfig): S
   return { value: `\`${value}\``, origin: describeOrigin(e, from) };
 }
 
+/** One placement of the hovered line, in the configuration that places it there. */
+interface Placed {
+  config: NginxConfig;
+  node: ConfigNode;
+}
+
 /** Every placement of the hovered line: a file included in several places has one node per inclusion. */
-function placementsOf(config: NginxConfig, node: ConfigNode): ConfigNode[] {
-  return config.all.filter((n) => n.directive === node.directive);
+function placementsOf(config: NginxConfig, node: ConfigNode): Placed[] {
+  return config.all.filter((n) => n.directive === node.directive).map((n) => ({ config, node: n }));
 }
 
 /** The includes that brought one placement in, outermost first: "nginx.conf:4 → snip/a.conf:2". */
@@ -112,20 +118,22 @@ function includeChain(n: ConfigNode, from: string): string {
 }
 
 /**
- * One directive's value at every placement of the hovered line. Placements that agree are told once; those that
- * differ are listed (bounded), each with the include that puts the line there, since that is what the user edits.
+ * One directive's value at every placement of the hovered line (in every configuration that includes the file).
+ * Placements that agree are told once; those that differ are listed (bounded), each with the include that puts the
+ * line there, since that is what the user edits; its outermost include names the configuration.
+ * `own`: the value of the hovered line's own directive, which may not take effect at some placement.
  */
-function stateAcross(config: NginxConfig, placements: ConfigNode[], name: string, target: NginxTarget, from: string, own?: ConfigNode['directive']): { value: string; origin: string } {
+function stateAcross(placements: Placed[], name: string, target: NginxTarget, from: string, own = false): { value: string; origin: string } {
   const groups = new Map<string, { s: Stated; vias: ConfigNode[] }>();
-  for (const p of placements) {
-    const e = effective(config, p.parent, name, target);
+  for (const { config, node } of placements) {
+    const e = effective(config, node.parent, name, target);
     const s = state(e, name, from, config);
     // A line that an own-level directive overrides (a second identical name elsewhere) is worth saying per placement.
-    if (own && !s.duplicate && e.origin !== 'default' && e.origin !== 'unset' && !e.nodes.some((n) => n.directive === own)) s.origin += '; this line does not take effect here';
+    if (own && !s.duplicate && e.origin !== 'default' && e.origin !== 'unset' && !e.nodes.some((n) => n.directive === node.directive)) s.origin += '; this line does not take effect here';
     const key = `${s.value}\0${s.origin}`;
     const g = groups.get(key);
-    if (g) g.vias.push(p);
-    else groups.set(key, { s, vias: [p] });
+    if (g) g.vias.push(node);
+    else groups.set(key, { s, vias: [node] });
   }
   const list = [...groups.values()];
   if (list.length === 1) return list[0].s;
@@ -142,14 +150,14 @@ function stateAcross(config: NginxConfig, placements: ConfigNode[], name: string
 }
 
 /** The settings that decide 502/504 behaviour at a location passing to an upstream, with where each comes from. */
-function passTable(config: NginxConfig, placements: ConfigNode[], module: string, target: NginxTarget, from: string, stream: boolean): string {
+function passTable(placements: Placed[], module: string, target: NginxTarget, from: string, stream: boolean): string {
   // stream's proxy_pass has one idle timeout (proxy_timeout) instead of send/read timeouts, and no HTTP settings.
   const names = stream
     ? ['proxy_connect_timeout', 'proxy_timeout', 'proxy_next_upstream', 'proxy_next_upstream_tries', 'proxy_next_upstream_timeout']
     : [`${module}_connect_timeout`, `${module}_send_timeout`, `${module}_read_timeout`, `${module}_next_upstream`, `${module}_next_upstream_tries`, `${module}_next_upstream_timeout`];
   if (module === 'proxy' && !stream) names.push('proxy_http_version', 'proxy_buffering', 'proxy_request_buffering');
   const rows = names.map((n) => {
-    const s = stateAcross(config, placements, n, target, from);
+    const s = stateAcross(placements, n, target, from);
     return `| \`${n}\` | ${s.value} | ${s.origin} |`;
   });
   return [`**Effective at this ${stream ? 'stream server' : 'location'}**`, '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
@@ -169,7 +177,11 @@ function upstreamSummary(up: Upstream, from: string): string {
   return [`**upstream \`${up.name}\`** (${where})`, '', ...servers, '', facts.length ? `Settings: ${facts.join(', ')}` : 'No keep-alive, zone or balancing method set.', '', passive].join('\n');
 }
 
-export function nginxHover(result: LintResult, path: string, offset: number, target: NginxTarget, docFor: DocLookup): HoverResult | undefined {
+/**
+ * `others`: the other configurations that include the file (a snippet that a/nginx.conf and b/nginx.conf both
+ * include): the values in force are told for the line's placements in all of them.
+ */
+export function nginxHover(result: LintResult, path: string, offset: number, target: NginxTarget, docFor: DocLookup, others: readonly LintResult[] = []): HoverResult | undefined {
   const { config, upstreams } = result;
   const loc = locate(config, path, offset);
   const node = loc.node;
@@ -178,7 +190,16 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
 
   if (loc.part === 'arg' && loc.arg) {
     const pass = upstreams.passes.find((p) => p.node === node);
-    if (pass?.upstream) return { markdown: upstreamSummary(pass.upstream, path), start: loc.arg.start, end: loc.arg.end };
+    if (pass?.upstream) {
+      // The group of that name in each configuration that includes the file: a/ and b/ may define it differently.
+      const groups = [pass.upstream];
+      for (const other of others) {
+        const there = other.config === config ? null : locate(other.config, path, offset).node;
+        const up = there && other.upstreams.passes.find((p) => p.node === there)?.upstream;
+        if (up && !groups.includes(up)) groups.push(up);
+      }
+      return { markdown: groups.map((u) => upstreamSummary(u, path)).join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
+    }
     if (node.name === 'server' && node.parent?.name === 'upstream') {
       const key = loc.arg.value.split('=')[0];
       const doc = docFor(`server:${key}`, node.context);
@@ -189,6 +210,11 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   // The value in force here goes first: it is what differs from file to file, and the card is long.
   const parts: string[] = [];
   const placements = placementsOf(config, node);
+  for (const other of others) {
+    // The same text has the same lines in every configuration: the line is found at the same offset.
+    const there = other.config === config ? null : locate(other.config, path, offset).node;
+    if (there && there.name === node.name && there.directive.start === d.start) placements.push(...placementsOf(other.config, there));
+  }
   // A line nginx reads as more arguments of the statement above (its ";" is missing) is no directive of its own:
   // no value or table for it, only what nginx makes of it (and the directive's documentation, for the user typing it).
   const prev = !d.block ? swallowedBy(config, node) : undefined;
@@ -200,11 +226,11 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   }
   // An unknown directive (a typo, or a module this configuration may not load) has no value nginx would use.
   if (!d.block && node.name !== 'include' && isKnownNginxDirective(node.name)) {
-    const s = stateAcross(config, placements, node.name, target, path, d);
+    const s = stateAcross(placements, node.name, target, path, true);
     if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
   }
   const module = moduleOfDirective(node.name);
-  if (module && node.name.endsWith('_pass')) parts.push(passTable(config, placements, module, target, path, node.context.startsWith('stream')));
+  if (module && node.name.endsWith('_pass')) parts.push(passTable(placements, module, target, path, node.context.startsWith('stream')));
   const doc = docFor(node.name, node.context);
   if (doc) parts.push(doc);
   if (parts.length === 0) return undefined;

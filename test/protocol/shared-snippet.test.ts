@@ -1,0 +1,193 @@
+// A snippet that two nginx.conf files of the workspace include is checked in both, in the editor as in the CLI given
+// the workspace: it shows what each of them finds in it (it showed the first entry's findings only), and a finding
+// only one of them makes names that configuration. The diagnostics are compared with `proxylint a b` on the same tree,
+// after each edit too: CI and the editor must agree.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { CodeAction, Diagnostic, Hover, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { runCli, tempTree } from '../helpers';
+import { apply, LspClient, uri } from './client';
+
+const entry = (opts: { keepalive: boolean; http?: string; include?: boolean; port: number }) => `events {}
+http {
+${opts.http ?? ''}    upstream backend {
+        server 127.0.0.1:8080;
+${opts.keepalive ? '        keepalive 16;\n' : ''}    }
+    server {
+        listen 127.0.0.1:${opts.port};
+${opts.include === false ? '' : '        include ../shared/proxy.conf;\n'}    }
+}
+`;
+// a/ sets proxy_send_timeout for the snippet (hover: the value differs); b/'s upstream keeps connections, so
+// upstream-keepalive-ineffective is b/'s alone; read-timeout-too-low is found in both.
+const A = entry({ keepalive: false, http: '    proxy_send_timeout 30s;\n', port: 18921 });
+const B = entry({ keepalive: true, port: 18922 });
+const B_WITHOUT = entry({ keepalive: true, port: 18922, include: false });
+const SNIPPET = 'location /api/ {\n    proxy_pass http://backend/;\n    proxy_read_timeout 1s;\n}\n';
+
+const SEVERITY = ['', 'error', 'warning', 'info'];
+const LABEL = /^applies to the configuration of /;
+
+/** One finding as both sides can state it: rule, severity, place, message and related places (1-based lines). */
+type Stated = string;
+
+/** What `proxylint a b` reports on the snippet, as the text of the files on disk. */
+function cliFindings(root: string): Stated[] {
+  const r = runCli(['--format', 'json', 'a', 'b'], { cwd: root });
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  type J = { ruleId: string; severity: string; message: string; line: number; column: number; related: { path: string; line: number; column: number; message: string }[] };
+  const report = JSON.parse(r.stdout) as { files: { path: string; findings: J[] }[] };
+  const file = report.files.find((f) => f.path === join(root, 'shared/proxy.conf'));
+  return (file?.findings ?? [])
+    .map((f) => `${f.ruleId} ${f.severity} ${f.line}:${f.column} ${f.message}${f.related.map((x) => ` | ${relative(root, x.path)}:${x.line}:${x.column} ${x.message}`).join('')}`)
+    .sort();
+}
+
+function editorFindings(root: string, diags: Diagnostic[]): Stated[] {
+  return diags
+    .map((d) => {
+      const related = (d.relatedInformation ?? []).map((x) => ` | ${relative(root, new URL(x.location.uri).pathname)}:${x.location.range.start.line + 1}:${x.location.range.start.character + 1} ${x.message}`);
+      return `${d.code} ${SEVERITY[d.severity!]} ${d.range.start.line + 1}:${d.range.start.character + 1} ${d.message}${related.join('')}`;
+    })
+    .sort();
+}
+
+const has = (code: string) => (d: Diagnostic[]) => d.some((x) => x.code === code);
+const lacks = (code: string) => (d: Diagnostic[]) => !d.some((x) => x.code === code);
+
+for (const pull of [false, true]) {
+  test(`${pull ? 'pull' : 'push'}: a snippet two entries include shows the findings of both, b/'s alone labelled as b/'s, as the CLI reports it; they follow b/ when it stops including it`, async () => {
+    const t = tempTree({ 'a/nginx.conf': A, 'b/nginx.conf': B, 'shared/proxy.conf': SNIPPET });
+    const c = new LspClient();
+    const root = realpathSync(t.dir);
+    const snippet = join(root, 'shared/proxy.conf');
+    const b = join(root, 'b/nginx.conf');
+    let since = 0;
+    /**
+     * The snippet's diagnostics once they satisfy `pred`: pulled (again while the server catches up), or pushed after
+     * the latest mark() (closing the file publishes an empty list, which may arrive after the next wait began).
+     */
+    const diagnostics = async (pred: (d: Diagnostic[]) => boolean): Promise<Diagnostic[]> => {
+      for (let k = 0; k < 200; k++) {
+        const found = pull
+          ? [(await c.request<{ items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri: uri(snippet) } })).items]
+          : c.publishedFor(snippet).slice(since).map((p) => p.diagnostics);
+        const hit = found.reverse().find(pred);
+        if (hit) return hit;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      assert.fail(`the snippet's diagnostics never matched; last: ${JSON.stringify(c.publishedFor(snippet).at(-1))}`);
+    };
+    const mark = () => (since = c.publishedFor(snippet).length);
+    try {
+      await c.initialize(root, { pull });
+      await c.open(snippet, SNIPPET);
+      const both = await diagnostics(has('upstream-keepalive-ineffective'));
+      const stated = editorFindings(root, both);
+      assert.deepEqual(stated, cliFindings(root));
+      assert.deepEqual(both.map((d) => d.code).sort(), ['read-timeout-too-low', 'upstream-keepalive-ineffective']);
+      // Found in both: once, and not labelled.
+      assert.ok(!both.find((d) => d.code === 'read-timeout-too-low')!.relatedInformation!.some((r) => LABEL.test(r.message)));
+      // Found in b/ only: says so first, at the line of b/nginx.conf that includes the snippet.
+      const label = both.find((d) => d.code === 'upstream-keepalive-ineffective')!.relatedInformation![0];
+      assert.equal(label.location.uri, uri(b));
+      assert.equal(label.location.range.start.line, B.split('\n').findIndex((l) => l.includes('include ../shared/proxy.conf')));
+      assert.equal(label.message, 'applies to the configuration of ../b/nginx.conf (which includes proxy.conf here), not to that of ../a/nginx.conf');
+
+      // Closed and opened again: still both entries' findings.
+      mark();
+      await c.close(snippet);
+      await c.open(snippet, SNIPPET);
+      assert.deepEqual(editorFindings(root, await diagnostics(has('upstream-keepalive-ineffective'))), stated);
+
+      // b/nginx.conf, edited (unsaved) so that it no longer includes the snippet: b/'s finding goes, a/'s stay.
+      await c.open(b, B);
+      mark();
+      await c.change(b, B_WITHOUT);
+      const aOnly = await diagnostics(lacks('upstream-keepalive-ineffective'));
+      assert.deepEqual(aOnly.map((d) => d.code), ['read-timeout-too-low']);
+      writeFileSync(b, B_WITHOUT);
+      assert.deepEqual(editorFindings(root, aOnly), cliFindings(root));
+
+      // And back: included again, b/'s finding is back.
+      mark();
+      await c.change(b, B);
+      writeFileSync(b, B);
+      assert.deepEqual(editorFindings(root, await diagnostics(has('upstream-keepalive-ineffective'))), stated);
+    } finally {
+      await c.stop();
+      t.cleanup();
+    }
+  });
+}
+
+test('hover in the snippet tells the values in force in each entry that includes it, and the upstream group of each', async () => {
+  const t = tempTree({ 'a/nginx.conf': A, 'b/nginx.conf': B, 'shared/proxy.conf': SNIPPET });
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const snippet = join(root, 'shared/proxy.conf');
+    await c.initialize(root);
+    await c.open(snippet, SNIPPET);
+    await c.diagnostics(snippet);
+    const hover = async (character: number) => (await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(snippet) }, position: { line: 1, character } })).contents as { value: string };
+    const table = (await hover(6)).value;
+    assert.match(table, /`proxy_send_timeout` \| differs by inclusion \| `30s` \(via \.\.\/a\/nginx\.conf:9; inherited from \.\.\/a\/nginx\.conf:3\) \/ `60s` \(via \.\.\/b\/nginx\.conf:9; built-in default\) \|/);
+    // The value both set alike stays one plain row.
+    assert.match(table, /`proxy_read_timeout` \| `1s` \| set here \(proxy\.conf:3\) \|/);
+    const groups = (await hover(24)).value;
+    assert.match(groups, /\*\*upstream `backend`\*\* \(\.\.\/a\/nginx\.conf:4\)[\s\S]*No keep-alive[\s\S]*\*\*upstream `backend`\*\* \(\.\.\/b\/nginx\.conf:3\)[\s\S]*`keepalive 16`/);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});
+
+const HTTPD = (port: number, proxyHttp: boolean) =>
+  [
+    'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
+    'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+    'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
+    ...(proxyHttp ? ['LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so'] : []),
+    'ServerName localhost',
+    `Listen 127.0.0.1:${port}`,
+    'Include ../shared/vhost.conf',
+    '',
+  ].join('\n');
+const VHOST = '<VirtualHost *:80>\n    ProxyPass "/api/" "http://127.0.0.1:8080/api/" connectiontimeout=5\n</VirtualHost>\n';
+
+test('Apache: a vhost file two httpd.conf include gets b/\'s safe fix (it edits b/httpd.conf only), and fix all in it does what --fix does', async () => {
+  const files = { 'a/httpd.conf': HTTPD(18923, true), 'b/httpd.conf': HTTPD(18924, false), 'shared/vhost.conf': VHOST };
+  const expected = tempTree(files);
+  const t = tempTree(files);
+  const c = new LspClient();
+  try {
+    const fixedByCli = runCli(['--fix', 'a', 'b'], { cwd: expected.dir });
+    assert.ok(fixedByCli.code === 0 || fixedByCli.code === 1, fixedByCli.stderr);
+    const cliB = readFileSync(join(expected.dir, 'b/httpd.conf'), 'utf8');
+    assert.notEqual(cliB, files['b/httpd.conf']);
+
+    const root = realpathSync(t.dir);
+    const vhost = join(root, 'shared/vhost.conf');
+    await c.initialize(root);
+    await c.open(vhost, VHOST);
+    const diags = await c.diagnostics(vhost, has('proxy-scheme-module-missing'));
+    const missing = diags.find((d) => d.code === 'proxy-scheme-module-missing')!;
+    assert.match(missing.relatedInformation![0].message, /^applies to the configuration of \.\.\/b\/httpd\.conf \(which includes vhost\.conf here\), not to that of \.\.\/a\/httpd\.conf$/);
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(vhost) }, range: missing.range, context: { diagnostics: [missing] } });
+    const preferred = actions.find((a) => a.isPreferred);
+    assert.ok(preferred, JSON.stringify(actions.map((a) => a.title)));
+    assert.deepEqual(Object.keys((preferred.edit as WorkspaceEdit).changes!), [uri(join(root, 'b/httpd.conf'))]);
+
+    const [all] = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(vhost) }, range: missing.range, context: { diagnostics: [], only: ['source.fixAll.proxylint'] } });
+    const changes = (all.edit as WorkspaceEdit).changes!;
+    assert.deepEqual(Object.keys(changes), [uri(join(root, 'b/httpd.conf'))]);
+    assert.equal(apply(files['b/httpd.conf'], changes[uri(join(root, 'b/httpd.conf'))]), cliB);
+  } finally {
+    await c.stop();
+    t.cleanup();
+    expected.cleanup();
+  }
+});
