@@ -102,4 +102,17 @@ export default [
     request: { path: '/ws/chat', headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
     afterFix: { status: 101 },
   }),
+  // To a balancer the suggestion writes upgrade=websocket on the members: on the ProxyPass line httpd refuses to start
+  // ("ProxyPass unknown Balancer parameter").
+  defineScenario({
+    rule: 'websocket-upgrade-not-enabled',
+    server: 'apache',
+    variant: 'balancer://',
+    claim: { status: 426, label: '426 (no Upgrade reaches the backend)', doc: ['426'] },
+    config: '<Proxy "balancer://socks">\n    BalancerMember "http://{{ws}}"\n    BalancerMember "http://localhost:{{ws.port}}"\n</Proxy>\nProxyPass "/ws/" "balancer://socks/ws/"\n',
+    standins: { ws: { kind: 'http', behaviour: 'websocket' } },
+    request: { path: '/ws/chat', count: 2, headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    fix: { use: 'suggestion', title: /upgrade=websocket/ },
+    afterFix: { status: 101 },
+  }),
 ];
