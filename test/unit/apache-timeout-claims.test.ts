@@ -66,9 +66,9 @@ test('a Timeout set in a fragment is stated with its caveat: the main configurat
   assert.match(low, /3 s \(Timeout 3 on line 2, which ProxyTimeout inherits unless the main configuration sets ProxyTimeout\)/);
   const big = { '/etc/apache2/sites-available/app.conf': '<VirtualHost *:80>\n    Timeout 600\n    ProxyPass "/app/" "http://10.0.0.5:8080/"\n</VirtualHost>\n' };
   const [inherits] = messages(lint(big, '/etc/apache2/sites-available/app.conf'), 'proxytimeout-inherits-timeout');
-  assert.match(inherits, /because no ProxyTimeout is set in this file \(unless the main configuration, not linted with it, sets one\)/);
+  assert.match(inherits, /waits for backends in <VirtualHost \*:80> \(line 1\), because no ProxyTimeout is set in that virtual host or in the main server \(unless the main configuration, not linted with it, sets one\)/);
   const [whole] = messages(lint({ '/c/httpd.conf': 'LoadModule mpm_event_module modules/mod_mpm_event.so\nTimeout 600\nProxyPass "/app/" "http://10.0.0.5:8080/"\n' }, '/c/httpd.conf'), 'proxytimeout-inherits-timeout');
-  assert.match(whole, /because no ProxyTimeout is set: /);
+  assert.match(whole, /waits for backends in the main server, because the main server sets no ProxyTimeout: /);
 });
 
 const HEAD = 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\nLoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n';

@@ -6,9 +6,17 @@ import { internalError } from './rules/common/internal-error';
  * the edits of its fix and suggestions — must lie inside a file of the configuration, and the edits of one fix must
  * not overlap (an editor rejects such a WorkspaceEdit; --fix would apply half of it). A rule bug that breaks this is
  * contained like a rule that throws: the bad part is dropped and an internal-error finding says so.
+ *
+ * A fix or suggestion whose edits each write back the text they replace changes nothing: it is dropped without a
+ * word. Offered, it would count the finding as fixable, and --fix would apply it on every pass while the finding
+ * stays (a rule computing "ttl=1" for a line that already has it did exactly that).
  */
 export function validateFindings(findings: Finding[], files: readonly { path: string; text: string }[]): Finding[] {
   const length = new Map(files.map((f) => [f.path, f.text.length]));
+  const texts = new Map(files.map((f) => [f.path, f.text]));
+  // Edit by edit (edits do not overlap, so each one that writes back its own text leaves it as it was); compared in
+  // place, without copying the replaced text: fixes are built by the thousand.
+  const changesNothing = (fx: Fix) => fx.edits.every((e) => e.end - e.start === e.newText.length && texts.get(e.path)!.startsWith(e.newText, e.start));
   const inside = (path: string, start: number, end: number) => {
     const n = length.get(path);
     return n !== undefined && Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= n;
@@ -43,12 +51,12 @@ export function validateFindings(findings: Finding[], files: readonly { path: st
     if (fixWhy) {
       bug(f, `a fix ("${f.fix!.title}") with ${fixWhy}`);
       g = { ...g, fix: undefined };
-    }
+    } else if (f.fix && changesNothing(f.fix)) g = { ...g, fix: undefined };
     if (f.suggestions.length) {
       const ok = f.suggestions.filter((s) => {
         const why = fixProblem(s);
         if (why) bug(f, `a suggestion ("${s.title}") with ${why}`);
-        return !why;
+        return !why && !changesNothing(s);
       });
       if (ok.length !== f.suggestions.length) g = { ...g, suggestions: ok };
     }

@@ -39,7 +39,9 @@ add('reqtimeout', 'RequestReadTimeout');
 add('proxy_html', 'ProxyHTMLEnable ProxyHTMLURLMap');
 add('proxy_ftp', 'ProxyFtpDirCharset ProxyFtpEscapeWildcards ProxyFtpListOnWildcard');
 add('proxy_fcgi', 'ProxyFCGIBackendType ProxyFCGISetEnvIf');
-add('proxy_wstunnel', 'ProxyWebsocketFallbackToProxyHttp ProxyWebsocketIdleTimeout ProxyWebsocketAsync ProxyWebsocketAsyncDelay');
+// Only ProxyWebsocketFallbackToProxyHttp: ProxyWebsocketIdleTimeout, ProxyWebsocketAsync and ProxyWebsocketAsyncDelay are
+// trunk-only, and no 2.4 module adds them (trunk-only-directive), so loading mod_proxy_wstunnel for them fixes nothing.
+add('proxy_wstunnel', 'ProxyWebsocketFallbackToProxyHttp');
 
 export function moduleOfDirective(lname: string): string | undefined {
   return DIRECTIVE_MODULES[lname];

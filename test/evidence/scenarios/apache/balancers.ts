@@ -42,6 +42,45 @@ export default [
       log: /AH01174: balancer:\/\/app: Forcing worker \(http:\/\/127\.0\.0\.1:\d+\) into error state due to status code 503 matching 'failonstatus' balancer parameter/,
     },
   }),
+  // failonstatus= alone takes out a member that answers a listed code, not one that hangs: each of its requests still
+  // waits for the timeout (the message then speaks of the hang only).
+  defineScenario({
+    rule: 'balancer-member-without-health-check',
+    server: 'apache',
+    variant: 'failonstatus=503 alone, a member that hangs',
+    claim: {
+      label: '502 after the timeout for the hung member\'s share',
+      check: (o) => (count(o.statuses, '502') === 2 && count(o.statuses, '200') === 2 ? undefined : `statuses ${o.statuses.join(',')}`),
+      show: (o) => o.statuses.join(','),
+      doc: ['502'],
+    },
+    config: '<Proxy "balancer://fs">\n    BalancerMember "http://{{hung}}" timeout=1\n    BalancerMember "http://{{good}}" timeout=1\n    ProxySet failonstatus=503\n</Proxy>\nProxyPass "/fs/" "balancer://fs/"\n',
+    standins: { hung: { kind: 'http', behaviour: 'ok', delayMs: 3000 }, good: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/fs/x', count: 4 },
+    scaled: true,
+    fix: false,
+    noFixHere: 'the first variant applies the health check',
+  }),
+  // A health check on one member covers that member only: the unchecked one keeps answering 503 to its share.
+  defineScenario({
+    rule: 'balancer-without-failonstatus',
+    server: 'apache',
+    variant: 'one member of two with hcmethod=GET',
+    claim: {
+      label: '503 for the unchecked member\'s share',
+      check: (o) => (count(o.statuses, '503') === 2 && count(o.statuses, '200') === 2 ? undefined : `statuses ${o.statuses.join(',')}`),
+      show: (o) => o.statuses.join(','),
+      doc: ['503'],
+    },
+    config: '<Proxy "balancer://half">\n    BalancerMember "http://{{sick}}"\n    BalancerMember "http://{{good}}" hcmethod=GET hcuri=/ hcinterval=1\n</Proxy>\nProxyPass "/half/" "balancer://half/"\n',
+    standins: sickAndGood,
+    request: { path: '/half/x', count: 4, before: () => new Promise((r) => setTimeout(r, 2500)) },
+    fix: { use: 'suggestion' },
+    afterFix: {
+      statuses: ['503', '200', '200', '200'],
+      log: /AH01174: balancer:\/\/half: Forcing worker \(http:\/\/127\.0\.0\.1:\d+\) into error state due to status code 503 matching 'failonstatus' balancer parameter/,
+    },
+  }),
   defineScenario({
     rule: 'balancer-single-member',
     server: 'apache',
@@ -100,6 +139,19 @@ export default [
     config: { fromDoc: { replace: [['127.0.0.1:3000', '{{ws}}']] } },
     standins: { ws: { kind: 'http', behaviour: 'websocket' } },
     request: { path: '/ws/chat', headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    afterFix: { status: 101 },
+  }),
+  // To a balancer the suggestion writes upgrade=websocket on the members: on the ProxyPass line httpd refuses to start
+  // ("ProxyPass unknown Balancer parameter").
+  defineScenario({
+    rule: 'websocket-upgrade-not-enabled',
+    server: 'apache',
+    variant: 'balancer://',
+    claim: { status: 426, label: '426 (no Upgrade reaches the backend)', doc: ['426'] },
+    config: '<Proxy "balancer://socks">\n    BalancerMember "http://{{ws}}"\n    BalancerMember "http://localhost:{{ws.port}}"\n</Proxy>\nProxyPass "/ws/" "balancer://socks/ws/"\n',
+    standins: { ws: { kind: 'http', behaviour: 'websocket' } },
+    request: { path: '/ws/chat', count: 2, headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    fix: { use: 'suggestion', title: /upgrade=websocket/ },
     afterFix: { status: 101 },
   }),
 ];

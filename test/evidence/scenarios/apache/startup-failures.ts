@@ -37,6 +37,21 @@ export default [
     fix: { use: 'safe' },
     afterFix: { status: 200 },
   }),
+  // The harness loads mod_proxy_wstunnel: the directive is still unknown to 2.4.
+  defineScenario({
+    rule: 'trunk-only-directive',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: "Invalid command 'ProxyWebsocketIdleTimeout', perhaps misspelled or defined by a module not included in the server configuration",
+      doc: ["Invalid command 'ProxyWebsocketIdleTimeout', perhaps misspelled or defined by a module not included in the server configuration"],
+    },
+    config: { fromDoc: { replace: [['127.0.0.1:3000', '{{ws}}']] } },
+    standins: { ws: { kind: 'http', behaviour: 'websocket' } },
+    request: { path: '/ws/chat', headers: { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' }, headOnly: true },
+    fix: { use: 'suggestion' },
+    afterFix: { status: 101 },
+  }),
   defineScenario({
     rule: 'invalid-backend-url',
     server: 'apache',

@@ -1,5 +1,6 @@
 import { apacheFix, appendToDirective, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
+import { balancerChecks, hcTemplateMethods } from '../../model/apache-balancer-checks';
 import { defineApacheRule } from '../apache-rule';
 
 const PARAMS = 'hcmethod=GET hcuri=/ hcinterval=10';
@@ -22,10 +23,21 @@ export default defineApacheRule({
     // Loading it switches <IfModule mod_proxy_hcheck> sections: said in the title, as the SSLProxyEngine fix does.
     const switches = load ? ifModuleSections(ctx.config, ['proxy_hcheck']) : [];
     const also = switches.length ? ` (also turns on the <IfModule ${switches[0].args[0]}> section${switches.length > 1 ? 's' : ''} on line ${switches.map((n) => ctx.lineOf(n)).join(', ')})` : '';
+    const templates = hcTemplateMethods(ctx.config);
     for (const b of ctx.proxy.balancers.values()) {
       if (b.members.length === 0) continue;
       const checked = b.members.some((w) => w.params.has('hcmethod') || w.params.has('hctemplate'));
       if (checked) continue;
+      // The passive parameters take a member out after one failed request: failonstatus= for the codes it lists
+      // (AH01174), failontimeout=On for a read timeout (AH02460). With both the claim below is not true any more;
+      // with one, only the other half is.
+      const { failOnStatus, failOnTimeout } = balancerChecks(b, templates);
+      if (failOnStatus && failOnTimeout) continue;
+      const stays = failOnStatus
+        ? `failonstatus=${failOnStatus} takes a member out after it answers one of those codes (AH01174), but a member that hangs keeps getting its share of requests, which end as 502 after the timeout (failontimeout=On would take it out after the first)`
+        : failOnTimeout
+          ? 'failontimeout=On takes a member out after a request to it times out (AH02460), but a member that answers 500/503 keeps getting its share of requests, which end as those errors (failonstatus= would take it out after the first)'
+          : 'a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as 502 after the timeout';
       const first = b.members[0];
       const edits = b.members.filter((w) => w.node.file === first.node.file).map((w) => appendToDirective(w.node, PARAMS));
       let suggestion: Fix | undefined;
@@ -35,7 +47,7 @@ export default defineApacheRule({
       // there is no LoadModule line to model one on: the parameters alone would stop httpd, so none is offered.
       ctx.report({
         node: b.section ?? first.node,
-        message: `no member of ${b.name} has a health check (hcmethod=): httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as 502 after the timeout. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
+        message: `no member of ${b.name} has a health check (hcmethod=): ${failOnStatus || failOnTimeout ? stays : `httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); ${stays}`}. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
         suggestions: suggestion ? [suggestion] : [],
       });
     }

@@ -1,7 +1,10 @@
 import { apacheFix, insertLinesAfter } from '../../apache-fix';
 import type { ApacheNode } from '../../model/apache-tree';
-import { formatSeconds } from '../../model/apache-proxy';
+import { formatSeconds, type TimeoutValue } from '../../model/apache-proxy';
 import { defineApacheRule } from '../apache-rule';
+
+/** Servers named in one message at most; the rest are counted. */
+const MAX_NAMED = 3;
 
 export default defineApacheRule({
   id: 'proxytimeout-inherits-timeout',
@@ -12,15 +15,26 @@ export default defineApacheRule({
   directives: ['Timeout', 'ProxyTimeout'],
   versions: 'all 2.4',
   check(ctx) {
-    const seen = new Set<ApacheNode>();
+    // One finding per Timeout line, naming the servers (main server, virtual hosts) whose backends wait that long:
+    // a ProxyTimeout in one virtual host does not reach another, so "no ProxyTimeout in this file" was untrue there.
+    const byTimeout = new Map<ApacheNode, { t: TimeoutValue; servers: Set<ApacheNode | null> }>();
     for (const w of ctx.proxy.workers) {
       const t = ctx.proxy.backendTimeout(w);
-      if (t.origin !== 'Timeout' || t.ms <= 60_000 || !t.node || seen.has(t.node)) continue;
-      seen.add(t.node);
+      if (t.origin !== 'Timeout' || t.ms <= 60_000 || !t.node) continue;
+      const entry = byTimeout.get(t.node);
+      if (entry) entry.servers.add(w.vhost);
+      else byTimeout.set(t.node, { t, servers: new Set([w.vhost]) });
+    }
+    for (const [node, { t, servers }] of byTimeout) {
+      const vhosts = [...servers].filter((s): s is ApacheNode => s !== null);
+      const named = vhosts.slice(0, MAX_NAMED).map((v) => `<VirtualHost ${v.args.join(' ')}> (line ${ctx.lineOf(v)}${v.file !== node.file ? ` of ${v.file.path}` : ''})`);
+      if (vhosts.length > MAX_NAMED) named.push(`${vhosts.length - MAX_NAMED} more virtual host${vhosts.length - MAX_NAMED === 1 ? '' : 's'}`);
+      const where = [...(servers.has(null) ? ['the main server'] : []), ...named].join(', ');
+      const why = vhosts.length === 0 ? 'the main server sets no ProxyTimeout' : `no ProxyTimeout is set in ${vhosts.length === 1 ? 'that virtual host' : 'those virtual hosts'} or in the main server`;
       ctx.report({
-        node: t.node,
-        message: `Timeout ${t.node.args[0]} is also how long httpd waits for backends here, because no ProxyTimeout is set${t.partial ? ' in this file (unless the main configuration, not linted with it, sets one)' : ''}: a stalled backend holds each request ${formatSeconds(t.ms)} before httpd answers 502 (mod_proxy_http, AH01102) or 504 (mod_proxy_fcgi); set ProxyTimeout to what the backends need`,
-        suggestions: [apacheFix('Add "ProxyTimeout 60" after this line (backend waits only)', insertLinesAfter(t.node, ['ProxyTimeout 60']))],
+        node,
+        message: `Timeout ${node.args[0]} is also how long httpd waits for backends in ${where}, because ${why}${t.partial ? ' (unless the main configuration, not linted with it, sets one)' : ''}: a stalled backend holds each request ${formatSeconds(t.ms)} before httpd answers 502 (mod_proxy_http, AH01102) or 504 (mod_proxy_fcgi); set ProxyTimeout to what the backends need`,
+        suggestions: [apacheFix('Add "ProxyTimeout 60" after this line (backend waits only)', insertLinesAfter(node, ['ProxyTimeout 60']))],
       });
     }
   },

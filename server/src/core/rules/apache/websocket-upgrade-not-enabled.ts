@@ -39,17 +39,24 @@ export default defineApacheRule({
       if (r.target.scheme !== 'http' && r.target.scheme !== 'https' && r.target.scheme !== 'balancer') continue;
       if (!WS_PATH.test(r.path) && !WS_PATH.test(r.target.path)) continue;
       if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;
+      let lines: ApacheNode[] = [r.node];
       if (r.target.scheme === 'balancer') {
         const b = ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`);
         if (b && b.members.some((m) => m.target.scheme === 'ws' || m.target.scheme === 'wss' || m.params.has('upgrade'))) continue;
+        // upgrade= is a worker parameter: on a ProxyPass to a balancer httpd refuses to start ("ProxyPass unknown
+        // Balancer parameter", AH00526, 2.4.71), while on each BalancerMember the handshake got 101. A member that
+        // shares an earlier member's worker has its parameters ignored (AH01146), so that member's line gets it.
+        lines = [...new Set((b?.members ?? []).map((m) => (m.shares ?? m).node))];
       }
       // A suggestion, not a safe fix: the path is only a guess at a WebSocket endpoint, and where clients fall
       // back to long polling today, the fix moves them to long-lived tunnels (each holds a connection to httpd
       // and the backend, and ends after the idle timeout).
-      const fix = newEnough !== false ? apacheFix(newEnough ? 'Add "upgrade=websocket"' : 'Add "upgrade=websocket" (httpd 2.4.47 or later)', appendToDirective(r.node, 'upgrade=websocket')) : undefined;
+      const where = r.target.scheme === 'balancer' ? ' to every member of the balancer' : '';
+      const fix = newEnough !== false && lines.length ? apacheFix(`Add "upgrade=websocket"${where}${newEnough ? '' : ' (httpd 2.4.47 or later)'}`, ...lines.map((n) => appendToDirective(n, 'upgrade=websocket'))) : undefined;
+      const add = r.target.scheme === 'balancer' ? 'add upgrade=websocket to its BalancerMember lines (on the ProxyPass line httpd refuses it as a balancer parameter)' : 'add upgrade=websocket';
       ctx.report({
         node: r.node,
-        message: `"${r.path}" looks like a WebSocket endpoint, but this rule has no upgrade=websocket: mod_proxy_http drops the Upgrade header, so the backend answers the handshake with 400/426 (or the client falls back to polling) and no WebSocket opens; ${newEnough === false ? 'on httpd before 2.4.47 proxy it to ws:// with mod_proxy_wstunnel' : newEnough ? 'add upgrade=websocket' : 'add upgrade=websocket (httpd 2.4.47 or later)'}`,
+        message: `"${r.path}" looks like a WebSocket endpoint, but ${r.target.scheme === 'balancer' ? 'no member of its balancer has' : 'this rule has no'} upgrade=websocket: mod_proxy_http drops the Upgrade header, so the backend answers the handshake with 400/426 (or the client falls back to polling) and no WebSocket opens; ${newEnough === false ? 'on httpd before 2.4.47 proxy it to ws:// with mod_proxy_wstunnel' : newEnough ? add : `${add} (httpd 2.4.47 or later)`}`,
         suggestions: fix ? [fix] : [],
       });
     }

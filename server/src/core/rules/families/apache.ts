@@ -36,6 +36,7 @@ import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-sec
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
+import trunkOnlyDirective from '../apache/trunk-only-directive';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -75,6 +76,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   directiveNotAllowedInSection,
   modulesNotKnown,
   loadmoduleBuiltIn,
+  trunkOnlyDirective,
 ];
 
 /** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */

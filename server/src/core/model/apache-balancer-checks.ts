@@ -1,0 +1,66 @@
+import type { ApacheConfig } from './apache-tree';
+import type { Balancer, Worker } from './apache-proxy';
+import { onOff } from './apache-proxy';
+import { parseParams } from './apache-workers';
+
+/**
+ * What takes a sick balancer member out of rotation besides a failed connect, as httpd 2.4 does it:
+ * - failonstatus= (balancer): the member answered one of the listed codes (AH01174); the request that saw it still
+ *   gets the error. Says nothing about a member that hangs.
+ * - failontimeout=On (balancer): a request to the member timed out reading the answer (AH02460). Says nothing about
+ *   a member that answers errors quickly.
+ * - an active health check (mod_proxy_hcheck) with an HTTP method: OPTIONS, HEAD or GET (and the *11 forms) fail on
+ *   any status outside 2xx/3xx (or a failed hcexpr) and on no answer within the timeout, so they take out a member
+ *   that answers errors or hangs, before a client is sent to it. hcmethod=TCP only opens a connection, which a hung
+ *   or erroring backend still accepts; None checks nothing.
+ * On 2.4.71 (by hand, and test/evidence/scenarios/apache/balancers.ts): failonstatus=503 gave one 503, then 200s; failontimeout=On one
+ * 502 after the timeout, then 200s; hcmethod=GET only 200s once the first check had run.
+ */
+export interface BalancerChecks {
+  /** failonstatus= as written, when it lists at least one code. */
+  failOnStatus?: string;
+  /** failontimeout=On. */
+  failOnTimeout: boolean;
+  /** Members whose health check sends HTTP requests (own hcmethod=, or through hctemplate=). */
+  httpChecked: Worker[];
+  /** Members with a health check that cannot see errors or hangs (hcmethod=TCP, None, or a method proxylint does not know). */
+  otherChecked: Worker[];
+}
+
+export const HTTP_HC_METHODS = new Set(['options', 'head', 'get', 'options11', 'head11', 'get11']);
+
+/** ProxyHCTemplate name → its hcmethod (lower-case), for members that take their checks from a template. */
+export function hcTemplateMethods(config: Pick<ApacheConfig, 'all'>): Map<string, string | undefined> {
+  const out = new Map<string, string | undefined>();
+  for (const n of config.all) {
+    if (n.lname !== 'proxyhctemplate' || n.args.length < 1) continue;
+    const { params } = parseParams(n, 1);
+    out.set(n.args[0], params.find((p) => p.key === 'hcmethod')?.value.toLowerCase());
+  }
+  return out;
+}
+
+/** The hcmethod a member's checks use (lower-case): its own, else its template's; undefined when it has none. */
+export function healthCheckMethod(w: Worker, templates: Map<string, string | undefined>): string | undefined {
+  const own = w.params.get('hcmethod');
+  if (own) return own.value.toLowerCase();
+  const t = w.params.get('hctemplate');
+  return t ? templates.get(t.value) ?? 'template' : undefined;
+}
+
+export function balancerChecks(b: Balancer, templates: Map<string, string | undefined>): BalancerChecks {
+  const status = b.params.get('failonstatus');
+  const httpChecked: Worker[] = [];
+  const otherChecked: Worker[] = [];
+  for (const m of b.members) {
+    const method = healthCheckMethod(m, templates);
+    if (method === undefined) continue;
+    (HTTP_HC_METHODS.has(method) ? httpChecked : otherChecked).push(m);
+  }
+  return {
+    failOnStatus: status && /\d{3}/.test(status.value) ? status.value : undefined,
+    failOnTimeout: onOff(b.params.get('failontimeout')) === true,
+    httpChecked,
+    otherChecked,
+  };
+}
