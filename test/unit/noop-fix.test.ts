@@ -59,3 +59,34 @@ test('pooled-connection-outlives-backend-keepalive: with a 1.5 s backend keep-al
   const [f] = lint(1500, 'ProxyPass "/pool/" "http://127.0.0.1:21200/pool/"\n');
   assert.equal(f.fix?.title, 'Set ttl=1');
 });
+
+// nginx: the timeout rule's suggested value must be below the load balancer's idle timeout, also when that is 1 s
+// or less (it used to suggest 1s for a 1 s balancer, on a line already at 1s).
+import { lintNginx } from '../../server/src/core/lint';
+import { applyEdits } from '../../server/src/core/fix';
+import { nginxTestText } from '../helpers';
+
+for (const [outer, expected] of [[1000, '500ms'], [800, '400ms'], [1500, '1s'], [60_000, '55s']] as const) {
+  test(`timeout-exceeds-outer-idle-timeout: a ${outer} ms outer idle timeout gets ${expected}, below it, and nginx -t accepts it`, () => {
+    const conf = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:8080;\n        location / {\n            proxy_pass http://127.0.0.1:9;\n            proxy_read_timeout 1s;\n        }\n    }\n}\n';
+    const settings = defaultSettings();
+    settings.environment.outerIdleTimeoutMs = outer;
+    const found = lintNginx('/c/nginx.conf', conf, memHost({ '/c/nginx.conf': conf }), { settings }).findings.filter((f) => f.ruleId === 'timeout-exceeds-outer-idle-timeout');
+    const read = found.find((f) => /proxy_read_timeout 1s/.test(conf.slice(f.start, f.end)));
+    if (outer > 1000) {
+      // 1s is below these: proxy_read_timeout is fine; the send timeout (default 60s) is what is reported.
+      assert.equal(read, undefined);
+    } else {
+      assert.ok(read, 'proxy_read_timeout 1s is not below a 1 s (or shorter) idle timeout');
+    }
+    for (const f of found) {
+      const s = f.suggestions[0];
+      assert.ok(s, `a suggestion for ${f.message}`);
+      assert.match(s.title, new RegExp(`\\b${expected}\\b`));
+      const fixed = applyEdits(conf, s.edits).text;
+      assert.notEqual(fixed, conf);
+      const r = nginxTestText(fixed);
+      assert.ok(r.ok, r.output);
+    }
+  });
+}

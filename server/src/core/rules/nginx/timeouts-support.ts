@@ -137,7 +137,10 @@ export function seconds(ms: number): string {
  */
 export function belowOuter(outerMs: number): number {
   const margin = Math.max(1000, Math.min(5000, Math.floor(outerMs / 10 / 1000) * 1000));
-  return Math.max(1000, Math.floor((outerMs - margin) / 1000) * 1000);
+  const whole = Math.max(1000, Math.floor((outerMs - margin) / 1000) * 1000);
+  // An outer timeout of 1 s or less leaves no whole second below it (1 s is not below 1 s): half of it, in
+  // milliseconds, which nginx times accept. Otherwise the suggestion would set the value the finding is about.
+  return whole < outerMs ? whole : Math.max(1, Math.floor(outerMs / 2));
 }
 
 /** A time option of a rule: a number of seconds or an nginx time string; the fallback when absent or invalid. */
