@@ -811,7 +811,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   if (server === 'nginx') {
     fields.client = plain(line, 'client');
     // A regex server_name may hold commas: the name runs to the next field nginx writes after it.
-    const server = /, server: (.*?)(?=, (?:request|subrequest|upstream|host|referrer): |$)/.exec(line);
+    // A stream line without `upstream:` (no resolver) goes on with its byte counts.
+    const server = /, server: (.*?)(?=, (?:request|subrequest|upstream|host|referrer): |, bytes from\/to |$)/.exec(line);
     if (server) fields.serverName = server[1].trim();
     const request = quoted(line, 'request');
     if (request) {
