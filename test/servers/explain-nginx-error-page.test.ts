@@ -173,6 +173,10 @@ test('explain: an error page that fails in its turn, and recursive error pages t
         location / { proxy_pass http://${dead.address}; }
     }
     server {
+        listen 127.0.0.1:8002;
+        location /ret/ { return 502; }
+    }
+    server {
         listen 127.0.0.1:8001;
         recursive_error_pages on;
         error_page 502 = @fallback;
@@ -185,12 +189,16 @@ test('explain: an error page that fails in its turn, and recursive error pages t
   try {
     const plain = await request({ port: setup.ports.get('127.0.0.1:8000')!, path: '/x', timeoutMs: 10_000 });
     const loop = await request({ port: setup.ports.get('127.0.0.1:8001')!, path: '/x', timeoutMs: 10_000 });
+    // The hover on error_page says a 502 from `return 502` leaves no error-log line.
+    const ret = await request({ port: setup.ports.get('127.0.0.1:8002')!, path: '/ret/', timeoutMs: 10_000 });
     await new Promise((r) => setTimeout(r, 300));
     const log = nginx.errorLog();
     // nginx's own pages: the error page's body was never served, and the loop ends in 500.
     assert.equal(plain.status, 502, log);
     assert.match(plain.body.toString(), /<center>nginx\/[\d.]+<\/center>/);
     assert.equal(loop.status, 500, log);
+    assert.equal(ret.status, 502, log);
+    assert.ok(!log.includes('/ret/'), log);
     assert.match(loop.body.toString(), /500 Internal Server Error/);
     const refusedLines = log.split('\n').filter((l) => l.includes('(111: Connection refused)'));
     assert.equal(refusedLines.filter((l) => l.includes(`upstream: "http://${dead.address}/err502"`)).length, 1, log);
