@@ -71,3 +71,25 @@ test('explain: stream lines speak of the stream module: no 504, no http_5xx, the
   const http = explainLogLine(at('*3', 'error', 'upstream timed out (110: Connection timed out)', '/x', 'http://127.0.0.1:1/x'))!;
   assert.equal(http.pattern.status, '504');
 });
+
+test('explain: an error page that is proxied answers only if its own try works; a lone line says so', () => {
+  const conf = `events {}
+http {
+    server {
+        listen 127.0.0.1:37514;
+        error_page 502 /err502;
+        location /err502 { proxy_pass http://127.0.0.1:37498; }
+        location / { proxy_pass http://127.0.0.1:37497; }
+    }
+}
+`;
+  const line = at('*10', 'error', 'connect() failed (111: Connection refused)', '/x', 'http://127.0.0.1:37497/x').replace('37518', '37514');
+  const [e] = explainLog([line], [checked(conf)]).entries;
+  assert.equal(e.outcome?.errorPage?.answer, "502 with the page /err502 as its body, if that location's own proxy_pass worked (had it failed, a line for the same connection would follow)");
+  // The line of that failure, on the same connection: one request, and nginx's own 502.
+  const second = at('*10', 'error', 'connect() failed (111: Connection refused)', '/x', 'http://127.0.0.1:37498/err502').replace('37518', '37514');
+  const r = explainLog([line, second], [checked(conf)]).requests;
+  assert.equal(r.length, 1);
+  assert.equal(r[0].outcome?.errorPage, undefined);
+  assert.match(r[0].outcome!.why, /^the error page failed in its turn/);
+});

@@ -8,10 +8,11 @@ import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
-import { errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
+import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
 import { failureWord, loneOutcome, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
+import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -163,7 +164,12 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       // default): the new failure's status is what the client got.
       const scope = c.location ?? c.server;
       if (c.handoff?.some((h) => h.via.name === 'error_page') && valuesAt(found.checked.config, scope, ['recursive_error_pages'], found.checked.target)[0].value !== 'on') return undefined;
-      return errorPageFor(found.checked.config, scope, status, found.checked.target);
+      const turn = errorPageFor(found.checked.config, scope, status, found.checked.target);
+      // An error page that is proxied in its turn answers only if its own try works; when that fails, a line for the
+      // same connection follows (and joins the request: see `continues` below).
+      const page = turn && errorPageLocation(c.server, turn.node);
+      const proxied = page?.children.some((x) => (PASS_DIRECTIVES as readonly string[]).includes(x.name));
+      return proxied && turn ? { ...turn, answer: `${turn.answer}, if that location's own ${page!.children.find((x) => (PASS_DIRECTIVES as readonly string[]).includes(x.name))!.name} worked (had it failed, a line for the same connection would follow)` } : turn;
     };
     const turn = turnAt(found.place);
     // Blocks the line cannot tell apart, with different error pages: none is said to have answered.

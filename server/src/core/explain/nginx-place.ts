@@ -441,3 +441,11 @@ export function errorPagePlace(from: NginxPlace | PlaceCandidate, via: ConfigNod
   const handoff = seen ? chain : [...chain, { from: from.location, via, to, uri }];
   return { server: from.server, location: to, handoff, how, byName: true };
 }
+
+/** The location an error_page (`via`, in `server`) sends a request to, when it names a named location or a plain URI. */
+export function errorPageLocation(server: ConfigNode, via: ConfigNode): ConfigNode | undefined {
+  const arg = via.directive.args[via.directive.args.length - 1]?.value ?? '';
+  const lookup = lookupIn(server, []);
+  if (arg.startsWith('@')) return lookup.named(arg);
+  return arg.startsWith('/') && !arg.includes('$') ? lookup.uri(arg.replace(/\?.*$/, '')) : undefined;
+}
