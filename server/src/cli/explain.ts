@@ -32,7 +32,10 @@ the client got: given as sure only when nginx could try no other server after
 the last line (with --in: all servers of the group tried, the tries limit
 reached, or a failure proxy_next_upstream does not pass on); so is a line
 logged alone when nginx had no other server to try (a group of one server, a
-proxy_pass address, proxy_next_upstream off). Lines from
+proxy_pass address, proxy_next_upstream off). With --in, the error_page and
+the cache in force there are read as well: a stale copy proxy_cache_use_stale
+sent instead, a 502 proxy_cache_valid keeps, an error page that failed in its
+turn (nginx's own page) or looped (500). Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper.
