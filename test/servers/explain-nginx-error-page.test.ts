@@ -95,7 +95,8 @@ test('explain: an error_page where nginx handled the request decides what the cl
     assert.equal(out.code, 0, out.stderr);
     const j = JSON.parse(out.stdout) as { explained: EntryJson[]; requests: { request: string | null; outcome?: OutcomeJson }[] };
     const lone = (prefix: string, id = 'nginx-refused') => {
-      const e = j.explained.filter((x) => x.id === id && x.alone > 0 && x.fields.path?.startsWith(prefix));
+      // The GET of each location (/ep200/ has a POST too, another request: an entry of its own).
+      const e = j.explained.filter((x) => x.id === id && x.alone > 0 && x.fields.path === `${prefix}x`);
       assert.equal(e.length, 1, `one ${id} entry for ${prefix}:\n${JSON.stringify(j.explained, null, 1)}`);
       return e[0];
     };
@@ -111,6 +112,9 @@ test('explain: an error_page where nginx handled the request decides what the cl
       assert.equal(e.outcome!.errorPage?.generated, '502');
       assert.match(e.outcome!.errorPage!.directive, /^error_page 502 =200 \/fallback\.html$/);
     }
+    const post = j.explained.filter((x) => x.fields.method === 'POST');
+    assert.equal(post.length, 1, JSON.stringify(j.explained, null, 1));
+    assert.equal(post[0].outcome?.status, '200', JSON.stringify(post[0].outcome));
     // The location's own error_page line, and the server's for /inherit/ (nginx.conf line numbers).
     const lineOf = (text: string) => setup.text.split('\n').findIndex((l) => l.includes(text)) + 1;
     assert.equal(lone('/ep200/').outcome!.errorPage!.line, lineOf('location /ep200/'));
@@ -146,6 +150,89 @@ test('explain: an error_page where nginx handled the request decides what the cl
   } finally {
     await nginx.stop();
     await Promise.all([refused.stop(), refused2.stop(), silent.stop()]);
+    setup.cleanup();
+  }
+});
+
+interface RequestJson {
+  request: string | null;
+  thread: string;
+  tried: { server: string; got: string; handedOn?: true }[];
+  outcome: OutcomeJson;
+  lines: { line: string; explained: number }[];
+}
+
+test('explain: an error page that fails in its turn, and recursive error pages that loop, as a real nginx answers them', async () => {
+  const dead = await refusedPort();
+  const dead2 = await refusedPort();
+  const setup = await prepareNginx(`http {
+    server {
+        listen 127.0.0.1:8000;
+        error_page 502 /err502;
+        location /err502 { proxy_pass http://${dead.address}; }
+        location / { proxy_pass http://${dead.address}; }
+    }
+    server {
+        listen 127.0.0.1:8002;
+        location /ret/ { return 502; }
+    }
+    server {
+        listen 127.0.0.1:8001;
+        recursive_error_pages on;
+        error_page 502 = @fallback;
+        location / { proxy_pass http://${dead.address}; }
+        location @fallback { proxy_pass http://${dead2.address}; }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    const plain = await request({ port: setup.ports.get('127.0.0.1:8000')!, path: '/x', timeoutMs: 10_000 });
+    const loop = await request({ port: setup.ports.get('127.0.0.1:8001')!, path: '/x', timeoutMs: 10_000 });
+    // The hover on error_page says a 502 from `return 502` leaves no error-log line.
+    const ret = await request({ port: setup.ports.get('127.0.0.1:8002')!, path: '/ret/', timeoutMs: 10_000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const log = nginx.errorLog();
+    // nginx's own pages: the error page's body was never served, and the loop ends in 500.
+    assert.equal(plain.status, 502, log);
+    assert.match(plain.body.toString(), /<center>nginx\/[\d.]+<\/center>/);
+    assert.equal(loop.status, 500, log);
+    assert.equal(ret.status, 502, log);
+    assert.ok(!log.includes('/ret/'), log);
+    assert.match(loop.body.toString(), /500 Internal Server Error/);
+    const refusedLines = log.split('\n').filter((l) => l.includes('(111: Connection refused)'));
+    assert.equal(refusedLines.filter((l) => l.includes(`upstream: "http://${dead.address}/err502"`)).length, 1, log);
+    // One try at the location, then ten through the error page (nginx's limit of internal redirects), then the cycle line.
+    assert.equal(refusedLines.filter((l) => l.includes(dead2.address)).length, 10, log);
+    assert.match(log, /rewrite or internal redirection cycle while redirect to named location "@fallback"/);
+
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as { explained: (EntryJson & { count: number })[]; requests: RequestJson[]; unknownLines: number };
+    // Each connection is one request, its lines all in it.
+    assert.equal(j.requests.length, 2, JSON.stringify(j.requests, null, 1));
+    const [first, second] = j.requests;
+    assert.equal(first.lines.length, 2);
+    assert.equal(first.outcome.status, '502', JSON.stringify(first.outcome));
+    assert.equal(first.outcome.final, true);
+    assert.equal(first.outcome.errorPage, undefined, 'the error page did not answer');
+    assert.match(first.outcome.why, /recursive_error_pages off nginx sent its own 502 page/);
+    assert.deepEqual(first.tried.map((t) => !!t.handedOn), [false, true]);
+    assert.equal(second.lines.length, 12, JSON.stringify(second.lines, null, 1));
+    assert.equal(second.outcome.status, '500');
+    assert.equal(second.outcome.final, true);
+    assert.equal(second.outcome.errorPage, undefined);
+    const cycle = j.explained.find((e) => e.id === 'nginx-redirect-cycle');
+    assert.ok(cycle, 'the cycle line is known');
+    assert.equal(cycle!.errorPage, null);
+    // The error page's own try is placed at the location it went to.
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
+    assert.match(text, /location \/err502 at \S+:\d+, handed on from location \/ at \S+:\d+ by error_page 502 \/err502/);
+    assert.match(text, /then, as the error page, 127\.0\.0\.1:\d+ \(refused\) 10 times/);
+    assert.doesNotMatch(text, /with the page \/err502 as its body/);
+  } finally {
+    await nginx.stop();
+    await Promise.all([dead.stop(), dead2.stop()]);
     setup.cleanup();
   }
 });

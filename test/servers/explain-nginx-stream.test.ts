@@ -4,9 +4,13 @@
 // client connection is closed, and a failed try in a group is passed to the next server (proxy_next_upstream on).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, runCli } from '../helpers';
-import { prepareNginx, startNginx } from './harness/nginx';
+import { prepareNginx, startNginx, tempDir } from './harness/nginx';
+import { startBlackhole } from './standins/blackhole';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
@@ -85,6 +89,71 @@ test('explain: stream lines of a real nginx have no HTTP status, are placed at t
     await nginx.stop();
     await dead.stop();
     await good.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain: a stream session nginx gave up on names the $status of the stream access log; an idle session closed by proxy_timeout is known (real nginx)', async () => {
+  const dead = await refusedPort();
+  const hole = await startBlackhole(30_000);
+  const quiet = await startHttpStandin({ behaviour: 'silent', deadlineMs: 30_000 });
+  const dir = tempDir('proxylint-stream-status-');
+  const setup = await prepareNginx(
+    `stream {
+    log_format st '$server_port $status';
+    access_log ${join(dir, 'logs', 'stream.log')} st;
+    server {
+        listen 127.0.0.1:18010;
+        proxy_pass ${dead.address};
+    }
+    server {
+        listen 127.0.0.1:18011;
+        proxy_connect_timeout 1s;
+        proxy_pass ${hole.address};
+    }
+    server {
+        listen 127.0.0.1:18012;
+        proxy_timeout 1s;
+        proxy_pass ${quiet.address};
+    }
+    server {
+        listen 127.0.0.1:18013;
+        set $target backend.example:80;
+        proxy_pass $target;
+    }
+}
+`,
+    { dir },
+  );
+  const nginx = await startNginx(setup);
+  try {
+    const port = (p: number) => setup.ports.get(`127.0.0.1:${p}`)!;
+    for (const p of [18010, 18011, 18012, 18013]) await talk(port(p));
+    await new Promise((r) => setTimeout(r, 300));
+    const log = nginx.errorLog();
+    const access = readFileSync(join(dir, 'logs', 'stream.log'), 'utf8');
+    const status = (p: number) => new RegExp(`^${port(p)} (\\d+)$`, 'm').exec(access)?.[1];
+    // A stream server has no 504: a connect timeout is logged as 502, like a refused connect.
+    assert.deepEqual([18010, 18011, 18012, 18013].map(status), ['502', '502', '200', '500'], `${access}\n${log}`);
+    assert.ok(log.includes(NGX_LOG.connectTimeout), log);
+    assert.ok(log.includes(`[info]`) && log.includes(NGX_LOG.streamIdle), log);
+
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as { explained: { id: string; status: string; meaning: string; fields: { serverName?: string } }[] };
+    const at = (p: number) => j.explained.find((e) => e.fields.serverName === `127.0.0.1:${port(p)}`);
+    for (const [p, id, code] of [[18010, 'nginx-refused', '502'], [18011, 'nginx-connect-timeout', '502'], [18013, 'nginx-no-resolver', '500'], [18012, 'nginx-stream-idle-timeout', '200']] as const) {
+      const e = at(p);
+      assert.equal(e?.id, id, JSON.stringify(j.explained, null, 1));
+      assert.match(e!.status, new RegExp(`^no HTTP status: .*\\$status says ${code}\\)$`), e!.status);
+    }
+    assert.doesNotMatch(at(18011)!.meaning, /gets 504/);
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
+    assert.doesNotMatch(text, /the client got 50\d/);
+    assert.doesNotMatch(text, /http_50\d|next_upstream lists/);
+  } finally {
+    await nginx.stop();
+    await Promise.all([dead.stop(), hole.stop(), quiet.stop()]);
     setup.cleanup();
   }
 });

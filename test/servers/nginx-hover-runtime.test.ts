@@ -241,7 +241,7 @@ test('error_page: an error URI proxied to the failing backend gives the client t
   } finally {
     await silent.stop();
   }
-  assert.match(nginxDirectiveDoc('error_page')!.failure, /If the error URI itself is proxied to the failing backend, users get the error of that second request/);
+  assert.match(nginxDirectiveDoc('error_page')!.failure, /If the error URI itself is proxied to the failing backend, that second request fails too and users get nginx's own error page with the status of that second failure/);
 });
 
 test('upstream keep-alive: a reset on a reused connection logs recv() failed (104); GET is sent again (200), POST gets 502 (real nginx)', async () => {

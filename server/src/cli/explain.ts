@@ -1,4 +1,4 @@
-import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
@@ -32,7 +32,10 @@ the client got: given as sure only when nginx could try no other server after
 the last line (with --in: all servers of the group tried, the tries limit
 reached, or a failure proxy_next_upstream does not pass on); so is a line
 logged alone when nginx had no other server to try (a group of one server, a
-proxy_pass address, proxy_next_upstream off). Lines from
+proxy_pass address, proxy_next_upstream off). With --in, the error_page and
+the cache in force there are read as well: a stale copy proxy_cache_use_stale
+sent instead, a 502 proxy_cache_valid keeps, an error page that failed in its
+turn (nginx's own page) or looped (500). Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper.
@@ -187,6 +190,11 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
   o.inRequest?.shownMeanings.add(pattern.id);
+  for (const note of nginxNotes(x, at)) {
+    if (o.inRequest?.shownMeanings.has(note)) continue;
+    o.inRequest?.shownMeanings.add(note);
+    out.push(`Note: ${note}`);
+  }
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
   if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
@@ -301,7 +309,14 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     example: x.example,
     status: x.explanation.pattern.status,
     statuses: x.explanation.pattern.statuses,
-    ...(x.explanation.pattern.server === 'nginx' ? { outcome: x.outcome ? outcomeJson(x.outcome) : null, errorPage: x.errorPage ? errorPageJson(x.errorPage) : null } : {}),
+    ...(x.explanation.pattern.server === 'nginx'
+      ? {
+          outcome: x.outcome ? outcomeJson(x.outcome) : null,
+          errorPage: x.errorPage ? errorPageJson(x.errorPage) : null,
+          cache: x.cache ? { stale: x.cache.stale ? { ...pos(x.cache.stale.node), word: x.cache.stale.word } : null, keepsError: x.cache.keepsError ? { ...pos(x.cache.keepsError.node), status: x.cache.keepsError.status, time: x.cache.keepsError.time } : null } : null,
+          notes: nginxNotes(x, (n) => `${n.file.path}:${pos(n).line}`),
+        }
+      : {}),
     meaning: x.explanation.pattern.meaning,
     fields: x.explanation.fields,
     directives: x.explanation.directives,
@@ -335,7 +350,7 @@ function valueJson(v: ValueHere) {
 
 /** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */
 function outcomeJson(o: NginxOutcome) {
-  return { status: o.status ?? null, final: o.final, why: o.why, ...(o.errorPage ? { errorPage: errorPageJson(o.errorPage) } : {}) };
+  return { status: o.status ?? null, final: o.final, why: o.why, ...(o.errorPage ? { errorPage: errorPageJson(o.errorPage) } : {}), ...(o.stale ? { stale: pos(o.stale) } : {}) };
 }
 
 /** The error_page that replaced the status nginx made: where it is, as written, and what the client got instead. */

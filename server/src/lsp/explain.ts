@@ -1,6 +1,6 @@
-import { entryStatus, explainLog, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
-import { nginxLineRoles, outcomeText } from '../core/explain/nginx-requests';
+import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
 import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
 import { ruleMeta } from '../core/rules/index';
@@ -50,7 +50,7 @@ function requestMarkdown(r: ExplainedRequest): string {
   if (r.server === 'nginx') {
     const who = [`connection ${r.thread}`, r.client && `client ${r.client}`, r.request && code(r.request)].filter(Boolean).join(', ');
     const out = [`### nginx: one request, logged in ${r.lines.length} lines (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
-    if (r.tried?.length) out.push(`**Tried:** ${r.tried.map((t) => `${code(t.server)} (${t.got})`).join(', then ')}`);
+    if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
     out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
     const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!);
     r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? `the client got ${entryStatus(line.entry)}`}`, ...body(line.entry, line.explanation)));
@@ -67,6 +67,7 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   const fields = (own ?? x.explanation).fields;
   const out: string[] = [];
   out.push(`**What happened:** ${pattern.meaning}`);
+  for (const note of nginxNotes(x, link)) out.push(`**Note:** ${note}`);
   if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
   if (x.place) {
     const loc = x.place.location;

@@ -50,6 +50,8 @@ export const NGX_LOG = {
   // Logged at level info: not in an error log at the default level (error).
   clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
   serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
+  // The stream module's proxy_timeout on an idle session, logged at level info (nginx 1.22.1).
+  streamIdle: 'connection timed out (110: Connection timed out) while proxying connection',
   slowStartInvalid: 'invalid parameter "slow_start=10s"',
   serviceInvalid: 'invalid parameter "service=http"',
 } as const;
@@ -72,6 +74,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
   clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
+  streamIdle: 'servers/explain-nginx-stream.test.ts',
   slowStartInvalid: 'servers/nginx-server-params.test.ts',
   serviceInvalid: 'servers/nginx-server-params.test.ts',
 };

@@ -90,8 +90,8 @@ const CORE: DirectiveDoc[] = [
     failure: [
       '`error_page 502 503 504 /50x.html;` only changes what users see; the status stays 502/504 in the access log unless you add `=code`. It can still mask failures:',
       '- With `=200` (or another code) gateway errors look like successes to monitoring that checks status codes.',
-      '- A friendly page hides *which* component failed. An nginx-made 502/504 always has an error-log line; with `proxy_intercept_errors on` the backend\'s own 5xx pages get replaced too.',
-      '- If the error URI itself is proxied to the failing backend, users get the error of that second request.',
+      '- A friendly page hides *which* component failed. A 502/504 nginx makes because a backend failed has an error-log line, but one from `return 502` or replayed from the cache (`proxy_cache_valid` covering 502/504) has none; with `proxy_intercept_errors on` the backend\'s own 5xx pages get replaced too, and they leave no line either.',
+      '- If the error URI itself is proxied to the failing backend, that second request fails too and users get nginx\'s own error page with the status of that second failure (`recursive_error_pages` is off); with it on, an error page that keeps failing ends after 10 internal redirects in a 500 ("rewrite or internal redirection cycle").',
     ].join('\n'),
     statusCodes: ['502', '503', '504'],
     logLines: [],

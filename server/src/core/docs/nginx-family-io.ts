@@ -201,7 +201,7 @@ export const IO_FAMILIES: Family[] = [
       summary: `Whether ${m.backend} responses with status 300 or higher go to the client unchanged (\`off\`) or are handled by nginx's \`error_page\` (\`on\`).`,
       failure:
         'With `on` and an `error_page` for the code, a 502/503/504 *sent by the backend* is replaced by nginx\'s page, and users or status checks can no longer tell whether nginx or the application failed. ' +
-        'Rule of thumb: a 502/504 that nginx produced always comes with an error-log line; a backend\'s own 502 does not (compare `$status` with `$upstream_status` in the access log). Without a matching `error_page` the response passes through unchanged.',
+        'Rule of thumb: a 502/504 that nginx made because the backend failed comes with an error-log line; a backend\'s own 502 does not (compare `$status` with `$upstream_status` in the access log), and neither does one from `return 502` or one answered from the cache (`*_cache_valid` covering 502/504). Without a matching `error_page` the response passes through unchanged.',
       statusCodes: ['502', '503', '504'],
       logLines: [],
       defaultValue: 'off',

@@ -8,9 +8,11 @@ import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
 import { explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { unwrapLogLines } from './log-wrappers';
-import { findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { loneOutcome, nginxOutcome, nginxRequests, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
+import { failureWord, loneOutcome, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
+import { cacheTurn, type CacheTurn } from './nginx-cache';
+import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -50,6 +52,10 @@ export interface ExplainedEntry {
   outcome?: NginxOutcome;
   /** nginx: the error_page in force where the example line was handled that replaces the status it made. */
   errorPage?: ErrorPageTurn;
+  /** nginx: what the cache in force where the example line was handled does to its failure (see cacheTurn). */
+  cache?: CacheTurn;
+  /** nginx "no live upstreams": the `server … down` lines, when every server of the group the line names is down. */
+  allDown?: ConfigNode[];
 }
 
 /**
@@ -67,8 +73,8 @@ export interface ExplainedRequest {
   lines: { entry: ExplainedEntry; text: string; explanation: LogExplanation }[];
   /** nginx: the request line as logged (`GET /api/orders HTTP/1.1`). */
   request?: string;
-  /** nginx: the servers tried, in order, and what each got (the kind of its failure line). */
-  tried?: { server: string; got: string }[];
+  /** nginx: the servers tried, in order, and what each got (the kind of its failure line); `handedOn`: the first try after an error_page sent the request on. */
+  tried?: { server: string; got: string; handedOn?: true }[];
   /** nginx: what the client got, from the last lines. */
   outcome?: NginxOutcome;
 }
@@ -106,8 +112,6 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       if (b) borrowed.set(r.lines[n], b);
     });
   }
-  const ngxRequests = nginxRequests(lines);
-  const inRequest = new Set([...requests, ...ngxRequests].flatMap((r) => r.lines));
 
   // A log repeats the same request and backend many times: each is placed once (placing looks at every server block).
   const places = new Map<string, Placed>();
@@ -160,11 +164,48 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       // default): the new failure's status is what the client got.
       const scope = c.location ?? c.server;
       if (c.handoff?.some((h) => h.via.name === 'error_page') && valuesAt(found.checked.config, scope, ['recursive_error_pages'], found.checked.target)[0].value !== 'on') return undefined;
-      return errorPageFor(found.checked.config, scope, status, found.checked.target);
+      const turn = errorPageFor(found.checked.config, scope, status, found.checked.target);
+      // An error page that is proxied in its turn answers only if its own try works; when that fails, a line for the
+      // same connection follows (and joins the request: see `continues` below).
+      const page = turn && errorPageLocation(c.server, turn.node);
+      const proxied = page?.children.some((x) => (PASS_DIRECTIVES as readonly string[]).includes(x.name));
+      return proxied && turn ? { ...turn, answer: `${turn.answer}, if that location's own ${page!.children.find((x) => (PASS_DIRECTIVES as readonly string[]).includes(x.name))!.name} worked (had it failed, a line for the same connection would follow)` } : turn;
     };
     const turn = turnAt(found.place);
     // Blocks the line cannot tell apart, with different error pages: none is said to have answered.
     return (found.place.others ?? []).every((o) => turnAt(o)?.node === turn?.node) ? turn : undefined;
+  };
+  // A failure on the same connection and request right after one that an error_page handles, at a location that
+  // error page leads to, is the error page's own try (nginx 1.22.1: `error_page 502 /err502` with /err502 passing to
+  // the same dead backend logs the backend twice for *N, the second with the page's URI). It is placed there: what
+  // is in force there, and whether another error page follows (recursive_error_pages), are that location's.
+  const continues = (prev: number, next: number, again: boolean): boolean => {
+    const a = placedAt[prev]?.found;
+    const b = placedAt[next]?.found;
+    if (!a?.place.location || !b || a.checked !== b.checked) return false;
+    // A failure placed where the earlier one was, at a server not yet tried there, is the next server of that location.
+    if (!again && b.place.location === a.place.location && !b.place.handoff) return false;
+    const turn = errorPageOf(prev, lines[prev].explanation!.pattern.status);
+    if (!turn) return false;
+    const fields = lines[next].explanation!.fields;
+    const how = `${a.place.how.split('; ')[0]}; the request's error page: the error_page in force where its earlier failure (the line before on the same connection) was handled sent it to this location, which passes to ${serverOf(fields.upstream) ?? 'the line\'s backend'}`;
+    const place = errorPagePlace(a.place, turn.node, fields, a.checked.upstreams, how);
+    if (!place) return false;
+    placedAt[next] = { found: { place, checked: a.checked } };
+    return true;
+  };
+  const ngxRequests = nginxRequests(lines, continues);
+  const inRequest = new Set([...requests, ...ngxRequests].flatMap((r) => r.lines));
+  // The cache in force where a line was handled, for the status nginx made (see cacheTurn).
+  const cacheOf = (index: number, status: string | undefined): CacheTurn | undefined => {
+    const found = placedAt[index].found;
+    const e = lines[index].explanation!;
+    if (!found?.place.location || e.fields.subrequest || found.place.others?.length) return undefined;
+    return cacheTurn(found.checked.config, found.place.location, e.fields.family ?? 'proxy', e.fields.method, failureWord(e.pattern.id), status, found.checked.target);
+  };
+  const withStale = (o: NginxOutcome, index: number): NginxOutcome => {
+    const stale = o.final && o.status !== undefined ? cacheOf(index, o.errorPage?.generated ?? o.status)?.stale : undefined;
+    return stale ? { ...o, stale: stale.node } : o;
   };
   // Lone lines of one entry: their sure outcome while they all have the same one (null once one differs or is unsure).
   const lone = new Map<ExplainedEntry, NginxOutcome | null>();
@@ -172,10 +213,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
     const sure = loneOutcome(index, e, limitsOf(index));
-    const o = sure && withErrorPage(sure, errorPageOf(index, sure.status));
+    const o = sure && withStale(withErrorPage(sure, errorPageOf(index, sure.status)), index);
     const seen = lone.get(entry);
     if (seen === undefined && !lone.has(entry)) lone.set(entry, o ?? null);
-    else if (seen && (!o || o.status !== seen.status || o.why !== seen.why || o.errorPage?.node !== seen.errorPage?.node)) lone.set(entry, null);
+    else if (seen && (!o || o.status !== seen.status || o.why !== seen.why || o.errorPage?.node !== seen.errorPage?.node || o.stale !== seen.stale)) lone.set(entry, null);
   };
 
   const byKey = new Map<string, ExplainedEntry>();
@@ -201,7 +242,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const nodeKey = (n: ConfigNode) => `${n.file.path}:${n.directive.start}`;
     const routeKey = (c: PlaceCandidate) => [c.location ?? c.server, ...(c.handoff ?? []).map((h) => h.via)].map(nodeKey).join('>');
     const others = found ? [found.place, ...(found.place.others ?? [])].map(routeKey).join(' ') : '';
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}`;
+    // nginx lines of different requests (another method or path) are kept apart: the cache, an error page or the
+    // retries may have given them different outcomes, and one example line would stand for both.
+    const request = explanation.pattern.server === 'nginx' && explanation.fields.path !== undefined ? `${explanation.fields.method ?? ''} ${explanation.fields.path}` : '';
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);
@@ -231,8 +275,13 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       findings: found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked.findings, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     };
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
-    const turn = explanation.fields.subrequest ? undefined : errorPageOf(index, explanation.pattern.status);
+    // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
+    const turn = explanation.fields.subrequest || explanation.pattern.id === 'nginx-redirect-cycle' ? undefined : errorPageOf(index, explanation.pattern.status);
     if (turn) entry.errorPage = turn;
+    const cache = explanation.pattern.server === 'nginx' ? cacheOf(index, explanation.pattern.status) : undefined;
+    if (cache) entry.cache = cache;
+    const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
+    if (down) entry.allDown = down;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
   });
@@ -254,8 +303,16 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const at = [...r.lines].reverse().find((i) => placedAt[i].found?.place.location);
     const limits = at === undefined ? undefined : limitsOf(at);
     const made = nginxOutcome(r, explanations, limits);
-    const outcome = at === undefined ? made : withErrorPage(made, errorPageOf(at, made.status));
-    const tried = r.tries.map((t) => ({ server: t.server, got: tryLabel(t.failure === undefined ? undefined : explanations.get(t.failure)) }));
+    const cycle = r.end !== undefined && explanations.get(r.end)!.pattern.id === 'nginx-redirect-cycle';
+    const turn = at === undefined || cycle ? undefined : errorPageOf(at, made.status);
+    let outcome = at === undefined ? made : withErrorPage(made, turn);
+    // The error page's own try failed, and no error page handles that (recursive_error_pages off): nginx's own page.
+    if (r.handedOn?.length && !turn && !cycle && made.final && made.status && /^\d{3}$/.test(made.status)) {
+      outcome = { ...outcome, why: `the error page failed in its turn, and with recursive_error_pages off nginx sent its own ${made.status} page; ${made.why}` };
+    }
+    const lastFailure = [...r.lines].reverse().find((i) => failureWord(explanations.get(i)!.pattern.id) !== undefined);
+    if (at !== undefined && lastFailure !== undefined && !cycle) outcome = withStale(outcome, lastFailure);
+    const tried = r.tries.map((t) => ({ server: t.server, got: tryLabel(t.failure === undefined ? undefined : explanations.get(t.failure)), ...(t.handedOn ? { handedOn: t.handedOn } : {}) }));
     const key = `nginx\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.errorPage?.answer ?? ''}`;
     addRequest(r.lines, key, () => ({ server: 'nginx', thread: withSource(r.lines[0], `${r.connection} (worker ${r.worker})`), ...(r.client ? { client: r.client } : {}), ...(r.request !== undefined ? { request: r.request } : {}), tried, outcome }));
   }
@@ -307,4 +364,37 @@ function apacheFindings({ place, checked }: { place: ApachePlace; checked: Check
 
 function findingsIn(findings: readonly Finding[], scope: ConfigNode, rules: readonly string[]): Finding[] {
   return findings.filter((f) => rules.includes(f.ruleId) && f.path === scope.file.path && f.start >= scope.directive.start && f.end <= scope.directive.end);
+}
+
+/**
+ * The `server` lines of the group a "no live upstreams" line names (nginx logs the group's name as the upstream's
+ * host), when every one of them is `down`: nginx never tries one, and no earlier line says why.
+ */
+function allServersDown(checked: CheckedNginx, upstream: string | undefined): ConfigNode[] | undefined {
+  const name = upstream ? /^[a-z]+:\/\/([^/:]+)/.exec(upstream)?.[1]?.toLowerCase() : undefined;
+  const group = name === undefined ? undefined : checked.upstreams?.upstreams.find((u) => u.module === 'http' && u.name.toLowerCase() === name);
+  if (!group || group.servers.length === 0 || !group.servers.every((s) => s.params.has('down'))) return undefined;
+  return group.servers.map((s) => s.node);
+}
+
+/**
+ * What the configuration adds to an nginx entry's explanation, in sentences: the cache's turn (a stale copy sent
+ * instead, the error itself stored and answered again) and a group whose servers are all `down`. `where` names a
+ * directive's place ("nginx.conf:12").
+ */
+export function nginxNotes(x: ExplainedEntry, where: (node: ConfigNode) => string): string[] {
+  const out: string[] = [];
+  const written = (n: ConfigNode) => `${n.name} ${n.directive.args.map((a) => a.raw).join(' ')}`;
+  const stale = x.cache?.stale;
+  if (stale) {
+    out.push(`${written(stale.node)} (${where(stale.node)}) lists "${stale.word}": when this failure ended the request and the cache held an expired copy for it, nginx sent that copy instead (the access log shows its status, such as 200), and the line is logged all the same.`);
+  }
+  const kept = x.cache?.keepsError;
+  if (kept) {
+    out.push(`${written(kept.node)} (${where(kept.node)}) covers ${kept.status}: the ${kept.status} nginx made here is stored under the request's cache key${stale ? ' (when no stale copy was sent)' : ''} and answered from the cache for ${kept.time}, without asking the backend and with no new error-log line, even once the backend is back.`);
+  }
+  if (x.allDown) {
+    out.push(`every server of this group is marked down (${x.allDown.map(where).join(', ')}): nginx has none to try, so no earlier line is the cause; the configuration is.`);
+  }
+  return out;
 }

@@ -22,6 +22,9 @@ export interface LogPattern {
   rules: string[];
 }
 
+/** The stream module's proxy_timeout close: no error, and no HTTP status (see nginx-stream-idle-timeout). */
+const STREAM_IDLE_CLOSED = 'no HTTP status: nginx closed both connections of an idle session (the stream access log\'s $status says 200)';
+
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
 export const LOG_PATTERNS: LogPattern[] = [
@@ -184,7 +187,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /no live upstreams while connecting to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx did not even try one. The cause is in the earlier lines for the same group.',
+    meaning: 'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx did not even try one. A server marked failed was marked by earlier failures, logged in earlier lines for the same group; a server written with `down` is never tried, and leaves no line.',
     directives: [],
     rules: ['max-fails-zero', 'no-backup-server', 'single-server-upstream', 'all-servers-down'],
   },
@@ -382,6 +385,46 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning: 'a host name in a pass target or upstream server does not resolve when the configuration loads (a typo, a container that is not up yet, DNS not reachable at boot).',
     directives: [],
     rules: ['hostname-resolved-at-startup', 'undefined-upstream'],
+  },
+  // ---- nginx: internal redirect loops, gRPC framing, stream sessions
+  {
+    // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
+    // page whose location fails the same way; the eleventh internal redirect is refused.
+    id: 'nginx-redirect-cycle',
+    server: 'nginx',
+    match: /rewrite or internal redirection cycle/,
+    status: '500',
+    statuses: ['500'],
+    meaning:
+      'nginx allows one request at most 10 internal redirects (error_page, try_files, rewrite … last, a named location); the next one ends the request with 500 and nginx\'s own error page, since any error_page for it would be one more redirect. The usual loop: recursive_error_pages on, and the error page\'s location fails with a status the same error_page handles, so each failure sends the request back to it (the lines before, on the same connection, are the failed tries).',
+    directives: ['recursive_error_pages', 'error_page'],
+    rules: [],
+  },
+  {
+    // grpc_pass reads the backend's first 9 bytes as an HTTP/2 frame header, whose first 3 are the length: an
+    // HTTP/1.x answer ("HTTP/1.1 …") gives 0x485454 = 4740180 (nginx 1.22.1, test/servers/explain-nginx-grpc.test.ts).
+    id: 'nginx-grpc-frame-too-large',
+    server: 'nginx',
+    match: /upstream sent too large http2 frame: \d+/,
+    status: '502',
+    statuses: ['502'],
+    meaning:
+      'the backend behind grpc_pass does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame header and found a length no frame may have. 4740180 is the text "HTT": an HTTP/1.x server answered (a plain web server or an application port that is not the gRPC one, or a gRPC server that needs h2 but was given TLS-less HTTP/1). Another number is another protocol on that port, for example TLS, which grpcs:// expects.',
+    directives: [],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+  },
+  {
+    // The stream module's proxy_timeout: no byte either way for that long. Logged at level info with the client's
+    // connection (nginx 1.22.1, test/servers/explain-nginx-stream.test.ts; the stream access log's $status is 200).
+    id: 'nginx-stream-idle-timeout',
+    server: 'nginx',
+    match: /connection timed out \(110: [^)]*\) while proxying connection/,
+    status: STREAM_IDLE_CLOSED,
+    statuses: [STREAM_IDLE_CLOSED],
+    meaning:
+      'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close. nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
+    directives: ['proxy_timeout'],
+    rules: [],
   },
   // ---- Apache httpd (mod_proxy)
   {
@@ -768,7 +811,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   if (server === 'nginx') {
     fields.client = plain(line, 'client');
     // A regex server_name may hold commas: the name runs to the next field nginx writes after it.
-    const server = /, server: (.*?)(?=, (?:request|subrequest|upstream|host|referrer): |$)/.exec(line);
+    // A stream line without `upstream:` (no resolver) goes on with its byte counts.
+    const server = /, server: (.*?)(?=, (?:request|subrequest|upstream|host|referrer): |, bytes from\/to |$)/.exec(line);
     if (server) fields.serverName = server[1].trim();
     const request = quoted(line, 'request');
     if (request) {
@@ -811,9 +855,33 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
  */
 export const MAX_LOG_LINE = 16 * 1024;
 
-/** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
-/** What the client of a stream server gets when nginx gives a connection up: no status, the connection closes. */
+/**
+ * What the client of a stream server gets when nginx gives a connection up: no status, the connection closes. The
+ * stream access log's $status still names a code: 502 for a backend that could not be reached (refused, connect
+ * timed out, no live upstreams, a name that did not resolve), 500 for nginx's own failure (no resolver, a bind
+ * address it cannot use). Refused, connect timeout and no resolver were checked on nginx 1.22.1
+ * (test/servers/explain-nginx-stream.test.ts); the others follow ngx_stream_proxy_module's finalize codes.
+ */
 export const STREAM_CLOSED = 'no HTTP status: nginx closed the client connection (stream proxying)';
+const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-bind-failed']);
+export function streamClosed(patternId: string): string {
+  return `${STREAM_CLOSED.slice(0, -1)}; the stream access log's $status says ${STREAM_500.has(patternId) ? '500' : '502'})`;
+}
+
+/**
+ * The http wording of some lines does not fit the stream module (no 504, no http_502 in proxy_next_upstream, which
+ * is only on or off there): what the same line means for a stream server.
+ */
+const STREAM_MEANINGS: Record<string, string> = {
+  'nginx-connect-timeout':
+    'the backend host did not complete the TCP handshake within proxy_connect_timeout (60s by default): it is down, firewalled or dropping SYNs. With proxy_next_upstream on (the default) nginx tries the next server of the group; when none is left it closes the client\'s connection (a reset, with nothing sent), and the stream access log says 502: a stream server has no 504.',
+  'nginx-server-disabled':
+    'after max_fails failed connects (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed. With every server out, new connections are closed at once after "no live upstreams".',
+  'nginx-no-live-upstreams':
+    'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx tried none and closed the client\'s connection. When some servers are not down, the earlier lines for the same group say why they were marked failed.',
+};
+
+/** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
 
 export function explainLogLine(whole: string): LogExplanation | undefined {
   const line = whole.length > MAX_LOG_LINE ? whole.slice(0, MAX_LOG_LINE) : whole;
@@ -823,7 +891,11 @@ export function explainLogLine(whole: string): LogExplanation | undefined {
     const family = fields.family && fields.family !== 'memcached' ? fields.family : 'proxy';
     // Stream proxying has no HTTP status: a connection whose last try failed is closed (seen on nginx 1.22.1: the
     // client read nothing and got end of file).
-    const own = fields.stream && /^\d{3}$/.test(pattern.status) ? { ...pattern, status: STREAM_CLOSED, statuses: [STREAM_CLOSED] } : pattern;
+    let own = pattern;
+    if (fields.stream) {
+      const status = /^\d{3}$/.test(pattern.status) ? streamClosed(pattern.id) : pattern.status;
+      own = { ...pattern, status, statuses: status === pattern.status ? pattern.statuses : [status], meaning: STREAM_MEANINGS[pattern.id] ?? pattern.meaning };
+    }
     return { pattern: own, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
   }
   return undefined;

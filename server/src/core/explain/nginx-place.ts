@@ -5,7 +5,7 @@ import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
-import type { RetryLimits } from './nginx-requests';
+import { serverOf, type RetryLimits } from './nginx-requests';
 import { handOffChains, type HandOff, type Lookup } from './nginx-handoff';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
@@ -290,7 +290,8 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
   let passing = 0;
   if (peer && upstreams && path !== undefined) {
     const passes = (l: ConfigNode) => passesTo(l, upstreams, peer);
-    const backend = fields.upstream!.replace(/^([a-z]+:\/\/[^/]+).*$/, '$1');
+    // A unix socket's path has slashes of its own: the scheme and the server as nginx logs it, not up to the first slash.
+    const backend = `${/^[a-z]+:\/\//.exec(fields.upstream!)?.[0] ?? ''}${serverOf(fields.upstream) ?? ''}`;
     const found: (PlaceCandidate & { tier: Tier })[] = [];
     for (const { server, location } of byPath) {
       if (location && passes(location)) {
@@ -400,16 +401,51 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   if (next.value) limits.nextUpstream = stream ? (next.value === 'off' ? ['off'] : ['error', 'timeout']) : next.value.split(/\s+/);
   const n = Number(tries.value);
   if (Number.isInteger(n) && n > 0) limits.maxTries = n;
+  // The families with *_request_buffering (grpc_pass and the stream module have none).
+  if (!stream && ['proxy', 'fastcgi', 'uwsgi', 'scgi'].includes(family)) {
+    const [buffering] = valuesAt(config, location, [`${family}_request_buffering`], target);
+    if (buffering.value === 'off') limits.unbuffered = `${family}_request_buffering`;
+  }
   // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
   const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && (t.node.parent === location || t.node.parent?.parent === location));
   const t = passes.length === 1 && !passes[0].hasVariables ? passes[0] : undefined;
   // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
-  // 1.29.7 on (a target that cannot be told, or a version not known, may).
+  // 1.29.7 on. A target that cannot be told may; with no version set, a target without keepalive is taken not to
+  // (the versions in use before 1.29.7 are by far the most): saying otherwise would hedge every such line.
   const keepalive = t?.upstream?.node.children.find((c) => c.name === 'keepalive')?.directive.args[0]?.value;
-  limits.reuses = !stream && family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') !== false);
+  limits.reuses = !stream && family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') === true);
   if (!t) return limits;
   const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
   const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];
   if (names.length > 0 && names.every((x): x is string => x !== undefined)) limits.servers = names;
   return limits;
+}
+
+/**
+ * The place of an error page's own try: the error_page `via`, in force where an earlier failure of the request was
+ * handled (`from`), sent the request to a location (a named one, or the URI's), and that location passes to the
+ * backend the later line names. The hand-off is added to the way the request came (once: an error page that sends
+ * the request back to itself, with recursive_error_pages on, is not listed again). Undefined when the error page
+ * does not lead to a location that passes there.
+ */
+export function errorPagePlace(from: NginxPlace | PlaceCandidate, via: ConfigNode, fields: LogFields, upstreams: UpstreamGraph | undefined, how: string): NginxPlace | undefined {
+  const peer = peerOf(fields.upstream);
+  if (!peer || !upstreams || !from.location) return undefined;
+  const arg = via.directive.args[via.directive.args.length - 1]?.value ?? '';
+  const lookup = lookupIn(from.server, []);
+  const uri = arg.startsWith('@') ? fields.path : arg.replace(/\?.*$/, '');
+  const to = arg.startsWith('@') ? lookup.named(arg) : arg.startsWith('/') && !arg.includes('$') ? lookup.uri(uri!) : undefined;
+  if (!to || uri === undefined || !passesTo(to, upstreams, peer)) return undefined;
+  const chain = from.handoff ?? [];
+  const seen = chain.some((h) => h.via === via && h.to === to);
+  const handoff = seen ? chain : [...chain, { from: from.location, via, to, uri }];
+  return { server: from.server, location: to, handoff, how, byName: true };
+}
+
+/** The location an error_page (`via`, in `server`) sends a request to, when it names a named location or a plain URI. */
+export function errorPageLocation(server: ConfigNode, via: ConfigNode): ConfigNode | undefined {
+  const arg = via.directive.args[via.directive.args.length - 1]?.value ?? '';
+  const lookup = lookupIn(server, []);
+  if (arg.startsWith('@')) return lookup.named(arg);
+  return arg.startsWith('/') && !arg.includes('$') ? lookup.uri(arg.replace(/\?.*$/, '')) : undefined;
 }

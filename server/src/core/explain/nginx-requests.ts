@@ -49,6 +49,8 @@ export interface NginxTry {
   lines: number[];
   /** The line that says what went wrong (absent when only "temporarily disabled" names the server). */
   failure?: number;
+  /** The first try after an error_page sent the request on to another location (see NginxRequest.handedOn). */
+  handedOn?: true;
 }
 
 export interface NginxRequest {
@@ -61,18 +63,29 @@ export interface NginxRequest {
   tries: NginxTry[];
   /** The index of a line after which nginx tried nothing more for this request (no live upstreams, a cut body, …). */
   end?: number;
+  /**
+   * The lines at which an error_page had sent the request on to another location (the `continues` judgement of
+   * nginxRequests): from each on, nginx tried that location's servers afresh, so only the tries after the last one
+   * decide what the client got.
+   */
+  handedOn?: number[];
 }
 
 /** Lines after which nginx tries no other server for the request: it has answered, or given up. */
 const ENDS = new Set([
   'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-auth-request', 'nginx-bind-failed',
   'nginx-body-timeout', 'nginx-premature-close-body', 'nginx-reset-body', 'nginx-client-send-timeout', 'nginx-upgraded-timeout',
-  'nginx-invalid-chunked', 'nginx-http09-response',
+  'nginx-invalid-chunked', 'nginx-http09-response', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout',
 ]);
 /** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
 const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);
 /** Lines that are about a server of the request without being a try's failure. */
-const NOT_A_FAILURE = new Set(['nginx-server-disabled', 'nginx-no-live-upstreams', 'nginx-client-closed']);
+const NOT_A_FAILURE = new Set(['nginx-server-disabled', 'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout']);
+/**
+ * Lines whose `upstream:` is not a server tried by that line: a group's name ("no live upstreams"), the last server
+ * the request had (the redirect cycle line), or the server of a session that simply went idle.
+ */
+const NAMES_NO_TRY = new Set(['nginx-no-live-upstreams', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout']);
 
 /** Whether a line of this kind says what went wrong with a try (or with the request), as opposed to "temporarily disabled" or "no live upstreams". */
 export function isTryFailure(patternId: string): boolean {
@@ -89,15 +102,26 @@ export function serverOf(upstream: string | undefined): string | undefined {
 
 interface Open extends NginxRequest {
   last: number;
+  /** The index in `tries` where the current location's tries begin (after the last error_page hand-off). */
+  from: number;
+  lastFailure?: number;
 }
 
+/**
+ * Whether the failure at `index` is the error page of the failure at `previous` (same connection and request): the
+ * error_page in force where `previous` was handled sends the request to a location that passes to the backend
+ * `index` names. nginx tries that location's servers afresh, the ones already tried too. `again`: `index` names a
+ * server already tried since the last hand-off (else another request of a kept-alive connection).
+ */
+export type Continues = (previous: number, index: number, again: boolean) => boolean;
+
 /** The requests of several lines: the explained nginx lines of one connection (`*N` of one worker) that are one request. */
-export function nginxRequests(lines: readonly LineForGrouping[]): NginxRequest[] {
+export function nginxRequests(lines: readonly LineForGrouping[], continues?: Continues): NginxRequest[] {
   const done: NginxRequest[] = [];
   const open = new Map<string, Open>();
   const close = (o: Open) => {
     if (o.lines.length < 2) return;
-    const { last: _, ...request } = o;
+    const { last: _, from: _f, lastFailure: _l, ...request } = o;
     done.push(request);
   };
   lines.forEach((line, index) => {
@@ -107,20 +131,26 @@ export function nginxRequests(lines: readonly LineForGrouping[]): NginxRequest[]
     if (!head) return;
     const key = `${line.source ?? ''}\0${head.worker}\0${head.connection}`;
     let o = open.get(key);
-    const server = e && e.pattern.id !== 'nginx-no-live-upstreams' ? serverOf(e.fields.upstream) : undefined;
+    const server = e && !NAMES_NO_TRY.has(e.pattern.id) ? serverOf(e.fields.upstream) : undefined;
     const failure = e && !NOT_A_FAILURE.has(e.pattern.id);
+    let handed = false;
     if (
       o &&
       (head.time < o.last ||
         o.end !== undefined ||
         (head.request !== undefined && o.request !== undefined && head.request !== o.request) ||
-        (e && AT_ONCE.has(e.pattern.id) && head.time - o.last > 1000) ||
-        (failure && server !== undefined && repeats(o.tries, server)))
+        (e && AT_ONCE.has(e.pattern.id) && head.time - o.last > 1000))
     ) {
       close(o);
       o = undefined;
     }
-    o ??= { lines: [], connection: head.connection, worker: head.worker, tries: [], last: head.time };
+    const again = !!o && !!failure && server !== undefined && repeats(o.tries.slice(o.from), server);
+    if (o && failure && o.lastFailure !== undefined && continues?.(o.lastFailure, index, again)) handed = true;
+    else if (o && again) {
+      close(o);
+      o = undefined;
+    }
+    o ??= { lines: [], connection: head.connection, worker: head.worker, tries: [], last: head.time, from: 0 };
     open.set(key, o);
     o.last = head.time;
     if (head.request !== undefined) o.request ??= head.request;
@@ -128,14 +158,19 @@ export function nginxRequests(lines: readonly LineForGrouping[]): NginxRequest[]
     o.lines.push(index);
     if (e.fields.client) o.client ??= e.fields.client;
     if (ENDS.has(e.pattern.id)) o.end = index;
+    if (failure) o.lastFailure = index;
+    if (handed) {
+      (o.handedOn ??= []).push(index);
+      o.from = o.tries.length;
+    }
     if (server === undefined) return;
     // "temporarily disabled" comes after a refused connect's line, but before a timeout's: it joins the try next to it.
-    const prev = o.tries[o.tries.length - 1];
+    const prev = o.tries.length > o.from ? o.tries[o.tries.length - 1] : undefined;
     const t = prev && prev.server === server && !(failure && prev.failure !== undefined) ? prev : undefined;
     if (t) {
       t.lines.push(index);
       if (failure) t.failure = index;
-    } else o.tries.push({ server, lines: [index], ...(failure ? { failure: index } : {}) });
+    } else o.tries.push({ server, lines: [index], ...(failure ? { failure: index } : {}), ...(handed ? { handedOn: true as const } : {}) });
   });
   for (const o of open.values()) close(o);
   return done.sort((a, b) => a.lines[0] - b.lines[0]);
@@ -160,6 +195,11 @@ export interface NginxOutcome {
    * then what the client got: the error_page's, or undefined when the page's own answer decides).
    */
   errorPage?: ErrorPageTurn;
+  /**
+   * The *_cache_use_stale directive that lists the last failure's kind, where the request was handled: when the
+   * cache held an expired copy for the request, the client got that instead (see cacheTurn).
+   */
+  stale?: ConfigNode;
 }
 
 /** What the configuration says about how far nginx goes on for the request, when the request was placed. */
@@ -177,6 +217,11 @@ export interface RetryLimits {
    * server too: neither the servers tried nor *_next_upstream_tries then make the outcome sure.
    */
   reuses?: boolean;
+  /**
+   * `*_request_buffering off` in force: nginx passes no request it has begun to send to another server
+   * (ngx_http_upstream_next: `u->request_sent && r->request_body_no_buffering`), whatever its method.
+   */
+  unbuffered?: string;
 }
 
 /** The proxy_next_upstream word for each kind of failed try (ngx_http_upstream_next's ft_type). */
@@ -184,12 +229,24 @@ const NEXT_UPSTREAM_KIND: Record<string, string> = {
   'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error',
   'nginx-premature-close': 'error', 'nginx-reset': 'error', 'nginx-send-failed': 'error',
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
-  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header',
+  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header', 'nginx-grpc-frame-too-large': 'invalid_header',
 };
+/** The *_next_upstream (and *_cache_use_stale) word for a kind of failed try; undefined for lines that are no such failure. */
+export function failureWord(patternId: string): string | undefined {
+  return NEXT_UPSTREAM_KIND[patternId];
+}
+
 /** Failures that can happen on a kept-alive connection the backend has closed (no connect() on a reused connection). */
 const ON_REUSED_CONNECTION = new Set(['nginx-premature-close', 'nginx-reset', 'nginx-send-failed']);
 /** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
-const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header']);
+const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header', 'nginx-grpc-frame-too-large']);
+
+/** Why nginx went no further after a line of ENDS. */
+const END_WHY: Record<string, string> = {
+  'nginx-no-live-upstreams': 'after "no live upstreams" nginx tries no server and answers 502',
+  'nginx-redirect-cycle': 'nginx refused an eleventh internal redirect and ended the request with 500, its own page',
+  'nginx-stream-idle-timeout': 'the session had been idle for proxy_timeout',
+};
 
 /**
  * The status of a request from its lines: `no live upstreams` (and the other lines in ENDS) end the request with
@@ -200,10 +257,13 @@ const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx
 export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<number, LogExplanation>, limits?: RetryLimits): NginxOutcome {
   if (request.end !== undefined) {
     const e = explanations.get(request.end)!;
-    return { status: e.pattern.status, final: true, why: e.pattern.id === 'nginx-no-live-upstreams' ? 'after "no live upstreams" nginx tries no server and answers 502' : 'nginx tries no other server after this line' };
+    return { status: e.pattern.status, final: true, why: END_WHY[e.pattern.id] ?? 'nginx tries no other server after this line' };
   }
   const lastFailure = [...request.lines].reverse().find((i) => !NOT_A_FAILURE.has(explanations.get(i)!.pattern.id));
-  const lastTry = request.tries[request.tries.length - 1];
+  // After an error_page hand-off the new location's servers are tried afresh: only its tries count.
+  const from = request.handedOn?.length ? request.handedOn[request.handedOn.length - 1] : -1;
+  const tries = request.tries.filter((t) => t.lines[t.lines.length - 1] >= from);
+  const lastTry = tries[tries.length - 1];
   if (lastTry && lastTry.failure === undefined && (lastFailure === undefined || lastTry.lines[0] > lastFailure)) {
     return { final: false, why: `no line says what ${lastTry.server} did: nginx counted its answer as a failure (an http_5xx that *_next_upstream lists) and went on, and what the client got then is not logged` };
   }
@@ -211,7 +271,7 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
   const failed = explanations.get(lastFailure)!;
   if (failed.fields.subrequest) return { final: false, why: `the last failed try was for the subrequest ${failed.fields.subrequest}: ${explainedStatus(failed)}` };
   const status = failed.pattern.status;
-  const tried = request.tries.map((t) => t.server);
+  const tried = tries.map((t) => t.server);
   const word = NEXT_UPSTREAM_KIND[failed.pattern.id];
   if (limits?.nextUpstream && word) {
     if (limits.nextUpstream.includes('off')) return { status, final: true, why: `*_next_upstream is off: nginx passes no failed request to another server` };
@@ -220,6 +280,11 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     if (method && ['POST', 'LOCK', 'PATCH'].includes(method) && AFTER_SENDING.has(failed.pattern.id) && !limits.nextUpstream.includes('non_idempotent')) {
       return { status, final: true, why: `a ${method} that was already sent is not passed to another server without non_idempotent in *_next_upstream` };
     }
+  }
+  // Checked on nginx 1.22.1 (test/servers/explain-nginx-requests.test.ts, a PUT of 2 MB to a group of two): one
+  // try, then 502, though the other server was never tried.
+  if (limits?.unbuffered && AFTER_SENDING.has(failed.pattern.id)) {
+    return { status, final: true, why: `${limits.unbuffered} is off: nginx had begun to send the request (its body is read from the client as it goes), so it could not pass it to another server` };
   }
   // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused
   // connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on a new one.
@@ -284,18 +349,28 @@ export function errorPageNote(turn: ErrorPageTurn, where: (node: ConfigNode) => 
 }
 
 /** "the client got …" ends with this: the status and why it is sure, or the condition under which it holds. */
-export function outcomeText(o: NginxOutcome, where?: (node: ConfigNode) => string): string {
+export function outcomeText(o: NginxOutcome, where: (node: ConfigNode) => string = defaultWhere): string {
+  // A stale copy is sent only when nginx gives up on the last try: said for a sure outcome (an unsure one says
+  // "if nginx tried no other server", and the note on the cache says the rest).
+  const stale = o.stale && o.final ? `a stale copy from the cache if it held an expired one for this request (${o.stale.name} at ${where(o.stale)}), else ` : '';
   if (o.errorPage) {
     const note = errorPageNote(o.errorPage, where);
-    return o.final ? `the client got ${o.errorPage.answer} (${note}; ${o.why})` : `the client got ${o.errorPage.answer} (${note}) ${o.why}`;
+    return o.final ? `the client got ${stale}${o.errorPage.answer} (${note}; ${o.why})` : `the client got ${o.errorPage.answer} (${note}) ${o.why}`;
   }
   if (!o.status) return `what the client got is not in these lines (${o.why})`;
-  return o.final ? `the client got ${o.status} (${o.why})` : `the client got ${o.status} ${o.why}`;
+  return o.final ? `the client got ${stale}${o.status} (${o.why})` : `the client got ${o.status} ${o.why}`;
 }
 
 /** "127.0.0.1:9001 (refused), then 127.0.0.1:9002 (refused)". */
-export function triedText(tried: readonly { server: string; got: string }[]): string {
-  return tried.map((t) => `${t.server} (${t.got})`).join(', then ');
+export function triedText(tried: readonly { server: string; got: string; handedOn?: true }[], name: (server: string) => string = (x) => x): string {
+  // The same try over and over (an error page that sends the request back to itself) is said once, with a count.
+  const runs: { t: (typeof tried)[number]; n: number }[] = [];
+  for (const t of tried) {
+    const last = runs[runs.length - 1];
+    if (last && last.t.server === t.server && last.t.got === t.got && !!last.t.handedOn === !!t.handedOn) last.n++;
+    else runs.push({ t, n: 1 });
+  }
+  return runs.map(({ t, n }, k) => `${k === 0 ? '' : t.handedOn ? ', then, as the error page, ' : ', then '}${name(t.server)} (${t.got})${n > 1 ? ` ${n} times` : ''}`).join('');
 }
 
 /**
