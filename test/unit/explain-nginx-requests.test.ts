@@ -40,10 +40,10 @@ test('explain: a real nginx log is read as requests, with the servers tried and 
     `1× GET /two/1 HTTP/1.1: 35591 refused, 39469 ${timedOut} → 504`, // 504
     '1× GET /tries/1 HTTP/1.1: 43675 refused, 39073 refused → 502', // 502 (proxy_next_upstream_tries 2)
     `1× POST /post/1 HTTP/1.1: 39469 ${timedOut} → 504`, // 504
-    // Three requests on one keep-alive connection (*23), 502 each: /ka/1, /ka/1 again (35591 first), and /ka/2,
-    // another request (another path), shown apart.
-    '2× GET /ka/1 HTTP/1.1: 43675 refused, 35591 refused → 502',
-    '1× GET /ka/2 HTTP/1.1: 43675 refused, 35591 refused → 502',
+    // Three requests on one keep-alive connection (*23), 502 each: /ka/1, /ka/1 again (35591 first), and /ka/2:
+    // another path, but the same location, kinds of line and outcome, so counted with them (a log of one failure
+    // over many URLs is one entry).
+    '3× GET /ka/1 HTTP/1.1: 43675 refused, 35591 refused → 502',
   ]);
   assert.deepEqual(r.requests.map((q) => q.outcome!.why).slice(0, 3), [
     'if nginx tried no other server after the last line (not tried in these lines: 127.0.0.1:34855); a try that gets an answer is not logged',
@@ -63,18 +63,15 @@ test('explain: a real nginx log is read as requests, with the servers tried and 
 
 test('explain: without the configuration, only "no live upstreams" makes the status sure', () => {
   const r = explainLog(LOG, []);
-  // Not placed, requests of the same path with the same kinds of line are alike (the two /ka/1); other paths are
-  // other requests, shown apart even where their lines are of the same kinds (/two/1 and /three/1).
+  // Not placed, requests with the same method and kinds of line are alike, whatever their paths: /two/1 is counted
+  // with /three/1, /tries/1 with /refused/1, /ka/2 with /ka/1. Another method (the POST) is apart.
   assert.deepEqual(r.requests.map((q) => `${q.count}× ${q.request} ${q.outcome!.status}${q.outcome!.final ? '' : '?'}`), [
-    '1× GET /three/1 HTTP/1.1 504?',
+    '2× GET /three/1 HTTP/1.1 504?',
     '1× GET /three/2 HTTP/1.1 502',
-    '1× GET /refused/1 HTTP/1.1 502?',
+    '2× GET /refused/1 HTTP/1.1 502?',
     '1× GET /mixed/1 HTTP/1.1 502?',
-    '1× GET /two/1 HTTP/1.1 504?',
-    '1× GET /tries/1 HTTP/1.1 502?',
     '1× POST /post/1 HTTP/1.1 504?',
-    '2× GET /ka/1 HTTP/1.1 502?',
-    '1× GET /ka/2 HTTP/1.1 502?',
+    '3× GET /ka/1 HTTP/1.1 502?',
   ]);
   assert.equal(r.requests[0].outcome!.why, 'if nginx tried no other server after the last line; a try that gets an answer is not logged');
 });
@@ -269,4 +266,13 @@ test('explain: a failure on a reused keep-alive connection is not sure from the 
   assert.equal(said(conf('keepalive 8;'), '1.22.1'), 'not sure');
   // proxy_next_upstream off passes nothing on, reused connection or not.
   assert.equal(said(conf('keepalive 8;', 'proxy_next_upstream off;')), '502 *_next_upstream is off: nginx passes no failed request to another server');
+});
+
+test('explain: one kind of failure at one location over many URLs is one entry with a count; another method is apart', () => {
+  const conf = 'events {}\nhttp {\n    upstream app { server 127.0.0.1:9001; }\n    server {\n        listen 80;\n        location / { proxy_pass http://app; proxy_read_timeout 5s; }\n    }\n}\n';
+  const timeout = (n: number, method = 'GET') =>
+    `2026/11/22 10:00:0${n % 10} [error] 12#12: *${n} upstream timed out (110: Connection timed out) while reading response header from upstream, client: 10.0.0.1, server: , request: "${method} /item/${n} HTTP/1.1", upstream: "http://127.0.0.1:9001/item/${n}", host: "x"`;
+  const log = [...Array.from({ length: 200 }, (_, k) => timeout(k + 1)), timeout(201, 'POST')];
+  const r = explainLog(log, [checked(conf)]);
+  assert.deepEqual(r.entries.map((e) => `${e.count} ${e.explanation.fields.method}`), ['200 GET', '1 POST']);
 });

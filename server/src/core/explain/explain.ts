@@ -242,9 +242,11 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const nodeKey = (n: ConfigNode) => `${n.file.path}:${n.directive.start}`;
     const routeKey = (c: PlaceCandidate) => [c.location ?? c.server, ...(c.handoff ?? []).map((h) => h.via)].map(nodeKey).join('>');
     const others = found ? [found.place, ...(found.place.others ?? [])].map(routeKey).join(' ') : '';
-    // nginx lines of different requests (another method or path) are kept apart: the cache, an error page or the
-    // retries may have given them different outcomes, and one example line would stand for both.
-    const request = explanation.pattern.server === 'nginx' && explanation.fields.path !== undefined ? `${explanation.fields.method ?? ''} ${explanation.fields.path}` : '';
+    // nginx lines of another method are kept apart: whether a failed request is passed on, and whether the cache
+    // serves it, depend on the method. Not the path: the place (location) is in the key already, and the cache,
+    // error page and retries in force there are the same for every path it handles; a log of one failure over
+    // thousands of URLs with ids in them is one entry with a count, not thousands.
+    const request = explanation.pattern.server === 'nginx' ? explanation.fields.method ?? '' : '';
     const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
