@@ -19,8 +19,9 @@ import variableProxyPassReplacesUri from '../nginx/variable-proxy-pass-replaces-
 import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
+import invalidArgumentValue from '../nginx/invalid-argument-value';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value the target does not know). */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -30,6 +31,7 @@ export const addressRules: NginxRule[] = [
   duplicateDirective,
   directiveNotAllowedHere,
   invalidNumberOfArguments,
+  invalidArgumentValue,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,

@@ -133,8 +133,13 @@ export function placementInfo(node: ConfigNode): DirectiveInfo | undefined {
 let inScopeTable: Map<string, DirectiveInfo> | undefined;
 
 export function allowedIn(info: DirectiveInfo, context: string): boolean {
+  return inReferenceContexts(info.contexts, context);
+}
+
+/** Whether one of our contexts is among a list of the reference's context names (a directive's, or where it is a switch). */
+export function inReferenceContexts(contexts: readonly string[] | undefined, context: string): boolean {
   const names = REFERENCE_NAMES[context];
-  return names !== undefined && names.some((n) => info.contexts.includes(n));
+  return contexts !== undefined && names !== undefined && names.some((n) => contexts.includes(n));
 }
 
 /**
