@@ -66,7 +66,7 @@ function checkNextUpstream(ctx: NginxRuleContext, node: ConfigNode): void {
       continue;
     }
     const what = (word === 'http_502' || word === 'http_504') && !spec.words.includes(word)
-      ? `${spec.module} has no ${word}: a 502 or 504 is nginx's own answer when it cannot reach the backend, which "error" and "timeout" already retry; of the status codes it takes ${list(spec.words.filter((w) => w.startsWith('http_')))}`
+      ? `${spec.module} has no ${word} (the 502 and 504 nginx answers itself when the backend cannot be reached or does not answer in time are retried with "error" and "timeout"); of the status codes it takes ${list(spec.words.filter((w) => w.startsWith('http_')))}`
       : `it takes ${list(documented(spec.words))}`;
     const near = closest(word, documented(spec.words), 2);
     const suggestions: Fix[] = [];
