@@ -20,8 +20,9 @@ import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 import invalidArgumentValue from '../nginx/invalid-argument-value';
+import unknownDirective from '../nginx/unknown-directive';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
+/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -32,6 +33,7 @@ export const addressRules: NginxRule[] = [
   directiveNotAllowedHere,
   invalidNumberOfArguments,
   invalidArgumentValue,
+  unknownDirective,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
