@@ -21,6 +21,7 @@ import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 import invalidArgumentValue from '../nginx/invalid-argument-value';
 import unknownDirective from '../nginx/unknown-directive';
+import undefinedCacheZone from '../nginx/undefined-cache-zone';
 
 /** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
@@ -34,6 +35,7 @@ export const addressRules: NginxRule[] = [
   invalidNumberOfArguments,
   invalidArgumentValue,
   unknownDirective,
+  undefinedCacheZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
