@@ -85,6 +85,21 @@ const CONTEXT_OVERRIDES = {
   fastcgi_split_path_info: ['http', 'server', 'location'],
 };
 
+/** A syntax line as plain as it gets: no paragraph tags, no line breaks. */
+const plain = (syntax) => syntax.map((s) => s.replace(/<\/?p>/g, '').replace(/\s+/g, ' ').trim());
+
+/**
+ * A switch: the module's whole syntax is "on | off". nginx reads such a directive with its flag slot and refuses any
+ * other word (`it must be "on" or "off"`). A syntax with more (`proxy_store on | off | string`) is not one.
+ */
+const isFlag = (syntax) => plain(syntax).join(';') === '<code>on</code> | <code>off</code>';
+
+/**
+ * The first argument is a time: "time" or "timeout" alone, or followed by optional words (keepalive_timeout's
+ * header_timeout). nginx refuses a word its time parser does not read ("5x": `"…" directive invalid value`).
+ */
+const isTime = (syntax) => syntax.length === 1 && /^<em><code>(time|timeout)<\/code><\/em>( \[.*\])?$/.test(plain(syntax)[0]);
+
 const table = {};
 for (const d of getDirectives()) {
   const e = (table[d.name] ??= { contexts: [], block: false, defaults: {}, modules: [], args: [Infinity, 0] });
@@ -92,6 +107,9 @@ for (const d of getDirectives()) {
   for (const v of literals(d.syntax)) if (!(e.values ??= []).includes(v)) e.values.push(v);
   e.args = [Math.min(e.args[0], lo), e.args[1] === -1 || hi === -1 ? -1 : Math.max(e.args[1], hi)];
   for (const c of qualify(d.module, d.contexts)) if (!e.contexts.includes(c)) e.contexts.push(c);
+  // Per context, not per name: stream's proxy_next_upstream is a switch, http's takes a list of keywords.
+  if (isFlag(d.syntax)) for (const c of qualify(d.module, d.contexts)) if (!(e.flagIn ??= []).includes(c)) e.flagIn.push(c);
+  if (isTime(d.syntax)) for (const c of qualify(d.module, d.contexts)) if (!(e.timeIn ??= []).includes(c)) e.timeIn.push(c);
   e.block ||= d.isBlock;
   if (d.default) e.defaults[d.module] = d.default;
   if (!e.modules.includes(d.module)) e.modules.push(d.module);

@@ -220,7 +220,7 @@ async function drive(s: Scenario, setup: NginxSetup | ApacheSetup, ctx: { vars: 
   const via = plan.via ? (ctx.standins?.[plan.via] as LbStandin | undefined) : undefined;
   if (via) via.target = setup.port;
   const one = (path = plan.path ?? '/', method = plan.method ?? (plan.body || plan.bodyBytes ? 'POST' : 'GET')) =>
-    request({ port: via ? via.port : setup.port, path, method, headers: plan.headers, body: plan.body, bodyBytes: plan.bodyBytes, timeoutMs: plan.timeoutMs ?? 10_000, headOnly: plan.headOnly, holdOpenMs: plan.holdOpenMs });
+    request({ port: via ? via.port : setup.port, path, method, headers: plan.headers, body: plan.body, bodyBytes: plan.bodyBytes, timeoutMs: plan.timeoutMs ?? 10_000, headOnly: plan.headOnly, holdOpenMs: plan.holdOpenMs, h2Preface: plan.h2Preface });
   if (plan.before) await plan.before({ dir: setup.dir, vars: ctx.vars, standins: ctx.standins ?? {} });
   for (let i = 0; i < (plan.warmup?.count ?? 0); i++) await one(plan.warmup!.path, plan.warmup!.method);
   if (plan.midway) await plan.midway({ dir: setup.dir, vars: ctx.vars, standins: ctx.standins ?? {} });

@@ -65,6 +65,8 @@ export interface RequestPlan {
   headOnly?: boolean;
   /** Keep each connection open this long after the response header (WebSocket tunnels). */
   holdOpenMs?: number;
+  /** Start each request as a gRPC client over cleartext does: the HTTP/2 preface instead of an HTTP/1.1 request. */
+  h2Preface?: boolean;
   /** Before the counted requests: this many clients that send a request and never read the answer. */
   stalledReaders?: { count: number; path?: string; settleMs?: number };
   /** Send the requests to this stand-in (an `lb`), which forwards them to the server under test. */

@@ -14,7 +14,15 @@ export interface RequestSpec {
   headOnly?: boolean;
   /** After the response header, keep the connection open this long and note whether (and when) the server closed it. */
   holdOpenMs?: number;
+  /**
+   * Start as a gRPC client over cleartext does (HTTP/2 with prior knowledge): the connection preface and an empty
+   * SETTINGS frame instead of an HTTP/1.1 request. A server without HTTP/2 answers the "PRI * HTTP/2.0" line with an
+   * HTTP/1.1 status; one with HTTP/2 answers with frames ('non-http').
+   */
+  h2Preface?: boolean;
 }
+
+const H2_PREFACE = Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), Buffer.from([0, 0, 0, 4, 0, 0, 0, 0, 0])]);
 
 export interface Response {
   /** HTTP status, or 'non-http' (bytes that are no HTTP/1.x status line: nginx relays those as HTTP/0.9), or 'no-response'. */
@@ -59,6 +67,10 @@ export function request(spec: RequestSpec): Promise<Response> {
       finish();
     }, spec.timeoutMs ?? 10_000);
     s.on('connect', () => {
+      if (spec.h2Preface) {
+        s.write(H2_PREFACE);
+        return;
+      }
       s.write(head);
       if (body) s.write(body, () => (body = undefined));
     });

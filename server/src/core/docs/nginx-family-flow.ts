@@ -137,7 +137,10 @@ export const FLOW_FAMILIES: Family[] = [
       summary: `Which failures make nginx pass the request on to the next server of the group, and which of them count as a failed attempt for \`max_fails\`.`,
       failure: [
         'Default `error timeout`: a connect error, a timeout, or an error while sending the request or reading the header sends the request to the next server. When every try fails, the client receives the *last* result — 502 after errors, 504 after timeouts — and once all servers are marked failed, requests get 502 `no live upstreams` without any attempt.',
-        '- Answers such as 500/502/503/504 *from the backend* are relayed as they are and do not mark the server failed unless `http_500`, `http_502`, `http_503`, `http_504` are listed (`error`, `timeout` and `invalid_header` always count). A server that answers 503 during a deploy therefore stays in rotation.',
+        // FastCGI, uwsgi and SCGI take no http_502/http_504: nginx 1.22.1 stops with `invalid value "http_502"` (invalid-argument-value).
+        m.id === 'proxy' || m.id === 'grpc'
+          ? '- Answers such as 500/502/503/504 *from the backend* are relayed as they are and do not mark the server failed unless `http_500`, `http_502`, `http_503`, `http_504` are listed (`error`, `timeout` and `invalid_header` always count). A server that answers 503 during a deploy therefore stays in rotation.'
+          : `- Answers such as 500 or 503 *from the backend* are relayed as they are and do not mark the server failed unless \`http_500\`, \`http_503\` are listed (\`error\`, \`timeout\` and \`invalid_header\` always count). A server that answers 503 during a deploy therefore stays in rotation. \`${d('next_upstream')}\` has no \`http_502\` or \`http_504\` (the 502 and 504 nginx answers itself after a failed connect or a timeout are retried with \`error\` and \`timeout\`): listing them stops nginx with \`invalid value "http_502"\`.`,
         '- `off` disables retries: even with spare servers, one bad server becomes a client-visible 502/504.',
         '- Once a request was sent, POST, LOCK and PATCH are not retried unless `non_idempotent` is listed — and listing it risks running a write twice.',
         '- Nothing is retried after part of the response reached the client.',
@@ -149,7 +152,7 @@ export const FLOW_FAMILIES: Family[] = [
       versions:
         since(m) ??
         ('Since 1.9.13 non-idempotent requests are no longer retried by default; `http_429` since 1.11.13' + (m.id === 'proxy' ? '; `denied` (NGINX Plus) since 1.29.3.' : '.')),
-      rules: ['failover-ignores-5xx', 'next-upstream-off-with-spare-servers', 'non-idempotent-retry', 'unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
+      rules: ['failover-ignores-5xx', 'next-upstream-off-with-spare-servers', 'non-idempotent-retry', 'unbounded-retries', 'retry-budget-exceeds-outer-timeout', 'invalid-argument-value'],
     }),
   },
   {

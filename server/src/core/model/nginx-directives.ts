@@ -11,6 +11,13 @@ export interface DirectiveInfo {
   args: [number, number];
   /** Literal keywords it accepts ("on", "off", "http_502", "local", "ssl", "setfib="). */
   values?: string[];
+  /**
+   * The contexts (the reference's names) where it is an on/off switch: "on | off" is its whole syntax there. Per
+   * context because one name can be two directives: stream's proxy_next_upstream is a switch, http's is not.
+   */
+  flagIn?: string[];
+  /** The contexts where its first argument is a time ("time" or "timeout" in its syntax). */
+  timeIn?: string[];
 }
 
 const directives = table as unknown as Record<string, DirectiveInfo>;

@@ -45,6 +45,66 @@ export function parseNginxTime(text: string): number | null {
   return n > 0 ? total : null;
 }
 
+const MAX_INT_T = 2n ** 63n - 1n;
+/** Unit letter → [rank, seconds]; "ms" is handled apart. Ranks must rise within a value, as in nginx. */
+const TIME_UNITS: Readonly<Record<string, [number, bigint]>> = { y: [1, 31_536_000n], M: [2, 2_592_000n], w: [3, 604_800n], d: [4, 86_400n], h: [5, 3_600n], m: [6, 60n], s: [7, 1n] };
+
+/**
+ * Whether nginx's time parser (ngx_parse_time) reads `text` without error, as a time in seconds (`seconds`, e.g.
+ * ssl_session_timeout) or in milliseconds (every proxy timeout). It differs from parseNginxTime, which the rules
+ * use to compare values, in what it accepts exactly as nginx does: a bare number after the units ("1h30" is 1h30s),
+ * spaces after a unit ("1m 30s"), no "y"/"M" for milliseconds, no "ms" for seconds, and the 64-bit overflow checks.
+ * Written after nginx's src/core/ngx_parse.c; the cases that differ between the two forms are in test/unit/units.test.ts.
+ */
+export function isValidNginxTime(text: string, seconds: boolean): boolean {
+  let value = 0n, total = 0n, valid = false;
+  let step = seconds ? 0 : 2;
+  const n = text.length;
+  for (let p = 0; p < n; ) {
+    const c = text.charCodeAt(p);
+    if (c >= 48 && c <= 57) {
+      value = value * 10n + BigInt(c - 48);
+      if (value > MAX_INT_T) return false;
+      p++;
+      valid = true;
+      continue;
+    }
+    const ch = text[p++];
+    let scale: bigint, max: bigint, ms = false;
+    if (ch === 'm' && text[p] === 's') {
+      if (seconds || step >= 8) return false;
+      p++;
+      step = 8;
+      scale = 1n;
+      max = MAX_INT_T;
+      ms = true;
+    } else {
+      const unit = TIME_UNITS[ch];
+      // "y" may only come first; every other unit must be smaller than the one before it.
+      if (!unit || (ch === 'y' ? step > 0 : step >= unit[0])) return false;
+      step = unit[0];
+      scale = unit[1];
+      max = MAX_INT_T / unit[1];
+    }
+    if (!ms && !seconds) {
+      scale *= 1000n;
+      max /= 1000n;
+    }
+    if (value > max) return false;
+    value *= scale;
+    if (total > MAX_INT_T - value) return false;
+    total += value;
+    value = 0n;
+    while (p < n && text[p] === ' ') p++;
+  }
+  if (!valid) return false;
+  if (!seconds) {
+    if (value > MAX_INT_T / 1000n) return false;
+    value *= 1000n;
+  }
+  return total <= MAX_INT_T - value;
+}
+
 // Constants rather than literals in parseNginxSize: a regular expression or object literal makes a new object each
 // time it is evaluated, and rules parse sizes at every pass of a large configuration.
 const SIZE = /^(\d+)([kKmMgG]?)$/;

@@ -6,8 +6,11 @@ import type { NginxTarget } from '../model/nginx-defaults';
 import type { Settings } from '../settings';
 import type { Span } from '../syntax/nginx/ast';
 
-/** What a user sees when the problem bites ('source-leak': 200 with a script's source code instead of its output). */
-export type Outcome = '502' | '503' | '504' | '500' | '502/504' | 'startup-failure' | 'silent' | 'wrong-backend-path' | 'lint' | 'source-leak';
+/**
+ * What a user sees when the problem bites ('source-leak': 200 with a script's source code instead of its output; '400':
+ * nginx itself refuses the client's request, as with gRPC clients on a server without HTTP/2).
+ */
+export type Outcome = '502' | '503' | '504' | '500' | '502/504' | '400' | 'startup-failure' | 'silent' | 'wrong-backend-path' | 'lint' | 'source-leak';
 
 export const DOCS_BASE = 'https://github.com/proxylint/proxylint/blob/main/server/src/core/rules';
 

@@ -19,8 +19,12 @@ import variableProxyPassReplacesUri from '../nginx/variable-proxy-pass-replaces-
 import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
+import invalidArgumentValue from '../nginx/invalid-argument-value';
+import unknownDirective from '../nginx/unknown-directive';
+import undefinedCacheZone from '../nginx/undefined-cache-zone';
+import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 
-/** Bad upstream addresses, schemes, DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (twice at one level, in the wrong block, with the wrong number of arguments, with a value the target does not know). */
+/** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -30,6 +34,9 @@ export const addressRules: NginxRule[] = [
   duplicateDirective,
   directiveNotAllowedHere,
   invalidNumberOfArguments,
+  invalidArgumentValue,
+  unknownDirective,
+  undefinedCacheZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
@@ -39,6 +46,7 @@ export const addressRules: NginxRule[] = [
   localhostUpstream,
   unixSocketPath,
   schemePortMismatch,
+  grpcPassWithoutHttp2,
   tlsVerifyWithoutTrustedCertificate,
   tlsCertificateWithoutKey,
   tlsUpstreamWithoutSni,

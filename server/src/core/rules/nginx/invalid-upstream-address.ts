@@ -29,7 +29,7 @@ function uriDropFix(t: PassTarget): Fix | undefined {
 }
 
 /** A port commonly used for each kind of backend, offered as a suggestion (the real one is the user's to check). */
-const USUAL_PORT: Record<string, { port: number; what: string }> = { fastcgi_pass: { port: 9000, what: 'PHP-FPM' }, memcached_pass: { port: 11211, what: 'memcached' } };
+export const USUAL_PORT: Record<string, { port: number; what: string }> = { fastcgi_pass: { port: 9000, what: 'PHP-FPM' }, memcached_pass: { port: 11211, what: 'memcached' } };
 
 export default defineNginxRule({
   id: 'invalid-upstream-address',

@@ -133,8 +133,18 @@ export function placementInfo(node: ConfigNode): DirectiveInfo | undefined {
 let inScopeTable: Map<string, DirectiveInfo> | undefined;
 
 export function allowedIn(info: DirectiveInfo, context: string): boolean {
+  return inReferenceContexts(info.contexts, context);
+}
+
+/** Whether the context is one of nginx's own blocks (not a map, geo or third-party block, whose lines are not directives of nginx's). */
+export function nginxBlockContext(context: string): boolean {
+  return REFERENCE_NAMES[context] !== undefined;
+}
+
+/** Whether one of our contexts is among a list of the reference's context names (a directive's, or where it is a switch). */
+export function inReferenceContexts(contexts: readonly string[] | undefined, context: string): boolean {
   const names = REFERENCE_NAMES[context];
-  return names !== undefined && names.some((n) => info.contexts.includes(n));
+  return contexts !== undefined && names !== undefined && names.some((n) => contexts.includes(n));
 }
 
 /**

@@ -1,5 +1,6 @@
 import { HTTP_UPSTREAM_MODULES, timeMs } from '../../model/nginx-modules';
 import { formatDuration } from '../../model/units';
+import { wholeConfiguration } from './whole-config';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { parseNginxTime } from '../../model/units';
@@ -42,16 +43,6 @@ export function reportsTooLow(node: ConfigNode, minimum: number): boolean {
   return !PROBE_PATH.test(locationPath(location)) && !isProbeOnlyLocation(location);
 }
 
-/** Whether every include brought something in: none missing, unreadable, not followed, or a glob matching nothing. */
-function allIncludesFollowed(ctx: NginxRuleContext): boolean {
-  if (ctx.config.problems.some((p) => p.kind !== 'bad-directive-name')) return false;
-  const includes = ctx.nodes('include');
-  if (!includes.length) return true;
-  const brought = new Set<ConfigNode>();
-  for (const n of ctx.config.all) if (n.via) brought.add(n.via);
-  return includes.every((i) => brought.has(i));
-}
-
 /** The `name` directives some pass directive of the same module runs with (the module's `*_pass`, where it stands). */
 function inheritedByPasses(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
   const used = new Set<ConfigNode>();
@@ -72,7 +63,7 @@ export default defineNginxRule({
     // In a whole configuration (from nginx.conf), a value no pass directive inherits times nothing out: e.g. a short
     // http-level default that every proxying location overrides. In a fragment the passes may be elsewhere, and so
     // they may be behind an include that was not followed or found nothing here (sites-enabled/* in a checkout).
-    const whole = ctx.config.rootContext === 'main' && allIncludesFollowed(ctx);
+    const whole = wholeConfiguration(ctx);
     for (const name of NAMES) {
       const nodes = ctx.nodes(name);
       let used: Set<ConfigNode> | undefined;

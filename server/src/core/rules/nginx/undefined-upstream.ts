@@ -2,6 +2,8 @@ import { replaceSpan } from '../../fix';
 import { closest } from '../../model/names';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule } from '../rule';
+import { USUAL_PORT } from './invalid-upstream-address';
+import { wholeConfiguration } from './whole-config';
 
 /** The block an upstream group or pass lives in, as users write it. */
 const BLOCK = { http: 'http {}', stream: 'stream {}' } as const;
@@ -27,7 +29,9 @@ function definedHere(group: Upstream, message: string) {
  * configuration. That is legitimate for container service names (`http://app:3000`), so the rule only
  * speaks when the evidence points at a typo: a defined group with a near-identical name, a group of that name
  * in the other module (http {} and stream {} each see only their own groups), or a portless target in a
- * configuration that defines groups but not this one.
+ * configuration that defines groups but not this one. A pass that has no default port (every one but proxy_pass in
+ * http {}) to a portless name cannot work without a group of that name: in a whole configuration (every include
+ * followed) that is a certain start-up failure; in a fragment the group may be defined in a file not in sight.
  */
 export default defineNginxRule({
   id: 'undefined-upstream',
@@ -80,6 +84,15 @@ export default defineNginxRule({
               : `no upstream "${a.host}" is defined in ${BLOCK[t.module]} (did you mean "${near}"?): nginx will refuse to start with "${emerg}"`,
           suggestions: [{ title: `Change to "${near}"`, edits: [replaceSpan(t.node.file, hostSpan, near)] }],
           related: [definedHere(group, `upstream "${near}" is defined here`)],
+        });
+      } else if (!dns && !t.hasVariables && wholeConfiguration(ctx)) {
+        // Without a port and without a group of that name, nginx cannot start whatever DNS says, and with every file
+        // in sight no group of that name can come from elsewhere [lab, nginx 1.22.1: fastcgi_pass phpfpm;].
+        const usual = USUAL_PORT[t.directive];
+        ctx.report({
+          at: { file: t.node.file, ...hostSpan },
+          message: `nginx will not start: no upstream "${a.host}" is defined in ${BLOCK[t.module]} of this configuration, so ${t.directive} takes "${a.host}" for an address without a port ("${emerg}"); write the backend's port (${a.host}:PORT) if it is a host name, or define the group`,
+          suggestions: usual ? [{ title: `Add port ${usual.port}, the usual one for ${usual.what} (check your backend's)`, edits: [replaceSpan(t.node.file, hostSpan, `${a.host}:${usual.port}`)] }] : [],
         });
       } else if (!t.hasVariables && groups.length > 0 && ctx.config.rootContext === 'main') {
         ctx.report({

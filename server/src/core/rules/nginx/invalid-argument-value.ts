@@ -1,0 +1,233 @@
+import type { Fix } from '../../finding';
+import { replaceSpan } from '../../fix';
+import { closest } from '../../model/names';
+import { nginxDirective } from '../../model/nginx-directives';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
+import { isValidNginxTime } from '../../model/units';
+import { atLeast } from '../../model/version';
+import type { Arg } from '../../syntax/nginx/ast';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { allowedIn, inReferenceContexts, placementKnown, templateLine } from './placement-support';
+
+/**
+ * The keywords each http module's *_next_upstream takes, as nginx 1.22.1 -t accepted or refused them one by one
+ * (test/servers/argument-values.test.ts asks it again). FastCGI, uwsgi and SCGI have no http_502 / http_504; gRPC has
+ * no `updating` (an undocumented leftover of the cache keywords the others accept); memcached has its own list.
+ */
+const COMMON = ['error', 'timeout', 'invalid_header', 'http_500', 'http_503', 'http_403', 'http_404', 'http_429', 'non_idempotent', 'off'];
+const NEXT_UPSTREAM: Record<string, { module: string; words: string[] }> = {
+  proxy_next_upstream: { module: 'the proxy module', words: [...COMMON, 'http_502', 'http_504', 'updating'] },
+  grpc_next_upstream: { module: 'the gRPC module', words: [...COMMON, 'http_502', 'http_504'] },
+  fastcgi_next_upstream: { module: 'FastCGI', words: [...COMMON, 'updating'] },
+  uwsgi_next_upstream: { module: 'uwsgi', words: [...COMMON, 'updating'] },
+  scgi_next_upstream: { module: 'SCGI', words: [...COMMON, 'updating'] },
+  memcached_next_upstream: { module: 'memcached', words: ['error', 'timeout', 'invalid_response', 'not_found', 'off'] },
+};
+/** The keywords a message lists (updating is accepted but undocumented: not worth teaching). */
+const documented = (words: string[]) => words.filter((w) => w !== 'updating');
+
+/** `denied` (the server refused by *_allow_upstream) is NGINX Plus, from 1.29.3 on: older nginx refuses the word. */
+const DENIED_SINCE = '1.29.3';
+
+/** Words people write for a switch, and the one nginx wants; only these are fixed without asking. */
+const SWITCH_WORDS: Record<string, 'on' | 'off'> = { yes: 'on', true: 'on', enable: 'on', enabled: 'on', no: 'off', false: 'off', disable: 'off', disabled: 'off' };
+
+/** nginx reads none of these: a value with `$` is a variable (nginx reads it as text here) or an envsubst placeholder. */
+function unknowable(node: ConfigNode, arg: Arg): boolean {
+  return arg.value.includes('$') || TEMPLATE_MARKUP.test(arg.raw) || templateLine(node);
+}
+
+/** Deletes one word of a line together with the blank before it. */
+function removeWord(node: ConfigNode, arg: Arg): Fix {
+  const text = node.file.text;
+  let start = arg.start;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  return { title: `Remove "${arg.value}"`, edits: [replaceSpan(node.file, { start, end: arg.end }, '')] };
+}
+
+const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
+
+function checkNextUpstream(ctx: NginxRuleContext, node: ConfigNode): void {
+  const spec = NEXT_UPSTREAM[node.name];
+  const denied = ctx.target.edition === 'plus' ? true : atLeast(ctx.target.version, DENIED_SINCE);
+  const args = node.directive.args;
+  for (const arg of args) {
+    if (unknowable(node, arg)) continue;
+    const word = arg.value.toLowerCase(); // nginx compares these words without regard to case
+    if (spec.words.includes(word)) continue;
+    if (word === 'denied') {
+      if (denied !== false) continue;
+      ctx.report({
+        at: { file: node.file, start: arg.start, end: arg.end },
+        message: `nginx will not start: "denied" is an NGINX Plus keyword of ${node.name} from ${DENIED_SINCE} on, and the target is nginx ${ctx.target.version!.join('.')} ("invalid value "denied"")`,
+        suggestions: args.length > 1 ? [removeWord(node, arg)] : [],
+      });
+      continue;
+    }
+    const what = (word === 'http_502' || word === 'http_504') && !spec.words.includes(word)
+      ? `${spec.module} has no ${word} (the 502 and 504 nginx answers itself when the backend cannot be reached or does not answer in time are retried with "error" and "timeout"); of the status codes it takes ${list(spec.words.filter((w) => w.startsWith('http_')))}`
+      : `it takes ${list(documented(spec.words))}`;
+    const near = closest(word, documented(spec.words), 2);
+    const suggestions: Fix[] = [];
+    if (near) suggestions.push({ title: `Change to "${near}"`, edits: [replaceSpan(node.file, arg, near)] });
+    if (args.length > 1) suggestions.push(removeWord(node, arg));
+    ctx.report({
+      at: { file: node.file, start: arg.start, end: arg.end },
+      message: `nginx will not start: ${node.name} does not take "${arg.value}" ("invalid value "${arg.value}""); ${near ? `did you mean "${near}"? ` : ''}${what}`,
+      suggestions,
+    });
+  }
+}
+
+function checkSwitch(ctx: NginxRuleContext, node: ConfigNode): void {
+  const arg = node.directive.args[0];
+  const word = arg.value.toLowerCase(); // nginx compares "on" and "off" without regard to case
+  if (word === 'on' || word === 'off' || unknowable(node, arg)) return;
+  const to = SWITCH_WORDS[word];
+  const stream = node.name === 'proxy_next_upstream';
+  ctx.report({
+    at: { file: node.file, start: arg.start, end: arg.end },
+    message:
+      `nginx will not start: invalid value "${arg.value}" in "${node.name}" directive, it must be "on" or "off"` +
+      (stream
+        ? ' (in stream {} proxy_next_upstream is a switch: "on", the default, passes a connection the server refused or did not accept in time to the next server; the keywords error, timeout, http_502 … are those of http {})'
+        : ''),
+    fix: to ? { title: `Change to "${to}"`, edits: [replaceSpan(node.file, arg, to)] } : undefined,
+    suggestions: to ? [] : word === '1' || word === '0' ? [{ title: `Change to "${word === '1' ? 'on' : 'off'}"`, edits: [replaceSpan(node.file, arg, word === '1' ? 'on' : 'off')] }] : [],
+  });
+}
+
+/** What was probably meant by a time nginx cannot read, when that is plain: "1.5s" → "1500ms", "30sec" → "30s". */
+function timeSuggestion(value: string): string | undefined {
+  let m = /^(\d+)\s*(?:sec|secs|second|seconds)$/i.exec(value);
+  if (m) return `${m[1]}s`;
+  m = /^(\d+)\s*(?:min|mins|minute|minutes)$/i.exec(value);
+  if (m) return `${m[1]}m`;
+  m = /^(\d+)([SHDW])$/.exec(value);
+  if (m) return `${m[1]}${m[2].toLowerCase()}`;
+  // "1M" as minutes: a month is never a timeout to a backend.
+  m = /^(\d+)M$/.exec(value);
+  if (m) return `${m[1]}m`;
+  m = /^(\d+)\.(\d{1,3})s?$/.exec(value);
+  if (m) return `${Number(m[1]) * 1000 + Number(m[2].padEnd(3, '0'))}ms`;
+  return undefined;
+}
+
+/**
+ * How nginx reads each time, where that was checked on nginx 1.22.1 (test/servers/argument-values.test.ts): nearly
+ * every timeout in milliseconds (no "y" or "M", which are years and months), these two in seconds (no "ms").
+ */
+const SECONDS = new Set(['ssl_session_timeout', 'open_file_cache_valid']);
+/** Obsolete since nginx 1.19.7: read and ignored with a warning, whatever the value. */
+const OBSOLETE = new Set(['http2_idle_timeout', 'http2_recv_timeout']);
+/**
+ * Time directives nginx 1.22.1 (with its stream module) does not know (NGINX Plus, njs, later or unloaded modules):
+ * which form they read is unchecked, so only a word neither form reads is reported there.
+ */
+export const UNCHECKED_TIMES = new Set([
+  'auth_http_timeout', 'auth_jwt_key_cache', 'auth_jwt_leeway', 'health_check_timeout', 'hls_fragment', 'js_fetch_keepalive_time',
+  'js_fetch_keepalive_timeout', 'js_fetch_timeout', 'keepalive_min_timeout', 'mp4_limit_rate_after', 'session_timeout', 'smtp_greeting_delay',
+  'stall_threshold', 'timeout', 'tunnel_connect_timeout', 'tunnel_next_upstream_timeout', 'tunnel_read_timeout', 'tunnel_send_timeout',
+  'zone_sync_connect_retry_interval', 'zone_sync_connect_timeout', 'zone_sync_interval', 'zone_sync_timeout',
+]);
+
+/** Whether nginx reads `value` as the time of directive `name`. */
+export function timeAccepted(name: string, value: string): boolean {
+  if (OBSOLETE.has(name)) return true;
+  if (SECONDS.has(name)) return isValidNginxTime(value, true);
+  if (UNCHECKED_TIMES.has(name)) return isValidNginxTime(value, false) || isValidNginxTime(value, true);
+  return isValidNginxTime(value, false);
+}
+
+function checkTime(ctx: NginxRuleContext, node: ConfigNode): void {
+  const arg = node.directive.args[0];
+  if (timeAccepted(node.name, arg.value) || unknowable(node, arg)) return;
+  const guess = timeSuggestion(arg.value);
+  const to = guess && timeAccepted(node.name, guess) ? guess : undefined;
+  const months = /^\d+[My]$/.test(arg.value) && !SECONDS.has(node.name) ? ` ("M" is months and "y" years, which a timeout in milliseconds does not take; minutes are "m")` : '';
+  ctx.report({
+    at: { file: node.file, start: arg.start, end: arg.end },
+    message: `nginx will not start: "${node.name}" directive invalid value — "${arg.value}" is not a time${months}: a whole number with an optional unit (${SECONDS.has(node.name) ? '' : 'ms, '}s, m, h, d, w; seconds without one), units from largest to smallest, as in 30s${SECONDS.has(node.name) ? '' : ', 500ms'} or 1m30s`,
+    suggestions: to ? [{ title: `Change to "${to}"`, edits: [replaceSpan(node.file, arg, to)] }] : [],
+  });
+}
+
+/** ngx_atoi: digits only, at least one, within a 64-bit signed integer. */
+function atoi(text: string): bigint | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = BigInt(text);
+  return n <= 2n ** 63n - 1n ? n : undefined;
+}
+
+/**
+ * error_page code … [=[response]] uri, read as ngx_http_core_error_page reads it: the word before the URI is the
+ * response code when it starts with "=" (it needs a code before it, and digits after it if any), and every word before
+ * that is a status to redirect: a number from 300 to 599, and not 499 (nginx's code for a client that went away).
+ */
+function checkErrorPage(ctx: NginxRuleContext, node: ConfigNode): void {
+  const args = node.directive.args;
+  const bad = (arg: Arg, message: string) => ctx.report({ at: { file: node.file, start: arg.start, end: arg.end }, message: `nginx will not start: ${message}` });
+  let codes = args.length - 1;
+  const response = args[args.length - 2];
+  if (response.value.startsWith('=')) {
+    codes--;
+    if (args.length === 2) {
+      if (!unknowable(node, response)) bad(response, `invalid value "${response.value}" — error_page needs the status codes it handles before "${response.value}", as in "error_page 404 ${response.value} …"`);
+      return;
+    }
+    if (response.value.length > 1 && atoi(response.value.slice(1)) === undefined && !unknowable(node, response)) {
+      bad(response, `invalid value "${response.value}" — after "=" comes the status code to answer with (=200), or nothing ("=" alone answers with the status of the page it redirects to)`);
+    }
+  }
+  for (const arg of args.slice(0, codes)) {
+    if (unknowable(node, arg)) continue;
+    const n = atoi(arg.value);
+    if (n === undefined) bad(arg, `invalid value "${arg.value}" — error_page takes status codes one per word (500 502 503 504), before the URI`);
+    else if (n === 499n) bad(arg, `invalid value "499" — 499 is how nginx logs a client that closed the connection; no response is sent for it, so there is no page to show`);
+    else if (n < 300n || n > 599n) bad(arg, `value "${arg.value}" must be between 300 and 599 — error_page replaces error responses and redirects, not ${n < 300n ? 'successful ones' : 'codes past 599'}`);
+  }
+}
+
+/**
+ * A word nginx refuses where the directive reads a fixed kind of value, found while nginx reads the file, so `nginx -t`
+ * fails, a start fails and a reload keeps the old configuration:
+ * - *_next_upstream keywords, per module: FastCGI, uwsgi and SCGI have no http_502/http_504 (`[emerg] invalid value
+ *   "http_502"`), and stream's proxy_next_upstream is a switch;
+ * - every on/off switch (`invalid value "yes" in "fastcgi_keep_conn" directive, it must be "on" or "off"`);
+ * - the time of every timeout-like directive (`"proxy_read_timeout" directive invalid value`);
+ * - error_page's status codes and its "=response" word.
+ * Which directives are switches or take a time comes from the reference's syntax lines (nginx-directives.json); the
+ * real nginx 1.22.1 agrees for every one it knows (test/servers/argument-values.test.ts).
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream
+ */
+export default defineNginxRule({
+  id: 'invalid-argument-value',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A directive has a value nginx does not take (fastcgi_next_upstream http_502, proxy_buffering yes, proxy_read_timeout 5x, error_page 200): nginx refuses to start.',
+  directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page'],
+  versions: 'all ("denied" in *_next_upstream: < 1.29.3)',
+  check(ctx) {
+    for (const node of ctx.config.all) {
+      const info = nginxDirective(node.name);
+      if (!info || info.block || !node.directive.terminated || node.directive.args.length === 0) continue;
+      // Judged only where the directive may stand: a misplaced line is reported as such (nginx says that first), and
+      // inside a map, geo or third-party block the words are not this directive at all.
+      if (!allowedIn(info, node.context)) continue;
+      const [min, max] = info.args;
+      const n = node.directive.args.length;
+      if (n < min || (max >= 0 && n > max)) continue; // invalid-number-of-arguments speaks about those
+      if (info.flagIn && inReferenceContexts(info.flagIn, node.context)) {
+        // A name that is a switch in one block and not in another (proxy_next_upstream) needs the block to be certain.
+        if (info.flagIn.length === info.contexts.length || placementKnown(node, ctx.config)) checkSwitch(ctx, node);
+        continue;
+      }
+      if (NEXT_UPSTREAM[node.name]) {
+        if (node.name !== 'proxy_next_upstream' || placementKnown(node, ctx.config)) checkNextUpstream(ctx, node);
+      } else if (info.timeIn && inReferenceContexts(info.timeIn, node.context)) checkTime(ctx, node);
+      else if (node.name === 'error_page') checkErrorPage(ctx, node);
+    }
+  },
+});
