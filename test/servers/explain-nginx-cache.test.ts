@@ -16,6 +16,7 @@ requireBinary('nginx');
 
 interface EntryJson {
   id: string;
+  count: number;
   alone: number;
   fields: { path?: string };
   outcome: { status: string | null; final: boolean; why: string; stale?: { line: number } } | null;
