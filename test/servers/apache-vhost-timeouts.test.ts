@@ -2,7 +2,7 @@
 // server whose ProxyPass defined it: httpd reads them from the request's server when it opens the backend connection
 // (ap_proxy_connect_backend in proxy_util.c), for the connect and for the reads after it. So a main-server ProxyPass
 // used from virtual hosts waits each one's own. These run the real httpd 2.4.71 with three Listen ports (two virtual
-// hosts, one left to the main server) and check what hover says
+// hosts, one left to the main server) and check what hover and apache-timeout-not-below-outer-timeout say
 // against the times measured. They also check that a pooled connection keeps the timeout it was opened with, and
 // how long an idle WebSocket tunnel lasts (the longer of the server's Timeout and the backend timeout).
 import { test } from 'node:test';
@@ -42,7 +42,7 @@ function about(r: Response, status: number, seconds: number, what: string): void
   assert.ok(r.ms >= seconds * 1000 - 300 && r.ms < seconds * 1000 + 1500, `${what}: ${r.ms} ms, not about ${seconds} s`);
 }
 
-test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual host each request came to; hover says each (real apache2)', async () => {
+test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual host each request came to; hover and the outer-timeout rule say each (real apache2)', async () => {
   const backend = await startHttpStandin({ behaviour: 'ok', delayFor: (p) => (p.includes('/slow') ? 20_000 : undefined), deadlineMs: 60_000 });
   const hole = await startBlackhole(60_000);
   const setup = await prepareApache(
@@ -102,6 +102,14 @@ test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual h
     const cc = hover(setup, 'ProxyPass "/cc/"');
     assert.match(cc, /\*\*Connect timeout here:\*\* 1 s \(connectiontimeout=1\)/, cc);
     assert.match(cc, /- a\.test [^\n]*: 8 s/, cc);
+
+    // Behind a load balancer with a 6 s idle timeout only a.test waits too long (8 s): the finding is on its Timeout line.
+    const outer = lint(setup, 6000).findings.filter((f) => f.ruleId === 'apache-timeout-not-below-outer-timeout');
+    const lineAt = (offset: number) => setup.text.slice(0, offset).split('\n').length;
+    assert.deepEqual(outer.map((f) => lineAt(f.start)), [lineOf(setup, 'Timeout 8')], outer.map((f) => f.message).join('\n'));
+    assert.match(outer[0].message, new RegExp(`^requests to a\\.test \\(<VirtualHost 127\\.0\\.0\\.1:${a}> on line \\d+\\) wait 8 s \\(Timeout 8 on line \\d+, which ProxyTimeout inherits\\) for http://${backend.address}/m/ \\(a main-server ProxyPass on line ${lineOf(setup, 'ProxyPass "/m/"')}`), outer[0].message);
+    // At 4 s b.test (5 s) is caught too, and the main server's 3 s still is not.
+    assert.deepEqual(lint(setup, 4000).findings.filter((f) => f.ruleId === 'apache-timeout-not-below-outer-timeout').map((f) => lineAt(f.start)), [lineOf(setup, 'Timeout 8'), lineOf(setup, 'ProxyTimeout 5')]);
   } finally {
     await httpd.stop();
     await backend.stop();
