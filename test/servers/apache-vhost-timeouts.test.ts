@@ -2,7 +2,7 @@
 // server whose ProxyPass defined it: httpd reads them from the request's server when it opens the backend connection
 // (ap_proxy_connect_backend in proxy_util.c), for the connect and for the reads after it. So a main-server ProxyPass
 // used from virtual hosts waits each one's own. These run the real httpd 2.4.71 with three Listen ports (two virtual
-// hosts, one left to the main server) and check what hover and apache-timeout-not-below-outer-timeout say
+// hosts, one left to the main server) and check what hover, apache-timeout-not-below-outer-timeout and explain say
 // against the times measured. They also check that a pooled connection keeps the timeout it was opened with, and
 // how long an idle WebSocket tunnel lasts (the longer of the server's Timeout and the backend timeout).
 import { test } from 'node:test';
@@ -14,6 +14,7 @@ import { createNodeHost } from '../../server/src/node/node-host';
 import { requireBinary } from '../helpers';
 import { prepareApache, startApache, type ApacheSetup } from './harness/apache';
 import { request, type Response } from './harness/client';
+import { explainApacheLog } from './harness/explain';
 import { sleep } from './harness/proc';
 import { startBlackhole } from './standins/blackhole';
 import { startHttpStandin } from './standins/http';
@@ -42,7 +43,7 @@ function about(r: Response, status: number, seconds: number, what: string): void
   assert.ok(r.ms >= seconds * 1000 - 300 && r.ms < seconds * 1000 + 1500, `${what}: ${r.ms} ms, not about ${seconds} s`);
 }
 
-test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual host each request came to; hover and the outer-timeout rule say each (real apache2)', async () => {
+test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual host each request came to; hover, the outer-timeout rule and explain say each (real apache2)', async () => {
   const backend = await startHttpStandin({ behaviour: 'ok', delayFor: (p) => (p.includes('/slow') ? 20_000 : undefined), deadlineMs: 60_000 });
   const hole = await startBlackhole(60_000);
   const setup = await prepareApache(
@@ -110,10 +111,59 @@ test('a main-server ProxyPass waits the Timeout or ProxyTimeout of the virtual h
     assert.match(outer[0].message, new RegExp(`^requests to a\\.test \\(<VirtualHost 127\\.0\\.0\\.1:${a}> on line \\d+\\) wait 8 s \\(Timeout 8 on line \\d+, which ProxyTimeout inherits\\) for http://${backend.address}/m/ \\(a main-server ProxyPass on line ${lineOf(setup, 'ProxyPass "/m/"')}`), outer[0].message);
     // At 4 s b.test (5 s) is caught too, and the main server's 3 s still is not.
     assert.deepEqual(lint(setup, 4000).findings.filter((f) => f.ruleId === 'apache-timeout-not-below-outer-timeout').map((f) => lineAt(f.start)), [lineOf(setup, 'Timeout 8'), lineOf(setup, 'ProxyTimeout 5')]);
+
+    // explain: the default ErrorLogFormat names no server, so the /m/ timeouts are given for each server that uses it.
+    await sleep(200);
+    const j = explainApacheLog(setup).report as unknown as { explained: { id: string; backend: { line: number } | null; timeouts: { name: string; value: string; for?: { label: string } }[] }[] };
+    const reads = j.explained.filter((e) => e.id === 'apache-read-timeout');
+    const mEntry = reads.find((e) => e.backend?.line === lineOf(setup, 'ProxyPass "/m/"'));
+    assert.ok(mEntry, JSON.stringify(j, null, 1));
+    const backendTimeouts = mEntry.timeouts.filter((t) => t.name === 'backend timeout').map((t) => `${t.for?.label}: ${t.value}`).sort();
+    assert.deepEqual(backendTimeouts, [`requests to a.test <VirtualHost 127.0.0.1:${a}>: 8 s`, `requests to b.test <VirtualHost 127.0.0.1:${b}>: 5 s`, 'requests to the main server: 3 s'].sort());
+    const tEntry = reads.find((e) => e.backend?.line === lineOf(setup, 'ProxyPass "/t/"'));
+    assert.deepEqual(tEntry?.timeouts.map((t) => [t.name, t.value, t.for]), [['backend timeout', '2 s', undefined], ['connect timeout', '2 s', undefined]]);
   } finally {
     await httpd.stop();
     await backend.stop();
     await hole.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain takes the server from a line whose ErrorLogFormat writes it (%v), and gives that server\'s timeout (real apache2)', async () => {
+  const backend = await startHttpStandin({ behaviour: 'ok', delayMs: 20_000, deadlineMs: 30_000 });
+  const setup = await prepareApache(
+    [
+      'Listen 8001',
+      'Listen 8002',
+      'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] [%v] %E: [client\\ %a] %M"',
+      'Timeout 4',
+      `ProxyPass "/m/" "http://${backend.address}/m/"`,
+      '<VirtualHost *:8001>',
+      '    ServerName a.test',
+      '    Timeout 2',
+      '</VirtualHost>',
+      '<VirtualHost *:8002>',
+      '    ServerName b.test',
+      '    ProxyTimeout 3',
+      '</VirtualHost>',
+      '',
+    ].join('\n'),
+  );
+  const httpd = await startApache(setup);
+  try {
+    about(await request({ port: setup.ports.get('8001')!, path: '/m/x', timeoutMs: 10_000 }), 502, 2, 'a.test (Timeout 2)');
+    await sleep(200);
+    const log = httpd.errorLog();
+    assert.match(log, /\[a\.test\] \(70007\)The timeout specified has expired: \[client [^\]]+\] AH01102: error reading status line/, log);
+    const j = explainApacheLog(setup).report as unknown as { explained: { id: string; backend: { how: string } | null; timeouts: { name: string; value: string; origin: string; for?: unknown }[] }[] };
+    const read = j.explained.find((e) => e.id === 'apache-read-timeout');
+    assert.ok(read, JSON.stringify(j, null, 1));
+    assert.deepEqual(read.timeouts.map((t) => [t.name, t.value, t.origin, t.for]), [['backend timeout', '2 s', 'Timeout 2', undefined], ['connect timeout', '2 s', 'Timeout 2', undefined]]);
+    assert.match(read.backend!.how, /the line names the server a\.test \(ErrorLogFormat %v\)/);
+  } finally {
+    await httpd.stop();
+    await backend.stop();
     setup.cleanup();
   }
 });
