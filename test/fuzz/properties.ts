@@ -444,7 +444,7 @@ export function checkExplain(c: FuzzCase): number {
   const own = new Set(findings);
   for (const e of result.entries) {
     if (e.count < 1) fail(`explain entry ${e.explanation.pattern.id} has count ${e.count}`);
-    const nodes = [e.place?.server, e.place?.location, e.apache?.worker.node, e.apache?.rule?.node, ...e.values.map((v) => v.node), ...(e.apache?.values ?? []).map((v) => v.node)];
+    const nodes = [e.place?.server, e.place?.location, e.apache?.node, e.apache?.worker?.node, e.apache?.rule?.node, ...(e.apache?.values ?? []).map((v) => v.scope?.node ?? undefined), ...e.values.map((v) => v.node), ...(e.apache?.values ?? []).map((v) => v.node)];
     for (const n of nodes) {
       if (!n) continue;
       const t = texts.get(n.file.path);

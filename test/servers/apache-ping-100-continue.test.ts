@@ -2,13 +2,16 @@
 // timeout". On the real apache2 (2.4.71) mod_proxy_http sends `Expect: 100-continue` only with a request body: a GET
 // to a hung backend still waits the whole timeout (502), a POST gets 503 after ping seconds. A backend that never
 // sends 100 Continue (the stand-in, like some small servers, waits for the body) fails every POST the same way.
+// explain takes the AH01102 of such a request (the AH00898 after it says "Timeout on 100-Continue") for that 503, not
+// for a read timeout's 502, with the wait it ran into: ping= when set, else the backend timeout.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
 import { APX_LOG } from '../../server/src/core/docs/log-lines';
-import { requireBinary } from '../helpers';
+import { requireBinary, runCli } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
+import { explainApacheLog } from './harness/explain';
 import { startHttpStandin, type HttpBehaviour } from './standins/http';
 
 requireBinary('apache2');
@@ -55,4 +58,44 @@ test('the ping= hover says it covers requests with a body only, and what a backe
   assert.match(doc.failure, /never sends `100 Continue`/);
   assert.deepEqual(doc.statusCodes, ['503']);
   assert.ok(doc.logLines.includes(APX_LOG.pingTimeout));
+});
+
+test('explain: an AH01102 followed by "AH00898: Timeout on 100-Continue" is a 503, after ping= when set, else after the backend timeout (real apache2)', async () => {
+  const backend = await startHttpStandin({ behaviour: 'silent', deadlineMs: 20_000 });
+  const setup = await prepareApache(`ProxyPass "/ping/" "http://${backend.address}/ping/" ping=1 timeout=3\nProxyPass "/up/" "http://${backend.address}/up/" timeout=2\n`);
+  const httpd = await startApache(setup);
+  try {
+    // With ping=1 httpd asks for 100 Continue itself; without it, a client that sends "Expect: 100-continue" makes it ask.
+    const [ping, up] = await Promise.all([
+      request({ port: setup.port, path: '/ping/x', method: 'POST', bodyBytes: 100, timeoutMs: 8000 }),
+      request({ port: setup.port, path: '/up/x', method: 'POST', bodyBytes: 100, headers: { Expect: '100-continue' }, timeoutMs: 8000 }),
+    ]);
+    assert.equal(ping.status, 503);
+    assert.ok(ping.ms >= 800 && ping.ms < 2500, `ping=1: ${ping.ms} ms`);
+    assert.equal(up.status, 503);
+    assert.ok(up.ms >= 1800 && up.ms < 3500, `timeout=2: ${up.ms} ms`);
+    await new Promise((res) => setTimeout(res, 200));
+    const log = httpd.errorLog();
+    assert.equal((log.match(/AH01102: error reading status line/g) ?? []).length, 2, log);
+    assert.equal((log.match(/AH00898: Timeout on 100-Continue returned by \/(ping|up)\/x/g) ?? []).length, 2, log);
+
+    const j = explainApacheLog(setup).report as unknown as { explained: { id: string; status: string; backend: { line: number } | null; timeouts: { name: string; value: string; origin: string }[] }[] };
+    const waits = j.explained.filter((e) => e.id === 'apache-100-continue-no-answer');
+    const lineOf = (route: string) => setup.text.split('\n').findIndex((l) => l.startsWith(`ProxyPass "/${route}/"`)) + 1;
+    assert.deepEqual(
+      waits.map((e) => [e.backend?.line, e.status, e.timeouts.map((t) => `${t.name} ${t.value} (${t.origin})`)]).sort(),
+      [
+        [lineOf('ping'), '503', ['wait for 100 Continue 1 s (ping=1 on the worker)']],
+        [lineOf('up'), '503', ['wait for 100 Continue 2 s (timeout=2 on the worker: no ping= on the worker, so the backend timeout)']],
+      ].sort(),
+      JSON.stringify(j, null, 1),
+    );
+    assert.equal(j.explained.filter((e) => e.id === 'apache-read-timeout').length, 0, 'no AH01102 of these requests is said to be a 502');
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]);
+    assert.doesNotMatch(text.stdout, /the client got 502/, text.stdout);
+  } finally {
+    await httpd.stop();
+    await backend.stop();
+    setup.cleanup();
+  }
 });

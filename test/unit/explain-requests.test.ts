@@ -23,7 +23,7 @@ function checked(text = CONF) {
   return lintApache(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings: defaultSettings() });
 }
 const lineOf = (needle: string, text = CONF) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-const at = (e: ExplainedEntry | undefined) => (e?.apache ? e.apache.worker.node.file.lines.positionAt(e.apache.worker.node.directive.start).line + 1 : 0);
+const at = (e: ExplainedEntry | undefined) => (e?.apache ? e.apache.node.file.lines.positionAt(e.apache.node.directive.start).line + 1 : 0);
 
 /** Where each line of the log went: "AH01114 → line 8", in log order. */
 function placements(lines: readonly string[], text = CONF): string[] {

@@ -15,7 +15,7 @@ import { memHost } from '../helpers';
 const CONF_PATH = '/etc/apache2/httpd.conf';
 const checked = (text: string) => lintApache(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings: defaultSettings() });
 const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-const at = (e: ExplainedEntry | undefined) => (e?.apache ? e.apache.worker.node.file.lines.positionAt(e.apache.worker.node.directive.start).line + 1 : 0);
+const at = (e: ExplainedEntry | undefined) => (e?.apache ? e.apache.node.file.lines.positionAt(e.apache.node.directive.start).line + 1 : 0);
 
 const V4 = [
   '[Sun Nov 22 16:13:47.981366 2026] [proxy:error] [pid 12878:tid 12897] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:36269 (127.0.0.1:36269) failed',

@@ -68,6 +68,10 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     [APX_LOG.pingTimeout, 'apache-100-continue-timeout', '503'],
     [APX_LOG.badHeaderIgnored, 'apache-bad-header-tolerated', '200'],
     [APX_LOG.badHeaderStartBody, 'apache-bad-header-tolerated', '200'],
+    [APX_LOG.fcgiNoHeader, 'apache-fcgi-no-header', '503'],
+    [APX_LOG.fcgiDispatchFailed, 'apache-fcgi-dispatch-failed', '503'],
+    [APX_LOG.failOnStatusLine, 'apache-failonstatus', '500'],
+    [APX_LOG.failOnTimeoutLine, 'apache-failontimeout', '502'],
   ];
   for (const [line, id, status] of want) {
     const e = explainLogLine(line);

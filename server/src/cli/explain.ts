@@ -4,6 +4,8 @@ import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcom
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
 import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
+import type { ApacheNode } from '../core/model/apache-tree';
+import type { ApacheValue } from '../core/explain/apache-place';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -23,7 +25,10 @@ the proxylint rules that check them. With --in, the configuration is read as
 well: an nginx line is placed at the server block and location that handled the
 request, with the values in force there (set here, inherited, or the default)
 and what proxylint finds in that location; an Apache httpd line at the
-ProxyPass or BalancerMember of the backend it names, with its timeouts. The
+ProxyPass or BalancerMember of the backend it names (a balancer line at its
+<Proxy balancer://…>, mod_proxy_fcgi's at the fcgi:// workers), with its
+timeouts: those of the virtual host the lines name (ErrorLogFormat %v, %V,
+%{Host}i or %A, or AH01075's port), else each candidate's. The
 httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
 are shown together, and a line that names only the backend's host (AH01114)
 takes the port from the line before it. nginx's lines for one request (its
@@ -212,13 +217,19 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     }
   } else if (x.apache) {
     const w = x.apache;
-    out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
-    if (!o.inRequest || o.inRequest.shownValuesOf !== w.worker) {
-      out.push('In force there:');
-      for (const v of w.values) out.push(`  ${v.name} ${v.value}  (${v.origin}${v.node ? `, ${where(v.node, o.cwd)}` : ''})`);
-    }
-    if (o.inRequest) o.inRequest.shownValuesOf = w.worker;
-  } else if (o.placing) out.push(fields.path || fields.upstream ? `Handled by: nothing in the configuration matches this line` : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'the lines next to it for the same request do'}`);
+    if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
+    else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
+    // The values of one request's lines are said once while they stay the same.
+    const shown = JSON.stringify(w.values.map((v) => [v.name, v.value, v.origin, v.scope?.label]));
+    if (w.values.length && (!o.inRequest || o.inRequest.shownValuesOf !== shown)) out.push(...apacheValuesText(w.values, (n) => where(n, o.cwd)));
+    if (o.inRequest) o.inRequest.shownValuesOf = shown;
+  } else if (o.placing) {
+    out.push(
+      fields.path || fields.upstream || fields.balancer
+        ? `Handled by: nothing in the configuration matches this line`
+        : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'no other line of its request (same [pid N:tid M], a moment apart) is in the log to say it'}`,
+    );
+  }
   const values = x.values.filter((v) => !o.inRequest?.shownValues?.has(v.directive));
   for (const v of values) o.inRequest?.shownValues?.add(v.directive);
   if (values.length) {
@@ -234,6 +245,23 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     out.push(`proxylint: ${f.message} [${f.ruleId}]`);
   }
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
+  return out;
+}
+
+/**
+ * "In force there:" and the values; when they depend on what the line does not say (which worker, which server the
+ * request came to), each candidate's values on a line of their own.
+ */
+function apacheValuesText(values: readonly ApacheValue[], at: (n: ApacheNode) => string): string[] {
+  const one = (v: ApacheValue) => `${v.name} ${v.value}  (${v.origin}${v.node ? `, ${at(v.node)}` : ''})`;
+  if (!values.some((v) => v.scope)) return ['In force there:', ...values.map((v) => `  ${one(v)}`)];
+  const out = ['In force there, for each candidate (the lines do not say which one it was):'];
+  const scopes = new Map<string, ApacheValue[]>();
+  for (const v of values) scopes.set(v.scope!.label, [...(scopes.get(v.scope!.label) ?? []), v]);
+  for (const [label, vs] of scopes) {
+    const node = vs[0].scope!.node;
+    out.push(`  ${label}${node ? ` (${at(node)})` : ''}: ${vs.map((v) => one(v).replace('  (', ' (')).join('; ')}`);
+  }
   return out;
 }
 
@@ -325,8 +353,9 @@ function toJson(x: ExplainedEntry, placing: boolean) {
       ? {
           ...(x.apache
             ? {
-                backend: { ...pos(x.apache.worker.node), directive: x.apache.worker.node.name, url: x.apache.worker.url, how: x.apache.how, rule: x.apache.rule ? { ...pos(x.apache.rule.node), path: x.apache.rule.path } : null },
-                timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) })),
+                backend: x.apache.worker ? { ...pos(x.apache.worker.node), directive: x.apache.worker.node.name, url: x.apache.worker.url, how: x.apache.how, rule: x.apache.rule ? { ...pos(x.apache.rule.node), path: x.apache.rule.path } : null } : null,
+                ...(x.apache.balancer && !x.apache.worker ? { balancer: { ...pos(x.apache.node), name: x.apache.balancer.name, how: x.apache.how } } : {}),
+                timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.scope ? { for: { label: v.scope.label, ...(v.scope.node ? { at: pos(v.scope.node) } : {}) } } : {}) })),
               }
             : {}),
           place: x.place ? { ...candidateJson(x.place), how: x.place.how, others: (x.place.others ?? []).map(candidateJson) } : null,

@@ -1,5 +1,6 @@
 import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
+import type { ApacheValue } from '../core/explain/apache-place';
 import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
 import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
@@ -76,8 +77,20 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   }
   if (x.apache) {
     const w = x.apache;
-    out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
-    out.push('**In force there:**\n\n' + w.values.map((v) => `- ${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`).join('\n'));
+    if (w.worker) out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
+    else out.push(`**Balancer:** ${code(w.balancer?.name ?? '')} at ${link(w.node)} (${w.how})`);
+    const one = (v: ApacheValue) => `${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`;
+    if (!w.values.some((v) => v.scope)) {
+      if (w.values.length) out.push('**In force there:**\n\n' + w.values.map((v) => `- ${one(v)}`).join('\n'));
+    } else {
+      // Values that depend on what the lines do not say (which worker, which server the request came to): each candidate's.
+      const scopes = new Map<string, ApacheValue[]>();
+      for (const v of w.values) scopes.set(v.scope!.label, [...(scopes.get(v.scope!.label) ?? []), v]);
+      out.push(
+        '**In force there, for each candidate (the lines do not say which one it was):**\n\n' +
+          [...scopes].map(([label, vs]) => `- ${code(label)}${vs[0].scope!.node ? ` (${link(vs[0].scope!.node)})` : ''}: ${vs.map(one).join('; ')}`).join('\n'),
+      );
+    }
   }
   if (x.values.length) {
     out.push(

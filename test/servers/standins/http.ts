@@ -19,6 +19,8 @@ export type HttpBehaviour = 'ok' | 'silent' | 'close' | 'big-header' | 'bad-head
 export interface HttpStandinOptions {
   behaviour: HttpBehaviour;
   delayMs?: number;
+  /** The delay for one request by its path, instead of delayMs (several workers of one backend, each slow its own way). */
+  delayFor?: (path: string) => number | undefined;
   status?: number;
   /** Status per request, in order (the last one repeats). */
   statuses?: number[];
@@ -162,7 +164,8 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
     };
     s.once('close', release);
     const go = () => {
-      if (o.delayMs) setTimeout(send, o.delayMs).unref();
+      const delay = o.delayFor?.(req.path) ?? o.delayMs;
+      if (delay) setTimeout(send, delay).unref();
       else send();
     };
     if (!o.workers) return go();

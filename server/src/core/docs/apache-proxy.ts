@@ -84,6 +84,7 @@ const DOCS: DirectiveDoc[] = [
       '- The backend does not read a request body too big for the socket buffers: **504** when this runs out while httpd is still sending (`AH01084` after `(70007)`, then `AH01097`; a 16 MB POST on 2.4.71). A smaller body (3 MB still was) goes into the buffers at once and the request ends in the 502 above.',
       '- The connect never completes: without `connectiontimeout` the request waits this long and then gets **503** (`AH00957` + `AH01114`).',
       '- Unset, it follows `Timeout`, so raising `Timeout` for slow client uploads also raises every backend wait. A worker\'s `timeout=` overrides it.',
+      '- It is read from the server the request came to: a main-server ProxyPass used through a `<VirtualHost>` that sets its own `ProxyTimeout` (or `Timeout`) waits that one (on 2.4.71, 5 s through a virtual host with `ProxyTimeout 5` and 8 s through one with `Timeout 8`, for one main-server line). A pooled connection keeps the value it was opened with.',
       '- Keep it below the idle timeout of a load balancer in front of httpd (AWS ALB: 60 s), or that balancer answers 504 first.',
     ].join('\n'),
     statusCodes: ['502', '504', '503', 'truncated-200'],

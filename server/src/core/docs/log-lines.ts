@@ -145,6 +145,12 @@ export const APX_LOG = {
   certCnMismatch: 'AH02005: SSL Proxy: Peer certificate CN mismatch: Certificate CN: other.example Requested hostname: localhost',
   badHeaderIgnored: 'AH01100: Ignoring bogus HTTP header returned by /app/x (GET)',
   badHeaderStartBody: 'AH01098: Starting body due to bogus non-header in headers returned by /app/x (GET)',
+  // A FastCGI backend that closes the connection without answering: 503 (AH01075 names httpd's own port, not the backend).
+  fcgiNoHeader: '[client 127.0.0.1:43150] AH01067: Failed to read FastCGI header',
+  fcgiDispatchFailed: '(104)Connection reset by peer: [client 127.0.0.1:43150] AH01075: Error dispatching request to :22161: ',
+  // A balancer member taken out after its answer or its timeout; the request itself got that answer (500) or 502.
+  failOnStatusLine: "AH01174: balancer://fs: Forcing worker (http://127.0.0.1:33449) into error state due to status code 500 matching 'failonstatus' balancer parameter",
+  failOnTimeoutLine: "AH02460: balancer://ft: Forcing worker (http://127.0.0.1:21001) into error state due to timeout and 'failontimeout' parameter being set",
 } as const;
 
 /**
@@ -180,6 +186,10 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   certCnMismatch: 'servers/apache-tls-check-status.test.ts',
   badHeaderIgnored: 'servers/apache-badheader-modes.test.ts',
   badHeaderStartBody: 'servers/apache-badheader-modes.test.ts',
+  fcgiNoHeader: 'servers/explain-apache-line-kinds.test.ts',
+  fcgiDispatchFailed: 'servers/explain-apache-line-kinds.test.ts',
+  failOnStatusLine: 'servers/explain-apache-line-kinds.test.ts',
+  failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

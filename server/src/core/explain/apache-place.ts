@@ -1,15 +1,27 @@
 import type { ApacheNode } from '../model/apache-tree';
 import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import type { LogFields } from './log-patterns';
 
-/** The backend (worker) an httpd error-log line is about, and the timeouts in force for it. */
+/**
+ * The backend (worker) an httpd error-log line is about, and the values in force for it; or, for a line about a whole
+ * balancer (AH01170), the balancer.
+ */
 export interface ApachePlace {
-  worker: Worker;
+  /** The line the log line is placed at: the worker's ProxyPass or BalancerMember, or the balancer's <Proxy> section. */
+  node: ApacheNode;
+  worker?: Worker;
+  /** The balancer the line names, when it is placed at the balancer itself. */
+  balancer?: Balancer;
   /** The ProxyPass(Match) that sends the request path there (itself, or one that uses the worker's balancer). */
   rule?: ProxyPassRule;
   how: string;
   /** Other workers with the same backend: the line (with its siblings) does not say which one it was. */
   ambiguous: boolean;
+  /**
+   * The values in force. When they depend on what the line does not say (which of several workers, which of the
+   * servers using the worker), each value has a `scope` and the list holds every candidate's.
+   */
   values: ApacheValue[];
 }
 
@@ -19,6 +31,20 @@ export interface ApacheValue {
   /** Where the value comes from, in words: `timeout=5 on the worker`, `ProxyTimeout`, `Timeout`, `the default`. */
   origin: string;
   node?: ApacheNode;
+  /** For which candidate the value holds (a worker, a server the request may have come to), when that is in doubt. */
+  scope?: { label: string; node: ApacheNode | null };
+}
+
+/** What a log line needs to know beyond its fields (see findApachePlace). */
+export interface ApachePlaceContext {
+  /** What the line took from the other lines of its request (see borrowFromRequest), said in `how`. */
+  borrowed?: string;
+  /** Balancers whose members other lines of the request were about: of several workers with the line's backend, the member of one of them is the one. */
+  balancers?: ReadonlySet<Balancer>;
+  /** The servers the request may have come to, when the lines say (see apacheServersOfLine), and how they said it. */
+  servers?: { servers: ReadonlySet<ApacheNode | null>; how: string };
+  /** The kind of line (its pattern id): which workers may have logged it, and which values matter. */
+  patternId?: string;
 }
 
 const DEFAULT_PORT: Record<string, string> = { http: '80', ws: '80', https: '443', wss: '443', ajp: '8009', h2: '443', h2c: '80' };
@@ -51,12 +77,21 @@ function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
   return proxy.rules.filter((r) => r.node === w.node);
 }
 
+/** Lines only mod_proxy_fcgi writes: their worker is an fcgi:// one. */
+const FCGI_LINES = new Set(['apache-fcgi-timeout', 'apache-fcgi-no-header', 'apache-fcgi-dispatch-failed']);
+/** Lines about a whole balancer, which they name. */
+const BALANCER_LINES = new Set(['apache-all-in-error', 'apache-route-in-error', 'apache-no-workers']);
+
+const lineNo = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
+const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
+
 /**
- * `borrowed`: what the line took from the other lines of its request (see borrowFromRequest), said in `how`.
- * `balancers`: those whose members other lines of the request were about; of several workers with the line's
- * backend, the member of one of them is the one.
+ * Where an httpd error-log line belongs: the worker of the backend it names (or of the rule its path matches), or the
+ * balancer it names; with the values in force there for the kind of line.
  */
-export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?: string, balancers?: ReadonlySet<Balancer>): ApachePlace | undefined {
+export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: ApachePlaceContext = {}): ApachePlace | undefined {
+  const { borrowed, balancers, patternId = '' } = ctx;
+  if (fields.balancer && BALANCER_LINES.has(patternId)) return balancerPlace(proxy, fields.balancer, patternId, borrowed);
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
@@ -64,12 +99,38 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     how = `its backend is ${fields.upstream}`;
+    if (fields.balancer) {
+      // AH01174 and AH02460 name the balancer and the member's URL.
+      const named = candidates.filter((w) => w.balancer?.name === fields.balancer);
+      if (named.length) {
+        candidates = named;
+        how = `it names ${fields.workerUrl ?? fields.upstream}, a member of ${fields.balancer}`;
+      }
+    }
     const members = balancers ? candidates.filter((w) => w.balancer && balancers.has(w.balancer)) : [];
     if (members.length > 0 && members.length < candidates.length) {
       candidates = members;
       how += `; another line of the same request is about a member of ${[...new Set(members.map((w) => w.balancer!.name))].join(', ')}`;
     }
+  } else if (FCGI_LINES.has(patternId)) {
+    // mod_proxy_fcgi names no backend ("request to :8080:" is httpd's own port): its workers are the fcgi:// ones.
+    candidates = candidates.filter((w) => w.target.scheme === 'fcgi');
+    how = `the line comes from mod_proxy_fcgi, which names no backend; the fcgi:// workers are the ones it can be about`;
   } else if (!path) return undefined;
+  // Servers the request may have come to (the lines say, see apacheServersOfLine): only their workers.
+  const servers = ctx.servers;
+  if (servers && !fields.upstream) {
+    const reached = candidates.filter((w) => proxy.serversOf(w).some((s) => servers.servers.has(s)));
+    if (reached.length) candidates = reached;
+  }
+  // Only a worker with acquire= logs AH00941: without it a request waits for a free connection instead.
+  if (patternId === 'apache-acquire-failed' && candidates.length > 1) {
+    const acquiring = candidates.filter((w) => w.params.has('acquire'));
+    if (acquiring.length > 0 && acquiring.length < candidates.length) {
+      how += `; of the ${candidates.length} workers with this backend only ${acquiring.length === 1 ? 'this one has' : `${acquiring.length} have`} acquire= (without it httpd waits for a free connection and logs no AH00941)`;
+      candidates = acquiring;
+    }
+  }
   // httpd takes the first ProxyPass(Match) in the order it tries them whose path matches (the main server's before a
   // virtual host's, wherever they are written), whatever order the workers were defined in (a <Proxy balancer://>
   // section above the rules defines its members first).
@@ -86,20 +147,134 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, borrowed?:
       }
     }
   }
-  best ??= fields.upstream && candidates.length ? { w: candidates[0] } : undefined;
+  best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
   const ambiguous = !best.rule && candidates.length > 1;
-  if (passed) how += `; the main server's rules come first in every virtual host, so the virtual host's rule for this path (line ${passed.node.file.lines.positionAt(passed.node.directive.start).line + 1}) is not used`;
-  if (best.w.shares) how += `; this line shares the worker of line ${best.w.shares.node.file.lines.positionAt(best.w.shares.node.directive.start).line + 1} (${best.w.shares.url}), whose parameters httpd uses for it`;
+  if (passed) how += `; the main server's rules come first in every virtual host, so the virtual host's rule for this path (line ${lineNo(passed.node)}) is not used`;
+  if (best.w.shares) how += `; this line shares the worker of line ${lineNo(best.w.shares.node)} (${best.w.shares.url}), whose parameters httpd uses for it`;
   if (borrowed) how += `; ${borrowed}`;
-  if (ambiguous) how += `; ${candidates.length} workers have this backend and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map((w) => `${w.node.name} ${w.url}`).join(', ')})`;
-  return { worker: best.w, rule: best.rule, how, ambiguous, values: [value('backend timeout', proxy.backendTimeout(best.w), best.w), value('connect timeout', proxy.connectTimeout(best.w), best.w)] };
+  if (ambiguous) how += `; ${candidates.length} workers ${fields.upstream ? 'have this backend' : 'may have logged it'} and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map(workerLabel).join(', ')})`;
+  const workers = ambiguous ? candidates : [best.w];
+  const { values, note } = workerValues(proxy, workers, patternId, servers);
+  if (note) how += `; ${note}`;
+  return { node: best.w.node, worker: best.w, rule: best.rule, how, ambiguous, values };
 }
 
-function value(name: string, t: TimeoutValue, w: Worker): ApacheValue {
+/** At most this many candidates' values are listed (workers × servers); the answer says how many were left out. */
+const MAX_SCOPES = 8;
+
+/**
+ * The values in force for the kind of line, for each worker it may be about and each server the request may have
+ * come to: a worker without timeout= takes the ProxyTimeout or Timeout of the request's server (on 2.4.71 a main-server
+ * ProxyPass waited 8 s through a virtual host with Timeout 8, 5 s through one with ProxyTimeout 5). Values every
+ * candidate shares are given once, without a scope.
+ */
+function workerValues(proxy: ProxyModel, workers: Worker[], patternId: string, hint?: ApachePlaceContext['servers']): { values: ApacheValue[]; note?: string } {
+  // `server` undefined: the worker's values are the same whichever of its servers the request came to.
+  const rows: { worker: Worker; server?: ApacheNode | null; values: ApacheValue[] }[] = [];
+  let narrowed: string | undefined;
+  let unknownServer = false;
+  for (const w of workers) {
+    const all = proxy.serversOf(w);
+    const known = hint ? all.filter((s) => hint.servers.has(s)) : [];
+    const servers = known.length ? known : all.length ? all : [w.vhost];
+    if (known.length && known.length < all.length) narrowed = hint!.how;
+    const own = new Map<string, { server: ApacheNode | null; values: ApacheValue[] }>();
+    for (const s of servers) {
+      const values = valuesFor(proxy, w, s, patternId);
+      const key = JSON.stringify(values.map((v) => [v.value, v.origin, v.node ? `${v.node.file.path}:${v.node.directive.start}` : '']));
+      if (!own.has(key)) own.set(key, { server: s, values });
+    }
+    if (own.size > 1) unknownServer = true;
+    for (const r of own.values()) rows.push({ worker: w, ...(own.size > 1 ? { server: r.server } : {}), values: r.values });
+  }
+  const same = new Set(rows.map((r) => JSON.stringify(r.values.map((v) => [v.value, v.origin, v.node ? `${v.node.file.path}:${v.node.directive.start}` : '']))));
+  const notes: string[] = [];
+  if (narrowed) notes.push(narrowed);
+  if (same.size <= 1) return { values: rows[0]?.values ?? [], note: notes.join('; ') || undefined };
+  const scoped: ApacheValue[] = [];
+  for (const r of rows.slice(0, MAX_SCOPES)) {
+    const server = r.server !== undefined ? `requests to ${serverName(proxy, r.server)}` : undefined;
+    const label = [workers.length > 1 || !server ? workerLabel(r.worker) : undefined, server].filter(Boolean).join(', ');
+    // The line shown with the label: the server's <VirtualHost> when the row is one server's, else the worker's.
+    const node = r.server !== undefined ? r.server : r.worker.node;
+    for (const v of r.values) scoped.push({ ...v, scope: { label, node } });
+  }
+  if (unknownServer) notes.push('the line does not say which server the request came to, and the servers using this worker wait differently: a worker without timeout= takes the ProxyTimeout, else the Timeout, of the request\'s server (a pooled connection keeps the one it was opened with)');
+  if (rows.length > MAX_SCOPES) notes.push(`${rows.length - MAX_SCOPES} more candidates not listed`);
+  return { values: scoped, note: notes.join('; ') };
+}
+
+/** "a.test (<VirtualHost 127.0.0.1:8001>)", "the main server". */
+export function serverName(proxy: ProxyModel, server: ApacheNode | null): string {
+  if (!server) return 'the main server';
+  const names = proxy.servers.find((s) => s.vhost === server)?.names ?? [];
+  return `${names[0] ? `${names[0]} ` : ''}<VirtualHost ${server.args.join(' ')}>`;
+}
+
+/** The values a kind of line depends on, for a worker and the server the request came to. */
+function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patternId: string): ApacheValue[] {
+  if (patternId === 'apache-acquire-failed') {
+    const acquire = w.params.get('acquire');
+    const max = w.params.get('max');
+    return [
+      acquire ? param('acquire', acquire, w, (v) => formatSeconds(parseApacheDuration(v, 'ms') ?? Number(v))) : { name: 'acquire', value: 'not set', origin: 'without it a request waits for a free connection' },
+      max ? param('max', max, w, (v) => v) : { name: 'max', value: 'not set', origin: 'the default: as many connections as the child process has threads (ThreadsPerChild)' },
+    ];
+  }
+  if (patternId === 'apache-100-continue-timeout' || patternId === 'apache-100-continue-no-answer') {
+    // ap_proxy_http_process_response waits for "100 Continue" with ping= when it is set, else with the backend timeout.
+    const ping = w.params.get('ping');
+    const ms = ping ? parseApacheDuration(ping.value) : null;
+    if (ping && ms !== null && ms > 0) return [{ name: 'wait for 100 Continue', value: formatSeconds(ms), origin: `ping=${ping.value} on the worker`, node: ping.node }];
+    return [{ ...timeoutValue('wait for 100 Continue', proxy.backendTimeout(w, server), w), origin: `${timeoutValue('', proxy.backendTimeout(w, server), w).origin}: no ping= on the worker, so the backend timeout` }];
+  }
+  const values = [timeoutValue('backend timeout', proxy.backendTimeout(w, server), w), timeoutValue('connect timeout', proxy.connectTimeout(w, server), w)];
+  if (w.balancer && patternId === 'apache-failonstatus') values.push(balancerParam(w.balancer, 'failonstatus'));
+  if (w.balancer && patternId === 'apache-failontimeout') values.push(balancerParam(w.balancer, 'failontimeout'));
+  return values;
+}
+
+function param(name: string, p: WorkerParam, w: Worker, show: (v: string) => string): ApacheValue {
+  return { name, value: show(p.value), origin: `${p.key}=${p.value} on the worker`, node: p.node ?? w.node };
+}
+
+function balancerParam(b: Balancer, key: string): ApacheValue {
+  const p = b.params.get(key);
+  return p ? { name: key, value: p.value, origin: `${p.node.name} on the balancer`, node: p.node } : { name: key, value: 'not set', origin: 'the default' };
+}
+
+/**
+ * A line about a whole balancer (AH01170 "All workers are in error state", AH01167, AH01171): placed at its <Proxy>
+ * section (else its first ProxyPass), with forcerecovery for AH01170. With forcerecovery On (the default) httpd tries
+ * members in error state again when all are; with Off it answers 503 at once (on 2.4.71: after both members refused
+ * a connection, the next requests got 503 and AH01170 with Off, and each tried the members again with the default).
+ */
+function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borrowed?: string): ApachePlace | undefined {
+  const b = proxy.balancers.get(name);
+  const node = b?.section ?? b?.users[0]?.node ?? b?.members[0]?.node;
+  if (!b || !node) return undefined;
+  let how = `the line names ${b.name}`;
+  if (!b.section) how += `, which has no <Proxy ${b.name}> section (its ${b.users[0] ? 'first ProxyPass' : 'first member'} is shown)`;
+  if (borrowed) how += `; ${borrowed}`;
+  const values: ApacheValue[] = [];
+  if (patternId === 'apache-all-in-error') {
+    const p = b.params.get('forcerecovery');
+    const off = p && /^off$/i.test(p.value);
+    values.push(
+      p
+        ? { name: 'forcerecovery', value: p.value, origin: off ? `${p.node.name} on the balancer: members in error state (after a failed connect, failonstatus=, failontimeout=) stay out until their retry= time has passed, even when none is left; with the default (On) httpd would try them again` : `${p.node.name} on the balancer`, node: p.node }
+        : { name: 'forcerecovery', value: 'On', origin: 'the default: httpd tries members in error state again when all are, so here every member was disabled, stopped, or failed its health check' },
+    );
+    values.push({ name: 'members', value: String(b.members.length), origin: b.members.map((m) => m.url).slice(0, 4).join(', ') + (b.members.length > 4 ? ', …' : ''), ...(b.members[0] ? { node: b.members[0].node } : {}) });
+  }
+  return { node, balancer: b, how, ambiguous: false, values };
+}
+
+function timeoutValue(name: string, t: TimeoutValue, w: Worker): ApacheValue {
   const s = formatSeconds(t.ms);
   switch (t.origin) {
     case 'worker':

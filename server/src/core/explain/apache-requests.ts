@@ -160,36 +160,43 @@ export interface Borrowed {
 
 const code = (text: string) => /AH\d{5}/.exec(text)?.[0] ?? 'previous';
 
+/** AH00898 lines that name the request path of a read whose AH01102, just before, names the backend. */
+const READ_RESULT = new Set(['apache-read-error', 'apache-100-continue-timeout']);
+
 /**
  * For each line of one request, what it can take from the others, or undefined:
  * - a backend named by its host only (AH01114) gets the port of the line just before it that names a backend, when
  *   that is the same host: httpd logs the AH00957 (and AH00959) of a connect attempt right before its AH01114, and a
  *   balancer's next attempt starts with another AH00957;
- * - "Error reading from remote server" (AH00898, which names the request path) gets the backend of the line just
- *   before it (the AH01102 of the same read);
- * - a line that names neither request nor backend (AH10124) gets the request path of a sibling (AH01106).
+ * - AH00898 ("Error reading from remote server", "Timeout on 100-Continue"; it names the request path) gets the
+ *   backend of the line just before it (the AH01102 of the same read);
+ * - a line without the request path (AH01102, AH10124, AH01114) gets it from a sibling that names it (AH00898, AH01106):
+ *   with it, of several workers with the same backend, the one whose ProxyPass the path matches is the one (on 2.4.71
+ *   `/ps/x` timed out after its worker's timeout=3 although an earlier ProxyPass to the same host:port had timeout=2).
  */
 export function borrowFromRequest(lines: readonly { text: string; explanation: LogExplanation }[]): (Borrowed | undefined)[] {
   return lines.map(({ explanation: e }, i) => {
-    const f = e.fields;
+    let fields = e.fields;
+    const notes: string[] = [];
     const before = lines.slice(0, i).reverse().find((l) => l.explanation.fields.upstream);
-    if (f.upstream) {
-      const own = hostPort(f.upstream);
-      if (own.port || !before) return undefined;
-      const theirs = hostPort(before.explanation.fields.upstream!);
-      if (theirs.host !== own.host || !theirs.port) return undefined;
-      return {
-        fields: { ...f, upstream: before.explanation.fields.upstream },
-        note: `the line names the host only, the ${code(before.text)} line before it in the same request (same httpd thread) names the port`,
-      };
+    if (fields.upstream) {
+      const own = hostPort(fields.upstream);
+      const theirs = before && hostPort(before.explanation.fields.upstream!);
+      if (!own.port && before && theirs && theirs.host === own.host && theirs.port) {
+        fields = { ...fields, upstream: before.explanation.fields.upstream };
+        notes.push(`the line names the host only, the ${code(before.text)} line before it in the same request (same httpd thread) names the port`);
+      }
+    } else if (READ_RESULT.has(e.pattern.id) && before && hostPort(before.explanation.fields.upstream!).port) {
+      fields = { ...fields, upstream: before.explanation.fields.upstream };
+      notes.push(`the ${code(before.text)} line before it in the same request (same httpd thread) names the backend`);
     }
-    if (e.pattern.id === 'apache-read-error' && before && hostPort(before.explanation.fields.upstream!).port) {
-      return { fields: { ...f, upstream: before.explanation.fields.upstream }, note: `the ${code(before.text)} line before it in the same request (same httpd thread) names the backend` };
-    }
-    if (!f.path) {
+    if (!fields.path) {
       const sibling = lines.find((l) => l.explanation.fields.path);
-      if (sibling) return { fields: { ...f, path: sibling.explanation.fields.path }, note: `the ${code(sibling.text)} line of the same request (same httpd thread) names the path` };
+      if (sibling) {
+        fields = { ...fields, path: sibling.explanation.fields.path };
+        notes.push(`the ${code(sibling.text)} line of the same request (same httpd thread) names the path`);
+      }
     }
-    return undefined;
+    return notes.length ? { fields, note: notes.join('; ') } : undefined;
   });
 }

@@ -6,7 +6,8 @@ import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
-import { explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
 import { failureWord, loneOutcome, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
@@ -99,13 +100,35 @@ export interface ExplainedLog {
  * (one backend; the placing not in doubt) had no other member to go on to, so a connect failure's 503 is sure.
  */
 export function entryStatus(x: ExplainedEntry): string {
-  const balancer = x.apache && !x.apache.ambiguous ? !!x.apache.worker.balancer : undefined;
+  const balancer = x.apache && !x.apache.ambiguous ? !!(x.apache.worker?.balancer ?? x.apache.balancer) : undefined;
   return explainedStatus(x.explanation, balancer);
 }
 
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   const requests = apacheRequests(lines);
+  // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
+  // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502.
+  for (const r of requests) {
+    const ids = new Set(r.lines.map((i) => lines[i].explanation!.pattern.id));
+    for (const i of r.lines) {
+      const e = lines[i].explanation!;
+      if (e.pattern.id !== 'apache-read-timeout') continue;
+      if (ids.has('apache-100-continue-timeout')) lines[i].explanation = { ...e, pattern: APACHE_CONTINUE_NO_ANSWER };
+      else if (ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
+    }
+  }
+  // What a request's lines say about the server it came to (see serverEvidence), for each of them.
+  const evidence = new Map<number, ServerEvidence>();
+  for (const r of requests) {
+    const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields)));
+    if (merged) for (const i of r.lines) evidence.set(i, merged);
+  }
+  lines.forEach((l, i) => {
+    if (l.explanation?.pattern.server !== 'apache' || evidence.has(i)) return;
+    const own = serverEvidence(l.text, l.explanation.fields);
+    if (own) evidence.set(i, own);
+  });
   const borrowed = new Map<number, Borrowed>();
   for (const r of requests) {
     borrowFromRequest(r.lines.map((i) => ({ text: lines[i].text, explanation: lines[i].explanation! }))).forEach((b, n) => {
@@ -119,10 +142,11 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const explanation = lines[index].explanation!;
     const took = borrowed.get(index);
     const f = took?.fields ?? explanation.fields;
-    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}`;
+    const apacheKey = explanation.pattern.server === 'apache' ? `${explanation.pattern.id}\0${f.balancer}\0${f.serverPort}\0${evidenceKey(evidence.get(index))}` : '';
+    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}\0${apacheKey}`;
     let placed = places.get(placeKey);
     if (!placed) {
-      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note, balancers) };
+      placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note, balancers, evidence.get(index)) };
       places.set(placeKey, placed);
     }
     return placed;
@@ -134,7 +158,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   // A balancer's request tries several members: a line whose backend is both a member and another worker (a
   // ProxyPass of its own, a member of another balancer) belongs to the balancer that a sibling line's member is in.
   for (const r of requests) {
-    const balancers = new Set(r.lines.map((i) => placedAt[i].apache?.place).filter((p) => p && !p.ambiguous && p.worker.balancer).map((p) => p!.worker.balancer!));
+    const balancers = new Set(r.lines.map((i) => placedAt[i].apache?.place).filter((p) => p && !p.ambiguous && p.worker?.balancer).map((p) => p!.worker!.balancer!));
     if (balancers.size === 0) continue;
     for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
   }
@@ -234,7 +258,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       return;
     }
     const { found, apache } = placedAt[index];
-    const at = found ? found.place.location ?? found.place.server : apache?.place.worker.node;
+    const at = found ? found.place.location ?? found.place.server : apache?.place.node;
     // A guess among several workers (or server blocks) is not counted with the lines that were placed there for
     // sure, nor with a guess among other ones.
     // Requests handed on to one location by different routes are kept apart too: an error_page route, say, leaves
@@ -247,7 +271,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     // error page and retries in force there are the same for every path it handles; a log of one failure over
     // thousands of URLs with ids in them is one entry with a count, not thousands.
     const request = explanation.pattern.server === 'nginx' ? explanation.fields.method ?? '' : '';
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}`;
+    // Apache: lines of one worker whose values differ (their requests came to different servers) are kept apart.
+    const values = apache ? JSON.stringify(apache.place.values.map((v) => [v.name, v.value, v.origin, v.scope?.label])) : '';
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}\0${values}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);
@@ -351,16 +377,17 @@ interface Placed {
   apache?: ReturnType<typeof apachePlaceIn>;
 }
 
-function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>): { place: ApachePlace; checked: CheckedApache } | undefined {
+function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>, evidence?: ServerEvidence): { place: ApachePlace; checked: CheckedApache } | undefined {
   for (const checked of configs) {
-    const place = findApachePlace(checked.proxy, e.fields, borrowed, balancers);
+    const servers = evidence && serversOfEvidence(checked.proxy, evidence);
+    const place = findApachePlace(checked.proxy, e.fields, { borrowed, balancers, servers, patternId: e.pattern.id });
     if (place) return { place, checked };
   }
   return undefined;
 }
 
 function apacheFindings({ place, checked }: { place: ApachePlace; checked: CheckedApache }, rules: readonly string[]): Finding[] {
-  const lines: ApacheNode[] = [place.worker.node, ...(place.rule ? [place.rule.node] : [])];
+  const lines: ApacheNode[] = [place.node, ...(place.rule ? [place.rule.node] : [])];
   return checked.findings.filter((f) => rules.includes(f.ruleId) && lines.some((n) => f.path === n.file.path && f.start >= n.directive.start && f.end <= n.directive.end));
 }
 

@@ -3,7 +3,7 @@ import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { balancerName, describeTimeout, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { PARAMS } from '../model/apache-workers';
 import { hasGlob, resolve } from '../paths';
@@ -62,7 +62,9 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   const worker = result.proxy.workers.find((w) => w.node === node);
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
-    parts.push(`**Backend timeout here:** ${describeTimeout(result.proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${describeTimeout(result.proxy.connectTimeout(worker), lineOf, node)}`);
+    parts.push(timeoutsNote(result, worker, lineOf, node));
+    const tunnel = tunnelNote(result, worker, lineOf, node);
+    if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
   }
   const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
@@ -83,6 +85,91 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   if (parts.length === 0) return undefined;
   const d = node.directive;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+/** How a server is named in a hover: its ServerName and <VirtualHost> line, or the main server. */
+export function serverLabel(result: Pick<ApacheLintResult, 'proxy'>, server: ApacheNode | null, at: (n: ApacheNode) => string): string {
+  if (!server) return 'the main server (addresses no virtual host takes)';
+  const info = result.proxy.servers.find((s) => s.vhost === server);
+  return `${info?.names[0] ?? 'the virtual host'} (\`<VirtualHost ${server.args.join(' ')}>\`, ${at(server)})`;
+}
+
+/** At most this many servers are named for one value; the rest are counted. */
+const MAX_SERVERS = 4;
+
+/**
+ * One line per distinct value: the servers that get it, then the value. `values` holds one entry per server, in order.
+ */
+function perServer(result: ApacheLintResult, servers: (ApacheNode | null)[], values: string[], at: (n: ApacheNode) => string): string {
+  const groups = new Map<string, (ApacheNode | null)[]>();
+  servers.forEach((s, i) => groups.set(values[i], [...(groups.get(values[i]) ?? []), s]));
+  const rows = [...groups].slice(0, MAX_SERVERS * 2).map(([v, ss]) => {
+    const named = ss.slice(0, MAX_SERVERS).map((s) => serverLabel(result, s, at)).join(', ');
+    return `- ${named}${ss.length > MAX_SERVERS ? ` and ${ss.length - MAX_SERVERS} more virtual hosts` : ''}: ${v}`;
+  });
+  if (groups.size > MAX_SERVERS * 2) rows.push(`- and ${groups.size - MAX_SERVERS * 2} more values in other virtual hosts`);
+  return rows.join('\n');
+}
+
+/**
+ * The backend and connect timeouts of a worker. Without timeout= (or connectiontimeout=) they are those of the server
+ * the request came to: a main-server ProxyPass used from virtual hosts with their own Timeout or ProxyTimeout waits
+ * each one's (on 2.4.71: 8 s through a virtual host with Timeout 8, 5 s through one with ProxyTimeout 5, 3 s on the
+ * main server with Timeout 3; the connect timeout alike; test/servers/apache-vhost-timeouts.test.ts).
+ */
+function timeoutsNote(result: ApacheLintResult, worker: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string {
+  const { proxy } = result;
+  const servers = proxy.serversOf(worker);
+  const backend = servers.map((s) => describeTimeout(proxy.backendTimeout(worker, s), lineOf, node));
+  const connect = servers.map((s) => describeTimeout(proxy.connectTimeout(worker, s), lineOf, node));
+  if (new Set(backend).size <= 1 && new Set(connect).size <= 1) {
+    return `**Backend timeout here:** ${backend[0] ?? describeTimeout(proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${connect[0] ?? describeTimeout(proxy.connectTimeout(worker), lineOf, node)}`;
+  }
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const out = [`**Backend timeout here:** depends on the server the request came to: without \`timeout=\` httpd takes that server's ProxyTimeout, else its Timeout\n\n${perServer(result, servers, backend, at)}`];
+  out.push(
+    new Set(connect).size <= 1
+      ? `**Connect timeout here:** ${connect[0]}`
+      : `**Connect timeout here:** the backend timeout of that server (no \`connectiontimeout=\`)`,
+  );
+  if (reusesConnections(worker)) {
+    out.push(
+      'A pooled connection keeps the timeout it was opened with: a request that reuses a connection opened for another of these servers waits that server\'s time (on 2.4.71 a request through a virtual host with Timeout 8, on a connection opened for one with ProxyTimeout 5, got 502 after 5 s).',
+    );
+  }
+  return out.join('\n\n');
+}
+
+/**
+ * When an idle WebSocket tunnel through this worker is closed. mod_proxy_http keeps it for the longer of the client's
+ * Timeout and the backend timeout (see tunnelIdle); mod_proxy_wstunnel, on 2.4.71, did not close it for idleness at
+ * all (still open after 150 s with Timeout 4 and timeout=1, test/servers/apache-vhost-timeouts.test.ts).
+ */
+function tunnelNote(result: ApacheLintResult, worker: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const { proxy } = result;
+  const how = webSocketTunnel(proxy, worker, result.modules);
+  if (!how) return undefined;
+  if (how === 'wstunnel') {
+    return '**An idle WebSocket tunnel here:** is not closed by httpd: mod_proxy_wstunnel tunnels `ws://` here (mod_proxy_http is not loaded, or ProxyWebsocketFallbackToProxyHttp is Off), and on 2.4.71 it kept an idle tunnel open long past both Timeout and `timeout=`; it ends when the client or the backend closes it.';
+  }
+  const servers = proxy.serversOf(worker);
+  const list = servers.length ? servers : [worker.vhost];
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const each = list.map((s) => {
+    const t = tunnelIdle(proxy, worker, s);
+    const client =
+      t.client.origin === 'Timeout' ? `${formatSeconds(t.client.ms)} (Timeout ${t.client.node!.args[0]} on ${at(t.client.node!)})` : t.client.partial ? 'the Timeout of the main configuration (60 s unless set)' : `${formatSeconds(t.client.ms)} (the default Timeout)`;
+    const unsure = t.client.partial && t.client.origin === 'default';
+    return { idle: unsure ? 'an idle time of' : `${formatSeconds(t.ms)} idle:`, client, backend: describeTimeout(t.backend, lineOf, node) };
+  });
+  const note = 'httpd closes it without a line in the error log at LogLevel warn; the client must reconnect.';
+  const line = (idle: string, client: string, backend: string) => `${idle} the longer of the client side, ${client}, and the backend timeout, ${backend}`;
+  // The same idle time everywhere (the backend timeout is the longer one): one line, with each server's client side.
+  if (new Set(each.map((e) => `${e.idle}\0${e.backend}`)).size <= 1) {
+    const clients = [...new Set(each.map((e) => e.client))];
+    return `**WebSocket tunnel closed after:** ${line(each[0].idle, clients.join(' or '), each[0].backend)}${clients.length > 1 ? ' (the client side depends on the server the request came to)' : ''}. ${note}`;
+  }
+  return `**WebSocket tunnel closed after:** depends on the server the request came to (${note})\n\n${perServer(result, list, each.map((e) => line(e.idle, e.client, e.backend)), at)}`;
 }
 
 /**

@@ -225,10 +225,43 @@ export interface ProxyModel {
   proxySetWorker(node: ApacheNode): Worker | undefined;
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
   serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
-  /** How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s. */
-  backendTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }): TimeoutValue;
-  /** How long httpd waits for a connection: worker connectiontimeout → the backend timeout chain. */
-  connectTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }): TimeoutValue;
+  /**
+   * How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s, the last two of
+   * `server`, the server the request came to (by default the worker's own): httpd reads them from the request's server
+   * when it opens the connection (ap_proxy_connect_backend), so a main-server worker used from a virtual host waits
+   * that virtual host's ProxyTimeout or Timeout (test/servers/apache-vhost-timeouts.test.ts).
+   */
+  backendTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }, server?: ApacheNode | null): TimeoutValue;
+  /** How long httpd waits for a connection: worker connectiontimeout → the backend timeout chain (of `server`). */
+  connectTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }, server?: ApacheNode | null): TimeoutValue;
+  /** The Timeout of `server` (its own, else the main server's, else 60 s): the client side of a WebSocket tunnel. */
+  serverTimeout(server: ApacheNode | null): TimeoutValue;
+  /** The main server and every <VirtualHost>, in file order (the main server first). */
+  servers: ServerInfo[];
+  /**
+   * Whether requests can reach the main server itself: false when the configuration is complete and every Listen
+   * address is one a <VirtualHost> takes (httpd then hands every connection to a virtual host).
+   */
+  mainServerAnswers: boolean;
+  /** The Listen ports whose connections the main server answers (no <VirtualHost> takes them); undefined when not known. */
+  mainServerPorts?: string[];
+  /** What an ErrorLogFormat in the configuration writes about the request's server: its name (%v, %V, %{Host}i) or local address (%A). */
+  errorLogFormat: { name?: string; address: boolean };
+  /**
+   * The servers whose requests use worker `w`: its own virtual host; for a main-server ProxyPass worker, every server
+   * (its lines come first in each virtual host, see rulesFor); for a balancer member, the servers of the ProxyPass
+   * lines that use its balancer. The main server is left out when it answers no request (mainServerAnswers).
+   */
+  serversOf(w: Worker): (ApacheNode | null)[];
+}
+
+export interface ServerInfo {
+  /** null for the main server. */
+  vhost: ApacheNode | null;
+  /** ServerName and ServerAlias values, lower-case, without a port. */
+  names: string[];
+  /** The <VirtualHost> addresses: `*`, `_default_`, an IP or a host name, and the port (`*` for any). */
+  addresses: { host: string; port: string }[];
 }
 
 export function balancerName(url: string): string {
@@ -548,32 +581,49 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     return byHost.get(vhost) ?? (vhost ? byHost.get(null) : undefined);
   };
 
-  const backendTimeout: ProxyModel['backendTimeout'] = (w) => {
-    const p = w.params.get('timeout');
-    if (p) {
-      const n = parseInt(p.value, 10);
-      if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
-    }
-    const pt = serverValue(w.vhost, 'proxytimeout');
-    if (pt && pt.args.length === 1) {
-      const n = parseInt(pt.args[0], 10);
-      if (n >= 1) return { ms: n * 1000, origin: 'ProxyTimeout', node: pt };
-    }
+  const serverTimeout = (server: ApacheNode | null): TimeoutValue => {
     const partial = complete ? undefined : true;
-    const t = serverValue(w.vhost, 'timeout');
+    const t = serverValue(server, 'timeout');
     if (t && t.args.length === 1) {
       const ms = parseApacheDuration(t.args[0]);
       if (ms !== null && ms > 0) return { ms, origin: 'Timeout', node: t, partial };
     }
     return { ms: 60_000, origin: 'default', partial };
   };
-  const connectTimeout: ProxyModel['connectTimeout'] = (w) => {
+  const backendTimeout: ProxyModel['backendTimeout'] = (w, server = w.vhost) => {
+    const p = w.params.get('timeout');
+    if (p) {
+      const n = parseInt(p.value, 10);
+      if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
+    }
+    const pt = serverValue(server, 'proxytimeout');
+    if (pt && pt.args.length === 1) {
+      const n = parseInt(pt.args[0], 10);
+      if (n >= 1) return { ms: n * 1000, origin: 'ProxyTimeout', node: pt };
+    }
+    return serverTimeout(server);
+  };
+  const connectTimeout: ProxyModel['connectTimeout'] = (w, server = w.vhost) => {
     const p = w.params.get('connectiontimeout');
     if (p) {
       const ms = parseApacheDuration(p.value);
       if (ms !== null && ms >= 1) return { ms, origin: 'worker', node: p.node, param: p };
     }
-    return backendTimeout(w);
+    return backendTimeout(w, server);
+  };
+
+  const servers = serverInfos(config);
+  const mainServerPorts = complete ? portsLeftToMain(config, servers) : undefined;
+  const mainServerAnswers = !mainServerPorts || mainServerPorts.length > 0;
+  const formats = config.all.filter((n) => n.lname === 'errorlogformat').map((n) => n.args.join(' '));
+  const nameItem = formats.map((f) => /%[-+~]*\d*(v|V|\{Host\}i)/i.exec(f)?.[0]).find((x) => x);
+  const errorLogFormat = { ...(nameItem ? { name: nameItem.replace(/^%[-+~]*\d*/, '%') } : {}), address: formats.some((f) => /%[-+~]*\d*A/.test(f)) };
+  const allServers = [...(mainServerAnswers ? [null] : []), ...servers.filter((s) => s.vhost).map((s) => s.vhost)];
+  const serversOf = (w: Worker): (ApacheNode | null)[] => {
+    const users = w.balancer ? w.balancer.users.map((r) => r.vhost) : [w.vhost];
+    if (users.includes(null)) return allServers;
+    const own = [...new Set(users)];
+    return own.length ? own : [w.vhost];
   };
 
   const serverRules = new Map<ApacheNode | null, ProxyPassRule[]>();
@@ -594,7 +644,54 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
 
   const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
 
-  return { rules, workers, balancers, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout };
+  return { rules, workers, balancers, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf };
+}
+
+/** The main server and each <VirtualHost>: names (ServerName, ServerAlias) and addresses. */
+function serverInfos(config: ApacheConfig): ServerInfo[] {
+  const main: ServerInfo = { vhost: null, names: [], addresses: [] };
+  const byNode = new Map<ApacheNode | null, ServerInfo>([[null, main]]);
+  const out = [main];
+  for (const node of config.all) {
+    if (node.lname === 'virtualhost') {
+      const info: ServerInfo = {
+        vhost: node,
+        names: [],
+        addresses: node.args.map((a) => {
+          const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+|\*))?$/.exec(a);
+          return { host: (m?.[1] ?? a).toLowerCase(), port: m?.[2] ?? '*' };
+        }),
+      };
+      byNode.set(node, info);
+      out.push(info);
+    } else if ((node.lname === 'servername' || node.lname === 'serveralias') && contextOf(node, config) !== 'directory' && !node.unresolved) {
+      const info = byNode.get(virtualHostOf(node));
+      // ServerName takes one name (with an optional scheme and port); ServerAlias a list, wildcards allowed.
+      const names = node.lname === 'servername' ? node.args.slice(0, 1).map((n) => n.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')) : node.args;
+      for (const n of names) info?.names.push(n.replace(/:\d+$/, '').toLowerCase());
+    }
+  }
+  return out;
+}
+
+/**
+ * The ports of the Listen addresses no <VirtualHost> takes (httpd hands a connection to a virtual host whose address
+ * has its port, or any port, and its IP, `*` or `_default_`; the main server answers the others); undefined when not
+ * known: no Listen line, or one proxylint cannot read. A vhost named by a host name is not matched (proxylint does not
+ * resolve it), so the main server is then taken to answer.
+ */
+function portsLeftToMain(config: ApacheConfig, servers: ServerInfo[]): string[] | undefined {
+  const listens = config.all.filter((n) => n.lname === 'listen' && virtualHostOf(n) === null && contextOf(n, config) === 'server');
+  if (listens.length === 0 || listens.some((n) => n.unresolved)) return undefined;
+  const addresses = servers.flatMap((s) => s.addresses);
+  const left = new Set<string>();
+  for (const l of listens) {
+    const m = /^(?:(\[[^\]]*\]|[^:]+):)?(\d+)$/.exec(l.args[0] ?? '');
+    if (!m) return undefined;
+    const ip = m[1]?.toLowerCase();
+    if (!addresses.some((a) => (a.port === '*' || a.port === m[2]) && (a.host === '*' || a.host === '_default_' || (ip !== undefined && a.host === ip)))) left.add(m[2]);
+  }
+  return [...left];
 }
 
 /**
@@ -684,4 +781,33 @@ export function cachesAddress(w: Worker): boolean {
   if (reuse === false) return false;
   if (substitutes(w)) return reuse === true;
   return ADDRESS_CACHING_SCHEMES.has(w.target.scheme);
+}
+
+/**
+ * How a worker tunnels WebSocket connections, if it does: `http` for mod_proxy_http (`upgrade=websocket` on an
+ * http(s):// worker, and ws:// / wss:// when mod_proxy_http is loaded and ProxyWebsocketFallbackToProxyHttp is not Off),
+ * `wstunnel` for mod_proxy_wstunnel (ws:// / wss:// otherwise).
+ */
+export function webSocketTunnel(proxy: ProxyModel, w: Worker, modules: { known: boolean; isLoaded(m: string): boolean }): 'http' | 'wstunnel' | undefined {
+  const scheme = w.target.scheme;
+  if (scheme === 'ws' || scheme === 'wss') {
+    const fallback = proxy.serverValue(w.vhost, 'proxywebsocketfallbacktoproxyhttp');
+    if (fallback && /^off$/i.test(fallback.args[0] ?? '')) return 'wstunnel';
+    // A fragment does not show the modules: mod_proxy_http is the usual one (Debian's proxy_wstunnel.load needs it).
+    return modules.known && !modules.isLoaded('proxy_http') ? 'wstunnel' : 'http';
+  }
+  if ((scheme === 'http' || scheme === 'https') && (w.params.get('upgrade')?.value ?? '').split(',').some((p) => /^websocket$/i.test(p.trim()))) return 'http';
+  return undefined;
+}
+
+/**
+ * How long mod_proxy_http keeps an idle WebSocket tunnel for a request to `server`: the longer of the client
+ * connection's timeout (the server's Timeout) and the backend connection's (timeout=, else ProxyTimeout, else Timeout).
+ * On 2.4.71 with Timeout 4 the tunnels closed after 4 s for timeout=1 and after 6 s for timeout=6, and a virtual host's
+ * Timeout 2 made it 2 s for timeout=1 there; nothing is logged at LogLevel warn (test/servers/apache-vhost-timeouts.test.ts).
+ */
+export function tunnelIdle(proxy: ProxyModel, w: Worker, server: ApacheNode | null): { ms: number; client: TimeoutValue; backend: TimeoutValue } {
+  const client = proxy.serverTimeout(server);
+  const backend = proxy.backendTimeout(w, server);
+  return { ms: Math.max(client.ms, backend.ms), client, backend };
 }

@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { tempTree } from '../helpers';
+import { LspClient } from './client';
+
+// The editor's explain (workspace/executeCommand) says what the CLI says for httpd lines whose values depend on the
+// virtual host the request came to, for a line about a whole balancer, and for an AH01102 that ran into the wait for
+// "100 Continue". What httpd does in each case is checked on the real server in test/servers/apache-vhost-timeouts,
+// explain-apache-line-kinds and apache-ping-100-continue; the lines here are of the same shape, as httpd 2.4.71 wrote them.
+const CONF = `ServerRoot /etc/apache2
+LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so
+LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so
+LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so
+LoadModule proxy_balancer_module /usr/lib/apache2/modules/mod_proxy_balancer.so
+Listen 127.0.0.1:22031
+Listen 127.0.0.1:22032
+Timeout 3
+ProxyPass "/m/" "http://127.0.0.1:21001/sleep/20/"
+ProxyPass "/ping/" "http://127.0.0.1:21300/ping/" ping=1 timeout=3
+<Proxy "balancer://norecover">
+    BalancerMember "http://127.0.0.1:21096"
+    ProxySet forcerecovery=Off
+</Proxy>
+ProxyPass "/norecover/" "balancer://norecover/"
+<VirtualHost 127.0.0.1:22031>
+    ServerName a.test
+    Timeout 8
+</VirtualHost>
+<VirtualHost 127.0.0.1:22032>
+    ServerName b.test
+    ProxyTimeout 5
+</VirtualHost>
+`;
+
+test('workspace/executeCommand proxylint.server.explain: each virtual host\'s timeout for a main-server worker, a balancer line at its <Proxy>, and a 100-continue wait as 503', async () => {
+  const tree = tempTree({ 'httpd.conf': CONF });
+  const root = realpathSync(tree.dir);
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(join(root, 'httpd.conf'), readFileSync(join(root, 'httpd.conf'), 'utf8'));
+    const explain = (lines: string[]) => c.request<string>('workspace/executeCommand', { command: 'proxylint.server.explain', arguments: [lines.join('\n')] });
+
+    const vhosts = await explain([
+      '[Sun Nov 22 20:14:24.071553 2026] [proxy_http:error] [pid 2089:tid 2093] (70007)The timeout specified has expired: [client 127.0.0.1:50510] AH01102: error reading status line from remote server 127.0.0.1:21001',
+      '[Sun Nov 22 20:14:24.071589 2026] [proxy:error] [pid 2089:tid 2093] [client 127.0.0.1:50510] AH00898: Error reading from remote server returned by /m/x',
+    ]);
+    assert.match(vhosts, /\*\*In force there, for each candidate \(the lines do not say which one it was\):\*\*/, vhosts);
+    assert.match(vhosts, /- `requests to a\.test <VirtualHost 127\.0\.0\.1:22031>` \(\[httpd\.conf:17\]\([^)]*\)\): backend timeout: `8 s`, Timeout 8/, vhosts);
+    assert.match(vhosts, /- `requests to b\.test <VirtualHost 127\.0\.0\.1:22032>` \(\[httpd\.conf:21\]\([^)]*\)\): backend timeout: `5 s`, ProxyTimeout 5/, vhosts);
+    // Both Listen addresses belong to virtual hosts: the main server's Timeout 3 reaches no request.
+    assert.doesNotMatch(vhosts, /main server|`3 s`/, vhosts);
+
+    const balancer = await explain(['[Sun Nov 22 20:14:36.683742 2026] [proxy_balancer:error] [pid 3453:tid 3455] [client 127.0.0.1:54534] AH01170: balancer://norecover: All workers are in error state']);
+    assert.match(balancer, /\*\*Balancer:\*\* `balancer:\/\/norecover` at \[httpd\.conf:12\]/, balancer);
+    assert.match(balancer, /forcerecovery: `Off`, ProxySet on the balancer: members in error state/, balancer);
+
+    const ping = await explain([
+      '[Sun Nov 22 20:14:32.310547 2026] [proxy_http:error] [pid 2949:tid 2958] (70007)The timeout specified has expired: [client 127.0.0.1:49902] AH01102: error reading status line from remote server 127.0.0.1:21300',
+      '[Sun Nov 22 20:14:32.310581 2026] [proxy:error] [pid 2949:tid 2958] [client 127.0.0.1:49902] AH00898: Timeout on 100-Continue returned by /ping/x',
+    ]);
+    assert.doesNotMatch(ping, /client got 502/, ping);
+    assert.equal(ping.match(/\*\*Apache httpd:\*\* the client got 503/g)?.length, 2, ping);
+    assert.match(ping, /wait for 100 Continue: `1 s`, ping=1 on the worker/, ping);
+  } finally {
+    await c.stop();
+    tree.cleanup();
+  }
+});
