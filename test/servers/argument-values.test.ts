@@ -5,16 +5,12 @@
 // word exactly when proxylint reports it, on that line, in nginx's words.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allNginxDirectiveNames, nginxDirective } from '../../server/src/core/model/nginx-directives';
 import { parseVersion } from '../../server/src/core/model/version';
 import { UNCHECKED_TIMES } from '../../server/src/core/rules/nginx/invalid-argument-value';
 import { lintText, requireBinary } from '../helpers';
+import { nginxTRunner, pool as poolOf, STREAM_MODULE } from './harness/nginx-t';
 
-const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 /** The blocks a line can be tried in, by the reference's names for them. */
 const SLOTS = ['main', 'events', 'http', 'server', 'location', 'upstream', 'stream', 'stream-server'] as const;
 type Slot = (typeof SLOTS)[number];
@@ -47,37 +43,9 @@ function config(slot: Slot, line: string): { text: string; line: number } {
   return { text, line: text.split('\n').findIndex((l) => l.includes(line)) + 1 };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'proxylint-values-'));
-let seq = 0;
-const unshare = spawnSync('unshare', ['-n', 'true']).status === 0;
-
-/** nginx -t's output for `text` (in its own network namespace when possible). */
-function nginxT(text: string): Promise<string> {
-  const file = join(dir, `c${seq++}.conf`);
-  writeFileSync(file, text);
-  const args = ['-t', '-q', '-p', dir + '/', '-e', '/dev/null', '-c', file];
-  const [cmd, argv] = unshare ? ['unshare', ['-n', 'nginx', ...args]] : ['nginx', args];
-  return new Promise((resolve) => {
-    let out = '';
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (out += b));
-    child.on('close', () => resolve(out));
-  });
-}
-
-/** Runs the jobs two at a time (two cores here). */
-async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      out[k] = await jobs[k]();
-    }
-  }));
-  return out;
-}
+const { nginxT, cleanup } = nginxTRunner('values');
+/** Runs the jobs 2 at a time (two cores here). */
+const pool = <T>(jobs: (() => Promise<T>)[]) => poolOf(jobs, 2);
 
 /** proxylint's invalid-argument-value messages on the case's line, the target being this nginx. */
 function reported(slot: Slot, line: string): string[] {
@@ -202,4 +170,4 @@ test('error_page: status codes from 300 to 599 but 499, and "=" with digits or n
   assert.equal(verdicts.filter((v) => v.refused).length, 9, verdicts.map((v) => `${v.line} ${v.refused}`).join('\n'));
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.after(() => cleanup());

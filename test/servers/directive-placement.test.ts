@@ -5,15 +5,11 @@
 // new difference fails the test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { allNginxDirectiveNames, nginxDirective } from '../../server/src/core/model/nginx-directives';
 import { inPlacementScope } from '../../server/src/core/rules/nginx/placement-support';
 import { lintText, requireBinary } from '../helpers';
+import { nginxTRunner, pool as poolOf, STREAM_MODULE } from './harness/nginx-t';
 
-const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 const CONTEXTS = ['main', 'events', 'http', 'server', 'location', 'if-location', 'if-server', 'limit_except', 'upstream', 'stream', 'stream-server', 'stream-upstream'] as const;
 type Context = (typeof CONTEXTS)[number];
 
@@ -54,37 +50,9 @@ function config(context: Context, line: string): { text: string; line: number } 
   return { text, line: text.split('\n').findIndex((l) => l.includes(line)) + 1 };
 }
 
-const dir = mkdtempSync(join(tmpdir(), 'proxylint-placement-'));
-let seq = 0;
-const unshare = spawnSync('unshare', ['-n', 'true']).status === 0;
-
-/** nginx -t's output for `text` (in its own network namespace when possible: -t binds the listen addresses). */
-function nginxT(text: string): Promise<string> {
-  const file = join(dir, `c${seq++}.conf`);
-  writeFileSync(file, text);
-  const args = ['-t', '-q', '-p', dir + '/', '-e', '/dev/null', '-c', file];
-  const [cmd, argv] = unshare ? ['unshare', ['-n', 'nginx', ...args]] : ['nginx', args];
-  return new Promise((resolve) => {
-    let out = '';
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (b) => (out += b));
-    child.stderr.on('data', (b) => (out += b));
-    child.on('close', () => resolve(out));
-  });
-}
-
-/** Runs the jobs a few at a time (two cores here). */
-async function pool<T>(jobs: (() => Promise<T>)[], width = 4): Promise<T[]> {
-  const out: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      out[k] = await jobs[k]();
-    }
-  }));
-  return out;
-}
+const { nginxT, cleanup } = nginxTRunner('placement');
+/** Runs the jobs 4 at a time (two cores here). */
+const pool = <T>(jobs: (() => Promise<T>)[]) => poolOf(jobs, 4);
 
 const words = (n: number) => Array.from({ length: n }, () => 'x').join(' ');
 
@@ -154,6 +122,6 @@ test('proxylint and nginx -t agree on where each proxy and upstream directive ma
     const stale = [...LATER_VERSIONS].filter((d) => !disagreements.includes(d));
     assert.deepEqual({ unexpected, stale }, { unexpected: [], stale: [] }, `checked ${checked.length} directives, ${placement.length} placements, ${arity.length} argument counts`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    cleanup();
   }
 });
