@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { CLI, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 

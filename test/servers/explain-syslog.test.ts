@@ -7,7 +7,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareApache, startApache } from './harness/apache';

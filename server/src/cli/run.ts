@@ -8,7 +8,7 @@ import { apacheEntryAbove } from '../core/model/entry-above';
 import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
-import { basename, dirname, hasGlob, join, relative, resolve } from '../core/paths';
+import { dirname, hasGlob, join, relative, resolve } from '../core/paths';
 import { allRuleIds, allRules } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';

@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../finding';
 import { eolOf, indentAt, insertLinesAfter, unterminated } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
-import type { ConfigNode, NginxConfig, SourceFile } from '../../model/nginx-tree';
+import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import type { Arg, Span } from '../../syntax/nginx/ast';
 import { atLeast } from '../../model/version';
