@@ -96,6 +96,16 @@ describe('exit status from findings', () => {
     assert.match(run('--max-warnings', '2', 'warn2.conf').stdout, /2 problems \(0 errors, 2 warnings, 0 info\)/);
   });
 
+  test('--max-warnings with --fail-on info: infos share the warnings\' budget, so a warning never passes where an info fails', () => {
+    // error.conf gives one info with info.json; warn2.conf gives two warnings.
+    assert.equal(run('-c', 'info.json', '--fail-on', 'info', '--max-warnings', '1', 'error.conf').code, 0);
+    assert.equal(run('-c', 'info.json', '--fail-on', 'info', '--max-warnings', '0', 'error.conf').code, 1);
+    assert.equal(run('-c', 'info.json', '--fail-on', 'info', '--max-warnings', '2', 'error.conf', 'warn2.conf').code, 1, 'three against a budget of two');
+    assert.equal(run('-c', 'info.json', '--fail-on', 'info', '--max-warnings', '3', 'error.conf', 'warn2.conf').code, 0);
+    // Without --fail-on info, infos are not counted at all.
+    assert.equal(run('-c', 'info.json', '--max-warnings', '2', 'error.conf', 'warn2.conf').code, 0);
+  });
+
   test('-q/--quiet reports errors only, and warnings no longer fail the run', () => {
     const w = run('-q', 'warn2.conf');
     assert.equal(w.code, 0, show(w));

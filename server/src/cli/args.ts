@@ -42,7 +42,8 @@ Options:
       --fix                              apply safe fixes to the files
       --fix-dry-run                      show what --fix would change, write nothing
   -c, --config <file>                    use this .proxylintrc.json (default: nearest one up from each file)
-      --max-warnings <n>                 exit 1 when there are more than n warnings
+      --max-warnings <n>                 exit 1 when there are more than n warnings (with --fail-on info:
+                                         warnings and infos together); errors always fail
       --fail-on <error|warning|info>     lowest severity that makes the exit code 1 (default: warning)
       --stdin                            read the config from standard input
       --stdin-filename <path>            path to report (and resolve includes from) for --stdin

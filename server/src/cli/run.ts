@@ -499,11 +499,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   if (allIgnoredByName) return 0;
   if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
   const threshold = SEVERITY_RANK[args.failOn ?? 'warning'];
-  // With --max-warnings, warnings fail the run by their number rather than by their presence.
-  const counted = args.maxWarnings === undefined ? gated : gated.filter((f) => f.severity !== 'warning');
-  if (counted.some((f) => SEVERITY_RANK[f.severity] >= threshold)) return 1;
-  if (args.maxWarnings !== undefined && gated.filter((f) => f.severity === 'warning').length > args.maxWarnings) return 1;
-  return 0;
+  // With --max-warnings, warnings fail the run by their number rather than by their presence, and so do infos when
+  // --fail-on info makes them count: one budget for both, so that a run never passes with a warning where it would
+  // fail with an info in its place.
+  const budgeted = (f: (typeof gated)[number]) => args.maxWarnings !== undefined && (f.severity === 'warning' || (f.severity === 'info' && threshold <= SEVERITY_RANK.info));
+  let budgetUsed = 0;
+  for (const f of gated) {
+    if (budgeted(f)) budgetUsed++;
+    else if (SEVERITY_RANK[f.severity] >= threshold) return 1;
+  }
+  return args.maxWarnings !== undefined && budgetUsed > args.maxWarnings ? 1 : 0;
 }
 
 /** JSON.parse names a character offset ("at position 57"); people look for a line and column. */
