@@ -35,3 +35,14 @@ test('project config: every mistake is named, nothing throws', () => {
   assert.ok(problems.some((p) => p.includes('ignore')));
   assert.deepEqual(readProjectConfig([], '/', allRuleIds()).problems, ['the configuration must be a JSON object']);
 });
+
+test('project config: a rule level as a one-item array is accepted, as the schema allows; empty or longer arrays are named', () => {
+  const ok = readProjectConfig({ rules: { 'read-timeout-too-low': ['error'] } }, '/', allRuleIds());
+  assert.deepEqual(ok.problems, []);
+  assert.equal(ok.settings.rules.get('read-timeout-too-low')!.level, 'error');
+  assert.deepEqual(ok.settings.rules.get('read-timeout-too-low')!.options, {});
+  for (const bad of [[], ['error', {}, {}]]) {
+    const { problems } = readProjectConfig({ rules: { 'read-timeout-too-low': bad } }, '/', allRuleIds());
+    assert.deepEqual(problems, ['rules.read-timeout-too-low: use "off", "info", "warning" or "error" (optionally as [level, {options}])'], JSON.stringify(bad));
+  }
+});

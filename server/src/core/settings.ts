@@ -117,7 +117,12 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
         problems.push(`unknown rule "${id}"`);
         continue;
       }
-      const [level, options] = Array.isArray(value) ? value : [value, {}];
+      // ["warning"] is a level without options, as the schema allows (minItems 1); more than two items is a mistake.
+      if (Array.isArray(value) && (value.length === 0 || value.length > 2)) {
+        problems.push(`rules.${id}: use "off", "info", "warning" or "error" (optionally as [level, {options}])`);
+        continue;
+      }
+      const [level, options = {}] = Array.isArray(value) ? value : [value, {}];
       if (typeof level !== 'string' || !LEVELS.includes(level)) {
         problems.push(`rules.${id}: use "off", "info", "warning" or "error" (optionally as [level, {options}])`);
         continue;
