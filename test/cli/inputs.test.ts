@@ -53,6 +53,16 @@ http {
     assert.match(r.stdout, /^stdin\.conf\n {2}2:12 {2}error /);
   });
 
+  test('"-" reads standard input as --stdin does; after "--" it is a file named "-"', () => {
+    const input = '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n';
+    const dash = runCli(['-', '--stdin-filename', 'site/x.conf'], { cwd: dir, input });
+    assert.equal(dash.code, 1, show(dash));
+    assert.match(dash.stdout, /^site\/x\.conf\n {2}2:12 {2}error /);
+    const file = runCli(['--', '-'], { cwd: dir, input });
+    assert.equal(file.code, 2, show(file));
+    assert.match(file.stderr, /-: no such file/);
+  });
+
   /** The CLI with raw bytes on standard input. */
   const withBytes = (args: string[], input: Buffer) => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, input, encoding: 'utf8' });

@@ -45,7 +45,7 @@ Options:
       --max-warnings <n>                 exit 1 when there are more than n warnings (with --fail-on info:
                                          warnings and infos together); errors always fail
       --fail-on <error|warning|info>     lowest severity that makes the exit code 1 (default: warning)
-      --stdin                            read the config from standard input
+      --stdin, -                         read the config from standard input
       --stdin-filename <path>            path to report (and resolve includes from) for --stdin
       --context <ctx>                    context of the files' top level (main, http, server, location, ...)
       --nginx-version <x.y.z>            target nginx version (overrides the config file)
@@ -166,12 +166,19 @@ export function parseArgs(argv: string[]): CliArgs {
         a.version = true;
         break;
       default:
-        if (raw.startsWith('-') && raw !== '-') throw new UsageError(`unknown option "${raw}" (see --help)`);
+        // "-" is standard input, as for most tools that read files (a file named "-" is "./-", or follows "--").
+        if (raw === '-') {
+          a.stdin = true;
+          break;
+        }
+        if (raw.startsWith('-')) throw new UsageError(`unknown option "${raw}" (see --help)`);
         a.paths.push(raw);
     }
   }
   if (a.fix && a.fixDryRun) throw new UsageError('use either --fix or --fix-dry-run');
   if (a.fix && a.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run');
+  // SARIF and GitHub annotations have no place for the changed text; saying nothing would look like "no change".
+  if (a.fixDryRun && (a.format === 'sarif' || a.format === 'github')) throw new UsageError(`--fix-dry-run shows its changes as a diff (--format text) or as "output" per file (--format json), not in ${a.format} output; SARIF results carry each safe fix anyway`);
   if (a.stdinFilename && !a.stdin) throw new UsageError('--stdin-filename goes with --stdin');
   // Checking standard input and quietly not the files named would pass a CI job that checked nothing it was given.
   if (a.stdin && a.paths.length) throw new UsageError(`--stdin checks standard input only, not also ${a.paths.join(' ')}: give either --stdin or files (--stdin-filename names the input)`);
