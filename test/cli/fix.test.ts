@@ -52,7 +52,7 @@ describe('--fix', () => {
       const r = runCli(['--fix', 'site.conf'], { cwd: dir });
       assert.equal(r.code, 1, show(r));
       assert.deepEqual(readFileSync(join(dir, 'site.conf')), AFTER);
-      assert.match(r.stderr, /^proxylint: fixed 1 file\(s\)$/m);
+      assert.match(r.stderr, /^proxylint: fixed 1 file\(s\): \S+$/m);
       // Only the typo is left: "did you mean" is a suggestion, never applied by --fix.
       const findings = r.stdout.split('\n').filter((l) => /^ {2}\d+:\d+ /.test(l));
       assert.equal(findings.length, 1, show(r));
@@ -93,7 +93,23 @@ describe('--fix', () => {
       assert.equal(readFileSync(join(dir, 'conf.d/site.conf'), 'utf8'), 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass http://127.0.0.1:8090; }\n}\n');
       assert.equal(r.code, 0, show(r));
       assert.equal(r.stdout, 'No problems found in 2 files.\n');
-      assert.match(r.stderr, /fixed 1 file\(s\)/);
+      assert.equal(r.stderr, 'proxylint: fixed 1 file(s): conf.d/site.conf\n');
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('a fix that also edits the including nginx.conf names that file too (a pre-commit hook can tell)', () => {
+    const { dir, cleanup } = tree({
+      'nginx.conf': 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n',
+      'conf.d/site.conf': 'server {\n    listen 127.0.0.1:8080;\n    location /ws/ {\n        proxy_pass http://127.0.0.1:8090;\n    }\n}\n',
+    });
+    try {
+      const r = runCli(['--fix', 'conf.d/site.conf'], { cwd: dir });
+      // The WebSocket fix: headers in the location, and the $connection_upgrade map at the http level.
+      assert.match(readFileSync(join(dir, 'conf.d/site.conf'), 'utf8'), /proxy_set_header Connection \$connection_upgrade;/);
+      assert.match(readFileSync(join(dir, 'nginx.conf'), 'utf8'), /map \$http_upgrade \$connection_upgrade \{/);
+      assert.equal(r.stderr, 'proxylint: fixed 2 file(s): conf.d/site.conf, nginx.conf\n', show(r));
     } finally {
       cleanup();
     }

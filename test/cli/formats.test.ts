@@ -215,7 +215,7 @@ describe('json format', () => {
     try {
       const fix = spawnSync('sh', ['-c', `node ${CLI} --fix site.conf > /dev/full`], { cwd: fixTree.dir, encoding: 'utf8' });
       assert.equal(fix.status, 2);
-      assert.equal(fix.stderr, 'proxylint: fixed 1 file(s)\nproxylint: cannot write to standard output: ENOSPC: no space left on device, write\n');
+      assert.equal(fix.stderr, 'proxylint: fixed 1 file(s): site.conf\nproxylint: cannot write to standard output: ENOSPC: no space left on device, write\n');
       assert.notEqual(readFileSync(join(fixTree.dir, 'site.conf'), 'utf8'), SITE);
     } finally {
       fixTree.cleanup();

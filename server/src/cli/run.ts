@@ -408,7 +408,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (was !== undefined && was !== text) outputs.set(p, text);
   }
   if (args.fix) {
-    let fixed = 0;
+    const fixed: string[] = [];
     for (const [p, text] of outputs) {
       const like = originals.get(p) ?? io.read(p);
       if (!('text' in like)) {
@@ -417,10 +417,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       const err = io.write(p, text, like);
       if (err) fail(`cannot write ${relative(io.cwd, p)}: ${err}`, p);
-      else fixed++;
+      else fixed.push(relative(io.cwd, p));
     }
     // Said before the report, so that a report that cannot be written (a full disk) does not hide that files changed.
-    if (fixed) io.stderr(`proxylint: fixed ${fixed} file(s)\n`);
+    // Each file is named: a fix can edit a file of the configuration that was not given (the map block a WebSocket
+    // location in a snippet needs goes into nginx.conf's http level), and a pre-commit hook must be able to tell.
+    if (fixed.length) io.stderr(`proxylint: fixed ${fixed.length} file(s): ${fixed.join(', ')}\n`);
   }
 
   // Findings hold offsets and texts, never nodes: the parsed trees (tens of megabytes for a large tree) can go
