@@ -342,3 +342,21 @@ describe('a glob', () => {
     assert.deepEqual(where(notes.report, join(dir, 'd/notes.conf')), ['syntax-error@2:1']);
   });
 });
+
+describe('a named pipe with a configuration\'s name', () => {
+  test('found by a folder walk or a quoted glob, it is listed as skipped with the reason, never read (no hang)', () => {
+    const { dir, cleanup } = tree({ 'd/site.conf': 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass http://127.0.0.1:8090; }\n}\n' });
+    try {
+      const made = spawnSync('mkfifo', [join(dir, 'd/pipe.conf')]);
+      assert.equal(made.status, 0, 'mkfifo');
+      for (const arg of ['d', 'd/*.conf']) {
+        const r = runJson([arg], { cwd: dir });
+        assert.equal(r.code, 0, `${arg}: ${show(r)}`);
+        assert.deepEqual(r.report.skipped, [{ path: join(dir, 'd/pipe.conf'), reason: 'is not a regular file (a named pipe); not read' }], arg);
+        assert.equal(r.report.summary.files, 1, arg);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+});

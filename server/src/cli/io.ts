@@ -17,9 +17,9 @@ export interface CliIo {
   /** Standard input, decoded like a file; not ok when it is empty, too large, binary or unreadable. */
   readStdin(): ({ ok: true } & DecodedText) | { ok: false; message: string };
   kind(p: string): 'file' | 'dir' | 'missing' | 'other';
-  /** Files under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
+  /** Files (and named pipes, sockets, devices) under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
   walk(dir: string): { files: string[]; errors: string[] };
-  /** The files and folders a pattern matches (a dangling link or a device matches nothing). */
+  /** What a pattern matches: files, folders, and named pipes or devices (read() refuses those); not dangling links. */
   glob(pattern: string): string[];
   read(p: string): ({ ok: true } & DecodedText) | { ok: false; message: string };
   write(p: string, text: string, like: DecodedText): string | undefined;

@@ -130,15 +130,18 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
           const p = path.join(d, e.name);
           if (e.isDirectory()) {
             if (!SKIP_DIRS.has(e.name)) stack.push(p);
-          } else if (e.isFile()) files.push(p);
-          else if (e.isSymbolicLink()) {
+          } else if (e.isSymbolicLink()) {
             try {
               const st = fs.statSync(p);
               if (st.isDirectory()) stack.push(p);
-              else if (st.isFile()) files.push(p);
+              else files.push(p);
             } catch {
               // A dangling link is not a configuration file.
             }
+          } else {
+            // Files, and also named pipes, sockets and devices: one with a configuration's name is read without
+            // blocking, refused, and listed as skipped with the reason, rather than passed over in silence.
+            files.push(p);
           }
         }
       }
@@ -147,13 +150,13 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     },
     glob: (pattern) => {
       const g = globSync(pattern);
-      // Files and folders, as the shell would expand the pattern; a dangling link or a socket matches nothing,
-      // as in a folder walk.
+      // What exists, as the shell would expand the pattern; a dangling link matches nothing, as in a folder walk,
+      // and a named pipe or socket is listed as skipped there too.
       return 'paths' in g
         ? g.paths.filter((p) => {
             try {
-              const st = fs.statSync(p);
-              return st.isFile() || st.isDirectory();
+              fs.statSync(p);
+              return true;
             } catch {
               return false;
             }
