@@ -90,7 +90,8 @@ test('text and GitHub reports come one finding per chunk', () => {
   const summary = { errors: 0, warnings: 0, infos: 3, fixable: 0, files: 2 };
   const text = [...formatTextChunks(findings, summary, (p) => p.slice(1))];
   assert.equal(text.length, findings.length + 1);
-  const line = '  1:2  info     line one\nline "two"\t{ [ ] }  [r]\n';
+  // The message's line break is shown as \n: one finding, one line.
+  const line = '  1:2  info     line one\\nline "two"\t{ [ ] }  [r]\n';
   assert.equal(text.join(''), `a.conf\n${line}${line}      https://x/y.md\n\nb.conf\n${line}\n3 problems (0 errors, 0 warnings, 3 info) in 2 files checked\n`);
   assert.deepEqual([...formatTextChunks([], { ...summary, infos: 0 }, (p) => p)], ['No problems found in 2 files.\n']);
   const gh = [...formatGithubChunks(findings, (p) => p.slice(1))];

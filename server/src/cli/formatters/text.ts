@@ -42,6 +42,12 @@ export function formatText(findings: PositionedFinding[], summary: Summary, relP
 }
 
 /** formatText finding by finding, so a large report is never one string. */
+/**
+ * A message quotes configuration values, and a quoted value can hold a line break ("http://a\nb"): written as is, it
+ * would start a line that reads as neither a finding nor its continuation (and breaks `grep`-based CI steps).
+ */
+const oneLine = (s: string) => (s.includes('\n') || s.includes('\r') ? s.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : s);
+
 export function* formatTextChunks(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string): Generator<string> {
   let current = '';
   for (const f of findings) {
@@ -52,8 +58,8 @@ export function* formatTextChunks(findings: PositionedFinding[], summary: Summar
       out += relPath(f.path) + '\n';
     }
     const fixable = f.fix ? ' (fixable)' : f.suggestions.length ? ' (suggestion)' : '';
-    out += `  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${f.message}  [${f.ruleId}]${fixable}\n`;
-    for (const r of f.related) out += `      ↳ ${relPath(r.path)}:${r.line}:${r.column}: ${r.message}\n`;
+    out += `  ${f.line}:${f.column}  ${f.severity.padEnd(7)}  ${oneLine(f.message)}  [${f.ruleId}]${fixable}\n`;
+    for (const r of f.related) out += `      ↳ ${relPath(r.path)}:${r.line}:${r.column}: ${oneLine(r.message)}\n`;
     if (f.docs) out += `      ${f.docs}\n`;
     yield out;
   }
