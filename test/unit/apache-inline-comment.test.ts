@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { applyEdits } from '../../server/src/core/fix';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { EXTRA_WORDS, inlineCommentVerdict, type Where } from '../../server/src/core/rules/apache/inline-comment-is-argument';
 import { defaultSettings } from '../../server/src/core/settings';
@@ -130,4 +131,35 @@ test('severity and fix follow the verdict: error + safe fix where httpd refuses,
   assert.match(msg(4), /httpd refuses to start \("Invalid ProxyPass\|ProxyPassMatch parameter\. Parameter must be in the form 'key=value'\."\)/);
   assert.match(msg(2), /httpd starts and the words do nothing here/);
   assert.match(msg(5), /httpd starts and uses "#", "old", "name" as more ServerAlias values/);
+});
+
+test('a parameter added to a line with an "inline comment" goes before the "#" words, so moving the comment keeps it (either order)', () => {
+  requireBinary('apache2');
+  const line = '    ProxyPass /c/ http://127.0.0.1:9003/ retry=0 # no retry\n';
+  const text = `<VirtualHost 127.0.0.1:18499>\n${line}</VirtualHost>\n`;
+  const lint = (t: string) => lintApache('/c/app.conf', t, memHost({ '/c/app.conf': t }), { settings: defaultSettings() }).findings;
+  const edit = (t: string, ruleId: string) => {
+    const f = lint(t).find((x) => x.ruleId === ruleId);
+    assert.ok(f, `${ruleId} is reported on\n${t}`);
+    const fix = f.fix ?? f.suggestions[0];
+    assert.ok(fix, `${ruleId} offers a change`);
+    return applyEdits(t, fix.edits).text;
+  };
+  const want = '<VirtualHost 127.0.0.1:18499>\n    # no retry\n    ProxyPass /c/ http://127.0.0.1:9003/ retry=0 connectiontimeout=5\n</VirtualHost>\n';
+  for (const order of [['no-connectiontimeout', 'inline-comment-is-argument'], ['inline-comment-is-argument', 'no-connectiontimeout']]) {
+    const out = order.reduce(edit, text);
+    assert.equal(out, want, order.join(' then '));
+    assert.ok(!lint(out).some((f) => f.ruleId === 'no-connectiontimeout' || f.ruleId === 'inline-comment-is-argument'), order.join(' then '));
+  }
+  // The result, with the parameter on the directive and the note on a line of its own, is what httpd starts with.
+  const root = mkdtempSync(join(tmpdir(), 'proxylint-inline-param-'));
+  mkdirSync(join(root, 'logs'));
+  try {
+    const conf = join(root, 't.conf');
+    writeFileSync(conf, wrap('top', want));
+    const r = spawnSync('apache2', ['-t', '-d', root, '-f', conf], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, (r.stdout ?? '') + (r.stderr ?? ''));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -12,11 +12,19 @@ export function indentOf(file: ApacheSourceFile, offset: number): string {
   return /^[ \t]*/.exec(file.lines.lineText(line))![0];
 }
 
-/** Appends ` key=value` (or any words) at the end of a directive (after its last argument, continuation lines included). */
+/**
+ * Appends ` key=value` (or any words) at the end of a directive (after its last argument, continuation lines
+ * included) — or, on a line with an "inline comment", before it: httpd has no inline comments, the `#` words are
+ * arguments, and the fix that moves them to a line of their own would carry the added words into the comment.
+ */
 export function appendToDirective(node: ApacheNode, words: string): TextEdit {
+  const args = node.directive.args;
+  for (let k = 1; k < args.length; k++) {
+    if (args[k].quote === null && args[k].raw.startsWith('#')) return { path: node.file.path, start: args[k].start, end: args[k].start, newText: words + ' ' };
+  }
   // After a quote that is never closed, httpd reads the rest of the line into that word: close it first (the word
   // keeps its value, as the line's trailing blanks are not part of it), or the added words would vanish into it.
-  const last = node.directive.args[node.directive.args.length - 1];
+  const last = args[args.length - 1];
   const close = last?.unterminated ? last.quote! : '';
   return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: close + ' ' + words };
 }
