@@ -360,3 +360,20 @@ describe('a named pipe with a configuration\'s name', () => {
     }
   });
 });
+
+describe('a file that includes nginx.conf (a wrapper)', () => {
+  test('a missing include written in nginx.conf is one finding, worded as for nginx.conf, as the editor shows it', () => {
+    const { dir, cleanup } = tree({
+      'nginx.conf': 'events {}\nhttp {\n    include mime.types;\n    server { listen 127.0.0.1:8080; location / { proxy_pass http://127.0.0.1:9000; } }\n}\n',
+      'wrapper.conf': '# wrapper\ninclude nginx.conf;\n',
+    });
+    try {
+      const r = runJson(['.'], { cwd: dir });
+      const missing = allFindings(r.report).filter((f) => f.ruleId === 'include-not-found');
+      assert.deepEqual(missing.map((f) => `${f.path.slice(dir.length + 1)}@${f.line}:${f.column}`), ['nginx.conf@3:13'], r.stderr);
+      assert.doesNotMatch(missing[0].message, /checked on its own/);
+    } finally {
+      cleanup();
+    }
+  });
+});

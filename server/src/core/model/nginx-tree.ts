@@ -362,7 +362,9 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
           message: `cannot verify include "${arg.value}": there is no "${target}", but nginx resolves relative includes against its prefix (the folder of its nginx.conf), and no nginx.conf was found above this file to tell where that is; check the folder that holds nginx.conf, or set "nginx.prefix" in .proxylintrc.json`,
           prefixGuessed: true,
         });
-      } else if (res.missing && options.prefixBorrowed && !isAbsolute(arg.value)) {
+      } else if (res.missing && options.prefixBorrowed && !isAbsolute(arg.value) && file.path !== resolve(prefix, 'nginx.conf')) {
+        // (An include written in that nginx.conf itself, which the fragment includes, is resolved exactly as when
+        // nginx.conf is checked: the plain finding below, the same one that run makes.)
         problems.push({
           kind: 'include-not-found',
           file,
