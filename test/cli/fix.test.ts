@@ -124,6 +124,8 @@ describe('--fix-dry-run', () => {
       assert.equal(r.code, 1, show(r));
       assert.deepEqual(readFileSync(join(dir, 'site.conf')), BEFORE, 'file untouched');
       assert.doesNotMatch(r.stderr, /fixed/);
+      // The file is Latin-1: the diff is its text in UTF-8, and the run says that patch will not take it as is.
+      assert.equal(r.stderr, 'proxylint: site.conf is stored as Latin-1; the diff shows its text in UTF-8 and will not apply with patch as is (--fix writes the file in its own encoding)\n');
       const diff = diffPart(r.stdout, 'site.conf');
       const dl = diff.split('\n');
       assert.equal(dl[0], '--- site.conf');

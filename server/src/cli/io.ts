@@ -4,6 +4,8 @@ export interface DecodedText {
   text: string;
   /** Opaque to the CLI: handed back on write so the file keeps its encoding. */
   encoding: unknown;
+  /** Set when the file's bytes are not its text in UTF-8 ("Latin-1", "UTF-16LE", …): a text diff will not patch it. */
+  notUtf8?: string;
 }
 
 /** Everything the CLI needs from the process and the file system; node/cli-io.ts implements it. */

@@ -487,7 +487,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       break;
     }
     default:
-      if (args.fixDryRun) for (const [p, text] of outputs) io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
+      if (args.fixDryRun) {
+        for (const [p, text] of outputs) {
+          io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
+          // The diff is text, written as UTF-8: for a file stored otherwise, `patch` finds no line to change.
+          const like = originals.get(p) ?? io.read(p);
+          if ('notUtf8' in like && like.notUtf8) io.stderr(`proxylint: ${rel(p)} is stored as ${like.notUtf8}; the diff shows its text in UTF-8 and will not apply with patch as is (--fix writes the file in its own encoding)\n`);
+        }
+      }
       write(formatTextChunks(findings, summary, rel));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }

@@ -165,7 +165,9 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     },
     read(p) {
       const r = readConfigFile(p, { maxFileBytes });
-      return r.ok ? { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom } } : { ok: false, message: r.message };
+      if (!r.ok) return { ok: false, message: r.message };
+      const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : r.bom ? 'UTF-8 with a byte-order mark' : undefined;
+      return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, ...(notUtf8 ? { notUtf8 } : {}) };
     },
     write(p, text, like) {
       const enc = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;
