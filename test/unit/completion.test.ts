@@ -45,3 +45,11 @@ test('completion of block directives: a real snippet for the braces once the arg
   assert.deepEqual(labels(complete('events {}\nhttp { server { location / { proxy_buffering on | } } }\n')), []);
   assert.deepEqual(labels(complete('events {}\nhttp { server { error_page 502 | } }\n')), []);
 });
+
+test('completion of a keyword list leaves out the words already on the line, and still offers the rest', () => {
+  const items = labels(complete('events {}\nhttp { server { location / { grpc_next_upstream error | } } }\n'));
+  assert.ok(!items.includes('error'), items.join(' '));
+  assert.ok(items.includes('timeout') && items.includes('http_502'), items.join(' '));
+  // The word under the cursor itself is not "already written": retyping it is still completed.
+  assert.ok(labels(complete('events {}\nhttp { server { location / { proxy_next_upstream err| } } }\n')).includes('error'));
+});

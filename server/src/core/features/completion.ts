@@ -106,7 +106,10 @@ export function nginxCompletions(config: NginxConfig, upstreams: UpstreamGraph, 
     const argIndex = loc.argIndex ?? 0;
     // Once the directive has all the arguments it takes, another keyword would only make nginx refuse the line.
     const room = !info || info.args[1] < 0 || argIndex < info.args[1];
-    const values = room ? (info?.values ?? []).map(keyword(name, argIndex)).filter((v): v is string => !!v).map((v): Candidate => ({ label: v, kind: 'value', detail: name })) : [];
+    // A keyword list (proxy_next_upstream error timeout …) takes each word once: the words written elsewhere on the
+    // line are not offered again.
+    const written = new Set(loc.node.directive.args.filter((_, k) => k !== argIndex).map((a) => a.value));
+    const values = room ? (info?.values ?? []).map(keyword(name, argIndex)).filter((v): v is string => !!v && !written.has(v)).map((v): Candidate => ({ label: v, kind: 'value', detail: name })) : [];
     if (room && values.length === 0 && /_timeout$/.test(name)) values.push(...TIME_VALUES.map((v): Candidate => ({ label: v, kind: 'value', detail: 'time: ms, s, m, h, d' })));
     if (info?.block && isNginxBlockDirective(name) && opensBlockHere(loc.node, argIndex, info.args[0])) values.push(BLOCK_BODY);
     return { items: values, start, end: offset };
