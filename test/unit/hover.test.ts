@@ -72,6 +72,17 @@ test('hover with no nginx version set states both possible proxy_http_version de
   assert.match(hoverAt(main, {}, 'nginx.conf', 'proxy_pass', '1.30.0'), /`proxy_http_version` \| `1\.1` \| built-in default \|/);
 });
 
+test('hover on an upstream name tells the keep-alive default, which nginx 1.29.7 changed, when the group has no keepalive line', () => {
+  const main = 'events {}\nhttp { upstream app { server 127.0.0.1:9000; } server { listen 80; location / { proxy_pass http://app; } } }\n';
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'app;'), /No keep-alive line, zone or balancing method set\. Idle connections kept by default: none before nginx 1\.29\.7, `keepalive 32 local` from it/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'app;', '1.22.1'), /No idle connections are kept \(the default before nginx 1\.29\.7\)/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'app;', '1.30.0'), /Idle connections kept by default: `keepalive 32 local` \(nginx 1\.29\.7 and later\)/);
+  const written = main.replace('server 127.0.0.1:9000;', 'server 127.0.0.1:9000; keepalive 8;');
+  const h = hoverAt(written, {}, 'nginx.conf', 'app;');
+  assert.match(h, /Settings: `keepalive 8`\./);
+  assert.doesNotMatch(h, /by default/);
+});
+
 test('hover on an unknown directive presents no effective value', () => {
   const md = hoverAt('events {}\nhttp { frobnicate on; }\n', {}, 'nginx.conf', 'frobnicate');
   assert.doesNotMatch(md, /Effective value/);

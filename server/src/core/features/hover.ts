@@ -1,6 +1,6 @@
 import type { LintResult } from '../lint';
 import { effective, type Effective } from '../model/nginx-effective';
-import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
+import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { isKnownNginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
@@ -163,7 +163,7 @@ function passTable(placements: Placed[], module: string, target: NginxTarget, fr
   return [`**Effective at this ${stream ? 'stream server' : 'location'}**`, '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
 }
 
-function upstreamSummary(up: Upstream, from: string): string {
+function upstreamSummary(up: Upstream, from: string, target: NginxTarget): string {
   const where = `${relative(dirname(from), up.node.file.path)}:${line(up.node)}`;
   const servers = up.servers.map((s) => `- \`${text(s.node)}\``);
   const setting = (name: string) => up.node.children.find((c) => c.name === name);
@@ -174,7 +174,17 @@ function upstreamSummary(up: Upstream, from: string): string {
   const passive = up.servers.length === 1
     ? 'One server: `max_fails`/`fail_timeout` are ignored, and every failure of it reaches clients as a 502 or 504.'
     : `Passive checks: a server is skipped for \`fail_timeout\` (default 10s) after \`max_fails\` (default 1) failed attempts; when all are skipped nginx answers 502 "no live upstreams".`;
-  return [`**upstream \`${up.name}\`** (${where})`, '', ...servers, '', facts.length ? `Settings: ${facts.join(', ')}` : 'No keep-alive, zone or balancing method set.', '', passive].join('\n');
+  // Without a keepalive line the group still keeps idle connections from nginx 1.29.7 on (its default changed).
+  const keepalive = setting('keepalive') ? '' : keepaliveDefault(target);
+  const settings = facts.length ? `Settings: ${facts.join(', ')}.` : 'No keep-alive line, zone or balancing method set.';
+  return [`**upstream \`${up.name}\`** (${where})`, '', ...servers, '', settings + keepalive, '', passive].join('\n');
+}
+
+function keepaliveDefault(target: NginxTarget): string {
+  const v = versionedDefault('keepalive')!;
+  const value = nginxDefault('keepalive', target);
+  if (value === undefined) return ` Idle connections kept by default: none before nginx ${v.since}, \`keepalive ${v.after}\` from it (set \`nginx.version\` to know which).`;
+  return value === v.before ? ' No idle connections are kept (the default before nginx ' + v.since + ').' : ` Idle connections kept by default: \`keepalive ${value}\` (nginx ${v.since} and later).`;
 }
 
 /**
@@ -198,7 +208,7 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
         const up = there && other.upstreams.passes.find((p) => p.node === there)?.upstream;
         if (up && !groups.includes(up)) groups.push(up);
       }
-      return { markdown: groups.map((u) => upstreamSummary(u, path)).join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
+      return { markdown: groups.map((u) => upstreamSummary(u, path, target)).join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
     }
     if (node.name === 'server' && node.parent?.name === 'upstream') {
       const key = loc.arg.value.split('=')[0];
