@@ -333,7 +333,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
       // it fails with "Too many open files", crashes, or, for a wildcard loop, may even pass -t.
       const how = hasGlob(arg.value)
         ? 'nginx reads these files hundreds of times over and, depending on its open-files limit, passes -t with a wrong configuration or crashes'
-        : 'nginx refuses to start ("Too many open files") or crashes';
+        : 'nginx refuses to start ("Too many open files", or "directive is not allowed here" first when the file\'s lines do not belong where it is included again) or crashes';
       problems.push({ kind: 'include-cycle', file, span: arg, message: `include cycle: ${chain}; ${how}` });
       return;
     }
