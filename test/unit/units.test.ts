@@ -25,6 +25,16 @@ test('nginx times: a number without a unit after the units counts seconds, as ng
   assert.equal(parseNginxTime('s', 'msec'), null);
 });
 
+// nginx -t 1.22.1 takes "5 " and "7 1" (a blank ends a number of seconds) but not "5 s", "1s5 " or "7 1 ".
+test('nginx times: a blank after a number makes it seconds, before any "s" and once', () => {
+  assert.equal(parseNginxTime('5 ', 'msec'), 5000);
+  assert.equal(parseNginxTime(' 7', 'msec'), 7000);
+  assert.equal(parseNginxTime('7 1', 'msec'), 8000);
+  assert.equal(parseNginxTime('7 1', 'sec'), 8000);
+  assert.equal(parseNginxTime('1m5 ', 'msec'), 65_000);
+  for (const bad of ['5 s', '5 ms', '1s5 ', '5ms1 ', '7 1 ', '5 1s', ' ']) assert.equal(parseNginxTime(bad, 'msec'), null, bad);
+});
+
 // What nginx 1.22.1 -t said for proxy_read_timeout (milliseconds) and ssl_session_timeout (seconds); the server test
 // test/servers/nginx-time.test.ts asks the real nginx again for these and many more.
 test('nginx times as nginx reads them: what a timeout line accepts and refuses', () => {

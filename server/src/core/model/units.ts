@@ -12,13 +12,16 @@
  */
 export type NginxTimeForm = 'msec' | 'sec';
 
-/** ngx_parse_time's steps: a unit must come after a larger one ("y" only first), ms last. */
-const YEAR = 1, MONTH = 2, MSEC = 8;
+/**
+ * ngx_parse_time's steps: a unit must come after a larger one ("y" only first), ms last. A blank where a unit could
+ * be is one more, after all others: it ends a number of seconds, and only before any "s" or "ms".
+ */
+const YEAR = 1, MONTH = 2, SEC = 7, MSEC = 8, BLANK = 9;
 /** Seconds of each step's unit, by step; "ms" is apart (one millisecond). */
-const STEP_SECONDS = [0, 31_536_000, 2_592_000, 604_800, 86_400, 3_600, 60, 1];
+const STEP_SECONDS = [0, 31_536_000, 2_592_000, 604_800, 86_400, 3_600, 60, 1, 0, 1];
 const MAX_INT_T = 2n ** 63n - 1n;
 
-/** The step of the unit at `p` (y M w d h m s ms), or 0 when the character there is not a unit. */
+/** The step of the unit at `p` (y M w d h m s ms, or a blank), or 0 when the character there is not a unit. */
 function unitStep(text: string, p: number): number {
   switch (text.charCodeAt(p)) {
     case 121 /* y */: return YEAR;
@@ -27,7 +30,8 @@ function unitStep(text: string, p: number): number {
     case 100 /* d */: return 4;
     case 104 /* h */: return 5;
     case 109 /* m */: return text.charCodeAt(p + 1) === 115 /* s */ ? MSEC : 6;
-    case 115 /* s */: return 7;
+    case 115 /* s */: return SEC;
+    case 32 /* blank */: return BLANK;
     default: return 0;
   }
 }
@@ -38,10 +42,12 @@ const scaleOf = (step: number, sec: boolean) => (step === MSEC ? 1 : sec ? STEP_
 /**
  * Milliseconds of an nginx time, or null exactly when nginx refuses it ("invalid value"): ngx_parse_time as nginx
  * 1.22.1 runs it, in the directive's form. Digits with a unit each, units from largest to smallest and each at most
- * once, blanks allowed only after a unit ("1m 30s"), and a number without a unit at the end counts seconds: "90" is
- * 90 s, "1h30" is 1 h 30 s, "5ms500" is 500.005 s. No fractions ("1.5s" is refused), no signs, and nothing past a
- * 64-bit signed total in the form's unit. A unit without digits counts nothing ("s5" is 5 s) but some digit must
- * be there ("s" is refused). Checked against the real nginx -t in test/servers/nginx-time.test.ts.
+ * once, blanks allowed after a unit ("1m 30s"), and a number without a unit at the end counts seconds: "90" is 90 s,
+ * "1h30" is 1 h 30 s, "5ms500" is 500.005 s. A blank after a number is a unit of seconds too, allowed before any "s"
+ * or "ms" and followed by nothing but a number ("5 " and "1m5 " are times, "5 s" and "1s5 " are not). No fractions
+ * ("1.5s" is refused), no signs, and nothing past a 64-bit signed total in the form's unit. A unit without digits
+ * counts nothing ("s5" is 5 s, " 7" 7 s) but some digit must be there ("s" is refused). Checked against the real
+ * nginx -t in test/servers/nginx-time.test.ts.
  *
  * A scanner over character codes in plain numbers: rules read every timeout of a configuration, thousands of them.
  * nginx's overflow checks all amount to "the exact total fits in 63 bits", and a total up to 2^53 is exact in a
@@ -62,7 +68,7 @@ export function parseNginxTime(text: string, form: NginxTimeForm): number | null
       continue;
     }
     const s = unitStep(text, p);
-    if (s === 0 || (s === YEAR ? step > 0 : step >= s) || (s === MSEC && sec)) return null;
+    if (s === 0 || (s === YEAR ? step > 0 : s === BLANK ? step >= SEC : step >= s) || (s === MSEC && sec)) return null;
     step = s;
     p += s === MSEC ? 2 : 1;
     total += value * scaleOf(s, sec);
@@ -80,14 +86,16 @@ function exactTotal(text: string, sec: boolean): number | null {
   let value = 0n, total = 0n;
   for (let p = 0; p < text.length; ) {
     const c = text.charCodeAt(p);
-    if (c >= 48 && c <= 57) value = value * 10n + BigInt(c - 48);
-    else if (c !== 32) {
-      const s = unitStep(text, p);
-      if (s === MSEC) p++;
-      total += value * BigInt(scaleOf(s, sec));
-      value = 0n;
+    if (c >= 48 && c <= 57) {
+      value = value * 10n + BigInt(c - 48);
+      p++;
+      continue;
     }
-    p++;
+    const s = unitStep(text, p);
+    p += s === MSEC ? 2 : 1;
+    total += value * BigInt(scaleOf(s, sec));
+    value = 0n;
+    while (text.charCodeAt(p) === 32) p++;
   }
   total += sec ? value : value * 1000n;
   if (total > MAX_INT_T) return null;
