@@ -17,8 +17,11 @@ const SETTINGS_TS = join(ROOT, 'server', 'src', 'core', 'settings.ts');
 type Schema = Record<string, unknown>;
 
 export const LEVELS = ['off', 'info', 'warning', 'error'];
-/** Time as nginx writes it (parseNginxTime): "60s", "1m30s", "500ms"; a bare number is seconds. */
-export const TIME_PATTERN = '^(\\d+|(\\d+(ms|[smhdwMy]))+)$';
+/**
+ * A time as nginx reads a timeout (parseNginxTime, the msec form): "60s", "1m30s", "500ms", "1h30"; units from largest
+ * to smallest, a number without a unit (or with a blank after it) is seconds. Only the 64-bit limit is left to the reader.
+ */
+export const TIME_PATTERN = '^(?=.*\\d)(\\d*w *)?(\\d*d *)?(\\d*h *)?(\\d*m(?!s) *)?((\\d*s *)?(\\d*ms *)?|\\d* +)\\d*$';
 const VERSION_PATTERN = '^(unknown|\\d+\\.\\d+(\\.\\d+)?)$';
 const time = (description: string): Schema => ({ type: 'string', pattern: TIME_PATTERN, description, examples: ['60s', '5s'] });
 

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { rulesSetting, SCHEMA_PATH, schemaText } from '../../scripts/gen-schema';
+import { rulesSetting, SCHEMA_PATH, schemaText, TIME_PATTERN } from '../../scripts/gen-schema';
+import { parseNginxTime } from '../../server/src/core/model/units';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { readProjectConfig } from '../../server/src/core/settings';
 import { ROOT } from '../helpers';
@@ -79,4 +80,17 @@ test('the schema rejects what the config reader rejects', () => {
     assert.ok(errs.some((e) => e.startsWith(at + ':')), `${at} in ${JSON.stringify(errs)}`);
   }
   assert.equal(readProjectConfig(bad, '/repo', allRuleIds()).problems.length >= 5, true);
+});
+
+test('the schema takes a time exactly when the config reader does (parseNginxTime, milliseconds), short of the 64-bit limit', () => {
+  const pattern = new RegExp(TIME_PATTERN);
+  const parts = ['', '0', '1', '30', '500', 'y', 'M', 'w', 'd', 'h', 'm', 's', 'ms', ' ', '  ', '.', 'x'];
+  const wrong: string[] = [];
+  const check = (t: string) => {
+    if (pattern.test(t) !== (parseNginxTime(t, 'msec') !== null)) wrong.push(JSON.stringify(t));
+  };
+  // Every string of up to four parts: 83,521 of them.
+  for (const a of parts) for (const b of parts) for (const c of parts) for (const d of parts) check(a + b + c + d);
+  for (const t of ['60s', '1m30s', '1h30', '500ms', '1m 30s', '5ms500', '1w2d3h4m5s6ms7', ' 7', '7 1', '1h5 ', '1mms']) check(t);
+  assert.deepEqual(wrong.slice(0, 20), []);
 });

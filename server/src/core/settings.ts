@@ -101,7 +101,7 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
   if (env) {
     const time = (key: string): number | undefined => {
       if (env[key] === undefined) return undefined;
-      const ms = typeof env[key] === 'string' ? parseNginxTime(env[key] as string) : null;
+      const ms = typeof env[key] === 'string' ? parseNginxTime(env[key] as string, 'msec') : null;
       if (ms === null) problems.push(`environment.${key} must be a time such as "60s"`);
       return ms ?? undefined;
     };

@@ -50,7 +50,8 @@ export function cacheTurn(config: NginxConfig, scope: ConfigNode, family: string
       const time = args[args.length - 1];
       const codes = args.length > 1 ? args.slice(0, -1).map((c) => c.toLowerCase()) : IMPLICIT;
       if (!codes.includes(status) && !codes.includes('any')) continue;
-      const ms = parseNginxTime(time);
+      // ngx_http_file_cache_valid_set_slot reads the time in seconds ("1y" is a time there, "500ms" is not).
+      const ms = parseNginxTime(time, 'sec');
       if (ms !== null && ms > 0) turn.keepsError = { node, status, time };
       break;
     }

@@ -23,9 +23,12 @@ export function moduleOfDirective(name: string): UpstreamModule | undefined {
   return (HTTP_UPSTREAM_MODULES as readonly string[]).includes(prefix) ? (prefix as UpstreamModule) : undefined;
 }
 
-/** Milliseconds of a time argument, or undefined when it is not a literal time (a variable, a typo). */
+/**
+ * Milliseconds of a time argument read as nginx reads the timeouts (ngx_conf_set_msec_slot), or undefined when it is
+ * not a literal time nginx takes (a variable, a typo).
+ */
 export function timeMs(arg: Arg | undefined): number | undefined {
   // No separate test for "$": parseNginxTime rejects any text with a variable in it.
   if (!arg) return undefined;
-  return parseNginxTime(arg.value) ?? undefined;
+  return parseNginxTime(arg.value, 'msec') ?? undefined;
 }

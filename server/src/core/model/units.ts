@@ -4,105 +4,102 @@
  */
 
 /**
- * Milliseconds, or null when the text is not a valid nginx time. A scanner over character codes, not a regular
- * expression: rules read every timeout of a configuration, thousands of them, and the regex version allocated a
- * RegExp and match arrays per call. Units must come from largest to smallest, each at most once.
+ * How a directive hands its time to nginx's parser, ngx_parse_time (src/core/ngx_parse.c): "msec" for
+ * ngx_conf_set_msec_slot and the handlers that parse like it (every proxy_*_timeout, keepalive_timeout, resolver_timeout,
+ * *_next_upstream_timeout …), which take "ms" but not "y" or "M"; "sec" for ngx_conf_set_sec_slot and the parameters
+ * read in seconds (ssl_session_timeout, proxy_cache_valid, fail_timeout=, valid=, inactive=, expires), which take
+ * years and months but not "ms".
  */
-export function parseNginxTime(text: string): number | null {
-  const n = text.length;
-  let total = 0, lastRank = -1, pos = 0;
-  while (pos < n) {
-    const start = pos;
-    let value = 0;
-    for (let c = text.charCodeAt(pos); c >= 48 && c <= 57; c = text.charCodeAt(++pos)) value = value * 10 + (c - 48);
-    if (pos === start) return null;
-    // Exact up to 15 digits; longer runs are rounded as Number() rounds them.
-    if (pos - start > 15) value = Number(text.slice(start, pos));
-    // Digits alone: a bare number of seconds when that is the whole text, else a value without its unit.
-    if (pos === n) return start === 0 ? value * 1000 : null;
-    let rank: number, unit: number;
-    switch (text.charCodeAt(pos++)) {
-      case 121 /* y */: rank = 0; unit = 31_536_000_000; break;
-      case 77 /* M */: rank = 1; unit = 2_592_000_000; break;
-      case 119 /* w */: rank = 2; unit = 604_800_000; break;
-      case 100 /* d */: rank = 3; unit = 86_400_000; break;
-      case 104 /* h */: rank = 4; unit = 3_600_000; break;
-      case 109 /* m */:
-        if (text.charCodeAt(pos) === 115 /* s */) {
-          pos++;
-          rank = 7; unit = 1;
-        } else {
-          rank = 5; unit = 60_000;
-        }
-        break;
-      case 115 /* s */: rank = 6; unit = 1000; break;
-      default: return null;
-    }
-    if (rank <= lastRank) return null;
-    lastRank = rank;
-    total += value * unit;
-  }
-  return n > 0 ? total : null;
-}
-
-const MAX_INT_T = 2n ** 63n - 1n;
-/** Unit letter → [rank, seconds]; "ms" is handled apart. Ranks must rise within a value, as in nginx. */
-const TIME_UNITS: Readonly<Record<string, [number, bigint]>> = { y: [1, 31_536_000n], M: [2, 2_592_000n], w: [3, 604_800n], d: [4, 86_400n], h: [5, 3_600n], m: [6, 60n], s: [7, 1n] };
+export type NginxTimeForm = 'msec' | 'sec';
 
 /**
- * Whether nginx's time parser (ngx_parse_time) reads `text` without error, as a time in seconds (`seconds`, e.g.
- * ssl_session_timeout) or in milliseconds (every proxy timeout). It differs from parseNginxTime, which the rules
- * use to compare values, in what it accepts exactly as nginx does: a bare number after the units ("1h30" is 1h30s),
- * spaces after a unit ("1m 30s"), no "y"/"M" for milliseconds, no "ms" for seconds, and the 64-bit overflow checks.
- * Written after nginx's src/core/ngx_parse.c; the cases that differ between the two forms are in test/unit/units.test.ts.
+ * ngx_parse_time's steps: a unit must come after a larger one ("y" only first), ms last. A blank where a unit could
+ * be is one more, after all others: it ends a number of seconds, and only before any "s" or "ms".
  */
-export function isValidNginxTime(text: string, seconds: boolean): boolean {
-  let value = 0n, total = 0n, valid = false;
-  let step = seconds ? 0 : 2;
+const YEAR = 1, MONTH = 2, SEC = 7, MSEC = 8, BLANK = 9;
+/** Seconds of each step's unit, by step; "ms" is apart (one millisecond). */
+const STEP_SECONDS = [0, 31_536_000, 2_592_000, 604_800, 86_400, 3_600, 60, 1, 0, 1];
+const MAX_INT_T = 2n ** 63n - 1n;
+
+/** The step of the unit at `p` (y M w d h m s ms, or a blank), or 0 when the character there is not a unit. */
+function unitStep(text: string, p: number): number {
+  switch (text.charCodeAt(p)) {
+    case 121 /* y */: return YEAR;
+    case 77 /* M */: return MONTH;
+    case 119 /* w */: return 3;
+    case 100 /* d */: return 4;
+    case 104 /* h */: return 5;
+    case 109 /* m */: return text.charCodeAt(p + 1) === 115 /* s */ ? MSEC : 6;
+    case 115 /* s */: return SEC;
+    case 32 /* blank */: return BLANK;
+    default: return 0;
+  }
+}
+
+/** The unit's length in the form's own unit (milliseconds or seconds). */
+const scaleOf = (step: number, sec: boolean) => (step === MSEC ? 1 : sec ? STEP_SECONDS[step] : STEP_SECONDS[step] * 1000);
+
+/**
+ * Milliseconds of an nginx time, or null exactly when nginx refuses it ("invalid value"): ngx_parse_time as nginx
+ * 1.22.1 runs it, in the directive's form. Digits with a unit each, units from largest to smallest and each at most
+ * once, blanks allowed after a unit ("1m 30s"), and a number without a unit at the end counts seconds: "90" is 90 s,
+ * "1h30" is 1 h 30 s, "5ms500" is 500.005 s. A blank after a number is a unit of seconds too, allowed before any "s"
+ * or "ms" and followed by nothing but a number ("5 " and "1m5 " are times, "5 s" and "1s5 " are not). No fractions
+ * ("1.5s" is refused), no signs, and nothing past a 64-bit signed total in the form's unit. A unit without digits
+ * counts nothing ("s5" is 5 s, " 7" 7 s) but some digit must be there ("s" is refused). Checked against the real
+ * nginx -t in test/servers/nginx-time.test.ts.
+ *
+ * A scanner over character codes in plain numbers: rules read every timeout of a configuration, thousands of them.
+ * nginx's overflow checks all amount to "the exact total fits in 63 bits", and a total up to 2^53 is exact in a
+ * number; only a larger one is summed again in BigInt to decide. Values past 2^53 ms (285,000 years) are rounded.
+ */
+export function parseNginxTime(text: string, form: NginxTimeForm): number | null {
+  const sec = form === 'sec';
   const n = text.length;
+  // In milliseconds nginx starts at the month step, which is what refuses "y" and "M" there.
+  let step = sec ? 0 : MONTH;
+  let value = 0, total = 0, digits = false;
   for (let p = 0; p < n; ) {
     const c = text.charCodeAt(p);
     if (c >= 48 && c <= 57) {
-      value = value * 10n + BigInt(c - 48);
-      if (value > MAX_INT_T) return false;
+      value = value * 10 + (c - 48);
+      digits = true;
       p++;
-      valid = true;
       continue;
     }
-    const ch = text[p++];
-    let scale: bigint, max: bigint, ms = false;
-    if (ch === 'm' && text[p] === 's') {
-      if (seconds || step >= 8) return false;
+    const s = unitStep(text, p);
+    if (s === 0 || (s === YEAR ? step > 0 : s === BLANK ? step >= SEC : step >= s) || (s === MSEC && sec)) return null;
+    step = s;
+    p += s === MSEC ? 2 : 1;
+    total += value * scaleOf(s, sec);
+    value = 0;
+    while (text.charCodeAt(p) === 32 /* blank */) p++;
+  }
+  if (!digits) return null;
+  total += sec ? value : value * 1000;
+  if (total > Number.MAX_SAFE_INTEGER) return exactTotal(text, sec);
+  return sec ? total * 1000 : total;
+}
+
+/** The total of a text parseNginxTime found well formed, summed exactly: null past nginx's 64-bit limit. */
+function exactTotal(text: string, sec: boolean): number | null {
+  let value = 0n, total = 0n;
+  for (let p = 0; p < text.length; ) {
+    const c = text.charCodeAt(p);
+    if (c >= 48 && c <= 57) {
+      value = value * 10n + BigInt(c - 48);
       p++;
-      step = 8;
-      scale = 1n;
-      max = MAX_INT_T;
-      ms = true;
-    } else {
-      const unit = TIME_UNITS[ch];
-      // "y" may only come first; every other unit must be smaller than the one before it.
-      if (!unit || (ch === 'y' ? step > 0 : step >= unit[0])) return false;
-      step = unit[0];
-      scale = unit[1];
-      max = MAX_INT_T / unit[1];
+      continue;
     }
-    if (!ms && !seconds) {
-      scale *= 1000n;
-      max /= 1000n;
-    }
-    if (value > max) return false;
-    value *= scale;
-    if (total > MAX_INT_T - value) return false;
-    total += value;
+    const s = unitStep(text, p);
+    p += s === MSEC ? 2 : 1;
+    total += value * BigInt(scaleOf(s, sec));
     value = 0n;
-    while (p < n && text[p] === ' ') p++;
+    while (text.charCodeAt(p) === 32) p++;
   }
-  if (!valid) return false;
-  if (!seconds) {
-    if (value > MAX_INT_T / 1000n) return false;
-    value *= 1000n;
-  }
-  return total <= MAX_INT_T - value;
+  total += sec ? value : value * 1000n;
+  if (total > MAX_INT_T) return null;
+  return Number(sec ? total * 1000n : total);
 }
 
 // Constants rather than literals in parseNginxSize: a regular expression or object literal makes a new object each

@@ -20,7 +20,7 @@ function entries(nodes: ConfigNode[]): Entry[] | undefined {
   const out: Entry[] = [];
   for (const node of nodes) {
     const args = node.directive.args.map((a) => a.value);
-    const ms = parseNginxTime(args[args.length - 1] ?? '');
+    const ms = parseNginxTime(args[args.length - 1] ?? '', 'sec');
     if (ms === null || args.some((a) => a.includes('$'))) return undefined;
     out.push({ node, codes: args.length > 1 ? args.slice(0, -1).map((c) => c.toLowerCase()) : IMPLICIT, ms });
   }

@@ -201,7 +201,7 @@ export function rawTimeOf(e: Effective, fallback: string): { raw: string; ms: nu
     return ms === undefined ? undefined : { raw: arg.value, ms };
   }
   const raw = e.defaultValue ?? fallback;
-  const ms = parseNginxTime(raw);
+  const ms = parseNginxTime(raw, 'msec');
   return ms === null ? undefined : { raw, ms };
 }
 

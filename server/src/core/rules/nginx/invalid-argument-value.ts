@@ -4,7 +4,7 @@ import { closest } from '../../model/names';
 import { nginxDirective } from '../../model/nginx-directives';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
-import { isValidNginxTime } from '../../model/units';
+import { parseNginxTime } from '../../model/units';
 import { atLeast } from '../../model/version';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
@@ -135,9 +135,9 @@ export const UNCHECKED_TIMES = new Set([
 /** Whether nginx reads `value` as the time of directive `name`. */
 export function timeAccepted(name: string, value: string): boolean {
   if (OBSOLETE.has(name)) return true;
-  if (SECONDS.has(name)) return isValidNginxTime(value, true);
-  if (UNCHECKED_TIMES.has(name)) return isValidNginxTime(value, false) || isValidNginxTime(value, true);
-  return isValidNginxTime(value, false);
+  if (SECONDS.has(name)) return parseNginxTime(value, 'sec') !== null;
+  if (UNCHECKED_TIMES.has(name)) return parseNginxTime(value, 'msec') !== null || parseNginxTime(value, 'sec') !== null;
+  return parseNginxTime(value, 'msec') !== null;
 }
 
 function checkTime(ctx: NginxRuleContext, node: ConfigNode): void {

@@ -31,7 +31,7 @@ function isProbeOnlyLocation(location: ConfigNode | null): boolean {
 export function minimumOption(options: Record<string, unknown>): number {
   const v = options.minimum;
   if (typeof v === 'number' && v >= 0) return v * 1000;
-  if (typeof v === 'string') return parseNginxTime(v) ?? DEFAULT_MINIMUM_MS;
+  if (typeof v === 'string') return parseNginxTime(v, 'msec') ?? DEFAULT_MINIMUM_MS;
   return DEFAULT_MINIMUM_MS;
 }
 

@@ -39,7 +39,7 @@ export default defineNginxRule({
       const ignored = s.node.directive.args.filter((a) => {
         const name = a.value.split('=')[0];
         // max_fails=0 and fail_timeout=0 ask for "never take it out", which is what happens anyway.
-        return IGNORED.includes(name) && a.value !== 'max_fails=0' && !(name === 'fail_timeout' && parseNginxTime(a.value.slice(13)) === 0);
+        return IGNORED.includes(name) && a.value !== 'max_fails=0' && !(name === 'fail_timeout' && parseNginxTime(a.value.slice(13), 'sec') === 0);
       });
       if (ignored.length) {
         const first = ignored[0];

@@ -76,7 +76,7 @@ export function effectiveMs(ctx: NginxRuleContext, scope: ConfigNode | null, nam
   const nodes = eff.nodes;
   if (nodes.length) return timeMs(nodes[nodes.length - 1].directive.args[0]);
   if (eff.defaultValue === undefined) return undefined;
-  return parseNginxTime(eff.defaultValue) ?? undefined;
+  return parseNginxTime(eff.defaultValue, 'msec') ?? undefined;
 }
 
 /**
@@ -91,7 +91,7 @@ export function effectiveTime(ctx: NginxRuleContext, scope: ConfigNode | null, n
   const node = eff.nodes[eff.nodes.length - 1];
   if (node) return timeValue(node, eff.origin);
   if (eff.defaultValue === undefined) return undefined;
-  const ms = parseNginxTime(eff.defaultValue);
+  const ms = parseNginxTime(eff.defaultValue, 'msec');
   return ms === null ? undefined : { ms, text: eff.defaultValue, origin: eff.origin };
 }
 
@@ -147,7 +147,7 @@ export function belowOuter(outerMs: number): number {
 export function timeOption(ctx: NginxRuleContext, name: string, fallbackMs: number): number {
   const v = ctx.options[name];
   if (typeof v === 'number' && v >= 0) return v * 1000;
-  if (typeof v === 'string') return parseNginxTime(v) ?? fallbackMs;
+  if (typeof v === 'string') return parseNginxTime(v, 'msec') ?? fallbackMs;
   return fallbackMs;
 }
 

@@ -102,7 +102,7 @@ export default defineNginxRule({
       const limitTries = effectiveAt(t, x.tries);
       if (Number(inForceFirst(limitTries, '0')) !== 0) continue;
       const limitTime = effectiveAt(t, x.timeout);
-      if (parseNginxTime(inForceFirst(limitTime, '0') ?? '') !== 0) continue;
+      if (parseNginxTime(inForceFirst(limitTime, '0') ?? '', 'msec') !== 0) continue;
       // Milliseconds one failing attempt can take before nginx moves on: the connect timeout, plus (http) waiting for the header.
       const connect = rawTimeOf(effectiveAt(t, x.connect), '60s');
       if (!connect) continue;
