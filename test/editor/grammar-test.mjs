@@ -169,6 +169,49 @@ const regressions = [
       ['server {}', 'keyword.control.block.nginx', { blocks: 0, not: ['string', 'meta.directive'] }],
     ],
   },
+  {
+    name: 'G4 Apache a trailing backslash carries the directive onto the next line',
+    scope: 'source.apacheconf',
+    text: 'ProxyPass /app \\\n    http://127.0.0.1:9000/app retry=0\nRewriteCond %{HTTP_HOST} ^www \\\n    [NC]\nProxyTimeout 60\n',
+    checks: [
+      ['ProxyPass', 'keyword.other.directive.apacheconf'],
+      ['\\\n', 'constant.character.escape.line-continuation.apacheconf'],
+      ['http://127', 'markup.underline.link.apacheconf', { not: ['keyword'] }],
+      ['retry', 'variable.parameter.apacheconf'],
+      ['RewriteCond', 'keyword.other.directive.apacheconf'],
+      ['[NC]', 'constant.other.flags.apacheconf', { not: ['keyword'] }],
+      ['ProxyTimeout', 'keyword.other.directive.apacheconf'],
+      ['60', 'constant.numeric.apacheconf'],
+    ],
+  },
+  {
+    name: 'G4 Apache a continued quoted string, in a directive and in <If>',
+    scope: 'source.apacheconf',
+    text: 'SecRule ARGS "@rx a" \\\n    "id:1,\\\n    phase:1,\\\n    deny"\nProxyTimeout 60\n<If "-f %{REQUEST_FILENAME} \\\n     && %{HTTP_HOST} != \'x\'">\n    Require all granted\n</If>\n',
+    checks: [
+      ['phase:1', 'string.quoted.double.apacheconf'],
+      ['deny"', 'string.quoted.double.apacheconf'],
+      ['ProxyTimeout', 'keyword.other.directive.apacheconf', { not: ['string'] }],
+      ['&& %{HTTP_HOST}', 'string.quoted.double.apacheconf'],
+      ['HTTP_HOST', 'variable.other.server.apacheconf'],
+      ['">', 'string.quoted.double.apacheconf'],
+      ['>\n', 'punctuation.definition.tag.end.apacheconf', { not: ['string'] }],
+      ['Require', 'keyword.other.directive.apacheconf', { not: ['string', 'meta.tag'] }],
+    ],
+  },
+  {
+    name: 'G5 Apache a comment ending in a backslash goes on over the next line (httpd 2.4 ignores that line)',
+    scope: 'source.apacheconf',
+    text: '<VirtualHost *:80>\n    # old backend, disabled \\\n    ProxyPass "/" "http://127.0.0.1:9000/" retry=0 timeout=1\n    ProxyTimeout 1\n    # not continued \\ \n    ProxyTimeout 2\n</VirtualHost>\n',
+    checks: [
+      ['# old backend', 'comment.line.number-sign.apacheconf'],
+      ['ProxyPass', 'comment.line.number-sign.apacheconf', { not: ['keyword', 'string'] }],
+      ['retry', 'comment.line.number-sign.apacheconf', { not: ['variable'] }],
+      ['ProxyTimeout 1', 'keyword.other.directive.apacheconf', { not: ['comment'] }],
+      ['# not continued', 'comment.line.number-sign.apacheconf'],
+      ['ProxyTimeout 2', 'keyword.other.directive.apacheconf', { not: ['comment'] }],
+    ],
+  },
 ];
 
 const grammars = {};
@@ -284,6 +327,40 @@ if (!existsSync(corpus)) {
   for (const l of lineMismatch.slice(0, 20)) console.log(`  line state: ${l}`);
   check(openAtEnd.length === 0, `corpus: ${openAtEnd.length} balanced nginx file(s) end with a grammar rule open`);
   check(lineMismatch.length === 0, `corpus: ${lineMismatch.length} balanced nginx file(s) where a line starts in the wrong grammar state`);
+}
+
+// Apache: nothing runs over lines but a line continuation, so a line starts at the top level exactly when the line
+// before it does not end in a backslash (httpd 2.4: even a comment line goes on; see the G5 regression).
+const apacheCorpus = join(shared, 'corpus', 'apache');
+if (existsSync(apacheCorpus)) {
+  const t0 = Date.now();
+  const files = [];
+  (function walk(dir) {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      statSync(p).isDirectory() ? walk(p) : files.push(p);
+    }
+  })(apacheCorpus);
+  const bad = [];
+  let lines = 0;
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8').replace(/\r\n/g, '\n');
+    let state = tm.INITIAL;
+    let continued = false;
+    let first = null;
+    let count = 0;
+    text.split('\n').forEach((line, i) => {
+      lines++;
+      const top = stackDepth(state) === 1;
+      if (top === continued) { count++; first ??= `line ${i + 1}: ${continued ? 'continues the line before, grammar at the top level' : 'starts a new line, grammar has a rule open'}`; }
+      state = grammars['source.apacheconf'].tokenizeLine(line, state).ruleStack;
+      continued = line.endsWith('\\');
+    });
+    if (count) bad.push(`${relative(apacheCorpus, file)}: ${count} line(s), first ${first}`);
+  }
+  console.log(`corpus: ${files.length} Apache files, ${lines} lines; ${bad.length} file(s) where a line's grammar state does not follow httpd's line continuation (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  for (const l of bad.slice(0, 20)) console.log(`  ${l}`);
+  check(bad.length === 0, `corpus: ${bad.length} Apache file(s) where a line's grammar state does not follow httpd's line continuation`);
 }
 
 console.log(`grammar: ${passed} passed, ${failed} failed`);
