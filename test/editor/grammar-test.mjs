@@ -329,6 +329,58 @@ if (!existsSync(corpus)) {
   check(lineMismatch.length === 0, `corpus: ${lineMismatch.length} balanced nginx file(s) where a line starts in the wrong grammar state`);
 }
 
+// language-configuration: the word a double-click selects (VS Code runs wordPattern with the g flag and takes the
+// match around the cursor), and the lines after which Enter indents.
+const langConf = (name) => JSON.parse(readFileSync(new URL(`${name}.language-configuration.json`, syntaxes), 'utf8'));
+const wordAt = (pattern, line, col) => {
+  const re = new RegExp(pattern, 'g');
+  for (const m of line.matchAll(re)) if (m.index <= col && col < m.index + m[0].length) return m[0];
+  return null;
+};
+const languageConfig = {
+  nginx: {
+    words: [
+      ['    proxy_read_timeout 1m30s;', ['proxy_read_timeout', '1m30s']],
+      ['    server 127.0.0.1:9000 max_fails=3;', ['127.0.0.1:9000', 'max_fails']],
+      ['    proxy_pass http://my-backend;', ['my-backend', 'http']],
+      ['    add_header X-Upstream $upstream_addr;', ['$upstream_addr', 'X-Upstream']],
+      ['    proxy_pass http://${backend_host}:8080;', ['${backend_host}']],
+    ],
+    indent: [
+      ['server {', true], ['    location / { # don\'t cache', true], ['    location ~* (?:#.*#|\\.(?:bak|conf)|~)$ {', true],
+      ['    content_by_lua_block {', true], ['    if ($http_x = "{") {', true],
+      ['    location / { return 204; }', false], ['http {}', false], ['    # server {', false], ['    listen 80; # see {', false],
+      ['    proxy_pass http://${backend_host}:8080;', false],
+    ],
+  },
+  apacheconf: {
+    words: [
+      ['    ProxyPass "/app" "http://127.0.0.1:9000/" retry=0', ['127.0.0.1:9000', 'retry']],
+      ['    Header set X-Host %{HTTP_HOST}e', ['%{HTTP_HOST}']],
+      ['    Define backend-host ${APACHE_HOST}', ['backend-host', '${APACHE_HOST}']],
+      ['    ProxyTimeout 1m30s', ['ProxyTimeout', '1m30s']],
+    ],
+    indent: [
+      ['<VirtualHost *:80>', true], ['<If "%{X} > 1">', true], ['    <If "%{HTTP_HOST} == \'a>b\'">', true],
+      ['</VirtualHost>', false], ['    ProxyPass / http://b/', false],
+    ],
+  },
+};
+for (const [lang, { words, indent }] of Object.entries(languageConfig)) {
+  const conf = langConf(lang);
+  for (const [line, wanted] of words) {
+    for (const word of wanted) {
+      const at = line.indexOf(word);
+      for (const col of [at, at + Math.floor(word.length / 2), at + word.length - 1]) {
+        const got = wordAt(conf.wordPattern, line, col);
+        check(got === word, `${lang} wordPattern: at ${col} in ${JSON.stringify(line)} the word should be ${word}, is ${got}`);
+      }
+    }
+  }
+  const inc = new RegExp(conf.indentationRules.increaseIndentPattern);
+  for (const [line, want] of indent) check(inc.test(line) === want, `${lang} increaseIndentPattern: ${JSON.stringify(line)} should ${want ? '' : 'not '}indent the next line`);
+}
+
 // Apache: nothing runs over lines but a line continuation, so a line starts at the top level exactly when the line
 // before it does not end in a backslash (httpd 2.4: even a comment line goes on; see the G5 regression).
 const apacheCorpus = join(shared, 'corpus', 'apache');
