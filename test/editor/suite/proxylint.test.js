@@ -81,6 +81,12 @@ suite('proxylint in the real extension host', () => {
       'nginx/sites-enabled/app': 'nginx',
       'apache2/sites-available/000-default.conf': 'apacheconf',
       '.htaccess': 'apacheconf',
+      // fastcgi.conf is a filenamePattern, not a filename: a filename would beat Apache's longer folder pattern
+      'apache2/mods-available/fastcgi.conf': 'apacheconf',
+      'nginx/fastcgi.conf': 'nginx',
+      'php/fastcgi.conf': 'nginx',
+      'nginx/mime.types': 'nginx',
+      'nginx/templates/default.conf.template': 'nginx',
     };
     for (const [rel, id] of Object.entries(cases)) assert.strictEqual((await open(rel)).languageId, id, rel);
     const other = await open('other/app.conf');
