@@ -191,3 +191,33 @@ test('Apache: a vhost file two httpd.conf include gets b/\'s safe fix (it edits 
     expected.cleanup();
   }
 });
+
+const VHOST2 = VHOST.replace('</VirtualHost>', '    ProxyPreserveHost On\n</VirtualHost>');
+
+test('Apache: hover in a vhost file two httpd.conf include shows each one\'s timeouts when they differ, once when they agree', async () => {
+  const withTimeout = (port: number, line: string) => HTTPD(port, true).replace('Include ../shared/vhost.conf', `${line}\nInclude ../shared/vhost.conf`);
+  const files = { 'a/httpd.conf': withTimeout(18925, 'Timeout 3'), 'b/httpd.conf': withTimeout(18926, 'ProxyTimeout 20'), 'c/httpd.conf': withTimeout(18927, 'Timeout 3'), 'shared/vhost.conf': VHOST2 };
+  const t = tempTree(files);
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const vhost = join(root, 'shared/vhost.conf');
+    await c.initialize(root);
+    await c.open(vhost, VHOST2);
+    await c.diagnostics(vhost);
+    const hover = async (line: number, character: number) => ((await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(vhost) }, position: { line, character } })).contents as { value: string }).value;
+    const h = await hover(1, 6);
+    assert.match(h, /^\*\*Differs by inclusion:\*\* 3 configurations include this file, and the values in force here are not the same in all of them\./, h);
+    assert.match(h, /\*\*Included from `\.\.\/a\/httpd\.conf`, `\.\.\/c\/httpd\.conf`:\*\*\n\n\*\*Backend timeout here:\*\* 3 s \(Timeout 3 on line 7 of httpd\.conf, which ProxyTimeout inherits\)/, h);
+    assert.match(h, /\*\*Included from `\.\.\/b\/httpd\.conf`:\*\*\n\n\*\*Backend timeout here:\*\* 20 s \(ProxyTimeout 20, line 7 of httpd\.conf\)/, h);
+    // The directive's documentation is told once, after the values.
+    assert.equal(h.split('**ProxyPass** —').length, 2, 'no per-entry copy of the documentation');
+    // A line whose hover is the same in all three: no "differs".
+    const vh = await hover(2, 6);
+    assert.match(vh, /ProxyPreserveHost/);
+    assert.doesNotMatch(vh, /Differs by inclusion/);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

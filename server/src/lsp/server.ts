@@ -140,9 +140,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return null;
     const offset = offsetOf(c, params.position);
-    // A snippet several nginx.conf files include: the values in force are those of each of them.
-    const others = c.result.dialect === 'nginx' ? ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : [])) : [];
-    const h = c.result.dialect === 'apache' ? apacheHover(c.result, c.path, offset) : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup, others);
+    // A snippet several entries (nginx.conf or apache2.conf files) include: the values in force are those of each of them.
+    const including = ws.resultsIncluding(c.path);
+    const h = c.result.dialect === 'apache'
+      ? apacheHover(c.result, c.path, offset, including.flatMap((r) => (r.dialect === 'apache' && r !== c.result ? [r] : [])))
+      : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup, including.flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : [])));
     if (!h) return null;
     const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
     return { contents, range: toRange(c.file.lines, h.start, h.end) };

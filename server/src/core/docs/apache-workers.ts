@@ -324,8 +324,9 @@ const BALANCER: DirectiveDoc[] = [
     rules: ['balancer-without-failonstatus'],
   }),
   p('failontimeout', {
-    summary: 'With `On`, a read timeout after the request was sent puts the member into error state.',
-    failure: 'Without it, a member that hangs keeps receiving requests, each of which waits the full timeout and ends in 502 (mod_proxy_http) or 504 (mod_proxy_fcgi).',
+    summary: 'With `On`, a read timeout after the request was sent puts the member into error state, when the module talking to it reports the timeout: mod_proxy_http does, mod_proxy_fcgi does not.',
+    failure:
+      'Without it, a member that hangs keeps receiving requests, each of which waits the full timeout and ends in 502 (mod_proxy_http). For `fcgi://` members it does nothing: mod_proxy_fcgi answers 504 without telling the balancer it was a timeout (on 2.4.71 a hanging member kept every second request), so list 504 in `failonstatus` instead.',
     statusCodes: ['502', '504'],
     logLines: [APX_LOG.failOnTimeout],
     defaultValue: 'Off',

@@ -6,7 +6,7 @@ import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheN
 import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { PARAMS } from '../model/apache-workers';
-import { hasGlob, resolve } from '../paths';
+import { dirname, hasGlob, relative, resolve } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import type { Candidate, Completions } from './completion';
 import type { HoverResult } from './hover';
@@ -54,7 +54,49 @@ function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
   return `**Shares the worker of line ${lineOf(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
 }
 
-export function apacheHover(result: ApacheLintResult, path: string, offset: number): HoverResult | undefined {
+/** At most this many differing configurations are shown in a hover on a file several entries include. */
+const MAX_ENTRIES = 3;
+
+/**
+ * `others`: the other configurations that include the file (a snippet that two apache2.conf files, or two sites,
+ * include): the values in force (timeouts, ProxyPass order, server-level values) are those of each; when they differ,
+ * each configuration's are shown under its entry file, as the nginx hover says "differs by inclusion".
+ */
+export function apacheHover(result: ApacheLintResult, path: string, offset: number, others: readonly ApacheLintResult[] = []): HoverResult | undefined {
+  const own = hoverParts(result, path, offset);
+  if (!own) return undefined;
+  const groups = new Map<string, ApacheLintResult[]>([[own.entry.join(SEPARATOR), [result]]]);
+  for (const r of others) {
+    if (r === result) continue;
+    const h = hoverParts(r, path, offset);
+    if (!h) continue;
+    const key = h.entry.join(SEPARATOR);
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  let entry = own.entry;
+  if (groups.size > 1) {
+    const list = [...groups].filter(([key]) => key !== '');
+    const label = (rs: ApacheLintResult[]) => rs.slice(0, 2).map((r) => `\`${relative(dirname(path), r.config.entry.path)}\``).join(', ') + (rs.length > 2 ? ` and ${rs.length - 2} more` : '');
+    const none = groups.get('');
+    entry = [
+      [
+        `**Differs by inclusion:** ${[...groups.values()].reduce((n, g) => n + g.length, 0)} configurations include this file, and the values in force here are not the same in all of them.`,
+        ...list.slice(0, MAX_ENTRIES).map(([key, rs]) => `**Included from ${label(rs)}:**\n\n${key}`),
+        ...(list.length > MAX_ENTRIES ? [`…and ${list.length - MAX_ENTRIES} more configurations.`] : []),
+        ...(none ? [`**Included from ${label(none)}:** nothing to add for this line.`] : []),
+      ].join('\n\n'),
+    ];
+  }
+  const parts = [...entry, ...own.doc];
+  return parts.length ? { markdown: parts.join(SEPARATOR), start: own.start, end: own.end } : undefined;
+}
+
+const SEPARATOR = '\n\n---\n\n';
+
+/** The hover of one configuration: the parts that depend on it (values in force) and the documentation. */
+function hoverParts(result: ApacheLintResult, path: string, offset: number): { entry: string[]; doc: string[]; start: number; end: number } | undefined {
   const { node, arg, onName } = apacheLocate(result.config, path, offset);
   if (!node) return undefined;
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
@@ -75,16 +117,13 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
   if (arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=')) {
     const key = arg.value.slice(0, arg.value.indexOf('=')).toLowerCase();
     const doc = apacheWorkerParamDoc(key, setsBalancerParams(result, node) ? 'balancer' : 'worker');
-    if (doc) parts.push(renderHover(doc));
-    return parts.length ? { markdown: parts.join('\n\n---\n\n'), start: arg.start, end: arg.end } : undefined;
+    return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: arg.start, end: arg.end };
   }
   const effective = serverLevelValue(result, node, lineOf);
   if (effective) parts.push(effective);
   const doc = node.lname === 'loadmodule' && node.args[0] ? apacheModuleDoc(node.args[0].replace(/_module$/, '')) ?? apacheDirectiveDoc(node.name) : apacheDirectiveDoc(node.name);
-  if (doc) parts.push(renderHover(doc));
-  if (parts.length === 0) return undefined;
   const d = node.directive;
-  return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
+  return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
 }
 
 /** How a server is named in a hover: its ServerName and <VirtualHost> line, or the main server. */

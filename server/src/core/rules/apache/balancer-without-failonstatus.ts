@@ -1,6 +1,20 @@
-import { apacheFix, insertLinesInSection } from '../../apache-fix';
+import { apacheFix, insertLinesInSection, setParam } from '../../apache-fix';
 import { balancerChecks, hcTemplateMethods } from '../../model/apache-balancer-checks';
+import { onOff, type Balancer } from '../../model/apache-proxy';
+import type { Fix } from '../../finding';
 import { defineApacheRule } from '../apache-rule';
+
+/**
+ * failontimeout=On takes out a member only when the scheme handler tells the balancer that the read timed out;
+ * mod_proxy_http does (AH02460), mod_proxy_fcgi does not. On 2.4.71, two fcgi:// members with timeout=2, one that
+ * never answered (a FastCGI stand-in, and a raw TCP port that accepts and never reads): with failontimeout=On every
+ * second request still got 504 after 2 s (AH01075 "(polling)", no AH02460); with failonstatus=504 the first 504 logged
+ * AH01174 and the next five requests went to the other member (test/servers/apache-balancer-fcgi-timeout.test.ts).
+ */
+const fcgiMembers = (b: Balancer) => b.members.filter((m) => m.target.scheme === 'fcgi');
+
+/** The codes of failonstatus= (it takes a comma-separated list). */
+const statuses = (b: Balancer) => new Set((b.params.get('failonstatus')?.value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
 export default defineApacheRule({
   id: 'balancer-without-failonstatus',
@@ -13,22 +27,53 @@ export default defineApacheRule({
   check(ctx) {
     const templates = hcTemplateMethods(ctx.config);
     for (const b of ctx.proxy.balancers.values()) {
-      if (b.members.length < 2 || b.params.has('failonstatus') || b.params.has('failontimeout')) continue;
+      if (b.members.length < 2) continue;
+      const fcgi = fcgiMembers(b);
+      const failOnStatus = b.params.get('failonstatus');
+      const failOnTimeout = b.params.get('failontimeout');
+      // For fcgi:// members only a 504 in failonstatus takes out one that times out. It is reported when failontimeout=On
+      // says the timeouts are meant to be covered, or when neither parameter is set (below).
+      const fcgiTimeoutsLeft = fcgi.length > 0 && onOff(failOnTimeout) === true && !statuses(b).has('504');
+      if (!fcgiTimeoutsLeft && (failOnStatus || failOnTimeout)) continue;
       // An HTTP health check (hcmethod=GET, HEAD or OPTIONS) takes out a member whose check answers an error or
       // nothing, before clients are sent to it: members that have one are covered. hcmethod=TCP is not: a backend that
       // answers 503 or hangs still accepts the connection.
       const { httpChecked, otherChecked } = balancerChecks(b, templates);
       if (httpChecked.length === b.members.length) continue;
+      const where = b.section ?? b.members[0].node;
+      const allFcgi = fcgi.length === b.members.length;
+      const fcgiWho = allFcgi ? 'its fcgi:// members' : `its ${fcgi.length} fcgi:// member${fcgi.length === 1 ? '' : 's'}`;
+      // mod_proxy_fcgi answers 504 on a timeout without telling the balancer it was one: failontimeout does not see it.
+      const fcgiWhy = `failontimeout=On does not take out ${allFcgi ? 'an fcgi:// member' : 'one of those'} that times out (mod_proxy_fcgi answers 504 after AH01075 "(polling)" and the balancer logs no AH02460), but a 504 in failonstatus does (AH01174)`;
+      if (fcgiTimeoutsLeft) {
+        const fix: Fix | undefined = failOnStatus
+          ? apacheFix(`Add 504 to failonstatus (failonstatus=${failOnStatus.value},504)`, setParam(failOnStatus, `${failOnStatus.value},504`))
+          : b.section
+            ? apacheFix('Add "ProxySet failonstatus=502,503,504"', insertLinesInSection(b.section, ['ProxySet failonstatus=502,503,504']))
+            : undefined;
+        ctx.report({
+          node: where,
+          message: `${b.name} sets failontimeout=On${failOnStatus ? ` and failonstatus=${failOnStatus.value} without 504` : ' without failonstatus='}, and ${fcgiWho} ${allFcgi || fcgi.length > 1 ? 'are' : 'is'} not covered by it: ${fcgiWhy}. A member that hangs keeps its share of requests, and each of those waits the backend timeout and gets 504`,
+          suggestions: fix ? [fix] : [],
+        });
+        continue;
+      }
       const partly = httpChecked.length
         ? ` and only ${httpChecked.length} of its ${b.members.length} members ${httpChecked.length === 1 ? 'has' : 'have'} a health check that sends requests (hcmethod=GET, HEAD or OPTIONS)`
         : otherChecked.length
           ? ` and the health checks it has (hcmethod=${[...new Set(otherChecked.map((m) => m.params.get('hcmethod')?.value ?? `from hctemplate=${m.params.get('hctemplate')!.value}`))].join(', ')}) do not send requests, so they see neither errors nor hangs`
           : '';
-      const where = b.section ?? b.members[0].node;
+      // For a balancer of fcgi:// members failontimeout=On would do nothing: failonstatus with 504 is the whole advice.
+      const line = allFcgi ? 'ProxySet failonstatus=502,503,504' : 'ProxySet failonstatus=502,503,504 failontimeout=On';
+      const takesOut = fcgi.length === 0
+        ? `"${line}" takes such a member out for its retry period (AH01174, AH02460)`
+        : allFcgi
+          ? `"${line}" takes such a member out for its retry period (AH01174); failontimeout=On would not, as mod_proxy_fcgi does not tell the balancer that the 504 came from a timeout`
+          : `"${line}" takes such a member out for its retry period (AH01174, AH02460), ${fcgiWho} through the 504 in failonstatus, as failontimeout=On does not act on them`;
       ctx.report({
         node: where,
-        message: `${b.name} sets neither failonstatus= nor failontimeout=${partly}: a member${httpChecked.length ? ' without one' : ''} that answers 502/503/504 or times out keeps its share of requests, and each of those ends in an error; "ProxySet failonstatus=502,503,504 failontimeout=On" takes such a member out for its retry period (AH01174, AH02460)`,
-        suggestions: b.section ? [apacheFix('Add "ProxySet failonstatus=502,503,504 failontimeout=On"', insertLinesInSection(b.section, ['ProxySet failonstatus=502,503,504 failontimeout=On']))] : [],
+        message: `${b.name} sets neither failonstatus= nor failontimeout=${partly}: a member${httpChecked.length ? ' without one' : ''} that answers 502/503/504 or times out keeps its share of requests, and each of those ends in an error; ${takesOut}`,
+        suggestions: b.section ? [apacheFix(`Add "${line}"`, insertLinesInSection(b.section, [line]))] : [],
       });
     }
   },

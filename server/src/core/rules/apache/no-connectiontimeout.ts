@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../../model/hosts';
 import { BACKEND_SCHEMES, describeTimeout, type TimeoutValue } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
+import { serverList, timeoutsByServer } from '../apache-server-timeouts';
 
 /** Connect waits above this many seconds are reported (option "maxSeconds"). */
 const DEFAULT_MAX_SECONDS = 10;
@@ -37,8 +38,15 @@ export default defineApacheRule({
       if (w.shares) continue;
       if (w.node.unresolved || w.target.error || w.target.socket !== undefined || !BACKEND_SCHEMES.has(w.target.scheme)) continue;
       if (w.params.has('connectiontimeout')) continue;
-      const t = ctx.proxy.connectTimeout(w);
-      if (t.ms <= max) continue;
+      // Without connectiontimeout= the connect waits the backend timeout of the server the request came to: a
+      // main-server ProxyPass is judged with each virtual host's ProxyTimeout or Timeout, and the servers that wait too
+      // long are named when they do not all wait the same.
+      const groups = timeoutsByServer(ctx.proxy, w, 'connect');
+      const long = groups.filter((g) => g.t.ms > max);
+      if (long.length === 0) continue;
+      const waits = groups.length === 1
+        ? `each request waits for the TCP connection ${connectWait(long[0].t, ctx.lineOf, w.node)}`
+        : long.map((g, i) => `each request to ${serverList(ctx.proxy, ctx.lineOf, g.servers)} waits${i === 0 ? ' for the TCP connection' : ''} ${connectWait(g.t, ctx.lineOf, w.node)}`).join(', and ');
       // On loopback a backend that is not running refuses the connection at once (503, "(111)Connection refused:
       // AH00957"): no host can be down and no packet is dropped. What remains is a backend whose listen queue is
       // full (every worker busy): the kernel then drops the SYN and httpd waits as for a dead host.
@@ -47,8 +55,8 @@ export default defineApacheRule({
         node: w.node,
         severity: local ? 'info' : undefined,
         message: local
-          ? `no connectiontimeout= for ${w.url}: a local port with nothing listening is refused at once (503 without a wait), but when the backend's listen queue is full (every worker busy), the kernel drops the handshake and each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`
-          : `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
+          ? `no connectiontimeout= for ${w.url}: a local port with nothing listening is refused at once (503 without a wait), but when the backend's listen queue is full (every worker busy), the kernel drops the handshake and ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`
+          : `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
         // Not a safe fix: a handshake that completes today after a few lost SYNs (the kernel resends after about
         // 1, 3 and 7 s) would fail with a 5 s limit. Which value fits the network is the user's call.
         suggestions: [apacheFix('Add "connectiontimeout=5" (a handshake slower than 5 s then fails)', appendToDirective(w.node, 'connectiontimeout=5'))],

@@ -1,10 +1,21 @@
 import { apacheFix, setParam } from '../../apache-fix';
 import type { ApacheNode } from '../../model/apache-tree';
-import { describeTimeout } from '../../model/apache-proxy';
+import { describeTimeout, type TimeoutValue, type Worker } from '../../model/apache-proxy';
 import { defineApacheRule } from '../apache-rule';
+import { serverList, timeoutsByServer, type Server } from '../apache-server-timeouts';
 
 /** Backend timeouts below this many seconds are reported (option "minSeconds"). */
 const DEFAULT_MIN_SECONDS = 5;
+
+interface Short {
+  t: TimeoutValue;
+  /** The first worker that waits this value, and how many others do. */
+  worker: Worker;
+  others: number;
+  servers: Set<Server>;
+  /** Some worker waits this value from some servers and another value from others. */
+  differ: boolean;
+}
 
 export default defineApacheRule({
   id: 'proxy-timeout-too-low',
@@ -16,16 +27,33 @@ export default defineApacheRule({
   versions: 'all 2.4',
   check(ctx) {
     const min = (typeof ctx.options.minSeconds === 'number' ? ctx.options.minSeconds : DEFAULT_MIN_SECONDS) * 1000;
-    const seen = new Set<ApacheNode>();
+    // One finding per line that sets a short value. Without timeout= a worker waits the ProxyTimeout or Timeout of the
+    // server the request came to, so a main-server ProxyPass is judged with each virtual host's (a vhost's
+    // "ProxyTimeout 2" shortens it there only; the main server's "Timeout 3" does not reach a vhost with "Timeout 8").
+    const byLine = new Map<ApacheNode, Short>();
     for (const w of ctx.proxy.workers) {
-      const t = ctx.proxy.backendTimeout(w);
-      if (t.ms >= min || !t.node || seen.has(t.node)) continue;
-      seen.add(t.node);
+      const groups = timeoutsByServer(ctx.proxy, w, 'backend');
+      for (const { t, servers } of groups) {
+        if (t.ms >= min || !t.node) continue;
+        const s = byLine.get(t.node);
+        if (!s) byLine.set(t.node, { t, worker: w, others: 0, servers: new Set(servers), differ: groups.length > 1 });
+        else {
+          if (s.worker !== w) s.others++;
+          for (const x of servers) s.servers.add(x);
+          s.differ ||= groups.length > 1;
+        }
+      }
+    }
+    for (const [node, { t, worker: w, others, servers, differ }] of byLine) {
       const fcgi = w.target.scheme === 'fcgi';
+      const wait = describeTimeout(t, ctx.lineOf, node);
+      const who = differ
+        ? `requests to ${serverList(ctx.proxy, ctx.lineOf, [...servers])} get ${wait} for ${w.url}${w.vhost === null && !t.param ? ` (a main-server ${w.node.name} on line ${ctx.lineOf(w.node)}, which each virtual host uses with its own ProxyTimeout or Timeout)` : ''}${others ? ` and ${others} more backend${others === 1 ? '' : 's'}` : ''} to answer`
+        : `backends get ${wait} to answer`;
       ctx.report({
-        node: t.param ? undefined : t.node,
+        node: t.param ? undefined : node,
         at: t.param ? { file: t.param.node.file, start: t.param.arg.start, end: t.param.arg.end } : undefined,
-        message: `backends get ${describeTimeout(t, ctx.lineOf, t.node)} to answer: a slower answer gets ${fcgi ? '504 from mod_proxy_fcgi ("(70007)The timeout specified has expired: AH01075: Error dispatching request")' : '502 from mod_proxy_http ("(70007)The timeout specified has expired: AH01102: error reading status line from remote server", then AH00898)'}; raise it to what the slowest request needs`,
+        message: `${who}: a slower answer gets ${fcgi ? '504 from mod_proxy_fcgi ("(70007)The timeout specified has expired: AH01075: Error dispatching request")' : '502 from mod_proxy_http ("(70007)The timeout specified has expired: AH01102: error reading status line from remote server", then AH00898)'}; raise it to what the slowest request needs`,
         suggestions: t.param ? [apacheFix('Set timeout=60', setParam(t.param, '60'))] : [],
       });
     }

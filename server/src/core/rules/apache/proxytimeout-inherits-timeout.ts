@@ -2,6 +2,7 @@ import { apacheFix, insertLinesAfter } from '../../apache-fix';
 import type { ApacheNode } from '../../model/apache-tree';
 import { formatSeconds, type TimeoutValue } from '../../model/apache-proxy';
 import { defineApacheRule } from '../apache-rule';
+import { timeoutsByServer } from '../apache-server-timeouts';
 
 /** Servers named in one message at most; the rest are counted. */
 const MAX_NAMED = 3;
@@ -18,12 +19,15 @@ export default defineApacheRule({
     // One finding per Timeout line, naming the servers (main server, virtual hosts) whose backends wait that long:
     // a ProxyTimeout in one virtual host does not reach another, so "no ProxyTimeout in this file" was untrue there.
     const byTimeout = new Map<ApacheNode, { t: TimeoutValue; servers: Set<ApacheNode | null> }>();
+    // Each server that reaches a worker counts with its own values: a main-server ProxyPass used from a virtual host
+    // waits that host's Timeout, and the main server's Timeout does not reach a virtual host that sets ProxyTimeout.
     for (const w of ctx.proxy.workers) {
-      const t = ctx.proxy.backendTimeout(w);
-      if (t.origin !== 'Timeout' || t.ms <= 60_000 || !t.node) continue;
-      const entry = byTimeout.get(t.node);
-      if (entry) entry.servers.add(w.vhost);
-      else byTimeout.set(t.node, { t, servers: new Set([w.vhost]) });
+      for (const { t, servers } of timeoutsByServer(ctx.proxy, w, 'backend')) {
+        if (t.origin !== 'Timeout' || t.ms <= 60_000 || !t.node) continue;
+        const entry = byTimeout.get(t.node);
+        if (entry) for (const s of servers) entry.servers.add(s);
+        else byTimeout.set(t.node, { t, servers: new Set(servers) });
+      }
     }
     for (const [node, { t, servers }] of byTimeout) {
       const vhosts = [...servers].filter((s): s is ApacheNode => s !== null);
