@@ -32,12 +32,18 @@ export default defineApacheRule({
       // (AH01174), failontimeout=On for a read timeout (AH02460). With both the claim below is not true any more;
       // with one, only the other half is.
       const { failOnStatus, failOnTimeout } = balancerChecks(b, templates);
-      if (failOnStatus && failOnTimeout) continue;
+      // mod_proxy_fcgi answers 504 on a timeout without telling the balancer it was one: failontimeout=On does not take
+      // out an fcgi:// member that hangs, only a 504 in failonstatus does (2.4.71; see balancer-without-failonstatus).
+      const fcgi = b.members.some((w) => w.target.scheme === 'fcgi');
+      const timeoutsTakeOut = fcgi ? /(^|[,\s])504($|[,\s])/.test(failOnStatus ?? '') : failOnTimeout;
+      if (failOnStatus && timeoutsTakeOut) continue;
+      const hangEnds = fcgi ? '504' : '502';
+      const hangFix = fcgi ? '504 in failonstatus would take it out after the first; failontimeout=On does not for fcgi:// members' : 'failontimeout=On would take it out after the first';
       const stays = failOnStatus
-        ? `failonstatus=${failOnStatus} takes a member out after it answers one of those codes (AH01174), but a member that hangs keeps getting its share of requests, which end as 502 after the timeout (failontimeout=On would take it out after the first)`
-        : failOnTimeout
+        ? `failonstatus=${failOnStatus} takes a member out after it answers one of those codes (AH01174), but a member that hangs keeps getting its share of requests, which end as ${hangEnds} after the timeout (${hangFix})`
+        : failOnTimeout && !fcgi
           ? 'failontimeout=On takes a member out after a request to it times out (AH02460), but a member that answers 500/503 keeps getting its share of requests, which end as those errors (failonstatus= would take it out after the first)'
-          : 'a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as 502 after the timeout';
+          : `${failOnTimeout ? 'failontimeout=On does not take out an fcgi:// member that times out (mod_proxy_fcgi answers 504 without telling the balancer), and ' : ''}a member that answers 500/503 or hangs keeps getting its share of requests, which end as those errors or as ${hangEnds} after the timeout${fcgi ? ' (failonstatus=502,503,504 would take it out after the first)' : ''}`;
       const first = b.members[0];
       const edits = b.members.filter((w) => w.node.file === first.node.file).map((w) => appendToDirective(w.node, PARAMS));
       let suggestion: Fix | undefined;
@@ -47,7 +53,7 @@ export default defineApacheRule({
       // there is no LoadModule line to model one on: the parameters alone would stop httpd, so none is offered.
       ctx.report({
         node: b.section ?? first.node,
-        message: `no member of ${b.name} has a health check (hcmethod=): ${failOnStatus || failOnTimeout ? stays : `httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); ${stays}`}. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
+        message: `no member of ${b.name} has a health check (hcmethod=): ${failOnStatus || (failOnTimeout && !fcgi) ? stays : `httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); ${stays}`}. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
         suggestions: suggestion ? [suggestion] : [],
       });
     }
