@@ -22,16 +22,42 @@ export function timeoutKey(t: TimeoutValue): string {
  */
 export function timeoutsByServer(proxy: ProxyModel, w: Worker, kind: 'backend' | 'connect'): ServerTimeouts[] {
   const all = proxy.serversOf(w);
-  const servers = all.length ? all : [w.vhost];
   const byValue = new Map<string, ServerTimeouts>();
-  for (const s of servers) {
-    const t = kind === 'backend' ? proxy.backendTimeout(w, s) : proxy.connectTimeout(w, s);
+  // One lookup per group of servers with the same ProxyTimeout and Timeout lines, not one per server: a configuration
+  // with hundreds of virtual hosts and main-server workers would otherwise ask workers × hosts times, in four rules.
+  for (const group of all.length ? profiles(proxy, all) : [[w.vhost]]) {
+    const t = kind === 'backend' ? proxy.backendTimeout(w, group[0]) : proxy.connectTimeout(w, group[0]);
     const key = timeoutKey(t);
     const g = byValue.get(key);
-    if (g) g.servers.push(s);
-    else byValue.set(key, { t, servers: [s] });
+    if (g) g.servers.push(...group);
+    else byValue.set(key, { t, servers: [...group] });
   }
   return [...byValue.values()];
+}
+
+/**
+ * `servers` grouped by the ProxyTimeout and Timeout lines in force for them, the only server-level inputs of a
+ * worker's waits. Kept per list: serversOf gives every main-server worker the same list.
+ */
+const profileCache = new WeakMap<ProxyModel, WeakMap<Server[], Server[][]>>();
+function profiles(proxy: ProxyModel, servers: Server[]): Server[][] {
+  let byList = profileCache.get(proxy);
+  if (!byList) profileCache.set(proxy, (byList = new WeakMap()));
+  let groups = byList.get(servers);
+  if (!groups) {
+    const by = new Map<string, Server[]>();
+    for (const s of servers) {
+      const key = ['proxytimeout', 'timeout'].map((d) => {
+        const n = proxy.serverValue(s, d);
+        return n ? `${n.file.path}:${n.directive.start}` : '-';
+      }).join('\0');
+      const list = by.get(key);
+      if (list) list.push(s);
+      else by.set(key, [s]);
+    }
+    byList.set(servers, (groups = [...by.values()]));
+  }
+  return groups;
 }
 
 /** `a.test (<VirtualHost *:80> on line 4)`, `<VirtualHost *:81> (line 9)` or `the main server`, for messages. */
