@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
-import { nginxTest, tempTree } from '../helpers';
+import { lintText, nginxTest, tempTree } from '../helpers';
 
 test('keepalive 0 and keepalive 32 local: nginx before 1.29.7 refuses them with the messages the hover quotes', () => {
   const doc = nginxDirectiveDoc('keepalive', 'upstream')!;
@@ -24,4 +24,23 @@ test('keepalive 0 and keepalive 32 local: nginx before 1.29.7 refuses them with 
     }
   }
   assert.doesNotMatch(doc.summary, /`0` disables it\./, 'unqualified: older nginx rejects keepalive 0');
+});
+
+test('include-cycle: an nginx.conf that includes itself inside server {} stops nginx -t at its own first line ("not allowed here"), as the message says', () => {
+  const tree = tempTree({});
+  try {
+    const conf = join(tree.dir, 'nginx.conf');
+    const text = `events {}\nhttp {\n    server {\n        include ${conf};\n        listen 127.0.0.1:18777;\n    }\n}\n`;
+    writeFileSync(conf, text);
+    const t = nginxTest(tree.dir, conf);
+    assert.ok(!t.ok, t.output);
+    assert.match(t.output, /\[emerg\] "events" directive is not allowed here in \S+nginx\.conf:1/);
+    // The same file as proxylint sees it at /cfg/nginx.conf.
+    const r = lintText(text.replace(conf, '/cfg/nginx.conf'));
+    const cycle = r.findings.find((f) => f.ruleId === 'include-cycle');
+    assert.ok(cycle, 'include-cycle is reported');
+    assert.match(cycle.message, /"directive is not allowed here" first when the file's lines do not belong where it is included again/);
+  } finally {
+    tree.cleanup();
+  }
 });
