@@ -221,3 +221,34 @@ test('Apache: hover in a vhost file two httpd.conf include shows each one\'s tim
     t.cleanup();
   }
 });
+
+test('Apache: hover in a file one httpd.conf includes in three virtual hosts shows each inclusion\'s timeouts, named by its Include line, when they differ', async () => {
+  const vhost = (name: string, timeout: number) => [`<VirtualHost 127.0.0.1:18931>`, `    ServerName ${name}`, `    ProxyTimeout ${timeout}`, '    Include ../shared/proxy.conf', '</VirtualHost>'];
+  const httpd = [...HTTPD(18931, true).split('\n').filter((l) => l && !l.startsWith('Include')), ...vhost('a.test', 2), ...vhost('b.test', 40), ...vhost('c.test', 2), ''].join('\n');
+  const snippet = 'ProxyPass "/api/" "http://127.0.0.1:8080/api/" connectiontimeout=5\nProxyPreserveHost On\n';
+  const t = tempTree({ 'a/httpd.conf': httpd, 'shared/proxy.conf': snippet });
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const file = join(root, 'shared/proxy.conf');
+    await c.initialize(root);
+    await c.open(file, snippet);
+    await c.diagnostics(file);
+    const hover = async (line: number, character: number) => ((await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character } })).contents as { value: string }).value;
+    const lines = httpd.split('\n');
+    const includes = lines.flatMap((l, k) => (l.includes('Include') ? [k + 1] : []));
+    const h = await hover(0, 3);
+    assert.match(h, /^\*\*Differs by inclusion:\*\* this configuration includes this file 3 times, and the values in force here are not the same in all of them\./, h);
+    // Each inclusion by its Include line, with the ProxyTimeout of its own virtual host (the line above the Include).
+    [2, 40, 2].forEach((timeout, k) => {
+      const at = `\\*\\*Included from \`\\.\\./a/httpd\\.conf:${includes[k]}\`:\\*\\*\\n\\n\\*\\*Backend timeout here:\\*\\* ${timeout} s \\(ProxyTimeout ${timeout}, line ${includes[k] - 1} of httpd\\.conf\\)`;
+      assert.match(h, new RegExp(at), h);
+    });
+    assert.equal(h.split('**ProxyPass** —').length, 2, 'the documentation is told once');
+    // The same in every inclusion: no "differs".
+    assert.doesNotMatch(await hover(1, 6), /Differs by inclusion/);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

@@ -54,37 +54,86 @@ function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
   return `**Shares the worker of line ${lineOf(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
 }
 
-/** At most this many differing configurations are shown in a hover on a file several entries include. */
+/** At most this many differing groups are shown in a hover on a file included more than once. */
 const MAX_ENTRIES = 3;
+
+/** One inclusion of the hovered line: a file Include'd twice in one configuration has two nodes for each line. */
+interface Placement {
+  result: ApacheLintResult;
+  node: ApacheNode;
+  arg?: ApacheArg;
+  onName: boolean;
+}
+
+function placementsIn(result: ApacheLintResult, path: string, offset: number): Placement[] {
+  const at = apacheLocate(result.config, path, offset);
+  if (!at.node) return [];
+  const d = at.node.directive;
+  // Each inclusion may be a parse of its own: the same line is the same file and offset.
+  return result.config.all.filter((n) => n.directive === d || (n.file.path === path && n.directive.start === d.start && n.directive.end === d.end)).map((node) => ({ result, node, arg: at.arg, onName: at.onName }));
+}
+
+/** The Include lines that brought one inclusion in, outermost first: "`httpd.conf:12` → `sites/a.conf:3`". */
+function includeChain(n: ApacheNode, from: string): string {
+  const chain: string[] = [];
+  for (let t: ApacheNode | null = n; t; ) {
+    let top: ApacheNode = t;
+    while (!top.via && top.parent && top.parent.file === top.file) top = top.parent;
+    if (!top.via) break;
+    const v: ApacheNode = top.via;
+    chain.unshift(`\`${relative(dirname(from), v.file.path)}:${v.file.lines.positionAt(v.directive.start).line + 1}\``);
+    t = v;
+  }
+  return chain.join(' → ');
+}
 
 /**
  * `others`: the other configurations that include the file (a snippet that two apache2.conf files, or two sites,
- * include): the values in force (timeouts, ProxyPass order, server-level values) are those of each; when they differ,
- * each configuration's are shown under its entry file, as the nginx hover says "differs by inclusion".
+ * include). The values in force (timeouts, ProxyPass order, server-level values) are those of each inclusion, and a
+ * file can also be included twice within one configuration (the same snippet in two virtual hosts). When they
+ * differ, each inclusion's are shown under its entry file (or, within one configuration, its Include lines), as the
+ * nginx hover says "differs by inclusion".
  */
 export function apacheHover(result: ApacheLintResult, path: string, offset: number, others: readonly ApacheLintResult[] = []): HoverResult | undefined {
-  const own = hoverParts(result, path, offset);
-  if (!own) return undefined;
-  const groups = new Map<string, ApacheLintResult[]>([[own.entry.join(SEPARATOR), [result]]]);
+  const placements = placementsIn(result, path, offset);
+  if (!placements.length) return undefined;
+  // The documentation and the hovered range are the same for every inclusion: those of the last one, as before.
+  const own = hoverParts(placements[placements.length - 1]);
+  const configs = [result];
   for (const r of others) {
     if (r === result) continue;
-    const h = hoverParts(r, path, offset);
-    if (!h) continue;
-    const key = h.entry.join(SEPARATOR);
+    const more = placementsIn(r, path, offset);
+    if (more.length) configs.push(r);
+    placements.push(...more);
+  }
+  const groups = new Map<string, Placement[]>();
+  for (const p of placements) {
+    const key = hoverParts(p).entry.join(SEPARATOR);
     const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
+    if (g) g.push(p);
+    else groups.set(key, [p]);
   }
   let entry = own.entry;
   if (groups.size > 1) {
     const list = [...groups].filter(([key]) => key !== '');
-    const label = (rs: ApacheLintResult[]) => rs.slice(0, 2).map((r) => `\`${relative(dirname(path), r.config.entry.path)}\``).join(', ') + (rs.length > 2 ? ` and ${rs.length - 2} more` : '');
+    // Each inclusion is named by its configuration's entry file; by its Include lines when that configuration
+    // includes the file more than once, as that is what tells them apart.
+    const name = (p: Placement) => {
+      const twice = placements.filter((q) => q.result === p.result).length > 1;
+      const entryFile = `\`${relative(dirname(path), p.result.config.entry.path)}\``;
+      return (twice && includeChain(p.node, path)) || entryFile;
+    };
+    const label = (ps: Placement[]) => ps.slice(0, 2).map(name).join(', ') + (ps.length > 2 ? ` and ${ps.length - 2} more` : '');
     const none = groups.get('');
+    const count =
+      configs.length > 1
+        ? `${configs.length} configurations include this file${placements.length > configs.length ? ` (${placements.length} inclusions in all)` : ''}`
+        : `this configuration includes this file ${placements.length} times`;
     entry = [
       [
-        `**Differs by inclusion:** ${[...groups.values()].reduce((n, g) => n + g.length, 0)} configurations include this file, and the values in force here are not the same in all of them.`,
-        ...list.slice(0, MAX_ENTRIES).map(([key, rs]) => `**Included from ${label(rs)}:**\n\n${key}`),
-        ...(list.length > MAX_ENTRIES ? [`…and ${list.length - MAX_ENTRIES} more configurations.`] : []),
+        `**Differs by inclusion:** ${count}, and the values in force here are not the same in all of them.`,
+        ...list.slice(0, MAX_ENTRIES).map(([key, ps]) => `**Included from ${label(ps)}:**\n\n${key}`),
+        ...(list.length > MAX_ENTRIES ? [`…and ${list.length - MAX_ENTRIES} more.`] : []),
         ...(none ? [`**Included from ${label(none)}:** nothing to add for this line.`] : []),
       ].join('\n\n'),
     ];
@@ -96,9 +145,7 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
 const SEPARATOR = '\n\n---\n\n';
 
 /** The hover of one configuration: the parts that depend on it (values in force) and the documentation. */
-function hoverParts(result: ApacheLintResult, path: string, offset: number): { entry: string[]; doc: string[]; start: number; end: number } | undefined {
-  const { node, arg, onName } = apacheLocate(result.config, path, offset);
-  if (!node) return undefined;
+function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]; doc: string[]; start: number; end: number } {
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const parts: string[] = [];
   const worker = result.proxy.workers.find((w) => w.node === node);
