@@ -252,3 +252,28 @@ test('Apache: hover in a file one httpd.conf includes in three virtual hosts sho
     t.cleanup();
   }
 });
+
+test('a snippet two nginx.conf include: definition of its upstream name goes to the group of each; completion offers the groups only one of them defines', async () => {
+  const t = tempTree({ 'a/nginx.conf': A, 'b/nginx.conf': B.replace('    server {', '    upstream only_b { server 127.0.0.1:8081; }\n    server {'), 'shared/proxy.conf': SNIPPET });
+  const c = new LspClient();
+  try {
+    const root = realpathSync(t.dir);
+    const snippet = join(root, 'shared/proxy.conf');
+    await c.initialize(root);
+    await c.open(snippet, SNIPPET);
+    await c.diagnostics(snippet);
+    const def = await c.request<{ targetUri: string; targetSelectionRange: { start: { line: number } } }[]>('textDocument/definition', { textDocument: { uri: uri(snippet) }, position: { line: 1, character: SNIPPET.split('\n')[1].indexOf('backend') + 2 } });
+    assert.deepEqual(def.map((l) => `${relative(root, new URL(l.targetUri).pathname)}:${l.targetSelectionRange.start.line + 1}`).sort(), ['a/nginx.conf:4', 'b/nginx.conf:3']);
+    // Completion after "http://" in a new proxy_pass line: the groups of both configurations, each once.
+    const typed = SNIPPET.replace('    proxy_read_timeout 1s;\n', '    proxy_read_timeout 1s;\n    proxy_pass http://\n');
+    await c.change(snippet, typed);
+    const line = typed.split('\n').findIndex((l) => l.endsWith('http://'));
+    const items = await c.request<{ label: string }[]>('textDocument/completion', { textDocument: { uri: uri(snippet) }, position: { line, character: typed.split('\n')[line].length } });
+    const labels = items.map((i) => i.label);
+    assert.ok(labels.includes('http://only_b'), labels.join(' '));
+    assert.equal(labels.filter((l) => l === 'http://backend').length, 1, labels.join(' '));
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

@@ -8,7 +8,7 @@ import { lintText } from '../helpers';
 function complete(textWithCursor: string): CompletionItem[] {
   const offset = textWithCursor.indexOf('|');
   const text = textWithCursor.replace('|', '');
-  return completionItems(lintText(text), '/cfg/nginx.conf', offset);
+  return completionItems([lintText(text)], '/cfg/nginx.conf', offset);
 }
 const labels = (items: CompletionItem[]) => items.map((i) => i.label);
 const newText = (i: CompletionItem) => (i.textEdit as { newText: string }).newText;

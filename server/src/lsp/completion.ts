@@ -8,10 +8,24 @@ import { snippetToPlainText } from './plaintext';
 const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, upstream: CompletionItemKind.Reference, snippet: CompletionItemKind.Snippet } as const;
 
 /** `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text. */
-export function completionItems(result: LintResult, path: string, offset: number, snippets = true): CompletionItem[] {
-  const file = result.config.files.find((f) => f.path === path);
+/**
+ * `results`: the configuration the document belongs to first, then any other that includes it (a snippet several
+ * nginx.conf files include): names only some of them define (their upstreams) are offered too, each once.
+ */
+export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true): CompletionItem[] {
+  const file = results[0]?.config.files.find((f) => f.path === path);
   if (!file) return [];
-  return toCompletionItems(nginxCompletions(result.config, result.upstreams, path, file.text, offset), file.lines, snippets);
+  const first = nginxCompletions(results[0].config, results[0].upstreams, path, file.text, offset);
+  // A copy: the list may be one the completion code keeps (the directive names of a context).
+  const items = [...first.items];
+  const seen = new Set(items.map((i) => `${i.kind}\0${i.label}`));
+  for (const r of results.slice(1)) {
+    for (const item of nginxCompletions(r.config, r.upstreams, path, file.text, offset).items) {
+      const key = `${item.kind}\0${item.label}`;
+      if (!seen.has(key)) (seen.add(key), items.push(item));
+    }
+  }
+  return toCompletionItems({ ...first, items }, file.lines, snippets);
 }
 
 export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true): CompletionItem[] {

@@ -157,7 +157,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const offset = offsetOf(c, params.position);
     // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
     if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
-    return c.result.dialect === 'apache' ? toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets) : completionItems(c.result, c.path, offset, features.snippets);
+    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets);
+    // A snippet several nginx.conf files include: the upstream names of each of them.
+    return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets);
   });
 
   connection.onCodeAction((params) => {
@@ -224,7 +226,16 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const c = at(params.textDocument.uri);
     if (!c) return [];
     const offset = offsetOf(c, params.position);
-    const links = c.result.dialect === 'apache' ? toLocationLinks(apacheDefinitions(c.result, c.path, offset, ws.host()), c.file.lines, c.result.config.files) : definitionLinks(c.result, c.path, offset, ws.host());
+    // A snippet several entries include: a name may be defined in each of them (an upstream per nginx.conf), so the
+    // definitions of all of them, each target once.
+    const results = [c.result, ...ws.resultsIncluding(c.path).filter((r) => r.dialect === c.result.dialect && r !== c.result)];
+    const seen = new Set<string>();
+    const links = results
+      .flatMap((r) => (r.dialect === 'apache' ? toLocationLinks(apacheDefinitions(r, c.path, offset, ws.host()), c.file.lines, r.config.files) : definitionLinks(r, c.path, offset, ws.host())))
+      .filter((l) => {
+        const key = `${l.targetUri}\0${l.targetSelectionRange.start.line}:${l.targetSelectionRange.start.character}`;
+        return !seen.has(key) && !!seen.add(key);
+      });
     // A client without linkSupport takes Location[] only.
     return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
   });
