@@ -56,12 +56,14 @@ function parse(text: string, form: NginxTimeForm | 'either'): { ms: number; form
  * differently from the next smaller unit: after m the seconds are what is meant, and a zero is the same either way.
  * Most times end in a unit or are a bare number: the first checks return before anything is allocated.
  */
-function check(ctx: NginxRuleContext, node: ConfigNode, arg: Arg, prefix: string, form: NginxTimeForm | 'either', subject: string): void {
+function check(ctx: NginxRuleContext, node: ConfigNode, arg: Arg, prefix: string, form: NginxTimeForm | 'either', subject: string, timeIn?: string[]): void {
   const v = arg.value;
   const p = prefix.length;
   let end = v.length;
   while (end > p && v.charCodeAt(end - 1) === 32) end--;
   if (end === p || !isDigit(v.charCodeAt(end - 1))) return;
+  // Only where the reference says the argument is a time (placed elsewhere, nginx refuses the line for that).
+  if (timeIn && !inReferenceContexts(timeIn, node.context)) return;
   let digits = end;
   let zero = true;
   while (digits > p && isDigit(v.charCodeAt(digits - 1))) if (v.charCodeAt(--digits) !== 48) zero = false;
@@ -130,10 +132,10 @@ export default defineNginxRule({
       const form = timeFormOf(name) as NginxTimeForm | 'either';
       for (const node of nodes) {
         const args = node.directive.args;
-        if (args.length === 0 || !inReferenceContexts(info.timeIn, node.context)) continue;
-        check(ctx, node, args[0], '', form, name);
+        if (args.length === 0) continue;
+        check(ctx, node, args[0], '', form, name, info.timeIn);
         // keepalive_timeout's second time is the "Keep-Alive: timeout=" header, read in seconds.
-        if (name === 'keepalive_timeout' && args.length > 1 && node.context !== 'upstream') check(ctx, node, args[1], '', 'sec', `${name}'s Keep-Alive header time`);
+        if (name === 'keepalive_timeout' && args.length > 1 && node.context !== 'upstream') check(ctx, node, args[1], '', 'sec', `${name}'s Keep-Alive header time`, info.timeIn);
       }
     }
     for (const name of CACHE_VALID) {
