@@ -18,8 +18,9 @@ import { inReferenceContexts } from './placement-support';
 const STEP_MINUTES = 6;
 const STEP_SECONDS = 7;
 const STEP_MSEC = 8;
-/** Unit letters as ngx_parse_time orders them (index = its step), with the unit a number after each probably meant. */
+/** Unit letters as ngx_parse_time orders them (index = its step; https://nginx.org/en/docs/syntax.html lists them). */
 const UNITS = ['', 'y', 'M', 'w', 'd', 'h', 'm', 's', 'ms'];
+/** By step: the unit a number written after that one was probably meant in (the next smaller; none after ms). */
 const SMALLER = ['', 'M', 'w', 'd', 'h', 'm', 's', 'ms', ''];
 const SMALLER_NAME = ['', 'months', 'weeks', 'days', 'hours', 'minutes', 'seconds', 'milliseconds', ''];
 
