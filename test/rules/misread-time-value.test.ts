@@ -34,6 +34,8 @@ test('misread-time-value: reports a number after a unit other than m, where ngin
     // Values nginx refuses are invalid-argument-value's: "y" and "M" in milliseconds, "s" twice, a blank after "s".
     'proxy_read_timeout 1y6;', 'proxy_read_timeout 1M2;', 'proxy_read_timeout 1s1s5;', "proxy_read_timeout '1s5 ';", 'ssl_session_timeout 5ms500;',
     'proxy_read_timeout $t;', 'proxy_cache_valid 200 1h30x;',
+    // Written twice at one level: nginx does not start (duplicate-directive), so no value is in force.
+    'proxy_read_timeout 1h30; proxy_read_timeout 1h30;',
     // Not a time: a server block's arguments, a number of requests.
     'keepalive_requests 1000;', 'server { listen 127.0.0.1:18722; server_name a1h30; }',
   ];

@@ -76,6 +76,8 @@ function check(ctx: NginxRuleContext, node: ConfigNode, arg: Arg, prefix: string
   const time = v.slice(p);
   const read = parse(time, form);
   if (!read) return; // nginx refuses it: invalid-argument-value says so
+  // Written twice at one level, nginx stops at the duplicate (duplicate-directive's finding): no value is in force.
+  if (ctx.effective(node.parent, node.name).duplicate) return;
   const head = v.slice(p, unitEnd);
   const number = v.slice(digits, end);
   const cut = end - p;
