@@ -6,8 +6,9 @@ import retryBudgetExceedsOuterTimeout from '../nginx/retry-budget-exceeds-outer-
 import connectTimeoutAboveReadTimeout from '../nginx/connect-timeout-above-read-timeout';
 import longLivedLocationDefaultTimeout from '../nginx/long-lived-location-default-timeout';
 import resolverTimeoutTooLong from '../nginx/resolver-timeout-too-long';
+import misreadTimeValue from '../nginx/misread-time-value';
 
-/** Risky timeouts (connect, read, send, long-lived connections, resolver, the retry × timeout budget). */
+/** Risky timeouts (connect, read, send, long-lived connections, resolver, the retry × timeout budget, times nginx reads otherwise than they look). */
 export const timeoutRules: NginxRule[] = [
   connectTimeoutAboveOsLimit,
   readTimeoutTooLow,
@@ -16,4 +17,5 @@ export const timeoutRules: NginxRule[] = [
   connectTimeoutAboveReadTimeout,
   longLivedLocationDefaultTimeout,
   resolverTimeoutTooLong,
+  misreadTimeValue,
 ];

@@ -4,7 +4,7 @@ import { closest } from '../../model/names';
 import { nginxDirective } from '../../model/nginx-directives';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
-import { parseNginxTime } from '../../model/units';
+import { parseNginxTime, type NginxTimeForm } from '../../model/units';
 import { atLeast } from '../../model/version';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
@@ -132,12 +132,23 @@ export const UNCHECKED_TIMES = new Set([
   'zone_sync_connect_retry_interval', 'zone_sync_connect_timeout', 'zone_sync_interval', 'zone_sync_timeout',
 ]);
 
+/**
+ * How directive `name` reads its time: in milliseconds or seconds (checked on nginx 1.22.1), "either" where that is
+ * unchecked, "ignored" for the obsolete ones nginx reads and drops.
+ */
+export function timeFormOf(name: string): NginxTimeForm | 'either' | 'ignored' {
+  if (OBSOLETE.has(name)) return 'ignored';
+  if (SECONDS.has(name)) return 'sec';
+  if (UNCHECKED_TIMES.has(name)) return 'either';
+  return 'msec';
+}
+
 /** Whether nginx reads `value` as the time of directive `name`. */
 export function timeAccepted(name: string, value: string): boolean {
-  if (OBSOLETE.has(name)) return true;
-  if (SECONDS.has(name)) return parseNginxTime(value, 'sec') !== null;
-  if (UNCHECKED_TIMES.has(name)) return parseNginxTime(value, 'msec') !== null || parseNginxTime(value, 'sec') !== null;
-  return parseNginxTime(value, 'msec') !== null;
+  const form = timeFormOf(name);
+  if (form === 'ignored') return true;
+  if (form === 'either') return parseNginxTime(value, 'msec') !== null || parseNginxTime(value, 'sec') !== null;
+  return parseNginxTime(value, form) !== null;
 }
 
 function checkTime(ctx: NginxRuleContext, node: ConfigNode): void {

@@ -1,0 +1,44 @@
+// What misread-time-value says nginx does, on the real nginx 1.22.1: a number after the last unit of a time counts as
+// seconds, in a milliseconds directive (proxy_read_timeout) too. One backend answers every request after 1.5 s; each
+// location reads its time one way, and what the client gets (and when) tells which reading nginx made.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNginxTime } from '../../server/src/core/model/units';
+import { requireBinary } from '../helpers';
+import { request } from './harness/client';
+import { prepareNginx, startNginx } from './harness/nginx';
+import { startHttpStandin } from './standins/http';
+
+requireBinary('nginx');
+
+/** Location → its proxy_read_timeout, and what nginx must do with a backend that needs 1.5 s. */
+const CASES = [
+  // 1 s (0h1m, 60 s, would answer): a 504 after one second.
+  { path: '/h/', time: '0h1', status: 504, from: 900, to: 1400 },
+  // 2 s, not 2 ms: the answer comes through.
+  { path: '/m/', time: '0m2', status: 200, from: 1400, to: 2500 },
+  // 501 s, not 1.5 s: the answer comes through …
+  { path: '/s/', time: '1s500', status: 200, from: 1400, to: 2500 },
+  // … where 1.5 s written with its unit gives up first.
+  { path: '/ms/', time: '1500ms', status: 504, from: 1400, to: 2000 },
+];
+
+test('a number after the last unit of proxy_read_timeout counts as seconds (real nginx)', { timeout: 30_000 }, async () => {
+  const backend = await startHttpStandin({ behaviour: 'ok', delayMs: 1500 });
+  const locations = CASES.map((c) => `        location ${c.path} { proxy_read_timeout ${c.time}; proxy_pass http://${backend.address}; }`).join('\n');
+  const setup = await prepareNginx(`http {\n    server {\n        listen 8000;\n${locations}\n    }\n}\n`);
+  const nginx = await startNginx(setup);
+  try {
+    const got = await Promise.all(CASES.map((c) => request({ port: setup.port, path: c.path })));
+    const wrong = CASES.map((c, k) => ({ c, r: got[k] }))
+      .filter(({ c, r }) => r.status !== c.status || r.ms < c.from || r.ms >= c.to)
+      .map(({ c, r }) => `proxy_read_timeout ${c.time}: ${r.status} after ${r.ms} ms, expected ${c.status} within ${c.from}–${c.to} ms`);
+    assert.deepEqual(wrong, [], nginx.errorLog());
+    // parseNginxTime reads them the same way.
+    assert.deepEqual(CASES.map((c) => parseNginxTime(c.time, 'msec')), [1000, 2000, 501_000, 1500]);
+  } finally {
+    await nginx.stop();
+    await backend.stop();
+    setup.cleanup();
+  }
+});
