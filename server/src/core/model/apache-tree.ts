@@ -6,6 +6,8 @@ import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
 import { parseApache } from '../syntax/apache/parser';
 import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
 import { pathMapper, realPathMemo } from './include-paths';
+import { ifVersionHolds } from './apache-ifversion';
+import type { Version } from './version';
 
 export interface ApacheSourceFile {
   path: string;
@@ -63,6 +65,8 @@ export interface ApacheLoadOptions {
   maxIncludeDepth?: number;
   /** Includes are not followed once the configuration has this many directives (an include fan-out can multiply them). */
   maxDirectives?: number;
+  /** The httpd version the configuration is for (apache.version), for `<IfVersion>`; unknown: some 2.4 release. */
+  version?: Version;
 }
 
 export interface ApacheConfig {
@@ -82,6 +86,11 @@ export interface ApacheConfig {
    * settings do not give): what they would load (LoadModule lines above all) is not visible.
    */
   unseenIncludes: ApacheNode[];
+  /**
+   * `<IfVersion>` sections whose condition is false for the target version: httpd skips everything inside them, so
+   * no Include in them was followed, no Define in them counts, and the rules do not analyse them.
+   */
+  unread: ApacheNode[];
 }
 
 export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
@@ -114,6 +123,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
   const problems: ApacheLoadProblem[] = [];
   const unseenIncludes: ApacheNode[] = [];
+  const unread: ApacheNode[] = [];
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
   let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
@@ -173,7 +183,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     return { value, unresolved };
   };
 
-  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
+  /** `skipped`: inside an <IfVersion> section httpd does not read, where nodes are kept (for the editor) but have no effect. */
+  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[], skipped = false) => {
     for (const d of dirs) {
       let unresolved = false;
       const args = d.args.map((a) => {
@@ -184,6 +195,10 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       const node: ApacheNode = { directive: d, name: d.name, lname: d.lname, file, parent, children: [], via, args, unresolved };
       out.push(node);
       all.push(node);
+      if (skipped) {
+        if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, true);
+        continue;
+      }
       if (d.lname === 'define' && args.length >= 1 && !unresolved) defines.set(args[0], args[1] ?? '');
       else if (d.lname === 'undefine' && args.length >= 1) defines.delete(args[0]);
       else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
@@ -191,7 +206,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         serverRoot = r.root;
         rootSource = r.inCheckout ? 'config' : 'server-only';
       }
-      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children);
+      const skip = d.lname === 'ifversion' && !unresolved && ifVersionHolds(args, options.version ?? null) === false;
+      if (skip) unread.push(node);
+      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, skip);
       if ((d.lname === 'include' || d.lname === 'includeoptional') && args.length === 1 && !unresolved) expandInclude(node, parent, stack, out);
     }
   };
@@ -349,7 +366,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes };
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */
