@@ -159,14 +159,19 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
 
   const mapPath = pathMapper(options.pathMap);
-  /** For an absolute path missing from the checkout, tries the checkout folder that mirrors it (…/etc/apache2). */
+  /**
+   * For an absolute path missing from the checkout, the checkout folder that mirrors it: ServerRoot ends with the
+   * path's leading folders (repo/etc/apache2 ↔ /etc/apache2) or is named like one of its folders (repo/conf/etc/httpd
+   * ↔ /opt/docker/etc/httpd, the layout Docker images copy into place), as for nginx.
+   */
   const rerooted = (p: string): string | undefined => {
     const dir = serverRoot.split('/').filter(Boolean);
     const segs = p.split('/').filter(Boolean);
     for (let k = Math.min(dir.length, segs.length - 1); k >= 1; k--) {
       if (dir.slice(dir.length - k).join('/') === segs.slice(0, k).join('/')) return '/' + [...dir, ...segs.slice(k)].join('/');
     }
-    return undefined;
+    const j = segs.lastIndexOf(dir[dir.length - 1] ?? '', segs.length - 2);
+    return j >= 0 ? '/' + [...dir, ...segs.slice(j + 1)].join('/') : undefined;
   };
 
   const substitute = (v: string): { value: string; unresolved: boolean } => {
