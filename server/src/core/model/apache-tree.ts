@@ -228,6 +228,31 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     return { file: f };
   };
 
+  /**
+   * What httpd 2.4 prints when `Include pattern` matches nothing. It walks the pattern folder by folder: a folder
+   * before the first wildcard that does not exist fails with "Could not open directory", a wildcard nothing in its
+   * folder matches with "No matches for the wildcard" (apache2 -t 2.4.71). Undefined when a deeper level fails,
+   * where the line depends on what the server's folders hold.
+   */
+  const wildcardFailure = (pattern: string): string | undefined => {
+    const kind = (p: string) => {
+      const r = host.readFile(p);
+      return r.ok ? 'file' : r.reason;
+    };
+    const segs = pattern.split('/');
+    const i = segs.findIndex((s) => hasGlob(s));
+    const dir = segs.slice(0, i).join('/') || '/';
+    const d = kind(dir);
+    if (d === 'missing') return `Include/IncludeOptional: Could not open directory ${dir}: No such file or directory`;
+    if (d !== 'directory') return undefined;
+    const g = host.glob(`${dir.replace(/\/$/, '')}/${segs[i]}`);
+    if (!('paths' in g)) return undefined;
+    // Before the last segment only folders count.
+    const hits = i === segs.length - 1 ? g.paths : g.paths.filter((p) => kind(p) === 'directory');
+    return hits.length === 0 ? `Include/IncludeOptional: No matches for the wildcard '${segs[i]}' in '${dir}', failing` : undefined;
+  };
+
+
   const expandInclude = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
     const optional = node.lname === 'includeoptional';
     const arg = node.directive.args[0];
@@ -275,13 +300,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       if (targets.length === 0) {
         if (optional && mayExist) unseenIncludes.push(node);
         if (!optional) {
+          const said = guessed ? undefined : wildcardFailure(pattern);
           problems.push({
             kind: 'include-not-found',
             file,
             span: arg,
             message: guessed
               ? unverifiedMessage(`no file matches "${written}"`, serverRoot, `httpd refuses to start if nothing matches under the real one (No matches for the wildcard '${basename(pattern)}' …); use IncludeOptional if none may exist`)
-              : `no file matches "${pattern}"; httpd refuses to start: No matches for the wildcard '${basename(pattern)}' in '${dirname(pattern)}', failing (use IncludeOptional if none may exist)`,
+              : `no file matches "${pattern}"; httpd refuses to start${said ? `: ${said}` : ''} (use IncludeOptional if none may exist)`,
             mayExistOnServer: mayExist,
             unverified: guessed,
           });
