@@ -273,3 +273,35 @@ test('balancer-member-outside-balancer: the forms apache2 -t accepts are not rep
     }
   }
 });
+
+test('include-not-found: an Include whose wildcard matches nothing quotes what apache2 -t prints, which depends on the folders', () => {
+  requireBinary('apache2');
+  // A folder before the wildcard that does not exist is "Could not open directory", not "No matches for the wildcard".
+  const tree = tempTree({ 'empty/readme.txt': 'x', 'sub/a/readme.txt': 'x' });
+  try {
+    const cases = [
+      `Include ${tree.dir}/missing/*.conf`,
+      `Include ${tree.dir}/missing/deeper/*.conf`,
+      `Include ${tree.dir}/missing/*/site.conf`,
+      `Include ${tree.dir}/empty/*.conf`,
+      `Include ${tree.dir}/empty/*/site.conf`,
+      `Include ${tree.dir}/sub/*/*.conf`,
+    ];
+    for (const c of cases) {
+      const text = `${load([])}\nServerName localhost\nListen 127.0.0.1:18996\n${c}\n`;
+      const path = join(tree.dir, 'httpd.conf');
+      writeFileSync(path, text);
+      const findings = lintApache(path, text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => f.ruleId === 'include-not-found');
+      // On one line here: "apache2: Syntax error on line 5 of /…/httpd.conf: Include/IncludeOptional: …".
+      const said = /Syntax error on line \d+ of [^:]*: ([^\n]*)/.exec(apacheTest(path).output)?.[1];
+      assert.ok(said, `apache2 -t accepted ${c}`);
+      assert.equal(findings.length, 1, c);
+      const m = findings[0].message;
+      // A deeper level that fails is not quoted (its line depends on the server's folders); the others are, exactly.
+      if (c.endsWith('/sub/*/*.conf')) assert.match(m, /httpd refuses to start \(use IncludeOptional/, m);
+      else assert.ok(m.includes(`httpd refuses to start: ${said} (`), `apache2 -t says «${said}», the finding says: ${m}`);
+    }
+  } finally {
+    tree.cleanup();
+  }
+});

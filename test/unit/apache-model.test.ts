@@ -76,6 +76,19 @@ test('a relative Include in a fragment resolves against ServerRoot, not the frag
   assert.deepEqual(load(docker, '/repo/conf/httpd.conf').all.map((n) => n.lname), ['serverroot', 'include', 'timeout']);
 });
 
+test('an absolute Include missing from the checkout is read from the folder that mirrors it, also one named like a folder of the path', () => {
+  // webdevops' Docker images copy conf/etc/httpd/ to /opt/docker/etc/httpd/ and include files by that path.
+  const files = {
+    '/repo/conf/etc/httpd/main.conf': 'Include /opt/docker/etc/httpd/global.conf\nInclude /opt/docker/etc/httpd/php.conf\nIncludeOptional /opt/docker/etc/httpd/conf.d/*.conf\n',
+    '/repo/conf/etc/httpd/global.conf': 'Timeout 30\n',
+    '/repo/conf/etc/httpd/conf.d/proxy.conf': 'ProxyTimeout 5\n',
+  };
+  const c = load(files, '/repo/conf/etc/httpd/main.conf');
+  assert.deepEqual(c.all.map((n) => n.lname), ['include', 'timeout', 'include', 'includeoptional', 'proxytimeout']);
+  // What the checkout does not have at all is still reported, as a file that may exist only on the server.
+  assert.deepEqual(c.problems.map((p) => [p.kind, p.message.slice(0, 55), !!p.mayExistOnServer]), [['include-not-found', 'included file "/opt/docker/etc/httpd/php.conf" does not', true]]);
+});
+
 test('include cycles are reported and do not recurse', () => {
   const files = { '/c/httpd.conf': 'Include a.conf\n', '/c/a.conf': 'Include httpd.conf\n' };
   const c = load(files, '/c/httpd.conf', '/c');

@@ -40,11 +40,14 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     htaccess: options.htaccess,
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
+    version: settings.apache.version,
   }));
+  // What is inside an <IfVersion> section httpd skips is never read: no rule analyses it.
+  const read = withoutNodes(config, config.unread);
   // Lines httpd rejects in an .htaccess file never take effect: htaccess-directive-not-allowed reports them, and
   // every rule (that one included) analyses the file without them.
-  const notAllowed = notAllowedInHtaccess(config);
-  const view = withoutNodes(config, notAllowed);
+  const notAllowed = notAllowedInHtaccess(read);
+  const view = withoutNodes(read, notAllowed);
   const { modules, proxy } = timed(timings, 'model (modules, proxies)', () => ({ modules: buildModuleView(view), proxy: buildProxyModel(view) }));
   const byName = new Map<string, ApacheNode[]>();
   for (const n of view.all) {

@@ -6,6 +6,8 @@ import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
 import { parseApache } from '../syntax/apache/parser';
 import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
 import { pathMapper, realPathMemo } from './include-paths';
+import { ifVersionHolds } from './apache-ifversion';
+import type { Version } from './version';
 
 export interface ApacheSourceFile {
   path: string;
@@ -63,6 +65,8 @@ export interface ApacheLoadOptions {
   maxIncludeDepth?: number;
   /** Includes are not followed once the configuration has this many directives (an include fan-out can multiply them). */
   maxDirectives?: number;
+  /** The httpd version the configuration is for (apache.version), for `<IfVersion>`; unknown: some 2.4 release. */
+  version?: Version;
 }
 
 export interface ApacheConfig {
@@ -82,6 +86,11 @@ export interface ApacheConfig {
    * settings do not give): what they would load (LoadModule lines above all) is not visible.
    */
   unseenIncludes: ApacheNode[];
+  /**
+   * `<IfVersion>` sections whose condition is false for the target version: httpd skips everything inside them, so
+   * no Include in them was followed, no Define in them counts, and the rules do not analyse them.
+   */
+  unread: ApacheNode[];
 }
 
 export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
@@ -114,6 +123,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const filesByPath = new Map<string, ApacheSourceFile>([[entryPath, entry]]);
   const problems: ApacheLoadProblem[] = [];
   const unseenIncludes: ApacheNode[] = [];
+  const unread: ApacheNode[] = [];
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
   let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
@@ -149,14 +159,19 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
 
   const mapPath = pathMapper(options.pathMap);
-  /** For an absolute path missing from the checkout, tries the checkout folder that mirrors it (…/etc/apache2). */
+  /**
+   * For an absolute path missing from the checkout, the checkout folder that mirrors it: ServerRoot ends with the
+   * path's leading folders (repo/etc/apache2 ↔ /etc/apache2) or is named like one of its folders (repo/conf/etc/httpd
+   * ↔ /opt/docker/etc/httpd, the layout Docker images copy into place), as for nginx.
+   */
   const rerooted = (p: string): string | undefined => {
     const dir = serverRoot.split('/').filter(Boolean);
     const segs = p.split('/').filter(Boolean);
     for (let k = Math.min(dir.length, segs.length - 1); k >= 1; k--) {
       if (dir.slice(dir.length - k).join('/') === segs.slice(0, k).join('/')) return '/' + [...dir, ...segs.slice(k)].join('/');
     }
-    return undefined;
+    const j = segs.lastIndexOf(dir[dir.length - 1] ?? '', segs.length - 2);
+    return j >= 0 ? '/' + [...dir, ...segs.slice(j + 1)].join('/') : undefined;
   };
 
   const substitute = (v: string): { value: string; unresolved: boolean } => {
@@ -173,7 +188,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     return { value, unresolved };
   };
 
-  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
+  /** `skipped`: inside an <IfVersion> section httpd does not read, where nodes are kept (for the editor) but have no effect. */
+  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[], skipped = false) => {
     for (const d of dirs) {
       let unresolved = false;
       const args = d.args.map((a) => {
@@ -184,6 +200,10 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       const node: ApacheNode = { directive: d, name: d.name, lname: d.lname, file, parent, children: [], via, args, unresolved };
       out.push(node);
       all.push(node);
+      if (skipped) {
+        if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, true);
+        continue;
+      }
       if (d.lname === 'define' && args.length >= 1 && !unresolved) defines.set(args[0], args[1] ?? '');
       else if (d.lname === 'undefine' && args.length >= 1) defines.delete(args[0]);
       else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
@@ -191,7 +211,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         serverRoot = r.root;
         rootSource = r.inCheckout ? 'config' : 'server-only';
       }
-      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children);
+      const skip = d.lname === 'ifversion' && !unresolved && ifVersionHolds(args, options.version ?? null) === false;
+      if (skip) unread.push(node);
+      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, skip);
       if ((d.lname === 'include' || d.lname === 'includeoptional') && args.length === 1 && !unresolved) expandInclude(node, parent, stack, out);
     }
   };
@@ -205,6 +227,31 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     filesByPath.set(path, f);
     return { file: f };
   };
+
+  /**
+   * What httpd 2.4 prints when `Include pattern` matches nothing. It walks the pattern folder by folder: a folder
+   * before the first wildcard that does not exist fails with "Could not open directory", a wildcard nothing in its
+   * folder matches with "No matches for the wildcard" (apache2 -t 2.4.71). Undefined when a deeper level fails,
+   * where the line depends on what the server's folders hold.
+   */
+  const wildcardFailure = (pattern: string): string | undefined => {
+    const kind = (p: string) => {
+      const r = host.readFile(p);
+      return r.ok ? 'file' : r.reason;
+    };
+    const segs = pattern.split('/');
+    const i = segs.findIndex((s) => hasGlob(s));
+    const dir = segs.slice(0, i).join('/') || '/';
+    const d = kind(dir);
+    if (d === 'missing') return `Include/IncludeOptional: Could not open directory ${dir}: No such file or directory`;
+    if (d !== 'directory') return undefined;
+    const g = host.glob(`${dir.replace(/\/$/, '')}/${segs[i]}`);
+    if (!('paths' in g)) return undefined;
+    // Before the last segment only folders count.
+    const hits = i === segs.length - 1 ? g.paths : g.paths.filter((p) => kind(p) === 'directory');
+    return hits.length === 0 ? `Include/IncludeOptional: No matches for the wildcard '${segs[i]}' in '${dir}', failing` : undefined;
+  };
+
 
   const expandInclude = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
     const optional = node.lname === 'includeoptional';
@@ -253,13 +300,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       if (targets.length === 0) {
         if (optional && mayExist) unseenIncludes.push(node);
         if (!optional) {
+          const said = guessed ? undefined : wildcardFailure(pattern);
           problems.push({
             kind: 'include-not-found',
             file,
             span: arg,
             message: guessed
               ? unverifiedMessage(`no file matches "${written}"`, serverRoot, `httpd refuses to start if nothing matches under the real one (No matches for the wildcard '${basename(pattern)}' …); use IncludeOptional if none may exist`)
-              : `no file matches "${pattern}"; httpd refuses to start: No matches for the wildcard '${basename(pattern)}' in '${dirname(pattern)}', failing (use IncludeOptional if none may exist)`,
+              : `no file matches "${pattern}"; httpd refuses to start${said ? `: ${said}` : ''} (use IncludeOptional if none may exist)`,
             mayExistOnServer: mayExist,
             unverified: guessed,
           });
@@ -349,7 +397,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes };
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */

@@ -1,3 +1,5 @@
+import { moduleOfDirective } from '../../model/apache-modules';
+import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
 /** The rules that need the whole list of loaded modules and check nothing without it. */
@@ -14,6 +16,9 @@ export default defineApacheRule({
   check(ctx) {
     const why = ctx.modules.unknownBecause;
     if (!why) return;
+    // Those rules look only at directives of the modules proxylint knows and at "proxy:" handlers: where there are
+    // none (a Debian mods-available/*.load file, a main file whose sites are not in the checkout), they miss nothing.
+    if (!ctx.config.all.some(moduleDependent)) return;
     const where = why.node ? { node: why.node } : why.problem ? { at: { file: why.problem.file, ...why.problem.span } } : undefined;
     if (!where) return;
     ctx.report({
@@ -22,3 +27,7 @@ export default defineApacheRule({
     });
   },
 });
+
+function moduleDependent(n: ApacheNode): boolean {
+  return moduleOfDirective(n.lname) !== undefined || (n.lname === 'sethandler' && /^proxy:/i.test(n.args[0] ?? ''));
+}

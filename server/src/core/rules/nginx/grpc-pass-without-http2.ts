@@ -47,12 +47,11 @@ function serverOf(node: ConfigNode): ConfigNode | undefined {
   return undefined;
 }
 
-function http2On(ctx: NginxRuleContext, server: ConfigNode): boolean {
-  // Before 1.25.1 there is no such directive (nginx refuses it as unknown): it cannot turn HTTP/2 on.
-  if (atLeast(ctx.target.version, HTTP2_DIRECTIVE_SINCE) === false) return false;
+/** The `http2 on;` in force for a server block, if any. */
+function http2On(ctx: NginxRuleContext, server: ConfigNode): ConfigNode | undefined {
   const e = ctx.effective(server, 'http2');
   const node = e.nodes[e.nodes.length - 1];
-  return node?.directive.args[0]?.value.toLowerCase() === 'on';
+  return node?.directive.args[0]?.value.toLowerCase() === 'on' ? node : undefined;
 }
 
 /**
@@ -91,8 +90,11 @@ export default defineNginxRule({
     }
     const whole = wholeConfiguration(ctx);
     const newDirective = atLeast(ctx.target.version, HTTP2_DIRECTIVE_SINCE) === true;
+    const tooOld = atLeast(ctx.target.version, HTTP2_DIRECTIVE_SINCE) === false;
     for (const [server, grpc] of byServer) {
-      if (http2On(ctx, server)) continue;
+      // Before 1.25.1 there is no such directive: nginx refuses to start over it, so it cannot turn HTTP/2 on.
+      const on = http2On(ctx, server);
+      if (on && !tooOld) continue;
       // In a fragment, an include inside the server may hold its listen lines.
       if (!whole && server.children.some((c) => c.name === 'include')) continue;
       const written = server.children.filter((c) => c.name === 'listen');
@@ -120,6 +122,16 @@ export default defineNginxRule({
             return replaceSpan(l.node.file, { start: last.end, end: last.end }, ' http2');
           }),
         });
+      }
+      if (on) {
+        // Saying what clients would get is beside the point: this nginx does not start.
+        ctx.report({
+          node: grpc[0],
+          message: `gRPC clients cannot reach this grpc_pass: the "http2 on;" meant to turn HTTP/2 on here (line ${on.file.lines.positionAt(on.directive.start).line + 1}${on.file !== grpc[0].file ? ` of ${on.file.path}` : ''}) exists only from nginx ${HTTP2_DIRECTIVE_SINCE} on, and nginx ${ctx.target.version!.join('.')} refuses to start over it ([emerg] unknown directive "http2"); on this version the "http2" parameter of the listen lines turns HTTP/2 on`,
+          suggestions: suggestions.filter((x) => x.title.startsWith('Add "http2" to the listen lines')),
+          related: [{ path: on.file.path, start: on.directive.start, end: on.directive.end, message: `nginx ${ctx.target.version!.join('.')} does not know this directive` }],
+        });
+        continue;
       }
       ctx.report({
         node: grpc[0],

@@ -112,6 +112,8 @@ export default defineNginxRule({
       let fromRequest = false;
       /** The port written after a host taken from the request: nginx then never takes the host for a group's name. */
       let requestPort: number | undefined;
+      /** The whole address comes from the request: it may also be a "unix:" socket path, which needs no lookup. */
+      let wholeAddress = false;
       const candidates = expand(ctx, t);
       let named = 0;
       for (const c of candidates) {
@@ -122,6 +124,7 @@ export default defineNginxRule({
         if (h.host.includes(FROM_REQUEST)) {
           fromRequest = true;
           if (h.port !== undefined) requestPort ??= h.port;
+          else if (h.host === FROM_REQUEST) wholeAddress = true;
           continue;
         }
         if (isIpLiteral(h.host) || /[^A-Za-z0-9.\-_]/.test(h.host)) continue;
@@ -135,12 +138,12 @@ export default defineNginxRule({
       // Routing by Host to groups named after sites (upstream example.com { … }) is deliberate: unknown hosts then fail on purpose.
       const siteGroups = ctx.upstreams.upstreams.some((u) => u.module === t.module && u.name.includes('.'));
       if (!names.size && (!fromRequest || siteGroups)) continue;
-      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length, requestPort);
+      report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length, requestPort, wholeAddress);
     }
   },
 });
 
-function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[], always: boolean, requestPort?: number) {
+function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: ConfigNode[], always: boolean, requestPort?: number, wholeAddress = false) {
   const unseen = outerLevelUnseen(ctx.config, t.node);
   const where = unseen ? `this file sets no resolver (ignore this if the ${t.module} block that includes it sets one)` : 'no resolver is in effect here';
   // The stream module has no error page to send: it closes the connection and logs $status 500.
@@ -153,7 +156,7 @@ function report(ctx: NginxRuleContext, t: PassTarget, names: string[], from: Con
       ? `${t.directive} ${t.arg.value} has variables, so nginx looks ${shown} up for every ${unit}, but ${where}: each one ${fails(names[0])}`
       : `${t.directive} ${t.arg.value} has variables and can name ${shown}, which nginx must look up per ${unit}, but ${where}: each ${unit} that gets such a name ${fails(names[0])}`
     : requestPort === undefined
-      ? `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address or an upstream group name, the ${unit} ${fails('…')}`
+      ? `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address${wholeAddress ? ', a UNIX socket (unix:/path)' : ''} or an upstream group name, the ${unit} ${fails('…')}`
       : // With a port nginx looks only among the groups that static pass targets made of "host:port", never for an upstream block.
         `${t.directive} ${t.arg.value} takes its host from the ${unit}, but ${where}: unless the value is an IP address, the ${unit} ${fails('…')}; the name of an upstream block does not help, because the target has a port (":${requestPort}") and nginx then does not look for a group of that name`;
   const server = enclosing(t.node, 'server');
