@@ -2,6 +2,9 @@
 // configuration decides (found by an on-call review):
 // - a location with a nested location of its own: the nested location's pass target is not a second server of the
 //   outer one, so a hanging backend there is a sure 504 (one server to go to), as for a location without one.
+// - a group of one server with keepalive, whose backend closes a reused connection: nginx logs "upstream prematurely
+//   closed connection", resends the GET on a new connection without logging it, and the client gets 200. The line
+//   alone must not be said to be a 502 that "the next lines with the same *connection number" would contradict.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireBinary, runCli } from '../helpers';
@@ -21,6 +24,7 @@ interface Outcome {
 interface Entry {
   example: string;
   outcome: Outcome | null;
+  hedge: Outcome | null;
 }
 
 /** Runs `conf` on the real nginx, calls `fn`, and gives back explain's text and JSON for the error log. */
@@ -74,5 +78,40 @@ test('explain: a location whose nested location passes elsewhere still has one s
   } finally {
     await silent.stop();
     await spare.stop();
+  }
+});
+
+test('explain: a lone "prematurely closed" on a group with keepalive is hedged by the resend nginx does not log, not by later lines (the client got 200) (real nginx)', async () => {
+  // Closes a kept connection that was idle for 300 ms at the moment nginx reuses it (the keep-alive race, forced).
+  const racy = await startHttpStandin({ behaviour: 'ok', idleCloseMs: 300, closeOnReuseAfterIdle: true, deadlineMs: 30_000 });
+  try {
+    const statuses: (number | string)[] = [];
+    const run = await explainRun(
+      `http {
+    upstream kept { server ${racy.address}; keepalive 4; }
+    server {
+        listen 127.0.0.1:8000;
+        server_name oncall.test;
+        location /ka/ { proxy_http_version 1.1; proxy_set_header Connection ""; proxy_pass http://kept; }
+    }
+}
+`,
+      async (setup) => {
+        statuses.push((await request({ port: setup.port, path: '/ka/1', timeoutMs: 5000 })).status);
+        await sleep(700);
+        statuses.push((await request({ port: setup.port, path: '/ka/2', timeoutMs: 5000 })).status);
+      },
+    );
+    assert.deepEqual(statuses, [200, 200], run.log);
+    assert.match(run.log, /\[error\] .*upstream prematurely closed connection while reading response header from upstream, .*request: "GET \/ka\/2 HTTP\/1\.1"/);
+    assert.equal(racy.requests.filter((r) => r.path === '/ka/2').length, 2, 'nginx sent /ka/2 twice: on the reused connection, then on a new one');
+    const block = run.block('/ka/2');
+    assert.doesNotMatch(block, /the next lines with the same \*connection number tell/);
+    assert.match(block, /\n  nginx: the client got 502 if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again \(the same server too\); a try that gets an answer is not logged\./);
+    const e = run.entry('/ka/2');
+    assert.equal(e.outcome, null, 'not sure: the resend is not logged');
+    assert.deepEqual({ status: e.hedge?.status, final: e.hedge?.final }, { status: '502', final: false });
+  } finally {
+    await racy.stop();
   }
 });

@@ -190,7 +190,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const out: string[] = [];
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
   const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
-  const got = x.outcome && !o.inRequest ? outcomeText(x.outcome, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  const said = o.inRequest ? undefined : x.outcome ?? x.hedge;
+  const got = said ? outcomeText(said, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
@@ -340,6 +341,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     ...(x.explanation.pattern.server === 'nginx'
       ? {
           outcome: x.outcome ? outcomeJson(x.outcome) : null,
+          hedge: x.hedge ? outcomeJson(x.hedge) : null,
           errorPage: x.errorPage ? errorPageJson(x.errorPage) : null,
           cache: x.cache ? { stale: x.cache.stale ? { ...pos(x.cache.stale.node), word: x.cache.stale.word } : null, keepsError: x.cache.keepsError ? { ...pos(x.cache.keepsError.node), status: x.cache.keepsError.status, time: x.cache.keepsError.time } : null } : null,
           notes: nginxNotes(x, (n) => `${n.file.path}:${pos(n).line}`),
