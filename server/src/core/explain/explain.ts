@@ -114,11 +114,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   const requests = apacheRequests(lines);
   // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
-  // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502.
+  // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502. So does an
+  // AH01102 for a backend that closed the connection: with that AH00898 after it the client got 502; a later request
+  // of a kept-alive client connection, which gets no answer, has no AH00898 (test/servers/explain-apache-oncall.test.ts).
   for (const r of requests) {
     const ids = new Set(r.lines.map((i) => lines[i].explanation!.pattern.id));
     for (const i of r.lines) {
       const e = lines[i].explanation!;
+      if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
       if (e.pattern.id !== 'apache-read-timeout') continue;
       if (ids.has('apache-100-continue-timeout')) lines[i].explanation = { ...e, pattern: APACHE_CONTINUE_NO_ANSWER };
       else if (ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
