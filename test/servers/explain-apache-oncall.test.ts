@@ -2,19 +2,28 @@
 // - a backend that closes the connection without answering: AH01102 (20014 or 104) and then AH00898 for the same
 //   request; with that AH00898 the client got 502, not "no answer at all" (a later request of a kept-alive client
 //   connection, which logs no AH00898);
+// - a pooled fcgi:// connection (enablereuse=on) the backend closed while httpd still sends the request: "AH01074:
+//   Failed writing Environment to :port:" and 503, a line explain did not know;
 // - a response header over responsefieldsize=: the value in force there is that limit, not the timeouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
+import { APX_LOG } from '../../server/src/core/docs/log-lines';
+import { explainProblems } from '../evidence/explain-check';
+import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
-import { prepareApache, startApache } from './harness/apache';
+import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { sleep } from './harness/proc';
+import { startFastcgiStandin } from './standins/fastcgi';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
 
 interface Entry {
   id: string;
+  status: string;
+  example: string;
   backend: { line: number; url: string; how: string } | null;
   timeouts: { name: string; value: string; origin: string }[];
 }
@@ -72,6 +81,51 @@ ProxyPass "/bigger/" "http://${bigger.address}/" responsefieldsize=10000
     await httpd.stop();
     await big.stop();
     await bigger.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain: "AH01074: Failed writing Environment" of a pooled fcgi:// connection the backend closed is known, placed at the fcgi:// worker, and a 503 (real httpd); the enablereuse hover says 503 for fcgi://', async () => {
+  // Closes a kept connection idle for 300 ms when httpd reuses it; the second request carries a big environment, so
+  // httpd is often still writing it when the reset comes (else it logs AH01067 and AH01075 while reading: also 503).
+  const fpm = await startFastcgiStandin({ closeOnReuseAfterIdleMs: 300, deadlineMs: 60_000 });
+  const setup = await prepareApache(`ProxyPass "/fpm/" "fcgi://${fpm.address}/" enablereuse=on\n`);
+  const httpd = await startApache(setup);
+  try {
+    const pad: Record<string, string> = {};
+    for (let h = 0; h < 80; h++) pad[`X-Pad-${h}`] = 'p'.repeat(8000);
+    const statuses: string[] = [];
+    for (let i = 0; i < 8 && !/AH01074/.test(httpd.errorLog()); i++) {
+      assert.equal((await request({ port: setup.port, path: `/fpm/${i}a.php`, timeoutMs: 5000 })).status, 200);
+      await sleep(500);
+      statuses.push(String((await request({ port: setup.port, path: `/fpm/${i}b.php`, timeoutMs: 5000, headers: pad })).status));
+      await sleep(100);
+    }
+    const log = httpd.errorLog();
+    assert.ok(statuses.every((s) => s === '503'), `${statuses}\n${log}`);
+    const sent = /\((32|104)\)[^:\n]*: \[client [^\]]*\] AH01074: Failed writing Environment to :(\d+):/.exec(log);
+    assert.ok(sent, `no AH01074 in ${statuses.length} tries:\n${log}`);
+    assert.ok(logHasLine(log.replace(sent[0], sent[0].replace(/^\(104\)Connection reset by peer/, '(32)Broken pipe').replace(/:\d+:$/, ':46627:')), APX_LOG.fcgiSendFailed), log);
+    assert.equal(sent[2], String(setup.port), 'the port is httpd\'s own (the Host header\'s), not the backend\'s');
+    // Every proxy_fcgi line is known and claims the status the client got.
+    const fcgiLines = log.split('\n').filter((l) => l.includes('[proxy_fcgi:'));
+    assert.deepEqual(explainProblems({ statuses: ['503'], errorLog: fcgiLines.join('\n') } as Observation, 'apache', 'server test'), []);
+
+    const json = JSON.parse(runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']).stdout) as { explained: Entry[] };
+    const e = json.explained.find((x) => x.id === 'apache-fcgi-send-failed');
+    assert.ok(e, JSON.stringify(json.explained.map((x) => x.id)));
+    assert.equal(e.status, '503');
+    assert.equal(e.backend?.line, lineOf(setup.text, 'ProxyPass "/fpm/"'));
+    assert.match(e.backend!.how, /the line comes from mod_proxy_fcgi, which names no backend/);
+    assert.deepEqual(e.timeouts, [], 'the timeouts do not decide a failed send');
+
+    const doc = apacheWorkerParamDoc('enablereuse')!;
+    assert.ok(doc.statusCodes.includes('503'), JSON.stringify(doc.statusCodes));
+    assert.ok(doc.logLines.includes(APX_LOG.fcgiSendFailed));
+    assert.match(doc.failure, /\*\*503\*\* through mod_proxy_fcgi/);
+  } finally {
+    await httpd.stop();
+    await fpm.stop();
     setup.cleanup();
   }
 });

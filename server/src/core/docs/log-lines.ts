@@ -148,6 +148,8 @@ export const APX_LOG = {
   // A FastCGI backend that closes the connection without answering: 503 (AH01075 names httpd's own port, not the backend).
   fcgiNoHeader: '[client 127.0.0.1:43150] AH01067: Failed to read FastCGI header',
   fcgiDispatchFailed: '(104)Connection reset by peer: [client 127.0.0.1:43150] AH01075: Error dispatching request to :22161: ',
+  // The same close while httpd still sends the request (a pooled fcgi:// connection the backend closed): 503.
+  fcgiSendFailed: '(32)Broken pipe: [client 127.0.0.1:48050] AH01074: Failed writing Environment to :46627:',
   // A balancer member taken out after its answer or its timeout; the request itself got that answer (500) or 502.
   failOnStatusLine: "AH01174: balancer://fs: Forcing worker (http://127.0.0.1:33449) into error state due to status code 500 matching 'failonstatus' balancer parameter",
   failOnTimeoutLine: "AH02460: balancer://ft: Forcing worker (http://127.0.0.1:21001) into error state due to timeout and 'failontimeout' parameter being set",
@@ -188,6 +190,7 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   badHeaderStartBody: 'servers/apache-badheader-modes.test.ts',
   fcgiNoHeader: 'servers/explain-apache-line-kinds.test.ts',
   fcgiDispatchFailed: 'servers/explain-apache-line-kinds.test.ts',
+  fcgiSendFailed: 'servers/explain-apache-oncall.test.ts',
   failOnStatusLine: 'servers/explain-apache-line-kinds.test.ts',
   failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
 };

@@ -78,7 +78,7 @@ function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
 }
 
 /** Lines only mod_proxy_fcgi writes: their worker is an fcgi:// one. */
-const FCGI_LINES = new Set(['apache-fcgi-timeout', 'apache-fcgi-no-header', 'apache-fcgi-dispatch-failed']);
+const FCGI_LINES = new Set(['apache-fcgi-timeout', 'apache-fcgi-no-header', 'apache-fcgi-dispatch-failed', 'apache-fcgi-send-failed']);
 /** Lines about a whole balancer, which they name. */
 const BALANCER_LINES = new Set(['apache-all-in-error', 'apache-route-in-error', 'apache-no-workers']);
 

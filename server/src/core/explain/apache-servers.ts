@@ -6,7 +6,7 @@ import type { LogFields } from './log-patterns';
  * Which server (main server or <VirtualHost>) an httpd error-log line's request came to, as far as the line says.
  * The default ErrorLogFormat names no server, so a main-server worker used by several virtual hosts cannot be tied to
  * one of them from it (and its timeouts differ per server, see ProxyModel.backendTimeout). What can say it:
- * - AH01075 (mod_proxy_fcgi) writes the port the request came to: "Error dispatching request to :8080:";
+ * - mod_proxy_fcgi's AH01075 (and AH01073/AH01074) write the port the request came to: "Error dispatching request to :8080:";
  * - an ErrorLogFormat with %v or %V (the server's name) or %{Host}i writes a name before the message, and one with %A
  *   the local address and port.
  */
@@ -15,8 +15,10 @@ export interface ServerEvidence {
   names: string[];
   /** IP:port words before the message code, outside `[client …]`. */
   addresses: string[];
-  /** AH01075's port ('' for the scheme's default). */
+  /** The port mod_proxy_fcgi's AH01075/AH01073/AH01074 name ('' for the scheme's default). */
   port?: string;
+  /** The message code of the line that names `port` ("AH01075"). */
+  portBy?: string;
 }
 
 /** The evidence a line carries; undefined when it has none. */
@@ -30,14 +32,15 @@ export function serverEvidence(text: string, fields: LogFields): ServerEvidence 
     else if (/^[a-z0-9*_-]+(\.[a-z0-9*_-]+)*(:\d+)?$/i.test(word) && /[a-z]/i.test(word)) names.push(word.replace(/:\d+$/, '').toLowerCase());
   }
   if (!names.length && !addresses.length && fields.serverPort === undefined) return undefined;
-  return { names, addresses, ...(fields.serverPort !== undefined ? { port: fields.serverPort } : {}) };
+  return { names, addresses, ...(fields.serverPort !== undefined ? { port: fields.serverPort, portBy: code?.[0].slice(0, -1) } : {}) };
 }
 
 /** The evidence of several lines of one request together. */
 export function mergeEvidence(list: (ServerEvidence | undefined)[]): ServerEvidence | undefined {
   const present = list.filter((e): e is ServerEvidence => !!e);
   if (!present.length) return undefined;
-  return { names: [...new Set(present.flatMap((e) => e.names))], addresses: [...new Set(present.flatMap((e) => e.addresses))], port: present.find((e) => e.port !== undefined)?.port };
+  const port = present.find((e) => e.port !== undefined);
+  return { names: [...new Set(present.flatMap((e) => e.names))], addresses: [...new Set(present.flatMap((e) => e.addresses))], port: port?.port, portBy: port?.portBy };
 }
 
 const wildcard = (name: string) => new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -70,7 +73,7 @@ export function serversOfEvidence(proxy: ProxyModel, e: ServerEvidence): { serve
     const hits = proxy.servers.filter((s) => s.vhost && s.addresses.some((a) => a.port === '*' || ports.includes(a.port)));
     const servers = new Set<ApacheNode | null>(hits.map((s) => s.vhost));
     if (proxy.mainServerAnswers && (!proxy.mainServerPorts || proxy.mainServerPorts.some((p) => ports.includes(p)))) servers.add(null);
-    if (servers.size) return { servers, how: `the request came to httpd's port ${e.port || '80 or 443'} (AH01075 names it), which ${servers.size === 1 ? 'one server takes' : `${servers.size} servers take`}` };
+    if (servers.size) return { servers, how: `the request came to httpd's port ${e.port || '80 or 443'} (${e.portBy ?? 'AH01075'} names it), which ${servers.size === 1 ? 'one server takes' : `${servers.size} servers take`}` };
   }
   return undefined;
 }
