@@ -4,7 +4,8 @@
 //   connection, which logs no AH00898);
 // - a pooled fcgi:// connection (enablereuse=on) the backend closed while httpd still sends the request: "AH01074:
 //   Failed writing Environment to :port:" and 503, a line explain did not know;
-// - a response header over responsefieldsize=: the value in force there is that limit, not the timeouts.
+// - a response header over responsefieldsize=: the value in force there is that limit, not the timeouts;
+// - lines of a request with a Referer header, which httpd ends with ", referer: <url>".
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
@@ -126,6 +127,36 @@ test('explain: "AH01074: Failed writing Environment" of a pooled fcgi:// connect
   } finally {
     await httpd.stop();
     await fpm.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain reads the backend and path of httpd lines that end with ", referer: <url>" (a request with a Referer header, default ErrorLogFormat) (real httpd)', async () => {
+  const silent = await startHttpStandin({ behaviour: 'silent', deadlineMs: 30_000 });
+  const refused = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  await refused.stop(); // its port now refuses connections
+  const setup = await prepareApache(`ProxyPass "/slow/" "http://${silent.address}/" timeout=1\nProxyPass "/down/" "http://${refused.address}/"\n`);
+  const httpd = await startApache(setup);
+  try {
+    const headers = { Referer: 'https://shop.example/cart?step=2' };
+    const statuses = [];
+    for (const path of ['/slow/a', '/down/a']) statuses.push(String((await request({ port: setup.port, path, headers, timeoutMs: 5000 })).status));
+    await sleep(200);
+    const log = httpd.errorLog();
+    assert.deepEqual(statuses, ['502', '503'], log);
+    assert.match(log, /AH01102: error reading status line from remote server 127\.0\.0\.1:\d+, referer: https:\/\/shop\.example\/cart\?step=2\n/);
+    assert.match(log, /AH01114: HTTP: failed to make connection to backend: 127\.0\.0\.1, referer: https:\/\/shop\.example\/cart\?step=2\n/);
+    const json = JSON.parse(runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']).stdout) as { explained: (Entry & { fields: { path?: string; upstream?: string } })[] };
+    const at = (id: string) => json.explained.filter((e) => e.id === id).map((e) => ({ line: e.backend?.line ?? null, path: e.fields.path ?? null, upstream: e.fields.upstream ?? null }));
+    const slow = lineOf(setup.text, 'ProxyPass "/slow/"');
+    const down = lineOf(setup.text, 'ProxyPass "/down/"');
+    assert.deepEqual(at('apache-read-timeout'), [{ line: slow, path: null, upstream: silent.address }]);
+    assert.deepEqual(at('apache-read-error'), [{ line: slow, path: '/slow/a', upstream: null }]);
+    assert.deepEqual(at('apache-connect-failed'), [{ line: down, path: null, upstream: refused.address }]);
+    assert.deepEqual(at('apache-no-connection'), [{ line: down, path: null, upstream: '127.0.0.1' }]);
+  } finally {
+    await httpd.stop();
+    await silent.stop();
     setup.cleanup();
   }
 });

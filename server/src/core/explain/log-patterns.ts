@@ -930,6 +930,10 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     if (line.includes(', bytes from/to client:')) fields.stream = true;
     return fields;
   }
+  // httpd ends the message with ", referer: <url>" when the request had a Referer header (its default format; the
+  // documented "% ,\ referer\ %{Referer}i" writes ", referer <url>"): not part of the path or backend before it
+  // (on 2.4.71: "… from remote server 127.0.0.1:42987, referer: https://shop.example/cart?x=1").
+  line = line.replace(/(AH\d{5}:.*?), referer:? \S*/, '$1');
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
   // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941. ("remote
