@@ -5,7 +5,8 @@
 // - a pooled fcgi:// connection (enablereuse=on) the backend closed while httpd still sends the request: "AH01074:
 //   Failed writing Environment to :port:" and 503, a line explain did not know;
 // - a response header over responsefieldsize=: the value in force there is that limit, not the timeouts;
-// - lines of a request with a Referer header, which httpd ends with ", referer: <url>".
+// - lines of a request with a Referer header, which httpd ends with ", referer: <url>";
+// - an ErrorLogFormat that writes the virtual host's name after the message: the name is read there.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
@@ -154,6 +155,55 @@ test('explain reads the backend and path of httpd lines that end with ", referer
     assert.deepEqual(at('apache-read-error'), [{ line: slow, path: '/slow/a', upstream: null }]);
     assert.deepEqual(at('apache-connect-failed'), [{ line: down, path: null, upstream: refused.address }]);
     assert.deepEqual(at('apache-no-connection'), [{ line: down, path: null, upstream: '127.0.0.1' }]);
+  } finally {
+    await httpd.stop();
+    await silent.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain reads the server from an ErrorLogFormat that writes %v after the message ("… %M … [vhost %v]"), and gives that virtual host\'s timeout (real httpd)', async () => {
+  const silent = await startHttpStandin({ behaviour: 'silent', deadlineMs: 30_000 });
+  const setup = await prepareApache(
+    [
+      'Listen 8001',
+      // Debian's format (the default's fields) with the virtual host's name added at the end.
+      'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\\ %a] %M% ,\\ referer\\ %{Referer}i [vhost %v]"',
+      'Timeout 4',
+      `ProxyPass "/m/" "http://${silent.address}/m/"`,
+      '<VirtualHost *:8001>',
+      '    ServerName one.test',
+      '    ProxyTimeout 1',
+      '</VirtualHost>',
+      '<VirtualHost *:8001>',
+      '    ServerName two.test',
+      '    ProxyTimeout 2',
+      '</VirtualHost>',
+      '',
+    ].join('\n'),
+  );
+  const httpd = await startApache(setup);
+  try {
+    const port = setup.ports.get('8001')!;
+    const [one, two] = await Promise.all([
+      request({ port, path: '/m/a', headers: { Host: 'one.test' }, timeoutMs: 8000 }),
+      request({ port, path: '/m/b', headers: { Host: 'two.test', Referer: 'http://two.test/from' }, timeoutMs: 8000 }),
+    ]);
+    await sleep(200);
+    const log = httpd.errorLog();
+    assert.deepEqual([one.status, two.status], [502, 502], log);
+    assert.ok(one.ms >= 900 && one.ms < 1900 && two.ms >= 1900 && two.ms < 2900, `${one.ms} ms through one.test, ${two.ms} ms through two.test`);
+    assert.match(log, /AH01102: error reading status line from remote server [^\n]* \[vhost one\.test\]\n/);
+    // With the referer field before it, httpd 2.4.71 left the name off the AH01102 line; the AH00898 of the same
+    // request has it, and the request's lines are read together.
+    assert.match(log, /AH00898: Error reading from remote server returned by \/m\/b, referer http:\/\/two\.test\/from \[vhost two\.test\]\n/);
+    const json = JSON.parse(runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']).stdout) as { explained: (Entry & { fields: { path?: string } })[] };
+    const reads = json.explained.filter((e) => e.id === 'apache-read-timeout');
+    const said = reads.map((e) => ({ server: /the line names the server (\S+) \(ErrorLogFormat %v\)/.exec(e.backend!.how)?.[1], timeouts: e.timeouts.map((t) => `${t.name} ${t.value} (${t.origin})`) }));
+    assert.deepEqual(said.sort((a, b) => String(a.server).localeCompare(String(b.server))), [
+      { server: 'one.test', timeouts: ['backend timeout 1 s (ProxyTimeout 1)', 'connect timeout 1 s (ProxyTimeout 1)'] },
+      { server: 'two.test', timeouts: ['backend timeout 2 s (ProxyTimeout 2)', 'connect timeout 2 s (ProxyTimeout 2)'] },
+    ], JSON.stringify(reads, null, 1));
   } finally {
     await httpd.stop();
     await silent.stop();

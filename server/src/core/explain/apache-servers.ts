@@ -1,4 +1,4 @@
-import type { ProxyModel } from '../model/apache-proxy';
+import type { ErrorLogTail, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import type { LogFields } from './log-patterns';
 
@@ -7,8 +7,8 @@ import type { LogFields } from './log-patterns';
  * The default ErrorLogFormat names no server, so a main-server worker used by several virtual hosts cannot be tied to
  * one of them from it (and its timeouts differ per server, see ProxyModel.backendTimeout). What can say it:
  * - mod_proxy_fcgi's AH01075 (and AH01073/AH01074) write the port the request came to: "Error dispatching request to :8080:";
- * - an ErrorLogFormat with %v or %V (the server's name) or %{Host}i writes a name before the message, and one with %A
- *   the local address and port.
+ * - an ErrorLogFormat with %v or %V (the server's name) or %{Host}i writes a name, and one with %A the local address
+ *   and port: before the message, or after it (read with the format's ErrorLogTail).
  */
 export interface ServerEvidence {
   /** Words before the message code that may be a server name (`[a.test]`, `a.test:8080`). */
@@ -21,15 +21,25 @@ export interface ServerEvidence {
   portBy?: string;
 }
 
-/** The evidence a line carries; undefined when it has none. */
-export function serverEvidence(text: string, fields: LogFields): ServerEvidence | undefined {
+/**
+ * The evidence a line carries; undefined when it has none. `tails`: the ends of line that the configurations'
+ * ErrorLogFormats write after the message, with the server's name or address in them.
+ */
+export function serverEvidence(text: string, fields: LogFields, tails: readonly ErrorLogTail[] = []): ServerEvidence | undefined {
   const code = /AH\d{5}:/.exec(text);
   const head = (code ? text.slice(0, code.index) : '').replace(/\[client [^\]]*\]/g, ' ');
   const names: string[] = [];
   const addresses: string[] = [];
+  const address = (word: string) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d+$/.test(word);
   for (const word of head.split(/[[\]\s,]+/)) {
-    if (/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d+$/.test(word)) addresses.push(word.toLowerCase());
+    if (address(word)) addresses.push(word.toLowerCase());
     else if (/^[a-z0-9*_-]+(\.[a-z0-9*_-]+)*(:\d+)?$/i.test(word) && /[a-z]/i.test(word)) names.push(word.replace(/:\d+$/, '').toLowerCase());
+  }
+  for (const tail of code ? tails : []) {
+    const word = tail.pattern.exec(text.slice(code!.index))?.[1];
+    if (!word) continue;
+    if (tail.kind === 'address' && address(word)) addresses.push(word.toLowerCase());
+    else if (tail.kind === 'name') names.push(word.replace(/:\d+$/, '').toLowerCase());
   }
   if (!names.length && !addresses.length && fields.serverPort === undefined) return undefined;
   return { names, addresses, ...(fields.serverPort !== undefined ? { port: fields.serverPort, portBy: code?.[0].slice(0, -1) } : {}) };

@@ -129,13 +129,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   }
   // What a request's lines say about the server it came to (see serverEvidence), for each of them.
   const evidence = new Map<number, ServerEvidence>();
+  const tails = apacheConfigs.flatMap((c) => (c.proxy.errorLogFormat.tail ? [c.proxy.errorLogFormat.tail] : []));
   for (const r of requests) {
-    const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields)));
+    const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields, tails)));
     if (merged) for (const i of r.lines) evidence.set(i, merged);
   }
   lines.forEach((l, i) => {
     if (l.explanation?.pattern.server !== 'apache' || evidence.has(i)) return;
-    const own = serverEvidence(l.text, l.explanation.fields);
+    const own = serverEvidence(l.text, l.explanation.fields, tails);
     if (own) evidence.set(i, own);
   });
   const borrowed = new Map<number, Borrowed>();
