@@ -5,11 +5,16 @@
 // - a group of one server with keepalive, whose backend closes a reused connection: nginx logs "upstream prematurely
 //   closed connection", resends the GET on a new connection without logging it, and the client gets 200. The line
 //   alone must not be said to be a 502 that "the next lines with the same *connection number" would contradict.
+// - a variable proxy_pass whose name the resolver has no address for: 502 at once, "(3: Host not found)", a line the
+//   resolver hover did not show.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx, type NginxSetup } from './harness/nginx';
+import { startDnsStandin } from './standins/dns';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
@@ -113,5 +118,37 @@ test('explain: a lone "prematurely closed" on a group with keepalive is hedged b
     assert.deepEqual({ status: e.hedge?.status, final: e.hedge?.final }, { status: '502', final: false });
   } finally {
     await racy.stop();
+  }
+});
+
+test('resolver: a name the resolver has no address for is a 502 at once, "(3: Host not found)", which the resolver hover shows and explain knows (real nginx)', async () => {
+  const dns = await startDnsStandin({ answer: null, deadlineMs: 30_000 });
+  try {
+    const got: { status: number | string; ms: number }[] = [];
+    const run = await explainRun(
+      `http {
+    server {
+        listen 127.0.0.1:8000;
+        server_name oncall.test;
+        location /dyn/ {
+            resolver 127.0.0.1:${dns.port};
+            resolver_timeout 5s;
+            set $backend nosuch.example;
+            proxy_pass http://$backend:8080;
+        }
+    }
+}
+`,
+      async (setup) => void got.push(await request({ port: setup.port, path: '/dyn/x', timeoutMs: 8000 })),
+    );
+    assert.equal(got[0].status, 502, run.log);
+    assert.ok(got[0].ms < 2000, `answered after ${got[0].ms} ms, not after resolver_timeout`);
+    assert.ok(run.log.includes(`[error] `) && run.log.includes(NGX_LOG.resolveNotFound), run.log);
+    assert.match(run.block('/dyn/x'), /\n  nginx: the client got 502\.\n/);
+    const doc = nginxDirectiveDoc('resolver', 'http')!;
+    assert.ok(doc.logLines.includes(NGX_LOG.resolveNotFound));
+    assert.match(doc.failure, /\*\*The name has no address\*\*[^\n]*\*\*502\*\* `… could not be resolved \(3: Host not found\)`/);
+  } finally {
+    await dns.stop();
   }
 });

@@ -47,6 +47,8 @@ export const NGX_LOG = {
   // The file holds the intermediate but not the root it was issued by.
   tlsVerifyNoRoot: 'upstream SSL certificate verify error: (2:unable to get issuer certificate) while SSL handshaking to upstream',
   v6Unreachable: 'connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream',
+  // The resolver answered that the name has no address (nginx 1.22.1: 502 at once).
+  resolveNotFound: 'nosuch.example could not be resolved (3: Host not found)',
   // Logged at level info: not in an error log at the default level (error).
   clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
   serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
@@ -72,6 +74,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   tlsVerifyIssuer: 'servers/nginx-tls-verify.test.ts',
   tlsVerifyNoRoot: 'servers/nginx-tls-verify.test.ts',
   v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
+  resolveNotFound: 'servers/explain-nginx-oncall.test.ts',
   clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
   streamIdle: 'servers/explain-nginx-stream.test.ts',
