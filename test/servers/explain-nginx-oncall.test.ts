@@ -6,10 +6,12 @@
 //   closed connection", resends the GET on a new connection without logging it, and the client gets 200. The line
 //   alone must not be said to be a 502 that "the next lines with the same *connection number" would contradict.
 // - a variable proxy_pass whose name the resolver has no address for: 502 at once, "(3: Host not found)", a line the
-//   resolver hover did not show.
+//   resolver hover did not show;
+// - an idle WebSocket closed by proxy_read_timeout, and a group whose servers are taken out: the hover gave their
+//   lines as "not reproduced in the lab", or not at all (max_fails).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
+import { nginxDirectiveDoc, nginxServerParamDoc } from '../../server/src/core/docs/directive-doc';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
@@ -151,4 +153,65 @@ test('resolver: a name the resolver has no address for is a 502 at once, "(3: Ho
   } finally {
     await dns.stop();
   }
+});
+
+test('proxy_read_timeout on a WebSocket: the idle tunnel is closed after it with "while proxying upgraded connection" at [info], the line the hover shows as logged (real nginx)', async () => {
+  const ws = await startHttpStandin({ behaviour: 'websocket', deadlineMs: 30_000 });
+  try {
+    const got: Awaited<ReturnType<typeof request>>[] = [];
+    const run = await explainRun(
+      `http {
+    server {
+        listen 127.0.0.1:8000;
+        server_name oncall.test;
+        location /ws/ {
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 1s;
+            proxy_pass http://${ws.address};
+        }
+    }
+}
+`,
+      async (setup) => void got.push(await request({ port: setup.port, path: '/ws/x', headers: { Upgrade: 'websocket', Connection: 'Upgrade' }, holdOpenMs: 3000, timeoutMs: 6000 })),
+    );
+    assert.equal(got[0].status, 101, run.log);
+    assert.ok(got[0].closedAfterMs !== undefined && got[0].closedAfterMs >= 900 && got[0].closedAfterMs < 2000, `closed after ${got[0].closedAfterMs} ms`);
+    assert.ok(run.log.split('\n').some((l) => l.includes('[info] ') && l.includes(NGX_LOG.upgradedTimeout)), run.log);
+    assert.match(run.block('/ws/x'), /\n  nginx: the client got WebSocket closed \(after 101\)\.\n/);
+    const doc = nginxDirectiveDoc('proxy_read_timeout', 'location')!;
+    assert.ok(doc.logLines.includes(NGX_LOG.upgradedTimeout) && !(doc.expectedLogLines ?? []).includes(NGX_LOG.upgradedTimeout));
+  } finally {
+    await ws.stop();
+  }
+});
+
+test('max_fails: a group whose servers refuse logs "upstream server temporarily disabled while connecting to upstream" after each, then "no live upstreams", the lines the max_fails hover shows (real nginx)', async () => {
+  const a = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  const b = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  await a.stop(); // both ports now refuse connections
+  await b.stop();
+  const statuses: (number | string)[] = [];
+  const run = await explainRun(
+    `http {
+    upstream pool { server ${a.address} fail_timeout=30s; server ${b.address} fail_timeout=30s; }
+    server {
+        listen 127.0.0.1:8000;
+        server_name oncall.test;
+        location /pool/ { proxy_pass http://pool; }
+    }
+}
+`,
+    async (setup) => {
+      for (const path of ['/pool/1', '/pool/2']) statuses.push((await request({ port: setup.port, path, timeoutMs: 5000 })).status);
+    },
+  );
+  assert.deepEqual(statuses, [502, 502], run.log);
+  const warn = run.log.split('\n').filter((l) => l.includes('[warn] ') && l.includes(NGX_LOG.serverDisabledConnect));
+  assert.equal(warn.length, 2, run.log);
+  assert.ok(run.log.includes(NGX_LOG.noLive), run.log);
+  const doc = nginxServerParamDoc('max_fails')!;
+  for (const line of [NGX_LOG.refused, NGX_LOG.serverDisabledConnect, NGX_LOG.noLive]) assert.ok(doc.logLines.includes(line), line);
+  assert.ok(nginxDirectiveDoc('upstream', 'http')!.logLines.includes(NGX_LOG.serverDisabledConnect));
 });

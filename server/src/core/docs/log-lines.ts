@@ -47,11 +47,15 @@ export const NGX_LOG = {
   // The file holds the intermediate but not the root it was issued by.
   tlsVerifyNoRoot: 'upstream SSL certificate verify error: (2:unable to get issuer certificate) while SSL handshaking to upstream',
   v6Unreachable: 'connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream',
+  // An idle WebSocket closed by proxy_read_timeout, logged at level info (nginx 1.22.1).
+  upgradedTimeout: 'upstream timed out (110: Connection timed out) while proxying upgraded connection',
   // The resolver answered that the name has no address (nginx 1.22.1: 502 at once).
   resolveNotFound: 'nosuch.example could not be resolved (3: Host not found)',
   // Logged at level info: not in an error log at the default level (error).
   clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
   serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
+  // The same after a refused connect, logged at level warn (nginx 1.22.1).
+  serverDisabledConnect: 'upstream server temporarily disabled while connecting to upstream',
   // The stream module's proxy_timeout on an idle session, logged at level info (nginx 1.22.1).
   streamIdle: 'connection timed out (110: Connection timed out) while proxying connection',
   slowStartInvalid: 'invalid parameter "slow_start=10s"',
@@ -75,6 +79,8 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   tlsVerifyNoRoot: 'servers/nginx-tls-verify.test.ts',
   v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
   resolveNotFound: 'servers/explain-nginx-oncall.test.ts',
+  upgradedTimeout: 'servers/explain-nginx-oncall.test.ts',
+  serverDisabledConnect: 'servers/explain-nginx-oncall.test.ts',
   clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
   streamIdle: 'servers/explain-nginx-stream.test.ts',
