@@ -70,6 +70,7 @@ test('explain: the runtime log lines the hovers quote are explained as the right
     [APX_LOG.badHeaderStartBody, 'apache-bad-header-tolerated', '200'],
     [APX_LOG.fcgiNoHeader, 'apache-fcgi-no-header', '503'],
     [APX_LOG.fcgiDispatchFailed, 'apache-fcgi-dispatch-failed', '503'],
+    [APX_LOG.fcgiSendFailed, 'apache-fcgi-send-failed', '503'],
     [APX_LOG.failOnStatusLine, 'apache-failonstatus', '500'],
     [APX_LOG.failOnTimeoutLine, 'apache-failontimeout', '502'],
   ];

@@ -289,9 +289,10 @@ test('every line a server test is said to check exists and is used by that test,
 
 test('renderHover: sections, server wording, official link and rule links', () => {
   const md = renderHover(nginxDirectiveDoc('proxy_read_timeout')!);
-  for (const part of ['**proxy_read_timeout**', 'How this leads to 504/502 or a truncated 200 on nginx', '**In the error log**', '```text', 'Expected form', '**Default:** `60s`', '[nginx docs ↗](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout)']) {
+  for (const part of ['**proxy_read_timeout**', 'How this leads to 504/502 or a truncated 200 on nginx', '**In the error log**', '```text', '**Default:** `60s`', '[nginx docs ↗](https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout)']) {
     assert.ok(md.includes(part), `missing ${part}\n${md}`);
   }
+  assert.ok(renderHover(nginxDirectiveDoc('client_max_body_size')!).includes('Expected form (not reproduced in the lab)'));
   const ap = renderHover(apacheDirectiveDoc('ProxyTimeout')!);
   for (const part of ['How this leads to 502/504/503 or a truncated 200 on Apache', 'AH01102', '[Apache docs ↗](https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxytimeout)']) {
     assert.ok(ap.includes(part), `missing ${part}\n${ap}`);

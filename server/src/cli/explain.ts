@@ -178,7 +178,7 @@ interface TextOptions {
   placing: boolean;
   cwd: string;
   /** Within a request: the rules are listed once for all its lines, and what an earlier line showed is not repeated. */
-  inRequest?: { shownValuesOf?: unknown; shownPlace?: unknown; shownValues?: Set<string>; shownFindings: Set<unknown>; shownMeanings: Set<string> };
+  inRequest?: { shownApacheValues?: Set<string>; shownPlace?: unknown; shownValues?: Set<string>; shownFindings: Set<unknown>; shownMeanings: Set<string> };
   /** The line itself, when it is shown for its own sake (in a request): its backend and path, not the first line's of its kind. */
   own?: LogExplanation;
 }
@@ -190,7 +190,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   const out: string[] = [];
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
   const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
-  const got = x.outcome && !o.inRequest ? outcomeText(x.outcome, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  const said = o.inRequest ? undefined : x.outcome ?? x.hedge;
+  const got = said ? outcomeText(said, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
@@ -219,10 +220,12 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const w = x.apache;
     if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
     else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
-    // The values of one request's lines are said once while they stay the same.
-    const shown = JSON.stringify(w.values.map((v) => [v.name, v.value, v.origin, v.scope?.label]));
-    if (w.values.length && (!o.inRequest || o.inRequest.shownValuesOf !== shown)) out.push(...apacheValuesText(w.values, (n) => where(n, o.cwd)));
-    if (o.inRequest) o.inRequest.shownValuesOf = shown;
+    // Each value of one request's lines is said once (the lines of a request mostly share their worker's values).
+    const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
+    const shown = (o.inRequest ? (o.inRequest.shownApacheValues ??= new Set()) : new Set<string>());
+    const fresh = w.values.filter((v) => !shown.has(key(v)));
+    if (fresh.length) out.push(...apacheValuesText(fresh, (n) => where(n, o.cwd)));
+    for (const v of fresh) shown.add(key(v));
   } else if (o.placing) {
     out.push(
       fields.path || fields.upstream || fields.balancer
@@ -340,6 +343,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     ...(x.explanation.pattern.server === 'nginx'
       ? {
           outcome: x.outcome ? outcomeJson(x.outcome) : null,
+          hedge: x.hedge ? outcomeJson(x.hedge) : null,
           errorPage: x.errorPage ? errorPageJson(x.errorPage) : null,
           cache: x.cache ? { stale: x.cache.stale ? { ...pos(x.cache.stale.node), word: x.cache.stale.word } : null, keepsError: x.cache.keepsError ? { ...pos(x.cache.keepsError.node), status: x.cache.keepsError.status, time: x.cache.keepsError.time } : null } : null,
           notes: nginxNotes(x, (n) => `${n.file.path}:${pos(n).line}`),

@@ -42,7 +42,7 @@ const shorten = (line: string) => code(line.length > 300 ? line.slice(0, 297) + 
 
 function toMarkdown(x: ExplainedEntry): string {
   const { pattern } = x.explanation;
-  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ? outcomeText(x.outcome) : `the client got ${entryStatus(x)}`}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
+  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ?? x.hedge ? outcomeText((x.outcome ?? x.hedge)!) : `the client got ${entryStatus(x)}`}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
   return [head, shorten(x.example), ...body(x)].join('\n\n');
 }
 

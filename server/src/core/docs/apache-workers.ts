@@ -66,7 +66,7 @@ const WORKER: DirectiveDoc[] = [
   p('disablereuse', {
     summary: 'With `On`, httpd closes the backend connection after each request instead of pooling it.',
     failure:
-      'Pooling (the default for `http://` backends; `fcgi://` backends are not pooled unless `enablereuse=on` is written) risks the reuse race — a backend closing an idle connection just as httpd reuses it (sporadic **502**, `AH01102`) — and, pooled or not (`fcgi://`, `scgi://` and `uwsgi://` too), httpd resolves the backend name only once per child process (stale IP → **503** after the backend moves). `On` avoids both at the cost of a new connection per request.',
+      'Pooling (the default for `http://` backends; `fcgi://` backends are not pooled unless `enablereuse=on` is written) risks the reuse race — a backend closing an idle connection just as httpd reuses it (sporadic **502**, `AH01102`; **503** for an `fcgi://` worker with `enablereuse=on`, `AH01067` then `AH01075`, or `AH01074`) — and, pooled or not (`fcgi://`, `scgi://` and `uwsgi://` too), httpd resolves the backend name only once per child process (stale IP → **503** after the backend moves). `On` avoids both at the cost of a new connection per request.',
     statusCodes: ['502', '503'],
     logLines: [APX_LOG.closedByBackend],
     defaultValue: 'Off (mod_proxy_fcgi: no reuse unless `enablereuse=on`)',
@@ -75,9 +75,9 @@ const WORKER: DirectiveDoc[] = [
   p('enablereuse', {
     summary: 'The inverse of `disablereuse`. mod_proxy_http pools backend connections without it; mod_proxy_fcgi reuses them only when it is written (`enablereuse=on`, or `disablereuse=off`).',
     failure:
-      'On 2.4.71 an `fcgi://` worker without it opened a new connection for every request (FastCGI requests without FCGI_KEEP_CONN); with `enablereuse=on` three requests shared one connection. A `ProxyPassMatch` whose URL holds `$1` is not pooled without it either (2.4.47 and later). Turning reuse on brings the same trade-off as for HTTP: keep pooled connections shorter-lived than the backend\'s idle timeout (`ttl`), or reused connections fail with 502.',
-    statusCodes: ['502'],
-    logLines: [],
+      'On 2.4.71 an `fcgi://` worker without it opened a new connection for every request (FastCGI requests without FCGI_KEEP_CONN); with `enablereuse=on` three requests shared one connection. A `ProxyPassMatch` whose URL holds `$1` is not pooled without it either (2.4.47 and later). Turning reuse on brings the same trade-off as for HTTP: keep pooled connections shorter-lived than the backend\'s idle timeout (`ttl`), or a request on a pooled connection the backend has just closed fails: **502** through mod_proxy_http (`AH01102`), **503** through mod_proxy_fcgi (`AH01067` then `AH01075` while it reads the answer, `AH01074 … Failed writing Environment` while it still sends the request; on 2.4.71).',
+    statusCodes: ['502', '503'],
+    logLines: [APX_LOG.closedByBackend, APX_LOG.fcgiNoHeader, APX_LOG.fcgiDispatchFailed, APX_LOG.fcgiSendFailed],
     defaultValue: 'On for mod_proxy_http (Off for a ProxyPassMatch URL with `$`); mod_proxy_fcgi does not reuse unless it is written',
   }),
   p('addressttl', {

@@ -47,9 +47,15 @@ export const NGX_LOG = {
   // The file holds the intermediate but not the root it was issued by.
   tlsVerifyNoRoot: 'upstream SSL certificate verify error: (2:unable to get issuer certificate) while SSL handshaking to upstream',
   v6Unreachable: 'connect() to [2001:db8::1]:80 failed (101: Network is unreachable) while connecting to upstream',
+  // An idle WebSocket closed by proxy_read_timeout, logged at level info (nginx 1.22.1).
+  upgradedTimeout: 'upstream timed out (110: Connection timed out) while proxying upgraded connection',
+  // The resolver answered that the name has no address (nginx 1.22.1: 502 at once).
+  resolveNotFound: 'nosuch.example could not be resolved (3: Host not found)',
   // Logged at level info: not in an error log at the default level (error).
   clientSendTimeout: 'client timed out (110: Connection timed out) while sending to client',
   serverDisabledHeader: 'upstream server temporarily disabled while reading response header from upstream',
+  // The same after a refused connect, logged at level warn (nginx 1.22.1).
+  serverDisabledConnect: 'upstream server temporarily disabled while connecting to upstream',
   // The stream module's proxy_timeout on an idle session, logged at level info (nginx 1.22.1).
   streamIdle: 'connection timed out (110: Connection timed out) while proxying connection',
   slowStartInvalid: 'invalid parameter "slow_start=10s"',
@@ -72,6 +78,9 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   tlsVerifyIssuer: 'servers/nginx-tls-verify.test.ts',
   tlsVerifyNoRoot: 'servers/nginx-tls-verify.test.ts',
   v6Unreachable: 'servers/nginx-resolver-aaaa.test.ts',
+  resolveNotFound: 'servers/explain-nginx-oncall.test.ts',
+  upgradedTimeout: 'servers/explain-nginx-oncall.test.ts',
+  serverDisabledConnect: 'servers/explain-nginx-oncall.test.ts',
   clientSendTimeout: 'servers/nginx-hover-runtime.test.ts',
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
   streamIdle: 'servers/explain-nginx-stream.test.ts',
@@ -148,6 +157,8 @@ export const APX_LOG = {
   // A FastCGI backend that closes the connection without answering: 503 (AH01075 names httpd's own port, not the backend).
   fcgiNoHeader: '[client 127.0.0.1:43150] AH01067: Failed to read FastCGI header',
   fcgiDispatchFailed: '(104)Connection reset by peer: [client 127.0.0.1:43150] AH01075: Error dispatching request to :22161: ',
+  // The same close while httpd still sends the request (a pooled fcgi:// connection the backend closed): 503.
+  fcgiSendFailed: '(32)Broken pipe: [client 127.0.0.1:48050] AH01074: Failed writing Environment to :46627:',
   // A balancer member taken out after its answer or its timeout; the request itself got that answer (500) or 502.
   failOnStatusLine: "AH01174: balancer://fs: Forcing worker (http://127.0.0.1:33449) into error state due to status code 500 matching 'failonstatus' balancer parameter",
   failOnTimeoutLine: "AH02460: balancer://ft: Forcing worker (http://127.0.0.1:21001) into error state due to timeout and 'failontimeout' parameter being set",
@@ -188,6 +199,7 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   badHeaderStartBody: 'servers/apache-badheader-modes.test.ts',
   fcgiNoHeader: 'servers/explain-apache-line-kinds.test.ts',
   fcgiDispatchFailed: 'servers/explain-apache-line-kinds.test.ts',
+  fcgiSendFailed: 'servers/explain-apache-oncall.test.ts',
   failOnStatusLine: 'servers/explain-apache-line-kinds.test.ts',
   failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
 };

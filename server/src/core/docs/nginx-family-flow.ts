@@ -99,8 +99,7 @@ export const FLOW_FAMILIES: Family[] = [
         .filter(Boolean)
         .join('\n') + grpcNote(m),
       statusCodes: ['504', '502', 'truncated-200'],
-      logLines: [NGX_LOG.headerTimeout, NGX_LOG.bodyTimeout, NGX_LOG.premature],
-      expectedLogLines: m.id === 'proxy' ? ['upstream timed out (110: Connection timed out) while proxying upgraded connection'] : undefined,
+      logLines: [NGX_LOG.headerTimeout, NGX_LOG.bodyTimeout, NGX_LOG.premature, ...(m.id === 'proxy' ? [NGX_LOG.upgradedTimeout] : [])],
       defaultValue: '60s',
       versions: since(m),
       rules: [

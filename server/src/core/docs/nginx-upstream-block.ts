@@ -26,8 +26,7 @@ const BLOCK: DirectiveDoc[] = [
       '- A pass directive naming a group that does not exist is taken as a hostname, and nginx will not start (`host not found in upstream`).',
     ].join('\n'),
     statusCodes: ['502', '504', 'startup-failure'],
-    logLines: [NGX_LOG.noLive, NGX_LOG.noServers, NGX_LOG.hostNotFound],
-    expectedLogLines: ['upstream server temporarily disabled while connecting to upstream'],
+    logLines: [NGX_LOG.noLive, NGX_LOG.serverDisabledConnect, NGX_LOG.noServers, NGX_LOG.hostNotFound],
     versions: '1.11.5: a group whose servers all failed waits `fail_timeout` instead of resetting. 1.29.7: `keepalive 32 local` is on for every group by default (older versions reject both `local` and `keepalive 0`).',
     rules: ['single-server-upstream', 'no-backup-server', 'undefined-upstream', 'unbounded-retries', 'max-fails-zero'],
   }),
@@ -221,7 +220,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     failure:
       'What counts as failed is set by `*_next_upstream`: errors, timeouts and invalid headers always, backend 5xx only if listed. `0` turns the accounting off — a dead server keeps receiving its share, and every attempt costs a connect error or timeout (then a retry, or a 502/504 for the client). Ignored when the group has a single server. A negative or non-numeric value stops nginx (`invalid parameter "max_fails=-1"`).',
     statusCodes: ['502', '504', 'startup-failure'],
-    logLines: [NGX_LOG.refused, NGX_LOG.connectTimeout],
+    logLines: [NGX_LOG.refused, NGX_LOG.connectTimeout, NGX_LOG.serverDisabledConnect, NGX_LOG.serverDisabledHeader, NGX_LOG.noLive],
     defaultValue: '1',
     rules: ['max-fails-zero', 'failover-ignores-5xx', 'single-server-upstream', 'invalid-server-parameter'],
   }),

@@ -1,7 +1,7 @@
 import type { ApacheNode } from '../model/apache-tree';
 import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { parseApacheDuration, type WorkerParam } from '../model/apache-workers';
-import type { LogFields } from './log-patterns';
+import { LOG_PATTERNS, type LogFields } from './log-patterns';
 
 /**
  * The backend (worker) an httpd error-log line is about, and the values in force for it; or, for a line about a whole
@@ -78,7 +78,7 @@ function rulesOf(proxy: ProxyModel, w: Worker): ProxyPassRule[] {
 }
 
 /** Lines only mod_proxy_fcgi writes: their worker is an fcgi:// one. */
-const FCGI_LINES = new Set(['apache-fcgi-timeout', 'apache-fcgi-no-header', 'apache-fcgi-dispatch-failed']);
+const FCGI_LINES = new Set(['apache-fcgi-timeout', 'apache-fcgi-no-header', 'apache-fcgi-dispatch-failed', 'apache-fcgi-send-failed']);
 /** Lines about a whole balancer, which they name. */
 const BALANCER_LINES = new Set(['apache-all-in-error', 'apache-route-in-error', 'apache-no-workers']);
 
@@ -232,10 +232,27 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
     if (ping && ms !== null && ms > 0) return [{ name: 'wait for 100 Continue', value: formatSeconds(ms), origin: `ping=${ping.value} on the worker`, node: ping.node }];
     return [{ ...timeoutValue('wait for 100 Continue', proxy.backendTimeout(w, server), w), origin: `${timeoutValue('', proxy.backendTimeout(w, server), w).origin}: no ping= on the worker, so the backend timeout` }];
   }
-  const values = [timeoutValue('backend timeout', proxy.backendTimeout(w, server), w), timeoutValue('connect timeout', proxy.connectTimeout(w, server), w)];
+  if (patternId === 'apache-big-header') {
+    // AH10124 writes the limit it applied ("(8192 bytes)"); ap_proxy_http_process_response takes it from the worker.
+    const size = w.params.get('responsefieldsize');
+    return [size ? param('responsefieldsize', size, w, (v) => `${v} bytes`) : { name: 'responsefieldsize', value: '8192 bytes', origin: 'the default (no responsefieldsize= on the worker)' }];
+  }
+  if (patternId === 'apache-worker-disabled' || patternId === 'apache-worker-in-error') {
+    const retry = w.params.get('retry');
+    return [retry ? param('retry', retry, w, (v) => `${parseInt(v, 10)} s`) : { name: 'retry', value: '60 s', origin: 'the default (no retry= on the worker)' }];
+  }
+  // The backend and connect timeouts only for the lines they decide (their pattern names ProxyTimeout or Timeout):
+  // not for a header too big, a name that does not resolve or a connection the backend closed.
+  const values = waitsFor(patternId) ? [timeoutValue('backend timeout', proxy.backendTimeout(w, server), w), timeoutValue('connect timeout', proxy.connectTimeout(w, server), w)] : [];
   if (w.balancer && patternId === 'apache-failonstatus') values.push(balancerParam(w.balancer, 'failonstatus'));
   if (w.balancer && patternId === 'apache-failontimeout') values.push(balancerParam(w.balancer, 'failontimeout'));
   return values;
+}
+
+/** Whether the backend and connect timeouts decide a kind of line (an unknown kind: assumed so). */
+function waitsFor(patternId: string): boolean {
+  const pattern = LOG_PATTERNS.find((p) => p.id === patternId);
+  return !pattern || pattern.directives.some((d) => d === 'ProxyTimeout' || d === 'Timeout');
 }
 
 function param(name: string, p: WorkerParam, w: Worker, show: (v: string) => string): ApacheValue {

@@ -1,4 +1,4 @@
-import type { ProxyModel } from '../model/apache-proxy';
+import type { ErrorLogTail, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import type { LogFields } from './log-patterns';
 
@@ -6,38 +6,51 @@ import type { LogFields } from './log-patterns';
  * Which server (main server or <VirtualHost>) an httpd error-log line's request came to, as far as the line says.
  * The default ErrorLogFormat names no server, so a main-server worker used by several virtual hosts cannot be tied to
  * one of them from it (and its timeouts differ per server, see ProxyModel.backendTimeout). What can say it:
- * - AH01075 (mod_proxy_fcgi) writes the port the request came to: "Error dispatching request to :8080:";
- * - an ErrorLogFormat with %v or %V (the server's name) or %{Host}i writes a name before the message, and one with %A
- *   the local address and port.
+ * - mod_proxy_fcgi's AH01075 (and AH01073/AH01074) write the port the request came to: "Error dispatching request to :8080:";
+ * - an ErrorLogFormat with %v or %V (the server's name) or %{Host}i writes a name, and one with %A the local address
+ *   and port: before the message, or after it (read with the format's ErrorLogTail).
  */
 export interface ServerEvidence {
   /** Words before the message code that may be a server name (`[a.test]`, `a.test:8080`). */
   names: string[];
   /** IP:port words before the message code, outside `[client …]`. */
   addresses: string[];
-  /** AH01075's port ('' for the scheme's default). */
+  /** The port mod_proxy_fcgi's AH01075/AH01073/AH01074 name ('' for the scheme's default). */
   port?: string;
+  /** The message code of the line that names `port` ("AH01075"). */
+  portBy?: string;
 }
 
-/** The evidence a line carries; undefined when it has none. */
-export function serverEvidence(text: string, fields: LogFields): ServerEvidence | undefined {
+/**
+ * The evidence a line carries; undefined when it has none. `tails`: the ends of line that the configurations'
+ * ErrorLogFormats write after the message, with the server's name or address in them.
+ */
+export function serverEvidence(text: string, fields: LogFields, tails: readonly ErrorLogTail[] = []): ServerEvidence | undefined {
   const code = /AH\d{5}:/.exec(text);
   const head = (code ? text.slice(0, code.index) : '').replace(/\[client [^\]]*\]/g, ' ');
   const names: string[] = [];
   const addresses: string[] = [];
+  const address = (word: string) => /^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d+$/.test(word);
   for (const word of head.split(/[[\]\s,]+/)) {
-    if (/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d+$/.test(word)) addresses.push(word.toLowerCase());
+    if (address(word)) addresses.push(word.toLowerCase());
     else if (/^[a-z0-9*_-]+(\.[a-z0-9*_-]+)*(:\d+)?$/i.test(word) && /[a-z]/i.test(word)) names.push(word.replace(/:\d+$/, '').toLowerCase());
   }
+  for (const tail of code ? tails : []) {
+    const word = tail.pattern.exec(text.slice(code!.index))?.[1];
+    if (!word) continue;
+    if (tail.kind === 'address' && address(word)) addresses.push(word.toLowerCase());
+    else if (tail.kind === 'name') names.push(word.replace(/:\d+$/, '').toLowerCase());
+  }
   if (!names.length && !addresses.length && fields.serverPort === undefined) return undefined;
-  return { names, addresses, ...(fields.serverPort !== undefined ? { port: fields.serverPort } : {}) };
+  return { names, addresses, ...(fields.serverPort !== undefined ? { port: fields.serverPort, portBy: code?.[0].slice(0, -1) } : {}) };
 }
 
 /** The evidence of several lines of one request together. */
 export function mergeEvidence(list: (ServerEvidence | undefined)[]): ServerEvidence | undefined {
   const present = list.filter((e): e is ServerEvidence => !!e);
   if (!present.length) return undefined;
-  return { names: [...new Set(present.flatMap((e) => e.names))], addresses: [...new Set(present.flatMap((e) => e.addresses))], port: present.find((e) => e.port !== undefined)?.port };
+  const port = present.find((e) => e.port !== undefined);
+  return { names: [...new Set(present.flatMap((e) => e.names))], addresses: [...new Set(present.flatMap((e) => e.addresses))], port: port?.port, portBy: port?.portBy };
 }
 
 const wildcard = (name: string) => new RegExp(`^${name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
@@ -70,7 +83,7 @@ export function serversOfEvidence(proxy: ProxyModel, e: ServerEvidence): { serve
     const hits = proxy.servers.filter((s) => s.vhost && s.addresses.some((a) => a.port === '*' || ports.includes(a.port)));
     const servers = new Set<ApacheNode | null>(hits.map((s) => s.vhost));
     if (proxy.mainServerAnswers && (!proxy.mainServerPorts || proxy.mainServerPorts.some((p) => ports.includes(p)))) servers.add(null);
-    if (servers.size) return { servers, how: `the request came to httpd's port ${e.port || '80 or 443'} (AH01075 names it), which ${servers.size === 1 ? 'one server takes' : `${servers.size} servers take`}` };
+    if (servers.size) return { servers, how: `the request came to httpd's port ${e.port || '80 or 443'} (${e.portBy ?? 'AH01075'} names it), which ${servers.size === 1 ? 'one server takes' : `${servers.size} servers take`}` };
   }
   return undefined;
 }

@@ -10,7 +10,7 @@ import { APACHE_CONTINUE_NO_ANSWER, explainedStatus, explainLogLine, type LogExp
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { failureWord, loneOutcome, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
@@ -51,6 +51,12 @@ export interface ExplainedEntry {
    * configuration leaves nginx no other server to try after each of them (see loneOutcome) and they all agree.
    */
   outcome?: NginxOutcome;
+  /**
+   * nginx: when there is no sure outcome because nginx may have sent the lone lines' requests on a kept-alive
+   * connection and then resent them unlogged (see loneReuseHedge), the condition their status holds under, when they
+   * all agree. It replaces the line's own condition ("the next lines with the same *connection number tell").
+   */
+  hedge?: NginxOutcome;
   /** nginx: the error_page in force where the example line was handled that replaces the status it made. */
   errorPage?: ErrorPageTurn;
   /** nginx: what the cache in force where the example line was handled does to its failure (see cacheTurn). */
@@ -108,11 +114,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   const requests = apacheRequests(lines);
   // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
-  // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502.
+  // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502. So does an
+  // AH01102 for a backend that closed the connection: with that AH00898 after it the client got 502; a later request
+  // of a kept-alive client connection, which gets no answer, has no AH00898 (test/servers/explain-apache-oncall.test.ts).
   for (const r of requests) {
     const ids = new Set(r.lines.map((i) => lines[i].explanation!.pattern.id));
     for (const i of r.lines) {
       const e = lines[i].explanation!;
+      if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
       if (e.pattern.id !== 'apache-read-timeout') continue;
       if (ids.has('apache-100-continue-timeout')) lines[i].explanation = { ...e, pattern: APACHE_CONTINUE_NO_ANSWER };
       else if (ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
@@ -120,13 +129,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   }
   // What a request's lines say about the server it came to (see serverEvidence), for each of them.
   const evidence = new Map<number, ServerEvidence>();
+  const tails = apacheConfigs.flatMap((c) => (c.proxy.errorLogFormat.tail ? [c.proxy.errorLogFormat.tail] : []));
   for (const r of requests) {
-    const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields)));
+    const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields, tails)));
     if (merged) for (const i of r.lines) evidence.set(i, merged);
   }
   lines.forEach((l, i) => {
     if (l.explanation?.pattern.server !== 'apache' || evidence.has(i)) return;
-    const own = serverEvidence(l.text, l.explanation.fields);
+    const own = serverEvidence(l.text, l.explanation.fields, tails);
     if (own) evidence.set(i, own);
   });
   const borrowed = new Map<number, Borrowed>();
@@ -233,9 +243,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   };
   // Lone lines of one entry: their sure outcome while they all have the same one (null once one differs or is unsure).
   const lone = new Map<ExplainedEntry, NginxOutcome | null>();
+  const hedges = new Map<ExplainedEntry, NginxOutcome | null>();
   const addLone = (entry: ExplainedEntry, index: number) => {
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
+    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? null;
+    const said = hedges.get(entry);
+    if (!hedges.has(entry)) hedges.set(entry, hedge);
+    else if (said && (!hedge || hedge.why !== said.why || hedge.status !== said.status)) hedges.set(entry, null);
     const sure = loneOutcome(index, e, limitsOf(index));
     const o = sure && withStale(withErrorPage(sure, errorPageOf(index, sure.status)), index);
     const seen = lone.get(entry);
@@ -314,6 +329,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (alone) addLone(entry, index);
   });
   for (const [entry, outcome] of lone) if (outcome) entry.outcome = outcome;
+  // An error_page or the cache may still change what the client got: the hedge is said only where neither does.
+  for (const [entry, hedge] of hedges) if (hedge && !entry.outcome && !entry.errorPage && !entry.cache?.stale) entry.hedge = hedge;
 
   const requestsByKey = new Map<string, ExplainedRequest>();
   const addRequest = (indexes: number[], key: string, make: () => Omit<ExplainedRequest, 'count' | 'lines'>) => {

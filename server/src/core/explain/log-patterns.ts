@@ -526,6 +526,20 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   },
+  // mod_proxy_fcgi could not send the request (fcgi_do_request: AH01073 for FCGI_BEGIN_REQUEST, AH01074 for the
+  // environment; HTTP_SERVICE_UNAVAILABLE). On 2.4.71, "(32)Broken pipe: … AH01074: Failed writing Environment to :"
+  // and 503 for a request on a pooled (enablereuse=on) connection the backend had closed
+  // (test/servers/explain-apache-oncall.test.ts).
+  {
+    id: 'apache-fcgi-send-failed',
+    server: 'apache',
+    match: /AH0107[34]: Failed [Ww]riting (?:Environment|Request) to \S*:/,
+    status: '503',
+    statuses: ['503'],
+    meaning: 'mod_proxy_fcgi could not send the request to the FastCGI backend (PHP-FPM): the connection was already closed, most often a pooled one (enablereuse=on) the backend had closed while it was idle ((32)Broken pipe), or the backend went away. httpd answers 503 without retrying. ":port" after "to" is not the backend: it is the port the request came to httpd on (the Host header\'s, else the one the client connected to; empty for the scheme\'s default port).',
+    directives: [],
+    rules: ['pooled-connection-outlives-backend-keepalive'],
+  },
   {
     id: 'apache-fcgi-dispatch-failed',
     server: 'apache',
@@ -916,6 +930,10 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     if (line.includes(', bytes from/to client:')) fields.stream = true;
     return fields;
   }
+  // httpd ends the message with ", referer: <url>" when the request had a Referer header (its default format; the
+  // documented "% ,\ referer\ %{Referer}i" writes ", referer <url>"): not part of the path or backend before it
+  // (on 2.4.71: "… from remote server 127.0.0.1:42987, referer: https://shop.example/cart?x=1").
+  line = line.replace(/(AH\d{5}:.*?), referer:? \S*/, '$1');
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
   // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941. ("remote
@@ -932,7 +950,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   if (forced) fields.workerUrl = forced;
   const balancer = /AH0(?:1167|1170|1171|1174|2460): (balancer:\/\/[^:\s]+):/.exec(line)?.[1];
   if (balancer) fields.balancer = balancer.toLowerCase();
-  const port = /AH01075: Error dispatching request to (:\d+)?:/.exec(line);
+  const port = /AH0107(?:5: Error dispatching request|[34]: Failed [Ww]riting (?:Environment|Request)) to (:\d+)?:/.exec(line);
   if (port) fields.serverPort = port[1]?.slice(1) ?? '';
   for (const k of Object.keys(fields) as (keyof LogFields)[]) if (fields[k] === undefined) delete fields[k];
   return fields;

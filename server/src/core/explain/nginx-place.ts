@@ -407,7 +407,8 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
     if (buffering.value === 'off') limits.unbuffered = `${family}_request_buffering`;
   }
   // Only the location's own pass target (or one inside its `if` / limit_except): a nested location passes by itself.
-  const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && (t.node.parent === location || t.node.parent?.parent === location));
+  const own = (t: { node: ConfigNode }) => t.node.parent === location || (t.node.parent?.parent === location && (t.node.parent.name === 'if' || t.node.parent.name === 'limit_except'));
+  const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && own(t));
   const t = passes.length === 1 && !passes[0].hasVariables ? passes[0] : undefined;
   // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
   // 1.29.7 on. A target that cannot be told may; with no version set, a target without keepalive is taken not to

@@ -319,6 +319,22 @@ export function loneOutcome(index: number, e: LogExplanation, limits: RetryLimit
   return o.final && o.status !== undefined ? o : undefined;
 }
 
+/**
+ * For a failed try logged alone whose outcome is not sure because nginx may have sent it on a kept-alive connection
+ * (loneOutcome gives nothing then): the condition the status holds under. The line's own words ("if no other server
+ * of the group was tried after it: the next lines with the same *connection number tell") would mislead there: nginx
+ * resends such a request on a new connection, to the same server too, and a resend that gets an answer is not logged,
+ * so no later line tells (nginx 1.22.1: a GET to a group of one server with keepalive got 200 after this line).
+ */
+export function loneReuseHedge(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
+  if (!limits?.reuses || !ON_REUSED_CONNECTION.has(e.pattern.id)) return undefined;
+  const server = serverOf(e.fields.upstream);
+  if (server === undefined) return undefined;
+  const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
+  const o = nginxOutcome(lone, new Map([[index, e]]), limits);
+  return !o.final && o.status !== undefined ? o : undefined;
+}
+
 const GOT: Record<string, string> = {
   'nginx-refused': 'refused', 'nginx-connect-timeout': 'connect timed out', 'nginx-kernel-connect-timeout': 'connect timed out (kernel)',
   'nginx-tls-handshake-timeout': 'TLS handshake timed out', 'nginx-send-timeout': 'timed out sending the request',

@@ -245,8 +245,12 @@ export interface ProxyModel {
   mainServerAnswers: boolean;
   /** The Listen ports whose connections the main server answers (no <VirtualHost> takes them); undefined when not known. */
   mainServerPorts?: string[];
-  /** What an ErrorLogFormat in the configuration writes about the request's server: its name (%v, %V, %{Host}i) or local address (%A). */
-  errorLogFormat: { name?: string; address: boolean };
+  /**
+   * What an ErrorLogFormat in the configuration writes about the request's server: its name (%v, %V, %{Host}i) or
+   * local address (%A); `tail` when it writes one of them after the message (%M), where it is read from the end of the
+   * line (see errorLogTail).
+   */
+  errorLogFormat: { name?: string; address: boolean; tail?: ErrorLogTail };
   /**
    * The servers whose requests use worker `w`: its own virtual host; for a main-server ProxyPass worker, every server
    * (its lines come first in each virtual host, see rulesFor); for a balancer member, the servers of the ProxyPass
@@ -617,7 +621,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const mainServerAnswers = !mainServerPorts || mainServerPorts.length > 0;
   const formats = config.all.filter((n) => n.lname === 'errorlogformat').map((n) => n.args.join(' '));
   const nameItem = formats.map((f) => /%[-+~]*\d*(v|V|\{Host\}i)/i.exec(f)?.[0]).find((x) => x);
-  const errorLogFormat = { ...(nameItem ? { name: nameItem.replace(/^%[-+~]*\d*/, '%') } : {}), address: formats.some((f) => /%[-+~]*\d*A/.test(f)) };
+  const tail = formats.map(errorLogTail).find((t) => t);
+  const errorLogFormat = { ...(nameItem ? { name: nameItem.replace(/^%[-+~]*\d*/, '%') } : {}), address: formats.some((f) => /%[-+~]*\d*A/.test(f)), ...(tail ? { tail } : {}) };
   const allServers = [...(mainServerAnswers ? [null] : []), ...servers.filter((s) => s.vhost).map((s) => s.vhost)];
   const serversOf = (w: Worker): (ApacheNode | null)[] => {
     const users = w.balancer ? w.balancer.users.map((r) => r.vhost) : [w.vhost];
@@ -645,6 +650,56 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
 
   return { rules, workers, balancers, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf };
+}
+
+/** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */
+export interface ErrorLogTail {
+  /** Matches the end of a line; its first group is the name or address. */
+  pattern: RegExp;
+  kind: 'name' | 'address';
+}
+
+const FORMAT_ITEM = /%[-+~]*\d*(?:\{[^}]*\})?[a-zA-Z%]/g;
+const escapeRe = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * For an ErrorLogFormat that writes the request's server (%v, %V, %{Host}i) or local address (%A) after the message
+ * (%M), as in `… %M [vhost %v]`: a pattern for the end of its lines that captures it. httpd leaves out a whole field
+ * (delimited by a space or "% ") whose items are empty, so the fields after it are optional; literal fields just
+ * before it are kept ("[vhost"). Undefined when the format writes neither after the message.
+ * https://httpd.apache.org/docs/2.4/mod/core.html#errorlogformat
+ */
+export function errorLogTail(format: string): ErrorLogTail | undefined {
+  const message = /%[-+~]*\d*M/.exec(format);
+  if (!message) return undefined;
+  const fields = format.slice(message.index + message[0].length).split(/% |(?<!\\) /).filter((f) => f !== '');
+  const target = (item: string) => (/^%[-+~]*\d*(?:v|V|\{Host\}i)$/.test(item) ? 'name' : /^%[-+~]*\d*A$/.test(item) ? 'address' : undefined);
+  const k = fields.findIndex((f) => [...f.matchAll(FORMAT_ITEM)].some((m) => target(m[0])));
+  if (k < 0) return undefined;
+  let kind: ErrorLogTail['kind'] = 'name';
+  const literal = (t: string) => escapeRe(t.replace(/\\(.)/g, '$1'));
+  const fieldRe = (f: string, capture: boolean) => {
+    let out = '';
+    let last = 0;
+    let captured = false;
+    for (const m of f.matchAll(FORMAT_ITEM)) {
+      out += literal(f.slice(last, m.index));
+      const t = target(m[0]);
+      if (capture && t && !captured) {
+        kind = t;
+        captured = true;
+        out += '(\\S+?)';
+      } else out += m[0] === '%%' ? '%' : '.*?';
+      last = m.index! + m[0].length;
+    }
+    return out + literal(f.slice(last));
+  };
+  let before = k;
+  while (before > 0 && !fields[before - 1].includes('%')) before--;
+  const head = fields.slice(before, k).map((f) => `${fieldRe(f, false)}\\s*`).join('');
+  const own = fieldRe(fields[k], true);
+  const after = fields.slice(k + 1).map((f) => `(?:\\s*${fieldRe(f, false)})?`).join('');
+  return { pattern: new RegExp(`${head}${own}${after}\\s*$`), kind };
 }
 
 /** The main server and each <VirtualHost>: names (ServerName, ServerAlias) and addresses. */
