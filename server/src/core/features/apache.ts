@@ -9,7 +9,7 @@ import { PARAMS } from '../model/apache-workers';
 import { dirname, hasGlob, relative, resolve } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import type { Candidate, Completions } from './completion';
-import type { HoverResult } from './hover';
+import { includeVias, type HoverResult } from './hover';
 import type { Target } from './navigation';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
@@ -75,16 +75,9 @@ function placementsIn(result: ApacheLintResult, path: string, offset: number): P
 
 /** The Include lines that brought one inclusion in, outermost first: "`httpd.conf:12` → `sites/a.conf:3`". */
 function includeChain(n: ApacheNode, from: string): string {
-  const chain: string[] = [];
-  for (let t: ApacheNode | null = n; t; ) {
-    let top: ApacheNode = t;
-    while (!top.via && top.parent && top.parent.file === top.file) top = top.parent;
-    if (!top.via) break;
-    const v: ApacheNode = top.via;
-    chain.unshift(`\`${relative(dirname(from), v.file.path)}:${v.file.lines.positionAt(v.directive.start).line + 1}\``);
-    t = v;
-  }
-  return chain.join(' → ');
+  return includeVias(n)
+    .map((v) => `\`${relative(dirname(from), v.file.path)}:${v.file.lines.positionAt(v.directive.start).line + 1}\``)
+    .join(' → ');
 }
 
 /**

@@ -104,17 +104,25 @@ function placementsOf(config: NginxConfig, node: ConfigNode): Placed[] {
   return config.all.filter((n) => n.directive === node.directive).map((n) => ({ config, node: n }));
 }
 
-/** The includes that brought one placement in, outermost first: "nginx.conf:4 → snip/a.conf:2". */
-function includeChain(n: ConfigNode, from: string): string {
-  const chain: string[] = [];
-  for (let t: ConfigNode | null = n; t; ) {
-    let top: ConfigNode = t;
+/**
+ * The include lines that brought one placement of a node in, outermost first (nginx's and Apache's trees alike: a
+ * node at the top of an included file has `via`, the others reach it through their parents in the same file).
+ */
+export function includeVias<N extends { via: N | null; parent: N | null; file: unknown }>(n: N): N[] {
+  const chain: N[] = [];
+  for (let t: N | null = n; t; ) {
+    let top: N = t;
     while (!top.via && top.parent && top.parent.file === top.file) top = top.parent;
     if (!top.via) break;
-    chain.unshift(placeOf(top.via, from));
+    chain.unshift(top.via);
     t = top.via;
   }
-  return chain.join(' → ') || placeOf(n, from);
+  return chain;
+}
+
+/** The includes that brought one placement in, outermost first: "nginx.conf:4 → snip/a.conf:2". */
+function includeChain(n: ConfigNode, from: string): string {
+  return includeVias(n).map((v) => placeOf(v, from)).join(' → ') || placeOf(n, from);
 }
 
 /**
