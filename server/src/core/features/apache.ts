@@ -69,8 +69,8 @@ function placementsIn(result: ApacheLintResult, path: string, offset: number): P
   const at = apacheLocate(result.config, path, offset);
   if (!at.node) return [];
   const d = at.node.directive;
-  // Each inclusion may be a parse of its own: the same line is the same file and offset.
-  return result.config.all.filter((n) => n.directive === d || (n.file.path === path && n.directive.start === d.start && n.directive.end === d.end)).map((node) => ({ result, node, arg: at.arg, onName: at.onName }));
+  // A file is parsed once however often it is included: its inclusions are the nodes of one directive.
+  return result.config.all.filter((n) => n.directive === d).map((node) => ({ result, node, arg: at.arg, onName: at.onName }));
 }
 
 /** The Include lines that brought one inclusion in, outermost first: "`httpd.conf:12` → `sites/a.conf:3`". */
