@@ -7,10 +7,10 @@ import { snippetToPlainText } from './plaintext';
 
 const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, upstream: CompletionItemKind.Reference, snippet: CompletionItemKind.Snippet } as const;
 
-/** `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text. */
 /**
  * `results`: the configuration the document belongs to first, then any other that includes it (a snippet several
  * nginx.conf files include): names only some of them define (their upstreams) are offered too, each once.
+ * `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text.
  */
 export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true): CompletionItem[] {
   const file = results[0]?.config.files.find((f) => f.path === path);
