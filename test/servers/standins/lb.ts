@@ -24,25 +24,35 @@ export async function startLbStandin(o: { idleMs: number; deadlineMs?: number })
     life.track(up);
     up.on('error', () => client.destroy());
     let answered = false;
-    let timer = setTimeout(idle, o.idleMs);
+    let timer: NodeJS.Timeout | undefined;
+    let armed = 0;
+    // The idle timer runs in this (test) process, which may be busy when it is due: by then the proxy's answer can
+    // already be waiting on the socket. Timers run before the event loop reads sockets, so the decision waits for
+    // setImmediate, after that read: a real balancer, never stalled, would have seen the answer first. Activity in
+    // between re-arms the timer, and the stale expiry is dropped.
+    const arm = () => {
+      clearTimeout(timer);
+      const mine = ++armed;
+      timer = setTimeout(() => setImmediate(() => mine === armed && idle()), o.idleMs);
+    };
     function idle() {
       if (!answered) client.end('HTTP/1.1 504 Gateway Timeout\r\nContent-Type: text/plain\r\nContent-Length: 35\r\nConnection: close\r\n\r\nouter load balancer: idle timeout\r\n');
       else client.destroy();
       up.destroy();
     }
+    arm();
     client.on('data', (d) => {
       up.write(d);
-      clearTimeout(timer);
-      timer = setTimeout(idle, o.idleMs);
+      arm();
     });
     up.on('data', (d) => {
       answered = true;
       client.write(d);
-      clearTimeout(timer);
-      timer = setTimeout(idle, o.idleMs);
+      arm();
     });
     up.on('end', () => {
       clearTimeout(timer);
+      armed++;
       client.end();
     });
   });

@@ -1,8 +1,9 @@
 import { defineScenario } from '../../scenario';
 
-// A stand-in load balancer with a 1 s idle timeout stands for the doc's 60 s one; nginx's 300s runs as 2s and the
-// fix's 55s as 500ms, the backend takes 3 s. Before the fix the balancer answers 504 and nginx logs no timeout;
-// after it nginx answers 504 itself, with its own log line.
+// A stand-in load balancer with a 2 s idle timeout stands for the doc's 60 s one; nginx's 300s runs as 4s and the
+// fix's 55s as 500ms, the backend takes 5 s. Before the fix the balancer answers 504 and nginx logs no timeout;
+// after it nginx answers 504 itself, with its own log line. The gaps are wide (1.5 s, 2 s) because a loaded CI
+// machine delayed nginx's 504 past the balancer's with a 1 s balancer and 500 ms between them.
 const wrap = { prepend: 'http {\n    server {\n        listen 8000;\n', append: '    }\n}\n' };
 const fromLb = (o: { responses: { body: string }[] }) => o.responses.every((r) => r.body.includes('outer load balancer'));
 export default defineScenario({
@@ -10,7 +11,7 @@ export default defineScenario({
   server: 'nginx',
   lintOriginal: true,
   scaled: true,
-  note: "times scaled (balancer 60 s → 1 s, nginx 300s → 2s, the fix's 55s → 500ms, backend 3 s)",
+  note: "times scaled (balancer 60 s → 2 s, nginx 300s → 4s, the fix's 55s → 500ms, backend 5 s)",
   claim: {
     status: 504,
     label: '504 from the balancer',
@@ -25,12 +26,12 @@ export default defineScenario({
       ...wrap,
       replace: [
         ['127.0.0.1:8080', '{{slow}}'],
-        ['proxy_read_timeout 300s;', 'proxy_read_timeout 2s;', 'optional'],
+        ['proxy_read_timeout 300s;', 'proxy_read_timeout 4s;', 'optional'],
         ['proxy_read_timeout 55s;', 'proxy_read_timeout 500ms;', 'optional'],
       ],
     },
   },
-  standins: { slow: { kind: 'http', behaviour: 'ok', delayMs: 3000 }, lb: { kind: 'lb', idleMs: 1000 } },
+  standins: { slow: { kind: 'http', behaviour: 'ok', delayMs: 5000 }, lb: { kind: 'lb', idleMs: 2000 } },
   request: { path: '/api/slow', via: 'lb' },
   fix: { use: 'suggestion' },
   afterFix: {
