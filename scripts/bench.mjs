@@ -378,13 +378,22 @@ async function keystrokes(root, file, text, edits, pull) {
     const opened = pull ? null : s.published(uri, 1);
     await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'nginx', version, text } });
     const t0 = process.hrtime.bigint();
-    if (pull) await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } });
+    // Like VS Code, a pulling client names the report it holds (previousResultId); the server may answer "unchanged".
+    let resultId;
+    let count = 0;
+    let unchanged = 0;
+    const pullOnce = async () => {
+      const r = await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri }, ...(resultId ? { previousResultId: resultId } : {}) });
+      resultId = r.resultId;
+      if (r.kind === 'full') count = r.items.length;
+      else unchanged++;
+    };
+    if (pull) await pullOnce();
     else await opened;
     const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
     const lines = text.split('\n');
     const targets = lines.map((l, k) => (l.includes('proxy_read_timeout 30s;') ? k : -1)).filter((k) => k >= 0);
     const samples = [];
-    let count = 0;
     for (let e = 0; e < edits; e++) {
       const line = targets[Math.floor(((e + 0.5) * targets.length) / edits)];
       const col = lines[line].indexOf('30s') + 1;
@@ -393,7 +402,7 @@ async function keystrokes(root, file, text, edits, pull) {
       const done = pull ? null : s.published(uri, version);
       const t = process.hrtime.bigint();
       await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [change] });
-      if (pull) count = (await s.conn.sendRequest('textDocument/diagnostic', { textDocument: { uri } })).items.length;
+      if (pull) await pullOnce();
       else count = (await done).diagnostics.length;
       samples.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
@@ -407,6 +416,7 @@ async function keystrokes(root, file, text, edits, pull) {
       p90Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))],
       maxMs: sorted[sorted.length - 1],
       diagnostics: count,
+      ...(pull ? { unchangedAnswers: unchanged } : {}),
       serverPeakRssMiB: vmHwmMiB(s.pid),
     };
   } catch (e) {

@@ -101,6 +101,43 @@ test('pull diagnostics answer textDocument/diagnostic and agree with push', asyn
   }
 });
 
+test('pull diagnostics: a report the client already holds is answered "unchanged", any other gets the full list', async () => {
+  const c = new LspClient();
+  const site = p('conf.d/site.conf');
+  const ask = (previousResultId?: string) => c.request<{ kind: string; resultId?: string; items?: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri: uri(site) }, ...(previousResultId === undefined ? {} : { previousResultId }) });
+  try {
+    await c.initialize(root, { pull: true });
+    await c.open(site, SITE);
+    const first = await ask();
+    assert.equal(first.kind, 'full');
+    assert.ok(first.resultId && first.items!.some((d) => d.code === 'undefined-upstream'), JSON.stringify(first));
+    // Nothing changed: the client keeps its list.
+    assert.deepEqual(await ask(first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    // A comment typed: the same diagnostics, at the same places.
+    await c.change(site, SITE.replace('# A comment block', '# A comment blocks'));
+    assert.deepEqual(await ask(first.resultId), { kind: 'unchanged', resultId: first.resultId });
+    // A client that holds no report, or another one (a lost answer, a restart), gets the full list.
+    const none = await ask();
+    assert.equal(none.kind, 'full');
+    assert.deepEqual(none.items, first.items);
+    const stale = await ask('not-an-id');
+    assert.equal(stale.kind, 'full');
+    // The upstream name mended: the finding goes, so the report is new.
+    await c.change(site, SITE.replace('app_backnd', 'app_backend'));
+    const mended = await ask(stale.resultId);
+    assert.equal(mended.kind, 'full');
+    assert.notEqual(mended.resultId, stale.resultId);
+    assert.ok(!mended.items!.some((d) => d.code === 'undefined-upstream'), JSON.stringify(mended.items));
+    // A shift of one column moves the ranges after it on that line: a new full report, not "unchanged".
+    await c.change(site, SITE.replace('app_backnd', 'app_backend').replace('proxy_pass 127.0.0.1:18603', 'proxy_pass  127.0.0.1:18603'));
+    const shifted = await ask(mended.resultId);
+    assert.equal(shifted.kind, 'full');
+    assert.notDeepEqual(shifted.items, mended.items);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('hover: directive docs with the effective value and its origin; pass directives list inherited timeouts; upstream names list servers', async () => {
   const c = new LspClient();
   try {

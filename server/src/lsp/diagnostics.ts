@@ -52,6 +52,31 @@ function binaryDiagnostic(reason: string): Diagnostic {
   };
 }
 
+/** Deep equality of JSON-shaped values (the Diagnostic objects this module builds): no cycles, no class instances. */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const ob = b as Record<string, unknown>;
+  // Keys whose value is undefined are left out of the JSON the client gets, so they do not count here either.
+  let nb = 0;
+  for (const k in ob) if (ob[k] !== undefined) nb++;
+  let na = 0;
+  for (const k of ka) {
+    const v = (a as Record<string, unknown>)[k];
+    if (v === undefined) continue;
+    na++;
+    if (!sameJson(v, ob[k])) return false;
+  }
+  return na === nb;
+}
+
 export const CONFIG_DOCS = 'https://github.com/proxylint/proxylint#configuration-proxylintrcjson';
 
 /**
@@ -124,13 +149,29 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     else others.forEach(publish);
   });
 
+  // Per document: the last full report sent and its id. Most keystrokes (a digit changed, a comment typed) leave the
+  // diagnostics as they were; the client then keeps what it has ("unchanged") instead of the server encoding and the
+  // client decoding the whole list again (1,500 diagnostics on a 10k-line file are 1.2 MB of JSON).
+  const reports = new Map<string, { id: string; items: Diagnostic[] }>();
+  let nextId = 0;
   connection.languages.diagnostics.on((params, token) => {
     params = validParams('textDocument/diagnostic', PARAMS.textDocument, params);
     const path = uriToPath(params.textDocument.uri);
     // The client cancelled it (ServerCancelled with retriggerRequest would tell it to send the request it dropped again).
     if (token.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
-    return { kind: 'full', items: path ? diagnosticsFor(ws, path) : [] };
+    const items = path ? diagnosticsFor(ws, path) : [];
+    const last = reports.get(params.textDocument.uri);
+    // Only the report the client says it holds may be answered with "unchanged": after a restart or a lost answer it
+    // sends another id, or none.
+    if (last && typeof params.previousResultId === 'string' && params.previousResultId === last.id && sameJson(items, last.items)) {
+      return { kind: 'unchanged', resultId: last.id };
+    }
+    const resultId = String(++nextId);
+    reports.set(params.textDocument.uri, { id: resultId, items });
+    return { kind: 'full', resultId, items };
   });
+  // A closed document's report is not asked for again (the client forgets it too).
+  documents.onDidClose((e) => reports.delete(e.document.uri));
 
   return {
     refreshAll() {
