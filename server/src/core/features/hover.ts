@@ -3,7 +3,7 @@ import { effective, type Effective } from '../model/nginx-effective';
 import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { isKnownNginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
-import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
 import { locate } from './locate';
@@ -76,10 +76,11 @@ function state(e: Effective, name: string, from: string, config: NginxConfig): S
   if (e.origin === 'unset') {
     // The default changed in a release and the target version is not set: say both rather than nothing.
     const v = versionedDefault(name);
-    if (v) return { value: `\`${v.before}\` (\`${v.after}\` from nginx ${v.since})`, origin: 'built-in default; which one depends on the nginx version (set `nginx.version`)' };
+    if (v) return { value: `\`${v.before}\` (\`${v.after}\` from nginx ${v.since})`, origin: `built-in default${unlessIncluderSets(config)}; which one depends on the nginx version (set \`nginx.version\`)` };
     return { value: '—', origin: describeOrigin(e, from) };
   }
-  if (e.origin === 'default') return { value: `\`${e.defaultValue}\``, origin: describeOrigin(e, from) };
+  // Nothing up to the top of this file sets it: in a fragment checked alone, the level that includes it may.
+  if (e.origin === 'default') return { value: `\`${e.defaultValue}\``, origin: describeOrigin(e, from) + unlessIncluderSets(config) };
   for (const n of e.nodes) {
     const s = notRead(config, n, from);
     if (s) return s;

@@ -94,6 +94,16 @@ export interface NginxConfig {
 }
 
 /** What the parser needs to know about nginx's directives for recovery. */
+/**
+ * A fragment checked on its own (conf.d/app.conf with no nginx.conf that includes it) has levels above it that
+ * proxylint cannot see: a value its own lines do not set may be set there, so a "default" is only the likely value.
+ * Findings and hovers that name such a default add this clause ("them" for several values), empty for a whole
+ * configuration.
+ */
+export function unlessIncluderSets(config: Pick<NginxConfig, 'rootContext'>, them = false): string {
+  return config.rootContext === 'main' ? '' : `, unless the configuration that includes this file sets ${them ? 'them' : 'it'}`;
+}
+
 export const NGINX_PARSE_OPTIONS = { isKnownDirective: isKnownNginxDirective, isBlockDirective: isNginxBlockDirective, maxArgs: nginxMaxArgs };
 
 /** Default limits; see README "Limits". */

@@ -1,5 +1,5 @@
 import type { RelatedLocation } from '../../finding';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import { blockContextOf } from '../../model/nginx-effective';
 import { moduleOf } from '../../model/nginx-upstreams';
 import { formatSize } from '../../model/units';
@@ -113,11 +113,11 @@ function involved(b: BufferSet, e: BufferError): ConfigNode[] {
   return list.filter((n): n is ConfigNode => !!n);
 }
 
-function detail(m: string, b: BufferSet, e: BufferError): string {
+function detail(m: string, b: BufferSet, e: BufferError, unless: string): string {
   const n = names(m);
   const max = Math.max(b.bufferSize, b.size);
   const busy = b.busy ?? 2 * max;
-  const busyText = b.busy === undefined ? `the default ${n.busy} ${formatSize(busy)} (2 × ${formatSize(max)})` : `${n.busy} ${formatSize(busy)}`;
+  const busyText = b.busy === undefined ? `the default ${n.busy} ${formatSize(busy)} (2 × ${formatSize(max)}${unless})` : `${n.busy} ${formatSize(busy)}`;
   if (e === 'too-few') return `${n.buffers} ${b.num} ${formatSize(b.size)} has fewer than 2 buffers`;
   if (e === 'busy-too-small') return `${busyText} is smaller than ${formatSize(max)}, the larger of ${n.bufferSize} ${formatSize(b.bufferSize)} and one ${formatSize(b.size)} buffer`;
   return `${busyText} is more than (${b.num} − 1) × ${formatSize(b.size)} = ${formatSize((b.num - 1) * b.size)} of ${n.buffers} ${b.num} ${formatSize(b.size)}`;
@@ -193,7 +193,7 @@ export default defineNginxRule({
         const related: RelatedLocation[] = nodes.filter((n) => n !== culprit).map((n) => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message: `also in force: ${text(n)}` }));
         ctx.report({
           node: culprit,
-          message: `nginx will not start: ${nginxBufferMessage(m, e)} (${detail(m, b, e)})`,
+          message: `nginx will not start: ${nginxBufferMessage(m, e)} (${detail(m, b, e, unlessIncluderSets(ctx.config))})`,
           fix,
           related,
         });

@@ -1,6 +1,6 @@
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { effectiveMs, effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
 import { insertLinesAfter } from '../../fix';
 import { minimumOption, reportsTooLow } from './read-timeout-too-low';
@@ -65,13 +65,13 @@ export default defineNginxRule({
       const slow = site.stream ? `an idle connection is closed after ${seconds(read.ms)}` : `a slow response is cut off after ${seconds(read.ms)}`;
       ctx.report({
         node: at,
-        message: `${connectName} ${describe(connect)} is longer than ${readName} ${describe(read)}: a backend host that does not answer the TCP handshake (down, SYNs dropped) is given up on only after ${seconds(connect.ms)}, while ${slow}, so ${site.stream ? 'connections' : 'requests'} to such a server hang ${seconds(connect.ms)} before nginx tries the next server or, with none left, ${failure}`,
+        message: `${connectName} ${describe(connect, ctx)} is longer than ${readName} ${describe(read, ctx)}: a backend host that does not answer the TCP handshake (down, SYNs dropped) is given up on only after ${seconds(connect.ms)}, while ${slow}, so ${site.stream ? 'connections' : 'requests'} to such a server hang ${seconds(connect.ms)} before nginx tries the next server or, with none left, ${failure}`,
         suggestions: edit ? [{ title: `Set ${connectName} to ${value}`, edits: [edit] }] : [],
       });
     }
   },
 });
 
-function describe(t: TimeValue): string {
-  return t.node ? t.text : `(default ${t.text})`;
+function describe(t: TimeValue, ctx: NginxRuleContext): string {
+  return t.node ? t.text : `(default ${t.text}${unlessIncluderSets(ctx.config)})`;
 }

@@ -1,6 +1,6 @@
 import { MAX_RELATED, type Fix, type RelatedLocation, type TextEdit } from '../../finding';
 import { insertLinesAfter } from '../../fix';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { isSharedFile, unlessShared } from './shared-files';
@@ -189,7 +189,7 @@ function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultU
   }
   ctx.report({
     node: first.node,
-    message: `${x.name} ${args.join(' ')} (the default) counts no 5xx answer as a failure${also}: when a server of ${describeGroup(first.upstream!)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    message: `${x.name} ${args.join(' ')} (the default${unlessIncluderSets(ctx.config)}) counts no 5xx answer as a failure${also}: when a server of ${describeGroup(first.upstream!)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
     related,
     suggestions: fix ? [fix] : [],
   });

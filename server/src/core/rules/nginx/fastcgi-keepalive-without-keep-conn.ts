@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
 import { explicitKeepalive, insertAfter, scopeOf, settingsAnchor, text } from './neighbours-support';
@@ -39,7 +39,7 @@ export default defineNginxRule({
         if (giveFix) fixedLevels.add(anchor.parent);
         ctx.report({
           node: here ? set : t.node,
-          message: `upstream "${up.name}" has "${text(ka)}", but fastcgi_keep_conn is ${set ? 'off' : 'off (the default)'} here: the FastCGI server closes the connection after every request, so nothing is ever reused and each request pays a new connect`,
+          message: `upstream "${up.name}" has "${text(ka)}", but fastcgi_keep_conn is ${set ? 'off' : `off (the default${unlessIncluderSets(ctx.config)})`} here: the FastCGI server closes the connection after every request, so nothing is ever reused and each request pays a new connect`,
           fix: !giveFix ? undefined : { title: `Add "${fixLine}"`, edits: [insertAfter(anchor, [fixLine])] },
           suggestions: set ? [{ title: `Use "${fixLine}"`, edits: [replace ? replaceSpan(set.file, set.directive, fixLine) : insertAfter(anchor, [fixLine])] }] : [],
           related,

@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { PASS_OF, HTTP_UPSTREAM_MODULES, type UpstreamModule } from '../../model/nginx-modules';
 import { formatSize, parseNginxSize } from '../../model/units';
@@ -88,7 +88,7 @@ export default defineNginxRule({
       }
       ctx.report({
         node: here ?? t.node,
-        message: `${why}; ${names(m).bufferSize} is ${formatSize(size)} here${set ? '' : ' (the default: one memory page)'}, and a response header larger than that makes nginx answer 502 ("upstream sent too big header while reading response header from upstream")`,
+        message: `${why}; ${names(m).bufferSize} is ${formatSize(size)} here${set ? '' : ` (the default: one memory page${unlessIncluderSets(ctx.config)})`}, and a response header larger than that makes nginx answer 502 ("upstream sent too big header while reading response header from upstream")`,
         suggestions: suggestion ? [suggestion] : [],
       });
     }

@@ -1,6 +1,6 @@
 import { insertLinesInBlock } from '../../fix';
 import type { Fix, TextEdit } from '../../finding';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setValue, type PassSite, type TimeValue } from './timeouts-support';
@@ -66,11 +66,12 @@ function report(ctx: NginxRuleContext, outer: number, g: Group): void {
     return paths.length ? `location${paths.length > 1 ? 's' : ''} ${shown.join(', ')}` : 'this server';
   };
   const sameSites = items.every((i) => i.sites.length === items[0].sites.length && i.sites.every((x) => items[0].sites.includes(x)));
+  const unless = unlessIncluderSets(ctx.config, items.length > 1);
   const inForce = !inServer
-    ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} here`
+    ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} here${unless}`
     : sameSites
-      ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} in ${locations(items[0].sites)} of this server`
-      : `nginx's default ${t.text} is in force in this server for ${items.map((i) => `${i.name} in ${locations(i.sites)}`).join(' and for ')}`;
+      ? `${names} ${items.length > 1 ? 'are' : 'is'} nginx's default ${t.text} in ${locations(items[0].sites)} of this server${unless}`
+      : `nginx's default ${t.text} is in force in this server for ${items.map((i) => `${i.name} in ${locations(i.sites)}`).join(' and for ')}${unlessIncluderSets(ctx.config, true)}`;
   const what = explicit ? `${names} ${t.text} is` : `${inForce}, which is`;
   // A finding on a server block underlines its name only, not the whole block.
   const place = inServer ? { at: { file: at.file, start: at.directive.nameSpan.start, end: at.directive.nameSpan.end } } : { node: at };

@@ -1,6 +1,6 @@
 import type { TextEdit } from '../../finding';
 import { insertLinesAfter, replaceSpan } from '../../fix';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { parseNginxTime } from '../../model/units';
 import { atLeast } from '../../model/version';
@@ -131,13 +131,16 @@ export default defineNginxRule({
         head = { family, text: `${stream ? 'a connection' : 'a request'} to ${describeGroup(up)} may be tried on ${data.tries}${x.noLimit}` };
         heads.set(up, head);
       }
+      // Neither limit is written in this file (the finding is on the pass): in a fragment, the level that includes
+      // it may set them, and its timeouts too.
+      const unless = at === t.node ? unlessIncluderSets(ctx.config, true) : '';
       let duration = durations.get(data.worst);
       if (duration === undefined) durations.set(data.worst, (duration = humanDuration(data.worst)));
       const parts =
         data.read === undefined ? `proxy_connect_timeout ${timeText(data.connect)}` : `${x.connect} ${timeText(data.connect)} and ${x.read} ${timeText(data.read)}`;
       ctx.report({
         node: at,
-        message: `${head.text}${parts} a client can wait up to ${duration} before it ${stream ? 'is closed' : 'gets 502/504'}`,
+        message: `${head.text}${parts} a client can wait up to ${duration} before it ${stream ? 'is closed' : 'gets 502/504'}${unless}`,
         related: at === t.node ? [] : passes.map(passUsesItHere),
         suggestions: [limitFix(ctx, t, x)],
       });
