@@ -182,6 +182,15 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(out.unknownLines, 1);
     assert.deepEqual(out.explained[0].place.location, { path: conf, line: 7, match: '/api/' });
     assert.deepEqual(out.explained[1].values[0], { directive: 'fastcgi_connect_timeout', value: '60s', origin: 'default' });
+    // The server block given alone (a conf.d file): a default there is only what applies unless the http block that
+    // includes it sets the value, as nginx.conf above sets proxy_read_timeout.
+    const site = join(tree.dir, 'site.conf');
+    writeFileSync(site, 'server {\n    listen 80;\n    server_name shop.example.com;\n    location /api/ {\n        fastcgi_pass 127.0.0.1:9000;\n    }\n}\n');
+    const alone = runCli(['explain', '--in', site, line], { cwd: tree.dir });
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.match(alone.stdout, /fastcgi_read_timeout 60s {2}\(default, unless the configuration that includes this file sets it\)/);
+    const aloneJson = JSON.parse(runCli(['explain', '--in', site, line, '--format', 'json'], { cwd: tree.dir }).stdout);
+    assert.equal(aloneJson.explained[0].values[0].includerMaySet, true, JSON.stringify(aloneJson.explained[0].values));
 
     // A log with more lines than a function call takes arguments, past the default size limit with --max-file-size.
     writeFileSync(log, (line + '\n').repeat(150_000));

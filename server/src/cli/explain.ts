@@ -163,7 +163,7 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
 }
 
 function originText(v: ValueHere, cwd: string): string {
-  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : v.origin === 'default' ? 'default' : 'not set';
+  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}` : (v.origin === 'default' ? 'default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
 }
 
 const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
@@ -378,7 +378,7 @@ function candidateJson(c: PlaceCandidate) {
 }
 
 function valueJson(v: ValueHere) {
-  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}) };
+  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.includerMaySet ? { includerMaySet: true } : {}) };
 }
 
 /** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */

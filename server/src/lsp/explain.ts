@@ -29,7 +29,7 @@ function link(node: { file: { path: string; lines: { positionAt(o: number): { li
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
-const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : v.origin === 'default' ? 'the default' : 'not set');
+const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : (v.origin === 'default' ? 'the default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : ''));
 
 /** The location, and the try_files / error_page / rewrite steps that handed the request on to it. */
 function locationMarkdown(c: PlaceCandidate): string {

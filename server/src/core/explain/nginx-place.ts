@@ -38,6 +38,11 @@ export interface ValueHere {
   origin: 'here' | 'inherited' | 'default' | 'unset';
   /** The directive that decides it, when written. */
   node?: ConfigNode;
+  /**
+   * Not written in the configuration read, and that is a fragment checked alone: the file that includes it on the
+   * server may set the value, so the default is only the likely one.
+   */
+  includerMaySet?: true;
   /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
   others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
 }
@@ -376,7 +381,7 @@ export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: str
     const e = effective(config, scope, directive, target);
     const node = e.nodes[e.nodes.length - 1];
     if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
-    return { directive, value: e.defaultValue, origin: e.origin };
+    return { directive, value: e.defaultValue, origin: e.origin, ...(config.rootContext === 'main' ? {} : { includerMaySet: true as const }) };
   });
 }
 
