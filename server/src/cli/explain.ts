@@ -133,7 +133,9 @@ export function runExplain(argv: string[], io: CliIo): number {
       count: r.count,
       thread: r.thread,
       client: r.client ?? null,
-      ...(r.server === 'nginx' ? { request: r.request ?? null, tried: r.tried, outcome: outcomeJson(r.outcome!) } : {}),
+      ...(r.server === 'nginx' ? { request: r.request ?? null } : {}),
+      tried: r.tried ?? [],
+      outcome: r.outcome ? outcomeJson(r.outcome) : null,
       lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })),
     }));
     io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
@@ -292,12 +294,14 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
   } else {
     const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
     out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`);
+    if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
+    if (r.outcome) out.push(`  ${capital(outcomeText(r.outcome))}.`);
   }
-  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : [];
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : r.roles ?? [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
     const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation });
-    if (roles[n]) text[0] = `nginx: ${roles[n]}.`;
+    if (roles[n]) text[0] = `${r.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${roles[n]}.`;
     out.push(...text.map((l) => `    ${l}`));
   });
   const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];
