@@ -7,6 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { explainProblems } from '../evidence/explain-check';
+import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
 import { prepareApache, startApache, type ApacheSetup } from './harness/apache';
 import { request } from './harness/client';
@@ -199,6 +201,53 @@ test('explain: a refused member then one that times out is one request with both
   } finally {
     await httpd.stop();
     for (const s of standins) await s.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain: AH00941 on a balancer member is not the end of the request: the balancer goes on to a free member (200), or gives up when each is busy (503) (real httpd)', async () => {
+  const busy = await startHttpStandin({ behaviour: 'ok', delayMs: 2500, deadlineMs: 30_000 });
+  const free = await startHttpStandin({ behaviour: 'ok', deadlineMs: 30_000 });
+  const slow = [await startHttpStandin({ behaviour: 'ok', delayMs: 2500, deadlineMs: 30_000 }), await startHttpStandin({ behaviour: 'ok', delayMs: 2500, deadlineMs: 30_000 })];
+  const pool = (name: string, members: Standin[]) =>
+    `<Proxy "balancer://${name}">\n${members.map((m) => `    BalancerMember "http://${m.address}" max=1 acquire=500`).join('\n')}\n</Proxy>\nProxyPass "/${name}/" "balancer://${name}/"\n`;
+  const setup = await prepareApache(pool('pool', [busy, free]) + pool('both', slow));
+  const httpd = await startApache(setup);
+  const get = (path: string) => request({ port: setup.port, path, timeoutMs: 10_000 });
+  const pause = () => new Promise((res) => setTimeout(res, 300));
+  try {
+    // byrequests sends the first request to the slow member (which holds its only connection for 2.5 s), the second
+    // to the other; the third to the slow one again, whose pool is still busy.
+    const held = get('/pool/1');
+    await pause();
+    const second = await get('/pool/2');
+    const third = await get('/pool/3');
+    const statuses = [await held, second, third].map((r) => String(r.status));
+    // Both members of "both" busy: the third request gives up on each in turn.
+    const holding = [get('/both/1')];
+    await pause();
+    holding.push(get('/both/2'));
+    await pause();
+    const refused = await get('/both/3');
+    await Promise.all(holding);
+    await settle();
+    const log = httpd.errorLog();
+    assert.deepEqual(statuses, ['200', '200', '200'], log);
+    assert.match(log, new RegExp(`AH00941: http: failed to acquire connection for \\(${busy.address.replace(/\./g, '\\.')}\\)`), log);
+    assert.deepEqual(free.requests.map((r) => r.path), ['/2', '/3'], 'the third request went on to the free member');
+    assert.equal(refused.status, 503, log);
+    assert.ok(refused.ms >= 800, `503 after ${refused.ms} ms: acquire=500 on each of the two members`);
+    for (const m of slow) assert.equal((log.match(new RegExp(`AH00941: http: failed to acquire connection for \\(${m.address.replace(/\./g, '\\.')}\\)`, 'g')) ?? []).length, 1, log);
+
+    const poolLog = log.split('\n').filter((l) => !slow.some((m) => l.includes(m.address))).join('\n');
+    assert.deepEqual(explainProblems({ statuses: ['200'], errorLog: poolLog } as Observation, 'apache', 'server test'), []);
+    const acquire = explained(setup).explained.find((e) => e.id === 'apache-acquire-failed')!;
+    assert.ok(acquire.statuses.includes('200'), JSON.stringify(acquire));
+    const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
+    assert.match(text, /AH00941[^\n]*\n  Apache httpd: the client got 503, unless the balancer then tried another member\.\n/, text);
+  } finally {
+    await httpd.stop();
+    for (const s of [busy, free, ...slow]) await s.stop();
     setup.cleanup();
   }
 });
