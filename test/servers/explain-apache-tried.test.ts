@@ -7,6 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
 import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
@@ -134,6 +135,13 @@ test('explain: members that refuse are tried in turn until maxattempts is used u
     for (const q of requestsAt(bare, all)) assert.deepEqual({ status: q.outcome?.status, final: q.outcome?.final }, { status: '503', final: false });
     assert.deepEqual({ status: requestsAt(bare, off)[0].outcome?.status, final: requestsAt(bare, off)[0].outcome?.final }, { status: '503', final: true });
 
+    // The maxattempts hover says what these requests did (not the manual's "1 with a single worker").
+    const doc = apacheWorkerParamDoc('maxattempts')!;
+    assert.match(doc.defaultValue!, /with a single member 0 \(it is tried once/);
+    assert.match(doc.failure, /three refused members were each tried once/);
+    assert.match(doc.failure, /with two members and `maxattempts=4` the request made five tries/);
+    assert.match(doc.failure, /with `forcerecovery=Off` a request whose members had all failed ended with `AH01170`/);
+
     const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
     assert.match(text, /\n  Tried: 127\.0\.0\.1:\d+ \(refused\), then 127\.0\.0\.1:\d+ \(refused\), then 127\.0\.0\.1:\d+ \(refused\)\n  The client got 503 \(maxattempts \(not set: one less than its 3 members, so 2\) allows 3 tries in balancer:\/\/all, and all were used\)\.\n/, text);
     assert.match(text, /AH00957[^\n]*\n    Apache httpd: this try failed \(503 had it been the last\); httpd went on to another member after it\.\n/, text);
@@ -192,6 +200,7 @@ test('explain: a refused member then one that times out is one request with both
         assert.equal(q.outcome?.final, true);
       }
     }
+    assert.match(apacheWorkerParamDoc('maxattempts')!.failure, /a timeout or a reset ends the request at once \(502\)/);
     // Without the configuration, nothing says that the lines 2 s later are the balancer's next try: each refused try
     // stands alone (the two alike are one entry with a count), and its 503 is hedged (the client got 502 from /rt/).
     const bare = explained(setup, false);
