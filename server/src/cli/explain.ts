@@ -31,7 +31,9 @@ timeouts: those of the virtual host the lines name (ErrorLogFormat %v, %V,
 %{Host}i or %A, or AH01075's port), else each candidate's. The
 httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
 are shown together, and a line that names only the backend's host (AH01114)
-takes the port from the line before it. nginx's lines for one request (its
+takes the port from the line before it; with the balancer members tried and
+what the client got: sure after AH01170, or with --in when every try
+maxattempts allows was used (or for a ProxyPass worker). nginx's lines for one request (its
 connection number *N) are shown together too, with the servers tried and what
 the client got: given as sure only when nginx could try no other server after
 the last line (with --in: all servers of the group tried, the tries limit
