@@ -144,7 +144,7 @@ test('explain: members that refuse are tried in turn until maxattempts is used u
 
     const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
     assert.match(text, /\n  Tried: 127\.0\.0\.1:\d+ \(refused\), then 127\.0\.0\.1:\d+ \(refused\), then 127\.0\.0\.1:\d+ \(refused\)\n  The client got 503 \(maxattempts \(not set: one less than its 3 members, so 2\) allows 3 tries in balancer:\/\/all, and all were used\)\.\n/, text);
-    assert.match(text, /AH00957[^\n]*\n    Apache httpd: this try failed \(503 had it been the last\); httpd went on to another member after it\.\n/, text);
+    assert.match(text, /AH00957[^\n]*\n    Apache httpd: this try failed \(503 had it been the last\); httpd went on with another try after it\.\n/, text);
     assert.doesNotMatch(text.split('\n\n').find((b) => b.includes('balancer://all, and all were used'))!, /unless the balancer then tried another member/);
   } finally {
     await httpd.stop();
@@ -189,7 +189,7 @@ test('explain: a refused member then one that times out is one request with both
     assert.deepEqual(slowRead.tried, [{ server: rt[0].address, got: 'refused' }, { server: rt[1].address, got: 'no status line within the backend timeout' }]);
     assert.equal(slowRead.outcome?.status, '502');
     assert.equal(slowRead.outcome?.final, true);
-    assert.match(slowRead.outcome!.why, /a balancer goes on to another member only after a try it gave up before sending the request \(a failed connect\), not after "no status line within the backend timeout"/);
+    assert.match(slowRead.outcome!.why, /a balancer goes on to another member only after one it gave up before sending the request \(a failed connect, a busy pool\), not after "no status line within the backend timeout"/);
     // A member that does not answer, or resets the connection, is the request's only try: 502, no failover.
     for (const [members, got] of [[hang, 'no status line within the backend timeout'], [reset, 'reset before answering']] as const) {
       const qs = requestsAt(j, members);

@@ -151,10 +151,13 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
     }
     if (id === 'apache-route-in-error') return { status: e.pattern.status, final: true, why: 'the sticky route names a member in error state and nofailover=On keeps the request on it' };
     if (id === 'apache-no-workers') return { status: e.pattern.status, final: true, why: 'the balancer has no members' };
-    const sure = !e.pattern.otherwise && e.pattern.statuses.every((s) => s === e.pattern.status || e.pattern.status.startsWith(s));
-    if (!sure) return { status: e.pattern.status, final: false, why: e.pattern.otherwise ?? `or ${e.pattern.statuses.filter((s) => s !== e.pattern.status).join(' or ')}` };
+    // As statusText judges a line: a status phrase ("response cut short …", "500, 502, 504 or 408") is what it says;
+    // a code with other codes beside it, or with a condition, is not sure.
+    const others = e.pattern.statuses.filter((s) => s !== e.pattern.status && !e.pattern.status.startsWith(s));
+    if (e.pattern.otherwise) return { status: e.pattern.status, final: false, why: e.pattern.otherwise };
+    if (others.length && /^\d{3}$/.test(e.pattern.status)) return { status: e.pattern.status, final: false, why: `or ${others.join(' or ')}: the line alone does not say which` };
     const after = t.tries.find((x) => x.lines.includes(t.end!));
-    return { status: e.pattern.status, final: true, why: n > 1 || limits?.kind === 'balancer' ? `a balancer goes on to another member only after a try it gave up before sending the request (a failed connect), not after ${after ? `"${after.got}"` : 'this line'}` : 'this failure ends the request' };
+    return { status: e.pattern.status, final: true, why: n > 1 || limits?.kind === 'balancer' ? `a balancer goes on to another member only after one it gave up before sending the request (a failed connect, a busy pool), not after ${after ? `"${after.got}"` : 'this line'}` : 'this failure ends the request' };
   }
   const last = t.tries[n - 1];
   if (!last) return { final: false, why: 'no line says what went wrong' };
@@ -186,7 +189,7 @@ export function apacheLineRoles(lines: readonly number[], t: ApacheTries, outcom
     const own = t.tries.find((x) => x.lines.includes(i));
     if (!own) return undefined;
     if (own.lines[0] !== i) return `part of the same try as the line above${own === lastTry ? ' (the request\'s last)' : ''}`;
-    if (own !== lastTry) return 'this try failed (503 had it been the last); httpd went on to another member after it';
+    if (own !== lastTry) return 'this try failed (503 had it been the last); httpd went on with another try after it';
     if (t.end !== undefined && !own.lines.includes(t.end)) return 'this try failed; httpd looked for another member after it and found none usable (the last line)';
     return `the request's last try: ${outcomeText}`;
   });
