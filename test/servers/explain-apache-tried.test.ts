@@ -254,6 +254,7 @@ test('explain: AH00941 on a balancer member is not the end of the request: the b
     assert.ok(acquire.statuses.includes('200'), JSON.stringify(acquire));
     const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
     assert.match(text, /AH00941[^\n]*\n  Apache httpd: the client got 503, unless the balancer then tried another member\.\n/, text);
+    assert.match(apacheWorkerParamDoc('acquire')!.failure, /On a balancer member the balancer first goes on to its next member: there a free member answered 200, and with both members busy the request waited each one's `acquire` \(two `AH00941` lines\) before its 503/);
   } finally {
     await httpd.stop();
     for (const s of [busy, free, ...slow]) await s.stop();

@@ -246,7 +246,7 @@ const WORKER: DirectiveDoc[] = [
   }),
   p('acquire', {
     summary: 'Longest time (milliseconds) a request waits for a free pooled connection to this backend.',
-    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request: on 2.4.71 with `max=1 acquire=500` a request that found the only connection busy got 503 after 0.5 s, logged as `AH00941: http: failed to acquire connection for (…)` after `(70007)`.',
+    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request: on 2.4.71 with `max=1 acquire=500` a request that found the only connection busy got 503 after 0.5 s, logged as `AH00941: http: failed to acquire connection for (…)` after `(70007)`. On a balancer member the balancer first goes on to its next member: there a free member answered 200, and with both members busy the request waited each one\'s `acquire` (two `AH00941` lines) before its 503.',
     statusCodes: ['503'],
     logLines: [APX_LOG.acquireFailed],
   }),
