@@ -80,3 +80,19 @@ export function nginxRequestProblems(o: Observation, lint: LintResult, target: N
     ...entries.filter((e) => e.alone > 0 && wrong(e)).map((e) => `proxylint explain says the client got ${e.outcome!.status} for this line logged alone (${e.outcome!.why}), the client got ${uniform} (${when}): ${e.example}`),
   ];
 }
+
+/**
+ * `proxylint explain --in` on a real httpd's error log and the configuration it ran: an outcome given as sure for a
+ * request of several lines (every try maxattempts allows used, AH01170, a failure after the request was sent, a
+ * ProxyPass worker's failed connect) must be the status the client got, when all counted requests got the same one.
+ * An outcome that depends on a try httpd does not log is not judged.
+ */
+export function apacheRequestProblems(o: Observation, lint: ApacheLintResult, when: string): string[] {
+  const first = o.statuses[0];
+  const uniform = first !== undefined && o.statuses.every((s) => s === first) ? first : undefined;
+  if (uniform === undefined) return [];
+  const { requests } = explainLog(o.errorLog.split('\n'), [], [lint]);
+  return requests
+    .filter((r) => r.server === 'apache' && r.outcome?.final && /^\d{3}$/.test(r.outcome.status ?? '') && r.outcome.status !== uniform)
+    .map((r) => `proxylint explain says the client got ${r.outcome!.status} for this request (${r.outcome!.why}), the client got ${uniform} (${when}): ${r.lines.map((l) => l.text).join(' | ')}`);
+}

@@ -1,4 +1,4 @@
-import { apachePairingProblems, explainProblems, nginxRequestProblems, placementProblems } from './explain-check';
+import { apachePairingProblems, apacheRequestProblems, explainProblems, nginxRequestProblems, placementProblems } from './explain-check';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
@@ -417,7 +417,8 @@ export async function runScenario(s: Scenario): Promise<Row> {
     if (setup.kind === 'apache' && !s.lintPath) {
       const settings = fixtureSettings(setup.text);
       settings.apache.serverRoot = setup.dir;
-      row.problems.push(...apachePairingProblems(before, lintApache(setup.confPath, setup.text, createNodeHost(), { settings }), 'before the fix'));
+      const lint = lintApache(setup.confPath, setup.text, createNodeHost(), { settings });
+      row.problems.push(...apachePairingProblems(before, lint, 'before the fix'), ...apacheRequestProblems(before, lint, 'before the fix'));
     }
     if (s.claim.log) {
       const src = s.claim.status === 'startup-failure' ? before.configTest : before.errorLog;

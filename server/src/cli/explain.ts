@@ -31,7 +31,9 @@ timeouts: those of the virtual host the lines name (ErrorLogFormat %v, %V,
 %{Host}i or %A, or AH01075's port), else each candidate's. The
 httpd lines one thread logged for one request ([pid N:tid M], a moment apart)
 are shown together, and a line that names only the backend's host (AH01114)
-takes the port from the line before it. nginx's lines for one request (its
+takes the port from the line before it; with the balancer members tried and
+what the client got: sure after AH01170, or with --in when every try
+maxattempts allows was used (or for a ProxyPass worker). nginx's lines for one request (its
 connection number *N) are shown together too, with the servers tried and what
 the client got: given as sure only when nginx could try no other server after
 the last line (with --in: all servers of the group tried, the tries limit
@@ -133,7 +135,9 @@ export function runExplain(argv: string[], io: CliIo): number {
       count: r.count,
       thread: r.thread,
       client: r.client ?? null,
-      ...(r.server === 'nginx' ? { request: r.request ?? null, tried: r.tried, outcome: outcomeJson(r.outcome!) } : {}),
+      ...(r.server === 'nginx' ? { request: r.request ?? null } : {}),
+      tried: r.tried ?? [],
+      outcome: r.outcome ? outcomeJson(r.outcome) : null,
       lines: r.lines.map((l) => ({ line: l.text, explained: list.indexOf(l.entry) })),
     }));
     io.stdout(JSON.stringify({ version: 1, explained: list.map((x) => toJson(x, placing)), requests: requestsJson, unknownLines: unknown }, null, 2) + '\n');
@@ -292,12 +296,14 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
   } else {
     const first = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
     out.push(`${r.count > 1 ? `${r.count} × ` : ''}one request, logged in ${r.lines.length} lines by one httpd thread (${r.count > 1 ? `the first: ${first}` : first}):`);
+    if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
+    if (r.outcome) out.push(`  ${capital(outcomeText(r.outcome))}.`);
   }
-  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : [];
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : r.roles ?? [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
     const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation });
-    if (roles[n]) text[0] = `nginx: ${roles[n]}.`;
+    if (roles[n]) text[0] = `${r.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${roles[n]}.`;
     out.push(...text.map((l) => `    ${l}`));
   });
   const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];

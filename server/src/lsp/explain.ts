@@ -59,7 +59,9 @@ function requestMarkdown(r: ExplainedRequest): string {
   }
   const who = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
   const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
-  for (const line of r.lines) out.push(shorten(line.text), `**Apache httpd:** the client got ${entryStatus(line.entry)}`, ...body(line.entry, line.explanation));
+  if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
+  if (r.outcome) out.push(`**Outcome:** ${outcomeText(r.outcome)}.`);
+  r.lines.forEach((line, n) => out.push(shorten(line.text), `**Apache httpd:** ${r.roles?.[n] ?? `the client got ${entryStatus(line.entry)}`}`, ...body(line.entry, line.explanation)));
   return out.join('\n\n');
 }
 

@@ -246,7 +246,7 @@ const WORKER: DirectiveDoc[] = [
   }),
   p('acquire', {
     summary: 'Longest time (milliseconds) a request waits for a free pooled connection to this backend.',
-    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request: on 2.4.71 with `max=1 acquire=500` a request that found the only connection busy got 503 after 0.5 s, logged as `AH00941: http: failed to acquire connection for (…)` after `(70007)`.',
+    failure: 'When it runs out, the client gets **503** (server busy) without the backend ever seeing the request: on 2.4.71 with `max=1 acquire=500` a request that found the only connection busy got 503 after 0.5 s, logged as `AH00941: http: failed to acquire connection for (…)` after `(70007)`. On a balancer member the balancer first goes on to its next member: there a free member answered 200, and with both members busy the request waited each one\'s `acquire` (two `AH00941` lines) before its 503.',
     statusCodes: ['503'],
     logLines: [APX_LOG.acquireFailed],
   }),
@@ -308,11 +308,12 @@ const BALANCER: DirectiveDoc[] = [
     rules: ['proxy-scheme-module-missing'],
   }),
   p('maxattempts', {
-    summary: 'How many other members a request may fail over to before httpd gives up.',
-    failure: 'When the attempts are used up (or no member is usable), the client gets **503**.',
+    summary: 'How many more tries a request gets after its first one fails before httpd gives up; a member may be tried again when all have failed.',
+    failure:
+      'Only a member httpd gives up before sending the request (a failed connect, a pool busy past `acquire`) leads to another try: a timeout or a reset ends the request at once (502). When the tries are used up the client gets **503**: on 2.4.71 three refused members were each tried once (`AH00957`, `AH00959`, `AH01114` per member); with two members and `maxattempts=4` the request made five tries, the members again; with `forcerecovery=Off` a request whose members had all failed ended with `AH01170` instead.',
     statusCodes: ['503'],
-    logLines: [],
-    defaultValue: 'one less than the number of members (`1` with a single member)',
+    logLines: [APX_LOG.workerDisabled, APX_LOG.allInError],
+    defaultValue: 'one less than the number of members; with a single member 0 (it is tried once: the manual\'s "1" is not what 2.4.71 does)',
     rules: ['balancer-single-member'],
   }),
   p('failonstatus', {

@@ -55,7 +55,15 @@ export function hostPort(address: string): { host: string; port: string } {
   return m ? { host: m[1].toLowerCase(), port: m[2] ?? '' } : { host: address.toLowerCase(), port: '' };
 }
 
-function sameBackend(w: Worker, host: string, port: string): boolean {
+/** The backend a worker connects to, as httpd's lines name it: `127.0.0.1:9001` (the scheme's port when none is written). */
+export function workerAddress(w: Worker): string {
+  const host = w.target.host.replace(/^\[|\]$/g, '');
+  const port = w.target.port || DEFAULT_PORT[w.target.scheme] || '';
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return port ? `${shown}:${port}` : shown;
+}
+
+export function sameBackend(w: Worker, host: string, port: string): boolean {
   if (w.target.host.toLowerCase().replace(/^\[|\]$/g, '') !== host) return false;
   if (!port) return true;
   return (w.target.port || DEFAULT_PORT[w.target.scheme] || '') === port;

@@ -88,7 +88,19 @@ interface Open {
   refused: Set<string>;
   /** How many of `lines` come up to the last line that said which request it is (client or path). */
   identified: number;
+  /**
+   * Where lines taken for the balancer's next try begin while no line has yet said they are this request's (a second
+   * attempt at a member, or a timeout after a gap): the next line that names the client confirms them, or, naming
+   * another client, starts another request with them.
+   */
+  tentative?: number;
 }
+
+/**
+ * Whether lines logged `gapMs` after the lines of `request` (indexes) are that request's next try: a balancer's next
+ * member timed out (AH00957 or AH01102 with (70007)), and the wait fits that member's timeout in the configuration.
+ */
+export type ContinuesAfterGap = (request: readonly number[], index: number, gapMs: number) => boolean;
 
 /**
  * The requests of several lines: the explained httpd lines of one thread, each within REQUEST_WINDOW_MS of the
@@ -98,13 +110,25 @@ interface Open {
  * An AH00940 or AH00941 line starts another request too (see FIRST_OF_REQUEST), and a later line about the backend
  * it names is yet another one. Lines proxylint does not explain take part in that (their client), but are not part of
  * a request.
+ *
+ * After a balancer member's failed connect (see goesOn) httpd goes on with the same request, so two things that
+ * would otherwise end it are taken for its next try until a line names the client (the same one: a 503 closes the
+ * client's connection, so no later request comes over it): a second attempt at a member, and, when
+ * `continuesAfterGap` (the configuration) says the wait fits, a timeout logged after a gap.
  */
-export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest[] {
+export function apacheRequests(lines: readonly LineForGrouping[], continuesAfterGap?: ContinuesAfterGap): ApacheRequest[] {
   const done: ApacheRequest[] = [];
   const open = new Map<string, Open>();
-  const close = (o: Open, upTo = o.lines.length) => {
-    if (upTo >= 2) done.push({ lines: o.lines.slice(0, upTo), thread: o.thread, ...(o.client ? { client: o.client } : {}) });
+  const push = (l: number[], o: Open, client = o.client) => {
+    if (l.length >= 2) done.push({ lines: l, thread: o.thread, ...(client ? { client } : {}) });
   };
+  const close = (o: Open, upTo = o.lines.length) => {
+    // Lines never confirmed as the balancer's next try are a request of their own.
+    const to = o.tentative !== undefined ? Math.min(upTo, o.tentative) : upTo;
+    push(o.lines.slice(0, to), o);
+    if (o.tentative !== undefined && upTo === o.lines.length) push(o.lines.slice(o.tentative), o, undefined);
+  };
+  const idOf = (i: number) => lines[i].explanation?.pattern.id;
   lines.forEach((line, index) => {
     const e = line.explanation;
     if (e && e.pattern.server !== 'apache') return;
@@ -112,10 +136,16 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
     if (!head) return;
     const key = `${line.source ?? ''}\0${head.thread}`;
     let o = open.get(key);
-    // Time going backwards (logs of two hosts concatenated) ends the request as much as a gap does.
+    let joined = false;
+    // Time going backwards (logs of two hosts concatenated) ends the request as much as a gap does; so does a gap,
+    // unless it is the wait of the balancer's next try (see goesOn, ContinuesAfterGap).
     if (o && (head.time - o.last > REQUEST_WINDOW_MS || head.time < o.last)) {
-      close(o);
-      o = undefined;
+      const gap = head.time - o.last;
+      if (gap > 0 && e && SLOW.has(e.pattern.id) && /\(70007\)/.test(line.text) && goesOn(o.lines, idOf) && continuesAfterGap?.(o.lines, index, gap)) joined = true;
+      else {
+        close(o);
+        o = undefined;
+      }
     }
     const first = e !== undefined && FIRST_OF_REQUEST.has(e.pattern.id);
     const backend = e?.fields.upstream;
@@ -126,7 +156,13 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
     const client = head.client;
     const path = e?.fields.path;
     const attempt = e ? attemptOf(line.text) : undefined;
-    if (o && ((client && o.client && client !== o.client) || (path && o.path && path !== o.path) || (attempt && o.attempts.has(attempt)))) {
+    // A balancer whose members are all in error state tries them again within the request (forcerecovery, while
+    // maxattempts allows: on 2.4.71 two refused members with maxattempts=4 were tried five times for one client), so
+    // a second attempt at a member right after a failed try of a member is taken for the same request until a
+    // line names the client. A ProxyPass worker is not put in error state (no AH00959), and its request ends there.
+    const again = !!attempt && !!o && o.attempts.has(attempt) && goesOn(o.lines, idOf);
+    if (o && (again || joined) && o.tentative === undefined) o.tentative = o.lines.length;
+    if (o && ((client && o.client && client !== o.client) || (path && o.path && path !== o.path) || (attempt && o.attempts.has(attempt) && !again))) {
       const carried = o.lines.slice(o.identified);
       close(o, o.identified);
       const tried = new Set(carried.map((i) => attemptOf(lines[i].text)).filter((a): a is string => !!a));
@@ -141,10 +177,28 @@ export function apacheRequests(lines: readonly LineForGrouping[]): ApacheRequest
     if (first && backend !== undefined) o.refused.add(backend);
     if (client) o.client ??= client;
     if (path) o.path ??= path;
-    if (client || path) o.identified = o.lines.length;
+    if (client || path) {
+      o.identified = o.lines.length;
+      o.tentative = undefined;
+    }
   });
   for (const o of open.values()) close(o);
   return done.sort((a, b) => a.lines[0] - b.lines[0]);
+}
+
+/** Lines of a try that can end a timeout's wait after the try before it: a connect or a read that timed out. */
+const SLOW = new Set(['apache-connect-failed', 'apache-read-timeout']);
+
+/**
+ * Whether the request's lines end with a connect attempt that put its worker in error state (AH00957, AH00959, then
+ * AH01114): the balancer goes on to another try after it, while maxattempts allows. A ProxyPass worker logs no
+ * AH00959 (it stays in service on 2.4.71), and its request ends with the 503.
+ */
+function goesOn(request: readonly number[], idOf: (i: number) => string | undefined): boolean {
+  const ids = request.map(idOf);
+  if (ids[ids.length - 1] !== 'apache-no-connection') return false;
+  const start = ids.lastIndexOf('apache-connect-failed');
+  return start >= 0 && ids.slice(start).includes('apache-worker-disabled');
 }
 
 /** AH00957's "127.0.0.1:9 (127.0.0.1:9)": the address of one connect attempt, and the backend as configured. */

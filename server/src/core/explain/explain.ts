@@ -4,13 +4,14 @@ import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
-import { findApachePlace, type ApachePlace } from './apache-place';
-import { apacheRequests, borrowFromRequest, type Borrowed } from './apache-requests';
+import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
+import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
+import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
 import { APACHE_CONTINUE_NO_ANSWER, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
@@ -80,10 +81,15 @@ export interface ExplainedRequest {
   lines: { entry: ExplainedEntry; text: string; explanation: LogExplanation }[];
   /** nginx: the request line as logged (`GET /api/orders HTTP/1.1`). */
   request?: string;
-  /** nginx: the servers tried, in order, and what each got (the kind of its failure line); `handedOn`: the first try after an error_page sent the request on. */
+  /**
+   * The backends tried, in order, and what each got (the kind of its failure line); nginx's `handedOn`: the first try
+   * after an error_page sent the request on.
+   */
   tried?: { server: string; got: string; handedOn?: true }[];
-  /** nginx: what the client got, from the last lines. */
+  /** What the client got, from the last lines (and, with the configuration, how far the server could go on). */
   outcome?: NginxOutcome;
+  /** httpd: what each line's status means within the request (see apacheLineRoles), by line. */
+  roles?: (string | undefined)[];
 }
 
 export interface ExplainedLog {
@@ -112,7 +118,7 @@ export function entryStatus(x: ExplainedEntry): string {
 
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
-  const requests = apacheRequests(lines);
+  const requests = apacheRequests(lines, apacheConfigs.length ? nextTryAfterGap(lines, apacheConfigs) : undefined);
   // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
   // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502. So does an
   // AH01102 for a backend that closed the connection: with that AH00898 after it the client got 502; a later request
@@ -340,7 +346,12 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   };
   const withSource = (index: number, what: string) => (lines[index].source ? `${lines[index].source} ${what}` : what);
   for (const r of requests) {
-    addRequest(r.lines, `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}`, () => ({ server: 'apache', thread: withSource(r.lines[0], r.thread), ...(r.client ? { client: r.client } : {}) }));
+    const t = apacheTries(r.lines.map((i) => ({ index: i, text: lines[i].text, explanation: lines[i].explanation!, fields: borrowed.get(i)?.fields ?? lines[i].explanation!.fields })));
+    const outcome = apacheOutcome(t, new Map(r.lines.map((i) => [i, lines[i].explanation!])), apacheLimits(r.lines.map((i) => placedAt[i])));
+    const tried = t.tries.map((x) => ({ server: x.server, got: x.got }));
+    const roles = apacheLineRoles(r.lines, t, outcomeText(outcome));
+    const key = `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${tried.map((x) => x.got).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.why}`;
+    addRequest(r.lines, key, () => ({ server: 'apache', thread: withSource(r.lines[0], r.thread), ...(r.client ? { client: r.client } : {}), tried, outcome, roles }));
   }
   const explanations = new Map(lines.flatMap((l, i) => (l.explanation ? [[i, l.explanation] as const] : [])));
   for (const r of ngxRequests) {
@@ -401,6 +412,61 @@ function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, bor
     if (place) return { place, checked };
   }
   return undefined;
+}
+
+/**
+ * How far a request's balancer could go on, from where its lines were placed: the one balancer their members belong
+ * to, or a ProxyPass worker that is no member (one try). Undefined when a line was not placed, or not for sure, or
+ * the lines point to more than one.
+ */
+function apacheLimits(placed: readonly Placed[]): ApacheLimits | undefined {
+  const balancers = new Set<Balancer>();
+  const plain = new Set<unknown>();
+  for (const p of placed) {
+    const place = p.apache?.place;
+    if (!place || place.ambiguous) return undefined;
+    const b = place.worker ? place.worker.balancer : place.balancer;
+    if (b) balancers.add(b);
+    else if (place.worker) plain.add(place.worker);
+  }
+  if (balancers.size === 0 && plain.size === 1) return { kind: 'worker' };
+  if (balancers.size !== 1 || plain.size) return undefined;
+  const b = [...balancers][0];
+  const n = b.members.length;
+  const set = b.params.get('maxattempts');
+  const value = set && /^\d+$/.test(set.value) ? Number(set.value) : undefined;
+  // mod_proxy_balancer sets the default only for more than one member (init_balancer_members): a single member is
+  // tried once (on 2.4.71, one AH00957 per request), not the "1" the manual gives.
+  const maxattempts = value ?? (n > 1 ? n - 1 : 0);
+  const from = value !== undefined ? `maxattempts=${set!.value} (${set!.node.name} on the balancer)` : n > 1 ? `maxattempts (not set: one less than its ${n} members, so ${n - 1})` : 'maxattempts (not set: 0 with a single member)';
+  return { kind: 'balancer', name: b.name, members: b.members.map(workerAddress), maxattempts, from };
+}
+
+/**
+ * With the configuration, whether lines logged a while after a balancer's failed connect are the same request's next
+ * try (see ContinuesAfterGap): the line names another member of a balancer the earlier try's member is in, and the
+ * gap is that member's connect timeout (a (70007) AH00957) or backend timeout (a (70007) AH01102), give or take
+ * REQUEST_WINDOW_MS. On 2.4.71 a refused member then one that did not answer within timeout=2 logged the AH01102
+ * 2 s after the AH01114, for the same client, and the client got 502.
+ */
+function nextTryAfterGap(lines: readonly { explanation?: LogExplanation }[], configs: readonly CheckedApache[]): ContinuesAfterGap {
+  return (request, index, gap) => {
+    const prev = [...request].reverse().map((i) => lines[i].explanation?.fields.upstream).find((u) => u && hostPort(u).port);
+    const e = lines[index].explanation;
+    if (!prev || !e?.fields.upstream) return false;
+    const { host, port } = hostPort(prev);
+    for (const { proxy } of configs) {
+      const balancers = new Set([...proxy.balancers.values()].filter((b) => b.members.some((m) => sameBackend(m, host, port))));
+      if (!balancers.size) continue;
+      const next = findApachePlace(proxy, e.fields, { patternId: e.pattern.id, balancers });
+      const w = next?.worker;
+      if (!w?.balancer || !balancers.has(w.balancer)) continue;
+      const servers = proxy.serversOf(w);
+      const waits = (servers.length ? servers : [w.vhost]).map((s) => (e.pattern.id === 'apache-connect-failed' ? proxy.connectTimeout(w, s) : proxy.backendTimeout(w, s)).ms);
+      if (waits.some((ms) => Math.abs(gap - ms) <= REQUEST_WINDOW_MS)) return true;
+    }
+    return false;
+  };
 }
 
 function apacheFindings({ place, checked }: { place: ApachePlace; checked: CheckedApache }, rules: readonly string[]): Finding[] {

@@ -669,8 +669,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     server: 'apache',
     match: /AH00941: \S+: failed to acquire connection for \(\S*\)/,
     status: '503',
-    statuses: ['503'],
-    meaning: 'every pooled connection to the backend (max= per child process) was busy for longer than acquire= allows, so httpd answered 503 without sending the request on. Without acquire= the request would have waited for a free connection.',
+    // A balancer goes on to its next member after it (2.4.71: test/servers/explain-apache-tried.test.ts).
+    statuses: ['503', '200'],
+    meaning: 'every pooled connection to the backend (max= per child process) was busy for longer than acquire= allows, so httpd gave the backend up without sending the request to it: a ProxyPass worker answers 503, a balancer goes on to its next member (on 2.4.71 a member with a free connection then served the request; two busy members logged AH00941 each, acquire= apart, and the client got 503). Without acquire= the request would have waited for a free connection.',
     directives: [],
     rules: [],
   },
