@@ -115,3 +115,13 @@ test('proxy-scheme-module-missing: RewriteRule [P] counts only where RewriteEngi
   const none = lint({ '/c/httpd.conf': text.replace('RewriteEngine On\n<VirtualHost *:80>', '<VirtualHost *:80>') }, '/c/httpd.conf').filter((x) => x.ruleId === 'proxy-scheme-module-missing');
   assert.deepEqual(none.map((x) => text.slice(0, x.start).split('\n').length).length, 1, 'without the main server\'s RewriteEngine On only the <Location> rule runs');
 });
+
+test('balancer-single-member quotes the lines of a refused member in the order httpd 2.4.71 logs them', () => {
+  const files = { '/c/httpd.conf': 'LoadModule mpm_event_module modules/mod_mpm_event.so\n<Proxy "balancer://app">\n    BalancerMember "http://10.0.0.11:8080"\n</Proxy>\nProxyPass "/" "balancer://app/"\n' };
+  const [m] = messages(lint(files, '/c/httpd.conf'), 'balancer-single-member');
+  assert.ok(m, 'the rule reports the single member');
+  // (111)…AH00957 attempt to connect … failed, AH00959 disabling worker, AH01114 failed to make connection: seen on the
+  // real server (explain's tried-members tests capture the same sequence).
+  const order = ['AH00957', 'AH00959', 'AH01114'].map((code) => m.indexOf(code));
+  assert.ok(order.every((i) => i >= 0) && order[0] < order[1] && order[1] < order[2], m);
+});

@@ -14,7 +14,7 @@ export default defineApacheRule({
       const m = b.members[0];
       ctx.report({
         node: m.node,
-        message: `${b.name} has a single member (${m.url}): while it is down every request gets 503 ("AH01114: HTTP: failed to make connection to backend", then "AH00959 … disabling worker"), and with forcerecovery On (the default) httpd retries it on each request; add a second member or a hot standby (status=+H) on another host`,
+        message: `${b.name} has a single member (${m.url}): while it is down every request gets 503 ("AH00957: … attempt to connect to … failed", "AH00959: … disabling worker", then "AH01114: HTTP: failed to make connection to backend", in that order on httpd 2.4.71), and with forcerecovery On (the default) httpd retries it on each request; add a second member or a hot standby (status=+H) on another host`,
       });
     }
   },
