@@ -9,12 +9,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { apacheHover } from '../../server/src/core/features/apache';
 import type { Finding } from '../../server/src/core/finding';
 import { lintApache, type ApacheLintResult } from '../../server/src/core/lint-apache';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { defaultSettings, readProjectConfig } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { apacheTest, requireBinary, tempTree } from '../helpers';
+import { apacheTest, memHost, requireBinary, tempTree } from '../helpers';
 
 const M = '/usr/lib/apache2/modules';
 const load = (...mods: string[]) => mods.map((m) => `LoadModule ${m}_module ${M}/mod_${m}.so\n`).join('');
@@ -158,6 +159,23 @@ test('rules: a line in a section httpd reads is not hedged, one in a section it 
   const trunk = run({ 'httpd.conf': `${HEAD}${load('proxy', 'proxy_wstunnel')}Define WS\n<IfDefine WS>\n  ProxyWebsocketIdleTimeout 30\n</IfDefine>\n` });
   assert.ok(!trunk.ok && /Invalid command 'ProxyWebsocketIdleTimeout'/.test(trunk.output), trunk.output);
   assert.deepEqual(trunk.findings.filter((x) => x.severity === 'error').map((x) => x.ruleId), ['trunk-only-directive']);
+});
+
+test('hover: a line in a skipped section is not in force, and the section says why httpd skips it', () => {
+  const path = '/etc/apache2/apache2.conf';
+  const text = `${HEAD}Timeout 30\n<IfModule mod_reqtimeout.c>\n  Timeout 90\n</IfModule>\n<IfDefine X>\n  Timeout 20\n</IfDefine>\n`;
+  const settings = defaultSettings();
+  settings.apache.defines = [];
+  const r = lintApache(path, text, memHost({ [path]: text }), { settings });
+  const hover = (needle: string) => apacheHover(r, path, text.indexOf(needle) + 1)?.markdown ?? '';
+  assert.match(hover('Timeout 30'), /\*\*Effective value here:\*\* `30` — set here/);
+  for (const [needle, line, why] of [['Timeout 90', 6, /no module loaded above the section is named `mod_reqtimeout\.c`/], ['Timeout 20', 9, /`X` is not defined there: no Define above it sets it, and apache\.defines does not list it/]] as const) {
+    const md = hover(needle);
+    assert.match(md, new RegExp(`^\\*\\*Not read:\\*\\* httpd skips the \`<\\w+ [\\w.]+>\` section \\(line ${line}\\)`), md);
+    assert.match(md, why);
+    assert.doesNotMatch(md, /Effective value/);
+  }
+  assert.match(hover('IfModule mod_reqtimeout'), /^\*\*Skipped by httpd:\*\* no module loaded above the section is named `mod_reqtimeout\.c`/);
 });
 
 test('apache.defines: the names httpd is started with -D, read from .proxylintrc.json', () => {
