@@ -95,6 +95,8 @@ test('<IfModule> stays read where the configuration does not show every module l
   // A fragment checked on its own: the configuration that includes it may load the module.
   const fragment = run({ 'site.conf': section }, { entry: 'site.conf' });
   assert.deepEqual(fragment.missing, [2]);
+  // So may the one that includes a file of LoadModule lines, even one that loads mod_authz_core.
+  assert.deepEqual(run({ 'modules.conf': load('authz_core', 'proxy') + section }, { entry: 'modules.conf' }).missing, [4]);
   // Modules may be loaded by what proxylint does not see: a missing include, an IncludeOptional of
   // mods-enabled/*.load that matches nothing here, a LoadModule in an <IfDefine> -D may switch on.
   const hidden = run({ 'httpd.conf': HEAD + probe('mods') + section });

@@ -73,7 +73,10 @@ export interface ReadStateOptions {
    * may have been given; a fragment checked on its own knows nothing of what its parent defines either.
    */
   commandLine?: readonly string[];
-  /** True for a main configuration (the file httpd is started with): nothing but -D defines a name before it. */
+  /**
+   * True for a main configuration (the file httpd is started with): nothing but -D defines a name before it, and no
+   * LoadModule comes before its own.
+   */
   main: boolean;
 }
 
@@ -88,8 +91,10 @@ export class ReadState {
   private otherNames: Defined;
   /** Set once something above may have loaded modules proxylint does not see (see modulesIncomplete). */
   private incomplete = false;
+  private readonly main: boolean;
 
   constructor(options: ReadStateOptions) {
+    this.main = options.main;
     for (const m of ALWAYS_BUILT_IN) this.loaded.push({ symbol: `${m}_module`, source: sourceName(m), certain: true, where: 'built into httpd' });
     for (const m of BUILT_IN_SOMEWHERE) this.loaded.push({ symbol: `${m}_module`, source: sourceName(m), certain: false, where: '' });
     this.otherNames = options.main && options.commandLine ? { state: 'no', why: 'no Define above it sets it, and apache.defines does not list it' } : { state: 'maybe', why: '' };
@@ -151,8 +156,9 @@ export class ReadState {
       if (match !== 'no') maybe = true;
     }
     if (maybe) return { holds: undefined, why: '' };
-    const main = this.loaded.some((m) => m.certain && (/^mpm_/.test(m.symbol) || m.symbol === 'authz_core_module'));
-    if (!main || this.incomplete) return { holds: undefined, why: '' };
+    // A file of LoadModule lines that a main configuration includes may load mod_authz_core without being the main one.
+    const loadedAll = this.main && this.loaded.some((m) => m.certain && (/^mpm_/.test(m.symbol) || m.symbol === 'authz_core_module'));
+    if (!loadedAll || this.incomplete) return { holds: undefined, why: '' };
     return { holds: negated, why: `no module loaded above the section is named \`${name}\`${isFileName(name) || name.endsWith('_module') ? '' : ' (httpd matches a source file name such as mod_x.c or a symbol such as x_module)'}` };
   }
 
