@@ -203,7 +203,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   /** Whether httpd reads the inside of a conditional section, as far as what it has read above shows; undefined when it may or may not. */
   const decide = (d: ApacheDirective, args: string[], unresolved: boolean): { holds: boolean | undefined; why: string } => {
-    // A variable's value may come from a Define proxylint cannot tell is read (IfVersion kept its rule: any resolved value).
+    // A variable's value may come from a Define proxylint cannot tell is read. (<IfVersion> keeps its earlier rule: a
+    // value filled from any Define counts.)
     if (unresolved || (d.lname !== 'ifversion' && d.args.some((a) => a.value.includes('${')))) return { holds: undefined, why: '' };
     if (d.lname === 'ifversion') {
       const holds = ifVersionHolds(args, options.version ?? null);
