@@ -109,6 +109,11 @@ test('<IfModule> stays read where the configuration does not show every module l
   assert.ok(unknown.ok, unknown.output);
   agrees(run({ 'httpd.conf': maybe }, { dashD: ['WITH_HEADERS'], defines: ['WITH_HEADERS'] }), true, '-D WITH_HEADERS');
   agrees(run({ 'httpd.conf': maybe }, { defines: [] }), false, 'apache.defines []');
+  // A macro's body is read where it is used (mod_macro): what it loads is not seen.
+  const macro = `${HEAD}${load('macro')}<Macro WithHeaders>\n${load('headers')}</Macro>\nUse WithHeaders\n<IfModule mod_headers.c>\n${probe('headers')}</IfModule>\n`;
+  agrees(run({ 'httpd.conf': macro }), true, 'LoadModule in a macro used above');
+  // An MPM compiled in (no LoadModule for it) may come with other modules compiled in.
+  assert.deepEqual(run({ 'httpd.conf': load('authz_core') + section }, { entry: 'httpd.conf' }).missing, [3]);
 });
 
 test('<IfDefine> is true for a name defined above it (Define in 2.4, in any section, or -D), and Undefine removes it', () => {
@@ -131,13 +136,18 @@ test('<IfDefine> is true for a name defined above it (Define in 2.4, in any sect
   assert.deepEqual(run(maybe).missing, [9]);
   agrees(run(maybe, { defines: [] }), true, 'Y not given: X not defined');
   agrees(run(maybe, { defines: ['Y'], dashD: ['Y'] }), false, '-D Y: X defined');
+  // What proxylint cannot read may Define or Undefine anything: a macro used above, an IncludeOptional that matches
+  // nothing here but may on the server.
+  const macro = `${HEAD}${load('macro')}<Macro DefineX>\n  Define X\n</Macro>\nUse DefineX\n${ifX}`;
+  agrees(run({ 'httpd.conf': macro }, { defines: [] }), true, 'Define X in a macro used above');
+  assert.deepEqual(run({ 'httpd.conf': `${HEAD}Define X\nIncludeOptional /etc/proxylint-none/conf-enabled/*.conf\n${notX}` }, { defines: [] }).missing, [8]);
 });
 
 test('<IfDefine> in a fragment checked on its own: apache.defines does not settle it, since its parent may Define the name', () => {
-  const vhost = `<IfDefine SSL>\n<VirtualHost 127.0.0.1:18996>\n  ${probe('ssl').trim()}\n</VirtualHost>\n</IfDefine>\n<IfDefine !DEFAULT>\n${probe('default')}</IfDefine>\n`;
-  assert.deepEqual(run({ 'vhosts.d/default.conf': vhost }, { entry: 'vhosts.d/default.conf', defines: [] }).missing, [3, 7]);
+  const vhost = `<IfDefine !DEFAULT>\n${probe('default')}</IfDefine>\n<IfDefine SSL>\n<VirtualHost 127.0.0.1:18996>\n  ${probe('ssl').trim()}\n</VirtualHost>\n</IfDefine>\n`;
+  assert.deepEqual(run({ 'vhosts.d/default.conf': vhost }, { entry: 'vhosts.d/default.conf', defines: [] }).missing, [2, 6]);
   // Its own Define above the section does settle it.
-  assert.deepEqual(run({ 'vhosts.d/default.conf': `Define DEFAULT\n${vhost}` }, { entry: 'vhosts.d/default.conf', defines: [] }).missing, [4]);
+  assert.deepEqual(run({ 'vhosts.d/default.conf': `Define DEFAULT\n${vhost}` }, { entry: 'vhosts.d/default.conf', defines: [] }).missing, [7]);
 });
 
 test('nested sections: a false <IfModule> inside an <IfDefine> proxylint cannot decide is skipped either way', () => {

@@ -128,11 +128,14 @@ export class ReadState {
     else if (this.isDefined(name).state !== 'no') this.defined.set(name, { state: 'maybe', why: '' });
   }
 
-  /** A Define or Undefine whose name is a variable proxylint cannot resolve: it may set or remove any name. */
-  defineUnknown(undefine: boolean): void {
-    const settled = undefine ? 'yes' : 'no';
-    for (const [name, d] of this.defined) if (d.state === settled) this.defined.set(name, { state: 'maybe', why: '' });
-    if (this.otherNames.state === settled) this.otherNames = { state: 'maybe', why: '' };
+  /**
+   * A Define or Undefine whose name is a variable proxylint cannot resolve (`undefine` says which; both for lines
+   * proxylint does not see: an include it cannot read, a macro's body through `Use`): it may set or remove any name.
+   */
+  defineUnknown(undefine: 'define' | 'undefine' | 'both'): void {
+    const settled = new Set(undefine === 'both' ? ['yes', 'no'] : undefine === 'undefine' ? ['yes'] : ['no']);
+    for (const [name, d] of this.defined) if (settled.has(d.state)) this.defined.set(name, { state: 'maybe', why: '' });
+    if (settled.has(this.otherNames.state)) this.otherNames = { state: 'maybe', why: '' };
   }
 
   private isDefined(name: string): Defined {
@@ -142,8 +145,8 @@ export class ReadState {
   /**
    * `<IfModule [!]name>`: httpd looks `name` up, case-sensitively, as a loaded module's source file name (`mod_ssl.c`)
    * or as its symbol (`ssl_module`), nothing else (`mod_ssl` or `ssl` match no module). False for a name not loaded
-   * only when the configuration shows every module loaded above: it is a main one that has loaded an MPM or
-   * mod_authz_core above (a fragment's parent may have loaded anything), and nothing above is hidden.
+   * only when the configuration shows every module loaded above: it is a main one that has loaded its MPM with
+   * LoadModule above (a fragment's parent may have loaded anything), and nothing above is hidden.
    */
   ifModule(args: readonly string[]): { holds: Holds; why: string } {
     const parsed = parseCondition(args);
@@ -156,8 +159,9 @@ export class ReadState {
       if (match !== 'no') maybe = true;
     }
     if (maybe) return { holds: undefined, why: '' };
-    // A file of LoadModule lines that a main configuration includes may load mod_authz_core without being the main one.
-    const loadedAll = this.main && this.loaded.some((m) => m.certain && (/^mpm_/.test(m.symbol) || m.symbol === 'authz_core_module'));
+    // A file of LoadModule lines that a main configuration includes may load an MPM without being the main one; and
+    // a build whose MPM is not loaded with LoadModule (compiled in) may have compiled in other modules too.
+    const loadedAll = this.main && this.loaded.some((m) => m.certain && /^mpm_/.test(m.symbol));
     if (!loadedAll || this.incomplete) return { holds: undefined, why: '' };
     return { holds: negated, why: `no module loaded above the section is named \`${name}\`${isFileName(name) || name.endsWith('_module') ? '' : ' (httpd matches a source file name such as mod_x.c or a symbol such as x_module)'}` };
   }

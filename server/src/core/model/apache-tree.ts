@@ -212,11 +212,25 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       return { holds, why: `\`${args.join(' ')}\` is ${holds ? 'true' : 'false'} for ${target}` };
     }
     if (d.lname === 'ifdefine') return state.ifDefine(args);
-    if (d.lname === 'ifmodule') {
-      if (problems.length || unseenIncludes.some(mayLoadModules)) state.modulesIncomplete();
-      return state.ifModule(args);
-    }
+    if (d.lname === 'ifmodule') return state.ifModule(args);
     return { holds: undefined, why: '' };
+  };
+
+  /**
+   * What proxylint cannot see may load modules or define names: an include that is missing or unreadable (a
+   * problem), one named with a variable, an IncludeOptional that matches nothing here but may on the server, and the
+   * body of a macro (`Use`, mod_macro: the lines are read where it is used). Checked before each line, so that the
+   * lines after a hole are the ones it affects.
+   */
+  let seen = { problems: 0, unseen: 0 };
+  const hidden = (loadsModules: boolean) => {
+    if (loadsModules) state.modulesIncomplete();
+    state.defineUnknown('both');
+  };
+  const noteHoles = () => {
+    if (problems.length === seen.problems && unseenIncludes.length === seen.unseen) return;
+    hidden(problems.length > seen.problems || unseenIncludes.slice(seen.unseen).some(mayLoadModules));
+    seen = { problems: problems.length, unseen: unseenIncludes.length };
   };
 
   /**
@@ -239,19 +253,22 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, true);
         continue;
       }
+      noteHoles();
       // The name alone decides what Define, Undefine and LoadModule do to the conditions below; a value may stay unresolved.
       const nameKnown = args.length >= 1 && !args[0].includes('${') && !TEMPLATE_MARKUP.test(d.args[0].value);
       if (d.lname === 'define' && args.length >= 1) {
         if (!unresolved) defines.set(args[0], args[1] ?? '');
         if (nameKnown) state.define(args[0], !uncertain, where(d, file));
-        else state.defineUnknown(false);
+        else state.defineUnknown('define');
       } else if (d.lname === 'undefine' && args.length >= 1) {
         defines.delete(args[0]);
         if (nameKnown) state.undefine(args[0], !uncertain, where(d, file));
-        else state.defineUnknown(true);
+        else state.defineUnknown('undefine');
       } else if (d.lname === 'loadmodule') {
         if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
         else state.modulesIncomplete();
+      } else if (d.lname === 'use') {
+        hidden(true);
       } else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
         const r = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
         serverRoot = r.root;
@@ -268,8 +285,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, skip, inner);
       if (d.lname === 'include' || d.lname === 'includeoptional') {
         if (args.length === 1 && !unresolved) expandInclude(node, parent, stack, out, uncertain);
-        // What an Include proxylint cannot follow brings in may load modules.
-        else state.modulesIncomplete();
+        else hidden(true);
       }
     }
   };
