@@ -129,11 +129,11 @@ export class ReadState {
   }
 
   /**
-   * A Define or Undefine whose name is a variable proxylint cannot resolve (`undefine` says which; both for lines
-   * proxylint does not see: an include it cannot read, a macro's body through `Use`): it may set or remove any name.
+   * A Define or Undefine whose name is a variable proxylint cannot resolve, or lines proxylint does not see (`both`:
+   * an include it cannot read, a macro's body through `Use`): any name it may set or remove is no longer settled.
    */
-  defineUnknown(undefine: 'define' | 'undefine' | 'both'): void {
-    const settled = new Set(undefine === 'both' ? ['yes', 'no'] : undefine === 'undefine' ? ['yes'] : ['no']);
+  defineUnknown(which: 'define' | 'undefine' | 'both'): void {
+    const settled = new Set(which === 'both' ? ['yes', 'no'] : which === 'undefine' ? ['yes'] : ['no']);
     for (const [name, d] of this.defined) if (settled.has(d.state)) this.defined.set(name, { state: 'maybe', why: '' });
     if (settled.has(this.otherNames.state)) this.otherNames = { state: 'maybe', why: '' };
   }
