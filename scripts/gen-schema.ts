@@ -57,6 +57,12 @@ const KEYS: Record<string, Schema | Record<string, Schema>> = {
       additionalProperties: { type: 'string' },
       description: 'Maps absolute path prefixes on the server to folders in your checkout, e.g. { "/etc/apache2/": "./apache2/" }.',
     },
+    defines: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[^\\s!]\\S*$' },
+      uniqueItems: true,
+      description: 'The names httpd is started with -D (e.g. ["SSL"]; [] for none: Debian\'s apache2ctl passes none unless APACHE_ARGUMENTS in envvars adds some, Red Hat\'s unit and the Docker image pass FOREGROUND). With it, an <IfDefine> for a name that neither these nor a Define above set is known to be skipped; without it, such a section is checked as if read.',
+    },
   },
   environment: {
     outerIdleTimeout: time('Idle timeout of a load balancer in front of the proxy (AWS ALB: 60s). It answers 504 itself when the proxy waits longer. Rules that need it stay silent until it is set.'),

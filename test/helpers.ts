@@ -140,9 +140,10 @@ const APACHE_WRAPPER_MODULES = ['mpm_event', 'authz_core', 'proxy', 'proxy_http'
 
 /**
  * Runs the real `apache2 -t` on `confPath` with a throw-away ServerRoot. A file that loads no MPM is a
- * fragment: it is checked through a wrapper that loads the usual proxy modules and Includes it.
+ * fragment: it is checked through a wrapper that loads the usual proxy modules and Includes it. `args`: more
+ * command-line arguments (`-D NAME`).
  */
-export function apacheTest(confPath: string): { ok: boolean; output: string } {
+export function apacheTest(confPath: string, args: string[] = []): { ok: boolean; output: string } {
   requireBinary('apache2');
   const root = mkdtempSync(join(tmpdir(), 'proxylint-apache-'));
   try {
@@ -154,7 +155,7 @@ export function apacheTest(confPath: string): { ok: boolean; output: string } {
       const lines = APACHE_WRAPPER_MODULES.map((m) => `LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so`);
       writeFileSync(conf, [...lines, 'ServerName localhost', 'Listen 127.0.0.1:18499', `Include ${confPath}`, ''].join('\n'));
     }
-    const r = spawnSync('apache2', ['-t', '-d', root, '-f', conf], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync('apache2', ['-t', '-d', root, '-f', conf, ...args], { encoding: 'utf8', timeout: 30_000 });
     return { ok: r.status === 0, output: (r.stdout ?? '') + (r.stderr ?? '') };
   } finally {
     rmSync(root, { recursive: true, force: true });

@@ -98,8 +98,10 @@ export function loadModuleFix(view: { loadLines: ApacheNode[]; loadModuleLine(m:
  * handler, a Listen 443, a php-fpm handler). A fix that loads a module into a server that starts is safe
  * only when there are none.
  */
-export function ifModuleSections(config: { all: ApacheNode[] }, modules: string[]): ApacheNode[] {
-  return config.all.filter((n) => n.lname === 'ifmodule' && n.args[0] !== undefined && modules.includes(moduleKey(n.args[0])));
+export function ifModuleSections(config: { all: ApacheNode[]; unread?: ApacheNode[] }, modules: string[]): ApacheNode[] {
+  // A section httpd skips today because the module is not loaded is not in what rules see, but is the one that switches on.
+  const tests = (n: ApacheNode) => n.lname === 'ifmodule' && n.args[0] !== undefined && modules.includes(moduleKey(n.args[0]));
+  return [...config.all.filter(tests), ...(config.unread ?? []).filter(tests)];
 }
 
 /** How a module is turned on: a2enmod on Debian's layout, a LoadModule line elsewhere. */

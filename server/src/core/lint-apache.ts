@@ -41,8 +41,9 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
     version: settings.apache.version,
+    defines: settings.apache.defines,
   }));
-  // What is inside an <IfVersion> section httpd skips is never read: no rule analyses it.
+  // What is inside a conditional section httpd skips (<IfVersion>, <IfModule>, <IfDefine>) is never read: no rule analyses it.
   const read = withoutNodes(config, config.unread);
   // Lines httpd rejects in an .htaccess file never take effect: htaccess-directive-not-allowed reports them, and
   // every rule (that one included) analyses the file without them.

@@ -13,8 +13,11 @@ export interface RuleConfig {
 
 export interface Settings {
   nginx: NginxTarget & { prefix?: string; pathMap: Record<string, string> };
-  /** Apache httpd target: version (null = "unknown") and ServerRoot, against which relative Include paths resolve. */
-  apache: { version: Version; serverRoot?: string; pathMap: Record<string, string> };
+  /**
+   * Apache httpd target: version (null = "unknown"), ServerRoot (against which relative Include paths resolve), and
+   * the names httpd is started with `-D` (for `<IfDefine>`; undefined = not known).
+   */
+  apache: { version: Version; serverRoot?: string; pathMap: Record<string, string>; defines?: string[] };
   /** Facts about the world around the proxy that the config cannot show (e.g. an outer load balancer). */
   environment: {
     /** Idle timeout of a load balancer in front of nginx (AWS ALB: 60 s): it answers 504 itself when nginx waits longer. */
@@ -94,7 +97,13 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
       if (typeof map !== 'object' || map === null || Array.isArray(map) || Object.values(map).some((v) => typeof v !== 'string')) problems.push('apache.pathMap must map absolute path prefixes to folders');
       else for (const [from, to] of Object.entries(map as Record<string, string>)) settings.apache.pathMap[from] = resolve(configDir, to);
     }
-    for (const k of Object.keys(apache)) if (!['version', 'serverRoot', 'pathMap'].includes(k)) problems.push(`unknown key "apache.${k}"`);
+    if (apache.defines !== undefined) {
+      const names = apache.defines;
+      // httpd takes `-D NAME` as one word; IfDefine compares it as written (case-sensitive).
+      if (!Array.isArray(names) || names.some((n) => typeof n !== 'string' || !/^[^\s!]\S*$/.test(n))) problems.push('apache.defines must list the names httpd is started with -D, such as ["SSL"] ([] for none)');
+      else settings.apache.defines = [...names] as string[];
+    }
+    for (const k of Object.keys(apache)) if (!['version', 'serverRoot', 'pathMap', 'defines'].includes(k)) problems.push(`unknown key "apache.${k}"`);
   }
 
   const env = objectAt(o, 'environment', problems);

@@ -2,7 +2,7 @@ import { allApacheDirectiveDocs, apacheDirectiveDoc, apacheModuleDoc, apacheWork
 import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
-import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
+import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { PARAMS } from '../model/apache-workers';
@@ -141,6 +141,17 @@ const SEPARATOR = '\n\n---\n\n';
 function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]; doc: string[]; start: number; end: number } {
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const parts: string[] = [];
+  const section = (n: ApacheNode) => `\`<${n.name}${n.args.length ? ' ' + n.args.join(' ') : ''}>\``;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  // A line httpd never reads has no value in force, no worker and no place in the ProxyPass order: say only that.
+  const skipper = skippedBy(node);
+  if (skipper) {
+    parts.push(`**Not read:** httpd skips the ${section(skipper)} section (${at(skipper)}) without reading what is in it: ${skipper.condition!.why}. This line has no effect.`);
+    const doc = docOf(node);
+    const d = node.directive;
+    return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
+  }
+  if (node.condition) parts.push(node.condition.holds ? `**Read by httpd:** ${node.condition.why}.` : `**Skipped by httpd:** ${node.condition.why}; nothing in this section is read, and an Include in it is not followed.`);
   const worker = result.proxy.workers.find((w) => w.node === node);
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
@@ -161,9 +172,13 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   }
   const effective = serverLevelValue(result, node, lineOf);
   if (effective) parts.push(effective);
-  const doc = node.lname === 'loadmodule' && node.args[0] ? apacheModuleDoc(node.args[0].replace(/_module$/, '')) ?? apacheDirectiveDoc(node.name) : apacheDirectiveDoc(node.name);
+  const doc = docOf(node);
   const d = node.directive;
   return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+function docOf(node: ApacheNode) {
+  return node.lname === 'loadmodule' && node.args[0] ? apacheModuleDoc(node.args[0].replace(/_module$/, '')) ?? apacheDirectiveDoc(node.name) : apacheDirectiveDoc(node.name);
 }
 
 /** How a server is named in a hover: its ServerName and <VirtualHost> line, or the main server. */

@@ -1,4 +1,5 @@
 import { basename, dirname } from '../paths';
+import { isModuleFolder, mayLoadModules } from './apache-conditions';
 import { conditionsOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 
 /**
@@ -135,22 +136,10 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
   };
 }
 
-/** Folders httpd packages load modules from: Debian's mods-enabled (and -available), Red Hat's conf.modules.d. */
-const MODULE_DIRS = /^(mods-(enabled|available)|conf\.modules\.d|modules\.d)$/i;
-
-/** True when an include that found nothing here may hold LoadModule lines on the server. */
-export function mayLoadModules(include: ApacheNode): boolean {
-  // A named file that is missing: anything may be in it.
-  return !/[*?[]/.test(include.args[0] ?? '') || isModuleFolder(include);
-}
-
-/** True for an include of Debian's *.load files or of a folder modules are loaded from. */
-function isModuleFolder(include: ApacheNode): boolean {
-  const written = include.args[0] ?? '';
-  return /\.load$/i.test(written) || dirname(written).split('/').some((part) => MODULE_DIRS.test(part));
-}
-
-/** Conditions proxylint cannot evaluate: defines given on the command line, the version, files and directives. */
+/**
+ * Conditional sections that may or may not be read when the loader could not decide them (a section it decided true
+ * has node.condition; one it decided false is not in what rules see).
+ */
 const UNKNOWABLE = new Set(['ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
 
 /**
@@ -159,6 +148,7 @@ const UNKNOWABLE = new Set(['ifdefine', 'ifversion', 'iffile', 'ifdirective', 'i
  */
 export function mayNotBeRead(n: ApacheNode, modules: ModuleView): boolean {
   for (let p = n.parent; p; p = p.parent) {
+    if (p.condition?.holds) continue;
     if (UNKNOWABLE.has(p.lname)) return true;
     if (p.lname === 'ifmodule' && modules.known) {
       const a = p.args[0] ?? '';

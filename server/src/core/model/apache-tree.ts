@@ -7,6 +7,7 @@ import { parseApache } from '../syntax/apache/parser';
 import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
 import { pathMapper, realPathMemo } from './include-paths';
 import { ifVersionHolds } from './apache-ifversion';
+import { mayLoadModules, ReadState } from './apache-conditions';
 import type { Version } from './version';
 
 export interface ApacheSourceFile {
@@ -35,6 +36,11 @@ export interface ApacheNode {
   args: string[];
   /** True when an argument still holds a `${VAR}` httpd would fill from the environment or a -D flag. */
   unresolved: boolean;
+  /**
+   * For an `<IfModule>`, `<IfDefine>` or `<IfVersion>` section whose condition proxylint can tell: whether httpd reads
+   * what is inside, and why (for the editor). Undefined when it cannot tell, or for any other line.
+   */
+  condition?: { holds: boolean; why: string };
 }
 
 export interface ApacheLoadProblem {
@@ -67,6 +73,8 @@ export interface ApacheLoadOptions {
   maxDirectives?: number;
   /** The httpd version the configuration is for (apache.version), for `<IfVersion>`; unknown: some 2.4 release. */
   version?: Version;
+  /** The names httpd is started with `-D` (apache.defines), for `<IfDefine>`; undefined: not known. */
+  defines?: readonly string[];
 }
 
 export interface ApacheConfig {
@@ -87,8 +95,10 @@ export interface ApacheConfig {
    */
   unseenIncludes: ApacheNode[];
   /**
-   * `<IfVersion>` sections whose condition is false for the target version: httpd skips everything inside them, so
-   * no Include in them was followed, no Define in them counts, and the rules do not analyse them.
+   * Conditional sections httpd skips: an `<IfVersion>` false for the target version, an `<IfModule>` for a module not
+   * loaded above it (when the configuration shows all of them), an `<IfDefine>` for a name not defined above it (when
+   * the configuration and apache.defines show all of them). No Include in them was followed, no Define or LoadModule
+   * in them counts, and the rules do not analyse them. Sections proxylint cannot decide are read, as httpd may.
    */
   unread: ApacheNode[];
 }
@@ -126,6 +136,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const unread: ApacheNode[] = [];
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
+  const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
+  const state = new ReadState({ commandLine: options.defines, main: !htaccess && isApacheEntry(entry) });
   let serverRoot = options.serverRoot ?? guessServerRoot(entryPath);
   /**
    * Where ServerRoot comes from: apache.serverRoot; a ServerRoot directive naming a folder found in the checkout;
@@ -156,7 +168,6 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (dir !== serverRoot) out.push(dir);
     return out;
   };
-  const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
 
   const mapPath = pathMapper(options.pathMap);
   /**
@@ -188,8 +199,46 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     return { value, unresolved };
   };
 
-  /** `skipped`: inside an <IfVersion> section httpd does not read, where nodes are kept (for the editor) but have no effect. */
-  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[], skipped = false) => {
+  const where = (d: ApacheDirective, file: ApacheSourceFile) => `line ${file.lines.positionAt(d.start).line + 1}${file === entry ? '' : ` of ${basename(file.path)}`}`;
+
+  /** Whether httpd reads the inside of a conditional section, as far as what it has read above shows; undefined when it may or may not. */
+  const decide = (d: ApacheDirective, args: string[], unresolved: boolean): { holds: boolean | undefined; why: string } => {
+    // A variable's value may come from a Define proxylint cannot tell is read. (<IfVersion> keeps its earlier rule: a
+    // value filled from any Define counts.)
+    if (unresolved || (d.lname !== 'ifversion' && d.args.some((a) => a.value.includes('${')))) return { holds: undefined, why: '' };
+    if (d.lname === 'ifversion') {
+      const holds = ifVersionHolds(args, options.version ?? null);
+      const target = options.version ? `apache.version ${options.version.join('.')}` : 'any 2.4 release (apache.version is not set)';
+      return { holds, why: `\`${args.join(' ')}\` is ${holds ? 'true' : 'false'} for ${target}` };
+    }
+    if (d.lname === 'ifdefine') return state.ifDefine(args);
+    if (d.lname === 'ifmodule') return state.ifModule(args);
+    return { holds: undefined, why: '' };
+  };
+
+  /**
+   * What proxylint cannot see may load modules or define names: an include that is missing or unreadable (a
+   * problem), one named with a variable, an IncludeOptional that matches nothing here but may on the server, and the
+   * body of a macro (`Use`, mod_macro: the lines are read where it is used). Checked before each line, so that the
+   * lines after a hole are the ones it affects.
+   */
+  let seen = { problems: 0, unseen: 0 };
+  const hidden = (loadsModules: boolean) => {
+    if (loadsModules) state.modulesIncomplete();
+    state.defineUnknown('both');
+  };
+  const noteHoles = () => {
+    if (problems.length === seen.problems && unseenIncludes.length === seen.unseen) return;
+    hidden(problems.length > seen.problems || unseenIncludes.slice(seen.unseen).some(mayLoadModules));
+    seen = { problems: problems.length, unseen: unseenIncludes.length };
+  };
+
+  /**
+   * `skipped`: inside a conditional section httpd does not read, where nodes are kept (for the editor) but have no
+   * effect. `uncertain`: inside one proxylint cannot decide, where httpd may or may not read them: what they load or
+   * define is only possible.
+   */
+  const build = (dirs: ApacheDirective[], file: ApacheSourceFile, parent: ApacheNode | null, via: ApacheNode | null, stack: string[], out: ApacheNode[], skipped = false, uncertain = false) => {
     for (const d of dirs) {
       let unresolved = false;
       const args = d.args.map((a) => {
@@ -204,17 +253,40 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, true);
         continue;
       }
-      if (d.lname === 'define' && args.length >= 1 && !unresolved) defines.set(args[0], args[1] ?? '');
-      else if (d.lname === 'undefine' && args.length >= 1) defines.delete(args[0]);
-      else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
+      noteHoles();
+      // The name alone decides what Define, Undefine and LoadModule do to the conditions below; a value may stay unresolved.
+      const nameKnown = args.length >= 1 && !args[0].includes('${') && !TEMPLATE_MARKUP.test(d.args[0].value);
+      if (d.lname === 'define' && args.length >= 1) {
+        if (!unresolved) defines.set(args[0], args[1] ?? '');
+        if (nameKnown) state.define(args[0], !uncertain, where(d, file));
+        else state.defineUnknown('define');
+      } else if (d.lname === 'undefine' && args.length >= 1) {
+        defines.delete(args[0]);
+        if (nameKnown) state.undefine(args[0], !uncertain, where(d, file));
+        else state.defineUnknown('undefine');
+      } else if (d.lname === 'loadmodule') {
+        if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
+        else state.modulesIncomplete();
+      } else if (d.lname === 'use') {
+        hidden(true);
+      } else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
         const r = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
         serverRoot = r.root;
         rootSource = r.inCheckout ? 'config' : 'server-only';
       }
-      const skip = d.lname === 'ifversion' && !unresolved && ifVersionHolds(args, options.version ?? null) === false;
-      if (skip) unread.push(node);
-      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, skip);
-      if ((d.lname === 'include' || d.lname === 'includeoptional') && args.length === 1 && !unresolved) expandInclude(node, parent, stack, out);
+      let inner = uncertain;
+      if (CONDITIONAL.has(d.lname)) {
+        const { holds, why } = decide(d, args, unresolved);
+        if (holds === undefined) inner = true;
+        else node.condition = { holds, why };
+        if (holds === false) unread.push(node);
+      }
+      const skip = node.condition?.holds === false;
+      if (d.section && !d.section.opaque) build(d.section.children, file, node, null, stack, node.children, skip, inner);
+      if (d.lname === 'include' || d.lname === 'includeoptional') {
+        if (args.length === 1 && !unresolved) expandInclude(node, parent, stack, out, uncertain);
+        else hidden(true);
+      }
     }
   };
 
@@ -253,7 +325,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   };
 
 
-  const expandInclude = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[]) => {
+  const expandInclude = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[], uncertain: boolean) => {
     const optional = node.lname === 'includeoptional';
     const arg = node.directive.args[0];
     const file = node.file;
@@ -368,7 +440,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         const inner = 'paths' in g ? g.paths : [];
         for (const p of inner) {
           const r = readInclude(p);
-          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, identity(p)], out);
+          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, identity(p)], out, false, uncertain);
         }
         continue;
       }
@@ -391,7 +463,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}`, ...(res.outside ? { notFollowed: true } : {}) });
         continue;
       }
-      build(res.file.ast.directives, res.file, parent, node, [...stack, identity(target)], out);
+      build(res.file.ast.directives, res.file, parent, node, [...stack, identity(target)], out, false, uncertain);
     }
   };
 
@@ -418,12 +490,22 @@ export function virtualHostOf(node: ApacheNode): ApacheNode | null {
   return null;
 }
 
-/** Conditional sections around a node: what httpd must see for the node to take effect. */
+/**
+ * Sections httpd reads or skips by a condition evaluated as it reads the configuration. <If>, <ElseIf> and <Else>
+ * are evaluated per request instead: what they hold is read (a Define in `<If "false">` counts, apache2 -t 2.4.71).
+ */
+const CONDITIONAL = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
+
+/**
+ * Conditional sections around a node that proxylint cannot decide: what httpd must see for the node to take effect.
+ * A section it knows httpd reads (node.condition) is left out.
+ */
 export function conditionsOf(node: ApacheNode): { modules: { name: string; negated: boolean }[]; defines: { name: string; negated: boolean }[]; version: boolean } {
   const modules: { name: string; negated: boolean }[] = [];
   const defines: { name: string; negated: boolean }[] = [];
   let version = false;
   for (let p = node.parent; p; p = p.parent) {
+    if (p.condition?.holds) continue;
     const a = p.args[0] ?? '';
     const negated = a.startsWith('!');
     if (p.lname === 'ifmodule') modules.push({ name: a.replace(/^!/, ''), negated });
@@ -431,6 +513,12 @@ export function conditionsOf(node: ApacheNode): { modules: { name: string; negat
     else if (p.lname === 'ifversion') version = true;
   }
   return { modules, defines, version };
+}
+
+/** The conditional section around a node that httpd skips (node.condition false), if there is one: the node is not read. */
+export function skippedBy(node: ApacheNode): ApacheNode | undefined {
+  for (let p = node.parent; p; p = p.parent) if (p.condition?.holds === false) return p;
+  return undefined;
 }
 
 /**
