@@ -38,6 +38,7 @@ export function parseApache(text: string): ApacheAst {
   const top: ApacheDirective[] = [];
   const comments: ApacheComment[] = [];
   const problems: SyntaxProblem[] = [];
+  const continued: Span[] = [];
   const stack: ApacheDirective[] = [];
   let i = 0;
 
@@ -49,6 +50,8 @@ export function parseApache(text: string): ApacheAst {
     const segments: Segment[] = [];
     let logical = '';
     let physicalEnd = i;
+    const first = i;
+    let joined = false;
     for (;;) {
       let lf = text.indexOf('\n', i);
       if (lf < 0) lf = n;
@@ -62,7 +65,9 @@ export function parseApache(text: string): ApacheAst {
       physicalEnd = i + kept.length;
       i = lf < n ? lf + 1 : n;
       if (!continued) break;
+      joined = true;
     }
+    if (joined) continued.push({ start: first, end: physicalEnd });
     return { text: logical, segments, physicalEnd };
   };
 
@@ -244,5 +249,5 @@ export function parseApache(text: string): ApacheAst {
       { start: n, end: n, message: 'the file ends here' },
     );
   }
-  return { directives: top, comments, problems };
+  return { directives: top, comments, problems, continued };
 }
