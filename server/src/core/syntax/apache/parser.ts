@@ -136,17 +136,28 @@ export function parseApache(text: string): ApacheAst {
     if (s[b] === '<' && s[b + 1] === '/') {
       let k = b + 2;
       while (k < e && s[k] !== '>' && !isSpace(s[k])) k++;
-      const name = s.slice(b + 2, k);
+      // The name up to the first ">" serves recovery; httpd itself takes the first word of the line and wants it to
+      // end in ">" ("</Proxy >" and "</Proxy>x" fail), then compares what comes before that ">" (server/config.c).
+      let name = s.slice(b + 2, k);
+      let w = b;
+      while (w < e && !isSpace(s[w])) w++;
+      const word = s.slice(b, w);
       const sp = span(line, b, e);
       const open = stack[stack.length - 1];
+      const unclosed = open !== undefined && !word.endsWith('>');
+      if (unclosed) {
+        problem(sp.start, sp.end, `${word}> directive missing closing '>': httpd refuses to start`);
+        // Read on as if the tag were whole, so the lines after it keep their place while it is typed.
+      } else if (open) name = word.slice(2, -1);
       if (open && open.lname === name.toLowerCase()) {
         stack.pop();
         closeSection(open, sp);
       } else {
         const depth = stack.findIndex((d) => d.lname === name.toLowerCase());
-        if (open) {
+        // httpd stops at the first error of the line: a tag without its ">" is not also a mismatch.
+        if (open && !unclosed) {
           problem(sp.start, sp.end, `Expected </${open.name}> but saw </${name}>: httpd refuses to start`, { ...open.nameSpan, message: `<${open.name}> opened here` });
-        } else {
+        } else if (!open) {
           problem(sp.start, sp.end, `</${name}> without matching <${name}> section: httpd refuses to start`);
         }
         if (depth >= 0) {
