@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { realpathSync, writeFileSync } from 'node:fs';
-import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { apacheTest, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
@@ -47,6 +47,154 @@ test('the disable comment for a finding on a "\\"-continued line goes above the 
     assert.ok(t.ok, t.output);
     await c.change(file, reasoned);
     await c.diagnostics(file, (d) => !d.some((x) => x.code === 'worker-timeout-unit-ignored' || x.code === 'invalid-suppression' || x.code === 'unused-suppression'));
+  } finally {
+    await c.stop();
+  }
+});
+
+/** A value httpd accepts for each parameter completion may offer (2.4.71). */
+const SAMPLE: Record<string, string> = {
+  min: '0', max: '5', smax: '5', acquire: '500', connectiontimeout: '2', disablereuse: 'Off', enablereuse: 'On', flushpackets: 'auto',
+  flushwait: '10', iobuffersize: '8192', responsefieldsize: '8192', keepalive: 'On', lbset: '0', loadfactor: '1', ping: '1',
+  receivebuffersize: '0', redirect: 'r2', retry: '5', route: 'r1', status: '+H', timeout: '5', ttl: '4', addressttl: '30', upgrade: 'websocket',
+  mapping: 'servlet', secret: 's3cr3t', hcmethod: 'GET', hcexpr: 'ok', hcinterval: '10', hcpasses: '1', hcfails: '1', hcuri: '/health',
+  hctemplate: 't', lbmethod: 'byrequests', maxattempts: '1', nofailover: 'Off', stickysession: 'JSESSIONID', stickysessionsep: '.',
+  scolonpathdelim: 'Off', failonstatus: '503', failontimeout: 'On', nonce: 'None', growth: '1', forcerecovery: 'On',
+};
+
+test('completion offers only the parameters httpd takes on that line (worker or balancer), also on a continued line, and apache2 -t accepts every one', async () => {
+  // Each "|" is a place to complete at; what is offered there is written there, all of it, and apache2 -t must pass.
+  const template = `<VirtualHost 127.0.0.1:18720>
+    ServerName params.example.test
+    ProxyHCExpr ok {%{REQUEST_STATUS} =~ /^[23]/}
+    ProxyHCTemplate t hcmethod=GET
+    <Proxy "balancer://pool">
+        BalancerMember http://127.0.0.1:18721 |
+        ProxySet |
+    </Proxy>
+    <Proxy "http://127.0.0.1:18722/">
+        ProxySet |
+    </Proxy>
+    ProxyPass /a/ balancer://pool/ |
+    ProxySet balancer://pool |
+    ProxyPass /w/ http://127.0.0.1:18722/ |
+    ProxyPass /c/ http://127.0.0.1:18724/ \\
+        |
+    <Location /l/>
+        ProxyPass http://127.0.0.1:18723/ |
+    </Location>
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'params.conf');
+  const parts = template.split('|');
+  const text = parts.join('');
+  const marks: number[] = [];
+  parts.slice(0, -1).reduce((n, p) => (marks.push(n + p.length), n + p.length), 0);
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    const offered: string[][] = [];
+    for (const m of marks) {
+      const before = text.slice(0, m);
+      const position = { line: before.split('\n').length - 1, character: m - before.lastIndexOf('\n') - 1 };
+      const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position });
+      offered.push(items.map((i) => i.label));
+    }
+    const [member, balancerSet, workerSet, balancerPass, namedSet, workerPass, continued, inLocation] = offered;
+    for (const worker of [member, workerSet, workerPass, continued, inLocation]) {
+      assert.ok(worker.includes('connectiontimeout=') && worker.includes('retry=') && worker.includes('timeout='), worker.join(' '));
+      assert.ok(!worker.includes('lbmethod=') && !worker.includes('stickysession='), worker.join(' '));
+    }
+    for (const balancer of [balancerSet, balancerPass, namedSet]) {
+      assert.ok(balancer.includes('lbmethod=') && balancer.includes('failonstatus=') && balancer.includes('timeout='), balancer.join(' '));
+      assert.ok(!balancer.includes('connectiontimeout=') && !balancer.includes('retry='), balancer.join(' '));
+    }
+    // Written out, each place with everything offered there: httpd takes it all.
+    let k = 0;
+    const filled = parts.slice(0, -1).map((p) => p + offered[k++].filter((l) => l.endsWith('=')).map((l) => `${l}${SAMPLE[l.slice(0, -1)] ?? assert.fail(`no sample for ${l}`)}`).join(' ')).join('') + parts.at(-1);
+    writeFileSync(file, filled);
+    const t = apacheTest(file);
+    assert.ok(t.ok, `${t.output}\n${filled}`);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('completion at the start of a line: sections with their "<" and closing tag, only where httpd takes them; a "</" closes the open section', async () => {
+  const template = `<VirtualHost 127.0.0.1:18730>
+    |
+    <|
+    <Location /l/>
+        |
+        <|
+    </|
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'sections.conf');
+  const parts = template.split('|');
+  const text = parts.join('');
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    const at = async (k: number) => {
+      const m = parts.slice(0, k + 1).join('').length;
+      const before = text.slice(0, m);
+      const position = { line: before.split('\n').length - 1, character: m - before.lastIndexOf('\n') - 1 };
+      return c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position });
+    };
+    const newText = (i: CompletionItem) => (i.textEdit as { newText: string }).newText;
+    const lineStart = await at(0);
+    // "Proxy" is a section: what is inserted opens and closes it, never the bare word httpd rejects.
+    const proxy = lineStart.find((i) => i.label === 'Proxy')!;
+    assert.match(newText(proxy), /^<Proxy "balancer:\/\/\$\{1:name\}">\n\t\$0\n<\/Proxy>$/);
+    assert.ok(lineStart.some((i) => i.label === 'ProxyTimeout'));
+    assert.ok(!lineStart.some((i) => i.label === 'VirtualHost'), 'no <VirtualHost> in a <VirtualHost>');
+    const lt = await at(1);
+    assert.ok(lt.every((i) => i.label.startsWith('<') && newText(i).startsWith('<')), lt.map((i) => i.label).join(' '));
+    assert.ok(lt.some((i) => i.label === '<Location>') && !lt.some((i) => i.label === '<ProxyPass>'));
+    // The "<" typed is part of what the item replaces.
+    assert.equal((lt[0].textEdit as { range: { start: { character: number } } }).range.start.character, 4);
+    const inLocation = (await at(2)).map((i) => i.label);
+    for (const refused of ['ProxyTimeout', 'Timeout', 'KeepAliveTimeout', 'BalancerMember', 'Location', 'Proxy']) assert.ok(!inLocation.includes(refused), `${refused} offered in <Location>`);
+    assert.ok(inLocation.includes('ProxyPass') && inLocation.includes('IfModule'));
+    assert.deepEqual((await at(3)).map((i) => i.label), ['<IfModule>', '<IfDefine>']);
+    assert.deepEqual((await at(4)).map((i) => i.label), ['</Location>']);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('completion of a balancer name offers those the line\'s server sees: its own and the main server\'s, not another virtual host\'s', async () => {
+  const text = `<Proxy balancer://shared>
+    BalancerMember http://127.0.0.1:18741
+</Proxy>
+<VirtualHost 127.0.0.1:18740>
+    <Proxy balancer://a-only>
+        BalancerMember http://127.0.0.1:18742
+    </Proxy>
+    ProxyPass /a/ balancer://
+</VirtualHost>
+<VirtualHost 127.0.0.1:18740>
+    ProxyPass /b balancer://
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'names.conf');
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    const labels = async (line: number) => (await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: { line, character: text.split('\n')[line].length } })).map((i) => i.label);
+    // A path ending in "/" wants the URL to end in one too (proxypass-trailing-slash-mismatch).
+    assert.deepEqual(await labels(7), ['balancer://shared/', 'balancer://a-only/']);
+    assert.deepEqual(await labels(10), ['balancer://shared']);
   } finally {
     await c.stop();
   }

@@ -1,14 +1,12 @@
-import { allApacheDirectiveDocs, apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
+import { apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
 import { renderHover } from '../docs/render';
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
-import { PARAMS } from '../model/apache-workers';
 import { dirname, hasGlob, relative, resolve } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
-import type { Candidate, Completions } from './completion';
 import { includeVias, type HoverResult } from './hover';
 import type { Target } from './navigation';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
@@ -381,24 +379,4 @@ export function apacheDefinitions(result: ApacheLintResult, path: string, offset
     if (section && section.directive !== node.directive) return [{ path: section.file.path, start: section.directive.start, end: section.directive.nameSpan.end, origin }];
   }
   return [];
-}
-
-let directiveNames: string[] | undefined;
-
-/** Directive names (from proxylint's Apache knowledge base) and worker parameters after a ProxyPass URL. */
-export function apacheCompletions(text: string, offset: number): Completions {
-  let start = offset;
-  while (start > 0 && /[\w=-]/.test(text[start - 1])) start--;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const before = text.slice(lineStart, start).trim();
-  const first = before.split(/\s+/)[0]?.toLowerCase() ?? '';
-  // After "ProxyPass /path url " or "BalancerMember url ": worker parameters.
-  const minArgs = first === 'balancermember' ? 1 : 2;
-  if (WORKER_DIRECTIVES.has(first) && before.split(/\s+/).length > minArgs) {
-    const items = Object.keys(PARAMS).map((k): Candidate => ({ label: `${k}=`, kind: 'value', detail: `${first === 'balancermember' ? 'BalancerMember' : 'ProxyPass'} worker parameter` }));
-    return { items, start, end: offset };
-  }
-  if (before !== '' && !before.startsWith('<')) return { items: [], start, end: offset };
-  directiveNames ??= [...new Set(allApacheDirectiveDocs().map((d) => d.name))];
-  return { items: directiveNames.map((n): Candidate => ({ label: n, kind: 'directive' })), start, end: offset };
 }
