@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { realpathSync, writeFileSync } from 'node:fs';
-import type { CodeAction, CompletionItem, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { apacheTest, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
@@ -195,6 +195,44 @@ test('completion of a balancer name offers those the line\'s server sees: its ow
     // A path ending in "/" wants the URL to end in one too (proxypass-trailing-slash-mismatch).
     assert.deepEqual(await labels(7), ['balancer://shared/', 'balancer://a-only/']);
     assert.deepEqual(await labels(10), ['balancer://shared']);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('go to definition of a balancer name leads to the <Proxy balancer://…> the line\'s server uses, never to another virtual host\'s', async () => {
+  const text = `<VirtualHost 127.0.0.1:18750>
+    ServerName a.example.test
+    <Proxy balancer://pool>
+        BalancerMember http://127.0.0.1:18751
+    </Proxy>
+    ProxyPass /a/ balancer://pool/
+</VirtualHost>
+<VirtualHost 127.0.0.1:18750>
+    ServerName b.example.test
+    ProxyPass /b/ balancer://pool/
+</VirtualHost>
+<Proxy balancer://shared>
+    BalancerMember http://127.0.0.1:18752
+</Proxy>
+<VirtualHost 127.0.0.1:18750>
+    ServerName c.example.test
+    ProxyPass /c/ balancer://SHARED/
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'defs.conf');
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    const def = (line: number) => c.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: uri(file) }, position: { line, character: text.split('\n')[line].indexOf('balancer://') + 12 } });
+    assert.deepEqual((await def(5)).map((l) => l.targetSelectionRange.start.line), [2]);
+    // b.example.test has no balancer of that name (a virtual host sees its own and the main server's): httpd answers
+    // 503 there (undefined-balancer), and a jump to a.example.test's section would say otherwise.
+    assert.deepEqual(await def(9), []);
+    assert.deepEqual((await def(16)).map((l) => l.targetSelectionRange.start.line), [11]);
   } finally {
     await c.stop();
   }

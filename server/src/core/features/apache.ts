@@ -375,7 +375,15 @@ export function apacheDefinitions(result: ApacheLintResult, path: string, offset
   }
   if (arg.value.toLowerCase().startsWith('balancer://')) {
     const b = result.proxy.balancers.get(balancerName(arg.value));
-    const section = b?.section;
+    // A balancer belongs to the server that defines it: a virtual host uses its own and the main server's, and one of
+    // another virtual host's name has no member there (503, see undefined-balancer). Without a <Proxy> section, the
+    // members named at server level define it.
+    const server = node.lname === 'virtualhost' ? node : virtualHostOf(node);
+    const seen = (n: ApacheNode) => {
+      const home = virtualHostOf(n);
+      return home === null || home === server;
+    };
+    const section = b?.section && seen(b.section) ? b.section : b?.members.find((m) => seen(m.node))?.node;
     if (section && section.directive !== node.directive) return [{ path: section.file.path, start: section.directive.start, end: section.directive.nameSpan.end, origin }];
   }
   return [];
