@@ -3,9 +3,9 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { realpathSync, writeFileSync } from 'node:fs';
-import type { CodeAction, CompletionItem, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { apacheTest, tempTree } from '../helpers';
+import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
+import type { CodeAction, CompletionItem, Hover, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { apacheTest, runCli, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
 const trees: (() => void)[] = [];
@@ -233,6 +233,69 @@ test('go to definition of a balancer name leads to the <Proxy balancer://…> th
     // 503 there (undefined-balancer), and a jump to a.example.test's section would say otherwise.
     assert.deepEqual(await def(9), []);
     assert.deepEqual((await def(16)).map((l) => l.targetSelectionRange.start.line), [11]);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a site edited in sites-available/ and enabled by a link in sites-enabled/ is checked in apache2.conf, as the CLI checks it', async () => {
+  // Debian's layout: a2ensite links sites-enabled/app.conf to ../sites-available/app.conf, where the file is edited.
+  const SITE = `<VirtualHost 127.0.0.1:18760>
+    ServerName deb.example.test
+    ProxyPass /app/ http://127.0.0.1:18761/ connectiontimeout=2
+</VirtualHost>
+`;
+  const root = tree({
+    'apache2/apache2.conf': 'Timeout 300\nIncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n',
+    'apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+    'apache2/mods-enabled/mpm_event.load': 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n',
+    'apache2/mods-enabled/authz_core.load': 'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n',
+    'apache2/sites-available/app.conf': SITE,
+  });
+  mkdirSync(join(root, 'apache2/sites-enabled'));
+  symlinkSync('../sites-available/app.conf', join(root, 'apache2/sites-enabled/app.conf'));
+  const file = join(root, 'apache2/sites-available/app.conf');
+  // The CLI, given the file, reports it in apache2.conf: mod_proxy_http is not enabled.
+  const cli = runCli(['--format', 'json', file], { cwd: root });
+  const cliFindings = (JSON.parse(cli.stdout) as { files: { findings: { ruleId: string; line: number }[] }[] }).files.flatMap((f) => f.findings.map((x) => `${x.ruleId}@${x.line}`));
+  assert.deepEqual(cliFindings, ['proxy-scheme-module-missing@3']);
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, SITE);
+    const diags = await c.diagnostics(file, (d) => d.some((x) => x.code === 'proxy-scheme-module-missing'));
+    assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line + 1}`), cliFindings);
+    const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 2, character: 6 } });
+    assert.match((h.contents as { value: string }).value, /Backend timeout here:\*\* 300 s \(Timeout 300 on line 1 of apache2\.conf/);
+    // The unsaved buffer is what is checked, and a quick fix edits this document, not the link.
+    const edited = SITE.replace('connectiontimeout=2', 'connectiontimeout=2 timeout=500ms');
+    await c.change(file, edited);
+    const now = await c.diagnostics(file, (d) => d.some((x) => x.code === 'worker-timeout-unit-ignored'));
+    const unit = now.find((d) => d.code === 'worker-timeout-unit-ignored')!;
+    const actions = await c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range: unit.range, context: { diagnostics: [unit] } });
+    const fix = actions.find((a) => a.title.startsWith('Use timeout='))!;
+    assert.deepEqual(Object.keys((fix.edit as WorkspaceEdit).changes!), [uri(file)]);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('the same for nginx: a sites-available/ file enabled by a link has the values its nginx.conf gives it, not the defaults', async () => {
+  const SITE = 'server {\n    listen 127.0.0.1:18770;\n    location / {\n        proxy_pass http://app;\n    }\n}\n';
+  const root = tree({
+    'nginx/nginx.conf': 'events {}\nhttp {\n    upstream app { server 127.0.0.1:18771; }\n    proxy_read_timeout 3s;\n    include sites-enabled/*;\n}\n',
+    'nginx/sites-available/site': SITE,
+  });
+  mkdirSync(join(root, 'nginx/sites-enabled'));
+  symlinkSync('../sites-available/site', join(root, 'nginx/sites-enabled/site'));
+  const file = join(root, 'nginx/sites-available/site');
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, SITE);
+    assert.deepEqual(await c.diagnostics(file), []);
+    const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 3, character: 10 } });
+    assert.match((h.contents as { value: string }).value, /\| `proxy_read_timeout` \| `3s` \| inherited from \.\.\/nginx\.conf:4 \|/);
   } finally {
     await c.stop();
   }
