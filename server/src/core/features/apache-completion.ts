@@ -47,14 +47,14 @@ export function apacheCompletions(result: ApacheLintResult, path: string, text: 
   if (eq > 0) {
     const key = partial.slice(0, eq).toLowerCase();
     const spec = PARAMS[key];
-    if (!spec || !(PASS_ONLY.has(key) || inScope(spec, target))) return { items: [], start: start + eq + 1, end: offset };
+    if (!spec || !(spec.scope === 'p' || inScope(spec, target))) return { items: [], start: start + eq + 1, end: offset };
     return { items: paramValues(key, spec).map((v): Candidate => ({ label: v, kind: 'value', detail: `${key}=` })), start: start + eq + 1, end: offset };
   }
   // Each key once: httpd keeps the last, so a second one would only hide the first.
   const written = new Set(args.map((a) => a.slice(0, a.indexOf('=')).toLowerCase()).filter(Boolean));
   const pass = lname === 'proxypass' || lname === 'proxypassmatch';
   const items = Object.entries(PARAMS)
-    .filter(([k, spec]) => (PASS_ONLY.has(k) ? pass : inScope(spec, target)) && !written.has(k))
+    .filter(([k, spec]) => (spec.scope === 'p' ? pass : inScope(spec, target)) && !written.has(k))
     .map(([k, spec]): Candidate => ({ label: `${k}=`, kind: 'value', detail: paramDetail(spec, target) }));
   if (pass) {
     for (const f of PROXYPASS_FLAGS) if (!args.some((a) => a.toLowerCase() === f)) items.push({ label: f, kind: 'value', detail: `${words[0]} flag` });
@@ -200,12 +200,6 @@ function paramTarget(lname: string, args: string[], parent: ApacheNode | null): 
   return undefined;
 }
 
-/**
- * Read by ProxyPass itself (add_pass), on a worker or a balancer URL alike; BalancerMember and ProxySet refuse it
- * ("unknown Worker hcheck parameter", apache2 2.4.71 -t).
- */
-const PASS_ONLY = new Set(['mapping']);
-
 const inScope = (spec: ParamSpec, target: Target | 'path') => (target === 'balancer' ? spec.scope.includes('b') : target === 'worker' ? spec.scope.includes('w') : false);
 
 function paramDetail(spec: ParamSpec, target: Target): string {
@@ -219,6 +213,7 @@ function paramValues(key: string, spec: ParamSpec): string[] {
   if (key === 'lbmethod') return ['byrequests', 'bybusyness', 'bytraffic', 'heartbeat'];
   if (key === 'flushpackets') return ['on', 'off', 'auto'];
   if (key === 'upgrade') return ['websocket'];
+  if (spec.kind === 'mapping') return ['servlet', 'encoded'];
   return [];
 }
 
