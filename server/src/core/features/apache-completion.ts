@@ -43,18 +43,19 @@ export function apacheCompletions(result: ApacheLintResult, path: string, text: 
   if (!target) return { items: directiveValues(lname, args.length), start, end: offset };
   if (target === 'url') return { items: balancerNames(result, parent, lname, args), start, end: offset };
 
+  const pass = lname === 'proxypass' || lname === 'proxypassmatch';
+  const fits = (spec: ParamSpec) => (spec.scope === 'p' ? pass : inScope(spec, target));
   const eq = partial.indexOf('=');
   if (eq > 0) {
     const key = partial.slice(0, eq).toLowerCase();
     const spec = PARAMS[key];
-    if (!spec || !(spec.scope === 'p' || inScope(spec, target))) return { items: [], start: start + eq + 1, end: offset };
+    if (!spec || !fits(spec)) return { items: [], start: start + eq + 1, end: offset };
     return { items: paramValues(key, spec).map((v): Candidate => ({ label: v, kind: 'value', detail: `${key}=` })), start: start + eq + 1, end: offset };
   }
   // Each key once: httpd keeps the last, so a second one would only hide the first.
   const written = new Set(args.map((a) => a.slice(0, a.indexOf('=')).toLowerCase()).filter(Boolean));
-  const pass = lname === 'proxypass' || lname === 'proxypassmatch';
   const items = Object.entries(PARAMS)
-    .filter(([k, spec]) => (spec.scope === 'p' ? pass : inScope(spec, target)) && !written.has(k))
+    .filter(([k, spec]) => fits(spec) && !written.has(k))
     .map(([k, spec]): Candidate => ({ label: `${k}=`, kind: 'value', detail: paramDetail(spec, target) }));
   if (pass) {
     for (const f of PROXYPASS_FLAGS) if (!args.some((a) => a.toLowerCase() === f)) items.push({ label: f, kind: 'value', detail: `${words[0]} flag` });
