@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import type { CodeAction, CompletionItem, Hover, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionItem, Hover, Location, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { apacheTest, runCli, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
@@ -296,6 +296,53 @@ test('the same for nginx: a sites-available/ file enabled by a link has the valu
     assert.deepEqual(await c.diagnostics(file), []);
     const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 3, character: 10 } });
     assert.match((h.contents as { value: string }).value, /\| `proxy_read_timeout` \| `3s` \| inherited from \.\.\/nginx\.conf:4 \|/);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('find references of a balancer:// name: every line of the servers that use that balancer, from any of them', async () => {
+  const text = `<Proxy balancer://shared>
+    BalancerMember http://127.0.0.1:18781
+</Proxy>
+ProxyPass /m/ balancer://shared/
+<VirtualHost 127.0.0.1:18780>
+    ServerName a.example.test
+    <Proxy balancer://pool>
+        BalancerMember http://127.0.0.1:18782
+        ProxySet lbmethod=byrequests
+    </Proxy>
+    ProxySet balancer://pool failonstatus=503
+    ProxyPass /a/ balancer://pool/
+    ProxyPassReverse /a/ balancer://pool/
+    ProxyPass /s/ balancer://Shared/
+</VirtualHost>
+<VirtualHost 127.0.0.1:18780>
+    ServerName b.example.test
+    ProxyPass /b/ balancer://pool/
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'refs.conf');
+  const c = new LspClient();
+  try {
+    const init = await c.initialize(root);
+    assert.ok(init.capabilities.referencesProvider);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    const lines = text.split('\n');
+    const refs = async (line: number, includeDeclaration = true) => {
+      const got = await c.request<Location[]>('textDocument/references', { textDocument: { uri: uri(file) }, position: { line, character: lines[line].indexOf('balancer://') + 12 }, context: { includeDeclaration } });
+      return got.map((l) => `${l.range.start.line}:${lines[l.range.start.line].slice(l.range.start.character, l.range.end.character)}`);
+    };
+    const pool = ['6:balancer://pool', '10:balancer://pool', '11:balancer://pool/', '12:balancer://pool/'];
+    assert.deepEqual(await refs(11), pool);
+    assert.deepEqual(await refs(6), pool);
+    assert.deepEqual(await refs(11, false), pool.slice(1));
+    // b.example.test's balancer://pool is another one (without members there, see undefined-balancer).
+    assert.deepEqual(await refs(17), ['17:balancer://pool/']);
+    // The main server's balancer, used from the main server and a virtual host that defines none of that name.
+    assert.deepEqual(await refs(13), ['0:balancer://shared', '3:balancer://shared/', '13:balancer://Shared/']);
   } finally {
     await c.stop();
   }

@@ -15,7 +15,8 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { apacheDefinitions, apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
+import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
+import { apacheDefinitions, apacheReferences } from '../core/features/apache-navigation';
 import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
@@ -27,7 +28,7 @@ import { clientFeatures } from './client-features';
 import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, fixAllUri, OPEN_RULE_DOC_COMMAND, resolveFixAll } from './code-actions';
 import { MAX_FIX_PASSES } from '../core/fix';
 import { completionItems, inComment, toCompletionItems } from './completion';
-import { toRange, uriToPath } from './convert';
+import { pathToUri, toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { EXPLAIN_COMMAND, explainForEditor } from './explain';
@@ -101,6 +102,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
         completionProvider: { triggerCharacters: ['/', ' ', '_', '<', '='] },
         documentSymbolProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
       },
@@ -245,6 +247,15 @@ export function startServer(connection: Connection, env: ServerEnv): void {
       });
     // A client without linkSupport takes Location[] only.
     return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+  });
+
+  // The lines that use a balancer:// (Apache); nginx upstream names have none yet.
+  connection.onReferences((params) => {
+    params = validParams('textDocument/references', PARAMS.textDocumentPosition, params);
+    const c = at(params.textDocument.uri);
+    if (!c || c.result.dialect !== 'apache') return [];
+    const lines = new Map(c.result.config.files.map((f) => [f.path, f.lines]));
+    return apacheReferences(c.result, c.path, offsetOf(c, params.position), params.context?.includeDeclaration !== false).map((r) => ({ uri: pathToUri(r.path), range: toRange(lines.get(r.path)!, r.start, r.end) }));
   });
 
   connection.onDocumentLinks((params) => {

@@ -1,14 +1,12 @@
 import { apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
 import { renderHover } from '../docs/render';
-import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
-import { dirname, hasGlob, relative, resolve } from '../paths';
+import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { includeVias, type HoverResult } from './hover';
-import type { Target } from './navigation';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
 /** The innermost directive or section line at `offset` in `path`, and the argument under it. */
@@ -360,31 +358,4 @@ export function apacheFolds(ast: ApacheAst): Fold[] {
   };
   walk(ast.directives);
   return out;
-}
-
-/** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
-export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number, host: Host): Target[] {
-  const { node, arg } = apacheLocate(result.config, path, offset);
-  if (!node || !arg) return [];
-  const origin = { start: arg.start, end: arg.end };
-  if (node.lname === 'include' || node.lname === 'includeoptional') {
-    const pattern = resolve(result.config.serverRoot, arg.value);
-    const g = hasGlob(pattern) ? host.glob(pattern) : { paths: [pattern] };
-    const paths = 'paths' in g ? g.paths : [];
-    return paths.map((p) => ({ path: p, start: 0, end: 0, origin }));
-  }
-  if (arg.value.toLowerCase().startsWith('balancer://')) {
-    const b = result.proxy.balancers.get(balancerName(arg.value));
-    // A balancer belongs to the server that defines it: a virtual host uses its own and the main server's, and one of
-    // another virtual host's name has no member there (503, see undefined-balancer). Without a <Proxy> section, the
-    // members named at server level define it.
-    const server = node.lname === 'virtualhost' ? node : virtualHostOf(node);
-    const seen = (n: ApacheNode) => {
-      const home = virtualHostOf(n);
-      return home === null || home === server;
-    };
-    const section = b?.section && seen(b.section) ? b.section : b?.members.find((m) => seen(m.node))?.node;
-    if (section && section.directive !== node.directive) return [{ path: section.file.path, start: section.directive.start, end: section.directive.nameSpan.end, origin }];
-  }
-  return [];
 }
