@@ -7,7 +7,7 @@ import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { memHost, requireBinary } from '../helpers';
-import { prepareApache, startApache } from '../servers/harness/apache';
+import { DEFAULT_APACHE_MODULES, prepareApache, startApache } from '../servers/harness/apache';
 import { request } from '../servers/harness/client';
 
 function lint(text: string) {
@@ -62,4 +62,47 @@ test('.htaccess on the real httpd: 500, and only the first rejected line is logg
     await running.stop();
     s.cleanup();
   }
+});
+
+// Each alone in an .htaccess file on httpd 2.4.71 (AllowOverride All): 500, and the line the error log gets.
+const REFUSED = [
+  'ProxyPass /x http://127.0.0.1:1/', 'ProxyTimeout 5', 'ProxyPreserveHost On', 'ProxyErrorOverride On', 'ProxyIOBufferSize 8192',
+  'ProxyReceiveBufferSize 0', 'ProxyAddHeaders Off', 'ProxyWebsocketFallbackToProxyHttp Off', 'ProxyHCExpr ok {%{REQUEST_STATUS} =~ /^[23]/}',
+  'ProxyHCTemplate t hcmethod=GET', 'ProxyVia Off', 'ProxyStatus Off', 'ProxyPassInherit On', 'ProxyMaxForwards 5', 'ProxyRemote * http://127.0.0.1:1',
+  'ProxyBlock example.com', 'ProxySourceAddress 127.0.0.1', 'ProxyDomain .example.com', 'NoProxy .example.com', 'ProxyPassInterpolateEnv On',
+  'BalancerInherit On', 'BalancerPersist On', 'BalancerGrowth 5', 'LimitRequestFieldSize 8190', 'LimitRequestFields 100', 'LimitRequestLine 8190',
+  'MaxKeepAliveRequests 100', 'RequestReadTimeout header=5', 'SSLProxyVerify none', 'SSLProxyVerifyDepth 2', 'SSLProxyCheckPeerName off',
+  'SSLProxyCheckPeerCN off', 'SSLProxyCheckPeerExpire off', 'SSLProxyCACertificateFile /etc/ssl/certs/ca-certificates.crt',
+  'SSLProxyCACertificatePath /etc/ssl/certs', 'SSLProxyProtocol all', 'SSLProxyCipherSuite HIGH', 'SSLProxyCARevocationCheck none',
+  'ProxyRemoteMatch ^http://x http://127.0.0.1:1', 'ProxyHCTPsize 16', 'SSLProxyCARevocationFile /etc/ssl/certs/ca-certificates.crt',
+  'SSLProxyCARevocationPath /etc/ssl/certs', 'SSLProxyMachineCertificateFile /etc/ssl/certs/ca-certificates.crt',
+  'SSLProxyMachineCertificatePath /etc/ssl/certs', 'SSLProxyMachineCertificateChainFile /etc/ssl/certs/ca-certificates.crt',
+];
+
+test('.htaccess on the real httpd: each directive it refuses there (500) is reported, quoting the line httpd logs', async () => {
+  requireBinary('apache2');
+  const s = await prepareApache('<VirtualHost *:80>\n    DocumentRoot {{www}}\n    <Directory {{www}}>\n        AllowOverride All\n        Require all granted\n    </Directory>\n</VirtualHost>', { modules: [...DEFAULT_APACHE_MODULES, 'reqtimeout'] });
+  const www = `${s.dir}/www`;
+  mkdirSync(www);
+  writeFileSync(`${www}/index.html`, 'hi');
+  writeFileSync(s.confPath, s.text.split('{{www}}').join(www));
+  const running = await startApache(s);
+  const wrong: string[] = [];
+  try {
+    const path = `${www}/.htaccess`;
+    for (const line of [...REFUSED, 'SetEnv proxy-nokeepalive 1']) {
+      writeFileSync(path, `${line}\n`);
+      const before = running.errorLog().length;
+      const status = (await request({ port: s.port, path: '/index.html' })).status;
+      const logged = running.errorLog().slice(before).split('\n').find((l) => l.includes('.htaccess: '));
+      const finding = lintApache(path, `${line}\n`, memHost({ [path]: `${line}\n` }), { settings: defaultSettings() }).findings.find((f) => f.ruleId === 'htaccess-directive-not-allowed');
+      const quoted = finding && /logs "([^"]*)"/.exec(finding.message)?.[1];
+      if (status === 200 && !finding) continue;
+      if (status !== 500 || !finding || !logged || !quoted || !logged.endsWith(quoted)) wrong.push(`${line}: httpd ${status} «${logged ?? ''}», proxylint ${finding ? `quotes «${quoted}»` : 'reports nothing'}`);
+    }
+  } finally {
+    await running.stop();
+    s.cleanup();
+  }
+  assert.deepEqual(wrong, []);
 });

@@ -1,7 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseApache } from '../../server/src/core/syntax/apache/parser';
 import { LineIndex } from '../../server/src/core/text';
+import { apacheTest, tempTree } from '../helpers';
 
 const lineOf = (text: string, offset: number) => new LineIndex(text).positionAt(offset).line + 1;
 
@@ -102,5 +105,43 @@ test('never throws and never hangs on hostile input', () => {
     for (let j = 0; j < 200; j++) t += alphabet[Math.floor(rnd() * alphabet.length)];
     const ast = parseApache(t);
     for (const p of ast.problems) assert.ok(p.start >= 0 && p.end <= t.length && p.start <= p.end);
+  }
+});
+
+test('a closing tag is the first word of its line and must end in ">", as httpd reads it (apache2 -t agrees)', () => {
+  // What apache2 2.4.71 -t says for each closer after <Proxy balancer://x>; undefined: Syntax OK.
+  const cases: [string, string | undefined][] = [
+    ['</Proxy', "</Proxy> directive missing closing '>'"],
+    ['</Proxy >', "</Proxy> directive missing closing '>'"],
+    ['</Proxy\t>', "</Proxy> directive missing closing '>'"],
+    ['</Proxy>junk', "</Proxy>junk> directive missing closing '>'"],
+    ['</Proxy>>', 'Expected </Proxy> but saw </Proxy>>'],
+    ['</Proxy> junk', undefined],
+    ['</proxy>', undefined],
+  ];
+  const t = tempTree({});
+  try {
+    for (const [closer, says] of cases) {
+      const text = `<Proxy balancer://x>\nBalancerMember http://127.0.0.1:1\n${closer}\nProxyPass /a balancer://x/\n`;
+      writeFileSync(join(t.dir, 'site.conf'), text);
+      const real = apacheTest(join(t.dir, 'site.conf'));
+      assert.equal(real.ok, says === undefined, `${closer}: ${real.output}`);
+      if (says) assert.ok(real.output.includes(`line 3 of ${join(t.dir, 'site.conf')}: ${says}`), `${closer}: ${real.output}`);
+    }
+  } finally {
+    t.cleanup();
+  }
+  for (const [closer, says] of cases) {
+    const text = `<Proxy balancer://x>\nBalancerMember http://127.0.0.1:1\n${closer}\nProxyPass /a balancer://x/\n`;
+    const ast = parseApache(text);
+    if (says === undefined) {
+      assert.deepEqual(ast.problems, [], closer);
+      continue;
+    }
+    assert.equal(ast.problems.length, 1, `${closer}: ${JSON.stringify(ast.problems)}`);
+    assert.ok(ast.problems[0].message.startsWith(`${says}: httpd refuses to start`), `${closer}: ${ast.problems[0].message}`);
+    assert.equal(lineOf(text, ast.problems[0].start), 3);
+    // The section still ends there, so the lines after it keep their place while the user fixes the tag.
+    assert.deepEqual(ast.directives.map((d) => d.lname), ['proxy', 'proxypass'], closer);
   }
 });

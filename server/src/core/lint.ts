@@ -6,7 +6,7 @@ import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams'
 import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
-import { findSuppressions, type SuppressibleFile } from './suppress';
+import { findSuppressions, statementLine, type SuppressibleFile } from './suppress';
 import { runRules } from './run-rules';
 import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
@@ -321,7 +321,7 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
       continue;
     }
     const file = lineOf.get(f.path);
-    const line = file ? file.lines.positionAt(f.start).line : -1;
+    const line = file ? statementLine(file, f.start) : -1;
     const hits = byFileLine.get(`${f.path}\0${line}`)?.filter((s) => s.ruleIds.includes(f.ruleId)) ?? [];
     if (hits.length && f.ruleId !== INTERNAL_ERROR) hits.forEach((s) => s.used.add(f.ruleId));
     else out.push(f);

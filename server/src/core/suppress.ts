@@ -1,23 +1,47 @@
-import type { Comment } from './syntax/nginx/ast';
+import type { Comment, Span } from './syntax/nginx/ast';
 import type { LineIndex } from './text';
 
-/** What suppression needs from a parsed file, nginx or Apache: its path, text, line index and comments. */
+/**
+ * What suppression needs from a parsed file, nginx or Apache: its path, text, line index and comments, and (httpd
+ * files) the lines a trailing `\` continues.
+ */
 export interface SuppressibleFile {
   path: string;
   text: string;
   lines: LineIndex;
-  ast: { comments: Comment[] };
+  ast: { comments: Comment[]; continued?: Span[] };
+}
+
+/**
+ * The zero-based line a statement holding `offset` starts on. In an httpd file, a line that ends in `\` goes on
+ * into the next one and httpd reads them as one: a `#` line put between them would be read as more arguments of the
+ * directive (and ProxyPass refuses to start on it), so a comment about any of them goes above the first.
+ */
+export function statementLine(file: Pick<SuppressibleFile, 'lines'> & { ast?: { comments: unknown[]; continued?: Span[] } }, offset: number): number {
+  const spans = file.ast?.continued;
+  if (spans?.length) {
+    let lo = 0;
+    let hi = spans.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (offset < spans[mid].start) hi = mid - 1;
+      else if (offset > spans[mid].end) lo = mid + 1;
+      else return file.lines.positionAt(spans[mid].start).line;
+    }
+  }
+  return file.lines.positionAt(offset).line;
 }
 
 /**
  * `# proxylint-disable-next-line <rule-id>[, <rule-id>] -- <reason>` on its own line silences those rules
- * on the next line; `# proxylint-disable-line …` after a directive silences them on its own line.
+ * on the next line (in httpd files, on every line that line's trailing `\` continues it onto); `# proxylint-disable-line …`
+ * after a directive silences them on its own line.
  * A reason is required: a silenced 502 risk must say why it is acceptable, for the next person on call.
  */
 export interface Suppression {
   path: string;
   comment: Comment;
-  /** Zero-based line the suppression applies to. */
+  /** Zero-based line the suppression applies to (the first line of a statement, see statementLine). */
   line: number;
   ruleIds: string[];
   reason: string;
@@ -58,8 +82,9 @@ export function findSuppressions(file: SuppressibleFile, knownRules: ReadonlySet
       bad(`suppression needs a reason after "--", e.g. "# proxylint-disable-${m[1]} ${ruleIds.join(', ')} -- backend streams for up to 2 h"; it is ignored until it has one`);
       continue;
     }
-    const commentLine = file.lines.positionAt(comment.start).line;
-    suppressions.push({ path: file.path, comment, line: m[1] === 'next-line' ? commentLine + 1 : commentLine, ruleIds, reason, used: new Set() });
+    // A comment a trailing `\` continues ends on a later line: "next" is the line after its last.
+    const line = m[1] === 'next-line' ? file.lines.positionAt(comment.end).line + 1 : file.lines.positionAt(comment.start).line;
+    suppressions.push({ path: file.path, comment, line, ruleIds, reason, used: new Set() });
   }
   return { suppressions, invalid };
 }

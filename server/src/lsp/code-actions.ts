@@ -1,14 +1,17 @@
 import { CodeActionKind, type CodeAction, type CodeActionParams, type Command, type Diagnostic, type TextEdit as LspTextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { Fix, Finding } from '../core/finding';
 import { eolOf, selectSafeFixes } from '../core/fix';
-/** What code actions need from either server's lint result. */
-interface Checked {
-  config: { files: { path: string; text: string; lines: LineIndex }[] };
-  findings: Finding[];
-}
 import { ruleMeta } from '../core/rules/index';
+import { statementLine } from '../core/suppress';
+import type { Span } from '../core/syntax/nginx/ast';
 import { LineIndex } from '../core/text';
 import { pathToUri, SOURCE, toDiagnostic, toRange } from './convert';
+
+/** What code actions need from either server's lint result (an httpd file's AST knows its `\`-continued lines). */
+interface Checked {
+  config: { files: { path: string; text: string; lines: LineIndex; ast?: { comments: unknown[]; continued?: Span[] } }[] };
+  findings: Finding[];
+}
 
 export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
 const FIX_ALL_TITLE = 'Fix all safe proxylint problems';
@@ -72,11 +75,14 @@ function toWorkspaceEdit(edits: Fix['edits'], lines: Map<string, LineIndex>): Wo
   return { changes };
 }
 
-/** `# proxylint-disable-next-line <id> -- TODO: …` above the finding's line; the TODO keeps it flagged until a reason is written. */
+/**
+ * `# proxylint-disable-next-line <id> -- TODO: …` above the finding's line (above the first line of an httpd directive
+ * that a `\` continues); the TODO keeps it flagged until a reason is written.
+ */
 function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): CodeAction | undefined {
   const file = result.config.files.find((x) => x.path === f.path);
   if (!file) return undefined;
-  const line = file.lines.positionAt(f.start).line;
+  const line = statementLine(file, f.start);
   const start = file.lines.lineStart(line);
   const indent = /^[ \t]*/.exec(file.lines.lineText(line))![0];
   const eol = eolOf(file);

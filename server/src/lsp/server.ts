@@ -15,7 +15,9 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { apacheCompletions, apacheDefinitions, apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
+import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
+import { apacheDefinitions, apacheReferences } from '../core/features/apache-navigation';
+import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
 import type { ApacheSourceFile } from '../core/model/apache-tree';
@@ -26,7 +28,7 @@ import { clientFeatures } from './client-features';
 import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, fixAllUri, OPEN_RULE_DOC_COMMAND, resolveFixAll } from './code-actions';
 import { MAX_FIX_PASSES } from '../core/fix';
 import { completionItems, inComment, toCompletionItems } from './completion';
-import { toRange, uriToPath } from './convert';
+import { pathToUri, toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { EXPLAIN_COMMAND, explainForEditor } from './explain';
@@ -36,6 +38,9 @@ import { PARAMS, validParams } from './params';
 import { markdownToPlainText } from './plaintext';
 import { editorSettingsOf, type EditorSettings, type ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
+
+/** Completion trigger characters that only httpd files use. */
+const HTTPD_TRIGGERS = new Set(['<', '=']);
 
 /** What the client may pass in initializationOptions (the VS Code extension sends all of it). */
 interface InitOptions {
@@ -93,9 +98,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
         codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], ...(features.codeActionResolveEdit ? { resolveProvider: true } : {}) } : true,
         ...(commands.length ? { executeCommandProvider: { commands } } : {}),
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['/', ' ', '_'] },
+        // "<" opens an httpd section and "=" ends a worker parameter's key: what follows is offered at once.
+        completionProvider: { triggerCharacters: ['/', ' ', '_', '<', '='] },
         documentSymbolProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
       },
@@ -157,7 +164,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const offset = offsetOf(c, params.position);
     // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
     if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
-    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.file.text, offset), c.file.lines, features.snippets);
+    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.result, c.path, c.file.text, offset), c.file.lines, features.snippets);
+    // nginx has nothing to offer right after either ("location =" takes a URI, "weight=" a number).
+    if (HTTPD_TRIGGERS.has(params.context?.triggerCharacter ?? '')) return [];
     // A snippet several nginx.conf files include: the upstream names of each of them.
     return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets);
   });
@@ -238,6 +247,15 @@ export function startServer(connection: Connection, env: ServerEnv): void {
       });
     // A client without linkSupport takes Location[] only.
     return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+  });
+
+  // The lines that use a balancer:// (Apache); nginx upstream names have none yet.
+  connection.onReferences((params) => {
+    params = validParams('textDocument/references', PARAMS.textDocumentPosition, params);
+    const c = at(params.textDocument.uri);
+    if (!c || c.result.dialect !== 'apache') return [];
+    const lines = new Map(c.result.config.files.map((f) => [f.path, f.lines]));
+    return apacheReferences(c.result, c.path, offsetOf(c, params.position), params.context?.includeDeclaration !== false).map((r) => ({ uri: pathToUri(r.path), range: toRange(lines.get(r.path)!, r.start, r.end) }));
   });
 
   connection.onDocumentLinks((params) => {

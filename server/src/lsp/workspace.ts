@@ -12,7 +12,7 @@ import type { Finding, TextEdit } from '../core/finding';
 import { fixUntilSettled } from '../core/fix';
 import { isIgnored } from '../core/ignore';
 import { editsBetween } from '../core/text-diff';
-import { dirname, join } from '../core/paths';
+import { basename, dirname, join } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import type { EditorSettings, ServerEnv } from './settings-source';
@@ -194,14 +194,49 @@ export class Workspace {
     return text !== undefined && looksBinary(text) ? BINARY_FILE_MESSAGE : undefined;
   }
 
-  /** An open binary buffer is read as the CLI reads a binary file: not at all (an include of it is unreadable). */
+  /**
+   * An open binary buffer is read as the CLI reads a binary file: not at all (an include of it is unreadable). A file
+   * an include's wildcard finds through a link to an open document is read as that document (see openLinkTarget).
+   */
   private guard(host: Host): Host {
     const guarded: Host = {
       readFile: (p) => (this.binaryReason(p) ? { ok: false, reason: 'binary', message: BINARY_FILE_MESSAGE } : host.readFile(p)),
-      glob: (pattern) => host.glob(pattern),
+      glob: (pattern) => {
+        const g = host.glob(pattern);
+        return 'paths' in g ? { paths: g.paths.map((p) => this.openLinkTarget(p, host) ?? p) } : g;
+      },
     };
     if (host.realpath) guarded.realpath = (p) => host.realpath!(p);
     return guarded;
+  }
+
+  /**
+   * The open document that `path`, a link, points to. Debian's sites-enabled/x (nginx's and Apache's alike) is a link
+   * to sites-available/x, where the file is edited: the configuration reads it by the link, and the CLI reports it
+   * there, so an edit of sites-available/x is checked in place of the link's file, its findings shown on the
+   * document. Only links with the document's name are looked at (a2ensite and the usual `ln -s` keep it), which spares
+   * a realpath for every other file a wildcard finds; a link that is itself open stays its own document.
+   */
+  private openLinkTarget(path: string, host: Pick<Host, 'realpath'>): string | undefined {
+    if (!host.realpath) return undefined;
+    const name = basename(path);
+    let real: string | undefined;
+    for (const d of this.documents.all()) {
+      const p = uriToPath(d.uri);
+      if (!p || basename(p) !== name) continue;
+      if (p === path) return undefined;
+      real ??= host.realpath(path);
+      if (real !== path && real === host.realpath(p)) return p;
+    }
+    return undefined;
+  }
+
+  /** Whether `files` (an entry's closure) reads `path` through a link, before a check made it read the document itself. */
+  private readsThroughLink(files: ReadonlySet<string>, path: string, host: Pick<Host, 'realpath'> = this.host()): boolean {
+    if (!host.realpath) return false;
+    const name = '/' + basename(path);
+    for (const f of files) if (f !== path && f.endsWith(name) && this.openLinkTarget(f, host) === path) return true;
+    return false;
   }
 
   /** Per folder: reading .proxylintrc.json on every keystroke would be wasted work; reset() forgets them. */
@@ -297,6 +332,9 @@ export class Workspace {
     this.indexEntries();
     if (this.closures.has(path)) return path;
     for (const [entry, files] of this.closures) if (files.has(path)) return entry;
+    // A document its configuration reads through a link: checked again, the configuration reads the document itself.
+    const host = this.host();
+    for (const [entry, files] of this.closures) if (this.readsThroughLink(files, path, host)) return entry;
     return path;
   }
 
@@ -422,9 +460,10 @@ export class Workspace {
   invalidate(path: string): string[] {
     this.views.clear();
     const affected = new Set<string>([path]);
+    const host = this.host();
     for (const [owner, result] of this.results) {
       const files = new Set(result.config.files.map((f) => f.path));
-      if (owner === path || files.has(path)) {
+      if (owner === path || files.has(path) || this.readsThroughLink(files, path, host)) {
         this.results.delete(owner);
         this.undemoted.delete(owner);
         files.forEach((f) => affected.add(f));

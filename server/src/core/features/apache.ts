@@ -1,16 +1,12 @@
-import { allApacheDirectiveDocs, apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
+import { apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../docs/directive-doc';
 import { renderHover } from '../docs/render';
-import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { balancerName, describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { shadowingRule } from '../model/apache-proxypass-order';
-import { PARAMS } from '../model/apache-workers';
-import { dirname, hasGlob, relative, resolve } from '../paths';
+import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
-import type { Candidate, Completions } from './completion';
 import { includeVias, type HoverResult } from './hover';
-import type { Target } from './navigation';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
 /** The innermost directive or section line at `offset` in `path`, and the argument under it. */
@@ -377,43 +373,4 @@ export function apacheFolds(ast: ApacheAst): Fold[] {
   };
   walk(ast.directives);
   return out;
-}
-
-/** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
-export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number, host: Host): Target[] {
-  const { node, arg } = apacheLocate(result.config, path, offset);
-  if (!node || !arg) return [];
-  const origin = { start: arg.start, end: arg.end };
-  if (node.lname === 'include' || node.lname === 'includeoptional') {
-    const pattern = resolve(result.config.serverRoot, arg.value);
-    const g = hasGlob(pattern) ? host.glob(pattern) : { paths: [pattern] };
-    const paths = 'paths' in g ? g.paths : [];
-    return paths.map((p) => ({ path: p, start: 0, end: 0, origin }));
-  }
-  if (arg.value.toLowerCase().startsWith('balancer://')) {
-    const b = result.proxy.balancers.get(balancerName(arg.value));
-    const section = b?.section;
-    if (section && section.directive !== node.directive) return [{ path: section.file.path, start: section.directive.start, end: section.directive.nameSpan.end, origin }];
-  }
-  return [];
-}
-
-let directiveNames: string[] | undefined;
-
-/** Directive names (from proxylint's Apache knowledge base) and worker parameters after a ProxyPass URL. */
-export function apacheCompletions(text: string, offset: number): Completions {
-  let start = offset;
-  while (start > 0 && /[\w=-]/.test(text[start - 1])) start--;
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  const before = text.slice(lineStart, start).trim();
-  const first = before.split(/\s+/)[0]?.toLowerCase() ?? '';
-  // After "ProxyPass /path url " or "BalancerMember url ": worker parameters.
-  const minArgs = first === 'balancermember' ? 1 : 2;
-  if (WORKER_DIRECTIVES.has(first) && before.split(/\s+/).length > minArgs) {
-    const items = Object.keys(PARAMS).map((k): Candidate => ({ label: `${k}=`, kind: 'value', detail: `${first === 'balancermember' ? 'BalancerMember' : 'ProxyPass'} worker parameter` }));
-    return { items, start, end: offset };
-  }
-  if (before !== '' && !before.startsWith('<')) return { items: [], start, end: offset };
-  directiveNames ??= [...new Set(allApacheDirectiveDocs().map((d) => d.name))];
-  return { items: directiveNames.map((n): Candidate => ({ label: n, kind: 'directive' })), start, end: offset };
 }

@@ -1,14 +1,36 @@
 import type { ApacheConfig, ApacheNode } from './apache-tree';
 
-/** Directives and sections httpd accepts only in the server configuration or a virtual host (never in .htaccess). */
+/**
+ * Directives and sections httpd accepts only in the server configuration, a virtual host or a per-directory section
+ * (never in .htaccess). The proxy, mod_ssl proxy and request-limit ones were each put alone in an .htaccess file on
+ * httpd 2.4.71 (AllowOverride All): 500 and "… not allowed here" (test/rules/apache-htaccess-not-allowed.test.ts).
+ */
 export const SERVER_ONLY = new Set(
   `virtualhost directory directorymatch location locationmatch proxy proxymatch macro loadmodule loadfile listen serverroot servername serveralias
    documentroot include includeoptional errorlog customlog transferlog timeout keepalive keepalivetimeout maxkeepaliverequests
    proxypass proxypassmatch proxypassreverse proxypassreversecookiedomain proxypassreversecookiepath proxytimeout proxyrequests proxypreservehost
    proxyset balancermember proxybadheader proxyvia proxyerroroverride proxyiobuffersize proxyhcexpr proxyhctemplate requestreadtimeout
+   proxyreceivebuffersize proxyaddheaders proxywebsocketfallbacktoproxyhttp proxystatus proxypassinherit proxymaxforwards proxyremote
+   proxyremotematch proxyblock proxysourceaddress proxydomain noproxy proxypassinterpolateenv proxyhctpsize balancerinherit balancerpersist
+   balancergrowth limitrequestfieldsize limitrequestfields limitrequestline
+   sslproxyverify sslproxyverifydepth sslproxycheckpeername sslproxycheckpeercn sslproxycheckpeerexpire sslproxycacertificatefile
+   sslproxycacertificatepath sslproxyprotocol sslproxyciphersuite sslproxycarevocationcheck sslproxycarevocationfile sslproxycarevocationpath
+   sslproxymachinecertificatefile sslproxymachinecertificatepath sslproxymachinecertificatechainfile
    sslengine sslproxyengine sslcertificatefile sslcertificatekeyfile alias aliasmatch scriptalias scriptaliasmatch user group pidfile
    startservers maxrequestworkers serverlimit threadsperchild`.split(/\s+/).filter(Boolean),
 );
+
+/** Names httpd registers in another spelling, which its message uses. */
+const REGISTERED: Record<string, string> = { limitrequestfieldsize: 'LimitRequestFieldsize' };
+/** Directives that refuse .htaccess themselves (mod_proxy_hcheck), in other words than httpd's (2.4.71). */
+const GLOBAL_ONLY = new Set(['proxyhcexpr', 'proxyhctemplate']);
+
+/** What httpd logs after the file's path for a line it refuses in .htaccess ("ProxyPass not allowed here"). */
+export function htaccessRefusal(n: ApacheNode): string {
+  if (GLOBAL_ONLY.has(n.lname)) return `${n.name} cannot occur within htaccess files`;
+  const name = REGISTERED[n.lname] ?? n.name;
+  return `${n.directive.section ? `<${name}` : name} not allowed here`;
+}
 
 /**
  * The lines of an .htaccess file that httpd rejects with "… not allowed here", in file order: a section counts

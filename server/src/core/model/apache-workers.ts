@@ -15,12 +15,15 @@ export interface WorkerParam {
   node: ApacheNode;
 }
 
-export type ParamKind = 'seconds' | 'duration' | 'int' | 'onoff' | 'status' | 'string' | 'statuslist' | 'hcmethod';
+export type ParamKind = 'seconds' | 'duration' | 'int' | 'onoff' | 'status' | 'string' | 'statuslist' | 'hcmethod' | 'mapping';
 
 export interface ParamSpec {
   kind: ParamKind;
-  /** Worker (`w`), balancer (`b`) or both. */
-  scope: 'w' | 'b' | 'wb';
+  /**
+   * Worker (`w`), balancer (`b`) or both; `p`: read by ProxyPass and ProxyPassMatch themselves (add_pass in
+   * mod_proxy.c) whatever their URL, and refused by BalancerMember and ProxySet.
+   */
+  scope: 'w' | 'b' | 'wb' | 'p';
   /** First httpd 2.4 release that knows it. */
   since?: string;
   /** Module that must be loaded for httpd to accept it. */
@@ -53,7 +56,7 @@ export const PARAMS: Record<string, ParamSpec> = {
   ttl: { kind: 'seconds', scope: 'w', min: 1 },
   addressttl: { kind: 'int', scope: 'w', since: '2.4.59', min: -1 },
   upgrade: { kind: 'string', scope: 'w', since: '2.4.47' },
-  mapping: { kind: 'string', scope: 'w', since: '2.4.47' },
+  mapping: { kind: 'mapping', scope: 'p', since: '2.4.47' },
   secret: { kind: 'string', scope: 'w', since: '2.4.42' },
   hcmethod: { kind: 'hcmethod', scope: 'w', since: '2.4.21', module: 'proxy_hcheck' },
   hcexpr: { kind: 'string', scope: 'w', since: '2.4.21', module: 'proxy_hcheck' },
@@ -120,6 +123,9 @@ export function checkParamValue(p: WorkerParam): string | undefined {
       return /^\d{3}([,\s]\d{3})*$/.test(v.trim()) ? undefined : 'failonstatus must be one or more HTTP status codes separated by commas';
     case 'hcmethod':
       return HC_METHODS.includes(v.toLowerCase()) ? undefined : 'Unknown method';
+    case 'mapping':
+      // apache2 2.4.71 -t: "encoded" and "servlet" (any case) pass, "decoded" and others stop it.
+      return /^(encoded|servlet)$/i.test(v) ? undefined : 'unknown mapping';
     default:
       return undefined;
   }

@@ -45,13 +45,17 @@ const SECTIONS: Record<string, string> = {
 export const PLACEMENT_CHECKED = { serverLevel: SERVER_LEVEL, passLike: PASS_LIKE, sslProxy: SSL_PROXY };
 
 export function sectionVerdict(node: ApacheNode): string | undefined {
-  const lname = node.lname;
+  return placementVerdict(node.lname, node.parent);
+}
+
+/** What httpd says about a directive named `lname` written under `parent` (completion asks before it is written). */
+export function placementVerdict(lname: string, parent: ApacheNode | null): string | undefined {
   const ssl = SSL_PROXY.has(lname);
   const name = SERVER_LEVEL.get(lname) ?? PASS_LIKE.get(lname) ?? SSL_PROXY.get(lname);
   if (!name) return undefined;
   let section: ApacheNode | undefined;
   let vhost = false;
-  for (let p = node.parent; p; p = p.parent) {
+  for (let p = parent; p; p = p.parent) {
     if (!section && SECTIONS[p.lname]) section = p;
     if (p.lname === 'virtualhost') vhost = true;
   }

@@ -1,6 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { ApacheArg } from '../../syntax/apache/ast';
-import type { ApacheNode } from '../../model/apache-tree';
+import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { proxySetTarget, proxySetTargetError } from '../../model/apache-proxy';
 import { balancerKey, workerName } from '../../model/apache-worker-names';
 import { checkParamValue, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
@@ -31,7 +31,14 @@ interface Target {
  * "ProxySet: unknown Worker parameter failonstatus=500; http://127.0.0.1:3001/" (checked in
  * test/servers/apache-param-scope.test.ts).
  */
-function wrongScope(p: WorkerParam, spec: ParamSpec, label: string, target: Target): string | undefined {
+function wrongScope(p: WorkerParam, spec: ParamSpec, label: string, target: Target, hcheck: boolean): string | undefined {
+  if (spec.scope === 'p') {
+    if (label === 'ProxyPass') return undefined;
+    // Refused as an unknown key, which mod_proxy_hcheck (when loaded) gets to see first.
+    const worker = `unknown Worker${hcheck ? ' hcheck' : ''} parameter`;
+    const said = label === 'ProxySet' ? `ProxySet: ${target.kind === 'balancer' ? 'unknown Balancer parameter' : worker} ${p.arg.value}; ${target.url}` : `${label} ${worker}`;
+    return `httpd refuses to start: "${said}": ${p.key}= is read by ProxyPass and ProxyPassMatch only; put it on the ProxyPass line`;
+  }
   const balancerOnly = spec.scope === 'b';
   const workerOnly = spec.scope === 'w';
   if (target.kind === 'balancer' && workerOnly) {
@@ -54,7 +61,9 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
   versions: 'all 2.4',
   check(ctx) {
-    const hcExprs = new Set(ctx.nodes('proxyhcexpr').map((e) => (e.args[0] ?? '').toLowerCase()));
+    const hcheck = ctx.modules.known && ctx.modules.isLoaded('proxy_hcheck');
+    const order = new Map(ctx.config.all.map((n, k) => [n, k]));
+    const hcExprs = ctx.nodes('proxyhcexpr');
     const check = (n: ApacheNode, from: number, label: string, target: Target) => {
       if (n.unresolved) return;
       // Words from an unquoted "#" on are a would-be comment: inline-comment-is-argument reports them once.
@@ -80,7 +89,7 @@ export default defineApacheRule({
           ctx.report({ at, message: `httpd refuses to start: "${label} unknown Worker parameter": "${p.key}" is not a mod_proxy parameter${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}`, fix });
           continue;
         }
-        const scope = wrongScope(p, spec, label, target);
+        const scope = wrongScope(p, spec, label, target, hcheck);
         if (scope) {
           ctx.report({ at, message: scope });
           continue;
@@ -89,9 +98,23 @@ export default defineApacheRule({
           // hc* parameters: hcheck-params-without-module knows whether the module is loaded. With it loaded,
           // hcexpr= must name a ProxyHCExpr (real httpd 2.4.71: "BalancerMember Unknown health check condition
           // expr: ok234" from apache2 -t). Only said when the whole configuration is visible.
-          if (p.key === 'hcexpr' && ctx.modules.known && ctx.modules.isLoaded('proxy_hcheck') && !hcExprs.has(p.value.toLowerCase())) {
-            const names = [...new Set(ctx.nodes('proxyhcexpr').map((e) => e.args[0]).filter(Boolean))];
-            ctx.report({ at, message: `httpd refuses to start: "${label} Unknown health check condition expr: ${p.value}": no ProxyHCExpr defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it, e.g. ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}`}` });
+          if (p.key === 'hcexpr' && hcheck) {
+            const said = `httpd refuses to start: "${label} Unknown health check condition expr: ${p.value}"`;
+            // httpd looks the name up while it reads the line, among those the line's own server has defined so far:
+            // not the main server's from a virtual host, not another virtual host's, not one further down (apache2 -t
+            // on 2.4.71, test/servers/apache-param-where.test.ts).
+            const named = hcExprs.filter((e) => (e.args[0] ?? '').toLowerCase() === p.value.toLowerCase());
+            const server = virtualHostOf(n);
+            if (named.some((e) => virtualHostOf(e) === server && order.get(e)! < order.get(n)!)) continue;
+            const other = named[0];
+            if (other) {
+              const home = virtualHostOf(other);
+              const where = home !== server ? (home ? `in <VirtualHost ${home.args.join(' ')}>` : 'in the main server') : 'further down';
+              ctx.report({ at, message: `${said}: the ProxyHCExpr ${p.value} on line ${ctx.lineOf(other)}${other.file !== n.file ? ` of ${other.file.path}` : ''} is ${where}, and httpd takes only those of the line's own server (the main server or its <VirtualHost>) written above the line; define it there` });
+            } else {
+              const names = [...new Set(hcExprs.map((e) => e.args[0]).filter(Boolean))];
+              ctx.report({ at, message: `${said}: no ProxyHCExpr defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it, e.g. ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}`}` });
+            }
           }
           continue;
         }
@@ -100,7 +123,8 @@ export default defineApacheRule({
           continue;
         }
         const bad = checkParamValue(p);
-        if (bad) ctx.report({ at, message: `httpd refuses to start: "${label} ${bad}" (${p.key}=${p.value})` });
+        // ProxyPass reads mapping= itself and says so without its name.
+        if (bad) ctx.report({ at, message: `httpd refuses to start: "${p.key === 'mapping' ? bad : `${label} ${bad}`}" (${p.key}=${p.value}${p.key === 'mapping' ? ': httpd takes encoded or servlet' : ''})` });
       }
     };
     const kindOf = (url: string | undefined): Target => ({ kind: url && /^balancer:\/\//i.test(url) ? 'balancer' : 'worker', url });

@@ -45,4 +45,10 @@ export interface ApacheAst {
   directives: ApacheDirective[];
   comments: ApacheComment[];
   problems: SyntaxProblem[];
+  /**
+   * Lines that a `\` at the end continues onto the next ones, in order: each span runs from the start of the first
+   * physical line to the end of the last. httpd reads them as one line, so nothing (not even a comment) can be put
+   * between them.
+   */
+  continued: Span[];
 }

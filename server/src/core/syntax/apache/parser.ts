@@ -38,6 +38,7 @@ export function parseApache(text: string): ApacheAst {
   const top: ApacheDirective[] = [];
   const comments: ApacheComment[] = [];
   const problems: SyntaxProblem[] = [];
+  const continued: Span[] = [];
   const stack: ApacheDirective[] = [];
   let i = 0;
 
@@ -49,6 +50,8 @@ export function parseApache(text: string): ApacheAst {
     const segments: Segment[] = [];
     let logical = '';
     let physicalEnd = i;
+    const first = i;
+    let joined = false;
     for (;;) {
       let lf = text.indexOf('\n', i);
       if (lf < 0) lf = n;
@@ -62,7 +65,9 @@ export function parseApache(text: string): ApacheAst {
       physicalEnd = i + kept.length;
       i = lf < n ? lf + 1 : n;
       if (!continued) break;
+      joined = true;
     }
+    if (joined) continued.push({ start: first, end: physicalEnd });
     return { text: logical, segments, physicalEnd };
   };
 
@@ -131,17 +136,28 @@ export function parseApache(text: string): ApacheAst {
     if (s[b] === '<' && s[b + 1] === '/') {
       let k = b + 2;
       while (k < e && s[k] !== '>' && !isSpace(s[k])) k++;
-      const name = s.slice(b + 2, k);
+      // The name up to the first ">" serves recovery; httpd itself takes the first word of the line and wants it to
+      // end in ">" ("</Proxy >" and "</Proxy>x" fail), then compares what comes before that ">" (server/config.c).
+      let name = s.slice(b + 2, k);
+      let w = b;
+      while (w < e && !isSpace(s[w])) w++;
+      const word = s.slice(b, w);
       const sp = span(line, b, e);
       const open = stack[stack.length - 1];
+      const unclosed = open !== undefined && !word.endsWith('>');
+      if (unclosed) {
+        problem(sp.start, sp.end, `${word}> directive missing closing '>': httpd refuses to start`);
+        // Read on as if the tag were whole, so the lines after it keep their place while it is typed.
+      } else if (open) name = word.slice(2, -1);
       if (open && open.lname === name.toLowerCase()) {
         stack.pop();
         closeSection(open, sp);
       } else {
         const depth = stack.findIndex((d) => d.lname === name.toLowerCase());
-        if (open) {
+        // httpd stops at the first error of the line: a tag without its ">" is not also a mismatch.
+        if (open && !unclosed) {
           problem(sp.start, sp.end, `Expected </${open.name}> but saw </${name}>: httpd refuses to start`, { ...open.nameSpan, message: `<${open.name}> opened here` });
-        } else {
+        } else if (!open) {
           problem(sp.start, sp.end, `</${name}> without matching <${name}> section: httpd refuses to start`);
         }
         if (depth >= 0) {
@@ -244,5 +260,5 @@ export function parseApache(text: string): ApacheAst {
       { start: n, end: n, message: 'the file ends here' },
     );
   }
-  return { directives: top, comments, problems };
+  return { directives: top, comments, problems, continued };
 }
