@@ -94,6 +94,17 @@ test('10,000 nested blocks: checked to depth 200, the rest reported as not check
   report('10,000 nested location blocks', r, `exit ${r.code}, analysis-limit "${limit.message.slice(0, 60)}…"`);
 });
 
+test('a 2 MB run of spaces inside a line a quick fix copies (found by the fuzz campaign: 54,500 spaces took 5 s)', { timeout: 90_000 }, () => {
+  // websocket-headers-missing's fix copies the server's proxy_set_header lines into the location, joined onto one
+  // line each; the regex that joined them retried from every space of a run with no line break.
+  const dir = tree({ 'nginx.conf': `events {}\nhttp {\n  server {\n    listen 80;\n    proxy_set_header X-Pad${' '.repeat(2_000_000)}v;\n    location /ws/ {\n      proxy_pass http://127.0.0.1:18491;\n    }\n  }\n}\n` });
+  const r = runMeasured(['--format', 'json', join(dir, 'nginx.conf')], { timeoutMs: 60_000 });
+  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code} ${r.signal}: ${r.stderr.slice(0, 2000)}`);
+  assert.ok(all(json(r.stdout)).some((f) => f.ruleId === 'websocket-headers-missing'), 'the fix that copies the line was built');
+  assert.ok(r.ms < 30_000 && r.peakRssMiB < 1024, `${r.ms} ms, ${r.peakRssMiB} MiB`);
+  report('2 MB of spaces inside a line a fix copies', r, `exit ${r.code}`);
+});
+
 test('100,000 directives in one block', { timeout: 120_000 }, () => {
   const body = Array.from({ length: 100_000 }, (_, i) => `      proxy_set_header X-H${i} v${i};\n`).join('');
   const dir = tree({ 'nginx.conf': `events {}\nhttp {\n  server {\n    location / {\n      proxy_pass http://10.0.0.1:80;\n${body}    }\n  }\n}\n` });
