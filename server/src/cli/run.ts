@@ -18,7 +18,7 @@ import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
 import { formatGithubChunks } from './formatters/github';
 import { formatJsonChunks } from './formatters/json';
-import { formatSarifChunks } from './formatters/sarif';
+import { formatSarifChunks, sarifCut } from './formatters/sarif';
 import { formatTextChunks, summarize, type RunError, type Summary } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
@@ -477,9 +477,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'json':
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
       break;
-    case 'sarif':
+    case 'sarif': {
+      // Said on stderr too: a CI log shows it where nobody reads the SARIF file itself.
+      const cut = sarifCut(findings);
+      if (cut) io.stderr(`proxylint: ${cut.note}\n`);
       write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, io.realpath));
       break;
+    }
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
