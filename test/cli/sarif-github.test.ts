@@ -1,7 +1,7 @@
 // What GitHub code scanning does with an uploaded SARIF log beyond the schema: its limits, and the locations it
 // can show.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../helpers';
@@ -46,5 +46,36 @@ describe('GitHub code scanning limits', () => {
     assert.equal(notes[0].level, 'warning');
     assert.match(notes[0].message.text, /25000 of 25800 results.*left out 800 \(500 errors, 300 warnings\)/);
     assert.match(stderr, /25000 of 25800 results/);
+  });
+});
+describe('GitHub code scanning cannot show a result on a symbolic link', () => {
+  test('a file reached through a link inside the repository is reported at its real path', () => {
+    const t = tree({
+      '.git/HEAD': 'ref: refs/heads/main\n',
+      'nginx/nginx.conf': 'events {}\nhttp {\n    include sites-enabled/*;\n}\n',
+      'nginx/sites-available/app.conf': `server {\n    listen 8080;\n    location / { proxy_pass 127.0.0.1:1; }\n}\n`,
+    });
+    cleanups.push(t.cleanup);
+    // sites-enabled/app.conf -> ../sites-available/app.conf, as Debian's nginx packaging makes it.
+    mkdirSync(join(t.dir, 'nginx/sites-enabled'));
+    symlinkSync('../sites-available/app.conf', join(t.dir, 'nginx/sites-enabled/app.conf'));
+    const { log } = sarif(['nginx/nginx.conf'], t.dir);
+    const uris = log.runs![0].results!.flatMap((x) => [
+      ...x.locations!.map((l) => l.physicalLocation!.artifactLocation!.uri),
+      ...((x.fixes ?? []) as { artifactChanges: { artifactLocation: { uri: string } }[] }[]).flatMap((f) => f.artifactChanges.map((c) => c.artifactLocation.uri)),
+    ]);
+    assert.ok(uris.length >= 2, JSON.stringify(log.runs![0].results));
+    assert.deepEqual([...new Set(uris)], ['nginx/sites-available/app.conf']);
+    const gh = runCli(['--format', 'github', 'nginx/nginx.conf'], { cwd: t.dir });
+    assert.match(gh.stdout, /^::error file=nginx\/sites-available\/app\.conf,line=3,/, show(gh));
+  });
+
+  test('a link that leads out of the repository keeps its path inside it', () => {
+    const t = tree({ '.git/HEAD': 'ref: refs/heads/main\n' });
+    const o = tree({ 'other.conf': '# proxylint: context location\nproxy_pass 127.0.0.1:8090;\n' });
+    cleanups.push(t.cleanup, o.cleanup);
+    symlinkSync(join(o.dir, 'other.conf'), join(t.dir, 'linked.conf'));
+    const { log } = sarif(['linked.conf'], t.dir);
+    assert.deepEqual(log.runs![0].results!.map((x) => x.locations![0].physicalLocation!.artifactLocation), [{ uri: 'linked.conf', uriBaseId: '%SRCROOT%' }]);
   });
 });

@@ -473,6 +473,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.stdout(batch);
   };
+  // SARIF and github paths are taken by their real paths (see underRoot), asked once per file, not per location.
+  const realpaths = new Map<string, string>();
+  const realpathOnce = (p: string) => {
+    let r = realpaths.get(p);
+    if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
+    return r;
+  };
   switch (args.format) {
     case 'json':
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
@@ -481,13 +488,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       // Said on stderr too: a CI log shows it where nobody reads the SARIF file itself.
       const cut = sarifCut(findings);
       if (cut) io.stderr(`proxylint: ${cut.note}\n`);
-      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, io.realpath));
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, realpathOnce));
       break;
     }
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p, io.realpath) ?? p));
+      write(formatGithubChunks(findings, (p) => underRoot(root, p, realpathOnce) ?? p));
       break;
     }
     default:
