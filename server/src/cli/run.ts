@@ -138,15 +138,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const folders = new Map<string, { arg: string; glob: boolean; files: Set<string> }>();
   if (args.stdin) {
     const r = io.readStdin();
+    const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
     if (!r.ok) {
       // An empty or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
-      // not a clean configuration.
-      io.stderr(`proxylint: cannot check standard input: ${r.message}\n`);
-      return 2;
+      // not a clean configuration: exit 2, and the JSON and SARIF reports say so like any input that could not be
+      // checked (a consumer that reads the report finds one, not an empty standard output).
+      fail(`cannot check standard input: ${r.message}`, args.stdinFilename === undefined ? undefined : path);
+    } else {
+      explicit.add(path);
+      inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
     }
-    const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
-    explicit.add(path);
-    inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
   } else {
     const readStart = timings ? performance.now() : 0;
     const found: string[] = [];
