@@ -79,3 +79,17 @@ describe('GitHub code scanning cannot show a result on a symbolic link', () => {
     assert.deepEqual(log.runs![0].results!.map((x) => x.locations![0].physicalLocation!.artifactLocation), [{ uri: 'linked.conf', uriBaseId: '%SRCROOT%' }]);
   });
 });
+
+describe('columns', () => {
+  test('are UTF-16 code units, and the run says so: without columnKind a SARIF reader counts Unicode code points', () => {
+    // "🙂" is one code point and two UTF-16 code units: the two counts differ by one after it.
+    const line = 'set $face "🙂"; proxy_pass 127.0.0.1:1;';
+    const t = tree({ '.git/HEAD': 'ref: refs/heads/main\n', 'face.conf': `# proxylint: context location\n${line}\n` });
+    cleanups.push(t.cleanup);
+    const { log } = sarif(['face.conf'], t.dir);
+    assertValid(log, 'face.conf');
+    const run = log.runs![0] as NonNullable<LooseSarif['runs']>[number] & { columnKind?: string };
+    assert.equal(run.columnKind, 'utf16CodeUnits');
+    assert.deepEqual(run.results!.map((r) => [r.ruleId, r.locations![0].physicalLocation!.region!.startColumn]), [['pass-scheme-mismatch', line.indexOf('127') + 1]]);
+  });
+});

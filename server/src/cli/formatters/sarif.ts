@@ -37,7 +37,7 @@ export function sarifCut(findings: readonly PositionedFinding[]): { keep: Uint8A
 
 /**
  * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
- * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT% (the report root, see report-root.ts; a
+ * regions in UTF-16 columns (said in columnKind: SARIF's default is Unicode code points), paths relative to %SRCROOT% (the report root, see report-root.ts; a
  * file outside it gets an absolute file URI), and fixes as replacements.
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
@@ -105,6 +105,9 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
           },
         ],
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(root.endsWith('/') ? root : root + '/') } },
+        // Columns are JavaScript string offsets. Without columnKind a reader takes them as code points (the
+        // standard's default), one off per character outside the BMP before the finding on its line.
+        columnKind: 'utf16CodeUnits',
         results: [] as unknown[],
       },
     ],
