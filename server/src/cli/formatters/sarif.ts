@@ -3,7 +3,7 @@ import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
 import type { RunError } from './text';
 import { LineIndex } from '../../core/text';
-import { fingerprinter } from '../fingerprint';
+import { fingerprinter, lineHashes } from '../fingerprint';
 import { underRoot } from '../report-root';
 import { SEVERITY_RANK } from '../../core/finding';
 
@@ -117,6 +117,13 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   // The occurrence counter in a fingerprint follows report order: with a cut, every finding is counted, so those
   // kept have the fingerprints they would have in a log that listed all.
   const fingerprints = cut ? findings.map(fingerprintOf) : undefined;
+  // GitHub's own line hashes, one pass over each file that has a result.
+  const hashes = new Map<string, string[]>();
+  const lineHashOf = (f: PositionedFinding) => {
+    let h = hashes.get(f.path);
+    if (!h) hashes.set(f.path, (h = lineHashes(textOf(f.path) ?? '')));
+    return h[f.line - 1];
+  };
   const result = (f: PositionedFinding, k: number) => ({
     ruleId: f.ruleId,
     ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
@@ -124,7 +131,8 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    partialFingerprints: { 'proxylint/v2': fingerprints ? fingerprints[k] : fingerprintOf(f) },
+    // primaryLocationLineHash added after proxylint/v2, which earlier logs had alone (absent if the text is unknown).
+    partialFingerprints: { 'proxylint/v2': fingerprints ? fingerprints[k] : fingerprintOf(f), primaryLocationLineHash: lineHashOf(f) },
     ...(f.fix
       ? {
           fixes: [
