@@ -36,9 +36,9 @@ export function sarifCut(findings: readonly PositionedFinding[]): { keep: Uint8A
 }
 
 /**
- * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
- * regions in UTF-16 columns (said in columnKind: SARIF's default is Unicode code points), paths relative to %SRCROOT% (the report root, see report-root.ts; a
- * file outside it gets an absolute file URI), and fixes as replacements.
+ * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with regions in
+ * UTF-16 columns (said in columnKind: SARIF's default is Unicode code points), paths relative to %SRCROOT% (the
+ * report root, see report-root.ts; a file outside it gets an absolute file URI), and fixes as replacements.
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
  */
@@ -131,7 +131,8 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    // primaryLocationLineHash added after proxylint/v2, which earlier logs had alone (absent if the text is unknown).
+    // GitHub matches alerts by primaryLocationLineHash alone; proxylint/v2, which earlier logs had alone, stays for
+    // whoever reads it. The line hash is absent when the file's text is unknown.
     partialFingerprints: { 'proxylint/v2': fingerprints ? fingerprints[k] : fingerprintOf(f), primaryLocationLineHash: lineHashOf(f) },
     ...(f.fix
       ? {
