@@ -258,6 +258,28 @@ describe('a bad path never stops the rest', () => {
     assert.match(r.stdout, /^ {2}2:12 {2}error .*\[pass-scheme-mismatch\]/m);
   });
 
+  test('standard input that cannot be checked (empty, binary, too large) is in the json and sarif reports too, not an empty stdout', () => {
+    const cases: [string[], string, string][] = [
+      [[], '', 'cannot check standard input: it is empty: there is nothing to check'],
+      [['--stdin-filename', 'conf.d/site.conf'], 'server {\0\x01}', 'cannot check standard input: it is a binary file (it contains NUL bytes), not a configuration'],
+      [['--max-file-size', '10'], ERROR, 'cannot check standard input: over the 10-byte limit (see --max-file-size)'],
+    ];
+    for (const [args, input, message] of cases) {
+      const r = runCli(['--format', 'json', '--stdin', ...args], { cwd: dir, input });
+      assert.equal(r.code, 2, show(r));
+      assert.equal(r.stderr, `proxylint: ${message}\n`);
+      const report = JSON.parse(r.stdout) as { summary: { files: number; runErrors: number }; errors: unknown[] };
+      const path = args[0] === '--stdin-filename' ? { path: join(dir, 'conf.d/site.conf') } : {};
+      assert.deepEqual(report.errors, [{ ...path, message }]);
+      assert.deepEqual([report.summary.files, report.summary.runErrors], [0, 1]);
+      const s = runCli(['--format', 'sarif', '--stdin', ...args], { cwd: dir, input });
+      assert.equal(s.code, 2, show(s));
+      const inv = (JSON.parse(s.stdout) as { runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[] }[] }).runs[0].invocations[0];
+      assert.equal(inv.executionSuccessful, false);
+      assert.deepEqual(inv.toolExecutionNotifications.map((n) => n.message.text), [message]);
+    }
+  });
+
   test('a glob that matches nothing is an error too', () => {
     const r = run('nothing-*.conf', 'error.conf');
     assert.equal(r.code, 2, show(r));

@@ -18,12 +18,15 @@ export function reportRoot(io: Pick<CliIo, 'cwd' | 'env' | 'findUp' | 'realpath'
 
 /**
  * `p` relative to `root`, or undefined when it lies outside it (then only an absolute path names it). With
- * `realpath`, a path given through a symbolic link into the root (the root is a real path) is relative too.
+ * `realpath`, by its real path when that lies inside the root: GitHub cannot show a result on a file that is a
+ * symbolic link in the repository (sites-enabled/app.conf -> ../sites-available/app.conf), and a path given through
+ * a symbolic link to the root (the root is a real path) is relative too. A link that leads out of the root keeps
+ * its own path inside it.
  */
 export function underRoot(root: string, p: string, realpath?: (p: string) => string): string | undefined {
   const inside = (q: string) => {
     const r = relative(root, q);
     return r === '..' || r.startsWith('../') || isAbsolute(r) ? undefined : r;
   };
-  return inside(p) ?? (realpath ? inside(realpath(p)) : undefined);
+  return (realpath ? inside(realpath(p)) : undefined) ?? inside(p);
 }

@@ -18,7 +18,7 @@ import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
 import { formatGithubChunks } from './formatters/github';
 import { formatJsonChunks } from './formatters/json';
-import { formatSarifChunks } from './formatters/sarif';
+import { formatSarifChunks, sarifCut } from './formatters/sarif';
 import { formatTextChunks, summarize, type RunError, type Summary } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
 import { positionFindings } from './positions';
@@ -138,15 +138,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const folders = new Map<string, { arg: string; glob: boolean; files: Set<string> }>();
   if (args.stdin) {
     const r = io.readStdin();
+    const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
     if (!r.ok) {
       // An empty or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
-      // not a clean configuration.
-      io.stderr(`proxylint: cannot check standard input: ${r.message}\n`);
-      return 2;
+      // not a clean configuration: exit 2, and the JSON and SARIF reports say so like any input that could not be
+      // checked (a consumer that reads the report finds one, not an empty standard output).
+      fail(`cannot check standard input: ${r.message}`, args.stdinFilename === undefined ? undefined : path);
+    } else {
+      explicit.add(path);
+      inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
     }
-    const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
-    explicit.add(path);
-    inputs.push({ path, original: r, apache: classify(path, r.text) === 'apache' });
   } else {
     const readStart = timings ? performance.now() : 0;
     const found: string[] = [];
@@ -473,17 +474,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.stdout(batch);
   };
+  // SARIF and github paths are taken by their real paths (see underRoot), asked once per file, not per location.
+  const realpaths = new Map<string, string>();
+  const realpathOnce = (p: string) => {
+    let r = realpaths.get(p);
+    if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
+    return r;
+  };
   switch (args.format) {
     case 'json':
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
       break;
-    case 'sarif':
-      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, io.realpath));
+    case 'sarif': {
+      // Said on stderr too: a CI log shows it where nobody reads the SARIF file itself.
+      const cut = sarifCut(findings);
+      if (cut) io.stderr(`proxylint: ${cut.note}\n`);
+      write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, realpathOnce));
       break;
+    }
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p, io.realpath) ?? p));
+      write(formatGithubChunks(findings, (p) => underRoot(root, p, realpathOnce) ?? p));
       break;
     }
     default:

@@ -14,7 +14,9 @@ export function formatGithub(findings: PositionedFinding[], relPath: (p: string)
 /** One workflow command per finding, each its own chunk. */
 export function* formatGithubChunks(findings: PositionedFinding[], relPath: (p: string) => string): Generator<string> {
   for (const f of findings) {
-    const props = [`file=${escProp(relPath(f.path))}`, `line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`, `title=${escProp(`proxylint ${f.ruleId}`)}`];
+    // The runner takes columns only on a one-line range: it drops col and endColumn when line and endLine differ.
+    const at = f.line === f.endLine ? [`line=${f.line}`, `col=${f.column}`, `endLine=${f.endLine}`, `endColumn=${f.endColumn}`] : [`line=${f.line}`, `endLine=${f.endLine}`];
+    const props = [`file=${escProp(relPath(f.path))}`, ...at, `title=${escProp(`proxylint ${f.ruleId}`)}`];
     yield `::${LEVEL[f.severity]} ${props.join(',')}::${escData(f.message + (f.docs ? `\n${f.docs}` : ''))}\n`;
   }
 }

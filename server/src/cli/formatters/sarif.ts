@@ -3,15 +3,42 @@ import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
 import type { RunError } from './text';
 import { LineIndex } from '../../core/text';
-import { fingerprinter } from '../fingerprint';
+import { fingerprinter, lineHashes } from '../fingerprint';
 import { underRoot } from '../report-root';
+import { SEVERITY_RANK } from '../../core/finding';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 
 /**
- * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with
- * regions in UTF-16 columns (SARIF's default), paths relative to %SRCROOT% (the report root, see report-root.ts; a
- * file outside it gets an absolute file URI), and fixes as replacements.
+ * GitHub code scanning rejects a whole upload whose run has more results than this ("more results per run than
+ * allowed"), and then the open alerts stay as they were. A larger run is cut to it, as described by
+ * sarifCut().
+ */
+export const SARIF_MAX_RESULTS = 25_000;
+
+/**
+ * Which findings a log of at most SARIF_MAX_RESULTS results keeps: the errors, then the warnings, then the info
+ * ones, each in report order (GitHub too ranks results by severity, and shows the first 5,000). Undefined when all
+ * fit. `note` says what was left out, for the log and for stderr.
+ */
+export function sarifCut(findings: readonly PositionedFinding[]): { keep: Uint8Array; note: string } | undefined {
+  if (findings.length <= SARIF_MAX_RESULTS) return undefined;
+  const order = findings.map((_f, i) => i).sort((a, b) => SEVERITY_RANK[findings[b].severity] - SEVERITY_RANK[findings[a].severity] || a - b);
+  const keep = new Uint8Array(findings.length);
+  for (const i of order.slice(0, SARIF_MAX_RESULTS)) keep[i] = 1;
+  const left = { error: 0, warning: 0, info: 0 };
+  findings.forEach((f, i) => keep[i] || left[f.severity]++);
+  const parts = ([['error', 'errors'], ['warning', 'warnings'], ['info', 'notes']] as const).filter(([k]) => left[k]).map(([k, word]) => `${left[k]} ${word}`);
+  const note =
+    `GitHub code scanning takes at most ${SARIF_MAX_RESULTS} results per run: this log lists ${SARIF_MAX_RESULTS} of ${findings.length} results ` +
+    `(errors first, then warnings, then notes) and left out ${findings.length - SARIF_MAX_RESULTS} (${parts.join(', ')}); the text and JSON reports list them all`;
+  return { keep, note };
+}
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning reads it: rules with help links in tool.driver, results with regions in
+ * UTF-16 columns (said in columnKind: SARIF's default is Unicode code points), paths relative to %SRCROOT% (the
+ * report root, see report-root.ts; a file outside it gets an absolute file URI), and fixes as replacements.
  * Produced result by result, `JSON.stringify(log, null, 2)` byte for byte: the log of a large tree (17 MB for 8,000
  * findings) never exists as one string, nor as one object tree next to the findings.
  */
@@ -37,6 +64,16 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   const location = (path: string, start: number, end: number) => ({
     physicalLocation: { artifactLocation: artifact(path), region: region(path, start, end) },
   });
+  const cut = sarifCut(findings);
+  // A cut is no failure of the run (executionSuccessful stays as the errors make it), but the log says it.
+  const notifications = [
+    ...errors.map((e) => ({
+      level: 'error',
+      message: { text: e.message },
+      ...(e.path ? { locations: [{ physicalLocation: { artifactLocation: artifact(e.path) } }] } : {}),
+    })),
+    ...(cut ? [{ level: 'warning', message: { text: cut.note } }] : []),
+  ];
   const log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -64,31 +101,39 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
         invocations: [
           {
             executionSuccessful: errors.length === 0,
-            ...(errors.length
-              ? {
-                  toolExecutionNotifications: errors.map((e) => ({
-                    level: 'error',
-                    message: { text: e.message },
-                    ...(e.path ? { locations: [{ physicalLocation: { artifactLocation: artifact(e.path) } }] } : {}),
-                  })),
-                }
-              : {}),
+            ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + uriOf(root.endsWith('/') ? root : root + '/') } },
+        // Columns are JavaScript string offsets. Without columnKind a reader takes them as code points (the
+        // standard's default), one off per character outside the BMP before the finding on its line.
+        columnKind: 'utf16CodeUnits',
         results: [] as unknown[],
       },
     ],
   };
   const fingerprint = fingerprinter();
-  const result = (f: PositionedFinding) => ({
+  const fingerprintOf = (f: PositionedFinding) => fingerprint(f.ruleId, underRoot(root, f.path, realpath) ?? f.path, indexOf(f.path).lineText(f.line - 1));
+  // The occurrence counter in a fingerprint follows report order: with a cut, every finding is counted, so those
+  // kept have the fingerprints they would have in a log that listed all.
+  const fingerprints = cut ? findings.map(fingerprintOf) : undefined;
+  // GitHub's own line hashes, one pass over each file that has a result.
+  const hashes = new Map<string, string[]>();
+  const lineHashOf = (f: PositionedFinding) => {
+    let h = hashes.get(f.path);
+    if (!h) hashes.set(f.path, (h = lineHashes(textOf(f.path) ?? '')));
+    return h[f.line - 1];
+  };
+  const result = (f: PositionedFinding, k: number) => ({
     ruleId: f.ruleId,
     ...(ruleIndex.has(f.ruleId) ? { ruleIndex: ruleIndex.get(f.ruleId) } : {}),
     level: LEVEL[f.severity],
     message: { text: f.message },
     locations: [location(f.path, f.start, f.end)],
     ...(f.related.length ? { relatedLocations: f.related.map((r, i) => ({ id: i, ...location(r.path, r.start, r.end), message: { text: r.message } })) } : {}),
-    partialFingerprints: { 'proxylint/v2': fingerprint(f.ruleId, underRoot(root, f.path, realpath) ?? f.path, indexOf(f.path).lineText(f.line - 1)) },
+    // GitHub matches alerts by primaryLocationLineHash alone; proxylint/v2, which earlier logs had alone, stays for
+    // whoever reads it. The line hash is absent when the file's text is unknown.
+    partialFingerprints: { 'proxylint/v2': fingerprints ? fingerprints[k] : fingerprintOf(f), primaryLocationLineHash: lineHashOf(f) },
     ...(f.fix
       ? {
           fixes: [
@@ -114,7 +159,12 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   const at = empty.lastIndexOf(marker);
   yield empty.slice(0, at + marker.length - 1);
   // Results sit four levels deep (log, runs, the run, results): their own lines shift right by eight spaces.
-  for (let k = 0; k < findings.length; k++) yield `${k ? ',' : ''}\n        ${JSON.stringify(result(findings[k]), null, 2).replace(/\n/g, '\n        ')}`;
+  let first = true;
+  for (let k = 0; k < findings.length; k++) {
+    if (cut && !cut.keep[k]) continue;
+    yield `${first ? '' : ','}\n        ${JSON.stringify(result(findings[k], k), null, 2).replace(/\n/g, '\n        ')}`;
+    first = false;
+  }
   yield '\n      ]' + empty.slice(at + marker.length);
 }
 
