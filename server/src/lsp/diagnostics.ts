@@ -53,7 +53,7 @@ function binaryDiagnostic(reason: string): Diagnostic {
 }
 
 /** Deep equality of JSON-shaped values (the Diagnostic objects this module builds): no cycles, no class instances. */
-export function sameJson(a: unknown, b: unknown): boolean {
+function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a)) {
