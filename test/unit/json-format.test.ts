@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatJson, formatJsonChunks } from '../../server/src/cli/formatters/json';
+import { nested } from '../../server/src/cli/formatters/pretty';
 import { formatSarifChunks } from '../../server/src/cli/formatters/sarif';
 import { formatGithubChunks } from '../../server/src/cli/formatters/github';
 import { formatTextChunks, type RunError } from '../../server/src/cli/formatters/text';
@@ -98,4 +99,19 @@ test('text and GitHub reports come one finding per chunk', () => {
   assert.equal(gh.length, 3);
   assert.ok(gh.every((l) => l.startsWith('::notice file=') && l.endsWith('\n') && !l.slice(0, -1).includes('\n')));
   assert.deepEqual([...formatGithubChunks([], (p) => p)], []);
+});
+
+test('nested() writes what JSON.stringify(value, null, 2) writes, indented, for every kind of plain data', () => {
+  const values: unknown[] = [
+    null, true, false, 0, -0, 1.5, -7, NaN, Infinity, '', 'a\nb "c" \\ \u2028 ✓', [], {}, [[]], [{}], { a: {} },
+    [1, undefined, () => 1, Symbol('s'), 'x'], { a: undefined, b: () => 1, c: Symbol('s'), d: 1 }, { a: undefined },
+    { 'key "quoted"\n': [1, { x: [null, { y: 'z' }] }] },
+    { title: 't', edits: [{ path: '/a.conf', start: 0, end: 1, newText: '    a;\n' }] },
+  ];
+  for (const v of values) {
+    for (const depth of [0, 1, 4]) {
+      const expected = (JSON.stringify(v, null, 2) ?? 'null').replace(/\n/g, '\n' + '  '.repeat(depth));
+      assert.equal(nested(v, depth), expected, `${String(JSON.stringify(v))} at depth ${depth}`);
+    }
+  }
 });

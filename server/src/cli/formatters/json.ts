@@ -1,4 +1,5 @@
 import type { PositionedFinding } from '../positions';
+import { nested } from './pretty';
 import type { RunError, Summary } from './text';
 
 /**
@@ -14,9 +15,6 @@ export function* formatJsonChunks(findings: PositionedFinding[], summary: Summar
     else byFile.set(f.path, [f]);
   }
   for (const p of outputs.keys()) if (!byFile.has(p)) byFile.set(p, []);
-  // What JSON.stringify(value, null, 2) writes for a value nested `depth` levels deep: its own lines shifted right.
-  // Line breaks inside strings are escaped ("\n"), so every raw line break is layout.
-  const nested = (value: unknown, depth: number) => JSON.stringify(value, null, 2).replace(/\n/g, '\n' + '  '.repeat(depth));
   yield `{\n  "version": 1,\n  "summary": ${nested(summary, 1)},\n  "files": [`;
   let first = true;
   for (const [path, list] of byFile) {

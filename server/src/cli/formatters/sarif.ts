@@ -1,6 +1,7 @@
 import type { RuleMeta } from '../../core/rules/rule';
 import { docsUrl } from '../../core/rules/rule';
 import type { PositionedFinding } from '../positions';
+import { nested } from './pretty';
 import type { RunError } from './text';
 import { LineIndex } from '../../core/text';
 import { fingerprinter, lineHashes } from '../fingerprint';
@@ -162,7 +163,7 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
   let first = true;
   for (let k = 0; k < findings.length; k++) {
     if (cut && !cut.keep[k]) continue;
-    yield `${first ? '' : ','}\n        ${JSON.stringify(result(findings[k], k), null, 2).replace(/\n/g, '\n        ')}`;
+    yield `${first ? '' : ','}\n        ${nested(result(findings[k], k), 4)}`;
     first = false;
   }
   yield '\n      ]' + empty.slice(at + marker.length);
