@@ -66,6 +66,19 @@ function tryEach(offers: Map<string, { what: string; edits: Edit[] }[]>, accepts
   return { broke, files, tried };
 }
 
+/** Copies each row's file into a folder of its own under `work`, named by `name`; the copies' paths → their rows. */
+function copyEach(rows: Row[], work: string, name: (row: Row) => string): Map<string, Row> {
+  const rowOf = new Map<string, Row>();
+  rows.forEach((row, k) => {
+    const dir = join(work, 'files', String(k));
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, name(row));
+    copyFileSync(join(CORPUS, row.localPath), path);
+    rowOf.set(path, row);
+  });
+  return rowOf;
+}
+
 /** Where `nginx -t` reads a fragment from: inside the context the manifest says nginx accepted it in. */
 const NGINX_WRAP: Record<string, (include: string) => string> = {
   main: (i) => `events {}\n${i}\n`,
@@ -87,18 +100,11 @@ test('every fix and suggestion offered on the nginx corpus keeps nginx -t passin
   // nginx.conf beside it) and linted there, as a user would lint it; the fragment's wrapper lives in another folder.
   const work = mkdtempSync(join(tmpdir(), 'proxylint-corpus-fixes-'));
   try {
-    const rowOf = new Map<string, Row>();
-    const paths = rows.map((row, k) => {
-      const dir = join(work, 'files', String(k));
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, row.standaloneParses === 'yes' ? 'nginx.conf' : 'frag.conf');
-      copyFileSync(join(CORPUS, row.localPath), path);
-      rowOf.set(path, row);
-      return path;
-    });
+    const rowOf = copyEach(rows, work, (row) => (row.standaloneParses === 'yes' ? 'nginx.conf' : 'frag.conf'));
+    const paths = [...rowOf.keys()];
     const accepts = (path: string) => {
       const row = rowOf.get(path)!;
-      const prefix = join(work, 'prefix', String(rows.indexOf(row)));
+      const prefix = join(work, 'prefix');
       rmSync(prefix, { recursive: true, force: true });
       mkdirSync(prefix, { recursive: true });
       if (row.standaloneParses === 'yes') return nginxTest(prefix, path);
@@ -126,15 +132,8 @@ test('every fix and suggestion offered on the Apache corpus keeps apache2 -t pas
     .map((f) => `LoadModule ${f.slice(4, -3)}_module /usr/lib/apache2/modules/${f}`);
   const work = mkdtempSync(join(tmpdir(), 'proxylint-corpus-fixes-'));
   try {
-    const rowOf = new Map<string, Row>();
-    const paths = rows.map((row, k) => {
-      const dir = join(work, 'files', String(k));
-      mkdirSync(dir, { recursive: true });
-      const path = join(dir, row.localPath.split('/').pop()!);
-      copyFileSync(join(CORPUS, row.localPath), path);
-      rowOf.set(path, row);
-      return path;
-    });
+    const rowOf = copyEach(rows, work, (row) => row.localPath.split('/').pop()!);
+    const paths = [...rowOf.keys()];
     const accepts = (path: string) => {
       const row = rowOf.get(path)!;
       const root = join(work, 'root');
