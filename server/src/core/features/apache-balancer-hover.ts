@@ -101,6 +101,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const head = `**${name}**${section ? `, \`<Proxy>\` at ${place(section)}` : ''}${whose}`;
   const out = [head];
   const params = balancerParams(result, name, home);
+  const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (line ${lineOf(s)})`);
 
   if (members.length === 0) {
     out.push(`**No members:** every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
@@ -121,7 +122,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
     });
     out.push(
       [
-        `${members.length} member${members.length === 1 ? '' : 's'}${servers[0] === null && servers.length > 1 ? ', values for requests to the main server' : ''}:`,
+        `${members.length} member${members.length === 1 ? '' : 's'}${servers.length > 1 || servers[0] !== serverOf(node) ? `, values for requests to ${serverName(servers[0])}` : ''}:`,
         '',
         '| Member | Defined at | timeout | connectiontimeout | retry | status |',
         '|---|---|---|---|---|---|',
@@ -132,7 +133,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
     // Without timeout= (connectiontimeout=) a member waits the ProxyTimeout, else the Timeout, of the request's server.
     const differ = servers.slice(1).filter((s) => members.some((m) => JSON.stringify(describe(m, s)) !== JSON.stringify(describe(m, servers[0]))));
     if (differ.length) {
-      const names = differ.slice(0, 3).map((s) => proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s!.args.join(' ')}>\` (line ${lineOf(s!)})`);
+      const names = differ.slice(0, 3).map(serverName);
       out.push(`Members without their own \`timeout=\` wait the ProxyTimeout (else the Timeout) of the server the request came to, so requests through ${names.join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''} wait other times.`);
     }
     out.push(noneUsable(name, members, params, lineOf));

@@ -7,6 +7,7 @@ import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard } from './apache-balancer-hover';
+import { hasSectionSummary, sectionSummary } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
@@ -165,6 +166,8 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
   }
   if (node.condition) parts.push(node.condition.holds ? `**Read by httpd:** ${node.condition.why}.` : `**Skipped by httpd:** ${node.condition.why}; nothing in this section is read, and an Include in it is not followed.`);
+  // A section's opening line: what is proxied in it, and the timeouts in force there.
+  if (hasSectionSummary(node) && (onName || !arg || !BALANCER_URL.test(arg.value))) parts.push(sectionSummary(result, node, node.file.path));
   // On a balancer:// URL, as nginx's hover on an upstream name: the members and what happens when none is usable.
   const named = arg && !onName && BALANCER_LINES.has(node.lname) && BALANCER_URL.test(arg.value) ? arg : undefined;
   if (named) return { entry: [...parts, balancerCard(result, node, named.value, node.file.path)], doc: [], start: named.start, end: named.end };
