@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
-import { apacheDefinitions, apacheReferences } from '../core/features/apache-navigation';
+import { apacheDefinitions, apacheIncludeLinks, apacheReferences } from '../core/features/apache-navigation';
 import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
@@ -261,7 +261,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onDocumentLinks((params) => {
     params = validParams('textDocument/documentLink', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
-    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
+    if (!c) return [];
+    if (c.result.dialect === 'nginx') return documentLinks(c.result, c.path, ws.host());
+    return apacheIncludeLinks(c.result, c.path).map((l) => ({ range: toRange(c.file.lines, l.start, l.end), target: pathToUri(l.target), tooltip: l.target }));
   });
 
   documents.listen(connection);

@@ -3,6 +3,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
 import { balancerName } from '../model/apache-proxy';
 import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
+import type { ApacheDirective } from '../syntax/apache/ast';
 import { hasGlob, resolve } from '../paths';
 import { apacheLocate } from './apache';
 import type { Target } from './navigation';
@@ -59,5 +60,27 @@ export function apacheReferences(result: ApacheLintResult, path: string, offset:
       if (a && BALANCER.test(v) && balancerName(v) === name && balancerHome(definers, result.proxy, serverOf(n)) === home) out.push({ path: n.file.path, start: a.start, end: a.end });
     });
   }
+  return out;
+}
+
+/**
+ * Document links on Include and IncludeOptional lines: the argument of each line that read exactly one file, and that
+ * file. A wildcard or folder that matched several files gets none (no link can open them all), nor does a path that
+ * was not read: missing, unreadable, or outside the workspace folders in Restricted Mode (the loader reads nothing
+ * there, so neither does this).
+ */
+export function apacheIncludeLinks(result: ApacheLintResult, path: string): { start: number; end: number; target: string }[] {
+  const file = result.config.files.find((f) => f.path === path);
+  if (!file) return [];
+  const out: { start: number; end: number; target: string }[] = [];
+  const walk = (ds: readonly ApacheDirective[]) => {
+    for (const d of ds) {
+      const arg = d.args[0];
+      const targets = result.config.includeTargets.get(d);
+      if ((d.lname === 'include' || d.lname === 'includeoptional') && arg && targets?.length === 1) out.push({ start: arg.start, end: arg.end, target: targets[0] });
+      if (d.section) walk(d.section.children);
+    }
+  };
+  walk(file.ast.directives);
   return out;
 }
