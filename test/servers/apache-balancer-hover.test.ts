@@ -86,7 +86,7 @@ ProxyPass /empty balancer://empty
     const empty = await get('/empty');
     assert.equal(empty.status, 503);
     assert.match(empty.lines, /AH01171: balancer:\/\/empty: No workers in balancer/);
-    assert.match(card('balancer://empty'), /\*\*No members:\*\* every request here gets \*\*503\*\* \(`AH01171/);
+    assert.match(card('balancer://empty'), /\*\*No members\*\* in the configuration: every request here gets \*\*503\*\* \(`AH01171/);
   } finally {
     await httpd.stop();
     setup.cleanup();

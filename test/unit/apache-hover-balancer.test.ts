@@ -104,7 +104,10 @@ ProxyPass /d/ balancer://dead/
 ProxyPass /e/ balancer://empty/
 `;
   assert.match(hover({ [PATH]: dead }, 'balancer://dead/', 0, 3).markdown, /\*\*No member is usable as written\*\* \(each is disabled or stopped\): every request here gets \*\*503\*\* at once, logged as `AH01170: balancer:\/\/dead: All workers are in error state`/);
-  assert.match(hover({ [PATH]: dead }, 'balancer://empty/', 0, 3).markdown, /\*\*No members:\*\* every request here gets \*\*503\*\* \(`AH01171: balancer:\/\/empty: No workers in balancer`\)/);
+  assert.match(hover({ [PATH]: dead }, 'balancer://empty/', 0, 3).markdown, /\*\*No members\*\* in the configuration: every request here gets \*\*503\*\* \(`AH01171: balancer:\/\/empty: No workers in balancer`\)/);
+  // Room for members added at run time (growth=): said, as the balancer-manager may add them.
+  const growing = dead + '<Proxy balancer://empty>\n    ProxySet growth=4\n</Proxy>\n';
+  assert.match(hover({ [PATH]: growing }, 'balancer://empty/', 0, 3).markdown, /\*\*No members\*\* in the configuration \(`growth=4` on line 8 leaves room for members the balancer-manager adds at run time; until then\): every request here gets \*\*503\*\*/);
   // A hot standby is still usable: no "as written" verdict.
   assert.doesNotMatch(hover({ [PATH]: dead.replace('status=S', 'status=+H') }, 'balancer://dead/', 0, 3).markdown, /No member is usable as written/);
 });

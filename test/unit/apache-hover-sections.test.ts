@@ -51,7 +51,7 @@ test('<VirtualHost>: its ProxyPass lines with backend and wait, the main server\
   const md = hover('<VirtualHost *:80>');
   assert.match(md, /- `ProxyPass \/api\/` → `http:\/\/10\.0\.0\.5:9000\/api\/` \(line 13\): backend timeout 12 s \(ProxyTimeout 12, line 12\)/);
   assert.match(md, /- `ProxyPass \/static\/` `!` \(line 14\): not proxied/);
-  assert.match(md, /- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\): a balancer/);
+  assert.match(md, /- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\): a balancer of 1 member, each with its own timeouts/);
   assert.match(md, /\*\*Tried before these\*\*, as in every virtual host: the main server's ProxyPass line \(line 3\)/);
   assert.match(md, /\*\*ProxyTimeout in force here:\*\* `12` — set here \(line 12\)/);
   assert.match(md, /\*\*Timeout in force here:\*\* `90` — inherited from the main server \(line 1\)/);

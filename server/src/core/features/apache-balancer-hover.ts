@@ -81,6 +81,13 @@ function balancerParams(result: ApacheLintResult, name: string, home: ApacheNode
   return out;
 }
 
+/** The members of the balancer a line of `node`'s server uses by this name (see balancerHome), in the order httpd reads them. */
+export function balancerMembers(result: ApacheLintResult, node: ApacheNode, written: string): Worker[] {
+  const name = balancerName(written);
+  const home = balancerHome(balancerDefiners(result.config, result.proxy, name), result.proxy, serverOf(node));
+  return (result.proxy.balancers.get(name)?.members ?? []).filter((m) => serverOf(m.node) === home && !skippedBy(m.node));
+}
+
 /**
  * What a hover says about `balancer://name` on a line: the members the line's server uses (its balancer is the main
  * server's or its own, see balancerHome), each with where it is defined and the values that decide 502/503/504 for it,
@@ -93,7 +100,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const home = balancerHome(definers, proxy, serverOf(node));
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
-  const members = (proxy.balancers.get(name)?.members ?? []).filter((m) => serverOf(m.node) === home && !skippedBy(m.node));
+  const members = balancerMembers(result, node, written);
   const section = definers.find((d) => d.lname === 'proxy' && serverOf(d) === home);
   const own = serverOf(node);
   const shadowed = home === null && own !== null && definers.some((d) => serverOf(d) === own && d.lname !== 'proxypass' && d.lname !== 'proxypassmatch');
@@ -104,7 +111,12 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (line ${lineOf(s)})`);
 
   if (members.length === 0) {
-    out.push(`**No members:** every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
+    // growth= (or BalancerGrowth) leaves room for members added at run time through the balancer-manager.
+    const param = params.get('growth');
+    const directive = result.config.all.find((n) => n.lname === 'balancergrowth');
+    const room = param ? `\`growth=${param.value}\` on line ${lineOf(param.node)}` : directive ? `\`BalancerGrowth ${directive.args.join(' ')}\` on line ${lineOf(directive)}` : '';
+    const added = room ? ` (${room} leaves room for members the balancer-manager adds at run time; until then)` : '';
+    out.push(`**No members** in the configuration${added}: every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
   } else {
     const servers = requestServers(result, node, name, definers, home);
     const describe = (m: Worker, s: ApacheNode | null) => ({

@@ -2,7 +2,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
-import { balancerCard } from './apache-balancer-hover';
+import { balancerCard, balancerMembers } from './apache-balancer-hover';
 
 /** The sections whose opening line gets a summary on hover, and the official page of those proxylint has no doc for. */
 const SECTIONS: Record<string, string | undefined> = {
@@ -42,6 +42,8 @@ export function sectionSummary(result: ApacheLintResult, node: ApacheNode, from:
   return out.join('\n\n');
 }
 
+const balancerNote = (n: number) => (n === 0 ? 'a balancer without members in the configuration (hover the URL)' : `a balancer of ${n} member${n === 1 ? '' : 's'}, each with its own timeouts (hover the URL)`);
+
 /** One line per ProxyPass: path, backend and the time it waits for it (a balancer's members each have their own). */
 function ruleList(result: ApacheLintResult, rules: ProxyPassRule[], lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string, from: ApacheNode): string {
   const rows = rules.slice(0, MAX_RULES).map((r) => {
@@ -51,7 +53,7 @@ function ruleList(result: ApacheLintResult, rules: ProxyPassRule[], lineOf: (n: 
     const backend = worker
       ? `backend timeout ${describeTimeout(result.proxy.backendTimeout(worker, r.vhost), lineOf, from)}`
       : r.target?.scheme === 'balancer'
-        ? 'a balancer: each member waits its own timeout (hover the URL)'
+        ? balancerNote(balancerMembers(result, r.node, r.url).length)
         : 'no backend httpd can use';
     return `- ${what} → \`${r.url}\` (${at(r.node)}): ${backend}`;
   });
