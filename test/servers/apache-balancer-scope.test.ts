@@ -5,13 +5,14 @@
 // reaches, and check that go to definition and the hover say the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { apacheHover } from '../../server/src/core/features/apache';
 import { apacheDefinitions } from '../../server/src/core/features/apache-navigation';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
-import { startHttpStandin, type Standin } from './standins/http';
+import { refusedPort, startHttpStandin, type Standin } from './standins/http';
 
 requireBinary('apache2');
 
@@ -69,5 +70,68 @@ test('a virtual host uses the main server\'s balancer of a name before its own, 
     }
   } finally {
     await Promise.all([a.stop(), b.stop()]);
+  }
+});
+
+/**
+ * Balancer settings in a virtual host that uses the main server's balancer: its own lines' settings, else the main
+ * server's. Each case has the one member refuse connections: a second request then gets AH01170 at once when
+ * forcerecovery is Off, and tries the member again (AH00957) when it is On.
+ */
+const SETTINGS: { what: string; lines: string[]; vhost: 'Off' | 'On'; main: 'Off' | 'On' }[] = [
+  {
+    what: 'forcerecovery=Off on the virtual host\'s ProxyPass',
+    lines: ['<Proxy "balancer://pool">', '    BalancerMember "http://R"', '</Proxy>', 'ProxyPass "/m" "balancer://pool"', '<VirtualHost *:80>', '    ServerName localhost', '    ProxyPass "/v" "balancer://pool" forcerecovery=Off', '</VirtualHost>'],
+    vhost: 'Off',
+    main: 'On',
+  },
+  {
+    what: 'forcerecovery=Off in the virtual host\'s own <Proxy> of the name',
+    lines: ['<Proxy "balancer://pool">', '    BalancerMember "http://R"', '</Proxy>', 'ProxyPass "/m" "balancer://pool"', '<VirtualHost *:80>', '    ServerName localhost', '    <Proxy "balancer://pool">', '        BalancerMember "http://R2"', '        ProxySet forcerecovery=Off', '    </Proxy>', '    ProxyPass "/v" "balancer://pool"', '</VirtualHost>'],
+    vhost: 'Off',
+    main: 'On',
+  },
+  {
+    what: 'forcerecovery=Off in the main server only',
+    lines: ['<Proxy "balancer://pool">', '    BalancerMember "http://R"', '    ProxySet forcerecovery=Off', '</Proxy>', 'ProxyPass "/m" "balancer://pool"', '<VirtualHost *:80>', '    ServerName localhost', '    ProxyPass "/v" "balancer://pool"', '</VirtualHost>'],
+    vhost: 'Off',
+    main: 'Off',
+  },
+];
+
+test('balancer settings in a virtual host that uses the main server\'s balancer are its own lines\', else the main server\'s; the hover says the same (real httpd)', async () => {
+  const [r, r2] = [await refusedPort(), await refusedPort()];
+  try {
+    for (const c of SETTINGS) {
+      const text = c.lines.join('\n').replaceAll('http://R2', `http://${r2.address}`).replaceAll('http://R', `http://${r.address}`) + '\n';
+      // The main server answers on its own Listen port, the virtual host on another.
+      const setup = await prepareApache(text.replace('<VirtualHost *:80>', '<VirtualHost *:81>').replace(/^/, 'Listen 80\nListen 81\n'));
+      const httpd = await startApache(setup);
+      const seen: Record<string, 'On' | 'Off'> = {};
+      try {
+        let from = 0;
+        for (const [who, port, path] of [['vhost', setup.ports.get('81')!, '/v'], ['main', setup.ports.get('80')!, '/m']] as const) {
+          for (let i = 0; i < 2; i++) await request({ port, path, timeoutMs: 8000 });
+          await new Promise((res) => setTimeout(res, 150));
+          const log = httpd.errorLog();
+          const second = log.slice(from).split('\n').filter((l) => /AH0(0957|1170)/.test(l)).at(-1) ?? '';
+          from = log.length;
+          seen[who] = /AH01170/.test(second) ? 'Off' : 'On';
+        }
+      } finally {
+        await httpd.stop();
+        setup.cleanup();
+      }
+      assert.deepEqual(seen, { vhost: c.vhost, main: c.main }, c.what);
+      const lint = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() });
+      const hover = (needle: string) => apacheHover(lint, PATH, text.indexOf('"balancer://pool"', text.indexOf(needle)) + 3)?.markdown ?? '';
+      for (const [who, needle] of [['vhost', 'ProxyPass "/v"'], ['main', 'ProxyPass "/m"']] as const) {
+        const md = hover(needle);
+        if (seen[who] === 'Off') assert.match(md, /`forcerecovery=Off` \(line \d+\) keeps them out/, `${c.what}: ${who}\n${md}`);
+        else assert.match(md, /forcerecovery \(On by default\) makes the next request try them all again/, `${c.what}: ${who}\n${md}`);
+      }
+    }
+  } finally {
+    await Promise.all([r.stop(), r2.stop()]);
   }
 });

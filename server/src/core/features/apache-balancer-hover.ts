@@ -62,12 +62,26 @@ function requestServers(result: ApacheLintResult, node: ApacheNode, name: string
   return users.length ? users : [home];
 }
 
-/** The balancer settings a line of `home` gives it, last one of each key: httpd applies them in the server they are read in. */
-function balancerParams(result: ApacheLintResult, name: string, home: ApacheNode | null): Map<string, WorkerParam> {
+/**
+ * The balancer settings in force for requests to `server` through the balancer of `home` (the last line of each key):
+ * those its home server's lines give it, and in a virtual host that uses the main server's balancer, those of the
+ * virtual host's own lines (a ProxyPass or ProxySet naming it, its own <Proxy> section of the name) instead, key by
+ * key. On 2.4.71, with the members in the main server: forcerecovery=Off on the virtual host's ProxyPass, or in its
+ * own <Proxy balancer://pool> section, applied to the virtual host's requests and not to the main server's, and the
+ * main server's forcerecovery=Off applied in a virtual host that sets none (test/servers/apache-balancer-scope.test.ts).
+ */
+function balancerParams(result: ApacheLintResult, name: string, home: ApacheNode | null, server: ApacheNode | null): Map<string, WorkerParam> {
+  const own = server === home ? new Map<string, WorkerParam>() : linesParams(result, name, server);
+  const out = linesParams(result, name, home);
+  for (const [k, p] of own) out.set(k, p);
+  return out;
+}
+
+function linesParams(result: ApacheLintResult, name: string, server: ApacheNode | null): Map<string, WorkerParam> {
   const out = new Map<string, WorkerParam>();
   const rules = new Map(result.proxy.rules.map((r) => [r.node, r]));
   for (const n of result.config.all) {
-    if (serverOf(n) !== home || skippedBy(n)) continue;
+    if (serverOf(n) !== server || skippedBy(n)) continue;
     let params: WorkerParam[] = [];
     const rule = rules.get(n);
     if (rule) {
@@ -107,7 +121,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const whose = home === own ? '' : shadowed ? ' — the main server\'s, not this virtual host\'s own of the same name: a virtual host takes the main server\'s balancer of a name first' : ' — the main server\'s';
   const head = `**${name}**${section ? `, \`<Proxy>\` at ${place(section)}` : ''}${whose}`;
   const out = [head];
-  const params = balancerParams(result, name, home);
+  const params = balancerParams(result, name, home, serverOf(node));
   const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (line ${lineOf(s)})`);
 
   if (members.length === 0) {
