@@ -114,6 +114,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const home = balancerHome(definers, proxy, serverOf(node));
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
   const members = balancerMembers(result, node, written);
   const section = definers.find((d) => d.lname === 'proxy' && serverOf(d) === home);
   const own = serverOf(node);
@@ -122,13 +123,13 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const head = `**${name}**${section ? `, \`<Proxy>\` at ${place(section)}` : ''}${whose}`;
   const out = [head];
   const params = balancerParams(result, name, home, serverOf(node));
-  const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (line ${lineOf(s)})`);
+  const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (${at(s)})`);
 
   if (members.length === 0) {
     // growth= (or BalancerGrowth) leaves room for members added at run time through the balancer-manager.
     const param = params.get('growth');
     const directive = result.config.all.find((n) => n.lname === 'balancergrowth');
-    const room = param ? `\`growth=${param.value}\` on line ${lineOf(param.node)}` : directive ? `\`BalancerGrowth ${directive.args.join(' ')}\` on line ${lineOf(directive)}` : '';
+    const room = param ? `\`growth=${param.value}\` on ${at(param.node)}` : directive ? `\`BalancerGrowth ${directive.args.join(' ')}\` on ${at(directive)}` : '';
     const added = room ? ` (${room} leaves room for members the balancer-manager adds at run time; until then)` : '';
     out.push(`**No members** in the configuration${added}: every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
   } else {
@@ -162,25 +163,25 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
       const names = differ.slice(0, 3).map(serverName);
       out.push(`Members without their own \`timeout=\` wait the ProxyTimeout (else the Timeout) of the server the request came to, so requests through ${names.join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''} wait other times.`);
     }
-    out.push(noneUsable(name, members, params, lineOf));
+    out.push(noneUsable(name, members, params, at));
   }
-  const set = ['lbmethod', 'maxattempts', 'failonstatus', 'failontimeout'].flatMap((k) => (params.has(k) ? [`\`${k}=${params.get(k)!.value}\` (line ${lineOf(params.get(k)!.node)})`] : []));
+  const set = ['lbmethod', 'maxattempts', 'failonstatus', 'failontimeout'].flatMap((k) => (params.has(k) ? [`\`${k}=${params.get(k)!.value}\` (${at(params.get(k)!.node)})`] : []));
   if (set.length) out.push(`**Balancer settings:** ${set.join(', ')}.`);
   out.push(`[mod_proxy_balancer ↗](${BALANCER_DOC}) · [BalancerMember ↗](${MEMBER_DOC})`);
   return out.join('\n\n');
 }
 
 /** What httpd does for a request that finds no member it can use. */
-function noneUsable(name: string, members: Worker[], params: Map<string, WorkerParam>, lineOf: (n: ApacheNode) => number): string {
+function noneUsable(name: string, members: Worker[], params: Map<string, WorkerParam>, at: (n: ApacheNode) => string): string {
   const allInError = `\`AH01170: ${name}: All workers are in error state\``;
   if (members.every(outOfService)) return `**No member is usable as written** (each is disabled or stopped): every request here gets **503** at once, logged as ${allInError}.`;
   const recovery = params.get('forcerecovery');
   const off = !!recovery && /^off$/i.test(recovery.value);
   const wait = params.get('timeout');
-  const waitNote = off && wait ? ` With \`timeout=${wait.value}\` on the balancer (line ${lineOf(wait.node)}) such a request first waits up to ${wait.value} s for a member to become usable.` : '';
+  const waitNote = off && wait ? ` With \`timeout=${wait.value}\` on the balancer (${at(wait.node)}) such a request first waits up to ${wait.value} s for a member to become usable.` : '';
   const standby = members.some((m) => statusFlags(m.params.get('status')?.value ?? '').has('H')) ? ' Hot standby members (`+H`) take over only once the others are unusable.' : '';
   const forced = off
-    ? `\`forcerecovery=Off\` (line ${lineOf(recovery!.node)}) keeps them out until their \`retry=\` has passed, so requests get **503** at once with ${allInError}.`
+    ? `\`forcerecovery=Off\` (${at(recovery!.node)}) keeps them out until their \`retry=\` has passed, so requests get **503** at once with ${allInError}.`
     : 'forcerecovery (On by default) makes the next request try them all again: while they stay down, each request gets **503** after its own failed attempts (`AH00957`, `AH01114`), not `AH01170`.';
   return (
     `**When no member is usable:** the client gets **503**. A member that fails to connect is put in error state for its \`retry=\` time (\`AH00959 … disabling worker\`), and the request moves on to another member. Once every member is in error state, ${forced} ` +
