@@ -6,6 +6,8 @@ export interface ClientFeatures {
   markdownHover: boolean;
   /** Completion items may be snippets ($1, ${1:default}); else templates are inserted as plain text. */
   snippets: boolean;
+  /** Completion items may carry an InsertReplaceEdit (insert up to the cursor, or replace the whole word). */
+  insertReplace: boolean;
   /** documentSymbol answers DocumentSymbol[] (nested); else SymbolInformation[]. */
   hierarchicalSymbols: boolean;
   /** definition answers LocationLink[]; else Location[]. */
@@ -29,6 +31,7 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
   return {
     markdownHover: hover === MarkupKind.Markdown,
     snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
+    insertReplace: caps.textDocument?.completion?.completionItem?.insertReplaceSupport === true,
     hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
     definitionLinks: caps.textDocument?.definition?.linkSupport === true,
     codeActionLiterals: !!caps.textDocument?.codeAction?.codeActionLiteralSupport,

@@ -12,7 +12,7 @@ const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind
  * nginx.conf files include): names only some of them define (their upstreams) are offered too, each once.
  * `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text.
  */
-export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true): CompletionItem[] {
+export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true, insertReplace = false): CompletionItem[] {
   const file = results[0]?.config.files.find((f) => f.path === path);
   if (!file) return [];
   const first = nginxCompletions(results[0].config, results[0].upstreams, path, file.text, offset);
@@ -25,11 +25,18 @@ export function completionItems(results: readonly LintResult[], path: string, of
       if (!seen.has(key)) (seen.add(key), items.push(item));
     }
   }
-  return toCompletionItems({ ...first, items }, file.lines, snippets);
+  return toCompletionItems({ ...first, items }, file.lines, snippets, insertReplace);
 }
 
-export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true): CompletionItem[] {
+/**
+ * `insertReplace`: the client takes an InsertReplaceEdit (completionItem.insertReplaceSupport): the item then says both
+ * what inserting does (the word's start to the cursor) and what replacing does (the whole word), and the editor lets
+ * the user choose (VS Code: editor.suggest.insertMode). Other clients get a TextEdit from the word's start to the cursor.
+ */
+export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true, insertReplace = false): CompletionItem[] {
   const range = toRange(lines, c.start, c.end);
+  const replace = insertReplace && c.replaceEnd !== undefined ? toRange(lines, c.start, c.replaceEnd) : undefined;
+  const edit = (newText: string) => (replace ? { newText, insert: range, replace } : { range, newText });
   return c.items.map((item, i) => ({
     label: item.label,
     kind: KIND[item.kind],
@@ -38,7 +45,7 @@ export function toCompletionItems(c: Completions, lines: LineIndex, snippets = t
     sortText: `${item.kind === 'snippet' ? 1 : 0}${String(i).padStart(4, '0')}`,
     filterText: item.kind === 'snippet' ? item.label.split(' ')[0] : item.label,
     insertTextFormat: item.snippet && snippets ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
-    textEdit: { range, newText: item.snippet && !snippets ? snippetToPlainText(item.insertText ?? item.label) : item.insertText ?? item.label },
+    textEdit: edit(item.snippet && !snippets ? snippetToPlainText(item.insertText ?? item.label) : item.insertText ?? item.label),
   }));
 }
 

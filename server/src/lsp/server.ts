@@ -16,7 +16,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache';
-import { apacheDefinitions, apacheReferences } from '../core/features/apache-navigation';
+import { apacheDefinitions, apacheIncludeLinks, apacheReferences } from '../core/features/apache-navigation';
 import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
@@ -164,11 +164,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const offset = offsetOf(c, params.position);
     // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
     if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
-    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.result, c.path, c.file.text, offset), c.file.lines, features.snippets);
+    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.result, c.path, c.file.text, offset), c.file.lines, features.snippets, features.insertReplace);
     // nginx has nothing to offer right after either ("location =" takes a URI, "weight=" a number).
     if (HTTPD_TRIGGERS.has(params.context?.triggerCharacter ?? '')) return [];
     // A snippet several nginx.conf files include: the upstream names of each of them.
-    return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets);
+    return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets, features.insertReplace);
   });
 
   connection.onCodeAction((params) => {
@@ -261,7 +261,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   connection.onDocumentLinks((params) => {
     params = validParams('textDocument/documentLink', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
-    return c && c.result.dialect === 'nginx' ? documentLinks(c.result, c.path, ws.host()) : [];
+    if (!c) return [];
+    if (c.result.dialect === 'nginx') return documentLinks(c.result, c.path, ws.host());
+    return apacheIncludeLinks(c.result, c.path).map((l) => ({ range: toRange(c.file.lines, l.start, l.end), target: pathToUri(l.target), tooltip: l.target }));
   });
 
   documents.listen(connection);

@@ -16,6 +16,18 @@ import type { Candidate, Completions } from './completion';
  * https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass
  */
 export function apacheCompletions(result: ApacheLintResult, path: string, text: string, offset: number): Completions {
+  const c = completionsAt(result, path, text, offset);
+  // The word goes on to a space or quote, or the ">" of a section line; a closing tag (whose items hold the ">") takes it.
+  let end = offset;
+  while (end < text.length && !/[\s"'>]/.test(text[end])) end++;
+  if (text[end] === '>' && text.slice(c.start, offset).startsWith('</')) end++;
+  // In the key of a `key=value` parameter (`time|out=5`), the items are keys with their "=": the value stays.
+  const eq = text.slice(offset, end).indexOf('=');
+  if (eq >= 0 && !text.slice(c.start, offset).includes('=')) end = offset + eq + 1;
+  return { ...c, replaceEnd: end };
+}
+
+function completionsAt(result: ApacheLintResult, path: string, text: string, offset: number): Completions {
   const lineStart = logicalLineStart(text, offset);
   const typed = joinContinued(text.slice(lineStart, offset));
   let start = offset;

@@ -1,17 +1,16 @@
 import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
+import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
 import { balancerName } from '../model/apache-proxy';
-import { virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
+import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
+import type { ApacheDirective } from '../syntax/apache/ast';
 import { hasGlob, resolve } from '../paths';
 import { apacheLocate } from './apache';
 import type { Target } from './navigation';
 
 const BALANCER = /^balancer:\/\//i;
 
-/** The <VirtualHost> a line belongs to (a <VirtualHost> line to itself), or null for the main server. */
-const serverOf = (n: ApacheNode): ApacheNode | null => (n.lname === 'virtualhost' ? n : virtualHostOf(n));
-
-/** The <Proxy balancer://…> sections and the BalancerMember lines that name their balancer, which define balancers. */
+/** The <Proxy balancer://…> sections and the BalancerMember lines that name their balancer: where a balancer is written. */
 function definitions(config: ApacheConfig, name: string): ApacheNode[] {
   return config.all.filter((n) => {
     if (n.lname === 'proxy') return BALANCER.test(n.args[0] ?? '') && balancerName(n.args[0]) === name;
@@ -19,16 +18,6 @@ function definitions(config: ApacheConfig, name: string): ApacheNode[] {
     for (let p = n.parent; p; p = p.parent) if (p.lname === 'proxy') return false;
     return balancerName(n.args[0]) === name;
   });
-}
-
-/**
- * Which balancer of that name a line of `server` uses: its own server's when it defines one, else the main server's
- * (a virtual host sees its own balancers and the main server's, never another's; see undefined-balancer), else none
- * (its own, without members: 503). The result names the server whose balancer it is.
- */
-function homeOf(defs: ApacheNode[], server: ApacheNode | null): ApacheNode | null {
-  if (defs.some((d) => serverOf(d) === server)) return server;
-  return defs.some((d) => serverOf(d) === null) ? null : server;
 }
 
 /** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
@@ -44,8 +33,9 @@ export function apacheDefinitions(result: ApacheLintResult, path: string, offset
   }
   if (!BALANCER.test(arg.value)) return [];
   // A balancer of another virtual host's does not apply here: httpd gives the line one without members (503).
-  const defs = definitions(result.config, balancerName(arg.value));
-  const home = homeOf(defs, serverOf(node));
+  const name = balancerName(arg.value);
+  const defs = definitions(result.config, name);
+  const home = balancerHome(balancerDefiners(result.config, result.proxy, name), result.proxy, serverOf(node));
   const def = defs.find((d) => d.lname === 'proxy' && serverOf(d) === home) ?? defs.find((d) => serverOf(d) === home);
   if (!def || def.directive === node.directive) return [];
   return [{ path: def.file.path, start: def.directive.start, end: def.directive.nameSpan.end, origin }];
@@ -60,15 +50,37 @@ export function apacheReferences(result: ApacheLintResult, path: string, offset:
   const { node, arg } = apacheLocate(result.config, path, offset);
   if (!node || !arg || !BALANCER.test(arg.value)) return [];
   const name = balancerName(arg.value);
-  const defs = definitions(result.config, name);
-  const home = homeOf(defs, serverOf(node));
+  const definers = balancerDefiners(result.config, result.proxy, name);
+  const home = balancerHome(definers, result.proxy, serverOf(node));
   const out: { path: string; start: number; end: number }[] = [];
   for (const n of result.config.all) {
     if (n.lname === 'proxy' && !declaration) continue;
     n.args.forEach((v, k) => {
       const a = n.directive.args[k];
-      if (a && BALANCER.test(v) && balancerName(v) === name && homeOf(defs, serverOf(n)) === home) out.push({ path: n.file.path, start: a.start, end: a.end });
+      if (a && BALANCER.test(v) && balancerName(v) === name && balancerHome(definers, result.proxy, serverOf(n)) === home) out.push({ path: n.file.path, start: a.start, end: a.end });
     });
   }
+  return out;
+}
+
+/**
+ * Document links on Include and IncludeOptional lines: the argument of each line that read exactly one file, and that
+ * file. A wildcard or folder that matched several files gets none (no link can open them all), nor does a path that
+ * was not read: missing, unreadable, or outside the workspace folders in Restricted Mode (the loader reads nothing
+ * there, so neither does this).
+ */
+export function apacheIncludeLinks(result: ApacheLintResult, path: string): { start: number; end: number; target: string }[] {
+  const file = result.config.files.find((f) => f.path === path);
+  if (!file) return [];
+  const out: { start: number; end: number; target: string }[] = [];
+  const walk = (ds: readonly ApacheDirective[]) => {
+    for (const d of ds) {
+      const arg = d.args[0];
+      const targets = result.config.includeTargets.get(d);
+      if ((d.lname === 'include' || d.lname === 'includeoptional') && arg && targets?.length === 1) out.push({ start: arg.start, end: arg.end, target: targets[0] });
+      if (d.section) walk(d.section.children);
+    }
+  };
+  walk(file.ast.directives);
   return out;
 }

@@ -6,6 +6,8 @@ import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocke
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
+import { balancerCard } from './apache-balancer-hover';
+import { hasSectionSummary, sectionSummary } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
@@ -27,6 +29,22 @@ export function apacheLocate(config: ApacheConfig, path: string, offset: number)
 const WORKER_DIRECTIVES = new Set(['proxypass', 'proxypassmatch', 'balancermember', 'proxyset']);
 
 const BALANCER_URL = /^balancer:\/\//i;
+
+/** Lines whose `balancer://` argument gets the balancer's card on hover. */
+const BALANCER_LINES = new Set(['proxypass', 'proxypassmatch', 'proxypassreverse', 'proxyset', 'balancermember', 'proxy']);
+
+/**
+ * The `balancer://` URL a ProxyPass(Match), ProxySet or BalancerMember line names on the line itself (a member or
+ * ProxySet inside <Proxy balancer://…> gets the card on the section's line instead).
+ */
+function balancerOnLine(result: ApacheLintResult, node: ApacheNode): string | undefined {
+  if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') return result.proxy.rules.find((r) => r.node === node && r.target?.scheme === 'balancer')?.url;
+  if (node.lname !== 'proxyset' && node.lname !== 'balancermember') return undefined;
+  let inSection = false;
+  for (let p = node.parent; p && !inSection; p = p.parent) inSection = p.lname === 'proxy';
+  const first = node.args[0] ?? '';
+  return !inSection && BALANCER_URL.test(first) ? first : undefined;
+}
 
 /**
  * True when this line's `key=value` parameters go to a balancer rather than to one backend: a ProxyPass or
@@ -148,6 +166,11 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
   }
   if (node.condition) parts.push(node.condition.holds ? `**Read by httpd:** ${node.condition.why}.` : `**Skipped by httpd:** ${node.condition.why}; nothing in this section is read, and an Include in it is not followed.`);
+  // A section's opening line: what is proxied in it, and the timeouts in force there.
+  if (hasSectionSummary(node) && (onName || !arg || !BALANCER_URL.test(arg.value))) parts.push(sectionSummary(result, node, node.file.path));
+  // On a balancer:// URL, as nginx's hover on an upstream name: the members and what happens when none is usable.
+  const named = arg && !onName && BALANCER_LINES.has(node.lname) && BALANCER_URL.test(arg.value) ? arg : undefined;
+  if (named) return { entry: [...parts, balancerCard(result, node, named.value, node.file.path)], doc: [], start: named.start, end: named.end };
   const worker = result.proxy.workers.find((w) => w.node === node);
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
@@ -166,6 +189,8 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     const doc = apacheWorkerParamDoc(key, setsBalancerParams(result, node) ? 'balancer' : 'worker');
     return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: arg.start, end: arg.end };
   }
+  const balancer = balancerOnLine(result, node);
+  if (balancer) parts.push(balancerCard(result, node, balancer, node.file.path));
   const effective = serverLevelValue(result, node, lineOf);
   if (effective) parts.push(effective);
   const doc = docOf(node);

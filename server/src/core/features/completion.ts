@@ -19,6 +19,11 @@ export interface Completions {
   /** The range the chosen item replaces (the partial word before the cursor). */
   start: number;
   end: number;
+  /**
+   * Where the word under the cursor ends: an editor that can replace the whole word (LSP InsertReplaceEdit) replaces
+   * [start, replaceEnd) when the user asks for it, instead of inserting at the cursor.
+   */
+  replaceEnd?: number;
 }
 
 /** Block templates for the common reverse-proxy shapes, offered where the block may appear. */
@@ -83,9 +88,21 @@ function serverParams(node: ConfigNode, stream: boolean, argIndex: number, typin
 
 const TIME_VALUES = ['5s', '10s', '30s', '60s', '120s', '5m', '1h'];
 
+/** The characters of a word completion replaces in nginx files (a directive name, a keyword, a URL or a variable). */
+const NGINX_WORD = /[\w:/.$@-]/;
+
 export function nginxCompletions(config: NginxConfig, upstreams: UpstreamGraph, path: string, text: string, offset: number): Completions {
+  const c = completionsAt(config, upstreams, path, text, offset);
+  let end = offset;
+  while (end < text.length && NGINX_WORD.test(text[end])) end++;
+  // An upstream server parameter's key (`wei|ght=5`): its items end in "=", which the text already has.
+  if (text[end] === '=' && c.items.some((i) => i.label.endsWith('='))) end++;
+  return { ...c, replaceEnd: end };
+}
+
+function completionsAt(config: NginxConfig, upstreams: UpstreamGraph, path: string, text: string, offset: number): Completions {
   let start = offset;
-  while (start > 0 && /[\w:/.$@-]/.test(text[start - 1])) start--;
+  while (start > 0 && NGINX_WORD.test(text[start - 1])) start--;
   const typed = text.slice(start, offset);
   const loc = locate(config, path, offset);
 

@@ -101,6 +101,11 @@ export interface ApacheConfig {
    * in them counts, and the rules do not analyse them. Sections proxylint cannot decide are read, as httpd may.
    */
   unread: ApacheNode[];
+  /**
+   * The files each Include or IncludeOptional line read, in order (a folder's files, a wildcard's matches): only files
+   * that were read, so none outside the workspace in Restricted Mode, and none that is missing or unreadable.
+   */
+  includeTargets: Map<ApacheDirective, string[]>;
 }
 
 export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
@@ -134,6 +139,12 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   const problems: ApacheLoadProblem[] = [];
   const unseenIncludes: ApacheNode[] = [];
   const unread: ApacheNode[] = [];
+  const includeTargets = new Map<ApacheDirective, string[]>();
+  const included = (node: ApacheNode, path: string) => {
+    const list = includeTargets.get(node.directive);
+    if (!list) includeTargets.set(node.directive, [path]);
+    else if (!list.includes(path)) list.push(path);
+  };
   const all: ApacheNode[] = [];
   const defines = new Map<string, string>();
   const htaccess = options.htaccess ?? basename(entryPath) === '.htaccess';
@@ -440,7 +451,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         const inner = 'paths' in g ? g.paths : [];
         for (const p of inner) {
           const r = readInclude(p);
-          if (r.file) build(r.file.ast.directives, r.file, parent, node, [...stack, identity(p)], out, false, uncertain);
+          if (!r.file) continue;
+          included(node, p);
+          build(r.file.ast.directives, r.file, parent, node, [...stack, identity(p)], out, false, uncertain);
         }
         continue;
       }
@@ -463,13 +476,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         } else problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot read included file "${target}": ${res.error}`, ...(res.outside ? { notFollowed: true } : {}) });
         continue;
       }
+      included(node, target);
       build(res.file.ast.directives, res.file, parent, node, [...stack, identity(target)], out, false, uncertain);
     }
   };
 
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread };
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread, includeTargets };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */

@@ -1,0 +1,190 @@
+import type { ApacheLintResult } from '../lint-apache';
+import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
+import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Worker } from '../model/apache-proxy';
+import { skippedBy, type ApacheNode } from '../model/apache-tree';
+import { parseApacheDuration, parseParams, type WorkerParam } from '../model/apache-workers';
+import { dirname, relative } from '../paths';
+
+const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
+const MEMBER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#balancermember';
+
+/** At most this many members get a row; the rest are counted. */
+const MAX_MEMBERS = 12;
+
+/**
+ * The initial state letters of `status=` (set_worker_param in mod_proxy.c: "+" sets the letters after it, the default,
+ * "-" clears them; case does not matter). https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass
+ */
+const STATUS: Record<string, string> = {
+  D: 'disabled, gets no requests',
+  S: 'stopped, gets no requests',
+  H: 'hot standby, used only when no other member is usable',
+  R: 'hot spare, takes the place of a member that becomes unusable',
+  I: 'ignore errors, always taken as available, so its failures reach clients',
+  N: 'drain, only requests that stick to it',
+  E: 'starts in error state',
+  C: 'starts as failing its health check',
+};
+
+/** The letters `status=` leaves set, upper-case. */
+export function statusFlags(value: string): Set<string> {
+  const set = new Set<string>();
+  let on = true;
+  for (const c of value.toUpperCase()) {
+    if (c === '+') on = true;
+    else if (c === '-') on = false;
+    else if (on) set.add(c);
+    else set.delete(c);
+  }
+  return set;
+}
+
+/** Never gets a request as written: disabled or stopped (on 2.4.71 a balancer of such members answered 503, AH01170). */
+const outOfService = (m: Worker) => {
+  const s = m.params.get('status');
+  if (!s) return false;
+  const f = statusFlags(s.value);
+  return f.has('D') || f.has('S');
+};
+
+/**
+ * The servers whose requests a hovered line sends through its balancer, for the values that depend on them
+ * (timeout and connectiontimeout without a member's own): a ProxyPass line's own server; for the balancer's other lines,
+ * the servers of the ProxyPass lines that use it (the first stands for all, the others are compared with it).
+ */
+function requestServers(result: ApacheLintResult, node: ApacheNode, name: string, definers: ApacheNode[], home: ApacheNode | null): (ApacheNode | null)[] {
+  const { proxy } = result;
+  const main = (s: ApacheNode | null) => (s === null ? [null, ...proxy.servers.filter((x) => x.vhost && balancerHome(definers, proxy, x.vhost) === home).map((x) => x.vhost)] : [s]);
+  const rule = proxy.rules.find((r) => r.node === node);
+  if (rule) return main(rule.vhost);
+  const users = [...new Set(proxy.rules.filter((r) => r.target?.scheme === 'balancer' && balancerName(r.url) === name && balancerHome(definers, proxy, r.vhost) === home).map((r) => r.vhost))];
+  if (users.includes(null)) return main(null);
+  return users.length ? users : [home];
+}
+
+/**
+ * The balancer settings in force for requests to `server` through the balancer of `home` (the last line of each key):
+ * those its home server's lines give it, and in a virtual host that uses the main server's balancer, those of the
+ * virtual host's own lines (a ProxyPass or ProxySet naming it, its own <Proxy> section of the name) instead, key by
+ * key. On 2.4.71, with the members in the main server: forcerecovery=Off on the virtual host's ProxyPass, or in its
+ * own <Proxy balancer://pool> section, applied to the virtual host's requests and not to the main server's, and the
+ * main server's forcerecovery=Off applied in a virtual host that sets none (test/servers/apache-balancer-scope.test.ts).
+ */
+function balancerParams(result: ApacheLintResult, name: string, home: ApacheNode | null, server: ApacheNode | null): Map<string, WorkerParam> {
+  const own = server === home ? new Map<string, WorkerParam>() : linesParams(result, name, server);
+  const out = linesParams(result, name, home);
+  for (const [k, p] of own) out.set(k, p);
+  return out;
+}
+
+function linesParams(result: ApacheLintResult, name: string, server: ApacheNode | null): Map<string, WorkerParam> {
+  const out = new Map<string, WorkerParam>();
+  const rules = new Map(result.proxy.rules.map((r) => [r.node, r]));
+  for (const n of result.config.all) {
+    if (serverOf(n) !== server || skippedBy(n)) continue;
+    let params: WorkerParam[] = [];
+    const rule = rules.get(n);
+    if (rule) {
+      if (rule.target?.scheme === 'balancer' && balancerName(rule.url) === name) params = rule.params;
+    } else if (n.lname === 'proxyset') {
+      const t = proxySetTarget(n);
+      if (t && !t.match && /^balancer:\/\//i.test(t.url) && balancerName(t.url) === name) params = parseParams(n, t.urlFromLine ? 1 : 0).params;
+    }
+    for (const p of params) out.set(p.key, p);
+  }
+  return out;
+}
+
+/** The members of the balancer a line of `node`'s server uses by this name (see balancerHome), in the order httpd reads them. */
+export function balancerMembers(result: ApacheLintResult, node: ApacheNode, written: string): Worker[] {
+  const name = balancerName(written);
+  const home = balancerHome(balancerDefiners(result.config, result.proxy, name), result.proxy, serverOf(node));
+  return (result.proxy.balancers.get(name)?.members ?? []).filter((m) => serverOf(m.node) === home && !skippedBy(m.node));
+}
+
+/**
+ * What a hover says about `balancer://name` on a line: the members the line's server uses (its balancer is the main
+ * server's or its own, see balancerHome), each with where it is defined and the values that decide 502/503/504 for it,
+ * and what httpd does when none of them is usable. `from`: the hovered file, which places are written relative to.
+ */
+export function balancerCard(result: ApacheLintResult, node: ApacheNode, written: string, from: string): string {
+  const { proxy } = result;
+  const name = balancerName(written);
+  const definers = balancerDefiners(result.config, proxy, name);
+  const home = balancerHome(definers, proxy, serverOf(node));
+  const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
+  const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const members = balancerMembers(result, node, written);
+  const section = definers.find((d) => d.lname === 'proxy' && serverOf(d) === home);
+  const own = serverOf(node);
+  const shadowed = home === null && own !== null && definers.some((d) => serverOf(d) === own && d.lname !== 'proxypass' && d.lname !== 'proxypassmatch');
+  const whose = home === own ? '' : shadowed ? ' — the main server\'s, not this virtual host\'s own of the same name: a virtual host takes the main server\'s balancer of a name first' : ' — the main server\'s';
+  const head = `**${name}**${section ? `, \`<Proxy>\` at ${place(section)}` : ''}${whose}`;
+  const out = [head];
+  const params = balancerParams(result, name, home, serverOf(node));
+  const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (${at(s)})`);
+
+  if (members.length === 0) {
+    // growth= (or BalancerGrowth) leaves room for members added at run time through the balancer-manager.
+    const param = params.get('growth');
+    const directive = result.config.all.find((n) => n.lname === 'balancergrowth');
+    const room = param ? `\`growth=${param.value}\` on ${at(param.node)}` : directive ? `\`BalancerGrowth ${directive.args.join(' ')}\` on ${at(directive)}` : '';
+    const added = room ? ` (${room} leaves room for members the balancer-manager adds at run time; until then)` : '';
+    out.push(`**No members** in the configuration${added}: every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
+  } else {
+    const servers = requestServers(result, node, name, definers, home);
+    const describe = (m: Worker, s: ApacheNode | null) => ({
+      timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node),
+      connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node),
+    });
+    const rows = members.slice(0, MAX_MEMBERS).map((m) => {
+      const t = describe(m, servers[0]);
+      const retry = m.params.get('retry');
+      const retryMs = retry ? parseApacheDuration(retry.value) : null;
+      const status = m.params.get('status');
+      const flags = status ? [...statusFlags(status.value)].filter((f) => STATUS[f]) : [];
+      const state = flags.length ? `\`status=${status!.value}\`: ${flags.map((f) => STATUS[f]).join('; ')}` : 'usable (default)';
+      return `| \`${m.url}\` | ${place(m.node)} | ${t.timeout} | ${t.connect} | ${retryMs !== null ? `${formatSeconds(retryMs)} (retry=${retry!.value})` : '60 s (default)'} | ${state} |`;
+    });
+    out.push(
+      [
+        `${members.length} member${members.length === 1 ? '' : 's'}${servers.length > 1 || servers[0] !== serverOf(node) ? `, values for requests to ${serverName(servers[0])}` : ''}:`,
+        '',
+        '| Member | Defined at | timeout | connectiontimeout | retry | status |',
+        '|---|---|---|---|---|---|',
+        ...rows,
+        ...(members.length > MAX_MEMBERS ? [`| …and ${members.length - MAX_MEMBERS} more | | | | | |`] : []),
+      ].join('\n'),
+    );
+    // Without timeout= (connectiontimeout=) a member waits the ProxyTimeout, else the Timeout, of the request's server.
+    const differ = servers.slice(1).filter((s) => members.some((m) => JSON.stringify(describe(m, s)) !== JSON.stringify(describe(m, servers[0]))));
+    if (differ.length) {
+      const names = differ.slice(0, 3).map(serverName);
+      out.push(`Members without their own \`timeout=\` wait the ProxyTimeout (else the Timeout) of the server the request came to, so requests through ${names.join(', ')}${differ.length > 3 ? ` and ${differ.length - 3} more` : ''} wait other times.`);
+    }
+    out.push(noneUsable(name, members, params, at));
+  }
+  const set = ['lbmethod', 'maxattempts', 'failonstatus', 'failontimeout'].flatMap((k) => (params.has(k) ? [`\`${k}=${params.get(k)!.value}\` (${at(params.get(k)!.node)})`] : []));
+  if (set.length) out.push(`**Balancer settings:** ${set.join(', ')}.`);
+  out.push(`[mod_proxy_balancer ↗](${BALANCER_DOC}) · [BalancerMember ↗](${MEMBER_DOC})`);
+  return out.join('\n\n');
+}
+
+/** What httpd does for a request that finds no member it can use. */
+function noneUsable(name: string, members: Worker[], params: Map<string, WorkerParam>, at: (n: ApacheNode) => string): string {
+  const allInError = `\`AH01170: ${name}: All workers are in error state\``;
+  if (members.every(outOfService)) return `**No member is usable as written** (each is disabled or stopped): every request here gets **503** at once, logged as ${allInError}.`;
+  const recovery = params.get('forcerecovery');
+  const off = !!recovery && /^off$/i.test(recovery.value);
+  const wait = params.get('timeout');
+  const waitNote = off && wait ? ` With \`timeout=${wait.value}\` on the balancer (${at(wait.node)}) such a request first waits up to ${wait.value} s for a member to become usable.` : '';
+  const standby = members.some((m) => statusFlags(m.params.get('status')?.value ?? '').has('H')) ? ' Hot standby members (`+H`) take over only once the others are unusable.' : '';
+  const forced = off
+    ? `\`forcerecovery=Off\` (${at(recovery!.node)}) keeps them out until their \`retry=\` has passed, so requests get **503** at once with ${allInError}.`
+    : 'forcerecovery (On by default) makes the next request try them all again: while they stay down, each request gets **503** after its own failed attempts (`AH00957`, `AH01114`), not `AH01170`.';
+  return (
+    `**When no member is usable:** the client gets **503**. A member that fails to connect is put in error state for its \`retry=\` time (\`AH00959 … disabling worker\`), and the request moves on to another member. Once every member is in error state, ${forced} ` +
+    `Members that are disabled, stopped or failing their health check are never tried: when that is all of them, requests get **503** at once with ${allInError}.${waitNote}${standby}`
+  );
+}

@@ -1,0 +1,137 @@
+import type { ApacheLintResult } from '../lint-apache';
+import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
+import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
+import type { ApacheNode } from '../model/apache-tree';
+import { balancerCard, balancerMembers } from './apache-balancer-hover';
+
+/** The sections whose opening line gets a summary on hover, and the official page of those proxylint has no doc for. */
+const SECTIONS: Record<string, string | undefined> = {
+  virtualhost: 'https://httpd.apache.org/docs/2.4/mod/core.html#virtualhost',
+  location: 'https://httpd.apache.org/docs/2.4/mod/core.html#location',
+  locationmatch: 'https://httpd.apache.org/docs/2.4/mod/core.html#locationmatch',
+  proxy: undefined,
+};
+
+export const hasSectionSummary = (n: ApacheNode) => n.lname in SECTIONS && !!n.directive.section;
+
+/** At most this many ProxyPass lines are listed; the rest are counted. */
+const MAX_RULES = 8;
+
+/**
+ * What a hover on a <VirtualHost>, <Location>, <LocationMatch> or <Proxy> line says: what is proxied there (the
+ * ProxyPass lines of the section, each with its backend and the time it waits for it; for a balancer, its members)
+ * and the ProxyTimeout and Timeout in force there, with where they come from. `from`: the hovered file.
+ */
+export function sectionSummary(result: ApacheLintResult, node: ApacheNode, from: string): string {
+  const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const out: string[] = [];
+  if (node.lname === 'virtualhost') out.push(virtualHostRules(result, node, lineOf, at));
+  else if (node.lname === 'proxy') out.push(...proxySection(result, node, from, lineOf, at));
+  else {
+    const rules = result.proxy.rules.filter((r) => r.location === node);
+    out.push(
+      rules.length
+        ? `**Proxied here:**\n\n${ruleList(result, rules, lineOf, at, node)}`
+        : '**Proxied here:** no ProxyPass in this section; requests under it are proxied only where a server-level ProxyPass (or a RewriteRule with [P]) matches them.',
+    );
+  }
+  out.push(timeoutsInForce(result, node, at));
+  const page = SECTIONS[node.lname];
+  if (page) out.push(`[Apache docs ↗](${page})`);
+  return out.join('\n\n');
+}
+
+const balancerNote = (n: number) => (n === 0 ? 'a balancer without members in the configuration (hover the URL)' : `a balancer of ${n} member${n === 1 ? '' : 's'}, each with its own timeouts (hover the URL)`);
+
+/** One line per ProxyPass: path, backend and the time it waits for it (a balancer's members each have their own). */
+function ruleList(result: ApacheLintResult, rules: ProxyPassRule[], lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string, from: ApacheNode): string {
+  const rows = rules.slice(0, MAX_RULES).map((r) => {
+    const what = r.location ? `\`<${r.location.name} ${r.path}>\` \`${r.node.name}\`` : `\`${r.node.name} ${r.path}\``;
+    if (r.exclusion) return `- ${what} \`!\` (${at(r.node)}): not proxied`;
+    const worker = result.proxy.workers.find((w) => w.node === r.node);
+    const backend = worker
+      ? `backend timeout ${describeTimeout(result.proxy.backendTimeout(worker, r.vhost), lineOf, from)}`
+      : r.target?.scheme === 'balancer'
+        ? balancerNote(balancerMembers(result, r.node, r.url).length)
+        : 'no backend httpd can use';
+    return `- ${what} → \`${r.url}\` (${at(r.node)}): ${backend}`;
+  });
+  if (rules.length > MAX_RULES) rows.push(`- …and ${rules.length - MAX_RULES} more`);
+  return rows.join('\n');
+}
+
+function virtualHostRules(result: ApacheLintResult, vhost: ApacheNode, lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string): string {
+  const own = result.proxy.rules.filter((r) => r.vhost === vhost);
+  const main = result.proxy.rules.filter((r) => r.vhost === null && !r.location);
+  const head = own.length ? `**Proxied here:**\n\n${ruleList(result, own, lineOf, at, vhost)}` : '**Proxied here:** no ProxyPass in this virtual host.';
+  // merge_proxy_config puts the main server's lines ahead of a virtual host's own (see rulesFor).
+  const first = main.length ? `\n\n**Tried before these**, as in every virtual host: the main server's ${main.length === 1 ? 'ProxyPass line' : `${main.length} ProxyPass lines`} (${main.slice(0, 3).map((r) => at(r.node)).join(', ')}${main.length > 3 ? ', …' : ''}).` : '';
+  return head + first;
+}
+
+/** <Proxy balancer://…>: the balancer and the lines that use it; <Proxy url>: the ProxyPass lines it applies to. */
+function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string): string[] {
+  const { proxy } = result;
+  const url = node.args[0] ?? '';
+  const server = serverOf(node);
+  if (/^balancer:\/\//i.test(url)) {
+    const name = balancerName(url);
+    const definers = balancerDefiners(result.config, proxy, name);
+    const home = balancerHome(definers, proxy, server);
+    const users = proxy.rules.filter((r) => r.target?.scheme === 'balancer' && balancerName(r.url) === name && balancerHome(definers, proxy, r.vhost) === server);
+    const used = users.length
+      ? `**Used by:** ${users.slice(0, MAX_RULES).map((r) => (r.location ? `\`${r.node.name} ${r.url}\` in \`<${r.location.name} ${r.path}>\`` : `\`${r.node.name} ${r.path} ${r.url}\``) + ` (${at(r.node)})`).join(', ')}${users.length > MAX_RULES ? ` and ${users.length - MAX_RULES} more` : ''}.`
+      : home !== server
+        ? '**Used by:** no line: this virtual host\'s ProxyPass lines to this name use the main server\'s balancer of the name, which comes first.'
+        : '**Used by:** no ProxyPass line of this server.';
+    return [balancerCard(result, node, url, from), used];
+  }
+  // <Proxy> sections apply to requests by the URL they are proxied to: "*" to all, a URL to those under it.
+  const visible = proxy.rules.filter((r) => !r.exclusion && r.target && !r.target.error && (server === null || r.vhost === server || r.vhost === null));
+  const wildcard = /[*?[]/.test(url);
+  const rules = url === '*' ? visible : wildcard ? [] : visible.filter((r) => r.url.toLowerCase().startsWith(url.toLowerCase()));
+  const parts = [
+    url === '*'
+      ? `**Applies to:** every request ${server ? 'this virtual host proxies' : 'httpd proxies, in the main server and every virtual host'}.`
+      : wildcard
+        ? `**Applies to:** requests proxied to a URL that matches \`${url}\`.`
+        : `**Applies to:** requests proxied to a URL under \`${url}\`${server ? '' : ', in the main server and every virtual host'}.`,
+  ];
+  if (rules.length) parts.push(`**Proxied through it:**\n\n${ruleList(result, rules, lineOf, at, node)}`);
+  else if (!wildcard) parts.push('**Proxied through it:** no ProxyPass line sends requests there.');
+  const set = node.children.map((c) => (c.lname === 'proxyset' ? proxy.proxySetWorker(c) : undefined)).find((w) => w);
+  if (set) parts.push(`**Its ProxySet configures the worker** \`${set.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(set), lineOf, node)}.`);
+  return parts;
+}
+
+/**
+ * ProxyTimeout and Timeout as httpd applies them to a request in this section: the last line at the top of its virtual
+ * host, else of the main server (httpd merges the main server's into each virtual host after reading the whole
+ * configuration), else the defaults (Timeout 60 s; ProxyTimeout takes Timeout's value).
+ */
+function timeoutsInForce(result: ApacheLintResult, node: ApacheNode, at: (n: ApacheNode) => string): string {
+  const { proxy } = result;
+  const server = serverOf(node);
+  const isVhost = node.lname === 'virtualhost';
+  const origin = (n: ApacheNode) => {
+    const inVhost = serverOf(n) !== null;
+    if (isVhost) return inVhost ? `set here (${at(n)})` : `inherited from the main server (${at(n)})`;
+    return `inherited from ${at(n)}${inVhost ? ' (this virtual host)' : server ? ' (the main server)' : ''}`;
+  };
+  const timeout = proxy.serverValue(server, 'timeout');
+  const serverTimeout = proxy.serverTimeout(server);
+  const partial = !proxy.complete;
+  const timeoutLine = timeout
+    ? `**Timeout in force here:** \`${timeout.args.join(' ')}\` — ${origin(timeout)}`
+    : partial
+      ? '**Timeout in force here:** not set in this file: the main configuration\'s applies (60 s unless it sets one)'
+      : '**Timeout in force here:** `60` — the default';
+  const pt = proxy.serverValue(server, 'proxytimeout');
+  const proxyLine = pt
+    ? `**ProxyTimeout in force here:** \`${pt.args.join(' ')}\` — ${origin(pt)}`
+    : `**ProxyTimeout in force here:** not set — it takes the Timeout${partial && !timeout ? '' : `, ${formatSeconds(serverTimeout.ms)}`}`;
+  // A main-server section also applies to requests to virtual hosts, which wait their own values.
+  const others = server === null && !isVhost && proxy.servers.some((x) => x.vhost && (proxy.serverValue(x.vhost, 'timeout') !== timeout || proxy.serverValue(x.vhost, 'proxytimeout') !== pt));
+  return `${proxyLine}  \n${timeoutLine}${others ? '\n\nThese are the main server\'s: a request to a virtual host that sets its own ProxyTimeout or Timeout waits that one\'s.' : ''}`;
+}

@@ -1,0 +1,113 @@
+// Hover on a balancer:// name in Apache files: the members the line's server uses, where each is defined, the values
+// that decide 502/503/504 for it, and what httpd does when none is usable (as nginx's hover on an upstream name).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apacheHover } from '../../server/src/core/features/apache';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+const PATH = '/c/httpd.conf';
+
+/** Hover on the `nth` occurrence of `needle`, `into` characters in. */
+function hover(files: Record<string, string>, needle: string, nth = 0, into = 1): { markdown: string; hovered: string } {
+  const text = files[PATH];
+  const r = lintApache(PATH, text, memHost(files), { settings: defaultSettings() });
+  let at = -1;
+  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
+  assert.ok(at >= 0, needle);
+  const h = apacheHover(r, PATH, at + into);
+  return { markdown: h?.markdown ?? '', hovered: h ? text.slice(h.start, h.end) : '' };
+}
+
+const MAIN = `Timeout 90
+ProxyTimeout 30
+<Proxy balancer://pool>
+    BalancerMember http://10.0.0.1:8080 connectiontimeout=2
+    BalancerMember http://10.0.0.2:8080 timeout=5 retry=10 status=+H
+    ProxySet lbmethod=bybusyness
+</Proxy>
+Include conf/more-members.conf
+ProxyPass /app/ balancer://pool/
+`;
+const MORE = 'BalancerMember balancer://pool http://10.0.0.3:8080 status=D\n';
+
+test('hover on the balancer:// URL of a ProxyPass lists the members with where each is defined and its timeout, connectiontimeout, retry and status', () => {
+  const { markdown, hovered } = hover({ [PATH]: MAIN, '/c/conf/more-members.conf': MORE }, 'balancer://pool/', 0, 3);
+  assert.equal(hovered, 'balancer://pool/');
+  assert.match(markdown, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `httpd\.conf:3`/);
+  assert.match(markdown, /\| `http:\/\/10\.0\.0\.1:8080` \| `httpd\.conf:4` \| 30 s \(ProxyTimeout 30, line 2\) \| 2 s \(connectiontimeout=2\) \| 60 s \(default\) \| usable \(default\) \|/);
+  assert.match(markdown, /\| `http:\/\/10\.0\.0\.2:8080` \| `httpd\.conf:5` \| 5 s \(timeout=5\) \| 5 s \(timeout=5\) \| 10 s \(retry=10\) \| `status=\+H`: hot standby, used only when no other member is usable \|/);
+  // A member defined in an included file, with its file:line relative to the hovered file.
+  assert.match(markdown, /\| `http:\/\/10\.0\.0\.3:8080` \| `conf\/more-members\.conf:1` \| .* \| `status=D`: disabled, gets no requests \|/);
+  assert.match(markdown, /3 members/);
+  assert.match(markdown, /\*\*When no member is usable:\*\* the client gets \*\*503\*\*/);
+  assert.match(markdown, /forcerecovery \(On by default\) makes the next request try them all again/);
+  assert.match(markdown, /`AH01170: balancer:\/\/pool: All workers are in error state`/);
+  assert.match(markdown, /Hot standby members/);
+  assert.match(markdown, /\*\*Balancer settings:\*\* `lbmethod=bybusyness` \(line 6\)/);
+  assert.match(markdown, /\(https:\/\/httpd\.apache\.org\/docs\/2\.4\/mod\/mod_proxy_balancer\.html\)/);
+  // The card alone, as on an nginx upstream name: not the ProxyPass documentation.
+  assert.doesNotMatch(markdown, /Maps a local URL path/);
+});
+
+test('hover on the ProxyPass name of a line to a balancer shows the card above the directive documentation', () => {
+  const { markdown, hovered } = hover({ [PATH]: MAIN, '/c/conf/more-members.conf': MORE }, 'ProxyPass /app/');
+  assert.equal(hovered, 'ProxyPass');
+  assert.ok(markdown.indexOf('**balancer://pool**') >= 0 && markdown.indexOf('**balancer://pool**') < markdown.indexOf('Maps a local URL path'), markdown);
+});
+
+test('BalancerMember and ProxySet lines that name the balancer get the card too; ProxyPassMatch as well', () => {
+  const files = { [PATH]: MAIN + 'ProxySet balancer://pool forcerecovery=Off timeout=4\nProxyPassMatch ^/m/(.*)$ balancer://pool/$1\n', '/c/conf/more-members.conf': MORE };
+  for (const [needle, into] of [['ProxySet balancer', 2], ['balancer://pool forcerecovery', 3], ['ProxyPassMatch', 2], ['balancer://pool/$1', 3]] as const) {
+    const { markdown } = hover(files, needle, 0, into);
+    assert.match(markdown, /\*\*balancer:\/\/pool\*\*/, needle);
+    assert.match(markdown, /`forcerecovery=Off` \(line 10\) keeps them out until their `retry=` has passed, so requests get \*\*503\*\* at once with `AH01170/, needle);
+    assert.match(markdown, /With `timeout=4` on the balancer \(line 10\) such a request first waits up to 4 s/, needle);
+  }
+  // A BalancerMember that names its balancer, hovered in its own file.
+  const r = lintApache(PATH, files[PATH], memHost(files), { settings: defaultSettings() });
+  const member = apacheHover(r, '/c/conf/more-members.conf', MORE.indexOf('balancer://') + 3)!;
+  assert.match(member.markdown, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `\.\.\/httpd\.conf:3`/);
+  assert.match(member.markdown, /\| `http:\/\/10\.0\.0\.3:8080` \| `more-members\.conf:1` \|/);
+});
+
+test('a virtual host\'s line uses the main server\'s balancer of the name before its own, unless it turns both inheritances off', () => {
+  const text = `<Proxy balancer://pool>
+    BalancerMember http://10.0.0.1:8080
+</Proxy>
+<VirtualHost *:80>
+    ProxyTimeout 12
+    <Proxy balancer://pool>
+        BalancerMember http://10.0.0.9:8080
+    </Proxy>
+    ProxyPass /v/ balancer://pool/
+</VirtualHost>
+`;
+  const { markdown } = hover({ [PATH]: text }, 'balancer://pool/', 0, 3);
+  assert.match(markdown, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `httpd\.conf:1` — the main server's, not this virtual host's own of the same name/);
+  assert.match(markdown, /\| `http:\/\/10\.0\.0\.1:8080` \| `httpd\.conf:2` \| 12 s \(ProxyTimeout 12, line 5\) \|/);
+  assert.doesNotMatch(markdown, /10\.0\.0\.9/);
+  const off = text.replace('    ProxyTimeout 12\n', '    ProxyTimeout 12\n    BalancerInherit Off\n    ProxyPassInherit Off\n');
+  const own = hover({ [PATH]: off }, 'balancer://pool/', 0, 3).markdown;
+  assert.match(own, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `httpd\.conf:8`\n/);
+  assert.match(own, /10\.0\.0\.9/);
+  assert.doesNotMatch(own, /10\.0\.0\.1:/);
+});
+
+test('no member usable as written, and no member at all, say what httpd answers', () => {
+  const dead = `<Proxy balancer://dead>
+    BalancerMember http://10.0.0.1:8080 status=+D
+    BalancerMember http://10.0.0.2:8080 status=S
+</Proxy>
+ProxyPass /d/ balancer://dead/
+ProxyPass /e/ balancer://empty/
+`;
+  assert.match(hover({ [PATH]: dead }, 'balancer://dead/', 0, 3).markdown, /\*\*No member is usable as written\*\* \(each is disabled or stopped\): every request here gets \*\*503\*\* at once, logged as `AH01170: balancer:\/\/dead: All workers are in error state`/);
+  assert.match(hover({ [PATH]: dead }, 'balancer://empty/', 0, 3).markdown, /\*\*No members\*\* in the configuration: every request here gets \*\*503\*\* \(`AH01171: balancer:\/\/empty: No workers in balancer`\)/);
+  // Room for members added at run time (growth=): said, as the balancer-manager may add them.
+  const growing = dead + '<Proxy balancer://empty>\n    ProxySet growth=4\n</Proxy>\n';
+  assert.match(hover({ [PATH]: growing }, 'balancer://empty/', 0, 3).markdown, /\*\*No members\*\* in the configuration \(`growth=4` on line 8 leaves room for members the balancer-manager adds at run time; until then\): every request here gets \*\*503\*\*/);
+  // A hot standby is still usable: no "as written" verdict.
+  assert.doesNotMatch(hover({ [PATH]: dead.replace('status=S', 'status=+H') }, 'balancer://dead/', 0, 3).markdown, /No member is usable as written/);
+});

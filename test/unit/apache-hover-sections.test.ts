@@ -1,0 +1,102 @@
+// Hover on the opening line of <VirtualHost>, <Location>, <LocationMatch> and <Proxy>: what is proxied there and the
+// ProxyTimeout and Timeout in force, set here, inherited from a line, or the default.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apacheHover } from '../../server/src/core/features/apache';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+function hoverAt(path: string, text: string, needle: string, into = 2): string {
+  const r = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, needle);
+  return apacheHover(r, path, at + into)?.markdown ?? '';
+}
+
+const CONF = `Timeout 90
+ProxyTimeout 30
+ProxyPass /health !
+<Proxy balancer://pool>
+    BalancerMember http://10.0.0.1:8080 connectiontimeout=2
+</Proxy>
+<Proxy http://10.0.0.5:9000/>
+    ProxySet timeout=7
+</Proxy>
+<VirtualHost *:80>
+    ServerName a.example.test
+    ProxyTimeout 12
+    ProxyPass /api/ http://10.0.0.5:9000/api/
+    ProxyPass /static/ !
+    <Location /app/>
+        ProxyPass balancer://pool/
+    </Location>
+    <Location /none/>
+        Require all granted
+    </Location>
+</VirtualHost>
+<LocationMatch "^/m/(.*)$">
+    ProxyPass http://10.0.0.6:9000/$1 timeout=3
+</LocationMatch>
+<VirtualHost *:8080>
+    Timeout 20
+    <Location /b/>
+        ProxyPass http://10.0.0.7:9000/
+    </Location>
+</VirtualHost>
+`;
+const hover = (needle: string, into?: number) => hoverAt('/c/httpd.conf', CONF, needle, into);
+
+test('<VirtualHost>: its ProxyPass lines with backend and wait, the main server\'s tried first, ProxyTimeout set here, Timeout inherited', () => {
+  const md = hover('<VirtualHost *:80>');
+  assert.match(md, /- `ProxyPass \/api\/` → `http:\/\/10\.0\.0\.5:9000\/api\/` \(line 13\): backend timeout 12 s \(ProxyTimeout 12, line 12\)/);
+  assert.match(md, /- `ProxyPass \/static\/` `!` \(line 14\): not proxied/);
+  assert.match(md, /- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\): a balancer of 1 member, each with its own timeouts/);
+  assert.match(md, /\*\*Tried before these\*\*, as in every virtual host: the main server's ProxyPass line \(line 3\)/);
+  assert.match(md, /\*\*ProxyTimeout in force here:\*\* `12` — set here \(line 12\)/);
+  assert.match(md, /\*\*Timeout in force here:\*\* `90` — inherited from the main server \(line 1\)/);
+  assert.match(md, /\(https:\/\/httpd\.apache\.org\/docs\/2\.4\/mod\/core\.html#virtualhost\)/);
+  // Another virtual host: its own Timeout, and ProxyTimeout from the main server.
+  const other = hover('<VirtualHost *:8080>');
+  assert.match(other, /\*\*Timeout in force here:\*\* `20` — set here \(line 26\)/);
+  assert.match(other, /\*\*ProxyTimeout in force here:\*\* `30` — inherited from the main server \(line 2\)/);
+  assert.match(other, /`<Location \/b\/>` `ProxyPass` → `http:\/\/10\.0\.0\.7:9000\/` \(line 28\): backend timeout 30 s \(ProxyTimeout 30, line 2\)/);
+});
+
+test('<Location> and <LocationMatch>: their ProxyPass, or none, and the values inherited from the virtual host or the main server', () => {
+  const app = hover('<Location /app/>');
+  assert.match(app, /\*\*Proxied here:\*\*\n\n- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\)/);
+  assert.match(app, /\*\*ProxyTimeout in force here:\*\* `12` — inherited from line 12 \(this virtual host\)/);
+  assert.match(app, /\*\*Timeout in force here:\*\* `90` — inherited from line 1 \(the main server\)/);
+  assert.match(app, /core\.html#location\)/);
+  assert.match(hover('<Location /none/>'), /\*\*Proxied here:\*\* no ProxyPass in this section/);
+  const m = hover('<LocationMatch');
+  assert.match(m, /`ProxyPass` → `http:\/\/10\.0\.0\.6:9000\/\$1` \(line 23\): backend timeout 3 s \(timeout=3\)/);
+  assert.match(m, /\*\*ProxyTimeout in force here:\*\* `30` — inherited from line 2\s/);
+  assert.match(m, /These are the main server's: a request to a virtual host that sets its own ProxyTimeout or Timeout waits that one's/);
+  assert.match(m, /core\.html#locationmatch\)/);
+});
+
+test('<Proxy balancer://…>: the balancer\'s card and the lines that use it; <Proxy url>: what it applies to and the worker it configures', () => {
+  const b = hover('<Proxy balancer://pool>');
+  assert.match(b, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `httpd\.conf:4`/);
+  assert.match(b, /1 member, values for requests to a\.example\.test:/);
+  assert.match(b, /\*\*Used by:\*\* `ProxyPass balancer:\/\/pool\/` in `<Location \/app\/>` \(line 16\)/);
+  assert.match(b, /\*\*ProxyTimeout in force here:\*\* `30` — inherited from line 2/);
+  // The Proxy directive's own documentation follows, with its link.
+  assert.match(b, /mod_proxy\.html#proxy\)/);
+  const u = hover('<Proxy http://10.0.0.5:9000/>');
+  assert.match(u, /\*\*Applies to:\*\* requests proxied to a URL under `http:\/\/10\.0\.0\.5:9000\/`, in the main server and every virtual host/);
+  assert.match(u, /- `ProxyPass \/api\/` → `http:\/\/10\.0\.0\.5:9000\/api\/` \(line 13\)/);
+  assert.match(u, /\*\*Its ProxySet configures the worker\*\* `http:\/\/10\.0\.0\.5:9000\/`: backend timeout 7 s \(timeout=7\)/);
+});
+
+test('in a fragment, a Timeout the file does not set is the main configuration\'s, not a sure default', () => {
+  const text = '<VirtualHost *:80>\n    ProxyPass /a/ http://10.0.0.1:8080/\n</VirtualHost>\n';
+  const md = hoverAt('/c/sites-enabled/app.conf', text, '<VirtualHost');
+  assert.match(md, /\*\*Timeout in force here:\*\* not set in this file: the main configuration's applies \(60 s unless it sets one\)/);
+  assert.match(md, /\*\*ProxyTimeout in force here:\*\* not set — it takes the Timeout\s/);
+  const whole = hoverAt('/c/httpd.conf', text, '<VirtualHost');
+  assert.match(whole, /\*\*Timeout in force here:\*\* `60` — the default/);
+  assert.match(whole, /\*\*ProxyTimeout in force here:\*\* not set — it takes the Timeout, 60 s/);
+});
