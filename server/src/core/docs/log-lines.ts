@@ -86,6 +86,13 @@ export const NGX_LOG = {
   tlsPasswordFileMissing: 'open() "/etc/nginx/certs/pass.txt" failed (2: No such file or directory)',
   tlsCrlMissing: 'X509_LOOKUP_load_file("/etc/nginx/certs/crl.pem") failed',
   tlsCertCacheUnknown: '[emerg] unknown directive "proxy_ssl_certificate_cache"',
+  // The memcached module (nginx 1.22.1). A miss is a 404, logged at level info only.
+  memcachedNotFound: 'key: "/miss" was not found by memcached while reading response header from upstream',
+  memcachedInvalid: 'memcached sent invalid response: "CLIENT_ERROR bad command line format" while reading response header from upstream',
+  // $memcached_key set somewhere but empty for this request: 500.
+  memcachedKeyNotSet: 'the "$memcached_key" variable is not set',
+  // No `set $memcached_key` anywhere: nginx does not start.
+  memcachedUnknownKeyVar: 'unknown "memcached_key" variable',
 } as const;
 
 /**
@@ -127,7 +134,10 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   tlsKeyUnreadable: 'servers/nginx-tls-upstream.test.ts',
   tlsPasswordFileMissing: 'servers/nginx-tls-upstream.test.ts',
   tlsCrlMissing: 'servers/nginx-tls-upstream.test.ts',
-  tlsCertCacheUnknown: 'servers/nginx-tls-upstream.test.ts',
+  tlsCertCacheUnknown: 'servers/nginx-tls-upstream.test.ts',  memcachedNotFound: 'servers/nginx-memcached.test.ts',
+  memcachedInvalid: 'servers/nginx-memcached.test.ts',
+  memcachedKeyNotSet: 'servers/nginx-memcached.test.ts',
+  memcachedUnknownKeyVar: 'servers/nginx-memcached.test.ts',
 };
 
 /**
