@@ -93,6 +93,11 @@ export const NGX_LOG = {
   memcachedKeyNotSet: 'the "$memcached_key" variable is not set',
   // No `set $memcached_key` anywhere: nginx does not start.
   memcachedUnknownKeyVar: 'unknown "memcached_key" variable',
+  // FastCGI stderr: always logged; a fastcgi_catch_stderr match before the header makes it a 502.
+  fcgiStderrHeader: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading response header from upstream',
+  fcgiStderrBody: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading upstream',
+  // A client that closes before the answer (level info; the access log says 499).
+  clientAborted: 'epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream',
 } as const;
 
 /**
@@ -138,6 +143,9 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   memcachedInvalid: 'servers/nginx-memcached.test.ts',
   memcachedKeyNotSet: 'servers/nginx-memcached.test.ts',
   memcachedUnknownKeyVar: 'servers/nginx-memcached.test.ts',
+  fcgiStderrHeader: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  fcgiStderrBody: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  clientAborted: 'servers/nginx-fastcgi-stderr-abort.test.ts',
 };
 
 /**
