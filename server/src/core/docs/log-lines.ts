@@ -97,6 +97,7 @@ export const NGX_LOG = {
   fcgiStderrHeader: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading response header from upstream',
   fcgiStderrBody: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading upstream',
   // A client that closes before the answer (level info; the access log says 499).
+  queueUnknown: '[emerg] unknown directive "queue"',
   clientAborted: 'epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream',
 } as const;
 
@@ -146,6 +147,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   fcgiStderrHeader: 'servers/nginx-fastcgi-stderr-abort.test.ts',
   fcgiStderrBody: 'servers/nginx-fastcgi-stderr-abort.test.ts',
   clientAborted: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  queueUnknown: 'servers/nginx-doc-claims.test.ts',
 };
 
 /**
