@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { lintText, nginxTest, tempTree } from '../helpers';
 
 test('keepalive 0 and keepalive 32 local: nginx before 1.29.7 refuses them with the messages the hover quotes', () => {
@@ -43,4 +44,19 @@ test('include-cycle: an nginx.conf that includes itself inside server {} stops n
   } finally {
     tree.cleanup();
   }
+});
+
+test('queue (NGINX Plus): open-source nginx refuses it at start-up with the line the hover quotes', () => {
+  const tree = tempTree({});
+  try {
+    const conf = join(tree.dir, 'nginx.conf');
+    writeFileSync(conf, `events {}\nhttp {\n    upstream app { server 127.0.0.1:9; queue 100 timeout=70; }\n    server { listen 127.0.0.1:9; location / { proxy_pass http://app; } }\n}\n`);
+    const t = nginxTest(tree.dir, conf);
+    assert.ok(!t.ok && t.output.includes(`${NGX_LOG.queueUnknown} in `), t.output);
+  } finally {
+    tree.cleanup();
+  }
+  const doc = nginxDirectiveDoc('queue', 'upstream')!;
+  assert.ok(doc.logLines.includes(NGX_LOG.queueUnknown));
+  assert.deepEqual(doc.statusCodes, ['502', 'startup-failure']);
 });

@@ -32,17 +32,19 @@ const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const;
 const FAMILIES = [
   'pass', 'connect_timeout', 'read_timeout', 'send_timeout', 'next_upstream', 'next_upstream_tries', 'next_upstream_timeout',
   'buffer_size', 'buffers', 'busy_buffers_size', 'buffering', 'request_buffering', 'ssl_server_name', 'ssl_name', 'ssl_verify',
-  'ssl_trusted_certificate', 'cache_valid', 'cache_use_stale', 'intercept_errors', 'socket_keepalive', 'bind',
-  'pass_request_body', 'pass_request_headers', 'max_temp_file_size',
+  'ssl_trusted_certificate', 'ssl_certificate', 'ssl_certificate_key', 'ssl_password_file', 'ssl_protocols', 'ssl_ciphers', 'ssl_conf_command',
+  'ssl_verify_depth', 'ssl_crl', 'ssl_session_reuse', 'ssl_certificate_cache', 'cache_valid', 'cache_use_stale', 'intercept_errors',
+  'socket_keepalive', 'bind', 'pass_request_body', 'pass_request_headers', 'max_temp_file_size', 'ignore_client_abort',
 ];
+const TLS_ONLY = FAMILIES.filter((f) => f.startsWith('ssl_'));
 /** Where nginx has no such directive (checked against the official reference below). */
 const ABSENT: Record<string, string[]> = {
-  grpc: ['buffers', 'busy_buffers_size', 'buffering', 'request_buffering', 'cache_valid', 'cache_use_stale', 'pass_request_body', 'pass_request_headers', 'max_temp_file_size'],
-  fastcgi: ['ssl_server_name', 'ssl_name', 'ssl_verify', 'ssl_trusted_certificate'],
-  scgi: ['ssl_server_name', 'ssl_name', 'ssl_verify', 'ssl_trusted_certificate'],
+  grpc: ['buffers', 'busy_buffers_size', 'buffering', 'request_buffering', 'cache_valid', 'cache_use_stale', 'pass_request_body', 'pass_request_headers', 'max_temp_file_size', 'ignore_client_abort'],
+  fastcgi: TLS_ONLY,
+  scgi: TLS_ONLY,
 };
 const NGINX_OTHERS = [
-  'proxy_http_version', 'proxy_set_header', 'fastcgi_keep_conn', 'grpc_set_header',
+  'proxy_http_version', 'proxy_set_header', 'fastcgi_keep_conn', 'grpc_set_header', 'fastcgi_catch_stderr',
   'upstream', 'server', 'keepalive', 'keepalive_timeout', 'keepalive_requests', 'keepalive_time', 'zone', 'least_conn', 'hash', 'ip_hash', 'random', 'health_check',
   'resolver', 'resolver_timeout', 'client_body_timeout', 'client_header_timeout', 'send_timeout', 'client_max_body_size', 'large_client_header_buffers',
   'error_page', 'auth_request', 'limit_req', 'limit_conn',

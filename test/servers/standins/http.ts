@@ -42,7 +42,7 @@ export interface HttpStandinOptions {
   /** Listen on this UNIX socket path (made writable for the proxy's worker user) instead of a TCP port. */
   unixPath?: string;
   /** Serve TLS with these options (see tls.ts). */
-  tls?: SecureContextOptions & { SNICallback?: (name: string, cb: (err: Error | null, ctx?: any) => void) => void };
+  tls?: SecureContextOptions & { requestCert?: boolean; rejectUnauthorized?: boolean; SNICallback?: (name: string, cb: (err: Error | null, ctx?: any) => void) => void };
 }
 
 export interface SeenRequest {

@@ -1,6 +1,7 @@
 import { NGINX_CORE_DOCS } from './nginx-core';
 import { NGINX_STREAM_DOCS } from './nginx-stream';
 import { NGINX_UPSTREAM_BLOCK_DOCS, NGINX_UPSTREAM_CONTEXT_DOCS, NGINX_SERVER_PARAM_DOCS, NGINX_STREAM_UPSTREAM_DOCS } from './nginx-upstream-block';
+import { NGINX_MEMCACHED_DOCS } from './nginx-memcached';
 import { NGINX_MODULE_FAMILY_DOCS } from './nginx-upstream-modules';
 import { APACHE_PROXY_DOCS } from './apache-proxy';
 import { APACHE_CORE_DOCS, APACHE_ENV_DOCS, APACHE_MODULE_DOCS } from './apache-core';
@@ -50,7 +51,7 @@ export function nginxDirectiveDoc(name: string, context?: string): DirectiveDoc 
   if (context === 'upstream' && has(NGINX_UPSTREAM_CONTEXT_DOCS, name)) return NGINX_UPSTREAM_CONTEXT_DOCS[name];
   // `server` outside an upstream block is the virtual server block, which has nothing to do with proxying.
   if (name === 'server' && context !== undefined && context !== 'upstream' && context !== 'stream-upstream') return undefined;
-  for (const table of [NGINX_MODULE_FAMILY_DOCS, NGINX_CORE_DOCS, NGINX_UPSTREAM_BLOCK_DOCS, NGINX_UPSTREAM_CONTEXT_DOCS]) {
+  for (const table of [NGINX_MODULE_FAMILY_DOCS, NGINX_MEMCACHED_DOCS, NGINX_CORE_DOCS, NGINX_UPSTREAM_BLOCK_DOCS, NGINX_UPSTREAM_CONTEXT_DOCS]) {
     if (has(table, name)) return table[name];
   }
   // proxy_timeout and proxy_responses exist only in the stream module.
@@ -96,7 +97,7 @@ export function apacheModuleDoc(module: string): DirectiveDoc | undefined {
 
 /** Every nginx directive doc, variants included (for tests and completion lists). */
 export function allNginxDirectiveDocs(): DirectiveDoc[] {
-  return [NGINX_MODULE_FAMILY_DOCS, NGINX_CORE_DOCS, NGINX_UPSTREAM_BLOCK_DOCS, NGINX_UPSTREAM_CONTEXT_DOCS, NGINX_STREAM_DOCS, NGINX_STREAM_UPSTREAM_DOCS].flatMap((t) => Object.values(t));
+  return [NGINX_MODULE_FAMILY_DOCS, NGINX_MEMCACHED_DOCS, NGINX_CORE_DOCS, NGINX_UPSTREAM_BLOCK_DOCS, NGINX_UPSTREAM_CONTEXT_DOCS, NGINX_STREAM_DOCS, NGINX_STREAM_UPSTREAM_DOCS].flatMap((t) => Object.values(t));
 }
 
 export function allNginxServerParamDocs(): DirectiveDoc[] {

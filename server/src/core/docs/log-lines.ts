@@ -60,6 +60,45 @@ export const NGX_LOG = {
   streamIdle: 'connection timed out (110: Connection timed out) while proxying connection',
   slowStartInvalid: 'invalid parameter "slow_start=10s"',
   serviceInvalid: 'invalid parameter "service=http"',
+  // TLS to the backend (nginx 1.22.1, OpenSSL 3.0). No protocol version in common, whichever side lacks it.
+  tlsProtocolAlert: 'SSL_do_handshake() failed (SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70) while SSL handshaking to upstream',
+  // The backend ends a TLS 1.2 handshake: no cipher in common, or the client certificate it requires was not sent.
+  tlsHandshakeAlert: 'SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream',
+  // TLS 1.3: the backend refuses the missing client certificate after nginx's side of the handshake; logged at crit.
+  tlsCertRequired: 'SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while reading response header from upstream',
+  // A backend that closes in the handshake without an alert (Node.js refusing a client certificate it does not trust).
+  tlsPeerClosed: 'peer closed connection in SSL handshake while SSL handshaking to upstream',
+  tlsVerifyRevoked: 'upstream SSL certificate verify error: (23:certificate revoked) while SSL handshaking to upstream',
+  // *_ssl_crl checks every certificate of the chain: an intermediate whose CRL is not in the file.
+  tlsVerifyNoCrl: 'upstream SSL certificate verify error: (3:unable to get certificate CRL) while SSL handshaking to upstream',
+  tlsVerifyCrlExpired: 'upstream SSL certificate verify error: (12:CRL has expired) while SSL handshaking to upstream',
+  // Lines about files: the lab's folder is written /etc/nginx/certs/ here.
+  tlsNoCipherMatch: 'SSL_CTX_set_cipher_list("NOPE") failed (SSL: error:0A0000B9:SSL routines::no cipher match)',
+  tlsConfCmdUnknown: 'SSL_CONF_cmd("Foo", "bar") failed (SSL: error:0A000182:SSL routines::unknown cmd name:cmd=Foo)',
+  tlsNoCertKey: 'no "proxy_ssl_certificate_key" is defined for certificate "/etc/nginx/certs/client.pem"',
+  tlsKeyMismatch: 'SSL_CTX_use_PrivateKey("/etc/nginx/certs/other.key") failed (SSL: error:05800074:x509 certificate routines::key values mismatch)',
+  // At start-up ([emerg]), or per request when the name has variables ([error] … while connecting to upstream, 500).
+  tlsCertMissing: 'cannot load certificate "/etc/nginx/certs/client.pem": BIO_new_file() failed (SSL: error:80000002:system library::No such file or directory:calling fopen(/etc/nginx/certs/client.pem, r) error:10000080:BIO routines::no such file)',
+  // An encrypted key without the right pass phrase; the rest of the line names the cause (bad password read, bad decrypt, empty password).
+  tlsKeyLoadFailed: 'cannot load certificate key "/etc/nginx/certs/client.key": PEM_read_bio_PrivateKey() failed',
+  // A key named with variables is read by the worker process (not root), per request: 500.
+  tlsKeyUnreadable: 'cannot load certificate key "/etc/nginx/certs/client.key": BIO_new_file() failed (SSL: error:8000000D:system library::Permission denied:calling fopen(/etc/nginx/certs/client.key, r) error:10080002:BIO routines::system lib) while connecting to upstream',
+  tlsPasswordFileMissing: 'open() "/etc/nginx/certs/pass.txt" failed (2: No such file or directory)',
+  tlsCrlMissing: 'X509_LOOKUP_load_file("/etc/nginx/certs/crl.pem") failed',
+  tlsCertCacheUnknown: '[emerg] unknown directive "proxy_ssl_certificate_cache"',
+  // The memcached module (nginx 1.22.1). A miss is a 404, logged at level info only.
+  memcachedNotFound: 'key: "/miss" was not found by memcached while reading response header from upstream',
+  memcachedInvalid: 'memcached sent invalid response: "CLIENT_ERROR bad command line format" while reading response header from upstream',
+  // $memcached_key set somewhere but empty for this request: 500.
+  memcachedKeyNotSet: 'the "$memcached_key" variable is not set',
+  // No `set $memcached_key` anywhere: nginx does not start.
+  memcachedUnknownKeyVar: 'unknown "memcached_key" variable',
+  // FastCGI stderr: always logged; a fastcgi_catch_stderr match before the header makes it a 502.
+  fcgiStderrHeader: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading response header from upstream',
+  fcgiStderrBody: 'FastCGI sent in stderr: "PHP Fatal error:  Uncaught Exception: boom in /app/index.php:3" while reading upstream',
+  // A client that closes before the answer (level info; the access log says 499).
+  queueUnknown: '[emerg] unknown directive "queue"',
+  clientAborted: 'epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream',
 } as const;
 
 /**
@@ -85,7 +124,30 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   serverDisabledHeader: 'servers/nginx-hover-runtime.test.ts',
   streamIdle: 'servers/explain-nginx-stream.test.ts',
   slowStartInvalid: 'servers/nginx-server-params.test.ts',
-  serviceInvalid: 'servers/nginx-server-params.test.ts',
+  serviceInvalid: 'servers/nginx-server-params.test.ts',  tlsProtocolAlert: 'servers/nginx-tls-upstream.test.ts',
+  tlsHandshakeAlert: 'servers/nginx-tls-upstream.test.ts',
+  tlsCertRequired: 'servers/nginx-tls-upstream.test.ts',
+  tlsPeerClosed: 'servers/nginx-tls-upstream.test.ts',
+  tlsVerifyRevoked: 'servers/nginx-tls-upstream.test.ts',
+  tlsVerifyNoCrl: 'servers/nginx-tls-upstream.test.ts',
+  tlsVerifyCrlExpired: 'servers/nginx-tls-upstream.test.ts',
+  tlsNoCipherMatch: 'servers/nginx-tls-upstream.test.ts',
+  tlsConfCmdUnknown: 'servers/nginx-tls-upstream.test.ts',
+  tlsNoCertKey: 'servers/nginx-tls-upstream.test.ts',
+  tlsKeyMismatch: 'servers/nginx-tls-upstream.test.ts',
+  tlsCertMissing: 'servers/nginx-tls-upstream.test.ts',
+  tlsKeyLoadFailed: 'servers/nginx-tls-upstream.test.ts',
+  tlsKeyUnreadable: 'servers/nginx-tls-upstream.test.ts',
+  tlsPasswordFileMissing: 'servers/nginx-tls-upstream.test.ts',
+  tlsCrlMissing: 'servers/nginx-tls-upstream.test.ts',
+  tlsCertCacheUnknown: 'servers/nginx-tls-upstream.test.ts',  memcachedNotFound: 'servers/nginx-memcached.test.ts',
+  memcachedInvalid: 'servers/nginx-memcached.test.ts',
+  memcachedKeyNotSet: 'servers/nginx-memcached.test.ts',
+  memcachedUnknownKeyVar: 'servers/nginx-memcached.test.ts',
+  fcgiStderrHeader: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  fcgiStderrBody: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  clientAborted: 'servers/nginx-fastcgi-stderr-abort.test.ts',
+  queueUnknown: 'servers/nginx-doc-claims.test.ts',
 };
 
 /**

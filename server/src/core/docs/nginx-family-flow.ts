@@ -1,5 +1,5 @@
 import { NGX_LOG, NGX_STATUS_RULE } from './log-lines';
-import { all, grpcNote, since, type Family, type ModuleInfo } from './nginx-modules-info';
+import { all, buffered, grpcNote, since, type Family, type ModuleInfo } from './nginx-modules-info';
 
 /** How each module writes its target. */
 const PASS_SYNTAX: Record<ModuleInfo['id'], string> = {
@@ -182,6 +182,22 @@ export const FLOW_FAMILIES: Family[] = [
       defaultValue: '0 (unlimited)',
       versions: since(m, 'Since 1.7.5.'),
       rules: ['unbounded-retries', 'retry-budget-exceeds-outer-timeout'],
+    }),
+  },
+  {
+    suffix: 'ignore_client_abort',
+    applies: buffered,
+    build: (m, d) => ({
+      summary: `Whether nginx keeps its connection to the ${m.backend} when the client closes its own before the response came (\`on\`), or closes it too (\`off\`).`,
+      failure: [
+        'Not a gateway error, but the other side of one:',
+        '- With `off` (the default), a client that gives up — a user leaving the page, a load balancer or client library timing out first — makes nginx close the backend connection at once. The access log records **499** (nginx\'s own code for "client closed request", never sent to anyone) and the error log only an `info` line: `epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too …`. The backend merely sees its connection close before it answered; whether its work stops depends on the application noticing that (the lab\'s stand-in did not, and answered into the closed connection).',
+        '- With `on`, nginx waits for the whole answer and throws it away: the access log shows the backend\'s status (200 in the lab, nginx 1.22.1) instead of 499, so abandoned requests no longer stand out, and a slow backend keeps working for clients that are gone.',
+        `- Many 499s usually mean the backend is slower than its clients are patient: the same slowness becomes a **504** once it passes \`${d('read_timeout')}\`.`,
+      ].join('\n'),
+      statusCodes: ['499'],
+      logLines: [NGX_LOG.clientAborted],
+      defaultValue: 'off',
     }),
   },
 ];

@@ -50,6 +50,20 @@ export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
     url: moduleUrl('fastcgi', 'fastcgi_keep_conn'),
     rules: ['fastcgi-keepalive-without-keep-conn'],
   },
+  fastcgi_catch_stderr: {
+    name: 'fastcgi_catch_stderr',
+    server: 'nginx',
+    summary: 'A string nginx looks for in what the FastCGI server writes to its error stream (FCGI_STDERR); when found, the response counts as invalid. May be given several times.',
+    failure: [
+      'Whatever the application writes to stderr is logged at `error` level in any case (`FastCGI sent in stderr: "…"`); this directive only decides whether a match fails the response:',
+      '- a match *before the response header* throws the response away: **502** for the client (nginx 1.22.1 with `fastcgi_catch_stderr "PHP Fatal error";`), and no line other than the stderr one says why;',
+      '- it is a failed attempt, like an invalid header: in an upstream group the server is taken out for `fail_timeout` (`upstream server temporarily disabled`, with the default `max_fails=1`), but the request goes on to the next server only when `fastcgi_next_upstream` lists `invalid_header`, as in the nginx docs\' example — so one fatal error can move the next requests to a backup server;',
+      '- a match *after the header* changes nothing: the client gets what the application sent (200 in the lab), and the stderr line ends in `while reading upstream`.',
+    ].join('\n'),
+    statusCodes: ['502'],
+    logLines: [NGX_LOG.fcgiStderrHeader, NGX_LOG.serverDisabledHeader, NGX_LOG.fcgiStderrBody],
+    url: moduleUrl('fastcgi', 'fastcgi_catch_stderr'),
+  },
   grpc_set_header: {
     name: 'grpc_set_header',
     server: 'nginx',

@@ -100,7 +100,16 @@ const BLOCK: DirectiveDoc[] = [
       rules: ['health-check-requires-plus', 'health-check-without-zone'],
     },
     'https://nginx.org/en/docs/http/ngx_http_upstream_hc_module.html#health_check',
-  ),
+  ),  // The 502 is the nginx docs' word: NGINX Plus is not in the lab. The unknown-directive line is nginx 1.22.1's.
+  up('queue', {
+    summary: 'NGINX Plus: when no server of the group can be selected at once, the request waits in a queue of this many places, for up to `timeout=` (60 s by default).',
+    failure:
+      'According to the nginx docs, a request that finds the queue full, or gets no server within `timeout`, is answered with **502**. A balancing method must be written before `queue`. ' +
+      'Open-source nginx does not know the directive and will not start or reload with it (nginx 1.22.1: `unknown directive "queue"`).',
+    statusCodes: ['502', 'startup-failure'],
+    logLines: [NGX_LOG.queueUnknown],
+    versions: 'Commercial subscription (NGINX Plus) only.',
+  }),
 ];
 
 /** Names whose meaning inside `upstream {}` differs from elsewhere (or that only exist there). */

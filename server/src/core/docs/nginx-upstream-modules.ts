@@ -1,15 +1,16 @@
 import type { DirectiveDoc } from './directive-doc';
 import { FLOW_FAMILIES } from './nginx-family-flow';
 import { IO_FAMILIES } from './nginx-family-io';
+import { TLS_FAMILIES } from './nginx-family-tls';
 import { NGINX_MODULE_EXTRA_DOCS } from './nginx-module-extras';
 import { MODULES, moduleUrl, type Body } from './nginx-modules-info';
 
 /**
  * Docs for every proxy_/fastcgi_/uwsgi_/scgi_/grpc_ directive family, generated from one template per family
- * (nginx-family-flow.ts, nginx-family-io.ts) so module differences live in one place: gRPC has no response
+ * (nginx-family-flow.ts, nginx-family-io.ts, nginx-family-tls.ts) so module differences live in one place: gRPC has no response
  * buffering, caching or temp files; FastCGI and SCGI have no TLS.
  */
-const FAMILIES = [...FLOW_FAMILIES, ...IO_FAMILIES];
+const FAMILIES = [...FLOW_FAMILIES, ...IO_FAMILIES, ...TLS_FAMILIES];
 
 function generate(): Record<string, DirectiveDoc> {
   const out: Record<string, DirectiveDoc> = {};
