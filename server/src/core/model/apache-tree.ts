@@ -161,10 +161,12 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
    * same name (…/centos7/httpd/conf/httpd.conf → …/centos7/httpd) when there is one.
    */
   const serverRootFor = (p: string): { root: string; inCheckout: boolean } => {
-    const probe = host.readFile(p);
-    if (!probe.ok && probe.reason === 'directory') return { root: p, inCheckout: true };
+    // The checkout's own folder first, as for nginx: linting a repository must not depend on what this machine has
+    // in its /etc/apache2 (a CI runner with apache2 installed read its own conf-enabled/, not the repository's).
     const name = basename(p);
     for (let dir = dirname(entryPath); dir !== '/' && dir !== '.'; dir = dirname(dir)) if (basename(dir) === name) return { root: dir, inCheckout: true };
+    const probe = host.readFile(p);
+    if (!probe.ok && probe.reason === 'directory') return { root: p, inCheckout: true };
     return { root: p, inCheckout: false };
   };
   /**
@@ -351,8 +353,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     const guessed = !isAbsolute(written) && rootSource === 'guess';
     // httpd has one ServerRoot: once a folder above holds an included path, later includes try it first.
     const adopt = (root: string) => (serverRoot = root);
+    // An absolute path (not mapped by apache.pathMap) that the checkout mirrors: its copy wins over a file that
+    // happens to be at that path on this machine, as for nginx.
+    const mirror = isAbsolute(written) && pattern === resolve(serverRoot, written) ? rerooted(pattern) : undefined;
+    const checkoutCopy = mirror !== undefined && mirror !== pattern ? mirror : undefined;
     if (hasGlob(pattern)) {
-      let g = host.glob(pattern);
+      let g = checkoutCopy === undefined ? undefined : host.glob(checkoutCopy);
+      if (g && 'paths' in g && g.paths.length) pattern = checkoutCopy!;
+      else g = host.glob(pattern);
       if ('paths' in g && g.paths.length === 0 && mayExist) {
         const alt = rerooted(pattern);
         if (alt) {
@@ -397,7 +405,10 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         }
         return;
       }
-    } else targets = [pattern];
+    } else {
+      const copy = checkoutCopy === undefined ? undefined : host.readFile(checkoutCopy);
+      targets = [copy && (copy.ok || copy.reason === 'directory') ? checkoutCopy! : pattern];
+    }
 
     for (const target0 of targets) {
       let target = target0;
