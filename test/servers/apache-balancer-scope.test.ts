@@ -65,7 +65,7 @@ test('a virtual host uses the main server\'s balancer of a name before its own, 
       const text = c.lines.join('\n').replaceAll('http://A', `http://${a.address}`).replaceAll('http://B', `http://${b.address}`) + '\n';
       assert.equal(await reach(text, a, b), c.expect, c.what);
       const at = text.indexOf('"balancer://pool"', text.indexOf('ProxyPass "/v"')) + 3;
-      const defs = apacheDefinitions(lint(text), PATH, at, memHost({ [PATH]: text }));
+      const defs = apacheDefinitions(lint(text), PATH, at);
       assert.deepEqual(defs.map((d) => text.slice(0, d.start).split('\n').length), c.definition ? [c.definition] : [], c.what);
     }
   } finally {

@@ -240,7 +240,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const results = [c.result, ...ws.resultsIncluding(c.path).filter((r) => r.dialect === c.result.dialect && r !== c.result)];
     const seen = new Set<string>();
     const links = results
-      .flatMap((r) => (r.dialect === 'apache' ? toLocationLinks(apacheDefinitions(r, c.path, offset, ws.host()), c.file.lines, r.config.files) : definitionLinks(r, c.path, offset, ws.host())))
+      .flatMap((r) => (r.dialect === 'apache' ? toLocationLinks(apacheDefinitions(r, c.path, offset), c.file.lines, r.config.files) : definitionLinks(r, c.path, offset)))
       .filter((l) => {
         const key = `${l.targetUri}\0${l.targetSelectionRange.start.line}:${l.targetSelectionRange.start.character}`;
         return !seen.has(key) && !!seen.add(key);
@@ -262,7 +262,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     params = validParams('textDocument/documentLink', PARAMS.textDocument, params);
     const c = at(params.textDocument.uri);
     if (!c) return [];
-    if (c.result.dialect === 'nginx') return documentLinks(c.result, c.path, ws.host());
+    if (c.result.dialect === 'nginx') return documentLinks(c.result, c.path);
     return apacheIncludeLinks(c.result, c.path).map((l) => ({ range: toRange(c.file.lines, l.start, l.end), target: pathToUri(l.target), tooltip: l.target }));
   });
 

@@ -1,10 +1,8 @@
-import type { Host } from '../host';
 import type { ApacheLintResult } from '../lint-apache';
 import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
 import { balancerName } from '../model/apache-proxy';
 import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
 import type { ApacheDirective } from '../syntax/apache/ast';
-import { hasGlob, resolve } from '../paths';
 import { apacheLocate } from './apache';
 import type { Target } from './navigation';
 
@@ -21,15 +19,14 @@ function definitions(config: ApacheConfig, name: string): ApacheNode[] {
 }
 
 /** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
-export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number, host: Host): Target[] {
+export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number): Target[] {
   const { node, arg } = apacheLocate(result.config, path, offset);
   if (!node || !arg) return [];
   const origin = { start: arg.start, end: arg.end };
   if (node.lname === 'include' || node.lname === 'includeoptional') {
-    const pattern = resolve(result.config.serverRoot, arg.value);
-    const g = hasGlob(pattern) ? host.glob(pattern) : { paths: [pattern] };
-    const paths = 'paths' in g ? g.paths : [];
-    return paths.map((p) => ({ path: p, start: 0, end: 0, origin }));
+    // The files httpd's reading was followed to (ServerRoot, a checkout's layout, Restricted Mode), not the argument
+    // resolved again: that could name a file on this machine the configuration never read, or one outside the workspace.
+    return (result.config.includeTargets.get(node.directive) ?? []).map((p) => ({ path: p, start: 0, end: 0, origin }));
   }
   if (!BALANCER.test(arg.value)) return [];
   // A balancer of another virtual host's does not apply here: httpd gives the line one without members (503).

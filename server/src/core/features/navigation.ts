@@ -1,5 +1,3 @@
-import type { Host } from '../host';
-import { hasGlob, resolve } from '../paths';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Located } from './locate';
@@ -12,26 +10,28 @@ export interface Target {
   origin: { start: number; end: number };
 }
 
-/** Files an include argument names (globs expanded), resolved as the loader does. */
-export function includeTargets(node: ConfigNode, prefix: string, host: Host): string[] {
-  const arg = node.directive.args[0];
-  if (node.name !== 'include' || !arg) return [];
-  const pattern = resolve(prefix, arg.value);
-  if (!hasGlob(pattern)) return [pattern];
-  const g = host.glob(pattern);
-  return 'paths' in g ? g.paths : [];
+/**
+ * The files an include line brought in: those the loader resolved it to (prefix, "nginx.pathMap", a checkout's copy of
+ * an absolute path, globs) and read. Resolving the argument again here would open /etc/nginx/… on this machine where
+ * the configuration read the checkout's copy, or a file that does not exist.
+ */
+export function includeTargets(node: ConfigNode, config: NginxConfig): string[] {
+  const targets = node.name === 'include' ? config.includeTargets.get(node.directive) : undefined;
+  if (!targets?.length) return [];
+  const read = new Set(config.files.map((f) => f.path));
+  return targets.filter((p) => read.has(p));
 }
 
 /**
  * Go to definition: an upstream name in a pass target → its `upstream` block; an include → the file(s);
  * `@name` (try_files, error_page, proxy_intercept targets) → the named location.
  */
-export function definitions(loc: Located, config: NginxConfig, upstreams: UpstreamGraph, prefix: string, host: Host): Target[] {
+export function definitions(loc: Located, config: NginxConfig, upstreams: UpstreamGraph): Target[] {
   const node = loc.node;
   if (!node || loc.part !== 'arg' || !loc.arg) return [];
   const origin = { start: loc.arg.start, end: loc.arg.end };
   if (node.name === 'include') {
-    return includeTargets(node, prefix, host).map((path) => ({ path, start: 0, end: 0, origin }));
+    return includeTargets(node, config).map((path) => ({ path, start: 0, end: 0, origin }));
   }
   const pass = upstreams.passes.find((p) => p.node === node);
   if (pass?.upstream) {

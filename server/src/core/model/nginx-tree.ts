@@ -91,6 +91,12 @@ export interface NginxConfig {
   /** Every node, in document order (pre-order). */
   all: ConfigNode[];
   problems: LoadProblem[];
+  /**
+   * The files each `include` line named, as the loader resolved them (prefix, "nginx.pathMap", a checkout's own copy
+   * of an absolute /etc/nginx/… path, globs expanded): what go to definition and document links open. Some may not
+   * have been read (missing, unreadable): only those among `files` were.
+   */
+  includeTargets: Map<Directive, readonly string[]>;
 }
 
 /** What the parser needs to know about nginx's directives for recovery. */
@@ -298,19 +304,21 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
    * be resolved, path-mapped and looked up (or globbed) thousands of times per load.
    */
   const targetsOf = new Map<string, { targets: string[] } | { unreadable: string; error: string; outside?: boolean }>();
+  const includeTargets = new Map<Directive, readonly string[]>();
   const expandInclude = (node: ConfigNode, parent: ConfigNode | null, context: string, stack: string[], out: ConfigNode[]) => {
     const arg = node.directive.args[0];
     const file = node.file;
     let found = targetsOf.get(arg.value);
-    if (!found) targetsOf.set(arg.value, (found = includeTargets(arg.value)));
+    if (!found) targetsOf.set(arg.value, (found = targetsNamed(arg.value)));
     if ('error' in found) {
       problems.push({ kind: 'include-unreadable', file, span: arg, message: `cannot list "${found.unreadable}": ${found.error}`, ...(found.outside ? { notFollowed: true } : {}) });
       return;
     }
+    includeTargets.set(node.directive, found.targets);
     for (const target of found.targets) placeInclude(target, node, parent, context, stack, out);
   };
 
-  const includeTargets = (value: string): { targets: string[] } | { unreadable: string; error: string; outside?: boolean } => {
+  const targetsNamed = (value: string): { targets: string[] } | { unreadable: string; error: string; outside?: boolean } => {
     const resolved = resolve(prefix, value);
     const pattern = mapPath(resolved);
     // The checkout's own copy wins over a file that happens to exist at that absolute path on this machine:
@@ -401,7 +409,7 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
 
   const roots: ConfigNode[] = [];
   build(entry.ast.directives, entry, null, rootContext, null, [identity(entryPath)], roots);
-  return { entry, rootContext, rootContextSource, prefix, files: [...filesByPath.values()], roots, all, problems };
+  return { entry, rootContext, rootContextSource, prefix, files: [...filesByPath.values()], roots, all, problems, includeTargets };
 }
 
 /** A main configuration (checked with its includes) rather than a fragment: nginx.conf, or a file with http/events/stream at its top. */
