@@ -57,7 +57,9 @@ async function startResetter(deadlineMs = 30_000): Promise<Standin> {
   const sockets = new Set<Socket>();
   const server = createServer((s) => {
     s.on('error', () => undefined);
-    s.resetAndDestroy();
+    // Reset once the request has come in: reset right at accept, httpd sometimes (under load) was still checking the
+    // new connection and logged a failed connect instead (AH00957, then the next member), not a reset in reading.
+    s.once('data', () => s.resetAndDestroy());
   });
   await new Promise<void>((res) => server.listen(port, '127.0.0.1', () => res()));
   const stop = () => new Promise<void>((res) => {
