@@ -11,6 +11,7 @@ import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, runCli } from '../helpers';
 import { prepareNginx, startNginx, tempDir } from './harness/nginx';
 import { startBlackhole } from './standins/blackhole';
+import { startDnsStandin } from './standins/dns';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
@@ -97,6 +98,8 @@ test('explain: a stream session nginx gave up on names the $status of the stream
   const dead = await refusedPort();
   const hole = await startBlackhole(30_000);
   const quiet = await startHttpStandin({ behaviour: 'silent', deadlineMs: 30_000 });
+  // A DNS server that knows no address for the name: the per-connection lookup fails ("could not be resolved").
+  const dns = await startDnsStandin({ answer: null, deadlineMs: 30_000 });
   const dir = tempDir('proxylint-stream-status-');
   const setup = await prepareNginx(
     `stream {
@@ -121,6 +124,12 @@ test('explain: a stream session nginx gave up on names the $status of the stream
         set $target backend.example:80;
         proxy_pass $target;
     }
+    server {
+        listen 127.0.0.1:18014;
+        resolver ${dns.address};
+        set $named backend.example:80;
+        proxy_pass $named;
+    }
 }
 `,
     { dir },
@@ -128,13 +137,13 @@ test('explain: a stream session nginx gave up on names the $status of the stream
   const nginx = await startNginx(setup);
   try {
     const port = (p: number) => setup.ports.get(`127.0.0.1:${p}`)!;
-    for (const p of [18010, 18011, 18012, 18013]) await talk(port(p));
+    for (const p of [18010, 18011, 18012, 18013, 18014]) await talk(port(p));
     await new Promise((r) => setTimeout(r, 300));
     const log = nginx.errorLog();
     const access = readFileSync(join(dir, 'logs', 'stream.log'), 'utf8');
     const status = (p: number) => new RegExp(`^${port(p)} (\\d+)$`, 'm').exec(access)?.[1];
     // A stream server has no 504: a connect timeout is logged as 502, like a refused connect.
-    assert.deepEqual([18010, 18011, 18012, 18013].map(status), ['502', '502', '200', '500'], `${access}\n${log}`);
+    assert.deepEqual([18010, 18011, 18012, 18013, 18014].map(status), ['502', '502', '200', '500', '500'], `${access}\n${log}`);
     assert.ok(log.includes(NGX_LOG.connectTimeout), log);
     assert.ok(log.includes(`[info]`) && log.includes(NGX_LOG.streamIdle), log);
 
@@ -142,7 +151,7 @@ test('explain: a stream session nginx gave up on names the $status of the stream
     assert.equal(out.code, 0, out.stderr);
     const j = JSON.parse(out.stdout) as { explained: { id: string; status: string; meaning: string; fields: { serverName?: string } }[] };
     const at = (p: number) => j.explained.find((e) => e.fields.serverName === `127.0.0.1:${port(p)}`);
-    for (const [p, id, code] of [[18010, 'nginx-refused', '502'], [18011, 'nginx-connect-timeout', '502'], [18013, 'nginx-no-resolver', '500'], [18012, 'nginx-stream-idle-timeout', '200']] as const) {
+    for (const [p, id, code] of [[18010, 'nginx-refused', '502'], [18011, 'nginx-connect-timeout', '502'], [18013, 'nginx-no-resolver', '500'], [18014, 'nginx-not-resolved', '500'], [18012, 'nginx-stream-idle-timeout', '200']] as const) {
       const e = at(p);
       assert.equal(e?.id, id, JSON.stringify(j.explained, null, 1));
       assert.match(e!.status, new RegExp(`^no HTTP status: .*\\$status says ${code}\\)$`), e!.status);
@@ -153,7 +162,7 @@ test('explain: a stream session nginx gave up on names the $status of the stream
     assert.doesNotMatch(text, /http_50\d|next_upstream lists/);
   } finally {
     await nginx.stop();
-    await Promise.all([dead.stop(), hole.stop(), quiet.stop()]);
+    await Promise.all([dead.stop(), hole.stop(), quiet.stop(), dns.stop()]);
     setup.cleanup();
   }
 });

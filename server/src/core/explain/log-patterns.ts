@@ -967,12 +967,13 @@ export const MAX_LOG_LINE = 16 * 1024;
 /**
  * What the client of a stream server gets when nginx gives a connection up: no status, the connection closes. The
  * stream access log's $status still names a code: 502 for a backend that could not be reached (refused, connect
- * timed out, no live upstreams, a name that did not resolve), 500 for nginx's own failure (no resolver, a bind
- * address it cannot use). Refused, connect timeout and no resolver were checked on nginx 1.22.1
+ * timed out, no live upstreams), 500 when nginx could not find an address to connect to (no resolver, a name the
+ * per-connection lookup did not resolve, whether the DNS server said there is none or did not answer) or cannot use
+ * its bind address. Refused, connect timeout, no resolver and a failed lookup were checked on nginx 1.22.1
  * (test/servers/explain-nginx-stream.test.ts); the others follow ngx_stream_proxy_module's finalize codes.
  */
 export const STREAM_CLOSED = 'no HTTP status: nginx closed the client connection (stream proxying)';
-const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-bind-failed']);
+const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-not-resolved', 'nginx-bind-failed']);
 export function streamClosed(patternId: string): string {
   return `${STREAM_CLOSED.slice(0, -1)}; the stream access log's $status says ${STREAM_500.has(patternId) ? '500' : '502'})`;
 }
