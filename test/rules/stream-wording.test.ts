@@ -47,6 +47,41 @@ const CASES: { name: string; rule: string; text: string; also?: (f: Finding[]) =
       assert.ok(titles.includes('Remove "random two least_conn" (round robin keeps the backup)'), titles.join('\n'));
     },
   },
+  {
+    name: 'proxy_next_upstream off before a group with spare servers',
+    rule: 'next-upstream-off-with-spare-servers',
+    text: `${HEAD}stream {
+    proxy_next_upstream off;
+    upstream redis {
+        server 10.0.0.1:6379;
+        server 10.0.0.2:6379;
+    }
+    server {
+        listen 6379;
+        proxy_pass redis;
+    }
+}
+`,
+    also: (fs) => assert.deepEqual(fs.flatMap((f) => f.related.map((r) => r.message)), ['connections to upstream "redis" use it here']),
+  },
+  {
+    name: 'a group of four with no retry limit',
+    rule: 'unbounded-retries',
+    text: `${HEAD}stream {
+    proxy_connect_timeout 30s;
+    upstream pg {
+        server 10.0.0.1:5432;
+        server 10.0.0.2:5432;
+        server 10.0.0.3:5432;
+        server 10.0.0.4:5432;
+    }
+    server {
+        listen 5432;
+        proxy_pass pg;
+    }
+}
+`,
+  },
 ];
 
 for (const c of CASES) {
