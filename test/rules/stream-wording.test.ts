@@ -82,6 +82,23 @@ const CASES: { name: string; rule: string; text: string; also?: (f: Finding[]) =
 }
 `,
   },
+  {
+    name: 'a variable proxy_pass with the default resolver_timeout',
+    rule: 'resolver-timeout-too-long',
+    text: `${HEAD}stream {
+    resolver 10.0.0.53;
+    map $ssl_preread_server_name $backend {
+        default app.internal:443;
+    }
+    server {
+        listen 443;
+        ssl_preread on;
+        proxy_pass $backend;
+    }
+}
+`,
+    also: (fs) => assert.match(fs[0].message, /looks its host up per connection.*\$status 500 in the stream access log/),
+  },
 ];
 
 for (const c of CASES) {
