@@ -9,7 +9,7 @@ import { createSocket } from 'node:dgram';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
-import { requireBinary, runCli } from '../helpers';
+import { lintText, requireBinary, runCli } from '../helpers';
 import { prepareNginx, startNginx, tempDir } from './harness/nginx';
 import { freePort } from './harness/ports';
 import { startBlackhole } from './standins/blackhole';
@@ -194,6 +194,11 @@ test('explain: stream sessions that failed after they began (a backend reset, a 
   const mute = createSocket('udp4');
   await new Promise<void>((r) => mute.bind(0, '127.0.0.1', r));
   const mutePort = mute.address().port;
+  // UDP: a server that answers every datagram (with its own text), second in a group after the unused port.
+  const echo = createSocket('udp4');
+  echo.on('message', (m, from) => echo.send(`echo ${m}`, from.port, from.address));
+  await new Promise<void>((r) => echo.bind(0, '127.0.0.1', r));
+  const echoPort = echo.address().port;
   const dir = tempDir('proxylint-stream-session-');
   const setup = await prepareNginx(
     `stream {
@@ -203,11 +208,17 @@ test('explain: stream sessions that failed after they began (a backend reset, a 
         listen 127.0.0.1:18020;
         proxy_pass 127.0.0.1:${resetPort};
     }
+    # proxy_next_upstream is on (the default), and the group has a server that answers: round robin sends the
+    # first session to the unused port all the same, and nginx does not pass it on.
+    upstream udp_pair {
+        server 127.0.0.1:${unreachable};
+        server 127.0.0.1:${echoPort};
+    }
     server {
         listen 127.0.0.1:18021 udp;
         proxy_responses 1;
         proxy_timeout 1s;
-        proxy_pass 127.0.0.1:${unreachable};
+        proxy_pass udp_pair;
     }
     server {
         listen 127.0.0.1:18022 udp;
@@ -231,7 +242,8 @@ test('explain: stream sessions that failed after they began (a backend reset, a 
   const nginx = await startNginx(setup);
   try {
     assert.equal(await talk(port(18020)), '', 'the client connection was closed with nothing');
-    assert.deepEqual(await datagram(port(18021), 'q1', 1500), [''], 'an empty datagram came back');
+    assert.deepEqual(await datagram(port(18021), 'q1', 1500), [''], 'an empty datagram came back, not the answer of the group\'s other server');
+    assert.deepEqual(await datagram(port(18021), 'q1b', 1500), ['echo q1b'], 'the next session went to the other server');
     assert.deepEqual(await datagram(port(18022), 'q2', 2000), [], 'nothing came back');
     assert.deepEqual(await datagram(port(18023), 'q3', 2000), [], 'nothing came back');
     await new Promise((r) => setTimeout(r, 300));
@@ -240,6 +252,9 @@ test('explain: stream sessions that failed after they began (a backend reset, a 
     const status = (p: number) => new RegExp(`^${port(p)} (\\d+)$`, 'm').exec(access)?.[1];
     // proxy_responses makes a missing answer a failure: 502, where a session without it ends as a success.
     assert.deepEqual([18020, 18021, 18022, 18023].map(status), ['200', '200', '502', '200'], `${access}\n${log}`);
+    // The rule that would have "off" turned back on has nothing to offer for a UDP server: "on" did not pass it on.
+    const off = setup.text.replace('proxy_pass udp_pair;', 'proxy_next_upstream off;\n        proxy_pass udp_pair;');
+    assert.deepEqual(lintText(off).findings.filter((f) => f.ruleId === 'next-upstream-off-with-spare-servers'), []);
 
     const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
     assert.equal(out.code, 0, out.stderr);
@@ -258,6 +273,7 @@ test('explain: stream sessions that failed after they began (a backend reset, a 
     await nginx.stop();
     resetter.close();
     mute.close();
+    echo.close();
     setup.cleanup();
   }
 });
