@@ -121,3 +121,27 @@ stream {
   assert.match(md, /`proxy_connect_timeout` \| `2s` \|/);
   assert.doesNotMatch(md, /proxy_read_timeout|proxy_send_timeout|proxy_http_version|proxy_buffering/);
 });
+
+test('hover on a stream group name speaks of closed connections, not HTTP statuses, and has no keep-alive default (stream has no upstream keepalive)', () => {
+  const main = `events {}
+stream {
+    upstream pg { server 10.0.0.1:5432; server 10.0.0.2:5432; }
+    upstream redis { server 127.0.0.1:6379; }
+    server { listen 5432; proxy_pass pg; }
+    server { listen 6379; proxy_pass redis; }
+}
+`;
+  for (const version of [null, '1.22.1', '1.30.0']) {
+    const group = hoverAt(main, {}, 'nginx.conf', 'pg;', version);
+    const single = hoverAt(main, {}, 'nginx.conf', 'redis;', version);
+    for (const md of [group, single]) {
+      assert.doesNotMatch(md, /keep-alive|keepalive|idle connections/i, md);
+      assert.doesNotMatch(md, /\b50[24]\b(?! in the stream access log)/, md);
+    }
+    assert.match(group, /when all are skipped nginx closes new connections at once \("no live upstreams"; \$status 502 in the stream access log\)/);
+    assert.match(single, /every failure of it closes the client connection/);
+  }
+  // The http group keeps its wording.
+  const http = 'events {}\nhttp { upstream app { server 127.0.0.1:9000; } server { listen 80; location / { proxy_pass http://app; } } }\n';
+  assert.match(hoverAt(http, {}, 'nginx.conf', 'app;', '1.22.1'), /reaches clients as a 502 or 504/);
+});

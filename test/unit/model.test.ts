@@ -212,3 +212,20 @@ test('an absolute include prefers the checkout that mirrors it over the same pat
   assert.deepEqual(cfg.problems, []);
   assert.deepEqual(cfg.files.map((f) => f.path).sort(), ['/repo/nginx/nginx.conf', '/repo/nginx/proxy.conf', '/repo/nginx/sites-enabled/app.conf']);
 });
+
+test('effective values: defaults of the stream module are its own (proxy_buffer_size 16k, proxy_timeout 10m, proxy_next_upstream on), not http\'s', () => {
+  const cfg = load({
+    '/cfg/nginx.conf': 'http { server { listen 80; location / { proxy_pass http://127.0.0.1:1; } } }\nstream { server { listen 5432; proxy_pass 127.0.0.1:2; } }\n',
+  });
+  const target = { ...defaultSettings().nginx, version: parseVersion('1.22.1') };
+  const loc = find(cfg.all, (n) => n.name === 'location');
+  const streamServer = find(cfg.all, (n) => n.name === 'server' && n.context === 'stream');
+  const at = (scope: ConfigNode, name: string) => effective(cfg, scope, name, target).defaultValue;
+  assert.equal(at(streamServer, 'proxy_buffer_size'), '16k');
+  assert.equal(at(streamServer, 'proxy_timeout'), '10m');
+  assert.equal(at(streamServer, 'proxy_connect_timeout'), '60s');
+  assert.equal(at(streamServer, 'proxy_next_upstream'), 'on');
+  // The http one follows the page size (4k on the default target).
+  assert.equal(at(loc, 'proxy_buffer_size'), '4k');
+  assert.equal(at(loc, 'proxy_next_upstream'), 'error timeout');
+});

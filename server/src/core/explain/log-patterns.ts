@@ -26,6 +26,11 @@ export interface LogPattern {
 
 /** The stream module's proxy_timeout close: no error, and no HTTP status (see nginx-stream-idle-timeout). */
 const STREAM_IDLE_CLOSED = 'no HTTP status: nginx closed both connections of an idle session (the stream access log\'s $status says 200)';
+/** A stream session that had begun and failed: nginx passes none to another server, and $status stays 200. */
+const STREAM_RESET_CLOSED = 'no HTTP status: nginx closed the client connection after the backend reset its own (the stream access log\'s $status says 200)';
+const STREAM_UDP_REFUSED = 'no HTTP status: an empty datagram came back instead of an answer (the stream access log\'s $status says 200)';
+const STREAM_UDP_UNANSWERED = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 200)';
+const STREAM_UDP_TIMED_OUT = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 502)';
 
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
@@ -426,6 +431,63 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close. nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
     directives: ['proxy_timeout'],
+    rules: [],
+  },
+  {
+    // A stream session the backend reset after it had begun (TCP: the connect worked). nginx 1.22.1 closes the client
+    // connection with a FIN and tries no other server (test/servers/explain-nginx-stream.test.ts).
+    id: 'nginx-stream-upstream-reset',
+    server: 'nginx',
+    match: /recv\(\) failed \(104: Connection reset by peer\) while proxying and reading from upstream/,
+    status: STREAM_RESET_CLOSED,
+    statuses: [STREAM_RESET_CLOSED],
+    meaning:
+      'the backend accepted the connection and then reset it (it crashed or restarted, refused the protocol or the client\'s first bytes, a firewall or its own idle timeout cut it off). A session that has begun is never passed to another server, whatever proxy_next_upstream says: nginx closes the client\'s connection, and the client sees it end after what the backend had sent.',
+    directives: ['proxy_timeout'],
+    rules: [],
+  },
+  {
+    // A UDP backend port nobody listens on: the datagram goes out (a UDP connect() always works), the ICMP "port
+    // unreachable" comes back as ECONNREFUSED on the next read or send. nginx 1.22.1 then sends the client an empty
+    // datagram, does not try another server for it, and marks the server failed for later sessions
+    // (test/servers/explain-nginx-stream.test.ts). 111 after a TCP connect cannot happen: this is UDP.
+    id: 'nginx-stream-udp-refused',
+    server: 'nginx',
+    match: /(?:recv|send)\(\) failed \(111: Connection refused\) while proxying and (?:reading from|sending to) upstream/,
+    status: STREAM_UDP_REFUSED,
+    statuses: [STREAM_UDP_REFUSED],
+    meaning:
+      'nothing listens on that UDP port of the backend (stopped, restarting, or a TCP-only service): its host answered the datagram with "port unreachable". UDP has no handshake, so this shows only once the datagram was sent, and nginx does not pass the datagram on to another server, even with proxy_next_upstream on; it counts the failure against the server (max_fails), so later datagrams go to the others while it is out.',
+    directives: ['proxy_responses', 'proxy_timeout'],
+    rules: ['max-fails-zero', 'single-server-upstream'],
+  },
+  {
+    // A UDP session with proxy_responses set that got fewer answers than that within proxy_timeout. nginx 1.22.1 logs
+    // it as an error, counts it against the server (a "temporarily disabled" line may follow) and does not pass the
+    // datagram to another server (test/servers/explain-nginx-stream.test.ts; a group's next server then answered
+    // the next sessions). TCP sessions that go idle are logged as "connection timed out" instead.
+    id: 'nginx-stream-udp-timeout',
+    server: 'nginx',
+    match: /upstream timed out \(110: [^)]*\) while proxying connection/,
+    status: STREAM_UDP_TIMED_OUT,
+    statuses: [STREAM_UDP_TIMED_OUT],
+    meaning:
+      'nginx relayed the client\'s datagram, but the backend sent back fewer than proxy_responses answers within proxy_timeout (10m by default): it is down or firewalled (its host may drop datagrams without a "port unreachable"), overloaded, or does not answer that kind of query. nginx counts it as a failed attempt (max_fails), so while the server is out later datagrams go to the other servers, but this one is not passed on.',
+    directives: ['proxy_timeout', 'proxy_responses'],
+    rules: ['max-fails-zero', 'single-server-upstream'],
+  },
+  {
+    // A UDP session without proxy_responses ends at proxy_timeout, logged at level info without client or server
+    // fields; "packets from/to client:1/0" says nothing came back (nginx 1.22.1, $status 200,
+    // test/servers/explain-nginx-stream.test.ts).
+    id: 'nginx-stream-udp-unanswered',
+    server: 'nginx',
+    match: /udp timed out, packets from\/to client:\d+\/0,/,
+    status: STREAM_UDP_UNANSWERED,
+    statuses: [STREAM_UDP_UNANSWERED],
+    meaning:
+      'nginx relayed the client\'s datagrams but the backend sent none back within proxy_timeout (10m by default), so nginx ended the session: the backend is down or firewalled (its host may drop the datagrams without a "port unreachable"), overloaded, or does not answer that kind of query. Without proxy_responses nginx does not know an answer was due: it counts nothing against the server, so later sessions keep going to it, and each client waits out its own timeout. With proxy_responses set (1 for DNS), the same wait is an error that takes the server out after max_fails, and a session that got its answers ends at once instead of holding its socket for proxy_timeout.',
+    directives: ['proxy_timeout', 'proxy_responses'],
     rules: [],
   },
   // ---- Apache httpd (mod_proxy)
@@ -967,12 +1029,13 @@ export const MAX_LOG_LINE = 16 * 1024;
 /**
  * What the client of a stream server gets when nginx gives a connection up: no status, the connection closes. The
  * stream access log's $status still names a code: 502 for a backend that could not be reached (refused, connect
- * timed out, no live upstreams, a name that did not resolve), 500 for nginx's own failure (no resolver, a bind
- * address it cannot use). Refused, connect timeout and no resolver were checked on nginx 1.22.1
+ * timed out, no live upstreams), 500 when nginx could not find an address to connect to (no resolver, a name the
+ * per-connection lookup did not resolve, whether the DNS server said there is none or did not answer) or cannot use
+ * its bind address. Refused, connect timeout, no resolver and a failed lookup were checked on nginx 1.22.1
  * (test/servers/explain-nginx-stream.test.ts); the others follow ngx_stream_proxy_module's finalize codes.
  */
 export const STREAM_CLOSED = 'no HTTP status: nginx closed the client connection (stream proxying)';
-const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-bind-failed']);
+const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-not-resolved', 'nginx-bind-failed']);
 export function streamClosed(patternId: string): string {
   return `${STREAM_CLOSED.slice(0, -1)}; the stream access log's $status says ${STREAM_500.has(patternId) ? '500' : '502'})`;
 }

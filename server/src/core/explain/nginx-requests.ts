@@ -76,6 +76,7 @@ const ENDS = new Set([
   'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-auth-request', 'nginx-bind-failed',
   'nginx-body-timeout', 'nginx-premature-close-body', 'nginx-reset-body', 'nginx-client-send-timeout', 'nginx-upgraded-timeout',
   'nginx-invalid-chunked', 'nginx-http09-response', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout',
+  'nginx-stream-upstream-reset', 'nginx-stream-udp-refused', 'nginx-stream-udp-timeout', 'nginx-stream-udp-unanswered',
 ]);
 /** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
 const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);
@@ -246,6 +247,10 @@ const END_WHY: Record<string, string> = {
   'nginx-no-live-upstreams': 'after "no live upstreams" nginx tries no server and answers 502',
   'nginx-redirect-cycle': 'nginx refused an eleventh internal redirect and ended the request with 500, its own page',
   'nginx-stream-idle-timeout': 'the session had been idle for proxy_timeout',
+  'nginx-stream-upstream-reset': 'nginx passes no stream session that has begun to another server',
+  'nginx-stream-udp-refused': 'nginx passes no datagram it has sent to another server',
+  'nginx-stream-udp-timeout': 'nginx passes no datagram it has sent to another server',
+  'nginx-stream-udp-unanswered': 'the backend sent nothing back within proxy_timeout',
 };
 
 /**
@@ -343,6 +348,7 @@ const GOT: Record<string, string> = {
   'nginx-send-failed': 'closed while the request was sent', 'nginx-too-big-header': 'response header too big', 'nginx-invalid-header': 'invalid response',
   'nginx-fastcgi-no-header': 'no response header', 'nginx-tls-name': 'certificate name mismatch', 'nginx-tls-verify': 'certificate not verified',
   'nginx-tls-wrong-version': 'TLS to a plain-HTTP port', 'nginx-tls-handshake': 'TLS handshake failed',
+  'nginx-stream-upstream-reset': 'reset during the session', 'nginx-stream-udp-refused': 'UDP port unreachable', 'nginx-stream-udp-timeout': 'no answer within proxy_timeout', 'nginx-stream-udp-unanswered': 'no answer',
 };
 
 /** What one try got, in a few words: the kind of its failure line, or what "temporarily disabled" alone means. */

@@ -180,12 +180,17 @@ function upstreamSummary(up: Upstream, from: string, target: NginxTarget): strin
     .map((n) => setting(n))
     .filter((n): n is ConfigNode => !!n)
     .map((n) => `\`${n.name}${n.directive.args.length ? ' ' + text(n) : ''}\``);
+  // A stream group relays connections: no HTTP status when it fails (the client connection is closed), and no
+  // upstream keep-alive (that directive exists only in http's upstream).
+  const stream = up.module === 'stream';
+  const failed = stream ? 'closes the client connection' : 'reaches clients as a 502 or 504';
+  const allOut = stream ? 'nginx closes new connections at once ("no live upstreams"; $status 502 in the stream access log)' : 'nginx answers 502 "no live upstreams"';
   const passive = up.servers.length === 1
-    ? 'One server: `max_fails`/`fail_timeout` are ignored, and every failure of it reaches clients as a 502 or 504.'
-    : `Passive checks: a server is skipped for \`fail_timeout\` (default 10s) after \`max_fails\` (default 1) failed attempts; when all are skipped nginx answers 502 "no live upstreams".`;
+    ? `One server: \`max_fails\`/\`fail_timeout\` are ignored, and every failure of it ${failed}.`
+    : `Passive checks: a server is skipped for \`fail_timeout\` (default 10s) after \`max_fails\` (default 1) failed attempts; when all are skipped ${allOut}.`;
   // Without a keepalive line the group still keeps idle connections from nginx 1.29.7 on (its default changed).
-  const keepalive = setting('keepalive') ? '' : keepaliveDefault(target);
-  const settings = facts.length ? `Settings: ${facts.join(', ')}.` : 'No keep-alive line, zone or balancing method set.';
+  const keepalive = stream || setting('keepalive') ? '' : keepaliveDefault(target);
+  const settings = facts.length ? `Settings: ${facts.join(', ')}.` : stream ? 'No zone or balancing method set.' : 'No keep-alive line, zone or balancing method set.';
   return [`**upstream \`${up.name}\`** (${where})`, '', ...servers, '', settings + keepalive, '', passive].join('\n');
 }
 

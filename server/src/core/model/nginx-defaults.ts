@@ -34,7 +34,8 @@ export function nginxDefault(name: string, target: NginxTarget, stream = false):
     const after = atLeast(target.version, versioned.since);
     return after === undefined ? undefined : after ? versioned.after : versioned.before;
   }
-  switch (name) {
+  // The stream module's proxy_buffer_size is a fixed 16k (ngx_stream_proxy_module), not the page-sized http one.
+  if (!stream) switch (name) {
     case 'proxy_buffer_size':
     case 'fastcgi_buffer_size':
     case 'uwsgi_buffer_size':

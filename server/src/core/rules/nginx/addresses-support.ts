@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { eolOf, indentAt, insertLinesAfter, unterminated } from '../../fix';
+import { insertLinesBefore } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
@@ -86,43 +86,10 @@ export function levelFor(node: ConfigNode | null, allowed: string[]): ConfigNode
   return null;
 }
 
-
-/** True when nothing but blanks (and a comment) follows the node on its last line. */
-function endsItsLine(node: ConfigNode): boolean {
-  const file = node.file;
-  const line = file.lines.positionAt(node.directive.end).line;
-  const rest = file.lines.lineText(line).slice(file.lines.positionAt(node.directive.end).character);
-  return /^\s*(#.*)?$/.test(rest);
-}
-
-/** True when nothing but blanks precede the node on its first line. */
-function startsItsLine(node: ConfigNode): boolean {
-  const file = node.file;
-  const p = file.lines.positionAt(node.directive.start);
-  return file.lines.lineText(p.line).slice(0, p.character).trim() === '';
-}
-
-/** Inserts statements right after `node`: on their own lines when the node ends its line, else inline (one-line blocks). */
-export function insertAfterNode(node: ConfigNode, lines: string[]): TextEdit {
-  // insertLinesAfter puts them before a statement whose ";" is missing, which would take them for its arguments.
-  if (endsItsLine(node) || unterminated(node)) return insertLinesAfter(node, lines);
-  return { path: node.file.path, start: node.directive.end, end: node.directive.end, newText: ' ' + lines.join(' ') };
-}
-
-/** Inserts statements right before `node`, at its indentation (inline when it shares its line with other text). */
-export function insertBeforeNode(node: ConfigNode, lines: string[]): TextEdit {
-  const file = node.file;
-  if (!startsItsLine(node)) return { path: file.path, start: node.directive.start, end: node.directive.start, newText: lines.join(' ') + ' ' };
-  const indent = indentAt(file, node.directive.start);
-  const lineStart = file.lines.lineStart(file.lines.positionAt(node.directive.start).line);
-  return { path: file.path, start: lineStart, end: lineStart, newText: lines.map((l) => indent + l + eolOf(file)).join('') };
-}
-
 /** Inserts statements as the first ones of `block` (or before `fallback` when there is no block in the file). */
 export function insertFirstIn(block: ConfigNode | null, fallback: ConfigNode, lines: string[]): TextEdit {
   const first = block ? block.children.find((c) => c.file === block.file) : undefined;
-  if (first) return insertBeforeNode(first, lines);
-  return insertBeforeNode(fallback, lines);
+  return insertLinesBefore(first ?? fallback, lines);
 }
 
 /** The TLS directive family a pass target belongs to, when the target can speak TLS. */

@@ -22,6 +22,12 @@ function methodLabel(n: ConfigNode): string {
   return [n.name, ...n.directive.args.map((a) => a.value)].join(' ');
 }
 
+/** What giving the method up costs: a hash pins each client or key to a server; random pins nothing. */
+function removeMethodTitle(method: ConfigNode, group: { module: string }): string {
+  const cost = method.name === 'random' ? '' : `, but ${group.module === 'stream' ? 'connections' : 'requests'} lose their affinity`;
+  return `Remove "${methodLabel(method)}" (round robin keeps the backup${cost})`;
+}
+
 /**
  * nginx checks each `server` parameter against the balancing method declared so far: `backup` after
  * `hash`, `ip_hash` or `random` stops start-up with `balancing method does not support parameter
@@ -56,7 +62,7 @@ export default defineNginxRule({
         const before = methods.filter((m) => order.get(m)! < order.get(s.node)!).pop();
         const suggestions: Fix[] = [{ title: 'Remove this backup server (keep the balancing method)', edits: [removeLine(s.node)] }];
         if (before && REFUSING.has(before.name)) {
-          suggestions.push({ title: `Remove "${methodLabel(before)}" (round robin keeps the backup, but requests lose their affinity)`, edits: [removeLine(before)] });
+          suggestions.push({ title: removeMethodTitle(before, up), edits: [removeLine(before)] });
           ctx.report({
             at: { file: s.node.file, start: arg.start, end: arg.end },
             message: `nginx will not start: "${methodLabel(before)}" above does not support backup servers (nginx -t: balancing method does not support parameter "backup")`,
@@ -65,7 +71,7 @@ export default defineNginxRule({
           });
         } else if (REFUSING.has(finalMethod.name) && order.get(finalMethod)! > order.get(s.node)!) {
           const m = finalMethod;
-          suggestions.push({ title: `Remove "${methodLabel(m)}" (round robin keeps the backup, but requests lose their affinity)`, edits: [removeLine(m)] });
+          suggestions.push({ title: removeMethodTitle(m, up), edits: [removeLine(m)] });
           ctx.report({
             at: { file: s.node.file, start: arg.start, end: arg.end },
             severity: 'warning',

@@ -1,7 +1,7 @@
 import { timeMs } from '../../model/nginx-modules';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { seconds, setValue } from './timeouts-support';
+import { listensOnlyUdp, seconds, setValue } from './timeouts-support';
 
 const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_connect_timeout', 'scgi_connect_timeout', 'grpc_connect_timeout', 'memcached_connect_timeout'];
 
@@ -22,23 +22,24 @@ export function reportsAboveOsLimit(node: ConfigNode): boolean {
 }
 
 /**
- * The `name` lines that only passes to UNIX sockets run with. There is no handshake to wait for: connect() on a
- * socket nobody listens on fails at once ("(111: Connection refused)" or "(2: No such file or directory)"), and on a
- * full backlog Linux answers a non-blocking connect with EAGAIN straight away, which ngx_event_connect_peer treats
- * as a refusal, so the timeout never matters.
- * A pass with variables, or to a group with any TCP server, counts as TCP.
+ * The `name` lines that only passes without a TCP handshake run with: to UNIX sockets, and stream servers that
+ * listen on UDP only. connect() on a socket nobody listens on fails at once ("(111: Connection refused)" or "(2: No
+ * such file or directory)"), and on a full backlog Linux answers a non-blocking connect with EAGAIN straight away,
+ * which ngx_event_connect_peer treats as a refusal; a UDP connect() only sets the peer address. Either way the
+ * timeout never matters. A pass with variables, or to a group with any TCP server, counts as TCP.
  */
-function unixSocketOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
+function noHandshakeOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
   const pass = name.replace('_connect_timeout', '_pass');
   const tcp = new Set<ConfigNode>();
-  const unix = new Set<ConfigNode>();
+  const none = new Set<ConfigNode>();
   for (const t of ctx.upstreams.passes) {
     if (t.directive !== pass) continue;
     const socket = !t.hasVariables && (t.upstream ? t.upstream.servers.length > 0 && t.upstream.servers.every((s) => !!s.address?.unix) : !!t.address?.unix);
-    for (const n of ctx.effective(t.node.parent, name).nodes) (socket ? unix : tcp).add(n);
+    const udp = t.module === 'stream' && listensOnlyUdp(t.node.parent);
+    for (const n of ctx.effective(t.node.parent, name).nodes) (socket || udp ? none : tcp).add(n);
   }
-  for (const n of tcp) unix.delete(n);
-  return unix;
+  for (const n of tcp) none.delete(n);
+  return none;
 }
 
 export default defineNginxRule({
@@ -51,13 +52,13 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     for (const name of DIRECTIVES) {
-      let socketOnly: Set<ConfigNode> | undefined;
+      let noHandshake: Set<ConfigNode> | undefined;
       for (const node of ctx.nodes(name)) {
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
         if (ms === undefined || ms <= USEFUL_LIMIT_MS) continue;
-        socketOnly ??= unixSocketOnly(ctx, name);
-        if (socketOnly.has(node)) continue;
+        noHandshake ??= noHandshakeOnly(ctx, name);
+        if (noHandshake.has(node)) continue;
         const stream = node.context.startsWith('stream');
         const subject = stream ? 'a client connection' : 'a request';
         const message =

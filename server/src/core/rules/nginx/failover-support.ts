@@ -97,7 +97,7 @@ function factsOf(up: Upstream): GroupFacts {
       usable,
       dynamic: serversAreDynamic(up),
       description: `upstream "${up.name}" (${primaries} server${primaries === 1 ? '' : 's'}${backups ? ` + ${backups} backup` : ''})`,
-      usedHere: `requests to upstream "${up.name}" use it here`,
+      usedHere: `${up.module === 'stream' ? 'connections' : 'requests'} to upstream "${up.name}" use it here`,
     };
     groupFacts.set(up, f);
   }
@@ -225,7 +225,7 @@ export function passRelated(t: PassTarget, message: string): RelatedLocation {
   return { path: t.node.file.path, start: t.node.directive.start, end: t.node.directive.end, message };
 }
 
-/** passRelated with `requests to upstream "<name>" use it here`, the text made once per group. */
+/** passRelated with `requests (stream: connections) to upstream "<name>" use it here`, the text made once per group. */
 export function passUsesItHere(t: PassTarget): RelatedLocation {
   return passRelated(t, factsOf(t.upstream!).usedHere);
 }

@@ -1,9 +1,9 @@
 import type { Fix, TextEdit } from '../../finding';
-import { replaceSpan } from '../../fix';
+import { insertLinesBefore, replaceSpan } from '../../fix';
 import { serverCalled, type PassTarget, type Upstream, type UpstreamServer } from '../../model/nginx-upstreams';
 import { enclosing } from '../../model/nginx-effective';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertBeforeNode, insertFirstIn, levelFor, resolveAvailable, resolveRequirement, spanIn } from './addresses-support';
+import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertFirstIn, levelFor, resolveAvailable, resolveRequirement, spanIn } from './addresses-support';
 
 /**
  * nginx resolves the names in static pass targets and upstream `server` lines once, while loading the
@@ -69,7 +69,7 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
   if (known !== false && a.port === undefined && !clash && server && atHttpLevel) {
     const lines = [`upstream ${a.host} {`, `    zone ${zoneName(ctx, a.host)} 64k;`, `    ${RESOLVER_LINE}`, `    server ${a.host} resolve;`, '}'];
     if (t.scheme === 'https' || t.scheme === 'grpcs') lines[3] = `    server ${a.host}:443 resolve;`;
-    out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${resolveRequirement(known)}`, edits: [insertBeforeNode(server, lines)] });
+    out.push({ title: `Re-resolve the name while running: an upstream group of the same name with "resolve"${resolveRequirement(known)}`, edits: [insertLinesBefore(server, lines)] });
   }
   // A variable makes nginx resolve per request on every version; with no URI part the path sent is unchanged.
   // `set` is allowed in server, location and `if`, not in limit_except.

@@ -1,9 +1,9 @@
 import type { Fix, TextEdit } from '../../finding';
-import { replaceSpan, withInheritedLines } from '../../fix';
+import { insertLinesAfter, replaceSpan, withInheritedLines } from '../../fix';
 import { moduleOf, serverCalled, type PassTarget } from '../../model/nginx-upstreams';
 import type { Span } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { defaultPort, hostSpan, insertAfterNode, insertFirstIn, levelFor, spanIn } from './addresses-support';
+import { defaultPort, hostSpan, insertFirstIn, levelFor, spanIn } from './addresses-support';
 
 /**
  * A name in a pass target or `server` line stands for every address it resolves to, used in turn
@@ -26,7 +26,7 @@ function keepHostHeader(ctx: NginxRuleContext, t: PassTarget): TextEdit[] {
   if (eff.nodes.some((n) => n.directive.args[0]?.value.toLowerCase() === 'host')) return [];
   const port = t.address!.port;
   const line = `proxy_set_header Host ${t.address!.host}${port !== undefined && port !== defaultPort(t.scheme) ? ':' + port : ''};`;
-  if (eff.origin === 'here') return [insertAfterNode(eff.nodes[eff.nodes.length - 1], [line])];
+  if (eff.origin === 'here') return [insertLinesAfter(eff.nodes[eff.nodes.length - 1], [line])];
   // nginx inherits proxy_set_header only while a level sets none: the inherited lines must be written out too.
   return [insertFirstIn(level, t.node, withInheritedLines(eff.origin === 'inherited' ? eff.nodes : [], [line]))];
 }

@@ -1,12 +1,16 @@
 import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
 import { describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passUsesItHere, PerLine } from './failover-support';
+import { listensOnlyUdp } from './timeouts-support';
 
 /**
  * `*_next_upstream off` stops nginx from passing a failed request (http) or connection (stream) to
  * another server of the group (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream,
  * https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html#proxy_next_upstream). The failure still
  * counts towards max_fails, so later requests avoid the server; the one in flight gets the error.
+ * A stream server that listens only on UDP is left out: its connect() cannot fail on a dead backend (no handshake),
+ * and nginx 1.22.1 passes neither a refused datagram nor a missing answer to the next server with "on" either
+ * (test/servers/explain-nginx-stream.test.ts), so "off" loses nothing there.
  */
 export default defineNginxRule({
   id: 'next-upstream-off-with-spare-servers',
@@ -23,7 +27,7 @@ export default defineNginxRule({
     for (let k = 0; k < passes.length; k++) {
       const t = passes[k];
       const family = familyOf(t);
-      if (!family || (t.module === 'stream' && family !== 'proxy') || !hasSpareServers(t.upstream)) continue;
+      if (!family || (t.module === 'stream' && (family !== 'proxy' || listensOnlyUdp(t.node.parent))) || !hasSpareServers(t.upstream)) continue;
       // Only a written "off" counts: no default is "off".
       const written = lastNode(effectiveAt(t, NEXT_UPSTREAM_OF[family]));
       if (written && written.directive.args[0]?.value === 'off') perLine.add(written, t, null);

@@ -4,7 +4,7 @@ import { wholeConfiguration } from './whole-config';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { parseNginxTime } from '../../model/units';
-import { locationOf, locationPath, seconds, setValue } from './timeouts-support';
+import { listensOnlyUdp, locationOf, locationPath, seconds, setValue } from './timeouts-support';
 
 const READ = HTTP_UPSTREAM_MODULES.map((m) => `${m}_read_timeout`);
 const SEND = HTTP_UPSTREAM_MODULES.map((m) => `${m}_send_timeout`);
@@ -13,6 +13,8 @@ const NAMES = [...READ, ...SEND];
 /** Below a few seconds, ordinary hiccups (a GC pause, a cold cache, one slow query) already exceed the timeout. */
 const DEFAULT_MINIMUM_MS = 5_000;
 const NGINX_DEFAULT_MS = 60_000;
+/** The stream module's proxy_timeout default. */
+const STREAM_DEFAULT_MS = 600_000;
 
 /** Health probes are meant to fail fast: a short timeout there is the point, not a mistake ("/healthz", "@healthcheck"). */
 const PROBE_PATH = /(^|[/@])(health|healthz|healthcheck|health-check|health_check|ping|ready|readyz|readiness|live|livez|liveness|heartbeat)\b/i;
@@ -50,13 +52,51 @@ function inheritedByPasses(ctx: NginxRuleContext, name: string): Set<ConfigNode>
   return used;
 }
 
+/** The stream proxy_timeout lines some TCP relay runs with (a UDP-only server's is how long a datagram session lasts). */
+function inheritedByTcpRelays(ctx: NginxRuleContext): Set<ConfigNode> {
+  const used = new Set<ConfigNode>();
+  for (const t of ctx.upstreams.passes) {
+    if (t.module === 'stream' && !listensOnlyUdp(t.node.parent)) for (const n of ctx.effective(t.node.parent, 'proxy_timeout').nodes) used.add(n);
+  }
+  return used;
+}
+
+/**
+ * The stream module's proxy_timeout bounds the silence between two reads or writes on either connection of a TCP
+ * session, the wait for the backend's answer included: the stream counterpart of the read and send timeouts. Seen
+ * on nginx 1.22.1: 2s closes a session idle that long (both connections, a FIN to the client), and 0 closes every
+ * session at once, before a byte is relayed; both are logged at level info only, with $status 200.
+ */
+function checkStream(ctx: NginxRuleContext, minimum: number, whole: boolean): void {
+  let used: Set<ConfigNode> | undefined;
+  for (const node of ctx.nodes('proxy_timeout')) {
+    if (!node.context.startsWith('stream')) continue;
+    const arg = node.directive.args[0];
+    const ms = timeMs(arg);
+    if (ms === undefined || ms >= minimum) continue;
+    if (whole) {
+      used ??= inheritedByTcpRelays(ctx);
+      if (!used.has(node)) continue;
+    } else if (node.parent && listensOnlyUdp(node.parent)) continue;
+    const what =
+      ms === 0
+        ? 'nginx closes every TCP session at once, before it relays a byte: clients connect and are disconnected'
+        : `nginx closes a TCP session after ${seconds(ms)} without data in either direction, waiting for the backend's answer included: idle connections of a pool (database, Redis, a message broker) are cut, and so is any query that takes longer`;
+    ctx.report({
+      node,
+      message: `proxy_timeout ${arg.value}: ${what}; nginx logs the close at level info only ("connection timed out (110: Connection timed out) while proxying connection", $status 200) (nginx's default is 10m; this rule's minimum is ${formatDuration(minimum)})`,
+      suggestions: [{ title: `Use ${formatDuration(Math.max(minimum, STREAM_DEFAULT_MS))} (nginx's default for stream, 10m)`, edits: [setValue(node, formatDuration(Math.max(minimum, STREAM_DEFAULT_MS)))] }],
+    });
+  }
+}
+
 export default defineNginxRule({
   id: 'read-timeout-too-low',
   server: 'nginx',
   severity: 'warning',
   outcome: '504',
-  summary: 'A read or send timeout to the backend is so short that ordinary slow responses or uploads end in 504 Gateway Timeout.',
-  directives: [...READ, ...SEND],
+  summary: 'A read or send timeout to the backend is so short that ordinary slow responses or uploads end in 504 Gateway Timeout (in stream, that idle sessions are cut).',
+  directives: [...READ, ...SEND, 'proxy_timeout'],
   versions: 'all',
   check(ctx) {
     const minimum = minimumOption(ctx.options);
@@ -95,5 +135,6 @@ export default defineNginxRule({
         });
       }
     }
+    checkStream(ctx, minimum, whole);
   },
 });

@@ -102,11 +102,14 @@ export default defineNginxRule({
         ? { title: `Set resolver_timeout to ${value}`, edits: [setValue(timeout.node, value)] }
         : { title: `Add "resolver_timeout ${value};" after the resolver`, edits: [insertLinesAfter(resolver, [`resolver_timeout ${value};`])] };
       const what = timeout.node ? `resolver_timeout ${timeout.text}` : `resolver without resolver_timeout (nginx's default is ${timeout.text})`;
-      const outcome = site.stream ? 'then nginx closes the client connection' : 'then fails with 502 ("… could not be resolved (110: Operation timed out)")';
+      // Stream: seen on nginx 1.22.1 with a DNS server that never answers: a reset for the client, $status 500.
+      const outcome = site.stream
+        ? 'then nginx closes the client connection ("… could not be resolved (110: Operation timed out)", $status 500 in the stream access log)'
+        : 'then fails with 502 ("… could not be resolved (110: Operation timed out)")';
       const why = slowerThanBackend ? `, longer than the ${read!.text} ${site.module}_read_timeout gives a slow backend` : '';
       ctx.report({
         node: at,
-        message: `${what}: "${site.pass.directive} ${site.pass.arg.value}" looks its host up per request${lookup === 'maybe' ? ' (when it is a name, not an IP address)' : ''}, so when the DNS server does not answer, every ${site.stream ? 'connection' : 'request'} that needs a fresh lookup waits ${seconds(timeout.ms)}${why}, ${outcome}`,
+        message: `${what}: "${site.pass.directive} ${site.pass.arg.value}" looks its host up per ${site.stream ? 'connection' : 'request'}${lookup === 'maybe' ? ' (when it is a name, not an IP address)' : ''}, so when the DNS server does not answer, every ${site.stream ? 'connection' : 'request'} that needs a fresh lookup waits ${seconds(timeout.ms)}${why}, ${outcome}`,
         suggestions: [fix],
         related: [{ path: site.pass.node.file.path, start: site.pass.node.directive.start, end: site.pass.node.directive.end, message: 'resolved at run time here' }],
       });

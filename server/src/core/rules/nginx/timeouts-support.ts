@@ -16,6 +16,16 @@ const MODULE_OF_PASS: Record<string, UpstreamModule> = {
   grpc_pass: 'grpc',
 };
 
+/**
+ * A stream server whose every `listen` is UDP: nginx proxies it over UDP too, where connect() has no handshake and
+ * returns at once, so proxy_connect_timeout never runs (nginx 1.22.1: a 1 ms connect timeout still relays, and a
+ * backend that never answers keeps the session for proxy_timeout).
+ */
+export function listensOnlyUdp(server: ConfigNode | null): boolean {
+  const listens = server?.context === 'stream' ? server.children.filter((c) => c.name === 'listen') : [];
+  return listens.length > 0 && listens.every((c) => c.directive.args.some((a) => a.value === 'udp'));
+}
+
 export interface PassSite {
   pass: PassTarget;
   /** Prefix of the module's directives: "proxy" for http proxy_pass and for stream proxy_pass alike. */

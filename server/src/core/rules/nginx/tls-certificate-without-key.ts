@@ -1,7 +1,8 @@
+import { insertLinesAfter } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule } from '../rule';
-import { insertAfterNode, outerLevelUnseen, sslFamily, tlsTarget } from './addresses-support';
+import { outerLevelUnseen, sslFamily, tlsTarget } from './addresses-support';
 
 /**
  * `proxy_ssl_certificate` (grpc_, uwsgi_, and the stream module's proxy_ssl_certificate) names the client certificate
@@ -60,7 +61,7 @@ export default defineNginxRule({
         node,
         message: `nginx will not start: ${fam}_ssl_certificate ${value} is in effect for ${why}${targets.length > 1 ? ` and ${targets.length - 1} more` : ''}, but no ${fam}_ssl_certificate_key is, so nginx has no private key for it ("no "${fam}_ssl_certificate_key" is defined for certificate "${value}"", logged without a file or line)${unseen ? '; ignore this if the block that includes this file sets the key' : ''}`,
         severity: unseen ? 'warning' : undefined,
-        suggestions: [{ title: `Add ${fam}_ssl_certificate_key ${key} (check the path)`, edits: [insertAfterNode(node, [`${fam}_ssl_certificate_key ${key};  # TODO: the private key of ${value}`])] }],
+        suggestions: [{ title: `Add ${fam}_ssl_certificate_key ${key} (check the path)`, edits: [insertLinesAfter(node, [`${fam}_ssl_certificate_key ${key};  # TODO: the private key of ${value}`])] }],
         related: targets.map((t) => ({ path: t.node.file.path, start: t.node.directive.start, end: t.node.directive.end, message: 'nginx shows the certificate to this TLS target' })),
       });
     }

@@ -1,8 +1,9 @@
+import { insertLinesAfter } from '../../fix';
 import type { Fix, TextEdit } from '../../finding';
 import { noValueIn } from '../../model/nginx-effective';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule } from '../rule';
-import { flag, insertAfterNode, insertFirstIn, isIpLiteral, levelFor, sslFamily, tlsTarget, valueOf } from './addresses-support';
+import { flag, insertFirstIn, isIpLiteral, levelFor, sslFamily, tlsTarget, valueOf } from './addresses-support';
 
 /**
  * nginx sends no server name (SNI) when it opens TLS to a backend unless `proxy_ssl_server_name on`
@@ -22,7 +23,7 @@ function family(t: PassTarget): 'proxy' | 'grpc' | 'uwsgi' | undefined {
 function insertSwitch(t: PassTarget, lines: string[]): TextEdit | undefined {
   const level = levelFor(t.node.parent, t.module === 'stream' ? ['stream-server', 'stream'] : ['location', 'server', 'http']);
   if (!level) return undefined;
-  return level === t.node.parent ? insertAfterNode(t.node, lines) : insertFirstIn(level, t.node, lines);
+  return level === t.node.parent ? insertLinesAfter(t.node, lines) : insertFirstIn(level, t.node, lines);
 }
 
 /** The one host name the group's servers use, if there is exactly one: the likely name on the certificate. */

@@ -1,7 +1,8 @@
+import { insertLinesAfter } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule } from '../rule';
-import { flag, insertAfterNode, outerLevelUnseen, sslFamily, tlsTarget } from './addresses-support';
+import { flag, outerLevelUnseen, sslFamily, tlsTarget } from './addresses-support';
 
 /**
  * `proxy_ssl_verify on` needs the CA certificates to verify against: nginx does not fall back to the
@@ -50,7 +51,7 @@ export default defineNginxRule({
         node,
         message: `nginx refuses to start: ${fam}_ssl_verify is on for ${why}${targets.length > 1 ? ` and ${targets.length - 1} more` : ''}, but no ${fam}_ssl_trusted_certificate is in effect there ("no ${fam}_ssl_trusted_certificate for ${fam}_ssl_verify", logged without a file or line)${unseen ? '; ignore this if the http block that includes this file sets one' : ''}`,
         severity: unseen ? 'warning' : undefined,
-        suggestions: [{ title: `Add ${fam}_ssl_trusted_certificate (check the CA bundle path)`, edits: [insertAfterNode(node, [CA_LINE(fam)])] }],
+        suggestions: [{ title: `Add ${fam}_ssl_trusted_certificate (check the CA bundle path)`, edits: [insertLinesAfter(node, [CA_LINE(fam)])] }],
         related: targets.map((t) => ({ path: t.node.file.path, start: t.node.directive.start, end: t.node.directive.end, message: 'TLS to this target is verified here' })),
       });
     }

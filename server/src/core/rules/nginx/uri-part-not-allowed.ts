@@ -1,10 +1,10 @@
 import type { Fix } from '../../finding';
-import { replaceSpan } from '../../fix';
+import { insertLinesBefore, replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import type { Span } from '../../syntax/nginx/ast';
 import { defineNginxRule } from '../rule';
-import { insertBeforeNode, locationMatch } from './addresses-support';
+import { locationMatch } from './addresses-support';
 
 /**
  * A URI part in proxy_pass replaces the part of the request URI that matched the location. nginx cannot
@@ -61,7 +61,7 @@ function rewriteFix(t: PassTarget, uriSpan: Span): Fix | undefined {
   const line = `rewrite ${quoteIfNeeded(re)} ${quoteIfNeeded(uri + '$1')} break;`;
   return {
     title: `Replace "${prefix}" with "${uri}" using rewrite … break, and drop the URI part (check it is the path the backend expects)`,
-    edits: [insertBeforeNode(t.node, [line]), replaceSpan(t.node.file, uriSpan, '')],
+    edits: [insertLinesBefore(t.node, [line]), replaceSpan(t.node.file, uriSpan, '')],
   };
 }
 
