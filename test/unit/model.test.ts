@@ -229,3 +229,15 @@ test('effective values: defaults of the stream module are its own (proxy_buffer_
   assert.equal(at(loc, 'proxy_buffer_size'), '4k');
   assert.equal(at(loc, 'proxy_next_upstream'), 'error timeout');
 });
+
+test('version-aware defaults: the TLS protocols gained TLSv1.3 in 1.23.4 and lost TLSv1 and TLSv1.1 in 1.27.3', () => {
+  const cfg = load({ '/cfg/nginx.conf': 'http { server { location / { proxy_pass https://127.0.0.1:1; } } }\nstream { server { proxy_pass 127.0.0.1:2; proxy_ssl on; } }' });
+  const loc = find(cfg.all, (n) => n.name === 'location');
+  const streamServer = find(cfg.all, (n) => n.name === 'server' && n.context === 'stream');
+  const at = (v: string) => ({ ...defaultSettings().nginx, version: parseVersion(v) });
+  for (const [version, value] of [['1.22.1', 'TLSv1 TLSv1.1 TLSv1.2'], ['1.23.4', 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3'], ['1.26.2', 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3'], ['1.27.3', 'TLSv1.2 TLSv1.3']] as const) {
+    for (const name of ['proxy_ssl_protocols', 'grpc_ssl_protocols', 'uwsgi_ssl_protocols', 'ssl_protocols']) assert.equal(effective(cfg, loc, name, at(version)).defaultValue, value, `${name} on ${version}`);
+    assert.equal(effective(cfg, streamServer, 'proxy_ssl_protocols', at(version)).defaultValue, value, `stream proxy_ssl_protocols on ${version}`);
+  }
+  assert.equal(effective(cfg, loc, 'proxy_ssl_protocols', defaultSettings().nginx).origin, 'unset');
+});

@@ -152,8 +152,8 @@ export const TLS_FAMILIES: Family[] = [
         grpcNote(m),
       statusCodes: ['502', 'startup-failure'],
       logLines: [NGX_LOG.tlsProtocolAlert],
-      defaultValue: '`TLSv1.2 TLSv1.3` (nginx.org today; without `TLSv1.3` before 1.23.4)',
-      versions: tlsSince(m, {}, '`TLSv1.3` is part of the default since 1.23.4.'),
+      defaultValue: '`TLSv1.2 TLSv1.3` since 1.27.3; `TLSv1 TLSv1.1 TLSv1.2 TLSv1.3` from 1.23.4 to 1.27.2; `TLSv1 TLSv1.1 TLSv1.2` before 1.23.4',
+      versions: tlsSince(m, {}, '`TLSv1.3` is part of the default since 1.23.4; `TLSv1` and `TLSv1.1` left it in 1.27.3.'),
     }),
   },
   {

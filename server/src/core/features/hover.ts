@@ -76,7 +76,7 @@ function state(e: Effective, name: string, from: string, config: NginxConfig): S
   if (e.origin === 'unset') {
     // The default changed in a release and the target version is not set: say both rather than nothing.
     const v = versionedDefault(name);
-    if (v) return { value: `\`${v.before}\` (\`${v.after}\` from nginx ${v.since})`, origin: `built-in default${unlessIncluderSets(config)}; which one depends on the nginx version (set \`nginx.version\`)` };
+    if (v) return { value: `\`${v.before}\` (${v.changes.map((c) => `\`${c.value}\` from nginx ${c.since}`).join(', ')})`, origin: `built-in default${unlessIncluderSets(config)}; which one depends on the nginx version (set \`nginx.version\`)` };
     return { value: '—', origin: describeOrigin(e, from) };
   }
   // Nothing up to the top of this file sets it: in a fragment checked alone, the level that includes it may.
@@ -196,9 +196,10 @@ function upstreamSummary(up: Upstream, from: string, target: NginxTarget): strin
 
 function keepaliveDefault(target: NginxTarget): string {
   const v = versionedDefault('keepalive')!;
+  const [{ since, value: after }] = v.changes;
   const value = nginxDefault('keepalive', target);
-  if (value === undefined) return ` Idle connections kept by default: none before nginx ${v.since}, \`keepalive ${v.after}\` from it (set \`nginx.version\` to know which).`;
-  return value === v.before ? ' No idle connections are kept (the default before nginx ' + v.since + ').' : ` Idle connections kept by default: \`keepalive ${value}\` (nginx ${v.since} and later).`;
+  if (value === undefined) return ` Idle connections kept by default: none before nginx ${since}, \`keepalive ${after}\` from it (set \`nginx.version\` to know which).`;
+  return value === v.before ? ' No idle connections are kept (the default before nginx ' + since + ').' : ` Idle connections kept by default: \`keepalive ${value}\` (nginx ${since} and later).`;
 }
 
 /**

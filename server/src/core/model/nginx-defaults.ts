@@ -8,18 +8,54 @@ export interface NginxTarget {
   pageSize: number;
 }
 
-/** Defaults nginx changed in a release: 1.29.7 turned HTTP/1.1 and upstream keep-alive on (CHANGES 1.29.7). */
-const VERSIONED_DEFAULTS: Record<string, { since: string; before: string; after: string }> = {
-  proxy_http_version: { since: '1.29.7', before: '1.0', after: '1.1' },
-  keepalive: { since: '1.29.7', before: 'off', after: '32 local' },
+/** A default nginx changed in one or more releases: `before` until the first change, then each change's value. */
+export interface VersionedDefault {
+  before: string;
+  changes: readonly { since: string; value: string }[];
+}
+
+/**
+ * The TLS protocols nginx enables when none are written (every *ssl_protocols directive shares them): TLSv1.3 was
+ * added in 1.23.4 (CHANGES 1.23.4, and the directive pages' note), and TLSv1 and TLSv1.1 were dropped in 1.27.3
+ * (nginx pull request 252, merged 2024-10-31, first released in 1.27.3). On 1.22.1 a TLSv1.3-only backend fails the
+ * handshake with the defaults (test/servers/nginx-tls-upstream.test.ts).
+ */
+const TLS_PROTOCOLS: VersionedDefault = {
+  before: 'TLSv1 TLSv1.1 TLSv1.2',
+  changes: [
+    { since: '1.23.4', value: 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3' },
+    { since: '1.27.3', value: 'TLSv1.2 TLSv1.3' },
+  ],
+};
+
+/** Defaults nginx changed in a release: 1.29.7 turned HTTP/1.1 and upstream keep-alive on (CHANGES 1.29.7); TLS protocols above. */
+const VERSIONED_DEFAULTS: Record<string, VersionedDefault> = {
+  proxy_http_version: { before: '1.0', changes: [{ since: '1.29.7', value: '1.1' }] },
+  keepalive: { before: 'off', changes: [{ since: '1.29.7', value: '32 local' }] },
+  ssl_protocols: TLS_PROTOCOLS,
+  proxy_ssl_protocols: TLS_PROTOCOLS,
+  grpc_ssl_protocols: TLS_PROTOCOLS,
+  uwsgi_ssl_protocols: TLS_PROTOCOLS,
+  zone_sync_ssl_protocols: TLS_PROTOCOLS,
 };
 
 /**
  * The default of a directive whose default changed between releases, for a target whose version is not known:
  * there is always a default, only which one is unknown (`1.0` before 1.29.7, `1.1` from it).
  */
-export function versionedDefault(name: string): { since: string; before: string; after: string } | undefined {
+export function versionedDefault(name: string): VersionedDefault | undefined {
   return Object.prototype.hasOwnProperty.call(VERSIONED_DEFAULTS, name) ? VERSIONED_DEFAULTS[name] : undefined;
+}
+
+/** The value of a versioned default for `version`; undefined when the version is unknown. */
+function versionedValue(v: VersionedDefault, version: Version): string | undefined {
+  let value = v.before;
+  for (const c of v.changes) {
+    const after = atLeast(version, c.since);
+    if (after === undefined) return undefined;
+    if (after) value = c.value;
+  }
+  return value;
 }
 
 /**
@@ -30,10 +66,7 @@ export function versionedDefault(name: string): { since: string; before: string;
 export function nginxDefault(name: string, target: NginxTarget, stream = false): string | undefined {
   const page = target.pageSize >= 8192 ? '8k' : '4k';
   const versioned = versionedDefault(name);
-  if (versioned) {
-    const after = atLeast(target.version, versioned.since);
-    return after === undefined ? undefined : after ? versioned.after : versioned.before;
-  }
+  if (versioned) return versionedValue(versioned, target.version);
   // The stream module's proxy_buffer_size is a fixed 16k (ngx_stream_proxy_module), not the page-sized http one.
   if (!stream) switch (name) {
     case 'proxy_buffer_size':
