@@ -9,6 +9,8 @@ import { listensOnlyUdp, locationOf, locationPath, seconds, setValue } from './t
 const READ = HTTP_UPSTREAM_MODULES.map((m) => `${m}_read_timeout`);
 const SEND = HTTP_UPSTREAM_MODULES.map((m) => `${m}_send_timeout`);
 const NAMES = [...READ, ...SEND];
+/** Connect timeouts are reported only at 0: a short one is often deliberate (fail over fast), 0 fails every try. */
+const CONNECT = [...HTTP_UPSTREAM_MODULES.map((m) => `${m}_connect_timeout`), 'memcached_connect_timeout'];
 
 /** Below a few seconds, ordinary hiccups (a GC pause, a cold cache, one slow query) already exceed the timeout. */
 const DEFAULT_MINIMUM_MS = 5_000;
@@ -90,13 +92,54 @@ function checkStream(ctx: NginxRuleContext, minimum: number, whole: boolean): vo
   }
 }
 
+/** The `name` lines some pass runs with: http passes of its module, or (stream proxy_connect_timeout) TCP relays. */
+function connectLinesInUse(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
+  if (name !== 'proxy_connect_timeout') return inheritedByPasses(ctx, name);
+  // proxy_pass is both http's and stream's: a UDP-only stream server's connects nothing.
+  const used = new Set<ConfigNode>();
+  for (const pass of ctx.nodes('proxy_pass')) {
+    if (pass.context.startsWith('stream') && listensOnlyUdp(pass.parent)) continue;
+    for (const n of ctx.effective(pass.parent, name).nodes) used.add(n);
+  }
+  return used;
+}
+
+/**
+ * `*_connect_timeout 0`: the timer fires before the connection to the backend can be set up, so every try times out,
+ * with a healthy backend on the same host too (nginx 1.22.1: 504 on every request, "upstream timed out … while
+ * connecting to upstream"; in stream every connection is closed before a byte is relayed). A stream server that
+ * listens only on UDP connects nothing, so there it does nothing.
+ */
+function checkConnectZero(ctx: NginxRuleContext, whole: boolean): void {
+  for (const name of CONNECT) {
+    let used: Set<ConfigNode> | undefined;
+    for (const node of ctx.nodes(name)) {
+      const arg = node.directive.args[0];
+      if (timeMs(arg) !== 0) continue;
+      const stream = node.context.startsWith('stream');
+      if (whole) {
+        used ??= connectLinesInUse(ctx, name);
+        if (!used.has(node)) continue;
+      } else if (stream && node.parent && listensOnlyUdp(node.parent)) continue;
+      const what = stream
+        ? 'every connection is closed before the backend is reached, healthy or not'
+        : 'every request here gets 504 before the backend is reached, healthy or not';
+      ctx.report({
+        node,
+        message: `${name} ${arg.value}: nginx gives up on the connection to the backend as soon as it starts it, so ${what} ("upstream timed out (110: Connection timed out) while connecting to upstream" on each try) (nginx's default is 60s)`,
+        suggestions: [{ title: "Use 60s (nginx's default)", edits: [setValue(node, '60s')] }],
+      });
+    }
+  }
+}
+
 export default defineNginxRule({
   id: 'read-timeout-too-low',
   server: 'nginx',
   severity: 'warning',
   outcome: '504',
-  summary: 'A read or send timeout to the backend is so short that ordinary slow responses or uploads end in 504 Gateway Timeout (in stream, that idle sessions are cut).',
-  directives: [...READ, ...SEND, 'proxy_timeout'],
+  summary: 'A read or send timeout to the backend is so short that ordinary slow responses or uploads end in 504 Gateway Timeout (in stream, that idle sessions are cut); a connect timeout of 0 fails every request.',
+  directives: [...READ, ...SEND, 'proxy_timeout', ...CONNECT],
   versions: 'all',
   check(ctx) {
     const minimum = minimumOption(ctx.options);
@@ -136,5 +179,6 @@ export default defineNginxRule({
       }
     }
     checkStream(ctx, minimum, whole);
+    checkConnectZero(ctx, whole);
   },
 });
