@@ -40,6 +40,14 @@ const CASES: Case[] = [
   { what: 'BalancerInherit Off and ProxyPassInherit Off', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off', ...ownPool)], expect: 'B', definition: 8 },
   { what: 'only a main-server ProxyPass to it, members in the virtual host', lines: ['ProxyPass "/m" "balancer://pool"', ...vhost(...ownPool)], expect: 503 },
   { what: 'defined in the virtual host only', lines: [...vhost(...ownPool)], expect: 'B', definition: 3 },
+  { what: 'ProxyPassInherit Off alone', lines: [...mainPool, ...vhost('ProxyPassInherit Off', ...ownPool)], expect: 'A', definition: 1 },
+  { what: 'BalancerInherit Off and ProxyPassInherit Off in the main server', lines: ['BalancerInherit Off', 'ProxyPassInherit Off', ...mainPool, ...vhost(...ownPool)], expect: 'B', definition: 8 },
+  { what: 'a main-server <Proxy> section with neither BalancerMember nor ProxySet', lines: ['<Proxy "balancer://pool">', '    Require all granted', '</Proxy>', ...vhost(...ownPool)], expect: 'B', definition: 6 },
+  { what: 'a main-server <Proxy> section with only ProxySet', lines: ['<Proxy "balancer://pool">', '    ProxySet lbmethod=byrequests', '</Proxy>', ...vhost(...ownPool)], expect: 503, definition: 1 },
+  { what: 'only a main-server ProxyPassMatch to it', lines: ['ProxyPassMatch "^/m/(.*)" "balancer://pool/$1"', ...vhost(...ownPool)], expect: 503 },
+  { what: 'only a main-server <Location> ProxyPass to it', lines: ['<Location "/m">', '    ProxyPass "balancer://pool"', '</Location>', ...vhost(...ownPool)], expect: 503 },
+  { what: 'BalancerInherit Off and ProxyPassInherit Off, defined in the main server only', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off')], expect: 503 },
+  { what: 'defined in another virtual host only', lines: ['<VirtualHost *:81>', '    ServerName other', ...ownPool.map((l) => '    ' + l), '</VirtualHost>', ...vhost()], expect: 503 },
 ];
 
 async function reach(text: string, a: Standin, b: Standin): Promise<'A' | 'B' | number | string> {
@@ -47,7 +55,7 @@ async function reach(text: string, a: Standin, b: Standin): Promise<'A' | 'B' | 
   const httpd = await startApache(setup);
   try {
     const [na, nb] = [a.requests.length, b.requests.length];
-    const r = await request({ port: setup.port, path: '/v', timeoutMs: 8000 });
+    const r = await request({ port: setup.ports.get('80')!, path: '/v', timeoutMs: 8000 });
     if (a.requests.length > na) return 'A';
     if (b.requests.length > nb) return 'B';
     return r.status === 503 && /AH01171: balancer:\/\/pool: No workers in balancer/.test(httpd.errorLog()) ? 503 : `${r.status}`;

@@ -279,7 +279,8 @@ function balancerParam(b: Balancer, key: string): ApacheValue {
  * a connection, the next requests got 503 and AH01170 with Off, and each tried the members again with the default).
  */
 function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borrowed?: string): ApachePlace | undefined {
-  const b = proxy.balancers.get(name);
+  // Each server has its own balancers (see takesMainBalancers): one that the main server's of the name hides logs nothing.
+  const b = proxy.balancers.find((x) => x.name === name && !x.hiddenBy);
   const node = b?.section ?? b?.users[0]?.node ?? b?.members[0]?.node;
   if (!b || !node) return undefined;
   let how = `the line names ${b.name}`;

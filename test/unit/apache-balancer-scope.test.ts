@@ -1,0 +1,67 @@
+// Balancers per server: each server (the main server, each <VirtualHost>) has its own balancers, a virtual host uses the
+// main server's of a name before its own, and its own lines add balancer settings for its own requests. What httpd
+// 2.4.71 did with these layouts is in test/servers/apache-balancer-scope.test.ts and apache-balancer-scope-rules.test.ts;
+// these check the model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+const PATH = '/c/httpd.conf';
+const lint = (text: string) => lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() });
+const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
+
+/** The main server's ProxyPass defines balancer://pool there without members; the virtual host defines members. */
+const HIDDEN = [
+  'ProxyPass "/m" "balancer://pool"',
+  '<VirtualHost *:80>',
+  '    <Proxy "balancer://pool">',
+  '        BalancerMember "http://127.0.0.1:8001"',
+  '    </Proxy>',
+  '    ProxyPass "/v" "balancer://pool"',
+  '</VirtualHost>',
+  '',
+].join('\n');
+
+test('the model: one balancer per server and name, the one each server uses, and its users', () => {
+  const { proxy, config } = lint(HIDDEN);
+  const vh = config.all.find((n) => n.lname === 'virtualhost')!;
+  const [main, own] = proxy.balancers;
+  assert.deepEqual(proxy.balancers.map((b) => [b.name, b.vhost === null ? 'main' : 'vhost', b.members.length]), [['balancer://pool', 'main', 0], ['balancer://pool', 'vhost', 1]]);
+  assert.equal(proxy.balancerFor(null, 'balancer://pool'), main);
+  assert.equal(proxy.balancerFor(vh, 'balancer://pool'), main, 'the main server\'s comes first');
+  assert.equal(proxy.ownBalancer(vh, 'balancer://pool'), own);
+  assert.equal(own.hiddenBy, main);
+  assert.equal(main.hiddenBy, undefined);
+  assert.deepEqual(main.users.map((r) => r.path), ['/m', '/v']);
+  assert.deepEqual(own.users, []);
+  assert.equal(own.members[0].balancer, own);
+
+  // Both inheritances Off: the virtual host's own.
+  const off = HIDDEN.replace('<VirtualHost *:80>', '<VirtualHost *:80>\n    BalancerInherit Off\n    ProxyPassInherit Off');
+  const o = lint(off);
+  const ovh = o.config.all.find((n) => n.lname === 'virtualhost')!;
+  assert.equal(o.proxy.balancerFor(ovh, 'balancer://pool')?.vhost, ovh);
+  assert.equal(o.proxy.balancers.some((b) => b.hiddenBy), false);
+});
+
+test('the model: a virtual host\'s settings for the main server\'s balancer hold for its requests, key by key; failonstatus codes add up', () => {
+  const text = [
+    '<Proxy "balancer://pool">',
+    '    BalancerMember "http://127.0.0.1:8001"',
+    '    ProxySet failonstatus=503 maxattempts=1',
+    '</Proxy>',
+    '<VirtualHost *:80>',
+    '    ProxyPass "/v" "balancer://pool" failonstatus=500 forcerecovery=Off',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const { proxy, config } = lint(text);
+  const vh = config.all.find((n) => n.lname === 'virtualhost')!;
+  const pool = proxy.balancerFor(vh, 'balancer://pool')!;
+  const show = (m: Map<string, { value: string; node: { file: { text: string }; directive: { start: number } } }>) =>
+    Object.fromEntries([...m].map(([k, p]) => [k, `${p.value} (line ${lineOf(text, p.node.directive.start)})`]));
+  assert.deepEqual(show(proxy.balancerParams(pool, null)), { failonstatus: '503 (line 3)', maxattempts: '1 (line 3)' });
+  assert.deepEqual(show(proxy.balancerParams(pool, vh)), { failonstatus: '503,500 (line 6)', maxattempts: '1 (line 3)', forcerecovery: 'Off (line 6)' });
+});
