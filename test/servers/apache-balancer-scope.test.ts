@@ -2,7 +2,7 @@
 // host the main server's balancers followed by its own (unless both BalancerInherit and ProxyPassInherit are Off
 // there), and the lookup takes the first of the name: the main server's wins. A main-server ProxyPass to a balancer
 // defines it there, without members. These run the real httpd with two stand-in backends, see which one a request
-// reaches, and check that go to definition and the hover say the same.
+// reaches, and check that go to definition, the hover and undefined-balancer say the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
@@ -27,27 +27,32 @@ interface Case {
   expect: 'A' | 'B' | 503;
   /** The line (1-based) go to definition on the virtual host's balancer://pool leads to, or none. */
   definition?: number;
+  /** For a 503: what undefined-balancer says on the virtual host's ProxyPass (and no finding there otherwise). */
+  finding?: RegExp;
 }
 
 const vhost = (...body: string[]) => ['<VirtualHost *:80>', '    ServerName localhost', ...body.map((l) => '    ' + l), '    ProxyPass "/v" "balancer://pool"', '</VirtualHost>'];
 const mainPool = ['<Proxy "balancer://pool">', '    BalancerMember "http://A"', '</Proxy>'];
 const ownPool = ['<Proxy "balancer://pool">', '    BalancerMember "http://B"', '</Proxy>'];
 
+/** What undefined-balancer says when the main server's balancer without members hides the virtual host's own. */
+const HIDDEN = /balancer:\/\/pool is also defined in the main server \(.*\), without members, and a virtual host uses the main server's balancer of a name before its own: the members this virtual host defines \(line \d+\) get no requests/;
+
 const CASES: Case[] = [
   { what: 'defined in the main server and in the virtual host', lines: [...mainPool, ...vhost(...ownPool)], expect: 'A', definition: 1 },
   { what: 'the same, the virtual host first in the file', lines: [...vhost(...ownPool), ...mainPool], expect: 'A', definition: 8 },
   { what: 'BalancerInherit Off alone', lines: [...mainPool, ...vhost('BalancerInherit Off', ...ownPool)], expect: 'A', definition: 1 },
   { what: 'BalancerInherit Off and ProxyPassInherit Off', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off', ...ownPool)], expect: 'B', definition: 8 },
-  { what: 'only a main-server ProxyPass to it, members in the virtual host', lines: ['ProxyPass "/m" "balancer://pool"', ...vhost(...ownPool)], expect: 503 },
+  { what: 'only a main-server ProxyPass to it, members in the virtual host', lines: ['ProxyPass "/m" "balancer://pool"', ...vhost(...ownPool)], expect: 503, finding: HIDDEN },
   { what: 'defined in the virtual host only', lines: [...vhost(...ownPool)], expect: 'B', definition: 3 },
   { what: 'ProxyPassInherit Off alone', lines: [...mainPool, ...vhost('ProxyPassInherit Off', ...ownPool)], expect: 'A', definition: 1 },
   { what: 'BalancerInherit Off and ProxyPassInherit Off in the main server', lines: ['BalancerInherit Off', 'ProxyPassInherit Off', ...mainPool, ...vhost(...ownPool)], expect: 'B', definition: 8 },
   { what: 'a main-server <Proxy> section with neither BalancerMember nor ProxySet', lines: ['<Proxy "balancer://pool">', '    Require all granted', '</Proxy>', ...vhost(...ownPool)], expect: 'B', definition: 6 },
-  { what: 'a main-server <Proxy> section with only ProxySet', lines: ['<Proxy "balancer://pool">', '    ProxySet lbmethod=byrequests', '</Proxy>', ...vhost(...ownPool)], expect: 503, definition: 1 },
-  { what: 'only a main-server ProxyPassMatch to it', lines: ['ProxyPassMatch "^/m/(.*)" "balancer://pool/$1"', ...vhost(...ownPool)], expect: 503 },
-  { what: 'only a main-server <Location> ProxyPass to it', lines: ['<Location "/m">', '    ProxyPass "balancer://pool"', '</Location>', ...vhost(...ownPool)], expect: 503 },
-  { what: 'BalancerInherit Off and ProxyPassInherit Off, defined in the main server only', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off')], expect: 503 },
-  { what: 'defined in another virtual host only', lines: ['<VirtualHost *:81>', '    ServerName other', ...ownPool.map((l) => '    ' + l), '</VirtualHost>', ...vhost()], expect: 503 },
+  { what: 'a main-server <Proxy> section with only ProxySet', lines: ['<Proxy "balancer://pool">', '    ProxySet lbmethod=byrequests', '</Proxy>', ...vhost(...ownPool)], expect: 503, definition: 1, finding: HIDDEN },
+  { what: 'only a main-server ProxyPassMatch to it', lines: ['ProxyPassMatch "^/m/(.*)" "balancer://pool/$1"', ...vhost(...ownPool)], expect: 503, finding: HIDDEN },
+  { what: 'only a main-server <Location> ProxyPass to it', lines: ['<Location "/m">', '    ProxyPass "balancer://pool"', '</Location>', ...vhost(...ownPool)], expect: 503, finding: HIDDEN },
+  { what: 'BalancerInherit Off and ProxyPassInherit Off, defined in the main server only', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off')], expect: 503, finding: /is defined in the main server \(line 1\), but this virtual host has BalancerInherit Off \(line 6\) and ProxyPassInherit Off \(line 7\), so it does not take the main server's balancers/ },
+  { what: 'defined in another virtual host only', lines: ['<VirtualHost *:81>', '    ServerName other', ...ownPool.map((l) => '    ' + l), '</VirtualHost>', ...vhost()], expect: 503, finding: /is defined only in <VirtualHost \*:81> \(line 1\)/ },
 ];
 
 async function reach(text: string, a: Standin, b: Standin): Promise<'A' | 'B' | number | string> {
@@ -65,16 +70,22 @@ async function reach(text: string, a: Standin, b: Standin): Promise<'A' | 'B' | 
   }
 }
 
-test('a virtual host uses the main server\'s balancer of a name before its own, and go to definition leads there (real httpd)', async () => {
+test('a virtual host uses the main server\'s balancer of a name before its own; go to definition and undefined-balancer say so (real httpd)', async () => {
   const a = await startHttpStandin({ behaviour: 'ok', deadlineMs: 120_000 });
   const b = await startHttpStandin({ behaviour: 'ok', deadlineMs: 120_000 });
   try {
     for (const c of CASES) {
       const text = c.lines.join('\n').replaceAll('http://A', `http://${a.address}`).replaceAll('http://B', `http://${b.address}`) + '\n';
       assert.equal(await reach(text, a, b), c.expect, c.what);
+      const result = lint(text);
       const at = text.indexOf('"balancer://pool"', text.indexOf('ProxyPass "/v"')) + 3;
-      const defs = apacheDefinitions(lint(text), PATH, at, memHost({ [PATH]: text }));
-      assert.deepEqual(defs.map((d) => text.slice(0, d.start).split('\n').length), c.definition ? [c.definition] : [], c.what);
+      const defs = apacheDefinitions(result, PATH, at, memHost({ [PATH]: text }));
+      const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+      assert.deepEqual(defs.map((d) => lineOf(d.start)), c.definition ? [c.definition] : [], c.what);
+      const vLine = lineOf(text.indexOf('ProxyPass "/v"'));
+      const found = result.findings.filter((f) => f.ruleId === 'undefined-balancer' && lineOf(f.start) === vLine);
+      if (c.finding) assert.match(found[0]?.message ?? '(none)', c.finding, c.what);
+      else assert.deepEqual(found.map((f) => f.message), [], c.what);
     }
   } finally {
     await Promise.all([a.stop(), b.stop()]);
