@@ -10,7 +10,7 @@ import { memHost, requireBinary } from '../helpers';
 import { apacheConfigTest, DEFAULT_APACHE_MODULES, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { sleep } from './harness/proc';
-import { startHttpStandin } from './standins/http';
+import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
 
@@ -20,6 +20,30 @@ const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n
 const findings = (text: string, rule: string, path = PATH) => lint(text, path).findings.filter((f) => f.ruleId === rule).map((f) => ({ line: lineOf(text, f.start), message: f.message, suggestions: f.suggestions }));
 const vhost = (...body: string[]) => ['<VirtualHost *:80>', '    ServerName localhost', ...body.map((l) => '    ' + l), '</VirtualHost>'];
 const WS = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' };
+
+test('a virtual host\'s own members of a name the main server defines are no failover: balancer-single-member looks at the main server\'s (real httpd)', async () => {
+  const down = await refusedPort();
+  const b = await startHttpStandin({ behaviour: 'ok', deadlineMs: 60_000 });
+  try {
+    // The main server's only member refuses connections; the virtual host's own member is healthy and gets nothing.
+    const text = ['<Proxy "balancer://pool">', '    BalancerMember "http://DOWN"', '</Proxy>', ...vhost('<Proxy "balancer://pool">', '    BalancerMember "http://B"', '</Proxy>', 'ProxyPass "/v" "balancer://pool"')]
+      .join('\n').replace('http://DOWN', `http://${down.address}`).replace('http://B', `http://${b.address}`) + '\n';
+    const setup = await prepareApache(text);
+    const httpd = await startApache(setup);
+    try {
+      const r = await request({ port: setup.port, path: '/v', timeoutMs: 8000 });
+      assert.equal(r.status, 503);
+      assert.equal(b.requests.length, 0, 'the virtual host\'s own member got a request');
+      assert.match(httpd.errorLog(), /AH00957: .*attempt to connect to 127\.0\.0\.1:\d+ .* failed/);
+    } finally {
+      await httpd.stop();
+      setup.cleanup();
+    }
+    assert.deepEqual(findings(text, 'balancer-single-member').map((f) => f.line), [2], 'the main server\'s single member, not the hidden one');
+  } finally {
+    await Promise.all([down.stop(), b.stop()]);
+  }
+});
 
 test('upgrade=websocket on a virtual host\'s own member does not reach the main server\'s member its requests use: websocket-upgrade-not-enabled looks at that one (real httpd)', async () => {
   const w = await startHttpStandin({ behaviour: 'websocket', deadlineMs: 60_000 });
@@ -60,7 +84,7 @@ async function fourRequests(text: string, port: '80' | '81', path: string): Prom
   }
 }
 
-test('balancer settings a virtual host sets for the main server\'s balancer hold for its own requests only, and failonstatus codes add up; the model says the same (real httpd)', async () => {
+test('balancer settings a virtual host sets for the main server\'s balancer hold for its own requests only, and failonstatus codes add up; the model and balancer-without-failonstatus say the same (real httpd)', async () => {
   const hung = await startHttpStandin({ behaviour: 'silent', deadlineMs: 60_000 });
   const failing = await startHttpStandin({ behaviour: 'ok', status: 503, deadlineMs: 60_000 });
   const good = await startHttpStandin({ behaviour: 'ok', deadlineMs: 60_000 });
@@ -82,6 +106,9 @@ test('balancer settings a virtual host sets for the main server\'s balancer hold
     const tpool = t.proxy.balancerFor(tvh, 'balancer://pool')!;
     assert.equal(t.proxy.balancerParams(tpool, tvh).get('failontimeout')?.value, 'On');
     assert.equal(t.proxy.balancerParams(tpool, null).get('failontimeout'), undefined);
+    const reported = findings(timeouts, 'balancer-without-failonstatus');
+    assert.deepEqual(reported.map((f) => f.line), [3]);
+    assert.match(reported[0].message, /^balancer:\/\/pool sets neither failonstatus= nor failontimeout= for requests to the main server:/);
 
     // failonstatus=503 in the main server and failonstatus=500 on the virtual host's ProxyPass: a 503 still takes the
     // member out for the virtual host's requests (AH01174).
@@ -95,6 +122,7 @@ test('balancer settings a virtual host sets for the main server\'s balancer hold
     assert.equal(pool.vhost, null, 'the virtual host uses the main server\'s balancer');
     assert.equal(proxy.balancerParams(pool, vh).get('failonstatus')?.value, '503,500');
     assert.equal(proxy.balancerParams(pool, null).get('failonstatus')?.value, '503');
+    assert.deepEqual(findings(statuses, 'balancer-without-failonstatus'), []);
   } finally {
     await Promise.all([hung.stop(), failing.stop(), good.stop()]);
   }

@@ -65,3 +65,29 @@ test('the model: a virtual host\'s settings for the main server\'s balancer hold
   assert.deepEqual(show(proxy.balancerParams(pool, null)), { failonstatus: '503 (line 3)', maxattempts: '1 (line 3)' });
   assert.deepEqual(show(proxy.balancerParams(pool, vh)), { failonstatus: '503,500 (line 6)', maxattempts: '1 (line 3)', forcerecovery: 'Off (line 6)' });
 });
+
+test('the balancer rules report the balancer requests use, not a virtual host\'s one that the main server\'s hides, with the settings of each server that uses it', () => {
+  // The virtual host's balancer://pool comes first in the file, the main server's is the one used (on 2.4.71 its
+  // requests reached the main server's member).
+  const text = [
+    '<VirtualHost *:80>',
+    '    <Proxy "balancer://pool">',
+    '        BalancerMember "http://127.0.0.1:8001"',
+    '    </Proxy>',
+    '    ProxyPass "/v" "balancer://pool" failontimeout=On',
+    '</VirtualHost>',
+    '<Proxy "balancer://pool">',
+    '    BalancerMember "http://127.0.0.1:8002"',
+    '    BalancerMember "http://127.0.0.1:8003"',
+    '</Proxy>',
+    'ProxyPass "/m" "balancer://pool"',
+    '',
+  ].join('\n');
+  const found = lint(text).findings.filter((f) => /^balancer-/.test(f.ruleId)).map((f) => `${f.ruleId}@${lineOf(text, f.start)}`);
+  assert.deepEqual(found.sort(), ['balancer-member-without-health-check@7', 'balancer-without-failonstatus@7']);
+  const health = lint(text).findings.find((f) => f.ruleId === 'balancer-member-without-health-check')!;
+  assert.match(health.message, /^no member of balancer:\/\/pool has a health check \(hcmethod=\), and for requests to the main server: httpd takes a member out only when connecting to it fails/);
+  // Without the main server's ProxyPass only the virtual host's requests use it, and its settings cover them.
+  const vhostOnly = text.replace('ProxyPass "/m" "balancer://pool"\n', '');
+  assert.deepEqual(lint(vhostOnly).findings.filter((f) => f.ruleId === 'balancer-without-failonstatus'), []);
+});
