@@ -1,9 +1,10 @@
 // Balancers per server: each server (the main server, each <VirtualHost>) has its own balancers, a virtual host uses the
 // main server's of a name before its own, and its own lines add balancer settings for its own requests. What httpd
 // 2.4.71 did with these layouts is in test/servers/apache-balancer-scope.test.ts and apache-balancer-scope-rules.test.ts;
-// these check the model.
+// these check that the model and each of its users (the rules, completion) take the balancer the line's server uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { apacheCompletions } from '../../server/src/core/features/apache-completion';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost } from '../helpers';
@@ -90,4 +91,43 @@ test('the balancer rules report the balancer requests use, not a virtual host\'s
   // Without the main server's ProxyPass only the virtual host's requests use it, and its settings cover them.
   const vhostOnly = text.replace('ProxyPass "/m" "balancer://pool"\n', '');
   assert.deepEqual(lint(vhostOnly).findings.filter((f) => f.ruleId === 'balancer-without-failonstatus'), []);
+});
+
+test('completion: balancer names a line\'s server would use with members, and the <Proxy> a ProxyPass-only balancer wants in its own server', () => {
+  const at = (text: string, needle: string) => {
+    const offset = text.indexOf(needle) + needle.length;
+    return apacheCompletions(lint(text), PATH, text, offset).items.map((i) => i.label);
+  };
+  // In the virtual host the main server's balancer (no members) comes first: its own is not offered (503 there).
+  const url = HIDDEN.replace('    ProxyPass "/v" "balancer://pool"', '    ProxyPass "/v" "balancer://pool"\n    ProxyPass "/w" balancer://');
+  assert.deepEqual(at(url, 'ProxyPass "/w" balancer://'), []);
+  const shared = url.replace('ProxyPass "/m" "balancer://pool"', '<Proxy "balancer://pool">\n    BalancerMember "http://127.0.0.1:8002"\n</Proxy>');
+  assert.deepEqual(at(shared, 'ProxyPass "/w" balancer://'), ['balancer://pool']);
+  // The <Proxy> header for it: in the main server, whose balancer the virtual host uses; not in the virtual host, where
+  // a section would be hidden too.
+  const header = (where: 'main' | 'vhost') => {
+    const text = where === 'main' ? HIDDEN.replace('<VirtualHost', '<Proxy \n<VirtualHost') : HIDDEN.replace('    ProxyPass "/v"', '    <Proxy \n    ProxyPass "/v"');
+    return at(text, '<Proxy ');
+  };
+  assert.deepEqual(header('main'), ['balancer://pool']);
+  assert.deepEqual(header('vhost'), []);
+});
+
+test('balancer-member-outside-balancer names a balancer the member\'s server would use, each name once', () => {
+  const stray = (text: string) => lint(text).findings.find((x) => x.ruleId === 'balancer-member-outside-balancer')!;
+  const names = (f: { fix?: { edits: { newText: string }[] }; suggestions?: { edits: { newText: string }[] }[] }) => ({
+    fix: f.fix?.edits.map((e) => e.newText),
+    suggestions: (f.suggestions ?? []).map((x) => x.edits.map((e) => e.newText).join()),
+  });
+  const member = 'BalancerMember "http://127.0.0.1:8002"\n';
+  // The main server's balancer://pool has no member: naming it there fixes both servers.
+  assert.deepEqual(names(stray(HIDDEN + member)), { fix: ['balancer://pool "http://127.0.0.1:8002"'], suggestions: [] });
+  // Two virtual hosts that keep to their own balancers each define an empty balancer://pool: one suggestion, and no
+  // fix, since the member in the main server would serve neither.
+  const own = (port: number) => [`<VirtualHost *:${port}>`, '    BalancerInherit Off', '    ProxyPassInherit Off', '    ProxyPass "/v" "balancer://pool"', '</VirtualHost>'];
+  assert.deepEqual(names(stray([...own(80), ...own(81), member].join('\n'))), { fix: undefined, suggestions: ['balancer://pool "http://127.0.0.1:8002"'] });
+  // In a virtual host that uses the main server's balancer://pool a member named so would join the virtual host's own,
+  // which gets no requests: not offered.
+  const inVhost = ['<Proxy "balancer://pool">', '    BalancerMember "http://127.0.0.1:8001"', '</Proxy>', '<VirtualHost *:80>', '    ProxyPass "/v" "balancer://pool"', '    ' + member, '</VirtualHost>', ''].join('\n');
+  assert.deepEqual(names(stray(inVhost)), { fix: undefined, suggestions: [] });
 });
