@@ -1,9 +1,12 @@
 // Balancers per server: each server (the main server, each <VirtualHost>) has its own balancers, a virtual host uses the
 // main server's of a name before its own, and its own lines add balancer settings for its own requests. What httpd
 // 2.4.71 did with these layouts is in test/servers/apache-balancer-scope.test.ts and apache-balancer-scope-rules.test.ts;
-// these check that the model and each of its users (the rules, completion) take the balancer the line's server uses.
+// these check that the model and each of its users (the rules, completion, explain) take the balancer the line's
+// server uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { findApachePlace } from '../../server/src/core/explain/apache-place';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { apacheCompletions } from '../../server/src/core/features/apache-completion';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
@@ -130,4 +133,41 @@ test('balancer-member-outside-balancer names a balancer the member\'s server wou
   // which gets no requests: not offered.
   const inVhost = ['<Proxy "balancer://pool">', '    BalancerMember "http://127.0.0.1:8001"', '</Proxy>', '<VirtualHost *:80>', '    ProxyPass "/v" "balancer://pool"', '    ' + member, '</VirtualHost>', ''].join('\n');
   assert.deepEqual(names(stray(inVhost)), { fix: undefined, suggestions: [] });
+});
+
+test('explain: a line about a whole balancer goes to the one of its name that can log it, with the settings of the request\'s server', () => {
+  const text = [
+    'Listen 80',
+    'Listen 81',
+    '<Proxy "balancer://pool">',
+    '    BalancerMember "http://127.0.0.1:8001"',
+    '    ProxySet failonstatus=503',
+    '</Proxy>',
+    'ProxyPass "/m" "balancer://pool"',
+    '<VirtualHost *:81>',
+    '    ProxyPass "/v" "balancer://pool" failonstatus=500 forcerecovery=Off',
+    '</VirtualHost>',
+    '<VirtualHost *:82>',
+    '    BalancerInherit Off',
+    '    ProxyPassInherit Off',
+    '    ProxyPass "/x" "balancer://pool"',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const { proxy, config } = lint(text);
+  const [v81] = config.all.filter((n) => n.lname === 'virtualhost');
+  const place = (line: string, servers?: Set<(typeof v81) | null>) => {
+    const e = explainLogLine(line)!;
+    const p = findApachePlace(proxy, e.fields, { patternId: e.pattern.id, ...(servers ? { servers: { servers, how: 'test' } } : {}) });
+    return p && { line: lineOf(text, p.node.directive.start), values: p.values.map((v) => `${v.name}=${v.value}`) };
+  };
+  const head = '[Mon Nov 23 03:25:01.576303 2026] [proxy_balancer:error] [pid 10:tid 11] [client 127.0.0.1:5000] ';
+  // AH01171 comes from a balancer without members: the :82 virtual host's own, which its ProxyPass defines.
+  assert.equal(place(`${head}AH01171: balancer://pool: No workers in balancer`)?.line, 14);
+  // AH01170: the main server's, with forcerecovery of the server the request came to.
+  assert.deepEqual(place(`${head}AH01170: balancer://pool: All workers are in error state`), { line: 3, values: ['forcerecovery=On', 'members=1'] });
+  assert.deepEqual(place(`${head}AH01170: balancer://pool: All workers are in error state`, new Set([v81])), { line: 3, values: ['forcerecovery=Off', 'members=1'] });
+  // AH01174 for a request to the :81 virtual host: its failonstatus codes add to the main server's.
+  const failed = `${head}AH01174: balancer://pool: Forcing worker (http://127.0.0.1:8001) into error state due to status code 503 matching 'failonstatus' balancer parameter`;
+  assert.ok(place(failed, new Set([v81]))?.values.includes('failonstatus=503,500'));
 });
