@@ -2,11 +2,12 @@
 // host the main server's balancers followed by its own (unless both BalancerInherit and ProxyPassInherit are Off
 // there), and the lookup takes the first of the name: the main server's wins. A main-server ProxyPass to a balancer
 // defines it there, without members. These run the real httpd with two stand-in backends, see which one a request
-// reaches, and check that go to definition and the hover say the same.
+// reaches, and check that go to definition, the hover, undefined-balancer and explain say the same.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { apacheDefinitions } from '../../server/src/core/features/apache-navigation';
+import { explainLog } from '../../server/src/core/explain/explain';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary } from '../helpers';
@@ -27,46 +28,74 @@ interface Case {
   expect: 'A' | 'B' | 503;
   /** The line (1-based) go to definition on the virtual host's balancer://pool leads to, or none. */
   definition?: number;
+  /** For a 503: what undefined-balancer says on the virtual host's ProxyPass (and no finding there otherwise). */
+  finding?: RegExp;
+  /** For a 503: the line explain places httpd's AH01171 line at. */
+  explained?: number;
 }
 
 const vhost = (...body: string[]) => ['<VirtualHost *:80>', '    ServerName localhost', ...body.map((l) => '    ' + l), '    ProxyPass "/v" "balancer://pool"', '</VirtualHost>'];
 const mainPool = ['<Proxy "balancer://pool">', '    BalancerMember "http://A"', '</Proxy>'];
 const ownPool = ['<Proxy "balancer://pool">', '    BalancerMember "http://B"', '</Proxy>'];
 
+/** What undefined-balancer says when the main server's balancer without members hides the virtual host's own. */
+const HIDDEN = /balancer:\/\/pool is also defined in the main server \(.*\), without members, and a virtual host uses the main server's balancer of a name before its own: the members this virtual host defines \(line \d+\) get no requests/;
+
 const CASES: Case[] = [
   { what: 'defined in the main server and in the virtual host', lines: [...mainPool, ...vhost(...ownPool)], expect: 'A', definition: 1 },
   { what: 'the same, the virtual host first in the file', lines: [...vhost(...ownPool), ...mainPool], expect: 'A', definition: 8 },
   { what: 'BalancerInherit Off alone', lines: [...mainPool, ...vhost('BalancerInherit Off', ...ownPool)], expect: 'A', definition: 1 },
   { what: 'BalancerInherit Off and ProxyPassInherit Off', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off', ...ownPool)], expect: 'B', definition: 8 },
-  { what: 'only a main-server ProxyPass to it, members in the virtual host', lines: ['ProxyPass "/m" "balancer://pool"', ...vhost(...ownPool)], expect: 503 },
+  { what: 'only a main-server ProxyPass to it, members in the virtual host', lines: ['ProxyPass "/m" "balancer://pool"', ...vhost(...ownPool)], expect: 503, finding: HIDDEN, explained: 1 },
   { what: 'defined in the virtual host only', lines: [...vhost(...ownPool)], expect: 'B', definition: 3 },
+  { what: 'ProxyPassInherit Off alone', lines: [...mainPool, ...vhost('ProxyPassInherit Off', ...ownPool)], expect: 'A', definition: 1 },
+  { what: 'BalancerInherit Off and ProxyPassInherit Off in the main server', lines: ['BalancerInherit Off', 'ProxyPassInherit Off', ...mainPool, ...vhost(...ownPool)], expect: 'B', definition: 8 },
+  { what: 'a main-server <Proxy> section with neither BalancerMember nor ProxySet', lines: ['<Proxy "balancer://pool">', '    Require all granted', '</Proxy>', ...vhost(...ownPool)], expect: 'B', definition: 6 },
+  { what: 'a main-server <Proxy> section with only ProxySet', lines: ['<Proxy "balancer://pool">', '    ProxySet lbmethod=byrequests', '</Proxy>', ...vhost(...ownPool)], expect: 503, definition: 1, finding: HIDDEN, explained: 1 },
+  { what: 'only a main-server ProxyPassMatch to it', lines: ['ProxyPassMatch "^/m/(.*)" "balancer://pool/$1"', ...vhost(...ownPool)], expect: 503, finding: HIDDEN, explained: 1 },
+  { what: 'only a main-server <Location> ProxyPass to it', lines: ['<Location "/m">', '    ProxyPass "balancer://pool"', '</Location>', ...vhost(...ownPool)], expect: 503, finding: HIDDEN, explained: 2 },
+  { what: 'BalancerInherit Off and ProxyPassInherit Off, defined in the main server only', lines: [...mainPool, ...vhost('BalancerInherit Off', 'ProxyPassInherit Off')], expect: 503, finding: /is defined in the main server \(line 1\), but this virtual host has BalancerInherit Off \(line 6\) and ProxyPassInherit Off \(line 7\), so it does not take the main server's balancers/, explained: 8 },
+  { what: 'defined in another virtual host only', lines: ['<VirtualHost *:81>', '    ServerName other', ...ownPool.map((l) => '    ' + l), '</VirtualHost>', ...vhost()], expect: 503, finding: /is defined only in <VirtualHost \*:81> \(line 1\)/, explained: 9 },
 ];
 
-async function reach(text: string, a: Standin, b: Standin): Promise<'A' | 'B' | number | string> {
+/** Which backend a request to the virtual host's /v reached, or 503 with httpd's AH01171 line (in `logged`). */
+async function reach(text: string, a: Standin, b: Standin, logged: string[]): Promise<'A' | 'B' | number | string> {
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   try {
     const [na, nb] = [a.requests.length, b.requests.length];
-    const r = await request({ port: setup.port, path: '/v', timeoutMs: 8000 });
+    const r = await request({ port: setup.ports.get('80')!, path: '/v', timeoutMs: 8000 });
     if (a.requests.length > na) return 'A';
     if (b.requests.length > nb) return 'B';
-    return r.status === 503 && /AH01171: balancer:\/\/pool: No workers in balancer/.test(httpd.errorLog()) ? 503 : `${r.status}`;
+    logged.push(...httpd.errorLog().split('\n').filter((l) => /AH01171: balancer:\/\/pool: No workers in balancer/.test(l)));
+    return r.status === 503 && logged.length ? 503 : `${r.status}`;
   } finally {
     await httpd.stop();
     setup.cleanup();
   }
 }
 
-test('a virtual host uses the main server\'s balancer of a name before its own, and go to definition leads there (real httpd)', async () => {
+test('a virtual host uses the main server\'s balancer of a name before its own; go to definition, undefined-balancer and explain say so (real httpd)', async () => {
   const a = await startHttpStandin({ behaviour: 'ok', deadlineMs: 120_000 });
   const b = await startHttpStandin({ behaviour: 'ok', deadlineMs: 120_000 });
   try {
     for (const c of CASES) {
       const text = c.lines.join('\n').replaceAll('http://A', `http://${a.address}`).replaceAll('http://B', `http://${b.address}`) + '\n';
-      assert.equal(await reach(text, a, b), c.expect, c.what);
+      const logged: string[] = [];
+      assert.equal(await reach(text, a, b, logged), c.expect, c.what);
+      const result = lint(text);
       const at = text.indexOf('"balancer://pool"', text.indexOf('ProxyPass "/v"')) + 3;
-      const defs = apacheDefinitions(lint(text), PATH, at);
-      assert.deepEqual(defs.map((d) => text.slice(0, d.start).split('\n').length), c.definition ? [c.definition] : [], c.what);
+      const defs = apacheDefinitions(result, PATH, at);
+      const lineOf = (offset: number) => text.slice(0, offset).split('\n').length;
+      assert.deepEqual(defs.map((d) => lineOf(d.start)), c.definition ? [c.definition] : [], c.what);
+      const vLine = lineOf(text.indexOf('ProxyPass "/v"'));
+      const found = result.findings.filter((f) => f.ruleId === 'undefined-balancer' && lineOf(f.start) === vLine);
+      if (c.finding) assert.match(found[0]?.message ?? '(none)', c.finding, c.what);
+      else assert.deepEqual(found.map((f) => f.message), [], c.what);
+      if (c.explained) {
+        const e = explainLog(logged.slice(0, 1), [], [result]).entries[0];
+        assert.equal(e?.apache ? e.apache.node.file.lines.positionAt(e.apache.node.directive.start).line + 1 : 0, c.explained, `${c.what}: where explain places ${logged[0]}`);
+      }
     }
   } finally {
     await Promise.all([a.stop(), b.stop()]);

@@ -194,7 +194,7 @@ test('ProxyPass order, balancers and members, and the timeout chain with its ori
   assert.deepEqual(m.rulesFor(null).map((r) => r.path), ['/main']);
   const loc = m.rules.find((r) => r.location)!;
   assert.equal(loc.path, '/d');
-  const app = m.balancers.get('balancer://app')!;
+  const app = m.balancerFor(vh, 'balancer://app')!;
   assert.equal(app.members.length, 1);
   assert.deepEqual([...app.params.keys()].sort(), ['failonstatus', 'lbmethod']);
   const w = (url: string) => m.workers.find((x) => x.url === url)!;

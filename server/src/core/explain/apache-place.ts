@@ -99,7 +99,7 @@ const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
  */
 export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: ApachePlaceContext = {}): ApachePlace | undefined {
   const { borrowed, balancers, patternId = '' } = ctx;
-  if (fields.balancer && BALANCER_LINES.has(patternId)) return balancerPlace(proxy, fields.balancer, patternId, borrowed);
+  if (fields.balancer && BALANCER_LINES.has(patternId)) return balancerPlace(proxy, fields.balancer, patternId, borrowed, ctx.servers);
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
@@ -252,8 +252,9 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
   // The backend and connect timeouts only for the lines they decide (their pattern names ProxyTimeout or Timeout):
   // not for a header too big, a name that does not resolve or a connection the backend closed.
   const values = waitsFor(patternId) ? [timeoutValue('backend timeout', proxy.backendTimeout(w, server), w), timeoutValue('connect timeout', proxy.connectTimeout(w, server), w)] : [];
-  if (w.balancer && patternId === 'apache-failonstatus') values.push(balancerParam(w.balancer, 'failonstatus'));
-  if (w.balancer && patternId === 'apache-failontimeout') values.push(balancerParam(w.balancer, 'failontimeout'));
+  // A virtual host that uses the main server's balancer sets its own balancer settings on top (see balancerParams).
+  if (w.balancer && patternId === 'apache-failonstatus') values.push(balancerParam(proxy.balancerParams(w.balancer, server), 'failonstatus'));
+  if (w.balancer && patternId === 'apache-failontimeout') values.push(balancerParam(proxy.balancerParams(w.balancer, server), 'failontimeout'));
   return values;
 }
 
@@ -267,8 +268,8 @@ function param(name: string, p: WorkerParam, w: Worker, show: (v: string) => str
   return { name, value: show(p.value), origin: `${p.key}=${p.value} on the worker`, node: p.node ?? w.node };
 }
 
-function balancerParam(b: Balancer, key: string): ApacheValue {
-  const p = b.params.get(key);
+function balancerParam(params: Map<string, WorkerParam>, key: string): ApacheValue {
+  const p = params.get(key);
   return p ? { name: key, value: p.value, origin: `${p.node.name} on the balancer`, node: p.node } : { name: key, value: 'not set', origin: 'the default' };
 }
 
@@ -278,16 +279,17 @@ function balancerParam(b: Balancer, key: string): ApacheValue {
  * members in error state again when all are; with Off it answers 503 at once (on 2.4.71: after both members refused
  * a connection, the next requests got 503 and AH01170 with Off, and each tried the members again with the default).
  */
-function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borrowed?: string): ApachePlace | undefined {
-  const b = proxy.balancers.get(name);
+function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borrowed?: string, servers?: ApachePlaceContext['servers']): ApachePlace | undefined {
+  const { b, others, server } = whichBalancer(proxy, name, patternId, servers);
   const node = b?.section ?? b?.users[0]?.node ?? b?.members[0]?.node;
   if (!b || !node) return undefined;
   let how = `the line names ${b.name}`;
   if (!b.section) how += `, which has no <Proxy ${b.name}> section (its ${b.users[0] ? 'first ProxyPass' : 'first member'} is shown)`;
+  if (others.length) how += `; ${others.length + 1} servers have a balancer of this name (also ${others.slice(0, 3).map((o) => `the one of ${serverName(proxy, o.vhost)}`).join(', ')}) and the line does not say which`;
   if (borrowed) how += `; ${borrowed}`;
   const values: ApacheValue[] = [];
   if (patternId === 'apache-all-in-error') {
-    const p = b.params.get('forcerecovery');
+    const p = proxy.balancerParams(b, server).get('forcerecovery');
     const off = p && /^off$/i.test(p.value);
     values.push(
       p
@@ -296,7 +298,25 @@ function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borro
     );
     values.push({ name: 'members', value: String(b.members.length), origin: b.members.map((m) => m.url).slice(0, 4).join(', ') + (b.members.length > 4 ? ', …' : ''), ...(b.members[0] ? { node: b.members[0].node } : {}) });
   }
-  return { node, balancer: b, how, ambiguous: false, values };
+  return { node, balancer: b, how, ambiguous: others.length > 0, values };
+}
+
+/**
+ * Which server's balancer a line naming `balancer://name` is about: each server has its own (see takesMainBalancers),
+ * and only those some server's requests use can log. The servers the lines say the request came to narrow them down;
+ * AH01171 ("No workers") comes from one without members, AH01170 and AH01167 from one with members. `server`: whose
+ * settings apply (a virtual host's own lines add to the main server's balancer's, see balancerParams).
+ */
+function whichBalancer(proxy: ProxyModel, name: string, patternId: string, hint?: ApachePlaceContext['servers']): { b?: Balancer; others: Balancer[]; server: ApacheNode | null } {
+  let list = proxy.balancers.filter((b) => b.name === name && !b.hiddenBy);
+  const hinted = hint ? [...hint.servers] : [];
+  const reached = list.filter((b) => hinted.some((s) => proxy.balancerFor(s, name) === b));
+  if (reached.length) list = reached;
+  const fits = list.filter((b) => (patternId === 'apache-no-workers' ? b.members.length === 0 : b.members.length > 0));
+  if (fits.length) list = fits;
+  const b = list[0];
+  const server = b ? (hinted.find((s) => proxy.balancerFor(s, name) === b) ?? b.vhost) : null;
+  return { b, others: list.slice(1), server };
 }
 
 function timeoutValue(name: string, t: TimeoutValue, w: Worker): ApacheValue {

@@ -456,7 +456,7 @@ function nextTryAfterGap(lines: readonly { explanation?: LogExplanation }[], con
     if (!prev || !e?.fields.upstream) return false;
     const { host, port } = hostPort(prev);
     for (const { proxy } of configs) {
-      const balancers = new Set([...proxy.balancers.values()].filter((b) => b.members.some((m) => sameBackend(m, host, port))));
+      const balancers = new Set(proxy.balancers.filter((b) => b.members.some((m) => sameBackend(m, host, port))));
       if (!balancers.size) continue;
       const next = findApachePlace(proxy, e.fields, { patternId: e.pattern.id, balancers });
       const w = next?.worker;

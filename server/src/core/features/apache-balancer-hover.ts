@@ -1,8 +1,8 @@
 import type { ApacheLintResult } from '../lint-apache';
-import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
-import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Worker } from '../model/apache-proxy';
+import { serverOf } from '../model/apache-balancer-scope';
+import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Balancer, type Worker } from '../model/apache-proxy';
 import { skippedBy, type ApacheNode } from '../model/apache-tree';
-import { parseApacheDuration, parseParams, type WorkerParam } from '../model/apache-workers';
+import { parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { dirname, relative } from '../paths';
 
 const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
@@ -52,54 +52,25 @@ const outOfService = (m: Worker) => {
  * (timeout and connectiontimeout without a member's own): a ProxyPass line's own server; for the balancer's other lines,
  * the servers of the ProxyPass lines that use it (the first stands for all, the others are compared with it).
  */
-function requestServers(result: ApacheLintResult, node: ApacheNode, name: string, definers: ApacheNode[], home: ApacheNode | null): (ApacheNode | null)[] {
+function requestServers(result: ApacheLintResult, node: ApacheNode, b: Balancer | undefined): (ApacheNode | null)[] {
   const { proxy } = result;
-  const main = (s: ApacheNode | null) => (s === null ? [null, ...proxy.servers.filter((x) => x.vhost && balancerHome(definers, proxy, x.vhost) === home).map((x) => x.vhost)] : [s]);
+  const home = b?.vhost ?? serverOf(node);
+  const main = (s: ApacheNode | null) => (s === null ? [null, ...proxy.servers.filter((x) => x.vhost && b && proxy.balancerFor(x.vhost, b.name) === b).map((x) => x.vhost)] : [s]);
   const rule = proxy.rules.find((r) => r.node === node);
   if (rule) return main(rule.vhost);
-  const users = [...new Set(proxy.rules.filter((r) => r.target?.scheme === 'balancer' && balancerName(r.url) === name && balancerHome(definers, proxy, r.vhost) === home).map((r) => r.vhost))];
+  const users = [...new Set((b?.users ?? []).map((r) => r.vhost))];
   if (users.includes(null)) return main(null);
   return users.length ? users : [home];
 }
 
-/**
- * The balancer settings in force for requests to `server` through the balancer of `home` (the last line of each key):
- * those its home server's lines give it, and in a virtual host that uses the main server's balancer, those of the
- * virtual host's own lines (a ProxyPass or ProxySet naming it, its own <Proxy> section of the name) instead, key by
- * key. On 2.4.71, with the members in the main server: forcerecovery=Off on the virtual host's ProxyPass, or in its
- * own <Proxy balancer://pool> section, applied to the virtual host's requests and not to the main server's, and the
- * main server's forcerecovery=Off applied in a virtual host that sets none (test/servers/apache-balancer-scope.test.ts).
- */
-function balancerParams(result: ApacheLintResult, name: string, home: ApacheNode | null, server: ApacheNode | null): Map<string, WorkerParam> {
-  const own = server === home ? new Map<string, WorkerParam>() : linesParams(result, name, server);
-  const out = linesParams(result, name, home);
-  for (const [k, p] of own) out.set(k, p);
-  return out;
+/** The balancer a line of `node`'s server uses by this name (the main server's or its own, see takesMainBalancers). */
+export function balancerOf(result: ApacheLintResult, node: ApacheNode, written: string): Balancer | undefined {
+  return result.proxy.balancerFor(serverOf(node), balancerName(written));
 }
 
-function linesParams(result: ApacheLintResult, name: string, server: ApacheNode | null): Map<string, WorkerParam> {
-  const out = new Map<string, WorkerParam>();
-  const rules = new Map(result.proxy.rules.map((r) => [r.node, r]));
-  for (const n of result.config.all) {
-    if (serverOf(n) !== server || skippedBy(n)) continue;
-    let params: WorkerParam[] = [];
-    const rule = rules.get(n);
-    if (rule) {
-      if (rule.target?.scheme === 'balancer' && balancerName(rule.url) === name) params = rule.params;
-    } else if (n.lname === 'proxyset') {
-      const t = proxySetTarget(n);
-      if (t && !t.match && /^balancer:\/\//i.test(t.url) && balancerName(t.url) === name) params = parseParams(n, t.urlFromLine ? 1 : 0).params;
-    }
-    for (const p of params) out.set(p.key, p);
-  }
-  return out;
-}
-
-/** The members of the balancer a line of `node`'s server uses by this name (see balancerHome), in the order httpd reads them. */
+/** The members of the balancer a line of `node`'s server uses by this name, in the order httpd reads them. */
 export function balancerMembers(result: ApacheLintResult, node: ApacheNode, written: string): Worker[] {
-  const name = balancerName(written);
-  const home = balancerHome(balancerDefiners(result.config, result.proxy, name), result.proxy, serverOf(node));
-  return (result.proxy.balancers.get(name)?.members ?? []).filter((m) => serverOf(m.node) === home && !skippedBy(m.node));
+  return (balancerOf(result, node, written)?.members ?? []).filter((m) => !skippedBy(m.node));
 }
 
 /**
@@ -110,19 +81,21 @@ export function balancerMembers(result: ApacheLintResult, node: ApacheNode, writ
 export function balancerCard(result: ApacheLintResult, node: ApacheNode, written: string, from: string): string {
   const { proxy } = result;
   const name = balancerName(written);
-  const definers = balancerDefiners(result.config, proxy, name);
-  const home = balancerHome(definers, proxy, serverOf(node));
+  const b = balancerOf(result, node, written);
+  const own = serverOf(node);
+  const home = b ? b.vhost : own;
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
   const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
   const members = balancerMembers(result, node, written);
-  const section = definers.find((d) => d.lname === 'proxy' && serverOf(d) === home);
-  const own = serverOf(node);
-  const shadowed = home === null && own !== null && definers.some((d) => serverOf(d) === own && d.lname !== 'proxypass' && d.lname !== 'proxypassmatch');
+  const section = b?.section;
+  // A virtual host's own balancer of the name that the main server's hides: its section, members or ProxySet lines.
+  const hidden = proxy.ownBalancer(own, name)?.hiddenBy ? proxy.ownBalancer(own, name) : undefined;
+  const shadowed = !!hidden && (!!hidden.section || hidden.members.length > 0 || result.config.all.some((n) => n.lname === 'proxyset' && serverOf(n) === own && balancerName(proxySetTarget(n)?.url ?? '') === name));
   const whose = home === own ? '' : shadowed ? ' — the main server\'s, not this virtual host\'s own of the same name: a virtual host takes the main server\'s balancer of a name first' : ' — the main server\'s';
   const head = `**${name}**${section ? `, \`<Proxy>\` at ${place(section)}` : ''}${whose}`;
   const out = [head];
-  const params = balancerParams(result, name, home, serverOf(node));
+  const params = b ? proxy.balancerParams(b, own) : new Map<string, WorkerParam>();
   const serverName = (s: ApacheNode | null) => (s === null ? 'the main server' : proxy.servers.find((x) => x.vhost === s)?.names[0] ?? `\`<VirtualHost ${s.args.join(' ')}>\` (${at(s)})`);
 
   if (members.length === 0) {
@@ -133,7 +106,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
     const added = room ? ` (${room} leaves room for members the balancer-manager adds at run time; until then)` : '';
     out.push(`**No members** in the configuration${added}: every request here gets **503** (\`AH01171: ${name}: No workers in balancer\`).`);
   } else {
-    const servers = requestServers(result, node, name, definers, home);
+    const servers = requestServers(result, node, b);
     const describe = (m: Worker, s: ApacheNode | null) => ({
       timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node),
       connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node),

@@ -46,8 +46,9 @@ function completionsAt(result: ApacheLintResult, path: string, text: string, off
   if (lname.startsWith('<')) {
     // A <Proxy> header for a balancer that ProxyPass lines of this server use but nothing defines yet.
     if (lname !== '<proxy' || args.length > 0) return none;
+    // Only the server's own balancer gets the section (one the main server's hides would stay unused).
     const vhost = serverOf(parent);
-    const wanted = [...result.proxy.balancers.values()].filter((b) => b.members.length === 0 && !b.section && b.users.some((u) => u.vhost === vhost));
+    const wanted = result.proxy.balancers.filter((b) => b.vhost === vhost && !b.hiddenBy && b.members.length === 0 && !b.section && b.users.length > 0);
     return { items: wanted.map((b): Candidate => ({ label: b.name, kind: 'upstream', detail: 'balancer used by ProxyPass, not defined yet' })), start, end: offset };
   }
   const target = paramTarget(lname, args, parent);
@@ -242,9 +243,11 @@ function balancerNames(result: ApacheLintResult, parent: ApacheNode | null, lnam
   const path = lname.startsWith('proxypass') ? (section && /^location/.test(section.lname) ? section.args[0] : args[0]) : undefined;
   const slash = path?.endsWith('/') ? '/' : '';
   const out: Candidate[] = [];
-  for (const b of result.proxy.balancers.values()) {
-    const homes = [...(b.section ? [virtualHostOf(b.section)] : []), ...b.members.map((m) => m.vhost)];
-    if (homes.length === 0 || !homes.some((h) => h === null || h === vhost)) continue;
+  const names = new Set(result.proxy.balancers.filter((b) => b.vhost === null || b.vhost === vhost).map((b) => b.name));
+  for (const key of names) {
+    // The balancer this server uses by the name (see takesMainBalancers); one only a ProxyPass defines has no members.
+    const b = result.proxy.balancerFor(vhost, key);
+    if (!b || (!b.section && b.members.length === 0)) continue;
     const written = b.section?.args[0];
     const name = written && balancerName(written) === b.name ? written.replace(/\/+$/, '') : b.name;
     out.push({ label: `${name}${slash}`, kind: 'upstream', detail: `balancer: ${b.members.length} member${b.members.length === 1 ? '' : 's'}` });

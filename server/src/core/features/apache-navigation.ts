@@ -1,22 +1,12 @@
 import type { ApacheLintResult } from '../lint-apache';
-import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
+import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName } from '../model/apache-proxy';
-import type { ApacheConfig, ApacheNode } from '../model/apache-tree';
+import type { ApacheNode } from '../model/apache-tree';
 import type { ApacheDirective } from '../syntax/apache/ast';
 import { apacheLocate } from './apache';
 import type { Target } from './navigation';
 
 const BALANCER = /^balancer:\/\//i;
-
-/** The <Proxy balancer://…> sections and the BalancerMember lines that name their balancer: where a balancer is written. */
-function definitions(config: ApacheConfig, name: string): ApacheNode[] {
-  return config.all.filter((n) => {
-    if (n.lname === 'proxy') return BALANCER.test(n.args[0] ?? '') && balancerName(n.args[0]) === name;
-    if (n.lname !== 'balancermember' || !BALANCER.test(n.args[0] ?? '')) return false;
-    for (let p = n.parent; p; p = p.parent) if (p.lname === 'proxy') return false;
-    return balancerName(n.args[0]) === name;
-  });
-}
 
 /** `balancer://name` → its `<Proxy balancer://name>` section; Include/IncludeOptional → the file(s). */
 export function apacheDefinitions(result: ApacheLintResult, path: string, offset: number): Target[] {
@@ -29,11 +19,10 @@ export function apacheDefinitions(result: ApacheLintResult, path: string, offset
     return (result.config.includeTargets.get(node.directive) ?? []).map((p) => ({ path: p, start: 0, end: 0, origin }));
   }
   if (!BALANCER.test(arg.value)) return [];
-  // A balancer of another virtual host's does not apply here: httpd gives the line one without members (503).
-  const name = balancerName(arg.value);
-  const defs = definitions(result.config, name);
-  const home = balancerHome(balancerDefiners(result.config, result.proxy, name), result.proxy, serverOf(node));
-  const def = defs.find((d) => d.lname === 'proxy' && serverOf(d) === home) ?? defs.find((d) => serverOf(d) === home);
+  // The balancer the line's server uses: the main server's or its own, never another virtual host's (there httpd gives
+  // the line one without members: 503). Where it is written: its <Proxy> section, else its first BalancerMember.
+  const b = result.proxy.balancerFor(serverOf(node), balancerName(arg.value));
+  const def = b?.section ?? b?.members[0]?.node;
   if (!def || def.directive === node.directive) return [];
   return [{ path: def.file.path, start: def.directive.start, end: def.directive.nameSpan.end, origin }];
 }
@@ -47,14 +36,16 @@ export function apacheReferences(result: ApacheLintResult, path: string, offset:
   const { node, arg } = apacheLocate(result.config, path, offset);
   if (!node || !arg || !BALANCER.test(arg.value)) return [];
   const name = balancerName(arg.value);
-  const definers = balancerDefiners(result.config, result.proxy, name);
-  const home = balancerHome(definers, result.proxy, serverOf(node));
+  // Lines name the same balancer when their servers use the same one; where none of them defines one (a <Proxy> section
+  // with no member or ProxySet in it defines nothing), the lines of one server go together.
+  const which = (n: ApacheNode) => result.proxy.balancerFor(serverOf(n), name) ?? serverOf(n);
+  const target = which(node);
   const out: { path: string; start: number; end: number }[] = [];
   for (const n of result.config.all) {
     if (n.lname === 'proxy' && !declaration) continue;
     n.args.forEach((v, k) => {
       const a = n.directive.args[k];
-      if (a && BALANCER.test(v) && balancerName(v) === name && balancerHome(definers, result.proxy, serverOf(n)) === home) out.push({ path: n.file.path, start: a.start, end: a.end });
+      if (a && BALANCER.test(v) && balancerName(v) === name && which(n) === target) out.push({ path: n.file.path, start: a.start, end: a.end });
     });
   }
   return out;

@@ -1,5 +1,5 @@
 import type { ApacheLintResult } from '../lint-apache';
-import { balancerDefiners, balancerHome, serverOf } from '../model/apache-balancer-scope';
+import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { balancerCard, balancerMembers } from './apache-balancer-hover';
@@ -76,13 +76,12 @@ function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, 
   const url = node.args[0] ?? '';
   const server = serverOf(node);
   if (/^balancer:\/\//i.test(url)) {
-    const name = balancerName(url);
-    const definers = balancerDefiners(result.config, proxy, name);
-    const home = balancerHome(definers, proxy, server);
-    const users = proxy.rules.filter((r) => r.target?.scheme === 'balancer' && balancerName(r.url) === name && balancerHome(definers, proxy, r.vhost) === server);
+    const b = proxy.balancerFor(server, balancerName(url));
+    // The ProxyPass lines whose requests use this server's balancer (none when the main server's hides it).
+    const users = b && b.vhost === server ? b.users : [];
     const used = users.length
       ? `**Used by:** ${users.slice(0, MAX_RULES).map((r) => (r.location ? `\`${r.node.name} ${r.url}\` in \`<${r.location.name} ${r.path}>\`` : `\`${r.node.name} ${r.path} ${r.url}\``) + ` (${at(r.node)})`).join(', ')}${users.length > MAX_RULES ? ` and ${users.length - MAX_RULES} more` : ''}.`
-      : home !== server
+      : b && b.vhost !== server
         ? '**Used by:** no line: this virtual host\'s ProxyPass lines to this name use the main server\'s balancer of the name, which comes first.'
         : '**Used by:** no ProxyPass line of this server.';
     return [balancerCard(result, node, url, from), used];

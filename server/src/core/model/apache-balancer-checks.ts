@@ -1,7 +1,7 @@
-import type { ApacheConfig } from './apache-tree';
-import type { Balancer, Worker } from './apache-proxy';
+import type { ApacheConfig, ApacheNode } from './apache-tree';
+import type { Balancer, ProxyModel, Worker } from './apache-proxy';
 import { onOff } from './apache-proxy';
-import { parseParams } from './apache-workers';
+import { parseParams, type WorkerParam } from './apache-workers';
 
 /**
  * What takes a sick balancer member out of rotation besides a failed connect, as httpd 2.4 does it:
@@ -48,8 +48,9 @@ export function healthCheckMethod(w: Worker, templates: Map<string, string | und
   return t ? templates.get(t.value) ?? 'template' : undefined;
 }
 
-export function balancerChecks(b: Balancer, templates: Map<string, string | undefined>): BalancerChecks {
-  const status = b.params.get('failonstatus');
+/** `params`: the balancer settings in force for the requests in question (see balancerSettings), by default its own server's. */
+export function balancerChecks(b: Balancer, templates: Map<string, string | undefined>, params: Map<string, WorkerParam> = b.params): BalancerChecks {
+  const status = params.get('failonstatus');
   const httpChecked: Worker[] = [];
   const otherChecked: Worker[] = [];
   for (const m of b.members) {
@@ -59,8 +60,30 @@ export function balancerChecks(b: Balancer, templates: Map<string, string | unde
   }
   return {
     failOnStatus: status && /\d{3}/.test(status.value) ? status.value : undefined,
-    failOnTimeout: onOff(b.params.get('failontimeout')) === true,
+    failOnTimeout: onOff(params.get('failontimeout')) === true,
     httpChecked,
     otherChecked,
   };
+}
+
+/**
+ * The balancer settings in force for each server whose requests go through `b` (see ProxyModel.balancerParams), each
+ * distinct set once with the first server that has it: a virtual host that uses the main server's balancer may set its
+ * own on top. The servers are those of the ProxyPass lines that use it, or its own server when none does (a file that
+ * only defines it).
+ */
+export function balancerSettings(proxy: ProxyModel, b: Balancer): { server: ApacheNode | null; params: Map<string, WorkerParam> }[] {
+  const servers = b.users.length ? [...new Set(b.users.map((u) => u.vhost))] : [b.vhost];
+  const out = new Map<Map<string, WorkerParam>, ApacheNode | null>();
+  for (const s of servers) {
+    const params = proxy.balancerParams(b, s);
+    if (!out.has(params)) out.set(params, s);
+  }
+  return [...out].map(([params, server]) => ({ server, params }));
+}
+
+/** " for requests to the main server" when servers differ in the settings that decide a finding, else "". */
+export function forRequestsTo(server: ApacheNode | null, differ: boolean, lineOf: (n: ApacheNode) => number): string {
+  if (!differ) return '';
+  return ` for requests to ${server ? `<VirtualHost ${server.args.join(' ')}> (line ${lineOf(server)})` : 'the main server'}`;
 }

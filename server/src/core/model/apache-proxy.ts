@@ -1,4 +1,5 @@
 import type { ApacheArg } from '../syntax/apache/ast';
+import { takesMainBalancers } from './apache-balancer-scope';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
@@ -169,15 +170,32 @@ export interface Worker {
   ignored?: WorkerParam[];
 }
 
+/**
+ * A balancer of one server: httpd gives each server (the main server, each <VirtualHost>) its own balancers, defined
+ * by that server's lines, so two servers' `balancer://pool` are two balancers (see takesMainBalancers for which one a
+ * request uses).
+ */
 export interface Balancer {
   /** `balancer://name`, lower-case, without a trailing slash. */
   name: string;
-  /** The `<Proxy balancer://name>` section, when there is one. */
+  /** The server whose lines define it: null for the main server, else its <VirtualHost>. */
+  vhost: ApacheNode | null;
+  /** This server's `<Proxy balancer://name>` section, when there is one. */
   section: ApacheNode | null;
+  /** This server's BalancerMember lines for the name. */
   members: Worker[];
-  /** Balancer parameters from ProxySet and from ProxyPass lines that use the balancer. */
+  /** Balancer parameters from this server's ProxySet lines and ProxyPass lines to it (the last of each key). */
   params: Map<string, WorkerParam>;
+  /**
+   * The ProxyPass(Match) lines whose requests go through it: this server's, and for the main server's balancer, those of
+   * every virtual host that takes the main server's balancers (balancerFor); none for one that is hidden (hiddenBy).
+   */
   users: ProxyPassRule[];
+  /**
+   * For a virtual host's balancer whose name the main server defines too, in a virtual host that takes the main
+   * server's balancers: the main server's, which its requests use instead; this one's members get none.
+   */
+  hiddenBy?: Balancer;
 }
 
 export type TimeoutOrigin = 'worker' | 'ProxyTimeout' | 'Timeout' | 'default';
@@ -199,7 +217,25 @@ export interface TimeoutValue {
 export interface ProxyModel {
   rules: ProxyPassRule[];
   workers: Worker[];
-  balancers: Map<string, Balancer>;
+  /** Every server's balancers, in the order their first line is read. */
+  balancers: Balancer[];
+  /**
+   * The balancer a line of `server` (null: the main server) uses by this name (`balancer://name`, see balancerName):
+   * the main server's when it defines one and the virtual host takes the main server's balancers, else the server's
+   * own; undefined when neither defines one.
+   */
+  balancerFor(server: ApacheNode | null, name: string): Balancer | undefined;
+  /** The balancer of this name that `server`'s own lines define, whether or not its requests use it (see hiddenBy). */
+  ownBalancer(server: ApacheNode | null, name: string): Balancer | undefined;
+  /**
+   * The balancer settings in force for requests to `server` through `b`: its own server's lines', and for a virtual host
+   * that uses the main server's balancer, its own lines' for the same name on top, key by key (merge_proxy_config copies
+   * what the virtual host sets onto the main server's balancer). failonstatus= adds up: on 2.4.71 with failonstatus=503 in
+   * the main server and failonstatus=500 on the virtual host's ProxyPass, the virtual host's requests still took out a
+   * member that answered 503; failontimeout=On and forcerecovery=Off on the virtual host's line held for its requests
+   * and not for the main server's (test/servers/apache-balancer-scope.test.ts, apache-balancer-scope-rules.test.ts).
+   */
+  balancerParams(b: Balancer, server: ApacheNode | null): Map<string, WorkerParam>;
   /**
    * True when the configuration linted is complete (httpd.conf/apache2.conf, or a file that sets ServerRoot or
    * loads an MPM): server-wide values not found in it are httpd's defaults. A fragment inherits them from a
@@ -443,7 +479,11 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const complete = !config.htaccess && isApacheEntry(config.entry);
   const rules: ProxyPassRule[] = [];
   const workers: Worker[] = [];
-  const balancers = new Map<string, Balancer>();
+  const balancers: Balancer[] = [];
+  const ownBalancers = new Map<ApacheNode | null, Map<string, Balancer>>();
+  // <Proxy balancer://…> sections: one with neither BalancerMember nor ProxySet defines no balancer (on 2.4.71 a
+  // main-server one did not hide a virtual host's balancer of the name), so they are given to balancers afterwards.
+  const sections: { server: ApacheNode | null; name: string; node: ApacheNode }[] = [];
   const proxySetWorkers = new Map<ApacheNode, Worker>();
   // Workers httpd has defined so far, per server (each virtual host keeps its own list while the configuration is
   // read) and per balancer: a later line whose URL finds one of them shares it (sharedWorker).
@@ -464,9 +504,14 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     else if (!known.plain.has(name)) known.plain.set(name, w);
   };
 
-  const balancer = (name: string): Balancer => {
-    let b = balancers.get(name);
-    if (!b) balancers.set(name, (b = { name, section: null, members: [], params: new Map(), users: [] }));
+  const balancer = (server: ApacheNode | null, name: string): Balancer => {
+    let mine = ownBalancers.get(server);
+    if (!mine) ownBalancers.set(server, (mine = new Map()));
+    let b = mine.get(name);
+    if (!b) {
+      mine.set(name, (b = { name, vhost: server, section: null, members: [], params: new Map(), users: [] }));
+      balancers.push(b);
+    }
     return b;
   };
 
@@ -501,8 +546,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       rules.push(rule);
       if (rule.target && !rule.target.error) {
         if (rule.target.scheme === 'balancer') {
-          const b = balancer(balancerName(url));
-          b.users.push(rule);
+          // The line defines the balancer in its server when the server has none of the name yet (add_pass).
+          const b = balancer(rule.vhost, balancerName(url));
           for (const p of params) b.params.set(p.key, p);
         } else {
           const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost };
@@ -517,7 +562,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const urlIndex = inSection ? 0 : 1;
       // Members with unresolved values still count as members (rules that read the URL skip them).
       if (!name || a.length <= urlIndex) continue;
-      const b = balancer(name);
+      const b = balancer(virtualHostOf(node), name);
       if (inSection) b.section ??= section;
       const url = node.args[urlIndex];
       const { params } = parseParams(node, urlIndex + 1);
@@ -533,7 +578,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const { url, urlFromLine, section } = target;
       const { params } = parseParams(node, urlFromLine ? 1 : 0);
       if (/^balancer:\/\//i.test(url)) {
-        const b = balancer(balancerName(url));
+        const b = balancer(virtualHostOf(node), balancerName(url));
         if (section && !urlFromLine) b.section ??= section;
         for (const p of params) b.params.set(p.key, p);
       } else {
@@ -559,7 +604,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
         }
       }
     } else if (node.lname === 'proxy' && /^balancer:\/\//i.test(node.args[0] ?? '')) {
-      balancer(balancerName(node.args[0])).section ??= node;
+      sections.push({ server: virtualHostOf(node), name: balancerName(node.args[0]), node });
     }
   }
   // A line that shares a worker has that worker's parameters in force (ProxySet lines included).
@@ -583,6 +628,31 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const byHost = serverLevel.get(lname);
     if (!byHost) return undefined;
     return byHost.get(vhost) ?? (vhost ? byHost.get(null) : undefined);
+  };
+
+  for (const s of sections) {
+    const b = ownBalancers.get(s.server)?.get(s.name);
+    if (b) b.section ??= s.node;
+  }
+  const balancerFor = (server: ApacheNode | null, name: string): Balancer | undefined => {
+    const main = ownBalancers.get(null)?.get(name);
+    if (server !== null && main && takesMainBalancers(serverValue, server)) return main;
+    return ownBalancers.get(server)?.get(name);
+  };
+  for (const r of rules) if (r.target && !r.target.error && r.target.scheme === 'balancer') balancerFor(r.vhost, balancerName(r.url))!.users.push(r);
+  for (const b of balancers) {
+    const used = b.vhost ? balancerFor(b.vhost, b.name) : b;
+    if (used !== b) b.hiddenBy = used;
+  }
+  const balancerParams = (b: Balancer, server: ApacheNode | null): Map<string, WorkerParam> => {
+    const mine = server === b.vhost ? undefined : ownBalancers.get(server)?.get(b.name);
+    if (!mine || mine.hiddenBy !== b) return b.params;
+    const out = new Map(b.params);
+    for (const [key, p] of mine.params) {
+      const base = out.get(key);
+      out.set(key, key === 'failonstatus' && base ? { ...p, value: `${base.value},${p.value}` } : p);
+    }
+    return out;
   };
 
   const serverTimeout = (server: ApacheNode | null): TimeoutValue => {
@@ -649,7 +719,8 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
 
   const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
 
-  return { rules, workers, balancers, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf };
+  const ownBalancer = (server: ApacheNode | null, name: string) => ownBalancers.get(server)?.get(name);
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

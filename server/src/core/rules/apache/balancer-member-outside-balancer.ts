@@ -52,7 +52,8 @@ export default defineApacheRule({
   directives: ['BalancerMember'],
   versions: 'all 2.4',
   check(ctx) {
-    const balancers = [...ctx.proxy.balancers.values()];
+    // Each server's balancers, without those the main server's of the same name hides (their members get no requests).
+    const shown = ctx.proxy.balancers.filter((b) => !b.hiddenBy);
     const unnamed = unnamedMembers(ctx.nodes('balancermember'));
     for (const n of ctx.nodes('balancermember')) {
       if (n.unresolved) continue;
@@ -84,12 +85,18 @@ export default defineApacheRule({
       if (!section && positional.length === 1) {
         const scope = virtualHostOf(n);
         const group = unnamed.filter((m) => virtualHostOf(m) === scope);
+        // Named, the member joins its own server's balancer of that name, which a virtual host does not use when the
+        // main server has one of the name (see takesMainBalancers): such a name would leave it without requests.
+        const balancers = shown.filter((b) => scope === null || ctx.proxy.balancerFor(scope, b.name)?.vhost !== null);
         const empty = balancers.filter((b) => b.members.length === 0);
+        // The ones this line's server uses come first.
         const near = (list: typeof balancers) => {
-          const same = list.filter((b) => b.users.some((u) => u.vhost === scope) || (b.section && virtualHostOf(b.section) === scope));
+          const same = list.filter((b) => b.vhost === scope || b.users.some((u) => u.vhost === scope));
           return same.length ? same : list;
         };
-        const candidates = empty.length ? near(empty) : near(balancers);
+        const chosen = empty.length ? near(empty) : near(balancers);
+        // Several servers may have a balancer of one name: each name is offered once.
+        const candidates = [...new Map(chosen.map((b) => [b.name, b])).values()];
         const add = (b: (typeof balancers)[number]) =>
           apacheFix(
             group.length > 1 ? `Name the balancer: "BalancerMember ${b.name} …" on the ${group.length} BalancerMember lines here` : `Name the balancer: "BalancerMember ${b.name} ${positional[0].value}"`,
@@ -98,7 +105,7 @@ export default defineApacheRule({
               return { path: m.file.path, start: url.start, end: url.end, newText: `${b.name} ${m.file.text.slice(url.start, url.end)}` };
             }),
           );
-        if (empty.length && candidates.length === 1) fix = add(candidates[0]);
+        if (empty.length && chosen.length === 1) fix = add(candidates[0]);
         else suggestions.push(...candidates.slice(0, 3).map(add));
       }
       const hint = !section && positional.length === 1 ? `; name the balancer first ("BalancerMember balancer://NAME ${positional[0].value}") or move the line into its <Proxy balancer://NAME> section` : '';

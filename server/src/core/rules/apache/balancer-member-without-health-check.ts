@@ -1,6 +1,6 @@
 import { apacheFix, appendToDirective, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { balancerChecks, hcTemplateMethods } from '../../model/apache-balancer-checks';
+import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods } from '../../model/apache-balancer-checks';
 import { defineApacheRule } from '../apache-rule';
 
 const PARAMS = 'hcmethod=GET hcuri=/ hcinterval=10';
@@ -24,19 +24,25 @@ export default defineApacheRule({
     const switches = load ? ifModuleSections(ctx.config, ['proxy_hcheck']) : [];
     const also = switches.length ? ` (also turns on the <IfModule ${switches[0].args[0]}> section${switches.length > 1 ? 's' : ''} on line ${switches.map((n) => ctx.lineOf(n)).join(', ')})` : '';
     const templates = hcTemplateMethods(ctx.config);
-    for (const b of ctx.proxy.balancers.values()) {
-      if (b.members.length === 0) continue;
+    // A virtual host's balancer that the main server's of the name hides gets no requests (see takesMainBalancers).
+    for (const b of ctx.proxy.balancers) {
+      if (b.members.length === 0 || b.hiddenBy) continue;
       const checked = b.members.some((w) => w.params.has('hcmethod') || w.params.has('hctemplate'));
       if (checked) continue;
-      // The passive parameters take a member out after one failed request: failonstatus= for the codes it lists
-      // (AH01174), failontimeout=On for a read timeout (AH02460). With both the claim below is not true any more;
-      // with one, only the other half is.
-      const { failOnStatus, failOnTimeout } = balancerChecks(b, templates);
       // mod_proxy_fcgi answers 504 on a timeout without telling the balancer it was one: failontimeout=On does not take
       // out an fcgi:// member that hangs, only a 504 in failonstatus does (2.4.71; see balancer-without-failonstatus).
       const fcgi = b.members.some((w) => w.target.scheme === 'fcgi');
-      const timeoutsTakeOut = fcgi ? /(^|[,\s])504($|[,\s])/.test(failOnStatus ?? '') : failOnTimeout;
-      if (failOnStatus && timeoutsTakeOut) continue;
+      // The passive parameters take a member out after one failed request: failonstatus= for the codes it lists
+      // (AH01174), failontimeout=On for a read timeout (AH02460). With both the claim below is not true any more;
+      // with one, only the other half is. Each server that uses the balancer may set them for its own requests.
+      const covered = (c: { failOnStatus?: string; failOnTimeout: boolean }) => !!c.failOnStatus && (fcgi ? /(^|[,\s])504($|[,\s])/.test(c.failOnStatus) : c.failOnTimeout);
+      const views = balancerSettings(ctx.proxy, b).map((v) => ({ server: v.server, ...balancerChecks(b, templates, v.params) }));
+      // Of the servers it leaves uncovered, the one with the fewest of the two (the claim below is then the widest).
+      const count = (c: { failOnStatus?: string; failOnTimeout: boolean }) => (c.failOnStatus ? 1 : 0) + (c.failOnTimeout ? 1 : 0);
+      const view = views.filter((c) => !covered(c)).sort((x, y) => count(x) - count(y))[0];
+      if (!view) continue;
+      const { failOnStatus, failOnTimeout } = view;
+      const whom = forRequestsTo(view.server, views.length > 1, ctx.lineOf);
       const hangEnds = fcgi ? '504' : '502';
       const hangFix = fcgi ? '504 in failonstatus would take it out after the first; failontimeout=On does not for fcgi:// members' : 'failontimeout=On would take it out after the first';
       const stays = failOnStatus
@@ -53,7 +59,7 @@ export default defineApacheRule({
       // there is no LoadModule line to model one on: the parameters alone would stop httpd, so none is offered.
       ctx.report({
         node: b.section ?? first.node,
-        message: `no member of ${b.name} has a health check (hcmethod=): ${failOnStatus || (failOnTimeout && !fcgi) ? stays : `httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); ${stays}`}. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
+        message: `no member of ${b.name} has a health check (hcmethod=)${whom ? `, and${whom}` : ''}: ${failOnStatus || (failOnTimeout && !fcgi) ? stays : `httpd takes a member out only when connecting to it fails ("AH00959: ap_proxy_connect_backend disabling worker … for 60s"); ${stays}`}. Add hcmethod=GET hcuri=/health (mod_proxy_hcheck) to the members${missing ? `; mod_proxy_hcheck is not loaded: ${enableHint(m, ['proxy_hcheck'])} first` : ''}`,
         suggestions: suggestion ? [suggestion] : [],
       });
     }

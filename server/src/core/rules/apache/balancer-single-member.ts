@@ -9,8 +9,9 @@ export default defineApacheRule({
   directives: ['BalancerMember'],
   versions: 'all 2.4',
   check(ctx) {
-    for (const b of ctx.proxy.balancers.values()) {
-      if (b.members.length !== 1) continue;
+    // A virtual host's balancer that the main server's of the name hides gets no requests (see takesMainBalancers).
+    for (const b of ctx.proxy.balancers) {
+      if (b.members.length !== 1 || b.hiddenBy) continue;
       const m = b.members[0];
       ctx.report({
         node: m.node,

@@ -1,6 +1,7 @@
 import { apacheFix, insertLinesInSection, setParam } from '../../apache-fix';
-import { balancerChecks, hcTemplateMethods } from '../../model/apache-balancer-checks';
+import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods } from '../../model/apache-balancer-checks';
 import { onOff, type Balancer } from '../../model/apache-proxy';
+import type { WorkerParam } from '../../model/apache-workers';
 import type { Fix } from '../../finding';
 import { defineApacheRule } from '../apache-rule';
 
@@ -14,7 +15,7 @@ import { defineApacheRule } from '../apache-rule';
 const fcgiMembers = (b: Balancer) => b.members.filter((m) => m.target.scheme === 'fcgi');
 
 /** The codes of failonstatus= (it takes a comma-separated list). */
-const statuses = (b: Balancer) => new Set((b.params.get('failonstatus')?.value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+const statuses = (params: Map<string, WorkerParam>) => new Set((params.get('failonstatus')?.value ?? '').split(',').map((s) => s.trim()).filter(Boolean));
 
 export default defineApacheRule({
   id: 'balancer-without-failonstatus',
@@ -26,19 +27,26 @@ export default defineApacheRule({
   versions: 'all 2.4 (failontimeout since 2.4.5)',
   check(ctx) {
     const templates = hcTemplateMethods(ctx.config);
-    for (const b of ctx.proxy.balancers.values()) {
-      if (b.members.length < 2) continue;
+    // A virtual host's balancer that the main server's of the name hides gets no requests (see takesMainBalancers).
+    for (const b of ctx.proxy.balancers) {
+      if (b.members.length < 2 || b.hiddenBy) continue;
       const fcgi = fcgiMembers(b);
-      const failOnStatus = b.params.get('failonstatus');
-      const failOnTimeout = b.params.get('failontimeout');
       // For fcgi:// members only a 504 in failonstatus takes out one that times out. It is reported when failontimeout=On
       // says the timeouts are meant to be covered, or when neither parameter is set (below).
-      const fcgiTimeoutsLeft = fcgi.length > 0 && onOff(failOnTimeout) === true && !statuses(b).has('504');
-      if (!fcgiTimeoutsLeft && (failOnStatus || failOnTimeout)) continue;
+      const timeoutsLeft = (params: Map<string, WorkerParam>) => fcgi.length > 0 && onOff(params.get('failontimeout')) === true && !statuses(params).has('504');
+      // The settings in force for some server's requests through it (a virtual host using the main server's balancer
+      // may set its own): the first that leaves members in rotation.
+      const views = balancerSettings(ctx.proxy, b);
+      const view = views.find(({ params: p }) => timeoutsLeft(p) || !(p.get('failonstatus') || p.get('failontimeout')));
+      if (!view) continue;
+      const params = view.params;
+      const whom = forRequestsTo(view.server, views.length > 1, ctx.lineOf);
+      const failOnStatus = params.get('failonstatus');
+      const fcgiTimeoutsLeft = timeoutsLeft(params);
       // An HTTP health check (hcmethod=GET, HEAD or OPTIONS) takes out a member whose check answers an error or
       // nothing, before clients are sent to it: members that have one are covered. hcmethod=TCP is not: a backend that
       // answers 503 or hangs still accepts the connection.
-      const { httpChecked, otherChecked } = balancerChecks(b, templates);
+      const { httpChecked, otherChecked } = balancerChecks(b, templates, params);
       if (httpChecked.length === b.members.length) continue;
       const where = b.section ?? b.members[0].node;
       const allFcgi = fcgi.length === b.members.length;
@@ -53,7 +61,7 @@ export default defineApacheRule({
             : undefined;
         ctx.report({
           node: where,
-          message: `${b.name} sets failontimeout=On${failOnStatus ? ` and failonstatus=${failOnStatus.value} without 504` : ' without failonstatus='}, and ${fcgiWho} ${allFcgi || fcgi.length > 1 ? 'are' : 'is'} not covered by it: ${fcgiWhy}. A member that hangs keeps its share of requests, and each of those waits the backend timeout and gets 504`,
+          message: `${b.name} sets failontimeout=On${failOnStatus ? ` and failonstatus=${failOnStatus.value} without 504` : ' without failonstatus='}${whom}, and ${fcgiWho} ${allFcgi || fcgi.length > 1 ? 'are' : 'is'} not covered by it: ${fcgiWhy}. A member that hangs keeps its share of requests, and each of those waits the backend timeout and gets 504`,
           suggestions: fix ? [fix] : [],
         });
         continue;
@@ -72,7 +80,7 @@ export default defineApacheRule({
           : `"${line}" takes such a member out for its retry period (AH01174, AH02460), ${fcgiWho} through the 504 in failonstatus, as failontimeout=On does not act on them`;
       ctx.report({
         node: where,
-        message: `${b.name} sets neither failonstatus= nor failontimeout=${partly}: a member${httpChecked.length ? ' without one' : ''} that answers 502/503/504 or times out keeps its share of requests, and each of those ends in an error; ${takesOut}`,
+        message: `${b.name} sets neither failonstatus= nor failontimeout=${whom}${partly}: a member${httpChecked.length ? ' without one' : ''} that answers 502/503/504 or times out keeps its share of requests, and each of those ends in an error; ${takesOut}`,
         suggestions: b.section ? [apacheFix(`Add "${line}"`, insertLinesInSection(b.section, [line]))] : [],
       });
     }

@@ -1,13 +1,24 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { SCHEME_MODULES } from '../../model/apache-modules';
-import { parseBackendUrl, type Balancer } from '../../model/apache-proxy';
+import { balancerName, parseBackendUrl, type ProxyModel } from '../../model/apache-proxy';
 import type { WorkerParam } from '../../model/apache-workers';
-import { DIRECTORY_SECTIONS, type ApacheNode } from '../../model/apache-tree';
+import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
-const lbmethodOf = (b: Balancer | undefined) => b?.params.get('lbmethod');
+/**
+ * The lbmethod= of the balancer a line of `server` names, as httpd looks it up when it starts: each server's own balancer
+ * of the name has its own, even one the main server's hides. On 2.4.71, with the main server's balancer://pool set to
+ * lbmethod=bytraffic and mod_lbmethod_byrequests not loaded, a virtual host whose only line for the name was a ProxyPass
+ * stopped httpd with "AH02432: Cannot find LB Method: byrequests" (test/servers/apache-balancer-scope.test.ts). A line
+ * that defines none (SetHandler) takes the balancer its server uses.
+ */
+function lbmethodOf(proxy: ProxyModel, server: ApacheNode | null, url: string): WorkerParam | undefined {
+  const name = balancerName(url);
+  const b = proxy.ownBalancer(server, name) ?? proxy.balancerFor(server, name);
+  return b?.params.get('lbmethod');
+}
 
 /** How the backend URL reaches mod_proxy: that decides what httpd does when a module is missing. */
 type Via = 'proxypass' | 'sethandler' | 'rewrite';
@@ -115,7 +126,7 @@ export default defineApacheRule({
 
     for (const r of ctx.proxy.rules) {
       if (!r.target || r.target.error || !r.urlArg || r.node.unresolved) continue;
-      const lb = r.target.scheme === 'balancer' ? lbmethodOf(ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`)) : undefined;
+      const lb = r.target.scheme === 'balancer' ? lbmethodOf(ctx.proxy, r.vhost, r.url) : undefined;
       need(r.node, r.urlArg, r.url, r.target.scheme, 'proxypass', lb);
     }
     for (const w of ctx.proxy.workers) if (w.kind === 'member' && !w.target.error && !w.node.unresolved) need(w.node, w.urlArg, w.url, w.target.scheme, 'proxypass');
@@ -127,7 +138,7 @@ export default defineApacheRule({
       if (!a || n.unresolved || !/^proxy:/i.test(v)) continue;
       const t = parseBackendUrl(v.slice(6), 'SetHandler');
       if (t.error || !t.scheme) continue;
-      const lb = t.scheme === 'balancer' ? lbmethodOf(ctx.proxy.balancers.get(`balancer://${t.host.toLowerCase()}`)) : undefined;
+      const lb = t.scheme === 'balancer' ? lbmethodOf(ctx.proxy, virtualHostOf(n), v.slice(6)) : undefined;
       need(n, a, `SetHandler "${v}"`, t.scheme, 'sethandler', lb);
     }
 

@@ -1,4 +1,5 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
+import { balancerName } from '../../model/apache-proxy';
 import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
@@ -41,7 +42,8 @@ export default defineApacheRule({
       if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;
       let lines: ApacheNode[] = [r.node];
       if (r.target.scheme === 'balancer') {
-        const b = ctx.proxy.balancers.get(`balancer://${r.target.host.toLowerCase()}`);
+        // The balancer the rule's server uses: the main server's or its own (see takesMainBalancers).
+        const b = ctx.proxy.balancerFor(r.vhost, balancerName(r.url));
         if (b && b.members.some((m) => m.target.scheme === 'ws' || m.target.scheme === 'wss' || m.params.has('upgrade'))) continue;
         // upgrade= is a worker parameter: on a ProxyPass to a balancer httpd refuses to start ("ProxyPass unknown
         // Balancer parameter", AH00526, 2.4.71), while on each BalancerMember the handshake got 101. A member that
