@@ -406,8 +406,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         return;
       }
     } else {
-      const copy = checkoutCopy === undefined ? undefined : host.readFile(checkoutCopy);
-      targets = [copy && (copy.ok || copy.reason === 'directory') ? checkoutCopy! : pattern];
+      // readInclude keeps what it read: the copy is not read a second time below.
+      const copy = checkoutCopy === undefined ? undefined : readInclude(checkoutCopy);
+      targets = [copy && (copy.file || copy.directory) ? checkoutCopy! : pattern];
     }
 
     for (const target0 of targets) {
