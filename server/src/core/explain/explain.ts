@@ -7,10 +7,10 @@ import type { ApacheNode } from '../model/apache-tree';
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
-import { APACHE_CONTINUE_NO_ANSWER, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
-import { errorPageLocation, errorPagePlace, findNginxPlace, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
+import { errorPageLocation, errorPagePlace, findNginxPlace, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
 import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
@@ -118,6 +118,15 @@ export function entryStatus(x: ExplainedEntry): string {
 
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
+  // A resolver's own line ("send() failed … while resolving, resolver: 127.0.0.1:53") does not say whether an http or
+  // a stream lookup failed: when only stream blocks name that DNS server, it was a stream connection's.
+  for (const l of lines) {
+    const e = l.explanation;
+    const dns = e?.pattern.server === 'nginx' && !e.fields.stream ? e.fields.resolver : undefined;
+    if (!dns || configs.length === 0) continue;
+    const naming = configs.flatMap((c) => (c.config.all.filter((n) => n.name === 'resolver' && resolverNames(n, dns))));
+    if (naming.length && naming.every((n) => n.context.startsWith('stream'))) l.explanation = asStreamExplanation(e!);
+  }
   const requests = apacheRequests(lines, apacheConfigs.length ? nextTryAfterGap(lines, apacheConfigs) : undefined);
   // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
   // httpd was waiting for "100 Continue" and answered 503; "Error reading from remote server", 502. So does an

@@ -880,6 +880,8 @@ export interface LogFields {
   family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
   /** nginx: a line of the stream module (TCP/UDP proxying: `server:` is the listen address, no request). */
   stream?: boolean;
+  /** nginx: the DNS server a resolver line names (`resolver: 127.0.0.1:53`). */
+  resolver?: string;
   /** Apache: the balancer the line names (`balancer://name`, lower-case). */
   balancer?: string;
   /** Apache: the member the line names by its URL (AH01174, AH02460). */
@@ -991,6 +993,9 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     // The stream module ends its lines with byte counts (nginx 1.22.1: `…, upstream: "127.0.0.1:1", bytes from/to
     // client:0/0, bytes from/to upstream:0/0`); http lines never have them.
     if (line.includes(', bytes from/to client:')) fields.stream = true;
+    // The resolver's lines name the DNS server as address:port (the port even when the resolver line leaves out 53).
+    const resolver = /, resolver: (\S+)$/.exec(line.trimEnd())?.[1];
+    if (resolver) fields.resolver = resolver;
     return fields;
   }
   // httpd ends the message with ", referer: <url>" when the request had a Referer header (its default format; the
@@ -1035,7 +1040,7 @@ export const MAX_LOG_LINE = 16 * 1024;
  * (test/servers/explain-nginx-stream.test.ts); the others follow ngx_stream_proxy_module's finalize codes.
  */
 export const STREAM_CLOSED = 'no HTTP status: nginx closed the client connection (stream proxying)';
-const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-not-resolved', 'nginx-bind-failed']);
+const STREAM_500 = new Set(['nginx-no-resolver', 'nginx-not-resolved', 'nginx-resolver-unreachable', 'nginx-bind-failed']);
 export function streamClosed(patternId: string): string {
   return `${STREAM_CLOSED.slice(0, -1)}; the stream access log's $status says ${STREAM_500.has(patternId) ? '500' : '502'})`;
 }
@@ -1045,6 +1050,10 @@ export function streamClosed(patternId: string): string {
  * is only on or off there): what the same line means for a stream server.
  */
 const STREAM_MEANINGS: Record<string, string> = {
+  'nginx-not-resolved':
+    'the lookup nginx makes for each connection (proxy_pass with a variable) failed: the DNS server knows no such name, or did not answer within resolver_timeout (30s by default). nginx then closes the client\'s connection.',
+  'nginx-resolver-unreachable':
+    'the DNS server named in the stream resolver cannot be reached (wrong address, not running, firewalled), so the lookup nginx makes for each connection fails; the "could not be resolved" line follows once resolver_timeout has passed, and then nginx closes the client\'s connection.',
   'nginx-connect-timeout':
     'the backend host did not complete the TCP handshake within proxy_connect_timeout (60s by default): it is down, firewalled or dropping SYNs. With proxy_next_upstream on (the default) nginx tries the next server of the group; when none is left it closes the client\'s connection (a reset, with nothing sent), and the stream access log says 502: a stream server has no 504.',
   'nginx-server-disabled':
@@ -1052,6 +1061,21 @@ const STREAM_MEANINGS: Record<string, string> = {
   'nginx-no-live-upstreams':
     'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx tried none and closed the client\'s connection. When some servers are not down, the earlier lines for the same group say why they were marked failed.',
 };
+
+/** A pattern as said of a stream server's connection: no HTTP status, and the stream wording where it differs. */
+function streamPattern(pattern: LogPattern): LogPattern {
+  const status = /^\d{3}$/.test(pattern.status) ? streamClosed(pattern.id) : pattern.status;
+  return { ...pattern, status, statuses: status === pattern.status ? pattern.statuses : [status], meaning: STREAM_MEANINGS[pattern.id] ?? pattern.meaning };
+}
+
+/**
+ * A line that carries no client, server or byte counts (the resolver's own lines: "send() failed … while resolving,
+ * resolver: 127.0.0.1:53") cannot say by itself whether an http or a stream lookup failed; the configuration can,
+ * when only stream blocks name that resolver. The explanation as of a stream connection, for the caller that knows.
+ */
+export function asStreamExplanation(e: LogExplanation): LogExplanation {
+  return e.fields.stream ? e : { ...e, pattern: streamPattern(e.pattern), fields: { ...e.fields, stream: true } };
+}
 
 /** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
 
@@ -1065,8 +1089,7 @@ export function explainLogLine(whole: string): LogExplanation | undefined {
     // client read nothing and got end of file).
     let own = pattern;
     if (fields.stream) {
-      const status = /^\d{3}$/.test(pattern.status) ? streamClosed(pattern.id) : pattern.status;
-      own = { ...pattern, status, statuses: status === pattern.status ? pattern.statuses : [status], meaning: STREAM_MEANINGS[pattern.id] ?? pattern.meaning };
+      own = streamPattern(pattern);
     } else {
       // A status the line itself names (httpd's AH01174 gives the member's answer).
       const named = pattern.statusInLine?.exec(line)?.[1];

@@ -359,6 +359,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
  * where proxy_pass and its settings are.
  */
 function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
+  if (!fields.serverName && fields.resolver) return streamPlaceOfResolver(config, fields.resolver);
   const m = fields.serverName ? /^(.*):(\d+)$/.exec(fields.serverName) : null;
   if (!m) return undefined;
   const [, addr, port] = m;
@@ -373,6 +374,39 @@ function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | u
   );
   if (found.length !== 1) return undefined;
   return { server: found[0], location: found[0], how: `the stream server that listens on ${fields.serverName}`, byName: true };
+}
+
+/**
+ * A resolver's line names no server: the stream server it was for is the one whose resolver in force (its own, else
+ * the stream block's) is that DNS server, when there is one such server; with several the line cannot tell them apart.
+ */
+function streamPlaceOfResolver(config: NginxConfig, dns: string): NginxPlace | undefined {
+  const servers = config.all.filter((n) => n.name === 'server' && n.context === 'stream' && n.directive.block);
+  const using = servers.filter((s) => {
+    for (let level: ConfigNode | null = s; level; level = level.parent) {
+      const own = level.children.filter((c) => c.name === 'resolver');
+      if (own.length) return own.some((r) => resolverNames(r, dns));
+    }
+    return false;
+  });
+  if (using.length !== 1) return undefined;
+  return { server: using[0], location: using[0], how: `the only stream server whose resolver is ${dns}`, byName: true };
+}
+
+/**
+ * Whether a `resolver` line lists this DNS server as nginx writes it in its lines (address:port, IPv6 in brackets;
+ * nginx fills in port 53 when the line leaves it out). Names are not looked up: only addresses are compared.
+ */
+export function resolverNames(node: ConfigNode, dns: string): boolean {
+  const want = dns.toLowerCase();
+  return node.directive.args.some((a) => {
+    const v = a.value.toLowerCase();
+    if (v.includes('=')) return false;
+    const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(v) ?? /^([^:]+)(?::(\d+))?$/.exec(v);
+    if (m) return `${m[0].startsWith('[') ? `[${m[1]}]` : m[1]}:${m[2] ?? '53'}` === want;
+    // A bare IPv6 address (nginx takes "::1" too): port 53.
+    return `[${v}]:53` === want;
+  });
 }
 
 /** The values in force where the request was handled, for the directives the log line points at. */
