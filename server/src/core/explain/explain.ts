@@ -120,12 +120,18 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   // A resolver's own line ("send() failed … while resolving, resolver: 127.0.0.1:53") does not say whether an http or
   // a stream lookup failed: when only stream blocks name that DNS server, it was a stream connection's.
+  // A log repeats the same few DNS servers thousands of times: each is looked up in the configurations once.
+  const streamOnly = new Map<string, boolean>();
   for (const l of lines) {
     const e = l.explanation;
     const dns = e?.pattern.server === 'nginx' && !e.fields.stream ? e.fields.resolver : undefined;
     if (!dns || configs.length === 0) continue;
-    const naming = configs.flatMap((c) => (c.config.all.filter((n) => n.name === 'resolver' && resolverNames(n, dns))));
-    if (naming.length && naming.every((n) => n.context.startsWith('stream'))) l.explanation = asStreamExplanation(e!);
+    let stream = streamOnly.get(dns);
+    if (stream === undefined) {
+      const naming = configs.flatMap((c) => c.config.all.filter((n) => n.name === 'resolver' && resolverNames(n, dns)));
+      streamOnly.set(dns, (stream = naming.length > 0 && naming.every((n) => n.context.startsWith('stream'))));
+    }
+    if (stream) l.explanation = asStreamExplanation(e!);
   }
   const requests = apacheRequests(lines, apacheConfigs.length ? nextTryAfterGap(lines, apacheConfigs) : undefined);
   // A (70007) AH01102 says what the client got only with the line after it: "AH00898: Timeout on 100-Continue" means
