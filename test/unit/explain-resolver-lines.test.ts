@@ -7,7 +7,7 @@ import { lintText } from '../helpers';
 
 // The resolver's own lines name the DNS server as nginx writes it (address:port, port 53 filled in, IPv6 in
 // brackets). Which block's resolver that is decides whether the line is about http or stream; the real-nginx case
-// is in test/servers/explain-nginx-stream-resolver.test.ts.
+// is in test/servers/explain-nginx-resolver-lines.test.ts.
 const LINE = (dns: string) => `2026/11/23 05:00:00 [error] 123#123: recv() failed (111: Connection refused) while resolving, resolver: ${dns}`;
 
 test('explain: resolver addresses are matched as nginx writes them', () => {

@@ -2,7 +2,7 @@ import { effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
-import type { Address, UpstreamGraph } from '../model/nginx-upstreams';
+import { PASS_DIRECTIVES, type Address, type UpstreamGraph } from '../model/nginx-upstreams';
 import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
 import { serverOf, type RetryLimits } from './nginx-requests';
@@ -276,6 +276,7 @@ type Tier = 'direct' | 'handed' | 'sole';
  */
 export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams?: UpstreamGraph): NginxPlace | undefined {
   if (fields.stream) return findStreamPlace(config, fields);
+  if (fields.resolver && !fields.serverName && !fields.client) return placeOfResolver(config, fields.resolver, false);
   // The candidates depend on the name and Host only, and a log names few: found once per pair.
   let cache = FOUND.get(config);
   if (!cache) FOUND.set(config, (cache = new Map()));
@@ -359,7 +360,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
  * where proxy_pass and its settings are.
  */
 function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
-  if (!fields.serverName && fields.resolver) return streamPlaceOfResolver(config, fields.resolver);
+  if (!fields.serverName && fields.resolver) return placeOfResolver(config, fields.resolver, true);
   const m = fields.serverName ? /^(.*):(\d+)$/.exec(fields.serverName) : null;
   if (!m) return undefined;
   const [, addr, port] = m;
@@ -377,21 +378,36 @@ function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | u
 }
 
 /**
- * A resolver's line names no server: the stream server it was for is the one whose resolver in force (its own, else
- * the stream block's) is that DNS server, when there is one such server; with several the line cannot tell them apart.
+ * A resolver's line names no server, request or connection: the block it was for is the one where that DNS server is
+ * the resolver in force, when there is one such server block (stream: its own resolver, else the stream block's;
+ * http: its own, a location's in it, or http's), and in http the one location there that passes with it, if only
+ * one does. With several the line cannot tell them apart.
  */
-function streamPlaceOfResolver(config: NginxConfig, dns: string): NginxPlace | undefined {
-  const servers = config.all.filter((n) => n.name === 'server' && n.context === 'stream' && n.directive.block);
-  const using = servers.filter((s) => {
-    for (let level: ConfigNode | null = s; level; level = level.parent) {
+function placeOfResolver(config: NginxConfig, dns: string, stream: boolean): NginxPlace | undefined {
+  const inForce = (scope: ConfigNode): boolean => {
+    for (let level: ConfigNode | null = scope; level; level = level.parent) {
       const own = level.children.filter((c) => c.name === 'resolver');
       if (own.length) return own.some((r) => resolverNames(r, dns));
     }
     return false;
-  });
+  };
+  const servers = config.all.filter((n) => n.name === 'server' && n.context === (stream ? 'stream' : 'http') && n.directive.block);
+  const scopes = (server: ConfigNode): ConfigNode[] => {
+    const out = [server];
+    for (let k = 0; k < out.length; k++) for (const c of out[k].children) if (c.name === 'location' && c.directive.block) out.push(c);
+    return out;
+  };
+  const using = servers.filter((s) => (stream ? inForce(s) : scopes(s).some(inForce)));
   if (using.length !== 1) return undefined;
-  return { server: using[0], location: using[0], how: `the only stream server whose resolver is ${dns}`, byName: true };
+  const server = using[0];
+  const how = `the only ${stream ? 'stream ' : ''}server block whose resolver is ${dns}`;
+  if (stream) return { server, location: server, how, byName: true };
+  const passing = scopes(server).filter((l) => l !== server && inForce(l) && l.children.some((c) => PASSES.has(c.name)));
+  return { server, location: passing.length === 1 ? passing[0] : undefined, how, byName: true };
 }
+
+/** The directives that hand a request to a backend (and so may need a lookup). */
+const PASSES: ReadonlySet<string> = new Set(PASS_DIRECTIVES);
 
 /**
  * Whether a `resolver` line lists this DNS server as nginx writes it in its lines (address:port, IPv6 in brackets;

@@ -1,8 +1,8 @@
-// `proxylint explain` on the resolver's own lines of a real nginx (Debian 1.22.1) when the resolver is a stream
-// block's. "send()/recv() failed (111: Connection refused) while resolving, resolver: …" names no client and no
-// server, so the line alone reads like an http one (a 502); only the configuration says it was a stream lookup: a
-// connection closed with no HTTP status, logged as $status 500 in the stream access log, at the stream server whose
-// resolver that is.
+// `proxylint explain` on the resolver's own lines of a real nginx (Debian 1.22.1), for a stream resolver and an http
+// one. "send()/recv() failed (111: Connection refused) while resolving, resolver: …" names no client, server or
+// request, so the line alone reads like an http one (a 502) placed nowhere; the configuration says more: a DNS server
+// only a stream block names means a stream connection, closed with no HTTP status ($status 500 in the stream access
+// log), at the stream server whose resolver that is; in http, the one server block (and location) using it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { requireBinary, runCli } from '../helpers';
+import { describe, request } from './harness/client';
 import { prepareNginx, startNginx, tempDir } from './harness/nginx';
 
 requireBinary('nginx');
@@ -80,6 +81,56 @@ http {
     assert.equal(e!.place?.server.line, serverLine, 'placed at the stream server (the line before its listen)');
     const text = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]).stdout;
     assert.doesNotMatch(text, /the client got 50\d/, text);
+  } finally {
+    await nginx.stop();
+    setup.cleanup();
+  }
+});
+
+test('explain: an http resolver line is placed at the one server block whose resolver it is, and its passing location (real nginx)', async () => {
+  const dnsPort = await closedUdpPort();
+  const setup = await prepareNginx(`http {
+    server {
+        listen 127.0.0.1:18030;
+        resolver 127.0.0.1:${dnsPort};
+        resolver_timeout 2s;
+        location /static/ { return 200; }
+        location / {
+            set $target backend.example;
+            proxy_pass http://$target:80;
+        }
+    }
+    server {
+        listen 127.0.0.1:18031;
+        resolver 127.0.0.2;
+        location / {
+            set $target backend.example;
+            proxy_pass http://$target:80;
+        }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    const r = await request({ port: setup.ports.get('127.0.0.1:18030')!, path: '/x', timeoutMs: 10_000 });
+    assert.equal(r.status, 502, describe(r));
+    await new Promise((res) => setTimeout(res, 300));
+    const log = nginx.errorLog();
+    const line = log.split('\n').find((l) => /(?:send|recv)\(\) failed \(111: Connection refused\) while resolving, resolver: /.test(l));
+    assert.ok(line, log);
+    // The line itself names no client, server or request: only the resolver.
+    assert.doesNotMatch(line!, /client:|server:|request:/, line);
+
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as { explained: { id: string; status: string; place: { server: { line: number }; location: { line: number } | null } | null }[] };
+    const e = j.explained.find((x) => x.id === 'nginx-resolver-unreachable');
+    assert.ok(e, JSON.stringify(j.explained, null, 1));
+    assert.equal(e!.status, '502');
+    const lines = setup.text.split('\n');
+    const serverLine = lines.findIndex((l) => l.includes(`listen 127.0.0.1:${setup.ports.get('127.0.0.1:18030')}`));
+    assert.equal(e!.place?.server.line, serverLine, JSON.stringify(e!.place));
+    assert.equal(e!.place?.location?.line, lines.findIndex((l) => l.includes('location / {')) + 1, JSON.stringify(e!.place));
   } finally {
     await nginx.stop();
     setup.cleanup();
