@@ -42,7 +42,7 @@ http {
   const stream = one(both, '127.0.0.1:5353');
   assert.match(stream.explanation.pattern.status, /^no HTTP status/);
   assert.equal(stream.place?.server.directive.block?.children.length, 3, 'the stream server on port 9000 (its resolver is the stream block\'s)');
-  assert.match(stream.place!.how, /only stream server whose resolver is 127\.0\.0\.1:5353/);
+  assert.match(stream.place!.how, /only stream server block whose resolver is 127\.0\.0\.1:5353/);
   // 127.0.0.2 is named in http too: the line alone cannot say which; it stays as an http line reads.
   assert.equal(one(both, '127.0.0.2:53').explanation.pattern.status, '502');
   // Named nowhere (a resolver given by name, or another configuration): as the line reads.
