@@ -105,6 +105,22 @@ test('a 2 MB run of spaces inside a line a quick fix copies (found by the fuzz c
   report('2 MB of spaces inside a line a fix copies', r, `exit ${r.code}`);
 });
 
+test('one long line of 200,000 bad arguments, and one of 100,000 misplaced directives (found by the fuzz campaign: 43,000 words took 15 s)', { timeout: 150_000 }, () => {
+  // Each bad word and each misplaced directive asked whether its line holds template markup, and each question read
+  // the whole line again: quadratic in the line's length.
+  const dir = tree({
+    'args.conf': `events {}\nhttp {\n  server {\n    error_page ${'abc '.repeat(200_000)}/50x.html;\n  }\n}\n`,
+    'misplaced.conf': `events {}\nhttp { ${'keepalive 5; '.repeat(100_000)}}\n`,
+  });
+  for (const [file, rule] of [['args.conf', 'invalid-argument-value'], ['misplaced.conf', 'directive-not-allowed-here']] as const) {
+    const r = runMeasured(['--format', 'json', join(dir, file)], { timeoutMs: 60_000 });
+    assert.ok(r.code === 1, `exit ${r.code} ${r.signal}: ${r.stderr.slice(0, 2000)}`);
+    assert.ok(all(json(r.stdout)).some((f) => f.ruleId === rule), `${file}: ${rule} reported`);
+    assert.ok(r.ms < 30_000 && r.peakRssMiB < 1024, `${file}: ${r.ms} ms, ${r.peakRssMiB} MiB`);
+    report(`one line: ${file}`, r, `exit ${r.code}`);
+  }
+});
+
 test('100,000 directives in one block', { timeout: 120_000 }, () => {
   const body = Array.from({ length: 100_000 }, (_, i) => `      proxy_set_header X-H${i} v${i};\n`).join('');
   const dir = tree({ 'nginx.conf': `events {}\nhttp {\n  server {\n    location / {\n      proxy_pass http://10.0.0.1:80;\n${body}    }\n  }\n}\n` });

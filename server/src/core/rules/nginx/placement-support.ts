@@ -1,5 +1,5 @@
 import { allNginxDirectiveNames, nginxDirective, type DirectiveInfo } from '../../model/nginx-directives';
-import { allowedIn as contextsInTree, type ConfigNode, type NginxConfig } from '../../model/nginx-tree';
+import { allowedIn as contextsInTree, type ConfigNode, type NginxConfig, type SourceFile } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 
 /**
@@ -149,13 +149,34 @@ export function inReferenceContexts(contexts: readonly string[] | undefined, con
 
 /**
  * True when the line holds template markup (`{{ .Timeout }}`, `<%= @timeout %>`, `@TIMEOUT@`): the file is a template
- * whose rendered lines nginx will read, and the words nginx would see are unknown.
+ * whose rendered lines nginx will read, and the words nginx would see are unknown. A directive over several lines
+ * counts when any of them does.
  */
 export function templateLine(node: ConfigNode): boolean {
-  const text = node.file.text;
+  const marked = templateLines(node.file);
+  if (marked.size === 0) return false;
   const d = node.directive;
-  const from = text.lastIndexOf('\n', d.start) + 1;
-  let to = text.indexOf('\n', d.block ? d.start : d.end);
-  if (to < 0) to = text.length;
-  return TEMPLATE_MARKUP.test(text.slice(from, to));
+  const first = node.file.lines.positionAt(d.start).line;
+  const last = node.file.lines.positionAt(d.block ? d.start : d.end).line;
+  for (let line = first; line <= last; line++) if (marked.has(line)) return true;
+  return false;
+}
+
+/**
+ * The lines of a file with template markup, found in one pass over it. Asking each directive's line instead costs the
+ * line's length per question: thousands of arguments or directives on one long line (a minified or damaged file)
+ * made that quadratic (a 185 KB line with one 43,000-word error_page took 15 s).
+ */
+const markedLines = new WeakMap<SourceFile, ReadonlySet<number>>();
+const TEMPLATE_MARKUP_ALL = new RegExp(TEMPLATE_MARKUP.source, 'g');
+function templateLines(file: SourceFile): ReadonlySet<number> {
+  let marked = markedLines.get(file);
+  if (!marked) {
+    const lines = new Set<number>();
+    TEMPLATE_MARKUP_ALL.lastIndex = 0;
+    // No pattern of the markup spans a line break, so each match marks the one line it starts on.
+    for (let m = TEMPLATE_MARKUP_ALL.exec(file.text); m; m = TEMPLATE_MARKUP_ALL.exec(file.text)) lines.add(file.lines.positionAt(m.index).line);
+    markedLines.set(file, (marked = lines));
+  }
+  return marked;
 }
