@@ -25,6 +25,7 @@ import proxysetTargetInvalid from '../apache/proxyset-target-invalid';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
+import vhostFailonstatusOnMainBalancer from '../apache/vhost-failonstatus-on-main-balancer';
 import balancerSingleMember from '../apache/balancer-single-member';
 import workerRetryExtremes from '../apache/worker-retry-extremes';
 import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
@@ -67,6 +68,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
+  vhostFailonstatusOnMainBalancer,
   balancerSingleMember,
   workerRetryExtremes,
   responseFieldSizeTooSmall,
