@@ -33,7 +33,7 @@ function assertOneTry(r: Request | undefined): void {
 const settle = () => new Promise((res) => setTimeout(res, 300)); // the error log lines follow the response
 
 /** One request to `path` on `port` of a fresh httpd with `text`: its status, the connects httpd logged, and explain's view. */
-async function oneRequest(text: string, port: string, path: string): Promise<{ status: number; connects: number; requests: Request[] }> {
+async function oneRequest(text: string, port: string, path: string): Promise<{ status: number | string; connects: number; requests: Request[] }> {
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   try {
