@@ -26,6 +26,7 @@ import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
 import vhostFailonstatusOnMainBalancer from '../apache/vhost-failonstatus-on-main-balancer';
+import vhostBalancerHiddenByMainServer from '../apache/vhost-balancer-hidden-by-main-server';
 import balancerSingleMember from '../apache/balancer-single-member';
 import workerRetryExtremes from '../apache/worker-retry-extremes';
 import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
@@ -69,6 +70,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
   vhostFailonstatusOnMainBalancer,
+  vhostBalancerHiddenByMainServer,
   balancerSingleMember,
   workerRetryExtremes,
   responseFieldSizeTooSmall,
