@@ -305,3 +305,19 @@ test('include-not-found: an Include whose wildcard matches nothing quotes what a
     tree.cleanup();
   }
 });
+
+test('invalid-worker-parameter: failonstatus= values apache2 -t refuses are quoted as it says them, and those it accepts are not reported', () => {
+  requireBinary('apache2');
+  const line = (v: string) => `<Proxy balancer://app>\n    BalancerMember http://127.0.0.1:8080\n</Proxy>\nProxyPass / "balancer://app/" "failonstatus=${v}"`;
+  // httpd reads each word between "," and " " with atoi and wants 100-599.
+  for (const v of ['5xx', '600', '99', '500,abc', 'abc,500']) quotesApacheT(URL_MODULES, line(v), 'invalid-worker-parameter');
+  for (const v of ['', ',', '500,', '500x', '500;503', '500 503', '500,503']) {
+    const r = run(URL_MODULES, line(v), 'invalid-worker-parameter');
+    try {
+      assert.equal(r.said, undefined, `apache2 -t refused failonstatus=${v}`);
+      assert.deepEqual(r.findings.map((f) => f.message), [], `failonstatus=${v}`);
+    } finally {
+      r.cleanup();
+    }
+  }
+});

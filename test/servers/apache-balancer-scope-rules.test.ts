@@ -9,7 +9,7 @@ import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary } from '../helpers';
 import { apacheConfigTest, DEFAULT_APACHE_MODULES, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
-import { sleep } from './harness/proc';
+import { sleep, waitFor } from './harness/proc';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
@@ -148,6 +148,13 @@ test('each server\'s own balancer needs its lbmethod\'s module when httpd starts
         started = false;
         log = e.message;
       });
+      // httpd binds its Listen ports before post_config, where AH02432 stops it: startApache may see the port open
+      // a moment before the process exits. It has started once the MPM logs AH00489, and has failed once it exits.
+      if (httpd && !(await waitFor(() => httpd.proc.exited() || /AH00489/.test(httpd.errorLog()), 5000))) throw new Error(`${c.what}: neither AH00489 nor an exit within 5 s`);
+      if (httpd?.proc.exited()) {
+        started = false;
+        log = httpd.errorLog();
+      }
       await httpd?.stop();
       const found = findings(setup.text, 'proxy-scheme-module-missing', setup.confPath);
       assert.equal(started, c.starts, `${c.what}: ${log}`);

@@ -3,7 +3,7 @@ import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Balancer, ProxyModel } from '../model/apache-proxy';
-import type { ApacheNode } from '../model/apache-tree';
+import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
@@ -362,7 +362,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const withSource = (index: number, what: string) => (lines[index].source ? `${lines[index].source} ${what}` : what);
   for (const r of requests) {
     const t = apacheTries(r.lines.map((i) => ({ index: i, text: lines[i].text, explanation: lines[i].explanation!, fields: borrowed.get(i)?.fields ?? lines[i].explanation!.fields })));
-    const outcome = apacheOutcome(t, new Map(r.lines.map((i) => [i, lines[i].explanation!])), apacheLimits(r.lines.map((i) => placedAt[i])));
+    const outcome = apacheOutcome(t, new Map(r.lines.map((i) => [i, lines[i].explanation!])), apacheLimits(r.lines.map((i) => placedAt[i]), evidence.get(r.lines[0])));
     const tried = t.tries.map((x) => ({ server: x.server, got: x.got }));
     const roles = apacheLineRoles(r.lines, t, outcomeText(outcome));
     const key = `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${tried.map((x) => x.got).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.why}`;
@@ -432,28 +432,46 @@ function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, bor
 /**
  * How far a request's balancer could go on, from where its lines were placed: the one balancer their members belong
  * to, or a ProxyPass worker that is no member (one try). Undefined when a line was not placed, or not for sure, or
- * the lines point to more than one.
+ * the lines point to more than one, or the servers the request may have come to allow different numbers of tries.
+ * maxattempts is the request's server's (ProxyModel.balancerParams): on 2.4.71, with three members that refused,
+ * maxattempts=0 on a virtual host's ProxyPass to the main server's balancer gave that virtual host's requests one try
+ * and the main server's three (test/servers/explain-apache-vhost-maxattempts.test.ts).
  */
-function apacheLimits(placed: readonly Placed[]): ApacheLimits | undefined {
+function apacheLimits(placed: readonly Placed[], evidence?: ServerEvidence): ApacheLimits | undefined {
   const balancers = new Set<Balancer>();
   const plain = new Set<unknown>();
+  let proxy: ProxyModel | undefined;
   for (const p of placed) {
     const place = p.apache?.place;
     if (!place || place.ambiguous) return undefined;
     const b = place.worker ? place.worker.balancer : place.balancer;
-    if (b) balancers.add(b);
-    else if (place.worker) plain.add(place.worker);
+    if (b) {
+      balancers.add(b);
+      proxy ??= p.apache!.checked.proxy;
+    } else if (place.worker) plain.add(place.worker);
   }
   if (balancers.size === 0 && plain.size === 1) return { kind: 'worker' };
-  if (balancers.size !== 1 || plain.size) return undefined;
+  if (balancers.size !== 1 || plain.size || !proxy) return undefined;
   const b = [...balancers][0];
   const n = b.members.length;
-  const set = b.params.get('maxattempts');
+  // The servers whose requests use the balancer, narrowed by what the lines say about the request's server.
+  let servers = b.members.length ? proxy.serversOf(b.members[0]) : [b.vhost];
+  const said = evidence && serversOfEvidence(proxy, evidence);
+  if (said) {
+    const narrowed = servers.filter((s) => said.servers.has(s));
+    if (narrowed.length) servers = narrowed;
+  }
+  const sets = [...new Set(servers.map((s) => proxy.balancerParams(b, s).get('maxattempts')))];
+  if (sets.length !== 1) return undefined;
+  const set = sets[0];
   const value = set && /^\d+$/.test(set.value) ? Number(set.value) : undefined;
   // mod_proxy_balancer sets the default only for more than one member (init_balancer_members): a single member is
   // tried once (on 2.4.71, one AH00957 per request), not the "1" the manual gives.
   const maxattempts = value ?? (n > 1 ? n - 1 : 0);
-  const from = value !== undefined ? `maxattempts=${set!.value} (${set!.node.name} on the balancer)` : n > 1 ? `maxattempts (not set: one less than its ${n} members, so ${n - 1})` : 'maxattempts (not set: 0 with a single member)';
+  // A virtual host's own line for the main server's balancer holds for that virtual host's requests only.
+  const vhost = set && b.vhost === null ? virtualHostOf(set.node) : null;
+  const whose = vhost ? `, in <VirtualHost ${vhost.args.join(' ')}> for its requests` : '';
+  const from = value !== undefined ? `maxattempts=${set!.value} (${set!.node.name} on the balancer${whose})` : n > 1 ? `maxattempts (not set: one less than its ${n} members, so ${n - 1})` : 'maxattempts (not set: 0 with a single member)';
   return { kind: 'balancer', name: b.name, members: b.members.map(workerAddress), maxattempts, from };
 }
 

@@ -93,6 +93,9 @@ export function parseApacheDuration(text: string, defaultUnit: 's' | 'ms' = 's')
 }
 
 /** What is wrong with a parameter's value, in httpd's words where it has some; undefined when it is fine. */
+/** ap_is_HTTP_VALID_RESPONSE: a status httpd knows how to send. */
+const HTTP_STATUS = (n: number) => n >= 100 && n <= 599;
+
 export function checkParamValue(p: WorkerParam): string | undefined {
   const spec = PARAMS[p.key];
   if (!spec) return undefined;
@@ -120,7 +123,9 @@ export function checkParamValue(p: WorkerParam): string | undefined {
     case 'status':
       return /^([+-]?[DSIHENCR])+$/i.test(v.replace(/\s/g, '')) ? undefined : 'Unknown status parameter option';
     case 'statuslist':
-      return /^\d{3}([,\s]\d{3})*$/.test(v.trim()) ? undefined : 'failonstatus must be one or more HTTP status codes separated by commas';
+      // set_balancer_param (mod_proxy.c) splits the value at "," and " " and reads each word with atoi, which must give
+      // 100-599: on 2.4.71 apache2 -t refused "5xx", "600", "99" and "500,abc", and passed "", ",", "500,", "500x".
+      return v.split(/[, ]+/).filter(Boolean).every((w) => HTTP_STATUS(parseInt(w, 10))) ? undefined : 'failonstatus must be one or more HTTP response codes';
     case 'hcmethod':
       return HC_METHODS.includes(v.toLowerCase()) ? undefined : 'Unknown method';
     case 'mapping':

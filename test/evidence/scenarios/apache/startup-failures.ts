@@ -176,4 +176,13 @@ export default [
     fix: { use: 'safe' },
     afterFix: { status: 'config-ok' },
   }),
+  // No message at all: apache2 -t is killed by SIGSEGV (the harness adds "(killed by SIGSEGV)" to its output).
+  defineScenario({
+    rule: 'vhost-failonstatus-on-main-balancer',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: '(killed by SIGSEGV)', doc: ['exits with code 139 (killed by SIGSEGV)'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8001', '{{a}}'], ['127.0.0.1:8002', '{{b}}']] } },
+    standins: { a: { kind: 'http', behaviour: 'ok' }, b: { kind: 'http', behaviour: 'ok' } },
+    fix: false,
+  }),
 ];

@@ -25,6 +25,8 @@ import proxysetTargetInvalid from '../apache/proxyset-target-invalid';
 import balancerMemberWithoutHealthCheck from '../apache/balancer-member-without-health-check';
 import hcheckParamsWithoutModule from '../apache/hcheck-params-without-module';
 import balancerWithoutFailonstatus from '../apache/balancer-without-failonstatus';
+import vhostFailonstatusOnMainBalancer from '../apache/vhost-failonstatus-on-main-balancer';
+import vhostBalancerHiddenByMainServer from '../apache/vhost-balancer-hidden-by-main-server';
 import balancerSingleMember from '../apache/balancer-single-member';
 import workerRetryExtremes from '../apache/worker-retry-extremes';
 import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
@@ -67,6 +69,8 @@ export const apacheOnlyRules: ApacheRule[] = [
   balancerMemberWithoutHealthCheck,
   hcheckParamsWithoutModule,
   balancerWithoutFailonstatus,
+  vhostFailonstatusOnMainBalancer,
+  vhostBalancerHiddenByMainServer,
   balancerSingleMember,
   workerRetryExtremes,
   responseFieldSizeTooSmall,
