@@ -1,0 +1,44 @@
+import { missingInVersion } from '../../model/nginx-directive-versions';
+import { defineNginxRule } from '../rule';
+import { readableHere } from './placement-support';
+
+/**
+ * A directive the target nginx does not have yet (proxy_ssl_conf_command before 1.19.4, keepalive_time before 1.19.10,
+ * `http2 on` before 1.25.1), or no longer has (`ssl on`, removed in 1.25.1). nginx reads the line and stops:
+ * `[emerg] unknown directive "proxy_pass_trailers"` [lab, nginx 1.22.1], or for a name it has elsewhere
+ * `[emerg] "resolver" directive is not allowed here` (resolver in an upstream block before 1.27.3) [lab, nginx 1.22.1].
+ * Judged only when nginx.version is set, and never for NGINX Plus, whose releases carry directives earlier. The
+ * versions come from nginx's reference pages (model/nginx-directive-versions.ts).
+ */
+export default defineNginxRule({
+  id: 'directive-not-in-target-version',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A directive newer than the target nginx version (proxy_ssl_conf_command before 1.19.4, http2 before 1.25.1), or one it removed (ssl on, from 1.25.1): nginx refuses to start.',
+  directives: ['proxy_ssl_conf_command', 'proxy_socket_keepalive', 'keepalive_time', 'http2', 'ssl'],
+  versions: 'only when nginx.version is set',
+  check(ctx) {
+    const version = ctx.target.version;
+    if (!version || ctx.target.edition === 'plus') return;
+    const target = version.join('.');
+    for (const node of ctx.config.all) {
+      const miss = missingInVersion(node.name, node.context, version);
+      if (!miss) continue;
+      // Even in a block it never belongs in: a name the target has nowhere is "unknown" to nginx before it is misplaced.
+      const { entry } = miss;
+      const says = miss.says === 'unknown' ? `unknown directive "${node.name}"` : `"${node.name}" directive is not allowed here`;
+      const what =
+        miss.why === 'removed'
+          ? `"${node.name}" was removed in nginx ${entry.removed}`
+          : miss.says === 'not-allowed'
+            ? `"${node.name}" is allowed in ${readableHere(node.context)} only from nginx ${entry.since} on`
+            : `"${node.name}" appeared in nginx ${entry.since}`;
+      const instead = node.name === 'ssl' ? '; use the "ssl" parameter of the listen lines instead' : '; remove the line or upgrade nginx';
+      ctx.report({
+        at: { file: node.file, start: node.directive.start, end: node.directive.nameSpan.end },
+        message: `nginx ${target} will not start: ${what} ([emerg] ${says})${instead}; see ${entry.url}`,
+      });
+    }
+  },
+});
