@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { applyEdits } from '../../server/src/core/fix';
 import { parseVersion } from '../../server/src/core/model/version';
 import type { Settings } from '../../server/src/core/settings';
 import { lintText, ROOT } from '../helpers';
@@ -86,4 +87,15 @@ test(`${ID}: in a block it never belongs in, a name the target has nowhere is st
   // nginx looks the name up before it checks the block: 1.22.1 says unknown directive "http2" in a location too.
   assert.equal(mine(location('http2 on;'), '1.22.1').length, 1);
   assert.match(mine(location('http2 on;'), '1.22.1')[0].message, /\(\[emerg\] unknown directive "http2"\)/);
+});
+
+test(`${ID}: the suggestion removes the line, except "ssl on" (the port would then serve plain HTTP)`, () => {
+  const one = (text: string, version: string) => lintText(text, { settings: target(version) }).findings.filter((f) => f.ruleId === ID);
+  const [f] = one(location('proxy_pass_trailers on;'), '1.22.1');
+  assert.equal(f.fix, undefined);
+  assert.deepEqual(f.suggestions.map((s) => s.title), ['Remove "proxy_pass_trailers" (nginx 1.22.1 does not have it)']);
+  assert.equal(applyEdits(location('proxy_pass_trailers on;'), f.suggestions[0].edits).text, location('').replace('            \n', ''));
+  assert.deepEqual(one(upstream('resolver 127.0.0.53;'), '1.22.1')[0].suggestions.map((s) => s.title), ['Remove "resolver" (nginx 1.22.1 does not have it here)']);
+  const ssl = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:443;\n        ssl on;\n    }\n}\n';
+  assert.deepEqual(one(ssl, '1.26.0')[0].suggestions, []);
 });

@@ -1,5 +1,6 @@
 import { missingInVersion } from '../../model/nginx-directive-versions';
 import { defineNginxRule } from '../rule';
+import { deleteLine } from './neighbours-support';
 import { readableHere } from './placement-support';
 
 /**
@@ -38,6 +39,8 @@ export default defineNginxRule({
       ctx.report({
         at: { file: node.file, start: node.directive.start, end: node.directive.nameSpan.end },
         message: `nginx ${target} will not start: ${what} ([emerg] ${says})${instead}; see ${entry.url}`,
+        // Without "ssl on" the port would serve plain HTTP: that one is moved to the listen lines by hand, not removed.
+        suggestions: node.name === 'ssl' ? [] : [{ title: `Remove "${node.name}" (nginx ${target} does not have it${miss.says === 'not-allowed' ? ' here' : ''})`, edits: [deleteLine(node)] }],
       });
     }
   },
