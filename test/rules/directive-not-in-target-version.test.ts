@@ -99,3 +99,20 @@ test(`${ID}: the suggestion removes the line, except "ssl on" (the port would th
   const ssl = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:443;\n        ssl on;\n    }\n}\n';
   assert.deepEqual(one(ssl, '1.26.0')[0].suggestions, []);
 });
+
+test(`${ID}: resolver's ipv4= parameter before 1.23.1 is reported on the parameter`, () => {
+  const text = location('resolver 127.0.0.53 ipv4=off;');
+  assert.deepEqual(mine(text, '1.22.1'), [
+    {
+      line: 7,
+      column: 33,
+      message:
+        'nginx 1.22.1 will not start: the "ipv4=" parameter of resolver appeared in nginx 1.23.1 ([emerg] host not found in resolver "ipv4=off"); remove it or upgrade nginx; see https://nginx.org/en/docs/http/ngx_http_core_module.html#resolver',
+    },
+  ]);
+  assert.deepEqual(mine(text, '1.23.1'), []);
+  assert.deepEqual(mine(text), []);
+  assert.deepEqual(mine(location('resolver 127.0.0.53 ipv6=off;'), '1.18.0'), []);
+  const [f] = lintText(text, { settings: target('1.22.1') }).findings.filter((x) => x.ruleId === ID);
+  assert.equal(applyEdits(text, f.suggestions[0].edits).text, location('resolver 127.0.0.53;'));
+});

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIRECTIVE_VERSIONS, missingInVersion, type DirectiveVersion } from '../../server/src/core/model/nginx-directive-versions';
+import { DIRECTIVE_VERSIONS, PARAMETER_VERSIONS, missingInVersion, parameterMissingInVersion, type DirectiveVersion } from '../../server/src/core/model/nginx-directive-versions';
 import { nginxDirective } from '../../server/src/core/model/nginx-directives';
 import { parseVersion } from '../../server/src/core/model/version';
 import { lintText, requireBinary } from '../helpers';
@@ -106,5 +106,26 @@ test('every entry of the version table: nginx 1.22.1 refuses the newer ones and 
   } finally {
     cleanup();
     rmSync(PASSWORDS, { recursive: true, force: true });
+  }
+});
+
+test('every parameter of the version table: nginx 1.22.1 refuses the newer ones as the table says, and the rule reports them', { timeout: 60_000 }, async () => {
+  requireBinary('nginx');
+  const { nginxT, cleanup } = nginxTRunner('param-versions');
+  try {
+    const wrong: string[] = [];
+    for (const p of PARAMETER_VERSIONS) {
+      const arg = p.param.endsWith('=') ? `${p.param}off` : p.param;
+      const line = `${p.directive} 127.0.0.1 ${arg};`;
+      const text = `events {}\nhttp {\n    server {\n        listen 127.0.0.1:1;\n        location / { ${line} }\n    }\n}\n`;
+      const out = await nginxT(text);
+      const newer = parameterMissingInVersion(p.directive, arg, 'location', TARGET) !== undefined;
+      if (newer !== /\[emerg\]/.test(out) || (newer && !out.includes(`[emerg] ${p.says(arg)}`))) wrong.push(`${line} (since ${p.since}): nginx -t said ${out.trim() || 'nothing (accepted)'}`);
+      const reported = lintText(text, { settings: (s) => (s.nginx.version = TARGET) }).findings.filter((f) => f.ruleId === ID).map((f) => text.slice(0, f.start).split('\n').length);
+      if (reported.join() !== (newer ? '5' : '')) wrong.push(`${line}: the rule reported lines [${reported}] with target 1.22.1`);
+    }
+    assert.deepEqual(wrong, []);
+  } finally {
+    cleanup();
   }
 });

@@ -99,6 +99,35 @@ export const DIRECTIVE_VERSIONS: readonly DirectiveVersion[] = [
   { name: 'ssl', where: ['http', 'mail'], removed: '1.25.1', url: page('ssl', 'ssl') },
 ];
 
+/** A parameter that came to a directive later than the directive itself. */
+export interface ParameterVersion {
+  directive: string;
+  /** As written: a name ending in "=" matches any value ("ipv4=off"), anything else the whole word. */
+  param: string;
+  where: readonly VersionScope[];
+  since: string;
+  url: string;
+  /** What an older nginx says about the argument as written. */
+  says: (arg: string) => string;
+}
+
+export const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
+  // "ipv4=off" since 1.23.1: the hover docs (server/src/core/docs/nginx-core.ts) quote the core module's page. An
+  // older resolver takes the word for a name server: [emerg] host not found in resolver "ipv4=off" [lab, nginx 1.22.1].
+  { directive: 'resolver', param: 'ipv4=', where: ['http'], since: '1.23.1', url: page('core', 'resolver'), says: (arg) => `host not found in resolver "${arg}"` },
+];
+
+const PARAMETER_DIRECTIVES = new Set(PARAMETER_VERSIONS.map((p) => p.directive));
+
+/** The argument's entry when nginx `version` does not have that parameter of `directive` in `context`. */
+export function parameterMissingInVersion(directive: string, arg: string, context: string, version: Version): ParameterVersion | undefined {
+  const scope = versionScope(context);
+  if (!version || !scope || !PARAMETER_DIRECTIVES.has(directive)) return undefined;
+  return PARAMETER_VERSIONS.find(
+    (p) => p.directive === directive && p.where.includes(scope) && (p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param) && atLeast(version, p.since) === false,
+  );
+}
+
 /** Our context names → the part of nginx they belong to; main and events have nothing in the table. */
 export function versionScope(context: string): VersionScope | undefined {
   if (context === 'upstream') return 'upstream';

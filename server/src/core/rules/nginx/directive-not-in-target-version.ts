@@ -1,11 +1,12 @@
-import { missingInVersion } from '../../model/nginx-directive-versions';
+import { missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
+import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
 import { deleteLine } from './neighbours-support';
 import { readableHere } from './placement-support';
 
 /**
  * A directive the target nginx does not have yet (proxy_ssl_conf_command before 1.19.4, keepalive_time before 1.19.10,
- * `http2 on` before 1.25.1), or no longer has (`ssl on`, removed in 1.25.1). nginx reads the line and stops:
+ * `http2 on` before 1.25.1; or a parameter, resolver's ipv4= before 1.23.1), or no longer has (`ssl on`, removed in 1.25.1). nginx reads the line and stops:
  * `[emerg] unknown directive "proxy_pass_trailers"` [lab, nginx 1.22.1], or for a name it has elsewhere
  * `[emerg] "resolver" directive is not allowed here` (resolver in an upstream block before 1.27.3) [lab, nginx 1.22.1].
  * Judged only when nginx.version is set, and never for NGINX Plus, whose releases carry directives earlier. The
@@ -24,6 +25,15 @@ export default defineNginxRule({
     if (!version || ctx.target.edition === 'plus') return;
     const target = version.join('.');
     for (const node of ctx.config.all) {
+      for (const arg of node.directive.args) {
+        const p = parameterMissingInVersion(node.name, arg.value, node.context, version);
+        if (!p) continue;
+        ctx.report({
+          at: { file: node.file, start: arg.start, end: arg.end },
+          message: `nginx ${target} will not start: the "${p.param}" parameter of ${node.name} appeared in nginx ${p.since} ([emerg] ${p.says(arg.value)}); remove it or upgrade nginx; see ${p.url}`,
+          suggestions: [{ title: `Remove "${arg.value}"`, edits: [replaceSpan(node.file, { start: node.directive.args[node.directive.args.indexOf(arg) - 1]?.end ?? arg.start, end: arg.end }, '')] }],
+        });
+      }
       const miss = missingInVersion(node.name, node.context, version);
       if (!miss) continue;
       // Even in a block it never belongs in: a name the target has nowhere is "unknown" to nginx before it is misplaced.
