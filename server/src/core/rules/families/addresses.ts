@@ -21,10 +21,11 @@ import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 import invalidArgumentValue from '../nginx/invalid-argument-value';
 import unknownDirective from '../nginx/unknown-directive';
+import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 
-/** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
+/** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, unknown to the target version, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
   undefinedUpstream,
   invalidUpstreamAddress,
@@ -36,6 +37,7 @@ export const addressRules: NginxRule[] = [
   invalidNumberOfArguments,
   invalidArgumentValue,
   unknownDirective,
+  directiveNotInTargetVersion,
   undefinedCacheZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,

@@ -1,0 +1,177 @@
+import { atLeast, type Version } from './version';
+
+/**
+ * The part of nginx a context belongs to, as far as the version a directive appeared in goes: a name can be old in one
+ * part and new in another (keepalive_timeout has been an http directive for ever, but inside `upstream {}` only since
+ * 1.15.3, and nginx then says the line "is not allowed here").
+ */
+export type VersionScope = 'http' | 'upstream' | 'stream' | 'mail';
+
+export interface DirectiveVersion {
+  name: string;
+  /** The parts of nginx the entry is about. */
+  where: readonly VersionScope[];
+  /** First release with the directive there ("This directive appeared in version …" on its reference page). */
+  since?: string;
+  /** First release without it: nginx stops with `unknown directive` from then on. */
+  removed?: string;
+  /** The directive's reference page. */
+  url: string;
+  /**
+   * The name is older elsewhere (http's keepalive_timeout, before the upstream block had its own): nginx then says the
+   * line "is not allowed here" rather than that the directive is unknown.
+   */
+  olderElsewhere?: true;
+}
+
+const page = (module: string, name: string) => `https://nginx.org/en/docs/http/ngx_http_${module}_module.html#${name}`;
+const http = (module: string, since: string, names: string[]): DirectiveVersion[] => names.map((name) => ({ name, where: ['http'], since, url: page(module, name) }));
+const family = (modules: string[], since: string, suffix: string): DirectiveVersion[] => modules.map((m) => ({ name: `${m}_${suffix}`, where: ['http'], since, url: page(m, `${m}_${suffix}`) }));
+
+/**
+ * Only versions a source states are here; a directive whose version could not be sourced is left out, and the rule
+ * says nothing about it. test/servers/directive-versions.test.ts runs every entry through the real nginx 1.22.1 (one
+ * newer than that must be refused as unknown or misplaced, one older accepted), which keeps the table honest around
+ * that release. Commercial-only directives are left out: open-source nginx has never had them, at any version.
+ */
+export const DIRECTIVE_VERSIONS: readonly DirectiveVersion[] = [
+  // The `<appeared-in>` lines of nginx.org's own source for https://nginx.org/en/docs/http/ngx_http_proxy_module.html
+  // (xml/en/docs/http/ngx_http_proxy_module.xml in the nginx/nginx.org repository, rev 88).
+  ...http('proxy', '1.1.4', ['proxy_http_version']),
+  ...http('proxy', '1.1.12', ['proxy_cache_lock', 'proxy_cache_lock_timeout']),
+  ...http('proxy', '1.5.6', ['proxy_ssl_ciphers', 'proxy_ssl_protocols']),
+  ...http('proxy', '1.5.7', ['proxy_cache_revalidate']),
+  ...http('proxy', '1.7.0', ['proxy_ssl_crl', 'proxy_ssl_name', 'proxy_ssl_server_name', 'proxy_ssl_trusted_certificate', 'proxy_ssl_verify', 'proxy_ssl_verify_depth']),
+  ...http('proxy', '1.7.5', ['proxy_next_upstream_timeout', 'proxy_next_upstream_tries']),
+  ...http('proxy', '1.7.7', ['proxy_force_ranges', 'proxy_limit_rate']),
+  ...http('proxy', '1.7.8', ['proxy_cache_lock_age', 'proxy_ssl_certificate', 'proxy_ssl_certificate_key', 'proxy_ssl_password_file']),
+  ...http('proxy', '1.7.11', ['proxy_request_buffering']),
+  ...http('proxy', '1.9.7', ['proxy_cache_convert_head']),
+  ...http('proxy', '1.11.6', ['proxy_cache_max_range_offset']),
+  ...http('proxy', '1.11.10', ['proxy_cache_background_update']),
+  ...http('proxy', '1.15.6', ['proxy_socket_keepalive']),
+  ...http('proxy', '1.19.3', ['proxy_cookie_flags']),
+  ...http('proxy', '1.19.4', ['proxy_ssl_conf_command']),
+  ...http('proxy', '1.27.2', ['proxy_pass_trailers']),
+  ...http('proxy', '1.27.4', ['proxy_ssl_certificate_cache']),
+
+  // The gRPC module appeared in 1.13.10 ("allows passing requests to a gRPC server (1.13.10)"), its directives with it
+  // unless their own line says later: nginx.org's xml/en/docs/http/ngx_http_grpc_module.xml (rev 3) for
+  // https://nginx.org/en/docs/http/ngx_http_grpc_module.html.
+  ...http('grpc', '1.13.10', [
+    'grpc_bind', 'grpc_buffer_size', 'grpc_connect_timeout', 'grpc_hide_header', 'grpc_ignore_headers', 'grpc_intercept_errors',
+    'grpc_next_upstream', 'grpc_next_upstream_timeout', 'grpc_next_upstream_tries', 'grpc_pass', 'grpc_pass_header', 'grpc_read_timeout',
+    'grpc_send_timeout', 'grpc_set_header', 'grpc_ssl_certificate', 'grpc_ssl_certificate_key', 'grpc_ssl_ciphers', 'grpc_ssl_crl',
+    'grpc_ssl_name', 'grpc_ssl_password_file', 'grpc_ssl_protocols', 'grpc_ssl_server_name', 'grpc_ssl_session_reuse',
+    'grpc_ssl_trusted_certificate', 'grpc_ssl_verify', 'grpc_ssl_verify_depth',
+  ]),
+  ...http('grpc', '1.15.6', ['grpc_socket_keepalive']),
+
+  // The version notes of the hover docs (server/src/core/docs/nginx-family-*.ts, nginx-memcached.ts), taken from the
+  // FastCGI, uwsgi, SCGI, gRPC and memcached module pages they link to.
+  ...family(['fastcgi', 'uwsgi', 'scgi', 'memcached'], '1.7.5', 'next_upstream_tries'),
+  ...family(['fastcgi', 'uwsgi', 'scgi', 'memcached'], '1.7.5', 'next_upstream_timeout'),
+  ...family(['fastcgi', 'uwsgi', 'scgi'], '1.7.11', 'request_buffering'),
+  ...family(['fastcgi', 'uwsgi', 'scgi', 'memcached'], '1.15.6', 'socket_keepalive'),
+  ...http('uwsgi', '1.7.8', ['uwsgi_ssl_certificate', 'uwsgi_ssl_certificate_key', 'uwsgi_ssl_password_file']),
+  ...family(['uwsgi', 'grpc'], '1.19.4', 'ssl_conf_command'),
+  ...family(['uwsgi', 'grpc'], '1.27.4', 'ssl_certificate_cache'),
+
+  // https://nginx.org/en/docs/http/ngx_http_upstream_module.html: keepalive from nginx.org's
+  // xml/en/docs/http/ngx_http_upstream_module.xml; the upstream keep-alive limits and resolver from the hover docs
+  // (server/src/core/docs/nginx-upstream-block.ts), which quote the same page. Before those versions the name exists in
+  // http, server and location only, and nginx says it "is not allowed here".
+  { name: 'keepalive', where: ['upstream'], since: '1.1.4', url: page('upstream', 'keepalive') },
+  { name: 'keepalive_timeout', where: ['upstream'], since: '1.15.3', url: page('upstream', 'keepalive_timeout'), olderElsewhere: true },
+  { name: 'keepalive_requests', where: ['upstream'], since: '1.15.3', url: page('upstream', 'keepalive_requests'), olderElsewhere: true },
+  { name: 'resolver', where: ['upstream'], since: '1.27.3', url: page('upstream', 'resolver'), olderElsewhere: true },
+  { name: 'resolver_timeout', where: ['upstream'], since: '1.27.3', url: page('upstream', 'resolver_timeout'), olderElsewhere: true },
+  // keepalive_time came to both places in 1.19.10 (CHANGES 1.19.10: "Feature: the "keepalive_time" directive"; the
+  // core module's page and the upstream page, as the hover docs quote it).
+  { name: 'keepalive_time', where: ['http', 'upstream'], since: '1.19.10', url: page('core', 'keepalive_time') },
+
+  // https://nginx.org/en/docs/http/ngx_http_v2_module.html#http2: "This directive appeared in version 1.25.1" (before
+  // it only the listen parameter turns HTTP/2 on; grpc-pass-without-http2 says the same).
+  { name: 'http2', where: ['http'], since: '1.25.1', url: page('v2', 'http2') },
+
+  // https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl: "This directive was made obsolete in version 1.15.0
+  // and was removed in version 1.25.1" (the reference as @nginx/reference-lib ships it; the mail module's page says the same).
+  { name: 'ssl', where: ['http', 'mail'], removed: '1.25.1', url: page('ssl', 'ssl') },
+];
+
+/** A parameter that came to a directive later than the directive itself. */
+export interface ParameterVersion {
+  directive: string;
+  /** As written: a name ending in "=" matches any value ("ipv4=off"), anything else the whole word. */
+  param: string;
+  where: readonly VersionScope[];
+  since: string;
+  url: string;
+  /** What an older nginx says about the argument as written. */
+  says: (arg: string) => string;
+}
+
+export const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
+  // "ipv4=off" since 1.23.1: the hover docs (server/src/core/docs/nginx-core.ts) quote the core module's page. An
+  // older resolver takes the word for a name server: [emerg] host not found in resolver "ipv4=off" [lab, nginx 1.22.1].
+  { directive: 'resolver', param: 'ipv4=', where: ['http'], since: '1.23.1', url: page('core', 'resolver'), says: (arg) => `host not found in resolver "${arg}"` },
+];
+
+const PARAMETER_DIRECTIVES = new Set(PARAMETER_VERSIONS.map((p) => p.directive));
+
+/** The argument's entry when nginx `version` does not have that parameter of `directive` in `context`. */
+export function parameterMissingInVersion(directive: string, arg: string, context: string, version: Version): ParameterVersion | undefined {
+  const scope = versionScope(context);
+  if (!version || !scope || !PARAMETER_DIRECTIVES.has(directive)) return undefined;
+  return PARAMETER_VERSIONS.find(
+    (p) => p.directive === directive && p.where.includes(scope) && (p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param) && atLeast(version, p.since) === false,
+  );
+}
+
+/** Our context names → the part of nginx they belong to; main and events have nothing in the table. */
+export function versionScope(context: string): VersionScope | undefined {
+  if (context === 'upstream') return 'upstream';
+  if (context.startsWith('stream')) return 'stream';
+  if (context.startsWith('mail')) return 'mail';
+  return ['http', 'server', 'location', 'if-location', 'if-server', 'limit_except'].includes(context) ? 'http' : undefined;
+}
+
+let byName: Map<string, DirectiveVersion[]> | undefined;
+function entries(name: string): DirectiveVersion[] {
+  if (!byName) {
+    byName = new Map();
+    for (const e of DIRECTIVE_VERSIONS) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+  }
+  return byName.get(name) ?? [];
+}
+
+/** Whether the entry says the directive exists at `version` (true/false; undefined when the version is unknown). */
+function present(e: DirectiveVersion, version: Version): boolean | undefined {
+  if (e.since && atLeast(version, e.since) === false) return false;
+  if (e.removed) return atLeast(version, e.removed) === undefined ? undefined : !atLeast(version, e.removed);
+  return version ? true : undefined;
+}
+
+export interface VersionMiss {
+  entry: DirectiveVersion;
+  /** 'new': the target is older than `since`; 'removed': the target is `removed` or later. */
+  why: 'new' | 'removed';
+  /**
+   * What nginx says: `unknown directive` when the target has the name nowhere, `not allowed here` when it has it in
+   * another part (http's keepalive_timeout, for one written in an upstream block before 1.15.3).
+   */
+  says: 'unknown' | 'not-allowed';
+}
+
+/**
+ * Why a directive written in `context` does not exist in nginx `version`, when the table says so; undefined when it
+ * does exist there, when the table has nothing on it, or when the version is unknown.
+ */
+export function missingInVersion(name: string, context: string, version: Version): VersionMiss | undefined {
+  const scope = versionScope(context);
+  if (!version || !scope) return undefined;
+  const own = entries(name).find((e) => e.where.includes(scope));
+  if (!own || present(own, version) !== false) return undefined;
+  const why = own.since && atLeast(version, own.since) === false ? 'new' : 'removed';
+  return { entry: own, why, says: why === 'new' && own.olderElsewhere ? 'not-allowed' : 'unknown' };
+}
