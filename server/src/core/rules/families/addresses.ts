@@ -23,6 +23,7 @@ import invalidArgumentValue from '../nginx/invalid-argument-value';
 import unknownDirective from '../nginx/unknown-directive';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
+import listenConflict from '../nginx/listen-conflict';
 
 /** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
@@ -49,5 +50,6 @@ export const addressRules: NginxRule[] = [
   grpcPassWithoutHttp2,
   tlsVerifyWithoutTrustedCertificate,
   tlsCertificateWithoutKey,
+  listenConflict,
   tlsUpstreamWithoutSni,
 ];
