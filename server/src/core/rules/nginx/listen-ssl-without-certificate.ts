@@ -3,7 +3,7 @@ import { enclosing } from '../../model/nginx-effective';
 import { parseListen, type ListenAddress } from '../../model/nginx-listen';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { flag } from './addresses-support';
+import { flag, tlsFromModule } from './addresses-support';
 import { text } from './neighbours-support';
 
 const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
@@ -26,15 +26,6 @@ function unreadIncludes(ctx: NginxRuleContext): Set<string> {
 /** Whether `level` has an include among its own lines whose content proxylint has not seen. */
 function hasUnreadInclude(level: ConfigNode, unread: Set<string>): boolean {
   return level.children.some((c) => c.name === 'include' && c.directive.args[0] && unread.has(`${c.file.path}\0${c.directive.args[0].start}`));
-}
-
-/**
- * A certificate chosen at handshake time by a third-party module (OpenResty's ssl_certificate_by_lua_block) in the
- * server or above it: whether nginx still wants a static one there depends on that module.
- */
-function certificateByModule(server: ConfigNode): boolean {
-  for (let level: ConfigNode | null = server; level; level = level.parent) if (level.children.some((c) => c.name.startsWith('ssl_certificate_by_'))) return true;
-  return false;
 }
 
 /**
@@ -87,7 +78,7 @@ export default defineNginxRule({
         if (!a.ssl) continue;
         if (implicit && (key === '0.0.0.0:80' || key === '0.0.0.0:8000')) continue;
         const servers = [...a.servers.keys()];
-        if (servers.some((s) => hasUnreadInclude(s, unread) || flag(ctx, s, 'ssl').on || certificateByModule(s))) continue;
+        if (servers.some((s) => hasUnreadInclude(s, unread) || flag(ctx, s, 'ssl').on || tlsFromModule(s))) continue;
         // Stream servers share an address only from 1.25.5 on, where the default server's certificate may serve the
         // others as in http: only an address of one stream server is judged.
         if (module === 'stream' && servers.length > 1) continue;
