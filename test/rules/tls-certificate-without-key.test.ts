@@ -83,3 +83,95 @@ test(`${ID}: in a fragment without its http block the key may be set outside, so
   assert.equal(found[0].severity, 'warning');
   assert.match(found[0].message, /ignore this if the block that includes this file sets the key/);
 });
+
+// The server's own ssl_certificate: nginx checks its key in every http server block (TLS or not), and in a stream
+// server that listens with ssl, where the message names the listen line instead of the certificate.
+interface ServerLayout {
+  name: string;
+  http?: string;
+  stream?: string;
+}
+
+/** A layout nginx refuses, and a near twin it accepts (which proxylint must leave alone). */
+interface ServerCase extends ServerLayout {
+  /** The [emerg] text, with CERT/CERT2 for the certificate paths. */
+  rejects: string;
+  twin: ServerLayout;
+}
+
+const serverCases: ServerCase[] = [
+  {
+    name: 'listen ssl, certificate without key',
+    http: 'server {\n    listen 127.0.0.1:18660 ssl;\n    ssl_certificate CERT;\n}',
+    rejects: 'no "ssl_certificate_key" is defined for certificate "CERT"',
+    twin: { name: 'a certificate (without key) at http level and no server', http: 'ssl_certificate CERT;' },
+  },
+  {
+    name: 'plain listen, certificate without key',
+    http: 'server {\n    listen 127.0.0.1:18660;\n    ssl_certificate CERT;\n}',
+    rejects: 'no "ssl_certificate_key" is defined for certificate "CERT"',
+    twin: { name: 'the key at http level', http: 'ssl_certificate_key KEY;\nserver {\n    listen 127.0.0.1:18660;\n    ssl_certificate CERT;\n}' },
+  },
+  {
+    name: 'two certificates, one key',
+    http: 'server {\n    listen 127.0.0.1:18660 ssl;\n    ssl_certificate CERT;\n    ssl_certificate CERT2;\n    ssl_certificate_key KEY;\n}',
+    rejects: 'no "ssl_certificate_key" is defined for certificate "CERT2"',
+    twin: { name: 'two certificates, two keys', http: 'server {\n    listen 127.0.0.1:18660 ssl;\n    ssl_certificate CERT;\n    ssl_certificate CERT2;\n    ssl_certificate_key KEY;\n    ssl_certificate_key KEY2;\n}' },
+  },
+  {
+    name: 'certificate at http level, key in one of two servers',
+    http: 'ssl_certificate CERT;\nserver {\n    listen 127.0.0.1:18660;\n    ssl_certificate_key KEY;\n}\nserver {\n    listen 127.0.0.1:18661;\n}',
+    rejects: 'no "ssl_certificate_key" is defined for certificate "CERT"',
+    twin: { name: 'certificate at http level, key in every server', http: 'ssl_certificate CERT;\nserver {\n    listen 127.0.0.1:18660 ssl;\n    ssl_certificate_key KEY;\n}' },
+  },
+  {
+    name: 'stream, listen ssl, certificate without key',
+    stream: 'server {\n    listen 127.0.0.1:18662 ssl;\n    ssl_certificate CERT;\n    proxy_pass 127.0.0.1:18663;\n}',
+    rejects: 'no "ssl_certificate_key" is defined for the "listen ... ssl" directive in nginx.conf:7',
+    twin: { name: 'stream, plain listen', stream: 'server {\n    listen 127.0.0.1:18662;\n    ssl_certificate CERT;\n    proxy_pass 127.0.0.1:18663;\n}' },
+  },
+];
+
+function runServerLayout(c: ServerLayout): { ok: boolean; output: string; messages: string[]; fill: (t: string) => string } {
+  const pki = testPki();
+  const a = pki.certs.get('localhost')!;
+  const b = pki.certs.get('app.internal')!;
+  const fill = (t: string) => t.replace(/\bCERT2\b/g, b.certPath).replace(/\bCERT\b/g, a.certPath).replace(/\bKEY2\b/g, b.keyPath).replace(/\bKEY\b/g, a.keyPath);
+  const text = fill([c.stream ? STREAM : '', 'events {}', c.http ? `http {\n${c.http}\n}` : '', c.stream ? `stream {\n${c.stream}\n}` : '', ''].join('\n'));
+  const tree = tempTree({ 'nginx.conf': text });
+  try {
+    const t = nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
+    // nginx names the file by its full path, the message by its name.
+    const output = t.output.split(join(tree.dir, 'nginx.conf')).join('nginx.conf');
+    return { ok: t.ok, output, messages: lintText(text).findings.filter((f) => f.ruleId === ID).map((f) => f.message), fill };
+  } finally {
+    tree.cleanup();
+  }
+}
+
+for (const c of serverCases) {
+  test(`${ID}: server certificate, ${c.name} — nginx refuses it and proxylint agrees; ${c.twin.name}: both accept it`, () => {
+    const r = runServerLayout(c);
+    assert.equal(r.ok, false, r.output);
+    const said = r.fill(c.rejects);
+    assert.ok(r.output.includes(`[emerg] ${said}`), r.output);
+    assert.equal(r.messages.length, 1, r.messages.join('\n'));
+    assert.ok(r.messages[0].startsWith('nginx will not start: '), r.messages[0]);
+    assert.ok(r.messages[0].includes(`("${said}"`), r.messages[0]);
+    const twin = runServerLayout(c.twin);
+    assert.equal(twin.ok, true, twin.output);
+    assert.deepEqual(twin.messages, []);
+  });
+}
+
+test(`${ID}: a server certificate whose key a module or fork keeps elsewhere (Tengine's ssl_keyless) is left alone`, () => {
+  const server = (extra: string) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18660 ssl;\n        ssl_certificate /etc/nginx/site.pem;\n        ${extra}\n    }\n}\n`;
+  assert.deepEqual(lintText(server('ssl_keyless on;')).findings.filter((f) => f.ruleId === ID).map((f) => f.message), []);
+  assert.equal(lintText(server('ssl_session_timeout 5m;')).findings.filter((f) => f.ruleId === ID).length, 1);
+});
+
+test(`${ID}: a server certificate is left alone where an include proxylint could not read may hold its key`, () => {
+  const text = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18660 ssl;\n        ssl_certificate /etc/nginx/site.pem;\n        include snippets/INC;\n    }\n}\n';
+  assert.deepEqual(lintText(text.replace('INC', 'missing.conf')).findings.filter((f) => f.ruleId === ID).map((f) => f.message), []);
+  assert.equal(lintText(text.replace('INC', 'params.conf'), { files: { 'snippets/params.conf': 'ssl_session_timeout 5m;\n' } }).findings.filter((f) => f.ruleId === ID).length, 1);
+});

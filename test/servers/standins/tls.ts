@@ -33,14 +33,14 @@ export function testPki(names = ['localhost', 'app.internal', 'default.invalid']
 }
 
 /**
- * Client certificates and keys an example names (`proxy_ssl_certificate /etc/nginx/certs/client.pem;`) are not on
+ * Certificates and keys an example names (`proxy_ssl_certificate /etc/nginx/certs/client.pem;`, `ssl_certificate …`) are not on
  * this machine, and nginx loads them at -t. Paths that do not exist are replaced by this PKI's certificate and key
  * (app.internal), so -t judges what a fix wrote (which directive, at which level) rather than the machine's files.
  */
 export function withRealCertificates(text: string): string {
   const pki = testPki();
   const { certPath, keyPath } = pki.certs.get('app.internal')!;
-  return text.replace(/\b((?:proxy|grpc|uwsgi)_ssl_certificate(_key)?)(\s+)(\/[^\s;$"']+);/g, (all, name: string, key: string | undefined, space: string, path: string) =>
+  return text.replace(/\b((?:(?:proxy|grpc|uwsgi)_)?ssl_certificate(_key)?)(\s+)(\/[^\s;$"']+);/g, (all, name: string, key: string | undefined, space: string, path: string) =>
     existsSync(path) ? all : `${name}${space}${key ? keyPath : certPath};`,
   );
 }

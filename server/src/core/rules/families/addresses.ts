@@ -24,6 +24,8 @@ import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
+import listenConflict from '../nginx/listen-conflict';
+import listenSslWithoutCertificate from '../nginx/listen-ssl-without-certificate';
 
 /** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, unknown to the target version, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
 export const addressRules: NginxRule[] = [
@@ -51,5 +53,7 @@ export const addressRules: NginxRule[] = [
   grpcPassWithoutHttp2,
   tlsVerifyWithoutTrustedCertificate,
   tlsCertificateWithoutKey,
+  listenConflict,
+  listenSslWithoutCertificate,
   tlsUpstreamWithoutSni,
 ];

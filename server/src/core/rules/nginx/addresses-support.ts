@@ -7,6 +7,7 @@ import type { Arg, Span } from '../../syntax/nginx/ast';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
 import { isLoopbackHost } from '../../model/hosts';
+import { nginxDirective } from '../../model/nginx-directives';
 
 /** Pass directives that take a host name nginx may have to look up (memcached_pass takes no variables and no TLS). */
 export const RESOLVING_PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
@@ -240,4 +241,17 @@ export function localListenerFor(ctx: NginxRuleContext, host: string, port: numb
   if (exact) return exact;
   if (!isLoopbackHost(h)) return undefined;
   return hosts.get(h.includes(':') ? WILDCARD_V6 : WILDCARD_V4);
+}
+
+/**
+ * Whether a module or an nginx fork changes how `block` (or a level above it) gets its TLS certificate or key: an
+ * `ssl_…` directive stock nginx does not have, such as OpenResty's ssl_certificate_by_lua_block (the certificate is
+ * picked at handshake time) or Tengine's ssl_keyless (the key stays on a key server). Stock nginx's checks of
+ * certificates and keys then say nothing certain.
+ */
+export function tlsFromModule(block: ConfigNode): boolean {
+  for (let level: ConfigNode | null = block; level; level = level.parent) {
+    if (level.children.some((c) => c.name.startsWith('ssl_') && !nginxDirective(c.name))) return true;
+  }
+  return false;
 }
