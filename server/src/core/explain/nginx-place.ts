@@ -384,6 +384,16 @@ function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | u
  * one does. With several the line cannot tell them apart.
  */
 function placeOfResolver(config: NginxConfig, dns: string, stream: boolean): NginxPlace | undefined {
+  // A log repeats a resolver's line for every lookup: each DNS server is looked for once per configuration.
+  let cache = RESOLVER_PLACES.get(config);
+  if (!cache) RESOLVER_PLACES.set(config, (cache = new Map()));
+  const key = `${stream}\0${dns}`;
+  if (!cache.has(key)) cache.set(key, findResolverPlace(config, dns, stream));
+  return cache.get(key);
+}
+const RESOLVER_PLACES = new WeakMap<NginxConfig, Map<string, NginxPlace | undefined>>();
+
+function findResolverPlace(config: NginxConfig, dns: string, stream: boolean): NginxPlace | undefined {
   const inForce = (scope: ConfigNode): boolean => {
     for (let level: ConfigNode | null = scope; level; level = level.parent) {
       const own = level.children.filter((c) => c.name === 'resolver');
@@ -392,17 +402,12 @@ function placeOfResolver(config: NginxConfig, dns: string, stream: boolean): Ngi
     return false;
   };
   const servers = config.all.filter((n) => n.name === 'server' && n.context === (stream ? 'stream' : 'http') && n.directive.block);
-  const scopes = (server: ConfigNode): ConfigNode[] => {
-    const out = [server];
-    for (let k = 0; k < out.length; k++) for (const c of out[k].children) if (c.name === 'location' && c.directive.block) out.push(c);
-    return out;
-  };
-  const using = servers.filter((s) => (stream ? inForce(s) : scopes(s).some(inForce)));
+  const using = servers.filter((s) => inForce(s) || (!stream && allLocations(s).some(inForce)));
   if (using.length !== 1) return undefined;
   const server = using[0];
   const how = `the only ${stream ? 'stream ' : ''}server block whose resolver is ${dns}`;
   if (stream) return { server, location: server, how, byName: true };
-  const passing = scopes(server).filter((l) => l !== server && inForce(l) && l.children.some((c) => PASSES.has(c.name)));
+  const passing = allLocations(server).filter((l) => inForce(l) && l.children.some((c) => PASSES.has(c.name)));
   return { server, location: passing.length === 1 ? passing[0] : undefined, how, byName: true };
 }
 
