@@ -1,6 +1,6 @@
 // Runs every test/**/*.test.ts with Node's test runner (Node 20 has no glob support in `node --test`).
 // Usage: node test/run.mjs [substring-filter...]
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -24,11 +24,14 @@ console.log(`running ${files.length} test files: ${files.map((f) => relative(roo
 // second CPU-bound file beside them delays nginx and httpd past the margins their timings allow. The rest (parsing,
 // rules, the CLI, the corpus, fuzzing) has no such margins and runs two files at a time
 // (PROXYLINT_TEST_CONCURRENCY changes it; Node 20's default on 2 cores is 1).
-const TIMED = /[/\\](servers|evidence|protocol)[/\\]/;
+// A real-server file that only asks `nginx -t` / `apache2 -t` (no request, no clock) says so with the line
+// `// proxylint-test: untimed` and joins the first phase.
+const TIMED_FOLDER = /[/\\](servers|evidence|protocol)[/\\]/;
+const timed = (f) => TIMED_FOLDER.test('/' + relative(root, f)) && !readFileSync(f, 'utf8').includes('\n// proxylint-test: untimed\n');
 const concurrency = Math.max(1, Number(process.env.PROXYLINT_TEST_CONCURRENCY) || 2);
 const phases = [
-  { files: files.filter((f) => !TIMED.test('/' + relative(root, f))), concurrency },
-  { files: files.filter((f) => TIMED.test('/' + relative(root, f))), concurrency: 1 },
+  { files: files.filter((f) => !timed(f)), concurrency },
+  { files: files.filter((f) => timed(f)), concurrency: 1 },
 ];
 let status = 0;
 for (const phase of phases) {

@@ -1,4 +1,5 @@
 // Claims of the ProxyPassMatch and worker timeout= hovers about what configtest accepts, against the real apache2 (2.4.71).
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // The hover docs of lbmethod= and the lbmethod_* modules quote what httpd says when a balancer's method module is
 // missing. Each quoted line is checked here against the real apache2 (2.4.71): `apache2 -t` for a method named with
 // lbmethod=, the error log of a start for the default method (which configtest lets through).
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';

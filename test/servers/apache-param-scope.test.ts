@@ -2,6 +2,7 @@
 // kind where the other belongs (set_balancer_param / set_worker_param in mod_proxy.c): keepalive=On on a ProxyPass to
 // a balancer stops httpd from starting. invalid-worker-parameter reports these lines with httpd's own words; this
 // runs the real apache2 -t on each, and on the fixture's ok.conf, where the same parameters sit where they belong.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -4,6 +4,7 @@
 // - hcexpr= names a ProxyHCExpr that its own server (main server or virtual host) has defined above the line: one
 //   of the main server is not seen from a virtual host, nor one written further down.
 // invalid-worker-parameter must report a line exactly when the real apache2 -t refuses it, quoting its words.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintApache } from '../../server/src/core/lint-apache';

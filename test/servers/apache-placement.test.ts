@@ -1,5 +1,6 @@
 // directive-not-allowed-in-section against the real `apache2 -t` (Debian httpd 2.4.71): every directive the rule
 // knows, in every kind of section, refused exactly where the rule says and with the text it quotes.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -3,6 +3,7 @@
 // from its own lists; this test is what shows they say what nginx does: for every switch and time directive this nginx
 // knows, in a block the table allows it in, and for every keyword in each module's *_next_upstream, nginx refuses a
 // word exactly when proxylint reports it, on that line, in nginx's words.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allNginxDirectiveNames, nginxDirective } from '../../server/src/core/model/nginx-directives';

@@ -3,6 +3,7 @@
 // written in. The rules read the reference table (nginx-directives.json, made from nginx.org's pages); this test is
 // what shows the table says what nginx does. The few places where they differ on purpose are listed below, and a
 // new difference fails the test.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { allNginxDirectiveNames, nginxDirective } from '../../server/src/core/model/nginx-directives';

@@ -3,6 +3,7 @@
 // elsewhere), and every entry it says 1.22.1 has must be accepted where the entry puts it. directive-not-in-target-version
 // must report exactly the refused ones with the target set to 1.22.1. A version copied wrong on either side of 1.22.1
 // fails here.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

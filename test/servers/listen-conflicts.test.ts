@@ -3,6 +3,7 @@
 // line nginx names (for a missing certificate in http: the server block the message names); each has a near twin
 // that nginx accepts and proxylint leaves alone. Then the rules' fixtures: ok.conf passes -t, and bad.conf fails it
 // at a line proxylint reports.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';

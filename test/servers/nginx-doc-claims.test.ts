@@ -1,4 +1,5 @@
 // What the upstream keepalive hovers say older nginx does with the 1.29.7 forms, against the real nginx -t (1.22.1).
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';

@@ -1,6 +1,7 @@
 // What `nginx -t` (1.22.1, open source) says about upstream server parameters it rejects, checked against the text
 // the hovers quote and the message of the invalid-server-parameter rule (which covers service= on targets before
 // 1.27.3). The rule's fixture (test/rules/nginx/invalid-server-parameter) checks which lines are reported, not the words.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nginxServerParamDoc } from '../../server/src/core/docs/directive-doc';

@@ -11,6 +11,7 @@
 // Each case also states what nginx does (`nginx: 'accepts' | 'rejects'`), so a surprise from nginx shows up as
 // a failing row to be re-encoded rather than as silent agreement. Lua blocks are left out: Debian's plain
 // nginx has no lua module.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';

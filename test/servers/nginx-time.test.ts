@@ -3,6 +3,7 @@
 // exactly when parseNginxTime returns null. The value of each accepted time is checked too, through nginx's 64-bit
 // limit: the same text with K ms (seconds: K s) more is accepted when the total is exactly 2^63-1 and refused one unit
 // above, so nginx and proxylint agree on the value to the unit.
+// proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNginxTime, type NginxTimeForm } from '../../server/src/core/model/units';
