@@ -236,7 +236,7 @@ test('flushpackets: mod_proxy_http streams without it; mod_proxy_fcgi holds outp
   assert.ok(flushed.endAt >= 1400);
 });
 
-async function overridden(behaviour: 'ok' | 'close', status: number) {
+async function overridden(behaviour: 'ok' | 'close' | 'bad-header', status: number) {
   const backend = await startHttpStandin({ behaviour, status, deadlineMs: 20_000 });
   const setup = await prepareApache(`ProxyErrorOverride On\nProxyPass "/app/" "http://${backend.address}/"\n`, { logLevel: 'info' });
   const httpd = await startApache(setup);
@@ -251,7 +251,7 @@ async function overridden(behaviour: 'ok' | 'close', status: number) {
   }
 }
 
-test('ProxyErrorOverride On: a backend\'s own 502 keeps its status, gets httpd\'s page and logs nothing, even at LogLevel info (real apache2)', async () => {
+test('ProxyErrorOverride On: a backend\'s own 502 keeps its status, gets httpd\'s page and logs nothing, even at LogLevel info; httpd\'s own 502 says Proxy Error for a failed read, Bad Gateway for a malformed header (real apache2)', async () => {
   const own = await overridden('ok', 502);
   assert.equal(own.status, '502');
   assert.doesNotMatch(own.body, /stand-in/, 'the backend\'s body is replaced');
@@ -264,6 +264,14 @@ test('ProxyErrorOverride On: a backend\'s own 502 keeps its status, gets httpd\'
   assert.equal(made.status, '502');
   assert.match(made.body, /<title>502 Proxy Error<\/title>/);
   assert.match(made.log, /AH01102/);
+
+  // Not every 502 httpd makes says Proxy Error: a malformed header from the backend gets the plain title, like a
+  // backend's own page (seen in a review), so the hover must not promise the title tells them apart.
+  const badHeader = await overridden('bad-header', 200);
+  assert.equal(badHeader.status, '502');
+  assert.match(badHeader.body, /<title>502 Bad Gateway<\/title>/);
+  assert.match(badHeader.log, /AH01106/);
+  assert.match(apacheDirectiveDoc('ProxyErrorOverride')!.failure, /502 Bad Gateway/);
 });
 
 test('the ttl, status, balancer timeout, flushpackets and ProxyErrorOverride hovers say what apache2 did', () => {

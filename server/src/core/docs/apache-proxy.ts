@@ -119,7 +119,7 @@ const DOCS: DirectiveDoc[] = [
   apache('ProxyErrorOverride', 'mod_proxy', {
     summary: 'Whether 4xx/5xx responses from backends are replaced by this server\'s own error pages (ErrorDocument).',
     failure:
-      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log: httpd-made errors log AH lines, a backend\'s own 5xx does not (on 2.4.71 not one line, even at `LogLevel info`). The page\'s title gives it away too: it carries the backend\'s reason phrase, where httpd\'s own 502 says `502 Proxy Error`. Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
+      'With `On` the status code is kept, but the body users see comes from httpd, so a backend\'s own 502/503 page and an httpd-made 502/503 look alike — check the error log: httpd-made errors log AH lines, a backend\'s own 5xx does not (on 2.4.71 not one line, even at `LogLevel info`). The page\'s title may give it away: it carries the backend\'s reason phrase, where httpd\'s 502 for a failed or timed-out read from the backend says `502 Proxy Error` — but not every httpd-made 502 does: for a malformed header from the backend (AH01106, `ProxyBadHeader IsError`) the title is the plain `502 Bad Gateway`, so only the log tells that one apart. Recent 2.4 releases accept a list of codes after `On` to limit which are replaced.',
     statusCodes: ['502', '503', '504'],
     logLines: [],
     defaultValue: 'Off',
