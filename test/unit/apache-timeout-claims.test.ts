@@ -125,3 +125,14 @@ test('balancer-single-member quotes the lines of a refused member in the order h
   const order = ['AH00957', 'AH00959', 'AH01114'].map((code) => m.indexOf(code));
   assert.ok(order.every((i) => i >= 0) && order[0] < order[1] && order[1] < order[2], m);
 });
+
+test('apache-timeout-not-below-outer-timeout names the answer httpd would have given: 502 for HTTP backends, 504 for FastCGI', () => {
+  const files = { '/c/httpd.conf': `${HEAD}ProxyTimeout 120\nProxyPass "/a/" "http://127.0.0.1:8080/"\nProxyPass "/php/" "fcgi://127.0.0.1:9000/var/www/" timeout=90\n` };
+  const msgs = messages(lint(files, '/c/httpd.conf', (s) => (s.environment.outerIdleTimeoutMs = 60_000)), 'apache-timeout-not-below-outer-timeout');
+  assert.equal(msgs.length, 2, msgs.join('\n'));
+  const http = msgs.find((m) => m.includes('http://127.0.0.1:8080/'))!;
+  const fcgi = msgs.find((m) => m.includes('fcgi://127.0.0.1:9000/'))!;
+  assert.match(http, /httpd's own 502 \(AH01102\) never reaches the client/);
+  assert.match(fcgi, /httpd's own 504 \(AH01075\) never reaches the client/);
+  assert.doesNotMatch(fcgi, /502/);
+});
