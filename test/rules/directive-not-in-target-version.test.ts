@@ -77,10 +77,39 @@ test(`${ID}: "ssl on" is reported from 1.25.1, which removed it, and not before`
   assert.deepEqual(fixture.findings.filter((f) => f.ruleId === ID).map((f) => fixture.text.slice(0, f.start).split('\n').length), [7]);
 });
 
-test(`${ID}: a stream block's directives are not judged by the http versions`, () => {
-  // The stream module's proxy_socket_keepalive has its own page and version, which the table does not have.
-  const text = 'events {}\nstream {\n    server {\n        listen 127.0.0.1:9001;\n        proxy_pass 127.0.0.1:9002;\n        proxy_socket_keepalive on;\n    }\n}\n';
-  assert.deepEqual(mine(text, '1.14.2'), []);
+const streamServer = (line: string) => `events {}\nstream {\n    server {\n        listen 127.0.0.1:9001;\n        proxy_pass 127.0.0.1:9002;\n        ${line}\n    }\n}\n`;
+
+test(`${ID}: a stream block's directives are judged by the stream versions, not the http ones`, () => {
+  // Stream's proxy_socket_keepalive has its own page (1.15.6, as in http); proxy_half_close exists in stream only (1.21.4).
+  const [keepalive] = mine(streamServer('proxy_socket_keepalive on;'), '1.14.2');
+  assert.match(keepalive.message, /"proxy_socket_keepalive" appeared in nginx 1\.15\.6 \(\[emerg\] unknown directive "proxy_socket_keepalive"\).*ngx_stream_proxy_module\.html#proxy_socket_keepalive$/);
+  assert.deepEqual(mine(streamServer('proxy_socket_keepalive on;'), '1.15.6'), []);
+  assert.equal(mine(streamServer('proxy_half_close on;'), '1.18.0').length, 1);
+  assert.deepEqual(mine(streamServer('proxy_half_close on;'), '1.22.1'), []);
+  // http has had set and resolver for long: before their stream versions nginx knows the name and says "not allowed here".
+  assert.match(mine(streamServer('set $x 1;'), '1.18.0')[0].message, /"set" is allowed in .* only from nginx 1\.19\.3 on \(\[emerg\] "set" directive is not allowed here\)/);
+  assert.deepEqual(mine(streamServer('set $x 1;'), '1.19.3'), []);
+  // The upstream block's resolver (1.27.3) is http's; stream's has been there since 1.11.3.
+  assert.deepEqual(mine(streamServer('resolver 127.0.0.53;'), '1.18.0'), []);
+});
+
+test(`${ID}: a stream upstream block is its own part: stream's resolver (1.11.3) says nothing about it`, () => {
+  const text = 'events {}\nstream {\n    upstream u {\n        server 127.0.0.1:9002 max_conns=10;\n        random;\n        resolver 127.0.0.53;\n    }\n}\n';
+  assert.deepEqual(mine(text, '1.22.1'), []);
+  assert.deepEqual(
+    mine(text, '1.11.4').map((f) => f.line),
+    [4, 5],
+  );
+});
+
+test(`${ID}: parameters: stream listen deferred (1.25.5), and http_429 of the *_next_upstream directives (1.11.13)`, () => {
+  const [deferred] = mine(streamServer('').replace('listen 127.0.0.1:9001;', 'listen 127.0.0.1:9001 deferred;'), '1.24.0');
+  assert.match(deferred.message, /the "deferred" parameter of listen appeared in nginx 1\.25\.5 \(\[emerg\] the invalid "deferred" parameter\)/);
+  assert.deepEqual(mine(streamServer('').replace('listen 127.0.0.1:9001;', 'listen 127.0.0.1:9001 deferred;'), '1.25.5'), []);
+  assert.match(mine(location('proxy_next_upstream error http_429;'), '1.10.3')[0].message, /\(\[emerg\] invalid value "http_429"\)/);
+  assert.deepEqual(mine(location('fastcgi_next_upstream error http_429;'), '1.11.13'), []);
+  // memcached_next_upstream never took http_429; the table does not judge it.
+  assert.deepEqual(mine(location('memcached_next_upstream error http_429;'), '1.10.3'), []);
 });
 
 test(`${ID}: in a block it never belongs in, a name the target has nowhere is still "unknown directive"`, () => {

@@ -9,11 +9,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DIRECTIVE_VERSIONS, PARAMETER_VERSIONS, missingInVersion, parameterMissingInVersion, type DirectiveVersion } from '../../server/src/core/model/nginx-directive-versions';
+import { DIRECTIVE_VERSIONS, PARAMETER_VERSIONS, missingInVersion, parameterMissingInVersion, type DirectiveVersion, type ParameterVersion, type VersionScope } from '../../server/src/core/model/nginx-directive-versions';
 import { nginxDirective } from '../../server/src/core/model/nginx-directives';
 import { parseVersion } from '../../server/src/core/model/version';
 import { lintText, requireBinary } from '../helpers';
-import { nginxTRunner, pool } from './harness/nginx-t';
+import { STREAM_MODULE, nginxTRunner, pool } from './harness/nginx-t';
 
 const TARGET = parseVersion('1.22.1');
 const ID = 'directive-not-in-target-version';
@@ -41,10 +41,40 @@ function argsFor(name: string): string {
     keepalive_requests: '100',
     resolver: '127.0.0.1',
     ssl: 'off',
+    zone: 'z 64k',
+    random: '',
+    allow: 'all',
+    deny: 'all',
+    map: '$remote_addr $mapped { default 1; }',
+    geo: '$geo_value { default 1; }',
+    split_clients: '"$remote_addr" $split { * a; }',
+    return: '1',
+    set: '$x 1',
+    pass: '127.0.0.1:3',
+    access_log: 'off',
+    log_format: 'fmt "$remote_addr"',
+    open_log_file_cache: 'off',
+    set_real_ip_from: '127.0.0.1',
+    preread_buffer_size: '16k',
+    proxy_buffer_size: '16k',
+    proxy_bind: 'off',
+    proxy_download_rate: '0',
+    proxy_upload_rate: '0',
+    proxy_responses: '1',
+    proxy_requests: '1',
+    proxy_protocol: 'on',
+    variables_hash_bucket_size: '64',
+    variables_hash_max_size: '1024',
+    ssl_alpn: 'h2',
+    ssl_client_certificate: 'none.pem',
+    ssl_crl: 'none.pem',
+    ssl_trusted_certificate: 'none.pem',
+    ssl_verify_client: 'off',
+    ssl_verify_depth: '2',
   };
-  if (special[name]) return special[name];
+  if (name in special) return special[name];
   if (/_next_upstream_tries$/.test(name) || /_ssl_verify_depth$/.test(name)) return '2';
-  if (/_ssl_conf_command$/.test(name)) return 'Options PrioritizeChaCha';
+  if (/(^|_)ssl_conf_command$/.test(name)) return 'Options PrioritizeChaCha';
   if (/_ssl_certificate_cache$/.test(name)) return 'off';
   if (/_ssl_ciphers$/.test(name)) return 'HIGH';
   if (/_ssl_protocols$/.test(name)) return 'TLSv1.2';
@@ -56,8 +86,11 @@ function argsFor(name: string): string {
   throw new Error(`no sample arguments for ${name}: add them above`);
 }
 
+type Scope = 'http' | 'upstream' | 'stream' | 'stream-upstream';
+
 /** A whole configuration with the entry's directive in the innermost block of `scope` it may stand in; its line number. */
-function config(e: DirectiveVersion, scope: 'http' | 'upstream'): { text: string; line: number; context: string } {
+function config(e: DirectiveVersion, scope: Scope): { text: string; line: number; context: string } {
+  if (scope === 'stream' || scope === 'stream-upstream') return streamConfig(e, scope);
   const line = `${e.name} ${argsFor(e.name)};`;
   const contexts = nginxDirective(e.name)?.contexts ?? [];
   const context = scope === 'upstream' ? 'upstream' : (['location', 'server', 'http'].find((c) => contexts.includes(c)) ?? 'http');
@@ -77,12 +110,38 @@ function config(e: DirectiveVersion, scope: 'http' | 'upstream'): { text: string
   return { text, line: text.split('\n').findIndex((l) => l.includes(line)) + 1, context };
 }
 
-test('every entry of the version table: nginx 1.22.1 refuses the newer ones and accepts the older ones, and the rule reports exactly the refused ones', { timeout: 300_000 }, async () => {
+/**
+ * The same for a stream entry, with Debian's stream module loaded (it has ssl, ssl_preread and realip built in; of the
+ * stream modules this build has, none is left out). A stream server needs a handler before 1.27.1: proxy_pass, unless
+ * the entry is one (return, pass).
+ */
+function streamConfig(e: DirectiveVersion, scope: 'stream' | 'stream-upstream'): { text: string; line: number; context: string } {
+  const args = argsFor(e.name);
+  // map, geo and split_clients are blocks: no ";" after the "}".
+  const line = args.endsWith('}') ? `${e.name} ${args}` : `${e.name} ${args}`.trimEnd() + ';';
+  const contexts = nginxDirective(e.name)?.contexts ?? [];
+  const context = scope === 'stream-upstream' ? 'stream-upstream' : (['stream-server', 'stream'].find((c) => contexts.includes(c)) ?? 'stream');
+  const at = (c: string) => (c === context ? ` ${line} ` : ' ');
+  const handler = ['return', 'pass'].includes(e.name) ? '' : ' proxy_pass 127.0.0.1:3;';
+  const text = [
+    `load_module ${STREAM_MODULE};`,
+    'events {}',
+    'stream {',
+    `${at('stream')}`,
+    `    upstream su { server 127.0.0.1:2;${at('stream-upstream')}}`,
+    `    server { listen 127.0.0.1:1;${handler}${at('stream-server')}}`,
+    '}',
+    '',
+  ].join('\n');
+  return { text, line: text.split('\n').findIndex((l) => l.includes(line)) + 1, context };
+}
+
+test('every entry of the version table: nginx 1.22.1 refuses the newer ones and accepts the older ones, and the rule reports exactly the refused ones', { timeout: 300_000 }, async (t) => {
   requireBinary('nginx');
   const { nginxT, cleanup } = nginxTRunner('versions');
   try {
     // Debian's nginx has no mail module loaded by default: the mail half of `ssl` is not tried here.
-    const cases = DIRECTIVE_VERSIONS.flatMap((e) => e.where.filter((w): w is 'http' | 'upstream' => w === 'http' || w === 'upstream').map((w) => ({ e, ...config(e, w) })));
+    const cases = DIRECTIVE_VERSIONS.flatMap((e) => e.where.filter((w): w is Scope => w !== 'mail').map((w) => ({ e, ...config(e, w) })));
     const outputs = await pool(cases.map((c) => () => nginxT(c.text)), 4);
     const wrong: string[] = [];
     let newer = 0;
@@ -101,6 +160,7 @@ test('every entry of the version table: nginx 1.22.1 refuses the newer ones and 
       const unknown = lintText(c.text).findings.filter((f) => f.ruleId === ID);
       if (unknown.length) wrong.push(`${where}: reported with no target version`);
     });
+    t.diagnostic(`${cases.length} entries checked (${cases.filter((c) => c.context.startsWith('stream')).length} in stream): ${newer} refused, ${cases.length - newer} accepted`);
     assert.deepEqual(wrong, []);
     // The test means something only with entries on both sides of 1.22.1.
     assert.ok(newer >= 7 && cases.length - newer >= 60, `${newer} newer and ${cases.length - newer} older entries checked`);
@@ -110,22 +170,47 @@ test('every entry of the version table: nginx 1.22.1 refuses the newer ones and 
   }
 });
 
-test('every parameter of the version table: nginx 1.22.1 refuses the newer ones as the table says, and the rule reports them', { timeout: 60_000 }, async () => {
+/** Values for the parameters that take one ("max_conns=" → "max_conns=10"). */
+const PARAM_VALUES: Record<string, string> = { 'ipv4=': 'off', 'max_conns=': '10', 'fastopen=': '16' };
+
+/** A whole configuration with the parameter on a line of its directive where the entry puts it; the line and its context. */
+function paramConfig(p: ParameterVersion, scope: VersionScope, arg: string): { text: string; line: number; context: string } {
+  const http = (body: string, context: string) => ({ text: `events {}\nhttp {\n${body}\n}\n`, context });
+  const stream = (body: string, context: string) => ({ text: `load_module ${STREAM_MODULE};\nevents {}\nstream {\n${body}\n}\n`, context });
+  const at = (() => {
+    if (p.directive === 'resolver') return { ...http(`    server {\n        listen 127.0.0.1:1;\n        location / { resolver 127.0.0.1 ${arg}; }\n    }`, 'location'), line: `resolver 127.0.0.1 ${arg};` };
+    if (p.directive.endsWith('_next_upstream')) return { ...http(`    server {\n        listen 127.0.0.1:1;\n        location / { ${p.directive} error ${arg}; }\n    }`, 'location'), line: `${p.directive} error ${arg};` };
+    if (p.directive === 'listen' && scope === 'http') return { ...http(`    server {\n        listen 127.0.0.1:1 ${arg};\n    }`, 'server'), line: `listen 127.0.0.1:1 ${arg};` };
+    if (p.directive === 'listen' && scope === 'stream') return { ...stream(`    server {\n        listen 127.0.0.1:1 ${arg};\n        proxy_pass 127.0.0.1:3;\n    }`, 'stream-server'), line: `listen 127.0.0.1:1 ${arg};` };
+    if (p.directive === 'server' && scope === 'upstream') return { ...http(`    upstream u {\n        server 127.0.0.1:2 ${arg};\n    }`, 'upstream'), line: `server 127.0.0.1:2 ${arg};` };
+    if (p.directive === 'server' && scope === 'stream-upstream')
+      return { ...stream(`    upstream su {\n        server 127.0.0.1:2 ${arg};\n    }\n    server {\n        listen 127.0.0.1:1;\n        proxy_pass su;\n    }`, 'stream-upstream'), line: `server 127.0.0.1:2 ${arg};` };
+    throw new Error(`no sample configuration for the ${p.param} parameter of ${p.directive} in ${scope}: add one above`);
+  })();
+  return { text: at.text, context: at.context, line: at.text.split('\n').findIndex((l) => l.includes(at.line)) + 1 };
+}
+
+test('every parameter of the version table: nginx 1.22.1 refuses the newer ones as the table says and accepts the older ones, and the rule reports exactly the refused ones', { timeout: 60_000 }, async (t) => {
   requireBinary('nginx');
   const { nginxT, cleanup } = nginxTRunner('param-versions');
   try {
     const wrong: string[] = [];
-    for (const p of PARAMETER_VERSIONS) {
-      const arg = p.param.endsWith('=') ? `${p.param}off` : p.param;
-      const line = `${p.directive} 127.0.0.1 ${arg};`;
-      const text = `events {}\nhttp {\n    server {\n        listen 127.0.0.1:1;\n        location / { ${line} }\n    }\n}\n`;
+    let newer = 0;
+    const cases = PARAMETER_VERSIONS.flatMap((p) => p.where.map((scope) => ({ p, scope, arg: p.param.endsWith('=') ? p.param + PARAM_VALUES[p.param] : p.param })));
+    for (const { p, scope, arg } of cases) {
+      const { text, line, context } = paramConfig(p, scope, arg);
       const out = await nginxT(text);
-      const newer = parameterMissingInVersion(p.directive, arg, 'location', TARGET) !== undefined;
-      if (newer !== /\[emerg\]/.test(out) || (newer && !out.includes(`[emerg] ${p.says(arg)}`))) wrong.push(`${line} (since ${p.since}): nginx -t said ${out.trim() || 'nothing (accepted)'}`);
+      const miss = parameterMissingInVersion(p.directive, arg, context, TARGET) !== undefined;
+      if (miss) newer++;
+      const where = `${p.directive} ${arg} in ${context} (since ${p.since})`;
+      if (miss !== /\[emerg\]/.test(out) || (miss && !out.includes(`[emerg] ${p.says(arg)}`))) wrong.push(`${where}: nginx -t said ${out.trim() || 'nothing (accepted)'}`);
       const reported = lintText(text, { settings: (s) => (s.nginx.version = TARGET) }).findings.filter((f) => f.ruleId === ID).map((f) => text.slice(0, f.start).split('\n').length);
-      if (reported.join() !== (newer ? '5' : '')) wrong.push(`${line}: the rule reported lines [${reported}] with target 1.22.1`);
+      if (reported.join() !== (miss ? String(line) : '')) wrong.push(`${where}: the rule reported lines [${reported}] with target 1.22.1`);
+      if (lintText(text).findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported with no target version`);
     }
+    t.diagnostic(`${cases.length} parameters checked: ${newer} refused, ${cases.length - newer} accepted`);
     assert.deepEqual(wrong, []);
+    assert.ok(newer >= 3 && cases.length - newer >= 8, `${newer} newer and ${cases.length - newer} older parameters checked`);
   } finally {
     cleanup();
   }

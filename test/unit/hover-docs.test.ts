@@ -22,6 +22,7 @@ import { outcomeText } from '../../server/src/core/docs/render';
 import { allRules } from '../../server/src/core/rules/index';
 import { docsUrl } from '../../server/src/core/rules/rule';
 import reference from '../../server/src/core/model/nginx-directives.json';
+import { DIRECTIVE_VERSIONS } from '../../server/src/core/model/nginx-directive-versions';
 import { SHARED, sharedSkip } from '../helpers';
 
 const CATALOGUE_SKIP = sharedSkip('reference/proxy-failure-catalogue.md');
@@ -352,4 +353,16 @@ test('nginx: no gRPC doc dates a directive before the grpc module itself (1.13.1
   for (const d of grpc) for (const v of d.versions?.match(/\d+\.\d+\.\d+/g) ?? []) assert.ok(!older(v), `${d.name}: ${d.versions}`);
   assert.equal(nginxDirectiveDoc('grpc_next_upstream_timeout')!.versions, 'The grpc module appeared in 1.13.10.');
   assert.equal(nginxDirectiveDoc('proxy_next_upstream_timeout')!.versions, 'Since 1.7.5.');
+  // grpc_socket_keepalive came after the grpc module, with the rest of the family (CHANGES 1.15.6 names it).
+  assert.equal(nginxDirectiveDoc('grpc_socket_keepalive')!.versions, 'Since 1.15.6.');
+});
+
+test('nginx: a hover note that dates a directive of the version table gives the table\'s version', () => {
+  const wrong: string[] = [];
+  for (const e of DIRECTIVE_VERSIONS.filter((x) => x.since && x.where.includes('http'))) {
+    // Only notes about when the directive came ("Since 1.15.6.", "The grpc module appeared in 1.13.10."), not later changes.
+    const first = nginxDirectiveDoc(e.name)?.versions?.match(/^(?:Since|The \w+ module appeared in) (\d+\.\d+\.\d+)/)?.[1];
+    if (first && first !== e.since) wrong.push(`${e.name}: hover says ${first}, table ${e.since}`);
+  }
+  assert.deepEqual(wrong, []);
 });

@@ -1,3 +1,4 @@
+import { atLeast, parseVersion } from '../model/version';
 import type { DirectiveDoc } from './directive-doc';
 
 /** The five http upstream modules and how they differ, for the family templates. */
@@ -48,4 +49,13 @@ export const buffered = (m: ModuleInfo) => m.buffering;
 export const tls = (m: ModuleInfo) => m.tls;
 export const grpcNote = (m: ModuleInfo) => (m.id === 'grpc' ? GRPC_CLIENT_NOTE : '');
 /** For gRPC the module's own first version; otherwise the family's version note. */
-export const since = (m: ModuleInfo, v?: string) => (m.since ? `The ${m.id} module appeared in ${m.since}.` : v ? v : undefined);
+/**
+ * The version note of a family directive for module `m`: the family's own note `v`, or the module's version when the
+ * module itself is newer than the version `v` names (grpc_next_upstream_tries, "since 1.7.5" elsewhere, came with the
+ * grpc module in 1.13.10; grpc_socket_keepalive came later than the module, with the rest of its family in 1.15.6).
+ */
+export const since = (m: ModuleInfo, v?: string) => {
+  const family = v?.match(/\d+\.\d+\.\d+/)?.[0];
+  if (m.since && !(family && atLeast(parseVersion(family), m.since))) return `The ${m.id} module appeared in ${m.since}.`;
+  return v || undefined;
+};

@@ -5,7 +5,7 @@ import { atLeast, type Version } from './version';
  * part and new in another (keepalive_timeout has been an http directive for ever, but inside `upstream {}` only since
  * 1.15.3, and nginx then says the line "is not allowed here").
  */
-export type VersionScope = 'http' | 'upstream' | 'stream' | 'mail';
+export type VersionScope = 'http' | 'upstream' | 'stream' | 'stream-upstream' | 'mail';
 
 export interface DirectiveVersion {
   name: string;
@@ -26,6 +26,10 @@ export interface DirectiveVersion {
 
 const page = (module: string, name: string) => `https://nginx.org/en/docs/http/ngx_http_${module}_module.html#${name}`;
 const http = (module: string, since: string, names: string[]): DirectiveVersion[] => names.map((name) => ({ name, where: ['http'], since, url: page(module, name) }));
+const streamPage = (module: string, name: string) => `https://nginx.org/en/docs/stream/ngx_stream_${module}_module.html#${name}`;
+/** Stream directives; `olderElsewhere` for the names http has had for longer, which nginx then says are "not allowed here". */
+const stream = (module: string, since: string, names: string[], olderElsewhere?: true): DirectiveVersion[] =>
+  names.map((name) => ({ name, where: ['stream'], since, url: streamPage(module, name), ...(olderElsewhere ? { olderElsewhere } : {}) }));
 const family = (modules: string[], since: string, suffix: string): DirectiveVersion[] => modules.map((m) => ({ name: `${m}_${suffix}`, where: ['http'], since, url: page(m, `${m}_${suffix}`) }));
 
 /**
@@ -94,6 +98,55 @@ export const DIRECTIVE_VERSIONS: readonly DirectiveVersion[] = [
   // it only the listen parameter turns HTTP/2 on; grpc-pass-without-http2 says the same).
   { name: 'http2', where: ['http'], since: '1.25.1', url: page('v2', 'http2') },
 
+  // The zone directive inside the upstream block: nginx's CHANGES for 1.9.0 ("Feature: the "zone" directive inside the
+  // "upstream" block"; Debian ships it as /usr/share/doc/nginx/changelog.gz).
+  { name: 'zone', where: ['upstream'], since: '1.9.0', url: page('upstream', 'zone') },
+
+  // The stream module (1.9.0). The `<appeared-in>` lines of nginx.org's xml/en/docs/stream/ngx_stream_core_module.xml
+  // (rev 25) for https://nginx.org/en/docs/stream/ngx_stream_core_module.html. Before 1.11.3 resolver and
+  // resolver_timeout were NGINX Plus only in stream; http has had both for long.
+  ...stream('core', '1.9.4', ['tcp_nodelay'], true),
+  ...stream('core', '1.11.2', ['variables_hash_bucket_size', 'variables_hash_max_size'], true),
+  ...stream('core', '1.11.3', ['resolver', 'resolver_timeout'], true),
+  ...stream('core', '1.11.4', ['proxy_protocol_timeout']),
+  ...stream('core', '1.11.5', ['preread_buffer_size', 'preread_timeout']),
+  // xml/en/docs/stream/ngx_stream_proxy_module.xml (rev 22) for https://nginx.org/en/docs/stream/ngx_stream_proxy_module.html.
+  ...stream('proxy', '1.9.2', ['proxy_bind'], true),
+  ...stream('proxy', '1.9.2', ['proxy_protocol']),
+  ...stream('proxy', '1.9.3', ['proxy_download_rate', 'proxy_upload_rate']),
+  ...stream('proxy', '1.9.4', ['proxy_buffer_size'], true),
+  ...stream('proxy', '1.9.13', ['proxy_responses']),
+  ...stream('proxy', '1.15.6', ['proxy_socket_keepalive']),
+  ...stream('proxy', '1.15.7', ['proxy_requests']),
+  // CHANGES 1.21.4: "Feature: the "proxy_half_close" directive in the stream module".
+  ...stream('proxy', '1.21.4', ['proxy_half_close']),
+  // xml/en/docs/stream/ngx_stream_ssl_module.xml (rev 29, and rev 22 for ssl_verify_depth) for
+  // https://nginx.org/en/docs/stream/ngx_stream_ssl_module.html. The client-certificate ones have been http's for long.
+  ...stream('ssl', '1.11.8', ['ssl_client_certificate', 'ssl_crl', 'ssl_trusted_certificate', 'ssl_verify_client', 'ssl_verify_depth'], true),
+  ...stream('ssl', '1.19.4', ['ssl_conf_command']),
+  ...stream('ssl', '1.21.4', ['ssl_alpn']),
+  // Modules that came later than the stream module, their directives with them: the module's page says "(1.11.5)" for
+  // ngx_stream_ssl_preread_module (xml rev 2) and "(1.25.5)" for ngx_stream_pass_module (xml rev 1; changes.xml of
+  // nginx/nginx for 1.25.5: "the ngx_stream_pass_module"); the others from nginx's CHANGES: "the "allow" and "deny"
+  // directives in the stream module" (1.9.2), "the ngx_stream_map_module" and "the ngx_stream_return_module" (1.11.2),
+  // "the ngx_stream_geo_module" and "the ngx_stream_split_clients_module" (1.11.3), "the ngx_stream_log_module" and "the
+  // ngx_stream_realip_module" (1.11.4), "the ngx_stream_set_module" (1.19.3). Every one of these names but ssl_preread
+  // and pass is older in http.
+  ...stream('access', '1.9.2', ['allow', 'deny'], true),
+  ...stream('map', '1.11.2', ['map'], true),
+  ...stream('return', '1.11.2', ['return'], true),
+  ...stream('geo', '1.11.3', ['geo'], true),
+  ...stream('split_clients', '1.11.3', ['split_clients'], true),
+  ...stream('log', '1.11.4', ['access_log', 'log_format', 'open_log_file_cache'], true),
+  ...stream('realip', '1.11.4', ['set_real_ip_from'], true),
+  ...stream('ssl_preread', '1.11.5', ['ssl_preread']),
+  ...stream('set', '1.19.3', ['set'], true),
+  ...stream('pass', '1.25.5', ['pass']),
+  // random in an upstream block: CHANGES 1.15.1 ("the "random" directive inside the "upstream" block"), and in a stream
+  // one xml/en/docs/stream/ngx_stream_upstream_module.xml (rev 34).
+  { name: 'random', where: ['upstream'], since: '1.15.1', url: page('upstream', 'random') },
+  { name: 'random', where: ['stream-upstream'], since: '1.15.1', url: streamPage('upstream', 'random') },
+
   // https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl: "This directive was made obsolete in version 1.15.0
   // and was removed in version 1.25.1" (the reference as @nginx/reference-lib ships it; the mail module's page says the same).
   { name: 'ssl', where: ['http', 'mail'], removed: '1.25.1', url: page('ssl', 'ssl') },
@@ -111,10 +164,41 @@ export interface ParameterVersion {
   says: (arg: string) => string;
 }
 
+const invalidValue = (arg: string) => `invalid value "${arg}"`;
+const invalidParameter = (arg: string) => `invalid parameter "${arg}"`;
+/** The stream module's listen words it the other way round. */
+const invalidStreamListen = (arg: string) => `the invalid "${arg}" parameter`;
+
 export const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
   // "ipv4=off" since 1.23.1: the hover docs (server/src/core/docs/nginx-core.ts) quote the core module's page. An
   // older resolver takes the word for a name server: [emerg] host not found in resolver "ipv4=off" [lab, nginx 1.22.1].
   { directive: 'resolver', param: 'ipv4=', where: ['http'], since: '1.23.1', url: page('core', 'resolver'), says: (arg) => `host not found in resolver "${arg}"` },
+  // CHANGES 1.9.13: "the "non_idempotent" parameter of the "proxy_next_upstream" directive" (the proxy module only).
+  // CHANGES 1.11.13: "the "http_429" parameter of the "proxy_next_upstream", "fastcgi_next_upstream",
+  // "scgi_next_upstream", and "uwsgi_next_upstream" directives" (grpc_next_upstream, from 1.13.10, had it from the
+  // start). An older nginx: [emerg] invalid value "http_429", as for any word the list does not have [lab, nginx 1.22.1].
+  { directive: 'proxy_next_upstream', param: 'non_idempotent', where: ['http'], since: '1.9.13', url: page('proxy', 'proxy_next_upstream'), says: invalidValue },
+  ...['proxy', 'fastcgi', 'scgi', 'uwsgi'].map((m): ParameterVersion => ({ directive: `${m}_next_upstream`, param: 'http_429', where: ['http'], since: '1.11.13', url: page(m, `${m}_next_upstream`), says: invalidValue })),
+  // listen's reuseport: CHANGES 1.9.1 ("the "reuseport" parameter of the "listen" directive"); in stream the core module's
+  // page says "this parameter (1.9.1)" too. In stream, CHANGES 1.21.0: "the "fastopen" parameter of the "listen"
+  // directive in the stream module"; changes.xml of nginx/nginx for 1.25.5: "the "deferred", "accept_filter", and
+  // "setfib" parameters of the "listen" directive in the stream module" (only deferred here: the other two are FreeBSD's,
+  // refused on Linux whatever the version); and default_server "(1.25.5)" on https://nginx.org/en/docs/stream/ngx_stream_core_module.html.
+  // An older nginx: [emerg] invalid parameter "reuseport" in http, and [emerg] the invalid "deferred" parameter in
+  // stream [lab, nginx 1.22.1].
+  { directive: 'listen', param: 'reuseport', where: ['http'], since: '1.9.1', url: page('core', 'listen'), says: invalidParameter },
+  { directive: 'listen', param: 'reuseport', where: ['stream'], since: '1.9.1', url: streamPage('core', 'listen'), says: invalidStreamListen },
+  { directive: 'listen', param: 'fastopen=', where: ['stream'], since: '1.21.0', url: streamPage('core', 'listen'), says: invalidStreamListen },
+  { directive: 'listen', param: 'deferred', where: ['stream'], since: '1.25.5', url: streamPage('core', 'listen'), says: invalidStreamListen },
+  { directive: 'listen', param: 'default_server', where: ['stream'], since: '1.25.5', url: streamPage('core', 'listen'), says: invalidStreamListen },
+  // The server directive of an upstream block: max_conns in open-source nginx from CHANGES 1.11.5 ("the "server"
+  // directive in the "upstream" context supports the "max_conns" parameter"; the stream upstream page: "(1.11.5)",
+  // before that NGINX Plus only); resolve from changes.xml of nginx/nginx for 1.27.3 ("the "server" directive in the
+  // "upstream" block supports the "resolve" parameter"), which does not say whether stream's came with it.
+  // An older nginx: [emerg] invalid parameter "resolve" [lab, nginx 1.22.1].
+  { directive: 'server', param: 'max_conns=', where: ['upstream'], since: '1.11.5', url: page('upstream', 'max_conns'), says: invalidParameter },
+  { directive: 'server', param: 'max_conns=', where: ['stream-upstream'], since: '1.11.5', url: streamPage('upstream', 'max_conns'), says: invalidParameter },
+  { directive: 'server', param: 'resolve', where: ['upstream'], since: '1.27.3', url: page('upstream', 'resolve'), says: invalidParameter },
 ];
 
 const PARAMETER_DIRECTIVES = new Set(PARAMETER_VERSIONS.map((p) => p.directive));
@@ -131,6 +215,7 @@ export function parameterMissingInVersion(directive: string, arg: string, contex
 /** Our context names → the part of nginx they belong to; main and events have nothing in the table. */
 export function versionScope(context: string): VersionScope | undefined {
   if (context === 'upstream') return 'upstream';
+  if (context === 'stream-upstream') return 'stream-upstream';
   if (context.startsWith('stream')) return 'stream';
   if (context.startsWith('mail')) return 'mail';
   return ['http', 'server', 'location', 'if-location', 'if-server', 'limit_except'].includes(context) ? 'http' : undefined;
