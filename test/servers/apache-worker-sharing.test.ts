@@ -44,10 +44,12 @@ test('a later ProxyPass sharing a worker gets its timeout, not its own; proxylin
     assert.ok(log.includes(`AH01146: Ignoring parameter 'timeout=4' for worker '${name}' because of worker sharing`), log);
     assert.match(log, /AH01102: error reading status line from remote server/);
 
-    // proxylint: each ignored parameter is reported, quoting httpd's line, with the timeout really in force.
+    // proxylint: each ignored parameter that differs from the shared worker's is reported, quoting httpd's line, with
+    // the timeout really in force; /slow/'s connectiontimeout=2 is the shared worker's own value and is not.
+    assert.ok(log.includes(`AH01146: Ignoring parameter 'connectiontimeout=2' for worker '${name}' because of worker sharing`), log);
     const r = lint(text);
     const found = r.findings.filter((f) => f.ruleId === RULE);
-    assert.equal(found.length, 3, found.map((f) => f.message).join('\n'));
+    assert.equal(found.length, 2, found.map((f) => f.message).join('\n'));
     for (const f of found) {
       const quoted = /\("(AH01146: [^"]*)"\)/.exec(f.message)?.[1];
       assert.ok(quoted && log.includes(quoted), `${f.message}\nnot in the log:\n${log}`);
@@ -88,4 +90,20 @@ test('the fixtures: bad.conf gets one AH01146/AH01150 line per reported paramete
   // Only /also/, which has no parameters of its own, shares a worker.
   assert.deepEqual(shared.map((l) => l.replace(/127\.0\.0\.1:\d+/g, 'H')), ["AH01145: Sharing worker 'http://H/' instead of creating new worker 'http://H/also/'"], o.output);
   assert.deepEqual(lint(ok).findings.filter((f) => f.ruleId === RULE).map((f) => f.message), []);
+});
+
+test('a shared line that repeats the shared worker\'s own value: httpd logs AH01146, proxylint stays quiet (nothing changes) (real apache2 -t)', async () => {
+  // The chat-server layout of an Apache review: connectiontimeout=5 on the shared worker and on the line that shares it.
+  const text = [
+    'ProxyPass "/socket.io/" "http://127.0.0.1:19005/socket.io/" connectiontimeout=5',
+    'ProxyPass "/x/" "http://127.0.0.1:19005/socket.io/x/" connectiontimeout=5 timeout=5',
+    'ProxyPass "/y/" "http://127.0.0.1:19005/socket.io/y/" connectiontimeout=6',
+  ].join('\n') + '\n';
+  const t = await apacheConfigTestText(text, { logLevel: 'info' });
+  assert.ok(t.ok, t.output);
+  const ignoring = t.output.match(/AH01146: Ignoring parameter '[^']*'/g) ?? [];
+  assert.deepEqual(ignoring.sort(), ["AH01146: Ignoring parameter 'connectiontimeout=5'", "AH01146: Ignoring parameter 'connectiontimeout=6'", "AH01146: Ignoring parameter 'timeout=5'"], t.output);
+  // The repeated connectiontimeout=5 is not reported; the timeout=5 the shared worker does not write, and the 6, are.
+  const messages = lint(text).findings.filter((f) => f.ruleId === RULE).map((f) => f.message);
+  assert.deepEqual(messages.map((m) => m.slice(0, m.indexOf(' is ignored'))).sort(), ['connectiontimeout=6', 'timeout=5'], messages.join('\n'));
 });

@@ -44,6 +44,9 @@ export default defineApacheRule({
         });
       }
       for (const p of w.ignored ?? []) {
+        // The shared worker writes the same value itself (the same connectiontimeout=5 on both lines): httpd still logs
+        // AH01146, but what the line asks for is what it gets, so there is nothing to warn about.
+        if (w.params.get(p.key)?.value.toLowerCase() === p.value.toLowerCase()) continue;
         const inForce = p.key === 'timeout' ? describeTimeout(ctx.proxy.backendTimeout(w), ctx.lineOf, w.node)
           : p.key === 'connectiontimeout' ? describeTimeout(ctx.proxy.connectTimeout(w), ctx.lineOf, w.node)
           : w.params.has(p.key) ? `${p.key}=${w.params.get(p.key)!.value} from line ${ctx.lineOf(w.params.get(p.key)!.node)}`
