@@ -19,6 +19,16 @@ const DOCS: DirectiveDoc[] = [
     defaultValue: '60',
     rules: ['proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout'],
   }),
+  apache('SetHandler', 'core', {
+    summary: 'Hands the requests of its section to a handler. `proxy:` handlers belong to mod_proxy: `SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"` in `<FilesMatch \\.php$>` is the PHP-FPM recipe, sending each matching file to a backend instead of serving it.',
+    failure:
+      'The request goes to the worker whose name the URL after `proxy:` (after `|` for a socket) starts with, as a `<Proxy "fcgi://localhost">` section defines; with none, to httpd\'s default worker, which waits `ProxyTimeout` (else `Timeout`, 60 s). ' +
+      'PHP-FPM stopped or its socket elsewhere: **503**, logged as `AH02454` (the socket path, with `(2)No such file or directory`) and `AH01079`. PHP-FPM slower than the timeout: **504** with `AH01075 … (polling)`. ' +
+      'Without mod_proxy_fcgi loaded, or with `proxy:unix:/path.sock` and no `|fcgi://…` after it, there is no error at all: httpd serves the file itself, **200 with the PHP source**.',
+    statusCodes: ['503', '504', 'source-leak'],
+    logLines: [APX_LOG.fcgiSocketMissing, APX_LOG.fcgiNoConnection, APX_LOG.fcgiTimeout],
+    rules: ['sethandler-unix-socket-syntax', 'proxy-scheme-module-missing'],
+  }),
   apache('KeepAlive', 'core', {
     summary: 'Whether *clients* may send several requests over one connection to httpd.',
     failure:

@@ -13,7 +13,8 @@ import { APACHE_BALANCER_PARAM_DOCS, APACHE_WORKER_PARAM_DOCS } from './apache-w
  *
  * `statusCodes` holds HTTP codes ('502', '504', '503', '500', '413', …) or one of: 'startup-failure'
  * (the server refuses to start or reload), 'truncated-200' (the client got a 200 whose body was cut),
- * 'connection-closed' (stream/TCP proxying: no HTTP status, the client connection is closed),
+ * 'connection-closed' (stream/TCP proxying: no HTTP status, the client connection is closed), 'source-leak' (a
+ * script's file served as it is: 200 with its source),
  * 'none' (no error status of its own; the text explains the indirect effect).
  */
 export interface DirectiveDoc {

@@ -224,6 +224,9 @@ export const APX_LOG = {
   // A balancer member taken out after its answer or its timeout; the request itself got that answer (500) or 502.
   failOnStatusLine: "AH01174: balancer://fs: Forcing worker (http://127.0.0.1:33449) into error state due to status code 500 matching 'failonstatus' balancer parameter",
   failOnTimeoutLine: "AH02460: balancer://ft: Forcing worker (http://127.0.0.1:21001) into error state due to timeout and 'failontimeout' parameter being set",
+  // SetHandler "proxy:unix:/path.sock|fcgi://localhost" with no socket at that path (PHP-FPM stopped): 503.
+  fcgiSocketMissing: '(2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/php8.2-fpm.sock (localhost:8000) failed',
+  fcgiNoConnection: 'AH01079: failed to make connection to backend: localhost',
 } as const;
 
 /**
@@ -264,6 +267,8 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   fcgiSendFailed: 'servers/explain-apache-oncall.test.ts',
   failOnStatusLine: 'servers/explain-apache-line-kinds.test.ts',
   failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
+  fcgiSocketMissing: 'servers/apache-sethandler-hover.test.ts',
+  fcgiNoConnection: 'servers/apache-sethandler-hover.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

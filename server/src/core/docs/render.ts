@@ -6,6 +6,7 @@ const LABELS: Record<string, string> = {
   'startup-failure': 'a failed start or reload',
   'truncated-200': 'a truncated 200',
   'connection-closed': 'a closed connection',
+  'source-leak': 'a 200 with the script\'s source',
 };
 
 /** "502/504 or a failed start or reload": HTTP codes joined with slashes, then the other outcomes. */

@@ -97,11 +97,33 @@ function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, 
         ? `**Applies to:** requests proxied to a URL that matches \`${url}\`.`
         : `**Applies to:** requests proxied to a URL under \`${url}\`${server ? '' : ', in the main server and every virtual host'}.`,
   ];
+  // SetHandler "proxy:…" lines reach the section's worker too (the PHP-FPM recipe pairs <Proxy "fcgi://localhost"
+  // enablereuse=on> with SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"): by the URL after "|".
+  const base = url.replace(/\/$/, '').toLowerCase();
+  const handlers = wildcard && url !== '*' ? [] : result.config.all.filter((n) => {
+    if (n.lname !== 'sethandler' || n.unresolved || (server !== null && serverOf(n) !== server && serverOf(n) !== null)) return false;
+    const target = handlerUrl(n.args[0] ?? '');
+    return target !== undefined && (url === '*' || target.toLowerCase().startsWith(base));
+  });
   if (rules.length) parts.push(`**Proxied through it:**\n\n${ruleList(result, rules, lineOf, at, node)}`);
-  else if (!wildcard) parts.push('**Proxied through it:** no ProxyPass line sends requests there.');
+  if (handlers.length) {
+    const rows = handlers.slice(0, MAX_RULES).map((n) => `- \`SetHandler "${n.args[0]}"\` (${at(n)})`);
+    if (handlers.length > MAX_RULES) rows.push(`- …and ${handlers.length - MAX_RULES} more`);
+    parts.push(`**Handed to it by SetHandler:**\n\n${rows.join('\n')}`);
+  }
+  if (!rules.length && !handlers.length && !wildcard) parts.push('**Proxied through it:** no ProxyPass or SetHandler line sends requests there.');
   const set = node.children.map((c) => (c.lname === 'proxyset' ? proxy.proxySetWorker(c) : undefined)).find((w) => w);
   if (set) parts.push(`**Its ProxySet configures the worker** \`${set.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(set), lineOf, node)}.`);
   return parts;
+}
+
+/** The backend URL of a `SetHandler "proxy:…"` value (after `|` for a UNIX socket), or undefined for other handlers. */
+function handlerUrl(value: string): string | undefined {
+  if (!/^proxy:/i.test(value)) return undefined;
+  const rest = value.slice(6);
+  if (!/^unix:/i.test(rest)) return rest;
+  const bar = rest.indexOf('|');
+  return bar < 0 ? undefined : rest.slice(bar + 1);
 }
 
 /**
