@@ -1,0 +1,175 @@
+import type { RelatedLocation } from '../../finding';
+import { parseListen } from '../../model/nginx-listen';
+import type { ConfigNode } from '../../model/nginx-tree';
+import type { Span } from '../../syntax/nginx/ast';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { text } from './neighbours-support';
+import { allIncludesFollowed } from './whole-config';
+
+type Module = 'http' | 'stream' | 'mail';
+
+const MODULE_OF: Record<string, Module> = { server: 'http', 'stream-server': 'stream', 'mail-server': 'mail' };
+
+/** A listening socket one module opens, as nginx binds it. */
+interface Socket {
+  module: Module;
+  /** The listen line, or the http server block that has none (nginx gives it *:80). */
+  node: ConfigNode;
+  at: Span;
+  /** As nginx prints it in "bind() to … failed": `0.0.0.0:8080`, `127.0.0.1:8080`, `[::]:8080`, `unix:/run/a.sock`. */
+  text: string;
+  family: 'ipv4' | 'ipv6' | 'unix';
+  host: string;
+  port: number;
+  wildcard: boolean;
+  /** `[::]:port ipv6only=off`: the IPv6 socket takes the port's IPv4 connections too. */
+  dualStack: boolean;
+  reuseport: boolean;
+  /** Set by a socket option or `bind`: nginx binds this address on its own even beside the port's wildcard. */
+  ownBind: boolean;
+}
+
+const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
+
+/** The line to point at: a listen read twice because its file is included twice is reported at the second include. */
+function placed(later: Socket, earlier: Socket): { node: ConfigNode; at: Span } {
+  const n = later.node;
+  if (n.file === earlier.node.file && n.directive.start === earlier.node.directive.start && n.via) return { node: n.via, at: n.via.directive };
+  return { node: n, at: later.at };
+}
+
+/** The sockets of every TCP (and unix stream) listen line, per module; udp (stream) and quic (http) sockets are left out. */
+function listenSockets(ctx: NginxRuleContext): Socket[] {
+  const out: Socket[] = [];
+  for (const node of ctx.nodes('listen')) {
+    const module = MODULE_OF[node.context];
+    if (!module) continue;
+    const l = parseListen(node);
+    if (!l || l.key !== l.text) continue;
+    const params = node.directive.args.slice(1).map((a) => a.value.toLowerCase());
+    if (params.includes('quic')) continue;
+    const unix = l.text.startsWith('unix:');
+    const colon = l.text.lastIndexOf(':');
+    const host = unix ? l.text : l.text.slice(0, colon);
+    const family = unix ? 'unix' : host.startsWith('[') ? 'ipv6' : 'ipv4';
+    const wildcard = host === '0.0.0.0' || host === '[::]';
+    out.push({
+      module,
+      node,
+      at: node.directive,
+      text: l.text,
+      family,
+      host,
+      port: unix ? 0 : Number(l.text.slice(colon + 1)),
+      wildcard,
+      dualStack: family === 'ipv6' && wildcard && params.includes('ipv6only=off'),
+      reuseport: params.includes('reuseport'),
+      ownBind: l.socketOptions.length > 0,
+    });
+  }
+  return out;
+}
+
+/**
+ * An http server block with no listen line listens on *:80 when nginx runs as root (*:8000 otherwise). Only in a
+ * configuration whose includes were all read: an unread include may hold its listen.
+ */
+function implicitSockets(ctx: NginxRuleContext): Socket[] {
+  if (!allIncludesFollowed(ctx)) return [];
+  return ctx
+    .nodes('server')
+    .filter((s) => s.context === 'http' && s.directive.block && !s.children.some((c) => c.name === 'listen'))
+    .map((node) => ({ module: 'http', node, at: node.directive.nameSpan, text: '0.0.0.0:80', family: 'ipv4', host: '0.0.0.0', port: 80, wildcard: true, dualStack: false, reuseport: false, ownBind: false }));
+}
+
+/**
+ * What each module really binds: one socket per address (server blocks of a module share it), and where a port has
+ * the wildcard address, only the wildcard and the addresses with `bind` or a socket option; the others are served
+ * through the wildcard socket (ngx_http_init_listening, and the same in stream and mail).
+ */
+function boundSockets(all: Socket[]): Socket[] {
+  const byAddress = new Map<string, Socket>();
+  for (const s of all) {
+    const key = `${s.module} ${s.text}`;
+    const seen = byAddress.get(key);
+    if (!seen) byAddress.set(key, { ...s });
+    else {
+      seen.reuseport ||= s.reuseport;
+      seen.ownBind ||= s.ownBind;
+      seen.dualStack ||= s.dualStack;
+    }
+  }
+  const sockets = [...byAddress.values()];
+  const wildcards = new Set(sockets.filter((s) => s.wildcard).map((s) => `${s.module} ${s.family} ${s.port}`));
+  return sockets.filter((s) => s.family === 'unix' || s.wildcard || s.ownBind || !wildcards.has(`${s.module} ${s.family} ${s.port}`));
+}
+
+/** Whether the kernel refuses to bind `b` while `a` listens (Linux; SO_REUSEADDR is set on both, and does not help). */
+function overlaps(a: Socket, b: Socket): boolean {
+  if (a.reuseport && b.reuseport) return false;
+  if (a.family === 'unix' || b.family === 'unix') return a.text === b.text;
+  if (a.port !== b.port) return false;
+  if (a.family !== b.family) return (a.family === 'ipv6' ? a : b).dualStack;
+  return a.host === b.host || a.wildcard || b.wildcard;
+}
+
+/** Why nginx counts the two as one address, when they are written differently. */
+function how(earlier: Socket, later: Socket): string {
+  if (earlier.text === later.text) return '';
+  if (earlier.family !== later.family) {
+    const v6 = earlier.family === 'ipv6' ? earlier : later;
+    return ` (${v6.text} with ipv6only=off takes the port's IPv4 connections too)`;
+  }
+  const wide = earlier.wildcard ? earlier : later;
+  const narrow = wide === earlier ? later : earlier;
+  return ` (${wide.text} covers every ${wide.family === 'ipv6' ? 'IPv6' : 'IPv4'} address of the port, ${narrow.text} included)`;
+}
+
+const describe = (s: Socket) => (s.node.name === 'listen' ? `"${text(s.node)}"` : 'server block with no listen line (nginx gives it *:80 when started as root)');
+
+/**
+ * Listen lines of two modules (http, stream, mail) on one TCP address [lab, nginx 1.22.1, Linux]: `nginx -t` passes,
+ * since each module checks its own listen lines only, but at start nginx binds every module's sockets one after the
+ * other (in the order of the blocks), and the kernel refuses the later one: `bind() to 0.0.0.0:8080 failed (98:
+ * Address already in use)` five times, `still could not bind()`, exit 1. A reload that adds the clash fails the same
+ * way and leaves the old configuration running. Overlapping means the same port and the same address, or the wildcard
+ * of the family (0.0.0.0, [::]) against any address of it; [::] with ipv6only=off covers IPv4 too. Not a clash: a
+ * stream udp listener, [::] (ipv6only=on, the default) beside 0.0.0.0, and reuseport on both sockets.
+ * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
+ */
+export default defineNginxRule({
+  id: 'listen-conflict-across-modules',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'An http, stream or mail server listens on a TCP address another of these modules listens on too: nginx -t passes, but nginx cannot bind the second socket and will not start.',
+  directives: ['listen'],
+  versions: 'all',
+  check(ctx) {
+    // Only a whole configuration shows all the modules nginx will start.
+    if (ctx.config.rootContext !== 'main') return;
+    const blockOrder = (m: Module) => ctx.config.all.findIndex((n) => n.name === m && n.context === 'main' && n.directive.block);
+    const order = new Map((['http', 'stream', 'mail'] as Module[]).map((m) => [m, blockOrder(m)]));
+    const sockets = boundSockets([...implicitSockets(ctx), ...listenSockets(ctx)]);
+    if (new Set(sockets.map((s) => s.module)).size < 2) return;
+    for (const later of sockets) {
+      const earlier = sockets.filter((s) => s.module !== later.module && order.get(s.module)! < order.get(later.module)! && overlaps(s, later));
+      if (!earlier.length) continue;
+      const first = earlier[0];
+      const { node, at } = placed(later, first);
+      ctx.report({
+        // A server block is pointed at by its name: the whole block would cover the editor.
+        ...(node.name === 'server' ? { at: { file: node.file, ...at } } : { node }),
+        message:
+          `nginx -t passes, but nginx will not start: this ${later.module} ${later.node.name === 'listen' ? 'listen' : 'server block (no listen line: nginx gives it *:80 when started as root)'} and the ${first.module} ${describe(first)} at ${where(first.node)} bind the same TCP address${how(first, later)}, ` +
+          `and nginx opens the ${first.module} socket first; at start it logs "bind() to ${later.text} failed (98: Address already in use)" and exits (a reload keeps the old configuration). ` +
+          `An address:port belongs to one module: give one of them another port or address`,
+        related: earlier.map((s) => rel(s, `the ${s.module} ${s.node.name === 'listen' ? 'listen' : 'server'} that binds ${s.text} first`)),
+      });
+    }
+  },
+});
+
+function rel(s: Socket, message: string): RelatedLocation {
+  return { path: s.node.file.path, start: s.at.start, end: s.at.end, message };
+}
