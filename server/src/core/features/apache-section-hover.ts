@@ -100,7 +100,7 @@ function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, 
   // SetHandler "proxy:…" lines reach the section's worker too (the PHP-FPM recipe pairs <Proxy "fcgi://localhost"
   // enablereuse=on> with SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"): by the URL after "|".
   const base = url.replace(/\/$/, '').toLowerCase();
-  const handlers = wildcard && url !== '*' ? [] : result.config.all.filter((n) => {
+  const handlers = (wildcard && url !== '*') || !base ? [] : result.config.all.filter((n) => {
     if (n.lname !== 'sethandler' || n.unresolved || (server !== null && serverOf(n) !== server && serverOf(n) !== null)) return false;
     const target = handlerUrl(n.args[0] ?? '');
     return target !== undefined && (url === '*' || target.toLowerCase().startsWith(base));
