@@ -140,7 +140,8 @@ const describe = (s: Socket) => (s.node.name === 'listen' ? `"${text(s.node)}"` 
  * Address already in use)` five times, `still could not bind()`, exit 1. A reload that adds the clash fails the same
  * way and leaves the old configuration running. Overlapping means the same port and the same address, or the wildcard
  * of the family (0.0.0.0, [::]) against any address of it; [::] with ipv6only=off covers IPv4 too. Not a clash: a
- * stream udp listener, [::] (ipv6only=on, the default) beside 0.0.0.0, and reuseport on both sockets.
+ * stream udp listener, [::] (ipv6only=on, the default) beside 0.0.0.0, and reuseport on both sockets. Also within one
+ * module (withinModule): the wildcard beside an address with `bind` or a socket option, and [::] ipv6only=off beside IPv4.
  * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 export default defineNginxRule({
@@ -148,7 +149,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'An http, stream or mail server listens on a TCP address another of these modules listens on too: nginx -t passes, but nginx cannot bind the second socket and will not start.',
+  summary: 'An http, stream or mail server listens on a TCP address another of these modules listens on too, or one module has the wildcard and, with bind or a socket option, a specific address of a port: nginx -t passes, but nginx cannot bind the second socket and will not start.',
   directives: ['listen'],
   versions: 'all',
   check(ctx) {
