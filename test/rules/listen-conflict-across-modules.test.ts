@@ -63,7 +63,9 @@ test(`${RULE}: a plain specific address beside its module's wildcard has no sock
   assert.equal(f.length, 1);
   assert.ok(f[0].message.includes('bind() to 0.0.0.0:8080 failed'), f[0].message);
   const g = found(`events {}\n${stream('listen 127.0.0.1:8080;')}${http('listen 8080;', 'listen 127.0.0.1:8080 backlog=512;')}`);
-  assert.deepEqual(g.map((x) => /bind\(\) to (\S+) failed/.exec(x.message)![1]), ['0.0.0.0:8080', '127.0.0.1:8080']);
+  // (and the wildcard clashes with http's own 127.0.0.1:8080 socket too: a finding at the backlog= line)
+  assert.deepEqual(g.map((x) => /bind\(\) to (\S+) failed/.exec(x.message)![1]), ['0.0.0.0:8080', '0.0.0.0:8080', '127.0.0.1:8080']);
+  assert.ok(g.some((x) => x.message.includes('"backlog=512" gives this http listen a socket of its own')));
 });
 
 test(`${RULE}: left alone: udp, quic, [::] beside IPv4, reuseport on both, host names, variables, other ports`, () => {
@@ -95,4 +97,39 @@ test(`${RULE}: silent in a fragment (it shows one module) and where nginx binds 
   assert.deepEqual(found(stream('listen 8080;'), { path: 'conf.d/tcp.conf', rootContext: 'stream' }), []);
   // Two http servers on one address share a socket: not this rule's business (nor a problem).
   assert.deepEqual(found(`events {}\n${http('listen 8080;', 'listen 8080;')}`), []);
+});
+
+test(`${RULE}: inside one module, the wildcard and an address with bind or a socket option of its own clash: reported at that address's line, quoting the wildcard's bind()`, () => {
+  const one = (...l: string[]) => found(`events {}\n${http(...l)}`);
+  const f = one('listen 8080;', 'listen 127.0.0.1:8080 bind;');
+  assert.equal(f.length, 1);
+  assert.equal(f[0].line, 8);
+  assert.match(f[0].message, /^nginx -t passes, but nginx will not start: "bind" gives this http listen a socket of its own for 127\.0\.0\.1:8080, beside the http wildcard "listen 8080;" at nginx\.conf:4/);
+  assert.ok(f[0].message.includes('"bind() to 0.0.0.0:8080 failed (98: Address already in use)"'), f[0].message);
+  assert.ok(f[0].message.includes('Drop "bind" from this line'), f[0].message);
+  assert.deepEqual(f[0].related.map((r) => r.message), ['the http listen whose 0.0.0.0:8080 nginx cannot bind then']);
+  // The wildcard's bind() fails whichever line comes first (nginx binds specific addresses first); a socket option does the same.
+  const g = one('listen 127.0.0.1:8080 backlog=64 so_keepalive=on;', 'listen 8080;');
+  assert.equal(g.length, 1);
+  assert.equal(g[0].line, 4);
+  assert.ok(g[0].message.includes('the parameters "backlog=64 so_keepalive=on" gives') && g[0].message.includes('bind() to 0.0.0.0:8080 failed'), g[0].message);
+  // IPv6, stream, and the option on another listen line of the address (the finding goes to the line with it).
+  assert.ok(one('listen [::]:8080;', 'listen [::1]:8080 bind;')[0].message.includes('bind() to [::]:8080 failed'));
+  assert.equal(found(`events {}\n${stream('listen 8080;', 'listen 127.0.0.1:8080 bind;')}`).length, 1);
+  const h = one('listen 8080;', 'listen 127.0.0.1:8080;', 'listen 127.0.0.1:8080 bind;');
+  assert.deepEqual(h.map((x) => x.line), [12]);
+  // A dual-stack [::] and an IPv4 socket of the port: the one nginx binds second (first seen family and port first) fails.
+  const d = one('listen [::]:8080 ipv6only=off;', 'listen 127.0.0.1:8080;');
+  assert.deepEqual(d.map((x) => [x.line, /bind\(\) to (\S+) failed/.exec(x.message)![1]]), [[8, '127.0.0.1:8080']]);
+  assert.deepEqual(one('listen 8080;', 'listen [::]:8080 ipv6only=off;').map((x) => /bind\(\) to (\S+) failed/.exec(x.message)![1]), ['[::]:8080']);
+  // Left alone: no bind, reuseport on both, bind on the wildcard only, [::] (IPv6 only) beside IPv4, other ports.
+  for (const l of [
+    ['listen 8080;', 'listen 127.0.0.1:8080;'],
+    ['listen 8080 reuseport;', 'listen 127.0.0.1:8080 reuseport;'],
+    ['listen 8080 bind;', 'listen 127.0.0.1:8080;'],
+    ['listen [::]:8080;', 'listen 127.0.0.1:8080 bind;'],
+    ['listen 8080;', 'listen 127.0.0.1:8081 bind;'],
+    ['listen 127.0.0.1:8080 bind;', 'listen 127.0.0.2:8080 bind;'],
+  ])
+    assert.deepEqual(one(...l).map((x) => x.message), [], l.join(' '));
 });

@@ -27,6 +27,9 @@ interface Socket {
   reuseport: boolean;
   /** Set by a socket option or `bind`: nginx binds this address on its own even beside the port's wildcard. */
   ownBind: boolean;
+  /** The first listen line of the address that sets `bind` or a socket option, and those parameters. */
+  optionsAt?: ConfigNode;
+  options: string[];
 }
 
 const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
@@ -65,6 +68,8 @@ function listenSockets(ctx: NginxRuleContext): Socket[] {
       dualStack: family === 'ipv6' && wildcard && params.includes('ipv6only=off'),
       reuseport: params.includes('reuseport'),
       ownBind: l.socketOptions.length > 0,
+      optionsAt: l.socketOptions.length ? node : undefined,
+      options: l.socketOptions,
     });
   }
   return out;
@@ -79,7 +84,7 @@ function implicitSockets(ctx: NginxRuleContext): Socket[] {
   return ctx
     .nodes('server')
     .filter((s) => s.context === 'http' && s.directive.block && !s.children.some((c) => c.name === 'listen'))
-    .map((node) => ({ module: 'http', node, at: node.directive.nameSpan, text: '0.0.0.0:80', family: 'ipv4', host: '0.0.0.0', port: 80, wildcard: true, dualStack: false, reuseport: false, ownBind: false }));
+    .map((node) => ({ module: 'http', node, at: node.directive.nameSpan, text: '0.0.0.0:80', family: 'ipv4', host: '0.0.0.0', port: 80, wildcard: true, dualStack: false, reuseport: false, ownBind: false, options: [] }));
 }
 
 /**
@@ -97,6 +102,7 @@ function boundSockets(all: Socket[]): Socket[] {
       seen.reuseport ||= s.reuseport;
       seen.ownBind ||= s.ownBind;
       seen.dualStack ||= s.dualStack;
+      if (!seen.optionsAt && s.optionsAt) Object.assign(seen, { optionsAt: s.optionsAt, options: s.options });
     }
   }
   const sockets = [...byAddress.values()];
@@ -134,7 +140,8 @@ const describe = (s: Socket) => (s.node.name === 'listen' ? `"${text(s.node)}"` 
  * Address already in use)` five times, `still could not bind()`, exit 1. A reload that adds the clash fails the same
  * way and leaves the old configuration running. Overlapping means the same port and the same address, or the wildcard
  * of the family (0.0.0.0, [::]) against any address of it; [::] with ipv6only=off covers IPv4 too. Not a clash: a
- * stream udp listener, [::] (ipv6only=on, the default) beside 0.0.0.0, and reuseport on both sockets.
+ * stream udp listener, [::] (ipv6only=on, the default) beside 0.0.0.0, and reuseport on both sockets. Also within one
+ * module (withinModule): the wildcard beside an address with `bind` or a socket option, and [::] ipv6only=off beside IPv4.
  * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 export default defineNginxRule({
@@ -142,7 +149,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'An http, stream or mail server listens on a TCP address another of these modules listens on too: nginx -t passes, but nginx cannot bind the second socket and will not start.',
+  summary: 'An http, stream or mail server listens on a TCP address another of these modules listens on too, or one module has the wildcard and, with bind or a socket option, a specific address of a port: nginx -t passes, but nginx cannot bind the second socket and will not start.',
   directives: ['listen'],
   versions: 'all',
   check(ctx) {
@@ -151,6 +158,7 @@ export default defineNginxRule({
     const blockOrder = (m: Module) => ctx.config.all.findIndex((n) => n.name === m && n.context === 'main' && n.directive.block);
     const order = new Map((['http', 'stream', 'mail'] as Module[]).map((m) => [m, blockOrder(m)]));
     const sockets = boundSockets([...implicitSockets(ctx), ...listenSockets(ctx)]);
+    for (const m of ['http', 'stream', 'mail'] as Module[]) withinModule(ctx, sockets.filter((s) => s.module === m));
     if (new Set(sockets.map((s) => s.module)).size < 2) return;
     for (const later of sockets) {
       const earlier = sockets.filter((s) => s.module !== later.module && order.get(s.module)! < order.get(later.module)! && overlaps(s, later));
@@ -169,6 +177,50 @@ export default defineNginxRule({
     }
   },
 });
+
+/**
+ * Two sockets of one module the kernel will not both bind [lab, nginx 1.22.1]: the port's wildcard and a specific
+ * address of the family that gets a socket of its own through `bind` or a socket option (`listen 8080;` and
+ * `listen 127.0.0.1:8080 bind;`), or a dual-stack `[::]:8080 ipv6only=off` and an IPv4 socket of the port. nginx binds
+ * a module's sockets port by port, in the order each family and port first appear, and within a port the specific
+ * addresses before the wildcard (ngx_http_cmp_conf_addrs; stream and mail the same), so it is the wildcard's bind()
+ * that fails, whichever line comes first.
+ */
+function withinModule(ctx: NginxRuleContext, mine: Socket[]): void {
+  const group = (s: Socket) => `${s.family} ${s.port}`;
+  const firstSeen = new Map<string, number>();
+  mine.forEach((s, i) => firstSeen.has(group(s)) || firstSeen.set(group(s), i));
+  const bindOrder = mine.filter((s) => s.family !== 'unix').sort((a, b) => firstSeen.get(group(a))! - firstSeen.get(group(b))! || Number(a.wildcard) - Number(b.wildcard));
+  bindOrder.forEach((later, i) => {
+    const earlier = bindOrder.slice(0, i).filter((s) => overlaps(s, later));
+    const dual = earlier.filter((s) => s.family !== later.family);
+    for (const spec of earlier.filter((s) => s.family === later.family)) {
+      // The specific address has a socket of its own only through its options (boundSockets): the line to change.
+      const node = spec.optionsAt ?? spec.node;
+      const opts = `${spec.options.length > 1 ? 'the parameters' : ''} "${spec.options.join(' ')}"`.trim();
+      ctx.report({
+        node,
+        message:
+          `nginx -t passes, but nginx will not start: ${opts} gives this ${spec.module} listen a socket of its own for ${spec.text}, beside the ${later.module} wildcard ${describe(later)} at ${where(later.node)}, ` +
+          `whose wildcard socket covers every ${later.family === 'ipv6' ? 'IPv6' : 'IPv4'} address of port ${later.port}; nginx binds ${spec.text} first, and at start it logs "bind() to ${later.text} failed (98: Address already in use)" and exits (a reload keeps the old configuration). ` +
+          `Drop ${opts} from this line (the wildcard socket serves ${spec.text} anyway), or listen on specific addresses only on port ${later.port}, or put reuseport on both lines`,
+        related: [rel(later, `the ${later.module} ${later.node.name === 'listen' ? 'listen' : 'server'} whose ${later.text} nginx cannot bind then`)],
+      });
+    }
+    if (!dual.length) return;
+    const first = dual[0];
+    const { node, at } = placed(later, first);
+    const v6 = later.family === 'ipv6' ? later : first;
+    ctx.report({
+      ...(node.name === 'server' ? { at: { file: node.file, ...at } } : { node }),
+      message:
+        `nginx -t passes, but nginx will not start: this ${later.module} ${later.node.name === 'listen' ? 'listen' : 'server block (no listen line: nginx gives it *:80 when started as root)'} and the ${first.module} ${describe(first)} at ${where(first.node)} bind the same TCP address${how(first, later)}, ` +
+        `and nginx binds ${first.text} first; at start it logs "bind() to ${later.text} failed (98: Address already in use)" and exits (a reload keeps the old configuration). ` +
+        `Drop ipv6only=off from ${v6.text} (it then takes IPv6 only, and the IPv4 listen the IPv4 connections), or the IPv4 listen of port ${later.port}`,
+      related: dual.map((s) => rel(s, `the ${s.module} ${s.node.name === 'listen' ? 'listen' : 'server'} that binds ${s.text} first`)),
+    });
+  });
+}
 
 function rel(s: Socket, message: string): RelatedLocation {
   return { path: s.node.file.path, start: s.at.start, end: s.at.end, message };
