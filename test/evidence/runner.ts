@@ -491,8 +491,8 @@ export async function runAll(scenarios: Scenario[], parallel = 3, onRow?: (r: Ro
 export const NOT_REPRODUCIBLE: Record<string, string> = {
   'health-check-without-zone':
     'needs NGINX Plus: open source nginx stops earlier with `unknown directive "health_check"` (shown by the health-check-requires-plus scenario)',
-  'listen-conflict-across-modules':
-    'nginx -t accepts it and only a real start fails (bind() … 98: Address already in use), which these scenarios do not model; test/servers/listen-conflict-across-modules.test.ts starts nginx on each layout instead',
+  'listen-address-in-use':
+    'nginx -t accepts it and only a real start fails (bind() … 98: Address already in use), which these scenarios do not model; test/servers/listen-address-in-use.test.ts starts nginx on each layout instead',
 };
 
 /** Claims of covered rules that the scenarios do not reproduce, and why (listed with the table). */

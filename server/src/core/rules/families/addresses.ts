@@ -25,7 +25,7 @@ import directiveNotInTargetVersion from '../nginx/directive-not-in-target-versio
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
-import listenConflictAcrossModules from '../nginx/listen-conflict-across-modules';
+import listenAddressInUse from '../nginx/listen-address-in-use';
 import listenSslWithoutCertificate from '../nginx/listen-ssl-without-certificate';
 
 /** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, unknown to the target version, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
@@ -55,7 +55,7 @@ export const addressRules: NginxRule[] = [
   tlsVerifyWithoutTrustedCertificate,
   tlsCertificateWithoutKey,
   listenConflict,
-  listenConflictAcrossModules,
+  listenAddressInUse,
   listenSslWithoutCertificate,
   tlsUpstreamWithoutSni,
 ];

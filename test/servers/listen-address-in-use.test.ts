@@ -1,4 +1,4 @@
-// listen-conflict-across-modules against the real nginx (Debian 1.22.1): for each layout of an http and a stream
+// listen-address-in-use against the real nginx (Debian 1.22.1): for each layout of an http and a stream
 // server on one port, and of two listen lines of one module on one port (the wildcard and an address with bind or a
 // socket option, [::] ipv6only=off and IPv4), nginx -t passes, and a real start fails with "bind() to <address> failed (98: Address already
 // in use)" exactly where proxylint reports the rule, quoting that line; the other layouts start and proxylint says
@@ -17,7 +17,7 @@ import { childPids, startProcess, waitFor } from './harness/proc';
 
 requireBinary('nginx');
 
-const RULE = 'listen-conflict-across-modules';
+const RULE = 'listen-address-in-use';
 const netns = spawnSync('unshare', ['-n', 'sh', '-c', 'ip link set lo up']).status === 0;
 
 interface Started {

@@ -1,11 +1,11 @@
-// listen-conflict-across-modules where the fixtures do not show it: which block nginx binds second (the finding's
+// listen-address-in-use where the fixtures do not show it: which block nginx binds second (the finding's
 // place and the bind() address it quotes), mail servers, unix sockets, the *:80 of an http server with no listen, a
 // listen read twice through one snippet, what one module folds into its wildcard socket, and fragments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintText, type LintTextOptions } from '../helpers';
 
-const RULE = 'listen-conflict-across-modules';
+const RULE = 'listen-address-in-use';
 const found = (text: string, opts: LintTextOptions = {}) => {
   const r = lintText(text, opts);
   return r.findings.filter((f) => f.ruleId === RULE).map((f) => ({ ...f, line: r.at(f).line }));

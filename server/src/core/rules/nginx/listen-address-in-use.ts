@@ -145,7 +145,7 @@ const describe = (s: Socket) => (s.node.name === 'listen' ? `"${text(s.node)}"` 
  * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 export default defineNginxRule({
-  id: 'listen-conflict-across-modules',
+  id: 'listen-address-in-use',
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
