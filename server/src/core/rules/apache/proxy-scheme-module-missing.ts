@@ -1,7 +1,8 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { SCHEME_MODULES } from '../../model/apache-modules';
-import { balancerName, parseBackendUrl, proxySetTarget, type ProxyModel } from '../../model/apache-proxy';
+import { balancerName, parseBackendUrl, proxySetTarget, type BackendUrl, type ProxyModel } from '../../model/apache-proxy';
+import type { ApacheArg } from '../../syntax/apache/ast';
 import { parseParams, type WorkerParam } from '../../model/apache-workers';
 import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
@@ -193,25 +194,50 @@ export default defineApacheRule({
       need(n, a, `SetHandler "${v}"`, t.scheme, 'sethandler', lb);
     }
 
-    // RewriteRule pattern scheme://… [P]: only where RewriteEngine On is in effect. httpd 2.4.71 takes the nearest
-    // RewriteEngine outwards: the rule's section, enclosing sections, its virtual host, then the main server
-    // (a vhost rule ran with RewriteEngine On only in the main server; RewriteEngine Off in the vhost stopped it).
-    const engineAt = new Map<ApacheNode | null, boolean>();
-    for (const e of ctx.nodes('rewriteengine')) engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
-    const runs = (n: ApacheNode) => {
-      for (let c = rewriteScope(n); ; c = rewriteScope(c)) {
-        if (engineAt.has(c)) return engineAt.get(c)!;
-        if (c === null) return false;
-      }
-    };
-    for (const n of ctx.nodes('rewriterule')) {
-      const a = n.directive.args[1];
-      const sub = n.args[1] ?? '';
-      if (!a || n.unresolved || !hasProxyFlag(n.args[2]) || !runs(n)) continue;
-      if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
-      const t = parseBackendUrl(sub, 'RewriteRule');
-      if (t.error || !t.scheme) continue;
-      need(n, a, sub, t.scheme, 'rewrite');
-    }
+    for (const r of proxyRewrites(ctx)) need(r.node, r.arg, r.url, r.target.scheme, 'rewrite');
   },
 });
+
+/**
+ * True when a RewriteRule runs: httpd 2.4.71 takes the nearest RewriteEngine outwards: the rule's section, enclosing
+ * sections, its virtual host, then the main server (a vhost rule ran with RewriteEngine On only in the main server;
+ * RewriteEngine Off in the vhost stopped it).
+ */
+function rewriteRuns(ctx: ApacheRuleContext): (n: ApacheNode) => boolean {
+  const engineAt = new Map<ApacheNode | null, boolean>();
+  for (const e of ctx.nodes('rewriteengine')) engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
+  return (n) => {
+    for (let c = rewriteScope(n); ; c = rewriteScope(c)) {
+      if (engineAt.has(c)) return engineAt.get(c)!;
+      if (c === null) return false;
+    }
+  };
+}
+
+/** A `RewriteRule pattern scheme://… [P]` that runs: mod_rewrite hands its requests to mod_proxy. */
+export interface ProxyRewrite {
+  node: ApacheNode;
+  /** The substitution as written. */
+  arg: ApacheArg;
+  url: string;
+  target: BackendUrl;
+}
+
+/**
+ * The RewriteRule lines with the P (proxy) flag whose substitution is a URL with a scheme, where RewriteEngine On is in
+ * effect. A host written with variables (https://%{HTTP_HOST}/$1) still has its scheme.
+ */
+export function proxyRewrites(ctx: ApacheRuleContext): ProxyRewrite[] {
+  const runs = rewriteRuns(ctx);
+  const out: ProxyRewrite[] = [];
+  for (const n of ctx.nodes('rewriterule')) {
+    const a = n.directive.args[1];
+    const sub = n.args[1] ?? '';
+    if (!a || n.unresolved || !hasProxyFlag(n.args[2]) || !runs(n)) continue;
+    if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
+    const t = parseBackendUrl(sub, 'RewriteRule');
+    if (t.error || !t.scheme) continue;
+    out.push({ node: n, arg: a, url: sub, target: t });
+  }
+  return out;
+}
