@@ -3,7 +3,8 @@
 // "AH01961:  failed to enable ssl support [Hint: if using mod_ssl, see SSLProxyEngine]" and "AH00961: https: failed to
 // enable ssl support for …": a [P,L] rule, a rule with [l,proxy] and a https://%{HTTP_HOST}/ target, a rule to a worker
 // a main-server <Proxy "https://…"> section defines, and a rule to a main-server balancer:// with an https:// member.
-// The twins with SSLProxyEngine On in the virtual host reach the TLS backend (200) and must not be reported.
+// The twins with SSLProxyEngine On in the virtual host reach the TLS backend (200) and must not be reported. The second
+// test checks what the RewriteRule hover says about the worker a [P] request uses.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APX_LOG } from '../../server/src/core/docs/log-lines';
@@ -12,6 +13,7 @@ import { memHost, requireBinary } from '../helpers';
 import { fixtureSettings } from '../rules/rule-harness';
 import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
+import { startHttpStandin } from './standins/http';
 import { startTlsStandin } from './standins/tls';
 
 requireBinary('apache2');
@@ -64,5 +66,39 @@ test('https-backend-without-sslproxyengine reports RewriteRule [P] to TLS backen
     }
   } finally {
     await backend.stop();
+  }
+});
+
+// The RewriteRule hover says a [P] request with no matching worker waits ProxyTimeout/Timeout, and one whose target
+// starts with a worker's URL takes that worker's timeout=.
+test('RewriteRule [P]: the default worker waits Timeout (502 after 1 s, AH01102); a <Proxy "url"> ProxySet timeout=5 or a ProxyPass worker the target starts with is used instead (real apache2)', async () => {
+  const slow = await startHttpStandin({ behaviour: 'ok', delayMs: 3000, deadlineMs: 60_000 });
+  const rule = `RewriteEngine On\nRewriteRule "^/p/(.*)$" "http://${slow.address}/$1" [P]\n`;
+  const layouts: [string, string, number][] = [
+    ['no worker', '', 502],
+    ['<Proxy "url"> ProxySet timeout=5', `<Proxy "http://${slow.address}/">\n    ProxySet timeout=5\n</Proxy>\n`, 200],
+    ['ProxyPass worker for the same URL', `ProxyPass "/other/" "http://${slow.address}/" timeout=5\n`, 200],
+    ['ProxyPass worker for another path', `ProxyPass "/other/" "http://${slow.address}/sub/" timeout=5\n`, 502],
+  ];
+  try {
+    for (const [what, lines, status] of layouts) {
+      const setup = await prepareApache(`Timeout 1\n${lines}${rule}`, { modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_http', 'rewrite'] });
+      const httpd = await startApache(setup);
+      try {
+        const r = await request({ port: setup.port, path: '/p/x', timeoutMs: 8000 });
+        await new Promise((res) => setTimeout(res, 150));
+        const log = httpd.errorLog();
+        assert.equal(r.status, status, `${what}:\n${log}`);
+        if (status === 502) {
+          assert.ok(r.ms >= 900 && r.ms < 2500, `${what}: 502 after ${r.ms} ms`);
+          assert.match(log, /AH01102: error reading status line from remote server/, what);
+        } else assert.ok(r.ms >= 2900, `${what}: 200 after ${r.ms} ms`);
+      } finally {
+        await httpd.stop();
+        setup.cleanup();
+      }
+    }
+  } finally {
+    await slow.stop();
   }
 });
