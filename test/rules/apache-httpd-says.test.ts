@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../server/src/core/finding';
+import { applyEdits } from '../../server/src/core/fix';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { createNodeHost } from '../../server/src/node/node-host';
 import { apacheTest, requireBinary, tempTree } from '../helpers';
@@ -64,6 +65,49 @@ test('proxy-scheme-module-missing: an explicit lbmethod= without its module quot
   }
   // bytraffic named, byrequests loaded: still unknown.
   quotesApacheT([...BALANCER, 'lbmethod_byrequests'], '<Proxy balancer://appcluster>\n    BalancerMember http://127.0.0.1:8080\n    ProxySet lbmethod=bytraffic\n</Proxy>\nProxyPass / balancer://appcluster/', 'proxy-scheme-module-missing');
+});
+
+test('proxy-scheme-module-missing: lbmethod= is reported on its own line whether or not a request uses the balancer, and the LoadModule fix makes apache2 -t pass', () => {
+  requireBinary('apache2');
+  const MEMBER = '    BalancerMember http://127.0.0.1:8080';
+  const cases = [
+    // The balancer used only from a virtual host (the virtual host's ProxyPass defines its own, empty one).
+    `<Proxy "balancer://tomcat">\n${MEMBER} route=t1\n    ProxySet stickysession=JSESSIONID|jsessionid lbmethod=bybusyness\n</Proxy>\n<VirtualHost 127.0.0.1:18996>\n    ProxyPass "/app/" "balancer://tomcat/app/"\n</VirtualHost>`,
+    // No ProxyPass at all.
+    `<Proxy "balancer://tomcat">\n${MEMBER}\n    ProxySet lbmethod=bybusyness\n</Proxy>`,
+    // A parameter of the <Proxy> section itself.
+    `<Proxy "balancer://Tomcat/" lbmethod=bybusyness>\n${MEMBER}\n</Proxy>\nProxyPass / balancer://tomcat/`,
+    // <ProxyMatch>: httpd names the expression.
+    `<ProxyMatch "balancer://tom.*">\n    ProxySet lbmethod=bybusyness\n</ProxyMatch>`,
+    // ProxySet on its own line, in a virtual host.
+    `<VirtualHost 127.0.0.1:18996>\n<Proxy balancer://tomcat>\n${MEMBER}\n</Proxy>\nProxySet balancer://tomcat lbmethod=bybusyness\nProxyPass / balancer://tomcat/\n</VirtualHost>`,
+  ];
+  for (const body of cases) {
+    const f = quotesApacheT([...BALANCER, 'lbmethod_byrequests'], body, 'proxy-scheme-module-missing');
+    assert.match(f.message, /mod_lbmethod_bybusyness is not loaded/, body);
+    assert.ok(f.fix, body);
+    const r = run([...BALANCER, 'lbmethod_byrequests'], body, 'proxy-scheme-module-missing');
+    try {
+      const conf = join(r.dir, 'httpd.conf');
+      writeFileSync(conf, applyEdits(readFileSync(conf, 'utf8'), r.findings[0].fix!.edits).text);
+      const t = apacheTest(conf);
+      assert.ok(t.ok, `fixed:\n${t.output}`);
+    } finally {
+      r.cleanup();
+    }
+  }
+  // The method's name is case-sensitive: BYBUSYNESS is unknown even with its module loaded, and no module fixes it.
+  const upper = quotesApacheT([...BALANCER, 'lbmethod_bybusyness'], `<Proxy balancer://tomcat>\n${MEMBER}\n    ProxySet lbmethod=BYBUSYNESS\n</Proxy>`, 'proxy-scheme-module-missing');
+  assert.equal(upper.fix, undefined);
+  assert.match(upper.message, /case-sensitive/);
+  // Inside <IfModule lbmethod_bybusyness_module> httpd skips the line: Syntax OK, no finding.
+  const guarded = run(BALANCER, `<IfModule lbmethod_bybusyness_module>\n<Proxy balancer://tomcat>\n${MEMBER}\n    ProxySet lbmethod=bybusyness\n</Proxy>\n</IfModule>`, 'proxy-scheme-module-missing');
+  try {
+    assert.equal(guarded.said, undefined);
+    assert.deepEqual(guarded.findings.map((f) => f.message), []);
+  } finally {
+    guarded.cleanup();
+  }
 });
 
 test('proxy-scheme-module-missing: without lbmethod=, apache2 -t passes and the starting httpd logs the AH02432 line the finding quotes', () => {

@@ -76,3 +76,18 @@ ProxyTimeout 30
   // Multi-valued directives merge differently: no line.
   assert.doesNotMatch(hoverAt(text, 'ProxyPass /b'), /Effective value here/);
 });
+
+test('RewriteRule, RewriteCond and RewriteEngine have hovers: when a rule proxies, which worker a [P] request uses, and the official page', () => {
+  const text = `RewriteEngine On
+RewriteCond %{HTTP:Upgrade} websocket [NC]
+RewriteRule "^/api/(.*)$" "http://127.0.0.1:19101/$1" [P,L]
+`;
+  const rule = hoverAt(text, 'RewriteRule');
+  assert.match(rule, /\[P\]/);
+  assert.match(rule, /default reverse-proxy worker/);
+  assert.match(rule, /ProxyTimeout/);
+  assert.match(rule, /SSLProxyEngine On/);
+  assert.match(rule, /https:\/\/httpd\.apache\.org\/docs\/2\.4\/mod\/mod_rewrite\.html#rewriterule/);
+  assert.match(hoverAt(text, 'RewriteCond'), /mod_rewrite\.html#rewritecond/);
+  assert.match(hoverAt(text, 'RewriteEngine'), /mod_rewrite\.html#rewriteengine/);
+});

@@ -73,6 +73,35 @@ const DOCS: DirectiveDoc[] = [
     defaultValue: 'off',
     rules: ['https-backend-without-sslproxyengine'],
   }),
+  apache('RewriteRule', 'mod_rewrite', {
+    summary: 'Rewrites the request URL by a regular expression; with the `[P]` flag (`[proxy]`) the result is proxied instead of served or redirected.',
+    failure: [
+      'Only a rule whose flags include `P` sends the request to a backend, and only where `RewriteEngine On` is in effect (the nearest `RewriteEngine` in its section, virtual host or main server). The substitution must then be a full URL (`http://backend/$1`, `balancer://app/$1`); mod_rewrite hands it to mod_proxy, which needs the scheme\'s module like a ProxyPass does. Without mod_proxy the request gets **403** (`AH00669: attempt to make remote request from mod_rewrite without proxy enabled`).',
+      '- **Which worker:** a `[P]` request uses the worker that a `ProxyPass` or `<Proxy "url">`/`ProxySet` line defined for a URL its target starts with, with that worker\'s `timeout=`, `connectiontimeout=` and pool. When none matches, it goes through httpd\'s default reverse-proxy worker, which has no parameters: it waits `ProxyTimeout`, else `Timeout` (60 s by default) for the answer, connects with that same wait, and opens a new connection for every request. On 2.4.71 with `Timeout 1` and a backend that answers after 3 s, a `[P]` rule got **502** after 1 s (`AH01102: error reading status line from remote server`, then `AH00898: Error reading from remote server`); the same rule got 200 once `<Proxy "http://backend/"> ProxySet timeout=5` or a `ProxyPass … timeout=5` to a URL the target starts with was added (a ProxyPass to `http://backend/sub/` did not match a target outside `/sub/`).',
+      '- **TLS backends:** an `https://` target (also `https://%{HTTP_HOST}/$1`) needs `SSLProxyEngine On` in the server the request came to; without it every such request gets **500** (`AH01961`, then `AH00961: https: failed to enable ssl support for …`).',
+      '- An unreachable backend gives **503** (`AH00957`, `AH01114`), a backend that does not resolve **500**, a `balancer://` target the same as its ProxyPass would. Without `[P]` a full URL to another host is an external redirect (302), not a proxy.',
+      '- `ProxyPassReverse` is still needed to fix `Location` headers of the backend\'s redirects.',
+    ].join('\n'),
+    statusCodes: ['500', '502', '503', '403'],
+    logLines: [APX_LOG.readTimeout, APX_LOG.readError, APX_LOG.noSslHint, APX_LOG.noSsl],
+    rules: ['https-backend-without-sslproxyengine', 'proxy-scheme-module-missing', 'websocket-upgrade-not-enabled'],
+  }),
+  apache('RewriteCond', 'mod_rewrite', {
+    summary: 'A condition for the next RewriteRule: the rule runs only when its conditions hold.',
+    failure:
+      'Not a cause of proxy errors by itself. It decides whether the `RewriteRule … [P]` after it proxies the request: a condition that never holds leaves those requests to be served locally (often 404), and one that holds too often proxies requests meant for something else. The WebSocket recipe (`RewriteCond %{HTTP:Upgrade} websocket [NC]` before a `ws://` rule with `[P]`) relies on it.',
+    statusCodes: ['none'],
+    logLines: [],
+    rules: ['websocket-upgrade-not-enabled'],
+  }),
+  apache('RewriteEngine', 'mod_rewrite', {
+    summary: 'Turns mod_rewrite on or off for this server, virtual host or directory section.',
+    failure:
+      'Off by default. Without `RewriteEngine On` in effect, no `RewriteRule` runs, `[P]` rules included, and their requests are served locally (often 404) instead of proxied. httpd takes the nearest setting outwards: the rule\'s own section, enclosing sections, its virtual host, then the main server; `RewriteEngine Off` in a virtual host stops its rules even when the main server says On.',
+    statusCodes: ['none'],
+    logLines: [],
+    defaultValue: 'off',
+  }),
   apache('SSLProxyVerify', 'mod_ssl', {
     summary: 'Whether httpd verifies the certificate chain of TLS backends: `none` (default), `optional`, `require`, `optional_no_ca`.',
     failure:

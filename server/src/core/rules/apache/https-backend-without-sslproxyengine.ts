@@ -1,5 +1,8 @@
 import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
-import type { ApacheNode } from '../../model/apache-tree';
+import { balancerName, type Balancer, type BackendUrl } from '../../model/apache-proxy';
+import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import type { ApacheArg } from '../../syntax/apache/ast';
+import { proxyRewrites } from './proxy-scheme-module-missing';
 import { defineApacheRule } from '../apache-rule';
 
 const TLS_SCHEMES = new Set(['https', 'wss', 'h2']);
@@ -9,8 +12,8 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: '500',
-  summary: 'A backend is reached over TLS (https://, wss://, h2://) but SSLProxyEngine is off for that server: every request to it gets 500.',
-  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'SSLProxyEngine'],
+  summary: 'A backend is reached over TLS (https://, wss://, h2://, from ProxyPass, BalancerMember or RewriteRule [P]) but SSLProxyEngine is off for that server: every request to it gets 500.',
+  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'RewriteRule', 'SSLProxyEngine'],
   versions: 'all 2.4',
   check(ctx) {
     const on = (vhost: ApacheNode | null) => {
@@ -19,22 +22,21 @@ export default defineApacheRule({
     };
     const fixedScopes = new Set<ApacheNode | null>();
     let loadOffered = false;
-    for (const w of ctx.proxy.workers) {
-      if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
-      // Members are used from the virtual hosts whose ProxyPass names their balancer.
-      const scopes = w.balancer && w.balancer.users.length ? [...new Set(w.balancer.users.map((u) => u.vhost))] : [w.vhost];
-      const off = scopes.filter((s) => !on(s));
-      if (off.length === 0) continue;
+    const sslKnown = ctx.modules.known && ctx.modules.isLoaded('ssl');
+    // .htaccess rules run in a server whose SSLProxyEngine this file does not show.
+    const rewrites = ctx.config.htaccess ? [] : proxyRewrites(ctx);
+    const report = (o: { node: ApacheNode; at?: ApacheArg; url: string; target: BackendUrl; scopes: (ApacheNode | null)[]; top: ApacheNode }) => {
+      const off = o.scopes.filter((s) => !on(s));
+      if (off.length === 0) return;
       const scope = off[0];
       let fix;
-      const sslKnown = ctx.modules.known && ctx.modules.isLoaded('ssl');
       // The last SSLProxyEngine of a scope decides: change that line rather than add one above it (which would
       // never take effect). A line without its argument stops httpd anyway, and gets no fix here.
       const existing = ctx.proxy.serverValue(scope, 'sslproxyengine');
       const existingArg = existing?.directive.args[0];
       if (!fixedScopes.has(scope) && (!existing || existingArg)) {
         fixedScopes.add(scope);
-        let top: ApacheNode = w.balancer?.section ?? w.node;
+        let top = o.top;
         while (top.parent && top.parent !== scope) top = top.parent;
         const edit = existingArg
           ? { path: existing!.file.path, start: existingArg.start, end: existingArg.end, newText: 'On' }
@@ -58,16 +60,44 @@ export default defineApacheRule({
       }
       // Without mod_ssl, mod_proxy_http declines https:// and wss:// and httpd logs the missing-handler line instead;
       // mod_proxy_http2 still says AH00961 (both seen on 2.4.71, test/servers/apache-no-mod-ssl.test.ts).
+      const scheme = o.target.scheme;
       const said =
-        ctx.modules.known && !sslKnown && w.target.scheme !== 'h2'
-          ? `AH01144: No protocol handler was valid for the URL … (scheme '${w.target.scheme}')`
-          : `AH00961: ${w.target.scheme === 'h2' ? 'H2' : w.target.scheme}: failed to enable ssl support for ${w.target.host}…`;
+        ctx.modules.known && !sslKnown && scheme !== 'h2'
+          ? `AH01144: No protocol handler was valid for the URL … (scheme '${scheme}')`
+          : `AH00961: ${scheme === 'h2' ? 'H2' : scheme}: failed to enable ssl support for ${/[%$]/.test(o.target.host) ? '<host>' : o.target.host}…`;
+      const what = o.node.lname === 'rewriterule' ? `${o.url} (RewriteRule [P])` : o.url;
       ctx.report({
-        node: w.node,
-        message: `${w.url} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        ...(o.at ? { at: { file: o.node.file, start: o.at.start, end: o.at.end } } : { node: o.node }),
+        message: `${what} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
         fix: sslKnown ? fix : switches.length ? undefined : withModule,
         suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });
+    };
+    // The servers whose requests a balancer's members serve: those of the ProxyPass lines and of the RewriteRule [P]
+    // lines that name it. On 2.4.71 a main-server balancer with an https:// member, used from a virtual host's
+    // RewriteRule [P] with SSLProxyEngine On there and not in the main server, made the TLS handshake (no AH01961).
+    const rewriteUsers = new Map<Balancer, (ApacheNode | null)[]>();
+    for (const r of rewrites) {
+      if (r.target.scheme !== 'balancer') continue;
+      const vhost = virtualHostOf(r.node);
+      const b = ctx.proxy.balancerFor(vhost, balancerName(r.url));
+      if (b) rewriteUsers.set(b, [...(rewriteUsers.get(b) ?? []), vhost]);
+    }
+    for (const w of ctx.proxy.workers) {
+      if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
+      // Members are used from the virtual hosts whose ProxyPass or RewriteRule names their balancer.
+      const users = w.balancer ? [...w.balancer.users.map((u) => u.vhost), ...(rewriteUsers.get(w.balancer) ?? [])] : [];
+      const scopes = users.length ? [...new Set(users)] : [w.vhost];
+      report({ node: w.node, url: w.url, target: w.target, scopes, top: w.balancer?.section ?? w.node });
+    }
+    // RewriteRule "…" "https://backend/$1" [P]: the request's server decides (2.4.71: 500 with AH01961 and AH00961 in a
+    // virtual host without SSLProxyEngine, also for https://%{HTTP_HOST}/$1; the handshake with it On).
+    for (const r of rewrites) {
+      if (!TLS_SCHEMES.has(r.target.scheme)) continue;
+      // A main-server rule runs for the main server's requests (in a virtual host only with RewriteOptions Inherit,
+      // under that host's SSLProxyEngine): none when every Listen address belongs to a virtual host.
+      if (virtualHostOf(r.node) === null && !ctx.proxy.mainServerAnswers) continue;
+      report({ node: r.node, at: r.arg, url: r.url, target: r.target, scopes: [virtualHostOf(r.node)], top: r.node });
     }
   },
 });

@@ -1,23 +1,24 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { SCHEME_MODULES } from '../../model/apache-modules';
-import { balancerName, parseBackendUrl, type ProxyModel } from '../../model/apache-proxy';
-import type { WorkerParam } from '../../model/apache-workers';
+import { balancerName, parseBackendUrl, proxySetTarget, type BackendUrl, type ProxyModel } from '../../model/apache-proxy';
+import type { ApacheArg } from '../../syntax/apache/ast';
+import { parseParams, type WorkerParam } from '../../model/apache-workers';
 import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
-import { defineApacheRule } from '../apache-rule';
+import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 /**
  * The lbmethod= of the balancer a line of `server` names, as httpd looks it up when it starts: each server's own balancer
  * of the name has its own, even one the main server's hides. On 2.4.71, with the main server's balancer://pool set to
  * lbmethod=bytraffic and mod_lbmethod_byrequests not loaded, a virtual host whose only line for the name was a ProxyPass
  * stopped httpd with "AH02432: Cannot find LB Method: byrequests" (test/servers/apache-balancer-scope.test.ts). A line
- * that defines none (SetHandler) takes the balancer its server uses.
+ * that defines none (SetHandler) takes the balancer its server uses. `<Proxy balancer://… lbmethod=…>` sets it too.
  */
 function lbmethodOf(proxy: ProxyModel, server: ApacheNode | null, url: string): WorkerParam | undefined {
   const name = balancerName(url);
   const b = proxy.ownBalancer(server, name) ?? proxy.balancerFor(server, name);
-  return b?.params.get('lbmethod');
+  return b?.params.get('lbmethod') ?? (b?.section ? parseParams(b.section, 1).params.find((p) => p.key === 'lbmethod') : undefined);
 }
 
 /** How the backend URL reaches mod_proxy: that decides what httpd does when a module is missing. */
@@ -35,15 +36,52 @@ export function hasProxyFlag(flags: string | undefined): boolean {
   return flags.slice(1, -1).split(',').some((f) => /^\s*(p|proxy)\s*$/i.test(f));
 }
 
+/** The methods httpd 2.4 ships, each in mod_lbmethod_<name>; httpd looks the name up as written (case matters). */
+const LB_METHODS = new Set(['byrequests', 'bytraffic', 'bybusyness', 'heartbeat']);
+
+/** An explicit lbmethod= and what `apache2 -t` prints when httpd cannot find the method. */
+interface LbmethodLine {
+  param: WorkerParam;
+  says: string;
+}
+
 /**
- * What `apache2 -t` says about an explicit lbmethod= whose module is not loaded: mod_proxy looks the method up while
- * it reads the line (httpd 2.4.71). ProxySet names the word and the balancer as written; ProxyPass(Match) says less.
+ * Every lbmethod= httpd reads for a balancer: mod_proxy looks the method up while it reads the line, whether or not a
+ * request ever uses the balancer, so a method whose module is not loaded stops `apache2 -t` on that line (2.4.71,
+ * test/rules/apache-httpd-says.test.ts). What it prints depends on the line: ProxySet names the word and the balancer as
+ * written (the section's name inside <Proxy>/<ProxyMatch>, else the line's), a parameter of the <Proxy> section itself
+ * says "<Proxy unknown lbmethod …", and ProxyPass(Match) says only "ProxyPass unknown lbmethod".
  */
-function unknownLbmethod(p: WorkerParam): string {
-  if (p.node.lname !== 'proxyset') return 'ProxyPass unknown lbmethod';
-  const section = p.node.parent?.lname === 'proxy' ? p.node.parent : undefined;
-  const onLine = p.node.args[0] !== undefined && /:\/\//.test(p.node.args[0]) && !p.node.args[0].includes('=');
-  return `ProxySet: unknown lbmethod ${p.arg.value}; ${onLine ? p.node.args[0] : section?.args[0] ?? ''}`;
+function lbmethodLines(ctx: ApacheRuleContext): LbmethodLine[] {
+  const out: LbmethodLine[] = [];
+  const index = new Map(ctx.config.all.map((n, i) => [n, i]));
+  for (const [i, n] of ctx.config.all.entries()) {
+    if (n.unresolved) continue;
+    if (n.lname === 'proxyset') {
+      const t = proxySetTarget(n);
+      if (!t || !/^balancer:\/\//i.test(t.url)) continue;
+      // Outside a section httpd must find the balancer first; when it does not, it stops with "ProxySet can not find
+      // … Balancer." before it reads a parameter (proxyset-target-not-found).
+      if (t.urlFromLine && !definedBefore(ctx, index, virtualHostOf(n), balancerName(t.url), i)) continue;
+      for (const p of parseParams(n, t.urlFromLine ? 1 : 0).params) if (p.key === 'lbmethod') out.push({ param: p, says: `ProxySet: unknown lbmethod ${p.arg.value}; ${t.url}` });
+    } else if (n.lname === 'proxy' && /^balancer:\/\//i.test(n.args[0] ?? '')) {
+      for (const p of parseParams(n, 1).params) if (p.key === 'lbmethod') out.push({ param: p, says: `<Proxy unknown lbmethod ${p.arg.value}; ${n.args[0]}` });
+    }
+  }
+  for (const r of ctx.proxy.rules) {
+    if (r.node.unresolved || r.target?.scheme !== 'balancer') continue;
+    for (const p of r.params) if (p.key === 'lbmethod') out.push({ param: p, says: 'ProxyPass unknown lbmethod' });
+  }
+  return out;
+}
+
+/** True when a line of `server` before config.all[at] defines balancer `name` (ProxyPass to it, BalancerMember, ProxySet in its section). */
+function definedBefore(ctx: ApacheRuleContext, index: Map<ApacheNode, number>, server: ApacheNode | null, name: string, at: number): boolean {
+  const before = (n: ApacheNode) => (index.get(n) ?? Infinity) < at && virtualHostOf(n) === server;
+  const b = ctx.proxy.ownBalancer(server, name);
+  if (b?.members.some((w) => before(w.node))) return true;
+  if (ctx.proxy.rules.some((r) => r.target?.scheme === 'balancer' && balancerName(r.url) === name && before(r.node))) return true;
+  return ctx.config.all.some((n) => n.lname === 'proxyset' && before(n) && proxySetTarget(n)?.section && balancerName(proxySetTarget(n)!.url) === name);
 }
 
 export default defineApacheRule({
@@ -58,6 +96,22 @@ export default defineApacheRule({
     const m = ctx.modules;
     if (!m.known) return;
     const fixed = new Set<string>();
+    // Explicit lbmethod= words whose method httpd cannot find: apache2 -t stops on each such line.
+    const failing = lbmethodLines(ctx).filter((l) => {
+      const v = l.param.value;
+      return !LB_METHODS.has(v) || (!m.isLoaded(`lbmethod_${v}`) && !m.guardedBy(l.param.node, `lbmethod_${v}`));
+    });
+    for (const l of failing) {
+      const v = l.param.value;
+      const mod = `lbmethod_${v}`;
+      const known = LB_METHODS.has(v);
+      const message = known
+        ? `lbmethod=${v}: httpd refuses to start: apache2 -t fails with "${l.says}" because mod_${mod} is not loaded (httpd looks the method up while it reads this line, whether or not a request uses the balancer); ${enableHint(m, [mod])}`
+        : `lbmethod=${v}: httpd refuses to start: apache2 -t fails with "${l.says}": httpd 2.4 knows ${[...LB_METHODS].join(', ')} (each in its mod_lbmethod_* module), and the name is case-sensitive`;
+      const fix = known && !fixed.has(mod) ? loadModuleFix(m, [mod]) : undefined;
+      if (fix) fixed.add(mod);
+      ctx.report({ at: { file: l.param.node.file, start: l.param.arg.start, end: l.param.arg.end }, message, fix });
+    }
     const need = (node: ApacheNode, arg: { start: number; end: number }, url: string, scheme: string, via: Via, lbmethod?: WorkerParam) => {
       let missing: string[] = [];
       /** For ws:// and wss://: why mod_proxy_wstunnel alone is named (mod_proxy_http would do on 2.4.47 and later). */
@@ -81,7 +135,9 @@ export default defineApacheRule({
         missing.push(...(SCHEME_MODULES[scheme] ?? []).filter((mod) => !m.isLoaded(mod)));
       }
       if (scheme === 'balancer') {
-        const extra = ['slotmem_shm', `lbmethod_${(lbmethod?.value ?? 'byrequests').toLowerCase()}`].filter((mod) => !m.isLoaded(mod));
+        // A method named with lbmethod= is checked on its own line (below), where apache2 -t stops; only the default
+        // one is looked up when httpd starts.
+        const extra = ['slotmem_shm', ...(lbmethod ? [] : ['lbmethod_byrequests'])].filter((mod) => !m.isLoaded(mod));
         missing.push(...extra);
       }
       missing = missing.filter((mod) => !m.guardedBy(node, mod) && !m.guardedBy(node, 'proxy_' + scheme));
@@ -103,13 +159,9 @@ export default defineApacheRule({
       }
       if (startup.length) {
         const because = `because ${mods(startup)} ${startup.length > 1 ? 'are' : 'is'} not loaded${handler.length ? ` (nor is ${mods(handler)}, which requests here need)` : ''}`;
-        // An explicit lbmethod= is looked up while httpd reads the line, so apache2 -t already fails there; the
-        // default method (and the slotmem provider) only when httpd starts.
-        if (lbmethod && startup.includes(`lbmethod_${lbmethod.value.toLowerCase()}`)) {
-          parts.push(`httpd refuses to start: apache2 -t fails with "${unknownLbmethod(lbmethod)}" (line ${ctx.lineOf(lbmethod.node)}) ${because}`);
-        } else {
-          parts.push(`httpd refuses to start ("${startup[0] === 'slotmem_shm' ? "AH01177: Failed to lookup provider 'shm' for 'slotmem'" : `AH02432: Cannot find LB Method: ${startup[0].slice('lbmethod_'.length)}`}", although apache2 -t says Syntax OK) ${because}`);
-        }
+        // apache2 -t itself fails first on a line whose lbmethod= is unknown (reported there).
+        const syntax = failing.length ? `; apache2 -t fails before that, on line ${ctx.lineOf(failing[0].param.node)}` : ', although apache2 -t says Syntax OK';
+        parts.push(`httpd refuses to start ("${startup[0] === 'slotmem_shm' ? "AH01177: Failed to lookup provider 'shm' for 'slotmem'" : `AH02432: Cannot find LB Method: ${startup[0].slice('lbmethod_'.length)}`}"${syntax}) ${because}`);
       }
       const key = missing.join(',');
       let fix = fixed.has(key) ? undefined : loadModuleFix(m, missing);
@@ -142,25 +194,50 @@ export default defineApacheRule({
       need(n, a, `SetHandler "${v}"`, t.scheme, 'sethandler', lb);
     }
 
-    // RewriteRule pattern scheme://… [P]: only where RewriteEngine On is in effect. httpd 2.4.71 takes the nearest
-    // RewriteEngine outwards: the rule's section, enclosing sections, its virtual host, then the main server
-    // (a vhost rule ran with RewriteEngine On only in the main server; RewriteEngine Off in the vhost stopped it).
-    const engineAt = new Map<ApacheNode | null, boolean>();
-    for (const e of ctx.nodes('rewriteengine')) engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
-    const runs = (n: ApacheNode) => {
-      for (let c = rewriteScope(n); ; c = rewriteScope(c)) {
-        if (engineAt.has(c)) return engineAt.get(c)!;
-        if (c === null) return false;
-      }
-    };
-    for (const n of ctx.nodes('rewriterule')) {
-      const a = n.directive.args[1];
-      const sub = n.args[1] ?? '';
-      if (!a || n.unresolved || !hasProxyFlag(n.args[2]) || !runs(n)) continue;
-      if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
-      const t = parseBackendUrl(sub, 'RewriteRule');
-      if (t.error || !t.scheme) continue;
-      need(n, a, sub, t.scheme, 'rewrite');
-    }
+    for (const r of proxyRewrites(ctx)) need(r.node, r.arg, r.url, r.target.scheme, 'rewrite');
   },
 });
+
+/**
+ * True when a RewriteRule runs: httpd 2.4.71 takes the nearest RewriteEngine outwards: the rule's section, enclosing
+ * sections, its virtual host, then the main server (a vhost rule ran with RewriteEngine On only in the main server;
+ * RewriteEngine Off in the vhost stopped it).
+ */
+function rewriteRuns(ctx: ApacheRuleContext): (n: ApacheNode) => boolean {
+  const engineAt = new Map<ApacheNode | null, boolean>();
+  for (const e of ctx.nodes('rewriteengine')) engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
+  return (n) => {
+    for (let c = rewriteScope(n); ; c = rewriteScope(c)) {
+      if (engineAt.has(c)) return engineAt.get(c)!;
+      if (c === null) return false;
+    }
+  };
+}
+
+/** A `RewriteRule pattern scheme://… [P]` that runs: mod_rewrite hands its requests to mod_proxy. */
+export interface ProxyRewrite {
+  node: ApacheNode;
+  /** The substitution as written. */
+  arg: ApacheArg;
+  url: string;
+  target: BackendUrl;
+}
+
+/**
+ * The RewriteRule lines with the P (proxy) flag whose substitution is a URL with a scheme, where RewriteEngine On is in
+ * effect. A host written with variables (https://%{HTTP_HOST}/$1) still has its scheme.
+ */
+export function proxyRewrites(ctx: ApacheRuleContext): ProxyRewrite[] {
+  const runs = rewriteRuns(ctx);
+  const out: ProxyRewrite[] = [];
+  for (const n of ctx.nodes('rewriterule')) {
+    const a = n.directive.args[1];
+    const sub = n.args[1] ?? '';
+    if (!a || n.unresolved || !hasProxyFlag(n.args[2]) || !runs(n)) continue;
+    if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
+    const t = parseBackendUrl(sub, 'RewriteRule');
+    if (t.error || !t.scheme) continue;
+    out.push({ node: n, arg: a, url: sub, target: t });
+  }
+  return out;
+}

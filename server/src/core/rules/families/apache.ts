@@ -19,6 +19,7 @@ import proxypassPathInLocation from '../apache/proxypass-path-in-location';
 import proxypassTrailingSlashMismatch from '../apache/proxypass-trailing-slash-mismatch';
 import proxypassShadowed from '../apache/proxypass-shadowed';
 import undefinedBalancer from '../apache/undefined-balancer';
+import balancerNoUsableMember from '../apache/balancer-no-usable-member';
 import balancerMemberOutsideBalancer from '../apache/balancer-member-outside-balancer';
 import proxysetTargetNotFound from '../apache/proxyset-target-not-found';
 import proxysetTargetInvalid from '../apache/proxyset-target-invalid';
@@ -63,6 +64,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
+  balancerNoUsableMember,
   balancerMemberOutsideBalancer,
   proxysetTargetNotFound,
   proxysetTargetInvalid,
