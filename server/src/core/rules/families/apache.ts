@@ -35,6 +35,7 @@ import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import timeoutValueMisread from '../apache/timeout-value-misread';
+import proxypassMissingArgument from '../apache/proxypass-missing-argument';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
@@ -59,6 +60,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
+  proxypassMissingArgument,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   workerParamsIgnoredBySharing,
