@@ -86,7 +86,7 @@ test('apache2 -t accepts what directive-not-allowed-in-section suggests for a mi
   const cases = [
     { body: '<Location /loc/>\n    ProxyPass http://127.0.0.1:9300/\n    ProxyTimeout 30\n</Location>', suggested: 'ProxyPass http://127.0.0.1:9300/ timeout=30' },
     { body: '<LocationMatch ^/r/(.*)$>\n    ProxyTimeout 2mi\n    ProxyPassMatch http://127.0.0.1:9300/$1 retry=0\n</LocationMatch>', suggested: 'ProxyPassMatch http://127.0.0.1:9300/$1 retry=0 timeout=2' },
-    { body: '<Location /loc/>\n    Timeout 1500ms\n    ProxyPass http://127.0.0.1:9300/\n</Location>', suggested: 'ProxyPass http://127.0.0.1:9300/ timeout=2' },
+    { body: '<Location /loc/>\n    Timeout 1500ms\n    ProxyPass http://127.0.0.1:9300/\n</Location>', suggested: 'ProxyPass http://127.0.0.1:9300/ timeout=1500' },
     { body: '<Proxy http://127.0.0.1:9300>\n    Timeout 45\n</Proxy>', suggested: 'ProxySet timeout=45' },
   ];
   try {

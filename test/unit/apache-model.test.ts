@@ -151,11 +151,18 @@ test('worker parameters are typed key=value pairs, checked as mod_proxy checks t
   assert.deepEqual(params.map((p) => [p.key, p.value]), [['timeout', '5'], ['connectiontimeout', '500ms'], ['retry', '0'], ['ttl', '0'], ['keepalive', 'maybe'], ['status', '+H'], ['failonstatus', '500,503']]);
   assert.deepEqual(flags.map((a) => a.value), ['nocanon']);
   assert.deepEqual(invalid.map((a) => a.value), ['junk']);
-  assert.deepEqual(params.map((p) => checkParamValue(p) ?? 'ok'), ['ok', 'ok', 'ok', 'TTL must be at least one second', 'keepalive must be On or Off', 'ok', 'ok']);
+  assert.deepEqual(params.map((p) => checkParamValue(p) ?? 'ok'), ['ok', 'ok', 'ok', 'TTL must be at least one second', 'KeepAlive must be On|Off', 'ok', 'ok']);
   assert.equal(parseApacheDuration('500ms'), 500);
   assert.equal(parseApacheDuration('5'), 5000);
   assert.equal(parseApacheDuration('2mi'), 120000);
   assert.equal(parseApacheDuration('x'), null);
+  // ap_timeout_parameter_parse reads the unit by its first letters, case-sensitive (apache2 -t 2.4.71: connectiontimeout=5min,
+  // 5sec, 2hours pass; 5m, 5S, -1 are "wrong format").
+  assert.equal(parseApacheDuration('5min'), 300000);
+  assert.equal(parseApacheDuration('5sec'), 5000);
+  assert.equal(parseApacheDuration('2hours'), 7200000);
+  for (const bad of ['5m', '5S', '5MS', '-1', 'abc']) assert.equal(parseApacheDuration(bad), null, bad);
+  assert.equal(parseApacheDuration('3000', 'ms'), 3000);
 });
 
 test('backend URLs: schemes, hosts, ports and UNIX sockets', () => {

@@ -2,7 +2,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Balancer, type Worker } from '../model/apache-proxy';
 import { skippedBy, type ApacheNode } from '../model/apache-tree';
-import { parseApacheDuration, type WorkerParam } from '../model/apache-workers';
+import { atoi, type WorkerParam } from '../model/apache-workers';
 import { dirname, relative } from '../paths';
 
 const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
@@ -114,7 +114,7 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
     const rows = members.slice(0, MAX_MEMBERS).map((m) => {
       const t = describe(m, servers[0]);
       const retry = m.params.get('retry');
-      const retryMs = retry ? parseApacheDuration(retry.value) : null;
+      const retryMs = retry && atoi(retry.value) >= 0 ? atoi(retry.value) * 1000 : null;
       const status = m.params.get('status');
       const flags = status ? [...statusFlags(status.value)].filter((f) => STATUS[f]) : [];
       const state = flags.length ? `\`status=${status!.value}\`: ${flags.map((f) => STATUS[f]).join('; ')}` : 'usable (default)';

@@ -2,6 +2,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
+import { atoi } from '../model/apache-workers';
 import { balancerCard, balancerMembers } from './apache-balancer-hover';
 
 /** The sections whose opening line gets a summary on hover, and the official page of those proxylint has no doc for. */
@@ -140,17 +141,19 @@ function timeoutsInForce(result: ApacheLintResult, node: ApacheNode, at: (n: Apa
     if (isVhost) return inVhost ? `set here (${at(n)})` : `inherited from the main server (${at(n)})`;
     return `inherited from ${at(n)}${inVhost ? ' (this virtual host)' : server ? ' (the main server)' : ''}`;
   };
+  // httpd reads both with atoi: "2min" is 2 s (timeout-value-misread).
+  const readAs = (n: ApacheNode) => (n.args.length === 1 && !/^\d+$/.test(n.args[0]) ? ` (httpd reads it as ${atoi(n.args[0])} s)` : '');
   const timeout = proxy.serverValue(server, 'timeout');
   const serverTimeout = proxy.serverTimeout(server);
   const partial = !proxy.complete;
   const timeoutLine = timeout
-    ? `**Timeout in force here:** \`${timeout.args.join(' ')}\` — ${origin(timeout)}`
+    ? `**Timeout in force here:** \`${timeout.args.join(' ')}\`${readAs(timeout)} — ${origin(timeout)}`
     : partial
       ? '**Timeout in force here:** not set in this file: the main configuration\'s applies (60 s unless it sets one)'
       : '**Timeout in force here:** `60` — the default';
   const pt = proxy.serverValue(server, 'proxytimeout');
   const proxyLine = pt
-    ? `**ProxyTimeout in force here:** \`${pt.args.join(' ')}\` — ${origin(pt)}`
+    ? `**ProxyTimeout in force here:** \`${pt.args.join(' ')}\`${readAs(pt)} — ${origin(pt)}`
     : `**ProxyTimeout in force here:** not set — it takes the Timeout${partial && !timeout ? '' : `, ${formatSeconds(serverTimeout.ms)}`}`;
   // A main-server section also applies to requests to virtual hosts, which wait their own values.
   const others = server === null && !isVhost && proxy.servers.some((x) => x.vhost && (proxy.serverValue(x.vhost, 'timeout') !== timeout || proxy.serverValue(x.vhost, 'proxytimeout') !== pt));

@@ -1,7 +1,7 @@
 import type { ApacheArg } from '../syntax/apache/ast';
 import { takesMainBalancers } from './apache-balancer-scope';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
-import { parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
+import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 
 /**
@@ -658,21 +658,24 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const serverTimeout = (server: ApacheNode | null): TimeoutValue => {
     const partial = complete ? undefined : true;
     const t = serverValue(server, 'timeout');
+    // core.c reads Timeout with atoi: "2min" is 2 s, "500ms" 500 s, and "abc" or "0" make every read time out at
+    // once (2.4.71: 502 at once, "(11)Resource temporarily unavailable: … AH01102").
     if (t && t.args.length === 1) {
-      const ms = parseApacheDuration(t.args[0]);
-      if (ms !== null && ms > 0) return { ms, origin: 'Timeout', node: t, partial };
+      const n = atoi(t.args[0]);
+      if (n >= 0) return { ms: n * 1000, origin: 'Timeout', node: t, partial };
     }
     return { ms: 60_000, origin: 'default', partial };
   };
   const backendTimeout: ProxyModel['backendTimeout'] = (w, server = w.vhost) => {
     const p = w.params.get('timeout');
     if (p) {
-      const n = parseInt(p.value, 10);
+      const n = atoi(p.value);
       if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
     }
     const pt = serverValue(server, 'proxytimeout');
     if (pt && pt.args.length === 1) {
-      const n = parseInt(pt.args[0], 10);
+      // atoi too; below 1 httpd refuses to start ("Proxy Timeout must be at least 1 second.").
+      const n = atoi(pt.args[0]);
       if (n >= 1) return { ms: n * 1000, origin: 'ProxyTimeout', node: pt };
     }
     return serverTimeout(server);

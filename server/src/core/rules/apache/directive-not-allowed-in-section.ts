@@ -1,6 +1,6 @@
 import { apacheFix, appendToDirective, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { parseApacheDuration } from '../../model/apache-workers';
+import { atoi } from '../../model/apache-workers';
 import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -109,23 +109,16 @@ function advice(node: ApacheNode, ctx: ApacheRuleContext): { text: string; sugge
 }
 
 /**
- * The whole seconds a worker's timeout= would need to keep the misplaced line's value, as httpd reads each:
- * ProxyTimeout with atoi() (leading digits as seconds: "2mi" is 2 s, at least 1), Timeout with
- * ap_timeout_parameter_parse (ms, s, mi, h). timeout= is read with atoi() too, so it takes whole seconds only.
- * Undefined when httpd would refuse the value itself.
+ * The whole seconds a worker's timeout= would need to keep the misplaced line's value. httpd reads ProxyTimeout and
+ * Timeout alike with atoi(): the leading digits as seconds ("2mi" is 2 s, "500ms" 500 s); timeout= is read the same
+ * way. Undefined when the value is below 1 s (ProxyTimeout then stops httpd; timeout= would too).
  */
 function wantedSeconds(node: ApacheNode): { seconds: number; note: string } | undefined {
   const raw = node.args[0];
   if (raw === undefined) return undefined;
-  if (node.lname === 'proxytimeout') {
-    const n = parseInt(raw, 10);
-    if (!(n >= 1)) return undefined;
-    return { seconds: n, note: /^\d+$/.test(raw) ? '' : ` (ProxyTimeout reads whole seconds and ignores what follows the digits: httpd takes "${raw}" as ${n} s)` };
-  }
-  const ms = parseApacheDuration(raw);
-  if (ms === null || ms <= 0) return undefined;
-  const seconds = Math.ceil(ms / 1000);
-  return { seconds, note: ms % 1000 === 0 ? '' : ` (timeout= takes whole seconds: ${raw} rounded up)` };
+  const n = atoi(raw);
+  if (!(n >= 1)) return undefined;
+  return { seconds: n, note: /^\d+$/.test(raw) ? '' : ` (${node.name} reads whole seconds and ignores what follows the digits: httpd takes "${raw}" as ${n} s)` };
 }
 
 function innermostSection(node: ApacheNode): ApacheNode | undefined {

@@ -3,7 +3,7 @@ import type { ApacheArg } from '../../syntax/apache/ast';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { proxySetTarget, proxySetTargetError } from '../../model/apache-proxy';
 import { balancerKey, workerName } from '../../model/apache-worker-names';
-import { checkParamValue, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
+import { checkParamValue, HC_METHODS, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
 import { atLeast } from '../../model/version';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -52,6 +52,18 @@ function wrongScope(p: WorkerParam, spec: ParamSpec, label: string, target: Targ
   return undefined;
 }
 
+/** What httpd takes instead, where its own message does not say. */
+const VALUE_HINT: Record<string, string> = {
+  mapping: 'httpd takes encoded or servlet',
+  retry: 'a whole number of seconds, 0 or more',
+  hcmethod: `httpd takes ${HC_METHODS.map((m) => m.toUpperCase()).join(', ')}`,
+  connectiontimeout: 'a whole number with an optional unit: ms, s, min or h (seconds without one)',
+  ping: 'a whole number with an optional unit: ms, s, min or h (seconds without one)',
+  acquire: 'a whole number with an optional unit: ms, s, min or h (milliseconds without one)',
+  hcinterval: 'a whole number with an optional unit: ms, s, min or h (seconds without one)',
+  addressttl: 'whole seconds (a unit s, min or h may follow), or -1',
+};
+
 export default defineApacheRule({
   id: 'invalid-worker-parameter',
   server: 'apache',
@@ -95,10 +107,11 @@ export default defineApacheRule({
           continue;
         }
         if (spec.module) {
-          // hc* parameters: hcheck-params-without-module knows whether the module is loaded. With it loaded,
-          // hcexpr= must name a ProxyHCExpr (real httpd 2.4.71: "BalancerMember Unknown health check condition
-          // expr: ok234" from apache2 -t). Only said when the whole configuration is visible.
-          if (p.key === 'hcexpr' && hcheck) {
+          // hc* parameters: hcheck-params-without-module knows whether the module is loaded, and without it httpd never
+          // reads their values. With it loaded, hcexpr= must name a ProxyHCExpr (real httpd 2.4.71: "BalancerMember
+          // Unknown health check condition expr: ok234" from apache2 -t). Only said when the whole configuration is visible.
+          if (!hcheck) continue;
+          if (p.key === 'hcexpr') {
             const said = `httpd refuses to start: "${label} Unknown health check condition expr: ${p.value}"`;
             // httpd looks the name up while it reads the line, among those the line's own server has defined so far:
             // not the main server's from a virtual host, not another virtual host's, not one further down (apache2 -t
@@ -115,16 +128,19 @@ export default defineApacheRule({
               const names = [...new Set(hcExprs.map((e) => e.args[0]).filter(Boolean))];
               ctx.report({ at, message: `${said}: no ProxyHCExpr defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it, e.g. ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}`}` });
             }
+            continue;
           }
-          continue;
         }
         if (spec.since && atLeast(ctx.version, spec.since) === false) {
           ctx.report({ at, message: `httpd refuses to start: "${label} unknown Worker parameter": ${p.key}= needs httpd ${spec.since} or later, and apache.version is older` });
           continue;
         }
-        const bad = checkParamValue(p);
-        // ProxyPass reads mapping= itself and says so without its name.
-        if (bad) ctx.report({ at, message: `httpd refuses to start: "${p.key === 'mapping' ? bad : `${label} ${bad}`}" (${p.key}=${p.value}${p.key === 'mapping' ? ': httpd takes encoded or servlet' : ''})` });
+        const bad = checkParamValue(p, { balancer: target.kind === 'balancer' });
+        if (!bad) continue;
+        // httpd prefixes the directive's name; ProxySet adds the word and the worker or balancer; ProxyPass reads
+        // mapping= itself and says so without its name.
+        const said = p.key === 'mapping' ? bad : label === 'ProxySet' ? `ProxySet: ${bad} ${p.arg.value}; ${target.url}` : `${label} ${bad}`;
+        ctx.report({ at, message: `httpd refuses to start: "${said}" (${p.key}=${p.value}${VALUE_HINT[p.key] ? `: ${VALUE_HINT[p.key]}` : ''})` });
       }
     };
     const kindOf = (url: string | undefined): Target => ({ kind: url && /^balancer:\/\//i.test(url) ? 'balancer' : 'worker', url });

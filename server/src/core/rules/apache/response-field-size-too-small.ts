@@ -1,4 +1,5 @@
 import { apacheFix, setParam } from '../../apache-fix';
+import { atoi } from '../../model/apache-workers';
 import { defineApacheRule } from '../apache-rule';
 
 export default defineApacheRule({
@@ -14,10 +15,14 @@ export default defineApacheRule({
       // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
       if (w.shares) continue;
       const p = w.params.get('responsefieldsize');
-      if (!p || !/^\d+$/.test(p.value) || Number(p.value) >= 8192) continue;
+      // 0 is the system default (HUGE_STRING_LEN, 8192): on 2.4.71 responsefieldsize=0 passed a header that 4096 refused.
+      // httpd reads the value with atol, so "4k" is 4 bytes.
+      if (!p || !/^\d/.test(p.value)) continue;
+      const n = atoi(p.value);
+      if (n === 0 || n >= 8192) continue;
       ctx.report({
         at: { file: p.node.file, start: p.arg.start, end: p.arg.end },
-        message: `responsefieldsize=${p.value}: a response header line from ${w.url} longer than ${p.value} bytes (a large Set-Cookie or a JWT) gets 502 ("AH10124: header size is over the limit allowed by ResponseFieldSize (${p.value} bytes)", then AH01106); the default is 8192`,
+        message: `responsefieldsize=${p.value}${String(n) === p.value ? '' : ` (${n} bytes: httpd reads only the leading digits)`}: a response header line from ${w.url} longer than ${n} bytes (a large Set-Cookie or a JWT) gets 502 ("AH10124: header size is over the limit allowed by ResponseFieldSize (${n} bytes)", then AH01106); the default is 8192`,
         suggestions: [apacheFix('Set responsefieldsize=16384', setParam(p, '16384'))],
       });
     }

@@ -4,10 +4,11 @@ import { checkParamValue, PARAMS, parseParams, type WorkerParam } from '../../mo
 import { defineApacheRule } from '../apache-rule';
 
 /**
- * mod_proxy reads timeout= and ttl= with atoi(): the leading digits, as whole seconds, whatever follows them
- * (reproduced on httpd 2.4.71: timeout=3ms waited 3 s, timeout=500ms waited for a backend silent for 20 s).
- * connectiontimeout= and retry= go through ap_timeout_parameter_parse and do understand ms, s, mi and h, so a unit
- * written out of habit on these two is easy to miss. A trailing "s" means what it says; anything else does not.
+ * mod_proxy reads timeout=, ttl= and retry= with atoi(): the leading digits, as whole seconds, whatever follows them
+ * (reproduced on httpd 2.4.71: timeout=3ms waited 3 s, timeout=500ms waited for a backend silent for 20 s, retry=3000ms
+ * logged "AH00959: … disabling worker for (127.0.0.1:…) for 3000s"). connectiontimeout=, ping= and acquire= go through
+ * ap_timeout_parameter_parse and do understand ms, s, min and h, so a unit written out of habit on the others is easy
+ * to miss. A trailing "s" means what it says; anything else does not.
  */
 const MULTIPLIER: Record<string, number> = { ms: 0.001, mi: 60, m: 60, min: 60, h: 3600 };
 
@@ -27,7 +28,7 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'warning',
   outcome: '502/504',
-  summary: 'timeout= or ttl= written with a unit (500ms, 2mi): httpd ignores the unit and reads whole seconds, so timeout=500ms lets a stuck backend hold each request 500 s before the 502/504.',
+  summary: 'timeout=, ttl= or retry= written with a unit (500ms, 2mi): httpd ignores the unit and reads whole seconds, so timeout=500ms lets a stuck backend hold each request 500 s before the 502/504.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
   versions: 'all 2.4',
   check(ctx) {
@@ -43,12 +44,13 @@ export default defineApacheRule({
         const longer = r.intended === undefined ? undefined : r.intended < r.seconds;
         let effect = '';
         if (p.key === 'ttl') effect = '; idle backend connections are kept for reuse that long';
+        else if (p.key === 'retry') effect = '; a backend that fails is left out (503, or the other members) that long before httpd tries it again';
         else if (onBalancer) effect = longer === false ? '; with every member in error state, requests wait at most that long for one to be usable again' : '; with every member in error state, requests wait up to that long for one to be usable again';
         else if (longer) effect = '; a backend that stalls holds each request that long before the 502 (504 through mod_proxy_fcgi)';
         else if (longer === false) effect = '; answers slower than that end in 502 (504 through mod_proxy_fcgi)';
         ctx.report({
           at: { file: n.file, start: p.arg.start, end: p.arg.end },
-          message: `${p.key}=${p.value} means ${r.seconds} s: httpd reads ${p.key}= as whole seconds and ignores "${r.unit}" (only connectiontimeout= and retry= take units)${effect}`,
+          message: `${p.key}=${p.value} means ${r.seconds} s: httpd reads ${p.key}= as whole seconds and ignores "${r.unit}" (connectiontimeout=, ping= and acquire= take units; timeout=, ttl= and retry= do not)${effect}`,
           suggestions:
             r.intended === undefined
               ? []

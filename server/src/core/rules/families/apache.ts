@@ -35,6 +35,8 @@ import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled'
 import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
+import timeoutValueMisread from '../apache/timeout-value-misread';
+import proxypassMissingArgument from '../apache/proxypass-missing-argument';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
@@ -44,6 +46,7 @@ import trunkOnlyDirective from '../apache/trunk-only-directive';
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
   proxytimeoutInheritsTimeout,
+  timeoutValueMisread,
   noConnectiontimeout,
   proxyTimeoutTooLow,
   apacheTimeoutNotBelowOuterTimeout,
@@ -58,6 +61,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
+  proxypassMissingArgument,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   workerParamsIgnoredBySharing,
