@@ -13,6 +13,11 @@ export interface Host {
   glob(pattern: string): { paths: string[] } | { error: string; outsideWorkspace?: boolean };
   /** The file's real path with symbolic links resolved (the path itself when it cannot be resolved): include cycles through links are cycles too. */
   realpath?(path: string): string;
+  /**
+   * Whether the file starts with a UTF-8 byte-order mark. The adapter keeps the mark out of the text (and writes it
+   * back), but httpd reads it as part of the first word and refuses to start.
+   */
+  startsWithBom?(path: string): boolean;
 }
 
 /** Why a file with NUL bytes in its first 8 KiB is not read (the CLI's words; the language server says the same). */

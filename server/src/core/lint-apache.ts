@@ -71,6 +71,8 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       options: settings.rules.get(rule.id)?.options ?? {},
       nodes: (name) => byName.get(name) ?? [],
       lineOf,
+      // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
+      startsWithBom: (file) => file.text.charCodeAt(0) === 0xfeff || (host.startsWithBom?.(file.path) ?? false),
       report: (r: ApacheReport) => {
         const file = r.node?.file ?? r.at?.file ?? view.entry;
         // A section is reported on its opening line, not on everything up to its closing tag.

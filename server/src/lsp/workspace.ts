@@ -207,6 +207,7 @@ export class Workspace {
       },
     };
     if (host.realpath) guarded.realpath = (p) => host.realpath!(p);
+    if (host.startsWithBom) guarded.startsWithBom = (p) => host.startsWithBom!(p);
     return guarded;
   }
 

@@ -197,6 +197,22 @@ export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: stri
       }
       return globSync(pattern);
     },
+    startsWithBom(p) {
+      const known = decoded.get(p);
+      if (known) return known.encoding === 'utf8' && known.bom;
+      if (options.allowedRoots && !insideRoots(options.allowedRoots, p)) return false;
+      let fd: number | undefined;
+      try {
+        fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+        if (!fs.fstatSync(fd).isFile()) return false;
+        const head = Buffer.alloc(3);
+        return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+      } catch {
+        return false;
+      } finally {
+        if (fd !== undefined) fs.closeSync(fd);
+      }
+    },
     realpath(p) {
       try {
         // realpath(3) in one call; the JavaScript version lstat()s every segment of the path.

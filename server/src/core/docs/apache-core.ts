@@ -13,11 +13,12 @@ const DOCS: DirectiveDoc[] = [
       'Unless `ProxyTimeout` or a worker `timeout=` is set, this is how long mod_proxy waits for a backend (502 from mod_proxy_http, 504 from mod_proxy_fcgi) and, without `connectiontimeout`, how long an unreachable backend holds a request before the **503**. ' +
       'Raising it for slow uploads therefore also lengthens every backend wait, possibly past a load balancer\'s idle timeout (then the balancer answers 504). ' +
       'A `<VirtualHost>` with its own `Timeout` gives its requests that wait even on a main-server ProxyPass. An idle WebSocket tunnel through mod_proxy_http is closed after the longer of this and the backend timeout, without a log line at LogLevel warn. ' +
-      'A backend that does not read the request body gives **504** only when the body is too big for the socket buffers, so that httpd is still sending it when this runs out (`AH01084` after `(70007)`, then `AH01097`); on 2.4.71 a 16 MB POST got that 504, while a 3 MB one was taken in by the buffers and ended like a GET, in 502 (`AH01102`).',
+      'A backend that does not read the request body gives **504** only when the body is too big for the socket buffers, so that httpd is still sending it when this runs out (`AH01084` after `(70007)`, then `AH01097`); on 2.4.71 a 16 MB POST got that 504, while a 3 MB one was taken in by the buffers and ended like a GET, in 502 (`AH01102`). ' +
+      'Whole seconds only: httpd reads the leading digits and ignores the rest, so `Timeout 2min` is 2 s and `Timeout 500ms` 500 s (on 2.4.71 a backend answering after 3 s got the 502 after 2 s, and the 200 after 3 s); `Timeout abc` or `0` is 0 s, and every proxied request got 502 at once (`(11)Resource temporarily unavailable … AH01102`).',
     statusCodes: ['502', '503', '504'],
     logLines: [APX_LOG.readTimeout, APX_LOG.fcgiTimeout, APX_LOG.connectTimeout, APX_LOG.passBodyTimeout, APX_LOG.passBodyFailedHttp],
     defaultValue: '60',
-    rules: ['proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout'],
+    rules: ['proxytimeout-inherits-timeout', 'apache-timeout-not-below-outer-timeout', 'no-connectiontimeout', 'timeout-value-misread'],
   }),
   apache('SetHandler', 'core', {
     summary: 'Hands the requests of its section to a handler. `proxy:` handlers belong to mod_proxy: `SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"` in `<FilesMatch \\.php$>` is the PHP-FPM recipe, sending each matching file to a backend instead of serving it.',

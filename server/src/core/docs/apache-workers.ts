@@ -29,7 +29,7 @@ const WORKER: DirectiveDoc[] = [
     rules: ['proxy-timeout-too-low', 'apache-timeout-not-below-outer-timeout', 'proxytimeout-inherits-timeout'],
   }),
   p('connectiontimeout', {
-    summary: 'How long httpd waits for the connection to this backend to be established (seconds, or with an `ms` suffix).',
+    summary: 'How long httpd waits for the connection to this backend to be established (seconds, or with a unit: `ms`, `s`, `min`, `h`; `5m` is refused).',
     failure:
       'It defaults to the worker timeout (ProxyTimeout → Timeout, 60 s), so a backend host that is down or firewalled holds each request that long before the **503** (`AH00957` + `AH01114`). A few seconds lets a balancer mark the member failed and move on quickly.',
     statusCodes: ['503'],
@@ -40,11 +40,11 @@ const WORKER: DirectiveDoc[] = [
   p('retry', {
     summary: 'How long a worker in error state is skipped before httpd tries it again; `0` means try again at once.',
     failure:
-      'A balancer member that failed to connect is skipped for this long (`AH00959 … disabling worker … for 60s`); if every member is skipped, requests get **503**. In the lab a plain ProxyPass worker (no balancer) was tried again on every request instead, unless it had `status=-I`: then it was skipped for `retry` seconds too, each request getting **503** with `AH00940 … disabled connection for (host:port)`. `retry=0` keeps hammering a dead backend; very large values keep a recovered one out of rotation.',
+      'A balancer member that failed to connect is skipped for this long (`AH00959 … disabling worker … for 60s`); if every member is skipped, requests get **503**. In the lab a plain ProxyPass worker (no balancer) was tried again on every request instead, unless it had `status=-I`: then it was skipped for `retry` seconds too, each request getting **503** with `AH00940 … disabled connection for (host:port)`. `retry=0` keeps hammering a dead backend; very large values keep a recovered one out of rotation. Whole seconds only: httpd reads the leading digits, so `retry=3000ms` is 3000 s (2.4.71 logged `… for 3000s`) and `retry=abc` is 0; a negative value stops httpd (`Retry must be a positive value`).',
     statusCodes: ['503'],
     logLines: [APX_LOG.workerDisabled, APX_LOG.workerInError],
     defaultValue: '60',
-    rules: ['worker-retry-extremes'],
+    rules: ['worker-retry-extremes', 'worker-timeout-unit-ignored'],
   }),
   p('ttl', {
     summary: 'Idle pooled connections to this backend older than this many seconds are not reused.',

@@ -1,6 +1,6 @@
 import type { ApacheNode } from '../model/apache-tree';
 import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
-import { parseApacheDuration, type WorkerParam } from '../model/apache-workers';
+import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { LOG_PATTERNS, type LogFields } from './log-patterns';
 
 /**
@@ -247,7 +247,7 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
   }
   if (patternId === 'apache-worker-disabled' || patternId === 'apache-worker-in-error') {
     const retry = w.params.get('retry');
-    return [retry ? param('retry', retry, w, (v) => `${parseInt(v, 10)} s`) : { name: 'retry', value: '60 s', origin: 'the default (no retry= on the worker)' }];
+    return [retry ? param('retry', retry, w, (v) => `${atoi(v)} s`) : { name: 'retry', value: '60 s', origin: 'the default (no retry= on the worker)' }];
   }
   // The backend and connect timeouts only for the lines they decide (their pattern names ProxyTimeout or Timeout):
   // not for a header too big, a name that does not resolve or a connection the backend closed.

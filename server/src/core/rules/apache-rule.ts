@@ -35,6 +35,8 @@ export interface ApacheRuleContext {
   /** One-based line of a node, for messages. */
   lineOf(node: ApacheNode): number;
   report(r: ApacheReport): void;
+  /** Whether the file starts with a UTF-8 byte-order mark (kept out of its text; false when the host cannot tell). */
+  startsWithBom(file: ApacheSourceFile): boolean;
 }
 
 export interface ApacheRule extends RuleMeta {
