@@ -498,6 +498,8 @@ export const NOT_REPRODUCIBLE: Record<string, string> = {
     'no scenario yet: test/servers/apache-timeout-units.test.ts runs httpd 2.4.71 with Timeout/ProxyTimeout written with units in front of a slow backend and checks the times and statuses the rule states',
   'proxypass-missing-argument':
     'no scenario yet: test/servers/apache-proxypass-arguments.test.ts runs apache2 -t on each layout and compares its refusal with the finding',
+  'utf8-bom-at-file-start':
+    'the scenarios write their configurations as text, without a byte-order mark; test/servers/apache-bom.test.ts runs apache2 -t on six files that start with one and checks the refusal the rule quotes',
   'balancer-no-usable-member':
     'no scenario yet: test/servers/apache-balancer-no-usable-member.test.ts runs httpd 2.4.71 with 16 member-status layouts and checks 503 with AH01170 exactly where the rule reports',
 };
