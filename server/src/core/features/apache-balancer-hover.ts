@@ -2,7 +2,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Balancer, type Worker } from '../model/apache-proxy';
 import { skippedBy, type ApacheNode } from '../model/apache-tree';
-import { atoi, type WorkerParam } from '../model/apache-workers';
+import { atoi, statusFlags, type WorkerParam } from '../model/apache-workers';
 import { dirname, relative } from '../paths';
 
 const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
@@ -25,19 +25,6 @@ const STATUS: Record<string, string> = {
   E: 'starts in error state',
   C: 'starts as failing its health check',
 };
-
-/** The letters `status=` leaves set, upper-case. */
-export function statusFlags(value: string): Set<string> {
-  const set = new Set<string>();
-  let on = true;
-  for (const c of value.toUpperCase()) {
-    if (c === '+') on = true;
-    else if (c === '-') on = false;
-    else if (on) set.add(c);
-    else set.delete(c);
-  }
-  return set;
-}
 
 /** Never gets a request as written: disabled or stopped (on 2.4.71 a balancer of such members answered 503, AH01170). */
 const outOfService = (m: Worker) => {

@@ -87,6 +87,25 @@ export const HC_METHODS = ['none', 'tcp', 'options', 'head', 'get', 'options11',
 /** Names it knows but refuses: "Health check method cping not (yet) implemented". */
 const HC_UNIMPLEMENTED = ['cping', 'provider'];
 
+
+/**
+ * The status flags a `status=` value leaves on, upper-case, as httpd reads the word (ap_proxy_set_wstatus in
+ * proxy_util.c): "+" or "-" switches between setting and clearing, each letter after it is one flag, so "D", "+D" and
+ * "+D+H" all set D and "-D" clears it.
+ */
+export function statusFlags(value: string): Set<string> {
+  const flags = new Set<string>();
+  let on = true;
+  for (const c of value.toUpperCase()) {
+    if (c === '+') on = true;
+    else if (c === '-') on = false;
+    else if (c >= 'A' && c <= 'Z') {
+      if (on) flags.add(c);
+      else flags.delete(c);
+    }
+  }
+  return flags;
+}
 /**
  * C's atoi (and atol) as httpd calls them on most numeric directive and parameter values: blanks, an optional sign
  * and the digits after them; whatever follows the digits is ignored, and a value without leading digits is 0. So

@@ -1,25 +1,11 @@
 import { mayNotBeRead } from '../../model/apache-modules';
 import type { Worker } from '../../model/apache-proxy';
+import { statusFlags } from '../../model/apache-workers';
 import { defineApacheRule } from '../apache-rule';
 
-/**
- * The status flags a BalancerMember's status= sets, as httpd reads the word (ap_proxy_set_wstatus in proxy_util.c):
- * "+" or "-" switches between setting and clearing, each letter after it is one flag, so "D", "+D" and "+D+H" all set
- * D and "-D" clears it. Upper-case letters, as the rule compares them.
- */
-export function memberFlags(w: Worker): Set<string> {
-  const flags = new Set<string>();
-  const v = w.params.get('status')?.value ?? '';
-  let on = true;
-  for (const c of v.toUpperCase()) {
-    if (c === '+') on = true;
-    else if (c === '-') on = false;
-    else if (/[A-Z]/.test(c)) {
-      if (on) flags.add(c);
-      else flags.delete(c);
-    }
-  }
-  return flags;
+/** The status flags a BalancerMember's status= leaves on (ap_proxy_set_wstatus in proxy_util.c; see statusFlags). */
+function memberFlags(w: Worker): Set<string> {
+  return statusFlags(w.params.get('status')?.value ?? '');
 }
 
 /** D (disabled), S (stopped), C (health check failed): the balancer never picks such a member. */
