@@ -69,12 +69,28 @@ http {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
-  test('standard input is decoded like a file: UTF-8 with a BOM and UTF-16 give the same findings as plain UTF-8', () => {
+  test('standard input is decoded like a file: UTF-16 gives the same findings as plain UTF-8', () => {
     const plain = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
     const utf16be = Buffer.from(INPUT, 'utf16le').swap16();
-    for (const bytes of [Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(INPUT)]), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INPUT, 'utf16le')]), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])]) {
+    for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INPUT, 'utf16le')]), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])]) {
       const r = withBytes(['--stdin', '--stdin-filename', 'site/nginx.conf'], bytes);
       assert.deepEqual(r, plain);
+    }
+  });
+
+  test('a UTF-8 byte-order mark on standard input is reported (nginx would refuse it) and the rest is checked as without it', () => {
+    const plain = runJson(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT }).report;
+    const r = withBytes(['--stdin', '--stdin-filename', 'site/nginx.conf', '--format', 'json'], Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(INPUT)]));
+    assert.equal(r.code, 1, r.stderr);
+    const withBom = where(JSON.parse(r.stdout), join(dir, 'site/nginx.conf'));
+    assert.deepEqual(withBom, ['utf8-bom-at-file-start@1:1', ...where(plain, join(dir, 'site/nginx.conf'))]);
+    // The file on disk named by --stdin-filename has no mark, and what was read is what counts, both ways.
+    const bomOnDisk = tree({ 'nginx.conf': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('events {}\n')]) });
+    try {
+      const clean = runJson(['--stdin', '--stdin-filename', 'nginx.conf'], { cwd: bomOnDisk.dir, input: 'events {}\n' }).report;
+      assert.deepEqual(where(clean, join(bomOnDisk.dir, 'nginx.conf')), []);
+    } finally {
+      bomOnDisk.cleanup();
     }
   });
 

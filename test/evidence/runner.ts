@@ -499,7 +499,7 @@ export const NOT_REPRODUCIBLE: Record<string, string> = {
   'proxypass-missing-argument':
     'no scenario yet: test/servers/apache-proxypass-arguments.test.ts runs apache2 -t on each layout and compares its refusal with the finding',
   'utf8-bom-at-file-start':
-    'the scenarios write their configurations as text, without a byte-order mark; test/servers/apache-bom.test.ts runs apache2 -t on six files that start with one and checks the refusal the rule quotes',
+    'the scenarios write their configurations as text, without a byte-order mark; test/servers/apache-bom.test.ts runs apache2 -t on six files that start with one, and test/servers/nginx-bom.test.ts nginx -t on eight, and each checks the refusal the rule quotes',
   'balancer-no-usable-member':
     'no scenario yet: test/servers/apache-balancer-no-usable-member.test.ts runs httpd 2.4.71 with 16 member-status layouts and checks 503 with AH01170 exactly where the rule reports',
 };

@@ -6,6 +6,8 @@ export interface DecodedText {
   encoding: unknown;
   /** Set when the file's bytes are not its text in UTF-8 ("Latin-1", "UTF-16LE", …): a text diff will not patch it. */
   notUtf8?: string;
+  /** The bytes began with a UTF-8 byte-order mark, which `text` leaves out (the servers do not: utf8-bom-at-file-start). */
+  utf8Bom?: boolean;
 }
 
 /** Everything the CLI needs from the process and the file system; node/cli-io.ts implements it. */

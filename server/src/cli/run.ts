@@ -1,3 +1,4 @@
+import type { Host } from '../core/host';
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
@@ -242,7 +243,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return f;
   };
   const overlay = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
-  const host = io.host((p) => overlay.get(p));
+  const baseHost = io.host((p) => overlay.get(p));
+  // An input's own bytes say whether it starts with a byte-order mark: standard input has no file to look at, and
+  // --stdin-filename may name a file on disk with other bytes.
+  const inputBom = new Map(inputs.map((i) => [i.path, i.original.utf8Bom === true]));
+  const host: Host = { ...baseHost, startsWithBom: (p) => inputBom.get(p) ?? baseHost.startsWithBom?.(p) ?? false };
   let ignoredInputs = 0;
   let ignoredExplicit = 0;
   const active = inputs.filter((i) => {

@@ -74,6 +74,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       options: settings.rules.get(rule.id)?.options ?? {},
       nodes: (name) => byName.get(name) ?? [],
       effective: (scope, name) => effective(config, scope, name, settings.nginx),
+      // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
+      startsWithBom: (file) => file.text.charCodeAt(0) === 0xfeff || (host.startsWithBom?.(file.path) ?? false),
       report: (r: Report) => {
         if (r.node && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
         const file = r.node?.file ?? r.at?.file ?? config.entry;

@@ -84,7 +84,7 @@ function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
   }
   if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check' };
   const d = decode(Buffer.concat(chunks, total));
-  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom } };
+  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom }, utf8Bom: d.encoding === 'utf8' && d.bom };
 }
 
 export function createCliIo(version: string, maxFileBytes?: number): CliIo {
@@ -167,7 +167,7 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
       const r = readConfigFile(p, { maxFileBytes });
       if (!r.ok) return { ok: false, message: r.message };
       const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : r.bom ? 'UTF-8 with a byte-order mark' : undefined;
-      return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, ...(notUtf8 ? { notUtf8 } : {}) };
+      return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, utf8Bom: r.encoding === 'utf8' && r.bom, ...(notUtf8 ? { notUtf8 } : {}) };
     },
     write(p, text, like) {
       const enc = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;

@@ -7,6 +7,7 @@ import includeUnreadable from './common/include-unreadable';
 import includeCycle from './common/include-cycle';
 import probableMissingSemicolon from './common/probable-missing-semicolon';
 import analysisLimit from './common/analysis-limit';
+import utf8BomAtFileStart from './common/utf8-bom-at-file-start';
 import { invalidSuppression, unusedSuppression } from './common/suppressions';
 import { internalError } from './common/internal-error';
 import { addressRules } from './families/addresses';
@@ -14,7 +15,7 @@ import { failoverRules } from './families/failover';
 import { neighbourRules } from './families/neighbours';
 import { timeoutRules } from './families/timeouts';
 
-const commonRules: NginxRule[] = [syntaxError, probableMissingSemicolon, includeNotFound, includeUnreadable, includeCycle, analysisLimit];
+const commonRules: NginxRule[] = [syntaxError, probableMissingSemicolon, includeNotFound, includeUnreadable, includeCycle, analysisLimit, utf8BomAtFileStart];
 
 export const nginxRules: NginxRule[] = [...commonRules, ...timeoutRules, ...addressRules, ...failoverRules, ...neighbourRules];
 

@@ -54,6 +54,8 @@ export interface NginxRuleContext {
   nodes(name: string): ConfigNode[];
   /** The value in force inside block `scope` (null = top level), with its origin. */
   effective(scope: ConfigNode | null, name: string): Effective;
+  /** The file starts with a UTF-8 byte-order mark on disk (or in the text handed over), which the reader keeps out of `text`. */
+  startsWithBom(file: SourceFile): boolean;
   report(r: Report): void;
 }
 

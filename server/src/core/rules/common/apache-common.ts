@@ -3,6 +3,10 @@ import syntaxError from './syntax-error';
 import includeNotFound from './include-not-found';
 import includeUnreadable, { notFollowedMessage } from './include-unreadable';
 import includeCycle from './include-cycle';
+import utf8BomAtFileStart from './utf8-bom-at-file-start';
+
+/** httpd's words for a byte it prints escaped (ap_escape_logitem style: \xNN). */
+const escaped = (s: string) => Array.from(new TextEncoder().encode(s), (b) => (b < 0x20 || b > 0x7e ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b))).join('');
 
 /**
  * The shared rules (same ids, metadata and doc pages as for nginx) as they run on an httpd configuration:
@@ -61,6 +65,29 @@ export const apacheCommonRules: ApacheRule[] = [
     server: 'any',
     check(ctx) {
       for (const p of ctx.config.problems) if (p.kind === 'include-cycle') ctx.report({ at: { file: p.file, ...p.span }, message: p.message });
+    },
+  }),
+  defineApacheRule({
+    ...utf8BomAtFileStart,
+    server: 'any',
+    // On 2.4.71 apache2 -t stopped with "Invalid command '\xef\xbb\xbfServerRoot', perhaps misspelled or defined by a
+    // module not included in the server configuration" (and '\xef\xbb\xbf#' for a comment line, '\xef\xbb\xbf' for a
+    // blank one), in an Included file as well (test/servers/apache-bom.test.ts).
+    check(ctx) {
+      for (const file of ctx.config.files) {
+        // .htaccess files are read per request, not at start-up.
+        if (/(^|\/)\.htaccess$/.test(file.path) || !ctx.startsWithBom(file)) continue;
+        const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+        const line = file.text.slice(inText, file.text.search(/\r?\n|$/));
+        const word = /^[^\s]*/.exec(line)![0];
+        const said = word.startsWith('<')
+          ? `the section opened on line 1 is not recognised, so httpd stops at its closing tag or with "Invalid command"`
+          : `"Invalid command '\\xef\\xbb\\xbf${escaped(word)}', perhaps misspelled or defined by a module not included in the server configuration"`;
+        ctx.report({
+          at: { file, start: 0, end: inText + word.length },
+          message: `httpd refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which httpd reads as part of the first word: ${said}; save the file as UTF-8 without a BOM`,
+        });
+      }
     },
   }),
 ];

@@ -37,7 +37,6 @@ import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowe
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import timeoutValueMisread from '../apache/timeout-value-misread';
 import proxypassMissingArgument from '../apache/proxypass-missing-argument';
-import utf8BomAtFileStart from '../apache/utf8-bom-at-file-start';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
@@ -63,7 +62,6 @@ export const apacheOnlyRules: ApacheRule[] = [
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
   proxypassMissingArgument,
-  utf8BomAtFileStart,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   workerParamsIgnoredBySharing,

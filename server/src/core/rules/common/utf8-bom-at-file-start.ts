@@ -1,0 +1,35 @@
+import { defineNginxRule } from '../rule';
+
+/**
+ * A UTF-8 byte-order mark (EF BB BF, which some Windows editors write) at the start of a configuration file. Both
+ * servers read bytes, so the mark becomes part of the first word and line 1 is never the directive it looks like.
+ * proxylint's file reader keeps the mark out of the text, so nothing else would show it; the Host says whether the
+ * file on disk has one (a text handed over with the mark, from stdin or another editor, keeps it and says so itself).
+ *
+ * nginx 1.22.1 (test/servers/nginx-bom.test.ts): `unknown directive "\xEF\xBB\xBFworker_processes"`, with the three
+ * bytes written raw into the message, so a terminal shows `unknown directive "worker_processes"` and the line looks
+ * right. The word runs to the first white space, `;`, `{` or `}`; a `#` or a quote right after the mark is part of
+ * it (a comment on line 1 becomes a directive named "\xEF\xBB\xBF#"). The Apache form is in apache-common.ts.
+ */
+export default defineNginxRule({
+  id: 'utf8-bom-at-file-start',
+  server: 'any',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'The file starts with a UTF-8 byte-order mark: the server reads it as part of the first word and refuses to start (nginx: unknown directive; httpd: "Invalid command \'\\xef\\xbb\\xbf…\'").',
+  versions: 'all',
+  check(ctx) {
+    for (const file of ctx.config.files) {
+      if (!ctx.startsWithBom(file)) continue;
+      const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
+      const word = /^[^\s;{}]*/.exec(file.text.slice(inText))![0];
+      const shown = word.startsWith('#')
+        ? ` (the comment on line 1 is no comment: the mark makes "#" part of a word, and everything up to the next ";" or "{" is read as one directive)`
+        : '';
+      ctx.report({
+        at: { file, start: 0, end: inText + word.length },
+        message: `nginx refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the first word: nginx -t says unknown directive "${word}", with the invisible mark in front of the name${shown}; save the file as UTF-8 without a BOM`,
+      });
+    }
+  },
+});
