@@ -69,12 +69,13 @@ http {
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
 
-  test('standard input is decoded like a file: UTF-16 gives the same findings as plain UTF-8', () => {
-    const plain = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+  test('standard input is decoded like a file: UTF-16 is checked as text, and reported, since nginx cannot read it', () => {
+    const plain = where(runJson(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT }).report, join(dir, 'site/nginx.conf'));
     const utf16be = Buffer.from(INPUT, 'utf16le').swap16();
     for (const bytes of [Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(INPUT, 'utf16le')]), Buffer.concat([Buffer.from([0xfe, 0xff]), utf16be])]) {
-      const r = withBytes(['--stdin', '--stdin-filename', 'site/nginx.conf'], bytes);
-      assert.deepEqual(r, plain);
+      const r = withBytes(['--stdin', '--stdin-filename', 'site/nginx.conf', '--format', 'json'], bytes);
+      assert.equal(r.code, 1, r.stderr);
+      assert.deepEqual(where(JSON.parse(r.stdout), join(dir, 'site/nginx.conf')), ['utf16-encoded-file@1:1', ...plain]);
     }
   });
 

@@ -500,6 +500,8 @@ export const NOT_REPRODUCIBLE: Record<string, string> = {
     'no scenario yet: test/servers/apache-proxypass-arguments.test.ts runs apache2 -t on each layout and compares its refusal with the finding',
   'utf8-bom-at-file-start':
     'the scenarios write their configurations as text, without a byte-order mark; test/servers/apache-bom.test.ts runs apache2 -t on six files that start with one, and test/servers/nginx-bom.test.ts nginx -t on eight, and each checks the refusal the rule quotes',
+  'utf16-encoded-file':
+    'the scenarios write their configurations as UTF-8 text; test/servers/utf16-file.test.ts writes UTF-16 files (both byte orders, main and included) and checks the refusal of the real nginx -t and apache2 -t against the bytes the finding names',
   'balancer-no-usable-member':
     'no scenario yet: test/servers/apache-balancer-no-usable-member.test.ts runs httpd 2.4.71 with 16 member-status layouts and checks 503 with AH01170 exactly where the rule reports',
 };

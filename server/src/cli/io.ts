@@ -1,13 +1,15 @@
 import type { Host } from '../core/host';
 
+import type { ByteOrderMark } from '../core/host';
+
 export interface DecodedText {
   text: string;
   /** Opaque to the CLI: handed back on write so the file keeps its encoding. */
   encoding: unknown;
   /** Set when the file's bytes are not its text in UTF-8 ("Latin-1", "UTF-16LE", …): a text diff will not patch it. */
   notUtf8?: string;
-  /** The bytes began with a UTF-8 byte-order mark, which `text` leaves out (the servers do not: utf8-bom-at-file-start). */
-  utf8Bom?: boolean;
+  /** The byte-order mark the bytes began with, which `text` leaves out (the servers do not: utf8-bom-at-file-start, utf16-encoded-file). */
+  byteOrderMark?: ByteOrderMark;
 }
 
 /** Everything the CLI needs from the process and the file system; node/cli-io.ts implements it. */

@@ -246,8 +246,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const baseHost = io.host((p) => overlay.get(p));
   // An input's own bytes say whether it starts with a byte-order mark: standard input has no file to look at, and
   // --stdin-filename may name a file on disk with other bytes.
-  const inputBom = new Map(inputs.map((i) => [i.path, i.original.utf8Bom === true]));
-  const host: Host = { ...baseHost, startsWithBom: (p) => inputBom.get(p) ?? baseHost.startsWithBom?.(p) ?? false };
+  const inputMarks = new Map(inputs.map((i) => [i.path, i.original.byteOrderMark]));
+  const host: Host = { ...baseHost, byteOrderMark: (p) => (inputMarks.has(p) ? inputMarks.get(p) : baseHost.byteOrderMark?.(p)) };
   let ignoredInputs = 0;
   let ignoredExplicit = 0;
   const active = inputs.filter((i) => {

@@ -14,11 +14,17 @@ export interface Host {
   /** The file's real path with symbolic links resolved (the path itself when it cannot be resolved): include cycles through links are cycles too. */
   realpath?(path: string): string;
   /**
-   * Whether the file starts with a UTF-8 byte-order mark. The adapter keeps the mark out of the text (and writes it
-   * back), but httpd reads it as part of the first word and refuses to start.
+   * The byte-order mark the file starts with, if any. The adapter decodes by it and keeps it out of the text (and
+   * writes it back), but nginx and httpd read bytes: a UTF-8 mark becomes part of the first word, and a UTF-16 file
+   * is no configuration they can read at all.
    */
-  startsWithBom?(path: string): boolean;
+  byteOrderMark?(path: string): ByteOrderMark | undefined;
 }
+
+export type ByteOrderMark = 'utf8' | 'utf16le' | 'utf16be';
+
+/** The mark a text handed over still carries (stdin decoded elsewhere, another editor): U+FEFF, in whatever encoding it came. */
+export const markInText = (text: string): ByteOrderMark | undefined => (text.charCodeAt(0) === 0xfeff ? 'utf8' : undefined);
 
 /** Why a file with NUL bytes in its first 8 KiB is not read (the CLI's words; the language server says the same). */
 export const BINARY_FILE_MESSAGE = 'is a binary file (it contains NUL bytes), not a configuration';

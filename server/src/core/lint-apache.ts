@@ -1,6 +1,6 @@
 import type { Finding } from './finding';
 import { validateFindings } from './validate';
-import type { Host } from './host';
+import { markInText, type Host } from './host';
 import { applySuppressions, demoteSharedFileFixes } from './lint';
 import { runRules } from './run-rules';
 import { notAllowedInHtaccess, withoutNodes } from './model/apache-htaccess';
@@ -72,7 +72,7 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
       nodes: (name) => byName.get(name) ?? [],
       lineOf,
       // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
-      startsWithBom: (file) => file.text.charCodeAt(0) === 0xfeff || (host.startsWithBom?.(file.path) ?? false),
+      byteOrderMark: (file) => markInText(file.text) ?? host.byteOrderMark?.(file.path),
       report: (r: ApacheReport) => {
         const file = r.node?.file ?? r.at?.file ?? view.entry;
         // A section is reported on its opening line, not on everything up to its closing tag.

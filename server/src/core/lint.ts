@@ -1,5 +1,5 @@
 import { MAX_RELATED, type Finding, type RelatedLocation, type Severity } from './finding';
-import type { Host } from './host';
+import { markInText, type Host } from './host';
 import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
 import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
@@ -75,7 +75,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       nodes: (name) => byName.get(name) ?? [],
       effective: (scope, name) => effective(config, scope, name, settings.nginx),
       // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
-      startsWithBom: (file) => file.text.charCodeAt(0) === 0xfeff || (host.startsWithBom?.(file.path) ?? false),
+      byteOrderMark: (file) => markInText(file.text) ?? host.byteOrderMark?.(file.path),
       report: (r: Report) => {
         if (r.node && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
         const file = r.node?.file ?? r.at?.file ?? config.entry;

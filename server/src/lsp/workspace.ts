@@ -207,7 +207,7 @@ export class Workspace {
       },
     };
     if (host.realpath) guarded.realpath = (p) => host.realpath!(p);
-    if (host.startsWithBom) guarded.startsWithBom = (p) => host.startsWithBom!(p);
+    if (host.byteOrderMark) guarded.byteOrderMark = (p) => host.byteOrderMark!(p);
     return guarded;
   }
 

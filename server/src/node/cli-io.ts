@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliIo } from '../cli/io';
-import { createNodeHost, decode, DEFAULT_MAX_FILE_BYTES, encode, globSync, readConfigFile, type DecodedFile } from './node-host';
+import { createNodeHost, decode, DEFAULT_MAX_FILE_BYTES, encode, globSync, markOf, readConfigFile, type DecodedFile } from './node-host';
 
 const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '.venv', '__pycache__']);
 const MAX_WALK_FILES = 200_000;
@@ -84,7 +84,7 @@ function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
   }
   if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check' };
   const d = decode(Buffer.concat(chunks, total));
-  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom }, utf8Bom: d.encoding === 'utf8' && d.bom };
+  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom }, byteOrderMark: markOf(d) };
 }
 
 export function createCliIo(version: string, maxFileBytes?: number): CliIo {
@@ -167,7 +167,7 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
       const r = readConfigFile(p, { maxFileBytes });
       if (!r.ok) return { ok: false, message: r.message };
       const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : r.bom ? 'UTF-8 with a byte-order mark' : undefined;
-      return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, utf8Bom: r.encoding === 'utf8' && r.bom, ...(notUtf8 ? { notUtf8 } : {}) };
+      return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, byteOrderMark: markOf(r), ...(notUtf8 ? { notUtf8 } : {}) };
     },
     write(p, text, like) {
       const enc = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;

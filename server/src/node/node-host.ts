@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BINARY_FILE_MESSAGE, type Host, type ReadResult } from '../core/host';
+import { BINARY_FILE_MESSAGE, type ByteOrderMark, type Host, type ReadResult } from '../core/host';
 import { globSegmentMatcher } from '../core/paths';
 
 export type Encoding = 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
@@ -11,6 +11,9 @@ export interface DecodedFile {
   /** True when the file started with a byte-order mark, which is kept out of `text` and restored on write. */
   bom: boolean;
 }
+
+/** The byte-order mark a decoded file began with (Latin-1 has none: its first bytes are text). */
+export const markOf = (d: Pick<DecodedFile, 'encoding' | 'bom'>): ByteOrderMark | undefined => (d.bom && d.encoding !== 'latin1' ? d.encoding : undefined);
 
 export interface NodeHostOptions {
   /** Files larger than this are not read (default 32 MiB); see README "Limits". */
@@ -197,18 +200,22 @@ export function createNodeHost(options: NodeHostOptions = {}, overlay?: (p: stri
       }
       return globSync(pattern);
     },
-    startsWithBom(p) {
+    byteOrderMark(p) {
       const known = decoded.get(p);
-      if (known) return known.encoding === 'utf8' && known.bom;
-      if (options.allowedRoots && !insideRoots(options.allowedRoots, p)) return false;
+      if (known) return markOf(known);
+      if (options.allowedRoots && !insideRoots(options.allowedRoots, p)) return undefined;
       let fd: number | undefined;
       try {
         fd = fs.openSync(p, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-        if (!fs.fstatSync(fd).isFile()) return false;
+        if (!fs.fstatSync(fd).isFile()) return undefined;
         const head = Buffer.alloc(3);
-        return fs.readSync(fd, head, 0, 3, 0) === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+        const n = fs.readSync(fd, head, 0, 3, 0);
+        if (n === 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 'utf8';
+        if (n >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf16le';
+        if (n >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf16be';
+        return undefined;
       } catch {
-        return false;
+        return undefined;
       } finally {
         if (fd !== undefined) fs.closeSync(fd);
       }

@@ -1,3 +1,4 @@
+import type { ByteOrderMark } from '../host';
 import type { Fix, RelatedLocation, Severity } from '../finding';
 import type { ModuleView } from '../model/apache-modules';
 import type { ProxyModel } from '../model/apache-proxy';
@@ -35,8 +36,8 @@ export interface ApacheRuleContext {
   /** One-based line of a node, for messages. */
   lineOf(node: ApacheNode): number;
   report(r: ApacheReport): void;
-  /** Whether the file starts with a UTF-8 byte-order mark (kept out of its text; false when the host cannot tell). */
-  startsWithBom(file: ApacheSourceFile): boolean;
+  /** The byte-order mark the file starts with (kept out of its text; undefined when none or the host cannot tell). */
+  byteOrderMark(file: ApacheSourceFile): ByteOrderMark | undefined;
 }
 
 export interface ApacheRule extends RuleMeta {

@@ -8,6 +8,7 @@ import includeCycle from './common/include-cycle';
 import probableMissingSemicolon from './common/probable-missing-semicolon';
 import analysisLimit from './common/analysis-limit';
 import utf8BomAtFileStart from './common/utf8-bom-at-file-start';
+import utf16EncodedFile from './common/utf16-encoded-file';
 import { invalidSuppression, unusedSuppression } from './common/suppressions';
 import { internalError } from './common/internal-error';
 import { addressRules } from './families/addresses';
@@ -15,7 +16,7 @@ import { failoverRules } from './families/failover';
 import { neighbourRules } from './families/neighbours';
 import { timeoutRules } from './families/timeouts';
 
-const commonRules: NginxRule[] = [syntaxError, probableMissingSemicolon, includeNotFound, includeUnreadable, includeCycle, analysisLimit, utf8BomAtFileStart];
+const commonRules: NginxRule[] = [syntaxError, probableMissingSemicolon, includeNotFound, includeUnreadable, includeCycle, analysisLimit, utf8BomAtFileStart, utf16EncodedFile];
 
 export const nginxRules: NginxRule[] = [...commonRules, ...timeoutRules, ...addressRules, ...failoverRules, ...neighbourRules];
 

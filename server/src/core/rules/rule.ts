@@ -4,6 +4,7 @@ import type { ConfigNode, NginxConfig, SourceFile } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { Settings } from '../settings';
+import type { ByteOrderMark } from '../host';
 import type { Span } from '../syntax/nginx/ast';
 
 /**
@@ -54,8 +55,8 @@ export interface NginxRuleContext {
   nodes(name: string): ConfigNode[];
   /** The value in force inside block `scope` (null = top level), with its origin. */
   effective(scope: ConfigNode | null, name: string): Effective;
-  /** The file starts with a UTF-8 byte-order mark on disk (or in the text handed over), which the reader keeps out of `text`. */
-  startsWithBom(file: SourceFile): boolean;
+  /** The byte-order mark the file starts with on disk (or in the text handed over), which the reader keeps out of `text`. */
+  byteOrderMark(file: SourceFile): ByteOrderMark | undefined;
   report(r: Report): void;
 }
 

@@ -4,6 +4,7 @@ import includeNotFound from './include-not-found';
 import includeUnreadable, { notFollowedMessage } from './include-unreadable';
 import includeCycle from './include-cycle';
 import utf8BomAtFileStart from './utf8-bom-at-file-start';
+import utf16EncodedFile, { MARK_BYTES } from './utf16-encoded-file';
 
 /** httpd's words for a byte it prints escaped (ap_escape_logitem style: \xNN). */
 const escaped = (s: string) => Array.from(new TextEncoder().encode(s), (b) => (b < 0x20 || b > 0x7e ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b))).join('');
@@ -76,7 +77,7 @@ export const apacheCommonRules: ApacheRule[] = [
     check(ctx) {
       for (const file of ctx.config.files) {
         // .htaccess files are read per request, not at start-up.
-        if (/(^|\/)\.htaccess$/.test(file.path) || !ctx.startsWithBom(file)) continue;
+        if (/(^|\/)\.htaccess$/.test(file.path) || ctx.byteOrderMark(file) !== 'utf8') continue;
         const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
         const line = file.text.slice(inText, file.text.search(/\r?\n|$/));
         const word = /^[^\s]*/.exec(line)![0];
@@ -86,6 +87,25 @@ export const apacheCommonRules: ApacheRule[] = [
         ctx.report({
           at: { file, start: 0, end: inText + word.length },
           message: `httpd refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which httpd reads as part of the first word: ${said}; save the file as UTF-8 without a BOM`,
+        });
+      }
+    },
+  }),
+  defineApacheRule({
+    ...utf16EncodedFile,
+    server: 'any',
+    // httpd 2.4.71: "Invalid command '\xff\xfeS'" (little-endian ServerName) and '\xfe\xff' (big-endian), from an Included
+    // file as well (test/servers/utf16-file.test.ts).
+    check(ctx) {
+      for (const file of ctx.config.files) {
+        const mark = ctx.byteOrderMark(file);
+        // .htaccess files are read per request, not at start-up.
+        if ((mark !== 'utf16le' && mark !== 'utf16be') || /(^|\/)\.htaccess$/.test(file.path)) continue;
+        const end = /^[^\r\n]*/.exec(file.text)![0].length;
+        const bytes = MARK_BYTES[mark];
+        ctx.report({
+          at: { file, start: 0, end },
+          message: `httpd refuses to start: the file is saved as UTF-16 (${mark === 'utf16le' ? 'little' : 'big'}-endian, starting with the bytes ${bytes}), but httpd reads a configuration as single bytes, so every character comes with a NUL byte and apache2 -t stops at line 1 with "Invalid command '\\x${bytes.toLowerCase().replace(' ', '\\x')}…'"; save the file as UTF-8 (without a byte-order mark)`,
         });
       }
     },

@@ -20,7 +20,7 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     for (const file of ctx.config.files) {
-      if (!ctx.startsWithBom(file)) continue;
+      if (ctx.byteOrderMark(file) !== 'utf8') continue;
       const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
       const word = /^[^\s;{}]*/.exec(file.text.slice(inText))![0];
       const shown = word.startsWith('#')
