@@ -493,17 +493,10 @@ export const NOT_REPRODUCIBLE: Record<string, string> = {
     'needs NGINX Plus: open source nginx stops earlier with `unknown directive "health_check"` (shown by the health-check-requires-plus scenario)',
   'listen-address-in-use':
     'nginx -t accepts it and only a real start fails (bind() … 98: Address already in use), which these scenarios do not model; test/servers/listen-address-in-use.test.ts starts nginx on each layout instead',
-  // No scenario yet (added in the last hour of a session); each claim is checked on the real httpd by its own test file.
-  'timeout-value-misread':
-    'no scenario yet: test/servers/apache-timeout-units.test.ts runs httpd 2.4.71 with Timeout/ProxyTimeout written with units in front of a slow backend and checks the times and statuses the rule states',
-  'proxypass-missing-argument':
-    'no scenario yet: test/servers/apache-proxypass-arguments.test.ts runs apache2 -t on each layout and compares its refusal with the finding',
   'utf8-bom-at-file-start':
     'the scenarios write their configurations as text, without a byte-order mark; test/servers/apache-bom.test.ts runs apache2 -t on six files that start with one, and test/servers/nginx-bom.test.ts nginx -t on eight, and each checks the refusal the rule quotes',
   'utf16-encoded-file':
     'the scenarios write their configurations as UTF-8 text; test/servers/utf16-file.test.ts writes UTF-16 files (both byte orders, main and included) and checks the refusal of the real nginx -t and apache2 -t against the bytes the finding names',
-  'balancer-no-usable-member':
-    'no scenario yet: test/servers/apache-balancer-no-usable-member.test.ts runs httpd 2.4.71 with 16 member-status layouts and checks 503 with AH01170 exactly where the rule reports',
 };
 
 /** Claims of covered rules that the scenarios do not reproduce, and why (listed with the table). */
