@@ -65,6 +65,7 @@ const GOT: Record<string, string> = {
   'apache-worker-in-error': 'in error state or disabled: not tried',
   'apache-acquire-failed': 'no pooled connection free within acquire=',
   'apache-read-timeout': 'no status line within the backend timeout',
+  'apache-status-line-unknown-cause': 'no status line (timed out or closed: the log line has no %E error to tell)',
   'apache-100-continue-no-answer': 'no "100 Continue" in time',
   'apache-100-continue-timeout': 'no "100 Continue" in time',
   'apache-big-header': 'response header over responsefieldsize=',

@@ -143,6 +143,13 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     for (const i of r.lines) {
       const e = lines[i].explanation!;
       if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
+      // Without the error in front (an ErrorLogFormat with no %E) only a timeout can be followed by "Timeout on
+      // 100-Continue"; "Error reading from remote server" follows both a timeout and a close, and both got 502.
+      if (e.pattern.id === 'apache-status-line-unknown-cause') {
+        if (ids.has('apache-100-continue-timeout')) lines[i].explanation = { ...e, pattern: APACHE_CONTINUE_NO_ANSWER };
+        else if (ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
+        continue;
+      }
       if (e.pattern.id !== 'apache-read-timeout') continue;
       if (ids.has('apache-100-continue-timeout')) lines[i].explanation = { ...e, pattern: APACHE_CONTINUE_NO_ANSWER };
       else if (ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };

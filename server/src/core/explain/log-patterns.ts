@@ -557,7 +557,9 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'apache-closed-by-backend',
     server: 'apache',
-    match: /AH01102: error reading status line from remote server/,
+    // The error in front says how: "(20014)Internal error (specific information not available)" or "(104)Connection
+    // reset by peer" (a timeout, "(70007)", is the pattern above; "mod_proxy_http.c(1315): " at LogLevel debug is no error).
+    match: /\((?!70007\))\d+\)[^:]*: (?:\[client [^\]]*\] )?AH01102: error reading status line from remote server/,
     status: '502',
     // No response at all when the request was not the first on the client's keep-alive connection
     // (test/servers/apache-hover-doubts.test.ts).
@@ -566,6 +568,19 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
+  },
+  {
+    // With the default ErrorLogFormat every AH01102 has the error in front (%E): a line without one comes from a format
+    // that leaves %E out, and then a timeout and a closed connection log the same words.
+    id: 'apache-status-line-unknown-cause',
+    server: 'apache',
+    match: /AH01102: error reading status line from remote server/,
+    status: '502',
+    statuses: ['502', '503', 'no-response'],
+    otherwise: 'in most cases; 503 when httpd was waiting for "100 Continue" (an AH00898 "Timeout on 100-Continue" follows), and no answer at all for a closed connection on a later request of a kept-alive client connection',
+    meaning: 'httpd could not read the backend\'s status line, and the line does not say why: the error httpd writes in front of AH01102 ("(70007)The timeout specified has expired" for a backend that sent nothing within timeout=, else ProxyTimeout, else Timeout; "(20014)Internal error" or "(104)Connection reset by peer" for one that closed the connection) is missing, because this ErrorLogFormat leaves out %E. Time the request (the backend timeout in force, or much less) or add "%E: " to ErrorLogFormat before %M to tell the two apart.',
+    directives: ['ProxyTimeout', 'Timeout', 'ErrorLogFormat'],
+    rules: ['proxy-timeout-too-low', 'proxytimeout-inherits-timeout', 'pooled-connection-outlives-backend-keepalive'],
   },
   {
     id: 'apache-fcgi-timeout',
