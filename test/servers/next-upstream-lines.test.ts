@@ -55,7 +55,7 @@ test('several *_next_upstream lines at one level: nginx ORs them, "off" on any w
   );
   const nginx = await startNginx(setup);
   try {
-    const status: Record<string, number> = {};
+    const status: Record<string, number | string> = {};
     for (const [method, path] of [['GET', '/c'], ['GET', '/d'], ['GET', '/e'], ['POST', '/n1'], ['POST', '/n2']]) {
       status[path] = (await request({ port: setup.port, path, method, ...(method === 'POST' ? { body: 'x=1' } : {}), timeoutMs: 10_000 })).status;
     }
