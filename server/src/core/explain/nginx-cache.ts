@@ -1,4 +1,4 @@
-import { effective } from '../model/nginx-effective';
+import { effective, flagsInForce, lineWithFlag } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import { parseNginxTime } from '../model/units';
@@ -40,9 +40,10 @@ export function cacheTurn(config: NginxConfig, scope: ConfigNode, family: string
     if (!['GET', 'HEAD', ...methods].includes(method.toUpperCase())) return undefined;
   }
   const turn: CacheTurn = {};
-  const stale = effective(config, scope, `${family}_cache_use_stale`, target).nodes;
-  const staleNode = stale[stale.length - 1];
-  if (word && staleNode?.directive.args.some((a) => a.value === word)) turn.stale = { node: staleNode, word };
+  // All lines of the deciding level together, "off" on any winning (flagsInForce); the turn names the line with the word.
+  const stale = effective(config, scope, `${family}_cache_use_stale`, target);
+  const staleNode = word && flagsInForce(stale).includes(word) ? lineWithFlag(stale, word) : undefined;
+  if (word && staleNode) turn.stale = { node: staleNode, word };
   if (status === '502' || status === '504') {
     // nginx walks the lines in order; the first that names the status, or "any", decides (ngx_http_file_cache_valid).
     for (const node of effective(config, scope, `${family}_cache_valid`, target).nodes) {

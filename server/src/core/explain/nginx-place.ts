@@ -1,4 +1,4 @@
-import { effective } from '../model/nginx-effective';
+import { effective, flagsInForce, isBitmaskDirective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
@@ -36,8 +36,10 @@ export interface ValueHere {
   value: string | undefined;
   /** "set here", "inherited", "default" or "not set". */
   origin: 'here' | 'inherited' | 'default' | 'unset';
-  /** The directive that decides it, when written. */
+  /** The directive that decides it, when written (the last line of its level). */
   node?: ConfigNode;
+  /** How many lines at that level make the value together (a bitmask directive written more than once). */
+  lines?: number;
   /**
    * Not written in the configuration read, and that is a fragment checked alone: the file that includes it on the
    * server may set the value, so the default is only the likely one.
@@ -435,6 +437,11 @@ export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: str
   return directives.map((directive) => {
     const e = effective(config, scope, directive, target);
     const node = e.nodes[e.nodes.length - 1];
+    // Several lines of a bitmask directive (*_next_upstream, *_cache_use_stale…) at the deciding level are one value
+    // to nginx: their flags together, "off" on any line winning (flagsInForce).
+    if (node && e.nodes.length > 1 && isBitmaskDirective(directive, node.context)) {
+      return { directive, value: flagsInForce(e).join(' '), origin: e.origin, node, lines: e.nodes.length };
+    }
     if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
     return { directive, value: e.defaultValue, origin: e.origin, ...(config.rootContext === 'main' ? {} : { includerMaySet: true as const }) };
   });

@@ -1,5 +1,5 @@
 import type { LintResult } from '../lint';
-import { effective, type Effective } from '../model/nginx-effective';
+import { effective, flagsInForce, isBitmaskDirective, type Effective } from '../model/nginx-effective';
 import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { isKnownNginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
@@ -89,6 +89,10 @@ function state(e: Effective, name: string, from: string, config: NginxConfig): S
   if (e.duplicate) {
     const both = e.nodes.slice(0, MAX_ROWS).map((n) => `\`${text(n)}\` at ${placeOf(n, from)}`).join(' and ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
     return { value: 'none: nginx will not start', origin: `"${name}" directive is duplicate — written ${e.nodes.length} times at one level: ${both}`, duplicate: true };
+  }
+  // Several lines of a bitmask directive (*_next_upstream…) are one set of flags to nginx, "off" on any line winning.
+  if (e.nodes.length > 1 && isBitmaskDirective(name, e.nodes[0].context)) {
+    return { value: `\`${flagsInForce(e).join(' ')}\``, origin: `${describeOrigin(e, from)}; nginx takes the ${e.nodes.length} lines at that level together (\`${e.nodes.map(text).join('; ')}\`)${flagsInForce(e)[0] === 'off' ? ', and "off" on one of them turns the others off' : ''}` };
   }
   const value = e.nodes.length > 1 ? e.nodes.map(text).join('; ') : text(e.nodes[0]);
   return { value: `\`${value}\``, origin: describeOrigin(e, from) };

@@ -133,3 +133,57 @@ export function enclosing(node: ConfigNode, ...names: string[]): ConfigNode | nu
   for (let p = node.parent; p; p = p.parent) if (names.includes(p.name)) return p;
   return null;
 }
+
+/**
+ * Directives nginx reads as a set of flags (ngx_conf_set_bitmask_slot): each line at a level ORs its words into the
+ * level's value, so `proxy_next_upstream error; proxy_next_upstream http_502;` means `error http_502`, and nginx -t
+ * accepts both lines (1.22.1, tested). A level with any line still replaces the inherited value wholesale
+ * (ngx_conf_merge_bitmask_value takes the parent's only when the level has none): there is no union across levels.
+ * stream's proxy_next_upstream is not here: it is on/off, and a second line is "directive is duplicate".
+ */
+const BITMASK = new Set([
+  ...['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached'].map((m) => `${m}_next_upstream`),
+  ...['proxy', 'fastcgi', 'uwsgi', 'scgi'].flatMap((m) => [`${m}_cache_use_stale`, `${m}_cache_methods`, `${m}_ignore_headers`]),
+  'ssl_protocols', 'proxy_ssl_protocols', 'uwsgi_ssl_protocols', 'grpc_ssl_protocols', 'gzip_proxied',
+]);
+
+/** Whether nginx combines every line of `name` at one level into one set of flags (see BITMASK); `context` is the lines' context. */
+export function isBitmaskDirective(name: string, context: string): boolean {
+  return BITMASK.has(name) && !(name === 'proxy_next_upstream' && context.startsWith('stream'));
+}
+
+/** The merged flags per level, keyed by the level's first line (the lines of one level are always found together). */
+const mergedCache = new WeakMap<ConfigNode, readonly string[]>();
+const splitCache = new Map<string, readonly string[]>();
+
+/**
+ * The flags in force for a bitmask directive (see BITMASK): the words of every line at the deciding level, each once
+ * and lower-cased (nginx compares them without case), or the default's (else `fallback`'s) words when none is
+ * written. `off` wins over everything else, wherever it is written at that level: nginx's merge for *_next_upstream
+ * and *_cache_use_stale keeps only the off bit then (ngx_http_proxy_merge_loc_conf), so the result is just ["off"].
+ * For a directive that is not a bitmask it gives the words of the last line (the one that decides). Shared: do not modify.
+ */
+export function flagsInForce(e: Effective, fallback = ''): readonly string[] {
+  const nodes = e.nodes;
+  if (!nodes.length) {
+    const text = e.defaultValue ?? fallback;
+    let words = splitCache.get(text);
+    if (!words) splitCache.set(text, (words = text.split(/\s+/).filter(Boolean)));
+    return words;
+  }
+  let words = mergedCache.get(nodes[0]);
+  if (!words) {
+    const lines = isBitmaskDirective(nodes[0].name, nodes[0].context) ? nodes : [nodes[nodes.length - 1]];
+    const set = new Set<string>();
+    for (const n of lines) for (const a of n.directive.args) set.add(a.value.toLowerCase());
+    words = set.has('off') ? ['off'] : [...set];
+    mergedCache.set(nodes[0], words);
+  }
+  return words;
+}
+
+/** The line at the deciding level that writes `word` (the last such line), for a finding about that word. */
+export function lineWithFlag(e: Effective, word: string): ConfigNode | undefined {
+  for (let k = e.nodes.length - 1; k >= 0; k--) if (e.nodes[k].directive.args.some((a) => a.value.toLowerCase() === word)) return e.nodes[k];
+  return undefined;
+}

@@ -1,3 +1,4 @@
+import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { moduleOf } from '../../model/nginx-upstreams';
 import { parseNginxTime, formatDuration } from '../../model/units';
@@ -63,8 +64,8 @@ export default defineNginxRule({
         if (!hit.length) continue;
         const e = hit[0].e!;
         const statuses = hit.map((x) => x.s).join(' and ');
-        const stale = ctx.effective(level, `${m}_cache_use_stale`).nodes[0];
-        const staleCovers = stale && stale.directive.args.some((a) => /^(error|timeout|http_502|http_504)$/.test(a.value));
+        // Every *_cache_use_stale line of the deciding level counts: nginx ORs them, and "off" on any wins (flagsInForce).
+        const staleCovers = flagsInForce(ctx.effective(level, `${m}_cache_use_stale`), 'off').some((w) => /^(error|timeout|http_502|http_504)$/.test(w));
         const first = list[0].node;
         const line = `${m}_cache_valid 502 504 0;`;
         const eol = eolOf(first.file);

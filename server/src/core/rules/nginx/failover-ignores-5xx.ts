@@ -4,7 +4,8 @@ import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { isSharedFile, unlessShared } from './shared-files';
-import { defaultArgs, describeGroup, describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, insertionAnchor, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passRelated, passUsesItHere, PerLine, type RetryFamily } from './failover-support';
+import { defaultArgs, describeGroup, describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, insertionAnchor, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passRelated, passUsesItHere, PerLine, singleTry, type RetryFamily } from './failover-support';
+import { flagsInForce } from '../../model/nginx-effective';
 
 const FIVE_XX = ['http_500', 'http_502', 'http_503', 'http_504'];
 
@@ -63,19 +64,13 @@ function offOrCounts5xx(args: readonly string[]): boolean {
   return false;
 }
 
-/** offOrCounts5xx of a written line, read from its arguments (no array of words per pass). */
-function lineOffOrCounts5xx(node: ConfigNode): boolean {
-  const args = node.directive.args;
-  for (let k = 0; k < args.length; k++) {
-    const a = args[k].value;
-    if (a === 'off' || FIVE_XX.includes(a)) return true;
-  }
-  return false;
-}
-
-/** The words of a written line, for its message. */
-function words(node: ConfigNode): string {
-  return node.directive.args.map((a) => a.value).join(' ');
+/**
+ * The value in force as the message names it: the line's words, or, where the level has several lines (nginx ORs
+ * them into one set of flags), their merged words and how many lines make them.
+ */
+function words(at: ConfigNode, flags: readonly string[]): string {
+  const lines = (at.parent?.children ?? []).filter((c) => c.name === at.name).length;
+  return lines > 1 ? `${flags.join(' ')} (its ${lines} lines at this level taken together)` : at.directive.args.map((a) => a.value).join(' ');
 }
 
 function suggestion(ctx: NginxRuleContext, family: RetryFamily, written: ConfigNode | undefined, passes: PassTarget[]): Fix | undefined {
@@ -125,13 +120,19 @@ export default defineNginxRule({
     // default is in force, the finding is about the group: once per group and module, at its first such pass.
     // The loop over the passes and the reports are separate functions: each is compiled (and optimised) on its own.
     const { perLine, defaults } = collect(ctx);
-    perLine.forEach((at, passes, family) => reportLine(ctx, at, passes, family));
+    perLine.forEach((at, passes, use) => reportLine(ctx, at, passes, use));
     for (let k = 0; k < defaults.length; k++) reportDefault(ctx, defaults[k]);
   },
 });
 
-function collect(ctx: NginxRuleContext): { perLine: PerLine<RetryFamily>; defaults: DefaultUse[] } {
-  const perLine = new PerLine<RetryFamily>();
+/** The family of a written line and the flags in force with it. */
+interface LineUse {
+  family: RetryFamily;
+  flags: readonly string[];
+}
+
+function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: DefaultUse[] } {
+  const perLine = new PerLine<LineUse>();
   // Per group its uses by family (almost always one), and all of them in the order they were first seen.
   const byGroup = new Map<Upstream, DefaultUse[]>();
   const defaults: DefaultUse[] = [];
@@ -141,10 +142,14 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<RetryFamily>; defaul
     const t = passes[k];
     const family = familyOf(t);
     if (!family || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
+    // With one try nginx passes nothing on, whatever the list says.
+    if (singleTry(effectiveAt, t, family)) continue;
     const e = effectiveAt(t, NEXT_UPSTREAM_OF[family]);
     const written = lastNode(e);
     if (written) {
-      if (!lineOffOrCounts5xx(written)) perLine.add(written, t, family);
+      // Every line at the deciding level counts: nginx ORs them (flagsInForce), so a 5xx on any of them is retried.
+      const flags = flagsInForce(e);
+      if (!offOrCounts5xx(flags)) perLine.add(written, t, { family, flags });
       continue;
     }
     // nginx's default (http: "error timeout"), the same words at every pass.
@@ -163,12 +168,12 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<RetryFamily>; defaul
   return { perLine, defaults };
 }
 
-function reportLine(ctx: NginxRuleContext, at: ConfigNode, passes: PassTarget[], family: RetryFamily): void {
+function reportLine(ctx: NginxRuleContext, at: ConfigNode, passes: PassTarget[], { family, flags }: LineUse): void {
   const x = textsOf(family);
   const fix = suggestion(ctx, family, at, passes);
   ctx.report({
     node: at,
-    message: `${x.name} ${words(at)} counts no 5xx answer as a failure: when a server of ${describeGroupsOf(passes)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    message: `${x.name} ${words(at, flags)} counts no 5xx answer as a failure: when a server of ${describeGroupsOf(passes)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
     related: passes.map(passUsesItHere),
     suggestions: fix ? [fix] : [],
   });

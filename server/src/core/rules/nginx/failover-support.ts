@@ -1,5 +1,5 @@
 import type { RelatedLocation } from '../../finding';
-import type { Effective } from '../../model/nginx-effective';
+import { flagsInForce, type Effective } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Address, PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { timeMs } from '../../model/nginx-modules';
@@ -170,15 +170,20 @@ export function lastNode(e: Effective): ConfigNode | undefined {
 }
 
 /**
- * Whether the value in force has `word` among its words: the default's or the written words include `word`, without building the
- * array of words, which rules that test thousands of passes do not need.
+ * Whether the value in force has `word` among its flags: for *_next_upstream that is every line at the deciding level
+ * together, with `off` anywhere there leaving only `off` (flagsInForce); the default's words where none is written.
  */
 export function inForceIncludes(e: Effective, fallback: string, word: string): boolean {
-  const node = lastNode(e);
-  if (!node) return defaultArgs(e.defaultValue ?? fallback).includes(word);
-  const args = node.directive.args;
-  for (let k = 0; k < args.length; k++) if (args[k].value === word) return true;
-  return false;
+  return flagsInForce(e, fallback).includes(word);
+}
+
+/**
+ * Whether `*_next_upstream_tries 1` is in force for this pass: nginx then makes one try and passes no failure on, so
+ * settings about retries change nothing there (nginx 1.22.1, test/servers/next-upstream-lines.test.ts).
+ */
+export function singleTry(effectiveAt: (t: PassTarget, name: string) => Effective, t: PassTarget, family: RetryFamily): boolean {
+  const e = effectiveAt(t, `${family}_next_upstream_tries`);
+  return !e.duplicate && inForceFirst(e, '0') === '1';
 }
 
 /** The first word of the value in force (written, or the default's), without the array of words. */

@@ -1,3 +1,4 @@
+import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { atLeast } from '../../model/version';
@@ -44,16 +45,24 @@ export default defineNginxRule({
       for (const node of ctx.nodes(name)) {
         if (node.context.startsWith('stream')) continue;
         const arg = node.directive.args.find((a) => a.value === 'non_idempotent');
+        if (!arg) continue;
+        // nginx ORs every line of the level into one set of flags, and "off" on any of them leaves only "off"
+        // (flagsInForce): `error non_idempotent; off;` retries nothing.
+        const flags = flagsInForce(ctx.effective(node.parent, name));
+        const failures = flags.filter((w) => w !== 'non_idempotent' && w !== 'off');
         // Alone, the flag retries nothing: a retry also needs a failure condition (error, timeout, http_…).
-        if (!arg || !node.directive.args.some((a) => a.value !== 'non_idempotent' && a.value !== 'off')) continue;
+        if (flags[0] === 'off' || !failures.length) continue;
+        const tries = `${name.slice(0, -'next_upstream'.length)}next_upstream_tries`;
+        // One try (*_next_upstream_tries 1) or one server: there is no second try to repeat the request.
+        const oneTry = (scope: ConfigNode | null) => {
+          const e = ctx.effective(scope, tries);
+          return !e.duplicate && e.nodes.length > 0 && e.nodes[e.nodes.length - 1].directive.args[0]?.value === '1';
+        };
         const users = passesUsing(ctx, node);
-        if (users.length && users.every(onlyOneServer)) continue;
+        if (users.length ? users.every((u) => onlyOneServer(u) || oneTry(u.node.parent)) : oneTry(node.parent)) continue;
         ctx.report({
           at: { file: node.file, start: arg.start, end: arg.end },
-          message: `non_idempotent: a POST, PATCH or LOCK request that meets one of the listed failures (${node.directive.args
-            .filter((a) => a !== arg)
-            .map((a) => a.value)
-            .join(' ')}) after it was sent to one server is sent again to the next one, so the application can carry it out twice (a duplicate order, payment or message)`,
+          message: `non_idempotent: a POST, PATCH or LOCK request that meets one of the listed failures (${failures.join(' ')}) after it was sent to one server is sent again to the next one, so the application can carry it out twice (a duplicate order, payment or message)`,
           suggestions: [{ title: 'Remove non_idempotent (such requests then fail with 502/504 instead of being repeated)', edits: [removeArgEdit(node, 'non_idempotent')] }],
         });
       }

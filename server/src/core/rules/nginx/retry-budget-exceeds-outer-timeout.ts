@@ -1,5 +1,6 @@
 import type { Fix, RelatedLocation, TextEdit } from '../../finding';
 import { formatDuration } from '../../model/units';
+import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
@@ -39,7 +40,8 @@ export default defineNginxRule({
       if (usable < 2) continue;
       // Only a chain of timeouts adds up; without "timeout" in *_next_upstream a timed-out try is the last one.
       const next = ctx.effective(site.scope, `${m}_next_upstream`);
-      const conditions = next.nodes.length ? next.nodes.at(-1)!.directive.args.map((a) => a.value) : (next.defaultValue ?? 'error timeout').split(' ');
+      // Every line of the deciding level together, "off" on any of them winning (flagsInForce).
+      const conditions = flagsInForce(next, 'error timeout');
       if (!conditions.includes('timeout')) continue;
       const triesNode = ctx.effective(site.scope, `${m}_next_upstream_tries`).nodes.at(-1);
       const triesLimit = Number(triesNode?.directive.args[0]?.value ?? 0);

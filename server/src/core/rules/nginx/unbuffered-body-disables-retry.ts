@@ -1,6 +1,6 @@
 import { replaceSpan } from '../../fix';
 import { defineNginxRule } from '../rule';
-import { describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, inForceIncludes, lastNode, NEXT_UPSTREAM_OF, nextUpstreamDefault, PASSES, passUsesItHere, PerLine, type RetryFamily } from './failover-support';
+import { describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, inForceIncludes, lastNode, NEXT_UPSTREAM_OF, nextUpstreamDefault, PASSES, passUsesItHere, PerLine, singleTry, type RetryFamily } from './failover-support';
 
 /**
  * The *_request_buffering switch of each module that has one (grpc always streams the request body and has
@@ -42,8 +42,8 @@ export default defineNginxRule({
       // Only a written "off" counts: the default ("on") never does, so no default is looked at.
       const buffering = lastNode(effectiveAt(t, name));
       if (!buffering || buffering.directive.args[0]?.value !== 'off') continue;
-      // With retries off there is nothing to lose (next-upstream-off-with-spare-servers covers that).
-      if (inForceIncludes(effectiveAt(t, NEXT_UPSTREAM_OF[family]), nextUpstreamDefault(t), 'off')) continue;
+      // With retries off (or one try only) there is nothing to lose (next-upstream-off-with-spare-servers covers that).
+      if (inForceIncludes(effectiveAt(t, NEXT_UPSTREAM_OF[family]), nextUpstreamDefault(t), 'off') || singleTry(effectiveAt, t, family)) continue;
       perLine.add(buffering, t, null);
     }
     perLine.forEach((at, passes) => {
