@@ -23,6 +23,7 @@ import invalidArgumentValue from '../nginx/invalid-argument-value';
 import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
+import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
@@ -42,6 +43,7 @@ export const addressRules: NginxRule[] = [
   unknownDirective,
   directiveNotInTargetVersion,
   undefinedCacheZone,
+  duplicateUpstreamName,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
