@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nginxHover } from '../../server/src/core/features/hover';
+import { definitions } from '../../server/src/core/features/navigation';
+import { locate } from '../../server/src/core/features/locate';
 import { defaultSettings } from '../../server/src/core/settings';
 import { lintText } from '../helpers';
 import { docLookup } from '../../server/src/lsp/docs';
@@ -144,4 +146,24 @@ stream {
   // The http group keeps its wording.
   const http = 'events {}\nhttp { upstream app { server 127.0.0.1:9000; } server { listen 80; location / { proxy_pass http://app; } } }\n';
   assert.match(hoverAt(http, {}, 'nginx.conf', 'app;', '1.22.1'), /reaches clients as a 502 or 504/);
+});
+
+test('hover and go to definition on a pass to a name two upstream blocks share (one per site) show both blocks, not silently the first', () => {
+  const main = 'events {}\nhttp {\n    include conf.d/*.conf;\n}\n';
+  const files = {
+    'conf.d/a.conf': 'upstream app { server 127.0.0.1:9001; }\n',
+    'conf.d/b.conf': 'upstream app { server 127.0.0.1:9002; }\nserver { listen 80; location / { proxy_pass http://app; } }\n',
+  };
+  const h = hoverAt(main, files, 'conf.d/b.conf', 'app;');
+  assert.match(h, /nginx will not start:\*\* 2 `upstream` blocks are named `app`/);
+  assert.match(h, /127\.0\.0\.1:9001/);
+  assert.match(h, /127\.0\.0\.1:9002/);
+  const r = lintText(main, { files });
+  const at = files['conf.d/b.conf'].indexOf('app;') + 1;
+  const targets = definitions(locate(r.config, '/cfg/conf.d/b.conf', at), r.config, r.upstreams);
+  assert.deepEqual(targets.map((t) => t.path), ['/cfg/conf.d/a.conf', '/cfg/conf.d/b.conf']);
+  // One block of the name: one definition, as before.
+  const single = lintText(main, { files: { 'conf.d/b.conf': files['conf.d/b.conf'] } });
+  assert.equal(definitions(locate(single.config, '/cfg/conf.d/b.conf', at), single.config, single.upstreams).length, 1);
+  assert.doesNotMatch(hoverAt(main, { 'conf.d/b.conf': files['conf.d/b.conf'] }, 'conf.d/b.conf', 'app;'), /will not start/);
 });

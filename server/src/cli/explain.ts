@@ -24,7 +24,8 @@ the status the client got, the likely causes, the directives that decide it and
 the proxylint rules that check them. With --in, the configuration is read as
 well: an nginx line is placed at the server block and location that handled the
 request, with the values in force there (set here, inherited, or the default)
-and what proxylint finds in that location; an Apache httpd line at the
+and what proxylint finds on the lines that apply there (the location's own
+and those it inherits, not a nested location's); an Apache httpd line at the
 ProxyPass or BalancerMember of the backend it names (a balancer line at its
 <Proxy balancer://…>, mod_proxy_fcgi's at the fcgi:// workers), with its
 timeouts: those of the virtual host the lines name (ErrorLogFormat %v, %V,

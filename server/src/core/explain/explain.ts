@@ -45,7 +45,7 @@ export interface ExplainedEntry {
   values: ValueHere[];
   /** Apache lines: the backend the line names (or the rule its path matches), with its timeouts. */
   apache?: ApachePlace;
-  /** What proxylint reports, for the line's rules, inside the block that handled the request (Apache: on the worker's and the rule's lines). */
+  /** What proxylint reports, for the line's rules, on the lines that applied to the request: the handling block's own and those of the levels it inherits from, not a nested location's (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
   /**
    * nginx: what the client got for the lines of this entry that are not part of a request of several lines, when the
@@ -343,7 +343,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       checked: found?.checked,
       values: found && scope ? valuesWithOthers(found, explanation.directives) : [],
       apache: apache?.place,
-      findings: found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked.findings, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      findings: found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
     };
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
@@ -514,8 +514,47 @@ function apacheFindings({ place, checked }: { place: ApachePlace; checked: Check
   return checked.findings.filter((f) => rules.includes(f.ruleId) && lines.some((n) => f.path === n.file.path && f.start >= n.directive.start && f.end <= n.directive.end));
 }
 
-function findingsIn(findings: readonly Finding[], scope: ConfigNode, rules: readonly string[]): Finding[] {
-  return findings.filter((f) => rules.includes(f.ruleId) && f.path === scope.file.path && f.start >= scope.directive.start && f.end <= scope.directive.end);
+/** Blocks inside a location that still apply to its requests (conditionally): their lines count as the location's. */
+const SAME_REQUEST_BLOCKS: ReadonlySet<string> = new Set(['if', 'limit_except']);
+
+/**
+ * What proxylint reports, for the line's rules, on the lines that apply to a request `scope` handled: the block's own
+ * lines and those of the levels it inherits from (server, http), not a nested location's (`location ~ /api/slow`
+ * inside `location /api/` did not handle GET /api/x) nor another server's or group's.
+ */
+function findingsIn(checked: CheckedNginx, scope: ConfigNode, rules: readonly string[]): Finding[] {
+  const wanted = checked.findings.filter((f) => rules.includes(f.ruleId));
+  if (!wanted.length) return [];
+  const chain = new Set<ConfigNode>();
+  for (let p: ConfigNode | null = scope; p; p = p.parent) chain.add(p);
+  return wanted.filter((f) => {
+    const owner = innermostAt(checked.config, f);
+    if (!owner) return false;
+    // Up from the line the finding is on: it applies when the way up reaches the handling block or one of its
+    // levels before any other block (an `if` or `limit_except` of those levels is looked through).
+    for (let p: ConfigNode | null = owner; p; p = p.parent) {
+      if (chain.has(p)) return true;
+      if (p.directive.block && !SAME_REQUEST_BLOCKS.has(p.name)) return false;
+    }
+    // A line at the top level of the configuration: the http level of a fragment, or main (events, user…).
+    return owner.parent === null && !owner.directive.block;
+  });
+}
+
+/** Found once per finding: a log's entries ask about the same few findings again and again. */
+const owners = new WeakMap<Finding, ConfigNode | null>();
+
+/** The innermost directive whose text holds the finding's span. */
+function innermostAt(config: NginxConfig, f: Finding): ConfigNode | undefined {
+  const known = owners.get(f);
+  if (known !== undefined) return known ?? undefined;
+  let best: ConfigNode | undefined;
+  for (const n of config.all) {
+    if (n.file.path !== f.path || f.start < n.directive.start || f.end > n.directive.end) continue;
+    if (!best || n.directive.end - n.directive.start < best.directive.end - best.directive.start) best = n;
+  }
+  owners.set(f, best ?? null);
+  return best;
 }
 
 /**

@@ -227,7 +227,14 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
         const up = there && other.upstreams.passes.find((p) => p.node === there)?.upstream;
         if (up && !groups.includes(up)) groups.push(up);
       }
-      return { markdown: groups.map((u) => upstreamSummary(u, path, target)).join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
+      // Two blocks of this name in this configuration: nginx does not start, so no group is "the" one; show them all.
+      const same = upstreams.sameName(pass.upstream);
+      const cards = groups.map((u) => upstreamSummary(u, path, target));
+      if (same.length > 1) {
+        const warning = `**nginx will not start:** ${same.length} \`upstream\` blocks are named \`${pass.upstream.name}\` ("duplicate upstream", see duplicate-upstream-name); each is shown.`;
+        cards.splice(0, 1, warning, ...same.map((u) => upstreamSummary(u, path, target)));
+      }
+      return { markdown: cards.join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
     }
     if (node.name === 'server' && node.parent?.name === 'upstream') {
       const key = loc.arg.value.split('=')[0];

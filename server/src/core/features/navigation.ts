@@ -23,7 +23,7 @@ export function includeTargets(node: ConfigNode, config: NginxConfig): string[] 
 }
 
 /**
- * Go to definition: an upstream name in a pass target → its `upstream` block; an include → the file(s);
+ * Go to definition: an upstream name in a pass target → its `upstream` block (every one, when the name is duplicated); an include → the file(s);
  * `@name` (try_files, error_page, proxy_intercept targets) → the named location.
  */
 export function definitions(loc: Located, config: NginxConfig, upstreams: UpstreamGraph): Target[] {
@@ -35,8 +35,11 @@ export function definitions(loc: Located, config: NginxConfig, upstreams: Upstre
   }
   const pass = upstreams.passes.find((p) => p.node === node);
   if (pass?.upstream) {
-    const d = pass.upstream.node.directive;
-    return [{ path: pass.upstream.node.file.path, start: d.start, end: d.block?.start ?? d.end, origin }];
+    // Every block of the name: where two share it nginx does not start, and neither is the one it would use.
+    return upstreams.sameName(pass.upstream).map((up) => {
+      const d = up.node.directive;
+      return { path: up.node.file.path, start: d.start, end: d.block?.start ?? d.end, origin };
+    });
   }
   const value = loc.arg.value;
   const at = value.lastIndexOf('@');

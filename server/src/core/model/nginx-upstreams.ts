@@ -71,7 +71,14 @@ export interface UpstreamGraph {
    */
   members: UpstreamMembers[];
   passes: PassTarget[];
+  /**
+   * The first `upstream` block of that name (names are compared without case, as nginx does). Where two blocks share a
+   * name nginx refuses to start ("duplicate upstream"; see the duplicate-upstream-name rule); the first is kept here
+   * so that the other rules judge one group, and `sameName` tells hover and definition that there is more than one.
+   */
   find(module: 'http' | 'stream', name: string): Upstream | undefined;
+  /** Every `upstream` block with this one's module and name, in document order: one unless the name is duplicated. */
+  sameName(up: Upstream): Upstream[];
   /** Pass targets that name this upstream. */
   usersOf(up: Upstream): PassTarget[];
 }
@@ -309,10 +316,21 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
   // One index per module, keyed by the lower-cased name: no "module:name" string to build per lookup.
   const httpIndex = new Map<string, Upstream>();
   const streamIndex = new Map<string, Upstream>();
+  // Only names written more than once get a list: nearly every configuration has none.
+  let repeated: Map<Upstream, Upstream[]> | undefined;
   for (const u of upstreams) {
     const index = u.module === 'stream' ? streamIndex : httpIndex;
     const key = u.name.toLowerCase();
-    if (!index.has(key)) index.set(key, u);
+    const first = index.get(key);
+    if (!first) {
+      index.set(key, u);
+      continue;
+    }
+    repeated ??= new Map();
+    const list = repeated.get(first) ?? [first];
+    list.push(u);
+    repeated.set(first, list);
+    repeated.set(u, list);
   }
   const users = new Map<Upstream, PassTarget[]>();
   for (const p of passes) {
@@ -334,6 +352,7 @@ export function buildUpstreamGraph(config: NginxConfig): UpstreamGraph {
     members,
     passes,
     find: (module, name) => (module === 'stream' ? streamIndex : httpIndex).get(name.toLowerCase()),
+    sameName: (up) => repeated?.get(up) ?? [up],
     usersOf: (up) => users.get(up) ?? [],
   };
 }

@@ -23,6 +23,8 @@ import invalidArgumentValue from '../nginx/invalid-argument-value';
 import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
+import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
+import duplicateCacheZone from '../nginx/duplicate-cache-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
@@ -42,6 +44,8 @@ export const addressRules: NginxRule[] = [
   unknownDirective,
   directiveNotInTargetVersion,
   undefinedCacheZone,
+  duplicateUpstreamName,
+  duplicateCacheZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,

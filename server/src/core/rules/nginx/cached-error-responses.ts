@@ -33,9 +33,45 @@ function ttlOf(list: Entry[], status: string): Entry | undefined {
   return list.find((e) => e.codes.includes('any') || e.codes.includes(status));
 }
 
-function cacheInUse(ctx: NginxRuleContext, m: string): boolean {
-  if (ctx.config.rootContext !== 'main') return true;
-  return ctx.nodes(`${m}_cache`).some((n) => n.directive.args[0]?.value !== 'off');
+/** Each module's pass line: where a response can be cached, in the block (location, `if`) it is written in. */
+const PASS_OF: Record<(typeof MODULES)[number], string> = { proxy: 'proxy_pass', fastcgi: 'fastcgi_pass', uwsgi: 'uwsgi_pass', scgi: 'scgi_pass' };
+
+/**
+ * The *_cache_valid lists that apply where responses are cached, each with the blocks it applies to. A list only
+ * matters in a block that passes to a backend with a cache in force (`*_cache zone`, not off), and only when it is the
+ * list in force there: a block's own *_cache_valid lines replace every outer one, so an http-level `any 10m` under
+ * locations that write their own list, or that cache nothing, never keeps an error [lab, nginx 1.22.1: such a
+ * location answered 502 with the backend down and 200 at once after it came back].
+ */
+function listsInUse(ctx: NginxRuleContext, m: (typeof MODULES)[number]): { used: Map<ConfigNode | null, (ConfigNode | null)[]>; below: Set<ConfigNode | null> } {
+  const used = new Map<ConfigNode | null, (ConfigNode | null)[]>();
+  // Every level with a pass at or below it: in a fragment, a level without one is a snippet whose use is not seen.
+  const below = new Set<ConfigNode | null>();
+  const whole = ctx.config.rootContext === 'main';
+  for (const pass of ctx.nodes(PASS_OF[m])) {
+    // A pass at the top level is a location fragment's (nginx.conf would refuse it there).
+    const scope = pass.parent;
+    if ((!scope && whole) || moduleOf(pass) !== 'http') continue;
+    for (let p: ConfigNode | null = scope; p; p = p.parent) below.add(p);
+    below.add(null);
+    const cache = ctx.effective(scope, `${m}_cache`).nodes[0];
+    // In a fragment, a cache written nowhere above the pass may come from the nginx.conf that includes it.
+    if (cache ? cache.directive.args[0]?.value === 'off' : whole) continue;
+    const list = ctx.effective(scope, `${m}_cache_valid`).nodes[0];
+    if (!list) continue;
+    const scopes = used.get(list.parent);
+    if (scopes) scopes.push(scope);
+    else used.set(list.parent, [scope]);
+  }
+  return { used, below };
+}
+
+const blockName = (n: ConfigNode) => [n.name, ...n.directive.args.map((a) => a.raw)].join(' ');
+
+function appliesAt(ctx: NginxRuleContext, scope: ConfigNode, m: string): string {
+  const cache = ctx.effective(scope, `${m}_cache`).nodes[0];
+  // No cache line above it in a fragment: one in the nginx.conf that includes the file would apply.
+  return cache ? `applies here: ${blockName(scope)} caches ("${text(cache)}") and takes this list` : `applies here if the configuration that includes this file turns ${m}_cache on for ${blockName(scope)}`;
 }
 
 /**
@@ -55,17 +91,26 @@ export default defineNginxRule({
   check(ctx) {
     const minMs = Number(ctx.options.minTtl ?? 10) * 1000;
     for (const m of MODULES) {
-      if (!cacheInUse(ctx, m)) continue;
-      const levels = new Set(ctx.nodes(`${m}_cache_valid`).filter((n) => moduleOf(n) === 'http').map((n) => n.parent));
+      const valid = ctx.nodes(`${m}_cache_valid`);
+      if (!valid.length) continue;
+      const { used, below } = listsInUse(ctx, m);
+      const levels = new Set(valid.filter((n) => moduleOf(n) === 'http').map((n) => n.parent));
       for (const level of levels) {
+        const scopes = used.get(level);
+        // Not the list in force anywhere responses are cached. Only in a fragment, at a level with no pass under it
+        // (a snippet for locations elsewhere), where it applies is not known: judged as written, as before.
+        if (!scopes && (ctx.config.rootContext === 'main' || below.has(level))) continue;
         const list = entries((level ? level.children : ctx.config.roots).filter((c) => c.name === `${m}_cache_valid`));
         if (!list) continue;
         const hit = ['502', '504'].map((s) => ({ s, e: ttlOf(list, s) })).filter((x) => x.e && x.e.ms >= minMs);
         if (!hit.length) continue;
         const e = hit[0].e!;
         const statuses = hit.map((x) => x.s).join(' and ');
+        // Where the list applies, the stale copy may be in force or not: the hint is left out only when it is everywhere.
         // Every *_cache_use_stale line of the deciding level counts: nginx ORs them, and "off" on any wins (flagsInForce).
-        const staleCovers = flagsInForce(ctx.effective(level, `${m}_cache_use_stale`), 'off').some((w) => /^(error|timeout|http_502|http_504)$/.test(w));
+        const staleCovers = (scopes ?? [level]).every((scope) =>
+          flagsInForce(ctx.effective(scope, `${m}_cache_use_stale`), 'off').some((w) => /^(error|timeout|http_502|http_504)$/.test(w)),
+        );
         const first = list[0].node;
         const line = `${m}_cache_valid 502 504 0;`;
         const eol = eolOf(first.file);
@@ -76,6 +121,11 @@ export default defineNginxRule({
           node: e.node,
           message: `"${text(e.node)}" also caches the ${statuses} that nginx itself returns when the backend fails or times out: once a URL has failed, nginx answers it with that error from the cache for ${formatDuration(e.ms)} without contacting the backend, even after the backend has recovered${staleCovers ? '' : `; ${m}_cache_use_stale error timeout http_502 http_504 would at least serve the last good copy where one exists`}`,
           suggestions: [{ title: `Do not cache 502/504: add "${line}" before the other ${m}_cache_valid lines`, edits }],
+          // Where it applies, when that is not the block the list is written in: an http-level list, for instance.
+          related: (scopes ?? [])
+            .filter((scope): scope is ConfigNode => scope !== null && scope !== level)
+            .slice(0, 5)
+            .map((scope) => ({ path: scope.file.path, start: scope.directive.start, end: scope.directive.block?.start ?? scope.directive.end, message: appliesAt(ctx, scope, m) })),
         });
       }
     }

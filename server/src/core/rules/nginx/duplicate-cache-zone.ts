@@ -1,0 +1,114 @@
+import type { RelatedLocation } from '../../finding';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
+import { parseNginxSize } from '../../model/units';
+import { defineNginxRule } from '../rule';
+
+const PATH_DIRECTIVES = ['proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path'];
+
+const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
+const related = (n: ConfigNode, message: string): RelatedLocation => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message });
+const written = (text: string) => text.includes('$') || TEMPLATE_MARKUP.test(text);
+
+interface CachePath {
+  node: ConfigNode;
+  path: string;
+  /** What nginx compares: see pathKey. */
+  key: string;
+  zone?: string;
+  /** The zone's size in bytes; null when it cannot be read (nginx stops on that first, with another message). */
+  size: number | null;
+}
+
+/**
+ * The directory as nginx compares it (nginx 1.22.1, [lab]): it drops one trailing "/" from the length and, for a relative
+ * path, then copies the path behind the prefix, so `a` and `a/` are one directory. An absolute path keeps its text,
+ * and nginx's comparison of the whole text still sees the "/": `/a` and `/a/` pass as two. Relative paths are keyed
+ * apart from absolute ones, as the prefix nginx puts in front is not known here.
+ */
+function pathKey(path: string): string {
+  if (path.startsWith('/')) return path;
+  return 'relative:' + (path.endsWith('/') ? path.slice(0, -1) : path);
+}
+
+function read(node: ConfigNode): CachePath | undefined {
+  const args = node.directive.args;
+  // A path or zone nginx would not read as written (a variable, template markup) tells nothing about collisions.
+  if (!args.length || args.some((a) => written(a.raw))) return undefined;
+  const out: CachePath = { node, path: args[0].value, key: pathKey(args[0].value), zone: undefined, size: null };
+  const keys = args.find((a) => a.value.startsWith('keys_zone='));
+  if (keys) {
+    const v = keys.value.slice('keys_zone='.length);
+    const colon = v.indexOf(':');
+    out.zone = colon < 0 ? v : v.slice(0, colon);
+    out.size = colon < 0 ? null : parseNginxSize(v.slice(colon + 1));
+  }
+  return out;
+}
+
+/**
+ * Two *_cache_path lines that declare the same cache: the same directory, or the same keys_zone name. nginx 1.22.1
+ * stops at the second line [lab]:
+ * - same directory (whatever the modules): `the same path name "/var/cache/nginx" used in a.conf:3 and in b.conf:7` —
+ *   nginx checks this first, so a line that repeats both path and zone gets this message;
+ * - same zone, same module and size: `duplicate zone "z"`; with another size: `the size 20971520 of shared memory zone
+ *   "z" conflicts with already declared size 10485760`; in another module's *_cache_path: `the shared memory zone "z"
+ *   is already declared for a different use`.
+ * Paths are compared as nginx compares them (see pathKey). Zones shared with other kinds (limit_req_zone, upstream zone) are not looked at.
+ * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_cache_path
+ */
+export default defineNginxRule({
+  id: 'duplicate-cache-zone',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'Two *_cache_path lines use the same keys_zone name or the same directory (often copied between sites): nginx refuses to start.',
+  directives: PATH_DIRECTIVES,
+  versions: 'all',
+  check(ctx) {
+    const lines: CachePath[] = [];
+    for (const name of PATH_DIRECTIVES) {
+      for (const node of ctx.nodes(name)) {
+        // Only where nginx accepts the line (http level); elsewhere it stops with "not allowed here" first.
+        if (node.context !== 'http') continue;
+        const c = read(node);
+        if (c) lines.push(c);
+      }
+    }
+    if (lines.length < 2) return;
+    lines.sort((a, b) => ctx.config.all.indexOf(a.node) - ctx.config.all.indexOf(b.node));
+    const byPath = new Map<string, CachePath>();
+    const byZone = new Map<string, CachePath>();
+    for (const c of lines) {
+      const samePath = byPath.get(c.key);
+      const sameZone = c.zone !== undefined ? byZone.get(c.zone) : undefined;
+      if (!samePath) byPath.set(c.key, c);
+      if (c.zone !== undefined && !sameZone) byZone.set(c.zone, c);
+      // The same line twice (one file included twice): nginx names the line; the second include is what to change.
+      const first = samePath ?? sameZone;
+      const at = first && first.node.file === c.node.file && first.node.directive.start === c.node.directive.start ? c.node.via ?? c.node : c.node;
+      if (samePath) {
+        ctx.report({
+          node: at,
+          message: `nginx will not start: the same path name "${c.path.length > 1 && c.path.endsWith('/') ? c.path.slice(0, -1) : c.path}" used in ${where(samePath.node)} and here — two caches cannot share a directory; give this one a directory of its own`,
+          related: [related(samePath.node, `"${c.path}" is used here first`)],
+        });
+        continue;
+      }
+      // A zone without a size nginx can read stops it at that line first ("invalid zone size"), with other words.
+      if (!sameZone || sameZone.size === null || c.size === null) continue;
+      const zone = c.zone!;
+      const said =
+        sameZone.node.name !== c.node.name
+          ? `the shared memory zone "${zone}" is already declared for a different use (by ${sameZone.node.name} at ${where(sameZone.node)})`
+          : sameZone.size !== null && c.size !== null && sameZone.size !== c.size
+            ? `the size ${c.size} of shared memory zone "${zone}" conflicts with already declared size ${sameZone.size} (at ${where(sameZone.node)})`
+            : `duplicate zone "${zone}" (already declared at ${where(sameZone.node)})`;
+      ctx.report({
+        node: at,
+        message: `nginx will not start: ${said} — each cache needs a keys_zone name of its own; rename this one and the ${c.node.name.replace('_path', '')} lines that use it`,
+        related: [related(sameZone.node, `keys_zone=${zone} is declared here first`)],
+      });
+    }
+  },
+});
