@@ -24,7 +24,7 @@ function syncWriter(fd: 1 | 2): (s: string) => void {
   let closed = false;
   return (s: string) => {
     if (closed || s.length === 0) return;
-    // Encoded once into a buffer kept for the whole run (the report's batches, about 64 KB each, fit): writing the
+    // Encoded once into a buffer kept for the whole run (the report's batches, about 32K characters each, fit): writing the
     // string itself made Node encode it, and telling whether write(2) took all of it needed its UTF-8 length too, a
     // second pass over every batch (13 MB of JSON for a 100k-line tree). Longer strings get a buffer of their own.
     let bytes: Uint8Array;
