@@ -145,7 +145,9 @@ export function noValueToJudge(rule: Pick<NginxRule, 'outcome' | 'directives' | 
 export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { file: { path: string }; via: unknown }[]): Finding[] {
   if (!findings.some((f) => f.fix)) return findings;
   const placements = new Map<string, Set<unknown>>();
-  for (const n of nodes) {
+  // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k];
     if (!n.via) continue;
     const set = placements.get(n.file.path);
     if (set) set.add(n.via);
