@@ -466,18 +466,25 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   summary.runErrors = errors.length;
   const rel = (p: string) => relative(io.cwd, p);
 
-  // Reports are made piece by piece and written in batches of about 64 KB: a large tree's report (12 MB of JSON,
-  // 17 MB of SARIF) is never one string, and one write per finding would be thousands of system calls.
+  // Reports are made piece by piece and written in batches of about 32K characters: a large tree's report (12 MB of
+  // JSON, 17 MB of SARIF) is never one string, and one write per finding would be thousands of system calls. The
+  // pieces of a batch are joined once, when it is written: appending them one by one builds a tree of concatenated
+  // strings that writing has to flatten into a copy again. A batch of 64K characters, two bytes each once a message
+  // holds a non-Latin-1 character ("…"), is past V8's 128 KB limit for ordinary heap objects: with those the 100k-line
+  // tree peaked about 6 MB higher (149–154 MB against 143–147 MB in five runs each).
   const write = (chunks: Iterable<string>) => {
-    let batch = '';
+    let batch: string[] = [];
+    let length = 0;
     for (const chunk of chunks) {
-      batch += chunk;
-      if (batch.length >= 65536) {
-        io.stdout(batch);
-        batch = '';
+      batch.push(chunk);
+      length += chunk.length;
+      if (length >= 32768) {
+        io.stdout(batch.join(''));
+        batch = [];
+        length = 0;
       }
     }
-    io.stdout(batch);
+    io.stdout(batch.join(''));
   };
   // SARIF and github paths are taken by their real paths (see underRoot), asked once per file, not per location.
   const realpaths = new Map<string, string>();

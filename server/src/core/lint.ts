@@ -3,6 +3,7 @@ import { markInText, type Host } from './host';
 import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
 import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
+import { isDuplicateAtLevel } from './model/nginx-single-value';
 import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
@@ -62,27 +63,63 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     if (list) list.push(n);
     else byName.set(n.name, [n]);
   }
+  // Whether some block holds a name the way nginx refuses as duplicate (isDuplicateAtLevel on the name's directives
+  // at that level, as effective() finds them), asked per name on first use. Only there can effective() say
+  // `duplicate`, so for a rule none of whose directives is such a name no finding can judge a value that is not there
+  // (noValueToJudge), and the lookups up the levels for each of its directives at every finding (tens of thousands on
+  // a large tree) are not needed.
+  const duplicateNames = new Map<string, boolean>();
+  const duplicateSomewhere = (name: string): boolean => {
+    let found = duplicateNames.get(name);
+    if (found === undefined) {
+      found = false;
+      const list = byName.get(name);
+      if (list && list.length > 1) {
+        // A level's directives of one name, in its order: config.all is in document order, as the levels are.
+        const atLevel = new Map<ConfigNode | null, ConfigNode[]>();
+        for (let k = 0; k < list.length; k++) {
+          const group = atLevel.get(list[k].parent);
+          if (group) group.push(list[k]);
+          else atLevel.set(list[k].parent, [list[k]]);
+        }
+        for (const group of atLevel.values()) {
+          if (group.length > 1 && isDuplicateAtLevel(name, group)) {
+            found = true;
+            break;
+          }
+        }
+      }
+      duplicateNames.set(name, found);
+    }
+    return found;
+  };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     options.rules ?? nginxRules,
     settings,
     config.entry.path,
-    (rule, place): NginxRuleContext => ({
-      config,
-      target: settings.nginx,
-      settings,
-      upstreams,
-      options: settings.rules.get(rule.id)?.options ?? {},
-      nodes: (name) => byName.get(name) ?? [],
-      effective: (scope, name) => effective(config, scope, name, settings.nginx),
-      // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
-      byteOrderMark: (file) => markInText(file.text) ?? host.byteOrderMark?.(file.path),
-      report: (r: Report) => {
-        if (r.node && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
-        const file = r.node?.file ?? r.at?.file ?? config.entry;
-        const span = r.node ? r.node.directive : r.at;
-        place(r, file.path, span ? span.start : 0, span ? span.end : 0);
-      },
-    }),
+    (rule, place): NginxRuleContext => {
+      let mayJudgeDuplicate: boolean | undefined;
+      return {
+        config,
+        target: settings.nginx,
+        settings,
+        upstreams,
+        options: settings.rules.get(rule.id)?.options ?? {},
+        nodes: (name) => byName.get(name) ?? [],
+        effective: (scope, name) => effective(config, scope, name, settings.nginx),
+        // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
+        byteOrderMark: (file) => markInText(file.text) ?? host.byteOrderMark?.(file.path),
+        report: (r: Report) => {
+          if (r.node) {
+            mayJudgeDuplicate ??= !!rule.directives?.some(duplicateSomewhere);
+            if (mayJudgeDuplicate && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
+          }
+          const file = r.node?.file ?? r.at?.file ?? config.entry;
+          const span = r.node ? r.node.directive : r.at;
+          place(r, file.path, span ? span.start : 0, span ? span.end : 0);
+        },
+      };
+    },
     (rule, ctx) => rule.check(ctx),
     timings,
   ));
@@ -110,7 +147,9 @@ export function noValueToJudge(rule: Pick<NginxRule, 'outcome' | 'directives' | 
 export function demoteSharedFileFixes(findings: Finding[], nodes: readonly { file: { path: string }; via: unknown }[]): Finding[] {
   if (!findings.some((f) => f.fix)) return findings;
   const placements = new Map<string, Set<unknown>>();
-  for (const n of nodes) {
+  // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+  for (let k = 0; k < nodes.length; k++) {
+    const n = nodes[k];
     if (!n.via) continue;
     const set = placements.get(n.file.path);
     if (set) set.add(n.via);

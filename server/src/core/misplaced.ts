@@ -16,7 +16,10 @@ export function demoteMisplacedFixes(findings: Finding[], config: NginxConfig): 
   if (wanted.size === 0) return findings;
   // Per file, its nodes in document order (a file included twice has two nodes per directive).
   const byFile = new Map<string, ConfigNode[]>();
-  for (const n of config.all) {
+  // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+  const all = config.all;
+  for (let k = 0; k < all.length; k++) {
+    const n = all[k];
     const path = n.file.path;
     if (!wanted.has(path)) continue;
     const list = byFile.get(path);

@@ -24,21 +24,26 @@ function syncWriter(fd: 1 | 2): (s: string) => void {
   let closed = false;
   return (s: string) => {
     if (closed || s.length === 0) return;
-    let bytes: Buffer | undefined;
+    // Encoded once into a buffer kept for the whole run (the report's batches, about 32K characters each, fit): writing the
+    // string itself made Node encode it, and telling whether write(2) took all of it needed its UTF-8 length too, a
+    // second pass over every batch (13 MB of JSON for a 100k-line tree). Longer strings get a buffer of their own.
+    let bytes: Uint8Array;
+    let length: number;
+    if (s.length * 3 <= scratch.length) {
+      length = encoder.encodeInto(s, scratch).written;
+      bytes = scratch;
+    } else {
+      bytes = Buffer.from(s, 'utf8');
+      length = bytes.length;
+    }
     let done = 0;
-    for (;;) {
+    while (done < length) {
       try {
-        // The string itself first: Node encodes it without a lasting copy, and a blocking pipe or file takes it whole.
-        done += bytes ? fs.writeSync(fd, bytes, done) : fs.writeSync(fd, s);
-        if (!bytes) {
-          if (done >= Buffer.byteLength(s)) return;
-          bytes = Buffer.from(s, 'utf8');
-        } else if (done >= bytes.length) return;
+        done += fs.writeSync(fd, bytes, done, length - done);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') {
           // A non-blocking descriptor whose reader is behind: wait a millisecond for it, as a blocking write would.
-          if (!bytes) bytes = Buffer.from(s, 'utf8');
           Atomics.wait(pause, 0, 0, 1);
           continue;
         }
@@ -52,6 +57,10 @@ function syncWriter(fd: 1 | 2): (s: string) => void {
     }
   };
 }
+
+const encoder = new TextEncoder();
+/** Room for 96K UTF-16 code units at 3 UTF-8 bytes each (the most one takes: a surrogate pair is 4 bytes for two). */
+const scratch = new Uint8Array(3 * 96 * 1024);
 
 const writeStdout = syncWriter(1);
 export const writeStderr = syncWriter(2);

@@ -20,7 +20,10 @@ export default defineNginxRule({
     // A file included in several wrong places has one node per place: one finding per line and kind of block, naming
     // every include that puts it there.
     const found = new Map<string, { node: ConfigNode; includes: Set<ConfigNode> }>();
-    for (const node of ctx.config.all) {
+    // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+    const all = ctx.config.all;
+    for (let k = 0; k < all.length; k++) {
+      const node = all[k];
       const info = placementInfo(node);
       if (!info || !placementKnown(node, ctx.config) || allowedIn(info, node.context)) continue;
       if (templateLine(node)) continue;

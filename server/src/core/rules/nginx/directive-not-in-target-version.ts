@@ -24,7 +24,10 @@ export default defineNginxRule({
     const version = ctx.target.version;
     if (!version || ctx.target.edition === 'plus') return;
     const target = version.join('.');
-    for (const node of ctx.config.all) {
+    // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+    const all = ctx.config.all;
+    for (let k = 0; k < all.length; k++) {
+      const node = all[k];
       for (const arg of node.directive.args) {
         const p = parameterMissingInVersion(node.name, arg.value, node.context, version);
         if (!p) continue;

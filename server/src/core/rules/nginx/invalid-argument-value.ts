@@ -221,7 +221,10 @@ export default defineNginxRule({
   directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page'],
   versions: 'all ("denied" in *_next_upstream: < 1.29.3)',
   check(ctx) {
-    for (const node of ctx.config.all) {
+    // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+    const all = ctx.config.all;
+    for (let k = 0; k < all.length; k++) {
+      const node = all[k];
       const info = nginxDirective(node.name);
       if (!info || info.block || !node.directive.terminated || node.directive.args.length === 0) continue;
       // Judged only where the directive may stand: a misplaced line is reported as such (nginx says that first), and

@@ -45,9 +45,14 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     let extraModule: string | undefined | null = null;
-    for (const node of ctx.config.all) {
+    // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
+    const all = ctx.config.all;
+    for (let k = 0; k < all.length; k++) {
+      const node = all[k];
+      // The name known first: it is one lookup, and most lines of a configuration are known directives.
+      if (nginxDirective(node.name)) continue;
       const m = PREFIX.exec(node.name);
-      if (!m || nginxDirective(node.name) || THIRD_PARTY.test(node.name) || !nginxBlockContext(node.context)) continue;
+      if (!m || THIRD_PARTY.test(node.name) || !nginxBlockContext(node.context)) continue;
       if (extraModule === null) {
         const load = ctx.nodes('load_module').find((n) => n.directive.args[0] && !STOCK_MODULES.test(n.directive.args[0].value));
         extraModule = load?.directive.args[0].value;

@@ -1,4 +1,4 @@
-import type { ConfigNode } from '../../model/nginx-tree';
+import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { NginxRuleContext } from '../rule';
 
 /**
@@ -6,11 +6,21 @@ import type { NginxRuleContext } from '../rule';
  * glob that matched nothing (sites-enabled/* in a checkout without the server's files).
  */
 export function allIncludesFollowed(ctx: NginxRuleContext): boolean {
+  // Asked by several rules, and the answer walks every node: worked out once per configuration loaded.
+  let followed = followedIn.get(ctx.config);
+  if (followed === undefined) followedIn.set(ctx.config, (followed = everyIncludeBroughtSomething(ctx)));
+  return followed;
+}
+
+const followedIn = new WeakMap<NginxConfig, boolean>();
+
+function everyIncludeBroughtSomething(ctx: NginxRuleContext): boolean {
   if (ctx.config.problems.some((p) => p.kind !== 'bad-directive-name')) return false;
   const includes = ctx.nodes('include');
   if (!includes.length) return true;
   const brought = new Set<ConfigNode>();
-  for (const n of ctx.config.all) if (n.via) brought.add(n.via);
+  const all = ctx.config.all;
+  for (let k = 0; k < all.length; k++) if (all[k].via) brought.add(all[k].via!);
   return includes.every((i) => brought.has(i));
 }
 
