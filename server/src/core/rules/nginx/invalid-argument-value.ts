@@ -201,13 +201,42 @@ function checkErrorPage(ctx: NginxRuleContext, node: ConfigNode): void {
 }
 
 /**
+ * Since nginx 1.29.7 an upstream keeps idle connections by default (`keepalive 32 local`), and `keepalive 0` turns
+ * that off; before, the count had to be positive. The `local` parameter came with the same release.
+ */
+export const KEEPALIVE_ZERO_AND_LOCAL_SINCE = '1.29.7';
+
+/**
+ * The upstream block's `keepalive N`: ngx_http_upstream_keepalive reads N with ngx_atoi (digits only, 63 bits) and
+ * refuses 0 (nginx 1.22.1: `invalid value "0" in "keepalive" directive`, and the same for "-1", "abc", "2k"). A 0 is
+ * reported only for a target known to be older than 1.29.7, where it is refused.
+ */
+function checkKeepalive(ctx: NginxRuleContext, node: ConfigNode): void {
+  const arg = node.directive.args[0];
+  if (unknowable(node, arg)) return;
+  const n = atoi(arg.value);
+  if (n !== undefined && n > 0n) return;
+  const zeroAllowed = atLeast(ctx.target.version, KEEPALIVE_ZERO_AND_LOCAL_SINCE);
+  if (n === 0n && zeroAllowed !== false) return;
+  const why =
+    n === 0n
+      ? `before nginx ${KEEPALIVE_ZERO_AND_LOCAL_SINCE} the count of idle connections must be at least 1, and the target is nginx ${ctx.target.version!.join('.')}; leaving the line out is what keeps no idle connections there`
+      : `keepalive takes the number of idle connections each worker keeps to the group, a whole number${zeroAllowed === false ? ' from 1 up' : ''}, without a unit`;
+  ctx.report({
+    at: { file: node.file, start: arg.start, end: arg.end },
+    message: `nginx will not start: invalid value "${arg.value}" in "keepalive" directive — ${why}`,
+  });
+}
+
+/**
  * A word nginx refuses where the directive reads a fixed kind of value, found while nginx reads the file, so `nginx -t`
  * fails, a start fails and a reload keeps the old configuration:
  * - *_next_upstream keywords, per module: FastCGI, uwsgi and SCGI have no http_502/http_504 (`[emerg] invalid value
  *   "http_502"`), and stream's proxy_next_upstream is a switch;
  * - every on/off switch (`invalid value "yes" in "fastcgi_keep_conn" directive, it must be "on" or "off"`);
  * - the time of every timeout-like directive (`"proxy_read_timeout" directive invalid value`);
- * - error_page's status codes and its "=response" word.
+ * - error_page's status codes and its "=response" word;
+ * - an upstream's keepalive count (`invalid value "0" in "keepalive" directive`; 0 is allowed from 1.29.7 on).
  * Which directives are switches or take a time comes from the reference's syntax lines (nginx-directives.json); the
  * real nginx 1.22.1 agrees for every one it knows (test/servers/argument-values.test.ts).
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream
@@ -218,8 +247,8 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   summary: 'A directive has a value nginx does not take (fastcgi_next_upstream http_502, proxy_buffering yes, proxy_read_timeout 5x, error_page 200): nginx refuses to start.',
-  directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page'],
-  versions: 'all ("denied" in *_next_upstream: < 1.29.3)',
+  directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page', 'keepalive'],
+  versions: 'all ("denied" in *_next_upstream: < 1.29.3; keepalive 0: < 1.29.7)',
   check(ctx) {
     for (const node of ctx.config.all) {
       const info = nginxDirective(node.name);
@@ -239,6 +268,7 @@ export default defineNginxRule({
         if (node.name !== 'proxy_next_upstream' || placementKnown(node, ctx.config)) checkNextUpstream(ctx, node);
       } else if (info.timeIn && inReferenceContexts(info.timeIn, node.context)) checkTime(ctx, node);
       else if (node.name === 'error_page') checkErrorPage(ctx, node);
+      else if (node.name === 'keepalive' && node.context === 'upstream') checkKeepalive(ctx, node);
     }
   },
 });

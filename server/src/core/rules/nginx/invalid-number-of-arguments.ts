@@ -1,4 +1,6 @@
+import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
+import { KEEPALIVE_ZERO_AND_LOCAL_SINCE } from './invalid-argument-value';
 import { allowedIn, placementInfo, placementKnown, templateLine } from './placement-support';
 
 /**
@@ -14,7 +16,7 @@ export default defineNginxRule({
   outcome: 'startup-failure',
   summary: 'A proxy or upstream directive has too few or too many arguments (proxy_set_header with a name but no value): nginx refuses to start.',
   directives: ['proxy_set_header', 'proxy_http_version', 'proxy_pass', 'proxy_read_timeout', 'keepalive'],
-  versions: 'all',
+  versions: 'all (keepalive with "local": < 1.29.7)',
   check(ctx) {
     for (const node of ctx.config.all) {
       const info = placementInfo(node);
@@ -24,14 +26,22 @@ export default defineNginxRule({
       if (placementKnown(node, ctx.config) && !allowedIn(info, node.context)) continue;
       // The table merges directives of one name across modules: keepalive_timeout's second argument (the header
       // timeout) belongs to the http core directive, and the upstream block's takes one.
-      const [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;
+      let [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;
+      // The reference describes the newest nginx, whose upstream keepalive takes a second word, `local`; a target
+      // known to be older takes the count alone (an unknown one is given the benefit of the doubt).
+      const oldKeepalive = node.name === 'keepalive' && node.context === 'upstream' && atLeast(ctx.target.version, KEEPALIVE_ZERO_AND_LOCAL_SINCE) === false;
+      if (oldKeepalive) max = 1;
       const n = node.directive.args.length;
       if (n >= min && (max < 0 || n <= max)) continue;
       if (templateLine(node)) continue;
       const takes = max < 0 ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
       ctx.report({
         node,
-        message: `nginx will not start: invalid number of arguments in "${node.name}" directive — it takes ${takes} argument${min === 1 && max <= 1 ? '' : 's'}, and this line has ${n}${n < min ? ' (a value is missing)' : ' (a value with spaces needs quotes; a unit goes right after its number, as in 30s)'}`,
+        message: `nginx will not start: invalid number of arguments in "${node.name}" directive — it takes ${takes} argument${min === 1 && max <= 1 ? '' : 's'}, and this line has ${n}${
+          oldKeepalive && n === 2 && node.directive.args[1].value === 'local'
+            ? ` ("local" came with nginx ${KEEPALIVE_ZERO_AND_LOCAL_SINCE}, and the target is nginx ${ctx.target.version!.join('.')})`
+            : n < min ? ' (a value is missing)' : ' (a value with spaces needs quotes; a unit goes right after its number, as in 30s)'
+        }`,
       });
     }
   },
