@@ -27,6 +27,8 @@ export default defineNginxRule({
       // The table merges directives of one name across modules: keepalive_timeout's second argument (the header
       // timeout) belongs to the http core directive, and the upstream block's takes one.
       let [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;
+      // Likewise stream's return (ngx_stream_return_module) takes only the text to send; http's takes a code too.
+      if (node.name === 'return' && node.context === 'stream-server') [min, max] = [1, 1];
       // The reference describes the newest nginx, whose upstream keepalive takes a second word, `local`; a target
       // known to be older takes the count alone (an unknown one is given the benefit of the doubt).
       const oldKeepalive = node.name === 'keepalive' && node.context === 'upstream' && atLeast(ctx.target.version, KEEPALIVE_ZERO_AND_LOCAL_SINCE) === false;
