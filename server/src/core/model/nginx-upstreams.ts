@@ -136,6 +136,58 @@ export function parseAddress(text: string): { address?: Address; error?: string 
   return parsed;
 }
 
+/** ngx_inet_addr: exactly four dot-separated decimal octets up to 255 (empty ones count as 0, as nginx reads them). */
+function inetAddr(text: string): boolean {
+  let octet = 0, dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return false;
+    } else if (c === 46 /* . */) {
+      dots++;
+      octet = 0;
+    } else return false;
+  }
+  return dots === 3;
+}
+
+/**
+ * Whether nginx 1.22.1's ngx_inet6_addr reads the text between the brackets of `[…]:port` as an address, step by step
+ * as it does: no zone index (`fe80::1%eth0` is refused), at most one `::`, up to four hex digits a group, an IPv4
+ * tail only in the last two groups. Its quirks are kept: one leading `:` is skipped (`[:1::2]` is read), and a `::`
+ * after seven groups is refused (`[1:2:3:4:5:6:7::]`). Checked against nginx -t in test/servers/pass-addresses.test.ts.
+ */
+export function inet6Addr(text: string): boolean {
+  let p = text.charCodeAt(0) === 58 /* : */ ? 1 : 0;
+  let zero = false, digit = -1, nibbles = 0, n = 8;
+  for (; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 58 /* : */) {
+      if (nibbles) {
+        digit = p + 1;
+        if (--n) { nibbles = 0; continue; }
+      } else if (!zero) {
+        digit = p + 1;
+        zero = true;
+        continue;
+      }
+      return false;
+    }
+    if (c === 46 /* . */ && nibbles) {
+      // The IPv4 tail takes two groups and ends the address.
+      if (n < 2 || digit < 0 || !inetAddr(text.slice(digit))) return false;
+      n--;
+      break;
+    }
+    if (++nibbles > 4) return false;
+    const h = c | 0x20;
+    if (!((c >= 48 && c <= 57) || (h >= 97 && h <= 102))) return false;
+  }
+  if (nibbles === 0 && !zero) return false;
+  return --n ? zero : !zero;
+}
+
 function parseAddressText(text: string): ParsedAddress {
   const hasVariables = text.includes('$');
   if (text.startsWith('unix:')) {
@@ -147,9 +199,14 @@ function parseAddressText(text: string): ParsedAddress {
   let ipv6 = false;
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close < 0) return { error: `invalid IPv6 address "${text}"` };
+    // nginx 1.22.1: `server [fe80::1:80;` gives invalid host in upstream "[fe80::1:80"
+    if (close < 0) return { error: `invalid host in upstream "${text}"` };
     host = text.slice(1, close);
     ipv6 = true;
+    if (host && !hasVariables && !inet6Addr(host)) {
+      const zone = host.indexOf('%');
+      return { error: `invalid IPv6 address in upstream "${text}"${zone >= 0 ? `: nginx takes no zone index ("${host.slice(zone)}") in an address` : ''}` };
+    }
     const rest = text.slice(close + 1);
     if (rest) {
       if (!rest.startsWith(':')) return { error: `invalid host in upstream "${text}"` };
@@ -239,7 +296,8 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
     // `proxy_pass 127.0.0.1:19005/;` in stream {} stops it with invalid host in upstream "127.0.0.1:19005/").
     if (target.uri !== undefined && (directive !== 'proxy_pass' || module === 'stream')) {
       target.errorKind = 'address';
-      target.error = `invalid host in upstream "${value}": ${directive}${module === 'stream' ? ' in stream {}' : ''} takes an address without a URI`;
+      // nginx quotes what follows the scheme: grpc_pass grpc://u/x gives invalid host in upstream "u/x".
+      target.error = `invalid host in upstream "${rest}": ${directive}${module === 'stream' ? ' in stream {}' : ''} takes an address without a URI`;
       return target;
     }
   }
