@@ -15,10 +15,22 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   summary: 'A proxy or upstream directive has too few or too many arguments (proxy_set_header with a name but no value): nginx refuses to start.',
-  directives: ['proxy_set_header', 'proxy_http_version', 'proxy_pass', 'proxy_read_timeout', 'keepalive'],
+  directives: ['proxy_set_header', 'proxy_http_version', 'proxy_pass', 'proxy_read_timeout', 'keepalive', 'location'],
   versions: 'all (keepalive with "local": < 1.29.7)',
   check(ctx) {
     for (const node of ctx.config.all) {
+      // location takes a path, or a modifier and a path; nginx 1.22.1 counts its words before it reads the block.
+      // (`location /a /b` is refused differently, as an invalid modifier.)
+      if (node.name === 'location' && node.directive.block && (node.context === 'server' || node.context === 'location')) {
+        const n = node.directive.args.length;
+        if ((n === 0 || n > 2) && !templateLine(node)) {
+          ctx.report({
+            node,
+            message: `nginx will not start: invalid number of arguments in "location" directive — it takes a path (location /api/), or a modifier and a path or pattern (location = /health, location ~ \\.php$), and this line has ${n}${n > 2 ? ' (a pattern with spaces needs quotes)' : ''}`,
+          });
+        }
+        continue;
+      }
       const info = placementInfo(node);
       // An unterminated line, or one that opens a block it should not have, is a syntax error already; a misplaced
       // one is reported as such (nginx says that first).
