@@ -1,6 +1,7 @@
 // Addresses of pass directives and upstream servers against the real `nginx -t` (1.22.1): invalid-upstream-address
 // reports a line exactly when nginx refuses it with an address error, and quotes what nginx quotes (grpc_pass
-// grpc://u/x: nginx names "u/x", what follows the scheme). The IPv6 cases follow ngx_inet6_addr's own quirks.
+// grpc://u/x: nginx names "u/x", what follows the scheme). The IPv6 cases follow ngx_inet6_addr's own quirks, and a
+// `$` without a variable name after it stops nginx when it compiles the pass ("invalid variable name").
 // proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,6 +20,11 @@ const CASES: [string, string][] = [
   ['127.0.0.1:47104', 'fastcgi_pass u/x'],
   ['127.0.0.1:47104', 'proxy_pass http://[fe80::1%eth0]:80'],
   ['[fe80::1:80', 'proxy_pass http://u'],
+  // Variables: the pass is compiled as a script first (a resolver is not needed for nginx -t to get there).
+  ...['http://127.0.0.1:47104$', 'http://127.0.0.1:47104$/', 'http://$host$-x', 'http://${host}', 'http://${}', 'http://${host', 'http://127.0.0.1$1x', 'http://u/$', 'http://u$uri', 'http://u/${request_uri}x']
+    .map((v): [string, string] => ['127.0.0.1:47104', `proxy_pass ${v}`]),
+  ['127.0.0.1:47104', 'grpc_pass grpc://127.0.0.1:1$'],
+  ['127.0.0.1:47104', 'fastcgi_pass 127.0.0.1:1$'],
   ...V6.map((a): [string, string] => [`[${a}]:80`, 'proxy_pass http://u']),
 ];
 
@@ -31,7 +37,7 @@ for (const [server, pass] of CASES) {
     const found = lintText(text).findings.filter((f) => f.ruleId === 'invalid-upstream-address').map((f) => f.message);
     if (t.ok) assert.deepEqual(found, []);
     else {
-      assert.ok(emerg && /upstream "/.test(emerg), t.output);
+      assert.ok(emerg && /upstream "|variable/.test(emerg), t.output);
       assert.equal(found.length, 1, `nginx says ${emerg}; proxylint says: ${found.join(' | ')}`);
       assert.ok(found[0].includes(emerg!), `nginx says ${emerg}; proxylint says: ${found[0]}`);
     }

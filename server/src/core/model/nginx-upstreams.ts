@@ -234,6 +234,42 @@ function parseAddressText(text: string): ParsedAddress {
   return { address: { host, port, isIp: ipv6 || v4 === 1, ipv6, hasVariables } };
 }
 
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * The error ngx_http_script_compile (nginx 1.22.1) stops with on the `$` references of a value, or undefined: a `$`
+ * needs a name of letters, digits and underscores after it (or a capture digit 1-9), or one in braces, `${name}`.
+ * `$` at the end, `$/`, `$-x` and `${}` are "invalid variable name"; `${name` without its brace is "the closing
+ * bracket in "name" variable is missing". Checked against nginx -t in test/servers/pass-addresses.test.ts.
+ */
+export function variableSyntaxError(value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '$') continue;
+    if (++i === value.length) return 'invalid variable name';
+    if (value[i] >= '1' && value[i] <= '9') continue;
+    let bracket = false;
+    if (value[i] === '{') {
+      bracket = true;
+      if (++i === value.length) return 'invalid variable name';
+    }
+    const start = i;
+    let end = i;
+    for (; i < value.length; i++) {
+      if (value[i] === '}' && bracket) {
+        bracket = false;
+        break;
+      }
+      if (!NAME_CHAR.test(value[i])) break;
+      end = i + 1;
+    }
+    if (bracket) return `the closing bracket in "${value.slice(start, end)}" variable is missing`;
+    if (end === start) return 'invalid variable name';
+    // The loop stopped on the character after the name (or on the closing brace): look at it again.
+    if (value[i] !== '}') i--;
+  }
+  return undefined;
+}
+
 function parsePass(node: ConfigNode): PassTarget | undefined {
   const arg = node.directive.args[0];
   if (!arg) return undefined;
@@ -255,6 +291,13 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
     error: undefined,
     errorKind: undefined,
   };
+  // An http pass with a variable is compiled as a script before anything else is read from it.
+  const scriptError = target.hasVariables && module === 'http' && directive !== 'memcached_pass' ? variableSyntaxError(value) : undefined;
+  if (scriptError) {
+    target.errorKind = 'address';
+    target.error = scriptError;
+    return target;
+  }
   const allowed = (module === 'http' && HTTP_SCHEMES[directive]) || NO_SCHEMES;
   const sep = value.indexOf('://');
   let rest = value;
