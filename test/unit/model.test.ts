@@ -183,7 +183,9 @@ test('address parsing mirrors nginx errors', () => {
   assert.match(parseAddress('127.0.0.1:70000').error!, /invalid port/);
   assert.match(parseAddress('127.0.0.1:0').error!, /invalid port/);
   assert.match(parseAddress('256.1.1.1:80').error!, /not a valid IPv4/);
-  assert.match(parseAddress('[::1').error!, /invalid IPv6/);
+  // nginx 1.22.1: an unclosed bracket is an invalid host; a bracketed text that is no IPv6 address an invalid IPv6 address.
+  assert.match(parseAddress('[::1').error!, /^invalid host in upstream "\[::1"/);
+  assert.match(parseAddress('[fe80::1%eth0]:80').error!, /^invalid IPv6 address in upstream "\[fe80::1%eth0\]:80"/);
   assert.equal(parseAddress('app:3000').address!.host, 'app');
   assert.equal(parseAddress('unix:/tmp/x.sock').address!.unix, '/tmp/x.sock');
 });

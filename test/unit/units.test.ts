@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatDuration, formatSize, parseNginxSize, parseNginxTime } from '../../server/src/core/model/units';
+import { formatDuration, formatSize, parseNginxSize, parseNginxSizeT, parseNginxTime } from '../../server/src/core/model/units';
 import { atLeast, parseVersion } from '../../server/src/core/model/version';
 
 test('nginx times: bare seconds, units, combinations, and rejects', () => {
@@ -90,4 +90,19 @@ test('versions: unknown stays undefined so rules can stay conservative', () => {
   assert.equal(atLeast(parseVersion('1.29.7'), '1.29.7'), true);
   assert.equal(atLeast(parseVersion('unknown'), '1.29.7'), undefined);
   assert.equal(parseVersion('banana'), null);
+});
+
+test('nginx size_t sizes (ngx_parse_size): k and m only, nothing past 63 bits; limits as nginx 1.22.1 -t drew them', () => {
+  assert.equal(parseNginxSizeT('16k'), 16384);
+  assert.equal(parseNginxSizeT('2048m'), 2048 * 1048576);
+  assert.equal(parseNginxSizeT('0'), 0);
+  // "proxy_max_temp_file_size 1g" and "proxy_buffer_size 99999999999999999999k": "directive invalid value".
+  assert.equal(parseNginxSizeT('1g'), null);
+  assert.equal(parseNginxSizeT('99999999999999999999k'), null);
+  assert.equal(parseNginxSizeT('k'), null);
+  // (2^63 − 1) / 1024 = 9007199254740991: nginx reads that many k, and refuses one more.
+  assert.notEqual(parseNginxSizeT('9007199254740991k'), null);
+  assert.equal(parseNginxSizeT('9007199254740992k'), null);
+  assert.notEqual(parseNginxSizeT('9223372036854775807'), null);
+  assert.equal(parseNginxSizeT('9223372036854775808'), null);
 });

@@ -18,7 +18,7 @@ export const IO_FAMILIES: Family[] = [
         `A response header larger than this buffer (big \`Set-Cookie\` values, JWTs or session tokens, long CSP or \`Link\` headers) is treated as invalid: nginx answers **502** \`upstream sent too big header …\` and counts a failed attempt towards \`max_fails\` (with the default \`max_fails=1\` the server is skipped for \`fail_timeout\`: \`upstream server temporarily disabled\`), but passes the request to the next server only when \`${d('next_upstream')}\` lists \`invalid_header\`. The default is one memory page, 4k on most x86-64 systems (8k on some platforms).` +
         (m.id === 'proxy' ? ' Auth services behind `auth_request` are a frequent source.' : '') +
         (m.buffering
-          ? ` Raising it *alone* can stop nginx from reloading: \`${d('busy_buffers_size')}\` then defaults to twice this size and must stay below all \`${d('buffers')}\` minus one — on 4 KiB pages \`${d('buffer_size')} 16k\` alone fails \`nginx -t\`. Change the three together, e.g. \`${d('buffer_size')} 16k; ${d('buffers')} 8 16k; ${d('busy_buffers_size')} 32k;\`.`
+          ? ` Raising it *alone* can stop nginx from reloading: \`${d('busy_buffers_size')}\` then defaults to twice this size and must stay below all \`${d('buffers')}\` minus one — on 4 KiB pages \`${d('buffer_size')} 16k\` alone fails \`nginx -t\`. Change the three together, e.g. \`${d('buffer_size')} 16k; ${d('buffers')} 8 16k; ${d('busy_buffers_size')} 32k;\`, and check an explicit \`${d('temp_file_write_size')}\` or non-zero \`${d('max_temp_file_size')}\`: nginx refuses to start when either is smaller than the larger of this buffer and one \`${d('buffers')}\` buffer.`
           : '') +
         grpcNote(m),
       statusCodes: m.buffering ? ['502', 'startup-failure'] : ['502'],
@@ -197,7 +197,7 @@ export const IO_FAMILIES: Family[] = [
     build: (m) => ({
       summary: `The largest temporary file nginx may write when a buffered response from the ${m.backend} does not fit into the memory buffers; \`0\` disables temporary files.`,
       failure:
-        'When the limit is reached (or with `0`), nginx stops reading ahead and passes the rest of the response at the client\'s pace, which keeps the backend connection busy for longer — for large downloads the same effect as turning buffering off (slow clients pin application workers, more 502/504 under load). Responses being cached or stored are not limited by it.',
+        `When the limit is reached (or with \`0\`), nginx stops reading ahead and passes the rest of the response at the client\'s pace, which keeps the backend connection busy for longer — for large downloads the same effect as turning buffering off (slow clients pin application workers, more 502/504 under load). Responses being cached or stored are not limited by it. A value other than \`0\` below the larger of \`${m.id}_buffer_size\` and one \`${m.id}_buffers\` buffer stops nginx from starting (\`"${m.id}_max_temp_file_size" must be equal to zero to disable temporary files usage or …\`, nginx 1.22.1).`,
       statusCodes: ['none'],
       logLines: [],
       defaultValue: '1024m',

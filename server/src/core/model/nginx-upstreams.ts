@@ -143,6 +143,58 @@ export function parseAddress(text: string): { address?: Address; error?: string 
   return parsed;
 }
 
+/** ngx_inet_addr: exactly four dot-separated decimal octets up to 255 (empty ones count as 0, as nginx reads them). */
+function inetAddr(text: string): boolean {
+  let octet = 0, dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return false;
+    } else if (c === 46 /* . */) {
+      dots++;
+      octet = 0;
+    } else return false;
+  }
+  return dots === 3;
+}
+
+/**
+ * Whether nginx 1.22.1's ngx_inet6_addr reads the text between the brackets of `[…]:port` as an address, step by step
+ * as it does: no zone index (`fe80::1%eth0` is refused), at most one `::`, up to four hex digits a group, an IPv4
+ * tail only in the last two groups. Its quirks are kept: one leading `:` is skipped (`[:1::2]` is read), and a `::`
+ * after seven groups is refused (`[1:2:3:4:5:6:7::]`). Checked against nginx -t in test/servers/pass-addresses.test.ts.
+ */
+export function inet6Addr(text: string): boolean {
+  let p = text.charCodeAt(0) === 58 /* : */ ? 1 : 0;
+  let zero = false, digit = -1, nibbles = 0, n = 8;
+  for (; p < text.length; p++) {
+    const c = text.charCodeAt(p);
+    if (c === 58 /* : */) {
+      if (nibbles) {
+        digit = p + 1;
+        if (--n) { nibbles = 0; continue; }
+      } else if (!zero) {
+        digit = p + 1;
+        zero = true;
+        continue;
+      }
+      return false;
+    }
+    if (c === 46 /* . */ && nibbles) {
+      // The IPv4 tail takes two groups and ends the address.
+      if (n < 2 || digit < 0 || !inetAddr(text.slice(digit))) return false;
+      n--;
+      break;
+    }
+    if (++nibbles > 4) return false;
+    const h = c | 0x20;
+    if (!((c >= 48 && c <= 57) || (h >= 97 && h <= 102))) return false;
+  }
+  if (nibbles === 0 && !zero) return false;
+  return --n ? zero : !zero;
+}
+
 function parseAddressText(text: string): ParsedAddress {
   const hasVariables = text.includes('$');
   if (text.startsWith('unix:')) {
@@ -154,9 +206,14 @@ function parseAddressText(text: string): ParsedAddress {
   let ipv6 = false;
   if (text.startsWith('[')) {
     const close = text.indexOf(']');
-    if (close < 0) return { error: `invalid IPv6 address "${text}"` };
+    // nginx 1.22.1: `server [fe80::1:80;` gives invalid host in upstream "[fe80::1:80"
+    if (close < 0) return { error: `invalid host in upstream "${text}"` };
     host = text.slice(1, close);
     ipv6 = true;
+    if (host && !hasVariables && !inet6Addr(host)) {
+      const zone = host.indexOf('%');
+      return { error: `invalid IPv6 address in upstream "${text}"${zone >= 0 ? `: nginx takes no zone index ("${host.slice(zone)}") in an address` : ''}` };
+    }
     const rest = text.slice(close + 1);
     if (rest) {
       if (!rest.startsWith(':')) return { error: `invalid host in upstream "${text}"` };
@@ -184,6 +241,42 @@ function parseAddressText(text: string): ParsedAddress {
   return { address: { host, port, isIp: ipv6 || v4 === 1, ipv6, hasVariables } };
 }
 
+const NAME_CHAR = /[A-Za-z0-9_]/;
+
+/**
+ * The error ngx_http_script_compile (nginx 1.22.1) stops with on the `$` references of a value, or undefined: a `$`
+ * needs a name of letters, digits and underscores after it (or a capture digit 1-9), or one in braces, `${name}`.
+ * `$` at the end, `$/`, `$-x` and `${}` are "invalid variable name"; `${name` without its brace is "the closing
+ * bracket in "name" variable is missing". Checked against nginx -t in test/servers/pass-addresses.test.ts.
+ */
+export function variableSyntaxError(value: string): string | undefined {
+  for (let i = 0; i < value.length; i++) {
+    if (value[i] !== '$') continue;
+    if (++i === value.length) return 'invalid variable name';
+    if (value[i] >= '1' && value[i] <= '9') continue;
+    let bracket = false;
+    if (value[i] === '{') {
+      bracket = true;
+      if (++i === value.length) return 'invalid variable name';
+    }
+    const start = i;
+    let end = i;
+    for (; i < value.length; i++) {
+      if (value[i] === '}' && bracket) {
+        bracket = false;
+        break;
+      }
+      if (!NAME_CHAR.test(value[i])) break;
+      end = i + 1;
+    }
+    if (bracket) return `the closing bracket in "${value.slice(start, end)}" variable is missing`;
+    if (end === start) return 'invalid variable name';
+    // The loop stopped on the character after the name (or on the closing brace): look at it again.
+    if (value[i] !== '}') i--;
+  }
+  return undefined;
+}
+
 function parsePass(node: ConfigNode): PassTarget | undefined {
   const arg = node.directive.args[0];
   if (!arg) return undefined;
@@ -205,6 +298,13 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
     error: undefined,
     errorKind: undefined,
   };
+  // An http pass with a variable is compiled as a script before anything else is read from it.
+  const scriptError = target.hasVariables && module === 'http' && directive !== 'memcached_pass' ? variableSyntaxError(value) : undefined;
+  if (scriptError) {
+    target.errorKind = 'address';
+    target.error = scriptError;
+    return target;
+  }
   const allowed = (module === 'http' && HTTP_SCHEMES[directive]) || NO_SCHEMES;
   const sep = value.indexOf('://');
   let rest = value;
@@ -246,7 +346,8 @@ function parsePass(node: ConfigNode): PassTarget | undefined {
     // `proxy_pass 127.0.0.1:19005/;` in stream {} stops it with invalid host in upstream "127.0.0.1:19005/").
     if (target.uri !== undefined && (directive !== 'proxy_pass' || module === 'stream')) {
       target.errorKind = 'address';
-      target.error = `invalid host in upstream "${value}": ${directive}${module === 'stream' ? ' in stream {}' : ''} takes an address without a URI`;
+      // nginx quotes what follows the scheme: grpc_pass grpc://u/x gives invalid host in upstream "u/x".
+      target.error = `invalid host in upstream "${rest}": ${directive}${module === 'stream' ? ' in stream {}' : ''} takes an address without a URI`;
       return target;
     }
   }

@@ -114,6 +114,25 @@ export function parseNginxSize(text: string): number | null {
   return Number(m[1]) * SIZE_UNIT[m[2]];
 }
 
+const SIZE_T = /^(\d+)([kKmM]?)$/;
+const SIZE_T_MAX = 2n ** 63n - 1n;
+
+/**
+ * Bytes of a size as ngx_parse_size reads it (nginx 1.22.1, 64-bit), for the size_t directives (*_buffer_size,
+ * *_buffers, *_busy_buffers_size, *_temp_file_write_size, *_max_temp_file_size): digits with an optional k or m
+ * (no g: "1g" is an invalid value there), and null when the number times its unit would not fit in 63 bits, which
+ * nginx refuses as an invalid value rather than wrapping ("9007199254740991k" is read, "9007199254740992k" is not).
+ * Totals past 2^53 are rounded, which only such absurd values meet.
+ */
+export function parseNginxSizeT(text: string): number | null {
+  const m = SIZE_T.exec(text);
+  if (!m) return null;
+  const scale = SIZE_UNIT[m[2]];
+  // Short digit strings cannot overflow; only long ones are checked exactly.
+  if (m[1].length > 15 && BigInt(m[1]) > SIZE_T_MAX / BigInt(scale)) return null;
+  return Number(m[1]) * scale;
+}
+
 export function formatDuration(ms: number): string {
   if (ms % 3_600_000 === 0 && ms >= 3_600_000) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms >= 60_000) return `${ms / 60_000}m`;

@@ -5,7 +5,7 @@ import { moduleOf } from '../../model/nginx-upstreams';
 import { formatSize } from '../../model/units';
 import type { Directive } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { BUFFER_MODULES, bufferEdits, bufferError, bufferLines, bufferSet, bufferSetOf, consistentBuffers, names, nginxBufferMessage, text, type BufferError, type BufferSet } from './neighbours-support';
+import { BUFFER_KEYS, BUFFER_MODULES, DEFAULT_MAX_TEMP, bufferEdits, bufferError, bufferLines, bufferNodesAt, bufferSet, bufferSetOf, bufferUnit, consistentBuffers, names, nginxBufferMessage, text, type BufferError, type BufferSet } from './neighbours-support';
 
 /** Blocks whose configuration nginx merges (and checks) on its own: every server and location, nested ones included. */
 const MERGED = new Set(['server', 'location', 'if-location', 'limit_except']);
@@ -17,20 +17,21 @@ function isMergeScope(n: ConfigNode): boolean {
   return MERGED.has(ctxName) || (ctxName === 'http' && !n.children.some((c) => c.name === 'server'));
 }
 
-/** The twelve directives, three per module in bufferSetOf's order: a row holds the first line in force of each. */
-const ROW_NAMES = BUFFER_MODULES.flatMap((m) => { const n = names(m); return [n.bufferSize, n.buffers, n.busy]; });
+/** The twenty directives, five per module in BUFFER_KEYS order: a row holds the first line in force of each. */
+const PER_MODULE = BUFFER_KEYS.length;
+const ROW_NAMES = BUFFER_MODULES.flatMap((m) => { const n = names(m); return BUFFER_KEYS.map((k) => n[k]); });
 type Row = readonly (ConfigNode | undefined)[];
 /** No buffer line in force: every level of a typical configuration below its few explicit settings. */
 const EMPTY_ROW: Row = Object.freeze(ROW_NAMES.map(() => undefined));
 
-/** A level's own first line of each of the twelve, completed with the inherited ones once `resolved`. */
+/** A level's own first line of each of the twenty, completed with the inherited ones once `resolved`. */
 interface Written {
   row: (ConfigNode | undefined)[];
   resolved: boolean;
 }
 
 /**
- * Per level that writes any of the twelve, the first line of each it writes, from the by-name index (a few
+ * Per level that writes any of the twenty, the first line of each it writes, from the by-name index (a few
  * thousand lines) rather than a scan of every level's children. The index is in document order, so the first
  * line met for a level is its first child of that name, as ctx.effective() would find it.
  */
@@ -48,15 +49,15 @@ function writtenRows(ctx: NginxRuleContext): Map<ConfigNode | null, Written> {
 }
 
 /**
- * The row in force in a level (what ctx.effective(level, name).nodes[0] gives for the twelve names), made from
+ * The row in force in a level (what ctx.effective(level, name).nodes[0] gives for the twenty names), made from
  * its parent's row: the level's own lines, and the parent's for the others when the level inherits. A level that
- * writes none of the twelve shares its parent's row object (or EMPTY_ROW), so equal rows are recognisable by
+ * writes none of the twenty shares its parent's row object (or EMPTY_ROW), so equal rows are recognisable by
  * identity, and every row in force anywhere is EMPTY_ROW or the row of a level that writes one of the lines.
  * Whether a level inherits at all is nginx-effective's call: it is asked once, and only when it matters (the
  * parent has a line in force that this level does not write).
  */
 function rowsInForce(ctx: NginxRuleContext, own: Map<ConfigNode | null, Written>): (level: ConfigNode | null) => Row {
-  /** Rows of the levels that write none of the twelve. */
+  /** Rows of the levels that write none of the twenty. */
   const shared = new Map<ConfigNode | null, Row>();
   const rowOf = (level: ConfigNode | null): Row => {
     const w = own.get(level);
@@ -83,20 +84,27 @@ function rowsInForce(ctx: NginxRuleContext, own: Map<ConfigNode | null, Written>
 }
 
 /**
- * Triples of parsed directives that passed (or cannot be checked). Every location that includes one snippet has
- * its own nodes but shares the snippet's parsed directives, so their values are parsed and checked once.
+ * Tuples of parsed directives (one per BUFFER_KEYS entry) that passed or cannot be checked. Every location that
+ * includes one snippet has its own nodes but shares the snippet's parsed directives, so their values are parsed and
+ * checked once.
  */
-class TripleSet<T> {
-  private readonly map = new Map<T, Map<T, Set<T>>>();
-  has(a: T, b: T, c: T): boolean {
-    return this.map.get(a)?.get(b)?.has(c) ?? false;
+class TupleSet<T> {
+  private readonly root = new Map<T, unknown>();
+  has(keys: readonly T[]): boolean {
+    let m: Map<T, unknown> | undefined = this.root;
+    for (const k of keys) {
+      if (!m) return false;
+      m = m.get(k) as Map<T, unknown> | undefined;
+    }
+    return m !== undefined;
   }
-  add(a: T, b: T, c: T): void {
-    let byB = this.map.get(a);
-    if (!byB) this.map.set(a, (byB = new Map()));
-    let cs = byB.get(b);
-    if (!cs) byB.set(b, (cs = new Set()));
-    cs.add(c);
+  add(keys: readonly T[]): void {
+    let m = this.root;
+    for (const k of keys) {
+      let next = m.get(k) as Map<T, unknown> | undefined;
+      if (!next) m.set(k, (next = new Map()));
+      m = next;
+    }
   }
 }
 
@@ -108,24 +116,36 @@ function depth(n: ConfigNode): number {
 
 /** The lines behind the failed inequality; the deepest one is the change that broke it (on a tie, the first listed). */
 function involved(b: BufferSet, e: BufferError): ConfigNode[] {
-  const headerWins = b.bufferSize >= b.size;
-  const list = e === 'too-few' ? [b.nodes.buffers] : e === 'busy-too-small' ? [b.nodes.busy, headerWins ? b.nodes.bufferSize : b.nodes.buffers] : [b.nodes.busy ?? (headerWins ? b.nodes.bufferSize : undefined), b.nodes.buffers];
+  // The line that makes the unit (max of the header buffer and one body buffer) what it is.
+  const unitLine = b.bufferSize >= b.size ? b.nodes.bufferSize : b.nodes.buffers;
+  const list =
+    e === 'too-few' ? [b.nodes.buffers]
+    : e === 'busy-too-small' ? [b.nodes.busy, unitLine]
+    : e === 'busy-too-large' ? [b.nodes.busy ?? (b.bufferSize >= b.size ? b.nodes.bufferSize : undefined), b.nodes.buffers]
+    : e === 'temp-write-too-small' ? [b.nodes.tempWrite, unitLine]
+    : [b.nodes.maxTemp, unitLine];
   return list.filter((n): n is ConfigNode => !!n);
 }
 
 function detail(m: string, b: BufferSet, e: BufferError, unless: string): string {
   const n = names(m);
-  const max = Math.max(b.bufferSize, b.size);
+  const max = bufferUnit(b);
   const busy = b.busy ?? 2 * max;
   const busyText = b.busy === undefined ? `the default ${n.busy} ${formatSize(busy)} (2 × ${formatSize(max)}${unless})` : `${n.busy} ${formatSize(busy)}`;
+  const unitText = `${formatSize(max)}, the larger of ${n.bufferSize} ${formatSize(b.bufferSize)} and one ${formatSize(b.size)} buffer`;
   if (e === 'too-few') return `${n.buffers} ${b.num} ${formatSize(b.size)} has fewer than 2 buffers`;
-  if (e === 'busy-too-small') return `${busyText} is smaller than ${formatSize(max)}, the larger of ${n.bufferSize} ${formatSize(b.bufferSize)} and one ${formatSize(b.size)} buffer`;
-  return `${busyText} is more than (${b.num} − 1) × ${formatSize(b.size)} = ${formatSize((b.num - 1) * b.size)} of ${n.buffers} ${b.num} ${formatSize(b.size)}`;
+  if (e === 'busy-too-small') return `${busyText} is smaller than ${unitText}`;
+  if (e === 'busy-too-large') return `${busyText} is more than (${b.num} − 1) × ${formatSize(b.size)} = ${formatSize((b.num - 1) * b.size)} of ${n.buffers} ${b.num} ${formatSize(b.size)}`;
+  // The write size's default is 2 × the unit, which always passes: only an explicit one gets here.
+  if (e === 'temp-write-too-small') return `${n.tempWrite} ${formatSize(b.tempWrite ?? 2 * max)} is smaller than ${unitText}`;
+  const maxTemp = b.maxTemp ?? DEFAULT_MAX_TEMP;
+  return `${b.maxTemp === undefined ? `the default ${n.maxTemp} ${formatSize(maxTemp)}` : `${n.maxTemp} ${formatSize(maxTemp)}`} is neither 0 (no temporary files) nor at least ${unitText}`;
 }
 
 /**
- * nginx checks three inequalities between *_buffer_size, *_buffers and *_busy_buffers_size at every level
- * when it merges the configuration, and refuses to start if one fails. Raising proxy_buffer_size alone is the
+ * nginx checks *_buffers, *_busy_buffers_size, *_temp_file_write_size and *_max_temp_file_size against
+ * *_buffer_size and each other at every level when it merges the configuration, and refuses to start if one
+ * check fails. Raising proxy_buffer_size alone is the
  * classic trap: it doubles the default busy size past what the default buffers can hold.
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_busy_buffers_size
  */
@@ -135,7 +155,7 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   judgesMergedValues: true,
-  summary: 'The *_buffer_size, *_buffers and *_busy_buffers_size values in force do not fit together: nginx refuses to start.',
+  summary: 'The *_buffer_size, *_buffers, *_busy_buffers_size, *_temp_file_write_size and *_max_temp_file_size values in force do not fit together: nginx refuses to start.',
   directives: BUFFER_MODULES.flatMap((m) => Object.values(names(m))),
   versions: 'all',
   check(ctx) {
@@ -143,16 +163,17 @@ export default defineNginxRule({
     const own = writtenRows(ctx);
     const rowOf = rowsInForce(ctx, own);
     const page = ctx.target.pageSize;
-    const consistent = new TripleSet<Directive | undefined>();
-    /** Whether a module's three lines in this row are inconsistent (else they are remembered as fine). */
+    const consistent = new TupleSet<Directive | undefined>();
+    /** Whether a module's five lines in this row are inconsistent (else they are remembered as fine). */
     const failing = (row: Row, mi: number): boolean => {
-      const bs = row[3 * mi], bufs = row[3 * mi + 1], busy = row[3 * mi + 2];
+      const lines = row.slice(PER_MODULE * mi, PER_MODULE * (mi + 1));
       // With none of the module's lines in force there is no line a finding could point at (see involved()).
-      if (!bs && !bufs && !busy) return false;
-      if (consistent.has(bs?.directive, bufs?.directive, busy?.directive)) return false;
-      const b = bufferSetOf(page, bs, bufs, busy);
+      if (lines.every((l) => !l)) return false;
+      const key = lines.map((l) => l?.directive);
+      if (consistent.has(key)) return false;
+      const b = bufferSetOf(page, lines[0], lines[1], lines[2], lines[3], lines[4]);
       if (b && bufferError(b)) return true;
-      consistent.add(bs?.directive, bufs?.directive, busy?.directive);
+      consistent.add(key);
       return false;
     };
     // Only the rows of levels that write lines can fail (see rowsInForce). Nearly always none does, and then the
@@ -173,7 +194,8 @@ export default defineNginxRule({
       for (let mi = 0; mi < BUFFER_MODULES.length; mi++) {
         if (!failing(row, mi)) continue;
         const m = BUFFER_MODULES[mi];
-        const b = bufferSetOf(page, row[3 * mi], row[3 * mi + 1], row[3 * mi + 2])!;
+        const at = PER_MODULE * mi;
+        const b = bufferSetOf(page, row[at], row[at + 1], row[at + 2], row[at + 3], row[at + 4])!;
         const e = bufferError(b)!;
         const nodes = involved(b, e);
         if (!nodes.length) continue;
@@ -185,10 +207,9 @@ export default defineNginxRule({
         let fix;
         if (atLevel && bufferError(atLevel)) {
           const v = consistentBuffers(atLevel);
-          const here = [atLevel.nodes.bufferSize, atLevel.nodes.buffers, atLevel.nodes.busy].map((n) => (n && n.parent === level ? n : undefined));
           const lines = bufferLines(m, v);
-          const edits = bufferEdits(lines, here, culprit, level);
-          if (edits) fix = { title: `Set all three consistently: ${lines.join(' ')}`, edits };
+          const edits = bufferEdits(lines, bufferNodesAt(atLevel, level), culprit, level);
+          if (edits) fix = { title: `Set the buffer sizes consistently: ${lines.filter((l) => l).join(' ')}`, edits };
         }
         const related: RelatedLocation[] = nodes.filter((n) => n !== culprit).map((n) => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message: `also in force: ${text(n)}` }));
         ctx.report({

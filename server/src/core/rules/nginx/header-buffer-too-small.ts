@@ -1,10 +1,10 @@
-import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
+import { unlessIncluderSets } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { PASS_OF, HTTP_UPSTREAM_MODULES, type UpstreamModule } from '../../model/nginx-modules';
 import { formatSize, parseNginxSize } from '../../model/units';
 import { replaceSpan } from '../../fix';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { bufferEdits, bufferLines, bufferSet, consistentBuffers, locationPath, names, scopeOf, type BufferModule, insertAfter, settingsAnchor } from './neighbours-support';
+import { bufferEdits, bufferLines, bufferNodesAt, bufferSet, consistentBuffers, locationPath, names, scopeOf, type BufferModule, insertAfter, settingsAnchor } from './neighbours-support';
 
 /** Identity providers and auth proxies: their responses carry session cookies and tokens in headers. */
 const IDP = /(?<![a-z0-9])(oauth2?(?:[-_]?proxy)?|oidc|keycloak|authelia|authentik|vouch|pomerium|sso|dex|okta|zitadel|gatekeeper|lemonldap|shibboleth|casdoor|kanidm)(?![a-z0-9])/i;
@@ -80,10 +80,11 @@ export default defineNginxRule({
       } else {
         const b = bufferSet(ctx, fixScope, m as BufferModule);
         if (b) {
+          // The same arithmetic as buffer-size-arithmetic, so a *_temp_file_write_size or *_max_temp_file_size in
+          // force that the bigger header buffer outgrows is raised with it rather than left for nginx -t to refuse.
           const lines = bufferLines(m, consistentBuffers({ ...b, bufferSize: HEADER_SIZE }));
-          const hereNodes = [b.nodes.bufferSize, b.nodes.buffers, b.nodes.busy].map((n: ConfigNode | undefined) => (n && n.parent === fixScope ? n : undefined));
-          const edits = bufferEdits(lines, hereNodes, anchor, fixScope);
-          if (edits) suggestion = { title: `Raise the header buffer and keep the buffer arithmetic valid: ${lines.join(' ')}`, edits };
+          const edits = bufferEdits(lines, bufferNodesAt(b, fixScope), anchor, fixScope);
+          if (edits) suggestion = { title: `Raise the header buffer and keep the buffer arithmetic valid: ${lines.filter((l) => l).join(' ')}`, edits };
         }
       }
       ctx.report({

@@ -4,10 +4,11 @@ import { closest } from '../../model/names';
 import { nginxDirective } from '../../model/nginx-directives';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
-import { parseNginxTime, type NginxTimeForm } from '../../model/units';
+import { parseNginxSizeT, parseNginxTime, type NginxTimeForm } from '../../model/units';
 import { atLeast } from '../../model/version';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { BUFFER_MODULES, names } from './neighbours-support';
 import { allowedIn, inReferenceContexts, placementKnown, templateLine } from './placement-support';
 
 /**
@@ -201,13 +202,79 @@ function checkErrorPage(ctx: NginxRuleContext, node: ConfigNode): void {
 }
 
 /**
+ * The buffer sizes nginx reads with ngx_parse_size (ngx_conf_set_size_slot): in http {} and, for proxy_buffer_size,
+ * in stream {} too. gRPC has its header buffer only.
+ */
+const SIZE_DIRECTIVES = new Set([
+  'grpc_buffer_size',
+  ...BUFFER_MODULES.flatMap((m) => { const n = names(m); return [n.bufferSize, n.busy, n.tempWrite, n.maxTemp]; }),
+]);
+const BUFS_DIRECTIVES = new Set(BUFFER_MODULES.map((m) => names(m).buffers));
+const SIZE_FORM = 'a whole number of bytes with an optional k or m (no g), as in 16k, below 2^63 bytes';
+
+/**
+ * A buffer size nginx cannot read stops it with `"proxy_buffer_size" directive invalid value` (nginx 1.22.1), and so
+ * does a *_buffers count or size it cannot read, a count of 0 or a size of 0. A size past 63 bits is refused, not
+ * wrapped, so buffer-size-arithmetic never computes with one.
+ */
+function checkSize(ctx: NginxRuleContext, node: ConfigNode): void {
+  const args = node.directive.args;
+  const bad = (arg: Arg, why: string) =>
+    ctx.report({ at: { file: node.file, start: arg.start, end: arg.end }, message: `nginx will not start: "${node.name}" directive invalid value — ${why}` });
+  if (!BUFS_DIRECTIVES.has(node.name)) {
+    if (!unknowable(node, args[0]) && parseNginxSizeT(args[0].value) === null) bad(args[0], `"${args[0].value}" is not a size nginx can read: ${SIZE_FORM}`);
+    return;
+  }
+  const [count, size] = args;
+  if (!unknowable(node, count)) {
+    const n = atoi(count.value);
+    // nginx stops at the count: the size after it is not read.
+    if (n === undefined || n === 0n) return bad(count, `the number of buffers is "${count.value}": a whole number from 1 up (and at least 2, which nginx checks next)`);
+  }
+  if (size && !unknowable(node, size)) {
+    const bytes = parseNginxSizeT(size.value);
+    if (bytes === null || bytes === 0) bad(size, `"${size.value}" is not a buffer size nginx can use: ${SIZE_FORM}, and not 0`);
+  }
+}
+
+/**
+ * Since nginx 1.29.7 an upstream keeps idle connections by default (`keepalive 32 local`), and `keepalive 0` turns
+ * that off; before, the count had to be positive. The `local` parameter came with the same release.
+ */
+export const KEEPALIVE_ZERO_AND_LOCAL_SINCE = '1.29.7';
+
+/**
+ * The upstream block's `keepalive N`: ngx_http_upstream_keepalive reads N with ngx_atoi (digits only, 63 bits) and
+ * refuses 0 (nginx 1.22.1: `invalid value "0" in "keepalive" directive`, and the same for "-1", "abc", "2k"). A 0 is
+ * reported only for a target known to be older than 1.29.7, where it is refused.
+ */
+function checkKeepalive(ctx: NginxRuleContext, node: ConfigNode): void {
+  const arg = node.directive.args[0];
+  if (unknowable(node, arg)) return;
+  const n = atoi(arg.value);
+  if (n !== undefined && n > 0n) return;
+  const zeroAllowed = atLeast(ctx.target.version, KEEPALIVE_ZERO_AND_LOCAL_SINCE);
+  if (n === 0n && zeroAllowed !== false) return;
+  const why =
+    n === 0n
+      ? `before nginx ${KEEPALIVE_ZERO_AND_LOCAL_SINCE} the count of idle connections must be at least 1, and the target is nginx ${ctx.target.version!.join('.')}; leaving the line out is what keeps no idle connections there`
+      : `keepalive takes the number of idle connections each worker keeps to the group, a whole number${zeroAllowed === false ? ' from 1 up' : ''}, without a unit`;
+  ctx.report({
+    at: { file: node.file, start: arg.start, end: arg.end },
+    message: `nginx will not start: invalid value "${arg.value}" in "keepalive" directive — ${why}`,
+  });
+}
+
+/**
  * A word nginx refuses where the directive reads a fixed kind of value, found while nginx reads the file, so `nginx -t`
  * fails, a start fails and a reload keeps the old configuration:
  * - *_next_upstream keywords, per module: FastCGI, uwsgi and SCGI have no http_502/http_504 (`[emerg] invalid value
  *   "http_502"`), and stream's proxy_next_upstream is a switch;
  * - every on/off switch (`invalid value "yes" in "fastcgi_keep_conn" directive, it must be "on" or "off"`);
  * - the time of every timeout-like directive (`"proxy_read_timeout" directive invalid value`);
- * - error_page's status codes and its "=response" word.
+ * - error_page's status codes and its "=response" word;
+ * - an upstream's keepalive count (`invalid value "0" in "keepalive" directive`; 0 is allowed from 1.29.7 on);
+ * - the proxy, FastCGI, uwsgi, SCGI and gRPC buffer sizes and *_buffers (`"proxy_buffers" directive invalid value`).
  * Which directives are switches or take a time comes from the reference's syntax lines (nginx-directives.json); the
  * real nginx 1.22.1 agrees for every one it knows (test/servers/argument-values.test.ts).
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream
@@ -218,8 +285,8 @@ export default defineNginxRule({
   severity: 'error',
   outcome: 'startup-failure',
   summary: 'A directive has a value nginx does not take (fastcgi_next_upstream http_502, proxy_buffering yes, proxy_read_timeout 5x, error_page 200): nginx refuses to start.',
-  directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page'],
-  versions: 'all ("denied" in *_next_upstream: < 1.29.3)',
+  directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page', 'keepalive', 'proxy_buffer_size', 'proxy_buffers'],
+  versions: 'all ("denied" in *_next_upstream: < 1.29.3; keepalive 0: < 1.29.7)',
   check(ctx) {
     // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
     const all = ctx.config.all;
@@ -242,6 +309,8 @@ export default defineNginxRule({
         if (node.name !== 'proxy_next_upstream' || placementKnown(node, ctx.config)) checkNextUpstream(ctx, node);
       } else if (info.timeIn && inReferenceContexts(info.timeIn, node.context)) checkTime(ctx, node);
       else if (node.name === 'error_page') checkErrorPage(ctx, node);
+      else if (node.name === 'keepalive' && node.context === 'upstream') checkKeepalive(ctx, node);
+      else if (SIZE_DIRECTIVES.has(node.name) || BUFS_DIRECTIVES.has(node.name)) checkSize(ctx, node);
     }
   },
 });

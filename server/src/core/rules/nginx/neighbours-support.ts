@@ -4,7 +4,7 @@ import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { Effective } from '../../model/nginx-effective';
 import { hasDuplicate } from '../../model/nginx-single-value';
 import { moduleOf, type PassTarget, type Upstream } from '../../model/nginx-upstreams';
-import { parseNginxSize, formatSize } from '../../model/units';
+import { parseNginxSizeT, formatSize } from '../../model/units';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
 
@@ -340,8 +340,12 @@ export function deleteLine(node: ConfigNode): TextEdit {
 
 // ---- Buffer arithmetic, as ngx_http_proxy_merge_loc_conf() and its fastcgi/uwsgi/scgi twins do it ----
 
+/** gRPC has a grpc_buffer_size but no *_buffers, busy size or temporary files, so none of these checks. */
 export const BUFFER_MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
 export type BufferModule = (typeof BUFFER_MODULES)[number];
+
+/** nginx's default *_max_temp_file_size, 1024m. */
+export const DEFAULT_MAX_TEMP = 1024 * 1024 * 1024;
 
 export interface BufferSet {
   bufferSize: number;
@@ -349,52 +353,97 @@ export interface BufferSet {
   size: number;
   /** Explicit busy size, or undefined for nginx's default 2 × max(buffer_size, one buffer). */
   busy?: number;
-  nodes: { bufferSize?: ConfigNode; buffers?: ConfigNode; busy?: ConfigNode };
+  /** Explicit *_temp_file_write_size, or undefined for the default, 2 × max(buffer_size, one buffer) as for busy. */
+  tempWrite?: number;
+  /** Explicit *_max_temp_file_size, or undefined for the default 1024m. */
+  maxTemp?: number;
+  nodes: { bufferSize?: ConfigNode; buffers?: ConfigNode; busy?: ConfigNode; tempWrite?: ConfigNode; maxTemp?: ConfigNode };
 }
 
-export const names = (m: string) => ({ bufferSize: `${m}_buffer_size`, buffers: `${m}_buffers`, busy: `${m}_busy_buffers_size` });
+/** The five directives of a module, in the order nginx merges and checks them. */
+export const names = (m: string) => ({
+  bufferSize: `${m}_buffer_size`,
+  buffers: `${m}_buffers`,
+  busy: `${m}_busy_buffers_size`,
+  tempWrite: `${m}_temp_file_write_size`,
+  maxTemp: `${m}_max_temp_file_size`,
+});
+/** The keys of names(), in that order: a BufferSet's nodes and bufferLines() go by it. */
+export const BUFFER_KEYS = ['bufferSize', 'buffers', 'busy', 'tempWrite', 'maxTemp'] as const;
 
-/** The three values in force in `scope`, defaults from the page size; undefined when one is not a literal size. */
+/** The values in force in `scope`, defaults from the page size; undefined when one is not a literal size. */
 export function bufferSet(ctx: NginxRuleContext, scope: ConfigNode | null, m: BufferModule): BufferSet | undefined {
   const n = names(m);
-  return bufferSetOf(ctx.target.pageSize, ctx.effective(scope, n.bufferSize).nodes[0], ctx.effective(scope, n.buffers).nodes[0], ctx.effective(scope, n.busy).nodes[0]);
+  const first = (name: string) => ctx.effective(scope, name).nodes[0];
+  return bufferSetOf(ctx.target.pageSize, first(n.bufferSize), first(n.buffers), first(n.busy), first(n.tempWrite), first(n.maxTemp));
 }
 
-/** bufferSet from the first line in force of each of the three directives (undefined: not written, the default applies). */
-export function bufferSetOf(page: number, bs: ConfigNode | undefined, bufs: ConfigNode | undefined, busy: ConfigNode | undefined): BufferSet | undefined {
-  const bufferSize = bs ? parseNginxSize(bs.directive.args[0]?.value ?? '') : page;
-  const num = bufs ? Number(/^\d+$/.test(bufs.directive.args[0]?.value ?? '') ? bufs.directive.args[0].value : NaN) : 8;
-  const size = bufs ? parseNginxSize(bufs.directive.args[1]?.value ?? '') : page;
-  const busyVal = busy ? parseNginxSize(busy.directive.args[0]?.value ?? '') : undefined;
-  if (bufferSize === null || size === null || !Number.isFinite(num) || busyVal === null) return undefined;
-  return { bufferSize, num, size, busy: busyVal, nodes: { bufferSize: bs, buffers: bufs, busy } };
+/** An explicit size, undefined when not written, null when nginx would refuse it (or it is a variable or placeholder). */
+function sizeOf(node: ConfigNode | undefined): number | undefined | null {
+  return node ? parseNginxSizeT(node.directive.args[0]?.value ?? '') : undefined;
 }
 
-export type BufferError = 'too-few' | 'busy-too-small' | 'busy-too-large';
+/**
+ * bufferSet from the first line in force of each of the five directives (undefined: not written, the default
+ * applies). Undefined when a value is one nginx itself refuses (a count of 0, a zero buffer size, a size past 63
+ * bits: "invalid value", reported by invalid-argument-value), since nginx stops there before any arithmetic.
+ */
+export function bufferSetOf(page: number, bs: ConfigNode | undefined, bufs: ConfigNode | undefined, busy?: ConfigNode, tempWrite?: ConfigNode, maxTemp?: ConfigNode): BufferSet | undefined {
+  const bufferSize = bs ? parseNginxSizeT(bs.directive.args[0]?.value ?? '') : page;
+  const numText = bufs ? bufs.directive.args[0]?.value ?? '' : '8';
+  // ngx_conf_set_bufs_slot: a count read by ngx_atoi (digits, 63 bits) and not 0, a size not 0.
+  const num = /^\d{1,18}$/.test(numText) ? Number(numText) : NaN;
+  const size = bufs ? parseNginxSizeT(bufs.directive.args[1]?.value ?? '') : page;
+  const busyVal = sizeOf(busy), tw = sizeOf(tempWrite), mt = sizeOf(maxTemp);
+  if (bufferSize === null || size === null || size === 0 || !(num > 0) || busyVal === null || tw === null || mt === null) return undefined;
+  return { bufferSize, num, size, busy: busyVal, tempWrite: tw, maxTemp: mt, nodes: { bufferSize: bs, buffers: bufs, busy, tempWrite, maxTemp } };
+}
 
-/** nginx's own start-up check, in its own order. */
-export function bufferError(b: BufferSet): BufferError | undefined {
+export type BufferError = 'too-few' | 'busy-too-small' | 'busy-too-large' | 'temp-write-too-small' | 'max-temp-too-small';
+
+/** The larger of the header buffer and one body buffer: the unit every later check measures against. */
+export const bufferUnit = (b: Pick<BufferSet, 'bufferSize' | 'size'>) => Math.max(b.bufferSize, b.size);
+
+/** nginx's own start-up checks, in its own order (the first that fails is the one nginx reports). */
+export function bufferError(b: Omit<BufferSet, 'nodes'>): BufferError | undefined {
   if (b.num < 2) return 'too-few';
-  const max = Math.max(b.bufferSize, b.size);
+  const max = bufferUnit(b);
   const busy = b.busy ?? 2 * max;
   if (busy < max) return 'busy-too-small';
   if (busy > (b.num - 1) * b.size) return 'busy-too-large';
+  if ((b.tempWrite ?? 2 * max) < max) return 'temp-write-too-small';
+  const maxTemp = b.maxTemp ?? DEFAULT_MAX_TEMP;
+  if (maxTemp !== 0 && maxTemp < max) return 'max-temp-too-small';
   return undefined;
 }
 
 export function nginxBufferMessage(m: string, e: BufferError): string {
   const n = names(m);
+  const unit = `the maximum of the value of "${n.bufferSize}" and one of the "${n.buffers}"`;
   if (e === 'too-few') return `there must be at least 2 "${n.buffers}"`;
-  if (e === 'busy-too-small') return `"${n.busy}" must be equal to or greater than the maximum of the value of "${n.bufferSize}" and one of the "${n.buffers}"`;
-  return `"${n.busy}" must be less than the size of all "${n.buffers}" minus one buffer`;
+  if (e === 'busy-too-small') return `"${n.busy}" must be equal to or greater than ${unit}`;
+  if (e === 'busy-too-large') return `"${n.busy}" must be less than the size of all "${n.buffers}" minus one buffer`;
+  if (e === 'temp-write-too-small') return `"${n.tempWrite}" must be equal to or greater than ${unit}`;
+  return `"${n.maxTemp}" must be equal to zero to disable temporary files usage or must be equal to or greater than ${unit}`;
+}
+
+/** Values that pass every check; tempWrite and maxTemp are set only where the line in force must change. */
+export interface ConsistentBuffers {
+  bufferSize: number;
+  num: number;
+  size: number;
+  busy: number;
+  tempWrite?: number;
+  maxTemp?: number;
 }
 
 /**
  * The smallest change that satisfies every inequality: keep the header buffer, keep an explicit busy size
  * when it is big enough, and grow the body buffers (to the header buffer's size, then in number) until
- * (number − 1) × size holds the busy size.
+ * (number − 1) × size holds the busy size. A temp-file write size or temp-file limit that falls short of the
+ * resulting unit is raised to it (a limit of 0, no temporary files, is kept: nginx allows it whatever the sizes).
  */
-export function consistentBuffers(b: Pick<BufferSet, 'bufferSize' | 'num' | 'size' | 'busy'>): { bufferSize: number; num: number; size: number; busy: number } {
+export function consistentBuffers(b: Omit<BufferSet, 'nodes'>): ConsistentBuffers {
   let num = Math.max(b.num, 2);
   let size = b.size;
   const max = Math.max(b.bufferSize, size);
@@ -403,24 +452,45 @@ export function consistentBuffers(b: Pick<BufferSet, 'bufferSize' | 'num' | 'siz
     size = Math.max(size, b.bufferSize);
     num = Math.max(num, Math.ceil(busy / size) + 1);
   }
-  return { bufferSize: b.bufferSize, num, size, busy };
+  // Growing the body buffers to the header buffer's size leaves the unit at `max`, so these are final.
+  const unit = Math.max(b.bufferSize, size);
+  const out: ConsistentBuffers = { bufferSize: b.bufferSize, num, size, busy };
+  // Defaults (2 × unit, 1024m) need no line unless the unit is past 1024m.
+  if ((b.tempWrite ?? 2 * unit) < unit) out.tempWrite = unit;
+  const maxTemp = b.maxTemp ?? DEFAULT_MAX_TEMP;
+  if (maxTemp !== 0 && maxTemp < unit) out.maxTemp = unit;
+  return out;
 }
 
-export function bufferLines(m: string, v: ReturnType<typeof consistentBuffers>): [string, string, string] {
+/** The lines to write, in BUFFER_KEYS order; undefined where the line in force stays as it is. */
+export function bufferLines(m: string, v: ConsistentBuffers): (string | undefined)[] {
   const n = names(m);
-  return [`${n.bufferSize} ${formatSize(v.bufferSize)};`, `${n.buffers} ${v.num} ${formatSize(v.size)};`, `${n.busy} ${formatSize(v.busy)};`];
+  return [
+    `${n.bufferSize} ${formatSize(v.bufferSize)};`,
+    `${n.buffers} ${v.num} ${formatSize(v.size)};`,
+    `${n.busy} ${formatSize(v.busy)};`,
+    v.tempWrite === undefined ? undefined : `${n.tempWrite} ${formatSize(v.tempWrite)};`,
+    v.maxTemp === undefined ? undefined : `${n.maxTemp} ${formatSize(v.maxTemp)};`,
+  ];
+}
+
+/** The nodes of `b` that stand at `level` itself, in BUFFER_KEYS order. */
+export function bufferNodesAt(b: BufferSet, level: ConfigNode | null): (ConfigNode | undefined)[] {
+  return BUFFER_KEYS.map((k) => (b.nodes[k] && b.nodes[k]!.parent === level ? b.nodes[k] : undefined));
 }
 
 /**
- * Edits writing the three buffer lines at one level: lines already there are replaced in place, the others
- * are added after the last of them (or after `anchor`, or at the top of `block`).
+ * Edits writing the buffer lines at one level: lines already there are replaced in place, the others are added
+ * after the last of them (or after `anchor`, or at the top of `block`); an undefined line is left as it is.
  */
-export function bufferEdits(lines: [string, string, string], here: (ConfigNode | undefined)[], anchor: ConfigNode | undefined, block: ConfigNode | null): TextEdit[] | undefined {
+export function bufferEdits(lines: (string | undefined)[], here: (ConfigNode | undefined)[], anchor: ConfigNode | undefined, block: ConfigNode | null): TextEdit[] | undefined {
   const edits: TextEdit[] = [];
   const missing: string[] = [];
   here.forEach((node, i) => {
-    if (node) edits.push(replaceSpan(node.file, node.directive, lines[i]));
-    else missing.push(lines[i]);
+    const line = lines[i];
+    if (line === undefined) return;
+    if (node) edits.push(replaceSpan(node.file, node.directive, line));
+    else missing.push(line);
   });
   if (missing.length) {
     const after = [...here].reverse().find((n) => n) ?? anchor;

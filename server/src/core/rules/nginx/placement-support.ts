@@ -4,15 +4,16 @@ import { TEMPLATE_MARKUP } from '../../model/template-markup';
 
 /**
  * Where a directive may stand and how many arguments it takes, for the directives proxylint is about: the proxy
- * modules and their fastcgi/uwsgi/scgi/grpc/memcached siblings, the upstream block's, and three of the rewrite module's (which
- * proxy locations use around proxy_pass; `rewrite` in limit_except stops nginx before a proxy_pass fix there could
- * help; `return` is left out: the table's argument count is http's, and stream's takes one). nginx refuses to start
+ * modules and their fastcgi/uwsgi/scgi/grpc/memcached siblings, the upstream block's, and four of the rewrite module's (which
+ * proxy locations use around proxy_pass; `rewrite` or `return` in limit_except stops nginx before a proxy_pass fix
+ * there could help; the table's argument count for `return` is http's, and invalid-number-of-arguments gives stream's
+ * its own). nginx refuses to start
  * on either mistake. The knowledge comes from the reference table (nginx-directives.json), whose contexts and
  * argument counts test/servers/directive-placement.test.ts compares with the real nginx for every such directive.
  */
 
 const IN_SCOPE_PREFIX = /^(proxy|fastcgi|uwsgi|scgi|grpc|memcached)_/;
-const IN_SCOPE = new Set(['rewrite', 'set', 'break', 'keepalive', 'keepalive_requests', 'keepalive_time', 'keepalive_timeout', 'least_conn', 'ip_hash', 'hash', 'random', 'zone', 'resolver', 'resolver_timeout']);
+const IN_SCOPE = new Set(['rewrite', 'return', 'set', 'break', 'keepalive', 'keepalive_requests', 'keepalive_time', 'keepalive_timeout', 'least_conn', 'ip_hash', 'hash', 'random', 'zone', 'resolver', 'resolver_timeout']);
 
 export function inPlacementScope(name: string): boolean {
   return IN_SCOPE_PREFIX.test(name) || IN_SCOPE.has(name);
