@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintText, nginxTest, tempTree } from '../helpers';
+import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'duplicate-cache-zone';
@@ -49,13 +49,8 @@ test(`${ID}: each marked line alone makes nginx -t fail there with the words the
 });
 
 test(`${ID}: ok.conf passes nginx -t`, () => {
-  const tree = tempTree({ 'nginx.conf': readFileSync(join(dir, 'ok.conf'), 'utf8') });
-  try {
-    const t = nginxTest(tree.dir, join(tree.dir, 'nginx.conf'));
-    assert.ok(t.ok, t.output);
-  } finally {
-    tree.cleanup();
-  }
+  const t = nginxTestText(readFileSync(join(dir, 'ok.conf'), 'utf8'));
+  assert.ok(t.ok, t.output);
 });
 
 test(`${ID}: an absolute path with and without a trailing "/" passes nginx -t and is not reported; twice with it, it is`, () => {
