@@ -3,7 +3,7 @@ import { markInText, type Host } from './host';
 import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
 import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
-import { isDuplicateAtLevel } from './model/nginx-single-value';
+import { isDuplicateAtLevel, isSingleValueSomewhere } from './model/nginx-single-value';
 import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
@@ -74,19 +74,23 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     if (found === undefined) {
       found = false;
       const list = byName.get(name);
-      if (list && list.length > 1) {
-        // A level's directives of one name, in its order: config.all is in document order, as the levels are.
-        const atLevel = new Map<ConfigNode | null, ConfigNode[]>();
-        for (let k = 0; k < list.length; k++) {
-          const group = atLevel.get(list[k].parent);
-          if (group) group.push(list[k]);
-          else atLevel.set(list[k].parent, [list[k]]);
-        }
-        for (const group of atLevel.values()) {
-          if (group.length > 1 && isDuplicateAtLevel(name, group)) {
-            found = true;
-            break;
+      // Most names asked (proxy_set_header, server, location) are never single-value: no need to group their
+      // thousands of lines by level to learn that.
+      if (list && list.length > 1 && isSingleValueSomewhere(name)) {
+        // A second line of the name under one parent is the only way to a duplicate; then that level's lines of the
+        // name, in order, are its children of that name. A Set of the parents seen, not a Map of lists: nearly every
+        // level has one line of a name (one proxy_pass per location), and thousands of lists cost more than the check.
+        const seen = new Set<ConfigNode | null>();
+        const checked = new Set<ConfigNode | null>();
+        for (let k = 0; k < list.length && !found; k++) {
+          const parent = list[k].parent;
+          if (!seen.has(parent)) {
+            seen.add(parent);
+            continue;
           }
+          if (checked.has(parent)) continue;
+          checked.add(parent);
+          found = isDuplicateAtLevel(name, (parent ? parent.children : config.roots).filter((n) => n.name === name));
         }
       }
       duplicateNames.set(name, found);

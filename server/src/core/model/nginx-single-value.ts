@@ -55,6 +55,11 @@ export const TABLES: Record<keyof typeof SINGLE_VALUE_DIRECTIVES, ReadonlySet<st
   stream: new Set(SINGLE_VALUE_DIRECTIVES.stream),
 };
 
+/** Whether some level refuses a second `name` at all: only such a name can be a duplicate anywhere. */
+export function isSingleValueSomewhere(name: string): boolean {
+  return TABLES.http.has(name) || TABLES.upstream.has(name) || TABLES.stream.has(name);
+}
+
 /** Our context names → the table that applies and the reference's name for the context (to skip "not allowed here"). */
 export const LEVELS: Record<string, [keyof typeof TABLES, string]> = {
   http: ['http', 'http'],
