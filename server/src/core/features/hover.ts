@@ -1,7 +1,7 @@
 import type { LintResult } from '../lint';
 import { effective, flagsInForce, isBitmaskDirective, type Effective } from '../model/nginx-effective';
 import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
-import { isKnownNginxDirective } from '../model/nginx-directives';
+import { isKnownNginxDirective, nginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
 import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
@@ -69,6 +69,11 @@ function notRead(config: NginxConfig, n: ConfigNode, from: string): Stated | und
   const prev = swallowedBy(config, n);
   if (prev) return { value: 'none: a ";" is missing', origin: `the line before ${placeOf(n, from)} has no ";", so nginx reads it as more arguments of "${prev.name}" (${placeOf(prev, from)})` };
   if (!n.directive.terminated) return { value: 'none: a ";" is missing', origin: `${placeOf(n, from)} has no ";", so nginx reads on into what follows it` };
+  // `proxy_read_timeout;`: nginx stops at it ("invalid number of arguments"), so no value is in force (shown as an
+  // empty code span before). Directives that take no value (least_conn;) have a minimum of 0.
+  if (n.directive.args.length === 0 && (nginxDirective(n.name)?.args[0] ?? 0) > 0) {
+    return { value: 'none: the value is missing', origin: `${placeOf(n, from)} has no value, so nginx refuses to start ("invalid number of arguments")` };
+  }
   return undefined;
 }
 
