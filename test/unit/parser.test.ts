@@ -173,3 +173,16 @@ test('LineIndex.offsetAt: a character past the end of a line stays on that line 
   }
   assert.equal(new LineIndex('a;').offsetAt({ line: 0, character: 99 }), 2);
 });
+
+test('an unterminated quote is the only problem: the statement it opens ends with its line, not at the next "}" or directive', () => {
+  // nginx 1.22.1 reads the quote to the end of the file and reports only "unexpected end of file": the "}" and the
+  // directive on the next lines are inside the string for it, so no 'missing ";"' is reported at them.
+  for (const text of [
+    'http {\n    server {\n        location / {\n            proxy_pass "http://app\n        }\n    }\n}\n',
+    'server {\n    add_header X "abc;\n    return 200;\n}\n',
+    "server {\n    return 200 'abc\n}\n",
+  ]) {
+    const ast = parse(text);
+    assert.deepEqual(ast.problems.map((p) => p.message), [`unterminated ${text.includes("'abc") ? 'single' : 'double'}-quoted string: nginx reads to the end of the file and stops there`], text);
+  }
+});

@@ -242,6 +242,9 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
           message: 'nginx reports "unexpected end of file" here',
         });
         words.push(makeArg(text, i, eol, c === DQ ? '"' : "'", i + 1, eol));
+        // The statement ends with the line too: for nginx the "}" or the directive on the next line is inside the
+        // string, so reporting a 'missing ";"' there (as a pending statement would) adds an error nginx never gives.
+        makeDirective(eol, false);
         i = eol;
         continue;
       }
