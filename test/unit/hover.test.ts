@@ -190,3 +190,30 @@ http {
   const up = hoverAt('events {}\nhttp {\n    upstream u {\n        least_conn;\n        server 127.0.0.1:9000;\n    }\n}\n', {}, 'nginx.conf', 'least_conn');
   assert.doesNotMatch(up, /missing/, up);
 });
+
+test('hover on a directive nginx does not allow where it stands says nginx will not start, not that its value is in force', () => {
+  // nginx 1.22.1: '"proxy_read_timeout" directive is not allowed here' (in an if block, or in an upstream block).
+  const main = `events {}
+http {
+    upstream u {
+        server 127.0.0.1:9001;
+        proxy_read_timeout 5s;
+    }
+    server {
+        listen 8080;
+        location / {
+            if ($arg_x) {
+                proxy_read_timeout 20s;
+                proxy_pass http://u;
+            }
+        }
+    }
+}
+`;
+  for (const needle of ['proxy_read_timeout 5s', 'proxy_read_timeout 20s']) {
+    const md = hoverAt(main, {}, 'nginx.conf', needle);
+    assert.match(md, /\*\*Effective value here:\*\* none: nginx will not start — "proxy_read_timeout" is not allowed where nginx\.conf:(5|11) stands/, md);
+  }
+  const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
+  assert.match(row, /none: nginx will not start/, row);
+});

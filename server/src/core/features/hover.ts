@@ -6,6 +6,7 @@ import { moduleOfDirective } from '../model/nginx-modules';
 import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
+import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
 
 export interface HoverResult {
@@ -63,7 +64,10 @@ function swallowedBy(config: NginxConfig, node: ConfigNode): ConfigNode | undefi
   return head;
 }
 
-/** A line nginx does not read as written: it has no ";", or the line before it has none. */
+/**
+ * A line nginx does not read as written: it has no ";", or the line before it has none; or nginx refuses it where it
+ * stands (no value, or a block that does not take it), so no value of it is in force anywhere.
+ */
 function notRead(config: NginxConfig, n: ConfigNode, from: string): Stated | undefined {
   if (n.directive.block) return undefined;
   const prev = swallowedBy(config, n);
@@ -73,6 +77,12 @@ function notRead(config: NginxConfig, n: ConfigNode, from: string): Stated | und
   // empty code span before). Directives that take no value (least_conn;) have a minimum of 0.
   if (n.directive.args.length === 0 && (nginxDirective(n.name)?.args[0] ?? 0) > 0) {
     return { value: 'none: the value is missing', origin: `${placeOf(n, from)} has no value, so nginx refuses to start ("invalid number of arguments")` };
+  }
+  // proxy_read_timeout in an if or upstream block: '"proxy_read_timeout" directive is not allowed here' (the rule
+  // directive-not-allowed-here says the same, under the same conditions).
+  const info = placementInfo(n);
+  if (info && placementKnown(n, config) && !allowedIn(info, n.context) && !templateLine(n)) {
+    return { value: 'none: nginx will not start', origin: `"${n.name}" is not allowed where ${placeOf(n, from)} stands (directive-not-allowed-here)` };
   }
   return undefined;
 }
