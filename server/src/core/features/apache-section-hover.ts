@@ -133,7 +133,10 @@ function handlerUrl(value: string): string | undefined {
  * value is in force, which an empty code span did not say.
  */
 export function serverValueText(n: ApacheNode): string {
-  return n.args.every((a) => a === '') ? 'none: the value is missing, so httpd refuses to start' : `\`${n.args.join(' ')}\``;
+  if (n.args.every((a) => a === '')) return 'none: the value is missing, so httpd refuses to start';
+  // Timeout and ProxyTimeout are read with atoi: "2min" is 2 s (timeout-value-misread).
+  const readAs = (n.lname === 'timeout' || n.lname === 'proxytimeout') && n.args.length === 1 && !/^\d+$/.test(n.args[0]) ? ` (httpd reads it as ${atoi(n.args[0])} s)` : '';
+  return `\`${n.args.join(' ')}\`${readAs}`;
 }
 
 /**
@@ -150,19 +153,17 @@ function timeoutsInForce(result: ApacheLintResult, node: ApacheNode, at: (n: Apa
     if (isVhost) return inVhost ? `set here (${at(n)})` : `inherited from the main server (${at(n)})`;
     return `inherited from ${at(n)}${inVhost ? ' (this virtual host)' : server ? ' (the main server)' : ''}`;
   };
-  // httpd reads both with atoi: "2min" is 2 s (timeout-value-misread).
-  const readAs = (n: ApacheNode) => (n.args.length === 1 && n.args[0] !== '' && !/^\d+$/.test(n.args[0]) ? ` (httpd reads it as ${atoi(n.args[0])} s)` : '');
   const timeout = proxy.serverValue(server, 'timeout');
   const serverTimeout = proxy.serverTimeout(server);
   const partial = !proxy.complete;
   const timeoutLine = timeout
-    ? `**Timeout in force here:** ${serverValueText(timeout)}${readAs(timeout)} — ${origin(timeout)}`
+    ? `**Timeout in force here:** ${serverValueText(timeout)} — ${origin(timeout)}`
     : partial
       ? '**Timeout in force here:** not set in this file: the main configuration\'s applies (60 s unless it sets one)'
       : '**Timeout in force here:** `60` — the default';
   const pt = proxy.serverValue(server, 'proxytimeout');
   const proxyLine = pt
-    ? `**ProxyTimeout in force here:** ${serverValueText(pt)}${readAs(pt)} — ${origin(pt)}`
+    ? `**ProxyTimeout in force here:** ${serverValueText(pt)} — ${origin(pt)}`
     : `**ProxyTimeout in force here:** not set — it takes the Timeout${partial && !timeout ? '' : `, ${formatSeconds(serverTimeout.ms)}`}`;
   // A main-server section also applies to requests to virtual hosts, which wait their own values.
   const others = server === null && !isVhost && proxy.servers.some((x) => x.vhost && (proxy.serverValue(x.vhost, 'timeout') !== timeout || proxy.serverValue(x.vhost, 'proxytimeout') !== pt));
