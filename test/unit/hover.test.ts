@@ -191,6 +191,14 @@ http {
   assert.doesNotMatch(up, /missing/, up);
 });
 
+test('hover on a directive that takes no value (least_conn, internal) shows no "Effective value" line with an empty value', () => {
+  const main = 'events {}\nhttp {\n    upstream u {\n        least_conn;\n        server 127.0.0.1:9000;\n    }\n    server {\n        listen 8080;\n        location /i/ {\n            internal;\n        }\n    }\n}\n';
+  for (const needle of ['least_conn', 'internal']) {
+    const md = hoverAt(main, {}, 'nginx.conf', needle);
+    assert.doesNotMatch(md, /Effective value here/, `${needle}: ${md}`);
+  }
+});
+
 test('hover on a directive nginx does not allow where it stands says nginx will not start, not that its value is in force', () => {
   // nginx 1.22.1: '"proxy_read_timeout" directive is not allowed here' (in an if block, or in an upstream block).
   const main = `events {}

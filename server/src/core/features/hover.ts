@@ -276,7 +276,9 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
     return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
   }
   // An unknown directive (a typo, or a module this configuration may not load) has no value nginx would use.
-  if (!d.block && node.name !== 'include' && isKnownNginxDirective(node.name)) {
+  // A directive that takes no value (least_conn, internal) is in force by being there: it has no value to show.
+  const valueless = d.args.length === 0 && nginxDirective(node.name)?.args[0] === 0;
+  if (!d.block && !valueless && node.name !== 'include' && isKnownNginxDirective(node.name)) {
     const s = stateAcross(placements, node.name, target, path, true);
     if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
   }
