@@ -41,6 +41,12 @@ http {
     assert.match(r.stdout, /2 problems \(2 errors, 0 warnings, 0 info\) in 2 files checked/);
   });
 
+  test('the summary points standard input to --fix-dry-run, since --fix cannot write it back (a usage error)', () => {
+    const r = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+    assert.match(r.stdout, /; 1 fixable with --fix-dry-run\n$/, show(r));
+    assert.equal(runCli(['--stdin', '--stdin-filename', 'site/nginx.conf', '--fix'], { cwd: dir, input: INPUT }).code, 2);
+  });
+
   test('json paths are absolute, resolved against the working folder', () => {
     const { report } = runJson(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
     assert.deepEqual(where(report, join(dir, 'site/nginx.conf')), ['undefined-upstream@6:40', 'pass-scheme-mismatch@7:34']);
