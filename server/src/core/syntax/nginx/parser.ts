@@ -206,7 +206,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
       if (options.isKnownDirective(word) && indentOf(text, i) <= indentOf(text, words[0].start)) {
         const rest = statementEnd(text, i);
         const stopChar = text.charCodeAt(rest.end);
-        const isBlock = options.isBlockDirective?.(pending) ?? false;
+        // "server" opens a block in http, stream and mail, but inside an upstream block it is an address line.
+        const isBlock = (options.isBlockDirective?.(pending) ?? false) && !(pending === 'server' && currentParent()?.name === 'upstream');
         // nginx joins the lines into one statement. It certainly refuses it when the joined statement has too many
         // arguments, a block where none belongs, or a block directive without "{"; otherwise it depends on the
         // values (add_header's third argument must be "always"; server_name takes anything), so that case is
