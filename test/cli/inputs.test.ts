@@ -41,6 +41,12 @@ http {
     assert.match(r.stdout, /2 problems \(2 errors, 0 warnings, 0 info\) in 2 files checked/);
   });
 
+  test('the summary points standard input to --fix-dry-run, since --fix cannot write it back (a usage error)', () => {
+    const r = runCli(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
+    assert.match(r.stdout, /; 1 fixable with --fix-dry-run\n$/, show(r));
+    assert.equal(runCli(['--stdin', '--stdin-filename', 'site/nginx.conf', '--fix'], { cwd: dir, input: INPUT }).code, 2);
+  });
+
   test('json paths are absolute, resolved against the working folder', () => {
     const { report } = runJson(['--stdin', '--stdin-filename', 'site/nginx.conf'], { cwd: dir, input: INPUT });
     assert.deepEqual(where(report, join(dir, 'site/nginx.conf')), ['undefined-upstream@6:40', 'pass-scheme-mismatch@7:34']);
@@ -393,5 +399,31 @@ describe('a file that includes nginx.conf (a wrapper)', () => {
     } finally {
       cleanup();
     }
+  });
+});
+
+describe('a quoted glob with "**"', () => {
+  let dir = '';
+  let cleanup = () => {};
+  before(() => {
+    const site = (port: number) => `server {\n    listen 127.0.0.1:${port};\n    location / { proxy_pass 127.0.0.1:9000; }\n}\n`;
+    ({ dir, cleanup } = tree({
+      'deep/top.conf': site(8081),
+      'deep/a/x.conf': site(8082),
+      'deep/a/b/y.conf': site(8083),
+      'deep/a/b/notes.txt': 'not a configuration\n',
+      'deep/.hidden/z.conf': site(8084),
+    }));
+  });
+  after(() => cleanup());
+
+  test('"**" matches any number of folders, none included (as bash globstar and the "ignore" patterns read it), not just one', () => {
+    const r = runJson(['deep/**/*.conf'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    // Every file the walk of the folder checks: at the top, one and two levels down; hidden folders are not entered.
+    assert.deepEqual(r.report.files.map((f) => f.path), ['deep/a/b/y.conf', 'deep/a/x.conf', 'deep/top.conf'].map((p) => join(dir, p)));
+    assert.equal(r.report.summary.files, 3);
+    // Without "**" a pattern still reads one folder per "*", as glob(3) and nginx's include do.
+    assert.deepEqual(runJson(['deep/*/*.conf'], { cwd: dir }).report.files.map((f) => f.path), [join(dir, 'deep/a/x.conf')]);
   });
 });

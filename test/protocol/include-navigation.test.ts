@@ -95,3 +95,49 @@ test('Apache: definition on an Include opens the checkout copy httpd would read 
     t.cleanup();
   }
 });
+
+test('nginx: find references on an upstream name lists the pass targets that use the group, from its block or from any of them', async () => {
+  const main = `events {}
+http {
+    upstream app {
+        server 127.0.0.1:18941;
+    }
+    upstream other {
+        server 127.0.0.1:18942;
+    }
+    server {
+        listen 127.0.0.1:18940;
+        location / { proxy_pass http://app; }
+        location /o/ { proxy_pass http://other; }
+        include snip/*.conf;
+    }
+}
+`;
+  const snip = 'location /s/ {\n    proxy_pass http://app/s/;\n}\n';
+  const t = tempTree({ 'nginx.conf': main, 'snip/s.conf': snip });
+  const c = new LspClient();
+  try {
+    await c.initialize(t.dir);
+    const conf = join(t.dir, 'nginx.conf');
+    const snippet = join(t.dir, 'snip/s.conf');
+    await c.open(conf, main);
+    const at = (l: { uri: string; range: { start: { line: number } } }) => `${l.uri === uri(conf) ? 'nginx.conf' : 'snip/s.conf'}:${l.range.start.line + 1}`;
+    type Loc = { uri: string; range: { start: { line: number; character: number } } };
+    const fromBlock = await c.request<Loc[]>('textDocument/references', { textDocument: { uri: uri(conf) }, position: pos(main, 'upstream app', 10), context: { includeDeclaration: true } });
+    assert.deepEqual(fromBlock.map(at).sort(), ['nginx.conf:11', 'nginx.conf:3', 'snip/s.conf:2']);
+    const fromUse = await c.request<Loc[]>('textDocument/references', { textDocument: { uri: uri(conf) }, position: pos(main, 'http://app;', 8), context: { includeDeclaration: false } });
+    assert.deepEqual(fromUse.map(at).sort(), ['nginx.conf:11', 'snip/s.conf:2']);
+    // The range is the target the line passes to.
+    const use = fromUse.find((l) => l.uri === uri(conf))!;
+    assert.equal(use.range.start.character, main.split('\n')[10].indexOf('http://app'));
+    // From the snippet, where the group is not in sight.
+    await c.open(snippet, snip);
+    const fromSnippet = await c.request<Loc[]>('textDocument/references', { textDocument: { uri: uri(snippet) }, position: pos(snip, 'http://app', 8), context: { includeDeclaration: true } });
+    assert.deepEqual(fromSnippet.map(at).sort(), ['nginx.conf:11', 'nginx.conf:3', 'snip/s.conf:2']);
+    // Not on an upstream name: nothing.
+    assert.deepEqual(await c.request('textDocument/references', { textDocument: { uri: uri(conf) }, position: pos(main, 'listen', 2), context: { includeDeclaration: true } }), []);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

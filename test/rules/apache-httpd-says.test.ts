@@ -365,3 +365,8 @@ test('invalid-worker-parameter: failonstatus= values apache2 -t refuses are quot
     }
   }
 });
+
+test('timeout-value-misread: Timeout, ProxyTimeout and KeepAliveTimeout without a value, with an empty one or with two quote what apache2 -t prints', () => {
+  requireBinary('apache2');
+  for (const line of ['Timeout', 'ProxyTimeout ""', 'KeepAliveTimeout 5 10', 'ProxyTimeout 30 60']) quotesApacheT(['proxy'], line, 'timeout-value-misread');
+});

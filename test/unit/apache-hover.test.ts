@@ -91,3 +91,36 @@ RewriteRule "^/api/(.*)$" "http://127.0.0.1:19101/$1" [P,L]
   assert.match(hoverAt(text, 'RewriteCond'), /mod_rewrite\.html#rewritecond/);
   assert.match(hoverAt(text, 'RewriteEngine'), /mod_rewrite\.html#rewriteengine/);
 });
+
+test('a server-level value left out (ProxyTimeout alone, half-typed) is told as missing, not as an empty value', () => {
+  // apache2 -t 2.4.71: "ProxyTimeout takes one argument, …": httpd does not start, so no value is in force.
+  const text = `ProxyTimeout 30
+<VirtualHost 127.0.0.1:18080>
+    ProxyTimeout
+    Timeout ""
+    ProxyPass /a http://127.0.0.1:19101/a
+</VirtualHost>
+`;
+  // An empty code span (not a ``` fence of the directive's docs below).
+  const own = hoverAt(text, 'ProxyTimeout', 1);
+  assert.doesNotMatch(own, /(^|[^`])``([^`]|$)/m, own);
+  assert.match(own, /\*\*Effective value here:\*\* none: the value is missing, so httpd refuses to start — set here, for this virtual host/);
+  const section = hoverAt(text, '<VirtualHost');
+  assert.doesNotMatch(section, /(^|[^`])``([^`]|$)/m, section);
+  assert.match(section, /\*\*ProxyTimeout in force here:\*\* none: the value is missing, so httpd refuses to start — set here \(line 3\)/);
+  assert.match(section, /\*\*Timeout in force here:\*\* none: the value is missing, so httpd refuses to start — set here \(line 4\)/);
+  assert.match(section, /`ProxyPass \/a` → `http:\/\/127\.0\.0\.1:19101\/a` \(line 5\): backend timeout none \(Timeout on line 4 has no value, so httpd refuses to start\)/);
+});
+
+test('a Timeout or ProxyTimeout with a unit says how httpd reads it on its own line, as the section hover does', () => {
+  // httpd reads both with atoi (timeout-value-misread): "5min" is 5 s, "2m" is 2 s.
+  const text = `Timeout 5min
+<VirtualHost 127.0.0.1:18080>
+    ProxyTimeout 2m
+    ProxyPass /a http://127.0.0.1:19101/a
+</VirtualHost>
+`;
+  assert.match(hoverAt(text, 'Timeout 5min'), /\*\*Effective value here:\*\* `5min` \(httpd reads it as 5 s\) — set here, for the main server/);
+  assert.match(hoverAt(text, 'ProxyTimeout 2m'), /\*\*Effective value here:\*\* `2m` \(httpd reads it as 2 s\) — set here, for this virtual host/);
+  assert.match(hoverAt(text, '<VirtualHost'), /\*\*ProxyTimeout in force here:\*\* `2m` \(httpd reads it as 2 s\)/);
+});

@@ -167,3 +167,61 @@ test('hover and go to definition on a pass to a name two upstream blocks share (
   assert.equal(definitions(locate(single.config, '/cfg/conf.d/b.conf', at), single.config, single.upstreams).length, 1);
   assert.doesNotMatch(hoverAt(main, { 'conf.d/b.conf': files['conf.d/b.conf'] }, 'conf.d/b.conf', 'app;'), /will not start/);
 });
+
+test('hover on a directive written without its value says the value is missing, not an empty value (here and where it is inherited)', () => {
+  // nginx 1.22.1: `proxy_read_timeout;` is "[emerg] invalid number of arguments", so nothing is in force.
+  const main = `events {}
+http {
+    proxy_read_timeout;
+    server {
+        listen 8080;
+        location / {
+            proxy_pass http://127.0.0.1:9000;
+        }
+    }
+}
+`;
+  const own = hoverAt(main, {}, 'nginx.conf', 'proxy_read_timeout;');
+  assert.doesNotMatch(own, /``/, own);
+  assert.match(own, /\*\*Effective value here:\*\* none: the value is missing — nginx\.conf:3 has no value, so nginx refuses to start/);
+  const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
+  assert.match(row, /none: the value is missing \| nginx\.conf:3 has no value/, row);
+  // Directives that take no value (least_conn, ip_hash) are not "missing" one.
+  const up = hoverAt('events {}\nhttp {\n    upstream u {\n        least_conn;\n        server 127.0.0.1:9000;\n    }\n}\n', {}, 'nginx.conf', 'least_conn');
+  assert.doesNotMatch(up, /missing/, up);
+});
+
+test('hover on a directive that takes no value (least_conn, internal) shows no "Effective value" line with an empty value', () => {
+  const main = 'events {}\nhttp {\n    upstream u {\n        least_conn;\n        server 127.0.0.1:9000;\n    }\n    server {\n        listen 8080;\n        location /i/ {\n            internal;\n        }\n    }\n}\n';
+  for (const needle of ['least_conn', 'internal']) {
+    const md = hoverAt(main, {}, 'nginx.conf', needle);
+    assert.doesNotMatch(md, /Effective value here/, `${needle}: ${md}`);
+  }
+});
+
+test('hover on a directive nginx does not allow where it stands says nginx will not start, not that its value is in force', () => {
+  // nginx 1.22.1: '"proxy_read_timeout" directive is not allowed here' (in an if block, or in an upstream block).
+  const main = `events {}
+http {
+    upstream u {
+        server 127.0.0.1:9001;
+        proxy_read_timeout 5s;
+    }
+    server {
+        listen 8080;
+        location / {
+            if ($arg_x) {
+                proxy_read_timeout 20s;
+                proxy_pass http://u;
+            }
+        }
+    }
+}
+`;
+  for (const needle of ['proxy_read_timeout 5s', 'proxy_read_timeout 20s']) {
+    const md = hoverAt(main, {}, 'nginx.conf', needle);
+    assert.match(md, /\*\*Effective value here:\*\* none: nginx will not start — "proxy_read_timeout" is not allowed where nginx\.conf:(5|11) stands/, md);
+  }
+  const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
+  assert.match(row, /none: nginx will not start/, row);
+});

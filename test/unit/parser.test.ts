@@ -173,3 +173,28 @@ test('LineIndex.offsetAt: a character past the end of a line stays on that line 
   }
   assert.equal(new LineIndex('a;').offsetAt({ line: 0, character: 99 }), 2);
 });
+
+test('an unterminated quote is the only problem: the statement it opens ends with its line, not at the next "}" or directive', () => {
+  // nginx 1.22.1 reads the quote to the end of the file and reports only "unexpected end of file": the "}" and the
+  // directive on the next lines are inside the string for it, so no 'missing ";"' is reported at them.
+  for (const text of [
+    'http {\n    server {\n        location / {\n            proxy_pass "http://app\n        }\n    }\n}\n',
+    'server {\n    add_header X "abc;\n    return 200;\n}\n',
+    "server {\n    return 200 'abc\n}\n",
+  ]) {
+    const ast = parse(text);
+    assert.deepEqual(ast.problems.map((p) => p.message), [`unterminated ${text.includes("'abc") ? 'single' : 'double'}-quoted string: nginx reads to the end of the file and stops there`], text);
+  }
+});
+
+test('a "server" line of an upstream block that lacks its ";" is not said to need a "{ ... }" block', () => {
+  // nginx 1.22.1 reads "server 127.0.0.1: keepalive 8;" as one server line: 'invalid parameter "keepalive"'. In an
+  // upstream block "server" is an address line, not the http/stream server block.
+  const text = 'http {\n    upstream app {\n        server 127.0.0.1:9001;\n        server 127.0.0.1:\n        keepalive 8;\n    }\n}\n';
+  const ast = parse(text);
+  assert.ok(ast.problems.length > 0);
+  for (const p of ast.problems) assert.doesNotMatch(p.message, /needs a "\{ \.\.\. \}" block/, p.message);
+  assert.equal(lineOf(text, ast.problems[0].start), 4);
+  // The http server block still needs its block.
+  assert.match(parse('http {\n    server example\n    keepalive_timeout 5s;\n}\n').problems[0].message, /"server" needs a "\{ \.\.\. \}" block here/);
+});

@@ -519,7 +519,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           if ('notUtf8' in like && like.notUtf8) io.stderr(`proxylint: ${rel(p)} is stored as ${like.notUtf8}; the diff shows its text in UTF-8 and will not apply with patch as is (--fix writes the file in its own encoding)\n`);
         }
       }
-      write(formatTextChunks(findings, summary, rel));
+      write(formatTextChunks(findings, summary, rel, args.stdin ? '--fix-dry-run' : '--fix'));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
   }
   if (timings) {

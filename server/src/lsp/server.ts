@@ -19,6 +19,9 @@ import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache
 import { apacheDefinitions, apacheIncludeLinks, apacheReferences } from '../core/features/apache-navigation';
 import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
+import { locate } from '../core/features/locate';
+import { upstreamReferences } from '../core/features/navigation';
+import type { LintResult } from '../core/lint';
 import { nginxFolds, nginxOutline } from '../core/features/outline';
 import type { ApacheSourceFile } from '../core/model/apache-tree';
 import type { SourceFile } from '../core/model/nginx-tree';
@@ -249,13 +252,26 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     return features.definitionLinks ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
   });
 
-  // The lines that use a balancer:// (Apache); nginx upstream names have none yet.
+  // The lines that use a balancer:// (Apache) or an upstream group (nginx).
   connection.onReferences((params) => {
     params = validParams('textDocument/references', PARAMS.textDocumentPosition, params);
     const c = at(params.textDocument.uri);
-    if (!c || c.result.dialect !== 'apache') return [];
+    if (!c) return [];
+    const includeDeclaration = params.context?.includeDeclaration !== false;
+    if (c.result.dialect === 'nginx') {
+      // As for definitions: a snippet several configurations include is looked up in each of them, each place once.
+      const offset = offsetOf(c, params.position);
+      const results = [c.result, ...ws.resultsIncluding(c.path).filter((r) => r.dialect === 'nginx' && r !== c.result)] as LintResult[];
+      const seen = new Set<string>();
+      return results.flatMap((r) => {
+        const lines = new Map(r.config.files.map((f) => [f.path, f.lines]));
+        return upstreamReferences(locate(r.config, c.path, offset), r.upstreams, includeDeclaration)
+          .filter((ref) => !seen.has(`${ref.path}\0${ref.start}`) && !!seen.add(`${ref.path}\0${ref.start}`))
+          .map((ref) => ({ uri: pathToUri(ref.path), range: toRange(lines.get(ref.path)!, ref.start, ref.end) }));
+      });
+    }
     const lines = new Map(c.result.config.files.map((f) => [f.path, f.lines]));
-    return apacheReferences(c.result, c.path, offsetOf(c, params.position), params.context?.includeDeclaration !== false).map((r) => ({ uri: pathToUri(r.path), range: toRange(lines.get(r.path)!, r.start, r.end) }));
+    return apacheReferences(c.result, c.path, offsetOf(c, params.position), includeDeclaration).map((r) => ({ uri: pathToUri(r.path), range: toRange(lines.get(r.path)!, r.start, r.end) }));
   });
 
   connection.onDocumentLinks((params) => {

@@ -158,7 +158,8 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
       return { files: files.sort(), errors };
     },
     glob: (pattern) => {
-      const g = globSync(pattern);
+      // Unlike nginx's include (glob(3), where "**" is "*"), a command-line pattern reads "**" as any depth.
+      const g = globSync(pattern, undefined, { globstar: true });
       // What exists, as the shell would expand the pattern; a dangling link matches nothing, as in a folder walk,
       // and a named pipe or socket is listed as skipped there too.
       return 'paths' in g

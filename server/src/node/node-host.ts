@@ -127,14 +127,40 @@ export function isInside(root: string, p: string): boolean {
 }
 
 /** glob(3) as nginx calls it: per-segment wildcards, no `**`, dot-files only when the pattern starts with a dot, sorted. */
-export function globSync(pattern: string, limit = 100_000): { paths: string[] } | { error: string } {
+export function globSync(pattern: string, limit = 100_000, options: { globstar?: boolean } = {}): { paths: string[] } | { error: string } {
   const abs = path.resolve(pattern);
   const segs = abs.split('/').filter(Boolean);
   let current = ['/'];
   for (let k = 0; k < segs.length; k++) {
     const seg = segs[k];
     const next: string[] = [];
-    if (!/[*?[]/.test(seg)) {
+    if (options.globstar && seg === '**') {
+      // A command-line "**" (as bash's globstar reads it): the folder itself and every folder below it, hidden ones
+      // left out as "*" leaves them out, each real folder once (a link loop cannot make it endless).
+      const seen = new Set<string>();
+      const stack = [...current].reverse();
+      while (stack.length) {
+        const dir = stack.pop()!;
+        let real: string;
+        try {
+          real = fs.realpathSync(dir);
+        } catch {
+          continue;
+        }
+        if (seen.has(real)) continue;
+        seen.add(real);
+        next.push(dir);
+        if (next.length > limit) return { error: `more than ${limit} matches` };
+        let names: string[];
+        try {
+          names = fs.readdirSync(dir);
+        } catch {
+          continue;
+        }
+        for (const name of names.sort().reverse()) if (!name.startsWith('.') && isDir(path.join(dir, name))) stack.push(path.join(dir, name));
+      }
+      // "a/**" alone names the folders; as the last segment a shell lists their files too, which a walk of each does.
+    } else if (!/[*?[]/.test(seg)) {
       for (const dir of current) {
         const p = path.join(dir, seg);
         if (k === segs.length - 1 ? fs.existsSync(p) : isDir(p)) next.push(p);

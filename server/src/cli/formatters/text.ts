@@ -48,7 +48,8 @@ export function formatText(findings: PositionedFinding[], summary: Summary, relP
  */
 const oneLine = (s: string) => (s.includes('\n') || s.includes('\r') ? s.replace(/\r/g, '\\r').replace(/\n/g, '\\n') : s);
 
-export function* formatTextChunks(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string): Generator<string> {
+/** `fixOption`: what applies the fixes (standard input cannot be written back: --fix-dry-run shows them). */
+export function* formatTextChunks(findings: PositionedFinding[], summary: Summary, relPath: (p: string) => string, fixOption = '--fix'): Generator<string> {
   let current = '';
   for (const f of findings) {
     let out = '';
@@ -76,7 +77,7 @@ export function* formatTextChunks(findings: PositionedFinding[], summary: Summar
         ? `No errors in ${plural(summary.files, 'file')}${hiddenNote}.`
         : `No problems found in ${plural(summary.files, 'file')}.`
       : `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info) in ${plural(summary.files, 'file')} checked` +
-          (summary.fixable ? `; ${summary.fixable} fixable with --fix` : '') +
+          (summary.fixable ? `; ${summary.fixable} fixable with ${fixOption}` : '') +
           hiddenNote) +
     '\n';
 }

@@ -128,6 +128,18 @@ function handlerUrl(value: string): string | undefined {
 }
 
 /**
+ * A server-level line's value as the hovers quote it. Written without one (`ProxyTimeout` alone while typing, or
+ * `Timeout ""`), httpd stops at the line ("… takes one argument", "… must be On or Off"; apache2 -t 2.4.71): no
+ * value is in force, which an empty code span did not say.
+ */
+export function serverValueText(n: ApacheNode): string {
+  if (n.args.every((a) => a === '')) return 'none: the value is missing, so httpd refuses to start';
+  // Timeout and ProxyTimeout are read with atoi: "2min" is 2 s (timeout-value-misread).
+  const readAs = (n.lname === 'timeout' || n.lname === 'proxytimeout') && n.args.length === 1 && !/^\d+$/.test(n.args[0]) ? ` (httpd reads it as ${atoi(n.args[0])} s)` : '';
+  return `\`${n.args.join(' ')}\`${readAs}`;
+}
+
+/**
  * ProxyTimeout and Timeout as httpd applies them to a request in this section: the last line at the top of its virtual
  * host, else of the main server (httpd merges the main server's into each virtual host after reading the whole
  * configuration), else the defaults (Timeout 60 s; ProxyTimeout takes Timeout's value).
@@ -141,19 +153,17 @@ function timeoutsInForce(result: ApacheLintResult, node: ApacheNode, at: (n: Apa
     if (isVhost) return inVhost ? `set here (${at(n)})` : `inherited from the main server (${at(n)})`;
     return `inherited from ${at(n)}${inVhost ? ' (this virtual host)' : server ? ' (the main server)' : ''}`;
   };
-  // httpd reads both with atoi: "2min" is 2 s (timeout-value-misread).
-  const readAs = (n: ApacheNode) => (n.args.length === 1 && !/^\d+$/.test(n.args[0]) ? ` (httpd reads it as ${atoi(n.args[0])} s)` : '');
   const timeout = proxy.serverValue(server, 'timeout');
   const serverTimeout = proxy.serverTimeout(server);
   const partial = !proxy.complete;
   const timeoutLine = timeout
-    ? `**Timeout in force here:** \`${timeout.args.join(' ')}\`${readAs(timeout)} — ${origin(timeout)}`
+    ? `**Timeout in force here:** ${serverValueText(timeout)} — ${origin(timeout)}`
     : partial
       ? '**Timeout in force here:** not set in this file: the main configuration\'s applies (60 s unless it sets one)'
       : '**Timeout in force here:** `60` — the default';
   const pt = proxy.serverValue(server, 'proxytimeout');
   const proxyLine = pt
-    ? `**ProxyTimeout in force here:** \`${pt.args.join(' ')}\`${readAs(pt)} — ${origin(pt)}`
+    ? `**ProxyTimeout in force here:** ${serverValueText(pt)} — ${origin(pt)}`
     : `**ProxyTimeout in force here:** not set — it takes the Timeout${partial && !timeout ? '' : `, ${formatSeconds(serverTimeout.ms)}`}`;
   // A main-server section also applies to requests to virtual hosts, which wait their own values.
   const others = server === null && !isVhost && proxy.servers.some((x) => x.vhost && (proxy.serverValue(x.vhost, 'timeout') !== timeout || proxy.serverValue(x.vhost, 'proxytimeout') !== pt));

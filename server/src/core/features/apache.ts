@@ -7,7 +7,7 @@ import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard } from './apache-balancer-hover';
-import { hasSectionSummary, sectionSummary } from './apache-section-hover';
+import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
 
@@ -339,7 +339,7 @@ function serverLevelValue(result: ApacheLintResult, node: ApacheNode, lineOf: (n
   const winner = result.proxy.serverValue(vhost, node.lname);
   if (!winner) return undefined;
   const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
-  const value = (n: ApacheNode) => `\`${n.args.join(' ')}\``;
+  const value = serverValueText;
   if (winner !== node) {
     const conditional = conditionsOf(winner);
     const when = conditional.modules.length || conditional.defines.length || conditional.version ? ` (if the conditional section around ${at(winner)} applies)` : '';

@@ -1,11 +1,12 @@
 import type { LintResult } from '../lint';
 import { effective, flagsInForce, isBitmaskDirective, type Effective } from '../model/nginx-effective';
 import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
-import { isKnownNginxDirective } from '../model/nginx-directives';
+import { isKnownNginxDirective, nginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
 import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
 import type { Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
+import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
 
 export interface HoverResult {
@@ -63,12 +64,26 @@ function swallowedBy(config: NginxConfig, node: ConfigNode): ConfigNode | undefi
   return head;
 }
 
-/** A line nginx does not read as written: it has no ";", or the line before it has none. */
+/**
+ * A line nginx does not read as written: it has no ";", or the line before it has none; or nginx refuses it where it
+ * stands (no value, or a block that does not take it), so no value of it is in force anywhere.
+ */
 function notRead(config: NginxConfig, n: ConfigNode, from: string): Stated | undefined {
   if (n.directive.block) return undefined;
   const prev = swallowedBy(config, n);
   if (prev) return { value: 'none: a ";" is missing', origin: `the line before ${placeOf(n, from)} has no ";", so nginx reads it as more arguments of "${prev.name}" (${placeOf(prev, from)})` };
   if (!n.directive.terminated) return { value: 'none: a ";" is missing', origin: `${placeOf(n, from)} has no ";", so nginx reads on into what follows it` };
+  // `proxy_read_timeout;`: nginx stops at it ("invalid number of arguments"), so no value is in force (shown as an
+  // empty code span before). Directives that take no value (least_conn;) have a minimum of 0.
+  if (n.directive.args.length === 0 && (nginxDirective(n.name)?.args[0] ?? 0) > 0) {
+    return { value: 'none: the value is missing', origin: `${placeOf(n, from)} has no value, so nginx refuses to start ("invalid number of arguments")` };
+  }
+  // proxy_read_timeout in an if or upstream block: '"proxy_read_timeout" directive is not allowed here' (the rule
+  // directive-not-allowed-here says the same, under the same conditions).
+  const info = placementInfo(n);
+  if (info && placementKnown(n, config) && !allowedIn(info, n.context) && !templateLine(n)) {
+    return { value: 'none: nginx will not start', origin: `"${n.name}" is not allowed where ${placeOf(n, from)} stands (directive-not-allowed-here)` };
+  }
   return undefined;
 }
 
@@ -261,7 +276,9 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
     return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };
   }
   // An unknown directive (a typo, or a module this configuration may not load) has no value nginx would use.
-  if (!d.block && node.name !== 'include' && isKnownNginxDirective(node.name)) {
+  // A directive that takes no value (least_conn, internal) is in force by being there: it has no value to show.
+  const valueless = d.args.length === 0 && nginxDirective(node.name)?.args[0] === 0;
+  if (!d.block && !valueless && node.name !== 'include' && isKnownNginxDirective(node.name)) {
     const s = stateAcross(placements, node.name, target, path, true);
     if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
   }

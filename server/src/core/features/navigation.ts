@@ -50,3 +50,25 @@ export function definitions(loc: Located, config: NginxConfig, upstreams: Upstre
   }
   return [];
 }
+
+/**
+ * Find references on an upstream group's name, in its `upstream` line or in a pass target that names it: the pass
+ * targets that use the group, and with `includeDeclaration` the `upstream` lines of that name (every one, when the
+ * name is duplicated). Each place once: a file included in several places has a node per placement.
+ */
+export function upstreamReferences(loc: Located, upstreams: UpstreamGraph, includeDeclaration: boolean): { path: string; start: number; end: number }[] {
+  const node = loc.node;
+  if (!node || loc.part !== 'arg' || !loc.arg) return [];
+  const group = node.name === 'upstream' && loc.argIndex === 0 ? upstreams.upstreams.find((u) => u.node === node) : upstreams.passes.find((p) => p.node === node)?.upstream;
+  if (!group) return [];
+  const blocks = upstreams.sameName(group);
+  const places = [
+    ...(includeDeclaration ? blocks.map((u) => ({ path: u.node.file.path, span: u.node.directive.args[0] })) : []),
+    // Passes are tied to the first block of a name (the one nginx's lookup finds).
+    ...upstreams.passes.filter((p) => p.upstream && blocks.includes(p.upstream)).map((p) => ({ path: p.node.file.path, span: p.arg })),
+  ];
+  const seen = new Set<string>();
+  return places
+    .filter(({ path, span }) => !seen.has(`${path}\0${span.start}`) && !!seen.add(`${path}\0${span.start}`))
+    .map(({ path, span }) => ({ path, start: span.start, end: span.end }));
+}

@@ -10,6 +10,13 @@ import { defineApacheRule } from '../apache-rule';
  * once (test/servers/apache-value-parsing.test.ts). KeepAliveTimeout goes through ap_timeout_parameter_parse instead:
  * it takes ms, s, min and h, and refuses anything else.
  */
+/** The help text httpd prints after "<Name> takes one argument, " (apache2 -t 2.4.71). */
+const TAKE1_HELP: Record<string, string> = {
+  timeout: 'Timeout duration (sec)',
+  proxytimeout: 'Set the timeout (in seconds) for a proxied connection. This overrides the server timeout',
+  keepalivetimeout: 'Keep-Alive timeout duration (sec)',
+};
+
 const SECONDS_PER_UNIT: Record<string, number> = { m: 60, mi: 60, min: 60, mins: 60, minute: 60, minutes: 60, h: 3600, hour: 3600, hours: 3600 };
 
 export default defineApacheRule({
@@ -17,12 +24,23 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: '502/504',
-  summary: 'Timeout or ProxyTimeout written with a unit or without digits: httpd reads only the leading digits, as seconds (Timeout 2min is 2 s, Timeout 500ms is 500 s, ProxyTimeout abc stops httpd); KeepAliveTimeout with a unit httpd does not know stops it.',
+  summary: 'Timeout or ProxyTimeout written with a unit, without digits or without a value: httpd reads only the leading digits, as seconds (Timeout 2min is 2 s, Timeout 500ms is 500 s, ProxyTimeout abc stops httpd); KeepAliveTimeout with a unit httpd does not know, and any of them with no value or two, stops it.',
   directives: ['Timeout', 'ProxyTimeout', 'KeepAliveTimeout'],
   versions: 'all 2.4',
   check(ctx) {
-    for (const n of [...ctx.nodes('timeout'), ...ctx.nodes('proxytimeout')]) {
-      if (n.unresolved || n.args.length !== 1) continue;
+    // All three are TAKE1: a missing or empty word, or a second one, stops httpd ("Timeout takes one argument", apache2
+    // -t 2.4.71; `ProxyTimeout ""` too). A second word that starts a would-be comment is inline-comment-is-argument's.
+    const timeouts = [...ctx.nodes('timeout'), ...ctx.nodes('proxytimeout')];
+    for (const n of [...timeouts, ...ctx.nodes('keepalivetimeout')]) {
+      if (n.unresolved) continue;
+      const words = n.directive.args;
+      if (words.length === 1 && words[0].value !== '') continue;
+      if (words.some((a, k) => k > 0 && a.quote === null && a.value.startsWith('#'))) continue;
+      const what = words.length === 0 ? 'no value' : words.length === 1 ? 'an empty value' : `${words.length} words`;
+      ctx.report({ node: n, message: `httpd refuses to start: "${n.name} takes one argument, ${TAKE1_HELP[n.lname]}" (this line has ${what}; write one whole number of seconds${n.lname === 'keepalivetimeout' ? ', or a number with ms, s, min or h' : ''})` });
+    }
+    for (const n of timeouts) {
+      if (n.unresolved || n.args.length !== 1 || n.args[0] === '') continue;
       const raw = n.args[0];
       if (/^\d+$/.test(raw)) {
         if (n.lname === 'timeout' && atoi(raw) === 0) reportZero(n, raw);
@@ -65,7 +83,7 @@ export default defineApacheRule({
       });
     }
     for (const n of ctx.nodes('keepalivetimeout')) {
-      if (n.unresolved || n.args.length !== 1) continue;
+      if (n.unresolved || n.args.length !== 1 || n.args[0] === '') continue;
       if (parseApacheDuration(n.args[0]) !== null) continue;
       ctx.report({
         node: n,

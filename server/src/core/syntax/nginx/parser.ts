@@ -206,7 +206,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
       if (options.isKnownDirective(word) && indentOf(text, i) <= indentOf(text, words[0].start)) {
         const rest = statementEnd(text, i);
         const stopChar = text.charCodeAt(rest.end);
-        const isBlock = options.isBlockDirective?.(pending) ?? false;
+        // "server" opens a block in http, stream and mail, but inside an upstream block it is an address line.
+        const isBlock = (options.isBlockDirective?.(pending) ?? false) && !(pending === 'server' && currentParent()?.name === 'upstream');
         // nginx joins the lines into one statement. It certainly refuses it when the joined statement has too many
         // arguments, a block where none belongs, or a block directive without "{"; otherwise it depends on the
         // values (add_header's third argument must be "always"; server_name takes anything), so that case is
@@ -242,6 +243,9 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
           message: 'nginx reports "unexpected end of file" here',
         });
         words.push(makeArg(text, i, eol, c === DQ ? '"' : "'", i + 1, eol));
+        // The statement ends with the line too: for nginx the "}" or the directive on the next line is inside the
+        // string, so reporting a 'missing ";"' there (as a pending statement would) adds an error nginx never gives.
+        makeDirective(eol, false);
         i = eol;
         continue;
       }
