@@ -434,6 +434,10 @@ describe('--timing', () => {
       for (const phase of ['find and read files', 'parse and load includes', 'model (upstreams)', 'rules', 'check findings and suppressions', 'position and format output', 'total']) {
         assert.match(timed.stderr, new RegExp(`^${phase.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms +\\d+\\.\\d%$`, 'm'), `phase "${phase}" in:\n${timed.stderr}`);
       }
+      // The header's words end where their columns end: "Time" over the "ms", "Share" over the "%".
+      const [header, first] = timed.stderr.split('\n');
+      assert.equal(header.indexOf('Time') + 'Time'.length, first.indexOf(' ms') + ' ms'.length, timed.stderr);
+      assert.equal(header.length, first.length, timed.stderr);
       // Rules are listed by id, slowest first, with times that add up to no more than the "rules" phase.
       const rules = [...timed.stderr.split('Slowest rules')[1].matchAll(/^([a-z0-9-]+) +(\d+\.\d) ms/gm)].map((m) => [m[1], Number(m[2])] as const);
       assert.ok(rules.length >= 5, timed.stderr);

@@ -37,6 +37,20 @@ describe('informational commands exit 0 without any path', () => {
     assert.equal(new Set(lines.map((l) => l.split(/\s+/)[0])).size, lines.length, 'no rule listed twice');
   });
 
+  test('--list-rules --format json gives the same rules as the text list, each with its summary; other formats are refused', () => {
+    const text = runCli(['--list-rules']);
+    const json = runCli(['--list-rules', '--format', 'json']);
+    assert.equal(json.code, 0, show(json));
+    const list = JSON.parse(json.stdout) as { id: string; server: string; severity: string; outcome: string; summary: string; docs: string }[];
+    assert.deepEqual(list.map((r) => r.id), text.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]));
+    const scheme = list.find((r) => r.id === 'pass-scheme-mismatch')!;
+    assert.deepEqual([scheme.server, scheme.severity, scheme.outcome, scheme.docs], ['nginx', 'error', 'startup-failure', `${DOCS}/nginx/pass-scheme-mismatch.md`]);
+    for (const r of list) assert.ok(r.summary.length > 20, `${r.id} has a summary`);
+    const sarif = runCli(['--list-rules', '--format', 'sarif']);
+    assert.equal(sarif.code, 2, show(sarif));
+    assert.match(sarif.stderr, /--list-rules prints text or json/);
+  });
+
   test('--help and -h print the usage with every option', () => {
     for (const flag of ['--help', '-h']) {
       const r = runCli([flag]);

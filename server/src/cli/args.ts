@@ -56,7 +56,7 @@ Options:
   -q, --quiet                            report errors only (warnings fail the run only
                                          with an explicit --fail-on or --max-warnings)
       --timing                           print where the time went (phases, slowest rules) to stderr
-      --list-rules                       print the rules and exit
+      --list-rules                       print the rules and exit (--format json: as a JSON array)
   -h, --help                             show this help
   -v, --version                          print the version
   --                                     end of options: every argument after it is a path

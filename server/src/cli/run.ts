@@ -66,6 +66,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   if (args.listRules) {
+    // For scripts (a CI step that checks which rules exist, a docs generator): the same facts, with the summary.
+    if (args.format === 'json') {
+      const list = allRules.map((r) => ({ id: r.id, server: r.server, severity: r.severity, outcome: r.outcome, summary: r.summary, docs: docsUrl(r) }));
+      io.stdout(JSON.stringify(list, null, 2) + '\n');
+      return 0;
+    }
+    if (args.format !== 'text') {
+      io.stderr(`proxylint: --list-rules prints text or json, not ${args.format}\n`);
+      return 2;
+    }
     const width = Math.max(...allRules.map((r) => r.id.length));
     for (const r of allRules) io.stdout(`${r.id.padEnd(width)}  ${r.server.padEnd(6)} ${r.severity.padEnd(7)} ${r.outcome.padEnd(18)} ${docsUrl(r)}\n`);
     return 0;

@@ -22,7 +22,8 @@ export function formatTimings(timings: Timings, topRules = 15): string {
   const rules = rows.filter(([k]) => k.startsWith('rule:')).sort((a, b) => b[1] - a[1]);
   const total = phases.reduce((s, [, ms]) => s + ms, 0);
   const line = (name: string, ms: number) => `${name.padEnd(44)} ${ms.toFixed(1).padStart(9)} ms ${total > 0 ? ((100 * ms) / total).toFixed(1).padStart(5) : '  0.0'}%`;
-  const out = ['Phase' + ' '.repeat(40) + '     Time  Share', ...phases.map(([k, ms]) => line(k, ms)), line('total', total)];
+  // The header's words end where their columns do: "Time" over "ms", "Share" over "%".
+  const out = [`${'Phase'.padEnd(44)} ${'Time'.padStart(12)} ${'Share'.padStart(6)}`, ...phases.map(([k, ms]) => line(k, ms)), line('total', total)];
   if (rules.length) out.push('', `Slowest rules (of ${rules.length}; their time is part of "rules")`, ...rules.slice(0, topRules).map(([k, ms]) => line(k.slice(5), ms)));
   return out.join('\n') + '\n';
 }
