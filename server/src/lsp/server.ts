@@ -73,6 +73,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   let pullSupported = false;
   let features = clientFeatures({});
   let configurationChanges = false;
+  let folderChanges = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
@@ -90,6 +91,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    folderChanges = !!params.capabilities.workspace?.workspaceFolders;
     // Commands the server runs: explaining error-log lines (an answer, nothing to carry out), and the others only for
     // clients that can carry out what they ask (applyEdit, showDocument).
     const commands = [EXPLAIN_COMMAND, ...(!features.codeActionLiterals && features.applyEdit ? [APPLY_EDIT_COMMAND] : []), ...(features.showDocument ? [OPEN_RULE_DOC_COMMAND] : [])];
@@ -108,6 +110,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
         referencesProvider: true,
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
+        // Folders added or removed later decide what an untrusted workspace may read and where entry configurations
+        // are looked for, as the first ones did.
+        ...(folderChanges ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
       },
       serverInfo: { name: 'proxylint' },
     };
@@ -119,6 +124,15 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     // The VS Code extension watches .proxylintrc.json for the server; any other client is asked to, if it can
     // (otherwise an edited project file went unnoticed until a restart: its JSON buffer is not synced to this server).
     if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
+    // (One onInitialized handler: the connection keeps only the last one given.)
+    if (folderChanges) {
+      connection.workspace.onDidChangeWorkspaceFolders((e) => {
+        const removed = new Set(e.removed.map((f) => uriToPath(f.uri)));
+        const added = e.added.map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
+        ws.roots = [...ws.roots.filter((r) => !removed.has(r)), ...added.filter((p) => !ws.roots.includes(p))];
+        diagnostics.refreshAll();
+      });
+    }
   });
 
   const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
