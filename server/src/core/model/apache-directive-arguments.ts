@@ -4,7 +4,7 @@
  * what apache2 -t prints after "takes one argument, " and the like; test/servers/apache-directive-arguments.test.ts
  * runs every entry, in a bad and a good form, through the real apache2 -t and compares.
  *
- * What httpd does with the words, by form (checked on 2.4.68 here):
+ * What httpd does with the words, by form (checked with apache2 -t here, which reports 2.4.68):
  * - flag (`On|Off`): the first word must be On or Off, in any case and with or without quotes; a missing or empty
  *   one, or any other word, stops httpd with "<Name> must be On or Off". Words after it are ignored.
  * - take (a fixed number of words, some optional): more words than the most, or an empty word ("") where one is
