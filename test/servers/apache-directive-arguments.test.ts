@@ -11,7 +11,9 @@ import { allDirectiveArguments, type DirectiveArguments } from '../../server/src
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary, ROOT } from '../helpers';
-import { apacheConfigTestText } from './harness/apache';
+import { apacheConfigTestText, prepareApache, startApache } from './harness/apache';
+import { request } from './harness/client';
+import { tempDir } from './harness/nginx';
 
 requireBinary('apache2');
 
@@ -156,4 +158,42 @@ test('a line left alone: inside <IfModule> of a module not loaded, with a "#" wo
   assert.equal(findings('ProxyPreserveHost # on\n').length, 0, 'inline-comment-is-argument says it');
   assert.equal(findings('ProxyVia ${VIA}\n').length, 0);
   assert.equal(findings('Timeout\nProxyTimeout 1 2\nProxyPass\n').length, 0, 'other rules say it');
+});
+
+test('in a section where the directive is not allowed, httpd names the section first, and this rule leaves the line to directive-not-allowed-in-section (real apache2 -t)', async () => {
+  for (const text of ['<Location "/a/">\n    ProxyRequests maybe\n</Location>\n', '<Directory "/tmp">\n    KeepAlive\n</Directory>\n', '<Location "/a/">\n    SSLProxyEngine\n</Location>\n']) {
+    assert.equal(findings(text).length, 0, text);
+    const t = await apacheConfigTestText(text, { modules: MODULES });
+    assert.match(t.output, /not allowed in <(Location|Directory)> context/, text);
+  }
+  // Inside <Proxy> mod_ssl takes its proxy directives, so the words are checked there.
+  const inProxy = '<Proxy "http://127.0.0.1:8080/">\n    SSLProxyEngine maybe\n</Proxy>\n';
+  assert.equal(findings(inProxy).length, 1);
+  assert.match((await apacheConfigTestText(inProxy, { modules: MODULES })).output, /SSLProxyEngine must be On or Off/);
+});
+
+test('in an .htaccess file the finding says 500 for the folder, and httpd answers 500 there and logs the words it quotes (real httpd, real requests)', async () => {
+  const cases = ['RewriteEngine maybe', 'RewriteOptions', 'LimitRequestBody 10 20'];
+  const dir = tempDir('proxylint-apache-');
+  const files: Record<string, string> = {};
+  cases.forEach((line, k) => {
+    files[`www/d${k}/x.txt`] = 'hi\n';
+    files[`www/d${k}/.htaccess`] = line + '\n';
+  });
+  const setup = await prepareApache(`Listen 80\nDocumentRoot "${dir}/www"\n<Directory "${dir}/www">\n    AllowOverride All\n    Require all granted\n</Directory>\n`, { dir, files, modules: ['mpm_event', 'authz_core', 'rewrite'] });
+  const running = await startApache(setup);
+  try {
+    for (const [k, line] of cases.entries()) {
+      const path = `/srv/www/d${k}/.htaccess`;
+      const found = lintApache(path, line + '\n', memHost({ [path]: line + '\n' }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === RULE);
+      assert.equal(found.length, 1, line);
+      const quoted = /^every request under this folder gets 500, as httpd fails on this line: "(.*?)" \(/.exec(found[0].message)?.[1];
+      const r = await request({ port: setup.port, path: `/d${k}/x.txt` });
+      assert.equal(r.status, 500, line);
+      assert.ok(quoted && running.errorLog().includes(`.htaccess: ${quoted}`), `${line}\n${running.errorLog()}\n${found[0].message}`);
+    }
+  } finally {
+    await running.stop();
+    setup.cleanup();
+  }
 });

@@ -2,6 +2,7 @@ import { directiveArguments, takesWords, type DirectiveArguments } from '../../m
 import { mayNotBeRead } from '../../model/apache-modules';
 import type { ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
+import { sectionVerdict } from './directive-not-allowed-in-section';
 import type { ApacheArg } from '../../syntax/apache/ast';
 import { defineApacheRule } from '../apache-rule';
 
@@ -78,8 +79,15 @@ export default defineApacheRule({
       // (inside an <IfDefine>, or an <IfModule> for a module that is not loaded) cannot stop it.
       if (entry.module !== 'core' && ctx.modules.known && !ctx.modules.isLoaded(entry.module)) continue;
       if (mayNotBeRead(n, ctx.modules)) continue;
+      // In a section where the directive is not allowed httpd says that first, whatever the words
+      // (`ProxyRequests maybe` in a <Location>): directive-not-allowed-in-section reports it.
+      if (!ctx.config.htaccess && sectionVerdict(n)) continue;
       const v = verdict(n, entry, n.lname === 'proxyerroroverride' && oldErrorOverride);
-      if (v) ctx.report({ node: n, message: `httpd refuses to start: "${v.says}" (${v.why})` });
+      if (!v) continue;
+      // httpd reads an .htaccess file on each request under its folder: the same words go to the error log
+      // ("/srv/www/.htaccess: RewriteEngine must be On or Off") and the client gets 500.
+      const head = ctx.config.htaccess ? 'every request under this folder gets 500, as httpd fails on this line' : 'httpd refuses to start';
+      ctx.report({ node: n, message: `${head}: "${v.says}" (${v.why})` });
     }
   },
 });
