@@ -197,3 +197,31 @@ test('in an .htaccess file the finding says 500 for the folder, and httpd answer
     setup.cleanup();
   }
 });
+
+// How httpd splits words (ap_getword_conf): a quote never closed runs to the end of the line, a word ends at its
+// closing quote even with letters after it ("On"x is On, then x), a quote inside an unquoted word is kept, a
+// continuation joins lines, and "" is a word of its own.
+const EDGES = [
+  'ProxyPreserveHost "On',
+  'ProxyPreserveHost On"',
+  'ProxyPreserveHost "On"x',
+  'ProxyPreserveHost \\\n    On',
+  'ProxyVia "On Off',
+  'ProxyVia "full"x',
+  'ProxyVia "full" ""',
+  "ProxyVia 'full'",
+  'ProxyBadHeader Ignore"',
+  'ProxyIOBufferSize "8192',
+  'ProxyIOBufferSize 8192 \\\n    4096',
+  'ProxyPassReverseCookiePath "/a" "/b" "" "x"',
+  'KeepAlive "Off"',
+];
+
+test('quotes, continuations and empty words: the rule reports a line exactly when apache2 -t refuses it, with its words (real apache2 -t)', async () => {
+  for (const line of EDGES) {
+    const found = findings(line + '\n');
+    const t = await apacheConfigTestText(line + '\n', { modules: MODULES });
+    assert.equal(found.length, t.ok ? 0 : 1, `${line}\nhttpd: ${t.output}\nrule: ${found.map((f) => f.message).join(' | ')}`);
+    if (!t.ok) assert.ok(t.output.includes(/^httpd refuses to start: "(.*?)" \(/.exec(found[0].message)![1]), `${line}\n${t.output}\n${found[0].message}`);
+  }
+});

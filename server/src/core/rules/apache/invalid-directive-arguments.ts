@@ -38,7 +38,8 @@ function verdict(n: ApacheNode, entry: DirectiveArguments, oldErrorOverride: boo
       const takes = min === max ? `${min === 1 ? 'one word' : `${min} words`}` : `${min} to ${max} words`;
       if (words.length > max) {
         // Too few words on ProxyPassReverse are proxypass-missing-argument's; too many are only here.
-        return { says, why: `${n.name} takes ${takes}, and the line has ${words.length} (a value with spaces needs quotes around it)` };
+        const hint = words.slice(max).some((w) => w.value === '') ? 'an empty "" counts as a word' : 'a value with spaces needs quotes around it';
+        return { says, why: `${n.name} takes ${takes}, and the line has ${words.length} (${hint})` };
       }
       if (n.lname === 'proxypassreverse') return undefined;
       if (words.length < min) return { says, why: `${n.name} takes ${takes}, and the line has ${words.length === 0 ? 'none' : words.length}` };
