@@ -225,3 +225,14 @@ test('quotes, continuations and empty words: the rule reports a line exactly whe
     if (!t.ok) assert.ok(t.output.includes(/^httpd refuses to start: "(.*?)" \(/.exec(found[0].message)![1]), `${line}\n${t.output}\n${found[0].message}`);
   }
 });
+
+test('ProxyErrorOverride before 2.4.47 was a plain On|Off flag: a target known to be older gets the flag message (the docs: status codes came in 2.4.47)', () => {
+  const lint = (version: string | null) => {
+    const settings = defaultSettings();
+    settings.apache.version = version === null ? null : (version.split('.').map(Number) as [number, number, number]);
+    return lintApache('/c/site.conf', 'ProxyErrorOverride yes\n', memHost({ '/c/site.conf': 'ProxyErrorOverride yes\n' }), { settings }).findings.filter((f) => f.ruleId === RULE).map((f) => /"(.*?)"/.exec(f.message)![1]);
+  };
+  assert.deepEqual(lint('2.4.46'), ['ProxyErrorOverride must be On or Off']);
+  assert.deepEqual(lint('2.4.47'), ['ProxyErrorOverride first parameter must be one of: off | on']);
+  assert.deepEqual(lint(null), ['ProxyErrorOverride first parameter must be one of: off | on']);
+});
