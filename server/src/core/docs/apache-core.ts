@@ -37,6 +37,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'On',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('KeepAliveTimeout', 'core', {
     summary: 'How long httpd keeps an idle client connection open waiting for the next request.',
@@ -63,7 +64,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['400'],
     logLines: [],
     defaultValue: '8190',
-    rules: ['response-field-size-too-small'],
+    rules: ['invalid-directive-arguments', 'response-field-size-too-small'],
   }),
   apache('SSLProxyEngine', 'mod_ssl', {
     summary: 'Lets this server (or virtual host) use TLS towards backends — required for `https://`, `wss://` and `h2://` targets.',
@@ -72,7 +73,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['500'],
     logLines: [APX_LOG.noSslHint, APX_LOG.noSsl],
     defaultValue: 'off',
-    rules: ['https-backend-without-sslproxyengine'],
+    rules: ['invalid-directive-arguments', 'https-backend-without-sslproxyengine'],
   }),
   apache('RewriteRule', 'mod_rewrite', {
     summary: 'Rewrites the request URL by a regular expression; with the `[P]` flag (`[proxy]`) the result is proxied instead of served or redirected.',
@@ -102,6 +103,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'off',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SSLProxyVerify', 'mod_ssl', {
     summary: 'Whether httpd verifies the certificate chain of TLS backends: `none` (default), `optional`, `require`, `optional_no_ca`.',
@@ -110,6 +112,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['500'],
     logLines: [APX_LOG.certNotVerified, APX_LOG.sslHandshake],
     defaultValue: 'none',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SSLProxyCheckPeerName', 'mod_ssl', {
     summary: 'Checks that a TLS backend\'s certificate matches the host name of the backend URL.',
@@ -120,6 +123,7 @@ const DOCS: DirectiveDoc[] = [
     expectedLogLines: ['AH02411: SSL Proxy: Peer certificate does not match for hostname 127.0.0.1'],
     defaultValue: 'On',
     versions: 'Since 2.4.5.',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SSLProxyCheckPeerCN', 'mod_ssl', {
     summary: 'Older, CN-only form of the backend name check; SSLProxyCheckPeerName (2.4.5 and later) takes precedence and also reads subjectAltName.',
@@ -130,6 +134,7 @@ const DOCS: DirectiveDoc[] = [
     logLines: [APX_LOG.sslHandshake],
     expectedLogLines: ['AH02005: SSL Proxy: Peer certificate CN mismatch: Certificate CN: other.example Requested hostname: localhost'],
     defaultValue: 'On',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SSLProxyCheckPeerExpire', 'mod_ssl', {
     summary: 'Checks that a TLS backend\'s certificate has not expired.',
@@ -137,12 +142,14 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['500'],
     logLines: [APX_LOG.certExpired, APX_LOG.sslHandshake],
     defaultValue: 'On',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SSLProxyCACertificateFile', 'mod_ssl', {
     summary: 'PEM file of CA certificates used to verify TLS backends (with `SSLProxyVerify require`).',
     failure: `If it lacks the CA (or intermediate) that signed the backend certificate, verification fails (\`AH02039 … unable to get local issuer certificate\`). ${TLS_500} A file that does not exist (or is empty) stops httpd from starting: \`SSLProxyCACertificateFile: file '…' does not exist or is empty\`.`,
     statusCodes: ['500', 'startup-failure'],
     logLines: [APX_LOG.certNotVerified, APX_LOG.sslHandshake],
+    rules: ['invalid-directive-arguments'],
   }),
   apache('SetEnv', 'mod_env', {
     summary: 'Sets an environment variable for requests; mod_proxy_http reads a few of them to change how it talks to backends.',

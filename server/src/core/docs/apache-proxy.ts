@@ -75,6 +75,7 @@ const DOCS: DirectiveDoc[] = [
       'Users then get a connection error or the backend\'s own page — not an httpd 5xx, but it looks like "the proxy is down". It does not rewrite links inside HTML bodies.',
     statusCodes: ['none'],
     logLines: [],
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyTimeout', 'mod_proxy', {
     summary: 'How long mod_proxy waits for a backend to send or accept data — and, unless `connectiontimeout` is set, to connect.',
@@ -100,6 +101,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['502'],
     logLines: [APX_LOG.badHeader],
     defaultValue: 'IsError',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyPreserveHost', 'mod_proxy', {
     summary: 'Whether the client\'s `Host` header is passed to the backend (`On`) instead of the host name from the ProxyPass URL (`Off`).',
@@ -108,6 +110,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'Off',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyRequests', 'mod_proxy', {
     summary: 'Turns on forward (standard) proxying; reverse proxying with ProxyPass works without it.',
@@ -116,6 +119,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'Off',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyErrorOverride', 'mod_proxy', {
     summary: 'Whether 4xx/5xx responses from backends are replaced by this server\'s own error pages (ErrorDocument).',
@@ -124,6 +128,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['502', '503', '504'],
     logLines: [],
     defaultValue: 'Off',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxySet', 'mod_proxy', {
     summary: 'Sets balancer or worker parameters outside ProxyPass, e.g. `ProxySet balancer://app lbmethod=bybusyness failonstatus=503`; inside `<Proxy>` the URL comes from the section.',
@@ -176,6 +181,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: '8192',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyReceiveBufferSize', 'mod_proxy', {
     summary: 'TCP receive buffer size for proxied connections; `0` keeps the system default.',
@@ -183,6 +189,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: '0 (system default)',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyAddHeaders', 'mod_proxy', {
     summary: 'Whether mod_proxy_http adds `X-Forwarded-For`, `X-Forwarded-Host` and `X-Forwarded-Server` to backend requests.',
@@ -191,6 +198,7 @@ const DOCS: DirectiveDoc[] = [
     statusCodes: ['none'],
     logLines: [],
     defaultValue: 'On',
+    rules: ['invalid-directive-arguments'],
   }),
   apache('ProxyWebsocketFallbackToProxyHttp', 'mod_proxy_wstunnel', {
     summary: 'With `On` (the default), mod_proxy_wstunnel hands `ws://` and `wss://` requests to mod_proxy_http whenever that module is loaded too; `Off` keeps them in mod_proxy_wstunnel.',
@@ -202,7 +210,7 @@ const DOCS: DirectiveDoc[] = [
     logLines: [APX_LOG.noHandler],
     defaultValue: 'On',
     versions: 'The directive since 2.4.48. mod_proxy_http handles `ws://`, `wss://` and `upgrade=` since 2.4.47; before that, `ws://` targets need mod_proxy_wstunnel.',
-    rules: ['websocket-upgrade-not-enabled', 'proxy-scheme-module-missing'],
+    rules: ['invalid-directive-arguments', 'websocket-upgrade-not-enabled', 'proxy-scheme-module-missing'],
   }),
 ];
 

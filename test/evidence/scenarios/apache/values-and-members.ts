@@ -29,6 +29,14 @@ export default [
     standins: { app: { kind: 'http', behaviour: 'ok' } },
     fix: false,
   }),
+  defineScenario({
+    rule: 'invalid-directive-arguments',
+    server: 'apache',
+    claim: { status: 'startup-failure', log: 'ProxyPreserveHost must be On or Off', doc: ['ProxyPreserveHost must be On or Off'] },
+    config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    fix: false,
+  }),
   // Both members start drained (status=+D): httpd tries no backend and answers 503 with AH01170 at once.
   defineScenario({
     rule: 'balancer-no-usable-member',

@@ -37,6 +37,7 @@ import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowe
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
 import timeoutValueMisread from '../apache/timeout-value-misread';
 import proxypassMissingArgument from '../apache/proxypass-missing-argument';
+import invalidDirectiveArguments from '../apache/invalid-directive-arguments';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
@@ -62,6 +63,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
   proxypassMissingArgument,
+  invalidDirectiveArguments,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
   workerParamsIgnoredBySharing,
