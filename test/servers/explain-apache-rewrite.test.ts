@@ -46,7 +46,7 @@ test('explain: AH01961 and AH00961 of a RewriteRule [P] to https:// are placed a
   );
   const httpd = await startApache(setup);
   try {
-    const statuses: number[] = [];
+    const statuses: (number | string)[] = [];
     for (const path of ['/rw/x', '/pp/x', '/main/x']) statuses.push((await request({ port: setup.port, path, timeoutMs: 5000 })).status);
     assert.deepEqual(statuses, [500, 500, 500]);
     await sleep(200);
