@@ -87,3 +87,34 @@ test('explain: AH01961 and AH00961 of a RewriteRule [P] to https:// are placed a
     await inherited.stop();
   }
 });
+
+// A [P] rule whose modules are missing: without mod_proxy_http httpd answers 500 with AH01144, which names only the
+// request path; without mod_proxy at all mod_rewrite answers 403 with AH00669, which names the target. Both are placed
+// at the RewriteRule (by its pattern, and by the backend).
+test('explain: AH01144 and AH00669 of a RewriteRule [P] whose proxy modules are not loaded are placed at the rule (real apache2)', async () => {
+  for (const [modules, status, id] of [
+    [['mpm_event', 'authz_core', 'rewrite', 'proxy'], 500, 'apache-no-handler'],
+    [['mpm_event', 'authz_core', 'rewrite'], 403, 'apache-rewrite-without-proxy'],
+  ] as const) {
+    const setup = await prepareApache(
+      ['<VirtualHost *:80>', '    ServerName localhost', '    RewriteEngine On', '    RewriteRule "^/other/(.*)$" "http://127.0.0.1:9/$1" [P]', '    RewriteRule "^/p/(.*)$" "http://127.0.0.1:8/$1" [P,NC]', '</VirtualHost>', ''].join('\n'),
+      { modules: [...modules] },
+    );
+    const httpd = await startApache(setup);
+    try {
+      assert.equal((await request({ port: setup.port, path: '/P/x', timeoutMs: 5000 })).status, status);
+      await sleep(200);
+      const log = httpd.errorLog();
+      assert.deepEqual(explainProblems({ statuses: [String(status)], errorLog: log } as Observation, 'apache', 'server test'), [], log);
+      const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+      assert.equal(out.code, 0, out.stderr);
+      const entries = (JSON.parse(out.stdout) as { explained: Entry[] }).explained.filter((e) => e.id === id);
+      assert.equal(entries.length, 1, `${id}: ${out.stdout}\n${log}`);
+      assert.equal(entries[0].backend?.line, setup.text.split('\n').findIndex((l) => l.includes('"^/p/')) + 1, out.stdout);
+      assert.deepEqual(entries[0].findings.map((f) => f.ruleId), ['proxy-scheme-module-missing']);
+    } finally {
+      await httpd.stop();
+      setup.cleanup();
+    }
+  }
+});

@@ -1,6 +1,6 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { formatSeconds, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
-import type { ProxyRewrite } from '../model/apache-rewrite';
+import { rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { LOG_PATTERNS, type LogFields } from './log-patterns';
 
@@ -119,7 +119,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
       }
     }
     // No worker has the backend: a RewriteRule [P] sent the request, through httpd's default worker.
-    if (candidates.length === 0) return rewritePlace(proxy, host, port, how, ctx);
+    if (candidates.length === 0) return rewritePlace(proxy, (r) => sameBackend(r, host, port), `${how}, which no ProxyPass or BalancerMember names`, ctx);
     const members = balancers ? candidates.filter((w) => w.balancer && balancers.has(w.balancer)) : [];
     if (members.length > 0 && members.length < candidates.length) {
       candidates = members;
@@ -161,6 +161,9 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     }
   }
   best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
+  // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
+  // pattern matches it may have sent the request.
+  if (!best && path && !fields.upstream) return rewritePlace(proxy, (r) => rewriteMatches(r, path), `no ProxyPass matches ${path}, and the pattern of this rule does`, ctx);
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
@@ -182,15 +185,16 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
  * httpd's default worker, which has no parameters: it waits the ProxyTimeout, else the Timeout, of the request's
  * server, and needs that server's SSLProxyEngine for a TLS backend (test/servers/explain-apache-rewrite.test.ts).
  */
-function rewritePlace(proxy: ProxyModel, host: string, port: string, found: string, ctx: ApachePlaceContext): ApachePlace | undefined {
-  const rewrites = proxy.rewrites.filter((r) => r.servers.length && sameBackend(r, host, port));
+function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string, ctx: ApachePlaceContext): ApachePlace | undefined {
+  const rewrites = proxy.rewrites.filter((r) => r.servers.length && fits(r));
   const r = rewrites[0];
   if (!r) return undefined;
-  let how = `${found}, which no ProxyPass or BalancerMember names: the RewriteRule [P] on this line sends requests there (through httpd's default worker, without parameters)`;
+  const sends = ctx.patternId === 'apache-rewrite-without-proxy' ? 'would send requests there, had mod_proxy been loaded to take them' : "sends requests there (through httpd's default worker, without parameters)";
+  let how = `${found}: the RewriteRule [P] on this line ${sends}`;
   if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit`;
   if (ctx.borrowed) how += `; ${ctx.borrowed}`;
   const ambiguous = rewrites.length > 1;
-  if (ambiguous) how += `; ${rewrites.length} RewriteRule [P] lines have this backend and the line does not say which (also line ${rewrites.slice(1, 4).map((o) => lineNo(o.node)).join(', ')})`;
+  if (ambiguous) how += `; ${rewrites.length} RewriteRule [P] lines fit and the line does not say which (also line ${rewrites.slice(1, 4).map((o) => lineNo(o.node)).join(', ')})`;
   const hinted = ctx.servers ? r.servers.filter((s) => ctx.servers!.servers.has(s)) : [];
   const servers = hinted.length ? hinted : r.servers;
   const rows = servers.map((server) => ({ server, values: rewriteValues(proxy, server, ctx.patternId ?? '') }));
@@ -200,6 +204,23 @@ function rewritePlace(proxy: ProxyModel, host: string, port: string, found: stri
     : rows.slice(0, MAX_SCOPES).flatMap((row) => row.values.map((v) => ({ ...v, scope: { label: `requests to ${serverName(proxy, row.server)}`, node: row.server } })));
   if (values.some((v) => v.scope)) how += '; the line does not say which server the request came to, and their values differ';
   return { node: r.node, rewrite: r, how, ambiguous, values };
+}
+
+/**
+ * Whether a server-level RewriteRule's pattern matches a request path (in a virtual host or the main server httpd
+ * matches it against the whole URL-path; in a <Directory> or .htaccess against a shortened one, not tried here).
+ * [NC] makes it case-insensitive; a "!" pattern proxies what it does not match, and names no target to go by.
+ */
+function rewriteMatches(r: ProxyRewrite, path: string): boolean {
+  if (rewriteScope(r.node) !== virtualHostOf(r.node)) return false;
+  const pattern = r.node.args[0] ?? '';
+  if (pattern.startsWith('!')) return false;
+  const nocase = /^\[.*\b(nc|nocase)\b.*\]$/i.test(r.node.args[2] ?? '');
+  try {
+    return new RegExp(pattern, nocase ? 'i' : '').test(path);
+  } catch {
+    return false;
+  }
 }
 
 /** What decides a kind of line for a [P] request to `server` through the default worker. */
