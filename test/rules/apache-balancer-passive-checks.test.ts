@@ -45,3 +45,19 @@ test('balancer-without-failonstatus: names the partial cover (one member checked
   const [tcp] = of('balancer-without-failonstatus', lint(two('', ' hcmethod=TCP', ' hcmethod=TCP')));
   assert.match(tcp, /the health checks it has \(hcmethod=TCP\) do not send requests, so they see neither errors nor hangs/);
 });
+
+test('health checks through ProxyHCTemplate: the template of the member\'s own server, by name in any case; one without hcmethod checks nothing', () => {
+  const run = (text: string) => lintApache('/c/a.conf', text, memHost({}), { settings: defaultSettings() }).findings;
+  const balancer = (a: string, b: string) => `<Proxy "balancer://a">\n${two('', a, b)}\n</Proxy>\nProxyPass "/a/" "balancer://a/"\n`;
+  // "T" and "t" are one template to httpd (apache2 -t on 2.4.68).
+  const cased = run(`ProxyHCTemplate T hcmethod=GET hcuri=/h\n${balancer(' hctemplate=t', ' hctemplate=t')}`);
+  assert.deepEqual(of('balancer-without-failonstatus', cased), []);
+  assert.deepEqual(of('balancer-member-without-health-check', cased), []);
+  // No hcmethod in the template: the default, None, checks nothing (2.4.68: no /health request, the 500 member kept its share).
+  const none = run(`ProxyHCTemplate t hcuri=/health\n${balancer(' hctemplate=t', ' hctemplate=t')}`);
+  assert.equal(of('balancer-member-without-health-check', none).length, 1);
+  assert.match(of('balancer-without-failonstatus', none)[0], /the health checks it has \(hctemplate=t, which sets no hcmethod \(None\)\) do not send requests/);
+  // A member whose template httpd does not find stops it (invalid-worker-parameter): not said to be unchecked.
+  const elsewhere = run(`<VirtualHost *:80>\nProxyHCTemplate t hcmethod=GET\n</VirtualHost>\n${balancer(' hctemplate=t', ' hctemplate=t')}`);
+  assert.deepEqual(of('balancer-member-without-health-check', elsewhere), []);
+});

@@ -1,4 +1,4 @@
-import type { Finding } from './finding';
+import type { Finding, Fix } from './finding';
 import { validateFindings } from './validate';
 import { markInText, type Host } from './host';
 import { applySuppressions, demoteSharedFileFixes } from './lint';
@@ -83,5 +83,43 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     (rule, ctx) => rule.check(ctx),
     timings,
   ));
-  return { config, modules, proxy, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.files, settings, ran)) };
+  return { config, modules, proxy, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran)) };
+}
+
+/**
+ * Findings on the lines of a `<Macro>` body, which each `Use` expands with its own values (see ApacheNode.macro): the
+ * same finding from several Uses is kept once, and a fix that edits the body is only offered, never applied by --fix:
+ * it changes the lines for every Use, and a fix written from one Use's values would put them into all of them.
+ */
+function macroFindings(findings: Finding[], nodes: readonly ApacheNode[]): Finding[] {
+  const bodies = new Map<string, { start: number; end: number; name: string }[]>();
+  for (const n of nodes) {
+    const close = n.lname === 'macro' ? n.directive.section?.close : undefined;
+    if (!close) continue;
+    const start = n.file.text.indexOf('\n', n.directive.start);
+    if (start < 0 || start >= close.start) continue;
+    const list = bodies.get(n.file.path);
+    const body = { start, end: close.start, name: n.args[0] ?? '' };
+    if (list) list.push(body);
+    else bodies.set(n.file.path, [body]);
+  }
+  if (bodies.size === 0) return findings;
+  const inBody = (path: string, start: number, end: number) => bodies.get(path)?.find((b) => b.start <= start && end <= b.end);
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (inBody(f.path, f.start, f.end)) {
+      const key = `${f.ruleId}\0${f.path}\0${f.start}\0${f.end}\0${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    const bodyOf = (fix: Fix) => fix.edits.map((e) => inBody(e.path, e.start, e.end)).find((b) => b);
+    const said = (fix: Fix) => {
+      const body = bodyOf(fix);
+      return body ? { ...fix, title: `${fix.title} (edits the body of macro ${body.name}, which every Use of it expands)` } : fix;
+    };
+    const suggestions = f.suggestions.map(said);
+    out.push(f.fix && bodyOf(f.fix) ? { ...f, fix: undefined, suggestions: [said(f.fix), ...suggestions] } : { ...f, suggestions });
+  }
+  return out;
 }

@@ -81,6 +81,7 @@ const DOCS: DirectiveDoc[] = [
       'Only a rule whose flags include `P` sends the request to a backend, and only where `RewriteEngine On` is in effect (the nearest `RewriteEngine` in its section, virtual host or main server). The substitution must then be a full URL (`http://backend/$1`, `balancer://app/$1`); mod_rewrite hands it to mod_proxy, which needs the scheme\'s module like a ProxyPass does. Without mod_proxy the request gets **403** (`AH00669: attempt to make remote request from mod_rewrite without proxy enabled`).',
       '- **Which worker:** a `[P]` request uses the worker that a `ProxyPass` or `<Proxy "url">`/`ProxySet` line defined for a URL its target starts with, with that worker\'s `timeout=`, `connectiontimeout=` and pool. When none matches, it goes through httpd\'s default reverse-proxy worker, which has no parameters: it waits `ProxyTimeout`, else `Timeout` (60 s by default) for the answer, connects with that same wait, and opens a new connection for every request. On 2.4.71 with `Timeout 1` and a backend that answers after 3 s, a `[P]` rule got **502** after 1 s (`AH01102: error reading status line from remote server`, then `AH00898: Error reading from remote server`); the same rule got 200 once `<Proxy "http://backend/"> ProxySet timeout=5` or a `ProxyPass … timeout=5` to a URL the target starts with was added (a ProxyPass to `http://backend/sub/` did not match a target outside `/sub/`).',
       '- **TLS backends:** an `https://` target (also `https://%{HTTP_HOST}/$1`) needs `SSLProxyEngine On` in the server the request came to; without it every such request gets **500** (`AH01961`, then `AH00961: https: failed to enable ssl support for …`).',
+      '- **Main-server rules:** a rule outside any `<VirtualHost>` runs in a virtual host only when that virtual host says `RewriteOptions Inherit` or `InheritBefore`; then it runs under the virtual host\'s `SSLProxyEngine` and timeouts.',
       '- An unreachable backend gives **503** (`AH00957`, `AH01114`), a backend that does not resolve **500**, a `balancer://` target the same as its ProxyPass would. Without `[P]` a full URL to another host is an external redirect (302), not a proxy.',
       '- `ProxyPassReverse` is still needed to fix `Location` headers of the backend\'s redirects.',
     ].join('\n'),
@@ -104,6 +105,14 @@ const DOCS: DirectiveDoc[] = [
     logLines: [],
     defaultValue: 'off',
     rules: ['invalid-directive-arguments'],
+  }),
+  apache('RewriteOptions', 'mod_rewrite', {
+    summary: 'Options for mod_rewrite in this server, virtual host or directory section; `Inherit` and `InheritBefore` take in the rules of the enclosing scope.',
+    failure:
+      'A virtual host runs the main server\'s `RewriteRule` lines (`[P]` proxies included) only when it says `RewriteOptions Inherit` (after its own rules) or `InheritBefore` (before them). Such a rule then runs under the virtual host\'s settings: an `https://` target needs `SSLProxyEngine On` there. On httpd 2.4.68, a main-server `[P]` rule got 500 (`AH00961`) in a virtual host with `Inherit` and no `SSLProxyEngine`, and did not run at all (404) with no `RewriteOptions` in the virtual host, with `RewriteEngine Off` there, or with `Inherit`, `InheritDown` or `InheritDownBefore` written in the main server only.',
+    statusCodes: ['none'],
+    logLines: [],
+    rules: ['https-backend-without-sslproxyengine', 'proxy-scheme-module-missing'],
   }),
   apache('SSLProxyVerify', 'mod_ssl', {
     summary: 'Whether httpd verifies the certificate chain of TLS backends: `none` (default), `optional`, `require`, `optional_no_ca`.',

@@ -169,11 +169,12 @@ const DOCS: DirectiveDoc[] = [
   }),
   apache('ProxyHCTemplate', 'mod_proxy_hcheck', {
     summary: 'A named set of health-check parameters that members reuse with `hctemplate=name`.',
-    failure: 'Same as the parameters it holds: without mod_proxy_hcheck, or with an unknown method or expression, httpd refuses to start.',
+    failure:
+      'Same as the parameters it holds: without mod_proxy_hcheck, or with an unknown method or expression, or a parameter that is not a health-check one (`timeout=`), httpd refuses to start. Each server keeps its own templates: a member finds one only in its own server (the main server or its `<VirtualHost>`), written above it, in any case; a template of the main server used in a virtual host stops httpd with `BalancerMember Unknown ProxyHCTemplate name: …` (2.4.68). A template that sets no `hcmethod` leaves the default `None`: its members are not checked at all.',
     statusCodes: ['startup-failure'],
     logLines: [APX_LOG.unknownHcMethod],
     versions: 'mod_proxy_hcheck since 2.4.21.',
-    rules: ['hcheck-params-without-module'],
+    rules: ['hcheck-params-without-module', 'invalid-worker-parameter', 'balancer-member-without-health-check'],
   }),
   apache('ProxyIOBufferSize', 'mod_proxy', {
     summary: 'Size of mod_proxy\'s internal scratch buffer between input and output (with AJP: the maximum packet size).',

@@ -1,5 +1,6 @@
-import type { ApacheNode } from '../model/apache-tree';
-import { formatSeconds, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
+import { formatSeconds, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { LOG_PATTERNS, type LogFields } from './log-patterns';
 
@@ -15,6 +16,8 @@ export interface ApachePlace {
   balancer?: Balancer;
   /** The ProxyPass(Match) that sends the request path there (itself, or one that uses the worker's balancer). */
   rule?: ProxyPassRule;
+  /** The RewriteRule … [P] the line is placed at, when no worker has its backend (the request used the default worker). */
+  rewrite?: ProxyRewrite;
   how: string;
   /** Other workers with the same backend: the line (with its siblings) does not say which one it was. */
   ambiguous: boolean;
@@ -63,7 +66,7 @@ export function workerAddress(w: Worker): string {
   return port ? `${shown}:${port}` : shown;
 }
 
-export function sameBackend(w: Worker, host: string, port: string): boolean {
+export function sameBackend(w: { target: BackendUrl }, host: string, port: string): boolean {
   if (w.target.host.toLowerCase().replace(/^\[|\]$/g, '') !== host) return false;
   if (!port) return true;
   return (w.target.port || DEFAULT_PORT[w.target.scheme] || '') === port;
@@ -115,6 +118,8 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
         how = `it names ${fields.workerUrl ?? fields.upstream}, a member of ${fields.balancer}`;
       }
     }
+    // No worker has the backend: a RewriteRule [P] sent the request, through httpd's default worker.
+    if (candidates.length === 0) return rewritePlace(proxy, (r) => sameBackend(r, host, port), `${how}, which no ProxyPass or BalancerMember names`, ctx);
     const members = balancers ? candidates.filter((w) => w.balancer && balancers.has(w.balancer)) : [];
     if (members.length > 0 && members.length < candidates.length) {
       candidates = members;
@@ -156,6 +161,9 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     }
   }
   best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
+  // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
+  // pattern matches it may have sent the request.
+  if (!best && path && !fields.upstream) return rewritePlace(proxy, (r) => rewriteMatches(r, path), `no ProxyPass matches ${path}, and the pattern of this rule does`, ctx);
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
@@ -169,6 +177,66 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   const { values, note } = workerValues(proxy, workers, patternId, servers);
   if (note) how += `; ${note}`;
   return { node: best.w.node, worker: best.w, rule: best.rule, how, ambiguous, values };
+}
+
+/**
+ * A line naming a backend that only RewriteRule … [P] lines reach: placed at the first such rule that some server's
+ * requests run (see ProxyRewrite.servers), with the values of the servers it runs for. Such a request goes through
+ * httpd's default worker, which has no parameters: it waits the ProxyTimeout, else the Timeout, of the request's
+ * server, and needs that server's SSLProxyEngine for a TLS backend (test/servers/explain-apache-rewrite.test.ts).
+ */
+function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string, ctx: ApachePlaceContext): ApachePlace | undefined {
+  const rewrites = proxy.rewrites.filter((r) => r.servers.length && fits(r));
+  const r = rewrites[0];
+  if (!r) return undefined;
+  const sends = ctx.patternId === 'apache-rewrite-without-proxy' ? 'would send requests there, had mod_proxy been loaded to take them' : "sends requests there (through httpd's default worker, without parameters)";
+  let how = `${found}: the RewriteRule [P] on this line ${sends}`;
+  if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit`;
+  if (ctx.borrowed) how += `; ${ctx.borrowed}`;
+  const ambiguous = rewrites.length > 1;
+  if (ambiguous) how += `; ${rewrites.length} RewriteRule [P] lines fit and the line does not say which (also line ${rewrites.slice(1, 4).map((o) => lineNo(o.node)).join(', ')})`;
+  const hinted = ctx.servers ? r.servers.filter((s) => ctx.servers!.servers.has(s)) : [];
+  const servers = hinted.length ? hinted : r.servers;
+  const rows = servers.map((server) => ({ server, values: rewriteValues(proxy, server, ctx.patternId ?? '') }));
+  const key = (v: ApacheValue[]) => JSON.stringify(v.map((x) => [x.value, x.origin]));
+  const values = new Set(rows.map((row) => key(row.values))).size <= 1
+    ? rows[0].values
+    : rows.slice(0, MAX_SCOPES).flatMap((row) => row.values.map((v) => ({ ...v, scope: { label: `requests to ${serverName(proxy, row.server)}`, node: row.server } })));
+  if (values.some((v) => v.scope)) how += '; the line does not say which server the request came to, and their values differ';
+  return { node: r.node, rewrite: r, how, ambiguous, values };
+}
+
+/**
+ * Whether a server-level RewriteRule's pattern matches a request path (in a virtual host or the main server httpd
+ * matches it against the whole URL-path; in a <Directory> or .htaccess against a shortened one, not tried here).
+ * [NC] makes it case-insensitive; a "!" pattern proxies what it does not match, and names no target to go by.
+ */
+function rewriteMatches(r: ProxyRewrite, path: string): boolean {
+  if (rewriteScope(r.node) !== virtualHostOf(r.node)) return false;
+  const pattern = r.node.args[0] ?? '';
+  if (pattern.startsWith('!')) return false;
+  const nocase = /^\[.*\b(nc|nocase)\b.*\]$/i.test(r.node.args[2] ?? '');
+  try {
+    return new RegExp(pattern, nocase ? 'i' : '').test(path);
+  } catch {
+    return false;
+  }
+}
+
+/** What decides a kind of line for a [P] request to `server` through the default worker. */
+function rewriteValues(proxy: ProxyModel, server: ApacheNode | null, patternId: string): ApacheValue[] {
+  if (patternId === 'apache-no-ssl') return [sslProxyEngine(proxy, server)];
+  if (!waitsFor(patternId)) return [];
+  const w = { params: new Map<string, never>(), vhost: server };
+  return [timeoutValue('backend timeout', proxy.backendTimeout(w, server)), timeoutValue('connect timeout', proxy.connectTimeout(w, server))];
+}
+
+/** The SSLProxyEngine in force for requests to `server`: its own, else the main server's (mod_ssl merges it down). */
+function sslProxyEngine(proxy: ProxyModel, server: ApacheNode | null): ApacheValue {
+  const n = proxy.serverValue(server, 'sslproxyengine');
+  if (!n) return { name: 'SSLProxyEngine', value: 'off', origin: `the default: not set in ${serverName(proxy, server)}${server ? ' nor in the main server' : ''}` };
+  const origin = virtualHostOf(n) === server ? `set in ${serverName(proxy, server)}` : `set in the main server, which ${serverName(proxy, server)} takes it from`;
+  return { name: 'SSLProxyEngine', value: n.args[0] ?? '', origin, node: n };
 }
 
 /** At most this many candidates' values are listed (workers × servers); the answer says how many were left out. */
@@ -245,6 +313,7 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
     const size = w.params.get('responsefieldsize');
     return [size ? param('responsefieldsize', size, w, (v) => `${v} bytes`) : { name: 'responsefieldsize', value: '8192 bytes', origin: 'the default (no responsefieldsize= on the worker)' }];
   }
+  if (patternId === 'apache-no-ssl') return [sslProxyEngine(proxy, server)];
   if (patternId === 'apache-worker-disabled' || patternId === 'apache-worker-in-error') {
     const retry = w.params.get('retry');
     return [retry ? param('retry', retry, w, (v) => `${atoi(v)} s`) : { name: 'retry', value: '60 s', origin: 'the default (no retry= on the worker)' }];
@@ -319,11 +388,11 @@ function whichBalancer(proxy: ProxyModel, name: string, patternId: string, hint?
   return { b, others: list.slice(1), server };
 }
 
-function timeoutValue(name: string, t: TimeoutValue, w: Worker): ApacheValue {
+function timeoutValue(name: string, t: TimeoutValue, w?: Worker): ApacheValue {
   const s = formatSeconds(t.ms);
   switch (t.origin) {
     case 'worker':
-      return { name, value: s, origin: `${t.param!.key}=${t.param!.value} on the worker`, node: t.node ?? w.node };
+      return { name, value: s, origin: `${t.param!.key}=${t.param!.value} on the worker`, node: t.node ?? w?.node };
     case 'ProxyTimeout':
     case 'Timeout':
       return { name, value: s, origin: `${t.origin} ${t.node!.args[0]}${t.partial ? ' (a main configuration proxylint does not see may set ProxyTimeout)' : ''}`, node: t.node };

@@ -209,7 +209,8 @@ function attemptOf(text: string): string | undefined {
 /** What a line of a request took from its siblings, and the sentence that says so. */
 export interface Borrowed {
   fields: LogFields;
-  note: string;
+  /** How the fields were taken, said in the answer; none when saying it would mislead (see the AH01961 case). */
+  note?: string;
 }
 
 const code = (text: string) => /AH\d{5}/.exec(text)?.[0] ?? 'previous';
@@ -243,6 +244,11 @@ export function borrowFromRequest(lines: readonly { text: string; explanation: L
     } else if (READ_RESULT.has(e.pattern.id) && before && hostPort(before.explanation.fields.upstream!).port) {
       fields = { ...fields, upstream: before.explanation.fields.upstream };
       notes.push(`the ${code(before.text)} line before it in the same request (same httpd thread) names the backend`);
+    } else if (e.pattern.id === 'apache-no-ssl') {
+      // AH01961 names no backend; the AH00961 right after it, of the same failed TLS set-up, does. No note: the two
+      // lines are one kind, explained once, and the note would be shown for the AH00961 line too.
+      const next = lines[i + 1];
+      if (next?.explanation.pattern.id === 'apache-no-ssl' && next.explanation.fields.upstream) fields = { ...fields, upstream: next.explanation.fields.upstream };
     }
     if (!fields.path) {
       const sibling = lines.find((l) => l.explanation.fields.path);
@@ -251,6 +257,6 @@ export function borrowFromRequest(lines: readonly { text: string; explanation: L
         notes.push(`the ${code(sibling.text)} line of the same request (same httpd thread) names the path`);
       }
     }
-    return notes.length ? { fields, note: notes.join('; ') } : undefined;
+    return notes.length ? { fields, note: notes.join('; ') } : fields !== e.fields ? { fields } : undefined;
   });
 }

@@ -88,6 +88,9 @@ function gotOf(e: LogExplanation, text: string): string {
   return GOT[id] ?? id.replace(/^apache-/, '').replace(/-/g, ' ');
 }
 
+/** A try whose lines name no backend. */
+const UNNAMED = 'the backend';
+
 /**
  * The tries of one request, in log order. A connect attempt logs AH00957, AH00959 (a balancer member) and AH01114
  * (the host only); a read logs AH01102 and AH00898 (the path only), and AH02460 with failontimeout: the lines of one
@@ -96,6 +99,7 @@ function gotOf(e: LogExplanation, text: string): string {
 export function apacheTries(lines: readonly TriedLine[]): ApacheTries {
   const tries: ApacheTry[] = [];
   let end: number | undefined;
+  let prevId: string | undefined;
   for (const l of lines) {
     const id = l.explanation.pattern.id;
     if (NO_MEMBER.has(id)) {
@@ -106,13 +110,17 @@ export function apacheTries(lines: readonly TriedLine[]): ApacheTries {
     const server = l.fields.upstream;
     const last = tries[tries.length - 1];
     // A try's later lines: AH00959 and AH01114 after its AH00957, AH00898 and AH02460 after its AH01102.
-    const joins = last && id !== 'apache-connect-failed' && id !== 'apache-worker-in-error' && id !== 'apache-acquire-failed' && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server));
+    // AH01961 (no backend named) then AH00961 (the backend) are the one TLS set-up that failed (httpd 2.4.68).
+    const sslPair = id === 'apache-no-ssl' && prevId === 'apache-no-ssl' && last?.server === UNNAMED;
+    const joins = last && id !== 'apache-connect-failed' && id !== 'apache-worker-in-error' && id !== 'apache-acquire-failed' && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server) || sslPair);
+    prevId = id;
     if (joins) {
       last.lines.push(l.index);
+      if (sslPair && server) last.server = server;
       // AH01102 says whether the backend timed out or closed; AH00898 after it only that reading failed.
       if (!givenUp && id !== 'apache-read-error' && id !== 'apache-failontimeout') last.got = gotOf(l.explanation, l.text);
       if (server && !hostPort(last.server).port && hostPort(server).port) last.server = server;
-    } else tries.push({ server: server ?? 'the backend', lines: [l.index], got: gotOf(l.explanation, l.text), givenUp });
+    } else tries.push({ server: server ?? UNNAMED, lines: [l.index], got: gotOf(l.explanation, l.text), givenUp });
     if (!givenUp) end = l.index;
   }
   const slowStart = lines.length > 0 && /\(70007\)/.test(lines[0].text);

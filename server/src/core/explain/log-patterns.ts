@@ -677,6 +677,18 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['proxy-scheme-module-missing'],
   },
+  // mod_rewrite's own line when a [P] rule fires without mod_proxy loaded (httpd 2.4.68:
+  // test/servers/explain-apache-rewrite.test.ts); it names the target as "proxy:" and the URL.
+  {
+    id: 'apache-rewrite-without-proxy',
+    server: 'apache',
+    match: /AH00669: attempt to make remote request from mod_rewrite without proxy enabled/,
+    status: '403',
+    statuses: ['403'],
+    meaning: 'a RewriteRule with the [P] flag matched, but mod_proxy is not loaded, so mod_rewrite refused to proxy the request and httpd answered 403.',
+    directives: [],
+    rules: ['proxy-scheme-module-missing'],
+  },
   {
     id: 'apache-tls-handshake',
     server: 'apache',
@@ -975,6 +987,23 @@ function workerBackend(line: string): string | undefined {
   return m ? namedBackend(m[1]) : undefined;
 }
 
+/**
+ * AH00961 names the address it connected to, then the worker's host: "AH00961: https: failed to enable ssl support
+ * for 127.0.0.1:33811 (127.0.0.1)" (httpd 2.4.68, RewriteRule [P] and ProxyPass alike): the host, with that port.
+ */
+function sslBackend(line: string): string | undefined {
+  const m = /AH00961: \S+: failed to enable ssl support for (\S+) \(([^)\s]+)\)/.exec(line);
+  if (!m) return undefined;
+  const port = /:(\d+)$/.exec(m[1])?.[1];
+  return port ? namedBackend(m[2], port) : m[1];
+}
+
+/** AH00669's target, "… without proxy enabled: proxy:http://10.0.0.5:8080/x": its backend as the other lines name one. */
+function rewriteTarget(line: string): string | undefined {
+  const url = /without proxy enabled: proxy:(\S+)/.exec(line)?.[1];
+  return url ? urlBackend(url) : undefined;
+}
+
 /** "http://127.0.0.1:8080/app" → "127.0.0.1:8080", as the other lines name a backend (the port only when written). */
 function urlBackend(url: string): string | undefined {
   const m = /^[a-z][a-z0-9+.-]*:\/\/(\[[^\]]*\]|[^/:]+)(?::(\d+))?/i.exec(url);
@@ -1029,6 +1058,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     /connection to backend: (\S+)/.exec(line)?.[1] ??
     /pass request body failed to (\S+)/.exec(line)?.[1] ??
     workerBackend(line) ??
+    sslBackend(line) ??
+    rewriteTarget(line) ??
     (forced ? urlBackend(forced) : undefined);
   if (forced) fields.workerUrl = forced;
   const balancer = /AH0(?:1167|1170|1171|1174|2460): (balancer:\/\/[^:\s]+):/.exec(line)?.[1];

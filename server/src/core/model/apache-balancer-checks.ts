@@ -1,4 +1,4 @@
-import type { ApacheConfig, ApacheNode } from './apache-tree';
+import { virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import type { Balancer, ProxyModel, Worker } from './apache-proxy';
 import { onOff } from './apache-proxy';
 import { parseParams, type WorkerParam } from './apache-workers';
@@ -29,27 +29,57 @@ export interface BalancerChecks {
 
 export const HTTP_HC_METHODS = new Set(['options', 'head', 'get', 'options11', 'head11', 'get11']);
 
-/** ProxyHCTemplate name → its hcmethod (lower-case), for members that take their checks from a template. */
-export function hcTemplateMethods(config: Pick<ApacheConfig, 'all'>): Map<string, string | undefined> {
-  const out = new Map<string, string | undefined>();
-  for (const n of config.all) {
-    if (n.lname !== 'proxyhctemplate' || n.args.length < 1) continue;
-    const { params } = parseParams(n, 1);
-    out.set(n.args[0], params.find((p) => p.key === 'hcmethod')?.value.toLowerCase());
-  }
-  return out;
+/**
+ * Where a line's hcexpr= or hctemplate= finds its ProxyHCExpr or ProxyHCTemplate (`defs`, in file order): mod_proxy_hcheck
+ * keeps each server's own, merges none into virtual hosts, and looks the name up in any case while it reads the line,
+ * among those its server has defined so far. On httpd 2.4.68 apache2 -t refused ("… Unknown ProxyHCTemplate name: t1",
+ * "… Unknown health check condition expr: ok2") a template or expression of the main server used in a virtual host,
+ * one of a virtual host used in the main server, and one written below the line; it took "T1" for "t1"
+ * (test/servers/apache-param-where.test.ts). `other`: a definition of the name that httpd does not see from the line.
+ */
+export function hcDefinition(defs: readonly ApacheNode[], order: ReadonlyMap<ApacheNode, number>, name: string, at: ApacheNode): { found?: ApacheNode; other?: ApacheNode } {
+  const named = defs.filter((e) => (e.args[0] ?? '').toLowerCase() === name.toLowerCase());
+  const server = virtualHostOf(at);
+  const found = named.find((e) => virtualHostOf(e) === server && order.get(e)! < order.get(at)!);
+  return found ? { found } : { other: named[0] };
 }
 
-/** The hcmethod a member's checks use (lower-case): its own, else its template's; undefined when it has none. */
-export function healthCheckMethod(w: Worker, templates: Map<string, string | undefined>): string | undefined {
+/** A member's ProxyHCTemplate, by its server and name: the hcmethod the template sets (lower-case), if any. */
+export interface HcTemplates {
+  /** undefined: no template of that name in the member's server (httpd would not start); else its hcmethod, if set. */
+  method(w: Worker, name: string): { hcmethod?: string } | undefined;
+}
+
+/** The ProxyHCTemplate lines of each server, for members that take their checks from a template (see hcDefinition). */
+export function hcTemplateMethods(config: Pick<ApacheConfig, 'all'>): HcTemplates {
+  const defs = config.all.filter((n) => n.lname === 'proxyhctemplate' && n.args.length >= 1);
+  const order = new Map(config.all.map((n, k) => [n, k]));
+  return {
+    method(w, name) {
+      const { found } = hcDefinition(defs, order, name, w.node);
+      if (!found) return undefined;
+      const hcmethod = parseParams(found, 1).params.find((p) => p.key === 'hcmethod')?.value.toLowerCase();
+      return hcmethod ? { hcmethod } : {};
+    },
+  };
+}
+
+/**
+ * The hcmethod a member's checks use (lower-case): its own, else its template's; 'none' for a template that sets
+ * none (mod_proxy_hcheck's default method is None: no check), 'template' when its template is not found (httpd then
+ * does not start, which invalid-worker-parameter reports); undefined when it has neither.
+ */
+export function healthCheckMethod(w: Worker, templates: HcTemplates): string | undefined {
   const own = w.params.get('hcmethod');
   if (own) return own.value.toLowerCase();
   const t = w.params.get('hctemplate');
-  return t ? templates.get(t.value) ?? 'template' : undefined;
+  if (!t) return undefined;
+  const found = templates.method(w, t.value);
+  return found ? found.hcmethod ?? 'none' : 'template';
 }
 
 /** `params`: the balancer settings in force for the requests in question (see balancerSettings), by default its own server's. */
-export function balancerChecks(b: Balancer, templates: Map<string, string | undefined>, params: Map<string, WorkerParam> = b.params): BalancerChecks {
+export function balancerChecks(b: Balancer, templates: HcTemplates, params: Map<string, WorkerParam> = b.params): BalancerChecks {
   const status = params.get('failonstatus');
   const httpChecked: Worker[] = [];
   const otherChecked: Worker[] = [];

@@ -130,7 +130,7 @@ export class ReadState {
 
   /**
    * A Define or Undefine whose name is a variable proxylint cannot resolve, or lines proxylint does not see (`both`:
-   * an include it cannot read, a macro's body through `Use`): any name it may set or remove is no longer settled.
+   * an include it cannot read, a `Use` it cannot expand): any name it may set or remove is no longer settled.
    */
   defineUnknown(which: 'define' | 'undefine' | 'both'): void {
     const settled = new Set(which === 'both' ? ['yes', 'no'] : which === 'undefine' ? ['yes'] : ['no']);

@@ -3,6 +3,7 @@ import { takesMainBalancers } from './apache-balancer-scope';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
+import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -293,6 +294,8 @@ export interface ProxyModel {
    * lines that use its balancer. The main server is left out when it answers no request (mainServerAnswers).
    */
   serversOf(w: Worker): (ApacheNode | null)[];
+  /** The RewriteRule … [P] lines to a URL that run, with the servers whose requests they see (see proxyRewritesOf). */
+  rewrites: ProxyRewrite[];
 }
 
 export interface ServerInfo {
@@ -711,6 +714,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     if (list) list.push(r);
     else serverRules.set(r.vhost, [r]);
   }
+  const rewrites = proxyRewritesOf(config.all, mainServerAnswers, servers.flatMap((s) => (s.vhost ? [s.vhost] : [])));
   const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
     const server = (v: ApacheNode | null) => serverRules.get(v) ?? [];
     // merge_proxy_config (mod_proxy.c, 2.4) appends a virtual host's aliases to the main server's, whatever the order
@@ -723,7 +727,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
 
   const ownBalancer = (server: ApacheNode | null, name: string) => ownBalancers.get(server)?.get(name);
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf };
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

@@ -37,6 +37,11 @@ export interface ApacheNode {
   /** True when an argument still holds a `${VAR}` httpd would fill from the environment or a -D flag. */
   unresolved: boolean;
   /**
+   * For a line of a `<Macro>` body, the `Use` that expanded it here (mod_macro): its `args` hold that Use's values for
+   * the macro's parameters, its spans are the body's lines, which every Use of the macro shares.
+   */
+  macro?: ApacheNode;
+  /**
    * For an `<IfModule>`, `<IfDefine>` or `<IfVersion>` section whose condition proxylint can tell: whether httpd reads
    * what is inside, and why (for the editor). Undefined when it cannot tell, or for any other line.
    */
@@ -198,7 +203,17 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     return j >= 0 ? '/' + [...dir, ...segs.slice(j + 1)].join('/') : undefined;
   };
 
-  const substitute = (v: string): { value: string; unresolved: boolean } => {
+  // mod_macro: the macros defined so far (a Use must come after its <Macro>; names in any case), and the parameters of
+  // the Use being expanded, longest name first so that "$port" is not read as "$p" followed by "ort".
+  const macros = new Map<string, ApacheNode>();
+  const macroBodies = new Map<ApacheNode, ApacheDirective[]>();
+  let macroParams: [string, string][] = [];
+  /** The Use whose macro body is being built (see ApacheNode.macro). */
+  let expanding: ApacheNode | undefined;
+  const activeMacros: string[] = [];
+  const substitute = (v0: string): { value: string; unresolved: boolean } => {
+    let v = v0;
+    for (const [name, value] of macroParams) if (v.includes(name)) v = v.split(name).join(value);
     if (!v.includes('${')) return { value: v, unresolved: false };
     let unresolved = false;
     const value = v.replace(VAR, (m, name: string) => {
@@ -231,8 +246,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   /**
    * What proxylint cannot see may load modules or define names: an include that is missing or unreadable (a
-   * problem), one named with a variable, an IncludeOptional that matches nothing here but may on the server, and the
-   * body of a macro (`Use`, mod_macro: the lines are read where it is used). Checked before each line, so that the
+   * problem), one named with a variable, an IncludeOptional that matches nothing here but may on the server, and a
+   * `Use` that cannot be expanded here (see expandUse). Checked before each line, so that the
    * lines after a hole are the ones it affects.
    */
   let seen = { problems: 0, unseen: 0 };
@@ -259,7 +274,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         unresolved ||= r.unresolved || TEMPLATE_MARKUP.test(a.value);
         return r.value;
       });
-      const node: ApacheNode = { directive: d, name: d.name, lname: d.lname, file, parent, children: [], via, args, unresolved };
+      const node: ApacheNode = { directive: d, name: d.name, lname: d.lname, file, parent, children: [], via, args, unresolved, ...(expanding ? { macro: expanding } : {}) };
       out.push(node);
       all.push(node);
       if (skipped) {
@@ -280,8 +295,12 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       } else if (d.lname === 'loadmodule') {
         if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
         else state.modulesIncomplete();
+      } else if (d.lname === 'macro' && args.length >= 1 && !unresolved) {
+        macros.set(args[0].toLowerCase(), node);
+      } else if (d.lname === 'undefmacro' && args.length >= 1) {
+        macros.delete(args[0].toLowerCase());
       } else if (d.lname === 'use') {
-        hidden(true);
+        if (!expandUse(node, parent, stack, out, uncertain)) hidden(true);
       } else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
         const r = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
         serverRoot = r.root;
@@ -301,6 +320,40 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         else hidden(true);
       }
     }
+  };
+
+  /**
+   * `Use name values…`: the lines of the `<Macro name $params…>` defined above it, read where the Use stands with each
+   * parameter replaced by its value (mod_macro). The body's lines keep their places in the macro's file, so what is
+   * reported about them points at the macro, and each Use builds its own nodes from them. False when the Use cannot be
+   * expanded here (no such macro above it, a different number of values, a value or name proxylint cannot read, a
+   * macro that uses itself, which mod_macro refuses): then what it holds stays unknown.
+   * https://httpd.apache.org/docs/2.4/mod/mod_macro.html
+   */
+  const expandUse = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[], uncertain: boolean): boolean => {
+    // Like an Include, a Use adds lines: past the directive limit it is left unexpanded.
+    if (node.unresolved || node.args.length < 1 || all.length > maxDirectives) return false;
+    const key = node.args[0].toLowerCase();
+    const macro = macros.get(key);
+    if (!macro || activeMacros.includes(key) || macro.directive.section?.closed !== true) return false;
+    const params = macro.args.slice(1);
+    const values = node.args.slice(1);
+    if (params.length !== values.length || params.some((p) => p === '')) return false;
+    let body = macroBodies.get(macro);
+    if (!body) macroBodies.set(macro, (body = macroBody(macro)));
+    const saved = macroParams;
+    macroParams = params.map((p, k): [string, string] => [p, values[k]]).sort((a, b) => b[0].length - a[0].length);
+    activeMacros.push(key);
+    const before = expanding;
+    expanding = node;
+    try {
+      build(body, macro.file, parent, null, stack, out, false, uncertain);
+    } finally {
+      expanding = before;
+      activeMacros.pop();
+      macroParams = saved;
+    }
+    return true;
   };
 
   const readInclude = (path: string): { file?: ApacheSourceFile; error?: string; missing?: boolean; directory?: boolean; outside?: boolean } => {
@@ -555,4 +608,20 @@ export function isApacheEntry(file: ApacheSourceFile): boolean {
   const name = basename(file.path);
   if (/^(httpd|apache2)\.conf$/.test(name)) return true;
   return file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')));
+}
+
+/**
+ * The lines of a `<Macro>` section (the parser keeps its body as text): the file parsed with everything but the body
+ * blanked out, so that every line keeps its offsets in the file. A body that does not parse cleanly is read as far as
+ * it goes, as for any file; what it gets wrong is httpd's to report where the macro is used.
+ */
+function macroBody(macro: ApacheNode): ApacheDirective[] {
+  const section = macro.directive.section;
+  if (!section?.close) return [];
+  const text = macro.file.text;
+  const from = text.indexOf('\n', macro.directive.start);
+  const to = section.close.start;
+  if (from < 0 || from >= to) return [];
+  const blank = (t: string) => t.replace(/[^\n]/g, ' ');
+  return parseApache(blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to))).directives;
 }

@@ -1,6 +1,6 @@
 import { apacheFix, appendToDirective, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods } from '../../model/apache-balancer-checks';
+import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods, healthCheckMethod } from '../../model/apache-balancer-checks';
 import { defineApacheRule } from '../apache-rule';
 
 const PARAMS = 'hcmethod=GET hcuri=/ hcinterval=10';
@@ -27,7 +27,11 @@ export default defineApacheRule({
     // A virtual host's balancer that the main server's of the name hides gets no requests (see takesMainBalancers).
     for (const b of ctx.proxy.balancers) {
       if (b.members.length === 0 || b.hiddenBy) continue;
-      const checked = b.members.some((w) => w.params.has('hcmethod') || w.params.has('hctemplate'));
+      // hcmethod=None, and a ProxyHCTemplate that sets no hcmethod (None is the default), check nothing.
+      const checked = b.members.some((w) => {
+        const method = healthCheckMethod(w, templates);
+        return method !== undefined && method !== 'none';
+      });
       if (checked) continue;
       // mod_proxy_fcgi answers 504 on a timeout without telling the balancer it was one: failontimeout=On does not take
       // out an fcgi:// member that hangs, only a 504 in failonstatus does (2.4.71; see balancer-without-failonstatus).

@@ -1,6 +1,6 @@
 import { apacheFix, insertLinesInSection, setParam } from '../../apache-fix';
-import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods } from '../../model/apache-balancer-checks';
-import { onOff, type Balancer } from '../../model/apache-proxy';
+import { balancerChecks, balancerSettings, forRequestsTo, hcTemplateMethods, healthCheckMethod, type HcTemplates } from '../../model/apache-balancer-checks';
+import { onOff, type Balancer, type Worker } from '../../model/apache-proxy';
 import type { WorkerParam } from '../../model/apache-workers';
 import type { Fix } from '../../finding';
 import { defineApacheRule } from '../apache-rule';
@@ -69,7 +69,7 @@ export default defineApacheRule({
       const partly = httpChecked.length
         ? ` and only ${httpChecked.length} of its ${b.members.length} members ${httpChecked.length === 1 ? 'has' : 'have'} a health check that sends requests (hcmethod=GET, HEAD or OPTIONS)`
         : otherChecked.length
-          ? ` and the health checks it has (hcmethod=${[...new Set(otherChecked.map((m) => m.params.get('hcmethod')?.value ?? `from hctemplate=${m.params.get('hctemplate')!.value}`))].join(', ')}) do not send requests, so they see neither errors nor hangs`
+          ? ` and the health checks it has (${[...new Set(otherChecked.map((m) => checkText(m, templates)))].join(', ')}) do not send requests, so they see neither errors nor hangs`
           : '';
       // For a balancer of fcgi:// members failontimeout=On would do nothing: failonstatus with 504 is the whole advice.
       const line = allFcgi ? 'ProxySet failonstatus=502,503,504' : 'ProxySet failonstatus=502,503,504 failontimeout=On';
@@ -86,3 +86,12 @@ export default defineApacheRule({
     }
   },
 });
+
+/** A member's health check in words: its own hcmethod=, or its template and the method that template sets. */
+function checkText(m: Worker, templates: HcTemplates): string {
+  const own = m.params.get('hcmethod');
+  if (own) return `hcmethod=${own.value}`;
+  const method = healthCheckMethod(m, templates);
+  const name = m.params.get('hctemplate')!.value;
+  return `hctemplate=${name}${method === 'none' ? ', which sets no hcmethod (None)' : method && method !== 'template' ? ` with hcmethod=${method.toUpperCase()}` : ''}`;
+}

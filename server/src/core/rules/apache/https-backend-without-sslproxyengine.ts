@@ -1,8 +1,7 @@
 import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
 import { balancerName, type Balancer, type BackendUrl } from '../../model/apache-proxy';
-import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import type { ApacheNode } from '../../model/apache-tree';
 import type { ApacheArg } from '../../syntax/apache/ast';
-import { proxyRewrites } from './proxy-scheme-module-missing';
 import { defineApacheRule } from '../apache-rule';
 
 const TLS_SCHEMES = new Set(['https', 'wss', 'h2']);
@@ -24,8 +23,8 @@ export default defineApacheRule({
     let loadOffered = false;
     const sslKnown = ctx.modules.known && ctx.modules.isLoaded('ssl');
     // .htaccess rules run in a server whose SSLProxyEngine this file does not show.
-    const rewrites = ctx.config.htaccess ? [] : proxyRewrites(ctx);
-    const report = (o: { node: ApacheNode; at?: ApacheArg; url: string; target: BackendUrl; scopes: (ApacheNode | null)[]; top: ApacheNode }) => {
+    const rewrites = ctx.config.htaccess ? [] : ctx.proxy.rewrites;
+    const report = (o: { node: ApacheNode; at?: ApacheArg; url: string; target: BackendUrl; scopes: (ApacheNode | null)[]; top: ApacheNode; inheritedBy?: ApacheNode[] }) => {
       const off = o.scopes.filter((s) => !on(s));
       if (off.length === 0) return;
       const scope = off[0];
@@ -66,9 +65,15 @@ export default defineApacheRule({
           ? `AH01144: No protocol handler was valid for the URL … (scheme '${scheme}')`
           : `AH00961: ${scheme === 'h2' ? 'H2' : scheme}: failed to enable ssl support for ${/[%$]/.test(o.target.host) ? '<host>' : o.target.host}…`;
       const what = o.node.lname === 'rewriterule' ? `${o.url} (RewriteRule [P])` : o.url;
+      // A main-server RewriteRule runs in a virtual host that says RewriteOptions Inherit, under that host's SSLProxyEngine.
+      const where = !scope
+        ? 'in the main server'
+        : o.inheritedBy?.includes(scope)
+          ? `in the <VirtualHost> at line ${ctx.lineOf(scope)}, which runs this main-server rule through its RewriteOptions Inherit${off.length > 1 ? ` (and ${off.length - 1} more server${off.length > 2 ? 's' : ''} that run${off.length > 2 ? '' : 's'} it)` : ''}`
+          : `in this <VirtualHost> (line ${ctx.lineOf(scope)})`;
       ctx.report({
         ...(o.at ? { at: { file: o.node.file, start: o.at.start, end: o.at.end } } : { node: o.node }),
-        message: `${what} is reached over TLS, but SSLProxyEngine is off ${scope ? `in this <VirtualHost> (line ${ctx.lineOf(scope)})` : 'in the main server'}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        message: `${what} is reached over TLS, but SSLProxyEngine is off ${where}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
         fix: sslKnown ? fix : switches.length ? undefined : withModule,
         suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });
@@ -79,9 +84,10 @@ export default defineApacheRule({
     const rewriteUsers = new Map<Balancer, (ApacheNode | null)[]>();
     for (const r of rewrites) {
       if (r.target.scheme !== 'balancer') continue;
-      const vhost = virtualHostOf(r.node);
-      const b = ctx.proxy.balancerFor(vhost, balancerName(r.url));
-      if (b) rewriteUsers.set(b, [...(rewriteUsers.get(b) ?? []), vhost]);
+      for (const server of r.servers) {
+        const b = ctx.proxy.balancerFor(server, balancerName(r.url));
+        if (b) rewriteUsers.set(b, [...(rewriteUsers.get(b) ?? []), server]);
+      }
     }
     for (const w of ctx.proxy.workers) {
       if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
@@ -94,10 +100,10 @@ export default defineApacheRule({
     // virtual host without SSLProxyEngine, also for https://%{HTTP_HOST}/$1; the handshake with it On).
     for (const r of rewrites) {
       if (!TLS_SCHEMES.has(r.target.scheme)) continue;
-      // A main-server rule runs for the main server's requests (in a virtual host only with RewriteOptions Inherit,
-      // under that host's SSLProxyEngine): none when every Listen address belongs to a virtual host.
-      if (virtualHostOf(r.node) === null && !ctx.proxy.mainServerAnswers) continue;
-      report({ node: r.node, at: r.arg, url: r.url, target: r.target, scopes: [virtualHostOf(r.node)], top: r.node });
+      // A main-server rule runs for the main server's requests (none when every Listen address belongs to a virtual
+      // host) and in the virtual hosts with RewriteOptions Inherit, under each one's SSLProxyEngine (model/apache-rewrite).
+      if (!r.servers.length) continue;
+      report({ node: r.node, at: r.arg, url: r.url, target: r.target, scopes: r.servers, top: r.node, inheritedBy: r.inheritedBy });
     }
   },
 });

@@ -4,6 +4,7 @@ import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { proxySetTarget, proxySetTargetError } from '../../model/apache-proxy';
 import { balancerKey, workerName } from '../../model/apache-worker-names';
 import { checkParamValue, HC_METHODS, PARAMS, parseParams, type ParamSpec, type WorkerParam } from '../../model/apache-workers';
+import { hcDefinition } from '../../model/apache-balancer-checks';
 import { atLeast } from '../../model/version';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -69,13 +70,12 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'A ProxyPass/BalancerMember/ProxySet parameter httpd rejects (unknown key, bad value, not key=value, a worker parameter on a balancer:// or the reverse, too new for the target): httpd refuses to start.',
-  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
+  summary: 'A ProxyPass/BalancerMember/ProxySet/ProxyHCTemplate parameter httpd rejects (unknown key, bad value, not key=value, a worker parameter on a balancer:// or the reverse, an hcexpr= or hctemplate= its server does not define above it, too new for the target): httpd refuses to start.',
+  directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet', 'ProxyHCTemplate'],
   versions: 'all 2.4',
   check(ctx) {
     const hcheck = ctx.modules.known && ctx.modules.isLoaded('proxy_hcheck');
     const order = new Map(ctx.config.all.map((n, k) => [n, k]));
-    const hcExprs = ctx.nodes('proxyhcexpr');
     const check = (n: ApacheNode, from: number, label: string, target: Target) => {
       if (n.unresolved) return;
       // Words from an unquoted "#" on are a would-be comment: inline-comment-is-argument reports them once.
@@ -111,23 +111,9 @@ export default defineApacheRule({
           // reads their values. With it loaded, hcexpr= must name a ProxyHCExpr (real httpd 2.4.71: "BalancerMember
           // Unknown health check condition expr: ok234" from apache2 -t). Only said when the whole configuration is visible.
           if (!hcheck) continue;
-          if (p.key === 'hcexpr') {
-            const said = `httpd refuses to start: "${label} Unknown health check condition expr: ${p.value}"`;
-            // httpd looks the name up while it reads the line, among those the line's own server has defined so far:
-            // not the main server's from a virtual host, not another virtual host's, not one further down (apache2 -t
-            // on 2.4.71, test/servers/apache-param-where.test.ts).
-            const named = hcExprs.filter((e) => (e.args[0] ?? '').toLowerCase() === p.value.toLowerCase());
-            const server = virtualHostOf(n);
-            if (named.some((e) => virtualHostOf(e) === server && order.get(e)! < order.get(n)!)) continue;
-            const other = named[0];
-            if (other) {
-              const home = virtualHostOf(other);
-              const where = home !== server ? (home ? `in <VirtualHost ${home.args.join(' ')}>` : 'in the main server') : 'further down';
-              ctx.report({ at, message: `${said}: the ProxyHCExpr ${p.value} on line ${ctx.lineOf(other)}${other.file !== n.file ? ` of ${other.file.path}` : ''} is ${where}, and httpd takes only those of the line's own server (the main server or its <VirtualHost>) written above the line; define it there` });
-            } else {
-              const names = [...new Set(hcExprs.map((e) => e.args[0]).filter(Boolean))];
-              ctx.report({ at, message: `${said}: no ProxyHCExpr defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it, e.g. ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}`}` });
-            }
+          if (p.key === 'hcexpr' || p.key === 'hctemplate') {
+            const bad = hcNameProblem(ctx, n, p, order, `${label} `);
+            if (bad) ctx.report({ at, message: bad });
             continue;
           }
         }
@@ -147,6 +133,7 @@ export default defineApacheRule({
     // httpd says "ProxyPass" for ProxyPassMatch lines too (add_pass in mod_proxy.c).
     for (const r of ctx.proxy.rules) if (!r.exclusion && r.urlArg) check(r.node, r.node.directive.args.indexOf(r.urlArg) + 1, 'ProxyPass', kindOf(r.url));
     for (const w of ctx.proxy.workers) if (w.kind === 'member') check(w.node, w.node.directive.args.indexOf(w.urlArg) + 1, 'BalancerMember', kindOf(undefined));
+    if (hcheck) for (const n of ctx.nodes('proxyhctemplate')) checkTemplate(ctx, n, order);
     for (const n of ctx.nodes('proxyset')) {
       const target = proxySetTarget(n);
       // A name httpd cannot use stops it before the parameters (proxyset-target-invalid reports it).
@@ -156,6 +143,73 @@ export default defineApacheRule({
     }
   },
 });
+
+/** The keys a ProxyHCTemplate takes: mod_proxy_hcheck's own (set_worker_hc_param). */
+const HC_KEYS = new Set(Object.entries(PARAMS).filter(([, spec]) => spec.module === 'proxy_hcheck').map(([k]) => k));
+
+/**
+ * `ProxyHCTemplate name key=value…` is read when httpd reads the line, each word through set_worker_hc_param: a word
+ * that is not an hc* parameter, a value it rejects, an hcexpr= or hctemplate= it does not find stop httpd. Its words
+ * on httpd 2.4.68 (apache2 -t, test/servers/apache-param-where.test.ts): "ProxyHCTemplate: unknown Worker hcheck
+ * parameter timeout=5; t1", "ProxyHCTemplate: Unknown method hcmethod=BOGUS; t1", "ProxyHCTemplate: Unparse-able
+ * hcinterval setting hcinterval=abc; t1", "ProxyHCTemplate: Unknown ProxyHCTemplate name: t0 hctemplate=t0; t1",
+ * and "Invalid ProxyHCTemplate parameter. Parameter must be in the form 'key=value'" for a word without "=".
+ */
+function checkTemplate(ctx: ApacheRuleContext, n: ApacheNode, order: ReadonlyMap<ApacheNode, number>): void {
+  if (n.unresolved || n.args.length < 1) return;
+  const name = n.args[0];
+  const hash = n.directive.args.findIndex((a, k) => k >= 1 && a.quote === null && a.value.startsWith('#'));
+  const cut = (a: { start: number }) => hash < 0 || a.start < n.directive.args[hash].start;
+  const parsed = parseParams(n, 1);
+  // A would-be comment is inline-comment-is-argument's; PROXYPASS_FLAGS mean nothing here, they are words without "=".
+  for (const a of [...parsed.invalid, ...parsed.flags].filter(cut).sort((x, y) => x.start - y.start)) {
+    ctx.report({ at: { file: n.file, start: a.start, end: a.end }, message: `httpd refuses to start: "Invalid ProxyHCTemplate parameter. Parameter must be in the form 'key=value'" ("${a.value}")` });
+    return;
+  }
+  for (const p of parsed.params.filter((x) => cut(x.arg))) {
+    const at = { file: n.file, start: p.arg.start, end: p.arg.end };
+    const said = (what: string) => `httpd refuses to start: "ProxyHCTemplate: ${what} ${p.arg.value}; ${name}"`;
+    if (!HC_KEYS.has(p.key)) {
+      ctx.report({ at, message: `${said('unknown Worker hcheck parameter')}: a ProxyHCTemplate holds health-check parameters only (hcmethod, hcuri, hcinterval, hcpasses, hcfails, hcexpr, hctemplate); put ${p.key}= on the BalancerMember lines` });
+      return;
+    }
+    if (p.key === 'hcexpr' || p.key === 'hctemplate') {
+      const bad = hcNameProblem(ctx, n, p, order, 'ProxyHCTemplate: ', ` ${p.arg.value}; ${name}`);
+      if (bad) {
+        ctx.report({ at, message: bad });
+        return;
+      }
+      continue;
+    }
+    const bad = checkParamValue(p);
+    if (bad) {
+      ctx.report({ at, message: `${said(bad)} (${p.key}=${p.value}${VALUE_HINT[p.key] ? `: ${VALUE_HINT[p.key]}` : ''})` });
+      return;
+    }
+  }
+}
+
+/**
+ * hcexpr= or hctemplate= naming a ProxyHCExpr or ProxyHCTemplate that httpd does not find from line `n` (see
+ * hcDefinition): the finding's message, else undefined. `prefix` and `suffix` wrap httpd's words as the line's
+ * directive writes them.
+ */
+function hcNameProblem(ctx: ApacheRuleContext, n: ApacheNode, p: WorkerParam, order: ReadonlyMap<ApacheNode, number>, prefix: string, suffix = ''): string | undefined {
+  const directive = p.key === 'hcexpr' ? 'ProxyHCExpr' : 'ProxyHCTemplate';
+  const defs = ctx.nodes(directive.toLowerCase()).filter((d) => d.args.length >= 1);
+  const { found, other } = hcDefinition(defs, order, p.value, n);
+  if (found) return undefined;
+  const said = `httpd refuses to start: "${prefix}${p.key === 'hcexpr' ? 'Unknown health check condition expr' : 'Unknown ProxyHCTemplate name'}: ${p.value}${suffix}"`;
+  if (other) {
+    const server = virtualHostOf(n);
+    const home = virtualHostOf(other);
+    const where = home !== server ? (home ? `in <VirtualHost ${home.args.join(' ')}>` : 'in the main server') : other === n ? 'this line itself' : 'further down';
+    return `${said}: the ${directive} ${p.value} on line ${ctx.lineOf(other)}${other.file !== n.file ? ` of ${other.file.path}` : ''} is ${where}, and httpd takes only those of the line's own server (the main server or its <VirtualHost>) written above the line; define it there`;
+  }
+  const names = [...new Set(defs.map((e) => e.args[0]))];
+  const example = p.key === 'hcexpr' ? `ProxyHCExpr ${p.value} {%{REQUEST_STATUS} =~ /^[23]/}` : `ProxyHCTemplate ${p.value} hcmethod=GET hcuri=/health`;
+  return `${said}: no ${directive} defines "${p.value}"${names.length ? ` (defined: ${names.join(', ')})` : `; define it above the line, e.g. ${example}`}`;
+}
 
 /**
  * A ProxySet word without "=". Inside <Proxy "url"> the section names the worker and every word is a parameter, so

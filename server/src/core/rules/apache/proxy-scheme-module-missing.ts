@@ -1,10 +1,9 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { SCHEME_MODULES } from '../../model/apache-modules';
-import { balancerName, parseBackendUrl, proxySetTarget, type BackendUrl, type ProxyModel } from '../../model/apache-proxy';
-import type { ApacheArg } from '../../syntax/apache/ast';
+import { balancerName, parseBackendUrl, proxySetTarget, type ProxyModel } from '../../model/apache-proxy';
 import { parseParams, type WorkerParam } from '../../model/apache-workers';
-import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -23,18 +22,6 @@ function lbmethodOf(proxy: ProxyModel, server: ApacheNode | null, url: string): 
 
 /** How the backend URL reaches mod_proxy: that decides what httpd does when a module is missing. */
 type Via = 'proxypass' | 'sethandler' | 'rewrite';
-
-/** The scope a RewriteEngine or RewriteRule belongs to: its per-directory section, else its virtual host, else the server (null). */
-function rewriteScope(n: ApacheNode): ApacheNode | null {
-  for (let p = n.parent; p; p = p.parent) if (DIRECTORY_SECTIONS.has(p.lname) || p.lname === 'virtualhost' || p.lname === 'if' || p.lname === 'elseif' || p.lname === 'else') return p;
-  return null;
-}
-
-/** True when `RewriteRule … [flags]` has the P (proxy) flag. */
-export function hasProxyFlag(flags: string | undefined): boolean {
-  if (!flags || !/^\[.*\]$/.test(flags)) return false;
-  return flags.slice(1, -1).split(',').some((f) => /^\s*(p|proxy)\s*$/i.test(f));
-}
 
 /** The methods httpd 2.4 ships, each in mod_lbmethod_<name>; httpd looks the name up as written (case matters). */
 const LB_METHODS = new Set(['byrequests', 'bytraffic', 'bybusyness', 'heartbeat']);
@@ -194,50 +181,8 @@ export default defineApacheRule({
       need(n, a, `SetHandler "${v}"`, t.scheme, 'sethandler', lb);
     }
 
-    for (const r of proxyRewrites(ctx)) need(r.node, r.arg, r.url, r.target.scheme, 'rewrite');
+    // A main-server rule that no server's requests see (no request reaches the main server, no virtual host takes its
+    // rules with RewriteOptions Inherit) never proxies anything.
+    for (const r of ctx.proxy.rewrites) if (r.servers.length) need(r.node, r.arg, r.url, r.target.scheme, 'rewrite');
   },
 });
-
-/**
- * True when a RewriteRule runs: httpd 2.4.71 takes the nearest RewriteEngine outwards: the rule's section, enclosing
- * sections, its virtual host, then the main server (a vhost rule ran with RewriteEngine On only in the main server;
- * RewriteEngine Off in the vhost stopped it).
- */
-function rewriteRuns(ctx: ApacheRuleContext): (n: ApacheNode) => boolean {
-  const engineAt = new Map<ApacheNode | null, boolean>();
-  for (const e of ctx.nodes('rewriteengine')) engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
-  return (n) => {
-    for (let c = rewriteScope(n); ; c = rewriteScope(c)) {
-      if (engineAt.has(c)) return engineAt.get(c)!;
-      if (c === null) return false;
-    }
-  };
-}
-
-/** A `RewriteRule pattern scheme://… [P]` that runs: mod_rewrite hands its requests to mod_proxy. */
-export interface ProxyRewrite {
-  node: ApacheNode;
-  /** The substitution as written. */
-  arg: ApacheArg;
-  url: string;
-  target: BackendUrl;
-}
-
-/**
- * The RewriteRule lines with the P (proxy) flag whose substitution is a URL with a scheme, where RewriteEngine On is in
- * effect. A host written with variables (https://%{HTTP_HOST}/$1) still has its scheme.
- */
-export function proxyRewrites(ctx: ApacheRuleContext): ProxyRewrite[] {
-  const runs = rewriteRuns(ctx);
-  const out: ProxyRewrite[] = [];
-  for (const n of ctx.nodes('rewriterule')) {
-    const a = n.directive.args[1];
-    const sub = n.args[1] ?? '';
-    if (!a || n.unresolved || !hasProxyFlag(n.args[2]) || !runs(n)) continue;
-    if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
-    const t = parseBackendUrl(sub, 'RewriteRule');
-    if (t.error || !t.scheme) continue;
-    out.push({ node: n, arg: a, url: sub, target: t });
-  }
-  return out;
-}

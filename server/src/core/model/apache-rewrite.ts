@@ -1,0 +1,105 @@
+import type { ApacheArg } from '../syntax/apache/ast';
+import { parseBackendUrl, type BackendUrl } from './apache-proxy';
+import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from './apache-tree';
+
+/** A `RewriteRule pattern scheme://… [P]` that runs: mod_rewrite hands its requests to mod_proxy. */
+export interface ProxyRewrite {
+  node: ApacheNode;
+  /** The substitution as written. */
+  arg: ApacheArg;
+  url: string;
+  target: BackendUrl;
+  /**
+   * The servers whose requests this rule sees (null: the main server): a virtual host's rule its own; a main-server
+   * rule the main server's (when it answers any) and those of the virtual hosts that take it with RewriteOptions
+   * Inherit or InheritBefore. Empty when no request reaches it.
+   */
+  servers: (ApacheNode | null)[];
+  /** The virtual hosts among `servers` that run a main-server rule only because of their RewriteOptions line. */
+  inheritedBy: ApacheNode[];
+}
+
+/** The scope a RewriteEngine or RewriteRule belongs to: its per-directory section, else its virtual host, else the server (null). */
+export function rewriteScope(n: ApacheNode): ApacheNode | null {
+  for (let p = n.parent; p; p = p.parent) if (DIRECTORY_SECTIONS.has(p.lname) || p.lname === 'virtualhost' || p.lname === 'if' || p.lname === 'elseif' || p.lname === 'else') return p;
+  return null;
+}
+
+/** True when `RewriteRule … [flags]` has the P (proxy) flag. */
+export function hasProxyFlag(flags: string | undefined): boolean {
+  if (!flags || !/^\[.*\]$/.test(flags)) return false;
+  return flags.slice(1, -1).split(',').some((f) => /^\s*(p|proxy)\s*$/i.test(f));
+}
+
+/**
+ * Whether RewriteEngine is on for a scope: httpd 2.4.71 takes the nearest RewriteEngine outwards: the rule's section,
+ * enclosing sections, its virtual host, then the main server (a vhost rule ran with RewriteEngine On only in the main
+ * server; RewriteEngine Off in the vhost stopped it).
+ */
+function engineOn(all: readonly ApacheNode[]): (scope: ApacheNode | null) => boolean {
+  const engineAt = new Map<ApacheNode | null, boolean>();
+  for (const e of all) if (e.lname === 'rewriteengine') engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
+  return (scope) => {
+    for (let c = scope; ; c = c && rewriteScope(c)) {
+      if (engineAt.has(c)) return engineAt.get(c)!;
+      if (c === null) return false;
+    }
+  };
+}
+
+/**
+ * The virtual hosts that run the main server's rewrite rules: those whose own server-level RewriteOptions says Inherit
+ * or InheritBefore (mod_rewrite merges the main server's rules into them). Checked on httpd 2.4.68 with a main-server
+ * "RewriteRule … https://… [P]" and a request to a virtual host: it ran with "RewriteOptions Inherit" or
+ * "InheritBefore" in the virtual host, also with no RewriteEngine of its own there (the main server's On held), and
+ * not with "RewriteEngine Off" in it; it did not run with no RewriteOptions in the virtual host, nor with
+ * "RewriteOptions Inherit", "InheritDown" or "InheritDownBefore" in the main server only
+ * (test/servers/apache-rewrite-inherit.test.ts). https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html#rewriteoptions
+ */
+function inheritingHosts(all: readonly ApacheNode[]): Set<ApacheNode> {
+  const out = new Set<ApacheNode>();
+  for (const n of all) {
+    if (n.lname !== 'rewriteoptions' || n.unresolved) continue;
+    const vhost = n.parent;
+    if (!vhost || vhost.lname !== 'virtualhost') continue;
+    if (n.args.some((a) => /^inherit(before)?$/i.test(a))) out.add(vhost);
+  }
+  return out;
+}
+
+/**
+ * The RewriteRule lines with the P (proxy) flag whose substitution is a URL with a scheme, where RewriteEngine On is in
+ * effect, with the servers whose requests they see. A host written with variables (https://%{HTTP_HOST}/$1) still
+ * has its scheme. `all` is every node httpd reads; `mainServerAnswers` whether requests reach the main server
+ * itself; `vhosts` every <VirtualHost>.
+ */
+export function proxyRewritesOf(all: readonly ApacheNode[], mainServerAnswers: boolean, vhosts: readonly ApacheNode[]): ProxyRewrite[] {
+  const on = engineOn(all);
+  let inheriting: Set<ApacheNode> | undefined;
+  const out: ProxyRewrite[] = [];
+  for (const n of all) {
+    if (n.lname !== 'rewriterule') continue;
+    const a = n.directive.args[1];
+    const sub = n.args[1] ?? '';
+    if (!a || n.unresolved || !hasProxyFlag(n.args[2])) continue;
+    if (!/^(unix:[^|]*\|)?[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(sub)) continue;
+    const target = parseBackendUrl(sub, 'RewriteRule');
+    if (target.error || !target.scheme) continue;
+    const scope = rewriteScope(n);
+    const vhost = virtualHostOf(n);
+    let servers: (ApacheNode | null)[] = [];
+    let inheritedBy: ApacheNode[] = [];
+    if (vhost) {
+      if (on(scope)) servers = [vhost];
+    } else if (scope !== null) {
+      // A main-server <Directory>, <Location>, <If>…: the per-directory sections hold for every server's requests.
+      if (on(scope)) servers = [...(mainServerAnswers ? [null] : []), ...vhosts];
+    } else {
+      inheriting ??= inheritingHosts(all);
+      inheritedBy = vhosts.filter((v) => inheriting!.has(v) && on(v));
+      servers = [...(mainServerAnswers && on(null) ? [null] : []), ...inheritedBy];
+    }
+    out.push({ node: n, arg: a, url: sub, target, servers, inheritedBy });
+  }
+  return out;
+}

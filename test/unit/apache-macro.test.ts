@@ -1,0 +1,78 @@
+// mod_macro: `Use name values…` reads the lines of `<Macro name $params…>` where it stands, each parameter replaced by
+// its value. The rules see each expansion (with its values) at the body's lines; an unused body is not checked, and
+// what cannot be expanded (no macro above, a different number of values, a macro that uses itself) stays unknown.
+// Checked on httpd 2.4.68: two Uses of a macro whose <VirtualHost> proxies to https://127.0.0.1:$port/ without
+// SSLProxyEngine answered 500 (AH00961) and 503 (a refused port) for their names, and "Use backend" found "Backend".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+const lint = (text: string) => lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: defaultSettings() });
+const MACRO = `<Macro Backend $name $port>
+  <VirtualHost *:80>
+    ServerName $name.example
+    ProxyPass "/" "https://127.0.0.1:$port/"
+  </VirtualHost>
+</Macro>
+`;
+const ssl = (r: ReturnType<typeof lint>) => r.findings.filter((f) => f.ruleId === 'https-backend-without-sslproxyengine');
+
+test('Use expands the macro with its values: one finding per Use at the body line, named by its values', () => {
+  const r = lint(`${MACRO}Use Backend app 8443\nUse backend api 9443\nUndefMacro Backend\n`);
+  const found = ssl(r);
+  assert.deepEqual(found.map((f) => /https:\/\/127\.0\.0\.1:(\d+)\//.exec(f.message)?.[1]), ['8443', '9443']);
+  const line = r.config.entry.text.indexOf('ProxyPass');
+  for (const f of found) assert.ok(f.start >= line && f.end <= r.config.entry.text.indexOf('\n', line), 'placed at the ProxyPass of the body');
+  // The edit would change the body for every Use: offered, not applied by --fix.
+  for (const f of found) {
+    assert.equal(f.fix, undefined);
+    assert.match(f.suggestions[0].title, /edits the body of macro Backend, which every Use of it expands/);
+  }
+  assert.deepEqual(r.proxy.servers.filter((s) => s.vhost).map((s) => s.names[0]), ['app.example', 'api.example']);
+});
+
+test('an unused macro body, and its $parameters, are not checked', () => {
+  assert.deepEqual(lint(MACRO).findings.filter((f) => f.ruleId !== 'modules-not-known').map((f) => f.ruleId), []);
+  assert.equal(lint(MACRO).proxy.rules.length, 0);
+});
+
+test('the same finding from several Uses is kept once', () => {
+  const text = `<Macro Static $name>\n  <VirtualHost *:80>\n    ServerName $name.example\n    ProxyPass "/" "https://10.0.0.1/"\n  </VirtualHost>\n</Macro>\nUse Static a\nUse Static b\n`;
+  const found = ssl(lint(text));
+  // Each virtual host is its own server, and the message names it by line: both lines are the same body line.
+  assert.equal(new Set(found.map((f) => f.message)).size, found.length);
+  assert.equal(found.length, 1);
+});
+
+test('what cannot be expanded is left unknown, and nothing throws', () => {
+  const cases = [
+    'Use Backend app 8443\n' + MACRO, // used above its definition
+    `${MACRO}Use Backend app\n`, // too few values
+    `${MACRO}UndefMacro Backend\nUse Backend app 8443\n`,
+    '<Macro Loop $x>\n  Use Loop $x\n  ProxyPass "/$x/" "https://10.0.0.1/"\n</Macro>\nUse Loop a\n', // uses itself
+    '<Macro A $x>\n  Use B $x\n</Macro>\n<Macro B $y>\n  Use A $y\n</Macro>\nUse A 1\n', // through another
+    '<Macro Open $x>\n  ProxyPass "/" "https://10.0.0.1/"\n', // never closed
+    '<Macro Sec $x>\n  <VirtualHost *:80>\n    ProxyPass "/" "https://10.0.0.1/"\n</Macro>\nUse Sec 1\n', // section left open in the body
+    '<Macro>\n</Macro>\nUse\n',
+    `${MACRO}Use Backend \${UNDEFINED} 1\n`,
+  ];
+  for (const text of cases) {
+    const r = lint(text);
+    assert.ok(Array.isArray(r.findings), text);
+  }
+  assert.equal(ssl(lint(cases[0])).length, 0);
+  assert.equal(ssl(lint(cases[1])).length, 0);
+  assert.equal(ssl(lint(cases[2])).length, 0);
+  // The rule inside the self-using macro is read once, for the outer Use.
+  assert.ok(ssl(lint(cases[3])).length <= 1);
+});
+
+test('a macro used many times stays within the directive limit', () => {
+  const uses = Array.from({ length: 2000 }, (_, k) => `Use Many ${k}`).join('\n');
+  const body = Array.from({ length: 50 }, (_, k) => `  Header set X-$v-${k} 1`).join('\n');
+  const text = `<Macro Many $v>\n${body}\n</Macro>\n${uses}\n`;
+  const r = lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: { ...defaultSettings(), limits: { ...defaultSettings().limits, maxDirectives: 10_000 } } });
+  assert.ok(r.config.all.length < 12_000, String(r.config.all.length));
+});
