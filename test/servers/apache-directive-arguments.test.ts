@@ -160,6 +160,23 @@ test('a line left alone: inside <IfModule> of a module not loaded, with a "#" wo
   assert.equal(findings('Timeout\nProxyTimeout 1 2\nProxyPass\n').length, 0, 'other rules say it');
 });
 
+test('values from a Define and from a <Macro> expanded by Use are judged as httpd reads them, after the replacement (real apache2 -t)', async () => {
+  const macro = (value: string) => `<Macro Site $preserve>\n<VirtualHost 127.0.0.1:18999>\n    ProxyPreserveHost $preserve\n</VirtualHost>\n</Macro>\nUse Site ${value}\n`;
+  const cases: [string, boolean][] = [
+    ['Define PRESERVE On\nProxyPreserveHost ${PRESERVE}\n', true],
+    ['Define PRESERVE maybe\nProxyPreserveHost ${PRESERVE}\n', false],
+    [macro('On'), true],
+    [macro('maybe'), false],
+  ];
+  for (const [text, loads] of cases) {
+    const t = await apacheConfigTestText(text, { modules: [...MODULES, 'macro'] });
+    assert.equal(t.ok, loads, `${text}\nhttpd: ${t.output}`);
+    const found = findings(text);
+    assert.equal(found.length, loads ? 0 : 1, `${text}\nrule: ${found.map((f) => f.message).join(' | ')}`);
+    if (!loads) assert.match(found[0].message, /not "maybe"/);
+  }
+});
+
 test('in a section where the directive is not allowed, httpd names the section first, and this rule leaves the line to directive-not-allowed-in-section (real apache2 -t)', async () => {
   for (const text of ['<Location "/a/">\n    ProxyRequests maybe\n</Location>\n', '<Directory "/tmp">\n    KeepAlive\n</Directory>\n', '<Location "/a/">\n    SSLProxyEngine\n</Location>\n']) {
     assert.equal(findings(text).length, 0, text);

@@ -13,8 +13,7 @@ const shown = (a: ApacheArg) => (a.value === '' ? 'an empty word ("")' : `"${a.v
 const isOnOff = (w: string) => /^(on|off)$/i.test(w);
 
 /** What httpd says about the line, and what is wrong with it in plain words; undefined when httpd accepts it. */
-function verdict(n: ApacheNode, entry: DirectiveArguments, oldErrorOverride: boolean): { says: string; why: string } | undefined {
-  const words = n.directive.args;
+function verdict(n: ApacheNode, words: readonly ApacheArg[], entry: DirectiveArguments, oldErrorOverride: boolean): { says: string; why: string } | undefined {
   const name = entry.name;
   const form = oldErrorOverride ? ({ form: 'flag' } as const) : entry.args;
   switch (form.form) {
@@ -83,7 +82,13 @@ export default defineApacheRule({
       // In a section where the directive is not allowed httpd says that first, whatever the words
       // (`ProxyRequests maybe` in a <Location>): directive-not-allowed-in-section reports it.
       if (!ctx.config.htaccess && sectionVerdict(n)) continue;
-      const v = verdict(n, entry, n.lname === 'proxyerroroverride' && oldErrorOverride);
+      // The words as httpd sees them: ${VAR} of a Define, and a <Macro>'s parameters where a Use expanded it, replaced
+      // by their values (n.args). httpd replaces them in the line's text and then splits it into words, so a value
+      // with a space may make two words: such a line is left alone rather than guessed at.
+      const raw = n.directive.args;
+      const words = raw.map((a, k) => (n.args[k] === a.value ? a : { ...a, value: n.args[k] }));
+      if (words.some((w, k) => w !== raw[k] && /\s/.test(w.value))) continue;
+      const v = verdict(n, words, entry, n.lname === 'proxyerroroverride' && oldErrorOverride);
       if (!v) continue;
       // httpd reads an .htaccess file on each request under its folder: the same words go to the error log
       // ("/srv/www/.htaccess: RewriteEngine must be On or Off") and the client gets 500.
