@@ -25,6 +25,7 @@ import directiveNotInTargetVersion from '../nginx/directive-not-in-target-versio
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
 import duplicateCacheZone from '../nginx/duplicate-cache-zone';
+import sharedMemoryZoneConflict from '../nginx/shared-memory-zone-conflict';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
@@ -46,6 +47,7 @@ export const addressRules: NginxRule[] = [
   undefinedCacheZone,
   duplicateUpstreamName,
   duplicateCacheZone,
+  sharedMemoryZoneConflict,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,

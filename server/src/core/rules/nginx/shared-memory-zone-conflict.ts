@@ -1,0 +1,152 @@
+import type { RelatedLocation } from '../../finding';
+import type { ConfigNode } from '../../model/nginx-tree';
+import { TEMPLATE_MARKUP } from '../../model/template-markup';
+import { parseNginxSize } from '../../model/units';
+import { defineNginxRule } from '../rule';
+
+const CACHE_PATHS = ['proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path'];
+const DIRECTIVES = ['limit_req_zone', 'limit_conn_zone', 'zone', 'ssl_session_cache', ...CACHE_PATHS];
+
+const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
+const related = (n: ConfigNode, message: string): RelatedLocation => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message });
+
+interface Zone {
+  node: ConfigNode;
+  name: string;
+  /** Bytes, or 0 for a line that only names the zone (an upstream's `zone name;`): nginx then takes the other's size. */
+  size: number;
+  /** nginx's tag for the zone: the module that owns it, http and stream apart (each has its own module). */
+  owner: string;
+  /** What the owner is called in a message. */
+  label: string;
+  /** The key of a limit_req_zone / limit_conn_zone, which nginx binds to the zone once. */
+  key?: string;
+}
+
+const moduleOf = (n: ConfigNode) => (n.context.startsWith('stream') ? 'stream' : n.context.startsWith('mail') ? 'mail' : 'http');
+
+/** `name:size` as the zone= / keys_zone= / shared: parameters write it; undefined when nginx would stop on it first. */
+function nameAndSize(text: string): { name: string; size: number } | undefined {
+  const colon = text.lastIndexOf(':');
+  if (colon <= 0) return undefined;
+  const name = text.slice(0, colon);
+  const size = parseNginxSize(text.slice(colon + 1));
+  // nginx takes a "$" in a zone name literally, but such a name is more likely a template's placeholder.
+  return size && !name.includes('$') ? { name, size } : undefined;
+}
+
+function read(node: ConfigNode): Zone | undefined {
+  const args = node.directive.args;
+  // Template markup ({{ zone }}) is not what nginx will read.
+  if (!args.length || args.some((a) => TEMPLATE_MARKUP.test(a.raw))) return undefined;
+  const module = moduleOf(node);
+  switch (node.name) {
+    case 'limit_req_zone':
+    case 'limit_conn_zone': {
+      const zone = args.find((a) => a.value.startsWith('zone='));
+      const z = zone ? nameAndSize(zone.value.slice(5)) : undefined;
+      if (!z) return undefined;
+      const key = args.find((a) => a !== zone && !a.value.includes('='))?.value;
+      return { node, ...z, owner: `${module} ${node.name}`, label: `${module === 'http' ? '' : `${module} `}${node.name}`, key };
+    }
+    case 'zone': {
+      // Only the upstream block's zone (http or stream); NGINX Plus's other zone directives are not read here.
+      if (node.context !== 'upstream' && node.context !== 'stream-upstream') return undefined;
+      const name = args[0].value;
+      if (args.length > 2 || name.includes('$')) return undefined;
+      const size = args.length === 2 ? parseNginxSize(args[1].value) : 0;
+      if (size === null) return undefined;
+      return { node, name, size, owner: `${module} upstream`, label: `${module === 'http' ? '' : `${module} `}upstream zone` };
+    }
+    case 'ssl_session_cache': {
+      const shared = args.find((a) => a.value.startsWith('shared:'));
+      const z = shared ? nameAndSize(shared.value.slice(7)) : undefined;
+      return z && { node, ...z, owner: `${module} ssl`, label: `${module === 'http' ? '' : `${module} `}ssl_session_cache` };
+    }
+    default: {
+      // *_cache_path: each module's cache is its own kind. Two cache paths against each other are duplicate-cache-zone's.
+      const keys = args.find((a) => a.value.startsWith('keys_zone='));
+      const z = keys ? nameAndSize(keys.value.slice(10)) : undefined;
+      return z && { node, ...z, owner: `http ${node.name}`, label: node.name };
+    }
+  }
+}
+
+const isCache = (z: Zone) => CACHE_PATHS.includes(z.node.name);
+
+/**
+ * One shared memory zone name declared for two purposes, or twice where nginx allows it once [lab, nginx 1.22.1]. Every
+ * zone nginx makes (limit_req_zone, limit_conn_zone, an upstream's `zone`, `ssl_session_cache shared:`, the keys_zone of
+ * a *_cache_path) goes into one list of the whole process, looked up by name and tagged with the module that made it.
+ * nginx stops at the second line, in the order it reads them:
+ * - another module's zone (limit_req_zone and limit_conn_zone both `zone=one`, which tutorials show; an upstream zone
+ *   named like a cache; http and stream each with a limit_conn_zone `x`): `the shared memory zone "x" is already declared
+ *   for a different use`;
+ * - the same module, another size (two upstreams sharing `zone x` with 64k and 128k; two ssl_session_cache sizes):
+ *   `the size 131072 of shared memory zone "x" conflicts with already declared size 65536`;
+ * - limit_req_zone or limit_conn_zone twice, even with the same key and size: `limit_req_zone "x" is already bound to key
+ *   "$binary_remote_addr"`.
+ * Sharing is fine where nginx means it: upstreams naming one zone (`zone x 64k;` and `zone x;`), ssl_session_cache
+ * shared:SSL:10m repeated in every server. Cache paths against each other are duplicate-cache-zone's; a cache zone
+ * used by proxy_cache of another module is undefined-cache-zone's.
+ * https://nginx.org/en/docs/http/ngx_http_limit_req_module.html#limit_req_zone
+ */
+export default defineNginxRule({
+  id: 'shared-memory-zone-conflict',
+  server: 'nginx',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'One shared memory zone name is declared for two purposes (limit_req_zone and limit_conn_zone both zone=one, an upstream zone named like a cache) or with two sizes: nginx refuses to start.',
+  directives: DIRECTIVES,
+  versions: 'all',
+  check(ctx) {
+    const zones: Zone[] = [];
+    for (const name of DIRECTIVES) for (const node of ctx.nodes(name)) {
+      const z = read(node);
+      if (z) zones.push(z);
+    }
+    if (zones.length < 2) return;
+    const order = new Map(ctx.config.all.map((n, i) => [n, i]));
+    zones.sort((a, b) => order.get(a.node)! - order.get(b.node)!);
+    const first = new Map<string, Zone>();
+    // The size nginx holds for a name: the first non-zero one (a size-less upstream zone takes the other's).
+    const sized = new Map<string, Zone>();
+    for (const z of zones) {
+      const seen = first.get(z.name);
+      if (!seen) {
+        first.set(z.name, z);
+        if (z.size) sized.set(z.name, z);
+        continue;
+      }
+      const sameLine = seen.node.file === z.node.file && seen.node.directive.start === z.node.directive.start;
+      const at = sameLine ? z.node.via ?? z.node : z.node;
+      let said: string;
+      let fix: string;
+      let before = seen;
+      if (seen.owner !== z.owner) {
+        // Two caches: duplicate-cache-zone says it, with the path check nginx makes first.
+        if (isCache(seen) && isCache(z)) continue;
+        said = `the shared memory zone "${z.name}" is already declared for a different use (${seen.label} at ${where(seen.node)})`;
+        fix = `a zone belongs to one purpose: rename this one, and the lines that refer to it`;
+      } else {
+        const bigger = sized.get(z.name);
+        if (z.size && bigger && bigger.size !== z.size) {
+          said = `the size ${z.size} of shared memory zone "${z.name}" conflicts with already declared size ${bigger.size} (at ${where(bigger.node)})`;
+          fix = `give both lines the same size, or write the size on one line only${z.node.name === 'zone' ? ' (an upstream may say just "zone name;" to share another\'s zone)' : ''}`;
+          before = bigger;
+        } else if (z.node.name === 'limit_req_zone' || z.node.name === 'limit_conn_zone') {
+          said = `${z.node.name} "${z.name}" is already bound to key "${seen.key ?? ''}" (at ${where(seen.node)})`;
+          fix = sameLine ? 'the file is included twice: include it once' : `keep one ${z.node.name} line for the zone, or give this one another name`;
+        } else {
+          if (z.size && !sized.has(z.name)) sized.set(z.name, z);
+          continue;
+        }
+      }
+      ctx.report({
+        node: at,
+        message: `nginx will not start: ${said}; ${fix}`,
+        related: [related(before.node, `zone "${z.name}" is declared here first`)],
+      });
+    }
+  },
+});
