@@ -20,6 +20,7 @@ import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 import invalidArgumentValue from '../nginx/invalid-argument-value';
+import invalidRegex from '../nginx/invalid-regex';
 import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
@@ -42,6 +43,7 @@ export const addressRules: NginxRule[] = [
   directiveNotAllowedHere,
   invalidNumberOfArguments,
   invalidArgumentValue,
+  invalidRegex,
   unknownDirective,
   directiveNotInTargetVersion,
   undefinedCacheZone,
