@@ -30,6 +30,7 @@ import sharedMemoryZoneConflict from '../nginx/shared-memory-zone-conflict';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
+import reuseportSplitsConnections from '../nginx/reuseport-splits-connections';
 import listenSslWithoutCertificate from '../nginx/listen-ssl-without-certificate';
 
 /** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, unknown to the target version, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
@@ -64,6 +65,7 @@ export const addressRules: NginxRule[] = [
   tlsCertificateWithoutKey,
   listenConflict,
   listenAddressInUse,
+  reuseportSplitsConnections,
   listenSslWithoutCertificate,
   tlsUpstreamWithoutSni,
 ];
