@@ -129,12 +129,12 @@ export function wsPath(node: ConfigNode | null): boolean {
 }
 
 /**
- * Whether a location's path (prefix or regex, its backslashes already dropped by locationPath) has a WebSocket-like
+ * Whether a location's path (prefix or regex; backslashes are dropped first) has a WebSocket-like
  * segment. A regex is cut at its syntax as well as at "/" (`^/(ws|api)/` gives `ws` and `api`); a `.` does not cut, so
  * `socket\.io` stays one segment and `/ws.php` stays `ws.php`, but a wildcard's trailing dot goes (`^/ws.*` is `ws`).
  */
 export function wsPathPattern(path: string): boolean {
-  for (const piece of path.split(/[/^$()|?*+[\]{}<>!=~,\s]+/)) {
+  for (const piece of (path.includes('\\') ? path.replace(/\\/g, '') : path).split(/[/^$()|?*+[\]{}<>!=~,\s]+/)) {
     const segment = piece.replace(/\.+$/, '');
     if (!segment) continue;
     if (WS_SEGMENT.test(segment) || SIGNALR_HUB.test(segment)) return true;
