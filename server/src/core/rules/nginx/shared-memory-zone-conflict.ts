@@ -5,7 +5,7 @@ import { parseNginxSize } from '../../model/units';
 import { defineNginxRule } from '../rule';
 
 const CACHE_PATHS = ['proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path'];
-const DIRECTIVES = ['limit_req_zone', 'limit_conn_zone', 'zone', 'ssl_session_cache', ...CACHE_PATHS];
+const DIRECTIVES = ['limit_req_zone', 'limit_conn_zone', 'zone', 'ssl_session_cache', ...CACHE_PATHS, 'limit_req', 'limit_conn'];
 
 const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
 const related = (n: ConfigNode, message: string): RelatedLocation => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message });
@@ -21,6 +21,8 @@ interface Zone {
   label: string;
   /** The key of a limit_req_zone / limit_conn_zone, which nginx binds to the zone once. */
   key?: string;
+  /** A limit_req / limit_conn line: it names a zone of its kind, and nginx registers the name with that kind. */
+  ref?: boolean;
 }
 
 const moduleOf = (n: ConfigNode) => (n.context.startsWith('stream') ? 'stream' : n.context.startsWith('mail') ? 'mail' : 'http');
@@ -48,6 +50,14 @@ function read(node: ConfigNode): Zone | undefined {
       if (!z) return undefined;
       const key = args.find((a) => a !== zone && !a.value.includes('='))?.value;
       return { node, ...z, owner: `${module} ${node.name}`, label: `${module === 'http' ? '' : `${module} `}${node.name}`, key };
+    }
+    case 'limit_req':
+    case 'limit_conn': {
+      // limit_req zone=name …; limit_conn name number. nginx adds the name with size 0 and its module's tag.
+      const arg = node.name === 'limit_req' ? args.find((a) => a.value.startsWith('zone=')) : args[0];
+      const name = arg && (node.name === 'limit_req' ? arg.value.slice(5) : arg.value);
+      if (!name || name.includes('$')) return undefined;
+      return { node, name, size: 0, owner: `${module} ${node.name}_zone`, label: `${module === 'http' ? '' : `${module} `}${node.name}`, ref: true };
     }
     case 'zone': {
       // Only the upstream block's zone (http or stream); NGINX Plus's other zone directives are not read here.
@@ -84,6 +94,8 @@ const isCache = (z: Zone) => CACHE_PATHS.includes(z.node.name);
  *   for a different use`;
  * - the same module, another size (two upstreams sharing `zone x` with 64k and 128k; two ssl_session_cache sizes):
  *   `the size 131072 of shared memory zone "x" conflicts with already declared size 65536`;
+ * - a limit_req / limit_conn naming a zone of another kind (it adds the name with its own module's tag): the same
+ *   "different use", at that line;
  * - limit_req_zone or limit_conn_zone twice, even with the same key and size: `limit_req_zone "x" is already bound to key
  *   "$binary_remote_addr"`.
  * Sharing is fine where nginx means it: upstreams naming one zone (`zone x 64k;` and `zone x;`), ssl_session_cache
@@ -108,14 +120,19 @@ export default defineNginxRule({
     if (zones.length < 2) return;
     const order = new Map(ctx.config.all.map((n, i) => [n, i]));
     zones.sort((a, b) => order.get(a.node)! - order.get(b.node)!);
+    const declared = new Set(zones.filter((z) => !z.ref).map((z) => `${z.owner} ${z.name}`));
     const first = new Map<string, Zone>();
+    // The limit_req_zone / limit_conn_zone line that bound each name to its key.
+    const bound = new Map<string, Zone>();
     // The size nginx holds for a name: the first non-zero one (a size-less upstream zone takes the other's).
     const sized = new Map<string, Zone>();
     for (const z of zones) {
       const seen = first.get(z.name);
+      const binds = !z.ref && (z.node.name === 'limit_req_zone' || z.node.name === 'limit_conn_zone');
       if (!seen) {
         first.set(z.name, z);
         if (z.size) sized.set(z.name, z);
+        if (binds) bound.set(z.name, z);
         continue;
       }
       const sameLine = seen.node.file === z.node.file && seen.node.directive.start === z.node.directive.start;
@@ -124,28 +141,35 @@ export default defineNginxRule({
       let fix: string;
       let before = seen;
       if (seen.owner !== z.owner) {
+        // A limit_req / limit_conn whose own kind of zone is declared under that name too: the clash is that
+        // declaration's, reported there; renaming it renames this line as well.
+        if (z.ref && declared.has(`${z.owner} ${z.name}`)) continue;
         // Two caches: duplicate-cache-zone says it, with the path check nginx makes first.
         if (isCache(seen) && isCache(z)) continue;
-        said = `the shared memory zone "${z.name}" is already declared for a different use (${seen.label} at ${where(seen.node)})`;
-        fix = `a zone belongs to one purpose: rename this one, and the lines that refer to it`;
+        said = `the shared memory zone "${z.name}" is already declared for a different use (${seen.ref ? `named by ${seen.label}, for a ${seen.node.name}_zone,` : seen.label} at ${where(seen.node)})`;
+        fix = z.ref
+          ? `${z.node.name} needs a zone declared by ${z.node.name}_zone: name one, or declare one for it`
+          : `a zone belongs to one purpose: rename this one, and the lines that refer to it`;
       } else {
         const bigger = sized.get(z.name);
         if (z.size && bigger && bigger.size !== z.size) {
           said = `the size ${z.size} of shared memory zone "${z.name}" conflicts with already declared size ${bigger.size} (at ${where(bigger.node)})`;
           fix = `give both lines the same size, or write the size on one line only${z.node.name === 'zone' ? ' (an upstream may say just "zone name;" to share another\'s zone)' : ''}`;
           before = bigger;
-        } else if (z.node.name === 'limit_req_zone' || z.node.name === 'limit_conn_zone') {
-          said = `${z.node.name} "${z.name}" is already bound to key "${seen.key ?? ''}" (at ${where(seen.node)})`;
+        } else if (binds && bound.has(z.name)) {
+          before = bound.get(z.name)!;
+          said = `${z.node.name} "${z.name}" is already bound to key "${before.key ?? ''}" (at ${where(before.node)})`;
           fix = sameLine ? 'the file is included twice: include it once' : `keep one ${z.node.name} line for the zone, or give this one another name`;
         } else {
           if (z.size && !sized.has(z.name)) sized.set(z.name, z);
+          if (binds) bound.set(z.name, z);
           continue;
         }
       }
       ctx.report({
         node: at,
         message: `nginx will not start: ${said}; ${fix}`,
-        related: [related(before.node, `zone "${z.name}" is declared here first`)],
+        related: [related(before.node, before.ref ? `zone "${z.name}" is first named here, by ${before.label}` : `zone "${z.name}" is declared here first`)],
       });
     }
   },
