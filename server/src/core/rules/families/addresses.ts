@@ -27,6 +27,7 @@ import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
 import duplicateCacheZone from '../nginx/duplicate-cache-zone';
 import sharedMemoryZoneConflict from '../nginx/shared-memory-zone-conflict';
+import undefinedSharedMemoryZone from '../nginx/undefined-shared-memory-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
@@ -51,6 +52,7 @@ export const addressRules: NginxRule[] = [
   duplicateUpstreamName,
   duplicateCacheZone,
   sharedMemoryZoneConflict,
+  undefinedSharedMemoryZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
