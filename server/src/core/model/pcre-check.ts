@@ -67,7 +67,7 @@ function walk(p: string): PcreError | undefined {
     }
     if (c === '[') {
       // [:alpha:] outside a class: PCRE2 refuses it rather than read a class of ":alph".
-      if (/^\[([:.=])\^?\w+\1\]/.test(p.slice(i))) return { message: 'POSIX named classes are supported only within a class', offset: i };
+      if (/^\[:\^?\w+:\]/.test(p.slice(i))) return { message: 'POSIX named classes are supported only within a class', offset: i };
       const r = charClass(p, i);
       if ('message' in r) return r;
       i = r.end;
