@@ -75,8 +75,10 @@ function walk(p: string): PcreError | undefined {
       continue;
     }
     if (c === '(') {
-      if (p[i + 1] === '*') {
-        // (*UTF), (*ANY) and other verbs.
+      // "(*)" is a group whose first item is a "*"; "(*" and anything else starts a verb such as (*UTF) or (*ANY),
+      // which PCRE2 checks by its own rules.
+      if (p[i + 1] === '*' && p[i + 2] !== ')' && !/[A-Za-z_]/.test(p[i + 2] ?? '')) throw new GiveUp();
+      if (p[i + 1] === '*' && p[i + 2] !== ')') {
         const end = p.indexOf(')', i);
         if (end < 0) throw new GiveUp();
         i = end + 1;
