@@ -13,7 +13,7 @@ export interface PcreError {
   offset: number;
 }
 
-type Prev = 'start' | 'assertion' | 'atom' | 'quant' | 'quantmod' | 'unknown';
+type Prev = 'start' | 'assertion' | 'atom' | 'quant' | 'quantmod';
 
 const QUANT_BRACE = /^\{(\d+)(,(\d*))?\}/;
 const ASSERTION_ESCAPES = new Set(['b', 'B', 'A', 'Z', 'z', 'G']);
@@ -39,8 +39,11 @@ function walk(p: string): PcreError | undefined {
   const refs: { n: number; at: number }[] = [];
   let i = 0;
   const nothingToRepeat = (at: number): PcreError => ({ message: 'quantifier does not follow a repeatable item', offset: at });
+  // Verbs such as (*UTF) may only lead the pattern; anywhere else PCRE2 has its own words for them.
+  let leading = true;
   while (i < p.length) {
     const c = p[i];
+    if (!(c === '(' && p[i + 1] === '*')) leading = false;
     if (c === '\\') {
       const e = p[i + 1];
       if (e === undefined) throw new GiveUp(); // nginx's own tokenizer has its say on a trailing backslash first
@@ -66,6 +69,8 @@ function walk(p: string): PcreError | undefined {
       continue;
     }
     if (c === '[') {
+      // [.ch.] and [=ch=] are POSIX collating elements, which PCRE2 refuses with words of its own.
+      if (p[i + 1] === '.' || p[i + 1] === '=') throw new GiveUp();
       // [:alpha:] outside a class: PCRE2 refuses it rather than read a class of ":alph".
       if (/^\[:\^?\w+:\]/.test(p.slice(i))) return { message: 'POSIX named classes are supported only within a class', offset: i };
       const r = charClass(p, i);
@@ -77,12 +82,12 @@ function walk(p: string): PcreError | undefined {
     if (c === '(') {
       // "(*)" is a group whose first item is a "*"; "(*" and anything else starts a verb such as (*UTF) or (*ANY),
       // which PCRE2 checks by its own rules.
-      if (p[i + 1] === '*' && p[i + 2] !== ')' && !/[A-Za-z_]/.test(p[i + 2] ?? '')) throw new GiveUp();
+      if (p[i + 1] === '*' && p[i + 2] !== ')' && (!leading || !/[A-Za-z_]/.test(p[i + 2] ?? ''))) throw new GiveUp();
       if (p[i + 1] === '*' && p[i + 2] !== ')') {
         const end = p.indexOf(')', i);
         if (end < 0) throw new GiveUp();
         i = end + 1;
-        prev = 'unknown';
+        prev = 'start'; // only at the start (see leading): nothing before it to repeat
         continue;
       }
       if (p[i + 1] !== '?') {
@@ -191,8 +196,11 @@ function charClass(p: string, start: number): { end: number } | PcreError {
         continue;
       }
     }
+    if (c === '[' && (p[i + 1] === '.' || p[i + 1] === '=')) throw new GiveUp();
     if (c === '\\') {
       if (p[i + 1] === 'Q' || p[i + 1] === 'E' || p[i + 1] === undefined) throw new GiveUp();
+      // Escapes that mean nothing in a class (\k<n>, \g1, \R, \X, \B …) are an error of their own.
+      if (/[A-Za-z]/.test(p[i + 1]) && !/[dDwWsShHvVpPxntrfeab]/.test(p[i + 1])) throw new GiveUp();
       // An escape that ends a range (a-\x7f, a-\b) has a value this check does not work out.
       if (dash) throw new GiveUp();
       // A class escape (\d, \w, \p{L}, …) cannot start a range: [\d-z] is refused, [\d-] is not.
