@@ -491,6 +491,8 @@ export async function runAll(scenarios: Scenario[], parallel = 3, onRow?: (r: Ro
 export const NOT_REPRODUCIBLE: Record<string, string> = {
   'health-check-without-zone':
     'needs NGINX Plus: open source nginx stops earlier with `unknown directive "health_check"` (shown by the health-check-requires-plus scenario)',
+  'reuseport-splits-connections':
+    'nginx starts and the kernel picks a socket per connection, which these scenarios (one request, one outcome) do not model; test/servers/reuseport-splits-connections.test.ts starts nginx and counts the connections each module answers',
   'listen-address-in-use':
     'nginx -t accepts it and only a real start fails (bind() … 98: Address already in use), which these scenarios do not model; test/servers/listen-address-in-use.test.ts starts nginx on each layout instead',
   'utf8-bom-at-file-start':

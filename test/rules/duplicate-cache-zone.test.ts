@@ -42,7 +42,7 @@ test(`${ID}: each marked line alone makes nginx -t fail there with the words the
   const lines = bad.split('\n');
   const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
   const include = lines.findIndex((l) => l.includes('include sites/'));
-  assert.equal(marked.length, 5);
+  assert.equal(marked.length, 7);
   for (const k of marked) check(lines.map((l, j) => (j !== k && (marked.includes(j) || j === include) ? `#${l}` : l)).join('\n'));
   // The two sites alone: nginx names the second site's line.
   check(lines.map((l, j) => (marked.includes(j) ? `#${l}` : l)).join('\n'));

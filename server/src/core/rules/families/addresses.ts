@@ -20,14 +20,18 @@ import directiveNotAllowedHere from '../nginx/directive-not-allowed-here';
 import invalidNumberOfArguments from '../nginx/invalid-number-of-arguments';
 import proxyHttpVersionUnsupported from '../nginx/proxy-http-version-unsupported';
 import invalidArgumentValue from '../nginx/invalid-argument-value';
+import invalidRegex from '../nginx/invalid-regex';
 import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
 import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
 import duplicateCacheZone from '../nginx/duplicate-cache-zone';
+import sharedMemoryZoneConflict from '../nginx/shared-memory-zone-conflict';
+import undefinedSharedMemoryZone from '../nginx/undefined-shared-memory-zone';
 import grpcPassWithoutHttp2 from '../nginx/grpc-pass-without-http2';
 import listenConflict from '../nginx/listen-conflict';
 import listenAddressInUse from '../nginx/listen-address-in-use';
+import reuseportSplitsConnections from '../nginx/reuseport-splits-connections';
 import listenSslWithoutCertificate from '../nginx/listen-ssl-without-certificate';
 
 /** Bad upstream addresses, schemes (grpc_pass where clients cannot speak HTTP/2), DNS/resolver and TLS-to-upstream settings, and proxy directives nginx refuses (unknown, unknown to the target version, twice at one level, in the wrong block, with the wrong number of arguments, with a value nginx or the target version does not know). */
@@ -41,11 +45,14 @@ export const addressRules: NginxRule[] = [
   directiveNotAllowedHere,
   invalidNumberOfArguments,
   invalidArgumentValue,
+  invalidRegex,
   unknownDirective,
   directiveNotInTargetVersion,
   undefinedCacheZone,
   duplicateUpstreamName,
   duplicateCacheZone,
+  sharedMemoryZoneConflict,
+  undefinedSharedMemoryZone,
   proxyHttpVersionUnsupported,
   locationProxyPassSlashMismatch,
   variableProxyPassReplacesUri,
@@ -60,6 +67,7 @@ export const addressRules: NginxRule[] = [
   tlsCertificateWithoutKey,
   listenConflict,
   listenAddressInUse,
+  reuseportSplitsConnections,
   listenSslWithoutCertificate,
   tlsUpstreamWithoutSni,
 ];

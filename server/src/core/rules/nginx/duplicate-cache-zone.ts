@@ -2,9 +2,10 @@ import type { RelatedLocation } from '../../finding';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { parseNginxSize } from '../../model/units';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 
 const PATH_DIRECTIVES = ['proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path'];
+const TEMP_DIRECTIVES = ['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'];
 
 const where = (n: ConfigNode) => `${n.file.path.split('/').slice(-1)[0]}:${n.file.lines.positionAt(n.directive.start).line + 1}`;
 const related = (n: ConfigNode, message: string): RelatedLocation => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message });
@@ -62,8 +63,8 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'Two *_cache_path lines use the same keys_zone name or the same directory (often copied between sites): nginx refuses to start.',
-  directives: PATH_DIRECTIVES,
+  summary: 'Two *_cache_path lines use the same keys_zone name or the same directory (often copied between sites), or a *_temp_path is a cache\'s directory: nginx refuses to start.',
+  directives: [...PATH_DIRECTIVES, ...TEMP_DIRECTIVES],
   versions: 'all',
   check(ctx) {
     const lines: CachePath[] = [];
@@ -75,6 +76,8 @@ export default defineNginxRule({
         if (c) lines.push(c);
       }
     }
+    if (!lines.length) return;
+    tempPaths(ctx, lines);
     if (lines.length < 2) return;
     lines.sort((a, b) => ctx.config.all.indexOf(a.node) - ctx.config.all.indexOf(b.node));
     const byPath = new Map<string, CachePath>();
@@ -112,3 +115,32 @@ export default defineNginxRule({
     }
   },
 });
+
+/**
+ * A *_temp_path (client_body_, proxy_, fastcgi_, uwsgi_, scgi_) naming a cache's directory [lab, nginx 1.22.1]: nginx
+ * keeps one list of the directories it manages, and a temp directory and a cache are different users of one, so it
+ * stops with `the same path name "/var/cache/nginx/app" used in nginx.conf:3 and in nginx.conf:4`, naming the two
+ * lines in the order of the file, whatever the level of the temp path (http, server, location). A temp directory
+ * inside the cache's directory passes nginx -t, and so do two temp paths sharing a directory with the same levels.
+ * The build's default temp paths (--http-proxy-temp-path, /var/lib/nginx/proxy on Debian) are not known here.
+ */
+function tempPaths(ctx: NginxRuleContext, caches: CachePath[]): void {
+  const byKey = new Map<string, CachePath>();
+  for (const c of caches) if (!byKey.has(c.key)) byKey.set(c.key, c);
+  const order = (n: ConfigNode) => ctx.config.all.indexOf(n);
+  for (const name of TEMP_DIRECTIVES) {
+    for (const node of ctx.nodes(name)) {
+      const arg = node.directive.args[0];
+      if (!arg || written(arg.raw) || node.context.startsWith('stream')) continue;
+      const cache = byKey.get(pathKey(arg.value));
+      if (!cache) continue;
+      const [first, second] = order(cache.node) < order(node) ? [cache.node, node] : [node, cache.node];
+      const path = arg.value.length > 1 && arg.value.endsWith('/') ? arg.value.slice(0, -1) : arg.value;
+      ctx.report({
+        node: second,
+        message: `nginx will not start: the same path name "${path}" used in ${where(first)} and here — ${node.name} names the directory of the cache of ${cache.node.name} (keys_zone=${cache.zone ?? '?'}); give the temporary files a directory of their own, beside the cache's on the same file system (a response then enters the cache by a rename, not a copy)`,
+        related: [related(first, second === node ? `the cache's directory "${cache.path}"` : `${node.name} "${arg.value}"`)],
+      });
+    }
+  }
+}

@@ -101,7 +101,15 @@ export function httpVersion(ctx: NginxRuleContext, scope: ConfigNode | null): { 
 
 // ---- WebSocket heuristics (shared by the keep-alive and WebSocket rules) ----
 
-const WS_PATH = /(?<![a-z0-9])(ws|wss|websockets?|socket\.io|sockjs|cable|hubs?|signalr|graphql-ws|subscriptions)(?![a-z0-9])/i;
+/**
+ * Path segments that name a WebSocket endpoint in the frameworks that use one: a bare `ws`/`wss`/`websocket(s)`,
+ * Socket.IO, SockJS (`sockjs-node` is webpack-dev-server's), Rails Action Cable (`/cable`), SignalR (`/hub`, `/hubs/…`,
+ * `/signalr`, and its tutorials' `/chatHub` style, case-sensitive so that `/github` is not one), Apollo's
+ * `graphql-ws` and `subscriptions`. The whole segment has to be the word: `/ws.php` (a script),
+ * `/websocket-docs/` (a page about it) and `/news/` are ordinary paths.
+ */
+const WS_SEGMENT = /^(ws|wss|websockets?|socket\.io|sockjs(-node)?|cable|hubs?|signalr|graphql-ws|subscriptions)$/i;
+const SIGNALR_HUB = /^[a-z][A-Za-z0-9]*Hub$/;
 const WS_NAME = /(?<![a-z0-9])(ws|wss|websockets?|socketio|socket-io|sockjs)(?![a-z0-9])/i;
 
 /** The path pattern of the location a node is in (its own when it is one). */
@@ -117,7 +125,21 @@ export function locationPath(node: ConfigNode | null): string | undefined {
 
 export function wsPath(node: ConfigNode | null): boolean {
   const p = locationPath(node);
-  return !!p && WS_PATH.test(p);
+  return !!p && wsPathPattern(p);
+}
+
+/**
+ * Whether a location's path (prefix or regex; backslashes are dropped first) has a WebSocket-like
+ * segment. A regex is cut at its syntax as well as at "/" (`^/(ws|api)/` gives `ws` and `api`); a `.` does not cut, so
+ * `socket\.io` stays one segment and `/ws.php` stays `ws.php`, but a wildcard's trailing dot goes (`^/ws.*` is `ws`).
+ */
+export function wsPathPattern(path: string): boolean {
+  for (const piece of (path.includes('\\') ? path.replace(/\\/g, '') : path).split(/[/^$()|?*+[\]{}<>!=~,\s]+/)) {
+    const segment = piece.replace(/\.+$/, '');
+    if (!segment) continue;
+    if (WS_SEGMENT.test(segment) || SIGNALR_HUB.test(segment)) return true;
+  }
+  return false;
 }
 
 export function wsTargetName(t: PassTarget): boolean {

@@ -6,6 +6,7 @@ import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, UpstreamGraph } from '../../model/nginx-upstreams';
 import { parseNginxTime } from '../../model/units';
 import type { NginxRuleContext } from '../rule';
+import { wsPathPattern } from './neighbours-support';
 
 /** The http upstream module behind each pass directive (memcached has no read/send/retry family worth checking). */
 const MODULE_OF_PASS: Record<string, UpstreamModule> = {
@@ -197,7 +198,6 @@ export function setAtPassLevel(site: PassSite, value: TimeValue | undefined): Co
   return n.parent === site.scope || (loc !== null && n.parent === loc) ? n : undefined;
 }
 
-const WEBSOCKET_PATH = /(^|\/)(ws|wss|websockets?|socket\.io|sockjs|cable|signalr|hubs?)\b/i;
 const STREAM_PATH = /(^|\/)(events?|sse|event-?stream|eventsource|stream(ing)?|subscribe|subscriptions?|notifications?|live|updates?|long-?poll(ing)?|poll(ing)?)\b/i;
 
 export type LongLivedKind = 'websocket' | 'event-stream';
@@ -211,7 +211,8 @@ const PATH_CACHE_MAX = 10_000;
 function pathNames(path: string): number {
   let bits = pathCache.get(path);
   if (bits === undefined) {
-    bits = (WEBSOCKET_PATH.test(path) ? NAMES_WEBSOCKET : 0) | (STREAM_PATH.test(path) ? NAMES_STREAM : 0);
+    // The WebSocket words are websocket-headers-missing's (whole path segments: /ws.php is no WebSocket endpoint).
+    bits = (wsPathPattern(path) ? NAMES_WEBSOCKET : 0) | (STREAM_PATH.test(path) ? NAMES_STREAM : 0);
     if (pathCache.size >= PATH_CACHE_MAX) pathCache.clear();
     pathCache.set(path, bits);
   }

@@ -1,0 +1,98 @@
+// invalid-regex against the real nginx -t (1.22.1, PCRE2 10.42): every line bad.conf marks, kept alone, makes nginx
+// fail at that line with the pcre2_compile() words the finding quotes; ok.conf, full of PCRE2 syntax JavaScript would
+// refuse, passes. And the pattern check itself, compared with nginx on random patterns: it may miss an error, but it
+// must never claim one nginx does not have, and when both see one they must name the same.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPcre } from '../../server/src/core/model/pcre-check';
+import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
+import { fixtureDir } from './rule-harness';
+
+const ID = 'invalid-regex';
+const dir = fixtureDir({ server: 'nginx', id: ID } as never);
+const bad = readFileSync(join(dir, 'bad.conf'), 'utf8');
+
+test(`${ID}: each marked line alone makes nginx -t fail there with the words the finding quotes`, () => {
+  const lines = bad.split('\n');
+  const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
+  assert.equal(marked.length, 11);
+  for (const k of marked) {
+    const text = lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n');
+    const t = nginxTestText(text);
+    const m = /\[emerg\] (pcre2_compile\(\) failed: .*? in ".*?")(?: at "[^"]*")? in \S+?:(\d+)\n/.exec(t.output);
+    assert.ok(m, `line ${k + 1}: ${t.output}`);
+    assert.equal(Number(m[2]), k + 1, t.output);
+    const r = lintText(text);
+    const found = r.findings.filter((f) => f.ruleId === ID);
+    assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+    assert.equal(r.at(found[0]).line, k + 1);
+    assert.ok(found[0].message.includes(m[1]), `nginx: ${m[1]}\nproxylint: ${found[0].message}`);
+  }
+});
+
+test(`${ID}: ok.conf passes nginx -t`, () => {
+  const t = nginxTestText(readFileSync(join(dir, 'ok.conf'), 'utf8'));
+  assert.ok(t.ok, t.output);
+});
+
+test(`${ID}: the pattern check never claims an error nginx does not have (random patterns, fixed seed)`, () => {
+  const pieces = ['a', 'b', '(', ')', '[', ']', '*', '+', '?', '{2}', '{2,1}', '{1,}', '|', '^', '$', '\\d', '\\w', '\\b', '\\1', '\\.', '-', 'z', '(?:', '(?i)', '(?<n>', '(?=', '(?!', '[:alpha:]', '.', '{', '}', ',', '\\Q', '\\E', '(?#x)', 'A', '%', '*+', '+?', '[a-', '\\p{L}', '[.a.]', '(*UTF)', '(*', '\\k<n>', '(?P=n)', '(?1)', '[^'];
+  let seed = 20261123;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const patterns = new Set<string>();
+  while (patterns.size < Number(process.env.PCRE_CASES ?? 300)) {
+    let s = '';
+    for (let n = 1 + Math.floor(rnd() * 6); n > 0; n--) s += pieces[Math.floor(rnd() * pieces.length)];
+    patterns.add(s);
+  }
+  const tree = tempTree({ 'nginx.conf': '' });
+  try {
+    let both = 0;
+    for (const p of patterns) {
+      // Quoted, with nginx's own escapes, so that "{" and ";" stay inside the argument.
+      const conf = `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        location ~ "${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}" { return 200; }\n    }\n}\n`;
+      const file = join(tree.dir, 'nginx.conf');
+      writeFileSync(file, conf);
+      const t = nginxTest(tree.dir, file);
+      const m = /pcre2_compile\(\) failed: (.*?) in "/.exec(t.output);
+      assert.ok(t.ok || m, `${p}: ${t.output}`);
+      const mine = checkPcre(p);
+      if (mine) {
+        assert.ok(m, `claimed "${mine.message}" for ${JSON.stringify(p)}, which nginx accepts`);
+        assert.equal(mine.message, m[1], JSON.stringify(p));
+        both++;
+      }
+    }
+    // The check must find a fair share of the errors, or this test proves nothing.
+    assert.ok(both > patterns.size / 4, `only ${both} errors found`);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test(`${ID}: a regex nginx never gets to compile is left to the rule that says why`, () => {
+  const server = (line: string) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        ${line}\n    }\n}\n`;
+  for (const [line, other] of [
+    // In a map, the unquoted "{" ends the key and nginx stops at it: unexpected "{" (syntax-error).
+    ['}\n    map $http_origin $o {\n        ~^https://(www\\.)?example\\.com(:[0-9]{1,5})?$ $http_origin;\n    }\n    server {', 'syntax-error'],
+    // An unquoted space splits the regex: nginx counts the arguments first (invalid-number-of-arguments).
+    ['location / { rewrite ^/a/([a-z] +) /b?x=$1 last; }', 'invalid-number-of-arguments'],
+  ]) {
+    const text = server(line);
+    const t = nginxTestText(text);
+    assert.ok(!t.ok && !t.output.includes('pcre2_compile'), t.output);
+    const ids = lintText(text).findings.map((f) => f.ruleId);
+    assert.ok(!ids.includes(ID), `${line}: ${ids.join(', ')}`);
+    assert.ok(ids.includes(other), `${line}: ${ids.join(', ')}`);
+  }
+});
+
+test(`${ID}: in a location, nginx compiles what an unquoted "{" leaves of the regex, and the finding names the "{"`, () => {
+  const text = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        location ~ ^/(x{2}$ { return 200; }\n    }\n}\n';
+  assert.match(nginxTestText(text).output, /pcre2_compile\(\) failed: missing closing parenthesis in "\^\/\(x"/);
+  const found = lintText(text).findings.filter((f) => f.ruleId === ID);
+  assert.equal(found.length, 1);
+  assert.match(found[0].message, /missing closing parenthesis in "\^\/\(x" — the unquoted "\{"/);
+});
