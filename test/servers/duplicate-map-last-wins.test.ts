@@ -33,7 +33,7 @@ ${maps[1]}
 `;
 
 async function connectionsFor(maps: string[]): Promise<number> {
-  const backend = await startHttpStandin({});
+  const backend = await startHttpStandin({ behaviour: 'ok' });
   const setup = await prepareNginx(config(maps, `127.0.0.1:${backend.port}`));
   const nginx = await startNginx(setup);
   try {
