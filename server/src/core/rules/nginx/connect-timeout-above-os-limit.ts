@@ -1,7 +1,7 @@
 import { timeMs } from '../../model/nginx-modules';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { listensOnlyUdp, seconds, setValue } from './timeouts-support';
+import { listensOnlyUdp, reachesOnlyUnixSockets, seconds, setValue } from './timeouts-support';
 
 const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_connect_timeout', 'scgi_connect_timeout', 'grpc_connect_timeout', 'memcached_connect_timeout'];
 
@@ -34,7 +34,7 @@ function noHandshakeOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
   const none = new Set<ConfigNode>();
   for (const t of ctx.upstreams.passes) {
     if (t.directive !== pass) continue;
-    const socket = !t.hasVariables && (t.upstream ? t.upstream.servers.length > 0 && t.upstream.servers.every((s) => !!s.address?.unix) : !!t.address?.unix);
+    const socket = reachesOnlyUnixSockets(t);
     const udp = t.module === 'stream' && listensOnlyUdp(t.node.parent);
     for (const n of ctx.effective(t.node.parent, name).nodes) (socket || udp ? none : tcp).add(n);
   }

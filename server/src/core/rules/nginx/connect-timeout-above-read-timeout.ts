@@ -1,7 +1,7 @@
 import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { effectiveMs, effectiveTime, passSites, seconds, setValue, type TimeValue } from './timeouts-support';
+import { effectiveMs, effectiveTime, passSites, reachesOnlyUnixSockets, seconds, setValue, type TimeValue } from './timeouts-support';
 import { insertLinesAfter } from '../../fix';
 import { minimumOption, reportsTooLow } from './read-timeout-too-low';
 import { reportsAboveOsLimit } from './connect-timeout-above-os-limit';
@@ -47,6 +47,8 @@ export default defineNginxRule({
       const readMs = effectiveMs(ctx, site.scope, readName);
       if (readMs === undefined || connectMs <= readMs) continue;
       if (site.stream && listensUdp(site.scope)) continue;
+      // A UNIX socket has no handshake: the connect timeout never runs there (see reachesOnlyUnixSockets).
+      if (reachesOnlyUnixSockets(site.pass)) continue;
       const connect = effectiveTime(ctx, site.scope, connectName)!;
       const read = effectiveTime(ctx, site.scope, readName)!;
       // Same root cause, already reported on that line: a read timeout read-timeout-too-low calls too low, or a

@@ -3,6 +3,7 @@ import { insertLinesAfter } from '../../fix';
 import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { nextUpstreamRejected } from './invalid-argument-value';
 import { isSharedFile, unlessShared } from './shared-files';
 import { defaultArgs, describeGroup, describeGroupsOf, effectiveAtPasses, familyOf, hasSpareServers, insertionAnchor, lastNode, NEXT_UPSTREAM, NEXT_UPSTREAM_OF, PASSES, passRelated, passUsesItHere, PerLine, singleTry, type RetryFamily } from './failover-support';
 import { flagsInForce } from '../../model/nginx-effective';
@@ -137,6 +138,7 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
   const byGroup = new Map<Upstream, DefaultUse[]>();
   const defaults: DefaultUse[] = [];
   const effectiveAt = effectiveAtPasses(ctx);
+  const enabled = (id: string) => ctx.settings.rules.get(id)?.level !== 'off';
   const passes = ctx.upstreams.passes;
   for (let k = 0; k < passes.length; k++) {
     const t = passes[k];
@@ -147,6 +149,8 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
     const e = effectiveAt(t, NEXT_UPSTREAM_OF[family]);
     const written = lastNode(e);
     if (written) {
+      // A line nginx refuses (a word it does not take) is invalid-argument-value's error: no advice on its list.
+      if (enabled('invalid-argument-value') && e.nodes.some((n) => nextUpstreamRejected(ctx, n))) continue;
       // Every line at the deciding level counts: nginx ORs them (flagsInForce), so a 5xx on any of them is retried.
       const flags = flagsInForce(e);
       if (!offOrCounts5xx(flags)) perLine.add(written, t, { family, flags });

@@ -131,6 +131,13 @@ function note(host: string): string {
 const consequence = (name: string, module: 'http' | 'stream') =>
   `nginx looks "${name}" up only when it starts or reloads: if the address changes, it keeps connecting to the old one and ${module === 'stream' ? 'connections fail (refused or timed out)' : 'clients get 502 (refused) or 504 (timed out)'} until the next reload, and if the name does not resolve then, nginx refuses to start ("host not found in upstream")`;
 
+/**
+ * nginx asks the resolver only for targets it must resolve at run time: a pass with variables, or (1.27.3+, Plus
+ * before) an upstream server with "resolve". A literal name is resolved by the system resolver while loading
+ * (ngx_parse_url with no_resolve unset), whatever resolver says.
+ */
+const RESOLVER_UNUSED = '; the resolver in force here does not change this: nginx asks it only for a target with variables';
+
 export default defineNginxRule({
   id: 'hostname-resolved-at-startup',
   server: 'nginx',
@@ -147,7 +154,15 @@ export default defineNginxRule({
       if (a.host.toLowerCase() === 'localhost' || !/[A-Za-z]/.test(a.host)) continue;
       // A dotless name without a port may be a group defined in a file we do not see (undefined-upstream's business).
       if (!a.host.includes('.') && a.port === undefined) continue;
-      ctx.report({ at: { file: t.node.file, ...hostSpan(t) }, message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}${note(a.host)}`, severity: severityFor(a.host), suggestions: passSuggestions(ctx, t) });
+      // A resolver in force here is the usual reason people believe the name is looked up again: say that it is not.
+      const resolver = ctx.effective(t.node.parent, 'resolver').nodes.at(-1);
+      ctx.report({
+        at: { file: t.node.file, ...hostSpan(t) },
+        message: `${t.directive} ${t.arg.value}: ${consequence(a.host, t.module)}${note(a.host)}${resolver ? RESOLVER_UNUSED : ''}`,
+        severity: severityFor(a.host),
+        suggestions: passSuggestions(ctx, t),
+        related: resolver ? [{ path: resolver.file.path, start: resolver.directive.start, end: resolver.directive.end, message: 'this resolver is not used for that name' }] : [],
+      });
     }
     // An upstream fragment's server lines too: a name in one is looked up at start-up in whichever group includes it.
     for (const up of ctx.upstreams.members) {

@@ -49,6 +49,21 @@ function removeWord(node: ConfigNode, arg: Arg): Fix {
 
 const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`);
 
+/**
+ * Whether this rule reports a word of this *_next_upstream line, so nginx would not start: failover-ignores-5xx
+ * leaves such a line to it rather than judge a list nginx never loads.
+ */
+export function nextUpstreamRejected(ctx: NginxRuleContext, node: ConfigNode): boolean {
+  const spec = NEXT_UPSTREAM[node.name];
+  if (!spec) return false;
+  const denied = ctx.target.edition === 'plus' ? true : atLeast(ctx.target.version, DENIED_SINCE);
+  return node.directive.args.some((arg) => {
+    if (unknowable(node, arg)) return false;
+    const word = arg.value.toLowerCase();
+    return !spec.words.includes(word) && (word !== 'denied' || denied === false);
+  });
+}
+
 function checkNextUpstream(ctx: NginxRuleContext, node: ConfigNode): void {
   const spec = NEXT_UPSTREAM[node.name];
   const denied = ctx.target.edition === 'plus' ? true : atLeast(ctx.target.version, DENIED_SINCE);

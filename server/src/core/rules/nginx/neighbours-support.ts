@@ -71,10 +71,15 @@ export function headerLinesOf(eff: Effective) {
 
 export type HeaderLines = ReturnType<typeof headerLines>;
 
-/** The `map` block that defines `$name` (maps are global to the http module). */
+/**
+ * The `map` block that defines `$name` (maps are global to the http module). nginx accepts a second map for the same
+ * variable without a word, and the last one read wins for every server (nginx 1.22.1: two maps giving "first" and
+ * "second", `return 200 $v` answered "second"): two sites that each paste the WebSocket map into their own file get
+ * the later file's map, so the last is the one that counts.
+ */
 export function mapDefining(ctx: NginxRuleContext, variable: string): ConfigNode | undefined {
   const maps = ctx.nodes('map');
-  for (let k = 0; k < maps.length; k++) {
+  for (let k = maps.length - 1; k >= 0; k--) {
     const m = maps[k];
     if (moduleOf(m) === 'http' && m.directive.args[1]?.value === variable && m.directive.block) return m;
   }

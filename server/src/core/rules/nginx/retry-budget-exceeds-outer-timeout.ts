@@ -4,7 +4,7 @@ import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
-import { effectiveTime, insertAtPass, passSites, seconds, setAtPassLevel, setValue, type PassSite, type TimeValue } from './timeouts-support';
+import { effectiveTime, insertAtPass, passSites, reachesOnlyUnixSockets, seconds, setAtPassLevel, setValue, type PassSite, type TimeValue } from './timeouts-support';
 
 const MODULES = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'];
 /** A handshake to a reachable backend takes milliseconds; 5 s still allows a few SYN retransmissions. */
@@ -53,7 +53,9 @@ export default defineNginxRule({
       if (!connect || !read || !budget) continue;
       // A read timeout that alone reaches the outer timeout is timeout-exceeds-outer-idle-timeout's finding.
       if (read.ms >= outer) continue;
-      const per = connect.ms + read.ms;
+      // A UNIX socket has no handshake: connect() succeeds or fails at once, so only the read timeout adds up.
+      const socket = reachesOnlyUnixSockets(site.pass);
+      const per = (socket ? 0 : connect.ms) + read.ms;
       // nginx starts another try only while less than *_next_upstream_timeout has passed since the first
       // (0 = no limit), and the try it starts runs to its own timeouts
       // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream_timeout).
@@ -67,7 +69,7 @@ export default defineNginxRule({
       ].filter(Boolean);
       const message =
         `${site.pass.directive} to "${up.name}" (${usable} servers${limits.length ? ', ' + limits.join(', ') : ', no retry limit'}) can try ${attempts} servers one after another, ` +
-        `each for up to ${connect.text} to connect + ${read.text} to read: up to ${seconds(worst)} before nginx answers, ` +
+        `each for up to ${socket ? `${read.text} to read (connecting to a UNIX socket never waits)` : `${connect.text} to connect + ${read.text} to read`}: up to ${seconds(worst)} before nginx answers, ` +
         `not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx, so clients get the load balancer's 504 while nginx is still retrying`;
 
       const suggestions: Fix[] = [];
@@ -78,7 +80,7 @@ export default defineNginxRule({
         // With T = outer - (connect + read), a try can start only while it can still end before the outer
         // timeout. When one try alone can outlast it, a 5 s connect timeout may make room; failing that,
         // 1s keeps retries for failures that happen at once (refused, reset) and drops the slow ones.
-        const shorten = per >= outer && connect.ms > SHORT_CONNECT_MS && SHORT_CONNECT_MS + read.ms < outer;
+        const shorten = !socket && per >= outer && connect.ms > SHORT_CONNECT_MS && SHORT_CONNECT_MS + read.ms < outer;
         const perAfter = shorten ? SHORT_CONNECT_MS + read.ms : per;
         const value = formatDuration(Math.max(1000, Math.floor((outer - perAfter) / 1000) * 1000));
         const edits = [shorten ? setAtPass(site, `${m}_connect_timeout`, connect, '5s') : undefined, setAtPass(site, name, budget, value)].filter((e): e is TextEdit => !!e);
@@ -90,7 +92,7 @@ export default defineNginxRule({
         if (merged.length) suggestions.push({ title, edits: merged });
       }
       const rel = [related(up.node, `upstream "${up.name}" has ${usable} servers nginx can try`)];
-      for (const n of [triesNode, budget.node, connect.node, read.node]) if (n) rel.push(related(n, `${n.name} ${n.directive.args[0]?.value ?? ''} is in force here`));
+      for (const n of [triesNode, budget.node, socket ? undefined : connect.node, read.node]) if (n) rel.push(related(n, `${n.name} ${n.directive.args[0]?.value ?? ''} is in force here`));
       ctx.report({ node: site.pass.node, message, suggestions, related: rel });
     }
   },

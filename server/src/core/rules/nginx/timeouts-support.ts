@@ -27,6 +27,17 @@ export function listensOnlyUdp(server: ConfigNode | null): boolean {
   return listens.length > 0 && listens.every((c) => c.directive.args.some((a) => a.value === 'udp'));
 }
 
+/**
+ * A pass that reaches only UNIX sockets (a unix: address, or a group whose servers are all unix:): there is no
+ * handshake to wait for. connect() fails at once when nobody listens, and on a full backlog Linux answers a
+ * non-blocking connect with EAGAIN straight away, which ngx_event_connect_peer treats as a refusal (502,
+ * "(11: Resource temporarily unavailable)"); so the *_connect_timeout never runs. A pass with variables counts as TCP.
+ */
+export function reachesOnlyUnixSockets(t: PassTarget): boolean {
+  if (t.hasVariables) return false;
+  return t.upstream ? t.upstream.servers.length > 0 && t.upstream.servers.every((s) => !!s.address?.unix) : !!t.address?.unix;
+}
+
 export interface PassSite {
   pass: PassTarget;
   /** Prefix of the module's directives: "proxy" for http proxy_pass and for stream proxy_pass alike. */

@@ -5,6 +5,7 @@ import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
 import { parseNginxTime } from '../../model/units';
 import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { reachesOnlyUnixSockets } from './timeouts-support';
 import { describeGroup, effectiveAtPasses, familyOf, humanDuration, inForceFirst, inForceIncludes, insertionAnchor, lastNode, NEXT_UPSTREAM_OF, nextUpstreamDefault, PASSES, passUsesItHere, PerLine, rawTimeOf, type RetryFamily, timeText, usableServers } from './failover-support';
 
 /**
@@ -53,7 +54,8 @@ interface Worst {
   family: RetryFamily;
   tries: number;
   worst: number;
-  connect: string;
+  /** The connect timeout as written; undefined when the group is all UNIX sockets, where connecting never waits. */
+  connect: string | undefined;
   /** The read timeout as written; undefined for stream, where only the connect timeout counts. */
   read: string | undefined;
 }
@@ -104,9 +106,12 @@ export default defineNginxRule({
       const limitTime = effectiveAt(t, x.timeout);
       if (parseNginxTime(inForceFirst(limitTime, '0') ?? '', 'msec') !== 0) continue;
       // Milliseconds one failing attempt can take before nginx moves on: the connect timeout, plus (http) waiting for the header.
-      const connect = rawTimeOf(effectiveAt(t, x.connect), '60s');
-      if (!connect) continue;
-      let one = connect.ms;
+      // A UNIX socket has no handshake: connect() succeeds or fails at once, so only the read timeout adds up.
+      const socket = reachesOnlyUnixSockets(t);
+      if (socket && stream) continue;
+      const connect = socket ? undefined : rawTimeOf(effectiveAt(t, x.connect), '60s');
+      if (!connect && !socket) continue;
+      let one = connect?.ms ?? 0;
       let read: string | undefined;
       if (!stream) {
         const r = rawTimeOf(effectiveAt(t, x.read), '60s');
@@ -115,7 +120,7 @@ export default defineNginxRule({
         read = r.raw;
       }
       if (one * tries <= budget) continue;
-      perLine.add(lastNode(limitTries) ?? lastNode(limitTime) ?? t.node, t, { family, tries, worst: one * tries, connect: connect.raw, read });
+      perLine.add(lastNode(limitTries) ?? lastNode(limitTime) ?? t.node, t, { family, tries, worst: one * tries, connect: connect?.raw, read });
     }
     // Findings share their group and their worst case with many others: those parts of the messages are made once.
     const heads = new Map<Upstream, { family: RetryFamily; text: string }>();
@@ -137,7 +142,11 @@ export default defineNginxRule({
       let duration = durations.get(data.worst);
       if (duration === undefined) durations.set(data.worst, (duration = humanDuration(data.worst)));
       const parts =
-        data.read === undefined ? `proxy_connect_timeout ${timeText(data.connect)}` : `${x.connect} ${timeText(data.connect)} and ${x.read} ${timeText(data.read)}`;
+        data.connect === undefined
+          ? `${x.read} ${timeText(data.read!)} (connecting to a UNIX socket never waits)`
+          : data.read === undefined
+            ? `proxy_connect_timeout ${timeText(data.connect)}`
+            : `${x.connect} ${timeText(data.connect)} and ${x.read} ${timeText(data.read)}`;
       ctx.report({
         node: at,
         message: `${head.text}${parts} a client can wait up to ${duration} before it ${stream ? 'is closed' : 'gets 502/504'}${unless}`,

@@ -82,7 +82,7 @@ function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof k
   const scope = anchor.parent;
   const shared = (n: ConfigNode) => isSharedFile(ctx.config, n.file.path);
   if (shared(anchor)) return undefined;
-  const title = 'Use HTTP/1.1 and clear the Connection header';
+  let title = 'Use HTTP/1.1 and clear the Connection header';
   const edits: TextEdit[] = [];
   const extra: string[] = [];
   const versionNode = r.problems.find((p) => p.node?.name === 'proxy_http_version')?.node;
@@ -94,6 +94,9 @@ function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof k
   if (r.emptyMapEntry) {
     const e = r.emptyMapEntry;
     edits.push(e.name === '' ? replaceSpan(e.file, e.directive, `'' "";`) : insertAfter(e, [`'' "";`]));
+    // This edit is in the map, not the location: a title about the location alone would not say what changes.
+    const variable = e.parent?.directive.args[1]?.value;
+    title = `Map an empty Upgrade to "" instead of "close"${variable ? ` in the map for ${variable}` : ''}`;
   }
   const closeNodes = new Set(r.problems.filter((p) => p.node?.name === 'proxy_set_header').map((p) => p.node!));
   const close = headers.lines.filter((l) => closeNodes.has(l.node));
@@ -109,11 +112,16 @@ function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof k
       } else extra.push('proxy_set_header Connection "";');
     } else {
       edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], close, extra));
-      return unlessShared(ctx.config, { title, edits });
+      return unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry), edits });
     }
   }
   if (extra.length) edits.push(insertAfter(anchor, extra));
-  return edits.length ? unlessShared(ctx.config, { title, edits }) : undefined;
+  return edits.length ? unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry), edits }) : undefined;
+}
+
+/** The title when the map edit comes with edits in the location: both changes named. */
+function withMap(title: string, edits: number, mapEdited: boolean): string {
+  return mapEdited && edits > 1 ? `Use HTTP/1.1 and clear the Connection header; ${title[0].toLowerCase()}${title.slice(1)}` : title;
 }
 
 export default defineNginxRule({
