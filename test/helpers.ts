@@ -162,3 +162,13 @@ export function apacheTest(confPath: string, args: string[] = []): { ok: boolean
     rmSync(root, { recursive: true, force: true });
   }
 }
+
+/**
+ * A bad.conf with several `# expect: <id>` lines, one case per marked line: the text with the other marked lines
+ * commented out, so the server stops at that one (it reports only its first error). `line` is 1-based.
+ */
+export function eachMarkedLineAlone(text: string, id: string): { line: number; text: string }[] {
+  const lines = text.split('\n');
+  const marked = lines.map((l, k) => (l.includes(`# expect: ${id}`) ? k : -1)).filter((k) => k >= 0);
+  return marked.map((k) => ({ line: k + 1, text: lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n') }));
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPcre } from '../../server/src/core/model/pcre-check';
-import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
+import { eachMarkedLineAlone, lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'invalid-regex';
@@ -15,11 +15,10 @@ const dir = fixtureDir({ server: 'nginx', id: ID } as never);
 const bad = readFileSync(join(dir, 'bad.conf'), 'utf8');
 
 test(`${ID}: each marked line alone makes nginx -t fail there with the words the finding quotes`, () => {
-  const lines = bad.split('\n');
-  const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
-  assert.equal(marked.length, 11);
-  for (const k of marked) {
-    const text = lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n');
+  const cases = eachMarkedLineAlone(bad, ID);
+  assert.equal(cases.length, 11);
+  for (const { line, text } of cases) {
+    const k = line - 1;
     const t = nginxTestText(text);
     const m = /\[emerg\] (pcre2_compile\(\) failed: .*? in ".*?")(?: at "[^"]*")? in \S+?:(\d+)\n/.exec(t.output);
     assert.ok(m, `line ${k + 1}: ${t.output}`);

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintText, nginxTestText } from '../helpers';
+import { eachMarkedLineAlone, lintText, nginxTestText } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'shared-memory-zone-conflict';
@@ -25,10 +25,9 @@ function check(text: string, line: number) {
 }
 
 test(`${ID}: each marked line alone makes nginx -t fail there with the words the finding quotes`, () => {
-  const lines = bad.split('\n');
-  const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
-  assert.equal(marked.length, 6);
-  for (const k of marked) check(lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n'), k + 1);
+  const cases = eachMarkedLineAlone(bad, ID);
+  assert.equal(cases.length, 6);
+  for (const { line, text } of cases) check(text, line);
 });
 
 test(`${ID}: ok.conf passes nginx -t`, () => {

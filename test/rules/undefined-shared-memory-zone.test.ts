@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { lintText, nginxTestText } from '../helpers';
+import { eachMarkedLineAlone, lintText, nginxTestText } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'undefined-shared-memory-zone';
@@ -13,11 +13,10 @@ const dir = fixtureDir({ server: 'nginx', id: ID } as never);
 const bad = readFileSync(join(dir, 'bad.conf'), 'utf8');
 
 test(`${ID}: each marked line alone makes nginx -t fail with "zero size shared memory zone" for the name the finding quotes`, () => {
-  const lines = bad.split('\n');
-  const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
-  assert.equal(marked.length, 4);
-  for (const k of marked) {
-    const text = lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n');
+  const cases = eachMarkedLineAlone(bad, ID);
+  assert.equal(cases.length, 4);
+  for (const { line, text } of cases) {
+    const k = line - 1;
     const t = nginxTestText(text);
     const m = /\[emerg\] (zero size shared memory zone "[^"]*")\n/.exec(t.output);
     assert.ok(m, `line ${k + 1}: ${t.output}`);
