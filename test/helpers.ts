@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -171,4 +172,13 @@ export function eachMarkedLineAlone(text: string, id: string): { line: number; t
   const lines = text.split('\n');
   const marked = lines.map((l, k) => (l.includes(`# expect: ${id}`) ? k : -1)).filter((k) => k >= 0);
   return marked.map((k) => ({ line: k + 1, text: lines.map((l, j) => (j !== k && marked.includes(j) ? `#${l}` : l)).join('\n') }));
+}
+
+/** The text (as nginx.conf) gets exactly one finding of rule `id`, on `line`, and its message quotes `words` (nginx's). */
+export function assertOneFindingQuoting(text: string, id: string, line: number, words: string): void {
+  const r = lintText(text);
+  const found = r.findings.filter((f) => f.ruleId === id);
+  assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
+  assert.equal(r.at(found[0]).line, line);
+  assert.ok(found[0].message.includes(words), `nginx: ${words}\nproxylint: ${found[0].message}`);
 }

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkPcre } from '../../server/src/core/model/pcre-check';
-import { eachMarkedLineAlone, lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
+import { assertOneFindingQuoting, eachMarkedLineAlone, lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'invalid-regex';
@@ -18,16 +18,11 @@ test(`${ID}: each marked line alone makes nginx -t fail there with the words the
   const cases = eachMarkedLineAlone(bad, ID);
   assert.equal(cases.length, 11);
   for (const { line, text } of cases) {
-    const k = line - 1;
     const t = nginxTestText(text);
     const m = /\[emerg\] (pcre2_compile\(\) failed: .*? in ".*?")(?: at "[^"]*")? in \S+?:(\d+)\n/.exec(t.output);
-    assert.ok(m, `line ${k + 1}: ${t.output}`);
-    assert.equal(Number(m[2]), k + 1, t.output);
-    const r = lintText(text);
-    const found = r.findings.filter((f) => f.ruleId === ID);
-    assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
-    assert.equal(r.at(found[0]).line, k + 1);
-    assert.ok(found[0].message.includes(m[1]), `nginx: ${m[1]}\nproxylint: ${found[0].message}`);
+    assert.ok(m, `line ${line}: ${t.output}`);
+    assert.equal(Number(m[2]), line, t.output);
+    assertOneFindingQuoting(text, ID, line, m[1]);
   }
 });
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eachMarkedLineAlone, lintText, nginxTestText } from '../helpers';
+import { assertOneFindingQuoting, eachMarkedLineAlone, nginxTestText } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'shared-memory-zone-conflict';
@@ -17,11 +17,7 @@ function check(text: string, line: number) {
   const m = /\[emerg\] (.*?) in \S+?:(\d+)\n/.exec(t.output);
   assert.ok(m, t.output);
   assert.equal(Number(m[2]), line, t.output);
-  const r = lintText(text);
-  const found = r.findings.filter((f) => f.ruleId === ID);
-  assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
-  assert.equal(r.at(found[0]).line, line);
-  assert.ok(found[0].message.includes(m[1]), `nginx: ${m[1]}\nproxylint: ${found[0].message}`);
+  assertOneFindingQuoting(text, ID, line, m[1]);
 }
 
 test(`${ID}: each marked line alone makes nginx -t fail there with the words the finding quotes`, () => {

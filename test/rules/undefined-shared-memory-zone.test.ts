@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eachMarkedLineAlone, lintText, nginxTestText } from '../helpers';
+import { assertOneFindingQuoting, eachMarkedLineAlone, lintText, nginxTestText } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'undefined-shared-memory-zone';
@@ -16,15 +16,10 @@ test(`${ID}: each marked line alone makes nginx -t fail with "zero size shared m
   const cases = eachMarkedLineAlone(bad, ID);
   assert.equal(cases.length, 4);
   for (const { line, text } of cases) {
-    const k = line - 1;
     const t = nginxTestText(text);
     const m = /\[emerg\] (zero size shared memory zone "[^"]*")\n/.exec(t.output);
-    assert.ok(m, `line ${k + 1}: ${t.output}`);
-    const r = lintText(text);
-    const found = r.findings.filter((f) => f.ruleId === ID);
-    assert.equal(found.length, 1, found.map((f) => f.message).join('\n'));
-    assert.equal(r.at(found[0]).line, k + 1);
-    assert.ok(found[0].message.includes(m[1]), `nginx: ${m[1]}\nproxylint: ${found[0].message}`);
+    assert.ok(m, `line ${line}: ${t.output}`);
+    assertOneFindingQuoting(text, ID, line, m[1]);
   }
 });
 
