@@ -23,6 +23,19 @@ function overlaps(a: Socket, b: Socket): boolean {
   return a.host === b.host || a.wildcard || b.wildcard;
 }
 
+/**
+ * Sockets that can overlap share this key (a TCP port, or a unix socket's path): comparing within it, not each socket
+ * with every earlier one, keeps a configuration of thousands of listen lines linear instead of quadratic.
+ */
+const portKey = (s: Socket): string | number => (s.family === 'unix' ? s.text : s.port);
+
+/** Appends `s` to its port's list in `byPort`. */
+function addByPort(byPort: Map<string | number, Socket[]>, s: Socket): void {
+  const list = byPort.get(portKey(s));
+  if (list) list.push(s);
+  else byPort.set(portKey(s), [s]);
+}
+
 /** Why nginx counts the two as one address, when they are written differently. */
 function how(earlier: Socket, later: Socket): string {
   if (earlier.text === later.text) return '';
@@ -64,8 +77,10 @@ export default defineNginxRule({
     const sockets = boundSockets([...implicitSockets(ctx), ...listenSockets(ctx)]);
     for (const m of ['http', 'stream', 'mail'] as Module[]) withinModule(ctx, sockets.filter((s) => s.module === m));
     if (new Set(sockets.map((s) => s.module)).size < 2) return;
+    const byPort = new Map<string | number, Socket[]>();
+    for (const s of sockets) addByPort(byPort, s);
     for (const later of sockets) {
-      const earlier = sockets.filter((s) => s.module !== later.module && order.get(s.module)! < order.get(later.module)! && overlaps(s, later));
+      const earlier = byPort.get(portKey(later))!.filter((s) => s.module !== later.module && order.get(s.module)! < order.get(later.module)! && overlaps(s, later));
       if (!earlier.length) continue;
       const first = earlier[0];
       const { node, at } = placed(later, first);
@@ -93,10 +108,18 @@ export default defineNginxRule({
 function withinModule(ctx: NginxRuleContext, mine: Socket[]): void {
   const group = (s: Socket) => `${s.family} ${s.port}`;
   const firstSeen = new Map<string, number>();
-  mine.forEach((s, i) => firstSeen.has(group(s)) || firstSeen.set(group(s), i));
-  const bindOrder = mine.filter((s) => s.family !== 'unix').sort((a, b) => firstSeen.get(group(a))! - firstSeen.get(group(b))! || Number(a.wildcard) - Number(b.wildcard));
-  bindOrder.forEach((later, i) => {
-    const earlier = bindOrder.slice(0, i).filter((s) => overlaps(s, later));
+  const rank = new Map<Socket, number>();
+  mine.forEach((s, i) => {
+    const g = group(s);
+    if (!firstSeen.has(g)) firstSeen.set(g, i);
+    rank.set(s, firstSeen.get(g)!);
+  });
+  const bindOrder = mine.filter((s) => s.family !== 'unix').sort((a, b) => rank.get(a)! - rank.get(b)! || Number(a.wildcard) - Number(b.wildcard));
+  // The sockets bound before `later`, by port (see portKey): in bind order, as the reports name them.
+  const before = new Map<string | number, Socket[]>();
+  bindOrder.forEach((later) => {
+    const earlier = (before.get(portKey(later)) ?? []).filter((s) => overlaps(s, later));
+    addByPort(before, later);
     const dual = earlier.filter((s) => s.family !== later.family);
     for (const spec of earlier.filter((s) => s.family === later.family)) {
       // The specific address has a socket of its own only through its options (boundSockets): the line to change.
