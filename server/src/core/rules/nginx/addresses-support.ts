@@ -251,7 +251,22 @@ export function localListenerFor(ctx: NginxRuleContext, host: string, port: numb
  */
 export function tlsFromModule(block: ConfigNode): boolean {
   for (let level: ConfigNode | null = block; level; level = level.parent) {
-    if (level.children.some((c) => c.name.startsWith('ssl_') && !nginxDirective(c.name))) return true;
+    if (hasModuleTlsLine(level)) return true;
   }
   return false;
+}
+
+/**
+ * Per level, whether one of its own lines is such a directive. Remembered: every server block asks about the http
+ * level above it, whose children are all the server blocks, so scanning it each time made a configuration of n server
+ * blocks cost n² (4,000 TLS servers: 154 ms in listen-ssl-without-certificate alone).
+ */
+const moduleTlsLine = new WeakMap<ConfigNode, boolean>();
+function hasModuleTlsLine(level: ConfigNode): boolean {
+  let has = moduleTlsLine.get(level);
+  if (has === undefined) {
+    has = level.children.some((c) => c.name.startsWith('ssl_') && !nginxDirective(c.name));
+    moduleTlsLine.set(level, has);
+  }
+  return has;
 }

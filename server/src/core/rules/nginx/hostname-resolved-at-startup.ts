@@ -1,7 +1,7 @@
 import type { Fix, TextEdit } from '../../finding';
 import { insertLinesBefore, replaceSpan } from '../../fix';
 import { serverCalled, type PassTarget, type Upstream, type UpstreamServer } from '../../model/nginx-upstreams';
-import { enclosing } from '../../model/nginx-effective';
+import { childrenNamed, enclosing } from '../../model/nginx-effective';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertFirstIn, levelFor, resolveAvailable, resolveRequirement, spanIn } from './addresses-support';
 
@@ -27,10 +27,17 @@ import { RESOLVER_LINE, RESOLVING_PASSES, defaultPort, hostSpan, insertFirstIn, 
 const K8S_SERVICE = /^[^.]+\.[^.]+\.svc(\.cluster\.local)?$/i;
 const RESERVED = /\.(example|test|invalid|localhost)$|(^|\.)example\.(com|net|org)$/i;
 
+/** Per rule run: the zone names written anywhere, gathered once (a fix is made for every finding). */
+const zonesUsed = new WeakMap<NginxRuleContext, Set<string>>();
+
 function zoneName(ctx: NginxRuleContext, base: string): string {
-  const used = new Set<string>();
-  for (const name of ['zone', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'fastcgi_cache_path', 'keyval_zone']) {
-    for (const n of ctx.nodes(name)) for (const a of n.directive.args) used.add(a.value.replace(/^(zone|keys_zone)=/, '').split(':')[0]);
+  let used = zonesUsed.get(ctx);
+  if (!used) {
+    used = new Set<string>();
+    for (const name of ['zone', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'fastcgi_cache_path', 'keyval_zone']) {
+      for (const n of ctx.nodes(name)) for (const a of n.directive.args) used.add(a.value.replace(/^(zone|keys_zone)=/, '').split(':')[0]);
+    }
+    zonesUsed.set(ctx, used);
   }
   let name = base.replace(/[^A-Za-z0-9_]/g, '_');
   while (used.has(name)) name += '_upstream';
@@ -38,9 +45,11 @@ function zoneName(ctx: NginxRuleContext, base: string): string {
 }
 
 /** A resolver nginx would use for `server … resolve`: in the upstream block or at the http/stream level. */
-function hasUpstreamResolver(up: Upstream): boolean {
+function hasUpstreamResolver(ctx: NginxRuleContext, up: Upstream): boolean {
   if (up.node.children.some((c) => c.name === 'resolver')) return true;
-  return (up.node.parent?.children ?? []).some((c) => c.name === 'resolver');
+  // The level around the group is http (or stream), whose children are every group and server block: looked up through
+  // its index, not scanned once per finding.
+  return !!up.node.parent && childrenNamed(up.node.parent, ctx.config, 'resolver').length > 0;
 }
 
 function serverSuggestions(ctx: NginxRuleContext, up: Upstream, s: UpstreamServer): Fix[] {
@@ -50,9 +59,28 @@ function serverSuggestions(ctx: NginxRuleContext, up: Upstream, s: UpstreamServe
   const edits: TextEdit[] = [{ path: s.node.file.path, start: args[args.length - 1].end, end: args[args.length - 1].end, newText: ' resolve' }];
   const pre: string[] = [];
   if (!up.node.children.some((c) => c.name === 'zone')) pre.push(`zone ${zoneName(ctx, up.name)} 64k;`);
-  if (!hasUpstreamResolver(up)) pre.push(RESOLVER_LINE);
+  if (!hasUpstreamResolver(ctx, up)) pre.push(RESOLVER_LINE);
   if (pre.length) edits.push(insertFirstIn(up.node, s.node, pre));
   return [{ title: `Re-resolve the name while running: add "resolve"${pre.length ? ', a zone and a resolver' : ''}${resolveRequirement(known)}`, edits }];
+}
+
+/** Per rule run: the passes by the host name of their target (lower-cased), gathered once instead of per finding. */
+const passesByHost = new WeakMap<NginxRuleContext, Map<string, PassTarget[]>>();
+
+function passesToHost(ctx: NginxRuleContext, host: string): PassTarget[] {
+  let byHost = passesByHost.get(ctx);
+  if (!byHost) {
+    byHost = new Map();
+    for (const p of ctx.upstreams.passes) {
+      if (!p.address) continue;
+      const key = p.address.host.toLowerCase();
+      const list = byHost.get(key);
+      if (list) list.push(p);
+      else byHost.set(key, [p]);
+    }
+    passesByHost.set(ctx, byHost);
+  }
+  return byHost.get(host.toLowerCase()) ?? [];
 }
 
 function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
@@ -63,9 +91,7 @@ function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {
   // The group goes next to the server block: inside http, or at the top of a file included into http.
   const atHttpLevel = !!server && (server.parent ? server.parent.name === 'http' : ctx.config.rootContext === 'http');
   // Same-named group: the target text, $proxy_host, the Host header and the TLS name stay exactly as they are.
-  const clash = ctx.upstreams.passes.some(
-    (p) => p !== t && p.address?.host.toLowerCase() === a.host.toLowerCase() && (p.address.port !== undefined || defaultPort(p.scheme) !== defaultPort(t.scheme)),
-  );
+  const clash = passesToHost(ctx, a.host).some((p) => p !== t && (p.address!.port !== undefined || defaultPort(p.scheme) !== defaultPort(t.scheme)));
   if (known !== false && a.port === undefined && !clash && server && atHttpLevel) {
     const lines = [`upstream ${a.host} {`, `    zone ${zoneName(ctx, a.host)} 64k;`, `    ${RESOLVER_LINE}`, `    server ${a.host} resolve;`, '}'];
     if (t.scheme === 'https' || t.scheme === 'grpcs') lines[3] = `    server ${a.host}:443 resolve;`;
