@@ -130,10 +130,20 @@ export function defaultPort(scheme: string | undefined): number {
  * variable target whose host and port match one is served by it without a resolver.
  */
 export function implicitUpstream(ctx: NginxRuleContext, host: string, port: number): PassTarget | undefined {
-  return ctx.upstreams.passes.find(
-    (p) => p.module === 'http' && !p.hasVariables && !p.error && !p.upstream && p.address && !p.address.unix && p.address.host.toLowerCase() === host.toLowerCase() && (p.address.port ?? defaultPort(p.scheme)) === port,
-  );
+  let byAddress = implicitUpstreams.get(ctx.upstreams);
+  if (!byAddress) {
+    // Gathered once per configuration: asked for every variable target, a search of all passes each time was n².
+    byAddress = new Map();
+    for (const p of ctx.upstreams.passes) {
+      if (p.module !== 'http' || p.hasVariables || p.error || p.upstream || !p.address || p.address.unix) continue;
+      const key = `${p.address.host.toLowerCase()} ${p.address.port ?? defaultPort(p.scheme)}`;
+      if (!byAddress.has(key)) byAddress.set(key, p);
+    }
+    implicitUpstreams.set(ctx.upstreams, byAddress);
+  }
+  return byAddress.get(`${host.toLowerCase()} ${port}`);
 }
+const implicitUpstreams = new WeakMap<object, Map<string, PassTarget>>();
 
 /** A placeholder the user must replace, kept visible in the inserted line. */
 /**

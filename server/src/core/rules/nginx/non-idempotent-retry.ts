@@ -16,12 +16,28 @@ function onlyOneServer(t: PassTarget): boolean {
   return !!a && !a.hasVariables && (a.isIp || !!a.unix);
 }
 
-/** The http pass directives for which this *_next_upstream line is the one in force. */
+/**
+ * The http pass directives for which each *_next_upstream line is (one of) the lines in force, worked out once per run:
+ * asked of every line with non_idempotent, a search of all passes each time made n such locations cost n².
+ */
+const usersOf = new WeakMap<NginxRuleContext, Map<ConfigNode, PassTarget[]>>();
+
 function passesUsing(ctx: NginxRuleContext, node: ConfigNode): PassTarget[] {
-  return ctx.upstreams.passes.filter((t) => {
-    const family = familyOf(t);
-    return family && t.module === 'http' && `${family}_next_upstream` === node.name && ctx.effective(t.node.parent, node.name).nodes.includes(node);
-  });
+  let users = usersOf.get(ctx);
+  if (!users) {
+    users = new Map();
+    for (const t of ctx.upstreams.passes) {
+      const family = familyOf(t);
+      if (!family || t.module !== 'http') continue;
+      for (const line of ctx.effective(t.node.parent, `${family}_next_upstream`).nodes) {
+        const list = users.get(line);
+        if (list) list.push(t);
+        else users.set(line, [t]);
+      }
+    }
+    usersOf.set(ctx, users);
+  }
+  return users.get(node) ?? [];
 }
 
 /**

@@ -25,18 +25,63 @@ const REQUEST = /^(host|http_\w+|arg_\w+|cookie_\w+|args|query_string|\d+|ssl_pr
 
 const VAR = /\$(?:\{(\w+)\}|(\w+))/g;
 
+/**
+ * The `set` and `map` lines of one rule run, by the variable they assign, gathered once: looked up for every pass with
+ * variables, a scan of all of them each time made a configuration of n such locations cost n².
+ */
+interface Assignments {
+  /** `set` lines by variable (`$x`), then by a level whose blocks see them: their own, and for a line inside `if` the level around that `if`. */
+  sets: Map<string, Map<ConfigNode, ConfigNode[]>>;
+  /** Where each `set` line comes in the configuration, to list them in that order. */
+  order: Map<ConfigNode, number>;
+  /** `map` blocks by the variable they define. */
+  maps: Map<string, ConfigNode[]>;
+}
+
+const assignmentsOf = new WeakMap<NginxRuleContext, Assignments>();
+
+function assignments(ctx: NginxRuleContext): Assignments {
+  let a = assignmentsOf.get(ctx);
+  if (a) return a;
+  a = { sets: new Map(), order: new Map(), maps: new Map() };
+  const put = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
+  };
+  const sets = ctx.nodes('set');
+  for (let k = 0; k < sets.length; k++) {
+    const n = sets[k];
+    const variable = n.directive.args[0]?.value;
+    if (variable === undefined || !n.parent) continue;
+    a.order.set(n, k);
+    let byLevel = a.sets.get(variable);
+    if (!byLevel) a.sets.set(variable, (byLevel = new Map()));
+    put(byLevel, n.parent, n);
+    if (n.parent.name === 'if' && n.parent.parent) put(byLevel, n.parent.parent, n);
+  }
+  for (const m of ctx.nodes('map')) {
+    const variable = m.directive.args[1]?.value;
+    if (variable !== undefined) put(a.maps, variable, m);
+  }
+  assignmentsOf.set(ctx, a);
+  return a;
+}
+
 /** The values `$name` may hold at `at`: from `set` in the blocks around it, else from `map`; undefined when unknown. */
 function valuesOf(ctx: NginxRuleContext, at: ConfigNode, name: string): { values: string[]; from: ConfigNode[] } | undefined {
-  const scopes = new Set<ConfigNode | null>();
-  for (let p = at.parent; p; p = p.parent) scopes.add(p);
-  const inScope = (n: ConfigNode) => scopes.has(n.parent) || (n.parent?.name === 'if' && scopes.has(n.parent.parent));
-  const sets = ctx.nodes('set').filter((n) => n.directive.args[0]?.value === '$' + name && inScope(n));
+  const { sets: setsByName, order, maps: mapsByName } = assignments(ctx);
+  // The `set` lines of the blocks around `at` (and of the `if` blocks in them), in the order of the configuration.
+  const byLevel = setsByName.get('$' + name);
+  const found = new Set<ConfigNode>();
+  if (byLevel) for (let p = at.parent; p; p = p.parent) for (const n of byLevel.get(p) ?? []) found.add(n);
+  const sets = [...found].sort((x, y) => order.get(x)! - order.get(y)!);
   // `set $x "";` placeholders are filled in later by Lua/njs: the value is not in the configuration.
   const setValues = sets.map((n) => n.directive.args[1]?.value ?? '').filter((v) => v !== '');
   // A `set` inside `if` may not run: the variable can then hold something else (here: an unknown value).
   if (setValues.length) return { values: sets.some((n) => n.parent?.name === 'if') ? [...setValues, '$'] : setValues, from: sets };
   if (sets.length) return undefined;
-  const maps = ctx.nodes('map').filter((n) => n.directive.args[1]?.value === '$' + name && moduleOf(n) === moduleOf(at));
+  const maps = (mapsByName.get('$' + name) ?? []).filter((n) => moduleOf(n) === moduleOf(at));
   if (maps.length !== 1) return undefined;
   const values: string[] = [];
   for (const e of maps[0].children) {
@@ -104,6 +149,8 @@ export default defineNginxRule({
   directives: [...RESOLVING_PASSES, 'resolver', 'set', 'map'],
   versions: 'all',
   check(ctx) {
+    // The modules with a group named like a site, worked out at the first pass that asks.
+    let siteGroupsIn: Set<string> | undefined;
     for (const t of ctx.upstreams.passes) {
       if (!t.hasVariables || !RESOLVING_PASSES.includes(t.directive)) continue;
       const resolver = ctx.effective(t.node.parent, 'resolver');
@@ -136,7 +183,7 @@ export default defineNginxRule({
         named++;
       }
       // Routing by Host to groups named after sites (upstream example.com { … }) is deliberate: unknown hosts then fail on purpose.
-      const siteGroups = ctx.upstreams.upstreams.some((u) => u.module === t.module && u.name.includes('.'));
+      const siteGroups = (siteGroupsIn ??= new Set(ctx.upstreams.upstreams.filter((u) => u.name.includes('.')).map((u) => u.module))).has(t.module);
       if (!names.size && (!fromRequest || siteGroups)) continue;
       report(ctx, t, [...names.keys()], [...new Set([...names.values()].flat())], named === candidates.length, requestPort, wholeAddress);
     }
