@@ -2,16 +2,30 @@ import { onOff, parseBackendUrl, POOLED_SCHEMES, proxySetTarget, reuseSwitch, su
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
+/** The model's workers and rules by their line (the first of each), made once per run (see check()). */
+interface ByLine {
+  workers: Map<ApacheNode, Worker>;
+  urls: Map<ApacheNode, string | undefined>;
+}
+
+function byLine(ctx: ApacheRuleContext): ByLine {
+  const workers = new Map<ApacheNode, Worker>();
+  for (const w of ctx.proxy.workers) if (!workers.has(w.node)) workers.set(w.node, w);
+  const urls = new Map<ApacheNode, string | undefined>();
+  for (const r of ctx.proxy.rules) if (!urls.has(r.node)) urls.set(r.node, r.url);
+  return { workers, urls };
+}
+
 /** The backend URL a ProxyPass, BalancerMember or ProxySet line configures, as written. */
-function urlOf(ctx: ApacheRuleContext, n: ApacheNode): string | undefined {
+function urlOf(lines: ByLine, n: ApacheNode): string | undefined {
   if (n.lname === 'proxyset') return proxySetTarget(n)?.url;
-  if (n.lname === 'balancermember') return ctx.proxy.workers.find((w) => w.node === n)?.url;
-  return ctx.proxy.rules.find((r) => r.node === n)?.url;
+  if (n.lname === 'balancermember') return lines.workers.get(n)?.url;
+  return lines.urls.get(n);
 }
 
 /** The worker the line sets the parameter on: its own, or for ProxySet the one httpd finds for its URL. */
-function workerOf(ctx: ApacheRuleContext, n: ApacheNode): Worker | undefined {
-  if (n.lname !== 'proxyset') return ctx.proxy.workers.find((w) => w.node === n);
+function workerOf(ctx: ApacheRuleContext, lines: ByLine, n: ApacheNode): Worker | undefined {
+  if (n.lname !== 'proxyset') return lines.workers.get(n);
   return ctx.proxy.proxySetWorker(n);
 }
 
@@ -41,10 +55,15 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
   versions: 'all 2.4',
   check(ctx) {
+    // Made at the first line with keepalive= (most configurations have none): looking each line up in the model's
+    // lists instead made this rule n² in the number of proxy lines.
+    let lines: ByLine | undefined;
     for (const n of [...ctx.nodes('proxypass'), ...ctx.nodes('proxypassmatch'), ...ctx.nodes('balancermember'), ...ctx.nodes('proxyset')]) {
-      const url = urlOf(ctx, n);
+      if (!n.directive.args.some((a) => /^keepalive=/i.test(a.value))) continue;
+      lines ??= byLine(ctx);
+      const url = urlOf(lines, n);
       const scheme = url ? parseBackendUrl(url, n.name).scheme : '';
-      const worker = url ? workerOf(ctx, n) : undefined;
+      const worker = url ? workerOf(ctx, lines, n) : undefined;
       // keepalive= is no balancer parameter: on a balancer:// URL httpd refuses to start (invalid-worker-parameter).
       if (scheme === 'balancer') continue;
       for (const a of n.directive.args) {

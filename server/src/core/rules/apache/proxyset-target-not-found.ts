@@ -56,6 +56,10 @@ interface Definitions {
   lookups: Definition[];
   /** Per scope, the first line after which proxylint cannot see every definition (a missing include, a ${VAR}). */
   blindFrom: Map<ApacheNode | null, number>;
+  /** `balancers` by name, each list in the order of the configuration: every ProxySet looks one up. */
+  balancersByKey: Map<string, BalancerDef[]>;
+  /** Where each <Proxy> section comes in the configuration. */
+  sectionIndex: Map<ApacheNode, number>;
 }
 
 /** Everything that defines a worker or balancer, in the order httpd reads it. */
@@ -64,9 +68,10 @@ function collect(ctx: ApacheRuleContext): Definitions {
   const memberWorkers = new Map(ctx.proxy.workers.filter((w) => w.kind === 'member').map((w) => [w.node, w]));
   const problemAt = new Set(ctx.config.problems.map((p) => `${p.file.path}:${p.span.start}`));
   const unseen = new Set(ctx.config.unseenIncludes);
-  const d: Definitions = { workers: [], balancers: [], members: [], lookups: [], blindFrom: new Map() };
+  const d: Definitions = { workers: [], balancers: [], members: [], lookups: [], blindFrom: new Map(), balancersByKey: new Map(), sectionIndex: new Map() };
   const blind = (scope: ApacheNode | null, index: number) => void (d.blindFrom.has(scope) || d.blindFrom.set(scope, index));
   ctx.config.all.forEach((node, index) => {
+    if (node.lname === 'proxy') d.sectionIndex.set(node, index);
     const scope = virtualHostOf(node);
     const at = { index, node, scope };
     if (node.lname === 'include' || node.lname === 'includeoptional') {
@@ -105,6 +110,11 @@ function collect(ctx: ApacheRuleContext): Definitions {
       }
     }
   });
+  for (const b of d.balancers) {
+    const list = d.balancersByKey.get(b.key);
+    if (list) list.push(b);
+    else d.balancersByKey.set(b.key, [b]);
+  }
   return d;
 }
 
@@ -133,7 +143,7 @@ export default defineApacheRule({
       const before = (x: Definition) => x.scope === scope && x.index < index;
       // The model looks the worker up as httpd does when it reads the line (the longest name the URL starts with, in
       // this server, defined before it), by name length rather than against every worker for the host.
-      if (isBalancer ? d.balancers.some((b) => before(b) && b.key === key) : ctx.proxy.proxySetWorker(node)) continue;
+      if (isBalancer ? (d.balancersByKey.get(key!) ?? []).some(before) : ctx.proxy.proxySetWorker(node)) continue;
       const blindAt = d.blindFrom.get(scope);
       if (blindAt !== undefined && blindAt < index) continue;
       const why = isBalancer ? missingBalancer(ctx, d, name, key, index, scope) : missingWorker(ctx, d, node, url!, index, scope);
@@ -202,12 +212,13 @@ function missingBalancer(ctx: ApacheRuleContext, d: Definitions, name: string, k
   const node = ctx.config.all[index];
   const at = (n: ApacheNode) => lineRef(ctx, n, node);
   if (!key) return { text: `"${name}" names no balancer: the name goes after "balancer://"` };
-  const later = d.balancers.find((b) => b.scope === scope && b.index > index && b.key === key);
+  const named = d.balancersByKey.get(key) ?? [];
+  const later = named.find((b) => b.scope === scope && b.index > index);
   if (later) return { text: `${key} is defined on ${at(later.node)}, after this line, and httpd applies ProxySet when it reads it: move this line below that one` };
   if (scope === null && !ctx.proxy.complete) return undefined;
-  const other = d.balancers.find((b) => b.scope !== scope && b.key === key);
+  const other = named.find((b) => b.scope !== scope);
   if (other) return { text: `${key} is defined in ${scopeName(ctx, other.scope)} on ${at(other.node)}, and each server has its own balancers: put the ProxySet in the same one` };
-  const empty = ctx.nodes('proxy').find((p) => virtualHostOf(p) === scope && balancerKey(p.args[0] ?? '') === key && ctx.config.all.indexOf(p) < index);
+  const empty = ctx.nodes('proxy').find((p) => virtualHostOf(p) === scope && balancerKey(p.args[0] ?? '') === key && (d.sectionIndex.get(p) ?? Infinity) < index);
   if (empty) return { text: `its <Proxy> section on ${at(empty)} has no BalancerMember or ProxySet, and a section alone defines nothing` };
   return { text: `no ProxyPass, BalancerMember or <Proxy ${key}> section in ${scopeName(ctx, scope)} defines it before this line` };
 }
