@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: how fast, and how big, is a full proxylint CLI run, next to `nginx -t` on the same configuration?
 //
-//   node scripts/bench.mjs [--runs=N] [--skip-corpus] [--skip-nginx] [--skip-lsp] [--skip-cli]
+//   node scripts/bench.mjs [--runs=N] [--skip-corpus] [--skip-nginx] [--skip-lsp] [--skip-cli] [--skip-growth]
 //
 // 1. Generates (once; reused while the arguments and gen.js stay the same) the synthetic nginx trees of 1k, 10k and
 //    100k lines with the corpus generator into .bench/trees/ (git-ignored).
@@ -19,6 +19,8 @@
 //    edited character) to the diagnostics of that version — pulled (textDocument/diagnostic right after the change,
 //    what VS Code does) and pushed (publishDiagnostics, which waits for the server's 120 ms typing debounce) — as the
 //    median and 90th percentile of N edits, and the server's peak RSS (VmHWM). --skip-lsp leaves it out.
+// 7. Growth (scripts/bench-growth.mjs): the rules phase of configurations made of N and 4N copies of one kind of block,
+//    for ten nginx and four Apache shapes, to catch a rule whose time grows with the square of the input. --skip-growth.
 // Prints a table and writes everything to .bench/results.json. The targets are reported, never asserted: the script
 // exits 0 whether or not they are met (it exits 1 only when it cannot measure at all, e.g. dist/ was not built).
 import { spawn, spawnSync } from 'node:child_process';
@@ -28,6 +30,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node.js';
+import { grewTooFast, growth, growthTable, GROWTH_LIMIT } from './bench-growth.mjs';
+import { table } from './bench-table.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = path.join(ROOT, '.bench');
@@ -463,12 +467,6 @@ const fmtMs = (ms) => (ms == null ? 'n/a' : ms >= 1000 ? `${(ms / 1000).toFixed(
 const fmtMiB = (m) => (m == null ? 'n/a' : `${m.toFixed(1)} MiB`);
 const fmtNum = (n, d = 0) => (n == null || !Number.isFinite(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 
-function table(header, rows) {
-  const all = [header, ...rows].map((r) => r.map(String));
-  const w = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
-  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
-  return [line(all[0]), w.map((n) => '-'.repeat(n)).join('  '), ...all.slice(1).map(line)].join('\n');
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -542,6 +540,8 @@ async function main() {
   }
   if (flag('skip-lsp')) log('language server skipped (--skip-lsp)');
   else results.lsp = await benchLsp(log);
+  if (flag('skip-growth')) log('growth skipped (--skip-growth)');
+  else results.growth = growth(1000, log);
   results.totalSeconds = (Date.now() - started) / 1000;
 
   // ---- report
@@ -632,6 +632,13 @@ async function main() {
     for (const r of results.lsp) for (const m of [r.pull, r.push]) if (!m.ok) out.push(`${r.name}: FAILED: ${m.error}`);
     const ten = results.lsp.find((r) => r.name === 'doc-10k');
     if (ten?.pull.ok) out.push(`  edit-to-diagnostics under ${TARGET_KEYSTROKE_MS} ms on 10k lines (pull): ${fmtMs(ten.pull.medianMs)} -> ${ten.pull.medianMs < TARGET_KEYSTROKE_MS ? 'MET' : 'MISSED'}`);
+  }
+  if (results.growth?.length) {
+    out.push('');
+    out.push('growth: the rules phase of one configuration of N and of 4N copies of a block (the faster of two --timing runs each, after a warm-up run); about 4x is linear, 16x is n²');
+    out.push(growthTable(results.growth));
+    const over = grewTooFast(results.growth);
+    out.push(`  every shape under ${GROWTH_LIMIT}x for 4x the input: ${over.length ? `NO (${over.map((r) => r.shape).join(', ')})` : 'yes'}`);
   }
   results.targetsMet = {
     ratio100k: big?.ratio == null ? null : big.ratio < TARGET_RATIO,

@@ -445,6 +445,16 @@ describe('--timing', () => {
       for (let k = 1; k < rules.length; k++) assert.ok(rules[k - 1][1] >= rules[k][1], `sorted: ${timed.stderr}`);
       const rulesPhase = Number(/^rules +(\d+\.\d) ms/m.exec(timed.stderr)![1]);
       assert.ok(rules.reduce((s, [, ms]) => s + ms, 0) <= rulesPhase + 0.1 * rules.length, timed.stderr);
+      assert.equal(rules.length, 15, 'the 15 slowest by default');
+      // --timing=all lists every rule that ran; any other value is a usage error (exit 2).
+      const all = runCli(['--format', 'json', '--timing=all', 'nginx.conf', 'site.conf'], { cwd: t.dir });
+      assert.equal(all.stdout, plain.stdout);
+      const ran = Number(/^Slowest rules \(of (\d+);/m.exec(all.stderr)![1]);
+      assert.ok(ran > 15, all.stderr);
+      assert.equal([...all.stderr.split('Slowest rules')[1].matchAll(/^[a-z0-9-]+ +\d+\.\d ms/gm)].length, ran, all.stderr);
+      const bad = runCli(['--timing=some', 'nginx.conf'], { cwd: t.dir });
+      assert.equal(bad.code, 2, show(bad));
+      assert.match(bad.stderr, /--timing takes no value, or "all"/);
     } finally {
       t.cleanup();
     }

@@ -19,6 +19,8 @@ export interface CliArgs {
   maxFindingsPerRule?: number;
   quiet: boolean;
   timing: boolean;
+  /** --timing=all: every rule in the --timing table, not only the 15 slowest. */
+  timingAllRules?: boolean;
   help: boolean;
   version: boolean;
   listRules: boolean;
@@ -55,7 +57,7 @@ Options:
       --max-findings-per-rule <n>        report at most n (>= 1) findings of one rule per file (default: 1000)
   -q, --quiet                            report errors only (warnings fail the run only
                                          with an explicit --fail-on or --max-warnings)
-      --timing                           print where the time went (phases, slowest rules) to stderr
+      --timing[=all]                     print where the time went (phases, the 15 slowest rules; =all: every rule) to stderr
       --list-rules                       print the rules and exit (--format json: as a JSON array)
   -h, --help                             show this help
   -v, --version                          print the version
@@ -151,9 +153,16 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--quiet':
         a.quiet = true;
         break;
-      case '--timing':
+      case '--timing': {
         a.timing = true;
+        // `--timing=all` lists every rule (the growth check of npm run bench compares them across sizes).
+        if (eq > 0) {
+          const v = value();
+          if (v !== 'all') throw new UsageError(`--timing takes no value, or "all" to list every rule (got "${v}")`);
+          a.timingAllRules = true;
+        }
         break;
+      }
       case '--list-rules':
         a.listRules = true;
         break;

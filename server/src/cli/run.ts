@@ -536,7 +536,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     timings.set('position and format output', performance.now() - outputStart);
     const measured = [...timings].filter(([k]) => !k.startsWith('rule:')).reduce((sum, [, ms]) => sum + ms, 0);
     timings.set('other (settings, fragments, --fix passes)', Math.max(0, performance.now() - started - measured));
-    io.stderr(formatTimings(timings));
+    io.stderr(formatTimings(timings, args.timingAllRules ? Infinity : undefined));
   }
 
   if (allIgnoredByName) return 0;
