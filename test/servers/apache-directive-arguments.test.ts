@@ -253,3 +253,43 @@ test('ProxyErrorOverride before 2.4.47 was a plain On|Off flag: a target known t
   assert.deepEqual(lint('2.4.47'), ['ProxyErrorOverride first parameter must be one of: off | on']);
   assert.deepEqual(lint(null), ['ProxyErrorOverride first parameter must be one of: off | on']);
 });
+
+// What the directives check in the values themselves, once the count is right: numbers as C's atoi, atol and
+// apr_strtoff read them (digits as far as they go, a 32-bit int wrapping past 2147483647), and the keywords and
+// shapes some of them require. Each line alone: apache2 -t must refuse every bad one with the words the finding
+// quotes, and load every good one without a finding.
+const VALUES: Record<string, { bad: string[]; good: string[] }> = {
+  ProxyIOBufferSize: { bad: ['-1', '10abc', '1.5', '511', '+5', '1e3', '64K', '-9223372036854775808', '0000000000000000000000000000511'], good: ['abc', '0', '512', '0x10', '-0', '99999999999999999999', '" 600"', '0512'] },
+  ProxyReceiveBufferSize: { bad: ['-1', '511', '99999999999999999999', '2147483648', '4294967807'], good: ['0', 'abc', '2048', '4294967296', '-99999999999999999999'] },
+  BalancerGrowth: { bad: ['-1', '1001', '99999999999999999999'], good: ['abc', '0', '1000', '10abc'] },
+  ProxyHCTPsize: { bad: ['-1', '2147483648', '99999999999999999999'], good: ['abc', '16', '4294967296'] },
+  LimitRequestBody: { bad: ['abc', '-1', '10abc', '1.5', '0x10', '1e3', '10M', '"5 "', '-', '+', '9223372036854775808', '-99999999999999999999'], good: ['0', '" 5"', '+5', '-0', '1048576', '9223372036854775807', '000000000000000000000000000005'] },
+  LimitRequestFields: { bad: ['-1', '2147483648', '99999999999999999999'], good: ['abc', '100', '4294967296', '-4294967296'] },
+  LimitRequestFieldsize: { bad: ['-1', '2147483648'], good: ['abc', '8190'] },
+  LimitRequestLine: { bad: ['-1', '"-5"'], good: ['abc', '8190'] },
+  LimitXMLRequestBody: { bad: ['-1', '3074457345618258602', '99999999999999999999'], good: ['abc', '0', '3074457345618258601'] },
+  SSLProxyVerifyDepth: { bad: ['-1', '2147483648'], good: ['abc', '0', '3'] },
+  RewriteOptions: { bad: ['nope', 'Inherit nope', 'MaxRedirects', 'Inherit=1', 'UnsafeAllow3F', 'LongURLOptimization'], good: ['INHERIT', 'inheritbefore InheritDown inheritdownbefore', 'IgnoreInherit AllowNoSlash AllowAnyURI', 'MergeBase IgnoreContextInfo LegacyPrefixDocRoot UnsafePrefixStat', 'MaxRedirects=10', 'maxredirects=abc', 'inherit ""'] },
+  SSLProxyVerify: { bad: ['maybe', 'yes', '0'], good: ['NONE', 'off', 'on', 'optional', 'optional_no_ca', 'REQUIRE'] },
+  ProxyDomain: { bad: ['example.com'], good: ['.', '.example.com'] },
+  AllowCONNECT: { bad: ['abc', '443-abc', '44x', '44-', '4-x5', '443 abc', '4-5x', '"-5"', '"+5"', '1-2-3', '4x-5'], good: ['0', '70000', '500-400', '4--5', '4-+5', '99999999999', '443 ""'] },
+  SSLProxyCipherSuite: { bad: ['XYZ HIGH', 'tlsv1.3 x', 'ssl x', 'TLSv1.2 x'], good: ['"SSL" HIGH', 'TLSv1.3 TLS_AES_128_GCM_SHA256', 'HIGH ""'] },
+  ProxyFCGISetEnvIf: { bad: ['true !X 1', 'true !X ""'], good: ['true !X', 'true X 1'] },
+};
+
+test('values the directives refuse stop apache2 -t with the words the finding quotes, and the ones they take load unreported (real apache2 -t)', async () => {
+  const failures: string[] = [];
+  for (const [name, { bad, good }] of Object.entries(VALUES)) {
+    for (const [value, refused] of [...bad.map((v) => [v, true] as const), ...good.map((v) => [v, false] as const)]) {
+      // One line in two spellings of the name: httpd prints its own (LimitRequestFieldsize) whatever was written.
+      const line = `${refused && value === bad[0] ? name.toLowerCase() : name} ${value}`;
+      const found = findings(line + '\n');
+      const t = await apacheConfigTestText(line + '\n', { modules: MODULES });
+      if (t.ok === refused) failures.push(`${line}: apache2 -t ${t.ok ? 'accepted it' : `refused it: ${t.output.trim().split('\n').pop()}`}`);
+      if (found.length !== (refused ? 1 : 0)) failures.push(`${line}: ${found.length} findings ${found.map((f) => f.message).join(' | ')}`);
+      const quoted = found[0] && /^httpd refuses to start: "(.*?)" \(/.exec(found[0].message)?.[1];
+      if (refused && !t.ok && found.length === 1 && !(quoted && t.output.includes(quoted))) failures.push(`${line}\n  httpd: ${t.output.trim().split('\n').pop()}\n  rule:  ${found[0].message}`);
+    }
+  }
+  assert.deepEqual(failures, []);
+});

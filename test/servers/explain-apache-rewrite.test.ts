@@ -7,11 +7,13 @@
 // main-server rule that a virtual host runs through RewriteOptions Inherit is placed at the main-server line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
+import { tempDir } from './harness/nginx';
 import { sleep } from './harness/proc';
 import { startTlsStandin } from './standins/tls';
 
@@ -116,5 +118,65 @@ test('explain: AH01144 and AH00669 of a RewriteRule [P] whose proxy modules are 
       await httpd.stop();
       setup.cleanup();
     }
+  }
+});
+
+// In a <Directory> section or an .htaccess file mod_rewrite matches the pattern against the file path below that
+// folder, without a leading "/": `^p/(.*)$` in <Directory "<root>/www"> takes /p/x, `^h/(.*)$` in www/sub/.htaccess
+// takes /sub/h/y, and `^/q/(.*)$` in the <Directory> never matches (httpd answers /q/x with 404 and logs nothing).
+// Without mod_proxy_http each [P] request gets 500 with AH01144, which names only the request path: explain must
+// place it at the rule that matched, read the per-directory way.
+test('explain: AH01144 of a RewriteRule [P] in a <Directory> section or an .htaccess file is placed at that rule, matched against the path below the folder (real apache2)', async () => {
+  const dir = tempDir('proxylint-apache-');
+  const htaccess = 'RewriteEngine On\nRewriteRule "^h/(.*)$" "http://127.0.0.1:7/$1" [P]\n';
+  const setup = await prepareApache(
+    [
+      'Listen 80',
+      `DocumentRoot "${dir}/www"`,
+      `<Directory "${dir}/www">`,
+      '    AllowOverride All',
+      '    Require all granted',
+      '    RewriteEngine On',
+      '    RewriteRule "^/q/(.*)$" "http://127.0.0.1:6/$1" [P]',
+      '    RewriteRule "^p/(.*)$" "http://127.0.0.1:8/$1" [P]',
+      '</Directory>',
+      '',
+    ].join('\n'),
+    { dir, files: { 'www/sub/.htaccess': htaccess, 'www/index.html': 'hi\n' }, modules: ['mpm_event', 'authz_core', 'rewrite', 'proxy'] },
+  );
+  const httpd = await startApache(setup);
+  try {
+    const statuses: Record<string, number | string> = {};
+    for (const path of ['/p/x', '/sub/h/y', '/q/x']) statuses[path] = (await request({ port: setup.port, path, timeoutMs: 5000 })).status;
+    assert.deepEqual(statuses, { '/p/x': 500, '/sub/h/y': 500, '/q/x': 404 });
+    await sleep(200);
+    const log = httpd.errorLog();
+    assert.match(log, /AH01144: No protocol handler was valid for the URL \/p\/x \(scheme 'http'\)/, log);
+    assert.match(log, /AH01144: No protocol handler was valid for the URL \/sub\/h\/y \(scheme 'http'\)/, log);
+    assert.doesNotMatch(log, /\/q\/x/, log);
+
+    type Placed = Entry & { fields: { path?: string }; backend: (Entry['backend'] & { path: string }) | null };
+    const explain = (conf: string) => {
+      const out = runCli(['explain', '--in', conf, '--log', setup.errorLogPath, '--format', 'json']);
+      assert.equal(out.code, 0, out.stderr);
+      return (JSON.parse(out.stdout) as { explained: Placed[] }).explained.filter((e) => e.id === 'apache-no-handler');
+    };
+    const at = (entries: Placed[], path: string) => entries.find((e) => e.fields.path === path)?.backend ?? null;
+
+    const main = explain(setup.confPath);
+    const p = at(main, '/p/x');
+    assert.equal(p?.line, setup.text.split('\n').findIndex((l) => l.includes('"^p/')) + 1, JSON.stringify(main));
+    assert.match(p!.how, new RegExp(`matches p/x, the part below ${dir}/www \\(`));
+    // The .htaccess file is not part of httpd.conf: its line is not placed there (not at the <Directory> rules either).
+    assert.equal(at(main, '/sub/h/y'), null, JSON.stringify(main));
+
+    const own = explain(join(dir, 'www/sub/.htaccess'));
+    const h = at(own, '/sub/h/y');
+    assert.deepEqual([h?.path, h?.line], [join(dir, 'www/sub/.htaccess'), 2], JSON.stringify(own));
+    assert.match(h!.how, /matches h\/y, the part below \/sub\//);
+    assert.equal(at(own, '/p/x'), null, JSON.stringify(own));
+  } finally {
+    await httpd.stop();
+    setup.cleanup();
   }
 });

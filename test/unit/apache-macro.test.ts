@@ -1,6 +1,7 @@
 // mod_macro: `Use name values…` reads the lines of `<Macro name $params…>` where it stands, each parameter replaced by
 // its value. The rules see each expansion (with its values) at the body's lines; an unused body is not checked, and
-// what cannot be expanded (no macro above, a different number of values, a macro that uses itself) stays unknown.
+// what cannot be expanded (no macro above, a different number of values, a macro that uses itself) stays unknown
+// (syntax-error reports the Use lines httpd refuses: test/servers/apache-macro-errors.test.ts).
 // Checked on httpd 2.4.68: two Uses of a macro whose <VirtualHost> proxies to https://127.0.0.1:$port/ without
 // SSLProxyEngine answered 500 (AH00961) and 503 (a refused port) for their names, and "Use backend" found "Backend".
 import { test } from 'node:test';

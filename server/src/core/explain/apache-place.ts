@@ -163,7 +163,9 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
   // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
   // pattern matches it may have sent the request.
-  if (!best && path && !fields.upstream) return rewritePlace(proxy, (r) => rewriteMatches(r, path), `no ProxyPass matches ${path}, and the pattern of this rule does`, ctx);
+  if (!best && path && !fields.upstream) {
+    return rewritePlace(proxy, (r) => rewriteMatch(proxy, r, path) !== undefined, (r) => `no ProxyPass matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx);
+  }
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
@@ -185,10 +187,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
  * httpd's default worker, which has no parameters: it waits the ProxyTimeout, else the Timeout, of the request's
  * server, and needs that server's SSLProxyEngine for a TLS backend (test/servers/explain-apache-rewrite.test.ts).
  */
-function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string, ctx: ApachePlaceContext): ApachePlace | undefined {
+function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string | ((r: ProxyRewrite) => string), ctx: ApachePlaceContext): ApachePlace | undefined {
   const rewrites = proxy.rewrites.filter((r) => r.servers.length && fits(r));
   const r = rewrites[0];
   if (!r) return undefined;
+  if (typeof found === 'function') found = found(r);
   const sends = ctx.patternId === 'apache-rewrite-without-proxy' ? 'would send requests there, had mod_proxy been loaded to take them' : "sends requests there (through httpd's default worker, without parameters)";
   let how = `${found}: the RewriteRule [P] on this line ${sends}`;
   if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit`;
@@ -207,20 +210,63 @@ function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, fou
 }
 
 /**
- * Whether a server-level RewriteRule's pattern matches a request path (in a virtual host or the main server httpd
- * matches it against the whole URL-path; in a <Directory> or .htaccess against a shortened one, not tried here).
+ * What a RewriteRule's pattern matched for a request path, or undefined when it does not match. In a virtual host or
+ * the main server httpd matches it against the whole URL-path. In a <Directory> section or an .htaccess file it
+ * matches the file path below that folder, without a leading "/" (checked on httpd 2.4.68: `RewriteRule "^p/(.*)$" …
+ * [P]` in <Directory "/srv/www"> took /p/x with DocumentRoot /srv/www, and in /srv/www/sub/.htaccess `^h/(.*)$` took
+ * /sub/h/y; test/servers/explain-apache-rewrite.test.ts): the path under the server's DocumentRoot when the folder
+ * holds it, else (an .htaccess file, whose folder the checkout does not place, or no DocumentRoot) each tail of the
+ * path after a "/", as the folder may be any of them. <Location> and <If> rules are not tried.
  * [NC] makes it case-insensitive; a "!" pattern proxies what it does not match, and names no target to go by.
  */
-function rewriteMatches(r: ProxyRewrite, path: string): boolean {
-  if (rewriteScope(r.node) !== virtualHostOf(r.node)) return false;
+function rewriteMatch(proxy: ProxyModel, r: ProxyRewrite, path: string): { tested: string; known: boolean } | undefined {
   const pattern = r.node.args[0] ?? '';
-  if (pattern.startsWith('!')) return false;
+  if (pattern.startsWith('!')) return undefined;
   const nocase = /^\[.*\b(nc|nocase)\b.*\]$/i.test(r.node.args[2] ?? '');
+  let re: RegExp;
   try {
-    return new RegExp(pattern, nocase ? 'i' : '').test(path);
+    re = new RegExp(pattern, nocase ? 'i' : '');
   } catch {
-    return false;
+    return undefined;
   }
+  if (!r.perDirectory) {
+    if (rewriteScope(r.node) !== virtualHostOf(r.node)) return undefined;
+    return re.test(path) ? { tested: path, known: true } : undefined;
+  }
+  const below = belowFolder(proxy, r, path);
+  if (below !== undefined) return below !== null && re.test(below) ? { tested: below, known: true } : undefined;
+  const tails = [...path.matchAll(/\//g)].map((m) => path.slice(m.index! + 1));
+  const tested = tails.find((t) => re.test(t));
+  return tested === undefined ? undefined : { tested, known: false };
+}
+
+/**
+ * The file path below a <Directory> rule's folder for a request path, through the DocumentRoot of the servers the rule
+ * runs for: null when the file is under none of them there (the request did not reach the section), undefined when
+ * that cannot be told (an .htaccess file, a folder written as a pattern or beside an Alias, no DocumentRoot).
+ */
+function belowFolder(proxy: ProxyModel, r: ProxyRewrite, path: string): string | null | undefined {
+  const folder = r.perDirectory?.folder;
+  if (folder === undefined) return undefined;
+  let any = false;
+  for (const server of r.servers) {
+    const root = proxy.serverValue(server, 'documentroot')?.args[0];
+    if (!root || !root.startsWith('/')) return undefined;
+    any = true;
+    const file = root.replace(/\/+$/, '') + path;
+    if (file.startsWith(folder + '/')) return file.slice(folder.length + 1);
+  }
+  return any ? null : undefined;
+}
+
+/** How the reason says what a rule's pattern matched: the whole path, or the part of it below a per-directory folder. */
+function perDirectoryWords(r: ProxyRewrite, path: string, m: { tested: string; known: boolean }): string {
+  if (!r.perDirectory) return 'does';
+  const htaccess = r.perDirectory.folder === undefined && /(^|\/)\.htaccess$/.test(r.node.file.path);
+  const why = 'in a <Directory> section or an .htaccess file mod_rewrite matches the file path below its folder';
+  if (m.known) return `matches ${m.tested}, the part below ${r.perDirectory.folder} (${why})`;
+  const at = path.slice(0, path.length - m.tested.length);
+  return `matches ${m.tested}, the part below ${at} (${why}; the configuration does not say which folder ${htaccess ? 'this .htaccess file is in' : 'this section is for'}, so this takes it to be the one for ${at})`;
 }
 
 /** What decides a kind of line for a [P] request to `server` through the default worker. */

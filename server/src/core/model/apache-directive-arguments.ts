@@ -24,6 +24,12 @@ export interface DirectiveArguments {
   /** The module that defines the directive ("core" for the ones always there). */
   module: string;
   args: ArgumentForm;
+  /**
+   * What the directive itself then checks in the words (a number's range, an option's name), once their count and
+   * form are right: httpd's words and the reason, or undefined when it takes them. Only checks that stop apache2 -t
+   * whatever the machine holds (no file, DNS or module lookups).
+   */
+  value?: (words: readonly string[]) => { says: string; why: string } | undefined;
 }
 
 /** httpd's words for each fixed count (config.c, by the command's kind): TAKE1, TAKE12, TAKE2, TAKE23, TAKE123. */
@@ -99,6 +105,109 @@ take('ssl', 'SSLProxyMachineCertificateFile', 1, 1, "SSL Proxy: file containing 
 take('ssl', 'SSLProxyMachineCertificatePath', 1, 1, "SSL Proxy: directory containing client certificates ('/path/to/dir' - contains PEM encoded certificates)");
 take('ssl', 'SSLProxyMachineCertificateChainFile', 1, 1, "SSL Proxy: file containing issuing certificates of the client certificate (`/path/to/file' - PEM encoded certificates)");
 take('ssl', 'SSLProxyCipherSuite', 1, 2, "SSL Proxy: colon-delimited list of permitted SSL ciphers , optionally preceded by protocol specifier ('XXX:...:XXX' - see manual)");
+
+/**
+ * C's strtol on a 64-bit Linux, which atoi and atol call: leading white space, a sign, then decimal digits, as far as
+ * they go; a value out of range saturates (and sets ERANGE). `rest` is what follows the digits, or the whole text when
+ * there are none.
+ */
+export function strtol(text: string): { value: bigint; rest: string; overflow: boolean } {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)/.exec(text);
+  if (!m) return { value: 0n, rest: text, overflow: false };
+  const max = (1n << 63n) - 1n;
+  // Past 20 digits it is out of range whatever they are (and a huge word stays cheap to read).
+  const digits = m[2].replace(/^0+(?=\d)/, '');
+  let value = digits.length > 20 ? 1n << 64n : BigInt(digits);
+  if (m[1] === '-') value = -value;
+  const overflow = value > max || value < -max - 1n;
+  if (overflow) value = value > 0n ? max : -max - 1n;
+  return { value, rest: text.slice(m[0].length), overflow };
+}
+/** atoi: strtol's value cut to an int (the low 32 bits, as the cast does), so 2147483648 is negative. */
+const atoi = (w: string) => BigInt.asIntN(32, strtol(w).value);
+const atol = (w: string) => strtol(w).value;
+const shownWord = (w: string) => `"${w.length > 40 ? w.slice(0, 40) + '…' : w}"`;
+/** The value as the reason names it, with what httpd made of it when that differs: "abc" reads as 0, 2147483648 wraps. */
+function readsAs(w: string, n: bigint): string {
+  if (!/^[ \t]*[+-]?\d+$/.test(w)) return `${shownWord(w)} (not a whole number: httpd reads the digits it starts with, here ${n})`;
+  return BigInt(w.trim()) === n ? `${n}` : `${w.trim()} (too large for the number httpd keeps: it reads as ${n})`;
+}
+const valueOf = (name: string, check: DirectiveArguments['value']) => {
+  const e = TABLE.get(name.toLowerCase());
+  if (e) e.value = check;
+};
+
+// Numbers, as each directive reads them (mod_proxy.c, mod_proxy_hcheck.c, core.c, ssl_engine_config.c); every bad and
+// good value here was tried on apache2 -t 2.4.68 (test/servers/apache-directive-arguments.test.ts).
+const bufferSize = (name: string, read: (w: string) => bigint) => (w: readonly string[]) => {
+  const n = read(w[0]);
+  return n < 512n && n !== 0n ? { says: `${name} must be >= 512 bytes, or 0 for system default.`, why: `${readsAs(w[0], n)} is neither 0 nor at least 512` } : undefined;
+};
+valueOf('ProxyIOBufferSize', bufferSize('ProxyIOBufferSize', atol));
+valueOf('ProxyReceiveBufferSize', bufferSize('ProxyReceiveBufferSize', atoi));
+valueOf('BalancerGrowth', (w) => {
+  const n = atoi(w[0]);
+  return n < 0n || n > 1000n ? { says: 'BalancerGrowth must be between 0 and 1000', why: `${readsAs(w[0], n)} is outside 0 to 1000` } : undefined;
+});
+valueOf('ProxyHCTPsize', (w) => {
+  const n = atoi(w[0]);
+  return n < 0n ? { says: 'Invalid ProxyHCTPsize parameter. Parameter must be >= 0', why: `${readsAs(w[0], n)} is below 0` } : undefined;
+});
+valueOf('LimitRequestBody', (w) => {
+  // apr_strtoff: out of range is "not parsable"; anything after the digits, or a sign of minus, is refused.
+  const r = strtol(w[0]);
+  if (r.overflow) return { says: 'LimitRequestBody argument is not parsable.', why: `${shownWord(w[0])} is beyond the largest size httpd keeps (9223372036854775807 bytes)` };
+  if (r.rest !== '' || r.value < 0n) return { says: 'LimitRequestBody requires a non-negative integer.', why: `${shownWord(w[0])} is not a whole number of bytes of 0 or more (no units, no hexadecimal)` };
+  return undefined;
+});
+for (const name of ['LimitRequestFields', 'LimitRequestFieldsize', 'LimitRequestLine']) {
+  valueOf(name, (w) => {
+    const n = atoi(w[0]);
+    return n < 0n ? { says: `${name} "${w[0]}" must be a non-negative integer${name === 'LimitRequestFields' ? ' (0 = no limit)' : ''}`, why: `${readsAs(w[0], n)} is below 0` } : undefined;
+  });
+}
+valueOf('LimitXMLRequestBody', (w) => {
+  const n = atol(w[0]);
+  if (n < 0n) return { says: 'LimitXMLRequestBody requires a non-negative integer.', why: `${readsAs(w[0], n)} is below 0` };
+  const most = 3074457345618258601n;
+  return n > most ? { says: `LimitXMLRequestBody must not exceed ${most}`, why: `${w[0].trim()} is more than httpd can count` } : undefined;
+});
+valueOf('SSLProxyVerifyDepth', (w) => {
+  const n = atoi(w[0]);
+  return n < 0n ? { says: `SSLProxyVerifyDepth: Invalid argument '${w[0]}'`, why: `${readsAs(w[0], n)} is below 0` } : undefined;
+});
+
+// Keywords and shapes that httpd checks itself (mod_rewrite.c, ssl_engine_config.c, mod_proxy.c, mod_proxy_connect.c,
+// mod_proxy_fcgi.c).
+const REWRITE_OPTIONS = ['inherit', 'inheritbefore', 'inheritdown', 'inheritdownbefore', 'ignoreinherit', 'allownoslash', 'allowanyuri', 'mergebase', 'ignorecontextinfo', 'legacyprefixdocroot', 'unsafeprefixstat'];
+valueOf('RewriteOptions', (w) => {
+  // Empty words are skipped; MaxRedirects=… is still taken (with a warning that it no longer does anything).
+  const bad = w.find((o) => o !== '' && !REWRITE_OPTIONS.includes(o.toLowerCase()) && !/^maxredirects=/i.test(o));
+  return bad === undefined ? undefined : { says: `RewriteOptions: unknown option '${bad}'`, why: `${shownWord(bad)} is none of the options RewriteOptions knows (${REWRITE_OPTIONS.join(', ')}; any case)` };
+});
+valueOf('SSLProxyVerify', (w) =>
+  ['none', 'off', 'optional', 'require', 'on', 'optional_no_ca'].includes(w[0].toLowerCase()) ? undefined : { says: `SSLProxyVerify: Invalid argument '${w[0]}'`, why: `${shownWord(w[0])} is none of none, optional, require, optional_no_ca (or on, off; any case)` },
+);
+valueOf('ProxyDomain', (w) => (w[0].startsWith('.') ? undefined : { says: 'ProxyDomain: domain name must start with a dot.', why: `${shownWord(w[0])} does not start with a dot (.${w[0]} does)` }));
+valueOf('AllowCONNECT', (w) => {
+  for (const port of w) {
+    if (port === '') continue;
+    if (!/^\d/.test(port)) return { says: 'AllowCONNECT: port numbers must be numeric', why: `${shownWord(port)} does not start with a digit` };
+    // "443-8443" is a range: httpd reads the digits, then wants the end of the word or a "-" and a second number with
+    // nothing after it; it names the whole word when the first number is followed by anything else.
+    const rest = port.replace(/^\d+/, '');
+    const bad = rest === '' ? undefined : !rest.startsWith('-') ? port : /^[ \t\n\v\f\r]*[+-]?\d+$/.test(rest.slice(1)) ? undefined : rest.slice(1);
+    if (bad !== undefined) return { says: `Cannot parse '${bad}' as port number`, why: `${shownWord(port)} is not a port number or a range of two (443, 8000-8999)` };
+  }
+  return undefined;
+});
+valueOf('SSLProxyCipherSuite', (w) =>
+  // With two words the first names the protocol the list is for: SSL (up to TLS 1.2) or TLSv1.3, in this case only.
+  w.length === 2 && w[1] !== '' && w[0] !== 'SSL' && w[0] !== 'TLSv1.3' ? { says: `protocol '${w[0]}' not supported`, why: `the first of two words must be SSL or TLSv1.3 (written so), not ${shownWord(w[0])}` } : undefined,
+);
+valueOf('ProxyFCGISetEnvIf', (w) =>
+  w.length === 3 && w[1].startsWith('!') ? { says: `Third argument ("${w[2]}") is not allowed when using ProxyFCGISetEnvIf's unset mode (${w[1]})`, why: `${w[1]} unsets the variable, which takes no value, not even ""` } : undefined,
+);
 
 /** The argument form of a directive (lower-case name), or undefined for one the table does not hold. */
 export function directiveArguments(lname: string): DirectiveArguments | undefined {

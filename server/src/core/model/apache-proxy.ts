@@ -714,7 +714,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     if (list) list.push(r);
     else serverRules.set(r.vhost, [r]);
   }
-  const rewrites = proxyRewritesOf(config.all, mainServerAnswers, servers.flatMap((s) => (s.vhost ? [s.vhost] : [])));
+  const rewrites = proxyRewritesOf(config.all, mainServerAnswers, servers.flatMap((s) => (s.vhost ? [s.vhost] : [])), config.htaccess);
   const rulesFor = (vhost: ApacheNode | null): ProxyPassRule[] => {
     const server = (v: ApacheNode | null) => serverRules.get(v) ?? [];
     // merge_proxy_config (mod_proxy.c, 2.4) appends a virtual host's aliases to the main server's, whatever the order

@@ -17,6 +17,13 @@ export interface ProxyRewrite {
   servers: (ApacheNode | null)[];
   /** The virtual hosts among `servers` that run a main-server rule only because of their RewriteOptions line. */
   inheritedBy: ApacheNode[];
+  /**
+   * Set for a rule in a <Directory> section or an .htaccess file: there mod_rewrite matches the pattern against the
+   * file path below that folder ("app/x" for /srv/www/app/x in <Directory "/srv/www">), not the URL-path. `folder` is
+   * the section's path; undefined for an .htaccess file (the checkout does not show where it sits on the server), for
+   * a folder written as a pattern, and when an Alias may map URL-paths to folders outside DocumentRoot. https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html#rewriterule
+   */
+  perDirectory?: { folder?: string };
 }
 
 /** The scope a RewriteEngine or RewriteRule belongs to: its per-directory section, else its virtual host, else the server (null). */
@@ -73,8 +80,9 @@ function inheritingHosts(all: readonly ApacheNode[]): Set<ApacheNode> {
  * has its scheme. `all` is every node httpd reads; `mainServerAnswers` whether requests reach the main server
  * itself; `vhosts` every <VirtualHost>.
  */
-export function proxyRewritesOf(all: readonly ApacheNode[], mainServerAnswers: boolean, vhosts: readonly ApacheNode[]): ProxyRewrite[] {
+export function proxyRewritesOf(all: readonly ApacheNode[], mainServerAnswers: boolean, vhosts: readonly ApacheNode[], htaccess = false): ProxyRewrite[] {
   const on = engineOn(all);
+  const aliased = all.some((n) => /^(script)?alias(match)?$/.test(n.lname));
   let inheriting: Set<ApacheNode> | undefined;
   const out: ProxyRewrite[] = [];
   for (const n of all) {
@@ -99,7 +107,19 @@ export function proxyRewritesOf(all: readonly ApacheNode[], mainServerAnswers: b
       inheritedBy = vhosts.filter((v) => inheriting!.has(v) && on(v));
       servers = [...(mainServerAnswers && on(null) ? [null] : []), ...inheritedBy];
     }
-    out.push({ node: n, arg: a, url: sub, target, servers, inheritedBy });
+    const perDirectory = perDirectoryOf(scope, htaccess, aliased);
+    out.push({ node: n, arg: a, url: sub, target, servers, inheritedBy, ...(perDirectory ? { perDirectory } : {}) });
   }
   return out;
+}
+
+/** ProxyRewrite.perDirectory for a rule in `scope` (its rewriteScope), or undefined when it sees the URL-path. */
+function perDirectoryOf(scope: ApacheNode | null, htaccess: boolean, aliased: boolean): ProxyRewrite['perDirectory'] {
+  if (scope === null) return htaccess ? {} : undefined;
+  if (scope.lname === 'directorymatch') return {};
+  if (scope.lname !== 'directory') return undefined;
+  const folder = scope.args[0] ?? '';
+  // <Directory ~ "regex">, and a path with wildcards: which folder matched is not known.
+  if (folder === '~' || /[*?[]/.test(folder) || !folder.startsWith('/') || aliased) return {};
+  return { folder: folder.replace(/\/+$/, '') };
 }

@@ -111,6 +111,19 @@ export interface ApacheConfig {
    * that were read, so none outside the workspace in Restricted Mode, and none that is missing or unreadable.
    */
   includeTargets: Map<ApacheDirective, string[]>;
+  /**
+   * `Use` lines mod_macro refuses, which stop httpd while it reads the configuration (see expandUse): only where the
+   * configuration shows it for sure, with httpd's words.
+   */
+  macroErrors: MacroError[];
+}
+
+/** A `Use` line httpd refuses: `says` is apache2 -t's message; `macroAt` the `<Macro>` it names, when there is one. */
+export interface MacroError {
+  node: ApacheNode;
+  says: string;
+  why: string;
+  macroAt?: ApacheNode;
 }
 
 export function parseApacheSourceFile(path: string, text: string): ApacheSourceFile {
@@ -207,6 +220,16 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   // the Use being expanded, longest name first so that "$port" is not read as "$p" followed by "ort".
   const macros = new Map<string, ApacheNode>();
   const macroBodies = new Map<ApacheNode, ApacheDirective[]>();
+  const macroErrors: MacroError[] = [];
+  /**
+   * What proxylint knows of the macros httpd has: `holes` counts the places above that it cannot see (a missing
+   * include, a Use it cannot expand), which may define or drop macros; `definedAt` the count when each <Macro> was read
+   * (-1 when httpd may or may not read it); `unsure` is set once a <Macro> or UndefMacro may or may not have been read,
+   * or names its macro with a variable; `anyMacro` once httpd has surely read a <Macro>; `doubtful` while expanding a
+   * macro whose definition a hole may have replaced.
+   */
+  const macroState = { holes: 0, unsure: false, anyMacro: false, doubtful: false };
+  const definedAt = new Map<ApacheNode, number>();
   let macroParams: [string, string][] = [];
   /** The Use whose macro body is being built (see ApacheNode.macro). */
   let expanding: ApacheNode | undefined;
@@ -251,7 +274,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
    * lines after a hole are the ones it affects.
    */
   let seen = { problems: 0, unseen: 0 };
-  const hidden = (loadsModules: boolean) => {
+  const hidden = (loadsModules: boolean, macroHole = true) => {
+    if (macroHole) macroState.holes++;
     if (loadsModules) state.modulesIncomplete();
     state.defineUnknown('both');
   };
@@ -297,10 +321,23 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         else state.modulesIncomplete();
       } else if (d.lname === 'macro' && args.length >= 1 && !unresolved) {
         macros.set(args[0].toLowerCase(), node);
+        definedAt.set(node, uncertain ? -1 : macroState.holes);
+        if (uncertain) macroState.unsure = true;
+        else macroState.anyMacro = true;
+      } else if (d.lname === 'macro') {
+        macroState.unsure = true;
       } else if (d.lname === 'undefmacro' && args.length >= 1) {
         macros.delete(args[0].toLowerCase());
+        if (uncertain || unresolved) macroState.unsure = true;
       } else if (d.lname === 'use') {
-        if (!expandUse(node, parent, stack, out, uncertain)) hidden(true);
+        const r = expandUse(node, parent, stack, out, uncertain);
+        if (r !== true) {
+          // httpd may not read a line in a section proxylint cannot decide: then it cannot stop there.
+          const reported = r !== undefined && !uncertain && !htaccess;
+          if (reported) macroErrors.push({ node, ...r });
+          // A Use httpd refuses is not one that may define macros: the lines after it are still checked as they stand.
+          hidden(true, !reported);
+        }
       } else if (d.lname === 'serverroot' && args.length === 1 && !unresolved && options.serverRoot === undefined && parent === null) {
         const r = serverRootFor(mapPath(resolve(dirname(entryPath), args[0])));
         serverRoot = r.root;
@@ -325,31 +362,62 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   /**
    * `Use name values…`: the lines of the `<Macro name $params…>` defined above it, read where the Use stands with each
    * parameter replaced by its value (mod_macro). The body's lines keep their places in the macro's file, so what is
-   * reported about them points at the macro, and each Use builds its own nodes from them. False when the Use cannot be
-   * expanded here (no such macro above it, a different number of values, a value or name proxylint cannot read, a
-   * macro that uses itself, which mod_macro refuses): then what it holds stays unknown.
+   * reported about them points at the macro, and each Use builds its own nodes from them. True when expanded; else
+   * what stops httpd at this line when proxylint is sure of it (no such macro above it, a different number of
+   * values, a macro that uses itself), or undefined (a value or name proxylint cannot read, a macro that may come
+   * from a file it cannot see): then what the Use holds stays unknown.
    * https://httpd.apache.org/docs/2.4/mod/mod_macro.html
    */
-  const expandUse = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[], uncertain: boolean): boolean => {
+  const expandUse = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[], uncertain: boolean): true | Omit<MacroError, 'node'> | undefined => {
     // Like an Include, a Use adds lines: past the directive limit it is left unexpanded.
-    if (node.unresolved || node.args.length < 1 || all.length > maxDirectives) return false;
+    if (node.unresolved || all.length > maxDirectives) return undefined;
+    // A value with a space that came from a parameter: httpd puts it into the line's text and splits the line again,
+    // so the count of words is not the one parsed here.
+    if (node.directive.args.some((a, k) => node.args[k] !== a.value && /\s/.test(node.args[k]))) return undefined;
+    // Whether no file proxylint cannot see, nor a section it cannot decide, may have defined or dropped a macro above.
+    const allSeen = !macroState.holes && !macroState.unsure && !macroState.doubtful && !htaccess && isApacheEntry(entry);
+    // mod_macro's checks, in its order (apache2 -t 2.4.68): a macro must have been defined before any Use, the Use must
+    // name one, the name must be defined, must not be in use by an enclosing Use, and must get one value per parameter.
+    if (node.args.length === 0) {
+      // Either way httpd stops here; which words it uses depends on whether a <Macro> came before.
+      if (!macroState.anyMacro && allSeen) return { says: 'no macro defined before Use', why: 'Use needs the name of a macro, and no <Macro> comes before this line' };
+      const or = macroState.anyMacro ? '' : ' (or "no macro defined before Use", when no <Macro> comes before it)';
+      return { says: 'no macro name specified with Use', why: `Use needs the name of a macro, and the line has none${or}` };
+    }
+    if (!macroState.anyMacro) return allSeen ? { says: 'no macro defined before Use', why: 'no <Macro> comes before this line' } : undefined;
     const key = node.args[0].toLowerCase();
     const macro = macros.get(key);
-    if (!macro || activeMacros.includes(key) || macro.directive.section?.closed !== true) return false;
+    if (!macro) return allSeen && key !== '' ? { says: `macro '${key}' undefined`, why: `no <Macro ${node.args[0]}> is defined above this line, or UndefMacro has dropped it` } : undefined;
+    if (macro.directive.section?.closed !== true) return undefined;
+    // A hole since the <Macro> may have replaced it with another of the same name.
+    const sure = definedAt.get(macro) === macroState.holes && !macroState.doubtful;
+    if (activeMacros.includes(key)) {
+      const chain = [...activeMacros.slice(activeMacros.indexOf(key)), key].join(' → ');
+      return sure ? { says: `recursive use of macro '${key}' is invalid`, why: `the Use lines expand into each other without end: ${chain}`, macroAt: macro } : undefined;
+    }
     const params = macro.args.slice(1);
     const values = node.args.slice(1);
-    if (params.length !== values.length || params.some((p) => p === '')) return false;
+    if (params.some((p) => p === '')) return undefined;
+    if (params.length !== values.length) {
+      if (!sure) return undefined;
+      const defined = `line ${macro.file.lines.positionAt(macro.directive.start).line + 1} of "${macro.file.path}"`;
+      const why = `<Macro ${macro.args[0]}> has ${params.length === 0 ? 'no parameters' : `${params.length} parameter${params.length === 1 ? '' : 's'} (${params.join(' ')})`}, and this Use gives ${values.length === 0 ? 'no value' : `${values.length} value${values.length === 1 ? '' : 's'}`}${values.length > params.length ? ' (a value with spaces needs quotes around it)' : ''}`;
+      return { says: `macro '${key}' (defined on ${defined}) used with ${values.length} arguments instead of ${params.length}`, why, macroAt: macro };
+    }
     let body = macroBodies.get(macro);
     if (!body) macroBodies.set(macro, (body = macroBody(macro)));
     const saved = macroParams;
     macroParams = params.map((p, k): [string, string] => [p, values[k]]).sort((a, b) => b[0].length - a[0].length);
     activeMacros.push(key);
     const before = expanding;
+    const wasDoubtful = macroState.doubtful;
     expanding = node;
+    macroState.doubtful ||= !sure;
     try {
       build(body, macro.file, parent, null, stack, out, false, uncertain);
     } finally {
       expanding = before;
+      macroState.doubtful = wasDoubtful;
       activeMacros.pop();
       macroParams = saved;
     }
@@ -548,7 +616,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
 
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread, includeTargets };
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread, includeTargets, macroErrors };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */

@@ -88,7 +88,8 @@ export default defineApacheRule({
       const raw = n.directive.args;
       const words = raw.map((a, k) => (n.args[k] === a.value ? a : { ...a, value: n.args[k] }));
       if (words.some((w, k) => w !== raw[k] && /\s/.test(w.value))) continue;
-      const v = verdict(n, words, entry, n.lname === 'proxyerroroverride' && oldErrorOverride);
+      // Once the count and form are right, the directive reads the values itself (a number's range, an option's name).
+      const v = verdict(n, words, entry, n.lname === 'proxyerroroverride' && oldErrorOverride) ?? entry.value?.(words.map((w) => w.value));
       if (!v) continue;
       // httpd reads an .htaccess file on each request under its folder: the same words go to the error log
       // ("/srv/www/.htaccess: RewriteEngine must be On or Off") and the client gets 500.

@@ -1,3 +1,4 @@
+import { mayNotBeRead } from '../../model/apache-modules';
 import { defineApacheRule, type ApacheRule } from '../apache-rule';
 import syntaxError from './syntax-error';
 import includeNotFound from './include-not-found';
@@ -26,6 +27,21 @@ export const apacheCommonRules: ApacheRule[] = [
             related: p.related ? [{ path: file.path, start: p.related.start, end: p.related.end, message: p.related.message }] : [],
           });
         }
+      }
+      // mod_macro refuses a Use while httpd reads the configuration ("Syntax error on line 11 of …: macro 'two'
+      // undefined"). Without mod_macro httpd stops at the name first (apache-module-not-loaded), and a line httpd may
+      // not read (an <IfModule> for a module that is not loaded) cannot stop it.
+      if (ctx.modules.known && !ctx.modules.isLoaded('macro')) return;
+      for (const e of ctx.config.macroErrors) {
+        if (mayNotBeRead(e.node, ctx.modules)) continue;
+        // A Use inside a macro body is reported at the body line (each Use of the outer macro shares it), with the Use
+        // that expanded it beside.
+        const outer = e.node.macro;
+        const related = [
+          ...(outer ? [{ path: outer.file.path, start: outer.directive.start, end: outer.directive.end, message: `the Use that expands the body holding this line` }] : []),
+          ...(e.macroAt ? [{ path: e.macroAt.file.path, start: e.macroAt.directive.start, end: e.macroAt.directive.nameSpan.end, message: `<Macro ${e.macroAt.args[0]}> is defined here` }] : []),
+        ];
+        ctx.report({ node: e.node, message: `httpd refuses to start: "${e.says}" (${e.why})`, related });
       }
     },
   }),
