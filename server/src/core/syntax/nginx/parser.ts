@@ -66,6 +66,8 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
   const problems: SyntaxProblem[] = [];
   const stack: OpenBlock[] = [];
   let words: Arg[] = [];
+  // One string per distinct short bare word of this file (see INTERN_MAX).
+  const interned = new Map<string, string>();
   let newlineSinceToken = false;
   let depthReported = false;
   let i = 0;
@@ -261,7 +263,7 @@ export function parseNginx(text: string, options: ParseOptions = {}): NginxAst {
     }
 
     const end = scanWordEnd(text, i);
-    words.push(makeArg(text, i, end, null, i, end));
+    words.push(makeArg(text, i, end, null, i, end, end - i <= INTERN_MAX ? interned : undefined));
     i = end;
   }
 
@@ -376,8 +378,21 @@ function scanQuoted(text: string, i: number, q: number): number {
   return -1;
 }
 
-function makeArg(text: string, start: number, end: number, quote: Quote, innerStart: number, innerEnd: number): Arg {
-  const raw = text.slice(start, end);
+/**
+ * Bare words up to this length are kept once per file: directive names and values such as `on`, `30s` or `$host`
+ * repeat thousands of times, and V8 copies a slice this short into a string of its own each time. The copy just made
+ * is dropped at once (cheap for the young-generation collector); the one kept is what the tree holds, so a 100k-line
+ * tree keeps some hundred thousand fewer strings alive.
+ */
+const INTERN_MAX = 24;
+
+function makeArg(text: string, start: number, end: number, quote: Quote, innerStart: number, innerEnd: number, interned?: Map<string, string>): Arg {
+  let raw = text.slice(start, end);
+  if (interned) {
+    const kept = interned.get(raw);
+    if (kept === undefined) interned.set(raw, raw);
+    else raw = kept;
+  }
   // A bare word's value is its source text: one string, not two equal copies (unless it holds an escape).
   const inner = quote === null ? raw : text.slice(innerStart, innerEnd);
   return { start, end, raw, quote, value: inner.includes('\\') ? unescape(inner) : inner };
