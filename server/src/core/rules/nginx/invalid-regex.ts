@@ -81,8 +81,8 @@ function hint(e: PcreError): string {
 
 /**
  * The one repair that is certain (model/pcre-hyphen-fix.ts): a "-" next to \w, \d, [:alpha:] and the like, which
- * Perl and the PCRE of older nginx builds read as a literal hyphen, moved to the end of its class. Only where the
- * pattern stands in the file exactly as nginx reads it, so that the edit lands on the characters it means.
+ * Perl reads as a literal hyphen, moved to the end of its class, where PCRE2 reads it so too. Only where the pattern
+ * stands in the file exactly as nginx reads it, so that the edit lands on the characters it means.
  */
 function hyphenFix(p: Pattern): Fix | undefined {
   const fixed = moveMisplacedHyphens(p.source);
