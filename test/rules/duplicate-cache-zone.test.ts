@@ -3,6 +3,7 @@
 // comparison (one trailing "/" dropped, but an absolute path compared with it) are checked both ways.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
@@ -77,3 +78,34 @@ function tempWrite(dirPath: string, name: string, text: string): string {
   writeFileSync(p, text);
   return p;
 }
+
+test(`${ID}: a cache in a temp directory Debian builds into nginx stops the real nginx -t unless the configuration sets that temp path`, () => {
+  assert.match(spawnSync('nginx', ['-V'], { encoding: 'utf8' }).stderr, /--http-proxy-temp-path=\/var\/lib\/nginx\/proxy /, 'these facts are about the Debian build');
+  const conf = (cache: string, extra = '') =>
+    `events {}\nhttp {\n    ${cache} keys_zone=c:1m;\n${extra}    server {\n        listen 127.0.0.1:18600;\n        location / { proxy_pass http://127.0.0.1:18601; }\n    }\n}\n`;
+  const cases: [string, string][] = [
+    ['proxy_cache_path /var/lib/nginx/proxy', 'proxy_temp_path'],
+    ['fastcgi_cache_path /var/lib/nginx/fastcgi', 'fastcgi_temp_path'],
+    ['proxy_cache_path /var/lib/nginx/body', 'client_body_temp_path'],
+    ['uwsgi_cache_path /var/lib/nginx/uwsgi', 'uwsgi_temp_path'],
+    ['scgi_cache_path /var/lib/nginx/scgi', 'scgi_temp_path'],
+  ];
+  for (const [cache, temp] of cases) {
+    const path = cache.split(' ')[1];
+    const text = conf(cache);
+    const t = nginxTestText(text);
+    assert.ok(!t.ok && t.output.includes(`the same path name "${path}" used in`), `${cache}: ${t.output}`);
+    const found = lintText(text).findings.filter((f) => f.ruleId === ID);
+    assert.equal(found.length, 1, cache);
+    assert.equal(found[0].severity, 'warning');
+    assert.ok(found[0].message.includes(`the same path name "${path}" used in`) && found[0].message.includes(temp), found[0].message);
+    // The temp path set to another directory in http {}: nginx starts, nothing is reported.
+    const moved = conf(cache, `    ${temp} /tmp/proxylint-temp-elsewhere;\n`);
+    assert.ok(nginxTestText(moved).ok, `${cache} with ${temp} elsewhere`);
+    assert.deepEqual(lintText(moved).findings.filter((f) => f.ruleId === ID).map((f) => f.message), []);
+  }
+  // With a trailing "/" nginx sees another directory and starts: not reported.
+  const slash = conf('proxy_cache_path /var/lib/nginx/proxy/');
+  assert.ok(nginxTestText(slash).ok);
+  assert.deepEqual(lintText(slash).findings.filter((f) => f.ruleId === ID).map((f) => f.message), []);
+});

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { checkPcre } from '../../server/src/core/model/pcre-check';
+import { moveMisplacedHyphens } from '../../server/src/core/model/pcre-hyphen-fix';
 import { assertOneFindingQuoting, eachMarkedLineAlone, lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
@@ -16,7 +18,7 @@ const bad = readFileSync(join(dir, 'bad.conf'), 'utf8');
 
 test(`${ID}: each marked line alone makes nginx -t fail there with the words the finding quotes`, () => {
   const cases = eachMarkedLineAlone(bad, ID);
-  assert.equal(cases.length, 11);
+  assert.equal(cases.length, 12);
   for (const { line, text } of cases) {
     const t = nginxTestText(text);
     const m = /\[emerg\] (pcre2_compile\(\) failed: .*? in ".*?")(?: at "[^"]*")? in \S+?:(\d+)\n/.exec(t.output);
@@ -32,7 +34,7 @@ test(`${ID}: ok.conf passes nginx -t`, () => {
 });
 
 test(`${ID}: the pattern check never claims an error nginx does not have (random patterns, fixed seed)`, () => {
-  const pieces = ['a', 'b', '(', ')', '[', ']', '*', '+', '?', '{2}', '{2,1}', '{1,}', '|', '^', '$', '\\d', '\\w', '\\b', '\\1', '\\.', '-', 'z', '(?:', '(?i)', '(?<n>', '(?=', '(?!', '[:alpha:]', '.', '{', '}', ',', '\\Q', '\\E', '(?#x)', 'A', '%', '*+', '+?', '[a-', '\\p{L}', '[.a.]', '(*UTF)', '(*', '\\k<n>', '(?P=n)', '(?1)', '[^'];
+  const pieces = ['a', 'b', '(', ')', '[', ']', '*', '+', '?', '{2}', '{2,1}', '{1,}', '|', '^', '$', '\\d', '\\w', '\\b', '\\1', '\\.', '-', 'z', '(?:', '(?i)', '(?<n>', '(?=', '(?!', '[:alpha:]', '.', '{', '}', ',', '\\Q', '\\E', '(?#x)', 'A', '%', '*+', '+?', '[a-', '\\p{L}', '[.a.]', '(*UTF)', '(*', '\\k<n>', '(?P=n)', '(?1)', '[^', '\\-', '\\]', '[.-', '[=', '.]'];
   let seed = 20261123;
   const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const patterns = new Set<string>();
@@ -89,4 +91,69 @@ test(`${ID}: in a location, nginx compiles what an unquoted "{" leaves of the re
   const found = lintText(text).findings.filter((f) => f.ruleId === ID);
   assert.equal(found.length, 1);
   assert.match(found[0].message, /missing closing parenthesis in "\^\/\(x" — the unquoted "\{"/);
+});
+
+test(`${ID}: the hyphen fix repairs only what nginx refuses, nginx accepts the repair, and Perl reads both alike (random classes, fixed seed)`, () => {
+  // Perl reads a "-" next to \w, [:alpha:] and the like as a literal hyphen (as PCRE did before it grew strict):
+  // the repaired pattern must match exactly the strings the original matches under that reading.
+  const items = ['\\w', '\\d', '\\s', '\\W', '[:alpha:]', '[:digit:]', '\\p{L}', '-', '-', '-', '-', '.', 'a', 'z', '_', '\\.', '\\-', '\\]', '/', 'a-f', '0-9', '[', ':', '!'];
+  // mulberry32: the multiply stays in 32-bit integers, so the sequence does not fall into a short cycle.
+  let seed = 20261124;
+  const rnd = () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
+  const pairs = new Map<string, string>();
+  for (let tries = 0; pairs.size < Number(process.env.HYPHEN_CASES ?? 150) && tries < 20000; tries++) {
+    let p = '';
+    for (let k = 1 + Math.floor(rnd() * 2); k > 0; k--) {
+      p += '[' + (rnd() < 0.2 ? '^' : '');
+      for (let n = 1 + Math.floor(rnd() * 4); n > 0; n--) p += pick(items);
+      p += ']';
+    }
+    const fixed = moveMisplacedHyphens(p);
+    if (fixed !== undefined) pairs.set(p, fixed);
+  }
+  assert.ok(pairs.size >= 100, `only ${pairs.size} repairs`);
+  const tree = tempTree({ 'nginx.conf': '', 'pairs.txt': [...pairs].map(([a, b]) => `${a}\t${b}\n`).join('') });
+  try {
+    const file = join(tree.dir, 'nginx.conf');
+    const conf = (p: string) => `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        location ~ "^${p.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}$" { return 200; }\n    }\n}\n`;
+    for (const [p, fixed] of pairs) {
+      writeFileSync(file, conf(p));
+      assert.match(nginxTest(tree.dir, file).output, /invalid range in character class/, p);
+      writeFileSync(file, conf(fixed));
+      const t = nginxTest(tree.dir, file);
+      assert.ok(t.ok, `${p} → ${fixed}: ${t.output}`);
+    }
+    // Every string of one or two characters from a set that meets each item: the same answer for both patterns.
+    const perl = String.raw`
+      no warnings;
+      my @c = ('-', '.', '_', 'a', 'f', 'g', 'z', 'A', '0', '9', '/', ']', '[', ':', '\\', ' ', '!', "\t");
+      my @s = (@c, map { my $x = $_; map { $x . $_ } @c } @c);
+      open(my $f, '<', $ARGV[0]) or die;
+      while (my $l = <$f>) {
+        chomp $l; my ($a, $b) = split /\t/, $l;
+        my ($ra, $rb) = (qr/^(?:$a)$/, qr/^(?:$b)$/);
+        for my $s (@s) { if (($s =~ $ra) != ($s =~ $rb)) { print "$a | $b | '$s'\n"; last } }
+      }`;
+    const r = spawnSync('perl', ['-e', perl, join(tree.dir, 'pairs.txt')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, '', 'the repair changes what these match (original | repaired | string)');
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test(`${ID}: no fix where the reading is not certain or another error remains`, () => {
+  for (const p of ['[\\w--z]', '[a--\\w]', '[\\w-.](', '[\\w-.][z-a]', '(?x)[\\w-.]', '[\\w-\\x41]', '^/[a-z]+$', '[\\w-]', '[\\w.-]'])
+    assert.equal(moveMisplacedHyphens(p), undefined, p);
+  // A pattern nginx reads with escapes of its own ("\\" in quotes) is not edited: the offsets would not be the pattern's.
+  const quoted = 'events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        location ~ "^/[\\w-.]+\\\\.x$" { return 200; }\n    }\n}\n';
+  const found = lintText(quoted).findings.filter((f) => f.ruleId === ID);
+  assert.equal(found.length, 1);
+  assert.equal(found[0].fix, undefined);
 });

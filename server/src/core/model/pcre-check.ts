@@ -23,15 +23,25 @@ const MAX_QUANT = 65535;
 class GiveUp extends Error {}
 
 export function checkPcre(pattern: string): PcreError | undefined {
+  const v = pcreVerdict(pattern);
+  return v === 'ok' || v === 'unknown' ? undefined : v;
+}
+
+/**
+ * The check's full answer: the error, 'ok' when it followed the whole pattern and saw none, 'unknown' when it gave
+ * up on a part it does not model. `classes` gets the offset of each character class's "[" it walked into, in order:
+ * after an error found inside a class, the last one is that class.
+ */
+export function pcreVerdict(pattern: string, classes?: number[]): PcreError | 'ok' | 'unknown' {
   try {
-    return walk(pattern);
+    return walk(pattern, classes) ?? 'ok';
   } catch (e) {
-    if (e instanceof GiveUp) return undefined;
+    if (e instanceof GiveUp) return 'unknown';
     throw e;
   }
 }
 
-function walk(p: string): PcreError | undefined {
+function walk(p: string, classes?: number[]): PcreError | undefined {
   const open: number[] = [];
   let prev: Prev = 'start';
   let groups = 0;
@@ -69,10 +79,11 @@ function walk(p: string): PcreError | undefined {
       continue;
     }
     if (c === '[') {
-      // [.ch.] and [=ch=] are POSIX collating elements, which PCRE2 refuses with words of its own.
-      if (p[i + 1] === '.' || p[i + 1] === '=') throw new GiveUp();
+      // [.ch.] and [=ch=] are POSIX collating elements, which PCRE2 refuses with words of its own; [.-\w] is a class.
+      if ((p[i + 1] === '.' || p[i + 1] === '=') && posixSyntax(p, i + 1)) throw new GiveUp();
       // [:alpha:] outside a class: PCRE2 refuses it rather than read a class of ":alph".
       if (/^\[:\^?\w+:\]/.test(p.slice(i))) return { message: 'POSIX named classes are supported only within a class', offset: i };
+      classes?.push(i);
       const r = charClass(p, i);
       if ('message' in r) return r;
       i = r.end;
@@ -169,6 +180,20 @@ function walk(p: string): PcreError | undefined {
   return undefined;
 }
 
+/**
+ * Whether the "[" before `at` starts POSIX syntax ([:alpha:], [.ch.], [=ch=]): PCRE2's check_posix_syntax() looks
+ * for the closing ".]" (":]", "=]") before any "]" or another "[." of the same kind, stepping over \] and \\.
+ */
+export function posixSyntax(p: string, at: number): boolean {
+  const t = p[at];
+  for (let i = at + 1; i + 1 < p.length; i++) {
+    if (p[i] === '\\' && (p[i + 1] === ']' || p[i + 1] === '\\')) i++;
+    else if ((p[i] === '[' && p[i + 1] === t) || p[i] === ']') return false;
+    else if (p[i] === t && p[i + 1] === ']') return true;
+  }
+  return false;
+}
+
 /** A character class from its `[`: where it ends, or the error that keeps it from ending well. */
 function charClass(p: string, start: number): { end: number } | PcreError {
   let i = start + 1;
@@ -196,11 +221,21 @@ function charClass(p: string, start: number): { end: number } | PcreError {
         continue;
       }
     }
-    if (c === '[' && (p[i + 1] === '.' || p[i + 1] === '=')) throw new GiveUp();
+    if (c === '[' && (p[i + 1] === '.' || p[i + 1] === '=') && posixSyntax(p, i + 1)) throw new GiveUp();
     if (c === '\\') {
       if (p[i + 1] === 'Q' || p[i + 1] === 'E' || p[i + 1] === undefined) throw new GiveUp();
       // Escapes that mean nothing in a class (\k<n>, \g1, \R, \X, \B …) are an error of their own.
       if (/[A-Za-z]/.test(p[i + 1]) && !/[dDwWsShHvVpPxntrfeab]/.test(p[i + 1])) throw new GiveUp();
+      // Nor can a class escape end one: [a-\d] is refused as well (PCRE2 points past the escape).
+      if (dash && /[dDwWsShHvVpP]/.test(p[i + 1])) return { message: 'invalid range in character class', offset: i + 2 };
+      // An escaped ASCII punctuation character is that character (\. \- \]): it starts and ends ranges like one.
+      if (/[!-/:-@[-`{-~]/.test(p[i + 1])) {
+        if (dash && last !== null && p[i + 1].charCodeAt(0) < last.codePointAt(0)!) return { message: 'range out of order in character class', offset: i + 1 };
+        last = dash ? null : p[i + 1];
+        dash = false;
+        i += 2;
+        continue;
+      }
       // An escape that ends a range (a-\x7f, a-\b) has a value this check does not work out.
       if (dash) throw new GiveUp();
       // A class escape (\d, \w, \p{L}, …) cannot start a range: [\d-z] is refused, [\d-] is not.

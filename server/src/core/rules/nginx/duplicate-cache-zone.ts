@@ -3,6 +3,7 @@ import type { ConfigNode } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { parseNginxSize } from '../../model/units';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { wholeConfiguration } from './whole-config';
 
 const PATH_DIRECTIVES = ['proxy_cache_path', 'fastcgi_cache_path', 'uwsgi_cache_path', 'scgi_cache_path'];
 const TEMP_DIRECTIVES = ['client_body_temp_path', 'proxy_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path'];
@@ -78,6 +79,7 @@ export default defineNginxRule({
     }
     if (!lines.length) return;
     tempPaths(ctx, lines);
+    packagedTempPaths(ctx, lines);
     if (lines.length < 2) return;
     lines.sort((a, b) => ctx.config.all.indexOf(a.node) - ctx.config.all.indexOf(b.node));
     const byPath = new Map<string, CachePath>();
@@ -142,5 +144,35 @@ function tempPaths(ctx: NginxRuleContext, caches: CachePath[]): void {
         related: [related(first, second === node ? `the cache's directory "${cache.path}"` : `${node.name} "${arg.value}"`)],
       });
     }
+  }
+}
+
+/** The temp directories Debian and Ubuntu compile into their nginx packages (`nginx -V`: --http-proxy-temp-path=…). */
+const DEBIAN_TEMP_PATHS: Record<string, string> = {
+  '/var/lib/nginx/body': 'client_body_temp_path',
+  '/var/lib/nginx/proxy': 'proxy_temp_path',
+  '/var/lib/nginx/fastcgi': 'fastcgi_temp_path',
+  '/var/lib/nginx/uwsgi': 'uwsgi_temp_path',
+  '/var/lib/nginx/scgi': 'scgi_temp_path',
+};
+
+/**
+ * A cache in one of the temp directories Debian and Ubuntu build into nginx, with that temp path set nowhere: the
+ * compiled-in default is then in force, and nginx (1.22.1, Debian 12 [lab]) stops as it does for a temp path written
+ * in the file: `the same path name "/var/lib/nginx/proxy" used in nginx.conf:4 and in nginx.conf:9`. Other builds keep
+ * their temp files elsewhere (nginx.org's packages under /var/cache/nginx/*_temp), where the same line starts, so the
+ * finding is a warning that names the build. Only a whole configuration: a fragment's nginx.conf may set the temp
+ * path. The path must match exactly; nginx does not take "/var/lib/nginx/proxy/" for the same directory.
+ */
+function packagedTempPaths(ctx: NginxRuleContext, caches: CachePath[]): void {
+  if (!wholeConfiguration(ctx)) return;
+  for (const c of caches) {
+    const temp = DEBIAN_TEMP_PATHS[c.key];
+    if (!temp || ctx.nodes(temp).length) continue;
+    ctx.report({
+      node: c.node,
+      severity: 'warning',
+      message: `nginx as Debian and Ubuntu package it will not start: its compiled-in ${temp} is "${c.path}" (nginx -V: --http-${temp.replace('_path', '').replace(/_/g, '-')}-path), and nginx stops with "the same path name "${c.path}" used in …"; give the cache a directory of its own (/var/cache/nginx/${c.zone ?? 'cache'}), or set ${temp} to another directory in http {}`,
+    });
   }
 }

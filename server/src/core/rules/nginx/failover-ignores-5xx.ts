@@ -94,7 +94,7 @@ function suggestion(ctx: NginxRuleContext, family: RetryFamily, written: ConfigN
   return { title: anchors.size === 1 ? x.addTitle : `${x.addTitle} to the ${anchors.size} locations that use the default`, edits };
 }
 
-/** Passes to one group that use nginx's default of one family's *_next_upstream. */
+/** Passes of one file that use nginx's default of one family's *_next_upstream, to one group or several. */
 interface DefaultUse {
   family: RetryFamily;
   args: string[];
@@ -118,7 +118,10 @@ export default defineNginxRule({
   versions: 'all',
   check(ctx) {
     // A written line is reported once, where it is written (every pass that inherits it as related). Where nginx's
-    // default is in force, the finding is about the group: once per group and module, at its first such pass.
+    // default is in force, nothing is written to point at: the finding is once per file and module, at its first
+    // such pass, with every group the file sends requests to that way (one missing line, one finding; a file with
+    // ten groups is not ten findings). Per file rather than per configuration, so that each site's file still shows
+    // its own groups' finding in the editor.
     // The loop over the passes and the reports are separate functions: each is compiled (and optimised) on its own.
     const { perLine, defaults } = collect(ctx);
     perLine.forEach((at, passes, use) => reportLine(ctx, at, passes, use));
@@ -134,8 +137,8 @@ interface LineUse {
 
 function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: DefaultUse[] } {
   const perLine = new PerLine<LineUse>();
-  // Per group its uses by family (almost always one), and all of them in the order they were first seen.
-  const byGroup = new Map<Upstream, DefaultUse[]>();
+  // Per file its uses by family (almost always one), and all of them in the order they were first seen.
+  const byFile = new Map<string, DefaultUse[]>();
   const defaults: DefaultUse[] = [];
   const effectiveAt = effectiveAtPasses(ctx);
   const enabled = (id: string) => ctx.settings.rules.get(id)?.level !== 'off';
@@ -159,8 +162,8 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
     // nginx's default (http: "error timeout"), the same words at every pass.
     const args = defaultArgs(e.defaultValue ?? 'error timeout');
     if (offOrCounts5xx(args)) continue;
-    let uses = byGroup.get(t.upstream);
-    if (!uses) byGroup.set(t.upstream, (uses = []));
+    let uses = byFile.get(t.node.file.path);
+    if (!uses) byFile.set(t.node.file.path, (uses = []));
     let use = uses.find((u) => u.family === family);
     if (!use) {
       use = { family, args, passes: [] };
@@ -188,18 +191,37 @@ function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultU
   const first = passes[0];
   const others = passes.length - 1;
   const fix = suggestion(ctx, family, undefined, passes);
-  const also = others ? ` (and ${others} more ${others === 1 ? 'place' : 'places'} that use${others === 1 ? 's' : ''} this group, listed as related${others > MAX_RELATED ? `: the first ${MAX_RELATED}` : ''})` : '';
-  // Every pass here sends to the same group with the same family: one text for all of them.
+  const groups = groupsOf(passes);
+  const these = groups.length === 1 ? 'this group' : 'these groups';
+  const also = others ? ` (and ${others} more ${others === 1 ? 'place' : 'places'} that use${others === 1 ? 's' : ''} ${these}, listed as related${others > MAX_RELATED ? `: the first ${MAX_RELATED}` : ''})` : '';
   const related: RelatedLocation[] = [];
-  if (others) {
-    const text = `also sends requests to upstream "${first.upstream!.name}" with the default ${x.name}`;
-    // runRules keeps MAX_RELATED of them; the message above already says how many there are.
-    for (let j = 1; j < passes.length && j <= MAX_RELATED; j++) related.push(passRelated(passes[j], text));
+  const texts = new Map<Upstream, string>();
+  // runRules keeps MAX_RELATED of them; the message above already says how many there are.
+  for (let j = 1; j < passes.length && j <= MAX_RELATED; j++) {
+    const up = passes[j].upstream!;
+    let text = texts.get(up);
+    if (!text) texts.set(up, (text = `also sends requests to upstream "${up.name}" with the default ${x.name}`));
+    related.push(passRelated(passes[j], text));
   }
+  const which = groups.length === 1 ? '' : ` for the ${groups.length} groups of several servers this file sends requests to that way`;
   ctx.report({
     node: first.node,
-    message: `${x.name} ${args.join(' ')} (the default${unlessIncluderSets(ctx.config)}) counts no 5xx answer as a failure${also}: when a server of ${describeGroup(first.upstream!)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    message: `${x.name} ${args.join(' ')} (the default${unlessIncluderSets(ctx.config)}) counts no 5xx answer as a failure${which}${also}: when a server of ${anyOf(groups)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
     related,
     suggestions: fix ? [fix] : [],
   });
+}
+
+/** The groups of these passes, each once, in order of first use. */
+function groupsOf(passes: readonly PassTarget[]): Upstream[] {
+  const out = new Set<Upstream>();
+  for (let k = 0; k < passes.length; k++) out.add(passes[k].upstream!);
+  return [...out];
+}
+
+/** 'upstream "a" (2 servers)', or 'upstream "a" (…), upstream "b" (…) or upstream "c" (…)', the first three named. */
+function anyOf(groups: readonly Upstream[]): string {
+  const named = groups.slice(0, 3).map(describeGroup);
+  if (groups.length > 3) return `${named.join(', ')} or one of the ${groups.length - 3} other groups`;
+  return named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} or ${named[named.length - 1]}`;
 }

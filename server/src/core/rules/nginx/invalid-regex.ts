@@ -1,6 +1,8 @@
 import type { Span } from '../../syntax/nginx/ast';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { checkPcre, type PcreError } from '../../model/pcre-check';
+import { moveMisplacedHyphens } from '../../model/pcre-hyphen-fix';
+import type { Fix } from '../../finding';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { defineNginxRule } from '../rule';
 
@@ -9,6 +11,10 @@ interface Pattern {
   span: Span;
   /** The regular expression nginx hands to pcre2_compile(): after the ~ or ~*, and, in `if`, without the closing ")". */
   source: string;
+  /** Where `source` starts in the word nginx reads (after a leading ~ or ~*); the fix edits it there. */
+  offset: number;
+  /** The whole word nginx reads (quotes removed, escapes applied). */
+  word: string;
 }
 
 const IF_OPERATORS = new Set(['~', '~*', '!~', '!~*']);
@@ -22,21 +28,22 @@ const ALWAYS_FIRST = ['rewrite', 'fastcgi_split_path_info'];
  */
 const ARGS: Record<string, [number, number]> = { rewrite: [2, 3], fastcgi_split_path_info: [1, 1], proxy_redirect: [2, 2], proxy_cookie_path: [2, 2], proxy_cookie_domain: [2, 2] };
 
-const afterTilde = (v: string) => v.slice(v.startsWith('~*') ? 2 : 1);
+const tilde = (v: string) => (v.startsWith('~*') ? 2 : 1);
 
 /** The regexes of one directive, as nginx reads them. */
 function patterns(node: ConfigNode): Pattern[] {
   const args = node.directive.args;
-  const at = (k: number, source: string): Pattern => ({ node, span: args[k], source });
+  const at = (k: number, source: string, offset = 0): Pattern => ({ node, span: args[k], source, offset, word: args[k].value });
+  const afterTilde = (k: number, skip = tilde(args[k].value)) => at(k, args[k].value.slice(skip), skip);
   switch (node.name) {
     case 'location':
       if (args.length === 2 && (args[0].value === '~' || args[0].value === '~*')) return [at(1, args[1].value)];
       // `location ~^/x` is a regex too: nginx takes the ~ off the front of a single argument.
-      if (args.length === 1 && args[0].value.startsWith('~') && args[0].value.length > 1) return [at(0, afterTilde(args[0].value))];
+      if (args.length === 1 && args[0].value.startsWith('~') && args[0].value.length > 1) return [afterTilde(0)];
       return [];
     case 'server_name':
     case 'valid_referers':
-      return args.flatMap((a, k) => (a.value.startsWith('~') ? [at(k, a.value.slice(1))] : []));
+      return args.flatMap((a, k) => (a.value.startsWith('~') ? [afterTilde(k, 1)] : []));
     case 'gzip_disable':
       return args.flatMap((a, k) => (a.value === 'msie6' || a.value === 'degradation' ? [] : [at(k, a.value)]));
     case 'if': {
@@ -51,9 +58,9 @@ function patterns(node: ConfigNode): Pattern[] {
     default:
       if (ARGS[node.name] && (args.length < ARGS[node.name][0] || args.length > ARGS[node.name][1])) return [];
       if (ALWAYS_FIRST.includes(node.name)) return args.length ? [at(0, args[0].value)] : [];
-      if (TILDE_FIRST.includes(node.name)) return args.length && args[0].value.startsWith('~') ? [at(0, afterTilde(args[0].value))] : [];
+      if (TILDE_FIRST.includes(node.name)) return args.length && args[0].value.startsWith('~') ? [afterTilde(0)] : [];
       // A map entry: its key is a regex when it starts with ~ (\~ is a literal tilde).
-      if (node.context === 'map' && node.name.startsWith('~')) return [{ node, span: node.directive.nameSpan, source: afterTilde(node.name) }];
+      if (node.context === 'map' && node.name.startsWith('~')) return [{ node, span: node.directive.nameSpan, source: node.name.slice(tilde(node.name)), offset: tilde(node.name), word: node.name }];
       return [];
   }
 }
@@ -70,6 +77,21 @@ function hint(e: PcreError): string {
   if (e.message.startsWith('two named subpatterns')) return 'two groups have the same name: rename one';
   if (e.message.startsWith('POSIX named classes')) return '[:alpha:] and its kind work inside brackets only: write [[:alpha:]]';
   return 'fix the regex';
+}
+
+/**
+ * The one repair that is certain (model/pcre-hyphen-fix.ts): a "-" next to \w, \d, [:alpha:] and the like, which
+ * Perl reads as a literal hyphen, moved to the end of its class, where PCRE2 reads it so too. Only where the pattern
+ * stands in the file exactly as nginx reads it, so that the edit lands on the characters it means.
+ */
+function hyphenFix(p: Pattern): Fix | undefined {
+  const fixed = moveMisplacedHyphens(p.source);
+  if (fixed === undefined) return undefined;
+  const raw = p.node.file.text.slice(p.span.start, p.span.end);
+  const q = /^(["']).*\1$/s.test(raw) && raw.length >= 2 ? 1 : 0;
+  if (raw.slice(q, raw.length - q) !== p.word) return undefined;
+  const start = p.span.start + q + p.offset;
+  return { title: `Move the "-" to the end of its character class: ${fixed}`, edits: [{ path: p.node.file.path, start, end: start + p.source.length, newText: fixed }] };
 }
 
 /**
@@ -108,6 +130,7 @@ export default defineNginxRule({
         ctx.report({
           at: { file: node.file, start: p.span.start, end: p.span.end },
           message: `nginx will not start: pcre2_compile() failed: ${e.message} in "${p.source}" — ${cut ? 'the unquoted "{" right after it ended the regex there and opened the block: quote a regex that contains "{" (location ~ "^/(x{2})$")' : hint(e)}`,
+          fix: cut ? undefined : hyphenFix(p),
         });
       }
     }

@@ -1,4 +1,5 @@
-import type { RelatedLocation } from '../../finding';
+import type { Fix, RelatedLocation } from '../../finding';
+import { replaceSpan } from '../../fix';
 import { closest } from '../../model/names';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule } from '../rule';
@@ -7,6 +8,18 @@ import { wholeConfiguration } from './whole-config';
 
 const related = (n: ConfigNode, message: string): RelatedLocation => ({ path: n.file.path, start: n.directive.start, end: n.directive.end, message });
 const DECLARING = ['limit_req_zone', 'limit_conn_zone', 'zone'];
+
+/**
+ * The near name in place of the unknown one: a suggestion, never applied by --fix, since a name one or two letters
+ * off a declared zone of the same kind is likely a typo but may be a zone whose file is not included here.
+ */
+function rename(node: ConfigNode, name: string, near: string): Fix[] {
+  const prefix = node.name === 'limit_req' ? 'zone=' : '';
+  const arg = node.directive.args.find((a) => a.value === prefix + name);
+  // Quoted or escaped: the name is not written as nginx reads it; no edit rather than a wrong one.
+  if (!arg || arg.raw !== arg.value) return [];
+  return [{ title: `Change to "${near}"`, edits: [replaceSpan(node.file, arg, prefix + near)] }];
+}
 
 /**
  * `limit_req zone=name`, `limit_conn name …` or an upstream's size-less `zone name;` where nothing in the configuration
@@ -57,6 +70,7 @@ export default defineNginxRule({
             `nginx stops with "zero size shared memory zone "${name}"", without naming a file or line` +
             (near ? ` (did you mean "${near}"?)` : `; declare it, or include the file that does`),
           related: sized ? [related(sized.node, `zone "${near}" is declared here`)] : [],
+          suggestions: near ? rename(z.node, name, near) : [],
         });
       }
     }
