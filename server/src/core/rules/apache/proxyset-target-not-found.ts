@@ -1,4 +1,5 @@
 import { apacheFix } from '../../apache-fix';
+import { pushTo } from '../../collections';
 import { mayNotBeRead } from '../../model/apache-modules';
 import { isRegexWorker, proxySetSection } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
@@ -110,11 +111,7 @@ function collect(ctx: ApacheRuleContext): Definitions {
       }
     }
   });
-  for (const b of d.balancers) {
-    const list = d.balancersByKey.get(b.key);
-    if (list) list.push(b);
-    else d.balancersByKey.set(b.key, [b]);
-  }
+  for (const b of d.balancers) pushTo(d.balancersByKey, b.key, b);
   return d;
 }
 

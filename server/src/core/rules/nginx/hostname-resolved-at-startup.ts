@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections';
 import type { Fix, TextEdit } from '../../finding';
 import { insertLinesBefore, replaceSpan } from '../../fix';
 import { serverCalled, type PassTarget, type Upstream, type UpstreamServer } from '../../model/nginx-upstreams';
@@ -72,11 +73,7 @@ function passesToHost(ctx: NginxRuleContext, host: string): PassTarget[] {
   if (!byHost) {
     byHost = new Map();
     for (const p of ctx.upstreams.passes) {
-      if (!p.address) continue;
-      const key = p.address.host.toLowerCase();
-      const list = byHost.get(key);
-      if (list) list.push(p);
-      else byHost.set(key, [p]);
+      if (p.address) pushTo(byHost, p.address.host.toLowerCase(), p);
     }
     passesByHost.set(ctx, byHost);
   }

@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections';
 import type { RelatedLocation } from '../../finding';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Span } from '../../syntax/nginx/ast';
@@ -28,13 +29,6 @@ function overlaps(a: Socket, b: Socket): boolean {
  * with every earlier one, keeps a configuration of thousands of listen lines linear instead of quadratic.
  */
 const portKey = (s: Socket): string | number => (s.family === 'unix' ? s.text : s.port);
-
-/** Appends `s` to its port's list in `byPort`. */
-function addByPort(byPort: Map<string | number, Socket[]>, s: Socket): void {
-  const list = byPort.get(portKey(s));
-  if (list) list.push(s);
-  else byPort.set(portKey(s), [s]);
-}
 
 /** Why nginx counts the two as one address, when they are written differently. */
 function how(earlier: Socket, later: Socket): string {
@@ -78,7 +72,7 @@ export default defineNginxRule({
     for (const m of ['http', 'stream', 'mail'] as Module[]) withinModule(ctx, sockets.filter((s) => s.module === m));
     if (new Set(sockets.map((s) => s.module)).size < 2) return;
     const byPort = new Map<string | number, Socket[]>();
-    for (const s of sockets) addByPort(byPort, s);
+    for (const s of sockets) pushTo(byPort, portKey(s), s);
     for (const later of sockets) {
       const earlier = byPort.get(portKey(later))!.filter((s) => s.module !== later.module && order.get(s.module)! < order.get(later.module)! && overlaps(s, later));
       if (!earlier.length) continue;
@@ -119,7 +113,7 @@ function withinModule(ctx: NginxRuleContext, mine: Socket[]): void {
   const before = new Map<string | number, Socket[]>();
   bindOrder.forEach((later) => {
     const earlier = (before.get(portKey(later)) ?? []).filter((s) => overlaps(s, later));
-    addByPort(before, later);
+    pushTo(before, portKey(later), later);
     const dual = earlier.filter((s) => s.family !== later.family);
     for (const spec of earlier.filter((s) => s.family === later.family)) {
       // The specific address has a socket of its own only through its options (boundSockets): the line to change.

@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections';
 import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
@@ -29,11 +30,7 @@ function passesUsing(ctx: NginxRuleContext, node: ConfigNode): PassTarget[] {
     for (const t of ctx.upstreams.passes) {
       const family = familyOf(t);
       if (!family || t.module !== 'http') continue;
-      for (const line of ctx.effective(t.node.parent, `${family}_next_upstream`).nodes) {
-        const list = users.get(line);
-        if (list) list.push(t);
-        else users.set(line, [t]);
-      }
+      for (const line of ctx.effective(t.node.parent, `${family}_next_upstream`).nodes) pushTo(users, line, t);
     }
     usersOf.set(ctx, users);
   }

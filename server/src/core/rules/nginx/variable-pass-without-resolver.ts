@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { enclosing } from '../../model/nginx-effective';
 import { moduleOf, type PassTarget } from '../../model/nginx-upstreams';
@@ -44,11 +45,6 @@ function assignments(ctx: NginxRuleContext): Assignments {
   let a = assignmentsOf.get(ctx);
   if (a) return a;
   a = { sets: new Map(), order: new Map(), maps: new Map() };
-  const put = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
-    const list = m.get(k);
-    if (list) list.push(v);
-    else m.set(k, [v]);
-  };
   const sets = ctx.nodes('set');
   for (let k = 0; k < sets.length; k++) {
     const n = sets[k];
@@ -57,12 +53,12 @@ function assignments(ctx: NginxRuleContext): Assignments {
     a.order.set(n, k);
     let byLevel = a.sets.get(variable);
     if (!byLevel) a.sets.set(variable, (byLevel = new Map()));
-    put(byLevel, n.parent, n);
-    if (n.parent.name === 'if' && n.parent.parent) put(byLevel, n.parent.parent, n);
+    pushTo(byLevel, n.parent, n);
+    if (n.parent.name === 'if' && n.parent.parent) pushTo(byLevel, n.parent.parent, n);
   }
   for (const m of ctx.nodes('map')) {
     const variable = m.directive.args[1]?.value;
-    if (variable !== undefined) put(a.maps, variable, m);
+    if (variable !== undefined) pushTo(a.maps, variable, m);
   }
   assignmentsOf.set(ctx, a);
   return a;
