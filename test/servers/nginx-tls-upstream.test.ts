@@ -287,7 +287,10 @@ test('upstream TLS: certificates and keys named with variables are read per requ
       assert.deepEqual(seen, { ok: 200, missing: 500, nophrase: 500, phrase: 200, ...(asRoot ? { rootonly: 500 } : {}) }, log);
       const line = (p: string) => log.split('\n').find((l) => l.includes(`GET /${p}/ `) && l.includes('[error]')) ?? '';
       assert.ok(line('missing').includes(NGX_LOG.tlsCertMissing.replaceAll('client.pem', 'nope.pem') + ' while connecting to upstream'), line('missing'));
-      assert.ok(line('nophrase').includes(NGX_LOG.tlsKeyLoadFailed.replace('client.key', 'encrypted.key')) && line('nophrase').includes('empty password'), line('nophrase'));
+      // The reason OpenSSL appends depends on how its pass-phrase prompt fails in the worker: "empty password" in most
+      // runs, the decoder's "unsupported … PKCS12 routines::decode error" stack in one CI run. Either way the key is
+      // not loaded and the request gets 500.
+      assert.ok(line('nophrase').includes(NGX_LOG.tlsKeyLoadFailed.replace('client.key', 'encrypted.key')) && /empty password|PKCS12 routines::decode error/.test(line('nophrase')), line('nophrase'));
       if (asRoot) assert.ok(line('rootonly').includes(NGX_LOG.tlsKeyUnreadable.replaceAll('client.key', 'rootonly.key')), line('rootonly'));
     } finally {
       await nginx.stop();
