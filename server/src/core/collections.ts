@@ -4,3 +4,17 @@ export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   if (list) list.push(value);
   else lists.set(key, [value]);
 }
+
+/**
+ * `build`, worked out once per key (a rule run's context, a configuration, a node) and kept while the key lives: for
+ * indexes a rule would otherwise rebuild, or a whole list it would otherwise scan, at every line it asks about.
+ */
+export function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const made = new WeakMap<K, V>();
+  return (key) => {
+    if (made.has(key)) return made.get(key)!;
+    const value = build(key);
+    made.set(key, value);
+    return value;
+  };
+}

@@ -1,8 +1,9 @@
 import type { TextEdit } from '../../finding';
+import { oncePer } from '../../collections';
 import { insertLinesBefore } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
-import type { PassTarget, Upstream } from '../../model/nginx-upstreams';
+import type { PassTarget, Upstream, UpstreamGraph } from '../../model/nginx-upstreams';
 import type { Arg, Span } from '../../syntax/nginx/ast';
 import { atLeast } from '../../model/version';
 import type { NginxRuleContext } from '../rule';
@@ -130,20 +131,19 @@ export function defaultPort(scheme: string | undefined): number {
  * variable target whose host and port match one is served by it without a resolver.
  */
 export function implicitUpstream(ctx: NginxRuleContext, host: string, port: number): PassTarget | undefined {
-  let byAddress = implicitUpstreams.get(ctx.upstreams);
-  if (!byAddress) {
-    // Gathered once per configuration: asked for every variable target, a search of all passes each time was n².
-    byAddress = new Map();
-    for (const p of ctx.upstreams.passes) {
-      if (p.module !== 'http' || p.hasVariables || p.error || p.upstream || !p.address || p.address.unix) continue;
-      const key = `${p.address.host.toLowerCase()} ${p.address.port ?? defaultPort(p.scheme)}`;
-      if (!byAddress.has(key)) byAddress.set(key, p);
-    }
-    implicitUpstreams.set(ctx.upstreams, byAddress);
-  }
-  return byAddress.get(`${host.toLowerCase()} ${port}`);
+  return implicitUpstreams(ctx.upstreams).get(`${host.toLowerCase()} ${port}`);
 }
-const implicitUpstreams = new WeakMap<object, Map<string, PassTarget>>();
+
+/** The static http passes by "host port", the first of each: gathered once per configuration (asked for every variable target, a search of all passes each time was n²). */
+const implicitUpstreams = oncePer((graph: UpstreamGraph) => {
+  const byAddress = new Map<string, PassTarget>();
+  for (const p of graph.passes) {
+    if (p.module !== 'http' || p.hasVariables || p.error || p.upstream || !p.address || p.address.unix) continue;
+    const key = `${p.address.host.toLowerCase()} ${p.address.port ?? defaultPort(p.scheme)}`;
+    if (!byAddress.has(key)) byAddress.set(key, p);
+  }
+  return byAddress;
+});
 
 /** A placeholder the user must replace, kept visible in the inserted line. */
 /**
@@ -271,12 +271,4 @@ export function tlsFromModule(block: ConfigNode): boolean {
  * level above it, whose children are all the server blocks, so scanning it each time made a configuration of n server
  * blocks cost n² (4,000 TLS servers: 154 ms in listen-ssl-without-certificate alone).
  */
-const moduleTlsLine = new WeakMap<ConfigNode, boolean>();
-function hasModuleTlsLine(level: ConfigNode): boolean {
-  let has = moduleTlsLine.get(level);
-  if (has === undefined) {
-    has = level.children.some((c) => c.name.startsWith('ssl_') && !nginxDirective(c.name));
-    moduleTlsLine.set(level, has);
-  }
-  return has;
-}
+const hasModuleTlsLine = oncePer((level: ConfigNode) => level.children.some((c) => c.name.startsWith('ssl_') && !nginxDirective(c.name)));

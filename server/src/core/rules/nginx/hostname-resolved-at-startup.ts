@@ -1,4 +1,4 @@
-import { pushTo } from '../../collections';
+import { oncePer, pushTo } from '../../collections';
 import type { Fix, TextEdit } from '../../finding';
 import { insertLinesBefore, replaceSpan } from '../../fix';
 import { serverCalled, type PassTarget, type Upstream, type UpstreamServer } from '../../model/nginx-upstreams';
@@ -29,17 +29,16 @@ const K8S_SERVICE = /^[^.]+\.[^.]+\.svc(\.cluster\.local)?$/i;
 const RESERVED = /\.(example|test|invalid|localhost)$|(^|\.)example\.(com|net|org)$/i;
 
 /** Per rule run: the zone names written anywhere, gathered once (a fix is made for every finding). */
-const zonesUsed = new WeakMap<NginxRuleContext, Set<string>>();
+const zonesUsed = oncePer((ctx: NginxRuleContext) => {
+  const used = new Set<string>();
+  for (const name of ['zone', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'fastcgi_cache_path', 'keyval_zone']) {
+    for (const n of ctx.nodes(name)) for (const a of n.directive.args) used.add(a.value.replace(/^(zone|keys_zone)=/, '').split(':')[0]);
+  }
+  return used;
+});
 
 function zoneName(ctx: NginxRuleContext, base: string): string {
-  let used = zonesUsed.get(ctx);
-  if (!used) {
-    used = new Set<string>();
-    for (const name of ['zone', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'fastcgi_cache_path', 'keyval_zone']) {
-      for (const n of ctx.nodes(name)) for (const a of n.directive.args) used.add(a.value.replace(/^(zone|keys_zone)=/, '').split(':')[0]);
-    }
-    zonesUsed.set(ctx, used);
-  }
+  const used = zonesUsed(ctx);
   let name = base.replace(/[^A-Za-z0-9_]/g, '_');
   while (used.has(name)) name += '_upstream';
   return name;
@@ -66,18 +65,14 @@ function serverSuggestions(ctx: NginxRuleContext, up: Upstream, s: UpstreamServe
 }
 
 /** Per rule run: the passes by the host name of their target (lower-cased), gathered once instead of per finding. */
-const passesByHost = new WeakMap<NginxRuleContext, Map<string, PassTarget[]>>();
+const passesByHost = oncePer((ctx: NginxRuleContext) => {
+  const byHost = new Map<string, PassTarget[]>();
+  for (const p of ctx.upstreams.passes) if (p.address) pushTo(byHost, p.address.host.toLowerCase(), p);
+  return byHost;
+});
 
 function passesToHost(ctx: NginxRuleContext, host: string): PassTarget[] {
-  let byHost = passesByHost.get(ctx);
-  if (!byHost) {
-    byHost = new Map();
-    for (const p of ctx.upstreams.passes) {
-      if (p.address) pushTo(byHost, p.address.host.toLowerCase(), p);
-    }
-    passesByHost.set(ctx, byHost);
-  }
-  return byHost.get(host.toLowerCase()) ?? [];
+  return passesByHost(ctx).get(host.toLowerCase()) ?? [];
 }
 
 function passSuggestions(ctx: NginxRuleContext, t: PassTarget): Fix[] {

@@ -1,4 +1,4 @@
-import { pushTo } from '../../collections';
+import { oncePer, pushTo } from '../../collections';
 import { flagsInForce } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
@@ -21,20 +21,18 @@ function onlyOneServer(t: PassTarget): boolean {
  * The http pass directives for which each *_next_upstream line is (one of) the lines in force, worked out once per run:
  * asked of every line with non_idempotent, a search of all passes each time made n such locations cost n².
  */
-const usersOf = new WeakMap<NginxRuleContext, Map<ConfigNode, PassTarget[]>>();
+const usersOf = oncePer((ctx: NginxRuleContext) => {
+  const users = new Map<ConfigNode, PassTarget[]>();
+  for (const t of ctx.upstreams.passes) {
+    const family = familyOf(t);
+    if (!family || t.module !== 'http') continue;
+    for (const line of ctx.effective(t.node.parent, `${family}_next_upstream`).nodes) pushTo(users, line, t);
+  }
+  return users;
+});
 
 function passesUsing(ctx: NginxRuleContext, node: ConfigNode): PassTarget[] {
-  let users = usersOf.get(ctx);
-  if (!users) {
-    users = new Map();
-    for (const t of ctx.upstreams.passes) {
-      const family = familyOf(t);
-      if (!family || t.module !== 'http') continue;
-      for (const line of ctx.effective(t.node.parent, `${family}_next_upstream`).nodes) pushTo(users, line, t);
-    }
-    usersOf.set(ctx, users);
-  }
-  return users.get(node) ?? [];
+  return usersOf(ctx).get(node) ?? [];
 }
 
 /**

@@ -1,4 +1,4 @@
-import { pushTo } from '../../collections';
+import { oncePer, pushTo } from '../../collections';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { enclosing } from '../../model/nginx-effective';
 import { moduleOf, type PassTarget } from '../../model/nginx-upstreams';
@@ -39,12 +39,8 @@ interface Assignments {
   maps: Map<string, ConfigNode[]>;
 }
 
-const assignmentsOf = new WeakMap<NginxRuleContext, Assignments>();
-
-function assignments(ctx: NginxRuleContext): Assignments {
-  let a = assignmentsOf.get(ctx);
-  if (a) return a;
-  a = { sets: new Map(), order: new Map(), maps: new Map() };
+const assignments = oncePer((ctx: NginxRuleContext): Assignments => {
+  const a: Assignments = { sets: new Map(), order: new Map(), maps: new Map() };
   const sets = ctx.nodes('set');
   for (let k = 0; k < sets.length; k++) {
     const n = sets[k];
@@ -60,9 +56,8 @@ function assignments(ctx: NginxRuleContext): Assignments {
     const variable = m.directive.args[1]?.value;
     if (variable !== undefined) pushTo(a.maps, variable, m);
   }
-  assignmentsOf.set(ctx, a);
   return a;
-}
+});
 
 /** The values `$name` may hold at `at`: from `set` in the blocks around it, else from `map`; undefined when unknown. */
 function valuesOf(ctx: NginxRuleContext, at: ConfigNode, name: string): { values: string[]; from: ConfigNode[] } | undefined {
