@@ -1,3 +1,5 @@
+import { keptWithReads } from './reads';
+
 /** Adds `value` to the list kept under `key`, starting the list on first use (the lists of an index built in one pass). */
 export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
   const list = lists.get(key);
@@ -7,14 +9,9 @@ export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
 
 /**
  * `build`, worked out once per key (a rule run's context, a configuration, a node) and kept while the key lives: for
- * indexes a rule would otherwise rebuild, or a whole list it would otherwise scan, at every line it asks about.
+ * indexes a rule would otherwise rebuild, or a whole list it would otherwise scan, at every line it asks about. What
+ * building it read is noted again at each use (core/reads.ts): another rule may be the one that uses it.
  */
 export function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
-  const made = new WeakMap<K, V>();
-  return (key) => {
-    if (made.has(key)) return made.get(key)!;
-    const value = build(key);
-    made.set(key, value);
-    return value;
-  };
+  return keptWithReads(build);
 }

@@ -1,6 +1,7 @@
 import type { ConfigNode, SourceFile } from './model/nginx-tree';
 import type { Finding, Fix, TextEdit } from './finding';
 import type { Span } from './syntax/nginx/ast';
+import { noteRead, rawText } from './reads';
 
 /** Applies edits to one text; overlapping edits after the first are skipped and returned so callers can retry. */
 export function applyEdits(text: string, edits: TextEdit[]): { text: string; skipped: TextEdit[] } {
@@ -152,7 +153,7 @@ const eols = new WeakMap<{ text: string }, string>();
 export function eolOf(file: { text: string }): string {
   let eol = eols.get(file);
   if (eol === undefined) {
-    eol = file.text.includes('\r\n') ? '\r\n' : '\n';
+    eol = rawText(file).includes('\r\n') ? '\r\n' : '\n';
     eols.set(file, eol);
   }
   return eol;
@@ -163,7 +164,7 @@ const SPACES: string[] = [];
 
 /** The indentation of the line the offset is on. */
 export function indentAt(file: SourceFile, offset: number): string {
-  const text = file.text;
+  const text = rawText(file);
   const start = file.lines.lineStart(file.lines.positionAt(offset).line);
   // Read from the text rather than a copy of the line and a regular expression: no strings but the answer.
   let end = start, tabs = false;
@@ -183,19 +184,22 @@ export function indentAt(file: SourceFile, offset: number): string {
 export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
   if (unterminated(node)) return insertLinesBefore(node, lines);
   const file = node.file;
+  // What is read of the text here (the rest of the line: empty, a comment or more statements) an edit of an argument
+  // cannot change.
+  const text = rawText(file);
   const endLine = file.lines.positionAt(node.directive.end).line;
-  const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : file.text.length;
+  const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : text.length;
   const indent = indentAt(file, node.directive.start);
   const eol = eolOf(file);
-  const rest = file.text.slice(node.directive.end, at).trim();
+  const rest = text.slice(node.directive.end, at).trim();
   if (rest !== '' && !rest.startsWith('#')) {
     const end = node.directive.end;
     if (!lines.some((l) => l.includes('#'))) return { path: file.path, start: end, end, newText: ' ' + lines.join(' ') };
     let after = end;
-    while (file.text.charCodeAt(after) === 32 || file.text.charCodeAt(after) === 9) after++;
+    while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
     return { path: file.path, start: end, end: after, newText: eol + lines.map((l) => indent + l + eol).join('') + indent };
   }
-  const lead = at === file.text.length && !/[\r\n]$/.test(file.text) ? eol : '';
+  const lead = at === text.length && !/[\r\n]$/.test(text) ? eol : '';
   return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
 }
 
@@ -218,7 +222,8 @@ export function insertLinesBefore(node: ConfigNode, lines: string[]): TextEdit {
   const lineStart = file.lines.lineStart(line);
   const indent = indentAt(file, start);
   const eol = eolOf(file);
-  if (file.text.slice(lineStart, start).trim() === '') return { path: file.path, start: lineStart, end: lineStart, newText: lines.map((l) => indent + l + eol).join('') };
+  // Whether the node starts its line: white space before it, which an edit of an argument cannot change.
+  if (rawText(file).slice(lineStart, start).trim() === '') return { path: file.path, start: lineStart, end: lineStart, newText: lines.map((l) => indent + l + eol).join('') };
   if (!lines.some((l) => l.includes('#'))) return { path: file.path, start, end: start, newText: lines.join(' ') + ' ' };
   return { path: file.path, start, end: start, newText: eol + lines.map((l) => indent + l + eol).join('') + indent };
 }
@@ -244,8 +249,18 @@ export function fix(title: string, ...edits: TextEdit[]): Fix {
  * https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_set_header
  */
 export function withInheritedLines(inherited: ConfigNode[] | undefined, added: string[]): string[] {
-  const copies = (inherited ?? []).map((n) => oneLine(n.file.text.slice(n.directive.start, n.directive.end)));
+  const copies = (inherited ?? []).map((n) => oneLine(statementText(n)));
   return [...copies, ...added];
+}
+
+/**
+ * The source of a statement (`proxy_set_header Host $host;`), as a read of its arguments; a block's source holds
+ * every statement inside it, so it counts as a read of the whole text (core/reads.ts).
+ */
+export function statementText(node: ConfigNode): string {
+  if (node.directive.block) return node.file.text.slice(node.directive.start, node.directive.end);
+  noteRead(node.name);
+  return rawText(node.file).slice(node.directive.start, node.directive.end);
 }
 
 /**

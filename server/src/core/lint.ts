@@ -8,12 +8,14 @@ import { allRuleIds, nginxRules } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
 import { findSuppressions, statementLine, type SuppressibleFile } from './suppress';
-import { runRules } from './run-rules';
+import { runRules, type RuleRuns } from './run-rules';
 import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
 import { basename, dirname, join, relative } from './paths';
 import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
+import { ANY, rawText, recordReads, reuseMade, type Made } from './reads';
+import { movedFindings, valueEdit, type ValueEdit } from './model/value-edit';
 
 export interface LintOptions {
   settings: Settings;
@@ -29,12 +31,42 @@ export interface LintOptions {
   fragmentPrefix?: string | null;
   /** Receives per-phase and per-rule times (--timing). */
   timings?: Timings;
+  /**
+   * Keep what each rule found and read (core/reads.ts) in the result, so that the check after an edit can take it as
+   * `previous`. The language server does; the CLI checks each configuration once.
+   */
+  trackReads?: boolean;
+  /**
+   * The result of this configuration's check before an edit, made with trackReads. When the edit changed one argument
+   * of one statement and nothing else (model/value-edit.ts), the rules that never read the arguments of statements of
+   * that name are not run again: what they found is taken, moved by the edit. Everything after the rules (suppressions,
+   * fix checks) is done again as always.
+   */
+  previous?: LintResult;
 }
 
 export interface LintResult {
   config: NginxConfig;
   upstreams: UpstreamGraph;
   findings: Finding[];
+  /** With trackReads: what each rule found and read, for the next check (LintOptions.previous). */
+  runs?: TrackedRuns;
+}
+
+/** What a check made with trackReads keeps for the next one. */
+export interface TrackedRuns {
+  settings: Settings;
+  rules: readonly NginxRule[];
+  /**
+   * Names whose arguments loading the configuration and building its model read (include, upstream, proxy_pass, …):
+   * an edit of one of those changes what every rule is given, so every rule runs again.
+   */
+  structural: ReadonlySet<string>;
+  byRule: Map<string, { findings: Finding[]; reads: ReadonlySet<string> | undefined }>;
+  /** How many rules' findings this check took from the previous one instead of running them. */
+  reused: number;
+  /** The edit those findings were moved by. */
+  edit?: ValueEdit;
 }
 
 export const INTERNAL_ERROR = internalError.id;
@@ -42,7 +74,8 @@ export const INTERNAL_ERROR = internalError.id;
 export function lintNginx(path: string, text: string, host: Host, options: LintOptions): LintResult {
   const { settings } = options;
   const timings = options.timings;
-  const config = timed(timings, 'parse and load includes', () => loadNginxConfig(path, text, host, {
+  const track = !!options.trackReads;
+  const loaded = timed(timings, 'parse and load includes', () => recordReads(() => loadNginxConfig(path, text, host, {
     prefix: settings.nginx.prefix ?? options.fragmentPrefix ?? undefined,
     prefixGuessed: settings.nginx.prefix === undefined && options.fragmentPrefix === null,
     // A fragment is checked on its own only when no configuration in sight includes it (or, with --context, none was
@@ -54,8 +87,12 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     parse: options.parse,
     maxIncludeDepth: settings.limits?.maxIncludeDepth,
     maxDirectives: settings.limits?.maxDirectives,
-  }));
-  const upstreams = timed(timings, 'model (upstreams)', () => buildUpstreamGraph(config));
+  }), track));
+  const config = loaded.value;
+  const model = timed(timings, 'model (upstreams)', () => recordReads(() => buildUpstreamGraph(config), track));
+  const upstreams = model.value;
+  const rules = options.rules ?? nginxRules;
+  const runs = track ? trackedRuns(options.previous, config, settings, rules, new Set([...(loaded.reads ?? []), ...(model.reads ?? [])])) : undefined;
   const byName = new Map<string, ConfigNode[]>();
   for (let k = 0; k < config.all.length; k++) {
     const n = config.all[k];
@@ -68,11 +105,13 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   // `duplicate`, so for a rule none of whose directives is such a name no finding can judge a value that is not there
   // (noValueToJudge), and the lookups up the levels for each of its directives at every finding (tens of thousands on
   // a large tree) are not needed.
-  const duplicateNames = new Map<string, boolean>();
+  // Kept with what working each out read (core/reads.ts): the rule that asks second depends on it too.
+  const duplicateNames = new Map<string, Made<boolean>>();
   const duplicateSomewhere = (name: string): boolean => {
-    let found = duplicateNames.get(name);
-    if (found === undefined) {
-      found = false;
+    const made = duplicateNames.get(name);
+    if (made) return reuseMade(made);
+    const built = recordReads(() => {
+      let found = false;
       const list = byName.get(name);
       // Most names asked (proxy_set_header, server, location) are never single-value: no need to group their
       // thousands of lines by level to learn that.
@@ -93,12 +132,13 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
           found = isDuplicateAtLevel(name, (parent ? parent.children : config.roots).filter((n) => n.name === name));
         }
       }
-      duplicateNames.set(name, found);
-    }
-    return found;
+      return found;
+    });
+    duplicateNames.set(name, built);
+    return built.value;
   };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
-    options.rules ?? nginxRules,
+    rules,
     settings,
     config.entry.path,
     (rule, place): NginxRuleContext => {
@@ -112,7 +152,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
         nodes: (name) => byName.get(name) ?? [],
         effective: (scope, name) => effective(config, scope, name, settings.nginx),
         // The file reader keeps the mark out of the text; a text handed over with it (stdin, another editor) keeps it.
-        byteOrderMark: (file) => markInText(file.text) ?? host.byteOrderMark?.(file.path),
+        // The text's first character, which an edit of an argument never touches.
+        byteOrderMark: (file) => markInText(rawText(file)) ?? host.byteOrderMark?.(file.path),
         report: (r: Report) => {
           if (r.node) {
             mayJudgeDuplicate ??= !!rule.directives?.some(duplicateSomewhere);
@@ -126,8 +167,53 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     },
     (rule, ctx) => rule.check(ctx),
     timings,
+    runs?.ruleRuns,
   ));
-  return { config, upstreams, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
+  return { config, upstreams, ...(runs ? { runs: runs.kept } : {}), findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
+}
+
+/**
+ * The bookkeeping of a check made with trackReads: what each rule found and read goes into `kept`; a rule whose
+ * findings the previous check can give (see LintOptions.previous) is not run.
+ */
+function trackedRuns(previous: LintResult | undefined, config: NginxConfig, settings: Settings, rules: readonly NginxRule[], structural: ReadonlySet<string>): { ruleRuns: RuleRuns; kept: TrackedRuns } {
+  const kept: TrackedRuns = { settings, rules, structural, byRule: new Map(), reused: 0 };
+  const before = previous?.runs;
+  const edit = before && before.settings === settings && before.rules === rules ? editSince(previous.config, config) : undefined;
+  // An edit of a name the loader or the model read changes what every rule is given.
+  if (edit && !structural.has(ANY) && !structural.has(edit.name) && !before!.structural.has(ANY) && !before!.structural.has(edit.name)) kept.edit = edit;
+  return {
+    kept,
+    ruleRuns: {
+      reuse(ruleId) {
+        const e = kept.edit;
+        const was = e && before!.byRule.get(ruleId);
+        if (!e || !was || !was.reads || was.reads.has(ANY) || was.reads.has(e.name)) return undefined;
+        const findings = movedFindings(e, was.findings);
+        if (!findings) return undefined;
+        kept.byRule.set(ruleId, { findings, reads: was.reads });
+        kept.reused++;
+        return findings;
+      },
+      record(ruleId, findings, reads) {
+        kept.byRule.set(ruleId, { findings, reads });
+      },
+    },
+  };
+}
+
+/** The value edit between two checks of one configuration: the same files, one of them changed by a value edit. */
+function editSince(before: NginxConfig, after: NginxConfig): ValueEdit | undefined {
+  if (before.files.length !== after.files.length || before.rootContext !== after.rootContext || before.problems.length !== after.problems.length) return undefined;
+  let edit: ValueEdit | undefined;
+  for (let k = 0; k < before.files.length; k++) {
+    const a = before.files[k], b = after.files[k];
+    if (a === b) continue;
+    if (edit || a.path !== b.path) return undefined;
+    edit = valueEdit(a, b);
+    if (!edit) return undefined;
+  }
+  return edit;
 }
 
 /**

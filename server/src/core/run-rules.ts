@@ -4,6 +4,7 @@ import { internalError } from './rules/common/internal-error';
 import type { RuleMeta } from './rules/rule';
 import type { Settings } from './settings';
 import { timed, type Timings } from './timings';
+import { ANY, recordReads } from './reads';
 
 /** What a rule reports besides where: every server's rule context hands it on with the file and offsets it resolved. */
 export interface ReportBody {
@@ -33,6 +34,7 @@ export function runRules<R extends RuleMeta, C>(
   contextFor: (rule: R, place: Place) => C,
   check: (rule: R, ctx: C) => void,
   timings?: Timings,
+  runs?: RuleRuns,
 ): { findings: Finding[]; ran: Set<string> } {
   const findings: Finding[] = [];
   const ran = new Set<string>();
@@ -42,6 +44,12 @@ export function runRules<R extends RuleMeta, C>(
     const userLevel = settings.rules.get(rule.id)?.level;
     if (userLevel === 'off') continue;
     ran.add(rule.id);
+    const reused = runs?.reuse(rule.id);
+    if (reused) {
+      for (let k = 0; k < reused.length; k++) findings.push(reused[k]);
+      continue;
+    }
+    const from = findings.length;
     // Findings of this rule per file, and where the first one left out over the limit would have been.
     const counts = new Map<string, { n: number; first?: { start: number; end: number } }>();
     const report: Place = (r, path, start, end) => {
@@ -67,9 +75,12 @@ export function runRules<R extends RuleMeta, C>(
         related: cut ? related.slice(0, MAX_RELATED) : related,
       });
     };
+    let reads: Set<string> | undefined;
     try {
-      timed(timings, `rule:${rule.id}`, () => check(rule, contextFor(rule, report)));
+      reads = timed(timings, `rule:${rule.id}`, () => recordReads(() => check(rule, contextFor(rule, report)), !!runs).reads);
     } catch (e) {
+      // What a failing rule read is not known: it runs again after any edit.
+      reads = new Set([ANY]);
       findings.push({
         ruleId: internalError.id,
         severity: 'error',
@@ -81,22 +92,34 @@ export function runRules<R extends RuleMeta, C>(
         related: [],
       });
     }
-    if (limitLevel === 'off') continue;
-    for (const [path, c] of counts) {
-      if (!c.first) continue;
-      findings.push({
-        ruleId: 'analysis-limit',
-        severity: limitLevel ?? 'info',
-        message: `"${rule.id}" found ${c.n} problems in this file; only the first ${max} are reported (--max-findings-per-rule)`,
-        path,
-        start: c.first.start,
-        end: c.first.end,
-        suggestions: [],
-        related: [],
-      });
+    if (limitLevel !== 'off') {
+      for (const [path, c] of counts) {
+        if (!c.first) continue;
+        findings.push({
+          ruleId: 'analysis-limit',
+          severity: limitLevel ?? 'info',
+          message: `"${rule.id}" found ${c.n} problems in this file; only the first ${max} are reported (--max-findings-per-rule)`,
+          path,
+          start: c.first.start,
+          end: c.first.end,
+          suggestions: [],
+          related: [],
+        });
+      }
     }
+    runs?.record(rule.id, findings.slice(from), reads);
   }
   return { findings, ran };
+}
+
+/**
+ * What each rule found in a run and what it read to find it (core/reads.ts), kept so that the next run after a value
+ * edit can take the findings of the rules that did not read the edited statement's arguments (see lintNginx).
+ */
+export interface RuleRuns {
+  /** The findings to take for the rule instead of running it, or undefined to run it. */
+  reuse(ruleId: string): readonly Finding[] | undefined;
+  record(ruleId: string, findings: Finding[], reads: ReadonlySet<string> | undefined): void;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ANY, noteRead } from './reads';
+
 /** Zero-based line and UTF-16 character, as LSP counts them. */
 export interface Position {
   line: number;
@@ -76,8 +78,9 @@ export class LineIndex {
     return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
   }
 
-  /** The line's text without its line break. */
+  /** The line's text without its line break. Text, so a read of every statement (core/reads.ts). */
   lineText(line: number): string {
+    noteRead(ANY);
     const start = this.lineStart(line);
     let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;
     while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;

@@ -15,6 +15,7 @@ import { editsBetween } from '../core/text-diff';
 import { basename, dirname, join } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
+import { rawText } from '../core/reads';
 import type { EditorSettings, ServerEnv } from './settings-source';
 
 interface LoadedSettings {
@@ -62,7 +63,8 @@ export class Workspace {
 
   readonly parse = (path: string, text: string): SourceFile => {
     const hit = this.parseCache.get(path);
-    if (hit && hit.text === text) return hit;
+    // rawText: asked while a configuration is loaded, which notes what it reads (core/reads.ts); this is no such read.
+    if (hit && rawText(hit) === text) return hit;
     // Let go of the previous version's tree before building the new one: nothing else holds it once the edit has
     // invalidated its result, and kept here it stayed alive (and was counted live by any full collection that
     // finished meanwhile) until the new tree replaced it, so two trees of the document were alive during the parse.
@@ -86,6 +88,12 @@ export class Workspace {
     return classify(path, text) === 'apache' ? 'apache' : 'nginx';
   }
 
+  /**
+   * The last check of each configuration an edit invalidated, until it is checked again: when the edit only changed
+   * a value, that check takes the findings of the rules that never read it from this one (LintOptions.previous).
+   */
+  private readonly before = new Map<string, LintResult>();
+
   /** Each entry's findings as its own check gave them, before demoteAcrossEntries. */
   private readonly undemoted = new Map<string, Checked>();
   /** How each result was made (which file, whether as a fragment), so that fixAllEdits can make it again. */
@@ -99,13 +107,17 @@ export class Workspace {
     const settings = this.settingsFor(path);
     const host = overlay ? this.guard(this.env.createHost((p) => overlay.get(p) ?? this.openText(p), this.trusted ? undefined : this.roots)) : this.host();
     // An overlay's texts are parsed without replacing the cached trees of the documents as they are.
-    const parse = overlay ? (p: string, t: string) => (this.parseCache.get(p)?.text === t ? this.parseCache.get(p)! : parseSourceFile(p, t)) : this.parse;
+    const parse = overlay ? (p: string, t: string) => (this.parseCache.has(p) && rawText(this.parseCache.get(p)!) === t ? this.parseCache.get(p)! : parseSourceFile(p, t)) : this.parse;
     const parseApache = overlay ? (p: string, t: string) => (this.apacheCache.get(p)?.text === t ? this.apacheCache.get(p)! : parseApacheSourceFile(p, t)) : this.parseApache;
     let result: Checked;
     if (this.dialectOf(path, text) === 'apache') result = { dialect: 'apache', ...lintApache(path, text, host, { settings, parse: parseApache }) };
     else {
       const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
-      result = { dialect: 'nginx', ...lintNginx(path, text, host, { settings, parse, fragmentPrefix }) };
+      // Fix-all's passes check texts that are not the documents': their results are not the documents' next ones.
+      const before = overlay ? undefined : this.before.get(path);
+      const previous = before && this.checkedAs.get(before as Checked)?.fragment === fragment ? before : undefined;
+      if (!overlay) this.before.delete(path);
+      result = { dialect: 'nginx', ...lintNginx(path, text, host, { settings, parse, fragmentPrefix, trackReads: !overlay, previous }) };
     }
     this.checkedAs.set(result, { path, fragment });
     return result;
@@ -460,11 +472,15 @@ export class Workspace {
    */
   invalidate(path: string): string[] {
     this.views.clear();
+    // Only the checks this edit invalidates are worth keeping: one kept from an earlier edit holds a whole tree.
+    this.before.clear();
     const affected = new Set<string>([path]);
     const host = this.host();
     for (const [owner, result] of this.results) {
       const files = new Set(result.config.files.map((f) => f.path));
       if (owner === path || files.has(path) || this.readsThroughLink(files, path, host)) {
+        const checked = this.undemoted.get(owner) ?? result;
+        if (checked.dialect === 'nginx' && checked.runs) this.before.set(owner, checked);
         this.results.delete(owner);
         this.undemoted.delete(owner);
         files.forEach((f) => affected.add(f));
@@ -505,6 +521,7 @@ export class Workspace {
   /** Files changed on disk, settings changed or the workspace changed: start over. */
   reset(): void {
     this.views.clear();
+    this.before.clear();
     this.results.clear();
     this.undemoted.clear();
     this.closures.clear();

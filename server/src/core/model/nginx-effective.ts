@@ -1,4 +1,5 @@
 import { blockContext, type ConfigNode, type NginxConfig } from './nginx-tree';
+import { noteRead } from '../reads';
 import { nginxDefault, type NginxTarget } from './nginx-defaults';
 import { isKnownNginxDirective } from './nginx-directives';
 import { isDuplicateAtLevel } from './nginx-single-value';
@@ -171,6 +172,8 @@ export function flagsInForce(e: Effective, fallback = ''): readonly string[] {
     if (!words) splitCache.set(text, (words = text.split(/\s+/).filter(Boolean)));
     return words;
   }
+  // The words are the lines' arguments: noted here, for the uses that find them made (core/reads.ts).
+  noteRead(nodes[0].name);
   let words = mergedCache.get(nodes[0]);
   if (!words) {
     const lines = isBitmaskDirective(nodes[0].name, nodes[0].context) ? nodes : [nodes[nodes.length - 1]];

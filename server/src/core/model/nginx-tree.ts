@@ -5,6 +5,7 @@ import type { Directive, NginxAst, Span } from '../syntax/nginx/ast';
 import { parseNginx } from '../syntax/nginx/parser';
 import { isKnownNginxDirective, isNginxBlockDirective, nginxDirective, nginxMaxArgs } from './nginx-directives';
 import { pathMapper, realPathMemo } from './include-paths';
+import { ANY, noteRead } from '../reads';
 
 /**
  * Files the nginx packages put in the configuration folder (nginx's own conf/ and Debian's nginx-common: proxy_params,
@@ -119,12 +120,21 @@ export const DEFAULT_MAX_DIRECTIVES = 2_000_000;
 const NO_CHILDREN: ConfigNode[] = Object.freeze([]) as unknown as ConfigNode[];
 
 export function parseSourceFile(path: string, text: string): SourceFile {
-  return {
-    path,
-    text,
-    ast: parseNginx(text, NGINX_PARSE_OPTIONS),
-    lines: new LineIndex(text),
-  };
+  return new ParsedSourceFile(path, text, parseNginx(text, NGINX_PARSE_OPTIONS), new LineIndex(text));
+}
+
+/** A parsed file whose text, read whole, counts as a read of every directive in it (core/reads.ts). */
+class ParsedSourceFile implements SourceFile {
+  constructor(
+    public readonly path: string,
+    private readonly source: string,
+    public readonly ast: NginxAst,
+    public readonly lines: LineIndex,
+  ) {}
+  get text(): string {
+    noteRead(ANY);
+    return this.source;
+  }
 }
 
 /** The context a block directive opens, given the context it sits in. */

@@ -1,4 +1,5 @@
 import type { TextEdit } from '../../finding';
+import { recordReads, reuseMade, type Made } from '../../reads';
 import { oncePer } from '../../collections';
 import { insertLinesBefore } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
@@ -176,7 +177,8 @@ export interface LocalListen {
 const WILDCARD_V4 = '*';
 const WILDCARD_V6 = '[::]';
 /** Per configuration: port → host (or a wildcard) → the listener there (one per address:port, options merged). */
-const listenCache = new WeakMap<object, Map<number, Map<string, LocalListen>>>();
+/** Per configuration, with what building it read (core/reads.ts). */
+const listenCache = new WeakMap<object, Made<Map<number, Map<string, LocalListen>>>>();
 
 /** `ssl on` (before nginx 1.25.1) in the listener's server block or, inherited, at http level. */
 function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
@@ -198,8 +200,14 @@ function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefi
  * pass target asks.
  */
 function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
-  const cached = listenCache.get(ctx.config);
-  if (cached) return cached;
+  const made = listenCache.get(ctx.config);
+  if (made) return reuseMade(made);
+  const built = recordReads(() => buildLocalListens(ctx));
+  listenCache.set(ctx.config, built);
+  return built.value;
+}
+
+function buildLocalListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
   const byPort = new Map<number, Map<string, LocalListen>>();
   const sslOfBlock = new Map<ConfigNode, ConfigNode | undefined>();
   for (const node of ctx.nodes('listen')) {
@@ -231,7 +239,6 @@ function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListe
     const known = hosts.get(host);
     if (!known || (tls && !known.tls)) hosts.set(host, { node, port, tls });
   }
-  listenCache.set(ctx.config, byPort);
   return byPort;
 }
 

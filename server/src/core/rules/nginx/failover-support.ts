@@ -1,4 +1,5 @@
 import type { RelatedLocation } from '../../finding';
+import { keptWithReads } from '../../reads';
 import { flagsInForce, type Effective } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Address, PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
@@ -80,29 +81,23 @@ interface GroupFacts {
   /** The related-location text of a pass to this group. */
   readonly usedHere: string;
 }
-const groupFacts = new WeakMap<Upstream, GroupFacts>();
-
-function factsOf(up: Upstream): GroupFacts {
-  let f = groupFacts.get(up);
-  if (!f) {
-    let usable = 0;
-    let backups = 0;
-    for (let k = 0; k < up.servers.length; k++) {
-      const s = up.servers[k];
-      if (!isDown(s)) usable++;
-      if (isBackup(s)) backups++;
-    }
-    const primaries = up.servers.length - backups;
-    f = {
-      usable,
-      dynamic: serversAreDynamic(up),
-      description: `upstream "${up.name}" (${primaries} server${primaries === 1 ? '' : 's'}${backups ? ` + ${backups} backup` : ''})`,
-      usedHere: `${up.module === 'stream' ? 'connections' : 'requests'} to upstream "${up.name}" use it here`,
-    };
-    groupFacts.set(up, f);
+/** Per group, made once (with what it read: core/reads.ts). */
+const factsOf = keptWithReads((up: Upstream): GroupFacts => {
+  let usable = 0;
+  let backups = 0;
+  for (let k = 0; k < up.servers.length; k++) {
+    const s = up.servers[k];
+    if (!isDown(s)) usable++;
+    if (isBackup(s)) backups++;
   }
-  return f;
-}
+  const primaries = up.servers.length - backups;
+  return {
+    usable,
+    dynamic: serversAreDynamic(up),
+    description: `upstream "${up.name}" (${primaries} server${primaries === 1 ? '' : 's'}${backups ? ` + ${backups} backup` : ''})`,
+    usedHere: `${up.module === 'stream' ? 'connections' : 'requests'} to upstream "${up.name}" use it here`,
+  };
+});
 
 /** How many `server` lines of the group are not `down`: how often a request may be tried. */
 export function usableServers(up: Upstream): number {

@@ -1,5 +1,6 @@
 import type { TextEdit } from '../../finding';
-import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, unterminated, withInheritedLines } from '../../fix';
+import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, statementText, unterminated, withInheritedLines } from '../../fix';
+import { rawText, recordReads, reuseMade, type Made } from '../../reads';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { Effective } from '../../model/nginx-effective';
 import { hasDuplicate } from '../../model/nginx-single-value';
@@ -29,7 +30,7 @@ export function explicitKeepalive(up: Upstream): ConfigNode | undefined {
 }
 
 export function text(node: ConfigNode): string {
-  return node.file.text.slice(node.directive.start, node.directive.end);
+  return statementText(node);
 }
 
 /** The block a pass directive's settings are read in (its location, `if`, or the fragment's top level). */
@@ -163,14 +164,16 @@ export function connectionCarriesUpgrade(ctx: NginxRuleContext, value: string): 
 }
 
 /** Per configuration, connectionCarriesUpgrade() per Connection value: it depends only on the value and the maps. */
-const carriesCache = new WeakMap<NginxConfig, Map<string, boolean | undefined>>();
+const carriesCache = new WeakMap<NginxConfig, Map<string, Made<boolean | undefined>>>();
 
 function carriesUpgrade(ctx: NginxRuleContext, value: string): boolean | undefined {
   let byValue = carriesCache.get(ctx.config);
   if (!byValue) carriesCache.set(ctx.config, (byValue = new Map()));
-  let c = byValue.get(value);
-  if (c === undefined && !byValue.has(value)) byValue.set(value, (c = connectionCarriesUpgrade(ctx, value)));
-  return c;
+  const made = byValue.get(value);
+  if (made) return reuseMade(made);
+  const built = recordReads(() => connectionCarriesUpgrade(ctx, value));
+  byValue.set(value, built);
+  return built.value;
 }
 
 /** 1 for an Upgrade line, 2 for a Connection line, 0 for any other header (the name in any case, as headerLines() lower-cases it). */
@@ -193,27 +196,33 @@ function isHeaderEvidence(ctx: NginxRuleContext, args: ConfigNode['directive']['
 const NO_NODES: ConfigNode[] = [];
 
 /** Per configuration, the levels that write a proxy_set_header line that is evidence (isHeaderEvidence). */
-const evidenceLevels = new WeakMap<NginxConfig, Set<ConfigNode | null>>();
+const evidenceLevels = new WeakMap<NginxConfig, Made<Set<ConfigNode | null>>>();
 
 /**
  * Whether `scope` or a level above it writes an evidence line: the lines in force come from one of those levels,
  * so with none of them there is no header evidence and no need to look the lines up (for most passes).
  */
 function underHeaderEvidence(ctx: NginxRuleContext, scope: ConfigNode | null): boolean {
-  let levels = evidenceLevels.get(ctx.config);
-  if (!levels) {
-    levels = new Set();
-    const lines = ctx.nodes('proxy_set_header');
-    for (let k = 0; k < lines.length; k++) {
-      if (!levels.has(lines[k].parent) && isHeaderEvidence(ctx, lines[k].directive.args)) levels.add(lines[k].parent);
-    }
-    evidenceLevels.set(ctx.config, levels);
-  }
+  const made = evidenceLevels.get(ctx.config);
+  const levels = made ? reuseMade(made) : evidenceLevelsOf(ctx);
   if (!levels.size) return false;
   for (let level = scope; ; level = level.parent) {
     if (levels.has(level)) return true;
     if (!level) return false;
   }
+}
+
+function evidenceLevelsOf(ctx: NginxRuleContext): Set<ConfigNode | null> {
+  const built = recordReads(() => {
+    const levels = new Set<ConfigNode | null>();
+    const lines = ctx.nodes('proxy_set_header');
+    for (let k = 0; k < lines.length; k++) {
+      if (!levels.has(lines[k].parent) && isHeaderEvidence(ctx, lines[k].directive.args)) levels.add(lines[k].parent);
+    }
+    return levels;
+  });
+  evidenceLevels.set(ctx.config, built);
+  return built.value;
 }
 
 export interface WebSocketGap {
@@ -341,13 +350,16 @@ export function headerEdits(scopeHeaders: ReturnType<typeof headerLines>, anchor
  */
 export function insertAfter(node: ConfigNode, lines: string[]): TextEdit {
   const f = node.file;
+  // Only the rest of the line after the statement is read (a line break, a comment, more statements): an edit of an
+  // argument cannot change which.
+  const source = rawText(f);
   // The usual case, a line break right after the directive, needs no look at the rest of the line.
-  const next = f.text.charCodeAt(node.directive.end);
+  const next = source.charCodeAt(node.directive.end);
   // insertLinesAfter puts them before a statement whose ";" is missing, which would take them for its arguments.
-  if (next === 10 || next === 13 || node.directive.end >= f.text.length || unterminated(node)) return insertLinesAfter(node, lines);
+  if (next === 10 || next === 13 || node.directive.end >= source.length || unterminated(node)) return insertLinesAfter(node, lines);
   const line = f.lines.positionAt(node.directive.end).line;
-  const lineEnd = line + 1 < f.lines.lineCount ? f.lines.lineStart(line + 1) : f.text.length;
-  const rest = f.text.slice(node.directive.end, lineEnd).trim();
+  const lineEnd = line + 1 < f.lines.lineCount ? f.lines.lineStart(line + 1) : source.length;
+  const rest = source.slice(node.directive.end, lineEnd).trim();
   if (rest === '' || rest.startsWith('#')) return insertLinesAfter(node, lines);
   return { path: f.path, start: node.directive.end, end: node.directive.end, newText: ' ' + lines.join(' ') };
 }
@@ -355,12 +367,14 @@ export function insertAfter(node: ConfigNode, lines: string[]): TextEdit {
 /** Removes a directive's whole line when it is alone on it, else just the directive. */
 export function deleteLine(node: ConfigNode): TextEdit {
   const f = node.file;
+  // Only white space and comments around the statement decide (an edit of an argument changes neither).
+  const source = rawText(f);
   const line = f.lines.positionAt(node.directive.start).line;
   const start = f.lines.lineStart(line);
   const endLine = f.lines.positionAt(node.directive.end).line;
-  const next = endLine + 1 < f.lines.lineCount ? f.lines.lineStart(endLine + 1) : f.text.length;
-  const before = f.text.slice(start, node.directive.start);
-  const after = f.text.slice(node.directive.end, next);
+  const next = endLine + 1 < f.lines.lineCount ? f.lines.lineStart(endLine + 1) : source.length;
+  const before = source.slice(start, node.directive.start);
+  const after = source.slice(node.directive.end, next);
   if (before.trim() === '' && (after.trim() === '' || after.trim().startsWith('#'))) return { path: f.path, start, end: next, newText: '' };
   return replaceSpan(f, node.directive, '');
 }

@@ -1,4 +1,5 @@
 import { allNginxDirectiveNames, nginxDirective, type DirectiveInfo } from '../../model/nginx-directives';
+import { rawText } from '../../reads';
 import { allowedIn as contextsInTree, type ConfigNode, type NginxConfig, type SourceFile } from '../../model/nginx-tree';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 
@@ -176,7 +177,9 @@ function templateLines(file: SourceFile): ReadonlySet<number> {
     const lines = new Set<number>();
     TEMPLATE_MARKUP_ALL.lastIndex = 0;
     // No pattern of the markup spans a line break, so each match marks the one line it starts on.
-    for (let m = TEMPLATE_MARKUP_ALL.exec(file.text); m; m = TEMPLATE_MARKUP_ALL.exec(file.text)) lines.add(file.lines.positionAt(m.index).line);
+    // Read without noting: model/value-edit.ts takes an edit that adds or removes markup on its line for no value edit.
+    const text = rawText(file);
+    for (let m = TEMPLATE_MARKUP_ALL.exec(text); m; m = TEMPLATE_MARKUP_ALL.exec(text)) lines.add(file.lines.positionAt(m.index).line);
     markedLines.set(file, (marked = lines));
   }
   return marked;

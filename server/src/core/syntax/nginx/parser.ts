@@ -1,5 +1,6 @@
 import type { Arg, Block, Comment, Directive, NginxAst, Quote, Span, SyntaxProblem } from './ast';
 import { scanLuaBlockBody } from './lua-body';
+import { noteRead } from '../../reads';
 
 /**
  * A tolerant parser that follows nginx's own tokenizer (ngx_conf_read_token in src/core/ngx_conf_file.c)
@@ -36,6 +37,7 @@ export interface ParseOptions {
 /**
  * A directive as parsed. The name's span is derived when asked for (errors, hovers, outlines) instead of being an
  * object of its own on every directive: a 100k-line tree would carry 100,000 of them through garbage collection.
+ * Its arguments are read through a getter that notes the name for whoever keeps track (core/reads.ts).
  */
 class ParsedDirective implements Directive {
   block: Block | null = null;
@@ -43,11 +45,15 @@ class ParsedDirective implements Directive {
     public name: string,
     public start: number,
     private readonly nameEnd: number,
-    public args: Arg[],
+    private readonly argList: Arg[],
     public terminated: boolean,
     public end: number,
     public parent: Directive | null,
   ) {}
+  get args(): Arg[] {
+    noteRead(this.name);
+    return this.argList;
+  }
   get nameSpan(): Span {
     return { start: this.start, end: this.nameEnd };
   }

@@ -1,0 +1,102 @@
+/**
+ * Which directives' arguments a piece of work read: what lets the language server check a typed value again by
+ * running only the rules that looked at it (see model/value-edit.ts and lintNginx's `previous`).
+ *
+ * While a frame is open, every read of a parsed nginx directive's `args` notes the directive's name, and every read of
+ * a file's whole text notes ANY (text can hold any directive's value, so such work depends on every edit). Work that
+ * keeps what it derived from arguments for later work (the memos of oncePer and the model's caches) keeps what it
+ * read with it and notes it again for whoever uses the result, so a rule that finds an index another rule built still
+ * depends on what the index was built from. With no frame open (the CLI, every run not asked to keep track), a read
+ * costs one comparison.
+ */
+
+/** The name noted for a read of raw file text: the work depends on every edit. */
+export const ANY = '\0any';
+
+let frame: Set<string> | null = null;
+
+/** Notes that the arguments of directives called `name` were read. */
+export function noteRead(name: string): void {
+  if (frame !== null) frame.add(name);
+}
+
+/** Notes again what work whose result is being reused had read (undefined: not known, so everything). */
+export function replayReads(reads: ReadonlySet<string> | undefined): void {
+  if (frame === null) return;
+  if (reads === undefined) {
+    frame.add(ANY);
+    return;
+  }
+  for (const r of reads) frame.add(r);
+}
+
+export function tracking(): boolean {
+  return frame !== null;
+}
+
+/**
+ * Runs `work` in a frame of its own and returns what it read (undefined when no frame is open and `always` is not
+ * set: nobody is keeping track). What the work read is also read by the frame around it.
+ */
+export function recordReads<T>(work: () => T, always = false): Made<T> & { reads: Set<string> | undefined } {
+  const outer = frame;
+  if (outer === null && !always) return { value: work(), reads: undefined };
+  const mine = new Set<string>();
+  frame = mine;
+  try {
+    return { value: work(), reads: mine };
+  } finally {
+    frame = outer;
+    if (outer !== null) for (const r of mine) outer.add(r);
+  }
+}
+
+/** Runs `work` without noting anything: for reads that an edit of an argument cannot change (indentation, line ends). */
+export function untracked<T>(work: () => T): T {
+  const outer = frame;
+  frame = null;
+  try {
+    return work();
+  } finally {
+    frame = outer;
+  }
+}
+
+/**
+ * A file's whole text, read without noting anything: for reads an edit that keeps to one argument's characters cannot
+ * change (indentation, line ends, what else is on a line besides a statement), which model/value-edit.ts makes sure of.
+ */
+export function rawText(file: { readonly text: string }): string {
+  const outer = frame;
+  frame = null;
+  const text = file.text;
+  frame = outer;
+  return text;
+}
+
+/** A value some work made, kept with what the work read (undefined: made while nobody kept track). */
+export interface Made<T> {
+  value: T;
+  reads: ReadonlySet<string> | undefined;
+}
+
+/** The value of `made`, noting what making it read. */
+export function reuseMade<T>(made: Made<T>): T {
+  if (frame !== null) replayReads(made.reads);
+  return made.value;
+}
+
+/**
+ * `build(key)` worked out once per key and kept while the key lives, with what building it read: each later use notes
+ * that again, so whoever uses a value another rule built depends on what it was built from.
+ */
+export function keptWithReads<K extends object, V>(build: (key: K) => V): (key: K) => V {
+  const kept = new WeakMap<K, Made<V>>();
+  return (key) => {
+    const made = kept.get(key);
+    if (made) return reuseMade(made);
+    const built = recordReads(() => build(key));
+    kept.set(key, built);
+    return built.value;
+  };
+}
