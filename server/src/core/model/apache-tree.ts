@@ -321,15 +321,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
         else state.modulesIncomplete();
       } else if (d.lname === 'macro' && args.length >= 1 && !unresolved) {
-        // A <Macro> read from a body as a Use expands it is left alone: httpd names its place by the expansion.
-        const r = uncertain || htaccess || expanding ? undefined : macroDefinitionError(node);
+        const r = uncertain || htaccess ? undefined : macroDefinitionError(node, httpdPlace(node));
         if (r) macroErrors.push({ node, ...r });
         macros.set(args[0].toLowerCase(), node);
         definedAt.set(node, uncertain ? -1 : macroState.holes);
         if (uncertain) macroState.unsure = true;
         else macroState.anyMacro = true;
       } else if (d.lname === 'macro') {
-        const r = uncertain || htaccess || expanding || unresolved ? undefined : macroDefinitionError(node);
+        const r = uncertain || htaccess || unresolved ? undefined : macroDefinitionError(node, httpdPlace(node));
         if (r) macroErrors.push({ node, ...r });
         macroState.unsure = true;
       } else if (d.lname === 'undefmacro') {
@@ -376,6 +375,22 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
    * from a file it cannot see): then what the Use holds stays unknown.
    * https://httpd.apache.org/docs/2.4/mod/mod_macro.html
    */
+  /** The <Macro> each Use expanded, for the names httpd gives the lines of its body (see httpdPlace). */
+  const expandedMacro = new Map<ApacheNode, ApacheNode>();
+  /**
+   * Where httpd's messages say a line is ("defined on line N of "name"", "used on line N of "name""): for a line of a
+   * file, the last physical line of a `\`-continued line and the file's path; for a line of a macro body as a Use
+   * expanded it, its place among the body's lines (mod_macro keeps no comment lines, and a continued line as one) in
+   * "macro 'm' (defined on …) used on line … of …", the name mod_macro gives each expansion (use_macro in mod_macro.c).
+   */
+  const httpdPlace = (node: ApacheNode): MacroPlace => {
+    const macro = node.macro && expandedMacro.get(node.macro);
+    if (!node.macro || !macro) return { line: lastLineOf(node.file, node.directive.start) + 1, name: node.file.path };
+    const def = httpdPlace(macro);
+    const use = httpdPlace(node.macro);
+    return { line: bodyLineOf(macro, node.directive.start), name: `macro '${macro.args[0].toLowerCase()}' (defined on line ${def.line} of "${def.name}") used on line ${use.line} of "${use.name}"` };
+  };
+
   /** Whether no file proxylint cannot see, nor a section it cannot decide, may have defined or dropped a macro above. */
   const allMacrosSeen = () => !macroState.holes && !macroState.unsure && !macroState.doubtful && !htaccess && isApacheEntry(entry);
 
@@ -430,10 +445,12 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     if (!params || params.some((p) => p === '')) return undefined;
     if (params.length !== values.length) {
       if (!sure) return undefined;
-      const defined = `line ${macro.file.lines.positionAt(macro.directive.start).line + 1} of "${macro.file.path}"`;
+      const place = httpdPlace(macro);
+      const defined = `line ${place.line} of "${place.name}"`;
       const why = `<Macro ${macro.args[0]}> has ${params.length === 0 ? 'no parameters' : `${params.length} parameter${params.length === 1 ? '' : 's'} (${params.join(' ')})`}, and this Use gives ${values.length === 0 ? 'no value' : `${values.length} value${values.length === 1 ? '' : 's'}`}${values.length > params.length ? ' (a value with spaces needs quotes around it)' : ''}`;
       return { says: `macro '${key}' (defined on ${defined}) used with ${values.length} arguments instead of ${params.length}`, why, macroAt: macro };
     }
+    expandedMacro.set(node, macro);
     let body = macroBodies.get(macro);
     if (!body) macroBodies.set(macro, (body = macroBody(macro)));
     const saved = macroParams;
@@ -708,6 +725,41 @@ export function isApacheEntry(file: ApacheSourceFile): boolean {
   return file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')));
 }
 
+/** A line as httpd's messages name it: a one-based line number in a file, or in a macro body as a Use expanded it. */
+interface MacroPlace {
+  line: number;
+  name: string;
+}
+
+/** The zero-based physical line where the (maybe `\`-continued) line holding `offset` ends. */
+function lastLineOf(file: ApacheSourceFile, offset: number): number {
+  const spans = file.ast.continued;
+  let lo = 0, hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].end < offset) lo = mid + 1;
+    else if (spans[mid].start > offset) hi = mid - 1;
+    else return file.lines.positionAt(spans[mid].end).line;
+  }
+  return file.lines.positionAt(offset).line;
+}
+
+/**
+ * The one-based place of the line at `offset` among the lines mod_macro keeps of a `<Macro>` body: each line after the
+ * tag's, a continued line counted once, with no comment lines (get_lines_till_end_token in mod_macro.c skips them).
+ */
+function bodyLineOf(macro: ApacheNode, offset: number): number {
+  const file = macro.file;
+  const target = file.lines.positionAt(offset).line;
+  let count = 0;
+  for (let l = lastLineOf(file, macro.directive.start) + 1; l <= target; ) {
+    const end = lastLineOf(file, file.lines.lineStart(l));
+    if (!/^[ \t]*#/.test(file.lines.lineText(l)) || end >= target) count++;
+    l = end + 1;
+  }
+  return count;
+}
+
 /** mod_macro's flags, which may come between a macro's name and its parameters, in any case. */
 const MACRO_FLAGS = new Set(['/ignoreemptyargs', '/ignorebadnesting']);
 
@@ -730,14 +782,14 @@ export function macroParameters(macro: ApacheNode): string[] | undefined {
  * empty name or the same name again further on. What it only warns about (AH02796 a parameter without $, % or @;
  * AH02797 one that is the start of another; AH02802 a macro defined again; AH02799 an empty body) does not stop it.
  */
-function macroDefinitionError(node: ApacheNode): Omit<MacroError, 'node'> | undefined {
+function macroDefinitionError(node: ApacheNode, place: MacroPlace): Omit<MacroError, 'node'> | undefined {
   // A tag without its ">" is the parser's to report, with httpd's words for it.
   if (node.directive.section?.tagOpen) return undefined;
   if (node.args.length === 0) return { says: '<Macro macro definition: empty name', why: '<Macro> needs a name for Use to call it by' };
   if (node.args[0] === '') return { says: '<Macro macro definition: name not found', why: 'the name is an empty word ("")' };
   const params = macroParameters(node);
   if (!params) return undefined;
-  const where = `macro '${node.args[0].toLowerCase()}' (defined on line ${node.file.lines.positionAt(node.directive.start).line + 1} of "${node.file.path}")`;
+  const where = `macro '${node.args[0].toLowerCase()}' (defined on line ${place.line} of "${place.name}")`;
   for (let i = 0; i < params.length; i++) {
     if (params[i] === '') return { says: `${where}: empty argument #${i + 1} name`, why: `parameter ${i + 1} is an empty word ("")` };
     const j = params.indexOf(params[i], i + 1);
@@ -760,7 +812,8 @@ function macroBody(macro: ApacheNode): ApacheDirective[] {
   const section = macro.directive.section;
   if (!section?.close) return [];
   const text = macro.file.text;
-  const from = text.indexOf('\n', macro.directive.start);
+  // The body starts after the tag's line, which a `\` may continue onto the next ones.
+  const from = text.indexOf('\n', macro.file.lines.lineStart(lastLineOf(macro.file, macro.directive.start)));
   const to = section.close.start;
   if (from < 0 || from >= to) return [];
   const blank = (t: string) => t.replace(/[^\n]/g, ' ');
