@@ -321,14 +321,14 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
         else state.modulesIncomplete();
       } else if (d.lname === 'macro' && args.length >= 1 && !unresolved) {
-        const r = uncertain || htaccess ? undefined : macroDefinitionError(node, httpdPlace(node));
+        const r = uncertain || htaccess ? undefined : macroDefinitionError(node, () => httpdPlace(node));
         if (r) macroErrors.push({ node, ...r });
         macros.set(args[0].toLowerCase(), node);
         definedAt.set(node, uncertain ? -1 : macroState.holes);
         if (uncertain) macroState.unsure = true;
         else macroState.anyMacro = true;
       } else if (d.lname === 'macro') {
-        const r = uncertain || htaccess || unresolved ? undefined : macroDefinitionError(node, httpdPlace(node));
+        const r = uncertain || htaccess || unresolved ? undefined : macroDefinitionError(node, () => httpdPlace(node));
         if (r) macroErrors.push({ node, ...r });
         macroState.unsure = true;
       } else if (d.lname === 'undefmacro') {
@@ -782,20 +782,24 @@ export function macroParameters(macro: ApacheNode): string[] | undefined {
  * empty name or the same name again further on. What it only warns about (AH02796 a parameter without $, % or @;
  * AH02797 one that is the start of another; AH02802 a macro defined again; AH02799 an empty body) does not stop it.
  */
-function macroDefinitionError(node: ApacheNode, place: MacroPlace): Omit<MacroError, 'node'> | undefined {
+function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit<MacroError, 'node'> | undefined {
   // A tag without its ">" is the parser's to report, with httpd's words for it.
   if (node.directive.section?.tagOpen) return undefined;
   if (node.args.length === 0) return { says: '<Macro macro definition: empty name', why: '<Macro> needs a name for Use to call it by' };
   if (node.args[0] === '') return { says: '<Macro macro definition: name not found', why: 'the name is an empty word ("")' };
   const params = macroParameters(node);
   if (!params) return undefined;
-  const where = `macro '${node.args[0].toLowerCase()}' (defined on line ${place.line} of "${place.name}")`;
+  // Worked out only for a line that is refused: a body's place counts its lines.
+  const where = () => {
+    const place = placeOf();
+    return `macro '${node.args[0].toLowerCase()}' (defined on line ${place.line} of "${place.name}")`;
+  };
   for (let i = 0; i < params.length; i++) {
-    if (params[i] === '') return { says: `${where}: empty argument #${i + 1} name`, why: `parameter ${i + 1} is an empty word ("")` };
+    if (params[i] === '') return { says: `${where()}: empty argument #${i + 1} name`, why: `parameter ${i + 1} is an empty word ("")` };
     const j = params.indexOf(params[i], i + 1);
     if (j > i) {
       return {
-        says: `argument name conflict in ${where}: argument '${params[i]}': #${i + 1} and #${j + 1}, change argument names!`,
+        says: `argument name conflict in ${where()}: argument '${params[i]}': #${i + 1} and #${j + 1}, change argument names!`,
         why: `parameters ${i + 1} and ${j + 1} have the same name, so a Use could not tell which value goes where`,
       };
     }
