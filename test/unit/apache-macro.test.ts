@@ -77,3 +77,40 @@ test('a macro used many times stays within the directive limit', () => {
   const r = lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: { ...defaultSettings(), limits: { ...defaultSettings().limits, maxDirectives: 10_000 } } });
   assert.ok(r.config.all.length < 12_000, String(r.config.all.length));
 });
+
+test('half-typed <Macro>, Use and UndefMacro lines never throw, and what httpd would say of them is reported once', () => {
+  const head = 'LoadModule mpm_event_module modules/mod_mpm_event.so\nLoadModule macro_module modules/mod_macro.so\n';
+  const said = (text: string) => lint(head + text).findings.filter((f) => f.ruleId === 'syntax-error').map((f) => f.message);
+  for (const text of ['<Macro', '<Macro\n', '<Macro A', '<Macro A $x', '<Macro A $x>', '<Macro A $x>\n  Use', '</Macro', 'Use', 'Use ', 'UndefMacro', 'UndefMacro ', '<Macro "', '<Macro A "$x>\n</Macro>\nUndefMacro "a']) {
+    assert.ok(Array.isArray(said(text)), text);
+  }
+  // A tag without its ">" is the parser's to report: not also a <Macro> with no name.
+  assert.deepEqual(said('<Macro\n').filter((m) => /empty name/.test(m)), []);
+  assert.deepEqual(said('UndefMacro\n'), ['httpd refuses to start: "UndefMacro takes one argument, Remove a macro definition." (UndefMacro needs the name of a macro, and the line has none)']);
+});
+
+test('what proxylint cannot see keeps it quiet about UndefMacro, never about the line itself', () => {
+  const settings = defaultSettings();
+  const said = (path: string, text: string) =>
+    lintApache(path, text, memHost({ [path]: text }), { settings }).findings.filter((f) => f.ruleId === 'syntax-error').map((f) => /^httpd refuses to start: "(.*)" \(/.exec(f.message)?.[1]);
+  const main = 'LoadModule mpm_event_module modules/mod_mpm_event.so\nLoadModule macro_module modules/mod_macro.so\n';
+  // A file on its own, a missing include above, a <Macro> in a section proxylint cannot decide: the macro may be there.
+  assert.deepEqual(said('/c/sites-enabled/a.conf', 'UndefMacro Site\n'), []);
+  assert.deepEqual(said('/c/httpd.conf', `${main}Include /srv/macros.conf\nUndefMacro Site\n`), []);
+  assert.deepEqual(said('/c/httpd.conf', `${main}<IfDefine PROD>\n<Macro Site>\n</Macro>\n</IfDefine>\nUndefMacro Site\n`), []);
+  // The count of words is the line's own: httpd checks it before anything else.
+  assert.deepEqual(said('/c/sites-enabled/a.conf', 'UndefMacro Site Other\n'), ['UndefMacro takes one argument, Remove a macro definition.']);
+  // Dropped, then defined again: the new definition is the one Use and UndefMacro see.
+  assert.deepEqual(said('/c/httpd.conf', `${main}<Macro Site $a>\n</Macro>\nUndefMacro Site\n<Macro Site>\n</Macro>\nUse Site\nUndefMacro site\nUndefMacro site\n`), [`cannot remove undefined macro 'site'`]);
+  // A <Macro> with a parameter named by a Define proxylint cannot read is not checked.
+  assert.deepEqual(said('/c/httpd.conf', `${main}<Macro Site \${A} \${A}>\n</Macro>\n`), []);
+});
+
+test('a <Macro> body ends at a line whose first word is </Macro>, and only a "<Macro" word nests', () => {
+  const body = (text: string) => lint(text).config.all.filter((n) => n.lname === 'macro').map((n) => n.directive.section?.closed);
+  assert.deepEqual(body('<Macro A>\n</Macro >\n</Macro># c\n</MACRO>\n'), [true]);
+  assert.equal(lint('<Macro A>\n</Macro >\n</Macro># c\n</MACRO>\n').config.files[0].ast.problems.length, 0);
+  // "<Macro>" opens no nested macro: the first </Macro> ends A, and the second has nothing to close.
+  assert.deepEqual(lint('<Macro A>\n<Macro>\n</Macro>\n</Macro>\n').config.files[0].ast.problems.map((p) => p.message), ['</Macro> without matching <Macro> section: httpd refuses to start']);
+  assert.equal(lint('<Macro A>\n<Macro B>\n</Macro>\n</Macro>\n').config.files[0].ast.problems.length, 0);
+});

@@ -112,13 +112,14 @@ export interface ApacheConfig {
    */
   includeTargets: Map<ApacheDirective, string[]>;
   /**
-   * `Use` lines mod_macro refuses, which stop httpd while it reads the configuration (see expandUse): only where the
-   * configuration shows it for sure, with httpd's words.
+   * mod_macro lines httpd refuses, which stop it while it reads the configuration: a `Use` (see expandUse), an
+   * `UndefMacro` (see undefMacroError), a `<Macro>` (see macroDefinitionError). Only where the configuration shows it
+   * for sure, with httpd's words.
    */
   macroErrors: MacroError[];
 }
 
-/** A `Use` line httpd refuses: `says` is apache2 -t's message; `macroAt` the `<Macro>` it names, when there is one. */
+/** A mod_macro line httpd refuses: `says` is apache2 -t's message; `macroAt` the `<Macro>` it names, when there is one. */
 export interface MacroError {
   node: ApacheNode;
   says: string;
@@ -320,14 +321,20 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         if (nameKnown) state.loadModule(args[0], !uncertain, where(d, file));
         else state.modulesIncomplete();
       } else if (d.lname === 'macro' && args.length >= 1 && !unresolved) {
+        const r = uncertain || htaccess ? undefined : macroDefinitionError(node, () => httpdPlace(node));
+        if (r) macroErrors.push({ node, ...r });
         macros.set(args[0].toLowerCase(), node);
         definedAt.set(node, uncertain ? -1 : macroState.holes);
         if (uncertain) macroState.unsure = true;
         else macroState.anyMacro = true;
       } else if (d.lname === 'macro') {
+        const r = uncertain || htaccess || unresolved ? undefined : macroDefinitionError(node, () => httpdPlace(node));
+        if (r) macroErrors.push({ node, ...r });
         macroState.unsure = true;
-      } else if (d.lname === 'undefmacro' && args.length >= 1) {
-        macros.delete(args[0].toLowerCase());
+      } else if (d.lname === 'undefmacro') {
+        const r = undefMacroError(node);
+        if (r && !uncertain && !htaccess) macroErrors.push({ node, ...r });
+        if (args.length >= 1) macros.delete(args[0].toLowerCase());
         if (uncertain || unresolved) macroState.unsure = true;
       } else if (d.lname === 'use') {
         const r = expandUse(node, parent, stack, out, uncertain);
@@ -368,14 +375,52 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
    * from a file it cannot see): then what the Use holds stays unknown.
    * https://httpd.apache.org/docs/2.4/mod/mod_macro.html
    */
+  /** The <Macro> each Use expanded, for the names httpd gives the lines of its body (see httpdPlace). */
+  const expandedMacro = new Map<ApacheNode, ApacheNode>();
+  /**
+   * Where httpd's messages say a line is ("defined on line N of "name"", "used on line N of "name""): for a line of a
+   * file, the last physical line of a `\`-continued line and the file's path; for a line of a macro body as a Use
+   * expanded it, its place among the body's lines (mod_macro keeps no comment lines, and a continued line as one) in
+   * "macro 'm' (defined on …) used on line … of …", the name mod_macro gives each expansion (use_macro in mod_macro.c).
+   */
+  const httpdPlace = (node: ApacheNode): MacroPlace => {
+    const macro = node.macro && expandedMacro.get(node.macro);
+    if (!node.macro || !macro) return { line: lastLineOf(node.file, node.directive.start) + 1, name: node.file.path };
+    const def = httpdPlace(macro);
+    const use = httpdPlace(node.macro);
+    return { line: bodyLineOf(macro, node.directive.start), name: `macro '${macro.args[0].toLowerCase()}' (defined on line ${def.line} of "${def.name}") used on line ${use.line} of "${use.name}"` };
+  };
+
+  /** Whether no file proxylint cannot see, nor a section it cannot decide, may have defined or dropped a macro above. */
+  const allMacrosSeen = () => !macroState.holes && !macroState.unsure && !macroState.doubtful && !htaccess && isApacheEntry(entry);
+
+  /**
+   * `UndefMacro name`: what stops httpd at this line when proxylint is sure of it, in mod_macro's order (apache2 -t
+   * 2.4.68): one word, not empty ("UndefMacro takes one argument", httpd's own check of the count), then a <Macro> read
+   * before it, then one of that name still defined (dropping a macro that is not there is an error, not a warning).
+   */
+  const undefMacroError = (node: ApacheNode): Omit<MacroError, 'node'> | undefined => {
+    const words = node.directive.args;
+    if (words.length !== 1 || words[0].value === '') {
+      const why = words.length === 0 ? 'UndefMacro needs the name of a macro, and the line has none'
+        : words.length === 1 ? 'the name is an empty word ("")'
+        : `UndefMacro drops one macro per line, and this one has ${words.length} words${words.some((w) => w.quote === null && w.value.startsWith('#')) ? ' (a "#" after a directive starts no comment)' : ''}`;
+      return { says: 'UndefMacro takes one argument, Remove a macro definition.', why };
+    }
+    if (node.unresolved || !allMacrosSeen()) return undefined;
+    if (!macroState.anyMacro) return { says: 'no macro defined before UndefMacro', why: 'no <Macro> comes before this line' };
+    const key = node.args[0].toLowerCase();
+    if (!macros.has(key)) return { says: `cannot remove undefined macro '${key}'`, why: `no <Macro ${node.args[0]}> is defined above this line, or an UndefMacro above has dropped it already` };
+    return undefined;
+  };
+
   const expandUse = (node: ApacheNode, parent: ApacheNode | null, stack: string[], out: ApacheNode[], uncertain: boolean): true | Omit<MacroError, 'node'> | undefined => {
     // Like an Include, a Use adds lines: past the directive limit it is left unexpanded.
     if (node.unresolved || all.length > maxDirectives) return undefined;
     // A value with a space that came from a parameter: httpd puts it into the line's text and splits the line again,
     // so the count of words is not the one parsed here.
     if (node.directive.args.some((a, k) => node.args[k] !== a.value && /\s/.test(node.args[k]))) return undefined;
-    // Whether no file proxylint cannot see, nor a section it cannot decide, may have defined or dropped a macro above.
-    const allSeen = !macroState.holes && !macroState.unsure && !macroState.doubtful && !htaccess && isApacheEntry(entry);
+    const allSeen = allMacrosSeen();
     // mod_macro's checks, in its order (apache2 -t 2.4.68): a macro must have been defined before any Use, the Use must
     // name one, the name must be defined, must not be in use by an enclosing Use, and must get one value per parameter.
     if (node.args.length === 0) {
@@ -395,15 +440,17 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       const chain = [...activeMacros.slice(activeMacros.indexOf(key)), key].join(' → ');
       return sure ? { says: `recursive use of macro '${key}' is invalid`, why: `the Use lines expand into each other without end: ${chain}`, macroAt: macro } : undefined;
     }
-    const params = macro.args.slice(1);
+    const params = macroParameters(macro);
     const values = node.args.slice(1);
-    if (params.some((p) => p === '')) return undefined;
+    if (!params || params.some((p) => p === '')) return undefined;
     if (params.length !== values.length) {
       if (!sure) return undefined;
-      const defined = `line ${macro.file.lines.positionAt(macro.directive.start).line + 1} of "${macro.file.path}"`;
+      const place = httpdPlace(macro);
+      const defined = `line ${place.line} of "${place.name}"`;
       const why = `<Macro ${macro.args[0]}> has ${params.length === 0 ? 'no parameters' : `${params.length} parameter${params.length === 1 ? '' : 's'} (${params.join(' ')})`}, and this Use gives ${values.length === 0 ? 'no value' : `${values.length} value${values.length === 1 ? '' : 's'}`}${values.length > params.length ? ' (a value with spaces needs quotes around it)' : ''}`;
       return { says: `macro '${key}' (defined on ${defined}) used with ${values.length} arguments instead of ${params.length}`, why, macroAt: macro };
     }
+    expandedMacro.set(node, macro);
     let body = macroBodies.get(macro);
     if (!body) macroBodies.set(macro, (body = macroBody(macro)));
     const saved = macroParams;
@@ -678,6 +725,88 @@ export function isApacheEntry(file: ApacheSourceFile): boolean {
   return file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')));
 }
 
+/** A line as httpd's messages name it: a one-based line number in a file, or in a macro body as a Use expanded it. */
+interface MacroPlace {
+  line: number;
+  name: string;
+}
+
+/** The zero-based physical line where the (maybe `\`-continued) line holding `offset` ends. */
+function lastLineOf(file: ApacheSourceFile, offset: number): number {
+  const spans = file.ast.continued;
+  let lo = 0, hi = spans.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].end < offset) lo = mid + 1;
+    else if (spans[mid].start > offset) hi = mid - 1;
+    else return file.lines.positionAt(spans[mid].end).line;
+  }
+  return file.lines.positionAt(offset).line;
+}
+
+/**
+ * The one-based place of the line at `offset` among the lines mod_macro keeps of a `<Macro>` body: each line after the
+ * tag's, a continued line counted once, with no comment lines (get_lines_till_end_token in mod_macro.c skips them).
+ */
+function bodyLineOf(macro: ApacheNode, offset: number): number {
+  const file = macro.file;
+  const target = file.lines.positionAt(offset).line;
+  let count = 0;
+  for (let l = lastLineOf(file, macro.directive.start) + 1; l <= target; ) {
+    const end = lastLineOf(file, file.lines.lineStart(l));
+    if (!/^[ \t]*#/.test(file.lines.lineText(l)) || end >= target) count++;
+    l = end + 1;
+  }
+  return count;
+}
+
+/** mod_macro's flags, which may come between a macro's name and its parameters, in any case. */
+const MACRO_FLAGS = new Set(['/ignoreemptyargs', '/ignorebadnesting']);
+
+/**
+ * The parameters of `<Macro name [/flags…] params…>`: the words after the name, without the flags mod_macro takes
+ * first (`<Macro Site /IgnoreEmptyArgs $host>` has one parameter). Undefined when a word there starts with "/" and is no
+ * flag: httpd warns and reads what follows in ways that depend on the spacing.
+ */
+export function macroParameters(macro: ApacheNode): string[] | undefined {
+  let k = 1;
+  for (; k < macro.args.length && macro.directive.args[k]?.quote === null && macro.args[k].startsWith('/'); k++) {
+    if (!MACRO_FLAGS.has(macro.args[k].toLowerCase())) return undefined;
+  }
+  return macro.args.slice(k);
+}
+
+/**
+ * What stops httpd at a `<Macro …>` line itself, in mod_macro's order (macro_section and check_macro_arguments in
+ * modules/core/mod_macro.c; the words as apache2 -t 2.4.68 prints them): no name, then for each parameter in turn an
+ * empty name or the same name again further on. What it only warns about (AH02796 a parameter without $, % or @;
+ * AH02797 one that is the start of another; AH02802 a macro defined again; AH02799 an empty body) does not stop it.
+ */
+function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit<MacroError, 'node'> | undefined {
+  // A tag without its ">" is the parser's to report, with httpd's words for it.
+  if (node.directive.section?.tagOpen) return undefined;
+  if (node.args.length === 0) return { says: '<Macro macro definition: empty name', why: '<Macro> needs a name for Use to call it by' };
+  if (node.args[0] === '') return { says: '<Macro macro definition: name not found', why: 'the name is an empty word ("")' };
+  const params = macroParameters(node);
+  if (!params) return undefined;
+  // Worked out only for a line that is refused: a body's place counts its lines.
+  const where = () => {
+    const place = placeOf();
+    return `macro '${node.args[0].toLowerCase()}' (defined on line ${place.line} of "${place.name}")`;
+  };
+  for (let i = 0; i < params.length; i++) {
+    if (params[i] === '') return { says: `${where()}: empty argument #${i + 1} name`, why: `parameter ${i + 1} is an empty word ("")` };
+    const j = params.indexOf(params[i], i + 1);
+    if (j > i) {
+      return {
+        says: `argument name conflict in ${where()}: argument '${params[i]}': #${i + 1} and #${j + 1}, change argument names!`,
+        why: `parameters ${i + 1} and ${j + 1} have the same name, so a Use could not tell which value goes where`,
+      };
+    }
+  }
+  return undefined;
+}
+
 /**
  * The lines of a `<Macro>` section (the parser keeps its body as text): the file parsed with everything but the body
  * blanked out, so that every line keeps its offsets in the file. A body that does not parse cleanly is read as far as
@@ -687,7 +816,8 @@ function macroBody(macro: ApacheNode): ApacheDirective[] {
   const section = macro.directive.section;
   if (!section?.close) return [];
   const text = macro.file.text;
-  const from = text.indexOf('\n', macro.directive.start);
+  // The body starts after the tag's line, which a `\` may continue onto the next ones.
+  const from = text.indexOf('\n', macro.file.lines.lineStart(lastLineOf(macro.file, macro.directive.start)));
   const to = section.close.start;
   if (from < 0 || from >= to) return [];
   const blank = (t: string) => t.replace(/[^\n]/g, ' ');

@@ -22,6 +22,8 @@ export interface ApacheSection extends Span {
   close?: Span;
   /** `<Macro>` bodies are kept as text: httpd expands them only where `Use` names them. */
   opaque: boolean;
+  /** Set when the opening tag has no `>` (a syntax problem says so): what httpd makes of its words is not known. */
+  tagOpen?: true;
 }
 
 export interface ApacheDirective extends Span {

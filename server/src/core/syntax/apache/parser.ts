@@ -178,7 +178,8 @@ export function parseApache(text: string): ApacheAst {
       const nameSpan = span(line, b, k);
       const gt = s.lastIndexOf('>', e - 1);
       let argsEnd = e;
-      if (gt < k) {
+      const tagOpen = gt < k;
+      if (tagOpen) {
         problem(nameSpan.start, phys(line, e - 1) + 1, `<${name}> directive missing closing '>': httpd refuses to start`);
       } else argsEnd = gt;
       const d: ApacheDirective = {
@@ -191,7 +192,7 @@ export function parseApache(text: string): ApacheAst {
         start: nameSpan.start,
         end: phys(line, e - 1) + 1,
       };
-      const section: ApacheSection = { start: d.start, end: n, closed: false, children: [], opaque: false };
+      const section: ApacheSection = { start: d.start, end: n, closed: false, children: [], opaque: false, ...(tagOpen ? { tagOpen } : {}) };
       d.section = section;
       add(d);
       if (d.lname === 'macro') {
@@ -226,14 +227,18 @@ export function parseApache(text: string): ApacheAst {
     d.end = closer.end;
   }
 
-  /** mod_macro keeps a `<Macro>` body as lines up to the matching `</Macro>` (nested `<Macro>` counted). */
+  /**
+   * mod_macro keeps a `<Macro>` body as lines up to the matching `</Macro>`. It compares the first word of each line,
+   * in any case, with `</Macro>` and `<Macro` (modules/core/mod_macro.c, get_lines_till_end_token): `</Macro >` and
+   * `</Macro># note` do not end the body, and a `<Macro>` or `<Macro>x` inside it opens no nested one (apache2 -t 2.4.68).
+   */
   function skipMacroBody(d: ApacheDirective) {
     let depth = 1;
     while (i < n) {
       const line = readLine();
-      const t = line.text.trim().toLowerCase();
-      if (t.startsWith('<macro') && /^<macro[\s>]/.test(t)) depth++;
-      else if (/^<\/macro\s*>/.test(t)) {
+      const first = /^\S*/.exec(line.text.trim())![0].toLowerCase();
+      if (first === '<macro') depth++;
+      else if (first === '</macro>') {
         depth--;
         if (depth === 0) {
           const b = line.text.indexOf('<');
