@@ -26,6 +26,11 @@ const BROKEN: Record<string, string> = {
   'fastcgi write size': server(`        location / { fastcgi_buffer_size 16k; fastcgi_temp_file_write_size 8k; fastcgi_pass 127.0.0.1:9000; }`),
   'uwsgi max temp size': server(`        location / { uwsgi_buffers 8 16k; uwsgi_max_temp_file_size 4k; uwsgi_pass 127.0.0.1:8001; }`),
   'scgi write size at http level, header buffer in the server': server(`        scgi_buffer_size 16k;\n        location / { scgi_pass 127.0.0.1:4000; }`, '    scgi_temp_file_write_size 8k;'),
+  'header buffer larger than one written body buffer (busy size only)': server(`        location / { proxy_buffer_size 64k; proxy_buffers 4 32k; proxy_pass ${B}; }`),
+  'explicit busy size more than the written buffers hold': server(`        location / { proxy_buffer_size 16k; proxy_buffers 4 16k; proxy_busy_buffers_size 64k; proxy_pass ${B}; }`),
+  'explicit busy size below the header buffer': server(`        location / { proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 8k; proxy_pass ${B}; }`),
+  'written body buffers, default header buffer': server(`        location / { fastcgi_buffers 4 8k; fastcgi_busy_buffers_size 32k; fastcgi_pass 127.0.0.1:9000; }`),
+  'a busy size for the outer location would be too small for a nested one': server(`        location / { proxy_buffer_size 16k; proxy_buffers 4 8k; proxy_pass ${B};\n            location /big/ { proxy_buffer_size 64k; proxy_buffers 8 64k; proxy_pass ${B}; } }`),
   'nested location raises the header buffer under a write size': server(`        location / { proxy_temp_file_write_size 16k; proxy_buffers 8 16k; proxy_pass ${B};\n            location /big/ { proxy_buffer_size 32k; proxy_pass ${B}; } }`),
 };
 
@@ -65,6 +70,26 @@ for (const [name, text] of Object.entries(BROKEN)) {
     assert.ok(after.ok, `nginx -t refused the fixed configuration:\n${fixed}\n${after.output}`);
   });
 }
+
+test('buffer-size-arithmetic keeps proxy_buffers as written when a busy size alone fits them, and nginx -t accepts it', () => {
+  requireBinary('nginx');
+  // 2 × 64k (the default busy size) is more than 3 × 32k; any busy size from 64k to 96k fits the buffers as written.
+  // The fix takes the one nearest nginx's default, and does not raise the 4 × 32k the location asked for.
+  const text = BROKEN['header buffer larger than one written body buffer (busy size only)'];
+  const found = ours(lintText(text).findings, 'buffer-size-arithmetic');
+  assert.equal(found.length, 1);
+  const fixed = applyEdits(text, found[0].fix!.edits).text;
+  assert.equal(fixed, text.replace('proxy_buffers 4 32k;', 'proxy_buffers 4 32k; proxy_busy_buffers_size 96k;'));
+  assert.ok(nginxTestText(fixed).ok, fixed);
+  // One more than that is refused: the fix is at nginx's limit, not past it.
+  const over = nginxTestText(fixed.replace('96k', '97k'));
+  assert.match(over.output, /"proxy_busy_buffers_size" must be less than the size of all "proxy_buffers" minus one buffer/);
+  // Where no busy size fits the nested location too, the buffers are written as before (4 × 16k, 32k).
+  const nested = BROKEN['a busy size for the outer location would be too small for a nested one'];
+  const outer = ours(lintText(nested).findings, 'buffer-size-arithmetic');
+  assert.equal(outer.length, 1);
+  assert.match(outer[0].fix!.title, /proxy_buffers 4 16k; proxy_busy_buffers_size 32k;/);
+});
 
 for (const [name, text] of Object.entries(IDP)) {
   test(`header-buffer-too-small's suggestion gives a configuration nginx -t accepts: ${name}`, () => {

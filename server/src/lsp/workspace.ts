@@ -164,23 +164,34 @@ export class Workspace {
   }
 
   /**
+   * How high above `path` the editor may look for the main configuration: in a trusted workspace as high as the CLI
+   * looks (the root; undefined), since a workspace folder opened at sites-available/ or conf.d/ holds none, and the
+   * nginx.conf that includes the file sits beside those folders; in an untrusted one, no higher than the workspace
+   * folder that holds the file, since nothing outside it is read, not even to see whether an nginx.conf is there
+   * (null when no folder holds the file: nothing above it may be looked at).
+   */
+  private searchStop(path: string): string | undefined | null {
+    if (this.trusted) return undefined;
+    return this.rootOf(path) ?? null;
+  }
+
+  /**
    * As the CLI chooses it (see fragmentPrefix): the nearest folder above the file with an nginx entry of the workspace
-   * or an nginx.conf, looked for no higher than the workspace folder that holds the file; null when there is none.
+   * or an nginx.conf, within what searchStop allows; null when there is none.
    */
   private fragmentPrefix(path: string): string | null {
-    const root = this.rootOf(path);
-    // An untrusted workspace reads nothing outside its folders, not even to see whether an nginx.conf is there.
-    if (!root && !this.trusted) return null;
+    const stop = this.searchStop(path);
+    if (stop === null) return null;
     const entryDirs = [...this.nginxEntries].map(dirname);
-    return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), root) ?? null;
+    return fragmentPrefix(path, entryDirs, (p) => this.openText(p) !== undefined || this.env.isFile(p), stop) ?? null;
   }
 
   /** The main configuration (nginx.conf, apache2.conf, httpd.conf) nearest above `path`, within what may be read. */
   private entryAbove(path: string, text: string): string | undefined {
-    const root = this.rootOf(path);
-    if (!root && !this.trusted) return undefined;
+    const stop = this.searchStop(path);
+    if (stop === null) return undefined;
     const isFile = (p: string) => this.openText(p) !== undefined || this.env.isFile(p);
-    if (this.dialectOf(path, text) === 'apache') return apacheEntryAbove(path, isFile, root);
+    if (this.dialectOf(path, text) === 'apache') return apacheEntryAbove(path, isFile, stop);
     const prefix = this.fragmentPrefix(path);
     const entry = prefix === null ? undefined : join(prefix, 'nginx.conf');
     return entry && entry !== path && isFile(entry) ? entry : undefined;

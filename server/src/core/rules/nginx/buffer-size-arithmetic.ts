@@ -5,7 +5,7 @@ import { moduleOf } from '../../model/nginx-upstreams';
 import { formatSize } from '../../model/units';
 import type { Directive } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { BUFFER_KEYS, BUFFER_MODULES, DEFAULT_MAX_TEMP, bufferEdits, bufferError, bufferLines, bufferNodesAt, bufferSet, bufferSetOf, bufferUnit, consistentBuffers, names, nginxBufferMessage, text, type BufferError, type BufferSet } from './neighbours-support';
+import { BUFFER_KEYS, BUFFER_MODULES, DEFAULT_MAX_TEMP, bufferEdits, bufferError, bufferLines, bufferNodesAt, bufferSet, bufferSetOf, bufferUnit, busyOnlyBuffers, consistentBuffers, names, nginxBufferMessage, text, type BufferError, type BufferSet } from './neighbours-support';
 
 /** Blocks whose configuration nginx merges (and checks) on its own: every server and location, nested ones included. */
 const MERGED = new Set(['server', 'location', 'if-location', 'limit_except']);
@@ -206,8 +206,20 @@ export default defineNginxRule({
         const atLevel = bufferSet(ctx, level, m);
         let fix;
         if (atLevel && bufferError(atLevel)) {
-          const v = consistentBuffers(atLevel);
-          const lines = bufferLines(m, v);
+          // Buffers that a line sets are kept as written (the memory asked for), only the busy size (and a write
+          // size or temp-file limit) moved, when that passes here and in the levels below that would inherit the new
+          // busy size. Else, and when the buffers are nginx's defaults (one page each: the page size of the server
+          // is a guess, nginx.pageSize), the buffers are written too (consistentBuffers).
+          const light = atLevel.nodes.buffers ? busyOnlyBuffers(atLevel) : undefined;
+          const keep = light && !breaksBelow(level, mi, atLevel.nodes.busy, light.busy) ? light : undefined;
+          const lines = bufferLines(m, keep ?? consistentBuffers(atLevel));
+          if (keep) {
+            lines[1] = undefined;
+            // A header buffer left at its default (one page) is written as the unit the busy size was measured
+            // against, so that the fix does not rest on the page size either.
+            if (atLevel.nodes.bufferSize) lines[0] = undefined;
+            if (keep.busy === (atLevel.busy ?? 2 * bufferUnit(atLevel))) lines[2] = undefined;
+          }
           const edits = bufferEdits(lines, bufferNodesAt(atLevel, level), culprit, level);
           if (edits) fix = { title: `Set the buffer sizes consistently: ${lines.filter((l) => l).join(' ')}`, edits };
         }
@@ -219,6 +231,26 @@ export default defineNginxRule({
           related,
         });
       }
+    };
+    /**
+     * Whether writing `busy` at `level` makes a block below it fail that passes now: one that inherits the busy size
+     * in force at `level` (`busyNode`, or none: the default) but has a larger unit of its own (a bigger
+     * proxy_buffer_size), which nginx's default of twice its unit fitted and the new, smaller busy size does not.
+     */
+    const breaksBelow = (level: ConfigNode | null, mi: number, busyNode: ConfigNode | undefined, busy: number): boolean => {
+      const at = PER_MODULE * mi;
+      const stack = level ? [...level.children] : [...ctx.config.roots];
+      while (stack.length) {
+        const n = stack.pop()!;
+        if (!n.directive.block) continue;
+        stack.push(...n.children);
+        if (!isMergeScope(n)) continue;
+        const row = rowOf(n);
+        if (row[at + 2] !== busyNode) continue;
+        const now = bufferSetOf(page, row[at], row[at + 1], row[at + 2], row[at + 3], row[at + 4]);
+        if (now && !bufferError(now) && bufferError({ ...now, busy })) return true;
+      }
+      return false;
     };
     // Merge scopes in document order: the first scope to meet a culprit words its finding.
     if (['http', 'server', 'location'].includes(ctx.config.rootContext)) checkScope(rowOf(null));

@@ -503,6 +503,28 @@ export function consistentBuffers(b: Omit<BufferSet, 'nodes'>): ConsistentBuffer
   return out;
 }
 
+/**
+ * The least change that passes every check without touching the buffers themselves (the memory the
+ * configuration asks for): only the busy size moves, and it is a limit, not an allocation. It goes to the value
+ * nearest the one asked for (the explicit one, else nginx's default of twice the unit) that nginx accepts: at least
+ * the unit, at most (number − 1) × size (nginx's "less than all buffers minus one" is checked as "not more than";
+ * `proxy_buffers 4 32k` takes `proxy_busy_buffers_size 96k`, checked with nginx 1.22.1). The write size and the
+ * temporary-file limit are raised as in consistentBuffers (neither allocates either). Undefined when no busy size
+ * fits, fewer than 2 buffers or all but one of them smaller than the unit: then the buffers must change
+ * (consistentBuffers).
+ */
+export function busyOnlyBuffers(b: Omit<BufferSet, 'nodes'>): ConsistentBuffers | undefined {
+  const unit = bufferUnit(b);
+  const most = (b.num - 1) * b.size;
+  if (b.num < 2 || unit > most) return undefined;
+  const busy = Math.min(Math.max(b.busy ?? 2 * unit, unit), most);
+  const out: ConsistentBuffers = { bufferSize: b.bufferSize, num: b.num, size: b.size, busy };
+  if ((b.tempWrite ?? 2 * unit) < unit) out.tempWrite = unit;
+  const maxTemp = b.maxTemp ?? DEFAULT_MAX_TEMP;
+  if (maxTemp !== 0 && maxTemp < unit) out.maxTemp = unit;
+  return out;
+}
+
 /** The lines to write, in BUFFER_KEYS order; undefined where the line in force stays as it is. */
 export function bufferLines(m: string, v: ConsistentBuffers): (string | undefined)[] {
   const n = names(m);
