@@ -83,6 +83,7 @@ test('explain: the runtime log lines the hovers quote are explained as the right
   const kinds: [string, string][] = [
     ['connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream', 'nginx-unix-socket'],
     ['recv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
+    ['readv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
     ['writev() failed (32: Broken pipe) while sending request to upstream', 'nginx-send-failed'],
     ['upstream server temporarily disabled while connecting to upstream', 'nginx-server-disabled'],
     ['client prematurely closed connection while reading response header from upstream', 'nginx-client-closed'],

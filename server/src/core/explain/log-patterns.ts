@@ -231,7 +231,9 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-reset-body',
     server: 'nginx',
-    match: /recv\(\) failed \(104: Connection reset by peer\) while reading upstream/,
+    // readv() with proxy_buffering on (the buffered body is read into a chain of buffers), recv() with it off
+    // (test/servers/explain-nginx-broken-answers.test.ts, nginx 1.22.1).
+    match: /(?:recv|readv)\(\) failed \(104: Connection reset by peer\) while reading upstream/,
     status: 'response cut short (200 already sent)',
     statuses: ['200 truncated', '200'],
     meaning: 'the backend reset the connection in the middle of the response body; the client gets a truncated response.',
