@@ -220,6 +220,10 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(binary.code, 2);
     assert.doesNotMatch(binary.stderr, /configuration/);
     assert.equal(runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '' }).code, 1);
+    // Nor is a pipe of blank lines: the white-space-only standard input the lint command refuses is no line here.
+    const blank = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '  \n\n' });
+    assert.equal(blank.code, 1, blank.stderr);
+    assert.equal(blank.stderr, '');
     // An httpd configuration: the line goes to the worker of the backend it names, with the timeouts in force for it.
     const httpd = join(tree.dir, 'httpd.conf');
     writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\nProxyTimeout 30\n<VirtualHost *:80>\n    ProxyPass /app/ http://10.0.0.5:8080/\n    ProxyPass /report/ http://127.0.0.1:19001/ timeout=3\n</VirtualHost>\n');

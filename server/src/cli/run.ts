@@ -151,7 +151,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const r = io.readStdin();
     const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
     if (!r.ok) {
-      // An empty or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
+      // An empty (or white-space only) or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
       // not a clean configuration: exit 2, and the JSON and SARIF reports say so like any input that could not be
       // checked (a consumer that reads the report finds one, not an empty standard output).
       fail(`cannot check standard input: ${r.message}`, args.stdinFilename === undefined ? undefined : path);
