@@ -14,6 +14,9 @@ import { validateFindings } from './validate';
 import { basename, dirname, join, relative } from './paths';
 import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
+import { VERSION_GATED_RULES, versionDependentUses, type VersionDependentUse } from './rules/nginx/version-support';
+
+export type { VersionDependentUse } from './rules/nginx/version-support';
 
 export interface LintOptions {
   settings: Settings;
@@ -35,6 +38,11 @@ export interface LintResult {
   config: NginxConfig;
   upstreams: UpstreamGraph;
   findings: Finding[];
+  /**
+   * With nginx.version unknown (and not NGINX Plus): the lines the version-gated start-failure checks skipped, so
+   * that the CLI can say a version would have checked them. Undefined when the version is known.
+   */
+  versionUnknown?: VersionDependentUse[];
 }
 
 export const INTERNAL_ERROR = internalError.id;
@@ -127,7 +135,10 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     (rule, ctx) => rule.check(ctx),
     timings,
   ));
-  return { config, upstreams, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran));
+  const versionUnknown =
+    settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all) : undefined;
+  return { config, upstreams, findings: checked, ...(versionUnknown ? { versionUnknown } : {}) };
 }
 
 /**
