@@ -261,6 +261,7 @@ describe('a bad path never stops the rest', () => {
   test('standard input that cannot be checked (empty, binary, too large) is in the json and sarif reports too, not an empty stdout', () => {
     const cases: [string[], string, string][] = [
       [[], '', 'cannot check standard input: it is empty: there is nothing to check'],
+      [[], '  \n\n', 'cannot check standard input: it is only white space: there is nothing to check'],
       [['--stdin-filename', 'conf.d/site.conf'], 'server {\0\x01}', 'cannot check standard input: it is a binary file (it contains NUL bytes), not a configuration'],
       [['--max-file-size', '10'], ERROR, 'cannot check standard input: over the 10-byte limit (see --max-file-size)'],
     ];

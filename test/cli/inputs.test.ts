@@ -104,6 +104,11 @@ http {
   test('empty, binary or oversized standard input is an I/O error (exit 2) with a reason, not a clean run', () => {
     const cases: [string[], Buffer, RegExp][] = [
       [['--stdin'], Buffer.alloc(0), /^proxylint: cannot check standard input: it is empty: there is nothing to check\n$/],
+      // `printf '   \n\n' | proxylint --stdin`, `echo "$UNSET" | proxylint -`, CRLF and tabs, a UTF-8 byte-order mark and a newline.
+      [['--stdin'], Buffer.from('   \n\n'), /^proxylint: cannot check standard input: it is only white space: there is nothing to check\n$/],
+      [['-'], Buffer.from('\n'), /^proxylint: cannot check standard input: it is only white space: there is nothing to check\n$/],
+      [['--stdin'], Buffer.from('\t\r\n \r\n'), /^proxylint: cannot check standard input: it is only white space: there is nothing to check\n$/],
+      [['--stdin'], Buffer.from([0xef, 0xbb, 0xbf, 0x0a]), /^proxylint: cannot check standard input: it is only white space: there is nothing to check\n$/],
       [['--stdin'], Buffer.from('server {\0\x01\x02}'), /^proxylint: cannot check standard input: it is a binary file \(it contains NUL bytes\)/],
       [['--stdin', '--max-file-size', '1000'], Buffer.alloc(5000, 'a;\n'), /^proxylint: cannot check standard input: over the 1000-byte limit \(see --max-file-size\)\n$/],
     ];
@@ -114,6 +119,9 @@ http {
       assert.equal(r.stdout, 'No configuration files were checked.\n');
       assert.match(r.stderr, message);
     }
+    // A file of comments only is something written: it is checked (clean), not taken for a broken pipeline.
+    const comments = withBytes(['--stdin'], Buffer.from('  # nothing here yet\n\n'));
+    assert.equal(comments.code, 0, show(comments));
     // A folder as standard input cannot be read at all.
     const folder = spawnSync('sh', ['-c', `node ${CLI} --stdin < .`], { cwd: dir, encoding: 'utf8' });
     assert.equal(folder.status, 2, folder.stderr);

@@ -394,7 +394,7 @@ function memCliIo(files: Record<string, string>, out: { stdout: string; stderr: 
     env: () => undefined,
     stdout: (s) => void (out.stdout += s),
     stderr: (s) => void (out.stderr += s),
-    readStdin: () => ({ ok: false, message: 'standard input is empty' }),
+    readStdin: () => ({ ok: false, message: 'standard input is empty', empty: true }),
     kind: (p) => (p in files ? 'file' : dirs.has(p) ? 'dir' : 'missing'),
     walk: () => ({ files: [], errors: [] }),
     glob: () => [],

@@ -82,7 +82,10 @@ test('explain: the runtime log lines the hovers quote are explained as the right
   // Common lines without a lab copy here: the status nginx's source gives them, and the wording for retried requests.
   const kinds: [string, string][] = [
     ['connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream', 'nginx-unix-socket'],
+    ['connect() to unix:/run/php/php8.2-fpm.sock failed (111: Connection refused) while connecting to upstream', 'nginx-unix-socket-stale'],
+    ['connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream', 'nginx-unix-socket'],
     ['recv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
+    ['readv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
     ['writev() failed (32: Broken pipe) while sending request to upstream', 'nginx-send-failed'],
     ['upstream server temporarily disabled while connecting to upstream', 'nginx-server-disabled'],
     ['client prematurely closed connection while reading response header from upstream', 'nginx-client-closed'],
@@ -217,6 +220,10 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(binary.code, 2);
     assert.doesNotMatch(binary.stderr, /configuration/);
     assert.equal(runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '' }).code, 1);
+    // Nor is a pipe of blank lines: the white-space-only standard input the lint command refuses is no line here.
+    const blank = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '  \n\n' });
+    assert.equal(blank.code, 1, blank.stderr);
+    assert.equal(blank.stderr, '');
     // An httpd configuration: the line goes to the worker of the backend it names, with the timeouts in force for it.
     const httpd = join(tree.dir, 'httpd.conf');
     writeFileSync(httpd, 'LoadModule proxy_module modules/mod_proxy.so\nLoadModule proxy_http_module modules/mod_proxy_http.so\nProxyTimeout 30\n<VirtualHost *:80>\n    ProxyPass /app/ http://10.0.0.5:8080/\n    ProxyPass /report/ http://127.0.0.1:19001/ timeout=3\n</VirtualHost>\n');

@@ -98,7 +98,7 @@ export function runExplain(argv: string[], io: CliIo): number {
   if (args.log) {
     const r = args.log === '-' ? io.readStdin() : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log));
     // `grep … | proxylint explain --log -` with no match: no line to explain, the same answer as a log of other lines.
-    const emptyStdin = !r.ok && args.log === '-' && /empty/.test(r.message);
+    const emptyStdin = !r.ok && args.log === '-' && 'empty' in r && r.empty === true;
     if (!r.ok && !emptyStdin) {
       // The readers speak of configurations; here it is a log.
       io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message.replace(', not a configuration', '')}\n`);

@@ -20,8 +20,8 @@ export interface CliIo {
   env(name: string): string | undefined;
   stdout(s: string): void;
   stderr(s: string): void;
-  /** Standard input, decoded like a file; not ok when it is empty, too large, binary or unreadable. */
-  readStdin(): ({ ok: true } & DecodedText) | { ok: false; message: string };
+  /** Standard input, decoded like a file; not ok when it is empty or only white space, too large, binary or unreadable. */
+  readStdin(): ({ ok: true } & DecodedText) | { ok: false; message: string; /** nothing but white space, or no bytes */ empty?: true };
   kind(p: string): 'file' | 'dir' | 'missing' | 'other';
   /** Files (and named pipes, sockets, devices) under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
   walk(dir: string): { files: string[]; errors: string[] };

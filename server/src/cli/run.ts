@@ -2,7 +2,7 @@ import type { Host } from '../core/host';
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
-import { INTERNAL_ERROR, lintNginx, mergeConfigRuns, placementInEntry, type ConfigRun } from '../core/lint';
+import { INTERNAL_ERROR, lintNginx, mergeConfigRuns, placementInEntry, type ConfigRun, type VersionDependentUse } from '../core/lint';
 import { lintApache } from '../core/lint-apache';
 import { isApacheEntry, parseApacheSourceFile, type ApacheSourceFile } from '../core/model/apache-tree';
 import { apacheEntryAbove } from '../core/model/entry-above';
@@ -34,6 +34,8 @@ interface ContextRun {
   /** Real path of each file the configuration read → the path it read it by. */
   real: Map<string, string>;
   findings: Finding[];
+  /** The lines the version-gated checks skipped (nginx.version unknown), for the note; see LintResult.versionUnknown. */
+  versionUnknown?: VersionDependentUse[];
   /** The findings of this configuration reported in the run (those of the fragments checked inside it). */
   run: ConfigRun & { findings: Finding[]; reported: Set<string> };
 }
@@ -151,7 +153,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const r = io.readStdin();
     const path = resolve(io.cwd, args.stdinFilename ?? 'stdin.conf');
     if (!r.ok) {
-      // An empty or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
+      // An empty (or white-space only) or unreadable standard input is a broken pipeline (`git show missing:nginx.conf | proxylint --stdin`),
       // not a clean configuration: exit 2, and the JSON and SARIF reports say so like any input that could not be
       // checked (a consumer that reads the report finds one, not an empty standard output).
       fail(`cannot check standard input: ${r.message}`, args.stdinFilename === undefined ? undefined : path);
@@ -281,7 +283,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else if (from.every((i) => ignored(i.path))) fail(`all ${from.length} configuration file(s) ${through} match the "ignore" list; nothing was checked`, abs);
   }
 
-  const lintAll = (): { findings: Finding[]; files: Set<string> } => {
+  const lintAll = (): { findings: Finding[]; files: Set<string>; versionUnknown: VersionDependentUse[] } => {
     const entries: Input[] = [];
     const fragments: Input[] = [];
     const apacheEntries: Input[] = [];
@@ -291,6 +293,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       else (isNginxEntry(parse(i.path, overlay.get(i.path)!)) && !args.context ? entries : fragments).push(i);
     }
     const covered = new Set<string>();
+    // Lines a known nginx version would have been checked for, by file and offset (a file several entries read counts once).
+    const versionUnknown = new Map<string, VersionDependentUse>();
+    const heldBack = (uses: VersionDependentUse[] | undefined, only?: string) => {
+      for (const u of uses ?? []) if (only === undefined || u.path === only) versionUnknown.set(`${u.path}\0${u.start}`, u);
+    };
     // Each configuration checked, with its findings, merged by mergeConfigRuns as the editor merges those of the
     // entries that include a file: a fix to a file that several of them read is applied only when all of them offer
     // it, and a finding some of them make in such a file says which.
@@ -307,6 +314,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const r = lintNginx(i.path, overlay.get(i.path)!, host, { settings: settingsFor(i.path)!, parse, rootContext, fragmentPrefix, timings });
         r.config.files.forEach((f) => cover(f.path));
         runs.push({ files: new Set(r.config.files.map((f) => f.path)), findings: r.findings, entry: i.path, placement: placementInEntry(i.path, r.config.all) });
+        heldBack(r.versionUnknown);
       } catch (e) {
         fail(`internal error while checking ${relative(io.cwd, i.path)}: ${(e as Error).stack ?? e}`, i.path);
       }
@@ -338,7 +346,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
             const real = new Map<string, string>();
             for (const f of r.config.files) real.set(io.realpath(f.path), f.path);
             const run = { files: new Set(r.config.files.map((f) => f.path)), findings: [], reported: new Set<string>(), entry: entryPath, placement: placementInEntry(entryPath, r.config.all) };
-            c = { real, findings: r.findings, run };
+            c = { real, findings: r.findings, versionUnknown: 'versionUnknown' in r ? r.versionUnknown : undefined, run };
             runs.push(c.run);
           }
         } catch (e) {
@@ -358,6 +366,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       cover(i.path);
       context.run.reported.add(asIncluded);
       for (const f of context.findings) if (f.path === asIncluded) context.run.findings.push(f);
+      heldBack(context.versionUnknown, asIncluded);
       return true;
     };
     for (const i of fragments) {
@@ -388,7 +397,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     // An ignored file that a checked one includes is still read (nginx reads it), but its own findings are not
     // reported, as the editor shows none on it.
-    return { findings: mergeConfigRuns(runs).filter((f) => !ignored(f.path)), files: covered };
+    return { findings: mergeConfigRuns(runs).filter((f) => !ignored(f.path)), files: covered, versionUnknown: [...versionUnknown.values()].filter((u) => !ignored(u.path)) };
   };
 
   let result = lintAll();
@@ -531,6 +540,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
       write(formatTextChunks(findings, summary, rel, args.stdin ? '--fix-dry-run' : '--fix'));
       if (skipped.length) io.stderr(`proxylint: skipped ${skipped.length} file(s) that are not nginx or Apache configurations (see --format json for the list)\n`);
+  }
+  // A config the installed nginx refuses (resolver's ipv4= before 1.23.1) passes quietly while the version is unknown:
+  // said on stderr, in every format (the reports stay as they are), and only when some line was not checked for it.
+  const unchecked = reported.versionUnknown;
+  if (unchecked.length) {
+    const first = [...unchecked].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
+    const text = textReported(first.path);
+    const line = text === undefined ? undefined : text.slice(0, first.start).split('\n').length;
+    const where = line === undefined ? rel(first.path) : `${rel(first.path)}:${line}`;
+    const n = unchecked.length;
+    io.stderr(
+      `proxylint: nginx version unknown: ${n} version-dependent check${n === 1 ? ' was' : 's were'} not made (${n === 1 ? '' : 'the first: '}${where} ${first.what} needs ${first.needs}); set nginx.version in .proxylintrc.json or --nginx-version\n`,
+    );
   }
   if (timings) {
     timings.set('position and format output', performance.now() - outputStart);

@@ -16,6 +16,9 @@ import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
 import { ANY, rawText, recordReads, reuseMade, type Made } from './reads';
 import { movedFindings, valueEdit, type ValueEdit } from './model/value-edit';
+import { VERSION_GATED_RULES, versionDependentUses, type VersionDependentUse } from './rules/nginx/version-support';
+
+export type { VersionDependentUse } from './rules/nginx/version-support';
 
 export interface LintOptions {
   settings: Settings;
@@ -51,6 +54,12 @@ export interface LintResult {
   findings: Finding[];
   /** With trackReads: what each rule found and read, for the next check (LintOptions.previous). */
   runs?: TrackedRuns;
+  /**
+   * With nginx.version unknown (and not NGINX Plus): the lines the version-gated start-failure checks skipped, so
+   * that the CLI can say a version would have checked them. Undefined when the version is known, and in checks made
+   * with trackReads (the editor shows no such note).
+   */
+  versionUnknown?: VersionDependentUse[];
 }
 
 /** What a check made with trackReads keeps for the next one. */
@@ -169,7 +178,10 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     timings,
     runs?.ruleRuns,
   ));
-  return { config, upstreams, ...(runs ? { runs: runs.kept } : {}), findings: timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran)) };
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran));
+  const versionUnknown =
+    !track && settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all) : undefined;
+  return { config, upstreams, findings: checked, ...(runs ? { runs: runs.kept } : {}), ...(versionUnknown ? { versionUnknown } : {}) };
 }
 
 /**

@@ -91,9 +91,13 @@ function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
     if (total > maxBytes) return { ok: false, message: `over the ${maxBytes}-byte limit (see --max-file-size)` };
     chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
-  if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check' };
+  if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check', empty: true };
   const d = decode(Buffer.concat(chunks, total));
-  return 'binary' in d ? { ok: false, message: d.why.replace(/^is /, 'it is ') } : { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom }, byteOrderMark: markOf(d) };
+  if ('binary' in d) return { ok: false, message: d.why.replace(/^is /, 'it is ') };
+  // White space alone (`echo "$UNSET" | proxylint -`, a byte-order mark and a newline) is the same broken pipeline
+  // as no bytes at all; a file of only comments is something written, and is checked.
+  if (d.text.trim() === '') return { ok: false, message: 'it is only white space: there is nothing to check', empty: true };
+  return { ok: true, text: d.text, encoding: { encoding: d.encoding, bom: d.bom }, byteOrderMark: markOf(d) };
 }
 
 export function createCliIo(version: string, maxFileBytes?: number): CliIo {

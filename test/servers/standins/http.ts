@@ -12,9 +12,10 @@ import { listenLocal, tcpLifecycle } from './lifecycle';
  * - bad-header: sends a header line without a colon
  * - garbage: sends bytes that are no HTTP status line
  * - stall-body: sends the header and part of the body, then stalls
+ * - reset-body: sends the header and part of the body, then resets the connection (a crash mid-response)
  * - websocket: answers 101 to a WebSocket upgrade (then echoes), 426 to anything else
  */
-export type HttpBehaviour = 'ok' | 'silent' | 'close' | 'big-header' | 'bad-header' | 'bad-chunk' | 'garbage' | 'stall-body' | 'websocket';
+export type HttpBehaviour = 'ok' | 'silent' | 'close' | 'big-header' | 'bad-header' | 'bad-chunk' | 'garbage' | 'stall-body' | 'reset-body' | 'websocket';
 
 export interface HttpStandinOptions {
   behaviour: HttpBehaviour;
@@ -141,6 +142,12 @@ export async function startHttpStandin(o: HttpStandinOptions): Promise<Standin> 
         case 'stall-body':
           s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n` + 'x'.repeat(100));
           return; // and never the other 900 bytes
+        case 'reset-body':
+          // 5,000 of the 100,000 bytes announced, then an RST (not a FIN) a moment later, once nginx has read them:
+          // nginx's next read of the body fails with (104: Connection reset by peer).
+          s.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\nConnection: close\r\n\r\n` + 'x'.repeat(5000));
+          setTimeout(() => s.resetAndDestroy(), 300).unref();
+          return;
         case 'websocket':
           if (/websocket/i.test(req.headers['upgrade'] ?? '') && /upgrade/i.test(req.headers['connection'] ?? '')) {
             s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: stand-in\r\n\r\n');

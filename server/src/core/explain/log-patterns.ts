@@ -179,9 +179,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['localhost-upstream', 'hostname-resolved-at-startup'],
   },
   {
+    // 111 on a UNIX socket is not a wrong path or permission: the file is there (else 2) and nginx may write to it
+    // (else 13), but no process listens on it (test/servers/explain-nginx-unix-socket.test.ts).
+    id: 'nginx-unix-socket-stale',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \(111: Connection refused\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the socket file exists but no process listens on it: the service behind it (PHP-FPM, gunicorn, uwsgi…) stopped or crashed and left its socket file behind, or is in the middle of a restart. Restart the service (e.g. systemctl restart php8.2-fpm) and look in its own log for why it stopped; the path and permissions are not the problem.',
+    directives: [],
+    rules: [],
+  },
+  {
     id: 'nginx-unix-socket',
     server: 'nginx',
-    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|11: Resource temporarily unavailable|13: Permission denied|20: Not a directory|111: Connection refused)\)/,
+    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|11: Resource temporarily unavailable|13: Permission denied|20: Not a directory)\)/,
     status: '502',
     statuses: ['502'],
     meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong; with (11: Resource temporarily unavailable) the socket exists but its listen queue is full (every PHP-FPM child busy).',
@@ -231,7 +243,9 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-reset-body',
     server: 'nginx',
-    match: /recv\(\) failed \(104: Connection reset by peer\) while reading upstream/,
+    // readv() with proxy_buffering on (the buffered body is read into a chain of buffers), recv() with it off
+    // (test/servers/explain-nginx-broken-answers.test.ts, nginx 1.22.1).
+    match: /(?:recv|readv)\(\) failed \(104: Connection reset by peer\) while reading upstream/,
     status: 'response cut short (200 already sent)',
     statuses: ['200 truncated', '200'],
     meaning: 'the backend reset the connection in the middle of the response body; the client gets a truncated response.',

@@ -1,0 +1,52 @@
+import type { ConfigNode } from '../../model/nginx-tree';
+import { missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
+import type { Version } from '../../model/version';
+import { HTTP2_SINCE } from './proxy-http-version-unsupported';
+
+/**
+ * The oldest nginx that a still-supported long-term distribution release ships: 1.18.0 (Ubuntu 22.04 LTS). A directive
+ * or parameter older than that is taken as there on any nginx a user runs, so a config full of proxy_http_version
+ * (1.1.4) or proxy_ssl_server_name (1.7.0) is not "version-dependent" for the note below.
+ */
+const OLDEST_IN_USE: Version = [1, 18, 0];
+/** Later than any release: a directive nginx removed (`ssl on`, 1.25.1) is missing here. */
+const NEWEST: Version = [999, 0, 0];
+
+/** A line the start-failure checks would judge by the target version, which they skip while it is unknown. */
+export interface VersionDependentUse {
+  path: string;
+  start: number;
+  /** `resolver "ipv4="`, `http2`: what is version-dependent. */
+  what: string;
+  /** `nginx 1.23.1 or later`, `nginx before 1.25.1`. */
+  needs: string;
+}
+
+/** The rules that check these lines against nginx.version, and say nothing while it is unknown. */
+export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported'];
+
+/**
+ * The directives, parameters and values whose acceptance changed in nginx after OLDEST_IN_USE (or that a later nginx
+ * removed): those directive-not-in-target-version and proxy-http-version-unsupported (`proxy_http_version 2`) would
+ * judge with nginx.version set. Cheap: one pass over the nodes, looking up only names the tables have.
+ */
+export function versionDependentUses(all: readonly ConfigNode[]): VersionDependentUse[] {
+  const uses: VersionDependentUse[] = [];
+  for (let k = 0; k < all.length; k++) {
+    const node = all[k];
+    const d = node.directive;
+    for (const arg of d.args) {
+      const p = parameterMissingInVersion(node.name, arg.value, node.context, OLDEST_IN_USE);
+      if (p) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
+    }
+    const miss = missingInVersion(node.name, node.context, OLDEST_IN_USE) ?? missingInVersion(node.name, node.context, NEWEST);
+    if (miss) {
+      const { entry } = miss;
+      uses.push({ path: node.file.path, start: d.start, what: node.name, needs: miss.why === 'removed' ? `nginx before ${entry.removed}` : `nginx ${entry.since} or later` });
+    }
+    if (node.name === 'proxy_http_version' && d.args.length === 1 && d.args[0].value === '2') {
+      uses.push({ path: node.file.path, start: d.args[0].start, what: 'proxy_http_version 2', needs: `nginx ${HTTP2_SINCE} or later` });
+    }
+  }
+  return uses;
+}
