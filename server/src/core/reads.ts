@@ -3,11 +3,11 @@
  * running only the rules that looked at it (see model/value-edit.ts and lintNginx's `previous`).
  *
  * While a frame is open, every read of a parsed nginx directive's `args` notes the directive's name, and every read of
- * a file's whole text notes ANY (text can hold any directive's value, so such work depends on every edit). Work that
- * keeps what it derived from arguments for later work (the memos of oncePer and the model's caches) keeps what it
- * read with it and notes it again for whoever uses the result, so a rule that finds an index another rule built still
- * depends on what the index was built from. With no frame open (the CLI, every run not asked to keep track), a read
- * costs one comparison.
+ * a file's whole text (or of a line's, LineIndex.lineText) notes ANY: text can hold any directive's value, so such
+ * work depends on every edit. Work that keeps what it derived from arguments for later work (the memos of oncePer and
+ * the caches shared by rules) keeps what it read with it and notes it again for whoever uses the result, so a rule
+ * that finds an index another rule built still depends on what the index was built from. With no frame open (the
+ * CLI, every run not asked to keep track), a read costs one comparison.
  */
 
 /** The name noted for a read of raw file text: the work depends on every edit. */
@@ -21,17 +21,13 @@ export function noteRead(name: string): void {
 }
 
 /** Notes again what work whose result is being reused had read (undefined: not known, so everything). */
-export function replayReads(reads: ReadonlySet<string> | undefined): void {
+function replayReads(reads: ReadonlySet<string> | undefined): void {
   if (frame === null) return;
   if (reads === undefined) {
     frame.add(ANY);
     return;
   }
   for (const r of reads) frame.add(r);
-}
-
-export function tracking(): boolean {
-  return frame !== null;
 }
 
 /**
@@ -48,17 +44,6 @@ export function recordReads<T>(work: () => T, always = false): Made<T> & { reads
   } finally {
     frame = outer;
     if (outer !== null) for (const r of mine) outer.add(r);
-  }
-}
-
-/** Runs `work` without noting anything: for reads that an edit of an argument cannot change (indentation, line ends). */
-export function untracked<T>(work: () => T): T {
-  const outer = frame;
-  frame = null;
-  try {
-    return work();
-  } finally {
-    frame = outer;
   }
 }
 
