@@ -218,7 +218,17 @@ export function versionScope(context: string): VersionScope | undefined {
   if (context === 'stream-upstream') return 'stream-upstream';
   if (context.startsWith('stream')) return 'stream';
   if (context.startsWith('mail')) return 'mail';
-  return ['http', 'server', 'location', 'if-location', 'if-server', 'limit_except'].includes(context) ? 'http' : undefined;
+  return HTTP_CONTEXTS.has(context) ? 'http' : undefined;
+}
+
+const HTTP_CONTEXTS = new Set(['http', 'server', 'location', 'if-location', 'if-server', 'limit_except']);
+
+/**
+ * Whether the tables know anything about `name` (a directive or one of its parameters that came or went in some
+ * release): a pass over every line of a configuration asks this first.
+ */
+export function hasVersionEntries(name: string): boolean {
+  return PARAMETER_DIRECTIVES.has(name) || entries(name).length > 0;
 }
 
 let byName: Map<string, DirectiveVersion[]> | undefined;

@@ -1,5 +1,5 @@
 import type { ConfigNode } from '../../model/nginx-tree';
-import { missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
+import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
 import type { Version } from '../../model/version';
 import { HTTP2_SINCE } from './proxy-http-version-unsupported';
 
@@ -34,8 +34,12 @@ export function versionDependentUses(all: readonly ConfigNode[]): VersionDepende
   const uses: VersionDependentUse[] = [];
   for (let k = 0; k < all.length; k++) {
     const node = all[k];
+    // proxy_http_version is in the tables (1.1.4): its "2" is checked below.
+    if (!hasVersionEntries(node.name)) continue;
     const d = node.directive;
-    for (const arg of d.args) {
+    const args = d.args;
+    for (let a = 0; a < args.length; a++) {
+      const arg = args[a];
       const p = parameterMissingInVersion(node.name, arg.value, node.context, OLDEST_IN_USE);
       if (p) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
     }
