@@ -6,10 +6,9 @@
 // proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lintApache } from '../../server/src/core/lint-apache';
-import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { requireBinary } from '../helpers';
 import { apacheConfigTest, prepareApache } from './harness/apache';
+import { httpdLine, lineAt, refusedLikeHttpd, syntaxErrors } from './harness/macro';
 
 requireBinary('apache2');
 
@@ -69,41 +68,9 @@ const LOADED: [string, string, string?][] = [
   ['"</Macro >" and "</Macro>#" inside a body', '<Macro Site $x>\n  Header set X $x\n</Macro >\n</Macro># not the end\n</Macro>\n', 'AH02793'],
 ];
 
-const syntaxErrors = (setup: { confPath: string; text: string }) =>
-  lintApache(setup.confPath, setup.text, memHost({ [setup.confPath]: setup.text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'syntax-error');
-
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-
-/** The line apache2 -t names: "line N of <file>", or "line K of macro 'm' (defined on line D …)", line D + K of the file. */
-function httpdLine(output: string): number {
-  const inBody = /Syntax error on line (\d+) of macro '[^']*' \(defined on line (\d+) of/.exec(output);
-  const inFile = /Syntax error on line (\d+) of \//.exec(output);
-  return inBody ? Number(inBody[1]) + Number(inBody[2]) : Number(inFile?.[1]);
-}
-
 test('each <Macro> and UndefMacro line that mod_macro refuses is reported at the line apache2 -t names, with its words (real apache2 -t)', async () => {
   const failures: string[] = [];
-  for (const [name, body, opts] of REFUSED) {
-    const setup = await prepareApache(body, { modules: MODULES });
-    try {
-      const t = apacheConfigTest(setup);
-      const found = syntaxErrors(setup);
-      if (t.ok) {
-        failures.push(`${name}: apache2 -t accepted it`);
-        continue;
-      }
-      if (found.length !== 1) {
-        failures.push(`${name}: ${found.length} findings (${found.map((f) => f.message).join(' | ')}); httpd: ${t.output.trim()}`);
-        continue;
-      }
-      const quoted = /^httpd refuses to start: "(.*?)" \(/s.exec(found[0].message)?.[1];
-      if (!quoted || !t.output.includes(`: ${quoted}`)) failures.push(`${name}\n  httpd: ${t.output.trim()}\n  rule:  ${found[0].message}`);
-      const got = lineAt(setup.text, found[0].start);
-      if (opts?.line !== false && got !== httpdLine(t.output)) failures.push(`${name}: reported on line ${got}, httpd names line ${httpdLine(t.output)}: ${t.output.trim()}`);
-    } finally {
-      setup.cleanup();
-    }
-  }
+  for (const [name, body, opts] of REFUSED) failures.push(...(await refusedLikeHttpd(name, body, MODULES, opts?.line !== false)));
   assert.deepEqual(failures, []);
 });
 

@@ -10,6 +10,7 @@ import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary } from '../helpers';
 import { apacheConfigTest, prepareApache } from './harness/apache';
+import { refusedLikeHttpd, syntaxErrors } from './harness/macro';
 
 requireBinary('apache2');
 
@@ -41,39 +42,9 @@ const LOADED: [string, string][] = [
   ['a Use in an <IfDefine> that is not defined', '<IfDefine NOPE>\n  Use Nope a\n</IfDefine>\n'],
 ];
 
-const syntaxErrors = (setup: { confPath: string; text: string }) =>
-  lintApache(setup.confPath, setup.text, memHost({ [setup.confPath]: setup.text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'syntax-error');
-
-const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
-
 test('each Use that mod_macro refuses is reported at the line apache2 -t names, with its words (real apache2 -t)', async () => {
   const failures: string[] = [];
-  for (const [name, body] of REFUSED) {
-    const setup = await prepareApache(body, { modules: MODULES });
-    try {
-      const t = apacheConfigTest(setup);
-      const found = syntaxErrors(setup);
-      if (t.ok) {
-        failures.push(`${name}: apache2 -t accepted it`);
-        continue;
-      }
-      if (found.length !== 1) {
-        failures.push(`${name}: ${found.length} findings (${found.map((f) => f.message).join(' | ')}); httpd: ${t.output.trim()}`);
-        continue;
-      }
-      const quoted = /^httpd refuses to start: "(.*?)" \(/.exec(found[0].message)?.[1];
-      if (!quoted || !t.output.includes(`: ${quoted}`)) failures.push(`${name}\n  httpd: ${t.output.trim()}\n  rule:  ${found[0].message}`);
-      // httpd names the line: "line N of <file>" for a Use in the file, "line K of macro 'm' (defined on line D …)" for
-      // one in a body, which is line D + K of the file.
-      const inBody = /Syntax error on line (\d+) of macro '[^']*' \(defined on line (\d+) of/.exec(t.output);
-      const inFile = /Syntax error on line (\d+) of \//.exec(t.output);
-      const want = inBody ? Number(inBody[1]) + Number(inBody[2]) : Number(inFile?.[1]);
-      const got = lineAt(setup.text, found[0].start);
-      if (got !== want) failures.push(`${name}: reported on line ${got}, httpd names line ${want}: ${t.output.trim()}`);
-    } finally {
-      setup.cleanup();
-    }
-  }
+  for (const [name, body] of REFUSED) failures.push(...(await refusedLikeHttpd(name, body, MODULES)));
   assert.deepEqual(failures, []);
 });
 
