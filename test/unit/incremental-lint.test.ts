@@ -7,7 +7,8 @@ import { lintNginx, type LintResult } from '../../server/src/core/lint';
 import { classify } from '../../server/src/cli/classify';
 import { parseSourceFile, type SourceFile } from '../../server/src/core/model/nginx-tree';
 import { moved, valueEdit } from '../../server/src/core/model/value-edit';
-import { ANY, keptWithReads, recordReads } from '../../server/src/core/reads';
+import { oncePer } from '../../server/src/core/collections';
+import { ANY, recordReads } from '../../server/src/core/reads';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, ROOT, SHARED, sharedSkip } from '../helpers';
 
@@ -191,7 +192,7 @@ test('what a rule reads is noted: arguments by name, whole text as everything, t
   assert.deepEqual([...recordReads(() => timeout.name, true).reads!], []);
   assert.deepEqual([...recordReads(() => file.text.length, true).reads!], [ANY]);
   // A value one piece of work made and another uses: the user depends on what making it read.
-  const memo = keptWithReads((f: SourceFile) => f.ast.directives[1].args[0].value);
+  const memo = oncePer((f: SourceFile) => f.ast.directives[1].args[0].value);
   assert.deepEqual([...recordReads(() => memo(file), true).reads!], ['proxy_pass']);
   assert.deepEqual([...recordReads(() => memo(file), true).reads!], ['proxy_pass']);
 });

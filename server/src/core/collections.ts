@@ -1,4 +1,4 @@
-import { keptWithReads } from './reads';
+import { keptIn, type Made } from './reads';
 
 /** Adds `value` to the list kept under `key`, starting the list on first use (the lists of an index built in one pass). */
 export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
@@ -13,5 +13,6 @@ export function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
  * building it read is noted again at each use (core/reads.ts): another rule may be the one that uses it.
  */
 export function oncePer<K extends object, V>(build: (key: K) => V): (key: K) => V {
-  return keptWithReads(build);
+  const kept = new WeakMap<K, Made<V>>();
+  return (key) => keptIn(kept, key, () => build(key));
 }

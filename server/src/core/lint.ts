@@ -14,7 +14,7 @@ import { validateFindings } from './validate';
 import { basename, dirname, join, relative } from './paths';
 import { internalError } from './rules/common/internal-error';
 import { timed, type Timings } from './timings';
-import { ANY, rawText, recordReads, reuseMade, type Made } from './reads';
+import { ANY, keptIn, rawText, recordReads, type Made } from './reads';
 import { movedFindings, valueEdit, type ValueEdit } from './model/value-edit';
 import { VERSION_GATED_RULES, versionDependentUses, type VersionDependentUse } from './rules/nginx/version-support';
 
@@ -116,10 +116,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   // a large tree) are not needed.
   // Kept with what working each out read (core/reads.ts): the rule that asks second depends on it too.
   const duplicateNames = new Map<string, Made<boolean>>();
-  const duplicateSomewhere = (name: string): boolean => {
-    const made = duplicateNames.get(name);
-    if (made) return reuseMade(made);
-    const built = recordReads(() => {
+  const duplicateSomewhere = (name: string): boolean =>
+    keptIn(duplicateNames, name, () => {
       let found = false;
       const list = byName.get(name);
       // Most names asked (proxy_set_header, server, location) are never single-value: no need to group their
@@ -143,9 +141,6 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       }
       return found;
     });
-    duplicateNames.set(name, built);
-    return built.value;
-  };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     rules,
     settings,

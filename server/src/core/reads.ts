@@ -65,23 +65,18 @@ export interface Made<T> {
   reads: ReadonlySet<string> | undefined;
 }
 
-/** The value of `made`, noting what making it read. */
-export function reuseMade<T>(made: Made<T>): T {
-  if (frame !== null) replayReads(made.reads);
-  return made.value;
-}
-
 /**
- * `build(key)` worked out once per key and kept while the key lives, with what building it read: each later use notes
- * that again, so whoever uses a value another rule built depends on what it was built from.
+ * The value kept in `cache` under `key`, made by `build` the first time, with what building it read: each later use
+ * notes that again, so whoever uses a value another rule built depends on what it was built from. For the caches
+ * rules share (per configuration, per upstream group, per name).
  */
-export function keptWithReads<K extends object, V>(build: (key: K) => V): (key: K) => V {
-  const kept = new WeakMap<K, Made<V>>();
-  return (key) => {
-    const made = kept.get(key);
-    if (made) return reuseMade(made);
-    const built = recordReads(() => build(key));
-    kept.set(key, built);
-    return built.value;
-  };
+export function keptIn<K, V>(cache: { get(key: K): Made<V> | undefined; set(key: K, made: Made<V>): unknown }, key: K, build: () => V): V {
+  const made = cache.get(key);
+  if (made) {
+    if (frame !== null) replayReads(made.reads);
+    return made.value;
+  }
+  const built = recordReads(build);
+  cache.set(key, built);
+  return built.value;
 }

@@ -1,5 +1,5 @@
 import type { TextEdit } from '../../finding';
-import { recordReads, reuseMade, type Made } from '../../reads';
+import { keptIn, type Made } from '../../reads';
 import { oncePer } from '../../collections';
 import { insertLinesBefore } from '../../fix';
 import { blockContextOf, enclosing } from '../../model/nginx-effective';
@@ -200,11 +200,7 @@ function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefi
  * pass target asks.
  */
 function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
-  const made = listenCache.get(ctx.config);
-  if (made) return reuseMade(made);
-  const built = recordReads(() => buildLocalListens(ctx));
-  listenCache.set(ctx.config, built);
-  return built.value;
+  return keptIn(listenCache, ctx.config, () => buildLocalListens(ctx));
 }
 
 function buildLocalListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {

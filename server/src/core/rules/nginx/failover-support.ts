@@ -1,5 +1,5 @@
 import type { RelatedLocation } from '../../finding';
-import { keptWithReads } from '../../reads';
+import { oncePer } from '../../collections';
 import { flagsInForce, type Effective } from '../../model/nginx-effective';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Address, PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
@@ -82,7 +82,7 @@ interface GroupFacts {
   readonly usedHere: string;
 }
 /** Per group, made once (with what it read: core/reads.ts). */
-const factsOf = keptWithReads((up: Upstream): GroupFacts => {
+const factsOf = oncePer((up: Upstream): GroupFacts => {
   let usable = 0;
   let backups = 0;
   for (let k = 0; k < up.servers.length; k++) {

@@ -1,6 +1,6 @@
 import type { TextEdit } from '../../finding';
 import { eolOf, indentAt, insertLinesAfter, insertLinesInBlock, replaceSpan, statementText, unterminated, withInheritedLines } from '../../fix';
-import { rawText, recordReads, reuseMade, type Made } from '../../reads';
+import { keptIn, rawText, type Made } from '../../reads';
 import type { ConfigNode, NginxConfig } from '../../model/nginx-tree';
 import type { Effective } from '../../model/nginx-effective';
 import { hasDuplicate } from '../../model/nginx-single-value';
@@ -169,11 +169,7 @@ const carriesCache = new WeakMap<NginxConfig, Map<string, Made<boolean | undefin
 function carriesUpgrade(ctx: NginxRuleContext, value: string): boolean | undefined {
   let byValue = carriesCache.get(ctx.config);
   if (!byValue) carriesCache.set(ctx.config, (byValue = new Map()));
-  const made = byValue.get(value);
-  if (made) return reuseMade(made);
-  const built = recordReads(() => connectionCarriesUpgrade(ctx, value));
-  byValue.set(value, built);
-  return built.value;
+  return keptIn(byValue, value, () => connectionCarriesUpgrade(ctx, value));
 }
 
 /** 1 for an Upgrade line, 2 for a Connection line, 0 for any other header (the name in any case, as headerLines() lower-cases it). */
@@ -203,8 +199,7 @@ const evidenceLevels = new WeakMap<NginxConfig, Made<Set<ConfigNode | null>>>();
  * so with none of them there is no header evidence and no need to look the lines up (for most passes).
  */
 function underHeaderEvidence(ctx: NginxRuleContext, scope: ConfigNode | null): boolean {
-  const made = evidenceLevels.get(ctx.config);
-  const levels = made ? reuseMade(made) : evidenceLevelsOf(ctx);
+  const levels = keptIn(evidenceLevels, ctx.config, () => evidenceLevelsOf(ctx));
   if (!levels.size) return false;
   for (let level = scope; ; level = level.parent) {
     if (levels.has(level)) return true;
@@ -213,16 +208,12 @@ function underHeaderEvidence(ctx: NginxRuleContext, scope: ConfigNode | null): b
 }
 
 function evidenceLevelsOf(ctx: NginxRuleContext): Set<ConfigNode | null> {
-  const built = recordReads(() => {
-    const levels = new Set<ConfigNode | null>();
-    const lines = ctx.nodes('proxy_set_header');
-    for (let k = 0; k < lines.length; k++) {
-      if (!levels.has(lines[k].parent) && isHeaderEvidence(ctx, lines[k].directive.args)) levels.add(lines[k].parent);
-    }
-    return levels;
-  });
-  evidenceLevels.set(ctx.config, built);
-  return built.value;
+  const levels = new Set<ConfigNode | null>();
+  const lines = ctx.nodes('proxy_set_header');
+  for (let k = 0; k < lines.length; k++) {
+    if (!levels.has(lines[k].parent) && isHeaderEvidence(ctx, lines[k].directive.args)) levels.add(lines[k].parent);
+  }
+  return levels;
 }
 
 export interface WebSocketGap {
