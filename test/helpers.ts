@@ -182,3 +182,20 @@ export function assertOneFindingQuoting(text: string, id: string, line: number, 
   assert.equal(r.at(found[0]).line, line);
   assert.ok(found[0].message.includes(words), `nginx: ${words}\nproxylint: ${found[0].message}`);
 }
+
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32), for randomised tests that must draw the same cases on every
+ * run. Its arithmetic stays in 32-bit integers: the textbook `(seed * 1103515245 + 12345) & 0x7fffffff` multiplies
+ * past 2^53 in JavaScript, loses the low bits and falls into a cycle of about 14,000 values, so a test asking for
+ * thousands of distinct cases repeats them (or, waiting for new ones, never ends).
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -21,7 +21,7 @@ import { defaultSettings } from '../../server/src/core/settings';
 import { LineIndex } from '../../server/src/core/text';
 import { toDiagnostic } from '../../server/src/lsp/convert';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { tempTree } from '../helpers';
+import { seededRandom, tempTree } from '../helpers';
 import { LspClient, uri } from './client';
 
 const EDITS = Number(process.env.SOAK_EDITS ?? 3000);
@@ -30,14 +30,7 @@ const SEED = process.env.SOAK_SEED === 'random' ? Date.now() % 2 ** 31 : Number(
 
 /** mulberry32: a small seeded PRNG, so a failing session can be replayed with SOAK_SEED. */
 function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)] };
 }
 

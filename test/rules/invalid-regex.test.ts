@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { checkPcre } from '../../server/src/core/model/pcre-check';
 import { moveMisplacedHyphens } from '../../server/src/core/model/pcre-hyphen-fix';
-import { assertOneFindingQuoting, eachMarkedLineAlone, lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
+import { assertOneFindingQuoting, eachMarkedLineAlone, lintText, nginxTest, nginxTestText, seededRandom, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
 const ID = 'invalid-regex';
@@ -35,8 +35,7 @@ test(`${ID}: ok.conf passes nginx -t`, () => {
 
 test(`${ID}: the pattern check never claims an error nginx does not have (random patterns, fixed seed)`, () => {
   const pieces = ['a', 'b', '(', ')', '[', ']', '*', '+', '?', '{2}', '{2,1}', '{1,}', '|', '^', '$', '\\d', '\\w', '\\b', '\\1', '\\.', '-', 'z', '(?:', '(?i)', '(?<n>', '(?=', '(?!', '[:alpha:]', '.', '{', '}', ',', '\\Q', '\\E', '(?#x)', 'A', '%', '*+', '+?', '[a-', '\\p{L}', '[.a.]', '(*UTF)', '(*', '\\k<n>', '(?P=n)', '(?1)', '[^', '\\-', '\\]', '[.-', '[=', '.]'];
-  let seed = 20261123;
-  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+  const rnd = seededRandom(20261123);
   const patterns = new Set<string>();
   while (patterns.size < Number(process.env.PCRE_CASES ?? 300)) {
     let s = '';
@@ -65,6 +64,31 @@ test(`${ID}: the pattern check never claims an error nginx does not have (random
     assert.ok(both > patterns.size / 4, `only ${both} errors found`);
   } finally {
     tree.cleanup();
+  }
+});
+
+test(`${ID}: the settings a pattern may start with are those PCRE2 takes, and any other (*NAME) is left to PCRE2's own words`, () => {
+  const check = (p: string) => {
+    const conf = `events {}\nhttp {\n    server {\n        listen 127.0.0.1:18510;\n        location ~ "${p}" { return 200; }\n    }\n}\n`;
+    const t = nginxTestText(conf);
+    return { ok: t.ok, says: /pcre2_compile\(\) failed: (.*?) in "/.exec(t.output)?.[1] ?? t.output, mine: checkPcre(p)?.message };
+  };
+  const known = ['UTF', 'UTF8', 'UCP', 'NO_AUTO_POSSESS', 'NO_DOTSTAR_ANCHOR', 'NO_JIT', 'NO_START_OPT', 'NOTEMPTY', 'NOTEMPTY_ATSTART', 'CR', 'LF', 'CRLF', 'ANYCRLF', 'ANY', 'NUL', 'BSR_ANYCRLF', 'BSR_UNICODE', 'LIMIT_HEAP=5', 'LIMIT_MATCH=10', 'LIMIT_DEPTH=5', 'LIMIT_RECURSION=5'];
+  for (const name of known) {
+    const a = check(`(*${name})a`);
+    assert.ok(a.ok, `${name}: ${a.says}`);
+    assert.equal(a.mine, undefined, name);
+    // Nothing before the quantifier to repeat: the setting is not an item.
+    const r = check(`(*${name})*`);
+    assert.equal(r.says, 'quantifier does not follow a repeatable item', name);
+    assert.equal(r.mine, r.says, name);
+  }
+  // Found by the random patterns above: an unknown name, a lower-case one or one that is not closed at once is refused
+  // with PCRE2's own words, which the check does not model; it must not put "nothing to repeat" in their place.
+  for (const p of ['(*FOO)*', '(*b(?P=n)*+', '(*utf)*', '(*LIMIT_MATCH=x)*', 'a(*UTF)*']) {
+    const r = check(p);
+    assert.ok(!r.ok && /not recognized/.test(r.says), `${p}: ${r.says}`);
+    assert.equal(r.mine, undefined, p);
   }
 });
 
@@ -97,14 +121,7 @@ test(`${ID}: the hyphen fix repairs only what nginx refuses, nginx accepts the r
   // Perl reads a "-" next to \w, [:alpha:] and the like as a literal hyphen (as PCRE did before it grew strict):
   // the repaired pattern must match exactly the strings the original matches under that reading.
   const items = ['\\w', '\\d', '\\s', '\\W', '[:alpha:]', '[:digit:]', '\\p{L}', '-', '-', '-', '-', '.', 'a', 'z', '_', '\\.', '\\-', '\\]', '/', 'a-f', '0-9', '[', ':', '!'];
-  // mulberry32: the multiply stays in 32-bit integers, so the sequence does not fall into a short cycle.
-  let seed = 20261124;
-  const rnd = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rnd = seededRandom(20261124);
   const pick = <T>(a: T[]) => a[Math.floor(rnd() * a.length)];
   const pairs = new Map<string, string>();
   for (let tries = 0; pairs.size < Number(process.env.HYPHEN_CASES ?? 150) && tries < 20000; tries++) {

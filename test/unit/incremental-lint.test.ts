@@ -10,7 +10,7 @@ import { moved, valueEdit } from '../../server/src/core/model/value-edit';
 import { oncePer } from '../../server/src/core/collections';
 import { ANY, recordReads } from '../../server/src/core/reads';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, ROOT, SHARED, sharedSkip } from '../helpers';
+import { memHost, ROOT, SHARED, seededRandom, sharedSkip } from '../helpers';
 
 // The language server checks a typed value again by running only the rules that read statements of that name
 // (lintNginx's `previous`). Whatever it skips must find exactly what a check from scratch finds: these tests make
@@ -23,17 +23,6 @@ function lint(text: string, previous?: LintResult, track = true): LintResult {
   return lintNginx(PATH, text, memHost({ [PATH]: text }), { settings, trackReads: track, previous });
 }
 
-/** A small deterministic generator (mulberry32): the same cases on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALUE_CHARS = '0123456789abcdefhkmsxyz.:/_-=,$@%<>ABC';
 
@@ -109,7 +98,7 @@ function compareChain(label: string, text: string, edits: number, next: () => nu
 test('value edits in every rule fixture and real configuration: the findings equal a fresh check', () => {
   const files = [...nginxFiles(join(ROOT, 'test', 'rules', 'nginx')), ...nginxFiles(join(ROOT, 'test', 'rules', 'common')), ...nginxFiles(join(ROOT, 'test', 'real-configs', 'nginx'))];
   assert.ok(files.length > 200, `only ${files.length} fixture files found`);
-  const next = random(7);
+  const next = seededRandom(7);
   const tally: Tally = { edits: 0, incremental: 0, reused: 0, ran: 0 };
   for (const f of files) {
     const text = readFileSync(f, 'utf8');
@@ -125,7 +114,7 @@ test('value edits in real-world configurations: the findings equal a fresh check
   const all = nginxFiles(join(SHARED, 'corpus', 'nginx'));
   // Every 8th file: a spread over the corpus that keeps the test under a minute on 2 cores.
   const files = all.filter((_, k) => k % 8 === 0);
-  const next = random(11);
+  const next = seededRandom(11);
   const tally: Tally = { edits: 0, incremental: 0, reused: 0, ran: 0 };
   for (const f of files) {
     const text = readFileSync(f, 'utf8');

@@ -4,6 +4,7 @@ import { parseNginx } from '../../server/src/core/syntax/nginx/parser';
 import { NGINX_PARSE_OPTIONS } from '../../server/src/core/model/nginx-tree';
 import { LineIndex } from '../../server/src/core/text';
 import type { Directive } from '../../server/src/core/syntax/nginx/ast';
+import { seededRandom } from '../helpers';
 
 const parse = (text: string) => parseNginx(text, NGINX_PARSE_OPTIONS);
 const lineOf = (text: string, offset: number) => new LineIndex(text).positionAt(offset).line + 1;
@@ -153,8 +154,7 @@ test('half-typed lines at the end of the file become directives plus one problem
 
 test('never throws on hostile input and every problem lies inside the text', () => {
   const samples = ['', '{', '}', ';;;', '"', "'", '\\', '${', '#', '{{{{', '}}}}', 'a "b\\', '\u0000\u0001\uffff', 'x'.repeat(10000), '{'.repeat(5000) + '}'.repeat(4000)];
-  let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = seededRandom(7);
   const alphabet = ' \t\n\r;{}"\'#$\\abc()';
   for (let k = 0; k < 300; k++) samples.push(Array.from({ length: 1 + Math.floor(rnd() * 80) }, () => alphabet[Math.floor(rnd() * alphabet.length)]).join(''));
   for (const s of samples) {

@@ -41,6 +41,12 @@ export function pcreVerdict(pattern: string, classes?: number[]): PcreError | 'o
   }
 }
 
+/**
+ * The settings a pattern may start with that PCRE2 10.42 accepts (checked with nginx -t on Debian's nginx 1.22.1, in
+ * test/rules/invalid-regex.test.ts): newline and \R conventions, UTF and UCP, optimisation switches, match limits.
+ */
+const START_SETTING = /^\(\*(?:UTF8?|UCP|NO_AUTO_POSSESS|NO_DOTSTAR_ANCHOR|NO_JIT|NO_START_OPT|NOTEMPTY(?:_ATSTART)?|CR|LF|CRLF|ANYCRLF|ANY|NUL|BSR_ANYCRLF|BSR_UNICODE|LIMIT_(?:HEAP|MATCH|DEPTH|RECURSION)=\d+)\)/;
+
 function walk(p: string, classes?: number[]): PcreError | undefined {
   const open: number[] = [];
   let prev: Prev = 'start';
@@ -93,11 +99,12 @@ function walk(p: string, classes?: number[]): PcreError | undefined {
     if (c === '(') {
       // "(*)" is a group whose first item is a "*"; "(*" and anything else starts a verb such as (*UTF) or (*ANY),
       // which PCRE2 checks by its own rules.
-      if (p[i + 1] === '*' && p[i + 2] !== ')' && (!leading || !/[A-Za-z_]/.test(p[i + 2] ?? ''))) throw new GiveUp();
       if (p[i + 1] === '*' && p[i + 2] !== ')') {
-        const end = p.indexOf(')', i);
-        if (end < 0) throw new GiveUp();
-        i = end + 1;
+        // Only the settings PCRE2 takes at the start are known here; any other name ((*FOO), (*b, (*utf)) gets words
+        // of PCRE2's own ("(*VERB) not recognized or malformed", "(*alpha_assertion) not recognized").
+        const setting = leading ? START_SETTING.exec(p.slice(i)) : null;
+        if (!setting) throw new GiveUp();
+        i += setting[0].length;
         prev = 'start'; // only at the start (see leading): nothing before it to repeat
         continue;
       }
