@@ -1,4 +1,4 @@
-export type Format = 'text' | 'json' | 'sarif' | 'github';
+export type Format = 'text' | 'json' | 'sarif' | 'github' | 'baseline';
 
 export interface CliArgs {
   paths: string[];
@@ -6,6 +6,8 @@ export interface CliArgs {
   fix: boolean;
   fixDryRun: boolean;
   config?: string;
+  /** A baseline file (see baseline.ts): the findings it lists are not reported and do not fail the run. */
+  baseline?: string;
   maxWarnings?: number;
   /** Undefined when not given: the default is warning, and -q then counts errors only (see run.ts). */
   failOn?: 'error' | 'warning' | 'info';
@@ -28,7 +30,7 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-const FORMATS = ['text', 'json', 'sarif', 'github'];
+const FORMATS = ['text', 'json', 'sarif', 'github', 'baseline'];
 
 export const HELP = `Usage: proxylint [options] <file|dir|glob>...
        proxylint lsp --stdio
@@ -40,10 +42,13 @@ pulled in by an nginx.conf are checked in its context, the rest as fragments
 (context inferred or declared with "# proxylint: context http").
 
 Options:
-  -f, --format <text|json|sarif|github>  output format (default: text)
+  -f, --format <text|json|sarif|github|baseline>
+                                         output format (default: text); baseline: every finding,
+                                         as a file for --baseline (exit 0)
       --fix                              apply safe fixes to the files
       --fix-dry-run                      show what --fix would change, write nothing
   -c, --config <file>                    use this .proxylintrc.json (default: nearest one up from each file)
+      --baseline <file>                  report only findings not in this baseline (made with --format baseline)
       --max-warnings <n>                 exit 1 when there are more than n warnings (with --fail-on info:
                                          warnings and infos together); errors always fail
       --fail-on <error|warning|info>     lowest severity that makes the exit code 1 (default: warning)
@@ -100,6 +105,9 @@ export function parseArgs(argv: string[]): CliArgs {
       case '-c':
       case '--config':
         a.config = value();
+        break;
+      case '--baseline':
+        a.baseline = value();
         break;
       case '--max-warnings': {
         const v = value();
@@ -188,6 +196,9 @@ export function parseArgs(argv: string[]): CliArgs {
   if (a.fix && a.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run');
   // SARIF and GitHub annotations have no place for the changed text; saying nothing would look like "no change".
   if (a.fixDryRun && (a.format === 'sarif' || a.format === 'github')) throw new UsageError(`--fix-dry-run shows its changes as a diff (--format text) or as "output" per file (--format json), not in ${a.format} output; SARIF results carry each safe fix anyway`);
+  // A baseline written through an older one would leave out what that one lists: the new file would forget them.
+  if (a.format === 'baseline' && a.baseline) throw new UsageError('--format baseline lists every finding, to replace the baseline: leave out --baseline');
+  if (a.format === 'baseline' && a.fixDryRun) throw new UsageError('--format baseline lists findings; --fix-dry-run shows changes: use one or the other');
   if (a.stdinFilename && !a.stdin) throw new UsageError('--stdin-filename goes with --stdin');
   // Checking standard input and quietly not the files named would pass a CI job that checked nothing it was given.
   if (a.stdin && a.paths.length) throw new UsageError(`--stdin checks standard input only, not also ${a.paths.join(' ')}: give either --stdin or files (--stdin-filename names the input)`);

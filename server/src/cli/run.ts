@@ -22,7 +22,9 @@ import { formatJsonChunks } from './formatters/json';
 import { formatSarifChunks, sarifCut } from './formatters/sarif';
 import { formatTextChunks, summarize, type RunError, type Summary } from './formatters/text';
 import type { CliIo, DecodedText } from './io';
-import { positionFindings } from './positions';
+import { positionFindings, type PositionedFinding } from './positions';
+import { applyBaseline, formatBaseline, readBaseline, type BaselineEntry } from './baseline';
+import { LineIndex } from '../core/text';
 import { reportRoot, underRoot } from './report-root';
 import { formatTimings, type Timings } from '../core/timings';
 import { isIgnored } from '../core/ignore';
@@ -141,6 +143,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const settingsFor = (file: string) => loadSettings(explicitConfig ?? io.findUp(dirname(file), CONFIG_FILE));
+  // Read before anything is checked: a baseline that cannot be used is a usage problem, not a reason to report
+  // everything it would have held back (or nothing).
+  let baseline: BaselineEntry[] | undefined;
+  if (args.baseline) {
+    const r = io.read(resolve(io.cwd, args.baseline));
+    const read = r.ok ? readBaseline(r.text) : undefined;
+    if (!r.ok || !read || 'error' in read) {
+      io.stderr(`proxylint: baseline ${args.baseline} ${!r.ok ? `cannot be read: ${r.message} (make one with --format baseline)` : read && 'error' in read ? read.error : ''}\n`);
+      return 2;
+    }
+    baseline = read.entries;
+  }
 
   // Inputs.
   const inputs: Input[] = [];
@@ -459,7 +473,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const reported = args.fixDryRun ? onDisk : result;
   const textReported = args.fixDryRun ? (p: string) => before.get(p) ?? textNow(p) : textNow;
   const outputStart = timings ? performance.now() : 0;
-  const positioned = positionFindings(reported.findings, textReported);
+  // SARIF and github paths are taken by their real paths (see underRoot), asked once per file, not per location.
+  const realpaths = new Map<string, string>();
+  const realpathOnce = (p: string) => {
+    let r = realpaths.get(p);
+    if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
+    return r;
+  };
+  let positioned = positionFindings(reported.findings, textReported);
+  // The baseline's file names are relative to the report root, as SARIF's are (see baseline.ts).
+  const lineIndexes = new Map<string, LineIndex>();
+  const baselineRoot = baseline || args.format === 'baseline' ? reportRoot(io) : '';
+  const locate = (f: PositionedFinding) => {
+    let idx = lineIndexes.get(f.path);
+    if (!idx) lineIndexes.set(f.path, (idx = new LineIndex(textReported(f.path) ?? '')));
+    return { path: underRoot(baselineRoot, f.path, realpathOnce) ?? f.path, line: idx.lineText(f.line - 1) };
+  };
+  let held: { matched: number; stale: number } | undefined;
+  if (baseline) {
+    // An internal error is never an accepted finding: it says the check itself did not run.
+    const { kept, matched, stale } = applyBaseline(positioned, baseline.filter((e) => e.ruleId !== INTERNAL_ERROR), locate);
+    positioned = kept;
+    held = { matched, stale };
+  }
   // -q hides warnings and info from the report. An explicit --fail-on or --max-warnings still counts them:
   // `-q --max-warnings 0` must not pass a run that has a warning.
   const findings = args.quiet ? positioned.filter((f) => f.severity === 'error') : positioned;
@@ -483,6 +519,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     else fail(`no nginx or Apache configuration files found in ${args.paths.join(' ')}`, only);
   }
   summary.runErrors = errors.length;
+  if (held) {
+    summary.baselined = held.matched;
+    summary.baselineStale = held.stale;
+    // Said on stderr in every format: a finding fixed since the baseline was written would come back unnoticed if
+    // its line were written again the same way.
+    if (held.stale) io.stderr(`proxylint: ${held.stale} finding(s) in the baseline ${args.baseline} were not found (fixed, or their line changed); write it again with --format baseline to drop them\n`);
+  }
   const rel = (p: string) => relative(io.cwd, p);
 
   // Reports are made piece by piece and written in batches of about 32K characters: a large tree's report (12 MB of
@@ -505,13 +548,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.stdout(batch.join(''));
   };
-  // SARIF and github paths are taken by their real paths (see underRoot), asked once per file, not per location.
-  const realpaths = new Map<string, string>();
-  const realpathOnce = (p: string) => {
-    let r = realpaths.get(p);
-    if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
-    return r;
-  };
   switch (args.format) {
     case 'json':
       write(formatJsonChunks(findings, summary, args.fixDryRun ? outputs : new Map(), skipped, errors));
@@ -523,6 +559,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       write(formatSarifChunks(findings, allRules, io.version, reportRoot(io), textReported, errors, realpathOnce));
       break;
     }
+    case 'baseline':
+      io.stdout(formatBaseline(positioned, locate));
+      break;
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
@@ -563,6 +602,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   if (allIgnoredByName) return 0;
   if (ioFailed || findings.some((f) => f.ruleId === INTERNAL_ERROR)) return 2;
+  // The list of findings for a baseline is not a check: a CI step that writes one must not fail for their number.
+  if (args.format === 'baseline') return 0;
   const threshold = SEVERITY_RANK[args.failOn ?? 'warning'];
   // With --max-warnings, warnings fail the run by their number rather than by their presence, and so do infos when
   // --fail-on info makes them count: one budget for both, so that a run never passes with a warning where it would

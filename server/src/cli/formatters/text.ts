@@ -14,6 +14,9 @@ export interface Summary {
   hiddenCounted?: boolean;
   /** Inputs that could not be checked (see RunError); any makes the exit code 2. */
   runErrors?: number;
+  /** With --baseline: the findings it accounted for (not reported, not counted), and those of its own not met. */
+  baselined?: number;
+  baselineStale?: number;
 }
 
 /** A file that could not be read, a bad config file, a path that names nothing, an internal error: exit code 2. */
@@ -69,15 +72,19 @@ export function* formatTextChunks(findings: PositionedFinding[], summary: Summar
   const hiddenNote = summary.hidden
     ? ` (${hiddenParts.join(' and ')} hidden by --quiet${summary.hiddenCounted ? ', still counted for the exit code' : ''})`
     : '';
+  const baselineNote = summary.baselined ? `; ${summary.baselined} more ${summary.baselined === 1 ? 'matches' : 'match'} the baseline, not shown` : '';
   yield (findings.length ? '\n' : '') +
     (summary.files === 0
       ? 'No configuration files were checked.'
       : total === 0
       ? summary.hidden
-        ? `No errors in ${plural(summary.files, 'file')}${hiddenNote}.`
+        ? `No errors in ${plural(summary.files, 'file')}${hiddenNote}${baselineNote}.`
+        : summary.baselined
+        ? `No new problems in ${plural(summary.files, 'file')} (${summary.baselined} known ${summary.baselined === 1 ? 'one matches' : 'ones match'} the baseline).`
         : `No problems found in ${plural(summary.files, 'file')}.`
       : `${plural(total, 'problem')} (${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}, ${summary.infos} info) in ${plural(summary.files, 'file')} checked` +
           (summary.fixable ? `; ${summary.fixable} fixable with ${fixOption}` : '') +
-          hiddenNote) +
+          hiddenNote +
+          baselineNote) +
     '\n';
 }
