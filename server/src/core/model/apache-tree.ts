@@ -779,7 +779,7 @@ export function macroParameters(macro: ApacheNode): string[] | undefined {
 /**
  * What stops httpd at a `<Macro …>` line itself, in mod_macro's order (macro_section and check_macro_arguments in
  * modules/core/mod_macro.c; the words as apache2 -t 2.4.68 prints them): no name, then for each parameter in turn an
- * empty name or the same name again further on. What it only warns about (AH02796 a parameter without $, % or @;
+ * empty name or the same name again further on, then a body the file ends in. What it only warns about (AH02796 a parameter without $, % or @;
  * AH02797 one that is the start of another; AH02802 a macro defined again; AH02799 an empty body) does not stop it.
  */
 function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit<MacroError, 'node'> | undefined {
@@ -803,6 +803,11 @@ function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit
         why: `parameters ${i + 1} and ${j + 1} have the same name, so a Use could not tell which value goes where`,
       };
     }
+  }
+  // Only then does mod_macro read the body, up to the </Macro> that matches (get_lines_till_end_token); the file's end
+  // first is an error at the <Macro> line. httpd prints the message's newline and tab escaped, as "\n\t".
+  if (node.directive.section && !node.directive.section.closed) {
+    return { says: `${where()}\\n\\tcontents error: expected token not found: </Macro>`, why: 'the file ends before a </Macro> line closes this body' };
   }
   return undefined;
 }

@@ -247,7 +247,9 @@ export function parseApache(text: string): ApacheAst {
         }
       }
     }
-    problem(d.nameSpan.start, d.nameSpan.end, `<${d.name}> was not closed: httpd refuses to start`, { start: n, end: n, message: 'the file ends here' });
+    // A tag without its ">" stops httpd before it reads the body (macro_section in mod_macro.c), and says so already.
+    if (d.section?.tagOpen) return;
+    problems.push({ start: d.nameSpan.start, end: d.nameSpan.end, message: `<${d.name}> was not closed: httpd refuses to start`, kind: 'macro-unclosed', related: { start: n, end: n, message: 'the file ends here' } });
   }
 
   for (let k = stack.length - 1; k >= 0; k--) {

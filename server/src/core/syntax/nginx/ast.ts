@@ -44,9 +44,11 @@ export interface SyntaxProblem extends Span {
   message: string;
   /**
    * Set when nginx itself accepts the text but it is almost certainly a mistake: a forgotten ";" whose next
-   * line nginx silently reads as extra arguments (e.g. a server named "listen").
+   * line nginx silently reads as extra arguments (e.g. a server named "listen"). `macro-unclosed`: an Apache `<Macro>`
+   * with no `</Macro>` before the end of the file; the tree says it in mod_macro's words where it knows the macro's
+   * name and place, and this is reported only where it does not.
    */
-  kind?: 'probable-missing-semicolon' | 'limit';
+  kind?: 'probable-missing-semicolon' | 'limit' | 'macro-unclosed';
   /** Where the construct the problem is about began (e.g. the unclosed block), if elsewhere. */
   related?: Span & { message: string };
 }
