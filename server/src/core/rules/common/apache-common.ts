@@ -31,9 +31,13 @@ export const apacheCommonRules: ApacheRule[] = [
       const macroErrors = reportedMacroErrors(ctx);
       // An unclosed <Macro> the tree reports in mod_macro's words (or an error of its tag, which httpd meets first).
       const saidAt = new Set(macroErrors.map((e) => `${e.node.file.path}\0${e.node.directive.nameSpan.start}`));
+      // Where Use lines expand bodies that open or close sections, the nesting httpd checks is the one across them.
+      const macroLoaded = !ctx.modules.known || ctx.modules.isLoaded('macro');
       for (const file of ctx.config.files) {
+        const across = macroLoaded && ctx.config.nesting.has(file);
         for (const p of file.ast.problems) {
           if (p.kind === 'macro-unclosed' && saidAt.has(`${file.path}\0${p.start}`)) continue;
+          if (p.kind === 'nesting' && across) continue;
           ctx.report({
             at: { file, start: p.start, end: p.end },
             message: p.message,
@@ -43,6 +47,9 @@ export const apacheCommonRules: ApacheRule[] = [
       }
       // mod_macro refuses a Use while httpd reads the configuration ("Syntax error on line 11 of …: macro 'two'
       // undefined").
+      for (const e of macroLoaded ? ctx.config.nesting.values() : []) {
+        if (e) ctx.report({ at: { file: e.file, start: e.start, end: e.end }, message: e.message, related: e.related.map((r) => ({ path: r.file.path, start: r.start, end: r.end, message: r.message })) });
+      }
       for (const e of macroErrors) {
         // A Use inside a macro body is reported at the body line (each Use of the outer macro shares it), with the Use
         // that expanded it beside.
