@@ -687,7 +687,9 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
       const m = expandedMacro.get(n);
       if (!m) continue;
       const key = n.macro && n.file === expandedMacro.get(n.macro)?.file ? n.macro : n.file;
-      usesIn.set(key, [...(usesIn.get(key) ?? []), n]);
+      const list = usesIn.get(key);
+      if (list) list.push(n);
+      else usesIn.set(key, [n]);
     }
     for (const list of usesIn.values()) list.sort((a, b) => a.directive.start - b.directive.start);
     const unbalancedMemo = new Map<ApacheNode, boolean>();
