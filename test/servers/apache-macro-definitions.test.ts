@@ -1,5 +1,5 @@
 // mod_macro also refuses some <Macro> and UndefMacro lines, and httpd does not start: a <Macro> with no name, an empty
-// parameter name, the same parameter twice; an UndefMacro with no <Macro> before it, of a macro not defined (or
+// parameter name, the same parameter twice, a body with no </Macro> before the end of the file; an UndefMacro with no <Macro> before it, of a macro not defined (or
 // dropped already), or without exactly one word. syntax-error must report each at the line apache2 -t names, quoting
 // its words, and agree with apache2 -t where it only warns (a macro defined again, a parameter without $, % or @, one
 // that is the start of another, an empty body) or reads the body's end differently from the other sections.
@@ -41,6 +41,11 @@ const REFUSED: [string, string, { line: false }?][] = [
   ['the same parameter twice, on a continued tag', '<Macro Site \\\n    $host $host>\n  Header set X $host\n</Macro>\n', { line: false }],
   ['the same parameter twice, in a body a Use expands', '<Macro Outer>\n  <Macro Inner $y $y>\n    Header set X $y\n  </Macro>\n</Macro>\nUse Outer\n'],
   ['the same parameter twice, after a comment in the body', '<Macro Outer $n>\n  # inner macros\n\n  <Macro Inner$n $y $y>\n    Header set X $y\n  </Macro>\n</Macro>\nUse Outer 1\n', { line: false }],
+  ['a <Macro> the file ends in', '<Macro Site $x>\n  Header set X $x\n'],
+  ['a <Macro> the file ends in, after a Use of another', `${TWO}Use Two a b\n<Macro Site $x>\n  Header set X $x\n`],
+  ['a <Macro> whose nested <Macro> takes the only </Macro>', '<Macro Outer>\n  <Macro Inner $y>\n    Header set X $y\n</Macro>\n'],
+  ['a <Macro> closed only by "</Macro >"', '<Macro Site $x>\n  Header set X $x\n</Macro >\n'],
+  ['a <Macro> on a continued tag the file ends in', '<Macro Site \\\n    $x>\n  Header set X $x\n', { line: false }],
   ['too many values for a macro defined in a body', '<Macro Outer>\n  # its own macro\n  <Macro Inner $y>\n    Header set X $y\n  </Macro>\n  Use Inner 1 2\n</Macro>\nUse Outer\n', { line: false }],
 ];
 
@@ -49,7 +54,6 @@ const REFUSED: [string, string, { line: false }?][] = [
  * and nothing above it (httpd stops at its first error; what comes after may be the next one it would meet).
  */
 const REFUSED_BY_PARSER: [string, string][] = [
-  ['"</Macro >" does not end the body', '<Macro Site $x>\n  Header set X $x\n</Macro >\n'],
   ['"<Macro>" in a body opens no nested macro', '<Macro Site $x>\n<Macro>\n  Header set X $x\n</Macro>\n</Macro>\n'],
   ['a half-typed "<Macro"', '<Macro\n'],
   ['a half-typed "<Macro Site"', '<Macro Site\n  Header set X 1\n</Macro>\n'],

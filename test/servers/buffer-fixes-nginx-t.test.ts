@@ -34,13 +34,35 @@ const BROKEN: Record<string, string> = {
   'nested location raises the header buffer under a write size': server(`        location / { proxy_temp_file_write_size 16k; proxy_buffers 8 16k; proxy_pass ${B};\n            location /big/ { proxy_buffer_size 32k; proxy_pass ${B}; } }`),
 };
 
-/** Layouts nginx accepts where header-buffer-too-small suggests a 16k header buffer. */
+/**
+ * Layouts nginx accepts where header-buffer-too-small suggests a 16k header buffer: buffer lines at each level, and
+ * nested locations that keep buffer lines of their own, which the bigger header buffer (and the busy size written
+ * with it) must still fit.
+ */
 const IDP: Record<string, string> = {
   'write size in the location': server(`        location / { proxy_temp_file_write_size 8k; proxy_pass http://oauth2_proxy; }`, '    upstream oauth2_proxy { server 127.0.0.1:4180; }'),
   'write size in the server': server(`        proxy_temp_file_write_size 8k;\n        location / { proxy_pass http://oauth2_proxy; }`, '    upstream oauth2_proxy { server 127.0.0.1:4180; }'),
   'max temp size at http': server(`        location / { proxy_pass http://keycloak; }`, '    proxy_max_temp_file_size 8k;\n    upstream keycloak { server 127.0.0.1:8080; }'),
   'max temp size 0 (kept)': server(`        location / { proxy_max_temp_file_size 0; proxy_temp_file_write_size 16k; proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
   'fastcgi write size': server(`        location / { fastcgi_temp_file_write_size 4k; fastcgi_pass authelia; }`, '    upstream authelia { server 127.0.0.1:9091; }'),
+  'a nested location with proxy_buffers 4 8k (24k busy at most)': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_buffers 4 8k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with proxy_buffers 2 4k and a 4k busy size': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_buffers 2 4k; proxy_busy_buffers_size 4k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with a busy size of 8k': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_busy_buffers_size 8k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with a write size of 8k': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_temp_file_write_size 8k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with its own 4k header buffer': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_buffer_size 4k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'busy size 8k in the server': server(`        proxy_busy_buffers_size 8k;\n        location / { proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'proxy_buffers 2 4k and a 4k busy size in the location': server(`        location / { proxy_buffers 2 4k; proxy_busy_buffers_size 4k; proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'proxy_buffers 32 4k and a 64k busy size in the location': server(`        location / { proxy_buffers 32 4k; proxy_busy_buffers_size 64k; proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a 4k header buffer with proxy_buffers 4 64k': server(`        location / { proxy_buffer_size 4k; proxy_buffers 4 64k; proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a 1k header buffer': server(`        location / { proxy_buffer_size 1k; proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'the pass inside if': server(`        location / { if ($arg_x) { proxy_pass http://keycloak; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'the pass inside limit_except': server(`        location / { limit_except GET { proxy_pass http://keycloak; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'proxy_buffers at http, busy size 16k in the server': server(`        proxy_busy_buffers_size 16k;\n        location / { proxy_pass http://keycloak; }`, '    proxy_buffers 8 4k;\n    upstream keycloak { server 127.0.0.1:8080; }'),
+  'max temp size 12k in the server': server(`        proxy_max_temp_file_size 12k;\n        location / { proxy_pass http://keycloak; }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with a max temp size of 8k': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_max_temp_file_size 8k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'a nested location with proxy_buffers 3 4k and an 8k busy size': server(`        location / { proxy_pass http://keycloak;\n            location /a/ { proxy_buffers 3 4k; proxy_busy_buffers_size 8k; proxy_pass http://127.0.0.1:1; } }`, '    upstream keycloak { server 127.0.0.1:8080; }'),
+  'uwsgi, a nested location with uwsgi_buffers 4 8k': server(`        location / { uwsgi_pass authelia;\n            location /a/ { uwsgi_buffers 4 8k; uwsgi_pass 127.0.0.1:1; } }`, '    upstream authelia { server 127.0.0.1:9091; }'),
+  'the auth_request location with proxy_buffers 4 4k and a 12k busy size': server(`        location / { auth_request /validate; auth_request_set $t $upstream_http_x_token; proxy_pass http://127.0.0.1:1; }\n        location = /validate { internal; proxy_buffers 4 4k; proxy_busy_buffers_size 12k; proxy_pass http://127.0.0.1:2/check; }`),
 };
 
 const ours = (findings: Finding[], id: string) => findings.filter((f) => f.ruleId === id);
@@ -100,8 +122,24 @@ for (const [name, text] of Object.entries(IDP)) {
     const s = found[0].suggestions?.[0];
     assert.ok(s, 'a suggestion is offered');
     const changed = applyEdits(text, s.edits).text;
-    assert.deepEqual(ours(lintText(changed).findings, 'buffer-size-arithmetic').map((f) => f.message), [], changed);
     const after = nginxTestText(changed);
     assert.ok(after.ok, `nginx -t refused the suggested configuration:\n${changed}\n${after.output}`);
+    assert.deepEqual(ours(lintText(changed).findings, 'buffer-size-arithmetic').map((f) => f.message), [], changed);
   });
 }
+
+test("header-buffer-too-small's suggestion gives a nested location with buffers of its own the least change nginx -t accepts", () => {
+  requireBinary('nginx');
+  // The nested location inherits the 16k header buffer and the 32k busy size written above it; its own 4 × 8k hold
+  // a busy size of 24k at most, so that is what it gets, and its buffers stay as written.
+  const text = IDP['a nested location with proxy_buffers 4 8k (24k busy at most)'];
+  const s = ours(lintText(text).findings, 'header-buffer-too-small')[0].suggestions![0];
+  assert.match(s.title, /In the nested location \/a\/: proxy_busy_buffers_size 24k;$/);
+  const changed = applyEdits(text, s.edits).text;
+  assert.ok(changed.includes('location /a/ { proxy_buffers 4 8k; proxy_busy_buffers_size 24k; proxy_pass'), changed);
+  assert.ok(nginxTestText(changed).ok, changed);
+  assert.match(nginxTestText(changed.replace('24k', '25k')).output, /"proxy_busy_buffers_size" must be less than the size of all "proxy_buffers" minus one buffer/);
+  // A location with no nested ones gets the lines of the doc page, and nothing more.
+  const plain = ours(lintText(IDP['write size in the location']).findings, 'header-buffer-too-small')[0].suggestions![0];
+  assert.doesNotMatch(plain.title, /nested/);
+});

@@ -114,3 +114,26 @@ test('a <Macro> body ends at a line whose first word is </Macro>, and only a "<M
   assert.deepEqual(lint('<Macro A>\n<Macro>\n</Macro>\n</Macro>\n').config.files[0].ast.problems.map((p) => p.message), ['</Macro> without matching <Macro> section: httpd refuses to start']);
   assert.equal(lint('<Macro A>\n<Macro B>\n</Macro>\n</Macro>\n').config.files[0].ast.problems.length, 0);
 });
+
+test('section nesting is checked with each body in place of its Use; a body the file ends in is named as mod_macro names it', () => {
+  const errors = (text: string, files: Record<string, string> = {}) =>
+    lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text, ...files }), { settings: defaultSettings() })
+      .findings.filter((f) => f.ruleId === 'syntax-error')
+      .map((f) => `${f.path}:${f.message}`);
+  const open = '<Macro Open>\n<Directory /tmp>\n</Macro>\n';
+  // Loaded by apache2 -t 2.4.68 (test/servers/apache-macro-nesting.test.ts): the body opens what the file closes.
+  assert.deepEqual(errors(`${open}Use Open\nHeader set X 1\n</Directory>\n`), []);
+  // Refused: the first error across the bodies only, not the parser's from the file alone.
+  assert.deepEqual(errors(`${open}Use Open\n</Directory>\n</Location>\n`), ['/c/httpd.conf:</Location> without matching <Location> section: httpd refuses to start']);
+  // An included file is read on its own: a section a body opened there must be closed there (apache2 -t stops at
+  // the first of these two).
+  const inc = { '/c/site.conf': 'Use Open\n' };
+  assert.deepEqual(errors(`${open}Include /c/site.conf\n</Directory>\n`, inc), [
+    '/c/httpd.conf:<Directory> was not closed: httpd refuses to start',
+    '/c/httpd.conf:</Directory> without matching <Directory> section: httpd refuses to start',
+  ]);
+  // A file with no Use of such a body keeps the parser's own findings.
+  assert.deepEqual(errors('<Directory /tmp>\n'), ['/c/httpd.conf:<Directory> was not closed: httpd refuses to start']);
+  const unclosed = errors('<Macro Site $x>\nHeader set X $x\n');
+  assert.deepEqual(unclosed, [`/c/httpd.conf:httpd refuses to start: "macro 'site' (defined on line 1 of "/c/httpd.conf")\\n\\tcontents error: expected token not found: </Macro>" (the file ends before a </Macro> line closes this body)`]);
+});

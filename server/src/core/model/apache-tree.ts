@@ -2,7 +2,7 @@ import { TEMPLATE_MARKUP } from './template-markup';
 import type { Host } from '../host';
 import { basename, dirname, hasGlob, isAbsolute, resolve } from '../paths';
 import { LineIndex } from '../text';
-import type { ApacheAst, ApacheDirective, Span } from '../syntax/apache/ast';
+import type { ApacheAst, ApacheDirective, ApacheTag, Span } from '../syntax/apache/ast';
 import { parseApache } from '../syntax/apache/parser';
 import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as NginxLoadProblem } from './nginx-tree';
 import { pathMapper, realPathMemo } from './include-paths';
@@ -117,6 +117,23 @@ export interface ApacheConfig {
    * for sure, with httpd's words.
    */
   macroErrors: MacroError[];
+  /**
+   * The files with a Use whose macro body (or a body it uses in turn) opens or closes sections. httpd reads a body in
+   * place of its Use (mod_macro hands it the body's lines, then the file's again), so a body may open a section the
+   * file closes after the Use, or close one the file opened before it (apache2 -t 2.4.68 loads both). For these
+   * files this is the first nesting error httpd meets across the bodies, or null; the parser's nesting problems,
+   * made from the file alone, do not count for them.
+   */
+  nesting: Map<ApacheSourceFile, NestingError | null>;
+}
+
+/** A section tag httpd stops at (see ApacheConfig.nesting), with parser's words for it. */
+export interface NestingError {
+  file: ApacheSourceFile;
+  start: number;
+  end: number;
+  message: string;
+  related: { file: ApacheSourceFile; start: number; end: number; message: string }[];
 }
 
 /** A mod_macro line httpd refuses: `says` is apache2 -t's message; `macroAt` the `<Macro>` it names, when there is one. */
@@ -220,7 +237,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
   // mod_macro: the macros defined so far (a Use must come after its <Macro>; names in any case), and the parameters of
   // the Use being expanded, longest name first so that "$port" is not read as "$p" followed by "ort".
   const macros = new Map<string, ApacheNode>();
-  const macroBodies = new Map<ApacheNode, ApacheDirective[]>();
+  const macroBodies = new Map<ApacheNode, ApacheAst>();
   const macroErrors: MacroError[] = [];
   /**
    * What proxylint knows of the macros httpd has: `holes` counts the places above that it cannot see (a missing
@@ -461,7 +478,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     expanding = node;
     macroState.doubtful ||= !sure;
     try {
-      build(body, macro.file, parent, null, stack, out, false, uncertain);
+      build(body.directives, macro.file, parent, null, stack, out, false, uncertain);
     } finally {
       expanding = before;
       macroState.doubtful = wasDoubtful;
@@ -661,9 +678,83 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     }
   };
 
+  /** See ApacheConfig.nesting. */
+  const nestingAcrossMacros = (): Map<ApacheSourceFile, NestingError | null> => {
+    // The expanded Use lines each stretch of text holds, in order: a file's own (key: the file), and those of a body as
+    // one Use expanded it (key: that Use).
+    const usesIn = new Map<ApacheNode | ApacheSourceFile, ApacheNode[]>();
+    for (const n of all) {
+      const m = expandedMacro.get(n);
+      if (!m) continue;
+      const key = n.macro && n.file === expandedMacro.get(n.macro)?.file ? n.macro : n.file;
+      const list = usesIn.get(key);
+      if (list) list.push(n);
+      else usesIn.set(key, [n]);
+    }
+    for (const list of usesIn.values()) list.sort((a, b) => a.directive.start - b.directive.start);
+    const unbalancedMemo = new Map<ApacheNode, boolean>();
+    const unbalanced = (u: ApacheNode): boolean => {
+      let r = unbalancedMemo.get(u);
+      if (r === undefined) {
+        unbalancedMemo.set(u, false);
+        r = macroBodies.get(expandedMacro.get(u)!)!.problems.some((p) => p.kind === 'nesting') || (usesIn.get(u) ?? []).some(unbalanced);
+        unbalancedMemo.set(u, r);
+      }
+      return r;
+    };
+    type Event = { tag: ApacheTag; file: ApacheSourceFile; use?: ApacheNode };
+    const events = (tags: ApacheTag[], file: ApacheSourceFile, uses: ApacheNode[], use: ApacheNode | undefined, out: Event[]) => {
+      let k = 0;
+      for (const u of uses) {
+        while (k < tags.length && tags[k].start < u.directive.start) out.push({ tag: tags[k++], file, use });
+        const m = expandedMacro.get(u)!;
+        events(macroBodies.get(m)!.tags, m.file, usesIn.get(u) ?? [], u, out);
+      }
+      while (k < tags.length) out.push({ tag: tags[k++], file, use });
+      return out;
+    };
+    const at = (e: Event, message: string, related: NestingError['related'] = []): NestingError => ({
+      file: e.file,
+      start: e.tag.start,
+      end: e.tag.end,
+      message,
+      related: [...related, ...(e.use ? [{ file: e.use.file, start: e.use.directive.start, end: e.use.directive.end, message: 'the Use that expands the body holding this line' }] : [])],
+    });
+    const result = new Map<ApacheSourceFile, NestingError | null>();
+    for (const [key, uses] of usesIn) {
+      if (!('ast' in key) || !uses.some(unbalanced)) continue;
+      // httpd stops at the first error, as the parser's messages say it.
+      const check = (): NestingError | null => {
+        const open: Event[] = [];
+        for (const e of events(key.ast.tags, key, uses, undefined, [])) {
+          if (e.tag.open) {
+            open.push(e);
+            continue;
+          }
+          const top = open.pop();
+          const name = e.tag.name;
+          if (!top) return at(e, `</${name}> without matching <${name}> section: httpd refuses to start`);
+          if (top.tag.name.toLowerCase() !== name.toLowerCase()) {
+            return at(e, `Expected </${top.tag.name}> but saw </${name}>: httpd refuses to start`, [{ file: top.file, start: top.tag.start, end: top.tag.end, message: `<${top.tag.name}> opened here` }]);
+          }
+        }
+        const last = open.pop();
+        if (!last) return null;
+        const ends = { file: key, start: key.text.length, end: key.text.length, message: 'the file ends here' };
+        const name = last.tag.name;
+        return /^if/i.test(name)
+          ? at(last, `<${name}> is never closed: httpd refuses to start ("Expected </${name}> before end of configuration") whenever its condition is false`, [ends])
+          : at(last, `<${name}> was not closed: httpd refuses to start`, [ends]);
+      };
+      result.set(key, check());
+    }
+    return result;
+  };
+
   const roots: ApacheNode[] = [];
   build(entry.ast.directives, entry, null, null, [identity(entryPath)], roots);
-  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread, includeTargets, macroErrors };
+  const nesting = nestingAcrossMacros();
+  return { entry, files: [...filesByPath.values()], roots, all, problems, serverRoot, htaccess, defines, unseenIncludes, unread, includeTargets, macroErrors, nesting };
 }
 
 /** The scope a node sits in: the nearest per-directory section, else the nearest <VirtualHost>, else the server. */
@@ -779,7 +870,7 @@ export function macroParameters(macro: ApacheNode): string[] | undefined {
 /**
  * What stops httpd at a `<Macro …>` line itself, in mod_macro's order (macro_section and check_macro_arguments in
  * modules/core/mod_macro.c; the words as apache2 -t 2.4.68 prints them): no name, then for each parameter in turn an
- * empty name or the same name again further on. What it only warns about (AH02796 a parameter without $, % or @;
+ * empty name or the same name again further on, then a body the file ends in. What it only warns about (AH02796 a parameter without $, % or @;
  * AH02797 one that is the start of another; AH02802 a macro defined again; AH02799 an empty body) does not stop it.
  */
 function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit<MacroError, 'node'> | undefined {
@@ -804,6 +895,11 @@ function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit
       };
     }
   }
+  // Only then does mod_macro read the body, up to the </Macro> that matches (get_lines_till_end_token); the file's end
+  // first is an error at the <Macro> line. httpd prints the message's newline and tab escaped, as "\n\t".
+  if (node.directive.section && !node.directive.section.closed) {
+    return { says: `${where()}\\n\\tcontents error: expected token not found: </Macro>`, why: 'the file ends before a </Macro> line closes this body' };
+  }
   return undefined;
 }
 
@@ -812,14 +908,15 @@ function macroDefinitionError(node: ApacheNode, placeOf: () => MacroPlace): Omit
  * blanked out, so that every line keeps its offsets in the file. A body that does not parse cleanly is read as far as
  * it goes, as for any file; what it gets wrong is httpd's to report where the macro is used.
  */
-function macroBody(macro: ApacheNode): ApacheDirective[] {
+function macroBody(macro: ApacheNode): ApacheAst {
   const section = macro.directive.section;
-  if (!section?.close) return [];
+  const none: ApacheAst = { directives: [], comments: [], problems: [], tags: [], continued: [] };
+  if (!section?.close) return none;
   const text = macro.file.text;
   // The body starts after the tag's line, which a `\` may continue onto the next ones.
   const from = text.indexOf('\n', macro.file.lines.lineStart(lastLineOf(macro.file, macro.directive.start)));
   const to = section.close.start;
-  if (from < 0 || from >= to) return [];
+  if (from < 0 || from >= to) return none;
   const blank = (t: string) => t.replace(/[^\n]/g, ' ');
-  return parseApache(blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to))).directives;
+  return parseApache(blank(text.slice(0, from)) + text.slice(from, to) + blank(text.slice(to)));
 }

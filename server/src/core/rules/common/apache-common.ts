@@ -11,6 +11,15 @@ import utf16EncodedFile, { MARK_BYTES } from './utf16-encoded-file';
 const escaped = (s: string) => Array.from(new TextEncoder().encode(s), (b) => (b < 0x20 || b > 0x7e ? `\\x${b.toString(16).padStart(2, '0')}` : String.fromCharCode(b))).join('');
 
 /**
+ * The mod_macro errors that stop httpd here. Without mod_macro httpd stops at the name first (apache-module-not-loaded),
+ * and a line httpd may not read (an <IfModule> for a module that is not loaded) cannot stop it.
+ */
+function reportedMacroErrors(ctx: Parameters<ApacheRule['check']>[0]) {
+  if (ctx.modules.known && !ctx.modules.isLoaded('macro')) return [];
+  return ctx.config.macroErrors.filter((e) => !mayNotBeRead(e.node, ctx.modules));
+}
+
+/**
  * The shared rules (same ids, metadata and doc pages as for nginx) as they run on an httpd configuration:
  * the Apache parser's problems and the Include loader's.
  */
@@ -19,8 +28,16 @@ export const apacheCommonRules: ApacheRule[] = [
     ...syntaxError,
     server: 'any',
     check(ctx) {
+      const macroErrors = reportedMacroErrors(ctx);
+      // An unclosed <Macro> the tree reports in mod_macro's words (or an error of its tag, which httpd meets first).
+      const saidAt = new Set(macroErrors.map((e) => `${e.node.file.path}\0${e.node.directive.nameSpan.start}`));
+      // Where Use lines expand bodies that open or close sections, the nesting httpd checks is the one across them.
+      const macroLoaded = !ctx.modules.known || ctx.modules.isLoaded('macro');
       for (const file of ctx.config.files) {
+        const across = macroLoaded && ctx.config.nesting.has(file);
         for (const p of file.ast.problems) {
+          if (p.kind === 'macro-unclosed' && saidAt.has(`${file.path}\0${p.start}`)) continue;
+          if (p.kind === 'nesting' && across) continue;
           ctx.report({
             at: { file, start: p.start, end: p.end },
             message: p.message,
@@ -29,11 +46,11 @@ export const apacheCommonRules: ApacheRule[] = [
         }
       }
       // mod_macro refuses a Use while httpd reads the configuration ("Syntax error on line 11 of …: macro 'two'
-      // undefined"). Without mod_macro httpd stops at the name first (apache-module-not-loaded), and a line httpd may
-      // not read (an <IfModule> for a module that is not loaded) cannot stop it.
-      if (ctx.modules.known && !ctx.modules.isLoaded('macro')) return;
-      for (const e of ctx.config.macroErrors) {
-        if (mayNotBeRead(e.node, ctx.modules)) continue;
+      // undefined").
+      for (const e of macroLoaded ? ctx.config.nesting.values() : []) {
+        if (e) ctx.report({ at: { file: e.file, start: e.start, end: e.end }, message: e.message, related: e.related.map((r) => ({ path: r.file.path, start: r.start, end: r.end, message: r.message })) });
+      }
+      for (const e of macroErrors) {
         // A Use inside a macro body is reported at the body line (each Use of the outer macro shares it), with the Use
         // that expanded it beside.
         const outer = e.node.macro;

@@ -1,10 +1,11 @@
-import { unlessIncluderSets } from '../../model/nginx-tree';
+import { unlessIncluderSets, type ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { PASS_OF, HTTP_UPSTREAM_MODULES, type UpstreamModule } from '../../model/nginx-modules';
 import { formatSize, parseNginxSize } from '../../model/units';
 import { replaceSpan } from '../../fix';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { bufferEdits, bufferLines, bufferNodesAt, bufferSet, consistentBuffers, locationPath, names, scopeOf, type BufferModule, insertAfter, settingsAnchor } from './neighbours-support';
+import type { TextEdit } from '../../finding';
+import { BUFFER_KEYS, bufferEdits, bufferError, bufferLines, bufferNodesAt, bufferSet, bufferUnit, busyOnlyBuffers, consistentBuffers, locationPath, names, scopeOf, type BufferModule, type BufferSet, type ConsistentBuffers, insertAfter, settingsAnchor } from './neighbours-support';
 
 /** Identity providers and auth proxies: their responses carry session cookies and tokens in headers. */
 const IDP = /(?<![a-z0-9])(oauth2?(?:[-_]?proxy)?|oidc|keycloak|authelia|authentik|vouch|pomerium|sso|dex|okta|zitadel|gatekeeper|lemonldap|shibboleth|casdoor|kanidm)(?![a-z0-9])/i;
@@ -41,6 +42,68 @@ function evidence(t: PassTarget, authUris: Set<string>): string | undefined {
   const path = locationPath(scopeOf(t.node));
   if (path && authUris.has(path)) return `this location answers auth_request subrequests whose response headers (cookies, tokens) are copied with auth_request_set`;
   return undefined;
+}
+
+type Values = Omit<BufferSet, 'nodes'>;
+const KEY_VALUES: Record<(typeof BUFFER_KEYS)[number], (keyof Values)[]> = { bufferSize: ['bufferSize'], buffers: ['num', 'size'], busy: ['busy'], tempWrite: ['tempWrite'], maxTemp: ['maxTemp'] };
+
+/**
+ * Edits for the locations nested in `scope` that the lines written there would leave with buffers nginx refuses. A
+ * nested location inherits the bigger header buffer and the busy size written with it, but keeps its own
+ * *_buffers, busy size, write size or temporary-file limit, and nginx checks the arithmetic again in every location:
+ * `proxy_buffers 4 8k` there holds at most a 24k busy size, which a 32k one inherited (or the default, 2 × 16k) is
+ * not. Each such location gets the least change that passes (its busy size alone when that fits its buffers, as
+ * buffer-size-arithmetic's fix does), outer ones first, since the ones inside inherit from them. Undefined when a
+ * value in force there is not one proxylint can read: then nothing is suggested.
+ */
+function nestedFixes(ctx: NginxRuleContext, m: BufferModule, scope: ConfigNode, before: BufferSet, written: ConsistentBuffers): { path: string; lines: string[]; edits: TextEdit[] }[] | undefined {
+  // What `scope` holds once the lines are written: the written ones, and the lines in force there for the others.
+  const atScope: Values = { ...before, ...written, tempWrite: written.tempWrite ?? before.tempWrite, maxTemp: written.maxTemp ?? before.maxTemp };
+  const changed = new Map<ConfigNode, Partial<Values>>();
+  const out: { path: string; lines: string[]; edits: TextEdit[] }[] = [];
+  const visit = (block: ConfigNode): boolean => {
+    for (const d of block.children) {
+      if (d.name !== 'location' || !d.directive.block) continue;
+      const now = bufferSet(ctx, d, m);
+      if (!now) return false;
+      // Each value as it will be: from the nearest level between d and scope that writes it (or gets it written
+      // here), else from scope.
+      const after: Values = { ...atScope };
+      for (const k of BUFFER_KEYS) {
+        for (let level: ConfigNode | null = d; level && level !== scope; level = level.parent) {
+          const fix = changed.get(level);
+          const keys = KEY_VALUES[k];
+          if (fix && keys.some((key) => fix[key] !== undefined)) {
+            for (const key of keys) (after as Record<string, unknown>)[key] = fix[key] ?? now[key];
+            break;
+          }
+          if (now.nodes[k]?.parent === level) {
+            for (const key of keys) (after as Record<string, unknown>)[key] = now[key];
+            break;
+          }
+        }
+      }
+      if (bufferError(after)) {
+        const fixed = busyOnlyBuffers(after) ?? consistentBuffers(after);
+        const unit = bufferUnit(after);
+        const fix: Partial<Values> = {
+          ...(fixed.num !== after.num || fixed.size !== after.size ? { num: fixed.num, size: fixed.size } : {}),
+          ...(fixed.busy !== (after.busy ?? 2 * unit) ? { busy: fixed.busy } : {}),
+          ...(fixed.tempWrite !== undefined ? { tempWrite: fixed.tempWrite } : {}),
+          ...(fixed.maxTemp !== undefined ? { maxTemp: fixed.maxTemp } : {}),
+        };
+        const all = bufferLines(m, fixed);
+        const lines = BUFFER_KEYS.map((k, i) => (KEY_VALUES[k].some((key) => fix[key] !== undefined) ? all[i] : undefined));
+        const edits = bufferEdits(lines, bufferNodesAt(now, d), undefined, d);
+        if (!edits) return false;
+        changed.set(d, fix);
+        out.push({ path: locationPath(d) ?? '', lines: lines.filter((l): l is string => !!l), edits });
+      }
+      if (!visit(d)) return false;
+    }
+    return true;
+  };
+  return visit(scope) ? out : undefined;
 }
 
 /**
@@ -82,9 +145,14 @@ export default defineNginxRule({
         if (b) {
           // The same arithmetic as buffer-size-arithmetic, so a *_temp_file_write_size or *_max_temp_file_size in
           // force that the bigger header buffer outgrows is raised with it rather than left for nginx -t to refuse.
-          const lines = bufferLines(m, consistentBuffers({ ...b, bufferSize: HEADER_SIZE }));
+          const v = consistentBuffers({ ...b, bufferSize: HEADER_SIZE });
+          const lines = bufferLines(m, v);
           const edits = bufferEdits(lines, bufferNodesAt(b, fixScope), anchor, fixScope);
-          if (edits) suggestion = { title: `Raise the header buffer and keep the buffer arithmetic valid: ${lines.filter((l) => l).join(' ')}`, edits };
+          const nested = fixScope ? nestedFixes(ctx, m as BufferModule, fixScope, b, v) : [];
+          if (edits && nested) {
+            const also = nested.map((f) => ` In the nested location ${f.path}: ${f.lines.join(' ')}`).join('');
+            suggestion = { title: `Raise the header buffer and keep the buffer arithmetic valid: ${lines.filter((l) => l).join(' ')}${also}`, edits: [...edits, ...nested.flatMap((f) => f.edits)] };
+          }
         }
       }
       ctx.report({

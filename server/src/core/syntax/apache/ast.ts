@@ -43,10 +43,24 @@ export interface ApacheComment extends Span {
   text: string;
 }
 
+/** A section's opening or closing line as httpd meets it, in the file's order (see ApacheAst.tags). */
+export interface ApacheTag extends Span {
+  open: boolean;
+  /** The name as written: `Directory` for `<Directory /tmp>` and for `</Directory>`. */
+  name: string;
+}
+
 export interface ApacheAst {
   directives: ApacheDirective[];
   comments: ApacheComment[];
   problems: SyntaxProblem[];
+  /**
+   * Every section tag outside `<Macro>` bodies, in order, and none of the `<Macro>` tags themselves (mod_macro reads
+   * the body before httpd sees it). httpd reads a `Use` as if the body stood in its place, so a body may open a section
+   * that the file closes after the Use, or close one opened before it: the tree checks the nesting of such files
+   * across the bodies from these (nestingAcrossMacros).
+   */
+  tags: ApacheTag[];
   /**
    * Lines that a `\` at the end continues onto the next ones, in order: each span runs from the start of the first
    * physical line to the end of the last. httpd reads them as one line, so nothing (not even a comment) can be put

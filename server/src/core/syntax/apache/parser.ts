@@ -1,4 +1,4 @@
-import type { ApacheArg, ApacheAst, ApacheComment, ApacheDirective, ApacheSection, Span, SyntaxProblem } from './ast';
+import type { ApacheArg, ApacheAst, ApacheComment, ApacheDirective, ApacheSection, ApacheTag, Span, SyntaxProblem } from './ast';
 
 /**
  * A tolerant parser for httpd configuration files that follows httpd's own reader (ap_cfg_getline and
@@ -38,12 +38,13 @@ export function parseApache(text: string): ApacheAst {
   const top: ApacheDirective[] = [];
   const comments: ApacheComment[] = [];
   const problems: SyntaxProblem[] = [];
+  const tags: ApacheTag[] = [];
   const continued: Span[] = [];
   const stack: ApacheDirective[] = [];
   let i = 0;
 
-  const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related']) =>
-    problems.push(related ? { start, end, message, related } : { start, end, message });
+  const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related'], kind?: SyntaxProblem['kind']) =>
+    problems.push({ start, end, message, ...(related ? { related } : {}), ...(kind ? { kind } : {}) });
 
   /** Reads one logical line starting at physical offset `i`, joining `\` continuations. */
   const readLine = (): LogicalLine => {
@@ -149,6 +150,7 @@ export function parseApache(text: string): ApacheAst {
         problem(sp.start, sp.end, `${word}> directive missing closing '>': httpd refuses to start`);
         // Read on as if the tag were whole, so the lines after it keep their place while it is typed.
       } else if (open) name = word.slice(2, -1);
+      if (!unclosed) tags.push({ open: false, name: word.endsWith('>') ? word.slice(2, -1) : name, start: sp.start, end: sp.end });
       if (open && open.lname === name.toLowerCase()) {
         stack.pop();
         closeSection(open, sp);
@@ -156,9 +158,9 @@ export function parseApache(text: string): ApacheAst {
         const depth = stack.findIndex((d) => d.lname === name.toLowerCase());
         // httpd stops at the first error of the line: a tag without its ">" is not also a mismatch.
         if (open && !unclosed) {
-          problem(sp.start, sp.end, `Expected </${open.name}> but saw </${name}>: httpd refuses to start`, { ...open.nameSpan, message: `<${open.name}> opened here` });
+          problem(sp.start, sp.end, `Expected </${open.name}> but saw </${name}>: httpd refuses to start`, { ...open.nameSpan, message: `<${open.name}> opened here` }, 'nesting');
         } else if (!open) {
-          problem(sp.start, sp.end, `</${name}> without matching <${name}> section: httpd refuses to start`);
+          problem(sp.start, sp.end, `</${name}> without matching <${name}> section: httpd refuses to start`, undefined, 'nesting');
         }
         if (depth >= 0) {
           // Recover: treat the sections opened inside the matching one as closed here too.
@@ -195,6 +197,7 @@ export function parseApache(text: string): ApacheAst {
       const section: ApacheSection = { start: d.start, end: n, closed: false, children: [], opaque: false, ...(tagOpen ? { tagOpen } : {}) };
       d.section = section;
       add(d);
+      if (d.lname !== 'macro') tags.push({ open: true, name, start: nameSpan.start, end: nameSpan.end });
       if (d.lname === 'macro') {
         section.opaque = true;
         skipMacroBody(d);
@@ -247,7 +250,9 @@ export function parseApache(text: string): ApacheAst {
         }
       }
     }
-    problem(d.nameSpan.start, d.nameSpan.end, `<${d.name}> was not closed: httpd refuses to start`, { start: n, end: n, message: 'the file ends here' });
+    // A tag without its ">" stops httpd before it reads the body (macro_section in mod_macro.c), and says so already.
+    if (d.section?.tagOpen) return;
+    problems.push({ start: d.nameSpan.start, end: d.nameSpan.end, message: `<${d.name}> was not closed: httpd refuses to start`, kind: 'macro-unclosed', related: { start: n, end: n, message: 'the file ends here' } });
   }
 
   for (let k = stack.length - 1; k >= 0; k--) {
@@ -263,7 +268,8 @@ export function parseApache(text: string): ApacheAst {
         ? `<${open.name}> is never closed: httpd refuses to start ("Expected </${open.name}> before end of configuration") whenever its condition is false`
         : `<${open.name}> was not closed: httpd refuses to start`,
       { start: n, end: n, message: 'the file ends here' },
+      'nesting',
     );
   }
-  return { directives: top, comments, problems, continued };
+  return { directives: top, comments, problems, tags, continued };
 }

@@ -44,9 +44,13 @@ export interface SyntaxProblem extends Span {
   message: string;
   /**
    * Set when nginx itself accepts the text but it is almost certainly a mistake: a forgotten ";" whose next
-   * line nginx silently reads as extra arguments (e.g. a server named "listen").
+   * line nginx silently reads as extra arguments (e.g. a server named "listen"). `macro-unclosed`: an Apache `<Macro>`
+   * with no `</Macro>` before the end of the file; the tree says it in mod_macro's words where it knows the macro's
+   * name and place, and this is reported only where it does not. `nesting`: an Apache section closed by the wrong tag,
+   * by one with no section open, or never; where a Use expands a body that opens or closes sections, the tree checks
+   * the nesting again across the bodies and that check replaces these.
    */
-  kind?: 'probable-missing-semicolon' | 'limit';
+  kind?: 'probable-missing-semicolon' | 'limit' | 'macro-unclosed' | 'nesting';
   /** Where the construct the problem is about began (e.g. the unclosed block), if elsewhere. */
   related?: Span & { message: string };
 }
