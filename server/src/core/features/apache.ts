@@ -3,7 +3,7 @@ import { renderHover } from '../docs/render';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
-import type { ProxyRewrite } from '../model/apache-rewrite';
+import { rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
@@ -274,8 +274,8 @@ export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewr
   const { proxy } = result;
   if (!rewrite.servers.length || rewrite.target.scheme === 'balancer') return undefined;
   const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
-  const cut = rewrite.url.search(/\$\d|%\{/);
-  const literal = cut < 0 ? rewrite.url : rewrite.url.slice(0, cut);
+  const literal = rewriteLookupUrl(rewrite.url);
+  const variable = literal !== rewrite.url;
   const rows = rewrite.servers.map((server) => {
     const w = proxy.workerForUrl(server, literal);
     const chain = w ?? { params: new Map(), vhost: server };
@@ -285,7 +285,7 @@ export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewr
       via: w ? `the worker of ${at(w.node)} (\`${w.url}\`), whose name starts the target` : "httpd's default worker (no ProxyPass or ProxySet worker's name starts the target), which has no parameters",
     };
   });
-  const maybe = cut < 0 ? [] : proxy.workers.filter((w) => w.kind === 'proxypass' && !w.match && w.url.length > literal.length && w.url.toLowerCase().startsWith(literal.toLowerCase()) && rewrite.servers.some((s) => w.vhost === s || w.vhost === null));
+  const maybe = !variable ? [] : proxy.workers.filter((w) => w.kind === 'proxypass' && !w.match && w.url.length > literal.length && w.url.toLowerCase().startsWith(literal.toLowerCase()) && rewrite.servers.some((s) => w.vhost === s || w.vhost === null));
   const unless = maybe.length
     ? `\n\nUnless the URL the rule makes starts with the name of a longer worker, which then takes its requests: ${maybe.slice(0, MAX_MAYBE).map((w) => `\`${w.url}\` (${at(w.node)})`).join(', ')}${maybe.length > MAX_MAYBE ? ` and ${maybe.length - MAX_MAYBE} more` : ''}.`
     : '';
