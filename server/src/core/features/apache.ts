@@ -412,10 +412,12 @@ export function apacheOutline(ast: ApacheAst): OutlineSymbol[] {
   const walk = (ds: ApacheDirective[]): OutlineSymbol[] =>
     ds.flatMap((d) => {
       if (!d.section) return [];
+      // A virtual host's ServerName tells the outline's many <VirtualHost *:443> apart.
+      const serverName = d.lname === 'virtualhost' && !d.section.opaque ? d.section.children.find((c) => c.lname === 'servername') : undefined;
       return [
         {
           name: `<${d.name}${d.args.length ? ' ' + d.args.map((a) => a.raw).join(' ') : ''}>`,
-          detail: '',
+          detail: serverName ? serverName.args.map((a) => a.raw).join(' ') : '',
           kind: SECTION_KIND[d.lname] ?? 'object',
           start: d.start,
           end: d.section.end,
