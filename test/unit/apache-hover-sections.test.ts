@@ -129,3 +129,20 @@ test('<VirtualHost> and <Location> list their RewriteRule [P] lines with the tim
   assert.match(o, /\*\*Proxied here:\*\*\n\n- `RewriteRule \^\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:8080\/\$1` \(line 14\): backend timeout 60 s \(the default Timeout, which ProxyTimeout inherits\), through httpd's default worker$/m, o);
   assert.doesNotMatch(o, /line 5/);
 });
+
+test('<VirtualHost> with RewriteOptions Inherit lists the main server\'s [P] rules it runs, with its own timeouts', () => {
+  const text = `RewriteEngine On
+RewriteRule ^/m/(.*)$ http://10.0.0.8:9000/m/$1 [P]
+<VirtualHost *:80>
+    Timeout 8
+    RewriteOptions Inherit
+</VirtualHost>
+<VirtualHost *:81>
+    ProxyTimeout 5
+</VirtualHost>
+`;
+  const a = hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>');
+  assert.match(a, /\*\*Also run here\*\*, through RewriteOptions Inherit:\n\n- `RewriteRule \^\/m\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:9000\/m\/\$1` \(line 2\): backend timeout 8 s \(Timeout 8 on line 4, which ProxyTimeout inherits\), through httpd's default worker/, a);
+  // Without RewriteOptions Inherit the main server's rules do not run in the virtual host.
+  assert.doesNotMatch(hoverAt('/c/httpd.conf', text, '<VirtualHost *:81>'), /Also run here/);
+});

@@ -92,7 +92,10 @@ function virtualHostRules(result: ApacheLintResult, vhost: ApacheNode, lineOf: (
   const head = rows.length ? `**Proxied here:**\n\n${rows.join('\n')}` : '**Proxied here:** no ProxyPass or RewriteRule [P] in this virtual host.';
   // merge_proxy_config puts the main server's lines ahead of a virtual host's own (see rulesFor).
   const first = main.length ? `\n\n**Tried before these**, as in every virtual host: the main server's ${main.length === 1 ? 'ProxyPass line' : `${main.length} ProxyPass lines`} (${main.slice(0, 3).map((r) => at(r.node)).join(', ')}${main.length > 3 ? ', …' : ''}).` : '';
-  return head + first;
+  // The main server's [P] rules this virtual host runs through its RewriteOptions Inherit, with this host's timeouts.
+  const inherited = result.proxy.rewrites.filter((r) => r.inheritedBy.includes(vhost));
+  const also = inherited.length ? `\n\n**Also run here**, through RewriteOptions Inherit:\n\n${rewriteList(result, inherited, vhost, lineOf, at, vhost)}` : '';
+  return head + first + also;
 }
 
 /** <Proxy balancer://…>: the balancer and the lines that use it; <Proxy url>: the ProxyPass lines it applies to. */
