@@ -59,3 +59,13 @@ test(`${ID}: with the version known the finding and the fix say only what holds 
     assert.doesNotMatch(found[0].suggestions[0].title, /1\.27\.3/);
   }
 });
+
+test(`${ID}: with a version before 1.27.3 the "resolve" parameter gets one finding, not a second from directive-not-in-target-version`, () => {
+  const all = lintText(CONFIG, { settings: (s) => (s.nginx.version = parseVersion('1.22.1')) }).findings;
+  const at = CONFIG.indexOf('resolve;');
+  const here = all.filter((f) => f.start <= at && f.end > at);
+  assert.deepEqual(here.map((f) => f.ruleId), [ID], here.map((f) => `${f.ruleId}: ${f.message}`).join('\n'));
+  // The version rule still reports the other parameters a version lacks (resolver's ipv4= before 1.23.1).
+  const ipv4 = lintText(CONFIG.replace('http {', 'http {\n    resolver 127.0.0.53 ipv4=off;'), { settings: (s) => (s.nginx.version = parseVersion('1.22.1')) }).findings;
+  assert.ok(ipv4.some((f) => f.ruleId === 'directive-not-in-target-version' && /ipv4=/.test(f.message)));
+});

@@ -100,3 +100,49 @@ test('in a fragment, a Timeout the file does not set is the main configuration\'
   assert.match(whole, /\*\*Timeout in force here:\*\* `60` — the default/);
   assert.match(whole, /\*\*ProxyTimeout in force here:\*\* not set — it takes the Timeout, 60 s/);
 });
+
+test('<VirtualHost> and <Location> list their RewriteRule [P] lines with the time each waits and the worker it goes through', () => {
+  const text = `<VirtualHost *:80>
+    ProxyTimeout 12
+    ProxyPass /api/ http://10.0.0.5:9000/api/ timeout=4
+    RewriteEngine On
+    RewriteRule ^/legacy/(.*)$ http://10.0.0.8:8080/$1 [P,L]
+    RewriteRule ^/v1/(.*)$ http://10.0.0.5:9000/api/v1/$1 [P]
+    <Location /old/>
+        RewriteEngine On
+        RewriteRule ^(.*)$ http://10.0.0.9:8080/old/$1 [P]
+    </Location>
+</VirtualHost>
+<VirtualHost *:81>
+    RewriteEngine On
+    RewriteRule ^/(.*)$ http://10.0.0.8:8080/$1 [P]
+</VirtualHost>
+`;
+  const v = hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>');
+  assert.match(v, /- `RewriteRule \^\/legacy\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:8080\/\$1` \(line 5\): backend timeout 12 s \(ProxyTimeout 12, line 2\), through httpd's default worker/, v);
+  assert.match(v, /- `RewriteRule \^\/v1\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.5:9000\/api\/v1\/\$1` \(line 6\): backend timeout 4 s \(timeout=4\), through the worker of line 3/, v);
+  assert.match(v, /- `RewriteRule \^\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.9:8080\/old\/\$1` \(line 9\)/, v);
+  const l = hoverAt('/c/httpd.conf', text, '<Location /old/>');
+  assert.match(l, /\*\*Proxied here:\*\*\n\n- `RewriteRule \^\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.9:8080\/old\/\$1` \(line 9\): backend timeout 12 s/, l);
+  // Another virtual host: only its own rule, with the default Timeout.
+  const o = hoverAt('/c/httpd.conf', text, '<VirtualHost *:81>');
+  assert.match(o, /\*\*Proxied here:\*\*\n\n- `RewriteRule \^\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:8080\/\$1` \(line 14\): backend timeout 60 s \(the default Timeout, which ProxyTimeout inherits\), through httpd's default worker$/m, o);
+  assert.doesNotMatch(o, /line 5/);
+});
+
+test('<VirtualHost> with RewriteOptions Inherit lists the main server\'s [P] rules it runs, with its own timeouts', () => {
+  const text = `RewriteEngine On
+RewriteRule ^/m/(.*)$ http://10.0.0.8:9000/m/$1 [P]
+<VirtualHost *:80>
+    Timeout 8
+    RewriteOptions Inherit
+</VirtualHost>
+<VirtualHost *:81>
+    ProxyTimeout 5
+</VirtualHost>
+`;
+  const a = hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>');
+  assert.match(a, /\*\*Also run here\*\*, through RewriteOptions Inherit:\n\n- `RewriteRule \^\/m\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:9000\/m\/\$1` \(line 2\): backend timeout 8 s \(Timeout 8 on line 4, which ProxyTimeout inherits\), through httpd's default worker/, a);
+  // Without RewriteOptions Inherit the main server's rules do not run in the virtual host.
+  assert.doesNotMatch(hoverAt('/c/httpd.conf', text, '<VirtualHost *:81>'), /Also run here/);
+});

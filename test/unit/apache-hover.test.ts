@@ -124,3 +124,28 @@ test('a Timeout or ProxyTimeout with a unit says how httpd reads it on its own l
   assert.match(hoverAt(text, 'ProxyTimeout 2m'), /\*\*Effective value here:\*\* `2m` \(httpd reads it as 2 s\) — set here, for this virtual host/);
   assert.match(hoverAt(text, '<VirtualHost'), /\*\*ProxyTimeout in force here:\*\* `2m` \(httpd reads it as 2 s\)/);
 });
+
+test('RewriteRule [P]: the backend and connect timeouts of the worker its target reaches, or of the default worker; a longer worker its variables may reach is named', () => {
+  const text = `Timeout 40
+<VirtualHost *:80>
+    ProxyTimeout 7
+    ProxyPass /api/ http://10.0.0.9:8080/api/ timeout=9 connectiontimeout=2
+    RewriteEngine On
+    RewriteRule ^/x/(.*)$ http://10.0.0.9:8080/$1 [P]
+    RewriteRule ^/y/(.*)$ http://10.0.0.9:8080/api/y/$1 [P]
+    RewriteRule ^/z/(.*)$ balancer://pool/$1 [P]
+</VirtualHost>
+<VirtualHost *:81>
+    RewriteRule ^/off/(.*)$ http://10.0.0.9:8080/$1 [P]
+</VirtualHost>
+`;
+  const x = hoverAt(text, 'RewriteRule ^/x/');
+  assert.match(x, /\*\*Backend timeout here:\*\* 7 s \(ProxyTimeout 7, line 3\) {2}\n\*\*Connect timeout here:\*\* 7 s \(ProxyTimeout 7, line 3\) {2}\n\*\*Through:\*\* httpd's default worker/, x);
+  assert.match(x, /Unless the URL the rule makes starts with the name of a longer worker, which then takes its requests: `http:\/\/10\.0\.0\.9:8080\/api\/` \(line 4\)\./, x);
+  const y = hoverAt(text, 'RewriteRule ^/y/');
+  assert.match(y, /\*\*Backend timeout here:\*\* 9 s \(timeout=9\) {2}\n\*\*Connect timeout here:\*\* 2 s \(connectiontimeout=2\) {2}\n\*\*Through:\*\* the worker of line 4 \(`http:\/\/10\.0\.0\.9:8080\/api\/`\)/, y);
+  assert.doesNotMatch(y, /Unless/, y);
+  // A balancer target gets the balancer's card, not a worker's times; a rule no request runs (no RewriteEngine On) none.
+  assert.doesNotMatch(hoverAt(text, 'RewriteRule ^/z/'), /\*\*Through:\*\*/);
+  assert.doesNotMatch(hoverAt(text, 'RewriteRule ^/off/'), /\*\*Backend timeout here:\*\*/);
+});

@@ -1,6 +1,6 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { formatSeconds, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
-import { rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
+import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { LOG_PATTERNS, type LogFields } from './log-patterns';
 
@@ -160,11 +160,19 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
       }
     }
   }
+  // The line names a backend some ProxyPass workers have, and its request path, which none of their rules matches but
+  // the pattern of a RewriteRule [P] to that backend does: that rule sent it (on 2.4.68 /c/x went through such a rule
+  // while "ProxyPass /a http://h/a" had the same backend, test/servers/explain-apache-rewrite-worker.test.ts).
+  if (!best && path && fields.upstream) {
+    const { host, port } = hostPort(fields.upstream);
+    const byRule = rewritePlace(proxy, (r) => sameBackend(r, host, port) && rewriteMatch(proxy, r, path) !== undefined, (r) => `${how}, no ProxyPass to it matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx, path);
+    if (byRule) return byRule;
+  }
   best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
   // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
   // pattern matches it may have sent the request.
   if (!best && path && !fields.upstream) {
-    return rewritePlace(proxy, (r) => rewriteMatch(proxy, r, path) !== undefined, (r) => `no ProxyPass matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx);
+    return rewritePlace(proxy, (r) => rewriteMatch(proxy, r, path) !== undefined, (r) => `no ProxyPass matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx, path);
   }
   if (!best) return undefined;
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
@@ -187,12 +195,22 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
  * httpd's default worker, which has no parameters: it waits the ProxyTimeout, else the Timeout, of the request's
  * server, and needs that server's SSLProxyEngine for a TLS backend (test/servers/explain-apache-rewrite.test.ts).
  */
-function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string | ((r: ProxyRewrite) => string), ctx: ApachePlaceContext): ApachePlace | undefined {
+function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, found: string | ((r: ProxyRewrite) => string), ctx: ApachePlaceContext, path?: string): ApachePlace | undefined {
   const rewrites = proxy.rewrites.filter((r) => r.servers.length && fits(r));
   const r = rewrites[0];
   if (!r) return undefined;
   if (typeof found === 'function') found = found(r);
-  const sends = ctx.patternId === 'apache-rewrite-without-proxy' ? 'would send requests there, had mod_proxy been loaded to take them' : "sends requests there (through httpd's default worker, without parameters)";
+  // The worker mod_proxy looks up for the URL the rule made (ProxyModel.workerForUrl): one whose name starts it, with
+  // its parameters, else httpd's default worker.
+  const url = rewrittenUrl(proxy, r, path);
+  const workerOf = (server: ApacheNode | null) => (ctx.patternId === 'apache-rewrite-without-proxy' ? undefined : proxy.workerForUrl(server, url));
+  const first = workerOf(r.servers[0]);
+  const sends =
+    ctx.patternId === 'apache-rewrite-without-proxy'
+      ? 'would send requests there, had mod_proxy been loaded to take them'
+      : first
+        ? `sends requests there, through the worker of line ${lineNo(first.node)} (${first.url}), whose name starts the URL it makes`
+        : "sends requests there (through httpd's default worker, without parameters)";
   let how = `${found}: the RewriteRule [P] on this line ${sends}`;
   if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit`;
   if (ctx.borrowed) how += `; ${ctx.borrowed}`;
@@ -200,13 +218,33 @@ function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, fou
   if (ambiguous) how += `; ${rewrites.length} RewriteRule [P] lines fit and the line does not say which (also line ${rewrites.slice(1, 4).map((o) => lineNo(o.node)).join(', ')})`;
   const hinted = ctx.servers ? r.servers.filter((s) => ctx.servers!.servers.has(s)) : [];
   const servers = hinted.length ? hinted : r.servers;
-  const rows = servers.map((server) => ({ server, values: rewriteValues(proxy, server, ctx.patternId ?? '') }));
+  const rows = servers.map((server) => ({ server, values: rewriteValues(proxy, server, ctx.patternId ?? '', workerOf(server)) }));
   const key = (v: ApacheValue[]) => JSON.stringify(v.map((x) => [x.value, x.origin]));
   const values = new Set(rows.map((row) => key(row.values))).size <= 1
     ? rows[0].values
     : rows.slice(0, MAX_SCOPES).flatMap((row) => row.values.map((v) => ({ ...v, scope: { label: `requests to ${serverName(proxy, row.server)}`, node: row.server } })));
   if (values.some((v) => v.scope)) how += '; the line does not say which server the request came to, and their values differ';
   return { node: r.node, rewrite: r, how, ambiguous, values };
+}
+
+/**
+ * The URL a [P] rule made for `path`: its target with $1…$9 filled in from what the pattern matched, when the pattern
+ * is known to match and the target uses nothing else (%{…} or %N of a RewriteCond); else the target's text before
+ * its first variable (rewriteLookupUrl), which is how much of the URL is sure.
+ */
+function rewrittenUrl(proxy: ProxyModel, r: ProxyRewrite, path: string | undefined): string {
+  const lookup = rewriteLookupUrl(r.url);
+  if (!path || /%\{|%\d/.test(r.url)) return lookup;
+  const m = rewriteMatch(proxy, r, path);
+  if (!m?.known) return lookup;
+  const nocase = /^\[.*\b(nc|nocase)\b.*\]$/i.test(r.node.args[2] ?? '');
+  let found: RegExpExecArray | null;
+  try {
+    found = new RegExp(r.node.args[0] ?? '', nocase ? 'i' : '').exec(m.tested);
+  } catch {
+    return lookup;
+  }
+  return found ? r.url.replace(/\$(\d)/g, (_, d: string) => found![Number(d)] ?? '') : lookup;
 }
 
 /**
@@ -270,10 +308,10 @@ function perDirectoryWords(r: ProxyRewrite, path: string, m: { tested: string; k
 }
 
 /** What decides a kind of line for a [P] request to `server` through the default worker. */
-function rewriteValues(proxy: ProxyModel, server: ApacheNode | null, patternId: string): ApacheValue[] {
+function rewriteValues(proxy: ProxyModel, server: ApacheNode | null, patternId: string, worker?: Worker): ApacheValue[] {
   if (patternId === 'apache-no-ssl') return [sslProxyEngine(proxy, server)];
   if (!waitsFor(patternId)) return [];
-  const w = { params: new Map<string, never>(), vhost: server };
+  const w = worker ?? { params: new Map<string, never>(), vhost: server };
   return [timeoutValue('backend timeout', proxy.backendTimeout(w, server)), timeoutValue('connect timeout', proxy.connectTimeout(w, server))];
 }
 

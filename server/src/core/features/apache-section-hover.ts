@@ -1,6 +1,7 @@
 import type { ApacheLintResult } from '../lint-apache';
 import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
+import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import type { ApacheNode } from '../model/apache-tree';
 import { atoi } from '../model/apache-workers';
 import { balancerCard, balancerMembers } from './apache-balancer-hover';
@@ -31,9 +32,11 @@ export function sectionSummary(result: ApacheLintResult, node: ApacheNode, from:
   else if (node.lname === 'proxy') out.push(...proxySection(result, node, from, lineOf, at));
   else {
     const rules = result.proxy.rules.filter((r) => r.location === node);
+    const rewrites = result.proxy.rewrites.filter((r) => r.servers.length && rewriteScope(r.node) === node);
+    const rows = [rules.length ? ruleList(result, rules, lineOf, at, node) : '', rewriteList(result, rewrites, serverOf(node), lineOf, at, node)].filter((x) => x);
     out.push(
-      rules.length
-        ? `**Proxied here:**\n\n${ruleList(result, rules, lineOf, at, node)}`
+      rows.length
+        ? `**Proxied here:**\n\n${rows.join('\n')}`
         : '**Proxied here:** no ProxyPass in this section; requests under it are proxied only where a server-level ProxyPass (or a RewriteRule with [P]) matches them.',
     );
   }
@@ -62,13 +65,37 @@ function ruleList(result: ApacheLintResult, rules: ProxyPassRule[], lineOf: (n: 
   return rows.join('\n');
 }
 
+/**
+ * One line per RewriteRule … [P] that requests to `server` run: its target and the time it waits for it, through the
+ * worker whose name starts the target, else httpd's default worker (see rewriteTimeoutsNote in apache.ts).
+ */
+function rewriteList(result: ApacheLintResult, rewrites: ProxyRewrite[], server: ApacheNode | null, lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string, from: ApacheNode): string {
+  const { proxy } = result;
+  const rows = rewrites.slice(0, MAX_RULES).map((r) => {
+    const what = `\`RewriteRule ${r.node.args[0] ?? ''}\` [P] → \`${r.url}\` (${at(r.node)})`;
+    if (r.target.scheme === 'balancer') return `- ${what}: ${balancerNote(balancerMembers(result, r.node, r.url).length)}`;
+    const on = r.servers.includes(server) ? server : r.servers[0];
+    const w = proxy.workerForUrl(on, rewriteLookupUrl(r.url));
+    const wait = describeTimeout(proxy.backendTimeout(w ?? { params: new Map(), vhost: on }, on), lineOf, from);
+    return `- ${what}: backend timeout ${wait}${w ? `, through the worker of ${at(w.node)}` : ", through httpd's default worker"}`;
+  });
+  if (rewrites.length > MAX_RULES) rows.push(`- …and ${rewrites.length - MAX_RULES} more RewriteRule [P] lines`);
+  return rows.join('\n');
+}
+
 function virtualHostRules(result: ApacheLintResult, vhost: ApacheNode, lineOf: (n: ApacheNode) => number, at: (n: ApacheNode) => string): string {
   const own = result.proxy.rules.filter((r) => r.vhost === vhost);
   const main = result.proxy.rules.filter((r) => r.vhost === null && !r.location);
-  const head = own.length ? `**Proxied here:**\n\n${ruleList(result, own, lineOf, at, vhost)}` : '**Proxied here:** no ProxyPass in this virtual host.';
+  // Its [P] rules, those in its sections too (as the ProxyPass lines of its <Location>s are listed).
+  const rewrites = result.proxy.rewrites.filter((r) => r.servers.includes(vhost) && serverOf(r.node) === vhost);
+  const rows = [own.length ? ruleList(result, own, lineOf, at, vhost) : '', rewriteList(result, rewrites, vhost, lineOf, at, vhost)].filter((x) => x);
+  const head = rows.length ? `**Proxied here:**\n\n${rows.join('\n')}` : '**Proxied here:** no ProxyPass or RewriteRule [P] in this virtual host.';
   // merge_proxy_config puts the main server's lines ahead of a virtual host's own (see rulesFor).
   const first = main.length ? `\n\n**Tried before these**, as in every virtual host: the main server's ${main.length === 1 ? 'ProxyPass line' : `${main.length} ProxyPass lines`} (${main.slice(0, 3).map((r) => at(r.node)).join(', ')}${main.length > 3 ? ', …' : ''}).` : '';
-  return head + first;
+  // The main server's [P] rules this virtual host runs through its RewriteOptions Inherit, with this host's timeouts.
+  const inherited = result.proxy.rewrites.filter((r) => r.inheritedBy.includes(vhost));
+  const also = inherited.length ? `\n\n**Also run here**, through RewriteOptions Inherit:\n\n${rewriteList(result, inherited, vhost, lineOf, at, vhost)}` : '';
+  return head + first + also;
 }
 
 /** <Proxy balancer://…>: the balancer and the lines that use it; <Proxy url>: the ProxyPass lines it applies to. */

@@ -3,6 +3,7 @@ import { renderHover } from '../docs/render';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
@@ -179,6 +180,9 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
   }
+  const rewrite = node.lname === 'rewriterule' ? result.proxy.rewrites.find((r) => r.node === node) : undefined;
+  const rewriteWait = rewrite && rewriteTimeoutsNote(result, rewrite, lineOf, node);
+  if (rewriteWait) parts.push(rewriteWait);
   const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
   if (configured) parts.push(proxySetNote(result, configured, lineOf));
   const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
@@ -253,6 +257,42 @@ function timeoutsNote(result: ApacheLintResult, worker: Worker, lineOf: (n: Apac
     );
   }
   return out.join('\n\n');
+}
+
+/** At most this many workers are named that a [P] target with variables may reach instead. */
+const MAX_MAYBE = 3;
+
+/**
+ * What a RewriteRule … [P] line waits for, like the hover of a ProxyPass line: its requests go through the worker whose
+ * name is the longest start of the target URL (ProxyModel.workerForUrl), else through httpd's default worker, which has
+ * no parameters and waits the ProxyTimeout, else the Timeout, of the request's server (on 2.4.68 a virtual host's [P]
+ * rule waited the main server's ProxyTimeout 3 although the virtual host set Timeout 1). The target is looked up by
+ * its text before the first $N or %{…}; a longer worker name that text starts with may be the one, by what they give.
+ * Undefined for a rule that no request runs (RewriteEngine not On) and for a balancer:// target (the balancer card).
+ */
+export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewrite, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const { proxy } = result;
+  if (!rewrite.servers.length || rewrite.target.scheme === 'balancer') return undefined;
+  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const literal = rewriteLookupUrl(rewrite.url);
+  const variable = literal !== rewrite.url;
+  const rows = rewrite.servers.map((server) => {
+    const w = proxy.workerForUrl(server, literal);
+    const chain = w ?? { params: new Map(), vhost: server };
+    return {
+      backend: describeTimeout(proxy.backendTimeout(chain, server), lineOf, node),
+      connect: describeTimeout(proxy.connectTimeout(chain, server), lineOf, node),
+      via: w ? `the worker of ${at(w.node)} (\`${w.url}\`), whose name starts the target` : "httpd's default worker (no ProxyPass or ProxySet worker's name starts the target), which has no parameters",
+    };
+  });
+  const maybe = !variable ? [] : proxy.workers.filter((w) => w.kind === 'proxypass' && !w.match && w.url.length > literal.length && w.url.toLowerCase().startsWith(literal.toLowerCase()) && rewrite.servers.some((s) => w.vhost === s || w.vhost === null));
+  const unless = maybe.length
+    ? `\n\nUnless the URL the rule makes starts with the name of a longer worker, which then takes its requests: ${maybe.slice(0, MAX_MAYBE).map((w) => `\`${w.url}\` (${at(w.node)})`).join(', ')}${maybe.length > MAX_MAYBE ? ` and ${maybe.length - MAX_MAYBE} more` : ''}.`
+    : '';
+  const same = new Set(rows.map((r) => `${r.backend}\0${r.connect}\0${r.via}`)).size <= 1;
+  if (same) return `**Backend timeout here:** ${rows[0].backend}  \n**Connect timeout here:** ${rows[0].connect}  \n**Through:** ${rows[0].via}${unless}`;
+  const each = rows.map((r) => `backend timeout ${r.backend}, connect timeout ${r.connect}, through ${r.via}`);
+  return `**Backend timeout here:** depends on the server the request came to\n\n${perServer(result, rewrite.servers, each, at)}${unless}`;
 }
 
 /**
@@ -372,10 +412,12 @@ export function apacheOutline(ast: ApacheAst): OutlineSymbol[] {
   const walk = (ds: ApacheDirective[]): OutlineSymbol[] =>
     ds.flatMap((d) => {
       if (!d.section) return [];
+      // A virtual host's ServerName tells the outline's many <VirtualHost *:443> apart.
+      const serverName = d.lname === 'virtualhost' && !d.section.opaque ? d.section.children.find((c) => c.lname === 'servername') : undefined;
       return [
         {
           name: `<${d.name}${d.args.length ? ' ' + d.args.map((a) => a.raw).join(' ') : ''}>`,
-          detail: '',
+          detail: serverName ? serverName.args.map((a) => a.raw).join(' ') : '',
           kind: SECTION_KIND[d.lname] ?? 'object',
           start: d.start,
           end: d.section.end,

@@ -35,11 +35,18 @@ export function nginxOutline(ast: NginxAst): OutlineSymbol[] {
       const kind = KIND[d.name];
       if (!d.block || !kind) return [];
       const args = d.args.map((a) => a.raw).join(' ');
-      const serverName = d.name === 'server' && !d.block.opaque ? d.block.children.find((c) => c.name === 'server_name' || c.name === 'listen') : undefined;
+      // A server is named by its server_name, else by its listen address; with both, the address is its detail (a
+      // list of servers that all listen on 443 said only that when the listen line came first).
+      const block = d.block;
+      const inServer = (name: string) => (d.name === 'server' && !block.opaque ? block.children.find((c) => c.name === name) : undefined);
+      const names = inServer('server_name');
+      const listen = inServer('listen');
+      const serverName = names ?? listen;
+      const words = (c: Directive) => c.args.map((a) => a.raw).join(' ');
       return [
         {
-          name: args ? `${d.name} ${args}` : serverName ? `server ${serverName.args.map((a) => a.raw).join(' ')}` : d.name,
-          detail: serverName && !args ? serverName.name : '',
+          name: args ? `${d.name} ${args}` : serverName ? `server ${words(serverName)}` : d.name,
+          detail: names && listen && !args ? words(listen) : '',
           kind,
           start: d.start,
           end: d.end,

@@ -48,6 +48,15 @@ export function moduleOfDirective(lname: string): string | undefined {
   return DIRECTIVE_MODULES[lname];
 }
 
+/**
+ * True when mod_proxy is known not to be loaded and `node` is a line that needs it to be read at all (ProxyPass,
+ * ProxyPassMatch, BalancerMember…, not inside <IfModule mod_proxy.c>): httpd stops there with "Invalid command"
+ * (apache-module-not-loaded), so rules about what its requests would get must not say that httpd starts.
+ */
+export function stopsWithoutProxy(m: ModuleView, node: ApacheNode): boolean {
+  return m.known && moduleOfDirective(node.lname) === 'proxy' && !m.isLoaded('proxy') && !m.guardedBy(node, 'proxy');
+}
+
 /** The module each backend scheme needs (besides mod_proxy). */
 export const SCHEME_MODULES: Record<string, string[]> = {
   http: ['proxy_http'],

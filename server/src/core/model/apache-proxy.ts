@@ -260,6 +260,16 @@ export interface ProxyModel {
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
    */
   proxySetWorker(node: ApacheNode): Worker | undefined;
+  /**
+   * The worker a request of `server` proxied to `url` goes through when a RewriteRule [P] (or another handler) hands it
+   * to mod_proxy: the longest worker name the URL finds among the server's ProxyPass(Match) and <Proxy "url"> ProxySet
+   * workers and the main server's (merge_proxy_config puts those first, so they win a tie), also with ProxyPassInherit
+   * Off in the virtual host; undefined when none is found, and httpd uses its default worker, which has no parameters.
+   * On 2.4.68 a [P] rule to http://h/w/… in a virtual host with Timeout 1 got 200 from a backend that took 2 s through
+   * "ProxyPass /w/ http://h/w/ timeout=5" (in that virtual host, or in the main server whether or not the virtual host
+   * said ProxyPassInherit Off), and 502 after 1 s to a URL no worker's name starts (test/servers/apache-rewrite-worker.test.ts).
+   */
+  workerForUrl(server: ApacheNode | null, url: string): Worker | undefined;
   /** The last `name` directive at server level of `vhost`, else of the main server (server-scoped directives). */
   serverValue(vhost: ApacheNode | null, lname: string): ApacheNode | undefined;
   /**
@@ -727,7 +737,15 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const tryOrder = [...rules.filter((r) => r.location), ...rules.filter((r) => !r.location && r.vhost === null), ...rules.filter((r) => !r.location && r.vhost !== null)];
 
   const ownBalancer = (server: ApacheNode | null, name: string) => ownBalancers.get(server)?.get(name);
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites };
+  const workerForUrl = (server: ApacheNode | null, url: string): Worker | undefined => {
+    const kinds = { plain: true, match: true };
+    const own = findWorker(defined.get(server), url, kinds);
+    if (server === null) return own;
+    const main = findWorker(defined.get(null), url, kinds);
+    if (!own || !main) return own ?? main;
+    return own.url.length > main.url.length ? own : main;
+  };
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

@@ -26,6 +26,15 @@ export interface ProxyRewrite {
   perDirectory?: { folder?: string };
 }
 
+/**
+ * The part of a [P] target that names its worker whatever the request: the text before the first $N or %{…}, which
+ * mod_rewrite fills in per request (a longer worker name may still be reached through what they give).
+ */
+export function rewriteLookupUrl(url: string): string {
+  const cut = url.search(/\$\d|%\{/);
+  return cut < 0 ? url : url.slice(0, cut);
+}
+
 /** The scope a RewriteEngine or RewriteRule belongs to: its per-directory section, else its virtual host, else the server (null). */
 export function rewriteScope(n: ApacheNode): ApacheNode | null {
   for (let p = n.parent; p; p = p.parent) if (DIRECTORY_SECTIONS.has(p.lname) || p.lname === 'virtualhost' || p.lname === 'if' || p.lname === 'elseif' || p.lname === 'else') return p;

@@ -1,4 +1,5 @@
 import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
+import { stopsWithoutProxy } from '../../model/apache-modules';
 import { balancerName, type Balancer, type BackendUrl } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import type { ApacheArg } from '../../syntax/apache/ast';
@@ -27,6 +28,8 @@ export default defineApacheRule({
     const report = (o: { node: ApacheNode; at?: ApacheArg; url: string; target: BackendUrl; scopes: (ApacheNode | null)[]; top: ApacheNode; inheritedBy?: ApacheNode[] }) => {
       const off = o.scopes.filter((s) => !on(s));
       if (off.length === 0) return;
+      // Without mod_proxy a [P] rule's requests get 403 (AH00669) before TLS matters: proxy-scheme-module-missing says so.
+      if (o.node.lname === 'rewriterule' && ctx.modules.known && !ctx.modules.isLoaded('proxy')) return;
       const scope = off[0];
       let fix;
       // The last SSLProxyEngine of a scope decides: change that line rather than add one above it (which would
@@ -73,7 +76,7 @@ export default defineApacheRule({
           : `in this <VirtualHost> (line ${ctx.lineOf(scope)})`;
       ctx.report({
         ...(o.at ? { at: { file: o.node.file, start: o.at.start, end: o.at.end } } : { node: o.node }),
-        message: `${what} is reached over TLS, but SSLProxyEngine is off ${where}: httpd starts, and every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
+        message: `${what} is reached over TLS, but SSLProxyEngine is off ${where}: ${stopsWithoutProxy(ctx.modules, o.node) ? 'once mod_proxy is loaded (without it httpd refuses to start at this line),' : 'httpd starts, and'} every request to it gets 500 ("${said}"); add "SSLProxyEngine On" to the server or virtual host${sslKnown || !ctx.modules.known ? '' : ' and load mod_ssl'}`,
         fix: sslKnown ? fix : switches.length ? undefined : withModule,
         suggestions: !sslKnown && fix && !withModule ? [fix] : withModule && switches.length ? [withModule] : [],
       });

@@ -1,6 +1,6 @@
 import { apacheFix, enableHint, ifModuleSections, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { SCHEME_MODULES } from '../../model/apache-modules';
+import { SCHEME_MODULES, stopsWithoutProxy } from '../../model/apache-modules';
 import { balancerName, parseBackendUrl, proxySetTarget, type ProxyModel } from '../../model/apache-proxy';
 import { parseParams, type WorkerParam } from '../../model/apache-workers';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
@@ -141,7 +141,8 @@ export default defineApacheRule({
         } else if (via === 'rewrite' && handler[0] === 'proxy') {
           parts.push(`httpd starts, but every request this rule proxies gets 403: "AH00669: attempt to make remote request from mod_rewrite without proxy enabled" because ${why}`);
         } else {
-          parts.push(`httpd starts, but every request here gets 500: "AH01144: No protocol handler was valid for the URL … (scheme '${scheme}')" because ${why}`);
+          const start = stopsWithoutProxy(m, node) ? 'once mod_proxy is loaded (without it httpd refuses to start at this line)' : 'httpd starts, but';
+          parts.push(`${start} every request here gets 500: "AH01144: No protocol handler was valid for the URL … (scheme '${scheme}')" because ${why}`);
         }
       }
       if (startup.length) {

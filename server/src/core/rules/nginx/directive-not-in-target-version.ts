@@ -31,6 +31,9 @@ export default defineNginxRule({
       for (const arg of node.directive.args) {
         const p = parameterMissingInVersion(node.name, arg.value, node.context, version);
         if (!p) continue;
+        // An upstream server's "resolve" is resolve-without-prerequisites' finding (it weighs the version with the
+        // edition, zone and resolver the parameter needs): reported here too, the one line got two errors.
+        if (node.name === 'server' && p.param === 'resolve') continue;
         ctx.report({
           at: { file: node.file, start: arg.start, end: arg.end },
           message: `nginx ${target} will not start: the "${p.param}" parameter of ${node.name} appeared in nginx ${p.since} ([emerg] ${p.says(arg.value)}); remove it or upgrade nginx; see ${p.url}`,
