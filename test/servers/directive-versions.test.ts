@@ -204,8 +204,13 @@ test('every parameter of the version table: nginx 1.22.1 refuses the newer ones 
       if (miss) newer++;
       const where = `${p.directive} ${arg} in ${context} (since ${p.since})`;
       if (miss !== /\[emerg\]/.test(out) || (miss && !out.includes(`[emerg] ${p.says(arg)}`))) wrong.push(`${where}: nginx -t said ${out.trim() || 'nothing (accepted)'}`);
-      const reported = lintText(text, { settings: (s) => (s.nginx.version = TARGET) }).findings.filter((f) => f.ruleId === ID).map((f) => text.slice(0, f.start).split('\n').length);
-      if (reported.join() !== (miss ? String(line) : '')) wrong.push(`${where}: the rule reported lines [${reported}] with target 1.22.1`);
+      // An upstream server's "resolve" is resolve-without-prerequisites' to report (it weighs the version with what
+      // else the parameter needs); this rule leaves it alone, so the one line does not get two errors.
+      const owner = p.directive === 'server' && p.param === 'resolve' ? 'resolve-without-prerequisites' : ID;
+      const findings = lintText(text, { settings: (s) => (s.nginx.version = TARGET) }).findings;
+      const reported = findings.filter((f) => f.ruleId === owner).map((f) => text.slice(0, f.start).split('\n').length);
+      if (reported.join() !== (miss ? String(line) : '')) wrong.push(`${where}: ${owner} reported lines [${reported}] with target 1.22.1`);
+      if (owner !== ID && findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported by ${ID} as well as ${owner}`);
       if (lintText(text).findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported with no target version`);
     }
     t.diagnostic(`${cases.length} parameters checked: ${newer} refused, ${cases.length - newer} accepted`);
