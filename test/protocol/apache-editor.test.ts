@@ -200,6 +200,46 @@ test('completion of a balancer name offers those the line\'s server sees: its ow
   }
 });
 
+test('completion offers a balancer URL only where a URL starts: not right after a whole URL, whatever its scheme', async () => {
+  const text = `<VirtualHost 127.0.0.1:18745>
+    <Proxy balancer://grp>
+        BalancerMember http://127.0.0.1:18746
+    </Proxy>
+    ProxyPass /app http://backend:8080/
+    ProxyPass /b balancer://grp/
+    ProxyPass /c bal
+    ProxyPass /d balancer://g
+    <Location /loc>
+        ProxyPass http://backend:8080/
+    </Location>
+    ProxySet balancer://grp
+</VirtualHost>
+`;
+  const root = tree({});
+  const file = join(root, 'urls.conf');
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    await c.open(file, text);
+    await c.diagnostics(file);
+    // At the end of the line, as the "/" trigger character asks right after a URL's last slash.
+    const labels = async (line: number) => {
+      const l = text.split('\n')[line];
+      const items = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: { line, character: l.length }, context: { triggerKind: 2, triggerCharacter: l.at(-1) } });
+      return items.map((i) => i.label);
+    };
+    assert.deepEqual(await labels(4), [], 'after http://backend:8080/');
+    assert.deepEqual(await labels(5), [], 'after balancer://grp/');
+    assert.deepEqual(await labels(9), [], 'after the URL of a ProxyPass in a <Location>');
+    assert.deepEqual(await labels(11), ['balancer://grp'], 'the name itself: it may still be completed');
+    // Where a URL is being started, the balancer is still offered.
+    assert.deepEqual(await labels(6), ['balancer://grp']);
+    assert.deepEqual(await labels(7), ['balancer://grp']);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('go to definition of a balancer name leads to the <Proxy balancer://…> the line\'s server uses, never to another virtual host\'s', async () => {
   const text = `<VirtualHost 127.0.0.1:18750>
     ServerName a.example.test

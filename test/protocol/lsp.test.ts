@@ -311,6 +311,14 @@ test('completion: directives valid in the context, block snippets, values, and u
     assert.deepEqual(values.map((i) => i.label).sort(), ['off', 'on']);
     const ups = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: pos(text, 'http://app\n', 10) });
     assert.deepEqual(ups.map((i) => i.label), ['http://app_backend']);
+    // Right after a whole URL (a "/" typed after the name is a trigger character) no URL starts: nothing would fit.
+    const whole = text.replace('proxy_pass http://app\n', 'proxy_pass http://app_backend/\n        proxy_pass http://127.0.0.1:\n');
+    await c.change(file, whole);
+    for (const [needle, delta] of [['http://app_backend/\n', 19], ['http://127.0.0.1:\n', 17]] as const) {
+      const after = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: pos(whole, needle, delta), context: { triggerKind: 2, triggerCharacter: needle[delta - 1] } });
+      assert.deepEqual(after.map((i) => i.label), [], needle);
+    }
+    await c.change(file, text);
     const inServer = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: pos(text, '    location /legacy', 4) });
     assert.ok(inServer.some((i) => i.label === 'location proxy block' && i.insertTextFormat === 2));
   } finally {

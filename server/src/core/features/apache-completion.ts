@@ -5,7 +5,7 @@ import { balancerName } from '../model/apache-proxy';
 import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { HC_METHODS, PARAMS, PROXYPASS_FLAGS, type ParamSpec } from '../model/apache-workers';
 import { placementVerdict } from '../rules/apache/directive-not-allowed-in-section';
-import type { Candidate, Completions } from './completion';
+import { urlCanStart, type Candidate, type Completions } from './completion';
 
 /**
  * Completion in httpd files. What may be written depends on where the line stands (httpd refuses a ProxyTimeout in a
@@ -54,7 +54,7 @@ function completionsAt(result: ApacheLintResult, path: string, text: string, off
   const target = paramTarget(lname, args, parent);
   if (target === 'path') return none;
   if (!target) return { items: directiveValues(lname, args.length), start, end: offset };
-  if (target === 'url') return { items: balancerNames(result, parent, lname, args), start, end: offset };
+  if (target === 'url') return { items: balancerNames(result, parent, lname, args).filter((c) => urlCanStart(partial, c.label)), start, end: offset };
 
   const pass = lname === 'proxypass' || lname === 'proxypassmatch';
   const fits = (spec: ParamSpec) => (spec.scope === 'p' ? pass : inScope(spec, target));

@@ -86,6 +86,17 @@ function serverParams(node: ConfigNode, stream: boolean, argIndex: number, typin
   return SERVER_PARAMS.filter((p) => !(stream && p.http) && !written.has(p.label.replace(/=$/, ''))).map((p) => ({ label: p.label, kind: 'value', detail: p.detail }));
 }
 
+/**
+ * Whether a URL (a scheme and a name) may still be completed from the word typed so far: while it is empty or a bare
+ * word (the editor filters those), or a start of the URL offered. Once the word holds a whole address of its own
+ * (`http://app/`, `http://backend:8080/`, `127.0.0.1:`), no URL starts there: an item would replace what is written
+ * with a different target (a trigger character such as "/" asks right after the URL's last character). Shared with
+ * the Apache completion (ProxyPass, BalancerMember and ProxySet URLs).
+ */
+export function urlCanStart(typed: string, label: string): boolean {
+  return !/[:/]/.test(typed) || label.toLowerCase().startsWith(typed.toLowerCase());
+}
+
 const TIME_VALUES = ['5s', '10s', '30s', '60s', '120s', '5m', '1h'];
 
 /** The characters of a word completion replaces in nginx files (a directive name, a keyword, a URL or a variable). */
@@ -113,7 +124,8 @@ function completionsAt(config: NginxConfig, upstreams: UpstreamGraph, path: stri
       const prefix = name === 'proxy_pass' && module === 'http' ? (typed.startsWith('https://') ? 'https://' : 'http://') : name === 'grpc_pass' && typed.startsWith('grpc') ? (typed.startsWith('grpcs://') ? 'grpcs://' : 'grpc://') : '';
       const items = upstreams.upstreams
         .filter((u) => u.module === module)
-        .map((u): Candidate => ({ label: prefix + u.name, kind: 'upstream', detail: `upstream group: ${u.servers.length} server${u.servers.length === 1 ? '' : 's'}` }));
+        .map((u): Candidate => ({ label: prefix + u.name, kind: 'upstream', detail: `upstream group: ${u.servers.length} server${u.servers.length === 1 ? '' : 's'}` }))
+        .filter((c) => urlCanStart(typed, c.label));
       return { items, start, end: offset };
     }
     if (name === 'server' && (loc.node.context === 'upstream' || loc.node.context === 'stream-upstream')) {
