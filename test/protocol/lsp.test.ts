@@ -295,6 +295,35 @@ test('code actions: quick fix, suggestion, disable-for-this-line and fix-all; ap
   }
 });
 
+test('code actions for a range with no diagnostics in the context (Neovim, Helix): the server finds the findings there itself', async () => {
+  const c = new LspClient();
+  try {
+    await c.initialize(root);
+    const file = p('conf.d/site.conf');
+    await c.open(file, SITE);
+    const diags = await c.diagnostics(file, (d) => d.some((x) => x.code === 'undefined-upstream') && d.some((x) => x.code === 'pass-scheme-mismatch'));
+    const ask = (range: unknown, diagnostics: Diagnostic[] = []) => c.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri: uri(file) }, range, context: { diagnostics } });
+    // The cursor on the misspelt name, as Helix asks (an empty range, no diagnostics).
+    const at = pos(SITE, 'app_backnd', 3);
+    const typo = await ask({ start: at, end: at });
+    const change = typo.find((a) => a.title === 'Change to "app_backend"');
+    assert.ok(change, JSON.stringify(typo.map((a) => a.title)));
+    assert.equal(change.diagnostics?.[0].code, 'undefined-upstream', 'the action names the finding it fixes');
+    assert.ok(typo.some((a) => a.title.startsWith('Add a disable comment for undefined-upstream')));
+    assert.ok(!typo.some((a) => a.title === 'Add "http://"'), 'a finding on another line is not in range');
+    // A selection over both lines with only one diagnostic sent (a client that knows some): both findings' fixes.
+    const scheme = diags.find((d) => d.code === 'pass-scheme-mismatch')!;
+    const both = await ask({ start: pos(SITE, 'location / {'), end: scheme.range.end }, [scheme]);
+    assert.ok(both.some((a) => a.title === 'Change to "app_backend"') && both.some((a) => a.title === 'Add "http://"' && a.isPreferred), JSON.stringify(both.map((a) => a.title)));
+    assert.equal(both.filter((a) => a.title === 'Add "http://"').length, 1, 'a finding both sent and in range is acted on once');
+    // A line with no finding: no quick fix.
+    const listen = pos(SITE, 'listen');
+    assert.deepEqual((await ask({ start: listen, end: listen })).filter((a) => a.kind === 'quickfix'), []);
+  } finally {
+    await c.stop();
+  }
+});
+
 test('completion: directives valid in the context, block snippets, values, and upstream names in pass targets', async () => {
   const c = new LspClient();
   try {

@@ -17,6 +17,12 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.proxylint`;
 const FIX_ALL_TITLE = 'Fix all safe proxylint problems';
 
 /**
+ * Findings a range brings in on its own (not named by the client): a whole file selected in a file with thousands of
+ * findings would otherwise answer with several actions each, a menu no one reads and a reply of megabytes.
+ */
+const MAX_RANGE_FINDINGS = 100;
+
+/**
  * Where "fix all" gets its edits: every pass of fixes (the server checks the configuration again after each one, see
  * Workspace.fixAllEdits). `deferred`: the client resolves code actions (codeAction/resolve with "edit"), so the
  * passes run only when the action is chosen, not each time the editor asks which actions there are.
@@ -95,6 +101,11 @@ function disableAction(f: Finding, result: Checked, diagnostic: Diagnostic): Cod
   };
 }
 
+function positionKey(lines: LineIndex, offset: number): string {
+  const p = lines.lspPositionAt(offset);
+  return `${p.line}:${p.character}`;
+}
+
 /**
  * `openDocs`: the client can open the rule page the server's command asks for (window/showDocument); without it there
  * is no action for the page (VS Code has it too; its extension's own proxylint.openRuleDoc is for the command palette).
@@ -120,17 +131,22 @@ export function codeActions(params: CodeActionParams, path: string, result: Chec
   }
   if (only && !only.some((k) => CodeActionKind.QuickFix.startsWith(k) || k.startsWith(CodeActionKind.QuickFix))) return actions;
 
-  // The diagnostics the client asks about, by rule and start position (a client may send thousands).
-  const wanted = new Map<string, Diagnostic>();
-  for (const d of params.context.diagnostics) {
-    const key = `${d.code}@${d.range.start.line}:${d.range.start.character}`;
-    if (d.source === SOURCE && !wanted.has(key)) wanted.set(key, d);
-  }
-  if (wanted.size === 0) return actions;
+  // The findings to act on: those overlapping the requested range, and those the client names (by rule and start
+  // position; a client may send thousands). LSP: the context's diagnostics only say what the client shows there, "the
+  // primary parameter to compute code actions is the provided range"; VS Code sends the diagnostics under the cursor,
+  // Neovim and Helix send none or only some, and their users must get the same quick fixes.
+  const wanted = new Set<string>();
+  for (const d of params.context.diagnostics) if (d.source === SOURCE) wanted.add(`${d.code}@${d.range.start.line}:${d.range.start.character}`);
+  const here = lines.get(path);
+  if (!here) return actions;
+  const from = here.offsetAt(params.range.start);
+  const to = here.offsetAt(params.range.end);
+  let inRange = 0;
   for (const f of mine) {
-    const r = toRange(lines.get(path)!, f.start, f.end);
-    const diagnostic = wanted.get(`${f.ruleId}@${r.start.line}:${r.start.character}`);
-    if (!diagnostic) continue;
+    // Touching counts: a cursor at the end of a finding (after its last character) is on it, as in VS Code.
+    const overlaps = f.start <= to && f.end >= from && inRange < MAX_RANGE_FINDINGS;
+    if (!overlaps && (wanted.size === 0 || !wanted.has(`${f.ruleId}@${positionKey(here, f.start)}`))) continue;
+    if (overlaps) inRange++;
     const full = toDiagnostic(f, (p) => lines.get(p));
     if (f.fix) actions.push({ title: f.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [full], isPreferred: true, edit: toWorkspaceEdit(f.fix.edits, lines) });
     for (const s of f.suggestions) actions.push({ title: s.title, kind: CodeActionKind.QuickFix, diagnostics: [full], edit: toWorkspaceEdit(s.edits, lines) });
