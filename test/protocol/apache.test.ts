@@ -47,7 +47,15 @@ test('Apache files get Apache diagnostics, hover with the timeout chain, outline
 
     const symbols = await c.request<DocumentSymbol[]>('textDocument/documentSymbol', { textDocument: { uri: uri(file) } });
     assert.equal(symbols[0].name, '<VirtualHost 127.0.0.1:18700>');
-    assert.deepEqual(symbols[0].children!.map((s) => s.name), ['<Proxy balancer://app>']);
+    // Besides the sections, the lines a user goes to: where requests leave, the members, the timeouts.
+    assert.deepEqual(symbols[0].children!.map((s) => [s.name, s.detail]), [
+      ['ProxyTimeout 300', ''],
+      ['<Proxy balancer://app>', ''],
+      ['ProxyPass /api/ balancer://app/', ''],
+      ['ProxyPass /old/ http://127.0.0.1:18703/', 'timeout=2'],
+    ]);
+    assert.deepEqual(symbols[0].children![1].children!.map((s) => s.name), ['BalancerMember http://127.0.0.1:18701', 'BalancerMember http://127.0.0.1:18702']);
+    assert.equal(symbols[0].children![3].range.start.line, 8);
 
     const def = await c.request<LocationLink[]>('textDocument/definition', { textDocument: { uri: uri(file) }, position: pos(VHOST, 'balancer://app/', 12) });
     assert.equal(def[0].targetRange.start.line, 3);

@@ -11,6 +11,10 @@ const KIND: Record<OutlineSymbol['kind'], SymbolKind> = {
   struct: SymbolKind.Struct,
   object: SymbolKind.Object,
   event: SymbolKind.Event,
+  function: SymbolKind.Function,
+  field: SymbolKind.Field,
+  property: SymbolKind.Property,
+  file: SymbolKind.File,
 };
 
 export function documentSymbols(symbols: OutlineSymbol[], lines: LineIndex): DocumentSymbol[] {

@@ -3,7 +3,7 @@ import { renderHover } from '../docs/render';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
-import { rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
+import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
@@ -408,10 +408,83 @@ const SECTION_KIND: Record<string, SymbolKind> = {
   macro: 'module',
 };
 
+/**
+ * The directive lines an Apache outline lists beside its sections: where requests leave for a backend (ProxyPass,
+ * ProxyPassMatch, a RewriteRule with [P]), the balancer members and their settings, the timeouts that decide a 502/504,
+ * and the Include lines a configuration is spread over. ProxyPassReverse is left out: it rewrites response headers and
+ * sends no request, and written beside each ProxyPass it would double the list.
+ */
+const DIRECTIVE_KIND: Record<string, SymbolKind> = {
+  proxypass: 'function',
+  proxypassmatch: 'function',
+  rewriterule: 'function',
+  balancermember: 'field',
+  proxyset: 'property',
+  timeout: 'property',
+  proxytimeout: 'property',
+  include: 'file',
+  includeoptional: 'file',
+};
+
+/**
+ * A generated file (thousands of ProxyPass lines) would make an outline no one reads and a reply of megabytes: after
+ * this many directive lines, in document order, only sections are listed.
+ */
+export const MAX_OUTLINE_DIRECTIVES = 2000;
+
+/** A long regular expression or URL would fill the outline's width: words are cut past this many characters. */
+const MAX_WORD = 80;
+const word = (a: ApacheArg) => (a.raw.length > MAX_WORD ? a.raw.slice(0, MAX_WORD - 1) + '…' : a.raw);
+
+/**
+ * How a proxy directive line appears in the outline: its name with what the user looks for (the path and the URL, the
+ * member's URL, the balancer a ProxySet tunes, the value of a timeout), the rest of the line (parameters, flags) as
+ * its detail. Undefined for the lines left out (a RewriteRule without [P]).
+ */
+function directiveSymbol(d: ApacheDirective): OutlineSymbol | undefined {
+  const kind = DIRECTIVE_KIND[d.lname];
+  if (!kind) return undefined;
+  let lead = d.args.length;
+  if (d.lname === 'rewriterule') {
+    if (!hasProxyFlag(d.args[2]?.value)) return undefined;
+    lead = 2;
+  } else if (d.lname === 'proxypass' || d.lname === 'proxypassmatch') {
+    // The path and the URL, or in a <Location> the URL alone (the section gives the path): the words before the first
+    // key=value parameter or flag (nocanon, interpolate…) after the URL.
+    const url = d.args.findIndex((a) => a.value === '!' || /^[a-z][\w+.-]*:/i.test(a.value));
+    lead = url >= 0 ? url + 1 : Math.min(d.args.length, 2);
+  } else if (d.lname === 'balancermember' || d.lname === 'proxyset') {
+    // The URLs (a balancer's, a member's) lead; key=value parameters are the detail.
+    lead = d.args.findIndex((a) => !/^[a-z][\w+.-]*:\/\//i.test(a.value));
+    if (lead < 0) lead = d.args.length;
+  }
+  const named = d.args.slice(0, lead).map(word);
+  const rest = d.args.slice(lead).map(word);
+  return {
+    name: [d.name, ...named].join(' '),
+    detail: rest.join(' '),
+    kind,
+    start: d.start,
+    end: d.end,
+    selection: d.nameSpan,
+    children: [],
+  };
+}
+
+/**
+ * Sections nested as written, and in them the proxy directive lines (see DIRECTIVE_KIND), at most
+ * MAX_OUTLINE_DIRECTIVES of them.
+ */
 export function apacheOutline(ast: ApacheAst): OutlineSymbol[] {
+  let directives = 0;
   const walk = (ds: ApacheDirective[]): OutlineSymbol[] =>
-    ds.flatMap((d) => {
-      if (!d.section) return [];
+    ds.flatMap((d): OutlineSymbol[] => {
+      if (!d.section) {
+        if (directives >= MAX_OUTLINE_DIRECTIVES) return [];
+        const s = directiveSymbol(d);
+        if (s) directives++;
+        return s ? [s] : [];
+      }
       // A virtual host's ServerName tells the outline's many <VirtualHost *:443> apart.
       const serverName = d.lname === 'virtualhost' && !d.section.opaque ? d.section.children.find((c) => c.lname === 'servername') : undefined;
       return [

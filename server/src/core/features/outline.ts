@@ -1,7 +1,7 @@
 import type { Directive, NginxAst } from '../syntax/nginx/ast';
 import type { Span } from '../syntax/nginx/ast';
 
-export type SymbolKind = 'namespace' | 'module' | 'class' | 'method' | 'struct' | 'object' | 'event';
+export type SymbolKind = 'namespace' | 'module' | 'class' | 'method' | 'struct' | 'object' | 'event' | 'function' | 'field' | 'property' | 'file';
 
 export interface OutlineSymbol extends Span {
   name: string;
