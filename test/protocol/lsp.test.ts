@@ -155,6 +155,16 @@ test('hover: directive docs with the effective value and its origin; pass direct
     const md3 = (h3.contents as { value: string }).value;
     assert.match(md3, /upstream `app_backend`/);
     assert.match(md3, /127\.0\.0\.1:18601/);
+    // A server line of the group: that server (its parameters, what its failure costs), the group in one line.
+    await c.open(p('nginx.conf'), NGINX);
+    const h5 = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(p('nginx.conf')) }, position: pos(NGINX, '127.0.0.1:18601', 3) });
+    const md5 = (h5.contents as { value: string }).value;
+    assert.match(md5, /\*\*upstream server `127\.0\.0\.1:18601`\*\*/);
+    assert.match(md5, /\| `max_fails` \| `1` \(default\)/);
+    assert.match(md5, /connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
+    assert.match(md5, /Server 1 of 2 in `upstream app_backend`/);
+    assert.doesNotMatch(md5, /18602/, 'the other server is not listed');
+    assert.deepEqual(h5.range, { start: pos(NGINX, '127.0.0.1:18601'), end: pos(NGINX, '127.0.0.1:18601', 15) });
     // Directives proxylint has no own text for get the official reference.
     const h4 = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: pos(SITE, 'listen', 2) });
     assert.match((h4.contents as { value: string }).value, /nginx\.org\/en\/docs\/http\/ngx_http_core_module\.html#listen/);

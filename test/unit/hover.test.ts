@@ -225,3 +225,57 @@ http {
   const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
   assert.match(row, /none: nginx will not start/, row);
 });
+
+test('hover on an upstream server line is about that server: its parameters with values or defaults, what an unreachable server costs, the group in one line', () => {
+  const main = `events {}
+http {
+    upstream app {
+        server 10.0.0.1:8080 max_fails=3;
+        server 10.0.0.2:8080 weight=2 backup;
+        server 10.0.0.3:8080 down;
+        server 10.0.0.4:8080 max_fails=0 fail_timeout=30s slow_start=30s;
+    }
+    upstream one { server backend; }
+}
+`;
+  const first = hoverAt(main, {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(first, /\*\*upstream server `10\.0\.0\.1:8080`\*\*/);
+  assert.match(first, /\| `max_fails` \| `3` — /);
+  assert.match(first, /\| `fail_timeout` \| `10s` \(default\) — /);
+  assert.match(first, /\| `weight` \| `1` \(default\) — /);
+  assert.match(first, /\| `backup` \| no \(default\)/);
+  assert.match(first, /connect\(\) failed \(111: Connection refused\) while connecting to upstream/);
+  assert.match(first, /next server/);
+  assert.match(first, /After 3 failed attempts within 10s it is skipped for 10s/);
+  assert.match(first, /\*\*502\*\*.*no live upstreams while connecting to upstream/);
+  // The group: one line, no list of the other servers (that is the hover of the group's name).
+  assert.match(first, /Server 1 of 4 in `upstream app` \(nginx\.conf:3\)\./);
+  assert.doesNotMatch(first, /10\.0\.0\.2|Effective value here/);
+  // The same card on the directive name.
+  assert.equal(hoverAt(main, {}, 'nginx.conf', 'server 10.0.0.1'), first);
+
+  const backup = hoverAt(main, {}, 'nginx.conf', '10.0.0.2:8080');
+  assert.match(backup, /\| `weight` \| `2` — /);
+  assert.match(backup, /\| `backup` \| yes: gets requests only while every primary server is unavailable/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', '10.0.0.3:8080'), /marked `down`, so nginx sends it nothing/);
+  const uncounted = hoverAt(main, {}, 'nginx.conf', '10.0.0.4:8080');
+  assert.match(uncounted, /`max_fails=0` its failures are not counted: it is never skipped/);
+  assert.match(uncounted, /\| other \| `slow_start=30s` \|/);
+
+  // One server: never skipped, every failure is the client's; no port written: 80.
+  const only = hoverAt(main, {}, 'nginx.conf', 'server backend');
+  assert.match(only, /`backend`\*\* \(no port written: nginx uses 80\)/);
+  assert.match(only, /`max_fails` \| `1` \(default\) — .* ignored: the only server of its group/);
+  assert.match(only, /every request still tries it .* \*\*502\*\*/);
+  assert.match(only, /Server 1 of 1 in `upstream one`/);
+});
+
+test('hover on a server line of a stream upstream and of an upstream fragment checked alone', () => {
+  const stream = hoverAt('events {}\nstream {\n    upstream db {\n        server 10.0.0.1:5432;\n        server 10.0.0.2:5432;\n    }\n}\n', {}, 'nginx.conf', '10.0.0.1:5432');
+  assert.match(stream, /the client connection is closed/);
+  assert.match(stream, /`proxy_next_upstream on`/);
+  assert.doesNotMatch(stream, /\*\*502\*\*/);
+  const r = lintText('server 10.0.0.1:8080;\nserver 10.0.0.2:8080;\n', { path: 'upstreams/app.conf' });
+  const md = nginxHover(r, '/cfg/upstreams/app.conf', 8, defaultSettings().nginx, () => undefined)?.markdown ?? '';
+  assert.match(md, /Server 1 of 2 in the upstream that includes this file\./, md);
+});

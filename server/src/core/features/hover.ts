@@ -8,6 +8,7 @@ import type { Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
+import { upstreamMemberCard } from './upstream-member-hover';
 
 export interface HoverResult {
   markdown: string;
@@ -260,6 +261,15 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
 
   // The value in force here goes first: it is what differs from file to file, and the card is long.
   const parts: string[] = [];
+  // A server line of an upstream group (on its name or address; a parameter has its own page above): that server,
+  // not the list of the group's servers as the value of a directive written several times.
+  const member = node.name === 'server' && (node.context === 'upstream' || node.context === 'stream-upstream') ? upstreamMemberCard(upstreams, node, path) : undefined;
+  if (member) {
+    parts.push(member);
+    const doc = docFor(node.name, node.context);
+    if (doc) parts.push(doc);
+    return { markdown: parts.join('\n\n---\n\n'), ...(loc.part === 'arg' && loc.arg ? { start: loc.arg.start, end: loc.arg.end } : { start: d.nameSpan.start, end: d.nameSpan.end }) };
+  }
   const placements = placementsOf(config, node);
   for (const other of others) {
     // The same text has the same lines in every configuration: the line is found at the same offset.
