@@ -268,6 +268,8 @@ http {
   assert.match(only, /`max_fails` \| `1` \(default\) — .* ignored: the only server of its group/);
   assert.match(only, /every request still tries it .* \*\*502\*\*/);
   assert.match(only, /Server 1 of 1 in `upstream one`/);
+  assert.match(only, /\| `resolve` \| no \(default\): the name is resolved once, when the configuration loads/);
+  assert.match(first, /\| `resolve` \| no \(default\): nothing to look up/);
 });
 
 test('hover on a server line of a stream upstream and of an upstream fragment checked alone', () => {

@@ -49,7 +49,7 @@ export function upstreamMemberCard(upstreams: UpstreamGraph, node: ConfigNode, f
     ['max_conns', val('max_conns', '0', 'most connections at once; 0: no limit')],
     ['backup', flag('backup', 'gets requests only while every primary server is unavailable', 'a primary server')],
     ['down', flag('down', 'never gets a request', 'in rotation')],
-    ['resolve', flag('resolve', 'the name is looked up again while nginx runs (needs a zone and a resolver)', 'the address is resolved once, when the configuration loads')],
+    ['resolve', flag('resolve', 'the name is looked up again while nginx runs (needs a zone and a resolver)', addr?.isIp || addr?.unix ? 'nothing to look up (an IP address or a socket)' : 'the name is resolved once, when the configuration loads; a later change of address is not seen until a reload')],
   ];
   const known = new Set(rows.map(([k]) => k));
   const others = [...p.keys()].filter((k) => !known.has(k));
