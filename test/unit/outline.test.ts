@@ -28,9 +28,26 @@ upstream app { server 127.0.0.1:9000; }
     ['server shop.example.com www.shop.example.com', '443 ssl'],
     ['server api.example.com', '443 ssl'],
     ['server 127.0.0.1:8080', ''],
-    ['upstream app', ''],
+    ['upstream app', '1 server'],
   ]);
   assert.deepEqual(symbols[0].children.map((s) => s.name), ['location /']);
+});
+
+test('nginx: a location shows where it sends requests, an upstream how many servers it has', () => {
+  const text = `server {
+    location / { proxy_set_header Host $host; proxy_pass http://app; }
+    location /grpc/ { grpc_pass grpc://rpc; }
+    location /old/ { return 301 /new/; }
+    location /static/ { root /srv; }
+    location ~ ^/${'x'.repeat(90)}$ { fastcgi_pass unix:/run/php.sock; }
+}
+upstream app { server 10.0.0.1:80; server 10.0.0.2:80 backup; }
+upstream rpc { }
+`;
+  const symbols = nginxOutline(parseNginx(text));
+  const details = symbols[0].children.map((s) => s.detail);
+  assert.deepEqual(details, ['proxy_pass http://app', 'grpc_pass grpc://rpc', 'return 301 /new/', '', 'fastcgi_pass unix:/run/php.sock']);
+  assert.deepEqual(symbols.slice(1).map((s) => s.detail), ['2 servers', '0 servers']);
 });
 
 test('Apache: a <VirtualHost> has its ServerName as the detail', () => {

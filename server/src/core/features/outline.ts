@@ -28,6 +28,30 @@ const KIND: Record<string, SymbolKind> = {
   types: 'object',
 };
 
+/** Where a location hands its requests (the line a user looks for when a 502 names it). */
+const HANDLERS = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'memcached_pass', 'return']);
+
+/**
+ * A location's detail is its pass target (`proxy_pass http://app`) or `return`; an upstream's, how many servers it
+ * has: an outline of many `location /` blocks otherwise does not tell where each one sends its requests.
+ */
+function blockDetail(d: Directive): string {
+  const block = d.block;
+  if (!block || block.opaque) return '';
+  if (d.name === 'location' || d.name === 'if' || d.name === 'limit_except') {
+    const h = block.children.find((c) => HANDLERS.has(c.name));
+    if (!h) return '';
+    const text = `${h.name} ${h.args.map((a) => a.raw).join(' ')}`.trim();
+    // A long regex or URL is cut, not dropped: the outline is one line per symbol.
+    return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+  }
+  if (d.name === 'upstream') {
+    const n = block.children.filter((c) => c.name === 'server').length;
+    return n === 1 ? '1 server' : `${n} servers`;
+  }
+  return '';
+}
+
 /** Server, location, upstream, map … blocks of one file, nested as written. */
 export function nginxOutline(ast: NginxAst): OutlineSymbol[] {
   const walk = (ds: Directive[]): OutlineSymbol[] =>
@@ -46,7 +70,7 @@ export function nginxOutline(ast: NginxAst): OutlineSymbol[] {
       return [
         {
           name: args ? `${d.name} ${args}` : serverName ? `server ${words(serverName)}` : d.name,
-          detail: names && listen && !args ? words(listen) : '',
+          detail: names && listen && !args ? words(listen) : blockDetail(d),
           kind,
           start: d.start,
           end: d.end,
