@@ -10,8 +10,8 @@ type LineOf = (n: ApacheNode) => number;
 
 /**
  * What one worker parameter bounds and what the client gets when it runs out, on httpd. The status codes and log lines
- * are those of /work/shared/reference/proxy-failure-catalogue.md (measured on 2.4.71, the codes re-checked on 2.4.68
- * by test/servers/apache-param-hover.test.ts): a refused or unanswered connect is 503 with AH00957 + AH01114
+ * are those of /work/shared/reference/proxy-failure-catalogue.md (measured on 2.4.71; those of connectiontimeout
+ * and timeout re-checked on 2.4.68 by test/servers/apache-param-hover.test.ts): a refused or unanswered connect is 503 with AH00957 + AH01114
  * (HTTP_SERVICE_UNAVAILABLE in mod_proxy_http.c), a silent backend 502 with AH01102 + AH00898, through mod_proxy_fcgi
  * 504 with AH01075.
  */
