@@ -149,3 +149,48 @@ test('RewriteRule [P]: the backend and connect timeouts of the worker its target
   assert.doesNotMatch(hoverAt(text, 'RewriteRule ^/z/'), /\*\*Through:\*\*/);
   assert.doesNotMatch(hoverAt(text, 'RewriteRule ^/off/'), /\*\*Backend timeout here:\*\*/);
 });
+
+test('a worker parameter hover states that parameter in force and what it bounds, not the worker timeouts', () => {
+  const text = `Timeout 40
+ProxyTimeout 30
+<VirtualHost 127.0.0.1:8080>
+    Timeout 8
+    ProxyPass /v/ http://127.0.0.1:19105/ retry=3
+</VirtualHost>
+<Proxy balancer://pool>
+    BalancerMember http://127.0.0.1:19101 connectiontimeout=0 ping=2 keepalive=On
+    BalancerMember http://127.0.0.1:19102 acquire=250 retry=2x
+</Proxy>
+ProxyPass /x balancer://pool/ timeout=3
+ProxyPass /f/ fcgi://127.0.0.1:9000/ timeout=7
+ProxyPass /s/ http://127.0.0.1:19106/ connectiontimeout=2
+`;
+  const retry = hoverAt(text, 'retry=3');
+  assert.match(retry, /\*\*`retry` in force here:\*\* 3 s — set here/, retry);
+  assert.doesNotMatch(retry, /Backend timeout here/, retry);
+  // apache2 -t: "BalancerMember Connectiontimeout must be at least one millisecond." (the words after the directive).
+  assert.match(hoverAt(text, 'connectiontimeout=0'), /in force here:\*\* none — httpd refuses `connectiontimeout=0` and does not start \(apache2 -t: "Connectiontimeout must be at least one millisecond\."\)/);
+  assert.match(hoverAt(text, 'ping=2'), /\*\*`ping` in force here:\*\* 2 s — set here[\s\S]*\*\*503\*\*: `AH00898: Timeout on 100-Continue/);
+  assert.match(hoverAt(text, 'keepalive=On'), /\*\*`keepalive` in force here:\*\* On — set here[\s\S]*decides no status code/);
+  assert.match(hoverAt(text, 'acquire=250'), /\*\*`acquire` in force here:\*\* 250 ms — set here[\s\S]*AH00941/);
+  assert.match(hoverAt(text, 'retry=2x'), /\*\*`retry` in force here:\*\* 2 s — set here/);
+  // A FastCGI backend's timeout is 504 (mod_proxy_fcgi), an HTTP one's 502.
+  assert.match(hoverAt(text, 'timeout=7'), /\*\*504\*\* \(mod_proxy_fcgi\): `\(70007\)The timeout specified has expired: AH01075/);
+  assert.match(hoverAt(text, 'connectiontimeout=2'), /\*\*`connectiontimeout` in force here:\*\* 2 s — set here[\s\S]*\*\*503\*\* \(not 504\)[\s\S]*AH00957[\s\S]*AH01114/);
+  // A balancer's own timeout= is the wait for a free member: its doc, not a worker parameter's note.
+  assert.doesNotMatch(hoverAt(text, 'timeout=3'), /in force here/);
+});
+
+test('a ProxySet inside <Proxy url> states the value it gives the worker', () => {
+  const text = `ProxyTimeout 30
+<Proxy http://127.0.0.1:19107/>
+    ProxySet retry=4
+</Proxy>
+ProxyPass /m/ http://127.0.0.1:19107/ connectiontimeout=1
+<VirtualHost 127.0.0.1:8080>
+    ProxyTimeout 6
+</VirtualHost>
+`;
+  const md = hoverAt(text, 'retry=4');
+  assert.match(md, /\*\*`retry` in force here:\*\* 4 s — set here/, md);
+});

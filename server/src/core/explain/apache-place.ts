@@ -1,5 +1,5 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
-import { formatSeconds, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { LOG_PATTERNS, type LogFields } from './log-patterns';
@@ -254,10 +254,11 @@ function rewrittenUrl(proxy: ProxyModel, r: ProxyRewrite, path: string | undefin
  * [P]` in <Directory "/srv/www"> took /p/x with DocumentRoot /srv/www, and in /srv/www/sub/.htaccess `^h/(.*)$` took
  * /sub/h/y; test/servers/explain-apache-rewrite.test.ts): the path under the server's DocumentRoot when the folder
  * holds it, else (an .htaccess file, whose folder the checkout does not place, or no DocumentRoot) each tail of the
- * path after a "/", as the folder may be any of them. <Location> and <If> rules are not tried.
+ * path after a "/", as the folder may be any of them. In <Location>, <LocationMatch> and <If> it matches the file path the
+ * request maps to (see sectionFilePath).
  * [NC] makes it case-insensitive; a "!" pattern proxies what it does not match, and names no target to go by.
  */
-function rewriteMatch(proxy: ProxyModel, r: ProxyRewrite, path: string): { tested: string; known: boolean } | undefined {
+function rewriteMatch(proxy: ProxyModel, r: ProxyRewrite, path: string): { tested: string; known: boolean; rootGuessed?: boolean } | undefined {
   const pattern = r.node.args[0] ?? '';
   if (pattern.startsWith('!')) return undefined;
   const nocase = /^\[.*\b(nc|nocase)\b.*\]$/i.test(r.node.args[2] ?? '');
@@ -268,14 +269,61 @@ function rewriteMatch(proxy: ProxyModel, r: ProxyRewrite, path: string): { teste
     return undefined;
   }
   if (!r.perDirectory) {
-    if (rewriteScope(r.node) !== virtualHostOf(r.node)) return undefined;
-    return re.test(path) ? { tested: path, known: true } : undefined;
+    if (rewriteScope(r.node) === virtualHostOf(r.node)) return re.test(path) ? { tested: path, known: true } : undefined;
+    const file = sectionFilePath(proxy, r, path);
+    return file && re.test(file.path) ? { tested: file.path, known: file.known, rootGuessed: file.rootGuessed } : undefined;
   }
   const below = belowFolder(proxy, r, path);
   if (below !== undefined) return below !== null && re.test(below) ? { tested: below, known: true } : undefined;
   const tails = [...path.matchAll(/\//g)].map((m) => path.slice(m.index! + 1));
   const tested = tails.find((t) => re.test(t));
   return tested === undefined ? undefined : { tested, known: false };
+}
+
+/** The DocumentRoot httpd falls back to when none is set: Debian's build (apache2 2.4.68: /var/www/html + the path). */
+const DEFAULT_DOCUMENT_ROOT = '/var/www/html';
+
+/** Sections httpd decides on while it reads the file: they do not change what a rule inside them matches. */
+const READ_TIME_CONDITIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
+
+/** Whether a request path is under a <Location> or <LocationMatch> (undefined: its path has wildcards, not tried). */
+function locationTakes(section: ApacheNode, path: string): boolean | undefined {
+  const at = sectionPath(section);
+  if (section.lname === 'locationmatch' || section.args[0] === '~') {
+    try {
+      return new RegExp(at).test(path);
+    } catch {
+      return undefined;
+    }
+  }
+  if (/[*?[]/.test(at)) return undefined;
+  // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
+  return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
+}
+
+/**
+ * What a RewriteRule in a <Location>, <LocationMatch> or <If> section matches its pattern against for a request path:
+ * the file path httpd maps the request to, DocumentRoot followed by the URL-path, as mod_rewrite does in any
+ * per-directory context whose path is not a folder prefix of that file (apache2 2.4.68: `RewriteRule "(.*)" …?[$1] [P]`
+ * in <Location "/loc/">, <LocationMatch "^/lm/"> and <If> got /var/www/loc/a/b, /var/www/lm/c and /var/www/if/d with
+ * DocumentRoot /var/www, and /var/www/html/… without one; test/servers/explain-apache-rewrite-sections.test.ts).
+ * Null when an enclosing <Location> does not take the path; `known` is false when the DocumentRoot is not set in the
+ * configuration (httpd's compiled-in default is taken, Debian's) or differs between the servers the rule runs for.
+ * Undefined for the other sections (<Files>, <ElseIf>, <Else>), which are not tried.
+ */
+function sectionFilePath(proxy: ProxyModel, r: ProxyRewrite, path: string): { path: string; known: boolean; rootGuessed: boolean } | null | undefined {
+  let known = true;
+  for (let p = r.node.parent; p && p.lname !== 'virtualhost'; p = p.parent) {
+    if (p.lname === 'location' || p.lname === 'locationmatch') {
+      const takes = locationTakes(p, path);
+      if (takes === false) return null;
+      if (takes === undefined) known = false;
+    } else if (p.lname !== 'if' && !READ_TIME_CONDITIONS.has(p.lname)) return undefined;
+  }
+  const roots = new Set(r.servers.map((server) => proxy.serverValue(server, 'documentroot')?.args[0]));
+  const root = roots.size === 1 ? [...roots][0] : undefined;
+  const rootGuessed = !root || !root.startsWith('/');
+  return { path: (rootGuessed ? DEFAULT_DOCUMENT_ROOT : root!).replace(/\/+$/, '') + path, known: known && !rootGuessed, rootGuessed };
 }
 
 /**
@@ -298,7 +346,16 @@ function belowFolder(proxy: ProxyModel, r: ProxyRewrite, path: string): string |
 }
 
 /** How the reason says what a rule's pattern matched: the whole path, or the part of it below a per-directory folder. */
-function perDirectoryWords(r: ProxyRewrite, path: string, m: { tested: string; known: boolean }): string {
+function perDirectoryWords(r: ProxyRewrite, path: string, m: { tested: string; known: boolean; rootGuessed?: boolean }): string {
+  if (!r.perDirectory && m.tested !== path) {
+    const section = rewriteScope(r.node)!;
+    const inIf = (() => {
+      for (let p = r.node.parent; p && p.lname !== 'virtualhost'; p = p.parent) if (p.lname === 'if') return true;
+      return false;
+    })();
+    const root = !m.rootGuessed ? 'DocumentRoot' : `DocumentRoot, taken to be ${m.tested.slice(0, m.tested.length - path.length)} (the configuration does not say which, and that is the default of Debian's build)`;
+    return `matches ${m.tested}, the file path httpd maps ${path} to (in a${/^[aeiou]/i.test(section.name) ? 'n' : ''} <${section.name}> section mod_rewrite matches the ${root} followed by the URL-path, not the URL-path)${inIf ? ', when the <If> expression holds for the request' : ''}`;
+  }
   if (!r.perDirectory) return 'does';
   const htaccess = r.perDirectory.folder === undefined && /(^|\/)\.htaccess$/.test(r.node.file.path);
   const why = 'in a <Directory> section or an .htaccess file mod_rewrite matches the file path below its folder';

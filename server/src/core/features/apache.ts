@@ -8,6 +8,7 @@ import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard } from './apache-balancer-hover';
+import { EXPLAINED_PARAMS, paramNote } from './apache-param-hover';
 import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
@@ -173,9 +174,14 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   const named = arg && !onName && BALANCER_LINES.has(node.lname) && BALANCER_URL.test(arg.value) ? arg : undefined;
   if (named) return { entry: [...parts, balancerCard(result, node, named.value, node.file.path)], doc: [], start: named.start, end: named.end };
   const worker = result.proxy.workers.find((w) => w.node === node);
+  // On one of the parameters that bound a wait, that parameter's value in force and outcome instead of the worker's
+  // two timeouts (a balancer's own timeout= is the wait for a member: its doc says so).
+  const paramKey = arg && !onName && WORKER_DIRECTIVES.has(node.lname) && arg.value.includes('=') ? arg.value.slice(0, arg.value.indexOf('=')).toLowerCase() : undefined;
+  const paramWorker = paramKey && EXPLAINED_PARAMS.has(paramKey) && !setsBalancerParams(result, node) ? (worker ?? (node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined)) : undefined;
+  if (paramWorker) parts.push(paramNote(result, paramWorker, paramKey!, node, lineOf));
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
-    parts.push(timeoutsNote(result, worker, lineOf, node));
+    if (!paramWorker) parts.push(timeoutsNote(result, worker, lineOf, node));
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
@@ -184,7 +190,7 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   const rewriteWait = rewrite && rewriteTimeoutsNote(result, rewrite, lineOf, node);
   if (rewriteWait) parts.push(rewriteWait);
   const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
-  if (configured) parts.push(proxySetNote(result, configured, lineOf));
+  if (configured) parts.push(proxySetNote(result, configured, lineOf, !paramWorker));
   const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
   const order = rule && orderNote(result, rule, lineOf);
   if (order) parts.push(order);
@@ -332,10 +338,10 @@ function tunnelNote(result: ApacheLintResult, worker: Worker, lineOf: (n: Apache
  * the URL starts with among those its server has defined so far (ap_proxy_get_worker), or, inside <Proxy "url">,
  * defines it when there is none.
  */
-function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number): string {
-  const timeouts = `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node)}`;
-  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (line ${lineOf(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.  \n${timeouts}`;
-  return `**Configures the worker of line ${lineOf(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.  \n${timeouts}`;
+function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number, withTimeout: boolean): string {
+  const timeouts = withTimeout ? `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node)}` : '';
+  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (line ${lineOf(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.${timeouts ? `  \n${timeouts}` : ''}`;
+  return `**Configures the worker of line ${lineOf(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.${timeouts ? `  \n${timeouts}` : ''}`;
 }
 
 /**

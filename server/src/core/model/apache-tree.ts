@@ -8,6 +8,7 @@ import { DEFAULT_MAX_DIRECTIVES, DEFAULT_MAX_INCLUDE_DEPTH, type LoadProblem as 
 import { pathMapper, realPathMemo } from './include-paths';
 import { ifVersionHolds } from './apache-ifversion';
 import { mayLoadModules, ReadState } from './apache-conditions';
+import { sectionRefused } from './apache-section-nesting';
 import type { Version } from './version';
 
 export interface ApacheSourceFile {
@@ -739,12 +740,54 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
           }
         }
         const last = open.pop();
-        if (!last) return null;
+        if (!last) return sectionInSection();
         const ends = { file: key, start: key.text.length, end: key.text.length, message: 'the file ends here' };
         const name = last.tag.name;
         return /^if/i.test(name)
           ? at(last, `<${name}> is never closed: httpd refuses to start ("Expected </${name}> before end of configuration") whenever its condition is false`, [ends])
           : at(last, `<${name}> was not closed: httpd refuses to start`, [ends]);
+      };
+      // Once the file is read, httpd runs each section's line and refuses one that may not stand inside those around it:
+      // a body that opens <Directory /x> without closing it, used twice in a row, puts one <Directory> inside the
+      // other ("<Directory not allowed in <Directory> context"). Reported at the Use of this file that brings the
+      // inner section in, as httpd names it ("Syntax error on line 1 of macro 'd' … used on line 15 of …").
+      const sectionInSection = (): NestingError | null => {
+        const open: Event[] = [];
+        for (const e of events(key.ast.tags, key, uses, undefined, [])) {
+          if (!e.tag.open) {
+            open.pop();
+            continue;
+          }
+          const refused = e.use && sectionRefused(e.tag.name, open.map((o) => o.tag.name));
+          open.push(e);
+          if (!refused) continue;
+          const topUse = (u: ApacheNode) => {
+            while (u.macro) u = u.macro;
+            return u;
+          };
+          const top = topUse(e.use!);
+          if (skippedBy(top)) continue;
+          const outer = open[refused.outer];
+          // The tag's span is its name ("<Directory"): show the line up to its ">".
+          const tagText = (x: Event) => /^[^\n>]*>?/.exec(x.file.text.slice(x.tag.start))![0].trim();
+          const useLine = (u: ApacheNode) => u.file.lines.positionAt(u.directive.start).line + 1;
+          return {
+            file: key,
+            start: top.directive.start,
+            end: top.directive.end,
+            message: `${refused.says}: httpd refuses to start (this Use brings in ${tagText(e)} inside ${tagText(outer)})`,
+            related: [
+              { file: e.file, start: e.tag.start, end: e.tag.end, message: `the body line that opens ${tagText(e)}` },
+              {
+                file: outer.file,
+                start: outer.tag.start,
+                end: outer.tag.end,
+                message: `${tagText(outer)} opened here${outer.use ? `, by the Use on line ${useLine(topUse(outer.use))}` : ''}, and not closed before`,
+              },
+            ],
+          };
+        }
+        return null;
       };
       result.set(key, check());
     }

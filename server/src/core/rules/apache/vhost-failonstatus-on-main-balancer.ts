@@ -4,9 +4,9 @@ import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 /**
- * httpd 2.4.71 dies with SIGSEGV (exit 139, nothing printed or logged), at start-up and in `apache2 -t`, when a virtual
+ * httpd 2.4.71 and 2.4.68 die with SIGSEGV (exit 139, nothing printed or logged), at start-up and in `apache2 -t`, when a virtual
  * host that takes the main server's balancers sets failonstatus= with at least one code for a balancer the main server
- * defines without any failonstatus=. Seen with apache2 -t on 2.4.71 (test/servers/apache-vhost-failonstatus.test.ts):
+ * defines without any failonstatus=. Seen with apache2 -t on 2.4.71, and again on 2.4.68 (test/servers/apache-vhost-failonstatus.test.ts):
  * - crashes: failonstatus= on the virtual host's ProxyPass, ProxyPassMatch or <Location> ProxyPass to the balancer, in
  *   its <Proxy balancer://…> ProxySet (with or without members of its own), or ProxySet "balancer://…" after its
  *   ProxyPass; with BalancerInherit Off or ProxyPassInherit Off alone; the virtual host before or after the main
@@ -24,9 +24,9 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'A virtual host sets failonstatus= for a balancer the main server defines without it: httpd 2.4.71 crashes at start-up (segmentation fault, exit 139, no message), and so does apache2 -t.',
+  summary: 'A virtual host sets failonstatus= for a balancer the main server defines without it: httpd 2.4.71 and 2.4.68 crash at start-up (segmentation fault, exit 139, no message), and so does apache2 -t.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'ProxySet'],
-  versions: '2.4.71 (checked; other 2.4 releases not checked)',
+  versions: '2.4.71 and 2.4.68 (checked; other 2.4 releases not checked)',
   check(ctx) {
     if (ctx.config.htaccess || (ctx.modules.known && !ctx.modules.isLoaded('proxy'))) return;
     for (const b of ctx.proxy.balancers) {
@@ -41,7 +41,7 @@ export default defineApacheRule({
       if (!def || mayNotBeRead(def, ctx.modules)) continue;
       ctx.report({
         at: { file: p.node.file, start: p.arg.start, end: p.arg.end },
-        message: `httpd 2.4.71 crashes at start-up with this line (segmentation fault, exit code 139, nothing in the error log; apache2 -t too): ${b.name} is defined in the main server (${where(ctx, def, p.node)}) without failonstatus=, and this virtual host uses the main server's balancer of the name, so failonstatus=${p.value} here is set on a balancer that has none in the main server; set failonstatus= where the main server defines ${b.name} (it then holds for the main server's requests too), or give this virtual host a balancer of its own: another name with its own BalancerMember lines, or BalancerInherit Off and ProxyPassInherit Off in it`,
+        message: `httpd (2.4.71 and 2.4.68 checked) crashes at start-up with this line (segmentation fault, exit code 139, nothing in the error log; apache2 -t too): ${b.name} is defined in the main server (${where(ctx, def, p.node)}) without failonstatus=, and this virtual host uses the main server's balancer of the name, so failonstatus=${p.value} here is set on a balancer that has none in the main server; set failonstatus= where the main server defines ${b.name} (it then holds for the main server's requests too), or give this virtual host a balancer of its own: another name with its own BalancerMember lines, or BalancerInherit Off and ProxyPassInherit Off in it`,
         related: [{ path: def.file.path, start: def.directive.start, end: def.directive.end, message: `the main server's ${b.name}, without failonstatus=` }],
       });
     }
