@@ -19,6 +19,9 @@ function httpdPath(section: ApacheNode): string {
 /** ap_proxy_define_balancer accepts any name with "://" and something after it (balancer://x, even http://x). */
 const balancerLike = (name: string) => /^[^:]*:\/\/./.test(name);
 
+/** A word httpd reads as it is written: no white space, quotes, backslash or "#". */
+const PLAIN_WORD = /^[^\s"'\\#]+$/;
+
 /** Error-log text: httpd escapes backslashes in the message it logs. */
 const logged = (s: string) => s.replace(/\\/g, '\\\\');
 
@@ -95,8 +98,10 @@ export default defineApacheRule({
           return same.length ? same : list;
         };
         const chosen = empty.length ? near(empty) : near(balancers);
-        // Several servers may have a balancer of one name: each name is offered once.
-        const candidates = [...new Map(chosen.map((b) => [b.name, b])).values()];
+        // Several servers may have a balancer of one name: each name is offered once. Only a name that is one plain
+        // word can be written in front of the URL as it stands: one read from a broken line (an unclosed quote takes
+        // the rest of it, spaces and "#" included) would be split into other words, and --fix would never settle.
+        const candidates = [...new Map(chosen.filter((b) => PLAIN_WORD.test(b.name)).map((b) => [b.name, b])).values()];
         const add = (b: (typeof balancers)[number]) =>
           apacheFix(
             group.length > 1 ? `Name the balancer: "BalancerMember ${b.name} …" on the ${group.length} BalancerMember lines here` : `Name the balancer: "BalancerMember ${b.name} ${positional[0].value}"`,
@@ -105,7 +110,7 @@ export default defineApacheRule({
               return { path: m.file.path, start: url.start, end: url.end, newText: `${b.name} ${m.file.text.slice(url.start, url.end)}` };
             }),
           );
-        if (empty.length && chosen.length === 1) fix = add(candidates[0]);
+        if (empty.length && chosen.length === 1 && candidates.length === 1) fix = add(candidates[0]);
         else suggestions.push(...candidates.slice(0, 3).map(add));
       }
       const hint = !section && positional.length === 1 ? `; name the balancer first ("BalancerMember balancer://NAME ${positional[0].value}") or move the line into its <Proxy balancer://NAME> section` : '';
