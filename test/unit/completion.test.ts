@@ -53,3 +53,20 @@ test('completion of a keyword list leaves out the words already on the line, and
   // The word under the cursor itself is not "already written": retyping it is still completed.
   assert.ok(labels(complete('events {}\nhttp { server { location / { proxy_next_upstream err| } } }\n')).includes('error'));
 });
+
+// In the editor, Ctrl+Space at the end of "server 127.0.0.1:8082 backup;" offered weight=, max_fails=… (the
+// statement's span ends after its ";", and the cursor there counted as inside it): text typed there starts a new
+// statement, so it gets the directives of the block, as it does after a block's "}".
+test('completion right after a ";" or a closing "}" offers the directives of the block, not more arguments', () => {
+  const afterServer = labels(complete('events {}\nhttp { upstream u { server 10.0.0.1:80 backup;| } }\n'));
+  assert.ok(!afterServer.includes('weight='), JSON.stringify(afterServer));
+  assert.ok(afterServer.includes('keepalive') && afterServer.includes('server'), JSON.stringify(afterServer));
+  const afterTimeout = labels(complete('events {}\nhttp { server { location / { proxy_read_timeout 5s;| } } }\n'));
+  assert.ok(!afterTimeout.includes('60s'), JSON.stringify(afterTimeout));
+  assert.ok(afterTimeout.includes('proxy_pass'), JSON.stringify(afterTimeout));
+  const afterBlock = labels(complete('events {}\nhttp { server { location / { }| } }\n'));
+  assert.ok(afterBlock.includes('location') && afterBlock.includes('listen'), JSON.stringify(afterBlock));
+  // Still an argument while the statement is open: before its ";", and with no ";" yet.
+  assert.ok(labels(complete('events {}\nhttp { upstream u { server 10.0.0.1:80 backup|; } }\n')).includes('weight='));
+  assert.ok(labels(complete('events {}\nhttp { server { location / { proxy_buffering | } } }\n')).includes('on'));
+});
