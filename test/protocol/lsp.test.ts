@@ -344,6 +344,10 @@ test('completion: directives valid in the context, block snippets, values, and u
     const names = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: pos(text, 'proxy_rea\n', 9) });
     const labels = names.map((i) => i.label);
     assert.ok(labels.includes('proxy_read_timeout'));
+    // The side pane says what the selected directive does (the client takes markdown), not only its module.
+    const read = names.find((i) => i.label === 'proxy_read_timeout')!;
+    assert.deepEqual(read.documentation && typeof read.documentation === 'object' && read.documentation.kind, 'markdown');
+    assert.match((read.documentation as { value: string }).value, /longest silence[\s\S]*Default: 60s/);
     assert.ok(!labels.includes('worker_processes'), 'main-context directives are not offered in a location');
     assert.ok(!labels.includes('upstream'), 'http-only blocks are not offered in a location');
     const values = await c.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file) }, position: pos(text, 'proxy_buffering ', 16) });

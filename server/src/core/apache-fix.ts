@@ -85,11 +85,33 @@ export function apacheFix(title: string, ...edits: TextEdit[]): Fix {
  * Debian's mods-enabled/*.load files (there the fix is `a2enmod`, not an edit).
  */
 export function loadModuleFix(view: { loadLines: ApacheNode[]; loadModuleLine(m: string): string | undefined }, modules: string[]): Fix | undefined {
-  const anchor = [...view.loadLines].reverse().find((n) => n.parent === null && !/\/mods-(enabled|available)\//.test(n.file.path));
+  let anchor = [...view.loadLines].reverse().find((n) => n.parent === null && !/\/mods-(enabled|available)\//.test(n.file.path));
   if (!anchor || modules.length === 0) return undefined;
   const lines = modules.map((m) => view.loadModuleLine(m));
   if (lines.some((l) => !l)) return undefined;
+  // httpd links a proxy_* module as it reads its LoadModule line, and stops when mod_proxy is not in memory yet
+  // ("undefined symbol: proxy_module"). mod_proxy can be loaded after the anchor, through a later include (a main
+  // file that loads its MPM itself and the rest through `IncludeOptional mods-enabled/*.load`): the lines then go
+  // after that include, or are not offered when it cannot be reached from the anchor's file.
+  if (modules.some((m) => m.startsWith('proxy_')) && !modules.includes('proxy')) {
+    const proxy = view.loadLines.find((n) => moduleKey(n.args[0]) === 'proxy');
+    if (proxy && view.loadLines.indexOf(proxy) > view.loadLines.indexOf(anchor)) {
+      const at = reachFrom(anchor.file, proxy);
+      if (!at || at.directive.start < anchor.directive.start) return undefined;
+      anchor = at;
+    }
+  }
   return apacheFix(`Load ${modules.map((m) => `mod_${m}`).join(', ')}`, insertLinesAfter(anchor, lines as string[]));
+}
+
+/** The top-level line of `file` through which `node` is read (itself, its outermost section, or an Include), if any. */
+function reachFrom(file: ApacheSourceFile, node: ApacheNode): ApacheNode | undefined {
+  for (let n: ApacheNode | null = node, hops = 0; n && hops < 64; hops++) {
+    while (n.parent) n = n.parent;
+    if (n.file === file) return n;
+    n = n.via;
+  }
+  return undefined;
 }
 
 /**

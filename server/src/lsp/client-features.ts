@@ -6,6 +6,8 @@ export interface ClientFeatures {
   markdownHover: boolean;
   /** Completion items may be snippets ($1, ${1:default}); else templates are inserted as plain text. */
   snippets: boolean;
+  /** Completion documentation as Markdown; else plain text. */
+  markdownCompletionDocs: boolean;
   /** Completion items may carry an InsertReplaceEdit (insert up to the cursor, or replace the whole word). */
   insertReplace: boolean;
   /** documentSymbol answers DocumentSymbol[] (nested); else SymbolInformation[]. */
@@ -31,6 +33,7 @@ export function clientFeatures(caps: ClientCapabilities): ClientFeatures {
   return {
     markdownHover: hover === MarkupKind.Markdown,
     snippets: caps.textDocument?.completion?.completionItem?.snippetSupport === true,
+    markdownCompletionDocs: (caps.textDocument?.completion?.completionItem?.documentationFormat ?? []).find((f) => f === MarkupKind.Markdown || f === MarkupKind.PlainText) === MarkupKind.Markdown,
     insertReplace: caps.textDocument?.completion?.completionItem?.insertReplaceSupport === true,
     hierarchicalSymbols: caps.textDocument?.documentSymbol?.hierarchicalDocumentSymbolSupport === true,
     definitionLinks: caps.textDocument?.definition?.linkSupport === true,

@@ -1,9 +1,9 @@
-import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver';
+import { CompletionItemKind, InsertTextFormat, MarkupKind, type CompletionItem } from 'vscode-languageserver';
 import { nginxCompletions, type Completions } from '../core/features/completion';
 import type { LineIndex } from '../core/text';
 import type { LintResult } from '../core/lint';
 import { toRange } from './convert';
-import { snippetToPlainText } from './plaintext';
+import { markdownToPlainText, snippetToPlainText } from './plaintext';
 
 const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind.EnumMember, upstream: CompletionItemKind.Reference, snippet: CompletionItemKind.Snippet } as const;
 
@@ -11,8 +11,9 @@ const KIND = { directive: CompletionItemKind.Property, value: CompletionItemKind
  * `results`: the configuration the document belongs to first, then any other that includes it (a snippet several
  * nginx.conf files include): names only some of them define (their upstreams) are offered too, each once.
  * `snippets`: the client takes snippet syntax (completionItem.snippetSupport); else a template is inserted as plain text.
+ * `markdownDocs`: the client shows markdown documentation (completionItem.documentationFormat); else plain text.
  */
-export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true, insertReplace = false): CompletionItem[] {
+export function completionItems(results: readonly LintResult[], path: string, offset: number, snippets = true, insertReplace = false, markdownDocs = true): CompletionItem[] {
   const file = results[0]?.config.files.find((f) => f.path === path);
   if (!file) return [];
   const first = nginxCompletions(results[0].config, results[0].upstreams, path, file.text, offset);
@@ -25,7 +26,7 @@ export function completionItems(results: readonly LintResult[], path: string, of
       if (!seen.has(key)) (seen.add(key), items.push(item));
     }
   }
-  return toCompletionItems({ ...first, items }, file.lines, snippets, insertReplace);
+  return toCompletionItems({ ...first, items }, file.lines, snippets, insertReplace, markdownDocs);
 }
 
 /**
@@ -33,7 +34,7 @@ export function completionItems(results: readonly LintResult[], path: string, of
  * what inserting does (the word's start to the cursor) and what replacing does (the whole word), and the editor lets
  * the user choose (VS Code: editor.suggest.insertMode). Other clients get a TextEdit from the word's start to the cursor.
  */
-export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true, insertReplace = false): CompletionItem[] {
+export function toCompletionItems(c: Completions, lines: LineIndex, snippets = true, insertReplace = false, markdownDocs = true): CompletionItem[] {
   const range = toRange(lines, c.start, c.end);
   const replace = insertReplace && c.replaceEnd !== undefined ? toRange(lines, c.start, c.replaceEnd) : undefined;
   const edit = (newText: string) => (replace ? { newText, insert: range, replace } : { range, newText });
@@ -41,6 +42,7 @@ export function toCompletionItems(c: Completions, lines: LineIndex, snippets = t
     label: item.label,
     kind: KIND[item.kind],
     detail: item.detail,
+    ...(item.documentation ? { documentation: markdownDocs ? { kind: MarkupKind.Markdown, value: item.documentation } : markdownToPlainText(item.documentation) } : {}),
     // Snippets sort after directive names so typing a name is never slowed down by templates.
     sortText: `${item.kind === 'snippet' ? 1 : 0}${String(i).padStart(4, '0')}`,
     filterText: item.kind === 'snippet' ? item.label.split(' ')[0] : item.label,

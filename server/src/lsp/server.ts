@@ -181,11 +181,11 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const offset = offsetOf(c, params.position);
     // Nothing to complete in a comment: a space typed there (a trigger character) would list every directive.
     if (inComment(c.result.dialect === 'apache' ? (c.file as ApacheSourceFile).ast.comments : (c.file as SourceFile).ast.comments, offset)) return [];
-    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.result, c.path, c.file.text, offset), c.file.lines, features.snippets, features.insertReplace);
+    if (c.result.dialect === 'apache') return toCompletionItems(apacheCompletions(c.result, c.path, c.file.text, offset), c.file.lines, features.snippets, features.insertReplace, features.markdownCompletionDocs);
     // nginx has nothing to offer right after either ("location =" takes a URI, "weight=" a number).
     if (HTTPD_TRIGGERS.has(params.context?.triggerCharacter ?? '')) return [];
     // A snippet several nginx.conf files include: the upstream names of each of them.
-    return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets, features.insertReplace);
+    return completionItems([c.result, ...ws.resultsIncluding(c.path).flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : []))], c.path, offset, features.snippets, features.insertReplace, features.markdownCompletionDocs);
   });
 
   connection.onCodeAction((params) => {

@@ -1,11 +1,11 @@
-import { allApacheDirectiveDocs } from '../docs/directive-doc';
+import { allApacheDirectiveDocs, apacheDirectiveDoc } from '../docs/directive-doc';
 import type { ApacheLintResult } from '../lint-apache';
 import { SERVER_ONLY } from '../model/apache-htaccess';
 import { balancerName } from '../model/apache-proxy';
 import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { HC_METHODS, PARAMS, PROXYPASS_FLAGS, type ParamSpec } from '../model/apache-workers';
 import { placementVerdict } from '../rules/apache/directive-not-allowed-in-section';
-import { urlCanStart, type Candidate, type Completions } from './completion';
+import { completionDoc, urlCanStart, type Candidate, type Completions } from './completion';
 
 /**
  * Completion in httpd files. What may be written depends on where the line stands (httpd refuses a ProxyTimeout in a
@@ -184,7 +184,7 @@ function nameCompletions(result: ApacheLintResult, parent: ApacheNode | null, pa
     if (l === 'balancermember') return perDir === null || isBalancerSection(perDir);
     return placementVerdict(l, parent) === undefined;
   });
-  return { items: [...names.map((n): Candidate => ({ label: n, kind: 'directive' })), ...sections], start, end };
+  return { items: [...names.map((n): Candidate => ({ label: n, kind: 'directive', documentation: completionDoc(apacheDirectiveDoc(n)) })), ...sections], start, end };
 }
 
 type Target = 'url' | 'worker' | 'balancer';

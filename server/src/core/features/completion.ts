@@ -4,11 +4,23 @@ import type { UpstreamGraph } from '../model/nginx-upstreams';
 import { PASS_DIRECTIVES, moduleOf } from '../model/nginx-upstreams';
 import { isNginxBlockDirective, nginxDirective, nginxDirectivesFor } from '../model/nginx-directives';
 import { contextAt, locate } from './locate';
+import { nginxDirectiveDoc, type DirectiveDoc } from '../docs/directive-doc';
+
+/**
+ * A directive's one-paragraph summary and its default, for the list's side pane: its name and module alone (all the
+ * item says otherwise) do not tell proxy_read_timeout from proxy_send_timeout. The hover has the rest.
+ */
+export function completionDoc(doc: DirectiveDoc | undefined): string | undefined {
+  if (!doc) return undefined;
+  return doc.defaultValue ? `${doc.summary}\n\nDefault: ${doc.defaultValue}` : doc.summary;
+}
 
 export interface Candidate {
   label: string;
   kind: 'directive' | 'value' | 'upstream' | 'snippet';
   detail?: string;
+  /** What the item is, as markdown: the editor shows it beside the list for the selected item. */
+  documentation?: string;
   /** Text to insert; with `snippet`, LSP snippet syntax ($1, ${1:default}). */
   insertText?: string;
   snippet?: boolean;
@@ -148,7 +160,7 @@ function completionsAt(config: NginxConfig, upstreams: UpstreamGraph, path: stri
   const names = nginxDirectivesFor(context);
   const items: Candidate[] = names.map((n) => {
     const info = nginxDirective(n)!;
-    return { label: n, kind: 'directive', detail: info.modules.join(', ') };
+    return { label: n, kind: 'directive', detail: info.modules.join(', '), documentation: completionDoc(nginxDirectiveDoc(n, context)) };
   });
   items.push(...(SNIPPETS[context] ?? []));
   return { items, start, end: offset };

@@ -20,7 +20,9 @@ export function locate(config: NginxConfig, path: string, offset: number): Locat
   for (const n of config.all) {
     if (n.file.path !== path) continue;
     const d = n.directive;
-    if (d.start <= offset && offset <= d.end) node = n;
+    // Right after a statement's ";" or a block's "}" is outside it: what is typed there is a new statement. Right
+    // after the last word of one with no ";" yet, it is still being typed.
+    if (d.start <= offset && (offset < d.end || (offset === d.end && !(d.block ? d.block.closed : d.terminated)))) node = n;
   }
   // Typing after an unfinished directive ("proxy_buffering |" with no ";" yet) continues that directive.
   const open = config.all.find((n) => n.file.path === path && !n.directive.terminated && !n.directive.block && n.directive.end <= offset && /^[ \t]*$/.test(n.file.text.slice(n.directive.end, offset)));

@@ -194,7 +194,11 @@ export default defineNginxRule({
         if (allMissing && !ws && !levelTaken) {
           const edits = needsConnection ? headerEdits(levelHeaders, anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
           // Never written into a snippet other locations include: they would get the lines too.
-          fix = unlessShared(ctx.config, { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits });
+          // The menu shows the title, not the edits: it names the lines this fix adds, and the copied headers only
+          // when there are some (a proxy_set_header here drops every one set at an outer level).
+          const adds = [wantVersion ? 'proxy_http_version 1.1' : '', needsConnection ? 'proxy_set_header Connection ""' : ''].filter(Boolean).join(' and ');
+          const keeps = needsConnection && levelHeaders.origin === 'inherited' && levelHeaders.nodes.length ? ' (keeping the inherited headers)' : '';
+          fix = unlessShared(ctx.config, { title: `Add ${adds}${keeps}`, edits });
           if (fix) fixedLevels.add(anchor.parent);
         }
         const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders);

@@ -33,7 +33,11 @@ function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): Buil
   const edits: TextEdit[] = [];
   let safe = true;
   const extra: string[] = [];
+  // What the title lists: the menu shows it, not the edits, so it names only what this fix writes.
+  const does: string[] = [];
+  const headerNames: string[] = [];
   if (gap.missing.includes('proxy_http_version 1.1')) {
+    does.push('HTTP/1.1');
     const v = gap.version.node;
     if (v && v.parent === scope) {
       // A second proxy_http_version at the same level stops nginx ("directive is duplicate"): it can only be rewritten where it is.
@@ -49,6 +53,7 @@ function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): Buil
   if (gap.missing.includes('proxy_set_header Upgrade $http_upgrade')) {
     // Every Upgrade line in force is empty (or there is none); an explicit `Upgrade ""` was deliberate (it keeps h2c upgrades away).
     if (gap.upgrade) safe = false;
+    headerNames.push('Upgrade');
     // Empty lines are not sent, so a new line next to them works; one of this location's own is rewritten instead.
     const own = gap.upgrades.find((l) => l.node.parent === scope && !shared(l.node));
     if (own) edits.push(replaceSpan(own.node.file, own.node.directive, 'proxy_set_header Upgrade $http_upgrade;'));
@@ -58,6 +63,7 @@ function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): Buil
   if (gap.missing.includes('a Connection header that carries "upgrade"')) {
     const c = connectionValue(ctx);
     const line = `proxy_set_header Connection ${c.value};`;
+    headerNames.push('Connection');
     // Lines nginx sends today (non-empty); empty ones (the keep-alive setting) are dropped by nginx and may stay.
     const sent = gap.connections.filter((l) => l.value !== '');
     if (sent.length) safe = false;
@@ -80,9 +86,11 @@ function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): Buil
     }
     if (c.edit) edits.push(c.edit);
   }
-  const lines = inherited && add.length ? withInheritedLines(headers.nodes.filter((n) => !notCopied.has(n)), add) : add;
+  const copied = inherited && add.length ? headers.nodes.filter((n) => !notCopied.has(n)) : [];
+  const lines = inherited && add.length ? withInheritedLines(copied, add) : add;
   if (extra.length || lines.length) edits.push(insertAfter(anchor, [...extra, ...lines]));
-  const fix: Fix = { title: 'Pass the WebSocket upgrade on (HTTP/1.1, Upgrade and Connection headers; inherited headers kept)', edits };
+  if (headerNames.length) does.push(`${headerNames.join(' and ')} header${headerNames.length > 1 ? 's' : ''}`);
+  const fix: Fix = { title: `Pass the WebSocket upgrade on (${does.join(', ')}${copied.length ? '; inherited headers kept' : ''})`, edits };
   // Last guard (the map goes into the http block's file): nothing is written into a file included from several places.
   const sharedEdit = edits.find((e) => isSharedFile(ctx.config, e.path));
   if (sharedEdit) return { safe: false, blocked: `the change would write into ${sharedEdit.path.split('/').slice(-2).join('/')}, which is included from several places; no fix is offered` };
