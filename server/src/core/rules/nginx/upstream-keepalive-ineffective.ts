@@ -3,7 +3,7 @@ import { replaceSpan } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { COPY_INCLUDER_HEADERS, deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, includerHeadersUnseen, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
 import { isSharedFile, unlessShared } from './shared-files';
 
 interface Problem {
@@ -112,7 +112,8 @@ function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof k
       } else extra.push('proxy_set_header Connection "";');
     } else {
       edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], close, extra));
-      return unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry), edits });
+      const note = includerHeadersUnseen(ctx.config, headers) ? `; ${COPY_INCLUDER_HEADERS}` : '';
+      return unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry) + note, edits });
     }
   }
   if (extra.length) edits.push(insertAfter(anchor, extra));
@@ -187,6 +188,7 @@ export default defineNginxRule({
         const ws = webSocketGap(ctx, t, { headers, version });
         const fixLines = wantVersion ? ['proxy_http_version 1.1;'] : [];
         let fix: Fix | undefined;
+        let unsafe: Fix | undefined;
         const anchor = settingsAnchor(t.node);
         // The lines go to the anchor's level: the pass's own unless the pass sits in an `if`.
         const levelHeaders = anchor.parent === scope ? headers : headerLines(ctx, anchor.parent);
@@ -194,10 +196,13 @@ export default defineNginxRule({
         if (allMissing && !ws && !levelTaken) {
           const edits = needsConnection ? headerEdits(levelHeaders, anchor, ['proxy_set_header Connection "";'], [], fixLines) : [insertAfter(anchor, fixLines)];
           // Never written into a snippet other locations include: they would get the lines too.
-          fix = unlessShared(ctx.config, { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits });
+          const built = unlessShared(ctx.config, { title: 'Add proxy_http_version 1.1 and proxy_set_header Connection "" (keeping the inherited headers)', edits });
+          // In a fragment the headers it would keep may not be all of them: offered with what to do first, never applied by --fix.
+          if (built && needsConnection && includerHeadersUnseen(ctx.config, levelHeaders)) unsafe = { title: `Add proxy_http_version 1.1 and proxy_set_header Connection ""; ${COPY_INCLUDER_HEADERS}`, edits };
+          else fix = built;
           if (fix) fixedLevels.add(anchor.parent);
         }
-        const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders);
+        const offered = unsafe ?? (fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders));
         ctx.report({
           node: written?.node ?? t.node,
           message,
