@@ -58,3 +58,11 @@ test(`${KA}: lines at a fragment's top level are the includer's http level, whic
   // It still copies the lines it can see.
   assert.ok(f.suggestions[0].edits.some((e) => e.newText.includes('proxy_set_header X-Request-Id $request_id;')));
 });
+
+test(`${KA}: in a fragment, lines the configuration that includes it may set are said to be lacking only here`, () => {
+  assert.match(one(fragment(keepaliveSite()), KA).message, /in effect here, unless the configuration that includes this file sets them\)/);
+  // The location's own header line hides the includer's: the missing Connection line is sure, so no hedge.
+  const own = keepaliveSite().replace('        proxy_pass http://api_ka;\n', '        proxy_pass http://api_ka;\n        proxy_set_header Host $host;\n');
+  assert.doesNotMatch(one(fragment(own), KA).message, /unless the configuration/);
+  assert.doesNotMatch(one(whole(keepaliveSite()), KA).message, /unless the configuration/);
+});

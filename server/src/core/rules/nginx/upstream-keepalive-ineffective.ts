@@ -1,6 +1,6 @@
 import type { Fix, RelatedLocation, TextEdit } from '../../finding';
 import { replaceSpan } from '../../fix';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { type ConfigNode, unlessIncluderSets } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { COPY_INCLUDER_HEADERS, deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, includerHeadersUnseen, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
@@ -179,7 +179,14 @@ export default defineNginxRule({
           if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
           if (p.via) related.push({ path: p.via.file.path, start: p.via.directive.start, end: p.via.directive.end, message: `this location sends it with: ${text(p.via)}` });
         }
-        const inEffect = `no ${lacking} in effect here`;
+        // In a fragment checked on its own, a line it lacks may come from the configuration that includes it: said so
+        // when every missing one could (proxy_http_version written nowhere in the file; no header line of the file
+        // between the location and the includer's levels). One that cannot makes the finding sure either way.
+        const fromAbove =
+          ctx.config.rootContext !== 'main' &&
+          (!wantVersion || !version.node) &&
+          (!needsConnection || includerHeadersUnseen(ctx.config, headers));
+        const inEffect = `no ${lacking} in effect here${fromAbove ? unlessIncluderSets(ctx.config, missingCount > 1) : ''}`;
         const defaults = !missingCount ? '' : conditional ? ` (${inEffect})` : ` (${missingCount > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${inEffect})`;
         const message = conditional
           ? `${kaSays}on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
