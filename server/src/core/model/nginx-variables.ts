@@ -37,7 +37,8 @@ upstream_connect_time upstream_first_byte_time upstream_session_time`;
 
 /**
  * Not in that build or version, but nginx's (GeoIP modules, HTTP/3 from 1.25.0, 1.25.3's last server name, stream's
- * server_name from 1.25.5, the request port variables nginx's own tests use, Plus, OpenTelemetry).
+ * server_name from 1.25.5, $request_port and $is_request_port of nginx 1.30 (Debian's fastcgi_params mentions them), Plus,
+ * OpenTelemetry).
  */
 const GEOIP = `geoip_area_code geoip_city geoip_city_continent_code geoip_city_country_code geoip_city_country_code3
 geoip_city_country_name geoip_country_code geoip_country_code3 geoip_country_name geoip_dma_code geoip_latitude
