@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
 import { fixtureDir } from './rule-harness';
 
@@ -31,6 +32,9 @@ test(`${ID}: each marked line alone makes nginx -t fail with the words the findi
       const f = found(text);
       assert.equal(f.length, 1, `${lines[k]}\n${f.map((x) => x.message).join('\n')}`);
       assert.ok(f[0].message.includes(said!), `nginx: ${said}\nproxylint: ${f[0].message}`);
+      // explain knows the line nginx wrote, and names this rule.
+      const line = t.output.split('\n').find((l) => l.includes('[emerg]'))!;
+      assert.equal(explainLogLine(line)?.pattern.id, 'nginx-unknown-variable', line);
     } finally {
       tree.cleanup();
     }

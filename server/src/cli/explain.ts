@@ -1,4 +1,4 @@
-import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
@@ -196,7 +196,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
   const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
   const said = o.inRequest ? undefined : x.outcome ?? x.hedge;
-  const got = said ? outcomeText(said, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  const got = said ? outcomeText(said, at) : `${clientGot(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);

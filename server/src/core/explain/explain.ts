@@ -111,6 +111,16 @@ export interface ExplainedLog {
  * What the client got for the entry's line, in words. An Apache line placed at a worker that belongs to no balancer
  * (one backend; the placing not in doubt) had no other member to go on to, so a connect failure's 503 is sure.
  */
+/**
+ * "the client got 504" for a request's line; for a line about a configuration nginx refused there was no client: it
+ * says what happened to nginx instead (a reload keeps the configuration that ran before: nginx 1.22.1's `-s reload`
+ * stopped at the same [emerg] and the old configuration went on answering).
+ */
+export function clientGot(x: ExplainedEntry): string {
+  const status = entryStatus(x);
+  return x.explanation.pattern.statuses.includes('startup-failure') ? `${status} (no request is involved; a reload keeps the configuration that ran before)` : `the client got ${status}`;
+}
+
 export function entryStatus(x: ExplainedEntry): string {
   const balancer = x.apache && !x.apache.ambiguous ? !!(x.apache.worker?.balancer ?? x.apache.balancer) : undefined;
   return explainedStatus(x.explanation, balancer);

@@ -407,6 +407,18 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['hostname-resolved-at-startup', 'undefined-upstream'],
   },
+  {
+    // nginx 1.22.1 (test/rules/undefined-variable.test.ts): logged after every file was read, so with no file or line.
+    id: 'nginx-unknown-variable',
+    server: 'nginx',
+    match: /\[emerg\].* unknown "[^"]*" variable/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a value uses a $variable that neither nginx nor the configuration (set, map, geo, split_clients) defines: often $connection_upgrade from a WebSocket location copied without its map, a misspelt name, or an http {} variable used in stream {}. nginx names no file or line: it finds out after reading all of them.',
+    directives: [],
+    rules: ['undefined-variable'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
