@@ -225,3 +225,15 @@ http {
   const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
   assert.match(row, /none: nginx will not start/, row);
 });
+
+test('hover on the name of an upstream block shows the group, as on a pass target, and the pass targets that use it', () => {
+  const main = 'events {}\nhttp {\n  upstream app_backend { server 127.0.0.1:9001; server 127.0.0.1:9002; keepalive 8; }\n  upstream unused { server 127.0.0.1:9003; }\n  server { listen 80; location / { proxy_pass http://app_backend; } location /api/ { proxy_pass http://app_backend/; } }\n}\n';
+  const h = hoverAt(main, {}, 'nginx.conf', 'app_backend {');
+  assert.match(h, /^\*\*upstream `app_backend`\*\* \(nginx\.conf:3\)/);
+  assert.match(h, /- `127\.0\.0\.1:9001`\n- `127\.0\.0\.1:9002`/);
+  assert.match(h, /Settings: `keepalive 8`\./);
+  assert.match(h, /Used by 2 pass targets:\n\n- `http:\/\/app_backend` \(nginx\.conf:5\)\n- `http:\/\/app_backend\/` \(nginx\.conf:5\)/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'unused {'), /No pass target of this configuration uses it\./);
+  // The directive name itself still shows the upstream directive's documentation.
+  assert.doesNotMatch(hoverAt(main, {}, 'nginx.conf', 'upstream app_backend'), /Used by/);
+});
