@@ -4,7 +4,8 @@
  * answered in proxylint's evidence runs (test/evidence, nginx 1.22.1 and httpd 2.4.71), where every scenario's error
  * log is explained with this table and checked against the status the client got.
  *
- * `{f}` in a directive name stands for the module family the log line names (proxy, fastcgi, uwsgi, scgi, grpc).
+ * `{f}` in a directive name (in `directives` or in the meaning) stands for the module family the log line names (proxy,
+ * fastcgi, uwsgi, scgi, grpc).
  */
 export interface LogPattern {
   id: string;
@@ -1167,6 +1168,8 @@ export function explainLogLine(whole: string): LogExplanation | undefined {
       const named = pattern.statusInLine?.exec(line)?.[1];
       if (named) own = { ...pattern, status: named, statuses: [named] };
     }
+    // A meaning that names a directive says the one of the line's module (grpc_ssl_name for a grpcs:// backend).
+    if (own.meaning.includes('{f}')) own = { ...own, meaning: own.meaning.replaceAll('{f}', family) };
     return { pattern: own, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
   }
   return undefined;
