@@ -420,6 +420,118 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['undefined-variable'],
   },
+  // What `nginx -t` or a refused reload says about a configuration (nginx 1.22.1's words, checked by
+  // test/servers/explain-nginx-startup.test.ts): no request is involved, and the rules that catch each before deploying.
+  {
+    id: 'nginx-buffer-arithmetic',
+    server: 'nginx',
+    match: /\[emerg\].*(?:"(?:proxy|fastcgi|uwsgi|scgi)_busy_buffers_size" must be|there must be at least 2 "(?:proxy|fastcgi|uwsgi|scgi)_buffers")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the response buffers do not fit together: *_busy_buffers_size (by default twice the larger of *_buffer_size and one *_buffers buffer) must be at least that larger size and less than all *_buffers but one, and *_buffers needs at least 2. Raising *_buffer_size alone, the usual answer to "upstream sent too big header", breaks it.',
+    directives: [],
+    rules: ['buffer-size-arithmetic', 'header-buffer-too-small'],
+  },
+  {
+    id: 'nginx-invalid-upstream-address',
+    server: 'nginx',
+    match: /\[emerg\].*(?:invalid (?:port|host) in upstream|no port in upstream) "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a pass target or upstream server address cannot be read: a port outside 1-65535, a scheme the directive does not take (grpc_pass http://…, any scheme in stream {} or on an upstream server line), or a name without the port stream {} needs (an upstream group of http {} is only a name there).',
+    directives: [],
+    rules: ['invalid-upstream-address', 'pass-scheme-mismatch', 'undefined-upstream'],
+  },
+  {
+    id: 'nginx-invalid-url-prefix',
+    server: 'nginx',
+    match: /\[emerg\].*invalid URL prefix/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the pass target has a scheme its directive does not take, or none: proxy_pass needs http:// or https://, grpc_pass grpc:// or grpcs:// (or none), uwsgi_pass uwsgi:// or suwsgi:// (or none).',
+    directives: [],
+    rules: ['pass-scheme-mismatch'],
+  },
+  {
+    id: 'nginx-uri-part-not-allowed',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+_pass" cannot have URI part/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a pass target has a path (proxy_pass http://app/v1/) where nginx cannot tell what to replace: in a regex or named location, inside "if" or "limit_except". Drop the path, and rewrite … break the URI first if it must change.',
+    directives: [],
+    rules: ['uri-part-not-allowed'],
+  },
+  {
+    id: 'nginx-unknown-directive',
+    server: 'nginx',
+    match: /\[emerg\].*unknown directive "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'nginx does not know the directive: a misspelling, a setting of one module used with another (grpc_buffers, fastcgi_set_header), a directive newer than this nginx (http2 on before 1.25.1), or one whose module is not loaded (stream {} or a dynamic module without its load_module).',
+    directives: [],
+    rules: ['unknown-directive', 'directive-not-in-target-version'],
+  },
+  {
+    id: 'nginx-unknown-cache-zone',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+_cache" zone "[^"]*" is unknown/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'proxy_cache (fastcgi_cache, …) names a zone that no *_cache_path of that module declares with keys_zone=: a typo, or the *_cache_path line is in a file this configuration does not include.',
+    directives: [],
+    rules: ['undefined-cache-zone'],
+  },
+  {
+    id: 'nginx-duplicate-upstream',
+    server: 'nginx',
+    match: /\[emerg\].*duplicate upstream "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two upstream blocks have the same name, often one in each of two site files that each define "their" group.',
+    directives: [],
+    rules: ['duplicate-upstream-name'],
+  },
+  {
+    id: 'nginx-duplicate-directive',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+" directive is duplicate/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a directive that takes one value per level is written twice at one level, often once in the file and once in a snippet it includes.',
+    directives: [],
+    rules: ['duplicate-directive'],
+  },
+  {
+    id: 'nginx-directive-not-allowed',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+" directive is not allowed here/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive stands in a block where nginx does not take it: an http setting in stream {} (proxy_read_timeout in a stream server), an upstream line outside upstream {}, a location setting at http level.',
+    directives: [],
+    rules: ['directive-not-allowed-here'],
+  },
+  {
+    id: 'nginx-invalid-arguments',
+    server: 'nginx',
+    match: /\[emerg\].*invalid number of arguments in "\w+" directive/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive has too many or too few values: often a ";" missing at the end of the line before, so nginx read the next line as more values of it.',
+    directives: [],
+    rules: ['invalid-number-of-arguments', 'probable-missing-semicolon', 'syntax-error'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
