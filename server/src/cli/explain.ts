@@ -232,7 +232,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const fresh = w.values.filter((v) => !shown.has(key(v)));
     if (fresh.length) out.push(...apacheValuesText(fresh, (n) => where(n, o.cwd)));
     for (const v of fresh) shown.add(key(v));
-  } else if (o.placing) {
+  } else if (o.placing && !x.findingAt) {
     out.push(
       fields.path || fields.upstream || fields.balancer
         ? `Handled by: nothing in the configuration matches this line`
@@ -248,11 +248,13 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
       out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})${v.others ? `; ${v.others.map((w) => `${w.value.value ?? '(none)'} in the server at ${where(w.server, o.cwd)} (${originText(w.value, o.cwd)})`).join('; ')}: the line does not tell which` : ''}`);
     }
   } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
-  for (const f of x.findings) {
-    if (o.inRequest?.shownFindings.has(f)) continue;
+  x.findings.forEach((f, k) => {
+    if (o.inRequest?.shownFindings.has(f)) return;
     o.inRequest?.shownFindings.add(f);
-    out.push(`proxylint: ${f.message} [${f.ruleId}]`);
-  }
+    const at = x.findingAt?.[k];
+    out.push(`proxylint: ${at ? `${at.path.startsWith(o.cwd + '/') ? at.path.slice(o.cwd.length + 1) : at.path}:${at.line}: ` : ''}${f.message} [${f.ruleId}]`);
+  });
+  if (o.placing && x.findingAt && !x.findingAt.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
   return out;
 }
@@ -376,7 +378,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
             : {}),
           place: x.place ? { ...candidateJson(x.place), how: x.place.how, others: (x.place.others ?? []).map(candidateJson) } : null,
           values: x.values.map((v) => ({ ...valueJson(v), ...(v.others ? { others: v.others.map((w) => ({ server: pos(w.server), ...valueJson(w.value) })) } : {}) })),
-          findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),
+          findings: x.findings.map((f, k) => ({ ruleId: f.ruleId, message: f.message, ...(x.findingAt?.[k] ?? {}) })),
         }
       : {}),
   };

@@ -27,6 +27,11 @@ function link(node: { file: { path: string; lines: { positionAt(o: number): { li
   return `[${name}:${line}](${pathToUri(node.file.path)}#L${line})`;
 }
 
+/** A link to a line by path and number (a start-up failure's finding: no node at hand). */
+function lineLink(at: { path: string; line: number }): string {
+  return `[${at.path.split('/').pop()}:${at.line}](${pathToUri(at.path)}#L${at.line})`;
+}
+
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
 const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : (v.origin === 'default' ? 'the default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : ''));
@@ -102,7 +107,7 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
           .join('\n'),
     );
   } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
-  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
+  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f, k) => `- ${x.findingAt?.[k] ? `${lineLink(x.findingAt[k])}: ` : ''}${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
   return out;
 }
