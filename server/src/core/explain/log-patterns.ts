@@ -560,6 +560,19 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
   },
   {
+    // The gRPC backend reset the request's HTTP/2 stream (RST_STREAM) before any response header; nginx 1.22.1 logs
+    // its error code and answers 502 (test/servers/explain-nginx-grpc-retry.test.ts: code 2 and code 7).
+    id: 'nginx-grpc-rejected',
+    server: 'nginx',
+    match: /upstream rejected request with error \d+/,
+    status: '502',
+    statuses: ['502'],
+    meaning:
+      'the gRPC backend reset the request\'s HTTP/2 stream before answering (RST_STREAM). The number is the HTTP/2 error code: 2 an internal error of the backend, 7 a stream it refused (at its limit of concurrent streams, or shutting down), 8 cancelled. nginx counts it as an invalid header; a gRPC request it has begun to send is never passed to another server.',
+    directives: ['{f}_next_upstream'],
+    rules: [],
+  },
+  {
     // The stream module's proxy_timeout: no byte either way for that long. Logged at level info with the client's
     // connection (nginx 1.22.1, test/servers/explain-nginx-stream.test.ts; the stream access log's $status is 200).
     id: 'nginx-stream-idle-timeout',
