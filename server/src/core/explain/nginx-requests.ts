@@ -290,6 +290,10 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
   // Checked on nginx 1.22.1 (test/servers/explain-nginx-requests.test.ts, a PUT of 2 MB to a group of two): one
   // try, then 502, though the other server was never tried.
   if (limits?.unbuffered && AFTER_SENDING.has(failed.pattern.id)) {
+    // Before the keep-alive hedge below: ngx_http_upstream_next stops at request_sent && request_body_no_buffering
+    // whether the connection was reused or not (read in nginx's source; the reuse case was not run here). One server
+    // is said the simple way.
+    if (limits.unbuffered === 'grpc_pass' && limits.servers?.length === 1) return { status, final: true, why: 'the request had one server to go to' };
     if (limits.unbuffered === 'grpc_pass') return { status, final: true, why: 'grpc_pass streams the request to the backend as it comes (gRPC requests are never buffered), so nginx could not pass a request it had begun to send to another server, whatever grpc_next_upstream lists' };
     return { status, final: true, why: `${limits.unbuffered} is off: nginx had begun to send the request (its body is read from the client as it goes), so it could not pass it to another server` };
   }
