@@ -237,3 +237,10 @@ test('hover on the name of an upstream block shows the group, as on a pass targe
   // The directive name itself still shows the upstream directive's documentation.
   assert.doesNotMatch(hoverAt(main, {}, 'nginx.conf', 'upstream app_backend'), /Used by/);
 });
+
+test('grpc_next_upstream hover says a gRPC request once sent is never passed on (non_idempotent changes nothing); proxy_next_upstream keeps the non_idempotent note', () => {
+  const grpc = docLookup('grpc_next_upstream', 'location') ?? '';
+  assert.match(grpc, /Once a request was sent, it is never passed to another server, whatever is listed/);
+  assert.doesNotMatch(grpc, /not retried unless `non_idempotent` is listed/);
+  assert.match(docLookup('proxy_next_upstream', 'location') ?? '', /not retried unless `non_idempotent` is listed/);
+});
