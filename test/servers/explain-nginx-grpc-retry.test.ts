@@ -33,15 +33,15 @@ function h2post(port: number, path: string): Promise<number> {
   });
 }
 
-/** An HTTP/2 backend that answers 200, or resets every stream with INTERNAL_ERROR. */
-async function h2backend(reset: boolean): Promise<{ server: Http2Server; address: string; streams: number }> {
+/** An HTTP/2 backend that answers 200 (or `status`), or resets every stream with INTERNAL_ERROR. */
+async function h2backend(reset: boolean, status = 200): Promise<{ server: Http2Server; address: string; streams: number }> {
   const server = createServer();
   const st = { server, address: '', streams: 0 };
   server.on('stream', (stream) => {
     st.streams++;
     stream.on('error', () => undefined);
     if (reset) return void stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+    stream.respond({ ':status': status, 'content-type': 'application/grpc' });
     stream.end('ok');
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -96,6 +96,36 @@ test('explain: a gRPC request nginx began to send is not passed to another serve
     await nginx.stop();
     await closer.stop();
     for (const b of [rst, ok]) await new Promise((r) => b.server.close(r));
+    setup.cleanup();
+  }
+});
+
+// failover-ignores-5xx used to advise adding http_502 http_503 http_504 to grpc_next_upstream. Listed, they change
+// nothing: the 503 of the first server reaches the client, the request is not passed on, and the server is not
+// counted as failed (max_fails 1): it gets its next turn of the round robin again.
+test('grpc_next_upstream http_503 neither passes a 503 on nor takes the server out (real nginx)', async () => {
+  const busy = await h2backend(false, 503);
+  const ok = await h2backend(false);
+  const setup = await prepareNginx(`http {
+    upstream g { server ${busy.address}; server ${ok.address}; }
+    server {
+        listen 127.0.0.1:8000 http2;
+        location / {
+            grpc_next_upstream error timeout http_503 non_idempotent;
+            grpc_pass grpc://g;
+        }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    const got = [await h2post(setup.port, '/Svc/Call'), await h2post(setup.port, '/Svc/Call'), await h2post(setup.port, '/Svc/Call')];
+    assert.deepEqual(got, [503, 200, 503], nginx.errorLog());
+    assert.equal(busy.streams, 2);
+    assert.equal(ok.streams, 1);
+  } finally {
+    await nginx.stop();
+    for (const b of [busy, ok]) await new Promise((r) => b.server.close(r));
     setup.cleanup();
   }
 });
