@@ -242,5 +242,7 @@ test('grpc_next_upstream hover says a gRPC request once sent is never passed on 
   const grpc = docLookup('grpc_next_upstream', 'location') ?? '';
   assert.match(grpc, /Once a request was sent, it is never passed to another server, whatever is listed/);
   assert.doesNotMatch(grpc, /not retried unless `non_idempotent` is listed/);
+  assert.match(grpc, /listing `http_502`, `http_503`, `http_504` here changes nothing for gRPC/);
+  assert.doesNotMatch(grpc, /A server that answers 503 during a deploy therefore stays in rotation/);
   assert.match(docLookup('proxy_next_upstream', 'location') ?? '', /not retried unless `non_idempotent` is listed/);
 });
