@@ -281,3 +281,24 @@ test('hover on a server line of a stream upstream and of an upstream fragment ch
   const md = nginxHover(r, '/cfg/upstreams/app.conf', 8, defaultSettings().nginx, () => undefined)?.markdown ?? '';
   assert.match(md, /Server 1 of 2 in the upstream that includes this file\./, md);
 });
+
+test('hover on the name of an upstream block shows the group, as on a pass target, and the pass targets that use it', () => {
+  const main = 'events {}\nhttp {\n  upstream app_backend { server 127.0.0.1:9001; server 127.0.0.1:9002; keepalive 8; }\n  upstream unused { server 127.0.0.1:9003; }\n  server { listen 80; location / { proxy_pass http://app_backend; } location /api/ { proxy_pass http://app_backend/; } }\n}\n';
+  const h = hoverAt(main, {}, 'nginx.conf', 'app_backend {');
+  assert.match(h, /^\*\*upstream `app_backend`\*\* \(nginx\.conf:3\)/);
+  assert.match(h, /- `127\.0\.0\.1:9001`\n- `127\.0\.0\.1:9002`/);
+  assert.match(h, /Settings: `keepalive 8`\./);
+  assert.match(h, /Used by 2 pass targets:\n\n- `http:\/\/app_backend` \(nginx\.conf:5\)\n- `http:\/\/app_backend\/` \(nginx\.conf:5\)/);
+  assert.match(hoverAt(main, {}, 'nginx.conf', 'unused {'), /No pass target of this configuration uses it\./);
+  // The directive name itself still shows the upstream directive's documentation.
+  assert.doesNotMatch(hoverAt(main, {}, 'nginx.conf', 'upstream app_backend'), /Used by/);
+});
+
+test('grpc_next_upstream hover says a gRPC request once sent is never passed on (non_idempotent changes nothing); proxy_next_upstream keeps the non_idempotent note', () => {
+  const grpc = docLookup('grpc_next_upstream', 'location') ?? '';
+  assert.match(grpc, /Once a request was sent, it is never passed to another server, whatever is listed/);
+  assert.doesNotMatch(grpc, /not retried unless `non_idempotent` is listed/);
+  assert.match(grpc, /listing `http_502`, `http_503`, `http_504` here changes nothing for gRPC/);
+  assert.doesNotMatch(grpc, /A server that answers 503 during a deploy therefore stays in rotation/);
+  assert.match(docLookup('proxy_next_upstream', 'location') ?? '', /not retried unless `non_idempotent` is listed/);
+});

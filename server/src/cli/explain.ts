@@ -1,4 +1,4 @@
-import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
@@ -196,7 +196,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   // A lone line whose configuration left nginx no other try has a sure outcome (within a request, its role is said instead).
   const at = (node: Parameters<typeof where>[0]) => where(node, o.cwd);
   const said = o.inRequest ? undefined : x.outcome ?? x.hedge;
-  const got = said ? outcomeText(said, at) : `the client got ${entryStatus(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
+  const got = said ? outcomeText(said, at) : `${clientGot(x)}${x.errorPage && !o.inRequest ? `; an error_page then made that ${x.errorPage.answer} (${errorPageNote(x.errorPage, at)})` : ''}`;
   out.push(`${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${got}.`);
   // A balancer's second attempt logs the same kinds of line again: their meaning is said once per request.
   if (!o.inRequest?.shownMeanings.has(pattern.id)) out.push(`What happened: ${pattern.meaning}`);
@@ -232,7 +232,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const fresh = w.values.filter((v) => !shown.has(key(v)));
     if (fresh.length) out.push(...apacheValuesText(fresh, (n) => where(n, o.cwd)));
     for (const v of fresh) shown.add(key(v));
-  } else if (o.placing) {
+  } else if (o.placing && !x.findingAt) {
     out.push(
       fields.path || fields.upstream || fields.balancer
         ? `Handled by: nothing in the configuration matches this line`
@@ -248,11 +248,13 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
       out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})${v.others ? `; ${v.others.map((w) => `${w.value.value ?? '(none)'} in the server at ${where(w.server, o.cwd)} (${originText(w.value, o.cwd)})`).join('; ')}: the line does not tell which` : ''}`);
     }
   } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
-  for (const f of x.findings) {
-    if (o.inRequest?.shownFindings.has(f)) continue;
+  x.findings.forEach((f, k) => {
+    if (o.inRequest?.shownFindings.has(f)) return;
     o.inRequest?.shownFindings.add(f);
-    out.push(`proxylint: ${f.message} [${f.ruleId}]`);
-  }
+    const at = x.findingAt?.[k];
+    out.push(`proxylint: ${at ? `${at.path.startsWith(o.cwd + '/') ? at.path.slice(o.cwd.length + 1) : at.path}:${at.line}: ` : ''}${f.message} [${f.ruleId}]`);
+  });
+  if (o.placing && x.findingAt && !x.findingAt.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
   return out;
 }
@@ -376,7 +378,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
             : {}),
           place: x.place ? { ...candidateJson(x.place), how: x.place.how, others: (x.place.others ?? []).map(candidateJson) } : null,
           values: x.values.map((v) => ({ ...valueJson(v), ...(v.others ? { others: v.others.map((w) => ({ server: pos(w.server), ...valueJson(w.value) })) } : {}) })),
-          findings: x.findings.map((f) => ({ ruleId: f.ruleId, message: f.message })),
+          findings: x.findings.map((f, k) => ({ ruleId: f.ruleId, message: f.message, ...(x.findingAt?.[k] ?? {}) })),
         }
       : {}),
   };

@@ -1,4 +1,4 @@
-import { entryStatus, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import type { ApacheValue } from '../core/explain/apache-place';
 import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
@@ -27,6 +27,11 @@ function link(node: { file: { path: string; lines: { positionAt(o: number): { li
   return `[${name}:${line}](${pathToUri(node.file.path)}#L${line})`;
 }
 
+/** A link to a line by path and number (a start-up failure's finding: no node at hand). */
+function lineLink(at: { path: string; line: number }): string {
+  return `[${at.path.split('/').pop()}:${at.line}](${pathToUri(at.path)}#L${at.line})`;
+}
+
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
 const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : (v.origin === 'default' ? 'the default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : ''));
@@ -42,7 +47,7 @@ const shorten = (line: string) => code(line.length > 300 ? line.slice(0, 297) + 
 
 function toMarkdown(x: ExplainedEntry): string {
   const { pattern } = x.explanation;
-  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ?? x.hedge ? outcomeText((x.outcome ?? x.hedge)!) : `the client got ${entryStatus(x)}`}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
+  const head = `### ${pattern.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${x.outcome ?? x.hedge ? outcomeText((x.outcome ?? x.hedge)!) : clientGot(x)}${x.alone > 1 ? ` (${x.alone} lines)` : ''}`;
   return [head, shorten(x.example), ...body(x)].join('\n\n');
 }
 
@@ -54,14 +59,14 @@ function requestMarkdown(r: ExplainedRequest): string {
     if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
     out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
     const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!);
-    r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? `the client got ${entryStatus(line.entry)}`}`, ...body(line.entry, line.explanation)));
+    r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation)));
     return out.join('\n\n');
   }
   const who = `${r.thread}${r.client ? `, client ${r.client}` : ''}`;
   const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
   if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
   if (r.outcome) out.push(`**Outcome:** ${outcomeText(r.outcome)}.`);
-  r.lines.forEach((line, n) => out.push(shorten(line.text), `**Apache httpd:** ${r.roles?.[n] ?? `the client got ${entryStatus(line.entry)}`}`, ...body(line.entry, line.explanation)));
+  r.lines.forEach((line, n) => out.push(shorten(line.text), `**Apache httpd:** ${r.roles?.[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation)));
   return out.join('\n\n');
 }
 
@@ -102,7 +107,7 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
           .join('\n'),
     );
   } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
-  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f) => `- ${f.message} (${code(f.ruleId)})`).join('\n'));
+  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f, k) => `- ${x.findingAt?.[k] ? `${lineLink(x.findingAt[k])}: ` : ''}${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
   return out;
 }

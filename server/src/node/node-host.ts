@@ -98,7 +98,9 @@ export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFi
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return { ok: false, reason: 'missing', message: 'no such file' };
     if (err.code === 'EISDIR') return { ok: false, reason: 'directory', message: 'is a folder, not a file' };
-    return { ok: false, reason: 'unreadable', message: `${err.code ?? 'error'}: ${err.message}` };
+    // Node's message already starts with the code ("EACCES: permission denied, open '…'"): said once, not twice.
+    const code = err.code ?? 'error';
+    return { ok: false, reason: 'unreadable', message: err.message.startsWith(`${code}: `) ? err.message : `${code}: ${err.message}` };
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }

@@ -137,11 +137,15 @@ export const FLOW_FAMILIES: Family[] = [
       failure: [
         'Default `error timeout`: a connect error, a timeout, or an error while sending the request or reading the header sends the request to the next server. When every try fails, the client receives the *last* result — 502 after errors, 504 after timeouts — and once all servers are marked failed, requests get 502 `no live upstreams` without any attempt.',
         // FastCGI, uwsgi and SCGI take no http_502/http_504: nginx 1.22.1 stops with `invalid value "http_502"` (invalid-argument-value).
-        m.id === 'proxy' || m.id === 'grpc'
+        m.id === 'grpc'
+          ? '- Answers such as 502/503/504 *from the backend* are relayed as they are, and listing `http_502`, `http_503`, `http_504` here changes nothing for gRPC: such an answer comes after the request was sent, and nginx then neither passes the request on nor counts the server failed (nginx 1.22.1: with `http_503` listed, a server answering 503 kept its turn).'
+          : m.id === 'proxy'
           ? '- Answers such as 500/502/503/504 *from the backend* are relayed as they are and do not mark the server failed unless `http_500`, `http_502`, `http_503`, `http_504` are listed (`error`, `timeout` and `invalid_header` always count). A server that answers 503 during a deploy therefore stays in rotation.'
           : `- Answers such as 500 or 503 *from the backend* are relayed as they are and do not mark the server failed unless \`http_500\`, \`http_503\` are listed (\`error\`, \`timeout\` and \`invalid_header\` always count). A server that answers 503 during a deploy therefore stays in rotation. \`${d('next_upstream')}\` has no \`http_502\` or \`http_504\` (the 502 and 504 nginx answers itself after a failed connect or a timeout are retried with \`error\` and \`timeout\`): listing them stops nginx with \`invalid value "http_502"\`.`,
         '- `off` disables retries: even with spare servers, one bad server becomes a client-visible 502/504.',
-        '- Once a request was sent, POST, LOCK and PATCH are not retried unless `non_idempotent` is listed — and listing it risks running a write twice.',
+        m.id === 'grpc'
+          ? '- Once a request was sent, it is never passed to another server, whatever is listed: grpc_pass streams every request body (nginx 1.22.1: with `error timeout invalid_header non_idempotent`, a backend that closed the connection or reset the stream after the request gave 502 and the second server got nothing). Only failures before sending (a refused or timed-out connect) move on.'
+          : '- Once a request was sent, POST, LOCK and PATCH are not retried unless `non_idempotent` is listed — and listing it risks running a write twice.',
         '- Nothing is retried after part of the response reached the client.',
         `- Each retry can cost a full connect + read timeout; without \`${d('next_upstream_tries')}\` / \`${d('next_upstream_timeout')}\` the total can outlast a load balancer in front of nginx.`,
       ].join('\n') + grpcNote(m),

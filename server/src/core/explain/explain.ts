@@ -48,6 +48,11 @@ export interface ExplainedEntry {
   /** What proxylint reports, for the line's rules, on the lines that applied to the request: the handling block's own and those of the levels it inherits from, not a nested location's (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
   /**
+   * A line about a configuration nginx refused (`[emerg]`, no request): where each of `findings` is, which are then
+   * the errors of the line's rules anywhere in the configurations given (the line names no place proxylint can use).
+   */
+  findingAt?: { path: string; line: number }[];
+  /**
    * nginx: what the client got for the lines of this entry that are not part of a request of several lines, when the
    * configuration leaves nginx no other server to try after each of them (see loneOutcome) and they all agree.
    */
@@ -111,6 +116,16 @@ export interface ExplainedLog {
  * What the client got for the entry's line, in words. An Apache line placed at a worker that belongs to no balancer
  * (one backend; the placing not in doubt) had no other member to go on to, so a connect failure's 503 is sure.
  */
+/**
+ * "the client got 504" for a request's line; for a line about a configuration nginx refused there was no client: it
+ * says what happened to nginx instead (a reload keeps the configuration that ran before: nginx 1.22.1's `-s reload`
+ * stopped at the same [emerg] and the old configuration went on answering).
+ */
+export function clientGot(x: ExplainedEntry): string {
+  const status = entryStatus(x);
+  return x.explanation.pattern.statuses.includes('startup-failure') ? `${status} (no request is involved; a reload keeps the configuration that ran before)` : `the client got ${status}`;
+}
+
 export function entryStatus(x: ExplainedEntry): string {
   const balancer = x.apache && !x.apache.ambiguous ? !!(x.apache.worker?.balancer ?? x.apache.balancer) : undefined;
   return explainedStatus(x.explanation, balancer);
@@ -191,7 +206,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   };
   const placedAt: Placed[] = [];
   lines.forEach((line, index) => {
-    if (line.explanation) placedAt[index] = placeLine(index);
+    // A configuration nginx refused served no request: there is no block to place the line in.
+    if (line.explanation) placedAt[index] = line.explanation.pattern.statuses.includes('startup-failure') ? {} : placeLine(index);
   });
   // A balancer's request tries several members: a line whose backend is both a member and another worker (a
   // ProxyPass of its own, a member of another balancer) belongs to the balancer that a sibling line's member is in.
@@ -334,6 +350,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       return;
     }
     const scope = found && (found.place.location ?? found.place.server);
+    const startup = explanation.pattern.server === 'nginx' && explanation.pattern.statuses.includes('startup-failure') ? startupFindings(configs, explanation.pattern.rules) : undefined;
     const entry: ExplainedEntry = {
       explanation,
       count: 1,
@@ -343,7 +360,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       checked: found?.checked,
       values: found && scope ? valuesWithOthers(found, explanation.directives) : [],
       apache: apache?.place,
-      findings: found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      findings: startup ? startup.map((s) => s.finding) : found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
     };
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
@@ -522,6 +540,29 @@ const SAME_REQUEST_BLOCKS: ReadonlySet<string> = new Set(['if', 'limit_except'])
  * lines and those of the levels it inherits from (server, http), not a nested location's (`location ~ /api/slow`
  * inside `location /api/` did not handle GET /api/x) nor another server's or group's.
  */
+/** At most this many findings are listed for a start-up failure line. */
+const MAX_STARTUP_FINDINGS = 10;
+
+/**
+ * The findings of `rules` in the configurations, errors first, with their file and line: what nginx refused, as
+ * proxylint reports it (nginx's own line names a file and line, or for an unknown variable none at all). Warnings
+ * count too: hostname-resolved-at-startup warns of the name that "host not found in upstream" is about.
+ */
+function startupFindings(configs: readonly CheckedNginx[], rules: readonly string[]): { finding: Finding; at: { path: string; line: number } }[] {
+  const out: { finding: Finding; at: { path: string; line: number } }[] = [];
+  for (const severity of ['error', 'warning', 'info']) {
+    for (const c of configs) {
+      for (const f of c.findings) {
+        if (f.severity !== severity || !rules.includes(f.ruleId)) continue;
+        const file = c.config.files.find((x) => x.path === f.path);
+        if (file) out.push({ finding: f, at: { path: f.path, line: file.lines.positionAt(f.start).line + 1 } });
+        if (out.length >= MAX_STARTUP_FINDINGS) return out;
+      }
+    }
+  }
+  return out;
+}
+
 function findingsIn(checked: CheckedNginx, scope: ConfigNode, rules: readonly string[]): Finding[] {
   const wanted = checked.findings.filter((f) => rules.includes(f.ruleId));
   if (!wanted.length) return [];

@@ -4,7 +4,8 @@
  * answered in proxylint's evidence runs (test/evidence, nginx 1.22.1 and httpd 2.4.71), where every scenario's error
  * log is explained with this table and checked against the status the client got.
  *
- * `{f}` in a directive name stands for the module family the log line names (proxy, fastcgi, uwsgi, scgi, grpc).
+ * `{f}` in a directive name (in `directives` or in the meaning) stands for the module family the log line names (proxy,
+ * fastcgi, uwsgi, scgi, grpc).
  */
 export interface LogPattern {
   id: string;
@@ -407,6 +408,130 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['hostname-resolved-at-startup', 'undefined-upstream'],
   },
+  {
+    // nginx 1.22.1 (test/rules/undefined-variable.test.ts): logged after every file was read, so with no file or line.
+    id: 'nginx-unknown-variable',
+    server: 'nginx',
+    match: /\[emerg\].* unknown "[^"]*" variable/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a value uses a $variable that neither nginx nor the configuration (set, map, geo, split_clients) defines: often $connection_upgrade from a WebSocket location copied without its map, a misspelt name, or an http {} variable used in stream {}. nginx names no file or line: it finds out after reading all of them.',
+    directives: [],
+    rules: ['undefined-variable'],
+  },
+  // What `nginx -t` or a refused reload says about a configuration (nginx 1.22.1's words, checked by
+  // test/servers/explain-nginx-startup.test.ts): no request is involved, and the rules that catch each before deploying.
+  {
+    id: 'nginx-buffer-arithmetic',
+    server: 'nginx',
+    match: /\[emerg\].*(?:"(?:proxy|fastcgi|uwsgi|scgi)_busy_buffers_size" must be|there must be at least 2 "(?:proxy|fastcgi|uwsgi|scgi)_buffers")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the response buffers do not fit together: *_busy_buffers_size (by default twice the larger of *_buffer_size and one *_buffers buffer) must be at least that larger size and less than all *_buffers but one, and *_buffers needs at least 2. Raising *_buffer_size alone, the usual answer to "upstream sent too big header", breaks it.',
+    directives: [],
+    rules: ['buffer-size-arithmetic', 'header-buffer-too-small'],
+  },
+  {
+    id: 'nginx-invalid-upstream-address',
+    server: 'nginx',
+    match: /\[emerg\].*(?:invalid (?:port|host) in upstream|no port in upstream) "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a pass target or upstream server address cannot be read: a port outside 1-65535, a scheme the directive does not take (grpc_pass http://…, any scheme in stream {} or on an upstream server line), or a name without the port stream {} needs (an upstream group of http {} is only a name there).',
+    directives: [],
+    rules: ['invalid-upstream-address', 'pass-scheme-mismatch', 'undefined-upstream'],
+  },
+  {
+    id: 'nginx-invalid-url-prefix',
+    server: 'nginx',
+    match: /\[emerg\].*invalid URL prefix/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the pass target has a scheme its directive does not take, or none: proxy_pass needs http:// or https://, grpc_pass grpc:// or grpcs:// (or none), uwsgi_pass uwsgi:// or suwsgi:// (or none).',
+    directives: [],
+    rules: ['pass-scheme-mismatch'],
+  },
+  {
+    id: 'nginx-uri-part-not-allowed',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+_pass" cannot have URI part/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a pass target has a path (proxy_pass http://app/v1/) where nginx cannot tell what to replace: in a regex or named location, inside "if" or "limit_except". Drop the path, and rewrite … break the URI first if it must change.',
+    directives: [],
+    rules: ['uri-part-not-allowed'],
+  },
+  {
+    id: 'nginx-unknown-directive',
+    server: 'nginx',
+    match: /\[emerg\].*unknown directive "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'nginx does not know the directive: a misspelling, a setting of one module used with another (grpc_buffers, fastcgi_set_header), a directive newer than this nginx (http2 on before 1.25.1), or one whose module is not loaded (stream {} or a dynamic module without its load_module).',
+    directives: [],
+    rules: ['unknown-directive', 'directive-not-in-target-version'],
+  },
+  {
+    id: 'nginx-unknown-cache-zone',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+_cache" zone "[^"]*" is unknown/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'proxy_cache (fastcgi_cache, …) names a zone that no *_cache_path of that module declares with keys_zone=: a typo, or the *_cache_path line is in a file this configuration does not include.',
+    directives: [],
+    rules: ['undefined-cache-zone'],
+  },
+  {
+    id: 'nginx-duplicate-upstream',
+    server: 'nginx',
+    match: /\[emerg\].*duplicate upstream "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two upstream blocks have the same name, often one in each of two site files that each define "their" group.',
+    directives: [],
+    rules: ['duplicate-upstream-name'],
+  },
+  {
+    id: 'nginx-duplicate-directive',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+" directive is duplicate/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a directive that takes one value per level is written twice at one level, often once in the file and once in a snippet it includes.',
+    directives: [],
+    rules: ['duplicate-directive'],
+  },
+  {
+    id: 'nginx-directive-not-allowed',
+    server: 'nginx',
+    match: /\[emerg\].*"\w+" directive is not allowed here/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive stands in a block where nginx does not take it: an http setting in stream {} (proxy_read_timeout in a stream server), an upstream line outside upstream {}, a location setting at http level.',
+    directives: [],
+    rules: ['directive-not-allowed-here'],
+  },
+  {
+    id: 'nginx-invalid-arguments',
+    server: 'nginx',
+    match: /\[emerg\].*invalid number of arguments in "\w+" directive/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive has too many or too few values: often a ";" missing at the end of the line before, so nginx read the next line as more values of it.',
+    directives: [],
+    rules: ['invalid-number-of-arguments', 'probable-missing-semicolon', 'syntax-error'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
@@ -433,6 +558,19 @@ export const LOG_PATTERNS: LogPattern[] = [
       'the backend behind grpc_pass does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame header and found a length no frame may have. 4740180 is the text "HTT": an HTTP/1.x server answered (a plain web server or an application port that is not the gRPC one, or a gRPC server that needs h2 but was given TLS-less HTTP/1). Another number is another protocol on that port, for example TLS, which grpcs:// expects.',
     directives: [],
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+  },
+  {
+    // The gRPC backend reset the request's HTTP/2 stream (RST_STREAM) before any response header; nginx 1.22.1 logs
+    // its error code and answers 502 (test/servers/explain-nginx-grpc-retry.test.ts: code 2 and code 7).
+    id: 'nginx-grpc-rejected',
+    server: 'nginx',
+    match: /upstream rejected request with error \d+/,
+    status: '502',
+    statuses: ['502'],
+    meaning:
+      'the gRPC backend reset the request\'s HTTP/2 stream before answering (RST_STREAM). The number is the HTTP/2 error code: 2 an internal error of the backend, 7 a stream it refused (at its limit of concurrent streams, or shutting down), 8 cancelled. nginx counts it as an invalid header; a gRPC request it has begun to send is never passed to another server.',
+    directives: ['{f}_next_upstream'],
+    rules: [],
   },
   {
     // The stream module's proxy_timeout: no byte either way for that long. Logged at level info with the client's
@@ -1155,6 +1293,8 @@ export function explainLogLine(whole: string): LogExplanation | undefined {
       const named = pattern.statusInLine?.exec(line)?.[1];
       if (named) own = { ...pattern, status: named, statuses: [named] };
     }
+    // A meaning that names a directive says the one of the line's module (grpc_ssl_name for a grpcs:// backend).
+    if (own.meaning.includes('{f}')) own = { ...own, meaning: own.meaning.replaceAll('{f}', family) };
     return { pattern: own, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
   }
   return undefined;

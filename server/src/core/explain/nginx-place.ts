@@ -468,6 +468,11 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   if (next.value) limits.nextUpstream = stream ? (next.value === 'off' ? ['off'] : ['error', 'timeout']) : next.value.split(/\s+/);
   const n = Number(tries.value);
   if (Number.isInteger(n) && n > 0) limits.maxTries = n;
+  // grpc_pass always streams the request body (gRPC requests are streams): nginx never passes a gRPC request it has
+  // begun to send to another server, whatever grpc_next_upstream lists (nginx 1.22.1, test
+  // explain-nginx-grpc-retry: `error timeout non_idempotent`, a backend that closed after the request, 502 with the
+  // other server of the group untried).
+  if (!stream && family === 'grpc') limits.unbuffered = 'grpc_pass';
   // The families with *_request_buffering (grpc_pass and the stream module have none).
   if (!stream && ['proxy', 'fastcgi', 'uwsgi', 'scgi'].includes(family)) {
     const [buffering] = valuesAt(config, location, [`${family}_request_buffering`], target);

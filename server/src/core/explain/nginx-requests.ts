@@ -230,7 +230,7 @@ const NEXT_UPSTREAM_KIND: Record<string, string> = {
   'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error', 'nginx-unix-socket-stale': 'error',
   'nginx-premature-close': 'error', 'nginx-reset': 'error', 'nginx-send-failed': 'error',
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
-  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header', 'nginx-grpc-frame-too-large': 'invalid_header',
+  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header', 'nginx-grpc-frame-too-large': 'invalid_header', 'nginx-grpc-rejected': 'invalid_header',
 };
 /** The *_next_upstream (and *_cache_use_stale) word for a kind of failed try; undefined for lines that are no such failure. */
 export function failureWord(patternId: string): string | undefined {
@@ -240,7 +240,7 @@ export function failureWord(patternId: string): string | undefined {
 /** Failures that can happen on a kept-alive connection the backend has closed (no connect() on a reused connection). */
 const ON_REUSED_CONNECTION = new Set(['nginx-premature-close', 'nginx-reset', 'nginx-send-failed']);
 /** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
-const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header', 'nginx-grpc-frame-too-large']);
+const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header', 'nginx-grpc-frame-too-large', 'nginx-grpc-rejected']);
 
 /** Why nginx went no further after a line of ENDS. */
 const END_WHY: Record<string, string> = {
@@ -282,13 +282,19 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     if (limits.nextUpstream.includes('off')) return { status, final: true, why: `*_next_upstream is off: nginx passes no failed request to another server` };
     if (!limits.nextUpstream.includes(word)) return { status, final: true, why: `*_next_upstream does not list "${word}", so nginx did not pass this failure to another server` };
     const method = failed.fields.method;
-    if (method && ['POST', 'LOCK', 'PATCH'].includes(method) && AFTER_SENDING.has(failed.pattern.id) && !limits.nextUpstream.includes('non_idempotent')) {
+    // gRPC: said below, for every method; non_idempotent would not change it.
+    if (method && ['POST', 'LOCK', 'PATCH'].includes(method) && AFTER_SENDING.has(failed.pattern.id) && !limits.nextUpstream.includes('non_idempotent') && limits.unbuffered !== 'grpc_pass') {
       return { status, final: true, why: `a ${method} that was already sent is not passed to another server without non_idempotent in *_next_upstream` };
     }
   }
   // Checked on nginx 1.22.1 (test/servers/explain-nginx-requests.test.ts, a PUT of 2 MB to a group of two): one
   // try, then 502, though the other server was never tried.
   if (limits?.unbuffered && AFTER_SENDING.has(failed.pattern.id)) {
+    // Before the keep-alive hedge below: ngx_http_upstream_next stops at request_sent && request_body_no_buffering
+    // whether the connection was reused or not (read in nginx's source; the reuse case was not run here). One server
+    // is said the simple way.
+    if (limits.unbuffered === 'grpc_pass' && limits.servers?.length === 1) return { status, final: true, why: 'the request had one server to go to' };
+    if (limits.unbuffered === 'grpc_pass') return { status, final: true, why: 'grpc_pass streams the request to the backend as it comes (gRPC requests are never buffered), so nginx could not pass a request it had begun to send to another server, whatever grpc_next_upstream lists' };
     return { status, final: true, why: `${limits.unbuffered} is off: nginx had begun to send the request (its body is read from the client as it goes), so it could not pass it to another server` };
   }
   // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused

@@ -29,6 +29,8 @@ const placeOf = (n: ConfigNode, from: string) => `${relative(dirname(from), n.fi
 
 /** A file included in many places would make an endless card: this many distinct values, then "and K more". */
 const MAX_ROWS = 3;
+/** Pass targets listed on an upstream block's name; a shared group can have hundreds. */
+const MAX_USERS = 10;
 
 /** "set here (line 7)", "inherited from conf.d/app.conf:3", "default", "not set". */
 export function describeOrigin(e: Effective, from: string): string {
@@ -251,6 +253,17 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
         cards.splice(0, 1, warning, ...same.map((u) => upstreamSummary(u, path, target)));
       }
       return { markdown: cards.join('\n\n---\n\n'), start: loc.arg.start, end: loc.arg.end };
+    }
+    // The name on the block's own line: the same card as on a pass target, and the places that send requests to it
+    // (an on-call engineer looking at the group wants to know which locations a dead server hurts).
+    const own = node.name === 'upstream' && d.block && loc.arg === d.args[0] ? upstreams.upstreams.find((u) => u.node === node) : undefined;
+    if (own) {
+      const users = upstreams.usersOf(own);
+      const shown = users.slice(0, MAX_USERS).map((t) => `- \`${text(t.node)}\` (${placeOf(t.node, path)})`);
+      const used = users.length
+        ? [`Used by ${users.length} pass target${users.length > 1 ? 's' : ''}:`, '', ...shown, ...(users.length > MAX_USERS ? [`- and ${users.length - MAX_USERS} more`] : [])].join('\n')
+        : 'No pass target of this configuration uses it.';
+      return { markdown: [upstreamSummary(own, path, target), used].join('\n\n'), start: loc.arg.start, end: loc.arg.end };
     }
     if (node.name === 'server' && node.parent?.name === 'upstream') {
       const key = loc.arg.value.split('=')[0];

@@ -24,6 +24,7 @@ import invalidRegex from '../nginx/invalid-regex';
 import unknownDirective from '../nginx/unknown-directive';
 import directiveNotInTargetVersion from '../nginx/directive-not-in-target-version';
 import undefinedCacheZone from '../nginx/undefined-cache-zone';
+import undefinedVariable from '../nginx/undefined-variable';
 import duplicateUpstreamName from '../nginx/duplicate-upstream-name';
 import duplicateCacheZone from '../nginx/duplicate-cache-zone';
 import sharedMemoryZoneConflict from '../nginx/shared-memory-zone-conflict';
@@ -49,6 +50,7 @@ export const addressRules: NginxRule[] = [
   unknownDirective,
   directiveNotInTargetVersion,
   undefinedCacheZone,
+  undefinedVariable,
   duplicateUpstreamName,
   duplicateCacheZone,
   sharedMemoryZoneConflict,

@@ -10,8 +10,9 @@ import proxyBufferingOff from '../nginx/proxy-buffering-off';
 import websocketHeadersMissing from '../nginx/websocket-headers-missing';
 import connectionUpgradeOnEveryRequest from '../nginx/connection-upgrade-on-every-request';
 import cachedErrorResponses from '../nginx/cached-error-responses';
+import typographicQuotes from '../nginx/typographic-quotes';
 
-/** Neighbours that produce the same errors: upstream keep-alive, header buffers, WebSocket, cached errors. */
+/** Neighbours that produce the same errors: upstream keep-alive, header buffers, WebSocket, cached errors, pasted typographic quotes. */
 export const neighbourRules: NginxRule[] = [
   upstreamKeepaliveIneffective,
   keepaliveTimeoutRacesBackend,
@@ -24,4 +25,5 @@ export const neighbourRules: NginxRule[] = [
   websocketHeadersMissing,
   connectionUpgradeOnEveryRequest,
   cachedErrorResponses,
+  typographicQuotes,
 ];

@@ -146,7 +146,11 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
   for (let k = 0; k < passes.length; k++) {
     const t = passes[k];
     const family = familyOf(t);
-    if (!family || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
+    // gRPC: listing 5xx codes in grpc_next_upstream changes nothing. nginx looks at a 5xx only after the request was
+    // sent, and passes no sent gRPC request on (grpc_pass streams every request body), nor counts the answer towards
+    // max_fails (nginx 1.22.1, test/servers/explain-nginx-grpc-retry.test.ts: with http_503 listed, a server
+    // answering 503 got the next request of its turn again, and its 503 reached the client).
+    if (!family || family === 'grpc' || t.module !== 'http' || !hasSpareServers(t.upstream)) continue;
     // With one try nginx passes nothing on, whatever the list says.
     if (singleTry(effectiveAt, t, family)) continue;
     const e = effectiveAt(t, NEXT_UPSTREAM_OF[family]);

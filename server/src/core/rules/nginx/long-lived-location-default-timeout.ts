@@ -1,4 +1,5 @@
 import type { TextEdit } from '../../finding';
+import { unlessIncluderSets } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule } from '../rule';
 import { locationMatch } from './addresses-support';
@@ -65,7 +66,8 @@ export default defineNginxRule({
       // variables, so it cannot differ for upgraded connections; the usual way out is a ping from the backend more
       // often than the timeout, or a location of its own for the WebSocket path.
       const catchAll = !location || (locationMatch(location).kind === 'prefix' && path === '/');
-      const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text})`;
+      // In a fragment checked on its own, the configuration that includes it may set the timeout: the default is only likely.
+      const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text}${unlessIncluderSets(ctx.config)})`;
       const message =
         kind === 'websocket'
           ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`

@@ -73,6 +73,24 @@ export function headerLinesOf(eff: Effective) {
 export type HeaderLines = ReturnType<typeof headerLines>;
 
 /**
+ * Whether a proxy_set_header line added at the level `headers` were looked up for could stop lines this file does not
+ * show from being sent. nginx inherits proxy_set_header into a level only while that level sets none, so a fix copies
+ * the inherited lines down with the new one. In a file checked on its own (conf.d/app.conf, no nginx.conf in sight that
+ * includes it) the configuration that includes it may set more: when no level of the file sets any, or the lines in
+ * force are the file's top level (the includer's own level, where it may write others), the copy is incomplete and
+ * the new line drops the rest (http {}'s `proxy_set_header Host $host;` no longer sent: the backend got
+ * `Host: <group name>`, checked on nginx 1.22.1). Such a fix is offered, not applied by --fix.
+ */
+export function includerHeadersUnseen(config: Pick<NginxConfig, 'rootContext'>, headers: Pick<HeaderLines, 'origin' | 'nodes'>): boolean {
+  if (config.rootContext === 'main' || headers.origin === 'here') return false;
+  return headers.nodes.length === 0 || headers.nodes.some((n) => n.parent === null);
+}
+
+/** What a fix title adds when includerHeadersUnseen(): what the user must do before applying it. */
+export const COPY_INCLUDER_HEADERS =
+  'first copy here any proxy_set_header lines the configuration that includes this file sets above it: nginx stops inheriting them once this level sets one';
+
+/**
  * The `map` block that defines `$name` (maps are global to the http module). nginx accepts a second map for the same
  * variable without a word, and the last one read wins for every server (nginx 1.22.1: two maps giving "first" and
  * "second", `return 200 $v` answered "second"): two sites that each paste the WebSocket map into their own file get

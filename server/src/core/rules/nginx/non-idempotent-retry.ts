@@ -54,7 +54,11 @@ export default defineNginxRule({
     if (atLeast(ctx.target.version, '1.9.13') === false) return;
     for (const name of NEXT_UPSTREAM) {
       for (const node of ctx.nodes(name)) {
-        if (node.context.startsWith('stream')) continue;
+        // gRPC requests are never sent twice: grpc_pass streams every request body, and nginx passes no request it
+        // has begun to send to another server (nginx 1.22.1, test/servers/explain-nginx-grpc-retry.test.ts: with
+        // `error timeout invalid_header non_idempotent`, 502 and the second server never reached). The flag changes
+        // nothing there.
+        if (node.context.startsWith('stream') || name === 'grpc_next_upstream') continue;
         const arg = node.directive.args.find((a) => a.value === 'non_idempotent');
         if (!arg) continue;
         // nginx ORs every line of the level into one set of flags, and "off" on any of them leaves only "off"

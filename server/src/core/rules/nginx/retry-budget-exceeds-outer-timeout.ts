@@ -59,8 +59,14 @@ export default defineNginxRule({
       // nginx starts another try only while less than *_next_upstream_timeout has passed since the first
       // (0 = no limit), and the try it starts runs to its own timeouts
       // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream_timeout).
-      const attempts = budget.ms > 0 ? Math.min(tries, Math.max(1, Math.ceil(budget.ms / per))) : tries;
-      const worst = attempts * per;
+      // gRPC: a try whose read timed out had sent its request, and nginx passes no sent gRPC request on (grpc_pass
+      // streams every request body; nginx 1.22.1, test/servers/explain-nginx-grpc-retry.test.ts). Only failed
+      // connects chain, and the try that connects may then wait its whole read timeout.
+      const grpc = m === 'grpc';
+      const chained = grpc ? (socket ? 0 : connect.ms) : per;
+      if (chained === 0) continue;
+      const attempts = budget.ms > 0 ? Math.min(tries, Math.max(1, Math.ceil(budget.ms / chained))) : tries;
+      const worst = grpc ? attempts * chained + read.ms : attempts * per;
       if (attempts < 2 || worst < outer) continue;
 
       const limits = [
@@ -69,7 +75,9 @@ export default defineNginxRule({
       ].filter(Boolean);
       const message =
         `${site.pass.directive} to "${up.name}" (${usable} servers${limits.length ? ', ' + limits.join(', ') : ', no retry limit'}) can try ${attempts} servers one after another, ` +
-        `each for up to ${socket ? `${read.text} to read (connecting to a UNIX socket never waits)` : `${connect.text} to connect + ${read.text} to read`}: up to ${seconds(worst)} before nginx answers, ` +
+        (grpc
+          ? `each for up to ${connect.text} to connect, and the one that connects for up to ${read.text} to read (a gRPC request that was sent is never passed to another server): up to ${seconds(worst)} before nginx answers, `
+          : `each for up to ${socket ? `${read.text} to read (connecting to a UNIX socket never waits)` : `${connect.text} to connect + ${read.text} to read`}: up to ${seconds(worst)} before nginx answers, `) +
         `not below the ${seconds(outer)} idle timeout of the load balancer in front of nginx, so clients get the load balancer's 504 while nginx is still retrying`;
 
       const suggestions: Fix[] = [];

@@ -1,9 +1,9 @@
 import type { Fix, RelatedLocation, TextEdit } from '../../finding';
 import { replaceSpan } from '../../fix';
-import type { ConfigNode } from '../../model/nginx-tree';
+import { type ConfigNode, unlessIncluderSets } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { COPY_INCLUDER_HEADERS, deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, includerHeadersUnseen, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
 import { isSharedFile, unlessShared } from './shared-files';
 
 interface Problem {
@@ -112,7 +112,8 @@ function suggestion(ctx: NginxRuleContext, t: PassTarget, r: ReturnType<typeof k
       } else extra.push('proxy_set_header Connection "";');
     } else {
       edits.push(...headerEdits(headers, anchor, ['proxy_set_header Connection "";'], close, extra));
-      return unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry), edits });
+      const note = includerHeadersUnseen(ctx.config, headers) ? `; ${COPY_INCLUDER_HEADERS}` : '';
+      return unlessShared(ctx.config, { title: withMap(title, edits.length, !!r.emptyMapEntry) + note, edits });
     }
   }
   if (extra.length) edits.push(insertAfter(anchor, extra));
@@ -178,7 +179,14 @@ export default defineNginxRule({
           if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
           if (p.via) related.push({ path: p.via.file.path, start: p.via.directive.start, end: p.via.directive.end, message: `this location sends it with: ${text(p.via)}` });
         }
-        const inEffect = `no ${lacking} in effect here`;
+        // In a fragment checked on its own, a line it lacks may come from the configuration that includes it: said so
+        // when every missing one could (proxy_http_version written nowhere in the file; no header line of the file
+        // between the location and the includer's levels). One that cannot makes the finding sure either way.
+        const fromAbove =
+          ctx.config.rootContext !== 'main' &&
+          (!wantVersion || !version.node) &&
+          (!needsConnection || includerHeadersUnseen(ctx.config, headers));
+        const inEffect = `no ${lacking} in effect here${fromAbove ? unlessIncluderSets(ctx.config, missingCount > 1) : ''}`;
         const defaults = !missingCount ? '' : conditional ? ` (${inEffect})` : ` (${missingCount > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${inEffect})`;
         const message = conditional
           ? `${kaSays}on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
@@ -187,6 +195,7 @@ export default defineNginxRule({
         const ws = webSocketGap(ctx, t, { headers, version });
         const fixLines = wantVersion ? ['proxy_http_version 1.1;'] : [];
         let fix: Fix | undefined;
+        let unsafe: Fix | undefined;
         const anchor = settingsAnchor(t.node);
         // The lines go to the anchor's level: the pass's own unless the pass sits in an `if`.
         const levelHeaders = anchor.parent === scope ? headers : headerLines(ctx, anchor.parent);
@@ -198,10 +207,13 @@ export default defineNginxRule({
           // when there are some (a proxy_set_header here drops every one set at an outer level).
           const adds = [wantVersion ? 'proxy_http_version 1.1' : '', needsConnection ? 'proxy_set_header Connection ""' : ''].filter(Boolean).join(' and ');
           const keeps = needsConnection && levelHeaders.origin === 'inherited' && levelHeaders.nodes.length ? ' (keeping the inherited headers)' : '';
-          fix = unlessShared(ctx.config, { title: `Add ${adds}${keeps}`, edits });
+          const built = unlessShared(ctx.config, { title: `Add ${adds}${keeps}`, edits });
+          // In a fragment the headers it would keep may not be all of them: offered with what to do first, never applied by --fix.
+          if (built && needsConnection && includerHeadersUnseen(ctx.config, levelHeaders)) unsafe = { title: `Add ${adds}; ${COPY_INCLUDER_HEADERS}`, edits };
+          else fix = built;
           if (fix) fixedLevels.add(anchor.parent);
         }
-        const offered = fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders);
+        const offered = unsafe ?? (fix || ws || (allMissing && levelTaken) ? undefined : suggestion(ctx, t, r, wantVersion, levelHeaders));
         ctx.report({
           node: written?.node ?? t.node,
           message,

@@ -3,7 +3,7 @@ import { replaceSpan, withInheritedLines } from '../../fix';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { connectionCarriesUpgrade, connectionMapEdit, deleteLine, headerLines, insertAfter, mapDefining, mapValueForEmpty, settingsAnchor, text, webSocketGap, type WebSocketGap } from './neighbours-support';
+import { connectionCarriesUpgrade, connectionMapEdit, COPY_INCLUDER_HEADERS, deleteLine, headerLines, includerHeadersUnseen, insertAfter, mapDefining, mapValueForEmpty, settingsAnchor, text, webSocketGap, type WebSocketGap } from './neighbours-support';
 import { isSharedFile, sharedNote } from './shared-files';
 
 /** The Connection value to write, and the edit that defines it when the map is not there yet. */
@@ -90,7 +90,10 @@ function buildFix(ctx: NginxRuleContext, t: PassTarget, gap: WebSocketGap): Buil
   const lines = inherited && add.length ? withInheritedLines(copied, add) : add;
   if (extra.length || lines.length) edits.push(insertAfter(anchor, [...extra, ...lines]));
   if (headerNames.length) does.push(`${headerNames.join(' and ')} header${headerNames.length > 1 ? 's' : ''}`);
-  const fix: Fix = { title: `Pass the WebSocket upgrade on (${does.join(', ')}${copied.length ? '; inherited headers kept' : ''})`, edits };
+  // A new header line in a fragment may hide lines of the configuration that includes it, which it cannot copy.
+  const unseen = add.length > 0 && includerHeadersUnseen(ctx.config, headers);
+  if (unseen) safe = false;
+  const fix: Fix = { title: `Pass the WebSocket upgrade on (${does.join(', ')}${unseen ? `); ${COPY_INCLUDER_HEADERS}` : `${copied.length ? '; inherited headers kept' : ''})`}`, edits };
   // Last guard (the map goes into the http block's file): nothing is written into a file included from several places.
   const sharedEdit = edits.find((e) => isSharedFile(ctx.config, e.path));
   if (sharedEdit) return { safe: false, blocked: `the change would write into ${sharedEdit.path.split('/').slice(-2).join('/')}, which is included from several places; no fix is offered` };

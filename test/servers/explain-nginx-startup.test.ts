@@ -1,0 +1,49 @@
+// explain on what the real nginx 1.22.1 says when it refuses a configuration (`nginx -t`, a failed reload): each
+// [emerg] line is known, said to be a start-up failure, and names the rule that catches its cause; and that rule
+// reports the configuration nginx refused. Before, only "host not found in upstream" was known, and the lines an
+// on-call engineer pastes after a failed reload were "not known to proxylint".
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
+import { lintText, nginxTestText, requireBinary } from '../helpers';
+
+requireBinary('nginx');
+
+const http = (body: string) => `events {}\nhttp {\n${body}\n}\n`;
+const loc = (lines: string) => http(`server {\n    listen 127.0.0.1:18810;\n    location / {\n        ${lines}\n    }\n}`);
+
+const CASES: [string, string, string][] = [
+  ['nginx-buffer-arithmetic', loc('proxy_buffer_size 16k;\n        proxy_pass http://127.0.0.1:18811;'), 'buffer-size-arithmetic'],
+  ['nginx-buffer-arithmetic', loc('proxy_buffers 1 4k;\n        proxy_pass http://127.0.0.1:18811;'), 'buffer-size-arithmetic'],
+  ['nginx-invalid-upstream-address', loc('proxy_pass http://127.0.0.1:99999;'), 'invalid-upstream-address'],
+  ['nginx-invalid-upstream-address', loc('grpc_pass http://grpcapp;'), 'pass-scheme-mismatch'],
+  ['nginx-invalid-url-prefix', loc('proxy_pass ftp://127.0.0.1:18811;'), 'pass-scheme-mismatch'],
+  ['nginx-uri-part-not-allowed', http('upstream app { server 127.0.0.1:18811; }\nserver {\n    listen 127.0.0.1:18810;\n    location ~ ^/api {\n        proxy_pass http://app/v1/;\n    }\n}'), 'uri-part-not-allowed'],
+  ['nginx-unknown-directive', loc('grpc_buffers 8 4k;\n        grpc_pass 127.0.0.1:18811;'), 'unknown-directive'],
+  ['nginx-unknown-cache-zone', loc('proxy_cache nozone;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-cache-zone'],
+  ['nginx-duplicate-upstream', http('upstream app { server 127.0.0.1:18811; }\nupstream app { server 127.0.0.1:18812; }'), 'duplicate-upstream-name'],
+  ['nginx-duplicate-directive', loc('proxy_read_timeout 10s;\n        proxy_read_timeout 20s;\n        proxy_pass http://127.0.0.1:18811;'), 'duplicate-directive'],
+  ['nginx-directive-not-allowed', http('proxy_pass http://127.0.0.1:18811;'), 'directive-not-allowed-here'],
+  ['nginx-invalid-arguments', loc('proxy_read_timeout 10s\n        proxy_pass http://127.0.0.1:18811;'), 'syntax-error'],
+  ['nginx-unknown-variable', loc('proxy_set_header Connection $connection_upgrade;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-variable'],
+];
+
+for (const [id, conf, rule] of CASES) {
+  test(`explain knows nginx -t's [emerg] line as ${id}, and ${rule} reports its configuration`, () => {
+    const t = nginxTestText(conf);
+    assert.ok(!t.ok, `nginx -t accepted:\n${conf}`);
+    const line = t.output.split('\n').find((l) => l.includes('[emerg]'));
+    assert.ok(line, t.output);
+    const e = explainLogLine(line!);
+    assert.equal(e?.pattern.id, id, line);
+    assert.deepEqual(e!.pattern.statuses, ['startup-failure']);
+    assert.ok(e!.pattern.rules.includes(rule), `${id} names ${e!.pattern.rules.join(', ')}`);
+    assert.ok(lintText(conf).findings.some((f) => f.ruleId === rule), `${rule} is silent on:\n${conf}`);
+  });
+}
+
+test('explain does not take a runtime line for a start-up failure', () => {
+  // The same words at [error] level come from a request (a variable pass target with a bad port): not an [emerg].
+  const e = explainLogLine('2026/11/24 03:10:01 [error] 811#811: *42 invalid port in upstream "app:99999", client: 10.1.2.3, server: a, request: "GET / HTTP/1.1", host: "a"');
+  assert.notEqual(e?.pattern.statuses[0], 'startup-failure');
+});
