@@ -16,7 +16,7 @@ type Module = 'http' | 'stream';
 const STOCK_MODULES = /(^|\/)ngx_(stream|mail|http_geoip|stream_geoip|http_image_filter|http_xslt_filter|http_perl|http_js|stream_js|otel)_module\.so$/;
 
 /** Directives that define the variable named by one of their arguments: which one. */
-const DEFINES: Record<string, (args: string[]) => string | undefined> = {
+const DEFINES = new Map<string, (args: string[]) => string | undefined>(Object.entries({
   set: (a) => a[0],
   map: (a) => a[1],
   geo: (a) => (a.length === 1 ? a[0] : a[1]),
@@ -25,21 +25,23 @@ const DEFINES: Record<string, (args: string[]) => string | undefined> = {
   js_set: (a) => a[0],
   js_var: (a) => a[0],
   auth_request_set: (a) => a[0],
-};
+}));
 
 /**
  * Directives whose arguments nginx compiles as values with variables, and which of them (checked on nginx 1.22.1: each
  * stops `nginx -t` with `unknown "nope" variable` when it uses $nope). Left out on purpose: regular expressions
  * (location, the pattern of `if` and `rewrite`, a `~` proxy_redirect), map keys and server_name, where a "$" is text.
  */
-const USES: Record<string, 'all' | 'from1' | 'last' | 'first'> = {
+type Which = 'all' | 'from1' | 'last' | 'first';
+// Maps, not objects: a line named "constructor" or "toString" must not find Object's own members.
+const USES = new Map<string, Which>(Object.entries<Which>({
   proxy_set_header: 'from1', grpc_set_header: 'from1', fastcgi_param: 'from1', uwsgi_param: 'from1', scgi_param: 'from1',
   add_header: 'from1', add_trailer: 'from1', auth_request_set: 'from1', set: 'from1', rewrite: 'from1', log_format: 'from1',
   proxy_pass: 'all', grpc_pass: 'all', fastcgi_pass: 'all', uwsgi_pass: 'all', scgi_pass: 'all', try_files: 'all', root: 'all',
   alias: 'all', return: 'all', proxy_redirect: 'all', proxy_cache_key: 'all', fastcgi_cache_key: 'all', uwsgi_cache_key: 'all',
   scgi_cache_key: 'all', proxy_cache_bypass: 'all', proxy_no_cache: 'all', fastcgi_cache_bypass: 'all', fastcgi_no_cache: 'all',
   error_page: 'last', limit_req_zone: 'first', limit_conn_zone: 'first', map: 'first', if: 'first',
-};
+}));
 
 /** `$name` and `${name}` references in a value; names are letters, digits and "_". */
 const REF = /\$(?:\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g;
@@ -57,41 +59,43 @@ const varName = (arg: string | undefined): string | undefined => {
   return m ? m[1].toLowerCase() : undefined;
 };
 
-/** The arguments of `node` that nginx compiles as values, by USES. */
-function usedArgs(node: ConfigNode): ConfigNode['directive']['args'] {
-  const args = node.directive.args;
-  const which = USES[node.name];
-  if (!which || !args.length) return [];
-  if (node.name === 'if') {
-    // Only a condition that is a variable on its own or the left side of a test: `($nope)`, `($nope = x)`. The
-    // parser gives the "(" with the first word.
-    const first = args[0];
-    return /^\(?\$[A-Za-z0-9_]+\)?$/.test(first.value) || /^\(\$/.test(first.value) ? [first] : [];
-  }
-  if (node.name === 'log_format') return args.slice(1).filter((a) => !a.value.startsWith('escape='));
-  if (node.name === 'proxy_redirect') return args.filter((a) => !a.value.startsWith('~'));
-  if (which === 'from1') return args.slice(1);
-  if (which === 'last') return args.slice(-1);
-  if (which === 'first') return args.slice(0, 1);
-  return args;
+/**
+ * Whether argument k of a line of `name` is one nginx compiles as a value, by USES (`which` is its entry). Asked per
+ * argument rather than by slicing the list: every line of a large configuration with such a name comes here.
+ */
+function isUsedArg(name: string, which: Which, args: ConfigNode['directive']['args'], k: number): boolean {
+  const value = args[k].value;
+  // Only a condition that is a variable on its own or the left side of a test: `($nope)`, `($nope = x)`. The
+  // parser gives the "(" with the first word.
+  if (name === 'if') return k === 0 && (/^\(?\$[A-Za-z0-9_]+\)?$/.test(value) || /^\(\$/.test(value));
+  if (name === 'log_format') return k >= 1 && !value.startsWith('escape=');
+  if (name === 'proxy_redirect') return !value.startsWith('~');
+  if (which === 'from1') return k >= 1;
+  if (which === 'last') return k === args.length - 1;
+  if (which === 'first') return k === 0;
+  return true;
 }
 
 /** What a configuration defines, per module: set/map/geo/…, named captures, and the `$name` arguments of directives nginx does not know (a module's). */
 function definedNames(ctx: NginxRuleContext): Record<Module, Set<string>> {
   const out: Record<Module, Set<string>> = { http: new Set(), stream: new Set() };
   const all = ctx.config.all;
+  // Every line of the configuration passes here once: no array per line, and the module (a walk up the blocks) only
+  // for the few lines that define a name.
   for (let k = 0; k < all.length; k++) {
     const node = all[k];
-    const mod = moduleAt(node);
-    const values = node.directive.args.map((a) => a.value);
-    const def = DEFINES[node.name];
-    const named = def ? varName(def(values)) : undefined;
-    if (named) out[mod].add(named);
+    const args = node.directive.args;
+    const def = DEFINES.get(node.name);
+    const named = def ? varName(def(args.map((a) => a.value))) : undefined;
+    if (named) out[moduleAt(node)].add(named);
     // Not nginx's: a third-party module's directive may define any variable it names.
-    const foreign = !nginxDirective(node.name) && node.parent?.name !== 'map' && node.parent?.name !== 'geo' && node.parent?.name !== 'split_clients';
-    for (const v of [node.name, ...values]) {
-      if (v.includes('(?')) for (const m of v.matchAll(CAPTURE)) out[mod].add((m[1] ?? m[2]).toLowerCase());
-      if (foreign && v.includes('$')) for (const m of v.matchAll(REF)) out[mod].add((m[1] ?? m[2]).toLowerCase());
+    let foreign: boolean | undefined;
+    for (let j = -1; j < args.length; j++) {
+      const v = j < 0 ? node.name : args[j].value;
+      if (v.includes('(?')) for (const m of v.matchAll(CAPTURE)) out[moduleAt(node)].add((m[1] ?? m[2]).toLowerCase());
+      if (!v.includes('$')) continue;
+      foreign ??= !nginxDirective(node.name) && node.parent?.name !== 'map' && node.parent?.name !== 'geo' && node.parent?.name !== 'split_clients';
+      if (foreign) for (const m of v.matchAll(REF)) out[moduleAt(node)].add((m[1] ?? m[2]).toLowerCase());
     }
   }
   return out;
@@ -120,15 +124,23 @@ export default defineNginxRule({
     let defined: Record<Module, Set<string>> | undefined;
     const all = ctx.config.all;
     const reported = new Set<string>();
+    // Values already found to use only known variables, per module: most lines repeat a few ($host, $remote_addr,
+    // $proxy_add_x_forwarded_for), and a large configuration has tens of thousands of them.
+    const known: Record<Module, Set<string>> = { http: new Set(), stream: new Set() };
     for (let k = 0; k < all.length; k++) {
       const node = all[k];
-      if (!(node.name in USES) || node.file.path.endsWith('.template')) continue;
+      const which = USES.get(node.name);
+      if (!which || node.file.path.endsWith('.template')) continue;
       // A map's entries are not its own directives: the value of each (`default $x;`, `key $x;`) is compiled too.
       const inMap = node.parent?.name === 'map';
       if (!inMap && !nginxDirective(node.name)) continue;
-      const mod = moduleAt(node);
       if (node.context.startsWith('mail')) continue;
-      for (const arg of usedArgs(node)) check(node, arg, mod);
+      // Most lines hold no "$": the module (a walk up the blocks) is worked out only for those that do.
+      const args = node.directive.args;
+      let mod: Module | undefined;
+      for (let j = 0; j < args.length; j++) {
+        if (args[j].value.includes('$') && isUsedArg(node.name, which, args, j)) check(node, args[j], (mod ??= moduleAt(node)));
+      }
     }
     // Values of map entries: `default $nope;` stops nginx as well.
     for (const map of ctx.nodes('map')) {
@@ -140,7 +152,9 @@ export default defineNginxRule({
     }
 
     function check(node: ConfigNode, arg: ConfigNode['directive']['args'][number], mod: Module) {
-      if (!arg.value.includes('$') || TEMPLATE_MARKUP.test(arg.raw)) return;
+      if (!arg.value.includes('$') || known[mod].has(arg.raw)) return;
+      if (TEMPLATE_MARKUP.test(arg.raw)) return void known[mod].add(arg.raw);
+      let unknown = false;
       for (const m of arg.value.matchAll(REF)) {
         // `$1`…`$9` unbraced are captures of one digit: `$1index` is $1 then "index", `$10` is $1 then "0" (nginx 1.22.1
         // accepts both; it refuses `$0` and `${1}`, which are names).
@@ -149,6 +163,7 @@ export default defineNginxRule({
         if (isBuiltinNginxVariable(name, mod)) continue;
         defined ??= definedNames(ctx);
         if (defined[mod].has(name)) continue;
+        unknown = true;
         const at = arg.raw.indexOf(m[0]);
         const start = at >= 0 ? arg.start + at : arg.start;
         const end = at >= 0 ? start + m[0].length : arg.end;
@@ -157,6 +172,7 @@ export default defineNginxRule({
         reported.add(key);
         report(node, { start, end }, name, mod, defined[mod], m[1] !== undefined);
       }
+      if (!unknown) known[mod].add(arg.raw);
     }
 
     function report(node: ConfigNode, span: { start: number; end: number }, name: string, mod: Module, own: Set<string>, braced: boolean) {
