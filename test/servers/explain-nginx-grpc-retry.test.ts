@@ -7,31 +7,17 @@
 // and knew nothing of the RST_STREAM line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, constants, createServer, type Http2Server } from 'node:http2';
+import { constants, createServer, type Http2Server } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { requireBinary, runCli } from '../helpers';
+import { h2request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
 
-/** One gRPC-like POST over cleartext HTTP/2 (prior knowledge): the status nginx answered. */
-function h2post(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const session = connect(`http://127.0.0.1:${port}`);
-    const timer = setTimeout(() => (session.destroy(), reject(new Error('no answer in 10 s'))), 10_000);
-    session.on('error', (e) => (clearTimeout(timer), reject(e)));
-    const req = session.request({ ':path': path, ':method': 'POST', 'content-type': 'application/grpc' });
-    req.on('response', (headers) => {
-      clearTimeout(timer);
-      req.resume();
-      req.on('end', () => session.close());
-      resolve(Number(headers[':status']));
-    });
-    req.on('error', (e) => (clearTimeout(timer), reject(e)));
-    req.end('x');
-  });
-}
+/** One gRPC-like POST (a body, content-type application/grpc): the status nginx answered. */
+const grpcCall = (port: number, path: string) => h2request(port, path, 'POST', { 'content-type': 'application/grpc' }, 'x');
 
 /** An HTTP/2 backend that answers 200 (or `status`), or resets every stream with INTERNAL_ERROR. */
 async function h2backend(reset: boolean, status = 200): Promise<{ server: Http2Server; address: string; streams: number }> {
@@ -73,7 +59,7 @@ test('explain: a gRPC request nginx began to send is not passed to another serve
   const nginx = await startNginx(setup);
   try {
     // The first request to each group goes to its first server (round robin from the start).
-    const got = { c: await h2post(setup.port, '/c/Svc/Call'), r: await h2post(setup.port, '/r/Svc/Call') };
+    const got = { c: await grpcCall(setup.port, '/c/Svc/Call'), r: await grpcCall(setup.port, '/r/Svc/Call') };
     await new Promise((r) => setTimeout(r, 300));
     const log = nginx.errorLog();
     assert.deepEqual(got, { c: 502, r: 502 }, log);
@@ -119,7 +105,7 @@ test('grpc_next_upstream http_503 neither passes a 503 on nor takes the server o
 `);
   const nginx = await startNginx(setup);
   try {
-    const got = [await h2post(setup.port, '/Svc/Call'), await h2post(setup.port, '/Svc/Call'), await h2post(setup.port, '/Svc/Call')];
+    const got = [await grpcCall(setup.port, '/Svc/Call'), await grpcCall(setup.port, '/Svc/Call'), await grpcCall(setup.port, '/Svc/Call')];
     assert.deepEqual(got, [503, 200, 503], nginx.errorLog());
     assert.equal(busy.streams, 2);
     assert.equal(ok.streams, 1);

@@ -4,30 +4,12 @@
 // what the client got is sure, and said the same way for both.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:http2';
 import { requireBinary, runCli } from '../helpers';
+import { h2request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
 import { startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
-
-/** One HTTP/2 GET over cleartext (prior knowledge): the status nginx answered. */
-function h2get(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const session = connect(`http://127.0.0.1:${port}`);
-    const timer = setTimeout(() => (session.destroy(), reject(new Error('no answer in 10 s'))), 10_000);
-    session.on('error', (e) => (clearTimeout(timer), reject(e)));
-    const req = session.request({ ':path': path, ':method': 'GET' });
-    req.on('response', (headers) => {
-      clearTimeout(timer);
-      req.resume();
-      req.on('end', () => session.close());
-      resolve(Number(headers[':status']));
-    });
-    req.on('error', (e) => (clearTimeout(timer), reject(e)));
-    req.end();
-  });
-}
 
 interface EntryJson {
   id: string;
@@ -50,7 +32,7 @@ test('explain: grpc_pass to an HTTP/1 backend ("too large http2 frame") and to o
 `);
   const nginx = await startNginx(setup);
   try {
-    const got = { h1: await h2get(setup.port, '/h1'), closer: await h2get(setup.port, '/closer') };
+    const got = { h1: await h2request(setup.port, '/h1'), closer: await h2request(setup.port, '/closer') };
     await new Promise((r) => setTimeout(r, 300));
     const log = nginx.errorLog();
     assert.deepEqual(got, { h1: 502, closer: 502 }, log);

@@ -1,3 +1,4 @@
+import { connect as h2connect } from 'node:http2';
 import { connect } from 'node:net';
 
 export interface RequestSpec {
@@ -129,4 +130,25 @@ export function stalledReader(spec: RequestSpec): { close(): void } {
 export function describe(r: Response): string {
   if (typeof r.status === 'number') return r.truncated ? `${r.status} truncated` : String(r.status);
   return r.status;
+}
+
+/**
+ * One request over cleartext HTTP/2 with prior knowledge (as gRPC clients connect), with `body` when given: the
+ * status nginx answered. Gives up after 10 s.
+ */
+export function h2request(port: number, path: string, method: 'GET' | 'POST' = 'GET', headers: Record<string, string> = {}, body?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const session = h2connect(`http://127.0.0.1:${port}`);
+    const timer = setTimeout(() => (session.destroy(), reject(new Error('no answer in 10 s'))), 10_000);
+    session.on('error', (e) => (clearTimeout(timer), reject(e)));
+    const req = session.request({ ':path': path, ':method': method, ...headers });
+    req.on('response', (h) => {
+      clearTimeout(timer);
+      req.resume();
+      req.on('end', () => session.close());
+      resolve(Number(h[':status']));
+    });
+    req.on('error', (e) => (clearTimeout(timer), reject(e)));
+    req.end(body);
+  });
 }
