@@ -1,3 +1,48 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/server/cli.js');
+// Loads the CLI bundle with the V8 code cache that `node esbuild.mjs` builds beside it (dist/server/cli.cache; see
+// scripts/code-cache.js). Compiling the 1.2 MB bundle and the functions a run uses is most of what a small run costs
+// after Node's own start-up; with the cache, V8 takes them ready-made. V8 checks the cache against the source, its own
+// version and its flags, and compiles as usual when any differs (another Node, NODE_OPTIONS) or the file is missing
+// or damaged: the cache can make a run faster, never different. Nothing here writes a file.
+// V8's own check of the source looks at its length only, so a rebuilt bundle of the same length would be given the
+// old bundle's code. Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see
+// esbuild.mjs) and the cache with the same id: a cache from another build is not used.
+const fs = require('node:fs');
+const path = require('node:path');
+const Module = require('node:module');
+const vm = require('node:vm');
+
+const file = path.join(__dirname, '..', 'dist', 'server', 'cli.js');
+// The language server is its own bundle, loaded by the CLI bundle; only the CLI's flags match the cache's.
+const lsp = process.argv[2] === 'lsp';
+if (!lsp) {
+  // The flag the CLI sets for itself (server/src/node/cli.ts), set before compiling: V8 accepts a cache only under
+  // the flags it was made with, and the cache is made under this one.
+  require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+}
+let source;
+let cachedData;
+try {
+  source = fs.readFileSync(file, 'utf8');
+  if (!lsp) {
+    const id = /^\/\/ proxylint build ([0-9a-f-]{36})\n/.exec(source.slice(0, 80))?.[1];
+    const cache = id && fs.readFileSync(file.replace(/\.js$/, '.cache'));
+    if (cache && cache.subarray(0, 36).toString('latin1') === id) cachedData = cache.subarray(36);
+  }
+} catch {
+  // No bundle: require() below says so in Node's words. No cache: compile as usual.
+}
+if (source === undefined) {
+  require(file);
+} else {
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  if (process.env.PROXYLINT_DEBUG_CODE_CACHE) process.stderr.write(`proxylint: code cache ${cachedData === undefined ? 'not used' : script.cachedDataRejected ? 'rejected' : 'accepted'}\n`);
+  const mod = new Module(file, module);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  mod.loaded = true;
+  // The training run (scripts/code-cache.js) makes the cache from this script once its run has compiled what it uses.
+  if (typeof global.__proxylintCodeCache === 'function') global.__proxylintCodeCache(script);
+  script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
+}
