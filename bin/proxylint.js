@@ -5,8 +5,8 @@
 // after Node's own start-up; with the cache, V8 takes them ready-made. V8 checks the cache against the source, its own
 // version and its flags, and compiles as usual when any differs (another Node, NODE_OPTIONS) or the file is missing
 // or damaged: the cache can make a run faster, never different. Nothing here writes a file.
-// V8's own check of the source looks at its length only, so a rebuilt bundle of the same length would be given the
-// old bundle's code. Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see
+// V8's own check of the source looks at its length only: on Node 20.20.2 a cache made for `return 1+2` is accepted
+// for `return 1+3` and the script returns 3. A rebuilt bundle of the same length would run the old bundle's code. Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see
 // esbuild.mjs) and the cache with the same id: a cache from another build is not used.
 const fs = require('node:fs');
 const path = require('node:path');
