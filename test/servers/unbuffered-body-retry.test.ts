@@ -102,7 +102,7 @@ test('the retry rules say what request buffering off leaves out', () => {
   const [fiveXx] = messages(unbuffered, 'failover-ignores-5xx');
   assert.match(fiveXx, /proxy_request_buffering off here, listing the codes helps only requests without a body/);
   const [disables] = messages(unbuffered, 'unbuffered-body-disables-retry');
-  assert.match(disables, /its own 5xx answer, whatever proxy_next_upstream lists \(non_idempotent/);
+  assert.match(disables, /or the 500\/502\/503\/504 it answered, whatever proxy_next_upstream lists \(non_idempotent/);
 
   // With buffering on (the default, or written), the 5xx finding keeps its plain message.
   for (const text of [conf(''), conf('            proxy_request_buffering on;\n')]) {
