@@ -219,8 +219,9 @@ export interface RetryLimits {
    */
   reuses?: boolean;
   /**
-   * `*_request_buffering off` in force: nginx passes no request it has begun to send to another server
-   * (ngx_http_upstream_next: `u->request_sent && r->request_body_no_buffering`), whatever its method.
+   * `*_request_buffering off` in force: nginx passes no request it has begun to send while its body was still arriving
+   * to another server (ngx_http_upstream_next: `u->request_sent && r->request_body_no_buffering`), whatever its method;
+   * a request without a body, or whose body came whole with the header, is buffered and passed on as usual.
    */
   unbuffered?: string;
 }
