@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { lintText, nginxTest, nginxTestText, tempTree } from '../helpers';
-import { fixtureDir } from './rule-harness';
+import { fixtureDir, lintFixture } from './rule-harness';
 
 const ID = 'undefined-variable';
 const dir = fixtureDir({ server: 'nginx', id: ID } as never);
@@ -67,4 +67,27 @@ test(`${ID}: a typo of a variable the configuration defines is offered its spell
 
 test(`${ID}: a template's variables are filled in by envsubst before nginx reads it`, () => {
   assert.deepEqual(found('events {}\nhttp {\n    server {\n        listen ${NGINX_PORT};\n        location / { proxy_pass http://${BACKEND_HOST}; }\n    }\n}\n', { path: 'templates/default.conf.template' }), []);
+});
+
+test(`${ID}: with a target version, variables newer than it are unknown, as the real nginx 1.22.1 says (version.conf)`, () => {
+  const path = join(dir, 'version.conf');
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const marked = lines.map((l, k) => (l.includes(`# expect: ${ID}`) ? k : -1)).filter((k) => k >= 0);
+  const findings = lintFixture(path).findings.filter((f) => f.ruleId === ID);
+  assert.deepEqual(findings.map((f) => text.slice(0, f.start).split('\n').length - 1), marked);
+  for (const f of findings) assert.match(f.message, /nginx 1\.22\.1 has no \$\w+: it came with nginx \d/);
+  // Without the version header, nothing: a name some nginx release has is accepted.
+  assert.equal(found(text.replace(/^# proxylint-test:.*$/m, '')).length, 0);
+  for (const k of marked) {
+    const stripped = lines.map((l, j) => (marked.includes(j) && j !== k ? `#${l}` : l)).join('\n');
+    const t = nginxTestText(stripped);
+    const said = /\[emerg\] (.*?)(?: in \/.*)?$/m.exec(t.output)?.[1];
+    assert.ok(!t.ok && said, `nginx -t accepted line ${k + 1}: ${t.output}`);
+    const name = /unknown "(\w+)" variable/.exec(said!)?.[1];
+    assert.ok(name && lines[k].includes(`$${name}`), `line ${k + 1}: ${said}`);
+  }
+  // And with every marked line commented out, nginx 1.22.1 takes the rest ($ssl_curve, $request_id, $session_time).
+  const rest = nginxTestText(lines.map((l, j) => (marked.includes(j) ? `#${l}` : l)).join('\n'));
+  assert.ok(rest.ok, rest.output);
 });

@@ -145,7 +145,7 @@ export const FLOW_FAMILIES: Family[] = [
         '- `off` disables retries: even with spare servers, one bad server becomes a client-visible 502/504.',
         m.id === 'grpc'
           ? '- Once a request was sent, it is never passed to another server, whatever is listed: grpc_pass streams every request body (nginx 1.22.1: with `error timeout invalid_header non_idempotent`, a backend that closed the connection or reset the stream after the request gave 502 and the second server got nothing). Only failures before sending (a refused or timed-out connect) move on.'
-          : '- Once a request was sent, POST, LOCK and PATCH are not retried unless `non_idempotent` is listed — and listing it risks running a write twice.',
+          : `- Once a request was sent, POST, LOCK and PATCH are not retried unless \`non_idempotent\` is listed — and listing it risks running a write twice. With \`${d('request_buffering')} off\`, a request whose body was still arriving is not retried once sent, whatever is listed here (\`non_idempotent\`, \`http_502\`…), and an error answer to it does not count towards \`max_fails\` (nginx 1.22.1).`,
         '- Nothing is retried after part of the response reached the client.',
         `- Each retry can cost a full connect + read timeout; without \`${d('next_upstream_tries')}\` / \`${d('next_upstream_timeout')}\` the total can outlast a load balancer in front of nginx.`,
       ].join('\n') + grpcNote(m),

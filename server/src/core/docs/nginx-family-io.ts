@@ -82,7 +82,7 @@ export const IO_FAMILIES: Family[] = [
       failure: [
         'With `off`:',
         `- the body goes out as it arrives; a client that pauses is timed by \`client_body_timeout\` (**408**), not by \`${d('send_timeout')}\`, which runs only while the backend is not reading (→ **504** \`…while sending request to upstream\`, with buffering on as well);`,
-        '- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group.',
+        `- once nginx started sending the body it cannot retry the request on another server, so a failing server becomes a client-visible **502/504** even with spares in the group, whatever \`${d('next_upstream')}\` lists: \`non_idempotent\` does not bring the retry back, and an error answer listed there (\`http_503\`…) reaches the client as it is and does not count towards \`max_fails\` (nginx 1.22.1, a 200 KiB POST or PUT). Requests without a body, and bodies that arrived whole with the headers (nginx buffers those anyway), are retried as usual.`,
         'With `on` (the default) large bodies are spooled to disk first and the backend sees the request only after the upload completed.' +
           (m.id === 'proxy'
             ? ' Chunked uploads are buffered anyway unless `proxy_http_version` is 1.1 or 2: with the default 1.0 nginx 1.22.1 sent a paused chunked upload only after its last chunk, with a `Content-Length`, and logged `a client request body is buffered to a temporary file`; with 1.1 it streamed the chunks as they came.'

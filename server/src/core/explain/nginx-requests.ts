@@ -219,8 +219,9 @@ export interface RetryLimits {
    */
   reuses?: boolean;
   /**
-   * `*_request_buffering off` in force: nginx passes no request it has begun to send to another server
-   * (ngx_http_upstream_next: `u->request_sent && r->request_body_no_buffering`), whatever its method.
+   * `*_request_buffering off` in force: nginx passes no request it has begun to send while its body was still arriving
+   * to another server (ngx_http_upstream_next: `u->request_sent && r->request_body_no_buffering`), whatever its method;
+   * a request without a body, or whose body came whole with the header, is buffered and passed on as usual.
    */
   unbuffered?: string;
 }
@@ -295,7 +296,18 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     // is said the simple way.
     if (limits.unbuffered === 'grpc_pass' && limits.servers?.length === 1) return { status, final: true, why: 'the request had one server to go to' };
     if (limits.unbuffered === 'grpc_pass') return { status, final: true, why: 'grpc_pass streams the request to the backend as it comes (gRPC requests are never buffered), so nginx could not pass a request it had begun to send to another server, whatever grpc_next_upstream lists' };
-    return { status, final: true, why: `${limits.unbuffered} is off: nginx had begun to send the request (its body is read from the client as it goes), so it could not pass it to another server` };
+    // *_request_buffering off streams only a body that is still arriving: a request without one, or whose body came
+    // whole with the header, is buffered and passed on as usual (nginx 1.22.1, test/servers/unbuffered-body-retry.test.ts:
+    // a GET and a 10-byte POST went on to the second server, 200 KiB uploads did not). A GET or HEAD is judged as any
+    // request below; for other methods the log does not say how large the body was.
+    const method = failed.fields.method;
+    if (method !== 'GET' && method !== 'HEAD') {
+      return {
+        status,
+        final: false,
+        why: `${limits.unbuffered} is off: if the ${method ?? 'request'}'s body was still arriving when nginx began to send it (an upload), nginx could not pass it to another server and the client got this; a body that came whole with the request header is passed on as usual, and a try that gets an answer is not logged`,
+      };
+    }
   }
   // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused
   // connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on a new one.

@@ -123,9 +123,9 @@ export default defineNginxRule({
     // ten groups is not ten findings). Per file rather than per configuration, so that each site's file still shows
     // its own groups' finding in the editor.
     // The loop over the passes and the reports are separate functions: each is compiled (and optimised) on its own.
-    const { perLine, defaults } = collect(ctx);
-    perLine.forEach((at, passes, use) => reportLine(ctx, at, passes, use));
-    for (let k = 0; k < defaults.length; k++) reportDefault(ctx, defaults[k]);
+    const { perLine, defaults, unbuffered } = collect(ctx);
+    perLine.forEach((at, passes, use) => reportLine(ctx, at, passes, use, unbuffered));
+    for (let k = 0; k < defaults.length; k++) reportDefault(ctx, defaults[k], unbuffered);
   },
 });
 
@@ -135,8 +135,29 @@ interface LineUse {
   flags: readonly string[];
 }
 
-function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: DefaultUse[] } {
+/** The request buffering switch of each family that reaches this rule (grpc is left out before). */
+const REQUEST_BUFFERING: Partial<Record<RetryFamily, string>> = {
+  proxy: 'proxy_request_buffering',
+  fastcgi: 'fastcgi_request_buffering',
+  uwsgi: 'uwsgi_request_buffering',
+  scgi: 'scgi_request_buffering',
+};
+
+/**
+ * With *_request_buffering off, nginx passes no request it began to send while its body was still arriving to
+ * another server, whatever *_next_upstream lists: a 5xx answer to an upload reaches the client and is not counted
+ * towards max_fails (nginx 1.22.1, test/servers/unbuffered-body-retry.test.ts). Requests without a body (and bodies
+ * that came whole with the header) are still passed on, so the finding stands, but the message says what the fix
+ * does not cover.
+ */
+function unbufferedNote(family: RetryFamily, passes: readonly PassTarget[], unbuffered: ReadonlySet<PassTarget>): string {
+  for (let k = 0; k < passes.length; k++) if (!unbuffered.has(passes[k])) return '';
+  return `; with ${REQUEST_BUFFERING[family]} off here, listing the codes helps only requests without a body (or whose body came with the header): an upload that got a 5xx is passed to the client whatever is listed`;
+}
+
+function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: DefaultUse[]; unbuffered: Set<PassTarget> } {
   const perLine = new PerLine<LineUse>();
+  const unbuffered = new Set<PassTarget>();
   // Per file its uses by family (almost always one), and all of them in the order they were first seen.
   const byFile = new Map<string, DefaultUse[]>();
   const defaults: DefaultUse[] = [];
@@ -154,13 +175,18 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
     // With one try nginx passes nothing on, whatever the list says.
     if (singleTry(effectiveAt, t, family)) continue;
     const e = effectiveAt(t, NEXT_UPSTREAM_OF[family]);
+    // Only a written "off" counts (the default is on); looked up only for passes that may be reported.
+    const isUnbuffered = () => lastNode(effectiveAt(t, REQUEST_BUFFERING[family]!))?.directive.args[0]?.value === 'off';
     const written = lastNode(e);
     if (written) {
       // A line nginx refuses (a word it does not take) is invalid-argument-value's error: no advice on its list.
       if (enabled('invalid-argument-value') && e.nodes.some((n) => nextUpstreamRejected(ctx, n))) continue;
       // Every line at the deciding level counts: nginx ORs them (flagsInForce), so a 5xx on any of them is retried.
       const flags = flagsInForce(e);
-      if (!offOrCounts5xx(flags)) perLine.add(written, t, { family, flags });
+      if (!offOrCounts5xx(flags)) {
+        perLine.add(written, t, { family, flags });
+        if (isUnbuffered()) unbuffered.add(t);
+      }
       continue;
     }
     // nginx's default (http: "error timeout"), the same words at every pass.
@@ -175,22 +201,23 @@ function collect(ctx: NginxRuleContext): { perLine: PerLine<LineUse>; defaults: 
       defaults.push(use);
     }
     use.passes.push(t);
+    if (isUnbuffered()) unbuffered.add(t);
   }
-  return { perLine, defaults };
+  return { perLine, defaults, unbuffered };
 }
 
-function reportLine(ctx: NginxRuleContext, at: ConfigNode, passes: PassTarget[], { family, flags }: LineUse): void {
+function reportLine(ctx: NginxRuleContext, at: ConfigNode, passes: PassTarget[], { family, flags }: LineUse, unbuffered: ReadonlySet<PassTarget>): void {
   const x = textsOf(family);
   const fix = suggestion(ctx, family, at, passes);
   ctx.report({
     node: at,
-    message: `${x.name} ${words(at, flags)} counts no 5xx answer as a failure: when a server of ${describeGroupsOf(passes)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    message: `${x.name} ${words(at, flags)} counts no 5xx answer as a failure: when a server of ${describeGroupsOf(passes)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation${unbufferedNote(family, passes, unbuffered)}`,
     related: passes.map(passUsesItHere),
     suggestions: fix ? [fix] : [],
   });
 }
 
-function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultUse): void {
+function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultUse, unbuffered: ReadonlySet<PassTarget>): void {
   const x = textsOf(family);
   const first = passes[0];
   const others = passes.length - 1;
@@ -210,7 +237,7 @@ function reportDefault(ctx: NginxRuleContext, { family, args, passes }: DefaultU
   const which = groups.length === 1 ? '' : ` for the ${groups.length} groups of several servers this file sends requests to that way`;
   ctx.report({
     node: first.node,
-    message: `${x.name} ${args.join(' ')} (the default${unlessIncluderSets(ctx.config)}) counts no 5xx answer as a failure${which}${also}: when a server of ${anyOf(groups)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation`,
+    message: `${x.name} ${args.join(' ')} (the default${unlessIncluderSets(ctx.config)}) counts no 5xx answer as a failure${which}${also}: when a server of ${anyOf(groups)} answers ${x.answers}, for example during a deploy, nginx passes that error to the client instead of trying another server, and keeps the server in rotation${unbufferedNote(family, passes, unbuffered)}`,
     related,
     suggestions: fix ? [fix] : [],
   });

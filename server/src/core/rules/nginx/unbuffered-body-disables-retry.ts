@@ -50,7 +50,7 @@ export default defineNginxRule({
       const groups = describeGroupsOf(passes);
       ctx.report({
         node: at,
-        message: `${at.name} off: a request whose body is still arriving when nginx starts passing it on (an upload, any body larger than what came with the headers) cannot be sent to another server of ${groups} once it reached one that fails or times out, so the client gets that server's 502/504 (only connection failures are retried)`,
+        message: `${at.name} off: a request whose body is still arriving when nginx starts passing it on (an upload, any body larger than what came with the headers) cannot be sent to another server of ${groups} once it reached one that fails or times out, so the client gets that server's 502/504, or the 500/502/503/504 it answered, whatever ${at.name.slice(0, -'request_buffering'.length)}next_upstream lists (non_idempotent, http_503…; only connection failures are retried)`,
         related: passes.map(passUsesItHere),
         suggestions: [{ title: 'Buffer request bodies again ("on", the default), unless this location must stream uploads', edits: [replaceSpan(at.file, at.directive.args[0], 'on')] }],
       });

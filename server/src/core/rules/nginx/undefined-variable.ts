@@ -4,7 +4,7 @@ import { closest } from '../../model/names';
 import { nginxDirective } from '../../model/nginx-directives';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { moduleOf } from '../../model/nginx-upstreams';
-import { builtinNginxVariables, isBuiltinNginxVariable } from '../../model/nginx-variables';
+import { builtinNginxVariables, isBuiltinNginxVariable, nginxVariableVersion } from '../../model/nginx-variables';
 import { TEMPLATE_MARKUP } from '../../model/template-markup';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { connectionMapEdit } from './neighbours-support';
@@ -122,6 +122,10 @@ export default defineNginxRule({
     if (!wholeConfiguration(ctx)) return;
     if (ctx.nodes('load_module').some((n) => !n.directive.args[0] || !STOCK_MODULES.test(n.directive.args[0].value))) return;
     let defined: Record<Module, Set<string>> | undefined;
+    // With a target version, a built-in variable newer than it (or removed before it) is unknown as well: nginx 1.22.1
+    // stops with `unknown "http3" variable`. Without one, or for NGINX Plus (whose releases are numbered otherwise),
+    // any nginx's variables are accepted.
+    const version = ctx.target.edition === 'plus' ? null : ctx.target.version;
     const all = ctx.config.all;
     const reported = new Set<string>();
     // Values already found to use only known variables, per module: most lines repeat a few ($host, $remote_addr,
@@ -160,7 +164,7 @@ export default defineNginxRule({
         // accepts both; it refuses `$0` and `${1}`, which are names).
         if (m[2] !== undefined && m[2].charCodeAt(0) >= 49 && m[2].charCodeAt(0) <= 57) continue;
         const name = (m[1] ?? m[2]).toLowerCase();
-        if (isBuiltinNginxVariable(name, mod)) continue;
+        if (isBuiltinNginxVariable(name, mod, version)) continue;
         defined ??= definedNames(ctx);
         if (defined[mod].has(name)) continue;
         unknown = true;
@@ -177,13 +181,18 @@ export default defineNginxRule({
 
     function report(node: ConfigNode, span: { start: number; end: number }, name: string, mod: Module, own: Set<string>, braced: boolean) {
       const other: Module = mod === 'http' ? 'stream' : 'http';
-      const elsewhere = defined![other].has(name) || isBuiltinNginxVariable(name, other);
+      const elsewhere = defined![other].has(name) || isBuiltinNginxVariable(name, other, version);
       const fixes: Fix[] = [];
       let fix: Fix | undefined;
       let why = `no map, set or geo in this configuration defines $${name}, and nginx has no built-in variable of that name`;
-      if (elsewhere) why = `$${name} exists only in ${other} {}, and http {} and stream {} have separate variables`;
+      // Only here when a version is set: built into nginx, but not into the target.
+      const later = isBuiltinNginxVariable(name, mod) ? nginxVariableVersion(name, mod) : undefined;
+      if (later && version) {
+        const target = version.join('.');
+        why = later.since ? `nginx ${target} has no $${name}: it came with nginx ${later.since} (${later.source}), and no map, set or geo in this configuration defines it` : `nginx ${target} has no $${name}: it was removed in nginx ${later.removed} (${later.source})`;
+      } else if (elsewhere) why = `$${name} exists only in ${other} {}, and http {} and stream {} have separate variables`;
       // A name one or two letters from one the configuration defines (its own map's spelling) or a built-in one.
-      const near = closest(name, [...own], 2) ?? closest(name, builtinNginxVariables(mod), 2);
+      const near = later ? undefined : closest(name, [...own], 2) ?? closest(name, builtinNginxVariables(mod, version), 2);
       if (near) {
         why += ` (did you mean $${near}?)`;
         fixes.push({ title: `Change to $${near}`, edits: [replaceSpan(node.file, span, braced ? `\${${near}}` : `$${near}`)] });
