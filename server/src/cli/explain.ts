@@ -206,7 +206,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     o.inRequest?.shownMeanings.add(note);
     out.push(`Note: ${note}`);
   }
-  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
+  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.socket ? `backend unix:${fields.socket}` : fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
   if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
@@ -234,7 +234,11 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     for (const v of fresh) shown.add(key(v));
   } else if (o.placing && !x.findingAt) {
     out.push(
-      fields.path || fields.upstream || fields.balancer
+      fields.socket
+        ? // A SetHandler "proxy:unix:…|fcgi://…" (PHP-FPM) reaches its socket through a worker of its own, not one a
+          // ProxyPass or BalancerMember defines.
+          `Handled by: no ProxyPass or BalancerMember names the socket ${fields.socket}: a SetHandler "proxy:unix:${fields.socket}|…" may send requests there`
+        : fields.path || fields.upstream || fields.balancer
         ? `Handled by: nothing in the configuration matches this line`
         : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'no other line of its request (same [pid N:tid M], a moment apart) is in the log to say it'}`,
     );

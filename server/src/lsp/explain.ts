@@ -76,7 +76,8 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   const out: string[] = [];
   out.push(`**What happened:** ${pattern.meaning}`);
   for (const note of nginxNotes(x, link)) out.push(`**Note:** ${note}`);
-  if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
+  const backend = fields.socket ? `unix:${fields.socket}` : fields.upstream;
+  if (fields.path || backend) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), backend && `backend ${code(backend)}`].filter(Boolean).join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
     out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${locationMarkdown(x.place)}` : ''}`);

@@ -106,7 +106,13 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
-  if (fields.upstream) {
+  if (fields.socket) {
+    // AH02454 (and the AH01114/AH01079 after it) are about the worker whose unix: URL names this socket. None: a
+    // SetHandler "proxy:unix:…" sent the request (its worker is not one of these), and the line is not placed.
+    candidates = candidates.filter((w) => w.target.socket === fields.socket);
+    if (!candidates.length) return undefined;
+    how = `it names the socket ${fields.socket}`;
+  } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     how = `its backend is ${fields.upstream}`;
@@ -132,7 +138,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   } else if (!path) return undefined;
   // Servers the request may have come to (the lines say, see apacheServersOfLine): only their workers.
   const servers = ctx.servers;
-  if (servers && !fields.upstream) {
+  if (servers && !fields.upstream && !fields.socket) {
     const reached = candidates.filter((w) => proxy.serversOf(w).some((s) => servers.servers.has(s)));
     if (reached.length) candidates = reached;
   }
@@ -168,7 +174,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     const byRule = rewritePlace(proxy, (r) => sameBackend(r, host, port) && rewriteMatch(proxy, r, path) !== undefined, (r) => `${how}, no ProxyPass to it matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx, path);
     if (byRule) return byRule;
   }
-  best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
+  best ??= (fields.upstream || fields.socket || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
   // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
   // pattern matches it may have sent the request.
   if (!best && path && !fields.upstream) {
