@@ -1229,8 +1229,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   line = line.replace(/(AH\d{5}:.*?), referer:? \S*/, '$1');
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
-  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941. ("remote
-  // server returned by /path" in AH00898 names the request path, not a server.)
+  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941, and the
+  // host of AH00898's DNS failure. ("remote server returned by /path" in AH00898 names the request path, not a server.)
   // AH01174 and AH02460 name the member by its URL: "Forcing worker (http://127.0.0.1:21007) into error state".
   // AH02454 names the socket, then the URL's host and the scheme's port ("(localhost:8000)"): no address a worker
   // connects to, so the socket is what tells the worker.
@@ -1243,6 +1243,9 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
     /pass request body failed to (\S+)/.exec(line)?.[1] ??
+    // AH00898 names the host it could not resolve ("DNS lookup failure for: app.internal returned by /x"): only a
+    // worker with that host can have logged it, whatever rule the path matches.
+    /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??
     workerBackend(line) ??
     sslBackend(line) ??
     rewriteTarget(line) ??
