@@ -43,6 +43,7 @@ import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
+import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -66,6 +67,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   invalidDirectiveArguments,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
+  balancerTimeoutNotBackendTimeout,
   workerParamsIgnoredBySharing,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
