@@ -842,9 +842,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: DNS lookup failure for: \S+ returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the backend host name does not resolve; httpd starts anyway and every request to it fails.',
+    meaning: 'the backend host name does not resolve; httpd starts anyway and every request to it fails. A name that still reads ${name} is a variable no Define above the line set (httpd warned AH00111 at start-up).',
     directives: [],
-    rules: ['backend-dns-cached-per-child'],
+    rules: ['backend-dns-cached-per-child', 'undefined-variable-in-backend-url'],
   },
   {
     id: 'apache-no-handler',

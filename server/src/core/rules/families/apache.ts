@@ -44,6 +44,7 @@ import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sha
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
+import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -60,6 +61,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   httpsBackendWithoutSslproxyengine,
   tlsBackendIpNameCheck,
   invalidBackendUrl,
+  undefinedVariableInBackendUrl,
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
   invalidWorkerParameter,
