@@ -116,3 +116,15 @@ test('explain places AH00898 "DNS lookup failure for: host" at a worker with tha
   const other = explainLog([line.replace('app.internal', 'gone.internal')], [], [checked(conf)]);
   assert.equal(other.entries[0]?.apache?.worker, undefined, other.entries[0]?.apache?.how);
 });
+
+test('explain: mod_proxy_wstunnel\'s AH02452 is the AH01114 of a ws:// worker, part of the request its AH00957 starts (as httpd 2.4.68 logs them)', () => {
+  const conf = 'ProxyWebsocketFallbackToProxyHttp Off\nProxyPass "/ws/" "ws://127.0.0.1:18499/ws/"\nProxyPass "/other/" "http://127.0.0.1:18498/"\n';
+  const log = [
+    '[Tue Nov 24 05:35:59.580384 2026] [proxy:error] [pid 18952:tid 18973] (111)Connection refused: AH00957: WS: attempt to connect to 127.0.0.1:18499 (127.0.0.1:18499) failed',
+    '[Tue Nov 24 05:35:59.580442 2026] [proxy_wstunnel:error] [pid 18952:tid 18973] [client 127.0.0.1:51002] AH02452: failed to make connection to backend: 127.0.0.1',
+  ];
+  const r = explainLog(log, [], [checked(conf)]);
+  assert.deepEqual(r.entries.map((e) => `${e.explanation.pattern.id}@${at(e)}`), [`apache-connect-failed@2`, `apache-no-connection@2`]);
+  assert.equal(r.entries[1].explanation.pattern.status, '503');
+  assert.deepEqual(r.requests.map((q) => q.lines.length), [2]);
+});

@@ -683,7 +683,9 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'apache-no-connection',
     server: 'apache',
-    match: /AH01114: \S+: failed to make connection to backend: \S+/,
+    // mod_proxy_wstunnel writes its own (AH02452, no scheme) when it handles ws:// itself
+    // (ProxyWebsocketFallbackToProxyHttp Off): the same 503 after the AH00957 (httpd 2.4.68).
+    match: /AH01114: \S+: failed to make connection to backend: \S+|AH02452: failed to make connection to backend: \S+/,
     status: '503',
     statuses: ['503', '200'],
     meaning: 'the connection to the backend failed (see the AH00957 line before it for why).',
