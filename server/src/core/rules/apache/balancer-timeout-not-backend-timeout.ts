@@ -27,7 +27,8 @@ export default defineApacheRule({
       if (seconds <= 0) return;
       const server = virtualHostOf(node);
       const b: Balancer | undefined = ctx.proxy.balancerFor(server, name);
-      if (!b) return;
+      // A member line with a variable httpd fills from its environment: its timeout= is not known.
+      if (!b || node.unresolved || b.members.some((w) => w.node.unresolved)) return;
       // The member that waits least, from the server of this line (a main-server member without timeout= waits the
       // ProxyTimeout or Timeout of the request's server).
       let shortest: { w: Worker; t: TimeoutValue } | undefined;
