@@ -22,6 +22,10 @@ export default defineApacheRule({
   versions: 'all 2.4',
   check(ctx) {
     if (!ctx.proxy.complete) return;
+    // A file that could not be read (missing, unreadable, named with a variable), or an IncludeOptional that matches
+    // nothing here but may on the server, may hold the Define.
+    const { config } = ctx;
+    if (config.problems.length || config.unseenIncludes.length || config.all.some((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved)) return;
     const defines = new Map<string, ApacheNode>();
     for (const d of ctx.nodes('define')) if (d.args[0] && !defines.has(d.args[0])) defines.set(d.args[0], d);
     const seen = new Set<ApacheNode>();
