@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
@@ -37,6 +38,7 @@ test('explain: AH02454 and the AH01079/AH01114 after it are a 503 placed at the 
   // www-data (the harness's User when the tests run as root), is the "(13)Permission denied" of a pool whose
   // listen.owner/listen.mode leave httpd out.
   const denied = join(dir, 'denied.sock');
+  const handled = join(dir, 'php-fpm.sock');
   const bind = (path: string, mode: number) => execFileSync('python3', ['-c', `import os, socket; s=socket.socket(socket.AF_UNIX); s.bind(${JSON.stringify(path)}); os.chmod(${JSON.stringify(path)}, ${mode}); s.close()`]);
   bind(stale, 0o666);
   bind(denied, 0o600);
@@ -45,6 +47,13 @@ test('explain: AH02454 and the AH01079/AH01114 after it are a 503 placed at the 
     `ProxyPass "/php/" "unix:${missing}|fcgi://localhost/srv/"`,
     `ProxyPass "/app/" "unix:${stale}|http://localhost/"`,
     `ProxyPass "/denied/" "unix:${denied}|fcgi://localhost/"`,
+    // PHP-FPM as Debian's php-fpm conf sets it up: no ProxyPass names this socket.
+    `DocumentRoot "${dir}"`,
+    `<FilesMatch "\\.php$">`,
+    // Its own host name: with fcgi://localhost the request would go through the /denied/ worker
+    // (fcgi://localhost/ is the start of its URL), to that worker's socket (seen on 2.4.68).
+    `    SetHandler "proxy:unix:${handled}|fcgi://php-pool"`,
+    '</FilesMatch>',
     '',
   ].join('\n');
   const ready = await prepareApache(text, { dir });
@@ -53,7 +62,9 @@ test('explain: AH02454 and the AH01079/AH01114 after it are a 503 placed at the 
     const php = await request({ port: ready.port, path: '/php/x.php', timeoutMs: 10_000 });
     const app = await request({ port: ready.port, path: '/app/x', timeoutMs: 10_000 });
     const den = await request({ port: ready.port, path: '/denied/x.php', timeoutMs: 10_000 });
-    assert.deepEqual([php.status, app.status, den.status], [503, 503, 503]);
+    writeFileSync(join(dir, 'index.php'), '<?php echo 1;');
+    const fpm = await request({ port: ready.port, path: '/index.php', timeoutMs: 10_000 });
+    assert.deepEqual([php.status, app.status, den.status, fpm.status], [503, 503, 503, 503]);
     await sleep(200);
     const log = httpd.errorLog();
     assert.match(log, new RegExp(`\\(2\\)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket ${missing} \\(localhost:8000\\) failed`), log);
@@ -75,9 +86,13 @@ test('explain: AH02454 and the AH01079/AH01114 after it are a 503 placed at the 
       assert.equal(e?.backend?.line, lineOf(route), `${id} for ${socket}: ${JSON.stringify(j.explained, null, 1)}`);
       assert.equal(e!.status, '503');
     }
+    // The SetHandler's socket: placed at the SetHandler line (before, "names no request or backend").
+    const handler = j.explained.find((e) => e.id === 'apache-unix-connect-failed' && e.backend?.how.includes(handled));
+    assert.equal(handler?.backend?.line, lineOf('    SetHandler'), log);
+    assert.match(handler!.backend!.how, /no ProxyPass or BalancerMember names; this SetHandler sends requests there/);
     // Each request is one try of a ProxyPass worker: the 503 is sure, and the try says what the socket got.
     const tried = j.requests.map((r) => r.tried?.map((t) => `${t.server} (${t.got})`).join(', ')).sort();
-    const expected = [`unix:${missing} (no such socket file)`, `unix:${stale} (refused)`, ...(root ? [`unix:${denied} (connect failed: permission denied)`] : [])];
+    const expected = [`unix:${missing} (no such socket file)`, `unix:${stale} (refused)`, `unix:${handled} (no such socket file)`, ...(root ? [`unix:${denied} (connect failed: permission denied)`] : [])];
     assert.deepEqual(tried.filter((t) => root || !t?.includes(denied)), expected.sort(), JSON.stringify(j.requests, null, 1));
     assert.ok(j.requests.every((r) => r.outcome?.status === '503' && r.outcome.final), JSON.stringify(j.requests, null, 1));
   } finally {

@@ -225,6 +225,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const w = x.apache;
     if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
     else if (w.rewrite) out.push(`Backend: RewriteRule ${w.rewrite.url} [P] at ${where(w.node, o.cwd)} (${w.how})`);
+    else if (w.handler) out.push(`Backend: SetHandler "proxy:${w.handler.url}" at ${where(w.node, o.cwd)} (${w.how})`);
     else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
     // Each value of one request's lines is said once (the lines of a request mostly share their worker's values).
     const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
@@ -375,7 +376,9 @@ function toJson(x: ExplainedEntry, placing: boolean) {
                   ? { ...pos(x.apache.worker.node), directive: x.apache.worker.node.name, url: x.apache.worker.url, how: x.apache.how, rule: x.apache.rule ? { ...pos(x.apache.rule.node), path: x.apache.rule.path } : null }
                   : x.apache.rewrite
                     ? { ...pos(x.apache.rewrite.node), directive: x.apache.rewrite.node.name, url: x.apache.rewrite.url, how: x.apache.how, rule: null }
-                    : null,
+                    : x.apache.handler
+                      ? { ...pos(x.apache.handler.node), directive: x.apache.handler.node.name, url: x.apache.handler.url, how: x.apache.how, rule: null }
+                      : null,
                 ...(x.apache.balancer && !x.apache.worker ? { balancer: { ...pos(x.apache.node), name: x.apache.balancer.name, how: x.apache.how } } : {}),
                 timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.scope ? { for: { label: v.scope.label, ...(v.scope.node ? { at: pos(v.scope.node) } : {}) } } : {}) })),
               }

@@ -18,6 +18,8 @@ export interface ApachePlace {
   rule?: ProxyPassRule;
   /** The RewriteRule … [P] the line is placed at, when no worker has its backend (the request used the default worker). */
   rewrite?: ProxyRewrite;
+  /** The SetHandler "proxy:unix:…" the line is placed at, when no worker has the socket it names. */
+  handler?: { node: ApacheNode; socket: string; url: string };
   how: string;
   /** Other workers with the same backend: the line (with its siblings) does not say which one it was. */
   ambiguous: boolean;
@@ -110,7 +112,12 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     // AH02454 (and the AH01114/AH01079 after it) are about the worker whose unix: URL names this socket. None: a
     // SetHandler "proxy:unix:…" sent the request (its worker is not one of these), and the line is not placed.
     candidates = candidates.filter((w) => w.target.socket === fields.socket);
-    if (!candidates.length) return undefined;
+    if (!candidates.length) {
+      const handlers = proxy.socketHandlers.filter((h) => h.socket === fields.socket);
+      if (!handlers.length) return undefined;
+      const more = handlers.length > 1 ? `; ${handlers.length} SetHandler lines name it and the line does not say which (also line ${handlers.slice(1, 4).map((h) => lineNo(h.node)).join(', ')})` : '';
+      return { node: handlers[0].node, handler: handlers[0], how: `it names the socket ${fields.socket}, which no ProxyPass or BalancerMember names; this SetHandler sends requests there${more}`, ambiguous: handlers.length > 1, values: [] };
+    }
     how = `it names the socket ${fields.socket}`;
   } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);

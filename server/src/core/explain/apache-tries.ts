@@ -175,7 +175,7 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
   }
   const last = t.tries[n - 1];
   if (!last) return { final: false, why: 'no line says what went wrong' };
-  if (limits?.kind === 'worker') return { status: '503', final: true, why: 'the backend is a ProxyPass worker, not a balancer member: there is no other member to go to' };
+  if (limits?.kind === 'worker') return { status: '503', final: true, why: 'the backend is no balancer member (a ProxyPass worker, or a SetHandler "proxy:…"): there is no other member to go to' };
   if (limits?.kind === 'balancer') {
     const allowed = limits.maxattempts + 1;
     if (n >= allowed) return { status: '503', final: true, why: `${limits.from} allows ${tries(allowed)} in ${limits.name}, and ${n === allowed ? 'all were' : `${n} were`} used` };

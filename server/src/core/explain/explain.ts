@@ -474,6 +474,7 @@ function apacheLimits(placed: readonly Placed[], evidence?: ServerEvidence): Apa
       balancers.add(b);
       proxy ??= p.apache!.checked.proxy;
     } else if (place.worker) plain.add(place.worker);
+    else if (place.handler) plain.add(place.handler.node);
   }
   if (balancers.size === 0 && plain.size === 1) return { kind: 'worker' };
   if (balancers.size !== 1 || plain.size || !proxy) return undefined;
