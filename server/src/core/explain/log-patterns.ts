@@ -666,7 +666,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'httpd could not connect to the backend\'s Unix domain socket: (2) No such file or directory means the socket file is not there (PHP-FPM or the application is not running, or its listen = path differs from the one in the URL, such as another PHP version\'s php8.x-fpm.sock); (111) Connection refused means the file is there but nothing listens on it (a stale socket left by a stopped service); (13) Permission denied means httpd\'s user may not write to it (the pool\'s listen.owner, listen.group and listen.mode). The request gets 503; a balancer member is put in error state for retry= seconds (60 by default).',
     directives: [],
-    rules: ['unix-socket-target-syntax', 'sethandler-unix-socket-syntax'],
+    rules: ['unix-socket-target-syntax', 'sethandler-unix-socket-syntax', 'sethandler-socket-taken-by-worker'],
   },
   {
     // mod_proxy_fcgi's own "failed to make connection" (mod_proxy_http's is AH01114), after the AH00957 or AH02454 of

@@ -45,6 +45,7 @@ import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
 import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
+import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -64,6 +65,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   undefinedVariableInBackendUrl,
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
+  sethandlerSocketTakenByWorker,
   invalidWorkerParameter,
   proxypassMissingArgument,
   invalidDirectiveArguments,
