@@ -30,4 +30,24 @@ export default [
     fix: false,
     noFixHere: 'no automatic fix: which of the two names to change is the operator\'s call',
   }),
+  // A main-server ProxyPass is a worker of every virtual host too: a virtual host's handler is taken the same way
+  // (2.4.68). Another virtual host's worker is not: there the handler's own socket answered 200 (checked by hand with
+  // the same runner; proxylint says nothing there).
+  defineScenario({
+    rule: 'sethandler-socket-taken-by-worker',
+    server: 'apache',
+    variant: 'a main-server ProxyPass and a virtual host\'s SetHandler',
+    claim: {
+      status: 503,
+      log: /AH02454: FCGI: attempt to connect to Unix domain socket \S*php7\.4-fpm\.sock/,
+      doc: ['503'],
+      check: (o) => (o.standins.php.connections === 0 ? undefined : `the handler's own socket got ${o.standins.php.connections} connection(s)`),
+    },
+    config: 'ProxyPass "/legacy/" "unix:{{dir}}/php7.4-fpm.sock|fcgi://localhost/"\n<VirtualHost *:80>\n    DocumentRoot "{{dir}}/www"\n    <FilesMatch "\\.php$">\n        SetHandler "proxy:unix:{{dir}}/php.sock|fcgi://localhost"\n    </FilesMatch>\n</VirtualHost>\n',
+    files: { 'www/index.php': '<?php echo 1;\n' },
+    standins: { php: { kind: 'fastcgi', unix: 'php.sock' } },
+    request: { path: '/index.php' },
+    fix: false,
+    noFixHere: 'no automatic fix (see the first scenario)',
+  }),
 ];
