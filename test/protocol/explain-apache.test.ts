@@ -32,6 +32,11 @@ ProxyPass "/norecover/" "balancer://norecover/"
 <VirtualHost 127.0.0.1:22032>
     ServerName b.test
     ProxyTimeout 5
+    RewriteEngine On
+    RewriteRule "^/rw/(.*)$" "http://127.0.0.1:21400/$1" [P]
+    <FilesMatch "\\.php$">
+        SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"
+    </FilesMatch>
 </VirtualHost>
 `;
 
@@ -77,6 +82,14 @@ test('workspace/executeCommand proxylint.server.explain: each virtual host\'s ti
       '[Mon Nov 23 01:02:01.258567 2026] [proxy_http:error] [pid 22165:tid 22186] [client 127.0.0.1:56792] AH01114: HTTP: failed to make connection to backend: 127.0.0.1',
     ]);
     assert.match(refused, /\*\*Tried:\*\* `127\.0\.0\.1:21096` \(refused\)/, refused);
+
+    // A RewriteRule [P] and a SetHandler "proxy:unix:…" are backends, not balancers (before, both showed as
+    // "**Balancer:** ``").
+    const rewrite = await explain(['[Mon Nov 23 01:02:01.258513 2026] [proxy:error] [pid 22165:tid 22186] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:21400 (127.0.0.1:21400) failed']);
+    assert.match(rewrite, /\*\*Backend:\*\* `RewriteRule http:\/\/127\.0\.0\.1:21400\/\$1 \[P\]` at \[httpd\.conf:25\]/, rewrite);
+    const socket = await explain(['[Mon Nov 23 01:02:01.258513 2026] [proxy:error] [pid 22165:tid 22186] (2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/php8.2-fpm.sock (localhost:8000) failed']);
+    assert.match(socket, /\*\*Backend:\*\* `SetHandler "proxy:unix:\/run\/php\/php8\.2-fpm\.sock\|fcgi:\/\/localhost"` at \[httpd\.conf:27\]/, socket);
+    assert.doesNotMatch(rewrite + socket, /\*\*Balancer:\*\*/);
     assert.match(refused, /\*\*Outcome:\*\* the client got 503 \(maxattempts \(not set: 0 with a single member\) allows 1 try in balancer:\/\/norecover, and all were used\)\./, refused);
     assert.doesNotMatch(refused, /unless the balancer then tried another member/, refused);
   } finally {

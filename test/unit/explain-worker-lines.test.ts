@@ -92,3 +92,39 @@ test('explain: AH00940 starts a request of its own, also on the thread that just
   const again = [sameThread(V4[3], '982664'), ...V4.slice(0, 3).map((l, i) => sameThread(l, `98${3 + i}000`))];
   assert.deepEqual(explainLog(again, [], [checked(V4_CONF)]).requests.map((q) => q.lines.map((l) => /AH\d{5}/.exec(l.text)![0])), [['AH00957', 'AH00959', 'AH01114']]);
 });
+
+test('explain places AH00898 "DNS lookup failure for: host" at a worker with that host, not at the first rule its path matches', () => {
+  // Before, the line was placed by its path alone: "ProxyPass / http://127.0.0.1:9402/" of another virtual host, whose
+  // IP address needs no lookup.
+  const conf = [
+    '<VirtualHost *:80>',
+    '    ServerName a.example',
+    '    ProxyPass "/" "http://127.0.0.1:9402/"',
+    '</VirtualHost>',
+    '<VirtualHost *:80>',
+    '    ServerName b.example',
+    '    ProxyPass "/" "http://app.internal:9600/" timeout=7',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const line = '[Tue Nov 24 05:00:00.100000 2026] [proxy:error] [pid 1:tid 2] (EAI 2)Name or service not known: [client 10.0.0.1:4242] AH00898: DNS lookup failure for: app.internal returned by /orders';
+  const r = explainLog([line], [], [checked(conf)]);
+  assert.equal(r.entries[0]?.explanation.pattern.id, 'apache-dns-failure');
+  assert.equal(r.entries[0].explanation.fields.upstream, 'app.internal');
+  assert.equal(at(r.entries[0]), lineOf(conf, 'app.internal'), r.entries[0].apache?.how);
+  // A host no worker has (a RewriteRule [P], or a name the configuration does not hold) is not placed at a worker.
+  const other = explainLog([line.replace('app.internal', 'gone.internal')], [], [checked(conf)]);
+  assert.equal(other.entries[0]?.apache?.worker, undefined, other.entries[0]?.apache?.how);
+});
+
+test('explain: mod_proxy_wstunnel\'s AH02452 is the AH01114 of a ws:// worker, part of the request its AH00957 starts (as httpd 2.4.68 logs them)', () => {
+  const conf = 'ProxyWebsocketFallbackToProxyHttp Off\nProxyPass "/ws/" "ws://127.0.0.1:18499/ws/"\nProxyPass "/other/" "http://127.0.0.1:18498/"\n';
+  const log = [
+    '[Tue Nov 24 05:35:59.580384 2026] [proxy:error] [pid 18952:tid 18973] (111)Connection refused: AH00957: WS: attempt to connect to 127.0.0.1:18499 (127.0.0.1:18499) failed',
+    '[Tue Nov 24 05:35:59.580442 2026] [proxy_wstunnel:error] [pid 18952:tid 18973] [client 127.0.0.1:51002] AH02452: failed to make connection to backend: 127.0.0.1',
+  ];
+  const r = explainLog(log, [], [checked(conf)]);
+  assert.deepEqual(r.entries.map((e) => `${e.explanation.pattern.id}@${at(e)}`), [`apache-connect-failed@2`, `apache-no-connection@2`]);
+  assert.equal(r.entries[1].explanation.pattern.status, '503');
+  assert.deepEqual(r.requests.map((q) => q.lines.length), [2]);
+});

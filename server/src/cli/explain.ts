@@ -206,7 +206,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     o.inRequest?.shownMeanings.add(note);
     out.push(`Note: ${note}`);
   }
-  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
+  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.socket ? `backend unix:${fields.socket}` : fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
   if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
@@ -225,6 +225,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const w = x.apache;
     if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
     else if (w.rewrite) out.push(`Backend: RewriteRule ${w.rewrite.url} [P] at ${where(w.node, o.cwd)} (${w.how})`);
+    else if (w.handler) out.push(`Backend: SetHandler "proxy:${w.handler.url}" at ${where(w.node, o.cwd)} (${w.how})`);
     else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
     // Each value of one request's lines is said once (the lines of a request mostly share their worker's values).
     const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
@@ -234,7 +235,11 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     for (const v of fresh) shown.add(key(v));
   } else if (o.placing && !x.findingAt) {
     out.push(
-      fields.path || fields.upstream || fields.balancer
+      fields.socket
+        ? // A SetHandler "proxy:unix:…|fcgi://…" (PHP-FPM) reaches its socket through a worker of its own, not one a
+          // ProxyPass or BalancerMember defines.
+          `Handled by: no ProxyPass or BalancerMember names the socket ${fields.socket}: a SetHandler "proxy:unix:${fields.socket}|…" may send requests there`
+        : fields.path || fields.upstream || fields.balancer
         ? `Handled by: nothing in the configuration matches this line`
         : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'no other line of its request (same [pid N:tid M], a moment apart) is in the log to say it'}`,
     );
@@ -371,7 +376,9 @@ function toJson(x: ExplainedEntry, placing: boolean) {
                   ? { ...pos(x.apache.worker.node), directive: x.apache.worker.node.name, url: x.apache.worker.url, how: x.apache.how, rule: x.apache.rule ? { ...pos(x.apache.rule.node), path: x.apache.rule.path } : null }
                   : x.apache.rewrite
                     ? { ...pos(x.apache.rewrite.node), directive: x.apache.rewrite.node.name, url: x.apache.rewrite.url, how: x.apache.how, rule: null }
-                    : null,
+                    : x.apache.handler
+                      ? { ...pos(x.apache.handler.node), directive: x.apache.handler.node.name, url: x.apache.handler.url, how: x.apache.how, rule: null }
+                      : null,
                 ...(x.apache.balancer && !x.apache.worker ? { balancer: { ...pos(x.apache.node), name: x.apache.balancer.name, how: x.apache.how } } : {}),
                 timeouts: x.apache.values.map((v) => ({ name: v.name, value: v.value, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.scope ? { for: { label: v.scope.label, ...(v.scope.node ? { at: pos(v.scope.node) } : {}) } } : {}) })),
               }

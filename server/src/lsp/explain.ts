@@ -76,7 +76,8 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   const out: string[] = [];
   out.push(`**What happened:** ${pattern.meaning}`);
   for (const note of nginxNotes(x, link)) out.push(`**Note:** ${note}`);
-  if (fields.path || fields.upstream) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), fields.upstream && `backend ${code(fields.upstream)}`].filter(Boolean).join(', ')}`);
+  const backend = fields.socket ? `unix:${fields.socket}` : fields.upstream;
+  if (fields.path || backend) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), backend && `backend ${code(backend)}`].filter(Boolean).join(', ')}`);
   if (x.place) {
     const loc = x.place.location;
     out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${locationMarkdown(x.place)}` : ''}`);
@@ -85,6 +86,10 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   if (x.apache) {
     const w = x.apache;
     if (w.worker) out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
+    // A RewriteRule [P] (httpd's default worker) or a SetHandler "proxy:unix:…" is no balancer: before, both were shown
+    // as "Balancer: ``".
+    else if (w.rewrite) out.push(`**Backend:** ${code(`RewriteRule ${w.rewrite.url} [P]`)} at ${link(w.node)} (${w.how})`);
+    else if (w.handler) out.push(`**Backend:** ${code(`SetHandler "proxy:${w.handler.url}"`)} at ${link(w.node)} (${w.how})`);
     else out.push(`**Balancer:** ${code(w.balancer?.name ?? '')} at ${link(w.node)} (${w.how})`);
     const one = (v: ApacheValue) => `${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`;
     if (!w.values.some((v) => v.scope)) {

@@ -18,6 +18,8 @@ export interface ApachePlace {
   rule?: ProxyPassRule;
   /** The RewriteRule … [P] the line is placed at, when no worker has its backend (the request used the default worker). */
   rewrite?: ProxyRewrite;
+  /** The SetHandler "proxy:unix:…" the line is placed at, when no worker has the socket it names. */
+  handler?: { node: ApacheNode; socket: string; url: string };
   how: string;
   /** Other workers with the same backend: the line (with its siblings) does not say which one it was. */
   ambiguous: boolean;
@@ -106,7 +108,18 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
-  if (fields.upstream) {
+  if (fields.socket) {
+    // AH02454 (and the AH01114/AH01079 after it) are about the worker whose unix: URL names this socket. None: a
+    // SetHandler "proxy:unix:…" sent the request (its worker is not one of these), and the line is not placed.
+    candidates = candidates.filter((w) => w.target.socket === fields.socket);
+    if (!candidates.length) {
+      const handlers = proxy.socketHandlers.filter((h) => h.socket === fields.socket);
+      if (!handlers.length) return undefined;
+      const more = handlers.length > 1 ? `; ${handlers.length} SetHandler lines name it and the line does not say which (also line ${handlers.slice(1, 4).map((h) => lineNo(h.node)).join(', ')})` : '';
+      return { node: handlers[0].node, handler: handlers[0], how: `it names the socket ${fields.socket}, which no ProxyPass or BalancerMember names; this SetHandler sends requests there${more}`, ambiguous: handlers.length > 1, values: [] };
+    }
+    how = `it names the socket ${fields.socket}`;
+  } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     how = `its backend is ${fields.upstream}`;
@@ -132,7 +145,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   } else if (!path) return undefined;
   // Servers the request may have come to (the lines say, see apacheServersOfLine): only their workers.
   const servers = ctx.servers;
-  if (servers && !fields.upstream) {
+  if (servers && !fields.upstream && !fields.socket) {
     const reached = candidates.filter((w) => proxy.serversOf(w).some((s) => servers.servers.has(s)));
     if (reached.length) candidates = reached;
   }
@@ -168,7 +181,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     const byRule = rewritePlace(proxy, (r) => sameBackend(r, host, port) && rewriteMatch(proxy, r, path) !== undefined, (r) => `${how}, no ProxyPass to it matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx, path);
     if (byRule) return byRule;
   }
-  best ??= (fields.upstream || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
+  best ??= (fields.upstream || fields.socket || FCGI_LINES.has(patternId)) && candidates.length ? { w: candidates[0] } : undefined;
   // A line naming only the request path (AH01144) that no ProxyPass matches: a server-level RewriteRule [P] whose
   // pattern matches it may have sent the request.
   if (!best && path && !fields.upstream) {

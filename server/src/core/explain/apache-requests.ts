@@ -187,7 +187,7 @@ export function apacheRequests(lines: readonly LineForGrouping[], continuesAfter
 }
 
 /** Lines of a try that can end a timeout's wait after the try before it: a connect or a read that timed out. */
-const SLOW = new Set(['apache-connect-failed', 'apache-read-timeout']);
+const SLOW = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-read-timeout']);
 
 /**
  * Whether the request's lines end with a connect attempt that put its worker in error state (AH00957, AH00959, then
@@ -196,14 +196,15 @@ const SLOW = new Set(['apache-connect-failed', 'apache-read-timeout']);
  */
 function goesOn(request: readonly number[], idOf: (i: number) => string | undefined): boolean {
   const ids = request.map(idOf);
-  if (ids[ids.length - 1] !== 'apache-no-connection') return false;
-  const start = ids.lastIndexOf('apache-connect-failed');
+  const last = ids[ids.length - 1];
+  if (last !== 'apache-no-connection' && last !== 'apache-fcgi-no-connection') return false;
+  const start = Math.max(ids.lastIndexOf('apache-connect-failed'), ids.lastIndexOf('apache-unix-connect-failed'));
   return start >= 0 && ids.slice(start).includes('apache-worker-disabled');
 }
 
 /** AH00957's "127.0.0.1:9 (127.0.0.1:9)": the address of one connect attempt, and the backend as configured. */
 function attemptOf(text: string): string | undefined {
-  return /attempt to connect to (\S+ \([^)]*\))/.exec(text)?.[1];
+  return /attempt to connect to (?:Unix domain socket )?(\S+ \([^)]*\))/.exec(text)?.[1];
 }
 
 /** What a line of a request took from its siblings, and the sentence that says so. */
@@ -214,6 +215,9 @@ export interface Borrowed {
 }
 
 const code = (text: string) => /AH\d{5}/.exec(text)?.[0] ?? 'previous';
+
+/** "failed to make connection to backend: host" of mod_proxy_http (AH01114) and mod_proxy_fcgi (AH01079). */
+const CONNECTION_LOST = new Set(['apache-no-connection', 'apache-fcgi-no-connection']);
 
 /** AH00898 lines that name the request path of a read whose AH01102, just before, names the backend. */
 const READ_RESULT = new Set(['apache-read-error', 'apache-100-continue-timeout']);
@@ -234,7 +238,13 @@ export function borrowFromRequest(lines: readonly { text: string; explanation: L
     let fields = e.fields;
     const notes: string[] = [];
     const before = lines.slice(0, i).reverse().find((l) => l.explanation.fields.upstream);
-    if (fields.upstream) {
+    const prev = lines[i - 1]?.explanation;
+    if (CONNECTION_LOST.has(e.pattern.id) && prev?.pattern.id === 'apache-unix-connect-failed' && prev.fields.socket) {
+      // AH01114/AH01079 name the URL's host ("localhost"); the AH02454 just before it names the socket, which tells
+      // the worker.
+      fields = { ...fields, upstream: undefined, socket: prev.fields.socket };
+      notes.push(`the AH02454 line before it in the same request (same httpd thread) names the socket`);
+    } else if (fields.upstream) {
       const own = hostPort(fields.upstream);
       const theirs = before && hostPort(before.explanation.fields.upstream!);
       if (!own.port && before && theirs && theirs.host === own.host && theirs.port) {

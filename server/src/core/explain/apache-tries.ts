@@ -15,7 +15,11 @@ import type { NginxOutcome } from './nginx-requests';
  */
 
 /** Lines of a try httpd gave up before it sent the request: a balancer goes on to another member after them. */
-const GIVEN_UP = new Set(['apache-connect-failed', 'apache-worker-disabled', 'apache-no-connection', 'apache-worker-in-error', 'apache-acquire-failed']);
+const GIVEN_UP = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', 'apache-no-connection', 'apache-fcgi-no-connection', 'apache-worker-in-error', 'apache-acquire-failed']);
+/** Lines that start a try: a connect attempt (TCP or Unix socket), or a worker given up before connecting. */
+const STARTS_TRY = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-in-error', 'apache-acquire-failed']);
+/** Connect failures, whose errno says what the try got. */
+const CONNECT = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', 'apache-no-connection', 'apache-fcgi-no-connection']);
 /** Lines about the balancer as a whole: httpd found no member to try, and answered. */
 const NO_MEMBER = new Set(['apache-all-in-error', 'apache-route-in-error', 'apache-no-workers']);
 
@@ -57,6 +61,7 @@ function connectGot(text: string): string {
   const m = /\((\d+)\)([^:[]+?):? (?:\[client [^\]]*\] )?AH0\d{4}:/.exec(text);
   if (!m) return 'connect failed';
   if (m[1] === '111') return 'refused';
+  if (m[1] === '2' && /AH02454:/.test(text)) return 'no such socket file';
   if (m[1] === '70007') return 'connect timed out';
   return `connect failed: ${m[2].trim().toLowerCase()}`;
 }
@@ -82,7 +87,7 @@ const GOT: Record<string, string> = {
 
 function gotOf(e: LogExplanation, text: string): string {
   const id = e.pattern.id;
-  if (id === 'apache-connect-failed' || id === 'apache-worker-disabled' || id === 'apache-no-connection') return connectGot(text);
+  if (CONNECT.has(id)) return connectGot(text);
   if (id === 'apache-closed-by-backend') return /\(104\)/.test(text) ? 'reset before answering' : 'closed without answering';
   if (id === 'apache-failonstatus') return `answered ${e.pattern.status}, a status in failonstatus=`;
   return GOT[id] ?? id.replace(/^apache-/, '').replace(/-/g, ' ');
@@ -107,12 +112,12 @@ export function apacheTries(lines: readonly TriedLine[]): ApacheTries {
       continue;
     }
     const givenUp = GIVEN_UP.has(id);
-    const server = l.fields.upstream;
+    const server = l.fields.socket ? `unix:${l.fields.socket}` : l.fields.upstream;
     const last = tries[tries.length - 1];
     // A try's later lines: AH00959 and AH01114 after its AH00957, AH00898 and AH02460 after its AH01102.
     // AH01961 (no backend named) then AH00961 (the backend) are the one TLS set-up that failed (httpd 2.4.68).
     const sslPair = id === 'apache-no-ssl' && prevId === 'apache-no-ssl' && last?.server === UNNAMED;
-    const joins = last && id !== 'apache-connect-failed' && id !== 'apache-worker-in-error' && id !== 'apache-acquire-failed' && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server) || sslPair);
+    const joins = last && !STARTS_TRY.has(id) && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server) || sslPair);
     prevId = id;
     if (joins) {
       last.lines.push(l.index);
@@ -170,7 +175,7 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
   }
   const last = t.tries[n - 1];
   if (!last) return { final: false, why: 'no line says what went wrong' };
-  if (limits?.kind === 'worker') return { status: '503', final: true, why: 'the backend is a ProxyPass worker, not a balancer member: there is no other member to go to' };
+  if (limits?.kind === 'worker') return { status: '503', final: true, why: 'the backend is no balancer member (a ProxyPass worker, or a SetHandler "proxy:…"): there is no other member to go to' };
   if (limits?.kind === 'balancer') {
     const allowed = limits.maxattempts + 1;
     if (n >= allowed) return { status: '503', final: true, why: `${limits.from} allows ${tries(allowed)} in ${limits.name}, and ${n === allowed ? 'all were' : `${n} were`} used` };

@@ -196,7 +196,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const took = borrowed.get(index);
     const f = took?.fields ?? explanation.fields;
     const apacheKey = explanation.pattern.server === 'apache' ? `${explanation.pattern.id}\0${f.balancer}\0${f.serverPort}\0${evidenceKey(evidence.get(index))}` : '';
-    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}\0${apacheKey}`;
+    const placeKey = `${explanation.pattern.server}\0${f.serverName}\0${f.host}\0${f.path}\0${f.upstream}\0${f.socket ?? ''}\0${took?.note ?? ''}\0${balancers ? [...balancers].map((b) => b.name).join(' ') : ''}\0${apacheKey}`;
     let placed = places.get(placeKey);
     if (!placed) {
       placed = explanation.pattern.server === 'nginx' ? { found: placeIn(configs, explanation) } : { apache: apachePlaceIn(apacheConfigs, { ...explanation, fields: f }, took?.note, balancers, evidence.get(index)) };
@@ -474,6 +474,7 @@ function apacheLimits(placed: readonly Placed[], evidence?: ServerEvidence): Apa
       balancers.add(b);
       proxy ??= p.apache!.checked.proxy;
     } else if (place.worker) plain.add(place.worker);
+    else if (place.handler) plain.add(place.handler.node);
   }
   if (balancers.size === 0 && plain.size === 1) return { kind: 'worker' };
   if (balancers.size !== 1 || plain.size || !proxy) return undefined;

@@ -654,9 +654,38 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['no-connectiontimeout', 'backend-dns-cached-per-child', 'worker-retry-extremes'],
   },
   {
+    // A backend reached over a Unix domain socket (unix:/path|fcgi://…, the usual PHP-FPM set-up) logs AH02454, not
+    // AH00957, then AH01079 (mod_proxy_fcgi) or AH01114 (mod_proxy_http). On 2.4.68 a socket file that did not exist
+    // gave "(2)No such file or directory", one nothing listened on "(111)Connection refused", and each request got 503
+    // (test/servers/explain-apache-unix-socket.test.ts).
+    id: 'apache-unix-connect-failed',
+    server: 'apache',
+    match: /AH02454: \S+: attempt to connect to Unix domain socket \S+ \([^)]*\) failed/,
+    status: '503',
+    statuses: ['503', '200'],
+    meaning:
+      'httpd could not connect to the backend\'s Unix domain socket: (2) No such file or directory means the socket file is not there (PHP-FPM or the application is not running, or its listen = path differs from the one in the URL, such as another PHP version\'s php8.x-fpm.sock); (111) Connection refused means the file is there but nothing listens on it (a stale socket left by a stopped service); (13) Permission denied means httpd\'s user may not write to it (the pool\'s listen.owner, listen.group and listen.mode). The request gets 503; a balancer member is put in error state for retry= seconds (60 by default).',
+    directives: [],
+    rules: ['unix-socket-target-syntax', 'sethandler-unix-socket-syntax', 'sethandler-socket-taken-by-worker'],
+  },
+  {
+    // mod_proxy_fcgi's own "failed to make connection" (mod_proxy_http's is AH01114), after the AH00957 or AH02454 of
+    // the connect; it names the URL's host ("localhost" for unix:/path|fcgi://localhost/). 503 on 2.4.68.
+    id: 'apache-fcgi-no-connection',
+    server: 'apache',
+    match: /AH01079: failed to make connection to backend: \S+/,
+    status: '503',
+    statuses: ['503', '200'],
+    meaning: 'mod_proxy_fcgi could not connect to the FastCGI backend (PHP-FPM): the AH00957 line before it (a TCP address), or AH02454 (a Unix domain socket), says why.',
+    directives: ['ProxyTimeout', 'Timeout'],
+    rules: ['no-connectiontimeout', 'unix-socket-target-syntax', 'sethandler-unix-socket-syntax'],
+  },
+  {
     id: 'apache-no-connection',
     server: 'apache',
-    match: /AH01114: \S+: failed to make connection to backend: \S+/,
+    // mod_proxy_wstunnel writes its own (AH02452, no scheme) when it handles ws:// itself
+    // (ProxyWebsocketFallbackToProxyHttp Off): the same 503 after the AH00957 (httpd 2.4.68).
+    match: /AH01114: \S+: failed to make connection to backend: \S+|AH02452: failed to make connection to backend: \S+/,
     status: '503',
     statuses: ['503', '200'],
     meaning: 'the connection to the backend failed (see the AH00957 line before it for why).',
@@ -815,9 +844,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: DNS lookup failure for: \S+ returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the backend host name does not resolve; httpd starts anyway and every request to it fails.',
+    meaning: 'the backend host name does not resolve; httpd starts anyway and every request to it fails. A name that still reads ${name} is a variable no Define above the line set (httpd warned AH00111 at start-up).',
     directives: [],
-    rules: ['backend-dns-cached-per-child'],
+    rules: ['backend-dns-cached-per-child', 'undefined-variable-in-backend-url'],
   },
   {
     id: 'apache-no-handler',
@@ -1063,6 +1092,8 @@ export interface LogFields {
   resolver?: string;
   /** Apache: the balancer the line names (`balancer://name`, lower-case). */
   balancer?: string;
+  /** Apache: the Unix domain socket a connect attempt names (AH02454), or that a later line of its request took from it. */
+  socket?: string;
   /** Apache: the member the line names by its URL (AH01174, AH02460). */
   workerUrl?: string;
   /**
@@ -1200,15 +1231,23 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   line = line.replace(/(AH\d{5}:.*?), referer:? \S*/, '$1');
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
-  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941. ("remote
-  // server returned by /path" in AH00898 names the request path, not a server.)
+  // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941, and the
+  // host of AH00898's DNS failure. ("remote server returned by /path" in AH00898 names the request path, not a server.)
   // AH01174 and AH02460 name the member by its URL: "Forcing worker (http://127.0.0.1:21007) into error state".
+  // AH02454 names the socket, then the URL's host and the scheme's port ("(localhost:8000)"): no address a worker
+  // connects to, so the socket is what tells the worker.
+  const socket = /attempt to connect to Unix domain socket (\S+) \(/.exec(line)?.[1];
+  if (socket) fields.socket = socket;
   const forced = /Forcing worker \(([^)\s]+)\)/.exec(line)?.[1];
-  fields.upstream =
-    /status line from remote server (\S+)/.exec(line)?.[1] ??
+  fields.upstream = socket
+    ? undefined
+    : /status line from remote server (\S+)/.exec(line)?.[1] ??
     attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
     /pass request body failed to (\S+)/.exec(line)?.[1] ??
+    // AH00898 names the host it could not resolve ("DNS lookup failure for: app.internal returned by /x"): only a
+    // worker with that host can have logged it, whatever rule the path matches.
+    /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??
     workerBackend(line) ??
     sslBackend(line) ??
     rewriteTarget(line) ??

@@ -306,6 +306,12 @@ export interface ProxyModel {
   serversOf(w: Worker): (ApacheNode | null)[];
   /** The RewriteRule … [P] lines to a URL that run, with the servers whose requests they see (see proxyRewritesOf). */
   rewrites: ProxyRewrite[];
+  /**
+   * `SetHandler "proxy:unix:/path|scheme://host/"` lines (PHP-FPM's usual set-up on Debian): the socket each names. Their
+   * requests go through a worker no ProxyPass or BalancerMember defines, so an error-log line naming the socket
+   * (AH02454) is placed at them.
+   */
+  socketHandlers: { node: ApacheNode; socket: string; url: string }[];
 }
 
 export interface ServerInfo {
@@ -745,7 +751,13 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     if (!own || !main) return own ?? main;
     return own.url.length > main.url.length ? own : main;
   };
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites };
+  const socketHandlers: ProxyModel['socketHandlers'] = [];
+  for (const n of config.all) {
+    if (n.lname !== 'sethandler') continue;
+    const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
+    if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
+  }
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

@@ -43,6 +43,9 @@ import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
+import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
+import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
+import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -59,13 +62,16 @@ export const apacheOnlyRules: ApacheRule[] = [
   httpsBackendWithoutSslproxyengine,
   tlsBackendIpNameCheck,
   invalidBackendUrl,
+  undefinedVariableInBackendUrl,
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
+  sethandlerSocketTakenByWorker,
   invalidWorkerParameter,
   proxypassMissingArgument,
   invalidDirectiveArguments,
   proxypassPathInLocation,
   workerTimeoutUnitIgnored,
+  balancerTimeoutNotBackendTimeout,
   workerParamsIgnoredBySharing,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
