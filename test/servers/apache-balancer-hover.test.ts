@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { refusedPort, startHttpStandin } from './standins/http';
@@ -45,7 +45,7 @@ ProxyPass /empty balancer://empty
 `;
   const path = '/c/httpd.conf';
   const lint = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
-  const card = (url: string) => apacheHover(lint, path, text.indexOf(`${url}\n`, text.indexOf('ProxyPass /')) + 3)?.markdown ?? '';
+  const card = (url: string) => readable(apacheHover(lint, path, text.indexOf(`${url}\n`, text.indexOf('ProxyPass /')) + 3)?.markdown ?? '');
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   let seen = 0;

@@ -3,7 +3,7 @@ import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Balancer, type Worker } from '../model/apache-proxy';
 import { skippedBy, type ApacheNode } from '../model/apache-tree';
 import { atoi, statusFlags, type WorkerParam } from '../model/apache-workers';
-import { dirname, relative } from '../paths';
+import { codePlaceLink, lineLink } from './place-link';
 
 const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
 const MEMBER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#balancermember';
@@ -72,8 +72,8 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const own = serverOf(node);
   const home = b ? b.vhost : own;
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
-  const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const place = (n: ApacheNode) => codePlaceLink(n, from);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const members = balancerMembers(result, node, written);
   const section = b?.section;
   // A virtual host's own balancer of the name that the main server's hides: its section, members or ProxySet lines.
@@ -95,8 +95,8 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   } else {
     const servers = requestServers(result, node, b);
     const describe = (m: Worker, s: ApacheNode | null) => ({
-      timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node),
-      connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node),
+      timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node, (n) => lineLink(n, node)),
+      connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node, (n) => lineLink(n, node)),
     });
     const rows = members.slice(0, MAX_MEMBERS).map((m) => {
       const t = describe(m, servers[0]);

@@ -9,6 +9,7 @@ import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
 import { upstreamMemberCard } from './upstream-member-hover';
+import { placeLink } from './place-link';
 
 export interface HoverResult {
   markdown: string;
@@ -25,7 +26,7 @@ export type DocLookup = (name: string, context?: string) => string | undefined;
 const line = (n: ConfigNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const text = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
 /** "../nginx.conf:4": a node's place, relative to the hovered file's folder. */
-const placeOf = (n: ConfigNode, from: string) => `${relative(dirname(from), n.file.path)}:${line(n)}`;
+const placeOf = (n: ConfigNode, from: string) => placeLink(`${relative(dirname(from), n.file.path)}:${line(n)}`, n.file.path, line(n));
 
 /** A file included in many places would make an endless card: this many distinct values, then "and K more". */
 const MAX_ROWS = 3;
@@ -195,7 +196,7 @@ function passTable(placements: Placed[], module: string, target: NginxTarget, fr
 }
 
 function upstreamSummary(up: Upstream, from: string, target: NginxTarget): string {
-  const where = `${relative(dirname(from), up.node.file.path)}:${line(up.node)}`;
+  const where = placeOf(up.node, from);
   const servers = up.servers.map((s) => `- \`${text(s.node)}\``);
   const setting = (name: string) => up.node.children.find((c) => c.name === name);
   const facts = ['zone', 'keepalive', 'keepalive_timeout', 'least_conn', 'hash', 'ip_hash', 'random', 'health_check']
