@@ -124,3 +124,32 @@ ProxyPass /e/ balancer://empty/
   // A hot standby is still usable: no "as written" verdict.
   assert.doesNotMatch(hover({ [PATH]: dead.replace('status=S', 'status=+H') }, 'balancer://dead/', 0, 3).markdown, /No member is usable as written/);
 });
+
+test('hover on a BalancerMember line: its balancer (section, or named on the line), the lines using it, retry, loadfactor and status with values or defaults', () => {
+  const files = { [PATH]: MAIN, '/c/conf/more-members.conf': MORE };
+  const second = hover(files, 'BalancerMember http://10.0.0.2', 0, 2);
+  assert.equal(second.hovered, 'BalancerMember');
+  assert.match(second.markdown, /^\*\*Member 2 of 3 of `balancer:\/\/pool`\*\*, `<Proxy>` at `httpd\.conf:3`\. Used by `ProxyPass \/app\/` \(line 9\)\./);
+  assertPlaceLink(second.raw, '`httpd.conf:3`', PATH, 3);
+  assertPlaceLink(second.raw, 'line 9', PATH, 9);
+  assert.match(second.markdown, /- \*\*retry:\*\* 10 s \(`retry=10`\)/);
+  assert.match(second.markdown, /- \*\*loadfactor:\*\* 1 \(default\) of 3 across the 3 members/);
+  assert.match(second.markdown, /- \*\*status:\*\* `status=\+H`: hot standby, used only when no other member is usable/);
+  // Its timeouts follow, as before.
+  assert.match(second.markdown, /\*\*Backend timeout here:\*\* 5 s \(timeout=5\)/);
+  const first = hover(files, 'BalancerMember http://10.0.0.1', 0, 2).markdown;
+  assert.match(first, /- \*\*retry:\*\* 60 s \(default\)/);
+  assert.match(first, /- \*\*status:\*\* usable \(default\)/);
+  // A member that names its balancer on its own line, in another file.
+  const r = lintApache(PATH, MAIN, memHost(files), { settings: defaultSettings() });
+  const member = readable(apacheHover(r, '/c/conf/more-members.conf', 2)!.markdown);
+  assert.match(member, /^\*\*Member 3 of 3 of `balancer:\/\/pool`\*\*, `<Proxy>` at `\.\.\/httpd\.conf:3`\. Used by `ProxyPass \/app\/` \(line 9 of httpd\.conf\)\./, member);
+  assert.match(member, /- \*\*status:\*\* `status=D`: disabled, gets no requests/);
+  // Written as a decimal, as httpd takes it (its balancer-manager shows 2.50).
+  const decimal = hover({ [PATH]: '<Proxy balancer://p>\n    BalancerMember http://10.0.0.1:8080 loadfactor=2.5\n    BalancerMember http://10.0.0.2:8080\n</Proxy>\n' }, 'BalancerMember', 0, 2).markdown;
+  assert.match(decimal, /- \*\*loadfactor:\*\* 2\.5 \(`loadfactor=2\.5`\) of 3\.5 across the 2 members/);
+  // Without a <Proxy> section: the line that names the balancer.
+  const named = hover({ [PATH]: 'BalancerMember balancer://solo http://10.0.0.1:8080 loadfactor=7\nProxyPass /s/ balancer://solo/\n' }, 'BalancerMember', 0, 2).markdown;
+  assert.match(named, /^\*\*Member 1 of 1 of `balancer:\/\/solo`\*\*, named on this line\. Used by `ProxyPass \/s\/` \(line 2\)\./, named);
+  assert.match(named, /- \*\*loadfactor:\*\* 7 \(`loadfactor=7`\) — its share/, named);
+});

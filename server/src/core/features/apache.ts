@@ -7,7 +7,7 @@ import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apac
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
-import { balancerCard } from './apache-balancer-hover';
+import { balancerCard, memberCard } from './apache-balancer-hover';
 import { EXPLAINED_PARAMS, paramNote } from './apache-param-hover';
 import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
@@ -189,6 +189,8 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   if (paramWorker) parts.push(paramNote(result, paramWorker, paramKey!, node, lineOf));
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
+    // A balancer member, as nginx's upstream server line: its balancer, and its retry, loadfactor and status.
+    if (!paramWorker && worker.kind === 'member') parts.push(memberCard(worker, node, node.file.path));
     if (!paramWorker) parts.push(timeoutsNote(result, worker, lineOf, node));
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
