@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import type { Finding } from '../server/src/core/finding';
 import type { Host } from '../server/src/core/host';
@@ -198,4 +199,31 @@ export function seededRandom(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * Links to config lines in hover markdown: the core's `[label](<path#L12>)` (core/features/place-link.ts) and the
+ * language server's `[label](file:///path#L12)`, with the path each points at (the URI turned back into a path).
+ */
+const PLACE_LINKS = /\[((?:\\.|`[^`\r\n]*`|[^\\\]`])*)\]\((?:<([^<>\r\n]*)#L(\d+)>|(file:\/\/[^)\s#]*)#L(\d+))\)/g;
+export function placeLinks(markdown: string): { label: string; path: string; line: number }[] {
+  return [...markdown.matchAll(PLACE_LINKS)].map((m) => ({
+    label: unescapeLabel(m[1]),
+    path: m[2] ?? fileURLToPath(m[4]),
+    line: Number(m[3] ?? m[5]),
+  }));
+}
+/** The hover as a reader sees it: each link to a config line shown as its label. */
+export const readable = (markdown: string): string => markdown.replace(PLACE_LINKS, (_, label: string) => unescapeLabel(label));
+/** A label's backslash escapes undone, except in code spans (where a backslash is itself). */
+function unescapeLabel(label: string): string {
+  return label.replace(/(`[^`]*`)|\\(.)/g, (_, code?: string, c?: string) => code ?? c!);
+}
+/** The hover links `label` to line `line` of `path` (an absolute path). */
+export function assertPlaceLink(markdown: string, label: string, path: string, line: number): void {
+  const links = placeLinks(markdown);
+  assert.ok(
+    links.some((l) => l.label === label && l.path === path && l.line === line),
+    `no link "${label}" → ${path}#L${line} among ${JSON.stringify(links)}`,
+  );
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { CodeAction, CompletionItem, Hover, Location, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { apacheTest, runCli, tempTree } from '../helpers';
+import { apacheTest, assertPlaceLink, readable, runCli, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
 const trees: (() => void)[] = [];
@@ -306,7 +306,9 @@ test('a site edited in sites-available/ and enabled by a link in sites-enabled/ 
     const diags = await c.diagnostics(file, (d) => d.some((x) => x.code === 'proxy-scheme-module-missing'));
     assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line + 1}`), cliFindings);
     const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 2, character: 6 } });
-    assert.match((h.contents as { value: string }).value, /Backend timeout here:\*\* 300 s \(Timeout 300 on line 1 of apache2\.conf/);
+    assert.match(readable((h.contents as { value: string }).value), /Backend timeout here:\*\* 300 s \(Timeout 300 on line 1 of apache2\.conf/);
+    // The place is a link to the file (as the server resolves it) and line; VS Code opens file:///…#L1 at that line.
+    assertPlaceLink((h.contents as { value: string }).value, 'line 1 of apache2.conf', realpathSync(join(root, 'apache2/apache2.conf')), 1);
     // The unsaved buffer is what is checked, and a quick fix edits this document, not the link.
     const edited = SITE.replace('connectiontimeout=2', 'connectiontimeout=2 timeout=500ms');
     await c.change(file, edited);
@@ -335,7 +337,8 @@ test('the same for nginx: a sites-available/ file enabled by a link has the valu
     await c.open(file, SITE);
     assert.deepEqual(await c.diagnostics(file), []);
     const h = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 3, character: 10 } });
-    assert.match((h.contents as { value: string }).value, /\| `proxy_read_timeout` \| `3s` \| inherited from \.\.\/nginx\.conf:4 \|/);
+    assert.match(readable((h.contents as { value: string }).value), /\| `proxy_read_timeout` \| `3s` \| inherited from \.\.\/nginx\.conf:4 \|/);
+    assertPlaceLink((h.contents as { value: string }).value, '../nginx.conf:4', realpathSync(join(root, 'nginx/nginx.conf')), 4);
   } finally {
     await c.stop();
   }

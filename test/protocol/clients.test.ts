@@ -193,7 +193,13 @@ test('hover: a client that takes plain text only (or names no format) gets plain
         assert.doesNotMatch(h.contents.value, /\*\*|`|\]\(|\|---/, h.contents.value);
         assert.match(h.contents.value, /^proxy_connect_timeout \| 5s \| set here \(site\.conf:9\)$/m);
         assert.match(h.contents.value, /nginx docs ↗ \(https:\/\/nginx\.org\/en\/docs\/http\/ngx_http_proxy_module\.html#proxy_pass\)/);
-      } else assert.match(h.contents.value, /\| `proxy_connect_timeout` \| `5s` \| set here/);
+        // The place is its label only, not the path the link points at.
+        assert.doesNotMatch(h.contents.value, /file:|#L\d/, h.contents.value);
+      } else {
+        assert.match(h.contents.value, /\| `proxy_connect_timeout` \| `5s` \| set here/);
+        // …and in Markdown a link VS Code opens at that line.
+        assert.ok(h.contents.value.includes(`set here ([site.conf:9](${uri(p('conf.d/site.conf'))}#L9))`), h.contents.value);
+      }
     } finally {
       await c.stop();
     }

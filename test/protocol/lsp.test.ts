@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { CodeAction, CompletionItem, Diagnostic, DocumentLink, DocumentSymbol, FoldingRange, Hover, LocationLink, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { CLI, tempTree } from '../helpers';
+import { assertPlaceLink, CLI, readable, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
 const NGINX = `events {}
@@ -144,10 +144,12 @@ test('hover: directive docs with the effective value and its origin; pass direct
     await c.initialize(root);
     await c.open(p('conf.d/site.conf'), SITE);
     const h1 = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: pos(SITE, 'proxy_connect_timeout', 3) });
-    const md1 = (h1.contents as { value: string }).value;
+    const md1 = readable((h1.contents as { value: string }).value);
     assert.match(md1, /Effective value here:\*\* `5s` — set here \(site\.conf:10\)/);
+    assertPlaceLink((h1.contents as { value: string }).value, 'site.conf:10', p('conf.d/site.conf'), 10);
     const h2 = await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(p('conf.d/site.conf')) }, position: pos(SITE, 'proxy_pass', 2, 1) });
-    const md2 = (h2.contents as { value: string }).value;
+    const md2 = readable((h2.contents as { value: string }).value);
+    assertPlaceLink((h2.contents as { value: string }).value, '../nginx.conf:7', p('nginx.conf'), 7);
     assert.match(md2, /`proxy_read_timeout` \| `90s` \| inherited from \.\.\/nginx\.conf:7/);
     assert.match(md2, /`proxy_connect_timeout` \| `5s` \| set here/);
     assert.match(md2, /`proxy_send_timeout` \| `60s` \| built-in default/);
@@ -251,12 +253,14 @@ test('hover on a line nginx reads as arguments of the line above (its ";" is mis
     const text = ['server {', '  location / {', '    proxy_pass http://', '    proxy_read_timeout', '    proxy_set_header "Host', ''].join('\n');
     await c.open(file, text);
     const hover = async (line: number) => ((await c.request<Hover | null>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character: 6 } }))?.contents as { value: string } | undefined)?.value ?? '';
-    const half = await hover(3);
+    const half = readable((await hover(3)) ?? '');
+    assertPlaceLink((await hover(3)) ?? '', 'half.conf:3', file, 3);
     assert.match(half, /^\*\*Not a directive for nginx yet:\*\* the line above has no `;`, so nginx reads `proxy_read_timeout` and the rest of this line as more arguments of `proxy_pass` \(half\.conf:3\)\./);
     assert.doesNotMatch(half, /Effective value here/);
-    assert.match(await hover(4), /more arguments of `proxy_pass` \(half\.conf:3\)/);
+    assert.match(readable((await hover(4)) ?? ''), /more arguments of `proxy_pass` \(half\.conf:3\)/);
     // proxy_pass itself: no value read as written, and its table does not show an empty proxy_read_timeout.
-    const pass = await hover(2);
+    const pass = readable((await hover(2)) ?? '');
+    assertPlaceLink((await hover(2)) ?? '', 'half.conf:3', file, 3);
     assert.match(pass, /^\*\*Effective value here:\*\* none: a ";" is missing — half\.conf:3 has no ";"/);
     assert.match(pass, /\| `proxy_read_timeout` \| none: a ";" is missing \|/);
     assert.doesNotMatch(pass, /\| `` \||value here:\*\* ``/);

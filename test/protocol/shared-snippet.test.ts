@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { CodeAction, Diagnostic, Hover, WorkspaceEdit } from 'vscode-languageserver-protocol';
-import { runCli, tempTree } from '../helpers';
+import { assertPlaceLink, readable, runCli, tempTree } from '../helpers';
 import { apply, LspClient, uri } from './client';
 
 const entry = (opts: { keepalive: boolean; http?: string; include?: boolean; port: number }) => `events {}
@@ -133,11 +133,15 @@ test('hover in the snippet tells the values in force in each entry that includes
     await c.open(snippet, SNIPPET);
     await c.diagnostics(snippet);
     const hover = async (character: number) => (await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(snippet) }, position: { line: 1, character } })).contents as { value: string };
-    const table = (await hover(6)).value;
+    const table = readable((await hover(6)).value);
+    assertPlaceLink((await hover(6)).value, '../a/nginx.conf:3', join(root, 'a/nginx.conf'), 3);
+    assertPlaceLink((await hover(6)).value, 'proxy.conf:3', snippet, 3);
     assert.match(table, /`proxy_send_timeout` \| differs by inclusion \| `30s` \(via \.\.\/a\/nginx\.conf:9; inherited from \.\.\/a\/nginx\.conf:3\) \/ `60s` \(via \.\.\/b\/nginx\.conf:9; built-in default\) \|/);
     // The value both set alike stays one plain row.
     assert.match(table, /`proxy_read_timeout` \| `1s` \| set here \(proxy\.conf:3\) \|/);
-    const groups = (await hover(24)).value;
+    const groups = readable((await hover(24)).value);
+    assertPlaceLink((await hover(24)).value, '../a/nginx.conf:4', join(root, 'a/nginx.conf'), 4);
+    assertPlaceLink((await hover(24)).value, '../b/nginx.conf:3', join(root, 'b/nginx.conf'), 3);
     assert.match(groups, /\*\*upstream `backend`\*\* \(\.\.\/a\/nginx\.conf:4\)[\s\S]*No keep-alive[\s\S]*\*\*upstream `backend`\*\* \(\.\.\/b\/nginx\.conf:3\)[\s\S]*`keepalive 16`/);
   } finally {
     await c.stop();
@@ -206,7 +210,11 @@ test('Apache: hover in a vhost file two httpd.conf include shows each one\'s tim
     await c.open(vhost, VHOST2);
     await c.diagnostics(vhost);
     const hover = async (line: number, character: number) => ((await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(vhost) }, position: { line, character } })).contents as { value: string }).value;
-    const h = await hover(1, 6);
+    const raw = await hover(1, 6);
+    const h = readable(raw);
+    // Inclusions that read the same are told once (a and c), linked to the first one's file.
+    assertPlaceLink(raw, 'line 7 of httpd.conf', join(root, 'a/httpd.conf'), 7);
+    assertPlaceLink(raw, 'line 7 of httpd.conf', join(root, 'b/httpd.conf'), 7);
     assert.match(h, /^\*\*Differs by inclusion:\*\* 3 configurations include this file, and the values in force here are not the same in all of them\./, h);
     assert.match(h, /\*\*Included from `\.\.\/a\/httpd\.conf`, `\.\.\/c\/httpd\.conf`:\*\*\n\n\*\*Backend timeout here:\*\* 3 s \(Timeout 3 on line 7 of httpd\.conf, which ProxyTimeout inherits\)/, h);
     assert.match(h, /\*\*Included from `\.\.\/b\/httpd\.conf`:\*\*\n\n\*\*Backend timeout here:\*\* 20 s \(ProxyTimeout 20, line 7 of httpd\.conf\)/, h);
@@ -237,7 +245,12 @@ test('Apache: hover in a file one httpd.conf includes in three virtual hosts sho
     const hover = async (line: number, character: number) => ((await c.request<Hover>('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character } })).contents as { value: string }).value;
     const lines = httpd.split('\n');
     const includes = lines.flatMap((l, k) => (l.includes('Include') ? [k + 1] : []));
-    const h = await hover(0, 3);
+    const raw = await hover(0, 3);
+    const h = readable(raw);
+    for (const k of [0, 1, 2]) {
+      assertPlaceLink(raw, `\`../a/httpd.conf:${includes[k]}\``, join(root, 'a/httpd.conf'), includes[k]);
+      assertPlaceLink(raw, `line ${includes[k] - 1} of httpd.conf`, join(root, 'a/httpd.conf'), includes[k] - 1);
+    }
     assert.match(h, /^\*\*Differs by inclusion:\*\* this configuration includes this file 3 times, and the values in force here are not the same in all of them\./, h);
     // Each inclusion by its Include line, with the ProxyTimeout of its own virtual host (the line above the Include).
     [2, 40, 2].forEach((timeout, k) => {

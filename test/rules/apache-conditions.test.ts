@@ -15,7 +15,7 @@ import { lintApache, type ApacheLintResult } from '../../server/src/core/lint-ap
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { defaultSettings, readProjectConfig } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { apacheTest, memHost, requireBinary, tempTree } from '../helpers';
+import { apacheTest, assertPlaceLink, memHost, readable, requireBinary, tempTree } from '../helpers';
 
 const M = '/usr/lib/apache2/modules';
 const load = (...mods: string[]) => mods.map((m) => `LoadModule ${m}_module ${M}/mod_${m}.so\n`).join('');
@@ -182,7 +182,8 @@ test('hover: a line in a skipped section is not in force, and the section says w
   const hover = (needle: string) => apacheHover(r, path, text.indexOf(needle) + 1)?.markdown ?? '';
   assert.match(hover('Timeout 30'), /\*\*Effective value here:\*\* `30` — set here/);
   for (const [needle, line, why] of [['Timeout 90', 6, /no module loaded above the section is named `mod_reqtimeout\.c`/], ['Timeout 20', 9, /`X` is not defined there: no Define above it sets it, and apache\.defines does not list it/]] as const) {
-    const md = hover(needle);
+    assertPlaceLink(hover(needle), `line ${line}`, path, line);
+    const md = readable(hover(needle));
     assert.match(md, new RegExp(`^\\*\\*Not read:\\*\\* httpd skips the \`<\\w+ [\\w.]+>\` section \\(line ${line}\\)`), md);
     assert.match(md, why);
     assert.doesNotMatch(md, /Effective value/);

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { assertPlaceLink, memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { refusedPort, startHttpStandin } from './standins/http';
@@ -45,7 +45,7 @@ ProxyPass /empty balancer://empty
 `;
   const path = '/c/httpd.conf';
   const lint = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
-  const card = (url: string) => apacheHover(lint, path, text.indexOf(`${url}\n`, text.indexOf('ProxyPass /')) + 3)?.markdown ?? '';
+  const card = (url: string) => readable(apacheHover(lint, path, text.indexOf(`${url}\n`, text.indexOf('ProxyPass /')) + 3)?.markdown ?? '');
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   let seen = 0;
@@ -91,5 +91,41 @@ ProxyPass /empty balancer://empty
     await httpd.stop();
     setup.cleanup();
     await Promise.all([ok.stop(), r1.stop(), r2.stop()]);
+  }
+});
+
+test('hover on a BalancerMember line names its balancer and gives retry, loadfactor and status as httpd uses them (real httpd)', async () => {
+  const [r1, r2] = [await refusedPort(), await refusedPort()];
+  const text = `<Proxy balancer://pool>
+    BalancerMember http://${r1.address} retry=5 loadfactor=3
+    BalancerMember http://${r2.address}
+</Proxy>
+ProxyPass /app balancer://pool
+`;
+  const path = '/c/httpd.conf';
+  const lint = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
+  const hoverOn = (needle: string) => apacheHover(lint, path, text.indexOf(needle) + 2)?.markdown ?? '';
+  const first = readable(hoverOn(`BalancerMember http://${r1.address}`));
+  const second = readable(hoverOn(`BalancerMember http://${r2.address}`));
+  assert.match(first, /^\*\*Member 1 of 2 of `balancer:\/\/pool`\*\*, `<Proxy>` at `httpd\.conf:1`\. Used by `ProxyPass \/app` \(line 5\)\./, first);
+  assertPlaceLink(hoverOn(`BalancerMember http://${r1.address}`), 'line 5', path, 5);
+  assert.match(first, /- \*\*retry:\*\* 5 s \(`retry=5`\)/, first);
+  assert.match(first, /- \*\*loadfactor:\*\* 3 \(`loadfactor=3`\) of 4 across the 2 members/, first);
+  assert.match(second, /- \*\*retry:\*\* 60 s \(default\)/, second);
+  assert.match(second, /- \*\*loadfactor:\*\* 1 \(default\)/, second);
+  assert.match(second, /- \*\*status:\*\* usable \(default\)/, second);
+  // httpd agrees: each member that refuses the connect is left out for its retry= time, the default 60 s, and the
+  // client gets 503 (the balancer-manager shows their load factors as 3.00 and 1.00, the default 1).
+  const setup = await prepareApache(text);
+  const httpd = await startApache(setup);
+  try {
+    for (let i = 0; i < 2; i++) assert.equal((await request({ port: setup.port, path: '/app', timeoutMs: 8000 })).status, 503);
+    await settle();
+    const log = httpd.errorLog();
+    assert.match(log, new RegExp(`AH00959: ap_proxy_connect_backend disabling worker for \\(${r1.address.replace(/\./g, '\\.')}\\) for 5s`), log);
+    assert.match(log, new RegExp(`AH00959: ap_proxy_connect_backend disabling worker for \\(${r2.address.replace(/\./g, '\\.')}\\) for 60s`), log);
+  } finally {
+    await httpd.stop();
+    await Promise.all([r1.stop(), r2.stop()]);
   }
 });

@@ -10,7 +10,7 @@ import { apacheDefinitions } from '../../server/src/core/features/apache-navigat
 import { explainLog } from '../../server/src/core/explain/explain';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { refusedPort, startHttpStandin, type Standin } from './standins/http';
@@ -153,7 +153,7 @@ test('balancer settings in a virtual host that uses the main server\'s balancer 
       }
       assert.deepEqual(seen, { vhost: c.vhost, main: c.main }, c.what);
       const lint = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() });
-      const hover = (needle: string) => apacheHover(lint, PATH, text.indexOf('"balancer://pool"', text.indexOf(needle)) + 3)?.markdown ?? '';
+      const hover = (needle: string) => readable(apacheHover(lint, PATH, text.indexOf('"balancer://pool"', text.indexOf(needle)) + 3)?.markdown ?? '');
       for (const [who, needle] of [['vhost', 'ProxyPass "/v"'], ['main', 'ProxyPass "/m"']] as const) {
         const md = hover(needle);
         if (seen[who] === 'Off') assert.match(md, /`forcerecovery=Off` \(line \d+\) keeps them out/, `${c.what}: ${who}\n${md}`);

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { assertPlaceLink, memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin, type Standin } from './standins/http';
@@ -90,8 +90,9 @@ test('main-server ProxyPass lines are tried first in a virtual host, and proxypa
 test('hover on a virtual host ProxyPass that a main-server line shadows says so; on the main-server line, that it comes first in every virtual host', () => {
   const text = ['<VirtualHost *:80>', '    ProxyPass "/api/" "http://127.0.0.1:9001/"', '</VirtualHost>', 'ProxyPass "/" "http://127.0.0.1:9000/"', ''].join('\n');
   const r = lint(text);
-  const vh = apacheHover(r, '/c/httpd.conf', text.indexOf('ProxyPass "/api/"') + 2)?.markdown ?? '';
+  const vh = readable(apacheHover(r, '/c/httpd.conf', text.indexOf('ProxyPass "/api/"') + 2)?.markdown ?? '');
   assert.match(vh, /main server's `ProxyPass \/` \(line 4\)/, vh);
-  const main = apacheHover(r, '/c/httpd.conf', text.indexOf('ProxyPass "/"') + 2)?.markdown ?? '';
+  assertPlaceLink(apacheHover(r, '/c/httpd.conf', text.indexOf('ProxyPass "/api/"') + 2)?.markdown ?? '', 'line 4', '/c/httpd.conf', 4);
+  const main = readable(apacheHover(r, '/c/httpd.conf', text.indexOf('ProxyPass "/"') + 2)?.markdown ?? '');
   assert.match(main, /every virtual host/, main);
 });

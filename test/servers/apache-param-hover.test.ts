@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startBlackhole } from './standins/blackhole';
@@ -21,7 +21,7 @@ function hoverOn(text: string, needle: string): string {
   const r = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
   const at = text.indexOf(needle);
   assert.ok(at >= 0, needle);
-  return apacheHover(r, path, at + 1)?.markdown ?? '';
+  return readable(apacheHover(r, path, at + 1)?.markdown ?? '');
 }
 
 /** The log lines the hover's **Bounds:** part quotes (between backticks, with an AH number). */

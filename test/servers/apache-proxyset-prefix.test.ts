@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { memHost, readable, requireBinary } from '../helpers';
 import { prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { startHttpStandin, type Standin } from './standins/http';
@@ -71,7 +71,7 @@ test('ProxySet sets the worker whose name is the longest start of its URL, in it
       }
       const lines = text.split('\n');
       const at = lines.findIndex((l) => /^\s*ProxySet /.test(l));
-      const hover = apacheHover(r, '/c/httpd.conf', text.indexOf('ProxySet') + 2)?.markdown ?? '';
+      const hover = readable(apacheHover(r, '/c/httpd.conf', text.indexOf('ProxySet') + 2)?.markdown ?? '');
       if (c.hover === 'defines') assert.match(hover, /\*\*Defines the worker\*\*/, `${c.what}\n${hover}`);
       else assert.match(hover, new RegExp(`\\*\\*Configures the worker of line ${c.hover! + 1}\\*\\*`), `${c.what} (ProxySet on line ${at + 1})\n${hover}`);
     }

@@ -9,7 +9,7 @@ import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { requireBinary } from '../helpers';
+import { readable, requireBinary } from '../helpers';
 import { prepareApache, startApache, type ApacheSetup } from './harness/apache';
 import { request, type Response } from './harness/client';
 import { startHttpStandin } from './standins/http';
@@ -23,7 +23,7 @@ function hover(setup: ApacheSetup, start: string): string {
   assert.ok(at >= 0, start);
   const offset = lines.slice(0, at).join('\n').length + 1 + lines[at].indexOf(start) + 1;
   const r = lintApache(setup.confPath, setup.text, createNodeHost(), { settings: defaultSettings() });
-  return apacheHover(r, setup.confPath, offset)?.markdown ?? '';
+  return readable(apacheHover(r, setup.confPath, offset)?.markdown ?? '');
 }
 
 function about(r: Response, status: number, seconds: number, what: string): void {

@@ -8,7 +8,7 @@ import { APX_LOG } from '../../server/src/core/docs/log-lines';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary } from '../helpers';
+import { memHost, readable, requireBinary } from '../helpers';
 import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { tempDir } from './harness/nginx';
@@ -48,7 +48,7 @@ test('SetHandler to a PHP-FPM socket that is not there: 503 with the AH02454 and
 test('hovers of the PHP-FPM recipe: SetHandler explains the proxy handler; the <Proxy> section lists the SetHandler that uses it', () => {
   const text = `LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\nLoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\nLoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so\n${RECIPE}<Proxy "http://127.0.0.1:8080/">\n</Proxy>\n`;
   const r = lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: defaultSettings() });
-  const hover = (needle: string) => apacheHover(r, '/c/httpd.conf', text.indexOf(needle) + 2)?.markdown ?? '';
+  const hover = (needle: string) => readable(apacheHover(r, '/c/httpd.conf', text.indexOf(needle) + 2)?.markdown ?? '');
   const handler = hover('SetHandler');
   assert.match(handler, /\*\*503\*\*, logged as `AH02454`/);
   assert.match(handler, /200 with the PHP source/);

@@ -11,7 +11,7 @@ import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
-import { requireBinary } from '../helpers';
+import { readable, requireBinary } from '../helpers';
 import { prepareApache, startApache, type ApacheSetup } from './harness/apache';
 import { request, type Response } from './harness/client';
 import { explainApacheLog } from './harness/explain';
@@ -32,7 +32,7 @@ function hover(setup: ApacheSetup, start: string): string {
   const at = setup.text.split('\n').findIndex((l) => l.trimStart().startsWith(start));
   assert.ok(at >= 0, start);
   const offset = setup.text.split('\n').slice(0, at).join('\n').length + 1 + setup.text.split('\n')[at].indexOf(start) + 1;
-  return apacheHover(lint(setup), setup.confPath, offset)?.markdown ?? '';
+  return readable(apacheHover(lint(setup), setup.confPath, offset)?.markdown ?? '');
 }
 
 const lineOf = (setup: ApacheSetup, start: string) => setup.text.split('\n').findIndex((l) => l.trimStart().startsWith(start)) + 1;

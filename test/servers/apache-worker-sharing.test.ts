@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost, requireBinary, ROOT } from '../helpers';
+import { assertPlaceLink, memHost, readable, requireBinary, ROOT } from '../helpers';
 import { apacheConfigTestText, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { sleep } from './harness/proc';
@@ -58,9 +58,10 @@ test('a later ProxyPass sharing a worker gets its timeout, not its own; proxylin
     assert.equal(timeouts.length, 2);
     for (const f of timeouts) assert.match(f.message, /in force here: 1 s \(timeout=1\)/);
     // Hover on the /slow/ line: the backend timeout is the shared worker's 1 s, not 4 s.
-    const hover = apacheHover(r, '/c/site.conf', text.indexOf('ProxyPass "/slow/"') + 2)?.markdown ?? '';
+    const hover = readable(apacheHover(r, '/c/site.conf', text.indexOf('ProxyPass "/slow/"') + 2)?.markdown ?? '');
     assert.match(hover, /\*\*Backend timeout here:\*\* 1 s \(timeout=1\)/, hover);
     assert.match(hover, /Shares the worker of line 2/, hover);
+    assertPlaceLink(apacheHover(r, '/c/site.conf', text.indexOf('ProxyPass "/slow/"') + 2)?.markdown ?? '', 'line 2', '/c/site.conf', 2);
     assert.doesNotMatch(hover, /timeout here:\*\* 4 s/, hover);
   } finally {
     await httpd.stop();

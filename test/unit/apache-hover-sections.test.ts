@@ -5,13 +5,15 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost } from '../helpers';
+import { assertPlaceLink, memHost, readable } from '../helpers';
 
-function hoverAt(path: string, text: string, needle: string, into = 2): string {
+/** The hover as a reader sees it (links to config lines as their labels); `raw`: with the links' targets. */
+function hoverAt(path: string, text: string, needle: string, into = 2, raw = false): string {
   const r = lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings() });
   const at = text.indexOf(needle);
   assert.ok(at >= 0, needle);
-  return apacheHover(r, path, at + into)?.markdown ?? '';
+  const md = apacheHover(r, path, at + into)?.markdown ?? '';
+  return raw ? md : readable(md);
 }
 
 const CONF = `Timeout 90
@@ -49,6 +51,9 @@ const hover = (needle: string, into?: number) => hoverAt('/c/httpd.conf', CONF, 
 
 test('<VirtualHost>: its ProxyPass lines with backend and wait, the main server\'s tried first, ProxyTimeout set here, Timeout inherited', () => {
   const md = hover('<VirtualHost *:80>');
+  const raw = hoverAt('/c/httpd.conf', CONF, '<VirtualHost *:80>', 2, true);
+  assertPlaceLink(raw, 'line 13', '/c/httpd.conf', 13);
+  assertPlaceLink(raw, 'line 12', '/c/httpd.conf', 12);
   assert.match(md, /- `ProxyPass \/api\/` → `http:\/\/10\.0\.0\.5:9000\/api\/` \(line 13\): backend timeout 12 s \(ProxyTimeout 12, line 12\)/);
   assert.match(md, /- `ProxyPass \/static\/` `!` \(line 14\): not proxied/);
   assert.match(md, /- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\): a balancer of 1 member, each with its own timeouts/);
@@ -65,6 +70,7 @@ test('<VirtualHost>: its ProxyPass lines with backend and wait, the main server\
 
 test('<Location> and <LocationMatch>: their ProxyPass, or none, and the values inherited from the virtual host or the main server', () => {
   const app = hover('<Location /app/>');
+  assertPlaceLink(hoverAt('/c/httpd.conf', CONF, '<Location /app/>', 2, true), 'line 16', '/c/httpd.conf', 16);
   assert.match(app, /\*\*Proxied here:\*\*\n\n- `<Location \/app\/>` `ProxyPass` → `balancer:\/\/pool\/` \(line 16\)/);
   assert.match(app, /\*\*ProxyTimeout in force here:\*\* `12` — inherited from line 12 \(this virtual host\)/);
   assert.match(app, /\*\*Timeout in force here:\*\* `90` — inherited from line 1 \(the main server\)/);
@@ -79,6 +85,7 @@ test('<Location> and <LocationMatch>: their ProxyPass, or none, and the values i
 
 test('<Proxy balancer://…>: the balancer\'s card and the lines that use it; <Proxy url>: what it applies to and the worker it configures', () => {
   const b = hover('<Proxy balancer://pool>');
+  assertPlaceLink(hoverAt('/c/httpd.conf', CONF, '<Proxy balancer://pool>', 2, true), '`httpd.conf:4`', '/c/httpd.conf', 4);
   assert.match(b, /\*\*balancer:\/\/pool\*\*, `<Proxy>` at `httpd\.conf:4`/);
   assert.match(b, /1 member, values for requests to a\.example\.test:/);
   assert.match(b, /\*\*Used by:\*\* `ProxyPass balancer:\/\/pool\/` in `<Location \/app\/>` \(line 16\)/);
@@ -119,6 +126,7 @@ test('<VirtualHost> and <Location> list their RewriteRule [P] lines with the tim
 </VirtualHost>
 `;
   const v = hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>');
+  assertPlaceLink(hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>', 2, true), 'line 2', '/c/httpd.conf', 2);
   assert.match(v, /- `RewriteRule \^\/legacy\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:8080\/\$1` \(line 5\): backend timeout 12 s \(ProxyTimeout 12, line 2\), through httpd's default worker/, v);
   assert.match(v, /- `RewriteRule \^\/v1\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.5:9000\/api\/v1\/\$1` \(line 6\): backend timeout 4 s \(timeout=4\), through the worker of line 3/, v);
   assert.match(v, /- `RewriteRule \^\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.9:8080\/old\/\$1` \(line 9\)/, v);
@@ -142,6 +150,7 @@ RewriteRule ^/m/(.*)$ http://10.0.0.8:9000/m/$1 [P]
 </VirtualHost>
 `;
   const a = hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>');
+  assertPlaceLink(hoverAt('/c/httpd.conf', text, '<VirtualHost *:80>', 2, true), 'line 4', '/c/httpd.conf', 4);
   assert.match(a, /\*\*Also run here\*\*, through RewriteOptions Inherit:\n\n- `RewriteRule \^\/m\/\(\.\*\)\$` \[P\] → `http:\/\/10\.0\.0\.8:9000\/m\/\$1` \(line 2\): backend timeout 8 s \(Timeout 8 on line 4, which ProxyTimeout inherits\), through httpd's default worker/, a);
   // Without RewriteOptions Inherit the main server's rules do not run in the virtual host.
   assert.doesNotMatch(hoverAt('/c/httpd.conf', text, '<VirtualHost *:81>'), /Also run here/);

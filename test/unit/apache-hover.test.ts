@@ -3,17 +3,21 @@ import assert from 'node:assert/strict';
 import { apacheHover } from '../../server/src/core/features/apache';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
-import { memHost } from '../helpers';
+import { assertPlaceLink, memHost, readable } from '../helpers';
 
 const PATH = '/c/app.conf';
 
-/** Hover markdown on the `nth` occurrence (0-based) of `needle` in `text`, one character in. */
-function hoverAt(text: string, needle: string, nth = 0): string {
+/**
+ * Hover markdown on the `nth` occurrence (0-based) of `needle` in `text`, one character in, as a reader sees it (links
+ * to config lines as their labels); `raw`: with the links' targets.
+ */
+function hoverAt(text: string, needle: string, nth = 0, raw = false): string {
   const r = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() });
   let at = -1;
   for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
   assert.ok(at >= 0, `${needle} #${nth}`);
-  return apacheHover(r, PATH, at + 1)?.markdown ?? '';
+  const md = apacheHover(r, PATH, at + 1)?.markdown ?? '';
+  return raw ? md : readable(md);
 }
 
 const BALANCER_TIMEOUT = /wait for a member to become usable again/;
@@ -69,6 +73,9 @@ ProxyTimeout 30
 </IfModule>
 `;
   assert.match(hoverAt(text, 'ProxyTimeout 30'), /\*\*Effective value here:\*\* `30` — set here, for the main server and every virtual host that does not set its own/);
+  assertPlaceLink(hoverAt(text, 'ProxyTimeout 10', 0, true), 'line 6', PATH, 6);
+  assertPlaceLink(hoverAt(text, 'ProxyTimeout 20', 0, true), 'line 2', PATH, 2);
+  assertPlaceLink(hoverAt(text, 'Timeout 90', 0, true), 'line 15', PATH, 15);
   assert.match(hoverAt(text, 'ProxyTimeout 10'), /\*\*Effective value here:\*\* `20` — line 6 sets ProxyTimeout again for this virtual host, and httpd keeps the last one: this line has no effect/);
   assert.match(hoverAt(text, 'ProxyTimeout 20'), /\*\*Effective value here:\*\* `20` — set here, for this virtual host \(instead of the main server's `30` on line 2\)/);
   // The later Timeout sits in <IfModule>: it wins only when that module is loaded.
@@ -106,6 +113,8 @@ test('a server-level value left out (ProxyTimeout alone, half-typed) is told as 
   assert.doesNotMatch(own, /(^|[^`])``([^`]|$)/m, own);
   assert.match(own, /\*\*Effective value here:\*\* none: the value is missing, so httpd refuses to start — set here, for this virtual host/);
   const section = hoverAt(text, '<VirtualHost');
+  const sectionRaw = hoverAt(text, '<VirtualHost', 0, true);
+  for (const line of [3, 4, 5]) assertPlaceLink(sectionRaw, `line ${line}`, PATH, line);
   assert.doesNotMatch(section, /(^|[^`])``([^`]|$)/m, section);
   assert.match(section, /\*\*ProxyTimeout in force here:\*\* none: the value is missing, so httpd refuses to start — set here \(line 3\)/);
   assert.match(section, /\*\*Timeout in force here:\*\* none: the value is missing, so httpd refuses to start — set here \(line 4\)/);
@@ -140,6 +149,9 @@ test('RewriteRule [P]: the backend and connect timeouts of the worker its target
 </VirtualHost>
 `;
   const x = hoverAt(text, 'RewriteRule ^/x/');
+  assertPlaceLink(hoverAt(text, 'RewriteRule ^/x/', 0, true), 'line 3', PATH, 3);
+  assertPlaceLink(hoverAt(text, 'RewriteRule ^/x/', 0, true), 'line 4', PATH, 4);
+  assertPlaceLink(hoverAt(text, 'RewriteRule ^/y/', 0, true), 'line 4', PATH, 4);
   assert.match(x, /\*\*Backend timeout here:\*\* 7 s \(ProxyTimeout 7, line 3\) {2}\n\*\*Connect timeout here:\*\* 7 s \(ProxyTimeout 7, line 3\) {2}\n\*\*Through:\*\* httpd's default worker/, x);
   assert.match(x, /Unless the URL the rule makes starts with the name of a longer worker, which then takes its requests: `http:\/\/10\.0\.0\.9:8080\/api\/` \(line 4\)\./, x);
   const y = hoverAt(text, 'RewriteRule ^/y/');

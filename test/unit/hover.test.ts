@@ -4,11 +4,14 @@ import { nginxHover } from '../../server/src/core/features/hover';
 import { definitions } from '../../server/src/core/features/navigation';
 import { locate } from '../../server/src/core/features/locate';
 import { defaultSettings } from '../../server/src/core/settings';
-import { lintText } from '../helpers';
+import { assertPlaceLink, lintText, readable } from '../helpers';
 import { docLookup } from '../../server/src/lsp/docs';
 
-/** Hover markdown at the first `needle` in /cfg/<path>, with no directive docs (only the effective-value part). */
-function hoverAt(main: string, files: Record<string, string>, path: string, needle: string, version: string | null = null): string {
+/**
+ * Hover markdown at the first `needle` in /cfg/<path>, with no directive docs (only the effective-value part), with
+ * the targets of its links to config lines.
+ */
+function rawHoverAt(main: string, files: Record<string, string>, path: string, needle: string, version: string | null = null): string {
   const r = lintText(main, { files, settings: (s) => void (s.nginx.version = version ? (version.split('.').map(Number) as [number, number, number]) : null) });
   const text = path === 'nginx.conf' ? main : files[path];
   const at = text.indexOf(needle);
@@ -16,6 +19,8 @@ function hoverAt(main: string, files: Record<string, string>, path: string, need
   const target = { ...defaultSettings().nginx, version: version ? (version.split('.').map(Number) as [number, number, number]) : null };
   return nginxHover(r, '/cfg/' + path, at + 1, target, () => undefined)?.markdown ?? '';
 }
+/** The same as a reader sees it: each link to a config line as its label. */
+const hoverAt = (...args: Parameters<typeof rawHoverAt>): string => readable(rawHoverAt(...args));
 
 test('hover on a line of a snippet included in several places shows each distinct value with the include it comes through', () => {
   const main = `events {}
@@ -33,6 +38,8 @@ http {
 }
 `;
   const md = hoverAt(main, { 'snip/p.conf': 'proxy_pass http://127.0.0.1:9000;\n' }, 'snip/p.conf', 'proxy_pass');
+  const raw = rawHoverAt(main, { 'snip/p.conf': 'proxy_pass http://127.0.0.1:9000;\n' }, 'snip/p.conf', 'proxy_pass');
+  for (const line of [5, 6, 10, 11]) assertPlaceLink(raw, `../nginx.conf:${line}`, '/cfg/nginx.conf', line);
   assert.match(md, /`proxy_read_timeout` \| differs by inclusion \| `10s` \(via \.\.\/nginx\.conf:6; inherited from \.\.\/nginx\.conf:5\) \/ `300s` \(via \.\.\/nginx\.conf:11; inherited from \.\.\/nginx\.conf:10\)/);
   // Settings the inclusions agree on stay one plain row.
   assert.match(md, /`proxy_connect_timeout` \| `60s` \| built-in default \|/);
@@ -60,6 +67,8 @@ http {
 }
 `;
   const md = hoverAt(main, { 'loc.conf': 'proxy_read_timeout 40s;\n' }, 'loc.conf', 'proxy_read_timeout');
+  assertPlaceLink(rawHoverAt(main, { 'loc.conf': 'proxy_read_timeout 40s;\n' }, 'loc.conf', 'proxy_read_timeout'), 'nginx.conf:6', '/cfg/nginx.conf', 6);
+  assertPlaceLink(rawHoverAt(main, { 'loc.conf': 'proxy_read_timeout 40s;\n' }, 'loc.conf', 'proxy_read_timeout'), 'loc.conf:1', '/cfg/loc.conf', 1);
   assert.match(md, /Effective value here:\*\* none: nginx will not start — "proxy_read_timeout" directive is duplicate — written 2 times at one level: `30s` at nginx\.conf:6 and `40s` at loc\.conf:1/);
   assert.doesNotMatch(md, /30s; 40s/);
   // An array directive (proxy_set_header) written twice is fine and lists both lines.
@@ -118,6 +127,7 @@ stream {
 }
 `;
   const md = hoverAt(main, {}, 'nginx.conf', 'proxy_pass db_pool');
+  assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', 'proxy_pass db_pool'), 'nginx.conf:3', '/cfg/nginx.conf', 3);
   assert.match(md, /\*\*Effective at this stream server\*\*/);
   assert.match(md, /`proxy_timeout` \| `3s` \| inherited from nginx\.conf:3 \|/);
   assert.match(md, /`proxy_connect_timeout` \| `2s` \|/);
@@ -182,6 +192,7 @@ http {
 }
 `;
   const own = hoverAt(main, {}, 'nginx.conf', 'proxy_read_timeout;');
+  assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', 'proxy_read_timeout;'), 'nginx.conf:3', '/cfg/nginx.conf', 3);
   assert.doesNotMatch(own, /``/, own);
   assert.match(own, /\*\*Effective value here:\*\* none: the value is missing — nginx\.conf:3 has no value, so nginx refuses to start/);
   const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
@@ -220,6 +231,8 @@ http {
 `;
   for (const needle of ['proxy_read_timeout 5s', 'proxy_read_timeout 20s']) {
     const md = hoverAt(main, {}, 'nginx.conf', needle);
+    const line = main.slice(0, main.indexOf(needle)).split('\n').length;
+    assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', needle), `nginx.conf:${line}`, '/cfg/nginx.conf', line);
     assert.match(md, /\*\*Effective value here:\*\* none: nginx will not start — "proxy_read_timeout" is not allowed where nginx\.conf:(5|11) stands/, md);
   }
   const row = hoverAt(main, {}, 'nginx.conf', 'proxy_pass').split('\n').find((l) => l.startsWith('| `proxy_read_timeout`'))!;
@@ -250,6 +263,7 @@ http {
   assert.match(first, /\*\*502\*\*.*no live upstreams while connecting to upstream/);
   // The group: one line, no list of the other servers (that is the hover of the group's name).
   assert.match(first, /Server 1 of 4 in `upstream app` \(nginx\.conf:3\)\./);
+  assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', '10.0.0.1'), 'nginx.conf:3', '/cfg/nginx.conf', 3);
   assert.doesNotMatch(first, /10\.0\.0\.2|Effective value here/);
   // The same card on the directive name.
   assert.equal(hoverAt(main, {}, 'nginx.conf', 'server 10.0.0.1'), first);
@@ -285,6 +299,8 @@ test('hover on a server line of a stream upstream and of an upstream fragment ch
 test('hover on the name of an upstream block shows the group, as on a pass target, and the pass targets that use it', () => {
   const main = 'events {}\nhttp {\n  upstream app_backend { server 127.0.0.1:9001; server 127.0.0.1:9002; keepalive 8; }\n  upstream unused { server 127.0.0.1:9003; }\n  server { listen 80; location / { proxy_pass http://app_backend; } location /api/ { proxy_pass http://app_backend/; } }\n}\n';
   const h = hoverAt(main, {}, 'nginx.conf', 'app_backend {');
+  assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', 'app_backend {'), 'nginx.conf:3', '/cfg/nginx.conf', 3);
+  assertPlaceLink(rawHoverAt(main, {}, 'nginx.conf', 'app_backend {'), 'nginx.conf:5', '/cfg/nginx.conf', 5);
   assert.match(h, /^\*\*upstream `app_backend`\*\* \(nginx\.conf:3\)/);
   assert.match(h, /- `127\.0\.0\.1:9001`\n- `127\.0\.0\.1:9002`/);
   assert.match(h, /Settings: `keepalive 8`\./);

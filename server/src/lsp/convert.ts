@@ -4,6 +4,7 @@ import type { Finding } from '../core/finding';
 import { LineIndex } from '../core/text';
 import { ruleMeta } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
+import { PLACE_LINK } from '../core/features/place-link';
 
 export const SOURCE = 'proxylint';
 
@@ -14,6 +15,14 @@ export function uriToPath(uri: string): string | undefined {
 
 export function pathToUri(path: string): string {
   return URI.file(path).toString();
+}
+
+/**
+ * Hover markdown with its links to config lines (`[label](<path#L12>)`, core/features/place-link.ts) pointed at
+ * `file:///path#L12`, which VS Code opens at that line.
+ */
+export function linkTargetsToUris(markdown: string): string {
+  return markdown.replace(PLACE_LINK, (_, label: string, path: string, line: string) => `[${label}](${pathToUri(path)}#L${line})`);
 }
 
 export function toRange(lines: LineIndex, start: number, end: number): Range {

@@ -3,6 +3,7 @@
  * Both undo only the few constructs proxylint itself writes (see core/docs/render.ts, core/features/hover.ts and the
  * completion snippets); they are not general Markdown or snippet parsers.
  */
+import { PLACE_LINK } from '../core/features/place-link';
 
 /** Bold, code spans, links, italics (`_phrase_`, `*phrase*`), fences, table rulers and backslash escapes, as plain text. */
 export function markdownToPlainText(markdown: string): string {
@@ -30,6 +31,8 @@ function inline(line: string): string {
   const spans: string[] = [];
   const prose = text.replace(/`([^`]*)`/g, (_, code: string) => `\u0000${spans.push(code) - 1}\u0000`);
   return prose
+    // A link to a place in a config file (core/features/place-link.ts): the label says the place; the path is clutter.
+    .replace(PLACE_LINK, (_, label: string) => label)
     .replace(/\[([^\]]*)\]\(([^)\s]+)\)/g, (_, label: string, url: string) => (label === url ? url : `${label} (${url})`))
     .replace(/\*\*([^*]+)\*\*/g, '$1')
     .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:])/g, '$1$2')

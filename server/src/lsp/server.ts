@@ -31,7 +31,7 @@ import { clientFeatures } from './client-features';
 import { APPLY_EDIT_COMMAND, asCommands, codeActions, FIX_ALL_KIND, fixAllUri, OPEN_RULE_DOC_COMMAND, resolveFixAll } from './code-actions';
 import { MAX_FIX_PASSES } from '../core/fix';
 import { completionItems, inComment, toCompletionItems } from './completion';
-import { pathToUri, toRange, uriToPath } from './convert';
+import { linkTargetsToUris, pathToUri, toRange, uriToPath } from './convert';
 import { registerDiagnostics } from './diagnostics';
 import { docLookup } from './docs';
 import { EXPLAIN_COMMAND, explainForEditor } from './explain';
@@ -170,7 +170,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
       ? apacheHover(c.result, c.path, offset, including.flatMap((r) => (r.dialect === 'apache' && r !== c.result ? [r] : [])))
       : nginxHover(c.result, c.path, offset, ws.settingsFor(c.path).nginx, docLookup, including.flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : [])));
     if (!h) return null;
-    const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: h.markdown } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
+    const contents = features.markdownHover ? { kind: MarkupKind.Markdown, value: linkTargetsToUris(h.markdown) } : { kind: MarkupKind.PlainText, value: markdownToPlainText(h.markdown) };
     return { contents, range: toRange(c.file.lines, h.start, h.end) };
   });
 

@@ -1,4 +1,4 @@
-import { NGX_LOG, NGX_STATUS_RULE } from './log-lines';
+import { NGX_LOG } from './log-lines';
 import { all, buffered, grpcNote, since, type Family, type ModuleInfo } from './nginx-modules-info';
 
 /** How each module writes its target. */
@@ -17,18 +17,17 @@ export const FLOW_FAMILIES: Family[] = [
     applies: all,
     build: (m, d) => ({
       summary: `Makes the location forward requests to ${m.article} ${m.backend}. The target is ${PASS_SYNTAX[m.id]}.`,
+      // Short on purpose (a hover): one line per outcome; the official page has the rest of the syntax.
       failure: [
-        NGX_STATUS_RULE,
-        '',
-        '- **502**: nothing listens at the address (wrong port, service stopped, socket file missing or not writable for the nginx user); the backend closes the connection without answering (crash, killed worker, keep-alive race); every server of the group is marked failed (`no live upstreams`); the target contains a variable and no `resolver` is set, or the lookup fails.',
-        `- **504**: the address exists but does not answer in time — a host that is down or firewalled (\`${d('connect_timeout')}\`), a backend that stops reading the request (\`${d('send_timeout')}\`) or is slow to start answering (\`${d('read_timeout')}\`); 60s each by default.`,
+        '- **502**: the connection is refused or closed without an answer (nothing listens, a socket file missing or not writable for nginx, a crashed or killed worker, a keep-alive race), every server of the group is out (`no live upstreams`), or a target with variables has no `resolver` or its lookup fails.',
+        `- **504**: a timer fires before the response header — \`${d('connect_timeout')}\` (host down or firewalled), \`${d('send_timeout')}\` (backend stops reading), \`${d('read_timeout')}\` (slow to answer); 60s each by default. After the header it is a truncated 200, never a 504.`,
         m.id === 'proxy'
           ? '- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, a scheme other than `http`/`https` (`invalid URL prefix`), or a URI part inside a regex or named location, `if` or `limit_except`.'
           : `- **nginx will not start or reload**: a hostname that does not resolve at load time, an invalid port, or a scheme the directive does not know (\`${d('pass')} http://…\` → \`invalid host in upstream\`).`,
-        '- A hostname written without variables is resolved once, when the configuration loads. If the backend later moves to another IP, nginx keeps connecting to the old one (502 or 504) until the next reload.',
-        m.id === 'proxy' ? '- `https://` to a plain-HTTP port fails the TLS handshake (502, `wrong version number`); `http://` to a TLS port gets the backend\'s own 400 relayed. A wrong URI part sends requests to the wrong backend path (404 from the backend, not a 5xx). With variables in the target, a URI part is sent as it is instead of replacing the prefix: `proxy_pass http://$backend/;` sends every request to `/`.' : null,
+        '- A hostname without variables is resolved once, at load: a backend that moves to another IP gets 502 or 504 until the next reload.',
+        m.id === 'proxy' ? '- `https://` to a plain-HTTP port: **502** `wrong version number`; `http://` to a TLS port: the backend\'s own 400. With variables in the target the URI part is sent as written (`proxy_pass http://$backend/;` sends every request to `/`).' : null,
         m.id === 'fastcgi'
-          ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing mid-request closes the connection: **502** `upstream prematurely closed connection`, or `recv() failed (104: Connection reset by peer)` when the socket is reset. `upstream prematurely closed FastCGI stdout` is a different case: the FastCGI server ended the request in order but sent no complete header.'
+          ? '- PHP-FPM killing a slow worker (`request_terminate_timeout`) or crashing: **502** `upstream prematurely closed connection` (or `recv() failed (104: Connection reset by peer)`). `upstream prematurely closed FastCGI stdout` is different: the request ended in order without a complete header.'
           : null,
       ]
         .filter((line) => line !== null)
@@ -83,18 +82,18 @@ export const FLOW_FAMILIES: Family[] = [
     applies: all,
     build: (m, d) => ({
       summary: `The longest silence nginx accepts between two reads from the ${m.backend}. It bounds the wait for the first byte of the response and every later gap, not the total response time.`,
+      // Short on purpose (a hover): the three outcomes, the cases that change them, the official page for the rest.
       failure: [
-        `- The backend needs longer than this before its response header arrives → **504** \`…while reading response header from upstream\`. The request was already sent, so another server is tried only for idempotent methods (and only if \`${d('next_upstream')}\` includes \`timeout\`).`,
-        '- The backend goes quiet for longer *after* the header was sent → nginx drops the connection and the client gets a **truncated 200** (`…while reading upstream`). No retry and no 504 are possible at that point.',
+        `- Silent longer than this **before** the response header → **504** \`…while reading response header from upstream\`; another server is tried only for idempotent requests, and only if \`${d('next_upstream')}\` includes \`timeout\`.`,
+        '- Silent longer than this **after** the header → a **truncated 200** (`…while reading upstream`): too late for a retry or a 504.',
         m.id === 'fastcgi'
-          ? '- If the application gives up first (PHP-FPM `request_terminate_timeout`, or a worker killed for running too long), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed …` instead of 504.'
-          : '- If the application kills slow workers first (gunicorn does after 30 s by default), the socket closes before nginx\'s timer fires and the client gets **502** `upstream prematurely closed connection` instead of 504.',
-        '- A load balancer in front of nginx with a shorter idle timeout (AWS ALB/CLB: 60 s by default) gives up first and returns its own 504; nginx logs nothing.',
-        m.id === 'proxy' ? '- WebSocket, Server-Sent Events and long-poll connections are closed after this much silence (60 s by default) unless you raise it for that location. A WebSocket closed this way is logged at `info` level only (`…while proxying upgraded connection`): with `error_log` at its default level nothing shows it.' : '',
+          ? '- **502** instead when the application gives up first (PHP-FPM `request_terminate_timeout`, a worker killed for running too long): `upstream prematurely closed …`. A load balancer in front with a shorter idle timeout (AWS ALB/CLB: 60 s) answers its own 504 and nginx logs nothing.'
+          : '- **502** instead when the application gives up first (gunicorn kills workers after 30 s by default): `upstream prematurely closed connection`. A load balancer in front with a shorter idle timeout (AWS ALB/CLB: 60 s) answers its own 504 and nginx logs nothing.',
+        m.id === 'proxy' ? '- WebSocket, SSE and long-poll connections close after this much silence (60 s by default); a WebSocket closed so is logged at `info` level only (`…while proxying upgraded connection`).' : '',
         m.id === 'uwsgi' || m.id === 'scgi'
-          ? `- ${m.id === 'uwsgi' ? 'uwsgi' : 'SCGI'} has no end-of-response marker: a backend that answers without \`Content-Length\` and leaves the connection open makes nginx wait for this timeout on **every** request; with buffering on, the client then gets a 200 with an empty, unfinished body (\`…while reading upstream\`; nginx 1.22.1).`
+          ? `- ${m.id === 'uwsgi' ? 'uwsgi' : 'SCGI'} has no end-of-response marker: an answer without \`Content-Length\` on a connection left open waits this long on **every** request, and with buffering on the client gets a 200 with an unfinished body (nginx 1.22.1).`
           : '',
-        m.id === 'grpc' ? '- Streaming RPCs that send nothing for this long are cut off; raise it in locations that serve long-lived streams.' : '',
+        m.id === 'grpc' ? '- Streaming RPCs silent this long are cut off: raise it where long-lived streams are served.' : '',
       ]
         .filter(Boolean)
         .join('\n') + grpcNote(m),

@@ -3,7 +3,7 @@ import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, proxySetTarget, type Balancer, type Worker } from '../model/apache-proxy';
 import { skippedBy, type ApacheNode } from '../model/apache-tree';
 import { atoi, statusFlags, type WorkerParam } from '../model/apache-workers';
-import { dirname, relative } from '../paths';
+import { codePlaceLink, lineLink } from './place-link';
 
 const BALANCER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy_balancer.html';
 const MEMBER_DOC = 'https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#balancermember';
@@ -72,8 +72,8 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   const own = serverOf(node);
   const home = b ? b.vhost : own;
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
-  const place = (n: ApacheNode) => `\`${relative(dirname(from), n.file.path)}:${lineOf(n)}\``;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const place = (n: ApacheNode) => codePlaceLink(n, from);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const members = balancerMembers(result, node, written);
   const section = b?.section;
   // A virtual host's own balancer of the name that the main server's hides: its section, members or ProxySet lines.
@@ -95,8 +95,8 @@ export function balancerCard(result: ApacheLintResult, node: ApacheNode, written
   } else {
     const servers = requestServers(result, node, b);
     const describe = (m: Worker, s: ApacheNode | null) => ({
-      timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node),
-      connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node),
+      timeout: describeTimeout(proxy.backendTimeout(m, s), lineOf, node, (n) => lineLink(n, node)),
+      connect: describeTimeout(proxy.connectTimeout(m, s), lineOf, node, (n) => lineLink(n, node)),
     });
     const rows = members.slice(0, MAX_MEMBERS).map((m) => {
       const t = describe(m, servers[0]);
@@ -148,3 +148,50 @@ function noneUsable(name: string, members: Worker[], params: Map<string, WorkerP
     `Members that are disabled, stopped or failing their health check are never tried: when that is all of them, requests get **503** at once with ${allInError}.${waitNote}${standby}`
   );
 }
+
+/**
+ * What a hover on a BalancerMember line says first, as nginx's on an upstream `server` line: the balancer it belongs
+ * to (its `<Proxy>` section, or the line that names it), the lines that send requests to it, and the member's
+ * parameters that decide where requests go and how long a failed member is left out, each with its value in force or
+ * httpd's default (https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass, worker parameters).
+ */
+export function memberCard(member: Worker, node: ApacheNode, from: string): string {
+  const b = member.balancer;
+  const at = (n: ApacheNode) => lineLink(n, node);
+  const name = b?.name ?? 'a balancer';
+  const where = b?.section ? `, \`<Proxy>\` at ${codePlaceLink(b.section, from)}` : member.node.args.length > 1 && /^balancer:/i.test(member.node.args[0]) ? ', named on this line' : '';
+  const users = b?.users ?? [];
+  const used = users.length
+    ? `Used by ${users.slice(0, 3).map((r) => `\`${r.node.name} ${r.node.args[0] ?? ''}\` (${at(r.node)})`).join(', ')}${users.length > 3 ? ` and ${users.length - 3} more` : ''}.`
+    : 'No ProxyPass line sends requests to it.';
+  const members = (b?.members ?? [member]).filter((m) => !skippedBy(m.node));
+  const index = members.indexOf(member) + 1;
+  const head = `**Member${index > 0 ? ` ${index} of ${members.length}` : ''} of \`${name}\`**${where}. ${used}`;
+
+  const own = (k: string) => member.params.get(k);
+  const shown = (p: WorkerParam) => `\`${p.key}=${p.value}\`${p.node === node ? '' : ` on ${at(p.node)}`}`;
+  const retry = own('retry');
+  const retryText = retry && atoi(retry.value) >= 0 ? `${formatSeconds(atoi(retry.value) * 1000)} (${shown(retry)})` : '60 s (default)';
+  // loadfactor: the member's share of the requests with lbmethod=byrequests (1 to 100, decimals allowed; default 1).
+  const factor = (m: Worker) => {
+    const v = Number.parseFloat(m.params.get('loadfactor')?.value ?? '1');
+    return Number.isFinite(v) && v > 0 ? v : 1;
+  };
+  const lf = own('loadfactor');
+  const total = members.reduce((s, m) => s + factor(m), 0);
+  const share = members.length > 1 ? ` of ${formatNumber(total)} across the ${members.length} members` : '';
+  const lfText = `${lf ? `${formatNumber(factor(member))} (${shown(lf)})` : '1 (default)'}${share}`;
+  const status = own('status');
+  const flags = status ? [...statusFlags(status.value)].filter((f) => STATUS[f]) : [];
+  const statusText = status ? `${shown(status)}: ${flags.length ? flags.map((f) => STATUS[f]).join('; ') : 'usable'}` : 'usable (default)';
+  return [
+    head,
+    [
+      `- **retry:** ${retryText} — how long it is left out after a failed connect (\`AH00959 … disabling worker\`); when every member is left out, clients get **503**`,
+      `- **loadfactor:** ${lfText} — its share of the requests`,
+      `- **status:** ${statusText}`,
+    ].join('\n'),
+  ].join('\n\n');
+}
+
+const formatNumber = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/0+$/, ''));

@@ -2,6 +2,7 @@ import type { ApacheLintResult } from '../lint-apache';
 import { describeTimeout, formatSeconds, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { atoi, checkParamValue, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
+import { lineLink } from './place-link';
 
 /** The worker parameters whose hover says what they bound and the value in force, instead of the worker's timeouts. */
 export const EXPLAINED_PARAMS = new Set(['connectiontimeout', 'timeout', 'retry', 'acquire', 'keepalive', 'ping']);
@@ -37,13 +38,13 @@ function bounds(key: string, scheme: string): string {
 /** Where a parameter in force comes from, seen from the hovered line. */
 function origin(p: WorkerParam, node: ApacheNode, lineOf: LineOf): string {
   if (p.node === node) return 'set here';
-  const at = p.node.file !== node.file ? `line ${lineOf(p.node)} of ${p.node.file.path.slice(p.node.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(p.node)}`;
+  const at = lineLink(p.node, node);
   return `from \`${p.arg.value}\` on the ${p.node.name} of ${at}`;
 }
 
 /** A timeout as the hover states it, with the line it comes from when that is not the hovered one. */
 function timeoutText(t: TimeoutValue, key: string, node: ApacheNode, lineOf: LineOf): string {
-  if (t.origin !== 'worker') return `${describeTimeout(t, lineOf, node)} — not set on this worker, so httpd takes ${t.origin === 'ProxyTimeout' ? 'ProxyTimeout' : t.origin === 'Timeout' ? 'Timeout (no ProxyTimeout)' : 'the default Timeout'}`;
+  if (t.origin !== 'worker') return `${describeTimeout(t, lineOf, node, (n) => lineLink(n, node))} — not set on this worker, so httpd takes ${t.origin === 'ProxyTimeout' ? 'ProxyTimeout' : t.origin === 'Timeout' ? 'Timeout (no ProxyTimeout)' : 'the default Timeout'}`;
   // connectiontimeout=0 (or not set) leaves the connect to the backend timeout: name the word that sets it.
   const from = t.param!.key === key ? origin(t.param!, node, lineOf) : t.param!.node === node ? `from \`${t.param!.arg.value}\` on this line` : origin(t.param!, node, lineOf);
   return `${formatSeconds(t.ms)} — ${from}`;

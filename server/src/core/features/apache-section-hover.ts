@@ -5,6 +5,7 @@ import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apac
 import type { ApacheNode } from '../model/apache-tree';
 import { atoi } from '../model/apache-workers';
 import { balancerCard, balancerMembers } from './apache-balancer-hover';
+import { lineLink } from './place-link';
 
 /** The sections whose opening line gets a summary on hover, and the official page of those proxylint has no doc for. */
 const SECTIONS: Record<string, string | undefined> = {
@@ -26,7 +27,7 @@ const MAX_RULES = 8;
  */
 export function sectionSummary(result: ApacheLintResult, node: ApacheNode, from: string): string {
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const out: string[] = [];
   if (node.lname === 'virtualhost') out.push(virtualHostRules(result, node, lineOf, at));
   else if (node.lname === 'proxy') out.push(...proxySection(result, node, from, lineOf, at));
@@ -55,7 +56,7 @@ function ruleList(result: ApacheLintResult, rules: ProxyPassRule[], lineOf: (n: 
     if (r.exclusion) return `- ${what} \`!\` (${at(r.node)}): not proxied`;
     const worker = result.proxy.workers.find((w) => w.node === r.node);
     const backend = worker
-      ? `backend timeout ${describeTimeout(result.proxy.backendTimeout(worker, r.vhost), lineOf, from)}`
+      ? `backend timeout ${describeTimeout(result.proxy.backendTimeout(worker, r.vhost), lineOf, from, (n) => lineLink(n, from))}`
       : r.target?.scheme === 'balancer'
         ? balancerNote(balancerMembers(result, r.node, r.url).length)
         : 'no backend httpd can use';
@@ -76,7 +77,7 @@ function rewriteList(result: ApacheLintResult, rewrites: ProxyRewrite[], server:
     if (r.target.scheme === 'balancer') return `- ${what}: ${balancerNote(balancerMembers(result, r.node, r.url).length)}`;
     const on = r.servers.includes(server) ? server : r.servers[0];
     const w = proxy.workerForUrl(on, rewriteLookupUrl(r.url));
-    const wait = describeTimeout(proxy.backendTimeout(w ?? { params: new Map(), vhost: on }, on), lineOf, from);
+    const wait = describeTimeout(proxy.backendTimeout(w ?? { params: new Map(), vhost: on }, on), lineOf, from, (n) => lineLink(n, from));
     return `- ${what}: backend timeout ${wait}${w ? `, through the worker of ${at(w.node)}` : ", through httpd's default worker"}`;
   });
   if (rewrites.length > MAX_RULES) rows.push(`- …and ${rewrites.length - MAX_RULES} more RewriteRule [P] lines`);
@@ -141,7 +142,7 @@ function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, 
   }
   if (!rules.length && !handlers.length && !wildcard) parts.push('**Proxied through it:** no ProxyPass or SetHandler line sends requests there.');
   const set = node.children.map((c) => (c.lname === 'proxyset' ? proxy.proxySetWorker(c) : undefined)).find((w) => w);
-  if (set) parts.push(`**Its ProxySet configures the worker** \`${set.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(set), lineOf, node)}.`);
+  if (set) parts.push(`**Its ProxySet configures the worker** \`${set.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(set), lineOf, node, (n) => lineLink(n, node))}.`);
   return parts;
 }
 

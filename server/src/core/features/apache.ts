@@ -7,11 +7,12 @@ import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apac
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
-import { balancerCard } from './apache-balancer-hover';
+import { balancerCard, memberCard } from './apache-balancer-hover';
 import { EXPLAINED_PARAMS, paramNote } from './apache-param-hover';
 import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
 import { includeVias, type HoverResult } from './hover';
 import type { Fold, OutlineSymbol, SymbolKind } from './outline';
+import { codePlaceLink, labelsOnly, lineLink } from './place-link';
 
 /** The innermost directive or section line at `offset` in `path`, and the argument under it. */
 export function apacheLocate(config: ApacheConfig, path: string, offset: number): { node: ApacheNode | null; arg?: ApacheArg; onName: boolean } {
@@ -67,7 +68,7 @@ function setsBalancerParams(result: ApacheLintResult, node: ApacheNode): boolean
 function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
   const owner = w.shares!;
   const ignored = w.ignored?.length ? ` and ignores ${w.ignored.map((p) => `\`${p.key}=${p.value}\``).join(', ')} here ("AH01146: Ignoring parameter … because of worker sharing")` : '';
-  return `**Shares the worker of line ${lineOf(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
+  return `**Shares the worker of ${lineLink(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
 }
 
 /** At most this many differing groups are shown in a hover on a file included more than once. */
@@ -92,7 +93,7 @@ function placementsIn(result: ApacheLintResult, path: string, offset: number): P
 /** The Include lines that brought one inclusion in, outermost first: "`httpd.conf:12` → `sites/a.conf:3`". */
 function includeChain(n: ApacheNode, from: string): string {
   return includeVias(n)
-    .map((v) => `\`${relative(dirname(from), v.file.path)}:${v.file.lines.positionAt(v.directive.start).line + 1}\``)
+    .map((v) => codePlaceLink(v, from))
     .join(' → ');
 }
 
@@ -115,12 +116,19 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
     if (more.length) configs.push(r);
     placements.push(...more);
   }
+  // Inclusions whose text reads the same are told once, with the links of the first: "line 7 of httpd.conf" in two
+  // configurations' own httpd.conf files links to two files, yet says the same to the reader.
   const groups = new Map<string, Placement[]>();
+  const shown = new Map<string, string>();
   for (const p of placements) {
-    const key = hoverParts(p).entry.join(SEPARATOR);
+    const text = hoverParts(p).entry.join(SEPARATOR);
+    const key = labelsOnly(text);
     const g = groups.get(key);
     if (g) g.push(p);
-    else groups.set(key, [p]);
+    else {
+      groups.set(key, [p]);
+      shown.set(key, text);
+    }
   }
   let entry = own.entry;
   if (groups.size > 1) {
@@ -141,7 +149,7 @@ export function apacheHover(result: ApacheLintResult, path: string, offset: numb
     entry = [
       [
         `**Differs by inclusion:** ${count}, and the values in force here are not the same in all of them.`,
-        ...list.slice(0, MAX_ENTRIES).map(([key, ps]) => `**Included from ${label(ps)}:**\n\n${key}`),
+        ...list.slice(0, MAX_ENTRIES).map(([key, ps]) => `**Included from ${label(ps)}:**\n\n${shown.get(key)}`),
         ...(list.length > MAX_ENTRIES ? [`…and ${list.length - MAX_ENTRIES} more.`] : []),
         ...(none ? [`**Included from ${label(none)}:** nothing to add for this line.`] : []),
       ].join('\n\n'),
@@ -158,7 +166,7 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
   const parts: string[] = [];
   const section = (n: ApacheNode) => `\`<${n.name}${n.args.length ? ' ' + n.args.join(' ') : ''}>\``;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   // A line httpd never reads has no value in force, no worker and no place in the ProxyPass order: say only that.
   const skipper = skippedBy(node);
   if (skipper) {
@@ -181,6 +189,8 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   if (paramWorker) parts.push(paramNote(result, paramWorker, paramKey!, node, lineOf));
   if (worker) {
     // What this line will wait for: the part of the chain that decides 502/503/504 timing on Apache.
+    // A balancer member, as nginx's upstream server line: its balancer, and its retry, loadfactor and status.
+    if (!paramWorker && worker.kind === 'member') parts.push(memberCard(worker, node, node.file.path));
     if (!paramWorker) parts.push(timeoutsNote(result, worker, lineOf, node));
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
@@ -245,12 +255,12 @@ function perServer(result: ApacheLintResult, servers: (ApacheNode | null)[], val
 function timeoutsNote(result: ApacheLintResult, worker: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string {
   const { proxy } = result;
   const servers = proxy.serversOf(worker);
-  const backend = servers.map((s) => describeTimeout(proxy.backendTimeout(worker, s), lineOf, node));
-  const connect = servers.map((s) => describeTimeout(proxy.connectTimeout(worker, s), lineOf, node));
+  const backend = servers.map((s) => describeTimeout(proxy.backendTimeout(worker, s), lineOf, node, (n) => lineLink(n, node)));
+  const connect = servers.map((s) => describeTimeout(proxy.connectTimeout(worker, s), lineOf, node, (n) => lineLink(n, node)));
   if (new Set(backend).size <= 1 && new Set(connect).size <= 1) {
-    return `**Backend timeout here:** ${backend[0] ?? describeTimeout(proxy.backendTimeout(worker), lineOf, node)}  \n**Connect timeout here:** ${connect[0] ?? describeTimeout(proxy.connectTimeout(worker), lineOf, node)}`;
+    return `**Backend timeout here:** ${backend[0] ?? describeTimeout(proxy.backendTimeout(worker), lineOf, node, (n) => lineLink(n, node))}  \n**Connect timeout here:** ${connect[0] ?? describeTimeout(proxy.connectTimeout(worker), lineOf, node, (n) => lineLink(n, node))}`;
   }
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const out = [`**Backend timeout here:** depends on the server the request came to: without \`timeout=\` httpd takes that server's ProxyTimeout, else its Timeout\n\n${perServer(result, servers, backend, at)}`];
   out.push(
     new Set(connect).size <= 1
@@ -279,15 +289,15 @@ const MAX_MAYBE = 3;
 export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewrite, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
   const { proxy } = result;
   if (!rewrite.servers.length || rewrite.target.scheme === 'balancer') return undefined;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const literal = rewriteLookupUrl(rewrite.url);
   const variable = literal !== rewrite.url;
   const rows = rewrite.servers.map((server) => {
     const w = proxy.workerForUrl(server, literal);
     const chain = w ?? { params: new Map(), vhost: server };
     return {
-      backend: describeTimeout(proxy.backendTimeout(chain, server), lineOf, node),
-      connect: describeTimeout(proxy.connectTimeout(chain, server), lineOf, node),
+      backend: describeTimeout(proxy.backendTimeout(chain, server), lineOf, node, (n) => lineLink(n, node)),
+      connect: describeTimeout(proxy.connectTimeout(chain, server), lineOf, node, (n) => lineLink(n, node)),
       via: w ? `the worker of ${at(w.node)} (\`${w.url}\`), whose name starts the target` : "httpd's default worker (no ProxyPass or ProxySet worker's name starts the target), which has no parameters",
     };
   });
@@ -315,13 +325,13 @@ function tunnelNote(result: ApacheLintResult, worker: Worker, lineOf: (n: Apache
   }
   const servers = proxy.serversOf(worker);
   const list = servers.length ? servers : [worker.vhost];
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const each = list.map((s) => {
     const t = tunnelIdle(proxy, worker, s);
     const client =
       t.client.origin === 'Timeout' ? `${formatSeconds(t.client.ms)} (Timeout ${t.client.node!.args[0]} on ${at(t.client.node!)})` : t.client.partial ? 'the Timeout of the main configuration (60 s unless set)' : `${formatSeconds(t.client.ms)} (the default Timeout)`;
     const unsure = t.client.partial && t.client.origin === 'default';
-    return { idle: unsure ? 'an idle time of' : `${formatSeconds(t.ms)} idle:`, client, backend: describeTimeout(t.backend, lineOf, node) };
+    return { idle: unsure ? 'an idle time of' : `${formatSeconds(t.ms)} idle:`, client, backend: describeTimeout(t.backend, lineOf, node, (n) => lineLink(n, node)) };
   });
   const note = 'httpd closes it without a line in the error log at LogLevel warn; the client must reconnect.';
   const line = (idle: string, client: string, backend: string) => `${idle} the longer of the client side, ${client}, and the backend timeout, ${backend}`;
@@ -339,9 +349,9 @@ function tunnelNote(result: ApacheLintResult, worker: Worker, lineOf: (n: Apache
  * defines it when there is none.
  */
 function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number, withTimeout: boolean): string {
-  const timeouts = withTimeout ? `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node)}` : '';
-  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (line ${lineOf(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.${timeouts ? `  \n${timeouts}` : ''}`;
-  return `**Configures the worker of line ${lineOf(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.${timeouts ? `  \n${timeouts}` : ''}`;
+  const timeouts = withTimeout ? `**Backend timeout there:** ${describeTimeout(result.proxy.backendTimeout(w), lineOf, w.node, (n) => lineLink(n, w.node))}` : '';
+  if (w.node.directive.section) return `**Defines the worker** \`${w.url}\` (${lineLink(w.node)}): no worker defined above has a name this URL starts with; a later ProxyPass whose URL starts with it shares it.${timeouts ? `  \n${timeouts}` : ''}`;
+  return `**Configures the worker of ${lineLink(w.node)}** (\`${w.url}\`): httpd gives these parameters to the worker whose name is the longest start of this URL, among those this server has defined above.${timeouts ? `  \n${timeouts}` : ''}`;
 }
 
 /**
@@ -350,7 +360,7 @@ function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNod
  */
 function orderNote(result: ApacheLintResult, rule: ProxyPassRule, lineOf: (n: ApacheNode) => number): string | undefined {
   if (rule.location) return undefined;
-  const at = (n: ApacheNode) => (n.file !== rule.node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, rule.node);
   const earlier = shadowingRule(result.proxy, rule);
   if (earlier) {
     const quoted = `\`${earlier.node.name} ${earlier.path}${earlier.exclusion ? ' !' : ''}\``;
@@ -384,7 +394,7 @@ function serverLevelValue(result: ApacheLintResult, node: ApacheNode, lineOf: (n
   const vhost = virtualHostOf(node);
   const winner = result.proxy.serverValue(vhost, node.lname);
   if (!winner) return undefined;
-  const at = (n: ApacheNode) => (n.file !== node.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => lineLink(n, node);
   const value = serverValueText;
   if (winner !== node) {
     const conditional = conditionsOf(winner);

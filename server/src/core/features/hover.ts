@@ -9,6 +9,7 @@ import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
 import { upstreamMemberCard } from './upstream-member-hover';
+import { placeLink } from './place-link';
 
 export interface HoverResult {
   markdown: string;
@@ -25,7 +26,7 @@ export type DocLookup = (name: string, context?: string) => string | undefined;
 const line = (n: ConfigNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const text = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
 /** "../nginx.conf:4": a node's place, relative to the hovered file's folder. */
-const placeOf = (n: ConfigNode, from: string) => `${relative(dirname(from), n.file.path)}:${line(n)}`;
+const placeOf = (n: ConfigNode, from: string) => placeLink(`${relative(dirname(from), n.file.path)}:${line(n)}`, n.file.path, line(n));
 
 /** A file included in many places would make an endless card: this many distinct values, then "and K more". */
 const MAX_ROWS = 3;
@@ -38,6 +39,17 @@ export function describeOrigin(e: Effective, from: string): string {
   if (e.origin === 'default') return `built-in default`;
   const where = e.nodes.slice(0, MAX_ROWS).map((n) => placeOf(n, from)).join(', ') + (e.nodes.length > MAX_ROWS ? ` and ${e.nodes.length - MAX_ROWS} more` : '');
   return e.origin === 'here' ? `set here (${where})` : `inherited from ${where}`;
+}
+
+/**
+ * After the value of an http read timeout, what it costs: the client's status when the backend is slower than it
+ * (the directive's doc below has the cases that change it). Not for a value that differs by inclusion or is missing.
+ */
+function readTimeoutOutcome(node: ConfigNode, value: string): string {
+  if (!/^(proxy|fastcgi|uwsgi|scgi|grpc)_read_timeout$/.test(node.name) || node.context.startsWith('stream')) return '';
+  const v = /^`([^`]+)`$/.exec(value)?.[1];
+  if (!v) return '';
+  return `  \n**If the backend is slower:** silent more than ${v} before the response header → **504**; after it → a truncated 200.`;
 }
 
 /** The value and origin of one directive at one level, as a hover states them. */
@@ -191,11 +203,13 @@ function passTable(placements: Placed[], module: string, target: NginxTarget, fr
     const s = stateAcross(placements, n, target, from);
     return `| \`${n}\` | ${s.value} | ${s.origin} |`;
   });
-  return [`**Effective at this ${stream ? 'stream server' : 'location'}**`, '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
+  // What the table decides, first: the reader is here because of a 502 or a 504.
+  const outcome = stream ? '' : '  \nA refused or dropped connection is a **502**; one of these timers firing before the response header is a **504**.';
+  return [`**Effective at this ${stream ? 'stream server' : 'location'}**${outcome}`, '', '| Directive | Value | Origin |', '|---|---|---|', ...rows].join('\n');
 }
 
 function upstreamSummary(up: Upstream, from: string, target: NginxTarget): string {
-  const where = `${relative(dirname(from), up.node.file.path)}:${line(up.node)}`;
+  const where = placeOf(up.node, from);
   const servers = up.servers.map((s) => `- \`${text(s.node)}\``);
   const setting = (name: string) => up.node.children.find((c) => c.name === name);
   const facts = ['zone', 'keepalive', 'keepalive_timeout', 'least_conn', 'hash', 'ip_hash', 'random', 'health_check']
@@ -303,7 +317,7 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   const valueless = d.args.length === 0 && nginxDirective(node.name)?.args[0] === 0;
   if (!d.block && !valueless && node.name !== 'include' && isKnownNginxDirective(node.name)) {
     const s = stateAcross(placements, node.name, target, path, true);
-    if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}`);
+    if (s.value !== '—') parts.push(`**Effective value here:** ${s.value} — ${s.origin}${readTimeoutOutcome(node, s.value)}`);
   }
   const module = moduleOfDirective(node.name);
   if (module && node.name.endsWith('_pass')) parts.push(passTable(placements, module, target, path, node.context.startsWith('stream')));

@@ -1,6 +1,7 @@
 import type { ConfigNode } from '../model/nginx-tree';
 import type { UpstreamGraph, UpstreamMembers, UpstreamServer } from '../model/nginx-upstreams';
 import { dirname, relative } from '../paths';
+import { lineOfNode, placeLink } from './place-link';
 
 /**
  * The hover of one `server` line of an upstream group: about that server (its address, its parameters with the values
@@ -32,7 +33,7 @@ export function upstreamMemberCard(upstreams: UpstreamGraph, node: ConfigNode, f
   const port = addr && !addr.unix && addr.port === undefined && !addr.hasVariables && !stream ? ' (no port written: nginx uses 80)' : '';
   const title = `**upstream server \`${written || '(no address)'}\`**${port}`;
   const index = group.servers.indexOf(server) + 1;
-  const at = group.upstream ? ` (${relative(dirname(from), group.upstream.node.file.path)}:${group.upstream.node.file.lines.positionAt(group.upstream.node.directive.start).line + 1})` : '';
+  const at = group.upstream ? ` (${placeLink(`${relative(dirname(from), group.upstream.node.file.path)}:${lineOfNode(group.upstream.node)}`, group.upstream.node.file.path, lineOfNode(group.upstream.node))})` : '';
   const groupLine = `Server ${index} of ${count} in ${group.upstream ? `\`upstream ${group.upstream.name}\`${at}` : group.label}.`;
 
   const maxFails = typeof given('max_fails') === 'string' ? (given('max_fails') as string) : undefined;

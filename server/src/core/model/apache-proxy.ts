@@ -862,9 +862,9 @@ function portsLeftToMain(config: ApacheConfig, servers: ServerInfo[]): string[] 
  * In a fragment linted alone, a value from Timeout or its default is stated as what it is: inherited from
  * a main configuration proxylint does not see.
  */
-export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number, from?: ApacheNode): string {
+export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => number, from?: ApacheNode, place?: (n: ApacheNode) => string): string {
   const s = formatSeconds(t.ms);
-  const at = (n: ApacheNode) => (from && n.file !== from.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
+  const at = (n: ApacheNode) => place ? place(n) : (from && n.file !== from.file ? `line ${lineOf(n)} of ${n.file.path.slice(n.file.path.lastIndexOf('/') + 1)}` : `line ${lineOf(n)}`);
   // `ProxyTimeout` or `Timeout ""` with no value: httpd stops at the line ("… takes one argument"), nothing waits.
   if ((t.origin === 'ProxyTimeout' || t.origin === 'Timeout') && t.node!.args.every((a) => a === '')) return `none (${t.origin} on ${at(t.node!)} has no value, so httpd refuses to start)`;
   switch (t.origin) {

@@ -17,6 +17,17 @@ interface Short {
   differ: boolean;
 }
 
+/**
+ * The same 60 s as for timeout=, on a ProxyTimeout line that sets the short wait. A suggestion, never applied by --fix:
+ * the right value depends on the backend. Not for Timeout, which also bounds each read from and write to the client.
+ */
+function proxyTimeoutSuggestion(node: ApacheNode) {
+  const arg = node.directive.args[0];
+  if (node.lname !== 'proxytimeout' || !arg || arg.value === '' || node.directive.args.length !== 1) return [];
+  const quote = arg.quote && arg.raw.endsWith(arg.quote) ? arg.quote : '';
+  return [apacheFix('Set ProxyTimeout 60', { path: node.file.path, start: arg.start, end: arg.end, newText: `${quote}60${quote}` })];
+}
+
 export default defineApacheRule({
   id: 'proxy-timeout-too-low',
   server: 'apache',
@@ -54,7 +65,7 @@ export default defineApacheRule({
         node: t.param ? undefined : node,
         at: t.param ? { file: t.param.node.file, start: t.param.arg.start, end: t.param.arg.end } : undefined,
         message: `${who}: a slower answer gets ${fcgi ? '504 from mod_proxy_fcgi ("(70007)The timeout specified has expired: AH01075: Error dispatching request")' : '502 from mod_proxy_http ("(70007)The timeout specified has expired: AH01102: error reading status line from remote server", then AH00898)'}; raise it to what the slowest request needs`,
-        suggestions: t.param ? [apacheFix('Set timeout=60', setParam(t.param, '60'))] : [],
+        suggestions: t.param ? [apacheFix('Set timeout=60', setParam(t.param, '60'))] : proxyTimeoutSuggestion(node),
       });
     }
   },
