@@ -28,6 +28,18 @@ function proxyTimeoutSuggestion(node: ApacheNode) {
   return [apacheFix('Set ProxyTimeout 60', { path: node.file.path, start: arg.start, end: arg.end, newText: `${quote}60${quote}` })];
 }
 
+/**
+ * Whether the short value is one httpd reads with a unit it ignores ("timeout=2min", "ProxyTimeout 2min": 2 s), which
+ * the rule that names the misread unit reports at the same characters with the value meant: a second finding there
+ * would only repeat it. When that rule is turned off, this one still says the wait is short.
+ */
+function unitRuleReports(t: TimeoutValue, node: ApacheNode, ruleOn: (id: string) => boolean): boolean {
+  const seconds = /^\s*\+?\d+\s*(s(ec(ond)?s?)?)?\s*$/i;
+  if (t.param) return ruleOn('worker-timeout-unit-ignored') && /^\s*\d+\s*[A-Za-z]/.test(t.param.value) && !seconds.test(t.param.value);
+  const raw = node.directive.args.length === 1 ? node.directive.args[0].value : '';
+  return (node.lname === 'timeout' || node.lname === 'proxytimeout') && ruleOn('timeout-value-misread') && raw !== '' && !seconds.test(raw);
+}
+
 export default defineApacheRule({
   id: 'proxy-timeout-too-low',
   server: 'apache',
@@ -55,7 +67,9 @@ export default defineApacheRule({
         }
       }
     }
+    const ruleOn = (id: string) => ctx.settings.rules.get(id)?.level !== 'off';
     for (const [node, { t, worker: w, others, servers, differ }] of byLine) {
+      if (unitRuleReports(t, node, ruleOn)) continue;
       const fcgi = w.target.scheme === 'fcgi';
       const wait = describeTimeout(t, ctx.lineOf, node);
       const who = differ
