@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // Loads the CLI bundle with the V8 code cache that `node esbuild.mjs` builds beside it (dist/server/cli.cache; see
-// scripts/code-cache.js). Compiling the 1.2 MB bundle and the functions a run uses is most of what a small run costs
-// after Node's own start-up; with the cache, V8 takes them ready-made. V8 checks the cache against the source, its own
+// scripts/code-cache.js). Compiling the 1.2 MB bundle's top level is a good part of what a small run costs after
+// Node's own start-up; with the cache, V8 takes it ready-made. V8 checks the cache against the source, its own
 // version and its flags, and compiles as usual when any differs (another Node, NODE_OPTIONS) or the file is missing
 // or damaged: the cache can make a run faster, never different. Nothing here writes a file.
 // V8's own check of the source looks at its length only: on Node 20.20.2 a cache made for `return 1+2` is accepted
-// for `return 1+3` and the script returns 3. A rebuilt bundle of the same length would run the old bundle's code. Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see
-// esbuild.mjs) and the cache with the same id: a cache from another build is not used.
+// for `return 1+3` and the script returns 3. A rebuilt bundle of the same length would run the old bundle's code.
+// Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see esbuild.mjs) and the
+// cache with the same id: a cache from another build is not used.
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
@@ -42,7 +43,5 @@ if (source === undefined) {
   mod.filename = file;
   mod.paths = Module._nodeModulePaths(path.dirname(file));
   mod.loaded = true;
-  // The training run (scripts/code-cache.js) makes the cache from this script once its run has compiled what it uses.
-  if (typeof global.__proxylintCodeCache === 'function') global.__proxylintCodeCache(script);
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(file), mod, file, path.dirname(file));
 }
