@@ -13,7 +13,7 @@ const RULE = 'proxy-timeout-too-low';
 /** The findings of `text` per rule id, with the given rules turned off. */
 function lint(text: string, off: string[] = []) {
   const settings = defaultSettings();
-  for (const id of off) settings.rules.set(id, { level: 'off' });
+  for (const id of off) settings.rules.set(id, { level: 'off', options: {} });
   return lintApache('/c/app.conf', text, memHost({ '/c/app.conf': text }), { settings }).findings;
 }
 
