@@ -4,32 +4,28 @@
 // scripts/code-cache.js). Compiling the 1.2 MB bundle's top level is a good part of what a small run costs after
 // Node's own start-up; with the cache, V8 takes it ready-made. V8 checks the cache against the source, its own
 // version and its flags, and compiles as usual when any differs (another Node, NODE_OPTIONS) or the file is missing
-// or damaged: the cache can make a run faster, never different. Nothing here writes a file.
-// V8's own check of the source looks at its length only: on Node 20.20.2 a cache made for `return 1+2` is accepted
-// for `return 1+3` and the script returns 3. A rebuilt bundle of the same length would run the old bundle's code.
-// Each build therefore starts the bundle with a line naming it (`// proxylint build <id>`, see esbuild.mjs) and the
-// cache with the same id: a cache from another build is not used.
+// or damaged: the cache can make a run faster, never different. A cache from another build is not used either (see
+// code-cache-format.js). Nothing here writes a file.
 const fs = require('node:fs');
 const path = require('node:path');
 const Module = require('node:module');
 const vm = require('node:vm');
+const { CLI_FLAGS, ID_LENGTH, buildIdOf } = require('./code-cache-format.js');
 
 const file = path.join(__dirname, '..', 'dist', 'server', 'cli.js');
 // The language server is its own bundle, loaded by the CLI bundle; only the CLI's flags match the cache's.
 const lsp = process.argv[2] === 'lsp';
 if (!lsp) {
-  // The flag the CLI sets for itself (server/src/node/cli.ts), set before compiling: V8 accepts a cache only under
-  // the flags it was made with, and the cache is made under this one.
-  require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+  require('node:v8').setFlagsFromString(CLI_FLAGS);
 }
 let source;
 let cachedData;
 try {
   source = fs.readFileSync(file, 'utf8');
   if (!lsp) {
-    const id = /^\/\/ proxylint build ([0-9a-f-]{36})\n/.exec(source.slice(0, 80))?.[1];
+    const id = buildIdOf(source);
     const cache = id && fs.readFileSync(file.replace(/\.js$/, '.cache'));
-    if (cache && cache.subarray(0, 36).toString('latin1') === id) cachedData = cache.subarray(36);
+    if (cache && cache.subarray(0, ID_LENGTH).toString('latin1') === id) cachedData = cache.subarray(ID_LENGTH);
   }
 } catch {
   // No bundle: require() below says so in Node's words. No cache: compile as usual.

@@ -9,14 +9,13 @@
 const fs = require('node:fs');
 const Module = require('node:module');
 const vm = require('node:vm');
+const { CLI_FLAGS, buildIdOf } = require('../bin/code-cache-format.js');
 
 const [bundle, out] = process.argv.slice(2);
-// The flag the loader sets before compiling the bundle for a CLI run: V8 accepts a cache only under the flags it was
-// made with.
-require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
+require('node:v8').setFlagsFromString(CLI_FLAGS);
 const source = fs.readFileSync(bundle, 'utf8');
-// The build's id first (see bin/proxylint.js): the loader uses the cache only with the bundle it was made from.
-const id = /^\/\/ proxylint build ([0-9a-f-]{36})\n/.exec(source.slice(0, 80))?.[1];
+// The build's id first: the loader uses the cache only with the bundle it was made from.
+const id = buildIdOf(source);
 if (!id) throw new Error(`code-cache: ${bundle} does not start with its build id`);
 // The same text and file name as the loader compiles: Module.wrap, the bundle's own path.
 const script = new vm.Script(Module.wrap(source), { filename: fs.realpathSync(bundle) });

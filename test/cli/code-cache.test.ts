@@ -3,7 +3,7 @@
 // the bundle without the loader.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -28,12 +28,12 @@ function plain(args: string[]): { status: number | null; stdout: string } {
   return { status: r.status, stdout: r.stdout };
 }
 
-/** A copy of the bin and the bundle in a folder of their own, with `cache` (or none) as the bundle's code cache. */
+/** A copy of bin/ and the bundle in a folder of their own, with `cache` (or none) as the bundle's code cache. */
 function install(name: string, cache: Buffer | undefined): string {
   const dir = join(tmp, name);
   mkdirSync(join(dir, 'bin'), { recursive: true });
   mkdirSync(join(dir, 'dist', 'server'), { recursive: true });
-  copyFileSync(CLI, join(dir, 'bin', 'proxylint.js'));
+  for (const f of readdirSync(join(ROOT, 'bin'))) copyFileSync(join(ROOT, 'bin', f), join(dir, 'bin', f));
   copyFileSync(BUNDLE, join(dir, 'dist', 'server', 'cli.js'));
   if (cache) writeFileSync(join(dir, 'dist', 'server', 'cli.cache'), cache);
   return join(dir, 'bin', 'proxylint.js');
