@@ -431,7 +431,7 @@ describe('--timing', () => {
       assert.equal(timed.code, plain.code, show(timed));
       assert.equal(timed.stdout, plain.stdout);
       assert.equal(plain.stderr, '');
-      for (const phase of ['find and read files', 'parse and load includes', 'model (upstreams)', 'rules', 'check findings and suppressions', 'position and format output', 'total']) {
+      for (const phase of ['find and read files', 'parse', 'load includes', 'model (upstreams)', 'rules', 'check findings and suppressions', 'position and format output', 'total']) {
         assert.match(timed.stderr, new RegExp(`^${phase.replace(/[()]/g, '\\$&')} +\\d+\\.\\d ms +\\d+\\.\\d%$`, 'm'), `phase "${phase}" in:\n${timed.stderr}`);
       }
       // The header's words end where their columns end: "Time" over the "ms", "Share" over the "%".

@@ -26,7 +26,7 @@ import { positionFindings, type PositionedFinding } from './positions';
 import { applyBaseline, formatBaseline, readBaseline, type BaselineEntry } from './baseline';
 import { LineIndex } from '../core/text';
 import { reportRoot, underRoot } from './report-root';
-import { formatTimings, type Timings } from '../core/timings';
+import { formatTimings, timed, type Timings } from '../core/timings';
 import { isIgnored } from '../core/ignore';
 
 export const CONFIG_FILE = '.proxylintrc.json';
@@ -256,7 +256,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const parse = (path: string, text: string): SourceFile => {
     const hit = parseCache.get(path);
     if (hit && hit.text === text) return hit;
-    const f = parseSourceFile(path, text);
+    // Timed here, where every file is first parsed (most of them to tell an nginx.conf from a fragment, before any
+    // configuration is loaded), not in the phase that happens to ask first.
+    const f = timed(timings, 'parse', () => parseSourceFile(path, text));
     parseCache.set(path, f);
     return f;
   };
@@ -264,7 +266,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const parseApache = (path: string, text: string): ApacheSourceFile => {
     const hit = apacheCache.get(path);
     if (hit && hit.text === text) return hit;
-    const f = parseApacheSourceFile(path, text);
+    const f = timed(timings, 'parse', () => parseApacheSourceFile(path, text));
     apacheCache.set(path, f);
     return f;
   };

@@ -33,7 +33,7 @@ export interface ApacheLintResult {
 export function lintApache(path: string, text: string, host: Host, options: ApacheLintOptions): ApacheLintResult {
   const { settings } = options;
   const timings = options.timings;
-  const config = timed(timings, 'parse and load includes', () => loadApacheConfig(path, text, host, {
+  const config = timed(timings, 'load includes', () => loadApacheConfig(path, text, host, {
     serverRoot: settings.apache.serverRoot,
     pathMap: settings.apache.pathMap,
     parse: options.parse,

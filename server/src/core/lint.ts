@@ -84,7 +84,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   const { settings } = options;
   const timings = options.timings;
   const track = !!options.trackReads;
-  const loaded = timed(timings, 'parse and load includes', () => recordReads(() => loadNginxConfig(path, text, host, {
+  const loaded = timed(timings, 'load includes', () => recordReads(() => loadNginxConfig(path, text, host, {
     prefix: settings.nginx.prefix ?? options.fragmentPrefix ?? undefined,
     prefixGuessed: settings.nginx.prefix === undefined && options.fragmentPrefix === null,
     // A fragment is checked on its own only when no configuration in sight includes it (or, with --context, none was
