@@ -21,12 +21,18 @@ export interface DirectiveInfo {
 }
 
 const directives = table as unknown as Record<string, DirectiveInfo>;
+/**
+ * The same table as a Map: nearly every line of a configuration is looked up here, by the parser and by many rules
+ * (several hundred thousand lookups for a 100k-line tree), and a Map lookup neither needs the own-property check
+ * ("constructor" is not a directive) nor goes through the object's dictionary of 800 names.
+ */
+const byName = new Map<string, DirectiveInfo>(Object.entries(directives));
 
 /** Third-party directives common enough in real configs that calling them unknown would be noise. */
 const THIRD_PARTY_BLOCKS = /_by_lua_block$/;
 
 export function nginxDirective(name: string): DirectiveInfo | undefined {
-  return Object.prototype.hasOwnProperty.call(directives, name) ? directives[name] : undefined;
+  return byName.get(name);
 }
 
 export function isKnownNginxDirective(name: string): boolean {
