@@ -45,7 +45,7 @@ test('undefined-variable-in-backend-url: ${NAME} in a ProxyPassMatch, RewriteRul
     for (const name of ['UNDEF_MATCH', 'UNDEF_SOCKET_NAME', 'UNDEF_REWRITE', 'UNDEF_FCGI']) assert.match(t.output, new RegExp(`AH00111: Config variable \\$\\{${name}\\} is not defined`), t.output);
     const httpd = await startApache(ready);
     try {
-      const got: Record<string, number> = {};
+      const got: Record<string, number | string> = {};
       for (const p of ['/m/x', '/s/x', '/r/x', '/f/x.php']) got[p] = (await request({ port: ready.port, path: p, timeoutMs: 10_000 })).status;
       await sleep(200);
       const log = httpd.errorLog();
