@@ -28,7 +28,7 @@ export default defineApacheRule({
   outcome: 'wrong-backend-path',
   summary:
     'A SetHandler "proxy:unix:…|fcgi://host" request URL (fcgi://host/path/of/the/file) starts with the name of a ProxyPass worker to another socket: httpd sends the handler\'s requests through that worker, to the other socket (another PHP-FPM pool, or 503 when it is down).',
-  directives: ['SetHandler', 'ProxyPass', 'ProxyPassMatch'],
+  directives: ['SetHandler', 'ProxyPass', 'ProxyPassMatch', 'DocumentRoot'],
   versions: 'all 2.4',
   check(ctx) {
     const lowerHost = (u: string) => u.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, (s) => s.toLowerCase());

@@ -1,6 +1,6 @@
 import type { ApacheNode, ApacheSourceFile } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
-import { hasProxyFlag } from '../../model/apache-rewrite';
+import { engineOn, hasProxyFlag, rewriteScope } from '../../model/apache-rewrite';
 
 const VAR = /\$\{([A-Za-z0-9_]+)\}/g;
 
@@ -50,7 +50,10 @@ export default defineApacheRule({
     const urls = new Map<ApacheNode, string>();
     for (const w of ctx.proxy.workers) urls.set(w.node, w.url);
     for (const r of ctx.proxy.rules) if (!r.exclusion && r.url && !urls.has(r.node)) urls.set(r.node, r.url);
-    for (const n of ctx.nodes('rewriterule')) if (hasProxyFlag(n.args[2]) && n.args[1]) urls.set(n, n.args[1]);
+    // A [P] rule runs only where RewriteEngine On is in effect (see engineOn); elsewhere its URL is never used.
+    const rewriteRules = ctx.nodes('rewriterule');
+    const on = rewriteRules.length ? engineOn(config.all) : undefined;
+    for (const n of rewriteRules) if (hasProxyFlag(n.args[2]) && n.args[1] && on!(rewriteScope(n))) urls.set(n, n.args[1]);
     for (const n of ctx.nodes('sethandler')) {
       const m = /^proxy:(.+)$/i.exec(n.args[0] ?? '');
       if (m) urls.set(n, m[1]);
