@@ -397,3 +397,66 @@ test('what the client got, as the explanation says it: sure for a plain Apache w
   const closed = LOG_PATTERNS.find((p) => p.id === 'apache-closed-by-backend')!;
   for (const b of [undefined, true, false]) assert.equal(statusText(closed, b), '502 on the first request of a client connection; a later request on a kept-alive client connection gets no answer at all');
 });
+
+// AH01079 (mod_proxy_fcgi) and AH01114 (mod_proxy_http) name the host of the worker's URL, which for a unix: worker
+// is only a name ("localhost" of unix:/run/php/x.sock|fcgi://localhost/); the AH02454 line before them names the socket
+// httpd connected to. The lines are what httpd 2.4.68 wrote for this configuration, every socket missing (503 each).
+test('explain CLI: the AH01079/AH01114 after an AH02454 say the socket as their backend, not the URL\'s host; so does a lone one placed at a unix: worker', () => {
+  const conf = [
+    'ServerRoot "/etc/apache2"',
+    'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so',
+    'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so',
+    'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so',
+    'LoadModule proxy_http_module /usr/lib/apache2/modules/mod_proxy_http.so',
+    'LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so',
+    'Listen 127.0.0.1:18734',
+    '<VirtualHost 127.0.0.1:18734>',
+    '    ServerName shop.example',
+    '    DocumentRoot "/var/www/html"',
+    '    ProxyPass "/php/" "unix:/run/php/proxylint-missing-7.4.sock|fcgi://localhost/srv/"',
+    '    ProxyPass "/app/" "unix:/run/proxylint-missing-app.sock|http://localhost/"',
+    '    <FilesMatch "\\.php$">',
+    '        SetHandler "proxy:unix:/run/php/proxylint-missing-8.2.sock|fcgi://php82"',
+    '    </FilesMatch>',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const log = [
+    '[Tue Nov 24 06:55:41.760807 2026] [proxy:error] [pid 4018:tid 4048] (2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/proxylint-missing-7.4.sock (localhost:8000) failed',
+    '[Tue Nov 24 06:55:41.760841 2026] [proxy_fcgi:error] [pid 4018:tid 4048] [client 127.0.0.1:46846] AH01079: failed to make connection to backend: localhost',
+    '[Tue Nov 24 06:55:41.970045 2026] [proxy:error] [pid 4018:tid 4049] (2)No such file or directory: AH02454: http: attempt to connect to Unix domain socket /run/proxylint-missing-app.sock (localhost:80) failed',
+    '[Tue Nov 24 06:55:41.970066 2026] [proxy_http:error] [pid 4018:tid 4049] [client 127.0.0.1:46854] AH01114: HTTP: failed to make connection to backend: localhost',
+    '[Tue Nov 24 06:55:42.182771 2026] [proxy:error] [pid 4019:tid 4023] (2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/proxylint-missing-8.2.sock (php82:8000) failed',
+    '[Tue Nov 24 06:55:42.182816 2026] [proxy_fcgi:error] [pid 4019:tid 4023] [client 127.0.0.1:46868] AH01079: failed to make connection to backend: php82',
+    '',
+  ].join('\n');
+  const tree = tempTree({ 'httpd.conf': conf, 'error.log': log });
+  try {
+    const httpd = join(tree.dir, 'httpd.conf');
+    const errorLog = join(tree.dir, 'error.log');
+    for (const args of [['--log', errorLog], ['--in', httpd, '--log', errorLog]]) {
+      const r = runCli(['explain', ...args], { cwd: tree.dir });
+      assert.equal(r.code, 0, r.stderr);
+      // Each request's two lines say the same socket (requests of the same kinds, unplaced, are shown once: "2 ×").
+      const said = [...r.stdout.matchAll(/^\s*Request: (.*)$/gm)].map((m) => m[1]);
+      assert.ok(said.length >= 4 && said.length % 2 === 0, r.stdout);
+      for (let i = 0; i < said.length; i += 2) assert.equal(said[i + 1], said[i], r.stdout);
+      assert.ok(said.every((x) => /^backend unix:\/run\/\S+\.sock$/.test(x)), r.stdout);
+      assert.ok(said.includes('backend unix:/run/php/proxylint-missing-7.4.sock') && said.includes('backend unix:/run/proxylint-missing-app.sock'), r.stdout);
+    }
+    // Alone (the AH02454 not in the excerpt): mod_proxy_fcgi's AH01079 is placed at the one fcgi:// worker whose URL's
+    // host is localhost, a unix: one, and says its socket.
+    const lone = runCli(['explain', '--in', httpd, log.split('\n')[1]], { cwd: tree.dir });
+    assert.equal(lone.code, 0, lone.stderr);
+    assert.match(lone.stdout, /Request: backend unix:\/run\/php\/proxylint-missing-7\.4\.sock \(the line names localhost, the host of the worker's unix: URL\)/, lone.stdout);
+    assert.match(lone.stdout, /Backend: ProxyPass unix:\/run\/php\/proxylint-missing-7\.4\.sock\|fcgi:\/\/localhost\/srv\/ at httpd\.conf:11 \(it names localhost, the host of a unix: URL, which httpd does not connect to: its backend is the socket \/run\/php\/proxylint-missing-7\.4\.sock\)/, lone.stdout);
+    // A lone AH01114 is placed at both localhost workers (the line does not say which): the request keeps the host it
+    // names, and the placement names both sockets.
+    const both = runCli(['explain', '--in', httpd, log.split('\n')[3]], { cwd: tree.dir });
+    assert.equal(both.code, 0, both.stderr);
+    assert.match(both.stdout, /Request: backend localhost\n/, both.stdout);
+    assert.match(both.stdout, /it names localhost, the host of unix: URLs, which httpd does not connect to: its backend is the socket \/run\/php\/proxylint-missing-7\.4\.sock or \/run\/proxylint-missing-app\.sock; 2 workers have this backend/, both.stdout);
+  } finally {
+    tree.cleanup();
+  }
+});

@@ -206,7 +206,17 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     o.inRequest?.shownMeanings.add(note);
     out.push(`Note: ${note}`);
   }
-  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, fields.socket ? `backend unix:${fields.socket}` : fields.upstream ? `backend ${fields.upstream}` : undefined].filter(Boolean);
+  // A line that names the host of a unix: worker's URL ("localhost", AH01079/AH01114 without the AH02454 before
+  // them) is about the worker's socket when the configuration places it at one such worker.
+  const placedSocket = !fields.socket && fields.upstream && x.apache && !x.apache.ambiguous ? x.apache.worker?.target.socket : undefined;
+  const backend = fields.socket
+    ? `backend unix:${fields.socket}`
+    : placedSocket
+      ? `backend unix:${placedSocket} (the line names ${fields.upstream}, the host of the worker's unix: URL)`
+      : fields.upstream
+        ? `backend ${fields.upstream}`
+        : undefined;
+  const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, backend].filter(Boolean);
   if (req.length) out.push(`Request: ${req.join(', ')}`);
   if (x.place) {
     const loc = x.place.location;

@@ -122,7 +122,17 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
+    // AH01079 is mod_proxy_fcgi's: of the workers with that host (often "localhost" for several unix: workers), only
+    // the fcgi:// ones can have logged it.
+    const fcgi = patternId === 'apache-fcgi-no-connection' ? candidates.filter((w) => w.target.scheme === 'fcgi') : [];
+    if (fcgi.length) candidates = fcgi;
     how = `its backend is ${fields.upstream}`;
+    // AH01079/AH01114 of a unix: worker name its URL's host ("localhost" of unix:/run/php/x.sock|fcgi://localhost/),
+    // which only names the worker: httpd connects to the socket (the AH02454 line before them names it).
+    const sockets = [...new Set(candidates.map((w) => w.target.socket))];
+    if (candidates.length && sockets.every((x) => x !== undefined)) {
+      how = `it names ${fields.upstream}, the host of ${candidates.length > 1 ? 'unix: URLs' : 'a unix: URL'}, which httpd does not connect to: its backend is the socket ${sockets.join(' or ')}`;
+    }
     if (fields.balancer) {
       // AH01174 and AH02460 name the balancer and the member's URL.
       const named = candidates.filter((w) => w.balancer?.name === fields.balancer);

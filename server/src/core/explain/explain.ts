@@ -379,10 +379,17 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   for (const [entry, hedge] of hedges) if (hedge && !entry.outcome && !entry.errorPage && !entry.cache?.stale) entry.hedge = hedge;
 
   const requestsByKey = new Map<string, ExplainedRequest>();
+  // An AH01079/AH01114 after an AH02454 names the URL's host ("localhost" of unix:/run/php/x.sock|fcgi://localhost),
+  // which is only the worker's name: the socket the AH02454 names is the backend the line is about, so it is shown.
+  const withSocket = (i: number): LogExplanation => {
+    const e = lines[i].explanation!;
+    const socket = borrowed.get(i)?.fields.socket;
+    return socket && !e.fields.socket ? { ...e, fields: { ...e.fields, socket } } : e;
+  };
   const addRequest = (indexes: number[], key: string, make: () => Omit<ExplainedRequest, 'count' | 'lines'>) => {
     const seen = requestsByKey.get(key);
     if (seen) seen.count++;
-    else requestsByKey.set(key, { ...make(), count: 1, lines: indexes.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim(), explanation: lines[i].explanation! })) });
+    else requestsByKey.set(key, { ...make(), count: 1, lines: indexes.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim(), explanation: withSocket(i) })) });
   };
   const withSource = (index: number, what: string) => (lines[index].source ? `${lines[index].source} ${what}` : what);
   for (const r of requests) {

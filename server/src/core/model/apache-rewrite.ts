@@ -52,7 +52,7 @@ export function hasProxyFlag(flags: string | undefined): boolean {
  * enclosing sections, its virtual host, then the main server (a vhost rule ran with RewriteEngine On only in the main
  * server; RewriteEngine Off in the vhost stopped it).
  */
-function engineOn(all: readonly ApacheNode[]): (scope: ApacheNode | null) => boolean {
+export function engineOn(all: readonly ApacheNode[]): (scope: ApacheNode | null) => boolean {
   const engineAt = new Map<ApacheNode | null, boolean>();
   for (const e of all) if (e.lname === 'rewriteengine') engineAt.set(rewriteScope(e), /^on$/i.test(e.args[0] ?? ''));
   return (scope) => {
