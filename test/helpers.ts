@@ -91,6 +91,7 @@ export interface CliRun {
 export function runCli(args: string[], opts: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
   const env: NodeJS.ProcessEnv = { ...process.env, ...opts.env };
   if (!opts.env?.GITHUB_WORKSPACE) delete env.GITHUB_WORKSPACE;
+  if (!opts.env?.CI_PROJECT_DIR) delete env.CI_PROJECT_DIR;
   // spawnSync keeps 1 MiB of output by default and cuts the rest silently: a corpus report is tens of megabytes.
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: opts.cwd ?? ROOT, input: opts.input, env, encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 30 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };

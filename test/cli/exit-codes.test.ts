@@ -139,7 +139,7 @@ describe('exit status from findings', () => {
 describe('usage errors exit 2 with one line on stderr and nothing on stdout', () => {
   const cases: [string, string[], RegExp][] = [
     ['unknown option', ['--bogus', 'clean.conf'], /^proxylint: unknown option "--bogus"/],
-    ['unknown format', ['--format', 'xml', 'clean.conf'], /^proxylint: unknown format "xml" \(use text, json, sarif, github, baseline\)/],
+    ['unknown format', ['--format', 'xml', 'clean.conf'], /^proxylint: unknown format "xml" \(use text, json, sarif, github, gitlab, baseline\)/],
     ['missing value', ['clean.conf', '--format'], /^proxylint: --format needs a value/],
     ['missing value for --config', ['clean.conf', '-c'], /^proxylint: -c needs a value/],
     ['non-numeric --max-warnings', ['--max-warnings', 'many', 'clean.conf'], /^proxylint: --max-warnings takes a whole number/],

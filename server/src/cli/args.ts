@@ -1,4 +1,4 @@
-export type Format = 'text' | 'json' | 'sarif' | 'github' | 'baseline';
+export type Format = 'text' | 'json' | 'sarif' | 'github' | 'gitlab' | 'baseline';
 
 export interface CliArgs {
   paths: string[];
@@ -30,7 +30,7 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-const FORMATS = ['text', 'json', 'sarif', 'github', 'baseline'];
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'baseline'];
 
 export const HELP = `Usage: proxylint [options] <file|dir|glob>...
        proxylint lsp --stdio
@@ -42,9 +42,10 @@ pulled in by an nginx.conf are checked in its context, the rest as fragments
 (context inferred or declared with "# proxylint: context http").
 
 Options:
-  -f, --format <text|json|sarif|github|baseline>
-                                         output format (default: text); baseline: every finding,
-                                         as a file for --baseline (exit 0)
+  -f, --format <text|json|sarif|github|gitlab|baseline>
+                                         output format (default: text); gitlab: a Code Quality
+                                         report; baseline: every finding, as a file for
+                                         --baseline (exit 0)
       --fix                              apply safe fixes to the files
       --fix-dry-run                      show what --fix would change, write nothing
   -c, --config <file>                    use this .proxylintrc.json (default: nearest one up from each file)
@@ -194,8 +195,8 @@ export function parseArgs(argv: string[]): CliArgs {
   }
   if (a.fix && a.fixDryRun) throw new UsageError('use either --fix or --fix-dry-run');
   if (a.fix && a.stdin) throw new UsageError('--fix cannot write to standard input; use --fix-dry-run');
-  // SARIF and GitHub annotations have no place for the changed text; saying nothing would look like "no change".
-  if (a.fixDryRun && (a.format === 'sarif' || a.format === 'github')) throw new UsageError(`--fix-dry-run shows its changes as a diff (--format text) or as "output" per file (--format json), not in ${a.format} output; SARIF results carry each safe fix anyway`);
+  // SARIF, GitHub annotations and GitLab's report have no place for the changed text; saying nothing would look like "no change".
+  if (a.fixDryRun && (a.format === 'sarif' || a.format === 'github' || a.format === 'gitlab')) throw new UsageError(`--fix-dry-run shows its changes as a diff (--format text) or as "output" per file (--format json), not in ${a.format} output${a.format === 'sarif' ? '; SARIF results carry each safe fix anyway' : ''}`);
   // A baseline written through an older one would leave out what that one lists: the new file would forget them.
   if (a.format === 'baseline' && a.baseline) throw new UsageError('--format baseline lists every finding, to replace the baseline: leave out --baseline');
   if (a.format === 'baseline' && a.fixDryRun) throw new UsageError('--format baseline lists findings; --fix-dry-run shows changes: use one or the other');

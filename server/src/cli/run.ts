@@ -18,6 +18,7 @@ import { HELP, parseArgs, UsageError, type CliArgs } from './args';
 import { classify, isCandidateName } from './classify';
 import { unifiedDiff } from './diff';
 import { formatGithubChunks } from './formatters/github';
+import { formatGitlabChunks } from './formatters/gitlab';
 import { formatJsonChunks } from './formatters/json';
 import { formatSarifChunks, sarifCut } from './formatters/sarif';
 import { formatTextChunks, summarize, type RunError, type Summary } from './formatters/text';
@@ -485,7 +486,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let positioned = positionFindings(reported.findings, textReported);
   // The baseline's file names are relative to the report root, as SARIF's are (see baseline.ts).
   const lineIndexes = new Map<string, LineIndex>();
-  const baselineRoot = baseline || args.format === 'baseline' ? reportRoot(io) : '';
+  const baselineRoot = baseline || args.format === 'baseline' || args.format === 'gitlab' ? reportRoot(io) : '';
   const locate = (f: PositionedFinding) => {
     let idx = lineIndexes.get(f.path);
     if (!idx) lineIndexes.set(f.path, (idx = new LineIndex(textReported(f.path) ?? '')));
@@ -563,6 +564,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     case 'baseline':
       io.stdout(formatBaseline(positioned, locate));
+      break;
+    case 'gitlab':
+      // Paths relative to the repository root, as GitLab places issues on the merge request's files.
+      write(formatGitlabChunks(findings, locate));
       break;
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
