@@ -8,6 +8,8 @@ import type { Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
+import { parseNginxTime } from '../model/units';
+import { seconds } from '../rules/nginx/timeouts-support';
 import { upstreamMemberCard } from './upstream-member-hover';
 import { placeLink } from './place-link';
 
@@ -49,7 +51,12 @@ function readTimeoutOutcome(node: ConfigNode, value: string): string {
   if (!/^(proxy|fastcgi|uwsgi|scgi|grpc)_read_timeout$/.test(node.name) || node.context.startsWith('stream')) return '';
   const v = /^`([^`]+)`$/.exec(value)?.[1];
   if (!v) return '';
-  return `  \n**If the backend is slower:** silent more than ${v} before the response header → **504**; after it → a truncated 200.`;
+  const ms = parseNginxTime(v, 'msec');
+  // 0 reads as "no limit" to many, but nginx gives up at once (nginx 1.22.1: 504 from a healthy backend).
+  if (ms === 0) return `  \n**\`0\` is not "no limit":** nginx gives up before the backend can answer → **504** on every request.`;
+  // A bare number is seconds ("5" → "5 s"): "silent more than 5" would leave the unit to guess.
+  const shown = ms !== null && /^\d+$/.test(v) ? seconds(ms) : v;
+  return `  \n**If the backend is slower:** silent more than ${shown} before the response header → **504**; after it → a truncated 200.`;
 }
 
 /** The value and origin of one directive at one level, as a hover states them. */
