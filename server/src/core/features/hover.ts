@@ -4,7 +4,7 @@ import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx
 import { isKnownNginxDirective, nginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
 import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
-import type { Upstream } from '../model/nginx-upstreams';
+import type { PassTarget, Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
@@ -297,7 +297,12 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   const parts: string[] = [];
   // A server line of an upstream group (on its name or address; a parameter has its own page above): that server,
   // not the list of the group's servers as the value of a directive written several times.
-  const member = node.name === 'server' && (node.context === 'upstream' || node.context === 'stream-upstream') ? upstreamMemberCard(upstreams, node, path) : undefined;
+  // What each pass to the group does after a failed try: its *_next_upstream in force there (stream: on/off).
+  const retries = (t: PassTarget) => {
+    const name = t.module === 'stream' ? 'proxy_next_upstream' : t.directive.replace(/_pass$/, '_next_upstream');
+    return flagsInForce(effective(config, t.node.parent, name, target), t.module === 'stream' ? 'on' : 'error timeout');
+  };
+  const member = node.name === 'server' && (node.context === 'upstream' || node.context === 'stream-upstream') ? upstreamMemberCard(upstreams, node, path, retries) : undefined;
   if (member) {
     parts.push(member);
     const doc = docFor(node.name, node.context);
