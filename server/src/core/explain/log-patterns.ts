@@ -237,9 +237,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, or a keep-alive connection the backend had just closed.',
+    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
     directives: ['{f}_next_upstream'],
-    rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective'],
+    rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
   },
   {
     id: 'nginx-reset-body',
