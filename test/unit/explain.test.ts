@@ -249,6 +249,26 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
   }
 });
 
+test('explain CLI: a default nginx changed between releases (proxy_ssl_protocols) is shown with each value when the version is not set, not as "(none) not set"', () => {
+  const tree = tempTree({
+    'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        server_name shop.example.com;\n        location / {\n            proxy_pass https://10.0.0.5;\n        }\n    }\n}\n',
+  });
+  try {
+    const conf = join(tree.dir, 'nginx.conf');
+    // nginx 1.22.1's words for a backend that rejects a handshake without SNI (ssl_reject_handshake on).
+    const line = NGX('SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream', ', client: 10.1.2.3, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://10.0.0.5:443/", host: "shop.example.com"');
+    const out = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /proxy_ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2 \(TLSv1 TLSv1\.1 TLSv1\.2 TLSv1\.3 from nginx 1\.23\.4, TLSv1\.2 TLSv1\.3 from nginx 1\.27\.3\) {2}\(default; which one depends on the nginx version/);
+    assert.doesNotMatch(out.stdout, /proxy_ssl_protocols \(none\)/);
+    writeFileSync(join(tree.dir, '.proxylintrc.json'), JSON.stringify({ nginx: { version: '1.22.1' } }));
+    const known = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
+    assert.match(known.stdout, /proxy_ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2 {2}\(default\)/);
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('explain placement, the cases a review on real nginx logs found wrong: twin server blocks, try_files @app, rewrite last, nested prefix vs regex, //, (?i), name order, foreign server:', () => {
   const conf = `events {}
 http {
