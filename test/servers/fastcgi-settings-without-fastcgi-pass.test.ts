@@ -14,6 +14,8 @@ import { prepareNginx, startNginx } from './harness/nginx';
 import { freePort } from './harness/ports';
 import { startProcess, waitFor } from './harness/proc';
 import { connect } from 'node:net';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 
 requireBinary('nginx');
 const FPM = '/usr/sbin/php-fpm8.2';
@@ -78,4 +80,40 @@ test('proxy_pass to php-fpm in a location set up for FastCGI: 502 on every reque
   const found = r.findings.filter((f) => f.ruleId === 'fastcgi-settings-without-fastcgi-pass');
   assert.equal(found.length, 1, JSON.stringify(r.findings.map((f) => f.message), null, 1));
   assert.equal(found[0].start, text.indexOf('proxy_pass'), 'at the proxy_pass of /wrong/');
+});
+
+// The other way round, fastcgi_pass to an HTTP server (here nginx's own plain-HTTP port): it answers the FastCGI
+// bytes with "HTTP/1.1 400", whose "H" (72) nginx reads as the FastCGI version. Real nginx 1.22.1, no php-fpm needed.
+test('fastcgi_pass to an HTTP server: 502 and "unsupported FastCGI protocol version: 72"; explain says what it means (real nginx)', async () => {
+  // The HTTP server on a UNIX socket: the harness moves TCP listen ports, which a fastcgi_pass would not follow.
+  const sockDir = mkdtempSync(join(tmpdir(), 'proxylint-fcgi-http-'));
+  chmodSync(sockDir, 0o777);
+  const setup = await prepareNginx(`http {
+    server {
+        listen unix:${sockDir}/http.sock;
+        location / { return 200 "plain http\\n"; }
+    }
+    server {
+        listen 127.0.0.1:18464;
+        location / {
+            include /etc/nginx/fastcgi_params;
+            fastcgi_pass unix:${sockDir}/http.sock;
+        }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    assert.equal((await request({ port: setup.ports.get('127.0.0.1:18464')!, path: '/x.php' })).status, 502);
+    await new Promise((r) => setTimeout(r, 200));
+    const line = nginx.errorLog().split('\n').find((l) => l.includes(NGX_LOG.fcgiUnsupportedVersion));
+    assert.ok(line, nginx.errorLog());
+    const explained = explainLogLine(line);
+    assert.equal(explained?.pattern.id, 'nginx-fastcgi-not-fastcgi');
+    assert.equal(explained?.pattern.status, '502');
+  } finally {
+    await nginx.stop();
+    setup.cleanup();
+    rmSync(sockDir, { recursive: true, force: true });
+  }
 });

@@ -97,6 +97,18 @@ test('explain: the runtime log lines the hovers quote are explained as the right
   assert.equal(explainLogLine(''), undefined);
 });
 
+test('explain: the upstream TLS and FastCGI lines nginx 1.22.1 writes in the lab are explained as 502 (peer closed in the handshake, a reset there, FastCGI version 72)', () => {
+  for (const [message, id] of [
+    [NGX_LOG.tlsPeerClosed, 'nginx-tls-handshake'],
+    [NGX_LOG.tlsPeerClosed.replace('handshake while', 'handshake (104: Connection reset by peer) while'), 'nginx-tls-handshake'],
+    [NGX_LOG.fcgiUnsupportedVersion, 'nginx-fastcgi-not-fastcgi'],
+  ]) {
+    const e = explainLogLine(NGX(message));
+    assert.equal(e?.pattern.id, id, message);
+    assert.equal(e?.pattern.status, '502', message);
+  }
+});
+
 test('explain: every pattern names only existing rules and says what the client sees', () => {
   const ids = allRuleIds();
   for (const p of LOG_PATTERNS) {

@@ -391,12 +391,26 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-tls-handshake',
     server: 'nginx',
-    match: /SSL_do_handshake\(\) failed .* while SSL handshaking to upstream/,
+    // nginx 1.22.1 writes "peer closed connection in SSL handshake" when the backend drops the connection in the
+    // handshake without an alert (a client certificate it does not trust; test/servers/nginx-tls-upstream.test.ts),
+    // with "(104: Connection reset by peer)" inside when the drop is a reset.
+    match: /(?:SSL_do_handshake\(\) failed .*|peer closed connection in SSL handshake(?: \(\d+: [^)]*\))?) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate, or a backend that needs SNI.',
+    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), or a backend that needs SNI.',
     directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
     rules: ['tls-upstream-without-sni', 'tls-certificate-without-key'],
+  },
+  {
+    id: 'nginx-fastcgi-not-fastcgi',
+    server: 'nginx',
+    // nginx 1.22.1, fastcgi_pass to an HTTP server: test/servers/fastcgi-settings-without-fastcgi-pass.test.ts.
+    match: /upstream sent unsupported FastCGI protocol version: \d+ while reading response header from upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way.',
+    directives: [],
+    rules: [],
   },
   {
     id: 'nginx-host-not-found',
