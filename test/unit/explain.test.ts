@@ -107,6 +107,11 @@ test('explain: the upstream TLS and FastCGI lines nginx 1.22.1 writes in the lab
     assert.equal(e?.pattern.id, id, message);
     assert.equal(e?.pattern.status, '502', message);
   }
+  // php-fpm's stderr lines (nginx 1.22.1 + php-fpm 8.2): a missing script is php-fpm's own 404, a fatal error its 500.
+  assert.equal(explainLogLine(NGX('FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream'))?.pattern.status, '404');
+  const fatal = explainLogLine(NGX(NGX_LOG.fcgiStderrHeader));
+  assert.equal(fatal?.pattern.id, 'nginx-fastcgi-stderr');
+  assert.ok(fatal?.pattern.statuses.includes('502') && fatal.pattern.otherwise?.includes('fastcgi_catch_stderr'));
 });
 
 test('explain: every pattern names only existing rules and says what the client sees', () => {

@@ -413,6 +413,30 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
+    id: 'nginx-fastcgi-script-unknown',
+    server: 'nginx',
+    // nginx 1.22.1 with php-fpm 8.2: a SCRIPT_FILENAME that names no file gets php-fpm's 404 "File not found.".
+    match: /FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream/,
+    status: '404',
+    statuses: ['404'],
+    meaning: 'php-fpm found no file at the path fastcgi_param SCRIPT_FILENAME sent (usually $document_root$fastcgi_script_name) and answered 404 "File not found.": the root differs between nginx and php-fpm (separate containers or chroots), SCRIPT_FILENAME is not set (fastcgi_params has no SCRIPT_FILENAME, fastcgi.conf has), or the file really does not exist.',
+    directives: ['root'],
+    rules: [],
+  },
+  {
+    id: 'nginx-fastcgi-stderr',
+    server: 'nginx',
+    // nginx logs every stderr record of a FastCGI response at level error; the status is the application's own
+    // (php-fpm 8.2, an uncaught exception: 500), unless fastcgi_catch_stderr matches (502; test nginx-fastcgi-stderr-abort).
+    match: /FastCGI sent in stderr: .* while reading response header from upstream/,
+    status: 'what the application answered (a PHP fatal error: 500 from php-fpm)',
+    statuses: ['500', '200', '502'],
+    otherwise: '502 when a fastcgi_catch_stderr string in force matches the message',
+    meaning: 'the FastCGI application wrote to its error stream (a PHP warning or fatal error) before its response header; nginx logs each such message as an error but passes on the response the application sends.',
+    directives: ['fastcgi_catch_stderr'],
+    rules: [],
+  },
+  {
     id: 'nginx-host-not-found',
     server: 'nginx',
     match: /host not found in upstream "[^"]*"/,
