@@ -1,7 +1,8 @@
 // A PHP location that passes with proxy_pass instead of fastcgi_pass, on the real nginx (Debian 1.22.1) against a
 // real php-fpm (Debian 8.2): php-fpm cannot read the HTTP request and resets the connection, so every request gets
 // 502 at once ("recv() failed (104: Connection reset by peer) while reading response header from upstream"); the
-// same block with fastcgi_pass answers 200. Skipped where php-fpm 8.2 is not installed (apt-get install php8.2-fpm).
+// same block with fastcgi_pass answers 200, and one whose SCRIPT_FILENAME names no file gets php-fpm's own 404.
+// Skipped where php-fpm 8.2 is not installed (apt-get install php8.2-fpm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -35,6 +36,11 @@ const CONF = (fpm: string, root: string) => `http {
             fastcgi_param SCRIPT_FILENAME ${root}/index.php;
             fastcgi_pass ${fpm};
         }
+        location /missing/ {
+            include /etc/nginx/fastcgi_params;
+            fastcgi_param SCRIPT_FILENAME ${root}/no-such.php;
+            fastcgi_pass ${fpm};
+        }
     }
 }
 `;
@@ -65,6 +71,12 @@ test('proxy_pass to php-fpm in a location set up for FastCGI: 502 on every reque
       const right = await request({ port: nginxPort, path: '/right/x' });
       assert.equal(right.status, 200);
       await new Promise((r) => setTimeout(r, 200));
+      // A SCRIPT_FILENAME that names no file: php-fpm's own 404, and the stderr line explain reads as such.
+      assert.equal((await request({ port: nginxPort, path: '/missing/x' })).status, 404);
+      await new Promise((r) => setTimeout(r, 200));
+      const unknown = nginx.errorLog().split('\n').find((l) => l.includes('FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream'));
+      assert.ok(unknown, nginx.errorLog());
+      assert.equal(explainLogLine(unknown)?.pattern.status, '404');
       const resets = nginx.errorLog().split('\n').filter((l) => l.includes('recv() failed (104: Connection reset by peer) while reading response header from upstream'));
       assert.equal(resets.length, 3, nginx.errorLog());
     } finally {
