@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainedStatus, explainLogLine, LOG_PATTERNS, MAX_LOG_LINE, statusText } from '../../server/src/core/explain/log-patterns';
 import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
+import { explainLog } from '../../server/src/core/explain/explain';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { lintText, runCli, tempTree } from '../helpers';
 
@@ -112,6 +113,27 @@ test('explain: the upstream TLS and FastCGI lines nginx 1.22.1 writes in the lab
   const fatal = explainLogLine(NGX(NGX_LOG.fcgiStderrHeader));
   assert.equal(fatal?.pattern.id, 'nginx-fastcgi-stderr');
   assert.ok(fatal?.pattern.statuses.includes('502') && fatal.pattern.otherwise?.includes('fastcgi_catch_stderr'));
+});
+
+test('explain --log: a FastCGI stderr record that goes on over several physical lines (a PHP stack trace) is read as one line; the lines it covers count as blank', () => {
+  // As nginx 1.22.1 wrote it for php-fpm 8.2 and an uncaught exception (the client got 500).
+  const record = [
+    '2026/11/24 07:08:58 [error] 18137#18137: *3 FastCGI sent in stderr: "PHP message: PHP Fatal error:  Uncaught Exception: boom in /app/fatal.php:1',
+    'Stack trace:',
+    '#0 {main}',
+    '  thrown in /app/fatal.php on line 1" while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /fatal.php HTTP/1.1", upstream: "fastcgi://127.0.0.1:9000", host: "127.0.0.1"',
+  ];
+  const log = explainLog([...record, '2026/11/24 07:08:59 [notice] 1#1: signal process started'], []);
+  assert.equal(log.entries.length, 1);
+  assert.equal(log.entries[0].explanation.pattern.id, 'nginx-fastcgi-stderr');
+  assert.equal(log.entries[0].explanation.fields.path, '/fatal.php');
+  assert.equal(log.entries[0].explanation.fields.upstream, 'fastcgi://127.0.0.1:9000');
+  assert.equal(log.blank, 3);
+  assert.equal(log.unknown, 1);
+  // Without its end (nginx cuts a record at 2 KiB) nothing is joined: each line stays a line of its own.
+  const cut = explainLog(record.slice(0, 3), []);
+  assert.equal(cut.entries.length, 0);
+  assert.equal(cut.unknown, 3);
 });
 
 test('explain: every pattern names only existing rules and says what the client sees', () => {

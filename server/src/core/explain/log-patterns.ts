@@ -420,7 +420,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '404',
     statuses: ['404'],
     meaning: 'php-fpm found no file at the path fastcgi_param SCRIPT_FILENAME sent (usually $document_root$fastcgi_script_name) and answered 404 "File not found.": the root differs between nginx and php-fpm (separate containers or chroots), SCRIPT_FILENAME is not set (fastcgi_params has no SCRIPT_FILENAME, fastcgi.conf has), or the file really does not exist.',
-    directives: ['root'],
+    directives: [],
     rules: [],
   },
   {
