@@ -317,8 +317,11 @@ http {
   assert.doesNotMatch(off, /goes on to the next server/);
   const mixed = hoverAt(conf('proxy_next_upstream off;', ''), {}, 'nginx.conf', '10.0.0.1:8080');
   assert.match(mixed, /where the pass keeps nginx's default it goes on to the next server, but at `proxy_pass http:\/\/app` \(nginx\.conf:9\) the client gets \*\*502\*\* at once/);
-  const dflt = hoverAt(conf('', 'proxy_next_upstream error timeout http_502;'), {}, 'nginx.conf', '10.0.0.1:8080');
+  const dflt = hoverAt(conf('', ''), {}, 'nginx.conf', '10.0.0.1:8080');
   assert.match(dflt, /goes on to the next server \(`proxy_next_upstream error timeout`, the default\)/);
+  // Passed on everywhere, but one pass sets its own list: not called "the default".
+  const own = hoverAt(conf('', 'proxy_next_upstream error timeout http_502;'), {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(own, /goes on to the next server \(every pass to this group has `error` in its `\*_next_upstream`\)/);
   const stream = hoverAt('events {}\nstream {\n    upstream db {\n        server 10.0.0.1:5432;\n        server 10.0.0.2:5432;\n    }\n    server { listen 5432; proxy_pass db; proxy_next_upstream off; }\n}\n', {}, 'nginx.conf', '10.0.0.1:5432');
   assert.match(stream, /the client connection is closed at once: nginx does not try another server, because every pass to this group has `proxy_next_upstream off`/);
 });

@@ -68,7 +68,10 @@ export function upstreamMemberCard(
   const users = group.upstream && retries ? upstreams.usersOf(group.upstream) : [];
   const stops = users.filter((t) => !retries!(t).includes(t.module === 'stream' ? 'on' : 'error'));
   const noRetry = !only && stops.length ? { all: stops.length === users.length, first: stops[0], from } : undefined;
-  return [title, '', groupLine, '', ...table, '', unreachable(stream, only, given('down') === true, maxFails === '0', fails, window, noRetry)].join('\n');
+  // Every pass passes failures on, but not all with nginx's default: "the default" would misname what is in force.
+  const dflt = stream ? 'on' : 'error timeout';
+  const allDefault = users.every((t) => retries!(t).join(' ') === dflt);
+  return [title, '', groupLine, '', ...table, '', unreachable(stream, only, given('down') === true, maxFails === '0', fails, window, noRetry, allDefault)].join('\n');
 }
 
 /** A parameter's value as written, or nginx's default for it, with what it does. */
@@ -92,6 +95,7 @@ function unreachable(
   fails: string,
   window: string,
   noRetry?: { all: boolean; first: PassTarget; from: string },
+  allDefault = true,
 ): string {
   const refused = '`connect() failed (111: Connection refused) while connecting to upstream`';
   const timedOut = '`upstream timed out (110: Connection timed out) while connecting to upstream`';
@@ -112,5 +116,6 @@ function unreachable(
     if (noRetry.all) return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and ${now}: nginx does not try another server, because every pass to this group has ${cause} (${where}). ${skip}`;
     return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}); where the pass keeps nginx's default it goes on to the next server, but at ${where} ${now}: ${cause} there. ${skip}`;
   }
-  return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and goes on to the next server (\`${stream ? 'proxy_next_upstream on' : 'proxy_next_upstream error timeout'}\`, the default); when no server is left, ${status}. ${skip}`;
+  const why = allDefault ? `\`${stream ? 'proxy_next_upstream on' : 'proxy_next_upstream error timeout'}\`, the default` : `every pass to this group has ${stream ? '`proxy_next_upstream on`' : '`error` in its `*_next_upstream`'}`;
+  return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and goes on to the next server (${why}); when no server is left, ${status}. ${skip}`;
 }
