@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { nginxTestText, runCli } from '../helpers';
+import { nginxTestText, runCli, tempTree } from '../helpers';
 import { show, tree } from './util';
 
 // resolver's ipv4= (1.23.1), the server parameter resolve (1.27.3), keepalive_time (1.19.10), http2 (1.25.1) and
@@ -119,4 +119,37 @@ describe('a note when the nginx version is unknown and lines depend on it', () =
     const stdin = runCli(['--stdin', '--stdin-filename', 'x/nginx.conf'], { cwd: t.dir, input: NEWER });
     assert.match(stdin.stderr, /nginx version unknown: 5 version-dependent checks were not made \(the first: x\/nginx\.conf:3 /, show(stdin));
   });
+});
+
+// A finding that is info only because the version is unknown (a WebSocket location without proxy_http_version 1.1
+// fails on every nginx before 1.29.7, Debian 12's 1.22.1 included): exit 0 under the default threshold, so the CLI
+// says which finding would fail the run on those versions. Not for a finding a comment suppresses.
+const WS = `events {}
+http {
+    server {
+        listen 127.0.0.1:8080;
+        location /ws/ {
+            proxy_pass http://127.0.0.1:9000;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_read_timeout 1h;
+        }
+    }
+}
+`;
+
+test('a finding made info for want of the version is named on stderr (exit 0 otherwise hides it); none with the version or when suppressed', () => {
+  const t = tempTree({ 'nginx.conf': WS, 'quiet.conf': WS.replace('            proxy_pass', '            # proxylint-disable-next-line websocket-headers-missing -- HTTP/1.1 set by the includer\n            proxy_pass') });
+  try {
+    const r = runCli(['nginx.conf'], { cwd: t.dir });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /^proxylint: nginx version unknown: 1 finding is info only for that reason \(nginx\.conf:6 websocket-headers-missing, a warning on nginx before 1\.29\.7\); set nginx\.version in \.proxylintrc\.json or --nginx-version$/m, show(r));
+    const known = runCli(['--nginx-version', '1.22.1', 'nginx.conf'], { cwd: t.dir });
+    assert.equal(known.code, 1, show(known));
+    assert.doesNotMatch(known.stderr, /version unknown/, show(known));
+    const quiet = runCli(['quiet.conf'], { cwd: t.dir });
+    assert.doesNotMatch(quiet.stderr, /version unknown/, show(quiet));
+  } finally {
+    t.cleanup();
+  }
 });

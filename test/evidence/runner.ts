@@ -519,6 +519,8 @@ export async function runAll(scenarios: Scenario[], parallel = 3, onRow?: (r: Ro
  * The evidence run lists them; a rule with such a claim and neither a scenario nor an entry here fails it.
  */
 export const NOT_REPRODUCIBLE: Record<string, string> = {
+  'fastcgi-settings-without-fastcgi-pass':
+    'the outcome is what a real FastCGI server does with an HTTP request (php-fpm resets the connection), which the FastCGI stand-in does not model; test/servers/fastcgi-settings-without-fastcgi-pass.test.ts runs nginx against a real php-fpm 8.2 (skipped where it is not installed)',
   'health-check-without-zone':
     'needs NGINX Plus: open source nginx stops earlier with `unknown directive "health_check"` (shown by the health-check-requires-plus scenario)',
   'reuseport-splits-connections':

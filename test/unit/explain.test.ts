@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainedStatus, explainLogLine, LOG_PATTERNS, MAX_LOG_LINE, statusText } from '../../server/src/core/explain/log-patterns';
 import { findNginxPlace } from '../../server/src/core/explain/nginx-place';
+import { explainLog } from '../../server/src/core/explain/explain';
 import { allRuleIds } from '../../server/src/core/rules/index';
 import { lintText, runCli, tempTree } from '../helpers';
 
@@ -95,6 +96,44 @@ test('explain: the runtime log lines the hovers quote are explained as the right
   assert.equal(statusText(explainLogLine(NGX(NGX_LOG.noLive))!.pattern), '502');
   assert.equal(explainLogLine('2026/11/22 13:40:01 [notice] 1#1: signal process started'), undefined);
   assert.equal(explainLogLine(''), undefined);
+});
+
+test('explain: the upstream TLS and FastCGI lines nginx 1.22.1 writes in the lab are explained as 502 (peer closed in the handshake, a reset there, FastCGI version 72)', () => {
+  for (const [message, id] of [
+    [NGX_LOG.tlsPeerClosed, 'nginx-tls-handshake'],
+    [NGX_LOG.tlsPeerClosed.replace('handshake while', 'handshake (104: Connection reset by peer) while'), 'nginx-tls-handshake'],
+    [NGX_LOG.fcgiUnsupportedVersion, 'nginx-fastcgi-not-fastcgi'],
+  ]) {
+    const e = explainLogLine(NGX(message));
+    assert.equal(e?.pattern.id, id, message);
+    assert.equal(e?.pattern.status, '502', message);
+  }
+  // php-fpm's stderr lines (nginx 1.22.1 + php-fpm 8.2): a missing script is php-fpm's own 404, a fatal error its 500.
+  assert.equal(explainLogLine(NGX('FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream'))?.pattern.status, '404');
+  const fatal = explainLogLine(NGX(NGX_LOG.fcgiStderrHeader));
+  assert.equal(fatal?.pattern.id, 'nginx-fastcgi-stderr');
+  assert.ok(fatal?.pattern.statuses.includes('502') && fatal.pattern.otherwise?.includes('fastcgi_catch_stderr'));
+});
+
+test('explain --log: a FastCGI stderr record that goes on over several physical lines (a PHP stack trace) is read as one line; the lines it covers count as blank', () => {
+  // As nginx 1.22.1 wrote it for php-fpm 8.2 and an uncaught exception (the client got 500).
+  const record = [
+    '2026/11/24 07:08:58 [error] 18137#18137: *3 FastCGI sent in stderr: "PHP message: PHP Fatal error:  Uncaught Exception: boom in /app/fatal.php:1',
+    'Stack trace:',
+    '#0 {main}',
+    '  thrown in /app/fatal.php on line 1" while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /fatal.php HTTP/1.1", upstream: "fastcgi://127.0.0.1:9000", host: "127.0.0.1"',
+  ];
+  const log = explainLog([...record, '2026/11/24 07:08:59 [notice] 1#1: signal process started'], []);
+  assert.equal(log.entries.length, 1);
+  assert.equal(log.entries[0].explanation.pattern.id, 'nginx-fastcgi-stderr');
+  assert.equal(log.entries[0].explanation.fields.path, '/fatal.php');
+  assert.equal(log.entries[0].explanation.fields.upstream, 'fastcgi://127.0.0.1:9000');
+  assert.equal(log.blank, 3);
+  assert.equal(log.unknown, 1);
+  // Without its end (nginx cuts a record at 2 KiB) nothing is joined: each line stays a line of its own.
+  const cut = explainLog(record.slice(0, 3), []);
+  assert.equal(cut.entries.length, 0);
+  assert.equal(cut.unknown, 3);
 });
 
 test('explain: every pattern names only existing rules and says what the client sees', () => {
@@ -244,6 +283,26 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     const byPath = runCli(['explain', '--in', httpd, APX_LOG.readError.replace('/slow', '/app/x')], { cwd: tree.dir });
     assert.match(byPath.stdout, /Backend: ProxyPass http:\/\/10\.0\.0\.5:8080\/ at httpd\.conf:5 \(the path of this rule matches \/app\/x\)/);
     assert.match(byPath.stdout, /backend timeout 30 s {2}\(ProxyTimeout 30, httpd\.conf:3\)/);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('explain CLI: a default nginx changed between releases (proxy_ssl_protocols) is shown with each value when the version is not set, not as "(none) not set"', () => {
+  const tree = tempTree({
+    'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        server_name shop.example.com;\n        location / {\n            proxy_pass https://10.0.0.5;\n        }\n    }\n}\n',
+  });
+  try {
+    const conf = join(tree.dir, 'nginx.conf');
+    // nginx 1.22.1's words for a backend that rejects a handshake without SNI (ssl_reject_handshake on).
+    const line = NGX('SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream', ', client: 10.1.2.3, server: shop.example.com, request: "GET / HTTP/1.1", upstream: "https://10.0.0.5:443/", host: "shop.example.com"');
+    const out = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(out.stdout, /proxy_ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2 \(TLSv1 TLSv1\.1 TLSv1\.2 TLSv1\.3 from nginx 1\.23\.4, TLSv1\.2 TLSv1\.3 from nginx 1\.27\.3\) {2}\(default; which one depends on the nginx version/);
+    assert.doesNotMatch(out.stdout, /proxy_ssl_protocols \(none\)/);
+    writeFileSync(join(tree.dir, '.proxylintrc.json'), JSON.stringify({ nginx: { version: '1.22.1' } }));
+    const known = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
+    assert.match(known.stdout, /proxy_ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2 {2}\(default\)/);
   } finally {
     tree.cleanup();
   }

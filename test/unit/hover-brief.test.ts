@@ -21,6 +21,17 @@ test('proxy_read_timeout: the value, then the 504 / truncated 200 it leads to, b
   assert.doesNotMatch(readable(nginxHover(lintText(stream), '/cfg/nginx.conf', stream.indexOf('proxy_timeout') + 1, defaultSettings().nginx, docLookup)?.markdown ?? ''), /If the backend is slower/);
 });
 
+test('proxy_read_timeout: a bare number is read as seconds, and 0 says it fails every request instead of "no limit"', () => {
+  const at = (value: string) => {
+    const text = MAIN.replace('proxy_read_timeout 30s', `proxy_read_timeout ${value}`);
+    return readable(nginxHover(lintText(text), '/cfg/nginx.conf', text.indexOf('proxy_read_timeout') + 1, defaultSettings().nginx, docLookup)?.markdown ?? '');
+  };
+  assert.match(at('5'), /\*\*If the backend is slower:\*\* silent more than 5 s before the response header/);
+  const zero = at('0');
+  assert.match(zero, /\*\*`0` is not "no limit":\*\* nginx gives up before the backend can answer → \*\*504\*\* on every request\./);
+  assert.doesNotMatch(zero, /silent more than 0/);
+});
+
 test('proxy_pass: the table of timers says first what decides a 502 and a 504', () => {
   const md = hover('proxy_pass');
   assert.match(md, /\*\*Effective at this location\*\* {2}\nA refused or dropped connection is a \*\*502\*\*; one of these timers firing before the response header is a \*\*504\*\*\./);

@@ -296,6 +296,36 @@ test('hover on a server line of a stream upstream and of an upstream fragment ch
   assert.match(md, /Server 1 of 2 in the upstream that includes this file\./, md);
 });
 
+test('hover on an upstream server line follows the passes to the group: where proxy_next_upstream is off a dead server is the client\'s 502, not a retry (nginx 1.22.1)', () => {
+  // Checked on nginx 1.22.1: two servers with nothing listening and "proxy_next_upstream off": one connect() failed per
+  // request and 502 at once, the other server never tried for that request.
+  const conf = (a: string, b: string) => `events {}
+http {
+    upstream app {
+        server 10.0.0.1:8080;
+        server 10.0.0.2:8080;
+    }
+    server {
+        listen 80;
+        location /a/ { proxy_pass http://app; ${a} }
+        location /b/ { proxy_pass http://app; ${b} }
+    }
+}
+`;
+  const off = hoverAt(conf('proxy_next_upstream off;', 'proxy_next_upstream http_503;'), {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(off, /the client gets \*\*502\*\* at once .*nginx does not try another server, because every pass to this group has `proxy_next_upstream` without `error` \(`proxy_pass http:\/\/app` \(nginx\.conf:9\)\)/);
+  assert.doesNotMatch(off, /goes on to the next server/);
+  const mixed = hoverAt(conf('proxy_next_upstream off;', ''), {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(mixed, /where the pass keeps nginx's default it goes on to the next server, but at `proxy_pass http:\/\/app` \(nginx\.conf:9\) the client gets \*\*502\*\* at once/);
+  const dflt = hoverAt(conf('', ''), {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(dflt, /goes on to the next server \(`proxy_next_upstream error timeout`, the default\)/);
+  // Passed on everywhere, but one pass sets its own list: not called "the default".
+  const own = hoverAt(conf('', 'proxy_next_upstream error timeout http_502;'), {}, 'nginx.conf', '10.0.0.1:8080');
+  assert.match(own, /goes on to the next server \(every pass to this group has `error` in its `\*_next_upstream`\)/);
+  const stream = hoverAt('events {}\nstream {\n    upstream db {\n        server 10.0.0.1:5432;\n        server 10.0.0.2:5432;\n    }\n    server { listen 5432; proxy_pass db; proxy_next_upstream off; }\n}\n', {}, 'nginx.conf', '10.0.0.1:5432');
+  assert.match(stream, /the client connection is closed at once: nginx does not try another server, because every pass to this group has `proxy_next_upstream off`/);
+});
+
 test('hover on the name of an upstream block shows the group, as on a pass target, and the pass targets that use it', () => {
   const main = 'events {}\nhttp {\n  upstream app_backend { server 127.0.0.1:9001; server 127.0.0.1:9002; keepalive 8; }\n  upstream unused { server 127.0.0.1:9003; }\n  server { listen 80; location / { proxy_pass http://app_backend; } location /api/ { proxy_pass http://app_backend/; } }\n}\n';
   const h = hoverAt(main, {}, 'nginx.conf', 'app_backend {');

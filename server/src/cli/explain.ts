@@ -168,7 +168,7 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
 }
 
 function originText(v: ValueHere, cwd: string): string {
-  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? 'default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
+  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? (v.versionDependent ? 'default; which one depends on the nginx version: set nginx.version in .proxylintrc.json' : 'default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
 }
 
 const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');

@@ -589,7 +589,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   // A config the installed nginx refuses (resolver's ipv4= before 1.23.1) passes quietly while the version is unknown:
   // said on stderr, in every format (the reports stay as they are), and only when some line was not checked for it.
-  const unchecked = reported.versionUnknown;
+  const unchecked = reported.versionUnknown.filter((u) => !u.milder);
+  // Findings that are info only for want of the version: a CI run that fails on warnings passes them.
+  // Counted among the findings the run keeps (a baseline takes some away), -q or not: -q hides exactly these.
+  const keptFindings = reported.versionUnknown.some((u) => u.milder) ? new Set(positioned.map((f) => `${f.ruleId}\0${f.path}\0${f.start}`)) : undefined;
+  const milder = reported.versionUnknown.filter((u) => u.milder && keptFindings!.has(`${u.what}\0${u.path}\0${u.start}`));
+  if (milder.length) {
+    const first = [...milder].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
+    const text = textReported(first.path);
+    const line = text === undefined ? undefined : text.slice(0, first.start).split('\n').length;
+    const where = line === undefined ? rel(first.path) : `${rel(first.path)}:${line}`;
+    const n = milder.length;
+    io.stderr(
+      `proxylint: nginx version unknown: ${n} finding${n === 1 ? ' is' : 's are'} info only for that reason (${n === 1 ? '' : 'the first: '}${where} ${first.what}, a ${allRules.find((r) => r.id === first.what)?.severity ?? 'warning'} on ${first.needs}); set nginx.version in .proxylintrc.json or --nginx-version\n`,
+    );
+  }
   if (unchecked.length) {
     const first = [...unchecked].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
     const text = textReported(first.path);

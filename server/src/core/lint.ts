@@ -141,6 +141,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
       }
       return found;
     });
+  /** Findings made milder for want of nginx.version (Report.milderForUnknownVersion), for the CLI's note. */
+  const milder: VersionDependentUse[] = [];
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     rules,
     settings,
@@ -165,6 +167,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
           }
           const file = r.node?.file ?? r.at?.file ?? config.entry;
           const span = r.node ? r.node.directive : r.at;
+          if (r.milderForUnknownVersion && !track && settings.nginx.version === null) milder.push({ path: file.path, start: span ? span.start : 0, what: rule.id, needs: r.milderForUnknownVersion, milder: true });
           place(r, file.path, span ? span.start : 0, span ? span.end : 0);
         },
       };
@@ -174,8 +177,12 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     runs?.ruleRuns,
   ));
   const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran));
-  const versionUnknown =
+  const skipped =
     !track && settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all) : undefined;
+  // Findings a suppression comment silenced are not in `checked`: no note for them.
+  const kept = milder.length ? new Set(checked.map((f) => `${f.ruleId}\0${f.path}\0${f.start}`)) : undefined;
+  const shown = milder.filter((m) => kept!.has(`${m.what}\0${m.path}\0${m.start}`));
+  const versionUnknown = skipped || shown.length ? [...(skipped ?? []), ...shown] : undefined;
   return { config, upstreams, findings: checked, ...(runs ? { runs: runs.kept } : {}), ...(versionUnknown ? { versionUnknown } : {}) };
 }
 

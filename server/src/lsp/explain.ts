@@ -34,7 +34,7 @@ function lineLink(at: { path: string; line: number }): string {
 
 const code = (s: string) => '`' + s.replace(/`/g, "'") + '`';
 
-const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : (v.origin === 'default' ? 'the default' : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : ''));
+const origin = (v: ValueHere) => (v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${link(v.node)}` : (v.origin === 'default' ? (v.versionDependent ? 'the default; which one depends on the nginx version (setting nginx.version)' : 'the default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : ''));
 
 /** The location, and the try_files / error_page / rewrite steps that handed the request on to it. */
 function locationMarkdown(c: PlaceCandidate): string {

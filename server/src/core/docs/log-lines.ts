@@ -38,6 +38,8 @@ export const NGX_LOG = {
   kernelConnectTimeout: 'connect() failed (110: Connection timed out) while connecting to upstream',
   portsExhausted: 'connect() to 127.0.0.1:8080 failed (99: Cannot assign requested address) while connecting to upstream',
   resetBeforeHeader: 'recv() failed (104: Connection reset by peer) while reading response header from upstream',
+  // fastcgi_pass to an HTTP server: its "HTTP/1.1 400" read as a FastCGI record (72 is "H").
+  fcgiUnsupportedVersion: 'upstream sent unsupported FastCGI protocol version: 72 while reading response header from upstream',
   fcgiStdoutClosed: 'upstream prematurely closed FastCGI stdout while reading response header from upstream',
   authUnexpected: 'auth request unexpected status: 502 while sending to client',
   // A backend that sends only its own certificate, whose issuer is not in *_ssl_trusted_certificate.
@@ -111,6 +113,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   // The catalogue's "expected form" of this line (connect() failed (99: …)) is not what nginx writes.
   portsExhausted: 'servers/nginx-hover-behaviour.test.ts',
   resetBeforeHeader: 'servers/nginx-hover-behaviour.test.ts',
+  fcgiUnsupportedVersion: 'servers/fastcgi-settings-without-fastcgi-pass.test.ts',
   fcgiStdoutClosed: 'servers/nginx-hover-behaviour.test.ts',
   authUnexpected: 'servers/nginx-hover-behaviour.test.ts',
   tlsVerifyLeaf: 'servers/nginx-tls-verify.test.ts',

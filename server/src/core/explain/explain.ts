@@ -131,8 +131,41 @@ export function entryStatus(x: ExplainedEntry): string {
   return explainedStatus(x.explanation, balancer);
 }
 
+/** The start of an nginx error-log record: "2026/11/24 07:08:58 [error] …". */
+const NGINX_RECORD = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
+/** A FastCGI stderr record whose message (a PHP stack trace) goes on over the next physical lines. */
+const FASTCGI_STDERR_OPEN = /FastCGI sent in stderr: "/;
+const FASTCGI_STDERR_END = /" while (?:reading response header from upstream|reading upstream)/;
+/** nginx writes at most 2 KiB of a record: a longer stack trace loses its end, and nothing is joined then. */
+const MAX_CONTINUATION_LINES = 64;
+
+/**
+ * php-fpm's stderr often holds line breaks (a PHP fatal error with its stack trace), and nginx writes them as they
+ * are (nginx 1.22.1, php-fpm 8.2): the record's end (`" while reading response header from upstream, client: …`) is
+ * on a later physical line. Such a record is read as one line, at its first line; the lines it goes on over count as
+ * blank, so each line given is still accounted for once.
+ */
+function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
+  for (let i = 0; i < lines.length; i++) {
+    const first = lines[i].text;
+    if (!FASTCGI_STDERR_OPEN.test(first) || FASTCGI_STDERR_END.test(first)) continue;
+    let end = -1;
+    for (let j = i + 1; j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text); j++) {
+      if (FASTCGI_STDERR_END.test(lines[j].text)) {
+        end = j;
+        break;
+      }
+    }
+    if (end < 0) continue;
+    lines[i] = { ...lines[i], text: lines.slice(i, end + 1).map((l) => l.text).join(' ') };
+    for (let j = i + 1; j <= end; j++) lines[j] = { ...lines[j], text: '' };
+    i = end;
+  }
+  return lines;
+}
+
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
-  const lines = unwrapLogLines(rawLines).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
+  const lines = joinContinuations(unwrapLogLines(rawLines)).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   // A resolver's own line ("send() failed … while resolving, resolver: 127.0.0.1:53") does not say whether an http or
   // a stream lookup failed: when only stream blocks name that DNS server, it was a stream connection's.
   // A log repeats the same few DNS servers thousands of times: each is looked up in the configurations once.

@@ -237,9 +237,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, or a keep-alive connection the backend had just closed.',
+    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
     directives: ['{f}_next_upstream'],
-    rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective'],
+    rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
   },
   {
     id: 'nginx-reset-body',
@@ -391,12 +391,50 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'nginx-tls-handshake',
     server: 'nginx',
-    match: /SSL_do_handshake\(\) failed .* while SSL handshaking to upstream/,
+    // nginx 1.22.1 writes "peer closed connection in SSL handshake" when the backend drops the connection in the
+    // handshake without an alert (a client certificate it does not trust; test/servers/nginx-tls-upstream.test.ts),
+    // with "(104: Connection reset by peer)" inside when the drop is a reset.
+    match: /(?:SSL_do_handshake\(\) failed .*|peer closed connection in SSL handshake(?: \(\d+: [^)]*\))?) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate, or a backend that needs SNI.',
+    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), or a backend that needs SNI.',
     directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
     rules: ['tls-upstream-without-sni', 'tls-certificate-without-key'],
+  },
+  {
+    id: 'nginx-fastcgi-not-fastcgi',
+    server: 'nginx',
+    // nginx 1.22.1, fastcgi_pass to an HTTP server: test/servers/fastcgi-settings-without-fastcgi-pass.test.ts.
+    match: /upstream sent unsupported FastCGI protocol version: \d+ while reading response header from upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way.',
+    directives: [],
+    rules: [],
+  },
+  {
+    id: 'nginx-fastcgi-script-unknown',
+    server: 'nginx',
+    // nginx 1.22.1 with php-fpm 8.2: a SCRIPT_FILENAME that names no file gets php-fpm's 404 "File not found.".
+    match: /FastCGI sent in stderr: "Primary script unknown" while reading response header from upstream/,
+    status: '404',
+    statuses: ['404'],
+    meaning: 'php-fpm found no file at the path fastcgi_param SCRIPT_FILENAME sent (usually $document_root$fastcgi_script_name) and answered 404 "File not found.": the root differs between nginx and php-fpm (separate containers or chroots), SCRIPT_FILENAME is not set (fastcgi_params has no SCRIPT_FILENAME, fastcgi.conf has), or the file really does not exist.',
+    directives: [],
+    rules: [],
+  },
+  {
+    id: 'nginx-fastcgi-stderr',
+    server: 'nginx',
+    // nginx logs every stderr record of a FastCGI response at level error; the status is the application's own
+    // (php-fpm 8.2, an uncaught exception: 500), unless fastcgi_catch_stderr matches (502; test nginx-fastcgi-stderr-abort).
+    match: /FastCGI sent in stderr: .* while reading response header from upstream/,
+    status: 'what the application answered (a PHP fatal error: 500 from php-fpm)',
+    statuses: ['500', '200', '502'],
+    otherwise: '502 when a fastcgi_catch_stderr string in force matches the message',
+    meaning: 'the FastCGI application wrote to its error stream (a PHP warning or fatal error) before its response header; nginx logs each such message as an error but passes on the response the application sends.',
+    directives: ['fastcgi_catch_stderr'],
+    rules: [],
   },
   {
     id: 'nginx-host-not-found',

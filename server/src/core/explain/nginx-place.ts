@@ -1,5 +1,5 @@
 import { effective, flagsInForce, isBitmaskDirective } from '../model/nginx-effective';
-import type { NginxTarget } from '../model/nginx-defaults';
+import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import { PASS_DIRECTIVES, type Address, type UpstreamGraph } from '../model/nginx-upstreams';
@@ -45,6 +45,8 @@ export interface ValueHere {
    * server may set the value, so the default is only the likely one.
    */
   includerMaySet?: true;
+  /** A default that changed between nginx releases, and the target version is not set: `value` lists each. */
+  versionDependent?: true;
   /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
   others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
 }
@@ -443,7 +445,15 @@ export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: str
       return { directive, value: flagsInForce(e).join(' '), origin: e.origin, node, lines: e.nodes.length };
     }
     if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
-    return { directive, value: e.defaultValue, origin: e.origin, ...(config.rootContext === 'main' ? {} : { includerMaySet: true as const }) };
+    const includer = config.rootContext === 'main' ? {} : { includerMaySet: true as const };
+    // A default nginx changed in a release (proxy_ssl_protocols, proxy_http_version), for a target whose version is
+    // not known: there is a default, only which one is open; "not set" would say there is none.
+    const versioned = e.origin === 'unset' ? versionedDefault(directive) : undefined;
+    if (versioned) {
+      const value = `${versioned.before} (${versioned.changes.map((c) => `${c.value} from nginx ${c.since}`).join(', ')})`;
+      return { directive, value, origin: 'default', versionDependent: true, ...includer };
+    }
+    return { directive, value: e.defaultValue, origin: e.origin, ...includer };
   });
 }
 

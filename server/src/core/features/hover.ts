@@ -4,10 +4,12 @@ import { nginxDefault, versionedDefault, type NginxTarget } from '../model/nginx
 import { isKnownNginxDirective, nginxDirective } from '../model/nginx-directives';
 import { moduleOfDirective } from '../model/nginx-modules';
 import { unlessIncluderSets, type ConfigNode, type NginxConfig } from '../model/nginx-tree';
-import type { Upstream } from '../model/nginx-upstreams';
+import type { PassTarget, Upstream } from '../model/nginx-upstreams';
 import { relative, dirname } from '../paths';
 import { allowedIn, placementInfo, placementKnown, templateLine } from '../rules/nginx/placement-support';
 import { locate } from './locate';
+import { parseNginxTime } from '../model/units';
+import { seconds } from '../rules/nginx/timeouts-support';
 import { upstreamMemberCard } from './upstream-member-hover';
 import { placeLink } from './place-link';
 
@@ -49,7 +51,12 @@ function readTimeoutOutcome(node: ConfigNode, value: string): string {
   if (!/^(proxy|fastcgi|uwsgi|scgi|grpc)_read_timeout$/.test(node.name) || node.context.startsWith('stream')) return '';
   const v = /^`([^`]+)`$/.exec(value)?.[1];
   if (!v) return '';
-  return `  \n**If the backend is slower:** silent more than ${v} before the response header → **504**; after it → a truncated 200.`;
+  const ms = parseNginxTime(v, 'msec');
+  // 0 reads as "no limit" to many, but nginx gives up at once (nginx 1.22.1: 504 from a healthy backend).
+  if (ms === 0) return `  \n**\`0\` is not "no limit":** nginx gives up before the backend can answer → **504** on every request.`;
+  // A bare number is seconds ("5" → "5 s"): "silent more than 5" would leave the unit to guess.
+  const shown = ms !== null && /^\d+$/.test(v) ? seconds(ms) : v;
+  return `  \n**If the backend is slower:** silent more than ${shown} before the response header → **504**; after it → a truncated 200.`;
 }
 
 /** The value and origin of one directive at one level, as a hover states them. */
@@ -290,7 +297,12 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   const parts: string[] = [];
   // A server line of an upstream group (on its name or address; a parameter has its own page above): that server,
   // not the list of the group's servers as the value of a directive written several times.
-  const member = node.name === 'server' && (node.context === 'upstream' || node.context === 'stream-upstream') ? upstreamMemberCard(upstreams, node, path) : undefined;
+  // What each pass to the group does after a failed try: its *_next_upstream in force there (stream: on/off).
+  const retries = (t: PassTarget) => {
+    const name = t.module === 'stream' ? 'proxy_next_upstream' : t.directive.replace(/_pass$/, '_next_upstream');
+    return flagsInForce(effective(config, t.node.parent, name, target), t.module === 'stream' ? 'on' : 'error timeout');
+  };
+  const member = node.name === 'server' && (node.context === 'upstream' || node.context === 'stream-upstream') ? upstreamMemberCard(upstreams, node, path, retries) : undefined;
   if (member) {
     parts.push(member);
     const doc = docFor(node.name, node.context);

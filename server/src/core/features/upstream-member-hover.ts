@@ -1,5 +1,5 @@
 import type { ConfigNode } from '../model/nginx-tree';
-import type { UpstreamGraph, UpstreamMembers, UpstreamServer } from '../model/nginx-upstreams';
+import type { PassTarget, UpstreamGraph, UpstreamMembers, UpstreamServer } from '../model/nginx-upstreams';
 import { dirname, relative } from '../paths';
 import { lineOfNode, placeLink } from './place-link';
 
@@ -9,7 +9,13 @@ import { lineOfNode, placeLink } from './place-link';
  * name in a proxy_pass.
  * https://nginx.org/en/docs/http/ngx_http_upstream_module.html#server
  */
-export function upstreamMemberCard(upstreams: UpstreamGraph, node: ConfigNode, from: string): string | undefined {
+export function upstreamMemberCard(
+  upstreams: UpstreamGraph,
+  node: ConfigNode,
+  from: string,
+  /** The *_next_upstream flags in force at a pass to the group (default: nginx's default there). */
+  retries?: (t: PassTarget) => readonly string[],
+): string | undefined {
   // A file included in several places has a node per inclusion: the line is the same directive in each.
   let group: UpstreamMembers | undefined;
   let server: UpstreamServer | undefined;
@@ -57,7 +63,15 @@ export function upstreamMemberCard(upstreams: UpstreamGraph, node: ConfigNode, f
   const table = ['| Parameter | Value |', '|---|---|', ...rows.map(([k, v]) => `| \`${k}\` | ${v} |`)];
   if (others.length) table.push(`| other | ${others.map((k) => `\`${p.get(k) === true ? k : `${k}=${p.get(k)}`}\``).join(' ')} |`);
 
-  return [title, '', groupLine, '', ...table, '', unreachable(stream, only, given('down') === true, maxFails === '0', fails, window)].join('\n');
+  // A refused connect is an "error" try: passed on to the next server only where *_next_upstream has "error" (stream:
+  // "on"). Where every pass to the group turned that off, nginx stops at this server, whatever the default says.
+  const users = group.upstream && retries ? upstreams.usersOf(group.upstream) : [];
+  const stops = users.filter((t) => !retries!(t).includes(t.module === 'stream' ? 'on' : 'error'));
+  const noRetry = !only && stops.length ? { all: stops.length === users.length, first: stops[0], from } : undefined;
+  // Every pass passes failures on, but not all with nginx's default: "the default" would misname what is in force.
+  const dflt = stream ? 'on' : 'error timeout';
+  const allDefault = users.every((t) => retries!(t).join(' ') === dflt);
+  return [title, '', groupLine, '', ...table, '', unreachable(stream, only, given('down') === true, maxFails === '0', fails, window, noRetry, allDefault)].join('\n');
 }
 
 /** A parameter's value as written, or nginx's default for it, with what it does. */
@@ -73,7 +87,16 @@ function valueOf(params: UpstreamServer['params'], key: string, dflt: string, wh
  * 502; after max_fails failures "upstream server temporarily disabled" and then "no live upstreams" (502 at once).
  * With one server every request tries it (no skipping) and gets the 502 itself. See the failure catalogue's table.
  */
-function unreachable(stream: boolean, only: boolean, down: boolean, noCount: boolean, fails: string, window: string): string {
+function unreachable(
+  stream: boolean,
+  only: boolean,
+  down: boolean,
+  noCount: boolean,
+  fails: string,
+  window: string,
+  noRetry?: { all: boolean; first: PassTarget; from: string },
+  allDefault = true,
+): string {
   const refused = '`connect() failed (111: Connection refused) while connecting to upstream`';
   const timedOut = '`upstream timed out (110: Connection timed out) while connecting to upstream`';
   const status = stream ? 'the client connection is closed' : 'the client gets **502** (**504** when the last attempt timed out)';
@@ -83,5 +106,16 @@ function unreachable(stream: boolean, only: boolean, down: boolean, noCount: boo
   const skip = noCount
     ? 'With `max_fails=0` its failures are not counted: it is never skipped, and every request sent to it while it is down costs a failed attempt first.'
     : `After ${fails} failed attempt${fails === '1' ? '' : 's'} within ${window} it is skipped for ${window} (\`upstream server temporarily disabled while connecting to upstream\`, a warning); when every server is skipped, ${noLive}: \`no live upstreams while connecting to upstream\`.`;
-  return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and goes on to the next server (\`${stream ? 'proxy_next_upstream on' : 'proxy_next_upstream error timeout'}\`, the default); when no server is left, ${status}. ${skip}`;
+  if (noRetry) {
+    const t = noRetry.first;
+    const line = lineOfNode(t.node);
+    const name = stream ? 'proxy_next_upstream' : t.directive.replace(/_pass$/, '_next_upstream');
+    const where = `\`${t.directive} ${t.arg.raw}\` (${placeLink(`${relative(dirname(noRetry.from), t.node.file.path)}:${line}`, t.node.file.path, line)})`;
+    const now = stream ? 'the client connection is closed at once' : 'the client gets **502** at once (**504** when it timed out)';
+    const cause = stream ? `\`${name} off\`` : `\`${name}\` without \`error\``;
+    if (noRetry.all) return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and ${now}: nginx does not try another server, because every pass to this group has ${cause} (${where}). ${skip}`;
+    return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}); where the pass keeps nginx's default it goes on to the next server, but at ${where} ${now}: ${cause} there. ${skip}`;
+  }
+  const why = allDefault ? `\`${stream ? 'proxy_next_upstream on' : 'proxy_next_upstream error timeout'}\`, the default` : `every pass to this group has ${stream ? '`proxy_next_upstream on`' : '`error` in its `*_next_upstream`'}`;
+  return `**When it is unreachable:** a request sent here logs ${refused} (or ${timedOut}) and goes on to the next server (${why}); when no server is left, ${status}. ${skip}`;
 }

@@ -43,6 +43,11 @@ export interface Report {
   related?: RelatedLocation[];
   /** A finding may be milder than the rule's default (never harsher), e.g. a missing absolute include. */
   severity?: Severity;
+  /**
+   * The finding is milder only because nginx.version is not set, and has the rule's own severity on these versions
+   * ("nginx before 1.29.7"): the CLI says so, since a CI run that fails on warnings lets it pass.
+   */
+  milderForUnknownVersion?: string;
 }
 
 export interface NginxRuleContext {

@@ -3,6 +3,7 @@ import undefinedUpstream from '../nginx/undefined-upstream';
 import invalidUpstreamAddress from '../nginx/invalid-upstream-address';
 import invalidServerParameter from '../nginx/invalid-server-parameter';
 import passSchemeMismatch from '../nginx/pass-scheme-mismatch';
+import fastcgiSettingsWithoutFastcgiPass from '../nginx/fastcgi-settings-without-fastcgi-pass';
 import variablePassWithoutResolver from '../nginx/variable-pass-without-resolver';
 import hostnameResolvedAtStartup from '../nginx/hostname-resolved-at-startup';
 import resolveWithoutPrerequisites from '../nginx/resolve-without-prerequisites';
@@ -41,6 +42,7 @@ export const addressRules: NginxRule[] = [
   invalidUpstreamAddress,
   invalidServerParameter,
   passSchemeMismatch,
+  fastcgiSettingsWithoutFastcgiPass,
   uriPartNotAllowed,
   duplicateDirective,
   directiveNotAllowedHere,

@@ -39,9 +39,14 @@ export function minimumOption(options: Record<string, unknown>): number {
   return DEFAULT_MINIMUM_MS;
 }
 
+const isReadTimeout = (name: string) => name.endsWith('_read_timeout');
+
 /** Whether this rule reports this *_read_timeout / *_send_timeout line (other timeout rules defer to it). */
 export function reportsTooLow(node: ConfigNode, minimum: number): boolean {
   const ms = timeMs(node.directive.args[0]);
+  // A read timeout of 0 is not "no limit": the timer fires at once, so every request fails, a health probe's too, and
+  // whatever the minimum (nginx 1.22.1: 504 at once from a healthy backend on the same host).
+  if (ms === 0 && isReadTimeout(node.name)) return true;
   if (ms === undefined || ms >= minimum) return false;
   const location = locationOf(node);
   return !PROBE_PATH.test(locationPath(location)) && !isProbeOnlyLocation(location);
@@ -155,14 +160,16 @@ export default defineNginxRule({
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
         // reportsTooLow asks the same first; checked here so that most lines skip its location walk and regex.
-        if (ms === undefined || ms >= minimum || !reportsTooLow(node, minimum)) continue;
+        if (ms === undefined || (ms >= minimum && ms !== 0) || !reportsTooLow(node, minimum)) continue;
         if (whole) {
           used ??= inheritedByPasses(ctx, name);
           if (!used.has(node)) continue;
         }
         // nginx arms these timers between two successive reads / writes, not for the whole exchange
         // (https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_read_timeout).
-        const message = name.endsWith('_read_timeout')
+        const message = isReadTimeout(name) && ms === 0
+          ? `${name} ${arg.value}: 0 does not turn the timeout off: nginx gives up as soon as it starts waiting for the response, so every request here gets 504 before the backend can answer, healthy or not ("upstream timed out (110: Connection timed out) while reading response header from upstream"; with several servers each is then taken out and the rest get 502 "no live upstreams") (nginx's default is 60s)`
+          : isReadTimeout(name)
           ? `${name} ${arg.value}: a backend that needs more than ${seconds(ms)} to start its response gets the request cut off with 504, and one that pauses that long mid-response leaves the client with a truncated 200 (nginx's default is 60s; this rule's minimum is ${formatDuration(minimum)})`
           : `${name} ${arg.value}: when the backend stops reading the request body for more than ${seconds(ms)} (a large upload, a busy worker), nginx gives up with 504 (nginx's default is 60s; this rule's minimum is ${formatDuration(minimum)})`;
         const target = Math.max(minimum, NGINX_DEFAULT_MS);

@@ -218,6 +218,7 @@ export default defineNginxRule({
           node: written?.node ?? t.node,
           message,
           severity: conditional ? 'info' : undefined,
+          milderForUnknownVersion: conditional ? 'nginx before 1.29.7' : undefined,
           fix,
           suggestions: offered ? [offered] : [],
           related,

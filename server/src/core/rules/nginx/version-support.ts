@@ -20,6 +20,8 @@ export interface VersionDependentUse {
   what: string;
   /** `nginx 1.23.1 or later`, `nginx before 1.25.1`. */
   needs: string;
+  /** Not a skipped check but a finding reported as info for want of the version (`what` is its rule id). */
+  milder?: true;
 }
 
 /** The rules that check these lines against nginx.version, and say nothing while it is unknown. */

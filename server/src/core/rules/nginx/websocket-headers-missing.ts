@@ -140,6 +140,7 @@ export default defineNginxRule({
         node: t.node,
         message: `this location looks like a WebSocket endpoint (${gap.evidence}) but lacks ${lacksText}: ${why}, so the WebSocket handshake fails (the backend answers 400/426, or clients fall back to polling)${built.blocked ? ` (${built.blocked})` : ''}`,
         severity: gap.conditional ? 'info' : undefined,
+        milderForUnknownVersion: gap.conditional ? 'nginx before 1.29.7' : undefined,
         fix: safe ? fix : undefined,
         suggestions: safe || !fix ? [] : [fix],
       });
