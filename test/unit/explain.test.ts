@@ -303,6 +303,18 @@ test('explain CLI: a default nginx changed between releases (proxy_ssl_protocols
     writeFileSync(join(tree.dir, '.proxylintrc.json'), JSON.stringify({ nginx: { version: '1.22.1' } }));
     const known = runCli(['explain', '--in', conf, line], { cwd: tree.dir });
     assert.match(known.stdout, /proxy_ssl_protocols TLSv1 TLSv1\.1 TLSv1\.2 {2}\(default\)/);
+    // --nginx-version, as for a check, overrides the file's version, and "unknown" goes back to every release's value.
+    const newer = runCli(['explain', '--in', conf, '--nginx-version', '1.27.3', line], { cwd: tree.dir });
+    assert.equal(newer.code, 0, newer.stderr);
+    assert.match(newer.stdout, /proxy_ssl_protocols TLSv1\.2 TLSv1\.3 {2}\(default\)/);
+    const unknown = runCli(['explain', '--in', conf, '--nginx-version=unknown', line], { cwd: tree.dir });
+    assert.match(unknown.stdout, /which one depends on the nginx version/);
+    const bad = runCli(['explain', '--in', conf, '--nginx-version', 'latest', line], { cwd: tree.dir });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^proxylint explain: --nginx-version takes a version such as 1\.22\.1\n$/);
+    const alone = runCli(['explain', '--nginx-version', '1.22.1', line], { cwd: tree.dir });
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--nginx-version applies to the configuration read with --in/);
   } finally {
     tree.cleanup();
   }

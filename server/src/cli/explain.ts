@@ -13,11 +13,12 @@ import { ruleMeta } from '../core/rules/index';
 import { dirname, resolve } from '../core/paths';
 import { allRuleIds } from '../core/rules/index';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
+import { parseVersion } from '../core/model/version';
 import { classify } from './classify';
 import type { CliIo } from './io';
 
-export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf>] [--format text|json] [<log line>...]
-       proxylint explain [--in <nginx.conf|httpd.conf>] --log <error.log|->
+export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] [--format text|json] [<log line>...]
+       proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] --log <error.log|->
 
 Says what nginx or Apache httpd error-log lines about a failed proxied request mean:
 the status the client got, the likely causes, the directives that decide it and
@@ -46,7 +47,8 @@ sent instead, a 502 proxy_cache_valid keeps, an error page that failed in its
 turn (nginx's own page) or looped (500). Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
-wrapper.
+wrapper. --nginx-version sets the nginx release the defaults at the place are
+those of (as for a check; it overrides nginx.version of .proxylintrc.json).
 
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 --max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
@@ -55,6 +57,7 @@ explained, 1 when none was, 2 for usage or I/O errors.`;
 interface ExplainArgs {
   config?: string;
   log?: string;
+  nginxVersion?: string;
   format: 'text' | 'json';
   lines: string[];
 }
@@ -66,7 +69,11 @@ function parse(argv: string[]): ExplainArgs | string {
     const value = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
     if (a === '--in' || a.startsWith('--in=')) out.config = value();
     else if (a === '--log' || a.startsWith('--log=')) out.log = value();
-    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
+    else if (a === '--nginx-version' || a.startsWith('--nginx-version=')) {
+      const v = value();
+      if (v === undefined || (v !== 'unknown' && !parseVersion(v))) return '--nginx-version takes a version such as 1.22.1';
+      out.nginxVersion = v;
+    }    else if (a === '--format' || a === '-f' || a.startsWith('--format=')) {
       const f = value();
       if (f !== 'text' && f !== 'json') return `--format takes text or json for explain`;
       out.format = f;
@@ -81,6 +88,8 @@ function parse(argv: string[]): ExplainArgs | string {
     if (key && (a === '--in' || a === '--log' || a.startsWith('--in=') || a.startsWith('--log=')) && !out[key]) return `${a.replace(/=.*$/, '')} needs a value`;
   }
   if (!out.log && out.lines.length === 0) return 'give a log line, or --log <file> (- for standard input)';
+  // Without a configuration no value is looked up, so a version would change nothing: said rather than ignored.
+  if (out.nginxVersion !== undefined && !out.config) return '--nginx-version applies to the configuration read with --in';
   return out;
 }
 
@@ -124,6 +133,7 @@ export function runExplain(argv: string[], io: CliIo): number {
       return 2;
     }
     settings = settingsNear(configPath, io);
+    if (args.nginxVersion !== undefined) settings.nginx.version = parseVersion(args.nginxVersion);
     if (classify(configPath, r.text) === 'apache') apache = lintApache(configPath, r.text, io.host(() => undefined), { settings });
     else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
   }
