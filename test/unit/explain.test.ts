@@ -422,6 +422,11 @@ http {
   };
   // The reviewer's case: location / passes to the group the line names.
   assert.equal(place('/', 'app'), '/: its server_name example.com is the log line\'s "server:"; its location for / passes to http://app');
+  // A line that names one of the group's servers (connect() failed, a timeout): the location passes to the group by
+  // its name, not to that address, and the words say which group.
+  const refused = `2026/11/22 13:40:02 [error] 4242#4242: *19 connect() failed (111: Connection refused) while connecting to upstream, client: 10.1.2.3, server: example.com, request: "GET / HTTP/1.1", upstream: "http://10.0.0.2:8080/", host: "example.com"`;
+  const byServer = findNginxPlace(r.config, explainLogLine(refused)!.fields, r.upstreams)!;
+  assert.match(byServer.how, /its location for \/ passes to upstream "app", one of whose servers is the line's http:\/\/10\.0\.0\.2:8080$/, byServer.how);
   // Handed on by try_files to @app, which names the group in another case, as nginx allows: followed, though two
   // locations pass to the group.
   assert.equal(place('/legacy/x', 'app'), '@app: its server_name example.com is the log line\'s "server:"; its location for /legacy/x does not pass to http://app but hands the request on to one that does');

@@ -242,7 +242,12 @@ function groupNamed(upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeo
 
 /** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group, or to the group the peer names). */
 function passesTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): boolean {
-  return upstreams.passes.some((t) => {
+  return passTo(location, upstreams, peer) !== undefined;
+}
+
+/** The pass of this location (or of an if / limit_except in it) that can reach the line's backend. */
+function passTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): UpstreamGraph['passes'][number] | undefined {
+  return upstreams.passes.find((t) => {
     if (t.node.parent !== location && t.node.parent?.parent !== location) return false; // also inside an if / limit_except
     const port = t.scheme === 'https' ? 443 : 80;
     if (t.upstream) return t.upstream.servers.some((s) => sameAddress(s.address, peer, 80)) || (peer.port === undefined && t.upstream.name.toLowerCase() === peer.host);
@@ -329,11 +334,16 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
         byPort = `; of the ${servers.size} blocks that pass it to ${backend}, ${new Set(there.map((c) => c.server)).size === 1 ? 'only this one listens' : 'these listen'} on the Host's port ${port}`;
       }
     }
+    // The group the location passes to, when the line's backend is one of its servers: the location names the group, not the address.
+    const viaGroup = (location: ConfigNode | undefined) => {
+      const t = location ? passTo(location, upstreams, peer) : undefined;
+      return t?.upstream && t.upstream.name.toLowerCase() !== peer.host ? `upstream "${t.upstream.name}", one of whose servers is the line's ${backend}` : backend;
+    };
     if (best.length) {
       const [first, ...others] = best;
       const what =
         first.tier === 'direct'
-          ? `its location for ${path} passes to ${backend}`
+          ? `its location for ${path} passes to ${viaGroup(first.location)}`
           : first.tier === 'handed'
             ? `its location for ${path} does not pass to ${backend} but hands the request on to one that does`
             : `the location that passes to the line's backend (the request for ${path} was handed on to it: try_files, rewrite … last or error_page)`;
