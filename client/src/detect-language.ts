@@ -18,14 +18,14 @@ const CONFIG_DIR = /^(sites-(available|enabled)|conf\.d|conf-(available|enabled)
 
 /**
  * The language a document that VS Code opened as plain text / Properties should have, or undefined to leave it:
- * only files in a server configuration folder (see CONFIG_DIR) or named like a main configuration file, and only
+ * only files in a server configuration folder (see CONFIG_DIR) or named like a main configuration file (or Debian's ports.conf), and only
  * when their content says which server (classify: what only nginx or only httpd writes). A supervisor or
  * fail2ban conf.d file (INI) says neither and stays as it is.
  */
 export function detectedLanguage(path: string, languageId: string, text: string): 'nginx' | 'apacheconf' | undefined {
   if (!GENERIC.has(languageId)) return undefined;
   const name = basename(path);
-  if (!CONFIG_DIR.test(basename(dirname(path))) && !/^(nginx|httpd|apache2)\.conf/.test(name)) return undefined;
+  if (!CONFIG_DIR.test(basename(dirname(path))) && !/^(nginx|httpd|apache2|ports)\.conf/.test(name)) return undefined;
   if (/\.(md|txt|pem|key|crt|csr|json|ya?ml|lua|js|py|sh|bak|orig|swp|dpkg-\w+)$/i.test(name)) return undefined;
   const dialect = classify(path, text);
   return dialect === 'nginx' ? 'nginx' : dialect === 'apache' ? 'apacheconf' : undefined;

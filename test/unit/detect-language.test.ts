@@ -17,6 +17,7 @@ test('an nginx server block in sites-enabled/*.conf opened as Properties becomes
 test('an Apache vhost in sites-available, with or without .conf, becomes apacheconf', () => {
   assert.equal(detectedLanguage('/p/web/sites-available/app.conf', 'properties', vhost), 'apacheconf');
   assert.equal(detectedLanguage('/p/web/sites-available/000-default', 'plaintext', vhost), 'apacheconf');
+  assert.equal(detectedLanguage('/p/web/ports.conf', 'properties', 'Listen 80\n<IfModule ssl_module>\n\tListen 443\n</IfModule>\n'), 'apacheconf');
   assert.equal(detectedLanguage('/p/web/mods-enabled/proxy.load', 'plaintext', 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n'), 'apacheconf');
 });
 
