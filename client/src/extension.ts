@@ -75,6 +75,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   context.subscriptions.push(
     window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => detect(e.document))),
+    // A new, empty file in sites-enabled/ says nothing when it opens: it is looked at again when saved.
+    workspace.onDidSaveTextDocument((doc) => {
+      if (visible(doc.uri.toString())) detect(doc);
+    }),
     workspace.onDidCloseTextDocument((doc) => {
       // A change of language closes the document too, while its editor stays: only a closed tab forgets it.
       const key = doc.uri.toString();

@@ -116,6 +116,20 @@ suite('proxylint in the real extension host', () => {
     await new Promise((r) => setTimeout(r, 300));
     const ini = languageOf('proxy/conf.d/worker.conf');
     assert.ok(!['nginx', 'apacheconf'].includes(ini), `worker.conf is ${ini}`);
+    // a new file says nothing when it opens empty: it gets its language when saved with a server block in it
+    const fresh = vscode.Uri.joinPath(folder.uri, 'proxy/sites-enabled/new.conf');
+    await vscode.workspace.fs.writeFile(fresh, new Uint8Array());
+    try {
+      const empty = await open('proxy/sites-enabled/new.conf');
+      assert.ok(!['nginx', 'apacheconf'].includes(empty.languageId), `an empty new.conf is ${empty.languageId}`);
+      const ed = vscode.window.activeTextEditor;
+      await ed.edit((b) => b.insert(new vscode.Position(0, 0), 'server {\n    listen 8082;\n}\n'));
+      await ed.document.save();
+      await waitFor('proxy/sites-enabled/new.conf as nginx once saved', () => languageOf('proxy/sites-enabled/new.conf') === 'nginx', 10_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(fresh);
+    }
     doc = await open('nginx.conf');
   });
 
