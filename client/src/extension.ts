@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { commands, window, workspace, type ExtensionContext, type OutputChannel } from 'vscode';
+import { commands, languages, window, workspace, type ExtensionContext, type OutputChannel, type TextDocument } from 'vscode';
 import {
   DidChangeConfigurationNotification,
   LanguageClient,
@@ -7,6 +7,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { detectedLanguage } from './detect-language';
 import { explainLogLine } from './explain';
 import { openRuleDoc } from './rule-doc';
 import { initializationOptions, readSettings } from './settings';
@@ -55,6 +56,38 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (!workspace.isTrusted) void restart(output, 'workspace folders changed (restricted mode)');
     }),
   );
+
+  // Included files outside a folder named nginx/apache2 (proxy/sites-enabled/app.conf) open as Properties or
+  // plain text: give them their server's language, so that they are linted and coloured like the main file.
+  // Only files shown in an editor: VS Code also opens models of files it only peeks at (a hover's link to an
+  // included file), drops them and opens them again, and setting those looped. Each file is set once while it
+  // stays open, so that a language the user then picks by hand stays.
+  const done = new Set<string>();
+  const visible = (key: string) => window.visibleTextEditors.some((e) => e.document.uri.toString() === key);
+  const detect = (doc: TextDocument): void => {
+    const key = doc.uri.toString();
+    if (doc.uri.scheme !== 'file' || done.has(key)) return;
+    const language = detectedLanguage(doc.uri.fsPath, doc.languageId, doc.getText());
+    if (!language) return;
+    done.add(key);
+    output.appendLine(`${workspace.asRelativePath(doc.uri)} opened as ${doc.languageId}: set to ${language} (from its folder and its directives)`);
+    void languages.setTextDocumentLanguage(doc, language);
+  };
+  context.subscriptions.push(
+    window.onDidChangeVisibleTextEditors((editors) => editors.forEach((e) => detect(e.document))),
+    // A new, empty file in sites-enabled/ says nothing when it opens: it is looked at again when saved.
+    workspace.onDidSaveTextDocument((doc) => {
+      if (visible(doc.uri.toString())) detect(doc);
+    }),
+    workspace.onDidCloseTextDocument((doc) => {
+      // A change of language closes the document too, while its editor stays: only a closed tab forgets it.
+      const key = doc.uri.toString();
+      setTimeout(() => {
+        if (!visible(key)) done.delete(key);
+      }, 0);
+    }),
+  );
+  window.visibleTextEditors.forEach((e) => detect(e.document));
 
   await client.start();
   output.appendLine(

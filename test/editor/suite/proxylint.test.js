@@ -94,6 +94,45 @@ suite('proxylint in the real extension host', () => {
     doc = await open('nginx.conf');
   });
 
+  test('files in sites-enabled, sites-available, conf.d outside nginx/apache2 folders get their language from their directives', async () => {
+    const languageOf = (rel) => {
+      const u = vscode.Uri.joinPath(folder.uri, rel).toString();
+      const d = vscode.workspace.textDocuments.find((t) => t.uri.toString() === u);
+      return d && d.languageId;
+    };
+    // Each file is checked while its editor shows: showTextDocument opens a preview tab, which the next one replaces,
+    // and the client asks for the diagnostics of the documents in tabs only.
+    await open('proxy/sites-enabled/app.conf');
+    await waitFor('proxy/sites-enabled/app.conf as nginx', () => languageOf('proxy/sites-enabled/app.conf') === 'nginx', 10_000);
+    const site = vscode.Uri.joinPath(folder.uri, 'proxy/sites-enabled/app.conf');
+    await waitFor(`the ${RULE} diagnostic in proxy/sites-enabled/app.conf`, () => ours(site).find((d) => codeOf(d) === RULE));
+    // a language picked by hand afterwards stays
+    await vscode.languages.setTextDocumentLanguage(vscode.workspace.textDocuments.find((t) => t.uri.toString() === site.toString()), 'plaintext');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.strictEqual(languageOf('proxy/sites-enabled/app.conf'), 'plaintext');
+    await open('web/sites-available/legacy');
+    await waitFor('web/sites-available/legacy as apacheconf', () => languageOf('web/sites-available/legacy') === 'apacheconf', 10_000);
+    await open('proxy/conf.d/worker.conf');
+    await new Promise((r) => setTimeout(r, 300));
+    const ini = languageOf('proxy/conf.d/worker.conf');
+    assert.ok(!['nginx', 'apacheconf'].includes(ini), `worker.conf is ${ini}`);
+    // a new file says nothing when it opens empty: it gets its language when saved with a server block in it
+    const fresh = vscode.Uri.joinPath(folder.uri, 'proxy/sites-enabled/new.conf');
+    await vscode.workspace.fs.writeFile(fresh, new Uint8Array());
+    try {
+      const empty = await open('proxy/sites-enabled/new.conf');
+      assert.ok(!['nginx', 'apacheconf'].includes(empty.languageId), `an empty new.conf is ${empty.languageId}`);
+      const ed = vscode.window.activeTextEditor;
+      await ed.edit((b) => b.insert(new vscode.Position(0, 0), 'server {\n    listen 8082;\n}\n'));
+      await ed.document.save();
+      await waitFor('proxy/sites-enabled/new.conf as nginx once saved', () => languageOf('proxy/sites-enabled/new.conf') === 'nginx', 10_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+      await vscode.workspace.fs.delete(fresh);
+    }
+    doc = await open('nginx.conf');
+  });
+
   test('diagnostic: rule id, severity, and a code that links to the rule page', async () => {
     const d = await waitFor(`the ${RULE} diagnostic`, () => ours(uri).find((x) => codeOf(x) === RULE));
     assert.ok(typeof d.code === 'object' && d.code.target, 'code is { value, target }');
