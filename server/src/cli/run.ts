@@ -594,21 +594,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // Counted among the findings the run keeps (a baseline takes some away), -q or not: -q hides exactly these.
   const keptFindings = reported.versionUnknown.some((u) => u.milder) ? new Set(positioned.map((f) => `${f.ruleId}\0${f.path}\0${f.start}`)) : undefined;
   const milder = reported.versionUnknown.filter((u) => u.milder && keptFindings!.has(`${u.what}\0${u.path}\0${u.start}`));
-  if (milder.length) {
-    const first = [...milder].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
+  // The first of these lines in file and offset order, and where it is ("path:line"), named by the notes below.
+  const firstOf = (uses: VersionDependentUse[]) => {
+    const first = [...uses].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
     const text = textReported(first.path);
     const line = text === undefined ? undefined : text.slice(0, first.start).split('\n').length;
-    const where = line === undefined ? rel(first.path) : `${rel(first.path)}:${line}`;
+    return { first, where: line === undefined ? rel(first.path) : `${rel(first.path)}:${line}` };
+  };
+  if (milder.length) {
+    const { first, where } = firstOf(milder);
     const n = milder.length;
     io.stderr(
       `proxylint: nginx version unknown: ${n} finding${n === 1 ? ' is' : 's are'} info only for that reason (${n === 1 ? '' : 'the first: '}${where} ${first.what}, a ${allRules.find((r) => r.id === first.what)?.severity ?? 'warning'} on ${first.needs}); set nginx.version in .proxylintrc.json or --nginx-version\n`,
     );
   }
   if (unchecked.length) {
-    const first = [...unchecked].sort((a, b) => (a.path === b.path ? a.start - b.start : a.path < b.path ? -1 : 1))[0];
-    const text = textReported(first.path);
-    const line = text === undefined ? undefined : text.slice(0, first.start).split('\n').length;
-    const where = line === undefined ? rel(first.path) : `${rel(first.path)}:${line}`;
+    const { first, where } = firstOf(unchecked);
     const n = unchecked.length;
     io.stderr(
       `proxylint: nginx version unknown: ${n} version-dependent check${n === 1 ? ' was' : 's were'} not made (${n === 1 ? '' : 'the first: '}${where} ${first.what} needs ${first.needs}); set nginx.version in .proxylintrc.json or --nginx-version\n`,
