@@ -19,6 +19,11 @@ const TRUNK_ONLY: Record<string, { module: string; instead: string }> = {
   proxywebsocketasyncdelay: { module: 'proxy_wstunnel', instead: '2.4 has no setting for asynchronous WebSocket tunnels; remove the line' },
 };
 
+/** Whether `lname` (lower case) is one of the trunk directives this rule reports (apache-unknown-directive leaves them to it). */
+export function isTrunkOnlyDirective(lname: string): boolean {
+  return Object.hasOwn(TRUNK_ONLY, lname);
+}
+
 export default defineApacheRule({
   id: 'trunk-only-directive',
   server: 'apache',

@@ -43,6 +43,7 @@ import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
+import apacheUnknownDirective from '../apache/apache-unknown-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
 import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
 import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
@@ -95,6 +96,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   modulesNotKnown,
   loadmoduleBuiltIn,
   trunkOnlyDirective,
+  apacheUnknownDirective,
 ];
 
 /** Everything the Apache driver runs: the shared rules (syntax-error, include-*) and the Apache ones. */

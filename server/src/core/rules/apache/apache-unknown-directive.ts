@@ -1,0 +1,94 @@
+import { apacheFix, lineRange } from '../../apache-fix';
+import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
+import { mayNotBeRead, moduleKey } from '../../model/apache-modules';
+import { closest, editDistance } from '../../model/names';
+import table from '../../model/apache-directives.json';
+import { defineApacheRule } from '../apache-rule';
+import { isTrunkOnlyDirective } from './trunk-only-directive';
+
+const NAMES = Object.keys(table.directives);
+const KNOWN = new Set(NAMES.map((n) => n.toLowerCase()));
+/** The modules httpd ships (the package's mod_*.so, "proxy_http", "mpm_event"…) and the ones built into it ("core", "so"…). */
+const SHIPPED = new Set([...table.modules, ...Object.values(table.directives).map(moduleKey)]);
+
+/**
+ * Name families only httpd's own modules use (mod_proxy and its helpers, mod_ssl, mod_rewrite): an unknown name there
+ * is a misspelling or a directive httpd no longer has, not a third-party module's. Elsewhere third-party modules add
+ * hundreds of names (SecRule, WSGIDaemonProcess, php_value…), so only near-misses of a stock name are reported.
+ */
+const FAMILY = /^(proxy|balancer|ssl|rewrite)/;
+
+/** httpd 2.2 directives that 2.4 removed, and what 2.4 has instead (each refused by apache2 -t on 2.4.71). */
+const REMOVED: Record<string, string> = {
+  rewritelog: 'httpd 2.4 writes mod_rewrite\'s trace to the error log: use "LogLevel rewrite:trace3" instead',
+  rewriteloglevel: 'httpd 2.4 sets mod_rewrite\'s trace level per module: use "LogLevel rewrite:trace3" instead',
+  rewritelock: 'httpd 2.4 configures mod_rewrite\'s lock with "Mutex" (the rewrite-map mutex)',
+  sslmutex: 'httpd 2.4 configures mod_ssl\'s lock with "Mutex" (the ssl-cache mutex)',
+  acceptmutex: 'httpd 2.4 configures the accept lock with "Mutex" (the mpm-accept mutex)',
+  lockfile: 'httpd 2.4 configures lock files with "Mutex"',
+  authdigestfile: 'httpd 2.4 reads digest users with "AuthUserFile" (AuthDigestProvider file)',
+  proxyhtmlcharsetalias: 'mod_proxy_html 3.1 (httpd 2.4) left character sets to mod_xml2enc: use "xml2EncAlias"',
+  proxyhtmlcharsetdefault: 'mod_proxy_html 3.1 (httpd 2.4) left character sets to mod_xml2enc: use "xml2EncDefault"',
+};
+
+/**
+ * The stock name `name` is a near-miss of: one edit away, or two for a longer name that starts like it. Third-party
+ * modules name their directives with a prefix of their own (mod_jk's JkLogLevel is two letters from LogLevel), so two
+ * edits at the start are a different name, not a typo.
+ */
+function nearMiss(name: string): string | undefined {
+  const near = closest(name, NAMES, name.length <= 6 ? 1 : 2);
+  if (!near || editDistance(name.toLowerCase(), near.toLowerCase(), 1) <= 1) return near;
+  return name.slice(0, 2).toLowerCase() === near.slice(0, 2).toLowerCase() ? near : undefined;
+}
+
+export default defineApacheRule({
+  id: 'apache-unknown-directive',
+  server: 'apache',
+  severity: 'error',
+  outcome: 'startup-failure',
+  summary: 'A directive httpd 2.4 does not have: a misspelling of a stock directive (ProxyTimout, ProxyPassRevers) or one 2.4 removed (RewriteLog, SSLMutex): httpd refuses to start with "Invalid command".',
+  directives: ['ProxyPass', 'ProxyPassReverse', 'ProxyTimeout', 'RewriteLog', 'SSLMutex'],
+  versions: 'all 2.4',
+  check(ctx) {
+    // A module httpd does not ship may bring its own names, even in the families above: said as a warning then.
+    const extra = ctx.modules.loadLines.find((n) => n.args[0] && !SHIPPED.has(moduleKey(n.args[0])));
+    const seen = new Set<string>();
+    for (const n of ctx.config.all) {
+      if (KNOWN.has(n.lname) || isTrunkOnlyDirective(n.lname)) continue;
+      // `${NAME}` or a macro's `$name` as the directive: what it becomes is known only when httpd reads it.
+      if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(n.name) || mayNotBeRead(n, ctx.modules)) continue;
+      const removed = REMOVED[n.lname];
+      const near = nearMiss(n.name);
+      if (!removed && !near && !FAMILY.test(n.lname)) continue;
+      // A macro's body line stands once for every Use that expands it.
+      const key = `${n.file.path}\0${n.directive.start}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      report(n, removed, near);
+    }
+
+    function report(n: ApacheNode, removed: string | undefined, near: string | undefined): void {
+      const guard = !ctx.modules.known ? conditionsOf(n).modules.find((c) => !c.negated) : undefined;
+      const invalid = `"Invalid command '${n.directive.section ? '<' : ''}${n.name}', perhaps misspelled or defined by a module not included in the server configuration"`;
+      const why = removed ?? (near ? `did you mean "${near}"?` : `no module of httpd ${table.httpd} defines it`);
+      const where = ctx.config.htaccess
+        ? `httpd answers 500 Internal Server Error to every request under this folder and logs ${invalid}`
+        : `httpd refuses to start${guard ? ` when mod_${moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: ${invalid}`;
+      ctx.report({
+        node: n,
+        message: extra
+          ? `unknown directive "${n.name}" unless the module loaded from "${extra.args[0]}" provides it: otherwise ${where} — ${why}`
+          : `${where} — ${why}`,
+        severity: extra ? 'warning' : undefined,
+        // Suggestions only: the name closest in spelling is not always the one meant, and a removed line may have
+        // been read by an older httpd this configuration still serves.
+        suggestions: near
+          ? [apacheFix(`Change to "${near}"`, { path: n.file.path, start: n.directive.nameSpan.start, end: n.directive.nameSpan.end, newText: near })]
+          : removed
+            ? [apacheFix(`Remove "${n.name}" (not in httpd 2.4)`, { path: n.file.path, ...lineRange(n), newText: '' })]
+            : [],
+      });
+    }
+  },
+});
