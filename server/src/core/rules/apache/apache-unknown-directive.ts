@@ -53,7 +53,6 @@ export default defineApacheRule({
   check(ctx) {
     // A module httpd does not ship may bring its own names, even in the families above: said as a warning then.
     const extra = ctx.modules.loadLines.find((n) => n.args[0] && !SHIPPED.has(moduleKey(n.args[0])));
-    const seen = new Set<string>();
     for (const n of ctx.config.all) {
       if (KNOWN.has(n.lname) || isTrunkOnlyDirective(n.lname)) continue;
       // `${NAME}` or a macro's `$name` as the directive: what it becomes is known only when httpd reads it.
@@ -61,20 +60,16 @@ export default defineApacheRule({
       const removed = REMOVED[n.lname];
       const near = nearMiss(n.name);
       if (!removed && !near && !FAMILY.test(n.lname)) continue;
-      // A macro's body line stands once for every Use that expands it.
-      const key = `${n.file.path}\0${n.directive.start}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
       report(n, removed, near);
     }
 
     function report(n: ApacheNode, removed: string | undefined, near: string | undefined): void {
       const guard = !ctx.modules.known ? conditionsOf(n).modules.find((c) => !c.negated) : undefined;
-      const invalid = `"Invalid command '${n.directive.section ? '<' : ''}${n.name}', perhaps misspelled or defined by a module not included in the server configuration"`;
+      const invalid = `Invalid command '${n.directive.section ? '<' : ''}${n.name}', perhaps misspelled or defined by a module not included in the server configuration`;
       const why = removed ?? (near ? `did you mean "${near}"?` : `no module of httpd ${table.httpd} defines it`);
       const where = ctx.config.htaccess
-        ? `httpd answers 500 Internal Server Error to every request under this folder and logs ${invalid}`
-        : `httpd refuses to start${guard ? ` when mod_${moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: ${invalid}`;
+        ? `httpd answers 500 Internal Server Error to every request under this folder and logs "${n.file.path}: ${invalid}"`
+        : `httpd refuses to start${guard ? ` when mod_${moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: "${invalid}"`;
       ctx.report({
         node: n,
         message: extra

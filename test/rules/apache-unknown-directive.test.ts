@@ -1,0 +1,62 @@
+// apache-unknown-directive: the cases its fixtures cannot show (an .htaccess file, a third-party LoadModule, a fragment
+// whose modules are unknown, macro bodies, the suggestions). Facts from apache2 -t / a request on httpd 2.4.71.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost } from '../helpers';
+
+const M = '/usr/lib/apache2/modules';
+const head = ['mpm_event', 'authz_core', 'proxy', 'proxy_http', 'macro'].map((m) => `LoadModule ${m}_module ${M}/mod_${m}.so`).join('\n');
+const lint = (text: string, path = '/c/httpd.conf', htaccess?: boolean) =>
+  lintApache(path, text, memHost({ [path]: text }), { settings: defaultSettings(), htaccess }).findings.filter((f) => f.ruleId === 'apache-unknown-directive');
+
+test('apache-unknown-directive: a misspelling is an error quoting httpd, with a rename suggestion and no safe fix', () => {
+  const text = `${head}\nProxyTimout 60\n`;
+  const [f, ...rest] = lint(text);
+  assert.equal(rest.length, 0);
+  assert.equal(f.severity, 'error');
+  assert.equal(f.message, `httpd refuses to start: "Invalid command 'ProxyTimout', perhaps misspelled or defined by a module not included in the server configuration" — did you mean "ProxyTimeout"?`);
+  assert.equal(f.fix, undefined);
+  assert.equal(f.suggestions[0].title, 'Change to "ProxyTimeout"');
+  const e = f.suggestions[0].edits[0];
+  assert.equal(text.slice(0, e.start) + e.newText + text.slice(e.end), `${head}\nProxyTimeout 60\n`);
+});
+
+test('apache-unknown-directive: a directive 2.4 removed says what 2.4 has instead and offers to remove the line', () => {
+  const [f] = lint(`${head}\nRewriteLog /var/log/apache2/rewrite.log\n`);
+  assert.match(f.message, /"Invalid command 'RewriteLog',.*" — httpd 2\.4 writes mod_rewrite's trace to the error log: use "LogLevel rewrite:trace3" instead$/);
+  assert.equal(f.suggestions[0].title, 'Remove "RewriteLog" (not in httpd 2.4)');
+  assert.equal(f.suggestions[0].edits[0].newText, '');
+});
+
+test('apache-unknown-directive: in an .htaccess file, 500 for the folder with the path-prefixed log line', () => {
+  const [f] = lint('RewriteEngine On\nRewriteLogLevel 3\n', '/srv/www/.htaccess', true);
+  assert.match(f.message, /^httpd answers 500 Internal Server Error to every request under this folder and logs "\/srv\/www\/\.htaccess: Invalid command 'RewriteLogLevel'/);
+});
+
+test('apache-unknown-directive: a module httpd does not ship may define the name, so a warning that names it', () => {
+  const [f] = lint(`${head}\nLoadModule foo_module modules/mod_foo.so\nProxyFooTimeout 5\n`);
+  assert.equal(f.severity, 'warning');
+  assert.match(f.message, /^unknown directive "ProxyFooTimeout" unless the module loaded from "foo_module" provides it: otherwise httpd refuses to start/);
+  // A module of the package (mod_proxy_http defines no directive) is not such a module.
+  assert.equal(lint(`${head}\nLoadModule lbmethod_byrequests_module ${M}/mod_lbmethod_byrequests.so\nProxyFooTimeout 5\n`)[0].severity, 'error');
+});
+
+test('apache-unknown-directive: in a fragment, a line under <IfModule> fails only when that module is loaded', () => {
+  const [f] = lint('<IfModule mod_proxy.c>\n    ProxyPreserveHosts On\n</IfModule>\n', '/c/sites-enabled/app.conf');
+  assert.match(f.message, /^httpd refuses to start when mod_proxy is loaded \(this <IfModule> section then applies\): "Invalid command 'ProxyPreserveHosts'/);
+  assert.match(f.message, /did you mean "ProxyPreserveHost"\?$/);
+});
+
+test('apache-unknown-directive: third-party names and prefixes are left alone, near or not', () => {
+  const names = ['SecRuleEngine On', 'WSGIDaemonProcess app', 'JkLogLevel info', 'php_value memory_limit 1G', 'PassengerEnabled on', 'RPAFproxy_ips 10.0.0.1'];
+  assert.deepEqual(lint(`${head}\n${names.join('\n')}\n`), []);
+});
+
+test('apache-unknown-directive: a macro body line is reported once however many Use lines expand it', () => {
+  const text = `${head}\n<Macro Site $port>\n  ProxyTimout 60\n</Macro>\nUse Site 8080\nUse Site 8081\n`;
+  const f = lint(text);
+  assert.equal(f.length, 1);
+  assert.equal(text.slice(f[0].start, f[0].start + 11), 'ProxyTimout');
+});
