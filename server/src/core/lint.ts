@@ -162,6 +162,9 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
         byteOrderMark: (file) => markInText(rawText(file)) ?? host.byteOrderMark?.(file.path),
         report: (r: Report) => {
           if (r.node) {
+            // A statement without its ";" is syntax-error's alone: nginx stops at it before reading its value, and in an
+            // editor it is usually a line still being typed, whose value ("6" on the way to "60s") is not the final one.
+            if (!r.node.directive.terminated) return;
             mayJudgeDuplicate ??= !!rule.directives?.some(duplicateSomewhere);
             if (mayJudgeDuplicate && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
           }

@@ -50,7 +50,9 @@ export default defineNginxRule({
     for (let k = 0; k < all.length; k++) {
       const node = all[k];
       // The name known first: it is one lookup, and most lines of a configuration are known directives.
-      if (nginxDirective(node.name)) continue;
+      // A line without its ";" is syntax-error's: nginx stops there before it looks the name up, and while a name is
+      // being typed ("proxy_read_tim") one error on the line is enough.
+      if (nginxDirective(node.name) || !node.directive.terminated) continue;
       const m = PREFIX.exec(node.name);
       if (!m || THIRD_PARTY.test(node.name) || !nginxBlockContext(node.context)) continue;
       if (extraModule === null) {

@@ -1,0 +1,23 @@
+// A statement without its ";" (a line still being typed, or a forgotten semicolon) stops nginx there with a syntax
+// error before it reads the name or the value. It used to get a second error or a finding about its half-typed value
+// on the same spot (unknown-directive for "proxy_read_tim", connect-timeout-above-read-timeout for
+// "proxy_read_timeout 6"): one error per line, as nginx itself reports, and the others once the ";" is typed.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lintText } from '../helpers';
+
+const conf = (line: string) => `events {}\nhttp {\n  server {\n    listen 127.0.0.1:8080;\n    location / {\n      proxy_pass http://127.0.0.1:9000;\n      ${line}\n    }\n  }\n}\n`;
+const onLine7 = (line: string) => {
+  const r = lintText(conf(line));
+  return r.findings.filter((f) => r.at(f).line === 7).map((f) => f.ruleId).sort();
+};
+
+for (const [typed, done, rule] of [
+  ['proxy_read_tim', 'proxy_read_tim;', 'unknown-directive'],
+  ['proxy_read_timeout 6', 'proxy_read_timeout 6;', 'connect-timeout-above-read-timeout'],
+] as const) {
+  test(`half-typed "${typed}": only syntax-error on the line; with its ";" the line gets ${rule}`, () => {
+    assert.deepEqual(onLine7(typed), ['syntax-error']);
+    assert.ok(onLine7(done).includes(rule), `${rule} once the line is terminated: ${onLine7(done)}`);
+  });
+}
