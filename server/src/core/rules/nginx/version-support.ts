@@ -25,7 +25,7 @@ export interface VersionDependentUse {
 }
 
 /** The rules that check these lines against nginx.version, and say nothing while it is unknown. */
-export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported'];
+export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported', 'plus-only-directive'];
 
 /**
  * The directives, parameters and values whose acceptance changed in nginx after OLDEST_IN_USE (or that a later nginx
