@@ -1,4 +1,6 @@
 import type { Fix } from '../../finding';
+import { missingInVersion } from '../../model/nginx-directive-versions';
+import { plusDirective } from '../../model/nginx-plus';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { NginxRuleContext } from '../rule';
 
@@ -43,4 +45,18 @@ export function commentOut(n: ConfigNode, note: string, what = 'NGINX Plus only'
   const end = lines.lineStart(first) + lines.lineText(first).trimEnd().length;
   edits.push({ path: n.file.path, start: end, end, newText: note });
   return { title: `Comment out the "${n.name}" block (${what})`, edits };
+}
+
+/**
+ * True when the target is open source nginx and `node` is an NGINX Plus directive it does not have (at the target
+ * version, for those open source got later): nginx stops at the name, `unknown directive`, before it looks at where
+ * the line stands or what its arguments are. plus-only-directive reports the line; the rules about placement and
+ * arguments leave it alone, so the line gets one finding that says what nginx says. With the edition unknown they
+ * still judge it: on NGINX Plus a misplaced line or a wrong value stops nginx just the same.
+ */
+export function refusedAsPlus(ctx: NginxRuleContext, node: ConfigNode): boolean {
+  if (ctx.target.edition !== 'oss') return false;
+  if (plusDirective(node.name, node.context)) return true;
+  const version = ctx.target.version;
+  return !!version && !!missingInVersion(node.name, node.context, version)?.entry.plusBefore;
 }
