@@ -1,4 +1,4 @@
-import { parameterMissingInVersion } from './nginx-directive-versions';
+import { DIRECTIVE_VERSIONS, parameterMissingInVersion, versionScope } from './nginx-directive-versions';
 import type { Version } from './version';
 
 /** Older than any release: every entry of the version table is missing there. */
@@ -126,4 +126,17 @@ export function plusOwnedServerParameter(arg: string, context: string): boolean 
   if (plusServerParameter(arg, context)) return true;
   const p = parameterMissingInVersion('server', arg, context, OLDEST);
   return !!p?.plusBefore;
+}
+
+/**
+ * What a hover says of an NGINX Plus directive: whether open source nginx has it (at all, or from a release on). The
+ * reference's own text says "commercial subscription" on the module's page, not on every directive's, so a hover on
+ * `api` or `keyval` would not tell.
+ */
+export function plusNote(name: string, context?: string): string | undefined {
+  const e = context === undefined ? byName.get(name)?.[0] : plusDirective(name, context);
+  if (e) return `**NGINX Plus only:** open source nginx does not have \`${name}\` and refuses to start with \`unknown directive "${name}"\` (plus-only-directive; set \`nginx.edition\` to \`"plus"\` if this configuration runs on NGINX Plus).`;
+  const later = DIRECTIVE_VERSIONS.find((v) => v.plusBefore && v.name === name && (context === undefined || v.where.includes(versionScope(context) ?? ('' as never))));
+  if (later) return `**NGINX Plus only before nginx ${later.since}:** older open source nginx refuses to start with \`unknown directive "${name}"\` (plus-only-directive, judged against \`nginx.version\`).`;
+  return undefined;
 }
