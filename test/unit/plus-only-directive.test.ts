@@ -127,3 +127,11 @@ test('the suggestions: comment out a line of its own, remove a parameter; never 
   assert.equal(text.slice(mine[0].suggestions![0].edits[0].start, mine[0].suggestions![0].edits[0].end), ' slow_start=30s');
   assert.equal(mine[1].suggestions![0].edits[0].newText, '# queue 100 timeout=70;  # NGINX Plus only');
 });
+
+test('the version note counts what NGINX Plus had first only while this rule runs, and not a third-party sticky', () => {
+  const text = `events {}\nhttp {\n  upstream a { sticky cookie srv_id; server 127.0.0.1:8080; }\n  upstream b { sticky name=route; server 127.0.0.1:8081; }\n}\n`;
+  const note = (off?: string) =>
+    (lintText(text, { settings: (s) => { if (off) s.rules.set(off, { level: 'off', options: {} }); } }).versionUnknown ?? []).map((u) => `${u.what} ${u.needs}`);
+  assert.deepEqual(note(), ['sticky nginx 1.29.6 or later']);
+  assert.deepEqual(note(ID), []);
+});
