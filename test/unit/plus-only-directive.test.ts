@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { parseVersion } from '../../server/src/core/model/version';
 import type { Settings } from '../../server/src/core/settings';
 import { lintText } from '../helpers';
+import { docLookup } from '../../server/src/lsp/docs';
 
 const ID = 'plus-only-directive';
 
@@ -134,4 +135,12 @@ test('the version note counts what NGINX Plus had first only while this rule run
     (lintText(text, { settings: (s) => { if (off) s.rules.set(off, { level: 'off', options: {} }); } }).versionUnknown ?? []).map((u) => `${u.what} ${u.needs}`);
   assert.deepEqual(note(), ['sticky nginx 1.29.6 or later']);
   assert.deepEqual(note(ID), []);
+});
+
+test('hover: the reference text of a Plus directive starts by saying so, and of one open source got later, since when', () => {
+  assert.match(docLookup('api', 'location')!, /\*\*NGINX Plus only:\*\* open source nginx does not have `api`/);
+  assert.match(docLookup('keyval_zone', 'stream')!, /\*\*NGINX Plus only:\*\*/);
+  assert.match(docLookup('sticky', 'upstream')!, /\*\*NGINX Plus only before nginx 1\.29\.6:\*\*/);
+  assert.match(docLookup('queue', 'upstream')!, /NGINX Plus/);
+  assert.doesNotMatch(docLookup('stub_status', 'location')!, /NGINX Plus only/);
 });
