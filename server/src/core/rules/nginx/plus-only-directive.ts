@@ -1,6 +1,6 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
-import { missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
+import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
 import { plusDirective, plusServerParameter } from '../../model/nginx-plus';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
@@ -38,7 +38,8 @@ function uses(ctx: NginxRuleContext): Use[] {
       continue;
     }
     // Plus first, open source from a release on: only a target version older than that is known to refuse it.
-    const miss = version ? missingInVersion(node.name, node.context, version) : undefined;
+    // Most names have no entry in the version table: one Map lookup rules them out.
+    const miss = version && hasVersionEntries(node.name) ? missingInVersion(node.name, node.context, version) : undefined;
     if (miss?.entry.plusBefore && !(node.name === 'sticky' && !STICKY_MODES.has(node.directive.args[0]?.value ?? ''))) {
       out.push({ node, says: `unknown directive "${node.name}"`, url: miss.entry.url, openSince: miss.entry.since });
     }
