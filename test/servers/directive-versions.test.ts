@@ -17,6 +17,7 @@ import { STREAM_MODULE, nginxTRunner, pool } from './harness/nginx-t';
 
 const TARGET = parseVersion('1.22.1');
 const ID = 'directive-not-in-target-version';
+const PLUS_ID = 'plus-only-directive';
 /** *_ssl_password_file is read while the configuration is (the certificates only for TLS targets): one real file. */
 const PASSWORDS = mkdtempSync(join(tmpdir(), 'proxylint-versions-pw-'));
 writeFileSync(join(PASSWORDS, 'passwords'), 'secret\n');
@@ -38,6 +39,8 @@ function argsFor(name: string): string {
     grpc_pass: 'grpc://127.0.0.1:9',
     grpc_set_header: 'X-A b',
     keepalive: '4',
+    sticky: 'cookie srv_id',
+    least_time: 'connect',
     keepalive_requests: '100',
     resolver: '127.0.0.1',
     ssl: 'off',
@@ -154,10 +157,13 @@ test('every entry of the version table: nginx 1.22.1 refuses the newer ones and 
         const expected = miss.says === 'unknown' ? `unknown directive "${c.e.name}"` : `"${c.e.name}" directive is not allowed here`;
         if (!out.includes(`[emerg] ${expected}`)) wrong.push(`${where}: the table says 1.22.1 refuses it with ${expected}, nginx -t said: ${out.trim() || 'nothing (accepted)'}`);
       } else if (/\[emerg\]|test failed/.test(out)) wrong.push(`${where}: the table says 1.22.1 has it, nginx -t said: ${out.trim()}`);
+      // What only NGINX Plus had before the release is plus-only-directive's (it weighs the edition too), and not this rule's.
+      const owner = c.e.plusBefore ? PLUS_ID : ID;
       const target = lintText(c.text, { settings: (s) => (s.nginx.version = TARGET) });
-      const reported = target.findings.filter((f) => f.ruleId === ID).map((f) => c.text.slice(0, f.start).split('\n').length);
-      if (reported.join() !== (miss ? String(c.line) : '')) wrong.push(`${where}: the rule reported lines [${reported}] with target 1.22.1`);
-      const unknown = lintText(c.text).findings.filter((f) => f.ruleId === ID);
+      const reported = target.findings.filter((f) => f.ruleId === owner).map((f) => c.text.slice(0, f.start).split('\n').length);
+      if (reported.join() !== (miss ? String(c.line) : '')) wrong.push(`${where}: ${owner} reported lines [${reported}] with target 1.22.1`);
+      if (owner !== ID && target.findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported by ${ID} as well as ${owner}`);
+      const unknown = lintText(c.text).findings.filter((f) => f.ruleId === owner);
       if (unknown.length) wrong.push(`${where}: reported with no target version`);
     });
     t.diagnostic(`${cases.length} entries checked (${cases.filter((c) => c.context.startsWith('stream')).length} in stream): ${newer} refused, ${cases.length - newer} accepted`);
@@ -171,7 +177,7 @@ test('every entry of the version table: nginx 1.22.1 refuses the newer ones and 
 });
 
 /** Values for the parameters that take one ("max_conns=" → "max_conns=10"). */
-const PARAM_VALUES: Record<string, string> = { 'ipv4=': 'off', 'max_conns=': '10', 'fastopen=': '16' };
+const PARAM_VALUES: Record<string, string> = { 'ipv4=': 'off', 'max_conns=': '10', 'fastopen=': '16', 'service=': 'http', 'route=': 'a' };
 
 /** A whole configuration with the parameter on a line of its directive where the entry puts it; the line and its context. */
 function paramConfig(p: ParameterVersion, scope: VersionScope, arg: string): { text: string; line: number; context: string } {
@@ -206,12 +212,13 @@ test('every parameter of the version table: nginx 1.22.1 refuses the newer ones 
       if (miss !== /\[emerg\]/.test(out) || (miss && !out.includes(`[emerg] ${p.says(arg)}`))) wrong.push(`${where}: nginx -t said ${out.trim() || 'nothing (accepted)'}`);
       // An upstream server's "resolve" is resolve-without-prerequisites' to report (it weighs the version with what
       // else the parameter needs); this rule leaves it alone, so the one line does not get two errors.
-      const owner = p.directive === 'server' && p.param === 'resolve' ? 'resolve-without-prerequisites' : ID;
+      // What only NGINX Plus had before the release (service=, route=, drain) is plus-only-directive's.
+      const owner = p.directive === 'server' && p.param === 'resolve' ? 'resolve-without-prerequisites' : p.plusBefore ? PLUS_ID : ID;
       const findings = lintText(text, { settings: (s) => (s.nginx.version = TARGET) }).findings;
       const reported = findings.filter((f) => f.ruleId === owner).map((f) => text.slice(0, f.start).split('\n').length);
       if (reported.join() !== (miss ? String(line) : '')) wrong.push(`${where}: ${owner} reported lines [${reported}] with target 1.22.1`);
       if (owner !== ID && findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported by ${ID} as well as ${owner}`);
-      if (lintText(text).findings.some((f) => f.ruleId === ID)) wrong.push(`${where}: reported with no target version`);
+      if (lintText(text).findings.some((f) => f.ruleId === ID || (owner === PLUS_ID && f.ruleId === PLUS_ID))) wrong.push(`${where}: reported with no target version`);
     }
     t.diagnostic(`${cases.length} parameters checked: ${newer} refused, ${cases.length - newer} accepted`);
     assert.deepEqual(wrong, []);

@@ -29,7 +29,9 @@ test('completion never inserts the reference placeholder "{...}" as text', () =>
 test('completion after an upstream server address offers the server parameters, Plus-only ones marked, written ones left out', () => {
   const items = complete('events {}\nhttp { upstream u { server 10.0.0.1:80 max_| } }\n');
   for (const p of ['weight=', 'max_fails=', 'fail_timeout=', 'backup', 'down', 'max_conns=', 'resolve', 'service=', 'slow_start=', 'route=']) assert.ok(labels(items).includes(p), p);
-  for (const p of ['slow_start=', 'route=', 'drain']) assert.match(items.find((i) => i.label === p)!.detail!, /NGINX Plus only/);
+  assert.match(items.find((i) => i.label === 'slow_start=')!.detail!, /NGINX Plus only/);
+  // Open source since 1.29.6 (the reference: "Prior to version 1.29.6, this parameter was available only as part of our commercial subscription").
+  for (const p of ['route=', 'drain']) assert.match(items.find((i) => i.label === p)!.detail!, /NGINX Plus; open source since 1\.29\.6/);
   assert.doesNotMatch(items.find((i) => i.label === 'weight=')!.detail!, /Plus/);
   assert.equal(newText(items.find((i) => i.label === 'max_fails=')!), 'max_fails=');
   // The address comes first and is the user's to type; a parameter already on the line is not offered again.

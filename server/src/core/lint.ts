@@ -181,7 +181,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   ));
   const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran));
   const skipped =
-    !track && settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all) : undefined;
+    !track && settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all, ran) : undefined;
   // Findings a suppression comment silenced are not in `checked`: no note for them.
   const kept = milder.length ? new Set(checked.map((f) => `${f.ruleId}\0${f.path}\0${f.start}`)) : undefined;
   const shown = milder.filter((m) => kept!.has(`${m.what}\0${m.path}\0${m.start}`));

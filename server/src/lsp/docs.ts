@@ -1,5 +1,6 @@
 import { nginxDirectiveDoc, nginxServerParamDoc } from '../core/docs/directive-doc';
 import { renderHover } from '../core/docs/render';
+import { plusNote } from '../core/model/nginx-plus';
 import type { DocLookup } from '../core/features/hover';
 
 interface RefDirective {
@@ -79,7 +80,7 @@ export function referenceDoc(name: string, context?: string): string | undefined
     .map((d) => {
       const url = `https://nginx.org/en/docs/${pageOf(d.module)}#${d.name}`;
       const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`].filter(Boolean);
-      return [`**${d.name}** (${d.module})`, meta.join(' · '), d.description.trim(), `[nginx documentation ↗](${url})`].join('\n\n');
+      return [`**${d.name}** (${d.module})`, plusNote(d.name, context) ?? '', meta.join(' · '), d.description.trim(), `[nginx documentation ↗](${url})`].filter(Boolean).join('\n\n');
     })
     .join('\n\n---\n\n');
 }

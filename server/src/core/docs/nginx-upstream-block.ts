@@ -109,6 +109,7 @@ const BLOCK: DirectiveDoc[] = [
     statusCodes: ['502', 'startup-failure'],
     logLines: [NGX_LOG.queueUnknown],
     versions: 'Commercial subscription (NGINX Plus) only.',
+    rules: ['plus-only-directive'],
   }),
 ];
 
@@ -286,7 +287,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     logLines: [NGX_LOG.slowStartInvalid],
     defaultValue: '0 (disabled)',
     versions: 'Commercial subscription (NGINX Plus) only.',
-    rules: ['invalid-server-parameter'],
+    rules: ['plus-only-directive'],
   }),
   param('service', {
     summary: 'Resolves DNS SRV records for the server name instead of A/AAAA records.',
@@ -294,7 +295,7 @@ const SERVER_PARAMS: DirectiveDoc[] = [
     statusCodes: ['startup-failure'],
     logLines: [NGX_LOG.serviceInvalid],
     versions: 'Open source since 1.27.3; NGINX Plus only before.',
-    rules: ['resolve-without-prerequisites'],
+    rules: ['plus-only-directive', 'resolve-without-prerequisites'],
   }),
 ];
 

@@ -87,8 +87,8 @@ const SERVER_PARAMS: { label: string; detail: string; http?: true }[] = [
   { label: 'resolve', detail: 'follows DNS changes at run time; needs zone and resolver (open source since 1.27.3)' },
   { label: 'service=', detail: 'DNS SRV lookup; needs resolve (open source since 1.27.3)' },
   { label: 'slow_start=', detail: 'NGINX Plus only: ramps weight up after recovery' },
-  { label: 'route=', detail: 'NGINX Plus only: route name for sticky sessions', http: true },
-  { label: 'drain', detail: 'NGINX Plus only: only requests bound to this server (sticky) go to it', http: true },
+  { label: 'route=', detail: 'route name for sticky sessions (NGINX Plus; open source since 1.29.6)', http: true },
+  { label: 'drain', detail: 'only requests bound to this server (sticky) go to it (NGINX Plus; open source since 1.29.6)', http: true },
 ];
 
 /** After the address: the parameters not written on the line yet. The address itself is the user's to type. */

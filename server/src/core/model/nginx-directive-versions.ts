@@ -22,6 +22,11 @@ export interface DirectiveVersion {
    * line "is not allowed here" rather than that the directive is unknown.
    */
   olderElsewhere?: true;
+  /**
+   * Before `since` only NGINX Plus had it: plus-only-directive reports it (it weighs the edition too), not
+   * directive-not-in-target-version.
+   */
+  plusBefore?: true;
 }
 
 const page = (module: string, name: string) => `https://nginx.org/en/docs/http/ngx_http_${module}_module.html#${name}`;
@@ -36,7 +41,8 @@ const family = (modules: string[], since: string, suffix: string): DirectiveVers
  * Only versions a source states are here; a directive whose version could not be sourced is left out, and the rule
  * says nothing about it. test/servers/directive-versions.test.ts runs every entry through the real nginx 1.22.1 (one
  * newer than that must be refused as unknown or misplaced, one older accepted), which keeps the table honest around
- * that release. Commercial-only directives are left out: open-source nginx has never had them, at any version.
+ * that release. Commercial-only directives are left out: open-source nginx has never had them, at any version (they
+ * are in model/nginx-plus.ts); those that came to open source in a release are here with `plusBefore`.
  */
 export const DIRECTIVE_VERSIONS: readonly DirectiveVersion[] = [
   // The `<appeared-in>` lines of nginx.org's own source for https://nginx.org/en/docs/http/ngx_http_proxy_module.html
@@ -147,6 +153,13 @@ export const DIRECTIVE_VERSIONS: readonly DirectiveVersion[] = [
   { name: 'random', where: ['upstream'], since: '1.15.1', url: page('upstream', 'random') },
   { name: 'random', where: ['stream-upstream'], since: '1.15.1', url: streamPage('upstream', 'random') },
 
+  // NGINX Plus directives that open source nginx got later. The reference as @nginx/reference-lib 1.1.41 ships it:
+  // sticky "Prior to version 1.29.6, this directive was available only as part of our commercial subscription" (its
+  // learn mode's sync parameter stays commercial), least_time "Prior to version 1.31.0, …" (http and stream).
+  { name: 'sticky', where: ['upstream'], since: '1.29.6', url: page('upstream', 'sticky'), plusBefore: true },
+  { name: 'least_time', where: ['upstream'], since: '1.31.0', url: page('upstream', 'least_time'), plusBefore: true },
+  { name: 'least_time', where: ['stream-upstream'], since: '1.31.0', url: streamPage('upstream', 'least_time'), plusBefore: true },
+
   // https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl: "This directive was made obsolete in version 1.15.0
   // and was removed in version 1.25.1" (the reference as @nginx/reference-lib ships it; the mail module's page says the same).
   { name: 'ssl', where: ['http', 'mail'], removed: '1.25.1', url: page('ssl', 'ssl') },
@@ -162,6 +175,8 @@ export interface ParameterVersion {
   url: string;
   /** What an older nginx says about the argument as written. */
   says: (arg: string) => string;
+  /** Before `since` only NGINX Plus had it (see DirectiveVersion). */
+  plusBefore?: true;
 }
 
 const invalidValue = (arg: string) => `invalid value "${arg}"`;
@@ -199,6 +214,14 @@ export const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
   { directive: 'server', param: 'max_conns=', where: ['upstream'], since: '1.11.5', url: page('upstream', 'max_conns'), says: invalidParameter },
   { directive: 'server', param: 'max_conns=', where: ['stream-upstream'], since: '1.11.5', url: streamPage('upstream', 'max_conns'), says: invalidParameter },
   { directive: 'server', param: 'resolve', where: ['upstream'], since: '1.27.3', url: page('upstream', 'resolve'), says: invalidParameter },
+  // Server parameters that were NGINX Plus only before a release, as the reference (@nginx/reference-lib 1.1.41) words
+  // it on both upstream pages: service= "Prior to version 1.27.3, this parameter was available only as part of our
+  // commercial subscription" (http and stream); route= and drain "Prior to version 1.29.6, …" (http only: a stream
+  // server has neither). An older nginx: [emerg] invalid parameter "service=http" [lab, nginx 1.22.1].
+  { directive: 'server', param: 'service=', where: ['upstream'], since: '1.27.3', url: page('upstream', 'service'), says: invalidParameter, plusBefore: true },
+  { directive: 'server', param: 'service=', where: ['stream-upstream'], since: '1.27.3', url: streamPage('upstream', 'service'), says: invalidParameter, plusBefore: true },
+  { directive: 'server', param: 'route=', where: ['upstream'], since: '1.29.6', url: page('upstream', 'route'), says: invalidParameter, plusBefore: true },
+  { directive: 'server', param: 'drain', where: ['upstream'], since: '1.29.6', url: page('upstream', 'drain'), says: invalidParameter, plusBefore: true },
 ];
 
 const PARAMETERS_OF = new Map<string, ParameterVersion[]>();

@@ -6,6 +6,7 @@ import allServersDown from '../nginx/all-servers-down';
 import noPrimaryServer from '../nginx/no-primary-server';
 import backupWithHashBalancing from '../nginx/backup-with-hash-balancing';
 import healthCheckRequiresPlus from '../nginx/health-check-requires-plus';
+import plusOnlyDirective from '../nginx/plus-only-directive';
 import healthCheckWithoutZone from '../nginx/health-check-without-zone';
 import failoverIgnores5xx from '../nginx/failover-ignores-5xx';
 import unboundedRetries from '../nginx/unbounded-retries';
@@ -22,6 +23,7 @@ export const failoverRules: NginxRule[] = [
   noPrimaryServer,
   backupWithHashBalancing,
   healthCheckRequiresPlus,
+  plusOnlyDirective,
   healthCheckWithoutZone,
   failoverIgnores5xx,
   unboundedRetries,

@@ -1,6 +1,7 @@
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule } from '../rule';
 import { allowedIn, placementInfo, placementKnown, readableAllowed, readableHere, templateLine } from './placement-support';
+import { refusedAsPlus } from './plus-support';
 
 /**
  * A proxy or upstream directive in a block that does not take it: `proxy_pass` directly in a server block,
@@ -26,7 +27,7 @@ export default defineNginxRule({
       const node = all[k];
       const info = placementInfo(node);
       if (!info || !placementKnown(node, ctx.config) || allowedIn(info, node.context)) continue;
-      if (templateLine(node)) continue;
+      if (templateLine(node) || refusedAsPlus(ctx, node)) continue;
       const key = `${node.file.path}\0${node.directive.start}\0${node.context}`;
       let f = found.get(key);
       if (!f) found.set(key, (f = { node, includes: new Set() }));

@@ -34,6 +34,8 @@ export default defineNginxRule({
         // An upstream server's "resolve" is resolve-without-prerequisites' finding (it weighs the version with the
         // edition, zone and resolver the parameter needs): reported here too, the one line got two errors.
         if (node.name === 'server' && p.param === 'resolve') continue;
+        // What only NGINX Plus had before that release is plus-only-directive's, which weighs the edition too.
+        if (p.plusBefore) continue;
         ctx.report({
           at: { file: node.file, start: arg.start, end: arg.end },
           message: `nginx ${target} will not start: the "${p.param}" parameter of ${node.name} appeared in nginx ${p.since} ([emerg] ${p.says(arg.value)}); remove it or upgrade nginx; see ${p.url}`,
@@ -41,7 +43,7 @@ export default defineNginxRule({
         });
       }
       const miss = missingInVersion(node.name, node.context, version);
-      if (!miss) continue;
+      if (!miss || miss.entry.plusBefore) continue;
       // Even in a block it never belongs in: a name the target has nowhere is "unknown" to nginx before it is misplaced.
       const { entry } = miss;
       const says = miss.says === 'unknown' ? `unknown directive "${node.name}"` : `"${node.name}" directive is not allowed here`;

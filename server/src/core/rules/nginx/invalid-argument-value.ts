@@ -10,6 +10,7 @@ import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { BUFFER_MODULES, names } from './neighbours-support';
 import { allowedIn, inReferenceContexts, placementKnown, templateLine } from './placement-support';
+import { refusedAsPlus } from './plus-support';
 
 /**
  * The keywords each http module's *_next_upstream takes, as nginx 1.22.1 -t accepted or refused them one by one
@@ -312,6 +313,7 @@ export default defineNginxRule({
       // Judged only where the directive may stand: a misplaced line is reported as such (nginx says that first), and
       // inside a map, geo or third-party block the words are not this directive at all.
       if (!allowedIn(info, node.context)) continue;
+      if (refusedAsPlus(ctx, node)) continue;
       const [min, max] = info.args;
       const n = node.directive.args.length;
       if (n < min || (max >= 0 && n > max)) continue; // invalid-number-of-arguments speaks about those

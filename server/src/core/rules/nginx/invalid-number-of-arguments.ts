@@ -2,6 +2,7 @@ import { atLeast } from '../../model/version';
 import { defineNginxRule } from '../rule';
 import { KEEPALIVE_ZERO_AND_LOCAL_SINCE } from './invalid-argument-value';
 import { allowedIn, placementInfo, placementKnown, templateLine } from './placement-support';
+import { refusedAsPlus } from './plus-support';
 
 /**
  * A proxy or upstream directive with too few or too many arguments: `proxy_set_header Host;`,
@@ -39,6 +40,7 @@ export default defineNginxRule({
       // one is reported as such (nginx says that first).
       if (!info || !node.directive.terminated || info.block || node.directive.block) continue;
       if (placementKnown(node, ctx.config) && !allowedIn(info, node.context)) continue;
+      if (refusedAsPlus(ctx, node)) continue;
       // The table merges directives of one name across modules: keepalive_timeout's second argument (the header
       // timeout) belongs to the http core directive, and the upstream block's takes one.
       let [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;

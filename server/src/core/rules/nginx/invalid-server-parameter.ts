@@ -1,9 +1,9 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import type { UpstreamServer } from '../../model/nginx-upstreams';
-import { atLeast } from '../../model/version';
+import { plusOwnedServerParameter } from '../../model/nginx-plus';
 import type { Arg } from '../../syntax/nginx/ast';
-import { defineNginxRule, type NginxRuleContext } from '../rule';
+import { defineNginxRule } from '../rule';
 import { removeArgEdit } from './failover-support';
 
 /**
@@ -28,15 +28,12 @@ function secondsTime(text: string): boolean {
   return !!m && text.length > 0 && m.slice(1).some(Boolean);
 }
 
-/** NGINX Plus-only parameters (before 1.27.3 `service=` too); `resolve` has its own rule (resolve-without-prerequisites). */
-const PLUS_ONLY = ['slow_start', 'route', 'drain'];
-
 interface Problem {
   why: string;
   suggestions: Fix[];
 }
 
-function check(ctx: NginxRuleContext, s: UpstreamServer, arg: Arg): Problem | undefined {
+function check(s: UpstreamServer, arg: Arg): Problem | undefined {
   const v = arg.value;
   const eq = v.indexOf('=');
   const key = eq < 0 ? v : v.slice(0, eq);
@@ -71,16 +68,10 @@ function check(ctx: NginxRuleContext, s: UpstreamServer, arg: Arg): Problem | un
       return { why: `"${key}" is a flag and takes no value`, suggestions: [set(`Use "${key}"`, key)] };
     case 'resolve':
       return undefined;
-    case 'service': {
-      // Open source since 1.27.3; NGINX Plus before. Reported only when the target is known not to have it.
-      if (ctx.target.edition !== 'oss' || atLeast(ctx.target.version, '1.27.3') !== false) return undefined;
-      return { why: '"service=" needs NGINX Plus (or open-source nginx 1.27.3 or later)', suggestions: [] };
-    }
     default:
-      if (PLUS_ONLY.includes(key)) {
-        if (ctx.target.edition !== 'oss') return undefined;
-        return { why: `"${key}" is an NGINX Plus parameter; open-source nginx does not know it`, suggestions: [remove()] };
-      }
+      // NGINX Plus's parameters (slow_start=; before a release service=, route=, drain) are plus-only-directive's, which
+      // weighs the edition and version; in a stream upstream route= and drain are no parameter at all.
+      if (plusOwnedServerParameter(v, s.node.context)) return undefined;
   }
   const known = ['weight', 'max_fails', 'max_conns', 'fail_timeout'].includes(key);
   return { why: known ? `${key} needs a value ("${key}=…")` : `"${key}" is not a parameter of an upstream server (weight=, max_conns=, max_fails=, fail_timeout=, backup, down)`, suggestions: [remove()] };
@@ -109,7 +100,7 @@ export default defineNginxRule({
         for (let k = 1; k < args.length; k++) {
           const arg = args[k];
           if (isPlaceholder(arg.value)) continue;
-          const p = check(ctx, s, arg);
+          const p = check(s, arg);
           if (!p) continue;
           ctx.report({ at: { file: s.node.file, start: arg.start, end: arg.end }, message: `nginx will not start: invalid parameter "${arg.value}" in ${up.label}: ${p.why}`, suggestions: p.suggestions });
         }

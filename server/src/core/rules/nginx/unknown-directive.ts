@@ -3,18 +3,13 @@ import { closest } from '../../model/names';
 import { allNginxDirectiveNames, nginxDirective } from '../../model/nginx-directives';
 import { defineNginxRule } from '../rule';
 import { inPlacementScope, nginxBlockContext } from './placement-support';
+import { extraModule as loadedExtraModule } from './plus-support';
 
 const PREFIX = /^(proxy|fastcgi|uwsgi|scgi|grpc|memcached)_(.*)$/;
 const MODULE: Record<string, string> = { proxy: 'the proxy module', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', grpc: 'the gRPC module', memcached: 'memcached' };
 
 /** Third-party modules whose directives share the prefixes: ngx_http_proxy_connect_module (forward proxies, CONNECT). */
 const THIRD_PARTY = /^proxy_connect(_|$)/;
-
-/**
- * Dynamic modules nginx.org ships (and Debian packages); a load_module of anything else may bring directives of its own,
- * so a name unknown to nginx's reference is then only probably unknown.
- */
-const STOCK_MODULES = /(^|\/)ngx_(stream|mail|http_geoip|stream_geoip|http_image_filter|http_xslt_filter|http_perl|http_js|stream_js|otel)_module\.so$/;
 
 /** What the module does instead, for the names people carry over from the proxy module. */
 function instead(prefix: string, rest: string): string | undefined {
@@ -55,10 +50,7 @@ export default defineNginxRule({
       if (nginxDirective(node.name) || !node.directive.terminated) continue;
       const m = PREFIX.exec(node.name);
       if (!m || THIRD_PARTY.test(node.name) || !nginxBlockContext(node.context)) continue;
-      if (extraModule === null) {
-        const load = ctx.nodes('load_module').find((n) => n.directive.args[0] && !STOCK_MODULES.test(n.directive.args[0].value));
-        extraModule = load?.directive.args[0].value;
-      }
+      if (extraModule === null) extraModule = loadedExtraModule(ctx);
       const [, prefix, rest] = m;
       const sibling = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc', 'memcached'].map((p) => `${p}_${rest}`).find((n) => n !== node.name && nginxDirective(n));
       const near = closest(node.name, allNginxDirectiveNames().filter(inPlacementScope), 2);

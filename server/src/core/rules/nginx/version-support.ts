@@ -25,15 +25,20 @@ export interface VersionDependentUse {
 }
 
 /** The rules that check these lines against nginx.version, and say nothing while it is unknown. */
-export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported'];
+export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported', 'plus-only-directive'];
 
 /**
  * The directives, parameters and values whose acceptance changed in nginx after OLDEST_IN_USE (or that a later nginx
- * removed): those directive-not-in-target-version and proxy-http-version-unsupported (`proxy_http_version 2`) would
- * judge with nginx.version set. Cheap: one pass over the nodes, looking up only names the tables have.
+ * removed): those directive-not-in-target-version, proxy-http-version-unsupported (`proxy_http_version 2`) and
+ * plus-only-directive (what NGINX Plus had first: sticky, least_time, service=) would judge with nginx.version set,
+ * of the rules in `ran`. Cheap: one pass over the nodes, looking up only names the tables have.
  */
-export function versionDependentUses(all: readonly ConfigNode[]): VersionDependentUse[] {
+export function versionDependentUses(all: readonly ConfigNode[], ran: ReadonlySet<string> = new Set(VERSION_GATED_RULES)): VersionDependentUse[] {
   const uses: VersionDependentUse[] = [];
+  // Each line counts only when the rule that would judge it runs: what NGINX Plus had first (sticky, service=) is
+  // plus-only-directive's, proxy_http_version 2 proxy-http-version-unsupported's, the rest directive-not-in-target-version's.
+  const versions = ran.has('directive-not-in-target-version');
+  const plus = ran.has('plus-only-directive');
   for (let k = 0; k < all.length; k++) {
     const node = all[k];
     // proxy_http_version is in the tables (1.1.4): its "2" is checked below.
@@ -43,14 +48,16 @@ export function versionDependentUses(all: readonly ConfigNode[]): VersionDepende
     for (let a = 0; a < args.length; a++) {
       const arg = args[a];
       const p = parameterMissingInVersion(node.name, arg.value, node.context, OLDEST_IN_USE);
-      if (p) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
+      if (p && (p.plusBefore ? plus : versions)) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
     }
     const miss = missingInVersion(node.name, node.context, OLDEST_IN_USE) ?? missingInVersion(node.name, node.context, NEWEST);
-    if (miss) {
+    // A sticky line not in NGINX Plus's words (cookie, route, learn) is a third-party module's: no release of nginx has it.
+    const thirdParty = node.name === 'sticky' && !/^(cookie|route|learn)$/.test(d.args[0]?.value ?? '');
+    if (miss && !thirdParty && (miss.entry.plusBefore ? plus : versions)) {
       const { entry } = miss;
       uses.push({ path: node.file.path, start: d.start, what: node.name, needs: miss.why === 'removed' ? `nginx before ${entry.removed}` : `nginx ${entry.since} or later` });
     }
-    if (node.name === 'proxy_http_version' && d.args.length === 1 && d.args[0].value === '2') {
+    if (node.name === 'proxy_http_version' && d.args.length === 1 && d.args[0].value === '2' && ran.has('proxy-http-version-unsupported')) {
       uses.push({ path: node.file.path, start: d.args[0].start, what: 'proxy_http_version 2', needs: `nginx ${HTTP2_SINCE} or later` });
     }
   }

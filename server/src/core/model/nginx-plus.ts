@@ -1,0 +1,142 @@
+import { DIRECTIVE_VERSIONS, parameterMissingInVersion, versionScope } from './nginx-directive-versions';
+import type { Version } from './version';
+
+/** Older than any release: every entry of the version table is missing there. */
+const OLDEST: Version = [0, 0, 0];
+
+/**
+ * Directives and upstream server parameters of the commercial NGINX Plus that open source nginx does not have (or had
+ * not before a release). Open source nginx stops at them: `[emerg] unknown directive "api"`, `[emerg] invalid
+ * parameter "slow_start=30s"` [lab, nginx 1.22.1; test/servers/plus-only.test.ts runs every entry through it].
+ *
+ * The names come from the nginx.org reference: the pages of the modules that say "This module is available as part
+ * of our commercial subscription", and the directives and parameters that say so on a page of an open source module
+ * (@nginx/reference-lib 1.1.41 carries the same text). The health-check modules' health_check, match and
+ * health_check_timeout are not here: health-check-requires-plus has reported them since before this table.
+ *
+ * Those that became open source in a release (sticky and the route= and drain parameters in 1.29.6, least_time in
+ * 1.31.0, service= in 1.27.3: "Prior to version …, this directive was available only as part of our commercial
+ * subscription") are in the version table (model/nginx-directive-versions.ts) with `plusBefore`, not here.
+ */
+
+export interface PlusDirective {
+  name: string;
+  /**
+   * Where it is this directive (our context names): any block of its module's part of nginx. Open source nginx says
+   * "unknown directive" wherever the name stands, so the blocks only keep out words of the same spelling inside blocks
+   * that are no http or stream context (`status 200;` in a `match` block, the rtmp module's `hls`).
+   */
+  where: readonly string[];
+  /** The directive's reference page. */
+  url: string;
+}
+
+const HTTP: readonly string[] = ['http', 'server', 'location', 'if-location', 'if-server', 'limit_except', 'upstream'];
+const STREAM: readonly string[] = ['stream', 'stream-server', 'stream-upstream'];
+const http = (module: string, names: string[]): PlusDirective[] =>
+  names.map((name) => ({ name, where: HTTP, url: `https://nginx.org/en/docs/http/ngx_http_${module}_module.html#${name}` }));
+const stream = (module: string, names: string[]): PlusDirective[] =>
+  names.map((name) => ({ name, where: STREAM, url: `https://nginx.org/en/docs/stream/ngx_stream_${module}_module.html#${name}` }));
+
+export const PLUS_DIRECTIVES: readonly PlusDirective[] = [
+  // ngx_http_upstream_module and ngx_stream_upstream_module: "This directive is available as part of our commercial
+  // subscription." sticky_cookie_insert is the pre-1.5.7 spelling of "sticky cookie", still on the page as obsolete.
+  ...http('upstream', ['queue', 'ntlm', 'state', 'sticky_cookie_insert']),
+  ...stream('upstream', ['state']),
+  // ngx_http_api_module (status_zone in http and in a stream server), and the modules it superseded:
+  // ngx_http_status_module and ngx_http_upstream_conf_module (Plus until 1.13.10).
+  ...http('api', ['api', 'status_zone']),
+  ...stream('core', ['status_zone']).map((e) => ({ ...e, url: 'https://nginx.org/en/docs/http/ngx_http_api_module.html#status_zone' })),
+  ...http('status', ['status', 'status_format']),
+  ...http('upstream_conf', ['upstream_conf']),
+  ...http('keyval', ['keyval', 'keyval_zone']),
+  ...stream('keyval', ['keyval', 'keyval_zone']),
+  ...stream('zone_sync', [
+    'zone_sync', 'zone_sync_buffers', 'zone_sync_connect_retry_interval', 'zone_sync_connect_timeout', 'zone_sync_interval',
+    'zone_sync_recv_buffer_size', 'zone_sync_server', 'zone_sync_ssl', 'zone_sync_ssl_certificate', 'zone_sync_ssl_certificate_key',
+    'zone_sync_ssl_ciphers', 'zone_sync_ssl_conf_command', 'zone_sync_ssl_crl', 'zone_sync_ssl_name', 'zone_sync_ssl_password_file',
+    'zone_sync_ssl_protocols', 'zone_sync_ssl_server_name', 'zone_sync_ssl_trusted_certificate', 'zone_sync_ssl_verify',
+    'zone_sync_ssl_verify_depth', 'zone_sync_timeout',
+  ]),
+  ...http('auth_jwt', [
+    'auth_jwt', 'auth_jwt_claim_set', 'auth_jwt_header_set', 'auth_jwt_key_cache', 'auth_jwt_key_file', 'auth_jwt_key_request',
+    'auth_jwt_leeway', 'auth_jwt_require', 'auth_jwt_type',
+  ]),
+  ...http('session_log', ['session_log', 'session_log_format', 'session_log_zone']),
+  ...http('internal_redirect', ['internal_redirect']),
+  ...http('f4f', ['f4f', 'f4f_buffer_size']),
+  ...http('hls', ['hls', 'hls_buffers', 'hls_forward_args', 'hls_fragment', 'hls_mp4_buffer_size', 'hls_mp4_max_buffer_size']),
+  // Commercial directives of open source modules: the mp4 module's rate limit, the cache purge of the proxy family, the
+  // stream proxy's session drop.
+  ...http('mp4', ['mp4_limit_rate', 'mp4_limit_rate_after']),
+  ...http('proxy', ['proxy_cache_purge']),
+  ...http('fastcgi', ['fastcgi_cache_purge']),
+  ...http('scgi', ['scgi_cache_purge']),
+  ...http('uwsgi', ['uwsgi_cache_purge']),
+  ...stream('proxy', ['proxy_session_drop']),
+  ...stream('mqtt_preread', ['mqtt_preread']),
+  ...stream('mqtt_filter', ['mqtt', 'mqtt_buffers', 'mqtt_rewrite_buffer_size', 'mqtt_set_connect']),
+];
+
+const byName = new Map<string, PlusDirective[]>();
+for (const e of PLUS_DIRECTIVES) byName.set(e.name, [...(byName.get(e.name) ?? []), e]);
+
+/** The NGINX Plus directive `name` written in `context`, when it is one there. */
+export function plusDirective(name: string, context: string): PlusDirective | undefined {
+  const list = byName.get(name);
+  if (!list) return undefined;
+  for (const e of list) if (e.where.includes(context)) return e;
+  return undefined;
+}
+
+/** Whether `name` is an NGINX Plus directive anywhere (for the hover's note). */
+export function isPlusDirectiveName(name: string): boolean {
+  return byName.has(name);
+}
+
+export interface PlusParameter {
+  /** As written: a name ending in "=" matches any value. */
+  param: string;
+  /** http's `upstream` or stream's `stream-upstream`. */
+  where: readonly string[];
+  url: string;
+}
+
+/**
+ * Parameters of an upstream's `server` lines that only NGINX Plus has at any version: slow_start= (both modules: "the
+ * following parameters are available as part of our commercial subscription"). route= and drain (http) and service=
+ * (both) came to open source in a release: the version table has them.
+ */
+export const PLUS_SERVER_PARAMETERS: readonly PlusParameter[] = [
+  { param: 'slow_start=', where: ['upstream'], url: 'https://nginx.org/en/docs/http/ngx_http_upstream_module.html#slow_start' },
+  { param: 'slow_start=', where: ['stream-upstream'], url: 'https://nginx.org/en/docs/stream/ngx_stream_upstream_module.html#slow_start' },
+];
+
+/** The Plus-only server parameter `arg` in an upstream of `context`, when it is one. */
+export function plusServerParameter(arg: string, context: string): PlusParameter | undefined {
+  for (const p of PLUS_SERVER_PARAMETERS) if (p.where.includes(context) && (p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param)) return p;
+  return undefined;
+}
+
+/**
+ * Whether an upstream server parameter is one plus-only-directive judges: NGINX Plus only at every version, or only
+ * before the release the version table gives (service=, route=, drain). invalid-server-parameter leaves these alone.
+ */
+export function plusOwnedServerParameter(arg: string, context: string): boolean {
+  if (plusServerParameter(arg, context)) return true;
+  const p = parameterMissingInVersion('server', arg, context, OLDEST);
+  return !!p?.plusBefore;
+}
+
+/**
+ * What a hover says of an NGINX Plus directive: whether open source nginx has it (at all, or from a release on). The
+ * reference's own text says "commercial subscription" on the module's page, not on every directive's, so a hover on
+ * `api` or `keyval` would not tell.
+ */
+export function plusNote(name: string, context?: string): string | undefined {
+  const e = context === undefined ? byName.get(name)?.[0] : plusDirective(name, context);
+  if (e) return `**NGINX Plus only:** open source nginx does not have \`${name}\` and refuses to start with \`unknown directive "${name}"\` (plus-only-directive; set \`nginx.edition\` to \`"plus"\` if this configuration runs on NGINX Plus).`;
+  const later = DIRECTIVE_VERSIONS.find((v) => v.plusBefore && v.name === name && (context === undefined || v.where.includes(versionScope(context) ?? ('' as never))));
+  if (later) return `**NGINX Plus only before nginx ${later.since}:** older open source nginx refuses to start with \`unknown directive "${name}"\` (plus-only-directive, judged against \`nginx.version\`).`;
+  return undefined;
+}
