@@ -20,6 +20,9 @@ const CASES: [string, string, string][] = [
   ['nginx-invalid-url-prefix', loc('proxy_pass ftp://127.0.0.1:18811;'), 'pass-scheme-mismatch'],
   ['nginx-uri-part-not-allowed', http('upstream app { server 127.0.0.1:18811; }\nserver {\n    listen 127.0.0.1:18810;\n    location ~ ^/api {\n        proxy_pass http://app/v1/;\n    }\n}'), 'uri-part-not-allowed'],
   ['nginx-unknown-directive', loc('grpc_buffers 8 4k;\n        grpc_pass 127.0.0.1:18811;'), 'unknown-directive'],
+  // An NGINX Plus directive on open source nginx: the same [emerg] line, caught by plus-only-directive.
+  ['nginx-unknown-directive', loc('api write=on;'), 'plus-only-directive'],
+  ['nginx-unknown-directive', http('upstream app { zone app 64k; server 127.0.0.1:18811; health_check; }'), 'health-check-requires-plus'],
   ['nginx-unknown-cache-zone', loc('proxy_cache nozone;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-cache-zone'],
   ['nginx-duplicate-upstream', http('upstream app { server 127.0.0.1:18811; }\nupstream app { server 127.0.0.1:18812; }'), 'duplicate-upstream-name'],
   ['nginx-duplicate-directive', loc('proxy_read_timeout 10s;\n        proxy_read_timeout 20s;\n        proxy_pass http://127.0.0.1:18811;'), 'duplicate-directive'],
