@@ -152,6 +152,26 @@ test('push: a 5,000-file include glob publishes the first 500 files with problem
   }
 });
 
+test('push, Apache: opening only apache2.conf publishes the problem of the virtual host it includes, as the CLI reports it', async () => {
+  const APACHE = 'Listen 127.0.0.1:18653\nIncludeOptional sites-enabled/*.conf\n';
+  const SITE = '<VirtualHost *:18653>\n    ProxyPass "/" "http://127.0.0.1:9000/" timeout=1\n</VirtualHost>\n';
+  const t = tempTree({ 'apache2.conf': APACHE, 'sites-enabled/app.conf': SITE });
+  const dir = realpathSync(t.dir);
+  const c = new LspClient();
+  try {
+    const cli = JSON.parse(runCli(['--format', 'json', dir]).stdout) as { files: { path: string; findings: { ruleId: string; line: number }[] }[] };
+    const expected = cli.files.find((f) => f.path === join(dir, 'sites-enabled/app.conf'))!.findings.map((f) => `${f.ruleId}:${f.line}`);
+    assert.deepEqual(expected, ['proxy-timeout-too-low:2']);
+    await c.initialize(dir);
+    await c.open(join(dir, 'apache2.conf'), APACHE);
+    const shown = await c.diagnostics(join(dir, 'sites-enabled/app.conf'), (d) => d.length > 0);
+    assert.deepEqual(shown.map((d) => `${d.code}:${d.range.start.line + 1}`), expected);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});
+
 /** A workspace/diagnostic request; `held` resolves "held" when no answer came within `ms`. */
 function pullWorkspace(c: LspClient, previous: { uri: string; value: string }[]): Promise<WorkspaceDiagnosticReport> {
   return c.request<WorkspaceDiagnosticReport>('workspace/diagnostic', { previousResultIds: previous });
