@@ -258,18 +258,21 @@ test('pull: an opened snippet leaves the workspace report (its document pull is 
   }
 });
 
-test('untrusted workspace: an include outside the workspace folder is not read, so nothing is reported for it', async () => {
+test('untrusted workspace: the included file inside the workspace folder is reported; the one outside is not read, so not reported', async () => {
   const outside = tempTree({ 'outside.conf': PROXY });
-  const t = tempTree({ 'nginx.conf': NGINX.replace('include sites-enabled/*.conf;', `include ${join(realpathSync(outside.dir), 'outside.conf')};`) });
+  const outsidePath = join(realpathSync(outside.dir), 'outside.conf');
+  const text = NGINX.replace('include sites-enabled/*.conf;', `include ${outsidePath};\n    include inside.conf;`);
+  const t = tempTree({ 'nginx.conf': text, 'inside.conf': OTHER });
   const dir = realpathSync(t.dir);
   const c = new LspClient();
   try {
     await c.initialize(dir, { initializationOptions: { trusted: false } });
-    await c.open(join(dir, 'nginx.conf'), NGINX.replace('include sites-enabled/*.conf;', `include ${join(realpathSync(outside.dir), 'outside.conf')};`));
+    await c.open(join(dir, 'nginx.conf'), text);
     const own = await c.diagnostics(join(dir, 'nginx.conf'), (d) => d.length > 0);
     assert.ok(own.some((d) => /not followed|outside/.test(d.message)), JSON.stringify(own));
+    await c.diagnostics(join(dir, 'inside.conf'), misread);
     await settle(300);
-    assert.equal(c.publishedFor(join(realpathSync(outside.dir), 'outside.conf')).length, 0);
+    assert.equal(c.publishedFor(outsidePath).length, 0);
   } finally {
     await c.stop();
     t.cleanup();
