@@ -17,8 +17,10 @@
 // 6. Per-keystroke latency of the language server (`proxylint lsp --stdio`, a real child process over stdio) on one
 //    document of 1k, 10k and 100k lines, and on a file of the 10k-line include tree: the time from a didChange (one
 //    edited character) to the diagnostics of that version — pulled (textDocument/diagnostic right after the change,
-//    what VS Code does) and pushed (publishDiagnostics, which waits for the server's 120 ms typing debounce) — as the
-//    median and 90th percentile of N edits, and the server's peak RSS (VmHWM). --skip-lsp leaves it out.
+//    what VS Code does; when the server offers workspace diagnostics, the pulling client also sends workspace/diagnostic
+//    as vscode-languageclient does, again 2 s after each answer) and pushed (publishDiagnostics, which waits for the
+//    server's 120 ms typing debounce; the files of the configuration that are not open are published after it) — as
+//    the median and 90th percentile of N edits, and the server's peak RSS (VmHWM). --skip-lsp leaves it out.
 // 7. Growth (scripts/bench-growth.mjs): the rules phase of configurations made of N and 4N copies of one kind of block,
 //    for ten nginx and four Apache shapes, to catch a rule whose time grows with the square of the input. --skip-growth.
 // Prints a table and writes everything to .bench/results.json. The targets are reported, never asserted: the script
@@ -337,7 +339,7 @@ async function startServer(root, pull) {
   conn.onRequest('workspace/configuration', () => []);
   conn.listen();
   const uri = pathToFileURL(root).toString();
-  await conn.sendRequest('initialize', {
+  const init = await conn.sendRequest('initialize', {
     processId: process.pid,
     rootUri: uri,
     workspaceFolders: [{ uri, name: 'bench' }],
@@ -347,6 +349,8 @@ async function startServer(root, pull) {
   return {
     conn,
     pid: child.pid,
+    // vscode-languageclient sends workspace/diagnostic when the server offers it: so does the pulling client here.
+    workspacePull: !!init?.capabilities?.diagnosticProvider?.workspaceDiagnostics,
     published: (u, version) => new Promise((resolve) => waiters.push({ uri: u, version, resolve })),
     async stop() {
       try {
@@ -377,6 +381,7 @@ function vmHwmMiB(pid) {
 async function keystrokes(root, file, text, edits, pull) {
   const s = await startServer(root, pull);
   const uri = pathToFileURL(file).toString();
+  let looping = false;
   try {
     let version = 1;
     const opened = pull ? null : s.published(uri, 1);
@@ -392,6 +397,25 @@ async function keystrokes(root, file, text, edits, pull) {
       if (r.kind === 'full') count = r.items.length;
       else unchanged++;
     };
+    // As vscode-languageclient does: a workspace/diagnostic request, and another 2 s after each answer, naming the
+    // reports it holds; the server answers when it has something new, so one is usually outstanding while typing.
+    let workspaceAnswers = 0;
+    looping = pull && s.workspacePull;
+    const held = new Map();
+    const workspaceLoop = async () => {
+      while (looping) {
+        try {
+          const r = await s.conn.sendRequest('workspace/diagnostic', { previousResultIds: [...held].map(([u, value]) => ({ uri: u, value })) });
+          workspaceAnswers++;
+          for (const i of r.items) if (i.resultId) held.set(i.uri, i.resultId);
+          else held.delete(i.uri);
+        } catch {
+          return; // the connection is closing
+        }
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+    };
+    if (looping) void workspaceLoop();
     if (pull) await pullOnce();
     else await opened;
     const firstMs = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -420,12 +444,13 @@ async function keystrokes(root, file, text, edits, pull) {
       p90Ms: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.9))],
       maxMs: sorted[sorted.length - 1],
       diagnostics: count,
-      ...(pull ? { unchangedAnswers: unchanged } : {}),
+      ...(pull ? { unchangedAnswers: unchanged, workspacePull: s.workspacePull, workspaceAnswers } : {}),
       serverPeakRssMiB: vmHwmMiB(s.pid),
     };
   } catch (e) {
     return { ok: false, error: String(e?.stack ?? e) };
   } finally {
+    looping = false;
     await s.stop();
   }
 }

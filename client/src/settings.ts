@@ -10,6 +10,8 @@ export interface EditorSettings {
   apache?: { version?: string };
   environment?: { outerIdleTimeout?: string; backendKeepaliveTimeout?: string };
   rules?: Record<string, Level>;
+  /** The editor's own settings (no .proxylintrc.json has them): which files show problems. */
+  problems?: { scope?: 'openFiles' | 'configuration'; maxFiles?: number };
 }
 type Edition = 'oss' | 'plus' | 'unknown';
 type Level = 'off' | 'info' | 'warning' | 'error';
@@ -39,6 +41,13 @@ export function readSettings(): EditorSettings {
   if (environment) out.environment = environment;
   const rules = c.get<Record<string, Level>>('rules');
   if (rules && typeof rules === 'object' && Object.keys(rules).length) out.rules = { ...rules };
+  // Sent only when set (inspect, not get: get gives the default of package.json, which the server has too).
+  const set = <T>(key: string): T | undefined => {
+    const i = c.inspect<T>(key);
+    return i?.workspaceFolderValue ?? i?.workspaceValue ?? i?.globalValue;
+  };
+  const problems = prune({ scope: set<'openFiles' | 'configuration'>('problems.scope'), maxFiles: set<number>('problems.maxFiles') });
+  if (problems) out.problems = problems;
   return out;
 }
 

@@ -3,6 +3,8 @@
 //   2. the Problems panel lists it with its rule id, linked to the rule page
 //   3. hovering the directive shows the explanation (504, effective value, origin)
 //   4. Ctrl+. offers the quick fix
+//   5. opening only unopened/nginx.conf lists, in the Problems panel, the problem of sites-enabled/shop.conf that it
+//      includes, a file no editor shows
 // Screenshots of each step go to <outDir>; look at them.
 //
 // usage: node ui-test.mjs <baseUrl> <workspaceFolder> <outDir>
@@ -116,6 +118,23 @@ try {
   await page.screenshot({ path: join(outDir, '4-quick-fix.png') });
   await page.keyboard.press('Escape');
   stamp('quick fix menu read');
+
+  // 5. the problems of a file the open configuration includes, never opened: unopened/nginx.conf from the Explorer
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'unopened' }).first().click();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'sites-enabled' }).first().waitFor({ timeout: 15_000 });
+  // Two rows read nginx.conf now: unopened/'s is the upper one (the list places rows by position, not DOM order).
+  const rows = await page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^\s*nginx\.conf\s*(\d+\s*)?$/ }).all();
+  const placed = await Promise.all(rows.map(async (r) => ({ r, y: (await r.boundingBox())?.y ?? Infinity })));
+  await placed.sort((a, b) => a.y - b.y)[0].r.click();
+  await page.locator('.monaco-editor .view-lines', { hasText: 'sites-enabled' }).first().waitFor({ timeout: 30_000 });
+  if (!(await page.locator('.markers-panel').first().isVisible().catch(() => false))) await page.keyboard.press('Control+Shift+M');
+  const siteRow = page.locator('.markers-panel .monaco-list-row', { hasText: 'misread-time-value' });
+  await siteRow.first().waitFor({ timeout: 60_000 });
+  const panel = flat(await page.locator('.markers-panel').innerText());
+  const tabs = flat(await page.locator('.tabs-container').first().innerText().catch(() => ''));
+  check('the Problems panel lists the problem of shop.conf, which the open unopened/nginx.conf includes and no tab shows', panel.includes('shop.conf') && !tabs.includes('shop.conf'), JSON.stringify({ panel: panel.slice(0, 400), tabs }));
+  await page.screenshot({ path: join(outDir, '5-unopened-problems.png') });
+  stamp('problems of an unopened file read');
 } catch (e) {
   failed++;
   console.log('FAIL - unexpected error:', e.message);

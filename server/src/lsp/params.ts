@@ -52,6 +52,7 @@ export const PARAMS = {
   }),
   codeActionResolve: object({ title: string }),
   executeCommand: object({ command: string, arguments: optional(arrayOf(anyValue)) }),
+  workspaceDiagnostic: object({ previousResultIds: arrayOf(object({ uri: string, value: string })) }),
 };
 
 /** `params` checked against `check`; throws InvalidParams naming the method and the first field that is wrong. */

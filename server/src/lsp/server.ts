@@ -39,7 +39,7 @@ import { definitionLinks, documentLinks, toLocationLinks } from './navigation';
 import { documentSymbols, flatSymbols, foldingRanges } from './outline';
 import { PARAMS, validParams } from './params';
 import { markdownToPlainText } from './plaintext';
-import { editorSettingsOf, type EditorSettings, type ServerEnv } from './settings-source';
+import { editorSettingsOf, splitEditorSettings, type EditorSettings, type ServerEnv } from './settings-source';
 import { Workspace } from './workspace';
 
 /** Completion trigger characters that only httpd files use. */
@@ -70,6 +70,13 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Error, message: `proxylint: ${what}: ${text}` });
   };
   const ws = new Workspace(env, documents, (m) => connection.console.warn(m), settingsProblems);
+  /** The editor settings: the lint's go to the workspace, the editor's own `problems` (which files show problems) beside them. */
+  const applySettings = (s: EditorSettings) => {
+    const { lint, problems, warnings } = splitEditorSettings(s);
+    for (const w of warnings) connection.console.warn(`settings: ${w}`);
+    ws.editorSettings = lint;
+    ws.problems = problems;
+  };
   let pullSupported = false;
   let features = clientFeatures({});
   let configurationChanges = false;
@@ -79,7 +86,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const opts = (params.initializationOptions ?? {}) as InitOptions;
     const settings = editorSettingsOf(opts.settings);
     if (opts.settings !== undefined && !settings) connection.console.warn('initializationOptions.settings is not an object of settings (nor { "proxylint": { … } }); ignored');
-    ws.editorSettings = settings ?? {};
+    applySettings(settings ?? {});
     ws.trusted = opts.trusted !== false;
     ws.roots = (params.workspaceFolders ?? []).map((f) => uriToPath(f.uri)).filter((p): p is string => !!p);
     if (ws.roots.length === 0 && params.rootUri) ws.roots = [uriToPath(params.rootUri)].filter((p): p is string => !!p);
@@ -88,6 +95,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     // Pull only with workspace/diagnostic/refresh: an edit to one file changes what the other open files of its
     // configuration show, and a client that cannot be asked to pull again would keep them stale. Pushing is the
     // fallback every client handles (diagnosticProvider is then not advertised, so nothing is reported twice).
+    // workspaceDiagnostics: the files of those configurations that are not open are reported through
+    // workspace/diagnostic (see unopenedReporter in diagnostics.ts); a pulling client that never asks gets them for
+    // the open files only.
     features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
@@ -98,7 +108,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
-        ...(pullSupported ? { diagnosticProvider: { identifier: 'proxylint', interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+        ...(pullSupported ? { diagnosticProvider: { identifier: 'proxylint', interFileDependencies: true, workspaceDiagnostics: true } } : {}),
         // CodeActionOptions only for a client with codeActionLiteralSupport (LSP 3.17).
         codeActionProvider: features.codeActionLiterals ? { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], ...(features.codeActionResolveEdit ? { resolveProvider: true } : {}) } : true,
         ...(commands.length ? { executeCommandProvider: { commands } } : {}),
@@ -139,7 +149,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
 
   connection.onDidChangeConfiguration((change) => {
     const s = editorSettingsOf(change.settings);
-    if (s) ws.editorSettings = s;
+    if (s) applySettings(s);
     else connection.console.warn('workspace/didChangeConfiguration: settings is not an object of settings (nor { "proxylint": { … } }); the settings are unchanged');
     diagnostics.refreshAll();
   });

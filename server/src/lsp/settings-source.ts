@@ -33,3 +33,35 @@ export function editorSettingsOf(raw: unknown): EditorSettings | undefined {
   if ('proxylint' in raw) return isObject(raw.proxylint) ? raw.proxylint : undefined;
   return raw;
 }
+
+/** Which files the editor shows problems on (`problems` in the editor settings; not a .proxylintrc.json key). */
+export interface ProblemsSettings {
+  /**
+   * "configuration": the open files, and every other file of the configurations they are checked in (the entry that
+   * includes them and all it includes), as the CLI given the folder reports them. "openFiles": the open files only.
+   */
+  scope: 'openFiles' | 'configuration';
+  /** At most this many files that are not open get problems shown (a 5,000-file include glob must not flood the client). */
+  maxFiles: number;
+}
+
+export const DEFAULT_PROBLEMS: ProblemsSettings = { scope: 'configuration', maxFiles: 500 };
+
+/**
+ * The editor settings split in two: those of the lint, in .proxylintrc.json's shape (passed on to it), and the editor's
+ * own `problems` key, which no project file has (so it is taken out before the lint settings are read, where it would
+ * be an unknown key). A `problems` value that is not understood keeps the default, with a line for the log.
+ */
+export function splitEditorSettings(s: EditorSettings): { lint: EditorSettings; problems: ProblemsSettings; warnings: string[] } {
+  if (!('problems' in s)) return { lint: s, problems: DEFAULT_PROBLEMS, warnings: [] };
+  const { problems: raw, ...lint } = s;
+  const warnings: string[] = [];
+  const problems = { ...DEFAULT_PROBLEMS };
+  if (isObject(raw)) {
+    if (raw.scope === 'openFiles' || raw.scope === 'configuration') problems.scope = raw.scope;
+    else if (raw.scope !== undefined) warnings.push(`problems.scope must be "openFiles" or "configuration"; "${DEFAULT_PROBLEMS.scope}" is used`);
+    if (typeof raw.maxFiles === 'number' && Number.isInteger(raw.maxFiles) && raw.maxFiles >= 0) problems.maxFiles = raw.maxFiles;
+    else if (raw.maxFiles !== undefined) warnings.push(`problems.maxFiles must be a whole number, at least 0; ${DEFAULT_PROBLEMS.maxFiles} is used`);
+  } else if (raw !== undefined) warnings.push('problems must be an object ({ "scope": …, "maxFiles": … }); the defaults are used');
+  return { lint, problems, warnings };
+}

@@ -16,7 +16,7 @@ import { basename, dirname, join } from '../core/paths';
 import type { Settings } from '../core/settings';
 import { uriToPath } from './convert';
 import { rawText } from '../core/reads';
-import type { EditorSettings, ServerEnv } from './settings-source';
+import { DEFAULT_PROBLEMS, type EditorSettings, type ProblemsSettings, type ServerEnv } from './settings-source';
 
 interface LoadedSettings {
   settings: Settings;
@@ -50,6 +50,8 @@ export class Workspace {
   private readonly nginxEntries = new Set<string>();
   private entriesIndexed = false;
   editorSettings: EditorSettings = {};
+  /** Which files the editor shows problems on (the editor's own setting, beside those of the lint). */
+  problems: ProblemsSettings = DEFAULT_PROBLEMS;
   roots: string[] = [];
   trusted = true;
 
@@ -520,6 +522,35 @@ export class Workspace {
     const files = new Set([path]);
     for (const r of results) r?.config.files.forEach((f) => files.add(f.path));
     return this.openAmong(files);
+  }
+
+  /**
+   * The files of the configurations the open documents `open` are checked in (the entries that include each, with
+   * everything those include; a file checked alone, with what it includes), other than the open ones, in include
+   * order, each with the view its findings come from. In an entry's configuration that is what the file would show
+   * if it were opened (findingsView: every entry that includes it); in a file checked alone, that check, which already
+   * read it (checking each of its includes alone as well would be a second lint per file for the same findings).
+   * Nothing is read that the checks did not read: the files come from their results.
+   */
+  configurationMembers(open: readonly string[]): Map<string, FindingsView> {
+    const openSet = new Set(open);
+    const out = new Map<string, FindingsView>();
+    for (const p of open) {
+      const own = this.resultFor(p);
+      if (!own) continue;
+      // After resultFor: checking the file may have found the entry above it that includes it.
+      const including = this.includingEntries(p);
+      const results = including.length ? including.map((e) => this.results.get(e)) : [own];
+      for (const r of results) {
+        if (!r) continue;
+        for (const f of r.config.files) {
+          if (openSet.has(f.path) || out.has(f.path)) continue;
+          const view = including.length ? this.findingsView(f.path) : r;
+          if (view) out.set(f.path, view);
+        }
+      }
+    }
+    return out;
   }
 
   private openAmong(paths: ReadonlySet<string>): string[] {

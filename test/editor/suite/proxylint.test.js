@@ -202,6 +202,35 @@ suite('proxylint in the real extension host', () => {
     doc = await open('nginx.conf');
   });
 
+  test('the problems of a site the open nginx.conf includes show without opening it, follow the scope setting, and go when nginx.conf closes', async () => {
+    const site = vscode.Uri.joinPath(folder.uri, 'unopened/sites-enabled/shop.conf');
+    const isOpen = () => vscode.workspace.textDocuments.some((t) => t.uri.toString() === site.toString());
+    const misread = () => ours(site).find((x) => codeOf(x) === 'misread-time-value');
+    assert.ok(!misread(), 'nothing on the site before its nginx.conf is opened');
+    // Opened as a user opens it (vscode.open), not with openTextDocument: a document an extension opened stays open for
+    // minutes after its editor closes, and the end of this test needs it closed.
+    const entry = vscode.Uri.joinPath(folder.uri, 'unopened/nginx.conf');
+    await vscode.commands.executeCommand('vscode.open', entry);
+    // vscode-languageclient asks for them with workspace/diagnostic (the server answers when it has something new).
+    const d = await waitFor('misread-time-value on the unopened site', misread);
+    assert.strictEqual(d.range.start.line, 5);
+    assert.ok(!isOpen(), 'the site was never opened');
+    const config = vscode.workspace.getConfiguration('proxylint');
+    await config.update('problems.scope', 'openFiles', vscode.ConfigurationTarget.Workspace);
+    try {
+      await waitFor('the site\'s problem to go with problems.scope "openFiles"', () => !misread());
+    } finally {
+      await config.update('problems.scope', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await waitFor('the site\'s problem to come back', misread);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    // Nothing open includes the site now (the document closes a little after its editor).
+    await waitFor('unopened/nginx.conf to close', () => !vscode.workspace.textDocuments.some((t) => t.uri.toString() === entry.toString()), 60_000);
+    await waitFor('the site\'s problem to go when nginx.conf closes', () => !misread());
+    assert.ok(!isOpen(), 'the site was never opened');
+    doc = await open('nginx.conf');
+  });
+
   test('.proxylintrc.json is checked against the schema', async () => {
     const cfg = await open('schema-check/.proxylintrc.json');
     assert.strictEqual(cfg.languageId, 'json');
