@@ -1142,7 +1142,7 @@ export const LOG_PATTERNS: LogPattern[] = [
   {
     id: 'apache-startup-not-allowed-in-section',
     server: 'apache',
-    match: /\S+ (?:not allowed in <[^>]*> context|cannot occur within <[^>]*> section)/,
+    match: / (?:not allowed in <[^>]*> context|cannot occur within <[^>]*> section)/,
     status: HTTPD_REFUSED,
     statuses: ['startup-failure'],
     meaning:
