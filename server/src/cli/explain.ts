@@ -50,6 +50,13 @@ syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper. --nginx-version sets the nginx release the defaults at the place are
 those of (as for a check; it overrides nginx.version of .proxylintrc.json).
 
+What nginx -t and apache2 -t (a failed start or reload) print about a
+configuration they refuse is explained too, as a start-up failure with the
+rules that catch it; httpd's two lines ("AH00526: Syntax error on line N of
+FILE:" and the reason) are read as one, and with --in the findings at the file
+and line httpd names are listed. An .htaccess file httpd cannot read
+([core:alert] … /path/.htaccess: …) is a 500 for the requests under it.
+
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 --max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
 explained, 1 when none was, 2 for usage or I/O errors.`;
