@@ -29,6 +29,11 @@ export const STARTUP_CASES: StartupCase[] = [
   { rule: 'loadmodule-built-in', pattern: 'apache-startup-module-built-in', main: 'LoadModule so_module /usr/lib/apache2/modules/mod_so.so # refused', site: '# nothing\n' },
   // Refused while the Include is read: "apache2: Syntax error on line N of apache2.conf: Syntax error on line 2 of …/app.conf: …".
   { rule: 'loadmodule-built-in', pattern: 'apache-startup-module-built-in', site: '# modules of this site\nLoadModule version_module /usr/lib/apache2/modules/mod_version.so # refused\n' },
+  { rule: 'utf8-bom-at-file-start', pattern: 'apache-startup-file-encoding', site: '\ufeffServerAdmin ops@example.com # refused\n' },
+  { rule: 'include-not-found', pattern: 'apache-startup-include', site: 'Include /nonexistent-proxylint/extra.conf # refused\n' },
+  { rule: 'include-not-found', pattern: 'apache-startup-include', site: '# more sites\nInclude /nonexistent-proxylint/conf.d/*.conf # refused\n' },
+  { rule: 'include-cycle', pattern: 'apache-startup-include-cycle', site: 'Include sites-enabled/app.conf # refused\n' },
+  { rule: 'syntax-error', pattern: 'apache-startup-section', site: vhost('    <Location "/app/">\n        ProxyPass "http://127.0.0.1:18498/"').replace('</VirtualHost>\n', '</VirtualHost> # refused\n') },
   { rule: 'directive-not-allowed-in-section', pattern: 'apache-startup-not-allowed-in-section', site: vhost('    <Location "/app/">\n        ProxyPass "http://127.0.0.1:18498/"\n        ProxyTimeout 30 # refused\n    </Location>') },
   { rule: 'directive-not-allowed-in-section', pattern: 'apache-startup-not-allowed-in-section', site: vhost('    <Directory "/var/www">\n        ProxyPass "/app/" "http://127.0.0.1:18498/" # refused\n    </Directory>') },
   { rule: 'proxyset-target-not-found', pattern: 'apache-startup-proxyset-not-found', site: vhost('    ProxySet "http://127.0.0.1:18498/" timeout=30 # refused\n    ProxyPass "/app/" "http://127.0.0.1:18498/"') },

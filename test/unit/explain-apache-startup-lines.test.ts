@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { explainLog } from '../../server/src/core/explain/explain';
 import { explainLogLine, LOG_PATTERNS } from '../../server/src/core/explain/log-patterns';
 import { ruleMeta } from '../../server/src/core/rules/index';
+import { STARTUP_CASES } from '../servers/httpd-startup-cases';
 
 const FIXTURE = readFileSync(join(__dirname, 'fixtures', 'explain', 'httpd-2.4.71-startup.txt'), 'utf8');
 
@@ -31,8 +32,9 @@ const BLOCKS: Block[] = FIXTURE.split('\n\n')
     return { rule, pattern, file: m ? m[1] : place, line: m ? Number(m[2]) : undefined, lines };
   });
 
-test('the fixture holds every case: 20 refused configurations, apachectl configtest, three .htaccess files', () => {
-  assert.equal(BLOCKS.length, 24);
+test('the fixture holds every case: each refused configuration, apachectl configtest, three .htaccess files', () => {
+  assert.equal(BLOCKS.length, STARTUP_CASES.length + 4);
+  assert.deepEqual(BLOCKS.slice(0, STARTUP_CASES.length).map((b) => b.rule), STARTUP_CASES.map((c) => c.rule));
 });
 
 for (const b of BLOCKS) {

@@ -1116,6 +1116,57 @@ export const LOG_PATTERNS: LogPattern[] = [
     inConfig: true,
   },
   {
+    // httpd escapes the bytes it does not know at the start of a name: a UTF-8 BOM (\xef\xbb\xbf) or UTF-16 (\xff\xfe).
+    id: 'apache-startup-file-encoding',
+    server: 'apache',
+    match: /Invalid command '\\x(?:ef\\xbb\\xbf|ff\\xfe|fe\\xff)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the file does not start with plain text: it begins with a UTF-8 byte order mark (\\xef\\xbb\\xbf, which some Windows editors write) or is saved as UTF-16 (\\xff\\xfe), and httpd reads those bytes as part of the first directive\'s name. Save the file as UTF-8 without a BOM.',
+    directives: [],
+    rules: ['utf8-bom-at-file-start', 'utf16-encoded-file'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-include',
+    server: 'apache',
+    match: /Could not open configuration file \S+: |Include\/IncludeOptional: (?:Could not open directory|No matches for the wildcard)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'an Include names a file that does not exist (or cannot be read), a folder that does not exist, or a wildcard that matches nothing. A relative path is taken from ServerRoot, not from the folder of the file that holds the Include; IncludeOptional accepts a path that matches nothing.',
+    directives: [],
+    rules: ['include-not-found', 'include-unreadable'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-include-cycle',
+    server: 'apache',
+    // httpd cuts the message at 8 KiB (2.4.71: 8,191 bytes), before the reason unless the paths are short: the same
+    // place named again and again is the sign.
+    match: /Exceeded maximum include depth of \d+|(Syntax error on line \d+ of [^:]+: )\1\1\1/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the Include lines lead back to a file already being read (a file that includes itself, or a wildcard that matches the file holding it), so httpd gives up after 128 levels ("Exceeded maximum include depth"). The line names the place once per level, and httpd cuts it at 8 KiB, often before the reason.',
+    directives: [],
+    rules: ['include-cycle'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-section',
+    server: 'apache',
+    match: /<\w+> was not closed\.|Expected <\/\w+> but saw <\/\w+>|<\w+> directive missing closing '>'|<\/\w+> without matching <\w+> section/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the sections do not nest: one is opened and never closed, closed by the tag of another (an inner <Location> left open before </VirtualHost>), or its opening line lacks the ">" at its end.',
+    directives: [],
+    rules: ['syntax-error'],
+    inConfig: true,
+  },
+  {
     id: 'apache-startup-invalid-command',
     server: 'apache',
     match: /Invalid command '[^']*', perhaps misspelled or defined by a module not included/,
