@@ -354,6 +354,29 @@ const apacheLogLine = fc
   })
   .map((r) => `[Sun Nov 22 13:40:01.123456 2026] [${r.module}:error] [pid 4242:tid ${r.tid}] ${r.message.replace(/127\.0\.0\.1(:\d+)?/g, r.backend).replace('/slow', r.path)}`);
 
+/**
+ * What httpd prints when it refuses a configuration: "AH00526: Syntax error on line N of FILE:" and the reason on the
+ * next line (explain joins them and places them at FILE:N), the one-line form of a refused LoadModule, or an .htaccess
+ * line. The files are the case's own (httpd.conf), one by another path with the same name, and odd ones.
+ */
+const httpdStartupLines = fc
+  .record({
+    form: fc.constantFrom('two', 'two', 'one', 'htaccess', 'head'),
+    file: fc.constantFrom('/fz/httpd.conf', '/etc/apache2/httpd.conf', '/etc/apache2/sites-enabled/app.conf', 'httpd.conf', '', '/', '/x/.htaccess', 'C:/Apache24/conf/httpd.conf'),
+    line: fc.constantFrom(0, 1, 2, 3, 5, 8, 13, 99999),
+    reason: fc.oneof(
+      fc.constantFrom("Invalid command 'ProxyTimout', perhaps misspelled or defined by a module not included in the server configuration", 'ProxyTimeout not allowed in <Location> context', "ProxySet can not find 'http://127.0.0.1:9101/' Worker.", 'ProxyPass unknown Worker parameter', 'ProxyPreserveHost must be On or Off', 'module so_module is built-in and can\'t be loaded'),
+      fc.string({ maxLength: 40 }),
+    ),
+  })
+  .map((r) =>
+    r.form === 'htaccess'
+      ? `[Sun Nov 22 13:40:01.123456 2026] [core:alert] [pid 4242:tid 1] [client 10.1.2.3:5000] ${r.file}: ${r.reason}`
+      : r.form === 'one'
+        ? `apache2: Syntax error on line ${r.line} of ${r.file}: ${r.reason}`
+        : `AH00526: Syntax error on line ${r.line} of ${r.file}:${r.form === 'two' ? `\n${r.reason}` : ''}`,
+  );
+
 /** How logs reach people: plain, as Docker json-file records, with a compose or CRI prefix, with CRLF, through syslog. */
 const wrapped = (line: fc.Arbitrary<string>) =>
   fc.tuple(line, fc.constantFrom('plain', 'plain', 'plain', 'docker', 'compose', 'cri', 'crlf', 'datagram', 'rsyslog', 'journal')).map(([l, how]) => {
@@ -383,6 +406,7 @@ const logLine = (dialect: 'nginx' | 'apache') =>
     .tuple(
       fc.oneof(
         { weight: 8, arbitrary: wrapped(dialect === 'nginx' ? nginxLogLine : apacheLogLine) },
+        { weight: 1, arbitrary: wrapped(dialect === 'nginx' ? nginxLogLine : httpdStartupLines) },
         { weight: 1, arbitrary: wrapped(dialect === 'nginx' ? apacheLogLine : nginxLogLine) },
         { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 200 }) },
         { weight: 1, arbitrary: fc.constant('') },

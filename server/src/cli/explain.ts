@@ -50,6 +50,13 @@ syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper. --nginx-version sets the nginx release the defaults at the place are
 those of (as for a check; it overrides nginx.version of .proxylintrc.json).
 
+What nginx -t and apache2 -t (a failed start or reload) print about a
+configuration they refuse is explained too, as a start-up failure with the
+rules that catch it; httpd's two lines ("AH00526: Syntax error on line N of
+FILE:" and the reason) are read as one, and with --in the findings at the file
+and line httpd names are listed. An .htaccess file httpd cannot read
+([core:alert] … /path/.htaccess: …) is a 500 for the requests under it.
+
 Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 --max-file-size <bytes> (or tail it). Exit codes: 0 when at least one line was
 explained, 1 when none was, 2 for usage or I/O errors.`;
@@ -264,6 +271,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
         : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'no other line of its request (same [pid N:tid M], a moment apart) is in the log to say it'}`,
     );
   }
+  if (pattern.inConfig && fields.configFile) out.push(...configFileText(x, o.cwd));
   const values = x.values.filter((v) => !o.inRequest?.shownValues?.has(v.directive));
   for (const v of values) o.inRequest?.shownValues?.add(v.directive);
   if (values.length) {
@@ -279,8 +287,30 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const at = x.findingAt?.[k];
     out.push(`proxylint: ${at ? `${at.path.startsWith(o.cwd + '/') ? at.path.slice(o.cwd.length + 1) : at.path}:${at.line}: ` : ''}${f.message} [${f.ruleId}]`);
   });
-  if (o.placing && x.findingAt && !x.findingAt.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
+  if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
+  return out;
+}
+
+/**
+ * Where an httpd line about a configuration file points: the file and line as httpd names them; with a configuration,
+ * which of its files that is, and when proxylint reports nothing there (or the file is not one it read), that too. The
+ * findings themselves follow, each with its place.
+ */
+function configFileText(x: ExplainedEntry, cwd: string): string[] {
+  const { configFile, configLine } = x.explanation.fields;
+  const rel = (p: string) => (p.startsWith(cwd + '/') ? p.slice(cwd.length + 1) : p);
+  const startup = x.explanation.pattern.statuses.includes('startup-failure');
+  const named = `${configFile}${configLine !== undefined ? `:${configLine}` : ''}`;
+  const read = x.configFiles?.filter((p) => p !== configFile) ?? [];
+  const out = [`${startup ? 'Refused at' : 'File'}: ${named}${read.length ? ` (in the configuration given: ${read.map(rel).join(', ')})` : ''}`];
+  if (!x.configFiles) return out;
+  const rules = x.explanation.pattern.rules;
+  const where = configLine !== undefined ? `at line ${configLine} of ${x.configFiles.map(rel).join(', ')}` : `in ${x.configFiles.map(rel).join(', ')}`;
+  if (!x.configFiles.length) {
+    const hint = startup ? '' : `; check it on its own: proxylint ${configFile}`;
+    out.push(`proxylint: ${configFile} is not one of the files read with the configuration given${hint}${x.findings.length ? `; what ${rules.join(', ')} report${rules.length === 1 ? 's' : ''} elsewhere:` : ''}`);
+  } else if (!x.findings.length) out.push(rules.length ? `proxylint: none of ${rules.join(', ')} reports anything ${where}` : `proxylint: nothing is reported ${where}`);
   return out;
 }
 
@@ -406,6 +436,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
           place: x.place ? { ...candidateJson(x.place), how: x.place.how, others: (x.place.others ?? []).map(candidateJson) } : null,
           values: x.values.map((v) => ({ ...valueJson(v), ...(v.others ? { others: v.others.map((w) => ({ server: pos(w.server), ...valueJson(w.value) })) } : {}) })),
           findings: x.findings.map((f, k) => ({ ruleId: f.ruleId, message: f.message, ...(x.findingAt?.[k] ?? {}) })),
+          ...(x.configFiles ? { configFiles: x.configFiles } : {}),
         }
       : {}),
   };

@@ -78,6 +78,13 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   for (const note of nginxNotes(x, link)) out.push(`**Note:** ${note}`);
   const backend = fields.socket ? `unix:${fields.socket}` : fields.upstream;
   if (fields.path || backend) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), backend && `backend ${code(backend)}`].filter(Boolean).join(', ')}`);
+  // An httpd line about a configuration file: the file and line it names, and the workspace's copy of that file.
+  if (pattern.inConfig && fields.configFile) {
+    const named = `${fields.configFile}${fields.configLine !== undefined ? `:${fields.configLine}` : ''}`;
+    const copies = (x.configFiles ?? []).map((path) => lineLink({ path, line: fields.configLine ?? 1 }));
+    const read = copies.length ? ` (in the workspace: ${copies.join(', ')})` : x.configFiles ? ' (not one of the files the workspace\'s configurations read)' : '';
+    out.push(`**${pattern.statuses.includes('startup-failure') ? 'Refused at' : 'File'}:** ${code(named)}${read}`);
+  }
   if (x.place) {
     const loc = x.place.location;
     out.push(`**Handled by:** the server block at ${link(x.place.server)} (${x.place.how})${loc ? `, ${locationMarkdown(x.place)}` : ''}`);

@@ -3,7 +3,8 @@ import type { NginxTarget } from '../model/nginx-defaults';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Balancer, ProxyModel } from '../model/apache-proxy';
-import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
+import { virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
+import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place';
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
@@ -29,6 +30,8 @@ export interface CheckedNginx {
 export interface CheckedApache {
   proxy: ProxyModel;
   findings: Finding[];
+  /** Its files: a start-up line names a file and line, placed in them (see apacheConfigPlace). */
+  config?: ApacheConfig;
 }
 
 /** One distinct explanation: the same kind of line at the same place is reported once, with a count. */
@@ -52,6 +55,11 @@ export interface ExplainedEntry {
    * the errors of the line's rules anywhere in the configurations given (the line names no place proxylint can use).
    */
   findingAt?: { path: string; line: number }[];
+  /**
+   * An httpd line about a configuration file (a start-up failure, an .htaccess file), with configurations given: the
+   * files read with them that the line's file is (the same path, or the same last path segments), or none.
+   */
+  configFiles?: string[];
   /**
    * nginx: what the client got for the lines of this entry that are not part of a request of several lines, when the
    * configuration leaves nginx no other server to try after each of them (see loneOutcome) and they all agree.
@@ -123,8 +131,17 @@ export interface ExplainedLog {
  */
 export function clientGot(x: ExplainedEntry): string {
   const status = entryStatus(x);
-  return x.explanation.pattern.statuses.includes('startup-failure') ? `${status} (no request is involved; a reload keeps the configuration that ran before)` : `the client got ${status}`;
+  if (!x.explanation.pattern.statuses.includes('startup-failure')) return `the client got ${status}`;
+  return x.explanation.pattern.server === 'apache' ? `${status} (${HTTPD_RELOAD})` : `${status} (no request is involved; a reload keeps the configuration that ran before)`;
 }
+
+/**
+ * What a refused configuration does to a running httpd. On 2.4.71, `apache2 -k graceful` (what apachectl graceful and
+ * Debian's `systemctl reload apache2` run, after `apache2 -t`) printed these lines and left the running server answering
+ * with its old configuration; a SIGUSR1 sent to the running parent logged them in its error log after "AH00493:
+ * SIGUSR1 received" and the server exited (test/servers/explain-apache-startup.test.ts).
+ */
+const HTTPD_RELOAD = 'no request is involved; apachectl graceful and systemctl reload check the configuration first and leave the running httpd on the one before, but a running httpd sent SIGUSR1 directly reads it, logs these lines and exits';
 
 export function entryStatus(x: ExplainedEntry): string {
   const balancer = x.apache && !x.apache.ambiguous ? !!(x.apache.worker?.balancer ?? x.apache.balancer) : undefined;
@@ -165,7 +182,7 @@ function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
 }
 
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {
-  const lines = joinContinuations(unwrapLogLines(rawLines)).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
+  const lines = joinHttpdStartupLines(joinContinuations(unwrapLogLines(rawLines))).map((l) => ({ ...l, explanation: l.text.trim() === '' ? undefined : explainLogLine(l.text) }));
   // A resolver's own line ("send() failed … while resolving, resolver: 127.0.0.1:53") does not say whether an http or
   // a stream lookup failed: when only stream blocks name that DNS server, it was a stream connection's.
   // A log repeats the same few DNS servers thousands of times: each is looked up in the configurations once.
@@ -240,7 +257,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const placedAt: Placed[] = [];
   lines.forEach((line, index) => {
     // A configuration nginx refused served no request: there is no block to place the line in.
-    if (line.explanation) placedAt[index] = line.explanation.pattern.statuses.includes('startup-failure') ? {} : placeLine(index);
+    // Nor is there one for an httpd line about a configuration file (an .htaccess file): it is placed at that file.
+    if (line.explanation) placedAt[index] = line.explanation.pattern.statuses.includes('startup-failure') || line.explanation.pattern.inConfig ? {} : placeLine(index);
   });
   // A balancer's request tries several members: a line whose backend is both a member and another worker (a
   // ProxyPass of its own, a member of another balancer) belongs to the balancer that a sibling line's member is in.
@@ -365,7 +383,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const request = explanation.pattern.server === 'nginx' ? explanation.fields.method ?? '' : '';
     // Apache: lines of one worker whose values differ (their requests came to different servers) are kept apart.
     const values = apache ? JSON.stringify(apache.place.values.map((v) => [v.name, v.value, v.origin, v.scope?.label])) : '';
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}\0${values}`;
+    // httpd lines about a configuration file are kept apart by the file and line they name.
+    const named = explanation.pattern.inConfig ? `${explanation.fields.configFile ?? ''}:${explanation.fields.configLine ?? ''}` : '';
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}\0${values}\0${named}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);
@@ -384,6 +404,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     }
     const scope = found && (found.place.location ?? found.place.server);
     const startup = explanation.pattern.server === 'nginx' && explanation.pattern.statuses.includes('startup-failure') ? startupFindings(configs, explanation.pattern.rules) : undefined;
+    const inConfig = explanation.pattern.inConfig && apacheConfigs.length ? apacheConfigPlace(apacheConfigs, explanation.fields, explanation.pattern.rules) : undefined;
     const entry: ExplainedEntry = {
       explanation,
       count: 1,
@@ -393,8 +414,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       checked: found?.checked,
       values: found && scope ? valuesWithOthers(found, explanation.directives) : [],
       apache: apache?.place,
-      findings: startup ? startup.map((s) => s.finding) : found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
+      ...(inConfig ? { findingAt: inConfig.findings.map((s) => s.at), configFiles: inConfig.files } : {}),
     };
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.

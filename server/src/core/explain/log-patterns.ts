@@ -23,6 +23,11 @@ export interface LogPattern {
   /** Directives whose values decide it, looked up where the request was handled. */
   directives: string[];
   rules: string[];
+  /**
+   * The line is about a configuration file (httpd's "Syntax error on line N of FILE", an .htaccess file it could not
+   * read), not a backend: it is placed at that file and line (fields.configFile, configLine), not at a worker.
+   */
+  inConfig?: true;
 }
 
 /** The stream module's proxy_timeout close: no error, and no HTTP status (see nginx-stream-idle-timeout). */
@@ -32,6 +37,9 @@ const STREAM_RESET_CLOSED = 'no HTTP status: nginx closed the client connection 
 const STREAM_UDP_REFUSED = 'no HTTP status: an empty datagram came back instead of an answer (the stream access log\'s $status says 200)';
 const STREAM_UDP_UNANSWERED = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 200)';
 const STREAM_UDP_TIMED_OUT = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 502)';
+
+/** An Apache start-up line's status: no request is involved (see clientGot). */
+const HTTPD_REFUSED = 'httpd will not start or reload';
 
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
@@ -1066,6 +1074,231 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: ['ProxyTimeout', 'Timeout'],
     rules: ['proxy-timeout-too-low', 'pooled-connection-outlives-backend-keepalive'],
   },
+  // ---- Apache httpd: a configuration it refused (`apache2 -t`, apachectl configtest, a failed reload or start).
+  // httpd 2.4.71 prints "AH00526: Syntax error on line N of FILE:" and the reason on the next line (explainLog joins
+  // the two); a LoadModule refused while an Include is read gives one line, "apache2: Syntax error on line N of FILE:
+  // …". The words are the ones `apache2 -t` printed (test/servers/explain-apache-startup.test.ts, and the fixtures of
+  // test/unit/explain-apache-startup-lines.test.ts). The .htaccess lines come first: they hold the same reasons.
+  {
+    id: 'apache-htaccess-invalid-command',
+    server: 'apache',
+    match: /\[core:alert\] .*: Invalid command '[^']*', perhaps misspelled or defined by a module not included/,
+    status: '500',
+    statuses: ['500'],
+    meaning:
+      'httpd reads an .htaccess file for each request it applies to, and this one holds a directive httpd does not know: a misspelling, one httpd 2.4 removed (RewriteLog, RewriteLogLevel), or one of a module that is not loaded. Every request under that folder gets 500 until the line is fixed or removed; the server itself runs on, and `apache2 -t` does not read .htaccess files, so it passes.',
+    directives: ['AllowOverride'],
+    rules: ['apache-unknown-directive', 'apache-module-not-loaded', 'trunk-only-directive'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-htaccess-not-allowed',
+    server: 'apache',
+    match: /\[core:alert\] .*: (?:\S+ not allowed here|\S+ cannot occur within htaccess files)/,
+    status: '500',
+    statuses: ['500'],
+    meaning:
+      'the .htaccess file holds a directive httpd takes only in the server configuration (ProxyPass, ProxyTimeout, BalancerMember, a <Proxy> or <VirtualHost> section, Timeout): httpd stops reading the file at that line and answers 500 to every request under the folder. The line names only the first such directive; the server keeps running.',
+    directives: ['AllowOverride'],
+    rules: ['htaccess-directive-not-allowed'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-htaccess-error',
+    server: 'apache',
+    match: /\[core:alert\] .*?\] \/\S*?: \S/,
+    status: '500',
+    statuses: ['500'],
+    meaning:
+      'httpd could not read a line of this .htaccess file (the path the line names): a value its directive does not take, or words after it, such as a "# comment" at the end of the line, which httpd reads as more arguments. Every request under that folder gets 500 until it is fixed; the server keeps running.',
+    directives: ['AllowOverride'],
+    rules: ['invalid-directive-arguments', 'inline-comment-is-argument'],
+    inConfig: true,
+  },
+  {
+    // httpd escapes the bytes it does not know at the start of a name: a UTF-8 BOM (\xef\xbb\xbf) or UTF-16 (\xff\xfe).
+    id: 'apache-startup-file-encoding',
+    server: 'apache',
+    match: /Invalid command '\\x(?:ef\\xbb\\xbf|ff\\xfe|fe\\xff)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the file does not start with plain text: it begins with a UTF-8 byte order mark (\\xef\\xbb\\xbf, which some Windows editors write) or is saved as UTF-16 (\\xff\\xfe), and httpd reads those bytes as part of the first directive\'s name. Save the file as UTF-8 without a BOM.',
+    directives: [],
+    rules: ['utf8-bom-at-file-start', 'utf16-encoded-file'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-include',
+    server: 'apache',
+    match: /Could not open configuration file \S+: |Include\/IncludeOptional: (?:Could not open directory|No matches for the wildcard)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'an Include names a file that does not exist (or cannot be read), a folder that does not exist, or a wildcard that matches nothing. A relative path is taken from ServerRoot, not from the folder of the file that holds the Include; IncludeOptional accepts a path that matches nothing.',
+    directives: [],
+    rules: ['include-not-found', 'include-unreadable'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-include-cycle',
+    server: 'apache',
+    // httpd cuts the message at 8 KiB (2.4.71: 8,191 bytes), before the reason unless the paths are short: the same
+    // place named again and again is the sign.
+    match: /Exceeded maximum include depth of \d+|(Syntax error on line \d+ of [^:]+: )\1\1\1/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the Include lines lead back to a file already being read (a file that includes itself, or a wildcard that matches the file holding it), so httpd gives up after 128 levels ("Exceeded maximum include depth"). The line names the place once per level, and httpd cuts it at 8 KiB, often before the reason.',
+    directives: [],
+    rules: ['include-cycle'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-section',
+    server: 'apache',
+    match: /<\w+> was not closed\.|Expected <\/\w+> but saw <\/\w+>|<\w+> directive missing closing '>'|<\/\w+> without matching <\w+> section/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the sections do not nest: one is opened and never closed, closed by the tag of another (an inner <Location> left open before </VirtualHost>), or its opening line lacks the ">" at its end.',
+    directives: [],
+    rules: ['syntax-error'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-invalid-command',
+    server: 'apache',
+    match: /Invalid command '[^']*', perhaps misspelled or defined by a module not included/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'httpd does not know the directive on that line: a misspelling (ProxyTimout), one httpd 2.4 removed (RewriteLog, SSLMutex), one only httpd\'s development trunk has (ProxyWebsocketIdleTimeout), or one of a module that is not loaded where the line stands (SSLProxyEngine without mod_ssl, RequestHeader without mod_headers).',
+    directives: [],
+    rules: ['apache-unknown-directive', 'apache-module-not-loaded', 'trunk-only-directive'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-module-built-in',
+    server: 'apache',
+    match: /module \w+ is built-in and can't be loaded/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'a LoadModule names a module compiled into this httpd (so_module, version_module, logio_module on Debian): httpd refuses to load it a second time, whatever file the line gives. `apache2 -l` lists the built-in modules; drop the line.',
+    directives: [],
+    rules: ['loadmodule-built-in'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-not-allowed-in-section',
+    server: 'apache',
+    match: / (?:not allowed in <[^>]*> context|cannot occur within <[^>]*> section)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive stands in a section where httpd does not take it: a server-wide setting (ProxyTimeout, Timeout, KeepAliveTimeout, SSLProxyEngine, ProxyRequests) inside <Location>, <Proxy> or <If>, or ProxyPass inside <Directory> or <Files>. Move it to the virtual host or the server level.',
+    directives: [],
+    rules: ['directive-not-allowed-in-section'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-proxyset-not-found',
+    server: 'apache',
+    match: /ProxySet can not find '[^']*' (?:Worker|Balancer)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'ProxySet names a backend URL or balancer that no earlier line defines: httpd looks it up when it reads the ProxySet line, so the ProxyPass or <Proxy balancer://…> that defines it must come first, in the same virtual host or the main server, with the URL written the same way (the path and the trailing "/" count).',
+    directives: [],
+    rules: ['proxyset-target-not-found'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-balancer-member',
+    server: 'apache',
+    match: /BalancerMember (?:must define balancer name when outside <Proxy > section|Bad syntax for a balancer name|must define remote proxy server)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'a BalancerMember is not inside a <Proxy "balancer://name"> section and does not name its balancer itself (BalancerMember balancer://name http://…), or it stands in a <Proxy> section for something that is not a balancer.',
+    directives: [],
+    rules: ['balancer-member-outside-balancer'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-proxypass-path',
+    server: 'apache',
+    match: /(?:ProxyPass\|ProxyPassMatch|ProxyPassReverse) (?:needs a path when not defined in a location|can not have a path when defined in a location)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'ProxyPass (or ProxyPassReverse) has the wrong number of words for where it stands: outside <Location> it takes a path and then the URL, inside <Location> only the URL (the location is the path).',
+    directives: [],
+    rules: ['proxypass-missing-argument', 'proxypass-path-in-location'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-backend-url',
+    server: 'apache',
+    match: /(?:ProxyPass(?:\|ProxyPassMatch)?|BalancerMember|ProxySet) (?:URL must be absolute!|Unable to parse URL|uses an invalid "unix:" URL)|<Proxy> arguments are not supported for non url/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the backend URL cannot be read: no scheme (127.0.0.1:8080/ or localhost:8081 instead of http://…), no host (http:///app), a unix: socket without the "|http://…" part after it, or a ProxySet in a <Proxy> section whose argument is no URL (*, a path, a regex). Inside <Location>, a ProxyPass with a path as well reads the path as the URL.',
+    directives: [],
+    rules: ['invalid-backend-url', 'unix-socket-target-syntax', 'proxyset-target-invalid', 'proxypass-path-in-location'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-worker-parameter',
+    server: 'apache',
+    match: /(?:ProxyPass|BalancerMember|ProxySet:?) unknown (?:Worker|Balancer)(?: hcheck)? parameter|Invalid ProxySet parameter|(?:ProxyPass|BalancerMember|ProxySet:) \w+(?: timeout)? (?:must be|has wrong format)/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'a key=value parameter of the worker or balancer is unknown where it stands or has a value httpd does not take: a balancer parameter on a member (stickysession= on BalancerMember) or the other way round, a health-check parameter (hcmethod=, hcinterval=) without mod_proxy_hcheck loaded, a timeout below one second, a loadfactor outside 1-100.',
+    directives: [],
+    rules: ['invalid-worker-parameter', 'hcheck-params-without-module'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-parameter-form',
+    server: 'apache',
+    match: /Invalid ProxyPass\|ProxyPassMatch parameter\. Parameter must be in the form 'key=value'/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'after the path and URL, ProxyPass takes only key=value parameters, and this line has another word there: a "# comment" at the end of the line (httpd has no end-of-line comments), a path written inside <Location>, or a parameter without its "=".',
+    directives: [],
+    rules: ['inline-comment-is-argument', 'proxypass-path-in-location', 'invalid-worker-parameter'],
+    inConfig: true,
+  },
+  {
+    id: 'apache-startup-arguments',
+    server: 'apache',
+    match: / takes [\w ,]+ arguments?, | requires at least one argument| must be On or Off| must be one of:| first parameter must be one of| requires a non-negative integer|: unknown option '|: bad flag delimiters|Argument for '[^']*' must be/,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'the directive has more or fewer words than it takes, or a value it does not accept (On or Off, one of a list, a number): often a "# comment" at the end of the line, which httpd reads as more arguments, or a value from another directive\'s syntax.',
+    directives: [],
+    rules: ['invalid-directive-arguments', 'inline-comment-is-argument', 'proxypass-missing-argument'],
+    inConfig: true,
+  },
+  {
+    // The place without a reason this table knows (or without the next line, which gives it).
+    id: 'apache-startup-syntax-error',
+    server: 'apache',
+    match: /Syntax error on line \d+ of /,
+    status: HTTPD_REFUSED,
+    statuses: ['startup-failure'],
+    meaning:
+      'httpd stopped reading its configuration at that file and line; the words after it (the next line of `apache2 -t` or of the journal) say why. httpd reports only the first line it refuses: fix it and run `apache2 -t` again.',
+    directives: [],
+    rules: [],
+    inConfig: true,
+  },
 ];
 
 /**
@@ -1139,6 +1372,13 @@ export interface LogFields {
    * Host header or the connection, not the backend's).
    */
   serverPort?: string;
+  /**
+   * Apache: the configuration file a start-up line names (the innermost of httpd's nested "Syntax error on line N of
+   * FILE:"), or the .htaccess file a request's `[core:alert]` line names; as the server wrote the path.
+   */
+  configFile?: string;
+  /** Apache: the line of configFile, as httpd counts it (a directive continued with a backslash: its last line). */
+  configLine?: number;
 }
 
 export interface LogExplanation {
@@ -1267,6 +1507,15 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   // documented "% ,\ referer\ %{Referer}i" writes ", referer <url>"): not part of the path or backend before it
   // (on 2.4.71: "… from remote server 127.0.0.1:42987, referer: https://shop.example/cart?x=1").
   line = line.replace(/(AH\d{5}:.*?), referer:? \S*/, '$1');
+  // "apache2: Syntax error on line 5 of /etc/apache2/apache2.conf: Syntax error on line 1 of …/x.load: …" (a
+  // LoadModule refused while the Include is read): the last place named is where the refused line is.
+  const refused = [...line.matchAll(/Syntax error on line (\d+) of (.+?):(?= |$)/g)].pop();
+  if (refused) {
+    fields.configFile = refused[2];
+    fields.configLine = Number(refused[1]);
+  }
+  const htaccess = /\[core:alert\] .*?\] (\/\S*?): /.exec(line)?.[1];
+  if (htaccess && !refused) fields.configFile = htaccess;
   fields.client = /\[client ([^\]]+)\]/.exec(line)?.[1];
   fields.path = / returned by (\/\S*)/.exec(line)?.[1] ?? /for the URL (\/\S*)/.exec(line)?.[1];
   // The lines that name the backend: AH01102, AH00957, AH01114, AH01084/AH01097, AH00959, AH00940, AH00941, and the

@@ -23,7 +23,11 @@ const COMPOSE = /^([A-Za-z0-9][\w.-]*)\s*\| ?(.*)$/;
 const KUBECTL_PREFIX = /^\[(pod\/[^\]\s]+)\] (.*)$/;
 // What is left must start like a log line (nginx's date, httpd's "[", another wrapper), so that a message that
 // happens to hold a "|" is not cut.
-const LOOKS_LIKE_LOG = new RegExp(`^(?:\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d |\\[|\\{|${RFC3339} )`);
+// httpd's start-up lines, which journald records from apachectl when `systemctl reload apache2` fails, start with
+// "AH00526: Syntax error on line …" or "apache2: Syntax error on line …".
+const LOOKS_LIKE_LOG = new RegExp(`^(?:\\d{4}/\\d\\d/\\d\\d \\d\\d:\\d\\d:\\d\\d |\\[|\\{|${RFC3339} |(?:AH\\d{5}: |[\\w.-]+: )?Syntax error on line \\d+ of )`);
+/** httpd's start-up line that leaves the reason to the next line ("AH00526: Syntax error on line 14 of /x/app.conf:"). */
+export const HTTPD_STARTUP_HEAD = /Syntax error on line \d+ of .+:\s*$/;
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 // RFC 3164's time, "Nov 22 13:40:01" ("Nov  2" before the 10th), with the fraction journalctl -o short-precise adds.
 const BSD_TIME = String.raw`(?:${MONTHS.join('|')}) [ \d]\d \d\d:\d\d:\d\d(?:\.\d+)?`;
@@ -49,15 +53,24 @@ const SGR = /\x1b\[[\d;]*m/g;
  * at 2 KiB and httpd at 8 KiB, so parts are not joined: each is read as a line of its own.
  */
 export function unwrapLogLines(lines: readonly string[]): UnwrappedLine[] {
-  return lines.map(unwrapOne);
+  const out = lines.map((l) => unwrapOne(l));
+  // The reason httpd prints after "Syntax error on line N of FILE:" starts like no log line ("Invalid command …"):
+  // after such a line read inside a wrapper, it is read inside the same kind of wrapper.
+  for (let i = 1; i < out.length; i++) {
+    if (out[i - 1].text !== lines[i - 1] && HTTPD_STARTUP_HEAD.test(out[i - 1].text) && out[i].text === lines[i]) out[i] = unwrapOne(lines[i], true);
+  }
+  return out;
 }
 
-function unwrapOne(raw: string): UnwrappedLine {
+/** `anyMessage`: the first wrapper found is taken off whatever the line inside looks like. */
+function unwrapOne(raw: string, anyMessage = false): UnwrappedLine {
   let text = raw.includes('\x1b[') ? raw.replace(SGR, '') : raw;
   let source: string | undefined;
   let time: number | undefined;
   const done = (line: string): UnwrappedLine => ({ text: line, ...(source ? { source } : {}), ...(time !== undefined ? { time } : {}) });
   // A few rounds: `docker compose logs -t` is a service name, then a time, then the line.
+  let lenient = anyMessage;
+  const looksLikeLog = (line: string) => lenient || LOOKS_LIKE_LOG.test(line);
   for (let round = 0; round < 4; round++) {
     const trimmed = text.trimStart();
     if (trimmed.startsWith('{')) {
@@ -69,8 +82,9 @@ function unwrapOne(raw: string): UnwrappedLine {
     const syslog = DATAGRAM.exec(trimmed) ?? SYSLOG_FILE.exec(trimmed);
     // journald reads "<PRI>time tag: …" as libc sends it: nginx's host before its tag is taken for the message,
     // and journalctl prints "Nov 22 13:40:01 host nginx[1234]: host nginx: 2026/11/22 …" (systemd 252).
-    const message = syslog ? (LOOKS_LIKE_LOG.test(syslog[3]) ? syslog[3] : HOST_TAG.exec(syslog[3])?.[1]) : undefined;
-    if (syslog && message !== undefined && LOOKS_LIKE_LOG.test(message)) {
+    const message = syslog ? (looksLikeLog(syslog[3]) ? syslog[3] : HOST_TAG.exec(syslog[3])?.[1]) : undefined;
+    if (syslog && message !== undefined && looksLikeLog(message)) {
+      lenient = false;
       time = syslogTime(syslog[1]);
       if (syslog[2]) source = source ? `${source}/${syslog[2]}` : syslog[2];
       text = message;
@@ -78,7 +92,8 @@ function unwrapOne(raw: string): UnwrappedLine {
     }
     const m = KUBECTL_PREFIX.exec(trimmed) ?? COMPOSE.exec(trimmed) ?? TIME_PREFIX.exec(trimmed);
     const rest = m ? m[m.length - 1] : undefined;
-    if (!m || rest === undefined || !LOOKS_LIKE_LOG.test(rest)) break;
+    if (!m || rest === undefined || !looksLikeLog(rest)) break;
+    lenient = false;
     if (m.length === 3) source = source ? `${source}/${m[1]}` : m[1];
     text = rest;
   }
