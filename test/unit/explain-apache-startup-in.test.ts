@@ -34,6 +34,13 @@ test('explain: the two lines of AH00526 without --in say what happened and where
   assert.doesNotMatch(r.stdout, /lines? explained/, 'two lines that are one are not counted as a log');
 });
 
+test('explain: one argument holding both lines, as "$(apache2ctl configtest 2>&1)" passes them, is read as the two lines', () => {
+  const r = runCli(['explain', `${HEAD(14)}\n${INVALID}`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^AH00526: Syntax error on line 14 of \/etc\/apache2\/sites-enabled\/app\.conf: Invalid command 'ProxyTimout'/);
+  assert.match(r.stdout, /Refused at: \/etc\/apache2\/sites-enabled\/app\.conf:14/);
+});
+
 test('explain --in: the finding at the file and line httpd names, in the copy of its file given (matched by its last path segments)', () => {
   withTree((dir, conf) => {
     const r = runCli(['explain', HEAD(3), INVALID, '--in', conf], { cwd: dir });

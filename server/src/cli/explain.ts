@@ -110,7 +110,9 @@ export function runExplain(argv: string[], io: CliIo): number {
     io.stderr(`proxylint explain: ${args}\n`);
     return 2;
   }
-  let lines = [...args.lines];
+  // An argument may hold several lines, as `proxylint explain "$(apache2ctl configtest 2>&1)"` passes httpd's two-line
+  // start-up error: each is a line of its own, as in a log, so that the two are read together.
+  let lines = args.lines.flatMap((l) => l.split(/\r?\n/));
   if (args.log) {
     const r = args.log === '-' ? io.readStdin() : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log));
     // `grep … | proxylint explain --log -` with no match: no line to explain, the same answer as a log of other lines.
