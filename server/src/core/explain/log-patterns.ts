@@ -300,9 +300,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent (?:invalid header|invalid status|duplicate header line)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port) or a broken application response.',
+    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port, uwsgi_pass or scgi_pass to an HTTP/2-only port) or a broken application response.',
     directives: [],
-    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
   {
     // The chunk parser runs on the body, after the response header was accepted: too late for 502 or another server.
@@ -384,9 +384,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::(?:wrong version number|packet length too long)\) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'nginx speaks TLS (https://, grpcs://) to a port that answers in plain HTTP.',
+    meaning: 'nginx speaks TLS (https://, grpcs://, suwsgi://) to a port that answers in plain HTTP.',
     directives: [],
-    rules: ['scheme-port-mismatch'],
+    rules: ['scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
+  },
+  {
+    // nginx 1.22.1, grpc_pass grpcs:// to an nginx listen with ssl and without http2 (logged at crit):
+    // test/servers/wrong-protocol-to-local-listener.test.ts.
+    id: 'nginx-tls-no-alpn',
+    server: 'nginx',
+    match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::tlsv1 alert no application protocol[^)]*\) while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend refused the TLS handshake because it speaks none of the protocols nginx offered in ALPN: grpcs:// offers only HTTP/2 ("h2"), and the backend serves HTTP/1.x only over TLS (an nginx listen with ssl and without http2, or a web server where the gRPC server was meant).',
+    directives: [],
+    rules: ['wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-tls-handshake',
@@ -408,9 +420,22 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent unsupported FastCGI protocol version: \d+ while reading response header from upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way.',
+    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way. 0 is an HTTP/2-only server (an nginx listen with http2 and without ssl, before nginx 1.25.1).',
     directives: [],
-    rules: [],
+    // Catches it when the HTTP server is this same nginx (a listen line of the configuration).
+    rules: ['wrong-protocol-to-local-listener'],
+  },
+  {
+    // nginx 1.22.1: memcached_pass to an HTTP server (test/servers/wrong-protocol-to-local-listener.test.ts) or a
+    // memcached that refuses the key (test/servers/nginx-memcached.test.ts, "CLIENT_ERROR bad command line format").
+    id: 'nginx-memcached-invalid-response',
+    server: 'nginx',
+    match: /memcached sent invalid response: /,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the first line of the answer is neither "VALUE …" nor "END": "HTTP/1.1 400 Bad Request" means memcached_pass points at an HTTP server, "CLIENT_ERROR …" that memcached refused the key ($memcached_key longer than 250 bytes, or with spaces or control characters).',
+    directives: ['memcached_pass'],
+    rules: ['wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-fastcgi-script-unknown',
@@ -595,7 +620,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'the backend behind grpc_pass does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame header and found a length no frame may have. 4740180 is the text "HTT": an HTTP/1.x server answered (a plain web server or an application port that is not the gRPC one, or a gRPC server that needs h2 but was given TLS-less HTTP/1). Another number is another protocol on that port, for example TLS, which grpcs:// expects.',
     directives: [],
-    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
   {
     // The gRPC backend reset the request's HTTP/2 stream (RST_STREAM) before any response header; nginx 1.22.1 logs
