@@ -258,6 +258,8 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     const binary = runCli(['explain', '--log', join(tree.dir, 'bin.log')], { cwd: tree.dir });
     assert.equal(binary.code, 2);
     assert.doesNotMatch(binary.stderr, /configuration/);
+    // nginx at level info logs junk request lines with their NUL bytes: the answer says how to give the error lines.
+    assert.match(binary.stderr, /give its error lines instead:\n {2}grep -a -E '\\\[\(error\|crit\|alert\|emerg\)\\\]' \S*bin\.log \| proxylint explain --log -\n$/);
     assert.equal(runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '' }).code, 1);
     // Nor is a pipe of blank lines: the white-space-only standard input the lint command refuses is no line here.
     const blank = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '  \n\n' });

@@ -16,6 +16,7 @@ import { defaultSettings, readProjectConfig, type Settings } from '../core/setti
 import { parseVersion } from '../core/model/version';
 import { classify } from './classify';
 import type { CliIo } from './io';
+import { BINARY_FILE_MESSAGE } from '../core/host';
 
 export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] [--format text|json] [<log line>...]
        proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] --log <error.log|->
@@ -111,6 +112,12 @@ export function runExplain(argv: string[], io: CliIo): number {
     if (!r.ok && !emptyStdin) {
       // The readers speak of configurations; here it is a log.
       io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message.replace(', not a configuration', '')}\n`);
+      // nginx writes a bad request line as the client sent it, NUL bytes and all, at level info ("client sent invalid
+      // method"): FastCGI or TLS sent to one of its HTTP ports does that (nginx 1.22.1,
+      // test/servers/wrong-protocol-to-local-listener.test.ts). The failure lines themselves are text.
+      if (r.message.startsWith(BINARY_FILE_MESSAGE.slice(0, 20)) && args.log !== '-') {
+        io.stderr(`An error log at level info or debug holds the bytes of malformed requests as they came; give its error lines instead:\n  grep -a -E '\\[(error|crit|alert|emerg)\\]' ${args.log} | proxylint explain --log -\n`);
+      }
       return 2;
     }
     // concat, not push(...): a log has more lines than a call can take arguments.
