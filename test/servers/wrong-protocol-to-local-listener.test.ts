@@ -1,6 +1,6 @@
 // wrong-protocol-to-local-listener on a real nginx (Debian 1.22.1): every kind of pass the rule judges, sent to this
 // same nginx's own listeners (plain HTTP, HTTP/2 without TLS, TLS, TLS with HTTP/2, a UNIX socket, a stream listener
-// with TLS). For each, the status the client got and the error-log line must be the ones the finding's message
+// with TLS, listeners with proxy_protocol). For each, the status the client got and the error-log line must be the ones the finding's message
 // quotes; the passes that work (grpc to an HTTP/2 listener, grpcs to TLS with HTTP/2) must get 200 and no finding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,6 +42,12 @@ const CASES: Case[] = [
   { path: '/grpcs', pass: 'grpc_pass grpcs://127.0.0.1:18801', status: 502, log: /\[error\] .*wrong version number\) while SSL handshaking to upstream/, says: /wrong version number/ },
   { path: '/grpcs-no-h2', pass: 'grpc_pass grpcs://127.0.0.1:18803', status: 502, log: /\[crit\] .*SSL_do_handshake\(\) failed \(SSL: error:0A000460:SSL routines::tlsv1 alert no application protocol:SSL alert number 120\) while SSL handshaking to upstream/, says: /no application protocol.*logged at crit/ },
   { path: '/stream-tls', pass: 'fastcgi_pass 127.0.0.1:18805', status: 502, log: /\[error\] .*upstream prematurely closed connection while reading response header from upstream/, says: /upstream prematurely closed connection/ },
+  // A listener with proxy_protocol (18808: on one of its two listen lines) closes on whatever comes without the header.
+  { path: '/pp-fcgi', pass: 'fastcgi_pass 127.0.0.1:18806', status: 502, log: /\[error\] .*upstream prematurely closed connection while reading response header from upstream/, says: /proxy_protocol.*upstream prematurely closed connection/ },
+  { path: '/pp-uwsgi', pass: 'uwsgi_pass 127.0.0.1:18806', status: 502, log: /\[error\] .*upstream prematurely closed connection while reading response header/, says: /broken header/ },
+  { path: '/pp-proxy', pass: 'proxy_pass http://127.0.0.1:18806', status: 502, log: /\[error\] .*upstream prematurely closed connection while reading response header/, says: /speaks HTTP, but .*proxy_protocol/ },
+  { path: '/pp-merged', pass: 'proxy_set_header Host a; proxy_pass http://127.0.0.1:18808', status: 502, log: /\[error\] .*upstream prematurely closed connection while reading response header/, says: /proxy_protocol/ },
+  { path: '/pp-grpcs', pass: 'grpc_pass grpcs://127.0.0.1:18807', status: 502, log: /\[error\] .*peer closed connection in SSL handshake \(104: Connection reset by peer\) while SSL handshaking to upstream/, says: /peer closed connection in SSL handshake/ },
   // What works, and is not flagged.
   { path: '/grpc-h2', pass: 'grpc_pass 127.0.0.1:18802', status: 200 },
   { path: '/grpcs-h2', pass: 'grpc_pass grpcs://127.0.0.1:18804', status: 200 },
@@ -79,6 +85,23 @@ http {
     server {
         listen 127.0.0.1:18804 ssl http2;
         ${tls} location / { return 200 "tls h2\\n"; }
+    }
+    server {
+        listen 127.0.0.1:18806 proxy_protocol;
+        location / { return 200 "pp\\n"; }
+    }
+    server {
+        listen 127.0.0.1:18807 ssl http2 proxy_protocol;
+        ${tls} location / { return 200 "pp tls h2\\n"; }
+    }
+    server {
+        listen 127.0.0.1:18808;
+        server_name a;
+        location / { return 200 "a\\n"; }
+    }
+    server {
+        listen 127.0.0.1:18808 proxy_protocol;
+        server_name b;
     }
     server {
         listen 127.0.0.1:18800;
@@ -128,10 +151,10 @@ ${CASES.map((c) => `        location ${c.path} { ${c.path.startsWith('/mc') ? 's
       assert.equal(log.split('\n').filter((l) => l.includes(`"GET ${path} HTTP/1.1"`) && l.includes('unsupported FastCGI protocol version: 72')).length, tries, `${path}:\n${log}`);
     }
 
-    // explain reads the failure lines of the run as 502. Given as arguments: at level info this log holds the junk
-    // request lines nginx's own listener received, NUL bytes included, and `--log` refuses a file with NUL bytes.
-    const failures = nginx.errorLog().split('\n').filter((l) => /\[(error|crit)\]/.test(l));
-    const out = runCli(['explain', '--format', 'json', ...failures]);
+    // explain reads the run's log as 502s, though the log holds NUL bytes: nginx wrote the junk request lines its own
+    // listeners got as they came ("client sent invalid method" at info, "broken header" at error).
+    assert.ok(nginx.errorLog().includes('\0'), 'the log has NUL bytes');
+    const out = runCli(['explain', '--log', setup.errorLogPath, '--format', 'json']);
     assert.equal(out.code, 0, out.stderr);
     const j = JSON.parse(out.stdout) as { explained: { id: string; status: string; rules: string[]; fields: { path?: string } }[] };
     for (const id of ['nginx-fastcgi-not-fastcgi', 'nginx-memcached-invalid-response', 'nginx-tls-no-alpn', 'nginx-grpc-frame-too-large']) {

@@ -16,7 +16,6 @@ import { defaultSettings, readProjectConfig, type Settings } from '../core/setti
 import { parseVersion } from '../core/model/version';
 import { classify } from './classify';
 import type { CliIo } from './io';
-import { BINARY_FILE_MESSAGE } from '../core/host';
 
 export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] [--format text|json] [<log line>...]
        proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] --log <error.log|->
@@ -106,18 +105,20 @@ export function runExplain(argv: string[], io: CliIo): number {
   }
   let lines = [...args.lines];
   if (args.log) {
-    const r = args.log === '-' ? io.readStdin() : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log));
+    // NUL bytes do not make an error log binary: nginx writes a malformed request line as the client sent it ("client
+    // sent invalid method" at info, "broken header: … while reading PROXY protocol" at error), and FastCGI or TLS sent
+    // to one of its own HTTP ports is such a request (nginx 1.22.1, test/servers/wrong-protocol-to-local-listener.test.ts).
+    const r = args.log === '-' ? io.readStdin({ log: true }) : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log), { log: true });
     // `grep … | proxylint explain --log -` with no match: no line to explain, the same answer as a log of other lines.
     const emptyStdin = !r.ok && args.log === '-' && 'empty' in r && r.empty === true;
     if (!r.ok && !emptyStdin) {
       // The readers speak of configurations; here it is a log.
       io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message.replace(', not a configuration', '')}\n`);
-      // nginx writes a bad request line as the client sent it, NUL bytes and all, at level info ("client sent invalid
-      // method"): FastCGI or TLS sent to one of its HTTP ports does that (nginx 1.22.1,
-      // test/servers/wrong-protocol-to-local-listener.test.ts). The failure lines themselves are text.
-      if (r.message.startsWith(BINARY_FILE_MESSAGE.slice(0, 20)) && args.log !== '-') {
-        io.stderr(`An error log at level info or debug holds the bytes of malformed requests as they came; give its error lines instead:\n  grep -a -E '\\[(error|crit|alert|emerg)\\]' ${args.log} | proxylint explain --log -\n`);
-      }
+      return 2;
+    }
+    // A compressed log (a rotated error.log.2.gz) would read as one line of noise: say what it is instead.
+    if (r.ok && r.text.startsWith('\x1f\x8b')) {
+      io.stderr(`proxylint explain: ${args.log === '-' ? 'standard input' : args.log} is gzip-compressed: give it uncompressed (zcat ${args.log === '-' ? 'FILE' : args.log} | proxylint explain --log -)\n`);
       return 2;
     }
     // concat, not push(...): a log has more lines than a call can take arguments.

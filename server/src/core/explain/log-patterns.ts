@@ -217,9 +217,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream prematurely closed connection while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), or a reused keep-alive connection was closed by the backend at the same moment.',
+    meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), a reused keep-alive connection was closed by the backend at the same moment, or the backend wanted something else first (a PROXY protocol header, a TLS handshake: nginx\'s own listen with proxy_protocol or ssl logs "broken header" or a failed handshake at the same moment).',
     directives: ['{f}_read_timeout', '{f}_next_upstream'],
-    rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry'],
+    rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry', 'wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-premature-close-body',
@@ -409,9 +409,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /(?:SSL_do_handshake\(\) failed .*|peer closed connection in SSL handshake(?: \(\d+: [^)]*\))?) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), or a backend that needs SNI.',
+    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), a backend that needs SNI, or one that wanted a PROXY protocol header first (an nginx listen with proxy_protocol).',
     directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
-    rules: ['tls-upstream-without-sni', 'tls-certificate-without-key'],
+    rules: ['tls-upstream-without-sni', 'tls-certificate-without-key', 'wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-fastcgi-not-fastcgi',

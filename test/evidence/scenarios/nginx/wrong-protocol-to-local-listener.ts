@@ -40,4 +40,17 @@ export default [
     request: { path: '/app/' },
     fix: false,
   }),
+  defineScenario({
+    rule: 'wrong-protocol-to-local-listener',
+    server: 'nginx',
+    variant: 'proxy_pass to its own proxy_protocol listener',
+    claim: {
+      status: 502,
+      log: 'upstream prematurely closed connection while reading response header from upstream',
+      doc: ['502', 'upstream prematurely closed connection while reading response header from upstream', 'while reading PROXY protocol'],
+    },
+    config: { fromDoc: { index: 2, replace: [['127.0.0.1:8081', 'unix:{{dir}}/pp.sock']] } },
+    request: { path: '/internal/' },
+    fix: false,
+  }),
 ];

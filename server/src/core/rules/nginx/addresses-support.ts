@@ -176,6 +176,11 @@ export interface LocalListen {
   module: 'http' | 'stream';
   /** http: some server on this socket has the `http2` listen parameter or `http2 on;` (1.25.1) in force. */
   http2: boolean;
+  /**
+   * http: some listen line of this socket has `proxy_protocol`, so every connection must start with a PROXY protocol
+   * header (nginx 1.22.1 merges it like ssl: a server on the same address without it still demanded one).
+   */
+  proxyProtocol: boolean;
 }
 
 /** The listeners of a configuration: TCP ones by port, then host; UNIX sockets by path. */
@@ -212,7 +217,7 @@ function http2On(node: ConfigNode, http2OfBlock: Map<ConfigNode, ConfigNode | un
   return false;
 }
 
-/** Records a listen line; lines of one socket merge their options, as nginx does (ssl and http2 on one apply to all). */
+/** Records a listen line; lines of one socket merge their options, as nginx does (ssl, http2 and proxy_protocol on one apply to all). */
 function addListen(into: Map<string, LocalListen>, key: string, l: LocalListen): void {
   const known = into.get(key);
   if (!known) {
@@ -220,8 +225,9 @@ function addListen(into: Map<string, LocalListen>, key: string, l: LocalListen):
     return;
   }
   // The TLS line is the one findings about TLS quote.
-  if (l.tls && !known.tls) into.set(key, { ...l, http2: l.http2 || known.http2 });
-  else if (l.http2 && !known.http2) known.http2 = true;
+  const merged = { http2: l.http2 || known.http2, proxyProtocol: l.proxyProtocol || known.proxyProtocol };
+  if (l.tls && !known.tls) into.set(key, { ...l, ...merged });
+  else Object.assign(known, merged);
 }
 
 /**
@@ -249,10 +255,11 @@ function buildLocalListens(ctx: NginxRuleContext): LocalListens {
     // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
     const tls = args.includes('ssl') || sslOn(node, sslOfBlock) ? true : module === 'stream' ? undefined : false;
     const http2 = module === 'http' && (args.includes('http2') || http2On(node, http2OfBlock));
+    const proxyProtocol = module === 'http' && args.includes('proxy_protocol');
     if (addr.startsWith('unix:')) {
       // The path as written (case kept): unix:/run/a.sock is a file name.
       const path = node.directive.args[0].value.slice(5);
-      if (path) addListen(byPath, path, { node, port: 0, tls, module, http2 });
+      if (path) addListen(byPath, path, { node, port: 0, tls, module, http2, proxyProtocol });
       continue;
     }
     let host = WILDCARD_V4, portText = '80';
@@ -274,7 +281,7 @@ function buildLocalListens(ctx: NginxRuleContext): LocalListens {
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
     let hosts = byPort.get(port);
     if (!hosts) byPort.set(port, (hosts = new Map()));
-    addListen(hosts, host, { node, port, tls, module, http2 });
+    addListen(hosts, host, { node, port, tls, module, http2, proxyProtocol });
   }
   return { byPort, byPath };
 }

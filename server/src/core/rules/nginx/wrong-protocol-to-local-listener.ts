@@ -23,13 +23,16 @@ import { wholeConfiguration } from './whole-config';
  * - any of them without TLS to a stream listener with ssl: the handshake fails, 502 "upstream prematurely closed
  *   connection while reading response header from upstream". A stream listener without ssl relays bytes to whatever
  *   it proxies to (php-fpm, say), so it says nothing.
- * proxy_pass is scheme-port-mismatch's (https:// to a local listener without ssl, http:// to one with it).
+ * - any pass, proxy_pass included, to a listener with proxy_protocol (on any listen line of that address): the
+ *   listener logs "broken header: … while reading PROXY protocol" and closes, 502 "upstream prematurely closed
+ *   connection while reading response header from upstream" (with TLS: "peer closed connection in SSL handshake").
+ * Otherwise proxy_pass is scheme-port-mismatch's (https:// to a local listener without ssl, http:// to one with it).
  * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 
-type Kind = 'fastcgi' | 'uwsgi' | 'scgi' | 'memcached' | 'grpc';
+type Kind = 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'memcached' | 'grpc';
 
-const PROTOCOL: Record<Kind, string> = { fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', memcached: 'memcached', grpc: 'gRPC (HTTP/2)' };
+const PROTOCOL: Record<Kind, string> = { proxy: 'HTTP', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', memcached: 'memcached', grpc: 'gRPC (HTTP/2)' };
 
 const WRONG_VERSION = '"SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream"';
 
@@ -50,8 +53,27 @@ function either(only: boolean | undefined, http1: string, http2: string): string
   return `${http1}; before nginx 1.25.1, where a listener with http2 and without ssl speaks only HTTP/2, ${http2}`;
 }
 
+interface Effect {
+  text: string;
+  /** The outcome hangs on ssl or http2, which a listen line of the same socket in a file not in sight could add. */
+  onOptions: boolean;
+}
+
 /** What goes wrong when `kind` (over TLS when `tls`) reaches `l`, or undefined when it works or cannot be told. */
-function effect(ctx: NginxRuleContext, kind: Kind, tls: boolean, l: LocalListen): string | undefined {
+function effect(ctx: NginxRuleContext, kind: Kind, tls: boolean, l: LocalListen): Effect | undefined {
+  // The PROXY protocol header comes before anything else, and http's passes never send one.
+  if (l.module === 'http' && l.proxyProtocol) {
+    // proxy_pass with the wrong scheme for the listener is scheme-port-mismatch's.
+    if (kind === 'proxy' && tls !== l.tls) return undefined;
+    const closed = tls ? '"peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream"' : '"upstream prematurely closed connection while reading response header from upstream"';
+    return { text: `the listener has proxy_protocol, so it wants a PROXY protocol header first, which nginx's passes do not send: it logs "broken header: … while reading PROXY protocol" and closes the connection, and clients get 502 (${closed})`, onOptions: false };
+  }
+  if (kind === 'proxy') return undefined;
+  const text = plainEffect(ctx, kind, tls, l);
+  return text === undefined ? undefined : { text, onOptions: kind === 'grpc' || tls || l.module === 'stream' };
+}
+
+function plainEffect(ctx: NginxRuleContext, kind: Exclude<Kind, 'proxy'>, tls: boolean, l: LocalListen): string | undefined {
   if (l.module === 'stream') {
     // Without ssl the stream listener relays bytes, and with ssl it takes TLS off and relays the rest.
     if (!l.tls || tls) return undefined;
@@ -87,6 +109,8 @@ function effect(ctx: NginxRuleContext, kind: Kind, tls: boolean, l: LocalListen)
 
 function kindOf(t: PassTarget): Kind | undefined {
   switch (t.directive) {
+    case 'proxy_pass':
+      return 'proxy';
     case 'fastcgi_pass':
       return 'fastcgi';
     case 'uwsgi_pass':
@@ -120,7 +144,7 @@ const where = (l: LocalListen) => (l.module === 'stream' ? `a stream server of t
 interface Hit {
   server?: UpstreamServer;
   listen: LocalListen;
-  effect: string;
+  effect: Effect;
 }
 
 export default defineNginxRule({
@@ -128,8 +152,8 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: '502',
-  summary: 'fastcgi_pass, uwsgi_pass, scgi_pass, memcached_pass or grpc_pass to an address this same configuration serves with HTTP (or TLS): the listener does not speak that protocol, and every request fails (502, or a relayed 400 for uwsgi and SCGI).',
-  directives: ['fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'grpc_pass', 'listen', 'upstream'],
+  summary: 'fastcgi_pass, uwsgi_pass, scgi_pass, memcached_pass or grpc_pass to an address this same configuration serves with HTTP (or TLS), or any pass to one of its proxy_protocol listeners: the listener does not speak that protocol, and every request fails (502, or a relayed 400 for uwsgi and SCGI).',
+  directives: ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'grpc_pass', 'listen', 'upstream'],
   versions: 'all',
   check(ctx) {
     const whole = wholeConfiguration(ctx);
@@ -138,7 +162,7 @@ export default defineNginxRule({
     for (const t of ctx.upstreams.passes) {
       const kind = kindOf(t);
       if (!kind || t.module !== 'http' || t.error || t.hasVariables) continue;
-      const tls = t.scheme === 'grpcs' || t.scheme === 'suwsgi';
+      const tls = t.scheme === 'grpcs' || t.scheme === 'suwsgi' || t.scheme === 'https';
       const key = `${kind} ${tls}`;
       let hits: Hit[];
       let total = 1;
@@ -171,16 +195,15 @@ export default defineNginxRule({
       const target = first.server
         ? `upstream "${t.upstream!.name}" sends ${hits.length < total ? `some requests (${hits.length} of its ${total} servers)` : 'them'} to ${hits.slice(0, 3).map((h) => h.server!.node.directive.args[0].value).join(', ')}, which ${hits.length > 1 ? 'are' : 'is'} served by ${where(first.listen)}`
         : `${addressText(t.address!)} is served by ${where(first.listen)}`;
-      // The outcome with grpc and suwsgi depends on ssl and http2, which a listen line of the same address in an
-      // unseen file could add; with FastCGI, memcached and plain uwsgi/SCGI every kind of HTTP listener fails.
-      const merged = kind === 'grpc' || tls || first.listen.module === 'stream';
+      // With FastCGI, memcached, plain uwsgi and SCGI every kind of HTTP listener fails, and so does everything at a
+      // proxy_protocol one; other outcomes hang on options an unseen listen line of the same socket could add.
       ctx.report({
         at: { file: t.node.file, ...t.arg },
-        message: `${said} speaks ${tls ? `${PROTOCOL[kind]} over TLS` : PROTOCOL[kind]}, but ${target}: ${first.effect}`,
-        severity: merged && !whole ? 'warning' : undefined,
+        message: `${said} speaks ${tls ? `${PROTOCOL[kind]} over TLS` : PROTOCOL[kind]}, but ${target}: ${first.effect.text}`,
+        severity: first.effect.onOptions && !whole ? 'warning' : undefined,
         related: hits.flatMap((h) => [
           ...(h.server ? [{ path: h.server.node.file.path, start: h.server.node.directive.start, end: h.server.node.directive.end, message: `${h.server.node.directive.args[0].value}: this configuration's own listener` }] : []),
-          { path: h.listen.node.file.path, start: h.listen.node.directive.start, end: h.listen.node.directive.end, message: `nginx itself listens here (${h.listen.module === 'stream' ? 'stream, with TLS' : `HTTP${h.listen.tls ? ' over TLS' : ''}${h.listen.http2 ? ', with http2' : ''}`})` },
+          { path: h.listen.node.file.path, start: h.listen.node.directive.start, end: h.listen.node.directive.end, message: `nginx itself listens here (${h.listen.module === 'stream' ? 'stream, with TLS' : `HTTP${h.listen.tls ? ' over TLS' : ''}${h.listen.http2 ? ', with http2' : ''}${h.listen.proxyProtocol ? ', with proxy_protocol' : ''}`})` },
         ]),
       });
     }
