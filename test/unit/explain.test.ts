@@ -263,6 +263,11 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(nul.code, 0, nul.stderr);
     assert.equal(JSON.parse(nul.stdout).explained.length, 1);
     assert.equal(runCli(['explain', '--log', '-', '--format', 'json'], { cwd: tree.dir, input: `${junk}\n${line}\n` }).code, 0);
+    // Shown back, its control bytes are written out rather than sent to the terminal.
+    const junkOnly = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: `${junk}\n` });
+    assert.equal(junkOnly.code, 1);
+    assert.ok(junkOnly.stdout.includes('broken header: "\\x01\\x01\\x00\\x01\\x00\\x08" while'), junkOnly.stdout);
+    assert.doesNotMatch(junkOnly.stdout, /[\x00-\x08]/);
     // A rotated, compressed log is named as such instead of being read as noise.
     writeFileSync(join(tree.dir, 'error.log.2.gz'), gzipSync(`${line}\n`));
     const gz = runCli(['explain', '--log', join(tree.dir, 'error.log.2.gz')], { cwd: tree.dir });

@@ -314,7 +314,11 @@ function rulesText(rules: readonly string[]): string {
   return `Rules: ${rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`;
 }
 
-const shorten = (line: string) => (line.length > 200 ? line.slice(0, 197) + '...' : line);
+/** A log line as shown: control bytes (nginx logs a malformed request line's NULs as they came) written as \xNN, cut at 200. */
+const shorten = (raw: string) => {
+  const line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return line.length > 200 ? line.slice(0, 197) + '...' : line;
+};
 
 function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
   const count = x.alone;
