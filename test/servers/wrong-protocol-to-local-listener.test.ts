@@ -1,6 +1,6 @@
 // wrong-protocol-to-local-listener on a real nginx (Debian 1.22.1): every kind of pass the rule judges, sent to this
 // same nginx's own listeners (plain HTTP, HTTP/2 without TLS, TLS, TLS with HTTP/2, a UNIX socket, a stream listener
-// with TLS, listeners with proxy_protocol). For each, the status the client got and the error-log line must be the ones the finding's message
+// with TLS, listeners with proxy_protocol, and stream proxies with and without the PROXY protocol header). For each, the status the client got and the error-log line must be the ones the finding's message
 // quotes; the passes that work (grpc to an HTTP/2 listener, grpcs to TLS with HTTP/2) must get 200 and no finding.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,6 +62,16 @@ test('every pass the rule flags gets, from this nginx\'s own listener, the statu
     server {
         listen 127.0.0.1:18805 ssl;
         ${tls} proxy_pass 127.0.0.1:18801;
+    }
+    # The PROXY protocol header sent where it is not expected, and not sent where it is.
+    server {
+        listen 127.0.0.1:18810;
+        proxy_protocol on;
+        proxy_pass 127.0.0.1:18801;
+    }
+    server {
+        listen 127.0.0.1:18811;
+        proxy_pass 127.0.0.1:18806;
     }
 }
 http {
@@ -139,6 +149,21 @@ ${CASES.map((c) => `        location ${c.path} { ${c.path.startsWith('/mc') ? 's
       assert.equal(flagged.length, 1, `${c.path} is flagged once`);
       assert.match(flagged[0].message, c.says, c.path);
       assert.match(flagged[0].message, new RegExp(`\\b${c.status}\\b`), `${c.path}: the message names the status the client got`);
+    }
+
+    // stream's proxy_pass: the HTTP request goes through as it is, the PROXY protocol header is the difference.
+    const streamCases = [
+      { listen: '127.0.0.1:18810', status: 400, says: /starts each connection with a PROXY protocol header .*reads the "PROXY TCP4 …" line as the request line and answers 400/, log: /\[info\] .*client sent invalid request while reading client request line, .*request: "PROXY TCP4 / },
+      { listen: '127.0.0.1:18811', status: 'no-response', says: /sends no PROXY protocol header, .*clients get no answer at all/, log: /\[error\] .*broken header: "GET \/ HTTP\/1\.1/ },
+    ] as const;
+    for (const c of streamCases) {
+      const r = await request({ port: setup.ports.get(c.listen)!, path: '/', timeoutMs: 5000 });
+      await new Promise((res) => setTimeout(res, 100));
+      const log = nginx.errorLog().slice(seen);
+      seen += log.length;
+      assert.equal(r.status, c.status, `${c.listen}: ${log}`);
+      assert.match(log, c.log, c.listen);
+      assert.equal(findings.filter((f) => c.says.test(f.message)).length, 1, `${c.listen}: one finding says ${c.says}`);
     }
 
     // FastCGI's version byte is an invalid header to nginx: passed to the next server only when *_next_upstream says so.

@@ -1,7 +1,7 @@
 import type { Address, PassTarget, Upstream, UpstreamServer } from '../../model/nginx-upstreams';
 import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { localListenerFor, localSocketListener, type LocalListen } from './addresses-support';
+import { flag, localListenerFor, localSocketListener, type LocalListen } from './addresses-support';
 import { wholeConfiguration } from './whole-config';
 
 /**
@@ -26,13 +26,17 @@ import { wholeConfiguration } from './whole-config';
  * - any pass, proxy_pass included, to a listener with proxy_protocol (on any listen line of that address): the
  *   listener logs "broken header: … while reading PROXY protocol" and closes, 502 "upstream prematurely closed
  *   connection while reading response header from upstream" (with TLS: "peer closed connection in SSL handshake").
+ * - stream's proxy_pass to an http listener: with "proxy_protocol on" and no proxy_protocol on the listener, the
+ *   "PROXY TCP4 …" line is read as the request line (400 Bad Request, in plain text on a TLS listener); without it
+ *   and with proxy_protocol on the listener, "broken header" and the connection closed with no answer.
  * Otherwise proxy_pass is scheme-port-mismatch's (https:// to a local listener without ssl, http:// to one with it).
  * https://nginx.org/en/docs/http/ngx_http_core_module.html#listen
  */
 
-type Kind = 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'memcached' | 'grpc';
+/** 'tcp': stream's proxy_pass, which relays bytes and differs from an http listener only in the PROXY protocol header. */
+type Kind = 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'memcached' | 'grpc' | 'tcp';
 
-const PROTOCOL: Record<Kind, string> = { proxy: 'HTTP', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', memcached: 'memcached', grpc: 'gRPC (HTTP/2)' };
+const PROTOCOL: Record<Kind, string> = { proxy: 'HTTP', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', memcached: 'memcached', grpc: 'gRPC (HTTP/2)', tcp: 'TCP' };
 
 const WRONG_VERSION = '"SSL_do_handshake() failed (SSL: error:0A00010B:SSL routines::wrong version number) while SSL handshaking to upstream"';
 
@@ -59,6 +63,22 @@ interface Effect {
   onOptions: boolean;
 }
 
+/**
+ * Stream's proxy_pass to an http listener: the bytes pass through, so only the PROXY protocol header can be wrong
+ * (nginx 1.22.1, test/servers/wrong-protocol-to-local-listener.test.ts).
+ */
+function streamEffect(pp: boolean, l: LocalListen): Effect | undefined {
+  if (l.module !== 'http' || pp === l.proxyProtocol) return undefined;
+  if (pp) {
+    return {
+      text: `the listener has no proxy_protocol, so it reads the "PROXY TCP4 …" line as the request line and answers 400 Bad Request${l.tls ? ' in plain text: TLS clients fail the handshake' : ': HTTP clients get that 400'}, logged at info only ("client sent invalid request while reading client request line")`,
+      // proxy_protocol on another listen line of the address, in a file not in sight, would make it right.
+      onOptions: true,
+    };
+  }
+  return { text: 'the listener has proxy_protocol and wants a PROXY protocol header first: it logs "broken header: … while reading PROXY protocol" and closes the connection, so clients get no answer at all', onOptions: false };
+}
+
 /** What goes wrong when `kind` (over TLS when `tls`) reaches `l`, or undefined when it works or cannot be told. */
 function effect(ctx: NginxRuleContext, kind: Kind, tls: boolean, l: LocalListen): Effect | undefined {
   // The PROXY protocol header comes before anything else, and http's passes never send one.
@@ -68,12 +88,12 @@ function effect(ctx: NginxRuleContext, kind: Kind, tls: boolean, l: LocalListen)
     const closed = tls ? '"peer closed connection in SSL handshake (104: Connection reset by peer) while SSL handshaking to upstream"' : '"upstream prematurely closed connection while reading response header from upstream"';
     return { text: `the listener has proxy_protocol, so it wants a PROXY protocol header first, which nginx's passes do not send: it logs "broken header: … while reading PROXY protocol" and closes the connection, and clients get 502 (${closed})`, onOptions: false };
   }
-  if (kind === 'proxy') return undefined;
+  if (kind === 'proxy' || kind === 'tcp') return undefined;
   const text = plainEffect(ctx, kind, tls, l);
   return text === undefined ? undefined : { text, onOptions: kind === 'grpc' || tls || l.module === 'stream' };
 }
 
-function plainEffect(ctx: NginxRuleContext, kind: Exclude<Kind, 'proxy'>, tls: boolean, l: LocalListen): string | undefined {
+function plainEffect(ctx: NginxRuleContext, kind: Exclude<Kind, 'proxy' | 'tcp'>, tls: boolean, l: LocalListen): string | undefined {
   if (l.module === 'stream') {
     // Without ssl the stream listener relays bytes, and with ssl it takes TLS off and relays the rest.
     if (!l.tls || tls) return undefined;
@@ -110,7 +130,7 @@ function plainEffect(ctx: NginxRuleContext, kind: Exclude<Kind, 'proxy'>, tls: b
 function kindOf(t: PassTarget): Kind | undefined {
   switch (t.directive) {
     case 'proxy_pass':
-      return 'proxy';
+      return t.module === 'stream' ? 'tcp' : 'proxy';
     case 'fastcgi_pass':
       return 'fastcgi';
     case 'uwsgi_pass':
@@ -152,7 +172,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: '502',
-  summary: 'fastcgi_pass, uwsgi_pass, scgi_pass, memcached_pass or grpc_pass to an address this same configuration serves with HTTP (or TLS), or any pass to one of its proxy_protocol listeners: the listener does not speak that protocol, and every request fails (502, or a relayed 400 for uwsgi and SCGI).',
+  summary: 'fastcgi_pass, uwsgi_pass, scgi_pass, memcached_pass or grpc_pass to an address this same configuration serves with HTTP (or TLS), or any pass to one of its proxy_protocol listeners (and stream proxy_pass with the opposite proxy_protocol setting): the listener does not speak that protocol, and every request fails (502, or a relayed 400 for uwsgi and SCGI).',
   directives: ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'memcached_pass', 'grpc_pass', 'listen', 'upstream'],
   versions: 'all',
   check(ctx) {
@@ -161,9 +181,11 @@ export default defineNginxRule({
     const byGroup = new Map<Upstream, Map<string, Hit[]>>();
     for (const t of ctx.upstreams.passes) {
       const kind = kindOf(t);
-      if (!kind || t.module !== 'http' || t.error || t.hasVariables) continue;
-      const tls = t.scheme === 'grpcs' || t.scheme === 'suwsgi' || t.scheme === 'https';
-      const key = `${kind} ${tls}`;
+      if (!kind || t.error || t.hasVariables) continue;
+      const tls = kind === 'tcp' ? flag(ctx, t.node.parent, 'proxy_ssl').on : t.scheme === 'grpcs' || t.scheme === 'suwsgi' || t.scheme === 'https';
+      const pp = kind === 'tcp' && flag(ctx, t.node.parent, 'proxy_protocol').on;
+      const judge = (l: LocalListen) => (kind === 'tcp' ? streamEffect(pp, l) : effect(ctx, kind, tls, l));
+      const key = `${kind} ${tls} ${pp}`;
       let hits: Hit[];
       let total = 1;
       if (t.upstream) {
@@ -177,7 +199,7 @@ export default defineNginxRule({
             // A server marked down is never sent anything.
             if (!server.address || server.params.has('down')) continue;
             const listen = listenerAt(ctx, server.address, 80);
-            const e = listen && effect(ctx, kind, tls, listen);
+            const e = listen && judge(listen);
             if (listen && e) hits.push({ server, listen, effect: e });
           }
           cached.set(key, hits);
@@ -186,7 +208,7 @@ export default defineNginxRule({
       } else {
         if (!t.address) continue;
         const listen = listenerAt(ctx, t.address, undefined);
-        const e = listen && effect(ctx, kind, tls, listen);
+        const e = listen && judge(listen);
         hits = listen && e ? [{ listen, effect: e }] : [];
       }
       if (!hits.length) continue;
@@ -199,7 +221,7 @@ export default defineNginxRule({
       // proxy_protocol one; other outcomes hang on options an unseen listen line of the same socket could add.
       ctx.report({
         at: { file: t.node.file, ...t.arg },
-        message: `${said} speaks ${tls ? `${PROTOCOL[kind]} over TLS` : PROTOCOL[kind]}, but ${target}: ${first.effect.text}`,
+        message: `${said} ${kind === 'tcp' ? (pp ? 'starts each connection with a PROXY protocol header ("proxy_protocol on")' : 'sends no PROXY protocol header') : `speaks ${tls ? `${PROTOCOL[kind]} over TLS` : PROTOCOL[kind]}`}, but ${target}: ${first.effect.text}`,
         severity: first.effect.onOptions && !whole ? 'warning' : undefined,
         related: hits.flatMap((h) => [
           ...(h.server ? [{ path: h.server.node.file.path, start: h.server.node.directive.start, end: h.server.node.directive.end, message: `${h.server.node.directive.args[0].value}: this configuration's own listener` }] : []),
