@@ -28,9 +28,10 @@ export default [
     server: 'apache',
     variant: 'fcgi:// to its own HTTP port, without mod_reqtimeout',
     scaled: true,
-    note: 'Timeout 60 runs as 2 s',
+    // Both sides wait Timeout by default and either may give up first: the proxy is made the first here.
+    note: 'the proxy side gives up first: ProxyTimeout 2 s against the listener\'s Timeout 5 s (both 60 s by default)',
     claim: { status: 504, log: /\(70007\)The timeout specified has expired: .*AH01075: Error dispatching request to .*\(polling\)/, doc: ['504', 'AH01075: Error dispatching request to', '(polling)'] },
-    config: { fromDoc: { index: 1, prepend: 'Timeout 2\n' } },
+    config: { fromDoc: { index: 1, prepend: 'Timeout 5\nProxyTimeout 2\n' } },
     modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_fcgi'],
     request: { path: '/php/index.php', timeoutMs: 15_000 },
     fix: false,

@@ -8,8 +8,8 @@ import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
  * HTTPS, with SSLEngine on in the virtual hosts of that port), so fcgi://, scgi://, uwsgi://, ajp:// and h2c:// get
  * an HTTP server's answer, https:// meets plain text, and http:// meets TLS. On httpd 2.4.71
  * (test/servers/apache-own-listener.test.ts, test/evidence): fcgi:// to an HTTP port waits until the listener gives up
- * on the request line (mod_reqtimeout's 20 s, Debian's default: 503, "AH01067: Failed to read FastCGI header") or
- * until Timeout (504, "AH01075 … (polling)"); to an HTTPS port 503 at once (AH01067); https:// to an HTTP port 500
+ * on the request line (mod_reqtimeout's 20 s, Debian's default: 503, "AH01067: Failed to read FastCGI header"); without
+ * mod_reqtimeout both sides wait Timeout, and a proxy that gives up first answers 504 ("AH01075 … (polling)"); to an HTTPS port 503 at once (AH01067, or AH01074 when it closes first); https:// to an HTTP port 500
  * ("AH00898: Error during SSL Handshake with remote server"); http:// to an HTTPS port the listener's 400, passed on.
  * https://httpd.apache.org/docs/2.4/mod/mpm_common.html#listen
  */
@@ -18,10 +18,10 @@ import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 function outcome(scheme: string, tls: boolean, h2c: boolean): string | undefined {
   if (scheme === 'fcgi') {
     return tls
-      ? 'the listener expects TLS and drops the FastCGI bytes, so clients get 503 at once ("AH01067: Failed to read FastCGI header", then "AH01075: Error dispatching request to …")'
-      : 'the listener waits for the end of an HTTP request line that never comes, so clients wait too: 503 once the listener gives up (mod_reqtimeout, about 20 s by default: "AH01067: Failed to read FastCGI header"), or 504 at Timeout without it ("AH01075: Error dispatching request to … (polling)")';
+      ? 'the listener expects TLS and drops the FastCGI bytes, so clients get 503 at once ("AH01067: Failed to read FastCGI header", or "(32)Broken pipe: … AH01074: Failed writing Environment to …" when it closes first)'
+      : 'the listener waits for the end of an HTTP request line that never comes, so clients wait too: 503 once the listener gives up (mod_reqtimeout, about 20 s by default: "AH01067: Failed to read FastCGI header"); without mod_reqtimeout both sides wait Timeout (60 s), and it is that 503 or a 504 ("AH01075: Error dispatching request to … (polling)"), whichever side gives up first';
   }
-  if (scheme === 'scgi' || scheme === 'uwsgi') return `the listener does not answer ${scheme === 'scgi' ? 'SCGI' : 'uwsgi'}, so clients wait until it gives up on the request (mod_reqtimeout, about 20 s by default) or until Timeout, and then get 500${scheme === 'scgi' ? ' ("End of script output before headers", "AH00860: error reading response headers from …")' : ''}`;
+  if (scheme === 'scgi' || scheme === 'uwsgi') return `the listener does not answer ${scheme === 'scgi' ? 'SCGI' : 'uwsgi'}, so clients wait until it gives up on the request (mod_reqtimeout, about 20 s by default) and then get 500${scheme === 'scgi' ? ' ("End of script output before headers", "AH00860: error reading response headers from …")' : ''}; without mod_reqtimeout both sides wait Timeout (60 s), and it is that 500 or a 504, whichever side gives up first`;
   if (scheme === 'ajp') return `the listener answers in HTTP, and clients get 503 ("AH01080: ajp_msg_check_header() got bad signature ${tls ? '…' : '4854'}": 4854 is "HT")`;
   if (scheme === 'h2c') return tls || h2c ? undefined : 'the listener does not speak HTTP/2 in plain text (no "Protocols h2c"), and clients get 503';
   if (scheme === 'https' && !tls) return 'the listener answers the TLS handshake in plain HTTP, and clients get 500 ("AH00898: Error during SSL Handshake with remote server")';
