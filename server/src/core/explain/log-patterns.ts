@@ -843,9 +843,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH01067: Failed to read FastCGI header/,
     status: '503',
     statuses: ['503'],
-    meaning: 'the FastCGI backend (PHP-FPM) closed the connection, or sent something that is no FastCGI record, before the header of its answer: a crashed or restarted worker, a backend that closes idle or reused connections, or a port that does not speak FastCGI. httpd answers 503; the AH01075 line after it ends the request.',
+    meaning: 'the FastCGI backend (PHP-FPM) closed the connection, or sent something that is no FastCGI record, before the header of its answer: a crashed or restarted worker, a backend that closes idle or reused connections, or a port that does not speak FastCGI (httpd\'s own HTTP port answers only when it gives up on the request, after mod_reqtimeout\'s 20 s). httpd answers 503; the AH01075 line after it ends the request.',
     directives: [],
-    rules: ['pooled-connection-outlives-backend-keepalive'],
+    rules: ['pooled-connection-outlives-backend-keepalive', 'backend-is-own-listener-wrong-scheme'],
   },
   // mod_proxy_fcgi could not send the request (fcgi_do_request: AH01073 for FCGI_BEGIN_REQUEST, AH01074 for the
   // environment; HTTP_SERVICE_UNAVAILABLE). On 2.4.71, "(32)Broken pipe: … AH01074: Failed writing Environment to :"
@@ -939,9 +939,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified.',
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified; or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
     directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify'],
-    rules: ['tls-backend-ip-name-check'],
+    rules: ['tls-backend-ip-name-check', 'backend-is-own-listener-wrong-scheme'],
   },
   // Before apache-pass-body-failed: with (70007) the same AH01084 line is a timeout, and the client got 504
   // (test/servers/apache-body-timeouts.test.ts).
