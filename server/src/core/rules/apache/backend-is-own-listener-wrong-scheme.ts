@@ -51,8 +51,8 @@ function listeners(ctx: ApacheRuleContext): Listener[] {
 }
 
 /**
- * Whether httpd speaks TLS on the listener: SSLEngine on in the virtual hosts that take its port (all of them, or
- * none); undefined when they disagree or none takes it and Listen says no protocol.
+ * Whether httpd speaks TLS on the listener: SSLEngine on in the virtual hosts that take its port (or, when none does,
+ * in the main server); undefined when they disagree, or when Listen says https and nothing turns SSLEngine on.
  */
 function tlsAt(ctx: ApacheRuleContext, l: Listener): boolean | undefined {
   const vhosts = ctx.proxy.servers.filter((s) => s.vhost && s.addresses.some((a) => (a.port === '*' || a.port === l.port) && (a.host === '*' || a.host === '_default_' || a.host === l.ip)));
@@ -78,6 +78,8 @@ export default defineApacheRule({
   check(ctx) {
     const ls = listeners(ctx);
     if (!ls.length) return;
+    // mod_http2 speaks HTTP/2 in plain text where Protocols lists h2c: any such line, wherever, keeps h2c:// unjudged.
+    const h2c = ctx.nodes('protocols').some((p) => p.args.some((a) => a.toLowerCase() === 'h2c'));
     for (const w of ctx.proxy.workers) {
       const t = w.target;
       if (t.error || t.socket || w.match || /[$%]/.test(w.url)) continue;
@@ -89,8 +91,6 @@ export default defineApacheRule({
       if (!l) continue;
       const tls = tlsAt(ctx, l);
       if (tls === undefined) continue;
-      // mod_http2 speaks HTTP/2 in plain text where Protocols lists h2c (in a virtual host of that port, or the main server).
-      const h2c = ctx.nodes('protocols').some((p) => p.args.some((a) => a.toLowerCase() === 'h2c'));
       const said = outcome(t.scheme, tls, h2c);
       if (!said) continue;
       ctx.report({
