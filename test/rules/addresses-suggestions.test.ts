@@ -17,7 +17,7 @@ import { fixtureDir, fixtureSettings } from './rule-harness';
 import { withRealCertificates } from '../servers/standins/tls';
 
 /** Rules whose suggestions need what nginx 1.22.1 lacks (`resolve`, upstream-level `resolver`: 1.27.3), or that offer none. */
-const NOT_ON_1_22 = new Set(['resolve-without-prerequisites', 'invalid-upstream-address', 'pass-scheme-mismatch', 'directive-not-allowed-here', 'invalid-number-of-arguments', 'listen-ssl-without-certificate', 'listen-address-in-use', 'duplicate-upstream-name', 'duplicate-cache-zone', 'shared-memory-zone-conflict', 'invalid-regex', 'reuseport-splits-connections']);
+const NOT_ON_1_22 = new Set(['resolve-without-prerequisites', 'invalid-upstream-address', 'pass-scheme-mismatch', 'directive-not-allowed-here', 'invalid-number-of-arguments', 'listen-ssl-without-certificate', 'listen-address-in-use', 'duplicate-upstream-name', 'duplicate-cache-zone', 'shared-memory-zone-conflict', 'invalid-regex', 'reuseport-splits-connections', 'wrong-protocol-to-local-listener']);
 
 function lint(path: string, ruleId: string) {
   const text = readFileSync(path, 'utf8');

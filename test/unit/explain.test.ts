@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { APX_LOG, NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainedStatus, explainLogLine, LOG_PATTERNS, MAX_LOG_LINE, statusText } from '../../server/src/core/explain/log-patterns';
@@ -254,10 +255,24 @@ test('explain CLI: --in places the line (nginx location, Apache worker) and show
     assert.equal(folder.code, 2);
     assert.match(folder.stderr, /is a folder: give the main configuration file/);
     assert.match(runCli(['explain', '--in=', line], { cwd: tree.dir }).stderr, /--in needs a value/);
-    writeFileSync(join(tree.dir, 'bin.log'), Buffer.from([0x41, 0, 0x42]));
-    const binary = runCli(['explain', '--log', join(tree.dir, 'bin.log')], { cwd: tree.dir });
-    assert.equal(binary.code, 2);
-    assert.doesNotMatch(binary.stderr, /configuration/);
+    // NUL bytes are no reason to refuse a log: nginx writes a malformed request line as it came (nginx 1.22.1, at
+    // error: "broken header" from a proxy_protocol listener that got FastCGI), beside the line that says what failed.
+    const junk = '2026/11/24 08:46:41 [error] 23593#23593: *69 broken header: "\x01\x01\x00\x01\x00\b" while reading PROXY protocol, client: 127.0.0.1, server: 127.0.0.1:18806';
+    writeFileSync(join(tree.dir, 'nul.log'), Buffer.from(`${junk}\n${line}\n`, 'latin1'));
+    const nul = runCli(['explain', '--log', join(tree.dir, 'nul.log'), '--format', 'json'], { cwd: tree.dir });
+    assert.equal(nul.code, 0, nul.stderr);
+    assert.equal(JSON.parse(nul.stdout).explained.length, 1);
+    assert.equal(runCli(['explain', '--log', '-', '--format', 'json'], { cwd: tree.dir, input: `${junk}\n${line}\n` }).code, 0);
+    // Shown back, its control bytes are written out rather than sent to the terminal.
+    const junkOnly = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: `${junk}\n` });
+    assert.equal(junkOnly.code, 1);
+    assert.ok(junkOnly.stdout.includes('broken header: "\\x01\\x01\\x00\\x01\\x00\\x08" while'), junkOnly.stdout);
+    assert.doesNotMatch(junkOnly.stdout, /[\x00-\x08]/);
+    // A rotated, compressed log is named as such instead of being read as noise.
+    writeFileSync(join(tree.dir, 'error.log.2.gz'), gzipSync(`${line}\n`));
+    const gz = runCli(['explain', '--log', join(tree.dir, 'error.log.2.gz')], { cwd: tree.dir });
+    assert.equal(gz.code, 2);
+    assert.match(gz.stderr, /is gzip-compressed: give it uncompressed \(zcat \S*error\.log\.2\.gz \| proxylint explain --log -\)/);
     assert.equal(runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '' }).code, 1);
     // Nor is a pipe of blank lines: the white-space-only standard input the lint command refuses is no line here.
     const blank = runCli(['explain', '--log', '-'], { cwd: tree.dir, input: '  \n\n' });

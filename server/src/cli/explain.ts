@@ -114,12 +114,20 @@ export function runExplain(argv: string[], io: CliIo): number {
   // start-up error: each is a line of its own, as in a log, so that the two are read together.
   let lines = args.lines.flatMap((l) => l.split(/\r?\n/));
   if (args.log) {
-    const r = args.log === '-' ? io.readStdin() : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log));
+    // NUL bytes do not make an error log binary: nginx writes a malformed request line as the client sent it ("client
+    // sent invalid method" at info, "broken header: … while reading PROXY protocol" at error), and FastCGI or TLS sent
+    // to one of its own HTTP ports is such a request (nginx 1.22.1, test/servers/wrong-protocol-to-local-listener.test.ts).
+    const r = args.log === '-' ? io.readStdin({ log: true }) : io.kind(resolve(io.cwd, args.log)) === 'dir' ? { ok: false as const, message: 'it is a folder: give the error log file' } : io.read(resolve(io.cwd, args.log), { log: true });
     // `grep … | proxylint explain --log -` with no match: no line to explain, the same answer as a log of other lines.
     const emptyStdin = !r.ok && args.log === '-' && 'empty' in r && r.empty === true;
     if (!r.ok && !emptyStdin) {
       // The readers speak of configurations; here it is a log.
       io.stderr(`proxylint explain: cannot read ${args.log === '-' ? 'standard input' : args.log}: ${r.message.replace(', not a configuration', '')}\n`);
+      return 2;
+    }
+    // A compressed log (a rotated error.log.2.gz) would read as one line of noise: say what it is instead.
+    if (r.ok && r.text.startsWith('\x1f\x8b')) {
+      io.stderr(`proxylint explain: ${args.log === '-' ? 'standard input' : args.log} is gzip-compressed: give it uncompressed (zcat ${args.log === '-' ? 'FILE' : args.log} | proxylint explain --log -)\n`);
       return 2;
     }
     // concat, not push(...): a log has more lines than a call can take arguments.
@@ -338,7 +346,11 @@ function rulesText(rules: readonly string[]): string {
   return `Rules: ${rules.map((id) => `${id} (${docsUrl(ruleMeta(id)!)})`).join('\n         ')}`;
 }
 
-const shorten = (line: string) => (line.length > 200 ? line.slice(0, 197) + '...' : line);
+/** A log line as shown: control bytes (nginx logs a malformed request line's NULs as they came) written as \xNN, cut at 200. */
+const shorten = (raw: string) => {
+  const line = raw.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return line.length > 200 ? line.slice(0, 197) + '...' : line;
+};
 
 function toText(x: ExplainedEntry, placing: boolean, cwd: string): string {
   const count = x.alone;

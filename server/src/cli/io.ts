@@ -20,14 +20,18 @@ export interface CliIo {
   env(name: string): string | undefined;
   stdout(s: string): void;
   stderr(s: string): void;
-  /** Standard input, decoded like a file; not ok when it is empty or only white space, too large, binary or unreadable. */
-  readStdin(): ({ ok: true } & DecodedText) | { ok: false; message: string; /** nothing but white space, or no bytes */ empty?: true };
+  /**
+   * Standard input, decoded like a file; not ok when it is empty or only white space, too large, binary or unreadable.
+   * `log`: NUL bytes are text (servers write clients' bytes into their error logs as they came).
+   */
+  readStdin(opts?: { log?: boolean }): ({ ok: true } & DecodedText) | { ok: false; message: string; /** nothing but white space, or no bytes */ empty?: true };
   kind(p: string): 'file' | 'dir' | 'missing' | 'other';
   /** Files (and named pipes, sockets, devices) under a folder, recursively; skips VCS and dependency folders and never follows a symlink loop. */
   walk(dir: string): { files: string[]; errors: string[] };
   /** What a pattern matches: files, folders, and named pipes or devices (read() refuses those); not dangling links. */
   glob(pattern: string): string[];
-  read(p: string): ({ ok: true } & DecodedText) | { ok: false; message: string };
+  /** `log`: as for readStdin. */
+  read(p: string, opts?: { log?: boolean }): ({ ok: true } & DecodedText) | { ok: false; message: string };
   write(p: string, text: string, like: DecodedText): string | undefined;
   findUp(dir: string, name: string): string | undefined;
   /** The path with symbolic links resolved (the path itself when it cannot be resolved). */

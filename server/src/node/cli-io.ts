@@ -69,7 +69,7 @@ export const writeStderr = syncWriter(2);
  * Standard input, read to its end with read(2) and decoded like a file (byte-order marks, UTF-16, Latin-1, binary
  * refused), but never more than the file size limit: a pipe has no size to check first.
  */
-function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
+function readStdin(maxBytes: number, nulBytesAllowed = false): ReturnType<CliIo['readStdin']> {
   const chunks: Buffer[] = [];
   let total = 0;
   const chunk = Buffer.alloc(1 << 16);
@@ -92,7 +92,7 @@ function readStdin(maxBytes: number): ReturnType<CliIo['readStdin']> {
     chunks.push(Buffer.from(chunk.subarray(0, n)));
   }
   if (total === 0) return { ok: false, message: 'it is empty: there is nothing to check', empty: true };
-  const d = decode(Buffer.concat(chunks, total));
+  const d = decode(Buffer.concat(chunks, total), nulBytesAllowed);
   if ('binary' in d) return { ok: false, message: d.why.replace(/^is /, 'it is ') };
   // White space alone (`echo "$UNSET" | proxylint -`, a byte-order mark and a newline) is the same broken pipeline
   // as no bytes at all; a file of only comments is something written, and is checked.
@@ -107,7 +107,7 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     env: (name) => process.env[name],
     stdout: writeStdout,
     stderr: writeStderr,
-    readStdin: () => readStdin(maxFileBytes ?? DEFAULT_MAX_FILE_BYTES),
+    readStdin: (opts) => readStdin(maxFileBytes ?? DEFAULT_MAX_FILE_BYTES, opts?.log),
     kind(p) {
       try {
         const st = fs.statSync(p);
@@ -177,8 +177,8 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
           })
         : [];
     },
-    read(p) {
-      const r = readConfigFile(p, { maxFileBytes });
+    read(p, opts) {
+      const r = readConfigFile(p, { maxFileBytes, nulBytesAllowed: opts?.log });
       if (!r.ok) return { ok: false, message: r.message };
       const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : r.bom ? 'UTF-8 with a byte-order mark' : undefined;
       return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, byteOrderMark: markOf(r), ...(notUtf8 ? { notUtf8 } : {}) };

@@ -20,6 +20,8 @@ export interface NodeHostOptions {
   maxFileBytes?: number;
   /** When set, files outside these folders are not read (untrusted workspaces). */
   allowedRoots?: string[];
+  /** Read a file with NUL bytes as text instead of refusing it as binary (an error log: see decode). */
+  nulBytesAllowed?: boolean;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
@@ -29,7 +31,7 @@ export const DEFAULT_MAX_FILE_BYTES = 32 * 1024 * 1024;
  * when it is valid and fall back to Latin-1, which maps each byte to one character, so offsets stay
  * meaningful and a rewrite in the same encoding gives back the same bytes.
  */
-export function decode(buf: Buffer): DecodedFile | { binary: true; why: string } {
+export function decode(buf: Buffer, nulBytesAllowed = false): DecodedFile | { binary: true; why: string } {
   const utf16 = buf.length >= 2 && ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff));
   // Half a UTF-16 code unit at the end: not text we could write back byte for byte.
   if (utf16 && buf.length % 2 === 1) return { binary: true, why: 'starts with a UTF-16 byte-order mark but has an odd number of bytes: it is not UTF-16 text' };
@@ -40,7 +42,7 @@ export function decode(buf: Buffer): DecodedFile | { binary: true; why: string }
     return { text: swapped.toString('utf16le'), encoding: 'utf16be', bom: true };
   }
   const probe = buf.subarray(0, 8192);
-  if (probe.includes(0)) return { binary: true, why: BINARY_FILE_MESSAGE };
+  if (!nulBytesAllowed && probe.includes(0)) return { binary: true, why: BINARY_FILE_MESSAGE };
   const bom = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf;
   const body = bom ? buf.subarray(3) : buf;
   try {
@@ -91,7 +93,7 @@ export function readConfigFile(p: string, options: NodeHostOptions = {}): ReadFi
       if (n === 0) break;
       got += n;
     }
-    const d = decode(buf.subarray(0, got));
+    const d = decode(buf.subarray(0, got), options.nulBytesAllowed);
     if ('binary' in d) return { ok: false, reason: 'binary', message: d.why };
     return { ok: true, ...d };
   } catch (e) {

@@ -52,6 +52,12 @@ export async function prepareApache(text: string, opts: { files?: Record<string,
     }
     out.push(line);
   }
+  // A backend URL on a loopback address and a port the example Listens on means httpd itself (an example about
+  // proxying to the wrong kind of port): it follows its Listen line to the free port.
+  for (let i = 0; i < out.length; i++) {
+    if (!/^\s*(ProxyPass|ProxyPassMatch|BalancerMember)\s/i.test(out[i])) continue;
+    out[i] = out[i].replace(/(:\/\/)(?:127\.0\.0\.1|localhost):(\d+)\b/g, (all, sep: string, port: string) => (ports.has(port) ? `${sep}127.0.0.1:${ports.get(port)}` : all));
+  }
   let body = out.join('\n');
   const hasListen = /^\s*Listen\s/im.test(body);
   if (ports.size === 0) await portFor('80');

@@ -225,9 +225,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream prematurely closed connection while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), or a reused keep-alive connection was closed by the backend at the same moment.',
+    meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), a reused keep-alive connection was closed by the backend at the same moment, or the backend wanted something else first (a PROXY protocol header, a TLS handshake: nginx\'s own listen with proxy_protocol or ssl logs "broken header" or a failed handshake at the same moment).',
     directives: ['{f}_read_timeout', '{f}_next_upstream'],
-    rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry'],
+    rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry', 'wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-premature-close-body',
@@ -308,9 +308,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent (?:invalid header|invalid status|duplicate header line)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port) or a broken application response.',
+    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port, uwsgi_pass or scgi_pass to an HTTP/2-only port) or a broken application response.',
     directives: [],
-    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
   {
     // The chunk parser runs on the body, after the response header was accepted: too late for 502 or another server.
@@ -392,9 +392,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::(?:wrong version number|packet length too long)\) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'nginx speaks TLS (https://, grpcs://) to a port that answers in plain HTTP.',
+    meaning: 'nginx speaks TLS (https://, grpcs://, suwsgi://) to a port that answers in plain HTTP.',
     directives: [],
-    rules: ['scheme-port-mismatch'],
+    rules: ['scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
+  },
+  {
+    // nginx 1.22.1, grpc_pass grpcs:// to an nginx listen with ssl and without http2 (logged at crit):
+    // test/servers/wrong-protocol-to-local-listener.test.ts.
+    id: 'nginx-tls-no-alpn',
+    server: 'nginx',
+    match: /SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::tlsv1 alert no application protocol[^)]*\) while SSL handshaking to upstream/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the backend refused the TLS handshake because it speaks none of the protocols nginx offered in ALPN: grpcs:// offers only HTTP/2 ("h2"), and the backend serves HTTP/1.x only over TLS (an nginx listen with ssl and without http2, or a web server where the gRPC server was meant).',
+    directives: [],
+    rules: ['wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-tls-handshake',
@@ -405,9 +417,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /(?:SSL_do_handshake\(\) failed .*|peer closed connection in SSL handshake(?: \(\d+: [^)]*\))?) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), or a backend that needs SNI.',
+    meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), a backend that needs SNI, or one that wanted a PROXY protocol header first (an nginx listen with proxy_protocol).',
     directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
-    rules: ['tls-upstream-without-sni', 'tls-certificate-without-key'],
+    rules: ['tls-upstream-without-sni', 'tls-certificate-without-key', 'wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-fastcgi-not-fastcgi',
@@ -416,9 +428,22 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent unsupported FastCGI protocol version: \d+ while reading response header from upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way.',
+    meaning: 'the answer is not FastCGI: nginx reads its first byte as the FastCGI version, and 72 is "H", the start of "HTTP/1.1 400 Bad Request". fastcgi_pass points at an HTTP server (the application\'s own HTTP port, another nginx, Apache) instead of the FastCGI server (php-fpm); every request fails the same way. 0 is an HTTP/2-only server (an nginx listen with http2 and without ssl, before nginx 1.25.1).',
     directives: [],
-    rules: [],
+    // Catches it when the HTTP server is this same nginx (a listen line of the configuration).
+    rules: ['wrong-protocol-to-local-listener'],
+  },
+  {
+    // nginx 1.22.1: memcached_pass to an HTTP server (test/servers/wrong-protocol-to-local-listener.test.ts) or a
+    // memcached that refuses the key (test/servers/nginx-memcached.test.ts, "CLIENT_ERROR bad command line format").
+    id: 'nginx-memcached-invalid-response',
+    server: 'nginx',
+    match: /memcached sent invalid response: /,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the first line of the answer is neither "VALUE …" nor "END": "HTTP/1.1 400 Bad Request" means memcached_pass points at an HTTP server, "CLIENT_ERROR …" that memcached refused the key ($memcached_key longer than 250 bytes, or with spaces or control characters).',
+    directives: ['memcached_pass'],
+    rules: ['wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-fastcgi-script-unknown',
@@ -603,7 +628,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'the backend behind grpc_pass does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame header and found a length no frame may have. 4740180 is the text "HTT": an HTTP/1.x server answered (a plain web server or an application port that is not the gRPC one, or a gRPC server that needs h2 but was given TLS-less HTTP/1). Another number is another protocol on that port, for example TLS, which grpcs:// expects.',
     directives: [],
-    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch'],
+    rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
   {
     // The gRPC backend reset the request's HTTP/2 stream (RST_STREAM) before any response header; nginx 1.22.1 logs
@@ -826,9 +851,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH01067: Failed to read FastCGI header/,
     status: '503',
     statuses: ['503'],
-    meaning: 'the FastCGI backend (PHP-FPM) closed the connection, or sent something that is no FastCGI record, before the header of its answer: a crashed or restarted worker, a backend that closes idle or reused connections, or a port that does not speak FastCGI. httpd answers 503; the AH01075 line after it ends the request.',
+    meaning: 'the FastCGI backend (PHP-FPM) closed the connection, or sent something that is no FastCGI record, before the header of its answer: a crashed or restarted worker, a backend that closes idle or reused connections, or a port that does not speak FastCGI (httpd\'s own HTTP port answers only when it gives up on the request, after mod_reqtimeout\'s 20 s). httpd answers 503; the AH01075 line after it ends the request.',
     directives: [],
-    rules: ['pooled-connection-outlives-backend-keepalive'],
+    rules: ['pooled-connection-outlives-backend-keepalive', 'backend-is-own-listener-wrong-scheme'],
   },
   // mod_proxy_fcgi could not send the request (fcgi_do_request: AH01073 for FCGI_BEGIN_REQUEST, AH01074 for the
   // environment; HTTP_SERVICE_UNAVAILABLE). On 2.4.71, "(32)Broken pipe: … AH01074: Failed writing Environment to :"
@@ -922,9 +947,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified.',
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified; or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
     directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify'],
-    rules: ['tls-backend-ip-name-check'],
+    rules: ['tls-backend-ip-name-check', 'backend-is-own-listener-wrong-scheme'],
   },
   // Before apache-pass-body-failed: with (70007) the same AH01084 line is a timeout, and the client got 504
   // (test/servers/apache-body-timeouts.test.ts).

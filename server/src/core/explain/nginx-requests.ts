@@ -231,7 +231,9 @@ const NEXT_UPSTREAM_KIND: Record<string, string> = {
   'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error', 'nginx-unix-socket-stale': 'error',
   'nginx-premature-close': 'error', 'nginx-reset': 'error', 'nginx-send-failed': 'error',
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
-  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header', 'nginx-grpc-frame-too-large': 'invalid_header', 'nginx-grpc-rejected': 'invalid_header',
+  // FastCGI's version byte: with fastcgi_next_upstream invalid_header nginx 1.22.1 tried the next server, by default
+  // not (test/servers/wrong-protocol-to-local-listener.test.ts).
+  'nginx-too-big-header': 'invalid_header', 'nginx-invalid-header': 'invalid_header', 'nginx-fastcgi-not-fastcgi': 'invalid_header', 'nginx-grpc-frame-too-large': 'invalid_header', 'nginx-grpc-rejected': 'invalid_header',
 };
 /** The *_next_upstream (and *_cache_use_stale) word for a kind of failed try; undefined for lines that are no such failure. */
 export function failureWord(patternId: string): string | undefined {
@@ -365,7 +367,7 @@ const GOT: Record<string, string> = {
   'nginx-ports-exhausted': 'no local port free', 'nginx-premature-close': 'closed without a response', 'nginx-reset': 'reset',
   'nginx-send-failed': 'closed while the request was sent', 'nginx-too-big-header': 'response header too big', 'nginx-invalid-header': 'invalid response',
   'nginx-fastcgi-no-header': 'no response header', 'nginx-tls-name': 'certificate name mismatch', 'nginx-tls-verify': 'certificate not verified',
-  'nginx-tls-wrong-version': 'TLS to a plain-HTTP port', 'nginx-tls-handshake': 'TLS handshake failed',
+  'nginx-tls-wrong-version': 'TLS to a plain-HTTP port', 'nginx-tls-handshake': 'TLS handshake failed', 'nginx-tls-no-alpn': 'no HTTP/2 in the backend\'s TLS', 'nginx-memcached-invalid-response': 'not a memcached answer', 'nginx-fastcgi-not-fastcgi': 'not a FastCGI answer',
   'nginx-stream-upstream-reset': 'reset during the session', 'nginx-stream-udp-refused': 'UDP port unreachable', 'nginx-stream-udp-timeout': 'no answer within proxy_timeout', 'nginx-stream-udp-unanswered': 'no answer',
 };
 

@@ -13,6 +13,7 @@ import tlsUpstreamWithoutSni from '../nginx/tls-upstream-without-sni';
 import tlsVerifyWithoutTrustedCertificate from '../nginx/tls-verify-without-trusted-certificate';
 import tlsCertificateWithoutKey from '../nginx/tls-certificate-without-key';
 import schemePortMismatch from '../nginx/scheme-port-mismatch';
+import wrongProtocolToLocalListener from '../nginx/wrong-protocol-to-local-listener';
 import uriPartNotAllowed from '../nginx/uri-part-not-allowed';
 import duplicateDirective from '../nginx/duplicate-directive';
 import locationProxyPassSlashMismatch from '../nginx/location-proxy-pass-slash-mismatch';
@@ -66,6 +67,7 @@ export const addressRules: NginxRule[] = [
   localhostUpstream,
   unixSocketPath,
   schemePortMismatch,
+  wrongProtocolToLocalListener,
   grpcPassWithoutHttp2,
   tlsVerifyWithoutTrustedCertificate,
   tlsCertificateWithoutKey,

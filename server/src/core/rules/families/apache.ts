@@ -47,6 +47,7 @@ import apacheUnknownDirective from '../apache/apache-unknown-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
 import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
 import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
+import backendIsOwnListenerWrongScheme from '../apache/backend-is-own-listener-wrong-scheme';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
 export const apacheOnlyRules: ApacheRule[] = [
@@ -62,6 +63,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   proxySchemeModuleMissing,
   httpsBackendWithoutSslproxyengine,
   tlsBackendIpNameCheck,
+  backendIsOwnListenerWrongScheme,
   invalidBackendUrl,
   undefinedVariableInBackendUrl,
   unixSocketTargetSyntax,

@@ -165,20 +165,35 @@ export const resolveRequirement = (known: boolean | undefined) => (known === und
 
 export const RESOLVER_LINE = 'resolver 127.0.0.11 valid=30s;  # TODO: your DNS server (127.0.0.11 is Docker\'s embedded DNS)';
 
-/** A port this configuration itself listens on, and whether nginx speaks TLS there. */
+/** A port (or UNIX socket) this configuration itself listens on, and what nginx speaks there. */
 export interface LocalListen {
   node: ConfigNode;
+  /** 0 for a UNIX socket. */
   port: number;
   /** undefined for a stream listener without `ssl`: it relays raw TCP, so what speaks there is whatever it passes to. */
   tls: boolean | undefined;
+  /** An http server block's listener, or a stream one. */
+  module: 'http' | 'stream';
+  /** http: some server on this socket has the `http2` listen parameter or `http2 on;` (1.25.1) in force. */
+  http2: boolean;
+  /**
+   * http: some listen line of this socket has `proxy_protocol`, so every connection must start with a PROXY protocol
+   * header (nginx 1.22.1 merges it like ssl: a server on the same address without it still demanded one).
+   */
+  proxyProtocol: boolean;
+}
+
+/** The listeners of a configuration: TCP ones by port, then host; UNIX sockets by path. */
+interface LocalListens {
+  byPort: Map<number, Map<string, LocalListen>>;
+  byPath: Map<string, LocalListen>;
 }
 
 /** IPv4 and IPv6 wildcards are separate sockets (nginx listens on [::] with ipv6only=on by default). */
 const WILDCARD_V4 = '*';
 const WILDCARD_V6 = '[::]';
-/** Per configuration: port → host (or a wildcard) → the listener there (one per address:port, options merged). */
-/** Per configuration, with what building it read (core/reads.ts). */
-const listenCache = new WeakMap<object, Made<Map<number, Map<string, LocalListen>>>>();
+/** Per configuration, with what building it read (core/reads.ts): one listener per address:port, options merged. */
+const listenCache = new WeakMap<object, Made<LocalListens>>();
 
 /** `ssl on` (before nginx 1.25.1) in the listener's server block or, inherited, at http level. */
 function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
@@ -192,25 +207,61 @@ function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefi
   return false;
 }
 
+/** `http2 on` (nginx 1.25.1) in the listener's server block or, inherited, at http level. */
+function http2On(node: ConfigNode, http2OfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
+  for (let level = node.parent; level; level = level.parent) {
+    let h2 = http2OfBlock.get(level);
+    if (!http2OfBlock.has(level)) http2OfBlock.set(level, (h2 = level.children.find((c) => c.name === 'http2')));
+    if (h2) return h2.directive.args[0]?.value.toLowerCase() === 'on';
+  }
+  return false;
+}
+
+/** Records a listen line; lines of one socket merge their options, as nginx does (ssl, http2 and proxy_protocol on one apply to all). */
+function addListen(into: Map<string, LocalListen>, key: string, l: LocalListen): void {
+  const known = into.get(key);
+  if (!known) {
+    into.set(key, l);
+    return;
+  }
+  // The TLS line is the one findings about TLS quote.
+  const merged = { http2: l.http2 || known.http2, proxyProtocol: l.proxyProtocol || known.proxyProtocol };
+  if (l.tls && !known.tls) into.set(key, { ...l, ...merged });
+  else Object.assign(known, merged);
+}
+
 /**
- * Every TCP `listen` of the configuration (http and stream servers), one per address:port. nginx speaks TLS on an
- * address:port when any server listening there says `ssl` (the options of one address are merged), or, before
- * 1.25.1, when `ssl on` is in force for that server. QUIC and UDP listeners are left out: a proxied TCP connection
- * never reaches them. Indexed by port, then host: a large configuration has a listen per server block, and every
- * pass target asks.
+ * Every TCP `listen` of the configuration (http and stream servers), one per address:port, and every UNIX-socket one.
+ * nginx speaks TLS on an address:port when any server listening there says `ssl` (the options of one address are
+ * merged), or, before 1.25.1, when `ssl on` is in force for that server; HTTP/2 likewise with `http2`. QUIC and UDP
+ * listeners are left out: a proxied TCP connection never reaches them. Indexed by port, then host: a large
+ * configuration has a listen per server block, and every pass target asks.
  */
-function localListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
+function localListens(ctx: NginxRuleContext): LocalListens {
   return keptIn(listenCache, ctx.config, () => buildLocalListens(ctx));
 }
 
-function buildLocalListens(ctx: NginxRuleContext): Map<number, Map<string, LocalListen>> {
+function buildLocalListens(ctx: NginxRuleContext): LocalListens {
   const byPort = new Map<number, Map<string, LocalListen>>();
+  const byPath = new Map<string, LocalListen>();
   const sslOfBlock = new Map<ConfigNode, ConfigNode | undefined>();
+  const http2OfBlock = new Map<ConfigNode, ConfigNode | undefined>();
   for (const node of ctx.nodes('listen')) {
     if (node.context !== 'server' && node.context !== 'stream-server') continue;
     const args = node.directive.args.map((a) => a.value.toLowerCase());
     const addr = args[0];
-    if (!addr || addr.startsWith('unix:') || addr.includes('$') || args.includes('quic') || args.includes('udp')) continue;
+    if (!addr || addr.includes('$') || args.includes('quic') || args.includes('udp')) continue;
+    const module = node.context === 'server' ? 'http' : 'stream';
+    // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
+    const tls = args.includes('ssl') || sslOn(node, sslOfBlock) ? true : module === 'stream' ? undefined : false;
+    const http2 = module === 'http' && (args.includes('http2') || http2On(node, http2OfBlock));
+    const proxyProtocol = module === 'http' && args.includes('proxy_protocol');
+    if (addr.startsWith('unix:')) {
+      // The path as written (case kept): unix:/run/a.sock is a file name.
+      const path = node.directive.args[0].value.slice(5);
+      if (path) addListen(byPath, path, { node, port: 0, tls, module, http2, proxyProtocol });
+      continue;
+    }
     let host = WILDCARD_V4, portText = '80';
     if (/^\d+$/.test(addr)) portText = addr;
     else if (addr.startsWith('[')) {
@@ -228,14 +279,16 @@ function buildLocalListens(ctx: NginxRuleContext): Map<number, Map<string, Local
     }
     const port = Number(portText);
     if (!Number.isInteger(port) || port <= 0 || port > 65535) continue;
-    // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
-    const tls = args.includes('ssl') || sslOn(node, sslOfBlock) ? true : node.context === 'stream-server' ? undefined : false;
     let hosts = byPort.get(port);
     if (!hosts) byPort.set(port, (hosts = new Map()));
-    const known = hosts.get(host);
-    if (!known || (tls && !known.tls)) hosts.set(host, { node, port, tls });
+    addListen(hosts, host, { node, port, tls, module, http2, proxyProtocol });
   }
-  return byPort;
+  return { byPort, byPath };
+}
+
+/** The listener of this configuration on the UNIX socket `path`, if it listens there. */
+export function localSocketListener(ctx: NginxRuleContext, path: string): LocalListen | undefined {
+  return localListens(ctx).byPath.get(path);
 }
 
 /**
@@ -245,7 +298,7 @@ function buildLocalListens(ctx: NginxRuleContext): Map<number, Map<string, Local
  * loopback may be another machine, so a wildcard listener says nothing about it.
  */
 export function localListenerFor(ctx: NginxRuleContext, host: string, port: number): LocalListen | undefined {
-  const hosts = localListens(ctx).get(port);
+  const hosts = localListens(ctx).byPort.get(port);
   if (!hosts) return undefined;
   const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
   if (h === 'localhost') return hosts.get('127.0.0.1') ?? hosts.get(WILDCARD_V4) ?? hosts.get('::1') ?? hosts.get(WILDCARD_V6) ?? hosts.get(h);
