@@ -195,24 +195,17 @@ const WILDCARD_V6 = '[::]';
 /** Per configuration, with what building it read (core/reads.ts): one listener per address:port, options merged. */
 const listenCache = new WeakMap<object, Made<LocalListens>>();
 
-/** `ssl on` (before nginx 1.25.1) in the listener's server block or, inherited, at http level. */
-function sslOn(node: ConfigNode, sslOfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
+/**
+ * Whether a switch such as `ssl on` (before nginx 1.25.1) or `http2 on` (1.25.1) is on for the listener: in its server
+ * block or, inherited, at http level. `lineOfBlock` remembers each block's line of that name.
+ */
+function switchOn(node: ConfigNode, name: 'ssl' | 'http2', lineOfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
   for (let level = node.parent; level; level = level.parent) {
     // Looked up once per block: every listen asks its http block, which in a large configuration has one child per
     // server block (a search per listen made building the index quadratic: 75 s of rules on a 20 MB file).
-    let ssl = sslOfBlock.get(level);
-    if (!sslOfBlock.has(level)) sslOfBlock.set(level, (ssl = level.children.find((c) => c.name === 'ssl')));
-    if (ssl) return ssl.directive.args[0]?.value.toLowerCase() === 'on';
-  }
-  return false;
-}
-
-/** `http2 on` (nginx 1.25.1) in the listener's server block or, inherited, at http level. */
-function http2On(node: ConfigNode, http2OfBlock: Map<ConfigNode, ConfigNode | undefined>): boolean {
-  for (let level = node.parent; level; level = level.parent) {
-    let h2 = http2OfBlock.get(level);
-    if (!http2OfBlock.has(level)) http2OfBlock.set(level, (h2 = level.children.find((c) => c.name === 'http2')));
-    if (h2) return h2.directive.args[0]?.value.toLowerCase() === 'on';
+    let line = lineOfBlock.get(level);
+    if (!lineOfBlock.has(level)) lineOfBlock.set(level, (line = level.children.find((c) => c.name === name)));
+    if (line) return line.directive.args[0]?.value.toLowerCase() === 'on';
   }
   return false;
 }
@@ -253,8 +246,8 @@ function buildLocalListens(ctx: NginxRuleContext): LocalListens {
     if (!addr || addr.includes('$') || args.includes('quic') || args.includes('udp')) continue;
     const module = node.context === 'server' ? 'http' : 'stream';
     // A stream listener without ssl relays raw TCP: what speaks there is whatever it passes to.
-    const tls = args.includes('ssl') || sslOn(node, sslOfBlock) ? true : module === 'stream' ? undefined : false;
-    const http2 = module === 'http' && (args.includes('http2') || http2On(node, http2OfBlock));
+    const tls = args.includes('ssl') || switchOn(node, 'ssl', sslOfBlock) ? true : module === 'stream' ? undefined : false;
+    const http2 = module === 'http' && (args.includes('http2') || switchOn(node, 'http2', http2OfBlock));
     const proxyProtocol = module === 'http' && args.includes('proxy_protocol');
     if (addr.startsWith('unix:')) {
       // The path as written (case kept): unix:/run/a.sock is a file name.
