@@ -1,11 +1,12 @@
 // What `nginx -t` (1.22.1, open source) says about upstream server parameters it rejects, checked against the text
-// the hovers quote and the message of the invalid-server-parameter rule (which covers service= on targets before
-// 1.27.3). The rule's fixture (test/rules/nginx/invalid-server-parameter) checks which lines are reported, not the words.
+// the hovers quote and the message of the rule that reports each (invalid-server-parameter; plus-only-directive for the
+// NGINX Plus parameters slow_start= and service=, the latter open source from 1.27.3). The rule's fixture (test/rules/nginx/invalid-server-parameter) checks which lines are reported, not the words.
 // proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { nginxServerParamDoc } from '../../server/src/core/docs/directive-doc';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
+import { parseVersion } from '../../server/src/core/model/version';
 import { lintText, requireBinary } from '../helpers';
 import { nginxConfigTest, prepareNginx } from './harness/nginx';
 
@@ -29,7 +30,10 @@ test('nginx -t rejects max_fails=-1, fail_timeout=500ms, slow_start=10s and serv
       const r = nginxConfigTest(setup, { isolatedNetwork: true });
       assert.equal(r.ok, false, `${param}: ${r.output}`);
       assert.match(r.output, new RegExp(`\\[emerg\\] ${line.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in ${setup.confPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+`), `${param}: ${r.output}`);
-      const findings = lintText(setup.text, { settings: (s) => Object.assign(s.nginx, { version: '1.22.1', edition: 'oss' }) }).findings.filter((f) => f.ruleId === 'invalid-server-parameter');
+      // NGINX Plus parameters (slow_start=, and service= before 1.27.3) are plus-only-directive's since it came; the
+      // others stay invalid-server-parameter's. One finding either way, quoting nginx's words.
+      const rule = param.startsWith('slow_start=') || param.startsWith('service=') ? 'plus-only-directive' : 'invalid-server-parameter';
+      const findings = lintText(setup.text, { settings: (s) => Object.assign(s.nginx, { version: parseVersion('1.22.1'), edition: 'oss' }) }).findings.filter((f) => f.ruleId === rule);
       assert.equal(findings.length, 1, `${param}: ${findings.map((f) => f.message).join('\n')}`);
       assert.ok(findings[0].message.includes(line), `${param}: ${findings[0].message}`);
     } finally {

@@ -52,13 +52,13 @@ export default [
     fix: { use: 'suggestion' },
     afterFix: { status: 101 },
   }),
-  // Both misspellings stop httpd; the suggestions rename each to the stock name, and the request then reaches the backend.
+  // The misspelling stops httpd; the suggestion renames it to the stock name, and the request then reaches the backend.
   defineScenario({
     rule: 'apache-unknown-directive',
     server: 'apache',
     claim: {
       status: 'startup-failure',
-      log: "Invalid command 'ProxyPassRevers', perhaps misspelled or defined by a module not included in the server configuration",
+      log: "Invalid command 'ProxyTimout', perhaps misspelled or defined by a module not included in the server configuration",
       doc: ["Invalid command 'ProxyTimout', perhaps misspelled or defined by a module not included in the server configuration"],
     },
     config: { fromDoc: { replace: [['127.0.0.1:8080', '{{app}}']] } },
