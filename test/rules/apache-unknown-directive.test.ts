@@ -35,6 +35,17 @@ test('apache-unknown-directive: in an .htaccess file, 500 for the folder with th
   assert.match(f.message, /^httpd answers 500 Internal Server Error to every request under this folder and logs "\/srv\/www\/\.htaccess: Invalid command 'RewriteLogLevel'/);
 });
 
+test('apache-unknown-directive: in an .htaccess file, the advice for RewriteLog(Level) does not send the user to LogLevel there', () => {
+  // httpd 2.4.71, AllowOverride All: an .htaccess with "LogLevel rewrite:trace3" answered 500 and logged
+  // "[core:alert] … /srv/www/.htaccess: LogLevel not allowed here": the trace level belongs in the server's files.
+  for (const line of ['RewriteLogLevel 3', 'RewriteLog /tmp/rewrite.log']) {
+    const [f] = lint(`RewriteEngine On\n${line}\n`, '/srv/www/.htaccess', true);
+    assert.match(f.message, /"LogLevel rewrite:trace3" in the virtual host or server configuration \(LogLevel is not allowed in \.htaccess\)$/, line);
+  }
+  // Outside .htaccess the advice stays as it was.
+  assert.match(lint(`${head}\nRewriteLogLevel 3\n`)[0].message, /use "LogLevel rewrite:trace3" instead$/);
+});
+
 test('apache-unknown-directive: a module httpd does not ship may define the name, so a warning that names it', () => {
   const [f] = lint(`${head}\nLoadModule foo_module modules/mod_foo.so\nProxyFooTimeout 5\n`);
   assert.equal(f.severity, 'warning');

@@ -32,6 +32,15 @@ const REMOVED: Record<string, string> = {
 };
 
 /**
+ * The same advice for an .htaccess file, where LogLevel is refused too (httpd 2.4.71 answered 500 and logged
+ * "LogLevel not allowed here" for "LogLevel rewrite:trace3" there): the trace level belongs in the server's files.
+ */
+const REMOVED_IN_HTACCESS: Record<string, string> = {
+  rewritelog: 'httpd 2.4 writes mod_rewrite\'s trace to the error log: set "LogLevel rewrite:trace3" in the virtual host or server configuration (LogLevel is not allowed in .htaccess)',
+  rewriteloglevel: 'httpd 2.4 sets mod_rewrite\'s trace level per module: set "LogLevel rewrite:trace3" in the virtual host or server configuration (LogLevel is not allowed in .htaccess)',
+};
+
+/**
  * The stock name `name` is a near-miss of: one edit away, or two for a longer name that starts like it. Third-party
  * modules name their directives with a prefix of their own (mod_jk's JkLogLevel is two letters from LogLevel), so two
  * edits at the start are a different name, not a typo.
@@ -57,7 +66,7 @@ export default defineApacheRule({
       if (KNOWN.has(n.lname) || isTrunkOnlyDirective(n.lname)) continue;
       // `${NAME}` or a macro's `$name` as the directive: what it becomes is known only when httpd reads it.
       if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(n.name) || mayNotBeRead(n, ctx.modules)) continue;
-      const removed = REMOVED[n.lname];
+      const removed = (ctx.config.htaccess ? REMOVED_IN_HTACCESS[n.lname] : undefined) ?? REMOVED[n.lname];
       const near = nearMiss(n.name);
       if (!removed && !near && !FAMILY.test(n.lname)) continue;
       report(n, removed, near);
