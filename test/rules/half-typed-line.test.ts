@@ -21,3 +21,14 @@ for (const [typed, done, rule] of [
     assert.ok(onLine7(done).includes(rule), `${rule} once the line is terminated: ${onLine7(done)}`);
   });
 }
+
+// The finding about a half-typed read timeout was dropped only where it was placed on that line: with the connect
+// timeout set in the same location it sits on the connect timeout's (terminated) line and still compared against "6".
+test('half-typed "proxy_read_timeout 6" below a proxy_connect_timeout: no finding compares against the half-typed value', () => {
+  const text = conf('proxy_connect_timeout 10s;\n      proxy_read_timeout 6');
+  const r = lintText(text);
+  assert.deepEqual(r.findings.map((f) => f.ruleId), ['syntax-error']);
+  // Once the line is terminated the comparison is made again, on the connect timeout's line.
+  const done = lintText(conf('proxy_connect_timeout 10s;\n      proxy_read_timeout 6;'));
+  assert.ok(done.findings.some((f) => f.ruleId === 'connect-timeout-above-read-timeout' && done.at(f).line === 7));
+});

@@ -51,6 +51,10 @@ export default defineNginxRule({
       if (reachesOnlyUnixSockets(site.pass)) continue;
       const connect = effectiveTime(ctx, site.scope, connectName)!;
       const read = effectiveTime(ctx, site.scope, readName)!;
+      // A setting without its ";" is syntax-error's (nginx stops there): in an editor it is a line being typed, whose
+      // value ("6" on the way to "60s") is not the one to compare. The driver drops findings placed on such a line;
+      // this one would sit on the other setting's line.
+      if ((read.node && !read.node.directive.terminated) || (connect.node && !connect.node.directive.terminated)) continue;
       // Same root cause, already reported on that line: a read timeout read-timeout-too-low calls too low, or a
       // connect timeout above the OS limit. The other rule's finding says it; a second one on the line is noise.
       if (read.node && enabled('read-timeout-too-low') && reportsTooLow(read.node, minimumOption(ctx.settings.rules.get('read-timeout-too-low')?.options ?? {}))) continue;
