@@ -32,3 +32,21 @@ test('half-typed "proxy_read_timeout 6" below a proxy_connect_timeout: no findin
   const done = lintText(conf('proxy_connect_timeout 10s;\n      proxy_read_timeout 6;'));
   assert.ok(done.findings.some((f) => f.ruleId === 'connect-timeout-above-read-timeout' && done.at(f).line === 7));
 });
+
+// An include being typed names a file that does not exist yet ("snippets/pro" on the way to "snippets/proxy.conf;"),
+// or a folder ("snippets" on the way to "snippets/*.conf;"): nginx stops at the missing ";" before it opens anything
+// (nginx 1.22.1 -t on `include sites-enab` then "}": only `unexpected "}"`).
+for (const [typed, done, rule] of [
+  ['include snippets/pro', 'include snippets/pro;', 'include-not-found'],
+  ['include snippets', 'include snippets;', 'include-unreadable'],
+] as const) {
+  test(`half-typed "${typed}": only syntax-error on the line; with its ";" the line gets ${rule}`, () => {
+    const files = { 'snippets/proxy.conf': 'proxy_read_timeout 60s;\n' };
+    const rules = (line: string) => {
+      const r = lintText(conf(line), { files });
+      return r.findings.filter((f) => r.at(f).line === 7 && f.path === '/cfg/nginx.conf').map((f) => f.ruleId).sort();
+    };
+    assert.deepEqual(rules(typed), ['syntax-error']);
+    assert.ok(rules(done).includes(rule), `${rule} once the line is terminated: ${rules(done)}`);
+  });
+}

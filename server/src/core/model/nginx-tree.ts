@@ -382,6 +382,9 @@ export function loadNginxConfig(entryPath: string, entryText: string, host: Host
     }
     const res = readInclude(target);
     if (!res.file) {
+      // An include without its ";" is syntax-error's: nginx stops there before it opens anything, and in an editor
+      // it is a path still being typed ("snippets/pro" on the way to "snippets/proxy.conf").
+      if (!node.directive.terminated) return;
       if (res.missing && options.prefixGuessed && !isAbsolute(arg.value)) {
         problems.push({
           kind: 'include-not-found',
