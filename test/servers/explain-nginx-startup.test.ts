@@ -23,6 +23,11 @@ const CASES: [string, string, string][] = [
   // An NGINX Plus directive on open source nginx: the same [emerg] line, caught by plus-only-directive.
   ['nginx-unknown-directive', loc('api write=on;'), 'plus-only-directive'],
   ['nginx-unknown-directive', http('upstream app { zone app 64k; server 127.0.0.1:18811; health_check; }'), 'health-check-requires-plus'],
+  // A server parameter nginx does not take: NGINX Plus's slow_start= (plus-only-directive quotes this very line), a
+  // bad value, or resolve before 1.27.3. Before, explain said "No line explained" for all of them.
+  ['nginx-invalid-parameter', http('upstream app { zone app 64k; server 127.0.0.1:18811 slow_start=30s; }'), 'plus-only-directive'],
+  ['nginx-invalid-parameter', http('upstream app { server 127.0.0.1:18811 max_fails=abc; }'), 'invalid-server-parameter'],
+  ['nginx-invalid-parameter', http('upstream app { zone app 64k; server 127.0.0.1:18811 resolve; }'), 'resolve-without-prerequisites'],
   ['nginx-unknown-cache-zone', loc('proxy_cache nozone;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-cache-zone'],
   ['nginx-duplicate-upstream', http('upstream app { server 127.0.0.1:18811; }\nupstream app { server 127.0.0.1:18812; }'), 'duplicate-upstream-name'],
   ['nginx-duplicate-directive', loc('proxy_read_timeout 10s;\n        proxy_read_timeout 20s;\n        proxy_pass http://127.0.0.1:18811;'), 'duplicate-directive'],

@@ -549,6 +549,19 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['unknown-directive', 'directive-not-in-target-version', 'plus-only-directive', 'health-check-requires-plus'],
   },
   {
+    // nginx 1.22.1 -t: invalid parameter "slow_start=30s", "max_fails=abc", "resolve", "weight=0" on an upstream server
+    // line (test/servers/explain-nginx-startup.test.ts); listen and resolver lines say it too for a word they do not take.
+    id: 'nginx-invalid-parameter',
+    server: 'nginx',
+    match: /\[emerg\].*invalid parameter "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a line has a parameter nginx does not take. On an upstream server line: a typo or a value out of range (weight=0, max_fails=abc, fail_timeout=500ms), a parameter of NGINX Plus on open source nginx (slow_start=; route= and drain before 1.29.6; service= before 1.27.3), or resolve before nginx 1.27.3. On a listen or resolver line: a word this nginx does not know (quic before 1.25.0).',
+    directives: [],
+    rules: ['invalid-server-parameter', 'plus-only-directive', 'resolve-without-prerequisites'],
+  },
+  {
     id: 'nginx-unknown-cache-zone',
     server: 'nginx',
     match: /\[emerg\].*"\w+_cache" zone "[^"]*" is unknown/,
