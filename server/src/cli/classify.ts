@@ -21,12 +21,14 @@ export function classify(p: string, text: string): Dialect {
   const apache =
     (head.match(/^\s*(<\/?(VirtualHost|Directory|Location|IfModule|Proxy|Files)\b|LoadModule\s|ProxyPass(Reverse)?\s|Rewrite(Rule|Cond)\s|DocumentRoot\s|ServerName\s|Require\s)/gim) ?? []).length +
     // httpd directive names are CamelCase and lines carry no ";" or braces (SecRule, AddType, Header, SSLProtocol, …);
-    // nginx's are lower_case and end in ";".
-    (head.match(/^[ \t]*(<\/?[A-Z][A-Za-z]*|[A-Z][a-z]+[A-Z]?[A-Za-z0-9]*)([ \t][^;{}\n]*)?$/gm) ?? []).length;
+    // nginx's are lower_case and end in ";". A name may start with a capitalised acronym (SSLCipherSuite,
+    // LDAPTrustedMode): a file of mod_ssl lines alone was taken for nginx.
+    (head.match(/^[ \t]*(<\/?[A-Z][A-Za-z]*|[A-Z]+[a-z][A-Za-z0-9]*)([ \t][^;{}\n]*)?$/gm) ?? []).length;
   const nginx = (head.match(/(^|[;{}])\s*(server|location|upstream|http|events)\b[^;]*\{|^\s*[a-z_]+\s[^\n]*;\s*(#.*)?$/gim) ?? []).length;
   if (apache === 0 && nginx === 0) {
     // Nothing either way (comments only): a folder only httpd uses decides.
-    return /(^|\/)(apache2?|httpd)(\/|$)|\/(mods|conf)-(available|enabled)\//.test(dirname(p)) ? 'apache' : 'unknown';
+    // (dirname has no trailing "/": a file right inside conf-available/ must match too.)
+    return /(^|\/)(apache2?|httpd)(\/|$)|\/(mods|conf)-(available|enabled)(\/|$)/.test(dirname(p)) ? 'apache' : 'unknown';
   }
   return apache > nginx ? 'apache' : 'nginx';
 }
