@@ -46,6 +46,18 @@ test('apache-unknown-directive: in an .htaccess file, the advice for RewriteLog(
   assert.match(lint(`${head}\nRewriteLogLevel 3\n`)[0].message, /use "LogLevel rewrite:trace3" instead$/);
 });
 
+test('apache-unknown-directive: nginx\'s timeout names written in httpd say what httpd has instead', () => {
+  // Each made apache2 -t 2.4.71 fail with "Invalid command"; ProxyTimeout 60 and
+  // "ProxyPass /x http://127.0.0.1:9000/ connectiontimeout=5 timeout=60" passed.
+  const [connect] = lint(`${head}\nProxyConnectTimeout 5\n`);
+  assert.match(connect.message, /— httpd has no such directive \(nginx has proxy_connect_timeout\): httpd's connect timeout is the connectiontimeout= parameter of ProxyPass, BalancerMember or ProxySet$/);
+  for (const name of ['ProxyReadTimeout', 'ProxySendTimeout']) {
+    const [f] = lint(`${head}\n${name} 60\n`);
+    assert.match(f.message, /— httpd has no such directive \(nginx has proxy_(read|send)_timeout\): httpd waits for the backend "ProxyTimeout" seconds \(or timeout= on ProxyPass, BalancerMember or ProxySet\)$/, name);
+    assert.deepEqual(f.suggestions, []);
+  }
+});
+
 test('apache-unknown-directive: a module httpd does not ship may define the name, so a warning that names it', () => {
   const [f] = lint(`${head}\nLoadModule foo_module modules/mod_foo.so\nProxyFooTimeout 5\n`);
   assert.equal(f.severity, 'warning');

@@ -41,6 +41,16 @@ const REMOVED_IN_HTACCESS: Record<string, string> = {
 };
 
 /**
+ * nginx's names written in an httpd file (proxy_read_timeout as "ProxyReadTimeout"): no stock name is near them, and
+ * what httpd has instead is a parameter or another directive. Each refused by apache2 -t 2.4.71.
+ */
+const NGINX_NAMES: Record<string, string> = {
+  proxyconnecttimeout: 'httpd has no such directive (nginx has proxy_connect_timeout): httpd\'s connect timeout is the connectiontimeout= parameter of ProxyPass, BalancerMember or ProxySet',
+  proxyreadtimeout: 'httpd has no such directive (nginx has proxy_read_timeout): httpd waits for the backend "ProxyTimeout" seconds (or timeout= on ProxyPass, BalancerMember or ProxySet)',
+  proxysendtimeout: 'httpd has no such directive (nginx has proxy_send_timeout): httpd waits for the backend "ProxyTimeout" seconds (or timeout= on ProxyPass, BalancerMember or ProxySet)',
+};
+
+/**
  * The stock name `name` is a near-miss of: one edit away, or two for a longer name that starts like it. Third-party
  * modules name their directives with a prefix of their own (mod_jk's JkLogLevel is two letters from LogLevel), so two
  * edits at the start are a different name, not a typo.
@@ -75,7 +85,7 @@ export default defineApacheRule({
     function report(n: ApacheNode, removed: string | undefined, near: string | undefined): void {
       const guard = !ctx.modules.known ? conditionsOf(n).modules.find((c) => !c.negated) : undefined;
       const invalid = `Invalid command '${n.directive.section ? '<' : ''}${n.name}', perhaps misspelled or defined by a module not included in the server configuration`;
-      const why = removed ?? (near ? `did you mean "${near}"?` : `no module of httpd ${table.httpd} defines it`);
+      const why = removed ?? (near ? `did you mean "${near}"?` : NGINX_NAMES[n.lname] ?? `no module of httpd ${table.httpd} defines it`);
       const where = ctx.config.htaccess
         ? `httpd answers 500 Internal Server Error to every request under this folder and logs "${n.file.path}: ${invalid}"`
         : `httpd refuses to start${guard ? ` when mod_${moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: "${invalid}"`;
