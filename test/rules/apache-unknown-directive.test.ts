@@ -66,6 +66,22 @@ test('apache-unknown-directive: a module httpd does not ship may define the name
   assert.equal(lint(`${head}\nLoadModule lbmethod_byrequests_module ${M}/mod_lbmethod_byrequests.so\nProxyFooTimeout 5\n`)[0].severity, 'error');
 });
 
+test('apache-unknown-directive: a third-party module whose directives all share a prefix (mod_php, mod_security) leaves other names an error', () => {
+  // Debian's libapache2-mod-php loads php_module (php_value, php_flag, php_admin_*, PHPINIDir), so a LAMP server's
+  // ProxyTimout was only a warning "unless the module loaded from php_module provides it".
+  for (const load of ['LoadModule php_module /usr/lib/apache2/modules/libphp8.2.so', 'LoadModule php7_module /usr/lib/apache2/modules/libphp7.4.so', 'LoadModule security2_module /usr/lib/apache2/modules/mod_security2.so']) {
+    const [f] = lint(`${head}\n${load}\nProxyTimout 60\n`);
+    assert.equal(f.severity, 'error', load);
+    assert.match(f.message, /^httpd refuses to start/, load);
+  }
+  // A name in such a module's family is not judged a typo of a stock name's, whichever module is loaded.
+  assert.equal(lint(`${head}\nLoadModule security2_module /usr/lib/apache2/modules/mod_security2.so\nSecRuleEngine On\n`).length, 0);
+  // Beside a module whose names are not known, the warning stays, and it names that module.
+  const [w] = lint(`${head}\nLoadModule php_module /usr/lib/apache2/modules/libphp8.2.so\nLoadModule foo_module modules/mod_foo.so\nProxyTimout 60\n`);
+  assert.equal(w.severity, 'warning');
+  assert.match(w.message, /"foo_module"/);
+});
+
 test('apache-unknown-directive: in a fragment, a line under <IfModule> fails only when that module is loaded', () => {
   const [f] = lint('<IfModule mod_proxy.c>\n    ProxyPreserveHosts On\n</IfModule>\n', '/c/sites-enabled/app.conf');
   assert.match(f.message, /^httpd refuses to start when mod_proxy is loaded \(this <IfModule> section then applies\): "Invalid command 'ProxyPreserveHosts'/);

@@ -51,6 +51,21 @@ const NGINX_NAMES: Record<string, string> = {
 };
 
 /**
+ * Third-party modules whose every directive starts with a prefix of their own (their documentation's directive lists):
+ * loading one does not make a name outside that family possibly theirs. mod_php (Debian's libapache2-mod-php loads
+ * php_module, older ones php7_module or php5_module) has php_value, php_flag, php_admin_value, php_admin_flag and
+ * PHPINIDir; mod_security2 Sec…; mod_wsgi WSGI…; mod_jk Jk….
+ */
+const THIRD_PARTY_FAMILIES: Record<string, RegExp> = {
+  php: /^(php_|phpinidir$)/,
+  php5: /^(php_|phpinidir$)/,
+  php7: /^(php_|phpinidir$)/,
+  security2: /^sec/,
+  wsgi: /^wsgi/,
+  jk: /^jk/,
+};
+
+/**
  * The stock name `name` is a near-miss of: one edit away, or two for a longer name that starts like it. Third-party
  * modules name their directives with a prefix of their own (mod_jk's JkLogLevel is two letters from LogLevel), so two
  * edits at the start are a different name, not a typo.
@@ -70,8 +85,14 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassReverse', 'ProxyTimeout', 'RewriteLog', 'SSLMutex'],
   versions: 'all 2.4',
   check(ctx) {
-    // A module httpd does not ship may bring its own names, even in the families above: said as a warning then.
-    const extra = ctx.modules.loadLines.find((n) => n.args[0] && !SHIPPED.has(moduleKey(n.args[0])));
+    // A module httpd does not ship may bring its own names, even in the families above: said as a warning then,
+    // naming such a module, unless each one loaded is known to name all its directives with a prefix the name lacks.
+    const extras = ctx.modules.loadLines.filter((n) => n.args[0] && !SHIPPED.has(moduleKey(n.args[0])));
+    const mayDefine = (lname: string) =>
+      extras.find((n) => {
+        const family = THIRD_PARTY_FAMILIES[moduleKey(n.args[0])];
+        return !family || family.test(lname);
+      });
     for (const n of ctx.config.all) {
       if (KNOWN.has(n.lname) || isTrunkOnlyDirective(n.lname)) continue;
       // `${NAME}` or a macro's `$name` as the directive: what it becomes is known only when httpd reads it.
@@ -83,6 +104,7 @@ export default defineApacheRule({
     }
 
     function report(n: ApacheNode, removed: string | undefined, near: string | undefined): void {
+      const extra = mayDefine(n.lname);
       const guard = !ctx.modules.known ? conditionsOf(n).modules.find((c) => !c.negated) : undefined;
       const invalid = `Invalid command '${n.directive.section ? '<' : ''}${n.name}', perhaps misspelled or defined by a module not included in the server configuration`;
       const why = removed ?? (near ? `did you mean "${near}"?` : NGINX_NAMES[n.lname] ?? `no module of httpd ${table.httpd} defines it`);
