@@ -58,6 +58,16 @@ test('apache-unknown-directive: nginx\'s timeout names written in httpd say what
   }
 });
 
+test('apache-unknown-directive: says nothing when apache.version is a 2.2 release (RewriteLog, SSLMutex are its directives; the names known are 2.4.71\'s)', () => {
+  const settings = defaultSettings();
+  settings.apache.version = [2, 2, 34];
+  const text = `${head}\nRewriteLog /var/log/apache2/rewrite.log\nSSLMutex default\nProxyTimout 60\n`;
+  const only = (s: typeof settings) => lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: s }).findings.filter((f) => f.ruleId === 'apache-unknown-directive');
+  assert.deepEqual(only(settings), []);
+  settings.apache.version = [2, 4, 62];
+  assert.equal(only(settings).length, 3);
+});
+
 test('apache-unknown-directive: a module httpd does not ship may define the name, so a warning that names it', () => {
   const [f] = lint(`${head}\nLoadModule foo_module modules/mod_foo.so\nProxyFooTimeout 5\n`);
   assert.equal(f.severity, 'warning');

@@ -2,6 +2,7 @@ import { apacheFix, lineRange } from '../../apache-fix';
 import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
 import { mayNotBeRead, moduleKey } from '../../model/apache-modules';
 import { closest, editDistance } from '../../model/names';
+import { atLeast } from '../../model/version';
 import table from '../../model/apache-directives.json';
 import { defineApacheRule } from '../apache-rule';
 import { isTrunkOnlyDirective } from './trunk-only-directive';
@@ -85,6 +86,9 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassReverse', 'ProxyTimeout', 'RewriteLog', 'SSLMutex'],
   versions: 'all 2.4',
   check(ctx) {
+    // The names known are those of httpd 2.4.71, and REMOVED lists 2.2's own directives: for a 2.2 target (set in
+    // apache.version) both would be wrong. Unset, the target is taken to be 2.4, as every other rule takes it.
+    if (atLeast(ctx.version, '2.4.0') === false) return;
     // A module httpd does not ship may bring its own names, even in the families above: said as a warning then,
     // naming such a module, unless each one loaded is known to name all its directives with a prefix the name lacks.
     const extras = ctx.modules.loadLines.filter((n) => n.args[0] && !SHIPPED.has(moduleKey(n.args[0])));
