@@ -50,3 +50,24 @@ for (const [typed, done, rule] of [
     assert.ok(rules(done).includes(rule), `${rule} once the line is terminated: ${rules(done)}`);
   });
 }
+
+// Rules that place their finding on a span of the line (an argument) rather than on the statement: the driver dropped
+// only the latter, so a half-typed upstream, variable, cache zone or time still had its own finding beside the
+// syntax error ("proxy_pass http://ap" on the way to "http://app;": undefined-upstream).
+for (const [typed, done, rule] of [
+  ['proxy_pass http://ap', 'proxy_pass http://ap;', 'undefined-upstream'],
+  ['proxy_set_header Connection $connection_upg', 'proxy_set_header Connection $connection_upg;', 'undefined-variable'],
+  ['proxy_cache zo', 'proxy_cache zo;', 'undefined-cache-zone'],
+  ['proxy_read_timeout 1h30', 'proxy_read_timeout 1h30;', 'misread-time-value'],
+] as const) {
+  test(`half-typed "${typed}" (a finding on an argument): only syntax-error on the line; with its ";" the line gets ${rule}`, () => {
+    // An upstream "app" makes "http://ap" a misspelt group, not a host name.
+    const line = (l: string) => conf(l).replace('proxy_pass http://127.0.0.1:9000;\n      ', '').replace('http {\n', 'http {\n  upstream app { server 127.0.0.1:9001; }\n');
+    const rules = (l: string) => {
+      const r = lintText(line(l));
+      return r.findings.filter((f) => r.at(f).line === 7).map((f) => f.ruleId).sort();
+    };
+    assert.deepEqual(rules(typed), ['syntax-error']);
+    assert.ok(rules(done).includes(rule), `${rule} once the line is terminated: ${rules(done)}`);
+  });
+}

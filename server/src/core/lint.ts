@@ -80,6 +80,9 @@ export interface TrackedRuns {
 
 export const INTERNAL_ERROR = internalError.id;
 
+/** Rules whose findings are about the text of a statement without its ";" (kept on it; see the report hook). */
+const ABOUT_THE_SYNTAX: ReadonlySet<string> = new Set(['syntax-error', 'probable-missing-semicolon', 'analysis-limit']);
+
 export function lintNginx(path: string, text: string, host: Host, options: LintOptions): LintResult {
   const { settings } = options;
   const timings = options.timings;
@@ -143,6 +146,20 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     });
   /** Findings made milder for want of nginx.version (Report.milderForUnknownVersion), for the CLI's note. */
   const milder: VersionDependentUse[] = [];
+  // The statements without their ";" by file, made on the first finding placed by span (most files have none).
+  let unterminated: Map<string, { start: number; end: number }[]> | undefined;
+  const insideUnterminated = (path: string, at: number): boolean => {
+    if (!unterminated) {
+      unterminated = new Map();
+      for (const n of config.all) {
+        if (n.directive.terminated) continue;
+        const list = unterminated.get(n.file.path) ?? [];
+        list.push({ start: n.directive.start, end: n.directive.end });
+        unterminated.set(n.file.path, list);
+      }
+    }
+    return unterminated.get(path)?.some((d) => at >= d.start && at <= d.end) ?? false;
+  };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     rules,
     settings,
@@ -167,6 +184,10 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
             if (!r.node.directive.terminated) return;
             mayJudgeDuplicate ??= !!rule.directives?.some(duplicateSomewhere);
             if (mayJudgeDuplicate && noValueToJudge(rule, r.node, (scope, name) => effective(config, scope, name, settings.nginx))) return;
+          } else if (r.at && !ABOUT_THE_SYNTAX.has(rule.id) && insideUnterminated(r.at.file.path, r.at.start)) {
+            // The same for a finding placed on an argument of such a statement ("http://ap" on the way to "http://app"),
+            // but not for the rules that report the missing ";" itself, there.
+            return;
           }
           const file = r.node?.file ?? r.at?.file ?? config.entry;
           const span = r.node ? r.node.directive : r.at;
