@@ -71,7 +71,8 @@ test('apache-unknown-directive: says nothing when apache.version is a 2.2 releas
 test('apache-unknown-directive: a module httpd does not ship may define the name, so a warning that names it', () => {
   const [f] = lint(`${head}\nLoadModule foo_module modules/mod_foo.so\nProxyFooTimeout 5\n`);
   assert.equal(f.severity, 'warning');
-  assert.match(f.message, /^unknown directive "ProxyFooTimeout" unless the module loaded from "foo_module" provides it: otherwise httpd refuses to start/);
+  // Like nginx's rules, the message names the file the module is loaded from (LoadModule's second argument).
+  assert.match(f.message, /^unknown directive "ProxyFooTimeout" unless the module loaded from "modules\/mod_foo\.so" provides it: otherwise httpd refuses to start/);
   // A module of the package (mod_proxy_http defines no directive) is not such a module.
   assert.equal(lint(`${head}\nLoadModule lbmethod_byrequests_module ${M}/mod_lbmethod_byrequests.so\nProxyFooTimeout 5\n`)[0].severity, 'error');
 });
@@ -89,7 +90,7 @@ test('apache-unknown-directive: a third-party module whose directives all share 
   // Beside a module whose names are not known, the warning stays, and it names that module.
   const [w] = lint(`${head}\nLoadModule php_module /usr/lib/apache2/modules/libphp8.2.so\nLoadModule foo_module modules/mod_foo.so\nProxyTimout 60\n`);
   assert.equal(w.severity, 'warning');
-  assert.match(w.message, /"foo_module"/);
+  assert.match(w.message, /"modules\/mod_foo\.so"/);
 });
 
 test('apache-unknown-directive: in a fragment, a line under <IfModule> fails only when that module is loaded', () => {

@@ -118,7 +118,7 @@ export default defineApacheRule({
       ctx.report({
         node: n,
         message: extra
-          ? `unknown directive "${n.name}" unless the module loaded from "${extra.args[0]}" provides it: otherwise ${where} — ${why}`
+          ? `unknown directive "${n.name}" unless the module loaded from "${extra.args[1] ?? extra.args[0]}" provides it: otherwise ${where} — ${why}`
           : `${where} — ${why}`,
         severity: extra ? 'warning' : undefined,
         // Suggestions only: the name closest in spelling is not always the one meant, and a removed line may have
