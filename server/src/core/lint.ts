@@ -146,7 +146,8 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     });
   /** Findings made milder for want of nginx.version (Report.milderForUnknownVersion), for the CLI's note. */
   const milder: VersionDependentUse[] = [];
-  // The statements without their ";" by file, made on the first finding placed by span (most files have none).
+  // The statements without their ";" by file, in order, made on the first finding placed by span (most files have
+  // none). Searched by halves: a broken generated file can have tens of thousands of them, each with a finding.
   let unterminated: Map<string, { start: number; end: number }[]> | undefined;
   const insideUnterminated = (path: string, at: number): boolean => {
     if (!unterminated) {
@@ -157,8 +158,19 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
         list.push({ start: n.directive.start, end: n.directive.end });
         unterminated.set(n.file.path, list);
       }
+      for (const list of unterminated.values()) list.sort((a, b) => a.start - b.start);
     }
-    return unterminated.get(path)?.some((d) => at >= d.start && at <= d.end) ?? false;
+    const list = unterminated.get(path);
+    if (!list) return false;
+    // The last statement starting at or before `at` is the only one that can hold it: statements do not overlap.
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (list[mid].start <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return list[lo].start <= at && at <= list[lo].end;
   };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     rules,
