@@ -161,6 +161,7 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['no paths', [], /^proxylint: no files given/],
     ['unknown context', ['--context', 'nowhere', 'clean.conf'], /^proxylint: unknown context "nowhere"/],
     ['bad --nginx-version', ['--nginx-version', 'latest', 'clean.conf'], /^proxylint: --nginx-version takes a version/],
+    ['bad --nginx-edition', ['--nginx-edition', 'enterprise', 'clean.conf'], /^proxylint: --nginx-edition takes oss, plus or unknown/],
     ['missing --config file', ['--config', 'nope.json', 'clean.conf'], /^proxylint: config file nope\.json not found/],
   ];
   for (const [name, args, message] of cases) {

@@ -15,6 +15,7 @@ export interface CliArgs {
   stdinFilename?: string;
   context?: string;
   nginxVersion?: string;
+  nginxEdition?: 'oss' | 'plus' | 'unknown';
   maxFileSize?: number;
   maxIncludeDepth?: number;
   maxDirectives?: number;
@@ -57,6 +58,7 @@ Options:
       --stdin-filename <path>            path to report (and resolve includes from) for --stdin
       --context <ctx>                    context of the files' top level (main, http, server, location, ...)
       --nginx-version <x.y.z>            target nginx version (overrides the config file)
+      --nginx-edition <oss|plus|unknown> open source nginx or NGINX Plus (overrides the config file)
       --max-file-size <bytes>            skip files larger than this (>= 1; default: 33554432)
       --max-include-depth <n>            follow includes at most n (>= 1) levels deep (default: 64)
       --max-directives <n>               stop following includes past n (>= 1) directives (default: 2000000)
@@ -134,6 +136,12 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--nginx-version':
         a.nginxVersion = value();
         break;
+      case '--nginx-edition': {
+        const v = value();
+        if (v !== 'oss' && v !== 'plus' && v !== 'unknown') throw new UsageError('--nginx-edition takes oss, plus or unknown');
+        a.nginxEdition = v;
+        break;
+      }
       case '--max-file-size': {
         const v = value();
         if (!/^\d+$/.test(v)) throw new UsageError('--max-file-size takes a number of bytes');

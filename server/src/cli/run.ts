@@ -134,6 +134,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       }
     }
     if (settings && args.nginxVersion) settings.nginx.version = parseVersion(args.nginxVersion);
+    if (settings && args.nginxEdition) settings.nginx.edition = args.nginxEdition;
     if (settings) settings.limits = { maxIncludeDepth: args.maxIncludeDepth, maxDirectives: args.maxDirectives, maxFindingsPerRule: args.maxFindingsPerRule };
     settingsCache.set(key, settings);
     return settings;
