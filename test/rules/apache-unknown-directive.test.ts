@@ -110,3 +110,20 @@ test('apache-unknown-directive: a macro body line is reported once however many 
   assert.equal(f.length, 1);
   assert.equal(text.slice(f[0].start, f[0].start + 11), 'ProxyTimout');
 });
+
+test('apache-unknown-directive: a family name that lengthens or shortens a stock one is suggested (RewriteCondition, ProxyPassRev)', () => {
+  const suggested = (name: string) => {
+    const [f, ...rest] = lint(`${head}\n${name} x\n`);
+    assert.equal(rest.length, 0, name);
+    return [f.message.replace(/.* — /, ''), f.suggestions.map((s) => s.title).join('|')];
+  };
+  // Too far in spelling for a near-miss (five and four letters), yet plainly meant: the stock name the written one
+  // starts with (the longest such), or the only stock name that starts with it.
+  assert.deepEqual(suggested('RewriteCondition'), ['did you mean "RewriteCond"?', 'Change to "RewriteCond"']);
+  assert.deepEqual(suggested('ProxyPassRev'), ['did you mean "ProxyPassReverse"?', 'Change to "ProxyPassReverse"']);
+  assert.deepEqual(suggested('ProxyPassReverseCookieDomainName'), ['did you mean "ProxyPassReverseCookieDomain"?', 'Change to "ProxyPassReverseCookieDomain"']);
+  // A shortening shared by several stock names ("SSLProxyCheck" starts SSLProxyCheckPeerCN, …Expire and …Name) names none.
+  assert.deepEqual(suggested('SSLProxyCheck'), ['no module of httpd 2.4.71 defines it', '']);
+  // Outside the families the rule reports, a lengthened stock name is a third-party module's own (mod_foo's HeaderFoo).
+  assert.deepEqual(lint(`${head}\nHeaderFooBar x\n`), []);
+});

@@ -77,6 +77,25 @@ function nearMiss(name: string): string | undefined {
   return name.slice(0, 2).toLowerCase() === near.slice(0, 2).toLowerCase() ? near : undefined;
 }
 
+/**
+ * In the families above only, where every name is httpd's own: the stock name a written one shortens (ProxyPassRev:
+ * the shortest of those it starts, when that one starts all the others), else the one it lengthens (RewriteCondition:
+ * the longest). Too many letters apart for a near-miss, yet plainly meant; outside the families a lengthened stock
+ * name is as likely a third-party module's own.
+ */
+function lengthenedOrShortened(lname: string): string | undefined {
+  if (lname.length >= 6) {
+    const longer = NAMES.filter((n) => n.toLowerCase().startsWith(lname)).sort((a, b) => a.length - b.length);
+    if (longer.length && longer.every((n) => n.toLowerCase().startsWith(longer[0].toLowerCase()))) return longer[0];
+  }
+  let best: string | undefined;
+  for (const n of NAMES) {
+    const l = n.toLowerCase();
+    if (l.length >= 8 && lname.startsWith(l) && (!best || l.length > best.length)) best = n;
+  }
+  return best;
+}
+
 export default defineApacheRule({
   id: 'apache-unknown-directive',
   server: 'apache',
@@ -102,8 +121,9 @@ export default defineApacheRule({
       // `${NAME}` or a macro's `$name` as the directive: what it becomes is known only when httpd reads it.
       if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(n.name) || mayNotBeRead(n, ctx.modules)) continue;
       const removed = (ctx.config.htaccess ? REMOVED_IN_HTACCESS[n.lname] : undefined) ?? REMOVED[n.lname];
-      const near = nearMiss(n.name);
-      if (!removed && !near && !FAMILY.test(n.lname)) continue;
+      const family = FAMILY.test(n.lname);
+      const near = nearMiss(n.name) ?? (family && !removed ? lengthenedOrShortened(n.lname) : undefined);
+      if (!removed && !near && !family) continue;
       report(n, removed, near);
     }
 
