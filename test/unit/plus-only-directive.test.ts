@@ -144,3 +144,29 @@ test('hover: the reference text of a Plus directive starts by saying so, and of 
   assert.match(docLookup('queue', 'upstream')!, /NGINX Plus/);
   assert.doesNotMatch(docLookup('stub_status', 'location')!, /NGINX Plus only/);
 });
+
+test('a Plus stream directive in an http block (zone_sync, mqtt), or an http one in a stream block, stops either edition', () => {
+  const text = `load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+events {}
+http {
+  zone_sync;
+  server { listen 127.0.0.1:8080; location / { mqtt on; proxy_pass http://127.0.0.1:8081; } }
+}
+stream {
+  server { listen 127.0.0.1:9000; zone_sync; api; proxy_pass 127.0.0.1:9001; }
+}
+`;
+  // In its own part, a Plus line is the edition's question (line 8's zone_sync: nothing on Plus); misplaced, it is an
+  // error everywhere, in words that match what each edition prints.
+  assert.deepEqual(found(text, target('plus')), ['4:zone_sync error', '5:mqtt error', '8:api error']);
+  assert.deepEqual(found(text, target('oss')), ['4:zone_sync error', '5:mqtt error', '8:zone_sync error', '8:api error']);
+  assert.deepEqual(found(text, target('unknown')), ['4:zone_sync error', '5:mqtt error', '8:zone_sync warning', '8:api error']);
+  const r = lintText(text, { settings: target('unknown') });
+  const f = r.findings.find((x) => x.ruleId === ID && text.slice(x.start, x.end) === 'mqtt')!;
+  assert.equal(
+    f.message,
+    'nginx will not start: "mqtt" is an NGINX Plus stream directive, here in a "location" block; nginx stops with "mqtt" directive is not allowed here (NGINX Plus) or unknown directive "mqtt" (open source nginx). It belongs in a "stream" block or a stream "server"; see https://nginx.org/en/docs/stream/ngx_stream_mqtt_filter_module.html#mqtt',
+  );
+  // No other rule says it again.
+  assert.deepEqual(r.findings.filter((x) => [4, 5].includes(r.at(x).line) && x.ruleId !== ID).map((x) => x.ruleId), []);
+});

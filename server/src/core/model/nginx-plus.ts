@@ -89,6 +89,16 @@ export function plusDirective(name: string, context: string): PlusDirective | un
   return undefined;
 }
 
+/**
+ * The NGINX Plus directive `name` of the other part of nginx than `context`'s: a stream directive (zone_sync, mqtt) in
+ * an http block, or an http one in a stream block. Where `context` is neither (a map, an rtmp block), undefined.
+ */
+export function plusDirectiveOfOtherPart(name: string, context: string): (PlusDirective & { part: 'http' | 'stream' }) | undefined {
+  const list = byName.get(name);
+  if (!list || !(HTTP.includes(context) || STREAM.includes(context)) || list.some((e) => e.where.includes(context))) return undefined;
+  return { ...list[0], part: list[0].where === STREAM ? 'stream' : 'http' };
+}
+
 /** Whether `name` is an NGINX Plus directive anywhere (for the hover's note). */
 export function isPlusDirectiveName(name: string): boolean {
   return byName.has(name);

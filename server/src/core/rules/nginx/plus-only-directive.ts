@@ -1,11 +1,12 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
-import { plusDirective, plusServerParameter } from '../../model/nginx-plus';
+import { plusDirective, plusDirectiveOfOtherPart, plusServerParameter } from '../../model/nginx-plus';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { commentOut, extraModule } from './plus-support';
+import { readableHere } from './placement-support';
 
 /** The comment the suggested edit leaves after a commented-out line. */
 const NOTE = '  # NGINX Plus only';
@@ -22,6 +23,8 @@ interface Use {
   url: string;
   /** The open source release that has it, for those NGINX Plus had first. */
   openSince?: string;
+  /** A directive of NGINX Plus's stream modules in an http block, or the other way round: refused by either edition. */
+  part?: 'http' | 'stream';
 }
 
 /** The Plus directives and parameters of the configuration that open source nginx at the target version refuses. */
@@ -35,6 +38,11 @@ function uses(ctx: NginxRuleContext): Use[] {
     const plus = plusDirective(node.name, node.context);
     if (plus) {
       out.push({ node, says: `unknown directive "${node.name}"`, url: plus.url });
+      continue;
+    }
+    const other = plusDirectiveOfOtherPart(node.name, node.context);
+    if (other) {
+      out.push({ node, says: `unknown directive "${node.name}"`, url: other.url, part: other.part });
       continue;
     }
     // Plus first, open source from a release on: only a target version older than that is known to refuse it.
@@ -91,12 +99,26 @@ export default defineNginxRule({
   versions: 'all (NGINX Plus only; sticky, least_time, service=, route= and drain: open source from the release named)',
   check(ctx) {
     const edition = ctx.target.edition;
-    if (edition === 'plus') return;
-    const found = uses(ctx);
+    // A misplaced one stops NGINX Plus too: on Plus only those are left to report.
+    const found = edition === 'plus' ? uses(ctx).filter((u) => u.part) : uses(ctx);
     if (!found.length) return;
     const target = ctx.target.version?.join('.');
     const module = extraModule(ctx);
     for (const u of found) {
+      if (u.part) {
+        // NGINX Plus knows the name but not in this block: `"zone_sync" directive is not allowed here`, as for an open
+        // source stream directive in an http block [lab, nginx 1.22.1 with the stream module: proxy_timeout in a
+        // location]; open source nginx does not know the name at all.
+        const home = u.part === 'stream' ? 'a "stream" block or a stream "server"' : 'an "http", "server" or "location" block';
+        const plusSays = `"${u.node.name}" directive is not allowed here`;
+        const says = edition === 'plus' ? plusSays : edition === 'oss' ? u.says : `${plusSays} (NGINX Plus) or ${u.says} (open source nginx)`;
+        ctx.report({
+          at: { file: u.node.file, start: u.node.directive.start, end: u.node.directive.nameSpan.end },
+          message: `nginx will not start: "${u.node.name}" is an NGINX Plus ${u.part} directive, here in ${readableHere(u.node.context)}; nginx stops with ${says}. It belongs in ${home}; see ${u.url}`,
+          suggestions: [],
+        });
+        continue;
+      }
       const what = u.arg ? `"${u.arg.value}"` : `"${u.node.name}"`;
       const kind = u.arg ? `an NGINX Plus parameter of "${u.node.name}"` : 'part of NGINX Plus';
       const later = u.openSince ? `, and open source nginx has it only from ${u.openSince} on (the target is ${target})` : '';
