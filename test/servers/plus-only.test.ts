@@ -6,7 +6,7 @@
 // proxylint-test: untimed
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PLUS_DIRECTIVES, PLUS_SERVER_PARAMETERS } from '../../server/src/core/model/nginx-plus';
+import { PLUS_DIRECTIVE_PARAMETERS, PLUS_DIRECTIVES, PLUS_SERVER_PARAMETERS } from '../../server/src/core/model/nginx-plus';
 import type { Settings } from '../../server/src/core/settings';
 import { lintText, requireBinary } from '../helpers';
 import { STREAM_MODULE, nginxTRunner, pool } from './harness/nginx-t';
@@ -45,6 +45,16 @@ function cases(): Case[] {
       const { text, line } = configWith(where, `server 127.0.0.1:3 ${arg};`);
       out.push({ what: `server ${arg} in ${where}`, text, line, says: `invalid parameter "${arg}"` });
     }
+  }
+  // Parameters of directives open source nginx has (limit_req_zone's sync, purger=, status_zone=, json, a
+  // server_tokens string): each example line in its http block (or the first block it may stand in).
+  for (const p of PLUS_DIRECTIVE_PARAMETERS) {
+    const where = p.where.includes('http') ? 'http' : p.where[0];
+    const { text, line } = configWith(where, p.example);
+    const words = p.example.replace(/;$/, '').split(/\s+/).slice(1);
+    const arg = words.find((w, k) => p.is(w, k, words.length));
+    assert.ok(arg, p.example);
+    out.push({ what: p.example, text, line, says: p.says(arg) });
   }
   for (const where of ['upstream', 'stream-upstream']) {
     const { text, line } = configWith(where, 'random two least_time=header;'.replace('header', where === 'upstream' ? 'header' : 'connect'));

@@ -170,3 +170,22 @@ stream {
   // No other rule says it again.
   assert.deepEqual(r.findings.filter((x) => [4, 5].includes(r.at(x).line) && x.ruleId !== ID).map((x) => x.ruleId), []);
 });
+
+test('NGINX Plus parameters of open source directives: limit_req_zone sync, purger=, resolver status_zone=, error_log json, a server_tokens string', () => {
+  const text = `error_log /var/log/nginx/error.log warn json;
+events {}
+http {
+  limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s sync;
+  proxy_cache_path /var/cache/nginx keys_zone=c:10m purger=on purger_threshold=10ms;
+  resolver 127.0.0.1 status_zone=dns;
+  server_tokens "";
+  server { listen 127.0.0.1:8080; server_tokens build; location / { server_tokens MyServer; error_log /var/log/nginx/json; } }
+}
+`;
+  assert.deepEqual(found(text, target('oss')), ['1:json error', '4:sync error', '5:purger=on error', '5:purger_threshold=10ms error', '6:status_zone=dns error', '7:"" error', '8:MyServer error']);
+  assert.deepEqual(found(text, target('plus')), []);
+  const r = lintText(text, { settings: target('oss') });
+  const titles = r.findings.filter((f) => f.ruleId === ID).map((f) => f.suggestions.map((s) => s.title).join('|'));
+  // A parameter can go; a server_tokens value is the line's whole meaning, so nothing is offered for it.
+  assert.deepEqual(titles, ['Remove "json" (NGINX Plus only)', 'Remove "sync" (NGINX Plus only)', 'Remove "purger=on" (NGINX Plus only)', 'Remove "purger_threshold=10ms" (NGINX Plus only)', 'Remove "status_zone=dns" (NGINX Plus only)', '', '']);
+});

@@ -128,6 +128,79 @@ export function plusServerParameter(arg: string, context: string): PlusParameter
   return undefined;
 }
 
+/** A parameter (or value) that only NGINX Plus takes in a directive open source nginx has. */
+export interface PlusDirectiveParameter {
+  directive: string;
+  /** Our context names where the directive stands. */
+  where: readonly string[];
+  /** Whether the argument at `index` (0 = the first) of a line of the directive is this parameter. */
+  is(arg: string, index: number, count: number): boolean;
+  /** What open source nginx 1.22.1 -t says of it (test/servers/plus-only.test.ts checks each). */
+  says(arg: string): string;
+  /** A value rather than a parameter: the line has no meaning without it, so it is not offered for removal. */
+  value?: true;
+  url: string;
+  /** A line with it, as the server test writes it. */
+  example: string;
+}
+
+const CACHE_PATHS = ['proxy', 'fastcgi', 'scgi', 'uwsgi'];
+const RESOLVER_IN = ['http', 'server', 'location', 'upstream', 'stream', 'stream-server', 'stream-upstream'];
+
+/**
+ * From the nginx.org reference: "The sync parameter is available as part of our commercial subscription"
+ * (limit_req_zone), the cache paths' "following parameters are available as part of our commercial subscription"
+ * (purger=, purger_files=, purger_sleep=, purger_threshold=), resolver's status_zone= ("The parameter is available as
+ * part of our commercial subscription"), error_log's json, and server_tokens' string ("as part of our commercial
+ * subscription … can be set explicitly using the string"). What open source nginx says differs by directive: it reads
+ * the word as the next thing it expects (an extra argument, a host name to resolve, a log level).
+ */
+export const PLUS_DIRECTIVE_PARAMETERS: readonly PlusDirectiveParameter[] = [
+  {
+    directive: 'limit_req_zone',
+    where: ['http'],
+    is: (a, k) => k > 0 && a === 'sync',
+    says: () => 'invalid number of arguments in "limit_req_zone" directive',
+    url: 'https://nginx.org/en/docs/http/ngx_http_limit_req_module.html#limit_req_zone',
+    example: 'limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s sync;',
+  },
+  ...CACHE_PATHS.flatMap((m) =>
+    ['purger=', 'purger_files=', 'purger_sleep=', 'purger_threshold='].map((param) => ({
+      directive: `${m}_cache_path`,
+      where: ['http'],
+      is: (a: string, k: number) => k > 0 && a.startsWith(param),
+      says: (a: string) => `invalid parameter "${a}"`,
+      url: `https://nginx.org/en/docs/http/ngx_http_${m}_module.html#${m}_cache_path`,
+      example: `${m}_cache_path /tmp/proxylint-plus-${m} keys_zone=${m}:1m ${param}${param === 'purger=' ? 'on' : param === 'purger_sleep=' || param === 'purger_threshold=' ? '50ms' : '10'};`,
+    })),
+  ),
+  {
+    directive: 'resolver',
+    where: RESOLVER_IN,
+    is: (a, k) => k > 0 && a.startsWith('status_zone='),
+    says: (a) => `host not found in resolver "${a}"`,
+    url: 'https://nginx.org/en/docs/http/ngx_http_core_module.html#resolver',
+    example: 'resolver 127.0.0.1 status_zone=dns;',
+  },
+  {
+    directive: 'error_log',
+    where: ['main', 'http', 'server', 'location', 'stream', 'stream-server'],
+    is: (a, k, n) => k > 0 && k === n - 1 && a === 'json',
+    says: (a) => `invalid log level "${a}"`,
+    url: 'https://nginx.org/en/docs/ngx_core_module.html#error_log',
+    example: 'error_log /tmp/proxylint-plus-error.log warn json;',
+  },
+  {
+    directive: 'server_tokens',
+    where: ['http', 'server', 'location'],
+    is: (a, k, n) => k === 0 && n === 1 && !['on', 'off', 'build'].includes(a),
+    says: (a) => `invalid value "${a}"`,
+    value: true,
+    url: 'https://nginx.org/en/docs/http/ngx_http_core_module.html#server_tokens',
+    example: 'server_tokens MyServer;',
+  },
+];
+
 /**
  * Whether an upstream server parameter is one plus-only-directive judges: NGINX Plus only at every version, or only
  * before the release the version table gives (service=, route=, drain). invalid-server-parameter leaves these alone.

@@ -1,7 +1,7 @@
 import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
-import { plusDirective, plusDirectiveOfOtherPart, plusServerParameter } from '../../model/nginx-plus';
+import { PLUS_DIRECTIVE_PARAMETERS, plusDirective, plusDirectiveOfOtherPart, plusServerParameter } from '../../model/nginx-plus';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
@@ -25,6 +25,8 @@ interface Use {
   openSince?: string;
   /** A directive of NGINX Plus's stream modules in an http block, or the other way round: refused by either edition. */
   part?: 'http' | 'stream';
+  /** The argument is the line's value, not a parameter one can drop (server_tokens MyServer). */
+  value?: true;
 }
 
 /** The Plus directives and parameters of the configuration that open source nginx at the target version refuses. */
@@ -66,6 +68,17 @@ function uses(ctx: NginxRuleContext): Use[] {
       if (v?.plusBefore) out.push({ node, arg, says: v.says(arg.value), url: v.url, openSince: v.since });
     }
   }
+  // Parameters of directives open source nginx has: limit_req_zone's sync, the cache paths' purger=, resolver's
+  // status_zone=, error_log's json, server_tokens' string.
+  for (const p of PLUS_DIRECTIVE_PARAMETERS) {
+    for (const node of ctx.nodes(p.directive)) {
+      if (!p.where.includes(node.context)) continue;
+      const args = node.directive.args;
+      for (let a = 0; a < args.length; a++) {
+        if (p.is(args[a].value, a, args.length)) out.push({ node, arg: args[a], says: p.says(args[a].value), url: p.url, value: p.value });
+      }
+    }
+  }
   // random's least_time= ("The least_time method is available as a part of our commercial subscription", both modules).
   for (const node of ctx.nodes('random')) {
     if (!UPSTREAMS.has(node.context)) continue;
@@ -94,7 +107,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'A directive or server parameter only NGINX Plus has (api, status_zone, keyval, queue, sticky before 1.29.6, slow_start=): open source nginx refuses to start.',
+  summary: 'A directive or parameter only NGINX Plus has (api, status_zone, keyval, queue, sticky before 1.29.6, slow_start=, limit_req_zone sync, purger=): open source nginx refuses to start.',
   directives: ['api', 'status_zone', 'keyval', 'queue', 'sticky', 'least_time', 'auth_jwt', 'server'],
   versions: 'all (NGINX Plus only; sticky, least_time, service=, route= and drain: open source from the release named)',
   check(ctx) {
@@ -120,10 +133,10 @@ export default defineNginxRule({
         continue;
       }
       const what = u.arg ? `"${u.arg.value}"` : `"${u.node.name}"`;
-      const kind = u.arg ? `an NGINX Plus parameter of "${u.node.name}"` : 'part of NGINX Plus';
+      const kind = u.arg ? `an NGINX Plus ${u.value ? 'value' : 'parameter'} of "${u.node.name}"` : 'part of NGINX Plus';
       const later = u.openSince ? `, and open source nginx has it only from ${u.openSince} on (the target is ${target})` : '';
       const at = u.arg ? { file: u.node.file, start: u.arg.start, end: u.arg.end } : { file: u.node.file, start: u.node.directive.start, end: u.node.directive.nameSpan.end };
-      const edit = u.arg ? removeArg(u as Use & { arg: Arg }) : commentOut(u.node, NOTE);
+      const edit = u.value ? undefined : u.arg ? removeArg(u as Use & { arg: Arg }) : commentOut(u.node, NOTE);
       const suggestions = edit ? [edit] : [];
       if (module) {
         ctx.report({
