@@ -33,6 +33,14 @@ const CASES: [string, string, string][] = [
   ['nginx-duplicate-directive', loc('proxy_read_timeout 10s;\n        proxy_read_timeout 20s;\n        proxy_pass http://127.0.0.1:18811;'), 'duplicate-directive'],
   ['nginx-directive-not-allowed', http('proxy_pass http://127.0.0.1:18811;'), 'directive-not-allowed-here'],
   ['nginx-invalid-arguments', loc('proxy_read_timeout 10s\n        proxy_pass http://127.0.0.1:18811;'), 'syntax-error'],
+  // NGINX Plus parameters of open source directives: each error names something else (the word read as an extra
+  // argument, a DNS server's name, a log level, a value). Before, the last three were "No line explained".
+  ['nginx-invalid-arguments', http('limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s sync;'), 'plus-only-directive'],
+  ['nginx-invalid-parameter', http('proxy_cache_path /tmp/proxylint-explain-cache keys_zone=c:1m purger=on;'), 'plus-only-directive'],
+  ['nginx-resolver-host-not-found', http('resolver 127.0.0.1 status_zone=dns;'), 'plus-only-directive'],
+  ['nginx-invalid-log-level', http('error_log /tmp/proxylint-explain-error.log warn json;'), 'plus-only-directive'],
+  ['nginx-invalid-value', http('server_tokens MyServer;'), 'plus-only-directive'],
+  ['nginx-invalid-value', loc('proxy_buffering yes;\n        proxy_pass http://127.0.0.1:18811;'), 'invalid-argument-value'],
   ['nginx-unknown-variable', loc('proxy_set_header Connection $connection_upgrade;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-variable'],
 ];
 

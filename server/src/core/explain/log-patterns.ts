@@ -557,7 +557,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: 'nginx will not start or reload',
     statuses: ['startup-failure'],
     meaning:
-      'a line has a parameter nginx does not take. On an upstream server line: a typo or a value out of range (weight=0, max_fails=abc, fail_timeout=500ms), a parameter of NGINX Plus on open source nginx (slow_start=; route= and drain before 1.29.6; service= before 1.27.3), or resolve before nginx 1.27.3. On a listen or resolver line: a word this nginx does not know (quic before 1.25.0).',
+      'a line has a parameter nginx does not take. On an upstream server line: a typo or a value out of range (weight=0, max_fails=abc, fail_timeout=500ms), a parameter of NGINX Plus on open source nginx (slow_start=; route= and drain before 1.29.6; service= before 1.27.3), or resolve before nginx 1.27.3. On a listen or resolver line: a word this nginx does not know (quic before 1.25.0). On a *_cache_path line: NGINX Plus\'s purger= (or purger_files=, purger_sleep=, purger_threshold=).',
     directives: [],
     rules: ['invalid-server-parameter', 'plus-only-directive', 'resolve-without-prerequisites'],
   },
@@ -612,9 +612,44 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: 'nginx will not start or reload',
     statuses: ['startup-failure'],
     meaning:
-      'the directive has too many or too few values: often a ";" missing at the end of the line before, so nginx read the next line as more values of it.',
+      'the directive has too many or too few values: often a ";" missing at the end of the line before, so nginx read the next line as more values of it; on limit_req_zone, NGINX Plus\'s sync parameter on open source nginx.',
     directives: [],
-    rules: ['invalid-number-of-arguments', 'probable-missing-semicolon', 'syntax-error'],
+    rules: ['invalid-number-of-arguments', 'probable-missing-semicolon', 'syntax-error', 'plus-only-directive'],
+  },
+  {
+    // nginx 1.22.1 -t: a word of a resolver line that is not a parameter it knows is taken for a DNS server's name and
+    // looked up at start; NGINX Plus's status_zone= is the usual one (test/servers/explain-nginx-startup.test.ts).
+    id: 'nginx-resolver-host-not-found',
+    server: 'nginx',
+    match: /\[emerg\].*host not found in resolver "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a resolver line names a DNS server nginx cannot look up when it reads the configuration: a host name instead of an address, or a parameter this nginx does not have, read as a name (NGINX Plus\'s status_zone= on open source nginx).',
+    directives: ['resolver'],
+    rules: ['plus-only-directive'],
+  },
+  {
+    id: 'nginx-invalid-log-level',
+    server: 'nginx',
+    match: /\[emerg\].*invalid log level "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'an error_log line has a word after the file that is no level (debug, info, notice, warn, error, crit, alert, emerg): a misspelled level, or NGINX Plus\'s json on open source nginx.',
+    directives: ['error_log'],
+    rules: ['plus-only-directive'],
+  },
+  {
+    id: 'nginx-invalid-value',
+    server: 'nginx',
+    match: /\[emerg\].*invalid value "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a directive has a value it does not take: a switch other than on/off, a keyword this nginx does not have (proxy_next_upstream denied before 1.29.3, or on open source nginx), a server_tokens string (NGINX Plus only).',
+    directives: [],
+    rules: ['invalid-argument-value', 'plus-only-directive'],
   },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
