@@ -189,3 +189,23 @@ http {
   // A parameter can go; a server_tokens value is the line's whole meaning, so nothing is offered for it.
   assert.deepEqual(titles, ['Remove "json" (NGINX Plus only)', 'Remove "sync" (NGINX Plus only)', 'Remove "purger=on" (NGINX Plus only)', 'Remove "purger_threshold=10ms" (NGINX Plus only)', 'Remove "status_zone=dns" (NGINX Plus only)', '', '']);
 });
+
+test('proxy_next_upstream denied: NGINX Plus from 1.29.3, refused by open source nginx at every version', () => {
+  const text = `events {}
+http {
+  server { listen 127.0.0.1:8080; location / { proxy_pass http://127.0.0.1:8081; proxy_next_upstream error denied; } }
+}
+`;
+  const id = 'invalid-argument-value';
+  // Before, open source nginx 1.29.3 and later was taken to accept it, and an unknown version with edition "oss" too.
+  assert.deepEqual(found(text, target('oss', '1.29.3'), id), ['3:denied error']);
+  assert.deepEqual(found(text, target('oss'), id), ['3:denied error']);
+  assert.deepEqual(found(text, target('oss', '1.22.1'), id), ['3:denied error']);
+  assert.deepEqual(found(text, target('plus', '1.29.3'), id), []);
+  assert.deepEqual(found(text, target('plus', '1.27.4'), id), ['3:denied error']);
+  assert.deepEqual(found(text, target('plus'), id), []);
+  assert.deepEqual(found(text, target('unknown', '1.22.1'), id), ['3:denied error']);
+  assert.deepEqual(found(text, target('unknown'), id), []);
+  const r = lintText(text, { settings: target('oss', '1.31.0') });
+  assert.match(r.findings.find((f) => f.ruleId === id)!.message, /^nginx will not start: "denied" is an NGINX Plus keyword of proxy_next_upstream \(from 1\.29\.3 on\), and open source nginx stops at it/);
+});

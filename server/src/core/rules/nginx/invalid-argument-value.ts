@@ -29,8 +29,18 @@ const NEXT_UPSTREAM: Record<string, { module: string; words: string[] }> = {
 /** The keywords a message lists (updating is accepted but undocumented: not worth teaching). */
 const documented = (words: string[]) => words.filter((w) => w !== 'updating');
 
-/** `denied` (the server refused by *_allow_upstream) is NGINX Plus, from 1.29.3 on: older nginx refuses the word. */
+/**
+ * `denied` (the server refused by *_allow_upstream) is NGINX Plus, from 1.29.3 on ("This parameter is available as part
+ * of our commercial subscription"): open source nginx refuses the word at every version, older NGINX Plus too.
+ */
 const DENIED_SINCE = '1.29.3';
+
+/** Whether the target takes `denied`: true, false, or undefined while the edition or version that decides is unknown. */
+function takesDenied(ctx: NginxRuleContext): boolean | undefined {
+  if (ctx.target.edition === 'oss') return false;
+  const since = atLeast(ctx.target.version, DENIED_SINCE);
+  return ctx.target.edition === 'plus' ? since !== false : since === false ? false : undefined;
+}
 
 /** Words people write for a switch, and the one nginx wants; only these are fixed without asking. */
 const SWITCH_WORDS: Record<string, 'on' | 'off'> = { yes: 'on', true: 'on', enable: 'on', enabled: 'on', no: 'off', false: 'off', disable: 'off', disabled: 'off' };
@@ -57,7 +67,7 @@ const list = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1
 export function nextUpstreamRejected(ctx: NginxRuleContext, node: ConfigNode): boolean {
   const spec = NEXT_UPSTREAM[node.name];
   if (!spec) return false;
-  const denied = ctx.target.edition === 'plus' ? true : atLeast(ctx.target.version, DENIED_SINCE);
+  const denied = takesDenied(ctx);
   return node.directive.args.some((arg) => {
     if (unknowable(node, arg)) return false;
     const word = arg.value.toLowerCase();
@@ -67,7 +77,7 @@ export function nextUpstreamRejected(ctx: NginxRuleContext, node: ConfigNode): b
 
 function checkNextUpstream(ctx: NginxRuleContext, node: ConfigNode): void {
   const spec = NEXT_UPSTREAM[node.name];
-  const denied = ctx.target.edition === 'plus' ? true : atLeast(ctx.target.version, DENIED_SINCE);
+  const denied = takesDenied(ctx);
   const args = node.directive.args;
   for (const arg of args) {
     if (unknowable(node, arg)) continue;
@@ -77,7 +87,10 @@ function checkNextUpstream(ctx: NginxRuleContext, node: ConfigNode): void {
       if (denied !== false) continue;
       ctx.report({
         at: { file: node.file, start: arg.start, end: arg.end },
-        message: `nginx will not start: "denied" is an NGINX Plus keyword of ${node.name} from ${DENIED_SINCE} on, and the target is nginx ${ctx.target.version!.join('.')} ("invalid value "denied"")`,
+        message:
+          ctx.target.edition === 'oss'
+            ? `nginx will not start: "denied" is an NGINX Plus keyword of ${node.name} (from ${DENIED_SINCE} on), and open source nginx stops at it ("invalid value "denied"")`
+            : `nginx will not start: "denied" is an NGINX Plus keyword of ${node.name} from ${DENIED_SINCE} on, and the target is nginx ${ctx.target.version!.join('.')} ("invalid value "denied"")`,
         suggestions: args.length > 1 ? [removeWord(node, arg)] : [],
       });
       continue;
@@ -302,7 +315,7 @@ export default defineNginxRule({
   outcome: 'startup-failure',
   summary: 'A directive has a value nginx does not take (fastcgi_next_upstream http_502, proxy_buffering yes, proxy_read_timeout 5x, error_page 200): nginx refuses to start.',
   directives: ['proxy_next_upstream', 'fastcgi_next_upstream', 'uwsgi_next_upstream', 'scgi_next_upstream', 'fastcgi_keep_conn', 'proxy_buffering', 'proxy_read_timeout', 'error_page', 'keepalive', 'proxy_buffer_size', 'proxy_buffers'],
-  versions: 'all ("denied" in *_next_upstream: < 1.29.3; keepalive 0: < 1.29.7)',
+  versions: 'all ("denied" in *_next_upstream: open source nginx, and < 1.29.3; keepalive 0: < 1.29.7)',
   check(ctx) {
     // By index: a for-of over every node allocates an iterator result per node for as long as the loop runs unoptimised.
     const all = ctx.config.all;
