@@ -24,6 +24,10 @@ interface Case {
 /** A configuration with `line` in the block of `where` (our context names); its line number. */
 function configWith(where: string, line: string): { text: string; line: number } {
   const at = (c: string) => (c === where ? ` ${line} ` : ' ');
+  if (where === 'events') {
+    const lines = [`events { ${line} }`, 'http {}', ''];
+    return { text: lines.join('\n'), line: 1 };
+  }
   const lines = where.startsWith('stream')
     ? [`load_module ${STREAM_MODULE};`, 'events {}', 'stream {', at('stream'), `    upstream su { server 127.0.0.1:2;${at('stream-upstream')}}`, `    server { listen 127.0.0.1:1; proxy_pass su;${at('stream-server')}}`, '}', '']
     : ['events {}', 'http {', at('http'), `    upstream hu { server 127.0.0.1:2;${at('upstream')}}`, '    server { listen 127.0.0.1:1;', `        location / {${at('location')}}`, at('server'), '    }', '}', ''];

@@ -76,6 +76,21 @@ export const PLUS_DIRECTIVES: readonly PlusDirective[] = [
   ...stream('proxy', ['proxy_session_drop']),
   ...stream('mqtt_preread', ['mqtt_preread']),
   ...stream('mqtt_filter', ['mqtt', 'mqtt_buffers', 'mqtt_rewrite_buffer_size', 'mqtt_set_connect']),
+  // Newer directives of open source modules whose reference entry says "This directive is available as part of our
+  // commercial subscription" (@nginx/reference-lib 1.1.41): *_allow_upstream and the `denied` retry they feed,
+  // per-try binding and request building, TLS key logs, error_log_tag, and the event loop's stall report.
+  ...http('core', ['error_log_tag']),
+  ...http('proxy', ['proxy_allow_upstream', 'proxy_bind_dynamic', 'proxy_request_dynamic', 'proxy_ssl_key_log']),
+  ...http('fastcgi', ['fastcgi_allow_upstream', 'fastcgi_bind_dynamic', 'fastcgi_request_dynamic']),
+  ...http('grpc', ['grpc_allow_upstream', 'grpc_bind_dynamic', 'grpc_request_dynamic', 'grpc_ssl_key_log']),
+  ...http('memcached', ['memcached_allow_upstream', 'memcached_bind_dynamic']),
+  ...http('scgi', ['scgi_allow_upstream', 'scgi_bind_dynamic', 'scgi_request_dynamic']),
+  ...http('uwsgi', ['uwsgi_allow_upstream', 'uwsgi_bind_dynamic', 'uwsgi_request_dynamic', 'uwsgi_ssl_key_log']),
+  ...http('tunnel', ['tunnel_allow_upstream', 'tunnel_bind_dynamic']),
+  ...http('ssl', ['ssl_key_log']),
+  ...stream('ssl', ['ssl_key_log']),
+  ...stream('proxy', ['proxy_bind_dynamic', 'proxy_ssl_key_log']),
+  { name: 'stall_threshold', where: ['events'], url: 'https://nginx.org/en/docs/ngx_core_module.html#stall_threshold' },
 ];
 
 const byName = new Map<string, PlusDirective[]>();
