@@ -338,11 +338,68 @@ test('a client that lets the server register file watchers is asked to watch .pr
     await c.diagnostics(file, (d) => d.some((x) => x.code === 'undefined-upstream'));
     assert.deepEqual(
       registrations.filter((r) => r.method === 'workspace/didChangeWatchedFiles').map((r) => r.registerOptions),
-      [{ watchers: [{ globPattern: '**/.proxylintrc.json' }] }],
+      [{ watchers: [{ globPattern: '**/.proxylintrc.json' }, { globPattern: '**/*' }] }],
     );
     writeFileSync(join(dir, '.proxylintrc.json'), JSON.stringify({ rules: { 'undefined-upstream': 'off' } }));
     await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(join(dir, '.proxylintrc.json')), type: 1 }] });
     await c.diagnostics(file, (d) => !d.some((x) => x.code === 'undefined-upstream'));
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});
+
+test('files changed on disk by other programs: a file the configuration reads, or a new conf file, re-checks; other files and saves do not', async () => {
+  const c = new LspClient();
+  c.connection.onRequest('client/registerCapability', () => null);
+  const entry = `events {}
+http {
+    include proxy_params;
+    server {
+        listen 127.0.0.1:18720;
+        location / {
+            proxy_pass http://127.0.0.1:18721;
+        }
+    }
+    include conf.d/*.conf;
+}
+`;
+  const t = tempTree({ 'nginx.conf': entry, proxy_params: 'proxy_buffering on;\n', 'notes.txt': 'x\n', 'conf.d/.keep': '' });
+  const dir = realpathSync(t.dir);
+  const q = (rel: string) => join(dir, rel);
+  const changed = (rel: string, type: 1 | 2 | 3) => c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(q(rel)), type }] });
+  /** Waits until every notification sent so far has been handled, and the unopened files' delayed report too. */
+  const settled = async () => {
+    await c.request('textDocument/hover', { textDocument: { uri: uri(q('nginx.conf')) }, position: { line: 0, character: 1 } });
+    await new Promise((r) => setTimeout(r, 300));
+  };
+  try {
+    await c.initializeWith({ rootUri: uri(dir), capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
+    await c.open(q('nginx.conf'), entry);
+    await c.diagnostics(q('nginx.conf'));
+    await settled();
+    // An included file edited by another program: its problem shows up without touching any open document.
+    writeFileSync(q('proxy_params'), 'proxy_buffering yes;\n');
+    await changed('proxy_params', 2);
+    await c.diagnostics(q('proxy_params'), (d) => d.some((x) => x.code === 'invalid-argument-value'));
+    // A new file an include glob takes in.
+    writeFileSync(q('conf.d/new.conf'), 'server {\n    listen 127.0.0.1:18722;\n    location / {\n        proxy_request_buffering no;\n        proxy_pass http://127.0.0.1:18721;\n    }\n}\n');
+    await changed('conf.d/new.conf', 1);
+    await c.diagnostics(q('conf.d/new.conf'), (d) => d.some((x) => x.code === 'invalid-argument-value'));
+    await settled();
+    // Nothing to do: a file no configuration reads, and the save of the open document itself.
+    const before = c.publishedFor(q('nginx.conf')).length;
+    writeFileSync(q('notes.txt'), 'y\n');
+    await changed('notes.txt', 2);
+    writeFileSync(q('nginx.conf'), entry);
+    await changed('nginx.conf', 2);
+    await settled();
+    assert.equal(c.publishedFor(q('nginx.conf')).length, before);
+    // Deleted: the include glob no longer takes the file, and its problem goes.
+    const { rmSync } = await import('node:fs');
+    rmSync(q('conf.d/new.conf'));
+    await changed('conf.d/new.conf', 3);
+    await c.diagnostics(q('conf.d/new.conf'), (d) => d.length === 0);
   } finally {
     await c.stop();
     t.cleanup();

@@ -7,6 +7,7 @@ import {
   ShowMessageNotification,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -133,7 +134,9 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (configurationChanges) connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' }).catch((e: Error) => connection.console.warn(`the client refused the settings registration: ${e.message}`));
     // The VS Code extension watches .proxylintrc.json for the server; any other client is asked to, if it can
     // (otherwise an edited project file went unnoticed until a restart: its JSON buffer is not synced to this server).
-    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
+    // Every file, not only *.conf: includes name files of any name (proxy_params, sites-enabled/app); which events
+    // matter is decided here (ws.changedOnDisk), so a change elsewhere in the workspace costs one lookup.
+    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }, { globPattern: '**/*' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
     // (One onInitialized handler: the connection keeps only the last one given.)
     if (folderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
@@ -153,8 +156,17 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     else connection.console.warn('workspace/didChangeConfiguration: settings is not an object of settings (nor { "proxylint": { … } }); the settings are unchanged');
     diagnostics.refreshAll();
   });
-  // .proxylintrc.json or an included file changed on disk (the client watches them).
-  connection.onDidChangeWatchedFiles(() => diagnostics.refreshAll());
+  // .proxylintrc.json or a file a configuration reads changed on disk (a `git pull`, another editor, a deploy script):
+  // the open files' problems are checked again. A save of an open document is no news: its text is already the one
+  // checked.
+  connection.onDidChangeWatchedFiles((params) => {
+    const open = new Set(documents.all().map((d) => uriToPath(d.uri)));
+    const matters = (params?.changes ?? []).some((c) => {
+      const path = uriToPath(c.uri);
+      return !!path && !open.has(path) && ws.changedOnDisk(path, c.type !== FileChangeType.Changed);
+    });
+    if (matters) diagnostics.refreshAll();
+  });
 
   /** The lint result for a request's document, plus helpers to map positions. */
   const at = (uri: string) => {
