@@ -23,6 +23,8 @@ const CASES: [string, string, string][] = [
   // An NGINX Plus directive on open source nginx: the same [emerg] line, caught by plus-only-directive.
   ['nginx-unknown-directive', loc('api write=on;'), 'plus-only-directive'],
   ['nginx-unknown-directive', http('upstream app { zone app 64k; server 127.0.0.1:18811; health_check; }'), 'health-check-requires-plus'],
+  // A stream directive in an http location, the stream module not loaded: nginx does not know the name at all.
+  ['nginx-unknown-directive', loc('proxy_timeout 60s;\n        proxy_pass http://127.0.0.1:18811;'), 'directive-not-allowed-here'],
   // A server parameter nginx does not take: NGINX Plus's slow_start= (plus-only-directive quotes this very line), a
   // bad value, or resolve before 1.27.3. Before, explain said "No line explained" for all of them.
   ['nginx-invalid-parameter', http('upstream app { zone app 64k; server 127.0.0.1:18811 slow_start=30s; }'), 'plus-only-directive'],

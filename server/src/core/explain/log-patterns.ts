@@ -544,9 +544,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: 'nginx will not start or reload',
     statuses: ['startup-failure'],
     meaning:
-      'nginx does not know the directive: a misspelling, a setting of one module used with another (grpc_buffers, fastcgi_set_header), a directive newer than this nginx (http2 on before 1.25.1), one of NGINX Plus on open source nginx (sticky, queue, api, status_zone, health_check), or one whose module is not loaded (stream {} or a dynamic module without its load_module).',
+      'nginx does not know the directive: a misspelling, a setting of one module used with another (grpc_buffers, fastcgi_set_header), a directive newer than this nginx (http2 on before 1.25.1), one of NGINX Plus on open source nginx (sticky, queue, api, status_zone, health_check), or one whose module is not loaded (stream {} or a dynamic module without its load_module; a stream directive such as proxy_timeout in an http location says this too while the stream module is not loaded, and "not allowed here" once it is).',
     directives: [],
-    rules: ['unknown-directive', 'directive-not-in-target-version', 'plus-only-directive', 'health-check-requires-plus'],
+    rules: ['unknown-directive', 'directive-not-in-target-version', 'plus-only-directive', 'health-check-requires-plus', 'directive-not-allowed-here'],
   },
   {
     // nginx 1.22.1 -t: invalid parameter "slow_start=30s", "max_fails=abc", "resolve", "weight=0" on an upstream server
