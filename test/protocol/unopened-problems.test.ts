@@ -124,6 +124,8 @@ test('push: a 5,000-file include glob publishes the first 500 files with problem
   const c = new LspClient();
   const logs: string[] = [];
   c.connection.onNotification('window/logMessage', (m: { message: string }) => logs.push(m.message));
+  const shown: { type: number; message: string }[] = [];
+  c.connection.onNotification('window/showMessage', (m: { type: number; message: string }) => shown.push(m));
   try {
     await c.initialize(dir);
     await c.open(join(dir, 'nginx.conf'), NGINX_GLOB);
@@ -146,6 +148,8 @@ test('push: a 5,000-file include glob publishes the first 500 files with problem
     for (let i = 0; i < 5000; i++) count += published(i);
     assert.equal(count, 500);
     assert.equal(logs.filter((m) => /not on \d+ more/.test(m)).length, 1);
+    // The user is told once as well, not only the log.
+    assert.deepEqual(shown, [{ type: 3, message: 'proxylint shows the problems of 500 files that are not open, not of 4500 more with problems (setting proxylint.problems.maxFiles is 500). Open a file to see its problems, or run proxylint on the folder.' }]);
   } finally {
     await c.stop();
     t.cleanup();

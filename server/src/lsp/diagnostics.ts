@@ -1,6 +1,8 @@
 import {
   DiagnosticRefreshRequest,
   DiagnosticSeverity,
+  MessageType,
+  ShowMessageNotification,
   LSPErrorCodes,
   ResponseError,
   type CancellationToken,
@@ -314,6 +316,7 @@ function unopenedReporter(connection: Connection, documents: TextDocuments<TextD
   let held: { previous: Map<string, string>; answer: (r: WorkspaceDiagnosticReport) => void } | undefined;
   let timer: NodeJS.Timeout | undefined;
   let lastOver = 0;
+  let capAnnounced = false;
   /** Per file not open: what its last diagnostics were made from (see unopenedDiagnostics). */
   const made = new Map<string, Made>();
 
@@ -337,6 +340,14 @@ function unopenedReporter(connection: Connection, documents: TextDocuments<TextD
     for (const p of made.keys()) if (!out.has(p)) made.delete(p);
     // Once per new count: the same cap met again on the next keystroke says nothing new.
     if (over > 0 && over !== lastOver) connection.console.info(`problems shown on ${out.size} files that are not open, not on ${over} more (proxylint.problems.maxFiles is ${max}): open a file to see its problems, or run proxylint on the folder`);
+    // The log is where few look: the first time in a session, the user is told too (once: not on every count).
+    if (over > 0 && !capAnnounced) {
+      capAnnounced = true;
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: `proxylint shows the problems of ${out.size} files that are not open, not of ${over} more with problems (setting proxylint.problems.maxFiles is ${max}). Open a file to see its problems, or run proxylint on the folder.`,
+      });
+    }
     lastOver = over;
     return out;
   };
