@@ -133,6 +133,23 @@ test('quiet where apache2 -t accepts: the MPM loaded has the directive, <IfModul
   }
 });
 
+test('a proxy directive in a section where it is not allowed, without mod_proxy: httpd names the missing command, not the place, and only this rule reports it', () => {
+  const r = check(BASE, '<Location /a>\n    ProxyTimeout 30\n</Location>');
+  try {
+    assert.equal(r.failure?.said, "Invalid command 'ProxyTimeout', perhaps misspelled or defined by a module not included in the server configuration");
+    assert.equal(r.findings.length, 1);
+  } finally {
+    r.cleanup();
+  }
+  const placed = check([...BASE, 'proxy'], '<Location /a>\n    ProxyTimeout 30\n</Location>');
+  try {
+    assert.equal(placed.failure?.said, 'ProxyTimeout not allowed in <Location> context');
+    assert.deepEqual(placed.findings, []);
+  } finally {
+    placed.cleanup();
+  }
+});
+
 test("Debian's own mods-available/*.conf and conf-available/*.conf, each included beside an MPM alone: the rule stops at the line apache2 -t stops at, or says nothing when it passes", () => {
   const dirs = ['/etc/apache2/mods-available', '/etc/apache2/conf-available'];
   let compared = 0;
