@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { Finding } from '../../server/src/core/finding';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
+import { parseVersion } from '../../server/src/core/model/version';
 import { memHost } from '../helpers';
 
 const PATH = '/c/httpd.conf';
@@ -71,6 +72,19 @@ test('MPM directives: no MPM in sight (the list known through mod_authz_core alo
   assert.deepEqual(lint(['authz_core'], 'ThreadsPerChild 25\nMaxSpareServers 10\nStartServers 2\nListen 80').findings, []);
   // The other modules are still known.
   assert.deepEqual(lint(['authz_core'], 'Header set X-A b').lines, [3]);
+});
+
+test('MPM directives beside an MPM httpd does not ship (mpm_itk) are left alone', () => {
+  assert.deepEqual(lint(['mpm_itk', 'authz_core'], 'ThreadsPerChild 25\nMaxSpareServers 10').findings, []);
+  assert.deepEqual(lint(['mpm_prefork', 'mpm_itk', 'authz_core'], 'ThreadsPerChild 25').findings, []);
+});
+
+test('a target older than 2.4 (apache.version) is left alone: the modules of each name are 2.4\'s', () => {
+  const text = `${BASE.map(load).join('\n')}\n<Directory /srv>\n    Order allow,deny\n</Directory>\n`;
+  const settings = defaultSettings();
+  settings.apache.version = parseVersion('2.2.34');
+  assert.equal(lint(BASE, '<Directory /srv>\n    Order allow,deny\n</Directory>').findings.length, 1, 'reported for 2.4');
+  assert.deepEqual(lintApache(PATH, text, memHost({ [PATH]: text }), { settings }).findings.filter((f) => f.ruleId === 'apache-module-not-loaded'), []);
 });
 
 test('<IfModule> by a module\'s source file name (prefork.c, event.c, util_ldap.c) is read as httpd reads it', () => {

@@ -1,10 +1,13 @@
 import { enableHint, loadModuleFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { mayNotBeRead, moduleNeeds, modulesOfDirective, type ModuleView } from '../../model/apache-modules';
+import table from '../../model/apache-directives.json';
 import type { ApacheNode } from '../../model/apache-tree';
+import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
 const isMpm = (m: string) => m.startsWith('mpm_');
+const SHIPPED = new Set(table.modules);
 const names = (mods: readonly string[]) => mods.map((m) => `mod_${m}`).join(' or ');
 
 export default defineApacheRule({
@@ -18,9 +21,14 @@ export default defineApacheRule({
   check(ctx) {
     const m = ctx.modules;
     if (!m.known) return;
+    // The modules of each name are httpd 2.4's (2.2 had Order in mod_authz_host, and no mod_authz_core). Unset, the
+    // target is taken to be 2.4, as every other rule takes it.
+    if (atLeast(ctx.version, '2.4.0') === false) return;
     // Every configuration that starts loads exactly one MPM. When none is in sight the list is known through
-    // mod_authz_core alone, and which MPM the server runs is not: its directives are then left alone.
-    const mpm = [...m.loaded.keys()].find(isMpm);
+    // mod_authz_core alone, and which MPM the server runs is not: its directives are then left alone. So they are
+    // beside an MPM httpd does not ship (mpm_itk, whose directives and base are its own).
+    const mpms = [...m.loaded.keys()].filter(isMpm);
+    const mpm = mpms.length > 0 && mpms.every((x) => SHIPPED.has(x)) ? mpms[0] : undefined;
     const fixed = new Set<string>();
     // Sections httpd stops at: it never reads what is inside them.
     const stoppedAt = new Set<ApacheNode>();
