@@ -151,3 +151,15 @@ test('names no stock module defines are not this rule\'s, with or without a thir
   assert.deepEqual(lint(BASE, 'WSGIDaemonProcess app\nSecRuleEngine On').findings, []);
   assert.deepEqual(lint([...BASE, 'security2'], 'SecRuleEngine On\nHeader set X-A b').lines, [HEAD + 3]);
 });
+
+test('one finding per line: other rules\' startup errors on a line httpd rejects by name are dropped, and come back with the module', () => {
+  const body = 'BalancerMember http://127.0.0.1:8080\nProxyPass /c http://127.0.0.1:1/ bogus=1\nProxyPass /d';
+  const ids = (mods: string[]) => {
+    const text = `${mods.map(load).join('\n')}\nServerName localhost\n${body}\n`;
+    const all = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings;
+    const head = mods.length + 1;
+    return [1, 2, 3].map((k) => all.filter((f) => text.slice(0, f.start).split('\n').length === head + k).map((f) => f.ruleId).filter((id) => id !== 'proxypass-trailing-slash-mismatch' && id !== 'no-connectiontimeout' && id !== 'proxy-scheme-module-missing').sort());
+  };
+  assert.deepEqual(ids(BASE), [['apache-module-not-loaded'], ['apache-module-not-loaded'], ['apache-module-not-loaded']]);
+  assert.deepEqual(ids([...BASE, 'proxy', 'proxy_http']), [['balancer-member-outside-balancer'], ['invalid-worker-parameter'], ['proxypass-missing-argument']]);
+});

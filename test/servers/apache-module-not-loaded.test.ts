@@ -150,6 +150,18 @@ test('a proxy directive in a section where it is not allowed, without mod_proxy:
   }
 });
 
+test('without mod_proxy, httpd names the command before it reads the words: no "must define remote proxy server", no "unknown Worker parameter"', () => {
+  for (const [line, name] of [['BalancerMember http://127.0.0.1:8080', 'BalancerMember'], ['ProxyPass /c http://127.0.0.1:1/ bogus=1', 'ProxyPass'], ['ProxyPass /d', 'ProxyPass']]) {
+    const r = check(BASE, line);
+    try {
+      assert.equal(r.failure?.said, `Invalid command '${name}', perhaps misspelled or defined by a module not included in the server configuration`, line);
+      assert.equal(r.findings.length, 1, line);
+    } finally {
+      r.cleanup();
+    }
+  }
+});
+
 test("Debian's own mods-available/*.conf and conf-available/*.conf, each included beside an MPM alone: the rule stops at the line apache2 -t stops at, or says nothing when it passes", () => {
   const dirs = ['/etc/apache2/mods-available', '/etc/apache2/conf-available'];
   let compared = 0;
