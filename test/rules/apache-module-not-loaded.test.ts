@@ -163,3 +163,11 @@ test('one finding per line: other rules\' startup errors on a line httpd rejects
   assert.deepEqual(ids(BASE), [['apache-module-not-loaded'], ['apache-module-not-loaded'], ['apache-module-not-loaded']]);
   assert.deepEqual(ids([...BASE, 'proxy', 'proxy_http']), [['balancer-member-outside-balancer'], ['invalid-worker-parameter'], ['proxypass-missing-argument']]);
 });
+
+test('a suppressed apache-module-not-loaded (a module built into this server) leaves the other findings; a suppression of a dropped one is not unused', () => {
+  const text = `${BASE.map(load).join('\n')}\nServerName localhost\n# proxylint-disable-next-line apache-module-not-loaded -- mod_proxy is compiled into this build\nBalancerMember http://127.0.0.1:8080\n# proxylint-disable-next-line balancer-member-outside-balancer -- kept for later\nBalancerMember http://127.0.0.1:8081\n`;
+  const ids = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings.map((f) => `${text.slice(0, f.start).split('\n').length}:${f.ruleId}`);
+  assert.ok(!ids.includes('5:apache-module-not-loaded') && ids.includes('5:balancer-member-outside-balancer'), ids.join());
+  assert.ok(!ids.some((x) => x.endsWith(':unused-suppression')), ids.join());
+  assert.ok(ids.includes('7:apache-module-not-loaded'), ids.join());
+});

@@ -83,9 +83,10 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     (rule, ctx) => rule.check(ctx),
     timings,
   ));
-  const rules = options.rules ?? apacheRules;
-  const kept = withoutClaimsOnUnknownCommands(findings, view.all, rules);
-  return { config, modules, proxy, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(kept, config.files), config.all), config.all), config.files, settings, ran)) };
+  // After the suppressions: a suppression comment for a dropped finding is still used, and where
+  // apache-module-not-loaded is itself suppressed (a module built into this server), the other findings stand.
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran));
+  return { config, modules, proxy, findings: withoutClaimsOnUnknownCommands(checked, view.all, options.rules ?? apacheRules) };
 }
 
 /**
