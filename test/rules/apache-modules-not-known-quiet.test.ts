@@ -22,3 +22,13 @@ test('modules-not-known: silent where no module-dependent rule has anything to c
     assert.equal(ids('/etc/apache2/apache2.conf', { '/etc/apache2/apache2.conf': main, '/etc/apache2/sites-enabled/app.conf': extra }), 1, extra);
   }
 });
+
+test('modules-not-known: a companion line inside <IfModule> for its own module does not make it speak; the same line outside does', () => {
+  const main = 'Timeout 300\nIncludeOptional mods-enabled/*.load\n<Directory /var/www/>\n    Require all granted\n</Directory>\n';
+  const path = '/etc/apache2/apache2.conf';
+  // A stock httpd.conf's closing lines: read only when mod_ssl is loaded, so nothing is lost without the list.
+  assert.equal(ids(path, { [path]: `${main}<IfModule ssl_module>\nSSLRandomSeed startup builtin\n</IfModule>\n` }), 0);
+  assert.equal(ids(path, { [path]: `${main}SSLRandomSeed startup builtin\n` }), 1);
+  // A directive of a module other than the proxy's and its companions (mod_expires) does not either.
+  assert.equal(ids(path, { [path]: `${main}ExpiresActive On\n` }), 0);
+});

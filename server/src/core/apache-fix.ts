@@ -1,7 +1,7 @@
 import { eolOf } from './fix';
 import type { Fix, TextEdit } from './finding';
 import type { ApacheNode, ApacheSourceFile } from './model/apache-tree';
-import { moduleKey } from './model/apache-modules';
+import { moduleKey, moduleNeeds } from './model/apache-modules';
 import type { WorkerParam } from './model/apache-workers';
 
 /** Edit helpers for Apache quick fixes. Lines are inserted whole, indented like their neighbours. */
@@ -89,14 +89,15 @@ export function loadModuleFix(view: { loadLines: ApacheNode[]; loadModuleLine(m:
   if (!anchor || modules.length === 0) return undefined;
   const lines = modules.map((m) => view.loadModuleLine(m));
   if (lines.some((l) => !l)) return undefined;
-  // httpd links a proxy_* module as it reads its LoadModule line, and stops when mod_proxy is not in memory yet
-  // ("undefined symbol: proxy_module"). mod_proxy can be loaded after the anchor, through a later include (a main
-  // file that loads its MPM itself and the rest through `IncludeOptional mods-enabled/*.load`): the lines then go
-  // after that include, or are not offered when it cannot be reached from the anchor's file.
-  if (modules.some((m) => m.startsWith('proxy_')) && !modules.includes('proxy')) {
-    const proxy = view.loadLines.find((n) => moduleKey(n.args[0]) === 'proxy');
-    if (proxy && view.loadLines.indexOf(proxy) > view.loadLines.indexOf(anchor)) {
-      const at = reachFrom(anchor.file, proxy);
+  // httpd links a module as it reads its LoadModule line, and stops when one it needs is not in memory yet
+  // ("undefined symbol: proxy_module" for mod_proxy_http; moduleNeeds). That one can be loaded after the anchor,
+  // through a later include (a main file that loads its MPM itself and the rest through `IncludeOptional
+  // mods-enabled/*.load`): the lines then go after that include, or are not offered when it cannot be reached from
+  // the anchor's file.
+  for (const need of modules.flatMap((m) => moduleNeeds(m)).filter((n) => !modules.includes(n))) {
+    const line = view.loadLines.find((n) => moduleKey(n.args[0]) === need);
+    if (line && view.loadLines.indexOf(line) > view.loadLines.indexOf(anchor)) {
+      const at = reachFrom(anchor.file, line);
       if (!at || at.directive.start < anchor.directive.start) return undefined;
       anchor = at;
     }

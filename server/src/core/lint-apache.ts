@@ -83,7 +83,28 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
     (rule, ctx) => rule.check(ctx),
     timings,
   ));
-  return { config, modules, proxy, findings: timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran)) };
+  // After the suppressions: a suppression comment for a dropped finding is still used, and where
+  // apache-module-not-loaded is itself suppressed (a module built into this server), the other findings stand.
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran));
+  return { config, modules, proxy, findings: withoutClaimsOnUnknownCommands(checked, view.all, options.rules ?? apacheRules) };
+}
+
+/**
+ * httpd looks a directive's name up before it reads its words or checks where it stands: a line whose module is not
+ * loaded stops it with "Invalid command" (apache-module-not-loaded), never with what another rule says it would print
+ * about the same line ("ProxyPass unknown Worker parameter", "BalancerMember must define remote proxy server").
+ * Those findings are dropped there; each comes back once the module is loaded, as httpd's own message would.
+ */
+function withoutClaimsOnUnknownCommands(findings: Finding[], nodes: readonly ApacheNode[], rules: readonly ApacheRule[]): Finding[] {
+  const unknown = findings.filter((f) => f.ruleId === 'apache-module-not-loaded');
+  if (unknown.length === 0) return findings;
+  const startup = new Set(rules.filter((r) => r.outcome === 'startup-failure').map((r) => r.id));
+  const at = new Set(unknown.map((f) => `${f.path}\0${f.start}`));
+  // The line's name and words (a section's opening line only): where a finding about that line lies.
+  const spans = nodes
+    .filter((n) => at.has(`${n.file.path}\0${n.directive.start}`))
+    .map((n) => ({ path: n.file.path, start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) }));
+  return findings.filter((f) => f.ruleId === 'apache-module-not-loaded' || !startup.has(f.ruleId) || !spans.some((s) => s.path === f.path && s.start <= f.start && f.end <= s.end));
 }
 
 /**

@@ -1,51 +1,50 @@
 import { basename, dirname } from '../paths';
 import { isModuleFolder, mayLoadModules } from './apache-conditions';
 import { conditionsOf, type ApacheConfig, type ApacheNode } from './apache-tree';
+import table from './apache-directives.json';
 
 /**
- * Modules Debian's apache2 2.4 builds into the binary (`apache2 -l`): there their LoadModule lines must be left out
- * (loadmodule-built-in), and they are always there. Red Hat's and the upstream build compile in only core, mod_so
- * and http_core and load the others as modules; counting them as loaded everywhere can only miss a missing
- * LoadModule for one of them there, never report one that is not missing.
+ * Modules Debian's apache2 2.4 builds into the binary (`apache2 -l`, recorded by scripts/gen-apache-directives.mjs):
+ * there their LoadModule lines must be left out (loadmodule-built-in), and they are always there. Red Hat's and the
+ * upstream build compile in only core, mod_so and http_core and load the others as modules; counting them as loaded
+ * everywhere can only miss a missing LoadModule for one of them there, never report one that is not missing.
  */
-export const STATIC_MODULES = new Set(['core', 'so', 'watchdog', 'http', 'log_config', 'logio', 'version', 'unixd']);
+export const STATIC_MODULES = new Set(table.builtIn);
+
+/**
+ * Source files whose name is not their module's: <IfModule> accepts either ("prefork.c" or "mpm_prefork_module"), and
+ * `apache2 -L` names only the file.
+ */
+const SOURCE_NAMES: Record<string, string> = { 'event.c': 'mpm_event', 'prefork.c': 'mpm_prefork', 'worker.c': 'mpm_worker', 'util_ldap.c': 'ldap' };
 
 /** `mod_proxy_fcgi.c`, `proxy_fcgi_module` and `mod_proxy_fcgi.so` all name module "proxy_fcgi". */
 export function moduleKey(name: string): string {
   let k = basename(name.trim().replace(/^!/, '')).toLowerCase();
+  if (SOURCE_NAMES[k]) return SOURCE_NAMES[k];
   k = k.replace(/\.(c|so)$/, '').replace(/_module$/, '').replace(/^mod_/, '');
   if (k === 'http_core') return 'http';
   return k;
 }
 
-/** The module a directive belongs to, for the directives the Apache rules care about (lower-case names). */
-const DIRECTIVE_MODULES: Record<string, string> = {};
-const add = (module: string, names: string) => names.split(/\s+/).filter(Boolean).forEach((n) => (DIRECTIVE_MODULES[n.toLowerCase()] = module));
-add('proxy', `ProxyPass ProxyPassMatch ProxyPassReverse ProxyPassReverseCookieDomain ProxyPassReverseCookiePath ProxyTimeout ProxySet BalancerMember
-  ProxyPreserveHost ProxyRequests ProxyBadHeader ProxyErrorOverride ProxyAddHeaders ProxyVia ProxyIOBufferSize ProxyMaxForwards
-  ProxyReceiveBufferSize ProxyStatus ProxySourceAddress ProxyPassInherit BalancerInherit BalancerPersist BalancerGrowth ProxyRemote
-  ProxyRemoteMatch NoProxy ProxyDomain ProxyBlock ProxyPassInterpolateEnv`);
-DIRECTIVE_MODULES['proxy'] = 'proxy';
-DIRECTIVE_MODULES['proxymatch'] = 'proxy';
-add('proxy_hcheck', 'ProxyHCExpr ProxyHCTemplate ProxyHCTPsize');
-add('ssl', `SSLProxyEngine SSLProxyVerify SSLProxyVerifyDepth SSLProxyCheckPeerName SSLProxyCheckPeerCN SSLProxyCheckPeerExpire SSLProxyCACertificateFile
-  SSLProxyCACertificatePath SSLProxyCARevocationCheck SSLProxyCARevocationFile SSLProxyCARevocationPath SSLProxyMachineCertificateFile
-  SSLProxyMachineCertificatePath SSLProxyMachineCertificateChainFile SSLProxyProtocol SSLProxyCipherSuite
-  SSLEngine SSLCertificateFile SSLCertificateKeyFile`);
-// What reverse-proxy virtual hosts use beside mod_proxy: X-Forwarded-Proto and friends, and the WebSocket
-// upgrade recipe (RewriteCond %{HTTP:Upgrade} … RewriteRule … [P]).
-add('headers', 'RequestHeader Header');
-add('rewrite', 'RewriteEngine RewriteRule RewriteCond RewriteBase RewriteOptions RewriteMap');
-add('reqtimeout', 'RequestReadTimeout');
-add('proxy_html', 'ProxyHTMLEnable ProxyHTMLURLMap');
-add('proxy_ftp', 'ProxyFtpDirCharset ProxyFtpEscapeWildcards ProxyFtpListOnWildcard');
-add('proxy_fcgi', 'ProxyFCGIBackendType ProxyFCGISetEnvIf');
-// Only ProxyWebsocketFallbackToProxyHttp: ProxyWebsocketIdleTimeout, ProxyWebsocketAsync and ProxyWebsocketAsyncDelay are
-// trunk-only, and no 2.4 module adds them (trunk-only-directive), so loading mod_proxy_wstunnel for them fixes nothing.
-add('proxy_wstunnel', 'ProxyWebsocketFallbackToProxyHttp');
+/** Every stock directive (lower-case) and the modules that define it: any one of them loaded makes it known to httpd. */
+const DIRECTIVE_MODULES = new Map<string, readonly string[]>(Object.entries(table.directives).map(([name, mods]) => [name.toLowerCase(), mods]));
 
-export function moduleOfDirective(lname: string): string | undefined {
-  return DIRECTIVE_MODULES[lname];
+/**
+ * The modules one of which must be loaded for httpd to know the directive `lname` (lower case): ["proxy"] for
+ * ProxyPass, the three MPMs for StartServers, mod_cgi or mod_cgid for ScriptLog. Undefined for a name httpd does not
+ * ship and for one a built-in module defines (core, http_core, mod_so…), which never needs a LoadModule.
+ */
+export function modulesOfDirective(lname: string): readonly string[] | undefined {
+  const mods = DIRECTIVE_MODULES.get(lname);
+  return mods && !mods.some((m) => STATIC_MODULES.has(m)) ? mods : undefined;
+}
+
+/**
+ * The modules httpd cannot load `module` without, because it links to their symbols as it reads the LoadModule line
+ * ("undefined symbol: proxy_module" for mod_proxy_http alone): found by scripts/gen-apache-directives.mjs with apache2 -t.
+ */
+export function moduleNeeds(module: string): readonly string[] {
+  return (table.needs as Record<string, string[]>)[module] ?? [];
 }
 
 /**
@@ -54,7 +53,7 @@ export function moduleOfDirective(lname: string): string | undefined {
  * (apache-module-not-loaded), so rules about what its requests would get must not say that httpd starts.
  */
 export function stopsWithoutProxy(m: ModuleView, node: ApacheNode): boolean {
-  return m.known && moduleOfDirective(node.lname) === 'proxy' && !m.isLoaded('proxy') && !m.guardedBy(node, 'proxy');
+  return m.known && modulesOfDirective(node.lname)?.[0] === 'proxy' && !m.isLoaded('proxy') && !m.guardedBy(node, 'proxy');
 }
 
 /** The module each backend scheme needs (besides mod_proxy). */

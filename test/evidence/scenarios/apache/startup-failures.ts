@@ -27,6 +27,20 @@ export default [
     fix: { use: 'safe' },
     afterFix: { status: 200 },
   }),
+  // The doc's second example: httpd 2.2's access rules on a server without mod_access_compat.
+  defineScenario({
+    rule: 'apache-module-not-loaded',
+    server: 'apache',
+    claim: {
+      status: 'startup-failure',
+      log: "Invalid command 'Order', perhaps misspelled or defined by a module not included in the server configuration",
+    },
+    config: { fromDoc: { index: 1, replace: [['127.0.0.1:8080', '{{app}}']] } },
+    standins: { app: { kind: 'http', behaviour: 'ok' } },
+    request: { path: '/app/x' },
+    fix: { use: 'safe' },
+    afterFix: { status: 200 },
+  }),
   defineScenario({
     rule: 'loadmodule-built-in',
     server: 'apache',

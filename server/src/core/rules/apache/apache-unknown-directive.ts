@@ -10,7 +10,7 @@ import { isTrunkOnlyDirective } from './trunk-only-directive';
 const NAMES = Object.keys(table.directives);
 const KNOWN = new Set(NAMES.map((n) => n.toLowerCase()));
 /** The modules httpd ships (the package's mod_*.so, "proxy_http", "mpm_event"…) and the ones built into it ("core", "so"…). */
-const SHIPPED = new Set([...table.modules, ...Object.values(table.directives).map(moduleKey)]);
+const SHIPPED = new Set([...table.modules, ...table.builtIn]);
 
 /**
  * Name families only httpd's own modules use (mod_proxy and its helpers, mod_ssl, mod_rewrite): an unknown name there

@@ -1,6 +1,7 @@
 import { apacheFix, appendToDirective, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { atoi } from '../../model/apache-workers';
+import { modulesOfDirective } from '../../model/apache-modules';
 import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -85,6 +86,10 @@ export default defineApacheRule({
       if (node.directive.section) continue;
       const says = sectionVerdict(node);
       if (!says) continue;
+      // httpd looks the name up before it checks where the line stands: without the module it stops with "Invalid
+      // command" (apache-module-not-loaded), and says where the line belongs only once the module is loaded.
+      const mods = modulesOfDirective(node.lname);
+      if (ctx.modules.known && mods && !mods.some((m) => ctx.modules.isLoaded(m))) continue;
       // Inside <IfModule>/<IfDefine>/<IfVersion> httpd reads the line only when the condition holds.
       const c = conditionsOf(node);
       const conditional = c.modules.length > 0 || c.defines.length > 0 || c.version;

@@ -1,5 +1,5 @@
 import { enableHint, loadModuleFix } from '../../apache-fix';
-import { moduleOfDirective } from '../../model/apache-modules';
+import { modulesOfDirective, stopsWithoutProxy } from '../../model/apache-modules';
 import { defineApacheRule } from '../apache-rule';
 
 export default defineApacheRule({
@@ -14,9 +14,11 @@ export default defineApacheRule({
     const m = ctx.modules;
     if (!m.known || m.isLoaded('proxy_hcheck')) return;
     // When a ProxyHC* directive is also unloaded, apache-module-not-loaded adds the LoadModule line.
-    let offered = ctx.config.all.some((n) => moduleOfDirective(n.lname) === 'proxy_hcheck' && !m.guardedBy(n, 'proxy_hcheck'));
+    let offered = ctx.config.all.some((n) => modulesOfDirective(n.lname)?.includes('proxy_hcheck') && !m.guardedBy(n, 'proxy_hcheck'));
     for (const n of [...ctx.nodes('balancermember'), ...ctx.nodes('proxypass'), ...ctx.nodes('proxypassmatch'), ...ctx.nodes('proxyset')]) {
-      if (m.guardedBy(n, 'proxy_hcheck')) continue;
+      // Without mod_proxy httpd stops at the line's name ("Invalid command 'ProxyPass'", apache-module-not-loaded)
+      // before it reads a parameter.
+      if (m.guardedBy(n, 'proxy_hcheck') || stopsWithoutProxy(m, n)) continue;
       for (const a of n.directive.args) {
         const key = /^(hc[a-z]+)=/i.exec(a.value)?.[1];
         if (!key) continue;

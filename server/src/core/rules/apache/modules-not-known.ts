@@ -1,4 +1,4 @@
-import { moduleOfDirective } from '../../model/apache-modules';
+import { modulesOfDirective, type ModuleView } from '../../model/apache-modules';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -16,9 +16,9 @@ export default defineApacheRule({
   check(ctx) {
     const why = ctx.modules.unknownBecause;
     if (!why) return;
-    // Those rules look only at directives of the modules proxylint knows and at "proxy:" handlers: where there are
-    // none (a Debian mods-available/*.load file, a main file whose sites are not in the checkout), they miss nothing.
-    if (!ctx.config.all.some(moduleDependent)) return;
+    // Without a proxy-related directive or a "proxy:" handler (a Debian mods-available/*.load file, a main file whose
+    // sites are not in the checkout), nothing a proxy depends on goes unchecked.
+    if (!ctx.config.all.some((n) => moduleDependent(n, ctx.modules))) return;
     const where = why.node ? { node: why.node } : why.problem ? { at: { file: why.problem.file, ...why.problem.span } } : undefined;
     if (!where) return;
     ctx.report({
@@ -28,6 +28,19 @@ export default defineApacheRule({
   },
 });
 
-function moduleDependent(n: ApacheNode): boolean {
-  return moduleOfDirective(n.lname) !== undefined || (n.lname === 'sethandler' && /^proxy:/i.test(n.args[0] ?? ''));
+/**
+ * The modules of a reverse proxy and its usual companions. apache-module-not-loaded checks every stock directive, but
+ * a main file whose modules are hidden nearly always has some (Debian's apache2.conf has "Require all granted"): saying
+ * so there on every such file was noise. What is lost without the list, for a proxy, is these modules' lines; of the
+ * companions only those outside an <IfModule> for their own module, which apache-module-not-loaded would skip anyway
+ * (a stock httpd.conf's "<IfModule ssl_module> SSLRandomSeed …"). mod_proxy's own lines count wherever they are:
+ * proxy-scheme-module-missing and hcheck-params-without-module read them inside such a section too.
+ */
+const PROXY = /^proxy(_|$)/;
+const COMPANIONS = new Set(['ssl', 'headers', 'rewrite', 'reqtimeout']);
+
+function moduleDependent(n: ApacheNode, m: ModuleView): boolean {
+  if (n.lname === 'sethandler' && /^proxy:/i.test(n.args[0] ?? '')) return true;
+  const mods = modulesOfDirective(n.lname) ?? [];
+  return mods.some((x) => PROXY.test(x)) || mods.some((x) => COMPANIONS.has(x) && !m.guardedBy(n, x));
 }
