@@ -56,12 +56,15 @@ test('built-in modules never need a LoadModule: core, http_core, mod_so, mod_log
 test('MPM directives: any MPM that has one is enough; another MPM\'s is reported without a LoadModule fix', () => {
   assert.deepEqual(lint(['mpm_prefork', 'authz_core'], 'StartServers 5\nMinSpareServers 5\nMaxSpareServers 10\nMaxRequestWorkers 150').findings, []);
   assert.deepEqual(lint(['mpm_worker', 'authz_core'], 'StartServers 2\nThreadsPerChild 25\nMinSpareThreads 25\nMaxSpareThreads 75\nThreadLimit 64').findings, []);
+  // One finding for the two lines of the same MPMs: the first, with the second as related.
   const r = lint(['mpm_prefork', 'authz_core'], 'ThreadsPerChild 25\nMaxSpareThreads 75');
-  assert.deepEqual(r.lines, [HEAD + 1, HEAD + 2]);
+  assert.deepEqual(r.lines, [HEAD + 1]);
   for (const f of r.findings) {
     assert.equal(f.fix, undefined);
     assert.match(f.message, /is a directive of the event and worker MPMs, and this configuration runs mod_mpm_prefork/);
     assert.match(f.message, /<IfModule mpm_event_module>/);
+    assert.match(f.message, /\(1 more line of this file needs mod_mpm_event or mod_mpm_worker: listed as related\)$/);
+    assert.deepEqual(f.related.map((x) => x.message), ['MaxSpareThreads also needs mod_mpm_event or mod_mpm_worker']);
   }
   const e = lint(BASE, 'MaxSpareServers 10').findings;
   assert.equal(e.length, 1);
@@ -160,7 +163,8 @@ test('one finding per line: other rules\' startup errors on a line httpd rejects
     const head = mods.length + 1;
     return [1, 2, 3].map((k) => all.filter((f) => text.slice(0, f.start).split('\n').length === head + k).map((f) => f.ruleId).filter((id) => id !== 'proxypass-trailing-slash-mismatch' && id !== 'no-connectiontimeout' && id !== 'proxy-scheme-module-missing').sort());
   };
-  assert.deepEqual(ids(BASE), [['apache-module-not-loaded'], ['apache-module-not-loaded'], ['apache-module-not-loaded']]);
+  // One finding for the three lines of mod_proxy, at the first (the others listed as related); nothing else on any.
+  assert.deepEqual(ids(BASE), [['apache-module-not-loaded'], [], []]);
   assert.deepEqual(ids([...BASE, 'proxy', 'proxy_http']), [['balancer-member-outside-balancer'], ['invalid-worker-parameter'], ['proxypass-missing-argument']]);
 });
 
@@ -169,5 +173,6 @@ test('a suppressed apache-module-not-loaded (a module built into this server) le
   const ids = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings.map((f) => `${text.slice(0, f.start).split('\n').length}:${f.ruleId}`);
   assert.ok(!ids.includes('5:apache-module-not-loaded') && ids.includes('5:balancer-member-outside-balancer'), ids.join());
   assert.ok(!ids.some((x) => x.endsWith(':unused-suppression')), ids.join());
-  assert.ok(ids.includes('7:apache-module-not-loaded'), ids.join());
+  // The finding is one per file and module, at its first line: suppressed there, it is suppressed for line 7 too.
+  assert.ok(!ids.includes('7:apache-module-not-loaded'), ids.join());
 });

@@ -9,6 +9,7 @@ import { buildProxyModel, type ProxyModel } from './model/apache-proxy';
 import { loadApacheConfig, type ApacheConfig, type ApacheNode, type ApacheSourceFile } from './model/apache-tree';
 import type { ApacheReport, ApacheRule, ApacheRuleContext } from './rules/apache-rule';
 import { apacheRules } from './rules/families/apache';
+import { linesHttpdRejects, type RejectedGroup } from './rules/apache/apache-module-not-loaded';
 import type { Settings } from './settings';
 import { timed, type Timings } from './timings';
 
@@ -86,7 +87,8 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
   // After the suppressions: a suppression comment for a dropped finding is still used, and where
   // apache-module-not-loaded is itself suppressed (a module built into this server), the other findings stand.
   const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran));
-  return { config, modules, proxy, findings: withoutClaimsOnUnknownCommands(checked, view.all, options.rules ?? apacheRules) };
+  const rejected = ran.has('apache-module-not-loaded') ? linesHttpdRejects(view, modules, settings.apache.version) : [];
+  return { config, modules, proxy, findings: withoutClaimsOnUnknownCommands(checked, rejected, options.rules ?? apacheRules) };
 }
 
 /**
@@ -95,16 +97,38 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
  * about the same line ("ProxyPass unknown Worker parameter", "BalancerMember must define remote proxy server").
  * Those findings are dropped there; each comes back once the module is loaded, as httpd's own message would.
  */
-function withoutClaimsOnUnknownCommands(findings: Finding[], nodes: readonly ApacheNode[], rules: readonly ApacheRule[]): Finding[] {
-  const unknown = findings.filter((f) => f.ruleId === 'apache-module-not-loaded');
-  if (unknown.length === 0) return findings;
+function withoutClaimsOnUnknownCommands(findings: Finding[], groups: readonly RejectedGroup[], rules: readonly ApacheRule[]): Finding[] {
+  // The groups whose finding stands (at its first line; a suppressed one leaves the other findings in place), and
+  // all their lines: the finding lists the rest as related, but a long list is cut for display.
+  const reported = new Set(findings.filter((f) => f.ruleId === 'apache-module-not-loaded').map((f) => `${f.path}\0${f.start}`));
+  if (reported.size === 0) return findings;
   const startup = new Set(rules.filter((r) => r.outcome === 'startup-failure').map((r) => r.id));
-  const at = new Set(unknown.map((f) => `${f.path}\0${f.start}`));
-  // The line's name and words (a section's opening line only): where a finding about that line lies.
-  const spans = nodes
-    .filter((n) => at.has(`${n.file.path}\0${n.directive.start}`))
-    .map((n) => ({ path: n.file.path, start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) }));
-  return findings.filter((f) => f.ruleId === 'apache-module-not-loaded' || !startup.has(f.ruleId) || !spans.some((s) => s.path === f.path && s.start <= f.start && f.end <= s.end));
+  // The line's name and words (a section's opening line only): where a finding about that line lies. Per file, in
+  // document order (the lines do not overlap): each finding is looked up by halves, not against every line.
+  const spans = new Map<string, { start: number; end: number }[]>();
+  for (const g of groups) {
+    if (!reported.has(`${g.lines[0].file.path}\0${g.lines[0].directive.start}`)) continue;
+    for (const n of g.lines) {
+      let list = spans.get(n.file.path);
+      if (!list) spans.set(n.file.path, (list = []));
+      list.push({ start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) });
+    }
+  }
+  for (const list of spans.values()) list.sort((a, b) => a.start - b.start);
+  const onUnknownLine = (f: Finding): boolean => {
+    const list = spans.get(f.path);
+    if (!list) return false;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (list[mid].start <= f.start) lo = mid;
+      else hi = mid - 1;
+    }
+    const s = list[lo];
+    return s.start <= f.start && f.end <= s.end;
+  };
+  return findings.filter((f) => f.ruleId === 'apache-module-not-loaded' || !startup.has(f.ruleId) || !onUnknownLine(f));
 }
 
 /**
