@@ -144,7 +144,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`proxylint: config file ${args.config} not found\n`);
     return 2;
   }
-  const settingsFor = (file: string) => loadSettings(explicitConfig ?? io.findUp(dirname(file), CONFIG_FILE));
+  // The .proxylintrc.json above each folder, looked up once per folder: the search stats every folder up to the root,
+  // and a run asks for each file (its settings, its ignore list) and again for every finding's file (ignored()). A run
+  // writes no config file, so the answer cannot change while it lasts.
+  const configAbove = new Map<string, string | undefined>();
+  const configIn = (dir: string): string | undefined => {
+    if (configAbove.has(dir)) return configAbove.get(dir);
+    const found = io.findUp(dir, CONFIG_FILE);
+    configAbove.set(dir, found);
+    return found;
+  };
+  const settingsFor = (file: string) => loadSettings(explicitConfig ?? configIn(dirname(file)));
   // Read before anything is checked: a baseline that cannot be used is a usage problem, not a reason to report
   // everything it would have held back (or nothing).
   let baseline: BaselineEntry[] | undefined;
@@ -241,7 +251,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     timings?.set('find and read files', performance.now() - readStart);
   }
   // Patterns are relative to the folder of the .proxylintrc.json that lists them.
-  const configOf = (p: string) => explicitConfig ?? io.findUp(dirname(p), CONFIG_FILE);
+  const configOf = (p: string) => explicitConfig ?? configIn(dirname(p));
   const ignoredCache = new Map<string, boolean>();
   const ignored = (p: string) => {
     let hit = ignoredCache.get(p);
