@@ -494,6 +494,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
     return r;
   };
+  // A file's path under a report root, once per root and file: reports name a file for every finding (and the
+  // baseline matches by it), and underRoot is two path.relative calls.
+  const underRoots = new Map<string, Map<string, string | undefined>>();
+  const underRootOnce = (root: string, p: string) => {
+    let byPath = underRoots.get(root);
+    if (!byPath) underRoots.set(root, (byPath = new Map()));
+    if (byPath.has(p)) return byPath.get(p);
+    const r = underRoot(root, p, realpathOnce);
+    byPath.set(p, r);
+    return r;
+  };
   let positioned = positionFindings(reported.findings, textReported);
   // The baseline's file names are relative to the report root, as SARIF's are (see baseline.ts).
   const lineIndexes = new Map<string, LineIndex>();
@@ -501,7 +512,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const locate = (f: PositionedFinding) => {
     let idx = lineIndexes.get(f.path);
     if (!idx) lineIndexes.set(f.path, (idx = new LineIndex(textReported(f.path) ?? '')));
-    return { path: underRoot(baselineRoot, f.path, realpathOnce) ?? f.path, line: idx.lineText(f.line - 1) };
+    return { path: underRootOnce(baselineRoot, f.path) ?? f.path, line: idx.lineText(f.line - 1) };
   };
   let held: { matched: number; stale: number } | undefined;
   if (baseline) {
@@ -590,7 +601,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p, realpathOnce) ?? p));
+      write(formatGithubChunks(findings, (p) => underRootOnce(root, p) ?? p));
       break;
     }
     default:
