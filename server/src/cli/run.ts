@@ -144,7 +144,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr(`proxylint: config file ${args.config} not found\n`);
     return 2;
   }
-  const settingsFor = (file: string) => loadSettings(explicitConfig ?? io.findUp(dirname(file), CONFIG_FILE));
+  // The .proxylintrc.json above each folder, looked up once per folder: the search stats every folder up to the root,
+  // and a run asks for each file (its settings, its ignore list) and again for every finding's file (ignored()). A run
+  // writes no config file, so the answer cannot change while it lasts.
+  const configAbove = new Map<string, string | undefined>();
+  const configIn = (dir: string): string | undefined => {
+    if (configAbove.has(dir)) return configAbove.get(dir);
+    const found = io.findUp(dir, CONFIG_FILE);
+    configAbove.set(dir, found);
+    return found;
+  };
+  const settingsFor = (file: string) => loadSettings(explicitConfig ?? configIn(dirname(file)));
   // Read before anything is checked: a baseline that cannot be used is a usage problem, not a reason to report
   // everything it would have held back (or nothing).
   let baseline: BaselineEntry[] | undefined;
@@ -241,7 +251,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     timings?.set('find and read files', performance.now() - readStart);
   }
   // Patterns are relative to the folder of the .proxylintrc.json that lists them.
-  const configOf = (p: string) => explicitConfig ?? io.findUp(dirname(p), CONFIG_FILE);
+  const configOf = (p: string) => explicitConfig ?? configIn(dirname(p));
   const ignoredCache = new Map<string, boolean>();
   const ignored = (p: string) => {
     let hit = ignoredCache.get(p);
@@ -484,6 +494,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (r === undefined) realpaths.set(p, (r = io.realpath(p)));
     return r;
   };
+  // A file's path under a report root, once per root and file: reports name a file for every finding (and the
+  // baseline matches by it), and underRoot is two path.relative calls.
+  const underRoots = new Map<string, Map<string, string | undefined>>();
+  const underRootOnce = (root: string, p: string) => {
+    let byPath = underRoots.get(root);
+    if (!byPath) underRoots.set(root, (byPath = new Map()));
+    if (byPath.has(p)) return byPath.get(p);
+    const r = underRoot(root, p, realpathOnce);
+    byPath.set(p, r);
+    return r;
+  };
   let positioned = positionFindings(reported.findings, textReported);
   // The baseline's file names are relative to the report root, as SARIF's are (see baseline.ts).
   const lineIndexes = new Map<string, LineIndex>();
@@ -491,7 +512,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const locate = (f: PositionedFinding) => {
     let idx = lineIndexes.get(f.path);
     if (!idx) lineIndexes.set(f.path, (idx = new LineIndex(textReported(f.path) ?? '')));
-    return { path: underRoot(baselineRoot, f.path, realpathOnce) ?? f.path, line: idx.lineText(f.line - 1) };
+    return { path: underRootOnce(baselineRoot, f.path) ?? f.path, line: idx.lineText(f.line - 1) };
   };
   let held: { matched: number; stale: number } | undefined;
   if (baseline) {
@@ -530,7 +551,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // its line were written again the same way.
     if (held.stale) io.stderr(`proxylint: ${held.stale} finding(s) in the baseline ${args.baseline} were not found (fixed, or their line changed); write it again with --format baseline to drop them\n`);
   }
-  const rel = (p: string) => relative(io.cwd, p);
+  // Once per file: the text report names a file for each finding and each related place (12,000 times for the 100k
+  // tree, from 40 files), and path.relative normalises both paths on every call.
+  const relPaths = new Map<string, string>();
+  const rel = (p: string) => {
+    let r = relPaths.get(p);
+    if (r === undefined) relPaths.set(p, (r = relative(io.cwd, p)));
+    return r;
+  };
 
   // Reports are made piece by piece and written in batches of about 32K characters: a large tree's report (12 MB of
   // JSON, 17 MB of SARIF) is never one string, and one write per finding would be thousands of system calls. The
@@ -573,7 +601,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRoot(root, p, realpathOnce) ?? p));
+      write(formatGithubChunks(findings, (p) => underRootOnce(root, p) ?? p));
       break;
     }
     default:

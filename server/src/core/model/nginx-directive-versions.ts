@@ -235,9 +235,26 @@ export function parameterMissingInVersion(directive: string, arg: string, contex
   // Asked for every argument of every line that has an entry (the version note's pass over a whole tree): a loop, not find() with a closure.
   for (let k = 0; k < own.length; k++) {
     const p = own[k];
-    if (p.where.includes(scope!) && (p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param) && atLeast(version, p.since) === false) return p;
+    if (p.where.includes(scope!) && paramMatches(p, arg) && atLeast(version, p.since) === false) return p;
   }
   return undefined;
+}
+
+/**
+ * The parameters of `directive` in `context` that nginx `version` lacks, in table order: what
+ * parameterMissingInVersion tests each argument against, with the parts that do not depend on the argument (scope,
+ * version) settled once. The first of them an argument matches (paramMatches) is parameterMissingInVersion's answer.
+ */
+export function parametersMissingInVersion(directive: string, context: string, version: Version): ParameterVersion[] {
+  const scope = versionScope(context);
+  const own = version && scope ? PARAMETERS_OF.get(directive) : undefined;
+  if (!own) return [];
+  return own.filter((p) => p.where.includes(scope!) && atLeast(version, p.since) === false);
+}
+
+/** Whether argument `arg` is parameter `p` (a name ending in "=" matches any value). */
+export function paramMatches(p: ParameterVersion, arg: string): boolean {
+  return p.param.endsWith('=') ? arg.startsWith(p.param) : arg === p.param;
 }
 
 /** Our context names → the part of nginx they belong to; main and events have nothing in the table. */

@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections';
 import type { Fix, RelatedLocation } from '../../finding';
 import { replaceSpan } from '../../fix';
 import { closest } from '../../model/names';
@@ -53,7 +54,9 @@ export default defineNginxRule({
       }
     }
     const byName = new Map<string, Zone[]>();
-    for (const z of zones) byName.set(z.name, [...(byName.get(z.name) ?? []), z]);
+    // Appended in place: copying the list for each line made this quadratic in the lines naming one zone (653
+    // "limit_req zone=perip" in the 100k-line benchmark tree, often thousands in a real one).
+    for (const z of zones) pushTo(byName, z.name, z);
     for (const [name, all] of byName) {
       if (all.some((z) => z.size > 0)) continue;
       // Other kinds under the name: nginx stops on the clash first (shared-memory-zone-conflict).

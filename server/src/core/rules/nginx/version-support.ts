@@ -1,5 +1,5 @@
 import type { ConfigNode } from '../../model/nginx-tree';
-import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
+import { hasVersionEntries, missingInVersion, paramMatches, parametersMissingInVersion, type ParameterVersion, type VersionMiss } from '../../model/nginx-directive-versions';
 import type { Version } from '../../model/version';
 import { HTTP2_SINCE } from './proxy-http-version-unsupported';
 
@@ -24,6 +24,16 @@ export interface VersionDependentUse {
   milder?: true;
 }
 
+/** What the version tables say of one directive name in one context (see versionDependentUses). */
+interface NameInContext {
+  /** The parameters nginx OLDEST_IN_USE lacks there (parametersMissingInVersion), usually none. */
+  params: ParameterVersion[];
+  /** Why the directive is missing there in OLDEST_IN_USE, or removed by NEWEST. */
+  miss: VersionMiss | undefined;
+}
+/** Marks a name the tables know nothing of. */
+const NO_ENTRIES = new Map<string, NameInContext>();
+
 /** The rules that check these lines against nginx.version, and say nothing while it is unknown. */
 export const VERSION_GATED_RULES = ['directive-not-in-target-version', 'proxy-http-version-unsupported', 'plus-only-directive'];
 
@@ -39,18 +49,39 @@ export function versionDependentUses(all: readonly ConfigNode[], ran: ReadonlySe
   // plus-only-directive's, proxy_http_version 2 proxy-http-version-unsupported's, the rest directive-not-in-target-version's.
   const versions = ran.has('directive-not-in-target-version');
   const plus = ran.has('plus-only-directive');
+  // This pass runs once per CLI run, over every line of the tree, before the JIT has warmed up to it: what the tables
+  // say of a name in a context (the directive missing, the parameters missing) is the same for each of its lines, so
+  // it is looked up once per name and context here. Local to the call: nothing is kept between runs or edits.
+  const byName = new Map<string, Map<string, NameInContext>>();
   for (let k = 0; k < all.length; k++) {
     const node = all[k];
-    // proxy_http_version is in the tables (1.1.4): its "2" is checked below.
-    if (!hasVersionEntries(node.name)) continue;
-    const d = node.directive;
-    const args = d.args;
-    for (let a = 0; a < args.length; a++) {
-      const arg = args[a];
-      const p = parameterMissingInVersion(node.name, arg.value, node.context, OLDEST_IN_USE);
-      if (p && (p.plusBefore ? plus : versions)) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
+    let byContext = byName.get(node.name);
+    if (byContext === undefined) {
+      // proxy_http_version is in the tables (1.1.4): its "2" is checked below.
+      byContext = hasVersionEntries(node.name) ? new Map() : NO_ENTRIES;
+      byName.set(node.name, byContext);
     }
-    const miss = missingInVersion(node.name, node.context, OLDEST_IN_USE) ?? missingInVersion(node.name, node.context, NEWEST);
+    if (byContext === NO_ENTRIES) continue;
+    let known = byContext.get(node.context);
+    if (known === undefined) {
+      known = {
+        params: parametersMissingInVersion(node.name, node.context, OLDEST_IN_USE),
+        miss: missingInVersion(node.name, node.context, OLDEST_IN_USE) ?? missingInVersion(node.name, node.context, NEWEST),
+      };
+      byContext.set(node.context, known);
+    }
+    const d = node.directive;
+    const params = known.params;
+    if (params.length) {
+      const args = d.args;
+      for (let a = 0; a < args.length; a++) {
+        const arg = args[a];
+        let p: ParameterVersion | undefined;
+        for (let j = 0; j < params.length && !p; j++) if (paramMatches(params[j], arg.value)) p = params[j];
+        if (p && (p.plusBefore ? plus : versions)) uses.push({ path: node.file.path, start: arg.start, what: `${node.name} "${p.param}"`, needs: `nginx ${p.since} or later` });
+      }
+    }
+    const miss = known.miss;
     // A sticky line not in NGINX Plus's words (cookie, route, learn) is a third-party module's: no release of nginx has it.
     const thirdParty = node.name === 'sticky' && !/^(cookie|route|learn)$/.test(d.args[0]?.value ?? '');
     if (miss && !thirdParty && (miss.entry.plusBefore ? plus : versions)) {
