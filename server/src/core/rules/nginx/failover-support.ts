@@ -235,15 +235,20 @@ export function passUsesItHere(t: PassTarget): RelatedLocation {
  * written, with every affected pass as a related location; a default value is reported at each pass.
  */
 export class PerLine<T> {
-  private readonly map = new Map<ConfigNode, { passes: PassTarget[]; data: T }>();
+  private readonly map = new Map<ConfigNode, { passes: PassTarget[]; data: T; seen: Set<PassTarget> }>();
   /** The lines in the order they were first added (iterated by index: no entry arrays as with a Map iterator). */
   private readonly order: { at: ConfigNode; passes: PassTarget[]; data: T }[] = [];
   add(at: ConfigNode, t: PassTarget, data: T): void {
     const cur = this.map.get(at);
     if (cur) {
-      if (!cur.passes.includes(t)) cur.passes.push(t);
+      // A Set, not passes.includes: one http-level line is in force at every pass of the configuration, and a scan
+      // of the list per pass made 40,000 locations cost 0.7-0.9 s in this rule alone.
+      if (!cur.seen.has(t)) {
+        cur.seen.add(t);
+        cur.passes.push(t);
+      }
     } else {
-      const entry = { at, passes: [t], data };
+      const entry = { at, passes: [t], data, seen: new Set([t]) };
       this.map.set(at, entry);
       this.order.push(entry);
     }
