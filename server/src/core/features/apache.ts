@@ -5,6 +5,7 @@ import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, t
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
+import { requestsTakenFrom } from '../model/apache-request-worker';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard, memberCard } from './apache-balancer-hover';
@@ -69,6 +70,22 @@ function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
   const owner = w.shares!;
   const ignored = w.ignored?.length ? ` and ignores ${w.ignored.map((p) => `\`${p.key}=${p.value}\``).join(', ')} here ("AH01146: Ignoring parameter … because of worker sharing")` : '';
   return `**Shares the worker of ${lineLink(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
+}
+
+/**
+ * The requests of this ProxyPass that go through another line's worker, whose values then hold for them instead of the
+ * ones above (see requestsTakenFrom; the rule requests-use-another-worker reports the pairs whose values differ).
+ */
+function takenNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const rule = result.proxy.rules.find((r) => r.node === w.node);
+  const taken = rule ? requestsTakenFrom(result.proxy, rule) : [];
+  if (!taken.length) return undefined;
+  const rows = taken.slice(0, 4).map(({ other, name, server, path, url }) => {
+    const wait = describeTimeout(result.proxy.backendTimeout(other, server), lineOf, node, (n) => lineLink(n, node));
+    return `- URLs that ${other.match ? 'match' : 'start with'} \`${name}\` (such as \`${path.replace(/x{8}/g, '…')}\` → \`${url.replace(/x{8}/g, '…')}\`): the worker of ${lineLink(other.node)}, backend timeout ${wait}`;
+  });
+  if (taken.length > 4) rows.push(`- and ${taken.length - 4} more`);
+  return `**Some requests go through another worker:** httpd looks the worker up by the backend URL when the request comes, and takes the longest worker name that finds it, with that worker's parameters:\n\n${rows.join('\n')}`;
 }
 
 /** At most this many differing groups are shown in a hover on a file included more than once. */
@@ -195,6 +212,8 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
+    const taken = takenNote(result, worker, lineOf, node);
+    if (taken) parts.push(taken);
   }
   const rewrite = node.lname === 'rewriterule' ? result.proxy.rewrites.find((r) => r.node === node) : undefined;
   const rewriteWait = rewrite && rewriteTimeoutsNote(result, rewrite, lineOf, node);

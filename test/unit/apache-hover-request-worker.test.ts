@@ -1,0 +1,43 @@
+// Hover on a ProxyPass whose requests httpd may send through another line's worker (see requestsTakenFrom): the
+// "Backend timeout here" of the line holds only for the others, and the hover says which requests and what they wait.
+// On 2.4.71 /api/report of the first example got 502 after the ProxyPassMatch worker's 2 s
+// (test/servers/explain-apache-request-worker.test.ts).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apacheHover } from '../../server/src/core/features/apache';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost, readable } from '../helpers';
+
+const PATH = '/c/app.conf';
+
+function hoverAt(text: string, needle: string): string {
+  const r = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() });
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, needle);
+  return readable(apacheHover(r, PATH, at + 1)?.markdown ?? '');
+}
+
+test('hover on a ProxyPass names the ProxyPassMatch worker that takes its longer URLs, with that worker\'s timeout', () => {
+  const text = 'ProxyPass "/api/" "http://127.0.0.1:19005/" timeout=30\nProxyPassMatch "^/static/(.*)$" "http://127.0.0.1:19005/$1" timeout=2\n';
+  const md = hoverAt(text, 'ProxyPass "/api/"');
+  assert.match(md, /Some requests go through another worker/, md);
+  assert.match(md, /match `http:\/\/127\.0\.0\.1:19005\/\$1`.*line 2, backend timeout 2 s \(timeout=2\)/, md);
+});
+
+test('hover on a ProxyPass names a longer plain worker name its URLs run into', () => {
+  const text = 'ProxyPass "/b/" "http://127.0.0.1:19006/b/" timeout=2\nProxyPass "/a/" "http://127.0.0.1:19006/" timeout=30\n';
+  const md = hoverAt(text, 'ProxyPass "/a/"');
+  assert.match(md, /start with `http:\/\/127\.0\.0\.1:19006\/b\/` \(such as `\/a\/b\/x`/, md);
+});
+
+test('no such note where the earlier, longer path maps its URLs the same way, nor for another host name', () => {
+  const text = [
+    'ProxyPass "/api/" "http://127.0.0.1:19005/api/" timeout=300',
+    'ProxyPass "/" "http://127.0.0.1:19005/"',
+    'ProxyPass "/x/" "http://127.0.0.1:19006/" timeout=30',
+    'ProxyPassMatch "^/s/(.*)$" "http://localhost:19006/$1" timeout=2',
+    '',
+  ].join('\n');
+  for (const needle of ['ProxyPass "/"', 'ProxyPass "/x/"']) assert.doesNotMatch(hoverAt(text, needle), /another worker/, needle);
+});
