@@ -1487,6 +1487,17 @@ function workerBackend(line: string): string | undefined {
 }
 
 /**
+ * AH01084 and AH01097 name the address they connected to, then the worker's host, as AH00957 does: "pass request body
+ * failed to 127.0.0.1:19443 (localhost)" (httpd 2.4.71, ProxyPass to https://localhost:19443/): the host, with that port.
+ */
+function passBodyBackend(line: string): string | undefined {
+  const m = /pass request body failed to (\S+)(?: \(([^)\s]+)\))?/.exec(line);
+  if (!m) return undefined;
+  const port = /:(\d+)$/.exec(m[1])?.[1];
+  return m[2] && port ? namedBackend(m[2], port) : m[1];
+}
+
+/**
  * AH00961 names the address it connected to, then the worker's host: "AH00961: https: failed to enable ssl support
  * for 127.0.0.1:33811 (127.0.0.1)" (httpd 2.4.68, RewriteRule [P] and ProxyPass alike): the host, with that port.
  */
@@ -1569,7 +1580,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     : /status line from remote server (\S+)/.exec(line)?.[1] ??
     attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
-    /pass request body failed to (\S+)/.exec(line)?.[1] ??
+    passBodyBackend(line) ??
     // AH00898 names the host it could not resolve ("DNS lookup failure for: app.internal returned by /x"): only a
     // worker with that host can have logged it, whatever rule the path matches.
     /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??
