@@ -42,6 +42,7 @@ import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-sec
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import requestsUseAnotherWorker from '../apache/requests-use-another-worker';
+import sslproxyverifyWithoutCa from '../apache/sslproxyverify-without-ca';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import apacheUnknownDirective from '../apache/apache-unknown-directive';
@@ -78,6 +79,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   balancerTimeoutNotBackendTimeout,
   workerParamsIgnoredBySharing,
   requestsUseAnotherWorker,
+  sslproxyverifyWithoutCa,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
