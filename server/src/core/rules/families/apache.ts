@@ -43,6 +43,7 @@ import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
 import requestsUseAnotherWorker from '../apache/requests-use-another-worker';
 import sslproxyverifyWithoutCa from '../apache/sslproxyverify-without-ca';
+import tlsBackendCheckedAgainstClientHost from '../apache/tls-backend-checked-against-client-host';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import apacheUnknownDirective from '../apache/apache-unknown-directive';
@@ -80,6 +81,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   workerParamsIgnoredBySharing,
   requestsUseAnotherWorker,
   sslproxyverifyWithoutCa,
+  tlsBackendCheckedAgainstClientHost,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
