@@ -960,9 +960,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified; or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
-    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify'],
-    rules: ['tls-backend-ip-name-check', 'backend-is-own-listener-wrong-scheme'],
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
   // Before apache-pass-body-failed: with (70007) the same AH01084 line is a timeout, and the client got 504
   // (test/servers/apache-body-timeouts.test.ts).
@@ -1079,8 +1079,8 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '500',
     statuses: ['500'],
     meaning: 'the TLS backend\'s certificate failed one of mod_ssl\'s checks (chain, expiry, name), so the handshake was aborted and the client got 500 (AH00898 \'Error during SSL Handshake with remote server\' follows).',
-    directives: ['SSLProxyVerify', 'SSLProxyCACertificateFile', 'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire'],
-    rules: ['tls-backend-ip-name-check'],
+    directives: ['SSLProxyVerify', 'SSLProxyCACertificateFile', 'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca'],
   },
   {
     id: 'apache-bad-header-tolerated',
