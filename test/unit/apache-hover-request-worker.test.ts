@@ -41,3 +41,12 @@ test('no such note where the earlier, longer path maps its URLs the same way, no
   ].join('\n');
   for (const needle of ['ProxyPass "/"', 'ProxyPass "/x/"']) assert.doesNotMatch(hoverAt(text, needle), /another worker/, needle);
 });
+
+test('hover on a ProxyPassMatch with parameters says that a URL shorter than its worker name goes through the default worker', () => {
+  const text = 'ProxyTimeout 2\nProxyPassMatch "^/m/(.*)$" "http://127.0.0.1:19005/$1" timeout=20\nProxyPassMatch "^/n/(.+\\.php)$" "fcgi://127.0.0.1:9000/srv/$1" timeout=20\n';
+  const md = hoverAt(text, 'ProxyPassMatch "^/m/');
+  assert.match(md, /Short URLs go through the default worker/, md);
+  assert.match(md, /`\/m\/` → `http:\/\/127\.0\.0\.1:19005\/`.*backend timeout 2 s \(ProxyTimeout 2/, md);
+  // "^/n/(.+\.php)$" needs more than one character after /n/: every URL it makes is long enough.
+  assert.doesNotMatch(hoverAt(text, 'ProxyPassMatch "^/n/'), /Short URLs/);
+});

@@ -5,7 +5,7 @@ import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, t
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
-import { requestsTakenFrom } from '../model/apache-request-worker';
+import { requestsTakenFrom, shortRegexRequest } from '../model/apache-request-worker';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard, memberCard } from './apache-balancer-hover';
@@ -78,6 +78,11 @@ function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
  */
 function takenNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
   const rule = result.proxy.rules.find((r) => r.node === w.node);
+  const short = rule && w.params.size ? shortRegexRequest(rule, w) : undefined;
+  if (short) {
+    const wait = describeTimeout(result.proxy.backendTimeout({ params: new Map(), vhost: w.vhost }), lineOf, node, (n) => lineLink(n, node));
+    return `**Short URLs go through the default worker:** a request whose backend URL comes out shorter than this worker's name \`${short.name}\` (${short.name.length} characters; such as \`${short.path}\` → \`${short.url}\`) is found by no worker, and goes through httpd's default worker without this line's parameters: backend timeout ${wait}.`;
+  }
   const taken = rule ? requestsTakenFrom(result.proxy, rule) : [];
   if (!taken.length) return undefined;
   const rows = taken.slice(0, 4).map(({ other, name, server, path, url }) => {

@@ -1,5 +1,6 @@
 import type { ProxyModel, ProxyPassRule, Worker } from './apache-proxy';
 import type { ApacheNode } from './apache-tree';
+import { regexLiteralPrefix } from './apache-proxypass-order';
 import { workerName } from './apache-worker-names';
 
 /**
@@ -83,4 +84,32 @@ export function requestsTakenFrom(proxy: ProxyModel, rule: ProxyPassRule, regexW
     if (server !== undefined) out.push({ other, name, server, path, url });
   }
   return out;
+}
+
+/**
+ * A request of a ProxyPassMatch rule whose backend URL comes out shorter than the rule's worker name: no worker name
+ * finds it (a name is never longer than the URL it finds, and "$1" counts as two characters), so it goes through httpd's
+ * default worker, without the line's parameters. On 2.4.71 "ProxyPassMatch ^/m/(.*)$ http://h/$1 timeout=20" gave
+ * /m/ (URL http://h/) a 502 after the virtual host's ProxyTimeout 2 and /m/abc 200 after 4 s
+ * (test/servers/explain-apache-request-worker.test.ts). Tried with the paths the regex's literal start makes with
+ * nothing, or one character, after it; undefined when neither matches or makes a short URL.
+ */
+export function shortRegexRequest(rule: ProxyPassRule, worker: Worker): { path: string; url: string; name: string } | undefined {
+  if (!rule.regex || rule.exclusion || !worker.match || worker.shares || !/\$\d/.test(rule.url) || /[&\\]/.test(rule.url)) return undefined;
+  const name = workerName(rule.url, true);
+  const prefix = regexLiteralPrefix(rule.path);
+  if (name === undefined || prefix === undefined) return undefined;
+  let re: RegExp;
+  try {
+    re = new RegExp(rule.path);
+  } catch {
+    return undefined;
+  }
+  for (const path of [prefix, `${prefix}x`]) {
+    const m = re.exec(path);
+    if (!m) continue;
+    const url = rule.url.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+    if (url.length < name.length) return { path, url, name };
+  }
+  return undefined;
 }
