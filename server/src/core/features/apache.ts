@@ -223,6 +223,9 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   const rewrite = node.lname === 'rewriterule' ? result.proxy.rewrites.find((r) => r.node === node) : undefined;
   const rewriteWait = rewrite && rewriteTimeoutsNote(result, rewrite, lineOf, node);
   if (rewriteWait) parts.push(rewriteWait);
+  const handler = node.lname === 'sethandler' ? result.proxy.socketHandlers.find((h) => h.node === node) ?? proxyHandler(node) : undefined;
+  const handlerWait = handler && handlerTimeoutsNote(result, handler.url, lineOf, node);
+  if (handlerWait) parts.push(handlerWait);
   const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
   if (configured) parts.push(proxySetNote(result, configured, lineOf, !paramWorker));
   const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
@@ -333,6 +336,33 @@ export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewr
   if (same) return `**Backend timeout here:** ${rows[0].backend}  \n**Connect timeout here:** ${rows[0].connect}  \n**Through:** ${rows[0].via}${unless}`;
   const each = rows.map((r) => `backend timeout ${r.backend}, connect timeout ${r.connect}, through ${r.via}`);
   return `**Backend timeout here:** depends on the server the request came to\n\n${perServer(result, rewrite.servers, each, at)}${unless}`;
+}
+
+/** A `SetHandler "proxy:scheme://host…"` line (not over a socket; socketHandlers has those): its URL after "proxy:". */
+function proxyHandler(node: ApacheNode): { url: string } | undefined {
+  const m = /^proxy:([a-z][a-z0-9+.-]*:\/\/.+)$/i.exec(node.args[0] ?? '');
+  return m ? { url: m[1] } : undefined;
+}
+
+/**
+ * What the requests of a `SetHandler "proxy:…"` line wait for. mod_proxy makes the URL from the handler's (after "|" for
+ * a socket) and the file's path, and looks the worker up by it as for a ProxyPass: the `<Proxy "fcgi://localhost/">`
+ * section of PHP-FPM's recipe defines the worker its ProxySet timeout= belongs to; without one, httpd's default worker
+ * waits the ProxyTimeout, else the Timeout, of the server. On 2.4.71 a FastCGI stand-in on a socket that answered after
+ * 2.5 s gave 200 with `ProxySet timeout=5` in that section and 504 after ProxyTimeout 1 without it
+ * (test/servers/apache-sethandler-timeout.test.ts).
+ */
+function handlerTimeoutsNote(result: ApacheLintResult, url: string, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const { proxy } = result;
+  const server = virtualHostOf(node);
+  // Any file path: what matters is which worker names start the handler's URL followed by one.
+  const w = proxy.workerForUrl(server, `${url.replace(/\/+$/, '')}/index.php`);
+  const chain = w ?? { params: new Map(), vhost: server };
+  const at = (n: ApacheNode) => lineLink(n, node);
+  const via = w
+    ? `the worker of ${at(w.node)} (\`${w.url}\`), whose name starts the URL the handler makes (${url.replace(/^unix:[^|]*\|/i, '')} followed by the file's path)`
+    : "httpd's default worker (no <Proxy> section or ProxyPass defines a worker whose name starts the URL), which has no parameters";
+  return `**Backend timeout here:** ${describeTimeout(proxy.backendTimeout(chain, server), lineOf, node, at)}  \n**Connect timeout here:** ${describeTimeout(proxy.connectTimeout(chain, server), lineOf, node, at)}  \n**Through:** ${via}`;
 }
 
 /**
