@@ -1,5 +1,6 @@
 import { describeTimeout, type Worker } from '../../model/apache-proxy';
 import { requestsTakenFrom } from '../../model/apache-request-worker';
+import type { ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
@@ -21,8 +22,10 @@ export default defineApacheRule({
     // Before 2.4.47 a regex worker whose name holds $N was never found for a request (the comment on
     // AP_PROXY_WORKER_IS_MATCH in proxy_util.c): its requests went through the default worker instead.
     const regexFound = atLeast(ctx.version, '2.4.47') !== false;
+    const lineWorker = new Map<ApacheNode, Worker>();
+    for (const w of proxy.workers) if (w.kind === 'proxypass' && !lineWorker.has(w.node)) lineWorker.set(w.node, w);
     for (const rule of proxy.rules) {
-      const line = proxy.workers.find((w) => w.node === rule.node && w.kind === 'proxypass');
+      const line = lineWorker.get(rule.node);
       if (!line) continue;
       const own = line.shares ?? line;
       for (const { other, name, server, path, url } of requestsTakenFrom(proxy, rule, regexFound)) {
