@@ -41,3 +41,12 @@ test('AH01084 and AH01097 name the worker\'s host in parentheses: with --in they
   assert.equal(e.explanation.fields.upstream, 'localhost:19443');
   assert.equal(e.apache?.node.name, 'ProxyPass', 'placed at the ProxyPass');
 });
+
+test('at LogLevel warn (no AH02039/AH02411 line) the handshake failure still decides: 500, not "500, 502, 504 or 408"', () => {
+  // What 2.4.71 wrote at LogLevel warn for ProxyPreserveHost On and a certificate that does not name the client's Host.
+  const { requests } = explainLog(LOG.slice(1), [], []);
+  assert.equal(requests.length, 1);
+  assert.equal(requests[0].tried?.length, 1, JSON.stringify(requests[0].tried));
+  assert.equal(requests[0].outcome?.status, '500', JSON.stringify(requests[0].outcome));
+  assert.equal(requests[0].outcome?.final, true, JSON.stringify(requests[0].outcome));
+});
