@@ -50,3 +50,23 @@ test('hover on a ProxyPassMatch with parameters says that a URL shorter than its
   // "^/n/(.+\.php)$" needs more than one character after /n/: every URL it makes is long enough.
   assert.doesNotMatch(hoverAt(text, 'ProxyPassMatch "^/n/'), /Short URLs/);
 });
+
+test('a virtual host with BalancerInherit Off and ProxyPassInherit Off does not see the main server\'s workers: its [P] rule waits its own Timeout', () => {
+  // On 2.4.71 the request /c/x got 502 after the virtual host's Timeout 2, not the main-server worker's timeout=20.
+  const text = [
+    'ProxyPass "/w/" "http://127.0.0.1:19002/w/" timeout=20',
+    '<VirtualHost 127.0.0.1:8080>',
+    '    Timeout 2',
+    '    BalancerInherit Off',
+    '    ProxyPassInherit Off',
+    '    RewriteEngine On',
+    '    RewriteRule "^/c/(.*)$" "http://127.0.0.1:19002/w/$1" [P]',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const md = hoverAt(text, 'RewriteRule');
+  assert.match(md, /Backend timeout here:\*\* 2 s \(Timeout 2/, md);
+  assert.match(md, /default worker/, md);
+  // One of the two Off alone: the main server's worker is found (2.4.68, test/servers/apache-rewrite-worker.test.ts).
+  assert.match(hoverAt(text.replace('    BalancerInherit Off\n', ''), 'RewriteRule'), /Backend timeout here:\*\* 20 s \(timeout=20\)/);
+});
