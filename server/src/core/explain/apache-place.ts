@@ -206,10 +206,71 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   if (best.w.shares) how += `; this line shares the worker of line ${lineNo(best.w.shares.node)} (${best.w.shares.url}), whose parameters httpd uses for it`;
   if (borrowed) how += `; ${borrowed}`;
   if (ambiguous) how += `; ${candidates.length} workers ${fields.upstream ? 'have this backend' : 'may have logged it'} and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map(workerLabel).join(', ')})`;
+  // mod_proxy looks the worker up again by the URL the rule made, not by the rule: the request may have gone through
+  // another worker (see requestWorker), whose parameters then decide it.
+  const taken = !ambiguous && best.rule && path ? requestWorker(proxy, best.rule, best.w, path, patternId, servers) : undefined;
+  if (taken) how += `; ${taken.how}`;
   const workers = ambiguous ? candidates : [best.w];
-  const { values, note } = workerValues(proxy, workers, patternId, servers);
+  const { values, note } = taken ? { values: taken.values, note: undefined } : workerValues(proxy, workers, patternId, servers);
   if (note) how += `; ${note}`;
   return { node: best.w.node, worker: best.w, rule: best.rule, how, ambiguous, values };
+}
+
+/**
+ * The URL a ProxyPass(Match) rule makes for a request path (alias_match / ap_pregsub in mod_proxy.c): a plain rule's
+ * URL followed by the rest of the path after the rule's path; a regex rule's URL with $0…$9 filled in from the match.
+ * Undefined when it cannot be told here (a balancer, a regex rule whose URL has no $N, which httpd completes with the
+ * path, or uses "&" or "\").
+ */
+function urlMadeBy(rule: ProxyPassRule, path: string): string | undefined {
+  if (rule.exclusion || /^balancer:/i.test(rule.url)) return undefined;
+  if (!rule.regex) return path.startsWith(rule.path) ? rule.url + path.slice(rule.path.length) : undefined;
+  if (!/\$\d/.test(rule.url) || /[&\\]/.test(rule.url)) return undefined;
+  let m: RegExpExecArray | null;
+  try {
+    m = new RegExp(rule.path).exec(path);
+  } catch {
+    return undefined;
+  }
+  return m ? rule.url.replace(/\$(\d)/g, (_, d: string) => m![Number(d)] ?? '') : undefined;
+}
+
+/**
+ * The worker a request of `rule` to `path` went through when it is not the rule's own (its line's, or the one it
+ * shares): mod_proxy looks the worker up again at request time by the URL the rule made (ap_proxy_pre_request →
+ * ap_proxy_get_worker), and takes the longest worker name that finds it, see ProxyModel.workerForUrl. So a
+ * ProxyPassMatch worker "http://h/$1", whose $1 matches any text, takes every URL to http://h/ at least as long as its
+ * name, and a longer plain name ("http://h/b/") the URLs it starts; a URL no name finds (shorter than a regex rule's
+ * own name) goes through httpd's default worker, which has no parameters. On 2.4.71, "ProxyPass /api/ http://h/
+ * timeout=20" gave /api/report a 502 after the 2 s of a "ProxyPassMatch ^/static/(.*)$ http://h/$1 timeout=2" below
+ * it (test/servers/explain-apache-request-worker.test.ts). Undefined when the rule's own worker is the one, or when
+ * the servers the request may have come to disagree.
+ */
+function requestWorker(proxy: ProxyModel, rule: ProxyPassRule, w: Worker, path: string, patternId: string, hint?: ApachePlaceContext['servers']): { how: string; values: ApacheValue[] } | undefined {
+  if (w.balancer) return undefined;
+  const url = urlMadeBy(rule, path);
+  if (url === undefined) return undefined;
+  const own = w.shares ?? w;
+  const all = proxy.serversOf(w);
+  const known = hint ? all.filter((s) => hint.servers.has(s)) : [];
+  const servers = known.length ? known : all.length ? all : [w.vhost];
+  const found = new Set(servers.map((s) => proxy.workerForUrl(s, url)));
+  if (found.size !== 1) return undefined;
+  const [taken] = [...found];
+  if (taken === own) return undefined;
+  const server = servers[0];
+  if (!taken) {
+    if (!rule.regex) return undefined;
+    return {
+      how: `the URL it made, ${url}, is shorter than its worker's name (${own.url}), which then does not find it: the request went through httpd's default worker, without this line's parameters`,
+      values: rewriteValues(proxy, server, patternId),
+    };
+  }
+  const { values, note } = workerValues(proxy, [taken], patternId, hint);
+  return {
+    how: `httpd looks the worker up by the URL the rule made, ${url}, and went through the worker of line ${lineNo(taken.node)} (${taken.url}), whose name is the longest that finds it, with its parameters, not this line's${note ? `; ${note}` : ''}`,
+    values,
+  };
 }
 
 /**

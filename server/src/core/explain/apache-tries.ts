@@ -117,14 +117,22 @@ export function apacheTries(lines: readonly TriedLine[]): ApacheTries {
     // A try's later lines: AH00959 and AH01114 after its AH00957, AH00898 and AH02460 after its AH01102.
     // AH01961 (no backend named) then AH00961 (the backend) are the one TLS set-up that failed (httpd 2.4.68).
     const sslPair = id === 'apache-no-ssl' && prevId === 'apache-no-ssl' && last?.server === UNNAMED;
-    const joins = last && !STARTS_TRY.has(id) && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server) || sslPair);
+    // Likewise a failed certificate check (AH02039, "[remote …]" but no backend) and the AH01084, AH00898 and AH01097
+    // of the same handshake after it (httpd 2.4.71, test/unit/explain-apache-tls-verify.test.ts): a try whose first
+    // line names no backend takes the one a later line of it names.
+    const unnamedTry = last?.server === UNNAMED && !last.givenUp;
+    const joins = last && !STARTS_TRY.has(id) && last.givenUp === givenUp && (server === undefined || sameServer(last.server, server) || sslPair || unnamedTry);
     prevId = id;
     if (joins) {
       last.lines.push(l.index);
-      if (sslPair && server) last.server = server;
-      // AH01102 says whether the backend timed out or closed; AH00898 after it only that reading failed.
-      if (!givenUp && id !== 'apache-read-error' && id !== 'apache-failontimeout') last.got = gotOf(l.explanation, l.text);
+      if ((sslPair || unnamedTry) && server) last.server = server;
+      // AH01102 says whether the backend timed out or closed; AH00898 after it only that reading failed. AH01084 and
+      // AH01097 without (70007) only say that the body did not get through, and AH00898's "Error during SSL
+      // Handshake" after AH02039 only that the handshake failed: the line before them says why, and decides the status.
+      const vague = id === 'apache-read-error' || id === 'apache-failontimeout' || id === 'apache-pass-body-failed' || (id === 'apache-tls-handshake' && last.got === GOT['apache-tls-cert-check']);
+      if (!givenUp && !vague) last.got = gotOf(l.explanation, l.text);
       if (server && !hostPort(last.server).port && hostPort(server).port) last.server = server;
+      if (id === 'apache-pass-body-failed' && end !== undefined && last.lines.includes(end)) continue;
     } else tries.push({ server: server ?? UNNAMED, lines: [l.index], got: gotOf(l.explanation, l.text), givenUp });
     if (!givenUp) end = l.index;
   }

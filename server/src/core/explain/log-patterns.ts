@@ -995,9 +995,9 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address) or cannot be verified; or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
-    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify'],
-    rules: ['tls-backend-ip-name-check', 'backend-is-own-listener-wrong-scheme'],
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
   // Before apache-pass-body-failed: with (70007) the same AH01084 line is a timeout, and the client got 504
   // (test/servers/apache-body-timeouts.test.ts).
@@ -1114,8 +1114,8 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '500',
     statuses: ['500'],
     meaning: 'the TLS backend\'s certificate failed one of mod_ssl\'s checks (chain, expiry, name), so the handshake was aborted and the client got 500 (AH00898 \'Error during SSL Handshake with remote server\' follows).',
-    directives: ['SSLProxyVerify', 'SSLProxyCACertificateFile', 'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire'],
-    rules: ['tls-backend-ip-name-check'],
+    directives: ['SSLProxyVerify', 'SSLProxyCACertificateFile', 'SSLProxyCheckPeerName', 'SSLProxyCheckPeerCN', 'SSLProxyCheckPeerExpire', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca'],
   },
   {
     id: 'apache-bad-header-tolerated',
@@ -1522,6 +1522,17 @@ function workerBackend(line: string): string | undefined {
 }
 
 /**
+ * AH01084 and AH01097 name the address they connected to, then the worker's host, as AH00957 does: "pass request body
+ * failed to 127.0.0.1:19443 (localhost)" (httpd 2.4.71, ProxyPass to https://localhost:19443/): the host, with that port.
+ */
+function passBodyBackend(line: string): string | undefined {
+  const m = /pass request body failed to (\S+)(?: \(([^)\s]+)\))?/.exec(line);
+  if (!m) return undefined;
+  const port = /:(\d+)$/.exec(m[1])?.[1];
+  return m[2] && port ? namedBackend(m[2], port) : m[1];
+}
+
+/**
  * AH00961 names the address it connected to, then the worker's host: "AH00961: https: failed to enable ssl support
  * for 127.0.0.1:33811 (127.0.0.1)" (httpd 2.4.68, RewriteRule [P] and ProxyPass alike): the host, with that port.
  */
@@ -1604,7 +1615,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     : /status line from remote server (\S+)/.exec(line)?.[1] ??
     attemptedBackend(line) ??
     /connection to backend: (\S+)/.exec(line)?.[1] ??
-    /pass request body failed to (\S+)/.exec(line)?.[1] ??
+    passBodyBackend(line) ??
     // AH00898 names the host it could not resolve ("DNS lookup failure for: app.internal returned by /x"): only a
     // worker with that host can have logged it, whatever rule the path matches.
     /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??

@@ -5,6 +5,7 @@ import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, t
 import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
+import { requestsTakenFrom, shortRegexRequest } from '../model/apache-request-worker';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { balancerCard, memberCard } from './apache-balancer-hover';
@@ -69,6 +70,27 @@ function sharingNote(w: Worker, lineOf: (n: ApacheNode) => number): string {
   const owner = w.shares!;
   const ignored = w.ignored?.length ? ` and ignores ${w.ignored.map((p) => `\`${p.key}=${p.value}\``).join(', ')} here ("AH01146: Ignoring parameter … because of worker sharing")` : '';
   return `**Shares the worker of ${lineLink(owner.node)}** (\`${owner.url}\`): httpd uses that worker's parameters for this line${ignored}.`;
+}
+
+/**
+ * The requests of this ProxyPass that go through another line's worker, whose values then hold for them instead of the
+ * ones above (see requestsTakenFrom; the rule requests-use-another-worker reports the pairs whose values differ).
+ */
+function takenNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const rule = result.proxy.rules.find((r) => r.node === w.node);
+  const short = rule && w.params.size ? shortRegexRequest(rule, w) : undefined;
+  if (short) {
+    const wait = describeTimeout(result.proxy.backendTimeout({ params: new Map(), vhost: w.vhost }), lineOf, node, (n) => lineLink(n, node));
+    return `**Short URLs go through the default worker:** a request whose backend URL comes out shorter than this worker's name \`${short.name}\` (${short.name.length} characters; such as \`${short.path}\` → \`${short.url}\`) is found by no worker, and goes through httpd's default worker without this line's parameters: backend timeout ${wait}.`;
+  }
+  const taken = rule ? requestsTakenFrom(result.proxy, rule) : [];
+  if (!taken.length) return undefined;
+  const rows = taken.slice(0, 4).map(({ other, name, server, path, url }) => {
+    const wait = describeTimeout(result.proxy.backendTimeout(other, server), lineOf, node, (n) => lineLink(n, node));
+    return `- URLs that ${other.match ? 'match' : 'start with'} \`${name}\` (such as \`${path.replace(/x{8}/g, '…')}\` → \`${url.replace(/x{8}/g, '…')}\`): the worker of ${lineLink(other.node)}, backend timeout ${wait}`;
+  });
+  if (taken.length > 4) rows.push(`- and ${taken.length - 4} more`);
+  return `**Some requests go through another worker:** httpd looks the worker up by the backend URL when the request comes, and takes the longest worker name that finds it, with that worker's parameters:\n\n${rows.join('\n')}`;
 }
 
 /** At most this many differing groups are shown in a hover on a file included more than once. */
@@ -195,10 +217,15 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
+    const taken = takenNote(result, worker, lineOf, node);
+    if (taken) parts.push(taken);
   }
   const rewrite = node.lname === 'rewriterule' ? result.proxy.rewrites.find((r) => r.node === node) : undefined;
   const rewriteWait = rewrite && rewriteTimeoutsNote(result, rewrite, lineOf, node);
   if (rewriteWait) parts.push(rewriteWait);
+  const handler = node.lname === 'sethandler' ? result.proxy.socketHandlers.find((h) => h.node === node) ?? proxyHandler(node) : undefined;
+  const handlerWait = handler && handlerTimeoutsNote(result, handler.url, lineOf, node);
+  if (handlerWait) parts.push(handlerWait);
   const configured = node.lname === 'proxyset' ? result.proxy.proxySetWorker(node) : undefined;
   if (configured) parts.push(proxySetNote(result, configured, lineOf, !paramWorker));
   const rule = node.lname === 'proxypass' || node.lname === 'proxypassmatch' ? result.proxy.rules.find((r) => r.node === node) : undefined;
@@ -309,6 +336,33 @@ export function rewriteTimeoutsNote(result: ApacheLintResult, rewrite: ProxyRewr
   if (same) return `**Backend timeout here:** ${rows[0].backend}  \n**Connect timeout here:** ${rows[0].connect}  \n**Through:** ${rows[0].via}${unless}`;
   const each = rows.map((r) => `backend timeout ${r.backend}, connect timeout ${r.connect}, through ${r.via}`);
   return `**Backend timeout here:** depends on the server the request came to\n\n${perServer(result, rewrite.servers, each, at)}${unless}`;
+}
+
+/** A `SetHandler "proxy:scheme://host…"` line (not over a socket; socketHandlers has those): its URL after "proxy:". */
+function proxyHandler(node: ApacheNode): { url: string } | undefined {
+  const m = /^proxy:([a-z][a-z0-9+.-]*:\/\/.+)$/i.exec(node.args[0] ?? '');
+  return m ? { url: m[1] } : undefined;
+}
+
+/**
+ * What the requests of a `SetHandler "proxy:…"` line wait for. mod_proxy makes the URL from the handler's (after "|" for
+ * a socket) and the file's path, and looks the worker up by it as for a ProxyPass: the `<Proxy "fcgi://localhost/">`
+ * section of PHP-FPM's recipe defines the worker its ProxySet timeout= belongs to; without one, httpd's default worker
+ * waits the ProxyTimeout, else the Timeout, of the server. On 2.4.71 a FastCGI stand-in on a socket that answered after
+ * 2.5 s gave 200 with `ProxySet timeout=5` in that section and 504 after ProxyTimeout 1 without it
+ * (test/servers/apache-sethandler-timeout.test.ts).
+ */
+function handlerTimeoutsNote(result: ApacheLintResult, url: string, lineOf: (n: ApacheNode) => number, node: ApacheNode): string | undefined {
+  const { proxy } = result;
+  const server = virtualHostOf(node);
+  // Any file path: what matters is which worker names start the handler's URL followed by one.
+  const w = proxy.workerForUrl(server, `${url.replace(/\/+$/, '')}/index.php`);
+  const chain = w ?? { params: new Map(), vhost: server };
+  const at = (n: ApacheNode) => lineLink(n, node);
+  const via = w
+    ? `the worker of ${at(w.node)} (\`${w.url}\`), whose name starts the URL the handler makes (${url.replace(/^unix:[^|]*\|/i, '')} followed by the file's path)`
+    : "httpd's default worker (no <Proxy> section or ProxyPass defines a worker whose name starts the URL), which has no parameters";
+  return `**Backend timeout here:** ${describeTimeout(proxy.backendTimeout(chain, server), lineOf, node, at)}  \n**Connect timeout here:** ${describeTimeout(proxy.connectTimeout(chain, server), lineOf, node, at)}  \n**Through:** ${via}`;
 }
 
 /**

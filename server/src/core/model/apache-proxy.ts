@@ -746,7 +746,10 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const workerForUrl = (server: ApacheNode | null, url: string): Worker | undefined => {
     const kinds = { plain: true, match: true };
     const own = findWorker(defined.get(server), url, kinds);
-    if (server === null) return own;
+    // merge_proxy_config gives a virtual host the main server's workers with its balancers: not when both
+    // BalancerInherit and ProxyPassInherit are Off (on 2.4.71 a [P] rule to a URL only a main-server ProxyPass worker
+    // with timeout=20 starts then waited the virtual host's Timeout 2, test/unit/apache-hover-request-worker.test.ts).
+    if (server === null || !takesMainBalancers(serverValue, server)) return own;
     const main = findWorker(defined.get(null), url, kinds);
     if (!own || !main) return own ?? main;
     return own.url.length > main.url.length ? own : main;

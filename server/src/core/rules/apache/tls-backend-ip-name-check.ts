@@ -3,27 +3,9 @@ import type { Fix, TextEdit } from '../../finding';
 import type { Worker } from '../../model/apache-proxy';
 import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
-
-/** Schemes whose backend connection goes through mod_ssl's proxy handshake (seen failing on 2.4.71 for both). */
-const TLS_SCHEMES = new Set(['https', 'wss']);
+import { isOn, nameCheck, TLS_SCHEMES } from '../apache-tls-check';
 
 const isIpLiteral = (host: string): boolean => /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || /^\[[0-9a-f:.]+\]$/i.test(host);
-
-const isOn = (n: ApacheNode | undefined): boolean => n !== undefined && /^on$/i.test(n.args[0] ?? '');
-const isOff = (n: ApacheNode | undefined): boolean => n !== undefined && /^off$/i.test(n.args[0] ?? '');
-
-/**
- * Which check httpd (2.4.21 and later) makes of the backend certificate's name, from SSLProxyCheckPeerName and
- * SSLProxyCheckPeerCN: turning either off turns both off, except `SSLProxyCheckPeerName off` with
- * `SSLProxyCheckPeerCN on`, which keeps the old comparison with the certificate's common name. Seen on 2.4.71 with a
- * backend certificate for a host name, addressed by IP: 500 with neither set, with Name on (whatever CN), and with
- * Name off + CN on (AH02005 "Peer certificate CN mismatch"); 200 with Name off, or CN off, alone.
- */
-function nameCheck(name: ApacheNode | undefined, cn: ApacheNode | undefined): 'name' | 'cn' | undefined {
-  if (isOn(name)) return 'name';
-  if (isOff(name)) return isOn(cn) ? 'cn' : undefined;
-  return isOff(cn) ? undefined : 'name';
-}
 
 /**
  * mod_ssl checks the backend certificate against the host name of the request to the backend whenever

@@ -41,6 +41,9 @@ import invalidDirectiveArguments from '../apache/invalid-directive-arguments';
 import directiveNotAllowedInSection from '../apache/directive-not-allowed-in-section';
 import modulesNotKnown from '../apache/modules-not-known';
 import workerParamsIgnoredBySharing from '../apache/worker-params-ignored-by-sharing';
+import requestsUseAnotherWorker from '../apache/requests-use-another-worker';
+import sslproxyverifyWithoutCa from '../apache/sslproxyverify-without-ca';
+import tlsBackendCheckedAgainstClientHost from '../apache/tls-backend-checked-against-client-host';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import apacheUnknownDirective from '../apache/apache-unknown-directive';
@@ -76,6 +79,9 @@ export const apacheOnlyRules: ApacheRule[] = [
   workerTimeoutUnitIgnored,
   balancerTimeoutNotBackendTimeout,
   workerParamsIgnoredBySharing,
+  requestsUseAnotherWorker,
+  sslproxyverifyWithoutCa,
+  tlsBackendCheckedAgainstClientHost,
   proxypassTrailingSlashMismatch,
   proxypassShadowed,
   undefinedBalancer,
