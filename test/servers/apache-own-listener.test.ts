@@ -16,7 +16,7 @@ requireBinary('apache2');
 
 const CASES: { path: string; url: string; status: number; log?: RegExp; says?: RegExp }[] = [
   { path: '/fcgi/', url: 'fcgi://127.0.0.1:8080/', status: 503, log: /AH01067: Failed to read FastCGI header/, says: /503 once the listener gives up \(mod_reqtimeout/ },
-  { path: '/fcgi-tls/', url: 'fcgi://127.0.0.1:8443/', status: 503, log: /AH01067: Failed to read FastCGI header|AH01074: Failed writing Environment to/, says: /503 at once \("AH01067: Failed to read FastCGI header", or "\(32\)Broken pipe: … AH01074/ },
+  { path: '/fcgi-tls/', url: 'fcgi://127.0.0.1:8443/', status: 503, log: /AH01067: Failed to read FastCGI header|AH01074: Failed writing Environment to|AH01075: Error dispatching request to :\d+: \(sending empty stdin\)/, says: /503 at once \("AH01067: Failed to read FastCGI header", or "\(32\)Broken pipe: … AH01074/ },
   { path: '/scgi/', url: 'scgi://127.0.0.1:8080/', status: 500, log: /AH00860: error reading response headers from/, says: /get 500 \("End of script output before headers", "AH00860/ },
   { path: '/uwsgi/', url: 'uwsgi://127.0.0.1:8080/', status: 500, says: /get 500/ },
   { path: '/ajp/', url: 'ajp://127.0.0.1:8080/', status: 503, log: /AH01080: ajp_msg_check_header\(\) got bad signature 4854/, says: /503 \("AH01080: ajp_msg_check_header\(\) got bad signature 4854"/ },

@@ -18,7 +18,7 @@ import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 function outcome(scheme: string, tls: boolean, h2c: boolean): string | undefined {
   if (scheme === 'fcgi') {
     return tls
-      ? 'the listener expects TLS and drops the FastCGI bytes, so clients get 503 at once ("AH01067: Failed to read FastCGI header", or "(32)Broken pipe: … AH01074: Failed writing Environment to …" when it closes first)'
+      ? 'the listener expects TLS and drops the FastCGI bytes, so clients get 503 at once ("AH01067: Failed to read FastCGI header", or "(32)Broken pipe: … AH01074: Failed writing Environment to …" or "(32)Broken pipe: … AH01075: Error dispatching request to …: (sending empty stdin)" when it closes first, as far as httpd got)'
       : 'the listener waits for the end of an HTTP request line that never comes, so clients wait too: 503 once the listener gives up (mod_reqtimeout, about 20 s by default: "AH01067: Failed to read FastCGI header"); without mod_reqtimeout both sides wait Timeout (60 s), and it is that 503 or a 504 ("AH01075: Error dispatching request to … (polling)"), whichever side gives up first';
   }
   if (scheme === 'scgi' || scheme === 'uwsgi') return `the listener does not answer ${scheme === 'scgi' ? 'SCGI' : 'uwsgi'}, so clients wait until it gives up on the request (mod_reqtimeout, about 20 s by default) and then get 500${scheme === 'scgi' ? ' ("End of script output before headers", "AH00860: error reading response headers from …")' : ''}; without mod_reqtimeout both sides wait Timeout (60 s), and it is that 500 or a 504, whichever side gives up first`;
