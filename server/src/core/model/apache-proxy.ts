@@ -323,6 +323,26 @@ export interface ServerInfo {
   addresses: { host: string; port: string }[];
 }
 
+/**
+ * The servers (null: the main server) whose RewriteRule … [P] lines send requests to each balancer, as each server
+ * resolves the name (balancerFor): with the ProxyPass users (Balancer.users), the servers a member's requests come
+ * from, and so the SSLProxy* settings those requests are made with.
+ */
+export function rewriteUsersOfBalancers(proxy: ProxyModel, rewrites: readonly ProxyRewrite[] = proxy.rewrites): Map<Balancer, (ApacheNode | null)[]> {
+  const users = new Map<Balancer, (ApacheNode | null)[]>();
+  for (const r of rewrites) {
+    if (r.target.scheme !== 'balancer') continue;
+    for (const server of r.servers) {
+      const b = proxy.balancerFor(server, balancerName(r.url));
+      if (!b) continue;
+      const list = users.get(b);
+      if (list) list.push(server);
+      else users.set(b, [server]);
+    }
+  }
+  return users;
+}
+
 export function balancerName(url: string): string {
   const m = /^balancer:\/\/([^/]*)/i.exec(url);
   return m ? `balancer://${m[1].toLowerCase()}` : url.toLowerCase();

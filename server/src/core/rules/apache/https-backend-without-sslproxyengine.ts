@@ -1,6 +1,6 @@
 import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
 import { stopsWithoutProxy } from '../../model/apache-modules';
-import { balancerName, type Balancer, type BackendUrl } from '../../model/apache-proxy';
+import { rewriteUsersOfBalancers, type BackendUrl } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import type { ApacheArg } from '../../syntax/apache/ast';
 import { defineApacheRule } from '../apache-rule';
@@ -84,14 +84,7 @@ export default defineApacheRule({
     // The servers whose requests a balancer's members serve: those of the ProxyPass lines and of the RewriteRule [P]
     // lines that name it. On 2.4.71 a main-server balancer with an https:// member, used from a virtual host's
     // RewriteRule [P] with SSLProxyEngine On there and not in the main server, made the TLS handshake (no AH01961).
-    const rewriteUsers = new Map<Balancer, (ApacheNode | null)[]>();
-    for (const r of rewrites) {
-      if (r.target.scheme !== 'balancer') continue;
-      for (const server of r.servers) {
-        const b = ctx.proxy.balancerFor(server, balancerName(r.url));
-        if (b) rewriteUsers.set(b, [...(rewriteUsers.get(b) ?? []), server]);
-      }
-    }
+    const rewriteUsers = rewriteUsersOfBalancers(ctx.proxy, rewrites);
     for (const w of ctx.proxy.workers) {
       if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
       // Members are used from the virtual hosts whose ProxyPass or RewriteRule names their balancer.

@@ -1,5 +1,5 @@
 import { apacheFix, insertLinesAfter } from '../../apache-fix';
-import { balancerName, type Balancer } from '../../model/apache-proxy';
+import { rewriteUsersOfBalancers } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -32,14 +32,7 @@ export default defineApacheRule({
     // The TLS backends each server's requests go to: ProxyPass and BalancerMember workers (members for the servers whose
     // rules use their balancer) and RewriteRule [P] targets (for the servers that run the rule).
     const backends: { node: ApacheNode; url: string; servers: (ApacheNode | null)[] }[] = [];
-    const rewriteUsers = new Map<Balancer, (ApacheNode | null)[]>();
-    for (const r of ctx.proxy.rewrites) {
-      if (r.target.scheme !== 'balancer') continue;
-      for (const server of r.servers) {
-        const b = ctx.proxy.balancerFor(server, balancerName(r.url));
-        if (b) rewriteUsers.set(b, [...(rewriteUsers.get(b) ?? []), server]);
-      }
-    }
+    const rewriteUsers = rewriteUsersOfBalancers(ctx.proxy);
     for (const w of ctx.proxy.workers) {
       if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved) continue;
       const users = w.balancer ? [...w.balancer.users.map((u) => u.vhost), ...(rewriteUsers.get(w.balancer) ?? [])] : ctx.proxy.serversOf(w);
