@@ -53,6 +53,16 @@ export interface RejectedGroup {
  * Apache driver asks for them too, to leave out what other rules say of those lines.
  */
 export function linesHttpdRejects(config: ApacheConfig, m: ModuleView, version: Version): RejectedGroup[] {
+  // The rule and then the driver ask with the same run's view: worked out once (the module view is made per run).
+  const hit = rejectedMemo.get(m);
+  if (hit && hit.config === config && hit.version === version) return hit.groups;
+  const groups = rejectedGroups(config, m, version);
+  rejectedMemo.set(m, { config, version, groups });
+  return groups;
+}
+const rejectedMemo = new WeakMap<ModuleView, { config: ApacheConfig; version: Version; groups: RejectedGroup[] }>();
+
+function rejectedGroups(config: ApacheConfig, m: ModuleView, version: Version): RejectedGroup[] {
   if (!m.known) return [];
   // The modules of each name are httpd 2.4's (2.2 had Order in mod_authz_host, and no mod_authz_core). Unset, the
   // target is taken to be 2.4, as every other rule takes it.
