@@ -134,9 +134,10 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (configurationChanges) connection.client.register(DidChangeConfigurationNotification.type, { section: 'proxylint' }).catch((e: Error) => connection.console.warn(`the client refused the settings registration: ${e.message}`));
     // The VS Code extension watches .proxylintrc.json for the server; any other client is asked to, if it can
     // (otherwise an edited project file went unnoticed until a restart: its JSON buffer is not synced to this server).
-    // Every file, not only *.conf: includes name files of any name (proxy_params, sites-enabled/app); which events
-    // matter is decided here (ws.changedOnDisk), so a change elsewhere in the workspace costs one lookup.
-    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/.proxylintrc.json' }, { globPattern: '**/*' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
+    // Every file (.proxylintrc.json among them), not only *.conf: includes name files of any name (proxy_params,
+    // sites-enabled/app); which events matter is decided here (ws.changedOnDisk), so a change elsewhere in the
+    // workspace costs one lookup. One pattern: a second one for .proxylintrc.json would have it reported twice.
+    if (features.watchFiles) connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] }).catch((e: Error) => connection.console.warn(`the client refused the file watcher registration: ${e.message}`));
     // (One onInitialized handler: the connection keeps only the last one given.)
     if (folderChanges) {
       connection.workspace.onDidChangeWorkspaceFolders((e) => {
