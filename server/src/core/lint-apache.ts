@@ -12,6 +12,7 @@ import { apacheRules } from './rules/families/apache';
 import { linesHttpdRejects, type RejectedGroup } from './rules/apache/apache-module-not-loaded';
 import type { Settings } from './settings';
 import { timed, type Timings } from './timings';
+import { lastStartingBy, pushTo } from './collections';
 
 export interface ApacheLintOptions {
   settings: Settings;
@@ -108,25 +109,13 @@ function withoutClaimsOnUnknownCommands(findings: Finding[], groups: readonly Re
   const spans = new Map<string, { start: number; end: number }[]>();
   for (const g of groups) {
     if (!reported.has(`${g.lines[0].file.path}\0${g.lines[0].directive.start}`)) continue;
-    for (const n of g.lines) {
-      let list = spans.get(n.file.path);
-      if (!list) spans.set(n.file.path, (list = []));
-      list.push({ start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) });
-    }
+    for (const n of g.lines) pushTo(spans, n.file.path, { start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) });
   }
   for (const list of spans.values()) list.sort((a, b) => a.start - b.start);
   const onUnknownLine = (f: Finding): boolean => {
     const list = spans.get(f.path);
-    if (!list) return false;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (list[mid].start <= f.start) lo = mid;
-      else hi = mid - 1;
-    }
-    const s = list[lo];
-    return s.start <= f.start && f.end <= s.end;
+    const s = list && lastStartingBy(list, f.start);
+    return !!s && f.end <= s.end;
   };
   return findings.filter((f) => f.ruleId === 'apache-module-not-loaded' || !startup.has(f.ruleId) || !onUnknownLine(f));
 }

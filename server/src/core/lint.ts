@@ -1,3 +1,4 @@
+import { lastStartingBy, pushTo } from './collections';
 import { MAX_RELATED, type Finding, type RelatedLocation, type Severity } from './finding';
 import { markInText, type Host } from './host';
 import { effective, noValueIn, type Effective } from './model/nginx-effective';
@@ -152,25 +153,13 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
   const insideUnterminated = (path: string, at: number): boolean => {
     if (!unterminated) {
       unterminated = new Map();
-      for (const n of config.all) {
-        if (n.directive.terminated) continue;
-        const list = unterminated.get(n.file.path) ?? [];
-        list.push({ start: n.directive.start, end: n.directive.end });
-        unterminated.set(n.file.path, list);
-      }
+      for (const n of config.all) if (!n.directive.terminated) pushTo(unterminated, n.file.path, { start: n.directive.start, end: n.directive.end });
       for (const list of unterminated.values()) list.sort((a, b) => a.start - b.start);
     }
     const list = unterminated.get(path);
-    if (!list) return false;
     // The last statement starting at or before `at` is the only one that can hold it: statements do not overlap.
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (list[mid].start <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return list[lo].start <= at && at <= list[lo].end;
+    const s = list && lastStartingBy(list, at);
+    return !!s && at <= s.end;
   };
   const { findings, ran } = timed(timings, 'rules', () => runRules(
     rules,

@@ -1,4 +1,5 @@
 import type { ApacheArg } from '../syntax/apache/ast';
+import { pushTo } from '../collections';
 import { takesMainBalancers } from './apache-balancer-scope';
 import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
@@ -334,10 +335,7 @@ export function rewriteUsersOfBalancers(proxy: ProxyModel, rewrites: readonly Pr
     if (r.target.scheme !== 'balancer') continue;
     for (const server of r.servers) {
       const b = proxy.balancerFor(server, balancerName(r.url));
-      if (!b) continue;
-      const list = users.get(b);
-      if (list) list.push(server);
-      else users.set(b, [server]);
+      if (b) pushTo(users, b, server);
     }
   }
   return users;
