@@ -200,7 +200,7 @@ http {
 }
 `;
   assert.deepEqual(found(text, target('oss')), []);
-  assert.deepEqual(found(text, {}), []);
+  assert.deepEqual(found(text, target('unknown')), []);
 });
 
 test('proxy_next_upstream denied: NGINX Plus from 1.29.3, refused by open source nginx at every version', () => {
