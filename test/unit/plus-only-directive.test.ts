@@ -203,6 +203,25 @@ http {
   assert.deepEqual(found(text, target('unknown')), []);
 });
 
+test('the rtmp module\'s hls in its server block is not NGINX Plus\'s http hls', () => {
+  // nginx-rtmp-module takes hls and hls_fragment in rtmp, server and application blocks; its server block was read
+  // as an http server, where the table's http hls stands.
+  const text = `events {}
+rtmp {
+  server {
+    listen 1935;
+    hls on;
+    hls_fragment 3;
+    application live { live on; hls on; }
+  }
+}
+http {
+  server { listen 127.0.0.1:8080; hls on; }
+}
+`;
+  assert.deepEqual(found(text, target('oss')), ['11:hls error']);
+});
+
 test('proxy_next_upstream denied: NGINX Plus from 1.29.3, refused by open source nginx at every version', () => {
   const text = `events {}
 http {
