@@ -168,6 +168,21 @@ test('one finding per line: other rules\' startup errors on a line httpd rejects
   assert.deepEqual(ids([...BASE, 'proxy', 'proxy_http']), [['balancer-member-outside-balancer'], ['invalid-worker-parameter'], ['proxypass-missing-argument']]);
 });
 
+test('other rules\' startup errors inside a section httpd stops at are dropped too: it never reads them', () => {
+  // apache2 -t 2.4.71 without mod_proxy: "Invalid command '<Proxy'" at the section's line, never "BalancerMember
+  // unknown Worker parameter" from the line inside; with mod_proxy loaded, that.
+  const body = '<Proxy "balancer://pool">\n  BalancerMember http://127.0.0.1:8080 bogus=1\n</Proxy>';
+  const startup = (mods: string[]) => {
+    const text = `${mods.map(load).join('\n')}\nServerName localhost\n${body}\n`;
+    const all = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings;
+    const head = mods.length + 1;
+    const ids = ['apache-module-not-loaded', 'invalid-worker-parameter'];
+    return all.filter((f) => ids.includes(f.ruleId)).map((f) => `${text.slice(0, f.start).split('\n').length - head}:${f.ruleId}`);
+  };
+  assert.deepEqual(startup(BASE), ['1:apache-module-not-loaded']);
+  assert.deepEqual(startup([...BASE, 'proxy', 'proxy_http']), ['2:invalid-worker-parameter']);
+});
+
 test('a suppressed apache-module-not-loaded (a module built into this server) leaves the other findings; a suppression of a dropped one is not unused', () => {
   const text = `${BASE.map(load).join('\n')}\nServerName localhost\n# proxylint-disable-next-line apache-module-not-loaded -- mod_proxy is compiled into this build\nBalancerMember http://127.0.0.1:8080\n# proxylint-disable-next-line balancer-member-outside-balancer -- kept for later\nBalancerMember http://127.0.0.1:8081\n`;
   const ids = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings.map((f) => `${text.slice(0, f.start).split('\n').length}:${f.ruleId}`);
