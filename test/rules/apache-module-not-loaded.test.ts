@@ -132,6 +132,10 @@ test('a section httpd stops at is reported once, not again for the lines inside'
   const r = lint(BASE, '<Proxy balancer://pool>\n    BalancerMember http://127.0.0.1:8080\n    ProxySet lbmethod=byrequests\n</Proxy>');
   assert.deepEqual(r.lines, [HEAD + 1]);
   assert.match(r.findings[0].message, /Invalid command '<Proxy'/);
+  // Named as a section, as in httpd's message (it said "Proxy comes from mod_proxy", a name httpd has no directive of).
+  assert.match(r.findings[0].message, /: <Proxy> comes from mod_proxy, which is not loaded/);
+  const m = lint(BASE, 'ProxyPass /a http://127.0.0.1:1/\n<ProxyMatch "^http://127">\n    ProxySet timeout=5\n</ProxyMatch>');
+  assert.deepEqual(m.findings[0].related?.map((x) => x.message), ['<ProxyMatch> also needs mod_proxy']);
 });
 
 test('one finding per line: directive-not-allowed-in-section and hcheck-params-without-module leave the lines httpd stops at by name', () => {
