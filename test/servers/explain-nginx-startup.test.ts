@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { lintText, nginxTestText, requireBinary } from '../helpers';
+import { parseVersion } from '../../server/src/core/model/version';
 
 requireBinary('nginx');
 
@@ -64,4 +65,19 @@ test('explain does not take a runtime line for a start-up failure', () => {
   // The same words at [error] level come from a request (a variable pass target with a bad port): not an [emerg].
   const e = explainLogLine('2026/11/24 03:10:01 [error] 811#811: *42 invalid port in upstream "app:99999", client: 10.1.2.3, server: a, request: "GET / HTTP/1.1", host: "a"');
   assert.notEqual(e?.pattern.statuses[0], 'startup-failure');
+});
+
+test('explain names directive-not-in-target-version for a resolver parameter older nginx reads as a host name (ipv4= before 1.23.1)', () => {
+  // nginx 1.22.1 -t: host not found in resolver "ipv4=on"; directive-not-in-target-version quotes that very line once
+  // nginx.version says 1.22.1, and explain named only plus-only-directive, which says nothing of it.
+  const conf = http('resolver 127.0.0.1 ipv4=on;');
+  const t = nginxTestText(conf);
+  assert.ok(!t.ok, `nginx -t accepted:\n${conf}`);
+  const line = t.output.split('\n').find((l) => l.includes('[emerg]'))!;
+  const e = explainLogLine(line);
+  assert.equal(e?.pattern.id, 'nginx-resolver-host-not-found', line);
+  assert.ok(e!.pattern.rules.includes('directive-not-in-target-version'), e!.pattern.rules.join(', '));
+  const found = lintText(conf, { settings: (s) => void (s.nginx.version = parseVersion('1.22.1')) }).findings;
+  assert.ok(found.some((f) => f.ruleId === 'directive-not-in-target-version' && f.message.includes('host not found in resolver "ipv4=on"')));
+  assert.match(line, /host not found in resolver "ipv4=on"/);
 });

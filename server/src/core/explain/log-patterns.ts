@@ -618,16 +618,17 @@ export const LOG_PATTERNS: LogPattern[] = [
   },
   {
     // nginx 1.22.1 -t: a word of a resolver line that is not a parameter it knows is taken for a DNS server's name and
-    // looked up at start; NGINX Plus's status_zone= is the usual one (test/servers/explain-nginx-startup.test.ts).
+    // looked up at start; NGINX Plus's status_zone= is the usual one, ipv4= before 1.23.1 another
+    // (test/servers/explain-nginx-startup.test.ts).
     id: 'nginx-resolver-host-not-found',
     server: 'nginx',
     match: /\[emerg\].*host not found in resolver "[^"]*"/,
     status: 'nginx will not start or reload',
     statuses: ['startup-failure'],
     meaning:
-      'a resolver line names a DNS server nginx cannot look up when it reads the configuration: a host name instead of an address, or a parameter this nginx does not have, read as a name (NGINX Plus\'s status_zone= on open source nginx).',
+      'a resolver line names a DNS server nginx cannot look up when it reads the configuration: a host name instead of an address, or a parameter this nginx does not have, read as a name (NGINX Plus\'s status_zone= on open source nginx, ipv4= before 1.23.1).',
     directives: ['resolver'],
-    rules: ['plus-only-directive'],
+    rules: ['plus-only-directive', 'directive-not-in-target-version'],
   },
   {
     id: 'nginx-invalid-log-level',
