@@ -405,3 +405,31 @@ http {
     t.cleanup();
   }
 });
+
+test('files changed on disk: a deleted folder that held included files re-checks (VS Code sends one event for the folder)', async () => {
+  // VS Code's file watcher drops the events of a deleted folder's children and reports the folder alone
+  // (`rm -rf sites/enabled`, a `git checkout` of a branch without it); the folder's parent holds no file read here.
+  const c = new LspClient();
+  c.connection.onRequest('client/registerCapability', () => null);
+  const entry = `events {}
+http {
+    include ../sites/enabled/*.conf;
+}
+`;
+  const site = 'server {\n    listen 127.0.0.1:18723;\n    location / {\n        proxy_request_buffering no;\n        proxy_pass http://127.0.0.1:18721;\n    }\n}\n';
+  const t = tempTree({ 'nginx/nginx.conf': entry, 'sites/enabled/app.conf': site });
+  const dir = realpathSync(t.dir);
+  const q = (rel: string) => join(dir, rel);
+  try {
+    await c.initializeWith({ rootUri: uri(dir), capabilities: { workspace: { didChangeWatchedFiles: { dynamicRegistration: true } } } });
+    await c.open(q('nginx/nginx.conf'), entry);
+    await c.diagnostics(q('sites/enabled/app.conf'), (d) => d.some((x) => x.code === 'invalid-argument-value'));
+    const { rmSync } = await import('node:fs');
+    rmSync(q('sites/enabled'), { recursive: true });
+    await c.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(q('sites/enabled')), type: 3 }] });
+    await c.diagnostics(q('sites/enabled/app.conf'), (d) => d.length === 0);
+  } finally {
+    await c.stop();
+    t.cleanup();
+  }
+});

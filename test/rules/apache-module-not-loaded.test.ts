@@ -132,6 +132,10 @@ test('a section httpd stops at is reported once, not again for the lines inside'
   const r = lint(BASE, '<Proxy balancer://pool>\n    BalancerMember http://127.0.0.1:8080\n    ProxySet lbmethod=byrequests\n</Proxy>');
   assert.deepEqual(r.lines, [HEAD + 1]);
   assert.match(r.findings[0].message, /Invalid command '<Proxy'/);
+  // Named as a section, as in httpd's message (it said "Proxy comes from mod_proxy", a name httpd has no directive of).
+  assert.match(r.findings[0].message, /: <Proxy> comes from mod_proxy, which is not loaded/);
+  const m = lint(BASE, 'ProxyPass /a http://127.0.0.1:1/\n<ProxyMatch "^http://127">\n    ProxySet timeout=5\n</ProxyMatch>');
+  assert.deepEqual(m.findings[0].related?.map((x) => x.message), ['<ProxyMatch> also needs mod_proxy']);
 });
 
 test('one finding per line: directive-not-allowed-in-section and hcheck-params-without-module leave the lines httpd stops at by name', () => {
@@ -166,6 +170,21 @@ test('one finding per line: other rules\' startup errors on a line httpd rejects
   // One finding for the three lines of mod_proxy, at the first (the others listed as related); nothing else on any.
   assert.deepEqual(ids(BASE), [['apache-module-not-loaded'], [], []]);
   assert.deepEqual(ids([...BASE, 'proxy', 'proxy_http']), [['balancer-member-outside-balancer'], ['invalid-worker-parameter'], ['proxypass-missing-argument']]);
+});
+
+test('other rules\' startup errors inside a section httpd stops at are dropped too: it never reads them', () => {
+  // apache2 -t 2.4.71 without mod_proxy: "Invalid command '<Proxy'" at the section's line, never "BalancerMember
+  // unknown Worker parameter" from the line inside; with mod_proxy loaded, that.
+  const body = '<Proxy "balancer://pool">\n  BalancerMember http://127.0.0.1:8080 bogus=1\n</Proxy>';
+  const startup = (mods: string[]) => {
+    const text = `${mods.map(load).join('\n')}\nServerName localhost\n${body}\n`;
+    const all = lintApache(PATH, text, memHost({ [PATH]: text }), { settings: defaultSettings() }).findings;
+    const head = mods.length + 1;
+    const ids = ['apache-module-not-loaded', 'invalid-worker-parameter'];
+    return all.filter((f) => ids.includes(f.ruleId)).map((f) => `${text.slice(0, f.start).split('\n').length - head}:${f.ruleId}`);
+  };
+  assert.deepEqual(startup(BASE), ['1:apache-module-not-loaded']);
+  assert.deepEqual(startup([...BASE, 'proxy', 'proxy_http']), ['2:invalid-worker-parameter']);
 });
 
 test('a suppressed apache-module-not-loaded (a module built into this server) leaves the other findings; a suppression of a dropped one is not unused', () => {

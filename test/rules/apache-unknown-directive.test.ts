@@ -124,6 +124,9 @@ test('apache-unknown-directive: a family name that lengthens or shortens a stock
   assert.deepEqual(suggested('ProxyPassReverseCookieDomainName'), ['did you mean "ProxyPassReverseCookieDomain"?', 'Change to "ProxyPassReverseCookieDomain"']);
   // A shortening shared by several stock names ("SSLProxyCheck" starts SSLProxyCheckPeerCN, …Expire and …Name) names none.
   assert.deepEqual(suggested('SSLProxyCheck'), ['no module of httpd 2.4.71 defines it', '']);
+  // Also when it lengthens another stock name: "ProxyPassReverseCookie" cuts ProxyPassReverseCookieDomain and …Path
+  // short; it is not a longer ProxyPassReverse.
+  assert.deepEqual(suggested('ProxyPassReverseCookie'), ['no module of httpd 2.4.71 defines it', '']);
   // Outside the families the rule reports, a lengthened stock name is a third-party module's own (mod_foo's HeaderFoo).
   assert.deepEqual(lint(`${head}\nHeaderFooBar x\n`), []);
 });

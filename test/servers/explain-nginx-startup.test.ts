@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { lintText, nginxTestText, requireBinary } from '../helpers';
+import { parseVersion } from '../../server/src/core/model/version';
 
 requireBinary('nginx');
 
@@ -65,3 +66,24 @@ test('explain does not take a runtime line for a start-up failure', () => {
   const e = explainLogLine('2026/11/24 03:10:01 [error] 811#811: *42 invalid port in upstream "app:99999", client: 10.1.2.3, server: a, request: "GET / HTTP/1.1", host: "a"');
   assert.notEqual(e?.pattern.statuses[0], 'startup-failure');
 });
+
+// Parameters older nginx does not have, each reported by directive-not-in-target-version once nginx.version says
+// 1.22.1, quoting nginx's own line; explain named only other rules (plus-only-directive, invalid-server-parameter …),
+// and directive-not-in-target-version did not know listen's quic at all.
+const OLDER: [string, string, string][] = [
+  ['nginx-resolver-host-not-found', http('resolver 127.0.0.1 ipv4=on;'), 'host not found in resolver "ipv4=on"'],
+  ['nginx-invalid-parameter', http('server {\n    listen 127.0.0.1:18812 quic;\n}'), 'invalid parameter "quic"'],
+];
+for (const [id, conf, said] of OLDER) {
+  test(`explain's ${id} names directive-not-in-target-version, which reports ${said} on nginx 1.22.1`, () => {
+    const t = nginxTestText(conf);
+    assert.ok(!t.ok, `nginx -t accepted:\n${conf}`);
+    const line = t.output.split('\n').find((l) => l.includes('[emerg]'))!;
+    assert.ok(line.includes(said), line);
+    const e = explainLogLine(line);
+    assert.equal(e?.pattern.id, id, line);
+    assert.ok(e!.pattern.rules.includes('directive-not-in-target-version'), e!.pattern.rules.join(', '));
+    const found = lintText(conf, { settings: (s) => void (s.nginx.version = parseVersion('1.22.1')) }).findings;
+    assert.ok(found.some((f) => f.ruleId === 'directive-not-in-target-version' && f.message.includes(said)), found.map((f) => f.message).join('\n'));
+  });
+}

@@ -100,3 +100,34 @@ test('every entry of the NGINX Plus table: nginx 1.22.1 refuses it, and plus-onl
     cleanup();
   }
 });
+
+test('open source values of the same directives: nginx 1.22.1 accepts them, and plus-only-directive says nothing', { timeout: 120_000 }, async () => {
+  requireBinary('nginx');
+  const { nginxT, cleanup } = nginxTRunner('plus-only-oss');
+  // The words beside the Plus ones in each directive the table checks, as people write them (server_tokens' enum is
+  // read without regard to case).
+  const lines = [
+    'server_tokens On;',
+    'server_tokens OFF;',
+    'server_tokens Build;',
+    'error_log /tmp/proxylint-plus-oss-error.log debug;',
+    'resolver 127.0.0.1 valid=30s ipv6=off;',
+    'limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;',
+    'proxy_cache_path /tmp/proxylint-plus-oss-cache levels=1:2 keys_zone=oc:1m manager_files=10 loader_files=10;',
+  ];
+  try {
+    const texts = lines.map((l) => configWith('http', l).text);
+    const outputs = await pool(texts.map((text) => () => nginxT(text)), 4);
+    const wrong: string[] = [];
+    lines.forEach((l, k) => {
+      if (outputs[k].includes('[emerg]')) wrong.push(`${l}: nginx -t said ${outputs[k].trim()}`);
+      for (const e of ['oss', 'unknown'] as const) {
+        const n = lintText(texts[k], { settings: edition(e) }).findings.filter((f) => f.ruleId === ID).length;
+        if (n) wrong.push(`${l}: edition ${e}, ${n} finding(s)`);
+      }
+    });
+    assert.deepEqual(wrong, []);
+  } finally {
+    cleanup();
+  }
+});

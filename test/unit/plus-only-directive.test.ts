@@ -190,6 +190,38 @@ http {
   assert.deepEqual(titles, ['Remove "json" (NGINX Plus only)', 'Remove "sync" (NGINX Plus only)', 'Remove "purger=on" (NGINX Plus only)', 'Remove "purger_threshold=10ms" (NGINX Plus only)', 'Remove "status_zone=dns" (NGINX Plus only)', '', '']);
 });
 
+test('server_tokens On, OFF and Build are open source values: nginx reads the enum without regard to case', () => {
+  // nginx 1.22.1 -t: "server_tokens On;", "OFF" and "BUILD" pass (ngx_conf_set_enum_slot compares with
+  // ngx_strcasecmp); only another word is the Plus string.
+  const text = `events {}
+http {
+  server_tokens On;
+  server { listen 127.0.0.1:8080; server_tokens OFF; location / { server_tokens Build; } }
+}
+`;
+  assert.deepEqual(found(text, target('oss')), []);
+  assert.deepEqual(found(text, target('unknown')), []);
+});
+
+test('the rtmp module\'s hls in its server block is not NGINX Plus\'s http hls', () => {
+  // nginx-rtmp-module takes hls and hls_fragment in rtmp, server and application blocks; its server block was read
+  // as an http server, where the table's http hls stands.
+  const text = `events {}
+rtmp {
+  server {
+    listen 1935;
+    hls on;
+    hls_fragment 3;
+    application live { live on; hls on; }
+  }
+}
+http {
+  server { listen 127.0.0.1:8080; hls on; }
+}
+`;
+  assert.deepEqual(found(text, target('oss')), ['11:hls error']);
+});
+
 test('proxy_next_upstream denied: NGINX Plus from 1.29.3, refused by open source nginx at every version', () => {
   const text = `events {}
 http {

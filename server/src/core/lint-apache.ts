@@ -104,12 +104,16 @@ function withoutClaimsOnUnknownCommands(findings: Finding[], groups: readonly Re
   const reported = new Set(findings.filter((f) => f.ruleId === 'apache-module-not-loaded').map((f) => `${f.path}\0${f.start}`));
   if (reported.size === 0) return findings;
   const startup = new Set(rules.filter((r) => r.outcome === 'startup-failure').map((r) => r.id));
-  // The line's name and words (a section's opening line only): where a finding about that line lies. Per file, in
-  // document order (the lines do not overlap): each finding is looked up by halves, not against every line.
+  // The line's name and words: where a finding about that line lies; for a section, all of it up to its closing
+  // line, since httpd stops at the opening line and never reads the lines inside (none of them is in a group). Per
+  // file, in document order (they do not overlap): each finding is looked up by halves, not against every line.
   const spans = new Map<string, { start: number; end: number }[]>();
   for (const g of groups) {
     if (!reported.has(`${g.lines[0].file.path}\0${g.lines[0].directive.start}`)) continue;
-    for (const n of g.lines) pushTo(spans, n.file.path, { start: n.directive.start, end: Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) });
+    for (const n of g.lines) {
+      const section = n.directive.section;
+      pushTo(spans, n.file.path, { start: n.directive.start, end: section ? section.end : Math.max(n.directive.nameSpan.end, ...n.directive.args.map((a) => a.end)) });
+    }
   }
   for (const list of spans.values()) list.sort((a, b) => a.start - b.start);
   const onUnknownLine = (f: Finding): boolean => {

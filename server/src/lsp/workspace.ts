@@ -562,15 +562,17 @@ export class Workspace {
 
   /**
    * Whether a change on disk at `path` can change what is shown: a .proxylintrc.json; a file a configuration read;
-   * and, created or deleted, a file in a folder one read from (an include glob may take it in or lose it), a *.conf
-   * file (conf.d/new.conf for a folder read nothing from yet), or an entry (nginx.conf, apache2.conf, httpd.conf).
+   * and, created or deleted, a file in a folder one read from (an include glob may take it in or lose it), a folder
+   * that holds a file one read (VS Code reports a deleted folder alone, not its files), a *.conf file (conf.d/new.conf
+   * for a folder read nothing from yet), or an entry (nginx.conf, apache2.conf, httpd.conf).
    */
   changedOnDisk(path: string, createdOrDeleted: boolean): boolean {
     const base = basename(path);
     if (base === '.proxylintrc.json') return true;
     if (createdOrDeleted && base.endsWith('.conf')) return true;
     const dir = dirname(path);
-    const reads = (p: string) => p === path || (createdOrDeleted && dirname(p) === dir);
+    const inside = path.endsWith('/') ? path : `${path}/`;
+    const reads = (p: string) => p === path || (createdOrDeleted && (dirname(p) === dir || p.startsWith(inside)));
     for (const files of this.closures.values()) for (const p of files) if (reads(p)) return true;
     for (const r of this.results.values()) for (const f of r.config.files) if (reads(f.path)) return true;
     return false;

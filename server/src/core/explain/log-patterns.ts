@@ -559,7 +559,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'a line has a parameter nginx does not take. On an upstream server line: a typo or a value out of range (weight=0, max_fails=abc, fail_timeout=500ms), a parameter of NGINX Plus on open source nginx (slow_start=; route= and drain before 1.29.6; service= before 1.27.3), or resolve before nginx 1.27.3. On a listen or resolver line: a word this nginx does not know (quic before 1.25.0). On a *_cache_path line: NGINX Plus\'s purger= (or purger_files=, purger_sleep=, purger_threshold=).',
     directives: [],
-    rules: ['invalid-server-parameter', 'plus-only-directive', 'resolve-without-prerequisites'],
+    rules: ['invalid-server-parameter', 'plus-only-directive', 'resolve-without-prerequisites', 'directive-not-in-target-version'],
   },
   {
     id: 'nginx-unknown-cache-zone',
@@ -618,16 +618,17 @@ export const LOG_PATTERNS: LogPattern[] = [
   },
   {
     // nginx 1.22.1 -t: a word of a resolver line that is not a parameter it knows is taken for a DNS server's name and
-    // looked up at start; NGINX Plus's status_zone= is the usual one (test/servers/explain-nginx-startup.test.ts).
+    // looked up at start; NGINX Plus's status_zone= is the usual one, ipv4= before 1.23.1 another
+    // (test/servers/explain-nginx-startup.test.ts).
     id: 'nginx-resolver-host-not-found',
     server: 'nginx',
     match: /\[emerg\].*host not found in resolver "[^"]*"/,
     status: 'nginx will not start or reload',
     statuses: ['startup-failure'],
     meaning:
-      'a resolver line names a DNS server nginx cannot look up when it reads the configuration: a host name instead of an address, or a parameter this nginx does not have, read as a name (NGINX Plus\'s status_zone= on open source nginx).',
+      'a resolver line names a DNS server nginx cannot look up when it reads the configuration: a host name instead of an address, or a parameter this nginx does not have, read as a name (NGINX Plus\'s status_zone= on open source nginx, ipv4= before 1.23.1).',
     directives: ['resolver'],
-    rules: ['plus-only-directive'],
+    rules: ['plus-only-directive', 'directive-not-in-target-version'],
   },
   {
     id: 'nginx-invalid-log-level',
@@ -649,7 +650,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'a directive has a value it does not take: a switch other than on/off, a keyword this nginx does not have (proxy_next_upstream denied before 1.29.3, or on open source nginx), a server_tokens string (NGINX Plus only).',
     directives: [],
-    rules: ['invalid-argument-value', 'plus-only-directive'],
+    rules: ['invalid-argument-value', 'plus-only-directive', 'directive-not-in-target-version'],
   },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {

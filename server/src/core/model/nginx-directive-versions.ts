@@ -202,6 +202,9 @@ export const PARAMETER_VERSIONS: readonly ParameterVersion[] = [
   // An older nginx: [emerg] invalid parameter "reuseport" in http, and [emerg] the invalid "deferred" parameter in
   // stream [lab, nginx 1.22.1].
   { directive: 'listen', param: 'reuseport', where: ['http'], since: '1.9.1', url: page('core', 'listen'), says: invalidParameter },
+  // quic: CHANGES 1.25.0 ("experimental HTTP/3 support"), the core module's listen page "quic (1.25.0)". An older nginx:
+  // [emerg] invalid parameter "quic" [lab, nginx 1.22.1].
+  { directive: 'listen', param: 'quic', where: ['http'], since: '1.25.0', url: page('core', 'listen'), says: invalidParameter },
   { directive: 'listen', param: 'reuseport', where: ['stream'], since: '1.9.1', url: streamPage('core', 'listen'), says: invalidStreamListen },
   { directive: 'listen', param: 'fastopen=', where: ['stream'], since: '1.21.0', url: streamPage('core', 'listen'), says: invalidStreamListen },
   { directive: 'listen', param: 'deferred', where: ['stream'], since: '1.25.5', url: streamPage('core', 'listen'), says: invalidStreamListen },

@@ -208,7 +208,8 @@ export const PLUS_DIRECTIVE_PARAMETERS: readonly PlusDirectiveParameter[] = [
   {
     directive: 'server_tokens',
     where: ['http', 'server', 'location'],
-    is: (a, k, n) => k === 0 && n === 1 && !['on', 'off', 'build'].includes(a),
+    // Open source nginx reads the value as an enum with ngx_strcasecmp: "On" and "BUILD" pass nginx -t (1.22.1).
+    is: (a, k, n) => k === 0 && n === 1 && !['on', 'off', 'build'].includes(a.toLowerCase()),
     says: (a) => `invalid value "${a}"`,
     value: true,
     url: 'https://nginx.org/en/docs/http/ngx_http_core_module.html#server_tokens',

@@ -141,7 +141,8 @@ class ParsedSourceFile implements SourceFile {
 export function blockContext(name: string, outer: string): string {
   switch (name) {
     case 'server':
-      return outer === 'stream' ? 'stream-server' : outer === 'mail' ? 'mail-server' : 'server';
+      // The rtmp module's server is no http server: its hls, listen 1935 or application blocks are the rtmp module's.
+      return outer === 'stream' ? 'stream-server' : outer === 'mail' ? 'mail-server' : outer === 'rtmp' ? 'rtmp-server' : 'server';
     case 'upstream':
       return outer === 'stream' ? 'stream-upstream' : 'upstream';
     case 'if':

@@ -32,11 +32,16 @@ export default defineApacheRule({
         node: n,
         message: `${said}: ${why}${more}`,
         fix,
-        related: rest.map((x) => ({ path: x.file.path, start: x.directive.start, end: x.directive.nameSpan.end, message: `${x.directive.section ? `<${x.name}` : x.name} also needs ${of}` })),
+        related: rest.map((x) => ({ path: x.file.path, start: x.directive.start, end: x.directive.nameSpan.end, message: `${shown(x)} also needs ${of}` })),
       });
     }
   },
 });
+
+/** A line's name as a message shows it: a section as `<Proxy>`, since httpd has no `Proxy` directive. */
+function shown(n: ApacheNode): string {
+  return n.directive.section ? `<${n.name}>` : n.name;
+}
 
 /** The lines of one file that need one module (or one of several) the configuration does not load, in file order. */
 export interface RejectedGroup {
@@ -101,7 +106,7 @@ function rejectedGroups(config: ApacheConfig, m: ModuleView, version: Version): 
  */
 function mpmAdvice(n: ApacheNode, mods: readonly string[], mpm: string): { why: string; fix?: Fix } {
   const of = mods.length === 1 ? `the ${mods[0].slice(4)} MPM` : `the ${mods.map((x) => x.slice(4)).join(' and ')} MPMs`;
-  return { why: `${n.name} is a directive of ${of}, and this configuration runs mod_${mpm}; remove the line, or wrap it in <IfModule ${mods[0]}_module>` };
+  return { why: `${shown(n)} is a directive of ${of}, and this configuration runs mod_${mpm}; remove the line, or wrap it in <IfModule ${mods[0]}_module>` };
 }
 
 /** What httpd 2.4 has instead, for modules kept only so that old configurations still start. */
@@ -115,11 +120,11 @@ function loadAdvice(n: ApacheNode, mods: readonly string[], m: ModuleView, fixed
   if (mods.length > 1) {
     // mod_cgi or mod_cgid for ScriptLog: which one suits depends on the MPM and on what else the server does, so no
     // line is written for the user.
-    return { why: `${n.name} comes from ${names(mods)}, and neither is loaded; load one of them, or ${guard}` };
+    return { why: `${shown(n)} comes from ${names(mods)}, and neither is loaded; load one of them, or ${guard}` };
   }
   const mod = mods[0];
   const deps = [...moduleNeeds(mod).filter((d) => !m.isLoaded(d)), mod];
   const fix = fixed.has(mod) ? undefined : loadModuleFix(m, deps);
   fixed.add(mod);
-  return { why: `${n.name} comes from mod_${mod}, which is not loaded; ${enableHint(m, deps)}, or ${guard}${INSTEAD[mod] ?? ''}`, fix };
+  return { why: `${shown(n)} comes from mod_${mod}, which is not loaded; ${enableHint(m, deps)}, or ${guard}${INSTEAD[mod] ?? ''}`, fix };
 }

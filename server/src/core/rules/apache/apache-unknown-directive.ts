@@ -87,6 +87,9 @@ function lengthenedOrShortened(lname: string): string | undefined {
   if (lname.length >= 6) {
     const longer = NAMES.filter((n) => n.toLowerCase().startsWith(lname)).sort((a, b) => a.length - b.length);
     if (longer.length && longer.every((n) => n.toLowerCase().startsWith(longer[0].toLowerCase()))) return longer[0];
+    // It cuts several names short (ProxyPassReverseCookie: …Domain and …Path): which one was meant is not known, and
+    // the stock name it happens to lengthen (ProxyPassReverse) is not it either.
+    if (longer.length) return undefined;
   }
   let best: string | undefined;
   for (const n of NAMES) {
