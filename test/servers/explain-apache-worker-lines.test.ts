@@ -16,7 +16,7 @@ import { logHasLine, prepareApache, startApache } from './harness/apache';
 import { request } from './harness/client';
 import { freePort } from './harness/ports';
 import { explainApacheLog, proxyPassLine } from './harness/explain';
-import { sleep } from './harness/proc';
+import { waitFor } from './harness/proc';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('apache2');
@@ -41,13 +41,15 @@ test('explain: AH00940 lines of a real httpd are placed at the ProxyPass of the 
     const statuses: string[] = [];
     for (const path of ['/a/1', '/a/2', '/a/3', '/b/1', '/d/1', '/d/2', '/c/1']) statuses.push(String((await request({ port: setup.port, path, timeoutMs: 5000 })).status));
     assert.deepEqual(statuses, ['503', '503', '503', '503', '503', '503', '200']);
-    await sleep(200); // the error log lines follow the response
+    const inError = (port: number, log = httpd.errorLog()) => (log.match(new RegExp(`^\\[[^\\]]+\\] \\[proxy:error\\] \\[pid \\d+:tid \\d+\\] AH00940: http: disabled connection for \\(127\\.0\\.0\\.1:${port}\\)$`, 'gm')) ?? []).length;
+    // The error log lines follow the responses: wait for the last ones expected (bounded; a loaded machine can take
+    // longer than a fixed pause), then check every count on one reading.
+    await waitFor(() => inError(a.port) >= 2 && inError(b) >= 1, 5000);
     const log = httpd.errorLog();
     assert.ok(logHasLine(log, APX_LOG.workerInError), log);
-    const inError = (port: number) => (log.match(new RegExp(`^\\[[^\\]]+\\] \\[proxy:error\\] \\[pid \\d+:tid \\d+\\] AH00940: http: disabled connection for \\(127\\.0\\.0\\.1:${port}\\)$`, 'gm')) ?? []).length;
-    assert.equal(inError(a.port), 2, `after the failed connect (AH00959 … for 5s), the next two requests: ${log}`);
-    assert.equal(inError(b), 1, 'status=+D: from the first request on');
-    assert.equal(inError(d.port), 0, 'without status=-I the worker is not put in error state');
+    assert.equal(inError(a.port, log), 2, `after the failed connect (AH00959 … for 5s), the next two requests: ${log}`);
+    assert.equal(inError(b, log), 1, 'status=+D: from the first request on');
+    assert.equal(inError(d.port, log), 0, 'without status=-I the worker is not put in error state');
     assert.equal((log.match(new RegExp(`AH00957: http: attempt to connect to 127\\.0\\.0\\.1:${d.port} `, 'g')) ?? []).length, 2, 'each request tried it again');
     assert.match(log, new RegExp(`AH00959: ap_proxy_connect_backend disabling worker for \\(127\\.0\\.0\\.1:${a.port}\\) for 5s`));
     // Every line is from a request that got 503.
@@ -82,11 +84,13 @@ test('explain: the AH00941 line of a real httpd is placed at the ProxyPass of th
   const httpd = await startApache(setup);
   try {
     const first = request({ port: setup.port, path: '/app/1', timeoutMs: 8000 });
-    await sleep(200);
+    // The second request must come while the first holds the one connection: wait until the backend has it (the
+    // backend answers after 2 s), not a fixed pause that a loaded machine can outrun.
+    assert.ok(await waitFor(() => backend.requests.length >= 1, 1500), 'the first request reached the backend');
     const second = await request({ port: setup.port, path: '/app/2', timeoutMs: 8000 });
     assert.equal((await first).status, 200);
     assert.equal(second.status, 503);
-    await sleep(200);
+    await waitFor(() => logHasLine(httpd.errorLog(), APX_LOG.acquireFailed), 5000); // the line follows the response
     const log = httpd.errorLog();
     assert.ok(logHasLine(log, APX_LOG.acquireFailed), log);
     assert.match(log, new RegExp(`^\\[[^\\]]+\\] \\[proxy:error\\] \\[pid \\d+:tid \\d+\\] \\(70007\\)The timeout specified has expired: AH00941: http: failed to acquire connection for \\(127\\.0\\.0\\.1:${backend.port}\\)$`, 'm'));
