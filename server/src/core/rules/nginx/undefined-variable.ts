@@ -128,6 +128,9 @@ export default defineNginxRule({
     const version = ctx.target.edition === 'plus' ? null : ctx.target.version;
     const all = ctx.config.all;
     const reported = new Set<string>();
+    // The nearest name, per module and name: a configuration that uses one undefined variable on thousands of lines
+    // asks for the same one each time, and each ask compares it with every built-in variable.
+    const nearest = new Map<string, string | undefined>();
     // Values already found to use only known variables, per module: most lines repeat a few ($host, $remote_addr,
     // $proxy_add_x_forwarded_for), and a large configuration has tens of thousands of them.
     const known: Record<Module, Set<string>> = { http: new Set(), stream: new Set() };
@@ -179,6 +182,14 @@ export default defineNginxRule({
       if (!unknown) known[mod].add(arg.raw);
     }
 
+    function nearName(name: string, mod: Module, own: Set<string>): string | undefined {
+      const key = `${mod}\0${name}`;
+      if (nearest.has(key)) return nearest.get(key);
+      const near = closest(name, [...own], 2) ?? closest(name, builtinNginxVariables(mod, version), 2);
+      nearest.set(key, near);
+      return near;
+    }
+
     function report(node: ConfigNode, span: { start: number; end: number }, name: string, mod: Module, own: Set<string>, braced: boolean) {
       const other: Module = mod === 'http' ? 'stream' : 'http';
       const elsewhere = defined![other].has(name) || isBuiltinNginxVariable(name, other, version);
@@ -192,7 +203,7 @@ export default defineNginxRule({
         why = later.since ? `nginx ${target} has no $${name}: it came with nginx ${later.since} (${later.source}), and no map, set or geo in this configuration defines it` : `nginx ${target} has no $${name}: it was removed in nginx ${later.removed} (${later.source})`;
       } else if (elsewhere) why = `$${name} exists only in ${other} {}, and http {} and stream {} have separate variables`;
       // A name one or two letters from one the configuration defines (its own map's spelling) or a built-in one.
-      const near = later ? undefined : closest(name, [...own], 2) ?? closest(name, builtinNginxVariables(mod, version), 2);
+      const near = later ? undefined : nearName(name, mod, own);
       if (near) {
         why += ` (did you mean $${near}?)`;
         fixes.push({ title: `Change to $${near}`, edits: [replaceSpan(node.file, span, braced ? `\${${near}}` : `$${near}`)] });
