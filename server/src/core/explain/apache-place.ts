@@ -98,6 +98,9 @@ const BALANCER_LINES = new Set(['apache-all-in-error', 'apache-route-in-error', 
 const lineNo = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
 
+/** The schemes whose requests mod_proxy_http (or, with ProxyWebsocketFallbackToProxyHttp Off, mod_proxy_wstunnel) handles. */
+const HTTP_MODULE_SCHEMES = new Set(['http', 'https', 'ws', 'wss']);
+
 /**
  * Where an httpd error-log line belongs: the worker of the backend it names (or of the rule its path matches), or the
  * balancer it names; with the values in force there for the kind of line.
@@ -126,6 +129,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     // the fcgi:// ones can have logged it.
     const fcgi = patternId === 'apache-fcgi-no-connection' ? candidates.filter((w) => w.target.scheme === 'fcgi') : [];
     if (fcgi.length) candidates = fcgi;
+    // AH01114 is mod_proxy_http's, and AH02452 mod_proxy_wstunnel's: on 2.4.71 a refused connection logged AH01114
+    // ("HTTP: …", whatever the scheme) for http://, https://, ws:// and wss:// workers, and AH00896 (ajp), AH00866 (scgi),
+    // AH10101 (uwsgi), AH01079 (fcgi) or nothing after the AH00957 (h2, h2c) for the others.
+    const http = patternId === 'apache-no-connection' ? candidates.filter((w) => HTTP_MODULE_SCHEMES.has(w.target.scheme)) : [];
+    if (http.length) candidates = http;
     how = `its backend is ${fields.upstream}`;
     // AH01079/AH01114 of a unix: worker name its URL's host ("localhost" of unix:/run/php/x.sock|fcgi://localhost/),
     // which only names the worker: httpd connects to the socket (the AH02454 line before them names it).
