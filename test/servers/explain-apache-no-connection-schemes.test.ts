@@ -2,7 +2,7 @@
 // with that host, whatever its scheme. On the real httpd only mod_proxy_http writes it: a refused connection to an
 // http://, https://, ws:// or wss:// worker logs AH01114 (ws and wss go through mod_proxy_http by default), while
 // ajp:// logs AH00896, scgi:// AH00866, uwsgi:// AH10101, fcgi:// AH01079 and h2/h2c:// nothing after the AH00957.
-// explain must place a lone AH01114 at one of the first four kinds.
+// explain must place a lone AH01114 at one of the first four kinds, and explain the others' lines at their own workers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { requireBinary, runCli } from '../helpers';
@@ -44,6 +44,15 @@ test('a lone AH01114 comes from http, https, ws and wss workers only, and explai
       assert.equal(out.code, 0, out.stderr);
       const placed = /Backend: ProxyPass (\w+):\/\//.exec(out.stdout)?.[1];
       assert.ok(placed !== undefined && HTTP.includes(placed), `${s}: ${out.stdout}`);
+    }
+    // The other modules' own lines are explained too, each placed at its scheme's worker.
+    for (const [s, code] of [['ajp', 'AH00896'], ['scgi', 'AH00866'], ['uwsgi', 'AH10101'], ['fcgi', 'AH01079']]) {
+      const line = bySchemes.get(s)!.find((l) => l.includes(code));
+      assert.ok(line, `${s}: no ${code} line: ${bySchemes.get(s)!.join(' | ')}`);
+      const out = runCli(['explain', '--in', setup.confPath, line]);
+      assert.equal(out.code, 0, `${s}: ${out.stdout}${out.stderr}`);
+      assert.match(out.stdout, /the client got 503/, out.stdout);
+      assert.equal(/Backend: ProxyPass (\w+):\/\//.exec(out.stdout)?.[1], s, out.stdout);
     }
   } finally {
     setup.cleanup();

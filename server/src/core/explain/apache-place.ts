@@ -2,7 +2,7 @@ import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { formatSeconds, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
-import { LOG_PATTERNS, type LogFields } from './log-patterns';
+import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
 
 /**
  * The backend (worker) an httpd error-log line is about, and the values in force for it; or, for a line about a whole
@@ -98,9 +98,6 @@ const BALANCER_LINES = new Set(['apache-all-in-error', 'apache-route-in-error', 
 const lineNo = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
 
-/** The schemes whose requests mod_proxy_http (or, with ProxyWebsocketFallbackToProxyHttp Off, mod_proxy_wstunnel) handles. */
-const HTTP_MODULE_SCHEMES = new Set(['http', 'https', 'ws', 'wss']);
-
 /**
  * Where an httpd error-log line belongs: the worker of the backend it names (or of the rule its path matches), or the
  * balancer it names; with the values in force there for the kind of line.
@@ -125,15 +122,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
-    // AH01079 is mod_proxy_fcgi's: of the workers with that host (often "localhost" for several unix: workers), only
-    // the fcgi:// ones can have logged it.
-    const fcgi = patternId === 'apache-fcgi-no-connection' ? candidates.filter((w) => w.target.scheme === 'fcgi') : [];
-    if (fcgi.length) candidates = fcgi;
-    // AH01114 is mod_proxy_http's, and AH02452 mod_proxy_wstunnel's: on 2.4.71 a refused connection logged AH01114
-    // ("HTTP: …", whatever the scheme) for http://, https://, ws:// and wss:// workers, and AH00896 (ajp), AH00866 (scgi),
-    // AH10101 (uwsgi), AH01079 (fcgi) or nothing after the AH00957 (h2, h2c) for the others.
-    const http = patternId === 'apache-no-connection' ? candidates.filter((w) => HTTP_MODULE_SCHEMES.has(w.target.scheme)) : [];
-    if (http.length) candidates = http;
+    // The "failed to make connection" lines are each one module's (AH01079 mod_proxy_fcgi's, AH01114 mod_proxy_http's…):
+    // of the workers with that host (often "localhost" for several unix: workers), only that module's can have logged it.
+    const schemes = APACHE_NO_CONNECTION[patternId];
+    const own = schemes ? candidates.filter((w) => schemes.has(w.target.scheme)) : [];
+    if (own.length) candidates = own;
     how = `its backend is ${fields.upstream}`;
     // AH01079/AH01114 of a unix: worker name its URL's host ("localhost" of unix:/run/php/x.sock|fcgi://localhost/),
     // which only names the worker: httpd connects to the socket (the AH02454 line before them names it).
