@@ -2,6 +2,7 @@ import { eolOf } from './fix';
 import type { Fix, TextEdit } from './finding';
 import type { ApacheNode, ApacheSourceFile } from './model/apache-tree';
 import { moduleKey, moduleNeeds } from './model/apache-modules';
+import { ifModuleKey } from './model/apache-conditions';
 import type { WorkerParam } from './model/apache-workers';
 
 /** Edit helpers for Apache quick fixes. Lines are inserted whole, indented like their neighbours. */
@@ -123,7 +124,7 @@ function reachFrom(file: ApacheSourceFile, node: ApacheNode): ApacheNode | undef
  */
 export function ifModuleSections(config: { all: ApacheNode[]; unread?: ApacheNode[] }, modules: string[]): ApacheNode[] {
   // A section httpd skips today because the module is not loaded is not in what rules see, but is the one that switches on.
-  const tests = (n: ApacheNode) => n.lname === 'ifmodule' && n.args[0] !== undefined && modules.includes(moduleKey(n.args[0]));
+  const tests = (n: ApacheNode) => n.lname === 'ifmodule' && n.args[0] !== undefined && modules.includes(ifModuleKey(n.args[0].replace(/^!/, '')) ?? '');
   return [...config.all.filter(tests), ...(config.unread ?? []).filter(tests)];
 }
 

@@ -2,7 +2,7 @@ import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { formatSeconds, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
-import { LOG_PATTERNS, type LogFields } from './log-patterns';
+import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
 
 /**
  * The backend (worker) an httpd error-log line is about, and the values in force for it; or, for a line about a whole
@@ -122,10 +122,11 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   } else if (fields.upstream) {
     const { host, port } = hostPort(fields.upstream);
     candidates = candidates.filter((w) => sameBackend(w, host, port));
-    // AH01079 is mod_proxy_fcgi's: of the workers with that host (often "localhost" for several unix: workers), only
-    // the fcgi:// ones can have logged it.
-    const fcgi = patternId === 'apache-fcgi-no-connection' ? candidates.filter((w) => w.target.scheme === 'fcgi') : [];
-    if (fcgi.length) candidates = fcgi;
+    // The "failed to make connection" lines are each one module's (AH01079 mod_proxy_fcgi's, AH01114 mod_proxy_http's…):
+    // of the workers with that host (often "localhost" for several unix: workers), only that module's can have logged it.
+    const schemes = APACHE_NO_CONNECTION[patternId];
+    const own = schemes ? candidates.filter((w) => schemes.has(w.target.scheme)) : [];
+    if (own.length) candidates = own;
     how = `its backend is ${fields.upstream}`;
     // AH01079/AH01114 of a unix: worker name its URL's host ("localhost" of unix:/run/php/x.sock|fcgi://localhost/),
     // which only names the worker: httpd connects to the socket (the AH02454 line before them names it).

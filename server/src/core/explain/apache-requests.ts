@@ -1,5 +1,5 @@
 import { hostPort } from './apache-place';
-import type { LogExplanation, LogFields } from './log-patterns';
+import { APACHE_NO_CONNECTION, type LogExplanation, type LogFields } from './log-patterns';
 
 /**
  * httpd logs one failed proxied request in several lines, all from the worker thread that handled it: for a refused
@@ -197,7 +197,7 @@ const SLOW = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'ap
 function goesOn(request: readonly number[], idOf: (i: number) => string | undefined): boolean {
   const ids = request.map(idOf);
   const last = ids[ids.length - 1];
-  if (last !== 'apache-no-connection' && last !== 'apache-fcgi-no-connection') return false;
+  if (last === undefined || !(last in APACHE_NO_CONNECTION)) return false;
   const start = Math.max(ids.lastIndexOf('apache-connect-failed'), ids.lastIndexOf('apache-unix-connect-failed'));
   return start >= 0 && ids.slice(start).includes('apache-worker-disabled');
 }
@@ -216,8 +216,8 @@ export interface Borrowed {
 
 const code = (text: string) => /AH\d{5}/.exec(text)?.[0] ?? 'previous';
 
-/** "failed to make connection to backend: host" of mod_proxy_http (AH01114) and mod_proxy_fcgi (AH01079). */
-const CONNECTION_LOST = new Set(['apache-no-connection', 'apache-fcgi-no-connection']);
+/** "failed to make connection to backend: host" of mod_proxy_http (AH01114), mod_proxy_fcgi (AH01079) and the others. */
+const CONNECTION_LOST = new Set(Object.keys(APACHE_NO_CONNECTION));
 
 /** AH00898 lines that name the request path of a read whose AH01102, just before, names the backend. */
 const READ_RESULT = new Set(['apache-read-error', 'apache-100-continue-timeout']);

@@ -1,5 +1,5 @@
 import { hostPort } from './apache-place';
-import type { LogExplanation, LogFields } from './log-patterns';
+import { APACHE_NO_CONNECTION, type LogExplanation, type LogFields } from './log-patterns';
 import type { NginxOutcome } from './nginx-requests';
 
 /**
@@ -15,11 +15,11 @@ import type { NginxOutcome } from './nginx-requests';
  */
 
 /** Lines of a try httpd gave up before it sent the request: a balancer goes on to another member after them. */
-const GIVEN_UP = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', 'apache-no-connection', 'apache-fcgi-no-connection', 'apache-worker-in-error', 'apache-acquire-failed']);
+const GIVEN_UP = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', ...Object.keys(APACHE_NO_CONNECTION), 'apache-worker-in-error', 'apache-acquire-failed']);
 /** Lines that start a try: a connect attempt (TCP or Unix socket), or a worker given up before connecting. */
 const STARTS_TRY = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-in-error', 'apache-acquire-failed']);
 /** Connect failures, whose errno says what the try got. */
-const CONNECT = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', 'apache-no-connection', 'apache-fcgi-no-connection']);
+const CONNECT = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-worker-disabled', ...Object.keys(APACHE_NO_CONNECTION)]);
 /** Lines about the balancer as a whole: httpd found no member to try, and answered. */
 const NO_MEMBER = new Set(['apache-all-in-error', 'apache-route-in-error', 'apache-no-workers']);
 

@@ -43,6 +43,20 @@ const HTTPD_REFUSED = 'httpd will not start or reload';
 
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
+/**
+ * The "failed to make connection to backend" line of each proxy module, by pattern, with the backend schemes whose
+ * workers write it: on 2.4.71 mod_proxy_http's AH01114 came from http://, https://, ws:// and wss:// workers (ws and wss
+ * go through mod_proxy_http by default; mod_proxy_wstunnel's AH02452 from ws/wss too), and each other module writes its
+ * own (h2/h2c:// write none after the AH00957).
+ */
+export const APACHE_NO_CONNECTION: Readonly<Record<string, ReadonlySet<string>>> = {
+  'apache-no-connection': new Set(['http', 'https', 'ws', 'wss']),
+  'apache-fcgi-no-connection': new Set(['fcgi']),
+  'apache-ajp-no-connection': new Set(['ajp']),
+  'apache-scgi-no-connection': new Set(['scgi']),
+  'apache-uwsgi-no-connection': new Set(['uwsgi']),
+};
+
 export const LOG_PATTERNS: LogPattern[] = [
   // ---- nginx: timeouts (504 unless the header was already sent)
   {
@@ -812,6 +826,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: ['ProxyTimeout', 'Timeout'],
     rules: ['no-connectiontimeout', 'backend-dns-cached-per-child'],
   },
+  // The other modules' "failed to make connection to backend", after the AH00957 of the connect (2.4.71, 503 each:
+  // test/servers/explain-apache-no-connection-schemes.test.ts). AH00896 names the host, AH00866 and AH10101 host:port.
+  ...(['ajp:AH00896:mod_proxy_ajp:AJP (Tomcat\'s AJP connector)', 'scgi:AH00866:mod_proxy_scgi:SCGI', 'uwsgi:AH10101:mod_proxy_uwsgi:uwsgi'] as const).map((x) => {
+    const [scheme, code, module, what] = x.split(':');
+    return {
+      id: `apache-${scheme}-no-connection`,
+      server: 'apache' as const,
+      match: new RegExp(`${code}: failed to make connection to backend: \\S+`),
+      status: '503',
+      statuses: ['503', '200'],
+      meaning: `${module} could not connect to the ${what} backend: the AH00957 line before it says why (refused, timed out, unreachable).`,
+      directives: ['ProxyTimeout', 'Timeout'],
+      rules: ['no-connectiontimeout'],
+    };
+  }),
   {
     id: 'apache-worker-disabled',
     server: 'apache',

@@ -189,14 +189,31 @@ function sourceName(key: string): string {
   return SOURCE_NAMES[key] ?? `mod_${key}.c`;
 }
 
+/**
+ * The module `<IfModule name>` (without its `!`) tests, by the key of its LoadModule symbol (`ldap` for ldap_module),
+ * following httpd's rule: a module answers to its source file name (`util_ldap.c`, `mod_proxy.c`, `event.c`) or to its
+ * identifier (`ldap_module`), compared case-sensitively, and to nothing else. `mod_ldap.c`, `mod_ssl`, `ssl`,
+ * `mod_ssl.so` or `MOD_SSL.C` match no module httpd ships (apache2 -t 2.4.71 skips such a section with mod_ldap and
+ * mod_ssl loaded), so they give undefined; so does a name only a third-party module could have that is not a file
+ * name or an identifier. A third-party `mod_x.c` or `x_module` gives `x`: its real source name is not known here.
+ */
+export function ifModuleKey(name: string): string | undefined {
+  if (name.endsWith('_module')) return name.slice(0, -'_module'.length) || undefined;
+  const shipped = SHIPPED_BY_SOURCE.get(name);
+  if (shipped) return shipped;
+  const m = /^mod_([A-Za-z0-9_]+)\.c$/.exec(name);
+  // A file name shaped like a shipped module's but not its source (mod_ldap.c, mod_mpm_event.c) matches nothing.
+  return m && !SHIPPED.has(m[1].toLowerCase()) ? m[1].toLowerCase() : undefined;
+}
+
 /** A third-party module's source name is a file name (mod_php7.c, mod_wsgi.c); a symbol has no dot. */
 function isFileName(name: string): boolean {
   return name.includes('.');
 }
 
-const SHIPPED_SOURCES = new Set([...SHIPPED].map(sourceName));
+const SHIPPED_BY_SOURCE = new Map([...SHIPPED].map((key) => [sourceName(key), key]));
 function isShippedSource(name: string): boolean {
-  return SHIPPED_SOURCES.has(name);
+  return SHIPPED_BY_SOURCE.has(name);
 }
 
 /** Folders httpd packages load modules from: Debian's mods-enabled (and -available), Red Hat's conf.modules.d. */

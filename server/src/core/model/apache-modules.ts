@@ -1,5 +1,5 @@
 import { basename, dirname } from '../paths';
-import { isModuleFolder, mayLoadModules } from './apache-conditions';
+import { ifModuleKey, isModuleFolder, mayLoadModules } from './apache-conditions';
 import { conditionsOf, type ApacheConfig, type ApacheNode } from './apache-tree';
 import table from './apache-directives.json';
 
@@ -132,7 +132,7 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
     loadLines,
     isLoaded: (m) => loaded.has(m),
     guardedBy(node, module) {
-      return conditionsOf(node).modules.some((c) => !c.negated && moduleKey(c.name) === module);
+      return conditionsOf(node).modules.some((c) => !c.negated && ifModuleKey(c.name) === module);
     },
     loadModuleLine(module) {
       const model = loadLines.find((n) => n.args[1].includes('/mod_') && n.args[1].endsWith('.so'));
@@ -152,15 +152,18 @@ const UNKNOWABLE = new Set(['ifdefine', 'ifversion', 'iffile', 'ifdirective', 'i
 
 /**
  * True when httpd may not read the line at all: it sits under a condition proxylint cannot evaluate, or under an
- * <IfModule> that the loaded modules, when known, make false. Rules that say httpd refuses to start skip such lines.
+ * <IfModule> that the loaded modules, when known, make false, or one that tests a name no shipped module answers to. Rules that say httpd refuses to start skip such lines.
  */
 export function mayNotBeRead(n: ApacheNode, modules: ModuleView): boolean {
   for (let p = n.parent; p; p = p.parent) {
     if (p.condition?.holds) continue;
     if (UNKNOWABLE.has(p.lname)) return true;
-    if (p.lname === 'ifmodule' && modules.known) {
+    if (p.lname === 'ifmodule') {
       const a = p.args[0] ?? '';
-      if (modules.isLoaded(moduleKey(a)) === a.startsWith('!')) return true;
+      const key = ifModuleKey(a.replace(/^!/, ''));
+      // A name no shipped module answers to (mod_ldap.c, mod_ssl): httpd reads the section only if a third-party
+      // module has that very name, whatever the configuration loads.
+      if (key === undefined ? !a.startsWith('!') : modules.known && modules.isLoaded(key) === a.startsWith('!')) return true;
     }
   }
   return false;

@@ -264,7 +264,8 @@ export interface ProxyModel {
   /**
    * The worker a request of `server` proxied to `url` goes through when a RewriteRule [P] (or another handler) hands it
    * to mod_proxy: the longest worker name the URL finds among the server's ProxyPass(Match) and <Proxy "url"> ProxySet
-   * workers and the main server's (merge_proxy_config puts those first, so they win a tie), also with ProxyPassInherit
+   * workers and the main server's (merge_proxy_config puts those first, so they win a tie; names are compared, and a
+   * worker over a UNIX socket is named without its "unix:/path|"), also with ProxyPassInherit
    * Off in the virtual host; undefined when none is found, and httpd uses its default worker, which has no parameters.
    * On 2.4.68 a [P] rule to http://h/w/… in a virtual host with Timeout 1 got 200 from a backend that took 2 s through
    * "ProxyPass /w/ http://h/w/ timeout=5" (in that virtual host, or in the main server whether or not the virtual host
@@ -469,6 +470,11 @@ function applyParams(w: Worker, params: WorkerParam[]): void {
  * (add_pass), ProxySet finds either (set_proxy_param).
  */
 function findWorker(defined: DefinedWorkers | undefined, url: string, kinds: { plain: boolean; match: boolean }): Worker | undefined {
+  return findNamed(defined, url, kinds)?.worker;
+}
+
+/** findWorker, with the length of the name found (what ap_proxy_get_worker_ex compares, "unix:/path|" left out). */
+function findNamed(defined: DefinedWorkers | undefined, url: string, kinds: { plain: boolean; match: boolean }): { length: number; worker: Worker } | undefined {
   const lookup = deSocketfy(url);
   if (lookup === undefined || !defined) return undefined;
   let best: { length: number; worker: Worker } | undefined;
@@ -491,7 +497,7 @@ function findWorker(defined: DefinedWorkers | undefined, url: string, kinds: { p
       if (!best || e.name.length > best.length) best = { length: e.name.length, worker: e.worker };
     }
   }
-  return best?.worker;
+  return best;
 }
 
 /**
@@ -763,14 +769,19 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   const ownBalancer = (server: ApacheNode | null, name: string) => ownBalancers.get(server)?.get(name);
   const workerForUrl = (server: ApacheNode | null, url: string): Worker | undefined => {
     const kinds = { plain: true, match: true };
-    const own = findWorker(defined.get(server), url, kinds);
+    const own = findNamed(defined.get(server), url, kinds);
     // merge_proxy_config gives a virtual host the main server's workers with its balancers: not when both
     // BalancerInherit and ProxyPassInherit are Off (on 2.4.71 a [P] rule to a URL only a main-server ProxyPass worker
     // with timeout=20 starts then waited the virtual host's Timeout 2, test/unit/apache-hover-request-worker.test.ts).
-    if (server === null || !takesMainBalancers(serverValue, server)) return own;
-    const main = findWorker(defined.get(null), url, kinds);
-    if (!own || !main) return own ?? main;
-    return own.url.length > main.url.length ? own : main;
+    if (server === null || !takesMainBalancers(serverValue, server)) return own?.worker;
+    // It puts them first in one list, and ap_proxy_get_worker_ex keeps the first of the longest names: the main
+    // server's wins a tie. Names, not URLs, are compared: a worker over a UNIX socket is named by the URL after
+    // "unix:/path|". On 2.4.71 a virtual host's "http://h/" worker with timeout=5 lost its requests to the main
+    // server's "http://h/" with timeout=1, and a virtual host's "unix:/s|http://localhost/v/" won over the main
+    // server's "unix:/a-longer-path|http://localhost/" (test/servers/apache-vhost-main-worker.test.ts).
+    const main = findNamed(defined.get(null), url, kinds);
+    if (!own || !main) return (own ?? main)?.worker;
+    return own.length > main.length ? own.worker : main.worker;
   };
   const socketHandlers: ProxyModel['socketHandlers'] = [];
   for (const n of config.all) {

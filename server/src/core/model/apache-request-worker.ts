@@ -17,6 +17,8 @@ export interface TakenRequests {
   other: Worker;
   /** Its name, as httpd keeps it ("http://h/$1"). */
   name: string;
+  /** The other worker's name is the line's own: a main-server worker that comes first in a virtual host's list. */
+  sameName?: boolean;
   /** The server whose requests it is (the first found: a main-server line may be taken in one virtual host only). */
   server: ApacheNode | null;
   /** A request path of the line that goes there, and the URL the line makes for it ("xxxxxxxx" for any text). */
@@ -159,7 +161,10 @@ export function requestsTakenFrom(proxy: ProxyModel, rule: ProxyPassRule, regexW
   for (let i = from; i < group.regex.length && group.regex[i].literal!.startsWith(base); i++) candidates.push(group.regex[i]);
   for (const { worker: other, name } of candidates) {
     if (other === own || (other.match && !regexWorkers)) continue;
-    const url = probeUrl(base, other, name);
+    // A main-server worker of the very same name comes before the virtual host's own in the list httpd searches, and
+    // the first of equal names is kept: it takes every request of the line (ProxyModel.workerForUrl checks which
+    // servers see it so).
+    const url = !other.match && name === base && other.vhost === null && line.vhost !== null ? `${base}x` : probeUrl(base, other, name);
     if (url === undefined) continue;
     const path = rule.path + url.slice(base.length);
     const server = servers.find((s) => {
@@ -181,7 +186,7 @@ export function requestsTakenFrom(proxy: ProxyModel, rule: ProxyPassRule, regexW
       }
       return true;
     });
-    if (server !== undefined) out.push({ other, name, server, path, url });
+    if (server !== undefined) out.push({ other, name, server, path, url, ...(name === base && !other.match ? { sameName: true } : {}) });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import { conditionsOf, type ApacheNode } from '../../model/apache-tree';
 import { mayNotBeRead, moduleKey } from '../../model/apache-modules';
+import { ifModuleKey } from '../../model/apache-conditions';
 import { closest, editDistance } from '../../model/names';
 import { atLeast } from '../../model/version';
 import table from '../../model/apache-directives.json';
@@ -137,7 +138,7 @@ export default defineApacheRule({
       const why = removed ?? (near ? `did you mean "${near}"?` : NGINX_NAMES[n.lname] ?? `no module of httpd ${table.httpd} defines it`);
       const where = ctx.config.htaccess
         ? `httpd answers 500 Internal Server Error to every request under this folder and logs "${n.file.path}: ${invalid}"`
-        : `httpd refuses to start${guard ? ` when mod_${moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: "${invalid}"`;
+        : `httpd refuses to start${guard ? ` when mod_${ifModuleKey(guard.name) ?? moduleKey(guard.name)} is loaded (this <IfModule> section then applies)` : ''}: "${invalid}"`;
       ctx.report({
         node: n,
         message: extra

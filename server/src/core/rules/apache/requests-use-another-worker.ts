@@ -28,7 +28,7 @@ export default defineApacheRule({
       const line = lineWorker.get(rule.node);
       if (!line) continue;
       const own = line.shares ?? line;
-      for (const { other, name, server, path, url } of requestsTakenFrom(proxy, rule, regexFound)) {
+      for (const { other, name, server, path, url, sameName } of requestsTakenFrom(proxy, rule, regexFound)) {
         const ownTimeout = proxy.backendTimeout(own, server);
         const otherTimeout = proxy.backendTimeout(other, server);
         const ownConnect = proxy.connectTimeout(own, server);
@@ -39,7 +39,9 @@ export default defineApacheRule({
         const where = other.node.file === rule.node.file ? `line ${ctx.lineOf(other.node)}` : `line ${ctx.lineOf(other.node)} of ${other.node.file.path.slice(other.node.file.path.lastIndexOf('/') + 1)}`;
         const which = other.match
           ? `the ${other.node.name} worker of ${where} (${name}, whose ${(name.match(/\$\d/) ?? ['$1'])[0]} stands for any text), whose name is longer than this line's and finds every such URL at least ${name.length} characters long`
-          : `the worker of ${where} (${name}), whose name is longer than this line's and starts them`;
+          : sameName
+            ? `the main server's worker of ${where}, which has the same name (${name}): a virtual host searches the main server's workers before its own and keeps the first of equal names, so every request of this line goes there`
+            : `the worker of ${where} (${name}), whose name is longer than this line's and starts them`;
         const served = server !== rule.vhost && server ? ` (for requests to the <VirtualHost ${server.args.join(' ')}> on line ${ctx.lineOf(server)})` : '';
         const example = `${path.replace(/x{8}/g, '…')} → ${url.replace(/x{8}/g, '…')}`;
         const connectToo = otherConnect.ms !== otherTimeout.ms || ownConnect.ms !== ownTimeout.ms;

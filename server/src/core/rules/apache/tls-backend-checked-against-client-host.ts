@@ -1,6 +1,8 @@
 import { apacheFix, insertLinesAfter, insertLinesInSection, insertLinesBefore } from '../../apache-fix';
 import type { Fix } from '../../finding';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { isPreserveHostOn, preserveHostFor, rulesOfWorker } from '../../model/apache-preserve-host';
+import type { ProxyModel, Worker } from '../../model/apache-proxy';
 import { defineApacheRule } from '../apache-rule';
 import { isOn, nameCheck, TLS_SCHEMES } from '../apache-tls-check';
 
@@ -9,6 +11,24 @@ function covers(name: string, host: string): boolean {
   if (!/[*?]/.test(name)) return name === host;
   const re = new RegExp(`^${name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
   return re.test(host);
+}
+
+/**
+ * The ProxyPreserveHost On line in force for requests of `scope` through `w`, from the server level or from a
+ * <Location>/<Proxy> section that covers one of the ProxyPass lines using it; undefined when it is off for all of them
+ * or a section proxylint cannot place may decide it.
+ */
+function preserveHostOn(proxy: ProxyModel, lines: readonly ApacheNode[], w: Worker, scope: ApacheNode | null): ApacheNode | undefined {
+  const rules = rulesOfWorker(proxy, w).filter((r) => r.vhost === scope || r.vhost === null);
+  if (!rules.length) {
+    const n = proxy.serverValue(scope, 'proxypreservehost');
+    return isPreserveHostOn(n) ? n : undefined;
+  }
+  for (const r of rules) {
+    const v = preserveHostFor(proxy, lines, r, scope);
+    if (v.known && isPreserveHostOn(v.node)) return v.node;
+  }
+  return undefined;
 }
 
 /**
@@ -39,8 +59,8 @@ export default defineApacheRule({
       for (const scope of scopes) {
         // Without SSLProxyEngine On the request fails earlier (https-backend-without-sslproxyengine reports that).
         if (!isOn(ctx.proxy.serverValue(scope, 'sslproxyengine'))) continue;
-        const preserve = ctx.proxy.serverValue(scope, 'proxypreservehost');
-        if (!isOn(preserve)) continue;
+        const preserve = preserveHostOn(ctx.proxy, ctx.nodes('proxypreservehost'), w, scope);
+        if (!preserve) continue;
         const explicit = ctx.proxy.serverValue(scope, 'sslproxycheckpeername');
         const check = nameCheck(explicit, ctx.proxy.serverValue(scope, 'sslproxycheckpeercn'));
         if (!check) continue;
@@ -72,7 +92,7 @@ export default defineApacheRule({
         ctx.report({
           at: { file: w.node.file, start: w.urlArg.start, end: w.urlArg.end },
           message:
-            `ProxyPreserveHost is on (line ${ctx.lineOf(preserve!)}), so httpd sends ${clientHost} to ${w.url} as the TLS server name and, with SSLProxyCheckPeerName ${explicit ? `on (line ${ctx.lineOf(explicit)})` : 'on by default'}, checks the backend's certificate against that name, not against "${host}": ` +
+            `ProxyPreserveHost is on (line ${ctx.lineOf(preserve)}), so httpd sends ${clientHost} to ${w.url} as the TLS server name and, with SSLProxyCheckPeerName ${explicit ? `on (line ${ctx.lineOf(explicit)})` : 'on by default'}, checks the backend's certificate against that name, not against "${host}": ` +
             `unless the certificate also names ${names.length ? 'those host names' : 'every host name clients use'}, every request gets 500 ("AH00898: Error during SSL Handshake with remote server"; at LogLevel ssl:info "AH02411: SSL Proxy: Peer certificate does not match for hostname ${name}"); ` +
             (verifying
               ? 'give the backend a certificate for those names, or turn ProxyPreserveHost off if the backend does not need the client\'s Host (SSLProxyVerify is on, so keep the check)'

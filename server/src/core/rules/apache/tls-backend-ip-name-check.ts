@@ -1,7 +1,8 @@
 import { apacheFix, insertLinesAfter, insertLinesBefore, insertLinesInSection } from '../../apache-fix';
 import type { Fix, TextEdit } from '../../finding';
 import type { Worker } from '../../model/apache-proxy';
-import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { isPreserveHostOn, preserveHostFor, rulesOfWorker } from '../../model/apache-preserve-host';
 import { defineApacheRule } from '../apache-rule';
 import { isOn, nameCheck, TLS_SCHEMES } from '../apache-tls-check';
 
@@ -34,9 +35,17 @@ export default defineApacheRule({
         const prefix = (s.args[0] ?? '').replace(/\*+$/, '').toLowerCase();
         return prefix !== '' && w.url.toLowerCase().startsWith(prefix);
       });
-    // ProxyPreserveHost On in a <Location>/<Proxy> of the virtual host (2.4.31+): the name checked may then be the client's Host.
-    const preserveInSections = (scope: ApacheNode | null) =>
-      ctx.nodes('proxypreservehost').some((n) => isOn(n) && contextOf(n, ctx.config) === 'directory' && virtualHostOf(n) === scope);
+    // With ProxyPreserveHost On the name checked is the client's Host: the value in force for the ProxyPass lines that use
+    // the worker, from the server level or a <Location>/<Proxy> section that covers them. Off (known) for one of them
+    // is enough: its requests check the IP address.
+    const preserveOff = (w: Worker, scope: ApacheNode | null): boolean => {
+      const rules = rulesOfWorker(ctx.proxy, w).filter((r) => r.vhost === scope || r.vhost === null);
+      if (!rules.length) return !isOn(ctx.proxy.serverValue(scope, 'proxypreservehost'));
+      return rules.some((r) => {
+        const v = preserveHostFor(ctx.proxy, ctx.nodes('proxypreservehost'), r, scope);
+        return v.known && !isPreserveHostOn(v.node);
+      });
+    };
 
     for (const w of ctx.proxy.workers) {
       if (!TLS_SCHEMES.has(w.target.scheme) || w.node.unresolved || w.target.socket !== undefined || !isIpLiteral(w.target.host)) continue;
@@ -46,7 +55,7 @@ export default defineApacheRule({
         // Without SSLProxyEngine On the request fails earlier (https-backend-without-sslproxyengine reports that).
         if (!isOn(ctx.proxy.serverValue(s, 'sslproxyengine'))) return false;
         if (!nameCheck(ctx.proxy.serverValue(s, 'sslproxycheckpeername'), ctx.proxy.serverValue(s, 'sslproxycheckpeercn'))) return false;
-        return !isOn(ctx.proxy.serverValue(s, 'proxypreservehost')) && !preserveInSections(s);
+        return preserveOff(w, s);
       });
       if (!failing.length) continue;
       const scope = failing[0];

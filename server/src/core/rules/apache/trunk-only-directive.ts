@@ -1,6 +1,7 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import { conditionsOf } from '../../model/apache-tree';
-import { mayNotBeRead, moduleKey } from '../../model/apache-modules';
+import { mayNotBeRead } from '../../model/apache-modules';
+import { ifModuleKey } from '../../model/apache-conditions';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
@@ -39,7 +40,7 @@ export default defineApacheRule({
       const d = TRUNK_ONLY[n.lname];
       // Under <IfDirective>, <IfVersion> or an <IfModule> the loaded modules make false, httpd may never read it.
       if (!d || mayNotBeRead(n, ctx.modules)) continue;
-      const guarded = !ctx.modules.known && conditionsOf(n).modules.some((c) => !c.negated && moduleKey(c.name) === d.module);
+      const guarded = !ctx.modules.known && conditionsOf(n).modules.some((c) => !c.negated && ifModuleKey(c.name) === d.module);
       ctx.report({
         node: n,
         message: `httpd 2.4 refuses to start${guarded ? ` when mod_${d.module} is loaded (this <IfModule> section then applies)` : ''}: "Invalid command '${n.name}', perhaps misspelled or defined by a module not included in the server configuration" (checked on 2.4.71 with mod_${d.module} loaded): ${n.name} exists only in httpd's development trunk, and loading mod_${d.module} does not add it; ${d.instead}`,
