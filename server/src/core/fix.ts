@@ -191,16 +191,38 @@ export function insertLinesAfter(node: ConfigNode, lines: string[]): TextEdit {
   const at = endLine + 1 < file.lines.lineCount ? file.lines.lineStart(endLine + 1) : text.length;
   const indent = indentAt(file, node.directive.start);
   const eol = eolOf(file);
-  const rest = text.slice(node.directive.end, at).trim();
-  if (rest !== '' && !rest.startsWith('#')) {
+  // The rest of the line holds more statements when its first character that is not white space is not "#". Read in
+  // place rather than trim()med from a copy: fixes are built by the thousand on a large tree.
+  const rest = firstNonSpace(text, node.directive.end, at);
+  if (rest !== -1 && rest !== 35 /* # */) {
     const end = node.directive.end;
     if (!lines.some((l) => l.includes('#'))) return { path: file.path, start: end, end, newText: ' ' + lines.join(' ') };
     let after = end;
     while (text.charCodeAt(after) === 32 || text.charCodeAt(after) === 9) after++;
-    return { path: file.path, start: end, end: after, newText: eol + lines.map((l) => indent + l + eol).join('') + indent };
+    return { path: file.path, start: end, end: after, newText: eol + indentedLines(lines, indent, eol) + indent };
   }
   const lead = at === text.length && !/[\r\n]$/.test(text) ? eol : '';
-  return { path: file.path, start: at, end: at, newText: lead + lines.map((l) => indent + l + eol).join('') };
+  return { path: file.path, start: at, end: at, newText: lead + indentedLines(lines, indent, eol) };
+}
+
+/** Each line with the indent before it and the line ending after it, as one string (no array per fix). */
+function indentedLines(lines: readonly string[], indent: string, eol: string): string {
+  let out = '';
+  for (let k = 0; k < lines.length; k++) out += indent + lines[k] + eol;
+  return out;
+}
+
+/**
+ * The code of the first character of text[from, to) that trim() would keep (not white space nor a line break, as
+ * JavaScript defines them: /\s/), or -1 when there is none.
+ */
+function firstNonSpace(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13)) continue;
+    if (c < 128 || !/\s/.test(text[i])) return c;
+  }
+  return -1;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { oncePer } from '../collections';
 import type { ConfigNode } from './nginx-tree';
 import { TEMPLATE_MARKUP } from './template-markup';
 
@@ -64,7 +65,14 @@ function ipv6(text: string): string | undefined {
  * The socket a listen line binds, or undefined when the text does not say for sure: a host name (nginx looks it up,
  * and may listen on several addresses), variables or template markup, a malformed port.
  */
-export function parseListen(node: ConfigNode): ListenAddress | undefined {
+export const parseListen: (node: ConfigNode) => ListenAddress | undefined = oncePer(parseListenLine);
+
+/**
+ * parseListen's work, done once per line (per lint: a new tree has new nodes): four rules read every listen line
+ * (listen-conflict, listen-ssl-without-certificate, and through listenSockets listen-address-in-use and
+ * reuseport-splits-connections), and each parse splits and copies the line's words. Shared: do not modify.
+ */
+function parseListenLine(node: ConfigNode): ListenAddress | undefined {
   const args = node.directive.args;
   const first = args[0];
   if (!first || first.value.includes('$') || TEMPLATE_MARKUP.test(first.raw)) return undefined;

@@ -31,6 +31,15 @@ export const NEXT_UPSTREAM_OF: Readonly<Record<RetryFamily, string>> = {
   grpc: 'grpc_next_upstream',
 };
 
+/** `${family}_next_upstream_tries` per family, written out like NEXT_UPSTREAM_OF (singleTry asks at every pass). */
+const NEXT_UPSTREAM_TRIES_OF: Readonly<Record<RetryFamily, string>> = {
+  proxy: 'proxy_next_upstream_tries',
+  fastcgi: 'fastcgi_next_upstream_tries',
+  uwsgi: 'uwsgi_next_upstream_tries',
+  scgi: 'scgi_next_upstream_tries',
+  grpc: 'grpc_next_upstream_tries',
+};
+
 /** Names of the directives that are the passive-check/retry settings of a pass, e.g. "proxy_next_upstream". */
 export const NEXT_UPSTREAM = ['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'].map((m) => `${m}_next_upstream`);
 export const PASSES = ['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass'];
@@ -177,7 +186,7 @@ export function inForceIncludes(e: Effective, fallback: string, word: string): b
  * settings about retries change nothing there (nginx 1.22.1, test/servers/next-upstream-lines.test.ts).
  */
 export function singleTry(effectiveAt: (t: PassTarget, name: string) => Effective, t: PassTarget, family: RetryFamily): boolean {
-  const e = effectiveAt(t, `${family}_next_upstream_tries`);
+  const e = effectiveAt(t, NEXT_UPSTREAM_TRIES_OF[family]);
   return !e.duplicate && inForceFirst(e, '0') === '1';
 }
 

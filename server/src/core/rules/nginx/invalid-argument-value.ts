@@ -327,7 +327,8 @@ export default defineNginxRule({
       // inside a map, geo or third-party block the words are not this directive at all.
       if (!allowedIn(info, node.context)) continue;
       if (refusedAsPlus(ctx, node)) continue;
-      const [min, max] = info.args;
+      // By index, not `const [min, max] =`: destructuring goes through an array iterator, at every line.
+      const min = info.args[0], max = info.args[1];
       const n = node.directive.args.length;
       if (n < min || (max >= 0 && n > max)) continue; // invalid-number-of-arguments speaks about those
       if (info.flagIn && inReferenceContexts(info.flagIn, node.context)) {

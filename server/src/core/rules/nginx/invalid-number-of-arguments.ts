@@ -43,9 +43,11 @@ export default defineNginxRule({
       if (refusedAsPlus(ctx, node)) continue;
       // The table merges directives of one name across modules: keepalive_timeout's second argument (the header
       // timeout) belongs to the http core directive, and the upstream block's takes one.
-      let [min, max] = node.name === 'keepalive_timeout' && node.context === 'upstream' ? [1, 1] : info.args;
+      // By index, not `let [min, max] =`: destructuring goes through an array iterator, at every line.
+      let min = info.args[0], max = info.args[1];
+      if (node.name === 'keepalive_timeout' && node.context === 'upstream') min = max = 1;
       // Likewise stream's return (ngx_stream_return_module) takes only the text to send; http's takes a code too.
-      if (node.name === 'return' && node.context === 'stream-server') [min, max] = [1, 1];
+      if (node.name === 'return' && node.context === 'stream-server') min = max = 1;
       // The reference describes the newest nginx, whose upstream keepalive takes a second word, `local`; a target
       // known to be older takes the count alone (an unknown one is given the benefit of the doubt).
       const oldKeepalive = node.name === 'keepalive' && node.context === 'upstream' && atLeast(ctx.target.version, KEEPALIVE_ZERO_AND_LOCAL_SINCE) === false;

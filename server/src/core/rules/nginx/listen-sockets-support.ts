@@ -1,3 +1,4 @@
+import { keptIn, type Made } from '../../reads';
 import { parseListen } from '../../model/nginx-listen';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Span } from '../../syntax/nginx/ast';
@@ -30,8 +31,17 @@ export interface Socket {
   options: string[];
 }
 
-/** The sockets of every TCP (and unix stream) listen line, per module; udp (stream) and quic (http) sockets are left out. */
-export function listenSockets(ctx: NginxRuleContext): Socket[] {
+/**
+ * The sockets of every TCP (and unix stream) listen line, per module; udp (stream) and quic (http) sockets are left out.
+ * Made once per configuration (with what it read: core/reads.ts): listen-address-in-use and reuseport-splits-connections
+ * both ask. Shared: do not modify the list or its sockets (boundSockets copies them).
+ */
+export function listenSockets(ctx: NginxRuleContext): readonly Socket[] {
+  return keptIn(socketsOf, ctx.config, () => listenSocketsOf(ctx));
+}
+const socketsOf = new WeakMap<object, Made<readonly Socket[]>>();
+
+function listenSocketsOf(ctx: NginxRuleContext): Socket[] {
   const out: Socket[] = [];
   for (const node of ctx.nodes('listen')) {
     const module = MODULE_OF[node.context];

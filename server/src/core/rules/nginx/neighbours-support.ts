@@ -134,6 +134,8 @@ export function httpVersion(ctx: NginxRuleContext, scope: ConfigNode | null): { 
  */
 const WS_SEGMENT = /^(ws|wss|websockets?|socket\.io|sockjs(-node)?|cable|hubs?|signalr|graphql-ws|subscriptions)$/i;
 const SIGNALR_HUB = /^[a-z][A-Za-z0-9]*Hub$/;
+/** A part of each word WS_SEGMENT and SIGNALR_HUB accept ("Hub" in any case covers both hubs and SignalR's hubs). */
+const WS_HINT = /ws|sock|cable|hub|signalr|subscriptions/i;
 const WS_NAME = /(?<![a-z0-9])(ws|wss|websockets?|socketio|socket-io|sockjs)(?![a-z0-9])/i;
 
 /** The path pattern of the location a node is in (its own when it is one). */
@@ -158,7 +160,12 @@ export function wsPath(node: ConfigNode | null): boolean {
  * `socket\.io` stays one segment and `/ws.php` stays `ws.php`, but a wildcard's trailing dot goes (`^/ws.*` is `ws`).
  */
 export function wsPathPattern(path: string): boolean {
-  for (const piece of (path.includes('\\') ? path.replace(/\\/g, '') : path).split(/[/^$()|?*+[\]{}<>!=~,\s]+/)) {
+  const p = path.includes('\\') ? path.replace(/\\/g, '') : path;
+  // Every word a segment may be (below) contains one of these, and a segment is a part of the path: a path without
+  // any of them has no such segment, and is not split into pieces. Asked for every pass by two rules, for paths that
+  // are almost never WebSocket ones.
+  if (!WS_HINT.test(p)) return false;
+  for (const piece of p.split(/[/^$()|?*+[\]{}<>!=~,\s]+/)) {
     const segment = piece.replace(/\.+$/, '');
     if (!segment) continue;
     if (WS_SEGMENT.test(segment) || SIGNALR_HUB.test(segment)) return true;
