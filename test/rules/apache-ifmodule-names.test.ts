@@ -83,3 +83,35 @@ test('a vhost file: lines under <IfModule mod_ldap.c> or <IfModule mod_ssl> are 
   assert.match(found[0].message, /when mod_ldap is loaded/);
   assert.match(found[1].message, /refuses to start/);
 });
+
+test('ifmodule-name-matches-nothing: reported exactly for the names apache2 -t never reads with the module loaded, and its suggested name is read', () => {
+  const names = ['mod_ldap.c', 'mod_ldap', 'ldap', 'mod_ldap.so', 'util_ldap', 'UTIL_LDAP.C', 'mod_proxy', 'Mod_Proxy.c', 'PROXY_MODULE', 'mod_proxy.so', 'mod_mpm_event.c', 'Headers_Module', 'mod_headers', 'mod_ssl', 'util_ldap.c', 'ldap_module', 'mod_proxy.c', 'proxy_http_module', 'event.c', 'mod_ssl.c'];
+  const lint = (section: string) => {
+    const tree = tempTree({ 'httpd.conf': HEAD + section });
+    try {
+      const path = join(tree.dir, 'httpd.conf');
+      return lintApache(path, readFileSync(path, 'utf8'), createNodeHost(), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'ifmodule-name-matches-nothing');
+    } finally {
+      tree.cleanup();
+    }
+  };
+  let reported = 0;
+  for (const name of names) {
+    // Every name here is one of a loaded module: a section httpd skips is skipped for its name alone.
+    const section = `<IfModule ${name}>\nNoSuchDirective\n</IfModule>\n`;
+    const reads = !httpdReads(section).ok;
+    const found = lint(section);
+    assert.equal(found.length, reads ? 0 : 1, `<IfModule ${name}>: apache2 -t ${reads ? 'reads' : 'skips'} it; findings: ${found.map((f) => f.message)}`);
+    if (reads) continue;
+    reported++;
+    // The suggestion names the module so that httpd reads the section, and with "!" skips it.
+    const edit = found[0].suggestions?.[0]?.edits[0];
+    assert.ok(edit, `a suggestion for ${name}`);
+    assert.ok(httpdReads(`<IfModule ${edit.newText}>\nProxyTimeout 30\n</IfModule>\n`).ok, 'the suggested section is valid');
+    assert.ok(!httpdReads(`<IfModule ${edit.newText}>\nNoSuchDirective\n</IfModule>\n`).ok, `<IfModule ${edit.newText}> is read`);
+    const negated = lint(`<IfModule !${name}>\nNoSuchDirective\n</IfModule>\n`);
+    assert.equal(negated.length, 1);
+    assert.ok(httpdReads(`<IfModule !${negated[0].suggestions![0].edits[0].newText.slice(1)}>\nNoSuchDirective\n</IfModule>\n`).ok, `<IfModule !${edit.newText}> is skipped`);
+  }
+  assert.ok(reported >= 10, `${reported} look-alike names`);
+});

@@ -206,6 +206,26 @@ export function ifModuleKey(name: string): string | undefined {
   return m && !SHIPPED.has(m[1].toLowerCase()) ? m[1].toLowerCase() : undefined;
 }
 
+/**
+ * For an `<IfModule>` name (without its `!`) that no module can answer to, what it was likely meant to name: the key of
+ * the shipped module it looks like (`proxy` for `mod_proxy`, `mod_proxy.so`, `PROXY_MODULE` or `Mod_Proxy.c`; `ldap`
+ * for `mod_ldap.c`), or null when it looks like none (`mod_php7`). Undefined when a module can answer to it. httpd
+ * compares a module's source file name (a `__FILE__`, so it has a dot and is not a `.so`) or its identifier (which
+ * ends in `_module`), case-sensitively: a name with neither shape, or a `.so`, matches nothing, whatever is loaded.
+ * Also undefined for a name that resembles no shipped module and may be meant as written (see the checks below).
+ */
+export function ifModuleNameMatchesNothing(name: string): { meant: string | null } | undefined {
+  if (!name || ifModuleKey(name) !== undefined) return undefined;
+  const stem = name.toLowerCase().replace(/\.(c|so)$/, '').replace(/^mod_/, '').replace(/_module$/, '');
+  const meant = SHIPPED.has(stem) ? stem : (SHIPPED_BY_SOURCE.get(`${stem}.c`) ?? null);
+  // Not like a stock module: a dotted name may be a third-party source file (mod_pagespeed.cc), and a bare word
+  // another server's own test (LiteSpeed's <IfModule LiteSpeed>, which httpd is meant to skip). A mod_… name or a
+  // .so file name is a module meant, spelt so that it never matches.
+  if (!meant && !/^mod_/i.test(name) && !/\.so$/i.test(name)) return undefined;
+  if (!meant && name.includes('.') && !/\.so$/i.test(name)) return undefined;
+  return { meant };
+}
+
 /** A third-party module's source name is a file name (mod_php7.c, mod_wsgi.c); a symbol has no dot. */
 function isFileName(name: string): boolean {
   return name.includes('.');

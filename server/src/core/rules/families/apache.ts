@@ -45,6 +45,7 @@ import requestsUseAnotherWorker from '../apache/requests-use-another-worker';
 import sslproxyverifyWithoutCa from '../apache/sslproxyverify-without-ca';
 import tlsBackendCheckedAgainstClientHost from '../apache/tls-backend-checked-against-client-host';
 import loadmoduleBuiltIn from '../apache/loadmodule-built-in';
+import ifmoduleNameMatchesNothing from '../apache/ifmodule-name-matches-nothing';
 import trunkOnlyDirective from '../apache/trunk-only-directive';
 import apacheUnknownDirective from '../apache/apache-unknown-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
@@ -103,6 +104,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   directiveNotAllowedInSection,
   modulesNotKnown,
   loadmoduleBuiltIn,
+  ifmoduleNameMatchesNothing,
   trunkOnlyDirective,
   apacheUnknownDirective,
 ];
