@@ -308,7 +308,10 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent (?:invalid header|invalid status|duplicate header line)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port, uwsgi_pass or scgi_pass to an HTTP/2-only port) or a broken application response.',
+    // Plain HTTP to a TLS port is not logged so (a Node.js TLS server closes: "upstream prematurely closed
+    // connection"), nor php-fpm behind proxy_pass (it resets: "recv() failed (104…)"): nginx 1.22.1,
+    // test/servers/explain-nginx-invalid-header.test.ts and fastcgi-settings-without-fastcgi-pass.test.ts.
+    meaning: 'nginx could not accept a header line of the backend\'s answer (the line quotes its start, up to the first byte nginx rejected: a NUL or other control byte, a space in a header name, a second copy of a header that may appear once): a broken application server or a proxy between that mangles headers; uwsgi_pass or scgi_pass to an HTTP/2-only port logs it as well ("\\x00...", the first byte of a binary frame).',
     directives: [],
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
