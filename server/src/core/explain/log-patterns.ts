@@ -384,8 +384,11 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream SSL certificate verify error: \(\d+:[^)]*\) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'verification is on and the backend\'s certificate does not chain to a CA in {f}_ssl_trusted_certificate. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in the file; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing; (2:unable to get issuer certificate): the file holds the intermediate but not its root. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
-    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_session_reuse'],
+    // The reason in the parentheses decides: 9, 10 and 18 seen on nginx 1.22.1 (a backend certificate dated 2020, or
+    // 2030 on, from a CA in the file; a self-signed one against the system bundle), 23, 3 and 12 in
+    // test/servers/nginx-tls-upstream.test.ts, 21, 20 and 2 in nginx-tls-verify.test.ts.
+    meaning: 'verification is on and the backend\'s certificate failed it; the parentheses hold OpenSSL\'s reason. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in {f}_ssl_trusted_certificate; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing from the file; (2:unable to get issuer certificate): the file holds the intermediate but not its root; (18:self-signed certificate): the backend\'s certificate is signed by itself, and only that certificate in the file would vouch for it; (10:certificate has expired) or (9:certificate is not yet valid): a certificate of the backend\'s chain is outside its dates, whatever the file holds: renew it on the backend (and reload the backend), or look at the clocks; (23:certificate revoked), (3:unable to get certificate CRL) or (12:CRL has expired): {f}_ssl_crl revokes the certificate, lacks the CRL of one of its issuers, or is past its next update. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
+    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_crl', '{f}_ssl_session_reuse'],
     // tls-verify-without-trusted-certificate catches a missing file, not a file with the wrong CA.
     rules: [],
   },
