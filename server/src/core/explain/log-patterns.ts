@@ -277,7 +277,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream server temporarily disabled while/,
     status: 'no status of its own (the error line next to it says what failed)',
     statuses: ['502', '503', '504', '500', '200', '200 truncated', 'no-response'],
-    meaning: 'after max_fails failures (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed: before it for a refused connect, after it for a timeout (nginx 1.22.1). With no error line for that server on the same connection, the server answered with a status *_next_upstream lists (http_502, http_503, …), which nginx does not log. With every server out, requests get 502 "no live upstreams".',
+    meaning: 'after max_fails failures (1 by default) within fail_timeout (10s by default) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed: before it for a refused connect, after it for a timeout (nginx 1.22.1). With no error line for that server on the same connection, the server answered with a status *_next_upstream lists (http_502, http_503, …), which nginx does not log. With every server out, requests get 502 "no live upstreams".',
     directives: [],
     rules: ['max-fails-zero', 'single-server-upstream'],
   },
@@ -1672,7 +1672,7 @@ const STREAM_MEANINGS: Record<string, string> = {
   'nginx-connect-timeout':
     'the backend host did not complete the TCP handshake within proxy_connect_timeout (60s by default): it is down, firewalled or dropping SYNs. With proxy_next_upstream on (the default) nginx tries the next server of the group; when none is left it closes the client\'s connection (a reset, with nothing sent), and the stream access log says 502: a stream server has no 504.',
   'nginx-server-disabled':
-    'after max_fails failed connects (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed. With every server out, new connections are closed at once after "no live upstreams".',
+    'after max_fails failed connects (1 by default) within fail_timeout (10s by default) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed. With every server out, new connections are closed at once after "no live upstreams".',
   'nginx-no-live-upstreams':
     'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx tried none and closed the client\'s connection. When some servers are not down, the earlier lines for the same group say why they were marked failed.',
 };
