@@ -45,6 +45,17 @@ const CASES: [string, string, string][] = [
   ['nginx-invalid-value', http('server_tokens MyServer;'), 'plus-only-directive'],
   ['nginx-invalid-value', loc('proxy_buffering yes;\n        proxy_pass http://127.0.0.1:18811;'), 'invalid-argument-value'],
   ['nginx-unknown-variable', loc('proxy_set_header Connection $connection_upgrade;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-variable'],
+  // Refusals whose cause a rule reports, but whose line explain did not know ("No line explained").
+  ['nginx-no-servers-in-upstream', http('upstream app { server 127.0.0.1:18811 backup; }\nserver {\n    listen 127.0.0.1:18810;\n    location / { proxy_pass http://app; }\n}'), 'no-primary-server'],
+  ['nginx-backup-with-hash', http('upstream app { hash $request_uri; server 127.0.0.1:18811; server 127.0.0.1:18812 backup; }'), 'backup-with-hash-balancing'],
+  ['nginx-duplicate-listen', http('server {\n    listen 127.0.0.1:18810;\n    listen 127.0.0.1:18810;\n}'), 'listen-conflict'],
+  ['nginx-duplicate-listen', http('server {\n    listen 127.0.0.1:18810 default_server;\n}\nserver {\n    listen 127.0.0.1:18810 default_server;\n}'), 'listen-conflict'],
+  ['nginx-verify-without-ca', loc('proxy_ssl_verify on;\n        proxy_pass https://127.0.0.1:18811;'), 'tls-verify-without-trusted-certificate'],
+  ['nginx-certificate-without-key', http('server {\n    listen 127.0.0.1:18810 ssl;\n    ssl_certificate /etc/nginx/site.pem;\n}'), 'tls-certificate-without-key'],
+  ['nginx-listen-ssl-without-certificate', http('server {\n    listen 127.0.0.1:18810 ssl;\n}'), 'listen-ssl-without-certificate'],
+  ['nginx-zero-size-zone', http('upstream app { zone backends; server 127.0.0.1:18811; }'), 'undefined-shared-memory-zone'],
+  ['nginx-zone-other-use', http('limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\nproxy_cache_path /tmp/proxylint-explain-cache2 keys_zone=one:10m;'), 'shared-memory-zone-conflict'],
+  ['nginx-invalid-regex', http('server {\n    listen 127.0.0.1:18810;\n    location ~ ^/old/(.*$ { return 404; }\n}'), 'invalid-regex'],
 ];
 
 for (const [id, conf, rule] of CASES) {

@@ -658,6 +658,106 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['invalid-argument-value', 'plus-only-directive', 'directive-not-in-target-version'],
   },
+  {
+    // The group named ("no servers in upstream "app"") or not ("no servers are inside upstream"), by where nginx finds out.
+    id: 'nginx-no-servers-in-upstream',
+    server: 'nginx',
+    match: /\[emerg\].*no servers (?:are inside upstream|in upstream "[^"]*")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'an upstream group has no server nginx may send requests to: every server line of it is marked backup (or the block is empty), and a group needs at least one primary server.',
+    directives: [],
+    rules: ['no-primary-server'],
+  },
+  {
+    id: 'nginx-backup-with-hash',
+    server: 'nginx',
+    match: /\[emerg\].*balancing method does not support parameter "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server parameter does not go with the group\'s balancing method: hash, ip_hash and random pick a server by key or by chance and take no backup server (least_conn and the default round robin do).',
+    directives: [],
+    rules: ['backup-with-hash-balancing'],
+  },
+  {
+    id: 'nginx-duplicate-listen',
+    server: 'nginx',
+    match: /\[emerg\].*a duplicate (?:listen|default server for) [^ ]+/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two listen lines for one address and port clash: the same address twice in one server block, or default_server on it in two blocks (only one block can be the default for an address).',
+    directives: [],
+    rules: ['listen-conflict'],
+  },
+  {
+    id: 'nginx-verify-without-ca',
+    server: 'nginx',
+    match: /\[emerg\].*no \w+_ssl_trusted_certificate for \w+_ssl_verify/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      '*_ssl_verify is on but no *_ssl_trusted_certificate names the CA file to check the backend\'s certificate against; nginx names neither the file nor the line.',
+    directives: [],
+    rules: ['tls-verify-without-trusted-certificate'],
+  },
+  {
+    id: 'nginx-certificate-without-key',
+    server: 'nginx',
+    match: /\[emerg\].*no "\w*ssl_certificate_key" is defined for certificate "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server block (or *_ssl_certificate for the backend) has a certificate and no key for it: ssl_certificate and ssl_certificate_key go in pairs, at the same level or inherited.',
+    directives: [],
+    rules: ['tls-certificate-without-key'],
+  },
+  {
+    id: 'nginx-listen-ssl-without-certificate',
+    server: 'nginx',
+    match: /\[emerg\].*no "ssl_certificate" is defined for the "listen \.\.\. ssl" directive/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server block listens with ssl but has no ssl_certificate, neither its own nor one inherited from http {}.',
+    directives: [],
+    rules: ['listen-ssl-without-certificate'],
+  },
+  {
+    id: 'nginx-zero-size-zone',
+    server: 'nginx',
+    match: /\[emerg\].*zero size shared memory zone "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a zone is used without a size (zone in an upstream block, limit_req zone=, limit_conn) and no line declares it with one: a misspelt zone name, or a size left out where the zone is declared. nginx names neither the file nor the line.',
+    directives: [],
+    rules: ['undefined-shared-memory-zone'],
+  },
+  {
+    id: 'nginx-zone-other-use',
+    server: 'nginx',
+    match: /\[emerg\].*the shared memory zone "[^"]*" is already declared for a different use/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two kinds of zone have the same name (a limit_req_zone and a proxy_cache_path keys_zone, an upstream zone and a cache): zone names are shared by every module, so each needs its own.',
+    directives: [],
+    rules: ['shared-memory-zone-conflict', 'undefined-cache-zone'],
+  },
+  {
+    id: 'nginx-invalid-regex',
+    server: 'nginx',
+    match: /\[emerg\].*pcre2?_compile\(\) failed: /,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a regular expression (location ~, server_name ~, map, if, rewrite) does not compile; the line says what PCRE found wrong and where.',
+    directives: [],
+    rules: ['invalid-regex'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
