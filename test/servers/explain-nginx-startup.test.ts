@@ -98,3 +98,35 @@ for (const [id, conf, said] of OLDER) {
     assert.ok(found.some((f) => f.ruleId === 'directive-not-in-target-version' && f.message.includes(said)), found.map((f) => f.message).join('\n'));
   });
 }
+
+// A port another socket holds: nginx -t passes (it binds nothing), and the start or restart fails with a line per
+// try, then "still could not bind()". listen-address-in-use reports the case it can see (two modules of this
+// configuration on one port); explain did not know the line ("No line explained").
+test('explain knows "bind() … (98: Address already in use)" and "still could not bind()" from a real nginx start', async () => {
+  const { createServer } = await import('node:net');
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'proxylint-bind-'));
+  try {
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n    access_log off;\n    server {\n        listen 127.0.0.1:${port};\n    }\n}\n`);
+    const r = spawnSync('nginx', ['-p', dir + '/', '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8', timeout: 20_000 });
+    const lines = r.stderr.split('\n').filter((l) => l.includes('[emerg]'));
+    assert.ok(lines.length >= 2, r.stderr);
+    for (const line of [lines[0], lines[lines.length - 1]]) {
+      const e = explainLogLine(line);
+      assert.equal(e?.pattern.id, 'nginx-address-in-use', line);
+      assert.deepEqual(e!.pattern.statuses, ['startup-failure']);
+      assert.ok(e!.pattern.rules.includes('listen-address-in-use'));
+    }
+    assert.match(lines[0], new RegExp(`bind\\(\\) to 127\\.0\\.0\\.1:${port} failed \\(98: Address already in use\\)`));
+    assert.match(lines[lines.length - 1], /still could not bind\(\)/);
+  } finally {
+    holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

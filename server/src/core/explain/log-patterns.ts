@@ -758,6 +758,18 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['invalid-regex'],
   },
+  {
+    // nginx 1.22.1: one line per socket and try (five tries, half a second apart), then "still could not bind()".
+    id: 'nginx-address-in-use',
+    server: 'nginx',
+    match: /\[emerg\].*(?:bind\(\) to \S+ failed \(98: Address already in use\)|still could not bind\(\))/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'another socket already listens on that address and port, so nginx cannot open its own: another program (Apache, an nginx that did not stop, a container publishing the port), or two server modules of this configuration on one port (an http and a stream server), which nginx -t does not notice since it binds nothing. `ss -ltnp` names the process that holds the port.',
+    directives: [],
+    rules: ['listen-address-in-use'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
