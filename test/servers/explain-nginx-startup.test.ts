@@ -56,6 +56,12 @@ const CASES: [string, string, string][] = [
   ['nginx-zero-size-zone', http('upstream app { zone backends; server 127.0.0.1:18811; }'), 'undefined-shared-memory-zone'],
   ['nginx-zone-other-use', http('limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\nproxy_cache_path /tmp/proxylint-explain-cache2 keys_zone=one:10m;'), 'shared-memory-zone-conflict'],
   ['nginx-invalid-regex', http('server {\n    listen 127.0.0.1:18810;\n    location ~ ^/old/(.*$ { return 404; }\n}'), 'invalid-regex'],
+  // What a hand edit at 3 a.m. most often breaks: a file not found, a ";" or a brace.
+  ['nginx-include-not-found', http('include /tmp/proxylint-explain-no-such-site.conf;'), 'include-not-found'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811\n    }\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811;\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811;\n    }\n}\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / proxy_pass http://127.0.0.1:18811;\n}'), 'syntax-error'],
 ];
 
 for (const [id, conf, rule] of CASES) {

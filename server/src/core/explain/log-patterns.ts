@@ -770,6 +770,30 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['listen-address-in-use'],
   },
+  {
+    // nginx 1.22.1 names the including file and line ("… in /etc/nginx/nginx.conf:60"); a glob that matches nothing is no error.
+    id: 'nginx-include-not-found',
+    server: 'nginx',
+    match: /\[emerg\].*open\(\) "[^"]*" failed \((?:2: No such file or directory|13: Permission denied)\) in \S+:\d+/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a file the configuration includes is missing (2), or nginx may not read it (13): a site removed from sites-available but still linked from sites-enabled, a snippet that was not deployed, or a relative path, which nginx reads from its configuration folder and not from the folder of the file that includes it. The place named is the include line.',
+    directives: [],
+    rules: ['include-not-found', 'include-unreadable'],
+  },
+  {
+    // nginx 1.22.1's words for a file that does not parse; the place is where nginx noticed, often after the mistake.
+    id: 'nginx-syntax',
+    server: 'nginx',
+    match: /\[emerg\].*(?:unexpected (?:"[^"]*"|end of file)|directive "[^"]*" has no opening "\{"|directive "[^"]*" is not terminated by ";")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the file does not parse. unexpected "}": a ";" missing at the end of the line before (nginx read on to the "}"), or a "}" too many; unexpected end of file, expecting "}": a block left open; expecting ";" or "}" at the end of the file: a quote never closed; has no opening "{": a block directive (location, server, upstream …) without its braces. The line named is where nginx noticed, often a line or more after the mistake.',
+    directives: [],
+    rules: ['syntax-error', 'probable-missing-semicolon'],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
