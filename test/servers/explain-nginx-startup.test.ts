@@ -136,3 +136,21 @@ test('explain knows "bind() … (98: Address already in use)" and "still could n
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// Certificate, key and CA files nginx cannot load: no rule looks at the files, but the line is a start-up failure
+// explain now says so (it was "No line explained"). nginx 1.22.1's words: BIO_new_file() for a missing file,
+// PEM_read_bio_X509_AUX() for one that is not PEM.
+const TLS_FILES: [string, RegExp][] = [
+  [http('server {\n    listen 127.0.0.1:18810 ssl;\n    ssl_certificate /tmp/proxylint-explain-none.pem;\n    ssl_certificate_key /tmp/proxylint-explain-none.key;\n}'), /cannot load certificate "[^"]*": BIO_new_file\(\) failed/],
+  [loc('proxy_pass https://127.0.0.1:18811;\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /tmp/proxylint-explain-none-ca.pem;'), /SSL_CTX_load_verify_locations\("[^"]*"\) failed/],
+];
+for (const [conf, said] of TLS_FILES) {
+  test(`explain knows nginx -t's line for a TLS file it cannot load (${said.source.slice(0, 30)}…)`, () => {
+    const t = nginxTestText(conf);
+    const line = t.output.split('\n').find((l) => l.includes('[emerg]'));
+    assert.match(line ?? '', said, t.output);
+    const e = explainLogLine(line!);
+    assert.equal(e?.pattern.id, 'nginx-tls-file-unreadable', line);
+    assert.deepEqual(e!.pattern.statuses, ['startup-failure']);
+  });
+}

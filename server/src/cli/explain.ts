@@ -302,7 +302,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const at = x.findingAt?.[k];
     out.push(`proxylint: ${at ? `${at.path.startsWith(o.cwd + '/') ? at.path.slice(o.cwd.length + 1) : at.path}:${at.line}: ` : ''}${f.message} [${f.ruleId}]`);
   });
-  if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
+  // A refusal no rule looks for (a certificate file nginx cannot load) has no rule to name.
+  if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles && pattern.rules.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
   return out;
 }

@@ -794,6 +794,18 @@ export const LOG_PATTERNS: LogPattern[] = [
     directives: [],
     rules: ['syntax-error', 'probable-missing-semicolon'],
   },
+  {
+    // nginx 1.22.1 (OpenSSL 3.0): BIO_new_file() for a file it cannot open, PEM_read_bio_…() for one that is not PEM.
+    id: 'nginx-tls-file-unreadable',
+    server: 'nginx',
+    match: /\[emerg\].*(?:cannot load certificate(?: key)? "[^"]*": |SSL_CTX_load_verify_locations\("[^"]*"\) failed)/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a certificate, key or CA file the configuration names (ssl_certificate, ssl_certificate_key, *_ssl_certificate, *_ssl_trusted_certificate …) cannot be loaded: "No such file or directory" is a path that does not exist (a renewed certificate under a new name, a symlink whose target is gone), "Permission denied" a file nginx may not read, "no start line" a file that is not PEM (DER, or the wrong file). nginx reads them when it starts or reloads, so the running one keeps its old files until then.',
+    directives: [],
+    rules: [],
+  },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
     // Seen on nginx 1.22.1 (test/servers/explain-nginx-error-page.test.ts): recursive_error_pages on and an error
