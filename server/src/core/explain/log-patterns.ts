@@ -659,7 +659,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['invalid-argument-value', 'plus-only-directive', 'directive-not-in-target-version'],
   },
   {
-    // The group named ("no servers in upstream "app"") or not ("no servers are inside upstream"), by where nginx finds out.
+    // nginx 1.22.1: "no servers are inside upstream" for an empty block, "no servers in upstream "app"" when every server is backup.
     id: 'nginx-no-servers-in-upstream',
     server: 'nginx',
     match: /\[emerg\].*no servers (?:are inside upstream|in upstream "[^"]*")/,
