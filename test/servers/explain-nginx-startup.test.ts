@@ -45,6 +45,23 @@ const CASES: [string, string, string][] = [
   ['nginx-invalid-value', http('server_tokens MyServer;'), 'plus-only-directive'],
   ['nginx-invalid-value', loc('proxy_buffering yes;\n        proxy_pass http://127.0.0.1:18811;'), 'invalid-argument-value'],
   ['nginx-unknown-variable', loc('proxy_set_header Connection $connection_upgrade;\n        proxy_pass http://127.0.0.1:18811;'), 'undefined-variable'],
+  // Refusals whose cause a rule reports, but whose line explain did not know ("No line explained").
+  ['nginx-no-servers-in-upstream', http('upstream app { server 127.0.0.1:18811 backup; }\nserver {\n    listen 127.0.0.1:18810;\n    location / { proxy_pass http://app; }\n}'), 'no-primary-server'],
+  ['nginx-backup-with-hash', http('upstream app { hash $request_uri; server 127.0.0.1:18811; server 127.0.0.1:18812 backup; }'), 'backup-with-hash-balancing'],
+  ['nginx-duplicate-listen', http('server {\n    listen 127.0.0.1:18810;\n    listen 127.0.0.1:18810;\n}'), 'listen-conflict'],
+  ['nginx-duplicate-listen', http('server {\n    listen 127.0.0.1:18810 default_server;\n}\nserver {\n    listen 127.0.0.1:18810 default_server;\n}'), 'listen-conflict'],
+  ['nginx-verify-without-ca', loc('proxy_ssl_verify on;\n        proxy_pass https://127.0.0.1:18811;'), 'tls-verify-without-trusted-certificate'],
+  ['nginx-certificate-without-key', http('server {\n    listen 127.0.0.1:18810 ssl;\n    ssl_certificate /etc/nginx/site.pem;\n}'), 'tls-certificate-without-key'],
+  ['nginx-listen-ssl-without-certificate', http('server {\n    listen 127.0.0.1:18810 ssl;\n}'), 'listen-ssl-without-certificate'],
+  ['nginx-zero-size-zone', http('upstream app { zone backends; server 127.0.0.1:18811; }'), 'undefined-shared-memory-zone'],
+  ['nginx-zone-other-use', http('limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\nproxy_cache_path /tmp/proxylint-explain-cache2 keys_zone=one:10m;'), 'shared-memory-zone-conflict'],
+  ['nginx-invalid-regex', http('server {\n    listen 127.0.0.1:18810;\n    location ~ ^/old/(.*$ { return 404; }\n}'), 'invalid-regex'],
+  // What a hand edit at 3 a.m. most often breaks: a file not found, a ";" or a brace.
+  ['nginx-include-not-found', http('include /tmp/proxylint-explain-no-such-site.conf;'), 'include-not-found'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811\n    }\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811;\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / {\n        proxy_pass http://127.0.0.1:18811;\n    }\n}\n}'), 'syntax-error'],
+  ['nginx-syntax', http('server {\n    listen 127.0.0.1:18810;\n    location / proxy_pass http://127.0.0.1:18811;\n}'), 'syntax-error'],
 ];
 
 for (const [id, conf, rule] of CASES) {
@@ -85,5 +102,55 @@ for (const [id, conf, said] of OLDER) {
     assert.ok(e!.pattern.rules.includes('directive-not-in-target-version'), e!.pattern.rules.join(', '));
     const found = lintText(conf, { settings: (s) => void (s.nginx.version = parseVersion('1.22.1')) }).findings;
     assert.ok(found.some((f) => f.ruleId === 'directive-not-in-target-version' && f.message.includes(said)), found.map((f) => f.message).join('\n'));
+  });
+}
+
+// A port another socket holds: nginx -t passes (it binds nothing), and the start or restart fails with a line per
+// try, then "still could not bind()". listen-address-in-use reports the case it can see (two modules of this
+// configuration on one port); explain did not know the line ("No line explained").
+test('explain knows "bind() … (98: Address already in use)" and "still could not bind()" from a real nginx start', async () => {
+  const { createServer } = await import('node:net');
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const holder = createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as { port: number }).port;
+  const dir = mkdtempSync(join(tmpdir(), 'proxylint-bind-'));
+  try {
+    writeFileSync(join(dir, 'nginx.conf'), `pid ${dir}/nginx.pid;\nevents {}\nhttp {\n    access_log off;\n    server {\n        listen 127.0.0.1:${port};\n    }\n}\n`);
+    const r = spawnSync('nginx', ['-p', dir + '/', '-e', join(dir, 'error.log'), '-c', join(dir, 'nginx.conf'), '-g', 'daemon off;'], { encoding: 'utf8', timeout: 20_000 });
+    const lines = r.stderr.split('\n').filter((l) => l.includes('[emerg]'));
+    assert.ok(lines.length >= 2, r.stderr);
+    for (const line of [lines[0], lines[lines.length - 1]]) {
+      const e = explainLogLine(line);
+      assert.equal(e?.pattern.id, 'nginx-address-in-use', line);
+      assert.deepEqual(e!.pattern.statuses, ['startup-failure']);
+      assert.ok(e!.pattern.rules.includes('listen-address-in-use'));
+    }
+    assert.match(lines[0], new RegExp(`bind\\(\\) to 127\\.0\\.0\\.1:${port} failed \\(98: Address already in use\\)`));
+    assert.match(lines[lines.length - 1], /still could not bind\(\)/);
+  } finally {
+    holder.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Certificate, key and CA files nginx cannot load: no rule looks at the files, but the line is a start-up failure
+// explain now says so (it was "No line explained"). nginx 1.22.1's words: BIO_new_file() for a missing file,
+// PEM_read_bio_X509_AUX() for one that is not PEM.
+const TLS_FILES: [string, RegExp][] = [
+  [http('server {\n    listen 127.0.0.1:18810 ssl;\n    ssl_certificate /tmp/proxylint-explain-none.pem;\n    ssl_certificate_key /tmp/proxylint-explain-none.key;\n}'), /cannot load certificate "[^"]*": BIO_new_file\(\) failed/],
+  [loc('proxy_pass https://127.0.0.1:18811;\n        proxy_ssl_verify on;\n        proxy_ssl_trusted_certificate /tmp/proxylint-explain-none-ca.pem;'), /SSL_CTX_load_verify_locations\("[^"]*"\) failed/],
+];
+for (const [conf, said] of TLS_FILES) {
+  test(`explain knows nginx -t's line for a TLS file it cannot load (${said.source.slice(0, 30)}…)`, () => {
+    const t = nginxTestText(conf);
+    const line = t.output.split('\n').find((l) => l.includes('[emerg]'));
+    assert.match(line ?? '', said, t.output);
+    const e = explainLogLine(line!);
+    assert.equal(e?.pattern.id, 'nginx-tls-file-unreadable', line);
+    assert.deepEqual(e!.pattern.statuses, ['startup-failure']);
   });
 }

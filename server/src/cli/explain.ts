@@ -2,7 +2,7 @@ import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedR
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
-import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
+import type { NginxPlace, PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
 import type { ApacheNode } from '../core/model/apache-tree';
 import type { ApacheValue } from '../core/explain/apache-place';
@@ -213,6 +213,8 @@ interface TextOptions {
   inRequest?: { shownApacheValues?: Set<string>; shownPlace?: unknown; shownValues?: Set<string>; shownFindings: Set<unknown>; shownMeanings: Set<string> };
   /** The line itself, when it is shown for its own sake (in a request): its backend and path, not the first line's of its kind. */
   own?: LogExplanation;
+  /** Where that line itself was placed: the entry's block and location, said with the line's own path and backend. */
+  ownPlace?: NginxPlace;
 }
 
 /** The explanation of one kind of line (or of one line of a request), without the example line itself. */
@@ -245,14 +247,17 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
         : undefined;
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, backend].filter(Boolean);
   if (req.length) out.push(`Request: ${req.join(', ')}`);
-  if (x.place) {
-    const loc = x.place.location;
+  // Within a request, the line's own place: the entry's was found for the first line of its kind, whose backend
+  // (another server of the group) and path its words name.
+  const place = o.ownPlace ?? x.place;
+  if (place) {
+    const loc = place.location;
     // The lines of one nginx request were handled in one place: it is said once.
-    const at = loc ?? x.place.server;
+    const at = loc ?? place.server;
     if (o.inRequest?.shownPlace !== at) {
       // A stream server block is its own "location" (proxy_pass and its settings are in it): said once.
-      out.push(`Handled by: ${x.place.server.context === 'stream' ? 'stream ' : ''}server at ${where(x.place.server, o.cwd)} (${x.place.how})${loc && loc !== x.place.server ? `, ${locationText(x.place, o.cwd)}` : ''}`);
-      for (const other of x.place.others ?? []) out.push(`  or: server at ${where(other.server, o.cwd)}${other.location ? `, ${locationText(other, o.cwd)}` : ''}`);
+      out.push(`Handled by: ${place.server.context === 'stream' ? 'stream ' : ''}server at ${where(place.server, o.cwd)} (${place.how})${loc && loc !== place.server ? `, ${locationText(place, o.cwd)}` : ''}`);
+      for (const other of place.others ?? []) out.push(`  or: server at ${where(other.server, o.cwd)}${other.location ? `, ${locationText(other, o.cwd)}` : ''}`);
       if (o.inRequest) {
         o.inRequest.shownPlace = at;
         o.inRequest.shownValues = new Set();
@@ -297,7 +302,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     const at = x.findingAt?.[k];
     out.push(`proxylint: ${at ? `${at.path.startsWith(o.cwd + '/') ? at.path.slice(o.cwd.length + 1) : at.path}:${at.line}: ` : ''}${f.message} [${f.ruleId}]`);
   });
-  if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
+  // A refusal no rule looks for (a certificate file nginx cannot load) has no rule to name.
+  if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles && pattern.rules.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
   if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
   return out;
 }
@@ -375,7 +381,7 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
   const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : r.roles ?? [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
-    const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation });
+    const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation, ownPlace: line.place });
     if (roles[n]) text[0] = `${r.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${roles[n]}.`;
     out.push(...text.map((l) => `    ${l}`));
   });

@@ -90,8 +90,12 @@ export interface ExplainedRequest {
   /** httpd: the first request's thread (`pid 6832:tid 6855`); nginx: its connection (`*17`) and worker (`4242`). Each after the container's name in a container log. */
   thread: string;
   client?: string;
-  /** Each line, its kind at its place (shared with other lines), and what the line itself says (its backend, path). */
-  lines: { entry: ExplainedEntry; text: string; explanation: LogExplanation }[];
+  /**
+   * Each line, its kind at its place (shared with other lines), what the line itself says (its backend, path), and
+   * where the line itself was placed: the same block and location as its entry's, but the words saying how name this
+   * line's path and backend, not those of the first line of its kind.
+   */
+  lines: { entry: ExplainedEntry; text: string; explanation: LogExplanation; place?: NginxPlace }[];
   /** nginx: the request line as logged (`GET /api/orders HTTP/1.1`). */
   request?: string;
   /**
@@ -444,7 +448,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const addRequest = (indexes: number[], key: string, make: () => Omit<ExplainedRequest, 'count' | 'lines'>) => {
     const seen = requestsByKey.get(key);
     if (seen) seen.count++;
-    else requestsByKey.set(key, { ...make(), count: 1, lines: indexes.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim(), explanation: withSocket(i) })) });
+    else requestsByKey.set(key, { ...make(), count: 1, lines: indexes.map((i) => ({ entry: byKey.get(keyOf[i])!, text: lines[i].text.trim(), explanation: withSocket(i), ...(placedAt[i].found ? { place: placedAt[i].found!.place } : {}) })) });
   };
   const withSource = (index: number, what: string) => (lines[index].source ? `${lines[index].source} ${what}` : what);
   for (const r of requests) {

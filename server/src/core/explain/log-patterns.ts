@@ -291,7 +291,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream server temporarily disabled while/,
     status: 'no status of its own (the error line next to it says what failed)',
     statuses: ['502', '503', '504', '500', '200', '200 truncated', 'no-response'],
-    meaning: 'after max_fails failures (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed: before it for a refused connect, after it for a timeout (nginx 1.22.1). With no error line for that server on the same connection, the server answered with a status *_next_upstream lists (http_502, http_503, …), which nginx does not log. With every server out, requests get 502 "no live upstreams".',
+    meaning: 'after max_fails failures (1 by default) within fail_timeout (10s by default) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed: before it for a refused connect, after it for a timeout (nginx 1.22.1). With no error line for that server on the same connection, the server answered with a status *_next_upstream lists (http_502, http_503, …), which nginx does not log. With every server out, requests get 502 "no live upstreams".',
     directives: [],
     rules: ['max-fails-zero', 'single-server-upstream'],
   },
@@ -322,7 +322,10 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream sent (?:invalid header|invalid status|duplicate header line)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the backend\'s answer is not valid HTTP for this module: often the wrong protocol for the port (proxy_pass to a FastCGI or uwsgi port, plain HTTP to a TLS port, uwsgi_pass or scgi_pass to an HTTP/2-only port) or a broken application response.',
+    // Plain HTTP to a TLS port is not logged so (a Node.js TLS server closes: "upstream prematurely closed
+    // connection"), nor php-fpm behind proxy_pass (it resets: "recv() failed (104…)"): nginx 1.22.1,
+    // test/servers/explain-nginx-invalid-header.test.ts and fastcgi-settings-without-fastcgi-pass.test.ts.
+    meaning: 'nginx could not accept a header line of the backend\'s answer (the line quotes its start, up to the first byte nginx rejected: a NUL or other control byte, a space in a header name, a second copy of a header that may appear once): a broken application server or a proxy between that mangles headers; uwsgi_pass or scgi_pass to an HTTP/2-only port logs it as well ("\\x00...", the first byte of a binary frame).',
     directives: [],
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
@@ -395,8 +398,11 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /upstream SSL certificate verify error: \(\d+:[^)]*\) while SSL handshaking to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'verification is on and the backend\'s certificate does not chain to a CA in {f}_ssl_trusted_certificate. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in the file; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing; (2:unable to get issuer certificate): the file holds the intermediate but not its root. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
-    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_session_reuse'],
+    // The reason in the parentheses decides: 9, 10 and 18 seen on nginx 1.22.1 (a backend certificate dated 2020, or
+    // 2030 on, from a CA in the file; a self-signed one against the system bundle), 23, 3 and 12 in
+    // test/servers/nginx-tls-upstream.test.ts, 21, 20 and 2 in nginx-tls-verify.test.ts.
+    meaning: 'verification is on and the backend\'s certificate failed it; the parentheses hold OpenSSL\'s reason. (21:unable to verify the first certificate): the backend sent only its own certificate and its issuer is not in {f}_ssl_trusted_certificate; (20:unable to get local issuer certificate): the backend sent its chain and the root is missing from the file; (2:unable to get issuer certificate): the file holds the intermediate but not its root; (18:self-signed certificate): the backend\'s certificate is signed by itself, and only that certificate in the file would vouch for it; (10:certificate has expired) or (9:certificate is not yet valid): a certificate of the backend\'s chain is outside its dates, whatever the file holds: renew it on the backend (and reload the backend), or look at the clocks; (23:certificate revoked), (3:unable to get certificate CRL) or (12:CRL has expired): {f}_ssl_crl revokes the certificate, lacks the CRL of one of its issuers, or is past its next update. A resumed TLS session carries the result of an earlier handshake to the same backend, possibly made by another location.',
+    directives: ['{f}_ssl_verify', '{f}_ssl_trusted_certificate', '{f}_ssl_crl', '{f}_ssl_session_reuse'],
     // tls-verify-without-trusted-certificate catches a missing file, not a file with the wrong CA.
     rules: [],
   },
@@ -665,6 +671,154 @@ export const LOG_PATTERNS: LogPattern[] = [
       'a directive has a value it does not take: a switch other than on/off, a keyword this nginx does not have (proxy_next_upstream denied before 1.29.3, or on open source nginx), a server_tokens string (NGINX Plus only).',
     directives: [],
     rules: ['invalid-argument-value', 'plus-only-directive', 'directive-not-in-target-version'],
+  },
+  {
+    // nginx 1.22.1: "no servers are inside upstream" for an empty block, "no servers in upstream "app"" when every server is backup.
+    id: 'nginx-no-servers-in-upstream',
+    server: 'nginx',
+    match: /\[emerg\].*no servers (?:are inside upstream|in upstream "[^"]*")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'an upstream group has no server nginx may send requests to: every server line of it is marked backup (or the block is empty), and a group needs at least one primary server.',
+    directives: [],
+    rules: ['no-primary-server'],
+  },
+  {
+    id: 'nginx-backup-with-hash',
+    server: 'nginx',
+    match: /\[emerg\].*balancing method does not support parameter "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server parameter does not go with the group\'s balancing method: hash, ip_hash and random pick a server by key or by chance and take no backup server (least_conn and the default round robin do).',
+    directives: [],
+    rules: ['backup-with-hash-balancing'],
+  },
+  {
+    id: 'nginx-duplicate-listen',
+    server: 'nginx',
+    match: /\[emerg\].*a duplicate (?:listen|default server for) [^ ]+/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two listen lines for one address and port clash: the same address twice in one server block, or default_server on it in two blocks (only one block can be the default for an address).',
+    directives: [],
+    rules: ['listen-conflict'],
+  },
+  {
+    id: 'nginx-verify-without-ca',
+    server: 'nginx',
+    match: /\[emerg\].*no \w+_ssl_trusted_certificate for \w+_ssl_verify/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      '*_ssl_verify is on but no *_ssl_trusted_certificate names the CA file to check the backend\'s certificate against; nginx names neither the file nor the line.',
+    directives: [],
+    rules: ['tls-verify-without-trusted-certificate'],
+  },
+  {
+    id: 'nginx-certificate-without-key',
+    server: 'nginx',
+    match: /\[emerg\].*no "\w*ssl_certificate_key" is defined for certificate "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server block (or *_ssl_certificate for the backend) has a certificate and no key for it: ssl_certificate and ssl_certificate_key go in pairs, at the same level or inherited.',
+    directives: [],
+    rules: ['tls-certificate-without-key'],
+  },
+  {
+    id: 'nginx-listen-ssl-without-certificate',
+    server: 'nginx',
+    match: /\[emerg\].*no "ssl_certificate" is defined for the "listen \.\.\. ssl" directive/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a server block listens with ssl but has no ssl_certificate, neither its own nor one inherited from http {}.',
+    directives: [],
+    rules: ['listen-ssl-without-certificate'],
+  },
+  {
+    id: 'nginx-zero-size-zone',
+    server: 'nginx',
+    match: /\[emerg\].*zero size shared memory zone "[^"]*"/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a zone is used without a size (zone in an upstream block, limit_req zone=, limit_conn) and no line declares it with one: a misspelt zone name, or a size left out where the zone is declared. nginx names neither the file nor the line.',
+    directives: [],
+    rules: ['undefined-shared-memory-zone'],
+  },
+  {
+    id: 'nginx-zone-other-use',
+    server: 'nginx',
+    match: /\[emerg\].*the shared memory zone "[^"]*" is already declared for a different use/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'two kinds of zone have the same name (a limit_req_zone and a proxy_cache_path keys_zone, an upstream zone and a cache): zone names are shared by every module, so each needs its own.',
+    directives: [],
+    rules: ['shared-memory-zone-conflict', 'undefined-cache-zone'],
+  },
+  {
+    id: 'nginx-invalid-regex',
+    server: 'nginx',
+    match: /\[emerg\].*pcre2?_compile\(\) failed: /,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a regular expression (location ~, server_name ~, map, if, rewrite) does not compile; the line says what PCRE found wrong and where.',
+    directives: [],
+    rules: ['invalid-regex'],
+  },
+  {
+    // nginx 1.22.1: one line per socket and try (five tries, half a second apart), then "still could not bind()".
+    id: 'nginx-address-in-use',
+    server: 'nginx',
+    match: /\[emerg\].*(?:bind\(\) to \S+ failed \(98: Address already in use\)|still could not bind\(\))/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'another socket already listens on that address and port, so nginx cannot open its own: another program (Apache, an nginx that did not stop, a container publishing the port), or two server modules of this configuration on one port (an http and a stream server), which nginx -t does not notice since it binds nothing. `ss -ltnp` names the process that holds the port.',
+    directives: [],
+    rules: ['listen-address-in-use'],
+  },
+  {
+    // nginx 1.22.1 names the including file and line ("… in /etc/nginx/nginx.conf:60"); a glob that matches nothing is no error.
+    id: 'nginx-include-not-found',
+    server: 'nginx',
+    match: /\[emerg\].*open\(\) "[^"]*" failed \((?:2: No such file or directory|13: Permission denied)\) in \S+:\d+/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a file the configuration includes is missing (2), or nginx may not read it (13): a site removed from sites-available but still linked from sites-enabled, a snippet that was not deployed, or a relative path, which nginx reads from its configuration folder and not from the folder of the file that includes it. The place named is the include line.',
+    directives: [],
+    rules: ['include-not-found', 'include-unreadable'],
+  },
+  {
+    // nginx 1.22.1's words for a file that does not parse; the place is where nginx noticed, often after the mistake.
+    id: 'nginx-syntax',
+    server: 'nginx',
+    match: /\[emerg\].*(?:unexpected (?:"[^"]*"|end of file)|directive "[^"]*" has no opening "\{"|directive "[^"]*" is not terminated by ";")/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'the file does not parse. unexpected "}": a ";" missing at the end of the line before (nginx read on to the "}"), or a "}" too many; unexpected end of file, expecting "}": a block left open; expecting ";" or "}" at the end of the file: a quote never closed; has no opening "{": a block directive (location, server, upstream …) without its braces. The line named is where nginx noticed, often a line or more after the mistake.',
+    directives: [],
+    rules: ['syntax-error', 'probable-missing-semicolon'],
+  },
+  {
+    // nginx 1.22.1 (OpenSSL 3.0): BIO_new_file() for a file it cannot open, PEM_read_bio_…() for one that is not PEM.
+    id: 'nginx-tls-file-unreadable',
+    server: 'nginx',
+    match: /\[emerg\].*(?:cannot load certificate(?: key)? "[^"]*": |SSL_CTX_load_verify_locations\("[^"]*"\) failed)/,
+    status: 'nginx will not start or reload',
+    statuses: ['startup-failure'],
+    meaning:
+      'a certificate, key or CA file the configuration names (ssl_certificate, ssl_certificate_key, *_ssl_certificate, *_ssl_trusted_certificate …) cannot be loaded: "No such file or directory" is a path that does not exist (a renewed certificate under a new name, a symlink whose target is gone), "Permission denied" a file nginx may not read, "no start line" a file that is not PEM (DER, or the wrong file). nginx reads them when it starts or reloads, so the running one keeps its old files until then.',
+    directives: [],
+    rules: [],
   },
   // ---- nginx: internal redirect loops, gRPC framing, stream sessions
   {
@@ -1695,7 +1849,7 @@ const STREAM_MEANINGS: Record<string, string> = {
   'nginx-connect-timeout':
     'the backend host did not complete the TCP handshake within proxy_connect_timeout (60s by default): it is down, firewalled or dropping SYNs. With proxy_next_upstream on (the default) nginx tries the next server of the group; when none is left it closes the client\'s connection (a reset, with nothing sent), and the stream access log says 502: a stream server has no 504.',
   'nginx-server-disabled':
-    'after max_fails failed connects (1 by default) within fail_timeout (10s) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed. With every server out, new connections are closed at once after "no live upstreams".',
+    'after max_fails failed connects (1 by default) within fail_timeout (10s by default) nginx takes the server out of the group for fail_timeout; the error line next to it for the same connection (*N) says what failed. With every server out, new connections are closed at once after "no live upstreams".',
   'nginx-no-live-upstreams':
     'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx tried none and closed the client\'s connection. When some servers are not down, the earlier lines for the same group say why they were marked failed.',
 };

@@ -224,10 +224,20 @@ function peerOf(upstream: string | undefined): { host?: string; port?: number; u
   return m ? { host: m[1].toLowerCase(), port: m[2] ? Number(m[2]) : undefined } : undefined;
 }
 
+/**
+ * The addresses a name in the configuration stands for in a log line, as far as they are known without a lookup: nginx
+ * resolves a name in proxy_pass or `server` when it starts and logs the address it got (`upstream:
+ * "http://127.0.0.1:8080/"` for `localhost:8080`). `localhost` is the loopback address of either family.
+ */
+function loggedAs(host: string): string[] {
+  const h = host.toLowerCase();
+  return h === 'localhost' ? [h, '127.0.0.1', '::1'] : [h];
+}
+
 function sameAddress(a: Address | undefined, peer: { host?: string; port?: number; unix?: string }, defaultPort: number): boolean {
   if (!a) return false;
   if (peer.unix !== undefined) return a.unix === peer.unix;
-  return a.host.toLowerCase() === peer.host && (a.port ?? defaultPort) === (peer.port ?? defaultPort);
+  return peer.host !== undefined && loggedAs(a.host).includes(peer.host) && (a.port ?? defaultPort) === (peer.port ?? defaultPort);
 }
 
 /**
@@ -364,7 +374,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
     ? `; ${passing} locations pass to ${backend}, and the one for the path is not among them (the request was handed on to one of them), so the path decided`
     : group !== undefined
       ? `; no location passes to upstream "${group}" by its name (a pass target with variables may, at run time), so the path decided`
-      : '; no location passes to the line\'s backend by address (a name resolved at run time?), so the path decided';
+      : '; no location passes to the line\'s backend by address (a host name, which nginx logs by the address it resolved to?), so the path decided';
   return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat()}`, byName: choice.byName };
 }
 

@@ -98,7 +98,8 @@ export function serverOf(upstream: string | undefined): string | undefined {
   if (!upstream) return undefined;
   const rest = upstream.replace(/^[a-z]+:\/\//, '');
   if (rest.startsWith('unix:')) return /^unix:[^:]*/.exec(rest)![0];
-  return /^(?:\[[^\]]*\]|[^/?#]*)/.exec(rest)![0] || undefined;
+  // An IPv6 address is written in brackets, its port after them ("[::1]:9401"): two ports are two servers.
+  return /^(?:\[[^\]]*\](?::\d+)?|[^/?#]*)/.exec(rest)![0] || undefined;
 }
 
 interface Open extends NginxRequest {

@@ -4,6 +4,7 @@ import type { UpstreamGraph } from '../model/nginx-upstreams';
 import { PASS_DIRECTIVES, moduleOf } from '../model/nginx-upstreams';
 import { isNginxBlockDirective, nginxDirective, nginxDirectivesFor } from '../model/nginx-directives';
 import { contextAt, locate } from './locate';
+import { DENIED_SINCE, nextUpstreamKeywords } from '../rules/nginx/invalid-argument-value';
 import { nginxDirectiveDoc, type DirectiveDoc } from '../docs/directive-doc';
 
 /**
@@ -65,6 +66,19 @@ function keyword(name: string, argIndex: number): (v: string) => string | undefi
     if (v === '{...}' || v === '=' || v === '@' || v.startsWith('$')) return undefined;
     return v.replace(/\[=\]$/, '');
   };
+}
+
+/**
+ * The words a directive takes where it stands. The directive table merges the modules that share a name: http's
+ * proxy_next_upstream is a keyword list and stream's a switch (on | off), and nginx -t refuses "on" in the one and
+ * "error" in the other; FastCGI, uwsgi and SCGI take no http_502 or http_504 (invalid-argument-value has the lists).
+ */
+function valueWords(node: ConfigNode, merged: string[]): string[] {
+  if (node.name === 'proxy_next_upstream' && node.context.startsWith('stream')) return ['on', 'off'];
+  const words = nextUpstreamKeywords(node.name);
+  if (!words) return merged;
+  // denied (NGINX Plus) is in the reference's list and none of the rule's: offered, marked as such.
+  return merged.includes('denied') ? [...words, 'denied'] : words;
 }
 
 /** Whether the arguments typed so far can be followed by the block's `{` (enough of them; a location modifier needs its URI). */
@@ -150,7 +164,7 @@ function completionsAt(config: NginxConfig, upstreams: UpstreamGraph, path: stri
     // A keyword list (proxy_next_upstream error timeout …) takes each word once: the words written elsewhere on the
     // line are not offered again.
     const written = new Set(loc.node.directive.args.filter((_, k) => k !== argIndex).map((a) => a.value));
-    const values = room ? (info?.values ?? []).map(keyword(name, argIndex)).filter((v): v is string => !!v && !written.has(v)).map((v): Candidate => ({ label: v, kind: 'value', detail: name })) : [];
+    const values = room ? valueWords(loc.node, info?.values ?? []).map(keyword(name, argIndex)).filter((v): v is string => !!v && !written.has(v)).map((v): Candidate => ({ label: v, kind: 'value', detail: v === 'denied' ? `${name}: NGINX Plus only (${DENIED_SINCE} and later); open source nginx refuses it` : name })) : [];
     if (room && values.length === 0 && /_timeout$/.test(name)) values.push(...TIME_VALUES.map((v): Candidate => ({ label: v, kind: 'value', detail: 'time: ms, s, m, h, d' })));
     if (info?.block && isNginxBlockDirective(name) && opensBlockHere(loc.node, argIndex, info.args[0])) values.push(BLOCK_BODY);
     return { items: values, start, end: offset };

@@ -29,11 +29,17 @@ const NEXT_UPSTREAM: Record<string, { module: string; words: string[] }> = {
 /** The keywords a message lists (updating is accepted but undocumented: not worth teaching). */
 const documented = (words: string[]) => words.filter((w) => w !== 'updating');
 
+/** The keywords an http *_next_upstream takes, as a message lists them (the editor offers these); undefined for other names. */
+export function nextUpstreamKeywords(name: string): string[] | undefined {
+  const spec = NEXT_UPSTREAM[name];
+  return spec && documented(spec.words);
+}
+
 /**
  * `denied` (the server refused by *_allow_upstream) is NGINX Plus, from 1.29.3 on ("This parameter is available as part
  * of our commercial subscription"): open source nginx refuses the word at every version, older NGINX Plus too.
  */
-const DENIED_SINCE = '1.29.3';
+export const DENIED_SINCE = '1.29.3';
 
 /** Whether the target takes `denied`: true, false, or undefined while the edition or version that decides is unknown. */
 function takesDenied(ctx: NginxRuleContext): boolean | undefined {

@@ -5,6 +5,7 @@ import type { PassTarget } from '../../model/nginx-upstreams';
 import { atLeast } from '../../model/version';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { familyOf, NEXT_UPSTREAM, removeArgEdit } from './failover-support';
+import { deleteLine } from './neighbours-support';
 
 /** A pass that can only ever reach one server: nginx has no second server to send the request to. */
 function onlyOneServer(t: PassTarget): boolean {
@@ -78,7 +79,14 @@ export default defineNginxRule({
         ctx.report({
           at: { file: node.file, start: arg.start, end: arg.end },
           message: `non_idempotent: a POST, PATCH or LOCK request that meets one of the listed failures (${failures.join(' ')}) after it was sent to one server is sent again to the next one, so the application can carry it out twice (a duplicate order, payment or message)`,
-          suggestions: [{ title: 'Remove non_idempotent (such requests then fail with 502/504 instead of being repeated)', edits: [removeArgEdit(node, 'non_idempotent')] }],
+          suggestions: [
+            {
+              title: 'Remove non_idempotent (such requests then fail with 502/504 instead of being repeated)',
+              // Alone on its line (nginx ORs the lines of a level), the word goes with its line: `proxy_next_upstream ;`
+              // is "invalid number of arguments" to nginx -t. Such a line always has a sibling with the failures.
+              edits: [node.directive.args.length === 1 ? deleteLine(node) : removeArgEdit(node, 'non_idempotent')],
+            },
+          ],
         });
       }
     }
