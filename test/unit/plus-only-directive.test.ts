@@ -241,3 +241,26 @@ http {
   const r = lintText(text, { settings: target('oss', '1.31.0') });
   assert.match(r.findings.find((f) => f.ruleId === id)!.message, /^nginx will not start: "denied" is an NGINX Plus keyword of proxy_next_upstream \(from 1\.29\.3 on\), and open source nginx stops at it/);
 });
+
+test('an NGINX Plus directive of the other part of nginx is sent to its own blocks from the reference, not to every block of that part', () => {
+  const text = [
+    'load_module /usr/lib/nginx/modules/ngx_stream_module.so;',
+    'events {}',
+    'http {',
+    '  server { listen 127.0.0.1:1; zone_sync; location / { proxy_pass http://127.0.0.1:2; } }',
+    '}',
+    'stream {',
+    '  upstream su { server 127.0.0.1:2; queue 100; }',
+    '  server { listen 127.0.0.1:3; api; proxy_pass su; }',
+    '}',
+    '',
+  ].join('\n');
+  const home = (name: string) =>
+    lintText(text, { settings: target('oss') })
+      .findings.find((f) => f.ruleId === ID && f.message.includes(`"${name}" is an NGINX Plus`))
+      ?.message.replace(/.*It belongs in (.*); see .*/, '$1');
+  // It said 'an "http", "server" or "location" block' for every http one, also queue (an upstream block's only).
+  assert.equal(home('zone_sync'), 'a stream "server"');
+  assert.equal(home('queue'), 'an "upstream" block');
+  assert.equal(home('api'), 'a "location" block');
+});

@@ -53,6 +53,11 @@ export function readableContext(referenceName: string): string {
   return READABLE[referenceName] ?? `"${referenceName}"`;
 }
 
+/** A block of the reference's context list, as a phrase of its own: 'an "upstream" block', 'a stream "server"'. */
+export function readableBlock(referenceName: string): string {
+  return READABLE[referenceName] ?? `${/^[aeiouh]/.test(referenceName) ? 'an' : 'a'} "${referenceName}" block`;
+}
+
 export function readableHere(context: string): string {
   if (context === 'if-location') return 'an "if" block in a location';
   if (context === 'if-server') return 'an "if" block in a server';
@@ -79,7 +84,7 @@ export function readableAllowed(allowed: string[], context: string): string {
   return `it belongs in ${orList(same.map(readableContext))}`;
 }
 
-const orList = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
+export const orList = (xs: string[]) => (xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} or ${xs[xs.length - 1]}`);
 
 /**
  * Blocks that fix the context of everything inside them, whatever the file they sit in is included from. Not `if`:

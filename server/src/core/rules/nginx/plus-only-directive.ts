@@ -2,11 +2,12 @@ import type { Fix } from '../../finding';
 import { replaceSpan } from '../../fix';
 import { hasVersionEntries, missingInVersion, parameterMissingInVersion } from '../../model/nginx-directive-versions';
 import { PLUS_DIRECTIVE_PARAMETERS, plusDirective, plusDirectiveOfOtherPart, plusServerParameter } from '../../model/nginx-plus';
+import { nginxDirective } from '../../model/nginx-directives';
 import type { ConfigNode } from '../../model/nginx-tree';
 import type { Arg } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { commentOut, extraModule } from './plus-support';
-import { readableHere } from './placement-support';
+import { orList, readableBlock, readableHere } from './placement-support';
 
 /** The comment the suggested edit leaves after a commented-out line. */
 const NOTE = '  # NGINX Plus only';
@@ -122,7 +123,10 @@ export default defineNginxRule({
         // NGINX Plus knows the name but not in this block: `"zone_sync" directive is not allowed here`, as for an open
         // source stream directive in an http block [lab, nginx 1.22.1 with the stream module: proxy_timeout in a
         // location]; open source nginx does not know the name at all.
-        const home = u.part === 'stream' ? 'a "stream" block or a stream "server"' : 'an "http", "server" or "location" block';
+        // Its own blocks from the reference (queue only in an upstream block, api only in a location), in its part.
+        const stream = (c: string) => c === 'stream' || c.startsWith('stream-');
+        const own = nginxDirective(u.node.name)?.contexts.filter((c) => stream(c) === (u.part === 'stream')) ?? [];
+        const home = own.length ? orList(own.map(readableBlock)) : u.part === 'stream' ? 'a "stream" block or a stream "server"' : 'an "http", "server" or "location" block';
         const plusSays = `"${u.node.name}" directive is not allowed here`;
         const says = edition === 'plus' ? plusSays : edition === 'oss' ? u.says : `${plusSays} (NGINX Plus) or ${u.says} (open source nginx)`;
         ctx.report({
