@@ -115,3 +115,22 @@ test('ifmodule-name-matches-nothing: reported exactly for the names apache2 -t n
   }
   assert.ok(reported >= 10, `${reported} look-alike names`);
 });
+
+test('a vhost file checked alone: the lines under <IfModule mod_proxy> are never read (no finding on them), under proxy_module they are', () => {
+  const found = lintFragment2(
+    '<VirtualHost *:80>\n  ServerName a.example\n  <IfModule mod_proxy>\n    ProxyTimeout bogus\n  </IfModule>\n  <IfModule proxy_module>\n    ProxyTimeout bogus2\n  </IfModule>\n</VirtualHost>\n',
+  );
+  // Before, both ProxyTimeout lines were reported as stopping httpd; apache2 -t skips the first section (test above).
+  assert.deepEqual(found.map((f) => `${f.line} ${f.ruleId}`), ['3 ifmodule-name-matches-nothing', '7 timeout-value-misread']);
+});
+
+function lintFragment2(text: string) {
+  const tree = tempTree({ 'site.conf': text });
+  try {
+    const path = join(tree.dir, 'site.conf');
+    const src = readFileSync(path, 'utf8');
+    return lintApache(path, src, createNodeHost(), { settings: defaultSettings() }).findings.map((f) => ({ ruleId: f.ruleId, line: src.slice(0, f.start).split('\n').length }));
+  } finally {
+    tree.cleanup();
+  }
+}

@@ -158,6 +158,11 @@ export class ReadState {
       if (match === 'yes' && m.certain) return { holds: !negated, why: `\`${name}\` is loaded there (${m.where})` };
       if (match !== 'no') maybe = true;
     }
+    // A name of no module's shape (mod_proxy, mod_proxy.so, PROXY_MODULE, mod_ldap.c) is false whatever is loaded,
+    // in a file checked alone too; ifmodule-name-matches-nothing reports it.
+    if (ifModuleNameMatchesNothing(name)) {
+      return { holds: negated, why: `no module answers to \`${name}\`, whatever is loaded: httpd compares a source file name (mod_x.c) or an identifier (x_module), as written` };
+    }
     if (maybe) return { holds: undefined, why: '' };
     // A file of LoadModule lines that a main configuration includes may load an MPM without being the main one; and
     // a build whose MPM is not loaded with LoadModule (compiled in) may have compiled in other modules too.
