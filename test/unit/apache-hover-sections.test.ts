@@ -155,3 +155,23 @@ RewriteRule ^/m/(.*)$ http://10.0.0.8:9000/m/$1 [P]
   // Without RewriteOptions Inherit the main server's rules do not run in the virtual host.
   assert.doesNotMatch(hoverAt('/c/httpd.conf', text, '<VirtualHost *:81>'), /Also run here/);
 });
+
+test('<Proxy url key=value>: the hover names the worker the line\'s parameters configure and the timeout it waits, not only the ProxyTimeout', () => {
+  const text = [
+    '<VirtualHost *:80>',
+    '    ProxyTimeout 8',
+    '    <Proxy "fcgi://localhost/" enablereuse=on max=10 timeout=3>',
+    '    </Proxy>',
+    '    <FilesMatch "\\.php$">',
+    '        SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"',
+    '    </FilesMatch>',
+    '</VirtualHost>',
+    '',
+  ].join('\n');
+  const h = hoverAt('/c/httpd.conf', text, '<Proxy "fcgi');
+  assert.match(h, /\*\*Its parameters configure the worker\*\* `fcgi:\/\/localhost\/`: backend timeout 3 s \(timeout=3/);
+  // The SetHandler goes through that worker (on 2.4.71, 504 after 3 s with ProxyTimeout 8).
+  const sh = hoverAt('/c/httpd.conf', text, 'SetHandler');
+  assert.match(sh, /\*\*Backend timeout here:\*\* 3 s \(timeout=3\)/);
+  assert.match(sh, /\*\*Through:\*\* the worker of line 3 \(`fcgi:\/\/localhost\/`\)/);
+});

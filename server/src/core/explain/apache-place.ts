@@ -108,6 +108,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   const path = fields.path;
   let candidates = proxy.workers;
   let how = '';
+  let fcgiHandlers: ProxyModel['socketHandlers'] = [];
   if (fields.socket) {
     // AH02454 (and the AH01114/AH01079 after it) are about the worker whose unix: URL names this socket. None: a
     // SetHandler "proxy:unix:…" sent the request (its worker is not one of these), and the line is not placed.
@@ -153,6 +154,14 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     // mod_proxy_fcgi names no backend ("request to :8080:" is httpd's own port): its workers are the fcgi:// ones.
     candidates = candidates.filter((w) => w.target.scheme === 'fcgi');
     how = `the line comes from mod_proxy_fcgi, which names no backend; the fcgi:// workers are the ones it can be about`;
+    // SetHandler "proxy:unix:/run/php/….sock|fcgi://localhost" (PHP-FPM's usual setup) sends requests to mod_proxy_fcgi
+    // too, through a worker of its own: on 2.4.71 its AH01075 "(polling)" came after the <Proxy "fcgi://localhost/">
+    // line's timeout=3, and the answer named only a ProxyPassMatch to another backend and its 5 s.
+    fcgiHandlers = proxy.socketHandlers.filter((h) => /\|fcgi:\/\//i.test(h.url));
+    if (!candidates.length && fcgiHandlers.length) {
+      const more = fcgiHandlers.length > 1 ? `; ${fcgiHandlers.length} SetHandler lines do and the line does not say which (also line ${fcgiHandlers.slice(1, 4).map((h) => lineNo(h.node)).join(', ')})` : '';
+      return { node: fcgiHandlers[0].node, handler: fcgiHandlers[0], how: `the line comes from mod_proxy_fcgi, which names no backend; no ProxyPass or BalancerMember is fcgi://, and this SetHandler sends requests to it${more}`, ambiguous: fcgiHandlers.length > 1, values: [] };
+    }
   } else if (!path) return undefined;
   // Servers the request may have come to (the lines say, see apacheServersOfLine): only their workers.
   const servers = ctx.servers;
@@ -202,11 +211,12 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
-  const ambiguous = !best.rule && candidates.length > 1;
+  const ambiguous = (!best.rule && candidates.length > 1) || fcgiHandlers.length > 0;
   if (passed) how += `; the main server's rules come first in every virtual host, so the virtual host's rule for this path (line ${lineNo(passed.node)}) is not used`;
   if (best.w.shares) how += `; this line shares the worker of line ${lineNo(best.w.shares.node)} (${best.w.shares.url}), whose parameters httpd uses for it`;
   if (borrowed) how += `; ${borrowed}`;
-  if (ambiguous) how += `; ${candidates.length} workers ${fields.upstream ? 'have this backend' : 'may have logged it'} and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map(workerLabel).join(', ')})`;
+  if (ambiguous && candidates.length > 1) how += `; ${candidates.length} workers ${fields.upstream ? 'have this backend' : 'may have logged it'} and the ${borrowed ? 'lines of the request do' : 'line does'} not say which (also ${candidates.filter((w) => w !== best.w).slice(0, 3).map(workerLabel).join(', ')})`;
+  if (fcgiHandlers.length) how += `; SetHandler "${fcgiHandlers[0].node.args[0]}" (${fcgiHandlers[0].node.file.path}:${lineNo(fcgiHandlers[0].node)})${fcgiHandlers.length > 1 ? ` and ${fcgiHandlers.length - 1} more SetHandler line${fcgiHandlers.length > 2 ? 's' : ''}` : ''} also send${fcgiHandlers.length > 1 ? '' : 's'} requests to mod_proxy_fcgi, through ${fcgiHandlers.length > 1 ? 'workers of their own' : 'a worker of its own'}, and the line does not say which`;
   // mod_proxy looks the worker up again by the URL the rule made, not by the rule: the request may have gone through
   // another worker (see requestWorker), whose parameters then decide it.
   const taken = !ambiguous && best.rule && path ? requestWorker(proxy, best.rule, best.w, path, patternId, servers) : undefined;

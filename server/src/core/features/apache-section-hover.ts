@@ -143,6 +143,12 @@ function proxySection(result: ApacheLintResult, node: ApacheNode, from: string, 
   if (!rules.length && !handlers.length && !wildcard) parts.push('**Proxied through it:** no ProxyPass or SetHandler line sends requests there.');
   const set = node.children.map((c) => (c.lname === 'proxyset' ? proxy.proxySetWorker(c) : undefined)).find((w) => w);
   if (set) parts.push(`**Its ProxySet configures the worker** \`${set.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(set), lineOf, node, (n) => lineLink(n, node))}.`);
+  else if (node.lname === 'proxy' && node.args.length > 1 && !wildcard) {
+    // Parameters on the section line (<Proxy "fcgi://localhost/" timeout=300>) configure the worker its URL finds,
+    // after the lines inside: without this the hover showed only the ProxyTimeout, which that worker does not wait.
+    const w = proxy.workerForUrl(server, url);
+    if (w) parts.push(`**Its parameters configure the worker** \`${w.url}\`: backend timeout ${describeTimeout(proxy.backendTimeout(w), lineOf, node, (n) => lineLink(n, node))}.`);
+  }
   return parts;
 }
 

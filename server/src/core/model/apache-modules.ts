@@ -106,7 +106,8 @@ export function buildModuleView(config: ApacheConfig): ModuleView {
   }
   const anyMpm = loadLines.some((n) => moduleKey(n.args[0]).startsWith('mpm_'));
   const core = loadLines.some((n) => moduleKey(n.args[0]) === 'authz_core');
-  const missing = config.problems.find((p) => p.kind === 'include-not-found' || p.kind === 'include-unreadable');
+  // A dangling link a wildcard listed is reported as include-not-found, but the files it sits among were read.
+  const missing = config.problems.find((p) => (p.kind === 'include-not-found' && !p.danglingLink) || p.kind === 'include-unreadable');
   const missingNode = missing && config.all.find((n) => n.file === missing.file && n.directive.args[0]?.start === missing.span.start);
   const unresolvedInclude = config.all.find((n) => (n.lname === 'include' || n.lname === 'includeoptional') && n.unresolved);
   // An IncludeOptional that matches nothing here keeps the list unknown only when it may load modules on the

@@ -558,7 +558,46 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     return b;
   };
 
-  for (const node of config.all) {
+  // Parameters on a <Proxy "url"> line itself (<Proxy "fcgi://localhost/" enablereuse=on timeout=300>, the PHP-FPM
+  // recipe of httpd's manual; <Proxy balancer://b failonstatus=503>). proxysection in mod_proxy.c reads the section's
+  // lines first and then sets these on the worker or balancer the URL finds, defining it when there is none, as a
+  // ProxySet at the end of the section would: they are applied after the section's last line. On 2.4.71,
+  // <Proxy "http://h/" timeout=3> with ProxyTimeout 8 made "ProxyPass /r/ http://h/" give up after 3 s.
+  // <ProxyMatch> and wildcard URLs refuse parameters (httpd does not start).
+  // By the index in config.all of the line before which they apply (the one after the section's last line).
+  const lineParamsBefore = new Map<number, ApacheNode[]>();
+  {
+    const last = new Map<ApacheNode, number>();
+    config.all.forEach((node, i) => {
+      if (node.lname === 'proxy' && node.directive.args.length > 1 && !node.unresolved && /:/.test(node.args[0] ?? '') && !/[*?[]/.test(node.args[0] ?? '')) last.set(node, i);
+      for (let p = node.parent; p; p = p.parent) if (last.has(p)) last.set(p, i);
+    });
+    for (const [section, i] of last) lineParamsBefore.set(i + 1, [...(lineParamsBefore.get(i + 1) ?? []), section]);
+  }
+  const applySectionLine = (section: ApacheNode): void => {
+    const url = section.args[0];
+    const { params } = parseParams(section, 1);
+    const vhost = virtualHostOf(section);
+    if (/^balancer:\/\//i.test(url)) {
+      const b = balancer(vhost, balancerName(url));
+      b.section ??= section;
+      for (const p of params) b.params.set(p.key, p);
+      return;
+    }
+    const found = findWorker(defined.get(vhost), url, { plain: true, match: true });
+    if (found) {
+      applyParams(found, params);
+      return;
+    }
+    const target = parseBackendUrl(url, 'Proxy');
+    if (target.error) return;
+    define(vhost, { node: section, kind: 'proxypass', url, urlArg: section.directive.args[0], target, params: new Map(), match: false, vhost }, params);
+  };
+
+  for (let i = 0; i <= config.all.length; i++) {
+    for (const section of lineParamsBefore.get(i) ?? []) applySectionLine(section);
+    if (i === config.all.length) break;
+    const node = config.all[i];
     const a = node.directive.args;
     if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') {
       const location = locationOf(node);

@@ -56,6 +56,11 @@ export interface ApacheLoadProblem {
   message: string;
   mayExistOnServer?: boolean;
   /**
+   * True for a file a wildcard include listed that cannot be opened (a dangling symbolic link): the include's
+   * other files were read, so it hides no LoadModule lines.
+   */
+  danglingLink?: boolean;
+  /**
    * True when ServerRoot is only a guess and the path exists under no likely ServerRoot in the checkout:
    * whether httpd finds it depends on a ServerRoot proxylint does not know, so this is not a sure start failure.
    */
@@ -531,6 +536,8 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
     const written = node.args[0];
     let pattern = mapPath(resolve(serverRoot, written));
     let targets: string[];
+    // Set when the targets come from listing a folder for a wildcard (below), not from the path as written.
+    let listed = false;
     // An absolute path, or one under a ServerRoot the configuration names, may exist on the server only.
     // Relative paths are checked for sure only against a ServerRoot the settings give (apache.serverRoot);
     // otherwise it is a guess, and the file may well exist under the server's real ServerRoot.
@@ -574,6 +581,7 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         return;
       }
       targets = g.paths;
+      listed = true;
       if (targets.length === 0) {
         if (optional && mayExist) unseenIncludes.push(node);
         if (!optional) {
@@ -656,6 +664,24 @@ export function loadApacheConfig(entryPath: string, entryText: string, host: Hos
         continue;
       }
       if (!res.file) {
+        if (listed && res.missing) {
+          // The folder listing named it, yet it cannot be opened: a symbolic link whose file is gone (a mods-enabled
+          // link left behind when a module's package was removed). httpd 2.4.71 skips it for IncludeOptional
+          // (apache2 -t: Syntax OK, the glob's other files loaded) and refuses to start for Include ("Could not open
+          // configuration file …"). It is no sign that the wildcard may match other files on the server, so it does
+          // not go into unseenIncludes, which would make the module list unknown.
+          if (!optional) {
+            problems.push({
+              kind: 'include-not-found',
+              file,
+              span: arg,
+              message: `"${target}" matches "${written}" but cannot be opened (a symbolic link to a file that does not exist?); httpd refuses to start: Could not open configuration file ${target}: No such file or directory. Remove the link, or use IncludeOptional, which skips it`,
+              mayExistOnServer: false,
+              danglingLink: true,
+            });
+          }
+          continue;
+        }
         if (optional && res.missing) {
           if (mayExist) unseenIncludes.push(node);
           continue;

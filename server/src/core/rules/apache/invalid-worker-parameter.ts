@@ -32,22 +32,29 @@ interface Target {
  * "ProxySet: unknown Worker parameter failonstatus=500; http://127.0.0.1:3001/" (checked in
  * test/servers/apache-param-scope.test.ts).
  */
+/**
+ * ProxySet and the <Proxy> line name the word and the worker or balancer in httpd's message: "ProxySet: unknown Worker
+ * parameter bogus=1; http://a/", "<Proxy unknown Worker parameter bogus=1; http://a/" (apache2 -t 2.4.71).
+ */
+const namesTarget = (label: string) => label === 'ProxySet' || label === '<Proxy';
+const prefixOf = (label: string) => (label === 'ProxySet' ? 'ProxySet:' : label);
+
 function wrongScope(p: WorkerParam, spec: ParamSpec, label: string, target: Target, hcheck: boolean): string | undefined {
   if (spec.scope === 'p') {
     if (label === 'ProxyPass') return undefined;
     // Refused as an unknown key, which mod_proxy_hcheck (when loaded) gets to see first.
     const worker = `unknown Worker${hcheck ? ' hcheck' : ''} parameter`;
-    const said = label === 'ProxySet' ? `ProxySet: ${target.kind === 'balancer' ? 'unknown Balancer parameter' : worker} ${p.arg.value}; ${target.url}` : `${label} ${worker}`;
+    const said = namesTarget(label) ? `${prefixOf(label)} ${target.kind === 'balancer' ? 'unknown Balancer parameter' : worker} ${p.arg.value}; ${target.url}` : `${label} ${worker}`;
     return `httpd refuses to start: "${said}": ${p.key}= is read by ProxyPass and ProxyPassMatch only; put it on the ProxyPass line`;
   }
   const balancerOnly = spec.scope === 'b';
   const workerOnly = spec.scope === 'w';
   if (target.kind === 'balancer' && workerOnly) {
-    const said = label === 'ProxySet' ? `ProxySet: unknown Balancer parameter ${p.arg.value}; ${target.url}` : `${label} unknown Balancer parameter`;
+    const said = namesTarget(label) ? `${prefixOf(label)} unknown Balancer parameter ${p.arg.value}; ${target.url}` : `${label} unknown Balancer parameter`;
     return `httpd refuses to start: "${said}": ${p.key}= is a worker parameter and a balancer:// takes only balancer parameters; put it on the BalancerMember lines`;
   }
   if (target.kind === 'worker' && balancerOnly) {
-    const said = label === 'ProxySet' ? `ProxySet: unknown Worker parameter ${p.arg.value}; ${target.url}` : `${label} unknown Worker parameter`;
+    const said = namesTarget(label) ? `${prefixOf(label)} unknown Worker parameter ${p.arg.value}; ${target.url}` : `${label} unknown Worker parameter`;
     return `httpd refuses to start: "${said}": ${p.key}= is a balancer parameter; it belongs on the ProxyPass to the balancer:// or a ProxySet in its <Proxy balancer://…> section`;
   }
   return undefined;
@@ -70,7 +77,7 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'error',
   outcome: 'startup-failure',
-  summary: 'A ProxyPass/BalancerMember/ProxySet/ProxyHCTemplate parameter httpd rejects (unknown key, bad value, not key=value, a worker parameter on a balancer:// or the reverse, an hcexpr= or hctemplate= its server does not define above it, too new for the target): httpd refuses to start.',
+  summary: 'A ProxyPass/BalancerMember/ProxySet/ProxyHCTemplate/<Proxy> line parameter httpd rejects (unknown key, bad value, not key=value, a worker parameter on a balancer:// or the reverse, an hcexpr= or hctemplate= its server does not define above it, too new for the target): httpd refuses to start.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet', 'ProxyHCTemplate'],
   versions: 'all 2.4',
   check(ctx) {
@@ -84,10 +91,14 @@ export default defineApacheRule({
       const parsed = parseParams(n, from);
       const params = parsed.params.filter((p) => cut(p.arg));
       // ProxySet takes no flags: every word must hold "=" (set_proxy_param in mod_proxy.c).
-      const invalid = (label === 'ProxySet' ? [...parsed.invalid, ...parsed.flags].sort((a, b) => a.start - b.start) : parsed.invalid).filter(cut);
+      const invalid = (namesTarget(label) ? [...parsed.invalid, ...parsed.flags].sort((a, b) => a.start - b.start) : parsed.invalid).filter(cut);
       for (const a of invalid) {
         if (label === 'ProxySet') {
           reportProxySetWord(ctx, n, a, target);
+          continue;
+        }
+        if (label === '<Proxy') {
+          ctx.report({ at: { file: n.file, start: a.start, end: a.end }, message: `httpd refuses to start: "Invalid Proxy parameter. Parameter must be in the form 'key=value'" ("${a.value}" on the <Proxy> line)` });
           continue;
         }
         ctx.report({ at: { file: n.file, start: a.start, end: a.end }, message: `httpd refuses to start: "Invalid ProxyPass|ProxyPassMatch parameter. Parameter must be in the form 'key=value'." ("${a.value}" after the URL)` });
@@ -98,7 +109,8 @@ export default defineApacheRule({
         if (!spec) {
           const close = Object.keys(PARAMS).filter((k) => distance(k, p.key) <= 2);
           const fix = close.length === 1 ? apacheFix(`Use "${close[0]}="`, { path: n.file.path, start: p.arg.start, end: p.arg.start + p.arg.raw.indexOf('=') , newText: (p.arg.quote ?? '') + close[0] }) : undefined;
-          ctx.report({ at, message: `httpd refuses to start: "${label} unknown Worker parameter": "${p.key}" is not a mod_proxy parameter${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}`, fix });
+          const unknown = label === '<Proxy' ? `<Proxy unknown ${target.kind === 'balancer' ? 'Balancer' : 'Worker'} parameter ${p.arg.value}; ${target.url}` : `${label} unknown Worker parameter`;
+          ctx.report({ at, message: `httpd refuses to start: "${unknown}": "${p.key}" is not a mod_proxy parameter${close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : ''}`, fix });
           continue;
         }
         const scope = wrongScope(p, spec, label, target, hcheck);
@@ -125,7 +137,7 @@ export default defineApacheRule({
         if (!bad) continue;
         // httpd prefixes the directive's name; ProxySet adds the word and the worker or balancer; ProxyPass reads
         // mapping= itself and says so without its name.
-        const said = p.key === 'mapping' ? bad : label === 'ProxySet' ? `ProxySet: ${bad} ${p.arg.value}; ${target.url}` : `${label} ${bad}`;
+        const said = p.key === 'mapping' ? bad : namesTarget(label) ? `${prefixOf(label)} ${bad} ${p.arg.value}; ${target.url}` : `${label} ${bad}`;
         ctx.report({ at, message: `httpd refuses to start: "${said}" (${p.key}=${p.value}${VALUE_HINT[p.key] ? `: ${VALUE_HINT[p.key]}` : ''})` });
       }
     };
@@ -140,6 +152,26 @@ export default defineApacheRule({
       if (target && proxySetTargetError(target)) continue;
       // ProxySet takes any name starting with "balancer:" for a balancer (ap_proxy_valid_balancer_name).
       check(n, target?.urlFromLine ? 1 : 0, 'ProxySet', { kind: target && /^balancer:/i.test(target.url) ? 'balancer' : 'worker', url: target?.url, section: target?.section });
+    }
+    // Parameters on the section line (<Proxy "fcgi://localhost/" enablereuse=on>): proxysection in mod_proxy.c refuses
+    // them for <ProxyMatch>, for a URL with a wildcard and for a name without ":", and otherwise checks each as ProxySet
+    // would, with "<Proxy" before its message (apache2 -t 2.4.71).
+    for (const n of [...ctx.nodes('proxy'), ...ctx.nodes('proxymatch')]) {
+      const a = n.directive.args;
+      // "<Proxy ~ re" reads the regex as its name: left alone, as httpd's handling of parameters after it is not checked.
+      if (n.unresolved || a.length < 2 || (n.lname === 'proxy' && n.args[0] === '~')) continue;
+      const url = n.args[0];
+      const at = { file: n.file, start: a[1].start, end: a[a.length - 1].end };
+      const refused =
+        n.lname === 'proxymatch' ? 'Multiple <ProxyMatch> arguments not (yet) supported.'
+        : /[*?[]/.test(url) ? '<Proxy> arguments are not supported for wildchar url.'
+        : !url.includes(':') ? '<Proxy> arguments are not supported for non url.'
+        : undefined;
+      if (refused) {
+        ctx.report({ at, message: `httpd refuses to start: "${refused}": parameters on the section line need one worker or balancer URL; move them to the ProxyPass or BalancerMember lines` });
+        continue;
+      }
+      check(n, 1, '<Proxy', { kind: /^balancer:/i.test(url) ? 'balancer' : 'worker', url, section: n });
     }
   },
 });
