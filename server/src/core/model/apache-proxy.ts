@@ -572,7 +572,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       if (node.lname === 'proxy' && node.directive.args.length > 1 && !node.unresolved && /:/.test(node.args[0] ?? '') && !/[*?[]/.test(node.args[0] ?? '')) last.set(node, i);
       for (let p = node.parent; p; p = p.parent) if (last.has(p)) last.set(p, i);
     });
-    for (const [section, i] of last) lineParamsBefore.set(i + 1, [...(lineParamsBefore.get(i + 1) ?? []), section]);
+    for (const [section, i] of last) pushTo(lineParamsBefore, i + 1, section);
   }
   const applySectionLine = (section: ApacheNode): void => {
     const url = section.args[0];

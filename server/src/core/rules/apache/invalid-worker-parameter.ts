@@ -25,6 +25,13 @@ interface Target {
 }
 
 /**
+ * ProxySet and the <Proxy> line name the word and the worker or balancer in httpd's message: "ProxySet: unknown Worker
+ * parameter bogus=1; http://a/", "<Proxy unknown Worker parameter bogus=1; http://a/" (apache2 -t 2.4.71).
+ */
+const namesTarget = (label: string) => label === 'ProxySet' || label === '<Proxy';
+const prefixOf = (label: string) => (label === 'ProxySet' ? 'ProxySet:' : label);
+
+/**
  * A parameter of the wrong kind for the line: httpd hands the words after a balancer:// URL to set_balancer_param and
  * all others to set_worker_param, and each rejects what belongs to the other. Its words (Apache 2.4.71):
  * "ProxyPass unknown Balancer parameter" (ProxyPassMatch says "ProxyPass" too),
@@ -32,13 +39,6 @@ interface Target {
  * "ProxySet: unknown Worker parameter failonstatus=500; http://127.0.0.1:3001/" (checked in
  * test/servers/apache-param-scope.test.ts).
  */
-/**
- * ProxySet and the <Proxy> line name the word and the worker or balancer in httpd's message: "ProxySet: unknown Worker
- * parameter bogus=1; http://a/", "<Proxy unknown Worker parameter bogus=1; http://a/" (apache2 -t 2.4.71).
- */
-const namesTarget = (label: string) => label === 'ProxySet' || label === '<Proxy';
-const prefixOf = (label: string) => (label === 'ProxySet' ? 'ProxySet:' : label);
-
 function wrongScope(p: WorkerParam, spec: ParamSpec, label: string, target: Target, hcheck: boolean): string | undefined {
   if (spec.scope === 'p') {
     if (label === 'ProxyPass') return undefined;
