@@ -8,6 +8,7 @@ import { shadowingRule } from '../model/apache-proxypass-order';
 import { requestsTakenFrom, shortRegexRequest } from '../model/apache-request-worker';
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
+import { backendOutcomes, docForBackend } from './apache-backend-view';
 import { balancerCard, memberCard } from './apache-balancer-hover';
 import { EXPLAINED_PARAMS, paramNote } from './apache-param-hover';
 import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
@@ -214,6 +215,9 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
     // A balancer member, as nginx's upstream server line: its balancer, and its retry, loadfactor and status.
     if (!paramWorker && worker.kind === 'member') parts.push(memberCard(worker, node, node.file.path));
     if (!paramWorker) parts.push(timeoutsNote(result, worker, lineOf, node));
+    // A balancer member's failure sends the request to another member: the balancer card says what happens then.
+    const outcomes = !paramWorker && worker.kind === 'proxypass' ? backendOutcomes(worker) : undefined;
+    if (outcomes) parts.push(outcomes);
     const tunnel = tunnelNote(result, worker, lineOf, node);
     if (tunnel) parts.push(tunnel);
     if (worker.shares) parts.push(sharingNote(worker, lineOf));
@@ -240,9 +244,16 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   if (balancer) parts.push(balancerCard(result, node, balancer, node.file.path));
   const effective = serverLevelValue(result, node, lineOf);
   if (effective) parts.push(effective);
-  const doc = docOf(node);
+  const generic = docOf(node);
+  const doc = generic && worker?.kind === 'proxypass' ? docForBackend(generic, worker, problemsOn(result, node)) : generic;
   const d = node.directive;
   return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
+}
+
+/** The rule ids of the findings on `node`'s line. */
+function problemsOn(result: ApacheLintResult, node: ApacheNode): Set<string> {
+  const d = node.directive;
+  return new Set(result.findings.filter((f) => f.path === node.file.path && f.start >= d.start && f.start <= d.end).map((f) => f.ruleId));
 }
 
 function docOf(node: ApacheNode) {
