@@ -32,16 +32,23 @@ function hoverOf(text: string, needle: string): string {
 }
 
 for (const scheme of ['http', 'fcgi'] as const) {
-  test(`${scheme}:// ProxyPass hover: the statuses and log codes it names for a refused and a silent backend are httpd's (real apache2)`, async () => {
+  test(`${scheme}:// ProxyPass hover: the statuses and log codes it names for a refused, a silent and an unresolvable backend are httpd's (real apache2)`, async () => {
     const refused = await refusedPort();
     const silent = scheme === 'fcgi' ? await startFastcgiStandin({ delayMs: 6000, deadlineMs: 20_000 }) : await startHttpStandin({ behaviour: 'silent', deadlineMs: 20_000 });
-    const text = [`ProxyPass "/refused/" "${scheme}://${refused.address}/"`, `ProxyPass "/silent/" "${scheme}://${silent.address}/" timeout=1`, ''].join('\n');
+    // .invalid never resolves (RFC 6761), and fails at once here: no name server is asked.
+    const text = [
+      `ProxyPass "/refused/" "${scheme}://${refused.address}/"`,
+      `ProxyPass "/silent/" "${scheme}://${silent.address}/" timeout=1`,
+      `ProxyPass "/nohost/" "${scheme}://no-such-host.invalid:9/"`,
+      '',
+    ].join('\n');
     const wantRefused = claim(hoverOf(text, 'ProxyPass "/refused/"'), /^(\*\*When this backend fails\*\* \([^)]*\): )?refused/);
     const wantSilent = claim(hoverOf(text, 'ProxyPass "/silent/"'), /^silent past the backend timeout/);
+    const wantNoHost = claim(hoverOf(text, 'ProxyPass "/nohost/"'), /does not resolve/);
     const setup = await prepareApache(text);
     const httpd = await startApache(setup);
     try {
-      for (const [path, want] of [['/refused/x', wantRefused], ['/silent/x', wantSilent]] as const) {
+      for (const [path, want] of [['/refused/x', wantRefused], ['/silent/x', wantSilent], ['/nohost/x', wantNoHost]] as const) {
         const before = httpd.errorLog().length;
         const got = await request({ port: setup.port, path, timeoutMs: 8000 });
         assert.equal(String(got.status), want.status, `${scheme} ${path}`);
