@@ -85,12 +85,12 @@ export function referenceDoc(name: string, context?: string): string | undefined
     .join('\n\n---\n\n');
 }
 
-export const docLookup: DocLookup = (name, context) => {
+export const docLookup: DocLookup = (name, context, narrow) => {
   if (name.startsWith('server:')) {
     const doc = nginxServerParamDoc(name.slice(7));
     return doc && renderHover(doc);
   }
   const doc = nginxDirectiveDoc(name, context);
   // proxylint's own text explains the 502/504 side; the reference covers every other directive.
-  return doc ? renderHover(doc) : referenceDoc(name, context);
+  return doc ? renderHover(narrow ? narrow(doc) : doc) : referenceDoc(name, context);
 };
