@@ -180,7 +180,11 @@ export const CONFIG_DOCS = 'https://github.com/proxylint/proxylint#configuration
  * configurations that are not open get their problems too, when `problems.scope` is "configuration" (see
  * unopenedReporter).
  */
-export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean): { refreshAll(): void } {
+/**
+ * `othersChanged` is called when a change may have changed what other open files show (their values in force, not only
+ * their problems): the server asks the client to request its inlay hints again then.
+ */
+export function registerDiagnostics(connection: Connection, documents: TextDocuments<TextDocument>, ws: Workspace, pull: () => boolean, othersChanged: () => void = () => undefined): { refreshAll(): void } {
   const timers = new Map<string, NodeJS.Timeout>();
   // The client may answer workspace/diagnostic/refresh with an error: unhandled, that rejection would end the server.
   const refresh = () => connection.sendRequest(DiagnosticRefreshRequest.type).catch((e: Error) => connection.console.warn(`the client refused workspace/diagnostic/refresh: ${e.message}`));
@@ -214,6 +218,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
       // (it pulls the edited file itself), and that check would only delay its pull.
       if (pull() && documents.all().length < 2) return unopened.changed();
       const affected = [...new Set([...before, ...ws.openFilesWith(path)])];
+      if (affected.some((p) => p !== path)) othersChanged();
       if (pull()) {
         // The client re-pulls the edited document itself; the others of its configuration need a nudge.
         if (affected.some((p) => p !== path)) void refresh();
@@ -252,6 +257,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     pending.delete(path);
     others.delete(path);
     if (others.size > 0) {
+      othersChanged();
       if (pull()) void refresh();
       else others.forEach(publish);
     }
@@ -285,6 +291,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
   return {
     refreshAll() {
       ws.reset();
+      othersChanged();
       if (pull()) void refresh();
       else documents.all().forEach((d) => publish(uriToPath(d.uri) ?? ''));
       unopened.changed();

@@ -51,6 +51,7 @@ export const PARAMS = {
     context: object({ diagnostics: arrayOf(object({ range })), only: optional(arrayOf(string)) }),
   }),
   codeActionResolve: object({ title: string }),
+  textDocumentRange: object({ textDocument, range }),
   executeCommand: object({ command: string, arguments: optional(arrayOf(anyValue)) }),
   workspaceDiagnostic: object({ previousResultIds: arrayOf(object({ uri: string, value: string })) }),
 };

@@ -8,6 +8,7 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   FileChangeType,
+  InlayHintRefreshRequest,
   TextDocuments,
   TextDocumentSyncKind,
   type Connection,
@@ -20,6 +21,7 @@ import { apacheFolds, apacheHover, apacheOutline } from '../core/features/apache
 import { apacheDefinitions, apacheIncludeLinks, apacheReferences } from '../core/features/apache-navigation';
 import { apacheCompletions } from '../core/features/apache-completion';
 import { nginxHover } from '../core/features/hover';
+import { apacheInlayHints, nginxInlayHints } from '../core/features/inlay-hints';
 import { locate } from '../core/features/locate';
 import { upstreamReferences } from '../core/features/navigation';
 import type { LintResult } from '../core/lint';
@@ -81,6 +83,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
   let pullSupported = false;
   let features = clientFeatures({});
   let configurationChanges = false;
+  let inlayHintRefresh = false;
   let folderChanges = false;
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
@@ -102,6 +105,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     features = clientFeatures(params.capabilities);
     pullSupported = !!params.capabilities.textDocument?.diagnostic && !!params.capabilities.workspace?.diagnostics?.refreshSupport;
     configurationChanges = !!params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration;
+    inlayHintRefresh = !!params.capabilities.workspace?.inlayHint?.refreshSupport;
     folderChanges = !!params.capabilities.workspace?.workspaceFolders;
     // Commands the server runs: explaining error-log lines (an answer, nothing to carry out), and the others only for
     // clients that can carry out what they ask (applyEdit, showDocument).
@@ -121,6 +125,7 @@ export function startServer(connection: Connection, env: ServerEnv): void {
         referencesProvider: true,
         documentLinkProvider: { resolveProvider: false },
         foldingRangeProvider: true,
+        inlayHintProvider: true,
         // Folders added or removed later decide what an untrusted workspace may read and where entry configurations
         // are looked for, as the first ones did.
         ...(folderChanges ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
@@ -149,7 +154,13 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     }
   });
 
-  const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported);
+  // A timeout changed in nginx.conf changes the hints of an open site file: clients that can be asked to request them
+  // again are (the edited file's own hints they request themselves).
+  const inlayRefresh = () => {
+    if (!inlayHintRefresh) return;
+    connection.sendRequest(InlayHintRefreshRequest.type).catch((e: Error) => connection.console.warn(`the client refused workspace/inlayHint/refresh: ${e.message}`));
+  };
+  const diagnostics = registerDiagnostics(connection, documents, ws, () => pullSupported, inlayRefresh);
 
   connection.onDidChangeConfiguration((change) => {
     const s = editorSettingsOf(change.settings);
@@ -259,6 +270,19 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     if (!c) return [];
     const symbols = documentSymbols(c.result.dialect === 'apache' ? apacheOutline((c.file as ApacheSourceFile).ast) : nginxOutline((c.file as SourceFile).ast), c.file.lines);
     return features.hierarchicalSymbols ? symbols : flatSymbols(symbols, params.textDocument.uri);
+  });
+
+  // The timeouts in force after each line that talks to a backend (core/features/inlay-hints.ts). A client turns them
+  // off its own way (VS Code: editor.inlayHints.enabled, per language if wanted).
+  connection.languages.inlayHint.on((params) => {
+    params = validParams('textDocument/inlayHint', PARAMS.textDocumentRange, params);
+    const c = at(params.textDocument.uri);
+    if (!c) return [];
+    const lines = c.file.lines;
+    const start = lines.offsetAt(params.range.start);
+    const end = lines.offsetAt(params.range.end);
+    const hints = c.result.dialect === 'apache' ? apacheInlayHints(c.result, c.path, start, end) : nginxInlayHints(c.result, c.path, start, end, ws.settingsFor(c.path).nginx);
+    return hints.map((h) => ({ position: lines.positionAt(h.offset), label: h.label, paddingLeft: true, tooltip: h.tooltip }));
   });
 
   connection.onFoldingRanges((params) => {
