@@ -83,3 +83,24 @@ test('Apache: no hint for a balancer:// line, nor where the servers a main-serve
   // The member has its own timeout=7 (its connect timeout follows it); the balancer line and the shared line get none.
   assert.deepEqual(hints.map((h) => h.label), ['timeout 7s · connect 7s']);
 });
+
+test('Apache: SetHandler "proxy:unix:…|fcgi://localhost" (PHP-FPM) waits what the <Proxy "fcgi://localhost/"> worker sets, else ProxyTimeout; skipped sections get none', () => {
+  const php = (proxy: string) =>
+    apache([
+      '<VirtualHost *:80>',
+      '    ProxyTimeout 40',
+      proxy,
+      '    <FilesMatch "\\.php$">',
+      '        SetHandler "proxy:unix:/run/php/php8.2-fpm.sock|fcgi://localhost"',
+      '    </FilesMatch>',
+      '    <IfModule !mod_proxy.c>',
+      '        ProxyPass "/x/" "http://127.0.0.1:8085/"',
+      '        SetHandler "proxy:fcgi://127.0.0.1:9001"',
+      '    </IfModule>',
+      '</VirtualHost>',
+    ].join('\n')).hints;
+  const withWorker = php('    <Proxy "fcgi://localhost/">\n        ProxySet timeout=300\n    </Proxy>');
+  assert.deepEqual(withWorker.map((h) => h.label), ['timeout 300s · connect 300s']);
+  assert.match(withWorker[0].tooltip, /gives 504/);
+  assert.deepEqual(php('').map((h) => h.label), ['timeout 40s · connect 40s']);
+});

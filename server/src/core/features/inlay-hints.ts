@@ -1,7 +1,7 @@
 import type { ApacheLintResult } from '../lint-apache';
 import type { LintResult } from '../lint';
 import { describeTimeout, formatSeconds, type TimeoutValue, type Worker } from '../model/apache-proxy';
-import type { ApacheNode } from '../model/apache-tree';
+import { skippedBy, virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { effective, type Effective } from '../model/nginx-effective';
 import type { NginxTarget } from '../model/nginx-defaults';
 import { moduleOfDirective } from '../model/nginx-modules';
@@ -101,6 +101,7 @@ export function apacheInlayHints(result: ApacheLintResult, path: string, start: 
   for (const worker of proxy.workers as Worker[]) {
     const node = worker.node;
     const d = node.directive;
+    // (The model has no worker for a line in a section httpd skips.)
     if (node.file.path !== path || d.end < start || d.start > end) continue;
     const servers = proxy.serversOf(worker);
     const list = servers.length ? servers : [worker.vhost];
@@ -121,6 +122,31 @@ export function apacheInlayHints(result: ApacheLintResult, path: string, start: 
       tooltip: [
         `Backend timeout ${describeTimeout(backend[0], lineOf, node)}${slow ? `: a backend silent that long before its status line gives ${slow}` : ''}.`,
         `Connect timeout ${describeTimeout(connect[0], lineOf, node)}${slow ? ': no connection within it gives 503' : ''}.`,
+      ].join('\n'),
+    });
+  }
+  // SetHandler "proxy:unix:/run/php/…|fcgi://localhost" (PHP-FPM): the worker whose name starts the URL the handler
+  // makes, else httpd's default worker, as the hover says (handlerTimeoutsNote in apache.ts).
+  for (const node of result.config.all) {
+    const d = node.directive;
+    // A line in a section httpd skips (<IfModule> of a module not loaded) is not read: its hover says "Not read".
+    if (node.lname !== 'sethandler' || node.file.path !== path || d.end < start || d.start > end || skippedBy(node)) continue;
+    const url = /^proxy:((?:unix:[^|]*\|)?[a-z][a-z0-9+.-]*:\/\/.+)$/i.exec(node.args[0] ?? '')?.[1];
+    if (!url) continue;
+    const server = virtualHostOf(node);
+    const chain = proxy.workerForUrl(server, `${url.replace(/\/+$/, '')}/index.php`) ?? { params: new Map(), vhost: server };
+    const backend = proxy.backendTimeout(chain, server);
+    const connect = proxy.connectTimeout(chain, server);
+    const b = apacheSeconds(backend);
+    const c = apacheSeconds(connect);
+    if (!b || !c) continue;
+    const fcgi = /(^|\|)fcgi:\/\//i.test(url);
+    out.push({
+      offset: d.end,
+      label: `timeout ${b} · connect ${c}`,
+      tooltip: [
+        `Backend timeout ${describeTimeout(backend, lineOf, node)}${fcgi ? ': a backend silent that long gives 504' : ''}.`,
+        `Connect timeout ${describeTimeout(connect, lineOf, node)}${fcgi ? ': no connection within it gives 503' : ''}.`,
       ].join('\n'),
     });
   }
