@@ -150,6 +150,21 @@ suite('proxylint in the real extension host', () => {
     assert.ok(md.includes('set here'), `says where the value comes from ("set here"):\n${md}`);
   });
 
+  test('inlay hint after proxy_pass: the connect and read timeouts in force there, with their origin', async () => {
+    const range = new vscode.Range(new vscode.Position(0, 0), doc.lineAt(doc.lineCount - 1).range.end);
+    const hints = await waitFor('an inlay hint', async () => {
+      const got = await vscode.commands.executeCommand('vscode.executeInlayHintProvider', uri, range);
+      return got && got.length ? got : undefined;
+    });
+    const label = (h) => (typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join(''));
+    assert.deepStrictEqual(hints.map(label), ['connect 1s · read 1s']);
+    const passLine = positionOf('proxy_pass').line;
+    assert.strictEqual(hints[0].position.line, passLine);
+    assert.strictEqual(hints[0].position.character, doc.lineAt(passLine).text.length);
+    const tip = typeof hints[0].tooltip === 'string' ? hints[0].tooltip : hints[0].tooltip.value;
+    assert.match(tip, /proxy_read_timeout 1s: set on this line's level/);
+  });
+
   test('completion inside a location offers proxy_read_timeout after "proxy_read_"', async () => {
     const line = positionOf('proxy_read_timeout 1s').line + 1;
     const editor = await vscode.window.showTextDocument(doc);
