@@ -3,6 +3,7 @@
 // for HTTP/1) or not (an HTTP/2 backend's long frame, or a binary protocol).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { explainLog } from '../../server/src/core/explain/explain';
 import { explainLogLine, statusText } from '../../server/src/core/explain/log-patterns';
 
 const LINE = (n: number, where: string) =>
@@ -25,5 +26,13 @@ test('a frame over 16384 bytes from an HTTP/2 backend, before and after the resp
   const after = explainLogLine(LINE(20000, 'reading upstream'))!;
   assert.equal(after.pattern.id, 'nginx-grpc-frame-too-large-body');
   assert.equal(after.pattern.status, 'response cut short (200 already sent)');
-  assert.match(after.pattern.meaning, /20000 is not text/);
+  // After a valid response header the backend does speak HTTP/2: the number is only the frame's length.
+  assert.doesNotMatch(after.pattern.meaning, /20000/);
+  assert.match(after.pattern.meaning, /the number in the line is that frame's length/);
+});
+
+// The general meaning quotes 4740180 as an example; the line's own number is the last one said.
+test('lines with different numbers are separate entries (each with what its number says); the same number counts up', () => {
+  const log = explainLog([LINE(32768, 'reading response header from upstream'), LINE(4740180, 'reading response header from upstream'), LINE(32768, 'reading response header from upstream')], []);
+  assert.deepEqual(log.entries.map((e) => [e.count, [...e.explanation.pattern.meaning.matchAll(/(\d+) is (?:not text|the text)/g)].at(-1)?.[1]]), [[2, '32768'], [1, '4740180']]);
 });

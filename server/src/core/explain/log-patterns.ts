@@ -848,8 +848,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: 'response cut short (200 already sent)',
     statuses: ['200 truncated', '200'],
     meaning:
-      'the gRPC backend had already sent its response header (passed on: the access log says 200) when it sent an HTTP/2 frame longer than the 16384 bytes nginx accepts from a backend. nginx dropped the connection and reset the client\'s stream (RST_STREAM INTERNAL_ERROR), so the call fails on the client, as status INTERNAL in gRPC, after whatever part of the answer had arrived. The backend ignores HTTP/2\'s frame size limit, usually on a large message; no nginx setting raises the limit (grpc_buffer_size does not): set the backend\'s maximum frame size to 16384, or fix its HTTP/2 library.',
-    detail: grpcFrameDetail,
+      'the gRPC backend had already sent its response header (passed on: the access log says 200) when it sent an HTTP/2 frame longer than the 16384 bytes nginx accepts from a backend (the number in the line is that frame\'s length). nginx dropped the connection and reset the client\'s stream (RST_STREAM INTERNAL_ERROR), so the call fails on the client, as status INTERNAL in gRPC, after whatever part of the answer had arrived. The backend breaks HTTP/2\'s frame size rule (frames over 16384 bytes only once the other side allows them, and nginx never does), usually on a large message, and no nginx setting raises the limit (grpc_buffer_size does not): limit the size of the frames the backend sends, or update or fix its HTTP/2 library.',
     directives: [],
     rules: [],
   },
@@ -861,7 +860,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     statuses: ['502', '200 truncated'],
     otherwise: 'unless the response header arrived in the same read as the long frame: nginx has then passed the header on, the access log says 200 and the client\'s stream is reset (RST_STREAM INTERNAL_ERROR)',
     meaning:
-      'nginx accepts HTTP/2 frames of at most 16384 bytes from a gRPC backend (HTTP/2\'s default maximum, which nginx never raises; grpc_buffer_size does not change it), and a frame header in this backend\'s answer announced a longer one: the number is that header\'s 3-byte length field (from a backend that does not speak HTTP/2, the first 3 bytes it sent). Most often the backend does not speak HTTP/2 there: 4740180 is the text "HTT", the start of an HTTP/1.x status line (a plain web server, the application\'s HTTP port rather than its gRPC one, a listener that expects TLS and answers in HTTP, which needs grpcs://). A number a little over 16384 (32768, 65536, 1048576) is an HTTP/2 backend that sends larger frames than nginx accepts: set its maximum frame size to 16384. The client gets 502.',
+      'nginx accepts HTTP/2 frames of at most 16384 bytes from a gRPC backend (HTTP/2\'s default maximum frame size, which nginx never raises; grpc_buffer_size does not change it), and this backend\'s answer began a frame with a larger length: the number in the line. Most often the backend does not speak HTTP/2 on that port, and the number is just its first 3 bytes: 4740180 is the text "HTT", the start of an HTTP/1.x status line (a plain web server, the application\'s HTTP port rather than its gRPC one, or a TLS listener that answers plain requests in HTTP, which needs grpcs://). A number that is not text, such as 32768 or 65536, usually comes from an HTTP/2 backend that breaks HTTP/2\'s frame size rule (frames over 16384 bytes only once the other side allows them, and nginx never does): limit the size of the frames it sends, or update or fix its HTTP/2 library. The client gets 502.',
     detail: grpcFrameDetail,
     directives: [],
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
