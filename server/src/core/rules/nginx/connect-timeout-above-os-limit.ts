@@ -20,6 +20,8 @@ const LINUX_LIMIT_MS = 130_000;
  * about 1, 3 and 7 s, so a handshake that loses a packet or two on the way still completes.
  */
 const SAFE_FLOOR_MS = 10_000;
+/** The quicker value the editor offers besides: fails over soon, and still after three SYN retransmissions. */
+const QUICK_MS = 10_000;
 
 /** Whether this rule reports this *_connect_timeout line (connect-timeout-above-read-timeout defers to it). */
 export function reportsAboveOsLimit(node: ConfigNode): boolean {
@@ -70,25 +72,26 @@ function shortestReadByLine(ctx: NginxRuleContext, name: string): Map<ConfigNode
   return out;
 }
 
-/**
- * The safe fix and the suggestions for a line above the limit. 75s keeps every handshake the kernel can still
- * complete; where a read timeout under 75 s is in force, the fix stops at that read timeout instead, so that it
- * does not leave a connect timeout longer than the read timeout (connect-timeout-above-read-timeout, which would
- * then report the fixed line). That gives up only the kernel's last retransmissions, sent after more than a
- * minute, or half a minute, without an answer; below SAFE_FLOOR_MS it would cut into the early ones, which a lossy
- * link needs, so such a value is only suggested.
- */
 /** Whole seconds as seconds ("60s" next to the 75s of the doc, not "1m"), else milliseconds. */
 function asTime(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
+/**
+ * The safe fix and the suggestions for a line above the limit. The kernel sends its last SYN within ~70 s, and a
+ * handshake that has not completed 5 s later will not, so 75s keeps every connection that could succeed and only
+ * shortens the wait for a dead backend. Where a read timeout under 75 s is in force, the fix stops at that read
+ * timeout instead: a connect timeout left above it is what connect-timeout-above-read-timeout reports, so the fixed
+ * line would be reported again. That gives up only the kernel's last retransmissions, sent after half a minute or
+ * more without an answer; below SAFE_FLOOR_MS it would cut into the early ones, which a lossy link needs, so such a
+ * value is only suggested.
+ */
 function fixes(node: ConfigNode, readMs: number | undefined): { fix?: Fix; suggestions: Fix[] } {
   const name = node.name;
   const readName = node.context.startsWith('stream') ? 'proxy_timeout' : name.replace('_connect_timeout', '_read_timeout');
   const capped = readMs !== undefined && readMs < USEFUL_LIMIT_MS;
   const target = capped ? readMs : USEFUL_LIMIT_MS;
-  const quick = Math.min(10_000, target);
+  const quick = Math.min(QUICK_MS, target);
   const title = capped
     ? `Lower to ${asTime(target)} (the ${readName} in force here: a connect timeout above it would wait for a dead backend longer than for a slow one)`
     : 'Lower to 75s (the longest a TCP handshake can usefully take)';
@@ -123,8 +126,6 @@ export default defineNginxRule({
             ? `${name} ${arg.value} never takes effect: the operating system gives up on an unanswered TCP handshake first (after 75 s on BSD and macOS, about 130 s on Linux), so ${subject} to a backend that does not answer (host down, SYNs dropped, listen queue full) hangs that long before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 502'}`
             : `${name} ${arg.value}: ${subject} to a backend that does not answer the TCP handshake (host down, SYNs dropped, listen queue full) hangs up to ${seconds(ms)} before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 504 (502 where the OS gives up first: after 75 s on BSD and macOS)'}; the kernel stops resending SYNs after about 70 s, so waiting past 75 s cannot save a connection`;
         shortestRead ??= shortestReadByLine(ctx, name);
-        // The kernel sends its last SYN within ~70 s; a handshake that has not completed 5 s later will not,
-        // so 75s keeps every connection that could succeed and only shortens the wait for a dead backend.
         ctx.report({ node, message, ...fixes(node, shortestRead.get(node)) });
       }
     }
