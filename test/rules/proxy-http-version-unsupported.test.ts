@@ -2,6 +2,7 @@
 // everywhere. What nginx 1.22.1 (installed here, older than 1.29.4) says is checked with the real nginx -t.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { applyEdits } from '../../server/src/core/fix';
 import { parseVersion } from '../../server/src/core/model/version';
 import type { Settings } from '../../server/src/core/settings';
@@ -21,6 +22,8 @@ const mine = (text: string, version?: string, edition?: Settings['nginx']['editi
 test(`${ID}: "2" on a target older than 1.29.4 — nginx 1.22.1 refuses it, proxylint says so, and 1.1 starts`, () => {
   const t = nginxT(conf('2'));
   assert.ok(!t.ok && /\[emerg\] invalid value "2" in \S+nginx\.conf:7/.test(t.output), t.output);
+  // The line the proxy_http_version hover quotes as logged, not as an expected form.
+  assert.ok(t.output.includes(NGX_LOG.httpVersionTwo), t.output);
   for (const v of ['1.22.1', '1.29.3']) {
     const found = mine(conf('2'), v);
     assert.equal(found.length, 1, v);

@@ -6,6 +6,17 @@ import { allRules, nginxRules } from '../../server/src/core/rules/index';
 import { apacheTest, nginxTest, tempTree } from '../helpers';
 import { applyRuleFixes, expectations, fixtureDir, lineOf, lintFixture } from './rule-harness';
 
+/**
+ * Findings a rule's safe fix may bring with it, because the fix makes the location what the other rule is about.
+ * websocket-headers-missing: once the Upgrade headers go through, the location is a WebSocket proxy, and its default
+ * 60 s read timeout drops idle sockets (long-lived-location-default-timeout); how long to allow is the user's call.
+ * Any other new finding after --fix is a fix that trades one finding for another (connect-timeout-above-os-limit's
+ * 75s used to leave connect-timeout-above-read-timeout behind wherever the read timeout was nginx's default 60s).
+ */
+const FIX_REVEALS: Record<string, string[]> = {
+  'websocket-headers-missing': ['long-lived-location-default-timeout'],
+};
+
 // nginx rules (and the shared ones, with nginx fixtures under common/), then the Apache rules (fixtures under apache/).
 for (const rule of [...nginxRules, ...allRules.filter((r) => r.server === 'apache')]) {
   const dir = fixtureDir(rule);
@@ -50,5 +61,17 @@ for (const rule of [...nginxRules, ...allRules.filter((r) => r.server === 'apach
     const t = nginxTest(prefix.dir, join(dir, 'fix.fixed.conf'));
     prefix.cleanup();
     assert.ok(t.ok, `nginx -t rejected the fixed config:\n${t.output}`);
+  });
+
+  if (rule.server === 'apache') continue;
+  test(`${rule.id}: its safe fixes leave no finding of another rule that fix.conf did not have`, () => {
+    const count = (path: string) => {
+      const by = new Map<string, number>();
+      for (const f of lintFixture(path).findings) if (f.ruleId !== rule.id) by.set(f.ruleId, (by.get(f.ruleId) ?? 0) + 1);
+      return by;
+    };
+    const before = count(fixIn);
+    const gained = [...count(join(dir, 'fix.fixed.conf'))].filter(([id, n]) => n > (before.get(id) ?? 0) && !FIX_REVEALS[rule.id]?.includes(id));
+    assert.deepEqual(gained.map(([id]) => id), []);
   });
 }

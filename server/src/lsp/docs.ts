@@ -1,5 +1,6 @@
 import { nginxDirectiveDoc, nginxServerParamDoc } from '../core/docs/directive-doc';
 import { renderHover } from '../core/docs/render';
+import { directiveVersion, versionScope, type VersionScope } from '../core/model/nginx-directive-versions';
 import { plusNote } from '../core/model/nginx-plus';
 import type { DocLookup } from '../core/features/hover';
 
@@ -63,6 +64,30 @@ function narrow<T>(list: T[], keep: (x: T) => boolean): T[] {
   return kept.length ? kept : list;
 }
 
+/** The part of nginx a reference entry is about: the hovered line's context, else the entry's own module. */
+function scopeOf(d: RefDirective, context: string | undefined): VersionScope {
+  const own = context === undefined ? undefined : versionScope(context);
+  if (own) return own;
+  const upstream = d.contexts.length === 1 && d.contexts[0] === 'upstream';
+  if (d.module.startsWith('ngx_stream_')) return upstream ? 'stream-upstream' : 'stream';
+  if (d.module.startsWith('ngx_mail_')) return 'mail';
+  return upstream ? 'upstream' : 'http';
+}
+
+/**
+ * The release a directive appeared in (or was removed in), from proxylint's version table: the reference text leaves
+ * out nginx.org's "This directive appeared in version …", and a directive newer than the server stops it from
+ * starting ("unknown directive"), which is what a reader on an older nginx needs to know first.
+ */
+function versionLine(d: RefDirective, context: string | undefined): string {
+  const e = directiveVersion(d.name, scopeOf(d, context));
+  if (!e) return '';
+  const parts: string[] = [];
+  if (e.since) parts.push(`${e.olderElsewhere ? 'allowed here since' : 'appeared in'} nginx ${e.since}${e.plusBefore ? ' (NGINX Plus had it before)' : ''}`);
+  if (e.removed) parts.push(`removed in nginx ${e.removed}`);
+  return parts.length ? `**Versions:** ${parts.join('; ')}` : '';
+}
+
 /**
  * The official reference text for any nginx directive the proxylint knowledge base does not cover: the entries of
  * the module family and context the directive sits in (all of them when the context is unknown or matches none).
@@ -79,7 +104,7 @@ export function referenceDoc(name: string, context?: string): string | undefined
   return entries
     .map((d) => {
       const url = `https://nginx.org/en/docs/${pageOf(d.module)}#${d.name}`;
-      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`].filter(Boolean);
+      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`, versionLine(d, context)].filter(Boolean);
       return [`**${d.name}** (${d.module})`, plusNote(d.name, context) ?? '', meta.join(' · '), d.description.trim(), `[nginx documentation ↗](${url})`].filter(Boolean).join('\n\n');
     })
     .join('\n\n---\n\n');

@@ -101,6 +101,8 @@ export const NGX_LOG = {
   // A client that closes before the answer (level info; the access log says 499).
   queueUnknown: '[emerg] unknown directive "queue"',
   clientAborted: 'epoll_wait() reported that client prematurely closed connection, so upstream connection is closed too while sending request to upstream',
+  // proxy_http_version 2 before nginx 1.29.4 (nginx 1.22.1 -t; the line goes on with " in FILE:LINE").
+  httpVersionTwo: '[emerg] invalid value "2"',
 } as const;
 
 /**
@@ -108,6 +110,7 @@ export const NGX_LOG = {
  * test file named here, which must use `NGX_LOG.<key>`.
  */
 export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
+  httpVersionTwo: 'rules/proxy-http-version-unsupported.test.ts',
   bindFailed: 'servers/nginx-hover-behaviour.test.ts',
   kernelConnectTimeout: 'servers/nginx-hover-behaviour.test.ts',
   // The catalogue's "expected form" of this line (connect() failed (99: …)) is not what nginx writes.

@@ -13,8 +13,7 @@ export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
       'Under load the constant reconnects leave sockets in TIME_WAIT until no local port is free and `connect()` fails → **502**. WebSocket proxying needs 1.1 as well. ' +
       'On nginx 1.29.7 and later the default is 1.1; writing `proxy_http_version 1.0` there turns connection reuse off again.',
     statusCodes: ['502', 'startup-failure'],
-    logLines: [NGX_LOG.portsExhausted],
-    expectedLogLines: ['[emerg] invalid value "2"'],
+    logLines: [NGX_LOG.portsExhausted, NGX_LOG.httpVersionTwo],
     defaultValue: '`1.1` since 1.29.7; `1.0` before',
     versions: '1.29.7 made 1.1 the default (and turned upstream keepalive on by default). `2` is accepted since 1.29.4; older versions refuse to start with it.',
     url: moduleUrl('proxy', 'proxy_http_version'),

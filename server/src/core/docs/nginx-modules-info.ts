@@ -48,7 +48,6 @@ export const all = () => true;
 export const buffered = (m: ModuleInfo) => m.buffering;
 export const tls = (m: ModuleInfo) => m.tls;
 export const grpcNote = (m: ModuleInfo) => (m.id === 'grpc' ? GRPC_CLIENT_NOTE : '');
-/** For gRPC the module's own first version; otherwise the family's version note. */
 /**
  * The version note of a family directive for module `m`: the family's own note `v`, or the module's version when the
  * module itself is newer than the version `v` names (grpc_next_upstream_tries, "since 1.7.5" elsewhere, came with the

@@ -389,7 +389,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const values = apache ? JSON.stringify(apache.place.values.map((v) => [v.name, v.value, v.origin, v.scope?.label])) : '';
     // httpd lines about a configuration file are kept apart by the file and line they name.
     const named = explanation.pattern.inConfig ? `${explanation.fields.configFile ?? ''}:${explanation.fields.configLine ?? ''}` : '';
-    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}\0${values}\0${named}`;
+    // Lines whose meaning says something of their own values (what a gRPC frame length decodes to) are kept apart by it.
+    const detail = explanation.pattern.detail ? explanation.pattern.meaning : '';
+    const key = `${explanation.pattern.id}\0${at ? `${at.file.path}\0${at.directive.start}` : ''}\0${apache?.place.ambiguous ? 'guess' : ''}\0${others}\0${request}\0${values}\0${named}\0${detail}`;
     keyOf[index] = key;
     const alone = inRequest.has(index) ? 0 : 1;
     const seen = byKey.get(key);

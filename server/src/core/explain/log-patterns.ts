@@ -20,6 +20,8 @@ export interface LogPattern {
   /** A line that names the status the client got (AH01174's "status code 503"): its first group replaces `status`. */
   statusInLine?: RegExp;
   meaning: string;
+  /** A sentence about this line's own values (a number it quotes), said after the meaning. */
+  detail?: (line: string) => string | undefined;
   /** Directives whose values decide it, looked up where the request was handled. */
   directives: string[];
   rules: string[];
@@ -835,15 +837,31 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
-    // grpc_pass reads the backend's first 9 bytes as an HTTP/2 frame header, whose first 3 are the length: an
-    // HTTP/1.x answer ("HTTP/1.1 …") gives 0x485454 = 4740180 (nginx 1.22.1, test/servers/explain-nginx-grpc.test.ts).
+    // nginx's gRPC module takes frames of at most 16384 bytes (NGX_HTTP_V2_DEFAULT_FRAME_SIZE, HTTP/2's default
+    // SETTINGS_MAX_FRAME_SIZE, which it never raises) and checks each frame header's 3-byte length against it. Seen on
+    // nginx 1.22.1 (test/servers/explain-nginx-grpc.test.ts, test/servers/explain-nginx-grpc-frame.test.ts): an
+    // HTTP/1.x answer gives 0x485454 = 4740180 ("HTT"); an HTTP/2 backend whose frame is 32768 bytes long gives 32768,
+    // with grpc_buffer_size 1m as well; a long frame after the response header has gone out, "while reading upstream".
+    id: 'nginx-grpc-frame-too-large-body',
+    server: 'nginx',
+    match: /upstream sent too large http2 frame: \d+ while reading upstream/,
+    status: 'response cut short (200 already sent)',
+    statuses: ['200 truncated', '200'],
+    meaning:
+      'the gRPC backend had already sent its response header (passed on: the access log says 200) when it sent an HTTP/2 frame longer than the 16384 bytes nginx accepts from a backend (the number in the line is that frame\'s length). nginx dropped the connection and reset the client\'s stream (RST_STREAM INTERNAL_ERROR), so the call fails on the client, as status INTERNAL in gRPC, after whatever part of the answer had arrived. The backend breaks HTTP/2\'s frame size rule (frames over 16384 bytes only once the other side allows them, and nginx never does), usually on a large message, and no nginx setting raises the limit (grpc_buffer_size does not): limit the size of the frames the backend sends, or update or fix its HTTP/2 library.',
+    directives: [],
+    rules: [],
+  },
+  {
     id: 'nginx-grpc-frame-too-large',
     server: 'nginx',
     match: /upstream sent too large http2 frame: \d+/,
     status: '502',
-    statuses: ['502'],
+    statuses: ['502', '200 truncated'],
+    otherwise: 'unless the response header arrived in the same read as the long frame: nginx has then passed the header on, the access log says 200 and the client\'s stream is reset (RST_STREAM INTERNAL_ERROR)',
     meaning:
-      'the backend behind grpc_pass does not speak HTTP/2: nginx read the first bytes of its answer as an HTTP/2 frame header and found a length no frame may have. 4740180 is the text "HTT": an HTTP/1.x server answered (a plain web server or an application port that is not the gRPC one, or a gRPC server that needs h2 but was given TLS-less HTTP/1). Another number is another protocol on that port, for example TLS, which grpcs:// expects.',
+      'nginx accepts HTTP/2 frames of at most 16384 bytes from a gRPC backend (HTTP/2\'s default maximum frame size, which nginx never raises; grpc_buffer_size does not change it), and this backend\'s answer began a frame with a larger length: the number in the line. Most often the backend does not speak HTTP/2 on that port, and the number is just its first 3 bytes: 4740180 is the text "HTT", the start of an HTTP/1.x status line (a plain web server, the application\'s HTTP port rather than its gRPC one, or a TLS listener that answers plain requests in HTTP, which needs grpcs://). A number that is not text, such as 32768 or 65536, usually comes from an HTTP/2 backend that breaks HTTP/2\'s frame size rule (frames over 16384 bytes only once the other side allows them, and nginx never does): limit the size of the frames it sends, or update or fix its HTTP/2 library. The client gets 502.',
+    detail: grpcFrameDetail,
     directives: [],
     rules: ['pass-scheme-mismatch', 'scheme-port-mismatch', 'wrong-protocol-to-local-listener'],
   },
@@ -1869,6 +1887,22 @@ export function asStreamExplanation(e: LogExplanation): LogExplanation {
   return e.fields.stream ? e : { ...e, pattern: streamPattern(e.pattern), fields: { ...e.fields, stream: true } };
 }
 
+/**
+ * What the frame length in "upstream sent too large http2 frame: N" says: N is the first 3 bytes of a frame header,
+ * which, when the backend does not speak HTTP/2, are the first 3 bytes of whatever it sent.
+ */
+function grpcFrameDetail(line: string): string | undefined {
+  const n = Number(/too large http2 frame: (\d+)/.exec(line)?.[1]);
+  if (!Number.isSafeInteger(n) || n <= 16384 || n > 0xffffff) return undefined;
+  const bytes = [n >> 16, (n >> 8) & 0xff, n & 0xff];
+  if (bytes.every((b) => b >= 0x20 && b < 0x7f)) {
+    const text = String.fromCharCode(...bytes);
+    const what = text === 'HTT' ? ', the start of "HTTP/1.x": the backend answered in HTTP/1, not HTTP/2' : ': the backend answered in some text protocol, not HTTP/2';
+    return `${n} is the text "${text}"${what}.`;
+  }
+  return `${n} is not text: an HTTP/2 backend sending a ${n}-byte frame (over the 16384 nginx accepts), or some other binary protocol on that port.`;
+}
+
 /** The first pattern that matches, most specific first; undefined for lines proxylint knows nothing about. */
 
 export function explainLogLine(whole: string): LogExplanation | undefined {
@@ -1889,6 +1923,8 @@ export function explainLogLine(whole: string): LogExplanation | undefined {
     }
     // A meaning that names a directive says the one of the line's module (grpc_ssl_name for a grpcs:// backend).
     if (own.meaning.includes('{f}')) own = { ...own, meaning: own.meaning.replaceAll('{f}', family) };
+    const detail = pattern.detail?.(line);
+    if (detail) own = { ...own, meaning: `${own.meaning} ${detail}` };
     return { pattern: own, fields, directives: pattern.directives.map((d) => d.replace('{f}', family)) };
   }
   return undefined;

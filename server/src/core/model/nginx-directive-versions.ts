@@ -279,6 +279,11 @@ export function hasVersionEntries(name: string): boolean {
   return PARAMETERS_OF.has(name) || entries(name).length > 0;
 }
 
+/** The table's entry for `name` in one part of nginx: the release it appeared in there, or the one without it. */
+export function directiveVersion(name: string, scope: VersionScope): DirectiveVersion | undefined {
+  return entries(name).find((e) => e.where.includes(scope));
+}
+
 let byName: Map<string, DirectiveVersion[]> | undefined;
 function entries(name: string): DirectiveVersion[] {
   if (!byName) {

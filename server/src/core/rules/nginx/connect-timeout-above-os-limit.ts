@@ -1,7 +1,8 @@
 import { timeMs } from '../../model/nginx-modules';
 import type { ConfigNode } from '../../model/nginx-tree';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { listensOnlyUdp, reachesOnlyUnixSockets, seconds, setValue } from './timeouts-support';
+import type { Fix } from '../../finding';
+import { effectiveMs, effectiveTime, listensOnlyUdp, passSites, reachesOnlyUnixSockets, seconds, setValue } from './timeouts-support';
 
 const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_connect_timeout', 'scgi_connect_timeout', 'grpc_connect_timeout', 'memcached_connect_timeout'];
 
@@ -14,6 +15,13 @@ const DIRECTIVES = ['proxy_connect_timeout', 'fastcgi_connect_timeout', 'uwsgi_c
  */
 const USEFUL_LIMIT_MS = 75_000;
 const LINUX_LIMIT_MS = 130_000;
+/**
+ * The shortest value --fix writes by itself: it still leaves room for the kernel's SYN retransmissions after
+ * about 1, 3 and 7 s, so a handshake that loses a packet or two on the way still completes.
+ */
+const SAFE_FLOOR_MS = 10_000;
+/** The quicker value the editor offers besides: fails over soon, and still after three SYN retransmissions. */
+const QUICK_MS = 10_000;
 
 /** Whether this rule reports this *_connect_timeout line (connect-timeout-above-read-timeout defers to it). */
 export function reportsAboveOsLimit(node: ConfigNode): boolean {
@@ -42,6 +50,57 @@ function noHandshakeOnly(ctx: NginxRuleContext, name: string): Set<ConfigNode> {
   return none;
 }
 
+/**
+ * For each `name` line in force at a TCP pass of connect-timeout-above-read-timeout's modules: the shortest read
+ * timeout (stream: proxy_timeout) in force at those passes. A fix to 75s above that would make that rule report the
+ * fixed line, so the fix goes no higher (memcached has no such rule: it is not among the sites). One walk of the
+ * passes per directive name, made only when some line is reported.
+ */
+function shortestReadByLine(ctx: NginxRuleContext, name: string): Map<ConfigNode, number> {
+  const module = name.slice(0, -'_connect_timeout'.length);
+  const out = new Map<ConfigNode, number>();
+  for (const site of passSites(ctx, { stream: true })) {
+    if (site.module !== module || reachesOnlyUnixSockets(site.pass)) continue;
+    if (site.stream && listensOnlyUdp(site.scope)) continue;
+    const connect = effectiveTime(ctx, site.scope, name)?.node;
+    if (!connect) continue;
+    const readMs = effectiveMs(ctx, site.scope, site.stream ? 'proxy_timeout' : `${module}_read_timeout`);
+    if (readMs === undefined) continue;
+    const was = out.get(connect);
+    if (was === undefined || readMs < was) out.set(connect, readMs);
+  }
+  return out;
+}
+
+/** Whole seconds as seconds ("60s" next to the 75s of the doc, not "1m"), else milliseconds. */
+function asTime(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/**
+ * The safe fix and the suggestions for a line above the limit. The kernel sends its last SYN within ~70 s, and a
+ * handshake that has not completed 5 s later will not, so 75s keeps every connection that could succeed and only
+ * shortens the wait for a dead backend. Where a read timeout under 75 s is in force, the fix stops at that read
+ * timeout instead: a connect timeout left above it is what connect-timeout-above-read-timeout reports, so the fixed
+ * line would be reported again. That gives up only the kernel's last retransmissions, sent after half a minute or
+ * more without an answer; below SAFE_FLOOR_MS it would cut into the early ones, which a lossy link needs, so such a
+ * value is only suggested.
+ */
+function fixes(node: ConfigNode, readMs: number | undefined): { fix?: Fix; suggestions: Fix[] } {
+  const name = node.name;
+  const readName = node.context.startsWith('stream') ? 'proxy_timeout' : name.replace('_connect_timeout', '_read_timeout');
+  const capped = readMs !== undefined && readMs < USEFUL_LIMIT_MS;
+  const target = capped ? readMs : USEFUL_LIMIT_MS;
+  const quick = Math.min(QUICK_MS, target);
+  const title = capped
+    ? `Lower to ${asTime(target)} (the ${readName} in force here: a connect timeout above it would wait for a dead backend longer than for a slow one)`
+    : 'Lower to 75s (the longest a TCP handshake can usefully take)';
+  const main: Fix = { title, edits: [setValue(node, asTime(target))] };
+  const quickFix: Fix = { title: `Use ${asTime(quick)}: give up on a dead backend (and fail over) sooner; a reachable backend answers the handshake in milliseconds`, edits: [setValue(node, asTime(quick))] };
+  if (target >= SAFE_FLOOR_MS) return { fix: main, suggestions: quick < target ? [quickFix] : [] };
+  return { suggestions: [main] };
+}
+
 export default defineNginxRule({
   id: 'connect-timeout-above-os-limit',
   server: 'nginx',
@@ -53,6 +112,7 @@ export default defineNginxRule({
   check(ctx) {
     for (const name of DIRECTIVES) {
       let noHandshake: Set<ConfigNode> | undefined;
+      let shortestRead: Map<ConfigNode, number> | undefined;
       for (const node of ctx.nodes(name)) {
         const arg = node.directive.args[0];
         const ms = timeMs(arg);
@@ -65,14 +125,8 @@ export default defineNginxRule({
           ms > LINUX_LIMIT_MS
             ? `${name} ${arg.value} never takes effect: the operating system gives up on an unanswered TCP handshake first (after 75 s on BSD and macOS, about 130 s on Linux), so ${subject} to a backend that does not answer (host down, SYNs dropped, listen queue full) hangs that long before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 502'}`
             : `${name} ${arg.value}: ${subject} to a backend that does not answer the TCP handshake (host down, SYNs dropped, listen queue full) hangs up to ${seconds(ms)} before nginx tries the next server or, with none left, ${stream ? 'closes the client connection' : 'answers 504 (502 where the OS gives up first: after 75 s on BSD and macOS)'}; the kernel stops resending SYNs after about 70 s, so waiting past 75 s cannot save a connection`;
-        ctx.report({
-          node,
-          message,
-          // The kernel sends its last SYN within ~70 s; a handshake that has not completed 5 s later will not,
-          // so 75s keeps every connection that could succeed and only shortens the wait for a dead backend.
-          fix: { title: `Lower to 75s (the longest a TCP handshake can usefully take)`, edits: [setValue(node, '75s')] },
-          suggestions: [{ title: 'Use 10s: give up on a dead backend (and fail over) sooner; a reachable backend answers the handshake in milliseconds', edits: [setValue(node, '10s')] }],
-        });
+        shortestRead ??= shortestReadByLine(ctx, name);
+        ctx.report({ node, message, ...fixes(node, shortestRead.get(node)) });
       }
     }
   },

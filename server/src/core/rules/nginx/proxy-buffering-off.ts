@@ -22,6 +22,8 @@ const REGISTRY_PATH = /^\^?\/v2(?![a-z0-9])/i;
  */
 const STREAM_HOST = /^(~\^?)?(sse|wss?|websockets?|socket|stream(ing)?|realtime|push|(web)?chat|irc)(-[a-z0-9-]*|\d*)\\?\./i;
 const LONG_READ_MS = 300_000;
+/** nginx's default read timeout (all four modules): a longer one written next to `*_cache off` is a streaming sign. */
+const DEFAULT_READ_MS = 60_000;
 
 /** Signs, in the block itself, that its responses are meant to flow through as they are produced. */
 function streamsHere(ctx: NginxRuleContext, block: ConfigNode | null, m: string): boolean {
@@ -30,13 +32,21 @@ function streamsHere(ctx: NginxRuleContext, block: ConfigNode | null, m: string)
   const server = block && (block.name === 'server' ? block : enclosing(block, 'server'));
   if (server?.children.some((c) => c.name === 'server_name' && c.directive.args.some((a) => STREAM_HOST.test(a.value)))) return true;
   const kids = block ? block.children : ctx.config.roots;
+  let cacheOff = false;
+  let readMs = 0;
   for (const c of kids) {
     const args = c.directive.args.map((a) => a.value).join(' ');
     if (/event-stream|x-accel-buffering/i.test(args)) return true;
     if (c.name === `${m}_request_buffering` && args === 'off') return true;
     if (c.name === 'chunked_transfer_encoding' || (c.name === `${m}_max_temp_file_size` && args === '0')) return true;
-    if (c.name === `${m}_read_timeout` && (timeMs(c.directive.args[0]) ?? 0) >= LONG_READ_MS) return true;
+    if (c.name === `${m}_read_timeout`) readMs = timeMs(c.directive.args[0]) ?? 0;
+    if (c.name === `${m}_cache` && args === 'off') cacheOff = true;
   }
+  if (readMs >= LONG_READ_MS) return true;
+  // The usual recipe for server-sent events and token streams: the response is neither held (buffering off) nor
+  // stored (cache off), and the backend may pause longer than nginx's default 60 s between two parts of it. Either
+  // half alone is common on ordinary pages (a slow report, an API that must not be cached), so only both count.
+  if (cacheOff && readMs > DEFAULT_READ_MS && block?.name === 'location') return true;
   const headers = headerLines(ctx, block).lines;
   return headers.some((h) => h.name === 'upgrade' || (h.name === 'connection' && /upgrade/i.test(h.value)));
 }

@@ -103,7 +103,7 @@ function plainEffect(ctx: NginxRuleContext, kind: Exclude<Kind, 'proxy' | 'tcp'>
   if (kind === 'grpc') {
     if (tls) return l.http2 ? undefined : 'the listener offers no HTTP/2 in the TLS handshake (no "http2" there), so the handshake fails and clients get 502 ("SSL_do_handshake() failed (… no application protocol …) while SSL handshaking to upstream", logged at crit)';
     if (l.http2 && !l.tls) return undefined;
-    return `grpc:// sends the HTTP/2 preface in plain text and the listener${l.tls ? ', which expects TLS,' : ''} answers "HTTP/1.1 400 Bad Request"; nginx reads that as an HTTP/2 frame, so clients get 502 ("upstream sent too large http2 frame: 4740180 while reading response header from upstream": 4740180 is "HTT")`;
+    return `grpc:// sends the HTTP/2 preface in plain text and the listener${l.tls ? ', which expects TLS,' : ''} answers "HTTP/1.1 400 Bad Request"; nginx reads its first bytes as an HTTP/2 frame header whose length, "HTT" or 4740180, is far over the 16384 bytes it accepts, so clients get 502 ("upstream sent too large http2 frame: 4740180 while reading response header from upstream")`;
   }
   const only = h2cOnly(ctx, l);
   if (kind === 'fastcgi') {
