@@ -10,7 +10,7 @@ import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { dirname, hasGlob, join, relative, resolve } from '../core/paths';
-import { allRuleIds, allRules } from '../core/rules/index';
+import { allRuleIds, allRules, ruleOptionsOf } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
 import { runExplain } from './explain';
@@ -127,7 +127,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           settings = null;
         }
         if (settings) {
-          const read = readProjectConfig(json, dirname(configPath), allRuleIds());
+          const read = readProjectConfig(json, dirname(configPath), allRuleIds(), ruleOptionsOf);
           for (const p of read.problems) fail(`${configPath}: ${p}`, configPath);
           settings = read.problems.length ? null : read.settings;
         }
