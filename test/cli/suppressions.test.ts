@@ -176,4 +176,20 @@ http {
       cleanup();
     }
   });
+  test('--fix moves an httpd "# proxylint-disable-line" (an argument to httpd) above its line as disable-next-line, which keeps silencing the finding', () => {
+    // Moved as it was, the comment silenced nothing on its own line, and the next pass of --fix deleted it as unused:
+    // the finding the user had suppressed, with a reason, came back.
+    const vhost = '<VirtualHost 127.0.0.1:8080>\n    ProxyPass /health/ http://127.0.0.1:8091/ timeout=1 connectiontimeout=1 # proxylint-disable-line proxy-timeout-too-low -- probes must fail fast\n</VirtualHost>\n';
+    const { dir, cleanup } = tree({ 'vhost.conf': vhost });
+    try {
+      const r = runCli(['--fix', 'vhost.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(
+        readFileSync(join(dir, 'vhost.conf'), 'utf8'),
+        '<VirtualHost 127.0.0.1:8080>\n    # proxylint-disable-next-line proxy-timeout-too-low -- probes must fail fast\n    ProxyPass /health/ http://127.0.0.1:8091/ timeout=1 connectiontimeout=1\n</VirtualHost>\n',
+      );
+    } finally {
+      cleanup();
+    }
+  });
 });
