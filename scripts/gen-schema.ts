@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { allRules } from '../server/src/core/rules/index';
-import { docsUrl } from '../server/src/core/rules/rule';
+import { docsUrl, type RuleMeta, type RuleOption } from '../server/src/core/rules/rule';
 
 const ROOT = join(__dirname, '..');
 export const SCHEMA_PATH = join(ROOT, 'schemas', 'proxylintrc.schema.json');
@@ -85,9 +85,20 @@ export function settingsKeys(source = readFileSync(SETTINGS_TS, 'utf8')): { top:
   return { top: list(top[1]), sections };
 }
 
-function ruleValue(level: Schema): Schema {
+/** One option as settings.ts checks it (optionProblems). */
+function optionSchema(o: RuleOption): Schema {
+  const seconds = { type: 'number', minimum: 0 };
+  if (o.kind === 'count') return { type: 'integer', minimum: 1, description: o.description };
+  if (o.kind === 'seconds') return { ...seconds, description: o.description };
+  // The string's syntax is nginx's ("1m 30s" too): settings.ts checks it with the parser the rules use.
+  return { anyOf: [seconds, { type: 'string' }], description: o.description };
+}
+
+/** A rule's value: a level, or [level, {options}] with the options the rule declares, and no others. */
+function ruleValue(level: Schema, rule: RuleMeta): Schema {
+  const options: Schema = { type: 'object', description: 'Rule options (see the rule\'s page).', properties: Object.fromEntries(Object.entries(rule.options ?? {}).map(([k, o]) => [k, optionSchema(o)])), additionalProperties: false };
   return {
-    oneOf: [level, { type: 'array', items: [level, { type: 'object', description: 'Rule options (see the rule\'s page).' }], additionalItems: false, minItems: 1 }],
+    oneOf: [level, { type: 'array', items: [level, options], additionalItems: false, minItems: 1 }],
   };
 }
 
@@ -104,7 +115,7 @@ export function buildSchema(source?: string): Schema {
         type: 'object',
         description: 'Severity per rule id: "off", "info", "warning" or "error", or [level, {options}].',
         properties: Object.fromEntries(
-          allRules.map((r) => [r.id, { ...ruleValue(levels), description: `${r.summary} (default: ${r.severity})`, markdownDescription: `${r.summary} Default: \`${r.severity}\`. [Rule page](${docsUrl(r)})` }]),
+          allRules.map((r) => [r.id, { ...ruleValue(levels, r), description: `${r.summary} (default: ${r.severity})`, markdownDescription: `${r.summary} Default: \`${r.severity}\`. [Rule page](${docsUrl(r)})` }]),
         ),
         additionalProperties: false,
       };

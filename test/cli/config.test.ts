@@ -78,6 +78,11 @@ describe('a broken configuration file is a usage error naming the file', () => {
     ['unknown rule id', JSON.stringify({ rules: { 'no-such-rule': 'off' } }), /unknown rule "no-such-rule"/],
     ['bad level', JSON.stringify({ rules: { 'pass-scheme-mismatch': 'loud' } }), /rules\.pass-scheme-mismatch: use "off", "info", "warning" or "error"/],
     ['not an object', '[]', /must be a JSON object/],
+    // A rule option that is misspelt, or a value the rule cannot read, used to leave the rule at its default without a
+    // word: CI passed on a threshold nobody had set.
+    ['misspelt rule option', JSON.stringify({ rules: { 'read-timeout-too-low': ['warning', { minimun: '10s' }] } }), /rules\.read-timeout-too-low: unknown option "minimun" \(expected "minimum"\)/],
+    ['rule option that is not a time', JSON.stringify({ rules: { 'read-timeout-too-low': ['warning', { minimum: 'ten seconds' }] } }), /rules\.read-timeout-too-low: option "minimum" must be a number of seconds or an nginx time/],
+    ['option of a rule that takes none', JSON.stringify({ rules: { 'pass-scheme-mismatch': ['error', { minimum: 1 }] } }), /rules\.pass-scheme-mismatch: this rule takes no options \(got "minimum"\)/],
   ];
   for (const [name, content, message] of cases) {
     test(name, () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { CLI, runCli } from '../helpers';
@@ -244,6 +244,46 @@ describe('--fix-dry-run', () => {
       cleanup();
     }
   });
+});
+
+describe('--fix-dry-run prints a diff that patch and git apply take as it is', () => {
+  // A name with a space was cut there by GNU patch ("can't find file to patch"), and a file reached through a link
+  // (sites-enabled/app) was named by the link, which patch and git apply refuse to change.
+  const SITE = 'server {\n    listen 127.0.0.1:8080;\n    location / { proxy_pass 127.0.0.1:8090; }\n}\n';
+  const FIXED = SITE.replace('proxy_pass ', 'proxy_pass http://');
+  const files = {
+    'nginx/nginx.conf': 'events {}\nhttp {\n    include "conf.d/*.conf";\n    include sites-enabled/*;\n}\n',
+    'nginx/conf.d/api, v2 "main".conf': SITE.replace('8080', '8081'),
+    'nginx/sites-available/app': SITE,
+  };
+  const tools: [string, string[]][] = [
+    ['git apply', ['git', 'apply', '-p0', '-']],
+    ['patch', ['patch', '-p0', '--batch', '--forward']],
+  ];
+  for (const [name, [cmd, ...args]] of tools) {
+    test(`${name} applies it: every file gets what --fix writes, and the link stays a link`, (t) => {
+      if (spawnSync(cmd, ['--version']).status !== 0) return t.skip(`${cmd} is not installed`);
+      const { dir, cleanup } = tree(files);
+      try {
+        mkdirSync(join(dir, 'nginx/sites-enabled'));
+        symlinkSync('../sites-available/app', join(dir, 'nginx/sites-enabled/app'));
+        const r = runCli(['--fix-dry-run', 'nginx'], { cwd: dir });
+        assert.equal(r.code, 1, show(r));
+        assert.match(r.stdout, /^--- "nginx\/conf\.d\/api, v2 \\"main\\"\.conf"\n\+\+\+ "nginx\/conf\.d\/api, v2 \\"main\\"\.conf" \(fixed\)\n/m, show(r));
+        assert.match(r.stdout, /^--- nginx\/sites-available\/app\n/m, show(r));
+        // Only the diff: the report after it is not part of the patch.
+        const diff = r.stdout.slice(0, r.stdout.search(/^nginx\/\S/m));
+        const applied = spawnSync(cmd, args, { cwd: dir, input: diff, encoding: 'utf8' });
+        assert.equal(applied.status, 0, `${applied.stdout}\n${applied.stderr}\n${diff}`);
+        assert.equal(readFileSync(join(dir, 'nginx/conf.d/api, v2 "main".conf'), 'utf8'), FIXED.replace('8080', '8081'));
+        assert.equal(readFileSync(join(dir, 'nginx/sites-available/app'), 'utf8'), FIXED);
+        assert.ok(lstatSync(join(dir, 'nginx/sites-enabled/app')).isSymbolicLink());
+        assert.equal(runCli(['nginx'], { cwd: dir }).code, 0);
+      } finally {
+        cleanup();
+      }
+    });
+  }
 });
 
 describe('--fix keeps the file\'s owner, group and mode', () => {

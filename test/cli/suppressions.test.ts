@@ -155,4 +155,41 @@ http {
       cleanup();
     }
   });
+  test('a rule of the other server is reported: in an nginx file an Apache rule never runs, and the reverse', () => {
+    // Copied from a virtual host into an nginx location, the comment can match nothing; unused-suppression counts only
+    // rules that ran, so it went unreported and the run passed.
+    const nginx = '# proxylint: context location\n# proxylint-disable-next-line proxy-timeout-too-low -- batch API answers fast\nproxy_read_timeout 30s;\nproxy_pass http://127.0.0.1:8090;\n';
+    const apache = '<VirtualHost 127.0.0.1:8080>\n    # proxylint-disable-next-line read-timeout-too-low, proxy-timeout-too-low -- batch API answers fast\n    ProxyTimeout 1\n    ProxyPass /a/ http://127.0.0.1:8091/ connectiontimeout=2\n</VirtualHost>\n';
+    const { dir, cleanup } = tree({ 'location.conf': nginx, 'vhost.conf': apache });
+    try {
+      const { code, report } = runJson(['location.conf', 'vhost.conf'], { cwd: dir });
+      assert.equal(code, 1);
+      assert.deepEqual(
+        allFindings(report).map((f) => `${f.path.slice(dir.length + 1)}:${f.line} ${f.ruleId}: ${f.message}`),
+        [
+          'location.conf:2 invalid-suppression: "proxy-timeout-too-low" is an Apache httpd rule, which never reports on an nginx file: this comment silences nothing there',
+          // The comment's Apache rule still silences the ProxyTimeout finding; only the nginx one is reported.
+          'vhost.conf:2 invalid-suppression: "read-timeout-too-low" is an nginx rule, which never reports on an Apache httpd file: this comment silences nothing there',
+        ],
+      );
+    } finally {
+      cleanup();
+    }
+  });
+  test('--fix moves an httpd "# proxylint-disable-line" (an argument to httpd) above its line as disable-next-line, which keeps silencing the finding', () => {
+    // Moved as it was, the comment silenced nothing on its own line, and the next pass of --fix deleted it as unused:
+    // the finding the user had suppressed, with a reason, came back.
+    const vhost = '<VirtualHost 127.0.0.1:8080>\n    ProxyPass /health/ http://127.0.0.1:8091/ timeout=1 connectiontimeout=1 # proxylint-disable-line proxy-timeout-too-low -- probes must fail fast\n</VirtualHost>\n';
+    const { dir, cleanup } = tree({ 'vhost.conf': vhost });
+    try {
+      const r = runCli(['--fix', 'vhost.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(
+        readFileSync(join(dir, 'vhost.conf'), 'utf8'),
+        '<VirtualHost 127.0.0.1:8080>\n    # proxylint-disable-next-line proxy-timeout-too-low -- probes must fail fast\n    ProxyPass /health/ http://127.0.0.1:8091/ timeout=1 connectiontimeout=1\n</VirtualHost>\n',
+      );
+    } finally {
+      cleanup();
+    }
+  });
 });

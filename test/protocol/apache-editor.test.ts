@@ -390,3 +390,45 @@ ProxyPass /m/ balancer://shared/
     await c.stop();
   }
 });
+
+test('with both the sites-available/ file and its sites-enabled/ link open, the link is checked in apache2.conf, as the CLI checks it, whichever was opened first', async () => {
+  // Opened second, the link used to be checked on its own (no apache2.conf, so no modules known): the configuration
+  // read the sites-available/ document in its place whenever that one was opened first.
+  const SITE = `<VirtualHost 127.0.0.1:18765>
+    ServerName both.example.test
+    ProxyPass /app/ http://127.0.0.1:18766/ connectiontimeout=2
+</VirtualHost>
+`;
+  const root = tree({
+    'apache2/apache2.conf': 'Timeout 300\nIncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n',
+    'apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+    'apache2/mods-enabled/mpm_event.load': 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n',
+    'apache2/mods-enabled/authz_core.load': 'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n',
+    'apache2/sites-available/app.conf': SITE,
+  });
+  mkdirSync(join(root, 'apache2/sites-enabled'));
+  symlinkSync('../sites-available/app.conf', join(root, 'apache2/sites-enabled/app.conf'));
+  const available = join(root, 'apache2/sites-available/app.conf');
+  const link = join(root, 'apache2/sites-enabled/app.conf');
+  const cli = runCli(['--format', 'json', link], { cwd: root });
+  const cliFindings = (JSON.parse(cli.stdout) as { files: { findings: { ruleId: string; line: number }[] }[] }).files.flatMap((f) => f.findings.map((x) => `${x.ruleId}@${x.line}`));
+  assert.deepEqual(cliFindings, ['proxy-scheme-module-missing@3']);
+  for (const order of [[available, link], [link, available]]) {
+    const c = new LspClient();
+    try {
+      await c.initialize(root);
+      for (const p of order) {
+        await c.open(p, SITE);
+        await c.diagnostics(p);
+      }
+      const diags = await c.diagnostics(link);
+      assert.deepEqual(diags.map((d) => `${d.code}@${d.range.start.line + 1}`), cliFindings, `opened ${order.map((p) => p.slice(root.length + 1)).join(', then ')}`);
+      // Closed, the link is read as the sites-available/ document again, which then has the configuration's findings.
+      await c.close(link);
+      const back = await c.diagnostics(available, (d) => d.length > 0);
+      assert.deepEqual(back.map((d) => `${d.code}@${d.range.start.line + 1}`), cliFindings);
+    } finally {
+      await c.stop();
+    }
+  }
+});

@@ -7,7 +7,8 @@ export function unifiedDiff(path: string, before: string, after: string): string
   const b = lines(after);
   const full = lineOps(a, b);
   const ctx = 3;
-  const out = [`--- ${path}`, `+++ ${path} (fixed)`];
+  const name = headerName(path);
+  const out = [`--- ${name}`, `+++ ${name} (fixed)`];
   let k = 0;
   let aLine = 1, bLine = 1;
   while (k < full.length) {
@@ -49,6 +50,20 @@ export function unifiedDiff(path: string, before: string, after: string): string
     k = end;
   }
   return out.join('\n') + '\n';
+}
+
+/**
+ * A file name as GNU diff writes it in a header: in double quotes, C-escaped, when it holds white space, a quote, a
+ * backslash or a control character. GNU patch and git apply read such a name whole; unquoted, patch cut
+ * "conf.d/api v2.conf" at the space and found no file to patch.
+ */
+export function headerName(path: string): string {
+  if (!/[\s"\\\x00-\x1f\x7f]/.test(path)) return path;
+  const escaped = path.replace(/[\\"\x00-\x1f\x7f]/g, (c) => {
+    const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+    return named[c] ?? '\\' + c.charCodeAt(0).toString(8).padStart(3, '0');
+  });
+  return `"${escaped}"`;
 }
 
 /** Marks a last line that has no newline, so it differs from the same line with one (as in diff(1)). */

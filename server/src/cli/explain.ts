@@ -11,7 +11,7 @@ import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
 import { ruleMeta } from '../core/rules/index';
 import { dirname, resolve } from '../core/paths';
-import { allRuleIds } from '../core/rules/index';
+import { allRuleIds, ruleOptionsOf } from '../core/rules/index';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
 import { parseVersion } from '../core/model/version';
 import { classify } from './classify';
@@ -182,7 +182,7 @@ function settingsNear(path: string, io: CliIo): Settings {
   const r = found ? io.read(found) : undefined;
   if (!found || !r?.ok) return defaultSettings();
   try {
-    const read = readProjectConfig(JSON.parse(r.text), dirname(found), allRuleIds());
+    const read = readProjectConfig(JSON.parse(r.text), dirname(found), allRuleIds(), ruleOptionsOf);
     return read.problems.length ? defaultSettings() : read.settings;
   } catch {
     return defaultSettings();

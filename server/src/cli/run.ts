@@ -10,7 +10,7 @@ import { fragmentPrefix } from '../core/model/nginx-prefix';
 import { FRAGMENT_CONTEXTS, isNginxEntry, parseSourceFile, type SourceFile } from '../core/model/nginx-tree';
 import { parseVersion } from '../core/model/version';
 import { dirname, hasGlob, join, relative, resolve } from '../core/paths';
-import { allRuleIds, allRules } from '../core/rules/index';
+import { allRuleIds, allRules, ruleOptionsOf } from '../core/rules/index';
 import { docsUrl } from '../core/rules/rule';
 import { defaultSettings, readProjectConfig, type Settings } from '../core/settings';
 import { runExplain } from './explain';
@@ -127,7 +127,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           settings = null;
         }
         if (settings) {
-          const read = readProjectConfig(json, dirname(configPath), allRuleIds());
+          const read = readProjectConfig(json, dirname(configPath), allRuleIds(), ruleOptionsOf);
           for (const p of read.problems) fail(`${configPath}: ${p}`, configPath);
           settings = read.problems.length ? null : read.settings;
         }
@@ -607,7 +607,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     default:
       if (args.fixDryRun) {
         for (const [p, text] of outputs) {
-          io.stdout(unifiedDiff(rel(p), before.get(p)!, text));
+          // Named by the file --fix writes: through a link (sites-enabled/app), its target, which patch and git apply
+          // can change (both refuse to patch a symbolic link).
+          io.stdout(unifiedDiff(rel(realpathOnce(p)), before.get(p)!, text));
           // The diff is text, written as UTF-8: for a file stored otherwise, `patch` finds no line to change.
           const like = originals.get(p) ?? io.read(p);
           if ('notUtf8' in like && like.notUtf8) io.stderr(`proxylint: ${rel(p)} is stored as ${like.notUtf8}; the diff shows its text in UTF-8 and will not apply with patch as is (--fix writes the file in its own encoding)\n`);

@@ -87,7 +87,7 @@ export function lintApache(path: string, text: string, host: Host, options: Apac
   ));
   // After the suppressions: a suppression comment for a dropped finding is still used, and where
   // apache-module-not-loaded is itself suppressed (a module built into this server), the other findings stand.
-  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran));
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(macroFindings(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config.all), config.files, settings, ran, 'apache'));
   const rejected = ran.has('apache-module-not-loaded') ? linesHttpdRejects(view, modules, settings.apache.version) : [];
   return { config, modules, proxy, findings: withoutClaimsOnUnknownCommands(checked, rejected, options.rules ?? apacheRules) };
 }

@@ -5,7 +5,7 @@ import { effective, noValueIn, type Effective } from './model/nginx-effective';
 import { loadNginxConfig, type ConfigNode, type NginxConfig, type SourceFile } from './model/nginx-tree';
 import { buildUpstreamGraph, type UpstreamGraph } from './model/nginx-upstreams';
 import { isDuplicateAtLevel, isSingleValueSomewhere } from './model/nginx-single-value';
-import { allRuleIds, nginxRules } from './rules/index';
+import { allRuleIds, nginxRules, ruleMeta } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
 import { findSuppressions, statementLine, type SuppressibleFile } from './suppress';
@@ -201,7 +201,7 @@ export function lintNginx(path: string, text: string, host: Host, options: LintO
     timings,
     runs?.ruleRuns,
   ));
-  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran));
+  const checked = timed(timings, 'check findings and suppressions', () => applySuppressions(demoteMisplacedFixes(demoteSharedFileFixes(validateFindings(findings, config.files), config.all), config), config.files, settings, ran, 'nginx'));
   const skipped =
     !track && settings.nginx.version === null && settings.nginx.edition !== 'plus' && VERSION_GATED_RULES.some((id) => ran.has(id)) ? versionDependentUses(config.all, ran) : undefined;
   // Findings a suppression comment silenced are not in `checked`: no note for them.
@@ -463,8 +463,11 @@ function appliesTo(path: string, found: ConfigRun[], notFound: ConfigRun[]): Rel
     });
 }
 
-/** Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers. */
-export function applySuppressions(findings: Finding[], files: SuppressibleFile[], settings: Settings, ran: ReadonlySet<string>): Finding[] {
+/**
+ * Drops suppressed findings and adds invalid-/unused-suppression ones; shared by the nginx and Apache drivers.
+ * `server`: the syntax of the files, whose rules alone can report on them.
+ */
+export function applySuppressions(findings: Finding[], files: SuppressibleFile[], settings: Settings, ran: ReadonlySet<string>, server: 'nginx' | 'apache'): Finding[] {
   const known = allRuleIds();
   const out: Finding[] = [];
   const meta = (id: string, fallback: Severity) => {
@@ -483,6 +486,21 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
     }
     const sev = meta('invalid-suppression', 'warning');
     if (sev) for (const inv of invalid) extra.push({ ruleId: 'invalid-suppression', severity: sev, message: inv.message, path: inv.path, start: inv.comment.start, end: inv.comment.end, suggestions: [], related: [] });
+    // A rule of the other server never runs on this file, so unused-suppression (which counts only rules that ran)
+    // would not see it either: a comment copied from an httpd file into an nginx one would silence nothing, unseen.
+    if (sev) {
+      for (const s of suppressions) {
+        const foreign = s.ruleIds.filter((id) => {
+          const of = ruleMeta(id)?.server;
+          return of !== undefined && of !== 'any' && of !== server;
+        });
+        if (!foreign.length) continue;
+        const names = foreign.map((id) => `"${id}"`).join(', ');
+        const whose = server === 'nginx' ? 'Apache httpd' : 'nginx';
+        const message = `${names} ${foreign.length === 1 ? 'is an' : 'are'} ${whose} rule${foreign.length === 1 ? '' : 's'}, which never report${foreign.length === 1 ? 's' : ''} on an ${server === 'nginx' ? 'nginx' : 'Apache httpd'} file: this comment silences nothing there`;
+        extra.push({ ruleId: 'invalid-suppression', severity: sev, message, path: s.path, start: s.comment.start, end: s.comment.end, suggestions: [], related: [] });
+      }
+    }
   }
   const lineOf = new Map(files.map((f) => [f.path, f]));
   for (const f of findings) {

@@ -3,6 +3,7 @@ import { parseVersion, type Version } from './model/version';
 import type { NginxTarget } from './model/nginx-defaults';
 import { parseNginxSize, parseNginxTime } from './model/units';
 import { resolve } from './paths';
+import type { RuleOption } from './rules/rule';
 
 export type RuleLevel = Severity | 'off';
 
@@ -44,11 +45,15 @@ export function defaultSettings(): Settings {
 const LEVELS = ['off', 'info', 'warning', 'error'];
 const TOP_KEYS = ['$schema', 'nginx', 'apache', 'environment', 'rules', 'ignore'];
 
+/** The options a rule declares (RuleMeta.options), by rule id; undefined for a rule that takes none. */
+export type RuleOptionsOf = (id: string) => Readonly<Record<string, RuleOption>> | undefined;
+
 /**
  * Reads a parsed `.proxylintrc.json` object. Problems are returned, not thrown: the CLI turns them into
  * a usage error (exit 2) and the editor into a notification, and neither should die on a typo.
+ * With `optionsOf`, a rule's options are checked against what the rule declares.
  */
-export function readProjectConfig(json: unknown, configDir: string, knownRules: ReadonlySet<string>): { settings: Settings; problems: string[] } {
+export function readProjectConfig(json: unknown, configDir: string, knownRules: ReadonlySet<string>, optionsOf?: RuleOptionsOf): { settings: Settings; problems: string[] } {
   const settings = defaultSettings();
   const problems: string[] = [];
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { settings, problems: ['the configuration must be a JSON object'] };
@@ -140,6 +145,13 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
         problems.push(`rules.${id}: options must be an object`);
         continue;
       }
+      if (optionsOf) {
+        const wrong = optionProblems(id, options as Record<string, unknown>, optionsOf(id) ?? {});
+        if (wrong.length) {
+          problems.push(...wrong);
+          continue;
+        }
+      }
       settings.rules.set(id, { level: level as RuleLevel, options: options as Record<string, unknown> });
     }
   }
@@ -149,6 +161,29 @@ export function readProjectConfig(json: unknown, configDir: string, knownRules: 
     else settings.ignore = o.ignore as string[];
   }
   return { settings, problems };
+}
+
+/** What is wrong with the options given to rule `id`, against the ones it declares. */
+function optionProblems(id: string, given: Record<string, unknown>, declared: Readonly<Record<string, RuleOption>>): string[] {
+  const names = Object.keys(declared);
+  const out: string[] = [];
+  for (const [name, value] of Object.entries(given)) {
+    const spec = declared[name];
+    if (!spec) {
+      out.push(names.length ? `rules.${id}: unknown option "${name}" (expected ${names.map((n) => `"${n}"`).join(' or ')})` : `rules.${id}: this rule takes no options (got "${name}")`);
+      continue;
+    }
+    if (spec.kind === 'count') {
+      if (!(typeof value === 'number' && Number.isInteger(value) && value >= 1)) out.push(`rules.${id}: option "${name}" must be a whole number of 1 or more`);
+    } else if (typeof value === 'number') {
+      if (!(Number.isFinite(value) && value >= 0)) out.push(`rules.${id}: option "${name}" must be a number of seconds of 0 or more`);
+    } else if (spec.kind === 'time' && typeof value === 'string') {
+      if (parseNginxTime(value, 'msec') === null) out.push(`rules.${id}: option "${name}" must be a number of seconds or an nginx time such as "10s" (got "${value}")`);
+    } else {
+      out.push(`rules.${id}: option "${name}" must be a number of seconds${spec.kind === 'time' ? ' or an nginx time such as "10s"' : ''}`);
+    }
+  }
+  return out;
 }
 
 function objectAt(o: Record<string, unknown>, key: string, problems: string[]): Record<string, unknown> | undefined {
@@ -167,11 +202,11 @@ function objectAt(o: Record<string, unknown>, key: string, problems: string[]): 
  * dropped, so the rule came back at its default. Checked per top-level key, or per second-level key inside objects
  * (`rules.<id>`, `nginx.version`, …). The problems themselves are still reported from the whole file.
  */
-export function validEntries(json: unknown, configDir: string, knownRules: ReadonlySet<string>): Record<string, unknown> {
+export function validEntries(json: unknown, configDir: string, knownRules: ReadonlySet<string>, optionsOf?: RuleOptionsOf): Record<string, unknown> {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   const out: Record<string, unknown> = {};
   if (!isObj(json)) return out;
-  const ok = (candidate: unknown) => readProjectConfig(candidate, configDir, knownRules).problems.length === 0;
+  const ok = (candidate: unknown) => readProjectConfig(candidate, configDir, knownRules, optionsOf).problems.length === 0;
   for (const [k, v] of Object.entries(json)) {
     if (!isObj(v)) {
       if (ok({ [k]: v })) out[k] = v;

@@ -201,13 +201,13 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     if (doc) void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: diagnosticsFor(ws, path) });
   };
 
-  const changed = (doc: TextDocument, delay: number) => {
+  const changed = (doc: TextDocument, delay: number, opened = false) => {
     const path = uriToPath(doc.uri);
     if (!path) return;
     // Forget stale results at once, so hover, completion and code actions right after an edit see it;
     // only the (more expensive) re-check and publishing wait for typing to pause. The old tree's files are kept
     // across the edits of one pause: the first edit forgot that tree, so the next cannot find it again.
-    const before = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path)]);
+    const before = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path, opened)]);
     pending.set(path, before);
     clearTimeout(timers.get(path));
     const run = () => {
@@ -236,7 +236,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     justOpened.set(e.document.uri, e.document.version);
     const path = uriToPath(e.document.uri);
     if (path) unopened.opened(path);
-    changed(e.document, 0);
+    changed(e.document, 0, true);
   });
   documents.onDidChangeContent((e) => {
     const opened = justOpened.get(e.document.uri);
@@ -253,7 +253,7 @@ export function registerDiagnostics(connection: Connection, documents: TextDocum
     timers.delete(path);
     unopened.closed(path);
     // Closing an unsaved buffer puts the file on disk back in its place: the files checked with it, before and now.
-    const others = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path), ...ws.openFilesWith(path)]);
+    const others = new Set([...(pending.get(path) ?? []), ...ws.invalidate(path, true), ...ws.openFilesWith(path)]);
     pending.delete(path);
     others.delete(path);
     if (others.size > 0) {

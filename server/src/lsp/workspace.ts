@@ -241,20 +241,23 @@ export class Workspace {
    * to sites-available/x, where the file is edited: the configuration reads it by the link, and the CLI reports it
    * there, so an edit of sites-available/x is checked in place of the link's file, its findings shown on the
    * document. Only links with the document's name are looked at (a2ensite and the usual `ln -s` keep it), which spares
-   * a realpath for every other file a wildcard finds; a link that is itself open stays its own document.
+   * a realpath for every other file a wildcard finds; a link that is itself open stays its own document, whichever
+   * of the two was opened first (the CLI reports the file by the link, and so does the editor then).
    */
   private openLinkTarget(path: string, host: Pick<Host, 'realpath'>): string | undefined {
     if (!host.realpath) return undefined;
     const name = basename(path);
     let real: string | undefined;
+    let target: string | undefined;
     for (const d of this.documents.all()) {
       const p = uriToPath(d.uri);
       if (!p || basename(p) !== name) continue;
       if (p === path) return undefined;
+      if (target) continue;
       real ??= host.realpath(path);
-      if (real !== path && real === host.realpath(p)) return p;
+      if (real !== path && real === host.realpath(p)) target = p;
     }
-    return undefined;
+    return target;
   }
 
   /** Whether `files` (an entry's closure) reads `path` through a link, before a check made it read the document itself. */
@@ -262,6 +265,22 @@ export class Workspace {
     if (!host.realpath) return false;
     const name = '/' + basename(path);
     for (const f of files) if (f !== path && f.endsWith(name) && this.openLinkTarget(f, host) === path) return true;
+    return false;
+  }
+
+  /**
+   * Whether `files` read the file `path` names by another name (the link's target read in the link's place, before
+   * the link was opened): opening or closing `path` changes which document such a check reads.
+   */
+  private readsAnotherName(files: ReadonlySet<string>, path: string, host: Pick<Host, 'realpath'>): boolean {
+    if (!host.realpath) return false;
+    const name = '/' + basename(path);
+    let real: string | undefined;
+    for (const f of files) {
+      if (f === path || !f.endsWith(name)) continue;
+      real ??= host.realpath(path);
+      if (host.realpath(f) === real) return true;
+    }
     return false;
   }
 
@@ -481,9 +500,11 @@ export class Workspace {
 
   /**
    * Forgets results that depend on `path`; returns the open documents whose findings may have changed as far as the
-   * old include tree tells. An edit can also add files to the tree: see openFilesWith for those.
+   * old include tree tells. An edit can also add files to the tree: see openFilesWith for those. `openedOrClosed`: the
+   * document was just opened or closed, which changes what a check that read its file by another name reads (a
+   * realpath per file of that name; an edit does not change it, so a keystroke is spared them).
    */
-  invalidate(path: string): string[] {
+  invalidate(path: string, openedOrClosed = false): string[] {
     this.views.clear();
     // Only the checks this edit invalidates are worth keeping: one kept from an earlier edit holds a whole tree.
     this.before.clear();
@@ -491,7 +512,7 @@ export class Workspace {
     const host = this.host();
     for (const [owner, result] of this.results) {
       const files = new Set(result.config.files.map((f) => f.path));
-      if (owner === path || files.has(path) || this.readsThroughLink(files, path, host)) {
+      if (owner === path || files.has(path) || this.readsThroughLink(files, path, host) || (openedOrClosed && this.readsAnotherName(files, path, host))) {
         const checked = this.undemoted.get(owner) ?? result;
         if (checked.dialect === 'nginx' && checked.runs) this.before.set(owner, checked);
         this.results.delete(owner);

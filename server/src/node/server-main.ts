@@ -6,7 +6,7 @@ import { classify, isCandidateName } from '../cli/classify';
 import { isApacheEntry, parseApacheSourceFile } from '../core/model/apache-tree';
 import { mergeJson } from '../core/merge';
 import { isNginxEntry, parseSourceFile } from '../core/model/nginx-tree';
-import { allRuleIds } from '../core/rules/index';
+import { allRuleIds, ruleOptionsOf } from '../core/rules/index';
 import { readProjectConfig, validEntries } from '../core/settings';
 import { Lifecycle } from '../lsp/lifecycle';
 import { startServer } from '../lsp/server';
@@ -41,8 +41,8 @@ export const nodeServerEnv: ServerEnv = {
     const dir = configPath ? path.dirname(configPath) : path.dirname(file);
     // The project file wins key by key, but only with what is valid in it: an invalid entry is reported and leaves
     // the editor's setting for that key in force (merging first would let it wipe that setting out).
-    const own = configPath ? readProjectConfig(project, dir, allRuleIds()).problems : [];
-    const r = readProjectConfig(mergeJson(editor, validEntries(project, dir, allRuleIds())), dir, allRuleIds());
+    const own = configPath ? readProjectConfig(project, dir, allRuleIds(), ruleOptionsOf).problems : [];
+    const r = readProjectConfig(mergeJson(editor, validEntries(project, dir, allRuleIds(), ruleOptionsOf)), dir, allRuleIds(), ruleOptionsOf);
     return { settings: r.settings, configPath, problems: [...problems, ...own, ...r.problems.filter((p) => !own.includes(p))] };
   },
   isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,

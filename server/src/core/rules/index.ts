@@ -33,6 +33,11 @@ export function allRuleIds(): ReadonlySet<string> {
   return (ids ??= new Set(allRules.map((r) => r.id)));
 }
 
+/** The options rule `id` declares (RuleMeta.options), for readProjectConfig to check a configuration's against. */
+export function ruleOptionsOf(id: string): RuleMeta['options'] {
+  return ruleMeta(id)?.options;
+}
+
 export function ruleMeta(id: string): RuleMeta | undefined {
   return allRules.find((r) => r.id === id);
 }

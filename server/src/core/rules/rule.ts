@@ -27,6 +27,22 @@ export interface RuleMeta {
   directives?: string[];
   /** nginx versions the rule applies to, as stated on its doc page (e.g. "all", "< 1.29.7"). */
   versions?: string;
+  /**
+   * The options `.proxylintrc.json` may give the rule (`"rules": { id: [level, { name: value }] }`), by name. Any
+   * other name, or a value of the wrong kind, is a configuration problem: a rule would otherwise fall back to its
+   * default without a word, and a CI job would pass on a threshold the user never got.
+   */
+  options?: Record<string, RuleOption>;
+}
+
+/**
+ * The kind of value a rule option takes: `seconds`, a number of seconds (0 or more); `time`, that or an nginx time
+ * (`"5s"`, `"1m30s"`); `count`, a whole number of 1 or more.
+ */
+export interface RuleOption {
+  kind: 'seconds' | 'time' | 'count';
+  /** What it sets, for the schema (editors show it), with its default. */
+  description: string;
 }
 
 export function docsUrl(meta: Pick<RuleMeta, 'id' | 'server'>): string {

@@ -165,6 +165,9 @@ export default defineApacheRule({
           let cut = hash.start;
           while (cut > 0 && /[ \t]/.test(file.text[cut - 1])) cut--;
           const comment = file.text.slice(hash.start, d.end).replace(/\\\r?\n\s*/g, ' ');
+          // A "# proxylint-disable-line" moved above the directive would silence nothing there (and, unused, be deleted
+          // by the next --fix pass): above it, what it means is "disable-next-line".
+          const moved = comment.replace(/^#(\s*)proxylint-disable-line\b/, '#$1proxylint-disable-next-line');
           const lineStart = file.lines.lineStart(file.lines.positionAt(d.start).line);
           const eol = file.text.includes('\r\n') ? '\r\n' : '\n';
           const multiLine = file.lines.positionAt(hash.start).line !== file.lines.positionAt(d.end).line;
@@ -181,7 +184,7 @@ export default defineApacheRule({
                 : verdict.kind === 'values'
                   ? `${head}; httpd starts and uses ${list} as more ${d.name} values; move the comment to its own line`
                   : `${head}: depending on how ${d.name} reads its arguments, httpd refuses to start or uses the words as values; move the comment to its own line`;
-          const move = multiLine ? undefined : apacheFix('Move the comment to its own line above', { path: file.path, start: lineStart, end: lineStart, newText: indentOf(file, d.start) + comment + eol }, { path: file.path, start: cut, end: d.end, newText: '' });
+          const move = multiLine ? undefined : apacheFix('Move the comment to its own line above', { path: file.path, start: lineStart, end: lineStart, newText: indentOf(file, d.start) + moved + eol }, { path: file.path, start: cut, end: d.end, newText: '' });
           // Safe only where the words change nothing httpd does today: it refuses to start, or ignores them.
           const safe = verdict.kind === 'refuses' || verdict.kind === 'ignored';
           ctx.report({

@@ -31,6 +31,9 @@ export default defineApacheRule({
   summary: 'A backend has no connectiontimeout: when its host stops answering, each request waits the whole backend timeout (on Linux at most about 130 s), then gets 503.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'BalancerMember'],
   versions: 'all 2.4',
+  options: {
+    maxSeconds: { kind: 'seconds', description: 'A connect wait above this many seconds is reported (default 10).' },
+  },
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
     for (const w of ctx.proxy.workers) {

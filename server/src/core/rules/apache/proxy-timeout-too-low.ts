@@ -48,6 +48,9 @@ export default defineApacheRule({
   summary: 'Backends get only a few seconds to answer: slower answers become 502 (mod_proxy_http) or 504 (mod_proxy_fcgi).',
   directives: ['ProxyTimeout', 'Timeout', 'ProxyPass', 'ProxyPassMatch', 'BalancerMember', 'ProxySet'],
   versions: 'all 2.4',
+  options: {
+    minSeconds: { kind: 'seconds', description: 'A backend timeout below this many seconds is reported (default 5).' },
+  },
   check(ctx) {
     const min = (typeof ctx.options.minSeconds === 'number' ? ctx.options.minSeconds : DEFAULT_MIN_SECONDS) * 1000;
     // One finding per line that sets a short value. Without timeout= a worker waits the ProxyTimeout or Timeout of the

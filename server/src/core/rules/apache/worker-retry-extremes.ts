@@ -12,6 +12,9 @@ export default defineApacheRule({
   summary: 'retry=0 sends requests to a failed balancer member again at once; a very large retry keeps a recovered one out of rotation.',
   directives: ['BalancerMember', 'ProxyPass', 'ProxySet'],
   versions: 'all 2.4',
+  options: {
+    maxSeconds: { kind: 'seconds', description: 'A retry= above this many seconds is reported (default 300).' },
+  },
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
     for (const w of ctx.proxy.workers) {

@@ -6,7 +6,7 @@ export const invalidSuppression: RuleMeta = {
   server: 'any',
   severity: 'warning',
   outcome: 'lint',
-  summary: 'A suppression comment is malformed, names an unknown rule, or gives no reason; it silences nothing.',
+  summary: 'A suppression comment is malformed, names an unknown rule or one of the other server (an Apache rule in an nginx file), or gives no reason; it silences nothing.',
 };
 
 export const unusedSuppression: RuleMeta = {

@@ -88,6 +88,9 @@ export default defineNginxRule({
   summary: "*_cache_valid covers 502/504 (directly or with \"any\"): after a backend outage nginx keeps answering the cached error until it expires.",
   directives: MODULES.map((m) => `${m}_cache_valid`),
   versions: 'all',
+  options: {
+    minTtl: { kind: 'seconds', description: 'A 502 or 504 cached for this many seconds or more is reported (default 10).' },
+  },
   check(ctx) {
     const minMs = Number(ctx.options.minTtl ?? 10) * 1000;
     for (const m of MODULES) {

@@ -146,6 +146,9 @@ export default defineNginxRule({
   summary: 'A read or send timeout to the backend is so short that ordinary slow responses or uploads end in 504 Gateway Timeout (in stream, that idle sessions are cut); a connect timeout of 0 fails every request.',
   directives: [...READ, ...SEND, 'proxy_timeout', ...CONNECT],
   versions: 'all',
+  options: {
+    minimum: { kind: 'time', description: 'A timeout below this is reported: seconds, or an nginx time such as "10s" (default 5s).' },
+  },
   check(ctx) {
     const minimum = minimumOption(ctx.options);
     // In a whole configuration (from nginx.conf), a value no pass directive inherits times nothing out: e.g. a short

@@ -78,6 +78,9 @@ export default defineNginxRule({
   summary: 'Names are resolved per request with a long resolver_timeout (30 s by default): when DNS does not answer, each such request hangs that long, then fails with 502.',
   directives: ['resolver', 'resolver_timeout'],
   versions: 'all',
+  options: {
+    maximum: { kind: 'time', description: 'A resolver_timeout above this is reported: seconds, or an nginx time such as "10s" (default 10s).' },
+  },
   check(ctx) {
     const maximum = timeOption(ctx, 'maximum', DEFAULT_MAXIMUM_MS);
     const seen = new Set<string>();

@@ -77,6 +77,10 @@ export default defineNginxRule({
   summary: 'Retries over a group of several servers have no limit (*_next_upstream_tries and _timeout are 0): a request can take servers × timeouts before its 502/504.',
   directives: [...PASSES, 'proxy_next_upstream_tries', 'proxy_next_upstream_timeout', 'fastcgi_next_upstream_tries', 'uwsgi_next_upstream_tries', 'scgi_next_upstream_tries', 'grpc_next_upstream_tries'],
   versions: '>= 1.7.5',
+  options: {
+    minServers: { kind: 'count', description: 'The fewest usable servers a group needs to be reported (default 3).' },
+    maxWaitSeconds: { kind: 'seconds', description: 'The longest wait, in seconds, over all tries before it is reported (default 60).' },
+  },
   check(ctx) {
     // The two limits arrived in 1.7.5; before that there is nothing to set.
     if (atLeast(ctx.target.version, '1.7.5') === false) return;
