@@ -84,3 +84,22 @@ describe('github annotations as the runner reads them', () => {
     assert.deepEqual(plain, { file: 'a,b:c.conf', line: '2', col: '12', endLine: '2', endColumn: '26', title: 'proxylint pass-scheme-mismatch' });
   });
 });
+
+test('an input that could not be checked (exit 2) is an error annotation too: a missing file, a broken .proxylintrc.json', () => {
+  const t = tree({ 'nginx.conf': 'events {}\nhttp {}\n', 'sub/.proxylintrc.json': '{"rules": {\n', 'sub/nginx.conf': 'events {}\nhttp {}\n' });
+  try {
+    const missing = runCli(['--format', 'github', 'nginx.conf', 'missing.conf'], { cwd: t.dir });
+    assert.equal(missing.code, 2);
+    const m = missing.stdout.split('\n').map(parse).filter((c): c is Command => !!c);
+    assert.deepEqual(m.map((c) => [c.command, c.properties.file, c.properties.title, c.data]), [['error', 'missing.conf', 'proxylint: not checked', 'missing.conf: no such file or folder']]);
+    const broken = runCli(['--format', 'github', 'sub/nginx.conf'], { cwd: t.dir });
+    assert.equal(broken.code, 2);
+    const b = broken.stdout.split('\n').map(parse).filter((c): c is Command => !!c);
+    assert.equal(b.length, 1, broken.stdout);
+    assert.equal(b[0].command, 'error');
+    assert.equal(b[0].properties.file, 'sub/.proxylintrc.json');
+    assert.match(b[0].data, /is not valid JSON/);
+  } finally {
+    t.cleanup();
+  }
+});

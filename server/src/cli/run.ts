@@ -601,7 +601,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     case 'github': {
       // GitHub resolves file= from the repository root; a file outside it can only be named absolutely.
       const root = reportRoot(io);
-      write(formatGithubChunks(findings, (p) => underRootOnce(root, p) ?? p));
+      write(formatGithubChunks(findings, (p) => underRootOnce(root, p) ?? p, errors));
       break;
     }
     default:
