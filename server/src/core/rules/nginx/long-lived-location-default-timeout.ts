@@ -62,7 +62,9 @@ export default defineNginxRule({
       const location = locationOf(site.pass.node);
       const path = locationPath(location);
       // A catch-all (`location /`, or a pass at server level) also carries every ordinary request: there a longer
-      // timeout also lets a hung backend hold those requests that long before 504. proxy_read_timeout takes no
+      // timeout also lets a hung backend hold those requests that long before 504. On an upgraded connection nginx
+      // restarts the read timer whenever data passes either way, so a client's ping keeps it open as well as the
+      // backend's (test/servers/nginx-websocket-idle.test.ts). proxy_read_timeout takes no
       // variables, so it cannot differ for upgraded connections; the usual way out is a ping from the backend more
       // often than the timeout, or a location of its own for the WebSocket path.
       const catchAll = !location || (locationMatch(location).kind === 'prefix' && path === '/');
@@ -70,7 +72,7 @@ export default defineNginxRule({
       const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text}${unlessIncluderSets(ctx.config)})`;
       const message =
         kind === 'websocket'
-          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`
+          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when nothing passes through it, in either direction, for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`
           : `event-stream location "${path}" keeps ${value}: a stream with no event for ${seconds(read.ms)} is cut off ("upstream timed out … while reading upstream"), so clients must reconnect`;
       const under = capped ? `, just under the load balancer's ${seconds(outer)}` : '';
       const title = catchAll
@@ -83,7 +85,7 @@ export default defineNginxRule({
           : `; a longer timeout would not help: the load balancer in front of nginx closes a connection idle for ${seconds(outer)} whatever nginx allows, so have the application send a ping more often than every ${seconds(Math.min(read.ms, outer))}, or raise the load balancer's idle timeout (and then this one)`;
       const note =
         catchAll && edits.length
-          ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
+          ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}${kind === 'websocket' ? ' (on a WebSocket, a ping from the client does as well)' : ''}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
           : '';
       ctx.report({
         node: at,
