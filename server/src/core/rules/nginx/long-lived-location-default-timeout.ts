@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../finding';
 import { unlessIncluderSets } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { locationMatch } from './addresses-support';
 import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
 
@@ -9,6 +9,17 @@ import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, long
 const DEFAULT_MS = 60_000;
 /** What to propose when nothing in front of nginx closes idle connections sooner: 1h. */
 const LONG_MS = 3_600_000;
+
+/** Whether `try_files … @name` ends the list in a `location /` or at server level: every non-file request goes there. */
+function fallbackOfAll(ctx: NginxRuleContext, name: string | undefined): boolean {
+  if (!name) return false;
+  return ctx.nodes('try_files').some((n) => {
+    if (n.directive.args.at(-1)?.value !== name) return false;
+    const p = n.parent;
+    if (p?.name === 'server') return true;
+    return p?.name === 'location' && locationMatch(p).kind === 'prefix' && locationPath(p) === '/';
+  });
+}
 
 export default defineNginxRule({
   id: 'long-lived-location-default-timeout',
@@ -67,7 +78,10 @@ export default defineNginxRule({
       // backend's (test/servers/nginx-websocket-idle.test.ts). proxy_read_timeout takes no
       // variables, so it cannot differ for upgraded connections; the usual way out is a ping from the backend more
       // often than the timeout, or a location of its own for the WebSocket path.
-      const catchAll = !location || (locationMatch(location).kind === 'prefix' && path === '/');
+      // A named location that `location /` (or the server) falls back to with try_files, as in Mastodon's
+      // `try_files $uri @proxy;`, takes every request that is not a file: the same.
+      const match = location && locationMatch(location);
+      const catchAll = !location || (match!.kind === 'prefix' && path === '/') || (match!.kind === 'named' && fallbackOfAll(ctx, path));
       // In a fragment checked on its own, the configuration that includes it may set the timeout: the default is only likely.
       const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text}${unlessIncluderSets(ctx.config)})`;
       const message =
