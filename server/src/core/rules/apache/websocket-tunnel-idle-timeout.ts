@@ -1,0 +1,52 @@
+import { apacheFix, appendToDirective, setParam } from '../../apache-fix';
+import { describeTimeout } from '../../model/apache-proxy';
+import { defineApacheRule } from '../apache-rule';
+import { timeoutsByServer } from '../apache-server-timeouts';
+
+/** httpd's built-in Timeout; an open WebSocket quiet this long or less is closed. */
+const DEFAULT_MS = 60_000;
+
+/**
+ * Once a WebSocket is upgraded, httpd relays it as a tunnel and closes it when nothing passes in either direction for
+ * the worker's backend timeout (timeout=, else ProxyTimeout, else Timeout). Measured on httpd 2.4.71, both through
+ * ws:// (mod_proxy_wstunnel, which hands over to mod_proxy_http by default) and http:// with upgrade=websocket:
+ * Timeout 3 closed a quiet tunnel after 3 s and kept one where the client sent every second; ProxyTimeout 4 and
+ * timeout=5 gave 4 s and 5 s. Nothing is logged at LogLevel info. (ProxyWebsocketIdleTimeout is not in 2.4.)
+ * https://httpd.apache.org/docs/2.4/mod/mod_proxy.html#proxypass (upgrade=),
+ * https://httpd.apache.org/docs/2.4/mod/mod_proxy_wstunnel.html
+ */
+export default defineApacheRule({
+  id: 'websocket-tunnel-idle-timeout',
+  server: 'apache',
+  severity: 'info',
+  outcome: 'silent',
+  summary: 'A WebSocket backend (ws://, wss:// or upgrade=) waits 60 s or less: httpd closes a tunnel on which nothing passes for that long, and clients must reconnect.',
+  directives: ['ProxyPass', 'BalancerMember', 'ProxyTimeout', 'Timeout'],
+  versions: 'all 2.4',
+  check(ctx) {
+    // mod_proxy_wstunnel's own relay (fallback to mod_proxy_http turned off) was not measured: left alone.
+    if (ctx.nodes('proxywebsocketfallbacktoproxyhttp').some((n) => /^off$/i.test(n.directive.args[0]?.value ?? ''))) return;
+    for (const w of ctx.proxy.workers) {
+      const ws = w.target.scheme === 'ws' || w.target.scheme === 'wss';
+      const upgrade = w.params.get('upgrade');
+      if (!ws && !(upgrade && upgrade.value !== '' && (w.target.scheme === 'http' || w.target.scheme === 'https'))) continue;
+      for (const { t } of timeoutsByServer(ctx.proxy, w, 'backend')) {
+        // In a fragment, the main configuration may set a longer Timeout (Debian's apache2.conf: 300).
+        if (t.ms > DEFAULT_MS || t.partial) continue;
+        const wait = describeTimeout(t, ctx.lineOf, w.node);
+        // On an http:// worker with upgrade=, ordinary requests use the same worker: a longer timeout= covers them too.
+        const mixed = !ws;
+        const own = w.params.get('timeout');
+        const edit = w.shares ? undefined : own ? setParam(own, '3600') : appendToDirective(w.node, 'timeout=3600');
+        ctx.report({
+          at: { file: w.node.file, start: w.urlArg.start, end: w.urlArg.end },
+          message:
+            `WebSocket backend ${w.url} waits ${wait}: httpd closes an open WebSocket when nothing passes through it, in either direction, for that long, without an error status or a log line, so quiet clients are dropped and must reconnect` +
+            (mixed ? `; this worker also carries the path's ordinary requests, so rather than a longer timeout= for all of them, let either side send a ping more often, or give the WebSocket path a ws:// line of its own` : '; a ping from either side more often than that also keeps it open'),
+          suggestions: edit ? [apacheFix(mixed ? 'Set timeout=3600 (ordinary requests on this worker then wait up to 1 h too)' : 'Set timeout=3600 on this WebSocket backend', edit)] : [],
+        });
+        break;
+      }
+    }
+  },
+});
