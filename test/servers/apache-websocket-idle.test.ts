@@ -1,6 +1,7 @@
 // websocket-tunnel-idle-timeout says httpd closes an upgraded WebSocket when nothing passes through it, in either
-// direction, for the worker's backend timeout (timeout=, else ProxyTimeout, else Timeout), for ws:// backends and for
-// http:// ones with upgrade=websocket, and that its suggestion (timeout=3600 on the line) keeps a quiet one open.
+// direction, for the longer of the worker's backend timeout (timeout=, else ProxyTimeout, else Timeout) and the
+// client side's Timeout, for ws:// backends and for http:// ones with upgrade=websocket, and that its suggestion
+// (timeout=3600 on the line) keeps a quiet one open.
 // Checked here on the real apache2 (2.4.71) with a backend that answers 101 and then never sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -73,27 +74,37 @@ const lint = (setup: ApacheSetup) => lintApache(setup.confPath, setup.text, memH
 
 test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one stays open, and timeout=3600 keeps a quiet one (real apache2)`, async () => {
   const backend = await silentUpgrader();
+  // The second virtual host: the client side's Timeout 4 is longer than ProxyTimeout 2 and timeout=1, and wins.
   const setup = await prepareApache(`Timeout 2
 <VirtualHost *:80>
     ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/"
     ProxyPass "/up/" "http://127.0.0.1:${backend.port}/up/" upgrade=websocket
 </VirtualHost>
+<VirtualHost *:81>
+    Timeout 4
+    ProxyTimeout 2
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/" timeout=1
+</VirtualHost>
 `);
+  const second = setup.ports.get('81')!;
   try {
     const findings = lint(setup);
-    assert.equal(findings.length, 2, findings.map((f) => f.message).join('\n'));
-    assert.match(findings[0].message, /waits 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\).*in either direction/);
+    assert.equal(findings.length, 3, findings.map((f) => f.message).join('\n'));
+    assert.match(findings[0].message, /in either direction, for 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\), without/);
+    assert.match(findings[2].message, /in either direction, for 4 s \(the client side's Timeout 4 on line \d+, longer than this backend's 1 s\), without/);
     let httpd = await startApache(setup);
     try {
       const runs = await Promise.all([
-        tunnel(setup.port, '/ws/', 0, 5000),
-        tunnel(setup.port, '/ws/', 500, 5000),
-        tunnel(setup.port, '/up/', 0, 5000),
-        tunnel(setup.port, '/up/', 500, 5000),
+        tunnel(setup.port, '/ws/', 0, 6000),
+        tunnel(setup.port, '/ws/', 500, 6000),
+        tunnel(setup.port, '/up/', 0, 6000),
+        tunnel(setup.port, '/up/', 500, 6000),
+        tunnel(second, '/ws/', 0, 6000),
       ]);
       for (const r of runs) assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
       for (const quiet of [runs[0], runs[2]]) assert.ok(quiet.closedAfterMs !== undefined && quiet.closedAfterMs >= 1800 && quiet.closedAfterMs < 3500, `quiet: ${quiet.closedAfterMs}`);
       for (const used of [runs[1], runs[3]]) assert.equal(used.closedAfterMs, undefined, 'a tunnel the client sends on every 0.5 s stays open');
+      assert.ok(runs[4].closedAfterMs !== undefined && runs[4].closedAfterMs >= 3800 && runs[4].closedAfterMs < 5500, `Timeout 4 with timeout=1: ${runs[4].closedAfterMs}`);
     } finally {
       await httpd.stop();
     }
@@ -103,9 +114,10 @@ test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one st
     assert.deepEqual(lint(setup), []);
     httpd = await startApache(setup);
     try {
-      const [ws, up] = await Promise.all([tunnel(setup.port, '/ws/', 0, 4000), tunnel(setup.port, '/up/', 0, 4000)]);
-      assert.equal(ws.closedAfterMs, undefined, 'quiet ws:// tunnel open after 4 s with timeout=3600');
-      assert.equal(up.closedAfterMs, undefined, 'quiet upgrade= tunnel open after 4 s with timeout=3600');
+      const [ws, up, other] = await Promise.all([tunnel(setup.port, '/ws/', 0, 5000), tunnel(setup.port, '/up/', 0, 5000), tunnel(second, '/ws/', 0, 5000)]);
+      assert.equal(ws.closedAfterMs, undefined, 'quiet ws:// tunnel open after 5 s with timeout=3600');
+      assert.equal(up.closedAfterMs, undefined, 'quiet upgrade= tunnel open after 5 s with timeout=3600');
+      assert.equal(other.closedAfterMs, undefined, 'quiet tunnel of the second virtual host open after 5 s with timeout=3600');
     } finally {
       await httpd.stop();
     }
