@@ -85,11 +85,19 @@ test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one st
     ProxyTimeout 2
     ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/" timeout=1
 </VirtualHost>
+<VirtualHost *:82>
+    RewriteEngine On
+    RewriteCond %{HTTP:Upgrade} =websocket [NC]
+    RewriteRule ^/ws/(.*) ws://127.0.0.1:${backend.port}/ws/$1 [P,L]
+</VirtualHost>
 `);
   const second = setup.ports.get('81')!;
+  const third = setup.ports.get('82')!;
   try {
     const findings = lint(setup);
-    assert.equal(findings.length, 3, findings.map((f) => f.message).join('\n'));
+    assert.equal(findings.length, 4, findings.map((f) => f.message).join('\n'));
+    assert.match(findings[3].message, /^WebSocket rewrite to ws:.*for 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\), without/);
+    assert.equal(findings[3].suggestions.length, 0);
     assert.match(findings[0].message, /in either direction, for 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\), without/);
     assert.match(findings[2].message, /in either direction, for 4 s \(the client side's Timeout 4 on line \d+, longer than this backend's 1 s\), without/);
     let httpd = await startApache(setup);
@@ -100,18 +108,20 @@ test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one st
         tunnel(setup.port, '/up/', 0, 6000),
         tunnel(setup.port, '/up/', 500, 6000),
         tunnel(second, '/ws/', 0, 6000),
+        tunnel(third, '/ws/', 0, 6000),
       ]);
       for (const r of runs) assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
       for (const quiet of [runs[0], runs[2]]) assert.ok(quiet.closedAfterMs !== undefined && quiet.closedAfterMs >= 1800 && quiet.closedAfterMs < 3500, `quiet: ${quiet.closedAfterMs}`);
       for (const used of [runs[1], runs[3]]) assert.equal(used.closedAfterMs, undefined, 'a tunnel the client sends on every 0.5 s stays open');
+      assert.ok(runs[5].closedAfterMs !== undefined && runs[5].closedAfterMs >= 1800 && runs[5].closedAfterMs < 3500, `rewrite: ${runs[5].closedAfterMs}`);
       assert.ok(runs[4].closedAfterMs !== undefined && runs[4].closedAfterMs >= 3800 && runs[4].closedAfterMs < 5500, `Timeout 4 with timeout=1: ${runs[4].closedAfterMs}`);
     } finally {
       await httpd.stop();
     }
 
-    rewriteApache(setup, applyEdits(setup.text, findings.flatMap((f) => f.suggestions[0].edits)).text);
+    rewriteApache(setup, applyEdits(setup.text, findings.flatMap((f) => f.suggestions[0]?.edits ?? [])).text);
     assert.match(setup.text, /ws\/" timeout=3600/);
-    assert.deepEqual(lint(setup), []);
+    assert.deepEqual(lint(setup).map((f) => f.message.slice(0, 22)), ['WebSocket rewrite to w'], 'only the rewrite, which has no edit, is left');
     httpd = await startApache(setup);
     try {
       const [ws, up, other] = await Promise.all([tunnel(setup.port, '/ws/', 0, 5000), tunnel(setup.port, '/up/', 0, 5000), tunnel(second, '/ws/', 0, 5000)]);

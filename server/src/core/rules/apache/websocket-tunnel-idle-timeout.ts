@@ -62,5 +62,28 @@ export default defineApacheRule({
         if (reported) break;
       }
     }
+    // The rewrite recipe (RewriteCond %{HTTP:Upgrade} … then RewriteRule … ws://… [P]): the request goes through the
+    // worker whose name the URL starts with, else the default worker, which has no timeout= of its own. The same wait
+    // (2.4.71: Timeout 2 closed such a quiet tunnel after 2 s, ProxyTimeout 4 beside it after 4 s). No edit: the
+    // value belongs to a ProxyTimeout or Timeout line, or a ProxyPass line of the URL's own, which only the user can place.
+    for (const r of ctx.proxy.rewrites) {
+      if (r.target.scheme !== 'ws' && r.target.scheme !== 'wss') continue;
+      for (const server of r.servers) {
+        const c = ctx.proxy.serverTimeout(server);
+        if (c.origin === 'default' && c.partial) continue;
+        const worker = ctx.proxy.workerForUrl(server, r.url);
+        const t = ctx.proxy.backendTimeout(worker ?? { params: new Map(), vhost: server }, server);
+        if (Math.max(t.ms, c.ms) > DEFAULT_MS) continue;
+        const clientSide = c.node ? `the client side's Timeout ${c.node.directive.args[0]?.value} on line ${ctx.lineOf(c.node)}` : "the client side's Timeout, by default";
+        const wait = t.ms >= c.ms
+          ? `${describeTimeout(t, ctx.lineOf, r.node)}${t.ms > c.ms ? ', longer than the client side\'s Timeout' : ''}`
+          : `${formatSeconds(c.ms)} (${clientSide}, longer than the backend's ${formatSeconds(t.ms)})`;
+        ctx.report({
+          at: { file: r.node.file, start: r.arg.start, end: r.arg.end },
+          message: `WebSocket rewrite to ${r.url}: httpd closes an open WebSocket when nothing passes through it, in either direction, for ${wait}, without an error status or a log line, so quiet clients are dropped and must reconnect; let either side send a ping more often, or raise ProxyTimeout${worker ? ` (or timeout= on the worker line ${ctx.lineOf(worker.node)})` : ''}`,
+        });
+        break;
+      }
+    }
   },
 });
