@@ -23,3 +23,41 @@ test('long-lived-location-default-timeout: only the catch-all location gets the 
     assert.doesNotMatch(f.suggestions[0]?.title ?? '', /catch-all/);
   }
 });
+
+// Mastodon's layout: `location /` tries the file, then falls back to `@proxy`, which passes the Upgrade headers for
+// the few WebSocket requests among all the ordinary ones. @proxy carries every dynamic request, so it gets the
+// catch-all note; a named location only some path falls back to does not.
+test('long-lived-location-default-timeout: a named location that location / falls back to with try_files counts as catch-all', () => {
+  const text = `events {}
+http {
+    server {
+        listen 127.0.0.1:8000;
+        location / {
+            try_files $uri @proxy;
+        }
+        location /ws/ {
+            try_files $uri @socket;
+        }
+        location @proxy {
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_pass http://127.0.0.1:3000;
+        }
+        location @socket {
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+            proxy_pass http://127.0.0.1:4000;
+        }
+    }
+}
+`;
+  const found = lintNginx('/c/nginx.conf', text, createNodeHost(), { settings: fixtureSettings(text) }).findings.filter((f) => f.ruleId === 'long-lived-location-default-timeout');
+  const proxy = found.find((f) => /"@proxy" keeps/.test(f.message));
+  const socket = found.find((f) => /"@socket" keeps/.test(f.message));
+  assert.ok(proxy && socket, found.map((f) => f.message).join('\n'));
+  assert.match(proxy.message, /also serves ordinary requests/);
+  assert.match(proxy.suggestions[0].title, /every request of this catch-all location/);
+  assert.doesNotMatch(socket.message, /ordinary requests/);
+});

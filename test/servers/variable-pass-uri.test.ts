@@ -85,3 +85,52 @@ test(`${RULE}: every request reaches the backend as the URI of proxy_pass, and t
     await backend.stop();
   }
 });
+
+// The Docker habit: the variable holds the scheme and host (`set $api http://api:8000;`) and the line adds a path
+// after it. nginx evaluates the whole target and sends its path as it is, the same as with `http://$backend/v1/`.
+test(`${RULE}: a variable holding scheme and host, followed by a path, sends that path for every request (real nginx)`, async () => {
+  const backend = await startHttpStandin({ behaviour: 'ok', deadlineMs: 60_000 });
+  const conf = (pass: string) => `events {}
+http {
+    server {
+        listen 127.0.0.1:8000;
+        set $api http://127.0.0.1:${backend.port};
+        location /auth/ {
+            proxy_pass ${pass};
+        }
+    }
+}
+`;
+  const flagged = await prepareNginx(conf('$api/auth/'));
+  const fixed = await prepareNginx(conf('$api/auth/'));
+  try {
+    const findings = lintNginx(fixed.confPath, fixed.text, createNodeHost(), { settings: fixtureSettings(fixed.text) }).findings.filter((f) => f.ruleId === RULE);
+    assert.equal(findings.length, 1, findings.map((f) => f.message).join('\n'));
+    assert.match(findings[0].message, /with the path "\/auth\/" and no query string/);
+    assert.equal(findings[0].suggestions.length, 1);
+    rewriteNginx(fixed, applyEdits(fixed.text, findings[0].suggestions[0].edits).text);
+    assert.match(fixed.text, /proxy_pass \$api;/);
+
+    const paths = async (setup: NginxSetup) => {
+      const nginx = await startNginx(setup);
+      try {
+        const out: string[] = [];
+        for (const p of ['/auth/login?x=1', '/auth/']) {
+          const before = backend.requests.length;
+          const r = await request({ port: setup.port, path: p });
+          assert.equal(r.status, 200, `${p}: ${r.status} ${r.error ?? ''}\n${nginx.errorLog()}`);
+          out.push(backend.requests[before]?.path ?? '(none)');
+        }
+        return out;
+      } finally {
+        await nginx.stop();
+      }
+    };
+    assert.deepEqual(await paths(flagged), ['/auth/', '/auth/']);
+    assert.deepEqual(await paths(fixed), ['/auth/login?x=1', '/auth/']);
+  } finally {
+    flagged.cleanup();
+    fixed.cleanup();
+    await backend.stop();
+  }
+});

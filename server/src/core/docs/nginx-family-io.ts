@@ -67,11 +67,11 @@ export const IO_FAMILIES: Family[] = [
       failure:
         'With `off`, a slow client holds the backend connection — and usually an application worker — for the whole download. Under load the application runs out of workers: new requests wait until ' +
         `\`${d('read_timeout')}\` fires (**504**) or the backend refuses connections (**502**). Turn it off only where streaming matters (Server-Sent Events, long polling, progressive output). ` +
-        'The backend can also switch it per response with an `X-Accel-Buffering: yes|no` header.',
+        'The backend can also switch it per response with an `X-Accel-Buffering: yes|no` header (sent by the backend: `add_header X-Accel-Buffering no` only adds it to the answer to the client and changes nothing here).',
       statusCodes: ['502', '504'],
       logLines: [NGX_LOG.headerTimeout, NGX_LOG.refused],
       defaultValue: 'on',
-      rules: ['proxy-buffering-off', ...(m.id === 'proxy' ? ['long-lived-location-default-timeout'] : [])],
+      rules: ['proxy-buffering-off', 'x-accel-buffering-sent-to-client', ...(m.id === 'proxy' ? ['long-lived-location-default-timeout'] : [])],
     }),
   },
   {

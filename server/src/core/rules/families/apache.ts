@@ -32,6 +32,7 @@ import balancerSingleMember from '../apache/balancer-single-member';
 import workerRetryExtremes from '../apache/worker-retry-extremes';
 import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
 import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled';
+import websocketTunnelIdleTimeout from '../apache/websocket-tunnel-idle-timeout';
 import inlineCommentIsArgument from '../apache/inline-comment-is-argument';
 import htaccessDirectiveNotAllowed from '../apache/htaccess-directive-not-allowed';
 import workerTimeoutUnitIgnored from '../apache/worker-timeout-unit-ignored';
@@ -99,6 +100,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   workerRetryExtremes,
   responseFieldSizeTooSmall,
   websocketUpgradeNotEnabled,
+  websocketTunnelIdleTimeout,
   inlineCommentIsArgument,
   htaccessDirectiveNotAllowed,
   directiveNotAllowedInSection,

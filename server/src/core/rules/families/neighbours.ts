@@ -7,6 +7,7 @@ import keepaliveIgnoredForUwsgiScgi from '../nginx/keepalive-ignored-for-uwsgi-s
 import bufferSizeArithmetic from '../nginx/buffer-size-arithmetic';
 import headerBufferTooSmall from '../nginx/header-buffer-too-small';
 import proxyBufferingOff from '../nginx/proxy-buffering-off';
+import xAccelBufferingSentToClient from '../nginx/x-accel-buffering-sent-to-client';
 import websocketHeadersMissing from '../nginx/websocket-headers-missing';
 import connectionUpgradeOnEveryRequest from '../nginx/connection-upgrade-on-every-request';
 import cachedErrorResponses from '../nginx/cached-error-responses';
@@ -22,6 +23,7 @@ export const neighbourRules: NginxRule[] = [
   bufferSizeArithmetic,
   headerBufferTooSmall,
   proxyBufferingOff,
+  xAccelBufferingSentToClient,
   websocketHeadersMissing,
   connectionUpgradeOnEveryRequest,
   cachedErrorResponses,

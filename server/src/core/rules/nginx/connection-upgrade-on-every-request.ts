@@ -30,7 +30,8 @@ export default defineNginxRule({
       if (args.length < 2) continue;
       const name = args[0], value = args[1];
       if (name.value.length !== 10 || value.value.length !== 7 || name.value.toLowerCase() !== 'connection' || !/^upgrade$/i.test(value.value)) continue;
-      // A location that only serves WebSocket handshakes gets nothing but upgrades: the literal is right there.
+      // A location named for WebSocket handshakes: the literal is meant there. Socket.IO's /socket.io/ also gets its
+      // long-polling requests, and Node.js answers those as ordinary requests and keeps the connection (see the doc).
       if (moduleOf(node) !== 'http' || wsPath(node.parent)) continue;
       // An Upgrade header with a fixed value (`proxy_set_header Upgrade foo`) makes every request an upgrade request
       // on purpose: the literal Connection goes with it, and the map would drop it from requests that carry no

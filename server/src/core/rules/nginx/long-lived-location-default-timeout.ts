@@ -1,7 +1,7 @@
 import type { TextEdit } from '../../finding';
 import { unlessIncluderSets } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
-import { defineNginxRule } from '../rule';
+import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { locationMatch } from './addresses-support';
 import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
 
@@ -9,6 +9,17 @@ import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, long
 const DEFAULT_MS = 60_000;
 /** What to propose when nothing in front of nginx closes idle connections sooner: 1h. */
 const LONG_MS = 3_600_000;
+
+/** Whether `try_files … @name` ends the list in a `location /` or at server level: every non-file request goes there. */
+function fallbackOfAll(ctx: NginxRuleContext, name: string | undefined): boolean {
+  if (!name) return false;
+  return ctx.nodes('try_files').some((n) => {
+    if (n.directive.args.at(-1)?.value !== name) return false;
+    const p = n.parent;
+    if (p?.name === 'server') return true;
+    return p?.name === 'location' && locationMatch(p).kind === 'prefix' && locationPath(p) === '/';
+  });
+}
 
 export default defineNginxRule({
   id: 'long-lived-location-default-timeout',
@@ -62,15 +73,20 @@ export default defineNginxRule({
       const location = locationOf(site.pass.node);
       const path = locationPath(location);
       // A catch-all (`location /`, or a pass at server level) also carries every ordinary request: there a longer
-      // timeout also lets a hung backend hold those requests that long before 504. proxy_read_timeout takes no
+      // timeout also lets a hung backend hold those requests that long before 504. On an upgraded connection nginx
+      // restarts the read timer whenever data passes either way, so a client's ping keeps it open as well as the
+      // backend's (test/servers/nginx-websocket-idle.test.ts). proxy_read_timeout takes no
       // variables, so it cannot differ for upgraded connections; the usual way out is a ping from the backend more
       // often than the timeout, or a location of its own for the WebSocket path.
-      const catchAll = !location || (locationMatch(location).kind === 'prefix' && path === '/');
+      // A named location that `location /` (or the server) falls back to with try_files, as in Mastodon's
+      // `try_files $uri @proxy;`, takes every request that is not a file: the same.
+      const match = location && locationMatch(location);
+      const catchAll = !location || (match!.kind === 'prefix' && path === '/') || (match!.kind === 'named' && fallbackOfAll(ctx, path));
       // In a fragment checked on its own, the configuration that includes it may set the timeout: the default is only likely.
       const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text}${unlessIncluderSets(ctx.config)})`;
       const message =
         kind === 'websocket'
-          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when the backend sends nothing for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`
+          ? `WebSocket location "${path}" keeps ${value}: nginx closes the connection when nothing passes through it, in either direction, for ${seconds(read.ms)} ("upstream timed out … while proxying upgraded connection", logged only at error_log level info), so quiet clients are dropped and must reconnect`
           : `event-stream location "${path}" keeps ${value}: a stream with no event for ${seconds(read.ms)} is cut off ("upstream timed out … while reading upstream"), so clients must reconnect`;
       const under = capped ? `, just under the load balancer's ${seconds(outer)}` : '';
       const title = catchAll
@@ -83,7 +99,7 @@ export default defineNginxRule({
           : `; a longer timeout would not help: the load balancer in front of nginx closes a connection idle for ${seconds(outer)} whatever nginx allows, so have the application send a ping more often than every ${seconds(Math.min(read.ms, outer))}, or raise the load balancer's idle timeout (and then this one)`;
       const note =
         catchAll && edits.length
-          ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
+          ? `; this location also serves ordinary requests, so rather than a longer timeout for all of them, let the backend send a ping (or an event) more often than every ${seconds(read.ms)}${kind === 'websocket' ? ' (on a WebSocket, a ping from the client does as well)' : ''}, or give the ${kind === 'websocket' ? 'WebSocket' : 'stream'} path a location of its own`
           : '';
       ctx.report({
         node: at,

@@ -179,6 +179,16 @@ export default defineNginxRule({
           if (p.node && p.node !== written?.node) related.push({ path: p.node.file.path, start: p.node.directive.start, end: p.node.directive.end, message: `set here: ${text(p.node)}` });
           if (p.via) related.push({ path: p.via.file.path, start: p.via.directive.start, end: p.via.directive.end, message: `this location sends it with: ${text(p.via)}` });
         }
+        // A `Connection ""` beside the line that sends "close" looks like the cure and does nothing: nginx skips an
+        // empty value and still sends the other line (nginx 1.22.1: "Connection: close" arrived with both lines, in
+        // either order). Pointed at, so the reader does not take it for the line in force.
+        if (problems.some((p) => !p.missing && p.says.includes('Connection'))) {
+          for (const n of headerEff.nodes) {
+            if (isConnectionHeader(n.directive.args) && (n.directive.args[1]?.value ?? '') === '') {
+              related.push({ path: n.file.path, start: n.directive.start, end: n.directive.end, message: 'this empty value clears nothing: nginx skips it and still sends the other Connection line' });
+            }
+          }
+        }
         // In a fragment checked on its own, a line it lacks may come from the configuration that includes it: said so
         // when every missing one could (proxy_http_version written nowhere in the file; no header line of the file
         // between the location and the includer's levels). One that cannot makes the finding sure either way.

@@ -26,7 +26,16 @@ const PLAIN_PATH = /^\/[A-Za-z0-9/_.~-]*$/;
 /** The static URI part of a proxy_pass value with variables, or undefined when the path after the host varies. */
 function staticUri(value: string): string | undefined {
   const sep = value.indexOf('://');
-  if (sep < 0) return undefined; // `proxy_pass $upstream;`: the whole URL comes from the variable.
+  if (sep < 0) {
+    // `proxy_pass $api/auth/;` with `set $api http://api:8000;` (the Docker habit): the variable holds the scheme and
+    // host, and what follows it is the URI part, sent as it is just the same (checked on nginx 1.22.1:
+    // /auth/login?x=1 reached the backend as "/auth/"). `proxy_pass $upstream;` has no URI part: the whole URL
+    // comes from the variable.
+    const lead = /^\$(?:[A-Za-z0-9_]+|\{[A-Za-z0-9_]+\})(?=\/)/.exec(value);
+    if (!lead) return undefined;
+    const uri = value.slice(lead[0].length);
+    return uri.split('?')[0].includes('$') ? undefined : uri;
+  }
   const rest = value.slice(sep + 3);
   if (rest.startsWith('unix:')) return undefined;
   const slash = rest.indexOf('/');

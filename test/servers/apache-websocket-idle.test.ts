@@ -1,0 +1,138 @@
+// websocket-tunnel-idle-timeout says httpd closes an upgraded WebSocket when nothing passes through it, in either
+// direction, for the longer of the worker's backend timeout (timeout=, else ProxyTimeout, else Timeout) and the
+// client side's Timeout, for ws:// backends and for http:// ones with upgrade=websocket, and that its suggestion
+// (timeout=3600 on the line) keeps a quiet one open.
+// Checked here on the real apache2 (2.4.71) with a backend that answers 101 and then never sends.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, createServer, type Socket } from 'node:net';
+import { applyEdits } from '../../server/src/core/fix';
+import { lintApache } from '../../server/src/core/lint-apache';
+import { defaultSettings } from '../../server/src/core/settings';
+import { memHost, requireBinary } from '../helpers';
+import { freePort } from './harness/ports';
+import { prepareApache, rewriteApache, startApache, type ApacheSetup } from './harness/apache';
+
+requireBinary('apache2');
+
+const RULE = 'websocket-tunnel-idle-timeout';
+
+async function silentUpgrader(): Promise<{ port: number; stop(): Promise<void> }> {
+  const port = await freePort();
+  const sockets = new Set<Socket>();
+  const server = createServer((s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+    let head = '';
+    const onData = (d: Buffer) => {
+      head += d.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      s.off('data', onData);
+      s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      s.on('data', () => {});
+    };
+    s.on('data', onData);
+  });
+  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
+  return {
+    port,
+    stop: () => {
+      for (const s of sockets) s.destroy();
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/** Opens a WebSocket; sends "ping" every `everyMs` (0: never); the status line and when it closed (undefined: open after holdMs). */
+function tunnel(port: number, path: string, everyMs: number, holdMs: number): Promise<{ status: string; closedAfterMs?: number }> {
+  return new Promise((resolve) => {
+    const start = Date.now();
+    const c = connect(port, '127.0.0.1');
+    let status = '';
+    let timer: NodeJS.Timeout | undefined;
+    const done = (closedAfterMs?: number) => {
+      clearInterval(timer);
+      c.destroy();
+      resolve({ status, closedAfterMs });
+    };
+    const hold = setTimeout(() => done(undefined), holdMs);
+    c.on('connect', () => c.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`));
+    c.on('data', (d) => {
+      if (!status) status = d.toString('latin1').split('\r\n')[0];
+      if (everyMs && !timer) timer = setInterval(() => c.write('ping'), everyMs);
+    });
+    c.on('error', () => {});
+    c.on('close', () => {
+      clearTimeout(hold);
+      done(Date.now() - start);
+    });
+  });
+}
+
+const lint = (setup: ApacheSetup) => lintApache(setup.confPath, setup.text, memHost({ [setup.confPath]: setup.text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === RULE);
+
+test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one stays open, and timeout=3600 keeps a quiet one (real apache2)`, async () => {
+  const backend = await silentUpgrader();
+  // The second virtual host: the client side's Timeout 4 is longer than ProxyTimeout 2 and timeout=1, and wins.
+  const setup = await prepareApache(`Timeout 2
+<VirtualHost *:80>
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/"
+    ProxyPass "/up/" "http://127.0.0.1:${backend.port}/up/" upgrade=websocket
+</VirtualHost>
+<VirtualHost *:81>
+    Timeout 4
+    ProxyTimeout 2
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/" timeout=1
+</VirtualHost>
+<VirtualHost *:82>
+    RewriteEngine On
+    RewriteCond %{HTTP:Upgrade} =websocket [NC]
+    RewriteRule ^/ws/(.*) ws://127.0.0.1:${backend.port}/ws/$1 [P,L]
+</VirtualHost>
+`);
+  const second = setup.ports.get('81')!;
+  const third = setup.ports.get('82')!;
+  try {
+    const findings = lint(setup);
+    assert.equal(findings.length, 4, findings.map((f) => f.message).join('\n'));
+    assert.match(findings[3].message, /^WebSocket rewrite to ws:.*for 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\), without/);
+    assert.equal(findings[3].suggestions.length, 0);
+    assert.match(findings[0].message, /in either direction, for 2 s \(Timeout 2 on line \d+, which ProxyTimeout inherits\), without/);
+    assert.match(findings[2].message, /in either direction, for 4 s \(the client side's Timeout 4 on line \d+, longer than this backend's 1 s\), without/);
+    let httpd = await startApache(setup);
+    try {
+      const runs = await Promise.all([
+        tunnel(setup.port, '/ws/', 0, 6000),
+        tunnel(setup.port, '/ws/', 500, 6000),
+        tunnel(setup.port, '/up/', 0, 6000),
+        tunnel(setup.port, '/up/', 500, 6000),
+        tunnel(second, '/ws/', 0, 6000),
+        tunnel(third, '/ws/', 0, 6000),
+      ]);
+      for (const r of runs) assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
+      for (const quiet of [runs[0], runs[2]]) assert.ok(quiet.closedAfterMs !== undefined && quiet.closedAfterMs >= 1800 && quiet.closedAfterMs < 3500, `quiet: ${quiet.closedAfterMs}`);
+      for (const used of [runs[1], runs[3]]) assert.equal(used.closedAfterMs, undefined, 'a tunnel the client sends on every 0.5 s stays open');
+      assert.ok(runs[5].closedAfterMs !== undefined && runs[5].closedAfterMs >= 1800 && runs[5].closedAfterMs < 3500, `rewrite: ${runs[5].closedAfterMs}`);
+      assert.ok(runs[4].closedAfterMs !== undefined && runs[4].closedAfterMs >= 3800 && runs[4].closedAfterMs < 5500, `Timeout 4 with timeout=1: ${runs[4].closedAfterMs}`);
+    } finally {
+      await httpd.stop();
+    }
+
+    rewriteApache(setup, applyEdits(setup.text, findings.flatMap((f) => f.suggestions[0]?.edits ?? [])).text);
+    assert.match(setup.text, /ws\/" timeout=3600/);
+    assert.deepEqual(lint(setup).map((f) => f.message.slice(0, 22)), ['WebSocket rewrite to w'], 'only the rewrite, which has no edit, is left');
+    httpd = await startApache(setup);
+    try {
+      const [ws, up, other] = await Promise.all([tunnel(setup.port, '/ws/', 0, 5000), tunnel(setup.port, '/up/', 0, 5000), tunnel(second, '/ws/', 0, 5000)]);
+      assert.equal(ws.closedAfterMs, undefined, 'quiet ws:// tunnel open after 5 s with timeout=3600');
+      assert.equal(up.closedAfterMs, undefined, 'quiet upgrade= tunnel open after 5 s with timeout=3600');
+      assert.equal(other.closedAfterMs, undefined, 'quiet tunnel of the second virtual host open after 5 s with timeout=3600');
+    } finally {
+      await httpd.stop();
+    }
+  } finally {
+    await backend.stop();
+    setup.cleanup();
+  }
+});
