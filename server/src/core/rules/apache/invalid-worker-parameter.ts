@@ -166,6 +166,13 @@ export default defineApacheRule({
       // <Proxy ~ "^http://h/"> with or without key=value words after the regex
       // (test/servers/apache-proxy-line-param-check.test.ts).
       if (n.lname === 'proxy' && url === '~') {
+        // httpd reads the lines inside before the section line's words, and a ProxySet there stops it first ("ProxySet
+        // URL must be absolute!: ~"): proxyset-target-invalid reports that line, and this one only after it is gone.
+        const inner = ctx.nodes('proxyset').some((p) => {
+          for (let up = p.parent; up; up = up.parent) if (up === n) return true;
+          return false;
+        });
+        if (inner) continue;
         ctx.report({ at, message: `httpd refuses to start: "<Proxy> arguments are not supported for non url.": httpd takes "~" as the section's name, not as the sign of a regular expression, and reads "${a[1].value}"${a.length > 2 ? ' and the words after it' : ''} as parameters; for a regular expression write <ProxyMatch "${a[1].value}">${a.length > 2 ? ', and put the parameters on the ProxyPass or BalancerMember lines' : ''}` });
         continue;
       }
