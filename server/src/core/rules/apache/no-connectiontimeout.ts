@@ -70,6 +70,7 @@ export default defineApacheRule({
           node: w.node,
           severity: local ? 'info' : undefined,
           message: `no connectiontimeout= for ${w.url}: ${via}. ${local ? 'When the backend\'s listen queue is full (every worker busy), the kernel drops the handshake and' : 'If the backend host is down or drops packets,'} ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). Add connectiontimeout=5 to line ${ctx.lineOf(twin.node)}: this line's own parameters are not used`,
+          related: [{ path: twin.node.file.path, start: twin.node.directive.start, end: twin.node.directive.end, message: 'the worker these requests go through' }],
           suggestions: [apacheFix(`Add "connectiontimeout=5" to the main server's line ${ctx.lineOf(twin.node)} (a handshake slower than 5 s then fails)`, appendToDirective(twin.node, 'connectiontimeout=5'))],
         });
         continue;
