@@ -21,7 +21,10 @@ requireBinary('apache2');
 const handler = (sock: string) => ['<FilesMatch "\\.php$">', `    SetHandler "proxy:unix:${sock}|fcgi://localhost"`, '</FilesMatch>'];
 
 /** Each layout, and whether /index.php reaches PHP-FPM. */
-const CASES: { name: string; lines: (sock: string, b: string) => string[]; phpFpm: boolean }[] = [
+const CASES: { name: string; lines: (sock: string, b: string) => string[]; phpFpm: boolean; main?: (sock: string) => string[] }[] = [
+  // A main-server section is merged into every virtual host's: the virtual host's ProxyPass "/" takes the files too.
+  { name: 'the section in the main server, ProxyPass "/" in the virtual host', main: handler, lines: (_s, b) => [`ProxyPass "/" "http://${b}/"`], phpFpm: false },
+  { name: 'the section in the main server, only ProxyPass "/api/" in the virtual host', main: handler, lines: (_s, b) => [`ProxyPass "/api/" "http://${b}/"`], phpFpm: true },
   { name: 'ProxyPass "/" below the section', lines: (s, b) => [...handler(s), `ProxyPass "/" "http://${b}/"`], phpFpm: false },
   { name: 'ProxyPass "/" above the section', lines: (s, b) => [`ProxyPass "/" "http://${b}/"`, ...handler(s)], phpFpm: false },
   { name: 'ProxyPass in <Location "/">', lines: (s, b) => ['<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', ...handler(s)], phpFpm: false },
@@ -42,7 +45,7 @@ test('a ProxyPass covering /index.php takes it from the PHP-FPM handler, and the
       mkdirSync(root, { recursive: true });
       writeFileSync(join(root, 'index.php'), '<?php\n');
       const fpm = await startFastcgiStandin({ deadlineMs: 30_000, unixPath: sock });
-      const text = ['Listen 80', '<VirtualHost *:80>', '    ServerName localhost', `    DocumentRoot ${root}`, `    <Directory ${root}>`, '        Require all granted', '    </Directory>', ...c.lines(sock, http.address).map((l) => `    ${l}`), '</VirtualHost>', ''].join('\n');
+      const text = ['Listen 80', ...(c.main ? c.main(sock) : []), '<VirtualHost *:80>', '    ServerName localhost', `    DocumentRoot ${root}`, `    <Directory ${root}>`, '        Require all granted', '    </Directory>', ...c.lines(sock, http.address).map((l) => `    ${l}`), '</VirtualHost>', ''].join('\n');
       const setup = await prepareApache(text, { dir });
       const httpd = await startApache(setup);
       try {
