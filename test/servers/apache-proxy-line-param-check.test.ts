@@ -24,6 +24,13 @@ const REFUSED = [
   '<Proxy http://127.0.0.1:8086/ timeout=0>\n</Proxy>',
   '<Proxy balancer://b timeout=5 retry=3>\n    BalancerMember http://127.0.0.1:8085\n</Proxy>',
   '<Proxy http://127.0.0.1:8086/ lbmethod=byrequests>\n</Proxy>',
+  // httpd 2.4.71 has no "~" form for <Proxy>: "~" is the section's name and every word after it (the regex too) a
+  // parameter, refused because "~" holds no ":". With or without key=value words after the regex.
+  '<Proxy ~ "^http://127.0.0.1:8086/" timeout=5>\n</Proxy>',
+  '<Proxy ~ "^http://127.0.0.1:8086/" bogus>\n</Proxy>',
+  '<Proxy ~ "^balancer://b" lbmethod=byrequests>\n</Proxy>',
+  '<Proxy ~ "^http://127.0.0.1:8086/">\n    Require all granted\n</Proxy>',
+  '<ProxyMatch "^http://127.0.0.1:8086/" bogus>\n</ProxyMatch>',
 ];
 
 const ACCEPTED = [
@@ -31,6 +38,9 @@ const ACCEPTED = [
   '<Proxy "fcgi://localhost/" enablereuse=on max=10 timeout=300>\n</Proxy>',
   '<Proxy "unix:/run/php/php8.2-fpm.sock|fcgi://localhost" timeout=5>\n</Proxy>',
   '<Proxy *>\n    Require all granted\n</Proxy>',
+  // "~" glued to the pattern is one word: a name with "~" in it (a wildcard-free name that matches no URL), no parameter.
+  '<Proxy ~^http://x/>\n    Require all granted\n</Proxy>',
+  '<ProxyMatch "^http://127.0.0.1:8086/">\n    Require all granted\n</ProxyMatch>',
 ];
 
 const findings = (text: string) => lintApache('/c/site.conf', text, memHost({ '/c/site.conf': text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'invalid-worker-parameter');

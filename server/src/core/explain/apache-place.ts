@@ -208,6 +208,19 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     return rewritePlace(proxy, (r) => rewriteMatch(proxy, r, path) !== undefined, (r) => `no ProxyPass matches ${path}, and the pattern of this rule ${perDirectoryWords(r, path, rewriteMatch(proxy, r, path)!)}`, ctx, path);
   }
   if (!best) return undefined;
+  if (fcgiHandlers.length && path) {
+    // The request path tells: a ProxyPass(Match) whose path matches it maps the URL when httpd reads the request, before
+    // any <FilesMatch> SetHandler applies (2.4.71, test/servers/apache-proxypass-takes-php.test.ts), so its worker
+    // logged the line; with none matching, the handler sent the request.
+    if (best.rule) {
+      how += `${how ? '; ' : ''}this rule maps ${path} before a SetHandler could take it (mod_proxy maps the URL when httpd reads the request)`;
+      fcgiHandlers = [];
+    } else {
+      const h = fcgiHandlers[0];
+      const more = fcgiHandlers.length > 1 ? `; ${fcgiHandlers.length} SetHandler lines send requests to mod_proxy_fcgi and the line does not say which (also line ${fcgiHandlers.slice(1, 4).map((x) => lineNo(x.node)).join(', ')})` : '';
+      return { node: h.node, handler: h, how: `the line comes from mod_proxy_fcgi, which names no backend, and no ProxyPass or ProxyPassMatch to an fcgi:// backend matches ${path}: this SetHandler sent the request, ${handlerWorkerWords(proxy, h)}${more}`, ambiguous: fcgiHandlers.length > 1, values: handlerValues(proxy, h, patternId) };
+    }
+  }
   if (best.rule && path) how = how ? `${how}, and ${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}` : `${best.rule.regex ? 'the pattern' : 'the path'} of this rule matches ${path}`;
   // Several workers for one address (a ProxyPass and a BalancerMember, or AH01114's host without a port): the line
   // alone cannot say which one it was, so the answer says so rather than pretending.
@@ -222,7 +235,9 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
   const taken = !ambiguous && best.rule && path ? requestWorker(proxy, best.rule, best.w, path, patternId, servers) : undefined;
   if (taken) how += `; ${taken.how}`;
   const workers = ambiguous ? candidates : [best.w];
-  const { values, note } = taken ? { values: taken.values, note: undefined } : workerValues(proxy, workers, patternId, servers);
+  let { values, note } = taken ? { values: taken.values, note: undefined as string | undefined } : workerValues(proxy, workers, patternId, servers);
+  // Without the request path the line may be any of them: each one's values, the handlers' too, each under its name.
+  if (fcgiHandlers.length && !taken) ({ values, note } = withHandlerValues(proxy, workers, values, note, fcgiHandlers, patternId, servers));
   if (note) how += `; ${note}`;
   return { node: best.w.node, worker: best.w, rule: best.rule, how, ambiguous, values };
 }
@@ -473,6 +488,52 @@ function sslProxyEngine(proxy: ProxyModel, server: ApacheNode | null): ApacheVal
   if (!n) return { name: 'SSLProxyEngine', value: 'off', origin: `the default: not set in ${serverName(proxy, server)}${server ? ' nor in the main server' : ''}` };
   const origin = virtualHostOf(n) === server ? `set in ${serverName(proxy, server)}` : `set in the main server, which ${serverName(proxy, server)} takes it from`;
   return { name: 'SSLProxyEngine', value: n.args[0] ?? '', origin, node: n };
+}
+
+/**
+ * The worker a SetHandler "proxy:…" line's requests go through: mod_proxy makes the URL from the handler's (after "|"
+ * for a socket) and the file's path and looks the worker up by it as for a ProxyPass, so the <Proxy "fcgi://localhost/">
+ * section of PHP-FPM's recipe defines it; without one, httpd's default worker (see handlerTimeoutsNote in
+ * features/apache.ts; on 2.4.71 the handler's AH01075 "(polling)" came after that section's ProxySet timeout=3 while a
+ * ProxyPassMatch to another FastCGI backend had timeout=5, test/servers/explain-apache-handler-worker.test.ts).
+ */
+function handlerWorker(proxy: ProxyModel, h: { node: ApacheNode; url: string }): Worker | undefined {
+  const after = h.url.replace(/^unix:[^|]*\|/i, '');
+  return proxy.workerForUrl(virtualHostOf(h.node), `${after.replace(/\/+$/, '')}/index.php`);
+}
+
+function handlerWorkerWords(proxy: ProxyModel, h: { node: ApacheNode; url: string }): string {
+  const w = handlerWorker(proxy, h);
+  return w ? `through the worker of line ${lineNo(w.node)} (${w.url}), whose name starts the URL it makes` : "through httpd's default worker (no <Proxy> section or ProxyPass names a worker that starts the URL it makes), which has no parameters";
+}
+
+function handlerValues(proxy: ProxyModel, h: { node: ApacheNode; url: string }, patternId: string): ApacheValue[] {
+  return rewriteValues(proxy, virtualHostOf(h.node), patternId, handlerWorker(proxy, h));
+}
+
+const valuesKey = (v: ApacheValue[]) => JSON.stringify(v.map((x) => [x.name, x.value, x.origin, x.node ? `${x.node.file.path}:${x.node.directive.start}` : '']));
+
+/**
+ * A mod_proxy_fcgi line without its request path, in a configuration where both fcgi:// ProxyPass workers and
+ * SetHandler "proxy:…|fcgi://…" lines send requests to mod_proxy_fcgi: the workers' values and each handler's, each
+ * under its line, or once when they all agree.
+ */
+function withHandlerValues(proxy: ProxyModel, workers: Worker[], values: ApacheValue[], note: string | undefined, handlers: ProxyModel['socketHandlers'], patternId: string, hint?: ApachePlaceContext['servers']): { values: ApacheValue[]; note?: string } {
+  const rows: { label: string; node: ApacheNode | null; values: ApacheValue[] }[] = [];
+  if (values.some((v) => v.scope)) {
+    for (const v of values) {
+      const last = rows[rows.length - 1];
+      if (last && last.label === v.scope!.label) last.values.push(v);
+      else rows.push({ label: v.scope!.label, node: v.scope!.node, values: [v] });
+    }
+  } else {
+    for (const w of workers) rows.push({ label: workerLabel(w), node: w.node, values: workerValues(proxy, [w], patternId, hint).values });
+  }
+  for (const h of handlers) rows.push({ label: `SetHandler "${h.node.args[0]}"`, node: h.node, values: handlerValues(proxy, h, patternId) });
+  if (new Set(rows.map((r) => valuesKey(r.values))).size <= 1) return { values: rows[0]?.values ?? values, note };
+  const scoped = rows.slice(0, MAX_SCOPES).flatMap((r) => r.values.map((v) => ({ ...v, scope: v.scope ?? { label: r.label, node: r.node } })));
+  const said = 'the values differ between them, so each is listed: the request path (not on the line) would tell, as a ProxyPass or ProxyPassMatch that matches it takes the request before a SetHandler can';
+  return { values: scoped, note: [note, said, rows.length > MAX_SCOPES ? `${rows.length - MAX_SCOPES} more candidates not listed` : ''].filter(Boolean).join('; ') };
 }
 
 /** At most this many candidates' values are listed (workers × servers); the answer says how many were left out. */

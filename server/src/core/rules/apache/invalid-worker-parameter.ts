@@ -158,10 +158,24 @@ export default defineApacheRule({
     // would, with "<Proxy" before its message (apache2 -t 2.4.71).
     for (const n of [...ctx.nodes('proxy'), ...ctx.nodes('proxymatch')]) {
       const a = n.directive.args;
-      // "<Proxy ~ re" reads the regex as its name: left alone, as httpd's handling of parameters after it is not checked.
-      if (n.unresolved || a.length < 2 || (n.lname === 'proxy' && n.args[0] === '~')) continue;
+      if (n.unresolved || a.length < 2) continue;
       const url = n.args[0];
       const at = { file: n.file, start: a[1].start, end: a[a.length - 1].end };
+      // proxysection in 2.4.71 has no "~" form (unlike <Directory ~>): "~" is the section's name and the regex after it
+      // is one more parameter, refused like any other on a name without ":". apache2 -t 2.4.71 stops on
+      // <Proxy ~ "^http://h/"> with or without key=value words after the regex
+      // (test/servers/apache-proxy-line-param-check.test.ts).
+      if (n.lname === 'proxy' && url === '~') {
+        // httpd reads the lines inside before the section line's words, and a ProxySet there stops it first ("ProxySet
+        // URL must be absolute!: ~"): proxyset-target-invalid reports that line, and this one only after it is gone.
+        const inner = ctx.nodes('proxyset').some((p) => {
+          for (let up = p.parent; up; up = up.parent) if (up === n) return true;
+          return false;
+        });
+        if (inner) continue;
+        ctx.report({ at, message: `httpd refuses to start: "<Proxy> arguments are not supported for non url.": httpd takes "~" as the section's name, not as the sign of a regular expression, and reads "${a[1].value}"${a.length > 2 ? ' and the words after it' : ''} as parameters; for a regular expression write <ProxyMatch "${a[1].value}">${a.length > 2 ? ', and put the parameters on the ProxyPass or BalancerMember lines' : ''}` });
+        continue;
+      }
       const refused =
         n.lname === 'proxymatch' ? 'Multiple <ProxyMatch> arguments not (yet) supported.'
         : /[*?[]/.test(url) ? '<Proxy> arguments are not supported for wildchar url.'

@@ -1,6 +1,7 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
 import { isLoopbackHost } from '../../model/hosts';
-import { BACKEND_SCHEMES, describeTimeout, type TimeoutValue } from '../../model/apache-proxy';
+import { BACKEND_SCHEMES, describeTimeout, type ProxyModel, type TimeoutValue, type Worker } from '../../model/apache-proxy';
+import { workerName } from '../../model/apache-worker-names';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 import { serverList, timeoutsByServer } from '../apache-server-timeouts';
@@ -23,6 +24,22 @@ export function connectWait(t: TimeoutValue, lineOf: (n: ApacheNode) => number, 
   return `up to ${d}`;
 }
 
+/**
+ * The main server's worker that takes every request of a virtual host's ProxyPass line: one of the very same name comes
+ * first in the virtual host's list and wins the tie (ProxyModel.workerForUrl). On 2.4.71 a virtual host's line with
+ * ProxyTimeout 4 gave up on a dead handshake after 1 s when the main server's worker of that name had
+ * connectiontimeout=1, and after 3 s, not 1, when it had timeout=3 and the virtual host ProxyTimeout 1
+ * (test/servers/apache-vhost-main-connect.test.ts).
+ */
+function mainServerTwin(proxy: ProxyModel, w: Worker): Worker | undefined {
+  if (w.kind !== 'proxypass' || w.vhost === null || w.match || w.balancer) return undefined;
+  const name = workerName(w.url, false);
+  if (name === undefined) return undefined;
+  const used = proxy.workerForUrl(w.vhost, name);
+  if (!used || used === w || used.vhost !== null || used.match || workerName(used.url, false) !== name) return undefined;
+  return used;
+}
+
 export default defineApacheRule({
   id: 'no-connectiontimeout',
   server: 'apache',
@@ -41,6 +58,26 @@ export default defineApacheRule({
       if (w.shares) continue;
       if (w.node.unresolved || w.target.error || w.target.socket !== undefined || !BACKEND_SCHEMES.has(w.target.scheme)) continue;
       if (w.params.has('connectiontimeout')) continue;
+      // A virtual host's line whose requests all go through the main server's worker of the same name waits as that
+      // worker does, for the virtual host's requests: not reported when that worker has connectiontimeout=, and judged
+      // with its timeout= otherwise (requests-use-another-worker says why the line's own parameters are not used).
+      const twin = mainServerTwin(ctx.proxy, w);
+      if (twin) {
+        if (twin.params.has('connectiontimeout')) continue;
+        const t = ctx.proxy.connectTimeout(twin, w.vhost);
+        if (t.ms <= max) continue;
+        const via = `this line's requests go through the main server's worker of line ${ctx.lineOf(twin.node)}${twin.node.file !== w.node.file ? ` of ${twin.node.file.path}` : ''}, which has the same name and comes first (requests-use-another-worker), and it has no connectiontimeout= either`;
+        const local = isLoopbackHost(w.target.host);
+        const waits = `each request waits for the TCP connection ${connectWait(t, ctx.lineOf, w.node)}`;
+        ctx.report({
+          node: w.node,
+          severity: local ? 'info' : undefined,
+          message: `no connectiontimeout= for ${w.url}: ${via}. ${local ? 'When the backend\'s listen queue is full (every worker busy), the kernel drops the handshake and' : 'If the backend host is down or drops packets,'} ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). Add connectiontimeout=5 to line ${ctx.lineOf(twin.node)}: this line's own parameters are not used`,
+          related: [{ path: twin.node.file.path, start: twin.node.directive.start, end: twin.node.directive.end, message: 'the worker these requests go through' }],
+          suggestions: [apacheFix(`Add "connectiontimeout=5" to the main server's line ${ctx.lineOf(twin.node)} (a handshake slower than 5 s then fails)`, appendToDirective(twin.node, 'connectiontimeout=5'))],
+        });
+        continue;
+      }
       // Without connectiontimeout= the connect waits the backend timeout of the server the request came to: a
       // main-server ProxyPass is judged with each virtual host's ProxyTimeout or Timeout, and the servers that wait too
       // long are named when they do not all wait the same.

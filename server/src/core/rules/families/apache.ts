@@ -52,6 +52,7 @@ import apacheUnknownDirective from '../apache/apache-unknown-directive';
 import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-backend-timeout';
 import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
 import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
+import proxypassTakesPhpFromSethandler from '../apache/proxypass-takes-php-from-sethandler';
 import backendIsOwnListenerWrongScheme from '../apache/backend-is-own-listener-wrong-scheme';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
@@ -74,6 +75,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   unixSocketTargetSyntax,
   sethandlerUnixSocketSyntax,
   sethandlerSocketTakenByWorker,
+  proxypassTakesPhpFromSethandler,
   invalidWorkerParameter,
   proxypassMissingArgument,
   invalidDirectiveArguments,
