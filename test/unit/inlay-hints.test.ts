@@ -104,3 +104,14 @@ test('Apache: SetHandler "proxy:unix:…|fcgi://localhost" (PHP-FPM) waits what 
   assert.match(withWorker[0].tooltip, /gives 504/);
   assert.deepEqual(php('').map((h) => h.label), ['timeout 40s · connect 40s']);
 });
+
+test('a snippet two configurations include: a hint only where both use the same timeouts', () => {
+  const snippet = 'location /api/ { proxy_pass http://127.0.0.1:8080; }\nlocation /ws/ { proxy_read_timeout 1h; proxy_connect_timeout 5s; proxy_pass http://127.0.0.1:8081; }\n';
+  const entry = (read: string) => `events {}\nhttp {\n  proxy_read_timeout ${read};\n  server {\n    listen 80;\n    include snippet.conf;\n  }\n}\n`;
+  const a = lintText(entry('30s'), { files: { 'snippet.conf': snippet } });
+  const b = lintText(entry('45s'), { files: { 'snippet.conf': snippet } });
+  const path = '/cfg/snippet.conf';
+  assert.deepEqual(nginxInlayHints(a, path, 0, snippet.length, defaultSettings().nginx).map((h) => h.label), ['connect 60s · read 30s', 'connect 5s · read 1h']);
+  // Read by both: the /api/ line waits 30s in one and 45s in the other, so it gets no hint; /ws/ sets its own.
+  assert.deepEqual(nginxInlayHints(a, path, 0, snippet.length, defaultSettings().nginx, [b]).map((h) => h.label), ['connect 5s · read 1h']);
+});

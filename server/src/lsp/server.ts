@@ -281,7 +281,12 @@ export function startServer(connection: Connection, env: ServerEnv): void {
     const lines = c.file.lines;
     const start = lines.offsetAt(params.range.start);
     const end = lines.offsetAt(params.range.end);
-    const hints = c.result.dialect === 'apache' ? apacheInlayHints(c.result, c.path, start, end) : nginxInlayHints(c.result, c.path, start, end, ws.settingsFor(c.path).nginx);
+    // A snippet several entries include: a hint only where the values in force agree in all of them.
+    const including = ws.resultsIncluding(c.path);
+    const hints =
+      c.result.dialect === 'apache'
+        ? apacheInlayHints(c.result, c.path, start, end, including.flatMap((r) => (r.dialect === 'apache' && r !== c.result ? [r] : [])))
+        : nginxInlayHints(c.result, c.path, start, end, ws.settingsFor(c.path).nginx, including.flatMap((r) => (r.dialect === 'nginx' && r !== c.result ? [r] : [])));
     return hints.map((h) => ({ position: lines.positionAt(h.offset), label: h.label, paddingLeft: true, tooltip: h.tooltip }));
   });
 

@@ -47,11 +47,27 @@ function nginxValue(e: Effective, from: string): Valued | undefined {
 }
 
 /**
- * nginx: after each `*_pass` line of `path` (offsets from `start` to `end`), its connect and read timeouts (stream:
- * connect and the idle proxy_timeout). A file read more than once (included in two places) gets a hint only where the
- * values agree: the hover tells the inclusions apart.
+ * The hints of a file that several configurations read (a snippet two nginx.conf files include, each with its own
+ * timeouts), where they all agree: a number one of them does not use would mislead. The hover tells them apart.
  */
-export function nginxInlayHints(result: LintResult, path: string, start: number, end: number, target: NginxTarget): InlayHintData[] {
+function agreeing(own: InlayHintData[], others: InlayHintData[][]): InlayHintData[] {
+  if (!others.length) return own;
+  return own.filter((h) => others.every((list) => list.every((o) => o.offset !== h.offset || o.label === h.label)));
+}
+
+/**
+ * nginx: after each `*_pass` line of `path` (offsets from `start` to `end`), its connect and read timeouts (stream:
+ * connect and the idle proxy_timeout). A file read more than once (included in two places, or by several
+ * configurations, `others`) gets a hint only where the values agree.
+ */
+export function nginxInlayHints(result: LintResult, path: string, start: number, end: number, target: NginxTarget, others: readonly LintResult[] = []): InlayHintData[] {
+  return agreeing(
+    nginxHintsOf(result, path, start, end, target),
+    others.map((r) => nginxHintsOf(r, path, start, end, target)),
+  );
+}
+
+function nginxHintsOf(result: LintResult, path: string, start: number, end: number, target: NginxTarget): InlayHintData[] {
   const byLine = new Map<number, { labels: Set<string>; tooltip: string }>();
   for (const pass of result.upstreams.passes) {
     const node = pass.node;
@@ -92,9 +108,17 @@ function apacheSeconds(t: TimeoutValue): string | undefined {
 /**
  * Apache: after each ProxyPass, ProxyPassMatch and BalancerMember line of `path`, the backend timeout (502 through
  * mod_proxy_http, 504 through mod_proxy_fcgi when it runs out before the status line) and the connect timeout (503).
- * A line whose requests come from several servers with different timeouts gets no hint: the hover lists them.
+ * A line whose requests come from several servers with different timeouts gets no hint: the hover lists them; so does
+ * a line of a file several configurations read (`others`) where they do not agree.
  */
-export function apacheInlayHints(result: ApacheLintResult, path: string, start: number, end: number): InlayHintData[] {
+export function apacheInlayHints(result: ApacheLintResult, path: string, start: number, end: number, others: readonly ApacheLintResult[] = []): InlayHintData[] {
+  return agreeing(
+    apacheHintsOf(result, path, start, end),
+    others.map((r) => apacheHintsOf(r, path, start, end)),
+  );
+}
+
+function apacheHintsOf(result: ApacheLintResult, path: string, start: number, end: number): InlayHintData[] {
   const { proxy } = result;
   const out: InlayHintData[] = [];
   const lineOf = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).line + 1;
