@@ -92,7 +92,7 @@ function checkStream(ctx: NginxRuleContext, minimum: number, whole: boolean): vo
     ctx.report({
       node,
       message: `proxy_timeout ${arg.value}: ${what}; nginx logs the close at level info only ("connection timed out (110: Connection timed out) while proxying connection", $status 200) (nginx's default is 10m; this rule's minimum is ${formatDuration(minimum)})`,
-      suggestions: [{ title: `Use ${formatDuration(Math.max(minimum, STREAM_DEFAULT_MS))} (nginx's default for stream, 10m)`, edits: [setValue(node, formatDuration(Math.max(minimum, STREAM_DEFAULT_MS)))] }],
+      suggestions: [suggestion(node, Math.max(minimum, STREAM_DEFAULT_MS), STREAM_DEFAULT_MS, "nginx's default for stream")],
     });
   }
 }
@@ -175,20 +175,19 @@ export default defineNginxRule({
           : isReadTimeout(name)
           ? `${name} ${arg.value}: a backend that needs more than ${seconds(ms)} to start its response gets the request cut off with 504, and one that pauses that long mid-response leaves the client with a truncated 200 (nginx's default is 60s; this rule's minimum is ${formatDuration(minimum)})`
           : `${name} ${arg.value}: when the backend stops reading the request body for more than ${seconds(ms)} (a large upload, a busy worker), nginx gives up with 504 (nginx's default is 60s; this rule's minimum is ${formatDuration(minimum)})`;
-        const target = Math.max(minimum, NGINX_DEFAULT_MS);
-        ctx.report({
-          node,
-          message,
-          suggestions: [
-            {
-              title: target === NGINX_DEFAULT_MS ? `Use ${formatDuration(target)} (nginx's default, 60s)` : `Use ${formatDuration(target)} (the configured minimum)`,
-              edits: [setValue(node, formatDuration(target))],
-            },
-          ],
-        });
+        ctx.report({ node, message, suggestions: [suggestion(node, Math.max(minimum, NGINX_DEFAULT_MS), NGINX_DEFAULT_MS, "nginx's default")] });
       }
     }
     checkStream(ctx, minimum, whole);
     checkConnectZero(ctx, whole);
   },
 });
+
+/**
+ * "Use <value> (<why>)", writing the value its title names. The default is written in seconds when the message says
+ * it so (60s, not 1m: the menu read "Use 1m (nginx's default, 60s)"); a configured minimum above it is named as such.
+ */
+function suggestion(node: ConfigNode, target: number, defaultMs: number, defaultName: string) {
+  const value = target === NGINX_DEFAULT_MS ? '60s' : formatDuration(target);
+  return { title: `Use ${value} (${target === defaultMs ? defaultName : 'the configured minimum'})`, edits: [setValue(node, value)] };
+}
