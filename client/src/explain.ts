@@ -1,8 +1,23 @@
-import { ViewColumn, window, workspace } from 'vscode';
+import { Uri, ViewColumn, window, workspace, type Disposable, type TextDocumentContentProvider } from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
 
 /** The server's command (see server/src/lsp/explain.ts). */
 const SERVER_EXPLAIN = 'proxylint.server.explain';
+
+/**
+ * The answers, as read-only documents of their own scheme. An untitled document (openTextDocument({content})) is
+ * dirty from the start: closing its tab asked whether to save the explanation, and its tab was named after the
+ * first line. These close without a question, are named explanation-N.md and can be previewed (Ctrl+Shift+V).
+ */
+export const EXPLAIN_SCHEME = 'proxylint-explain';
+const answers = new Map<string, string>();
+let count = 0;
+export function registerExplanations(): Disposable {
+  // Kept for the session (a few KB each): a preview of one, or the document reopened after VS Code dropped it,
+  // asks for the content again.
+  const provider: TextDocumentContentProvider = { provideTextDocumentContent: (uri) => answers.get(uri.path) ?? '' };
+  return workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, provider);
+}
 
 /**
  * "proxylint: Explain Error-Log Line": the text given (tests, keybindings), else the selection (a log open in the
@@ -24,7 +39,9 @@ export async function explainLogLine(client: LanguageClient | undefined, given?:
   if (!text || !client) return undefined;
   const markdown = await client.sendRequest(ExecuteCommandRequest.type, { command: SERVER_EXPLAIN, arguments: [text] });
   if (typeof markdown !== 'string') return undefined;
-  const doc = await workspace.openTextDocument({ language: 'markdown', content: markdown });
+  const path = `/explanation-${++count}.md`;
+  answers.set(path, markdown);
+  const doc = await workspace.openTextDocument(Uri.from({ scheme: EXPLAIN_SCHEME, path }));
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
   return markdown;
 }

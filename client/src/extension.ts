@@ -8,7 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { detectedLanguage } from './detect-language';
-import { explainLogLine } from './explain';
+import { explainLogLine, registerExplanations } from './explain';
 import { openRuleDoc } from './rule-doc';
 import { initializationOptions, readSettings } from './settings';
 
@@ -50,6 +50,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     commands.registerCommand('proxylint.showOutput', () => output.show(true)),
     commands.registerCommand('proxylint.openRuleDoc', openRuleDoc),
     commands.registerCommand('proxylint.restartServer', () => restart(output, 'restart requested')),
+    registerExplanations(),
     commands.registerCommand('proxylint.explainLogLine', (text?: unknown) => explainLogLine(client, text)),
     workspace.onDidGrantWorkspaceTrust(() => restart(output, 'workspace trusted: includes outside the workspace are followed again')),
     workspace.onDidChangeWorkspaceFolders(() => {

@@ -71,8 +71,15 @@ suite('proxylint in the real extension host', () => {
     assert.match(md, /the client got 504/);
     assert.match(md, /`location \/api\/` at \[nginx\.conf:8\]/);
     assert.match(md, /`proxy_read_timeout 1s`: set here, \[nginx\.conf:11\]/);
-    await waitFor('the explanation in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'markdown' && e.document.getText() === md));
-    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const shown = await waitFor('the explanation in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'markdown' && e.document.getText() === md));
+    // Read-only and not dirty: closing its tab must not ask whether to save (an untitled document did), and its tab
+    // is named after a file, not after the first line of the answer.
+    assert.strictEqual(shown.document.isDirty, false, 'the explanation is not an unsaved document');
+    assert.strictEqual(shown.document.isUntitled, false);
+    assert.match(shown.document.uri.path, /explanation-\d+\.md$/);
+    await vscode.window.showTextDocument(shown.document);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await waitFor('the explanation tab closed without a save prompt', () => !vscode.window.visibleTextEditors.some((e) => e.document === shown.document));
     await vscode.window.showTextDocument(doc);
   });
 
