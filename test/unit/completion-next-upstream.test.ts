@@ -43,3 +43,13 @@ test('completion marks denied as NGINX Plus (1.29.3 and later)', () => {
   assert.match(denied.detail ?? '', /NGINX Plus/);
   assert.match(denied.detail ?? '', /1\.29\.3/);
 });
+
+test('the keywords come in the order of the failures they name: 5xx in numeric order, then 4xx, off last', () => {
+  // The rule lists are built as "what every module takes" + "what the proxy module adds", which put http_502 and
+  // http_504 after off, at the bottom of the menu: the two codes this extension is about.
+  const items = complete(http('proxy_next_upstream |')).sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? ''));
+  const order = labels(items).filter((l) => /^(error|timeout|invalid_header|http_\d+|non_idempotent|off)$/.test(l));
+  assert.deepEqual(order, ['error', 'timeout', 'invalid_header', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent', 'off']);
+  const grpc = labels(complete(http('grpc_next_upstream |')).sort((a, b) => (a.sortText ?? '').localeCompare(b.sortText ?? '')));
+  assert.deepEqual(grpc.filter((l) => l.startsWith('http_')), ['http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429']);
+});

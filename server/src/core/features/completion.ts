@@ -68,6 +68,8 @@ function keyword(name: string, argIndex: number): (v: string) => string | undefi
   };
 }
 
+const KEYWORD_ORDER = ['error', 'timeout', 'invalid_header', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent', 'off'];
+
 /**
  * The words a directive takes where it stands. The directive table merges the modules that share a name: http's
  * proxy_next_upstream is a keyword list and stream's a switch (on | off), and nginx -t refuses "on" in the one and
@@ -75,8 +77,12 @@ function keyword(name: string, argIndex: number): (v: string) => string | undefi
  */
 function valueWords(node: ConfigNode, merged: string[]): string[] {
   if (node.name === 'proxy_next_upstream' && node.context.startsWith('stream')) return ['on', 'off'];
-  const words = nextUpstreamKeywords(node.name);
-  if (!words) return merged;
+  const listed = nextUpstreamKeywords(node.name);
+  if (!listed) return merged;
+  // The rule's lists put the proxy module's http_502 / http_504 after the words every module takes, after "off":
+  // the menu shows the failures in order instead (5xx by number, then 4xx), words it does not rank before "off".
+  const rank = (w: string) => (KEYWORD_ORDER.includes(w) ? KEYWORD_ORDER.indexOf(w) : KEYWORD_ORDER.indexOf('off') - 0.5);
+  const words = [...listed].sort((a, b) => rank(a) - rank(b));
   // denied (NGINX Plus) is in the reference's list and none of the rule's: offered, marked as such.
   return merged.includes('denied') ? [...words, 'denied'] : words;
 }
