@@ -139,14 +139,19 @@ export function buildSchema(source?: string): Schema {
   };
 }
 
-/** The `proxylint.rules` setting in package.json: the same rule ids, levels only (severity overrides). */
+/**
+ * The `proxylint.rules` setting in package.json: the same rule ids and values as .proxylintrc.json's `rules` (a level,
+ * or [level, {options}] for a rule that has options): the server reads both the same way, and a settings.json value
+ * the schema refused would be flagged by VS Code and dropped.
+ */
 export function rulesSetting(): Schema {
+  const levels: Schema = { enum: LEVELS };
   return {
     type: 'object',
     default: {},
     markdownDescription:
-      'Severity per rule id (`off`, `info`, `warning`, `error`). A `.proxylintrc.json` sets the same per rule and wins for the rules it names; these apply to the others.',
-    properties: Object.fromEntries(allRules.map((r) => [r.id, { enum: LEVELS, description: `${r.summary} (default: ${r.severity})` }])),
+      'Severity per rule id (`off`, `info`, `warning`, `error`), or `[level, {options}]` for a rule with options (see its page). A `.proxylintrc.json` sets the same per rule and wins for the rules it names; these apply to the others.',
+    properties: Object.fromEntries(allRules.map((r) => [r.id, { ...(r.options && Object.keys(r.options).length ? ruleValue(levels, r) : levels), description: `${r.summary} (default: ${r.severity})` }])),
     additionalProperties: false,
   };
 }

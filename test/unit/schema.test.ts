@@ -94,3 +94,12 @@ test('the schema takes a time exactly when the config reader does (parseNginxTim
   for (const t of ['60s', '1m30s', '1h30', '500ms', '1m 30s', '5ms500', '1w2d3h4m5s6ms7', ' 7', '7 1', '1h5 ', '1mms']) check(t);
   assert.deepEqual(wrong.slice(0, 20), []);
 });
+
+test('the proxylint.rules setting takes what .proxylintrc.json takes: a level, or [level, {options}] for a rule with options', () => {
+  const setting = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).contributes.configuration.properties['proxylint.rules'] as Schema;
+  const value = { 'read-timeout-too-low': ['warning', { minimum: '1s' }], 'syntax-error': 'off' };
+  assert.deepEqual(validate(setting, value), []);
+  assert.deepEqual(readProjectConfig({ rules: value }, '/repo', allRuleIds()).problems, []);
+  // An option the rule does not have is refused, as in .proxylintrc.json.
+  assert.notDeepEqual(validate(setting, { 'read-timeout-too-low': ['warning', { minimun: '1s' }] }), []);
+});
