@@ -1,3 +1,4 @@
+import type { Fix } from '../../finding';
 import { defineNginxRule } from '../rule';
 
 
@@ -5,7 +6,8 @@ import { defineNginxRule } from '../rule';
  * A UTF-8 byte-order mark (EF BB BF, which some Windows editors write) at the start of a configuration file. Both
  * servers read bytes, so the mark becomes part of the first word and line 1 is never the directive it looks like.
  * proxylint's file reader keeps the mark out of the text, so nothing else would show it; the Host says whether the
- * file on disk has one (a text handed over with the mark, from stdin or another editor, keeps it and says so itself).
+ * file on disk has one (a text handed over with the mark, from another editor or --fix, keeps it and says so itself;
+ * the parsers skip it there, so the tree is the same either way).
  *
  * nginx 1.22.1 (test/servers/nginx-bom.test.ts): `unknown directive "\xEF\xBB\xBFworker_processes"`, with the three
  * bytes written raw into the message, so a terminal shows `unknown directive "worker_processes"` and the line looks
@@ -17,6 +19,16 @@ import { defineNginxRule } from '../rule';
  * "\xEF\xBB\xBFtext/html html;" pass nginx -t; the key then never matches). Not reported where nginx starts, as
  * nothing stops it (test/servers/nginx-bom.test.ts). geo refuses the marked key ("invalid network"): reported.
  */
+/**
+ * The safe fix: remove the mark, and nothing else. Only where the text holds it (--fix keeps it there, as does a text
+ * handed over with it): an editor that keeps it out of the document (VS Code shows it as the encoding "UTF-8 with
+ * BOM") cannot remove it with a text edit, and is offered none. Safe because where this rule reports, the server does
+ * not start with the mark, and without it reads the file as it looks (the doc's examples, test/servers/*-bom.test.ts).
+ */
+export function removeMark(path: string, inText: number): { fix?: Fix } {
+  return inText ? { fix: { title: 'Remove the UTF-8 byte-order mark', edits: [{ path, start: 0, end: 1, newText: '' }] } } : {};
+}
+
 export default defineNginxRule({
   id: 'utf8-bom-at-file-start',
   server: 'any',
@@ -53,6 +65,7 @@ export default defineNginxRule({
       ctx.report({
         at: { file, start: 0, end: inText + word.length },
         message: `nginx refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the first word: nginx -t says unknown directive "${word}", with the invisible mark in front of the name${shown}; save the file as UTF-8 without a BOM`,
+        ...removeMark(file.path, inText),
       });
     }
   },
