@@ -378,3 +378,21 @@ describe('--fix removes a UTF-8 byte-order mark that stops the server, and nothi
 function allFindingsOf(report: { files: { path: string; findings: { ruleId: string; line: number; column: number; message: string }[] }[] }): string[] {
   return report.files.flatMap((f) => f.findings.map((x) => `${f.path} ${x.ruleId} ${x.line}:${x.column} ${x.message}`)).sort();
 }
+
+test('--fix-dry-run and a plain run give a finding on line 1 of a file with a byte-order mark the same columns', () => {
+  // --fix keeps the mark in the text; a column counted with it would be one further than without --fix.
+  const { dir, cleanup } = tree({
+    'nginx.conf': 'events {}\nhttp { server { listen 127.0.0.1:18796; location / { include b.conf; proxy_pass http://127.0.0.1:18797; } } }\n',
+    'b.conf': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('proxy_connect_timeout 300s;\n')]),
+  });
+  try {
+    const plain = allFindingsOf(runJson(['nginx.conf'], { cwd: dir }).report);
+    assert.ok(plain.some((f) => / connect-timeout-above-os-limit 1:1 /.test(f)), plain.join('\n'));
+    assert.deepEqual(allFindingsOf(runJson(['--fix-dry-run', 'nginx.conf'], { cwd: dir }).report), plain);
+    const sarif = JSON.parse(runCli(['--format', 'sarif', 'nginx.conf'], { cwd: dir }).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startColumn: number } } }[] }[] }[] };
+    const col = sarif.runs[0].results.find((r) => r.ruleId === 'connect-timeout-above-os-limit')!.locations[0].physicalLocation.region.startColumn;
+    assert.equal(col, 1);
+  } finally {
+    cleanup();
+  }
+});
