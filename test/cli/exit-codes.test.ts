@@ -142,6 +142,10 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
     ['unknown format', ['--format', 'xml', 'clean.conf'], /^proxylint: unknown format "xml" \(use text, json, sarif, github, gitlab, baseline\)/],
     ['missing value', ['clean.conf', '--format'], /^proxylint: --format needs a value/],
     ['missing value for --config', ['clean.conf', '-c'], /^proxylint: -c needs a value/],
+    // The last one silently winning would write a report the CI job may not read.
+    ['--format given twice', ['-f', 'json', '-f', 'sarif', 'clean.conf'], /^proxylint: --format given twice, as "json" and "sarif": give it once/],
+    ['--format= and -f', ['--format=json', '-f', 'text', 'clean.conf'], /^proxylint: --format given twice, as "json" and "text"/],
+    ['--fail-on given twice', ['--fail-on', 'error', '--fail-on', 'info', 'clean.conf'], /^proxylint: --fail-on given twice/],
     ['non-numeric --max-warnings', ['--max-warnings', 'many', 'clean.conf'], /^proxylint: --max-warnings takes a whole number/],
     ['--max-findings-per-rule 0 (every error would pass)', ['--max-findings-per-rule', '0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
     ['--max-findings-per-rule=0', ['--max-findings-per-rule=0', 'error.conf'], /^proxylint: --max-findings-per-rule takes a whole number of at least 1/],
@@ -173,6 +177,12 @@ describe('usage errors exit 2 with one line on stderr and nothing on stdout', ()
       assert.equal(r.stdout, '');
     });
   }
+});
+
+test('an option given twice with the same value is not a usage error', () => {
+  const r = runCli(['-f', 'json', '--format=json', 'clean.conf'], { cwd: dir, input: '' });
+  assert.equal(r.code, 0, show(r));
+  assert.equal(JSON.parse(r.stdout).summary.files, 1);
 });
 
 describe('a bad path never stops the rest', () => {

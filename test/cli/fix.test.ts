@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { CLI, runCli } from '../helpers';
+import { CLI, nginxTest, runCli } from '../helpers';
 import { applyUnifiedDiff, runJson, show, tree, where } from './util';
 
 /** CRLF line endings and a Latin-1 "é" (byte 0xE9, invalid as UTF-8) in a comment. */
@@ -324,4 +324,75 @@ describe('--fix keeps the file\'s owner, group and mode', () => {
       cleanup();
     }
   });
+});
+
+describe('--fix removes a UTF-8 byte-order mark that stops the server, and nothing else', () => {
+  const MARK = Buffer.from([0xef, 0xbb, 0xbf]);
+  // CRLF and a tab kept byte for byte; the included file is read by nginx through the include.
+  const MAIN = '# saved on Windows\r\nevents {}\r\nhttp {\r\n\tinclude inc.conf;\r\n\tmap $host $x {\r\n\t\tinclude keys.map;\r\n\t}\r\n}\r\n';
+  const INC = 'proxy_read_timeout 30s;\n';
+  // In a map the marked first key is only a key nginx starts with (utf8-bom-at-file-start does not report it): kept.
+  const KEYS = 'example.com 1;\n';
+  const files = () => ({ 'nginx.conf': Buffer.concat([MARK, Buffer.from(MAIN)]), 'inc.conf': Buffer.concat([MARK, Buffer.from(INC)]), 'keys.map': Buffer.concat([MARK, Buffer.from(KEYS)]) });
+
+  test('--fix: the main and the included file lose their first three bytes, the map file keeps them, and nginx -t passes', () => {
+    const { dir, cleanup } = tree(files());
+    try {
+      const before = runJson(['nginx.conf'], { cwd: dir }).report;
+      assert.deepEqual(where(before, join(dir, 'nginx.conf')), ['utf8-bom-at-file-start@1:1']);
+      assert.deepEqual(where(before, join(dir, 'inc.conf')), ['utf8-bom-at-file-start@1:1']);
+      assert.ok(!nginxTest(dir, join(dir, 'nginx.conf')).ok);
+      const r = runCli(['--fix', 'nginx.conf'], { cwd: dir });
+      assert.equal(r.code, 0, show(r));
+      assert.ok(readFileSync(join(dir, 'nginx.conf')).equals(Buffer.from(MAIN)));
+      assert.ok(readFileSync(join(dir, 'inc.conf')).equals(Buffer.from(INC)));
+      assert.ok(readFileSync(join(dir, 'keys.map')).equals(Buffer.concat([MARK, Buffer.from(KEYS)])));
+      const t = nginxTest(dir, join(dir, 'nginx.conf'));
+      assert.ok(t.ok, t.output);
+    } finally {
+      cleanup();
+    }
+  });
+
+  test('--fix-dry-run: the same findings as a plain run, and a diff that patch applies byte-exactly', (t) => {
+    if (spawnSync('patch', ['--version']).status !== 0) return t.skip('patch is not installed');
+    const { dir, cleanup } = tree(files());
+    try {
+      const plain = runJson(['nginx.conf'], { cwd: dir }).report;
+      const dry = runJson(['--fix-dry-run', 'nginx.conf'], { cwd: dir }).report;
+      assert.deepEqual(allFindingsOf(dry), allFindingsOf(plain));
+      const r = runCli(['--fix-dry-run', 'nginx.conf'], { cwd: dir });
+      // No "will not apply with patch" note: the diff has the mark's bytes on its "-" lines.
+      assert.doesNotMatch(r.stderr, /will not apply/);
+      const diff = r.stdout.slice(0, r.stdout.search(/^(nginx\.conf|inc\.conf)$/m));
+      const applied = spawnSync('patch', ['-p0'], { cwd: dir, input: diff });
+      assert.equal(applied.status, 0, `${applied.stdout}\n${applied.stderr}\n${diff}`);
+      assert.ok(readFileSync(join(dir, 'nginx.conf')).equals(Buffer.from(MAIN)));
+      assert.ok(readFileSync(join(dir, 'inc.conf')).equals(Buffer.from(INC)));
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+function allFindingsOf(report: { files: { path: string; findings: { ruleId: string; line: number; column: number; message: string }[] }[] }): string[] {
+  return report.files.flatMap((f) => f.findings.map((x) => `${f.path} ${x.ruleId} ${x.line}:${x.column} ${x.message}`)).sort();
+}
+
+test('--fix-dry-run and a plain run give a finding on line 1 of a file with a byte-order mark the same columns', () => {
+  // --fix keeps the mark in the text; a column counted with it would be one further than without --fix.
+  const { dir, cleanup } = tree({
+    'nginx.conf': 'events {}\nhttp { server { listen 127.0.0.1:18796; location / { include b.conf; proxy_pass http://127.0.0.1:18797; } } }\n',
+    'b.conf': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('proxy_connect_timeout 300s;\n')]),
+  });
+  try {
+    const plain = allFindingsOf(runJson(['nginx.conf'], { cwd: dir }).report);
+    assert.ok(plain.some((f) => / connect-timeout-above-os-limit 1:1 /.test(f)), plain.join('\n'));
+    assert.deepEqual(allFindingsOf(runJson(['--fix-dry-run', 'nginx.conf'], { cwd: dir }).report), plain);
+    const sarif = JSON.parse(runCli(['--format', 'sarif', 'nginx.conf'], { cwd: dir }).stdout) as { runs: { results: { ruleId: string; locations: { physicalLocation: { region: { startColumn: number } } }[] }[] }[] };
+    const col = sarif.runs[0].results.find((r) => r.ruleId === 'connect-timeout-above-os-limit')!.locations[0].physicalLocation.region.startColumn;
+    assert.equal(col, 1);
+  } finally {
+    cleanup();
+  }
 });

@@ -193,3 +193,50 @@ http {
     }
   });
 });
+
+test('a disable-line comment after the ";" of an nginx directive written over several lines applies to the whole directive', () => {
+  // The finding sits on the directive's first line; the comment can only go after its ";", on its last.
+  const conf = `# proxylint: context http
+server {
+    listen 127.0.0.1:18794;
+    location /h {
+        proxy_connect_timeout
+            300s; # proxylint-disable-line connect-timeout-above-os-limit -- the SYN retries are raised on this host
+        proxy_pass http://127.0.0.1:18795;
+    }
+    location /i {
+        proxy_connect_timeout
+            300s;
+        proxy_pass http://127.0.0.1:18795; # proxylint-disable-line connect-timeout-above-os-limit -- about another directive
+    }
+    location /j {
+        proxy_pass http://127.0.0.1:18795; proxy_connect_timeout
+            300s; # proxylint-disable-line connect-timeout-above-os-limit -- the directive ending here, not the first one
+    }
+}
+`;
+  const { dir, cleanup } = tree({ 'site.conf': conf });
+  try {
+    const { report } = runJson(['site.conf'], { cwd: dir });
+    assert.deepEqual(
+      allFindings(report).map((f) => `${f.line}:${f.column} ${f.ruleId}`),
+      // /h and /j silenced; /i's comment is after another directive: the finding stays and the comment is unused.
+      ['10:9 connect-timeout-above-os-limit', '12:44 unused-suppression'],
+    );
+  } finally {
+    cleanup();
+  }
+});
+
+test('an unused disable-line after a multi-line nginx directive names the lines it covers', () => {
+  const conf = '# proxylint: context location\nproxy_read_timeout\n    30s; # proxylint-disable-line connect-timeout-above-os-limit -- nothing to silence\n';
+  const { dir, cleanup } = tree({ 'loc.conf': conf });
+  try {
+    const { report } = runJson(['loc.conf'], { cwd: dir });
+    const unused = report.files.flatMap((f) => f.findings).filter((f) => f.ruleId === 'unused-suppression');
+    assert.equal(unused.length, 1);
+    assert.match(unused[0].message, /reports nothing on lines 2–3;/);
+  } finally {
+    cleanup();
+  }
+});

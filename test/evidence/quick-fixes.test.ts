@@ -60,8 +60,14 @@ async function check(rule: RuleMeta, example: string): Promise<string[]> {
   return problems;
 }
 
+/**
+ * Rules no scenario reproduces whose doc examples -t still checks: utf8-bom-at-file-start's examples carry the mark
+ * in their text, which the setup writes out as its bytes (EF BB BF), so the fix that removes it is checked for real.
+ */
+const FIXES_CHECKED_ANYWAY = new Set(['utf8-bom-at-file-start']);
+
 for (const rule of allRules) {
-  if (!existsSync(docPath(rule)) || NOT_REPRODUCIBLE[rule.id]) continue;
+  if (!existsSync(docPath(rule)) || (NOT_REPRODUCIBLE[rule.id] && !FIXES_CHECKED_ANYWAY.has(rule.id))) continue;
   const examples = (rule.server === 'apache' ? apacheBlocks : nginxBlocks)(readDoc(rule).sections.get('Incorrect') ?? '');
   if (examples.length === 0) continue;
   test(`${rule.id}: every quick fix on the doc's Incorrect examples passes the real ${rule.server === 'apache' ? 'apache2' : 'nginx'} -t`, async (t) => {

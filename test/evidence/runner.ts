@@ -139,6 +139,8 @@ export function sourceConfig(s: Scenario, meta: RuleMeta, src: ConfigSource = s.
 
 /** Lints as what runs here: the target version (and edition) is the real server's, unless the example says otherwise. */
 export function withTarget(text: string, server: 'nginx' | 'apache'): string {
+  // A byte-order mark stays the file's first bytes: that is what utf8-bom-at-file-start's examples are about.
+  if (text.charCodeAt(0) === 0xfeff) return '\ufeff' + withTarget(text.slice(1), server);
   const apache = installedApacheVersion();
   const want = server === 'nginx' ? ['nginx.version=1.22.1', 'nginx.edition=oss'] : apache ? [`apache.version=${apache}`] : [];
   const m = /^#\s*proxylint-test:(.*)$/m.exec(text);

@@ -142,14 +142,19 @@ export function checkNginxParse(text: string): number {
   let rebuilt = '';
   for (const t of tokens) {
     if (t.start < pos) fail(`${t.what} [${t.start}, ${t.end}) overlaps the token before it (which ends at ${pos})`);
-    for (let k = pos; k < t.start; k++) if (!NGINX_GAP.has(text[k])) fail(`character ${JSON.stringify(text[k])} at ${k} belongs to no token`);
+    for (let k = pos; k < t.start; k++) if (!NGINX_GAP.has(text[k]) && !markAt(text, k)) fail(`character ${JSON.stringify(text[k])} at ${k} belongs to no token`);
     rebuilt += text.slice(pos, t.end);
     pos = t.end;
   }
-  for (let k = pos; k < n; k++) if (!NGINX_GAP.has(text[k])) fail(`character ${JSON.stringify(text[k])} at ${k} belongs to no token`);
+  for (let k = pos; k < n; k++) if (!NGINX_GAP.has(text[k]) && !markAt(text, k)) fail(`character ${JSON.stringify(text[k])} at ${k} belongs to no token`);
   rebuilt += text.slice(pos);
   if (rebuilt !== text) fail('tokens and gaps do not re-serialise to the input');
   return tokens.length;
+}
+
+/** A UTF-8 byte-order mark at the start of the text: the parser skips it (utf8-bom-at-file-start reports it). */
+function markAt(text: string, k: number): boolean {
+  return k === 0 && text.charCodeAt(0) === 0xfeff;
 }
 
 /** End of the logical line (joined across `\`+newline continuations) that holds offset `k`: the offset of its line break. */

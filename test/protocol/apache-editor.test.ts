@@ -432,3 +432,54 @@ test('with both the sites-available/ file and its sites-enabled/ link open, the 
     }
   }
 });
+
+test('with both the sites-available/ file and its sites-enabled/ link open, the sites-available/ file has the findings the CLI given it reports (those of the configuration that reads it through the link), nginx and Apache', async () => {
+  // It used to be checked as a fragment on its own once the link was open too: no modules, no upstream groups known.
+  const APACHE_SITE = '<VirtualHost 127.0.0.1:18767>\n    ServerName twin.example.test\n    ProxyPass /app/ http://127.0.0.1:18768/ connectiontimeout=2\n</VirtualHost>\n';
+  const NGINX_SITE = 'server {\n    listen 127.0.0.1:18769;\n    location / {\n        proxy_pass http://node_app;\n    }\n}\n';
+  const root = tree({
+    'apache2/apache2.conf': 'Timeout 300\nIncludeOptional mods-enabled/*.load\nIncludeOptional sites-enabled/*.conf\n',
+    'apache2/mods-enabled/proxy.load': 'LoadModule proxy_module /usr/lib/apache2/modules/mod_proxy.so\n',
+    'apache2/mods-enabled/mpm_event.load': 'LoadModule mpm_event_module /usr/lib/apache2/modules/mod_mpm_event.so\n',
+    'apache2/mods-enabled/authz_core.load': 'LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so\n',
+    'apache2/sites-available/app.conf': APACHE_SITE,
+    'nginx/nginx.conf': 'events {}\nhttp {\n    upstream node_app {\n        server 127.0.0.1:3000;\n        server 127.0.0.1:3001;\n        keepalive 32;\n    }\n    include sites-enabled/*;\n}\n',
+    'nginx/sites-available/app': NGINX_SITE,
+  });
+  mkdirSync(join(root, 'apache2/sites-enabled'));
+  symlinkSync('../sites-available/app.conf', join(root, 'apache2/sites-enabled/app.conf'));
+  mkdirSync(join(root, 'nginx/sites-enabled'));
+  symlinkSync('../sites-available/app', join(root, 'nginx/sites-enabled/app'));
+  const found = (args: string[]) => (JSON.parse(runCli(['--format', 'json', ...args], { cwd: root }).stdout) as { files: { findings: { ruleId: string; severity: string; line: number; column: number; message: string }[] }[] }).files.flatMap((f) => f.findings.map((x) => `${x.ruleId} ${x.severity} ${x.line}:${x.column} ${x.message}`)).sort();
+  const SEVERITY = ['', 'error', 'warning', 'info', 'hint'];
+  const shown = (d: { code?: string | number; severity?: number; range: { start: { line: number; character: number } }; message: string }[]) => d.map((x) => `${x.code} ${SEVERITY[x.severity ?? 0]} ${x.range.start.line + 1}:${x.range.start.character + 1} ${x.message}`).sort();
+  for (const [dir, name, text, languageId] of [['apache2', 'app.conf', APACHE_SITE, 'apacheconf'], ['nginx', 'app', NGINX_SITE, 'nginx']] as const) {
+    const available = join(root, dir, 'sites-available', name);
+    const link = join(root, dir, 'sites-enabled', name);
+    const cli = found([available]);
+    // The control: checked on its own, the file gives other findings.
+    assert.notDeepEqual(found(['--context', dir === 'nginx' ? 'http' : 'main', available]), cli, dir);
+    assert.ok(cli.length > 0, dir);
+    for (const order of [[available, link], [link, available]]) {
+      const how = `${dir}: opened ${order.map((p) => p.slice(root.length + 1)).join(', then ')}`;
+      const c = new LspClient();
+      try {
+        await c.initialize(root);
+        for (const p of order) {
+          await c.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(p), languageId, version: 1, text } });
+          await c.diagnostics(p);
+        }
+        assert.deepEqual(shown(await c.diagnostics(link)), cli, how);
+        assert.deepEqual(shown(await c.diagnostics(available)), cli, how);
+        // Its unsaved text is what is checked in the configuration, as when the link is not open.
+        const edited = '# a line above\n' + text;
+        await c.change(available, edited);
+        const moved = cli.map((f) => f.replace(/ (\d+):/, (_, l: string) => ` ${Number(l) + 1}:`));
+        const after = await c.diagnostics(available, (d) => JSON.stringify(shown(d)) !== JSON.stringify(cli)).catch((e: Error) => e.message);
+        assert.deepEqual(Array.isArray(after) ? shown(after) : after, moved, how);
+      } finally {
+        await c.stop();
+      }
+    }
+  }
+});

@@ -71,3 +71,32 @@ test('without the mark the same files pass nginx -t and the rule is silent (fals
     tree.cleanup();
   }
 });
+
+test('in a map or types block the marked first word is a key: reported exactly where nginx -t fails (real nginx -t)', () => {
+  // [block, first bytes of the included file after the mark]: nginx 1.22.1 accepts a map whose first statement is a
+  // key and a value, and any types statement; a comment or blank line first, or `hostnames;`, breaks the map.
+  const cases: [string, string][] = [
+    ['map $host $x', 'example.com 1;\n'],
+    ['map $host $x', '\nexample.com 1;\n'],
+    ['map $host $x', '# keys\nexample.com 1;\n'],
+    ['map $host $x', 'hostnames;\nexample.com 1;\n'],
+    ['types', 'text/html html;\n'],
+    ['types', '# types\ntext/html html;\n'],
+    ['types', 'html;\n'],
+    // geo parses its keys as networks: "invalid network".
+    ['geo $g', '10.0.0.0/8 1;\n'],
+  ];
+  for (const [block, body] of cases) {
+    const t = tempTree({ 'nginx.conf': `events {}\nhttp {\n    ${block} {\n        include inc.conf;\n    }\n}\n`, 'inc.conf': Buffer.from(BOM + body) });
+    try {
+      const conf = join(t.dir, 'nginx.conf');
+      const r = readConfigFile(conf);
+      assert.ok(r.ok);
+      const found = lintNginx(conf, r.text, createNodeHost(), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === RULE);
+      const real = nginxTest(t.dir, conf);
+      assert.equal(found.length === 1, !real.ok, `${block} { ${JSON.stringify(body)} }: nginx -t ${real.ok ? 'passed' : 'failed'}, the rule ${found.length ? 'reported' : 'did not'}\n${real.output}`);
+    } finally {
+      t.cleanup();
+    }
+  }
+});

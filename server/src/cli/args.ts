@@ -71,11 +71,28 @@ Options:
   -v, --version                          print the version
   --                                     end of options: every argument after it is a path
 
+An option that takes a value is given once: twice with different values
+(-f json -f sarif) is a usage error.
+
 Exit codes: 0 clean, 1 findings at or above --fail-on (or over --max-warnings),
 2 usage or I/O error.`;
 
+/** The long name of an option that takes a value, as the messages name it. */
+const LONG: Record<string, string> = { '-f': '--format', '-c': '--config' };
+
 export function parseArgs(argv: string[]): CliArgs {
   const a: CliArgs = { paths: [], format: 'text', fix: false, fixDryRun: false, stdin: false, quiet: false, timing: false, help: false, version: false, listRules: false };
+  // An option that takes a value, given twice with different values (`-f json -f sarif`, often a wrapper script's
+  // default and the caller's choice): taking the last one silently would write a report the CI job may not read.
+  // None is meant to be repeated (no option collects a list), so that is a usage error; the same value twice is not.
+  const given = new Map<string, string>();
+  const once = (name: string, v: string): string => {
+    const long = LONG[name] ?? name;
+    const prev = given.get(long);
+    if (prev !== undefined && prev !== v) throw new UsageError(`${long} given twice, as "${prev}" and "${v}": give it once`);
+    given.set(long, v);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i];
     // "--" ends the options: what follows is a path, even one that starts with "-".
@@ -86,10 +103,10 @@ export function parseArgs(argv: string[]): CliArgs {
     const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
     const flag = eq > 0 ? raw.slice(0, eq) : raw;
     const value = (): string => {
-      if (eq > 0) return raw.slice(eq + 1);
+      if (eq > 0) return once(flag, raw.slice(eq + 1));
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${flag} needs a value`);
-      return v;
+      return once(flag, v);
     };
     switch (flag) {
       case '-f':

@@ -19,6 +19,15 @@ export interface PositionedFinding extends Finding {
   docs?: string;
 }
 
+/**
+ * The 1-based column of `offset` at `pos` in `text`, as the file's reader counts it: --fix keeps a UTF-8 byte-order
+ * mark in the text (run.ts), which no editor shows and a run without --fix does not count, so on line 1 it is not
+ * counted either (the same finding has the same column with and without --fix-dry-run).
+ */
+export function visibleColumn(text: string | undefined, pos: { line: number; character: number }, offset: number): number {
+  return pos.character + 1 - (pos.line === 0 && offset > 0 && text?.charCodeAt(0) === 0xfeff ? 1 : 0);
+}
+
 export function positionFindings(findings: Finding[], textOf: (path: string) => string | undefined): PositionedFinding[] {
   const indexes = new Map<string, LineIndex>();
   // One link per rule, not per finding: a large tree has thousands of findings of a handful of rules.
@@ -51,12 +60,12 @@ export function positionFindings(findings: Finding[], textOf: (path: string) => 
       suggestions: f.suggestions,
       related: f.related.map((r) => {
         const p = indexOf(r.path).positionAt(r.start);
-        return { ...r, line: p.line + 1, column: p.character + 1 };
+        return { ...r, line: p.line + 1, column: visibleColumn(textOf(r.path), p, r.start) };
       }),
       line: s.line + 1,
-      column: s.character + 1,
+      column: visibleColumn(textOf(f.path), s, f.start),
       endLine: e.line + 1,
-      endColumn: e.character + 1,
+      endColumn: visibleColumn(textOf(f.path), e, f.end),
       docs: link,
     };
   });

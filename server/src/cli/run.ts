@@ -1,4 +1,4 @@
-import type { Host } from '../core/host';
+import type { ByteOrderMark, Host } from '../core/host';
 import type { Finding } from '../core/finding';
 import { SEVERITY_RANK } from '../core/finding';
 import { fixUntilSettled, MAX_FIX_PASSES } from '../core/fix';
@@ -282,12 +282,28 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     apacheCache.set(path, f);
     return f;
   };
-  const overlay = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
-  const baseHost = io.host((p) => overlay.get(p));
+  // --fix and --fix-dry-run keep a UTF-8 byte-order mark in the text (the reader leaves it out), so that removing
+  // it is an edit like any other (utf8-bom-at-file-start's safe fix) and the file is written with the mark only if
+  // its text still starts with it; the texts then say themselves whether they have one (markInText).
+  const fixing = args.fix || args.fixDryRun;
+  const marked = (text: string, mark: ByteOrderMark | undefined) => (fixing && mark === 'utf8' && text.charCodeAt(0) !== 0xfeff ? '\ufeff' + text : text);
+  const overlay = new Map<string, string>(inputs.map((i) => [i.path, marked(i.original.text, i.original.byteOrderMark)]));
+  const readerHost = io.host((p) => overlay.get(p));
+  const baseHost: Host = fixing
+    ? {
+        ...readerHost,
+        readFile: (p) => {
+          const r = readerHost.readFile(p);
+          return r.ok && !overlay.has(p) ? { ...r, text: marked(r.text, readerHost.byteOrderMark?.(p)) } : r;
+        },
+      }
+    : readerHost;
   // An input's own bytes say whether it starts with a byte-order mark: standard input has no file to look at, and
   // --stdin-filename may name a file on disk with other bytes.
   const inputMarks = new Map(inputs.map((i) => [i.path, i.original.byteOrderMark]));
-  const host: Host = { ...baseHost, byteOrderMark: (p) => (inputMarks.has(p) ? inputMarks.get(p) : baseHost.byteOrderMark?.(p)) };
+  const markOf = (p: string) => (inputMarks.has(p) ? inputMarks.get(p) : baseHost.byteOrderMark?.(p));
+  // When fixing, a UTF-8 mark is in the text (see marked), and after its fix no longer anywhere.
+  const host: Host = { ...baseHost, byteOrderMark: (p) => (fixing && markOf(p) === 'utf8' ? undefined : markOf(p)) };
   let ignoredInputs = 0;
   let ignoredExplicit = 0;
   const active = inputs.filter((i) => {
@@ -435,7 +451,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const released = new Map<string, string>();
   const textNow = (p: string) => overlay.get(p) ?? parseCache.get(p)?.text ?? apacheCache.get(p)?.text ?? released.get(p);
   // Each file's text before its first fix: inputs and files reached only through an include alike.
-  const before = new Map<string, string>(inputs.map((i) => [i.path, i.original.text]));
+  const before = new Map<string, string>(inputs.map((i) => [i.path, overlay.get(i.path)!]));
   if (args.fix || args.fixDryRun) {
     // A fix is applied whole or not at all, never over an edit already taken in its pass, and not at all when it
     // leaves its problem in place (see fixUntilSettled).

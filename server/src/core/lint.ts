@@ -8,7 +8,7 @@ import { isDuplicateAtLevel, isSingleValueSomewhere } from './model/nginx-single
 import { allRuleIds, nginxRules, ruleMeta } from './rules/index';
 import type { NginxRule, NginxRuleContext, Report } from './rules/rule';
 import type { Settings } from './settings';
-import { findSuppressions, statementLine, type SuppressibleFile } from './suppress';
+import { findSuppressions, statementLine, type Suppression, type SuppressibleFile } from './suppress';
 import { runRules, type RuleRuns } from './run-rules';
 import { demoteMisplacedFixes } from './misplaced';
 import { validateFindings } from './validate';
@@ -479,10 +479,12 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
   for (const file of files) {
     const { suppressions, invalid } = findSuppressions(file, known);
     for (const s of suppressions) {
-      const key = `${s.path}\0${s.line}`;
-      const list = byFileLine.get(key);
-      if (list) list.push(s);
-      else byFileLine.set(key, [s]);
+      for (let line = s.from; line <= s.line; line++) {
+        const key = `${s.path}\0${line}`;
+        const list = byFileLine.get(key);
+        if (list) list.push(s);
+        else byFileLine.set(key, [s]);
+      }
     }
     const sev = meta('invalid-suppression', 'warning');
     if (sev) for (const inv of invalid) extra.push({ ruleId: 'invalid-suppression', severity: sev, message: inv.message, path: inv.path, start: inv.comment.start, end: inv.comment.end, suggestions: [], related: [] });
@@ -516,14 +518,18 @@ export function applySuppressions(findings: Finding[], files: SuppressibleFile[]
   }
   const unusedSev = meta('unused-suppression', 'warning');
   if (unusedSev) {
+    // A suppression listed under each line of its directive is judged once.
+    const judged = new Set<Suppression>();
     for (const list of byFileLine.values()) {
       for (const s of list) {
+        if (judged.has(s)) continue;
+        judged.add(s);
         const unused = s.ruleIds.filter((id) => ran.has(id) && !s.used.has(id));
         if (unused.length) {
           extra.push({
             ruleId: 'unused-suppression',
             severity: unusedSev,
-            message: `unused suppression: ${unused.map((u) => `"${u}"`).join(', ')} reports nothing on line ${s.line + 1}; remove the comment or move it to the line it is meant for`,
+            message: `unused suppression: ${unused.map((u) => `"${u}"`).join(', ')} reports nothing on ${s.from < s.line ? `lines ${s.from + 1}–${s.line + 1}` : `line ${s.line + 1}`}; remove the comment or move it to the line it is meant for`,
             path: s.path,
             start: s.comment.start,
             end: s.comment.end,

@@ -9,7 +9,12 @@ export interface SuppressibleFile {
   path: string;
   text: string;
   lines: LineIndex;
-  ast: { comments: Comment[]; continued?: Span[] };
+  ast: { comments: Comment[]; continued?: Span[]; directives?: readonly Statement[] };
+}
+
+/** A directive as far as disable-line needs it; only nginx's have `block` (httpd has no comment after a directive). */
+interface Statement extends Span {
+  block?: { children: readonly Statement[] } | null;
 }
 
 /**
@@ -35,7 +40,9 @@ export function statementLine(file: Pick<SuppressibleFile, 'lines'> & { ast?: { 
 /**
  * `# proxylint-disable-next-line <rule-id>[, <rule-id>] -- <reason>` on its own line silences those rules
  * on the next line (in httpd files, on every line that line's trailing `\` continues it onto); `# proxylint-disable-line …`
- * after a directive silences them on its own line.
+ * after a directive silences them on its own line, and (nginx) on every line of the directive it ends: after the `;`
+ * of a directive written over several lines, it is about that directive, whose findings sit on its first line or on
+ * the argument concerned. (httpd has no comment after a directive: a `#` there is an argument.)
  * A reason is required: a silenced 502 risk must say why it is acceptable, for the next person on call.
  */
 export interface Suppression {
@@ -43,6 +50,8 @@ export interface Suppression {
   comment: Comment;
   /** Zero-based line the suppression applies to (the first line of a statement, see statementLine). */
   line: number;
+  /** The first line it applies to: `line` itself, or for a disable-line after a multi-line nginx directive, that directive's first. */
+  from: number;
   ruleIds: string[];
   reason: string;
   used: Set<string>;
@@ -55,6 +64,39 @@ export interface InvalidSuppression {
 }
 
 const DIRECTIVE = /^\s*proxylint-disable-(next-line|line)(?:\s+(.*))?$/;
+
+/** Per file: the first line of each nginx directive (without a block) that spans several lines, by its last line. */
+const multiLine = new WeakMap<SuppressibleFile, Map<number, { start: number; end: number }[]>>();
+
+/**
+ * The first line of the nginx directive that ends on `line` before `before` (the disable-line comment after it), when
+ * it starts on an earlier line; undefined otherwise.
+ */
+function startOfEndingOn(file: SuppressibleFile, line: number, before: number): number | undefined {
+  const top = file.ast.directives;
+  if (!top?.length || !('block' in top[0])) return undefined;
+  let byEnd = multiLine.get(file);
+  if (!byEnd) {
+    byEnd = new Map();
+    const walk = (list: readonly Statement[]) => {
+      for (const d of list) {
+        if (d.block) {
+          walk(d.block.children);
+          continue;
+        }
+        const last = file.lines.positionAt(Math.max(d.start, d.end - 1)).line;
+        if (last === file.lines.positionAt(d.start).line) continue;
+        const at = byEnd!.get(last);
+        if (at) at.push({ start: d.start, end: d.end });
+        else byEnd!.set(last, [{ start: d.start, end: d.end }]);
+      }
+    };
+    walk(top);
+    multiLine.set(file, byEnd);
+  }
+  const d = byEnd.get(line)?.find((x) => x.end <= before);
+  return d ? file.lines.positionAt(d.start).line : undefined;
+}
 
 export function findSuppressions(file: SuppressibleFile, knownRules: ReadonlySet<string>): { suppressions: Suppression[]; invalid: InvalidSuppression[] } {
   const suppressions: Suppression[] = [];
@@ -84,7 +126,8 @@ export function findSuppressions(file: SuppressibleFile, knownRules: ReadonlySet
     }
     // A comment a trailing `\` continues ends on a later line: "next" is the line after its last.
     const line = m[1] === 'next-line' ? file.lines.positionAt(comment.end).line + 1 : file.lines.positionAt(comment.start).line;
-    suppressions.push({ path: file.path, comment, line, ruleIds, reason, used: new Set() });
+    const from = m[1] === 'line' ? (startOfEndingOn(file, line, comment.start) ?? line) : line;
+    suppressions.push({ path: file.path, comment, line, from, ruleIds, reason, used: new Set() });
   }
   return { suppressions, invalid };
 }

@@ -26,6 +26,13 @@ interface LoadedSettings {
 }
 
 /** A lint result of either server's configuration; both carry `config.files` (path, text, lines) and findings. */
+/** A check of `entry` that reads the open document `doc` where the configuration reads its open link `link`. */
+interface Twin {
+  entry: string;
+  link: string;
+  doc: string;
+}
+
 export type Checked = (LintResult & { dialect: 'nginx' }) | (ApacheLintResult & { dialect: 'apache' });
 
 /** What the editor reports on a file: the findings, and the files they (and their fixes) refer to. */
@@ -99,15 +106,19 @@ export class Workspace {
   /** Each entry's findings as its own check gave them, before demoteAcrossEntries. */
   private readonly undemoted = new Map<string, Checked>();
   /** How each result was made (which file, whether as a fragment), so that fixAllEdits can make it again. */
-  private readonly checkedAs = new WeakMap<Checked, { path: string; fragment: boolean }>();
+  private readonly checkedAs = new WeakMap<Checked, { path: string; fragment: boolean; twin?: Twin }>();
+  /** The results made for a document whose open link the configuration reads (see linkTwin): one per such document. */
+  private readonly twins = new WeakSet<Checked>();
 
   /**
    * `fragment`: checked without an entry, so its relative includes resolve against the nginx.conf above it.
    * `overlay`: texts that replace the files' own for this check only (fix-all passes); nothing is cached then.
+   * `twin`: the configuration reads the document `twin.doc` in place of its open link `twin.link` (see linkTwin).
    */
-  private check(path: string, text: string, fragment = false, overlay?: ReadonlyMap<string, string>): Checked {
+  private check(path: string, text: string, fragment = false, overlay?: ReadonlyMap<string, string>, twin?: Twin): Checked {
     const settings = this.settingsFor(path);
-    const host = overlay ? this.guard(this.env.createHost((p) => overlay.get(p) ?? this.openText(p), this.trusted ? undefined : this.roots)) : this.host();
+    const roots = this.trusted ? undefined : this.roots;
+    const host = overlay ? this.guard(this.env.createHost((p) => overlay.get(p) ?? this.openText(p), roots), twin) : twin ? this.guard(this.env.createHost(this.openText, roots), twin) : this.host();
     // An overlay's texts are parsed without replacing the cached trees of the documents as they are.
     const parse = overlay ? (p: string, t: string) => (this.parseCache.has(p) && rawText(this.parseCache.get(p)!) === t ? this.parseCache.get(p)! : parseSourceFile(p, t)) : this.parse;
     const parseApache = overlay ? (p: string, t: string) => (this.apacheCache.get(p)?.text === t ? this.apacheCache.get(p)! : parseApacheSourceFile(p, t)) : this.parseApache;
@@ -116,12 +127,13 @@ export class Workspace {
     else {
       const fragmentPrefix = fragment ? this.fragmentPrefix(path) : undefined;
       // Fix-all's passes check texts that are not the documents': their results are not the documents' next ones.
-      const before = overlay ? undefined : this.before.get(path);
+      // A twin's check reads another document than the entry's own last check did: nothing of that one carries over.
+      const before = overlay || twin ? undefined : this.before.get(path);
       const previous = before && this.checkedAs.get(before as Checked)?.fragment === fragment ? before : undefined;
-      if (!overlay) this.before.delete(path);
-      result = { dialect: 'nginx', ...lintNginx(path, text, host, { settings, parse, fragmentPrefix, trackReads: !overlay, previous }) };
+      if (!overlay && !twin) this.before.delete(path);
+      result = { dialect: 'nginx', ...lintNginx(path, text, host, { settings, parse, fragmentPrefix, trackReads: !overlay && !twin, previous }) };
     }
-    this.checkedAs.set(result, { path, fragment });
+    this.checkedAs.set(result, { path, fragment, twin });
     return result;
   }
 
@@ -148,7 +160,7 @@ export class Workspace {
         lint: () => {
           // A file several entries include is fixed as --fix fixes it in a run over all of them: each is checked
           // again, and their findings merged (a fix is safe only when every one of them offers it).
-          const results = how.map((h) => this.check(h.path, textOf(h.path) ?? '', h.fragment, overlay));
+          const results = how.map((h) => this.check(h.path, textOf(h.path) ?? '', h.fragment, overlay, (h as { twin?: Twin }).twin));
           read = new Map(results.flatMap((r) => r.config.files.map((f) => [f.path, f.text] as const)));
           return shared ? this.merge(path, including, results) : this.demoteAcrossEntries(how[0].path, results[0]);
         },
@@ -223,12 +235,12 @@ export class Workspace {
    * An open binary buffer is read as the CLI reads a binary file: not at all (an include of it is unreadable). A file
    * an include's wildcard finds through a link to an open document is read as that document (see openLinkTarget).
    */
-  private guard(host: Host): Host {
+  private guard(host: Host, twin?: Twin): Host {
     const guarded: Host = {
       readFile: (p) => (this.binaryReason(p) ? { ok: false, reason: 'binary', message: BINARY_FILE_MESSAGE } : host.readFile(p)),
       glob: (pattern) => {
         const g = host.glob(pattern);
-        return 'paths' in g ? { paths: g.paths.map((p) => this.openLinkTarget(p, host) ?? p) } : g;
+        return 'paths' in g ? { paths: g.paths.map((p) => (p === twin?.link ? twin.doc : this.openLinkTarget(p, host) ?? p)) } : g;
       },
     };
     if (host.realpath) guarded.realpath = (p) => host.realpath!(p);
@@ -242,7 +254,8 @@ export class Workspace {
    * there, so an edit of sites-available/x is checked in place of the link's file, its findings shown on the
    * document. Only links with the document's name are looked at (a2ensite and the usual `ln -s` keep it), which spares
    * a realpath for every other file a wildcard finds; a link that is itself open stays its own document, whichever
-   * of the two was opened first (the CLI reports the file by the link, and so does the editor then).
+   * of the two was opened first (the CLI reports the file by the link, and so does the editor then), and the
+   * document it points to gets a check of its own in the configuration (linkTwin).
    */
   private openLinkTarget(path: string, host: Pick<Host, 'realpath'>): string | undefined {
     if (!host.realpath) return undefined;
@@ -258,6 +271,33 @@ export class Workspace {
       if (real !== path && real === host.realpath(p)) target = p;
     }
     return target;
+  }
+
+  /**
+   * With both open, sites-available/x and the link sites-enabled/x to it: the configuration reads the link's document,
+   * and the file open as sites-available/x would be checked alone, as a fragment, and show other findings than the
+   * CLI given that file (which checks it in the configuration, by the link's name). Its twin check is the
+   * configuration's again, reading this document's text in the link's place, as when the link is not open: the
+   * entry that reads the link, and the link. Undefined when no open link to `path` is read by a configuration.
+   */
+  private linkTwin(path: string): Twin | undefined {
+    const host = this.host();
+    if (!host.realpath) return undefined;
+    const name = basename(path);
+    let real: string | undefined;
+    for (const d of this.documents.all()) {
+      const link = uriToPath(d.uri);
+      if (!link || link === path || basename(link) !== name) continue;
+      const target = host.realpath(link);
+      if (target === link) continue;
+      real ??= host.realpath(path);
+      if (target !== real) continue;
+      // The link's own check decides which configuration reads it (the nearest entry above, with no workspace folder).
+      if (!this.resultFor(link)) continue;
+      const entry = this.ownerOf(link);
+      if (entry !== link && this.closures.get(entry)?.has(link)) return { entry, link, doc: path };
+    }
+    return undefined;
   }
 
   /** Whether `files` (an entry's closure) reads `path` through a link, before a check made it read the document itself. */
@@ -450,9 +490,23 @@ export class Workspace {
     const owner = this.ownerOf(path);
     const cached = this.results.get(owner);
     if (cached) return cached;
-    if (owner !== path || this.isEntryText(path)) return this.lintEntry(owner);
+    if (owner === path ? this.isEntryText(path) : true) {
+      const r = this.lintEntry(owner);
+      // The entry's tree of before may be out of date: it read this document, and now reads its link, opened since.
+      if (owner === path || this.closures.get(owner)?.has(path) || this.readsThroughLink(this.closures.get(owner) ?? new Set(), path)) return r;
+    }
     const text = this.readDisk(path);
     if (text === undefined) return undefined;
+    const twin = this.linkTwin(path);
+    const entryText = twin && this.readDisk(twin.entry);
+    if (twin && entryText !== undefined) {
+      const r = this.demoteAcrossEntries(twin.entry, this.check(twin.entry, entryText, false, undefined, twin));
+      if (r.config.files.some((f) => f.path === path)) {
+        this.twins.add(r);
+        this.results.set(path, r);
+        return r;
+      }
+    }
     // A file no entry of the workspace includes (no folder open, or the file outside it) belongs to the main
     // configuration above it when that includes it, as the CLI given the file alone decides.
     const above = this.entryAbove(path, text);
@@ -493,7 +547,8 @@ export class Workspace {
     const open = this.documents.all().map((d) => uriToPath(d.uri)).filter((p): p is string => !!p);
     for (const path of [...this.closures.keys(), ...open]) {
       const r = this.resultFor(path);
-      if (r?.dialect === 'apache') out.add(r);
+      // A twin is its link's configuration checked again: that one is here already.
+      if (r?.dialect === 'apache' && !this.twins.has(r)) out.add(r);
     }
     return [...out];
   }
@@ -558,7 +613,8 @@ export class Workspace {
     const out = new Map<string, FindingsView>();
     for (const p of open) {
       const own = this.resultFor(p);
-      if (!own) continue;
+      // A twin's configuration is its link's: the link, open too, gives its files their views.
+      if (!own || this.twins.has(own)) continue;
       // After resultFor: checking the file may have found the entry above it that includes it.
       const including = this.includingEntries(p);
       const results = including.length ? including.map((e) => this.results.get(e)) : [own];

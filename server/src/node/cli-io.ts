@@ -180,11 +180,14 @@ export function createCliIo(version: string, maxFileBytes?: number): CliIo {
     read(p, opts) {
       const r = readConfigFile(p, { maxFileBytes, nulBytesAllowed: opts?.log });
       if (!r.ok) return { ok: false, message: r.message };
-      const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : r.bom ? 'UTF-8 with a byte-order mark' : undefined;
+      const notUtf8 = r.encoding === 'latin1' ? 'Latin-1' : r.encoding === 'utf16le' ? 'UTF-16LE' : r.encoding === 'utf16be' ? 'UTF-16BE' : undefined;
       return { ok: true, text: r.text, encoding: { encoding: r.encoding, bom: r.bom }, byteOrderMark: markOf(r), ...(notUtf8 ? { notUtf8 } : {}) };
     },
     write(p, text, like) {
-      const enc = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;
+      const read = (like.encoding ?? { encoding: 'utf8', bom: false }) as Omit<DecodedFile, 'text'>;
+      // --fix hands a UTF-8 file back with its byte-order mark in the text when it is to keep it (run.ts: the mark
+      // is kept in the text while fixing, so that utf8-bom-at-file-start's fix can remove it): the text says.
+      const enc = read.encoding === 'utf8' ? { ...read, bom: false } : read;
       try {
         // sites-enabled/x is usually a link to sites-available/x: write the file it points to and keep the
         // link, or --fix would replace the link with a copy that silently drifts from the original.

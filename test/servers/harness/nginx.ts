@@ -43,6 +43,9 @@ export function tempDir(prefix: string): string {
  * become free 127.0.0.1 ports; IPv6 listen lines are commented out (the tests bind 127.0.0.1 only).
  */
 export async function prepareNginx(text: string, opts: { files?: Record<string, string>; dir?: string } = {}): Promise<NginxSetup> {
+  // A UTF-8 byte-order mark at the start of the example stays the file's first bytes, ahead of the harness's lines.
+  const mark = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  text = text.slice(mark.length);
   const dir = opts.dir ?? tempDir('proxylint-nginx-');
   const confPath = join(dir, 'nginx.conf');
   const errorLogPath = join(dir, 'logs', 'error.log');
@@ -82,7 +85,7 @@ export async function prepareNginx(text: string, opts: { files?: Record<string, 
   if (!/^\s*events\s*\{/m.test(body)) body += `\n${events}\n`;
   // A `# proxylint-test:` settings header stays the first line.
   const settings = /^#\s*proxylint-test:.*\n/.exec(body);
-  const final = (settings ? settings[0] : '') + head.join('\n') + '\n' + (settings ? body.slice(settings[0].length) : body);
+  const final = mark + (settings ? settings[0] : '') + head.join('\n') + '\n' + (settings ? body.slice(settings[0].length) : body);
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   chmodSync(join(dir, 'tmp'), 0o777);
   for (const [p, t] of Object.entries(opts.files ?? {})) {

@@ -1,6 +1,6 @@
 import type { RuleMeta } from '../../core/rules/rule';
 import { docsUrl } from '../../core/rules/rule';
-import type { PositionedFinding } from '../positions';
+import { visibleColumn, type PositionedFinding } from '../positions';
 import { nested } from './pretty';
 import type { RunError } from './text';
 import { LineIndex } from '../../core/text';
@@ -56,7 +56,8 @@ export function* formatSarifChunks(findings: PositionedFinding[], rules: RuleMet
     const idx = indexOf(path);
     const s = idx.positionAt(start);
     const e = idx.positionAt(end);
-    return { startLine: s.line + 1, startColumn: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+    const text = textOf(path);
+    return { startLine: s.line + 1, startColumn: visibleColumn(text, s, start), endLine: e.line + 1, endColumn: visibleColumn(text, e, end) };
   };
   // Each file's path under the report root and its artifactLocation, worked out once: every result, related location
   // and fix edit names one (12,000 and more for the 100k-line tree, from 40 files), and path.relative normalises both

@@ -4,7 +4,7 @@ import syntaxError from './syntax-error';
 import includeNotFound from './include-not-found';
 import includeUnreadable, { notFollowedMessage } from './include-unreadable';
 import includeCycle from './include-cycle';
-import utf8BomAtFileStart from './utf8-bom-at-file-start';
+import utf8BomAtFileStart, { removeMark } from './utf8-bom-at-file-start';
 import utf16EncodedFile, { MARK_BYTES } from './utf16-encoded-file';
 
 /** httpd's words for a byte it prints escaped (ap_escape_logitem style: \xNN). */
@@ -120,6 +120,7 @@ export const apacheCommonRules: ApacheRule[] = [
         ctx.report({
           at: { file, start: 0, end: inText + word.length },
           message: `httpd refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which httpd reads as part of the first word: ${said}; save the file as UTF-8 without a BOM`,
+          ...removeMark(file.path, inText),
         });
       }
     },

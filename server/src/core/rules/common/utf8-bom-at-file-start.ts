@@ -1,16 +1,34 @@
+import type { Fix } from '../../finding';
 import { defineNginxRule } from '../rule';
+
 
 /**
  * A UTF-8 byte-order mark (EF BB BF, which some Windows editors write) at the start of a configuration file. Both
  * servers read bytes, so the mark becomes part of the first word and line 1 is never the directive it looks like.
  * proxylint's file reader keeps the mark out of the text, so nothing else would show it; the Host says whether the
- * file on disk has one (a text handed over with the mark, from stdin or another editor, keeps it and says so itself).
+ * file on disk has one (a text handed over with the mark, from another editor or --fix, keeps it and says so itself;
+ * the parsers skip it there, so the tree is the same either way).
  *
  * nginx 1.22.1 (test/servers/nginx-bom.test.ts): `unknown directive "\xEF\xBB\xBFworker_processes"`, with the three
  * bytes written raw into the message, so a terminal shows `unknown directive "worker_processes"` and the line looks
  * right. The word runs to the first white space, `;`, `{` or `}`; a `#` or a quote right after the mark is part of
  * it (a comment on line 1 becomes a directive named "\xEF\xBB\xBF#"). The Apache form is in apache-common.ts.
+ *
+ * In a map or types block the lines are data, not directives: there the marked first word is a key, and nginx 1.22.1
+ * may start (`map $host $x { include m.inc; }` with "\xEF\xBB\xBFexample.com 1;", `types { include t.inc; }` with
+ * "\xEF\xBB\xBFtext/html html;" pass nginx -t; the key then never matches). Not reported where nginx starts, as
+ * nothing stops it (test/servers/nginx-bom.test.ts). geo refuses the marked key ("invalid network"): reported.
  */
+/**
+ * The safe fix: remove the mark, and nothing else. Only where the text holds it (--fix keeps it there, as does a text
+ * handed over with it): an editor that keeps it out of the document (VS Code shows it as the encoding "UTF-8 with
+ * BOM") cannot remove it with a text edit, and is offered none. Safe because where this rule reports, the server does
+ * not start with the mark, and without it reads the file as it looks (the doc's examples, test/servers/*-bom.test.ts).
+ */
+export function removeMark(path: string, inText: number): { fix?: Fix } {
+  return inText ? { fix: { title: 'Remove the UTF-8 byte-order mark', edits: [{ path, start: 0, end: 1, newText: '' }] } } : {};
+}
+
 export default defineNginxRule({
   id: 'utf8-bom-at-file-start',
   server: 'any',
@@ -19,8 +37,26 @@ export default defineNginxRule({
   summary: 'The file starts with a UTF-8 byte-order mark: the server reads it as part of the first word and refuses to start (nginx: unknown directive; httpd: "Invalid command \'\\xef\\xbb\\xbf…\'").',
   versions: 'all',
   check(ctx) {
+    // Per file, whether every place it is read from starts nginx with the mark. Only a map or types block does,
+    // where the marked word is a key: map needs its first statement to be exactly a key and a value (a comment or a
+    // blank line first adds words, and `hostnames;` is one: "invalid number of the map parameters"); types takes any
+    // statement (a type with no extensions, or the mark as a type of its own when a comment or blank line is first).
+    const starts = new Map<string, boolean>();
+    const seen = new Set<string>();
+    for (const n of ctx.config.all) {
+      if (n.parent && n.parent.file === n.file) continue;
+      // The file's first statement at this include (the nodes come in file order).
+      const key = `${n.file.path}\0${n.via ? `${n.via.file.path}:${n.via.directive.start}` : ''}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const atMark = n.directive.start === (n.file.text.charCodeAt(0) === 0xfeff ? 1 : 0);
+      const args = n.directive.block === null ? n.directive.args.length : -1;
+      const fine = n.context === 'map' ? atMark && args === 1 : n.context === 'types' ? args >= 0 : false;
+      starts.set(n.file.path, (starts.get(n.file.path) ?? true) && fine);
+    }
     for (const file of ctx.config.files) {
       if (ctx.byteOrderMark(file) !== 'utf8') continue;
+      if (starts.get(file.path)) continue;
       const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
       const word = /^[^\s;{}]*/.exec(file.text.slice(inText))![0];
       const shown = word.startsWith('#')
@@ -29,6 +65,7 @@ export default defineNginxRule({
       ctx.report({
         at: { file, start: 0, end: inText + word.length },
         message: `nginx refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the first word: nginx -t says unknown directive "${word}", with the invisible mark in front of the name${shown}; save the file as UTF-8 without a BOM`,
+        ...removeMark(file.path, inText),
       });
     }
   },

@@ -41,7 +41,10 @@ export function parseApache(text: string): ApacheAst {
   const tags: ApacheTag[] = [];
   const continued: Span[] = [];
   const stack: ApacheDirective[] = [];
-  let i = 0;
+  // A UTF-8 byte-order mark kept in the text (--fix keeps it there; some editors hand it over) is read as the file
+  // reader reads it, not as part of the first word: the tree is the same as without it, and utf8-bom-at-file-start
+  // alone reports it (a second "unknown directive" on it would say the same twice).
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
 
   const problem = (start: number, end: number, message: string, related?: SyntaxProblem['related'], kind?: SyntaxProblem['kind']) =>
     problems.push({ start, end, message, ...(related ? { related } : {}), ...(kind ? { kind } : {}) });
