@@ -1,5 +1,5 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
-import { formatSeconds, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, sectionIsRegex, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
@@ -399,7 +399,7 @@ const READ_TIME_CONDITIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffi
 /** Whether a request path is under a <Location> or <LocationMatch> (undefined: its path has wildcards, not tried). */
 function locationTakes(section: ApacheNode, path: string): boolean | undefined {
   const at = sectionPath(section);
-  if (section.lname === 'locationmatch' || section.args[0] === '~') {
+  if (sectionIsRegex(section)) {
     try {
       return new RegExp(at).test(path);
     } catch {
