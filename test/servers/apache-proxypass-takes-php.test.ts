@@ -32,9 +32,22 @@ const CASES: { name: string; lines: (sock: string, b: string) => string[]; phpFp
   { name: 'ProxyPassMatch "\\.php$" "!" first (the suggestion)', lines: (s, b) => ['ProxyPassMatch "\\.php$" "!"', `ProxyPass "/" "http://${b}/"`, ...handler(s)], phpFpm: true },
   { name: 'ProxyPass "/index.php" "!" first', lines: (s, b) => ['ProxyPass "/index.php" "!"', `ProxyPass "/" "http://${b}/"`, ...handler(s)], phpFpm: true },
   { name: 'only ProxyPass "/api/"', lines: (s, b) => [`ProxyPass "/api/" "http://${b}/"`, ...handler(s)], phpFpm: true },
+  // Exclusions in sections. proxy_trans tries the ProxyPass of the request's merged <Location> sections first (the
+  // section merged last), and a "!" there that maps the URL declines, so the server's list is not read. add_pass reads
+  // a section's path as a regex only when it has a wildcard: <LocationMatch "\.php$"> gives the prefix "\.php$", which
+  // maps nothing, so the server's list still takes /index.php; "(?i)\.php$" has one ("?") and is a regex.
+  { name: 'ProxyPass "/", then <LocationMatch "\\.php$"> ProxyPass "!"', lines: (s, b) => [`ProxyPass "/" "http://${b}/"`, '<LocationMatch "\\.php$">', '    ProxyPass "!"', '</LocationMatch>', ...handler(s)], phpFpm: false },
+  { name: 'ProxyPassMatch "^/(.*)$", then <LocationMatch "\\.php$"> ProxyPass "!"', lines: (s, b) => [`ProxyPassMatch "^/(.*)$" "http://${b}/$1"`, '<LocationMatch "\\.php$">', '    ProxyPass "!"', '</LocationMatch>', ...handler(s)], phpFpm: false },
+  { name: 'ProxyPass "/", then <LocationMatch "(?i)\\.php$"> ProxyPass "!"', lines: (s, b) => [`ProxyPass "/" "http://${b}/"`, '<LocationMatch "(?i)\\.php$">', '    ProxyPass "!"', '</LocationMatch>', ...handler(s)], phpFpm: true },
+  { name: '<LocationMatch "(?i)\\.php$"> ProxyPass "!", then <Location "/"> ProxyPass', lines: (s, b) => ['<LocationMatch "(?i)\\.php$">', '    ProxyPass "!"', '</LocationMatch>', '<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', ...handler(s)], phpFpm: false },
+  { name: '<Location "/"> ProxyPass, then <LocationMatch "\\.php$"> ProxyPass "!"', lines: (s, b) => ['<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', '<LocationMatch "\\.php$">', '    ProxyPass "!"', '</LocationMatch>', ...handler(s)], phpFpm: true },
+  { name: '<LocationMatch "\\.php$"> ProxyPass "!", then <Location "/"> ProxyPass', lines: (s, b) => ['<LocationMatch "\\.php$">', '    ProxyPass "!"', '</LocationMatch>', '<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', ...handler(s)], phpFpm: false },
+  { name: '<Location ~ "\\.php$"> ProxyPass "!", then <Location "/"> ProxyPass', lines: (s, b) => ['<Location ~ "\\.php$">', '    ProxyPass "!"', '</Location>', '<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', ...handler(s)], phpFpm: false },
+  { name: '<Location "/index.php"> ProxyPass "!", ProxyPass "/" after it', lines: (s, b) => ['<Location "/index.php">', '    ProxyPass "!"', '</Location>', `ProxyPass "/" "http://${b}/"`, ...handler(s)], phpFpm: true },
+  { name: 'ProxyPassMatch "\\.php$" "!", then <Location "/"> ProxyPass', lines: (s, b) => ['ProxyPassMatch "\\.php$" "!"', '<Location "/">', `    ProxyPass "http://${b}/"`, '</Location>', ...handler(s)], phpFpm: false },
 ];
 
-test('a ProxyPass covering /index.php takes it from the PHP-FPM handler, and the rule says so exactly then (real apache2)', { timeout: 120_000 }, async () => {
+test('a ProxyPass covering /index.php takes it from the PHP-FPM handler, and the rule says so exactly then (real apache2)', { timeout: 240_000 }, async () => {
   const http = await startHttpStandin({ behaviour: 'ok', deadlineMs: 60_000 });
   const wrong: string[] = [];
   try {

@@ -136,3 +136,41 @@ test(`${RULE}: a quiet tunnel is closed after the backend timeout, a used one st
     setup.cleanup();
   }
 });
+
+test(`${RULE}: with ProxyWebsocketFallbackToProxyHttp Off mod_proxy_wstunnel relays ws:// itself and does not close a quiet tunnel, and the rule is silent there only (real apache2)`, { timeout: 60_000 }, async () => {
+  const backend = await silentUpgrader();
+  // Timeout 2 everywhere: the first virtual host hands ws:// to mod_proxy_http (closed after 2 s), the second and
+  // third relay it through mod_proxy_wstunnel itself.
+  const setup = await prepareApache(`Timeout 2
+<VirtualHost *:80>
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/"
+</VirtualHost>
+<VirtualHost *:81>
+    ProxyWebsocketFallbackToProxyHttp Off
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/" timeout=1
+</VirtualHost>
+<VirtualHost *:82>
+    ProxyWebsocketFallbackToProxyHttp Off
+    RewriteEngine On
+    RewriteCond %{HTTP:Upgrade} =websocket [NC]
+    RewriteRule ^/ws/(.*) ws://127.0.0.1:${backend.port}/ws/$1 [P,L]
+</VirtualHost>
+`);
+  try {
+    const lines = lint(setup).map((f) => setup.text.slice(0, f.start).split('\n').length);
+    assert.deepEqual(lines, [setup.text.split('\n').findIndex((l) => l.includes('ProxyPass "/ws/"')) + 1], 'only the line mod_proxy_http relays');
+    const httpd = await startApache(setup);
+    try {
+      const [viaHttp, own, rewrite] = await Promise.all([tunnel(setup.port, '/ws/', 0, 9000), tunnel(setup.ports.get('81')!, '/ws/', 0, 9000), tunnel(setup.ports.get('82')!, '/ws/', 0, 9000)]);
+      for (const r of [viaHttp, own, rewrite]) assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
+      assert.ok(viaHttp.closedAfterMs !== undefined && viaHttp.closedAfterMs < 3500, `through mod_proxy_http: ${viaHttp.closedAfterMs}`);
+      assert.equal(own.closedAfterMs, undefined, 'mod_proxy_wstunnel relay: quiet tunnel open after 9 s with Timeout 2 and timeout=1');
+      assert.equal(rewrite.closedAfterMs, undefined, 'mod_proxy_wstunnel relay (rewrite): quiet tunnel open after 9 s with Timeout 2');
+    } finally {
+      await httpd.stop();
+    }
+  } finally {
+    await backend.stop();
+    setup.cleanup();
+  }
+});

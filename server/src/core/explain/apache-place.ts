@@ -1,5 +1,5 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
-import { formatSeconds, sectionPath, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, locationTakes, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
@@ -395,21 +395,6 @@ const DEFAULT_DOCUMENT_ROOT = '/var/www/html';
 
 /** Sections httpd decides on while it reads the file: they do not change what a rule inside them matches. */
 const READ_TIME_CONDITIONS = new Set(['ifmodule', 'ifdefine', 'ifversion', 'iffile', 'ifdirective', 'ifsection']);
-
-/** Whether a request path is under a <Location> or <LocationMatch> (undefined: its path has wildcards, not tried). */
-function locationTakes(section: ApacheNode, path: string): boolean | undefined {
-  const at = sectionPath(section);
-  if (section.lname === 'locationmatch' || section.args[0] === '~') {
-    try {
-      return new RegExp(at).test(path);
-    } catch {
-      return undefined;
-    }
-  }
-  if (/[*?[]/.test(at)) return undefined;
-  // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
-  return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
-}
 
 /**
  * What a RewriteRule in a <Location>, <LocationMatch> or <If> section matches its pattern against for a request path:

@@ -386,7 +386,7 @@ function tunnelNote(result: ApacheLintResult, worker: Worker, lineOf: (n: Apache
   const how = webSocketTunnel(proxy, worker, result.modules);
   if (!how) return undefined;
   if (how === 'wstunnel') {
-    return '**An idle WebSocket tunnel here:** is not closed by httpd: mod_proxy_wstunnel tunnels `ws://` here (mod_proxy_http is not loaded, or ProxyWebsocketFallbackToProxyHttp is Off), and on 2.4.71 it kept an idle tunnel open long past both Timeout and `timeout=`; it ends when the client or the backend closes it.';
+    return '**An idle WebSocket tunnel here:** is not closed by httpd: mod_proxy_wstunnel tunnels `ws://` here (mod_proxy_http is not loaded, or ProxyWebsocketFallbackToProxyHttp is Off), and on 2.4.71 it kept an idle tunnel open long past both Timeout and `timeout=` (still open after 150 s with Timeout 2); it ends when the client or the backend closes it.';
   }
   const servers = proxy.serversOf(worker);
   const list = servers.length ? servers : [worker.vhost];

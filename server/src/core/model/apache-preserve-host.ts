@@ -1,4 +1,4 @@
-import { sectionPath, type ProxyModel, type ProxyPassRule, type Worker } from './apache-proxy';
+import { sectionIsRegex, sectionPath, type ProxyModel, type ProxyPassRule, type Worker } from './apache-proxy';
 import { covers, regexLiteralPrefix } from './apache-proxypass-order';
 import { virtualHostOf, type ApacheNode } from './apache-tree';
 
@@ -78,7 +78,7 @@ export function preserveHostFor(proxy: ProxyModel, lines: readonly ApacheNode[],
 function sectionApplies(section: ApacheNode, rule: ProxyPassRule): Applies {
   if (rule.location === section) return 'yes';
   const pattern = sectionPath(section);
-  const regex = section.lname.endsWith('match') || section.args[0] === '~';
+  const regex = sectionIsRegex(section);
   if (/^proxy/.test(section.lname)) {
     // proxy_walk compares the backend URL a request is sent to: the rule's URL followed by the rest of the path.
     if (rule.regex && rule.url.includes('$')) return 'unknown';

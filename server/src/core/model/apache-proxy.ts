@@ -414,9 +414,62 @@ function locationOf(node: ApacheNode): ApacheNode | null {
 /** Sections httpd refuses ProxyPass in outright ("ProxyPass cannot occur within <Directory> section"). */
 const NO_PROXYPASS_SECTIONS = new Set(['directory', 'directorymatch', 'files', 'filesmatch', 'if', 'elseif', 'else', 'limit', 'limitexcept']);
 
-/** The path a section gives httpd (`<Location ~ "re">` has it second). */
+/**
+ * Whether a section's "~" form makes it a regex section: core's <Location ~>, <Directory ~> and <Files ~> have one,
+ * proxysection in mod_proxy.c 2.4.71 does not. There "~" is the section's name (cmd->path), and a regex after it is one
+ * more parameter: apache2 -t refuses `<Proxy ~ "^http://h/">` ("<Proxy> arguments are not supported for non url."),
+ * and a lone `<Proxy ~>` is a plain section for the name "~" (BalancerMember inside it: "Bad syntax for a balancer
+ * name (~)"), test/servers/apache-proxy-line-param-check.test.ts.
+ */
+const hasTildeForm = (section: ApacheNode) => section.lname !== 'proxy' && section.args[0] === '~';
+
+/** Whether httpd matches a section's path as a regular expression (<LocationMatch>, <ProxyMatch>, <Location ~ "re">). */
+export function sectionIsRegex(section: ApacheNode): boolean {
+  return section.lname.endsWith('match') || hasTildeForm(section);
+}
+
+/** An httpd (PCRE) regex in JavaScript: a leading (?i) becomes the i flag; undefined when it does not compile. */
+export function pcreRegExp(pattern: string): RegExp | undefined {
+  const caseless = pattern.startsWith('(?i)');
+  try {
+    return new RegExp(caseless ? pattern.slice(4) : pattern, caseless ? 'i' : '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether httpd's location walk applies a <Location>/<LocationMatch> section to a request path (undefined: a path with
+ * wildcards, not tried).
+ */
+export function locationTakes(section: ApacheNode, path: string): boolean | undefined {
+  const at = sectionPath(section);
+  if (sectionIsRegex(section)) return pcreRegExp(at)?.test(path);
+  if (/[*?[]/.test(at)) return undefined;
+  // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
+  return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
+}
+
+/**
+ * apr_fnmatch_test: whether a word has a wildcard ("*", "?", or "[" with a "]" after it; a "\" escapes the next
+ * character). add_pass makes a ProxyPass in a section a regex line only when the section's path passes it.
+ */
+export function fnmatchTest(p: string): boolean {
+  let nesting = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '?' || c === '*') return true;
+    if (c === '\\') {
+      if (++i >= p.length) return false;
+    } else if (c === '[') nesting++;
+    else if (c === ']' && nesting) return true;
+  }
+  return false;
+}
+
+/** The path a section gives httpd (`<Location ~ "re">` has it second; `<Proxy ~ "re">` has "~", see hasTildeForm). */
 export function sectionPath(section: ApacheNode): string {
-  return (section.args[0] === '~' ? section.args[1] : section.args[0]) ?? '';
+  return (hasTildeForm(section) ? section.args[1] : section.args[0]) ?? '';
 }
 
 /** A word httpd could take for a backend URL: something with a scheme (`http:`, `unix:`, `balancer:`) or `!`. */

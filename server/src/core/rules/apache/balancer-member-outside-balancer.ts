@@ -1,6 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { sectionPath } from '../../model/apache-proxy';
+import { sectionIsRegex, sectionPath } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -11,7 +11,7 @@ const PATH_SECTIONS = new Set(['directory', 'directorymatch', 'location', 'locat
 function httpdPath(section: ApacheNode): string {
   if (section.lname === 'if' || section.lname === 'elseif' || section.lname === 'else') return '*if';
   const p = sectionPath(section);
-  const regex = section.lname.endsWith('match') || section.args[0] === '~';
+  const regex = sectionIsRegex(section);
   if (section.lname === 'directory' && !regex && !p.endsWith('/')) return p + '/';
   return p;
 }

@@ -3,6 +3,7 @@ import { isLoopbackHost } from '../../model/hosts';
 import { BACKEND_SCHEMES, describeTimeout, type ProxyModel, type TimeoutValue, type Worker } from '../../model/apache-proxy';
 import { workerName } from '../../model/apache-worker-names';
 import type { ApacheNode } from '../../model/apache-tree';
+import { findSuppressions, statementLine } from '../../suppress';
 import { defineApacheRule } from '../apache-rule';
 import { serverList, timeoutsByServer } from '../apache-server-timeouts';
 
@@ -40,8 +41,11 @@ function mainServerTwin(proxy: ProxyModel, w: Worker): Worker | undefined {
   return used;
 }
 
+const RULE_ID = 'no-connectiontimeout';
+const ONLY: ReadonlySet<string> = new Set([RULE_ID]);
+
 export default defineApacheRule({
-  id: 'no-connectiontimeout',
+  id: RULE_ID,
   server: 'apache',
   severity: 'warning',
   outcome: '503',
@@ -53,6 +57,17 @@ export default defineApacheRule({
   },
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
+    // Per server, then per file and reason: the lines reported together.
+    const pending = new Map<ApacheNode | null, Map<string, { why: string; local: boolean; workers: Worker[] }>>();
+    const lines = new Map<string, Set<number>>();
+    const suppressed = (n: ApacheNode) => {
+      let at = lines.get(n.file.path);
+      if (!at) {
+        at = new Set(findSuppressions(n.file, ONLY).suppressions.filter((x) => x.ruleIds.includes(RULE_ID)).map((x) => x.line));
+        lines.set(n.file.path, at);
+      }
+      return at.has(statementLine(n.file, n.directive.start));
+    };
     for (const w of ctx.proxy.workers) {
       // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
       if (w.shares) continue;
@@ -91,16 +106,43 @@ export default defineApacheRule({
       // AH00957"): no host can be down and no packet is dropped. What remains is a backend whose listen queue is
       // full (every worker busy): the kernel then drops the SYN and httpd waits as for a dead host.
       const local = isLoopbackHost(w.target.host);
-      ctx.report({
-        node: w.node,
-        severity: local ? 'info' : undefined,
-        message: local
-          ? `no connectiontimeout= for ${w.url}: a local port with nothing listening is refused at once (503 without a wait), but when the backend's listen queue is full (every worker busy), the kernel drops the handshake and ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`
-          : `no connectiontimeout= for ${w.url}: if the backend host is down or drops packets, ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`,
+      const why = local
+        ? `a local port with nothing listening is refused at once (503 without a wait), but when the backend's listen queue is full (every worker busy), the kernel drops the handshake and ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`
+        : `if the backend host is down or drops packets, ${waits}; then httpd answers 503 (AH00957 "attempt to connect … failed", AH01114). With connectiontimeout=5 it gives up after 5 s`;
+      // A line with its own disable comment stays a finding of its own, which the comment silences: in a group it
+      // would silence the lines beside it, or be silenced by theirs.
+      const key = suppressed(w.node) ? `own\0${ctx.lineOf(w.node)}\0${w.node.file.path}` : `${w.node.file.path}\0${local}\0${why}`;
+      const same = pending.get(w.vhost) ?? new Map<string, { why: string; local: boolean; workers: Worker[] }>();
+      pending.set(w.vhost, same);
+      const g = same.get(key);
+      if (g) g.workers.push(w);
+      else same.set(key, { why, local, workers: [w] });
+    }
+    // The lines of one server and file that wait the same, for the same reason, are one finding at the first of them,
+    // the others as related locations: ten ProxyPass lines of a virtual host without connectiontimeout= were ten
+    // findings saying the same. Each line keeps its own suggestion, beside one that edits them all.
+    for (const [vhost, groups] of pending) {
+      for (const { why, local, workers } of groups.values()) {
+        const [w, ...others] = workers;
         // Not a safe fix: a handshake that completes today after a few lost SYNs (the kernel resends after about
         // 1, 3 and 7 s) would fail with a 5 s limit. Which value fits the network is the user's call.
-        suggestions: [apacheFix('Add "connectiontimeout=5" (a handshake slower than 5 s then fails)', appendToDirective(w.node, 'connectiontimeout=5'))],
-      });
+        const one = (x: Worker, title: string) => apacheFix(title, appendToDirective(x.node, 'connectiontimeout=5'));
+        if (others.length === 0) {
+          ctx.report({ node: w.node, severity: local ? 'info' : undefined, message: `no connectiontimeout= for ${w.url}: ${why}`, suggestions: [one(w, 'Add "connectiontimeout=5" (a handshake slower than 5 s then fails)')] });
+          continue;
+        }
+        const where = vhost ? 'of this virtual host' : 'outside the virtual hosts';
+        ctx.report({
+          node: w.node,
+          severity: local ? 'info' : undefined,
+          message: `no connectiontimeout= for ${w.url}, nor for ${others.length} other backend${others.length > 1 ? 's' : ''} ${where} that wait${others.length > 1 ? '' : 's'} the same (line${others.length > 1 ? 's' : ''} ${others.map((x) => ctx.lineOf(x.node)).join(', ')}): ${why}`,
+          related: others.map((x) => ({ path: x.node.file.path, start: x.node.directive.start, end: x.node.directive.end, message: `${x.url}: no connectiontimeout= either, the same wait` })),
+          suggestions: [
+            apacheFix(`Add "connectiontimeout=5" to all ${workers.length} lines (a handshake slower than 5 s then fails)`, ...workers.map((x) => appendToDirective(x.node, 'connectiontimeout=5'))),
+            ...workers.map((x) => one(x, `Add "connectiontimeout=5" to line ${ctx.lineOf(x.node)} only`)),
+          ],
+        });
+      }
     }
   },
 });

@@ -1,5 +1,5 @@
 import { apacheFix, insertLinesBefore } from '../../apache-fix';
-import type { ProxyPassRule } from '../../model/apache-proxy';
+import { fnmatchTest, locationTakes, pcreRegExp, sectionPath, type ProxyPassRule } from '../../model/apache-proxy';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -96,16 +96,40 @@ export default defineApacheRule({
 });
 
 /**
+ * Whether the ProxyPass of a <Location>/<LocationMatch> section maps PROBE (undefined: not known). add_pass gives the
+ * line the section's path, read as a regex only for ProxyPassMatch or when the path has a wildcard
+ * (apr_fnmatch_test), and as a prefix otherwise, as alias_match compares it: `<LocationMatch "\.php$"> ProxyPass "!"`
+ * is the prefix "\.php$", which no URL starts with, while `<LocationMatch "(?i)\.php$">` is a regex (apache2 2.4.71,
+ * test/servers/apache-proxypass-takes-php.test.ts).
+ */
+function sectionLineMaps(r: ProxyPassRule): boolean | undefined {
+  const f = sectionPath(r.location!);
+  if (r.node.lname === 'proxypassmatch' || fnmatchTest(f)) return pcreRegExp(f)?.test(PROBE);
+  return PROBE === f || (PROBE.startsWith(f) && (f.endsWith('/') || PROBE[f.length] === '/'));
+}
+
+/**
  * The ProxyPass(Match) line that maps PROBE in a server, when it proxies it and covers the whole site ("/" or a
- * regex): a <Location> line first (proxy_trans reads the request's section before the server's list), then the first
- * line of the server's list that matches. A line under a narrower path ("/app/") is left alone: there the backend
- * answering .php URLs may be the point.
+ * regex). proxy_trans tries first the one ProxyPass of the request's merged <Location> sections, the line of the
+ * section merged last (the main server's sections before the virtual host's, each in file order): when it maps the
+ * URL it decides ("!" keeps it from the backends, the server's list is not read), and when it does not the server's
+ * list is read, its first matching line deciding. A line under a narrower path ("/app/") is left alone: there the
+ * backend answering .php URLs may be the point.
  */
 function takerOf(list: ProxyPassRule[], inLocations: ProxyPassRule[]): ProxyPassRule | undefined {
-  const local = inLocations.filter((r) => !r.misplacedPath && matches(r, PROBE));
-  // Which <Location> wins when several match depends on their order and merging: any exclusion among them is taken as
-  // winning, so as not to report a working file.
-  if (local.length) return local.some((r) => r.exclusion) ? undefined : local.find((r) => r.path === '/' || r.regex);
+  const merged = inLocations.filter((r) => !r.misplacedPath).sort((a, b) => Number(a.vhost !== null) - Number(b.vhost !== null));
+  let last: ProxyPassRule | undefined;
+  for (const r of merged) {
+    const takes = locationTakes(r.location!, PROBE);
+    // A section path with wildcards is not tried: silent rather than wrong.
+    if (takes === undefined) return undefined;
+    if (takes) last = r;
+  }
+  if (last) {
+    const maps = sectionLineMaps(last);
+    if (maps === undefined) return undefined;
+    if (maps) return last.exclusion || !(sectionPath(last.location!) === '/' || last.regex || fnmatchTest(sectionPath(last.location!))) ? undefined : last;
+  }
   const first = list.find((r) => !r.misplacedPath && matches(r, PROBE));
   if (!first || first.exclusion) return undefined;
   return first.path === '/' || first.regex ? first : undefined;
