@@ -5,70 +5,16 @@
 // Checked here on the real apache2 (2.4.71) with a backend that answers 101 and then never sends.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type Socket } from 'node:net';
 import { applyEdits } from '../../server/src/core/fix';
 import { lintApache } from '../../server/src/core/lint-apache';
 import { defaultSettings } from '../../server/src/core/settings';
 import { memHost, requireBinary } from '../helpers';
-import { freePort } from './harness/ports';
 import { prepareApache, rewriteApache, startApache, type ApacheSetup } from './harness/apache';
+import { silentUpgrader, tunnel } from './standins/websocket';
 
 requireBinary('apache2');
 
 const RULE = 'websocket-tunnel-idle-timeout';
-
-async function silentUpgrader(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    let head = '';
-    const onData = (d: Buffer) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-      s.on('data', () => {});
-    };
-    s.on('data', onData);
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    port,
-    stop: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
-/** Opens a WebSocket; sends "ping" every `everyMs` (0: never); the status line and when it closed (undefined: open after holdMs). */
-function tunnel(port: number, path: string, everyMs: number, holdMs: number): Promise<{ status: string; closedAfterMs?: number }> {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const c = connect(port, '127.0.0.1');
-    let status = '';
-    let timer: NodeJS.Timeout | undefined;
-    const done = (closedAfterMs?: number) => {
-      clearInterval(timer);
-      c.destroy();
-      resolve({ status, closedAfterMs });
-    };
-    const hold = setTimeout(() => done(undefined), holdMs);
-    c.on('connect', () => c.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`));
-    c.on('data', (d) => {
-      if (!status) status = d.toString('latin1').split('\r\n')[0];
-      if (everyMs && !timer) timer = setInterval(() => c.write('ping'), everyMs);
-    });
-    c.on('error', () => {});
-    c.on('close', () => {
-      clearTimeout(hold);
-      done(Date.now() - start);
-    });
-  });
-}
 
 const lint = (setup: ApacheSetup) => lintApache(setup.confPath, setup.text, memHost({ [setup.confPath]: setup.text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === RULE);
 

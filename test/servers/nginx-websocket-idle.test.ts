@@ -5,69 +5,14 @@
 // sends nothing", which would make client-side pings (Home Assistant's, graphql-ws's) look useless.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect, createServer, type Socket } from 'node:net';
 import { lintNginx } from '../../server/src/core/lint';
 import { defaultSettings } from '../../server/src/core/settings';
 import { createNodeHost } from '../../server/src/node/node-host';
 import { requireBinary } from '../helpers';
-import { freePort } from './harness/ports';
 import { prepareNginx, startNginx } from './harness/nginx';
+import { silentUpgrader, tunnel } from './standins/websocket';
 
 requireBinary('nginx');
-
-/** Answers any request with 101 and then reads (and drops) whatever comes, never sending. */
-async function silentUpgrader(): Promise<{ port: number; stop(): Promise<void> }> {
-  const port = await freePort();
-  const sockets = new Set<Socket>();
-  const server = createServer((s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-    s.on('error', () => {});
-    let head = '';
-    const onData = (d: Buffer) => {
-      head += d.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      s.off('data', onData);
-      s.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
-      s.on('data', () => {});
-    };
-    s.on('data', onData);
-  });
-  await new Promise<void>((r) => server.listen(port, '127.0.0.1', r));
-  return {
-    port,
-    stop: () => {
-      for (const s of sockets) s.destroy();
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
-/** Opens a WebSocket through nginx; sends "ping" every `everyMs` (0: never); resolves with when it closed, or undefined. */
-function tunnel(port: number, everyMs: number, holdMs: number): Promise<{ status: string; closedAfterMs?: number }> {
-  return new Promise((resolve) => {
-    const start = Date.now();
-    const c = connect(port, '127.0.0.1');
-    let status = '';
-    let timer: NodeJS.Timeout | undefined;
-    const done = (closedAfterMs?: number) => {
-      clearInterval(timer);
-      c.destroy();
-      resolve({ status, closedAfterMs });
-    };
-    const hold = setTimeout(() => done(undefined), holdMs);
-    c.on('connect', () => c.write('GET /ws/ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
-    c.on('data', (d) => {
-      if (!status) status = d.toString('latin1').split('\r\n')[0];
-      if (everyMs && !timer) timer = setInterval(() => c.write('ping'), everyMs);
-    });
-    c.on('error', () => {});
-    c.on('close', () => {
-      clearTimeout(hold);
-      done(Date.now() - start);
-    });
-  });
-}
 
 test('long-lived-location-default-timeout: an upgraded connection stays open while only the client sends, and closes after the read timeout when nobody does (real nginx)', async () => {
   const backend = await silentUpgrader();
@@ -92,7 +37,7 @@ http {
   assert.match(finding.message, /when nothing passes through it, in either direction, for 60 s/);
   const nginx = await startNginx(setup);
   try {
-    const [quiet, clientPings] = await Promise.all([tunnel(setup.port, 0, 6000), tunnel(setup.port, 500, 6000)]);
+    const [quiet, clientPings] = await Promise.all([tunnel(setup.port, '/ws/', 0, 6000), tunnel(setup.port, '/ws/', 500, 6000)]);
     assert.equal(quiet.status, 'HTTP/1.1 101 Switching Protocols');
     assert.equal(clientPings.status, 'HTTP/1.1 101 Switching Protocols');
     assert.ok(quiet.closedAfterMs !== undefined && quiet.closedAfterMs >= 1800 && quiet.closedAfterMs < 4000, `quiet tunnel: ${quiet.closedAfterMs}`);
