@@ -38,3 +38,10 @@ export const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, er
 
 /** Related locations a finding lists at most (runRules cuts longer lists and says so in the message). */
 export const MAX_RELATED = 20;
+
+/** The ids of the rules with a finding that starts in [start, end] of `path` (a line's span): what a hover adapts to. */
+export function ruleIdsIn(findings: readonly Finding[], path: string, start: number, end: number): Set<string> {
+  const ids = new Set<string>();
+  for (const f of findings) if (f.path === path && f.start >= start && f.start <= end) ids.add(f.ruleId);
+  return ids;
+}

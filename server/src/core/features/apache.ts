@@ -9,6 +9,7 @@ import { requestsTakenFrom, shortRegexRequest } from '../model/apache-request-wo
 import { dirname, relative } from '../paths';
 import type { ApacheArg, ApacheAst, ApacheDirective } from '../syntax/apache/ast';
 import { backendOutcomes, docForBackend } from './apache-backend-view';
+import { ruleIdsIn } from '../finding';
 import { balancerCard, memberCard } from './apache-balancer-hover';
 import { EXPLAINED_PARAMS, paramNote } from './apache-param-hover';
 import { hasSectionSummary, sectionSummary, serverValueText } from './apache-section-hover';
@@ -245,15 +246,9 @@ function hoverParts({ result, node, arg, onName }: Placement): { entry: string[]
   const effective = serverLevelValue(result, node, lineOf);
   if (effective) parts.push(effective);
   const generic = docOf(node);
-  const doc = generic && worker?.kind === 'proxypass' ? docForBackend(generic, worker, problemsOn(result, node)) : generic;
   const d = node.directive;
+  const doc = generic && worker?.kind === 'proxypass' ? docForBackend(generic, worker, ruleIdsIn(result.findings, node.file.path, d.start, d.end)) : generic;
   return { entry: parts, doc: doc ? [renderHover(doc)] : [], start: d.nameSpan.start, end: d.nameSpan.end };
-}
-
-/** The rule ids of the findings on `node`'s line. */
-function problemsOn(result: ApacheLintResult, node: ApacheNode): Set<string> {
-  const d = node.directive;
-  return new Set(result.findings.filter((f) => f.path === node.file.path && f.start >= d.start && f.start <= d.end).map((f) => f.ruleId));
 }
 
 function docOf(node: ApacheNode) {

@@ -14,6 +14,7 @@ import { upstreamMemberCard } from './upstream-member-hover';
 import { placeLink } from './place-link';
 import { docForPass } from './pass-view';
 import type { DirectiveDoc } from '../docs/directive-doc';
+import { ruleIdsIn } from '../finding';
 
 export interface HoverResult {
   markdown: string;
@@ -24,15 +25,9 @@ export interface HoverResult {
 /**
  * Documentation for a directive (markdown) in a context: the proxylint knowledge base first, then the
  * official reference (which the adapter loads lazily). `server:<param>` asks for an upstream server parameter.
+ * `narrow` adapts proxylint's own doc to the line before it is rendered (see pass-view.ts).
  */
-/** Rendered documentation of a directive; `narrow` adapts proxylint's own doc to the line first (see pass-view.ts). */
 export type DocLookup = (name: string, context?: string, narrow?: (doc: DirectiveDoc) => DirectiveDoc) => string | undefined;
-
-/** The rule ids of the findings on `node`'s line. */
-function problemsOn(result: LintResult, node: ConfigNode): Set<string> {
-  const d = node.directive;
-  return new Set(result.findings.filter((f) => f.path === node.file.path && f.start >= d.start && f.start <= d.end).map((f) => f.ruleId));
-}
 
 const line = (n: ConfigNode) => n.file.lines.positionAt(n.directive.start).line + 1;
 const text = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
@@ -344,7 +339,7 @@ export function nginxHover(result: LintResult, path: string, offset: number, tar
   if (module && node.name.endsWith('_pass')) parts.push(passTable(placements, module, target, path, node.context.startsWith('stream')));
   // Narrowed to the target only where the line is read once: a file included twice may reach other groups.
   const pass = placements.length === 1 && node.name.endsWith('_pass') ? upstreams.passes.find((p) => p.node === node && p.module === 'http') : undefined;
-  const doc = pass ? docFor(node.name, node.context, (full) => docForPass(full, pass, problemsOn(result, node))) : docFor(node.name, node.context);
+  const doc = pass ? docFor(node.name, node.context, (full) => docForPass(full, pass, ruleIdsIn(result.findings, node.file.path, d.start, d.end))) : docFor(node.name, node.context);
   if (doc) parts.push(doc);
   if (parts.length === 0) return undefined;
   return { markdown: parts.join('\n\n---\n\n'), start: d.nameSpan.start, end: d.nameSpan.end };

@@ -46,11 +46,6 @@ function reachOf(pass: PassTarget): Reach | undefined {
   };
 }
 
-/** Log lines that belong to a problem reported on the line: shown only when that problem is there. */
-const LINES_OF_PROBLEM: Record<string, string> = {
-  'uri-part-not-allowed': NGX_LOG.uriPart,
-};
-
 /**
  * `doc` with only the log lines the target of `pass` can produce (plus those of the problems reported on the line,
  * `problems` being their rule ids) and only the related rules that can apply to it. Unchanged for a target with
@@ -76,13 +71,13 @@ export function docForPass(doc: DirectiveDoc, pass: PassTarget, problems: Readon
       case NGX_LOG.wrongVersion:
         return tls;
       case NGX_LOG.uriPart:
+        // A line of a problem reported here: shown only when that problem is there.
         return problems.has('uri-part-not-allowed');
       default:
         return true;
     }
   };
   const logLines = doc.logLines.filter(keep);
-  for (const [id, line] of Object.entries(LINES_OF_PROBLEM)) if (problems.has(id) && doc.logLines.includes(line) && !logLines.includes(line)) logLines.push(line);
   const rules = doc.rules?.filter((r) => {
     switch (r) {
       case 'variable-pass-without-resolver':
