@@ -83,8 +83,9 @@ test('in a map or types block the marked first word is a key: reported exactly w
     ['types', 'text/html html;\n'],
     ['types', '# types\ntext/html html;\n'],
     ['types', 'html;\n'],
-    // geo parses its keys as networks: "invalid network".
+    // geo parses its keys as networks: "invalid network"; a comment first makes the statement too long.
     ['geo $g', '10.0.0.0/8 1;\n'],
+    ['geo $g', '# nets\n10.0.0.0/8 1;\n'],
   ];
   for (const [block, body] of cases) {
     const t = tempTree({ 'nginx.conf': `events {}\nhttp {\n    ${block} {\n        include inc.conf;\n    }\n}\n`, 'inc.conf': Buffer.from(BOM + body) });
@@ -95,6 +96,14 @@ test('in a map or types block the marked first word is a key: reported exactly w
       const found = lintNginx(conf, r.text, createNodeHost(), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === RULE);
       const real = nginxTest(t.dir, conf);
       assert.equal(found.length === 1, !real.ok, `${block} { ${JSON.stringify(body)} }: nginx -t ${real.ok ? 'passed' : 'failed'}, the rule ${found.length ? 'reported' : 'did not'}\n${real.output}`);
+      if (found.length === 1) {
+        // The message quotes what nginx -t says in that block: a phrase of its own ("invalid number of the map
+        // parameters"), or a phrase and the marked word (unknown directive / invalid network "\uFEFF…").
+        const said = /nginx -t says (?:"([^"]+)"|([a-z ]+) "([^"]*)")/.exec(found[0].message);
+        assert.ok(said, found[0].message);
+        const words = said[1] ?? `${said[2]} "${BOM}${said[3]}"`;
+        assert.ok(real.output.includes(words), `${block} { ${JSON.stringify(body)} }: the finding says nginx -t says ${JSON.stringify(words)}; nginx said:\n${real.output}`);
+      }
     } finally {
       t.cleanup();
     }

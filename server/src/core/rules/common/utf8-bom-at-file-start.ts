@@ -42,6 +42,8 @@ export default defineNginxRule({
     // blank line first adds words, and `hostnames;` is one: "invalid number of the map parameters"); types takes any
     // statement (a type with no extensions, or the mark as a type of its own when a comment or blank line is first).
     const starts = new Map<string, boolean>();
+    // Where the file's first statement is read (its first inclusion): what nginx -t then says differs.
+    const first = new Map<string, { context: string; atMark: boolean; args: number }>();
     const seen = new Set<string>();
     for (const n of ctx.config.all) {
       if (n.parent && n.parent.file === n.file) continue;
@@ -53,6 +55,7 @@ export default defineNginxRule({
       const args = n.directive.block === null ? n.directive.args.length : -1;
       const fine = n.context === 'map' ? atMark && args === 1 : n.context === 'types' ? args >= 0 : false;
       starts.set(n.file.path, (starts.get(n.file.path) ?? true) && fine);
+      if (!first.has(n.file.path)) first.set(n.file.path, { context: n.context, atMark, args });
     }
     for (const file of ctx.config.files) {
       if (ctx.byteOrderMark(file) !== 'utf8') continue;
@@ -64,9 +67,20 @@ export default defineNginxRule({
         : '';
       ctx.report({
         at: { file, start: 0, end: inText + word.length },
-        message: `nginx refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the first word: nginx -t says unknown directive "${word}", with the invisible mark in front of the name${shown}; save the file as UTF-8 without a BOM`,
+        message: `nginx refuses to start: the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the first word: nginx -t says ${nginxSays(first.get(file.path), word)}${shown}; save the file as UTF-8 without a BOM`,
         ...removeMark(file.path, inText),
       });
     }
   },
 });
+
+/**
+ * nginx -t's words for the marked first word, by the block the file is read in (nginx 1.22.1,
+ * test/servers/nginx-bom.test.ts): a map or geo block reads keys, not directives, and says so in its own terms.
+ */
+function nginxSays(at: { context: string; atMark: boolean; args: number } | undefined, word: string): string {
+  if (at?.context === 'map') return '"invalid number of the map parameters"';
+  // A network first: geo cannot parse the marked one; a comment or blank line first adds a word to the statement.
+  if (at?.context === 'geo') return at.atMark && at.args === 1 ? `invalid network "${word}", with the invisible mark in front of the network` : '"invalid number of the geo parameters"';
+  return `unknown directive "${word}", with the invisible mark in front of the name`;
+}
