@@ -16,8 +16,9 @@ import { defineNginxRule } from '../rule';
  *
  * In a map or types block the lines are data, not directives: there the marked first word is a key, and nginx 1.22.1
  * may start (`map $host $x { include m.inc; }` with "\xEF\xBB\xBFexample.com 1;", `types { include t.inc; }` with
- * "\xEF\xBB\xBFtext/html html;" pass nginx -t; the key then never matches). Not reported where nginx starts, as
- * nothing stops it (test/servers/nginx-bom.test.ts). geo refuses the marked key ("invalid network"): reported.
+ * "\xEF\xBB\xBFtext/html html;" pass nginx -t; the key then never matches). Where nginx starts, a map file gets a
+ * warning (its first key never matches: test/servers/nginx-bom-map-key.test.ts) and a types file nothing (a type is a
+ * Content-Type, outside proxylint's field). geo refuses the marked key ("invalid network"): reported.
  */
 /**
  * The safe fix: remove the mark, and nothing else. Only where the text holds it (--fix keeps it there, as does a text
@@ -44,6 +45,8 @@ export default defineNginxRule({
     const starts = new Map<string, boolean>();
     // Where the file's first statement is read (its first inclusion): what nginx -t then says differs.
     const first = new Map<string, { context: string; atMark: boolean; args: number }>();
+    // Files read as the keys of a map where nginx starts: the map's source and result variables.
+    const mapsOf = new Map<string, string[]>();
     const seen = new Set<string>();
     for (const n of ctx.config.all) {
       if (n.parent && n.parent.file === n.file) continue;
@@ -56,12 +59,27 @@ export default defineNginxRule({
       const fine = n.context === 'map' ? atMark && args === 1 : n.context === 'types' ? args >= 0 : false;
       starts.set(n.file.path, (starts.get(n.file.path) ?? true) && fine);
       if (!first.has(n.file.path)) first.set(n.file.path, { context: n.context, atMark, args });
+      if (fine && n.context === 'map' && n.parent && !mapsOf.has(n.file.path)) mapsOf.set(n.file.path, n.parent.directive.args.map((a) => a.value));
     }
     for (const file of ctx.config.files) {
       if (ctx.byteOrderMark(file) !== 'utf8') continue;
-      if (starts.get(file.path)) continue;
       const inText = file.text.charCodeAt(0) === 0xfeff ? 1 : 0;
       const word = /^[^\s;{}]*/.exec(file.text.slice(inText))![0];
+      if (starts.get(file.path)) {
+        // nginx starts, but a map's first key carries the mark and never equals the value it is compared with
+        // (test/servers/nginx-bom-map-key.test.ts): that value gets the default. A types block's first type is
+        // only a Content-Type, outside what proxylint checks.
+        const map = mapsOf.get(file.path);
+        if (map) {
+          ctx.report({
+            at: { file, start: 0, end: inText + word.length },
+            severity: 'warning',
+            message: `nginx starts, but the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the map's first key: "${word}" never matches ${map[0] ?? 'the source value'}, so it gets the map's default${map[1] ? ` ${map[1]}` : ''} instead of the value written here; save the file as UTF-8 without a BOM`,
+            ...removeMark(file.path, inText),
+          });
+        }
+        continue;
+      }
       const shown = word.startsWith('#')
         ? ` (the comment on line 1 is no comment: the mark makes "#" part of a word, and everything up to the next ";" or "{" is read as one directive)`
         : '';
