@@ -50,6 +50,9 @@ test('a marked map file: nginx starts, the first key never matches (real nginx),
   assert.equal(found.length, 1, JSON.stringify(r.findings.map((f) => [f.ruleId, f.message])));
   assert.equal(found[0].severity, 'warning');
   assert.match(found[0].path, /sites\.map$/);
-  assert.match(found[0].message, /"example\.com" never matches/);
+  assert.match(found[0].message, /"example\.com" never matches \$host, so it gets the map's default \$site/);
+  // Removing the mark changes where those requests go: offered, not a --fix.
+  assert.equal(found[0].fix, undefined);
+  assert.deepEqual(found[0].suggestions?.map((s) => s.edits), [[{ path: '/cfg/sites.map', start: 0, end: 1, newText: '' }]]);
   assert.equal(lintText(CONF, { files: { 'sites.map': MAP } }).findings.filter((f) => f.ruleId === 'utf8-bom-at-file-start').length, 0);
 });
