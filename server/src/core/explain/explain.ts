@@ -157,32 +157,57 @@ const NGINX_RECORD = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
 /** A FastCGI stderr record whose message (a PHP stack trace) goes on over the next physical lines. */
 const FASTCGI_STDERR_OPEN = /FastCGI sent in stderr: "/;
 const FASTCGI_STDERR_END = /" while (?:reading response header from upstream|reading upstream)/;
-/** nginx writes at most 2 KiB of a record: a longer stack trace loses its end, and nothing is joined then. */
+/** nginx writes at most 2 KiB of a record (NGX_MAX_ERROR_STR, 2,048 bytes with the line feed): no more lines than that. */
 const MAX_CONTINUATION_LINES = 64;
+const NGX_MAX_ERROR_STR = 2048;
 
 /**
  * php-fpm's stderr often holds line breaks (a PHP fatal error with its stack trace), and nginx writes them as they
  * are (nginx 1.22.1, php-fpm 8.2): the record's end (`" while reading response header from upstream, client: …`) is
  * on a later physical line. Such a record is read as one line, at its first line; the lines it goes on over count as
  * blank, so each line given is still accounted for once.
+ *
+ * A record longer than nginx's 2,048 bytes is cut there, end and all: the last physical line stops mid-word and the
+ * next record follows (test/servers/explain-nginx-fastcgi-stderr-cut.test.ts). Then the record runs to the next
+ * line that starts a record, if what lies between fits in 2,048 bytes; it is read without its end (nginx-fastcgi-
+ * stderr-cut). Lines beyond that are not nginx's, and nothing is joined.
  */
 function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
   for (let i = 0; i < lines.length; i++) {
     const first = lines[i].text;
     if (!FASTCGI_STDERR_OPEN.test(first) || FASTCGI_STDERR_END.test(first)) continue;
     let end = -1;
-    for (let j = i + 1; j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text); j++) {
+    let j = i + 1;
+    for (; j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text); j++) {
       if (FASTCGI_STDERR_END.test(lines[j].text)) {
         end = j;
         break;
       }
     }
-    if (end < 0) continue;
+    if (end < 0) {
+      // No end: the record stops before the next one (or the input's end), trailing blank lines aside.
+      let last = j - 1;
+      while (last > i && lines[last].text.trim() === '') last--;
+      let bytes = 0;
+      for (let k = i; k <= last; k++) bytes += utf8Length(lines[k].text) + 1;
+      if (last === i || bytes > NGX_MAX_ERROR_STR || (j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text))) continue;
+      end = last;
+    }
     lines[i] = { ...lines[i], text: lines.slice(i, end + 1).map((l) => l.text).join(' ') };
     for (let j = i + 1; j <= end; j++) lines[j] = { ...lines[j], text: '' };
     i = end;
   }
   return lines;
+}
+
+/** Bytes of `s` in UTF-8: nginx's limit is in bytes. */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    n += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c < 0xdc00 ? (i++, 4) : 3;
+  }
+  return n;
 }
 
 export function explainLog(rawLines: readonly string[], configs: readonly CheckedNginx[], apacheConfigs: readonly CheckedApache[] = []): ExplainedLog {

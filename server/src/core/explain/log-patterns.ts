@@ -486,8 +486,27 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /FastCGI sent in stderr: .* while reading response header from upstream/,
     status: 'what the application answered (a PHP fatal error: 500 from php-fpm)',
     statuses: ['500', '200', '502'],
-    otherwise: '502 when a fastcgi_catch_stderr string in force matches the message',
+    otherwise: 'or 502 when a fastcgi_catch_stderr string in force matches the message',
     meaning: 'the FastCGI application wrote to its error stream (a PHP warning or fatal error) before its response header; nginx logs each such message as an error but passes on the response the application sends.',
+    directives: ['fastcgi_catch_stderr'],
+    rules: [],
+  },
+  {
+    id: 'nginx-fastcgi-stderr-cut',
+    server: 'nginx',
+    // The same record without its end: nginx cuts a record at 2,048 bytes, so a long stack trace loses its last lines
+    // and the part that names the request (nginx 1.22.1: test/servers/explain-nginx-fastcgi-stderr-cut.test.ts). With
+    // fastcgi_catch_stderr matching, that cut record is the only line the 502 leaves.
+    match: /FastCGI sent in stderr: "(?![\s\S]*" while reading (?:response header from )?upstream)/,
+    status: 'what the application answered (a PHP fatal error: 500 from php-fpm)',
+    statuses: ['500', '200', '502'],
+    otherwise: 'or 502 when a fastcgi_catch_stderr string in force matches the message (nginx matches the whole message, not the part it logged)',
+    meaning:
+      'the FastCGI application wrote to its error stream (a PHP warning or fatal error, here with a stack trace); nginx logs each such message as an error but passes on the response the application sends. The record has no end: the client, server, request and upstream nginx adds after the message are missing. The connection number (*N) names the request\'s other lines, and the access log has the status.',
+    detail: (line) =>
+      line.length >= 2000
+        ? `The record is ${line.length.toLocaleString('en-US')} characters long: nginx cut it at its limit of 2,048 bytes for one error-log record, so the rest of the message is not in the log (php-fpm's own log has it whole).`
+        : 'The lines given stop before the record\'s end.',
     directives: ['fastcgi_catch_stderr'],
     rules: [],
   },
