@@ -39,7 +39,10 @@ phase "npm run package" $((SECONDS - s))
 # 2. throwaway code-server profiles, .vsix installed the way a user installs it
 s=$SECONDS
 rm -rf "$R" && mkdir -p "$R/extensions" "$R/xdg/config" "$R/xdg/data" "$R/xdg/cache"
-cp -r "$HERE/workspace" "$R/workspace"
+# The workspace folder's name has a space and parentheses: the links and URIs the extension builds from paths
+# (the explanation's links to configuration lines) must encode them.
+WS="$R/work space (1)"
+cp -r "$HERE/workspace" "$WS"
 cp -r "$HERE/outside" "$R/outside" # next to the workspace, not in it: see workspace/trust/nginx.conf
 # XDG_*: code-server and VS Code write to $HOME otherwise; EXTENSIONS_GALLERY='{}': no open-vsx.org queries
 export XDG_CONFIG_HOME=$R/xdg/config XDG_DATA_HOME=$R/xdg/data XDG_CACHE_HOME=$R/xdg/cache EXTENSIONS_GALLERY='{}'
@@ -111,9 +114,9 @@ run_step() { # name, log, command...
   [ $rc = 0 ] || fail=1
   phase "$name (exit $rc)" $((SECONDS - s))
 }
-run_step "A. extension-host tests" "$OUT/exthost-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$PORT" "$R/workspace" "$INSTALLED" "$HERE/suite/index.js" "$OUT"
-run_step "B. UI test" "$OUT/ui-test.log" node "$HERE/ui-test.mjs" "http://127.0.0.1:$PORT" "$R/workspace" "$OUT"
-run_step "C. extension-host tests, Restricted Mode" "$OUT/restricted-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$((PORT + 1))" "$R/workspace" "$INSTALLED" "$HERE/suite/index.js" "$OUT/restricted"
+run_step "A. extension-host tests" "$OUT/exthost-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$PORT" "$WS" "$INSTALLED" "$HERE/suite/index.js" "$OUT"
+run_step "B. UI test" "$OUT/ui-test.log" node "$HERE/ui-test.mjs" "http://127.0.0.1:$PORT" "$WS" "$OUT"
+run_step "C. extension-host tests, Restricted Mode" "$OUT/restricted-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$((PORT + 1))" "$WS" "$INSTALLED" "$HERE/suite/index.js" "$OUT/restricted"
 run_step "D. grammar test" "$OUT/grammar-test.log" node "$HERE/grammar-test.mjs" "$CS_PKG/lib/vscode/node_modules"
 [ $fail = 0 ] || echo "code-server logs: $OUT/code-server*.log; extension host logs: $R/user-data*/logs"
 ls -1 "$OUT"/*.png 2>/dev/null || true
