@@ -31,8 +31,15 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 VSIX=$E2E_HOME/proxylint.vsix
 (cd "$ROOT" && npm run -s package -- --out "$VSIX" > "$OUT/package.log" 2>&1) || { cat "$OUT/package.log"; exit 1; }
 (cd "$ROOT" && node_modules/.bin/vsce ls --no-dependencies 2>/dev/null) | sort > "$OUT/vsix-files.txt"
-unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/client/extension\.js|dist/server/server-main\.js|syntaxes/[^/]+\.json|schemas/[^/]+\.json)$' "$OUT/vsix-files.txt" || true)
+unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/client/extension\.js|dist/server/server-main\.js|syntaxes/[^/]+\.json|icons/[^/]+\.svg|schemas/[^/]+\.json)$' "$OUT/vsix-files.txt" || true)
 [ -z "$unexpected" ] || { echo "unexpected files in the .vsix:"; echo "$unexpected"; exit 1; }
+# and that every file package.json contributes (language icons and configurations, grammars, schemas) ships
+missing=$(node -e '
+  const c = require(process.argv[1]).contributes, have = new Set(require("fs").readFileSync(process.argv[2], "utf8").split("\n"));
+  const files = [...c.languages.flatMap((l) => [l.configuration, l.icon && l.icon.light, l.icon && l.icon.dark]), ...c.grammars.map((g) => g.path), ...c.jsonValidation.map((j) => j.url)];
+  console.log(files.filter(Boolean).map((f) => f.replace(/^\.\//, "")).filter((f) => !have.has(f)).join("\n"));
+' "$ROOT/package.json" "$OUT/vsix-files.txt")
+[ -z "$missing" ] || { echo "files package.json contributes, missing from the .vsix:"; echo "$missing"; exit 1; }
 echo "$(basename "$VSIX"): $(du -k "$VSIX" | cut -f1) KB, $(wc -l < "$OUT/vsix-files.txt") files: $(tr '\n' ' ' < "$OUT/vsix-files.txt")"
 phase "npm run package" $((SECONDS - s))
 

@@ -1,4 +1,5 @@
 // UI test against a running code-server with the .vsix installed: what a user sees.
+//   0. the Explorer shows nginx.conf and an Apache site with the icons of their languages
 //   1. opening nginx.conf from the Explorer puts a squiggle under the low proxy_read_timeout
 //   2. the Problems panel lists it with its rule id, linked to the rule page
 //   3. hovering the directive shows the explanation (504, effective value, origin)
@@ -88,6 +89,28 @@ try {
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   stamp('workbench visible');
+
+  // 0. the Explorer shows the nginx and Apache files with the icons of their languages (package.json
+  //    contributes.languages[].icon): the icon label's ::before has the .vsix's SVG, and the SVG loads and decodes.
+  const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*(\\d+\\s*)?$`) }).first();
+  for (const folderName of ['apache2', 'sites-available']) {
+    await explorerRow(folderName).waitFor({ timeout: 30_000 });
+    await explorerRow(folderName).click();
+  }
+  for (const [file, icon] of [['nginx.conf', 'nginx-light.svg'], ['000-default.conf', 'apacheconf-light.svg']]) {
+    await explorerRow(file).waitFor({ timeout: 15_000 });
+    const got = await explorerRow(file).evaluate(async (row) => {
+      const url = /url\("?([^")]+)"?\)/.exec(getComputedStyle(row.querySelector('.monaco-icon-label'), '::before').backgroundImage)?.[1];
+      if (!url) return { url: null };
+      const img = new Image();
+      img.src = url;
+      const loaded = await img.decode().then(() => img.naturalWidth > 0, () => false);
+      return { url: decodeURIComponent(url), loaded };
+    });
+    check(`the Explorer shows ${file} with the ${icon} icon`, !!got.url && got.url.includes(`/icons/${icon}`) && got.loaded, JSON.stringify(got));
+  }
+  await page.screenshot({ path: join(outDir, '0-explorer-icons.png') });
+  await explorerRow('apache2').click(); // folded again: the steps below find rows by name
 
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx.conf' });
   await row.first().waitFor({ timeout: 30_000 });
