@@ -64,7 +64,8 @@ export async function explainLogLine(client: LanguageClient | undefined, given?:
   writeFileSync(file, markdown);
   const doc = await workspace.openTextDocument(Uri.file(file));
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
-  // Acts on the active editor, which showTextDocument just made this one.
-  await commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession');
+  // Acts on the active editor, which showTextDocument just made this one. Should a VS Code lack the command, the
+  // answer stays open, only writable.
+  await commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
   return markdown;
 }
