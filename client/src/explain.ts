@@ -1,22 +1,42 @@
-import { Uri, ViewColumn, window, workspace, type Disposable, type TextDocumentContentProvider } from 'vscode';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { commands, Uri, ViewColumn, window, workspace } from 'vscode';
 import { ExecuteCommandRequest, type LanguageClient } from 'vscode-languageclient/node';
+import { relativeLinks } from './explain-links';
 
 /** The server's command (see server/src/lsp/explain.ts). */
 const SERVER_EXPLAIN = 'proxylint.server.explain';
 
+/** Answers older than this, from windows closed since (or still open, and long forgotten), are removed. */
+const KEEP_MS = 7 * 24 * 3600 * 1000;
+
 /**
- * The answers, as read-only documents of their own scheme. An untitled document (openTextDocument({content})) is
- * dirty from the start: closing its tab asked whether to save the explanation, and its tab was named after the
- * first line. These close without a question, are named explanation-N.md and can be previewed (Ctrl+Shift+V).
+ * The answers are saved as files, explanation-N.md, in a folder of this window's own under the extension's global
+ * storage: a preview of an answer then opens its links to configuration lines (see explain-links.ts), which a
+ * document of a scheme of our own (proxylint-explain:/explanation-N.md, before) could not. Each opens read-only for
+ * the session, like that document did; being a saved file, closing its tab asks nothing (an untitled document was
+ * dirty from the start), and a window reloaded shows its answers again.
  */
-export const EXPLAIN_SCHEME = 'proxylint-explain';
-const answers = new Map<string, string>();
+let folder: string | undefined;
 let count = 0;
-export function registerExplanations(): Disposable {
-  // Kept for the session (a few KB each): a preview of one, or the document reopened after VS Code dropped it,
-  // asks for the content again.
-  const provider: TextDocumentContentProvider = { provideTextDocumentContent: (uri) => answers.get(uri.path) ?? '' };
-  return workspace.registerTextDocumentContentProvider(EXPLAIN_SCHEME, provider);
+export function useExplanationsFolder(globalStorage: Uri): void {
+  try {
+    const all = path.join(globalStorage.fsPath, 'explanations');
+    mkdirSync(all, { recursive: true });
+    for (const name of readdirSync(all)) {
+      const p = path.join(all, name);
+      try {
+        if (Date.now() - statSync(p).mtimeMs > KEEP_MS) rmSync(p, { recursive: true, force: true });
+      } catch {
+        // another window removed it first
+      }
+    }
+    folder = mkdtempSync(path.join(all, 'window-'));
+  } catch {
+    // A storage folder that cannot be written must not stop the extension: the system's temporary folder will do.
+    folder = mkdtempSync(path.join(tmpdir(), 'proxylint-explanations-'));
+  }
 }
 
 /**
@@ -36,12 +56,16 @@ export async function explainLogLine(client: LanguageClient | undefined, given?:
       ignoreFocusOut: true,
     });
   }
-  if (!text || !client) return undefined;
-  const markdown = await client.sendRequest(ExecuteCommandRequest.type, { command: SERVER_EXPLAIN, arguments: [text] });
-  if (typeof markdown !== 'string') return undefined;
-  const path = `/explanation-${++count}.md`;
-  answers.set(path, markdown);
-  const doc = await workspace.openTextDocument(Uri.from({ scheme: EXPLAIN_SCHEME, path }));
+  if (!text || !client || !folder) return undefined;
+  const answer = await client.sendRequest(ExecuteCommandRequest.type, { command: SERVER_EXPLAIN, arguments: [text] });
+  if (typeof answer !== 'string') return undefined;
+  const markdown = relativeLinks(answer, folder);
+  const file = path.join(folder, `explanation-${++count}.md`);
+  writeFileSync(file, markdown);
+  const doc = await workspace.openTextDocument(Uri.file(file));
   await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
+  // Acts on the active editor, which showTextDocument just made this one. Should a VS Code lack the command, the
+  // answer stays open, only writable.
+  await commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
   return markdown;
 }

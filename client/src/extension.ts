@@ -8,7 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { detectedLanguage } from './detect-language';
-import { explainLogLine, registerExplanations } from './explain';
+import { explainLogLine, useExplanationsFolder } from './explain';
 import { openRuleDoc } from './rule-doc';
 import { initializationOptions, readSettings } from './settings';
 
@@ -44,13 +44,13 @@ export async function activate(context: ExtensionContext): Promise<void> {
   };
   // The client id 'proxylint' makes vscode-languageclient honour the `proxylint.trace.server` setting.
   client = new LanguageClient('proxylint', 'proxylint', serverOptions, clientOptions);
+  useExplanationsFolder(context.globalStorageUri);
 
   context.subscriptions.push(
     output,
     commands.registerCommand('proxylint.showOutput', () => output.show(true)),
     commands.registerCommand('proxylint.openRuleDoc', openRuleDoc),
     commands.registerCommand('proxylint.restartServer', () => restart(output, 'restart requested')),
-    registerExplanations(),
     commands.registerCommand('proxylint.explainLogLine', (text?: unknown) => explainLogLine(client, text)),
     workspace.onDidGrantWorkspaceTrust(() => restart(output, 'workspace trusted: includes outside the workspace are followed again')),
     workspace.onDidChangeWorkspaceFolders(() => {

@@ -31,15 +31,25 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 VSIX=$E2E_HOME/proxylint.vsix
 (cd "$ROOT" && npm run -s package -- --out "$VSIX" > "$OUT/package.log" 2>&1) || { cat "$OUT/package.log"; exit 1; }
 (cd "$ROOT" && node_modules/.bin/vsce ls --no-dependencies 2>/dev/null) | sort > "$OUT/vsix-files.txt"
-unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/client/extension\.js|dist/server/server-main\.js|syntaxes/[^/]+\.json|schemas/[^/]+\.json)$' "$OUT/vsix-files.txt" || true)
+unexpected=$(grep -vE '^(package\.json|README\.md|LICENSE|dist/client/extension\.js|dist/server/server-main\.js|syntaxes/[^/]+\.json|icons/[^/]+\.svg|schemas/[^/]+\.json)$' "$OUT/vsix-files.txt" || true)
 [ -z "$unexpected" ] || { echo "unexpected files in the .vsix:"; echo "$unexpected"; exit 1; }
+# and that every file package.json contributes (language icons and configurations, grammars, schemas) ships
+missing=$(node -e '
+  const c = require(process.argv[1]).contributes, have = new Set(require("fs").readFileSync(process.argv[2], "utf8").split("\n"));
+  const files = [...c.languages.flatMap((l) => [l.configuration, l.icon && l.icon.light, l.icon && l.icon.dark]), ...c.grammars.map((g) => g.path), ...c.jsonValidation.map((j) => j.url)];
+  console.log(files.filter(Boolean).map((f) => f.replace(/^\.\//, "")).filter((f) => !have.has(f)).join("\n"));
+' "$ROOT/package.json" "$OUT/vsix-files.txt")
+[ -z "$missing" ] || { echo "files package.json contributes, missing from the .vsix:"; echo "$missing"; exit 1; }
 echo "$(basename "$VSIX"): $(du -k "$VSIX" | cut -f1) KB, $(wc -l < "$OUT/vsix-files.txt") files: $(tr '\n' ' ' < "$OUT/vsix-files.txt")"
 phase "npm run package" $((SECONDS - s))
 
 # 2. throwaway code-server profiles, .vsix installed the way a user installs it
 s=$SECONDS
 rm -rf "$R" && mkdir -p "$R/extensions" "$R/xdg/config" "$R/xdg/data" "$R/xdg/cache"
-cp -r "$HERE/workspace" "$R/workspace"
+# The workspace folder's name has a space and parentheses: the links and URIs the extension builds from paths
+# (the explanation's links to configuration lines) must encode them.
+WS="$R/work space (1)"
+cp -r "$HERE/workspace" "$WS"
 cp -r "$HERE/outside" "$R/outside" # next to the workspace, not in it: see workspace/trust/nginx.conf
 # XDG_*: code-server and VS Code write to $HOME otherwise; EXTENSIONS_GALLERY='{}': no open-vsx.org queries
 export XDG_CONFIG_HOME=$R/xdg/config XDG_DATA_HOME=$R/xdg/data XDG_CACHE_HOME=$R/xdg/cache EXTENSIONS_GALLERY='{}'
@@ -111,9 +121,9 @@ run_step() { # name, log, command...
   [ $rc = 0 ] || fail=1
   phase "$name (exit $rc)" $((SECONDS - s))
 }
-run_step "A. extension-host tests" "$OUT/exthost-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$PORT" "$R/workspace" "$INSTALLED" "$HERE/suite/index.js" "$OUT"
-run_step "B. UI test" "$OUT/ui-test.log" node "$HERE/ui-test.mjs" "http://127.0.0.1:$PORT" "$R/workspace" "$OUT"
-run_step "C. extension-host tests, Restricted Mode" "$OUT/restricted-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$((PORT + 1))" "$R/workspace" "$INSTALLED" "$HERE/suite/index.js" "$OUT/restricted"
+run_step "A. extension-host tests" "$OUT/exthost-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$PORT" "$WS" "$INSTALLED" "$HERE/suite/index.js" "$OUT"
+run_step "B. UI test" "$OUT/ui-test.log" node "$HERE/ui-test.mjs" "http://127.0.0.1:$PORT" "$WS" "$OUT"
+run_step "C. extension-host tests, Restricted Mode" "$OUT/restricted-test.log" node "$HERE/exthost-test.mjs" "http://127.0.0.1:$((PORT + 1))" "$WS" "$INSTALLED" "$HERE/suite/index.js" "$OUT/restricted"
 run_step "D. grammar test" "$OUT/grammar-test.log" node "$HERE/grammar-test.mjs" "$CS_PKG/lib/vscode/node_modules"
 [ $fail = 0 ] || echo "code-server logs: $OUT/code-server*.log; extension host logs: $R/user-data*/logs"
 ls -1 "$OUT"/*.png 2>/dev/null || true

@@ -1,10 +1,13 @@
 // UI test against a running code-server with the .vsix installed: what a user sees.
+//   0. the Explorer shows nginx.conf and an Apache site with the icons of their languages
 //   1. opening nginx.conf from the Explorer puts a squiggle under the low proxy_read_timeout
 //   2. the Problems panel lists it with its rule id, linked to the rule page
 //   3. hovering the directive shows the explanation (504, effective value, origin)
 //   4. Ctrl+. offers the quick fix
 //   5. opening only unopened/nginx.conf lists, in the Problems panel, the problem of sites-enabled/shop.conf that it
 //      includes, a file no editor shows
+//   6. "Explain Error-Log Line" from the command palette, then the Markdown preview of the answer: its link to
+//      nginx.conf:11 is a link, and a click opens nginx.conf at line 11
 // Screenshots of each step go to <outDir>; look at them.
 //
 // usage: node ui-test.mjs <baseUrl> <workspaceFolder> <outDir>
@@ -56,10 +59,58 @@ async function hoverWord(word) {
   return box;
 }
 
+/** Runs a command from the command palette (F1), by its title as the palette lists it. */
+async function runCommand(title) {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.first().waitFor({ timeout: 15_000 });
+  await page.keyboard.insertText(title);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** The first link with this text in a webview's document (the Markdown preview runs in nested iframes). */
+async function linkInWebview(text, ms) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    for (const frame of page.frames()) {
+      const link = frame.locator('a', { hasText: text });
+      if (frame !== page.mainFrame() && (await link.count().catch(() => 0))) return link.first();
+    }
+    await page.waitForTimeout(200);
+  }
+  return null;
+}
+
+const LOG_LINE =
+  '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8080"';
+
 try {
   await page.goto(`${baseUrl}/?folder=${encodeURIComponent(folder)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   stamp('workbench visible');
+
+  // 0. the Explorer shows the nginx and Apache files with the icons of their languages (package.json
+  //    contributes.languages[].icon): the icon label's ::before has the .vsix's SVG, and the SVG loads and decodes.
+  const explorerRow = (name) => page.locator('.explorer-folders-view .monaco-list-row', { hasText: new RegExp(`^\\s*${name.replace(/\./g, '\\.')}\\s*(\\d+\\s*)?$`) }).first();
+  for (const folderName of ['apache2', 'sites-available']) {
+    await explorerRow(folderName).waitFor({ timeout: 30_000 });
+    await explorerRow(folderName).click();
+  }
+  for (const [file, icon] of [['nginx.conf', 'nginx-light.svg'], ['000-default.conf', 'apacheconf-light.svg']]) {
+    await explorerRow(file).waitFor({ timeout: 15_000 });
+    const got = await explorerRow(file).evaluate(async (row) => {
+      const url = /url\("?([^")]+)"?\)/.exec(getComputedStyle(row.querySelector('.monaco-icon-label'), '::before').backgroundImage)?.[1];
+      if (!url) return { url: null };
+      const img = new Image();
+      img.src = url;
+      const loaded = await img.decode().then(() => img.naturalWidth > 0, () => false);
+      return { url: decodeURIComponent(url), loaded };
+    });
+    check(`the Explorer shows ${file} with the ${icon} icon`, !!got.url && got.url.includes(`/icons/${icon}`) && got.loaded, JSON.stringify(got));
+  }
+  await page.screenshot({ path: join(outDir, '0-explorer-icons.png') });
+  await explorerRow('apache2').click(); // folded again: the steps below find rows by name
 
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'nginx.conf' });
   await row.first().waitFor({ timeout: 30_000 });
@@ -135,6 +186,33 @@ try {
   check('the Problems panel lists the problem of shop.conf, which the open unopened/nginx.conf includes and no tab shows', panel.includes('shop.conf') && !tabs.includes('shop.conf'), JSON.stringify({ panel: panel.slice(0, 400), tabs }));
   await page.screenshot({ path: join(outDir, '5-unopened-problems.png') });
   stamp('problems of an unopened file read');
+
+  // 6. "Explain Error-Log Line" as a user runs it (the command palette, the line pasted), and the Markdown preview
+  //    of the answer: its links to configuration lines showed as raw text there; a click opens nginx.conf at the line.
+  await runCommand('proxylint: Explain Error-Log Line');
+  await page.locator('.quick-input-widget', { hasText: 'explain an error-log line' }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.insertText(LOG_LINE);
+  await page.keyboard.press('Enter');
+  await page.locator('.tab', { hasText: /explanation-\d+\.md/ }).first().waitFor({ timeout: 30_000 });
+  // The Problems panel from step 5 would cover half of the preview in the screenshots.
+  await runCommand('View: Hide Panel').catch(() => page.keyboard.press('Escape'));
+  await runCommand('Markdown: Open Preview to the Side');
+  const previewLink = await linkInWebview('nginx.conf:11', 30_000);
+  const href = previewLink ? await previewLink.getAttribute('href') : null;
+  check('the preview of the explanation shows its link to nginx.conf:11 as a link', !!href && /nginx\.conf#L11$/.test(href) && !href.startsWith('file:'), JSON.stringify(href));
+  await previewLink?.scrollIntoViewIfNeeded().catch(() => {});
+  await page.screenshot({ path: join(outDir, '6-explain-preview.png') });
+  if (previewLink) {
+    await previewLink.click();
+    // Opened where its tab already was, at line 11: the status bar's cursor position and the active editor's text.
+    const status = page.locator('.statusbar', { hasText: 'Ln 11, Col 1' });
+    await status.first().waitFor({ timeout: 15_000 }).catch(() => {});
+    const cursor = flat(await page.locator('.statusbar').innerText().catch(() => ''));
+    const active = flat(await page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText().catch(() => ''));
+    check('clicking it opens nginx.conf at line 11', cursor.includes('Ln 11, Col 1') && active.includes('proxy_read_timeout 1s'), JSON.stringify({ cursor, active: active.slice(0, 120) }));
+    await page.screenshot({ path: join(outDir, '7-explain-link-opened.png') });
+  }
+  stamp('explanation preview link followed');
 } catch (e) {
   failed++;
   console.log('FAIL - unexpected error:', e.message);

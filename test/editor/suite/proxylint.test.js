@@ -77,6 +77,24 @@ suite('proxylint in the real extension host', () => {
     assert.strictEqual(shown.document.isDirty, false, 'the explanation is not an unsaved document');
     assert.strictEqual(shown.document.isUntitled, false);
     assert.match(shown.document.uri.path, /explanation-\d+\.md$/);
+    // Read-only for the session: an edit changes nothing.
+    await shown.edit((b) => b.insert(new vscode.Position(0, 0), 'typed '));
+    assert.strictEqual(shown.document.getText(), md, 'the read-only explanation is unchanged by an edit');
+    assert.strictEqual(shown.document.isDirty, false);
+    // Its links to configuration lines resolve to the file and line (what Ctrl+click on the Markdown text opens; the
+    // preview's links are clicked in ui-test.mjs). They were file: URIs, which the Markdown preview shows as raw text.
+    const links = await vscode.commands.executeCommand('vscode.executeLinkProvider', shown.document.uri, 100);
+    const hrefs = links.map((l) => shown.document.getText(l.range));
+    const at11 = links.find((l) => /nginx\.conf#L11$/.test(shown.document.getText(l.range)));
+    assert.ok(at11 && at11.target, `a resolved link to nginx.conf#L11 among ${JSON.stringify(hrefs)}`);
+    assert.ok(!hrefs.some((h) => h.startsWith('file:')), `no file: links left: ${JSON.stringify(hrefs)}`);
+    assert.strictEqual(at11.target.with({ fragment: '' }).toString(), uri.toString());
+    await vscode.commands.executeCommand('vscode.open', at11.target);
+    const opened = await waitFor('nginx.conf opened from the link', () => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.toString() === uri.toString() && e;
+    });
+    assert.strictEqual(opened.selection.active.line, 10, 'the link opens nginx.conf at line 11');
     await vscode.window.showTextDocument(shown.document);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await waitFor('the explanation tab closed without a save prompt', () => !vscode.window.visibleTextEditors.some((e) => e.document === shown.document));
