@@ -1,5 +1,5 @@
 import type { ApacheLintResult } from '../lint-apache';
-import { describeTimeout, formatSeconds, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { describeTimeout, formatSeconds, isIpLiteral, type BackendUrl, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import type { ApacheNode } from '../model/apache-tree';
 import { atoi, checkParamValue, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { lineLink } from './place-link';
@@ -14,22 +14,29 @@ type LineOf = (n: ApacheNode) => number;
  * are those of /work/shared/reference/proxy-failure-catalogue.md (measured on 2.4.71; those of connectiontimeout
  * and timeout re-checked on 2.4.68 by test/servers/apache-param-hover.test.ts): a refused or unanswered connect is 503 with AH00957 + AH01114
  * (HTTP_SERVICE_UNAVAILABLE in mod_proxy_http.c), a silent backend 502 with AH01102 + AH00898, through mod_proxy_fcgi
- * 504 with AH01075.
+ * 504 with AH01075. The lines name this worker's host and port, as httpd writes them for it, so that a reader can
+ * search the log for them; what the configuration cannot know (the request's path, a name's address, the port the
+ * request came to) is a placeholder in angle brackets.
  */
-function bounds(key: string, scheme: string): string {
+function bounds(key: string, target: BackendUrl): string {
+  const { scheme } = target;
+  const port = target.port || '<port>';
+  const hostPort = `${target.host}:${port}`;
+  // AH00957 writes the address it connected to, then the name and port from the URL.
+  const address = isIpLiteral(target.host) ? hostPort : `<address of ${target.host}>:${port}`;
   switch (key) {
     case 'connectiontimeout':
-      return 'the TCP connect to this backend only. When it runs out httpd answers **503** (not 504), and the error log has `(70007)The timeout specified has expired: AH00957: http: attempt to connect to 127.0.0.1:19008 (127.0.0.1:19008) failed` then `AH01114: HTTP: failed to make connection to backend: 127.0.0.1`.';
+      return `the TCP connect to this backend only. When it runs out httpd answers **503** (not 504), and the error log has \`(70007)The timeout specified has expired: AH00957: http: attempt to connect to ${address} (${hostPort}) failed\` then \`AH01114: HTTP: failed to make connection to backend: ${target.host}\`.`;
     case 'timeout':
       return scheme === 'fcgi'
-        ? 'each wait for this backend to send or accept data (and the connect, without `connectiontimeout`). A FastCGI backend silent that long gets the client **504** (mod_proxy_fcgi): `(70007)The timeout specified has expired: AH01075: Error dispatching request to :18090: (polling)`.'
-        : 'each wait for this backend to send or accept data (and the connect, without `connectiontimeout`). A backend silent that long before its status line gets the client **502** through mod_proxy_http (not 504): `(70007)The timeout specified has expired: AH01102: error reading status line from remote server 127.0.0.1:19001` then `AH00898: Error reading from remote server returned by /slow`; after the header was sent, a truncated 200 (`AH01110: error reading response`).';
+        ? 'each wait for this backend to send or accept data (and the connect, without `connectiontimeout`). A FastCGI backend silent that long gets the client **504** (mod_proxy_fcgi): `(70007)The timeout specified has expired: AH01075: Error dispatching request to :<port the request came to>: (polling)`.'
+        : `each wait for this backend to send or accept data (and the connect, without \`connectiontimeout\`). A backend silent that long before its status line gets the client **502** through mod_proxy_http (not 504): \`(70007)The timeout specified has expired: AH01102: error reading status line from remote server ${hostPort}\` then \`AH00898: Error reading from remote server returned by <request path>\`; after the header was sent, a truncated 200 (\`AH01110: error reading response\`).`;
     case 'retry':
-      return 'how long this worker is skipped after a connect to it failed. A balancer member in that state gets no requests (`AH00959: ap_proxy_connect_backend disabling worker for (127.0.0.1:19009) for 60s`), and when every member is, clients get **503**; a plain ProxyPass worker (no balancer) was tried again on every request in the lab unless it had `status=-I` (then **503** with `AH00940: http: disabled connection for (…)`).';
+      return `how long this worker is skipped after a connect to it failed. A balancer member in that state gets no requests (\`AH00959: ap_proxy_connect_backend disabling worker for (${hostPort}) for 60s\`, with this value), and when every member is, clients get **503**; a plain ProxyPass worker (no balancer) was tried again on every request in the lab unless it had \`status=-I\` (then **503** with \`AH00940: http: disabled connection for (${hostPort})\`).`;
     case 'acquire':
-      return 'the wait for a free connection in this worker\'s pool (milliseconds without a unit). When it runs out the client gets **503** without the backend seeing the request: `(70007)The timeout specified has expired: AH00941: http: failed to acquire connection for (127.0.0.1:42119)`.';
+      return `the wait for a free connection in this worker's pool (milliseconds without a unit). When it runs out the client gets **503** without the backend seeing the request: \`(70007)The timeout specified has expired: AH00941: http: failed to acquire connection for (${hostPort})\`.`;
     case 'ping':
-      return 'the wait for `100 Continue` (HTTP, requests with a body only) or a CPONG (AJP) before the request is sent. A backend that does not answer in time gets the client **503**: `AH00898: Timeout on 100-Continue returned by /app/x`; a request without a body still waits `timeout` and gets the usual **502**.';
+      return 'the wait for `100 Continue` (HTTP, requests with a body only) or a CPONG (AJP) before the request is sent. A backend that does not answer in time gets the client **503**: `AH00898: Timeout on 100-Continue returned by <request path>`; a request without a body still waits `timeout` and gets the usual **502**.';
     default:
       return 'TCP keepalive probes on idle connections to this backend, at the interval the operating system sets (possibly two hours). It bounds no wait and decides no status code; it does not turn HTTP keep-alive or connection reuse on or off.';
   }
@@ -97,5 +104,5 @@ function inForce(result: ApacheLintResult, worker: Worker, key: string, node: Ap
 export function paramNote(result: ApacheLintResult, worker: Worker, key: string, node: ApacheNode, lineOf: LineOf): string {
   const value = inForce(result, worker, key, node, lineOf, result.proxy.serversOf(worker));
   const head = `**\`${key}\` in force here:** ${value[0]}${value.length > 1 ? '\n' + value.slice(1).join('\n') : ''}`;
-  return `${head}\n\n**Bounds:** ${bounds(key, worker.target.scheme)}`;
+  return `${head}\n\n**Bounds:** ${bounds(key, worker.target)}`;
 }
