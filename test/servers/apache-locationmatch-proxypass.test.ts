@@ -139,3 +139,39 @@ test('a ProxyPass in <LocationMatch> is a regex line only when the section path 
   }
   assert.deepEqual(wrong, []);
 });
+
+// requests-use-another-worker on a section's prefix line. The backend answers after 2 s; the section's line says
+// timeout=1 and "ProxyPass /x/ http://s/static/" timeout=5. With the prefix "/api/", /api/static/x becomes
+// http://s/static/x, which the longer worker name finds: 200 after 2 s, not this line's 502. With the prefix "/api"
+// and the URL "http://s/", it becomes http://s//static/x, which that name does not find (and /apistatic/x is not
+// this line's at all): 502 after the line's own 1 s.
+test('requests-use-another-worker on a <LocationMatch> prefix line reports exactly the requests httpd sent through the other worker (real apache2)', { timeout: 120_000 }, async () => {
+  const s = await startHttpStandin({ behaviour: 'ok', delayMs: 2000, deadlineMs: 60_000 });
+  const wrong: string[] = [];
+  try {
+    for (const section of ['/api/', '/api']) {
+      const text = ['Listen 80', '<VirtualHost *:80>', '    ServerName localhost', `    ProxyPass "/x/" "http://${s.address}/static/" timeout=5`, `    <LocationMatch "${section}">`, `        ProxyPass "http://${s.address}/" timeout=1`, '    </LocationMatch>', '</VirtualHost>', ''].join('\n');
+      const setup = await prepareApache(text);
+      const httpd = await startApache(setup);
+      let status: number | string;
+      try {
+        const before = s.requests.length;
+        status = (await request({ port: setup.port, path: '/api/static/x', timeoutMs: 10_000 })).status;
+        assert.equal(s.requests.length, before + 1, `${section}: the backend got ${s.requests.length - before} requests\n${httpd.errorLog()}`);
+      } finally {
+        await httpd.stop();
+        setup.cleanup();
+      }
+      const viaOther = status === 200;
+      assert.ok(viaOther || status === 502, `${section}: ${status}`);
+      if (viaOther !== (section === '/api/')) wrong.push(`${section}: httpd answered ${status}`);
+      const result = lintApache(setup.confPath, setup.text, createNodeHost(), { settings: defaultSettings() });
+      const line = result.proxy.rules.find((r) => r.location)!;
+      const found = result.findings.filter((f) => f.ruleId === 'requests-use-another-worker' && f.start >= line.node.directive.start && f.start <= line.node.directive.end);
+      if (found.length !== (viaOther ? 1 : 0)) wrong.push(`${section}: httpd answered ${status}, and requests-use-another-worker gave ${found.length} finding(s)`);
+    }
+  } finally {
+    await s.stop();
+  }
+  assert.deepEqual(wrong, []);
+});
