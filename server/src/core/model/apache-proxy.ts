@@ -448,7 +448,8 @@ export function pcreRegExp(pattern: string): RegExp | undefined {
 export function locationTakes(section: ApacheNode, path: string): boolean | undefined {
   const at = sectionPath(section);
   if (sectionIsRegex(section)) return pcreRegExp(at)?.test(path);
-  if (/[*?[]/.test(at)) return undefined;
+  // core's location walk compares a path with a wildcard by apr_fnmatch (d_is_fnmatch = apr_fnmatch_test, urlsection).
+  if (fnmatchTest(at)) return undefined;
   // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
   return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
 }
