@@ -23,8 +23,11 @@ interface Case {
   workers: string[];
   /** The <Directory> the handler sits in, else a <FilesMatch> at server level. */
   directory?: string;
-  /** The socket /index.php and /sub/x.php reached. */
-  reached: [string, string];
+  /** Alias lines (E stands for a folder outside DocumentRoot, holding x.php); `main` puts them in the main server. */
+  aliases?: string[];
+  main?: boolean;
+  /** The socket /index.php and /sub/x.php reached, then /app/x.php when there are aliases. */
+  reached: string[];
 }
 
 const CASES: Case[] = [
@@ -38,6 +41,13 @@ const CASES: Case[] = [
   { what: 'a longer worker to the handler\'s socket defined after, which shares the first (AH01145)', workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost D/"', 'ProxyPass "/a/" "unix:A|fcgi://localhost D/sub/"'], reached: ['B', 'B'] },
   { what: 'a handler in <Directory D/sub>, a worker for DocumentRoot', workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost D/"'], directory: 'D/sub', reached: ['-', 'B'] },
   { what: 'a handler in <Directory D/sub>, a worker for another folder below DocumentRoot', workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost D/other/"'], directory: 'D/sub', reached: ['-', 'A'] },
+  // An Alias maps some URLs to files outside DocumentRoot: a handler outside any <Directory> sends those files too,
+  // with their own path in the URL (fcgi://localhost/…/app/x.php).
+  { what: 'an Alias to a folder outside DocumentRoot, a worker for that folder', aliases: ['Alias "/app" "E"'], workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost E/"'], reached: ['A', 'A', 'B'] },
+  { what: 'an Alias (with AliasMatch) in the main server, a worker for its folder', aliases: ['AliasMatch "^/app/(.*)$" "E/$1"'], main: true, workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost E/"'], reached: ['A', 'A', 'B'] },
+  { what: 'an Alias to a folder outside DocumentRoot, a worker for DocumentRoot', aliases: ['Alias "/app" "E"'], workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost D/"'], reached: ['B', 'B', 'A'] },
+  { what: 'an Alias to a folder outside DocumentRoot, a worker for a third folder', aliases: ['Alias "/app" "E"'], workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost/legacy/"'], reached: ['A', 'A', 'A'] },
+  { what: 'an Alias, the handler in <Directory D/sub>, a worker for the Alias folder', aliases: ['Alias "/app" "E"'], workers: ['ProxyPass "/legacy/" "unix:B|fcgi://localhost E/"'], directory: 'D/sub', reached: ['-', 'A', '-'] },
 ];
 
 test('sethandler-socket-taken-by-worker: reported exactly when a ProxyPass worker to another socket takes some of the handler\'s requests, worker paths included (real apache2)', async () => {
@@ -47,25 +57,30 @@ test('sethandler-socket-taken-by-worker: reported exactly when a ProxyPass worke
     mkdirSync(join(root, 'sub'), { recursive: true });
     writeFileSync(join(root, 'index.php'), '<?php echo 1;');
     writeFileSync(join(root, 'sub', 'x.php'), '<?php echo 1;');
+    const app = join(dir, 'app');
+    mkdirSync(app, { recursive: true });
+    writeFileSync(join(app, 'x.php'), '<?php echo 1;');
     const A = join(dir, 'a.sock');
     const B = join(dir, 'b.sock');
-    const fill = (s: string) => s.replace(/\bA\|/g, `${A}|`).replace(/\bB\|/g, `${B}|`).replace(/ D-cut/g, root.slice(0, -2)).replace(/ ?\bD\//g, `${root}/`);
+    const fill = (s: string) => s.replace(/\bA\|/g, `${A}|`).replace(/\bB\|/g, `${B}|`).replace(/ D-cut/g, root.slice(0, -2)).replace(/ ?\bD\//g, `${root}/`).replace(/ ?\bE\//g, `${app}/`).replace(/"E"/g, `"${app}"`);
     const handler = `SetHandler "proxy:unix:${A}|fcgi://localhost"`;
     const text = [
       'Listen 80',
+      ...(c.main ? (c.aliases ?? []).map(fill) : []),
       '<VirtualHost *:80>',
       '    ServerName localhost',
       `    DocumentRoot "${root}"`,
+      ...(c.main ? [] : (c.aliases ?? []).map((l) => `    ${fill(l)}`)),
       ...c.workers.map((w) => `    ${fill(w)}`),
       ...(c.directory ? [`    <Directory "${fill(c.directory)}">`, `        ${handler}`, '    </Directory>'] : ['    <FilesMatch "\\.php$">', `        ${handler}`, '    </FilesMatch>']),
       '</VirtualHost>',
       '',
     ].join('\n');
-    const ready = await prepareApache(text, { dir, modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_fcgi'] });
+    const ready = await prepareApache(text, { dir, modules: ['mpm_event', 'authz_core', 'proxy', 'proxy_fcgi', 'alias'] });
     const httpd = await startApache(ready);
     const reached: string[] = [];
     try {
-      for (const path of ['/index.php', '/sub/x.php']) {
+      for (const path of ['/index.php', '/sub/x.php', ...(c.aliases ? ['/app/x.php'] : [])]) {
         const before = httpd.errorLog().length;
         await request({ port: ready.port, path, timeoutMs: 10_000 });
         await sleep(150);

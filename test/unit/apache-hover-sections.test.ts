@@ -175,3 +175,30 @@ test('<Proxy url key=value>: the hover names the worker the line\'s parameters c
   assert.match(sh, /\*\*Backend timeout here:\*\* 3 s \(timeout=3\)/);
   assert.match(sh, /\*\*Through:\*\* the worker of line 3 \(`fcgi:\/\/localhost\/`\)/);
 });
+
+// A ProxyPass in <LocationMatch>/<Location ~> reads the section's path as a regex only when it has a wildcard; else as a
+// prefix, which on 2.4.71 mapped nothing for "\.php$" and "^/api/" (test/servers/apache-locationmatch-proxypass.test.ts).
+test('hover on a ProxyPass in a regex section says when httpd reads the path as a prefix, and when that maps nothing', () => {
+  const text = `<VirtualHost *:80>
+    <LocationMatch "\\.php$">
+        ProxyPass "fcgi://127.0.0.1:9000/"
+    </LocationMatch>
+    <Location ~ "/api">
+        ProxyPass "http://10.0.0.2/"
+    </Location>
+    <LocationMatch "^/app/(.*)$">
+        ProxyPass "http://10.0.0.3/$1"
+    </LocationMatch>
+    <LocationMatch "^/old/">
+        ProxyPassMatch "http://10.0.0.4"
+    </LocationMatch>
+    <Location "/plain/">
+        ProxyPass "http://10.0.0.5/"
+    </Location>
+</VirtualHost>
+`;
+  const at = (needle: string) => hoverAt('/etc/apache2/sites-enabled/lm.conf', text, needle, 2);
+  assert.match(at('ProxyPass "fcgi:'), /Maps no request:.*`\\\.php\$` here as a plain prefix/);
+  assert.match(at('ProxyPass "http://10.0.0.2/"'), /Read as a prefix:.*`\/api`/);
+  for (const n of ['ProxyPass "http://10.0.0.3/$1"', 'ProxyPassMatch "http://10.0.0.4"', 'ProxyPass "http://10.0.0.5/"']) assert.doesNotMatch(at(n), /Maps no request|Read as a prefix/, n);
+});

@@ -1,7 +1,7 @@
 import { allApacheDirectiveDocs, apacheDirectiveDoc } from '../docs/directive-doc';
 import type { ApacheLintResult } from '../lint-apache';
 import { SERVER_ONLY } from '../model/apache-htaccess';
-import { balancerName } from '../model/apache-proxy';
+import { balancerName, sectionPath } from '../model/apache-proxy';
 import { DIRECTORY_SECTIONS, virtualHostOf, type ApacheNode } from '../model/apache-tree';
 import { HC_METHODS, PARAMS, PROXYPASS_FLAGS, type ParamSpec } from '../model/apache-workers';
 import { placementVerdict } from '../rules/apache/directive-not-allowed-in-section';
@@ -240,7 +240,7 @@ function balancerNames(result: ApacheLintResult, parent: ApacheNode | null, lnam
   const vhost = serverOf(parent);
   const section = perDirectory(parent);
   // The backend gets the path after the local one: a local path ending in "/" wants the URL to end in one too.
-  const path = lname.startsWith('proxypass') ? (section && /^location/.test(section.lname) ? section.args[0] : args[0]) : undefined;
+  const path = lname.startsWith('proxypass') ? (section && /^location/.test(section.lname) ? sectionPath(section) : args[args[0] === '~' ? 1 : 0]) : undefined;
   const slash = path?.endsWith('/') ? '/' : '';
   const out: Candidate[] = [];
   const names = new Set(result.proxy.balancers.filter((b) => b.vhost === null || b.vhost === vhost).map((b) => b.name));

@@ -2,7 +2,7 @@ import { apacheDirectiveDoc, apacheModuleDoc, apacheWorkerParamDoc } from '../do
 import { renderHover } from '../docs/render';
 import type { ApacheLintResult } from '../lint-apache';
 import { conditionsOf, contextOf, skippedBy, virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
-import { describeTimeout, formatSeconds, reusesConnections, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
+import { describeTimeout, formatSeconds, reusesConnections, sectionIsRegex, tunnelIdle, webSocketTunnel, type ProxyPassRule, type Worker } from '../model/apache-proxy';
 import { hasProxyFlag, rewriteLookupUrl, type ProxyRewrite } from '../model/apache-rewrite';
 import { shadowingRule } from '../model/apache-proxypass-order';
 import { requestsTakenFrom, shortRegexRequest } from '../model/apache-request-worker';
@@ -415,11 +415,25 @@ function proxySetNote(result: ApacheLintResult, w: Worker, lineOf: (n: ApacheNod
 }
 
 /**
+ * A ProxyPass in a regex section (<LocationMatch>, <Location ~>) whose path has no wildcard: add_pass reads the path
+ * as a prefix, not a regex (see passPathIsRegex). On 2.4.71 `<LocationMatch "\.php$">` and `<LocationMatch "^/api/">`
+ * mapped no request, and `<LocationMatch "/api">` mapped /api/x but not /v1/api/x, which the section matches
+ * (test/servers/apache-locationmatch-proxypass.test.ts).
+ */
+function prefixNote(rule: ProxyPassRule): string | undefined {
+  if (rule.node.lname !== 'proxypass' || rule.regex || rule.misplacedPath || !rule.location || !sectionIsRegex(rule.location)) return undefined;
+  const why = `httpd takes \`${rule.path}\` here as a plain prefix, not a regex: a \`ProxyPass\` reads its section's path as a regex only when it has a wildcard (\`*\`, \`?\` or \`[…]\`), and \`ProxyPassMatch\` always does`;
+  return rule.path.startsWith('/')
+    ? `**Read as a prefix:** ${why}. So it maps \`${rule.path}\` and the paths under it, not other paths the section's regex matches.`
+    : `**Maps no request:** ${why}. Every request path starts with "/", so none starts with this one, and the line never proxies (or, with \`!\`, never excludes) anything.`;
+}
+
+/**
  * Where a server-level ProxyPass(Match) stands in the list httpd tries (first match wins): never reached behind an
  * earlier rule, and for a main-server line, ahead of every virtual host's own (merge_proxy_config in mod_proxy.c).
  */
 function orderNote(result: ApacheLintResult, rule: ProxyPassRule, lineOf: (n: ApacheNode) => number): string | undefined {
-  if (rule.location) return undefined;
+  if (rule.location) return prefixNote(rule);
   const at = (n: ApacheNode) => lineLink(n, rule.node);
   const earlier = shadowingRule(result.proxy, rule);
   if (earlier) {

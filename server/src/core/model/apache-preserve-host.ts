@@ -1,4 +1,4 @@
-import { sectionIsRegex, sectionPath, type ProxyModel, type ProxyPassRule, type Worker } from './apache-proxy';
+import { fnmatchTest, sectionIsRegex, sectionPath, type ProxyModel, type ProxyPassRule, type Worker } from './apache-proxy';
 import { covers, regexLiteralPrefix } from './apache-proxypass-order';
 import { virtualHostOf, type ApacheNode } from './apache-tree';
 
@@ -85,14 +85,16 @@ function sectionApplies(section: ApacheNode, rule: ProxyPassRule): Applies {
     const url = rule.url;
     if (regex) return testRegex(pattern, [url, `${url}zz/zz`]);
     if (pattern === '*') return 'yes';
-    if (/[*?[]/.test(pattern)) return testRegex(globToRegex(pattern), [`${url}zz/zz`], true);
+    // proxy_walk compares with apr_fnmatch when apr_fnmatch_test finds a wildcard (p_is_fnmatch, proxysection).
+    if (fnmatchTest(pattern)) return testRegex(globToRegex(pattern), [`${url}zz/zz`], true);
     return url.toLowerCase().startsWith(pattern.toLowerCase()) ? 'yes' : pattern.toLowerCase().startsWith(url.toLowerCase()) ? 'part' : 'no';
   }
   // The request paths of the rule: its path, or the literal start every match of its regex has.
   const path = rule.regex ? regexLiteralPrefix(rule.path) : rule.path;
   if (path === undefined) return 'unknown';
   if (regex) return testRegex(pattern, [path, `${path}zz/zz`]);
-  if (/[*?[]/.test(pattern)) return 'unknown';
+  // A <Location> path with a wildcard by apr_fnmatch_test (d_is_fnmatch, urlsection in core.c) is not tried here.
+  if (fnmatchTest(pattern)) return 'unknown';
   if (covers(pattern, path)) return 'yes';
   return covers(path, pattern) ? 'part' : 'no';
 }

@@ -104,7 +104,10 @@ export function parseBackendUrl(url: string, directive = 'ProxyPass'): BackendUr
 
 export interface ProxyPassRule {
   node: ApacheNode;
-  /** ProxyPassMatch: the path is a regular expression. */
+  /**
+   * httpd matches the path as a regular expression (see passPathIsRegex): ProxyPassMatch, `ProxyPass ~`, and a section's
+   * ProxyPass when the section's path has a wildcard; else the path is a prefix (in <LocationMatch> too).
+   */
   regex: boolean;
   /** The URL-path (or regex) the rule matches; from the enclosing <Location> for the one-argument form. */
   path: string;
@@ -445,7 +448,8 @@ export function pcreRegExp(pattern: string): RegExp | undefined {
 export function locationTakes(section: ApacheNode, path: string): boolean | undefined {
   const at = sectionPath(section);
   if (sectionIsRegex(section)) return pcreRegExp(at)?.test(path);
-  if (/[*?[]/.test(at)) return undefined;
+  // core's location walk compares a path with a wildcard by apr_fnmatch (d_is_fnmatch = apr_fnmatch_test, urlsection).
+  if (fnmatchTest(at)) return undefined;
   // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
   return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
 }
@@ -501,12 +505,28 @@ function misplacedPath(node: ApacheNode): MisplacedPath | undefined {
 }
 
 /**
- * httpd defines a regex worker (AP_PROXY_WORKER_IS_MATCH in add_pass, mod_proxy.c) for ProxyPassMatch, and for
- * ProxyPass in a section whose path has a wildcard (apr_fnmatch_test: "*", "?", "["), as most <LocationMatch>
- * regexes do. Its name keeps $1…, which match any text in lookups, and with "$" in it reuse is off by default.
+ * Whether add_pass (mod_proxy.c, 2.4) reads a ProxyPass(Match) line's path as a regex, which also makes the worker it
+ * defines a regex worker (AP_PROXY_WORKER_IS_MATCH, one flag decides both): ProxyPassMatch always; ProxyPass when "~"
+ * comes before its path; and a ProxyPass in a <Location>/<LocationMatch> section (`section`, whose path httpd gives
+ * the line) only when that path has a wildcard by apr_fnmatch_test (see fnmatchTest), whatever the kind of section.
+ * Otherwise the path is a prefix, compared as written (alias_match). On 2.4.71 (test/servers/apache-locationmatch-
+ * proxypass.test.ts): `<LocationMatch "/api"> ProxyPass "http://a/"` sent /api/x to a as "//x" and left /v1/api/x to
+ * the server's other lines; `<LocationMatch "\.php$">` and `<LocationMatch "^/api/">` mapped nothing (no URL starts
+ * with them); `<LocationMatch "^/app/(.*)$"> ProxyPass "http://a/$1"` sent /app/x to a as "/x".
  */
-export function isRegexWorker(r: Pick<ProxyPassRule, 'node' | 'location'>): boolean {
-  return r.node.lname === 'proxypassmatch' || (r.location !== undefined && /[*?[]/.test(sectionPath(r.location)));
+export function passPathIsRegex(node: ApacheNode, section: ApacheNode | undefined): boolean {
+  if (node.lname === 'proxypassmatch') return true;
+  if (section) return fnmatchTest(sectionPath(section));
+  return node.args[0] === '~';
+}
+
+/**
+ * A regex worker: the worker a line defines is one exactly when add_pass reads its path as a regex (passPathIsRegex,
+ * kept in ProxyPassRule.regex). Its name keeps $1…, which match any text in lookups, and with "$" in it reuse is off
+ * by default.
+ */
+export function isRegexWorker(r: Pick<ProxyPassRule, 'regex'>): boolean {
+  return r.regex;
 }
 
 function applyParams(w: Worker, params: WorkerParam[]): void {
@@ -656,17 +676,19 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const location = locationOf(node);
       const inLocation = location !== null && contextOf(node, config) === 'directory';
       const misplaced = contextOf(node, config) === 'directory' ? misplacedPath(node) : undefined;
+      // `ProxyPass ~ "^/re" "url"` outside a section: "~" makes the next word a regex path (add_pass).
+      const tilde = !inLocation && node.lname === 'proxypass' && node.args[0] === '~' ? 1 : 0;
       // In a <Location> the words after a misplaced path are read as what they were meant to be (URL, parameters).
-      const urlIndex = inLocation && !misplaced ? 0 : 1;
+      const urlIndex = inLocation && !misplaced ? 0 : 1 + tilde;
       if (a.length <= urlIndex) continue;
       const url = node.args[urlIndex];
       const exclusion = url === '!';
       const { params, flags, invalid } = parseParams(node, urlIndex + 1);
       const rule: ProxyPassRule = {
         node,
-        regex: node.lname === 'proxypassmatch' || location?.lname === 'locationmatch',
-        path: inLocation ? location!.args[0] ?? '' : node.args[0],
-        pathArg: inLocation ? undefined : a[0],
+        regex: passPathIsRegex(node, inLocation ? location! : undefined),
+        path: inLocation ? sectionPath(location!) : node.args[tilde],
+        pathArg: inLocation ? undefined : a[tilde],
         location: inLocation ? location! : undefined,
         exclusion,
         url,

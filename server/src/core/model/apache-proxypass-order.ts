@@ -1,4 +1,4 @@
-import type { ProxyModel, ProxyPassRule } from './apache-proxy';
+import { pcreRegExp, type ProxyModel, type ProxyPassRule } from './apache-proxy';
 import { TEMPLATE_MARKUP } from './template-markup';
 
 /**
@@ -17,6 +17,16 @@ export function covers(earlier: string, later: string): boolean {
   const e = norm(earlier), l = norm(later);
   if (!l.startsWith(e)) return false;
   return e.endsWith('/') || l.length === e.length || l[e.length] === '/';
+}
+
+/**
+ * Whether a ProxyPass(Match) line's path takes a request path, as ap_proxy_trans_match compares them: a regex (see
+ * ProxyPassRule.regex) anywhere in the path, a prefix as alias_match does (see covers), so a prefix that does not
+ * start with "/", such as the "\.php$" a <LocationMatch "\.php$"> gives its ProxyPass, takes nothing. Undefined when
+ * the regex does not compile in JavaScript. For a line in a section, the section must also apply (locationTakes).
+ */
+export function passTakes(rule: Pick<ProxyPassRule, 'regex' | 'path'>, path: string): boolean | undefined {
+  return rule.regex ? pcreRegExp(rule.path)?.test(path) : covers(rule.path, path);
 }
 
 /**

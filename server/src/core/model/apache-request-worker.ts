@@ -1,6 +1,6 @@
 import type { ProxyModel, ProxyPassRule, Worker } from './apache-proxy';
 import type { ApacheNode } from './apache-tree';
-import { regexLiteralPrefix } from './apache-proxypass-order';
+import { passTakes, regexLiteralPrefix } from './apache-proxypass-order';
 import { workerName } from './apache-worker-names';
 
 /**
@@ -167,6 +167,10 @@ export function requestsTakenFrom(proxy: ProxyModel, rule: ProxyPassRule, regexW
     const url = !other.match && name === base && other.vhost === null && line.vhost !== null ? `${base}x` : probeUrl(base, other, name);
     if (url === undefined) continue;
     const path = rule.path + url.slice(base.length);
+    // A path the line itself does not take makes no such request: alias_match wants a "/" after a path that does not
+    // end in one ("/api" takes /api/x, not /apistatic/x), and a prefix that does not start with "/" (the "\.php" a
+    // <LocationMatch "\.php"> gives its ProxyPass) takes nothing.
+    if (!passTakes(rule, path)) continue;
     const server = servers.find((s) => {
       // The lookup first: it is cheap (ProxyModel.workerForUrl), and mostly finds a longer name of the line's own path.
       if (proxy.workerForUrl(s, url) !== other) return false;

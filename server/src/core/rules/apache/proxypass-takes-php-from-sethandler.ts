@@ -1,5 +1,6 @@
 import { apacheFix, insertLinesBefore } from '../../apache-fix';
-import { fnmatchTest, locationTakes, pcreRegExp, sectionPath, type ProxyPassRule } from '../../model/apache-proxy';
+import { locationTakes, type ProxyPassRule } from '../../model/apache-proxy';
+import { passTakes } from '../../model/apache-proxypass-order';
 import { virtualHostOf, type ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule } from '../apache-rule';
 
@@ -97,16 +98,12 @@ export default defineApacheRule({
 
 /**
  * Whether the ProxyPass of a <Location>/<LocationMatch> section maps PROBE (undefined: not known). add_pass gives the
- * line the section's path, read as a regex only for ProxyPassMatch or when the path has a wildcard
- * (apr_fnmatch_test), and as a prefix otherwise, as alias_match compares it: `<LocationMatch "\.php$"> ProxyPass "!"`
+ * line the section's path, read as a regex only for ProxyPassMatch or when the path has a wildcard (ProxyPassRule.regex,
+ * see passPathIsRegex), and as a prefix otherwise, as alias_match compares it: `<LocationMatch "\.php$"> ProxyPass "!"`
  * is the prefix "\.php$", which no URL starts with, while `<LocationMatch "(?i)\.php$">` is a regex (apache2 2.4.71,
  * test/servers/apache-proxypass-takes-php.test.ts).
  */
-function sectionLineMaps(r: ProxyPassRule): boolean | undefined {
-  const f = sectionPath(r.location!);
-  if (r.node.lname === 'proxypassmatch' || fnmatchTest(f)) return pcreRegExp(f)?.test(PROBE);
-  return PROBE === f || (PROBE.startsWith(f) && (f.endsWith('/') || PROBE[f.length] === '/'));
-}
+const sectionLineMaps = (r: ProxyPassRule) => passTakes(r, PROBE);
 
 /**
  * The ProxyPass(Match) line that maps PROBE in a server, when it proxies it and covers the whole site ("/" or a
@@ -128,7 +125,7 @@ function takerOf(list: ProxyPassRule[], inLocations: ProxyPassRule[]): ProxyPass
   if (last) {
     const maps = sectionLineMaps(last);
     if (maps === undefined) return undefined;
-    if (maps) return last.exclusion || !(sectionPath(last.location!) === '/' || last.regex || fnmatchTest(sectionPath(last.location!))) ? undefined : last;
+    if (maps) return last.exclusion || !(last.path === '/' || last.regex) ? undefined : last;
   }
   const first = list.find((r) => !r.misplacedPath && matches(r, PROBE));
   if (!first || first.exclusion) return undefined;

@@ -27,6 +27,9 @@ export default defineApacheRule({
       // describe, so it is left out (before parseBackendUrl accepted the form, it was skipped as an error).
       if (r.target.socket !== undefined && /\|[^|:]*:$/.test(r.url)) continue;
       if (r.url.includes('$') || r.url.includes('?') || r.path.includes('$')) continue;
+      // A prefix that does not start with "/" (the "\.php" of a <LocationMatch "\.php">, which add_pass reads as a
+      // prefix, not a regex) maps no request: no slash goes missing or doubles.
+      if (!r.path.startsWith('/')) continue;
       const pathSlash = r.path.endsWith('/');
       const urlSlash = r.url.endsWith('/');
       if (pathSlash === urlSlash) continue;

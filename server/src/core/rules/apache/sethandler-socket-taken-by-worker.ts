@@ -17,9 +17,10 @@ import { defineApacheRule } from '../apache-rule';
  * only those under /srv/html/sub/ through "…|fcgi://localhost/srv/html/sub/"; none through "…|fcgi://localhost/legacy/"
  * or "ProxyPassMatch … |fcgi://localhost/legacy/$1" (test/servers/apache-sethandler-worker-path.test.ts). A later
  * ProxyPass whose URL an earlier worker's name starts shares that worker (AH01145), so only workers of their own count.
- * The files a handler serves are known from its <Directory> section, else from the server's DocumentRoot; where
- * neither says, only a worker that takes every URL of the handler is reported. Balancer members are not looked up
- * this way, and a ProxyPassMatch pattern with text after a $N is left out.
+ * The files a handler serves are known from its <Directory> section, else from the server's DocumentRoot and its
+ * Alias and AliasMatch folders (see filesFolders); where none says, only a worker that takes every URL of the handler
+ * is reported. Balancer members are not looked up this way, and a ProxyPassMatch pattern with text after a $N is left
+ * out.
  */
 export default defineApacheRule({
   id: 'sethandler-socket-taken-by-worker',
@@ -49,28 +50,32 @@ export default defineApacheRule({
       const [, socket, base0, hpath = ''] = m;
       const base = base0.toLowerCase();
       const server = virtualHostOf(n);
-      const folder = filesFolder(n, ctx.proxy.serverValue(server, 'documentroot'));
-      // What every request URL of this handler starts with: the file path is absolute, and under `folder` when known.
-      const known = `${base}${hpath}${folder === undefined ? '' : folder}/`;
-      const take = (prefix: string): 'all' | 'some' | undefined => {
-        if (known.startsWith(prefix)) return 'all';
-        // Only the files below a folder the worker names: sure only when the handler's folder is known.
-        if (folder !== undefined && prefix.startsWith(known)) return 'some';
-        return undefined;
-      };
-      const found = own
-        .filter((x) => x.vhost === null || x.vhost === server)
-        .map((w) => ({ w, prefix: prefixOf(w) }))
-        .filter((c): c is { w: Worker; prefix: string } => c.prefix !== undefined)
-        .map((c) => ({ ...c, takes: take(c.prefix) }))
-        .filter((c) => c.takes !== undefined)
-        .sort((a, b) => b.prefix.length - a.prefix.length);
-      // The longest name that takes every request wins them all; longer ones take their part of them.
-      const firstAll = found.findIndex((c) => c.takes === 'all');
-      const live = firstAll < 0 ? found : found.slice(0, firstAll + 1);
-      const hit = live.find((c) => c.takes === 'all' && c.w.target.socket !== socket) ?? live.find((c) => c.w.target.socket !== socket);
+      const aliases = [...ctx.nodes('alias'), ...ctx.nodes('aliasmatch')].filter((a) => !a.unresolved && (virtualHostOf(a) === null || virtualHostOf(a) === server));
+      let hit: { w: Worker; prefix: string; takes: 'all' | 'some'; folder: string | undefined } | undefined;
+      for (const folder of filesFolders(n, ctx.proxy.serverValue(server, 'documentroot'), aliases)) {
+        // What every request URL for files under `folder` starts with: the file path is absolute.
+        const known = `${base}${hpath}${folder === undefined ? '' : folder}/`;
+        const take = (prefix: string): 'all' | 'some' | undefined => {
+          if (known.startsWith(prefix)) return 'all';
+          // Only the files below a folder the worker names: sure only when the handler's folder is known.
+          if (folder !== undefined && prefix.startsWith(known)) return 'some';
+          return undefined;
+        };
+        const found = own
+          .filter((x) => x.vhost === null || x.vhost === server)
+          .map((w) => ({ w, prefix: prefixOf(w) }))
+          .filter((c): c is { w: Worker; prefix: string } => c.prefix !== undefined)
+          .map((c) => ({ ...c, takes: take(c.prefix), folder }))
+          .filter((c): c is { w: Worker; prefix: string; takes: 'all' | 'some'; folder: string | undefined } => c.takes !== undefined)
+          .sort((a, b) => b.prefix.length - a.prefix.length);
+        // The longest name that takes every request wins them all; longer ones take their part of them.
+        const firstAll = found.findIndex((c) => c.takes === 'all');
+        const live = firstAll < 0 ? found : found.slice(0, firstAll + 1);
+        hit = live.find((c) => c.takes === 'all' && c.w.target.socket !== socket) ?? live.find((c) => c.w.target.socket !== socket);
+        if (hit) break;
+      }
       if (!hit) continue;
-      const { w } = hit;
+      const { w, folder } = hit;
       const which =
         hit.takes === 'all'
           ? folder === undefined
@@ -86,14 +91,29 @@ export default defineApacheRule({
 });
 
 /**
- * The folder (absolute, without a trailing "/") every file the handler serves is under: its <Directory> section's,
- * else the server's DocumentRoot for a handler outside any <Directory>; undefined when neither is a plain path.
+ * The folders (absolute, without a trailing "/") the files the handler serves are under, each undefined when it is
+ * not a plain path: its <Directory> section's; for a handler outside any <Directory>, the server's DocumentRoot and
+ * the folders its Alias and AliasMatch lines map URLs to (the main server's too, which mod_alias merges into every
+ * virtual host). On 2.4.71, with `Alias "/app" "/…/app"` and a handler in <FilesMatch>, /app/x.php went through a
+ * worker named "…|fcgi://localhost/…/app/" to its socket, and /index.php did not
+ * (test/servers/apache-sethandler-worker-path.test.ts).
  */
-function filesFolder(n: ApacheNode, documentRoot: ApacheNode | undefined): string | undefined {
+function filesFolders(n: ApacheNode, documentRoot: ApacheNode | undefined, aliases: ApacheNode[]): (string | undefined)[] {
   const plain = (p: string | undefined) => (p && p.startsWith('/') && !/[*?[~]/.test(p) && !p.includes('${') ? p.replace(/\/+$/, '') : undefined);
   for (let p = n.parent; p; p = p.parent) {
-    if (p.lname === 'directory') return plain(p.args[0]);
-    if (p.lname === 'directorymatch') return undefined;
+    if (p.lname === 'directory') return [plain(p.args[0])];
+    if (p.lname === 'directorymatch') return [undefined];
   }
-  return documentRoot && !documentRoot.unresolved ? plain(documentRoot.args[0]) : undefined;
+  const folders = [documentRoot && !documentRoot.unresolved ? plain(documentRoot.args[0]) : undefined];
+  for (const a of aliases) {
+    // `Alias "/path"` alone inside <Location> names only the target.
+    const target = a.args.length === 1 ? a.args[0] : a.args[1];
+    if (a.lname === 'alias') folders.push(plain(target));
+    else {
+      // AliasMatch "^/app/(.*)$" "/srv/app/$1": the files are under the folder the text before the first $N ends in.
+      const cut = target?.search(/\$\d/) ?? -1;
+      folders.push(cut < 0 ? plain(target) : plain(target!.slice(0, target!.lastIndexOf('/', cut))));
+    }
+  }
+  return [...new Set(folders)];
 }
