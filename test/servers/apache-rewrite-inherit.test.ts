@@ -1,5 +1,6 @@
 // A main-server RewriteRule runs in a virtual host only when that virtual host says RewriteOptions Inherit (or
-// InheritBefore): mod_rewrite merges the main server's rules into it then, and not otherwise. The [P] rules the rules
+// InheritBefore), or has RewriteEngine On of its own under the main server's InheritDown (or InheritDownBefore):
+// mod_rewrite merges the main server's rules into it then, and not otherwise. The [P] rules the rules
 // check must follow that, with the SSLProxyEngine and modules of the server whose request it is. Every layout here is
 // run on the real apache2 with one virtual host taking the only Listen port (so the main server answers nothing), a
 // request to the virtual host, and the status and error log compared with what proxylint says about the rule.
@@ -33,6 +34,8 @@ const CASES: Case[] = [
   { what: 'RewriteOptions Inherit in the main server only', main: 'RewriteEngine On\nRewriteOptions Inherit\nRULE', vhost: '', status: 404, reported: false },
   { what: 'RewriteOptions InheritDown in the main server', main: 'RewriteEngine On\nRewriteOptions InheritDown\nRULE', vhost: '', status: 404, reported: false },
   { what: 'InheritDownBefore in the main server', main: 'RewriteEngine On\nRewriteOptions InheritDownBefore\nRULE', vhost: '', status: 404, reported: false },
+  { what: 'InheritDown in the main server, RewriteEngine On in the virtual host', main: 'RewriteEngine On\nRewriteOptions InheritDown\nRULE', vhost: 'RewriteEngine On', status: 500, reported: true },
+  { what: 'InheritDownBefore in the main server, RewriteEngine On in the virtual host', main: 'RewriteOptions InheritDownBefore\nRULE', vhost: 'RewriteEngine On', status: 500, reported: true },
 ];
 
 const conf = (main: string, vhost: string, rule: string) =>
@@ -54,7 +57,7 @@ test('https-backend-without-sslproxyengine: a main-server RewriteRule [P] to htt
         const findings = lintApache(setup.confPath, setup.text, memHost({ [setup.confPath]: setup.text }), { settings: fixtureSettings(setup.text) }).findings.filter((f) => f.ruleId === 'https-backend-without-sslproxyengine');
         assert.equal(findings.length, c.reported ? 1 : 0, `${c.what}: ${findings.map((f) => f.message).join('\n')}`);
         if (c.reported) {
-          assert.match(findings[0].message, /SSLProxyEngine is off in the <VirtualHost> at line \d+, which runs this main-server rule through its RewriteOptions Inherit/, c.what);
+          assert.match(findings[0].message, /SSLProxyEngine is off in the <VirtualHost> at line \d+, which runs this main-server rule through its (RewriteOptions Inherit|RewriteEngine On and the main server's RewriteOptions InheritDown)/, c.what);
           assert.equal(setup.text.slice(findings[0].start, findings[0].end), `"https://127.0.0.1:${backend.port}/$1"`, `${c.what}: placed at the substitution`);
         }
       } finally {

@@ -322,7 +322,7 @@ function rewritePlace(proxy: ProxyModel, fits: (r: ProxyRewrite) => boolean, fou
         ? `sends requests there, through the worker of line ${lineNo(first.node)} (${first.url}), whose name starts the URL it makes`
         : "sends requests there (through httpd's default worker, without parameters)";
   let how = `${found}: the RewriteRule [P] on this line ${sends}`;
-  if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit`;
+  if (r.inheritedBy.length) how += `; it is a main-server rule that ${r.inheritedBy.length === 1 ? `the virtual host at line ${lineNo(r.inheritedBy[0])} runs` : `${r.inheritedBy.length} virtual hosts run`} through RewriteOptions Inherit (or InheritDown in the main server)`;
   if (ctx.borrowed) how += `; ${ctx.borrowed}`;
   const ambiguous = rewrites.length > 1;
   if (ambiguous) how += `; ${rewrites.length} RewriteRule [P] lines fit and the line does not say which (also line ${rewrites.slice(1, 4).map((o) => lineNo(o.node)).join(', ')})`;

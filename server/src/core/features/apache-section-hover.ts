@@ -1,7 +1,7 @@
 import type { ApacheLintResult } from '../lint-apache';
 import { serverOf } from '../model/apache-balancer-scope';
 import { balancerName, describeTimeout, formatSeconds, type ProxyPassRule } from '../model/apache-proxy';
-import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
+import { inheritingHosts, rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import type { ApacheNode } from '../model/apache-tree';
 import { atoi } from '../model/apache-workers';
 import { balancerCard, balancerMembers } from './apache-balancer-hover';
@@ -93,9 +93,11 @@ function virtualHostRules(result: ApacheLintResult, vhost: ApacheNode, lineOf: (
   const head = rows.length ? `**Proxied here:**\n\n${rows.join('\n')}` : '**Proxied here:** no ProxyPass or RewriteRule [P] in this virtual host.';
   // merge_proxy_config puts the main server's lines ahead of a virtual host's own (see rulesFor).
   const first = main.length ? `\n\n**Tried before these**, as in every virtual host: the main server's ${main.length === 1 ? 'ProxyPass line' : `${main.length} ProxyPass lines`} (${main.slice(0, 3).map((r) => at(r.node)).join(', ')}${main.length > 3 ? ', …' : ''}).` : '';
-  // The main server's [P] rules this virtual host runs through its RewriteOptions Inherit, with this host's timeouts.
+  // The main server's [P] rules this virtual host runs through its RewriteOptions Inherit (or the main server's
+  // InheritDown with its RewriteEngine On), with this host's timeouts.
   const inherited = result.proxy.rewrites.filter((r) => r.inheritedBy.includes(vhost));
-  const also = inherited.length ? `\n\n**Also run here**, through RewriteOptions Inherit:\n\n${rewriteList(result, inherited, vhost, lineOf, at, vhost)}` : '';
+  const via = inheritingHosts(result.config.all).get(vhost) === 'InheritDown' ? 'the main server\'s RewriteOptions InheritDown' : 'RewriteOptions Inherit';
+  const also = inherited.length ? `\n\n**Also run here**, through ${via}:\n\n${rewriteList(result, inherited, vhost, lineOf, at, vhost)}` : '';
   return head + first + also;
 }
 

@@ -65,20 +65,24 @@ export function engineOn(all: readonly ApacheNode[]): (scope: ApacheNode | null)
 
 /**
  * The virtual hosts that run the main server's rewrite rules: those whose own server-level RewriteOptions says Inherit
- * or InheritBefore (mod_rewrite merges the main server's rules into them). Checked on httpd 2.4.68 with a main-server
- * "RewriteRule … https://… [P]" and a request to a virtual host: it ran with "RewriteOptions Inherit" or
- * "InheritBefore" in the virtual host, also with no RewriteEngine of its own there (the main server's On held), and
+ * or InheritBefore (mod_rewrite merges the main server's rules into them), and, when the main server says
+ * RewriteOptions InheritDown or InheritDownBefore, those with RewriteEngine On of their own. Checked on httpd 2.4.68
+ * with a main-server "RewriteRule … https://… [P]" and a request to a virtual host: it ran with "RewriteOptions Inherit"
+ * or "InheritBefore" in the virtual host, also with no RewriteEngine of its own there (the main server's On held), and
  * not with "RewriteEngine Off" in it; it did not run with no RewriteOptions in the virtual host, nor with
  * "RewriteOptions Inherit", "InheritDown" or "InheritDownBefore" in the main server only
- * (test/servers/apache-rewrite-inherit.test.ts). https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html#rewriteoptions
+ * (test/servers/apache-rewrite-inherit.test.ts). On 2.4.71 the same rule ran (500 AH00961 / AH01144) in a virtual
+ * host with "RewriteEngine On" of its own under the main server's InheritDown or InheritDownBefore (same test), and a
+ * main-server WebSocket recipe there got 101, 426 without InheritDown. https://httpd.apache.org/docs/2.4/mod/mod_rewrite.html#rewriteoptions
  */
-function inheritingHosts(all: readonly ApacheNode[]): Set<ApacheNode> {
-  const out = new Set<ApacheNode>();
+export function inheritingHosts(all: readonly ApacheNode[]): Map<ApacheNode, 'Inherit' | 'InheritDown'> {
+  const out = new Map<ApacheNode, 'Inherit' | 'InheritDown'>();
+  const down = all.some((n) => n.lname === 'rewriteoptions' && !n.unresolved && n.parent === null && n.args.some((a) => /^inheritdown(before)?$/i.test(a)));
   for (const n of all) {
-    if (n.lname !== 'rewriteoptions' || n.unresolved) continue;
     const vhost = n.parent;
-    if (!vhost || vhost.lname !== 'virtualhost') continue;
-    if (n.args.some((a) => /^inherit(before)?$/i.test(a))) out.add(vhost);
+    if (n.unresolved || !vhost || vhost.lname !== 'virtualhost') continue;
+    if (n.lname === 'rewriteoptions' && n.args.some((a) => /^inherit(before)?$/i.test(a))) out.set(vhost, 'Inherit');
+    else if (down && n.lname === 'rewriteengine' && /^on$/i.test(n.args[0] ?? '') && !out.has(vhost)) out.set(vhost, 'InheritDown');
   }
   return out;
 }
@@ -92,7 +96,7 @@ function inheritingHosts(all: readonly ApacheNode[]): Set<ApacheNode> {
 export function proxyRewritesOf(all: readonly ApacheNode[], mainServerAnswers: boolean, vhosts: readonly ApacheNode[], htaccess = false): ProxyRewrite[] {
   const on = engineOn(all);
   const aliased = all.some((n) => /^(script)?alias(match)?$/.test(n.lname));
-  let inheriting: Set<ApacheNode> | undefined;
+  let inheriting: Map<ApacheNode, 'Inherit' | 'InheritDown'> | undefined;
   const out: ProxyRewrite[] = [];
   for (const n of all) {
     if (n.lname !== 'rewriterule') continue;

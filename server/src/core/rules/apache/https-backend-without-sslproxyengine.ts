@@ -1,3 +1,4 @@
+import { inheritingHosts } from '../../model/apache-rewrite';
 import { apacheFix, ifModuleSections, insertLinesBefore, insertLinesInSection, loadModuleFix } from '../../apache-fix';
 import { stopsWithoutProxy } from '../../model/apache-modules';
 import { rewriteUsersOfBalancers, type BackendUrl } from '../../model/apache-proxy';
@@ -72,7 +73,7 @@ export default defineApacheRule({
       const where = !scope
         ? 'in the main server'
         : o.inheritedBy?.includes(scope)
-          ? `in the <VirtualHost> at line ${ctx.lineOf(scope)}, which runs this main-server rule through its RewriteOptions Inherit${off.length > 1 ? ` (and ${off.length - 1} more server${off.length > 2 ? 's' : ''} that run${off.length > 2 ? '' : 's'} it)` : ''}`
+          ? `in the <VirtualHost> at line ${ctx.lineOf(scope)}, which runs this main-server rule through ${inheritingHosts(ctx.config.all).get(scope) === 'InheritDown' ? 'its RewriteEngine On and the main server\'s RewriteOptions InheritDown' : 'its RewriteOptions Inherit'}${off.length > 1 ? ` (and ${off.length - 1} more server${off.length > 2 ? 's' : ''} that run${off.length > 2 ? '' : 's'} it)` : ''}`
           : `in this <VirtualHost> (line ${ctx.lineOf(scope)})`;
       ctx.report({
         ...(o.at ? { at: { file: o.node.file, start: o.at.start, end: o.at.end } } : { node: o.node }),

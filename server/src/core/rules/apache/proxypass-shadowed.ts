@@ -3,14 +3,14 @@ import type { Fix } from '../../finding';
 import type { ProxyPassRule } from '../../model/apache-proxy';
 import { placeable, shadowIndex } from '../../model/apache-proxypass-order';
 import type { ApacheNode } from '../../model/apache-tree';
-import { defineApacheRule } from '../apache-rule';
+import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
 export default defineApacheRule({
   id: 'proxypass-shadowed',
   server: 'apache',
   severity: 'warning',
   outcome: 'wrong-backend-path',
-  summary: 'A ProxyPass or ProxyPassMatch rule (or a "!" exclusion) comes after one that already matches all its paths: the first match wins, so it is never used.',
+  summary: 'A ProxyPass or ProxyPassMatch rule (or a "!" exclusion) comes after one that already matches all its paths: the first match wins, so it is never used (among <Location> sections the last one wins).',
   directives: ['ProxyPass', 'ProxyPassMatch'],
   versions: 'all 2.4',
   check(ctx) {
@@ -57,5 +57,36 @@ export default defineApacheRule({
         });
       }
     }
+    locationOverrides(ctx);
   },
 });
+
+/**
+ * The one-argument ProxyPass of a <Location>: httpd merges the <Location> sections that match a request in the order
+ * they are written, and the last one's ProxyPass is the one used. So a <Location "/"> with ProxyPass after
+ * <Location "/api/websocket"> takes that path too (real httpd 2.4.71: a WebSocket handshake to /api/websocket went
+ * to <Location "/">'s http:// backend, 426, with the sections in that order, and to the ws:// one, 101, the other way
+ * round; test/servers/apache-location-order.test.ts). Only plain <Location> sections of one server, directly inside
+ * it, are compared: their paths match a URL-path that starts with them up to a "/" (or the whole path).
+ */
+function locationOverrides(ctx: ApacheRuleContext): void {
+  const order = new Map<ApacheNode, number>();
+  ctx.config.all.forEach((n, k) => order.set(n, k));
+  const inLocation = ctx.proxy.rules.filter((r) => {
+    const loc = r.location;
+    if (!loc || loc.lname !== 'location' || r.node.parent !== loc || r.regex || r.misplacedPath) return false;
+    if ((loc.args[0] ?? '') === '~' || (loc.parent !== null && loc.parent.lname !== 'virtualhost')) return false;
+    return true;
+  });
+  const covers = (outer: string, inner: string) => outer.endsWith('/') ? inner.startsWith(outer) : inner === outer || inner.startsWith(outer + '/');
+  for (const earlier of inLocation) {
+    const later = inLocation.find((l) => l !== earlier && l.vhost === earlier.vhost && order.get(l.location!)! > order.get(earlier.location!)! && covers(l.path, earlier.path));
+    if (!later) continue;
+    const goes = later.exclusion ? 'they are not proxied' : `they go to ${later.url}`;
+    ctx.report({
+      node: earlier.node,
+      message: `The ProxyPass of <Location "${earlier.path}"> is never used: httpd merges the <Location> sections that match a request in the order they are written, and the later <Location "${later.path}"> (line ${ctx.lineOf(later.location!)}) also matches every path under "${earlier.path}", so its ProxyPass wins; ${goes}. Put <Location "${earlier.path}"> after it (that reroutes the requests it matches: check which backend should get them)`,
+      related: [{ path: later.node.file.path, start: later.node.directive.start, end: later.node.directive.end, message: 'this later <Location> ProxyPass wins' }],
+    });
+  }
+}

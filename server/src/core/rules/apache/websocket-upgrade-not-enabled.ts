@@ -1,6 +1,7 @@
 import { apacheFix, appendToDirective } from '../../apache-fix';
-import { balancerName } from '../../model/apache-proxy';
-import { contextOf, virtualHostOf, type ApacheNode } from '../../model/apache-tree';
+import { balancerName, type ProxyPassRule } from '../../model/apache-proxy';
+import { rewriteLookupUrl, type ProxyRewrite } from '../../model/apache-rewrite';
+import type { ApacheNode } from '../../model/apache-tree';
 import { atLeast } from '../../model/version';
 import { defineApacheRule } from '../apache-rule';
 
@@ -13,33 +14,86 @@ export default defineApacheRule({
   severity: 'warning',
   outcome: 'silent',
   summary: 'A WebSocket path is proxied over http:// without upgrade=websocket: httpd does not pass the Upgrade on, so the WebSocket never opens.',
-  directives: ['ProxyPass', 'ProxyPassMatch'],
+  directives: ['ProxyPass', 'ProxyPassMatch', 'RewriteRule'],
   versions: '2.4.47 and later (upgrade=); older: ws:// with mod_proxy_wstunnel',
   check(ctx) {
-    // The older recipe: RewriteCond %{HTTP:Upgrade} websocket + RewriteRule … ws://… [P] handles the upgrade itself,
-    // but only for the server it is in. mod_rewrite's server-level rules are per virtual host: the main server's
-    // reach a vhost only when that vhost has RewriteEngine On and RewriteOptions Inherit (or the main server
-    // InheritDown); another vhost's never do (real httpd 2.4.71: the handshake in the vhost without the recipe got 426).
-    // Conditions in a main-server <Directory>/<Location> are merged into every vhost, so they count everywhere.
-    const recipe = ctx.nodes('rewritecond').filter((n) => /%\{HTTP:(Upgrade|Connection)\}/i.test(n.args[0] ?? ''));
-    const inherits = (vhost: ApacheNode) =>
-      ctx.config.all.some((n) => n.lname === 'rewriteengine' && virtualHostOf(n) === vhost && /^on$/i.test(n.args[0] ?? '')) &&
-      ctx.config.all.some((n) => n.lname === 'rewriteoptions' && n.args.some((a) => (virtualHostOf(n) === vhost ? /^inherit(before)?$/i : /^inheritdown(before)?$/i).test(a)) && (virtualHostOf(n) === vhost || virtualHostOf(n) === null));
-    const recipeFor = (vhost: ApacheNode | null) =>
-      recipe.some((n) => {
-        const where = virtualHostOf(n);
-        if (where === vhost) return true;
-        if (where !== null || vhost === null) return false;
-        return contextOf(n, ctx.config) === 'directory' || inherits(vhost);
-      });
-    const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss')).map((r) => r.path));
     const newEnough = atLeast(ctx.version, '2.4.47');
+    // The older recipe: RewriteCond %{HTTP:Upgrade} websocket + RewriteRule … ws://… [P] handles the upgrade itself,
+    // since mod_rewrite hands the request to mod_proxy before ProxyPass is looked at. It counts only where it runs
+    // and only for the paths its pattern matches, and only when its target upgrades (see upgrades below).
+    // proxy.rewrites has the [P] rules that run (RewriteEngine On in force) with the servers whose requests they
+    // see: a vhost's own; the main server's in a vhost with RewriteOptions Inherit; a main-server <Directory> or
+    // <Location> in every server (real httpd 2.4.71: 101 in the vhost with the recipe, 426 in another vhost, and
+    // 426 with the recipe's lines but no RewriteEngine On, or with a pattern that does not match the path).
+    // Whether a [P] rule hands a handshake on with its Upgrade header: ws:// and wss:// do; http(s):// only through a
+    // worker with upgrade=. mod_proxy picks the worker with the longest name the URL starts with (real httpd 2.4.71:
+    // a rewrite to http://h/$1 got 101 through "ProxyPass /x/ http://h/ upgrade=websocket" or <Proxy "http://h/">
+    // ProxySet upgrade=websocket, and 426 when "ProxyPass /api/websocket http://h/api/websocket" without it was the
+    // longer name). The target's $1 may reach a longer worker name: any worker below the fixed part with upgrade=
+    // counts, so the rule stays quiet where it cannot tell.
+    const upgrades = (rw: ProxyRewrite, server: ApacheNode | null, url = rw.url) => {
+      const scheme = rw.target.scheme;
+      if (scheme === 'ws' || scheme === 'wss') return true;
+      if (scheme === 'balancer') {
+        const b = ctx.proxy.balancerFor(server, balancerName(rw.url));
+        return !b || b.members.some((m) => m.target.scheme === 'ws' || m.target.scheme === 'wss' || m.params.has('upgrade'));
+      }
+      if (scheme !== 'http' && scheme !== 'https') return true;
+      const fixed = rewriteLookupUrl(url).replace(/^unix:[^|]*\|/i, '');
+      if (ctx.proxy.workerForUrl(server, fixed)?.params.has('upgrade')) return true;
+      if (fixed.length < url.replace(/^unix:[^|]*\|/i, '').length) {
+        return ctx.proxy.workers.some((w) => w.params.has('upgrade') && w.url.replace(/^unix:[^|]*\|/i, '').toLowerCase().startsWith(fixed.toLowerCase()));
+      }
+      return false;
+    };
+    const patternOf = (rw: ProxyRewrite): RegExp | undefined => {
+      const pattern = rw.node.args[0] ?? '';
+      if (pattern.startsWith('!')) return undefined;
+      try {
+        return new RegExp(pattern, /\[(.*,)?\s*(nc|nocase)\s*(,.*)?\]/i.test(rw.node.args[2] ?? '') ? 'i' : '');
+      } catch {
+        return undefined; // PCRE that JavaScript does not read
+      }
+    };
+    // The URL the rule makes of a URL-path: its $N filled from the pattern's groups (undefined where the target
+    // takes anything else, such as %{HTTP_HOST}: then only its fixed part is known).
+    const urlFor = (rw: ProxyRewrite, path: string): string | undefined => {
+      const m = patternOf(rw)?.exec(path);
+      if (!m || /%\{|%\d/.test(rw.url)) return undefined;
+      return rw.url.replace(/\$(\d)/g, (_, d: string) => m[Number(d)] ?? '');
+    };
+    const covers = (rw: ProxyRewrite, r: ProxyPassRule) => {
+      // In a <Directory> the pattern sees a file path, and a ProxyPassMatch path is a regex: not comparable.
+      if (rw.perDirectory || r.node.lname === 'proxypassmatch') return true;
+      const re = patternOf(rw);
+      // A negated pattern, or PCRE that JavaScript does not read: assume it matches.
+      if (!re) return true;
+      // ProxyPass "/ws/" takes every URL-path that starts with "/ws/": a pattern such as ^/ws/(.+) matches those.
+      return re.test(r.path) || re.test(r.path + 'x');
+    };
+    const recipeFor = (r: ProxyPassRule) => ctx.proxy.rewrites.some((rw) => rw.servers.includes(r.vhost) && covers(rw, r) && upgrades(rw, r.vhost, urlFor(rw, r.path)));
+    // The recipe written with an http:// target: its RewriteCond picks out the handshakes, and the rule hands them to
+    // mod_proxy_http, which drops the Upgrade header (real httpd 2.4.71: 426 from the stand-in; with ws:// 101).
+    for (const rw of ctx.proxy.rewrites) {
+      if (!rw.servers.length || rw.node.unresolved || !upgradeConditions(rw.node, ctx.config.roots).length) continue;
+      if (rw.target.scheme !== 'http' && rw.target.scheme !== 'https') continue;
+      if (rw.servers.every((s) => upgrades(rw, s))) continue;
+      const http = rw.arg.start + (rw.arg.quote ? 1 : 0);
+      const plain = rw.arg.raw.slice(rw.arg.quote ? 1 : 0, (rw.arg.quote ? 1 : 0) + 4).toLowerCase() === 'http';
+      const fix = newEnough !== false && plain ? apacheFix(`Proxy the handshakes to ${rw.target.scheme === 'https' ? 'wss' : 'ws'}://${newEnough ? '' : ' (httpd 2.4.47 or later, or mod_proxy_wstunnel)'}`, { path: rw.node.file.path, start: http, end: http + 4, newText: 'ws' }) : undefined;
+      ctx.report({
+        node: rw.node,
+        message: `This RewriteRule takes the WebSocket handshakes (its RewriteCond tests the ${upgradeConditions(rw.node, ctx.config.roots)[0]} header) to ${rw.target.scheme}://, and no worker it can land on has upgrade=websocket: mod_proxy_http drops the Upgrade header, so the backend answers the handshake with 400/426 and no WebSocket opens; proxy them to ${rw.target.scheme === 'https' ? 'wss' : 'ws'}:// (mod_proxy_http speaks it from httpd 2.4.47, mod_proxy_wstunnel before)`,
+        suggestions: fix ? [fix] : [],
+      });
+    }
+    const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss')).map((r) => r.path));
     for (const r of ctx.proxy.rules) {
       if (r.exclusion || !r.target || r.target.error || r.node.unresolved) continue;
-      if (recipeFor(r.vhost)) continue;
       if (r.target.scheme !== 'http' && r.target.scheme !== 'https' && r.target.scheme !== 'balancer') continue;
       if (!WS_PATH.test(r.path) && !WS_PATH.test(r.target.path)) continue;
       if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;
+      if (recipeFor(r)) continue;
       let lines: ApacheNode[] = [r.node];
       if (r.target.scheme === 'balancer') {
         // The balancer the rule's server uses: the main server's or its own (see takesMainBalancers).
@@ -64,3 +118,18 @@ export default defineApacheRule({
     }
   },
 });
+
+/**
+ * The headers the RewriteCond lines just above a RewriteRule test for a handshake (Upgrade, Connection): the
+ * conditions of a rule are the RewriteCond lines right before it in the same section.
+ */
+function upgradeConditions(rule: ApacheNode, roots: readonly ApacheNode[]): string[] {
+  const siblings = rule.parent?.children ?? roots;
+  const out: string[] = [];
+  for (let i = siblings.indexOf(rule) - 1; i >= 0 && siblings[i].lname === 'rewritecond'; i--) {
+    const c = siblings[i];
+    const m = /^%\{HTTP:(Upgrade|Connection)\}$/i.exec(c.args[0] ?? '');
+    if (m && !(c.args[1] ?? '').startsWith('!')) out.unshift(m[1]);
+  }
+  return out;
+}

@@ -3,12 +3,17 @@ import { unlessIncluderSets } from '../../model/nginx-tree';
 import { formatDuration } from '../../model/units';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { locationMatch } from './addresses-support';
-import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue } from './timeouts-support';
+import { belowOuter, effectiveTime, insertAtPass, locationOf, locationPath, longLivedKind, passSites, seconds, setAtPassLevel, setValue, slowResponseKind, type PassSite, type SlowResponseKind, type TimeValue } from './timeouts-support';
 
 /** nginx's default; a long-lived connection quiet for this long is closed (https://nginx.org/en/docs/http/websocket.html). */
 const DEFAULT_MS = 60_000;
 /** What to propose when nothing in front of nginx closes idle connections sooner: 1h. */
 const LONG_MS = 3_600_000;
+/**
+ * What to propose for an endpoint that answers late (long poll, a completion that is not streamed): 10 min, long
+ * enough for either, while a backend that hangs still gets its 504 within minutes.
+ */
+const SLOW_MS = 600_000;
 
 /** Whether `try_files … @name` ends the list in a `location /` or at server level: every non-file request goes there. */
 function fallbackOfAll(ctx: NginxRuleContext, name: string | undefined): boolean {
@@ -26,7 +31,7 @@ export default defineNginxRule({
   server: 'nginx',
   severity: 'info',
   outcome: 'silent',
-  summary: 'A WebSocket or event-stream location keeps a read timeout of 60 s or less: nginx closes connections that stay quiet that long, and clients must reconnect.',
+  summary: 'A WebSocket, event-stream, long-poll or LLM-completion location keeps a read timeout of 60 s or less: nginx closes connections that stay quiet that long (clients must reconnect), and answers 504 to a request whose answer takes longer.',
   directives: ['proxy_read_timeout', 'proxy_send_timeout', 'proxy_set_header', 'proxy_buffering'],
   versions: 'all',
   check(ctx) {
@@ -40,10 +45,14 @@ export default defineNginxRule({
     const target = formatDuration(targetMs);
     const seen = new Set<string>();
     for (const site of passSites(ctx)) {
-      const kind = longLivedKind(ctx, site);
+      const kind = longLivedKind(ctx, site) ?? slowResponseKind(site);
       if (!kind) continue;
       const read = effectiveTime(ctx, site.scope, 'proxy_read_timeout');
       if (!read || read.ms > DEFAULT_MS) continue;
+      if (kind === 'long-poll' || kind === 'llm') {
+        reportSlow(ctx, site, kind, read, capped ? Math.min(SLOW_MS, targetMs) : SLOW_MS, capped ? outer : undefined, seen);
+        continue;
+      }
       // Reported where the longer timeout belongs: the location's own setting, else its pass directive.
       const here = setAtPassLevel(site, read);
       const at = here ?? site.pass.node;
@@ -110,3 +119,43 @@ export default defineNginxRule({
     }
   },
 });
+
+/**
+ * An endpoint that answers late: while nothing has come back, nginx waits proxy_read_timeout for the response header,
+ * then answers 504 (real nginx 1.22.1: 504 after the 1 s timeout from a backend that answers after 2 s, and "upstream
+ * timed out (110: Connection timed out) while reading response header from upstream" at [error]; 200 with 10m,
+ * test/servers/nginx-slow-endpoints.test.ts). Only the read timeout matters: the request is sent at once.
+ */
+function reportSlow(ctx: NginxRuleContext, site: PassSite, kind: SlowResponseKind, read: TimeValue, targetMs: number, outer: number | undefined, seen: Set<string>): void {
+  const here = setAtPassLevel(site, read);
+  const at = here ?? site.pass.node;
+  const key = `${at.file.path}\0${at.directive.start}`;
+  if (seen.has(key)) return;
+  seen.add(key);
+  const target = formatDuration(targetMs);
+  const edits: TextEdit[] = [];
+  if (targetMs > read.ms) {
+    if (here) edits.push(setValue(here, target));
+    else {
+      const edit = insertAtPass(site, [`proxy_read_timeout ${target};`]);
+      if (edit) edits.push(edit);
+    }
+  }
+  const location = locationOf(site.pass.node);
+  const path = location ? locationPath(location) : '';
+  const value = read.node ? `proxy_read_timeout ${read.text}` : `the default proxy_read_timeout (${read.text}${unlessIncluderSets(ctx.config)})`;
+  const said = '"upstream timed out (110: Connection timed out) while reading response header from upstream"';
+  const what =
+    kind === 'long-poll'
+      ? `long-poll location "${path}" keeps ${value}: a poll the backend holds for longer than ${seconds(read.ms)} before it answers gets 504 from nginx (${said} in the error log) instead of the backend's answer, and the client retries`
+      : `${path ? `location "${path}"` : 'this proxy_pass'} serves an LLM API (${path && LLM_PATH_WORDS.test(path) ? 'its path is a text-generation endpoint' : 'its backend is on Ollama\'s port 11434'}) and keeps ${value}: a completion that is not streamed comes back only when it is finished, and one that takes longer than ${seconds(read.ms)} gets 504 from nginx (${said} in the error log); streamed answers are not cut as long as the gap between two chunks stays under ${seconds(read.ms)}`;
+  const behind = outer !== undefined ? `; the load balancer in front of nginx also answers 504 once nothing has come back for its idle timeout of ${seconds(outer)}, so raise that too for answers slower than that` : '';
+  ctx.report({
+    node: at,
+    message: what + behind,
+    suggestions: edits.length ? [{ title: `Allow ${target} for the answer in this location (proxy_read_timeout ${target})`, edits }] : [],
+    related: read.node && !here ? [{ path: read.node.file.path, start: read.node.directive.start, end: read.node.directive.end, message: `proxy_read_timeout ${read.text} is inherited from here` }] : [],
+  });
+}
+
+const LLM_PATH_WORDS = /completions|generate/i;

@@ -274,6 +274,38 @@ export function longLivedKind(ctx: NginxRuleContext, site: PassSite): LongLivedK
 }
 
 /**
+ * Paths of endpoints that answer only once they are done, after longer than a minute as a matter of course: long
+ * polling (the backend holds the request until there is news), and the text-generation calls of LLM APIs, which
+ * answer a request that is not streamed when the whole completion is ready (OpenAI-style /v1/chat/completions and
+ * /v1/completions, Ollama's /api/generate). Words that also name quick endpoints ("/poll" of a polls app, "/subscribe"
+ * of a newsletter form, "/api/chat") are left out. A regex location may end in "$".
+ */
+const LONG_POLL_PATH = /(^|[/@_-])long[-_]?poll(ing)?(?![a-z0-9])/i;
+const LLM_PATH = /(^|\/)(chat\/completions|v1\/completions|api\/generate)\/?\$?$/i;
+/** Ollama's default port: every call of its API that generates text answers only when done unless streamed. */
+const OLLAMA_PORT = 11434;
+
+export type SlowResponseKind = 'long-poll' | 'llm';
+
+/**
+ * Whether requests passed from this scope are for an endpoint whose answer comes after a long wait (see LONG_POLL_PATH,
+ * LLM_PATH): nginx answers 504 when no response header arrives within proxy_read_timeout (real nginx 1.22.1,
+ * test/servers/nginx-slow-endpoints.test.ts). Only for http proxy_pass.
+ */
+export function slowResponseKind(site: PassSite): SlowResponseKind | undefined {
+  if (site.stream || site.module !== 'proxy') return undefined;
+  let loc: ConfigNode | null = site.scope;
+  while (loc && loc.name !== 'location') loc = loc.parent;
+  const path = loc ? locationPath(loc) : '';
+  if (LONG_POLL_PATH.test(path)) return 'long-poll';
+  if (LLM_PATH.test(path)) return 'llm';
+  const pass = site.pass;
+  const ports = pass.upstream ? pass.upstream.servers.map((s) => s.address?.port) : [pass.address?.port];
+  if (ports.length && ports.every((p) => p === OLLAMA_PORT)) return 'llm';
+  return undefined;
+}
+
+/**
  * `value?.toLowerCase() === word` for a lower-case ASCII word, without lower-casing every value: lower-casing never
  * shortens a string, and the one character it lengthens (İ, into "i" and a combining dot) cannot end up ASCII.
  */
