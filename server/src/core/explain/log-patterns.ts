@@ -216,14 +216,38 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
+    // The errno says which fault it is (test/servers/explain-nginx-unix-socket.test.ts): (2) no such file, (20) a part
+    // of the path before the socket name is no folder, (13) the worker user may not use it, (11) its queue is full.
     id: 'nginx-unix-socket',
     server: 'nginx',
-    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|11: Resource temporarily unavailable|13: Permission denied|20: Not a directory)\)/,
+    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|20: Not a directory)\)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong; with (11: Resource temporarily unavailable) the socket exists but its listen queue is full (every PHP-FPM child busy).',
+    meaning: 'there is no socket file at that path: the service behind it (PHP-FPM, gunicorn, uwsgi…) is not running, or it listens on another path (its own listen = / bind setting, another version\'s php8.1-fpm.sock vs php8.2-fpm.sock, a relative path in nginx\'s configuration). (20: Not a directory) means a part of the path before the socket name is not a folder, often a proxy_pass URI without the closing ":" (http://unix:/run/app.sock/api/ instead of http://unix:/run/app.sock:/api/). Compare the path in the line with the one the service listens on (ls -l the path; ss -xlp lists the sockets being listened on).',
     directives: [],
     rules: ['unix-socket-path'],
+  },
+  {
+    // nginx 1.22.1 logs 13 at [crit] for a socket only root may write to (test/servers/explain-nginx-unix-socket.test.ts).
+    id: 'nginx-unix-socket-denied',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \(13: Permission denied\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the socket file is there, but nginx\'s worker processes (the user directive\'s user: www-data, nginx or nobody in most packages) may not write to it, or may not enter a folder on its path. Give the socket an owner, group or mode that lets that user in (PHP-FPM: listen.owner, listen.group and listen.mode in the pool, e.g. listen.owner = www-data; gunicorn: --umask or a group nginx is in; uwsgi: chmod-socket), or put nginx\'s user in the socket\'s group; SELinux or AppArmor can refuse the same way (look for an audit denial).',
+    directives: ['user'],
+    rules: [],
+  },
+  {
+    // Linux returns EAGAIN instead of ECONNREFUSED for a UNIX socket whose listen queue is full (ngx_event_connect_peer).
+    id: 'nginx-unix-socket-busy',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \(11: Resource temporarily unavailable\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the socket exists and a process listens on it, but its listen queue is full: every worker of the service (every PHP-FPM child, every gunicorn worker) is busy and the backlog of waiting connections has no room left. Raise the service\'s workers (pm.max_children) or its backlog (listen.backlog, net.core.somaxconn), or find what makes its requests slow (PHP-FPM\'s slowlog).',
+    directives: [],
+    rules: [],
   },
   {
     id: 'nginx-no-live-upstreams',

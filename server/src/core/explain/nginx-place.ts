@@ -1,5 +1,6 @@
 import { effective, flagsInForce, isBitmaskDirective } from '../model/nginx-effective';
 import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
+import { nginxDirective } from '../model/nginx-directives';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import { PASS_DIRECTIVES, type Address, type UpstreamGraph } from '../model/nginx-upstreams';
@@ -457,14 +458,18 @@ export function resolverNames(node: ConfigNode, dns: string): boolean {
 /** The values in force where the request was handled, for the directives the log line points at. */
 export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: string[], target: NginxTarget): ValueHere[] {
   return directives.map((directive) => {
-    const e = effective(config, scope, directive, target);
+    // A directive of the main level only (user): effective() climbs no higher than http, and nginx reads it at the
+    // top of nginx.conf, so that is where it is looked up.
+    const mainOnly = nginxDirective(directive)?.contexts.every((c) => c === 'main');
+    const e = effective(config, mainOnly ? null : scope, directive, target);
     const node = e.nodes[e.nodes.length - 1];
     // Several lines of a bitmask directive (*_next_upstream, *_cache_use_stale…) at the deciding level are one value
     // to nginx: their flags together, "off" on any line winning (flagsInForce).
     if (node && e.nodes.length > 1 && isBitmaskDirective(directive, node.context)) {
       return { directive, value: flagsInForce(e).join(' '), origin: e.origin, node, lines: e.nodes.length };
     }
-    if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
+    // Set at the top of nginx.conf, not in the block the request was handled in: "inherited", not "set here".
+    if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: mainOnly ? 'inherited' : e.origin, node };
     const includer = config.rootContext === 'main' ? {} : { includerMaySet: true as const };
     // A default nginx changed in a release (proxy_ssl_protocols, proxy_http_version), for a target whose version is
     // not known: there is a default, only which one is open; "not set" would say there is none.
