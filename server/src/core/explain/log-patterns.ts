@@ -395,6 +395,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '502',
     statuses: ['502'],
     meaning: 'the per-request DNS lookup failed (no such name, or the resolver did not answer within resolver_timeout).',
+    detail: notResolvedDetail,
     directives: ['resolver', 'resolver_timeout'],
     rules: ['resolver-timeout-too-long', 'variable-pass-without-resolver'],
   },
@@ -1915,6 +1916,23 @@ export function asStreamExplanation(e: LogExplanation): LogExplanation {
  * What the frame length in "upstream sent too large http2 frame: N" says: N is the first 3 bytes of a frame header,
  * which, when the backend does not speak HTTP/2, are the first 3 bytes of whatever it sent.
  */
+/**
+ * Which of the two the line says: nginx writes the DNS answer's code ((3: Host not found) for NXDOMAIN and for an
+ * answer without an address record) or (110: Operation timed out) when no answer came within resolver_timeout
+ * (nginx 1.22.1, test/servers/explain-nginx-not-resolved.test.ts). An on-call engineer with a (3) line was pointed at
+ * resolver_timeout, which plays no part in it.
+ */
+function notResolvedDetail(line: string): string | undefined {
+  const m = /(\S+) could not be resolved \((\d+): [^)]*\)/.exec(line);
+  if (!m) return undefined;
+  const [, name, code] = m;
+  if (code === '3') return `(3: Host not found): the DNS server answered, and it has no address for "${name}" (the name does not exist, or has no A/AAAA record): the name is misspelt or the service behind it was removed or renamed. resolver_timeout plays no part; ask the same server (dig @<the resolver's address> ${name}).`;
+  if (code === '110') return `(110: Operation timed out): the DNS server did not answer within resolver_timeout; each such request waited that long before its 502.`;
+  if (code === '2') return '(2: Server failure): the DNS server could not answer (SERVFAIL: its own upstream servers failed or refused).';
+  if (code === '5') return '(5: Operation refused): the DNS server refuses to answer this host (a resolver that serves only some networks).';
+  return undefined;
+}
+
 function grpcFrameDetail(line: string): string | undefined {
   const n = Number(/too large http2 frame: (\d+)/.exec(line)?.[1]);
   if (!Number.isSafeInteger(n) || n <= 16384 || n > 0xffffff) return undefined;
