@@ -24,6 +24,11 @@ export interface LogPattern {
   detail?: (line: string) => string | undefined;
   /** Directives whose values decide it, looked up where the request was handled. */
   directives: string[];
+  /**
+   * Directives of the `upstream` group the request's location passes to that decide it (keepalive for a connection
+   * the backend closed): with --in they are listed with the group's own values.
+   */
+  groupDirectives?: string[];
   rules: string[];
   /**
    * The line is about a configuration file (httpd's "Syntax error on line N of FILE", an .htaccess file it could not
@@ -267,6 +272,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     statuses: ['502', '200'],
     meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), a reused keep-alive connection was closed by the backend at the same moment, or the backend wanted something else first (a PROXY protocol header, a TLS handshake: nginx\'s own listen with proxy_protocol or ssl logs "broken header" or a failed handshake at the same moment).',
     directives: ['{f}_read_timeout', '{f}_next_upstream'],
+    groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry', 'wrong-protocol-to-local-listener'],
   },
   {
@@ -287,6 +293,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     statuses: ['502', '200'],
     meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
     directives: ['{f}_next_upstream'],
+    groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
   },
   {

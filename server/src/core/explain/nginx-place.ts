@@ -50,6 +50,8 @@ export interface ValueHere {
   versionDependent?: true;
   /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
   others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
+  /** A directive of the upstream group the location passes to (keepalive), not of the location: the group's name. */
+  group?: string;
 }
 
 const serverNames = (server: ConfigNode): string[] => server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value));
@@ -489,6 +491,26 @@ function peerName(a: Address | undefined, defaultPort: number): string | undefin
   if (!a.isIp) return undefined;
   return `${a.ipv6 ? `[${a.host}]` : a.host}:${a.port ?? defaultPort}`;
 }
+
+/**
+ * The values of `directives` in the `upstream` group `location` passes to with its own `<family>_pass` (one target,
+ * without variables), each marked with the group's name; none when it passes to no group. An upstream block hands
+ * nothing down, so a directive it does not write has nginx's default there.
+ */
+export function groupValuesAt(config: NginxConfig, location: ConfigNode, upstreams: UpstreamGraph | undefined, family: string, directives: string[], target: NginxTarget): ValueHere[] {
+  const own = (t: { node: ConfigNode }) => t.node.parent === location || (t.node.parent?.parent === location && (t.node.parent.name === 'if' || t.node.parent.name === 'limit_except'));
+  const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && own(t));
+  const group = passes.length === 1 && !passes[0].hasVariables ? passes[0].upstream : undefined;
+  if (!group) return [];
+  return valuesAt(config, group.node, directives, target).map((v) => {
+    // keepalive_timeout has two defaults, 75s for client connections (what valuesAt cannot choose between) and 60s
+    // in an upstream block (ngx_http_upstream_keepalive_module).
+    const groupDefault = v.origin === 'unset' ? GROUP_DEFAULTS[v.directive] : undefined;
+    return { ...v, ...(groupDefault ? { value: groupDefault, origin: 'default' as const } : {}), group: group.name, includerMaySet: undefined };
+  });
+}
+
+const GROUP_DEFAULTS: Record<string, string> = { keepalive_timeout: '60s' };
 
 /**
  * How far nginx could go on with a failed request handled in `location`: the servers it could try (the group's,
