@@ -988,6 +988,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '503',
     statuses: ['503', '200'],
     meaning: 'httpd could not connect to the backend: refused (nothing listening) or the connect timed out (connectiontimeout, else the backend timeout). A balancer member is then put in error state for retry= seconds (60 by default).',
+    detail: apacheConnectDetail,
     directives: ['ProxyTimeout', 'Timeout'],
     rules: ['no-connectiontimeout', 'backend-dns-cached-per-child', 'worker-retry-extremes'],
   },
@@ -1937,6 +1938,18 @@ function notResolvedDetail(line: string): string | undefined {
   if (code === '110') return `(110: Operation timed out): the DNS server did not answer within resolver_timeout; each such request waited that long before its 502.`;
   if (code === '2') return '(2: Server failure): the DNS server could not answer (SERVFAIL: its own upstream servers failed or refused).';
   if (code === '5') return '(5: Operation refused): the DNS server refuses to answer this host (a resolver that serves only some networks).';
+  return undefined;
+}
+
+/**
+ * Which of the two an AH00957 line is: httpd writes the error before the message, "(111)Connection refused: " on 2.4.71
+ * for a port nothing listens on (test/servers/explain-apache-tried.test.ts), "(70007)The timeout specified has
+ * expired: " for a connect that timed out. Said so that a refused connect is not read as a timeout to raise.
+ */
+function apacheConnectDetail(line: string): string | undefined {
+  const m = /\((\d+)\)[^:[]*:? (?:\[client [^\]]*\] )?AH00957:/.exec(line);
+  if (m?.[1] === '111') return 'This line says (111) Connection refused: nothing listens on that address and port (the backend is stopped, restarting, or listens on another port or address); the refusal came at once, so no timeout is involved.';
+  if (m?.[1] === '70007') return 'This line says (70007) The timeout specified has expired: the TCP handshake did not complete within connectiontimeout= (else the backend timeout): the host is down or firewalled, or its listen queue is full.';
   return undefined;
 }
 
