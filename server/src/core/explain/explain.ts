@@ -609,7 +609,9 @@ function nextTryAfterGap(lines: readonly { explanation?: LogExplanation }[], con
 }
 
 function apacheFindings({ place, checked }: { place: ApachePlace; checked: CheckedApache }, rules: readonly string[]): Finding[] {
-  const lines: ApacheNode[] = [place.node, ...(place.rule ? [place.rule.node] : [])];
+  // The lines that set the values in force count too: a "ProxyTimeout 3" whose finding says a slow answer gets 502 is
+  // the cause of the AH01102 placed at the ProxyPass it applies to.
+  const lines: ApacheNode[] = [place.node, ...(place.rule ? [place.rule.node] : []), ...place.values.flatMap((v) => (v.node ? [v.node] : []))];
   return checked.findings.filter((f) => rules.includes(f.ruleId) && lines.some((n) => f.path === n.file.path && f.start >= n.directive.start && f.end <= n.directive.end));
 }
 
