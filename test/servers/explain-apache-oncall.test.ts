@@ -217,3 +217,30 @@ test('explain reads the server from an ErrorLogFormat that writes %v after the m
     setup.cleanup();
   }
 });
+
+test('explain --in: an AH01102 timeout placed at a ProxyPass lists the finding on the ProxyTimeout line that sets its wait, not only those on the ProxyPass line (real httpd)', async () => {
+  // The on-call case: the app needs 3 s, ProxyTimeout says 1, users get 502. The finding that names the cause is on
+  // the ProxyTimeout line; explain showed the value and its line but not what proxylint says about it.
+  const slow = await startHttpStandin({ behaviour: 'ok', delayMs: 3000, deadlineMs: 30_000 });
+  const setup = await prepareApache(`ProxyTimeout 1\nProxyPass "/reports/" "http://${slow.address}/reports/"\n`);
+  const httpd = await startApache(setup);
+  try {
+    const status = (await request({ port: setup.port, path: '/reports/q3', timeoutMs: 10_000 })).status;
+    await logShows(httpd, [/AH01102: error reading status line from remote server/]);
+    const log = httpd.errorLog();
+    assert.equal(status, 502, log);
+    assert.match(log, /\(70007\)The timeout specified has expired: \[client [^\]]+\] AH01102: error reading status line from remote server/, log);
+    const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    assert.equal(out.code, 0, out.stderr);
+    const j = JSON.parse(out.stdout) as { explained: { id: string; findings: { ruleId: string; message: string }[] }[] };
+    const e = j.explained.find((x) => x.id === 'apache-read-timeout');
+    assert.ok(e, out.stdout);
+    const timeoutFinding = e.findings.find((f) => f.ruleId === 'proxy-timeout-too-low');
+    assert.ok(timeoutFinding, JSON.stringify(e.findings));
+    assert.match(timeoutFinding.message, new RegExp(`^backends get 1 s \\(ProxyTimeout 1, line ${lineOf(setup.text, 'ProxyTimeout 1')}\\)`));
+  } finally {
+    await httpd.stop();
+    await slow.stop();
+    setup.cleanup();
+  }
+});

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
 import { apacheWorkerParamDoc } from '../../server/src/core/docs/directive-doc';
+import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 import { explainProblems } from '../evidence/explain-check';
 import type { Observation } from '../evidence/scenario';
 import { requireBinary, runCli } from '../helpers';
@@ -179,6 +180,14 @@ test('explain: a refused member then one that times out is one request with both
     assert.match(log, new RegExp(`\\(70007\\)The timeout specified has expired: AH00957: http: attempt to connect to ${ct[1].address.replace(/\./g, '\\.')} `), log);
     assert.match(log, new RegExp(`\\(70007\\)The timeout specified has expired: \\[client [^\\]]+\\] AH01102: error reading status line from remote server ${rt[1].address.replace(/\./g, '\\.')}`), log);
     assert.match(log, /\(104\)Connection reset by peer: \[client [^\]]+\] AH01102/, log);
+    // A lone AH00957 says which of refused and timed out its error is, not both.
+    const connectLines = log.split('\n').filter((l) => l.includes('AH00957:'));
+    const refusedLine = connectLines.find((l) => l.includes('(111)Connection refused'));
+    const timedOutLine = connectLines.find((l) => l.includes('(70007)The timeout specified has expired'));
+    assert.ok(refusedLine && timedOutLine, log);
+    assert.match(explainLogLine(refusedLine)!.pattern.meaning, /This line says \(111\) Connection refused: nothing listens on that address and port/);
+    assert.doesNotMatch(explainLogLine(refusedLine)!.pattern.meaning, /This line says \(70007\)/);
+    assert.match(explainLogLine(timedOutLine)!.pattern.meaning, /This line says \(70007\) The timeout specified has expired: the TCP handshake did not complete within connectiontimeout=/);
 
     const j = explained(setup);
     // The refused member's lines, then (2 s later: connectiontimeout=2) the other member's connect timeout.

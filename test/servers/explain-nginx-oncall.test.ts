@@ -32,6 +32,7 @@ interface Entry {
   example: string;
   outcome: Outcome | null;
   hedge: Outcome | null;
+  values: { directive: string; value: string | null; origin: string; upstream?: string }[];
 }
 
 /** Runs `conf` on the real nginx, calls `fn`, and gives back explain's text and JSON for the error log. */
@@ -118,6 +119,10 @@ test('explain: a lone "prematurely closed" on a group with keepalive is hedged b
     const e = run.entry('/ka/2');
     assert.equal(e.outcome, null, 'not sure: the resend is not logged');
     assert.deepEqual({ status: e.hedge?.status, final: e.hedge?.final }, { status: '502', final: false });
+    // The group's keep-alive settings are what makes this line the race: they are listed with the location's values.
+    assert.match(block, /\n {4}keepalive 4 {2}\(in upstream kept, [^\n]*nginx\.conf:\d+\)\n {4}keepalive_timeout 60s {2}\(default in upstream kept\)\n/, block);
+    const groupValues = e.values.filter((v) => v.upstream !== undefined);
+    assert.deepEqual(groupValues.map((v) => [v.directive, v.value, v.origin, v.upstream]), [['keepalive', '4', 'here', 'kept'], ['keepalive_timeout', '60s', 'default', 'kept']]);
   } finally {
     await racy.stop();
   }

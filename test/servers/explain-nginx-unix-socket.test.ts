@@ -1,7 +1,8 @@
 // `proxylint explain` on the lines a real nginx (Debian 1.22.1) logs for a UNIX socket it cannot use. The errno says
 // which fault it is: (2) no such file, (13) the worker user may not write to it, (111) the file is there and nginx may
-// use it but no process listens (a service that crashed and left its socket behind). The last is not a path or
-// permission problem, and explain must not say it is.
+// use it but no process listens (a service that crashed and left its socket behind). Each gets its own cause and
+// only that one: an on-call engineer with a (13) line was sent to check the path and whether the service ran, and
+// with a (2) line to check permissions, when the line itself already said which.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -29,7 +30,9 @@ test('explain: connect() to a UNIX socket that is missing (2), not writable (13)
   const listener = createServer((s) => s.destroy());
   await new Promise<void>((resolve) => listener.listen(denied, () => resolve()));
   chmodSync(denied, 0o600);
-  const setup = await prepareNginx(`http {
+  // The worker user is written out, so that explain can name the line that decides who connects to the socket.
+  const setup = await prepareNginx(`user nobody nogroup;
+http {
     server {
         listen 127.0.0.1:8000;
         location /stale/ { proxy_pass http://unix:${stale}:; }
@@ -57,16 +60,29 @@ test('explain: connect() to a UNIX socket that is missing (2), not writable (13)
     assert.match(stalled.pattern.meaning, /exists but no process listens/);
     assert.match(stalled.pattern.meaning, /Restart the service/);
     assert.doesNotMatch(stalled.pattern.meaning, /missing|readable|path is wrong/);
-    for (const p of ['missing', 'denied']) {
-      const e = explainLogLine(line(p))!;
-      assert.equal(e.pattern.id, 'nginx-unix-socket', line(p));
-      assert.match(e.pattern.meaning, /missing .*not readable and writable by nginx's worker user, or the path is wrong/);
-    }
+    const missing = explainLogLine(line('missing'))!;
+    assert.equal(missing.pattern.id, 'nginx-unix-socket');
+    assert.match(missing.pattern.meaning, /^there is no socket file at that path/);
+    assert.doesNotMatch(missing.pattern.meaning, /permission|may not write|listen queue/i);
+    const denied = explainLogLine(line('denied'))!;
+    assert.equal(denied.pattern.id, 'nginx-unix-socket-denied');
+    assert.match(denied.pattern.meaning, /^the socket file is there, but nginx's worker processes \(the user directive's user/);
+    assert.match(denied.pattern.meaning, /listen\.owner, listen\.group and listen\.mode/);
+    assert.doesNotMatch(denied.pattern.meaning, /not running|another path/);
     const out = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath]);
     assert.equal(out.code, 0, out.stderr);
     assert.doesNotMatch(out.stdout, /not known to proxylint: [^\n]*unix:/, out.stdout);
     assert.equal(out.stdout.match(/the socket file exists but no process listens on it/g)?.length, 1, out.stdout);
-    assert.equal(out.stdout.match(/the UNIX socket is missing/g)?.length, 2, out.stdout);
+    assert.equal(out.stdout.match(/there is no socket file at that path/g)?.length, 1, out.stdout);
+    assert.equal(out.stdout.match(/the socket file is there, but nginx's worker processes/g)?.length, 1, out.stdout);
+    // With --in, the (13) line names the user directive that decides who connects (the harness writes its own lines
+    // above the example's, so the line number is looked up in what nginx ran).
+    const userLine = setup.text.split('\n').findIndex((l) => l.startsWith('user nobody nogroup;')) + 1;
+    assert.ok(userLine > 0, setup.text);
+    assert.match(out.stdout, new RegExp(`user nobody nogroup {2}\\(inherited, [^\\n]*nginx\\.conf:${userLine}\\)`), out.stdout);
+    // Two failed tries of one request (a group of two sockets) say each one's own fault.
+    const two = runCli(['explain', line('denied'), line('denied').replaceAll('denied.sock', 'missing.sock').replace('(13: Permission denied)', '(2: No such file or directory)')]);
+    assert.match(two.stdout, /Tried: unix:[^\n]*denied\.sock \(permission denied on the socket\), then unix:[^\n]*missing\.sock \(no such socket file\)/, two.stdout);
   } finally {
     await nginx.stop();
     await new Promise((r) => listener.close(r));

@@ -166,7 +166,7 @@ test('explain: a line about a whole balancer goes to the one of its name that ca
   assert.equal(place(`${head}AH01171: balancer://pool: No workers in balancer`)?.line, 14);
   // AH01170: the main server's, with forcerecovery of the server the request came to.
   assert.deepEqual(place(`${head}AH01170: balancer://pool: All workers are in error state`), { line: 3, values: ['forcerecovery=On', 'members=1'] });
-  assert.deepEqual(place(`${head}AH01170: balancer://pool: All workers are in error state`, new Set([v81])), { line: 3, values: ['forcerecovery=Off', 'members=1'] });
+  assert.deepEqual(place(`${head}AH01170: balancer://pool: All workers are in error state`, new Set([v81])), { line: 3, values: ['forcerecovery=Off', 'members=1', 'retry of http://127.0.0.1:8001=60 s'] });
   // AH01174 for a request to the :81 virtual host: its failonstatus codes add to the main server's.
   const failed = `${head}AH01174: balancer://pool: Forcing worker (http://127.0.0.1:8001) into error state due to status code 503 matching 'failonstatus' balancer parameter`;
   assert.ok(place(failed, new Set([v81]))?.values.includes('failonstatus=503,500'));

@@ -83,9 +83,10 @@ test('explain: the runtime log lines the hovers quote are explained as the right
   }
   // Common lines without a lab copy here: the status nginx's source gives them, and the wording for retried requests.
   const kinds: [string, string][] = [
-    ['connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream', 'nginx-unix-socket'],
+    ['connect() to unix:/run/php/php8.2-fpm.sock failed (11: Resource temporarily unavailable) while connecting to upstream', 'nginx-unix-socket-busy'],
+    ['connect() to unix:/run/gunicorn.sock/api/x failed (20: Not a directory) while connecting to upstream', 'nginx-unix-socket'],
     ['connect() to unix:/run/php/php8.2-fpm.sock failed (111: Connection refused) while connecting to upstream', 'nginx-unix-socket-stale'],
-    ['connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream', 'nginx-unix-socket'],
+    ['connect() to unix:/run/php/php8.2-fpm.sock failed (13: Permission denied) while connecting to upstream', 'nginx-unix-socket-denied'],
     ['recv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
     ['readv() failed (104: Connection reset by peer) while reading upstream', 'nginx-reset-body'],
     ['writev() failed (32: Broken pipe) while sending request to upstream', 'nginx-send-failed'],

@@ -5,9 +5,10 @@ import type { Standin } from './http';
 /**
  * A UDP DNS stand-in on 127.0.0.1: answers every A question with `answer` (default 127.0.0.1, TTL 5 s) and
  * AAAA with `aaaa` (a full eight-group IPv6 address) or no records; `answer: null` gives no A records. With
- * `silent` it reads questions and never answers (a resolver that times out). It stops by itself after `deadlineMs`.
+ * `silent` it reads questions and never answers (a resolver that times out); `rcode` sets the answer's response code
+ * (3: NXDOMAIN, a name that does not exist). It stops by itself after `deadlineMs`.
  */
-export async function startDnsStandin(o: { answer?: string | null; aaaa?: string; silent?: boolean; deadlineMs?: number } = {}): Promise<Standin & { questions: string[] }> {
+export async function startDnsStandin(o: { answer?: string | null; aaaa?: string; silent?: boolean; rcode?: number; deadlineMs?: number } = {}): Promise<Standin & { questions: string[] }> {
   const port = await freePort();
   const sock = createSocket('udp4');
   const st = { port, address: `127.0.0.1:${port}`, connections: 0, requests: [], questions: [] as string[], stop: async () => undefined as void };
@@ -23,10 +24,10 @@ export async function startDnsStandin(o: { answer?: string | null; aaaa?: string
     if (o.silent) return;
     const question = msg.subarray(12, i + 5);
     const header = Buffer.from(msg.subarray(0, 12));
-    header.writeUInt16BE(0x8180, 2); // response, recursion desired + available, no error
+    header.writeUInt16BE(0x8180 | (o.rcode ?? 0), 2); // response, recursion desired + available, rcode (0: no error)
     header.writeUInt16BE(1, 4);
     const a = o.answer === undefined ? '127.0.0.1' : o.answer;
-    const records = qtype === 1 && a ? 1 : qtype === 28 && o.aaaa ? 1 : 0;
+    const records = o.rcode ? 0 : qtype === 1 && a ? 1 : qtype === 28 && o.aaaa ? 1 : 0;
     header.writeUInt16BE(records, 6);
     header.writeUInt16BE(0, 8);
     header.writeUInt16BE(0, 10);

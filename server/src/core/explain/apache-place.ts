@@ -648,6 +648,14 @@ function balancerPlace(proxy: ProxyModel, name: string, patternId: string, borro
         : { name: 'forcerecovery', value: 'On', origin: 'the default: httpd tries members in error state again when all are, so here every member was disabled, stopped, or failed its health check' },
     );
     values.push({ name: 'members', value: String(b.members.length), origin: b.members.map((m) => m.url).slice(0, 4).join(', ') + (b.members.length > 4 ? ', …' : ''), ...(b.members[0] ? { node: b.members[0].node } : {}) });
+    // With forcerecovery Off, each member's retry= is how long the 503s go on after the backends are back: on 2.4.71 a
+    // request sent once both members listened again still got 503 and AH01170 within retry=60.
+    if (off) {
+      for (const m of b.members.slice(0, 4)) {
+        const retry = m.params.get('retry');
+        values.push(retry ? param(`retry of ${m.url}`, retry, m, (v) => `${atoi(v)} s`) : { name: `retry of ${m.url}`, value: '60 s', origin: 'the default (no retry= on the member)', node: m.node });
+      }
+    }
   }
   return { node, balancer: b, how, ambiguous: others.length > 0, values };
 }

@@ -11,7 +11,7 @@ import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from '
 import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
-import { errorPageLocation, errorPagePlace, findNginxPlace, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
+import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
 import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
@@ -443,7 +443,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       example: line.text.trim(),
       place: found?.place,
       checked: found?.checked,
-      values: found && scope ? valuesWithOthers(found, explanation.directives) : [],
+      values: found && scope ? [...valuesWithOthers(found, explanation.directives), ...groupValues(found, explanation)] : [],
       apache: apache?.place,
       findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
@@ -520,6 +520,18 @@ function valuesWithOthers(found: NonNullable<ReturnType<typeof placeIn>>, direct
     const differ = others.some((o) => o.values[i].value !== v.value);
     return differ ? { ...v, others: others.map((o) => ({ server: o.server, location: o.location, value: o.values[i] })) } : v;
   });
+}
+
+/**
+ * The pattern's group directives (keepalive, keepalive_timeout) in the upstream group the request's location passes
+ * to: whether nginx reused a kept-alive connection decides what a closed or reset connection means. Only for one
+ * place: where the line cannot tell blocks apart, their groups may differ.
+ */
+function groupValues(found: NonNullable<ReturnType<typeof placeIn>>, e: LogExplanation): ValueHere[] {
+  const names = e.pattern.groupDirectives;
+  if (!names?.length || !found.place.location || found.place.others?.length) return [];
+  const family = e.fields.family && e.fields.family !== 'memcached' ? e.fields.family : 'proxy';
+  return groupValuesAt(found.checked.config, found.place.location, found.checked.upstreams, family, names, found.checked.target);
 }
 
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
@@ -622,7 +634,9 @@ function nextTryAfterGap(lines: readonly { explanation?: LogExplanation }[], con
 }
 
 function apacheFindings({ place, checked }: { place: ApachePlace; checked: CheckedApache }, rules: readonly string[]): Finding[] {
-  const lines: ApacheNode[] = [place.node, ...(place.rule ? [place.rule.node] : [])];
+  // The lines that set the values in force count too: a "ProxyTimeout 3" whose finding says a slow answer gets 502 is
+  // the cause of the AH01102 placed at the ProxyPass it applies to.
+  const lines: ApacheNode[] = [place.node, ...(place.rule ? [place.rule.node] : []), ...place.values.flatMap((v) => (v.node ? [v.node] : []))];
   return checked.findings.filter((f) => rules.includes(f.ruleId) && lines.some((n) => f.path === n.file.path && f.start >= n.directive.start && f.end <= n.directive.end));
 }
 

@@ -24,6 +24,11 @@ export interface LogPattern {
   detail?: (line: string) => string | undefined;
   /** Directives whose values decide it, looked up where the request was handled. */
   directives: string[];
+  /**
+   * Directives of the `upstream` group the request's location passes to that decide it (keepalive for a connection
+   * the backend closed): with --in they are listed with the group's own values.
+   */
+  groupDirectives?: string[];
   rules: string[];
   /**
    * The line is about a configuration file (httpd's "Syntax error on line N of FILE", an .htaccess file it could not
@@ -216,14 +221,38 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
+    // The errno says which fault it is (test/servers/explain-nginx-unix-socket.test.ts): (2) no such file, (20) a part
+    // of the path before the socket name is no folder, (13) the worker user may not use it, (11) its queue is full.
     id: 'nginx-unix-socket',
     server: 'nginx',
-    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|11: Resource temporarily unavailable|13: Permission denied|20: Not a directory)\)/,
+    match: /connect\(\) to unix:\S* failed \((?:2: No such file or directory|20: Not a directory)\)/,
     status: '502',
     statuses: ['502'],
-    meaning: 'the UNIX socket is missing (service stopped, another version\'s path such as php8.2-fpm.sock vs php8.1-fpm.sock), not readable and writable by nginx\'s worker user, or the path is wrong; with (11: Resource temporarily unavailable) the socket exists but its listen queue is full (every PHP-FPM child busy).',
+    meaning: 'there is no socket file at that path: the service behind it (PHP-FPM, gunicorn, uwsgi…) is not running, or it listens on another path (its own listen = / bind setting, another version\'s php8.1-fpm.sock vs php8.2-fpm.sock, a relative path in nginx\'s configuration). (20: Not a directory) means a part of the path before the socket name is not a folder, often a proxy_pass URI without the closing ":" (http://unix:/run/app.sock/api/ instead of http://unix:/run/app.sock:/api/). Compare the path in the line with the one the service listens on (ls -l the path; ss -xlp lists the sockets being listened on).',
     directives: [],
     rules: ['unix-socket-path'],
+  },
+  {
+    // nginx 1.22.1 logs 13 at [crit] for a socket only root may write to (test/servers/explain-nginx-unix-socket.test.ts).
+    id: 'nginx-unix-socket-denied',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \(13: Permission denied\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the socket file is there, but nginx\'s worker processes (the user directive\'s user: www-data, nginx or nobody in most packages) may not write to it, or may not enter a folder on its path. Give the socket an owner, group or mode that lets that user in (PHP-FPM: listen.owner, listen.group and listen.mode in the pool, e.g. listen.owner = www-data; gunicorn: --umask or a group nginx is in; uwsgi: chmod-socket), or put nginx\'s user in the socket\'s group; SELinux or AppArmor can refuse the same way (look for an audit denial).',
+    directives: ['user'],
+    rules: [],
+  },
+  {
+    // Linux returns EAGAIN instead of ECONNREFUSED for a UNIX socket whose listen queue is full (ngx_event_connect_peer).
+    id: 'nginx-unix-socket-busy',
+    server: 'nginx',
+    match: /connect\(\) to unix:\S* failed \(11: Resource temporarily unavailable\)/,
+    status: '502',
+    statuses: ['502'],
+    meaning: 'the socket exists and a process listens on it, but its listen queue is full: every worker of the service (every PHP-FPM child, every gunicorn worker) is busy and the backlog of waiting connections has no room left. Raise the service\'s workers (pm.max_children) or its backlog (listen.backlog, net.core.somaxconn), or find what makes its requests slow (PHP-FPM\'s slowlog).',
+    directives: [],
+    rules: [],
   },
   {
     id: 'nginx-no-live-upstreams',
@@ -243,6 +272,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     statuses: ['502', '200'],
     meaning: 'the backend closed the connection before sending a complete header: the worker crashed or was killed (an application timeout such as gunicorn\'s 30 s), a reused keep-alive connection was closed by the backend at the same moment, or the backend wanted something else first (a PROXY protocol header, a TLS handshake: nginx\'s own listen with proxy_protocol or ssl logs "broken header" or a failed handshake at the same moment).',
     directives: ['{f}_read_timeout', '{f}_next_upstream'],
+    groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'non-idempotent-retry', 'wrong-protocol-to-local-listener'],
   },
   {
@@ -263,6 +293,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     statuses: ['502', '200'],
     meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
     directives: ['{f}_next_upstream'],
+    groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
   },
   {
@@ -371,6 +402,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '502',
     statuses: ['502'],
     meaning: 'the per-request DNS lookup failed (no such name, or the resolver did not answer within resolver_timeout).',
+    detail: notResolvedDetail,
     directives: ['resolver', 'resolver_timeout'],
     rules: ['resolver-timeout-too-long', 'variable-pass-without-resolver'],
   },
@@ -975,6 +1007,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '503',
     statuses: ['503', '200'],
     meaning: 'httpd could not connect to the backend: refused (nothing listening) or the connect timed out (connectiontimeout, else the backend timeout). A balancer member is then put in error state for retry= seconds (60 by default).',
+    detail: apacheConnectDetail,
     directives: ['ProxyTimeout', 'Timeout'],
     rules: ['no-connectiontimeout', 'backend-dns-cached-per-child', 'worker-retry-extremes'],
   },
@@ -1910,6 +1943,35 @@ export function asStreamExplanation(e: LogExplanation): LogExplanation {
  * What the frame length in "upstream sent too large http2 frame: N" says: N is the first 3 bytes of a frame header,
  * which, when the backend does not speak HTTP/2, are the first 3 bytes of whatever it sent.
  */
+/**
+ * Which of the two the line says: nginx writes the DNS answer's code ((3: Host not found) for NXDOMAIN and for an
+ * answer without an address record) or (110: Operation timed out) when no answer came within resolver_timeout
+ * (nginx 1.22.1, test/servers/explain-nginx-not-resolved.test.ts). An on-call engineer with a (3) line was pointed at
+ * resolver_timeout, which plays no part in it.
+ */
+function notResolvedDetail(line: string): string | undefined {
+  const m = /(\S+) could not be resolved \((\d+): [^)]*\)/.exec(line);
+  if (!m) return undefined;
+  const [, name, code] = m;
+  if (code === '3') return `(3: Host not found): the DNS server answered, and it has no address for "${name}" (the name does not exist, or has no A/AAAA record): the name is misspelt or the service behind it was removed or renamed. resolver_timeout plays no part; ask the same server (dig @<the resolver's address> ${name}).`;
+  if (code === '110') return `(110: Operation timed out): the DNS server did not answer within resolver_timeout; each such request waited that long before its 502.`;
+  if (code === '2') return '(2: Server failure): the DNS server could not answer (SERVFAIL: its own upstream servers failed or refused).';
+  if (code === '5') return '(5: Operation refused): the DNS server refuses to answer this host (a resolver that serves only some networks).';
+  return undefined;
+}
+
+/**
+ * Which of the two an AH00957 line is: httpd writes the error before the message, "(111)Connection refused: " on 2.4.71
+ * for a port nothing listens on (test/servers/explain-apache-tried.test.ts), "(70007)The timeout specified has
+ * expired: " for a connect that timed out. Said so that a refused connect is not read as a timeout to raise.
+ */
+function apacheConnectDetail(line: string): string | undefined {
+  const m = /\((\d+)\)[^:[]*:? (?:\[client [^\]]*\] )?AH00957:/.exec(line);
+  if (m?.[1] === '111') return 'This line says (111) Connection refused: nothing listens on that address and port (the backend is stopped, restarting, or listens on another port or address); the refusal came at once, so no timeout is involved.';
+  if (m?.[1] === '70007') return 'This line says (70007) The timeout specified has expired: the TCP handshake did not complete within connectiontimeout= (else the backend timeout): the host is down or firewalled, or its listen queue is full.';
+  return undefined;
+}
+
 function grpcFrameDetail(line: string): string | undefined {
   const n = Number(/too large http2 frame: (\d+)/.exec(line)?.[1]);
   if (!Number.isSafeInteger(n) || n <= 16384 || n > 0xffffff) return undefined;

@@ -1,5 +1,6 @@
 import { effective, flagsInForce, isBitmaskDirective } from '../model/nginx-effective';
 import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
+import { nginxDirective } from '../model/nginx-directives';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import { PASS_DIRECTIVES, type Address, type UpstreamGraph } from '../model/nginx-upstreams';
@@ -49,6 +50,8 @@ export interface ValueHere {
   versionDependent?: true;
   /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
   others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
+  /** A directive of the upstream group the location passes to (keepalive), not of the location: the group's name. */
+  group?: string;
 }
 
 const serverNames = (server: ConfigNode): string[] => server.children.filter((c) => c.name === 'server_name').flatMap((c) => c.directive.args.map((a) => a.value));
@@ -457,14 +460,18 @@ export function resolverNames(node: ConfigNode, dns: string): boolean {
 /** The values in force where the request was handled, for the directives the log line points at. */
 export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: string[], target: NginxTarget): ValueHere[] {
   return directives.map((directive) => {
-    const e = effective(config, scope, directive, target);
+    // A directive of the main level only (user): effective() climbs no higher than http, and nginx reads it at the
+    // top of nginx.conf, so that is where it is looked up.
+    const mainOnly = nginxDirective(directive)?.contexts.every((c) => c === 'main');
+    const e = effective(config, mainOnly ? null : scope, directive, target);
     const node = e.nodes[e.nodes.length - 1];
     // Several lines of a bitmask directive (*_next_upstream, *_cache_use_stale…) at the deciding level are one value
     // to nginx: their flags together, "off" on any line winning (flagsInForce).
     if (node && e.nodes.length > 1 && isBitmaskDirective(directive, node.context)) {
       return { directive, value: flagsInForce(e).join(' '), origin: e.origin, node, lines: e.nodes.length };
     }
-    if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: e.origin, node };
+    // Set at the top of nginx.conf, not in the block the request was handled in: "inherited", not "set here".
+    if (node) return { directive, value: node.directive.args.map((a) => a.raw).join(' '), origin: mainOnly ? 'inherited' : e.origin, node };
     const includer = config.rootContext === 'main' ? {} : { includerMaySet: true as const };
     // A default nginx changed in a release (proxy_ssl_protocols, proxy_http_version), for a target whose version is
     // not known: there is a default, only which one is open; "not set" would say there is none.
@@ -484,6 +491,26 @@ function peerName(a: Address | undefined, defaultPort: number): string | undefin
   if (!a.isIp) return undefined;
   return `${a.ipv6 ? `[${a.host}]` : a.host}:${a.port ?? defaultPort}`;
 }
+
+/**
+ * The values of `directives` in the `upstream` group `location` passes to with its own `<family>_pass` (one target,
+ * without variables), each marked with the group's name; none when it passes to no group. An upstream block hands
+ * nothing down, so a directive it does not write has nginx's default there.
+ */
+export function groupValuesAt(config: NginxConfig, location: ConfigNode, upstreams: UpstreamGraph | undefined, family: string, directives: string[], target: NginxTarget): ValueHere[] {
+  const own = (t: { node: ConfigNode }) => t.node.parent === location || (t.node.parent?.parent === location && (t.node.parent.name === 'if' || t.node.parent.name === 'limit_except'));
+  const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && own(t));
+  const group = passes.length === 1 && !passes[0].hasVariables ? passes[0].upstream : undefined;
+  if (!group) return [];
+  return valuesAt(config, group.node, directives, target).map((v) => {
+    // keepalive_timeout has two defaults, 75s for client connections (what valuesAt cannot choose between) and 60s
+    // in an upstream block (ngx_http_upstream_keepalive_module).
+    const groupDefault = v.origin === 'unset' ? GROUP_DEFAULTS[v.directive] : undefined;
+    return { ...v, ...(groupDefault ? { value: groupDefault, origin: 'default' as const } : {}), group: group.name, includerMaySet: undefined };
+  });
+}
+
+const GROUP_DEFAULTS: Record<string, string> = { keepalive_timeout: '60s' };
 
 /**
  * How far nginx could go on with a failed request handled in `location`: the servers it could try (the group's,

@@ -79,7 +79,7 @@ const ENDS = new Set([
   'nginx-stream-upstream-reset', 'nginx-stream-udp-refused', 'nginx-stream-udp-timeout', 'nginx-stream-udp-unanswered',
 ]);
 /** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
-const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-unix-socket-stale', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);
+const AT_ONCE = new Set(['nginx-refused', 'nginx-no-live-upstreams', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-unix-socket-denied', 'nginx-unix-socket-busy', 'nginx-unix-socket-stale', 'nginx-ports-exhausted', 'nginx-bind-failed', 'nginx-no-resolver']);
 /** Lines that are about a server of the request without being a try's failure. */
 const NOT_A_FAILURE = new Set(['nginx-server-disabled', 'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout']);
 /**
@@ -229,7 +229,7 @@ export interface RetryLimits {
 
 /** The proxy_next_upstream word for each kind of failed try (ngx_http_upstream_next's ft_type). */
 const NEXT_UPSTREAM_KIND: Record<string, string> = {
-  'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error', 'nginx-unix-socket-stale': 'error',
+  'nginx-refused': 'error', 'nginx-kernel-connect-timeout': 'error', 'nginx-unreachable': 'error', 'nginx-unix-socket': 'error', 'nginx-unix-socket-denied': 'error', 'nginx-unix-socket-busy': 'error', 'nginx-unix-socket-stale': 'error',
   'nginx-premature-close': 'error', 'nginx-reset': 'error', 'nginx-send-failed': 'error',
   'nginx-connect-timeout': 'timeout', 'nginx-header-timeout': 'timeout', 'nginx-send-timeout': 'timeout', 'nginx-tls-handshake-timeout': 'timeout',
   // FastCGI's version byte: with fastcgi_next_upstream invalid_header nginx 1.22.1 tried the next server, by default
@@ -364,7 +364,7 @@ export function loneReuseHedge(index: number, e: LogExplanation, limits: RetryLi
 const GOT: Record<string, string> = {
   'nginx-refused': 'refused', 'nginx-connect-timeout': 'connect timed out', 'nginx-kernel-connect-timeout': 'connect timed out (kernel)',
   'nginx-tls-handshake-timeout': 'TLS handshake timed out', 'nginx-send-timeout': 'timed out sending the request',
-  'nginx-header-timeout': 'no response header within the read timeout', 'nginx-unreachable': 'unreachable', 'nginx-unix-socket': 'socket unusable', 'nginx-unix-socket-stale': 'nothing listens on the socket',
+  'nginx-header-timeout': 'no response header within the read timeout', 'nginx-unreachable': 'unreachable', 'nginx-unix-socket': 'no such socket file', 'nginx-unix-socket-denied': 'permission denied on the socket', 'nginx-unix-socket-busy': 'socket\'s listen queue full', 'nginx-unix-socket-stale': 'nothing listens on the socket',
   'nginx-ports-exhausted': 'no local port free', 'nginx-premature-close': 'closed without a response', 'nginx-reset': 'reset',
   'nginx-send-failed': 'closed while the request was sent', 'nginx-too-big-header': 'response header too big', 'nginx-invalid-header': 'invalid response',
   'nginx-fastcgi-no-header': 'no response header', 'nginx-tls-name': 'certificate name mismatch', 'nginx-tls-verify': 'certificate not verified',
