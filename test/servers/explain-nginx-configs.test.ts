@@ -106,6 +106,8 @@ test('explain --in a.conf --in b.conf: each line of two real nginx on different 
       [a1, '/a1-own-port', `127.0.0.1:${a1}`],
       [b1, '/b1-own-port', `127.0.0.1:${b1}`],
       [a1, '/a1-by-name', 'app.example'],
+      // nginx drops the Host's trailing dot before it looks for the name; the line keeps the Host as sent.
+      [a1, '/a1-dot', `app.example.:${a1}`],
       // app.example has a block on 8080 only: on 8090 the unnamed block gets it, and the line says `server: `.
       [a2, '/a2-app-name', `app.example:${a2}`],
       // A Host whose port nothing listens on (a port mapping in front): the line cannot say where it came.
@@ -124,6 +126,7 @@ test('explain --in a.conf --in b.conf: each line of two real nginx on different 
     // What nginx wrote: the block's first server_name (empty for an unnamed default server too), the Host as sent.
     assert.match(lineOf('/a1-own-port'), new RegExp(`, server: , request: .*, host: "127\\.0\\.0\\.1:${a1}"$`));
     assert.match(lineOf('/a1-by-name'), /, server: app\.example, request: .*, host: "app\.example"$/);
+    assert.match(lineOf('/a1-dot'), new RegExp(`, server: app\\.example, request: .*, host: "app\\.example\\.:${a1}"$`));
     assert.match(lineOf('/a2-app-name'), new RegExp(`, server: , request: .*, host: "app\\.example:${a2}"$`));
     assert.match(lineOf('/a1-mapped'), /, server: , request: .*, host: "127\.0\.0\.1:1"$/);
     assert.match(lineOf('/b1-no-host'), /, server: , request: "GET \/b1-no-host HTTP\/1\.0", upstream: "[^"]*"$/);
@@ -147,6 +150,7 @@ test('explain --in a.conf --in b.conf: each line of two real nginx on different 
       sure('/a1-own-port', A1);
       sure('/b1-own-port', B1);
       sure('/a1-by-name', APP);
+      sure('/a1-dot', APP);
       sure('/a2-app-name', A2);
       // The line does not tell: every unnamed block nginx could have given it to is listed (A's on 8080 and 8090, B's).
       // Both such lines have the same candidates, so in one log they are one entry: each is explained alone.

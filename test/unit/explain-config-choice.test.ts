@@ -119,3 +119,18 @@ test('explain in one configuration: server: "" with a Host another block of that
   const d = placeOf([D], line({ host: 'nobody.example' }));
   assert.deepEqual([d.where, ...d.others].sort(), ['/d/nginx.conf:10', '/d/nginx.conf:17']);
 });
+
+test('explain with several configurations: one block found through two configurations (a file both include, or given twice) is one candidate', () => {
+  for (const host of ['127.0.0.1:8081', '127.0.0.1:9999', undefined]) {
+    const p = placeOf([B, B], line({ host }));
+    assert.equal(p.where, '/b/nginx.conf:3');
+    assert.deepEqual(p.others, [], `${host}: ${p.how}`);
+    assert.doesNotMatch(p.how, /does not tell which/);
+  }
+});
+
+test('explain: a Host with a trailing dot is the same name to nginx', () => {
+  const X = conf('/x/nginx.conf', [{ listen: '8080' }, { listen: '8080', name: 'app.example' }]);
+  const Y = conf('/y/nginx.conf', [{ listen: '9090' }]);
+  assert.equal(placeOf([X, Y], line({ host: 'app.example.:8080' })).where, '/y/nginx.conf:3');
+});

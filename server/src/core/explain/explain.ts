@@ -533,9 +533,15 @@ function valuesWithOthers(found: NonNullable<ReturnType<typeof placeIn>>, direct
  * (`others`, each with its configuration), as for blocks of one configuration the line cannot tell apart.
  */
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
+  // Two configurations that include the same file (two entries of a workspace that share sites-enabled, or one file
+  // given twice) find the same block there: it is one candidate, not two the line cannot tell apart.
+  const seen = new Set<string>();
+  const at = (c: PlaceCandidate) => [c.server, c.location].map((n) => (n ? `${n.file.path}:${n.directive.start}` : '')).join(' ');
   let found = configs.flatMap((checked) => {
     const place = findNginxPlace(checked.config, e.fields, checked.upstreams);
-    return place ? [{ place, checked }] : [];
+    if (!place || seen.has(at(place))) return [];
+    seen.add(at(place));
+    return [{ place, checked }];
   });
   if (found.length <= 1) return found[0];
   const tests: ((p: NginxPlace) => boolean)[] = [(p) => p.byName, (p) => !!p.fits?.host, (p) => !!p.fits?.backend, (p) => !!p.fits?.port];
@@ -553,7 +559,14 @@ function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: 
     const how = byPort ? `${first.place.how}; of the configurations given, only this one has such a block listening on the Host's port ${port}` : first.place.how;
     return { place: { ...first.place, how }, checked: first.checked };
   }
-  const more = rest.flatMap(({ place, checked }) => [place, ...(place.others ?? [])].map((c) => ({ server: c.server, location: c.location, ...(c.handoff ? { handoff: c.handoff } : {}), checked })));
+  const listed = new Set([first.place, ...(first.place.others ?? [])].map(at));
+  const more = rest.flatMap(({ place, checked }) =>
+    [place, ...(place.others ?? [])].flatMap((c) => {
+      if (listed.has(at(c))) return [];
+      listed.add(at(c));
+      return [{ server: c.server, location: c.location, ...(c.handoff ? { handoff: c.handoff } : {}), checked }];
+    }),
+  );
   const why = port ? (first.place.fits?.port ? `each has such a block listening on the Host's port ${port}` : `none listens on the Host's port ${port}: a port mapping or a proxy in front?`) : e.fields.host ? 'its Host has no port' : 'it has no Host';
   const how = `${first.place.how}; ${found.length} of the configurations given could have handled it, and the line does not tell which (${why}): all are listed`;
   return { place: { ...first.place, how, others: [...(first.place.others ?? []), ...more] }, checked: first.checked };

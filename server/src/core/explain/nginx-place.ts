@@ -185,7 +185,8 @@ interface ServerChoice {
  */
 function findServers(config: NginxConfig, fields: LogFields): ServerChoice | undefined {
   const servers = serversOf(config);
-  const hostName = fields.host?.toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  // nginx drops a trailing dot of the Host's name before it looks for a server_name (ngx_http_validate_host).
+  const hostName = fields.host?.toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '').replace(/\.$/, '');
   const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
   const listensOn = (s: ConfigNode) => port !== undefined && listenPorts(s).includes(port);
   const byPort = (list: ConfigNode[]) => (port ? [...list.filter(listensOn), ...list.filter((s) => !listensOn(s))] : list);
