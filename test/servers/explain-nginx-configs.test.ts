@@ -150,16 +150,20 @@ test('explain --in a.conf --in b.conf: each line of two real nginx on different 
       sure('/a1-own-port', A1);
       sure('/b1-own-port', B1);
       sure('/a1-by-name', APP);
-      sure('/a1-dot', APP);
       sure('/a2-app-name', A2);
+      // Lines with the same place are one entry of a log: these are explained alone.
+      const alone = (path: string) => {
+        const r = runCli(['explain', ...order.flatMap((p) => ['--in', p]), '--format', 'json', lineOf(path)]);
+        assert.equal(r.code, 0, r.stderr);
+        const e = (JSON.parse(r.stdout) as { explained: EntryJson[] }).explained[0];
+        assert.ok(e.place, `${path} is placed: ${r.stdout}`);
+        return { server: e.place.server, others: e.place.others.map((o) => o.server), how: e.place.how };
+      };
+      assert.deepEqual(alone('/a1-dot').server, APP);
+      assert.deepEqual(alone('/a1-dot').others, []);
       // The line does not tell: every unnamed block nginx could have given it to is listed (A's on 8080 and 8090, B's).
-      // Both such lines have the same candidates, so in one log they are one entry: each is explained alone.
       for (const path of ['/a1-mapped', '/b1-no-host']) {
-        const alone = runCli(['explain', ...order.flatMap((p) => ['--in', p]), '--format', 'json', lineOf(path)]);
-        assert.equal(alone.code, 0, alone.stderr);
-        const e = (JSON.parse(alone.stdout) as { explained: EntryJson[] }).explained[0];
-        assert.ok(e.place, `${path} is placed: ${alone.stdout}`);
-        const p = { server: e.place.server, others: e.place.others.map((o) => o.server), how: e.place.how };
+        const p = alone(path);
         const all = [p.server, ...p.others].map((s) => `${s.path}:${s.line}`).sort();
         assert.deepEqual(all, [A1, A2, B1].map((s) => `${s.path}:${s.line}`).sort(), `${path}: ${p.how}`);
         assert.match(p.how, /could have handled it, and the line does not tell which/);
