@@ -1,4 +1,4 @@
-import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
+import { clientGot, explainLog, nginxNotes, type CheckedNginx, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
@@ -17,8 +17,8 @@ import { parseVersion } from '../core/model/version';
 import { classify } from './classify';
 import type { CliIo } from './io';
 
-export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] [--format text|json] [<log line>...]
-       proxylint explain [--in <nginx.conf|httpd.conf> [--nginx-version <x.y.z>]] --log <error.log|->
+export const EXPLAIN_HELP = `Usage: proxylint explain [--in <nginx.conf|httpd.conf>... [--nginx-version <x.y.z>]] [--format text|json] [<log line>...]
+       proxylint explain [--in <nginx.conf|httpd.conf>... [--nginx-version <x.y.z>]] --log <error.log|->
 
 Says what nginx or Apache httpd error-log lines about a failed proxied request mean:
 the status the client got, the likely causes, the directives that decide it and
@@ -50,6 +50,13 @@ syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper. --nginx-version sets the nginx release the defaults at the place are
 those of (as for a check; it overrides nginx.version of .proxylintrc.json).
 
+--in may be given more than once (several nginx or httpd configurations, as an
+editor's workspace holds). An nginx line is then placed in the configuration
+whose server block fits it: one nginx could have chosen for the line's server:
+and Host on one of its listen ports, a location that passes to the line's
+backend, a block listening on the Host's port. When several fit alike, the line
+does not tell which: each one's block is listed.
+
 What nginx -t and apache2 -t (a failed start or reload) print about a
 configuration they refuse is explained too, as a start-up failure with the
 rules that catch it; httpd's two lines ("AH00526: Syntax error on line N of
@@ -62,7 +69,8 @@ Lines proxylint does not know are counted and skipped. A log over 32 MiB needs
 explained, 1 when none was, 2 for usage or I/O errors.`;
 
 interface ExplainArgs {
-  config?: string;
+  /** Each --in, in order: a log line is placed in the one whose server block fits it (see placeIn). */
+  configs: string[];
   log?: string;
   nginxVersion?: string;
   format: 'text' | 'json';
@@ -70,11 +78,15 @@ interface ExplainArgs {
 }
 
 function parse(argv: string[]): ExplainArgs | string {
-  const out: ExplainArgs = { format: 'text', lines: [] };
+  const out: ExplainArgs = { configs: [], format: 'text', lines: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => (a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i]);
-    if (a === '--in' || a.startsWith('--in=')) out.config = value();
+    if (a === '--in' || a.startsWith('--in=')) {
+      const v = value();
+      if (v === undefined || v === '') return `${a.replace(/=.*$/, '')} needs a value`;
+      out.configs.push(v);
+    }
     else if (a === '--log' || a.startsWith('--log=')) out.log = value();
     else if (a === '--nginx-version' || a.startsWith('--nginx-version=')) {
       const v = value();
@@ -91,12 +103,11 @@ function parse(argv: string[]): ExplainArgs | string {
     } else if (a === '-h' || a === '--help') return 'help';
     else if (a.startsWith('-') && a !== '-') return `unknown option ${a} (see proxylint explain --help)`;
     else out.lines.push(a);
-    const key = a.startsWith('--in') ? 'config' : a.startsWith('--log') ? 'log' : undefined;
-    if (key && (a === '--in' || a === '--log' || a.startsWith('--in=') || a.startsWith('--log=')) && !out[key]) return `${a.replace(/=.*$/, '')} needs a value`;
+    if ((a === '--log' || a.startsWith('--log=')) && !out.log) return `${a.replace(/=.*$/, '')} needs a value`;
   }
   if (!out.log && out.lines.length === 0) return 'give a log line, or --log <file> (- for standard input)';
   // Without a configuration no value is looked up, so a version would change nothing: said rather than ignored.
-  if (out.nginxVersion !== undefined && !out.config) return '--nginx-version applies to the configuration read with --in';
+  if (out.nginxVersion !== undefined && out.configs.length === 0) return '--nginx-version applies to the configuration read with --in';
   return out;
 }
 
@@ -134,29 +145,31 @@ export function runExplain(argv: string[], io: CliIo): number {
     if (r.ok) lines = lines.concat(r.text.split(/\r?\n/));
   }
 
-  let lint: LintResult | undefined;
-  let apache: ApacheLintResult | undefined;
-  let configPath: string | undefined;
-  let settings: Settings = defaultSettings();
-  if (args.config) {
-    configPath = resolve(io.cwd, args.config);
+  const nginxConfigs: CheckedNginx[] = [];
+  const apacheConfigs: ApacheLintResult[] = [];
+  for (const given of args.configs) {
+    const configPath = resolve(io.cwd, given);
     if (io.kind(configPath) === 'dir') {
-      io.stderr(`proxylint explain: ${args.config} is a folder: give the main configuration file (nginx.conf, apache2.conf or httpd.conf), whose includes are read with it\n`);
+      io.stderr(`proxylint explain: ${given} is a folder: give the main configuration file (nginx.conf, apache2.conf or httpd.conf), whose includes are read with it\n`);
       return 2;
     }
     const r = io.read(configPath);
     if (!r.ok) {
-      io.stderr(`proxylint explain: cannot read ${args.config}: ${r.message}\n`);
+      io.stderr(`proxylint explain: cannot read ${given}: ${r.message}\n`);
       return 2;
     }
-    settings = settingsNear(configPath, io);
+    // Each configuration with the settings of its own nearest .proxylintrc.json, as a check of it would use.
+    const settings: Settings = settingsNear(configPath, io);
     if (args.nginxVersion !== undefined) settings.nginx.version = parseVersion(args.nginxVersion);
-    if (classify(configPath, r.text) === 'apache') apache = lintApache(configPath, r.text, io.host(() => undefined), { settings });
-    else lint = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
+    if (classify(configPath, r.text) === 'apache') apacheConfigs.push(lintApache(configPath, r.text, io.host(() => undefined), { settings }));
+    else {
+      const lint: LintResult = lintNginx(configPath, r.text, io.host(() => undefined), { settings });
+      nginxConfigs.push({ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams });
+    }
   }
 
-  const { entries: list, requests, unknown, blank } = explainLog(lines, lint ? [{ config: lint.config, findings: lint.findings, target: settings.nginx, upstreams: lint.upstreams }] : [], apache ? [apache] : []);
-  const placing = !!(lint || apache);
+  const { entries: list, requests, unknown, blank } = explainLog(lines, nginxConfigs, apacheConfigs);
+  const placing = nginxConfigs.length + apacheConfigs.length > 0;
   if (args.format === 'json') {
     const requestsJson = requests.map((r) => ({
       server: r.server,

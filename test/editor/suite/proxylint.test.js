@@ -101,6 +101,21 @@ suite('proxylint in the real extension host', () => {
     await vscode.window.showTextDocument(doc);
   });
 
+  test('explain: the same kind of line with the Host on 8081 is placed in trust/nginx.conf, the configuration listening there', async () => {
+    // The editor review's case: nginx.conf and trust/nginx.conf both have one block without server_name (8080, 8081),
+    // and the line was placed in nginx.conf, the first configuration with such a block.
+    const line =
+      '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8081"';
+    const md = await vscode.commands.executeCommand('proxylint.explainLogLine', line);
+    assert.ok(typeof md === 'string', 'the command returns the explanation');
+    assert.match(md, /\*\*Handled by:\*\* the server block at \[nginx\.conf:7\]\([^)]*\/trust\/nginx\.conf#L7\)/, md);
+    assert.doesNotMatch(md, /\*\*or:\*\*/, md);
+    const shown = await waitFor('the explanation in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'markdown' && e.document.getText() === md));
+    await vscode.window.showTextDocument(shown.document);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await vscode.window.showTextDocument(doc);
+  });
+
   test('file associations: nginx and Apache trees, and not every *.conf', async () => {
     const cases = {
       'nginx/sites-enabled/app': 'nginx',

@@ -119,9 +119,8 @@ export interface ExplainedLog {
 }
 
 /**
- * Explains error-log lines and, for nginx lines, places each in the first configuration whose server block it names
- * (by `server:` or Host); a configuration that only offers a fallback (its single or default server) is used when no
- * other names it. httpd lines are grouped by request, and a line that cannot say which backend it was about takes
+ * Explains error-log lines and, for nginx lines, places each in the configuration whose server block fits it best
+ * (see placeIn), or lists the blocks of each configuration that fit it as well. httpd lines are grouped by request, and a line that cannot say which backend it was about takes
  * that from the other lines of its request. Lines wrapped by docker or Kubernetes are read inside their wrapper.
  */
 /**
@@ -305,10 +304,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (!found?.place.location) return undefined;
     if (!limitsAt.has(placed)) {
       const family = lines[index].explanation!.fields.family ?? 'proxy';
-      const at = (location: ConfigNode) => retryLimits(found.checked.config, location, found.checked.upstreams, family, found.checked.target);
+      const at = (location: ConfigNode, c = found.checked) => retryLimits(c.config, location, c.upstreams, family, c.target);
       const limits = at(found.place.location);
       // Blocks the line cannot tell apart: how far nginx could go on is known only when they all agree.
-      const others = (found.place.others ?? []).map((o) => (o.location ? JSON.stringify(at(o.location)) : ''));
+      const others = (found.place.others ?? []).map((o) => (o.location ? JSON.stringify(at(o.location, o.checked)) : ''));
       limitsAt.set(placed, others.every((o) => o === JSON.stringify(limits)) ? limits : undefined);
     }
     return limitsAt.get(placed);
@@ -321,8 +320,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       // A request an error_page already sent here gets no second error page (recursive_error_pages is off by
       // default): the new failure's status is what the client got.
       const scope = c.location ?? c.server;
-      if (c.handoff?.some((h) => h.via.name === 'error_page') && valuesAt(found.checked.config, scope, ['recursive_error_pages'], found.checked.target)[0].value !== 'on') return undefined;
-      const turn = errorPageFor(found.checked.config, scope, status, found.checked.target);
+      const checked = ('checked' in c && c.checked) || found.checked;
+      if (c.handoff?.some((h) => h.via.name === 'error_page') && valuesAt(checked.config, scope, ['recursive_error_pages'], checked.target)[0].value !== 'on') return undefined;
+      const turn = errorPageFor(checked.config, scope, status, checked.target);
       // An error page that is proxied in its turn answers only if its own try works; when that fails, a line for the
       // same connection follows (and joins the request: see `continues` below).
       const page = turn && errorPageLocation(c.server, turn.node);
@@ -445,7 +445,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       checked: found?.checked,
       values: found && scope ? [...valuesWithOthers(found, explanation.directives), ...groupValues(found, explanation)] : [],
       apache: apache?.place,
-      findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [scope, ...(found.place.others ?? []).map((o) => o.location ?? o.server)].flatMap((at) => findingsIn(found.checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
+      findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [{ at: scope, checked: found.checked }, ...(found.place.others ?? []).map((o) => ({ at: o.location ?? o.server, checked: o.checked ?? found.checked }))].flatMap(({ at, checked }) => findingsIn(checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
       ...(inConfig ? { findingAt: inConfig.findings.map((s) => s.at), configFiles: inConfig.files } : {}),
     };
@@ -515,7 +515,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
 function valuesWithOthers(found: NonNullable<ReturnType<typeof placeIn>>, directives: string[]): ValueHere[] {
   const { config, target } = found.checked;
   const values = valuesAt(config, found.place.location ?? found.place.server, directives, target);
-  const others = (found.place.others ?? []).map((o) => ({ server: o.server, location: o.location, values: valuesAt(config, o.location ?? o.server, directives, target) }));
+  const others = (found.place.others ?? []).map((o) => ({ server: o.server, location: o.location, values: valuesAt(o.checked?.config ?? config, o.location ?? o.server, directives, o.checked?.target ?? target) }));
   return values.map((v, i) => {
     const differ = others.some((o) => o.values[i].value !== v.value);
     return differ ? { ...v, others: others.map((o) => ({ server: o.server, location: o.location, value: o.values[i] })) } : v;
@@ -534,15 +534,54 @@ function groupValues(found: NonNullable<ReturnType<typeof placeIn>>, e: LogExpla
   return groupValuesAt(found.checked.config, found.place.location, found.checked.upstreams, family, names, found.checked.target);
 }
 
+/**
+ * The configuration an nginx line was handled in, when several are given (the CLI's --in, the editor's workspace).
+ * nginx chooses a server block by the address:port a request came to, then by name among the blocks there; the line
+ * names the block (`server:`) and the Host, not nginx's port. So the configurations whose block fits the line best
+ * win, in this order: placed by what the line says rather than as an only or default block, a block nginx could have
+ * chosen for that Host (see couldWin), a location that passes to the line's backend, a block listening on the Host's
+ * port (the port the client asked for: nginx's own unless a port mapping or a proxy is in between). When several
+ * configurations are left, the line does not tell which: the first's place is given with the others' blocks listed
+ * (`others`, each with its configuration), as for blocks of one configuration the line cannot tell apart.
+ */
 function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: NginxPlace; checked: CheckedNginx } | undefined {
-  let fallback: { place: NginxPlace; checked: CheckedNginx } | undefined;
-  for (const checked of configs) {
+  // Two configurations that include the same file (two entries of a workspace that share sites-enabled, or one file
+  // given twice) find the same block there: it is one candidate, not two the line cannot tell apart.
+  const seen = new Set<string>();
+  const at = (c: PlaceCandidate) => [c.server, c.location].map((n) => (n ? `${n.file.path}:${n.directive.start}` : '')).join(' ');
+  let found = configs.flatMap((checked) => {
     const place = findNginxPlace(checked.config, e.fields, checked.upstreams);
-    if (!place) continue;
-    if (place.byName) return { place, checked };
-    fallback ??= { place, checked };
+    if (!place || seen.has(at(place))) return [];
+    seen.add(at(place));
+    return [{ place, checked }];
+  });
+  if (found.length <= 1) return found[0];
+  const tests: ((p: NginxPlace) => boolean)[] = [(p) => p.byName, (p) => !!p.fits?.host, (p) => !!p.fits?.backend, (p) => !!p.fits?.port];
+  let byPort = false;
+  for (const [k, t] of tests.entries()) {
+    const kept = found.filter((f) => t(f.place));
+    if (kept.length && kept.length < found.length) {
+      found = kept;
+      if (k === tests.length - 1) byPort = true;
+    }
   }
-  return fallback;
+  const [first, ...rest] = found;
+  const port = e.fields.host ? /:(\d+)$/.exec(e.fields.host)?.[1] : undefined;
+  if (rest.length === 0) {
+    const how = byPort ? `${first.place.how}; of the configurations given, only this one has such a block listening on the Host's port ${port}` : first.place.how;
+    return { place: { ...first.place, how }, checked: first.checked };
+  }
+  const listed = new Set([first.place, ...(first.place.others ?? [])].map(at));
+  const more = rest.flatMap(({ place, checked }) =>
+    [place, ...(place.others ?? [])].flatMap((c) => {
+      if (listed.has(at(c))) return [];
+      listed.add(at(c));
+      return [{ server: c.server, location: c.location, ...(c.handoff ? { handoff: c.handoff } : {}), checked }];
+    }),
+  );
+  const why = port ? (first.place.fits?.port ? `each has such a block listening on the Host's port ${port}` : `none listens on the Host's port ${port}: a port mapping or a proxy in front?`) : e.fields.host ? 'its Host has no port' : 'it has no Host';
+  const how = `${first.place.how}; ${found.length} of the configurations given could have handled it, and the line does not tell which (${why}): all are listed`;
+  return { place: { ...first.place, how, others: [...(first.place.others ?? []), ...more] }, checked: first.checked };
 }
 
 interface Placed {

@@ -8,6 +8,7 @@ import { locationMatch } from '../rules/nginx/addresses-support';
 import type { LogFields } from './log-patterns';
 import { serverOf, type RetryLimits } from './nginx-requests';
 import { handOffChains, type HandOff, type Lookup } from './nginx-handoff';
+import type { CheckedNginx } from './explain';
 
 /** Where in the configuration nginx handled the request an error-log line is about. */
 export interface NginxPlace {
@@ -22,6 +23,12 @@ export interface NginxPlace {
   handoff?: HandOff[];
   /** Other blocks or locations that could as well have handled the request: the line does not tell them apart. */
   others?: PlaceCandidate[];
+  /**
+   * What of the line fits this place, to choose between configurations (see placeIn in explain.ts): nginx could have
+   * chosen the block for the Host (see couldWin), the block listens on the Host's port, the location passes to the
+   * line's backend.
+   */
+  fits?: { host: boolean; port: boolean; backend: boolean };
 }
 
 /** A block and location that may have handled the request, and how the request got there. */
@@ -29,6 +36,8 @@ export interface PlaceCandidate {
   server: ConfigNode;
   location?: ConfigNode;
   handoff?: HandOff[];
+  /** The configuration the block is in, when it is another than the place's (several configurations given). */
+  checked?: CheckedNginx;
 }
 
 export interface ValueHere {
@@ -65,13 +74,66 @@ function serversOf(config: NginxConfig): ConfigNode[] {
   return list;
 }
 
+/** A listen line's address:port as nginx groups server blocks by it (`*` for all addresses); port 80 when the line gives none. */
+interface ListenKey {
+  key: string;
+  port: string;
+  isDefault: boolean;
+}
+
+function listenKeys(server: ConfigNode): ListenKey[] {
+  const listens = server.children.filter((c) => c.name === 'listen');
+  if (listens.length === 0) return [{ key: '*:80', port: '80', isDefault: false }];
+  return listens.map((l) => {
+    const a = (l.directive.args[0]?.value ?? '').toLowerCase();
+    const isDefault = l.directive.args.some((x) => x.value === 'default_server' || x.value === 'default');
+    if (a.startsWith('unix:')) return { key: a, port: '', isDefault };
+    if (/^\d+$/.test(a)) return { key: `*:${a}`, port: a, isDefault };
+    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(a);
+    const host = !m || m[1] === '*' || m[1] === '0.0.0.0' ? '*' : m[1];
+    return { key: `${host}:${m?.[2] ?? '80'}`, port: m?.[2] ?? '80', isDefault };
+  });
+}
+
 /** The ports a server block listens on (80 when it has no listen). */
 function listenPorts(server: ConfigNode): string[] {
-  const listens = server.children.filter((c) => c.name === 'listen');
-  if (listens.length === 0) return ['80'];
-  return listens.map((l) => {
-    const a = l.directive.args[0]?.value ?? '';
-    return /^\d+$/.test(a) ? a : /:(\d+)$/.exec(a)?.[1] ?? '80';
+  return listenKeys(server).map((k) => k.port);
+}
+
+const GROUPS = new WeakMap<NginxConfig, Map<string, ConfigNode[]>>();
+
+/** The http server blocks of each listen address:port, in the order nginx reads them. */
+function listenGroups(config: NginxConfig): Map<string, ConfigNode[]> {
+  let groups = GROUPS.get(config);
+  if (groups) return groups;
+  groups = new Map();
+  for (const s of serversOf(config)) {
+    for (const { key } of listenKeys(s)) {
+      const list = groups.get(key) ?? [];
+      if (!list.includes(s)) list.push(s);
+      groups.set(key, list);
+    }
+  }
+  GROUPS.set(config, groups);
+  return groups;
+}
+
+/**
+ * Whether nginx could have given a request with this Host name to `server`: on one of its listen address:ports, its
+ * name matches best there, or no name there matches and it is that address:port's default server (marked
+ * default_server, else the first block listening there). nginx chooses the blocks of the address:port the request
+ * came to first, and only among them by name: a Host that another block of that address:port names never reaches
+ * this one there (nginx 1.22.1, test/servers/explain-nginx-configs.test.ts).
+ */
+function couldWin(config: NginxConfig, server: ConfigNode, hostName: string): boolean {
+  const groups = listenGroups(config);
+  return listenKeys(server).some(({ key }) => {
+    const group = groups.get(key) ?? [server];
+    const ranks = group.map((s) => Math.max(0, ...serverNames(s).map((n) => nameRank(n, hostName))));
+    const best = Math.max(0, ...ranks);
+    if (best > 0) return ranks[group.indexOf(server)] === best;
+    const marked = group.find((s) => listenKeys(s).some((k) => k.key === key && k.isDefault));
+    return (marked ?? group[0]) === server;
   });
 }
 
@@ -109,25 +171,38 @@ interface ServerChoice {
   servers: ConfigNode[];
   how: string;
   byName: boolean;
+  /** The blocks are ones nginx could have given the request to by its Host, on one of their listen address:ports (see couldWin). */
+  hostFits?: boolean;
+  /** The Host's port, when a block of `servers` listens on it (those come first). */
+  port?: string;
 }
 
 /**
  * The candidate server blocks, best first. nginx writes the chosen block's first server_name as `server:` (empty for
- * a block without one), so blocks with that first name come first; several blocks may share it (the port 80 redirect
- * and the port 443 proxy): all are candidates, those listening on the Host's port first (only a preference: behind a
- * port mapping or a balancer the Host's port is not nginx's). Without `server:` the Host is matched as nginx
+ * a block without one), so blocks with that first name are candidates, those nginx could have chosen for the Host on
+ * one of their listen address:ports before the others (see couldWin); several blocks may share it (the port 80
+ * redirect and the port 443 proxy): all are candidates, those listening on the Host's port first (only a preference:
+ * behind a port mapping or a balancer the Host's port is not nginx's). Without `server:` the Host is matched as nginx
  * matches names. A `server:` that no block has means the line is from another configuration: no candidates.
+ * No `host:` in a line is taken as unknown, not as a request without Host: a record longer than 2 KiB loses its end.
  */
 function findServers(config: NginxConfig, fields: LogFields): ServerChoice | undefined {
   const servers = serversOf(config);
-  const hostName = fields.host?.toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+  // nginx drops a trailing dot of the Host's name before it looks for a server_name (ngx_http_validate_host).
+  const hostName = fields.host?.toLowerCase().replace(/:\d+$/, '').replace(/^\[|\]$/g, '').replace(/\.$/, '');
   const port = fields.host ? /:(\d+)$/.exec(fields.host)?.[1] : undefined;
-  const byPort = (list: ConfigNode[]) => (port ? [...list.filter((s) => listenPorts(s).includes(port)), ...list.filter((s) => !listenPorts(s).includes(port))] : list);
+  const listensOn = (s: ConfigNode) => port !== undefined && listenPorts(s).includes(port);
+  const byPort = (list: ConfigNode[]) => (port ? [...list.filter(listensOn), ...list.filter((s) => !listensOn(s))] : list);
+  const portOf = (list: ConfigNode[]) => (list.some(listensOn) ? { port } : {});
   if (fields.serverName !== undefined) {
     const named = servers.filter((s) => (serverNames(s)[0] ?? '') === fields.serverName);
     if (named.length === 0) return undefined;
+    // A name this code cannot match as nginx does (a regular expression of PCRE's own syntax) leaves none that fit:
+    // then all the blocks of that name stay candidates.
+    const fit = hostName !== undefined ? named.filter((s) => couldWin(config, s, hostName)) : [];
+    const list = fit.length ? fit : named;
     const what = fields.serverName === '' ? 'it has no server_name, like the log line\'s empty "server:"' : `its server_name ${fields.serverName} is the log line's "server:"`;
-    return { servers: byPort(named), how: named.length > 1 ? `${what} (${named.length} blocks have it)` : what, byName: true };
+    return { servers: byPort(list), how: list.length > 1 ? `${what} (${list.length} blocks have it)` : what, byName: true, ...(fit.length ? { hostFits: true } : {}), ...portOf(list) };
   }
   if (hostName) {
     let best = 0;
@@ -137,7 +212,7 @@ function findServers(config: NginxConfig, fields: LogFields): ServerChoice | und
       if (rank > best) [best, ranked] = [rank, [s]];
       else if (rank === best && rank > 0) ranked.push(s);
     }
-    if (ranked.length) return { servers: ranked, how: `a server_name matches the Host "${fields.host}"`, byName: true };
+    if (ranked.length) return { servers: ranked, how: `a server_name matches the Host "${fields.host}"`, byName: true, ...portOf(ranked) };
   }
   // No name matched: nginx uses the default server of the address and port the request came in on, the block marked
   // default_server there or else the first block listening there.
@@ -145,7 +220,7 @@ function findServers(config: NginxConfig, fields: LogFields): ServerChoice | und
   const onPort = port ? servers.filter((s) => listenPorts(s).includes(port)) : [];
   if (onPort.length) {
     const d = onPort.find(isDefault) ?? onPort[0];
-    return { servers: [d], how: `the default server for port ${port}, the Host's (no server_name matched)`, byName: true };
+    return { servers: [d], how: `the default server for port ${port}, the Host's (no server_name matched)`, byName: true, port };
   }
   if (servers.length === 1) return { servers, how: 'the only server block', byName: false };
   const fallback = servers.filter(isDefault);
@@ -364,13 +439,19 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
       const doubt = others.length
         ? `; ${others.length + 1} ${blocks ? 'blocks' : 'locations'} could have passed it to ${backend}, and the line does not tell which${blocks && !port ? ' (its Host has no port)' : ''}: all are listed`
         : '';
-      const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}; ${what}${byPort}${doubt}${caveat()}`, byName: true };
+      const fits = { host: !!choice.hostFits, port: !!port && listenPorts(first.server).includes(port), backend: true };
+      const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}; ${what}${byPort}${doubt}${caveat()}`, byName: true, fits };
       if (first.handoff) place.handoff = first.handoff;
       if (others.length) place.others = others.map(({ server, location, handoff }) => ({ server, location, ...(handoff ? { handoff } : {}) }));
       return place;
     }
   }
-  const first = byPath[0];
+  // The path decides: among the blocks of the name, those on the Host's port; the rest are listed, not guessed at.
+  const there = choice.port ? byPath.filter((c) => listenPorts(c.server).includes(choice.port!)) : [];
+  const left = there.length ? there : byPath;
+  const [first, ...rest] = left;
+  const onPort = there.length && there.length < byPath.length ? `; of the ${byPath.length} blocks, ${there.length === 1 ? 'only this one listens' : 'these listen'} on the Host's port ${choice.port}` : '';
+  const doubt = rest.length ? `; ${left.length} blocks could have handled it, and the line does not tell which${choice.port ? '' : fields.host ? ' (its Host has no port)' : ' (it has no Host)'}: all are listed` : '';
   const group = peer && upstreams ? groupNamed(upstreams, peer) : undefined;
   const backend = group !== undefined ? `upstream "${group}"` : 'the line\'s backend';
   const unmatched = passing > 1
@@ -378,7 +459,10 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
     : group !== undefined
       ? `; no location passes to upstream "${group}" by its name (a pass target with variables may, at run time), so the path decided`
       : '; no location passes to the line\'s backend by address (a host name, which nginx logs by the address it resolved to?), so the path decided';
-  return { server: first.server, location: first.location, how: `${choice.how}${peer && upstreams && path !== undefined ? unmatched : ''}${caveat()}`, byName: choice.byName };
+  const fits = { host: !!choice.hostFits, port: !!choice.port && listenPorts(first.server).includes(choice.port), backend: false };
+  const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}${onPort}${peer && upstreams && path !== undefined ? unmatched : ''}${doubt}${caveat()}`, byName: choice.byName, fits };
+  if (rest.length) place.others = rest.map(({ server, location }) => ({ server, location }));
+  return place;
 }
 
 /**
