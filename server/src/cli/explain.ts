@@ -297,6 +297,10 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
       out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})${v.others ? `; ${v.others.map((w) => `${w.value.value ?? '(none)'} in the server at ${where(w.server, o.cwd)} (${originText(w.value, o.cwd)})`).join('; ')}: the line does not tell which` : ''}`);
     }
   } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
+  if (x.nextStep && !o.inRequest?.shownMeanings.has(`next: ${x.nextStep}`)) {
+    o.inRequest?.shownMeanings.add(`next: ${x.nextStep}`);
+    out.push(`Next step: ${x.nextStep}`);
+  }
   x.findings.forEach((f, k) => {
     if (o.inRequest?.shownFindings.has(f)) return;
     o.inRequest?.shownFindings.add(f);
@@ -439,6 +443,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     fields: x.explanation.fields,
     directives: x.explanation.directives,
     rules: x.explanation.pattern.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
+    ...(x.nextStep ? { nextStep: x.nextStep } : {}),
     ...(placing
       ? {
           ...(x.apache
