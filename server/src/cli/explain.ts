@@ -196,7 +196,7 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
 
 function originText(v: ValueHere, cwd: string): string {
   if (v.group !== undefined) return v.node ? `in upstream ${v.group}, ${where(v.node, cwd)}` : `${v.origin === 'default' ? 'default' : 'not set'} in upstream ${v.group}`;
-  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? (v.versionDependent ? 'default; which one depends on the nginx version: set nginx.version in .proxylintrc.json' : 'default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
+  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? (v.versionDependent ? 'default; which one depends on the nginx version: set nginx.version in .proxylintrc.json' : v.buildDependent ? `default; ${v.buildDependent}` : 'default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
 }
 
 const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
@@ -476,7 +476,7 @@ function candidateJson(c: PlaceCandidate) {
 }
 
 function valueJson(v: ValueHere) {
-  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.includerMaySet ? { includerMaySet: true } : {}), ...(v.group !== undefined ? { upstream: v.group } : {}) };
+  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.includerMaySet ? { includerMaySet: true } : {}), ...(v.buildDependent ? { buildDependent: v.buildDependent } : {}), ...(v.group !== undefined ? { upstream: v.group } : {}) };
 }
 
 /** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */
