@@ -209,7 +209,7 @@ function where(node: { file: { path: string; lines: { positionAt(o: number): { l
 
 function originText(v: ValueHere, cwd: string): string {
   if (v.group !== undefined) return v.node ? `in upstream ${v.group}, ${where(v.node, cwd)}` : `${v.origin === 'default' ? 'default' : 'not set'} in upstream ${v.group}`;
-  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? (v.versionDependent ? 'default; which one depends on the nginx version: set nginx.version in .proxylintrc.json' : 'default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
+  return v.node ? `${v.origin === 'here' ? 'set here' : 'inherited'}, ${where(v.node, cwd)}${v.lines ? ` and the ${v.lines - 1} line${v.lines > 2 ? 's' : ''} before it at that level, taken together` : ''}` : (v.origin === 'default' ? (v.versionDependent ? 'default; which one depends on the nginx version: set nginx.version in .proxylintrc.json' : v.buildDependent ? `default; ${v.buildDependent}` : 'default') : 'not set') + (v.includerMaySet ? ', unless the configuration that includes this file sets it' : '');
 }
 
 const match = (n: ConfigNode) => n.directive.args.map((a) => a.raw).join(' ');
@@ -310,6 +310,10 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
       out.push(`  ${v.directive} ${v.value ?? '(none)'}  (${origin})${v.others ? `; ${v.others.map((w) => `${w.value.value ?? '(none)'} in the server at ${where(w.server, o.cwd)} (${originText(w.value, o.cwd)})`).join('; ')}: the line does not tell which` : ''}`);
     }
   } else if (!x.apache && !x.values.length && x.explanation.directives.length) out.push(`Check: ${x.explanation.directives.join(', ')}`);
+  if (x.nextStep && !o.inRequest?.shownMeanings.has(`next: ${x.nextStep}`)) {
+    o.inRequest?.shownMeanings.add(`next: ${x.nextStep}`);
+    out.push(`Next step: ${x.nextStep}`);
+  }
   x.findings.forEach((f, k) => {
     if (o.inRequest?.shownFindings.has(f)) return;
     o.inRequest?.shownFindings.add(f);
@@ -452,6 +456,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     fields: x.explanation.fields,
     directives: x.explanation.directives,
     rules: x.explanation.pattern.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
+    ...(x.nextStep ? { nextStep: x.nextStep } : {}),
     ...(placing
       ? {
           ...(x.apache
@@ -484,7 +489,7 @@ function candidateJson(c: PlaceCandidate) {
 }
 
 function valueJson(v: ValueHere) {
-  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.includerMaySet ? { includerMaySet: true } : {}), ...(v.group !== undefined ? { upstream: v.group } : {}) };
+  return { directive: v.directive, value: v.value ?? null, origin: v.origin, ...(v.node ? { at: pos(v.node) } : {}), ...(v.includerMaySet ? { includerMaySet: true } : {}), ...(v.buildDependent ? { buildDependent: v.buildDependent } : {}), ...(v.group !== undefined ? { upstream: v.group } : {}) };
 }
 
 /** An outcome in JSON: `status` is what the client got (null when no line says, or when an error page's own answer decides). */

@@ -136,7 +136,7 @@ const DOCS: DirectiveDoc[] = [
       'Has the effects of the parameters it sets; an unknown key stops httpd from starting. On a balancer, `timeout` means how long to wait for a member to leave error state, not the backend I/O timeout.',
     statusCodes: ['503', 'startup-failure'],
     logLines: [],
-    rules: ['invalid-worker-parameter', 'balancer-without-failonstatus', 'worker-retry-extremes'],
+    rules: ['invalid-worker-parameter', 'balancer-without-failonstatus', 'worker-retry-extremes', 'forcerecovery-off-prolongs-outage'],
   }),
   apache('BalancerMember', 'mod_proxy', {
     summary: 'Adds one backend to a `balancer://` group, with its own worker parameters (`timeout`, `retry`, `status`, `hcmethod`, …).',

@@ -339,9 +339,10 @@ const BALANCER: DirectiveDoc[] = [
     failure:
       'On by default, so an all-failed balancer is retried on every request (each logging `AH00959` again) and requests get **503** while it stays down. `Off` protects an overloaded backend from the rush, at the cost of waiting out `retry`.',
     statusCodes: ['503'],
-    logLines: [APX_LOG.workerDisabled],
+    logLines: [APX_LOG.workerDisabled, APX_LOG.allInError],
     defaultValue: 'On',
     versions: 'Since 2.4.2.',
+    rules: ['forcerecovery-off-prolongs-outage'],
   }),
   p('nofailover', {
     summary: 'With `On`, sticky sessions are not moved to another member when theirs fails.',

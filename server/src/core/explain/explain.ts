@@ -15,6 +15,7 @@ import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resol
 import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
+import { apacheBigHeaderStep, nginxBigHeaderStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -77,6 +78,8 @@ export interface ExplainedEntry {
   cache?: CacheTurn;
   /** nginx "no live upstreams": the `server … down` lines, when every server of the group the line names is down. */
   allDown?: ConfigNode[];
+  /** A concrete change that cures the line (a header over the size limit: the sizes to write), see next-step.ts. */
+  nextStep?: string;
 }
 
 /**
@@ -457,6 +460,8 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (cache) entry.cache = cache;
     const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
     if (down) entry.allDown = down;
+    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker);
+    if (step) entry.nextStep = step;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
   });
@@ -776,4 +781,11 @@ export function nginxNotes(x: ExplainedEntry, where: (node: ConfigNode) => strin
     out.push(`every server of this group is marked down (${x.allDown.map(where).join(', ')}): nginx has none to try, so no earlier line is the cause; the configuration is.`);
   }
   return out;
+}
+
+/** The next step for a line whose cure is one setting (see next-step.ts), from where it was placed when it was. */
+function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1]): string | undefined {
+  if (e.pattern.id === 'nginx-too-big-header') return nginxBigHeaderStep(e.fields.family ?? 'proxy', at);
+  if (e.pattern.id === 'apache-big-header') return apacheBigHeaderStep(line, worker);
+  return undefined;
 }

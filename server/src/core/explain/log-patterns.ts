@@ -1337,7 +1337,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning:
       'no member of the balancer is usable: each is disabled or stopped, was disabled by its health check (AH03303, logged at LogLevel proxy_hcheck:info only), or, with forcerecovery=Off on the balancer, is in error state after a failed connect (retry=, 60 s by default) or a failonstatus=/failontimeout= hit. With forcerecovery On (the default), httpd tries members in error state again when all are, instead of answering 503 at once.',
     directives: [],
-    rules: ['balancer-no-usable-member', 'balancer-single-member', 'worker-retry-extremes', 'balancer-member-without-health-check'],
+    rules: ['balancer-no-usable-member', 'forcerecovery-off-prolongs-outage', 'balancer-single-member', 'worker-retry-extremes', 'balancer-member-without-health-check'],
   },
   // After the member's answer went to the client (proxy_balancer_post_request): the request itself is not retried.
   {

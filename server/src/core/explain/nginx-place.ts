@@ -1,5 +1,5 @@
 import { effective, flagsInForce, isBitmaskDirective } from '../model/nginx-effective';
-import { versionedDefault, type NginxTarget } from '../model/nginx-defaults';
+import { BUILD_DEPENDENT_DEFAULTS, versionedDefault, type NginxTarget } from '../model/nginx-defaults';
 import { nginxDirective } from '../model/nginx-directives';
 import { atLeast } from '../model/version';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
@@ -57,6 +57,8 @@ export interface ValueHere {
   includerMaySet?: true;
   /** A default that changed between nginx releases, and the target version is not set: `value` lists each. */
   versionDependent?: true;
+  /** A default the nginx build decides (configure options, see BUILD_DEPENDENT_DEFAULTS): which builds have which. */
+  buildDependent?: string;
   /** The value in each of the place's `others`, when one differs: the line does not tell which is in force. */
   others?: { server: ConfigNode; location?: ConfigNode; value: ValueHere }[];
   /** A directive of the upstream group the location passes to (keepalive), not of the location: the group's name. */
@@ -559,6 +561,8 @@ export function valuesAt(config: NginxConfig, scope: ConfigNode, directives: str
     const includer = config.rootContext === 'main' ? {} : { includerMaySet: true as const };
     // A default nginx changed in a release (proxy_ssl_protocols, proxy_http_version), for a target whose version is
     // not known: there is a default, only which one is open; "not set" would say there is none.
+    const built = BUILD_DEPENDENT_DEFAULTS[directive];
+    if (built && e.origin !== 'here' && e.origin !== 'inherited') return { directive, value: built.value, origin: 'default', buildDependent: built.note, ...includer };
     const versioned = e.origin === 'unset' ? versionedDefault(directive) : undefined;
     if (versioned) {
       const value = `${versioned.before} (${versioned.changes.map((c) => `${c.value} from nginx ${c.since}`).join(', ')})`;

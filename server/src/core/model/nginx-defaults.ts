@@ -59,6 +59,20 @@ function versionedValue(v: VersionedDefault, version: Version): string | undefin
 }
 
 /**
+ * Defaults compiled into the nginx binary by configure rather than fixed by nginx, where the reference shows one
+ * build's value. `user`: configure's --user= and --group= (nginx -V lists them when given); without them the user is
+ * nobody, and the group nobody when the build host's /etc/group has such a group, else nogroup (auto/options). Debian
+ * 12's nginx 1.22.1 is built without them (nginx -V), the binary holds "nogroup", and with no user line its worker ran
+ * as nobody:nogroup under a master started as root (test/servers/nginx-user-default.test.ts).
+ */
+export const BUILD_DEPENDENT_DEFAULTS: Readonly<Record<string, { value: string; note: string }>> = {
+  user: {
+    value: 'nobody nogroup',
+    note: 'compiled in: nobody nogroup in Debian\'s package (built without --user/--group on a host that has no "nobody" group); nobody nobody where the build host has one; the --user=/--group= that nginx -V lists where the build set them. It applies only when the master runs as root',
+  },
+};
+
+/**
  * Built-in defaults that depend on the nginx version or the machine, where the reference text is
  * ambiguous ("4k|8k") or changed (1.29.7 turned upstream keep-alive and HTTP/1.1 on by default).
  * Returns undefined when the default cannot be stated for the target (unknown version).

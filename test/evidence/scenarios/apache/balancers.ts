@@ -94,6 +94,29 @@ export default [
     request: { path: '/app/x', count: 3 },
     fix: false,
   }),
+  // forcerecovery=Off: both members refuse one request, then listen again; the next request still gets 503 (AH01170)
+  // without reaching them. With the quick fix (On) that request gets 200.
+  defineScenario({
+    rule: 'forcerecovery-off-prolongs-outage',
+    server: 'apache',
+    claim: {
+      status: 503,
+      log: /AH01170: balancer:\/\/app: All workers are in error state/,
+      doc: ['503', 'AH01170: balancer://app: All workers are in error state'],
+    },
+    config: { fromDoc: { replace: [['10.0.0.11:8080', '{{a}}'], ['10.0.0.12:8080', '{{b}}']] } },
+    standins: { a: { kind: 'refused' }, b: { kind: 'refused' } },
+    request: {
+      path: '/app/x',
+      warmup: { count: 1 },
+      midway: async ({ standins }) => {
+        for (const k of ['a', 'b']) await (standins[k] as { revive(): Promise<void> }).revive();
+      },
+      count: 1,
+    },
+    fix: { use: 'suggestion' },
+    afterFix: { status: 200 },
+  }),
   // retry=0: the dead member is tried again on every request (each time a refused connect).
   defineScenario({
     rule: 'worker-retry-extremes',

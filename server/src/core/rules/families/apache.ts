@@ -30,6 +30,7 @@ import vhostFailonstatusOnMainBalancer from '../apache/vhost-failonstatus-on-mai
 import vhostBalancerHiddenByMainServer from '../apache/vhost-balancer-hidden-by-main-server';
 import balancerSingleMember from '../apache/balancer-single-member';
 import workerRetryExtremes from '../apache/worker-retry-extremes';
+import forcerecoveryOffProlongsOutage from '../apache/forcerecovery-off-prolongs-outage';
 import responseFieldSizeTooSmall from '../apache/response-field-size-too-small';
 import websocketUpgradeNotEnabled from '../apache/websocket-upgrade-not-enabled';
 import websocketTunnelIdleTimeout from '../apache/websocket-tunnel-idle-timeout';
@@ -100,6 +101,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   vhostBalancerHiddenByMainServer,
   balancerSingleMember,
   workerRetryExtremes,
+  forcerecoveryOffProlongsOutage,
   responseFieldSizeTooSmall,
   websocketUpgradeNotEnabled,
   websocketTunnelIdleTimeout,

@@ -5,7 +5,7 @@ import { moduleOf } from '../../model/nginx-upstreams';
 import { formatSize } from '../../model/units';
 import type { Directive } from '../../syntax/nginx/ast';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
-import { BUFFER_KEYS, BUFFER_MODULES, DEFAULT_MAX_TEMP, bufferEdits, bufferError, bufferLines, bufferNodesAt, bufferSet, bufferSetOf, bufferUnit, busyOnlyBuffers, consistentBuffers, names, nginxBufferMessage, text, type BufferError, type BufferSet } from './neighbours-support';
+import { BUFFER_KEYS, BUFFER_MODULES, DEFAULT_MAX_TEMP, bufferEdits, bufferError, bufferNodesAt, bufferSet, bufferSetOf, bufferUnit, names, nginxBufferMessage, passingBufferLines, text, type BufferError, type BufferSet } from './neighbours-support';
 
 /** Blocks whose configuration nginx merges (and checks) on its own: every server and location, nested ones included. */
 const MERGED = new Set(['server', 'location', 'if-location', 'limit_except']);
@@ -210,16 +210,7 @@ export default defineNginxRule({
           // size or temp-file limit) moved, when that passes here and in the levels below that would inherit the new
           // busy size. Else, and when the buffers are nginx's defaults (one page each: the page size of the server
           // is a guess, nginx.pageSize), the buffers are written too (consistentBuffers).
-          const light = atLevel.nodes.buffers ? busyOnlyBuffers(atLevel) : undefined;
-          const keep = light && !breaksBelow(level, mi, atLevel.nodes.busy, light.busy) ? light : undefined;
-          const lines = bufferLines(m, keep ?? consistentBuffers(atLevel));
-          if (keep) {
-            lines[1] = undefined;
-            // A header buffer left at its default (one page) is written as the unit the busy size was measured
-            // against, so that the fix does not rest on the page size either.
-            if (atLevel.nodes.bufferSize) lines[0] = undefined;
-            if (keep.busy === (atLevel.busy ?? 2 * bufferUnit(atLevel))) lines[2] = undefined;
-          }
+          const lines = passingBufferLines(m, atLevel, (light) => !breaksBelow(level, mi, atLevel.nodes.busy, light.busy));
           const edits = bufferEdits(lines, bufferNodesAt(atLevel, level), culprit, level);
           if (edits) fix = { title: `Set the buffer sizes consistently: ${lines.filter((l) => l).join(' ')}`, edits };
         }

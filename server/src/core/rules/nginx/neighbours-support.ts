@@ -553,6 +553,27 @@ export function bufferLines(m: string, v: ConsistentBuffers): (string | undefine
   ];
 }
 
+/**
+ * The lines that make `b` pass nginx's buffer checks (buffer-size-arithmetic's quick fix, and explain's next step
+ * for "upstream sent too big header"). Buffers a line sets are kept as written (the memory asked for) and only the
+ * busy size (and a write size or temp-file limit) moves, when that passes (busyOnlyBuffers) and `lightAllowed` agrees;
+ * else, and when the buffers are nginx's defaults (one page each: the page size is a guess), the buffers are written
+ * too (consistentBuffers). Undefined entries: the line in force stays as it is.
+ */
+export function passingBufferLines(m: string, b: BufferSet, lightAllowed: (light: ConsistentBuffers) => boolean = () => true): (string | undefined)[] {
+  const light = b.nodes.buffers ? busyOnlyBuffers(b) : undefined;
+  const keep = light && lightAllowed(light) ? light : undefined;
+  const lines = bufferLines(m, keep ?? consistentBuffers(b));
+  if (keep) {
+    lines[1] = undefined;
+    // A header buffer left at its default (one page) is written as the unit the busy size was measured against, so
+    // that the fix does not rest on the page size either.
+    if (b.nodes.bufferSize) lines[0] = undefined;
+    if (keep.busy === (b.busy ?? 2 * bufferUnit(b))) lines[2] = undefined;
+  }
+  return lines;
+}
+
 /** The nodes of `b` that stand at `level` itself, in BUFFER_KEYS order. */
 export function bufferNodesAt(b: BufferSet, level: ConfigNode | null): (ConfigNode | undefined)[] {
   return BUFFER_KEYS.map((k) => (b.nodes[k] && b.nodes[k]!.parent === level ? b.nodes[k] : undefined));
