@@ -1,5 +1,6 @@
 import { apacheFix } from '../../apache-fix';
 import type { TextEdit } from '../../finding';
+import { prefixWrittenAsRegex } from '../../model/apache-proxy';
 import { atLeast } from '../../model/version';
 import type { ApacheArg } from '../../syntax/apache/ast';
 import { defineApacheRule } from '../apache-rule';
@@ -30,6 +31,8 @@ export default defineApacheRule({
       // A prefix that does not start with "/" (the "\.php" of a <LocationMatch "\.php">, which add_pass reads as a
       // prefix, not a regex) maps no request: no slash goes missing or doubles.
       if (!r.path.startsWith('/')) continue;
+      // A prefix written as a regex ("/(api|v2)/", "/api/v1$") maps no request the section means: proxypass-maps-no-request.
+      if (prefixWrittenAsRegex(r)) continue;
       const pathSlash = r.path.endsWith('/');
       const urlSlash = r.url.endsWith('/');
       if (pathSlash === urlSlash) continue;
