@@ -26,7 +26,7 @@ export default defineApacheRule({
      * A regex line (ProxyPassMatch, `ProxyPass ~`, a ProxyPass in a section whose path has a wildcard) whose URL holds
      * no $1…: ap_proxy_trans_match appends the whole request path to the URL, and that path starts with "/", so a URL
      * ending in "/" gives the backend "//app/x" (2.4.71). Backends differ: nginx (merge_slashes) and httpd answered it
-     * as /app/x, but a Node server reading it with new URL(req.url, base), as Node's docs show, got the path "/x" on the
+     * as /app/x, but a Node server reading it with new URL(req.url, base) (Node's http docs up to v18) got the path "/x" on the
      * host "app" and answered 404 (test/servers/apache-regex-doubled-slash.test.ts). Only HTTP-family backends are
      * reported: for fcgi://, scgi:// and uwsgi:// the path is a file path or PATH_INFO (a doubled slash in a file path
      * opens the same file, and 2.4.52+ strips it from the start of PATH_INFO), and AJP's Tomcat normalises it.
