@@ -1,5 +1,5 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
-import { formatSeconds, locationTakes, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, locationTakes, pcreRegExp, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
 import { aliasMatch, passTakes } from '../model/apache-proxypass-order';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
@@ -252,12 +252,8 @@ function urlMadeBy(rule: ProxyPassRule, path: string): string | undefined {
     return n > 0 ? rule.url + path.slice(n) : undefined;
   }
   if (!/\$\d/.test(rule.url) || /[&\\]/.test(rule.url)) return undefined;
-  let m: RegExpExecArray | null;
-  try {
-    m = new RegExp(rule.path).exec(path);
-  } catch {
-    return undefined;
-  }
+  // The regex as passTakes reads it ("(?i)" included), so a line that matched here also fills in its $N.
+  const m = pcreRegExp(rule.path)?.exec(path);
   return m ? rule.url.replace(/\$(\d)/g, (_, d: string) => m![Number(d)] ?? '') : undefined;
 }
 

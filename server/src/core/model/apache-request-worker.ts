@@ -208,12 +208,9 @@ export function shortRegexRequest(rule: ProxyPassRule, worker: Worker): { path: 
   const name = workerName(rule.url, true);
   const prefix = regexLiteralPrefix(rule.path);
   if (name === undefined || prefix === undefined) return undefined;
-  let re: RegExp;
-  try {
-    re = new RegExp(rule.path);
-  } catch {
-    return undefined;
-  }
+  // As passTakes reads the regex ("(?i)" included).
+  const re = pcreRegExp(rule.path);
+  if (!re) return undefined;
   for (const path of [prefix, `${prefix}x`]) {
     const m = re.exec(path);
     if (!m) continue;
