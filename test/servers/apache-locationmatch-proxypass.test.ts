@@ -4,8 +4,8 @@
 // the section's line, b: a ProxyPass "/" of the server) and checks, request by request, which backend got it and with
 // what path; then that proxylint's model maps each request the same way (ProxyPassRule.regex and .path, passTakes,
 // locationTakes), that the section line's worker reuses connections exactly when httpd did (a regex worker whose URL
-// holds "$" does not), and that proxypass-trailing-slash-mismatch reports a prefix line exactly when its backend got a
-// doubled slash.
+// holds "$") does not, and that proxypass-trailing-slash-mismatch reports a line (prefix or regex) exactly when its
+// backend got a doubled slash.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { lintApache } from '../../server/src/core/lint-apache';
@@ -126,8 +126,9 @@ test('a ProxyPass in <LocationMatch> is a regex line only when the section path 
         const reused = new Set(fromA).size < fromA.length;
         if (reused !== reusesConnections(worker)) wrong.push(`${l.name}: httpd ${reused ? 'reused' : 'did not reuse'} connections to a, the model says it ${reusesConnections(worker) ? 'does' : 'does not'}`);
       }
-      // proxypass-trailing-slash-mismatch on a prefix line: exactly when its backend got a doubled slash.
-      if (!line.regex) {
+      // proxypass-trailing-slash-mismatch, on a prefix line and on a regex line alike: exactly when its backend got a
+      // doubled slash.
+      {
         const doubled = [...seen.values()].some((s) => s.startsWith('a //'));
         const found = result.findings.filter((f) => f.ruleId === 'proxypass-trailing-slash-mismatch' && f.start >= line.node.directive.start && f.start <= line.node.directive.end);
         if (found.length !== (doubled ? 1 : 0)) wrong.push(`${l.name}: ${doubled ? 'the backend got a doubled slash' : 'no doubled slash'}, and proxypass-trailing-slash-mismatch gave ${found.length} finding(s)`);

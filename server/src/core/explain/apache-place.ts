@@ -1,5 +1,6 @@
 import { virtualHostOf, type ApacheNode } from '../model/apache-tree';
-import { formatSeconds, locationTakes, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { formatSeconds, locationTakes, pcreRegExp, type BackendUrl, type Balancer, type ProxyModel, type ProxyPassRule, type TimeoutValue, type Worker } from '../model/apache-proxy';
+import { aliasMatch, passTakes } from '../model/apache-proxypass-order';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
 import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
@@ -74,14 +75,9 @@ export function sameBackend(w: { target: BackendUrl }, host: string, port: strin
   return (w.target.port || DEFAULT_PORT[w.target.scheme] || '') === port;
 }
 
+/** A rule that proxies `path`: passTakes (alias_match's "/" boundary for a prefix, PCRE for a regex), not "!". */
 function ruleMatches(r: ProxyPassRule, path: string): boolean {
-  if (r.exclusion) return false;
-  if (!r.regex) return path.startsWith(r.path);
-  try {
-    return new RegExp(r.path).test(path);
-  } catch {
-    return false;
-  }
+  return !r.exclusion && passTakes(r, path) === true;
 }
 
 /** The rules that send requests to a worker: its own line, or those using its balancer. */
@@ -250,14 +246,14 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
  */
 function urlMadeBy(rule: ProxyPassRule, path: string): string | undefined {
   if (rule.exclusion || /^balancer:/i.test(rule.url)) return undefined;
-  if (!rule.regex) return path.startsWith(rule.path) ? rule.url + path.slice(rule.path.length) : undefined;
-  if (!/\$\d/.test(rule.url) || /[&\\]/.test(rule.url)) return undefined;
-  let m: RegExpExecArray | null;
-  try {
-    m = new RegExp(rule.path).exec(path);
-  } catch {
-    return undefined;
+  if (!rule.regex) {
+    // alias_match's count, which takes in the extra slashes of a "//" run ("/api" and //api/x: "/x" is the rest).
+    const n = aliasMatch(rule.path, path);
+    return n > 0 ? rule.url + path.slice(n) : undefined;
   }
+  if (!/\$\d/.test(rule.url) || /[&\\]/.test(rule.url)) return undefined;
+  // The regex as passTakes reads it ("(?i)" included), so a line that matched here also fills in its $N.
+  const m = pcreRegExp(rule.path)?.exec(path);
   return m ? rule.url.replace(/\$(\d)/g, (_, d: string) => m![Number(d)] ?? '') : undefined;
 }
 

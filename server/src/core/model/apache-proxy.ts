@@ -521,6 +521,19 @@ export function passPathIsRegex(node: ApacheNode, section: ApacheNode | undefine
 }
 
 /**
+ * A ProxyPass in a <LocationMatch> or <Location ~> section whose path is read as a prefix (no wildcard, see
+ * passPathIsRegex) but is written as a regex: it does not start with "/" ("\.php$", "^/api/"), or it holds "^", "$",
+ * "\", "(", ")" or "|", which alias_match compares as the characters themselves. Such a line maps no request the
+ * section means (on 2.4.71 `<LocationMatch "^/api/">`, `"\.php$"`, `"^/(api|v2)/"` and `"/api/v1$"` left every request to
+ * the server's other lines: test/servers/apache-proxypass-maps-no-request.test.ts). Undefined for any other line.
+ */
+export function prefixWrittenAsRegex(r: Pick<ProxyPassRule, 'regex' | 'path' | 'location' | 'misplacedPath' | 'node'>): 'no-slash' | 'literal' | undefined {
+  if (r.regex || !r.location || r.misplacedPath || r.node.lname !== 'proxypass' || !sectionIsRegex(r.location)) return undefined;
+  if (!r.path.startsWith('/')) return 'no-slash';
+  return /[$^\\()|]/.test(r.path) ? 'literal' : undefined;
+}
+
+/**
  * A regex worker: the worker a line defines is one exactly when add_pass reads its path as a regex (passPathIsRegex,
  * kept in ProxyPassRule.regex). Its name keeps $1…, which match any text in lookups, and with "$" in it reuse is off
  * by default.

@@ -20,13 +20,39 @@ export function covers(earlier: string, later: string): boolean {
 }
 
 /**
+ * How many characters of the request path `uri` a ProxyPass prefix matches, as mod_proxy's alias_match() counts them,
+ * or 0 when it does not take it: characters compared as written, except that a run of "/" in the prefix matches any
+ * run of "/" in the path (so the count may exceed the prefix's length), and the match must end at a "/" boundary
+ * (the prefix ends in "/", or the path ends or goes on with "/"). The URL httpd makes is the line's URL followed by
+ * the rest of the path. On 2.4.71 (test/servers/apache-prefix-boundary.test.ts), `ProxyPass "/api" "http://a/"` sent
+ * /api to a as "/", /api/x as "//x", and left /apix and /api2/y to the next line; /api//x and //api/x also reached a
+ * as "//x", since MergeSlashes (on by default) had made them /api/x before mod_proxy compared: callers pass the path
+ * httpd logs, which is that merged one.
+ */
+export function aliasMatch(prefix: string, uri: string): number {
+  let a = 0;
+  let u = 0;
+  while (a < prefix.length && u < uri.length) {
+    if (prefix[a] === '/') {
+      if (uri[u] !== '/') return 0;
+      while (prefix[a] === '/') a++;
+      while (uri[u] === '/') u++;
+    } else if (uri[u++] !== prefix[a++]) return 0;
+  }
+  // The path ended before the prefix did ("/" against "/examples").
+  if (u === uri.length && a !== prefix.length) return 0;
+  if (prefix[a - 1] !== '/' && u < uri.length && uri[u] !== '/') return 0;
+  return u;
+}
+
+/**
  * Whether a ProxyPass(Match) line's path takes a request path, as ap_proxy_trans_match compares them: a regex (see
- * ProxyPassRule.regex) anywhere in the path, a prefix as alias_match does (see covers), so a prefix that does not
+ * ProxyPassRule.regex) anywhere in the path, a prefix as alias_match does (see aliasMatch), so a prefix that does not
  * start with "/", such as the "\.php$" a <LocationMatch "\.php$"> gives its ProxyPass, takes nothing. Undefined when
  * the regex does not compile in JavaScript. For a line in a section, the section must also apply (locationTakes).
  */
 export function passTakes(rule: Pick<ProxyPassRule, 'regex' | 'path'>, path: string): boolean | undefined {
-  return rule.regex ? pcreRegExp(rule.path)?.test(path) : covers(rule.path, path);
+  return rule.regex ? pcreRegExp(rule.path)?.test(path) : aliasMatch(rule.path, path) > 0;
 }
 
 /**

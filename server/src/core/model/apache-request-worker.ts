@@ -1,6 +1,6 @@
-import type { ProxyModel, ProxyPassRule, Worker } from './apache-proxy';
+import { pcreRegExp, type ProxyModel, type ProxyPassRule, type Worker } from './apache-proxy';
 import type { ApacheNode } from './apache-tree';
-import { passTakes, regexLiteralPrefix } from './apache-proxypass-order';
+import { aliasMatch, passTakes, regexLiteralPrefix } from './apache-proxypass-order';
 import { workerName } from './apache-worker-names';
 
 /**
@@ -115,15 +115,15 @@ function firstAtLeast<T>(list: readonly T[], text: string, key: (x: T) => string
   return lo;
 }
 
+/**
+ * passTakes, with each regex compiled once per lookup: a prefix by alias_match ("/api" takes /api/x, not /apix, which
+ * a line after it then gets), a regex as PCRE reads it ("(?i)" included). A regex that does not compile takes nothing.
+ */
 function pathMatches(l: Lookup, r: ProxyPassRule, path: string): boolean {
-  if (!r.regex) return path.startsWith(r.path);
+  if (!r.regex) return aliasMatch(r.path, path) > 0;
   let re = l.regex.get(r);
   if (re === undefined) {
-    try {
-      re = new RegExp(r.path);
-    } catch {
-      re = null;
-    }
+    re = pcreRegExp(r.path) ?? null;
     l.regex.set(r, re);
   }
   return re !== null && re.test(path);
@@ -208,12 +208,9 @@ export function shortRegexRequest(rule: ProxyPassRule, worker: Worker): { path: 
   const name = workerName(rule.url, true);
   const prefix = regexLiteralPrefix(rule.path);
   if (name === undefined || prefix === undefined) return undefined;
-  let re: RegExp;
-  try {
-    re = new RegExp(rule.path);
-  } catch {
-    return undefined;
-  }
+  // As passTakes reads the regex ("(?i)" included).
+  const re = pcreRegExp(rule.path);
+  if (!re) return undefined;
   for (const path of [prefix, `${prefix}x`]) {
     const m = re.exec(path);
     if (!m) continue;

@@ -41,15 +41,6 @@ function backendUrl(r: ProxyPassRule): string {
   return `the line's backend (${r.url})`;
 }
 
-function matches(r: ProxyPassRule, path: string): boolean {
-  if (!r.regex) return path.startsWith(r.path);
-  try {
-    return new RegExp(r.path).test(path);
-  } catch {
-    return false;
-  }
-}
-
 /**
  * mod_proxy maps a request to its backend in its translate_name hook (proxy_trans), when httpd reads the request and
  * before it looks for a file: a ProxyPass whose path covers the URL makes it a proxy request, and a
@@ -127,7 +118,7 @@ function takerOf(list: ProxyPassRule[], inLocations: ProxyPassRule[]): ProxyPass
     if (maps === undefined) return undefined;
     if (maps) return last.exclusion || !(last.path === '/' || last.regex) ? undefined : last;
   }
-  const first = list.find((r) => !r.misplacedPath && matches(r, PROBE));
+  const first = list.find((r) => !r.misplacedPath && passTakes(r, PROBE) === true);
   if (!first || first.exclusion) return undefined;
   return first.path === '/' || first.regex ? first : undefined;
 }

@@ -54,6 +54,7 @@ import balancerTimeoutNotBackendTimeout from '../apache/balancer-timeout-not-bac
 import undefinedVariableInBackendUrl from '../apache/undefined-variable-in-backend-url';
 import sethandlerSocketTakenByWorker from '../apache/sethandler-socket-taken-by-worker';
 import proxypassTakesPhpFromSethandler from '../apache/proxypass-takes-php-from-sethandler';
+import proxypassMapsNoRequest from '../apache/proxypass-maps-no-request';
 import backendIsOwnListenerWrongScheme from '../apache/backend-is-own-listener-wrong-scheme';
 
 /** Apache httpd rules: timeouts, connection reuse and DNS, modules and backend URLs, ProxyPass order, balancers and health checks, headers, WebSocket, file syntax. */
@@ -88,6 +89,7 @@ export const apacheOnlyRules: ApacheRule[] = [
   sslproxyverifyWithoutCa,
   tlsBackendCheckedAgainstClientHost,
   proxypassTrailingSlashMismatch,
+  proxypassMapsNoRequest,
   proxypassShadowed,
   undefinedBalancer,
   balancerNoUsableMember,
