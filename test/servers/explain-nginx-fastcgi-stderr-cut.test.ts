@@ -109,4 +109,8 @@ test('a record whose end is missing but that is far under 2,048 bytes (a paste t
   const y = explainLog(long, []);
   assert.deepEqual(y.entries.map((e) => [e.explanation.pattern.id, e.count]), [['nginx-fastcgi-stderr-cut', 1]]);
   assert.equal(y.unknown, 30);
+  // Nor after more lines than a record is read over (64), however short.
+  const many = explainLog([lines[0], ...Array.from({ length: 70 }, (_, i) => `#${i}`)], []);
+  assert.deepEqual(many.entries.map((e) => [e.explanation.pattern.id, e.count]), [['nginx-fastcgi-stderr-cut', 1]]);
+  assert.equal(many.unknown, 70);
 });

@@ -192,7 +192,9 @@ function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
       while (last > i && lines[last].text.trim() === '') last--;
       let bytes = 0;
       for (let k = i; k <= last; k++) bytes += utf8Length(lines[k].text) + 1;
-      if (last === i || bytes > NGX_MAX_ERROR_STR || (j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text))) continue;
+      // Only where the stretch ends at a record's start or the input's end (not at the line limit).
+      const atRecordOrEnd = j >= lines.length || NGINX_RECORD.test(lines[j].text);
+      if (last === i || bytes > NGX_MAX_ERROR_STR || !atRecordOrEnd) continue;
       end = last;
     }
     lines[i] = { ...lines[i], text: lines.slice(i, end + 1).map((l) => l.text).join(' ') };
