@@ -77,7 +77,7 @@ export default defineNginxRule({
             message: `nginx starts, but the file begins with a UTF-8 byte-order mark (bytes EF BB BF), which nginx reads as part of the map's first key: "${word}" never matches ${map[0] ?? 'the source value'}, so it gets the map's default${map[1] ? ` ${map[1]}` : ''} instead of the value written here; save the file as UTF-8 without a BOM`,
             // Offered, not applied by --fix: the server runs with the map as it is, and removing the mark sends those
             // requests elsewhere (to the value written here), a change of traffic a person should choose.
-            suggestions: removeMark(file.path, inText).fix ? [removeMark(file.path, inText).fix!] : undefined,
+            suggestions: inText ? [removeMark(file.path, inText).fix!] : undefined,
           });
         }
         continue;
