@@ -78,9 +78,32 @@ function locationOverrides(ctx: ApacheRuleContext): void {
     if ((loc.args[0] ?? '') === '~' || (loc.parent !== null && loc.parent.lname !== 'virtualhost')) return false;
     return true;
   });
-  const covers = (outer: string, inner: string) => outer.endsWith('/') ? inner.startsWith(outer) : inner === outer || inner.startsWith(outer + '/');
+  // A path is covered by itself and by its prefixes that end at a "/" (with or without that "/"): "/a/" covers what
+  // starts with it, "/a" the path itself and what starts with "/a/". The sections are looked up by those few paths,
+  // not compared pairwise (a configuration of thousands of <Location> sections).
+  const byPath = new Map<ApacheNode | null, Map<string, { rule: ProxyPassRule; index: number }[]>>();
+  inLocation.forEach((rule, index) => {
+    let paths = byPath.get(rule.vhost);
+    if (!paths) byPath.set(rule.vhost, (paths = new Map()));
+    const list = paths.get(rule.path);
+    if (list) list.push({ rule, index });
+    else paths.set(rule.path, [{ rule, index }]);
+  });
+  const coveringPaths = (path: string): string[] => {
+    const out = [path];
+    for (let k = path.indexOf('/'); k >= 0; k = path.indexOf('/', k + 1)) out.push(path.slice(0, k + 1), path.slice(0, k));
+    return out;
+  };
   for (const earlier of inLocation) {
-    const later = inLocation.find((l) => l !== earlier && l.vhost === earlier.vhost && order.get(l.location!)! > order.get(earlier.location!)! && covers(l.path, earlier.path));
+    const paths = byPath.get(earlier.vhost)!;
+    const at = order.get(earlier.location!)!;
+    // The first such section in the rules' order, as a scan of them all would find.
+    let later: ProxyPassRule | undefined;
+    let best = Infinity;
+    for (const path of coveringPaths(earlier.path)) {
+      const hit = paths.get(path)?.find((c) => c.rule !== earlier && order.get(c.rule.location!)! > at);
+      if (hit && hit.index < best) [later, best] = [hit.rule, hit.index];
+    }
     if (!later) continue;
     const goes = later.exclusion ? 'they are not proxied' : `they go to ${later.url}`;
     ctx.report({
