@@ -462,7 +462,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (cache) entry.cache = cache;
     const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
     if (down) entry.allDown = down;
-    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker);
+    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker) ?? keepaliveStep(entry.values);
     if (step) entry.nextStep = step;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
@@ -783,6 +783,21 @@ export function nginxNotes(x: ExplainedEntry, where: (node: ConfigNode) => strin
     out.push(`every server of this group is marked down (${x.allDown.map(where).join(', ')}): nginx has none to try, so no earlier line is the cause; the configuration is.`);
   }
   return out;
+}
+
+/**
+ * For a backend that closed or reset the connection, where the request's group keeps connections alive: the race
+ * keepalive-timeout-races-backend describes is then one cause, and proxylint can only check it when told the backend's
+ * idle timeout (environment.backendKeepaliveTimeout), which the on-call review found nothing pointed to. The backend
+ * defaults are those of the rule's page.
+ */
+function keepaliveStep(values: readonly ValueHere[]): string | undefined {
+  const keepalive = values.find((v) => v.group && v.directive === 'keepalive');
+  // A number of connections: written, or the default of the target version (from 1.29.7 "32 local"); not "0", not "off",
+  // and not a default that depends on a version not set ("off (32 local from nginx 1.29.7)").
+  if (!keepalive?.value || !/^[1-9]\d*(\s|$)/.test(keepalive.value.trim())) return undefined;
+  const timeout = values.find((v) => v.group === keepalive.group && v.directive === 'keepalive_timeout')?.value ?? '60s';
+  return `if these lines come after idle moments, nginx reused a kept-alive connection just as the backend closed it: make keepalive_timeout in upstream ${keepalive.group} (${timeout} now) shorter than the backend's idle timeout (Node.js up to v25: 5 s, gunicorn: 2 s, Apache httpd: 5 s), or raise the backend's; with environment.backendKeepaliveTimeout set in .proxylintrc.json, the rule keepalive-timeout-races-backend checks every group against it.`;
 }
 
 /** The next step for a line whose cure is one setting (see next-step.ts), from where it was placed when it was. */
