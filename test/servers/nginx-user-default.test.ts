@@ -2,14 +2,17 @@
 // The reference says "user nobody nobody"; configure takes --user=/--group= (nginx -V lists them) and otherwise picks
 // the group nobody only where the build host has such a group, else nogroup. Debian 12's nginx 1.22.1 lists neither
 // in nginx -V, and its worker (master started as root, no user line) runs as nobody:nogroup, read from /proc. explain
-// shows that default, and says it depends on the build.
+// shows that default, and says it depends on the build; so does the hover's reference part.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { requireBinary, runCli } from '../helpers';
+import { nginxHover } from '../../server/src/core/features/hover';
+import { defaultSettings } from '../../server/src/core/settings';
+import { docLookup } from '../../server/src/lsp/docs';
+import { lintText, requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, rewriteNginx, startNginx } from './harness/nginx';
 import { childPids } from './harness/proc';
@@ -55,4 +58,11 @@ test('nginx without a user line: the Debian build\'s workers run as nobody:nogro
     await new Promise<void>((resolve) => listener.close(() => resolve()));
     setup.cleanup();
   }
+});
+
+test('the hover on a user line gives the build\'s default (nobody nogroup on Debian, as measured above), not the reference\'s "nobody nobody"', () => {
+  const text = 'user www-data;\nevents {}\nhttp {}\n';
+  const md = nginxHover(lintText(text), '/cfg/nginx.conf', 1, defaultSettings().nginx, docLookup)?.markdown ?? '';
+  assert.match(md, /\*\*Default:\*\* `nobody nogroup` \(compiled in: nobody nogroup in Debian's package/, md);
+  assert.doesNotMatch(md, /`nobody nobody`/, md);
 });

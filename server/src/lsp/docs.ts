@@ -1,6 +1,7 @@
 import { nginxDirectiveDoc, nginxServerParamDoc } from '../core/docs/directive-doc';
 import { renderHover } from '../core/docs/render';
 import { directiveVersion, versionScope, type VersionScope } from '../core/model/nginx-directive-versions';
+import { BUILD_DEPENDENT_DEFAULTS } from '../core/model/nginx-defaults';
 import { plusNote } from '../core/model/nginx-plus';
 import type { DocLookup } from '../core/features/hover';
 
@@ -92,6 +93,16 @@ function versionLine(d: RefDirective, context: string | undefined): string {
  * The official reference text for any nginx directive the proxylint knowledge base does not cover: the entries of
  * the module family and context the directive sits in (all of them when the context is unknown or matches none).
  */
+/**
+ * The reference's default, except where the nginx build decides it (BUILD_DEPENDENT_DEFAULTS: `user`, whose
+ * reference value `nobody nobody` is not what Debian's package runs with).
+ */
+function defaultLine(name: string, value: string | undefined): string {
+  const built = BUILD_DEPENDENT_DEFAULTS[name];
+  if (built) return `**Default:** \`${built.value}\` (${built.note})`;
+  return value ? `**Default:** \`${value}\`` : '';
+}
+
 export function referenceDoc(name: string, context?: string): string | undefined {
   let entries = referenceDocs().get(name);
   if (!entries?.length) return undefined;
@@ -104,7 +115,7 @@ export function referenceDoc(name: string, context?: string): string | undefined
   return entries
     .map((d) => {
       const url = `https://nginx.org/en/docs/${pageOf(d.module)}#${d.name}`;
-      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, d.default ? `**Default:** \`${d.default}\`` : '', `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`, versionLine(d, context)].filter(Boolean);
+      const meta = [`**Syntax:** \`${d.name} ${d.syntax.map(plain).join('` or `' + d.name + ' ')}\``, defaultLine(d.name, d.default), `**Context:** ${d.contexts.filter(Boolean).join(', ') || 'any'}`, versionLine(d, context)].filter(Boolean);
       return [`**${d.name}** (${d.module})`, plusNote(d.name, context) ?? '', meta.join(' · '), d.description.trim(), `[nginx documentation ↗](${url})`].filter(Boolean).join('\n\n');
     })
     .join('\n\n---\n\n');
