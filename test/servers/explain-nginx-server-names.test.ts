@@ -6,7 +6,7 @@
 // the second); else the default server. Each block passes to a refused backend port of its own, so the 502 line
 // names the block nginx used. Every block's first server_name is the same (names.test), so `server:` does not tell
 // them apart, and the pass target has a variable, which explain does not match to the line's backend by address:
-// only the server_name precedence can place the line. Before, explain listed every block whose name matched with the
+// only the server_name precedence (and which names nginx ignored) can place the line. Before, explain listed every block whose name matched with the
 // same kind (both wildcards, both regular expressions, both blocks of the shared name) as equal candidates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,6 +58,14 @@ const BLOCKS: [id: string, names: string, listen?: string][] = [
   ['regexB', '"~^api\\d+\\."'],
   ['dup1', 'dup.test'],
   ['dup2', 'dup.test'],
+  // A name that takes a key an earlier one took is ignored, all of it: .pair.test is pair.test too, so the exact
+  // pair.test after it is; .solo.test after solo.test, and .star.test after *.star.test, match nothing.
+  ['pairDot', '.pair.test'],
+  ['pairExact', 'pair.test'],
+  ['soloExact', 'solo.test'],
+  ['soloDot', '.solo.test'],
+  ['star', '*.star.test'],
+  ['starDot', '.star.test'],
   ['default', '', ' default_server'],
 ];
 
@@ -73,6 +81,11 @@ const CASES: [host: string, block: string][] = [
   ['mail.other.org', 'tailShort'],
   ['api7.test', 'regexA'], // the first regex written, though regexB matches too
   ['dup.test', 'dup1'], // the first block of a name two share
+  ['pair.test', 'pairDot'], // the exact name written after .pair.test was ignored
+  ['solo.test', 'soloExact'],
+  ['x.solo.test', 'default'], // .solo.test was ignored
+  ['x.star.test', 'star'],
+  ['star.test', 'default'], // .star.test was ignored
   ['nobody.test', 'default'], // no name: default_server, not the first block
 ];
 
@@ -101,7 +114,9 @@ ${BLOCKS.map(([, names, listen], i) => `    server {
   const ng = await startNginx(setup);
   try {
     // nginx read the shared names as conflicts: the first block keeps each.
-    assert.match(ng.errorLog(), /\[warn\].*conflicting server name "dup\.test" on 127\.0\.0\.1:\d+, ignored/);
+    for (const name of ['dup.test', 'pair.test', '.solo.test', '.star.test']) {
+      assert.match(ng.errorLog(), new RegExp(`\\[warn\\].*conflicting server name "${name.replace(/\./g, '\\.')}" on 127\\.0\\.0\\.1:\\d+, ignored`));
+    }
     for (const [host] of CASES) assert.equal(await get(setup.port, `/${host}`, host), 502, `${host} gets 502 (backend refused)`);
     await new Promise((r) => setTimeout(r, 300));
     const errors = ng.errorLog().split('\n').filter((l) => /\[error\].*connect\(\) failed \(111/.test(l));

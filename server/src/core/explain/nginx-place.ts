@@ -143,19 +143,42 @@ function couldWin(config: NginxConfig, server: ConfigNode, hostName: string): bo
  * name alone; undefined when no name there matches (then the default server gets it). nginx's order
  * (ngx_http_find_virtual_server, https://nginx.org/en/docs/http/server_names.html): the exact name; else the longest
  * wildcard starting with `*` (or `.example.com`); else the longest wildcard ending with `*`; else the first regular
- * expression that matches, in the order written. A name two blocks share is nginx's "conflicting server name ...,
- * ignored" in the later one: the first keeps it, which the strict comparison below keeps too (nginx 1.22.1,
- * test/servers/explain-nginx-server-names.test.ts).
+ * expression that matches, in the order written. Only the names nginx kept are looked at (see keptNames).
  */
 function chosenByName(group: readonly ConfigNode[], host: string): { server: ConfigNode; rank: number } | undefined {
   let best: { server: ConfigNode; rank: number; length: number } | undefined;
-  for (const server of group) {
-    for (const name of serverNames(server)) {
-      const m = nameMatch(name, host);
-      if (m && (!best || m.rank > best.rank || (m.rank === best.rank && m.length > best.length))) best = { server, ...m };
-    }
+  for (const { server, name } of keptNames(group)) {
+    const m = nameMatch(name, host);
+    if (m && (!best || m.rank > best.rank || (m.rank === best.rank && m.length > best.length))) best = { server, ...m };
   }
   return best && { server: best.server, rank: best.rank };
+}
+
+const KEPT = new WeakMap<readonly ConfigNode[], { server: ConfigNode; name: string }[]>();
+
+/**
+ * The server_names of one address:port's blocks that nginx keeps, in the order written. A name that takes a key an
+ * earlier name took is nginx's "conflicting server name ..., ignored", all of it: the exact name `a.test` after
+ * `.a.test` (which is a.test too), `.b.test` after `b.test` or `*.b.test` (then neither b.test nor x.b.test reaches
+ * it), and a name two blocks share is the first's (nginx 1.22.1, test/servers/explain-nginx-server-names.test.ts).
+ * Regular expressions never conflict.
+ */
+function keptNames(group: readonly ConfigNode[]): { server: ConfigNode; name: string }[] {
+  let kept = KEPT.get(group);
+  if (kept) return kept;
+  kept = [];
+  const taken = new Set<string>();
+  for (const server of group) {
+    for (const name of serverNames(server)) {
+      const n = name.toLowerCase();
+      const keys = n.startsWith('~') ? [] : n.startsWith('*.') ? [`*${n.slice(1)}`] : n.startsWith('.') ? [`=${n.slice(1)}`, `*${n}`] : n.endsWith('.*') ? [`${n}`] : [`=${n}`];
+      if (keys.some((k) => taken.has(k))) continue;
+      for (const k of keys) taken.add(k);
+      kept.push({ server, name });
+    }
+  }
+  KEPT.set(group, kept);
+  return kept;
 }
 
 /** A regular expression of nginx (PCRE) in JavaScript: a leading (?i) becomes the i flag; undefined when it does not compile. */
