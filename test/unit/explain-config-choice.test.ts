@@ -165,5 +165,8 @@ test('explain in one configuration: blocks of one address:port that share the fi
   for (const [host, i] of cases) {
     const p = placeOf([C], line({ server: 'names.test', host, upstream: 'http://10.0.0.5:7000/x' }));
     assert.deepEqual([p.where, p.others], [block(i), []], `${host}: ${p.how}`);
+    // A line without `server:` (not nginx's format, or cut short) is placed by its Host alone, the same way.
+    const q = placeOf([C], line({ server: 'names.test', host, upstream: 'http://10.0.0.5:7000/x' }).replace(', server: names.test', ''));
+    assert.deepEqual([q.where, q.others], [block(i), []], `${host} without server: ${q.how}`);
   }
 });
