@@ -134,3 +134,39 @@ test('explain: a Host with a trailing dot is the same name to nginx', () => {
   const Y = conf('/y/nginx.conf', [{ listen: '9090' }]);
   assert.equal(placeOf([X, Y], line({ host: 'app.example.:8080' })).where, '/y/nginx.conf:3');
 });
+
+test('explain in one configuration: blocks of one address:port that share the first name are told apart by nginx\'s server_name precedence', () => {
+  // Every block is first named names.test (so `server:` does not tell) and passes to a host name (so the line's
+  // backend does not either): only the Host decides, as nginx decides it (nginx 1.22.1,
+  // test/servers/explain-nginx-server-names.test.ts). Before, blocks whose names matched by the same kind were all listed.
+  const names = ['', 'www.example.test', '"~^(api|deep|mail)"', '*.example.test', '*.sub.example.test', '.dot.test', 'mail.*', 'mail.example.*', '"~^api\\d+\\."', 'dup.test', 'dup.test', '.pair.test', 'pair.test', 'solo.test', '.solo.test', '*.star.test', '.star.test', ''];
+  const C = conf('/c/nginx.conf', names.map((n, i) => ({ listen: `8080${i === names.length - 1 ? ' default_server' : ''}`, name: `names.test${n ? ` ${n}` : ''}`, pass: 'http://app.internal:7000' })));
+  // Block i's `server {` line: each block is 8 lines, after `events {}` and `http {`.
+  const block = (i: number) => `/c/nginx.conf:${3 + 8 * i}`;
+  const cases: [string, number][] = [
+    ['www.example.test', 1], // exact before wildcards and regular expressions
+    ['deep.sub.example.test', 4], // the longest leading wildcard, before an earlier regex
+    ['other.example.test', 3],
+    ['dot.test', 5],
+    ['a.dot.test', 5],
+    ['mail.example.test', 3], // a leading wildcard before trailing ones
+    ['mail.example.org', 7], // the longest trailing wildcard
+    ['mail.other.org', 6],
+    ['api7.test', 2], // the first regex written
+    ['dup.test', 9], // the first block of a shared name
+    ['nobody.test', 17], // the default_server, not the first block
+    // nginx ignores a name that takes a key an earlier one took ("conflicting server name"), all of it.
+    ['pair.test', 11],
+    ['solo.test', 13],
+    ['x.solo.test', 17],
+    ['x.star.test', 15],
+    ['star.test', 17],
+  ];
+  for (const [host, i] of cases) {
+    const p = placeOf([C], line({ server: 'names.test', host, upstream: 'http://10.0.0.5:7000/x' }));
+    assert.deepEqual([p.where, p.others], [block(i), []], `${host}: ${p.how}`);
+    // A line without `server:` (not nginx's format, or cut short) is placed by its Host alone, the same way.
+    const q = placeOf([C], line({ server: 'names.test', host, upstream: 'http://10.0.0.5:7000/x' }).replace(', server: names.test', ''));
+    assert.deepEqual([q.where, q.others], [block(i), []], `${host} without server: ${q.how}`);
+  }
+});

@@ -121,22 +121,64 @@ function listenGroups(config: NginxConfig): Map<string, ConfigNode[]> {
 }
 
 /**
- * Whether nginx could have given a request with this Host name to `server`: on one of its listen address:ports, its
- * name matches best there, or no name there matches and it is that address:port's default server (marked
- * default_server, else the first block listening there). nginx chooses the blocks of the address:port the request
- * came to first, and only among them by name: a Host that another block of that address:port names never reaches
- * this one there (nginx 1.22.1, test/servers/explain-nginx-configs.test.ts).
+ * Whether nginx could have given a request with this Host name to `server`: on one of its listen address:ports, it
+ * is the block nginx chooses there by name (see chosenByName), or no name there matches and it is that
+ * address:port's default server (marked default_server, else the first block listening there). nginx chooses the
+ * blocks of the address:port the request came to first, and only among them by name: a Host that another block of
+ * that address:port names never reaches this one there (nginx 1.22.1, test/servers/explain-nginx-configs.test.ts).
  */
 function couldWin(config: NginxConfig, server: ConfigNode, hostName: string): boolean {
   const groups = listenGroups(config);
   return listenKeys(server).some(({ key }) => {
     const group = groups.get(key) ?? [server];
-    const ranks = group.map((s) => Math.max(0, ...serverNames(s).map((n) => nameRank(n, hostName))));
-    const best = Math.max(0, ...ranks);
-    if (best > 0) return ranks[group.indexOf(server)] === best;
+    const chosen = chosenByName(group, hostName);
+    if (chosen) return chosen.server === server;
     const marked = group.find((s) => listenKeys(s).some((k) => k.key === key && k.isDefault));
     return (marked ?? group[0]) === server;
   });
+}
+
+/**
+ * The block nginx gives a request for `host` among the blocks of one address:port (in the order it reads them), by
+ * name alone; undefined when no name there matches (then the default server gets it). nginx's order
+ * (ngx_http_find_virtual_server, https://nginx.org/en/docs/http/server_names.html): the exact name; else the longest
+ * wildcard starting with `*` (or `.example.com`); else the longest wildcard ending with `*`; else the first regular
+ * expression that matches, in the order written. Only the names nginx kept are looked at (see keptNames).
+ */
+function chosenByName(group: readonly ConfigNode[], host: string): { server: ConfigNode; rank: number } | undefined {
+  let best: { server: ConfigNode; rank: number; length: number } | undefined;
+  for (const { server, name } of keptNames(group)) {
+    const m = nameMatch(name, host);
+    if (m && (!best || m.rank > best.rank || (m.rank === best.rank && m.length > best.length))) best = { server, ...m };
+  }
+  return best && { server: best.server, rank: best.rank };
+}
+
+const KEPT = new WeakMap<readonly ConfigNode[], { server: ConfigNode; name: string }[]>();
+
+/**
+ * The server_names of one address:port's blocks that nginx keeps, in the order written. A name that takes a key an
+ * earlier name took is nginx's "conflicting server name ..., ignored", all of it: the exact name `a.test` after
+ * `.a.test` (which is a.test too), `.b.test` after `b.test` or `*.b.test` (then neither b.test nor x.b.test reaches
+ * it), and a name two blocks share is the first's (nginx 1.22.1, test/servers/explain-nginx-server-names.test.ts).
+ * Regular expressions never conflict.
+ */
+function keptNames(group: readonly ConfigNode[]): { server: ConfigNode; name: string }[] {
+  let kept = KEPT.get(group);
+  if (kept) return kept;
+  kept = [];
+  const taken = new Set<string>();
+  for (const server of group) {
+    for (const name of serverNames(server)) {
+      const n = name.toLowerCase();
+      const keys = n.startsWith('~') ? [] : n.startsWith('*.') ? [`*${n.slice(1)}`] : n.startsWith('.') ? [`=${n.slice(1)}`, `*${n}`] : n.endsWith('.*') ? [`${n}`] : [`=${n}`];
+      if (keys.some((k) => taken.has(k))) continue;
+      for (const k of keys) taken.add(k);
+      kept.push({ server, name });
+    }
+  }
+  KEPT.set(group, kept);
+  return kept;
 }
 
 /** A regular expression of nginx (PCRE) in JavaScript: a leading (?i) becomes the i flag; undefined when it does not compile. */
@@ -155,18 +197,19 @@ function toRegExp(pattern: string, caseless: boolean): RegExp | undefined {
 }
 
 /**
- * How well `name` (a server_name) matches the host, in nginx's order: 4 exact, 3 leading wildcard, 2 trailing
- * wildcard, 1 regular expression, 0 none. Among wildcards nginx takes the longest; the length breaks ties.
- * https://nginx.org/en/docs/http/server_names.html
+ * How `name` (a server_name) matches the host, in nginx's order: rank 4 exact, 3 leading wildcard, 2 trailing
+ * wildcard, 1 regular expression; undefined for none. `length` is the wildcard's fixed part: among wildcards of one
+ * kind nginx takes the longest (its wildcard hashes are searched label by label, the deepest match first). Exact names
+ * and regular expressions have 0: the first of them wins. https://nginx.org/en/docs/http/server_names.html
  */
-function nameRank(name: string, host: string): number {
+function nameMatch(name: string, host: string): { rank: number; length: number } | undefined {
   const n = name.toLowerCase();
-  if (n.startsWith('~')) return toRegExp(name.slice(1), false)?.test(host) ? 1 : 0;
-  if (n === host) return 4;
-  if (n.startsWith('*.')) return host.endsWith(n.slice(1)) ? 3 : 0;
-  if (n.startsWith('.')) return host === n.slice(1) || host.endsWith(n) ? 3 : 0;
-  if (n.endsWith('.*')) return host.startsWith(n.slice(0, -1)) ? 2 : 0;
-  return 0;
+  if (n.startsWith('~')) return toRegExp(name.slice(1), false)?.test(host) ? { rank: 1, length: 0 } : undefined;
+  if (n === host) return { rank: 4, length: 0 };
+  if (n.startsWith('*.')) return host.endsWith(n.slice(1)) ? { rank: 3, length: n.length - 1 } : undefined;
+  if (n.startsWith('.')) return host === n.slice(1) || host.endsWith(n) ? { rank: 3, length: n.length } : undefined;
+  if (n.endsWith('.*')) return host.startsWith(n.slice(0, -1)) ? { rank: 2, length: n.length - 1 } : undefined;
+  return undefined;
 }
 
 interface ServerChoice {
@@ -207,13 +250,12 @@ function findServers(config: NginxConfig, fields: LogFields): ServerChoice | und
     return { servers: byPort(list), how: list.length > 1 ? `${what} (${list.length} blocks have it)` : what, byName: true, ...(fit.length ? { hostFits: true } : {}), ...portOf(list) };
   }
   if (hostName) {
-    let best = 0;
-    let ranked: ConfigNode[] = [];
-    for (const s of byPort(servers)) {
-      const rank = Math.max(0, ...serverNames(s).map((n) => nameRank(n, hostName)));
-      if (rank > best) [best, ranked] = [rank, [s]];
-      else if (rank === best && rank > 0) ranked.push(s);
-    }
+    // The block each address:port chooses by name (see chosenByName): a block that loses there to a longer wildcard,
+    // an earlier regular expression or the first of a name two blocks share is no candidate. Of those, the best
+    // rank (an exact name before a wildcard elsewhere), as before.
+    const winners = [...listenGroups(config).values()].map((g) => chosenByName(g, hostName)).filter((c) => c !== undefined);
+    const best = Math.max(0, ...winners.map((c) => c.rank));
+    const ranked = byPort(servers.filter((s) => winners.some((c) => c.server === s && c.rank === best)));
     if (ranked.length) return { servers: ranked, how: `a server_name matches the Host "${fields.host}"`, byName: true, ...portOf(ranked) };
   }
   // No name matched: nginx uses the default server of the address and port the request came in on, the block marked
