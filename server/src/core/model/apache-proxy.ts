@@ -5,6 +5,7 @@ import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type Apache
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
+import { locationOverrides } from './apache-location-override';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -259,6 +260,12 @@ export interface ProxyModel {
    * server's list), then the main server's lines (first in every virtual host, see rulesFor), then each virtual host's.
    */
   tryOrder: ProxyPassRule[];
+  /**
+   * The one-argument ProxyPass lines of <Location> sections that a later <Location>'s ProxyPass overrides for every
+   * path they match (the last matching section's ProxyPass wins), each with the later rule: httpd defines their
+   * workers but never sends the section's requests through them (see locationOverrides).
+   */
+  overriddenBy: ReadonlyMap<ApacheNode, ProxyPassRule>;
   /**
    * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
@@ -916,7 +923,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
     if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
   }
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */
