@@ -449,16 +449,57 @@ export function pcreRegExp(pattern: string): RegExp | undefined {
 }
 
 /**
- * Whether httpd's location walk applies a <Location>/<LocationMatch> section to a request path (undefined: a path with
- * wildcards, not tried).
+ * Whether httpd's location walk applies a <Location>/<LocationMatch> section to a request path (undefined: a regex
+ * JavaScript does not compile).
  */
 export function locationTakes(section: ApacheNode, path: string): boolean | undefined {
   const at = sectionPath(section);
   if (sectionIsRegex(section)) return pcreRegExp(at)?.test(path);
-  // core's location walk compares a path with a wildcard by apr_fnmatch (d_is_fnmatch = apr_fnmatch_test, urlsection).
-  if (fnmatchTest(at)) return undefined;
+  // core's location walk compares a path with a wildcard by apr_fnmatch with APR_FNM_PATHNAME (d_is_fnmatch =
+  // apr_fnmatch_test, urlsection): the whole path, "*" and "?" stopping at "/" (see fnmatchRegExp).
+  if (fnmatchTest(at)) return fnmatchRegExp(at).test(path);
   // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
   return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
+}
+
+/**
+ * apr_fnmatch(pattern, string, APR_FNM_PATHNAME) as a regular expression: the whole string must match; "*" matches
+ * any run and "?" any one character other than "/", a "[…]" class (negated by "!" or "^", with ranges) any one
+ * character it holds other than "/", and "\" makes the next character literal; a "[" with no "]" after it is itself.
+ * So <Location "/app*"> takes /app and /apple, not /app/x (real httpd 2.4.71: test/servers/apache-location-fnmatch.test.ts).
+ */
+export function fnmatchRegExp(pattern: string): RegExp {
+  const lit = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '\\' && i + 1 < pattern.length) out += lit(pattern[++i]);
+    else if (c === '[') {
+      let j = i + 1;
+      const negate = pattern[j] === '!' || pattern[j] === '^';
+      if (negate) j++;
+      let body = '';
+      // A "]" right after "[" or "[!" is a member.
+      for (let first = true; j < pattern.length && (first || pattern[j] !== ']'); first = false, j++) {
+        let ch = pattern[j];
+        if (ch === '\\' && j + 1 < pattern.length) ch = pattern[++j];
+        if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
+          let hi = pattern[j + 2];
+          j += 2;
+          if (hi === '\\' && j + 1 < pattern.length) hi = pattern[++j];
+          body += hi >= ch ? `${lit(ch)}-${lit(hi)}` : '';
+        } else body += lit(ch);
+      }
+      if (j >= pattern.length) out += lit(c);
+      else {
+        out += negate ? `(?!/)[^${body}]` : body ? `(?!/)[${body}]` : '(?!)';
+        i = j;
+      }
+    } else out += lit(c);
+  }
+  return new RegExp(`^${out}$`);
 }
 
 /**
