@@ -5,6 +5,7 @@ import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type Apache
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
+import { locationOverrides } from './apache-location-override';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -260,6 +261,12 @@ export interface ProxyModel {
    */
   tryOrder: ProxyPassRule[];
   /**
+   * The one-argument ProxyPass lines of <Location> sections that a later <Location>'s ProxyPass overrides for every
+   * path they match (the last matching section's ProxyPass wins), each with the later rule: httpd defines their
+   * workers but never sends the section's requests through them (see locationOverrides).
+   */
+  overriddenBy: ReadonlyMap<ApacheNode, ProxyPassRule>;
+  /**
    * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
    */
@@ -442,16 +449,57 @@ export function pcreRegExp(pattern: string): RegExp | undefined {
 }
 
 /**
- * Whether httpd's location walk applies a <Location>/<LocationMatch> section to a request path (undefined: a path with
- * wildcards, not tried).
+ * Whether httpd's location walk applies a <Location>/<LocationMatch> section to a request path (undefined: a regex
+ * JavaScript does not compile).
  */
 export function locationTakes(section: ApacheNode, path: string): boolean | undefined {
   const at = sectionPath(section);
   if (sectionIsRegex(section)) return pcreRegExp(at)?.test(path);
-  // core's location walk compares a path with a wildcard by apr_fnmatch (d_is_fnmatch = apr_fnmatch_test, urlsection).
-  if (fnmatchTest(at)) return undefined;
+  // core's location walk compares a path with a wildcard by apr_fnmatch with APR_FNM_PATHNAME (d_is_fnmatch =
+  // apr_fnmatch_test, urlsection): the whole path, "*" and "?" stopping at "/" (see fnmatchRegExp).
+  if (fnmatchTest(at)) return fnmatchRegExp(at).test(path);
   // <Location "/a"> takes /a, /a/ and /a/x, not /ab.
   return path === at || (path.startsWith(at) && (at.endsWith('/') || path[at.length] === '/'));
+}
+
+/**
+ * apr_fnmatch(pattern, string, APR_FNM_PATHNAME) as a regular expression: the whole string must match; "*" matches
+ * any run and "?" any one character other than "/", a "[…]" class (negated by "!" or "^", with ranges) any one
+ * character it holds other than "/", and "\" makes the next character literal; a "[" with no "]" after it is itself.
+ * So <Location "/app*"> takes /app and /apple, not /app/x (real httpd 2.4.71: test/servers/apache-location-fnmatch.test.ts).
+ */
+export function fnmatchRegExp(pattern: string): RegExp {
+  const lit = (c: string) => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  let out = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '*') out += '[^/]*';
+    else if (c === '?') out += '[^/]';
+    else if (c === '\\' && i + 1 < pattern.length) out += lit(pattern[++i]);
+    else if (c === '[') {
+      let j = i + 1;
+      const negate = pattern[j] === '!' || pattern[j] === '^';
+      if (negate) j++;
+      let body = '';
+      // A "]" right after "[" or "[!" is a member.
+      for (let first = true; j < pattern.length && (first || pattern[j] !== ']'); first = false, j++) {
+        let ch = pattern[j];
+        if (ch === '\\' && j + 1 < pattern.length) ch = pattern[++j];
+        if (pattern[j + 1] === '-' && j + 2 < pattern.length && pattern[j + 2] !== ']') {
+          let hi = pattern[j + 2];
+          j += 2;
+          if (hi === '\\' && j + 1 < pattern.length) hi = pattern[++j];
+          body += hi >= ch ? `${lit(ch)}-${lit(hi)}` : '';
+        } else body += lit(ch);
+      }
+      if (j >= pattern.length) out += lit(c);
+      else {
+        out += negate ? `(?!/)[^${body}]` : body ? `(?!/)[${body}]` : '(?!)';
+        i = j;
+      }
+    } else out += lit(c);
+  }
+  return new RegExp(`^${out}$`);
 }
 
 /**
@@ -916,7 +964,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
     if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
   }
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

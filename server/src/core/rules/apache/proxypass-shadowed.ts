@@ -62,48 +62,13 @@ export default defineApacheRule({
 });
 
 /**
- * The one-argument ProxyPass of a <Location>: httpd merges the <Location> sections that match a request in the order
- * they are written, and the last one's ProxyPass is the one used. So a <Location "/"> with ProxyPass after
- * <Location "/api/websocket"> takes that path too (real httpd 2.4.71: a WebSocket handshake to /api/websocket went
- * to <Location "/">'s http:// backend, 426, with the sections in that order, and to the ws:// one, 101, the other way
- * round; test/servers/apache-location-order.test.ts). Only plain <Location> sections of one server, directly inside
- * it, are compared: their paths match a URL-path that starts with them up to a "/" (or the whole path).
+ * The one-argument ProxyPass of a <Location> that a later <Location>'s ProxyPass overrides: httpd merges the <Location>
+ * sections that match a request in the order they are written, and the last one's ProxyPass is used (the proxy
+ * model's overriddenBy, see locationOverrides; test/servers/apache-location-order.test.ts).
  */
 function locationOverrides(ctx: ApacheRuleContext): void {
-  const order = new Map<ApacheNode, number>();
-  ctx.config.all.forEach((n, k) => order.set(n, k));
-  const inLocation = ctx.proxy.rules.filter((r) => {
-    const loc = r.location;
-    if (!loc || loc.lname !== 'location' || r.node.parent !== loc || r.regex || r.misplacedPath) return false;
-    if ((loc.args[0] ?? '') === '~' || (loc.parent !== null && loc.parent.lname !== 'virtualhost')) return false;
-    return true;
-  });
-  // A path is covered by itself and by its prefixes that end at a "/" (with or without that "/"): "/a/" covers what
-  // starts with it, "/a" the path itself and what starts with "/a/". The sections are looked up by those few paths,
-  // not compared pairwise (a configuration of thousands of <Location> sections).
-  const byPath = new Map<ApacheNode | null, Map<string, { rule: ProxyPassRule; index: number }[]>>();
-  inLocation.forEach((rule, index) => {
-    let paths = byPath.get(rule.vhost);
-    if (!paths) byPath.set(rule.vhost, (paths = new Map()));
-    const list = paths.get(rule.path);
-    if (list) list.push({ rule, index });
-    else paths.set(rule.path, [{ rule, index }]);
-  });
-  const coveringPaths = (path: string): string[] => {
-    const out = [path];
-    for (let k = path.indexOf('/'); k >= 0; k = path.indexOf('/', k + 1)) out.push(path.slice(0, k + 1), path.slice(0, k));
-    return out;
-  };
-  for (const earlier of inLocation) {
-    const paths = byPath.get(earlier.vhost)!;
-    const at = order.get(earlier.location!)!;
-    // The first such section in the rules' order, as a scan of them all would find.
-    let later: ProxyPassRule | undefined;
-    let best = Infinity;
-    for (const path of coveringPaths(earlier.path)) {
-      const hit = paths.get(path)?.find((c) => c.rule !== earlier && order.get(c.rule.location!)! > at);
-      if (hit && hit.index < best) [later, best] = [hit.rule, hit.index];
-    }
+  for (const earlier of ctx.proxy.rules) {
+    const later = ctx.proxy.overriddenBy.get(earlier.node);
     if (!later) continue;
     const goes = later.exclusion ? 'they are not proxied' : `they go to ${later.url}`;
     ctx.report({

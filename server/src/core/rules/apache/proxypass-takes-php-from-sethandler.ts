@@ -109,7 +109,7 @@ function takerOf(list: ProxyPassRule[], inLocations: ProxyPassRule[]): ProxyPass
   let last: ProxyPassRule | undefined;
   for (const r of merged) {
     const takes = locationTakes(r.location!, PROBE);
-    // A section path with wildcards is not tried: silent rather than wrong.
+    // A section regex JavaScript does not compile is not tried: silent rather than wrong.
     if (takes === undefined) return undefined;
     if (takes) last = r;
   }

@@ -52,6 +52,8 @@ export default defineApacheRule({
       });
     };
     for (const r of ctx.proxy.rules) {
+      // A <Location> ProxyPass that a later <Location>'s overrides maps no request (proxypass-shadowed reports it).
+      if (ctx.proxy.overriddenBy.has(r.node)) continue;
       if (r.regex) {
         regexLine(r);
         continue;

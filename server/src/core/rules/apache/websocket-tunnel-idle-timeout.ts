@@ -35,6 +35,10 @@ export default defineApacheRule({
       // event and the prefork MPM alike, and with ProxyTimeout 3, timeout=1 or timeout=5 after 12 s
       // (test/servers/apache-websocket-idle.test.ts). Nothing to report there.
       if (ws && webSocketTunnel(ctx.proxy, w, ctx.modules) === 'wstunnel') continue;
+      // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
+      // reports it): its tunnel is never opened through this line. A RewriteRule [P] that lands on its worker is
+      // judged at the rewrite below.
+      if (w.kind === 'proxypass' && ctx.proxy.overriddenBy.has(w.node)) continue;
       let reported = false;
       for (const { t, servers } of timeoutsByServer(ctx.proxy, w, 'backend')) {
         for (const server of servers) {

@@ -90,6 +90,9 @@ export default defineApacheRule({
     const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss')).map((r) => r.path));
     for (const r of ctx.proxy.rules) {
       if (r.exclusion || !r.target || r.target.error || r.node.unresolved) continue;
+      // Overridden by a later <Location>'s ProxyPass (proxypass-shadowed): no handshake reaches this line, so
+      // upgrade= here would change nothing.
+      if (ctx.proxy.overriddenBy.has(r.node)) continue;
       if (r.target.scheme !== 'http' && r.target.scheme !== 'https' && r.target.scheme !== 'balancer') continue;
       if (!WS_PATH.test(r.path) && !WS_PATH.test(r.target.path)) continue;
       if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;
