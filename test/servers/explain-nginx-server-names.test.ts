@@ -10,8 +10,8 @@
 // same kind (both wildcards, both regular expressions, both blocks of the shared name) as equal candidates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { requireBinary, runCli } from '../helpers';
+import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
 import { refusedPort } from './standins/http';
 
@@ -24,24 +24,6 @@ interface Pos {
 interface EntryJson {
   example: string;
   place: { server: Pos; how: string; others: { server: Pos }[] } | null;
-}
-
-/** One HTTP/1.1 request with this Host, read to the end; the status code, or 0 when none came. */
-function get(port: number, path: string, host: string): Promise<number> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    let out = '';
-    const done = () => {
-      clearTimeout(timer);
-      s.destroy();
-      resolve(Number(/^HTTP\/1\.\d (\d{3})/.exec(out)?.[1] ?? 0));
-    };
-    const timer = setTimeout(done, 10_000);
-    s.on('connect', () => s.write(`GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`));
-    s.on('data', (d) => (out += d.toString('latin1')));
-    s.on('close', done);
-    s.on('error', done);
-  });
 }
 
 // The blocks in the order written; the names after names.test are what nginx chooses by.
@@ -117,7 +99,7 @@ ${BLOCKS.map(([, names, listen], i) => `    server {
     for (const name of ['dup.test', 'pair.test', '.solo.test', '.star.test']) {
       assert.match(ng.errorLog(), new RegExp(`\\[warn\\].*conflicting server name "${name.replace(/\./g, '\\.')}" on 127\\.0\\.0\\.1:\\d+, ignored`));
     }
-    for (const [host] of CASES) assert.equal(await get(setup.port, `/${host}`, host), 502, `${host} gets 502 (backend refused)`);
+    for (const [host] of CASES) assert.equal((await request({ port: setup.port, path: `/${host}`, headers: { Host: host }, timeoutMs: 10_000 })).status, 502, `${host} gets 502 (backend refused)`);
     await new Promise((r) => setTimeout(r, 300));
     const errors = ng.errorLog().split('\n').filter((l) => /\[error\].*connect\(\) failed \(111/.test(l));
     const lineOf = new Map(CASES.map(([host]) => {
