@@ -372,6 +372,32 @@ function groupNamed(upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeo
   return upstreams.upstreams.find((u) => u.module === 'http' && u.name.toLowerCase() === peer.host)?.name;
 }
 
+const VARIABLE = /\$(?:\{[A-Za-z0-9_]+\}|[A-Za-z0-9_]+)/g;
+
+/** A text with variables as a pattern: each variable may hold anything, the rest must be as written. */
+function withVariables(text: string): RegExp {
+  const literal = text.split(VARIABLE).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${literal.join('.*')}$`, 'i');
+}
+
+/**
+ * Whether a pass target built with variables can be the peer, by what is written of its address: a literal IP or
+ * name with a port from a variable (`http://127.0.0.1:$port`), a literal port after a variable part, and so on.
+ * nginx logs such a target by the address the values gave, so only the literal parts can be checked; a host name
+ * is logged by the address it resolved to, so a name with variables in it never fits.
+ */
+function variableAddressFits(value: string, a: Address | undefined, peer: { host?: string; port?: number; unix?: string }, defaultPort: number): boolean {
+  if (!a || a.unix !== undefined || peer.host === undefined || peer.unix !== undefined) return false;
+  const hostFits = a.host.includes('$') ? withVariables(a.host).test(peer.host) : loggedAs(a.host).includes(peer.host);
+  if (!hostFits) return false;
+  // The port as written: after the host (and its "]" for IPv6), up to the URI.
+  const authority = value.slice(value.indexOf('://') + 3).split('/')[0];
+  const afterHost = authority.startsWith('[') ? authority.slice(authority.indexOf(']') + 1) : authority.slice(authority.lastIndexOf(':') >= 0 ? authority.lastIndexOf(':') : authority.length);
+  const portText = afterHost.startsWith(':') ? afterHost.slice(1) : undefined;
+  if (portText === undefined) return (peer.port ?? defaultPort) === defaultPort;
+  return withVariables(portText).test(String(peer.port ?? defaultPort));
+}
+
 /** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group, or to the group the peer names). */
 function passesTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullable<ReturnType<typeof peerOf>>): boolean {
   return passTo(location, upstreams, peer) !== undefined;
@@ -383,6 +409,7 @@ function passTo(location: ConfigNode, upstreams: UpstreamGraph, peer: NonNullabl
     if (t.node.parent !== location && t.node.parent?.parent !== location) return false; // also inside an if / limit_except
     const port = t.scheme === 'https' ? 443 : 80;
     if (t.upstream) return t.upstream.servers.some((s) => sameAddress(s.address, peer, 80)) || (peer.port === undefined && t.upstream.name.toLowerCase() === peer.host);
+    if (t.hasVariables) return variableAddressFits(t.arg.value, t.address, peer, port);
     return sameAddress(t.address, peer, port);
   });
 }
@@ -469,6 +496,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
     // The group the location passes to, when the line's backend is one of its servers: the location names the group, not the address.
     const viaGroup = (location: ConfigNode | undefined) => {
       const t = location ? passTo(location, upstreams, peer) : undefined;
+      if (t && !t.upstream && t.hasVariables) return `${t.arg.value}, whose variables can give the line's ${backend}`;
       return t?.upstream && t.upstream.name.toLowerCase() !== peer.host ? `upstream "${t.upstream.name}", one of whose servers is the line's ${backend}` : backend;
     };
     if (best.length) {
@@ -502,7 +530,7 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
     ? `; ${passing} locations pass to ${backend}, and the one for the path is not among them (the request was handed on to one of them), so the path decided`
     : group !== undefined
       ? `; no location passes to upstream "${group}" by its name (a pass target with variables may, at run time), so the path decided`
-      : '; no location passes to the line\'s backend by address (a host name, which nginx logs by the address it resolved to?), so the path decided';
+      : '; no location names the line\'s backend as it is logged (a host name is logged by the address it resolved to, a target built from variables by what they held), so the path decided';
   const fits = { host: !!choice.hostFits, port: !!choice.port && listenPorts(first.server).includes(choice.port), backend: false };
   const place: NginxPlace = { server: first.server, location: first.location, how: `${choice.how}${onPort}${peer && upstreams && path !== undefined ? unmatched : ''}${doubt}${caveat()}`, byName: choice.byName, fits };
   if (rest.length) place.others = rest.map(({ server, location }) => ({ server, location }));
@@ -669,11 +697,17 @@ export function retryLimits(config: NginxConfig, location: ConfigNode, upstreams
   const own = (t: { node: ConfigNode }) => t.node.parent === location || (t.node.parent?.parent === location && (t.node.parent.name === 'if' || t.node.parent.name === 'limit_except'));
   const passes = (upstreams?.passes ?? []).filter((t) => t.directive === `${family}_pass` && own(t));
   const t = passes.length === 1 && !passes[0].hasVariables ? passes[0] : undefined;
+  // A target built with variables around an IP written out (`http://127.0.0.1:$port`): whatever the variables
+  // hold, nginx makes one peer of that address for the request, with no group and no kept-alive connections. Only
+  // an upstream block named like the IP could stand in for it, which is checked.
+  const v = passes.length === 1 && passes[0].hasVariables ? passes[0] : undefined;
+  const oneAddress = !!v?.address?.isIp && !v.address.host.includes('$') && !v.address.unix && !upstreams?.find(stream ? 'stream' : 'http', v.address.host);
   // uwsgi and SCGI never keep connections; the others may wherever the group has keepalive, and everywhere from
   // 1.29.7 on. A target that cannot be told may; with no version set, a target without keepalive is taken not to
   // (the versions in use before 1.29.7 are by far the most): saying otherwise would hedge every such line.
   const keepalive = t?.upstream?.node.children.find((c) => c.name === 'keepalive')?.directive.args[0]?.value;
-  limits.reuses = !stream && family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && (!t || keepalive !== undefined || atLeast(target.version, '1.29.7') === true);
+  limits.reuses = !stream && family !== 'uwsgi' && family !== 'scgi' && keepalive !== '0' && ((!t && !oneAddress) || keepalive !== undefined || atLeast(target.version, '1.29.7') === true);
+  if (oneAddress) limits.oneServer = true;
   if (!t) return limits;
   const port = t.scheme === 'https' || t.scheme === 'grpcs' ? 443 : 80;
   const names = t.upstream ? t.upstream.servers.filter((s) => !s.params.has('down')).map((s) => peerName(s.address, 80)) : [peerName(t.address, port)];

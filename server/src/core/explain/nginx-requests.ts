@@ -208,6 +208,8 @@ export interface NginxOutcome {
 export interface RetryLimits {
   /** The addresses nginx can try (the group's servers that are not `down`, or the pass target's own address); undefined when they cannot all be told (a host name). */
   servers?: string[];
+  /** The pass target has one address whose port (or URI) comes from variables: one server to try, which `servers` cannot name. */
+  oneServer?: boolean;
   /** `*_next_upstream` as written or by default ("error timeout"). */
   nextUpstream?: string[];
   /** `*_next_upstream_tries` (0: no limit). */
@@ -297,7 +299,7 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     // Before the keep-alive hedge below: ngx_http_upstream_next stops at request_sent && request_body_no_buffering
     // whether the connection was reused or not (read in nginx's source; the reuse case was not run here). One server
     // is said the simple way.
-    if (limits.unbuffered === 'grpc_pass' && limits.servers?.length === 1) return { status, final: true, why: 'the request had one server to go to' };
+    if (limits.unbuffered === 'grpc_pass' && (limits.servers?.length === 1 || limits.oneServer)) return { status, final: true, why: 'the request had one server to go to' };
     if (limits.unbuffered === 'grpc_pass') return { status, final: true, why: 'grpc_pass streams the request to the backend as it comes (gRPC requests are never buffered), so nginx could not pass a request it had begun to send to another server, whatever grpc_next_upstream lists' };
     // *_request_buffering off streams only a body that is still arriving: a request without one, or whose body came
     // whole with the header, is buffered and passed on as usual (nginx 1.22.1, test/servers/unbuffered-body-retry.test.ts:
@@ -318,6 +320,7 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     return { status, final: false, why: 'if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again (the same server too); a try that gets an answer is not logged' };
   }
   if (limits?.maxTries && tried.length >= limits.maxTries) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
+  if (limits?.oneServer && tried.length > 0) return { status, final: true, why: 'the request had one server to go to' };
   if (limits?.servers && limits.servers.length > 0 && limits.servers.every((s) => tried.includes(s))) {
     return { status, final: true, why: limits.servers.length === 1 ? 'the request had one server to go to' : `every server nginx could use (${limits.servers.length}) was tried` };
   }
