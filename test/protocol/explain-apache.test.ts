@@ -70,7 +70,7 @@ test('workspace/executeCommand proxylint.server.explain: each virtual host\'s ti
     assert.doesNotMatch(ping, /client got 502/, ping);
     // The request's outcome, said once, and carried by its last try's first line; the AH00898 is part of that try.
     assert.match(ping, /\*\*Outcome:\*\* the client got 503 \(this failure ends the request\)\./, ping);
-    assert.match(ping, /\*\*Apache httpd:\*\* the request's last try: the client got 503/, ping);
+    assert.match(ping, /\*\*Apache httpd:\*\* the request's last try, which decided what the client got \(above\)/, ping);
     assert.match(ping, /\*\*Apache httpd:\*\* part of the same try as the line above/, ping);
     assert.match(ping, /wait for 100 Continue: `1 s`, ping=1 on the worker/, ping);
 
@@ -92,6 +92,10 @@ test('workspace/executeCommand proxylint.server.explain: each virtual host\'s ti
     assert.doesNotMatch(rewrite + socket, /\*\*Balancer:\*\*/);
     assert.match(refused, /\*\*Outcome:\*\* the client got 503 \(maxattempts \(not set: 0 with a single member\) allows 1 try in balancer:\/\/norecover, and all were used\)\./, refused);
     assert.doesNotMatch(refused, /unless the balancer then tried another member/, refused);
+    // The three lines of the try name one member: its Backend line, its values and its request line are said with
+    // the first line only (said again for each, a request of three lines read three times as long).
+    assert.equal(refused.match(/\*\*Backend:\*\*/g)?.length, 1, refused);
+    assert.equal(refused.match(/\*\*Request:\*\*/g)?.length, 1, refused);
   } finally {
     await c.stop();
     tree.cleanup();

@@ -51,7 +51,7 @@ test('explain: an AH01102 for a backend that closed the connection, with the AH0
     const closed = text.stdout.split('\n\n').find((b) => b.includes('returned by /close/a'))!;
     // Said of the request as a whole (its one try), for sure: no "unless" and no "on the first request".
     assert.match(closed, /\n  The client got 502 \(this failure ends the request\)\.\n/, closed);
-    assert.match(closed, /AH01102: error reading status line[^\n]*\n    Apache httpd: the request's last try: the client got 502 \(this failure ends the request\)\.\n/, closed);
+    assert.match(closed, /AH01102: error reading status line[^\n]*\n    Apache httpd: the request's last try, which decided what the client got \(above\)\.\n/, closed);
     assert.doesNotMatch(closed, /on the first request of a client connection/);
   } finally {
     await httpd.stop();

@@ -147,7 +147,7 @@ test('explain --log: an nginx request in text and JSON', () => {
     const block = text.stdout.split('\n\n').find((b) => b.includes('GET /refused/1'))!;
     assert.match(block, /^one request, logged in 4 lines by nginx \(connection \*8 \(worker 16711\), client 127\.0\.0\.1, GET \/refused\/1 HTTP\/1\.1\):\n  Tried: 127\.0\.0\.1:43675 \(refused\), then 127\.0\.0\.1:35591 \(refused\)\n  The client got 502 \(every server nginx could use \(2\) was tried\)\.\n/);
     assert.match(block, /nginx: this try failed \(502 had it been the last\); nginx went on with the request after it\./);
-    assert.match(block, /nginx: the request's last failed try: the client got 502 \(every server nginx could use \(2\) was tried\)\./);
+    assert.match(block, /nginx: the request's last failed try, which decided what the client got \(above\)\./);
     // The place is said once for the request, and each line names its own backend.
     assert.equal(block.match(/Handled by:/g)?.length, 1, block);
     assert.match(block, /Request: GET \/refused\/1, backend http:\/\/127\.0\.0\.1:35591\/refused\/1/);

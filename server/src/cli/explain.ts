@@ -260,7 +260,11 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
         ? `backend ${fields.upstream}`
         : undefined;
   const req = [fields.method && fields.path ? `${fields.method} ${fields.path}` : fields.path, backend].filter(Boolean);
-  if (req.length) out.push(`Request: ${req.join(', ')}`);
+  // The lines of one httpd request mostly name one worker (AH00957, AH00959, AH01114 of one try): its Backend line is
+  // said once, and so is a Request line that names nothing but that backend.
+  const apacheAt = x.apache ? (x.apache.worker?.node ?? x.apache.node) : undefined;
+  const backendShown = !!o.inRequest && apacheAt !== undefined && o.inRequest.shownPlace === apacheAt;
+  if (req.length && !(backendShown && !fields.path)) out.push(`Request: ${req.join(', ')}`);
   // Within a request, the line's own place: the entry's was found for the first line of its kind, whose backend
   // (another server of the group) and path its words name.
   const place = o.ownPlace ?? x.place;
@@ -279,7 +283,10 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     }
   } else if (x.apache) {
     const w = x.apache;
-    if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
+    if (o.inRequest) o.inRequest.shownPlace = apacheAt;
+    if (backendShown) {
+      // Said with the request's earlier line.
+    } else if (w.worker) out.push(`Backend: ${w.worker.node.name} ${w.worker.url} at ${where(w.worker.node, o.cwd)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${w.rule.node.name} ${w.rule.path} at ${where(w.rule.node, o.cwd)}` : ''}`);
     else if (w.rewrite) out.push(`Backend: RewriteRule ${w.rewrite.url} [P] at ${where(w.node, o.cwd)} (${w.how})`);
     else if (w.handler) out.push(`Backend: SetHandler "proxy:${w.handler.url}" at ${where(w.node, o.cwd)} (${w.how})`);
     else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
@@ -396,7 +403,7 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
     if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
     if (r.outcome) out.push(`  ${capital(outcomeText(r.outcome))}.`);
   }
-  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!, (node) => where(node, cwd)) : r.roles ?? [];
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation)) : r.roles ?? [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
     const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation, ownPlace: line.place });

@@ -58,7 +58,7 @@ function requestMarkdown(r: ExplainedRequest): string {
     const out = [`### nginx: one request, logged in ${r.lines.length} lines (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
     if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
     out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
-    const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome!);
+    const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation));
     r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation)));
     return out.join('\n\n');
   }
@@ -66,18 +66,27 @@ function requestMarkdown(r: ExplainedRequest): string {
   const out = [`### Apache httpd: one request, logged in ${r.lines.length} lines by one thread (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
   if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
   if (r.outcome) out.push(`**Outcome:** ${outcomeText(r.outcome)}.`);
-  r.lines.forEach((line, n) => out.push(shorten(line.text), `**Apache httpd:** ${r.roles?.[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation)));
+  // The lines of one try mostly name one worker: its Backend is said with the first of them (see body).
+  const shown = new Set<unknown>();
+  r.lines.forEach((line, n) => out.push(shorten(line.text), `**Apache httpd:** ${r.roles?.[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation, shown)));
   return out.join('\n\n');
 }
 
-function body(x: ExplainedEntry, own?: LogExplanation): string[] {
+/**
+ * `shown`: what an earlier line of the same httpd request said (its worker, values and findings); said once, as the
+ * CLI does, since a try's lines mostly share them.
+ */
+function body(x: ExplainedEntry, own?: LogExplanation, shown?: Set<unknown>): string[] {
   const { pattern } = x.explanation;
   const fields = (own ?? x.explanation).fields;
   const out: string[] = [];
   out.push(`**What happened:** ${pattern.meaning}`);
   for (const note of nginxNotes(x, link)) out.push(`**Note:** ${note}`);
   const backend = fields.socket ? `unix:${fields.socket}` : fields.upstream;
-  if (fields.path || backend) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), backend && `backend ${code(backend)}`].filter(Boolean).join(', ')}`);
+  const apacheAt = x.apache ? (x.apache.worker?.node ?? x.apache.node) : undefined;
+  const backendShown = apacheAt !== undefined && !!shown?.has(apacheAt);
+  if (apacheAt !== undefined) shown?.add(apacheAt);
+  if ((fields.path || backend) && !(backendShown && !fields.path)) out.push(`**Request:** ${[fields.method && fields.path ? code(`${fields.method} ${fields.path}`) : fields.path && code(fields.path), backend && `backend ${code(backend)}`].filter(Boolean).join(', ')}`);
   // An httpd line about a configuration file: the file and line it names, and the workspace's copy of that file.
   if (pattern.inConfig && fields.configFile) {
     const named = `${fields.configFile}${fields.configLine !== undefined ? `:${fields.configLine}` : ''}`;
@@ -92,19 +101,24 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
   }
   if (x.apache) {
     const w = x.apache;
-    if (w.worker) out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
+    if (backendShown) {
+      // Said with the request's earlier line.
+    } else if (w.worker) out.push(`**Backend:** ${code(`${w.worker.node.name} ${w.worker.url}`)} at ${link(w.worker.node)} (${w.how})${w.rule && w.rule.node !== w.worker.node ? `, used by ${code(`${w.rule.node.name} ${w.rule.path}`)} at ${link(w.rule.node)}` : ''}`);
     // A RewriteRule [P] (httpd's default worker) or a SetHandler "proxy:unix:…" is no balancer: before, both were shown
     // as "Balancer: ``".
     else if (w.rewrite) out.push(`**Backend:** ${code(`RewriteRule ${w.rewrite.url} [P]`)} at ${link(w.node)} (${w.how})`);
     else if (w.handler) out.push(`**Backend:** ${code(`SetHandler "proxy:${w.handler.url}"`)} at ${link(w.node)} (${w.how})`);
     else out.push(`**Balancer:** ${code(w.balancer?.name ?? '')} at ${link(w.node)} (${w.how})`);
     const one = (v: ApacheValue) => `${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`;
-    if (!w.values.some((v) => v.scope)) {
-      if (w.values.length) out.push('**In force there:**\n\n' + w.values.map((v) => `- ${one(v)}`).join('\n'));
+    const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
+    const values = w.values.filter((v) => !shown?.has(key(v)));
+    for (const v of values) shown?.add(key(v));
+    if (!values.some((v) => v.scope)) {
+      if (values.length) out.push('**In force there:**\n\n' + values.map((v) => `- ${one(v)}`).join('\n'));
     } else {
       // Values that depend on what the lines do not say (which worker, which server the request came to): each candidate's.
       const scopes = new Map<string, ApacheValue[]>();
-      for (const v of w.values) scopes.set(v.scope!.label, [...(scopes.get(v.scope!.label) ?? []), v]);
+      for (const v of values) scopes.set(v.scope!.label, [...(scopes.get(v.scope!.label) ?? []), v]);
       out.push(
         '**In force there, for each candidate (the lines do not say which one it was):**\n\n' +
           [...scopes].map(([label, vs]) => `- ${code(label)}${vs[0].scope!.node ? ` (${link(vs[0].scope!.node)})` : ''}: ${vs.map(one).join('; ')}`).join('\n'),
@@ -119,7 +133,9 @@ function body(x: ExplainedEntry, own?: LogExplanation): string[] {
           .join('\n'),
     );
   } else if (!x.apache && x.explanation.directives.length) out.push(`**Check:** ${x.explanation.directives.map(code).join(', ')}`);
-  if (x.findings.length) out.push('**proxylint finds there:**\n\n' + x.findings.map((f, k) => `- ${x.findingAt?.[k] ? `${lineLink(x.findingAt[k])}: ` : ''}${f.message} (${code(f.ruleId)})`).join('\n'));
+  const findings = x.findings.map((f, k) => ({ f, at: x.findingAt?.[k] })).filter(({ f }) => !shown?.has(f));
+  for (const { f } of findings) shown?.add(f);
+  if (findings.length) out.push('**proxylint finds there:**\n\n' + findings.map(({ f, at }) => `- ${at ? `${lineLink(at)}: ` : ''}${f.message} (${code(f.ruleId)})`).join('\n'));
   if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
   return out;
 }

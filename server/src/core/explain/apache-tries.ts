@@ -201,18 +201,19 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
 
 /**
  * Within a request, what each line's status means: the first line of a try but the last says that httpd went on; that
- * of the last try (or a line about the balancer as a whole) carries the request's outcome, worded by `outcomeText`.
+ * of the last try (or a line about the balancer as a whole) decided the request's outcome, which the request's own
+ * heading says (said again on the line, it made a request of three lines three times as long to read).
  * A try's other lines (AH00959 and AH01114 after AH00957, AH00898 after AH01102) say they are part of it.
  */
-export function apacheLineRoles(lines: readonly number[], t: ApacheTries, outcomeText: string): (string | undefined)[] {
+export function apacheLineRoles(lines: readonly number[], t: ApacheTries): (string | undefined)[] {
   const lastTry = t.tries[t.tries.length - 1];
   return lines.map((i) => {
-    if (i === t.end && !t.tries.some((x) => x.lines.includes(i))) return `the request's end: ${outcomeText}`;
+    if (i === t.end && !t.tries.some((x) => x.lines.includes(i))) return `the request's end, which decided what the client got (above)`;
     const own = t.tries.find((x) => x.lines.includes(i));
     if (!own) return undefined;
     if (own.lines[0] !== i) return `part of the same try as the line above${own === lastTry ? ' (the request\'s last)' : ''}`;
     if (own !== lastTry) return 'this try failed (503 had it been the last); httpd went on with another try after it';
     if (t.end !== undefined && !own.lines.includes(t.end)) return 'this try failed; httpd looked for another member after it and found none usable (the last line)';
-    return `the request's last try: ${outcomeText}`;
+    return `the request's last try, which decided what the client got (above)`;
   });
 }

@@ -12,7 +12,7 @@ import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explai
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { apacheBigHeaderStep, nginxBigHeaderStep } from './next-step';
@@ -489,7 +489,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const t = apacheTries(r.lines.map((i) => ({ index: i, text: lines[i].text, explanation: lines[i].explanation!, fields: borrowed.get(i)?.fields ?? lines[i].explanation!.fields })));
     const outcome = apacheOutcome(t, new Map(r.lines.map((i) => [i, lines[i].explanation!])), apacheLimits(r.lines.map((i) => placedAt[i]), evidence.get(r.lines[0])));
     const tried = t.tries.map((x) => ({ server: x.server, got: x.got }));
-    const roles = apacheLineRoles(r.lines, t, outcomeText(outcome));
+    const roles = apacheLineRoles(r.lines, t);
     const key = `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${tried.map((x) => x.got).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.why}`;
     addRequest(r.lines, key, () => ({ server: 'apache', thread: withSource(r.lines[0], r.thread), ...(r.client ? { client: r.client } : {}), tried, outcome, roles }));
   }

@@ -421,16 +421,16 @@ export function triedText(tried: readonly { server: string; got: string; handedO
 
 /**
  * Within a request, what each line's status means: the failure line of each try but the last says that nginx went
- * on; the last one carries the request's outcome. Other lines ("temporarily disabled", "no live upstreams") are
+ * on; the last one decided the outcome, which the request's heading says. Other lines ("temporarily disabled", "no live upstreams") are
  * undefined: their own status text stands.
  */
-export function nginxLineRoles(lines: readonly LogExplanation[], outcome: NginxOutcome, where?: (node: ConfigNode) => string): (string | undefined)[] {
+export function nginxLineRoles(lines: readonly LogExplanation[]): (string | undefined)[] {
   const failures = lines.map((e, n) => (isTryFailure(e.pattern.id) ? n : -1)).filter((n) => n >= 0);
   const lastFailure = failures[failures.length - 1];
   const ended = lastFailure !== undefined && lines.slice(lastFailure + 1).some((e) => ENDS.has(e.pattern.id));
   return lines.map((e, n) => {
     if (!failures.includes(n)) return undefined;
     if (n !== lastFailure || ended) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
-    return `the request's last failed try: ${outcomeText(outcome, where)}`;
+    return `the request's last failed try, which decided what the client got (above)`;
   });
 }
