@@ -10,9 +10,9 @@ import { allRules, ruleMeta } from '../../server/src/core/rules/index';
 import type { RuleMeta } from '../../server/src/core/rules/rule';
 import { createNodeHost } from '../../server/src/node/node-host';
 import { apacheBlocks, docPath, fixtureDir, fixtureSettings, nginxBlocks, readDoc } from '../rules/rule-harness';
-import { apacheConfigTest, prepareApache, rewriteApache, startApache, type ApacheSetup } from '../servers/harness/apache';
+import { apacheConfigTestAsync, prepareApache, rewriteApache, startApache, type ApacheSetup } from '../servers/harness/apache';
 import { request, stalledReader, describe as describeResponse, type Response } from '../servers/harness/client';
-import { nginxConfigTest, prepareNginx, rewriteNginx, startNginx, tempDir, type NginxSetup, type Running } from '../servers/harness/nginx';
+import { nginxConfigTestAsync, prepareNginx, rewriteNginx, startNginx, tempDir, type NginxSetup, type Running } from '../servers/harness/nginx';
 import { sleep } from '../servers/harness/proc';
 import { startBlackhole } from '../servers/standins/blackhole';
 import { startDnsStandin } from '../servers/standins/dns';
@@ -200,7 +200,8 @@ function lintSetup(setup: NginxSetup | ApacheSetup, lintPath?: string): Finding[
   return lintNginx(setup.confPath, setup.text, createNodeHost(), { settings }).findings;
 }
 
-const configTest = (setup: NginxSetup | ApacheSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string }) => (setup.kind === 'apache' ? apacheConfigTest(setup, opts) : nginxConfigTest(setup, opts));
+// Not spawnSync: other scenarios run in this process at the same time, with stand-ins and clocks (see runCheckAsync).
+const configTest = (setup: NginxSetup | ApacheSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string }) => (setup.kind === 'apache' ? apacheConfigTestAsync(setup, opts) : nginxConfigTestAsync(setup, opts));
 const start = (setup: NginxSetup | ApacheSetup, hosts?: string) => (setup.kind === 'apache' ? startApache(setup, { hosts }) : startNginx(setup, { hosts }));
 
 /** Applies the chosen quick fix of every finding of the rule (safe fixes repeatedly, like --fix). */
@@ -343,7 +344,7 @@ function claimedText(e: Expectation): string {
 async function phase(s: Scenario, setup: NginxSetup | ApacheSetup, standins: Record<string, AnyStandin>, e: Expectation, ctx: { vars: Record<string, string> }): Promise<Observation> {
   const hosts = s.hosts !== undefined ? join(setup.dir, 'hosts') : undefined;
   if (hosts) writeFileSync(hosts, substitute(s.hosts!, ctx.vars));
-  const ct = configTest(setup, { isolatedNetwork: s.isolatedNetwork, nofile: s.nofile, hosts });
+  const ct = await configTest(setup, { isolatedNetwork: s.isolatedNetwork, nofile: s.nofile, hosts });
   if (e.status === 'startup-failure' || e.status === 'config-ok' || !ct.ok) return observe([], '', ct, standins);
   if (s.isolatedNetwork) throw new Error('a scenario with isolatedNetwork can only claim start-up failures');
   let running: Running | undefined;

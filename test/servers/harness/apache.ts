@@ -1,7 +1,7 @@
 import type { ServerSetup } from './nginx';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { runCheck, tempDir, withHosts, type Running } from './nginx';
+import { runCheck, runCheckAsync, tempDir, withHosts, type Running } from './nginx';
 import { freePort, isListening } from './ports';
 import { startProcess, waitFor } from './proc';
 
@@ -104,6 +104,11 @@ export function rewriteApache(setup: ApacheSetup, text: string): void {
 /** The real `apache2 -t` on the setup. */
 export function apacheConfigTest(setup: ApacheSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string } = {}): { ok: boolean; output: string } {
   return runCheck(['apache2', '-t', '-d', setup.dir, '-f', setup.confPath], opts);
+}
+
+/** apacheConfigTest without blocking this process (see runCheckAsync). */
+export function apacheConfigTestAsync(setup: ApacheSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string } = {}): Promise<{ ok: boolean; output: string }> {
+  return runCheckAsync(['apache2', '-t', '-d', setup.dir, '-f', setup.confPath], opts);
 }
 
 /** The real `apache2 -t` on a configuration text, in a setup made for it and removed after. */

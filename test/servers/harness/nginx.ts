@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freePort, isListening } from './ports';
-import { startProcess, waitFor, type Proc } from './proc';
+import { childPids, startProcess, waitFor, type Proc } from './proc';
 
 export const STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 
@@ -118,23 +118,54 @@ export function rewriteNginx(setup: NginxSetup, text: string): void {
   writeFileSync(setup.confPath, text);
 }
 
+/** nginxConfigTest without blocking this process (see runCheckAsync). */
+export function nginxConfigTestAsync(setup: NginxSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string } = {}): Promise<{ ok: boolean; output: string }> {
+  return runCheckAsync(['nginx', '-t', '-p', setup.dir + '/', '-e', setup.errorLogPath, '-c', setup.confPath], opts);
+}
+
 /** The real `nginx -t` on the setup: its exit status and what it printed. */
 export function nginxConfigTest(setup: NginxSetup, opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string } = {}): { ok: boolean; output: string } {
   return runCheck(['nginx', '-t', '-p', setup.dir + '/', '-e', setup.errorLogPath, '-c', setup.confPath], opts);
+}
+
+type CheckOptions = { isolatedNetwork?: boolean; nofile?: number; hosts?: string };
+
+/** The command line of a `-t` run with its options: an open-files limit, a private network, a hosts file. */
+function checkCommand(argv: string[], opts: CheckOptions): string[] {
+  let cmd = argv;
+  if (opts.nofile) cmd = ['sh', '-c', `ulimit -n ${Number(opts.nofile)} && exec "$@"`, 'sh', ...cmd];
+  if (opts.isolatedNetwork) cmd = ['unshare', '-n', ...cmd];
+  if (opts.hosts) cmd = withHosts(opts.hosts, cmd);
+  return cmd;
 }
 
 /**
  * Runs a `-t` command, optionally in a private network namespace (no DNS query can leave the machine) and with a
  * lower open-files limit; a crash is reported as "(killed by SIGSEGV)".
  */
-export function runCheck(argv: string[], opts: { isolatedNetwork?: boolean; nofile?: number; hosts?: string } = {}): { ok: boolean; output: string } {
-  let cmd = argv;
-  if (opts.nofile) cmd = ['sh', '-c', `ulimit -n ${Number(opts.nofile)} && exec "$@"`, 'sh', ...cmd];
-  if (opts.isolatedNetwork) cmd = ['unshare', '-n', ...cmd];
-  if (opts.hosts) cmd = withHosts(opts.hosts, cmd);
+export function runCheck(argv: string[], opts: CheckOptions = {}): { ok: boolean; output: string } {
+  const cmd = checkCommand(argv, opts);
   const r = spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', timeout: 20_000 });
   const killed = r.signal ? `\n(killed by ${r.signal})` : '';
   return { ok: r.status === 0, output: ((r.stdout ?? '') + (r.stderr ?? '') + killed).trim() };
+}
+
+/**
+ * runCheck without blocking: the evidence runner starts several scenarios at once in this process, and a `-t` run
+ * with spawnSync stopped every other scenario's stand-ins and clocks for as long as it took. On a loaded machine that
+ * was long enough for a stand-in balancer's 2 s idle timer to fire after nginx's 4 s timeout, and for a 1 s resolver
+ * timeout to be measured as 2.6 s.
+ */
+export function runCheckAsync(argv: string[], opts: CheckOptions = {}): Promise<{ ok: boolean; output: string }> {
+  const cmd = checkCommand(argv, opts);
+  return new Promise((resolve) => {
+    const child = spawn(cmd[0], cmd.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], timeout: 20_000 });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (e) => resolve({ ok: false, output: `${out}${String(e)}`.trim() }));
+    child.on('close', (code, signal) => resolve({ ok: code === 0, output: (out + (signal ? `\n(killed by ${signal})` : '')).trim() }));
+  });
 }
 
 /**
@@ -152,6 +183,17 @@ export interface Running {
   stop(): Promise<void>;
 }
 
+/** Whether some child of the nginx master has finished its init and named itself a worker. */
+function workerReady(master: number): boolean {
+  return childPids(master).some((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith('nginx: worker process');
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Starts nginx in the foreground (master + one worker) and waits until every listen port accepts (at most `startMs`). */
 export async function startNginx(setup: NginxSetup, opts: { hosts?: string } = {}, startMs = 5000): Promise<Running> {
   const argv = ['nginx', '-p', setup.dir + '/', '-e', setup.errorLogPath, '-c', setup.confPath];
@@ -164,5 +206,10 @@ export async function startNginx(setup: NginxSetup, opts: { hosts?: string } = {
     await proc.stop();
     throw new Error(`nginx did not start (${proc.exited() ? 'exited ' + proc.exitCode() : 'not listening after ' + startMs + ' ms'}):\n${proc.output()}\n${errorLog()}`);
   }
+  // The master binds the ports before it forks the worker, and the kernel completes handshakes into the backlog,
+  // so "listening" comes before anything answers. A request timed from here would count the worker's start-up
+  // (1.6 s once on a loaded CI machine: a 1 s resolver_timeout measured 2.6 s). The worker names itself
+  // "nginx: worker process" only after its init, just before its event loop, so wait for that title too.
+  if (!/^\s*master_process\s+off\s*;/m.test(setup.text)) await waitFor(async () => proc.exited() || workerReady(proc.pid), startMs);
   return { proc, errorLog, stop: () => proc.stop() };
 }
