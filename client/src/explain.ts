@@ -42,7 +42,8 @@ export function useExplanationsFolder(globalStorage: Uri): void {
 /**
  * "proxylint: Explain Error-Log Line": the text given (tests, keybindings), else the selection (a log open in the
  * editor), else a line typed or pasted. The server places nginx lines in the workspace's nginx configurations; the
- * answer opens beside the current editor as Markdown. Returns it, or undefined when nothing was asked.
+ * answer opens beside the current editor, rendered (or as Markdown text, `proxylint.explain.openAs`). Returns it, or
+ * undefined when nothing was asked.
  */
 export async function explainLogLine(client: LanguageClient | undefined, given?: unknown): Promise<string | undefined> {
   let text = typeof given === 'string' ? given : undefined;
@@ -62,10 +63,16 @@ export async function explainLogLine(client: LanguageClient | undefined, given?:
   const markdown = relativeLinks(answer, folder);
   const file = path.join(folder, `explanation-${++count}.md`);
   writeFileSync(file, markdown);
-  const doc = await workspace.openTextDocument(Uri.file(file));
-  await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
-  // Acts on the active editor, which showTextDocument just made this one. Should a VS Code lack the command, the
-  // answer stays open, only writable.
-  await commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
+  // The rendered answer by default: what it is for is read, and its links followed, there (the text showed Markdown
+  // syntax and left the user to find "Open Preview to the Side"). The text when asked for, or when the Markdown
+  // extension (built in, but it can be disabled) does not answer.
+  const asSource = workspace.getConfiguration('proxylint').get<string>('explain.openAs') === 'source';
+  if (asSource || !(await commands.executeCommand('markdown.showPreviewToSide', Uri.file(file)).then(() => true, () => false))) {
+    const doc = await workspace.openTextDocument(Uri.file(file));
+    await window.showTextDocument(doc, { viewColumn: ViewColumn.Beside, preview: true, preserveFocus: false });
+    // Acts on the active editor, which showTextDocument just made this one. Should a VS Code lack the command, the
+    // answer stays open, only writable.
+    await commands.executeCommand('workbench.action.files.setActiveEditorReadonlyInSession').then(undefined, () => undefined);
+  }
   return markdown;
 }

@@ -187,16 +187,16 @@ try {
   await page.screenshot({ path: join(outDir, '5-unopened-problems.png') });
   stamp('problems of an unopened file read');
 
-  // 6. "Explain Error-Log Line" as a user runs it (the command palette, the line pasted), and the Markdown preview
-  //    of the answer: its links to configuration lines showed as raw text there; a click opens nginx.conf at the line.
+  // 6. "Explain Error-Log Line" as a user runs it (the command palette, the line pasted): the answer opens as the
+  //    rendered Markdown preview (explain.openAs preview, the default), whose links to configuration lines showed as
+  //    raw text once; a click opens nginx.conf at the line.
   await runCommand('proxylint: Explain Error-Log Line');
   await page.locator('.quick-input-widget', { hasText: 'explain an error-log line' }).first().waitFor({ timeout: 15_000 });
   await page.keyboard.insertText(LOG_LINE);
   await page.keyboard.press('Enter');
-  await page.locator('.tab', { hasText: /explanation-\d+\.md/ }).first().waitFor({ timeout: 30_000 });
+  await page.locator('.tab', { hasText: /Preview explanation-\d+\.md/ }).first().waitFor({ timeout: 30_000 });
   // The Problems panel from step 5 would cover half of the preview in the screenshots.
   await runCommand('View: Hide Panel').catch(() => page.keyboard.press('Escape'));
-  await runCommand('Markdown: Open Preview to the Side');
   const previewLink = await linkInWebview('nginx.conf:11', 30_000);
   const href = previewLink ? await previewLink.getAttribute('href') : null;
   check('the preview of the explanation shows its link to nginx.conf:11 as a link', !!href && /nginx\.conf#L11$/.test(href) && !href.startsWith('file:'), JSON.stringify(href));

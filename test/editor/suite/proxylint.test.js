@@ -63,7 +63,31 @@ suite('proxylint in the real extension host', () => {
     assert.strictEqual(await vscode.commands.executeCommand('proxylint.openRuleDoc', 'no-such-rule'), false);
   });
 
-  test('explain: an nginx error-log line is placed in the workspace nginx.conf and opens beside as Markdown', async () => {
+  const explainAs = (value) => vscode.workspace.getConfiguration('proxylint').update('explain.openAs', value, vscode.ConfigurationTarget.Global);
+  /** The tabs of Markdown previews (webviews) of explanation files. */
+  const previewTabs = () =>
+    vscode.window.tabGroups.all
+      .flatMap((g) => g.tabs)
+      .filter((t) => t.input instanceof vscode.TabInputWebview && /markdown\.preview/.test(t.input.viewType) && /explanation-\d+\.md/.test(t.label));
+
+  test('explain: by default the answer opens beside as the rendered Markdown preview, not as text', async () => {
+    const before = previewTabs().length;
+    const line =
+      '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8080"';
+    const md = await vscode.commands.executeCommand('proxylint.explainLogLine', line);
+    assert.ok(typeof md === 'string' && /the client got 504/.test(md), 'the command returns the explanation');
+    const tab = await waitFor('a preview tab of the explanation', () => previewTabs().length > before && previewTabs()[previewTabs().length - 1]);
+    // Beside the nginx.conf it was asked from, and no text editor of the answer.
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.includes(tab));
+    const confGroup = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString()));
+    assert.notStrictEqual(group, confGroup, 'the preview opens in another group than nginx.conf');
+    assert.ok(!vscode.window.visibleTextEditors.some((e) => e.document.languageId === 'markdown' && e.document.getText() === md), 'no text editor of the answer');
+    await vscode.window.tabGroups.close(tab);
+    await vscode.window.showTextDocument(doc);
+  });
+
+  test('explain: an nginx error-log line is placed in the workspace nginx.conf and opens beside as Markdown text (explain.openAs source)', async () => {
+    await explainAs('source');
     const line =
       '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8080"';
     const md = await vscode.commands.executeCommand('proxylint.explainLogLine', line);
@@ -111,6 +135,7 @@ suite('proxylint in the real extension host', () => {
   test('explain: the same kind of line with the Host on 8081 is placed in trust/nginx.conf, the configuration listening there', async () => {
     // The editor review's case: nginx.conf and trust/nginx.conf both have one block without server_name (8080, 8081),
     // and the line was placed in nginx.conf, the first configuration with such a block.
+    await explainAs('source');
     const line =
       '2026/11/22 13:40:01 [error] 17#17: *5 upstream timed out (110: Connection timed out) while reading response header from upstream, client: 127.0.0.1, server: , request: "GET /api/users HTTP/1.1", upstream: "http://127.0.0.1:9000/api/users", host: "127.0.0.1:8081"';
     const md = await vscode.commands.executeCommand('proxylint.explainLogLine', line);
@@ -121,6 +146,7 @@ suite('proxylint in the real extension host', () => {
     await vscode.window.showTextDocument(shown.document);
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     await vscode.window.showTextDocument(doc);
+    await explainAs(undefined);
   });
 
   test('file associations: nginx and Apache trees, and not every *.conf', async () => {
