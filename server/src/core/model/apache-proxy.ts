@@ -5,7 +5,7 @@ import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type Apache
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
-import { locationOverrides } from './apache-location-override';
+import { locationOverrides, type LocationOverride } from './apache-location-override';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -262,10 +262,11 @@ export interface ProxyModel {
   tryOrder: ProxyPassRule[];
   /**
    * The one-argument ProxyPass lines of <Location> sections that a later <Location>'s ProxyPass overrides for every
-   * path they match (the last matching section's ProxyPass wins), each with the later rule: httpd defines their
-   * workers but never sends the section's requests through them (see locationOverrides).
+   * path they match (the last matching section's ProxyPass wins), each with the later lines (the last covering
+   * <Location>, and the one that serves the section's own path): httpd defines their workers but never sends the
+   * section's requests through them (see locationOverrides).
    */
-  overriddenBy: ReadonlyMap<ApacheNode, ProxyPassRule>;
+  overriddenBy: ReadonlyMap<ApacheNode, LocationOverride>;
   /**
    * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
