@@ -6,6 +6,7 @@ import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerPar
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
 import { locationOverrides, type LocationOverride } from './apache-location-override';
+import { unreachableWorkers } from './apache-unreachable-worker';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -267,6 +268,12 @@ export interface ProxyModel {
    * section's requests through them (see locationOverrides).
    */
   overriddenBy: ReadonlyMap<ApacheNode, LocationOverride>;
+  /**
+   * The workers no request reaches (see unreachableWorkers): defined only by overridden <Location> ProxyPass lines and
+   * found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
+   * them). Rules that judge a worker's parameters skip these: no request ever uses them.
+   */
+  unreachable: ReadonlySet<Worker>;
   /**
    * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
@@ -965,7 +972,10 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
     if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
   }
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  // It looks up workers the way requests do, through the model itself.
+  model.unreachable = unreachableWorkers(model, config);
+  return model;
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */
