@@ -57,3 +57,37 @@ test('proxypass-shadowed: a later <Location> whose path covers an earlier one ta
     await Promise.all([a.stop(), b.stop(), ws.stop()]);
   }
 });
+
+// With three or more sections that match a request, the last one written wins (httpd merges them in order; a
+// <LocationMatch> among them takes part in the same order). proxypass-shadowed names, as the line that wins, the
+// ProxyPass whose backend httpd sent the request to; when that last section's ProxyPass does not match the path (a
+// <LocationMatch> path without a wildcard is a prefix compared as written), httpd uses the server's own ProxyPass lines.
+test('proxypass-shadowed: with several later sections matching, the last one wins and the message names it (real apache2)', async () => {
+  const s = await Promise.all([201, 202, 203, 204].map((status) => startHttpStandin({ behaviour: 'ok', status, deadlineMs: 120_000 })));
+  const [a, b, c, d] = s.map((x) => x.address);
+  const match = (path: string, url: string) => `    <LocationMatch "${path}">\n        ProxyPass "${url}"\n    </LocationMatch>`;
+  // Each layout: the request /x/y, and the stand-in that got it (or "server": the server-level line's, d).
+  const layouts: { name: string; text: string; got: number }[] = [
+    { name: '/x, /x/y, /x', text: vhost(section('/x', `http://${a}/x`), section('/x/y', `http://${b}/x/y`), section('/x', `http://${c}/x`)), got: 203 },
+    { name: '/x/y, /x, /', text: vhost(section('/x/y', `http://${a}/x/y`), section('/x', `http://${b}/x`), section('/', `http://${c}/`)), got: 203 },
+    { name: '/x/y, /x, LocationMatch ^/x/.*', text: vhost(section('/x/y', `http://${a}/x/y`), section('/x', `http://${b}/x`), match('^/x/.*', `http://${c}/`)), got: 203 },
+    { name: 'LocationMatch ^/x/.*, /x/y, /x', text: vhost(match('^/x/.*', `http://${c}/`), section('/x/y', `http://${a}/x/y`), section('/x', `http://${b}/x`)), got: 202 },
+    { name: '/x/y, /x, LocationMatch ^/x/ (a prefix), server ProxyPass /', text: vhost(section('/x/y', `http://${a}/x/y`), section('/x', `http://${b}/x`), match('^/x/', `http://${c}/`), `    ProxyPass "/" "http://${d}/"`), got: 204 },
+  ];
+  try {
+    for (const l of layouts) {
+      assert.equal(await through(l.text, '/x/y'), l.got, l.name);
+      const lines = l.text.split('\n');
+      const f = lintApache('/c/httpd.conf', l.text, memHost({ '/c/httpd.conf': l.text }), { settings: defaultSettings() }).findings.find(
+        (x) => x.ruleId === 'proxypass-shadowed' && lines[l.text.slice(0, x.start).split('\n').length - 1].includes('/x/y"'),
+      );
+      assert.ok(f, `${l.name}: <Location "/x/y">'s ProxyPass is reported`);
+      const wins = l.text.slice(f.related[0].start, f.related[0].end);
+      const winner = s.find((x) => x.address.length > 0 && wins.includes(x.address));
+      if (l.got === 204) assert.match(f.message, /does not match "\/x\/y" itself, so httpd tries the server's own ProxyPass lines/, l.name);
+      else assert.equal(winner && 200 + s.indexOf(winner) + 1, l.got, `${l.name}: the line named as winning (${wins}) is the one httpd used`);
+    }
+  } finally {
+    await Promise.all(s.map((x) => x.stop()));
+  }
+});

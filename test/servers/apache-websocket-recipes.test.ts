@@ -47,6 +47,12 @@ const CASES: Case[] = [
     body: 'RewriteEngine on\nRewriteCond %{HTTP:Upgrade} =websocket [NC]\nRewriteRule /(.*) http://B/$1 [P,L]\nProxyPass /api/websocket http://B/api/websocket\nProxyPass / http://B/ upgrade=websocket' },
   { what: 'the rewrite recipe to http:// landing on a <Proxy> worker with upgrade=', status: 101, reported: [],
     body: 'RewriteEngine on\nRewriteCond %{HTTP:Upgrade} =websocket [NC]\nRewriteRule /(.*) http://B/$1 [P,L]\n<Proxy "http://B/">\n    ProxySet upgrade=websocket\n</Proxy>' },
+  // Two <Location> sections for the path: the last one's ProxyPass takes the handshake (sections merge in the order
+  // written). A ws:// line that a later section overrides upgrades nothing, so it must not silence the live http:// one.
+  { what: 'a dead ws:// <Location> before a live http:// one for the same path', status: 426, reported: [5],
+    body: '<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\n<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\nProxyPass / http://B/' },
+  { what: 'a dead http:// <Location> before a live ws:// one for the same path', status: 101, reported: [],
+    body: '<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\n<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\nProxyPass / http://B/' },
 ];
 
 const settings = () => {

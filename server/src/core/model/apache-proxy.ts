@@ -5,7 +5,8 @@ import { contextOf, isApacheEntry, virtualHostOf, type ApacheConfig, type Apache
 import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerParam } from './apache-workers';
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
-import { locationOverrides } from './apache-location-override';
+import { locationOverrides, type LocationOverride } from './apache-location-override';
+import { unreachableWorkers } from './apache-unreachable-worker';
 
 /**
  * The reverse-proxy model of an httpd configuration: ProxyPass rules in the order httpd tries them,
@@ -262,10 +263,17 @@ export interface ProxyModel {
   tryOrder: ProxyPassRule[];
   /**
    * The one-argument ProxyPass lines of <Location> sections that a later <Location>'s ProxyPass overrides for every
-   * path they match (the last matching section's ProxyPass wins), each with the later rule: httpd defines their
-   * workers but never sends the section's requests through them (see locationOverrides).
+   * path they match (the last matching section's ProxyPass wins), each with the later lines (the last covering
+   * <Location>, and the one that serves the section's own path): httpd defines their workers but never sends the
+   * section's requests through them (see locationOverrides).
    */
-  overriddenBy: ReadonlyMap<ApacheNode, ProxyPassRule>;
+  overriddenBy: ReadonlyMap<ApacheNode, LocationOverride>;
+  /**
+   * The workers no request reaches (see unreachableWorkers): defined only by overridden <Location> ProxyPass lines and
+   * found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
+   * them). Rules that judge a worker's parameters skip these: no request ever uses them.
+   */
+  unreachable: ReadonlySet<Worker>;
   /**
    * The worker a ProxySet line (or the <Proxy "url"> section around it) configures, as httpd finds it when it reads the
    * line, or defines it inside a section; undefined for a balancer, for <ProxyMatch>, and where httpd finds none.
@@ -964,7 +972,10 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
     if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
   }
-  return { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  // It looks up workers the way requests do, through the model itself.
+  model.unreachable = unreachableWorkers(model, config);
+  return model;
 }
 
 /** The end of an ErrorLogFormat's lines, after the message, that holds the server's name or local address. */

@@ -1,7 +1,7 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import type { ProxyPassRule } from '../../model/apache-proxy';
-import { placeable, shadowIndex } from '../../model/apache-proxypass-order';
+import { passTakes, placeable, shadowIndex } from '../../model/apache-proxypass-order';
+import { sectionPath, type ProxyPassRule } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
 
@@ -63,18 +63,33 @@ export default defineApacheRule({
 
 /**
  * The one-argument ProxyPass of a <Location> that a later <Location>'s ProxyPass overrides: httpd merges the <Location>
- * sections that match a request in the order they are written, and the last one's ProxyPass is used (the proxy
- * model's overriddenBy, see locationOverrides; test/servers/apache-location-order.test.ts).
+ * and <LocationMatch> sections that match a request in the order they are written, and the LAST one's ProxyPass is
+ * used (the proxy model's overriddenBy, see locationOverrides; test/servers/apache-location-order.test.ts). The message
+ * names that last section: with <Location "/x/y">, <Location "/x">, <Location "/"> a request to /x/y goes to the "/"
+ * section's backend, not the "/x" one's.
  */
 function locationOverrides(ctx: ApacheRuleContext): void {
+  const section = (r: ProxyPassRule) => {
+    const loc = r.location!;
+    return `<${loc.name}${loc.args[0] === '~' ? ' ~' : ''} "${sectionPath(loc)}">`;
+  };
+  const lineOf = (r: ProxyPassRule, from: ProxyPassRule) => `line ${ctx.lineOf(r.location!)}${r.node.file !== from.node.file ? ` of ${r.node.file.path.split('/').pop()}` : ''}`;
   for (const earlier of ctx.proxy.rules) {
-    const later = ctx.proxy.overriddenBy.get(earlier.node);
-    if (!later) continue;
-    const goes = later.exclusion ? 'they are not proxied' : `they go to ${later.url}`;
-    ctx.report({
-      node: earlier.node,
-      message: `The ProxyPass of <Location "${earlier.path}"> is never used: httpd merges the <Location> sections that match a request in the order they are written, and the later <Location "${later.path}"> (line ${ctx.lineOf(later.location!)}) also matches every path under "${earlier.path}", so its ProxyPass wins; ${goes}. Put <Location "${earlier.path}"> after it (that reroutes the requests it matches: check which backend should get them)`,
-      related: [{ path: later.node.file.path, start: later.node.directive.start, end: later.node.directive.end, message: 'this later <Location> ProxyPass wins' }],
-    });
+    const o = ctx.proxy.overriddenBy.get(earlier.node);
+    if (!o) continue;
+    const { by, serves } = o;
+    // A <LocationMatch> path without a wildcard is a prefix compared as written: its ProxyPass may not match the path
+    // its section takes, and httpd then tries the server's own ProxyPass lines (real httpd 2.4.71, see the test).
+    const takes = passTakes(serves, earlier.path);
+    const goes = takes === false
+      ? `its ProxyPass does not match "${earlier.path}" itself, so httpd tries the server's own ProxyPass lines for it`
+      : serves.exclusion ? 'they are not proxied' : `they go to ${serves.url}`;
+    const covering = `the later ${section(by)} (${lineOf(by, earlier)}) also matches every path under "${earlier.path}"`;
+    const message = serves === by
+      ? `The ProxyPass of <Location "${earlier.path}"> is never used: httpd merges the <Location> sections that match a request in the order they are written and ${covering} and is the last section that matches "${earlier.path}", so its ProxyPass wins; ${goes}. Put <Location "${earlier.path}"> after it (that reroutes the requests it matches: check which backend should get them)`
+      : `The ProxyPass of <Location "${earlier.path}"> is never used: httpd merges the <Location> and <LocationMatch> sections that match a request in the order they are written and the last one's ProxyPass wins; ${covering}, and the last section that matches "${earlier.path}" is ${section(serves)} (${lineOf(serves, earlier)}): for requests to "${earlier.path}" ${goes}. Put <Location "${earlier.path}"> after them (that reroutes the requests it matches: check which backend should get them)`;
+    const related = [{ path: serves.node.file.path, start: serves.node.directive.start, end: serves.node.directive.end, message: `this ProxyPass of the last section that matches "${earlier.path}" wins` }];
+    if (serves !== by) related.push({ path: by.node.file.path, start: by.node.directive.start, end: by.node.directive.end, message: `this later <Location>'s ProxyPass covers every path under "${earlier.path}"` });
+    ctx.report({ node: earlier.node, message, related });
   }
 }

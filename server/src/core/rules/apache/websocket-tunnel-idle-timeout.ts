@@ -36,9 +36,10 @@ export default defineApacheRule({
       // (test/servers/apache-websocket-idle.test.ts). Nothing to report there.
       if (ws && webSocketTunnel(ctx.proxy, w, ctx.modules) === 'wstunnel') continue;
       // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
-      // reports it): its tunnel is never opened through this line. A RewriteRule [P] that lands on its worker is
-      // judged at the rewrite below.
-      if (w.kind === 'proxypass' && ctx.proxy.overriddenBy.has(w.node)) continue;
+      // reports it), but httpd still defines its worker, and a live line whose URL finds it opens tunnels through it
+      // with its timeout=: only a worker no request reaches (ProxyModel.unreachable) is left out. A RewriteRule [P]
+      // that lands on a worker is judged at the rewrite below as well.
+      if (ctx.proxy.unreachable.has(w)) continue;
       let reported = false;
       for (const { t, servers } of timeoutsByServer(ctx.proxy, w, 'backend')) {
         for (const server of servers) {

@@ -87,7 +87,11 @@ export default defineApacheRule({
         suggestions: fix ? [fix] : [],
       });
     }
-    const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss')).map((r) => r.path));
+    // A ws:// (or wss://) line for the same path takes the handshakes instead of an http:// one, unless a later
+    // <Location>'s ProxyPass overrides it (overriddenBy): then no request reaches it, and it silences nothing (real httpd
+    // 2.4.71: a dead ws:// <Location "/api/websocket"> before a live http:// one for the same path, the handshake got
+    // 426; test/servers/apache-websocket-recipes.test.ts).
+    const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss') && !ctx.proxy.overriddenBy.has(r.node)).map((r) => r.path));
     for (const r of ctx.proxy.rules) {
       if (r.exclusion || !r.target || r.target.error || r.node.unresolved) continue;
       // Overridden by a later <Location>'s ProxyPass (proxypass-shadowed): no handshake reaches this line, so
