@@ -156,9 +156,15 @@ export function entryStatus(x: ExplainedEntry): string {
 
 /** The start of an nginx error-log record: "2026/11/24 07:08:58 [error] …". */
 const NGINX_RECORD = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-/** A FastCGI stderr record whose message (a PHP stack trace) goes on over the next physical lines. */
-const FASTCGI_STDERR_OPEN = /FastCGI sent in stderr: "/;
-const FASTCGI_STDERR_END = /" while (?:reading response header from upstream|reading upstream)/;
+/**
+ * Records whose quoted message may go on over the next physical lines, by how the quote opens and how the record
+ * ends: a FastCGI stderr record (a PHP stack trace), and the bytes a listen with proxy_protocol got instead of its
+ * header (a plain HTTP request, one header per line; nginx 1.22.1, test/servers/explain-nginx-proxy-protocol.test.ts).
+ */
+const MULTI_LINE_RECORDS: readonly { open: RegExp; end: RegExp }[] = [
+  { open: /FastCGI sent in stderr: "/, end: /" while (?:reading response header from upstream|reading upstream)/ },
+  { open: /broken header: "/, end: /" while reading PROXY protocol/ },
+];
 /** nginx writes at most 2 KiB of a record (NGX_MAX_ERROR_STR, 2,048 bytes with the line feed): no more lines than that. */
 const MAX_CONTINUATION_LINES = 64;
 const NGX_MAX_ERROR_STR = 2048;
@@ -177,11 +183,12 @@ const NGX_MAX_ERROR_STR = 2048;
 function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
   for (let i = 0; i < lines.length; i++) {
     const first = lines[i].text;
-    if (!FASTCGI_STDERR_OPEN.test(first) || FASTCGI_STDERR_END.test(first)) continue;
+    const kind = MULTI_LINE_RECORDS.find((k) => k.open.test(first));
+    if (!kind || kind.end.test(first)) continue;
     let end = -1;
     let j = i + 1;
     for (; j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text); j++) {
-      if (FASTCGI_STDERR_END.test(lines[j].text)) {
+      if (kind.end.test(lines[j].text)) {
         end = j;
         break;
       }

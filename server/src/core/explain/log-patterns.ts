@@ -45,6 +45,9 @@ const STREAM_UDP_REFUSED = 'no HTTP status: an empty datagram came back instead 
 const STREAM_UDP_UNANSWERED = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 200)';
 const STREAM_UDP_TIMED_OUT = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 502)';
 
+/** What a connection without the PROXY protocol header its listen wants gets from nginx: a close, no status. */
+const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection without answering (a proxy in front of it answers 502)';
+
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
 
@@ -263,6 +266,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     meaning: 'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx did not even try one. A server marked failed was marked by earlier failures, logged in earlier lines for the same group; a server written with `down` is never tried, and leaves no line.',
     directives: [],
     rules: ['max-fails-zero', 'no-backup-server', 'single-server-upstream', 'all-servers-down'],
+  },
+  {
+    // The backend's side of a PROXY protocol mismatch: nginx 1.22.1 logs at error what came instead of the header,
+    // as it came (a plain HTTP request runs over several physical lines, which explain reads as one record), and
+    // closes the connection without a byte (curl: "Empty reply from server"); a front nginx then logs "upstream
+    // prematurely closed connection" and answers 502 (test/servers/explain-nginx-proxy-protocol.test.ts).
+    id: 'nginx-proxy-protocol-broken-header',
+    server: 'nginx',
+    match: /broken header: "/,
+    status: PROXY_PROTOCOL_CLOSED,
+    statuses: [PROXY_PROTOCOL_CLOSED],
+    meaning:
+      'the listen this connection came to has proxy_protocol, so nginx wants every connection to start with a PROXY protocol header ("PROXY TCP4 …" or its binary v2 form), and this one started with what the quotes show instead ("GET … HTTP/1.1" is a plain HTTP request, binary bytes a TLS handshake). nginx closes such a connection without answering: a client gets an empty reply, and a proxy or load balancer in front of this nginx counts a closed connection and answers 502 (nginx there logs "upstream prematurely closed connection", httpd AH01102). The sender must send the header (proxy_protocol on in an nginx stream proxy, send-proxy in HAProxy, the PROXY protocol setting of a cloud load balancer and of its health checks), or this listen must drop proxy_protocol: a listen with it accepts nothing else, and "client:" on such a line is the sender\'s address, not a real client\'s.',
+    directives: [],
+    rules: ['wrong-protocol-to-local-listener'],
   },
   {
     id: 'nginx-premature-close',
@@ -1686,6 +1704,11 @@ export interface LogFields {
   family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
   /** nginx: a line of the stream module (TCP/UDP proxying: `server:` is the listen address, no request). */
   stream?: boolean;
+  /**
+   * nginx: a line written before any request was read (a listen with proxy_protocol that got no PROXY header): its
+   * "server:" is the listen address:port.
+   */
+  beforeRequest?: boolean;
   /** nginx: the DNS server a resolver line names (`resolver: 127.0.0.1:53`). */
   resolver?: string;
   /** Apache: the balancer the line names (`balancer://name`, lower-case). */
@@ -1836,6 +1859,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     // The stream module ends its lines with byte counts (nginx 1.22.1: `…, upstream: "127.0.0.1:1", bytes from/to
     // client:0/0, bytes from/to upstream:0/0`); http lines never have them.
     if (line.includes(', bytes from/to client:')) fields.stream = true;
+    else if (/broken header: "/.test(line)) fields.beforeRequest = true;
     // The resolver's lines name the DNS server as address:port (the port even when the resolver line leaves out 53).
     const resolver = /, resolver: (\S+)$/.exec(line.trimEnd())?.[1];
     if (resolver) fields.resolver = resolver;
