@@ -490,7 +490,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '502',
     statuses: ['502'],
     meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), a backend that needs SNI, or one that wanted a PROXY protocol header first (an nginx listen with proxy_protocol).',
-    directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
+    directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_name', '{f}_ssl_certificate'],
     rules: ['tls-upstream-without-sni', 'tls-certificate-without-key', 'wrong-protocol-to-local-listener'],
   },
   {
