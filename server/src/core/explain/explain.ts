@@ -15,7 +15,7 @@ import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resol
 import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, outcomeText, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
-import { apacheBigHeaderStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
+import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -812,5 +812,6 @@ function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginx
   if (e.pattern.id === 'nginx-too-big-header') return nginxBigHeaderStep(e.fields.family ?? 'proxy', at);
   if (e.pattern.id === 'apache-big-header') return apacheBigHeaderStep(line, worker);
   if (e.pattern.id === 'nginx-tls-handshake' && at) return nginxSniStep(e.fields.family ?? 'proxy', line, at);
+  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker);
   return undefined;
 }

@@ -1267,7 +1267,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once); or the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake) and got none or one it does not serve: httpd sends the URL\'s host name (the client\'s Host with ProxyPreserveHost On), and none for an IP address.',
     directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
     rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
