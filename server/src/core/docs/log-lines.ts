@@ -233,6 +233,9 @@ export const APX_LOG = {
   // SetHandler "proxy:unix:/path.sock|fcgi://localhost" with no socket at that path (PHP-FPM stopped): 503.
   fcgiSocketMissing: '(2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/php8.2-fpm.sock (localhost:8000) failed',
   fcgiNoConnection: 'AH01079: failed to make connection to backend: localhost',
+  // mod_ssl at level info only: h2:// to a TLS backend without HTTP/2 (503), and a failed handshake (500 or 503).
+  h2NoAlpn: 'AH10273: SSL Proxy: Peer did not select any of our ALPN protocols [h2].',
+  tlsHandshakeInfo: 'AH01997: SSL handshake failed: sending 502',
 } as const;
 
 /**
@@ -275,6 +278,8 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
   fcgiSocketMissing: 'servers/apache-sethandler-hover.test.ts',
   fcgiNoConnection: 'servers/apache-sethandler-hover.test.ts',
+  h2NoAlpn: 'servers/explain-apache-http2-backend.test.ts',
+  tlsHandshakeInfo: 'servers/explain-apache-http2-backend.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

@@ -247,6 +247,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const ids = new Set(r.lines.map((i) => lines[i].explanation!.pattern.id));
     for (const i of r.lines) {
       const e = lines[i].explanation!;
+      // mod_ssl's info line for a failed handshake says "sending 502": with AH10273 in the request the backend was an
+      // h2:// one, and mod_proxy_http2 answered 503; with AH00898 after it, mod_proxy_http answered 500
+      // (test/servers/explain-apache-http2-backend.test.ts).
+      if (e.pattern.id === 'apache-tls-handshake-info') {
+        const status = ids.has('apache-h2-no-alpn') ? '503' : ids.has('apache-tls-handshake') ? '500' : undefined;
+        if (status) lines[i].explanation = { ...e, pattern: { ...e.pattern, status, statuses: [status], otherwise: undefined } };
+        continue;
+      }
       if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
       // Without the error in front (an ErrorLogFormat with no %E) only a timeout can be followed by "Timeout on
       // 100-Continue"; "Error reading from remote server" follows both a timeout and a close, and both got 502.

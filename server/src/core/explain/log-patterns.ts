@@ -1262,6 +1262,33 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['proxy-scheme-module-missing'],
   },
   {
+    // mod_ssl's own line for a failed handshake with a backend, at level info only (httpd 2.4.71): its "502" is not
+    // what the client got (test/servers/explain-apache-http2-backend.test.ts: https:// 500, h2:// 503).
+    id: 'apache-tls-handshake-info',
+    server: 'apache',
+    match: /AH01997: SSL handshake failed: sending 502/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'mod_ssl could not complete the TLS handshake with the backend, and says so at level info; the "sending 502" in the line is mod_ssl\'s own word, not the status the client got. The info lines just before it say why: AH02003 "SSL Proxy connect failed" with "SSL Library Error: … wrong version number" for a port that does not speak TLS, AH10273 for a backend without HTTP/2 (h2://), a certificate check (AH02039, AH02411, AH02005), or an alert from the backend (a client certificate or SNI it wanted).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+  },
+  {
+    // httpd 2.4.71, h2:// to a TLS backend that speaks HTTP/1.x only: mod_proxy_http2 tries again, gives up and
+    // answers 503, and nothing is logged at warn (test/servers/explain-apache-http2-backend.test.ts).
+    id: 'apache-h2-no-alpn',
+    server: 'apache',
+    match: /AH10273: SSL Proxy: Peer did not select any of our ALPN protocols \[h2\]/,
+    status: '503',
+    statuses: ['503'],
+    meaning:
+      'an h2:// backend (mod_proxy_http2) accepted TLS but does not speak HTTP/2 over it: it offered no "h2" in ALPN, so httpd dropped the handshake, and after trying again answered 503. httpd logs this at level info only (ssl:info), so at the default level warn the 503 comes with an empty error log. If the backend speaks HTTP/1.1 over TLS, pass to it with https:// (mod_proxy_http); else enable HTTP/2 on the backend.',
+    directives: [],
+    rules: [],
+  },
+  {
     id: 'apache-tls-handshake',
     server: 'apache',
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
@@ -1899,6 +1926,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??
     workerBackend(line) ??
     sslBackend(line) ??
+    // mod_ssl's info lines about a backend's handshake name it only as the connection's peer: "[remote 127.0.0.1:9002]".
+    /\[remote ([^\]\s]+)\] AH(?:01997|10273):/.exec(line)?.[1] ??
     rewriteTarget(line) ??
     (forced ? urlBackend(forced) : undefined);
   if (forced) fields.workerUrl = forced;
