@@ -276,7 +276,8 @@ export const LOG_PATTERNS: LogPattern[] = [
     server: 'nginx',
     match: /broken header: "/,
     status: PROXY_PROTOCOL_CLOSED,
-    statuses: [PROXY_PROTOCOL_CLOSED],
+    // The sender's client sees the front's 502 (its own listener's case: test/evidence wrong-protocol-to-local-listener).
+    statuses: [PROXY_PROTOCOL_CLOSED, 'no-response', '502'],
     meaning:
       'the listen this connection came to has proxy_protocol, so nginx wants every connection to start with a PROXY protocol header ("PROXY TCP4 …" or its binary v2 form), and this one started with what the quotes show instead ("GET … HTTP/1.1" is a plain HTTP request, binary bytes a TLS handshake). nginx closes such a connection without answering: a client gets an empty reply, and a proxy or load balancer in front of this nginx counts a closed connection and answers 502 (nginx there logs "upstream prematurely closed connection", httpd AH01102). The sender must send the header (proxy_protocol on in an nginx stream proxy, send-proxy in HAProxy, the PROXY protocol setting of a cloud load balancer and of its health checks), or this listen must drop proxy_protocol: a listen with it accepts nothing else, and "client:" on such a line is the sender\'s address, not a real client\'s.',
     directives: [],
