@@ -96,6 +96,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '504',
     statuses: ['504', '502', '200'],
     meaning: 'the backend accepted the request but sent no response header within the read timeout (a slow endpoint, a stuck worker, a long query). nginx passes the request to the next server when *_next_upstream includes "timeout" (the default) and the method may be repeated.',
+    detail: gatewayProtocolDetail,
     directives: ['{f}_read_timeout', '{f}_next_upstream', '{f}_next_upstream_tries'],
     rules: NGINX_TIMEOUT_RULES,
   },
@@ -2024,6 +2025,19 @@ function apacheConnectDetail(line: string): string | undefined {
   if (m?.[1] === '111') return 'This line says (111) Connection refused: nothing listens on that address and port (the backend is stopped, restarting, or listens on another port or address); the refusal came at once, so no timeout is involved.';
   if (m?.[1] === '70007') return 'This line says (70007) The timeout specified has expired: the TCP handshake did not complete within connectiontimeout= (else the backend timeout): the host is down or firewalled, or its listen queue is full.';
   return undefined;
+}
+
+/**
+ * A FastCGI, uwsgi or SCGI request sent to an HTTP server: a server that reads its request line up to the line end
+ * (Python's http.server) waits for one that never comes, and nginx 1.22.1 gives 504 after *_read_timeout, for every
+ * request, however idle the backend (test/servers/explain-nginx-gateway-protocol.test.ts). Others answer 400 at once:
+ * uwsgi_pass and scgi_pass pass that 400 on without a line, fastcgi_pass logs "unsupported FastCGI protocol version: 72".
+ */
+function gatewayProtocolDetail(line: string): string | undefined {
+  const scheme = /, upstream: "(fastcgi|uwsgi|scgi):\/\//.exec(line)?.[1];
+  if (!scheme) return undefined;
+  const name = scheme === 'fastcgi' ? 'FastCGI' : scheme === 'uwsgi' ? 'uwsgi' : 'SCGI';
+  return `When every request to this backend times out, even with the backend idle, check that it speaks ${name} at all: an HTTP server behind ${scheme}_pass (a port meant for proxy_pass) can read the ${name} request as the start of an HTTP request line and wait for its end, which never comes; nginx then answers 504 after ${scheme}_read_timeout, and raising the timeout does not help (pass to it with proxy_pass instead, or to the application's ${name} port).`;
 }
 
 function grpcFrameDetail(line: string): string | undefined {
