@@ -8,6 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { nginxDirectiveDoc } from '../../server/src/core/docs/directive-doc';
+import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, rewriteNginx, startNginx, type NginxSetup } from './harness/nginx';
@@ -75,6 +77,7 @@ test('explain: a TLS backend that needs SNI, reached by IP address: the next ste
   try {
     const bare = await run(setup, '            proxy_pass https://127.0.0.1:BACK;');
     assert.equal(bare.status, 502);
+    assert.ok(bare.log.split('\n').some((l) => /\[crit\] /.test(l) && l.includes(NGX_LOG.sniUnrecognizedName)), bare.log);
     assert.match(bare.log, /\[crit\] .*SSL_do_handshake\(\) failed \(SSL: error:[0-9A-F]+:SSL routines::tlsv1 unrecognized name:SSL alert number 112\) while SSL handshaking to upstream, .*request: "GET \/app\/x HTTP\/1\.1", upstream: "https:\/\/127\.0\.0\.1:\d+\/app\/x"/);
     assert.match(bare.step ?? '', /^the backend's alert 112 \("unrecognized name"\) says it wanted a name it knows; nginx sent no name here: the name it would send is the IP address 127\.0\.0\.1 \(from proxy_pass\), and nginx never sends an IP address as SNI, even with proxy_ssl_server_name on\. Write the backend's host name in the location: proxy_ssl_server_name on; proxy_ssl_name <the backend's host name>; proxy_set_header Host <the same name>; \(the backend picks its site by the Host header too, and proxy_pass sends the address or group name written there\)$/, bare.step);
 
@@ -116,4 +119,15 @@ test('explain: a TLS backend that needs SNI behind an upstream group: with the s
   } finally {
     setup.cleanup();
   }
+});
+
+test('hover: proxy_ssl_server_name says an IP address is never sent as SNI, and proxy_ssl_name that the Host header must follow the name (what the runs above show)', () => {
+  const on = nginxDirectiveDoc('proxy_ssl_server_name')!;
+  assert.match(on.failure, /nginx never sends an IP address as SNI: with `proxy_pass https:\/\/10\.0\.0\.5` turning this on alone sends nothing/);
+  assert.ok(on.logLines?.includes(NGX_LOG.sniUnrecognizedName));
+  const name = nginxDirectiveDoc('proxy_ssl_name')!;
+  assert.match(name.failure, /set `proxy_set_header Host` to the same name, or the handshake passes and the backend answers from its default site \(an nginx backend: \*\*404\*\*\)/);
+  // grpc_pass sends no Host header of proxy_pass's kind: the sentence is proxy's only.
+  assert.doesNotMatch(nginxDirectiveDoc('grpc_ssl_name')!.failure, /proxy_set_header/);
+  assert.match(nginxDirectiveDoc('grpc_ssl_server_name')!.failure, /`grpc_pass grpcs:\/\/10\.0\.0\.5`/);
 });

@@ -66,6 +66,8 @@ export const NGX_LOG = {
   tlsProtocolAlert: 'SSL_do_handshake() failed (SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70) while SSL handshaking to upstream',
   // The backend ends a TLS 1.2 handshake: no cipher in common, or the client certificate it requires was not sent.
   tlsHandshakeAlert: 'SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream',
+  // A backend that needs a name it knows (nginx with ssl_reject_handshake on) and got none: logged at crit.
+  sniUnrecognizedName: 'SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream',
   // TLS 1.3: the backend refuses the missing client certificate after nginx's side of the handshake; logged at crit.
   tlsCertRequired: 'SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while reading response header from upstream',
   // A backend that closes in the handshake without an alert (Node.js refusing a client certificate it does not trust).
@@ -132,6 +134,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   slowStartInvalid: 'servers/nginx-server-params.test.ts',
   serviceInvalid: 'servers/nginx-server-params.test.ts',  tlsProtocolAlert: 'servers/nginx-tls-upstream.test.ts',
   tlsHandshakeAlert: 'servers/nginx-tls-upstream.test.ts',
+  sniUnrecognizedName: 'servers/explain-nginx-tls-sni-step.test.ts',
   tlsCertRequired: 'servers/nginx-tls-upstream.test.ts',
   tlsPeerClosed: 'servers/nginx-tls-upstream.test.ts',
   tlsVerifyRevoked: 'servers/nginx-tls-upstream.test.ts',
