@@ -1139,7 +1139,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     // (test/servers/apache-hover-doubts.test.ts).
     statuses: ['502', 'no-response'],
     otherwise: 'on the first request of a client connection; a later request on a kept-alive client connection gets no answer at all',
-    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
+    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids), or, on every request, a backend that wanted something else first: a PROXY protocol header (an nginx listen with proxy_protocol logs "broken header" at the same moment), or TLS (http:// to a port that speaks only HTTPS). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   },
