@@ -311,7 +311,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
+    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass; a port that speaks only TLS, such as a Python ssl server, behind http:// or grpc:// instead of https:// or grpcs://).',
     directives: ['{f}_next_upstream'],
     groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
