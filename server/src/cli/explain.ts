@@ -302,6 +302,8 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
         ? // A SetHandler "proxy:unix:…|fcgi://…" (PHP-FPM) reaches its socket through a worker of its own, not one a
           // ProxyPass or BalancerMember defines.
           `Handled by: no ProxyPass or BalancerMember names the socket ${fields.socket}: a SetHandler "proxy:unix:${fields.socket}|…" may send requests there`
+        : fields.beforeRequest
+        ? `Handled by: no server block of the configuration listens on ${fields.serverName ?? 'the line\'s address'} with proxy_protocol`
         : fields.path || fields.upstream || fields.balancer
         ? `Handled by: nothing in the configuration matches this line`
         : `Handled by: this line names no request or backend; ${o.inRequest ? 'nor do the other lines of its request' : 'no other line of its request (same [pid N:tid M], a moment apart) is in the log to say it'}`,

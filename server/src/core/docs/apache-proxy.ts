@@ -37,9 +37,10 @@ const DOCS: DirectiveDoc[] = [
       '- Path and URL should agree on a trailing slash, or the backend receives paths with a missing or doubled slash.',
       '- After a failed connect, a *balancer member* is kept out for `retry` seconds (60 by default). In the lab a plain ProxyPass worker was simply tried again on the next request.',
       '- `apachectl configtest` rejects unknown parameters and URLs it cannot parse, but not an unresolvable host or a missing protocol module — those fail only at request time.',
+      '- `h2://` or `h2c://` to a backend that does not speak HTTP/2 (an HTTP/1.1 server, or TLS without "h2" in its ALPN): **503**, and on 2.4.71 no line at `LogLevel warn` — an empty error log. `LogLevel ssl:info` shows `AH10273` for `h2://`; `h2c://` says why only at `proxy_http2:debug`. For an HTTP/1.1 backend use `http://` or `https://`.',
     ].join('\n'),
     statusCodes: ['503', '502', '504', '500', 'startup-failure'],
-    logLines: [...PASS_LOGS, APX_LOG.badUrl, APX_LOG.unknownWorkerParam],
+    logLines: [...PASS_LOGS, APX_LOG.badUrl, APX_LOG.unknownWorkerParam, APX_LOG.h2NoAlpn],
     rules: [
       'invalid-backend-url',
       'invalid-worker-parameter',

@@ -66,6 +66,8 @@ export const NGX_LOG = {
   tlsProtocolAlert: 'SSL_do_handshake() failed (SSL: error:0A00042E:SSL routines::tlsv1 alert protocol version:SSL alert number 70) while SSL handshaking to upstream',
   // The backend ends a TLS 1.2 handshake: no cipher in common, or the client certificate it requires was not sent.
   tlsHandshakeAlert: 'SSL_do_handshake() failed (SSL: error:0A000410:SSL routines::sslv3 alert handshake failure:SSL alert number 40) while SSL handshaking to upstream',
+  // A backend that needs a name it knows (nginx with ssl_reject_handshake on) and got none: logged at crit.
+  sniUnrecognizedName: 'SSL_do_handshake() failed (SSL: error:0A000458:SSL routines::tlsv1 unrecognized name:SSL alert number 112) while SSL handshaking to upstream',
   // TLS 1.3: the backend refuses the missing client certificate after nginx's side of the handshake; logged at crit.
   tlsCertRequired: 'SSL_read() failed (SSL: error:0A00045C:SSL routines::tlsv13 alert certificate required:SSL alert number 116) while reading response header from upstream',
   // A backend that closes in the handshake without an alert (Node.js refusing a client certificate it does not trust).
@@ -132,6 +134,7 @@ export const NGX_CHECKED_BY_SERVER_TEST: Record<string, string> = {
   slowStartInvalid: 'servers/nginx-server-params.test.ts',
   serviceInvalid: 'servers/nginx-server-params.test.ts',  tlsProtocolAlert: 'servers/nginx-tls-upstream.test.ts',
   tlsHandshakeAlert: 'servers/nginx-tls-upstream.test.ts',
+  sniUnrecognizedName: 'servers/explain-nginx-tls-sni-step.test.ts',
   tlsCertRequired: 'servers/nginx-tls-upstream.test.ts',
   tlsPeerClosed: 'servers/nginx-tls-upstream.test.ts',
   tlsVerifyRevoked: 'servers/nginx-tls-upstream.test.ts',
@@ -233,6 +236,9 @@ export const APX_LOG = {
   // SetHandler "proxy:unix:/path.sock|fcgi://localhost" with no socket at that path (PHP-FPM stopped): 503.
   fcgiSocketMissing: '(2)No such file or directory: AH02454: FCGI: attempt to connect to Unix domain socket /run/php/php8.2-fpm.sock (localhost:8000) failed',
   fcgiNoConnection: 'AH01079: failed to make connection to backend: localhost',
+  // mod_ssl at level info only: h2:// to a TLS backend without HTTP/2 (503), and a failed handshake (500 or 503).
+  h2NoAlpn: 'AH10273: SSL Proxy: Peer did not select any of our ALPN protocols [h2].',
+  tlsHandshakeInfo: 'AH01997: SSL handshake failed: sending 502',
 } as const;
 
 /**
@@ -275,6 +281,8 @@ export const CHECKED_BY_SERVER_TEST: Record<string, string> = {
   failOnTimeoutLine: 'servers/explain-apache-line-kinds.test.ts',
   fcgiSocketMissing: 'servers/apache-sethandler-hover.test.ts',
   fcgiNoConnection: 'servers/apache-sethandler-hover.test.ts',
+  h2NoAlpn: 'servers/explain-apache-http2-backend.test.ts',
+  tlsHandshakeInfo: 'servers/explain-apache-http2-backend.test.ts',
 };
 
 /** The nginx status mapping every upstream-module doc repeats, in one place. */

@@ -29,10 +29,11 @@ export const TLS_FAMILIES: Family[] = [
       failure:
         'Off by default. Backends that pick their certificate or site by SNI — CDNs, PaaS platforms, shared ingress controllers — then present a default certificate or reject the handshake. ' +
         `With \`${d('ssl_verify')} on\` the name check fails and nginx answers **502** \`upstream SSL certificate does not match …\`; without verification the request may silently reach the wrong site. ` +
-        `The name sent is \`${d('ssl_name')}\`, which defaults to the host part of \`${d('pass')}\` — an upstream group's *name* when you pass to a group.` +
+        `The name sent is \`${d('ssl_name')}\`, which defaults to the host part of \`${d('pass')}\` — an upstream group's *name* when you pass to a group. ` +
+        `nginx never sends an IP address as SNI: with \`${d('pass')} ${tlsExample(m)}10.0.0.5\` turning this on alone sends nothing, and a backend that needs a name still refuses the handshake (**502**; an nginx backend with \`ssl_reject_handshake on\` answers with alert 112, \`tlsv1 unrecognized name\`, logged at crit): set \`${d('ssl_name')}\` to its host name as well.` +
         grpcNote(m),
       statusCodes: ['502'],
-      logLines: [NGX_LOG.sniMismatch],
+      logLines: [NGX_LOG.sniMismatch, NGX_LOG.sniUnrecognizedName],
       defaultValue: 'off',
       versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
       rules: ['tls-upstream-without-sni'],
@@ -45,9 +46,12 @@ export const TLS_FAMILIES: Family[] = [
       summary: `The name nginx uses for SNI and for checking the certificate of a TLS ${m.backend}.`,
       failure:
         `By default it is the host part of \`${d('pass')}\`. When that is an upstream group (\`${d('pass')} ${tlsExample(m)}app_pool\`), the name is \`app_pool\`, which no real certificate carries: ` +
-        `with \`${d('ssl_verify')} on\` every handshake fails with **502**, and with SNI on the backend is asked for a site it does not know. Set it to the backend's real hostname.`,
+        `with \`${d('ssl_verify')} on\` every handshake fails with **502**, and with SNI on the backend is asked for a site it does not know. Set it to the backend's real hostname.` +
+        (m.id === 'proxy'
+          ? ' A backend that picks its site by SNI usually picks it again by the `Host` header, which proxy_pass also takes from its host part (`$proxy_host`): set `proxy_set_header Host` to the same name, or the handshake passes and the backend answers from its default site (an nginx backend: **404**).'
+          : ''),
       statusCodes: ['502'],
-      logLines: [NGX_LOG.sniMismatch],
+      logLines: [NGX_LOG.sniMismatch, NGX_LOG.sniUnrecognizedName],
       defaultValue: m.id === 'proxy' ? '$proxy_host' : `host from ${m.id}_pass`,
       versions: m.id === 'proxy' ? 'Since 1.7.0.' : since(m),
       rules: ['tls-upstream-without-sni'],

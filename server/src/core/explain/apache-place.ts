@@ -95,6 +95,18 @@ const lineNo = (n: ApacheNode) => n.file.lines.positionAt(n.directive.start).lin
 const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
 
 /**
+ * The workers that can write a line about TLS to the backend: only those whose scheme speaks TLS (httpd 2.4.71:
+ * AH10273 comes from h2:// workers, whose ALPN offers "h2"; AH00961/AH01961 and mod_ssl's AH01997 from https://, wss://
+ * and h2://; AH00898 "Error during SSL Handshake" from mod_proxy_http's https:// and wss://). Of the workers with the
+ * line's backend address, an http:// one cannot be the line's (test/servers/explain-apache-http2-backend.test.ts).
+ */
+const TLS_LINE_SCHEMES: Readonly<Record<string, ReadonlySet<string>>> = {
+  'apache-h2-no-alpn': new Set(['h2']),
+  'apache-tls-handshake-info': new Set(['https', 'wss', 'h2']),
+  'apache-no-ssl': new Set(['https', 'wss', 'h2']),
+};
+
+/**
  * Where an httpd error-log line belongs: the worker of the backend it names (or of the rule its path matches), or the
  * balancer it names; with the values in force there for the kind of line.
  */
@@ -121,7 +133,7 @@ export function findApachePlace(proxy: ProxyModel, fields: LogFields, ctx: Apach
     candidates = candidates.filter((w) => sameBackend(w, host, port));
     // The "failed to make connection" lines are each one module's (AH01079 mod_proxy_fcgi's, AH01114 mod_proxy_http's…):
     // of the workers with that host (often "localhost" for several unix: workers), only that module's can have logged it.
-    const schemes = APACHE_NO_CONNECTION[patternId];
+    const schemes = APACHE_NO_CONNECTION[patternId] ?? TLS_LINE_SCHEMES[patternId];
     const own = schemes ? candidates.filter((w) => schemes.has(w.target.scheme)) : [];
     if (own.length) candidates = own;
     how = `its backend is ${fields.upstream}`;

@@ -77,6 +77,8 @@ const GOT: Record<string, string> = {
   'apache-bad-header': 'bad response header',
   'apache-dns-failure': 'name did not resolve',
   'apache-tls-handshake': 'TLS handshake failed',
+  'apache-tls-handshake-info': 'TLS handshake failed',
+  'apache-h2-no-alpn': 'no HTTP/2 in the backend\'s TLS (ALPN)',
   'apache-tls-cert-check': 'certificate check failed',
   'apache-no-ssl': 'TLS to the backend not enabled',
   'apache-pass-body-timeout': 'stopped reading the request body',

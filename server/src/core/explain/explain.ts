@@ -15,7 +15,7 @@ import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resol
 import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
-import { apacheBigHeaderStep, nginxBigHeaderStep } from './next-step';
+import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -156,9 +156,15 @@ export function entryStatus(x: ExplainedEntry): string {
 
 /** The start of an nginx error-log record: "2026/11/24 07:08:58 [error] …". */
 const NGINX_RECORD = /^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d \[/;
-/** A FastCGI stderr record whose message (a PHP stack trace) goes on over the next physical lines. */
-const FASTCGI_STDERR_OPEN = /FastCGI sent in stderr: "/;
-const FASTCGI_STDERR_END = /" while (?:reading response header from upstream|reading upstream)/;
+/**
+ * Records whose quoted message may go on over the next physical lines, by how the quote opens and how the record
+ * ends: a FastCGI stderr record (a PHP stack trace), and the bytes a listen with proxy_protocol got instead of its
+ * header (a plain HTTP request, one header per line; nginx 1.22.1, test/servers/explain-nginx-proxy-protocol.test.ts).
+ */
+const MULTI_LINE_RECORDS: readonly { open: RegExp; end: RegExp }[] = [
+  { open: /FastCGI sent in stderr: "/, end: /" while (?:reading response header from upstream|reading upstream)/ },
+  { open: /broken header: "/, end: /" while reading PROXY protocol/ },
+];
 /** nginx writes at most 2 KiB of a record (NGX_MAX_ERROR_STR, 2,048 bytes with the line feed): no more lines than that. */
 const MAX_CONTINUATION_LINES = 64;
 const NGX_MAX_ERROR_STR = 2048;
@@ -177,11 +183,12 @@ const NGX_MAX_ERROR_STR = 2048;
 function joinContinuations<T extends { text: string }>(lines: T[]): T[] {
   for (let i = 0; i < lines.length; i++) {
     const first = lines[i].text;
-    if (!FASTCGI_STDERR_OPEN.test(first) || FASTCGI_STDERR_END.test(first)) continue;
+    const kind = MULTI_LINE_RECORDS.find((k) => k.open.test(first));
+    if (!kind || kind.end.test(first)) continue;
     let end = -1;
     let j = i + 1;
     for (; j < lines.length && j <= i + MAX_CONTINUATION_LINES && !NGINX_RECORD.test(lines[j].text); j++) {
-      if (FASTCGI_STDERR_END.test(lines[j].text)) {
+      if (kind.end.test(lines[j].text)) {
         end = j;
         break;
       }
@@ -240,6 +247,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const ids = new Set(r.lines.map((i) => lines[i].explanation!.pattern.id));
     for (const i of r.lines) {
       const e = lines[i].explanation!;
+      // mod_ssl's info line for a failed handshake says "sending 502": with AH10273 in the request the backend was an
+      // h2:// one, and mod_proxy_http2 answered 503; with AH00898 after it, mod_proxy_http answered 500
+      // (test/servers/explain-apache-http2-backend.test.ts).
+      if (e.pattern.id === 'apache-tls-handshake-info') {
+        const status = ids.has('apache-h2-no-alpn') ? '503' : ids.has('apache-tls-handshake') ? '500' : undefined;
+        if (status) lines[i].explanation = { ...e, pattern: { ...e.pattern, status, statuses: [status], otherwise: undefined } };
+        continue;
+      }
       if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
       // Without the error in front (an ErrorLogFormat with no %E) only a timeout can be followed by "Timeout on
       // 100-Continue"; "Error reading from remote server" follows both a timeout and a close, and both got 502.
@@ -804,5 +819,7 @@ function keepaliveStep(values: readonly ValueHere[]): string | undefined {
 function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1]): string | undefined {
   if (e.pattern.id === 'nginx-too-big-header') return nginxBigHeaderStep(e.fields.family ?? 'proxy', at);
   if (e.pattern.id === 'apache-big-header') return apacheBigHeaderStep(line, worker);
+  if (e.pattern.id === 'nginx-tls-handshake' && at) return nginxSniStep(e.fields.family ?? 'proxy', line, at);
+  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker);
   return undefined;
 }

@@ -45,6 +45,9 @@ const STREAM_UDP_REFUSED = 'no HTTP status: an empty datagram came back instead 
 const STREAM_UDP_UNANSWERED = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 200)';
 const STREAM_UDP_TIMED_OUT = 'no HTTP status: no answer came back, so the client\'s own timeout runs out (the stream access log\'s $status says 502)';
 
+/** What a connection without the PROXY protocol header its listen wants gets from nginx: a close, no status. */
+const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection without answering (a proxy in front of it answers 502)';
+
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
 
@@ -93,6 +96,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '504',
     statuses: ['504', '502', '200'],
     meaning: 'the backend accepted the request but sent no response header within the read timeout (a slow endpoint, a stuck worker, a long query). nginx passes the request to the next server when *_next_upstream includes "timeout" (the default) and the method may be repeated.',
+    detail: gatewayProtocolDetail,
     directives: ['{f}_read_timeout', '{f}_next_upstream', '{f}_next_upstream_tries'],
     rules: NGINX_TIMEOUT_RULES,
   },
@@ -265,6 +269,22 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['max-fails-zero', 'no-backup-server', 'single-server-upstream', 'all-servers-down'],
   },
   {
+    // The backend's side of a PROXY protocol mismatch: nginx 1.22.1 logs at error what came instead of the header,
+    // as it came (a plain HTTP request runs over several physical lines, which explain reads as one record), and
+    // closes the connection without a byte (curl: "Empty reply from server"); a front nginx then logs "upstream
+    // prematurely closed connection" and answers 502 (test/servers/explain-nginx-proxy-protocol.test.ts).
+    id: 'nginx-proxy-protocol-broken-header',
+    server: 'nginx',
+    match: /broken header: "/,
+    status: PROXY_PROTOCOL_CLOSED,
+    // The sender's client sees the front's 502 (its own listener's case: test/evidence wrong-protocol-to-local-listener).
+    statuses: [PROXY_PROTOCOL_CLOSED, 'no-response', '502'],
+    meaning:
+      'the listen this connection came to has proxy_protocol, so nginx wants every connection to start with a PROXY protocol header ("PROXY TCP4 …" or its binary v2 form), and this one started with what the quotes show instead ("GET … HTTP/1.1" is a plain HTTP request, binary bytes a TLS handshake). nginx closes such a connection without answering: a client gets an empty reply, and a proxy or load balancer in front of this nginx counts a closed connection and answers 502 (nginx there logs "upstream prematurely closed connection", httpd AH01102). The sender must send the header (proxy_protocol on in an nginx stream proxy, send-proxy in HAProxy, the PROXY protocol setting of a cloud load balancer and of its health checks), or this listen must drop proxy_protocol: a listen with it accepts nothing else, and "client:" on such a line is the sender\'s address, not a real client\'s.',
+    directives: [],
+    rules: ['wrong-protocol-to-local-listener'],
+  },
+  {
     id: 'nginx-premature-close',
     server: 'nginx',
     match: /upstream prematurely closed connection while reading response header from upstream/,
@@ -291,7 +311,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /recv\(\) failed \(104: Connection reset by peer\) while reading response header from upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass).',
+    meaning: 'the backend reset the connection before answering: a crash, a full accept queue, a keep-alive connection the backend had just closed, or, on every request, a backend that does not speak the protocol nginx sends (php-fpm behind proxy_pass instead of fastcgi_pass; a port that speaks only TLS, such as a Python ssl server, behind http:// or grpc:// instead of https:// or grpcs://).',
     directives: ['{f}_next_upstream'],
     groupDirectives: ['keepalive', 'keepalive_timeout'],
     rules: ['keepalive-timeout-races-backend', 'upstream-keepalive-ineffective', 'fastcgi-settings-without-fastcgi-pass'],
@@ -472,7 +492,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '502',
     statuses: ['502'],
     meaning: 'the TLS handshake with the backend failed: no common protocol version or cipher, a backend that wants a client certificate (or does not trust the one sent), a backend that needs SNI, or one that wanted a PROXY protocol header first (an nginx listen with proxy_protocol).',
-    directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_certificate'],
+    directives: ['{f}_ssl_protocols', '{f}_ssl_server_name', '{f}_ssl_name', '{f}_ssl_certificate'],
     rules: ['tls-upstream-without-sni', 'tls-certificate-without-key', 'wrong-protocol-to-local-listener'],
   },
   {
@@ -1119,7 +1139,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     // (test/servers/apache-hover-doubts.test.ts).
     statuses: ['502', 'no-response'],
     otherwise: 'on the first request of a client connection; a later request on a kept-alive client connection gets no answer at all',
-    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
+    meaning: 'the backend closed the connection without answering: a crash, or a pooled keep-alive connection the backend had just closed (the race ttl= below the backend\'s keep-alive timeout avoids), or, on every request, a backend that wanted something else first: a PROXY protocol header (an nginx listen with proxy_protocol logs "broken header" at the same moment), or TLS (http:// to a port that speaks only HTTPS). The first request on a client connection gets 502; a later one on a keep-alive client connection gets no answer, httpd closes that connection (no AH00898 line follows then).',
     directives: [],
     rules: ['pooled-connection-outlives-backend-keepalive'],
   },
@@ -1244,12 +1264,39 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['proxy-scheme-module-missing'],
   },
   {
+    // mod_ssl's own line for a failed handshake with a backend, at level info only (httpd 2.4.71): its "502" is not
+    // what the client got (test/servers/explain-apache-http2-backend.test.ts: https:// 500, h2:// 503).
+    id: 'apache-tls-handshake-info',
+    server: 'apache',
+    match: /AH01997: SSL handshake failed: sending 502/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'mod_ssl could not complete the TLS handshake with the backend, and says so at level info; the "sending 502" in the line is mod_ssl\'s own word, not the status the client got. The info lines just before it say why: AH02003 "SSL Proxy connect failed" with "SSL Library Error: … wrong version number" for a port that does not speak TLS, AH10273 for a backend without HTTP/2 (h2://), a certificate check (AH02039, AH02411, AH02005), or an alert from the backend (a client certificate or SNI it wanted).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+  },
+  {
+    // httpd 2.4.71, h2:// to a TLS backend that speaks HTTP/1.x only: mod_proxy_http2 tries again, gives up and
+    // answers 503, and nothing is logged at warn (test/servers/explain-apache-http2-backend.test.ts).
+    id: 'apache-h2-no-alpn',
+    server: 'apache',
+    match: /AH10273: SSL Proxy: Peer did not select any of our ALPN protocols \[h2\]/,
+    status: '503',
+    statuses: ['503'],
+    meaning:
+      'an h2:// backend (mod_proxy_http2) accepted TLS but does not speak HTTP/2 over it: it offered no "h2" in ALPN, so httpd dropped the handshake, and after trying again answered 503. httpd logs this at level info only (ssl:info), so at the default level warn the 503 comes with an empty error log. If the backend speaks HTTP/1.1 over TLS, pass to it with https:// (mod_proxy_http); else enable HTTP/2 on the backend.',
+    directives: [],
+    rules: [],
+  },
+  {
     id: 'apache-tls-handshake',
     server: 'apache',
     match: /AH00898: Error during SSL Handshake with remote server returned by \S+/,
     status: '500',
     statuses: ['500'],
-    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once).',
+    meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once); or the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake) and got none or one it does not serve: httpd sends the URL\'s host name (the client\'s Host with ProxyPreserveHost On), and none for an IP address.',
     directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
     rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
@@ -1686,6 +1733,11 @@ export interface LogFields {
   family?: 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc' | 'memcached';
   /** nginx: a line of the stream module (TCP/UDP proxying: `server:` is the listen address, no request). */
   stream?: boolean;
+  /**
+   * nginx: a line written before any request was read (a listen with proxy_protocol that got no PROXY header): its
+   * "server:" is the listen address:port.
+   */
+  beforeRequest?: boolean;
   /** nginx: the DNS server a resolver line names (`resolver: 127.0.0.1:53`). */
   resolver?: string;
   /** Apache: the balancer the line names (`balancer://name`, lower-case). */
@@ -1836,6 +1888,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     // The stream module ends its lines with byte counts (nginx 1.22.1: `…, upstream: "127.0.0.1:1", bytes from/to
     // client:0/0, bytes from/to upstream:0/0`); http lines never have them.
     if (line.includes(', bytes from/to client:')) fields.stream = true;
+    else if (/broken header: "/.test(line)) fields.beforeRequest = true;
     // The resolver's lines name the DNS server as address:port (the port even when the resolver line leaves out 53).
     const resolver = /, resolver: (\S+)$/.exec(line.trimEnd())?.[1];
     if (resolver) fields.resolver = resolver;
@@ -1875,6 +1928,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     /DNS lookup failure for: (\S+) returned by /.exec(line)?.[1] ??
     workerBackend(line) ??
     sslBackend(line) ??
+    // mod_ssl's info lines about a backend's handshake name it only as the connection's peer: "[remote 127.0.0.1:9002]".
+    /\[remote ([^\]\s]+)\] AH(?:01997|10273):/.exec(line)?.[1] ??
     rewriteTarget(line) ??
     (forced ? urlBackend(forced) : undefined);
   if (forced) fields.workerUrl = forced;
@@ -1970,6 +2025,19 @@ function apacheConnectDetail(line: string): string | undefined {
   if (m?.[1] === '111') return 'This line says (111) Connection refused: nothing listens on that address and port (the backend is stopped, restarting, or listens on another port or address); the refusal came at once, so no timeout is involved.';
   if (m?.[1] === '70007') return 'This line says (70007) The timeout specified has expired: the TCP handshake did not complete within connectiontimeout= (else the backend timeout): the host is down or firewalled, or its listen queue is full.';
   return undefined;
+}
+
+/**
+ * A FastCGI, uwsgi or SCGI request sent to an HTTP server: a server that reads its request line up to the line end
+ * (Python's http.server) waits for one that never comes, and nginx 1.22.1 gives 504 after *_read_timeout, for every
+ * request, however idle the backend (test/servers/explain-nginx-gateway-protocol.test.ts). Others answer 400 at once:
+ * uwsgi_pass and scgi_pass pass that 400 on without a line, fastcgi_pass logs "unsupported FastCGI protocol version: 72".
+ */
+function gatewayProtocolDetail(line: string): string | undefined {
+  const scheme = /, upstream: "(fastcgi|uwsgi|scgi):\/\//.exec(line)?.[1];
+  if (!scheme) return undefined;
+  const name = scheme === 'fastcgi' ? 'FastCGI' : scheme === 'uwsgi' ? 'uwsgi' : 'SCGI';
+  return `When every request to this backend times out, even with the backend idle, check that it speaks ${name} at all: an HTTP server behind ${scheme}_pass (a port meant for proxy_pass) can read the ${name} request as the start of an HTTP request line and wait for its end, which never comes; nginx then answers 504 after ${scheme}_read_timeout, and raising the timeout does not help (pass to it with proxy_pass instead, or to the application's ${name} port).`;
 }
 
 function grpcFrameDetail(line: string): string | undefined {

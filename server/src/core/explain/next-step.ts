@@ -8,6 +8,7 @@ import type { NginxTarget } from '../model/nginx-defaults';
 import { effective } from '../model/nginx-effective';
 import type { ConfigNode, NginxConfig } from '../model/nginx-tree';
 import type { Worker } from '../model/apache-proxy';
+import { isIpLiteral } from '../rules/nginx/addresses-support';
 import { formatSize } from '../model/units';
 import { BUFFER_KEYS, bufferError, bufferSetOf, names, nginxBufferMessage, passingBufferLines } from '../rules/nginx/neighbours-support';
 
@@ -56,4 +57,60 @@ export function apacheBigHeaderStep(line: string, worker?: Worker): string {
   const w = worker?.shares ?? worker;
   const on = w ? `on the ${w.node.name} of ${w.url}` : 'on the ProxyPass or BalancerMember of the backend';
   return `set responsefieldsize=${size} ${on} (the limit was ${current} bytes); a header line longer than that still gets 502`;
+}
+
+/**
+ * nginx: a failed TLS handshake with the backend, where nginx sent no SNI or a name the backend cannot know. A backend
+ * that serves several names (an ingress, a CDN, an nginx with ssl_reject_handshake on) refuses a handshake without
+ * one: nginx 1.22.1 logs "tlsv1 unrecognized name … SSL alert number 112". nginx sends a name only with
+ * *_ssl_server_name on, and never an IP address (RFC 6066): for a pass target written as an IP, switching it on alone
+ * still sends nothing, and *_ssl_name must give the host name (test/servers/explain-nginx-tls-sni-step.test.ts: 502
+ * with the switch alone, 404 from the backend's default server with the name but the Host left as the address, 200
+ * with both). The step is said as a condition: a handshake fails for other reasons too.
+ */
+export function nginxSniStep(family: string, line: string, at: { config: NginxConfig; scope: ConfigNode; target: NginxTarget }): string | undefined {
+  if (!['proxy', 'grpc', 'uwsgi'].includes(family)) return undefined;
+  const pass = at.scope.children.find((c) => c.name === `${family}_pass`);
+  const url = pass?.directive.args[0]?.value;
+  const host = url ? /^(?:https|grpcs|suwsgi):\/\/(\[[^\]]*\]|[^/:]+)/i.exec(url)?.[1] : undefined;
+  if (!host || host.includes('$')) return undefined;
+  const value = (name: string) => {
+    const node = effective(at.config, at.scope, name, at.target).nodes[0];
+    return node ? node.directive.args.map((a) => a.value).join(' ') : undefined;
+  };
+  const on = value(`${family}_ssl_server_name`) === 'on';
+  const written = value(`${family}_ssl_name`);
+  if (written?.includes('$')) return undefined;
+  const group = at.config.all.some((n) => n.name === 'upstream' && n.context === 'http' && n.directive.args[0]?.value === host);
+  // The name nginx sends (with the switch on): the written *_ssl_name, else the pass target's host.
+  const name = written ?? host;
+  const ip = isIpLiteral(name);
+  if (on && !ip && !(group && written === undefined)) return undefined;
+  const alert = /unrecognized name|alert number 112/.test(line) ? 'the backend\'s alert 112 ("unrecognized name") says it wanted a name it knows; ' : 'if the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake), ';
+  const sw = `${family}_ssl_server_name on;`;
+  // A backend that picks its site by the TLS name picks it again by the Host header (nginx does, and answers from its
+  // default server when the Host is no name of it): proxy_pass sends $proxy_host, the IP or the group's name, unless a
+  // proxy_set_header Host in force says otherwise.
+  const hostSet = family === 'proxy' && effective(at.config, at.scope, 'proxy_set_header', at.target).nodes.some((n) => n.directive.args[0]?.value.toLowerCase() === 'host');
+  const nm = `${family}_ssl_name <the backend's host name>;${family === 'proxy' && !hostSet ? ' proxy_set_header Host <the same name>; (the backend picks its site by the Host header too, and proxy_pass sends the address or group name written there)' : ''}`;
+  if (ip) {
+    return `${alert}nginx sent no name here: the name it would send is the IP address ${name}${written ? ` (${family}_ssl_name)` : ` (from ${family}_pass)`}, and nginx never sends an IP address as SNI, even with ${family}_ssl_server_name on. Write the backend's host name in the location: ${on ? '' : `${sw} `}${nm}`;
+  }
+  if (!on) {
+    return `${alert}nginx sent no name here: ${family}_ssl_server_name is off${value(`${family}_ssl_server_name`) ? '' : ' (the default)'}. Write in the location: ${sw}${group && written === undefined ? ` ${nm} (without it the name sent is the group's name, ${host})` : ''}`;
+  }
+  return `${alert}the name nginx sent is the group's name, ${host}, not a host name the backend knows. Write in the location: ${nm}`;
+}
+
+/**
+ * httpd: a failed TLS handshake (AH00898) with a backend whose URL names an IP address: httpd sends no SNI then
+ * (without ProxyPreserveHost On), and a backend that serves several names on one address refuses such a handshake.
+ * 2.4.71 has no directive for the name alone: a host name in the URL, or the client's Host through ProxyPreserveHost
+ * On, sends one (test/servers/explain-apache-tls-sni-step.test.ts: 500 with the IP, 200 with either). Said as a
+ * condition: a handshake fails for other reasons too (the AH00898 meaning lists them).
+ */
+export function apacheSniStep(worker?: Worker): string | undefined {
+  const w = worker?.shares ?? worker;
+  if (!w || !['https', 'wss', 'h2'].includes(w.target.scheme) || !isIpLiteral(w.target.host)) return undefined;
+  return `if the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake), httpd sent it none unless ProxyPreserveHost On was in force for the request: the URL of ${w.node.name} ${w.url} names the IP address ${w.target.host}, which httpd never sends as SNI. Write a host name the backend serves in the URL (one this machine resolves), or, if the clients' Host is a name the backend serves, set ProxyPreserveHost On: httpd then sends that Host as SNI (and, with SSLProxyCheckPeerName on, checks the backend's certificate against it).`;
 }

@@ -86,15 +86,17 @@ interface ListenKey {
 function listenKeys(server: ConfigNode): ListenKey[] {
   const listens = server.children.filter((c) => c.name === 'listen');
   if (listens.length === 0) return [{ key: '*:80', port: '80', isDefault: false }];
-  return listens.map((l) => {
-    const a = (l.directive.args[0]?.value ?? '').toLowerCase();
-    const isDefault = l.directive.args.some((x) => x.value === 'default_server' || x.value === 'default');
-    if (a.startsWith('unix:')) return { key: a, port: '', isDefault };
-    if (/^\d+$/.test(a)) return { key: `*:${a}`, port: a, isDefault };
-    const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(a);
-    const host = !m || m[1] === '*' || m[1] === '0.0.0.0' ? '*' : m[1];
-    return { key: `${host}:${m?.[2] ?? '80'}`, port: m?.[2] ?? '80', isDefault };
-  });
+  return listens.map(listenKeyOf);
+}
+
+function listenKeyOf(l: ConfigNode): ListenKey {
+  const a = (l.directive.args[0]?.value ?? '').toLowerCase();
+  const isDefault = l.directive.args.some((x) => x.value === 'default_server' || x.value === 'default');
+  if (a.startsWith('unix:')) return { key: a, port: '', isDefault };
+  if (/^\d+$/.test(a)) return { key: `*:${a}`, port: a, isDefault };
+  const m = /^(\[[^\]]*\]|[^:]*)(?::(\d+))?$/.exec(a);
+  const host = !m || m[1] === '*' || m[1] === '0.0.0.0' ? '*' : m[1];
+  return { key: `${host}:${m?.[2] ?? '80'}`, port: m?.[2] ?? '80', isDefault };
 }
 
 /** The ports a server block listens on (80 when it has no listen). */
@@ -444,6 +446,7 @@ type Tier = 'direct' | 'handed' | 'sole';
  */
 export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams?: UpstreamGraph): NginxPlace | undefined {
   if (fields.stream) return findStreamPlace(config, fields);
+  if (fields.beforeRequest) return findListenPlace(config, fields);
   if (fields.resolver && !fields.serverName && !fields.client) return placeOfResolver(config, fields.resolver, false);
   // The candidates depend on the name and Host only, and a log names few: found once per pair.
   let cache = FOUND.get(config);
@@ -542,6 +545,35 @@ export function findNginxPlace(config: NginxConfig, fields: LogFields, upstreams
  * (its port, and its address unless it listens on all). The block stands for both server and location, since it is
  * where proxy_pass and its settings are.
  */
+/**
+ * A line written before nginx read a request (a listen with proxy_protocol that got no PROXY header) names the listen
+ * address:port as "server:", not a server_name: the http server blocks with a listen there that has proxy_protocol.
+ * nginx takes the parameter from the address's first listen line, so all blocks on the address share it.
+ */
+function findListenPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
+  const m = fields.serverName ? /^(.*):(\d+)$/.exec(fields.serverName) : null;
+  if (!m) return undefined;
+  const [, addr, port] = m;
+  const found: { server: ConfigNode; listen: ConfigNode }[] = [];
+  for (const server of serversOf(config)) {
+    for (const l of server.children) {
+      if (l.name !== 'listen' || !l.directive.args.some((a) => a.value === 'proxy_protocol')) continue;
+      const key = listenKeyOf(l);
+      const host = key.key.slice(0, key.key.length - key.port.length - 1);
+      if (key.port === port && (host === '*' || host === addr.toLowerCase())) found.push({ server, listen: l });
+    }
+  }
+  if (found.length === 0) return undefined;
+  const [first, ...rest] = found;
+  const listen = `listen ${first.listen.directive.args.map((a) => a.raw).join(' ')}`;
+  return {
+    server: first.server,
+    how: `its "${listen}" is the line's "server:", the address the connection came to${rest.length ? `; ${rest.length} other block${rest.length > 1 ? 's' : ''} listen${rest.length > 1 ? '' : 's'} there with proxy_protocol too` : ''}`,
+    byName: true,
+    others: rest.map((r) => ({ server: r.server })),
+  };
+}
+
 function findStreamPlace(config: NginxConfig, fields: LogFields): NginxPlace | undefined {
   if (!fields.serverName && fields.resolver) return placeOfResolver(config, fields.resolver, true);
   const m = fields.serverName ? /^(.*):(\d+)$/.exec(fields.serverName) : null;
