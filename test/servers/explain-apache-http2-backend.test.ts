@@ -84,7 +84,8 @@ ProxyPass "/tls-plain/" "https://${plain.address}/"
     assert.match(h2Block, /\n {2}The client got 503 \(this failure ends the request\)\.\n/, h2Block);
     assert.doesNotMatch(h2Block, /got 500/);
     const plainBlock = blocks.find((b) => b.includes('returned by /tls-plain/x'))!;
-    assert.match(plainBlock, /AH01997: SSL handshake failed: sending 502\n {4}Apache httpd: the request's last try: the client got 500 \(this failure ends the request\)\./, plainBlock);
+    assert.match(plainBlock, /\n {2}The client got 500 \(this failure ends the request\)\.\n/, plainBlock);
+    assert.match(plainBlock, /AH01997: SSL handshake failed: sending 502\n {4}Apache httpd: the request's last try, which decided what the client got \(above\)\./, plainBlock);
     assert.match(plainBlock, /the "sending 502" in the line is mod_ssl's own word, not the status the client got/);
   } finally {
     setup.cleanup();
