@@ -89,3 +89,33 @@ test('ProxyModel.servedBy names the line whose backend real apache2 sent the req
     await Promise.all(standins.map((x) => x.stop()));
   }
 });
+
+// websocket-tunnel-idle-timeout judges the workers WebSockets are tunnelled through. A server-level ws:// line whose
+// path a <Location> ProxyPass takes gets no handshake (the backend answers the <Location>'s http:// request 426), so no
+// tunnel runs through its worker and its wait is not reported; the other way round the <Location>'s ws:// line opens
+// the tunnel (101), and its wait (Timeout 30 here) is.
+test('websocket-tunnel-idle-timeout reports the ws:// line that real apache2 tunnels the handshake through, not the one a <Location> takes the path from', async () => {
+  const backend = await startHttpStandin({ behaviour: 'websocket', deadlineMs: 60_000 });
+  const WS = { Upgrade: 'websocket', Connection: 'Upgrade', 'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==', 'Sec-WebSocket-Version': '13' };
+  const layouts = [
+    { server: 'ws', section: 'http', status: 426, reported: [] as number[] },
+    { server: 'http', section: 'ws', status: 101, reported: [5] },
+  ];
+  try {
+    for (const l of layouts) {
+      const text = vhost('Timeout 30', `ProxyPass /api/websocket ${l.server}://${backend.address}/api/websocket`, loc('/api/websocket', `${l.section}://${backend.address}/api/websocket`));
+      const setup = await prepareApache(text);
+      const httpd = await startApache(setup);
+      try {
+        assert.equal((await request({ port: setup.port, path: '/api/websocket', headers: WS, headOnly: true, timeoutMs: 5000 })).status, l.status, `${l.server}:// server line, ${l.section}:// <Location>`);
+      } finally {
+        await httpd.stop();
+        setup.cleanup();
+      }
+      const found = lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: defaultSettings() }).findings.filter((f) => f.ruleId === 'websocket-tunnel-idle-timeout');
+      assert.deepEqual(found.map((f) => text.slice(0, f.start).split('\n').length), l.reported, `${l.server}:// server line, ${l.section}:// <Location>: ${found.map((f) => f.message).join('\n')}`);
+    }
+  } finally {
+    await backend.stop();
+  }
+});

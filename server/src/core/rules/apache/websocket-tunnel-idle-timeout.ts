@@ -36,9 +36,12 @@ export default defineApacheRule({
       // (test/servers/apache-websocket-idle.test.ts). Nothing to report there.
       if (ws && webSocketTunnel(ctx.proxy, w, ctx.modules) === 'wstunnel') continue;
       // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
-      // reports it), but httpd still defines its worker, and a live line whose URL finds it opens tunnels through it
-      // with its timeout=: only a worker no request reaches (ProxyModel.unreachable) is left out. A RewriteRule [P]
-      // that lands on a worker is judged at the rewrite below as well.
+      // reports it), nor does a server-level line whose whole path a <Location>'s ProxyPass takes first (real httpd
+      // 2.4.71: a handshake to /api/websocket got that <Location>'s http:// backend's 426, not the server-level ws://
+      // line's tunnel; test/servers/apache-serving-line.test.ts). httpd still defines their workers, and a live line
+      // whose URL finds one opens tunnels through it with its timeout=: only a worker no request reaches
+      // (ProxyModel.unreachable) is left out. A RewriteRule [P] that lands on a worker is judged at the rewrite below
+      // as well.
       if (ctx.proxy.unreachable.has(w)) continue;
       let reported = false;
       for (const { t, servers } of timeoutsByServer(ctx.proxy, w, 'backend')) {
