@@ -120,3 +120,54 @@ test(`${RULE}: with ProxyWebsocketFallbackToProxyHttp Off mod_proxy_wstunnel rel
     setup.cleanup();
   }
 });
+
+// A dead <Location> ws:// line (a later <Location> for the same path overrides it) whose worker a rewrite recipe lands
+// on: mod_proxy looks the worker up by the rewrite's URL, so the quiet tunnel waits that worker's timeout=2, not the
+// Timeout 1 around it, and a ProxyTimeout 4 changes nothing. The rule reports it once, at the worker's line, whose
+// suggestion (timeout=3600 there) keeps the tunnel open; not a second time at the rewrite, whose advice (a longer
+// ProxyTimeout) would not.
+test(`${RULE}: a rewrite tunnel through a dead <Location>'s ws:// worker waits that worker's timeout=, and is reported once, at that line (real apache2)`, { timeout: 60_000 }, async () => {
+  const backend = await silentUpgrader();
+  const text = (proxyTimeout: string) => `Timeout 1
+${proxyTimeout}<VirtualHost *:80>
+    RewriteEngine On
+    RewriteCond %{HTTP:Upgrade} =websocket [NC]
+    RewriteRule ^/ws/(.*) ws://127.0.0.1:${backend.port}/ws/$1 [P,L]
+    <Location "/ws/">
+        ProxyPass "ws://127.0.0.1:${backend.port}/ws/" timeout=2
+    </Location>
+    <Location "/ws/">
+        ProxyPass "http://127.0.0.1:${backend.port}/plain/"
+    </Location>
+</VirtualHost>
+`;
+  const closedAfter = async (setup: ApacheSetup) => {
+    const httpd = await startApache(setup);
+    try {
+      const r = await tunnel(setup.port, '/ws/', 0, 5000);
+      assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
+      return r.closedAfterMs;
+    } finally {
+      await httpd.stop();
+    }
+  };
+  const plain = await prepareApache(text(''));
+  const longer = await prepareApache(text('ProxyTimeout 4\n'));
+  try {
+    for (const setup of [plain, longer]) {
+      const ms = await closedAfter(setup);
+      assert.ok(ms !== undefined && ms >= 1800 && ms < 3500, `the dead line's timeout=2 (${setup === plain ? 'no ProxyTimeout' : 'ProxyTimeout 4'}): ${ms}`);
+    }
+    const findings = lint(plain);
+    const lineOf = (at: number) => plain.text.slice(0, at).split('\n')[plain.text.slice(0, at).split('\n').length - 1];
+    assert.deepEqual(findings.map((f) => lineOf(f.start).trim().split(' ')[0]), ['ProxyPass'], findings.map((f) => f.message).join('\n'));
+    assert.match(plain.text.split('\n')[plain.text.slice(0, findings[0].start).split('\n').length - 1], /timeout=2/);
+    rewriteApache(plain, applyEdits(plain.text, findings[0].suggestions[0].edits).text);
+    assert.match(plain.text, /ws\/" timeout=3600/);
+    assert.equal(await closedAfter(plain), undefined, 'quiet rewrite tunnel open after 5 s with the suggested timeout=3600');
+  } finally {
+    await backend.stop();
+    plain.cleanup();
+    longer.cleanup();
+  }
+});

@@ -52,7 +52,14 @@ const CASES: Case[] = [
   { what: 'a dead ws:// <Location> before a live http:// one for the same path', status: 426, reported: [5],
     body: '<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\n<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\nProxyPass / http://B/' },
   { what: 'a dead http:// <Location> before a live ws:// one for the same path', status: 101, reported: [],
-    body: '<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\n<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\nProxyPass / http://B/' },
+    body: '<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\n<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\nProxyPass / http://B/' },  // httpd tries the request's <Location> ProxyPass before the server's own lines, whatever the order they are written in,
+  // and of the server's lines the first that matches: a ws:// line that comes second upgrades nothing.
+  { what: 'a server-level ws:// line beside a <Location> http:// one for the path', status: 426, reported: [3],
+    body: 'ProxyPass /api/websocket ws://B/api/websocket\n<Location /api/websocket>\n    ProxyPass http://B/api/websocket\n</Location>\nProxyPass / http://B/' },
+  { what: 'a server-level http:// line beside a <Location> ws:// one for the path', status: 101, reported: [],
+    body: 'ProxyPass /api/websocket http://B/api/websocket\n<Location /api/websocket>\n    ProxyPass ws://B/api/websocket\n</Location>\nProxyPass / http://B/' },
+  { what: 'a server-level http:// line before a ws:// one for the same path', status: 426, reported: [1],
+    body: 'ProxyPass /api/websocket http://B/api/websocket\nProxyPass /api/websocket ws://B/api/websocket\nProxyPass / http://B/' },
 ];
 
 const settings = () => {
@@ -62,11 +69,11 @@ const settings = () => {
 };
 
 /** The handshake's status through a fresh httpd with `text`, and the error log's lines after startup. */
-async function handshake(text: string): Promise<{ status: number | string; log: string[]; setup: Awaited<ReturnType<typeof prepareApache>> }> {
+async function handshake(text: string, port?: string): Promise<{ status: number | string; log: string[]; setup: Awaited<ReturnType<typeof prepareApache>> }> {
   const setup = await prepareApache(text);
   const httpd = await startApache(setup);
   try {
-    const r = await request({ port: setup.port, path: '/api/websocket', headers: WS, headOnly: true, timeoutMs: 5000 });
+    const r = await request({ port: port ? setup.ports.get(port)! : setup.port, path: '/api/websocket', headers: WS, headOnly: true, timeoutMs: 5000 });
     await new Promise((res) => setTimeout(res, 150));
     // Startup lines (mod_ssl's library notice, the MPM's thread hint) are no answer to a request.
     const log = httpd.errorLog().split('\n').filter((l) => /\[proxy|\[rewrite|\[core:error/.test(l));
@@ -112,6 +119,22 @@ test(`${RULE}: the suggestion for the rewrite recipe to http:// (ws:// instead) 
     setup.cleanup();
     assert.equal(status, 101);
     assert.deepEqual(lintApache('/c/httpd.conf', fixed, memHost({ '/c/httpd.conf': fixed }), { settings: settings() }).findings.filter((x) => x.ruleId === RULE), []);
+  } finally {
+    await backend.stop();
+  }
+});
+
+test(`${RULE}: a ws:// line in another virtual host takes none of this one's handshakes (real apache2: 426 here, 101 there)`, async () => {
+  const backend = await startHttpStandin({ behaviour: 'websocket', deadlineMs: 60_000 });
+  try {
+    const text = ['<VirtualHost *:80>', '    ProxyPass /api/websocket http://B/api/websocket', '</VirtualHost>', '<VirtualHost *:81>', '    ProxyPass /api/websocket ws://B/api/websocket', '</VirtualHost>', ''].join('\n').replaceAll('B/', `${backend.address}/`);
+    for (const [port, status] of [['80', 426], ['81', 101]] as const) {
+      const got = await handshake(text, port);
+      got.setup.cleanup();
+      assert.equal(got.status, status, `the handshake to the virtual host on *:${port}`);
+    }
+    const found = lintApache('/c/httpd.conf', text, memHost({ '/c/httpd.conf': text }), { settings: settings() }).findings.filter((f) => f.ruleId === RULE);
+    assert.deepEqual(found.map((f) => text.slice(0, f.start).split('\n').length), [2]);
   } finally {
     await backend.stop();
   }

@@ -6,6 +6,7 @@ import { atoi, parseApacheDuration, parseParams, PROXYPASS_FLAGS, type WorkerPar
 import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker-names';
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
 import { locationOverrides, type LocationOverride } from './apache-location-override';
+import { servingLines, type Serving } from './apache-serving-line';
 import { unreachableWorkers } from './apache-unreachable-worker';
 
 /**
@@ -268,6 +269,19 @@ export interface ProxyModel {
    * section's requests through them (see locationOverrides).
    */
   overriddenBy: ReadonlyMap<ApacheNode, LocationOverride>;
+  /**
+   * The ProxyPass(Match) line that serves a request for `path` (a URL-path, after MergeSlashes) that came to `server`
+   * (null: the main server): the line of the <Location>/<LocationMatch> section merged last when it maps the path, else
+   * the first line of the server's list that does (see servingLines). `rule` is undefined when no line maps it, and
+   * `known` false when that cannot be told. Memoized per server and path.
+   */
+  servedBy(server: ApacheNode | null, path: string): Serving;
+  /**
+   * Server-level ProxyPass lines that serve no request: in every server they run in, a plain <Location>'s ProxyPass
+   * takes their whole path first (proxy_trans tries the request's <Location> line before the server's list), with
+   * that <Location> line (see servingLines). httpd still defines their workers, which other lines may reach.
+   */
+  takenByLocation: ReadonlyMap<ApacheNode, ProxyPassRule>;
   /**
    * The workers no request reaches (see unreachableWorkers): defined only by overridden <Location> ProxyPass lines and
    * found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
@@ -972,7 +986,9 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     const m = /^proxy:(unix:([^|]+)\|.*)$/i.exec(n.args[0] ?? '');
     if (m) socketHandlers.push({ node: n, socket: m[2], url: m[1] });
   }
-  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  // A main-server line runs in every server that answers requests (allServers).
+  const serving = servingLines(rules, rulesFor, allServers);
+  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), servedBy: serving.servedBy, takenByLocation: serving.takenByLocation, unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
   // It looks up workers the way requests do, through the model itself.
   model.unreachable = unreachableWorkers(model, config);
   return model;

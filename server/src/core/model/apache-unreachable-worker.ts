@@ -6,7 +6,8 @@ import { workerName } from './apache-worker-names';
 
 /**
  * The workers no request reaches: those defined only by a <Location> ProxyPass that a later <Location> overrides
- * (ProxyModel.overriddenBy), and that no live line finds either. Why this is not just "the line is overridden": httpd
+ * (ProxyModel.overriddenBy), or by a server-level ProxyPass whose whole path a <Location>'s ProxyPass takes first
+ * (ProxyModel.takenByLocation: proxy_trans tries that line before the server's list), and that no live line finds either. Why this is not just "the line is overridden": httpd
  * still creates the worker when it reads the line, and mod_proxy does not remember which line mapped a request: it
  * looks the worker up by the backend URL when the request comes (the longest worker name that URL starts with, see
  * requestsTakenFrom). So a request reaches the dead line's worker, with its timeout= and other parameters, through
@@ -21,7 +22,7 @@ import { workerName } from './apache-worker-names';
  */
 export function unreachableWorkers(proxy: ProxyModel, config: ApacheConfig): Set<Worker> {
   const out = new Set<Worker>();
-  const dead = proxy.overriddenBy;
+  const dead = new Set<ApacheNode>([...proxy.overriddenBy.keys(), ...proxy.takenByLocation.keys()]);
   if (dead.size === 0) return out;
   const candidates = new Set<Worker>();
   for (const w of proxy.workers) if (w.kind === 'proxypass' && !w.shares && !w.balancer && dead.has(w.node)) candidates.add(w);

@@ -1,5 +1,5 @@
 import { apacheFix, appendToDirective, setParam } from '../../apache-fix';
-import { describeTimeout, formatSeconds, webSocketTunnel } from '../../model/apache-proxy';
+import { describeTimeout, formatSeconds, webSocketTunnel, type Worker } from '../../model/apache-proxy';
 import { defineApacheRule } from '../apache-rule';
 import { timeoutsByServer } from '../apache-server-timeouts';
 
@@ -26,6 +26,8 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'BalancerMember', 'ProxyTimeout', 'Timeout'],
   versions: 'all 2.4',
   check(ctx) {
+    // The workers reported below (with the worker each shares): a rewrite that lands on one is the same tunnel.
+    const reportedWorkers = new Set<Worker>();
     for (const w of ctx.proxy.workers) {
       const ws = w.target.scheme === 'ws' || w.target.scheme === 'wss';
       const upgrade = w.params.get('upgrade');
@@ -36,9 +38,12 @@ export default defineApacheRule({
       // (test/servers/apache-websocket-idle.test.ts). Nothing to report there.
       if (ws && webSocketTunnel(ctx.proxy, w, ctx.modules) === 'wstunnel') continue;
       // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
-      // reports it), but httpd still defines its worker, and a live line whose URL finds it opens tunnels through it
-      // with its timeout=: only a worker no request reaches (ProxyModel.unreachable) is left out. A RewriteRule [P]
-      // that lands on a worker is judged at the rewrite below as well.
+      // reports it), nor does a server-level line whose whole path a <Location>'s ProxyPass takes first (real httpd
+      // 2.4.71: a handshake to /api/websocket got that <Location>'s http:// backend's 426, not the server-level ws://
+      // line's tunnel; test/servers/apache-serving-line.test.ts). httpd still defines their workers, and a live line
+      // whose URL finds one opens tunnels through it with its timeout=: only a worker no request reaches
+      // (ProxyModel.unreachable) is left out. A RewriteRule [P] that lands on a worker reported here is not reported
+      // again below.
       if (ctx.proxy.unreachable.has(w)) continue;
       let reported = false;
       for (const { t, servers } of timeoutsByServer(ctx.proxy, w, 'backend')) {
@@ -65,6 +70,7 @@ export default defineApacheRule({
             suggestions: edit ? [apacheFix(mixed ? 'Set timeout=3600 (ordinary requests on this worker then wait up to 1 h too)' : 'Set timeout=3600 on this WebSocket backend', edit)] : [],
           });
           reported = true;
+          reportedWorkers.add(w.shares ?? w);
           break;
         }
         if (reported) break;
@@ -83,6 +89,12 @@ export default defineApacheRule({
         const c = ctx.proxy.serverTimeout(server);
         if (c.origin === 'default' && c.partial) continue;
         const worker = ctx.proxy.workerForUrl(server, r.url);
+        // A worker reported above carries these tunnels with the same wait: its finding is the one to act on, since
+        // the wait is that worker's timeout= when it has one, which a longer ProxyTimeout does not change (real httpd
+        // 2.4.71: through a dead <Location>'s ws:// worker with timeout=2, a quiet rewrite tunnel closed after 2 s with
+        // ProxyTimeout 4 as with none, and stayed open with that line's suggested timeout=3600;
+        // test/servers/apache-websocket-idle.test.ts). One finding for one tunnel.
+        if (worker && reportedWorkers.has(worker.shares ?? worker)) continue;
         const t = ctx.proxy.backendTimeout(worker ?? { params: new Map(), vhost: server }, server);
         if (Math.max(t.ms, c.ms) > DEFAULT_MS) continue;
         const clientSide = c.node ? `the client side's Timeout ${c.node.directive.args[0]?.value} on line ${ctx.lineOf(c.node)}` : "the client side's Timeout, by default";

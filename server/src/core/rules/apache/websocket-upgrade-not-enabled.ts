@@ -87,11 +87,26 @@ export default defineApacheRule({
         suggestions: fix ? [fix] : [],
       });
     }
-    // A ws:// (or wss://) line for the same path takes the handshakes instead of an http:// one, unless a later
-    // <Location>'s ProxyPass overrides it (overriddenBy): then no request reaches it, and it silences nothing (real httpd
-    // 2.4.71: a dead ws:// <Location "/api/websocket"> before a live http:// one for the same path, the handshake got
-    // 426; test/servers/apache-websocket-recipes.test.ts).
-    const wsPaths = new Set(ctx.proxy.rules.filter((r) => r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss') && !ctx.proxy.overriddenBy.has(r.node)).map((r) => r.path));
+    // Whether the handshakes for a line's path reach it, in some server it runs in (its own; every server for a
+    // main-server line): the line httpd uses for that path there (ProxyModel.servedBy) is the line itself. A ws:// line
+    // for the same path takes them instead only where it is that line: not in another virtual host, not when an
+    // earlier server-level line or a <Location> line for the path is tried first (proxy_trans tries the request's
+    // <Location> ProxyPass before the server's list, whatever the order of the lines: real httpd 2.4.71, a server-level
+    // "ProxyPass /api/websocket ws://…" beside <Location "/api/websocket"> ProxyPass "http://…", the handshake got the
+    // backend's 426; test/servers/apache-serving-line.test.ts, apache-websocket-recipes.test.ts). When another line
+    // serves the path, a handshake never reaches this one, and upgrade= here would change nothing.
+    const serversOfRule = (r: ProxyPassRule) => (r.vhost ? [r.vhost] : [...(ctx.proxy.mainServerAnswers ? [null] : []), ...ctx.proxy.servers.flatMap((s) => (s.vhost ? [s.vhost] : []))]);
+    const isWs = (r: ProxyPassRule) => !!r.target && (r.target.scheme === 'ws' || r.target.scheme === 'wss');
+    // Where that cannot be told (a regex path, a section regex JavaScript does not read): a live ws:// line for the
+    // same path in the same server, or in the main server (its lines run in every virtual host), is taken to serve it.
+    const wsGuess = (r: ProxyPassRule) => ctx.proxy.rules.some((w) => isWs(w) && w.path === r.path && (w.vhost === r.vhost || w.vhost === null) && !ctx.proxy.overriddenBy.has(w.node) && !ctx.proxy.takenByLocation.has(w.node));
+    const reachesIt = (r: ProxyPassRule) => {
+      if (r.regex) return !wsGuess(r);
+      return serversOfRule(r).some((server) => {
+        const s = ctx.proxy.servedBy(server, r.path);
+        return s.known ? s.rule === r : !wsGuess(r);
+      });
+    };
     for (const r of ctx.proxy.rules) {
       if (r.exclusion || !r.target || r.target.error || r.node.unresolved) continue;
       // Overridden by a later <Location>'s ProxyPass (proxypass-shadowed): no handshake reaches this line, so
@@ -99,7 +114,7 @@ export default defineApacheRule({
       if (ctx.proxy.overriddenBy.has(r.node)) continue;
       if (r.target.scheme !== 'http' && r.target.scheme !== 'https' && r.target.scheme !== 'balancer') continue;
       if (!WS_PATH.test(r.path) && !WS_PATH.test(r.target.path)) continue;
-      if (r.params.some((p) => p.key === 'upgrade') || wsPaths.has(r.path)) continue;
+      if (r.params.some((p) => p.key === 'upgrade') || !reachesIt(r)) continue;
       if (recipeFor(r)) continue;
       let lines: ApacheNode[] = [r.node];
       if (r.target.scheme === 'balancer') {
