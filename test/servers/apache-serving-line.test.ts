@@ -83,6 +83,11 @@ test('ProxyModel.servedBy names the line whose backend real apache2 sent the req
       if (l.taken) {
         const taken = model.rules.filter((r) => model.takenByLocation.has(r.node)).map((r) => letterOf(r.url));
         assert.deepEqual(taken, l.taken, `${l.what}: takenByLocation`);
+        // proxypass-shadowed says so of exactly those lines (the backend that answered was never theirs).
+        const said = result.findings.filter((f) => f.ruleId === 'proxypass-shadowed' && /before the server's own ProxyPass lines/.test(f.message));
+        const line = (start: number) => text.slice(0, start).split('\n').length;
+        const saidOf = said.map((f) => letterOf(text.split('\n')[line(f.start) - 1]));
+        assert.deepEqual(saidOf, l.taken, `${l.what}: proxypass-shadowed ${said.map((f) => f.message).join(' | ')}`);
       }
     }
   } finally {

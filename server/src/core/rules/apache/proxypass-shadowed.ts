@@ -10,7 +10,7 @@ export default defineApacheRule({
   server: 'apache',
   severity: 'warning',
   outcome: 'wrong-backend-path',
-  summary: 'A ProxyPass or ProxyPassMatch rule (or a "!" exclusion) comes after one that already matches all its paths: the first match wins, so it is never used (among <Location> sections the last one wins).',
+  summary: 'A ProxyPass or ProxyPassMatch rule (or a "!" exclusion) comes after one that already matches all its paths: the first match wins, so it is never used (among <Location> sections the last one wins, and a <Location>\'s ProxyPass is tried before the server\'s own lines).',
   directives: ['ProxyPass', 'ProxyPassMatch'],
   versions: 'all 2.4',
   check(ctx) {
@@ -58,8 +58,33 @@ export default defineApacheRule({
       }
     }
     locationOverrides(ctx);
+    takenByLocations(ctx, reported);
   },
 });
+
+/**
+ * A server-level ProxyPass whose whole path a <Location>'s ProxyPass takes first, in every server it runs in (the proxy
+ * model's takenByLocation): mod_proxy tries the one ProxyPass of the merged <Location> sections before the server's own
+ * list, whatever order they are written in, so the server-level line gets no request (real httpd 2.4.71: the
+ * <Location>'s backend answered, test/servers/apache-serving-line.test.ts). Other rules already leave such a line's
+ * worker alone (ProxyModel.unreachable); without this report nothing said the line was dead.
+ */
+function takenByLocations(ctx: ApacheRuleContext, reported: ReadonlySet<ProxyPassRule>): void {
+  for (const line of ctx.proxy.rules) {
+    const taker = ctx.proxy.takenByLocation.get(line.node);
+    if (!taker || reported.has(line)) continue;
+    const loc = taker.location!;
+    const file = (n: ApacheNode) => (n.file !== line.node.file ? ` of ${n.file.path.split('/').pop()}` : '');
+    const section = `<${loc.name} "${sectionPath(loc)}"> (line ${ctx.lineOf(loc)}${file(loc)})`;
+    const main = taker.vhost === null && line.vhost !== null ? "the main server's " : '';
+    const goes = taker.exclusion ? 'they are not proxied ("!")' : `they go to ${taker.url}`;
+    ctx.report({
+      node: line.node,
+      message: `"${line.node.name} ${line.path}${line.exclusion ? ' !' : ''}" is never used: httpd tries the ProxyPass of the <Location> sections that match a request before the server's own ProxyPass lines, wherever they are written, and ${main}${section} maps every path under "${line.path}"; ${goes}. Remove this line, or change that section's ProxyPass if this backend should get those requests`,
+      related: [{ path: taker.node.file.path, start: taker.node.directive.start, end: taker.node.directive.end, message: `this <Location>'s ProxyPass is tried first for every path under "${line.path}"` }],
+    });
+  }
+}
 
 /**
  * The one-argument ProxyPass of a <Location> that a later <Location>'s ProxyPass overrides: httpd merges the <Location>
