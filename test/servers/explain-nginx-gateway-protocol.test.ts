@@ -9,24 +9,15 @@ import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, rewriteNginx, startNginx } from './harness/nginx';
 import { freePort, isListening } from './harness/ports';
-import { sleep, startProcess, waitFor } from './harness/proc';
-import { PYTHON } from './harness/syslog';
+import { sleep, waitFor } from './harness/proc';
+import { startPythonHttpServer } from './standins/python-http';
 
 requireBinary('nginx');
 requireBinary('python3');
 
 test('explain: fastcgi_pass, uwsgi_pass and scgi_pass to Python\'s http.server time out on every request (504); the explanation says to check the protocol, not to raise the timeout (real nginx)', async () => {
   const port = await freePort();
-  // The standard library's server (Django's and Flask's development servers build on it), answering 200 to any GET;
-  // it exits by itself after 60 s.
-  const py = startProcess(PYTHON, ['-c', `import http.server, threading
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200); self.send_header('Content-Length', '3'); self.end_headers(); self.wfile.write(b'ok\\n')
-s = http.server.ThreadingHTTPServer(('127.0.0.1', ${port}), H)
-threading.Timer(60, s.shutdown).start()
-s.serve_forever()
-`]);
+  const py = startPythonHttpServer(port);
   try {
     assert.ok(await waitFor(() => isListening(port), 5000), py.output());
     const setup = await prepareNginx(`http {

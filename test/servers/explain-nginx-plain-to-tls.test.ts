@@ -8,8 +8,8 @@ import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, rewriteNginx, startNginx } from './harness/nginx';
 import { freePort, isListening } from './harness/ports';
-import { sleep, startProcess, waitFor } from './harness/proc';
-import { PYTHON } from './harness/syslog';
+import { sleep, waitFor } from './harness/proc';
+import { startPythonHttpServer } from './standins/python-http';
 import { testPki } from './standins/tls';
 
 requireBinary('nginx');
@@ -18,17 +18,7 @@ requireBinary('python3');
 test('explain: a reset from a TLS-only Python server behind http:// or grpc:// (502 on every request) names the scheme as a cause; https:// to it answers (real nginx)', async () => {
   const port = await freePort();
   const cert = testPki().certs.get('localhost')!;
-  // An HTTPS server of the standard library (ssl wraps each accepted connection); it exits by itself after 60 s.
-  const py = startProcess(PYTHON, ['-c', `import http.server, ssl, threading
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        self.send_response(200); self.send_header('Content-Length', '3'); self.end_headers(); self.wfile.write(b'ok\\\\n')
-s = http.server.ThreadingHTTPServer(('127.0.0.1', ${port}), H)
-ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(${JSON.stringify(cert.certPath)}, ${JSON.stringify(cert.keyPath)})
-s.socket = ctx.wrap_socket(s.socket, server_side=True, do_handshake_on_connect=True)
-threading.Timer(60, s.shutdown).start()
-s.serve_forever()
-`]);
+  const py = startPythonHttpServer(port, cert);
   try {
     assert.ok(await waitFor(() => isListening(port), 5000), py.output());
     const setup = await prepareNginx(`http {
