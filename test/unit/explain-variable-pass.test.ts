@@ -61,6 +61,16 @@ test('explain: the literal parts of a variable target must fit the line\'s backe
   // No port written: the scheme's, whatever the variables in the URI.
   assert.equal(name(place('http://127.0.0.1$request_uri', LINE('127.0.0.1:80'))), '@app');
   assert.equal(name(place('http://127.0.0.1$request_uri', LINE('127.0.0.1:19071'))), '/');
+  // A gateway's target has no scheme: its literal port is compared all the same.
+  const fcgi = (target: string, addr: string) => {
+    const text = conf('http://127.0.0.1:19099').replace('proxy_pass http://127.0.0.1:19099;', `fastcgi_pass ${target};`);
+    const settings = defaultSettings();
+    const r = lintNginx(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings });
+    const line = LINE(addr).replace('upstream: "http://', 'upstream: "fastcgi://');
+    return name(explainLog([line], [{ config: r.config, findings: r.findings, target: settings.nginx, upstreams: r.upstreams }]).entries[0].place!);
+  };
+  assert.equal(fcgi('127.0.0.$n:9000', '127.0.0.7:9000'), '@app');
+  assert.equal(fcgi('127.0.0.$n:9000', '127.0.0.7:9001'), '/');
   // A host name with variables is logged by the address it resolved to: never matched by its words.
   assert.equal(name(place('http://$svc.internal:19071', LINE('127.0.0.1:19071'))), '/');
 });

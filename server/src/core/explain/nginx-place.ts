@@ -393,7 +393,9 @@ function variableAddressFits(value: string, a: Address | undefined, peer: { host
   const hostFits = a.host.includes('$') ? withVariables(a.host).test(peer.host) : loggedAs(a.host).includes(peer.host);
   if (!hostFits) return false;
   // The port as written: after the host (and its "]" for IPv6), up to the URI.
-  const authority = value.slice(value.indexOf('://') + 3).split('/')[0];
+  // fastcgi_pass and the other gateways write no scheme.
+  const sep = value.indexOf('://');
+  const authority = (sep >= 0 ? value.slice(sep + 3) : value).split('/')[0];
   const afterHost = authority.startsWith('[') ? authority.slice(authority.indexOf(']') + 1) : authority.slice(authority.lastIndexOf(':') >= 0 ? authority.lastIndexOf(':') : authority.length);
   const portText = afterHost.startsWith(':') ? afterHost.slice(1) : undefined;
   if (portText === undefined) return (peer.port ?? defaultPort) === defaultPort;
