@@ -100,11 +100,16 @@ export default defineApacheRule({
     // Where that cannot be told (a regex path, a section regex JavaScript does not read): a live ws:// line for the
     // same path in the same server, or in the main server (its lines run in every virtual host), is taken to serve it.
     const wsGuess = (r: ProxyPassRule) => ctx.proxy.rules.some((w) => isWs(w) && w.path === r.path && (w.vhost === r.vhost || w.vhost === null) && !ctx.proxy.overriddenBy.has(w.node) && !ctx.proxy.takenByLocation.has(w.node));
+    // An earlier server-level http:// line that takes this line's path (proxypass-shadowed: "/" written first) drops
+    // the Upgrade header just the same, so the handshakes get 426 today too; this is the line meant for them, and the
+    // one that needs upgrade= once the order is mended, so it is still reported.
+    const orderBug = (r: ProxyPassRule, by: ProxyPassRule | undefined) =>
+      !!by && by !== r && !by.location && !r.location && !by.exclusion && !!by.target && !isWs(by) && !by.params.some((p) => p.key === 'upgrade');
     const reachesIt = (r: ProxyPassRule) => {
       if (r.regex) return !wsGuess(r);
       return serversOfRule(r).some((server) => {
         const s = ctx.proxy.servedBy(server, r.path);
-        return s.known ? s.rule === r : !wsGuess(r);
+        return s.known ? s.rule === r || orderBug(r, s.rule) : !wsGuess(r);
       });
     };
     for (const r of ctx.proxy.rules) {
