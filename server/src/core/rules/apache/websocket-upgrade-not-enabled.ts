@@ -101,10 +101,10 @@ export default defineApacheRule({
     // same path in the same server, or in the main server (its lines run in every virtual host), is taken to serve it.
     const wsGuess = (r: ProxyPassRule) => ctx.proxy.rules.some((w) => isWs(w) && w.path === r.path && (w.vhost === r.vhost || w.vhost === null) && !ctx.proxy.overriddenBy.has(w.node) && !ctx.proxy.takenByLocation.has(w.node));
     // An earlier server-level http:// line that takes this line's path (proxypass-shadowed: "/" written first) drops
-    // the Upgrade header just the same, so the handshakes get 426 today too; this is the line meant for them, and the
+    // the Upgrade header just the same (not a balancer:// one, whose members may have upgrade=), so the handshakes get 426 today too; this is the line meant for them, and the
     // one that needs upgrade= once the order is mended, so it is still reported.
     const orderBug = (r: ProxyPassRule, by: ProxyPassRule | undefined) =>
-      !!by && by !== r && !by.location && !r.location && !by.exclusion && !!by.target && !isWs(by) && !by.params.some((p) => p.key === 'upgrade');
+      !!by && by !== r && !by.location && !r.location && !by.exclusion && (by.target?.scheme === 'http' || by.target?.scheme === 'https') && !by.params.some((p) => p.key === 'upgrade');
     const reachesIt = (r: ProxyPassRule) => {
       if (r.regex) return !wsGuess(r);
       return serversOfRule(r).some((server) => {
