@@ -71,6 +71,13 @@ test('explain: the literal parts of a variable target must fit the line\'s backe
   };
   assert.equal(fcgi('127.0.0.$n:9000', '127.0.0.7:9000'), '@app');
   assert.equal(fcgi('127.0.0.$n:9000', '127.0.0.7:9001'), '/');
+  // A host that is one variable (`set $upstream 127.0.0.1; proxy_pass http://$upstream:19071`, the container
+  // pattern; real nginx 1.22.1 logs what it held, "upstream: "http://127.0.0.1:19071/…""): the written port decides.
+  assert.equal(name(place('http://$upstream:19071', LINE('127.0.0.1:19071'))), '@app');
+  assert.equal(name(place('http://${upstream}:19071', LINE('10.0.0.9:19071'))), '@app');
+  assert.equal(name(place('http://$upstream:19072', LINE('127.0.0.1:19071'))), '/');
+  assert.equal(name(place('http://$upstream', LINE('127.0.0.1:19071'))), '/');
+  assert.equal(name(place('http://$upstream:$port', LINE('127.0.0.1:19071'))), '/');
   // A host name with variables is logged by the address it resolved to: never matched by its words.
   assert.equal(name(place('http://$svc.internal:19071', LINE('127.0.0.1:19071'))), '/');
 });

@@ -389,17 +389,22 @@ function withVariables(text: string): RegExp {
  * is logged by the address it resolved to, so a name with variables in it never fits.
  */
 function variableAddressFits(value: string, a: Address | undefined, peer: { host?: string; port?: number; unix?: string }, defaultPort: number): boolean {
-  if (!a || a.unix !== undefined || peer.host === undefined || peer.unix !== undefined) return false;
-  const hostFits = a.host.includes('$') ? withVariables(a.host).test(peer.host) : loggedAs(a.host).includes(peer.host);
-  if (!hostFits) return false;
-  // The port as written: after the host (and its "]" for IPv6), up to the URI.
+  if (peer.host === undefined || peer.unix !== undefined) return false;
   // fastcgi_pass and the other gateways write no scheme.
   const sep = value.indexOf('://');
   const authority = (sep >= 0 ? value.slice(sep + 3) : value).split('/')[0];
+  // The port as written: after the host (and its "]" for IPv6), up to the URI.
   const afterHost = authority.startsWith('[') ? authority.slice(authority.indexOf(']') + 1) : authority.slice(authority.lastIndexOf(':') >= 0 ? authority.lastIndexOf(':') : authority.length);
   const portText = afterHost.startsWith(':') ? afterHost.slice(1) : undefined;
-  if (portText === undefined) return (peer.port ?? defaultPort) === defaultPort;
-  return withVariables(portText).test(String(peer.port ?? defaultPort));
+  const port = String(peer.port ?? defaultPort);
+  // A host that is one variable (`set $upstream app; proxy_pass http://$upstream:3000`, the usual container setup):
+  // what it held is not in the configuration, so only a port written out can tell, and must.
+  if (/^\$(\{\w+\}|\w+)$/.test(authority.slice(0, authority.length - afterHost.length))) return portText !== undefined && !portText.includes('$') && portText === port;
+  if (!a || a.unix !== undefined) return false;
+  const hostFits = a.host.includes('$') ? withVariables(a.host).test(peer.host) : loggedAs(a.host).includes(peer.host);
+  if (!hostFits) return false;
+  if (portText === undefined) return port === String(defaultPort);
+  return withVariables(portText).test(port);
 }
 
 /** Whether `location` itself passes requests to the peer (its own pass directive, directly or through its group, or to the group the peer names). */
