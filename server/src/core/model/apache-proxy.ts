@@ -283,8 +283,8 @@ export interface ProxyModel {
    */
   takenByLocation: ReadonlyMap<ApacheNode, ProxyPassRule>;
   /**
-   * The workers no request reaches (see unreachableWorkers): defined only by overridden <Location> ProxyPass lines and
-   * found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
+   * The workers no request reaches (see unreachableWorkers): defined only by dead lines (overriddenBy, takenByLocation)
+   * and found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
    * them). Rules that judge a worker's parameters skip these: no request ever uses them.
    */
   unreachable: ReadonlySet<Worker>;

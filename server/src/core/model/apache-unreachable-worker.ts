@@ -7,11 +7,12 @@ import { workerName } from './apache-worker-names';
 /**
  * The workers no request reaches: those defined only by a <Location> ProxyPass that a later <Location> overrides
  * (ProxyModel.overriddenBy), or by a server-level ProxyPass whose whole path a <Location>'s ProxyPass takes first
- * (ProxyModel.takenByLocation: proxy_trans tries that line before the server's list), and that no live line finds either. Why this is not just "the line is overridden": httpd
- * still creates the worker when it reads the line, and mod_proxy does not remember which line mapped a request: it
- * looks the worker up by the backend URL when the request comes (the longest worker name that URL starts with, see
- * requestsTakenFrom). So a request reaches the dead line's worker, with its timeout= and other parameters, through
- * another ProxyPass with the same URL (it shares the worker), a live line whose URL goes on into the worker's name
+ * (ProxyModel.takenByLocation: proxy_trans tries that line before the server's list), and that no live line finds
+ * either. Why this is not just "the line is dead": httpd still creates the worker when it reads the line, and
+ * mod_proxy does not remember which line mapped a request: it looks the worker up by the backend URL when the
+ * request comes (the longest worker name that URL starts with, see requestsTakenFrom). So a request reaches the dead
+ * line's worker, with its timeout= and other parameters, through another ProxyPass with the same URL (it shares the
+ * worker), a live line whose URL goes on into the worker's name
  * (<Location "/"> ProxyPass "http://h/" and a request to /x/a for a worker "http://h/x/"), a ProxyPassMatch or a
  * RewriteRule [P] whose target can start with it, or a SetHandler "proxy:…" to it. On 2.4.71 a dead
  * <Location "/x/"> ProxyPass "http://h/x/" timeout=1 never cut a request short on its own, and each of those lines

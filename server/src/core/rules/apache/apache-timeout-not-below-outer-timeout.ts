@@ -27,8 +27,8 @@ export default defineApacheRule({
     if (!outer) return;
     const seen = new Set<string>();
     for (const w of ctx.proxy.workers) {
-      // No request reaches this worker (only an overridden <Location> ProxyPass defines it, and no live line finds it:
-      // ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed reports the dead line.
+      // No request reaches this worker (ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed
+      // reports the dead line.
       if (ctx.proxy.unreachable.has(w)) continue;
       // Without timeout= httpd waits the ProxyTimeout or Timeout of the server the request came to, so a main-server
       // ProxyPass waits each virtual host's own (on 2.4.71: 8 s through a vhost with Timeout 8, 3 s on the main server

@@ -66,8 +66,8 @@ export default defineApacheRule({
       const worker = url ? workerOf(ctx, lines, n) : undefined;
       // keepalive= is no balancer parameter: on a balancer:// URL httpd refuses to start (invalid-worker-parameter).
       if (scheme === 'balancer') continue;
-      // A worker no request reaches (ProxyModel.unreachable: only an overridden <Location> ProxyPass defines it): the
-      // setting changes nothing, and proxypass-shadowed reports the dead line.
+      // A worker no request reaches (ProxyModel.unreachable): the setting changes nothing, and proxypass-shadowed
+      // reports the dead line.
       if (worker && ctx.proxy.unreachable.has(worker)) continue;
       for (const a of n.directive.args) {
         const m = /^keepalive=(.*)$/i.exec(a.value);

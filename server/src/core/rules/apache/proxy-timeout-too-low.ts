@@ -58,8 +58,8 @@ export default defineApacheRule({
     // "ProxyTimeout 2" shortens it there only; the main server's "Timeout 3" does not reach a vhost with "Timeout 8").
     const byLine = new Map<ApacheNode, Short>();
     for (const w of ctx.proxy.workers) {
-      // No request reaches this worker (only an overridden <Location> ProxyPass defines it, and no live line finds it:
-      // ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed reports the dead line.
+      // No request reaches this worker (ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed
+      // reports the dead line.
       if (ctx.proxy.unreachable.has(w)) continue;
       const groups = timeoutsByServer(ctx.proxy, w, 'backend');
       for (const { t, servers } of groups) {

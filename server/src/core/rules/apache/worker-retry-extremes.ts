@@ -18,8 +18,8 @@ export default defineApacheRule({
   check(ctx) {
     const max = (typeof ctx.options.maxSeconds === 'number' ? ctx.options.maxSeconds : DEFAULT_MAX_SECONDS) * 1000;
     for (const w of ctx.proxy.workers) {
-      // No request reaches this worker (only an overridden <Location> ProxyPass defines it, and no live line finds it:
-      // ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed reports the dead line.
+      // No request reaches this worker (ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed
+      // reports the dead line.
       if (ctx.proxy.unreachable.has(w)) continue;
       // A line sharing an earlier worker has that worker's parameters: its line reports them (worker-params-ignored-by-sharing says why this one's are ignored).
       if (w.shares) continue;

@@ -58,8 +58,8 @@ export default defineApacheRule({
         });
       }
     };
-    // A line whose worker no request reaches (ProxyModel.unreachable: an overridden <Location> ProxyPass that no live
-    // line's URL finds) times nothing out: proxypass-shadowed reports the dead line.
+    // A line whose worker no request reaches (ProxyModel.unreachable) times nothing out: proxypass-shadowed reports
+    // the dead line.
     const dead = new Set([...ctx.proxy.unreachable].map((w) => w.node));
     for (const r of ctx.proxy.rules) if (!r.exclusion && r.urlArg && !dead.has(r.node)) check(r.node, r.node.directive.args.indexOf(r.urlArg) + 1);
     for (const w of ctx.proxy.workers) if (w.kind === 'member') check(w.node, w.node.directive.args.indexOf(w.urlArg) + 1);
