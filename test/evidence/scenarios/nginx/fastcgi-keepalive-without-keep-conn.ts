@@ -13,7 +13,7 @@ export default defineScenario({
   config: { fromDoc: { replace: [['127.0.0.1:9000', '{{php}}']] } },
   standins: { php: { kind: 'fastcgi' } },
   request: { path: '/index.php', count: 3 },
-  fix: { use: 'safe' },
+  fix: { use: 'suggestion' },
   afterFix: {
     status: 200,
     check: (o) => (fc(o).connections === 1 && fc(o).requests.every((r) => r.keepConn) ? undefined : `${fc(o).connections} connections`),
