@@ -42,9 +42,10 @@ export const NGINX_MODULE_EXTRA_DOCS: Record<string, DirectiveDoc> = {
     summary: 'Asks the FastCGI server to keep the connection open after a response, which upstream keep-alive to FastCGI requires.',
     failure:
       'Off by default: nginx tells the FastCGI server (PHP-FPM) to close the connection after each response, so `keepalive` in the upstream block has no effect and every request opens a new connection. ' +
-      'That is silent at low traffic; under heavy load the reconnect churn can exhaust local ports and end in `connect()` errors → **502**.',
-    statusCodes: ['502'],
-    logLines: [NGX_LOG.portsExhausted],
+      'That is silent at low traffic; under heavy load the reconnect churn can exhaust local ports and end in `connect()` errors → **502**. ' +
+      'Turned **on**, each idle kept connection holds one PHP-FPM child, and every worker process keeps up to `keepalive` of them: when `pm.max_children` is not above `keepalive` × `worker_processes`, requests wait for a child until `fastcgi_read_timeout` → **504**.',
+    statusCodes: ['502', '504'],
+    logLines: [NGX_LOG.portsExhausted, NGX_LOG.headerTimeout],
     defaultValue: 'off',
     url: moduleUrl('fastcgi', 'fastcgi_keep_conn'),
     rules: ['fastcgi-keepalive-without-keep-conn'],
