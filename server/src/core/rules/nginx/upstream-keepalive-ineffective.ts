@@ -4,6 +4,7 @@ import { type ConfigNode, unlessIncluderSets } from '../../model/nginx-tree';
 import type { PassTarget } from '../../model/nginx-upstreams';
 import { defineNginxRule, type NginxRuleContext } from '../rule';
 import { COPY_INCLUDER_HEADERS, deleteLine, explicitKeepalive, headerEdits, headerLines, headerLinesOf, httpVersion, type HeaderLines, includerHeadersUnseen, insertAfter, isVariable, mapDefining, mapValueForEmpty, newKeepaliveDefaults, scopeOf, settingsAnchor, text, webSocketGap } from './neighbours-support';
+import { passesViaVariables } from './pass-variables';
 import { isSharedFile, unlessShared } from './shared-files';
 
 interface Problem {
@@ -136,6 +137,7 @@ export default defineNginxRule({
   check(ctx) {
     // A pass inside `if` and the pass of its location share the level the lines go to: one fix per level and run.
     const fixedLevels = new Set<ConfigNode | null>();
+    const reportedViaVariables = new Set<PassTarget>();
     const upstreams = ctx.upstreams.upstreams;
     for (let g = 0; g < upstreams.length; g++) {
       const up = upstreams[g];
@@ -143,10 +145,17 @@ export default defineNginxRule({
       if (!ka) continue;
       // What every finding about this group says about it, made once per group rather than once per finding.
       let kaRelated: string | undefined, kaSays: string | undefined;
-      const users = ctx.upstreams.usersOf(up);
+      const direct = ctx.upstreams.usersOf(up);
+      // A target with variables that may name the group (proxy_pass http://$svc with a map of group names) uses its
+      // cache the same way: real nginx 1.22.1 sent "Connection: close" and kept nothing (test/servers/nginx-keepalive-via-map.test.ts).
+      const viaVariables = passesViaVariables(ctx).get(up);
+      const users = viaVariables ? [...direct, ...viaVariables] : direct;
       for (let u = 0; u < users.length; u++) {
         const t = users[u];
         if (t.directive !== 'proxy_pass') continue;
+        // A target that can name several such groups is reported once, for the first: the lines it lacks are the same.
+        const viaVariable = u >= direct.length;
+        if (viaVariable && (reportedViaVariables.has(t) || !reportedViaVariables.add(t))) continue;
         const scope = scopeOf(t.node);
         // Looked up once and shared with webSocketGap() and the fix, which need the same level's lines.
         const version = httpVersion(ctx, scope);
@@ -156,7 +165,7 @@ export default defineNginxRule({
         if (!problems.length) continue;
         const headers = headerLinesOf(headerEff);
         kaRelated ??= `upstream "${up.name}" keeps idle connections here`;
-        kaSays ??= `upstream "${up.name}" has "${text(ka)}", but `;
+        const kaSaysHere = viaVariable ? `upstream "${up.name}" (which ${t.directive} ${t.arg.value} can name) has "${text(ka)}", but ` : (kaSays ??= `upstream "${up.name}" has "${text(ka)}", but `);
         // One pass over the (one or two) problems for everything the message and the fixes need.
         let conditional = true, allMissing = true, wantVersion = false, needsConnection = false;
         let written: Problem | undefined;
@@ -199,8 +208,8 @@ export default defineNginxRule({
         const inEffect = `no ${lacking} in effect here${fromAbove ? unlessIncluderSets(ctx.config, missingCount > 1) : ''}`;
         const defaults = !missingCount ? '' : conditional ? ` (${inEffect})` : ` (${missingCount > 1 ? 'both nginx defaults' : 'the nginx default'} before 1.29.7: ${inEffect})`;
         const message = conditional
-          ? `${kaSays}on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
-          : `${kaSays}this location ${says}${defaults}: every request opens a new connection to the backend, and under heavy load nginx can run out of local ports ("connect() to … failed (99: Cannot assign requested address)") and clients get 502`;
+          ? `${kaSaysHere}on nginx before 1.29.7 this location ${says}${defaults}: every request would open a new connection to the backend, and under heavy load nginx can run out of local ports and clients get 502`
+          : `${kaSaysHere}this location ${says}${defaults}: every request opens a new connection to the backend, and under heavy load nginx can run out of local ports ("connect() to … failed (99: Cannot assign requested address)") and clients get 502`;
         // A WebSocket location needs a different Connection value; its own rule writes both, so no competing safe fix here.
         const ws = webSocketGap(ctx, t, { headers, version });
         const fixLines = wantVersion ? ['proxy_http_version 1.1;'] : [];
