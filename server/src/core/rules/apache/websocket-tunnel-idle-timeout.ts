@@ -40,7 +40,9 @@ export default defineApacheRule({
       // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
       // reports it), nor does a server-level line whose whole path a <Location>'s ProxyPass takes first (real httpd
       // 2.4.71: a handshake to /api/websocket got that <Location>'s http:// backend's 426, not the server-level ws://
-      // line's tunnel; test/servers/apache-serving-line.test.ts). httpd still defines their workers, and a live line
+      // line's tunnel; test/servers/apache-serving-line.test.ts), nor one an earlier line of its server's list shadows
+      // (Home Assistant's ws:// line written after "ProxyPass / http://…": the handshake got that backend's own answer;
+      // test/servers/apache-shadowed-worker.test.ts). httpd still defines their workers, and a live line
       // whose URL finds one opens tunnels through it with its timeout=: only a worker no request reaches
       // (ProxyModel.unreachable) is left out. A RewriteRule [P] that lands on a worker reported here is not reported
       // again below.
