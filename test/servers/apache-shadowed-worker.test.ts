@@ -1,8 +1,9 @@
 // A server-level ProxyPass that an earlier line of its server's list shadows (proxypass-shadowed; ProxyModel.shadowedBy)
-// gets no request: proxy_trans reads the list in order and the first match decides, and a virtual host's list starts
-// with the main server's lines, wherever they are written. httpd still defines the dead line's worker, and looks a
-// request's worker up by its backend URL: so the dead line's timeout=1 (against backends that take 2 s) cuts a request
-// short exactly when some live line's URL lands on that worker. Each layout runs on the real apache2 with two stand-in
+// gets no request (nor does a ProxyPassMatch a <Location> takes: one layout below): proxy_trans reads the list in order
+// and the first match decides, and a virtual host's list starts with the main server's lines, wherever they are
+// written. httpd still defines the dead line's worker, and looks a request's worker up by its backend URL: so the dead
+// line's timeout=1 (against backends that take 2 s) cuts a request short exactly when some live line's URL lands on
+// that worker. Each layout runs on the real apache2 with two stand-in
 // backends answering 201 (A) and 202 (B), and the model's `unreachable` must hold the dead line's worker, and
 // proxy-timeout-too-low stay quiet about its timeout=1, exactly when no request got the 502 after 1 s.
 import { test } from 'node:test';
@@ -43,6 +44,9 @@ const LAYOUTS: Layout[] = [
     text: vhost('ProxyPass / http://A/', 'ProxyPassMatch "^/m/(.*)$" "http://B/m/$1" timeout=1') },
   { what: 'a second dead line shares its worker', requests: [['/api/x', 'A'], ['/legacy/x', 'A']],
     text: vhost('ProxyPass / http://A/', DEAD, 'ProxyPass /legacy/ http://B/api/') },
+  // Not shadowed in the list but taken by a <Location> (ProxyModel.takenByLocation): every match starts with /x/.
+  { what: 'a ProxyPassMatch a <Location "/x/"> takes', requests: [['/x/y', 'A']],
+    text: vhost('ProxyPassMatch "^/x/(.*)$" "http://B/x/$1" timeout=1', '<Location "/x/">', '    ProxyPass http://A/x/', '</Location>') },
   // A balancer's members are workers of their own.
   { what: 'a BalancerMember with its URL', requests: [['/api/x', 'A'], ['/bal/x', 'B']],
     text: vhost('ProxyPass /bal/ balancer://b/', 'ProxyPass / http://A/', DEAD, '<Proxy "balancer://b">', '    BalancerMember http://B/api/', '</Proxy>') },

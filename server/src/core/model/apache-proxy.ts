@@ -278,9 +278,10 @@ export interface ProxyModel {
    */
   servedBy(server: ApacheNode | null, path: string): Serving;
   /**
-   * Server-level ProxyPass lines that serve no request: in every server they run in, a plain <Location>'s ProxyPass
-   * takes their whole path first (proxy_trans tries the request's <Location> line before the server's list), with
-   * that <Location> line (see servingLines). httpd still defines their workers, which other lines may reach.
+   * Server-level ProxyPass lines (and ProxyPassMatch lines whose every match starts with text the section covers) that
+   * serve no request: in every server they run in, a plain <Location>'s ProxyPass takes their whole path first
+   * (proxy_trans tries the request's <Location> line before the server's list), with that <Location> line (see
+   * servingLines). httpd still defines their workers, which other lines may reach.
    */
   takenByLocation: ReadonlyMap<ApacheNode, ProxyPassRule>;
   /**

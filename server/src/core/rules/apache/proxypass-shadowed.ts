@@ -72,10 +72,12 @@ function takenByLocations(ctx: ApacheRuleContext, reported: ReadonlySet<ProxyPas
     const section = `<${loc.name} "${sectionPath(loc)}"> (line ${ctx.lineOf(loc)}${file(loc)})`;
     const main = taker.vhost === null && line.vhost !== null ? "the main server's " : '';
     const goes = taker.exclusion ? 'they are not proxied ("!")' : `they go to ${taker.url}`;
+    // A ProxyPassMatch is taken when every path its regex matches starts with text the section covers.
+    const paths = line.regex ? `every path the regex "${line.path}" matches` : `every path under "${line.path}"`;
     ctx.report({
       node: line.node,
-      message: `"${line.node.name} ${line.path}${line.exclusion ? ' !' : ''}" is never used: httpd tries the ProxyPass of the <Location> sections that match a request before the server's own ProxyPass lines, wherever they are written, and ${main}${section} maps every path under "${line.path}"; ${goes}. Remove this line, or change that section's ProxyPass if this backend should get those requests`,
-      related: [{ path: taker.node.file.path, start: taker.node.directive.start, end: taker.node.directive.end, message: `this <Location>'s ProxyPass is tried first for every path under "${line.path}"` }],
+      message: `"${line.node.name} ${line.path}${line.exclusion ? ' !' : ''}" is never used: httpd tries the ProxyPass of the <Location> sections that match a request before the server's own ProxyPass lines, wherever they are written, and ${main}${section} maps ${paths}; ${goes}. Remove this line, or change that section's ProxyPass if this backend should get those requests`,
+      related: [{ path: taker.node.file.path, start: taker.node.directive.start, end: taker.node.directive.end, message: `this <Location>'s ProxyPass is tried first for ${paths}` }],
     });
   }
 }
