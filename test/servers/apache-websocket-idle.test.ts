@@ -171,3 +171,41 @@ ${proxyTimeout}<VirtualHost *:80>
     longer.cleanup();
   }
 });
+
+// Two lines, one worker: the /live/ line's URL starts with the /ws/ line's worker name, so httpd uses that worker for it
+// (AH01145) and ignores its own timeout=5 (AH01146). Both tunnels wait the first line's timeout=2, and its suggested
+// timeout=3600 keeps both open: one finding, at that line, with the other as related information.
+test(`${RULE}: lines that share a ws:// worker wait its timeout= and are reported once, at the line that defines it (real apache2)`, { timeout: 60_000 }, async () => {
+  const backend = await silentUpgrader();
+  const setup = await prepareApache(`Timeout 1
+<VirtualHost *:80>
+    ProxyPass "/ws/" "ws://127.0.0.1:${backend.port}/ws/" timeout=2
+    ProxyPass "/live/" "ws://127.0.0.1:${backend.port}/ws/live/" timeout=5
+</VirtualHost>
+`);
+  const closedAfter = async () => {
+    const httpd = await startApache(setup);
+    try {
+      const runs = await Promise.all([tunnel(setup.port, '/ws/', 0, 5000), tunnel(setup.port, '/live/', 0, 5000)]);
+      for (const r of runs) assert.equal(r.status, 'HTTP/1.1 101 Switching Protocols');
+      return runs.map((r) => r.closedAfterMs);
+    } finally {
+      await httpd.stop();
+    }
+  };
+  try {
+    for (const ms of await closedAfter()) assert.ok(ms !== undefined && ms >= 1800 && ms < 3500, `the shared worker's timeout=2: ${ms}`);
+    const findings = lint(setup);
+    const lineText = (at: number) => setup.text.split('\n')[setup.text.slice(0, at).split('\n').length - 1];
+    assert.equal(findings.length, 1, findings.map((f) => f.message).join('\n'));
+    assert.match(lineText(findings[0].start), /"\/ws\/".*timeout=2/);
+    assert.deepEqual(findings[0].related.map((r) => lineText(r.start).trim().split(' ')[1]), ['"/live/"']);
+    rewriteApache(setup, applyEdits(setup.text, findings[0].suggestions[0].edits).text);
+    assert.match(setup.text, /ws\/" timeout=3600/);
+    assert.deepEqual(await closedAfter(), [undefined, undefined], 'both quiet tunnels open after 5 s with the suggested timeout=3600');
+    assert.deepEqual(lint(setup), []);
+  } finally {
+    await backend.stop();
+    setup.cleanup();
+  }
+});

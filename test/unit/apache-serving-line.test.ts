@@ -70,3 +70,36 @@ test('servedBy gives the line the definition gives, for every server and path', 
   // Not a comparison of two empty answers.
   assert.ok(proxied > 30, String(proxied));
 });
+
+/** The server-level lines takenByLocation holds, by their backend's port. */
+function taken(conf: string): string[] {
+  const proxy = buildProxyModel(lintApache('/c/httpd.conf', conf, memHost({ '/c/httpd.conf': conf }), { settings: defaultSettings() }).config);
+  return proxy.rules.filter((r) => proxy.takenByLocation.has(r.node)).map((r) => /:(\d+)\//.exec(r.url)![1]);
+}
+const vh = (...lines: string[]) => `<VirtualHost *:80>\n${lines.map((l) => `    ${l}\n`).join('')}</VirtualHost>\n`;
+const X = '<Location "/x/">\n    ProxyPass http://127.0.0.1:2/x/\n</Location>';
+const section = (open: string, close: string) => `${open}\n    ProxyPass http://127.0.0.1:3/\n</${close}>`;
+
+test('takenByLocation: a ProxyPassMatch whose every match starts with text a plain <Location> covers', () => {
+  assert.deepEqual(taken(vh('ProxyPassMatch "^/x/(.*)$" http://127.0.0.1:1/x/$1', X)), ['1']);
+  assert.deepEqual(taken(vh('ProxyPassMatch "^/x/a(.*)$" http://127.0.0.1:1/x/$1', '<Location "/x">\n    ProxyPass http://127.0.0.1:2/x\n</Location>')), ['1']);
+  // "^/x(.*)$" also matches /xy; a regex with no literal start ("^(/x/.*)$", or unanchored) may match anywhere.
+  assert.deepEqual(taken(vh('ProxyPassMatch "^/x(.*)$" http://127.0.0.1:1/x$1', X)), []);
+  assert.deepEqual(taken(vh('ProxyPassMatch "^(/x/.*)$" http://127.0.0.1:1$1', X)), []);
+  assert.deepEqual(taken(vh('ProxyPassMatch "/x/(.*)$" http://127.0.0.1:1/x/$1', X)), []);
+  // A main-server line runs in the main server too, where no <Location "/x/"> is.
+  assert.deepEqual(taken(`ProxyPassMatch "^/x/(.*)$" http://127.0.0.1:1/x/$1\n${vh(X)}`), []);
+});
+
+test('takenByLocation: a later regex or wildcard section counts only when it may take a path under the line', () => {
+  const line = 'ProxyPass /x/ http://127.0.0.1:1/x/';
+  assert.deepEqual(taken(vh(line, X, section('<LocationMatch "^/other/">', 'LocationMatch'))), ['1']);
+  assert.deepEqual(taken(vh(line, X, section('<Location "/static/*">', 'Location'))), ['1']);
+  assert.deepEqual(taken(vh(line, X, section('<Location ~ "^/img/">', 'Location'))), ['1']);
+  // These may: an unanchored regex, one whose start is under /x/ or above it, a wildcard under /x/ or with no start.
+  for (const [open, close] of [['<LocationMatch "/other/">', 'LocationMatch'], ['<LocationMatch "^/x/a">', 'LocationMatch'], ['<LocationMatch "^/x">', 'LocationMatch'], ['<Location "/x/*.php">', 'Location'], ['<Location "*.php">', 'Location'], ['<LocationMatch "(?i)^/other/">', 'LocationMatch']]) {
+    assert.deepEqual(taken(vh(line, X, section(open, close))), [], open);
+  }
+  // Before the taking section it does not matter: that section is merged after it.
+  assert.deepEqual(taken(vh(line, section('<LocationMatch "/x/">', 'LocationMatch'), X)), ['1']);
+});

@@ -7,6 +7,7 @@ import { deSocketfy, findsWorker, lookupHost, workerName } from './apache-worker
 import { proxyRewritesOf, type ProxyRewrite } from './apache-rewrite';
 import { locationOverrides, type LocationOverride } from './apache-location-override';
 import { servingLines, type Serving } from './apache-serving-line';
+import { shadowedLines } from './apache-proxypass-order';
 import { unreachableWorkers } from './apache-unreachable-worker';
 
 /**
@@ -277,15 +278,22 @@ export interface ProxyModel {
    */
   servedBy(server: ApacheNode | null, path: string): Serving;
   /**
-   * Server-level ProxyPass lines that serve no request: in every server they run in, a plain <Location>'s ProxyPass
-   * takes their whole path first (proxy_trans tries the request's <Location> line before the server's list), with
-   * that <Location> line (see servingLines). httpd still defines their workers, which other lines may reach.
+   * Server-level ProxyPass lines (and ProxyPassMatch lines whose every match starts with text the section covers) that
+   * serve no request: in every server they run in, a plain <Location>'s ProxyPass takes their whole path first
+   * (proxy_trans tries the request's <Location> line before the server's list), with that <Location> line (see
+   * servingLines). httpd still defines their workers, which other lines may reach.
    */
   takenByLocation: ReadonlyMap<ApacheNode, ProxyPassRule>;
   /**
-   * The workers no request reaches (see unreachableWorkers): defined only by dead lines (overriddenBy, takenByLocation)
-   * and found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose URL can land on
-   * them). Rules that judge a worker's parameters skip these: no request ever uses them.
+   * Server-level ProxyPass(Match) lines (and exclusions) that an earlier line of their server's list takes every request
+   * of, with the first such line (see shadowedLines): the first match in the list decides, and a virtual host's list
+   * starts with the main server's lines, wherever they are written. httpd still defines their workers.
+   */
+  shadowedBy: ReadonlyMap<ApacheNode, ProxyPassRule>;
+  /**
+   * The workers no request reaches (see unreachableWorkers): defined only by dead lines (overriddenBy, takenByLocation,
+   * shadowedBy) and found by no live line (a ProxyPass, ProxyPassMatch, RewriteRule [P] or SetHandler "proxy:…" whose
+   * URL can land on them). Rules that judge a worker's parameters skip these: no request ever uses them.
    */
   unreachable: ReadonlySet<Worker>;
   /**
@@ -988,7 +996,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
   }
   // A main-server line runs in every server that answers requests (allServers).
   const serving = servingLines(rules, rulesFor, allServers);
-  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), servedBy: serving.servedBy, takenByLocation: serving.takenByLocation, unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
+  const model: ProxyModel = { rules, workers, balancers, balancerFor, ownBalancer, balancerParams, complete, rulesFor, tryOrder, overriddenBy: locationOverrides(rules, config.all), servedBy: serving.servedBy, takenByLocation: serving.takenByLocation, shadowedBy: shadowedLines(rulesFor, config.all.filter((n) => n.lname === 'virtualhost')), unreachable: new Set(), proxySetWorker: (n) => proxySetWorkers.get(n), workerForUrl, serverValue, backendTimeout, connectTimeout, serverTimeout, servers, mainServerAnswers, mainServerPorts, errorLogFormat, serversOf, rewrites, socketHandlers };
   // It looks up workers the way requests do, through the model itself.
   model.unreachable = unreachableWorkers(model, config);
   return model;

@@ -1,4 +1,5 @@
 import { pcreRegExp, type ProxyModel, type ProxyPassRule } from './apache-proxy';
+import type { ApacheNode } from './apache-tree';
 import { TEMPLATE_MARKUP } from './template-markup';
 
 /**
@@ -175,6 +176,30 @@ export function shadowIndex(list: readonly ProxyPassRule[]): (j: number) => Prox
 
 /** A path with template markup or ${VAR} cannot be placed in the order (the backend URL does not matter here). */
 export const placeable = (r: ProxyPassRule) => !TEMPLATE_MARKUP.test(r.path) && !r.path.includes('${');
+
+/**
+ * Server-level ProxyPass(Match) lines (and "!" exclusions) that an earlier line of their server's list takes every
+ * request of, keyed by the line, with the first such earlier line: proxy_trans reads the list in order and the first
+ * match decides, so they serve no request. A virtual host's list starts with the main server's lines (rulesFor), so a
+ * main-server line is shadowed in every server or in none, and a virtual host's line may be shadowed by one of the
+ * main server's, wherever that is written. A <Location>'s ProxyPass is tried before the list and only takes requests
+ * away from it: a shadowed line stays dead whatever the sections do. Lines whose path cannot be placed (template
+ * markup, ${VAR}) neither shadow nor are shadowed. proxypass-shadowed reports these, and ProxyModel.unreachable counts
+ * their workers.
+ */
+export function shadowedLines(rulesFor: (vhost: ApacheNode | null) => ProxyPassRule[], vhosts: readonly ApacheNode[]): Map<ApacheNode, ProxyPassRule> {
+  const out = new Map<ApacheNode, ProxyPassRule>();
+  for (const scope of [null, ...vhosts]) {
+    const list = rulesFor(scope).filter(placeable);
+    const firstShadowing = shadowIndex(list);
+    for (let j = 0; j < list.length; j++) {
+      if (out.has(list[j].node)) continue;
+      const earlier = firstShadowing(j);
+      if (earlier) out.set(list[j].node, earlier);
+    }
+  }
+  return out;
+}
 
 /** The rule that takes every request `rule` would take, in its own server's list (the main server's lines first). */
 export function shadowingRule(proxy: Pick<ProxyModel, 'rulesFor'>, rule: ProxyPassRule): ProxyPassRule | undefined {

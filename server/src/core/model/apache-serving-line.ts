@@ -1,6 +1,6 @@
 import type { ProxyPassRule } from './apache-proxy';
 import { fnmatchTest, locationTakes, sectionIsRegex, sectionPath } from './apache-proxy';
-import { covers, passTakes, placeable } from './apache-proxypass-order';
+import { covers, passTakes, placeable, regexLiteralPrefix } from './apache-proxypass-order';
 import type { ApacheNode } from './apache-tree';
 
 /** The ProxyPass(Match) line httpd uses for a request path in one server (see servingLines). */
@@ -16,11 +16,34 @@ export interface ServingLines {
   /** The line that serves a request for `path` (a URL-path after MergeSlashes) that came to `server` (null: the main server). */
   servedBy(server: ApacheNode | null, path: string): Serving;
   /**
-   * Server-level ProxyPass lines (a prefix path) that serve no request at all: in every server they run in, a plain
-   * <Location>'s ProxyPass takes their whole path first, keyed by the line, with the <Location> line that takes it
-   * (the one merged last for the line's own path, in its own server, else the first server's).
+   * Server-level ProxyPass lines that serve no request at all: in every server they run in, a plain <Location>'s
+   * ProxyPass takes their whole path first, keyed by the line, with the <Location> line that takes it (the one merged
+   * last for the line's own path, in its own server, else the first server's). A ProxyPassMatch counts when its regex
+   * is anchored and every match starts with text that section covers ("^/x/(.*)$" under <Location "/x/">). A later
+   * regex or wildcard section counts against it only when it may take some of those paths (see mayTakeUnder).
    */
   takenByLocation: Map<ApacheNode, ProxyPassRule>;
+}
+
+/**
+ * Whether a regex or wildcard <Location>/<LocationMatch> section may take a request path that starts with `start`:
+ * false only when every path it takes starts with literal text that neither starts `start` nor is started by it (an
+ * anchored regex's "^/other/", a wildcard's text before its first "*", "?", "[" or "\\"), so that the two sets of
+ * paths are apart.
+ */
+function mayTakeUnder(section: ApacheNode, start: string): boolean {
+  const at = sectionPath(section);
+  const wildcard = at.search(/[*?[\\]/);
+  const literal = sectionIsRegex(section) ? regexLiteralPrefix(at) : wildcard < 0 ? at : at.slice(0, wildcard);
+  if (literal === undefined) return true;
+  const a = literal.replace(/\/{2,}/g, '/'), p = start.replace(/\/{2,}/g, '/');
+  return a.startsWith(p) || p.startsWith(a);
+}
+
+/** Whether a plain section's path `at` takes every path that starts with `start`, whatever follows it. */
+function coversStart(at: string, start: string): boolean {
+  const a = at.replace(/\/{2,}/g, '/'), p = start.replace(/\/{2,}/g, '/');
+  return p.startsWith(a) && (a.endsWith('/') || p[a.length] === '/');
 }
 
 /** Sections httpd reads or skips as it reads the file: a <Location> inside them is still one of the server's. */
@@ -165,23 +188,31 @@ export function servingLines(rules: readonly ProxyPassRule[], rulesFor: (vhost: 
     return keys.some((k) => sets.some((set) => set.has(k)));
   };
   for (const r of rules) {
-    if (r.location || r.regex || r.exclusion || !placeable(r)) continue;
+    if (r.location || r.exclusion || !placeable(r)) continue;
+    // Every path a prefix line takes starts with its path; every path an anchored regex (ProxyPassMatch "^/x/(.*)$")
+    // matches starts with its literal text ("/x/"). A regex with no such start may match anywhere: left alone.
+    const start = r.regex ? regexLiteralPrefix(r.path) : r.path;
+    if (start === undefined || !start.startsWith('/')) continue;
+    // A section covers every path that starts with `start` when its path is `start` or one of its prefixes ending
+    // at a "/" (a regex's start may end inside a segment: "^/x(.*)$" also takes /xy, which <Location "/x"> does not).
+    const coversAll = (at: string) => (r.regex ? coversStart(at, start) : covers(at, r.path));
     const servers = r.vhost === null ? vhosts : [r.vhost];
     let taker: ProxyPassRule | undefined;
     let dead = servers.length > 0;
     for (const server of servers) {
-      if (!coveredIn(server, norm(r.path))) {
+      if (!coveredIn(server, norm(start))) {
         dead = false;
         break;
       }
-      const s = servedBy(server, r.path);
+      const s = servedBy(server, start);
       const l = s.rule;
       // A plain <Location> whose path covers the line's takes every path under it, and a later plain section that
       // takes some of them has a ProxyPass that maps them too; a later regex or wildcard section may not map the paths
-      // it takes (its line is then skipped and the server's list read), so the line may still serve some.
+      // it takes (its line is then skipped and the server's list read), so the line may still serve some, unless its
+      // own literal start shows it takes no path that starts with the line's (see mayTakeUnder).
       const sections = sectionsOf(server);
       const at = l ? sections.findIndex((e) => e.r === l) : -1;
-      if (!s.known || !l?.location || !plain(l.location) || !covers(sectionPath(l.location), r.path) || sections.slice(at + 1).some((e) => e.odd || !plain(e.r.location!))) {
+      if (!s.known || !l?.location || !plain(l.location) || !coversAll(sectionPath(l.location)) || sections.slice(at + 1).some((e) => e.odd || (!plain(e.r.location!) && mayTakeUnder(e.r.location!, start)))) {
         dead = false;
         break;
       }

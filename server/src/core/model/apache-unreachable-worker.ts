@@ -6,24 +6,31 @@ import { workerName } from './apache-worker-names';
 
 /**
  * The workers no request reaches: those defined only by a <Location> ProxyPass that a later <Location> overrides
- * (ProxyModel.overriddenBy), or by a server-level ProxyPass whose whole path a <Location>'s ProxyPass takes first
- * (ProxyModel.takenByLocation: proxy_trans tries that line before the server's list), and that no live line finds
- * either. Why this is not just "the line is dead": httpd still creates the worker when it reads the line, and
- * mod_proxy does not remember which line mapped a request: it looks the worker up by the backend URL when the
- * request comes (the longest worker name that URL starts with, see requestsTakenFrom). So a request reaches the dead
- * line's worker, with its timeout= and other parameters, through another ProxyPass with the same URL (it shares the
- * worker), a live line whose URL goes on into the worker's name
- * (<Location "/"> ProxyPass "http://h/" and a request to /x/a for a worker "http://h/x/"), a ProxyPassMatch or a
- * RewriteRule [P] whose target can start with it, or a SetHandler "proxy:…" to it. On 2.4.71 a dead
- * <Location "/x/"> ProxyPass "http://h/x/" timeout=1 never cut a request short on its own, and each of those lines
- * made one end in 502 after 1 s; a BalancerMember with the same URL did not (a balancer's members are workers of their
- * own). A forward proxy (ProxyRequests On) takes any URL a client asks for, so then no worker counts as unreachable.
- * Where a line's URL is only partly known (its $1, %{…}), a worker whose name it may reach counts as reached.
- * Holds the worker and every line's Worker that shares it. Computed once, with the proxy model.
+ * (ProxyModel.overriddenBy), by a server-level ProxyPass whose whole path a <Location>'s ProxyPass takes first
+ * (ProxyModel.takenByLocation: proxy_trans tries that line before the server's list), or by a server-level
+ * ProxyPass(Match) that an earlier line of its server's list takes every request of (ProxyModel.shadowedBy: the first
+ * match decides, and a virtual host's list starts with the main server's lines), and that no live line finds either. On
+ * 2.4.71 `ProxyPass / http://a/` before `ProxyPass /api/ http://b/api/ timeout=1` sent /api/x to a with no 1 s cut, in
+ * one server, with the "/" line in the main server (written before or after the virtual host), and after an exclusion;
+ * a dead ProxyPassMatch's timeout=1 likewise (test/servers/apache-shadowed-worker.test.ts). Why this is not just "the
+ * line is dead": httpd still creates the worker when it reads the line, and mod_proxy does not remember which line
+ * mapped a request: it looks the worker up by the backend URL when the request comes (the longest worker name that URL
+ * starts with, see requestsTakenFrom). So a request reaches the dead line's worker, with its timeout= and other
+ * parameters, through another ProxyPass with the same URL (it shares the worker), a live line whose URL goes on into
+ * the worker's name (<Location "/"> ProxyPass "http://h/" and a request to /x/a for a worker "http://h/x/"), a
+ * ProxyPassMatch or a RewriteRule [P] whose target can start with it, or a SetHandler "proxy:…" to it. On 2.4.71 a dead
+ * <Location "/x/"> ProxyPass "http://h/x/" timeout=1 never cut a request short on its own, and each of those lines made
+ * one end in 502 after 1 s; a BalancerMember with the same URL did not (a balancer's members are workers of their own).
+ * A forward proxy (ProxyRequests On) takes any URL a client asks for, so then no worker counts as unreachable. Where a
+ * line's URL is only partly known (its $1, %{…}), a worker whose name it may reach counts as reached, and so does a
+ * regex worker (a dead ProxyPassMatch's "http://h/m/$1") for a URL that meets the name's text before its $N: the $N
+ * takes any text (2.4.47 and later; on 2.4.71 a [P] rule to http://h/m/x/… and a "/" line's http://h/m/… both reached
+ * such a worker's timeout=1). Holds the worker and every line's Worker that shares it. Computed once, with the proxy
+ * model.
  */
 export function unreachableWorkers(proxy: ProxyModel, config: ApacheConfig): Set<Worker> {
   const out = new Set<Worker>();
-  const dead = new Set<ApacheNode>([...proxy.overriddenBy.keys(), ...proxy.takenByLocation.keys()]);
+  const dead = new Set<ApacheNode>([...proxy.overriddenBy.keys(), ...proxy.takenByLocation.keys(), ...proxy.shadowedBy.keys()]);
   if (dead.size === 0) return out;
   const candidates = new Set<Worker>();
   for (const w of proxy.workers) if (w.kind === 'proxypass' && !w.shares && !w.balancer && dead.has(w.node)) candidates.add(w);
@@ -39,7 +46,14 @@ export function unreachableWorkers(proxy: ProxyModel, config: ApacheConfig): Set
     const url = fixed.replace(/^unix:[^|]*\|/i, '').toLowerCase();
     for (const c of candidates) {
       if (reached.has(c) || (servers && c.vhost !== null && !servers.includes(c.vhost))) continue;
-      const name = (workerName(c.url, false) ?? c.url).toLowerCase();
+      const name = (workerName(c.url, c.match) ?? c.url).toLowerCase();
+      if (c.match) {
+        // A regex worker (a dead ProxyPassMatch) is found by URLs its name's $N parts match, whatever text that is
+        // (2.4.47 and later): counted as reached when the URL and the name's text before its first $N could meet.
+        const literal = name.replace(/\$\d[\s\S]*$/, '');
+        if (literal.startsWith(url) || url.startsWith(literal)) reached.add(c);
+        continue;
+      }
       if (name.startsWith(url)) reached.add(c);
       else if (url.startsWith(name) && (!servers || servers.some((s) => proxy.workerForUrl(s, fixed) === c))) reached.add(c);
     }

@@ -1,6 +1,6 @@
 import { apacheFix, lineRange } from '../../apache-fix';
 import type { Fix } from '../../finding';
-import { passTakes, placeable, shadowIndex } from '../../model/apache-proxypass-order';
+import { passTakes } from '../../model/apache-proxypass-order';
 import { sectionPath, type ProxyPassRule } from '../../model/apache-proxy';
 import type { ApacheNode } from '../../model/apache-tree';
 import { defineApacheRule, type ApacheRuleContext } from '../apache-rule';
@@ -14,48 +14,42 @@ export default defineApacheRule({
   directives: ['ProxyPass', 'ProxyPassMatch'],
   versions: 'all 2.4',
   check(ctx) {
-    const scopes: (ApacheNode | null)[] = [null, ...ctx.nodes('virtualhost')];
     const reported = new Set<ProxyPassRule>();
     const quote = (r: ProxyPassRule) => `${r.node.name} ${r.path}${r.exclusion ? ' !' : ''}`;
-    for (const scope of scopes) {
-      // <LocationMatch> rules are tried separately (rulesFor leaves out the <Location> forms).
-      const list = ctx.proxy.rulesFor(scope).filter(placeable);
-      const firstShadowing = shadowIndex(list);
-      for (let j = 0; j < list.length; j++) {
-        const later = list[j];
-        if (reported.has(later)) continue;
-        const earlier = firstShadowing(j);
-        if (!earlier) continue;
-        reported.add(later);
-        const what = later.exclusion ? `the exclusion "${quote(later)}"` : `"${later.node.name} ${later.path}"`;
-        const sameBlock = earlier.node.file === later.node.file && earlier.node.parent === later.node.parent;
-        // Moving the line changes where requests go today (they reach the earlier rule's backend): the user decides.
-        const suggestions: Fix[] = [];
-        if (sameBlock) {
-          const from = lineRange(later.node);
-          const to = lineRange(earlier.node);
-          const text = later.node.file.text.slice(from.start, from.end);
-          const effect = later.exclusion
-            ? `requests it matches are then not proxied (today they go to ${earlier.url})`
-            : earlier.exclusion
-              ? `requests it matches then go to ${later.url} (today they are not proxied)`
-              : `requests it matches then go to ${later.url} instead of ${earlier.url}`;
-          suggestions.push(apacheFix(`Move this rule above "${earlier.node.name} ${earlier.path}" (line ${ctx.lineOf(earlier.node)}); ${effect}`, { path: later.node.file.path, start: to.start, end: to.start, newText: /[\r\n]$/.test(text) ? text : text + '\n' }, { path: later.node.file.path, start: from.start, end: from.end, newText: '' }));
-        }
-        const under = later.regex ? `every path the regex "${later.path}" matches` : `every path under "${later.path}"`;
-        const goes = later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`;
-        // A main-server line comes first in every virtual host, though it may be written after it (see rulesFor).
-        const merged = earlier.vhost === null && later.vhost !== null;
-        const message = merged
-          ? `${what} is never used: the main server's "${quote(earlier)}" (${earlier.node.file.path.split('/').pop()}:${ctx.lineOf(earlier.node)}) already matches ${under}, and httpd merges the main server's ProxyPass and ProxyPassMatch lines into every virtual host ahead of the virtual host's own (wherever they are written; ProxyPassInherit Off does not change this), and the first match wins; ${goes}. Give the main-server line a path this virtual host does not use, or move it into the virtual hosts that need it (that reroutes the requests it matches there: check which backend should get them)`
-          : `${what} is never used: httpd tries ProxyPass and ProxyPassMatch rules in the order they are written and the first match wins, and "${quote(earlier)}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches ${under}; ${goes}. Put longer paths, regexes and exclusions first (moving a rule reroutes the requests it matches: check which backend should get them)`;
-        ctx.report({
-          node: later.node,
-          message,
-          related: [{ path: earlier.node.file.path, start: earlier.node.directive.start, end: earlier.node.directive.end, message: merged ? 'this main-server rule is tried first in every virtual host' : 'this earlier rule matches first' }],
-          suggestions,
-        });
+    // The server-level lines an earlier line of their server's list shadows (the proxy model's shadowedBy, whose
+    // workers ProxyModel.unreachable counts too): <Location> forms are tried separately.
+    for (const later of ctx.proxy.rules) {
+      const earlier = ctx.proxy.shadowedBy.get(later.node);
+      if (!earlier || later.location) continue;
+      reported.add(later);
+      const what = later.exclusion ? `the exclusion "${quote(later)}"` : `"${later.node.name} ${later.path}"`;
+      const sameBlock = earlier.node.file === later.node.file && earlier.node.parent === later.node.parent;
+      // Moving the line changes where requests go today (they reach the earlier rule's backend): the user decides.
+      const suggestions: Fix[] = [];
+      if (sameBlock) {
+        const from = lineRange(later.node);
+        const to = lineRange(earlier.node);
+        const text = later.node.file.text.slice(from.start, from.end);
+        const effect = later.exclusion
+          ? `requests it matches are then not proxied (today they go to ${earlier.url})`
+          : earlier.exclusion
+            ? `requests it matches then go to ${later.url} (today they are not proxied)`
+            : `requests it matches then go to ${later.url} instead of ${earlier.url}`;
+        suggestions.push(apacheFix(`Move this rule above "${earlier.node.name} ${earlier.path}" (line ${ctx.lineOf(earlier.node)}); ${effect}`, { path: later.node.file.path, start: to.start, end: to.start, newText: /[\r\n]$/.test(text) ? text : text + '\n' }, { path: later.node.file.path, start: from.start, end: from.end, newText: '' }));
       }
+      const under = later.regex ? `every path the regex "${later.path}" matches` : `every path under "${later.path}"`;
+      const goes = later.exclusion ? 'those requests are proxied anyway' : `they go to ${earlier.exclusion ? 'no backend' : earlier.url}`;
+      // A main-server line comes first in every virtual host, though it may be written after it (see rulesFor).
+      const merged = earlier.vhost === null && later.vhost !== null;
+      const message = merged
+        ? `${what} is never used: the main server's "${quote(earlier)}" (${earlier.node.file.path.split('/').pop()}:${ctx.lineOf(earlier.node)}) already matches ${under}, and httpd merges the main server's ProxyPass and ProxyPassMatch lines into every virtual host ahead of the virtual host's own (wherever they are written; ProxyPassInherit Off does not change this), and the first match wins; ${goes}. Give the main-server line a path this virtual host does not use, or move it into the virtual hosts that need it (that reroutes the requests it matches there: check which backend should get them)`
+        : `${what} is never used: httpd tries ProxyPass and ProxyPassMatch rules in the order they are written and the first match wins, and "${quote(earlier)}" (line ${ctx.lineOf(earlier.node)}${earlier.node.file !== later.node.file ? ` of ${earlier.node.file.path.split('/').pop()}` : ''}) already matches ${under}; ${goes}. Put longer paths, regexes and exclusions first (moving a rule reroutes the requests it matches: check which backend should get them)`;
+      ctx.report({
+        node: later.node,
+        message,
+        related: [{ path: earlier.node.file.path, start: earlier.node.directive.start, end: earlier.node.directive.end, message: merged ? 'this main-server rule is tried first in every virtual host' : 'this earlier rule matches first' }],
+        suggestions,
+      });
     }
     locationOverrides(ctx);
     takenByLocations(ctx, reported);
@@ -78,10 +72,12 @@ function takenByLocations(ctx: ApacheRuleContext, reported: ReadonlySet<ProxyPas
     const section = `<${loc.name} "${sectionPath(loc)}"> (line ${ctx.lineOf(loc)}${file(loc)})`;
     const main = taker.vhost === null && line.vhost !== null ? "the main server's " : '';
     const goes = taker.exclusion ? 'they are not proxied ("!")' : `they go to ${taker.url}`;
+    // A ProxyPassMatch is taken when every path its regex matches starts with text the section covers.
+    const paths = line.regex ? `every path the regex "${line.path}" matches` : `every path under "${line.path}"`;
     ctx.report({
       node: line.node,
-      message: `"${line.node.name} ${line.path}${line.exclusion ? ' !' : ''}" is never used: httpd tries the ProxyPass of the <Location> sections that match a request before the server's own ProxyPass lines, wherever they are written, and ${main}${section} maps every path under "${line.path}"; ${goes}. Remove this line, or change that section's ProxyPass if this backend should get those requests`,
-      related: [{ path: taker.node.file.path, start: taker.node.directive.start, end: taker.node.directive.end, message: `this <Location>'s ProxyPass is tried first for every path under "${line.path}"` }],
+      message: `"${line.node.name} ${line.path}${line.exclusion ? ' !' : ''}" is never used: httpd tries the ProxyPass of the <Location> sections that match a request before the server's own ProxyPass lines, wherever they are written, and ${main}${section} maps ${paths}; ${goes}. Remove this line, or change that section's ProxyPass if this backend should get those requests`,
+      related: [{ path: taker.node.file.path, start: taker.node.directive.start, end: taker.node.directive.end, message: `this <Location>'s ProxyPass is tried first for ${paths}` }],
     });
   }
 }

@@ -1,6 +1,7 @@
 import { apacheFix, appendToDirective, setParam } from '../../apache-fix';
+import type { RelatedLocation } from '../../finding';
 import { describeTimeout, formatSeconds, webSocketTunnel, type Worker } from '../../model/apache-proxy';
-import { defineApacheRule } from '../apache-rule';
+import { defineApacheRule, type ApacheReport } from '../apache-rule';
 import { timeoutsByServer } from '../apache-server-timeouts';
 
 /** httpd's built-in Timeout; an open WebSocket quiet this long or less is closed. */
@@ -28,6 +29,10 @@ export default defineApacheRule({
   check(ctx) {
     // The workers reported below (with the worker each shares): a rewrite that lands on one is the same tunnel.
     const reportedWorkers = new Set<Worker>();
+    // Lines that share one worker (the same URL, or one that starts with an earlier line's worker name: AH01145) open
+    // their tunnels through it, with its parameters: one finding, at the first line judged (the one that defines the
+    // worker, whose timeout= is the value to change), with the others' URLs as related information.
+    const findings = new Map<Worker, ApacheReport & { related: RelatedLocation[] }>();
     for (const w of ctx.proxy.workers) {
       const ws = w.target.scheme === 'ws' || w.target.scheme === 'wss';
       const upgrade = w.params.get('upgrade');
@@ -40,7 +45,9 @@ export default defineApacheRule({
       // A <Location> ProxyPass that a later <Location>'s overrides takes none of its path's requests (proxypass-shadowed
       // reports it), nor does a server-level line whose whole path a <Location>'s ProxyPass takes first (real httpd
       // 2.4.71: a handshake to /api/websocket got that <Location>'s http:// backend's 426, not the server-level ws://
-      // line's tunnel; test/servers/apache-serving-line.test.ts). httpd still defines their workers, and a live line
+      // line's tunnel; test/servers/apache-serving-line.test.ts), nor one an earlier line of its server's list shadows
+      // (Home Assistant's ws:// line written after "ProxyPass / http://…": the handshake got that backend's own answer;
+      // test/servers/apache-shadowed-worker.test.ts). httpd still defines their workers, and a live line
       // whose URL finds one opens tunnels through it with its timeout=: only a worker no request reaches
       // (ProxyModel.unreachable) is left out. A RewriteRule [P] that lands on a worker reported here is not reported
       // again below.
@@ -60,9 +67,17 @@ export default defineApacheRule({
             : `${formatSeconds(c.ms)} (${clientSide}, longer than this backend's ${formatSeconds(t.ms)})`;
           // On an http:// worker with upgrade=, ordinary requests use the same worker: a longer timeout= covers them too.
           const mixed = !ws;
+          const key = w.shares ?? w;
+          const first = findings.get(key);
+          if (first) {
+            first.related.push({ path: w.node.file.path, start: w.urlArg.start, end: w.urlArg.end, message: `this ${w.node.name} shares that worker (its URL starts with the worker's name), so httpd uses its parameters here too: these WebSockets wait the same` });
+            reported = true;
+            break;
+          }
           const own = w.params.get('timeout');
           const edit = w.shares ? undefined : own ? setParam(own, '3600') : appendToDirective(w.node, 'timeout=3600');
-          ctx.report({
+          findings.set(key, {
+            related: [],
             at: { file: w.node.file, start: w.urlArg.start, end: w.urlArg.end },
             message:
               `WebSocket backend ${w.url}: httpd closes an open WebSocket when nothing passes through it, in either direction, for ${wait}, without an error status or a log line, so quiet clients are dropped and must reconnect` +
@@ -70,12 +85,13 @@ export default defineApacheRule({
             suggestions: edit ? [apacheFix(mixed ? 'Set timeout=3600 (ordinary requests on this worker then wait up to 1 h too)' : 'Set timeout=3600 on this WebSocket backend', edit)] : [],
           });
           reported = true;
-          reportedWorkers.add(w.shares ?? w);
+          reportedWorkers.add(key);
           break;
         }
         if (reported) break;
       }
     }
+    for (const f of findings.values()) ctx.report(f.related.length ? f : { ...f, related: undefined });
     // The rewrite recipe (RewriteCond %{HTTP:Upgrade} … then RewriteRule … ws://… [P]): the request goes through the
     // worker whose name the URL starts with, else the default worker, which has no timeout= of its own. The same wait
     // (2.4.71: Timeout 2 closed such a quiet tunnel after 2 s, ProxyTimeout 4 beside it after 4 s). No edit: the
