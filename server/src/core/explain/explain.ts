@@ -8,7 +8,7 @@ import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place'
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
-import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
@@ -250,9 +250,16 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       // mod_ssl's info line for a failed handshake says "sending 502": with AH10273 in the request the backend was an
       // h2:// one, and mod_proxy_http2 answered 503; with AH00898 after it, mod_proxy_http answered 500
       // (test/servers/explain-apache-http2-backend.test.ts).
-      if (e.pattern.id === 'apache-tls-handshake-info') {
+      // So do its AH02003 and the "SSL Library Error" reason line after it.
+      if (MOD_SSL_INFO.has(e.pattern.id)) {
         const status = ids.has('apache-h2-no-alpn') ? '503' : ids.has('apache-tls-handshake') ? '500' : undefined;
         if (status) lines[i].explanation = { ...e, pattern: { ...e.pattern, status, statuses: [status], otherwise: undefined } };
+        continue;
+      }
+      // AH00898 "Error during SSL Handshake" after mod_ssl's "wrong version number": the port does not speak TLS, which
+      // is all there is to say (no certificate or SNI cause, and no SNI next step).
+      if (e.pattern.id === 'apache-tls-handshake' && ids.has('apache-tls-wrong-version')) {
+        lines[i].explanation = { ...e, pattern: APACHE_TLS_TO_PLAIN_PORT };
         continue;
       }
       if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
@@ -315,6 +322,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (balancers.size === 0) continue;
     for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
   }
+  // What a line means where it was placed, when the line alone left it open (see placedExplanation).
+  lines.forEach((line, index) => {
+    if (line.explanation && placedAt[index]) line.explanation = placedExplanation(line.explanation, placedAt[index]);
+  });
 
   // How far nginx could go on with a request handled at a place (for the lines of one request, and for lone lines).
   const limitsAt = new Map<Placed, RetryLimits | undefined>();
@@ -609,6 +620,26 @@ function placeIn(configs: readonly CheckedNginx[], e: LogExplanation): { place: 
 interface Placed {
   found?: ReturnType<typeof placeIn>;
   apache?: ReturnType<typeof apachePlaceIn>;
+}
+
+/** mod_ssl's info lines about a backend's handshake, whose status depends on the worker's module (see explainLog). */
+const MOD_SSL_INFO: ReadonlySet<string> = new Set(['apache-tls-handshake-info', 'apache-tls-connect-failed', 'apache-tls-wrong-version']);
+
+/**
+ * A line's explanation narrowed by where it was placed for sure:
+ * - mod_ssl's info lines (AH01997, AH02003, "wrong version number") at one worker: mod_proxy_http (https://, wss://)
+ *   answered 500, mod_proxy_http2 (h2://) 503 (httpd 2.4.71, test/servers/explain-apache-http2-backend.test.ts and
+ *   explain-apache-tls-plain-port.test.ts). A balancer went on to no other member after the 500 (the handler gives up
+ *   on anything but 503), so only the 503 keeps the balancer's "unless".
+ */
+function placedExplanation(e: LogExplanation, placed: Placed): LogExplanation {
+  const place = placed.apache?.place;
+  if (MOD_SSL_INFO.has(e.pattern.id) && e.pattern.otherwise && place && !place.ambiguous && place.worker) {
+    const scheme = place.worker.target.scheme;
+    const status = scheme === 'h2' ? '503' : scheme === 'https' || scheme === 'wss' ? '500' : undefined;
+    if (status) return { ...e, pattern: { ...e.pattern, status, statuses: status === '503' ? e.pattern.statuses : [status], otherwise: undefined } };
+  }
+  return e;
 }
 
 function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>, evidence?: ServerEvidence): { place: ApachePlace; checked: CheckedApache } | undefined {

@@ -1278,6 +1278,35 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
   {
+    // mod_ssl's info line for a handshake with a backend that failed in OpenSSL (httpd 2.4.71, OpenSSL 3); the "SSL
+    // Library Error" line right after it says why. https:// and wss:// to a plain-HTTP port: 500 with AH00898 after
+    // it; h2:// there: 503 and nothing at warn (test/servers/explain-apache-tls-plain-port.test.ts).
+    id: 'apache-tls-connect-failed',
+    server: 'apache',
+    match: /AH02003: SSL Proxy connect failed/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'mod_ssl\'s TLS handshake with the backend failed inside OpenSSL, and mod_ssl says so at level info. The "SSL Library Error" line right after it gives OpenSSL\'s reason: "wrong version number" for a port that does not speak TLS, "certificate verify failed" for a certificate SSLProxyVerify rejects, an alert number for something the backend refused (a client certificate, the name sent as SNI).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+  },
+  {
+    // The reason line after AH02003 when the backend answered in plain HTTP (httpd 2.4.71 with OpenSSL 3: the line
+    // has no [remote …]; OpenSSL 1.1 writes "ssl3_get_record:wrong version number").
+    id: 'apache-tls-wrong-version',
+    server: 'apache',
+    match: /SSL Library Error: error:[0-9A-Fa-f]+:SSL routines:[^:]*:wrong version number/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'httpd spoke TLS to a backend port that does not speak TLS: what came back was no TLS record but plain HTTP (an "HTTP/1.1 400 Bad Request" from a server that read the TLS greeting as a bad request). The backend URL says https://, wss:// or h2:// for a port that serves plain HTTP: write http:// (ws://, h2c://) there, or the port where the backend speaks TLS. Every request to that backend fails at once, the same way; no certificate or SNI setting changes that.',
+    directives: [],
+    rules: ['backend-is-own-listener-wrong-scheme'],
+  },
+  {
     // httpd 2.4.71, h2:// to a TLS backend that speaks HTTP/1.x only: mod_proxy_http2 tries again, gives up and
     // answers 503, and nothing is logged at warn (test/servers/explain-apache-http2-backend.test.ts).
     id: 'apache-h2-no-alpn',
@@ -1694,6 +1723,24 @@ export const APACHE_CONTINUE_NO_ANSWER: LogPattern = {
 };
 
 /**
+ * AH00898 "Error during SSL Handshake" in a request whose mod_ssl lines say the backend answered in plain HTTP
+ * (apache-tls-wrong-version): the cause is known, so the meaning says it and no certificate or SNI advice follows.
+ * httpd 2.4.71: https:// and wss:// to a plain-HTTP port got 500 (test/servers/explain-apache-tls-plain-port.test.ts).
+ * Not matched on its own (see explainLog).
+ */
+export const APACHE_TLS_TO_PLAIN_PORT: LogPattern = {
+  id: 'apache-tls-to-plain-port',
+  server: 'apache',
+  match: /(?!)/,
+  status: '500',
+  statuses: ['500'],
+  meaning:
+    'the TLS handshake with the backend failed because the backend port does not speak TLS: the "wrong version number" line of the same request says plain HTTP came back. The backend URL says https:// (or wss://) for a plain-HTTP port: write http:// (ws://) there, or the port where the backend speaks TLS. mod_proxy_http answers 500 for it, at once, for every request to that backend.',
+  directives: [],
+  rules: ['backend-is-own-listener-wrong-scheme'],
+};
+
+/**
  * The status as a sentence: when the line can come before a retry, what the client got depends on the next try, which
  * the line cannot tell (the lines after it for the same request can: nginx numbers connections `*N`). `balancer`:
  * whether the Apache backend the line was placed at is a balancer member (false: a plain ProxyPass worker, which
@@ -1929,7 +1976,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     workerBackend(line) ??
     sslBackend(line) ??
     // mod_ssl's info lines about a backend's handshake name it only as the connection's peer: "[remote 127.0.0.1:9002]".
-    /\[remote ([^\]\s]+)\] AH(?:01997|10273):/.exec(line)?.[1] ??
+    /\[remote ([^\]\s]+)\] AH(?:01997|10273|02003):/.exec(line)?.[1] ??
     rewriteTarget(line) ??
     (forced ? urlBackend(forced) : undefined);
   if (forced) fields.workerUrl = forced;
