@@ -41,6 +41,12 @@ export interface ApacheValue {
   scope?: { label: string; node: ApacheNode | null };
 }
 
+/**
+ * One value as shown: within one request each is said once. The line it was set on counts: two balancer members with
+ * the same timeout=5 each set it on their own BalancerMember line, and the second member's line must be shown too.
+ */
+export const apacheValueKey = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label, v.node ? `${v.node.file.path}:${v.node.directive.start}` : '']);
+
 /** What a log line needs to know beyond its fields (see findApachePlace). */
 export interface ApachePlaceContext {
   /** What the line took from the other lines of its request (see borrowFromRequest), said in `how`. */

@@ -8,7 +8,7 @@ import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place'
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
-import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, NGINX_REFUSED_WRITTEN_IP, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
@@ -17,6 +17,8 @@ import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
+import { apacheSetups, nginxSetups, rulesHere, type Setup } from './rules-here';
+import { isIpLiteral } from '../rules/nginx/addresses-support';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -49,6 +51,11 @@ export interface ExplainedEntry {
   values: ValueHere[];
   /** Apache lines: the backend the line names (or the rule its path matches), with its timeouts. */
   apache?: ApachePlace;
+  /**
+   * The line's rules (its pattern's) that can apply where it was placed (see rulesHere): all of them when it was not
+   * placed, or not for sure.
+   */
+  rules: string[];
   /** What proxylint reports, for the line's rules, on the lines that applied to the request: the handling block's own and those of the levels it inherits from, not a nested location's (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
   /**
@@ -474,12 +481,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       example: line.text.trim(),
       place: found?.place,
       checked: found?.checked,
+      rules: explanation.pattern.rules,
       values: found && scope ? [...valuesWithOthers(found, explanation.directives), ...groupValues(found, explanation)] : [],
       apache: apache?.place,
       findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [{ at: scope, checked: found.checked }, ...(found.place.others ?? []).map((o) => ({ at: o.location ?? o.server, checked: o.checked ?? found.checked }))].flatMap(({ at, checked }) => findingsIn(checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
       ...(inConfig ? { findingAt: inConfig.findings.map((s) => s.at), configFiles: inConfig.files } : {}),
     };
+    entry.rules = rulesHere(explanation.pattern.rules, startup || inConfig ? undefined : found && scope ? nginxPlaceSetups(found) : apache ? apacheSetups(apache.place) : undefined, entry.findings);
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
     const turn = explanation.fields.subrequest || explanation.pattern.id === 'nginx-redirect-cycle' ? undefined : errorPageOf(index, explanation.pattern.status);
@@ -622,6 +631,18 @@ interface Placed {
   apache?: ReturnType<typeof apachePlaceIn>;
 }
 
+/** The setups of every block an nginx line may have been handled in; undefined when one of them has none to tell. */
+function nginxPlaceSetups(found: NonNullable<ReturnType<typeof placeIn>>): Setup[] | undefined {
+  const all: Setup[] = [];
+  for (const c of [found.place, ...(found.place.others ?? [])]) {
+    const checked = ('checked' in c && c.checked) || found.checked;
+    const setups = nginxSetups(c.location ?? c.server, checked.upstreams);
+    if (!setups) return undefined;
+    all.push(...setups);
+  }
+  return all;
+}
+
 /** mod_ssl's info lines about a backend's handshake, whose status depends on the worker's module (see explainLog). */
 const MOD_SSL_INFO: ReadonlySet<string> = new Set(['apache-tls-handshake-info', 'apache-tls-connect-failed', 'apache-tls-wrong-version']);
 
@@ -633,6 +654,13 @@ const MOD_SSL_INFO: ReadonlySet<string> = new Set(['apache-tls-handshake-info', 
  *   on anything but 503), so only the 503 keeps the balancer's "unless".
  */
 function placedExplanation(e: LogExplanation, placed: Placed): LogExplanation {
+  // A refused connect to a backend the configuration writes as an IP address (a group of such servers): nothing was
+  // resolved, so an old address from DNS is no cause.
+  if (e.pattern.id === 'nginx-refused' && placed.found?.place.location) {
+    const setups = nginxPlaceSetups(placed.found);
+    const hosts = setups?.flatMap((s) => s.hosts) ?? [];
+    if (hosts.length && setups!.every((s) => !s.socket) && hosts.every((h) => h !== '$' && isIpLiteral(h.replace(/^\[|\]$/g, '')))) return { ...e, pattern: { ...e.pattern, meaning: NGINX_REFUSED_WRITTEN_IP } };
+  }
   const place = placed.apache?.place;
   if (MOD_SSL_INFO.has(e.pattern.id) && e.pattern.otherwise && place && !place.ambiguous && place.worker) {
     const scheme = place.worker.target.scheme;

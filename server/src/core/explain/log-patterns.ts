@@ -51,6 +51,10 @@ const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection witho
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
 
+const NGINX_REFUSED_MEANING = 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.';
+/** nginx-refused where the configuration writes the backend as an IP address: no name was looked up (see explainLog). */
+export const NGINX_REFUSED_WRITTEN_IP = 'nothing listens at that address and port: the backend is stopped or restarting, or listens on another port; the configuration writes this backend as an IP address, so no name lookup is involved.';
+
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
 /**
@@ -148,7 +152,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /connect\(\) failed \(111: Connection refused\) while connecting to upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.',
+    meaning: NGINX_REFUSED_MEANING,
     directives: ['{f}_next_upstream'],
     rules: ['localhost-upstream', 'hostname-resolved-at-startup', 'scheme-port-mismatch', 'max-fails-zero', 'single-server-upstream'],
   },
@@ -2081,8 +2085,12 @@ function apacheConnectDetail(line: string): string | undefined {
  * uwsgi_pass and scgi_pass pass that 400 on without a line, fastcgi_pass logs "unsupported FastCGI protocol version: 72".
  */
 function gatewayProtocolDetail(line: string): string | undefined {
-  const scheme = /, upstream: "(fastcgi|uwsgi|scgi):\/\//.exec(line)?.[1];
+  const m = /, upstream: "(fastcgi|uwsgi|scgi):\/\/([^"]*)"/.exec(line);
+  const scheme = m?.[1];
   if (!scheme) return undefined;
+  // php-fpm's own socket (/run/php/php8.2-fpm.sock, /var/run/php-fpm/www.sock) speaks FastCGI: its 504 is a script
+  // slower than fastcgi_read_timeout (or every pm.max_children busy), not a protocol mismatch.
+  if (scheme === 'fastcgi' && /^unix:[^"]*fpm/i.test(m[2])) return undefined;
   const name = scheme === 'fastcgi' ? 'FastCGI' : scheme === 'uwsgi' ? 'uwsgi' : 'SCGI';
   return `When every request to this backend times out, even with the backend idle, check that it speaks ${name} at all: an HTTP server behind ${scheme}_pass (a port meant for proxy_pass) can read the ${name} request as the start of an HTTP request line and wait for its end, which never comes; nginx then answers 504 after ${scheme}_read_timeout, and raising the timeout does not help (pass to it with proxy_pass instead, or to the application's ${name} port).`;
 }
