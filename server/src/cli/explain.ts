@@ -44,7 +44,10 @@ logged alone when nginx had no other server to try (a group of one server, a
 proxy_pass address, proxy_next_upstream off). With --in, the error_page and
 the cache in force there are read as well: a stale copy proxy_cache_use_stale
 sent instead, a 502 proxy_cache_valid keeps, an error page that failed in its
-turn (nginx's own page) or looped (500). Lines from
+turn (nginx's own page) or looped (500). The rules listed for a placed line are
+those that can apply there (by the group's or balancer's size, the pass
+directive, TLS or not, a host name or an IP address), and any that report
+on the lines that applied. Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper. --nginx-version sets the nginx release the defaults at the place are
