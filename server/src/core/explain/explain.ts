@@ -5,7 +5,7 @@ import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import { virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place';
-import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
+import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace, type ApacheValue } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
 import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, NGINX_REFUSED_WRITTEN_IP, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
@@ -18,6 +18,7 @@ import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 import { apacheSetups, nginxSetups, rulesHere, type Setup } from './rules-here';
+import { apacheTlsValues } from './apache-tls-values';
 import { isIpLiteral } from '../rules/nginx/addresses-support';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
@@ -497,7 +498,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (cache) entry.cache = cache;
     const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
     if (down) entry.allDown = down;
-    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker) ?? keepaliveStep(entry.values);
+    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker, apache?.place.values) ?? keepaliveStep(entry.values);
     if (step) entry.nextStep = step;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
@@ -674,7 +675,14 @@ function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, bor
   for (const checked of configs) {
     const servers = evidence && serversOfEvidence(checked.proxy, evidence);
     const place = findApachePlace(checked.proxy, e.fields, { borrowed, balancers, servers, patternId: e.pattern.id });
-    if (place) return { place, checked };
+    if (!place) continue;
+    // A TLS handshake line: what decides the backend's checks and the name sent, where the worker is known (and the
+    // values shown are not per candidate already).
+    if (e.pattern.directives.includes('SSLProxyCheckPeerName') && place.worker && !place.ambiguous && checked.config && !place.values.some((v) => v.scope)) {
+      const tls = apacheTlsValues(checked.proxy, place.worker, place.rule, checked.config.all);
+      if (tls.length) return { place: { ...place, values: [...place.values, ...tls] }, checked };
+    }
+    return { place, checked };
   }
   return undefined;
 }
@@ -875,10 +883,10 @@ function keepaliveStep(values: readonly ValueHere[]): string | undefined {
 }
 
 /** The next step for a line whose cure is one setting (see next-step.ts), from where it was placed when it was. */
-function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1]): string | undefined {
+function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1], values?: readonly ApacheValue[]): string | undefined {
   if (e.pattern.id === 'nginx-too-big-header') return nginxBigHeaderStep(e.fields.family ?? 'proxy', at);
   if (e.pattern.id === 'apache-big-header') return apacheBigHeaderStep(line, worker);
   if (e.pattern.id === 'nginx-tls-handshake' && at) return nginxSniStep(e.fields.family ?? 'proxy', line, at);
-  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker);
+  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker, values?.find((v) => v.name === 'ProxyPreserveHost')?.value);
   return undefined;
 }

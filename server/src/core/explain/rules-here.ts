@@ -31,6 +31,7 @@ export interface Setup {
 }
 
 const TLS_SCHEMES = new Set(['https', 'grpcs', 'suwsgi', 'wss', 'h2']);
+const HTTPD_HTTP_TLS = new Set(['https', 'wss']);
 const named = (h: string) => h !== '$' && !isIpLiteral(h.replace(/^\[|\]$/g, ''));
 
 /**
@@ -52,8 +53,9 @@ const APPLIES: Readonly<Record<string, (s: Setup) => boolean>> = {
   'tls-upstream-without-sni': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
   'tls-verify-without-trusted-certificate': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
   'tls-certificate-without-key': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
-  'tls-backend-ip-name-check': (s) => (!s.scheme || TLS_SCHEMES.has(s.scheme)) && s.hosts.some((h) => h === '$' || !named(h)),
-  'tls-backend-checked-against-client-host': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
+  // These two look at mod_proxy_http's TLS workers (https://, wss://), not at h2:// ones.
+  'tls-backend-ip-name-check': (s) => (!s.scheme || HTTPD_HTTP_TLS.has(s.scheme)) && s.hosts.some((h) => h === '$' || !named(h)),
+  'tls-backend-checked-against-client-host': (s) => !s.scheme || HTTPD_HTTP_TLS.has(s.scheme),
   'sslproxyverify-without-ca': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
   'https-backend-without-sslproxyengine': (s) => !s.scheme || TLS_SCHEMES.has(s.scheme),
   // A host name that is looked up (not an IP address, not a socket).
