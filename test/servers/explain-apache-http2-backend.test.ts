@@ -85,7 +85,9 @@ ProxyPass "/tls-plain/" "https://${plain.address}/"
     assert.doesNotMatch(h2Block, /got 500/);
     const plainBlock = blocks.find((b) => b.includes('returned by /tls-plain/x'))!;
     assert.match(plainBlock, /\n {2}The client got 500 \(this failure ends the request\)\.\n/, plainBlock);
-    assert.match(plainBlock, /AH01997: SSL handshake failed: sending 502\n {4}Apache httpd: the request's last try, which decided what the client got \(above\)\./, plainBlock);
+    // mod_ssl's AH02003 and its reason line come first now that explain knows them (explain-apache-tls-plain-port).
+    assert.match(plainBlock, /AH02003: SSL Proxy connect failed\n {4}Apache httpd: the request's last try, which decided what the client got \(above\)\./, plainBlock);
+    assert.match(plainBlock, /AH01997: SSL handshake failed: sending 502\n {4}Apache httpd: part of the same try as the line above \(the request's last\)\./, plainBlock);
     assert.match(plainBlock, /the "sending 502" in the line is mod_ssl's own word, not the status the client got/);
   } finally {
     setup.cleanup();

@@ -74,6 +74,24 @@ ${extra}ProxyPass "/app/" "${pass}"
     assert.equal(named.status, 200, named.log);
     const preserved = await runWith(front(`https://127.0.0.1:${b}/`, 'ProxyPreserveHost On\n'), { Host: 'localhost' });
     assert.equal(preserved.status, 200, preserved.log);
+    // ProxyPreserveHost On with a Host the backend does not serve: httpd sent that name as SNI and the backend refused
+    // it (500). explain shows the three settings in force at the worker, and no SNI step: it was sent one.
+    const wrongHost = await runWith(front(`https://127.0.0.1:${b}/`, 'ProxyPreserveHost On\n'), { Host: 'other.invalid' });
+    assert.equal(wrongHost.status, 500, wrongHost.log);
+    const withPreserve = runCli(['explain', '--in', setup.confPath, '--log', setup.errorLogPath, '--format', 'json']);
+    const tlsEntry = (JSON.parse(withPreserve.stdout) as { explained: { id: string; nextStep?: string; timeouts: { name: string; value: string; origin: string; at?: { line: number } }[] }[] }).explained.find((e) => e.id === 'apache-tls-handshake')!;
+    assert.ok(tlsEntry, withPreserve.stdout);
+    assert.equal(tlsEntry.nextStep, undefined, 'ProxyPreserveHost On is in force: httpd sent the client\'s Host as SNI');
+    const lineOf = (re: RegExp) => setup.text.split('\n').findIndex((l) => re.test(l)) + 1;
+    assert.deepEqual(
+      tlsEntry.timeouts.map((v) => [v.name, v.value, v.at?.line]),
+      [
+        ['SSLProxyCheckPeerName', 'off', lineOf(/^SSLProxyCheckPeerName off/)],
+        ['SSLProxyVerify', 'none', lineOf(/^SSLProxyVerify none/)],
+        ['ProxyPreserveHost', 'On', lineOf(/^ProxyPreserveHost On/)],
+      ],
+      withPreserve.stdout,
+    );
     // A host name in the URL leaves nothing to say about SNI: no step for a worker that names one.
     rewriteApache(setup, setup.text.replace(/SSLProxyEngine On[\s\S]*$/, front(`https://localhost:${b}/`)));
     const other = runCli(['explain', '--in', setup.confPath, '--format', 'json', ip.log.split('\n').find((l) => l.includes('AH00898'))!]);

@@ -5,7 +5,7 @@ import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
 import type { NginxPlace, PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
 import type { ApacheNode } from '../core/model/apache-tree';
-import type { ApacheValue } from '../core/explain/apache-place';
+import { apacheValueKey, type ApacheValue } from '../core/explain/apache-place';
 import { lintNginx, type LintResult } from '../core/lint';
 import { lintApache, type ApacheLintResult } from '../core/lint-apache';
 import { docsUrl } from '../core/rules/rule';
@@ -44,7 +44,10 @@ logged alone when nginx had no other server to try (a group of one server, a
 proxy_pass address, proxy_next_upstream off). With --in, the error_page and
 the cache in force there are read as well: a stale copy proxy_cache_use_stale
 sent instead, a 502 proxy_cache_valid keeps, an error page that failed in its
-turn (nginx's own page) or looped (500). Lines from
+turn (nginx's own page) or looped (500). The rules listed for a placed line are
+those that can apply there (by the group's or balancer's size, the pass
+directive, TLS or not, a host name or an IP address), and any that report
+on the lines that applied. Lines from
 docker's json-file logs, Kubernetes (CRI), docker compose logs, kubectl logs,
 syslog (as received, as rsyslog writes it) and journalctl are read inside their
 wrapper. --nginx-version sets the nginx release the defaults at the place are
@@ -291,7 +294,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
     else if (w.handler) out.push(`Backend: SetHandler "proxy:${w.handler.url}" at ${where(w.node, o.cwd)} (${w.how})`);
     else out.push(`Balancer: ${w.balancer?.name} at ${where(w.node, o.cwd)} (${w.how})`);
     // Each value of one request's lines is said once (the lines of a request mostly share their worker's values).
-    const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
+    const key = apacheValueKey;
     const shown = (o.inRequest ? (o.inRequest.shownApacheValues ??= new Set()) : new Set<string>());
     const fresh = w.values.filter((v) => !shown.has(key(v)));
     if (fresh.length) out.push(...apacheValuesText(fresh, (n) => where(n, o.cwd)));
@@ -331,7 +334,7 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   });
   // A refusal no rule looks for (a certificate file nginx cannot load) has no rule to name.
   if (o.placing && x.findingAt && !x.findingAt.length && !x.configFiles && pattern.rules.length) out.push(`proxylint: none of ${pattern.rules.join(', ')} reports anything in the configuration given`);
-  if (!o.inRequest && pattern.rules.length) out.push(rulesText(pattern.rules));
+  if (!o.inRequest && x.rules.length) out.push(rulesText(x.rules));
   return out;
 }
 
@@ -412,7 +415,7 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
     if (roles[n]) text[0] = `${r.server === 'nginx' ? 'nginx' : 'Apache httpd'}: ${roles[n]}.`;
     out.push(...text.map((l) => `    ${l}`));
   });
-  const rules = [...new Set(r.lines.flatMap((l) => l.entry.explanation.pattern.rules))];
+  const rules = [...new Set(r.lines.flatMap((l) => l.entry.rules))];
   if (rules.length) out.push(`  ${rulesText(rules)}`);
   return out.join('\n') + '\n';
 }
@@ -464,7 +467,7 @@ function toJson(x: ExplainedEntry, placing: boolean) {
     meaning: x.explanation.pattern.meaning,
     fields: x.explanation.fields,
     directives: x.explanation.directives,
-    rules: x.explanation.pattern.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
+    rules: x.rules.map((id) => ({ id, docs: docsUrl(ruleMeta(id)!) })),
     ...(x.nextStep ? { nextStep: x.nextStep } : {}),
     ...(placing
       ? {

@@ -1,6 +1,6 @@
 import { clientGot, explainLog, nginxNotes, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
 import type { LogExplanation } from '../core/explain/log-patterns';
-import type { ApacheValue } from '../core/explain/apache-place';
+import { apacheValueKey, type ApacheValue } from '../core/explain/apache-place';
 import { nginxLineRoles, outcomeText, triedText } from '../core/explain/nginx-requests';
 import type { PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
 import type { ConfigNode } from '../core/model/nginx-tree';
@@ -110,7 +110,7 @@ function body(x: ExplainedEntry, own?: LogExplanation, shown?: Set<unknown>): st
     else if (w.handler) out.push(`**Backend:** ${code(`SetHandler "proxy:${w.handler.url}"`)} at ${link(w.node)} (${w.how})`);
     else out.push(`**Balancer:** ${code(w.balancer?.name ?? '')} at ${link(w.node)} (${w.how})`);
     const one = (v: ApacheValue) => `${v.name}: ${code(v.value)}, ${v.origin}${v.node ? ` (${link(v.node)})` : ''}`;
-    const key = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label]);
+    const key = apacheValueKey;
     const values = w.values.filter((v) => !shown?.has(key(v)));
     for (const v of values) shown?.add(key(v));
     if (!values.some((v) => v.scope)) {
@@ -136,6 +136,6 @@ function body(x: ExplainedEntry, own?: LogExplanation, shown?: Set<unknown>): st
   const findings = x.findings.map((f, k) => ({ f, at: x.findingAt?.[k] })).filter(({ f }) => !shown?.has(f));
   for (const { f } of findings) shown?.add(f);
   if (findings.length) out.push('**proxylint finds there:**\n\n' + findings.map(({ f, at }) => `- ${at ? `${lineLink(at)}: ` : ''}${f.message} (${code(f.ruleId)})`).join('\n'));
-  if (pattern.rules.length) out.push(`**Rules:** ${pattern.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
+  if (x.rules.length) out.push(`**Rules:** ${x.rules.map((id) => `[${id}](${docsUrl(ruleMeta(id)!)})`).join(', ')}`);
   return out;
 }

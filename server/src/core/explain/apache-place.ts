@@ -3,7 +3,7 @@ import { formatSeconds, locationTakes, pcreRegExp, type BackendUrl, type Balance
 import { aliasMatch, passTakes } from '../model/apache-proxypass-order';
 import { rewriteLookupUrl, rewriteScope, type ProxyRewrite } from '../model/apache-rewrite';
 import { atoi, parseApacheDuration, type WorkerParam } from '../model/apache-workers';
-import { APACHE_NO_CONNECTION, LOG_PATTERNS, type LogFields } from './log-patterns';
+import { APACHE_NO_CONNECTION, APACHE_TLS_TO_PLAIN_PORT, LOG_PATTERNS, type LogFields } from './log-patterns';
 
 /**
  * The backend (worker) an httpd error-log line is about, and the values in force for it; or, for a line about a whole
@@ -40,6 +40,12 @@ export interface ApacheValue {
   /** For which candidate the value holds (a worker, a server the request may have come to), when that is in doubt. */
   scope?: { label: string; node: ApacheNode | null };
 }
+
+/**
+ * One value as shown: within one request each is said once. The line it was set on counts: two balancer members with
+ * the same timeout=5 each set it on their own BalancerMember line, and the second member's line must be shown too.
+ */
+export const apacheValueKey = (v: ApacheValue) => JSON.stringify([v.name, v.value, v.origin, v.scope?.label, v.node ? `${v.node.file.path}:${v.node.directive.start}` : '']);
 
 /** What a log line needs to know beyond its fields (see findApachePlace). */
 export interface ApachePlaceContext {
@@ -103,6 +109,9 @@ const workerLabel = (w: Worker) => `${w.node.name} ${w.url}`;
 const TLS_LINE_SCHEMES: Readonly<Record<string, ReadonlySet<string>>> = {
   'apache-h2-no-alpn': new Set(['h2']),
   'apache-tls-handshake-info': new Set(['https', 'wss', 'h2']),
+  'apache-tls-connect-failed': new Set(['https', 'wss', 'h2']),
+  'apache-tls-wrong-version': new Set(['https', 'wss', 'h2']),
+  'apache-tls-to-plain-port': new Set(['https', 'wss']),
   'apache-no-ssl': new Set(['https', 'wss', 'h2']),
 };
 
@@ -619,7 +628,8 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
 
 /** Whether the backend and connect timeouts decide a kind of line (an unknown kind: assumed so). */
 function waitsFor(patternId: string): boolean {
-  const pattern = LOG_PATTERNS.find((p) => p.id === patternId);
+  // The variants explainLog puts in for a line by what its request says are not in the table.
+  const pattern = patternId === APACHE_TLS_TO_PLAIN_PORT.id ? APACHE_TLS_TO_PLAIN_PORT : LOG_PATTERNS.find((p) => p.id === patternId);
   return !pattern || pattern.directives.some((d) => d === 'ProxyTimeout' || d === 'Timeout');
 }
 

@@ -254,6 +254,10 @@ export function borrowFromRequest(lines: readonly { text: string; explanation: L
     } else if (READ_RESULT.has(e.pattern.id) && before && hostPort(before.explanation.fields.upstream!).port) {
       fields = { ...fields, upstream: before.explanation.fields.upstream };
       notes.push(`the ${code(before.text)} line before it in the same request (same httpd thread) names the backend`);
+    } else if (e.pattern.id === 'apache-tls-wrong-version' && prev?.pattern.id === 'apache-tls-connect-failed' && prev.fields.upstream) {
+      // mod_ssl's reason line names no backend; the AH02003 right before it, of the same handshake, does. No note, as
+      // for AH01961 below.
+      fields = { ...fields, upstream: prev.fields.upstream };
     } else if (e.pattern.id === 'apache-no-ssl') {
       // AH01961 names no backend; the AH00961 right after it, of the same failed TLS set-up, does. No note: the two
       // lines are one kind, explained once, and the note would be shown for the AH00961 line too.

@@ -78,6 +78,9 @@ const GOT: Record<string, string> = {
   'apache-dns-failure': 'name did not resolve',
   'apache-tls-handshake': 'TLS handshake failed',
   'apache-tls-handshake-info': 'TLS handshake failed',
+  'apache-tls-connect-failed': 'TLS handshake failed',
+  'apache-tls-wrong-version': 'TLS to a port that does not speak it',
+  'apache-tls-to-plain-port': 'TLS to a port that does not speak it',
   'apache-h2-no-alpn': 'no HTTP/2 in the backend\'s TLS (ALPN)',
   'apache-tls-cert-check': 'certificate check failed',
   'apache-no-ssl': 'TLS to the backend not enabled',
@@ -131,7 +134,9 @@ export function apacheTries(lines: readonly TriedLine[]): ApacheTries {
       // AH01102 says whether the backend timed out or closed; AH00898 after it only that reading failed. AH01084 and
       // AH01097 without (70007) only say that the body did not get through, and AH00898's "Error during SSL
       // Handshake" after AH02039 only that the handshake failed: the line before them says why, and decides the status.
-      const vague = id === 'apache-read-error' || id === 'apache-failontimeout' || id === 'apache-pass-body-failed' || (id === 'apache-tls-handshake' && last.got === GOT['apache-tls-cert-check']);
+      // So do mod_ssl's AH01997 and AH00898 after the "wrong version number" line that said why.
+      const tlsKnown = last.got === GOT['apache-tls-cert-check'] || last.got === GOT['apache-tls-wrong-version'];
+      const vague = id === 'apache-read-error' || id === 'apache-failontimeout' || id === 'apache-pass-body-failed' || ((id === 'apache-tls-handshake' || id === 'apache-tls-handshake-info') && tlsKnown);
       if (!givenUp && !vague) last.got = gotOf(l.explanation, l.text);
       if (server && !hostPort(last.server).port && hostPort(server).port) last.server = server;
       if (id === 'apache-pass-body-failed' && end !== undefined && last.lines.includes(end)) continue;

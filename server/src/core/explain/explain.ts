@@ -5,10 +5,10 @@ import type { UpstreamGraph } from '../model/nginx-upstreams';
 import type { Balancer, ProxyModel } from '../model/apache-proxy';
 import { virtualHostOf, type ApacheConfig, type ApacheNode } from '../model/apache-tree';
 import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place';
-import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace } from './apache-place';
+import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace, type ApacheValue } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
-import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, NGINX_REFUSED_WRITTEN_IP, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
@@ -17,6 +17,9 @@ import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
+import { apacheSetups, nginxSetups, rulesHere, type Setup } from './rules-here';
+import { apacheTlsValues } from './apache-tls-values';
+import { isIpLiteral } from '../rules/nginx/addresses-support';
 
 /** An nginx configuration already linted, to place log lines in: the CLI's --in, or the editor's workspace entries. */
 export interface CheckedNginx {
@@ -49,6 +52,11 @@ export interface ExplainedEntry {
   values: ValueHere[];
   /** Apache lines: the backend the line names (or the rule its path matches), with its timeouts. */
   apache?: ApachePlace;
+  /**
+   * The line's rules (its pattern's) that can apply where it was placed (see rulesHere): all of them when it was not
+   * placed, or not for sure.
+   */
+  rules: string[];
   /** What proxylint reports, for the line's rules, on the lines that applied to the request: the handling block's own and those of the levels it inherits from, not a nested location's (Apache: on the worker's and the rule's lines). */
   findings: Finding[];
   /**
@@ -250,9 +258,16 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       // mod_ssl's info line for a failed handshake says "sending 502": with AH10273 in the request the backend was an
       // h2:// one, and mod_proxy_http2 answered 503; with AH00898 after it, mod_proxy_http answered 500
       // (test/servers/explain-apache-http2-backend.test.ts).
-      if (e.pattern.id === 'apache-tls-handshake-info') {
+      // So do its AH02003 and the "SSL Library Error" reason line after it.
+      if (MOD_SSL_INFO.has(e.pattern.id)) {
         const status = ids.has('apache-h2-no-alpn') ? '503' : ids.has('apache-tls-handshake') ? '500' : undefined;
         if (status) lines[i].explanation = { ...e, pattern: { ...e.pattern, status, statuses: [status], otherwise: undefined } };
+        continue;
+      }
+      // AH00898 "Error during SSL Handshake" after mod_ssl's "wrong version number": the port does not speak TLS, which
+      // is all there is to say (no certificate or SNI cause, and no SNI next step).
+      if (e.pattern.id === 'apache-tls-handshake' && ids.has('apache-tls-wrong-version')) {
+        lines[i].explanation = { ...e, pattern: APACHE_TLS_TO_PLAIN_PORT };
         continue;
       }
       if (e.pattern.id === 'apache-closed-by-backend' && ids.has('apache-read-error')) lines[i].explanation = { ...e, pattern: { ...e.pattern, statuses: ['502'], otherwise: undefined } };
@@ -315,6 +330,10 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (balancers.size === 0) continue;
     for (const i of r.lines) if (placedAt[i].apache?.place.ambiguous) placedAt[i] = placeLine(i, balancers);
   }
+  // What a line means where it was placed, when the line alone left it open (see placedExplanation).
+  lines.forEach((line, index) => {
+    if (line.explanation && placedAt[index]) line.explanation = placedExplanation(line.explanation, placedAt[index]);
+  });
 
   // How far nginx could go on with a request handled at a place (for the lines of one request, and for lone lines).
   const limitsAt = new Map<Placed, RetryLimits | undefined>();
@@ -463,12 +482,14 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       example: line.text.trim(),
       place: found?.place,
       checked: found?.checked,
+      rules: explanation.pattern.rules,
       values: found && scope ? [...valuesWithOthers(found, explanation.directives), ...groupValues(found, explanation)] : [],
       apache: apache?.place,
       findings: inConfig ? inConfig.findings.map((s) => s.finding) : startup ? startup.map((s) => s.finding) : found && scope ? [{ at: scope, checked: found.checked }, ...(found.place.others ?? []).map((o) => ({ at: o.location ?? o.server, checked: o.checked ?? found.checked }))].flatMap(({ at, checked }) => findingsIn(checked, at, explanation.pattern.rules)) : apache ? apacheFindings(apache, explanation.pattern.rules) : [],
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
       ...(inConfig ? { findingAt: inConfig.findings.map((s) => s.at), configFiles: inConfig.files } : {}),
     };
+    entry.rules = rulesHere(explanation.pattern.rules, startup || inConfig ? undefined : found && scope ? nginxPlaceSetups(found) : apache ? apacheSetups(apache.place) : undefined, entry.findings);
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
     const turn = explanation.fields.subrequest || explanation.pattern.id === 'nginx-redirect-cycle' ? undefined : errorPageOf(index, explanation.pattern.status);
@@ -477,7 +498,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (cache) entry.cache = cache;
     const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
     if (down) entry.allDown = down;
-    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker) ?? keepaliveStep(entry.values);
+    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker, apache?.place.values) ?? keepaliveStep(entry.values);
     if (step) entry.nextStep = step;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);
@@ -611,11 +632,57 @@ interface Placed {
   apache?: ReturnType<typeof apachePlaceIn>;
 }
 
+/** The setups of every block an nginx line may have been handled in; undefined when one of them has none to tell. */
+function nginxPlaceSetups(found: NonNullable<ReturnType<typeof placeIn>>): Setup[] | undefined {
+  const all: Setup[] = [];
+  for (const c of [found.place, ...(found.place.others ?? [])]) {
+    const checked = ('checked' in c && c.checked) || found.checked;
+    const setups = nginxSetups(c.location ?? c.server, checked.upstreams);
+    if (!setups) return undefined;
+    all.push(...setups);
+  }
+  return all;
+}
+
+/** mod_ssl's info lines about a backend's handshake, whose status depends on the worker's module (see explainLog). */
+const MOD_SSL_INFO: ReadonlySet<string> = new Set(['apache-tls-handshake-info', 'apache-tls-connect-failed', 'apache-tls-wrong-version']);
+
+/**
+ * A line's explanation narrowed by where it was placed for sure:
+ * - mod_ssl's info lines (AH01997, AH02003, "wrong version number") at one worker: mod_proxy_http (https://, wss://)
+ *   answered 500, mod_proxy_http2 (h2://) 503 (httpd 2.4.71, test/servers/explain-apache-http2-backend.test.ts and
+ *   explain-apache-tls-plain-port.test.ts). A balancer went on to no other member after the 500 (the handler gives up
+ *   on anything but 503), so only the 503 keeps the balancer's "unless".
+ */
+function placedExplanation(e: LogExplanation, placed: Placed): LogExplanation {
+  // A refused connect to a backend the configuration writes as an IP address (a group of such servers): nothing was
+  // resolved, so an old address from DNS is no cause.
+  if (e.pattern.id === 'nginx-refused' && placed.found?.place.location) {
+    const setups = nginxPlaceSetups(placed.found);
+    const hosts = setups?.flatMap((s) => s.hosts) ?? [];
+    if (hosts.length && setups!.every((s) => !s.socket) && hosts.every((h) => h !== '$' && isIpLiteral(h.replace(/^\[|\]$/g, '')))) return { ...e, pattern: { ...e.pattern, meaning: NGINX_REFUSED_WRITTEN_IP } };
+  }
+  const place = placed.apache?.place;
+  if (MOD_SSL_INFO.has(e.pattern.id) && e.pattern.otherwise && place && !place.ambiguous && place.worker) {
+    const scheme = place.worker.target.scheme;
+    const status = scheme === 'h2' ? '503' : scheme === 'https' || scheme === 'wss' ? '500' : undefined;
+    if (status) return { ...e, pattern: { ...e.pattern, status, statuses: status === '503' ? e.pattern.statuses : [status], otherwise: undefined } };
+  }
+  return e;
+}
+
 function apachePlaceIn(configs: readonly CheckedApache[], e: LogExplanation, borrowed?: string, balancers?: ReadonlySet<Balancer>, evidence?: ServerEvidence): { place: ApachePlace; checked: CheckedApache } | undefined {
   for (const checked of configs) {
     const servers = evidence && serversOfEvidence(checked.proxy, evidence);
     const place = findApachePlace(checked.proxy, e.fields, { borrowed, balancers, servers, patternId: e.pattern.id });
-    if (place) return { place, checked };
+    if (!place) continue;
+    // A TLS handshake line: what decides the backend's checks and the name sent, where the worker is known (and the
+    // values shown are not per candidate already).
+    if (e.pattern.directives.includes('SSLProxyCheckPeerName') && place.worker && !place.ambiguous && checked.config && !place.values.some((v) => v.scope)) {
+      const tls = apacheTlsValues(checked.proxy, place.worker, place.rule, checked.config.all);
+      if (tls.length) return { place: { ...place, values: [...place.values, ...tls] }, checked };
+    }
+    return { place, checked };
   }
   return undefined;
 }
@@ -816,10 +883,10 @@ function keepaliveStep(values: readonly ValueHere[]): string | undefined {
 }
 
 /** The next step for a line whose cure is one setting (see next-step.ts), from where it was placed when it was. */
-function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1]): string | undefined {
+function nextStepOf(e: LogExplanation, line: string, at: Parameters<typeof nginxBigHeaderStep>[1], worker: Parameters<typeof apacheBigHeaderStep>[1], values?: readonly ApacheValue[]): string | undefined {
   if (e.pattern.id === 'nginx-too-big-header') return nginxBigHeaderStep(e.fields.family ?? 'proxy', at);
   if (e.pattern.id === 'apache-big-header') return apacheBigHeaderStep(line, worker);
   if (e.pattern.id === 'nginx-tls-handshake' && at) return nginxSniStep(e.fields.family ?? 'proxy', line, at);
-  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker);
+  if (e.pattern.id === 'apache-tls-handshake') return apacheSniStep(worker, values?.find((v) => v.name === 'ProxyPreserveHost')?.value);
   return undefined;
 }

@@ -51,6 +51,10 @@ const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection witho
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
 
+const NGINX_REFUSED_MEANING = 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.';
+/** nginx-refused where the configuration writes the backend as an IP address: no name was looked up (see explainLog). */
+export const NGINX_REFUSED_WRITTEN_IP = 'nothing listens at that address and port: the backend is stopped or restarting, or listens on another port; the configuration writes this backend as an IP address, so no name lookup is involved.';
+
 const NGINX_TIMEOUT_RULES = ['read-timeout-too-low', 'timeout-exceeds-outer-idle-timeout', 'retry-budget-exceeds-outer-timeout'];
 
 /**
@@ -148,7 +152,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /connect\(\) failed \(111: Connection refused\) while connecting to upstream/,
     status: '502',
     statuses: ['502', '200'],
-    meaning: 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.',
+    meaning: NGINX_REFUSED_MEANING,
     directives: ['{f}_next_upstream'],
     rules: ['localhost-upstream', 'hostname-resolved-at-startup', 'scheme-port-mismatch', 'max-fails-zero', 'single-server-upstream'],
   },
@@ -1278,6 +1282,35 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
   },
   {
+    // mod_ssl's info line for a handshake with a backend that failed in OpenSSL (httpd 2.4.71, OpenSSL 3); the "SSL
+    // Library Error" line right after it says why. https:// and wss:// to a plain-HTTP port: 500 with AH00898 after
+    // it; h2:// there: 503 and nothing at warn (test/servers/explain-apache-tls-plain-port.test.ts).
+    id: 'apache-tls-connect-failed',
+    server: 'apache',
+    match: /AH02003: SSL Proxy connect failed/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'mod_ssl\'s TLS handshake with the backend failed inside OpenSSL, and mod_ssl says so at level info. The "SSL Library Error" line right after it gives OpenSSL\'s reason: "wrong version number" for a port that does not speak TLS, "certificate verify failed" for a certificate SSLProxyVerify rejects, an alert number for something the backend refused (a client certificate, the name sent as SNI).',
+    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+  },
+  {
+    // The reason line after AH02003 when the backend answered in plain HTTP (httpd 2.4.71 with OpenSSL 3: the line
+    // has no [remote …]; OpenSSL 1.1 writes "ssl3_get_record:wrong version number").
+    id: 'apache-tls-wrong-version',
+    server: 'apache',
+    match: /SSL Library Error: error:[0-9A-Fa-f]+:SSL routines:[^:]*:wrong version number/,
+    status: '500',
+    statuses: ['500', '503'],
+    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    meaning:
+      'httpd spoke TLS to a backend port that does not speak TLS: what came back was no TLS record but plain HTTP (an "HTTP/1.1 400 Bad Request" from a server that read the TLS greeting as a bad request). The backend URL says https://, wss:// or h2:// for a port that serves plain HTTP: write http:// (ws://, h2c://) there, or the port where the backend speaks TLS. Every request to that backend fails at once, the same way; no certificate or SNI setting changes that.',
+    directives: [],
+    rules: ['backend-is-own-listener-wrong-scheme'],
+  },
+  {
     // httpd 2.4.71, h2:// to a TLS backend that speaks HTTP/1.x only: mod_proxy_http2 tries again, gives up and
     // answers 503, and nothing is logged at warn (test/servers/explain-apache-http2-backend.test.ts).
     id: 'apache-h2-no-alpn',
@@ -1694,6 +1727,24 @@ export const APACHE_CONTINUE_NO_ANSWER: LogPattern = {
 };
 
 /**
+ * AH00898 "Error during SSL Handshake" in a request whose mod_ssl lines say the backend answered in plain HTTP
+ * (apache-tls-wrong-version): the cause is known, so the meaning says it and no certificate or SNI advice follows.
+ * httpd 2.4.71: https:// and wss:// to a plain-HTTP port got 500 (test/servers/explain-apache-tls-plain-port.test.ts).
+ * Not matched on its own (see explainLog).
+ */
+export const APACHE_TLS_TO_PLAIN_PORT: LogPattern = {
+  id: 'apache-tls-to-plain-port',
+  server: 'apache',
+  match: /(?!)/,
+  status: '500',
+  statuses: ['500'],
+  meaning:
+    'the TLS handshake with the backend failed because the backend port does not speak TLS: the "wrong version number" line of the same request says plain HTTP came back. The backend URL says https:// (or wss://) for a plain-HTTP port: write http:// (ws://) there, or the port where the backend speaks TLS. mod_proxy_http answers 500 for it, at once, for every request to that backend.',
+  directives: [],
+  rules: ['backend-is-own-listener-wrong-scheme'],
+};
+
+/**
  * The status as a sentence: when the line can come before a retry, what the client got depends on the next try, which
  * the line cannot tell (the lines after it for the same request can: nginx numbers connections `*N`). `balancer`:
  * whether the Apache backend the line was placed at is a balancer member (false: a plain ProxyPass worker, which
@@ -1929,7 +1980,7 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
     workerBackend(line) ??
     sslBackend(line) ??
     // mod_ssl's info lines about a backend's handshake name it only as the connection's peer: "[remote 127.0.0.1:9002]".
-    /\[remote ([^\]\s]+)\] AH(?:01997|10273):/.exec(line)?.[1] ??
+    /\[remote ([^\]\s]+)\] AH(?:01997|10273|02003):/.exec(line)?.[1] ??
     rewriteTarget(line) ??
     (forced ? urlBackend(forced) : undefined);
   if (forced) fields.workerUrl = forced;
@@ -2034,8 +2085,12 @@ function apacheConnectDetail(line: string): string | undefined {
  * uwsgi_pass and scgi_pass pass that 400 on without a line, fastcgi_pass logs "unsupported FastCGI protocol version: 72".
  */
 function gatewayProtocolDetail(line: string): string | undefined {
-  const scheme = /, upstream: "(fastcgi|uwsgi|scgi):\/\//.exec(line)?.[1];
+  const m = /, upstream: "(fastcgi|uwsgi|scgi):\/\/([^"]*)"/.exec(line);
+  const scheme = m?.[1];
   if (!scheme) return undefined;
+  // php-fpm's own socket (/run/php/php8.2-fpm.sock, /var/run/php-fpm/www.sock) speaks FastCGI: its 504 is a script
+  // slower than fastcgi_read_timeout (or every pm.max_children busy), not a protocol mismatch.
+  if (scheme === 'fastcgi' && /^unix:[^"]*fpm/i.test(m[2])) return undefined;
   const name = scheme === 'fastcgi' ? 'FastCGI' : scheme === 'uwsgi' ? 'uwsgi' : 'SCGI';
   return `When every request to this backend times out, even with the backend idle, check that it speaks ${name} at all: an HTTP server behind ${scheme}_pass (a port meant for proxy_pass) can read the ${name} request as the start of an HTTP request line and wait for its end, which never comes; nginx then answers 504 after ${scheme}_read_timeout, and raising the timeout does not help (pass to it with proxy_pass instead, or to the application's ${name} port).`;
 }

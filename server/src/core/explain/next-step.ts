@@ -109,8 +109,10 @@ export function nginxSniStep(family: string, line: string, at: { config: NginxCo
  * On, sends one (test/servers/explain-apache-tls-sni-step.test.ts: 500 with the IP, 200 with either). Said as a
  * condition: a handshake fails for other reasons too (the AH00898 meaning lists them).
  */
-export function apacheSniStep(worker?: Worker): string | undefined {
+export function apacheSniStep(worker?: Worker, preserveHost?: string): string | undefined {
   const w = worker?.shares ?? worker;
   if (!w || !['https', 'wss', 'h2'].includes(w.target.scheme) || !isIpLiteral(w.target.host)) return undefined;
+  // ProxyPreserveHost On known to be in force for the request: httpd sent the client's Host as SNI, so this is no cure.
+  if (preserveHost === 'On') return undefined;
   return `if the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake), httpd sent it none unless ProxyPreserveHost On was in force for the request: the URL of ${w.node.name} ${w.url} names the IP address ${w.target.host}, which httpd never sends as SNI. Write a host name the backend serves in the URL (one this machine resolves), or, if the clients' Host is a name the backend serves, set ProxyPreserveHost On: httpd then sends that Host as SNI (and, with SSLProxyCheckPeerName on, checks the backend's certificate against it).`;
 }

@@ -876,13 +876,22 @@ export function skippedBy(node: ApacheNode): ApacheNode | undefined {
 }
 
 /**
- * True for a complete httpd configuration (linted with its Includes, before the files it includes):
- * httpd.conf / apache2.conf by name, or a file that sets ServerRoot or loads an MPM.
+ * Directives only a main configuration holds (httpd takes them in the server config alone, and a distribution's
+ * fragments hold at most one kind: ports.conf its Listen lines, conf.modules.d/*.conf their LoadModule lines).
+ */
+const MAIN_ONLY = new Set(['loadmodule', 'listen', 'pidfile', 'defaultruntimedir', 'user', 'group', 'mutex']);
+
+/**
+ * True for a complete httpd configuration (linted with its Includes, before the files it includes): httpd.conf /
+ * apache2.conf by name, or by what the file holds whatever its name: ServerRoot, an MPM loaded, or two kinds of the
+ * main configuration's own lines (LoadModule and Listen, say: a main.conf that loads its MPM through an Include, or a
+ * copy of Debian's apache2.conf, which sets PidFile, Mutex, User and Group and includes the rest).
  */
 export function isApacheEntry(file: ApacheSourceFile): boolean {
   const name = basename(file.path);
   if (/^(httpd|apache2)\.conf$/.test(name)) return true;
-  return file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')));
+  if (file.ast.directives.some((d) => d.lname === 'serverroot' || (d.lname === 'loadmodule' && /^mpm_/i.test(d.args[0]?.value ?? '')))) return true;
+  return new Set(file.ast.directives.filter((d) => MAIN_ONLY.has(d.lname)).map((d) => d.lname)).size >= 2;
 }
 
 /** A line as httpd's messages name it: a one-based line number in a file, or in a macro body as a Use expanded it. */
