@@ -5,22 +5,17 @@
 // Skipped where php-fpm 8.2 is not installed (apt-get install php8.2-fpm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintText, requireBinary } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
-import { freePort } from './harness/ports';
-import { startProcess, waitFor } from './harness/proc';
-import { connect } from 'node:net';
+import { FPM, hasFpm, startPhpFpm } from './standins/php-fpm';
 import { NGX_LOG } from '../../server/src/core/docs/log-lines';
 import { explainLogLine } from '../../server/src/core/explain/log-patterns';
 
 requireBinary('nginx');
-const FPM = '/usr/sbin/php-fpm8.2';
-const hasFpm = spawnSync('sh', ['-c', `command -v ${FPM}`]).status === 0;
 
 const CONF = (fpm: string, root: string) => `http {
     server {
@@ -45,23 +40,13 @@ const CONF = (fpm: string, root: string) => `http {
 }
 `;
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => (s.destroy(), resolve(true)));
-    s.on('error', () => resolve(false));
-  });
-
 test('proxy_pass to php-fpm in a location set up for FastCGI: 502 on every request (connection reset), 200 with fastcgi_pass; proxylint reports the first only (real nginx, real php-fpm)', { skip: !hasFpm && `${FPM} is not installed` }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'proxylint-fpm-'));
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'index.php'), '<?php echo "php ok\\n";\n');
-  const port = await freePort();
-  writeFileSync(join(dir, 'fpm.conf'), `[global]\nerror_log = ${dir}/fpm.log\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:${port}\npm = static\npm.max_children = 1\n`);
-  const fpm = startProcess(FPM, ['-F', '-y', join(dir, 'fpm.conf')]);
-  const setup = await prepareNginx(CONF(`127.0.0.1:${port}`, dir));
+  const fpm = await startPhpFpm(dir, { maxChildren: 1 });
+  const setup = await prepareNginx(CONF(fpm.address, dir));
   try {
-    assert.ok(await waitFor(() => listening(port), 5000), 'php-fpm listens');
     const nginx = await startNginx(setup);
     try {
       const nginxPort = setup.ports.get('127.0.0.1:18462')!;

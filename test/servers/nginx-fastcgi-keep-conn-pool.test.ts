@@ -4,20 +4,16 @@
 // Real nginx 1.22.1 and real php-fpm 8.2; skipped where php-fpm 8.2 is not installed (apt-get install php8.2-fpm).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintText, requireBinary } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
 import { freePort } from './harness/ports';
-import { startProcess, waitFor } from './harness/proc';
+import { FPM, hasFpm, startPhpFpm } from './standins/php-fpm';
 
 requireBinary('nginx');
-const FPM = '/usr/sbin/php-fpm8.2';
-const hasFpm = spawnSync('sh', ['-c', `command -v ${FPM}`]).status === 0;
 
 const CONF = (fpm: string, root: string, keep: 'on' | 'off') => `worker_processes 4;
 http {
@@ -38,13 +34,6 @@ http {
 }
 `;
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => (s.destroy(), resolve(true)));
-    s.on('error', () => resolve(false));
-  });
-
 /** Two rounds of 12 requests at once, the statuses sorted. */
 async function load(port: number): Promise<(number | string)[]> {
   const out: (number | string)[] = [];
@@ -60,15 +49,13 @@ test('fastcgi_keep_conn on with keepalive 4 × 4 workers in front of 2 php-fpm c
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'index.php'), '<?php usleep(50000); echo "php ok\\n";\n');
   const port = await freePort();
-  writeFileSync(join(dir, 'fpm.conf'), `[global]\nerror_log = ${dir}/fpm.log\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:${port}\npm = static\npm.max_children = 2\n`);
   const results = new Map<string, { statuses: (number | string)[]; log: string }>();
   try {
     for (const keep of ['on', 'off'] as const) {
       // A fresh php-fpm for each run: children a previous nginx held are freed only when that nginx has gone.
-      const fpm = startProcess(FPM, ['-F', '-y', join(dir, 'fpm.conf')]);
-      const setup = await prepareNginx(CONF(`127.0.0.1:${port}`, dir, keep));
+      const fpm = await startPhpFpm(dir, { maxChildren: 2, port });
+      const setup = await prepareNginx(CONF(fpm.address, dir, keep));
       try {
-        assert.ok(await waitFor(() => listening(port), 5000), 'php-fpm listens');
         const nginx = await startNginx(setup);
         try {
           const statuses = await load(setup.ports.get('127.0.0.1:18463')!);

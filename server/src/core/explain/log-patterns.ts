@@ -50,6 +50,17 @@ const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection witho
 
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
+/** What the client got when httpd's TLS handshake with a backend failed: mod_proxy_http and mod_proxy_http2 differ. */
+const HTTPD_BACKEND_TLS_STATUS = {
+  status: '500',
+  statuses: ['500', '503'],
+  otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+};
+/** The settings and rules that bear on a failed TLS handshake with a backend. */
+const HTTPD_BACKEND_TLS_CHECKS = {
+  directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
+  rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+};
 
 const NGINX_REFUSED_MEANING = 'nothing listens at that address and port: the backend is stopped or restarting, listens on another port or address family (127.0.0.1 vs ::1), or the name resolved to an old address.';
 /** nginx-refused where the configuration writes the backend as an IP address: no name was looked up (see explainLog). */
@@ -1273,13 +1284,10 @@ export const LOG_PATTERNS: LogPattern[] = [
     id: 'apache-tls-handshake-info',
     server: 'apache',
     match: /AH01997: SSL handshake failed: sending 502/,
-    status: '500',
-    statuses: ['500', '503'],
-    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    ...HTTPD_BACKEND_TLS_STATUS,
     meaning:
       'mod_ssl could not complete the TLS handshake with the backend, and says so at level info; the "sending 502" in the line is mod_ssl\'s own word, not the status the client got. The info lines just before it say why: AH02003 "SSL Proxy connect failed" with "SSL Library Error: … wrong version number" for a port that does not speak TLS, AH10273 for a backend without HTTP/2 (h2://), a certificate check (AH02039, AH02411, AH02005), or an alert from the backend (a client certificate or SNI it wanted).',
-    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
-    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+    ...HTTPD_BACKEND_TLS_CHECKS,
   },
   {
     // mod_ssl's info line for a handshake with a backend that failed in OpenSSL (httpd 2.4.71, OpenSSL 3); the "SSL
@@ -1288,13 +1296,10 @@ export const LOG_PATTERNS: LogPattern[] = [
     id: 'apache-tls-connect-failed',
     server: 'apache',
     match: /AH02003: SSL Proxy connect failed/,
-    status: '500',
-    statuses: ['500', '503'],
-    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    ...HTTPD_BACKEND_TLS_STATUS,
     meaning:
       'mod_ssl\'s TLS handshake with the backend failed inside OpenSSL, and mod_ssl says so at level info. The "SSL Library Error" line right after it gives OpenSSL\'s reason: "wrong version number" for a port that does not speak TLS, "certificate verify failed" for a certificate SSLProxyVerify rejects, an alert number for something the backend refused (a client certificate, the name sent as SNI).',
-    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
-    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+    ...HTTPD_BACKEND_TLS_CHECKS,
   },
   {
     // The reason line after AH02003 when the backend answered in plain HTTP (httpd 2.4.71 with OpenSSL 3: the line
@@ -1302,9 +1307,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     id: 'apache-tls-wrong-version',
     server: 'apache',
     match: /SSL Library Error: error:[0-9A-Fa-f]+:SSL routines:[^:]*:wrong version number/,
-    status: '500',
-    statuses: ['500', '503'],
-    otherwise: 'for an https:// or wss:// backend (AH00898 "Error during SSL Handshake" follows at level error); 503 for an h2:// backend, with no line at level warn or above',
+    ...HTTPD_BACKEND_TLS_STATUS,
     meaning:
       'httpd spoke TLS to a backend port that does not speak TLS: what came back was no TLS record but plain HTTP (an "HTTP/1.1 400 Bad Request" from a server that read the TLS greeting as a bad request). The backend URL says https://, wss:// or h2:// for a port that serves plain HTTP: write http:// (ws://, h2c://) there, or the port where the backend speaks TLS. Every request to that backend fails at once, the same way; no certificate or SNI setting changes that.',
     directives: [],
@@ -1330,8 +1333,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: '500',
     statuses: ['500'],
     meaning: 'the TLS handshake with the backend failed; most often the certificate does not match the name httpd checks (SSLProxyCheckPeerName is on by default; for a backend URL with an IP address the certificate must list that address, and with ProxyPreserveHost On the name checked is the client\'s Host) or cannot be verified (SSLProxyVerify require or optional needs SSLProxyCACertificateFile: httpd does not use the system\'s CAs); or the backend port does not speak TLS at all (https:// to an HTTP port, 500 at once); or the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake) and got none or one it does not serve: httpd sends the URL\'s host name (the client\'s Host with ProxyPreserveHost On), and none for an IP address.',
-    directives: ['SSLProxyCheckPeerName', 'SSLProxyVerify', 'SSLProxyCACertificateFile', 'ProxyPreserveHost'],
-    rules: ['tls-backend-ip-name-check', 'tls-backend-checked-against-client-host', 'sslproxyverify-without-ca', 'backend-is-own-listener-wrong-scheme'],
+    ...HTTPD_BACKEND_TLS_CHECKS,
   },
   // Before apache-pass-body-failed: with (70007) the same AH01084 line is a timeout, and the client got 504
   // (test/servers/apache-body-timeouts.test.ts).
