@@ -272,3 +272,58 @@ test('php-fpm behind fastcgi_pass: request_terminate_timeout and a crashed worke
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('gRPC: a refused connect logged alone, in a group of two with grpc_next_upstream error, is said to have gone on to the other server (real nginx)', async () => {
+  const { createServer: h2server } = await import('node:http2');
+  const { h2request } = await import('./harness/client');
+  const dead = await refusedPort();
+  const good = h2server();
+  good.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc' });
+    stream.end('ok');
+  });
+  await new Promise<void>((r) => good.listen(0, '127.0.0.1', r));
+  const goodPort = (good.address() as AddressInfo).port;
+  // max_fails=0: the refused server is never taken out, so round robin sends one of the two calls to it.
+  const setup = await prepareNginx(`http {
+    upstream grpcs {
+        server ${dead.address} max_fails=0;
+        server 127.0.0.1:${goodPort};
+    }
+    server {
+        listen 127.0.0.1:18630 http2;
+        location / {
+            grpc_next_upstream error;
+            grpc_pass grpc://grpcs;
+        }
+    }
+}
+`);
+  const nginx = await startNginx(setup);
+  try {
+    const port = setup.ports.get('127.0.0.1:18630')!;
+    const call = () => h2request(port, '/svc/Method', 'POST', { 'content-type': 'application/grpc' }, 'x');
+    assert.deepEqual([await call(), await call()], [200, 200]);
+    await sleep(200);
+    const log = nginx.errorLog();
+    const refused = log.split('\n').filter((l) => /connect\(\) failed \(111: Connection refused\) while connecting to upstream/.test(l));
+    assert.equal(refused.length, 1, log);
+    const n = /\*\d+ /.exec(refused[0])![0];
+    assert.equal(log.split('\n').filter((l) => l.includes(n) && /\[(error|warn)\]/.test(l)).length, 1, 'nothing else logged for that request');
+
+    const j = explainJson(setup.confPath, setup.errorLogPath) as Json & { explained: { hedge: { status: string | null; final: boolean; why: string } | null }[] };
+    const e = j.explained.find((x) => x.id === 'nginx-refused')!;
+    assert.equal(e.alone, 1);
+    assert.equal(e.hedge?.status, 'the answer of another server of the group');
+    assert.match(e.hedge!.why, /passed the request on to another server/);
+    const text = explainText(setup.confPath, setup.errorLogPath);
+    assert.match(text, /nginx: the client got the answer of another server of the group \(not logged\)/);
+    assert.doesNotMatch(text, /if no other server of the group was tried/);
+  } finally {
+    await nginx.stop();
+    await dead.stop();
+    good.close();
+    setup.cleanup();
+  }
+});

@@ -138,3 +138,32 @@ test('explain: stream proxy_timeout closes of an idle session and of an unanswer
   // Answers both ways before the silence: no sign of a query left unanswered.
   assert.equal(explainLog([line(7, 'bytes from/to client:10/200, bytes from/to upstream:200/10')], []).entries[0].explanation.pattern.id, 'nginx-stream-idle-timeout');
 });
+
+test('explain: a refused connect logged alone, with another server in the group and *_next_upstream passing errors on: the other server answered', () => {
+  const conf = (next: string, servers = '        server 127.0.0.1:9001;\n        server 127.0.0.1:9002;') => `events {}
+http {
+    upstream g {
+${servers}
+    }
+    server {
+        listen 18630 http2;
+        location / {
+            ${next}
+            grpc_pass grpc://g;
+        }
+    }
+}
+`;
+  const line = '2026/11/25 02:20:01 [error] 77#77: *3 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: , request: "POST /svc/Method HTTP/2.0", upstream: "grpc://127.0.0.1:9001", host: "127.0.0.1:18630"';
+  const hedge = (text: string) => explainLog([line], [checked(text)]).entries[0].hedge;
+  assert.equal(hedge(conf('grpc_next_upstream error;'))?.status, 'the answer of another server of the group');
+  // Not passed on: the client got 502 from this line, said for sure by the line's own outcome.
+  assert.equal(hedge(conf('grpc_next_upstream timeout;')), undefined);
+  assert.equal(hedge(conf('grpc_next_upstream off;')), undefined);
+  assert.equal(hedge(conf('grpc_next_upstream error; grpc_next_upstream_tries 1;')), undefined);
+  // No other server to go to.
+  assert.equal(hedge(conf('grpc_next_upstream error;', '        server 127.0.0.1:9001;')), undefined);
+  assert.equal(explainLog([line], [checked(conf('grpc_next_upstream error;', '        server 127.0.0.1:9001;'))]).entries[0].outcome?.status, '502');
+  // Without the configuration nothing is known of the group.
+  assert.equal(explainLog([line], []).entries[0].hedge, undefined);
+});

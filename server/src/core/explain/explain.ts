@@ -12,7 +12,7 @@ import { APACHE_CONTINUE_NO_ANSWER, asStreamExplanation, explainedStatus, explai
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { failureWord, reusedConnectionFailure, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { failureWord, reusedConnectionFailure, loneOutcome, loneReuseHedge, loneWentOn, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
 import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxFastcgiResetStep, nginxSniStep } from './next-step';
@@ -69,7 +69,8 @@ export interface ExplainedEntry {
   /**
    * nginx: when there is no sure outcome because nginx may have sent the lone lines' requests on a kept-alive
    * connection and then resent them unlogged (see loneReuseHedge), the condition their status holds under, when they
-   * all agree. It replaces the line's own condition ("the next lines with the same *connection number tell").
+   * all agree; or, for a failed connect that nginx passed on to another server (see loneWentOn), what the client got
+   * instead. It replaces the line's own condition ("the next lines with the same *connection number tell").
    */
   hedge?: NginxOutcome;
   /** nginx: the error_page in force where the example line was handled that replaces the status it made. */
@@ -403,7 +404,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const addLone = (entry: ExplainedEntry, index: number) => {
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
-    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? null;
+    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? loneWentOn(e, limitsOf(index)) ?? null;
     const said = hedges.get(entry);
     if (!hedges.has(entry)) hedges.set(entry, hedge);
     else if (said && (!hedge || hedge.why !== said.why || hedge.status !== said.status)) hedges.set(entry, null);

@@ -427,6 +427,32 @@ export function loneReuseHedge(index: number, e: LogExplanation, limits: RetryLi
   return !o.final && o.status !== undefined ? o : undefined;
 }
 
+/**
+ * Failures before nginx sent anything, at once (no timer runs out, so *_next_upstream_timeout cannot have ended the
+ * request): nginx passes any method on after them (non_idempotent is about a request already sent).
+ */
+const NOTHING_SENT = new Set(['nginx-refused', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-unix-socket-denied', 'nginx-unix-socket-busy', 'nginx-unix-socket-stale']);
+
+/**
+ * For a failed connect logged alone (no other line of its connection), at a place whose group has another server and
+ * whose *_next_upstream passes that failure on: nginx sent the request on to another server, and that try logged no
+ * failure ("no live upstreams" too would be a line of the same connection), so the client got that server's answer.
+ * nginx 1.22.1, test/servers/explain-nginx-oncall-review.test.ts: grpc_next_upstream error, a refused server and a
+ * working one, 200 with one refused line. Undefined when the configuration leaves room for doubt.
+ */
+export function loneWentOn(e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
+  const word = NEXT_UPSTREAM_KIND[e.pattern.id];
+  const server = serverOf(e.fields.upstream);
+  if (!limits?.nextUpstream || !word || !NOTHING_SENT.has(e.pattern.id) || server === undefined || limits.oneServer) return undefined;
+  if (limits.nextUpstream.includes('off') || !limits.nextUpstream.includes(word) || limits.maxTries === 1) return undefined;
+  if (!limits.servers?.some((s) => s !== server)) return undefined;
+  return {
+    status: 'the answer of another server of the group',
+    final: false,
+    why: `(not logged): a failed connect sends nothing, so *_next_upstream (${word}) passed the request on to another server, and no line of this connection says that try failed`,
+  };
+}
+
 const GOT: Record<string, string> = {
   'nginx-refused': 'refused', 'nginx-connect-timeout': 'connect timed out', 'nginx-kernel-connect-timeout': 'connect timed out (kernel)',
   'nginx-tls-handshake-timeout': 'TLS handshake timed out', 'nginx-send-timeout': 'timed out sending the request',
