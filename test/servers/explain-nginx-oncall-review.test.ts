@@ -23,7 +23,7 @@ requireBinary('nginx');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Json {
-  explained: { id: string; status: string; meaning: string; alone: number; nextStep?: string }[];
+  explained: { id: string; status: string; meaning: string; alone: number; nextStep?: string; hedge: { status: string | null; final: boolean; why: string } | null }[];
   requests: { count: number; tried: { server: string; got: string }[]; outcome: { status: string | null; final: boolean; why: string } | null; lines: { line: string }[] }[];
 }
 function explainJson(conf: string, log: string): Json {
@@ -312,7 +312,7 @@ test('gRPC: a refused connect logged alone, in a group of two with grpc_next_ups
     const n = /\*\d+ /.exec(refused[0])![0];
     assert.equal(log.split('\n').filter((l) => l.includes(n) && /\[(error|warn)\]/.test(l)).length, 1, 'nothing else logged for that request');
 
-    const j = explainJson(setup.confPath, setup.errorLogPath) as Json & { explained: { hedge: { status: string | null; final: boolean; why: string } | null }[] };
+    const j = explainJson(setup.confPath, setup.errorLogPath);
     const e = j.explained.find((x) => x.id === 'nginx-refused')!;
     assert.equal(e.alone, 1);
     assert.equal(e.hedge?.status, 'the answer of another server of the group');

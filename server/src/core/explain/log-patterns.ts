@@ -975,7 +975,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: STREAM_IDLE_CLOSED,
     statuses: [STREAM_IDLE_CLOSED],
     meaning:
-      'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close. nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
+      'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close (with 0 bytes both ways at the end of the line nothing was ever sent; with bytes both ways the counts cannot tell whether the client\'s last request was answered). nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
     directives: ['proxy_timeout'],
     rules: [],
   },
