@@ -404,7 +404,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const addLone = (entry: ExplainedEntry, index: number) => {
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
-    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? loneWentOn(e, limitsOf(index)) ?? null;
+    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? loneWentOn(index, e, limitsOf(index)) ?? null;
     const said = hedges.get(entry);
     if (!hedges.has(entry)) hedges.set(entry, hedge);
     else if (said && (!hedge || hedge.why !== said.why || hedge.status !== said.status)) hedges.set(entry, null);

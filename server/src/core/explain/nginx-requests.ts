@@ -231,6 +231,8 @@ export interface NginxOutcome {
   usedUp?: { sure: boolean };
   /** Stream: a later try took the session (see NginxRequest.served); the failed tries logged did not decide the outcome. */
   servedLater?: true;
+  /** The last failure was a failed connect that nginx passed on to a server left to try: that server's answer (unlogged) is what the client got. */
+  wentOn?: true;
 }
 
 /** What the configuration says about how far nginx goes on for the request, when the request was placed. */
@@ -282,6 +284,7 @@ export const reusedConnectionFailure = (patternId: string) => ON_REUSED_CONNECTI
 const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header', 'nginx-grpc-frame-too-large', 'nginx-grpc-rejected']);
 
 /** What the client of a stream session got when a later try took it (the stream access log's $status is 200 then). */
+const WENT_ON = 'the answer of another server of the group';
 const STREAM_SERVED = 'a working session from a later server (no HTTP status; the stream access log\'s $status says 200)';
 
 /** Why nginx went no further after a line of ENDS. */
@@ -387,6 +390,18 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
     return { status, final: true, why: limits.servers.length === 1 ? 'the request had one server to go to' : `every server nginx could use (${limits.servers.length}) was tried` };
   }
   const untried = limits?.servers?.filter((s) => !tried.includes(s));
+  // A failed connect sends nothing, and *_next_upstream passes it on (the checks above): with a server left, nginx went
+  // on to it, and that try logged no failure ("no live upstreams" too would be a line of this connection), so the client
+  // got its answer (nginx 1.22.1: grpc_next_upstream error, a refused server and a working one, 200 after one refused
+  // line, test/servers/explain-nginx-oncall-review.test.ts; the /mixed/1 request of the explain-nginx-requests fixture).
+  if (untried?.length && limits?.nextUpstream && word && NOTHING_SENT.has(failed.pattern.id)) {
+    return {
+      status: WENT_ON,
+      final: false,
+      why: `(not logged): a failed connect sends nothing, so *_next_upstream (${word}) passed the request on to ${untried.length === 1 ? untried[0] : `another server (not tried in these lines: ${untried.join(', ')})`}, and no line of this connection says that try failed`,
+      wentOn: true,
+    };
+  }
   return {
     status,
     final: false,
@@ -440,17 +455,13 @@ const NOTHING_SENT = new Set(['nginx-refused', 'nginx-unreachable', 'nginx-unix-
  * nginx 1.22.1, test/servers/explain-nginx-oncall-review.test.ts: grpc_next_upstream error, a refused server and a
  * working one, 200 with one refused line. Undefined when the configuration leaves room for doubt.
  */
-export function loneWentOn(e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
-  const word = NEXT_UPSTREAM_KIND[e.pattern.id];
+export function loneWentOn(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
   const server = serverOf(e.fields.upstream);
-  if (!limits?.nextUpstream || !word || !NOTHING_SENT.has(e.pattern.id) || server === undefined || limits.oneServer) return undefined;
-  if (limits.nextUpstream.includes('off') || !limits.nextUpstream.includes(word) || limits.maxTries === 1) return undefined;
-  if (!limits.servers?.some((s) => s !== server)) return undefined;
-  return {
-    status: 'the answer of another server of the group',
-    final: false,
-    why: `(not logged): a failed connect sends nothing, so *_next_upstream (${word}) passed the request on to another server, and no line of this connection says that try failed`,
-  };
+  if (!limits || server === undefined || !isTryFailure(e.pattern.id) || ENDS.has(e.pattern.id)) return undefined;
+  const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
+  const o = nginxOutcome(lone, new Map([[index, e]]), limits);
+  // The servers it names differ from line to line of one entry: said without them, so that the lines agree.
+  return o.wentOn ? { ...o, why: o.why.replace(/passed the request on to .*?, and no line/, 'passed the request on to another server, and no line') } : undefined;
 }
 
 const GOT: Record<string, string> = {
@@ -525,7 +536,7 @@ export function nginxLineRoles(lines: readonly LogExplanation[], outcome?: Nginx
     }
     if (!failures.includes(n)) return undefined;
     if (outcome?.servedLater) return 'this try failed; nginx went on to a later server, which took the session (see above)';
-    if (n !== lastFailure || ended) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
+    if (n !== lastFailure || ended || outcome?.wentOn) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
     return `the request's last failed try, which decided what the client got (above)`;
   });
 }
