@@ -115,7 +115,7 @@ test('explain: a lone "prematurely closed" on a group with keepalive is hedged b
     assert.equal(racy.requests.filter((r) => r.path === '/ka/2').length, 2, 'nginx sent /ka/2 twice: on the reused connection, then on a new one');
     const block = run.block('/ka/2');
     assert.doesNotMatch(block, /the next lines with the same \*connection number tell/);
-    assert.match(block, /\n  nginx: the client got 502 if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again \(the same server too\); a try that gets an answer is not logged\./);
+    assert.match(block, /\n  nginx: the client got 502 if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx sends the request again on a new connection, to the same server \(the only one\); a try that gets an answer is not logged\./);
     const e = run.entry('/ka/2');
     assert.equal(e.outcome, null, 'not sure: the resend is not logged');
     assert.deepEqual({ status: e.hedge?.status, final: e.hedge?.final }, { status: '502', final: false });

@@ -273,7 +273,7 @@ test('upstream keep-alive: a reset on a reused connection logs recv() failed (10
     assert.ok(nginxDirectiveDoc(name, ctx)!.logLines.includes(NGX_LOG.resetBeforeHeader), name);
   }
   assert.match(nginxDirectiveDoc('proxy_socket_keepalive')!.failure, /GET and other idempotent requests again on a new connection \(200\) while POST, PATCH and LOCK get \*\*502\*\*/);
-  assert.match(nginxDirectiveDoc('keepalive_timeout', 'upstream')!.failure, /a POST got \*\*502\*\* and a GET was sent again/);
+  assert.match(nginxDirectiveDoc('keepalive_timeout', 'upstream')!.failure, /a POST got \*\*502\*\* and a GET to a group of one server was sent again/);
 });
 
 test('stream proxy_pass: a refused connect closes the client connection at once, with no byte: an EOF, or a reset when its data was unread (real nginx)', async () => {

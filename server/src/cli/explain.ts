@@ -408,7 +408,7 @@ function requestText(r: ExplainedRequest, placing: boolean, cwd: string): string
     if (r.tried?.length) out.push(`  Tried: ${triedText(r.tried)}`);
     if (r.outcome) out.push(`  ${capital(outcomeText(r.outcome))}.`);
   }
-  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation)) : r.roles ?? [];
+  const roles = r.server === 'nginx' ? nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome) : r.roles ?? [];
   r.lines.forEach((line, n) => {
     out.push(`  ${shorten(line.text)}`);
     const text = explanationText(line.entry, { placing, cwd, inRequest, own: line.explanation, ownPlace: line.place });

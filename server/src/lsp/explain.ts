@@ -58,7 +58,7 @@ function requestMarkdown(r: ExplainedRequest): string {
     const out = [`### nginx: one request, logged in ${r.lines.length} lines (${r.count > 1 ? `${r.count} requests like it; the first: ${who}` : who})`];
     if (r.tried?.length) out.push(`**Tried:** ${triedText(r.tried, code)}`);
     out.push(`**Outcome:** ${outcomeText(r.outcome!)}.`);
-    const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation));
+    const roles = nginxLineRoles(r.lines.map((l) => l.entry.explanation), r.outcome);
     r.lines.forEach((line, n) => out.push(shorten(line.text), `**nginx:** ${roles[n] ?? clientGot(line.entry)}`, ...body(line.entry, line.explanation)));
     return out.join('\n\n');
   }

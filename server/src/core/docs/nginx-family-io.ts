@@ -143,7 +143,7 @@ export const IO_FAMILIES: Family[] = [
       summary: `Turns on TCP keepalive probes (\`SO_KEEPALIVE\`) for connections to the ${m.backend}.`,
       failure:
         'TCP-level only, not HTTP keep-alive, and the probe timing comes from the kernel (on Linux the first probe goes out after about two hours by default), so on its own it rarely keeps a firewall or NAT from dropping an idle pooled connection. ' +
-        'A silently dropped connection surfaces on the next request that uses it: as a reset, `recv() failed (104: Connection reset by peer)`, after which nginx sends GET and other idempotent requests again on a new connection (200) while POST, PATCH and LOCK get **502**; or, when nothing answers at all, as a read timeout (**504**).',
+        'A silently dropped connection surfaces on the next request that uses it: as a reset, `recv() failed (104: Connection reset by peer)`, after which nginx sends GET and other idempotent requests again on a new connection (200) while POST, PATCH and LOCK get **502** (that is a group of one server: in a larger group the GET goes on to the next server instead, and gets 502 too when every server\'s pooled connection is stale); or, when nothing answers at all, as a read timeout (**504**).',
       statusCodes: ['502', '504'],
       logLines: [NGX_LOG.resetBeforeHeader],
       defaultValue: 'off',

@@ -133,9 +133,9 @@ const IN_UPSTREAM: DirectiveDoc[] = [
   up('keepalive_timeout', {
     summary: 'Inside `upstream {}`: how long an idle connection to a backend may wait in the keep-alive cache before nginx closes it.',
     failure:
-      'If this is not shorter than the backend\'s own idle timeout, the backend may close a pooled connection at the moment nginx reuses it. Idempotent requests are retried, but POST, PATCH and LOCK fail with **502**. ' +
+      'If this is not shorter than the backend\'s own idle timeout, the backend may close a pooled connection at the moment nginx reuses it. Idempotent requests are retried (on a new connection to the same server in a group of one; in a larger group on the next server, so when every server\'s pooled connection is stale they get **502** too), but POST, PATCH and LOCK fail with **502**. ' +
       'Common backend idle timeouts: Node.js 5 s (through v25; 65 s from v26), gunicorn 2 s, Apache `KeepAliveTimeout` 5 s, nginx 75 s. ' +
-      'On nginx 1.29.7 and later this applies to every group, because keep-alive is on by default. The race itself is a matter of timing (expect occasional, load-dependent failures rather than a steady error rate); forced on nginx 1.22.1 with a backend that resets a reused connection, a POST got **502** and a GET was sent again on a new connection and got 200, both logging `recv() failed (104: Connection reset by peer)`.',
+      'On nginx 1.29.7 and later this applies to every group, because keep-alive is on by default. The race itself is a matter of timing (expect occasional, load-dependent failures rather than a steady error rate); forced on nginx 1.22.1 with a backend that resets a reused connection, a POST got **502** and a GET to a group of one server was sent again on a new connection and got 200, both logging `recv() failed (104: Connection reset by peer)`.',
     statusCodes: ['502'],
     ...RACE_LOGS,
     defaultValue: '60s',

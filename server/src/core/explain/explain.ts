@@ -12,10 +12,10 @@ import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, NGINX_REFUSED_WRIT
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
-import { failureWord, loneOutcome, loneReuseHedge, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
+import { failureWord, reusedConnectionFailure, loneOutcome, loneReuseHedge, loneWentOn, nginxOutcome, nginxRequests, serverOf, tryLabel, withErrorPage, type NginxOutcome, type RetryLimits } from './nginx-requests';
 import { errorPageFor, type ErrorPageTurn } from './nginx-error-page';
 import { cacheTurn, type CacheTurn } from './nginx-cache';
-import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxSniStep } from './next-step';
+import { apacheBigHeaderStep, apacheSniStep, nginxBigHeaderStep, nginxFastcgiResetStep, nginxSniStep } from './next-step';
 import { PASS_DIRECTIVES } from '../model/nginx-upstreams';
 import { apacheSetups, nginxSetups, rulesHere, type Setup } from './rules-here';
 import { apacheTlsValues } from './apache-tls-values';
@@ -77,7 +77,8 @@ export interface ExplainedEntry {
   /**
    * nginx: when there is no sure outcome because nginx may have sent the lone lines' requests on a kept-alive
    * connection and then resent them unlogged (see loneReuseHedge), the condition their status holds under, when they
-   * all agree. It replaces the line's own condition ("the next lines with the same *connection number tell").
+   * all agree; or, for a failed connect that nginx passed on to another server (see loneWentOn), what the client got
+   * instead. It replaces the line's own condition ("the next lines with the same *connection number tell").
    */
   hedge?: NginxOutcome;
   /** nginx: the error_page in force where the example line was handled that replaces the status it made. */
@@ -391,7 +392,19 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     placedAt[next] = { found: { place, checked: a.checked } };
     return true;
   };
-  const ngxRequests = nginxRequests(lines, continues);
+  // A second failure at the same server for the same connection and request is the request sent again, not another
+  // request, where nginx does that: after a failure on a reused kept-alive connection, in a group of that one server
+  // (nginx 1.22.1 with php-fpm behind fastcgi_keep_conn: two resets 4 s apart for one GET, one 502;
+  // test/servers/explain-nginx-oncall-review.test.ts). A client that sent the same request again on its connection would
+  // log the same lines: the grouping takes the likelier reading.
+  const retriesSame = (prev: number, next: number): boolean => {
+    const a = placedAt[prev]?.found;
+    const b = placedAt[next]?.found;
+    if (!a?.place.location || a.place.location !== b?.place.location || !reusedConnectionFailure(lines[prev].explanation!.pattern.id)) return false;
+    const limits = limitsOf(next);
+    return !!limits?.reuses && (limits.servers?.length === 1 || !!limits.oneServer);
+  };
+  const ngxRequests = nginxRequests(lines, continues, retriesSame);
   const inRequest = new Set([...requests, ...ngxRequests].flatMap((r) => r.lines));
   // The cache in force where a line was handled, for the status nginx made (see cacheTurn).
   const cacheOf = (index: number, status: string | undefined): CacheTurn | undefined => {
@@ -410,7 +423,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   const addLone = (entry: ExplainedEntry, index: number) => {
     const e = lines[index].explanation!;
     if (e.pattern.server !== 'nginx') return;
-    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? null;
+    const hedge = loneReuseHedge(index, e, limitsOf(index)) ?? loneWentOn(index, e, limitsOf(index)) ?? null;
     const said = hedges.get(entry);
     if (!hedges.has(entry)) hedges.set(entry, hedge);
     else if (said && (!hedge || hedge.why !== said.why || hedge.status !== said.status)) hedges.set(entry, null);
@@ -498,7 +511,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     if (cache) entry.cache = cache;
     const down = explanation.pattern.id === 'nginx-no-live-upstreams' && found ? allServersDown(found.checked, explanation.fields.upstream) : undefined;
     if (down) entry.allDown = down;
-    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker, apache?.place.values) ?? keepaliveStep(entry.values);
+    const step = nextStepOf(explanation, line.text, found && scope ? { config: found.checked.config, scope, target: found.checked.target } : undefined, apache?.place.worker, apache?.place.values) ?? ([nginxFastcgiResetStep(explanation.pattern.id, explanation.fields.family), keepaliveStep(entry.values)].filter(Boolean).join('; else, ') || undefined);
     if (step) entry.nextStep = step;
     byKey.set(key, entry);
     if (alone) addLone(entry, index);

@@ -39,6 +39,8 @@ export interface LogPattern {
 
 /** The stream module's proxy_timeout close: no error, and no HTTP status (see nginx-stream-idle-timeout). */
 const STREAM_IDLE_CLOSED = 'no HTTP status: nginx closed both connections of an idle session (the stream access log\'s $status says 200)';
+/** The same close with a query sent and no byte back (see nginx-stream-reply-timeout). */
+const STREAM_REPLY_CUT = 'no HTTP status: nginx closed both connections while the client waited for a reply that never came (the stream access log\'s $status says 200)';
 /** A stream session that had begun and failed: nginx passes none to another server, and $status stays 200. */
 const STREAM_RESET_CLOSED = 'no HTTP status: nginx closed the client connection after the backend reset its own (the stream access log\'s $status says 200)';
 const STREAM_UDP_REFUSED = 'no HTTP status: an empty datagram came back instead of an answer (the stream access log\'s $status says 200)';
@@ -279,7 +281,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     match: /no live upstreams while connecting to upstream/,
     status: '502',
     statuses: ['502'],
-    meaning: 'every server of the group is marked failed (max_fails within fail_timeout) or down, so nginx did not even try one. A server marked failed was marked by earlier failures, logged in earlier lines for the same group; a server written with `down` is never tried, and leaves no line.',
+    meaning: 'nginx found no server of the group it could still try for this request: each one had already been tried for it (nginx picks a server at most once per request, whatever max_fails says), is marked failed (max_fails failures within fail_timeout), or is written with `down`. When lines of the same connection (*N) just before this one show failed tries, those tries used the group up and are the cause; otherwise the servers were marked failed by earlier failures, logged in earlier lines for the same group, and a server written with `down` leaves no line.',
     directives: [],
     rules: ['max-fails-zero', 'no-backup-server', 'single-server-upstream', 'all-servers-down'],
   },
@@ -965,6 +967,21 @@ export const LOG_PATTERNS: LogPattern[] = [
     rules: [],
   },
   {
+    // The same proxy_timeout close, but the byte counts say the backend never answered what it was sent: the client
+    // sent a query and got nothing back, or the backend sent nothing (nginx 1.22.1, "bytes from/to client:5/0, bytes
+    // from/to upstream:0/5" beside an idle pool connection's 0/0, test/servers/explain-nginx-oncall-review.test.ts).
+    // A session that had answers earlier (bytes both ways) cannot be told apart from one that went idle after them.
+    id: 'nginx-stream-reply-timeout',
+    server: 'nginx',
+    match: /connection timed out \(110: [^)]*\) while proxying connection, .*bytes from\/to client:(?:[1-9]\d*\/0, bytes from\/to upstream:\d+\/\d+|\d+\/\d+, bytes from\/to upstream:0\/[1-9]\d*)/,
+    status: STREAM_REPLY_CUT,
+    statuses: [STREAM_REPLY_CUT],
+    meaning:
+      'the client sent bytes (a query) and the backend sent nothing back for proxy_timeout (10m by default), so nginx closed both connections with the query unanswered: the client sees its connection end while it waits for the reply. Unlike an idle session (bytes 0 both ways), this one was cut off in the middle of its work: the backend is stuck or too slow (a long query, a lock wait), or does not answer that kind of request. Raise proxy_timeout above the longest reply the backend may take, or find why it does not answer. nginx logs this at level info only, and tries no other server for a session that has begun.',
+    directives: ['proxy_timeout'],
+    rules: [],
+  },
+  {
     // The stream module's proxy_timeout: no byte either way for that long. Logged at level info with the client's
     // connection (nginx 1.22.1, test/servers/explain-nginx-stream.test.ts; the stream access log's $status is 200).
     id: 'nginx-stream-idle-timeout',
@@ -973,7 +990,7 @@ export const LOG_PATTERNS: LogPattern[] = [
     status: STREAM_IDLE_CLOSED,
     statuses: [STREAM_IDLE_CLOSED],
     meaning:
-      'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close. nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
+      'a stream session carried no data in either direction for proxy_timeout (10m by default), so nginx closed the client\'s connection and the backend\'s. Nothing failed: the client got everything the backend sent before, then the close (with 0 bytes both ways at the end of the line nothing was ever sent; with bytes both ways the counts cannot tell whether the client\'s last request was answered). nginx logs this at level info only, so with error_log at its default level (error) there is no line. A protocol that stays silent longer than that (database pools, message brokers, long polls) needs a longer proxy_timeout or heartbeats.',
     directives: ['proxy_timeout'],
     rules: [],
   },

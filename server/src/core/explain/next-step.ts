@@ -116,3 +116,16 @@ export function apacheSniStep(worker?: Worker, preserveHost?: string): string | 
   if (preserveHost === 'On') return undefined;
   return `if the backend needs SNI (one TLS address for several names: an ingress, a CDN, nginx with ssl_reject_handshake), httpd sent it none unless ProxyPreserveHost On was in force for the request: the URL of ${w.node.name} ${w.url} names the IP address ${w.target.host}, which httpd never sends as SNI. Write a host name the backend serves in the URL (one this machine resolves), or, if the clients' Host is a name the backend serves, set ProxyPreserveHost On: httpd then sends that Host as SNI (and, with SSLProxyCheckPeerName on, checks the backend's certificate against it).`;
 }
+
+/**
+ * nginx behind fastcgi_pass: a connection php-fpm resets or closes before any header. php-fpm kills a worker whose
+ * request ran past the pool's request_terminate_timeout, and a worker that crashes dies the same way; nginx sees either
+ * as this line (php-fpm 8.2 with nginx 1.22.1, test/servers/explain-nginx-oncall-review.test.ts: a 10 s script with
+ * request_terminate_timeout 4s, and a script that killed its own worker with SIGSEGV, both "recv() failed (104…)" and
+ * 502). PHP's max_execution_time is no such cause: the script ends with a fatal error that nginx logs as "FastCGI sent
+ * in stderr" and answers 500 (the same run).
+ */
+export function nginxFastcgiResetStep(patternId: string, family: string | undefined): string | undefined {
+  if (family !== 'fastcgi' || !['nginx-reset', 'nginx-premature-close'].includes(patternId)) return undefined;
+  return 'if the backend is php-fpm, look in its own log at the time of this line: "execution timed out (… sec), terminating" means the request ran longer than the pool\'s request_terminate_timeout and php-fpm killed the worker serving it (raise that setting above the slowest script\'s time, or make the script faster); "exited on signal 11 (SIGSEGV)" means the script crashed its worker (an extension, or the PHP build). PHP\'s max_execution_time does not end a request this way: it stops the script with a fatal error, logged by nginx as "FastCGI sent in stderr: … Maximum execution time", and the client gets 500';
+}

@@ -69,13 +69,18 @@ export interface NginxRequest {
    * decide what the client got.
    */
   handedOn?: number[];
+  /**
+   * Stream: a line of the same connection after the last failed try that counts bytes to or from a backend ("client
+   * disconnected, …, bytes from/to upstream:9/3"): a later try connected and the session carried data. Its index.
+   */
+  served?: number;
 }
 
 /** Lines after which nginx tries no other server for the request: it has answered, or given up. */
 const ENDS = new Set([
   'nginx-no-live-upstreams', 'nginx-client-closed', 'nginx-auth-request', 'nginx-bind-failed',
   'nginx-body-timeout', 'nginx-premature-close-body', 'nginx-reset-body', 'nginx-client-send-timeout', 'nginx-upgraded-timeout',
-  'nginx-invalid-chunked', 'nginx-http09-response', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout',
+  'nginx-invalid-chunked', 'nginx-http09-response', 'nginx-redirect-cycle', 'nginx-stream-idle-timeout', 'nginx-stream-reply-timeout',
   'nginx-stream-upstream-reset', 'nginx-stream-udp-refused', 'nginx-stream-udp-timeout', 'nginx-stream-udp-unanswered',
 ]);
 /** Failures that happen as soon as a try starts: within a request they follow the line before at once. */
@@ -117,8 +122,22 @@ interface Open extends NginxRequest {
  */
 export type Continues = (previous: number, index: number, again: boolean) => boolean;
 
+/**
+ * Whether the failure at `index`, at the server the failure at `previous` (same connection and request) was at, can be
+ * nginx sending the same request there again: it does so after a failure on a reused kept-alive connection when the
+ * group has that one server (more servers: each is tried at most once per request).
+ */
+export type RetriesSame = (previous: number, index: number) => boolean;
+
+/** `bytes from/to upstream:9/3` on a stream line: whether any byte went either way between nginx and a backend. */
+const UPSTREAM_BYTES = /, bytes from\/to upstream:(\d+)\/(\d+)/;
+export function upstreamBytes(text: string): string | undefined {
+  const m = UPSTREAM_BYTES.exec(text);
+  return m && (m[1] !== '0' || m[2] !== '0') ? `${m[1]}/${m[2]}` : undefined;
+}
+
 /** The requests of several lines: the explained nginx lines of one connection (`*N` of one worker) that are one request. */
-export function nginxRequests(lines: readonly LineForGrouping[], continues?: Continues): NginxRequest[] {
+export function nginxRequests(lines: readonly LineForGrouping[], continues?: Continues, retriesSame?: RetriesSame): NginxRequest[] {
   const done: NginxRequest[] = [];
   const open = new Map<string, Open>();
   const close = (o: Open) => {
@@ -148,7 +167,7 @@ export function nginxRequests(lines: readonly LineForGrouping[], continues?: Con
     }
     const again = !!o && !!failure && server !== undefined && repeats(o.tries.slice(o.from), server);
     if (o && failure && o.lastFailure !== undefined && continues?.(o.lastFailure, index, again)) handed = true;
-    else if (o && again) {
+    else if (o && again && !(o.lastFailure !== undefined && retriesSame?.(o.lastFailure, index))) {
       close(o);
       o = undefined;
     }
@@ -156,6 +175,8 @@ export function nginxRequests(lines: readonly LineForGrouping[], continues?: Con
     open.set(key, o);
     o.last = head.time;
     if (head.request !== undefined) o.request ??= head.request;
+    // A stream session's closing line, after a failed connect: bytes to or from a backend mean a later try worked.
+    if (!e && o.lastFailure !== undefined && o.served === undefined && upstreamBytes(line.text) !== undefined) o.served = index;
     if (!e) return;
     o.lines.push(index);
     if (e.fields.client) o.client ??= e.fields.client;
@@ -202,6 +223,16 @@ export interface NginxOutcome {
    * cache held an expired copy for the request, the client got that instead (see cacheTurn).
    */
   stale?: ConfigNode;
+  /**
+   * "no live upstreams" after failed tries of the same request: the servers were used up by those tries (nginx tries
+   * each server of a group at most once per request), not (only) marked failed. `sure`: the configuration shows the
+   * tries covered every server of the group.
+   */
+  usedUp?: { sure: boolean };
+  /** Stream: a later try took the session (see NginxRequest.served); the failed tries logged did not decide the outcome. */
+  servedLater?: true;
+  /** The last failure was a failed connect that nginx passed on to a server left to try: that server's answer (unlogged) is what the client got. */
+  wentOn?: true;
 }
 
 /** What the configuration says about how far nginx goes on for the request, when the request was placed. */
@@ -217,8 +248,11 @@ export interface RetryLimits {
   /**
    * Whether nginx may send the request on a kept-alive connection (a group with keepalive, or any group from nginx
    * 1.29.7 on; assumed when the version is not known). A failure on such a connection does not count as a try
-   * (ngx_http_upstream_next: `peer.tries++` for a cached connection's error), and nginx tries again, the same
-   * server too: neither the servers tried nor *_next_upstream_tries then make the outcome sure.
+   * (ngx_http_upstream_next: `peer.tries++` for a cached connection's error), so *_next_upstream_tries does not make
+   * the outcome sure. The server still counts as tried: in a group of several servers nginx goes on to another one and
+   * never back to it (nginx 1.22.1, test/servers/explain-nginx-oncall-review.test.ts: two servers whose parked
+   * connections were both stale, a GET got 502 after "no live upstreams"); only a group of one server (or a pass to
+   * one address) gets the request again, on a new connection.
    */
   reuses?: boolean;
   /**
@@ -245,14 +279,20 @@ export function failureWord(patternId: string): string | undefined {
 
 /** Failures that can happen on a kept-alive connection the backend has closed (no connect() on a reused connection). */
 const ON_REUSED_CONNECTION = new Set(['nginx-premature-close', 'nginx-reset', 'nginx-send-failed']);
+export const reusedConnectionFailure = (patternId: string) => ON_REUSED_CONNECTION.has(patternId);
 /** Failures after nginx began to send the request: not passed on for POST, LOCK and PATCH without non_idempotent (nginx 1.9.13). */
 const AFTER_SENDING = new Set(['nginx-send-timeout', 'nginx-send-failed', 'nginx-header-timeout', 'nginx-premature-close', 'nginx-reset', 'nginx-too-big-header', 'nginx-invalid-header', 'nginx-grpc-frame-too-large', 'nginx-grpc-rejected']);
+
+/** What the client of a stream session got when a later try took it (the stream access log's $status is 200 then). */
+const WENT_ON = 'the answer of another server of the group';
+const STREAM_SERVED = 'a working session from a later server (no HTTP status; the stream access log\'s $status says 200)';
 
 /** Why nginx went no further after a line of ENDS. */
 const END_WHY: Record<string, string> = {
   'nginx-no-live-upstreams': 'after "no live upstreams" nginx tries no server and answers 502',
   'nginx-redirect-cycle': 'nginx refused an eleventh internal redirect and ended the request with 500, its own page',
   'nginx-stream-idle-timeout': 'the session had been idle for proxy_timeout',
+  'nginx-stream-reply-timeout': 'the backend sent nothing back for proxy_timeout, and nginx passes no stream session that has begun to another server',
   'nginx-stream-upstream-reset': 'nginx passes no stream session that has begun to another server',
   'nginx-stream-udp-refused': 'nginx passes no datagram it has sent to another server',
   'nginx-stream-udp-timeout': 'nginx passes no datagram it has sent to another server',
@@ -266,14 +306,36 @@ const END_WHY: Record<string, string> = {
  * failure (or that method) on. Else a later try may have got an answer, which nginx does not log.
  */
 export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<number, LogExplanation>, limits?: RetryLimits): NginxOutcome {
-  if (request.end !== undefined) {
-    const e = explanations.get(request.end)!;
-    return { status: e.pattern.status, final: true, why: END_WHY[e.pattern.id] ?? 'nginx tries no other server after this line' };
-  }
   const lastFailure = [...request.lines].reverse().find((i) => !NOT_A_FAILURE.has(explanations.get(i)!.pattern.id));
   // After an error_page hand-off the new location's servers are tried afresh: only its tries count.
   const from = request.handedOn?.length ? request.handedOn[request.handedOn.length - 1] : -1;
   const tries = request.tries.filter((t) => t.lines[t.lines.length - 1] >= from);
+  if (request.end !== undefined) {
+    const e = explanations.get(request.end)!;
+    const failedTries = tries.filter((t) => t.failure !== undefined && t.failure < request.end!);
+    // "no live upstreams" right after failed tries of the same request: nginx picks no server twice for one request
+    // (the round robin's "tried" bits), so once each server of the group had its try nothing is left, even with no
+    // server at max_fails (nginx 1.22.1: max_fails=3, one failure each, test/servers/explain-nginx-oncall-review.test.ts).
+    if (e.pattern.id === 'nginx-no-live-upstreams' && failedTries.length > 0) {
+      const servers = [...new Set(failedTries.map((t) => t.server))];
+      const sure = !!limits?.servers?.length && limits.servers.every((s) => servers.includes(s));
+      const why = sure
+        ? `every server of the group (${servers.length}) had already been tried for this request, and nginx tries a server at most once per request: none was left, whether or not max_fails had marked any of them failed, so the cause is what those tries logged`
+        : `this request had already tried ${servers.length === 1 ? 'a server' : `${servers.length} servers`} of the group, and nginx tries a server at most once per request: if the group has no other server, none was left even with none marked failed (max_fails), and the cause is what those tries logged; else the others had been marked failed by earlier failures or are down`;
+      return { status: e.pattern.status, final: true, why, usedUp: { sure } };
+    }
+    return { status: e.pattern.status, final: true, why: END_WHY[e.pattern.id] ?? 'nginx tries no other server after this line' };
+  }
+  // Stream: the session's closing line counts bytes to and from a backend after the last failed connect: a later
+  // server took the session (nginx 1.22.1, a refused server then its backup, test/servers/explain-nginx-oncall-review.test.ts).
+  if (request.served !== undefined && (lastFailure === undefined || request.served > lastFailure)) {
+    return {
+      status: STREAM_SERVED,
+      final: true,
+      why: 'a later line of this connection counts bytes to and from a backend, so a later try connected and the session carried data; the failed tries logged before it did not decide what the client got',
+      servedLater: true,
+    };
+  }
   const lastTry = tries[tries.length - 1];
   if (lastTry && lastTry.failure === undefined && (lastFailure === undefined || lastTry.lines[0] > lastFailure)) {
     return { final: false, why: `no line says what ${lastTry.server} did: nginx counted its answer as a failure (an http_5xx that *_next_upstream lists) and went on, and what the client got then is not logged` };
@@ -314,17 +376,32 @@ export function nginxOutcome(request: NginxRequest, explanations: ReadonlyMap<nu
       };
     }
   }
-  // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, GET retried): a GET whose reused
-  // connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on a new one.
-  if (limits?.reuses && ON_REUSED_CONNECTION.has(failed.pattern.id)) {
-    return { status, final: false, why: 'if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx tries again (the same server too); a try that gets an answer is not logged' };
+  // Checked on nginx 1.22.1 (evidence scenario keepalive-timeout-races-backend, a group of one server, GET retried): a
+  // GET whose reused connection the backend closed logs "upstream prematurely closed connection" and then gets 200 on
+  // a new one. With several servers the server that failed is not tried again for the request (see RetryLimits.reuses):
+  // the servers tried then still tell, as below; only *_next_upstream_tries does not.
+  const reused = !!limits?.reuses && ON_REUSED_CONNECTION.has(failed.pattern.id);
+  if (reused && !(limits?.servers && limits.servers.length > 1)) {
+    return { status, final: false, why: `if nginx tried nothing more after the last line: a failure on a reused keep-alive connection does not count as a try, and nginx sends the request again on a new connection${limits?.servers?.length === 1 || limits?.oneServer ? ', to the same server (the only one)' : ' (to the same server when it is the only one)'}; a try that gets an answer is not logged` };
   }
-  if (limits?.maxTries && tried.length >= limits.maxTries) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
+  if (limits?.maxTries && tried.length >= limits.maxTries && !reused) return { status, final: true, why: `*_next_upstream_tries ${limits.maxTries} reached` };
   if (limits?.oneServer && tried.length > 0) return { status, final: true, why: 'the request had one server to go to' };
   if (limits?.servers && limits.servers.length > 0 && limits.servers.every((s) => tried.includes(s))) {
     return { status, final: true, why: limits.servers.length === 1 ? 'the request had one server to go to' : `every server nginx could use (${limits.servers.length}) was tried` };
   }
   const untried = limits?.servers?.filter((s) => !tried.includes(s));
+  // A failed connect sends nothing, and *_next_upstream passes it on (the checks above): with a server left, nginx went
+  // on to it, and that try logged no failure ("no live upstreams" too would be a line of this connection), so the client
+  // got its answer (nginx 1.22.1: grpc_next_upstream error, a refused server and a working one, 200 after one refused
+  // line, test/servers/explain-nginx-oncall-review.test.ts; the /mixed/1 request of the explain-nginx-requests fixture).
+  if (untried?.length && limits?.nextUpstream && word && NOTHING_SENT.has(failed.pattern.id)) {
+    return {
+      status: WENT_ON,
+      final: false,
+      why: `(not logged): a failed connect sends nothing, so *_next_upstream (${word}) passed the request on to ${untried.length === 1 ? untried[0] : `another server (not tried in these lines: ${untried.join(', ')})`}, and no line of this connection says that try failed`,
+      wentOn: true,
+    };
+  }
   return {
     status,
     final: false,
@@ -352,8 +429,9 @@ export function loneOutcome(index: number, e: LogExplanation, limits: RetryLimit
  * For a failed try logged alone whose outcome is not sure because nginx may have sent it on a kept-alive connection
  * (loneOutcome gives nothing then): the condition the status holds under. The line's own words ("if no other server
  * of the group was tried after it: the next lines with the same *connection number tell") would mislead there: nginx
- * resends such a request on a new connection, to the same server too, and a resend that gets an answer is not logged,
- * so no later line tells (nginx 1.22.1: a GET to a group of one server with keepalive got 200 after this line).
+ * resends such a request on a new connection (to the same server when the group has only that one), and a resend that
+ * gets an answer is not logged, so no later line tells (nginx 1.22.1: a GET to a group of one server with keepalive
+ * got 200 after this line).
  */
 export function loneReuseHedge(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
   if (!limits?.reuses || !ON_REUSED_CONNECTION.has(e.pattern.id)) return undefined;
@@ -362,6 +440,28 @@ export function loneReuseHedge(index: number, e: LogExplanation, limits: RetryLi
   const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
   const o = nginxOutcome(lone, new Map([[index, e]]), limits);
   return !o.final && o.status !== undefined ? o : undefined;
+}
+
+/**
+ * Failures before nginx sent anything, at once (no timer runs out, so *_next_upstream_timeout cannot have ended the
+ * request): nginx passes any method on after them (non_idempotent is about a request already sent).
+ */
+const NOTHING_SENT = new Set(['nginx-refused', 'nginx-unreachable', 'nginx-unix-socket', 'nginx-unix-socket-denied', 'nginx-unix-socket-busy', 'nginx-unix-socket-stale']);
+
+/**
+ * For a failed connect logged alone (no other line of its connection), at a place whose group has another server and
+ * whose *_next_upstream passes that failure on: nginx sent the request on to another server, and that try logged no
+ * failure ("no live upstreams" too would be a line of the same connection), so the client got that server's answer.
+ * nginx 1.22.1, test/servers/explain-nginx-oncall-review.test.ts: grpc_next_upstream error, a refused server and a
+ * working one, 200 with one refused line. Undefined when the configuration leaves room for doubt.
+ */
+export function loneWentOn(index: number, e: LogExplanation, limits: RetryLimits | undefined): NginxOutcome | undefined {
+  const server = serverOf(e.fields.upstream);
+  if (!limits || server === undefined || !isTryFailure(e.pattern.id) || ENDS.has(e.pattern.id)) return undefined;
+  const lone: NginxRequest = { lines: [index], connection: '', worker: '', tries: [{ server, lines: [index], failure: index }] };
+  const o = nginxOutcome(lone, new Map([[index, e]]), limits);
+  // The servers it names differ from line to line of one entry: said without them, so that the lines agree.
+  return o.wentOn ? { ...o, why: o.why.replace(/passed the request on to .*?, and no line/, 'passed the request on to another server, and no line') } : undefined;
 }
 
 const GOT: Record<string, string> = {
@@ -373,6 +473,7 @@ const GOT: Record<string, string> = {
   'nginx-fastcgi-no-header': 'no response header', 'nginx-tls-name': 'certificate name mismatch', 'nginx-tls-verify': 'certificate not verified',
   'nginx-tls-wrong-version': 'TLS to a plain-HTTP port', 'nginx-tls-handshake': 'TLS handshake failed', 'nginx-tls-no-alpn': 'no HTTP/2 in the backend\'s TLS', 'nginx-memcached-invalid-response': 'not a memcached answer', 'nginx-fastcgi-not-fastcgi': 'not a FastCGI answer',
   'nginx-stream-upstream-reset': 'reset during the session', 'nginx-stream-udp-refused': 'UDP port unreachable', 'nginx-stream-udp-timeout': 'no answer within proxy_timeout', 'nginx-stream-udp-unanswered': 'no answer',
+  'nginx-stream-reply-timeout': 'no reply within proxy_timeout',
 };
 
 /** What one try got, in a few words: the kind of its failure line, or what "temporarily disabled" alone means. */
@@ -424,13 +525,18 @@ export function triedText(tried: readonly { server: string; got: string; handedO
  * on; the last one decided the outcome, which the request's heading says. Other lines ("temporarily disabled", "no live upstreams") are
  * undefined: their own status text stands.
  */
-export function nginxLineRoles(lines: readonly LogExplanation[]): (string | undefined)[] {
+export function nginxLineRoles(lines: readonly LogExplanation[], outcome?: NginxOutcome): (string | undefined)[] {
   const failures = lines.map((e, n) => (isTryFailure(e.pattern.id) ? n : -1)).filter((n) => n >= 0);
   const lastFailure = failures[failures.length - 1];
   const ended = lastFailure !== undefined && lines.slice(lastFailure + 1).some((e) => ENDS.has(e.pattern.id));
   return lines.map((e, n) => {
+    // The group's name in its "upstream:", not a server: the tries above it had used up the group for this request.
+    if (outcome?.usedUp && e.pattern.id === 'nginx-no-live-upstreams') {
+      return `the client got ${e.pattern.status}: ${outcome.usedUp.sure ? 'every server of the group had been tried above for this request' : 'the servers tried above could not be tried again for this request'}, and nginx does not pick a server twice for one request, so none was left; the cause is what those tries logged, not servers marked failed or down`;
+    }
     if (!failures.includes(n)) return undefined;
-    if (n !== lastFailure || ended) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
+    if (outcome?.servedLater) return 'this try failed; nginx went on to a later server, which took the session (see above)';
+    if (n !== lastFailure || ended || outcome?.wentOn) return `this try failed (${e.pattern.status} had it been the last); nginx went on with the request after it`;
     return `the request's last failed try, which decided what the client got (above)`;
   });
 }
