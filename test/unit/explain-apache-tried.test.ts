@@ -137,3 +137,17 @@ test('explain: a refused member with tries left: the balancer went on, and its a
   const [w] = explainLog(plain, [], [checked('ProxyPass "/app/" "http://127.0.0.1:40443/"\n')]).requests;
   assert.deepEqual({ status: w.outcome?.status, final: w.outcome?.final }, { status: '503', final: true });
 });
+
+test('explain: the line of a try a balancer went on from never says it decided what the client got (the real client got 200 from the next member)', () => {
+  const conf = balancer(['127.0.0.1:40443', '127.0.0.1:37419'], 'lbmethod=byrequests');
+  const [r] = explainLog(THEN_ANSWERED, [], [checked(conf)]).requests;
+  assert.equal(r.roles?.[0], 'this try failed (503 had it been the last); httpd went on to another member after it, whose answer is not logged (above)');
+  assert.ok(!r.roles?.some((x) => x?.includes('decided what the client got')), JSON.stringify(r.roles));
+  // Without the configuration it is not known whether a balancer went on: the line does not claim the outcome either.
+  const [u] = explainLog(THEN_ANSWERED, [], []).requests;
+  assert.equal(u.roles?.[0], "the last try these lines show (503 if it was the request's last; see above)");
+  // A ProxyPass worker has no other member: its last try did decide.
+  const plain = THEN_ANSWERED.filter((l) => !l.includes('AH00959'));
+  const [w] = explainLog(plain, [], [checked('ProxyPass "/app/" "http://127.0.0.1:40443/"\n')]).requests;
+  assert.equal(w.roles?.[0], "the request's last try, which decided what the client got (above)");
+});

@@ -200,6 +200,8 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
     const whole = t.slowStart ? 'if these lines are the whole request (they begin with a timeout, and an earlier try of the same request would be logged that long before), ' : '';
     return {
       final: false,
+      // Said for sure only when the lines begin with the request (no earlier timeout may hide a try).
+      ...(whole ? {} : { wentOn: true as const }),
       why: `${whole}${limits.name} had tries left after the last line (${limits.from}: ${tries(allowed)}, ${n} in these lines), so httpd went on to another member${untried.length ? ` (not tried in these lines: ${untried.join(', ')})` : ''}; a try that gets an answer is not logged, and no later line says that one failed: what it answered (in the access log, not here) is what the client got`,
     };
   }
@@ -212,7 +214,7 @@ export function apacheOutcome(t: ApacheTries, explanations: ReadonlyMap<number, 
  * heading says (said again on the line, it made a request of three lines three times as long to read).
  * A try's other lines (AH00959 and AH01114 after AH00957, AH00898 after AH01102) say they are part of it.
  */
-export function apacheLineRoles(lines: readonly number[], t: ApacheTries): (string | undefined)[] {
+export function apacheLineRoles(lines: readonly number[], t: ApacheTries, outcome?: NginxOutcome): (string | undefined)[] {
   const lastTry = t.tries[t.tries.length - 1];
   return lines.map((i) => {
     if (i === t.end && !t.tries.some((x) => x.lines.includes(i))) return `the request's end, which decided what the client got (above)`;
@@ -221,6 +223,10 @@ export function apacheLineRoles(lines: readonly number[], t: ApacheTries): (stri
     if (own.lines[0] !== i) return `part of the same try as the line above${own === lastTry ? ' (the request\'s last)' : ''}`;
     if (own !== lastTry) return 'this try failed (503 had it been the last); httpd went on with another try after it';
     if (t.end !== undefined && !own.lines.includes(t.end)) return 'this try failed; httpd looked for another member after it and found none usable (the last line)';
+    // A balancer with tries left went on to a member whose answer is not logged: this try decided nothing.
+    if (outcome?.wentOn) return 'this try failed (503 had it been the last); httpd went on to another member after it, whose answer is not logged (above)';
+    // Whether a balancer went on after it is not known (no --in): the heading says what the client got may differ.
+    if (outcome && !outcome.final && t.end === undefined) return `the last try these lines show (${outcome.status ?? '503'} if it was the request's last; see above)`;
     return `the request's last try, which decided what the client got (above)`;
   });
 }

@@ -538,7 +538,7 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
     const t = apacheTries(r.lines.map((i) => ({ index: i, text: lines[i].text, explanation: lines[i].explanation!, fields: borrowed.get(i)?.fields ?? lines[i].explanation!.fields })));
     const outcome = apacheOutcome(t, new Map(r.lines.map((i) => [i, lines[i].explanation!])), apacheLimits(r.lines.map((i) => placedAt[i]), evidence.get(r.lines[0])));
     const tried = t.tries.map((x) => ({ server: x.server, got: x.got }));
-    const roles = apacheLineRoles(r.lines, t);
+    const roles = apacheLineRoles(r.lines, t, outcome);
     const key = `apache\n${r.lines.map((i) => keyOf[i]).join('\n')}\n${tried.map((x) => x.got).join('\n')}\n${outcome.status}\n${outcome.final}\n${outcome.why}`;
     addRequest(r.lines, key, () => ({ server: 'apache', thread: withSource(r.lines[0], r.thread), ...(r.client ? { client: r.client } : {}), tried, outcome, roles }));
   }
