@@ -32,8 +32,11 @@ test('a reset behind grpc_pass lists no FastCGI rule; behind proxy_pass the rule
   const grpc = explainLog([reset('grpc://127.0.0.1:50051')], [nginx(ngx('grpc_pass grpc://app;', 'upstream app { server 127.0.0.1:50051; keepalive 4; }'))]).entries[0];
   assert.ok(!grpc.rules.includes('fastcgi-settings-without-fastcgi-pass'), grpc.rules.join(' '));
   assert.ok(grpc.rules.includes('keepalive-timeout-races-backend'), grpc.rules.join(' '));
-  const proxy = explainLog([reset('http://127.0.0.1:9000/x')], [nginx(ngx('proxy_pass http://127.0.0.1:9000;'))]).entries[0];
+  const proxy = explainLog([reset('http://127.0.0.1:9000/x')], [nginx(ngx('fastcgi_param SCRIPT_FILENAME /var/www/index.php; proxy_pass http://127.0.0.1:9000;'))]).entries[0];
   assert.ok(proxy.rules.includes('fastcgi-settings-without-fastcgi-pass'), proxy.rules.join(' '));
+  // A rule that reports whatever it looks for and found nothing in the linted configuration is not named.
+  const plain = explainLog([reset('http://127.0.0.1:9000/x')], [nginx(ngx('proxy_pass http://127.0.0.1:9000;'))]).entries[0];
+  assert.ok(!plain.rules.includes('fastcgi-settings-without-fastcgi-pass'), plain.rules.join(' '));
   // No group: the group's keepalive rules cannot report.
   assert.ok(!proxy.rules.includes('keepalive-timeout-races-backend'), proxy.rules.join(' '));
   // Without a configuration, the whole list.
@@ -43,8 +46,11 @@ test('a reset behind grpc_pass lists no FastCGI rule; behind proxy_pass the rule
 
 test('a refused connect: single-server-upstream only for a group of one; the DNS cause only for a backend written as a name', () => {
   const refused = (upstream: string) => `2026/11/25 02:00:01 [error] 4242#4242: *17 connect() failed (111: Connection refused) while connecting to upstream, client: 10.1.2.3, server: , request: "GET /x HTTP/1.1", upstream: "${upstream}", host: "127.0.0.1:8080"`;
-  const one = explainLog([refused('http://127.0.0.1:9101/x')], [nginx(ngx('proxy_pass http://app;', 'upstream app { server 127.0.0.1:9101; }'))]).entries[0];
+  const one = explainLog([refused('http://10.0.0.5:9101/x')], [nginx(ngx('proxy_pass http://app;', 'upstream app { server 10.0.0.5:9101; }'))]).entries[0];
   assert.ok(one.rules.includes('single-server-upstream'), one.rules.join(' '));
+  // One server on this machine: the rule does not count it a problem (nothing reported), so it is not named.
+  const local1 = explainLog([refused('http://127.0.0.1:9101/x')], [nginx(ngx('proxy_pass http://app;', 'upstream app { server 127.0.0.1:9101; }'))]).entries[0];
+  assert.ok(!local1.rules.includes('single-server-upstream'), local1.rules.join(' '));
   assert.doesNotMatch(one.explanation.pattern.meaning, /resolved to an old address/);
   const named = explainLog([refused('http://127.0.0.1:9101/x')], [nginx(ngx('proxy_pass http://app;', 'upstream app { server app.internal:9101; server 127.0.0.1:9102; }'))]).entries[0];
   assert.ok(!named.rules.includes('single-server-upstream'), named.rules.join(' '));
@@ -92,4 +98,17 @@ test('AH01997 alone: 503 at an h2:// worker, 500 at an https:// one, both where 
   assert.deepEqual(status(9443), { status: '503', otherwise: false });
   assert.deepEqual(status(9444), { status: '500', otherwise: false });
   assert.deepEqual(status(9445), { status: '500', otherwise: true });
+});
+
+test('httpd, explain --in: a rule that reports whatever it looks for and found nothing in the configuration is not named (review on httpd 2.4.71: no-connectiontimeout listed for members with connectiontimeout=2)', () => {
+  const conf = (params: string) =>
+    `<Proxy "balancer://app">\n    BalancerMember "http://127.0.0.1:9111"${params}\n    BalancerMember "http://127.0.0.1:9112"${params}\n</Proxy>\nProxyPass "/app/" "balancer://app/"\n`;
+  const line = '[Mon Nov 23 01:02:23.691989 2026] [proxy:error] [pid 24218:tid 24227] (111)Connection refused: AH00957: http: attempt to connect to 127.0.0.1:9111 (127.0.0.1:9111) failed';
+  const CONF_PATH = '/etc/apache2/httpd.conf';
+  const rulesFor = (text: string, log = line) => explainLog([log], [], [lintApache(CONF_PATH, text, memHost({ [CONF_PATH]: text }), { settings: defaultSettings() })]).entries[0].rules;
+  assert.ok(!rulesFor(conf(' connectiontimeout=2')).includes('no-connectiontimeout'));
+  // Where the rule reports (no connectiontimeout on a host that is not this machine) it stays.
+  assert.ok(rulesFor(conf('').replaceAll('127.0.0.1', '10.0.0.5'), line.replaceAll('127.0.0.1', '10.0.0.5')).includes('no-connectiontimeout'));
+  // Without a configuration, the whole list.
+  assert.ok(explainLog([line], []).entries[0].rules.includes('no-connectiontimeout'));
 });

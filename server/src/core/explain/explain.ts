@@ -286,6 +286,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
   }
   // What a request's lines say about the server it came to (see serverEvidence), for each of them.
   const evidence = new Map<number, ServerEvidence>();
+  // Every rule that reported in the configurations given (--in), per server: see rulesHere.
+  const lintedNginx = configs.length ? new Set(configs.flatMap((c) => c.findings.map((f) => f.ruleId))) : undefined;
+  const lintedApache = apacheConfigs.length ? new Set(apacheConfigs.flatMap((c) => c.findings.map((f) => f.ruleId))) : undefined;
   const tails = apacheConfigs.flatMap((c) => (c.proxy.errorLogFormat.tail ? [c.proxy.errorLogFormat.tail] : []));
   for (const r of requests) {
     const merged = mergeEvidence(r.lines.map((i) => serverEvidence(lines[i].text, lines[i].explanation!.fields, tails)));
@@ -502,7 +505,9 @@ export function explainLog(rawLines: readonly string[], configs: readonly Checke
       ...(startup ? { findingAt: startup.map((s) => s.at) } : {}),
       ...(inConfig ? { findingAt: inConfig.findings.map((s) => s.at), configFiles: inConfig.files } : {}),
     };
-    entry.rules = rulesHere(explanation.pattern.rules, startup || inConfig ? undefined : found && scope ? nginxPlaceSetups(found) : apache ? apacheSetups(apache.place) : undefined, entry.findings);
+    entry.rules = startup || inConfig
+      ? [...explanation.pattern.rules]
+      : rulesHere(explanation.pattern.rules, found && scope ? nginxPlaceSetups(found) : apache ? apacheSetups(apache.place) : undefined, entry.findings, explanation.pattern.server === 'nginx' ? lintedNginx : lintedApache);
     // A subrequest's failure (auth_request) is not what the client got, so no error_page is said to replace it.
     // After a redirect cycle nginx makes no more internal redirects: no error_page can answer its 500.
     const turn = explanation.fields.subrequest || explanation.pattern.id === 'nginx-redirect-cycle' ? undefined : errorPageOf(index, explanation.pattern.status);

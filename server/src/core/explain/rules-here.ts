@@ -71,13 +71,47 @@ const APPLIES: Readonly<Record<string, (s: Setup) => boolean>> = {
 };
 
 /**
- * Of `rules`, those that can apply to one of the setups, in their order, or that reported on the lines that applied
- * (`findings`). No setups: `rules` as they are.
+ * Rules that report whenever the configuration has what they look for (a balancer of one member, a backend with no
+ * connectiontimeout, SSLProxyVerify without a CA, a socket path written without "|"): no threshold and no setting
+ * they wait for. When the configuration was linted (explain --in) and such a rule found nothing anywhere in it, the
+ * log line cannot be about it, wherever the line was placed. Rules with a threshold (proxy-timeout-too-low) or that
+ * need a setting to report (pooled-connection-outlives-backend-keepalive) are not here: their silence proves nothing.
  */
-export function rulesHere(rules: readonly string[], setups: readonly Setup[] | undefined, findings: readonly Finding[]): string[] {
-  if (!setups?.length) return [...rules];
+const REPORTS_WHAT_IT_CHECKS: ReadonlySet<string> = new Set([
+  'proxytimeout-inherits-timeout',
+  'no-connectiontimeout',
+  'forcerecovery-off-prolongs-outage',
+  'balancer-member-without-health-check',
+  'balancer-without-failonstatus',
+  'balancer-single-member',
+  'sslproxyverify-without-ca',
+  'https-backend-without-sslproxyengine',
+  'backend-is-own-listener-wrong-scheme',
+  'tls-backend-checked-against-client-host',
+  'tls-backend-ip-name-check',
+  'unix-socket-target-syntax',
+  'sethandler-unix-socket-syntax',
+  'backend-dns-cached-per-child',
+  'single-server-upstream',
+  'max-fails-zero',
+  'all-servers-down',
+  'upstream-keepalive-ineffective',
+  'fastcgi-settings-without-fastcgi-pass',
+  'tls-verify-without-trusted-certificate',
+  'tls-certificate-without-key',
+  'localhost-upstream',
+]);
+
+/**
+ * Of `rules`, those that can apply to one of the setups, in their order, or that reported on the lines that applied
+ * (`findings`). No setups: `rules` as they are, but for the rules of REPORTS_WHAT_IT_CHECKS that found nothing in the
+ * linted configuration (`linted`: every rule that reported in it; undefined when no configuration was given).
+ */
+export function rulesHere(rules: readonly string[], setups: readonly Setup[] | undefined, findings: readonly Finding[], linted?: ReadonlySet<string>): string[] {
+  const silent = (id: string) => linted !== undefined && REPORTS_WHAT_IT_CHECKS.has(id) && !linted.has(id);
+  if (!setups?.length) return rules.filter((id) => !silent(id));
   const reported = new Set(findings.map((f) => f.ruleId));
-  return rules.filter((id) => reported.has(id) || !APPLIES[id] || setups.some(APPLIES[id]));
+  return rules.filter((id) => reported.has(id) || (!silent(id) && (!APPLIES[id] || setups.some(APPLIES[id]))));
 }
 
 /**
