@@ -25,7 +25,7 @@ export default defineApacheRule({
   severity: 'warning',
   outcome: '502/504',
   summary:
-    'timeout= on a balancer (its ProxyPass or ProxySet) is how long a request waits for a member to leave error state, not how long members get to answer: they keep their own timeout=, ProxyTimeout or Timeout, and slower answers get 502/504.',
+    'timeout= on a balancer (its ProxyPass or ProxySet) is how long a request waits for a member to leave error state, not how long members get to answer: they keep their own timeout=, ProxyTimeout or Timeout, so a longer one does not give them more time (502/504) and a shorter one does not cap them.',
   directives: ['ProxyPass', 'ProxyPassMatch', 'ProxySet'],
   versions: 'all 2.4',
   check(ctx) {
