@@ -1,5 +1,5 @@
 import { clientGot, explainLog, nginxNotes, type CheckedNginx, type ExplainedEntry, type ExplainedRequest } from '../core/explain/explain';
-import type { LogExplanation } from '../core/explain/log-patterns';
+import { HEALTH_CHECK_PROBE, type LogExplanation } from '../core/explain/log-patterns';
 import { errorPageNote, nginxLineRoles, outcomeText, triedText, type NginxOutcome } from '../core/explain/nginx-requests';
 import type { ErrorPageTurn } from '../core/explain/nginx-error-page';
 import type { NginxPlace, PlaceCandidate, ValueHere } from '../core/explain/nginx-place';
@@ -267,7 +267,9 @@ function explanationText(x: ExplainedEntry, o: TextOptions): string[] {
   // said once, and so is a Request line that names nothing but that backend.
   const apacheAt = x.apache ? (x.apache.worker?.node ?? x.apache.node) : undefined;
   const backendShown = !!o.inRequest && apacheAt !== undefined && o.inRequest.shownPlace === apacheAt;
-  if (req.length && !(backendShown && !fields.path)) out.push(`Request: ${req.join(', ')}`);
+  // A health check probe's line is about the member it probed, not a request.
+  const probe = x.explanation.pattern.statuses.includes(HEALTH_CHECK_PROBE);
+  if (req.length && !(backendShown && !fields.path)) out.push(`${probe ? 'Probed' : 'Request'}: ${req.join(', ')}`);
   // Within a request, the line's own place: the entry's was found for the first line of its kind, whose backend
   // (another server of the group) and path its words name.
   const place = o.ownPlace ?? x.place;

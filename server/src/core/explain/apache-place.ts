@@ -612,6 +612,24 @@ function valuesFor(proxy: ProxyModel, w: Worker, server: ApacheNode | null, patt
     const size = w.params.get('responsefieldsize');
     return [size ? param('responsefieldsize', size, w, (v) => `${v} bytes`) : { name: 'responsefieldsize', value: '8192 bytes', origin: 'the default (no responsefieldsize= on the worker)' }];
   }
+  if (patternId === 'apache-hc-connect-failed' || patternId === 'apache-hc-disabling') {
+    // The member's health check settings (mod_proxy_hcheck's defaults: hcinterval 60 s, hcfails and hcpasses 1; a
+    // hctemplate= may set them instead).
+    const hc = (key: string, fallback: string, show: (v: string) => string = (v) => v): ApacheValue => {
+      const p = w.params.get(key);
+      return p ? param(key, p, w, show) : { name: key, value: fallback, origin: w.params.has('hctemplate') ? `not on the worker: from its hctemplate=, else the default` : 'the default (not set on the worker)' };
+    };
+    return [hc('hcmethod', 'None'), hc('hcinterval', '60 s', (v) => `${atoi(v)} s`), hc('hcfails', '1'), hc('hcpasses', '1')];
+  }
+  if (patternId === 'apache-hc-connect-failed' || patternId === 'apache-hc-disabling') {
+    // The member's health check settings (mod_proxy_hcheck's defaults: hcinterval 60 s, hcfails and hcpasses 1; a
+    // hctemplate= may set them instead).
+    const hc = (key: string, fallback: string, show: (v: string) => string = (v) => v): ApacheValue => {
+      const p = w.params.get(key);
+      return p ? param(key, p, w, show) : { name: key, value: fallback, origin: w.params.has('hctemplate') ? `not on the worker: from its hctemplate=, else the default` : 'the default (not set on the worker)' };
+    };
+    return [hc('hcmethod', 'None'), hc('hcinterval', '60 s', (v) => `${atoi(v)} s`), hc('hcfails', '1'), hc('hcpasses', '1')];
+  }
   if (patternId === 'apache-no-ssl') return [sslProxyEngine(proxy, server)];
   if (patternId === 'apache-worker-disabled' || patternId === 'apache-worker-in-error') {
     const retry = w.params.get('retry');

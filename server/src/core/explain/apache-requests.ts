@@ -132,6 +132,8 @@ export function apacheRequests(lines: readonly LineForGrouping[], continuesAfter
   lines.forEach((line, index) => {
     const e = line.explanation;
     if (e && e.pattern.server !== 'apache') return;
+    // mod_proxy_hcheck's probe lines come from its own threads and belong to no request.
+    if (e && HEALTH_CHECK_LINES.has(e.pattern.id)) return;
     const head = apacheLineHead(line.text, line.time);
     if (!head) return;
     const key = `${line.source ?? ''}\0${head.thread}`;
@@ -185,6 +187,8 @@ export function apacheRequests(lines: readonly LineForGrouping[], continuesAfter
   for (const o of open.values()) close(o);
   return done.sort((a, b) => a.lines[0] - b.lines[0]);
 }
+
+const HEALTH_CHECK_LINES = new Set(['apache-hc-connect-failed', 'apache-hc-disabling']);
 
 /** Lines of a try that can end a timeout's wait after the try before it: a connect or a read that timed out. */
 const SLOW = new Set(['apache-connect-failed', 'apache-unix-connect-failed', 'apache-read-timeout']);

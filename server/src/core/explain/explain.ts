@@ -8,7 +8,7 @@ import { apacheConfigPlace, joinHttpdStartupLines } from './apache-config-place'
 import { findApachePlace, hostPort, sameBackend, workerAddress, type ApachePlace, type ApacheValue } from './apache-place';
 import { apacheRequests, borrowFromRequest, REQUEST_WINDOW_MS, type Borrowed, type ContinuesAfterGap } from './apache-requests';
 import { apacheLineRoles, apacheOutcome, apacheTries, type ApacheLimits } from './apache-tries';
-import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, NGINX_REFUSED_WRITTEN_IP, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
+import { APACHE_CONTINUE_NO_ANSWER, APACHE_TLS_TO_PLAIN_PORT, HEALTH_CHECK_PROBE, NGINX_REFUSED_WRITTEN_IP, asStreamExplanation, explainedStatus, explainLogLine, type LogExplanation } from './log-patterns';
 import { evidenceKey, mergeEvidence, serverEvidence, serversOfEvidence, type ServerEvidence } from './apache-servers';
 import { unwrapLogLines } from './log-wrappers';
 import { errorPageLocation, errorPagePlace, findNginxPlace, groupValuesAt, resolverNames, retryLimits, valuesAt, type NginxPlace, type PlaceCandidate, type ValueHere } from './nginx-place';
@@ -146,6 +146,8 @@ export interface ExplainedLog {
  */
 export function clientGot(x: ExplainedEntry): string {
   const status = entryStatus(x);
+  // A health check probe's line: no client to speak of (the status says so).
+  if (x.explanation.pattern.statuses.includes(HEALTH_CHECK_PROBE)) return status;
   if (!x.explanation.pattern.statuses.includes('startup-failure')) return `the client got ${status}`;
   return x.explanation.pattern.server === 'apache' ? `${status} (${HTTPD_RELOAD})` : `${status} (no request is involved; a reload keeps the configuration that ran before)`;
 }

@@ -50,6 +50,9 @@ const STREAM_UDP_TIMED_OUT = 'no HTTP status: no answer came back, so the client
 /** What a connection without the PROXY protocol header its listen wants gets from nginx: a close, no status. */
 const PROXY_PROTOCOL_CLOSED = 'no HTTP status: nginx closed the connection without answering (a proxy in front of it answers 502)';
 
+/** What a line of mod_proxy_hcheck's own probes is about: no client (see clientGot). */
+export const HEALTH_CHECK_PROBE = 'no client: this is a health check probe of mod_proxy_hcheck, not a request';
+
 /** An Apache start-up line's status: no request is involved (see clientGot). */
 const HTTPD_REFUSED = 'httpd will not start or reload';
 /** What the client got when httpd's TLS handshake with a backend failed: mod_proxy_http and mod_proxy_http2 differ. */
@@ -1053,6 +1056,35 @@ export const LOG_PATTERNS: LogPattern[] = [
   },
   // ---- Apache httpd (mod_proxy)
   {
+    // mod_proxy_hcheck's own probe names itself where a request's line names its scheme handler ("HTTP:"): on 2.4.71,
+    // with members down, hcmethod=GET, HEAD and OPTIONS logged "AH00957: HCOH: attempt to connect to … failed" and
+    // hcmethod=TCP "AH00957: HCTCP: …", from the health check's own threads, with no [client …]
+    // (test/servers/explain-apache-health-check.test.ts). Before apache-connect-failed, which would take it for a request.
+    id: 'apache-hc-connect-failed',
+    server: 'apache',
+    match: /AH00957: HC[A-Z]+: attempt to connect to \S+ \([^)]*\) failed/,
+    status: HEALTH_CHECK_PROBE,
+    statuses: [HEALTH_CHECK_PROBE],
+    meaning:
+      'a health check probe of mod_proxy_hcheck (HCOH: hcmethod=GET, HEAD or OPTIONS; HCTCP: hcmethod=TCP) could not connect to the member; no client request was involved. After hcfails= failed probes in a row (1 by default) the member is taken out of rotation (AH03303 "Health check DISABLING"), and it stays out until hcpasses= probes succeed: while it is out, requests skip it, and when every member is out they get 503 (AH01170 "All workers are in error state", AH00940 or AH00941 for a member tried anyway).',
+    detail: apacheConnectDetail,
+    directives: [],
+    rules: [],
+  },
+  {
+    // Logged at level info by the health check thread when a member reaches hcfails= failed probes (2.4.71, threaded
+    // checks: "AH03303: Threaded Health check DISABLING http://127.0.0.1:9112"); "ENABLING" when it comes back.
+    id: 'apache-hc-disabling',
+    server: 'apache',
+    match: /AH03303: (?:Threaded )?Health check DISABLING \S+/,
+    status: HEALTH_CHECK_PROBE,
+    statuses: [HEALTH_CHECK_PROBE],
+    meaning:
+      'mod_proxy_hcheck took this member out of rotation: its health check probes failed hcfails= times in a row (1 by default). No client request was involved; from now on requests skip the member until hcpasses= probes succeed ("Health check ENABLING"), and when every member of the balancer is out they get 503 (AH01170 "All workers are in error state", AH00940 or AH00941 for a member tried anyway). The probe lines before it (AH00957 "HCOH:" or "HCTCP:") say why it failed.',
+    directives: [],
+    rules: [],
+  },
+  {
     id: 'apache-connect-failed',
     server: 'apache',
     match: /AH00957: \S+: attempt to connect to \S+ \([^)]*\) failed/,
@@ -1986,7 +2018,8 @@ export function logFields(line: string, server: 'nginx' | 'apache'): LogFields {
   // connects to, so the socket is what tells the worker.
   const socket = /attempt to connect to Unix domain socket (\S+) \(/.exec(line)?.[1];
   if (socket) fields.socket = socket;
-  const forced = /Forcing worker \(([^)\s]+)\)/.exec(line)?.[1];
+  // AH03303 names the member by its URL too: "Threaded Health check DISABLING http://127.0.0.1:9112".
+  const forced = /Forcing worker \(([^)\s]+)\)/.exec(line)?.[1] ?? /AH03303: (?:Threaded )?Health check [A-Z]+ ([a-z0-9+.-]+:\/\/\S+)/.exec(line)?.[1];
   fields.upstream = socket
     ? undefined
     : /status line from remote server (\S+)/.exec(line)?.[1] ??
