@@ -1135,7 +1135,8 @@ export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => numb
       return `${s} (${t.param!.key}=${t.param!.value})`;
     case 'ProxyTimeout':
       // Copied into the worker by the line that defined it: the request's server's ProxyTimeout does not change it.
-      if (t.fixedBy) return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)}, which the worker took when ${at(t.fixedBy)} defined it)`;
+      // No line number of its own: lines that wait the same ProxyTimeout are grouped by this text.
+      if (t.fixedBy) return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)}, read before the line that defined the worker, so it is the worker's own)`;
       return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)})`;
     case 'Timeout':
       return t.partial
