@@ -254,7 +254,7 @@ test('Apache: hover in a file one httpd.conf includes in three virtual hosts sho
     assert.match(h, /^\*\*Differs by inclusion:\*\* this configuration includes this file 3 times, and the values in force here are not the same in all of them\./, h);
     // Each inclusion by its Include line, with the ProxyTimeout of its own virtual host (the line above the Include).
     [2, 40, 2].forEach((timeout, k) => {
-      const at = `\\*\\*Included from \`\\.\\./a/httpd\\.conf:${includes[k]}\`:\\*\\*\\n\\n\\*\\*Backend timeout here:\\*\\* ${timeout} s \\(ProxyTimeout ${timeout}, line ${includes[k] - 1} of httpd\\.conf, read before the line that defined the worker, so it is the worker's own\\)`;
+      const at = `\\*\\*Included from \`\\.\\./a/httpd\\.conf:${includes[k]}\`:\\*\\*\\n\\n\\*\\*Backend timeout here:\\*\\* ${timeout} s \\(ProxyTimeout ${timeout}, line ${includes[k] - 1} of httpd\\.conf\\)`;
       assert.match(h, new RegExp(at), h);
     });
     assert.equal(h.split('**ProxyPass** —').length, 2, 'the documentation is told once');

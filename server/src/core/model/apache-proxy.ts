@@ -230,8 +230,6 @@ export interface TimeoutValue {
   /** The directive the value comes from (absent for the built-in default). */
   node?: ApacheNode;
   param?: WorkerParam;
-  /** A ProxyTimeout (`node`) copied into the worker when this line defined it (Worker.proxyTimeout). */
-  fixedBy?: ApacheNode;
 }
 
 /** What the timeout chain needs of a worker (a Worker, or the bare chain of a server for a URL no worker finds). */
@@ -940,7 +938,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const n = atoi(p.value);
       if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
     }
-    if (w.proxyTimeout) return { ms: atoi(w.proxyTimeout.args[0]) * 1000, origin: 'ProxyTimeout', node: w.proxyTimeout, fixedBy: w.node };
+    if (w.proxyTimeout) return { ms: atoi(w.proxyTimeout.args[0]) * 1000, origin: 'ProxyTimeout', node: w.proxyTimeout };
     const pt = serverValue(server, 'proxytimeout');
     if (pt && pt.args.length === 1) {
       // atoi too; below 1 httpd refuses to start ("Proxy Timeout must be at least 1 second.").
@@ -1135,8 +1133,6 @@ export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => numb
       return `${s} (${t.param!.key}=${t.param!.value})`;
     case 'ProxyTimeout':
       // Copied into the worker by the line that defined it: the request's server's ProxyTimeout does not change it.
-      // No line number of its own: lines that wait the same ProxyTimeout are grouped by this text.
-      if (t.fixedBy) return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)}, read before the line that defined the worker, so it is the worker's own)`;
       return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)})`;
     case 'Timeout':
       return t.partial
