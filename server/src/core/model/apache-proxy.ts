@@ -330,7 +330,8 @@ export interface ProxyModel {
    * How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s, the last two of
    * `server`, the server the request came to (by default the worker's own): httpd reads them from the request's server
    * when it opens the connection (ap_proxy_connect_backend), so a main-server worker used from a virtual host waits
-   * that virtual host's ProxyTimeout or Timeout (test/servers/apache-vhost-timeouts.test.ts).
+   * that virtual host's ProxyTimeout or Timeout (test/servers/apache-vhost-timeouts.test.ts). A ProxyTimeout copied into
+   * the worker by the line that defined it (Worker.proxyTimeout) comes right after timeout= and before the server's.
    */
   backendTimeout(w: TimedWorker, server?: ApacheNode | null): TimeoutValue;
   /** How long httpd waits for a connection: worker connectiontimeout → the backend timeout chain (of `server`). */
