@@ -95,8 +95,9 @@ test('no-connectiontimeout: a main-server ProxyPass is reported when a virtual h
     'Listen 80',
     'Listen 81',
     'Listen 82',
-    'ProxyTimeout 3',
+    // After the line: written before it, httpd would copy 3 s into the worker for every server (see below).
     'ProxyPass "/m/" "http://10.0.0.5:8080/m/"',
+    'ProxyTimeout 3',
     '<VirtualHost *:80>',
     '    ServerName a.test',
     '    ProxyTimeout 30',
@@ -110,7 +111,14 @@ test('no-connectiontimeout: a main-server ProxyPass is reported when a virtual h
   assert.deepEqual(f.map((x) => x.line), [lineOf(text, 'ProxyPass "/m/"')], f.map((x) => x.message).join('\n'));
   assert.match(f[0].message, /if the backend host is down or drops packets, each request to a\.test \(<VirtualHost \*:80> on line \d+\) waits for the TCP connection up to 30 s \(ProxyTimeout 30, line \d+\); then httpd answers 503/);
   assert.doesNotMatch(f[0].message, /b\.test|main server/);
-  // The main server's ProxyTimeout 30 does not reach virtual hosts that set a short one, when every port is theirs.
-  const short = conf(['Listen 80', 'ProxyTimeout 30', 'ProxyPass "/m/" "http://10.0.0.5:8080/m/"', '<VirtualHost *:80>', '    ProxyTimeout 4', '</VirtualHost>']);
+  // The main server's ProxyTimeout 30 written after the line does not reach virtual hosts that set a short one, when
+  // every port is theirs.
+  const short = conf(['Listen 80', 'ProxyPass "/m/" "http://10.0.0.5:8080/m/"', 'ProxyTimeout 30', '<VirtualHost *:80>', '    ProxyTimeout 4', '</VirtualHost>']);
   assert.deepEqual(findings(short, 'no-connectiontimeout'), []);
+  // Written before it, httpd copies it into the worker (add_pass): the virtual host's 4 s no longer applies and its
+  // requests wait 30 s (measured in test/servers/apache-proxytimeout-fixed-at-line.test.ts).
+  const fixedIn = conf(['Listen 80', 'ProxyTimeout 30', 'ProxyPass "/m/" "http://10.0.0.5:8080/m/"', '<VirtualHost *:80>', '    ProxyTimeout 4', '</VirtualHost>']);
+  const g = findings(fixedIn, 'no-connectiontimeout');
+  assert.deepEqual(g.map((x) => x.line), [lineOf(fixedIn, 'ProxyPass "/m/"')], g.map((x) => x.message).join('\n'));
+  assert.match(g[0].message, /up to 30 s \(ProxyTimeout 30, line \d+\)/);
 });

@@ -88,6 +88,7 @@ const DOCS: DirectiveDoc[] = [
       '- Unset, it follows `Timeout`, so raising `Timeout` for slow client uploads also raises every backend wait. A worker\'s `timeout=` overrides it.',
       '- Whole seconds only: httpd reads the leading digits and ignores the rest (`ProxyTimeout 2m` is 2 s; on 2.4.71 the 502 came after 2 s). Below 1 (`0`, `abc`) httpd refuses to start: `Proxy Timeout must be at least 1 second.`',
       '- It is read from the server the request came to: a main-server ProxyPass used through a `<VirtualHost>` that sets its own `ProxyTimeout` (or `Timeout`) waits that one (on 2.4.71, 5 s through a virtual host with `ProxyTimeout 5` and 8 s through one with `Timeout 8`, for one main-server line). A pooled connection keeps the value it was opened with.',
+      '- Except when it is written before the ProxyPass (same server): httpd copies the value read so far into the worker that line defines, and then it is that worker\'s own, like `timeout=`, whatever the virtual host a request comes to sets (on 2.4.71, `ProxyTimeout 6` above a main-server ProxyPass: 6 s through a virtual host with `ProxyTimeout 2`).',
       '- Keep it below the idle timeout of a load balancer in front of httpd (AWS ALB: 60 s), or that balancer answers 504 first.',
     ].join('\n'),
     statusCodes: ['502', '504', '503', 'truncated-200'],

@@ -177,6 +177,15 @@ export interface Worker {
   shares?: Worker;
   /** This line's own parameters, which httpd ignores because it shares `shares` ("AH01146: Ignoring parameter …"). */
   ignored?: WorkerParam[];
+  /**
+   * The ProxyTimeout httpd copied into this worker when a ProxyPass(Match) line defined it: the last one at the level of
+   * the line's own server read before that line (add_pass copies the server's ProxyTimeout into a worker it defines).
+   * It is then the worker's own timeout, like timeout=, and the ProxyTimeout of the server a request comes to no longer
+   * matters; a line that shares the worker has the defining line's. On 2.4.71 a main-server "ProxyTimeout 6" before a
+   * ProxyPass made requests through it to a virtual host with "ProxyTimeout 2" wait 6 s; written after it, 2 s
+   * (test/servers/apache-proxytimeout-fixed-at-line.test.ts).
+   */
+  proxyTimeout?: ApacheNode;
 }
 
 /**
@@ -222,6 +231,9 @@ export interface TimeoutValue {
   node?: ApacheNode;
   param?: WorkerParam;
 }
+
+/** What the timeout chain needs of a worker (a Worker, or the bare chain of a server for a URL no worker finds). */
+export type TimedWorker = { params: Map<string, WorkerParam>; vhost: ApacheNode | null; node?: ApacheNode; proxyTimeout?: ApacheNode };
 
 export interface ProxyModel {
   rules: ProxyPassRule[];
@@ -318,11 +330,12 @@ export interface ProxyModel {
    * How long httpd waits for the backend to answer: worker timeout → ProxyTimeout → Timeout → 60 s, the last two of
    * `server`, the server the request came to (by default the worker's own): httpd reads them from the request's server
    * when it opens the connection (ap_proxy_connect_backend), so a main-server worker used from a virtual host waits
-   * that virtual host's ProxyTimeout or Timeout (test/servers/apache-vhost-timeouts.test.ts).
+   * that virtual host's ProxyTimeout or Timeout (test/servers/apache-vhost-timeouts.test.ts). A ProxyTimeout copied into
+   * the worker by the line that defined it (Worker.proxyTimeout) comes right after timeout= and before the server's.
    */
-  backendTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }, server?: ApacheNode | null): TimeoutValue;
+  backendTimeout(w: TimedWorker, server?: ApacheNode | null): TimeoutValue;
   /** How long httpd waits for a connection: worker connectiontimeout → the backend timeout chain (of `server`). */
-  connectTimeout(w: { params: Map<string, WorkerParam>; vhost: ApacheNode | null }, server?: ApacheNode | null): TimeoutValue;
+  connectTimeout(w: TimedWorker, server?: ApacheNode | null): TimeoutValue;
   /** The Timeout of `server` (its own, else the main server's, else 60 s): the client side of a WebSocket tunnel. */
   serverTimeout(server: ApacheNode | null): TimeoutValue;
   /** The main server and every <VirtualHost>, in file order (the main server first). */
@@ -758,11 +771,16 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     define(vhost, { node: section, kind: 'proxypass', url, urlArg: section.directive.args[0], target, params: new Map(), match: false, vhost }, params);
   };
 
+  // The ProxyTimeout read so far at each server's own level (a virtual host's is its own until the configuration is
+  // merged after reading, so a main-server one written above a <VirtualHost> is not copied into its workers).
+  const proxyTimeoutSoFar = new Map<ApacheNode | null, ApacheNode>();
   for (let i = 0; i <= config.all.length; i++) {
     for (const section of lineParamsBefore.get(i) ?? []) applySectionLine(section);
     if (i === config.all.length) break;
     const node = config.all[i];
     const a = node.directive.args;
+    // ProxyTimeout sets its server's value as it is read (set_proxy_timeout); a ProxyPass read later copies it.
+    if (node.lname === 'proxytimeout' && a.length === 1 && !node.unresolved && atoi(node.args[0]) >= 1 && contextOf(node, config) !== 'directory') proxyTimeoutSoFar.set(virtualHostOf(node), node);
     if (node.lname === 'proxypass' || node.lname === 'proxypassmatch') {
       const location = locationOf(node);
       const inLocation = location !== null && contextOf(node, config) === 'directory';
@@ -798,7 +816,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
           const b = balancer(rule.vhost, balancerName(url));
           for (const p of params) b.params.set(p.key, p);
         } else {
-          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost };
+          const w: Worker = { node, kind: 'proxypass', url, urlArg: a[urlIndex], target: rule.target, params: new Map(), match: isRegexWorker(rule), vhost: rule.vhost, proxyTimeout: proxyTimeoutSoFar.get(rule.vhost) };
           define(rule.vhost, w, params);
           workers.push(w);
         }
@@ -860,6 +878,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
     if (!w.shares) continue;
     w.params = w.shares.params;
     w.reuse = w.shares.reuse;
+    w.proxyTimeout = w.shares.proxyTimeout;
   }
 
   // Server-level directives (ProxyTimeout, Timeout, SSLProxyEngine, …): the last one at the top of the
@@ -920,6 +939,7 @@ export function buildProxyModel(config: ApacheConfig): ProxyModel {
       const n = atoi(p.value);
       if (n >= 1) return { ms: n * 1000, origin: 'worker', node: p.node, param: p };
     }
+    if (w.proxyTimeout) return { ms: atoi(w.proxyTimeout.args[0]) * 1000, origin: 'ProxyTimeout', node: w.proxyTimeout };
     const pt = serverValue(server, 'proxytimeout');
     if (pt && pt.args.length === 1) {
       // atoi too; below 1 httpd refuses to start ("Proxy Timeout must be at least 1 second.").
@@ -1113,6 +1133,7 @@ export function describeTimeout(t: TimeoutValue, lineOf: (n: ApacheNode) => numb
     case 'worker':
       return `${s} (${t.param!.key}=${t.param!.value})`;
     case 'ProxyTimeout':
+      // Copied into the worker by the line that defined it: the request's server's ProxyTimeout does not change it.
       return `${s} (ProxyTimeout ${t.node!.args[0]}, ${at(t.node!)})`;
     case 'Timeout':
       return t.partial

@@ -55,7 +55,9 @@ export default defineApacheRule({
     const min = (typeof ctx.options.minSeconds === 'number' ? ctx.options.minSeconds : DEFAULT_MIN_SECONDS) * 1000;
     // One finding per line that sets a short value. Without timeout= a worker waits the ProxyTimeout or Timeout of the
     // server the request came to, so a main-server ProxyPass is judged with each virtual host's (a vhost's
-    // "ProxyTimeout 2" shortens it there only; the main server's "Timeout 3" does not reach a vhost with "Timeout 8").
+    // "ProxyTimeout 2" shortens it there only; the main server's "Timeout 3" does not reach a vhost with "Timeout 8"),
+    // unless a ProxyTimeout read before the line was copied into the worker (Worker.proxyTimeout): then every server
+    // waits that one, and the finding and its fix are on that line.
     const byLine = new Map<ApacheNode, Short>();
     for (const w of ctx.proxy.workers) {
       // No request reaches this worker (ProxyModel.unreachable): its parameters change nothing, and proxypass-shadowed
