@@ -7,15 +7,14 @@
 //   fastcgi_keep_conn, which is one request sent again, not two requests).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireBinary, runCli } from '../helpers';
 import { request } from './harness/client';
 import { prepareNginx, startNginx } from './harness/nginx';
-import { freePort } from './harness/ports';
-import { startProcess, waitFor } from './harness/proc';
+import { FPM, hasFpm, startPhpFpm } from './standins/php-fpm';
 import { refusedPort, startHttpStandin } from './standins/http';
 
 requireBinary('nginx');
@@ -188,27 +187,17 @@ test('stream: a refused server then a backup that carried the session, and two p
   }
 });
 
-const FPM = '/usr/sbin/php-fpm8.2';
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.on('connect', () => (s.destroy(), resolve(true)));
-    s.on('error', () => resolve(false));
-  });
-
-test('php-fpm behind fastcgi_pass: request_terminate_timeout and a crashed worker reach nginx as a reset, max_execution_time as a 500; explain names php-fpm\'s causes, and a GET sent again after a reused connection failed is one request (real nginx, real php-fpm)', { skip: !existsSync(FPM) && `${FPM} is not installed` }, async () => {
+test('php-fpm behind fastcgi_pass: request_terminate_timeout and a crashed worker reach nginx as a reset, max_execution_time as a 500; explain names php-fpm\'s causes, and a GET sent again after a reused connection failed is one request (real nginx, real php-fpm)', { skip: !hasFpm && `${FPM} is not installed` }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'proxylint-fpm-reset-'));
   chmodSync(dir, 0o755);
   writeFileSync(join(dir, 'fast.php'), '<?php echo "fast\\n";\n');
   writeFileSync(join(dir, 'slow.php'), '<?php sleep(10); echo "done\\n";\n');
   writeFileSync(join(dir, 'busy.php'), '<?php ini_set("max_execution_time", "1"); while (true) {}\n');
   writeFileSync(join(dir, 'crash.php'), '<?php posix_kill(getmypid(), 11); echo "not reached\\n";\n');
-  const port = await freePort();
-  writeFileSync(join(dir, 'fpm.conf'), `[global]\nerror_log = ${dir}/fpm.log\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:${port}\npm = static\npm.max_children = 2\nrequest_terminate_timeout = 4s\n`);
-  const fpm = startProcess(FPM, ['-F', '-y', join(dir, 'fpm.conf')]);
+  const fpm = await startPhpFpm(dir, { maxChildren: 2, pool: ['request_terminate_timeout = 4s'] });
   const setup = await prepareNginx(`http {
     upstream php {
-        server 127.0.0.1:${port};
+        server ${fpm.address};
         keepalive 8;
     }
     server {
@@ -223,7 +212,6 @@ test('php-fpm behind fastcgi_pass: request_terminate_timeout and a crashed worke
 }
 `);
   try {
-    assert.ok(await waitFor(() => listening(port), 5000), 'php-fpm listens');
     const nginx = await startNginx(setup);
     try {
       const np = setup.ports.get('127.0.0.1:18620')!;

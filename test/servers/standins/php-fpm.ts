@@ -20,11 +20,13 @@ const listening = (port: number) =>
 
 /**
  * Starts php-fpm in the foreground with its configuration and log in `dir` (which holds the scripts; php-fpm's
- * children run as www-data, so it must be readable by them), on `port` or a free one, and waits until it accepts.
+ * children run as www-data, so it must be readable by them), on `port` or a free one, with more `pool` lines
+ * (e.g. "request_terminate_timeout = 4s"), and waits until it accepts.
  */
-export async function startPhpFpm(dir: string, opts: { maxChildren: number; port?: number }): Promise<{ port: number; address: string; stop(): Promise<void> }> {
+export async function startPhpFpm(dir: string, opts: { maxChildren: number; port?: number; pool?: string[] }): Promise<{ port: number; address: string; stop(): Promise<void> }> {
   const port = opts.port ?? (await freePort());
-  writeFileSync(join(dir, 'fpm.conf'), `[global]\nerror_log = ${dir}/fpm.log\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:${port}\npm = static\npm.max_children = ${opts.maxChildren}\n`);
+  const pool = (opts.pool ?? []).map((l) => `${l}\n`).join('');
+  writeFileSync(join(dir, 'fpm.conf'), `[global]\nerror_log = ${dir}/fpm.log\ndaemonize = no\n[www]\nuser = www-data\ngroup = www-data\nlisten = 127.0.0.1:${port}\npm = static\npm.max_children = ${opts.maxChildren}\n${pool}`);
   const proc = startProcess(FPM, ['-F', '-y', join(dir, 'fpm.conf')]);
   if (!(await waitFor(() => listening(port), 5000))) {
     await proc.stop();
