@@ -155,7 +155,10 @@ export default defineNginxRule({
         if (t.directive !== 'proxy_pass') continue;
         // A target that can name several such groups is reported once, for the first: the lines it lacks are the same.
         const viaVariable = u >= direct.length;
-        if (viaVariable && (reportedViaVariables.has(t) || !reportedViaVariables.add(t))) continue;
+        if (viaVariable) {
+          if (reportedViaVariables.has(t)) continue;
+          reportedViaVariables.add(t);
+        }
         const scope = scopeOf(t.node);
         // Looked up once and shared with webSocketGap() and the fix, which need the same level's lines.
         const version = httpVersion(ctx, scope);
