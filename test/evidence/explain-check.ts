@@ -1,5 +1,5 @@
 import { explainLog } from '../../server/src/core/explain/explain';
-import { explainLogLine } from '../../server/src/core/explain/log-patterns';
+import { explainLogLine, HEALTH_CHECK_PROBE } from '../../server/src/core/explain/log-patterns';
 import type { LintResult } from '../../server/src/core/lint';
 import type { ApacheLintResult } from '../../server/src/core/lint-apache';
 import type { NginxTarget } from '../../server/src/core/model/nginx-defaults';
@@ -26,6 +26,8 @@ export function explainProblems(o: Observation, server: 'nginx' | 'apache', when
       continue;
     }
     if (e.pattern.server !== server) problems.push(`proxylint explain takes this ${server} line for ${e.pattern.server}'s: ${line.trim()}`);
+    // mod_proxy_hcheck's probe lines are about no client request: the clients' statuses say nothing about them.
+    else if (e.pattern.status === HEALTH_CHECK_PROBE) continue;
     else if (uniform !== undefined && !e.pattern.statuses.includes(uniform)) problems.push(`proxylint explain says ${e.pattern.status} for this line, the client got ${uniform} (${when}): ${line.trim()}`);
   }
   return problems;
